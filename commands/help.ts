@@ -1,0 +1,35 @@
+import { InteractionContextType } from "discord.js";
+import { defineCommand, type Reply } from "../src/discord/command.js";
+import { BRAND_COLOUR, fitEmbed } from "../src/discord/embeds.js";
+import { localized, t } from "../src/i18n/index.js";
+
+const description = localized("command.help.description");
+
+export default defineCommand({
+  definition: {
+    name: "help",
+    description: description.en,
+    description_localizations: { ja: description.ja },
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+  } as const,
+
+  execute(ctx, _options, requester): Reply {
+    const { locale } = requester;
+    const commands = [t(locale, "help.paper"), t(locale, "help.papers"), t(locale, "help.help")];
+    return {
+      kind: "reply",
+      ephemeral: true,
+      embeds: [
+        fitEmbed({
+          title: t(locale, "help.title"),
+          description: t(locale, "help.description", { count: ctx.catalog.papers.filter((paper) => paper.source === "catalog").length }),
+          color: BRAND_COLOUR,
+          fields: [
+            { name: t(locale, "help.commands"), value: commands.join("\n") },
+            { name: "🌐", value: t(locale, "help.locale") },
+          ],
+        }),
+      ],
+    };
+  },
+});

@@ -1,0 +1,10 @@
+import { register, type ComponentModule, type RegisteredCommand } from "../src/discord/command.js";
+import help from "./help.js";
+import paper from "./paper.js";
+import { relatedButton, showButton } from "./paper-buttons.js";
+import { papersCommand, papersPageButtons } from "./papers.js";
+
+/** Every slash command the bot registers, in the order /help lists them. */
+export const commands: readonly RegisteredCommand[] = [register(paper), register(papersCommand), register(help)];
+
+export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton];

@@ -1,0 +1,70 @@
+import { ApplicationCommandOptionType, InteractionContextType } from "discord.js";
+import { truncate } from "../src/catalog/format.js";
+import { MAX_QUERY_LENGTH, validateQuery } from "../src/catalog/query.js";
+import { defineCommand, type Reply } from "../src/discord/command.js";
+import { actionButton, notice, paperButtons, paperEmbed, row } from "../src/discord/embeds.js";
+import { localized, t } from "../src/i18n/index.js";
+
+const description = localized("command.paper.description");
+const queryDescription = localized("command.paper.query");
+
+export const AUTOCOMPLETE_LIMIT = 25;
+
+export default defineCommand({
+  definition: {
+    name: "paper",
+    description: description.en,
+    description_localizations: { ja: description.ja },
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "query",
+        description: queryDescription.en,
+        description_localizations: { ja: queryDescription.ja },
+        required: true,
+        autocomplete: true,
+        min_length: 1,
+        max_length: MAX_QUERY_LENGTH,
+      },
+    ],
+  } as const,
+
+  execute(ctx, options, requester): Reply {
+    const { locale } = requester;
+    const query = validateQuery(options.query);
+    if (!query.ok) return notice(locale, query.key, query.params);
+    const resolution = ctx.catalog.resolve(query.value, locale, { limit: 5 });
+    const [best] = resolution.results;
+    if (best) {
+      return { kind: "reply", ephemeral: false, embeds: [paperEmbed(best.paper, locale)], components: [paperButtons(best.paper, locale)] };
+    }
+    if (resolution.unlistedArxivId) return notice(locale, "errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId });
+    const suggestions = resolution.suggestions;
+    return notice(
+      locale,
+      "errors.unknownPaper",
+      { query: truncate(query.value, 80) },
+      suggestions.length > 0
+        ? {
+            content: `${t(locale, "errors.unknownPaper", { query: truncate(query.value, 80) })}\n${t(locale, "errors.didYouMean")}`,
+            components: [row(...suggestions.map((paper) => actionButton(truncate(paper.title, 80), `show:${paper.id}`)))],
+          }
+        : {},
+    );
+  },
+
+  autocomplete(ctx, focused, requester) {
+    const value = focused.value.trim();
+    if (value.length === 0) {
+      return ctx.catalog.papers.slice(0, AUTOCOMPLETE_LIMIT).map((paper) => ({ name: truncate(`${paper.title} (${paper.year})`, 100), value: paper.id }));
+    }
+    if ([...value].length > MAX_QUERY_LENGTH) return [];
+    const resolution = ctx.catalog.resolve(value, requester.locale, { limit: AUTOCOMPLETE_LIMIT, prefix: true });
+    const papers = resolution.results.length > 0 ? resolution.results.map((match) => match.paper) : resolution.suggestions;
+    return papers.slice(0, AUTOCOMPLETE_LIMIT).map((paper) => ({
+      name: truncate(requester.locale === "ja" ? `${paper.titleJa} (${paper.year})` : `${paper.title} (${paper.year})`, 100),
+      value: paper.id,
+    }));
+  },
+});

@@ -1,0 +1,108 @@
+import { ApplicationCommandOptionType, ButtonStyle, InteractionContextType } from "discord.js";
+import { truncate } from "../src/catalog/format.js";
+import { TOPICS, topicSchema, type Topic } from "../src/catalog/schema.js";
+import type { Locale } from "../src/catalog/types.js";
+import type { AppContext } from "../src/app.js";
+import { defineCommand, type ComponentModule, type MessageBody, type Reply } from "../src/discord/command.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
+import { localized, t } from "../src/i18n/index.js";
+
+export const PAGE_SIZE = 8;
+/** Buttons stop working this long after the list was posted. */
+export const PAGINATION_TTL_MS = 10 * 60 * 1000;
+
+const description = localized("command.papers.description");
+const topicDescription = localized("command.papers.topic");
+
+export const papersCommand = defineCommand({
+  definition: {
+    name: "papers",
+    description: description.en,
+    description_localizations: { ja: description.ja },
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "topic",
+        description: topicDescription.en,
+        description_localizations: { ja: topicDescription.ja },
+        required: false,
+        choices: TOPICS.map((topic) => ({
+          name: t("en", `topic.${topic}`),
+          name_localizations: { ja: t("ja", `topic.${topic}`) },
+          value: topic,
+        })),
+      },
+    ],
+  } as const,
+
+  execute(ctx, options, requester): Reply {
+    const topic = options.topic === undefined ? undefined : topicSchema.safeParse(options.topic);
+    if (topic && !topic.success) {
+      return notice(requester.locale, "errors.unknownTopic", {
+        topic: truncate(String(options.topic), 64),
+        topics: TOPICS.map((name) => t(requester.locale, `topic.${name}`)).join(", "),
+      });
+    }
+    const page = renderPage(ctx, { topic: topic?.data, page: 0, ownerId: requester.userId, issuedAt: ctx.clock.now().getTime() }, requester.locale);
+    return { kind: "reply", ephemeral: false, ...page };
+  },
+});
+
+interface PageState {
+  topic: Topic | undefined;
+  page: number;
+  ownerId: string;
+  issuedAt: number;
+}
+
+function customId(state: PageState, page: number, direction: "prev" | "next"): string {
+  return ["papers", state.ownerId, state.topic ?? "all", String(page), state.issuedAt.toString(36), direction].join(":");
+}
+
+export function renderPage(ctx: AppContext, state: PageState, locale: Locale): MessageBody {
+  const papers = ctx.catalog.byTopic(state.topic);
+  const pages = Math.max(1, Math.ceil(papers.length / PAGE_SIZE));
+  const page = Math.min(Math.max(0, state.page), pages - 1);
+  const slice = papers.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  const lines = slice.map(
+    (paper, index) =>
+      `**${page * PAGE_SIZE + index + 1}.** [${truncate(locale === "ja" ? paper.titleJa : paper.title, 150)}](${paper.url}) · ${paper.year} · \`${paper.id}\``,
+  );
+  const embed = fitEmbed({
+    title: state.topic ? t(locale, "papers.titleTopic", { topic: t(locale, `topic.${state.topic}`) }) : t(locale, "papers.title"),
+    description: lines.length > 0 ? lines.join("\n") : t(locale, "papers.empty"),
+    color: BRAND_COLOUR,
+    footer: { text: t(locale, "papers.page", { page: page + 1, pages, count: papers.length }) },
+  });
+  const components =
+    pages > 1
+      ? [
+          row(
+            actionButton(t(locale, "papers.previous"), customId(state, page - 1, "prev"), { disabled: page === 0, style: ButtonStyle.Secondary }),
+            actionButton(t(locale, "papers.next"), customId(state, page + 1, "next"), { disabled: page >= pages - 1, style: ButtonStyle.Secondary }),
+          ),
+        ]
+      : [];
+  return { embeds: [embed], components };
+}
+
+export const papersPageButtons: ComponentModule = {
+  prefix: "papers",
+  handle(ctx, args, requester): Reply {
+    const [ownerId, topicName, pageText, issuedText] = args;
+    const topic = topicName === "all" ? undefined : topicSchema.safeParse(topicName);
+    const issuedAt = Number.parseInt(issuedText ?? "", 36);
+    const page = Number.parseInt(pageText ?? "", 10);
+    if (!ownerId || (topic && !topic.success) || !Number.isFinite(issuedAt) || !Number.isFinite(page)) {
+      return { kind: "updateAndNotify", notice: t(requester.locale, "errors.expiredButton"), components: [] };
+    }
+    if (ctx.clock.now().getTime() - issuedAt > PAGINATION_TTL_MS) {
+      return { kind: "updateAndNotify", notice: t(requester.locale, "errors.expiredButton"), components: [] };
+    }
+    if (requester.userId !== ownerId) return notice(requester.locale, "errors.notYourButton");
+    return { kind: "update", ...renderPage(ctx, { topic: topic?.data, page, ownerId, issuedAt }, requester.locale) };
+  },
+};
+
+export default papersCommand;

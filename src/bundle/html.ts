@@ -1,0 +1,153 @@
+import type { Paper } from "../catalog/types.js";
+import {
+  arxivAbsUrl,
+  groupByTopic,
+  isoDate,
+  paperAnchor,
+  pdfUrlFor,
+  safeHttpUrl,
+  topicAnchor,
+  topicLabel,
+  untopicedPapers,
+} from "./common.js";
+
+/** Escapes text for HTML element content and (double- or single-quoted) attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => {
+    switch (char) {
+      case "&":
+        return "&amp;";
+      case "<":
+        return "&lt;";
+      case ">":
+        return "&gt;";
+      case '"':
+        return "&quot;";
+      default:
+        return "&#39;";
+    }
+  });
+}
+
+function anchor(text: string, url: string | null): string {
+  const safe = safeHttpUrl(url);
+  return safe ? `<a href="${escapeHtml(safe)}" rel="noopener noreferrer">${escapeHtml(text)}</a>` : escapeHtml(text);
+}
+
+const STYLE = `
+:root{color-scheme:light dark;--fg:#1d1d1f;--muted:#5f6368;--bg:#fff;--card:#f6f7f9;--line:#dde1e6;--accent:#0b57d0}
+@media (prefers-color-scheme:dark){:root{--fg:#e8eaed;--muted:#9aa0a6;--bg:#121212;--card:#1e1f22;--line:#34373c;--accent:#8ab4f8}}
+*{box-sizing:border-box}
+body{margin:0 auto;max-width:60rem;padding:1.5rem 1rem 4rem;font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
+:lang(ja){font-family:"Hiragino Sans","Hiragino Kaku Gothic ProN","Yu Gothic UI","Yu Gothic",Meiryo,"Noto Sans CJK JP","Noto Sans JP",sans-serif;line-break:strict}
+a{color:var(--accent)}
+h1{font-size:1.8rem;line-height:1.3;margin:0 0 .25rem}
+h1 span{display:block;font-size:1.1rem;color:var(--muted);font-weight:500}
+h2{margin-top:2.5rem;border-bottom:2px solid var(--line);padding-bottom:.25rem}
+h3{margin:0 0 .25rem;font-size:1.2rem;line-height:1.35}
+h4{margin:1rem 0 .25rem;font-size:.95rem;color:var(--muted);text-transform:none}
+.lead,.ja-title,.meta dt{color:var(--muted)}
+.notice{background:var(--card);border-left:4px solid var(--accent);padding:.75rem 1rem;border-radius:4px}
+nav ol{padding-left:1.25rem}nav ol ol{font-size:.92rem;margin:.15rem 0 .6rem}
+article{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem 1.25rem;margin:1.25rem 0}
+.ja-title{margin:0 0 .75rem}
+.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0 0 .5rem;font-size:.95rem}
+.meta dd{margin:0}
+.topic{display:inline-block;border:1px solid var(--line);border-radius:999px;padding:0 .5rem;margin:0 .25rem .25rem 0;font-size:.85rem}
+.summaries{display:grid;grid-template-columns:1fr 1fr;gap:0 1.5rem}
+@media (max-width:720px){.summaries{grid-template-columns:1fr}.meta{grid-template-columns:1fr}.meta dt{margin-top:.3rem}}
+.summaries p{margin:.25rem 0}
+.summaries ul{margin:.25rem 0;padding-left:1.2rem}
+footer{margin-top:3rem;color:var(--muted);font-size:.9rem}
+@media print{body{max-width:none}article{break-inside:avoid;border:0;padding:0}nav{display:none}}
+`.trim();
+
+function paperArticle(paper: Paper): string {
+  const links: string[] = [];
+  if (paper.arxivId) links.push(anchor(`arXiv:${paper.arxivId}`, arxivAbsUrl(paper.arxivId)));
+  if (!paper.arxivId || safeHttpUrl(paper.url) !== safeHttpUrl(arxivAbsUrl(paper.arxivId))) links.push(anchor("Web", paper.url));
+  const pdf = pdfUrlFor(paper);
+  if (pdf) links.push(anchor("PDF", pdf));
+  const topics = paper.topics
+    .map((topic) => `<span class="topic">${escapeHtml(topicLabel(topic).en)} <span lang="ja">${escapeHtml(topicLabel(topic).ja)}</span></span>`)
+    .join("");
+  const list = (items: readonly string[]): string => items.map((item) => `<li>${escapeHtml(item)}</li>`).join("");
+  return [
+    `<article id="${paperAnchor(paper)}">`,
+    `<h3>${escapeHtml(paper.title)}</h3>`,
+    `<p class="ja-title" lang="ja">${escapeHtml(paper.titleJa)}</p>`,
+    `<dl class="meta">`,
+    `<dt>Authors <span lang="ja">著者</span></dt><dd>${escapeHtml(paper.authors.join(", "))}</dd>`,
+    `<dt>Organisation <span lang="ja">所属</span></dt><dd>${escapeHtml(paper.organisation)}</dd>`,
+    `<dt>Year <span lang="ja">年</span></dt><dd>${paper.year}${paper.venue ? ` · ${escapeHtml(paper.venue)}` : ""}</dd>`,
+    `<dt>Topics <span lang="ja">トピック</span></dt><dd>${topics}</dd>`,
+    `<dt>Links <span lang="ja">リンク</span></dt><dd>${links.join(" · ")}</dd>`,
+    `</dl>`,
+    `<div class="summaries">`,
+    `<section lang="en"><h4>Summary</h4><p>${escapeHtml(paper.summary.en)}</p><h4>Key results</h4><ul>${list(paper.keyResults.en)}</ul></section>`,
+    `<section lang="ja"><h4>要約</h4><p>${escapeHtml(paper.summary.ja)}</p><h4>主な結果</h4><ul>${list(paper.keyResults.ja)}</ul></section>`,
+    `</div>`,
+    `</article>`,
+  ].join("\n");
+}
+
+export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string {
+  const groups = groupByTopic(ordered);
+  const orphans = untopicedPapers(ordered);
+  const out: string[] = [];
+  out.push(
+    "<!DOCTYPE html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // No scripts, no external resources: the page works offline and cannot phone home.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">`,
+    '<meta name="referrer" content="no-referrer">',
+    '<meta name="generator" content="paperbot">',
+    "<title>LLM reading list · paperbot</title>",
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    "<header>",
+    `<h1>LLM reading list <span lang="ja">LLM 論文リーディングリスト</span></h1>`,
+    `<p class="lead">${ordered.length} papers · generated <time datetime="${escapeHtml(generatedAt.toISOString())}">${isoDate(generatedAt)}</time> by paperbot · <span lang="ja">全 ${ordered.length} 本</span></p>`,
+    `<p class="notice">PDFs are not included (most arXiv licences do not allow redistribution). Run <code>sh fetch-pdfs.sh</code> from this folder to download them to <code>./pdfs/</code>. ` +
+      `<span lang="ja">PDF は同梱していません。<code>sh fetch-pdfs.sh</code> を実行すると各自の環境にダウンロードできます。</span></p>`,
+    "</header>",
+    '<nav aria-labelledby="toc">',
+    `<h2 id="toc">Contents <span lang="ja">目次</span></h2>`,
+    "<ol>",
+  );
+  for (const group of groups) {
+    const label = topicLabel(group.topic);
+    const name = `${escapeHtml(label.en)} <span lang="ja">${escapeHtml(label.ja)}</span>`;
+    const heading = group.primary.length > 0 ? `<a href="#${topicAnchor(group.topic)}">${name}</a>` : name;
+    const items = group.tagged.map((paper) => `<li><a href="#${paperAnchor(paper)}">${escapeHtml(paper.title)}</a></li>`).join("");
+    out.push(`<li>${heading} (${group.tagged.length})<ol>${items}</ol></li>`);
+  }
+  if (orphans.length > 0) {
+    const items = orphans.map((paper) => `<li><a href="#${paperAnchor(paper)}">${escapeHtml(paper.title)}</a></li>`).join("");
+    out.push(`<li><a href="#topic-other">Other <span lang="ja">その他</span></a> (${orphans.length})<ol>${items}</ol></li>`);
+  }
+  out.push("</ol>", "</nav>", "<main>");
+  for (const group of groups) {
+    if (group.primary.length === 0) continue;
+    const label = topicLabel(group.topic);
+    out.push(`<section id="${topicAnchor(group.topic)}">`, `<h2>${escapeHtml(label.en)} <span lang="ja">${escapeHtml(label.ja)}</span></h2>`);
+    for (const paper of group.primary) out.push(paperArticle(paper));
+    out.push("</section>");
+  }
+  if (orphans.length > 0) {
+    out.push('<section id="topic-other">', `<h2>Other <span lang="ja">その他</span></h2>`);
+    for (const paper of orphans) out.push(paperArticle(paper));
+    out.push("</section>");
+  }
+  out.push(
+    "</main>",
+    `<footer><p>Generated by paperbot on ${isoDate(generatedAt)}. Summaries are paperbot's own; titles and author lists belong to the papers' authors.</p></footer>`,
+    "</body>",
+    "</html>",
+  );
+  return out.join("\n") + "\n";
+}

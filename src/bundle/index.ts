@@ -1,0 +1,9 @@
+export { buildBundle, newestAddedAt, BUNDLE_ENTRY_NAMES, type BundleFile, type BundleOptions, type BundleResult } from "./build.js";
+export { BundleStore, type BundleInfo, type OpenedBundle } from "./store.js";
+export { BUNDLE_FILE_NAME, BUNDLE_FOLDER, TOPIC_LABELS } from "./common.js";
+export { escapeBibtex, bibtexAuthors, bibtexKeys } from "./bibtex.js";
+export { csvField, CSV_HEADER } from "./tables.js";
+export { escapeHtml } from "./html.js";
+export { escapeMarkdown } from "./markdown.js";
+export { shQuote, pdfDownloads } from "./script.js";
+export { readZip, writeZip, toDosDateTime, type ZipInputEntry, type ZipReadEntry } from "./zip.js";

@@ -1,0 +1,126 @@
+import type { Paper } from "../catalog/types.js";
+import {
+  arxivAbsUrl,
+  groupByTopic,
+  isoDate,
+  oneLine,
+  paperAnchor,
+  pdfUrlFor,
+  safeHttpUrl,
+  topicAnchor,
+  topicLabel,
+  untopicedPapers,
+} from "./common.js";
+
+/**
+ * Escapes text for inline Markdown (CommonMark/GFM): backslash-escapes the punctuation that starts emphasis, code,
+ * links, HTML, tables and strikethrough, neutralises entity references, and escapes a leading block marker so a value
+ * can never turn into a heading, list or quote. Newlines are folded to spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  return oneLine(text)
+    .replace(/[\\`*_[\]<>|~]/g, (char) => `\\${char}`)
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, "&amp;")
+    .replace(/^([#>+\-=])/, "\\$1")
+    .replace(/^(\d+)([.)])/, "$1\\$2");
+}
+
+/** A URL safe inside `[text](url)`: characters that would end or confuse the destination are percent-encoded. */
+function markdownUrl(url: string): string {
+  return url.replace(/[\s()<>\\]/g, (char) => encodeURIComponent(char));
+}
+
+function link(text: string, url: string | null): string {
+  const safe = safeHttpUrl(url);
+  return safe ? `[${escapeMarkdown(text)}](${markdownUrl(safe)})` : escapeMarkdown(text);
+}
+
+function paperEntry(paper: Paper): string[] {
+  const lines: string[] = [];
+  lines.push(`<a id="${paperAnchor(paper)}"></a>`, "");
+  lines.push(`### ${escapeMarkdown(paper.title)}`, "");
+  if (oneLine(paper.titleJa) !== oneLine(paper.title)) lines.push(`*${escapeMarkdown(paper.titleJa)}*`, "");
+
+  const links: string[] = [];
+  if (paper.arxivId) links.push(link(`arXiv:${paper.arxivId}`, arxivAbsUrl(paper.arxivId)));
+  if (!paper.arxivId || safeHttpUrl(paper.url) !== safeHttpUrl(arxivAbsUrl(paper.arxivId))) links.push(link("Web", paper.url));
+  const pdf = pdfUrlFor(paper);
+  if (pdf) links.push(link("PDF", pdf));
+
+  lines.push(`- **Authors / 著者:** ${escapeMarkdown(paper.authors.join(", "))}`);
+  lines.push(`- **Organisation / 所属:** ${escapeMarkdown(paper.organisation)}`);
+  lines.push(`- **Year / 年:** ${paper.year}${paper.venue ? ` · ${escapeMarkdown(paper.venue)}` : ""}`);
+  lines.push(`- **Topics / トピック:** ${paper.topics.map((topic) => escapeMarkdown(topicLabel(topic).en)).join(", ")}`);
+  lines.push(`- **Link / リンク:** ${links.join(" · ")}`, "");
+
+  lines.push(`**Summary:** ${escapeMarkdown(paper.summary.en)}`, "");
+  lines.push(`**要約：** ${escapeMarkdown(paper.summary.ja)}`, "");
+  lines.push("**Key results:**", "");
+  for (const result of paper.keyResults.en) lines.push(`- ${escapeMarkdown(result)}`);
+  lines.push("", "**主な結果：**", "");
+  for (const result of paper.keyResults.ja) lines.push(`- ${escapeMarkdown(result)}`);
+  lines.push("");
+  return lines;
+}
+
+export function renderReadme(ordered: readonly Paper[], generatedAt: Date): string {
+  const groups = groupByTopic(ordered);
+  const orphans = untopicedPapers(ordered);
+  const withoutPdf = ordered.filter((paper) => !pdfUrlFor(paper));
+  const lines: string[] = [];
+
+  lines.push("# LLM reading list · LLM 論文リーディングリスト", "");
+  lines.push(`${ordered.length} papers · generated ${isoDate(generatedAt)} by paperbot.`, "");
+  lines.push(`全 ${ordered.length} 本 · paperbot により ${isoDate(generatedAt)} に生成。`, "");
+
+  lines.push("## What is in this bundle / 同梱ファイル", "");
+  lines.push("| File | Contents |", "| --- | --- |");
+  lines.push("| `README.md` | This reading list, grouped by topic (English and Japanese summaries). |");
+  lines.push("| `index.html` | The same list as a single offline web page. |");
+  lines.push("| `papers.bib` | BibTeX, one entry per paper. |");
+  lines.push("| `papers.csv` | Spreadsheet-friendly table (UTF-8 with BOM, opens in Excel). |");
+  lines.push("| `papers.json` | All paper data as JSON. |");
+  lines.push("| `fetch-pdfs.sh` | Downloads the PDFs to `./pdfs/` on your own machine. |", "");
+
+  lines.push("## About the PDFs / PDF について", "");
+  lines.push(
+    "The PDFs are **not** included: most arXiv licences do not allow redistribution. " +
+      "Run `sh fetch-pdfs.sh` to download them yourself from arXiv (and, for papers not on arXiv, from the publisher's own URL). " +
+      "The script waits 3 seconds between requests, as arXiv asks, and skips files you already have.",
+    "",
+  );
+  lines.push(
+    "PDF は同梱していません（arXiv の多くのライセンスでは再配布が認められていないため）。" +
+      "`sh fetch-pdfs.sh` を実行すると、arXiv（arXiv にない論文は公開元の URL）から各自の環境にダウンロードできます。" +
+      "arXiv の利用ルールに従いリクエスト間に 3 秒待機し、取得済みのファイルはスキップします。",
+    "",
+  );
+  if (withoutPdf.length > 0) {
+    lines.push(`Papers without a PDF link (see their web page): ${withoutPdf.map((paper) => escapeMarkdown(paper.title)).join("; ")}.`, "");
+  }
+
+  lines.push("## Topics / トピック", "");
+  lines.push("A paper is listed under each of its topics here; its full entry is under its first topic below.", "");
+  for (const group of groups) {
+    const label = topicLabel(group.topic);
+    const titles = group.tagged.map((paper) => `[${escapeMarkdown(paper.title)}](#${paperAnchor(paper)})`).join(" · ");
+    const name = `${escapeMarkdown(label.en)} · ${escapeMarkdown(label.ja)}`;
+    const heading = group.primary.length > 0 ? `[${name}](#${topicAnchor(group.topic)})` : name;
+    lines.push(`- **${heading}** (${group.tagged.length}): ${titles}`);
+  }
+  if (orphans.length > 0) lines.push(`- **[Other · その他](#topic-other)** (${orphans.length})`);
+  lines.push("");
+
+  for (const group of groups) {
+    if (group.primary.length === 0) continue;
+    const label = topicLabel(group.topic);
+    lines.push(`<a id="${topicAnchor(group.topic)}"></a>`, "");
+    lines.push(`## ${escapeMarkdown(label.en)} · ${escapeMarkdown(label.ja)}`, "");
+    for (const paper of group.primary) lines.push(...paperEntry(paper));
+  }
+  if (orphans.length > 0) {
+    lines.push(`<a id="topic-other"></a>`, "", "## Other · その他", "");
+    for (const paper of orphans) lines.push(...paperEntry(paper));
+  }
+  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+}

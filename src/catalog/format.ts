@@ -1,0 +1,39 @@
+import { t } from "../i18n/index.js";
+import type { Locale, Paper } from "./types.js";
+
+export function topicLabel(locale: Locale, topic: Paper["topics"][number]): string {
+  return t(locale, `topic.${topic}`);
+}
+
+export function authorLine(paper: Paper): string {
+  return paper.authors.join(", ").replace(/, et al\.$/, " et al.");
+}
+
+/** Cuts at a word boundary where one is near and adds an ellipsis; never returns more than `max` characters. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  if (max <= 1) return "…".slice(0, max);
+  const cut = chars.slice(0, max - 1).join("");
+  const lastSpace = cut.lastIndexOf(" ");
+  return (lastSpace > max * 0.8 ? cut.slice(0, lastSpace) : cut).trimEnd() + "…";
+}
+
+/** The plain-text answer used by the CLI and the console front end. */
+export function renderPaperText(paper: Paper, locale: Locale): string {
+  const lines = [
+    `${paper.title} (${paper.year})`,
+    ...(locale === "ja" ? [paper.titleJa] : []),
+    paper.url,
+    "",
+    `${t(locale, "paper.authors")}: ${authorLine(paper)}`,
+    `${t(locale, "paper.organisation")}: ${paper.organisation}`,
+    `${t(locale, "paper.topics")}: ${paper.topics.map((topic) => topicLabel(locale, topic)).join(", ")}`,
+    "",
+    paper.summary[locale],
+    "",
+    `${t(locale, "paper.keyResults")}:`,
+    ...paper.keyResults[locale].map((fact) => `  - ${fact}`),
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,313 @@
+import type { Db } from "../db/connection.js";
+import { parseArxivReference } from "./arxiv-id.js";
+import type { Locale, Paper } from "./types.js";
+import { cleanQuery, compactKey, containsCjk, contentTokens, deletions, editDistance, normalize, similarity, tokenize } from "./text.js";
+
+export type MatchKind = "arxiv" | "url" | "exact" | "fuzzy" | "text" | "japanese";
+
+export interface Match {
+  paper: Paper;
+  /** 0..1; 1 is an exact id, alias, URL or arXiv id. */
+  score: number;
+  matchedBy: MatchKind;
+}
+
+export interface Resolution {
+  query: string;
+  results: Match[];
+  /** Close but not confident: offered as "did you mean" when `results` is empty. */
+  suggestions: Paper[];
+  /** The query named an arXiv paper that is not in the reading list. */
+  unlistedArxivId: string | null;
+}
+
+export interface ResolveOptions {
+  limit?: number;
+  /** Treat the last word as a prefix (autocomplete while typing). */
+  prefix?: boolean;
+}
+
+const RESULT_THRESHOLD = 0.5;
+const FTS_CANDIDATES = 40;
+
+interface SearchRow {
+  rowid: number;
+  rank: number;
+}
+
+/**
+ * Finds the paper a person means. Exact keys (ids, aliases, titles, URLs, arXiv ids) come from memory;
+ * words go through SQLite FTS5 (unicode61 for Latin script, trigram for Japanese) after spelling
+ * correction against the title/alias vocabulary; short names get whole-string fuzzy matching.
+ */
+export class PaperIndex {
+  private readonly bySeq = new Map<number, Paper>();
+  private readonly byArxivId = new Map<string, Paper>();
+  private readonly exactKeys = new Map<string, Paper[]>();
+  /** Keys worth fuzzy matching as a whole: aliases, ids and short names of curated papers. */
+  private readonly fuzzyKeys: { key: string; paper: Paper }[] = [];
+  private readonly headlineTokens = new Map<Paper, Set<string>>();
+  private readonly vocabulary = new Map<string, number>();
+  private readonly deletionIndex = new Map<string, string[]>();
+  private readonly searchLatin;
+  private readonly searchJapanese;
+  private readonly termDocuments = new Map<string, { doc: number }>();
+
+  constructor(db: Db, papers: readonly { seq: number; paper: Paper }[]) {
+    for (const { seq, paper } of papers) this.add(seq, paper);
+    for (const word of this.vocabulary.keys()) {
+      if (word.length < 4) continue;
+      for (const variant of [word, ...deletions(word)]) {
+        const bucket = this.deletionIndex.get(variant);
+        if (bucket) bucket.push(word);
+        else this.deletionIndex.set(variant, [word]);
+      }
+    }
+    this.searchLatin = db.prepare<[string, number], SearchRow>(
+      `SELECT rowid, bm25(paper_search, 8.0, 10.0, 3.0, 1.0) AS rank FROM paper_search
+       WHERE paper_search MATCH ? ORDER BY rank LIMIT ?`,
+    );
+    for (const row of db.prepare<[], { term: string; doc: number }>("SELECT term, doc FROM paper_search_terms WHERE doc > 20").iterate()) {
+      this.termDocuments.set(row.term, { doc: row.doc });
+    }
+    this.searchJapanese = db.prepare<[string, number], SearchRow>(
+      `SELECT rowid, bm25(paper_search_ja, 10.0, 10.0, 1.0) AS rank FROM paper_search_ja
+       WHERE paper_search_ja MATCH ? ORDER BY rank LIMIT ?`,
+    );
+  }
+
+  get size(): number {
+    return this.bySeq.size;
+  }
+
+  private add(seq: number, paper: Paper): void {
+    this.bySeq.set(seq, paper);
+    if (paper.arxivId) this.byArxivId.set(paper.arxivId, paper);
+    const shortName = paper.title.includes(":") ? paper.title.slice(0, paper.title.indexOf(":")) : undefined;
+    const names = [paper.id, paper.title, paper.titleJa, ...paper.aliases, ...(shortName ? [shortName] : [])];
+    const keys = new Set([...names.map(compactKey), urlKey(paper.url), ...(paper.pdfUrl ? [urlKey(paper.pdfUrl)] : [])]);
+    for (const key of keys) {
+      if (key.length === 0) continue;
+      const bucket = this.exactKeys.get(key);
+      if (bucket) bucket.push(paper);
+      else this.exactKeys.set(key, [paper]);
+    }
+    if (paper.aliases.length > 0) {
+      for (const name of [paper.id, ...paper.aliases, ...(shortName ? [shortName] : [])]) {
+        const key = compactKey(name);
+        if (key.length >= 3) this.fuzzyKeys.push({ key, paper });
+      }
+    }
+    const tokens = new Set([...tokenize(paper.title), ...paper.aliases.flatMap(tokenize), ...tokenize(paper.id), ...paper.topics.flatMap(tokenize)]);
+    this.headlineTokens.set(paper, tokens);
+    for (const token of tokens) this.vocabulary.set(token, (this.vocabulary.get(token) ?? 0) + 1);
+  }
+
+  resolve(query: string, locale: Locale, options: ResolveOptions = {}): Resolution {
+    const limit = options.limit ?? 5;
+    const cleaned = cleanQuery(query);
+    const resolution: Resolution = { query, results: [], suggestions: [], unlistedArxivId: null };
+    if (cleaned.length === 0) return resolution;
+
+    const arxivId = parseArxivReference(query) ?? parseArxivReference(cleaned);
+    if (arxivId) {
+      const paper = this.byArxivId.get(arxivId);
+      if (paper) resolution.results.push({ paper, score: 1, matchedBy: "arxiv" });
+      else resolution.unlistedArxivId = arxivId;
+      return resolution;
+    }
+
+    const matches = new Map<Paper, Match>();
+    const offer = (paper: Paper, score: number, matchedBy: MatchKind): void => {
+      const previous = matches.get(paper);
+      if (!previous || previous.score < score) matches.set(paper, { paper, score: Math.min(1, score), matchedBy });
+    };
+
+    const looksLikeUrl = /^(?:https?:\/\/|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)\S*$/i.test(cleaned);
+    const exact = this.exactKeys.get(looksLikeUrl ? urlKey(query.trim()) : compactKey(cleaned));
+    if (exact) {
+      exact.forEach((paper, rank) => offer(paper, exact.length === 1 ? 1 : 0.97 - rank * 0.01, looksLikeUrl ? "url" : "exact"));
+    } else if (!looksLikeUrl) {
+      this.fuzzyMatch(cleaned, offer);
+      this.textMatch(cleaned, options.prefix ?? false, offer);
+      if (containsCjk(cleaned)) this.japaneseMatch(cleaned, offer);
+    }
+
+    const ranked = [...matches.values()].sort((a, b) => compareMatches(a, b, locale));
+    resolution.results = ranked.filter((match) => match.score >= RESULT_THRESHOLD).slice(0, limit);
+    if (resolution.results.length === 0 && !looksLikeUrl) {
+      resolution.suggestions = this.suggest(cleaned, ranked);
+    }
+    return resolution;
+  }
+
+  private fuzzyMatch(cleaned: string, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
+    const key = compactKey(cleaned);
+    if (key.length < 3) return;
+    const allowed = key.length <= 4 ? 1 : key.length <= 9 ? 2 : 3;
+    for (const candidate of this.fuzzyKeys) {
+      const distance = editDistance(key, candidate.key, allowed);
+      if (distance > allowed) continue;
+      // Short keys need a shared first letter: "lora" must not become "dora".
+      if (key.length <= 5 && key[0] !== candidate.key[0]) continue;
+      // Version numbers are not typos: "gpt5" is not "gpt3", "llama3" is not "llama2".
+      if (digitsOf(key) !== digitsOf(candidate.key)) continue;
+      const closeness = 1 - distance / Math.max(key.length, candidate.key.length);
+      offer(candidate.paper, 0.5 + 0.4 * closeness, "fuzzy");
+    }
+  }
+
+  /** Known word, or the closest known words at edit distance 1 (2 for long words). */
+  private corrections(token: string): string[] {
+    if (this.vocabulary.has(token) || token.length < 4 || /^\d+$/.test(token)) return [token];
+    const allowed = token.length >= 7 ? 2 : 1;
+    const found = new Map<string, number>();
+    for (const variant of [token, ...deletions(token)]) {
+      for (const word of this.deletionIndex.get(variant) ?? []) {
+        if (found.has(word)) continue;
+        const distance = editDistance(token, word, allowed);
+        if (distance <= allowed) found.set(word, distance);
+      }
+    }
+    const best = [...found.entries()].sort((a, b) => a[1] - b[1] || (this.vocabulary.get(b[0]) ?? 0) - (this.vocabulary.get(a[0]) ?? 0));
+    return [token, ...best.slice(0, 3).map(([word]) => word)];
+  }
+
+  private textMatch(cleaned: string, prefix: boolean, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
+    const tokens = [...new Set(contentTokens(cleaned))].slice(0, 12);
+    if (tokens.length === 0) return;
+    const groups = tokens.map((token) => this.corrections(token));
+    const lastIndex = groups.length - 1;
+    const clause = (variants: string[], index: number): string => {
+      const terms = variants.map((variant) => `"${variant}"${prefix && index === lastIndex && variant.length >= 2 ? "*" : ""}`);
+      return terms.length === 1 ? (terms[0] ?? "") : `(${terms.join(" OR ")})`;
+    };
+    let rows = this.searchLatin.all(groups.map(clause).join(" AND "), FTS_CANDIDATES);
+    let partial = false;
+    if (rows.length === 0 && groups.length >= 2) {
+      // Description-like queries: any of the rarer words, then keep papers that contain most of them.
+      const rare = groups.map((variants, index) => ({ variants, index })).filter(({ variants }) => !this.isCommonTerm(variants));
+      if (rare.length === 0) return;
+      rows = this.searchLatin.all(rare.map(({ variants, index }) => clause(variants, index)).join(" OR "), FTS_CANDIDATES);
+      partial = true;
+    }
+    if (rows.length === 0) return;
+    const best = rows[0]?.rank ?? -1;
+    const correctedPhrase = groups.map((variants) => variants.at(-1) ?? "").join(" ");
+    const phrases = [normalize(cleaned), correctedPhrase].filter((phrase) => phrase.length >= 6);
+    for (const row of rows) {
+      const paper = this.bySeq.get(row.rowid);
+      if (!paper) continue;
+      const headline = this.headlineTokens.get(paper) ?? new Set<string>();
+      const inSet = (words: Set<string>) => (variants: string[], index: number): boolean =>
+        variants.some((variant) => words.has(variant) || (prefix && index === lastIndex && [...words].some((word) => word.startsWith(variant))));
+      const headlineHits = groups.filter(inSet(headline)).length;
+      const coverage = headlineHits / groups.length;
+      const numbersMissing = groups.some((variants, index) => /^\d+$/.test(variants[0] ?? "") && !inSet(headline)(variants, index));
+      if (numbersMissing) continue;
+      const relevance = best < 0 && row.rank < 0 ? best / row.rank : 0;
+      const curated = paper.aliases.length > 0 ? 0.05 : 0;
+      if (partial) {
+        const everywhere = new Set([...headline, ...tokenize(`${paper.summary.en} ${paper.keyResults.en.join(" ")}`)]);
+        const fullCoverage = groups.filter(inSet(everywhere)).length / groups.length;
+        if (fullCoverage < 0.5 || groups.filter(inSet(everywhere)).length < 2) continue;
+        // Sizes and versions ("65b", "48gb") are the most telling words of a description.
+        const specific = groups.filter((variants) => /\d/.test(variants[0] ?? ""));
+        const specificCoverage = specific.length > 0 ? specific.filter(inSet(everywhere)).length / specific.length - 0.5 : 0;
+        offer(paper, Math.min(0.85, 0.2 + 0.4 * fullCoverage + 0.15 * coverage + 0.1 * relevance + 0.2 * specificCoverage + curated), "text");
+        continue;
+      }
+      const titleWords = contentTokens(paper.title);
+      const queryWords = new Set(groups.flat());
+      const titleCoverage = titleWords.length > 0 ? titleWords.filter((word) => queryWords.has(word)).length / titleWords.length : 0;
+      const inTitle = phrases.some((phrase) => normalize(paper.title).includes(phrase)) ? 0.1 : 0;
+      const bodyOnly = headlineHits === 0 ? (groups.length >= 2 ? 0.5 : 0.35) : 0;
+      const score = bodyOnly || 0.3 + 0.35 * coverage + 0.1 * relevance + 0.1 * titleCoverage + inTitle + curated;
+      offer(paper, Math.min(0.9, score), "text");
+    }
+  }
+
+  /** Terms in more than a tenth of all papers make OR queries slow and say little. */
+  private isCommonTerm(variants: string[]): boolean {
+    const limit = Math.max(20, this.bySeq.size / 10);
+    return variants.every((variant) => (this.termDocuments.get(variant)?.doc ?? 0) > limit);
+  }
+
+  private japaneseMatch(cleaned: string, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
+    const text = cleaned.replace(/\s+/g, "");
+    const grams = trigrams(text);
+    if (grams.length === 0) {
+      // Trigram indexes cannot look up one- or two-character words: scan the (small) set of Japanese texts.
+      for (const paper of this.japanesePapers()) {
+        if (headlineJa(paper).includes(text)) offer(paper, 0.7, "japanese");
+        else if (normalize(paper.summary.ja).includes(text)) offer(paper, 0.45, "japanese");
+      }
+      return;
+    }
+    const expression = grams.map((gram) => `"${gram.replaceAll('"', '""')}"`).join(" OR ");
+    const rows = this.searchJapanese.all(expression, FTS_CANDIDATES);
+    for (const row of rows) {
+      const paper = this.bySeq.get(row.rowid);
+      if (!paper) continue;
+      const headline = headlineJa(paper).replace(/\s+/g, "");
+      const body = normalize(paper.summary.ja + paper.keyResults.ja.join("")).replace(/\s+/g, "");
+      const headlineCoverage = grams.filter((gram) => headline.includes(gram)).length / grams.length;
+      const bodyCoverage = grams.filter((gram) => headline.includes(gram) || body.includes(gram)).length / grams.length;
+      if (headline.includes(text)) offer(paper, 0.85, "japanese");
+      else if (headlineCoverage >= 0.5) offer(paper, 0.45 + 0.4 * headlineCoverage, "japanese");
+      else if (bodyCoverage >= 0.6) offer(paper, 0.3 + 0.35 * bodyCoverage, "japanese");
+    }
+  }
+
+  private japanesePapers(): Paper[] {
+    return [...this.bySeq.values()].filter((paper) => containsCjk(paper.titleJa) || paper.aliases.some(containsCjk));
+  }
+
+  private suggest(cleaned: string, ranked: Match[]): Paper[] {
+    const key = compactKey(cleaned);
+    const scored = new Map<Paper, number>();
+    for (const match of ranked) scored.set(match.paper, match.score);
+    if (key.length >= 3) {
+      for (const candidate of this.fuzzyKeys) {
+        const closeness = similarity(key, candidate.key);
+        if (closeness >= 0.5) scored.set(candidate.paper, Math.max(scored.get(candidate.paper) ?? 0, closeness * 0.6));
+      }
+    }
+    return [...scored.entries()]
+      .filter(([, score]) => score >= 0.3)
+      .sort((a, b) => b[1] - a[1] || a[0].position - b[0].position)
+      .slice(0, 3)
+      .map(([paper]) => paper);
+  }
+}
+
+function digitsOf(text: string): string {
+  return text.replace(/\D+/g, " ").trim();
+}
+
+function trigrams(text: string): string[] {
+  const chars = [...text];
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i += 1) grams.add(chars.slice(i, i + 3).join(""));
+  return [...grams];
+}
+
+function headlineJa(paper: Paper): string {
+  return normalize([paper.titleJa, ...paper.aliases].join(" "));
+}
+
+function compareMatches(a: Match, b: Match, _locale: Locale): number {
+  return b.score - a.score || a.paper.position - b.paper.position || a.paper.id.localeCompare(b.paper.id);
+}
+
+/** URLs compare without scheme, www., trailing slash, query or fragment. */
+export function urlKey(url: string): string {
+  return url
+    .trim()
+    .replace(/^<|>$/g, "")
+    .toLowerCase()
+    .replace(/^https?:\/\//, "")
+    .replace(/^www\./, "")
+    .replace(/[?#].*$/, "")
+    .replace(/\/+$/, "");
+}

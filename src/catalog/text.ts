@@ -1,0 +1,109 @@
+/** Text normalisation shared by the catalog index and the resolver. */
+
+const STOPWORDS = new Set([
+  "a", "an", "the", "of", "for", "and", "or", "to", "in", "on", "with", "by", "via", "is", "are", "be", "all",
+  "you", "your", "from", "at", "as", "its", "it", "that", "this", "into", "using", "paper", "papers", "about", "pls", "please", "plz", "many", "much", "per", "can", "get", "find", "show", "me", "i", "we", "one", "what", "which", "how", "why", "does", "do", "then", "it", "vs", "versus",
+]);
+
+/** Japanese filler people add around what they mean: 「LoRAの論文」, 「チンチラについて」. */
+const JA_FILLER = /(?:の?論文|について|とは|を教えて(?:ください)?|って何|の要約|まとめ)$/u;
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+export function normalize(text: string): string {
+  return text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\u2010-\u2015\u2212]/g, "-")
+    .replace(/[\u2018\u2019\u201c\u201d"'`]/g, "")
+    .replace(/\s+/g, " ")
+    .replace(/\b(fine|pre|post)[- ](train|tun)/g, "$1$2")
+    .trim();
+}
+
+/** Text as it goes into the full-text index: the same spelling unification the queries get. */
+export function searchableText(text: string): string {
+  return normalize(text);
+}
+
+/** Strips Japanese filler and surrounding punctuation from a whole query. */
+export function cleanQuery(text: string): string {
+  let cleaned = normalize(text).replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, "");
+  for (let i = 0; i < 2; i += 1) cleaned = cleaned.replace(JA_FILLER, "").trim();
+  return cleaned;
+}
+
+/** A key without spaces or punctuation: "GPT 3", "gpt-3" and "GPT３" all become "gpt3". */
+export function compactKey(text: string): string {
+  return normalize(text).replace(/[\s\p{P}\p{S}]+/gu, "");
+}
+
+/** Plural endings only: enough to meet "parameters" with "parameter" without an English stemmer's surprises. */
+export function stem(word: string): string {
+  if (word.length <= 3 || /\d/.test(word)) return word;
+  if (word.endsWith("ies") && word.length > 4) return word.slice(0, -3) + "y";
+  if (word.endsWith("s") && !/(?:ss|us|is)$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+/** Latin-script word tokens (split on anything that is not a letter or digit), lowercased and de-pluralised. */
+export function tokenize(text: string): string[] {
+  return rawTokens(text).map(stem);
+}
+
+export function contentTokens(text: string): string[] {
+  return rawTokens(text)
+    .filter((token) => !STOPWORDS.has(token))
+    .map(stem);
+}
+
+function rawTokens(text: string): string[] {
+  return normalize(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((token) => token.length > 0 && !CJK.test(token));
+}
+
+export function containsCjk(text: string): boolean {
+  return CJK.test(text);
+}
+
+/** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), capped at `max + 1`. */
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  let prevPrev = new Array<number>(cols).fill(0);
+  let prev = Array.from({ length: cols }, (_, j) => j);
+  let current = new Array<number>(cols).fill(0);
+  for (let i = 1; i < rows; i += 1) {
+    current[0] = i;
+    let rowMin = i;
+    for (let j = 1; j < cols; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min((prev[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, (prevPrev[j - 2] ?? 0) + 1);
+      }
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > max) return max + 1;
+    [prevPrev, prev, current] = [prev, current, prevPrev];
+  }
+  return prev[cols - 1] ?? max + 1;
+}
+
+/** 1 for equal strings, 0 for nothing in common. */
+export function similarity(a: string, b: string): number {
+  const longest = Math.max(a.length, b.length);
+  if (longest === 0) return 1;
+  return 1 - editDistance(a, b) / longest;
+}
+
+/** Single-deletion variants, the key of a symmetric-delete spelling index. */
+export function deletions(word: string): string[] {
+  const variants = new Set<string>();
+  for (let i = 0; i < word.length; i += 1) variants.add(word.slice(0, i) + word.slice(i + 1));
+  return [...variants];
+}

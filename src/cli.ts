@@ -1,0 +1,231 @@
+import { createInterface } from "node:readline";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { pathToFileURL } from "node:url";
+import { openApp, type OpenedApp } from "./app.js";
+import { renderPaperText } from "./catalog/format.js";
+import { CatalogFileError } from "./catalog/load.js";
+import type { Resolution } from "./catalog/resolve.js";
+import { topicSchema } from "./catalog/schema.js";
+import type { Locale } from "./catalog/types.js";
+import { ConfigError, parseConfig, readEnvironment, type Config, type Environment } from "./config.js";
+import { openDatabase } from "./db/connection.js";
+import { latestSchemaVersion, schemaVersion } from "./db/migrations.js";
+import { t } from "./i18n/index.js";
+import { createLogger, systemClock } from "./logger.js";
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: () => AsyncIterable<string>;
+  env: Environment;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: paperbot <command> [options]
+
+Commands:
+  paper <query...> [--locale en|ja] [--json]   Find a paper and print its summary
+  paper --batch [--json] [--locale en|ja]      One query per stdin line (with --json: one JSON object per line)
+  papers [--topic TOPIC] [--json]              List the reading list, optionally one topic
+  db check                                     Integrity check and migration version
+  db backup <file>                             Online backup of the database to <file>
+
+Environment: see README.md (DATABASE_PATH, CATALOG_PATH, LOG_LEVEL, ...).`;
+
+type Handler = (args: string[], io: CliIo) => Promise<number>;
+
+function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T, allowPositionals: boolean) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function loadConfig(io: CliIo): Config {
+  // The CLI's own diagnostics go to stderr only when asked for; keep stdout clean for --json.
+  return parseConfig({ LOG_LEVEL: "warn", ...io.env });
+}
+
+function withApp<T>(io: CliIo, run: (app: OpenedApp) => Promise<T>): Promise<T> {
+  const config = loadConfig(io);
+  const app = openApp(config, createLogger(config.logLevel, io.stderr), systemClock);
+  return run(app).finally(() => app.close());
+}
+
+function parseLocale(value: string | undefined): Locale {
+  if (value === undefined || value === "en" || value === "ja") return value ?? "en";
+  throw new UsageError(`--locale must be en or ja, not "${value}"`);
+}
+
+function resolutionJson(resolution: Resolution) {
+  return {
+    query: resolution.query,
+    results: resolution.results.map((match) => ({
+      id: match.paper.id,
+      arxivId: match.paper.arxivId,
+      title: match.paper.title,
+      score: Math.round(match.score * 1000) / 1000,
+    })),
+    suggestions: resolution.suggestions.map((paper) => ({ id: paper.id, arxivId: paper.arxivId, title: paper.title })),
+  };
+}
+
+function resolutionText(resolution: Resolution, locale: Locale): string {
+  const [best, ...others] = resolution.results;
+  if (best) {
+    const more = others.length > 0 ? `\n\n${t(locale, "paper.otherMatches", { titles: others.map((match) => match.paper.title).join("; ") })}` : "";
+    return renderPaperText(best.paper, locale) + more;
+  }
+  if (resolution.unlistedArxivId) return t(locale, "errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId });
+  const lines = [t(locale, "errors.unknownPaper", { query: resolution.query.trim() })];
+  if (resolution.suggestions.length > 0) {
+    lines.push(t(locale, "errors.didYouMean"), ...resolution.suggestions.map((paper) => `  - ${paper.title} (${paper.id})`));
+  }
+  return lines.join("\n");
+}
+
+const paperCommand: Handler = async (args, io) => {
+  const { values, positionals } = parse(
+    args,
+    { locale: { type: "string" }, json: { type: "boolean", default: false }, batch: { type: "boolean", default: false } },
+    true,
+  );
+  const locale = parseLocale(values.locale);
+  if (values.batch && positionals.length > 0) throw new UsageError("--batch reads queries from stdin; give no query arguments");
+  if (!values.batch && positionals.join(" ").trim() === "") throw new UsageError("paper needs a query, e.g. paperbot paper lora");
+  return withApp(io, async (app) => {
+    if (!values.batch) {
+      const resolution = app.catalog.resolve(positionals.join(" "), locale);
+      io.stdout((values.json ? JSON.stringify(resolutionJson(resolution)) : resolutionText(resolution, locale)) + "\n");
+      return values.json || resolution.results.length > 0 ? 0 : 1;
+    }
+    for await (const line of io.stdin()) {
+      if (line.trim() === "") continue;
+      const resolution = app.catalog.resolve(line, locale);
+      const best = resolution.results[0];
+      io.stdout((values.json ? JSON.stringify(resolutionJson(resolution)) : `${line}\t${best ? `${best.paper.id}\t${best.paper.title}` : "-"}`) + "\n");
+    }
+    return 0;
+  });
+};
+
+const papersCommand: Handler = async (args, io) => {
+  const { values, positionals } = parse(args, { topic: { type: "string" }, json: { type: "boolean", default: false } }, false);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ""}"`);
+  const topic = values.topic === undefined ? undefined : topicSchema.safeParse(values.topic.trim().toLowerCase());
+  if (topic && !topic.success) throw new UsageError(`--topic must be one of: ${topicSchema.options.join(", ")}`);
+  return withApp(io, async (app) => {
+    const papers = app.catalog.byTopic(topic?.data);
+    if (values.json) {
+      const json = papers.map((paper) => ({
+        id: paper.id,
+        arxivId: paper.arxivId,
+        title: paper.title,
+        url: paper.url,
+        year: paper.year,
+        topics: paper.topics,
+        summary: paper.summary,
+      }));
+      io.stdout(JSON.stringify({ papers: json }) + "\n");
+    } else {
+      io.stdout(papers.map((paper, index) => `${String(index + 1).padStart(3)}. ${paper.title} (${paper.year}) [${paper.id}] ${paper.url}`).join("\n") + "\n");
+    }
+    return 0;
+  });
+};
+
+const dbCommand: Handler = async (args, io) => {
+  const [verb, ...rest] = args;
+  const config = loadConfig(io);
+  if (verb === "check") {
+    if (rest.length > 0) throw new UsageError("db check takes no arguments");
+    const db = openDatabase(config.databasePath);
+    try {
+      const integrity = db.pragma("integrity_check", { simple: true });
+      const foreignKeys = db.pragma("foreign_key_check") as unknown[];
+      const version = schemaVersion(db);
+      const latest = latestSchemaVersion();
+      const ok = integrity === "ok" && foreignKeys.length === 0 && version === latest;
+      io.stdout(
+        [
+          `database: ${config.databasePath}`,
+          `integrity: ${String(integrity)}`,
+          `foreign keys: ${foreignKeys.length === 0 ? "ok" : `${foreignKeys.length} violations`}`,
+          `schema version: ${version} of ${latest}${version < latest ? " (pending migrations run at the next start)" : ""}`,
+        ].join("\n") + "\n",
+      );
+      return ok ? 0 : 1;
+    } finally {
+      db.close();
+    }
+  }
+  if (verb === "backup") {
+    const [target, ...extra] = rest;
+    if (!target || extra.length > 0) throw new UsageError("db backup needs exactly one target file");
+    const db = openDatabase(config.databasePath);
+    try {
+      const { totalPages } = await db.backup(target);
+      io.stdout(`backed up ${config.databasePath} to ${target} (${totalPages} pages)\n`);
+      return 0;
+    } finally {
+      db.close();
+    }
+  }
+  throw new UsageError("db needs a verb: check or backup");
+};
+
+export const COMMANDS: Record<string, Handler> = {
+  paper: paperCommand,
+  papers: papersCommand,
+  db: dbCommand,
+};
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    (command === undefined ? io.stderr : io.stdout)(USAGE + "\n");
+    return command === undefined ? 2 : 0;
+  }
+  const handler = COMMANDS[command];
+  try {
+    if (!handler) throw new UsageError(`unknown command "${command}"`);
+    return await handler(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`paperbot: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr(`paperbot: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof CatalogFileError) {
+      io.stderr(`paperbot: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stdin: () => createInterface({ input: process.stdin, crlfDelay: Infinity }),
+    env: readEnvironment(),
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  runCli(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`paperbot: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

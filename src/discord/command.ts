@@ -1,0 +1,153 @@
+import {
+  ApplicationCommandOptionType,
+  type APIActionRowComponent,
+  type APIApplicationCommandOptionChoice,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
+import { z } from "zod";
+import type { AppContext } from "../app.js";
+import type { Locale } from "../catalog/types.js";
+
+export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+interface OptionShape {
+  readonly name: string;
+  readonly type: ApplicationCommandOptionType;
+  readonly required?: boolean;
+  readonly choices?: readonly { readonly value: string | number }[];
+}
+
+type ValueOfType<T extends ApplicationCommandOptionType> = T extends ApplicationCommandOptionType.String
+  ? string
+  : T extends ApplicationCommandOptionType.Integer | ApplicationCommandOptionType.Number
+    ? number
+    : T extends ApplicationCommandOptionType.Boolean
+      ? boolean
+      : T extends
+            | ApplicationCommandOptionType.User
+            | ApplicationCommandOptionType.Channel
+            | ApplicationCommandOptionType.Role
+            | ApplicationCommandOptionType.Mentionable
+        ? string
+        : never;
+
+type ValueOf<O extends OptionShape> = O["choices"] extends readonly { readonly value: infer V }[] ? V : ValueOfType<O["type"]>;
+
+/** The option values a handler receives, derived from the command's definition. */
+export type OptionsOf<D> = D extends { readonly options: readonly (infer O extends OptionShape)[] }
+  ? { [K in O as K["name"]]: K["required"] extends true ? ValueOf<K> : ValueOf<K> | undefined }
+  : Record<string, never>;
+
+/** Who asked, and from where: everything a handler needs to know about the interaction. */
+export interface Requester {
+  userId: string;
+  username: string;
+  locale: Locale;
+  guildId: string | null;
+  channelId: string | null;
+  /** Manage Server in the guild the interaction came from. */
+  canManageGuild: boolean;
+}
+
+export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+export interface MessageBody {
+  content?: string;
+  embeds?: APIEmbed[];
+  components?: MessageRow[];
+}
+
+/** A handler's answer, independent of how it is delivered (Discord interaction or the local console). */
+export type Reply =
+  | ({ kind: "reply"; ephemeral: boolean } & MessageBody)
+  /** Edits the message the pressed button is on. */
+  | ({ kind: "update" } & MessageBody)
+  /** Edits the message the button is on and tells only the presser something. */
+  | ({ kind: "updateAndNotify"; notice: string } & MessageBody);
+
+export interface CommandModule<D extends CommandDefinition = CommandDefinition> {
+  definition: D;
+  execute(ctx: AppContext, options: OptionsOf<D>, requester: Requester): Promise<Reply> | Reply;
+  autocomplete?(ctx: AppContext, focused: { name: string; value: string }, requester: Requester): APIApplicationCommandOptionChoice[];
+}
+
+/** Button handlers; custom ids are `<prefix>:<arg>:<arg>…`, so they survive restarts. */
+export interface ComponentModule {
+  prefix: string;
+  handle(ctx: AppContext, args: string[], requester: Requester): Promise<Reply> | Reply;
+}
+
+export function defineCommand<const D extends CommandDefinition>(module: CommandModule<D>): CommandModule<D> {
+  return module;
+}
+
+function optionSchema(option: OptionShape): z.ZodType {
+  const choices = option.choices?.map((choice) => choice.value);
+  let schema: z.ZodType;
+  switch (option.type) {
+    case ApplicationCommandOptionType.String:
+      schema = choices && choices.length > 0 ? z.enum(choices.map(String) as [string, ...string[]]) : z.string();
+      break;
+    case ApplicationCommandOptionType.Integer:
+      schema = z.coerce.number().int();
+      break;
+    case ApplicationCommandOptionType.Number:
+      schema = z.coerce.number();
+      break;
+    case ApplicationCommandOptionType.Boolean:
+      schema = z.union([z.boolean(), z.enum(["true", "false"]).transform((value) => value === "true")]);
+      break;
+    default:
+      schema = z.string().regex(/^\d{17,20}$/);
+  }
+  return option.required ? schema : schema.optional();
+}
+
+/**
+ * Validates raw option values (from Discord or the console) against the definition. The single cast here
+ * is what ties the runtime schema built from `definition` to the type derived from the same definition.
+ */
+export function parseOptions<D extends CommandDefinition>(
+  definition: D,
+  raw: Record<string, unknown>,
+): { ok: true; options: OptionsOf<D> } | { ok: false; problems: string[] } {
+  const shape: Record<string, z.ZodType> = {};
+  for (const option of (definition.options ?? []) as readonly OptionShape[]) shape[option.name] = optionSchema(option);
+  const result = z.object(shape).strict().safeParse(raw);
+  if (!result.success) return { ok: false, problems: result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) };
+  return { ok: true, options: result.data as OptionsOf<D> };
+}
+
+export class InvalidOptionsError extends Error {
+  constructor(
+    readonly command: string,
+    readonly problems: string[],
+  ) {
+    super(`Options for /${command} do not match its definition: ${problems.join("; ")}`);
+    this.name = "InvalidOptionsError";
+  }
+}
+
+/** A command with its option types erased behind validation, so different commands fit one list. */
+export interface RegisteredCommand {
+  name: string;
+  definition: CommandDefinition;
+  run(ctx: AppContext, rawOptions: Record<string, unknown>, requester: Requester): Promise<Reply>;
+  autocomplete?: (ctx: AppContext, focused: { name: string; value: string }, requester: Requester) => APIApplicationCommandOptionChoice[];
+}
+
+export function register<D extends CommandDefinition>(module: CommandModule<D>): RegisteredCommand {
+  const autocomplete = module.autocomplete;
+  return {
+    name: module.definition.name,
+    definition: module.definition,
+    async run(ctx, rawOptions, requester) {
+      const parsed = parseOptions(module.definition, rawOptions);
+      if (!parsed.ok) throw new InvalidOptionsError(module.definition.name, parsed.problems);
+      return module.execute(ctx, parsed.options, requester);
+    },
+    ...(autocomplete ? { autocomplete: (ctx, focused, requester) => autocomplete.call(module, ctx, focused, requester) } : {}),
+  };
+}

@@ -1,0 +1,89 @@
+import { createInterface } from "node:readline";
+import { ComponentType, type APIEmbed } from "discord.js";
+import type { AppContext } from "../app.js";
+import type { Locale } from "../catalog/types.js";
+import { localeFromDiscord, t } from "../i18n/index.js";
+import type { ComponentModule, MessageBody, RegisteredCommand, Reply, Requester } from "./command.js";
+
+export interface ConsoleOptions {
+  commands: readonly RegisteredCommand[];
+  components: readonly ComponentModule[];
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  locale?: Locale;
+}
+
+/** `/papers topic:retrieval` → { name: "papers", options: { topic: "retrieval" } }; bare text fills the first option. */
+export function parseConsoleLine(line: string, commands: readonly RegisteredCommand[]): { name: string; options: Record<string, unknown> } | null {
+  const match = /^\/(\S+)\s*(.*)$/s.exec(line.trim());
+  if (!match) return null;
+  const name = match[1] ?? "";
+  const rest = match[2] ?? "";
+  const definition = commands.find((command) => command.name === name)?.definition;
+  const optionNames = (definition?.options ?? []).map((option) => option.name);
+  const options: Record<string, unknown> = {};
+  const named = new RegExp(`(?:^|\\s)(${optionNames.map((option) => option.replace(/\W/g, "")).join("|") || "$^"}):`, "g");
+  const parts = rest.split(named);
+  const leading = parts[0]?.trim() ?? "";
+  for (let index = 1; index + 1 < parts.length; index += 2) options[parts[index] ?? ""] = (parts[index + 1] ?? "").trim();
+  const first = optionNames[0];
+  if (leading && first && options[first] === undefined) options[first] = leading;
+  return { name, options };
+}
+
+function embedText(embed: APIEmbed): string[] {
+  const lines: string[] = [];
+  if (embed.title) lines.push(`== ${embed.title} ==`);
+  if (embed.url) lines.push(embed.url);
+  if (embed.description) lines.push("", embed.description.replace(/\*\*/g, ""));
+  for (const field of embed.fields ?? []) lines.push("", `${field.name}:`, ...field.value.split("\n").map((line) => `  ${line}`));
+  if (embed.footer) lines.push("", `-- ${embed.footer.text}`);
+  return lines;
+}
+
+/** How a reply would look in Discord, as terminal text. */
+export function renderReplyText(reply: Reply | MessageBody): string {
+  const lines: string[] = [];
+  if (reply.content) lines.push(reply.content);
+  for (const embed of reply.embeds ?? []) lines.push(...embedText(embed));
+  const buttons = (reply.components ?? []).flatMap((row) => row.components);
+  if (buttons.length > 0) {
+    lines.push(
+      "",
+      buttons
+        .map((button) => (button.type === ComponentType.Button && "label" in button ? `[${button.label ?? ""}${"url" in button ? ` ${button.url}` : ""}]` : ""))
+        .filter((label) => label.length > 0)
+        .join(" "),
+    );
+  }
+  return lines.join("\n");
+}
+
+export async function runConsole(ctx: AppContext, options: ConsoleOptions): Promise<void> {
+  const locale = options.locale ?? localeFromDiscord(Intl.DateTimeFormat().resolvedOptions().locale);
+  const write = (text: string) => options.output.write(text + "\n");
+  write(t(locale, "console.welcome"));
+  write(t(locale, "console.howToConnect"));
+  write(t(locale, "console.prompt"));
+  const requester: Requester = { userId: "0", username: "console", locale, guildId: null, channelId: null, canManageGuild: true };
+  const names = options.commands.map((command) => `/${command.name}`).join(", ");
+  const lines = createInterface({ input: options.input, terminal: false });
+  options.output.write("> ");
+  for await (const line of lines) {
+    if (line.trim() !== "") {
+      const parsed = parseConsoleLine(line.startsWith("/") ? line : `/paper ${line}`, options.commands);
+      const command = parsed ? options.commands.find((candidate) => candidate.name === parsed.name) : undefined;
+      if (!parsed || !command) {
+        write(t(locale, "console.unknown", { name: parsed?.name ?? line.trim(), commands: names }));
+      } else {
+        try {
+          write(renderReplyText(await command.run(ctx, parsed.options, requester)));
+        } catch (error) {
+          ctx.logger.error("console command failed", { command: command.name, error });
+          write(t(locale, "errors.internal", { errorId: "console" }));
+        }
+      }
+    }
+    options.output.write("\n> ");
+  }
+}

@@ -1,0 +1,110 @@
+import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from "discord.js";
+import { authorLine, topicLabel, truncate } from "../catalog/format.js";
+import type { Locale, Paper } from "../catalog/types.js";
+import { t, type MessageKey, type MessageParams } from "../i18n/index.js";
+import type { MessageRow, Reply } from "./command.js";
+
+export const EMBED_LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  total: 6000,
+} as const;
+
+export const BRAND_COLOUR = 0x5865f2;
+
+export function embedLength(embed: APIEmbed): number {
+  const length = (text: string | undefined) => (text ? [...text].length : 0);
+  return (
+    length(embed.title) +
+    length(embed.description) +
+    length(embed.footer?.text) +
+    length(embed.author?.name) +
+    (embed.fields ?? []).reduce((sum, field) => sum + length(field.name) + length(field.value), 0)
+  );
+}
+
+/** Truncates every part to Discord's limits, then shortens the description until the total fits. */
+export function fitEmbed(embed: APIEmbed): APIEmbed {
+  const fitted: APIEmbed = {
+    ...embed,
+    ...(embed.title !== undefined ? { title: truncate(embed.title, EMBED_LIMITS.title) } : {}),
+    ...(embed.description !== undefined ? { description: truncate(embed.description, EMBED_LIMITS.description) } : {}),
+    ...(embed.footer ? { footer: { ...embed.footer, text: truncate(embed.footer.text, EMBED_LIMITS.footer) } } : {}),
+    ...(embed.author ? { author: { ...embed.author, name: truncate(embed.author.name, EMBED_LIMITS.author) } } : {}),
+    ...(embed.fields
+      ? {
+          fields: embed.fields.slice(0, EMBED_LIMITS.fields).map((field) => ({
+            ...field,
+            name: truncate(field.name, EMBED_LIMITS.fieldName),
+            value: truncate(field.value, EMBED_LIMITS.fieldValue),
+          })),
+        }
+      : {}),
+  };
+  let overflow = embedLength(fitted) - EMBED_LIMITS.total;
+  if (overflow > 0 && fitted.description) {
+    fitted.description = truncate(fitted.description, Math.max(1, [...fitted.description].length - overflow));
+    overflow = embedLength(fitted) - EMBED_LIMITS.total;
+  }
+  while (overflow > 0 && fitted.fields && fitted.fields.length > 0) {
+    fitted.fields = fitted.fields.slice(0, -1);
+    overflow = embedLength(fitted) - EMBED_LIMITS.total;
+  }
+  return fitted;
+}
+
+export function paperEmbed(paper: Paper, locale: Locale): APIEmbed {
+  const description = locale === "ja" ? `**${paper.titleJa}**\n\n${paper.summary.ja}` : paper.summary.en;
+  return fitEmbed({
+    title: paper.title,
+    url: paper.url,
+    description,
+    color: BRAND_COLOUR,
+    fields: [
+      { name: t(locale, "paper.authors"), value: authorLine(paper), inline: false },
+      { name: t(locale, "paper.organisation"), value: paper.organisation, inline: true },
+      { name: t(locale, "paper.year"), value: String(paper.year), inline: true },
+      { name: t(locale, "paper.topics"), value: paper.topics.map((topic) => topicLabel(locale, topic)).join(", "), inline: true },
+      { name: t(locale, "paper.keyResults"), value: paper.keyResults[locale].map((fact) => `• ${fact}`).join("\n"), inline: false },
+    ],
+    footer: {
+      text: paper.source === "catalog" ? t(locale, "paper.footer", { position: paper.position + 1 }) : t(locale, "paper.footerAdded"),
+    },
+  });
+}
+
+export function linkButton(label: string, url: string): APIButtonComponent {
+  return { type: ComponentType.Button, style: ButtonStyle.Link, label, url };
+}
+
+export function actionButton(label: string, customId: string, options: { disabled?: boolean; style?: ButtonStyle } = {}): APIButtonComponent {
+  return {
+    type: ComponentType.Button,
+    style: options.style ?? ButtonStyle.Secondary,
+    label,
+    custom_id: customId,
+    ...(options.disabled ? { disabled: true } : {}),
+  } as APIButtonComponent;
+}
+
+export function row(...buttons: APIButtonComponent[]): MessageRow {
+  return { type: ComponentType.ActionRow, components: buttons };
+}
+
+export function paperButtons(paper: Paper, locale: Locale): MessageRow {
+  return row(
+    linkButton(paper.arxivId ? t(locale, "paper.arxiv") : t(locale, "paper.link"), paper.url),
+    ...(paper.pdfUrl && paper.pdfUrl !== paper.url ? [linkButton(t(locale, "paper.pdf"), paper.pdfUrl)] : []),
+    actionButton(t(locale, "paper.related"), `related:${paper.id}`, { style: ButtonStyle.Primary }),
+  );
+}
+
+/** A short private answer in the requester's language. */
+export function notice(locale: Locale, key: MessageKey, params?: MessageParams, extra: Partial<Reply> = {}): Reply {
+  return { kind: "reply", ephemeral: true, content: t(locale, key, params), ...extra } as Reply;
+}

@@ -1,0 +1,171 @@
+import { randomBytes } from "node:crypto";
+import {
+  MessageFlags,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionReplyOptions,
+  type RepliableInteraction,
+} from "discord.js";
+import type { AppContext } from "../app.js";
+import { localeFromDiscord, t } from "../i18n/index.js";
+import type { ComponentModule, MessageBody, RegisteredCommand, Reply, Requester } from "./command.js";
+
+/** Discord wants an answer within 3 s; anything still running after this gets a deferral first. */
+export const AUTO_DEFER_MS = 2_000;
+
+export function requesterOf(interaction: Interaction): Requester {
+  return {
+    userId: interaction.user.id,
+    username: interaction.user.username,
+    locale: localeFromDiscord(interaction.locale),
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    canManageGuild: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+  };
+}
+
+function messageOptions(body: MessageBody) {
+  return {
+    content: body.content ?? "",
+    embeds: body.embeds ?? [],
+    components: body.components ?? [],
+    allowedMentions: { parse: [] },
+  };
+}
+
+export interface InteractionRouter {
+  handle(interaction: Interaction): Promise<void>;
+  /** Stops taking new interactions and waits (up to `timeoutMs`) for the ones in flight. */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+export function createRouter(ctx: () => AppContext, commands: readonly RegisteredCommand[], components: readonly ComponentModule[]): InteractionRouter {
+  const commandsByName = new Map(commands.map((command) => [command.name, command]));
+  const componentsByPrefix = new Map(components.map((component) => [component.prefix, component]));
+  const inFlight = new Set<Promise<void>>();
+  let accepting = true;
+
+  async function deliver(interaction: RepliableInteraction, reply: Reply): Promise<void> {
+    if (reply.kind !== "reply") {
+      if (!interaction.isMessageComponent()) throw new Error(`A ${reply.kind} reply needs a component interaction`);
+      if (interaction.deferred || interaction.replied) await interaction.editReply(messageOptions(reply));
+      else await interaction.update(messageOptions(reply));
+      if (reply.kind === "updateAndNotify") {
+        await interaction.followUp({ content: reply.notice, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      }
+      return;
+    }
+    const options: InteractionReplyOptions = { ...messageOptions(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) };
+    if (!interaction.deferred && !interaction.replied) {
+      await interaction.reply(options);
+    } else if (interaction.deferred && !interaction.replied && interaction.ephemeral === reply.ephemeral) {
+      await interaction.editReply(messageOptions(reply));
+    } else {
+      // Deferred publicly but the answer is private (or already answered): replace with a follow-up.
+      if (interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);
+      await interaction.followUp(options);
+    }
+  }
+
+  async function withSafetyNet(interaction: RepliableInteraction, label: string, work: () => Promise<Reply>): Promise<void> {
+    const timer = setTimeout(() => {
+      if (!interaction.deferred && !interaction.replied) {
+        const deferral = interaction.isMessageComponent() ? interaction.deferUpdate() : interaction.deferReply();
+        deferral.catch((error: unknown) => ctx().logger.warn("auto-defer failed", { label, error }));
+      }
+    }, AUTO_DEFER_MS);
+    try {
+      await deliver(interaction, await work());
+    } catch (error) {
+      await reportFailure(interaction, label, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The one place unexpected errors end: logged with an id, answered privately with that id only. */
+  async function reportFailure(interaction: RepliableInteraction, label: string, error: unknown): Promise<void> {
+    const errorId = randomBytes(4).toString("hex");
+    ctx().logger.error("interaction failed", {
+      errorId,
+      label,
+      userId: interaction.user.id,
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      error,
+    });
+    const content = t(localeFromDiscord(interaction.locale), "errors.internal", { errorId });
+    try {
+      if (interaction.deferred && !interaction.replied) {
+        await interaction.editReply({ content, embeds: [], components: [], allowedMentions: { parse: [] } });
+      } else if (interaction.replied) {
+        await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      } else {
+        await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      }
+    } catch (replyError) {
+      ctx().logger.warn("could not tell the user about a failure", { errorId, error: replyError });
+    }
+  }
+
+  async function onChatInput(interaction: ChatInputCommandInteraction): Promise<void> {
+    const command = commandsByName.get(interaction.commandName);
+    const label = `/${interaction.commandName}`;
+    await withSafetyNet(interaction, label, async () => {
+      if (!command) throw new Error(`No handler for ${label}`);
+      const raw = Object.fromEntries(interaction.options.data.map((option) => [option.name, option.value]));
+      return command.run(ctx(), raw, requesterOf(interaction));
+    });
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const command = commandsByName.get(interaction.commandName);
+    try {
+      const focused = interaction.options.getFocused(true);
+      const choices = command?.autocomplete?.(ctx(), { name: focused.name, value: String(focused.value) }, requesterOf(interaction)) ?? [];
+      await interaction.respond(choices.slice(0, 25));
+    } catch (error) {
+      ctx().logger.error("autocomplete failed", { command: interaction.commandName, userId: interaction.user.id, error });
+      if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+    }
+  }
+
+  async function onButton(interaction: ButtonInteraction): Promise<void> {
+    const [prefix = "", ...args] = interaction.customId.split(":");
+    const component = componentsByPrefix.get(prefix);
+    await withSafetyNet(interaction, `button ${prefix}`, async () => {
+      if (!component) {
+        return { kind: "reply", ephemeral: true, content: t(localeFromDiscord(interaction.locale), "errors.expiredButton") };
+      }
+      return component.handle(ctx(), args, requesterOf(interaction));
+    });
+  }
+
+  async function dispatch(interaction: Interaction): Promise<void> {
+    if (interaction.isChatInputCommand()) await onChatInput(interaction);
+    else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+    else if (interaction.isButton()) await onButton(interaction);
+  }
+
+  return {
+    handle(interaction) {
+      if (!accepting) return Promise.resolve();
+      const task = dispatch(interaction).catch((error: unknown) => ctx().logger.error("interaction dispatch failed", { error }));
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+      return task;
+    },
+    async drain(timeoutMs) {
+      accepting = false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([Promise.allSettled([...inFlight]), timeout]);
+      clearTimeout(timer);
+    },
+  };
+}

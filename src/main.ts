@@ -1,0 +1,129 @@
+import { pathToFileURL } from "node:url";
+import { Events, type Client } from "discord.js";
+import { commands, components } from "../commands/index.js";
+import { openApp, type OpenedApp } from "./app.js";
+import { CatalogFileError } from "./catalog/load.js";
+import { ConfigError, parseConfig, readEnvironment, type Environment } from "./config.js";
+import { runConsole } from "./discord/console.js";
+import { createDiscordClient, trackStatus } from "./discord/client.js";
+import { createRouter } from "./discord/router.js";
+import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
+
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningBot {
+  app: OpenedApp;
+  client: Client;
+  /** Resolves once the gateway says READY. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  env: Environment;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export class MissingTokenError extends ConfigError {
+  constructor() {
+    super(["DISCORD_TOKEN (unset): required to connect to Discord; run in a terminal without it for the local console"]);
+  }
+}
+
+/** Composition root: config, database, catalog, Discord client, router; returns a handle that stops it all. */
+export async function startPaperbot(options: StartOptions): Promise<RunningBot> {
+  const config = parseConfig(options.env);
+  const token = config.discord.token;
+  if (!token) throw new MissingTokenError();
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const app = openApp(config, logger, options.clock ?? systemClock);
+  const client = createDiscordClient(config);
+  const status = trackStatus(client);
+  void status;
+  const router = createRouter(() => app, commands, components);
+  client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  client.on(Events.Error, (error) => logger.error("discord client error", { error }));
+  client.on(Events.Warn, (message) => logger.warn("discord client warning", { message }));
+  const ready = new Promise<void>((resolve) => {
+    client.once(Events.ClientReady, (readyClient) => {
+      logger.info("ready", { tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: app.catalog.size });
+      resolve();
+    });
+  });
+  try {
+    await client.login(token);
+  } catch (error) {
+    await client.destroy();
+    app.close();
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    client,
+    ready,
+    stop() {
+      stopping ??= (async () => {
+        logger.info("shutting down");
+        await router.drain(SHUTDOWN_GRACE_MS);
+        await client.destroy();
+        app.close();
+        logger.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  const env = readEnvironment();
+  let config;
+  try {
+    config = parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`paperbot: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (!config.discord.token) {
+    if (process.stdin.isTTY && process.stdout.isTTY) {
+      const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+      const app = openApp(config, logger, systemClock);
+      try {
+        await runConsole(app, { commands, components, input: process.stdin, output: process.stdout });
+      } finally {
+        app.close();
+      }
+      return 0;
+    }
+    process.stderr.write(`paperbot: ${new MissingTokenError().message}\n`);
+    return 2;
+  }
+  const bot = await startPaperbot({ env });
+  const shutdown = (signal: NodeJS.Signals) => {
+    process.stderr.write(`paperbot: ${signal} received\n`);
+    bot.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
+  return new Promise<number>(() => undefined);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof CatalogFileError || error instanceof ConfigError) process.stderr.write(`paperbot: ${error.message}\n`);
+      else process.stderr.write(`paperbot: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = error instanceof ConfigError ? 2 : 1;
+    },
+  );
+}
