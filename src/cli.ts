@@ -30,6 +30,9 @@ Commands:
   papers [--topic TOPIC] [--json]              List the reading list, optionally one topic
   db check                                     Integrity check and migration version
   db backup <file>                             Online backup of the database to <file>
+  deploy-commands [--guild ID | --dev] [--dry-run]
+                                               Register the slash commands globally, or in one guild
+                                               (--dev: the guild in DISCORD_DEV_GUILD_ID)
 
 Environment: see README.md (DATABASE_PATH, CATALOG_PATH, LOG_LEVEL, ...).`;
 
@@ -176,7 +179,34 @@ const dbCommand: Handler = async (args, io) => {
   throw new UsageError("db needs a verb: check or backup");
 };
 
+const deployCommand: Handler = async (args, io) => {
+  const { values, positionals } = parse(
+    args,
+    { guild: { type: "string" }, dev: { type: "boolean", default: false }, "dry-run": { type: "boolean", default: false } },
+    false,
+  );
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ""}"`);
+  if (values.guild !== undefined && !/^\d{17,20}$/.test(values.guild)) throw new UsageError("--guild takes a guild id (17-20 digits)");
+  const { commands } = await import("../commands/index.js");
+  const { deployCommands, validateCommandPayload } = await import("./discord/deploy.js");
+  const definitions = commands.map((command) => command.definition);
+  if (values["dry-run"]) {
+    const problems = validateCommandPayload(definitions);
+    io.stdout(JSON.stringify(definitions, null, 2) + "\n");
+    for (const problem of problems) io.stderr(`paperbot: ${problem}\n`);
+    return problems.length === 0 ? 0 : 1;
+  }
+  const config = loadConfig(io);
+  if (!config.discord.token) throw new ConfigError(["DISCORD_TOKEN (unset): needed to register commands (try --dry-run to see the payload)"]);
+  if (values.dev && !config.discord.devGuildId) throw new ConfigError(["DISCORD_DEV_GUILD_ID (unset): needed by --dev"]);
+  const result = await deployCommands(config, definitions, values.guild ?? (values.dev ? config.discord.devGuildId : undefined));
+  const scope = result.scope === "global" ? "globally (may take up to an hour to appear everywhere)" : `in guild ${result.scope.guildId}`;
+  io.stdout(`registered ${result.commands.length} commands ${scope} for application ${result.applicationId}: ${result.commands.map((command) => `/${command.name}`).join(", ")}\n`);
+  return 0;
+};
+
 export const COMMANDS: Record<string, Handler> = {
+  "deploy-commands": deployCommand,
   paper: paperCommand,
   papers: papersCommand,
   db: dbCommand,

@@ -86,6 +86,7 @@ export function bibtexKeyBase(paper: Pick<Paper, "id" | "authors" | "year" | "ti
     if (who) break;
   }
   const words = asciiFold(paper.title)
+    .replace(/(?<=[a-z0-9])-(?=[a-z0-9])/g, "") // "GPT-4" → "gpt4", "Few-Shot" → "fewshot"
     .split(/[^a-z0-9]+/)
     .filter((word) => word.length > 0);
   const word = words.find((candidate) => !STOP_WORDS.has(candidate)) ?? words[0] ?? "";
@@ -95,10 +96,14 @@ export function bibtexKeyBase(paper: Pick<Paper, "id" | "authors" | "year" | "ti
 /** Assigns unique keys in the given order: the first paper keeps the base key, later ones get b, c, … suffixes. */
 export function bibtexKeys(ordered: readonly Pick<Paper, "id" | "authors" | "year" | "title">[]): string[] {
   const used = new Set<string>();
+  const next = new Map<string, number>(); // per base: the suffix number to try next (keeps large lists linear)
+  const withSuffix = (base: string, n: number): string => (n < 26 ? `${base}${String.fromCharCode(97 + n)}` : `${base}-${n}`);
   return ordered.map((paper) => {
     const base = bibtexKeyBase(paper);
-    let key = base;
-    for (let n = 1; used.has(key); n++) key = n < 26 ? `${base}${String.fromCharCode(97 + n)}` : `${base}-${n}`;
+    let n = next.get(base) ?? 0;
+    let key = n === 0 ? base : withSuffix(base, n);
+    while (used.has(key)) key = withSuffix(base, ++n);
+    next.set(base, n + 1);
     used.add(key);
     return key;
   });

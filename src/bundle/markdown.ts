@@ -103,12 +103,15 @@ export function renderReadme(ordered: readonly Paper[], generatedAt: Date): stri
   lines.push("A paper is listed under each of its topics here; its full entry is under its first topic below.", "");
   for (const group of groups) {
     const label = topicLabel(group.topic);
-    const titles = group.tagged.map((paper) => `[${escapeMarkdown(paper.title)}](#${paperAnchor(paper)})`).join(" · ");
     const name = `${escapeMarkdown(label.en)} · ${escapeMarkdown(label.ja)}`;
     const heading = group.primary.length > 0 ? `[${name}](#${topicAnchor(group.topic)})` : name;
-    lines.push(`- **${heading}** (${group.tagged.length}): ${titles}`);
+    lines.push(`- **${heading}** (${group.tagged.length})`);
+    for (const paper of group.tagged) lines.push(`  - [${escapeMarkdown(paper.title)}](#${paperAnchor(paper)}) (${paper.year})`);
   }
-  if (orphans.length > 0) lines.push(`- **[Other · その他](#topic-other)** (${orphans.length})`);
+  if (orphans.length > 0) {
+    lines.push(`- **[Other · その他](#topic-other)** (${orphans.length})`);
+    for (const paper of orphans) lines.push(`  - [${escapeMarkdown(paper.title)}](#${paperAnchor(paper)}) (${paper.year})`);
+  }
   lines.push("");
 
   for (const group of groups) {

@@ -87,7 +87,7 @@ export function writeZip(entries: readonly ZipInputEntry[], modifiedAt: Date): B
   for (const entry of sorted) {
     const name = Buffer.from(entry.name, "utf8");
     const crc = crc32(entry.data) >>> 0;
-    const deflated = deflateRawSync(entry.data, { level: 9, memLevel: 8, windowBits: 15, strategy: 0 });
+    const deflated = deflateRawSync(entry.data, { level: 6, memLevel: 8, windowBits: 15, strategy: 0 });
     const useDeflate = deflated.length < entry.data.length;
     const payload = useDeflate ? deflated : entry.data;
     const method = useDeflate ? METHOD_DEFLATE : METHOD_STORE;

@@ -1,7 +1,7 @@
 import type { Db } from "../db/connection.js";
 import { parseArxivReference } from "./arxiv-id.js";
 import type { Locale, Paper } from "./types.js";
-import { cleanQuery, compactKey, containsCjk, contentTokens, deletions, editDistance, normalize, similarity, tokenize } from "./text.js";
+import { cleanQuery, compactKey, containsCjk, contentTokens, deletions, editDistance, normalize, tokenize } from "./text.js";
 
 export type MatchKind = "arxiv" | "url" | "exact" | "fuzzy" | "text" | "japanese";
 
@@ -29,6 +29,8 @@ export interface ResolveOptions {
 
 const RESULT_THRESHOLD = 0.5;
 const FTS_CANDIDATES = 40;
+/** Above this many matching rows, bm25 ordering over the whole corpus costs more than a lookup should. */
+const FULL_RANK_BUDGET = 2_500;
 
 interface SearchRow {
   rowid: number;
@@ -50,8 +52,14 @@ export class PaperIndex {
   private readonly vocabulary = new Map<string, number>();
   private readonly deletionIndex = new Map<string, string[]>();
   private readonly searchLatin;
+  private readonly searchListed;
+  private readonly searchUnranked;
   private readonly searchJapanese;
   private readonly termDocuments = new Map<string, { doc: number }>();
+  private readonly japanesePapers: Paper[] = [];
+  /** Lazily filled: the few papers a query touches, not the whole corpus. */
+  private readonly normalizedTitles = new Map<Paper, string>();
+  private readonly allTokens = new Map<Paper, Set<string>>();
 
   constructor(db: Db, papers: readonly { seq: number; paper: Paper }[]) {
     for (const { seq, paper } of papers) this.add(seq, paper);
@@ -63,11 +71,18 @@ export class PaperIndex {
         else this.deletionIndex.set(variant, [word]);
       }
     }
+    this.searchListed = db.prepare<[string, number], SearchRow>(
+      `SELECT rowid, bm25(paper_search_listed, 8.0, 10.0, 3.0, 1.0) AS rank FROM paper_search_listed
+       WHERE paper_search_listed MATCH ? ORDER BY rank LIMIT ?`,
+    );
+    this.searchUnranked = db.prepare<[string, number], SearchRow>(
+      `SELECT rowid, -1.0 AS rank FROM paper_search WHERE paper_search MATCH ? LIMIT ?`,
+    );
     this.searchLatin = db.prepare<[string, number], SearchRow>(
       `SELECT rowid, bm25(paper_search, 8.0, 10.0, 3.0, 1.0) AS rank FROM paper_search
        WHERE paper_search MATCH ? ORDER BY rank LIMIT ?`,
     );
-    for (const row of db.prepare<[], { term: string; doc: number }>("SELECT term, doc FROM paper_search_terms WHERE doc > 20").iterate()) {
+    for (const row of db.prepare<[], { term: string; doc: number }>("SELECT term, doc FROM paper_search_terms WHERE doc > 200").iterate()) {
       this.termDocuments.set(row.term, { doc: row.doc });
     }
     this.searchJapanese = db.prepare<[string, number], SearchRow>(
@@ -82,6 +97,7 @@ export class PaperIndex {
 
   private add(seq: number, paper: Paper): void {
     this.bySeq.set(seq, paper);
+    if (containsCjk(paper.titleJa) || paper.aliases.some(containsCjk)) this.japanesePapers.push(paper);
     if (paper.arxivId) this.byArxivId.set(paper.arxivId, paper);
     const shortName = paper.title.includes(":") ? paper.title.slice(0, paper.title.indexOf(":")) : undefined;
     const names = [paper.id, paper.title, paper.titleJa, ...paper.aliases, ...(shortName ? [shortName] : [])];
@@ -127,7 +143,9 @@ export class PaperIndex {
     const exact = this.exactKeys.get(looksLikeUrl ? urlKey(query.trim()) : compactKey(cleaned));
     if (exact) {
       exact.forEach((paper, rank) => offer(paper, exact.length === 1 ? 1 : 0.97 - rank * 0.01, looksLikeUrl ? "url" : "exact"));
-    } else if (!looksLikeUrl) {
+    }
+    // While typing, an exact hit comes first but the other candidates still matter ("llama" → LLaMA, Llama 2, Llama Guard).
+    if ((!exact || options.prefix) && !looksLikeUrl) {
       this.fuzzyMatch(cleaned, offer);
       this.textMatch(cleaned, options.prefix ?? false, offer);
       if (containsCjk(cleaned)) this.japaneseMatch(cleaned, offer);
@@ -143,7 +161,7 @@ export class PaperIndex {
 
   private fuzzyMatch(cleaned: string, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
     const key = compactKey(cleaned);
-    if (key.length < 3) return;
+    if (key.length < 3 || key.length > 40) return;
     const allowed = key.length <= 4 ? 1 : key.length <= 9 ? 2 : 3;
     for (const candidate of this.fuzzyKeys) {
       const distance = editDistance(key, candidate.key, allowed);
@@ -182,13 +200,23 @@ export class PaperIndex {
       const terms = variants.map((variant) => `"${variant}"${prefix && index === lastIndex && variant.length >= 2 ? "*" : ""}`);
       return terms.length === 1 ? (terms[0] ?? "") : `(${terms.join(" OR ")})`;
     };
-    let rows = this.searchLatin.all(groups.map(clause).join(" AND "), FTS_CANDIDATES);
+    const frequencies = groups.map((variants, index) => this.documentFrequency(variants, prefix && index === lastIndex));
+    const commonLimit = Math.max(200, this.bySeq.size / 10);
+    // Intersecting with words most papers contain costs a full posting-list walk and filters almost nothing;
+    // coverage scoring below still rewards papers that have them.
+    const telling = groups.map((variants, index) => ({ variants, index })).filter(({ index }) => (frequencies[index] ?? 0) <= commonLimit);
+    const required = telling.length > 0 ? telling : groups.map((variants, index) => ({ variants, index }));
+    const allWords = required.map(({ variants, index }) => clause(variants, index)).join(" AND ");
+    let rows = this.search(allWords, Math.min(...required.map(({ index }) => frequencies[index] ?? 0)));
     let partial = false;
     if (rows.length === 0 && groups.length >= 2) {
       // Description-like queries: any of the rarer words, then keep papers that contain most of them.
-      const rare = groups.map((variants, index) => ({ variants, index })).filter(({ variants }) => !this.isCommonTerm(variants));
+      const rare = groups
+        .map((variants, index) => ({ variants, index, frequency: frequencies[index] ?? 0 }))
+        .filter(({ frequency }) => frequency <= commonLimit);
       if (rare.length === 0) return;
-      rows = this.searchLatin.all(rare.map(({ variants, index }) => clause(variants, index)).join(" OR "), FTS_CANDIDATES);
+      const anyWord = rare.map(({ variants, index }) => clause(variants, index)).join(" OR ");
+      rows = this.search(anyWord, rare.reduce((sum, { frequency }) => sum + frequency, 0));
       partial = true;
     }
     if (rows.length === 0) return;
@@ -208,7 +236,7 @@ export class PaperIndex {
       const relevance = best < 0 && row.rank < 0 ? best / row.rank : 0;
       const curated = paper.aliases.length > 0 ? 0.05 : 0;
       if (partial) {
-        const everywhere = new Set([...headline, ...tokenize(`${paper.summary.en} ${paper.keyResults.en.join(" ")}`)]);
+        const everywhere = this.tokensOf(paper, headline);
         const fullCoverage = groups.filter(inSet(everywhere)).length / groups.length;
         if (fullCoverage < 0.5 || groups.filter(inSet(everywhere)).length < 2) continue;
         // Sizes and versions ("65b", "48gb") are the most telling words of a description.
@@ -220,17 +248,48 @@ export class PaperIndex {
       const titleWords = contentTokens(paper.title);
       const queryWords = new Set(groups.flat());
       const titleCoverage = titleWords.length > 0 ? titleWords.filter((word) => queryWords.has(word)).length / titleWords.length : 0;
-      const inTitle = phrases.some((phrase) => normalize(paper.title).includes(phrase)) ? 0.1 : 0;
-      const bodyOnly = headlineHits === 0 ? (groups.length >= 2 ? 0.5 : 0.35) : 0;
+      const inTitle = phrases.some((phrase) => this.normalizedTitle(paper).includes(phrase)) ? 0.1 : 0;
+      // Words found only in summaries count when there are several telling ones.
+      const tellingWords = groups.filter((variants) => (variants[0] ?? "").length >= 4).length;
+      const bodyOnly = headlineHits === 0 ? (tellingWords >= 2 ? 0.5 : 0.35) : 0;
       const score = bodyOnly || 0.3 + 0.35 * coverage + 0.1 * relevance + 0.1 * titleCoverage + inTitle + curated;
       offer(paper, Math.min(0.9, score), "text");
     }
   }
 
-  /** Terms in more than a tenth of all papers make OR queries slow and say little. */
-  private isCommonTerm(variants: string[]): boolean {
-    const limit = Math.max(20, this.bySeq.size / 10);
-    return variants.every((variant) => (this.termDocuments.get(variant)?.doc ?? 0) > limit);
+  private normalizedTitle(paper: Paper): string {
+    let title = this.normalizedTitles.get(paper);
+    if (title === undefined) {
+      title = normalize(paper.title);
+      this.normalizedTitles.set(paper, title);
+    }
+    return title;
+  }
+
+  private tokensOf(paper: Paper, headline: Set<string>): Set<string> {
+    let tokens = this.allTokens.get(paper);
+    if (!tokens) {
+      tokens = new Set([...headline, ...tokenize(`${paper.summary.en} ${paper.keyResults.en.join(" ")}`)]);
+      if (this.allTokens.size > 5_000) this.allTokens.clear();
+      this.allTokens.set(paper, tokens);
+    }
+    return tokens;
+  }
+
+  /** Upper bound of the papers containing any of the variants (terms under 200 papers count as 200). */
+  private documentFrequency(variants: string[], prefix: boolean): number {
+    if (prefix) return this.bySeq.size;
+    return variants.reduce((sum, variant) => sum + (this.termDocuments.get(variant)?.doc ?? 200), 0);
+  }
+
+  /**
+   * bm25 over the whole corpus when few papers match; otherwise the curated list first (small and fast),
+   * and only if nothing there matches, an unranked slice of the corpus.
+   */
+  private search(expression: string, matchingEstimate: number): SearchRow[] {
+    if (matchingEstimate <= FULL_RANK_BUDGET) return this.searchLatin.all(expression, FTS_CANDIDATES);
+    const listed = this.searchListed.all(expression, FTS_CANDIDATES);
+    return listed.length > 0 ? listed : this.searchUnranked.all(expression, FTS_CANDIDATES);
   }
 
   private japaneseMatch(cleaned: string, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
@@ -238,7 +297,7 @@ export class PaperIndex {
     const grams = trigrams(text);
     if (grams.length === 0) {
       // Trigram indexes cannot look up one- or two-character words: scan the (small) set of Japanese texts.
-      for (const paper of this.japanesePapers()) {
+      for (const paper of this.japanesePapers) {
         if (headlineJa(paper).includes(text)) offer(paper, 0.7, "japanese");
         else if (normalize(paper.summary.ja).includes(text)) offer(paper, 0.45, "japanese");
       }
@@ -259,17 +318,17 @@ export class PaperIndex {
     }
   }
 
-  private japanesePapers(): Paper[] {
-    return [...this.bySeq.values()].filter((paper) => containsCjk(paper.titleJa) || paper.aliases.some(containsCjk));
-  }
 
   private suggest(cleaned: string, ranked: Match[]): Paper[] {
     const key = compactKey(cleaned);
     const scored = new Map<Paper, number>();
     for (const match of ranked) scored.set(match.paper, match.score);
-    if (key.length >= 3) {
+    if (key.length >= 3 && key.length <= 40) {
       for (const candidate of this.fuzzyKeys) {
-        const closeness = similarity(key, candidate.key);
+        if (candidate.key.length * 2 < key.length || key.length * 2 < candidate.key.length) continue;
+        const longest = Math.max(key.length, candidate.key.length);
+        const distance = editDistance(key, candidate.key, Math.floor(longest / 2));
+        const closeness = 1 - distance / longest;
         if (closeness >= 0.5) scored.set(candidate.paper, Math.max(scored.get(candidate.paper) ?? 0, closeness * 0.6));
       }
     }

@@ -2,7 +2,7 @@
 
 const STOPWORDS = new Set([
   "a", "an", "the", "of", "for", "and", "or", "to", "in", "on", "with", "by", "via", "is", "are", "be", "all",
-  "you", "your", "from", "at", "as", "its", "it", "that", "this", "into", "using", "paper", "papers", "about", "pls", "please", "plz", "many", "much", "per", "can", "get", "find", "show", "me", "i", "we", "one", "what", "which", "how", "why", "does", "do", "then", "it", "vs", "versus",
+  "you", "your", "from", "at", "as", "its", "it", "that", "this", "into", "using", "paper", "papers", "about", "no", "not", "such", "any", "some", "there", "good", "best", "new", "old", "pls", "please", "plz", "many", "much", "per", "can", "get", "find", "show", "me", "i", "we", "one", "what", "which", "how", "why", "does", "do", "then", "it", "vs", "versus",
 ]);
 
 /** Japanese filler people add around what they mean: 「LoRAの論文」, 「チンチラについて」. */
@@ -21,9 +21,9 @@ export function normalize(text: string): string {
     .trim();
 }
 
-/** Text as it goes into the full-text index: the same spelling unification the queries get. */
+/** Text as it goes into the full-text index: the same tokens, spelling unification and stems the queries get. */
 export function searchableText(text: string): string {
-  return normalize(text);
+  return tokenize(text).join(" ");
 }
 
 /** Strips Japanese filler and surrounding punctuation from a whole query. */
@@ -67,22 +67,24 @@ export function containsCjk(text: string): boolean {
   return CJK.test(text);
 }
 
+let rowBuffers: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), capped at `max + 1`. */
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows = a.length + 1;
   const cols = b.length + 1;
-  let prevPrev = new Array<number>(cols).fill(0);
-  let prev = Array.from({ length: cols }, (_, j) => j);
-  let current = new Array<number>(cols).fill(0);
-  for (let i = 1; i < rows; i += 1) {
+  if (rowBuffers[0].length < cols) rowBuffers = [new Int32Array(cols * 2), new Int32Array(cols * 2), new Int32Array(cols * 2)];
+  let [prevPrev, prev, current] = rowBuffers;
+  for (let j = 0; j < cols; j += 1) prev[j] = j;
+  for (let i = 1; i <= a.length; i += 1) {
     current[0] = i;
     let rowMin = i;
+    const charA = a.charCodeAt(i - 1);
     for (let j = 1; j < cols; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min((prev[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+      const charB = b.charCodeAt(j - 1);
+      let value = Math.min((prev[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (charA === charB ? 0 : 1));
+      if (i > 1 && j > 1 && charA === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === charB) {
         value = Math.min(value, (prevPrev[j - 2] ?? 0) + 1);
       }
       current[j] = value;

@@ -24,9 +24,16 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at TEXT NOT NULL
       ) STRICT;
       CREATE INDEX papers_position ON papers (position);
+      -- Text is tokenised and de-pluralised in TypeScript before it is stored (see searchableText),
+      -- so queries and the term statistics below use exactly the same words.
       CREATE VIRTUAL TABLE paper_search USING fts5(
         title, aliases, topics, body,
-        tokenize = 'porter unicode61 remove_diacritics 2'
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+      -- The curated papers (those with aliases) again: a small index that stays fast whatever the corpus size.
+      CREATE VIRTUAL TABLE paper_search_listed USING fts5(
+        title, aliases, topics, body,
+        tokenize = 'unicode61 remove_diacritics 2'
       );
       CREATE VIRTUAL TABLE paper_search_terms USING fts5vocab(paper_search, 'row');
       CREATE VIRTUAL TABLE paper_search_ja USING fts5(

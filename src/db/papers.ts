@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { catalogEntrySchema, type CatalogEntry } from "../catalog/schema.js";
+import type { CatalogEntry } from "../catalog/schema.js";
 import type { Paper, PaperSource } from "../catalog/types.js";
 import { containsCjk, searchableText } from "../catalog/text.js";
 import type { Db } from "./connection.js";
@@ -18,8 +18,9 @@ export function contentHash(entry: CatalogEntry): string {
   return createHash("sha256").update(JSON.stringify(entry)).digest("hex");
 }
 
+/** Rows were validated on the way in (catalog file or moderator input), so reading them back only parses JSON. */
 function rowToPaper(row: PaperRow): Paper {
-  const entry = catalogEntrySchema.parse(JSON.parse(row.data_json));
+  const entry = JSON.parse(row.data_json) as CatalogEntry;
   return { ...entry, position: row.position, source: row.source, addedAt: row.added_at };
 }
 
@@ -53,6 +54,10 @@ export function paperStore(db: Db) {
       "INSERT INTO paper_search (rowid, title, aliases, topics, body) VALUES (?, ?, ?, ?, ?)",
     ),
     searchDelete: db.prepare<[number]>("DELETE FROM paper_search WHERE rowid = ?"),
+    listedInsert: db.prepare<[number, string, string, string, string]>(
+      "INSERT INTO paper_search_listed (rowid, title, aliases, topics, body) VALUES (?, ?, ?, ?, ?)",
+    ),
+    listedDelete: db.prepare<[number]>("DELETE FROM paper_search_listed WHERE rowid = ?"),
     searchJaInsert: db.prepare<[number, string, string, string]>(
       "INSERT INTO paper_search_ja (rowid, title_ja, aliases_ja, summary_ja) VALUES (?, ?, ?, ?)",
     ),
@@ -62,17 +67,26 @@ export function paperStore(db: Db) {
   const index = (seq: number, entry: CatalogEntry): void => {
     const latinAliases = entry.aliases.filter((alias) => !containsCjk(alias));
     const japaneseAliases = entry.aliases.filter((alias) => containsCjk(alias));
-    statements.searchInsert.run(
-      seq,
+    const columns = [
       searchableText(entry.title),
       searchableText([entry.id.replaceAll("-", " "), ...latinAliases].join(" ; ")),
       searchableText(entry.topics.join(" ").replaceAll("-", " ")),
       searchableText([entry.summary.en, ...entry.keyResults.en].join(" ")),
+    ] as const;
+    statements.searchInsert.run(seq, ...columns);
+    if (entry.aliases.length > 0) statements.listedInsert.run(seq, ...columns);
+    // The trigram index serves Japanese queries only; Latin-only text there would just make it larger.
+    const japanese = (text: string) => (containsCjk(text) ? text : "");
+    statements.searchJaInsert.run(
+      seq,
+      japanese(entry.titleJa),
+      japaneseAliases.join(" ; "),
+      japanese([entry.summary.ja, ...entry.keyResults.ja].join(" ")),
     );
-    statements.searchJaInsert.run(seq, entry.titleJa, japaneseAliases.join(" ; "), [entry.summary.ja, ...entry.keyResults.ja].join(" "));
   };
   const unindex = (seq: number): void => {
     statements.searchDelete.run(seq);
+    statements.listedDelete.run(seq);
     statements.searchJaDelete.run(seq);
   };
 

@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# Build: the same steps as the README (npm ci, which also builds), then drop dev dependencies.
+FROM node:20-bookworm AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY commands ./commands
+COPY bench ./bench
+COPY test/support ./test/support
+COPY bin ./bin
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+
+# Runtime: production dependencies (better-sqlite3 already compiled above), the build and the catalog.
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    CATALOG_PATH=/app/catalog/catalog.json \
+    DATABASE_PATH=/app/data/paperbot.db \
+    BUNDLE_DIR=/app/data/bundle \
+    HTTP_PORT=8080
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/bin ./bin
+COPY --chown=node:node data/catalog.json ./catalog/catalog.json
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+VOLUME ["/app/data"]
+EXPOSE 8080
+# `npm start` runs exactly this; calling node directly lets it receive SIGTERM itself.
+CMD ["node", "dist/src/main.js"]

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Paper } from "../src/catalog/types.js";
+import { BUNDLE_FILE_NAME, BundleStore, buildBundle, newestAddedAt } from "../src/bundle/index.js";
+import { signBundleUrl, startHttpServer } from "../src/http/index.js";
+import { createLogger, systemClock } from "../src/logger.js";
+
+export interface BundleBenchResult {
+  /** Median time to build the bundle for the given papers, ms. */
+  build_ms_catalog: number;
+  /** Time to build the bundle for 10,000 papers cloned from the given ones, ms. */
+  build_ms_10k: number;
+  /** Completed signed downloads of the catalog bundle per second, 50 concurrent clients. */
+  download_rps: number;
+}
+
+export interface BundleBenchOptions {
+  /** Download phase length; default 3000 ms. */
+  durationMs?: number;
+  /** Stop the download phase after this many requests; default 20,000. */
+  maxRequests?: number;
+  /** Concurrent download clients; default 50. */
+  concurrency?: number;
+  /** Papers in the large build; default 10,000. */
+  largeCount?: number;
+}
+
+const SECRET = "bench-secret-not-for-production-use";
+const FALLBACK_DATE = new Date("2025-01-01T00:00:00.000Z");
+
+/** `count` papers cloned round-robin from `papers`, with unique ids (and arXiv ids) and reading-list positions. */
+export function expandPapers(papers: readonly Paper[], count: number): Paper[] {
+  if (papers.length === 0) throw new Error("expandPapers: need at least one paper");
+  const out: Paper[] = [];
+  for (let i = 0; i < count; i++) {
+    const source = papers[i % papers.length];
+    if (!source) continue;
+    const suffix = `-c${i}`;
+    const id = `${source.id.slice(0, 64 - suffix.length).replace(/-+$/, "")}${suffix}`;
+    const arxivId = source.arxivId ? `${1001 + Math.floor(i / 90_000)}.${10_000 + (i % 90_000)}` : null;
+    const clone: Paper = structuredClone(source);
+    out.push({
+      ...clone,
+      id,
+      arxivId,
+      url: arxivId ? `https://arxiv.org/abs/${arxivId}` : clone.url,
+      title: `${clone.title} (${i})`,
+      position: i + 1,
+    });
+  }
+  return out;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export async function benchBundle(papers: Paper[], options: BundleBenchOptions = {}): Promise<BundleBenchResult> {
+  const durationMs = options.durationMs ?? 3000;
+  const maxRequests = options.maxRequests ?? 20_000;
+  const concurrency = options.concurrency ?? 50;
+  const generatedAt = newestAddedAt(papers) ?? FALLBACK_DATE;
+
+  // Build: warm up once (JIT, zlib), then take the median of a few runs.
+  const catalog = buildBundle(papers, { generatedAt });
+  const catalogTimes: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now();
+    buildBundle(papers, { generatedAt });
+    catalogTimes.push(performance.now() - started);
+  }
+
+  const large = expandPapers(papers, options.largeCount ?? 10_000);
+  const largeStarted = performance.now();
+  buildBundle(large, { generatedAt });
+  const build_ms_10k = performance.now() - largeStarted;
+
+  // Download: real HTTP against the real server and store.
+  const dir = mkdtempSync(join(tmpdir(), "paperbot-bench-"));
+  const server = await startHttpServer({
+    port: 0,
+    bundleStore: new BundleStore(dir),
+    secret: SECRET,
+    clock: systemClock,
+    logger: createLogger("silent"),
+    health: () => ({ database: "ok", discord: "disabled" }),
+  });
+  let completed = 0;
+  let failures = 0;
+  let elapsedMs = 0;
+  try {
+    new BundleStore(dir).write(catalog);
+    const url = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(Date.now() + 3_600_000) });
+    let issued = 0;
+    const started = performance.now();
+    const deadline = started + durationMs;
+    const worker = async (): Promise<void> => {
+      while (performance.now() < deadline && issued < maxRequests) {
+        issued++;
+        const response = await fetch(url);
+        const body = await response.arrayBuffer();
+        if (response.status === 200 && body.byteLength === catalog.zip.length) completed++;
+        else failures++;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, () => worker()));
+    elapsedMs = performance.now() - started;
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (failures > 0) throw new Error(`benchBundle: ${failures} downloads failed`);
+
+  return {
+    build_ms_catalog: round(median(catalogTimes)),
+    build_ms_10k: round(build_ms_10k),
+    download_rps: round(completed / (elapsedMs / 1000), 1),
+  };
+}
+
+export { FALLBACK_DATE as BENCH_FALLBACK_DATE };

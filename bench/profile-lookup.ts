@@ -1,0 +1,31 @@
+import { resolve } from "node:path";
+import { loadCatalogFile } from "../src/catalog/load.js";
+import { PaperIndex } from "../src/catalog/resolve.js";
+import { openDatabase } from "../src/db/connection.js";
+import { migrate } from "../src/db/migrations.js";
+import { paperStore } from "../src/db/papers.js";
+import { generateEntries } from "./corpus.js";
+import { loadQueries } from "./lookup.js";
+
+/** Lists the slowest labelled queries at corpus size N: `node dist/bench/profile-lookup.js [N]`. */
+const repoRoot = resolve(import.meta.dirname, "..", "..");
+const size = Number(process.argv[2] ?? "100000");
+const catalog = loadCatalogFile(resolve(repoRoot, "data", "catalog.json"));
+const db = openDatabase(":memory:");
+migrate(db);
+const store = paperStore(db);
+let start = performance.now();
+const entries = [...catalog, ...generateEntries(size - catalog.length)];
+db.transaction(() => entries.forEach((entry, position) => store.insert(entry, "catalog", position, new Date(0))))();
+console.log(`insert ${(performance.now() - start).toFixed(0)} ms`);
+start = performance.now();
+const index = new PaperIndex(db, store.listIndexed());
+console.log(`index ${(performance.now() - start).toFixed(0)} ms`);
+const timings = loadQueries(repoRoot).map((query) => {
+  index.resolve(query.query, query.locale);
+  const begin = performance.now();
+  for (let i = 0; i < 5; i += 1) index.resolve(query.query, query.locale);
+  return { query: query.query, ms: (performance.now() - begin) / 5 };
+});
+timings.sort((a, b) => b.ms - a.ms);
+for (const timing of timings.slice(0, 15)) console.log(`${timing.ms.toFixed(3)} ms  ${timing.query}`);

@@ -1,0 +1,54 @@
+import { REST, Routes, type APIApplication, type APIApplicationCommand } from "discord.js";
+import { z } from "zod";
+import type { Config } from "../config.js";
+import type { CommandDefinition } from "./command.js";
+
+const NAME = /^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$/u;
+const localizations = z.record(z.string(), z.string().min(1).max(100)).optional();
+const choiceSchema = z.object({ name: z.string().min(1).max(100), name_localizations: localizations, value: z.union([z.string().max(100), z.number()]) });
+const optionSchema = z.object({
+  name: z.string().regex(NAME).regex(/^[\x21-\x7e]+$/, "names stay ASCII"),
+  description: z.string().min(1).max(100),
+  description_localizations: localizations,
+  choices: z.array(choiceSchema).max(25).optional(),
+});
+const commandSchema = z.object({
+  name: z.string().regex(NAME, "1-32 lowercase characters").regex(/^[\x21-\x7e]+$/, "names stay ASCII"),
+  description: z.string().min(1).max(100),
+  description_localizations: localizations,
+  options: z.array(optionSchema).max(25).optional(),
+});
+
+/** Checks Discord's limits before anything is sent: a bad payload is a bug here, not a 400 in production. */
+export function validateCommandPayload(definitions: readonly CommandDefinition[]): string[] {
+  const problems: string[] = [];
+  if (definitions.length > 100) problems.push(`${definitions.length} commands; Discord allows 100`);
+  const names = new Set<string>();
+  for (const definition of definitions) {
+    if (names.has(definition.name)) problems.push(`/${definition.name}: duplicate name`);
+    names.add(definition.name);
+    const result = commandSchema.safeParse(definition);
+    if (!result.success) for (const issue of result.error.issues) problems.push(`/${definition.name} ${issue.path.join(".")}: ${issue.message}`);
+    const total = JSON.stringify([definition.name, definition.description, ...(definition.options ?? []).flatMap((option) => [option.name, option.description])]).length;
+    if (total > 4000) problems.push(`/${definition.name}: ${total} characters of names and descriptions; Discord allows 4000`);
+  }
+  return problems;
+}
+
+export interface DeployResult {
+  applicationId: string;
+  scope: "global" | { guildId: string };
+  commands: APIApplicationCommand[];
+}
+
+export async function deployCommands(config: Config, definitions: readonly CommandDefinition[], guildId: string | undefined): Promise<DeployResult> {
+  const token = config.discord.token;
+  if (!token) throw new Error("DISCORD_TOKEN is needed to register commands");
+  const problems = validateCommandPayload(definitions);
+  if (problems.length > 0) throw new Error(`The command set breaks Discord's limits:\n  - ${problems.join("\n  - ")}`);
+  const rest = new REST({ api: config.discord.apiUrl }).setToken(token);
+  const applicationId = config.discord.applicationId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
+  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  const commands = (await rest.put(route, { body: definitions })) as APIApplicationCommand[];
+  return { applicationId, scope: guildId ? { guildId } : "global", commands };
+}

@@ -1,0 +1,280 @@
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { pipeline } from "node:stream/promises";
+import { z } from "zod";
+import type { BundleInfo, OpenedBundle } from "../bundle/store.js";
+import type { Clock, Logger } from "../logger.js";
+import { BUNDLE_ROUTE_PREFIX, parseSignatureQuery, verifyBundleSignature } from "./sign.js";
+
+export const DATABASE_STATES = ["ok", "error"] as const;
+export const DISCORD_STATES = ["ready", "connecting", "disconnected", "disabled"] as const;
+export type DatabaseHealth = (typeof DATABASE_STATES)[number];
+export type DiscordHealth = (typeof DISCORD_STATES)[number];
+
+/** What the bot reports about itself; extra JSON-serialisable fields are passed through to /healthz. */
+export interface HealthSnapshot {
+  database: DatabaseHealth;
+  discord: DiscordHealth;
+  [key: string]: unknown;
+}
+
+const healthSnapshotSchema = z.looseObject({
+  database: z.enum(DATABASE_STATES),
+  discord: z.enum(DISCORD_STATES),
+});
+
+export interface HealthBody {
+  status: "ok" | "degraded";
+  database: DatabaseHealth;
+  discord: DiscordHealth;
+  bundle: { sha256: string; paperCount: number; builtAt: string } | null;
+  [key: string]: unknown;
+}
+
+/** The part of BundleStore the server needs. */
+export interface BundleSource {
+  current(): BundleInfo | null;
+  open(): Promise<OpenedBundle | null>;
+}
+
+export interface HttpServerOptions {
+  /** Interface to bind; default 127.0.0.1 (put a reverse proxy with TLS in front for public links). */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  bundleStore: BundleSource;
+  /** HMAC secret the links were signed with. */
+  secret: string;
+  clock: Clock;
+  logger: Logger;
+  health: () => HealthSnapshot | Promise<HealthSnapshot>;
+  /** How long close() lets in-flight responses finish before cutting every connection. Default 1000 ms. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningHttpServer {
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const ALLOWED_METHODS = "GET, HEAD";
+/** Download names: one path segment of safe characters, never "." or "..". */
+const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+const SECURITY_HEADERS: OutgoingHttpHeaders = {
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "no-referrer",
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
+  "Cross-Origin-Resource-Policy": "same-origin",
+};
+
+interface RequestContext {
+  note?: string;
+}
+
+function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
+  const payload = Buffer.from(JSON.stringify(body), "utf8");
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    "Cache-Control": "no-store",
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": payload.length,
+    ...headers,
+  });
+  if (req.method === "HEAD") res.end();
+  else res.end(payload);
+}
+
+function urlHost(host: string): string {
+  if (host === "" || host === "0.0.0.0" || host === "::" || host === "[::]") return "127.0.0.1";
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const { bundleStore, secret, clock, health } = options;
+  if (typeof secret !== "string" || secret.length === 0) throw new Error("startHttpServer: secret must be a non-empty string");
+  const logger = options.logger.child({ component: "http" });
+  const host = options.host ?? "127.0.0.1";
+  const graceMs = Math.max(0, options.shutdownGraceMs ?? 1000);
+  let closing = false;
+
+  async function handleHealth(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let snapshot: z.infer<typeof healthSnapshotSchema>;
+    let failed = false;
+    try {
+      const parsed = healthSnapshotSchema.safeParse(await health());
+      if (parsed.success) snapshot = parsed.data;
+      else {
+        failed = true;
+        snapshot = { database: "error", discord: "disconnected" };
+      }
+    } catch (error) {
+      logger.warn("health check threw", { error });
+      failed = true;
+      snapshot = { database: "error", discord: "disconnected" };
+    }
+    let bundle: HealthBody["bundle"] = null;
+    try {
+      const info = bundleStore.current();
+      if (info) bundle = { sha256: info.sha256, paperCount: info.paperCount, builtAt: info.builtAt };
+    } catch (error) {
+      logger.warn("could not read bundle metadata", { error });
+    }
+    const { database, discord, ...extra } = snapshot;
+    delete extra["status"];
+    delete extra["bundle"];
+    const status: HealthBody["status"] = database === "ok" && (discord === "ready" || discord === "disabled") ? "ok" : "degraded";
+    const body: HealthBody = { status, database, discord, bundle, ...extra, ...(failed ? { error: "health check failed" } : {}) };
+    sendJson(req, res, database === "error" ? 503 : 200, body);
+  }
+
+  async function handleBundle(req: IncomingMessage, res: ServerResponse, rawName: string, rawQuery: string, context: RequestContext): Promise<void> {
+    if (rawName.length === 0 || rawName.includes("/")) return sendJson(req, res, 404, { error: "not found" });
+    let name: string;
+    try {
+      name = decodeURIComponent(rawName);
+    } catch {
+      return sendJson(req, res, 400, { error: "bad file name" });
+    }
+    if (!SAFE_FILE_NAME.test(name) || name.includes("..")) return sendJson(req, res, 400, { error: "bad file name" });
+
+    const info = bundleStore.current();
+    if (!info || info.fileName !== name) return sendJson(req, res, 404, { error: "not found" });
+
+    const query = parseSignatureQuery(rawQuery);
+    if (!query) {
+      context.note = "signature missing or malformed";
+      return sendJson(req, res, 403, { error: "missing or malformed signature" });
+    }
+    const check = verifyBundleSignature({ fileName: name, exp: query.exp, sig: query.sig, secret, now: clock.now() });
+    if (!check.ok) {
+      context.note = `signature ${check.reason}`;
+      return sendJson(req, res, 403, { error: check.reason === "expired" ? "link expired" : "invalid signature" });
+    }
+
+    const opened = await bundleStore.open();
+    if (!opened || opened.info.fileName !== name) {
+      if (opened) await opened.handle.close();
+      return sendJson(req, res, 503, { error: "bundle is being updated, try again" }, { "Retry-After": "1" });
+    }
+    const { info: current, handle } = opened;
+    const etag = `"${current.sha256}"`;
+    const headers: OutgoingHttpHeaders = {
+      ...SECURITY_HEADERS,
+      "Cache-Control": "private, no-transform",
+      ETag: etag,
+      "Accept-Ranges": "none",
+    };
+    const ifNoneMatch = req.headers["if-none-match"];
+    if (ifNoneMatch !== undefined && (ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag))) {
+      await handle.close();
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    res.writeHead(200, {
+      ...headers,
+      "Content-Type": "application/zip",
+      "Content-Length": current.size,
+      "Content-Disposition": `attachment; filename="${current.fileName}"`,
+    });
+    if (req.method === "HEAD") {
+      await handle.close();
+      res.end();
+      return;
+    }
+    try {
+      await pipeline(handle.createReadStream({ autoClose: true }), res);
+    } catch (error) {
+      // Usually the client went away mid-download; the stream (and file handle) is already destroyed.
+      context.note = "download aborted";
+      logger.debug("bundle download did not complete", { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void> {
+    const rawUrl = req.url ?? "";
+    const method = req.method ?? "";
+    if (closing) res.setHeader("Connection", "close");
+    if (!rawUrl.startsWith("/") || rawUrl.startsWith("//")) return sendJson(req, res, 400, { error: "bad request target" });
+    const queryAt = rawUrl.indexOf("?");
+    const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+    const rawQuery = queryAt < 0 ? "" : rawUrl.slice(queryAt + 1);
+    // Backslashes and NULs (raw or encoded) have no business in any of our paths.
+    if (/[\\\0]|%5c|%00/i.test(rawPath)) return sendJson(req, res, 400, { error: "bad path" });
+
+    const isBundle = rawPath.startsWith(BUNDLE_ROUTE_PREFIX);
+    if (rawPath !== "/healthz" && !isBundle) return sendJson(req, res, 404, { error: "not found" });
+    if (method !== "GET" && method !== "HEAD") return sendJson(req, res, 405, { error: "method not allowed" }, { Allow: ALLOWED_METHODS });
+    if (isBundle) return handleBundle(req, res, rawPath.slice(BUNDLE_ROUTE_PREFIX.length), rawQuery, context);
+    return handleHealth(req, res);
+  }
+
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    const context: RequestContext = {};
+    res.on("close", () => {
+      const rawUrl = req.url ?? "";
+      const path = (rawUrl.includes("?") ? rawUrl.slice(0, rawUrl.indexOf("?")) : rawUrl).slice(0, 200);
+      logger.debug("http request", {
+        method: req.method,
+        path, // the query (with the signature) is deliberately not logged
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ...(context.note ? { note: context.note } : {}),
+        ...(res.writableFinished ? {} : { aborted: true }),
+      });
+    });
+    route(req, res, context).catch((error: unknown) => {
+      logger.error("http handler failed", { error, method: req.method });
+      if (!res.headersSent) sendJson(req, res, 500, { error: "internal error" });
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once("error", onError);
+    server.listen({ host, port: options.port }, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+  server.on("error", (error) => logger.error("http server error", { error }));
+
+  const address = server.address() as AddressInfo;
+  const url = `http://${urlHost(host)}:${address.port}`;
+  logger.info("http server listening", { url, host, port: address.port });
+
+  let closed: Promise<void> | null = null;
+  return {
+    url,
+    port: address.port,
+    close(): Promise<void> {
+      if (closed) return closed;
+      closing = true;
+      closed = new Promise<void>((resolve, reject) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close((error) => {
+          clearTimeout(force);
+          if (error) reject(error);
+          else {
+            logger.info("http server closed");
+            resolve();
+          }
+        });
+        server.closeIdleConnections();
+        if (graceMs === 0) server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

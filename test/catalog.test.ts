@@ -1,0 +1,86 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CatalogFileError, loadCatalogFile } from "../src/catalog/load.js";
+import { catalogPath, sharedAvailable, sharedDir, tempDir } from "./support/app.js";
+
+const entries = loadCatalogFile(catalogPath);
+const byId = new Map(entries.map((entry) => [entry.id, entry]));
+
+describe("catalog file", () => {
+  it("holds the whole reading list with unique ids and arXiv ids", () => {
+    expect(entries.length).toBe(43);
+    expect(new Set(entries.map((entry) => entry.id)).size).toBe(entries.length);
+    const arxivIds = entries.flatMap((entry) => (entry.arxivId ? [entry.arxivId] : []));
+    expect(new Set(arxivIds).size).toBe(arxivIds.length);
+    expect(entries.filter((entry) => entry.arxivId === null).map((entry) => entry.id)).toEqual(["gpt-1", "gpt-2", "moe-explained"]);
+  });
+
+  it.skipIf(!sharedAvailable)("contains every arXiv link of the seed exactly once", () => {
+    const seed = readFileSync(join(sharedDir, "seed", "reading-list-ja.txt"), "utf8");
+    const seedIds = [...seed.matchAll(/arxiv\.org\/abs\/(\d{4}\.\d{4,5})/g)].map((match) => match[1]);
+    expect(seedIds.length).toBeGreaterThanOrEqual(40);
+    for (const id of seedIds) {
+      expect(entries.filter((entry) => entry.arxivId === id), `arXiv ${id}`).toHaveLength(1);
+    }
+  });
+
+  it("links arXiv papers to their abstract and PDF, and the others to their real pages", () => {
+    for (const entry of entries) {
+      if (entry.arxivId) {
+        expect(entry.url).toBe(`https://arxiv.org/abs/${entry.arxivId}`);
+        expect(entry.pdfUrl).toBe(`https://arxiv.org/pdf/${entry.arxivId}`);
+      }
+    }
+    expect(byId.get("gpt-1")?.url).toBe("https://cdn.openai.com/research-covers/language-unsupervised/language_understanding_paper.pdf");
+    expect(byId.get("moe-explained")?.url).toBe("https://huggingface.co/blog/moe");
+  });
+
+  it("fixes the seed's errors", () => {
+    const chinchilla = byId.get("chinchilla");
+    expect(chinchilla?.summary.en).toMatch(/70B|70 billion/);
+    expect(chinchilla?.summary.en).not.toMatch(/\b7B\b|7 billion/);
+    expect(chinchilla?.summary.ja).toMatch(/700億|70B/);
+    const ppo = byId.get("ppo");
+    expect(`${ppo?.summary.en} ${ppo?.keyResults.en.join(" ")}`).toMatch(/Trust Region Policy Optimization/);
+    expect(ppo?.summary.en).not.toMatch(/Rust/);
+    expect(byId.get("bert")?.organisation).toBe("Google AI Language");
+    expect(byId.get("scaling-laws")?.summary.en).toMatch(/power law/i);
+  });
+
+  it("has bilingual summaries and key results for every paper", () => {
+    for (const entry of entries) {
+      const sentences = entry.summary.en.split(/(?<=[.!?])\s+(?=[A-Z])/).length;
+      expect(sentences, entry.id).toBeGreaterThanOrEqual(3);
+      expect(entry.summary.ja, entry.id).toMatch(/[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u);
+      expect(entry.keyResults.ja.length, entry.id).toBe(entry.keyResults.en.length);
+      expect(entry.aliases.length, entry.id).toBeGreaterThan(0);
+    }
+  });
+
+  it("stops with the file, the entry id and the field when an entry is bad", () => {
+    const raw = JSON.parse(readFileSync(catalogPath, "utf8")) as { papers: Record<string, unknown>[] };
+    const lora = raw.papers.find((paper) => paper["id"] === "lora");
+    if (!lora) throw new Error("lora missing");
+    lora["year"] = "2021";
+    const broken = join(tempDir(), "catalog.json");
+    writeFileSync(broken, JSON.stringify(raw));
+    try {
+      loadCatalogFile(broken);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(CatalogFileError);
+      expect(String(error)).toContain(broken);
+      expect(String(error)).toContain("entry lora, field year");
+    }
+  });
+
+  it("rejects duplicate ids and unreadable files", () => {
+    const raw = JSON.parse(readFileSync(catalogPath, "utf8")) as { papers: unknown[] };
+    raw.papers.push(raw.papers[0]);
+    const duplicated = join(tempDir(), "catalog.json");
+    writeFileSync(duplicated, JSON.stringify(raw));
+    expect(() => loadCatalogFile(duplicated)).toThrow(/entry attention-is-all-you-need, field id: duplicate id/);
+    expect(() => loadCatalogFile(join(tempDir(), "missing.json"))).toThrow(/cannot read the file/);
+  });
+});

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ButtonStyle, ComponentType, GatewayIntentBits, MessageFlags, type APIEmbed, type APIMessage } from "discord.js";
+import { DEFAULT_USER, type DiscordHarness } from "./support/discord-harness.js";
+import { autocomplete, button, chatInput, option } from "./support/interactions.js";
+import { fixedClock } from "./support/app.js";
+import { startTestBot, type TestBot } from "./support/bot.js";
+import { PAGINATION_TTL_MS } from "../commands/papers.js";
+
+const CALLBACK = { method: "POST", path: "/interactions/:id/:token/callback" } as const;
+
+interface CallbackBody {
+  type: number;
+  data: { content?: string; embeds?: APIEmbed[]; components?: { components: Record<string, unknown>[] }[]; flags?: number; allowed_mentions?: unknown; choices?: { name: string; value: string }[] };
+}
+
+describe("Discord front end, end to end", () => {
+  let t: TestBot;
+  const clock = fixedClock();
+
+  beforeAll(async () => {
+    t = await startTestBot({ clock });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function send(payload: { id: string; token: string } & Parameters<DiscordHarness["dispatchInteraction"]>[0]): Promise<CallbackBody> {
+    const callback = t.harness.waitForRequest({ method: "POST", path: `/interactions/${payload.id}/${payload.token}/callback` });
+    t.harness.dispatchInteraction(payload);
+    return (await callback).body as CallbackBody;
+  }
+
+  function original(payload: { id: string }): APIMessage {
+    const message = t.harness.interaction(payload.id)?.original;
+    if (!message) throw new Error("no original message recorded");
+    return message;
+  }
+
+  it("connects with only the non-privileged intents and logs ready", async () => {
+    const identify = await t.harness.waitForIdentify();
+    expect(identify.intents).toBe(GatewayIntentBits.Guilds | GatewayIntentBits.DirectMessages);
+    expect(t.logs.records).toContainEqual(expect.objectContaining({ msg: "ready", tag: expect.any(String), guilds: 1 }));
+  });
+
+  it("/paper lora in a guild, English: embed, link buttons, related button, no mentions", async () => {
+    const body = await send(chatInput({ name: "paper", options: [option.string("query", "lora")], locale: "en-US" }));
+    expect(body.type).toBe(4);
+    expect(body.data.flags ?? 0).toBe(0);
+    expect(body.data.allowed_mentions).toEqual({ parse: [] });
+    const embed = body.data.embeds?.[0];
+    expect(embed?.title).toBe("LoRA: Low-Rank Adaptation of Large Language Models");
+    expect(embed?.url).toBe("https://arxiv.org/abs/2106.09685");
+    expect(embed?.description).toMatch(/10,000/);
+    expect(embed?.fields?.map((field) => field.name)).toEqual(["Authors", "Organisation", "Year", "Topics", "Key results"]);
+    const buttons = body.data.components?.[0]?.components ?? [];
+    expect(buttons).toEqual([
+      expect.objectContaining({ style: ButtonStyle.Link, label: "arXiv", url: "https://arxiv.org/abs/2106.09685" }),
+      expect.objectContaining({ style: ButtonStyle.Link, label: "PDF", url: "https://arxiv.org/pdf/2106.09685" }),
+      expect.objectContaining({ style: ButtonStyle.Primary, custom_id: "related:lora" }),
+    ]);
+  });
+
+  it("/paper in a DM in Japanese answers with the Japanese summary", async () => {
+    const body = await send(chatInput({ name: "paper", options: [option.string("query", "チンチラ")], locale: "ja", guildId: null }));
+    expect(body.type).toBe(4);
+    const embed = body.data.embeds?.[0];
+    expect(embed?.title).toBe("Training Compute-Optimal Large Language Models");
+    expect(embed?.description).toMatch(/700億|70B/);
+    expect(embed?.fields?.[0]?.name).toBe("著者");
+  });
+
+  it("the related-papers button answers privately with papers sharing a topic", async () => {
+    const command = chatInput({ name: "paper", options: [option.string("query", "rag")] });
+    await send(command);
+    const press = button({ customId: "related:rag", message: original(command) });
+    const body = await send(press);
+    expect(body.type).toBe(4);
+    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(body.data.embeds?.[0]?.description).toMatch(/retro|dpr|hyde/);
+  });
+
+  it("autocomplete offers at most 25 choices of at most 100 characters, best first", async () => {
+    const payload = autocomplete({ name: "paper", options: [option.focused("query", "llama")] });
+    const body = await send(payload);
+    expect(body.type).toBe(8);
+    const choices = body.data.choices ?? [];
+    expect(choices[0]?.value).toBe("llama");
+    expect(choices.map((choice) => choice.value)).toContain("llama-2");
+    const empty = await send(autocomplete({ name: "paper", options: [option.focused("query", "")] }));
+    expect(empty.data.choices).toHaveLength(25);
+    for (const choice of empty.data.choices ?? []) expect([...choice.name].length).toBeLessThanOrEqual(100);
+  });
+
+  it("an unknown paper gets a private reply with did-you-mean buttons", async () => {
+    const body = await send(chatInput({ name: "paper", options: [option.string("query", "flashattn2")] }));
+    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(body.data.content).toMatch(/couldn't find[\s\S]*Did you mean/);
+    expect(body.data.components?.[0]?.components[0]).toMatchObject({ custom_id: "show:flashattention" });
+    const nothing = await send(chatInput({ name: "paper", options: [option.string("query", "pizza recipe")] }));
+    expect(nothing.data.content).toMatch(/couldn't find/);
+    expect(nothing.data.components ?? []).toEqual([]);
+  });
+
+  it.each([
+    ["a 6000-character query", "x".repeat(6000), /too long \(6000 characters\)/],
+    ["control characters", "lora\u0000\u0007", /control characters/],
+    ["a mention", "<@123456789012345678> lora", /not mentions/],
+    ["@everyone", "@everyone lora", /not mentions/],
+    ["markdown", "```lora```", /plain words/],
+    ["an empty string", "   ", /Type what you're looking for/],
+  ])("rejects %s with a clear private reply", async (_label, query, message) => {
+    const body = await send(chatInput({ name: "paper", options: [option.string("query", query)] }));
+    expect(body.type).toBe(4);
+    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(body.data.content).toMatch(message);
+    expect(body.data.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("/papers pages with Previous/Next for its owner only, and the buttons expire", async () => {
+    const command = chatInput({ name: "papers" });
+    const first = await send(command);
+    expect(first.data.embeds?.[0]?.footer?.text).toBe("Page 1 of 6 · 43 papers");
+    const row = first.data.components?.[0]?.components ?? [];
+    expect(row.map((component) => component["disabled"] ?? false)).toEqual([true, false]);
+    const nextId = String(row[1]?.["custom_id"]);
+
+    const next = await send(button({ customId: nextId, message: original(command) }));
+    expect(next.type).toBe(7);
+    expect(next.data.embeds?.[0]?.footer?.text).toBe("Page 2 of 6 · 43 papers");
+
+    const stranger = await send(button({ customId: nextId, message: original(command), user: { id: "1300000000000000999", username: "someone" } }));
+    expect(stranger.type).toBe(4);
+    expect(stranger.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(stranger.data.content).toMatch(/belong to the person who ran the command/);
+
+    clock.advance(PAGINATION_TTL_MS + 1000);
+    const expired = await send(button({ customId: nextId, message: original(command) }));
+    expect(expired.type).toBe(7);
+    expect(expired.data.components).toEqual([]);
+    const notice = await t.harness.waitForRequest({ method: "POST", path: "/webhooks/:app/:token" }, { since: 0 });
+    expect(notice.body).toMatchObject({ content: expect.stringMatching(/expired/), flags: MessageFlags.Ephemeral });
+  });
+
+  it("/papers topic:retrieval in Japanese lists only that topic", async () => {
+    const body = await send(chatInput({ name: "papers", options: [option.string("topic", "retrieval")], locale: "ja" }));
+    expect(body.data.embeds?.[0]?.title).toBe("LLM 論文リスト · 検索拡張");
+    expect(body.data.embeds?.[0]?.description).toMatch(/rag/);
+  });
+
+  it("/help answers privately in the user's language", async () => {
+    const en = await send(chatInput({ name: "help" }));
+    expect(en.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(en.data.embeds?.[0]?.description).toMatch(/43 landmark LLM papers/);
+    const ja = await send(chatInput({ name: "help", locale: "ja" }));
+    expect(ja.data.embeds?.[0]?.description).toMatch(/重要論文 43 本/);
+  });
+
+  it("an exception inside a handler becomes a private reply with an error id, and the bot keeps going", async () => {
+    t.bot.app.db.exec("ALTER TABLE paper_search RENAME TO paper_search_away");
+    try {
+      const payload = chatInput({ name: "paper", options: [option.string("query", "language model secretly reward")], user: { id: DEFAULT_USER.id } });
+      const body = await send(payload);
+      expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+      const errorId = /error id `([0-9a-f]{8})`/.exec(body.data.content ?? "")?.[1];
+      expect(errorId).toBeDefined();
+      expect(body.data.content).not.toMatch(/paper_search|SqliteError|at /);
+      expect(t.logs.records).toContainEqual(
+        expect.objectContaining({ level: "error", errorId, label: "/paper", userId: DEFAULT_USER.id, error: expect.objectContaining({ stack: expect.any(String) }) }),
+      );
+    } finally {
+      t.bot.app.db.exec("ALTER TABLE paper_search_away RENAME TO paper_search");
+    }
+    const after = await send(chatInput({ name: "paper", options: [option.string("query", "lora")] }));
+    expect(after.data.embeds?.[0]?.title).toMatch(/LoRA/);
+  });
+
+  it("acknowledges an unknown command instead of letting it time out", async () => {
+    const body = await send(chatInput({ name: "nonexistent" }));
+    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(body.data.content).toMatch(/error id/);
+  });
+
+  it("every embed it sent respects Discord's limits", () => {
+    for (const request of t.harness.findRequests(CALLBACK)) {
+      const body = request.body as CallbackBody;
+      for (const embed of body.data.embeds ?? []) {
+        expect([...(embed.title ?? "")].length).toBeLessThanOrEqual(256);
+        expect([...(embed.description ?? "")].length).toBeLessThanOrEqual(4096);
+        for (const field of embed.fields ?? []) expect([...field.value].length).toBeLessThanOrEqual(1024);
+      }
+      for (const row of body.data.components ?? []) expect(row.components.every((component) => component["type"] === ComponentType.Button)).toBe(true);
+    }
+  });
+});

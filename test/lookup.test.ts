@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseArxivReference } from "../src/catalog/arxiv-id.js";
+import { editDistance } from "../src/catalog/text.js";
+import { createTestApp, repoRoot } from "./support/app.js";
+
+interface LabelledQuery {
+  query: string;
+  locale: "en" | "ja";
+  expected: string | null;
+  kind: string;
+}
+
+const queries = JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", "lookup-queries.json"), "utf8")) as LabelledQuery[];
+const app = createTestApp();
+afterAll(() => app.close());
+
+const top = (query: string, locale: "en" | "ja" = "en") => app.catalog.resolve(query, locale).results[0]?.paper.id ?? null;
+
+describe("resolve: labelled query set", () => {
+  it("has at least 100 labelled queries of every kind", () => {
+    expect(queries.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(queries.map((query) => query.kind))).toEqual(
+      new Set(["alias", "arxiv", "url", "title", "acronym", "typo", "ja", "topic", "ambiguous", "unknown"]),
+    );
+  });
+
+  it("puts the expected paper first for at least 95% of queries", () => {
+    const misses = queries.filter((query) => top(query.query, query.locale) !== query.expected);
+    const accuracy = 1 - misses.length / queries.length;
+    expect(accuracy, JSON.stringify(misses.map((miss) => [miss.query, miss.expected, top(miss.query, miss.locale)]))).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("returns nothing at all for every unknown query", () => {
+    for (const query of queries.filter((candidate) => candidate.expected === null)) {
+      expect(app.catalog.resolve(query.query, query.locale).results, query.query).toEqual([]);
+    }
+  });
+});
+
+describe("resolve: behaviour", () => {
+  it.each([
+    ["1706.03762", "attention-is-all-you-need"],
+    ["arXiv:1706.03762v5", "attention-is-all-you-need"],
+    ["https://arxiv.org/abs/2106.09685", "lora"],
+    ["http://arxiv.org/pdf/2305.14314v2", "qlora"],
+    ["arxiv.org/pdf/2305.14314.pdf", "qlora"],
+    ["<https://arxiv.org/abs/2203.15556>", "chinchilla"],
+    ["https://huggingface.co/blog/moe", "moe-explained"],
+  ])("finds %s by arXiv id or URL", (query, id) => {
+    expect(top(query)).toBe(id);
+    expect(app.catalog.resolve(query, "en").results[0]?.score).toBe(1);
+  });
+
+  it.each([
+    ["lora", "lora"],
+    ["GPT３", "gpt-3"],
+    ["gpt 3", "gpt-3"],
+    ["qlroa", "qlora"],
+    ["chinchila", "chinchilla"],
+    ["flash atention", "flashattention"],
+    ["チンチラ", "chinchilla"],
+    ["低ランク適応", "lora"],
+    ["LoRAの論文", "lora"],
+    ["low-rank adaptation", "lora"],
+  ])("understands %s", (query, id) => {
+    expect(top(query, /[ぁ-んァ-ン一-龥]/.test(query) ? "ja" : "en")).toBe(id);
+  });
+
+  it("says which arXiv id is not on the list instead of guessing", () => {
+    const resolution = app.catalog.resolve("arXiv:1512.03385", "en");
+    expect(resolution.results).toEqual([]);
+    expect(resolution.unlistedArxivId).toBe("1512.03385");
+  });
+
+  it("offers did-you-mean suggestions for near misses, not random papers", () => {
+    const resolution = app.catalog.resolve("chinchillo scaling", "en");
+    expect(resolution.results[0]?.paper.id ?? resolution.suggestions[0]?.id).toBe("chinchilla");
+    const nonsense = app.catalog.resolve("zzzqqq", "en");
+    expect(nonsense.results).toEqual([]);
+    expect(nonsense.suggestions).toEqual([]);
+  });
+
+  it("does not treat version numbers as typos", () => {
+    expect(app.catalog.resolve("gpt-5", "en").results).toEqual([]);
+    expect(app.catalog.resolve("llama 3", "en").results).toEqual([]);
+  });
+
+  it("completes a prefix while typing", () => {
+    const ids = app.catalog.resolve("flashatt", "en", { prefix: true, limit: 25 }).results.map((match) => match.paper.id);
+    expect(ids[0]).toBe("flashattention");
+  });
+});
+
+describe("text helpers", () => {
+  it("parses arXiv references and rejects look-alikes", () => {
+    expect(parseArxivReference("hep-th/9711200v1")).toBe("hep-th/9711200");
+    expect(parseArxivReference("https://arxiv.org/abs/1207.7214")).toBe("1207.7214");
+    expect(parseArxivReference("1713.00001")).toBeNull();
+    expect(parseArxivReference("2401.0133")).toBeNull();
+    expect(parseArxivReference("version 1.2")).toBeNull();
+  });
+
+  it("measures edit distance with transpositions", () => {
+    expect(editDistance("qlroa", "qlora")).toBe(1);
+    expect(editDistance("kitten", "sitting")).toBe(3);
+    expect(editDistance("abc", "abc")).toBe(0);
+  });
+});

@@ -1,0 +1,30 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { openApp, type OpenedApp } from "../../src/app.js";
+import { parseConfig, type Environment } from "../../src/config.js";
+import { createMemoryLogger, type Clock } from "../../src/logger.js";
+
+export const repoRoot = resolve(import.meta.dirname, "..", "..");
+export const catalogPath = join(repoRoot, "data", "catalog.json");
+export const sharedDir = resolve(repoRoot, "..", "shared");
+export const sharedAvailable = existsSync(join(sharedDir, "seed", "reading-list-ja.txt"));
+
+export function tempDir(prefix = "paperbot-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function fixedClock(start = new Date("2026-11-26T12:00:00Z")): Clock & { advance(ms: number): void } {
+  let now = start.getTime();
+  return { now: () => new Date(now), advance: (ms) => void (now += ms) };
+}
+
+export function testEnv(overrides: Environment = {}): Environment {
+  return { DATABASE_PATH: ":memory:", CATALOG_PATH: catalogPath, LOG_LEVEL: "silent", ...overrides };
+}
+
+export function createTestApp(overrides: Environment = {}, clock: Clock = fixedClock()): OpenedApp & { logs: ReturnType<typeof createMemoryLogger> } {
+  const logs = createMemoryLogger();
+  const app = openApp(parseConfig(testEnv(overrides)), logs, clock);
+  return Object.assign(app, { logs });
+}
