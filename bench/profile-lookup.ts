@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { loadCatalogFile } from "../src/catalog/load.js";
+import { packageRoot } from "../src/paths.js";
 import { PaperIndex } from "../src/catalog/resolve.js";
 import { openDatabase } from "../src/db/connection.js";
 import { migrate } from "../src/db/migrations.js";
@@ -8,7 +9,7 @@ import { generateEntries } from "./corpus.js";
 import { loadQueries } from "./lookup.js";
 
 /** Lists the slowest labelled queries at corpus size N: `node dist/bench/profile-lookup.js [N]`. */
-const repoRoot = resolve(import.meta.dirname, "..", "..");
+const repoRoot = packageRoot();
 const size = Number(process.argv[2] ?? "100000");
 const catalog = loadCatalogFile(resolve(repoRoot, "data", "catalog.json"));
 const db = openDatabase(":memory:");

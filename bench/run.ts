@@ -1,9 +1,11 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { loadCatalogFile } from "../src/catalog/load.js";
+import { packageRoot } from "../src/paths.js";
+import { benchInteractions } from "./interaction.js";
 import { benchLookup, loadQueries } from "./lookup.js";
 
-const repoRoot = resolve(import.meta.dirname, "..", "..");
+const repoRoot = packageRoot();
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +21,14 @@ const result: Record<string, unknown> = {};
 if (wanted("lookup")) {
   const catalog = loadCatalogFile(resolve(repoRoot, "data", "catalog.json"));
   result["lookup"] = benchLookup(catalog, loadQueries(repoRoot), Number(values.corpus), log);
+}
+
+if (wanted("interaction")) {
+  log("interaction: 500 /paper interactions over the loopback gateway");
+  result["interaction"] = await benchInteractions(
+    loadQueries(repoRoot).map((query) => query.query),
+    500,
+  );
 }
 
 result["rss_mb"] = Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 import { LOG_LEVELS } from "./logger.js";
+import { bundledCatalogPath } from "./paths.js";
 
 const booleanFromEnv = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
@@ -23,7 +24,7 @@ export const configSchema = z.object({
   DISCORD_APPLICATION_ID: optionalString.pipe(snowflake.optional()),
   DISCORD_DEV_GUILD_ID: optionalString.pipe(snowflake.optional()),
   DATABASE_PATH: z.string().trim().min(1).default("data/paperbot.db"),
-  CATALOG_PATH: z.string().trim().min(1).default("data/catalog.json"),
+  CATALOG_PATH: optionalString,
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   HTTP_PORT: z.coerce.number({ message: "expected a port number" }).int().min(0).max(65535).default(8080),
   HTTP_HOST: z.string().trim().min(1).default("0.0.0.0"),
@@ -76,7 +77,7 @@ export function parseConfig(env: Environment): Config {
       devGuildId: raw.DISCORD_DEV_GUILD_ID,
     },
     databasePath: raw.DATABASE_PATH,
-    catalogPath: raw.CATALOG_PATH,
+    catalogPath: raw.CATALOG_PATH ?? bundledCatalogPath(),
     logLevel: raw.LOG_LEVEL,
     http: { port: raw.HTTP_PORT, host: raw.HTTP_HOST, publicUrl: raw.PUBLIC_URL?.replace(/\/+$/, "") },
     bundle: {

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openApp, type OpenedApp } from "../../src/app.js";
 import { parseConfig, type Environment } from "../../src/config.js";
+import { packageRoot } from "../../src/paths.js";
 import { createMemoryLogger, type Clock } from "../../src/logger.js";
 
-export const repoRoot = resolve(import.meta.dirname, "..", "..");
+export const repoRoot = packageRoot(import.meta.dirname);
 export const catalogPath = join(repoRoot, "data", "catalog.json");
 export const sharedDir = resolve(repoRoot, "..", "shared");
 export const sharedAvailable = existsSync(join(sharedDir, "seed", "reading-list-ja.txt"));
