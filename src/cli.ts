@@ -92,7 +92,12 @@ function resolutionText(resolution: Resolution, locale: Locale): string {
 const paperCommand: Handler = async (args, io) => {
   const { values, positionals } = parse(
     args,
-    { locale: { type: "string" }, json: { type: "boolean", default: false }, batch: { type: "boolean", default: false } },
+    {
+      locale: { type: "string" },
+      json: { type: "boolean", default: false },
+      batch: { type: "boolean", default: false },
+      explain: { type: "boolean", default: false },
+    },
     true,
   );
   const locale = parseLocale(values.locale);
@@ -100,7 +105,8 @@ const paperCommand: Handler = async (args, io) => {
   if (!values.batch && positionals.join(" ").trim() === "") throw new UsageError("paper needs a query, e.g. paperbot paper lora");
   return withApp(io, async (app) => {
     if (!values.batch) {
-      const resolution = app.catalog.resolve(positionals.join(" "), locale);
+      const explain = values.explain ? (line: string) => io.stderr(`explain: ${line}\n`) : undefined;
+      const resolution = app.catalog.resolve(positionals.join(" "), locale, explain ? { explain } : {});
       io.stdout((values.json ? JSON.stringify(resolutionJson(resolution)) : resolutionText(resolution, locale)) + "\n");
       return values.json || resolution.results.length > 0 ? 0 : 1;
     }

@@ -22,6 +22,15 @@ export function parseArxivReference(input: string): string | null {
   return oldStyle ? oldStyle.toLowerCase() : null;
 }
 
+/** An arXiv id or link somewhere in a sentence: "paper 2310.04378 pls", "see abs/2312.06585". */
+export function findArxivReference(text: string): string | null {
+  for (const word of text.split(/\s+/)) {
+    const direct = parseArxivReference(word) ?? parseArxivReference(word.replace(/^(?:abs|pdf|html)\//i, ""));
+    if (direct) return direct;
+  }
+  return null;
+}
+
 /** YYMM must be a real month; ids after 1501 have five digits after the dot. */
 function isPlausibleNewStyle(id: string): boolean {
   const month = Number(id.slice(2, 4));

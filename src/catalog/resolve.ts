@@ -1,5 +1,5 @@
 import type { Db } from "../db/connection.js";
-import { parseArxivReference } from "./arxiv-id.js";
+import { findArxivReference, parseArxivReference } from "./arxiv-id.js";
 import type { Locale, Paper } from "./types.js";
 import { cleanQuery, compactKey, containsCjk, contentTokens, deletions, editDistance, normalize, tokenize } from "./text.js";
 
@@ -25,6 +25,8 @@ export interface ResolveOptions {
   limit?: number;
   /** Treat the last word as a prefix (autocomplete while typing). */
   prefix?: boolean;
+  /** Receives one line per scoring decision; for tuning (`paperbot paper --explain`). */
+  explain?: (line: string) => void;
 }
 
 const RESULT_THRESHOLD = 0.5;
@@ -82,7 +84,7 @@ export class PaperIndex {
       `SELECT rowid, bm25(paper_search, 8.0, 10.0, 3.0, 1.0) AS rank FROM paper_search
        WHERE paper_search MATCH ? ORDER BY rank LIMIT ?`,
     );
-    for (const row of db.prepare<[], { term: string; doc: number }>("SELECT term, doc FROM paper_search_terms WHERE doc > 200").iterate()) {
+    for (const row of db.prepare<[], { term: string; doc: number }>("SELECT term, doc FROM paper_search_terms").iterate()) {
       this.termDocuments.set(row.term, { doc: row.doc });
     }
     this.searchJapanese = db.prepare<[string, number], SearchRow>(
@@ -125,7 +127,7 @@ export class PaperIndex {
     const resolution: Resolution = { query, results: [], suggestions: [], unlistedArxivId: null };
     if (cleaned.length === 0) return resolution;
 
-    const arxivId = parseArxivReference(query) ?? parseArxivReference(cleaned);
+    const arxivId = parseArxivReference(query) ?? parseArxivReference(cleaned) ?? findArxivReference(cleaned);
     if (arxivId) {
       const paper = this.byArxivId.get(arxivId);
       if (paper) resolution.results.push({ paper, score: 1, matchedBy: "arxiv" });
@@ -135,6 +137,7 @@ export class PaperIndex {
 
     const matches = new Map<Paper, Match>();
     const offer = (paper: Paper, score: number, matchedBy: MatchKind): void => {
+      options.explain?.(`${matchedBy} ${paper.id} ${score.toFixed(3)}`);
       const previous = matches.get(paper);
       if (!previous || previous.score < score) matches.set(paper, { paper, score: Math.min(1, score), matchedBy });
     };
@@ -146,6 +149,7 @@ export class PaperIndex {
     }
     // While typing, an exact hit comes first but the other candidates still matter ("llama" → LLaMA, Llama 2, Llama Guard).
     if ((!exact || options.prefix) && !looksLikeUrl) {
+      this.namesWithin(cleaned, offer);
       this.fuzzyMatch(cleaned, offer);
       this.textMatch(cleaned, options.prefix ?? false, offer);
       if (containsCjk(cleaned)) this.japaneseMatch(cleaned, offer);
@@ -162,12 +166,16 @@ export class PaperIndex {
   private fuzzyMatch(cleaned: string, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
     const key = compactKey(cleaned);
     if (key.length < 3 || key.length > 40) return;
-    const allowed = key.length <= 4 ? 1 : key.length <= 9 ? 2 : 3;
+    const allowed = key.length <= 4 ? 1 : key.length <= 11 ? 2 : 3;
     for (const candidate of this.fuzzyKeys) {
       const distance = editDistance(key, candidate.key, allowed);
       if (distance > allowed) continue;
       // Short keys need a shared first letter: "lora" must not become "dora".
       if (key.length <= 5 && key[0] !== candidate.key[0]) continue;
+      // Edits must not replace the start of a name ("dpo explained" is not "moe explained") …
+      if (editDistance(key.slice(0, 2), candidate.key.slice(0, 2)) > 1) continue;
+      // … and two edits in a short name need most letter pairs in common ("resnet" is not "restem").
+      if (distance >= 2 && bigramSimilarity(key, candidate.key) < 0.5) continue;
       // Version numbers are not typos: "gpt5" is not "gpt3", "llama3" is not "llama2".
       if (digitsOf(key) !== digitsOf(candidate.key)) continue;
       const closeness = 1 - distance / Math.max(key.length, candidate.key.length);
@@ -180,7 +188,10 @@ export class PaperIndex {
     if (this.vocabulary.has(token) || token.length < 4 || /^\d+$/.test(token)) return [token];
     const allowed = token.length >= 7 ? 2 : 1;
     const found = new Map<string, number>();
-    for (const variant of [token, ...deletions(token)]) {
+    const once = deletions(token);
+    // Long words may be two letters longer than the word they mean ("trainig" → "train" after stemming).
+    const twice = token.length >= 7 ? [...new Set(once.flatMap(deletions))] : [];
+    for (const variant of [token, ...once, ...twice]) {
       for (const word of this.deletionIndex.get(variant) ?? []) {
         if (found.has(word)) continue;
         const distance = editDistance(token, word, allowed);
@@ -223,37 +234,64 @@ export class PaperIndex {
     const best = rows[0]?.rank ?? -1;
     const correctedPhrase = groups.map((variants) => variants.at(-1) ?? "").join(" ");
     const phrases = [normalize(cleaned), correctedPhrase].filter((phrase) => phrase.length >= 6);
+    const weights = this.queryWeights(groups);
+    const totalWeight = weights.reduce((sum, weight) => sum + weight, 0) || 1;
+    const specific = groups.map((variants) => /\d/.test(variants[0] ?? ""));
     for (const row of rows) {
       const paper = this.bySeq.get(row.rowid);
       if (!paper) continue;
       const headline = this.headlineTokens.get(paper) ?? new Set<string>();
       const inSet = (words: Set<string>) => (variants: string[], index: number): boolean =>
         variants.some((variant) => words.has(variant) || (prefix && index === lastIndex && [...words].some((word) => word.startsWith(variant))));
-      const headlineHits = groups.filter(inSet(headline)).length;
-      const coverage = headlineHits / groups.length;
-      const numbersMissing = groups.some((variants, index) => /^\d+$/.test(variants[0] ?? "") && !inSet(headline)(variants, index));
-      if (numbersMissing) continue;
+      const covered = (words: Set<string>) => {
+        const hit = inSet(words);
+        return groups.reduce((sum, variants, index) => sum + (hit(variants, index) ? (weights[index] ?? 0) : 0), 0) / totalWeight;
+      };
+      const inHeadline = inSet(headline);
+      if (groups.some((variants, index) => /^\d+$/.test(variants[0] ?? "") && !inHeadline(variants, index))) continue;
+      const coverage = covered(headline);
       const relevance = best < 0 && row.rank < 0 ? best / row.rank : 0;
       const curated = paper.aliases.length > 0 ? 0.05 : 0;
-      if (partial) {
-        const everywhere = this.tokensOf(paper, headline);
-        const fullCoverage = groups.filter(inSet(everywhere)).length / groups.length;
-        if (fullCoverage < 0.5 || groups.filter(inSet(everywhere)).length < 2) continue;
-        // Sizes and versions ("65b", "48gb") are the most telling words of a description.
-        const specific = groups.filter((variants) => /\d/.test(variants[0] ?? ""));
-        const specificCoverage = specific.length > 0 ? specific.filter(inSet(everywhere)).length / specific.length - 0.5 : 0;
-        offer(paper, Math.min(0.85, 0.2 + 0.4 * fullCoverage + 0.15 * coverage + 0.1 * relevance + 0.2 * specificCoverage + curated), "text");
-        continue;
-      }
+      const everywhere = this.tokensOf(paper, headline);
+      const fullCoverage = covered(everywhere);
+      if (partial && (fullCoverage < 0.6 || groups.filter(inSet(everywhere)).length < 2)) continue;
+      // Sizes and versions ("65b", "48gb") are the most telling words of a description.
+      const specificGroups = groups.filter((_, index) => specific[index]);
+      const specificBonus = specificGroups.length > 0 ? (specificGroups.filter(inSet(everywhere)).length / specificGroups.length - 0.5) * 0.2 : 0;
       const titleWords = contentTokens(paper.title);
       const queryWords = new Set(groups.flat());
       const titleCoverage = titleWords.length > 0 ? titleWords.filter((word) => queryWords.has(word)).length / titleWords.length : 0;
       const inTitle = phrases.some((phrase) => this.normalizedTitle(paper).includes(phrase)) ? 0.1 : 0;
-      // Words found only in summaries count when there are several telling ones.
-      const tellingWords = groups.filter((variants) => (variants[0] ?? "").length >= 4).length;
-      const bodyOnly = headlineHits === 0 ? (tellingWords >= 2 ? 0.5 : 0.35) : 0;
-      const score = bodyOnly || 0.3 + 0.35 * coverage + 0.1 * relevance + 0.1 * titleCoverage + inTitle + curated;
-      offer(paper, Math.min(0.9, score), "text");
+      const score =
+        (partial ? 0.1 : 0.15) + 0.35 * fullCoverage + 0.3 * coverage + 0.1 * relevance + 0.05 * titleCoverage + inTitle + specificBonus + curated;
+      // One or two words found only in a summary ("resnet", "mistral 7b") are a hint, not an answer.
+      const ceiling = coverage === 0 && groups.length <= 2 ? RESULT_THRESHOLD - 0.05 : 0.9;
+      offer(paper, Math.min(ceiling, score), "text");
+    }
+  }
+
+  /** Names inside a longer query: "the transformer paper", "guanaco model", "dpo explained". */
+  private namesWithin(cleaned: string, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
+    const words = cleaned.split(/\s+/).filter((word) => word.length > 0);
+    if (words.length < 2 || words.length > 12) return;
+    const wordGroups = words.map((word) => contentTokens(word).map((token) => this.corrections(token)));
+    const flatWeights = this.queryWeights(wordGroups.flat());
+    let next = 0;
+    const contentWeights = wordGroups.map((groups) => groups.reduce((sum) => sum + (flatWeights[next++] ?? 0), 0));
+    const totalWeight = contentWeights.reduce((sum, weight) => sum + weight, 0);
+    if (totalWeight === 0) return;
+    for (let size = Math.min(4, words.length - 1); size >= 1; size -= 1) {
+      for (let start = 0; start + size <= words.length; start += 1) {
+        const key = compactKey(words.slice(start, start + size).join(" "));
+        const papers = key.length >= 2 ? this.exactKeys.get(key) : undefined;
+        if (!papers) continue;
+        const share = contentWeights.slice(start, start + size).reduce((sum, weight) => sum + weight, 0) / totalWeight;
+        if (share < 0.4) continue;
+        // A version next to a name means another model: "llama 3" is not LLaMA, "gpt 4o" is not GPT-3.
+        const after = words[start + size];
+        if (after !== undefined && /^v?\d+(?:\.\d+)?[a-z]?$/.test(after)) continue;
+        for (const paper of papers) offer(paper, (0.5 + 0.4 * share) * (papers.length === 1 ? 1 : 0.95), "exact");
+      }
     }
   }
 
@@ -276,10 +314,31 @@ export class PaperIndex {
     return tokens;
   }
 
-  /** Upper bound of the papers containing any of the variants (terms under 200 papers count as 200). */
+  /** Upper bound of the papers containing any of the variants. */
   private documentFrequency(variants: string[], prefix: boolean): number {
     if (prefix) return this.bySeq.size;
-    return variants.reduce((sum, variant) => sum + (this.termDocuments.get(variant)?.doc ?? 200), 0);
+    return variants.reduce((sum, variant) => sum + (this.termDocuments.get(variant)?.doc ?? 0), 0);
+  }
+
+  /**
+   * How telling a query word is (inverse document frequency). A misspelt word weighs what its correction
+   * weighs; a word no paper contains weighs the most, so a query about something else is not "mostly covered".
+   */
+  private weightOf(variants: string[]): number {
+    const known = variants.map((variant) => this.termDocuments.get(variant)?.doc ?? 0).filter((doc) => doc > 0);
+    return known.length > 0 ? this.idf(Math.min(...known)) : Number.POSITIVE_INFINITY;
+  }
+
+  private idf(documents: number): number {
+    return Math.log((this.bySeq.size + 1) / (documents + 0.5));
+  }
+
+  /** Words no paper contains weigh as much as the rarest known word of the query (or a word in one paper). */
+  private queryWeights(groups: string[][]): number[] {
+    const weights = groups.map((variants) => this.weightOf(variants));
+    const finite = weights.filter((weight) => Number.isFinite(weight));
+    const unknownWeight = finite.length > 0 ? Math.max(...finite) : this.idf(1);
+    return weights.map((weight) => (Number.isFinite(weight) ? weight : unknownWeight));
   }
 
   /**
@@ -338,6 +397,21 @@ export class PaperIndex {
       .slice(0, 3)
       .map(([paper]) => paper);
   }
+}
+
+/** Dice coefficient over letter pairs. */
+function bigramSimilarity(a: string, b: string): number {
+  const pairs = (text: string) => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i + 1 < text.length; i += 1) counts.set(text.slice(i, i + 2), (counts.get(text.slice(i, i + 2)) ?? 0) + 1);
+    return counts;
+  };
+  const left = pairs(a);
+  const right = pairs(b);
+  let shared = 0;
+  for (const [pair, count] of left) shared += Math.min(count, right.get(pair) ?? 0);
+  const total = Math.max(0, a.length - 1) + Math.max(0, b.length - 1);
+  return total === 0 ? 0 : (2 * shared) / total;
 }
 
 function digitsOf(text: string): string {

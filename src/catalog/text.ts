@@ -1,8 +1,10 @@
+import { stemmer } from "stemmer";
+
 /** Text normalisation shared by the catalog index and the resolver. */
 
 const STOPWORDS = new Set([
   "a", "an", "the", "of", "for", "and", "or", "to", "in", "on", "with", "by", "via", "is", "are", "be", "all",
-  "you", "your", "from", "at", "as", "its", "it", "that", "this", "into", "using", "paper", "papers", "about", "no", "not", "such", "any", "some", "there", "good", "best", "new", "old", "pls", "please", "plz", "many", "much", "per", "can", "get", "find", "show", "me", "i", "we", "one", "what", "which", "how", "why", "does", "do", "then", "it", "vs", "versus",
+  "you", "your", "from", "at", "as", "its", "it", "that", "this", "into", "using", "paper", "papers", "about", "no", "not", "such", "like", "only", "up", "big", "own", "needed", "need", "any", "some", "there", "good", "best", "new", "old", "pls", "please", "plz", "many", "much", "per", "can", "get", "find", "show", "me", "i", "we", "one", "what", "which", "how", "why", "does", "do", "then", "it", "vs", "versus",
 ]);
 
 /** Japanese filler people add around what they mean: 「LoRAの論文」, 「チンチラについて」. */
@@ -18,6 +20,7 @@ export function normalize(text: string): string {
     .replace(/[\u2018\u2019\u201c\u201d"'`]/g, "")
     .replace(/\s+/g, " ")
     .replace(/\b(fine|pre|post)[- ](train|tun)/g, "$1$2")
+    .replace(/(\p{L})is(ation|ing|ed)\b/gu, "$1iz$2")
     .trim();
 }
 
@@ -38,12 +41,10 @@ export function compactKey(text: string): string {
   return normalize(text).replace(/[\s\p{P}\p{S}]+/gu, "");
 }
 
-/** Plural endings only: enough to meet "parameters" with "parameter" without an English stemmer's surprises. */
+/** Porter stems for words; tokens with digits (gpt3, 65b, 16x16) stay as they are. */
 export function stem(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;
-  if (word.endsWith("ies") && word.length > 4) return word.slice(0, -3) + "y";
-  if (word.endsWith("s") && !/(?:ss|us|is)$/.test(word)) return word.slice(0, -1);
-  return word;
+  return stemmer(word);
 }
 
 /** Latin-script word tokens (split on anything that is not a letter or digit), lowercased and de-pluralised. */
