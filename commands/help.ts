@@ -15,7 +15,7 @@ export default defineCommand({
 
   execute(ctx, _options, requester): Reply {
     const { locale } = requester;
-    const commands = [t(locale, "help.paper"), t(locale, "help.papers"), t(locale, "help.help")];
+    const commands = [t(locale, "help.paper"), t(locale, "help.papers"), t(locale, "help.follow"), t(locale, "help.help")];
     return {
       kind: "reply",
       ephemeral: true,

@@ -1,10 +1,22 @@
-import { register, type ComponentModule, type RegisteredCommand } from "../src/discord/command.js";
+import { register, type ComponentModule, type DirectMessageModule, type RegisteredCommand } from "../src/discord/command.js";
+import { bundleCommand, bundleFollowButton, bundleKeyword } from "./bundle.js";
+import { followButtons, followCommand, followingCommand, unfollowCommand } from "./follow.js";
 import help from "./help.js";
 import paper from "./paper.js";
 import { relatedButton, showButton } from "./paper-buttons.js";
 import { papersCommand, papersPageButtons } from "./papers.js";
 
 /** Every slash command the bot registers, in the order /help lists them. */
-export const commands: readonly RegisteredCommand[] = [register(paper), register(papersCommand), register(help)];
+export const commands: readonly RegisteredCommand[] = [
+  register(paper),
+  register(papersCommand),
+  register(followCommand),
+  register(unfollowCommand),
+  register(followingCommand),
+  register(bundleCommand),
+  register(help),
+];
 
-export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton];
+export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton, ...followButtons, bundleFollowButton];
+
+export const directMessages: readonly DirectMessageModule[] = [bundleKeyword];

@@ -1,5 +1,5 @@
 import { Catalog } from "./catalog/catalog.js";
-import { loadCatalogFile } from "./catalog/load.js";
+import { loadCatalog } from "./catalog/load.js";
 import { syncCatalog, type SyncReport } from "./catalog/sync.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Db } from "./db/connection.js";
@@ -11,6 +11,8 @@ export interface AppContext {
   config: Config;
   db: Db;
   catalog: Catalog;
+  /** The catalog file's review date (YYYY-MM-DD). */
+  catalogUpdated: string;
   clock: Clock;
   logger: Logger;
   /** Re-reads the papers table (after a moderator adds a paper, for instance). */
@@ -24,12 +26,12 @@ export interface OpenedApp extends AppContext {
 
 /** Migrates, syncs the catalog file into the database and builds the lookup index. */
 export function openApp(config: Config, logger: Logger, clock: Clock): OpenedApp {
-  const entries = loadCatalogFile(config.catalogPath);
+  const catalogFile = loadCatalog(config.catalogPath);
   const db = openDatabase(config.databasePath);
   try {
     const applied = migrate(db);
     if (applied.length > 0) logger.info("database migrated", { applied, path: config.databasePath });
-    const syncReport = syncCatalog(db, entries, clock.now());
+    const syncReport = syncCatalog(db, catalogFile.papers, clock.now());
     logger.debug("catalog synced", {
       inserted: syncReport.inserted.length,
       updated: syncReport.updated.length,
@@ -40,6 +42,7 @@ export function openApp(config: Config, logger: Logger, clock: Clock): OpenedApp
       config,
       db,
       catalog: Catalog.load(db),
+      catalogUpdated: catalogFile.updated,
       clock,
       logger,
       syncReport,

@@ -1,7 +1,11 @@
 import { pathToFileURL } from "node:url";
 import { Events, type Client } from "discord.js";
-import { commands, components } from "../commands/index.js";
+import { commands, components, directMessages } from "../commands/index.js";
 import { openApp, type OpenedApp } from "./app.js";
+import type { BotContext } from "./discord/context.js";
+import { createDirectMessenger } from "./discord/dm.js";
+import type { RunningHttpServer } from "./http/index.js";
+import { startServices, type Services } from "./services.js";
 import { CatalogFileError } from "./catalog/load.js";
 import { ConfigError, parseConfig, readEnvironment, type Environment } from "./config.js";
 import { runConsole } from "./discord/console.js";
@@ -12,8 +16,9 @@ import { createLogger, systemClock, type Clock, type Logger } from "./logger.js"
 export const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface RunningBot {
-  app: OpenedApp;
+  app: BotContext & OpenedApp;
   client: Client;
+  http: RunningHttpServer;
   /** Resolves once the gateway says READY. */
   ready: Promise<void>;
   stop(): Promise<void>;
@@ -37,12 +42,23 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   const token = config.discord.token;
   if (!token) throw new MissingTokenError();
   const logger = options.logger ?? createLogger(config.logLevel);
-  const app = openApp(config, logger, options.clock ?? systemClock);
+  const opened = openApp(config, logger, options.clock ?? systemClock);
   const client = createDiscordClient(config);
   const status = trackStatus(client);
-  void status;
-  const router = createRouter(() => app, commands, components);
+  let services: Services;
+  try {
+    services = await startServices(opened, {
+      directMessenger: (follows) => createDirectMessenger(client, follows, opened.clock, logger),
+      discordStatus: status,
+    });
+  } catch (error) {
+    opened.close();
+    throw error;
+  }
+  const app = services.ctx;
+  const router = createRouter(() => app, commands, components, directMessages);
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
   client.on(Events.Error, (error) => logger.error("discord client error", { error }));
   client.on(Events.Warn, (message) => logger.warn("discord client warning", { message }));
   const ready = new Promise<void>((resolve) => {
@@ -55,6 +71,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     await client.login(token);
   } catch (error) {
     await client.destroy();
+    await services.stop();
     app.close();
     throw error;
   }
@@ -62,11 +79,13 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   return {
     app,
     client,
+    http: services.http,
     ready,
     stop() {
       stopping ??= (async () => {
         logger.info("shutting down");
         await router.drain(SHUTDOWN_GRACE_MS);
+        await services.stop();
         await client.destroy();
         app.close();
         logger.info("stopped");
@@ -93,7 +112,12 @@ async function main(): Promise<number> {
       const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
       const app = openApp(config, logger, systemClock);
       try {
-        await runConsole(app, { commands, components, input: process.stdin, output: process.stdout });
+        const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
+        try {
+          await runConsole(services.ctx, { commands, components, input: process.stdin, output: process.stdout });
+        } finally {
+          await services.stop();
+        }
       } finally {
         app.close();
       }

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { commands, components } from "../commands/index.js";
 import { runCli, type CliIo } from "../src/cli.js";
 import { runConsole } from "../src/discord/console.js";
+import { startServices } from "../src/services.js";
 import { validateCommandPayload } from "../src/discord/deploy.js";
 import { startDiscordHarness } from "./support/discord-harness.js";
 import { chatInput, option } from "./support/interactions.js";
@@ -110,8 +111,8 @@ describe("deploy-commands", () => {
     const guild = io({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl });
     expect(await runCli(["deploy-commands", "--guild", "1200000000000000001"], guild.io)).toBe(0);
     const guildWrite = await harness.waitForRequest({ method: "PUT", path: "/applications/:app/guilds/:guild/commands" }, { since: 0 });
-    expect((guildWrite.body as { name: string }[]).map((command) => command.name)).toEqual(["paper", "papers", "help"]);
-    expect(guild.stdout()).toMatch(/registered 3 commands in guild 1200000000000000001/);
+    expect((guildWrite.body as { name: string }[]).map((command) => command.name)).toEqual(["paper", "papers", "follow", "unfollow", "following", "bundle", "help"]);
+    expect(guild.stdout()).toMatch(/registered 7 commands in guild 1200000000000000001/);
 
     const global = io({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl });
     expect(await runCli(["deploy-commands"], global.io)).toBe(0);
@@ -126,7 +127,7 @@ describe("deploy-commands", () => {
   it("prints the payload with --dry-run and needs a token otherwise", async () => {
     const dry = io({});
     expect(await runCli(["deploy-commands", "--dry-run"], dry.io)).toBe(0);
-    expect(JSON.parse(dry.stdout())).toHaveLength(3);
+    expect(JSON.parse(dry.stdout())).toHaveLength(commands.length);
     const missing = io({});
     expect(await runCli(["deploy-commands"], missing.io)).toBe(2);
     expect(missing.stderr()).toMatch(/DISCORD_TOKEN/);
@@ -135,14 +136,16 @@ describe("deploy-commands", () => {
 
 describe("local console", () => {
   it("takes the same slash commands as text and prints the replies", async () => {
-    const app = createTestApp();
+    const app = createTestApp({ BUNDLE_DIR: join(tempDir(), "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" });
+    const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = "";
     output.on("data", (chunk: Buffer) => (printed += chunk.toString()));
-    const done = runConsole(app, { commands, components, input, output, locale: "en" });
-    input.end(["/paper lora", "/papers topic:retrieval", "/help", "/nope", "チンチラ"].join("\n") + "\n");
+    const done = runConsole(services.ctx, { commands, components, input, output, locale: "en" });
+    input.end(["/paper lora", "/papers topic:retrieval", "/help", "/nope", "チンチラ", "/follow topic:retrieval", "/bundle"].join("\n") + "\n");
     await done;
+    await services.stop();
     app.close();
     expect(printed).toContain("set DISCORD_TOKEN");
     expect(printed).toContain("== LoRA: Low-Rank Adaptation of Large Language Models ==");
@@ -151,5 +154,7 @@ describe("local console", () => {
     expect(printed).toContain("/paper query:");
     expect(printed).toMatch(/Unknown command nope/);
     expect(printed).toContain("Training Compute-Optimal Large Language Models");
+    expect(printed).toContain("You'll also get alerts for new papers on **Retrieval**");
+    expect(printed).toMatch(/\[Download \([\d.]+ KB\) http:\/\/localhost:\d+\/bundle\/paperbot-llm-reading-list\.zip\?exp=\d+&sig=/);
   });
 });

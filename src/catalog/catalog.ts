@@ -51,10 +51,4 @@ export class Catalog {
       .slice(0, limit)
       .map((entry) => entry.other);
   }
-
-  /** The date of the newest change, used to stamp the bundle so equal catalogs give equal bytes. */
-  latestChange(): Date {
-    const newest = this.papers.reduce((latest, paper) => (paper.addedAt > latest ? paper.addedAt : latest), "1970-01-01T00:00:00.000Z");
-    return new Date(newest);
-  }
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { catalogFileSchema, type CatalogEntry } from "./schema.js";
+import { catalogFileSchema, type CatalogEntry, type CatalogFile } from "./schema.js";
 import { compactKey } from "./text.js";
 
 export class CatalogFileError extends Error {
@@ -14,6 +14,10 @@ export class CatalogFileError extends Error {
 
 /** Reads and validates the catalog; every message names the file, the entry id and the field. */
 export function loadCatalogFile(file: string): CatalogEntry[] {
+  return loadCatalog(file).papers;
+}
+
+export function loadCatalog(file: string): CatalogFile {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -29,7 +33,7 @@ export function loadCatalogFile(file: string): CatalogEntry[] {
   return parseCatalog(file, json);
 }
 
-export function parseCatalog(file: string, json: unknown): CatalogEntry[] {
+export function parseCatalog(file: string, json: unknown): CatalogFile {
   const result = catalogFileSchema.safeParse(json);
   if (!result.success) {
     const papers = isRecord(json) && Array.isArray(json["papers"]) ? json["papers"] : [];
@@ -46,7 +50,7 @@ export function parseCatalog(file: string, json: unknown): CatalogEntry[] {
   }
   const problems = findDuplicates(result.data.papers);
   if (problems.length > 0) throw new CatalogFileError(file, problems);
-  return result.data.papers;
+  return result.data;
 }
 
 function findDuplicates(entries: CatalogEntry[]): string[] {

@@ -7,7 +7,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import { z } from "zod";
-import type { AppContext } from "../app.js";
+import type { BotContext } from "./context.js";
 import type { Locale } from "../catalog/types.js";
 
 export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
@@ -57,6 +57,7 @@ export interface MessageBody {
   content?: string;
   embeds?: APIEmbed[];
   components?: MessageRow[];
+  files?: { name: string; data: Buffer }[];
 }
 
 /** A handler's answer, independent of how it is delivered (Discord interaction or the local console). */
@@ -69,14 +70,21 @@ export type Reply =
 
 export interface CommandModule<D extends CommandDefinition = CommandDefinition> {
   definition: D;
-  execute(ctx: AppContext, options: OptionsOf<D>, requester: Requester): Promise<Reply> | Reply;
-  autocomplete?(ctx: AppContext, focused: { name: string; value: string }, requester: Requester): APIApplicationCommandOptionChoice[];
+  execute(ctx: BotContext, options: OptionsOf<D>, requester: Requester): Promise<Reply> | Reply;
+  autocomplete?(ctx: BotContext, focused: { name: string; value: string }, requester: Requester): APIApplicationCommandOptionChoice[];
 }
 
 /** Button handlers; custom ids are `<prefix>:<arg>:<arg>…`, so they survive restarts. */
 export interface ComponentModule {
   prefix: string;
-  handle(ctx: AppContext, args: string[], requester: Requester): Promise<Reply> | Reply;
+  handle(ctx: BotContext, args: string[], requester: Requester): Promise<Reply> | Reply;
+}
+
+/** Plain-text messages in a DM with the bot that it answers (DMs carry their content without privileged intents). */
+export interface DirectMessageModule {
+  name: string;
+  matches(content: string): boolean;
+  handle(ctx: BotContext, requester: Requester): Promise<Reply> | Reply;
 }
 
 export function defineCommand<const D extends CommandDefinition>(module: CommandModule<D>): CommandModule<D> {
@@ -134,8 +142,8 @@ export class InvalidOptionsError extends Error {
 export interface RegisteredCommand {
   name: string;
   definition: CommandDefinition;
-  run(ctx: AppContext, rawOptions: Record<string, unknown>, requester: Requester): Promise<Reply>;
-  autocomplete?: (ctx: AppContext, focused: { name: string; value: string }, requester: Requester) => APIApplicationCommandOptionChoice[];
+  run(ctx: BotContext, rawOptions: Record<string, unknown>, requester: Requester): Promise<Reply>;
+  autocomplete?: (ctx: BotContext, focused: { name: string; value: string }, requester: Requester) => APIApplicationCommandOptionChoice[];
 }
 
 export function register<D extends CommandDefinition>(module: CommandModule<D>): RegisteredCommand {

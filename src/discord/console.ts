@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import { ComponentType, type APIEmbed } from "discord.js";
-import type { AppContext } from "../app.js";
+import type { BotContext } from "./context.js";
 import type { Locale } from "../catalog/types.js";
 import { localeFromDiscord, t } from "../i18n/index.js";
 import type { ComponentModule, MessageBody, RegisteredCommand, Reply, Requester } from "./command.js";
@@ -59,7 +59,7 @@ export function renderReplyText(reply: Reply | MessageBody): string {
   return lines.join("\n");
 }
 
-export async function runConsole(ctx: AppContext, options: ConsoleOptions): Promise<void> {
+export async function runConsole(ctx: BotContext, options: ConsoleOptions): Promise<void> {
   const locale = options.locale ?? localeFromDiscord(Intl.DateTimeFormat().resolvedOptions().locale);
   const write = (text: string) => options.output.write(text + "\n");
   write(t(locale, "console.welcome"));

@@ -7,11 +7,13 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
   type InteractionReplyOptions,
+  type Message,
   type RepliableInteraction,
 } from "discord.js";
-import type { AppContext } from "../app.js";
+import type { BotContext } from "./context.js";
 import { localeFromDiscord, t } from "../i18n/index.js";
-import type { ComponentModule, MessageBody, RegisteredCommand, Reply, Requester } from "./command.js";
+import { containsCjk } from "../catalog/text.js";
+import type { ComponentModule, DirectMessageModule, MessageBody, RegisteredCommand, Reply, Requester } from "./command.js";
 
 /** Discord wants an answer within 3 s; anything still running after this gets a deferral first. */
 export const AUTO_DEFER_MS = 2_000;
@@ -27,22 +29,29 @@ export function requesterOf(interaction: Interaction): Requester {
   };
 }
 
-function messageOptions(body: MessageBody) {
+export function messageOptions(body: MessageBody) {
   return {
     content: body.content ?? "",
     embeds: body.embeds ?? [],
     components: body.components ?? [],
+    files: (body.files ?? []).map((file) => ({ attachment: file.data, name: file.name })),
     allowedMentions: { parse: [] },
   };
 }
 
 export interface InteractionRouter {
   handle(interaction: Interaction): Promise<void>;
+  handleDirectMessage(message: Message): Promise<void>;
   /** Stops taking new interactions and waits (up to `timeoutMs`) for the ones in flight. */
   drain(timeoutMs: number): Promise<void>;
 }
 
-export function createRouter(ctx: () => AppContext, commands: readonly RegisteredCommand[], components: readonly ComponentModule[]): InteractionRouter {
+export function createRouter(
+  ctx: () => BotContext,
+  commands: readonly RegisteredCommand[],
+  components: readonly ComponentModule[],
+  directMessages: readonly DirectMessageModule[] = [],
+): InteractionRouter {
   const commandsByName = new Map(commands.map((command) => [command.name, command]));
   const componentsByPrefix = new Map(components.map((component) => [component.prefix, component]));
   const inFlight = new Set<Promise<void>>();
@@ -150,13 +159,41 @@ export function createRouter(ctx: () => AppContext, commands: readonly Registere
     else if (interaction.isButton()) await onButton(interaction);
   }
 
+  async function onDirectMessage(message: Message): Promise<void> {
+    if (message.author.bot || message.inGuild()) return;
+    const handler = directMessages.find((candidate) => candidate.matches(message.content));
+    if (!handler) return;
+    const requester: Requester = {
+      userId: message.author.id,
+      username: message.author.username,
+      locale: containsCjk(message.content) ? "ja" : "en",
+      guildId: null,
+      channelId: message.channelId,
+      canManageGuild: false,
+    };
+    try {
+      const reply = await handler.handle(ctx(), requester);
+      await message.reply({ ...messageOptions(reply.kind === "updateAndNotify" ? { ...reply, content: reply.notice } : reply), failIfNotExists: false });
+    } catch (error) {
+      const errorId = randomBytes(4).toString("hex");
+      ctx().logger.error("direct message handler failed", { errorId, handler: handler.name, userId: message.author.id, error });
+      await message.reply({ content: t(requester.locale, "errors.internal", { errorId }), allowedMentions: { parse: [] } }).catch(() => undefined);
+    }
+  }
+
+  function track(work: Promise<void>): Promise<void> {
+    const task = work.catch((error: unknown) => ctx().logger.error("event handling failed", { error }));
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+    return task;
+  }
+
   return {
     handle(interaction) {
-      if (!accepting) return Promise.resolve();
-      const task = dispatch(interaction).catch((error: unknown) => ctx().logger.error("interaction dispatch failed", { error }));
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task));
-      return task;
+      return accepting ? track(dispatch(interaction)) : Promise.resolve();
+    },
+    handleDirectMessage(message) {
+      return accepting ? track(onDirectMessage(message)) : Promise.resolve();
     },
     async drain(timeoutMs) {
       accepting = false;

@@ -1,0 +1,264 @@
+import { ApplicationCommandOptionType, ButtonStyle, ChannelType, InteractionContextType } from "discord.js";
+import { truncate } from "../src/catalog/format.js";
+import { normalizeFollowTopic, MAX_TOPIC_LENGTH } from "../src/catalog/topics.js";
+import { TOPICS } from "../src/catalog/schema.js";
+import { DM_FAILURE_LIMIT, exportUserData, MAX_TOPICS_PER_USER } from "../src/db/follows.js";
+import { defineCommand, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
+import type { BotContext } from "../src/discord/context.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
+import { localized, t } from "../src/i18n/index.js";
+
+const followText = localized("command.follow.description");
+const followTopic = localized("command.follow.topic");
+const followChannel = localized("command.follow.channel");
+const unfollowText = localized("command.unfollow.description");
+const unfollowTopic = localized("command.unfollow.topic");
+const unfollowChannel = localized("command.unfollow.channel");
+const followingText = localized("command.following.description");
+
+
+function topicOption(description: { en: string; ja: string }) {
+  return {
+    type: ApplicationCommandOptionType.String,
+    name: "topic",
+    description: description.en,
+    description_localizations: { ja: description.ja },
+    required: false,
+    autocomplete: true,
+    max_length: MAX_TOPIC_LENGTH,
+  } as const;
+}
+
+function channelOption(description: { en: string; ja: string }) {
+  return {
+    type: ApplicationCommandOptionType.Channel,
+    name: "channel",
+    description: description.en,
+    description_localizations: { ja: description.ja },
+    required: false,
+    channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] as (ChannelType.GuildText | ChannelType.GuildAnnouncement)[],
+  } as const;
+}
+
+/** Catalog topics first (localized), then the keywords this user already follows. */
+function topicChoices(ctx: BotContext, value: string, requester: Requester) {
+  const needle = value.trim().toLowerCase();
+  const catalog = TOPICS.map((topic) => ({ name: t(requester.locale, `topic.${topic}`), value: topic }));
+  const own = (ctx.follows.get(requester.userId)?.topics ?? [])
+    .map((entry) => entry.topic)
+    .filter((topic) => !TOPICS.some((known) => known === topic))
+    .map((topic) => ({ name: truncate(topic, 100), value: topic }));
+  return [...catalog, ...own].filter((choice) => needle === "" || choice.name.toLowerCase().includes(needle) || choice.value.includes(needle)).slice(0, 25);
+}
+
+function topicLabel(requester: Requester, topic: string): string {
+  return (TOPICS as readonly string[]).includes(topic) ? t(requester.locale, `topic.${topic as (typeof TOPICS)[number]}`) : topic;
+}
+
+function channelCommandGuard(requester: Requester): Reply | null {
+  if (!requester.guildId) return notice(requester.locale, "follow.channelNotInGuild");
+  if (!requester.canManageGuild) return notice(requester.locale, "follow.notModerator");
+  return null;
+}
+
+export const followCommand = defineCommand({
+  definition: {
+    name: "follow",
+    description: followText.en,
+    description_localizations: { ja: followText.ja },
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    options: [topicOption(followTopic), channelOption(followChannel)],
+  } as const,
+
+  async execute(ctx, options, requester): Promise<Reply> {
+    const { locale } = requester;
+    const topic = options.topic === undefined ? undefined : normalizeFollowTopic(options.topic);
+    if (topic && !topic.ok) return notice(locale, topic.key, topic.params);
+    const now = ctx.clock.now();
+
+    if (options.channel !== undefined) {
+      const refused = channelCommandGuard(requester);
+      if (refused) return refused;
+      const created = ctx.follows.followChannel(
+        { channelId: options.channel, guildId: requester.guildId ?? "", topic: topic?.value.topic ?? "", createdBy: requester.userId },
+        now,
+      );
+      const channel = `<#${options.channel}>`;
+      const topicPart = topic ? t(locale, "follow.channelTopicPart", { topic: topicLabel(requester, topic.value.topic) }) : "";
+      return notice(locale, created ? "follow.channelFollowed" : "follow.channelAlready", { channel, topicPart });
+    }
+
+    const result = ctx.follows.follow(requester.userId, locale, topic?.value.topic, now);
+    const lines: string[] = [];
+    if (result.created) lines.push(t(locale, "follow.followed"));
+    else if (!topic) lines.push(t(locale, "follow.alreadyFollowing"));
+    if (topic) {
+      const label = topicLabel(requester, topic.value.topic);
+      if (result.topic === "limit") lines.push(t(locale, "follow.topicLimit", { max: MAX_TOPICS_PER_USER }));
+      else if (result.topic === "already") lines.push(t(locale, "follow.topicAlready", { topic: label }));
+      else lines.push(t(locale, "follow.topicAdded", { topic: label }) + (topic.value.catalogTopic ? "" : ` ${t(locale, "follow.freeKeyword")}`));
+    }
+    if (result.created) {
+      const delivery = await ctx.dm.send(requester.userId, { content: t(locale, "follow.welcomeDm") });
+      if (delivery === "refused") lines.push(t(locale, "follow.dmHint"));
+    }
+    return { kind: "reply", ephemeral: true, content: lines.join("\n") };
+  },
+
+  autocomplete: (ctx, focused, requester) => topicChoices(ctx, focused.value, requester),
+});
+
+export const unfollowCommand = defineCommand({
+  definition: {
+    name: "unfollow",
+    description: unfollowText.en,
+    description_localizations: { ja: unfollowText.ja },
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    options: [topicOption(unfollowTopic), channelOption(unfollowChannel)],
+  } as const,
+
+  execute(ctx, options, requester): Reply {
+    const { locale } = requester;
+    const topic = options.topic === undefined ? undefined : normalizeFollowTopic(options.topic);
+    if (topic && !topic.ok) return notice(locale, topic.key, topic.params);
+
+    if (options.channel !== undefined) {
+      const refused = channelCommandGuard(requester);
+      if (refused) return refused;
+      const what = topic ? `**${topicLabel(requester, topic.value.topic)}**` : t(locale, "follow.channelEverything");
+      const removed = ctx.follows.unfollowChannel(options.channel, topic?.value.topic ?? "");
+      return notice(locale, removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what });
+    }
+
+    if (!ctx.follows.get(requester.userId)) return notice(locale, "unfollow.notFollowing");
+    if (topic) {
+      const label = topicLabel(requester, topic.value.topic);
+      return notice(locale, ctx.follows.removeTopic(requester.userId, topic.value.topic) ? "unfollow.topicRemoved" : "unfollow.topicNotFollowed", { topic: label });
+    }
+    return confirmUnfollowAll(requester);
+  },
+
+  autocomplete(ctx, focused, requester) {
+    const needle = focused.value.trim().toLowerCase();
+    return (ctx.follows.get(requester.userId)?.topics ?? [])
+      .map((entry) => ({ name: truncate(topicLabel(requester, entry.topic), 100), value: entry.topic }))
+      .filter((choice) => needle === "" || choice.name.toLowerCase().includes(needle) || choice.value.includes(needle))
+      .slice(0, 25);
+  },
+});
+
+function confirmUnfollowAll(requester: Requester): Reply {
+  const { locale, userId } = requester;
+  return {
+    kind: "reply",
+    ephemeral: true,
+    content: t(locale, "unfollow.confirmAll"),
+    components: [
+      row(
+        actionButton(t(locale, "unfollow.confirmButton"), `unfollow-all:${userId}:yes`, { style: ButtonStyle.Danger }),
+        actionButton(t(locale, "unfollow.cancelButton"), `unfollow-all:${userId}:no`),
+      ),
+    ],
+  };
+}
+
+const TOPIC_BUTTONS = 20;
+
+export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
+  const { locale, userId } = requester;
+  const follow = ctx.follows.get(userId);
+  if (!follow) return notice(locale, "following.none");
+  const topics = follow.topics.map((entry) => entry.topic);
+  const dmStatus = follow.dmPausedAt
+    ? t(locale, "following.dmPaused", { count: Math.max(follow.dmFailures, DM_FAILURE_LIMIT), error: follow.lastDmError ?? "50007" })
+    : t(locale, "following.dmOk");
+  const channels = requester.guildId && requester.canManageGuild ? ctx.follows.channelFollowsInGuild(requester.guildId) : [];
+  const embed = fitEmbed({
+    title: t(locale, "following.title"),
+    description: t(locale, "following.since", { date: follow.createdAt.slice(0, 10) }),
+    color: BRAND_COLOUR,
+    fields: [
+      {
+        name: t(locale, "following.topics"),
+        value: topics.length > 0 ? topics.map((topic) => `• ${topicLabel(requester, topic)}`).join("\n") : t(locale, "following.noTopics"),
+      },
+      { name: t(locale, "following.dmStatus"), value: dmStatus },
+      ...(channels.length > 0
+        ? [
+            {
+              name: t(locale, "following.channels"),
+              value: channels
+                .map((channel) => `<#${channel.channelId}> · ${channel.topic ? topicLabel(requester, channel.topic) : t(locale, "follow.channelEverything")}`)
+                .join("\n"),
+            },
+          ]
+        : []),
+    ],
+  });
+  const topicButtons = topics
+    .slice(0, TOPIC_BUTTONS)
+    .map((topic) => actionButton(truncate(t(locale, "following.unfollowTopic", { topic: topicLabel(requester, topic) }), 80), `unfollow-topic:${userId}:${topic}`));
+  const rows = [];
+  for (let index = 0; index < topicButtons.length; index += 5) rows.push(row(...topicButtons.slice(index, index + 5)));
+  rows.push(
+    row(
+      actionButton(t(locale, "following.unfollowAll"), `unfollow-all:${userId}:ask`, { style: ButtonStyle.Danger }),
+      actionButton(t(locale, "following.export"), `export:${userId}`),
+      ...(follow.dmPausedAt ? [actionButton(t(locale, "following.resume"), `resume-dm:${userId}`, { style: ButtonStyle.Success })] : []),
+    ),
+  );
+  const more = topics.length > TOPIC_BUTTONS ? t(locale, "following.moreTopics", { count: topics.length - TOPIC_BUTTONS }) : undefined;
+  return { kind: "reply", ephemeral: true, embeds: [embed], components: rows, ...(more ? { content: more } : {}) };
+}
+
+export const followingCommand = defineCommand({
+  definition: {
+    name: "following",
+    description: followingText.en,
+    description_localizations: { ja: followingText.ja },
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+  } as const,
+  execute: (ctx, _options, requester) => renderFollowing(ctx, requester),
+});
+
+/** Buttons that act on one user's data check that the presser is that user. */
+function ownButton(prefix: string, handle: (ctx: BotContext, args: string[], requester: Requester) => Reply | Promise<Reply>): ComponentModule {
+  return {
+    prefix,
+    handle(ctx, [ownerId, ...args], requester) {
+      if (ownerId !== requester.userId) return notice(requester.locale, "errors.notYourButton");
+      return handle(ctx, args, requester);
+    },
+  };
+}
+
+function asUpdate(reply: Reply): Reply {
+  return reply.kind === "reply" ? { kind: "update", content: reply.content ?? "", embeds: reply.embeds ?? [], components: reply.components ?? [] } : reply;
+}
+
+export const followButtons: ComponentModule[] = [
+  ownButton("unfollow-topic", (ctx, topicParts, requester) => {
+    ctx.follows.removeTopic(requester.userId, topicParts.join(":"));
+    return asUpdate(renderFollowing(ctx, requester));
+  }),
+  ownButton("unfollow-all", (ctx, [step], requester) => {
+    if (step === "ask") return confirmUnfollowAll(requester);
+    if (step !== "yes") return { kind: "update", content: t(requester.locale, "unfollow.cancelled"), embeds: [], components: [] };
+    const removed = ctx.follows.unfollowAll(requester.userId);
+    return { kind: "update", content: t(requester.locale, removed ? "unfollow.all" : "unfollow.notFollowing"), embeds: [], components: [] };
+  }),
+  ownButton("export", (ctx, _args, requester) => {
+    const data = exportUserData(ctx.follows, requester.userId, ctx.clock.now());
+    return {
+      kind: "reply",
+      ephemeral: true,
+      content: t(requester.locale, "following.exportReady"),
+      files: [{ name: `paperbot-${requester.userId}.json`, data: Buffer.from(JSON.stringify(data, null, 2) + "\n") }],
+    };
+  }),
+  ownButton("resume-dm", (ctx, _args, requester) => {
+    ctx.follows.resumeDm(requester.userId);
+    const refreshed = asUpdate(renderFollowing(ctx, requester));
+    return refreshed.kind === "update" ? { ...refreshed, kind: "updateAndNotify", notice: t(requester.locale, "following.resumed") } : refreshed;
+  }),
+];

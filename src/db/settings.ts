@@ -1,0 +1,21 @@
+import { randomBytes } from "node:crypto";
+import type { Db } from "./connection.js";
+
+export function settingsStore(db: Db) {
+  const get = db.prepare<[string], { value: string }>("SELECT value FROM settings WHERE key = ?");
+  const insert = db.prepare<[string, string]>("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING");
+  return {
+    get: (key: string): string | undefined => get.get(key)?.value,
+    /** The stored value, or `create()`'s, stored once even if two processes race. */
+    getOrCreate(key: string, create: () => string): string {
+      insert.run(key, create());
+      const value = get.get(key)?.value;
+      if (value === undefined) throw new Error(`setting ${key} could not be stored`);
+      return value;
+    },
+  };
+}
+
+export function bundleSecret(db: Db, configured: string | undefined): string {
+  return configured ?? settingsStore(db).getOrCreate("bundle_secret", () => randomBytes(32).toString("base64url"));
+}

@@ -1,0 +1,83 @@
+import type { OpenedApp } from "./app.js";
+import { createBundleLinks } from "./bundle/links.js";
+import { refreshBundle } from "./bundle/service.js";
+import { BundleStore } from "./bundle/store.js";
+import { followStore, type FollowStore } from "./db/follows.js";
+import { bundleSecret } from "./db/settings.js";
+import type { BotContext, DirectMessenger } from "./discord/context.js";
+import { startHttpServer, type DiscordHealth, type RunningHttpServer } from "./http/index.js";
+import { Scheduler } from "./scheduler.js";
+
+/** How often the bundle is checked against the catalog (moderator additions change it). */
+export const BUNDLE_REFRESH_SCHEDULE = "*/10 * * * *";
+
+export interface Services {
+  ctx: BotContext & OpenedApp;
+  http: RunningHttpServer;
+  scheduler: Scheduler;
+  /** Stops the scheduler, waits for background work, closes the HTTP server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything around the command handlers that both the Discord bot and the local console run: follows,
+ * the bundle (built now and kept current), its signed-link HTTP server, and the scheduler.
+ */
+export async function startServices(
+  app: OpenedApp,
+  options: { directMessenger: (follows: FollowStore) => DirectMessenger; discordStatus: () => DiscordHealth },
+): Promise<Services> {
+  const { config, logger, clock, db } = app;
+  const follows = followStore(db);
+  const store = new BundleStore(config.bundle.dir, { clock });
+  refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
+  const secret = bundleSecret(db, config.bundle.secret);
+  const http = await startHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    bundleStore: store,
+    secret,
+    clock,
+    logger,
+    health: () => ({ database: databaseHealth(app), discord: options.discordStatus(), papers: app.catalog.size }),
+  });
+  const publicUrl = config.http.publicUrl ?? `http://localhost:${http.port}`;
+  logger.info("http server listening", { url: http.url, publicUrl });
+
+  const pending = new Set<Promise<unknown>>();
+  const ctx: BotContext & OpenedApp = Object.assign(app, {
+    follows,
+    bundle: createBundleLinks({ store, secret, ttlHours: config.bundle.linkTtlHours, externalUrl: config.bundle.externalUrl, baseUrl: () => publicUrl }),
+    dm: options.directMessenger(follows),
+    background(task: () => Promise<unknown>) {
+      const run = task().catch((error: unknown) => logger.error("background task failed", { error }));
+      pending.add(run);
+      void run.finally(() => pending.delete(run));
+    },
+  });
+
+  const scheduler = new Scheduler(
+    [{ name: "bundle-refresh", schedule: BUNDLE_REFRESH_SCHEDULE, run: () => void refreshBundle(store, ctx.catalog.papers, ctx.catalogUpdated, logger) }],
+    logger,
+  );
+  scheduler.start();
+
+  return {
+    ctx,
+    http,
+    scheduler,
+    async stop() {
+      await scheduler.stop();
+      await Promise.allSettled([...pending]);
+      await http.close();
+    },
+  };
+}
+
+function databaseHealth(app: OpenedApp): "ok" | "error" {
+  try {
+    return app.db.open && app.db.prepare("SELECT 1 AS ok").get() ? "ok" : "error";
+  } catch {
+    return "error";
+  }
+}
