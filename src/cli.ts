@@ -1,7 +1,12 @@
+import { renameSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { pathToFileURL } from "node:url";
 import { openApp, type OpenedApp } from "./app.js";
+import { buildBundle } from "./bundle/build.js";
+import { bundleTimestamp } from "./bundle/service.js";
+import { BundleStore } from "./bundle/store.js";
+import { exportUserData, followStore } from "./db/follows.js";
 import { renderPaperText } from "./catalog/format.js";
 import { CatalogFileError } from "./catalog/load.js";
 import type { Resolution } from "./catalog/resolve.js";
@@ -30,6 +35,8 @@ Commands:
   papers [--topic TOPIC] [--json]              List the reading list, optionally one topic
   db check                                     Integrity check and migration version
   db backup <file>                             Online backup of the database to <file>
+  bundle build [--out FILE]                    Build the reading-list zip (into BUNDLE_DIR, or FILE) and list it
+  export --user ID                             Everything paperbot stores about one user, as JSON
   deploy-commands [--guild ID | --dev] [--dry-run]
                                                Register the slash commands globally, or in one guild
                                                (--dev: the guild in DISCORD_DEV_GUILD_ID)
@@ -211,7 +218,50 @@ const deployCommand: Handler = async (args, io) => {
   return 0;
 };
 
+const bundleCommand: Handler = async (args, io) => {
+  const [verb, ...rest] = args;
+  if (verb !== "build") throw new UsageError("bundle needs a verb: build");
+  const { values, positionals } = parse(rest, { out: { type: "string" } }, false);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ""}"`);
+  if (values.out !== undefined && values.out.trim() === "") throw new UsageError("--out needs a file name");
+  return withApp(io, async (app) => {
+    const papers = app.catalog.papers;
+    const result = buildBundle(papers, { generatedAt: bundleTimestamp(papers, app.catalogUpdated) });
+    let target: string;
+    if (values.out) {
+      target = values.out;
+      const temporary = `${target}.${process.pid}.tmp`;
+      writeFileSync(temporary, result.zip);
+      renameSync(temporary, target);
+    } else {
+      target = new BundleStore(app.config.bundle.dir, { clock: app.clock }).write(result).path;
+    }
+    const width = Math.max(...result.files.map((file) => file.name.length));
+    io.stdout(
+      [
+        `${target}: ${result.zip.length} bytes, ${result.paperCount} papers`,
+        ...result.files.map((file) => `  ${file.name.padEnd(width)}  ${String(file.size).padStart(8)} bytes`),
+        `sha256 ${result.sha256}`,
+      ].join("\n") + "\n",
+    );
+    return 0;
+  });
+};
+
+const exportCommand: Handler = async (args, io) => {
+  const { values, positionals } = parse(args, { user: { type: "string" } }, false);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ""}"`);
+  if (!values.user || !/^\d{17,20}$/.test(values.user)) throw new UsageError("export needs --user with a Discord user id (17-20 digits)");
+  const userId = values.user;
+  return withApp(io, async (app) => {
+    io.stdout(JSON.stringify(exportUserData(followStore(app.db), userId, app.clock.now()), null, 2) + "\n");
+    return 0;
+  });
+};
+
 export const COMMANDS: Record<string, Handler> = {
+  bundle: bundleCommand,
+  export: exportCommand,
   "deploy-commands": deployCommand,
   paper: paperCommand,
   papers: papersCommand,
