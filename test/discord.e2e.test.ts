@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ButtonStyle, ComponentType, GatewayIntentBits, MessageFlags, type APIEmbed, type APIMessage } from "discord.js";
 import { DEFAULT_USER, type DiscordHarness } from "./support/discord-harness.js";
-import { autocomplete, button, chatInput, option } from "./support/interactions.js";
+import { autocomplete, button, chatInput, completeLegacyInteraction, loadRealInteractionFixture, option, realFixturesAvailable } from "./support/interactions.js";
 import { fixedClock } from "./support/app.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { PAGINATION_TTL_MS } from "../commands/papers.js";
@@ -178,6 +178,33 @@ describe("Discord front end, end to end", () => {
     const body = await send(chatInput({ name: "nonexistent" }));
     expect(body.data.flags).toBe(MessageFlags.Ephemeral);
     expect(body.data.content).toMatch(/error id/);
+  });
+
+  it.skipIf(!realFixturesAvailable).each([
+    "discord-api-docs__application-commands_slash-command-example-interaction.type2.json",
+    "kord__rootcommand.type2.json",
+    "Discord4J-discord-json__InteractionCreate.gateway.type2.json",
+  ])("answers /paper arriving in the envelope of the real capture %s", async (file) => {
+    const fixture = loadRealInteractionFixture(file);
+    if (!fixture) throw new Error(`${file} missing although ../shared is present`);
+    const interaction = fixture.interaction;
+    completeLegacyInteraction(interaction, t.harness.applicationId);
+    const data = interaction["data"] as Record<string, unknown>;
+    const unchanged = { id: String(interaction["id"]), token: String(interaction["token"]) };
+    // Their own command (cardsearch, testsubcommands, payload) is not ours: acknowledged with a private error.
+    const unknownCallback = t.harness.waitForRequest({ method: "POST", path: `/interactions/${unchanged.id}/${unchanged.token}/callback` });
+    t.harness.dispatch("INTERACTION_CREATE", structuredClone(interaction));
+    const unknown = (await unknownCallback).body as CallbackBody;
+    expect(unknown.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(unknown.data.content).toMatch(/error id/);
+
+    const id = `${unchanged.id.slice(0, -3)}999`;
+    const asPaper = { ...structuredClone(interaction), id, data: { ...data, name: "paper", options: [{ type: 3, name: "query", value: "attention is all you need" }] } };
+    const callback = t.harness.waitForRequest({ method: "POST", path: `/interactions/${id}/${unchanged.token}/callback` });
+    t.harness.dispatch("INTERACTION_CREATE", asPaper);
+    const body = (await callback).body as CallbackBody;
+    expect(body.type).toBe(4);
+    expect(body.data.embeds?.[0]?.title).toBe("Attention Is All You Need");
   });
 
   it("every embed it sent respects Discord's limits", () => {
