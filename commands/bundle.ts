@@ -46,6 +46,7 @@ export const bundleCommand = defineCommand({
     description_localizations: { ja: description.ja },
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
   } as const,
+  privateReplies: true,
   execute: (ctx, _options, requester) => bundleReply(ctx, requester),
 });
 

@@ -69,6 +69,7 @@ export const followCommand = defineCommand({
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
     options: [topicOption(followTopic), channelOption(followChannel)],
   } as const,
+  privateReplies: true,
 
   async execute(ctx, options, requester): Promise<Reply> {
     const { locale } = requester;
@@ -116,6 +117,7 @@ export const unfollowCommand = defineCommand({
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
     options: [topicOption(unfollowTopic), channelOption(unfollowChannel)],
   } as const,
+  privateReplies: true,
 
   execute(ctx, options, requester): Reply {
     const { locale } = requester;
@@ -218,6 +220,7 @@ export const followingCommand = defineCommand({
     description_localizations: { ja: followingText.ja },
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
   } as const,
+  privateReplies: true,
   execute: (ctx, _options, requester) => renderFollowing(ctx, requester),
 });
 

@@ -12,6 +12,7 @@ export default defineCommand({
     description_localizations: { ja: description.ja },
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
   } as const,
+  privateReplies: true,
 
   execute(ctx, _options, requester): Reply {
     const { locale } = requester;

@@ -1,27 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { samplePaper, sampleReport } from "./support/papers.js";
 import { benchBundle, expandPapers } from "../bench/bundle-bench.js";
 import { catalogEntrySchema } from "../src/catalog/schema.js";
-import type { Paper } from "../src/catalog/types.js";
 
-const paper: Paper = {
-  id: "attention",
-  arxivId: "1706.03762",
-  url: "https://arxiv.org/abs/1706.03762",
-  pdfUrl: null,
-  title: "Attention Is All You Need",
-  titleJa: "注意機構こそがすべて",
-  authors: ["Ashish Vaswani", "et al."],
-  organisation: "Google Brain",
-  year: 2017,
-  topics: ["foundations"],
-  aliases: [],
-  keyResults: { en: ["28.4 BLEU"], ja: ["BLEU 28.4"] },
-  summary: { en: "Self-attention only.", ja: "自己注意のみ。" },
-  position: 1,
-  source: "catalog",
-  addedAt: "2024-01-01T00:00:00.000Z",
-};
-const report: Paper = { ...paper, id: "gpt-4", arxivId: null, url: "https://openai.com/research/gpt-4", pdfUrl: "https://cdn.openai.com/papers/gpt-4.pdf", position: 2 };
+const paper = samplePaper();
+const report = sampleReport();
 
 describe("bundle benchmark helper", () => {
   it("clones papers into valid, uniquely identified catalog entries", () => {

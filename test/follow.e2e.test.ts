@@ -157,6 +157,25 @@ describe("follow, unfollow, following", () => {
     expect(removed.data.content).toMatch(/no longer follows \*\*Agents\*\*/);
   });
 
+  it("acknowledges within 3 s when sending the welcome DM is slow: a private deferral, then the answer", async () => {
+    const dave = { id: "1300000000000000104", username: "dave", discriminator: "0", global_name: "Dave", avatar: null };
+    const slow = t.harness.respondWith(
+      { method: "POST", path: "/users/@me/channels" },
+      { status: 200, body: { id: dmChannelIdFor(dave.id), type: 1, recipients: [dave], last_message_id: null } },
+      { times: 1, delayMs: 2_600 },
+    );
+    const payload = chatInput({ name: "follow", user: dave });
+    const deferred = t.harness.waitForRequest({ method: "POST", path: `/interactions/${payload.id}/${payload.token}/callback` });
+    const edited = t.harness.waitForRequest({ method: "PATCH", path: `/webhooks/:app/${payload.token}/messages/@original` }, 8_000);
+    const start = performance.now();
+    t.harness.dispatchInteraction(payload);
+    const callback = await deferred;
+    expect(callback.receivedAt - start).toBeLessThan(3_000);
+    expect(callback.body).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
+    expect((await edited).body).toMatchObject({ content: expect.stringMatching(/You're following paperbot/) });
+    expect(slow.hits).toBe(1);
+  });
+
   it("pauses DMs after three refusals (50007), says so in /following, and resumes on request", async () => {
     const dmChannel = dmChannelIdFor(CAROL.id);
     const refusal = t.harness.respondWith(

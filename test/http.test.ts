@@ -5,7 +5,6 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Paper } from "../src/catalog/types.js";
 import { BUNDLE_FILE_NAME, BundleStore, buildBundle, type BundleResult } from "../src/bundle/index.js";
 import {
   computeBundleSignature,
@@ -17,38 +16,13 @@ import {
   type RunningHttpServer,
 } from "../src/http/index.js";
 import { createMemoryLogger } from "../src/logger.js";
+import { samplePaper, sampleReport } from "./support/papers.js";
 
 const SECRET = "test-secret-0123456789abcdef0123456789";
 const NOW = new Date("2025-01-01T00:00:00.000Z");
 
-const paper: Paper = {
-  id: "attention",
-  arxivId: "1706.03762",
-  url: "https://arxiv.org/abs/1706.03762",
-  pdfUrl: null,
-  title: 'Attention Is All You Need, "again" {x} & more',
-  titleJa: "注意機構こそがすべて",
-  authors: ["Ashish Vaswani", "et al."],
-  organisation: "Google Brain",
-  year: 2017,
-  topics: ["foundations"],
-  aliases: [],
-  keyResults: { en: ["28.4 BLEU"], ja: ["BLEU 28.4"] },
-  summary: { en: "Self-attention only.", ja: "自己注意のみ。" },
-  position: 1,
-  source: "catalog",
-  addedAt: "2024-01-01T00:00:00.000Z",
-};
-const report: Paper = {
-  ...paper,
-  id: "gpt-4",
-  arxivId: null,
-  url: "https://openai.com/research/gpt-4",
-  pdfUrl: "https://cdn.openai.com/papers/gpt-4.pdf",
-  title: "GPT-4 Technical Report",
-  authors: ["OpenAI"],
-  position: 2,
-};
+const paper = samplePaper({ title: 'Attention Is All You Need, "again" {x} & more' });
+const report = sampleReport();
 
 const sha256 = (data: Buffer | Uint8Array): string => createHash("sha256").update(data).digest("hex");
 

@@ -70,6 +70,8 @@ export type Reply =
 
 export interface CommandModule<D extends CommandDefinition = CommandDefinition> {
   definition: D;
+  /** Answers are private (ephemeral): a deferral while it works must be private too. */
+  privateReplies?: boolean;
   execute(ctx: BotContext, options: OptionsOf<D>, requester: Requester): Promise<Reply> | Reply;
   autocomplete?(ctx: BotContext, focused: { name: string; value: string }, requester: Requester): APIApplicationCommandOptionChoice[];
 }
@@ -142,6 +144,7 @@ export class InvalidOptionsError extends Error {
 export interface RegisteredCommand {
   name: string;
   definition: CommandDefinition;
+  privateReplies: boolean;
   run(ctx: BotContext, rawOptions: Record<string, unknown>, requester: Requester): Promise<Reply>;
   autocomplete?: (ctx: BotContext, focused: { name: string; value: string }, requester: Requester) => APIApplicationCommandOptionChoice[];
 }
@@ -151,6 +154,7 @@ export function register<D extends CommandDefinition>(module: CommandModule<D>):
   return {
     name: module.definition.name,
     definition: module.definition,
+    privateReplies: module.privateReplies ?? false,
     async run(ctx, rawOptions, requester) {
       const parsed = parseOptions(module.definition, rawOptions);
       if (!parsed.ok) throw new InvalidOptionsError(module.definition.name, parsed.problems);

@@ -79,10 +79,12 @@ export function createRouter(
     }
   }
 
-  async function withSafetyNet(interaction: RepliableInteraction, label: string, work: () => Promise<Reply>): Promise<void> {
+  async function withSafetyNet(interaction: RepliableInteraction, label: string, work: () => Promise<Reply>, privateReplies = false): Promise<void> {
     const timer = setTimeout(() => {
       if (!interaction.deferred && !interaction.replied) {
-        const deferral = interaction.isMessageComponent() ? interaction.deferUpdate() : interaction.deferReply();
+        const deferral = interaction.isMessageComponent()
+          ? interaction.deferUpdate()
+          : interaction.deferReply(privateReplies ? { flags: MessageFlags.Ephemeral } : {});
         deferral.catch((error: unknown) => ctx().logger.warn("auto-defer failed", { label, error }));
       }
     }, AUTO_DEFER_MS);
@@ -127,7 +129,7 @@ export function createRouter(
       if (!command) throw new Error(`No handler for ${label}`);
       const raw = Object.fromEntries(interaction.options.data.map((option) => [option.name, option.value]));
       return command.run(ctx(), raw, requesterOf(interaction));
-    });
+    }, command?.privateReplies ?? true);
   }
 
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
