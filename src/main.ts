@@ -2,16 +2,16 @@ import { pathToFileURL } from "node:url";
 import { Events, type Client } from "discord.js";
 import { commands, components, directMessages } from "../commands/index.js";
 import { openApp, type OpenedApp } from "./app.js";
+import { CatalogFileError } from "./catalog/load.js";
+import { ConfigError, parseConfig, readEnvironment, type Config, type Environment } from "./config.js";
+import { createDiscordClient, trackStatus } from "./discord/client.js";
+import { runConsole } from "./discord/console.js";
 import type { BotContext } from "./discord/context.js";
 import { createDirectMessenger } from "./discord/dm.js";
-import type { RunningHttpServer } from "./http/index.js";
-import { startServices, type Services } from "./services.js";
-import { CatalogFileError } from "./catalog/load.js";
-import { ConfigError, parseConfig, readEnvironment, type Environment } from "./config.js";
-import { runConsole } from "./discord/console.js";
-import { createDiscordClient, trackStatus } from "./discord/client.js";
 import { createRouter } from "./discord/router.js";
+import type { RunningHttpServer } from "./http/index.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
+import { startServices, type Services } from "./services.js";
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -95,9 +95,34 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   };
 }
 
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once("SIGTERM", resolve);
+    process.once("SIGINT", resolve);
+  });
+}
+
+async function runLocalConsole(config: Config): Promise<number> {
+  const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+  const app = openApp(config, logger, systemClock);
+  try {
+    const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
+    // Ctrl+C or SIGTERM ends the input, which ends the console loop and runs the clean-up below.
+    void nextSignal().then(() => process.stdin.destroy());
+    try {
+      await runConsole(services.ctx, { commands, components, input: process.stdin, output: process.stdout });
+    } finally {
+      await services.stop();
+    }
+  } finally {
+    app.close();
+  }
+  return 0;
+}
+
 async function main(): Promise<number> {
   const env = readEnvironment();
-  let config;
+  let config: Config;
   try {
     config = parseConfig(env);
   } catch (error) {
@@ -108,35 +133,18 @@ async function main(): Promise<number> {
     throw error;
   }
   if (!config.discord.token) {
-    if (process.stdin.isTTY && process.stdout.isTTY) {
-      const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
-      const app = openApp(config, logger, systemClock);
-      try {
-        const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
-        try {
-          await runConsole(services.ctx, { commands, components, input: process.stdin, output: process.stdout });
-        } finally {
-          await services.stop();
-        }
-      } finally {
-        app.close();
-      }
-      return 0;
-    }
+    if (process.stdin.isTTY && process.stdout.isTTY) return runLocalConsole(config);
     process.stderr.write(`paperbot: ${new MissingTokenError().message}\n`);
     return 2;
   }
+  const stopRequested = nextSignal();
   const bot = await startPaperbot({ env });
-  const shutdown = (signal: NodeJS.Signals) => {
-    process.stderr.write(`paperbot: ${signal} received\n`);
-    bot.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGTERM", shutdown);
-  process.once("SIGINT", shutdown);
-  return new Promise<number>(() => undefined);
+  const signal = await stopRequested;
+  process.stderr.write(`paperbot: ${signal} received\n`);
+  // Should anything keep the event loop alive after stop(), don't let the container hang.
+  setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 5_000).unref();
+  await bot.stop();
+  return 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
@@ -146,7 +154,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     },
     (error: unknown) => {
       if (error instanceof CatalogFileError || error instanceof ConfigError) process.stderr.write(`paperbot: ${error.message}\n`);
-      else process.stderr.write(`paperbot: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      else if (error instanceof Error && "code" in error && error.code === "TokenInvalid") {
+        process.stderr.write("paperbot: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal (Bot tab)\n");
+        process.exitCode = 2;
+        return;
+      } else process.stderr.write(`paperbot: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = error instanceof ConfigError ? 2 : 1;
     },
   );

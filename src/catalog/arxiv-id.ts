@@ -6,6 +6,11 @@ const URL_FORM = new RegExp(
   String.raw`^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html|format)\/(?:${NEW_STYLE}|${OLD_STYLE})${VERSION}(?:\.pdf)?\/?(?:[?#].*)?$`,
   "i",
 );
+/** Pages about an arXiv paper on other sites: Hugging Face papers, alphaXiv, ar5iv, Semantic Scholar's arXiv links. */
+const MIRROR_FORM = new RegExp(
+  String.raw`^(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co\/papers|alphaxiv\.org\/(?:abs|overview)|ar5iv\.(?:labs\.arxiv\.org|org)\/(?:abs|html)|api\.semanticscholar\.org\/arxiv)\/(?:${NEW_STYLE}|${OLD_STYLE})${VERSION}\/?(?:[?#].*)?$`,
+  "i",
+);
 const BARE_FORM = new RegExp(String.raw`^(?:arxiv\s*[:\s]\s*)?(?:${NEW_STYLE}|${OLD_STYLE})${VERSION}$`, "i");
 
 /**
@@ -14,7 +19,7 @@ const BARE_FORM = new RegExp(String.raw`^(?:arxiv\s*[:\s]\s*)?(?:${NEW_STYLE}|${
  */
 export function parseArxivReference(input: string): string | null {
   const text = input.trim();
-  const match = URL_FORM.exec(text) ?? BARE_FORM.exec(text);
+  const match = URL_FORM.exec(text) ?? MIRROR_FORM.exec(text) ?? BARE_FORM.exec(text);
   if (!match) return null;
   const newStyle = match[1];
   if (newStyle) return isPlausibleNewStyle(newStyle) ? newStyle : null;

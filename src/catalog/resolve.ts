@@ -1,4 +1,5 @@
 import type { Db } from "../db/connection.js";
+import { creditLine } from "../db/papers.js";
 import { findArxivReference, parseArxivReference } from "./arxiv-id.js";
 import type { Locale, Paper } from "./types.js";
 import { cleanQuery, compactKey, containsCjk, contentTokens, deletions, editDistance, normalize, tokenize } from "./text.js";
@@ -30,6 +31,9 @@ export interface ResolveOptions {
 }
 
 const RESULT_THRESHOLD = 0.5;
+
+/** Proposes a paper with a score (capped for display) and, optionally, the uncapped evidence used to break ties. */
+type Offer = (paper: Paper, score: number, kind: MatchKind, uncapped?: number) => void;
 const FTS_CANDIDATES = 40;
 /** Above this many matching rows, bm25 ordering over the whole corpus costs more than a lookup should. */
 const FULL_RANK_BUDGET = 2_500;
@@ -74,14 +78,14 @@ export class PaperIndex {
       }
     }
     this.searchListed = db.prepare<[string, number], SearchRow>(
-      `SELECT rowid, bm25(paper_search_listed, 8.0, 10.0, 3.0, 1.0) AS rank FROM paper_search_listed
+      `SELECT rowid, bm25(paper_search_listed, 8.0, 10.0, 3.0, 4.0, 1.0) AS rank FROM paper_search_listed
        WHERE paper_search_listed MATCH ? ORDER BY rank LIMIT ?`,
     );
     this.searchUnranked = db.prepare<[string, number], SearchRow>(
       `SELECT rowid, -1.0 AS rank FROM paper_search WHERE paper_search MATCH ? LIMIT ?`,
     );
     this.searchLatin = db.prepare<[string, number], SearchRow>(
-      `SELECT rowid, bm25(paper_search, 8.0, 10.0, 3.0, 1.0) AS rank FROM paper_search
+      `SELECT rowid, bm25(paper_search, 8.0, 10.0, 3.0, 4.0, 1.0) AS rank FROM paper_search
        WHERE paper_search MATCH ? ORDER BY rank LIMIT ?`,
     );
     for (const row of db.prepare<[], { term: string; doc: number }>("SELECT term, doc FROM paper_search_terms").iterate()) {
@@ -116,7 +120,13 @@ export class PaperIndex {
         if (key.length >= 3) this.fuzzyKeys.push({ key, paper });
       }
     }
-    const tokens = new Set([...tokenize(paper.title), ...paper.aliases.flatMap(tokenize), ...tokenize(paper.id), ...paper.topics.flatMap(tokenize)]);
+    const tokens = new Set([
+      ...tokenize(paper.title),
+      ...paper.aliases.flatMap(tokenize),
+      ...tokenize(paper.id),
+      ...paper.topics.flatMap(tokenize),
+      ...tokenize(creditLine(paper)),
+    ]);
     this.headlineTokens.set(paper, tokens);
     for (const token of tokens) this.vocabulary.set(token, (this.vocabulary.get(token) ?? 0) + 1);
   }
@@ -136,10 +146,24 @@ export class PaperIndex {
     }
 
     const matches = new Map<Paper, Match>();
-    const offer = (paper: Paper, score: number, matchedBy: MatchKind): void => {
-      options.explain?.(`${matchedBy} ${paper.id} ${score.toFixed(3)}`);
+    const latinAndJapanese = new Map<Paper, Set<MatchKind>>();
+    /** Uncapped evidence, so two capped scores still rank by how well they matched. */
+    const strength = new Map<Paper, number>();
+    const offer = (paper: Paper, score: number, matchedBy: MatchKind, uncapped = score): void => {
+      options.explain?.(`${matchedBy} ${paper.id} ${score.toFixed(3)} (${uncapped.toFixed(3)})`);
+      // A mixed query ("混合エキスパート Hugging Face blog") is better answered by a paper matching both halves.
+      let bonus = 0;
+      if (matchedBy === "text" || matchedBy === "japanese") {
+        const kinds = latinAndJapanese.get(paper) ?? new Set<MatchKind>();
+        kinds.add(matchedBy);
+        latinAndJapanese.set(paper, kinds);
+        if (kinds.size === 2) bonus = 0.05;
+      }
       const previous = matches.get(paper);
-      if (!previous || previous.score < score) matches.set(paper, { paper, score: Math.min(1, score), matchedBy });
+      const ceiling = matchedBy === "exact" || matchedBy === "arxiv" || matchedBy === "url" ? 1 : 0.99;
+      const combined = Math.min(ceiling, Math.max(score, previous?.score ?? 0) + bonus);
+      strength.set(paper, Math.max(strength.get(paper) ?? 0, uncapped + bonus, combined));
+      if (!previous || previous.score < combined) matches.set(paper, { paper, score: combined, matchedBy });
     };
 
     const looksLikeUrl = /^(?:https?:\/\/|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)\S*$/i.test(cleaned);
@@ -155,7 +179,9 @@ export class PaperIndex {
       if (containsCjk(cleaned)) this.japaneseMatch(cleaned, offer);
     }
 
-    const ranked = [...matches.values()].sort((a, b) => compareMatches(a, b, locale));
+    const ranked = [...matches.values()].sort(
+      (a, b) => b.score - a.score || (strength.get(b.paper) ?? 0) - (strength.get(a.paper) ?? 0) || compareMatches(a, b, locale),
+    );
     resolution.results = ranked.filter((match) => match.score >= RESULT_THRESHOLD).slice(0, limit);
     if (resolution.results.length === 0 && !looksLikeUrl) {
       resolution.suggestions = this.suggest(cleaned, ranked);
@@ -163,7 +189,7 @@ export class PaperIndex {
     return resolution;
   }
 
-  private fuzzyMatch(cleaned: string, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
+  private fuzzyMatch(cleaned: string, offer: Offer): void {
     const key = compactKey(cleaned);
     if (key.length < 3 || key.length > 40) return;
     const allowed = key.length <= 4 ? 1 : key.length <= 11 ? 2 : 3;
@@ -202,7 +228,7 @@ export class PaperIndex {
     return [token, ...best.slice(0, 3).map(([word]) => word)];
   }
 
-  private textMatch(cleaned: string, prefix: boolean, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
+  private textMatch(cleaned: string, prefix: boolean, offer: Offer): void {
     const tokens = [...new Set(contentTokens(cleaned))].slice(0, 12);
     if (tokens.length === 0) return;
     const groups = tokens.map((token) => this.corrections(token));
@@ -262,16 +288,26 @@ export class PaperIndex {
       const queryWords = new Set(groups.flat());
       const titleCoverage = titleWords.length > 0 ? titleWords.filter((word) => queryWords.has(word)).length / titleWords.length : 0;
       const inTitle = phrases.some((phrase) => this.normalizedTitle(paper).includes(phrase)) ? 0.1 : 0;
+      // "kaplan scaling", "vaswani 2017": people cite a paper by its first author.
+      const firstAuthor = groups.some((variants) => variants.includes(this.firstAuthorOf(paper))) ? 0.05 : 0;
       const score =
-        (partial ? 0.1 : 0.15) + 0.35 * fullCoverage + 0.3 * coverage + 0.1 * relevance + 0.05 * titleCoverage + inTitle + specificBonus + curated;
-      // One or two words found only in a summary ("resnet", "mistral 7b") are a hint, not an answer.
-      const ceiling = coverage === 0 && groups.length <= 2 ? RESULT_THRESHOLD - 0.05 : 0.9;
-      offer(paper, Math.min(ceiling, score), "text");
+        (partial ? 0.1 : 0.15) +
+        0.35 * fullCoverage +
+        0.3 * coverage +
+        0.1 * relevance +
+        0.05 * titleCoverage +
+        inTitle +
+        specificBonus +
+        firstAuthor +
+        curated;
+      // A few words found only in a summary ("resnet", "mistral 7b", "chain of thought prompting") are a hint, not an answer.
+      const ceiling = coverage === 0 && groups.length <= 3 ? RESULT_THRESHOLD - 0.05 : 0.94;
+      offer(paper, Math.min(ceiling, score), "text", score);
     }
   }
 
   /** Names inside a longer query: "the transformer paper", "guanaco model", "dpo explained". */
-  private namesWithin(cleaned: string, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
+  private namesWithin(cleaned: string, offer: Offer): void {
     const words = cleaned.split(/\s+/).filter((word) => word.length > 0);
     if (words.length < 2 || words.length > 12) return;
     const wordGroups = words.map((word) => contentTokens(word).map((token) => this.corrections(token)));
@@ -290,9 +326,14 @@ export class PaperIndex {
         // A version next to a name means another model: "llama 3" is not LLaMA, "gpt 4o" is not GPT-3.
         const after = words[start + size];
         if (after !== undefined && /^v?\d+(?:\.\d+)?[a-z]?$/.test(after)) continue;
-        for (const paper of papers) offer(paper, (0.5 + 0.4 * share) * (papers.length === 1 ? 1 : 0.95), "exact");
+        const shared = papers.length === 1 ? 1 : 0.95;
+        for (const paper of papers) offer(paper, (0.5 + 0.45 * share) * shared, "exact", (0.5 + 0.5 * share) * shared);
       }
     }
+  }
+
+  private firstAuthorOf(paper: Paper): string {
+    return tokenize(paper.authors[0] ?? "").at(-1) ?? "";
   }
 
   private normalizedTitle(paper: Paper): string {
@@ -351,7 +392,7 @@ export class PaperIndex {
     return listed.length > 0 ? listed : this.searchUnranked.all(expression, FTS_CANDIDATES);
   }
 
-  private japaneseMatch(cleaned: string, offer: (paper: Paper, score: number, kind: MatchKind) => void): void {
+  private japaneseMatch(cleaned: string, offer: Offer): void {
     const text = cleaned.replace(/\s+/g, "");
     const grams = trigrams(text);
     if (grams.length === 0) {

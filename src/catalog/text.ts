@@ -8,7 +8,7 @@ const STOPWORDS = new Set([
 ]);
 
 /** Japanese filler people add around what they mean: 「LoRAの論文」, 「チンチラについて」. */
-const JA_FILLER = /(?:の?論文|について|とは|を教えて(?:ください)?|って何|の要約|まとめ)$/u;
+const JA_FILLER = /(?:の?論文|について|とは|を?教えて(?:ください)?|って何|の要約|まとめ|ある|あります(?:か)?|ない|を?探して(?:います)?|が?読みたい|を?見せて|[?？!！。、])$/u;
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
@@ -21,6 +21,9 @@ export function normalize(text: string): string {
     .replace(/\s+/g, " ")
     .replace(/\b(fine|pre|post)[- ](train|tun)/g, "$1$2")
     .replace(/(\p{L})is(ation|ing|ed)\b/gu, "$1iz$2")
+    .replace(/\b(\d+(?:\.\d+)?) ?(?:(million|m)|(billion|b)|(trillion|t))\b/g, (_, number: string, million?: string, billion?: string) =>
+      `${number}${million ? "m" : billion ? "b" : "t"}`,
+    )
     .trim();
 }
 
@@ -32,7 +35,7 @@ export function searchableText(text: string): string {
 /** Strips Japanese filler and surrounding punctuation from a whole query. */
 export function cleanQuery(text: string): string {
   let cleaned = normalize(text).replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, "");
-  for (let i = 0; i < 2; i += 1) cleaned = cleaned.replace(JA_FILLER, "").trim();
+  for (let i = 0; i < 4; i += 1) cleaned = cleaned.replace(JA_FILLER, "").trim();
   return cleaned;
 }
 

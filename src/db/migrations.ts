@@ -27,12 +27,12 @@ export const MIGRATIONS: readonly Migration[] = [
       -- Text is tokenised and de-pluralised in TypeScript before it is stored (see searchableText),
       -- so queries and the term statistics below use exactly the same words.
       CREATE VIRTUAL TABLE paper_search USING fts5(
-        title, aliases, topics, body,
+        title, aliases, topics, authors, body,
         tokenize = 'unicode61 remove_diacritics 2'
       );
       -- The curated papers (those with aliases) again: a small index that stays fast whatever the corpus size.
       CREATE VIRTUAL TABLE paper_search_listed USING fts5(
-        title, aliases, topics, body,
+        title, aliases, topics, authors, body,
         tokenize = 'unicode61 remove_diacritics 2'
       );
       CREATE VIRTUAL TABLE paper_search_terms USING fts5vocab(paper_search, 'row');

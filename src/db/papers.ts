@@ -14,6 +14,11 @@ interface PaperRow {
   added_at: string;
 }
 
+/** Authors (without "et al."), organisation and year: "vaswani 2017", "hoffmann compute optimal", "deepmind". */
+export function creditLine(entry: CatalogEntry): string {
+  return [...entry.authors.filter((author) => author !== "et al."), entry.organisation, String(entry.year)].join(" ; ");
+}
+
 export function contentHash(entry: CatalogEntry): string {
   return createHash("sha256").update(JSON.stringify(entry)).digest("hex");
 }
@@ -50,12 +55,12 @@ export function paperStore(db: Db) {
     seqOf: db.prepare<[string], { seq: number }>("SELECT seq FROM papers WHERE id = ?"),
     remove: db.prepare<[string]>("DELETE FROM papers WHERE id = ?"),
     maxPosition: db.prepare<[], { max: number | null }>("SELECT max(position) AS max FROM papers"),
-    searchInsert: db.prepare<[number, string, string, string, string]>(
-      "INSERT INTO paper_search (rowid, title, aliases, topics, body) VALUES (?, ?, ?, ?, ?)",
+    searchInsert: db.prepare<[number, string, string, string, string, string]>(
+      "INSERT INTO paper_search (rowid, title, aliases, topics, authors, body) VALUES (?, ?, ?, ?, ?, ?)",
     ),
     searchDelete: db.prepare<[number]>("DELETE FROM paper_search WHERE rowid = ?"),
-    listedInsert: db.prepare<[number, string, string, string, string]>(
-      "INSERT INTO paper_search_listed (rowid, title, aliases, topics, body) VALUES (?, ?, ?, ?, ?)",
+    listedInsert: db.prepare<[number, string, string, string, string, string]>(
+      "INSERT INTO paper_search_listed (rowid, title, aliases, topics, authors, body) VALUES (?, ?, ?, ?, ?, ?)",
     ),
     listedDelete: db.prepare<[number]>("DELETE FROM paper_search_listed WHERE rowid = ?"),
     searchJaInsert: db.prepare<[number, string, string, string]>(
@@ -71,6 +76,7 @@ export function paperStore(db: Db) {
       searchableText(entry.title),
       searchableText([entry.id.replaceAll("-", " "), ...latinAliases].join(" ; ")),
       searchableText(entry.topics.join(" ").replaceAll("-", " ")),
+      searchableText(creditLine(entry)),
       searchableText([entry.summary.en, ...entry.keyResults.en].join(" ")),
     ] as const;
     statements.searchInsert.run(seq, ...columns);

@@ -80,20 +80,26 @@ export function createRouter(
   }
 
   async function withSafetyNet(interaction: RepliableInteraction, label: string, work: () => Promise<Reply>, privateReplies = false): Promise<void> {
+    let deferral: Promise<unknown> | undefined;
     const timer = setTimeout(() => {
       if (!interaction.deferred && !interaction.replied) {
-        const deferral = interaction.isMessageComponent()
-          ? interaction.deferUpdate()
-          : interaction.deferReply(privateReplies ? { flags: MessageFlags.Ephemeral } : {});
-        deferral.catch((error: unknown) => ctx().logger.warn("auto-defer failed", { label, error }));
+        deferral = (
+          interaction.isMessageComponent() ? interaction.deferUpdate() : interaction.deferReply(privateReplies ? { flags: MessageFlags.Ephemeral } : {})
+        ).catch((error: unknown) => ctx().logger.warn("auto-defer failed", { label, error }));
       }
     }, AUTO_DEFER_MS);
-    try {
-      await deliver(interaction, await work());
-    } catch (error) {
-      await reportFailure(interaction, label, error);
-    } finally {
+    // discord.js marks the interaction deferred only once Discord has answered, so wait for a deferral in flight.
+    const settled = async () => {
       clearTimeout(timer);
+      await deferral;
+    };
+    try {
+      const reply = await work();
+      await settled();
+      await deliver(interaction, reply);
+    } catch (error) {
+      await settled();
+      await reportFailure(interaction, label, error);
     }
   }
 
