@@ -8,8 +8,6 @@ import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discor
 import { localized, t } from "../src/i18n/index.js";
 
 export const PAGE_SIZE = 8;
-/** Buttons stop working this long after the list was posted. */
-export const PAGINATION_TTL_MS = 10 * 60 * 1000;
 
 const description = localized("command.papers.description");
 const topicDescription = localized("command.papers.topic");
@@ -45,7 +43,7 @@ export const papersCommand = defineCommand({
       });
     }
     const page = renderPage(ctx, { topic: topic?.data, page: 0, ownerId: requester.userId, issuedAt: ctx.clock.now().getTime() }, requester.locale);
-    return { kind: "reply", ephemeral: false, ...page };
+    return { kind: "reply", ephemeral: false, buttonsExpireAfterMs: ctx.config.discord.buttonTtlMs, ...page };
   },
 });
 
@@ -97,7 +95,7 @@ export const papersPageButtons: ComponentModule = {
     if (!ownerId || (topic && !topic.success) || !Number.isFinite(issuedAt) || !Number.isFinite(page)) {
       return { kind: "updateAndNotify", notice: t(requester.locale, "errors.expiredButton"), components: [] };
     }
-    if (ctx.clock.now().getTime() - issuedAt > PAGINATION_TTL_MS) {
+    if (ctx.clock.now().getTime() - issuedAt > ctx.config.discord.buttonTtlMs) {
       return { kind: "updateAndNotify", notice: t(requester.locale, "errors.expiredButton"), components: [] };
     }
     if (requester.userId !== ownerId) return notice(requester.locale, "errors.notYourButton");

@@ -23,6 +23,7 @@ export const configSchema = z.object({
   DISCORD_API_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://discord.com/api"),
   DISCORD_APPLICATION_ID: optionalString.pipe(snowflake.optional()),
   DISCORD_DEV_GUILD_ID: optionalString.pipe(snowflake.optional()),
+  BUTTON_TTL_MINUTES: z.coerce.number({ message: "expected a number of minutes" }).positive().max(14, "interaction tokens last 15 minutes").default(10),
   DATABASE_PATH: z.string().trim().min(1).default("data/paperbot.db"),
   CATALOG_PATH: optionalString,
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -39,7 +40,7 @@ export const configSchema = z.object({
 export type RawConfig = z.infer<typeof configSchema>;
 
 export interface Config {
-  discord: { token: string | undefined; apiUrl: string; applicationId: string | undefined; devGuildId: string | undefined };
+  discord: { token: string | undefined; apiUrl: string; applicationId: string | undefined; devGuildId: string | undefined; buttonTtlMs: number };
   databasePath: string;
   catalogPath: string;
   logLevel: RawConfig["LOG_LEVEL"];
@@ -75,6 +76,7 @@ export function parseConfig(env: Environment): Config {
       apiUrl: raw.DISCORD_API_URL.replace(/\/+$/, ""),
       applicationId: raw.DISCORD_APPLICATION_ID,
       devGuildId: raw.DISCORD_DEV_GUILD_ID,
+      buttonTtlMs: Math.round(raw.BUTTON_TTL_MINUTES * 60_000),
     },
     databasePath: raw.DATABASE_PATH,
     catalogPath: raw.CATALOG_PATH ?? bundledCatalogPath(),

@@ -4,7 +4,6 @@ import { DEFAULT_USER, type DiscordHarness } from "./support/discord-harness.js"
 import { autocomplete, button, chatInput, completeLegacyInteraction, loadRealInteractionFixture, option, realFixturesAvailable } from "./support/interactions.js";
 import { fixedClock } from "./support/app.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
-import { PAGINATION_TTL_MS } from "../commands/papers.js";
 
 const CALLBACK = { method: "POST", path: "/interactions/:id/:token/callback" } as const;
 
@@ -133,12 +132,24 @@ describe("Discord front end, end to end", () => {
     expect(stranger.data.flags).toBe(MessageFlags.Ephemeral);
     expect(stranger.data.content).toMatch(/belong to the person who ran the command/);
 
-    clock.advance(PAGINATION_TTL_MS + 1000);
+    clock.advance(t.bot.app.config.discord.buttonTtlMs + 1000);
     const expired = await send(button({ customId: nextId, message: original(command) }));
     expect(expired.type).toBe(7);
     expect(expired.data.components).toEqual([]);
     const notice = await t.harness.waitForRequest({ method: "POST", path: "/webhooks/:app/:token" }, { since: 0 });
     expect(notice.body).toMatchObject({ content: expect.stringMatching(/expired/), flags: MessageFlags.Ephemeral });
+  });
+
+  it("takes the paging buttons off the message when they expire", async () => {
+    const quick = await startTestBot({ env: { BUTTON_TTL_MINUTES: "0.005" } });
+    try {
+      const command = chatInput({ name: "papers" });
+      const edit = quick.harness.waitForRequest({ method: "PATCH", path: `/webhooks/:app/${command.token}/messages/@original` }, 5_000);
+      quick.harness.dispatchInteraction(command);
+      expect((await edit).body).toMatchObject({ components: [] });
+    } finally {
+      await quick.close();
+    }
   });
 
   it("/papers topic:retrieval in Japanese lists only that topic", async () => {

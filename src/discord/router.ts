@@ -55,7 +55,17 @@ export function createRouter(
   const commandsByName = new Map(commands.map((command) => [command.name, command]));
   const componentsByPrefix = new Map(components.map((component) => [component.prefix, component]));
   const inFlight = new Set<Promise<void>>();
+  const expiryTimers = new Set<NodeJS.Timeout>();
   let accepting = true;
+
+  function expireButtons(interaction: RepliableInteraction, afterMs: number): void {
+    const timer = setTimeout(() => {
+      expiryTimers.delete(timer);
+      interaction.editReply({ components: [] }).catch((error: unknown) => ctx().logger.debug("could not expire buttons", { error }));
+    }, afterMs);
+    timer.unref();
+    expiryTimers.add(timer);
+  }
 
   async function deliver(interaction: RepliableInteraction, reply: Reply): Promise<void> {
     if (reply.kind !== "reply") {
@@ -68,6 +78,7 @@ export function createRouter(
       return;
     }
     const options: InteractionReplyOptions = { ...messageOptions(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) };
+    if (reply.buttonsExpireAfterMs !== undefined && (reply.components ?? []).length > 0) expireButtons(interaction, reply.buttonsExpireAfterMs);
     if (!interaction.deferred && !interaction.replied) {
       await interaction.reply(options);
     } else if (interaction.deferred && !interaction.replied && interaction.ephemeral === reply.ephemeral) {
@@ -205,6 +216,8 @@ export function createRouter(
     },
     async drain(timeoutMs) {
       accepting = false;
+      for (const timer of expiryTimers) clearTimeout(timer);
+      expiryTimers.clear();
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, timeoutMs);
