@@ -107,10 +107,11 @@ async function runLocalConsole(config: Config): Promise<number> {
   const app = openApp(config, logger, systemClock);
   try {
     const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
-    // Ctrl+C or SIGTERM ends the input, which ends the console loop and runs the clean-up below.
-    void nextSignal().then(() => process.stdin.destroy());
+    // Ctrl+C or SIGTERM ends the console loop, which runs the clean-up below.
+    const stop = new AbortController();
+    void nextSignal().then(() => stop.abort());
     try {
-      await runConsole(services.ctx, { commands, components, input: process.stdin, output: process.stdout });
+      await runConsole(services.ctx, { commands, components, input: process.stdin, output: process.stdout, signal: stop.signal });
     } finally {
       await services.stop();
     }

@@ -135,6 +135,17 @@ describe("deploy-commands", () => {
 });
 
 describe("local console", () => {
+  it("stops when asked (Ctrl+C), even while waiting for input", async () => {
+    const app = createTestApp({ BUNDLE_DIR: join(tempDir(), "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" });
+    const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
+    const stop = new AbortController();
+    const done = runConsole(services.ctx, { commands, components, input: new PassThrough(), output: new PassThrough(), locale: "ja", signal: stop.signal });
+    stop.abort();
+    await done;
+    await services.stop();
+    app.close();
+  });
+
   it("takes the same slash commands as text and prints the replies", async () => {
     const app = createTestApp({ BUNDLE_DIR: join(tempDir(), "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" });
     const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });

@@ -31,12 +31,12 @@ export interface ResolveOptions {
 }
 
 const RESULT_THRESHOLD = 0.5;
-
-/** Proposes a paper with a score (capped for display) and, optionally, the uncapped evidence used to break ties. */
-type Offer = (paper: Paper, score: number, kind: MatchKind, uncapped?: number) => void;
 const FTS_CANDIDATES = 40;
 /** Above this many matching rows, bm25 ordering over the whole corpus costs more than a lookup should. */
 const FULL_RANK_BUDGET = 2_500;
+
+/** Proposes a paper with a score (capped for display) and, optionally, the uncapped evidence used to break ties. */
+type Offer = (paper: Paper, score: number, kind: MatchKind, uncapped?: number) => void;
 
 interface SearchRow {
   rowid: number;
@@ -61,7 +61,8 @@ export class PaperIndex {
   private readonly searchListed;
   private readonly searchUnranked;
   private readonly searchJapanese;
-  private readonly termDocuments = new Map<string, { doc: number }>();
+  /** How many papers contain each indexed word (from FTS5's own statistics). */
+  private readonly termDocuments = new Map<string, number>();
   private readonly japanesePapers: Paper[] = [];
   /** Lazily filled: the few papers a query touches, not the whole corpus. */
   private readonly normalizedTitles = new Map<Paper, string>();
@@ -89,7 +90,7 @@ export class PaperIndex {
        WHERE paper_search MATCH ? ORDER BY rank LIMIT ?`,
     );
     for (const row of db.prepare<[], { term: string; doc: number }>("SELECT term, doc FROM paper_search_terms").iterate()) {
-      this.termDocuments.set(row.term, { doc: row.doc });
+      this.termDocuments.set(row.term, row.doc);
     }
     this.searchJapanese = db.prepare<[string, number], SearchRow>(
       `SELECT rowid, bm25(paper_search_ja, 10.0, 10.0, 1.0) AS rank FROM paper_search_ja
@@ -179,8 +180,10 @@ export class PaperIndex {
       if (containsCjk(cleaned)) this.japaneseMatch(cleaned, offer);
     }
 
+    // For Japanese users a Japanese-text match wins a tie.
+    const preference = (match: Match) => (strength.get(match.paper) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0);
     const ranked = [...matches.values()].sort(
-      (a, b) => b.score - a.score || (strength.get(b.paper) ?? 0) - (strength.get(a.paper) ?? 0) || compareMatches(a, b, locale),
+      (a, b) => b.score - a.score || preference(b) - preference(a) || a.paper.position - b.paper.position || a.paper.id.localeCompare(b.paper.id),
     );
     resolution.results = ranked.filter((match) => match.score >= RESULT_THRESHOLD).slice(0, limit);
     if (resolution.results.length === 0 && !looksLikeUrl) {
@@ -358,7 +361,7 @@ export class PaperIndex {
   /** Upper bound of the papers containing any of the variants. */
   private documentFrequency(variants: string[], prefix: boolean): number {
     if (prefix) return this.bySeq.size;
-    return variants.reduce((sum, variant) => sum + (this.termDocuments.get(variant)?.doc ?? 0), 0);
+    return variants.reduce((sum, variant) => sum + (this.termDocuments.get(variant) ?? 0), 0);
   }
 
   /**
@@ -366,7 +369,7 @@ export class PaperIndex {
    * weighs; a word no paper contains weighs the most, so a query about something else is not "mostly covered".
    */
   private weightOf(variants: string[]): number {
-    const known = variants.map((variant) => this.termDocuments.get(variant)?.doc ?? 0).filter((doc) => doc > 0);
+    const known = variants.map((variant) => this.termDocuments.get(variant) ?? 0).filter((doc) => doc > 0);
     return known.length > 0 ? this.idf(Math.min(...known)) : Number.POSITIVE_INFINITY;
   }
 
@@ -470,9 +473,6 @@ function headlineJa(paper: Paper): string {
   return normalize([paper.titleJa, ...paper.aliases].join(" "));
 }
 
-function compareMatches(a: Match, b: Match, _locale: Locale): number {
-  return b.score - a.score || a.paper.position - b.paper.position || a.paper.id.localeCompare(b.paper.id);
-}
 
 /** URLs compare without scheme, www., trailing slash, query or fragment. */
 export function urlKey(url: string): string {

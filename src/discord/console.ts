@@ -11,6 +11,8 @@ export interface ConsoleOptions {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   locale?: Locale;
+  /** Ends the console (Ctrl+C, SIGTERM) as if the input had ended. */
+  signal?: AbortSignal;
 }
 
 /** `/papers topic:retrieval` → { name: "papers", options: { topic: "retrieval" } }; bare text fills the first option. */
@@ -43,6 +45,15 @@ function embedText(embed: APIEmbed): string[] {
 
 /** How a reply would look in Discord, as terminal text. */
 export function renderReplyText(reply: Reply | MessageBody): string {
+  return renderMarkup(replyLines(reply).join("\n"));
+}
+
+/** Discord's <t:unix:style> timestamps, as a terminal can show them. */
+function renderMarkup(text: string): string {
+  return text.replace(/<t:(\d+)(?::[tTdDfFR])?>/g, (_, seconds: string) => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z"));
+}
+
+function replyLines(reply: Reply | MessageBody): string[] {
   const lines: string[] = [];
   if (reply.content) lines.push(reply.content);
   for (const embed of reply.embeds ?? []) lines.push(...embedText(embed));
@@ -56,7 +67,7 @@ export function renderReplyText(reply: Reply | MessageBody): string {
         .join(" "),
     );
   }
-  return lines.join("\n");
+  return lines;
 }
 
 export async function runConsole(ctx: BotContext, options: ConsoleOptions): Promise<void> {
@@ -68,6 +79,7 @@ export async function runConsole(ctx: BotContext, options: ConsoleOptions): Prom
   const requester: Requester = { userId: "0", username: "console", locale, guildId: null, channelId: null, canManageGuild: true };
   const names = options.commands.map((command) => `/${command.name}`).join(", ");
   const lines = createInterface({ input: options.input, terminal: false });
+  options.signal?.addEventListener("abort", () => lines.close(), { once: true });
   options.output.write("> ");
   for await (const line of lines) {
     if (line.trim() !== "") {
