@@ -33,7 +33,7 @@ export function bundleReply(ctx: BotContext, requester: Requester): Reply {
   const label = link.size !== null && link.expiresAt ? t(locale, "bundle.link", { size: formatSize(link.size) }) : t(locale, "bundle.external");
   return {
     kind: "reply",
-    ephemeral: true,
+    private: true,
     embeds: [fitEmbed({ title: t(locale, "bundle.title"), url: link.url, description: details.join("\n"), color: BRAND_COLOUR })],
     components: [row(linkButton(label, link.url))],
   };

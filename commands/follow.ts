@@ -103,7 +103,7 @@ export const followCommand = defineCommand({
       const delivery = await ctx.dm.send(requester.userId, { content: t(locale, "follow.welcomeDm") });
       if (delivery === "refused") lines.push(t(locale, "follow.dmHint"));
     }
-    return { kind: "reply", ephemeral: true, content: lines.join("\n") };
+    return { kind: "reply", private: true, content: lines.join("\n") };
   },
 
   autocomplete: (ctx, focused, requester) => topicChoices(ctx, focused.value, requester),
@@ -153,7 +153,7 @@ function confirmUnfollowAll(requester: Requester): Reply {
   const { locale, userId } = requester;
   return {
     kind: "reply",
-    ephemeral: true,
+    private: true,
     content: t(locale, "unfollow.confirmAll"),
     components: [
       row(
@@ -210,7 +210,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
     ),
   );
   const more = topics.length > TOPIC_BUTTONS ? t(locale, "following.moreTopics", { count: topics.length - TOPIC_BUTTONS }) : undefined;
-  return { kind: "reply", ephemeral: true, embeds: [embed], components: rows, ...(more ? { content: more } : {}) };
+  return { kind: "reply", private: true, embeds: [embed], components: rows, ...(more ? { content: more } : {}) };
 }
 
 export const followingCommand = defineCommand({
@@ -254,7 +254,7 @@ export const followButtons: ComponentModule[] = [
     const data = exportUserData(ctx.follows, requester.userId, ctx.clock.now());
     return {
       kind: "reply",
-      ephemeral: true,
+      private: true,
       content: t(requester.locale, "following.exportReady"),
       files: [{ name: `paperbot-${requester.userId}.json`, data: Buffer.from(JSON.stringify(data, null, 2) + "\n") }],
     };

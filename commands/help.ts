@@ -19,7 +19,7 @@ export default defineCommand({
     const commands = [t(locale, "help.paper"), t(locale, "help.papers"), t(locale, "help.follow"), t(locale, "help.help")];
     return {
       kind: "reply",
-      ephemeral: true,
+      private: true,
       embeds: [
         fitEmbed({
           title: t(locale, "help.title"),

@@ -15,7 +15,7 @@ export const relatedButton: ComponentModule = {
     const lines = related.map((other) => `• [${truncate(locale === "ja" ? other.titleJa : other.title, 150)}](${other.url}) · ${other.year} · \`${other.id}\``);
     return {
       kind: "reply",
-      ephemeral: true,
+      private: true,
       embeds: [fitEmbed({ title: t(locale, "paper.relatedTitle", { title: paper.title }), description: lines.join("\n"), color: BRAND_COLOUR })],
     };
   },
@@ -27,6 +27,6 @@ export const showButton: ComponentModule = {
   handle(ctx, [paperId], requester): Reply {
     const paper = paperId ? ctx.catalog.get(paperId) : undefined;
     if (!paper) return notice(requester.locale, "errors.expiredButton");
-    return { kind: "reply", ephemeral: true, embeds: [paperEmbed(paper, requester.locale)], components: [paperButtons(paper, requester.locale)] };
+    return { kind: "reply", private: true, embeds: [paperEmbed(paper, requester.locale)], components: [paperButtons(paper, requester.locale)] };
   },
 };

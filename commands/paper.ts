@@ -37,7 +37,7 @@ export default defineCommand({
     const resolution = ctx.catalog.resolve(query.value, locale, { limit: 5 });
     const [best] = resolution.results;
     if (best) {
-      return { kind: "reply", ephemeral: false, embeds: [paperEmbed(best.paper, locale)], components: [paperButtons(best.paper, locale)] };
+      return { kind: "reply", private: false, embeds: [paperEmbed(best.paper, locale)], components: [paperButtons(best.paper, locale)] };
     }
     if (resolution.unlistedArxivId) return notice(locale, "errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId });
     const suggestions = resolution.suggestions;

@@ -43,7 +43,7 @@ export const papersCommand = defineCommand({
       });
     }
     const page = renderPage(ctx, { topic: topic?.data, page: 0, ownerId: requester.userId, issuedAt: ctx.clock.now().getTime() }, requester.locale);
-    return { kind: "reply", ephemeral: false, buttonsExpireAfterMs: ctx.config.discord.buttonTtlMs, ...page };
+    return { kind: "reply", private: false, buttonsExpireAfterMs: ctx.config.discord.buttonTtlMs, ...page };
   },
 });
 

@@ -369,7 +369,8 @@ describe("HTTP server", () => {
 });
 
 describe("HTTP server lifecycle", () => {
-  it("404s the bundle and reports bundle: null when nothing was built", async () => {
+  /** A server over an empty bundle directory. */
+  async function startEmpty(discord: "ready" | "disconnected") {
     const dir = mkdtempSync(join(tmpdir(), "paperbot-http-empty-"));
     const server = await startHttpServer({
       port: 0,
@@ -377,8 +378,13 @@ describe("HTTP server lifecycle", () => {
       secret: SECRET,
       clock: { now: () => NOW },
       logger: createMemoryLogger(),
-      health: () => ({ database: "ok", discord: "disconnected" }),
+      health: () => ({ database: "ok", discord }),
     });
+    return { dir, server };
+  }
+
+  it("404s the bundle and reports bundle: null when nothing was built", async () => {
+    const { dir, server } = await startEmpty("disconnected");
     try {
       const url = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(NOW.getTime() + 60_000) });
       expect((await fetch(url)).status).toBe(404);
@@ -390,15 +396,7 @@ describe("HTTP server lifecycle", () => {
   });
 
   it("close() resolves with keep-alive connections open and stops accepting", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "paperbot-http-close-"));
-    const server = await startHttpServer({
-      port: 0,
-      bundleStore: new BundleStore(dir),
-      secret: SECRET,
-      clock: { now: () => NOW },
-      logger: createMemoryLogger(),
-      health: () => ({ database: "ok", discord: "ready" }),
-    });
+    const { dir, server } = await startEmpty("ready");
     // fetch keeps its connection alive after this request.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     // A second client holds an idle socket open.

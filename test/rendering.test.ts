@@ -100,7 +100,7 @@ describe("input validation", () => {
           { type: ApplicationCommandOptionType.String, name: "topic", description: "t", required: false, choices: [{ name: "A", value: "a" }] },
         ],
       } as const,
-      execute: () => ({ kind: "reply", ephemeral: true, content: "" }),
+      execute: () => ({ kind: "reply", private: true, content: "" }),
     });
     const parsed = parseOptions(definition, { query: "lora", page: 2 });
     expect(parsed).toEqual({ ok: true, options: { query: "lora", page: 2 } });

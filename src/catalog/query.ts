@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fail, succeed, type Outcome } from "../errors.js";
-import type { MessageKey } from "../i18n/index.js";
+import { isMessageKey, type MessageKey } from "../i18n/index.js";
 
 export const MAX_QUERY_LENGTH = 200;
 
@@ -26,6 +26,6 @@ const querySchema = z
 export function validateQuery(raw: string): Outcome<string> {
   const result = querySchema.safeParse(raw);
   if (result.success) return succeed(result.data);
-  const key = (result.error.issues[0]?.message ?? "errors.emptyQuery") as MessageKey;
-  return fail(key, { length: [...raw.trim()].length, max: MAX_QUERY_LENGTH });
+  const message = result.error.issues[0]?.message;
+  return fail(isMessageKey(message) ? message : "errors.emptyQuery", { length: [...raw.trim()].length, max: MAX_QUERY_LENGTH });
 }

@@ -250,7 +250,7 @@ export class PaperIndex {
     let rows = this.search(allWords, Math.min(...required.map(({ index }) => frequencies[index] ?? 0)));
     let partial = false;
     if (rows.length === 0 && groups.length >= 2) {
-      // Description-like queries: any of the rarer words, then keep papers that contain most of them.
+      // Description-like queries: the rarer words joined by OR, then keep papers that contain most of them.
       const rare = groups
         .map((variants, index) => ({ variants, index, frequency: frequencies[index] ?? 0 }))
         .filter(({ frequency }) => frequency <= commonLimit);

@@ -63,7 +63,7 @@ export interface MessageBody {
 /** A handler's answer, independent of how it is delivered (Discord interaction or the local console). */
 export type Reply =
   /** `buttonsExpireAfterMs`: the buttons are taken off the message after this long. */
-  | ({ kind: "reply"; ephemeral: boolean; buttonsExpireAfterMs?: number } & MessageBody)
+  | ({ kind: "reply"; private: boolean; buttonsExpireAfterMs?: number } & MessageBody)
   /** Edits the message the pressed button is on. */
   | ({ kind: "update" } & MessageBody)
   /** Edits the message the button is on and tells only the presser something. */

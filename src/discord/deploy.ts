@@ -1,4 +1,4 @@
-import { REST, Routes, type APIApplication, type APIApplicationCommand } from "discord.js";
+import { REST, Routes } from "discord.js";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import type { CommandDefinition } from "./command.js";
@@ -35,10 +35,13 @@ export function validateCommandPayload(definitions: readonly CommandDefinition[]
   return problems;
 }
 
+const applicationSchema = z.looseObject({ id: z.string() });
+const registeredSchema = z.array(z.looseObject({ id: z.string(), name: z.string() }));
+
 export interface DeployResult {
   applicationId: string;
   scope: "global" | { guildId: string };
-  commands: APIApplicationCommand[];
+  commands: { id: string; name: string }[];
 }
 
 export async function deployCommands(config: Config, definitions: readonly CommandDefinition[], guildId: string | undefined): Promise<DeployResult> {
@@ -47,8 +50,8 @@ export async function deployCommands(config: Config, definitions: readonly Comma
   const problems = validateCommandPayload(definitions);
   if (problems.length > 0) throw new Error(`The command set breaks Discord's limits:\n  - ${problems.join("\n  - ")}`);
   const rest = new REST({ api: config.discord.apiUrl }).setToken(token);
-  const applicationId = config.discord.applicationId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
+  const applicationId = config.discord.applicationId ?? applicationSchema.parse(await rest.get(Routes.currentApplication())).id;
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
-  const commands = (await rest.put(route, { body: definitions })) as APIApplicationCommand[];
+  const commands = registeredSchema.parse(await rest.put(route, { body: definitions }));
   return { applicationId, scope: guildId ? { guildId } : "global", commands };
 }

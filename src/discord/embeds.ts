@@ -2,7 +2,7 @@ import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } fr
 import { authorLine, topicLabel, truncate } from "../catalog/format.js";
 import type { Locale, Paper } from "../catalog/types.js";
 import { t, type MessageKey, type MessageParams } from "../i18n/index.js";
-import type { MessageRow, Reply } from "./command.js";
+import type { MessageBody, MessageRow, Reply } from "./command.js";
 
 export const EMBED_LIMITS = {
   title: 256,
@@ -82,14 +82,16 @@ export function linkButton(label: string, url: string): APIButtonComponent {
   return { type: ComponentType.Button, style: ButtonStyle.Link, label, url };
 }
 
-export function actionButton(label: string, customId: string, options: { disabled?: boolean; style?: ButtonStyle } = {}): APIButtonComponent {
+type ActionStyle = Exclude<ButtonStyle, ButtonStyle.Link | ButtonStyle.Premium>;
+
+export function actionButton(label: string, customId: string, options: { disabled?: boolean; style?: ActionStyle } = {}): APIButtonComponent {
   return {
     type: ComponentType.Button,
     style: options.style ?? ButtonStyle.Secondary,
     label,
     custom_id: customId,
     ...(options.disabled ? { disabled: true } : {}),
-  } as APIButtonComponent;
+  };
 }
 
 export function row(...buttons: APIButtonComponent[]): MessageRow {
@@ -105,6 +107,6 @@ export function paperButtons(paper: Paper, locale: Locale): MessageRow {
 }
 
 /** A short private answer in the requester's language. */
-export function notice(locale: Locale, key: MessageKey, params?: MessageParams, extra: Partial<Reply> = {}): Reply {
-  return { kind: "reply", ephemeral: true, content: t(locale, key, params), ...extra } as Reply;
+export function notice(locale: Locale, key: MessageKey, params?: MessageParams, extra: MessageBody = {}): Reply {
+  return { kind: "reply", private: true, content: t(locale, key, params), ...extra };
 }

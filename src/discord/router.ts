@@ -77,11 +77,11 @@ export function createRouter(
       }
       return;
     }
-    const options: InteractionReplyOptions = { ...messageOptions(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) };
+    const options: InteractionReplyOptions = { ...messageOptions(reply), ...(reply.private ? { flags: MessageFlags.Ephemeral } : {}) };
     if (reply.buttonsExpireAfterMs !== undefined && (reply.components ?? []).length > 0) expireButtons(interaction, reply.buttonsExpireAfterMs);
     if (!interaction.deferred && !interaction.replied) {
       await interaction.reply(options);
-    } else if (interaction.deferred && !interaction.replied && interaction.ephemeral === reply.ephemeral) {
+    } else if (interaction.deferred && !interaction.replied && Boolean(interaction.ephemeral) === reply.private) {
       await interaction.editReply(messageOptions(reply));
     } else {
       // Deferred publicly but the answer is private (or already answered): replace with a follow-up.
@@ -166,7 +166,7 @@ export function createRouter(
     const component = componentsByPrefix.get(prefix);
     await withSafetyNet(interaction, `button ${prefix}`, async () => {
       if (!component) {
-        return { kind: "reply", ephemeral: true, content: t(localeFromDiscord(interaction.locale), "errors.expiredButton") };
+        return { kind: "reply", private: true, content: t(localeFromDiscord(interaction.locale), "errors.expiredButton") };
       }
       return component.handle(ctx(), args, requesterOf(interaction));
     });

@@ -8,6 +8,10 @@ const catalogs: Record<Locale, Messages> = { en, ja };
 
 export type MessageParams = Record<string, string | number>;
 
+export function isMessageKey(value: unknown): value is MessageKey {
+  return typeof value === "string" && Object.hasOwn(en, value);
+}
+
 export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
   const template = catalogs[locale][key];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
