@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../src/cli.js";
-import { repoRoot, tempDir, testEnv } from "./support/app.js";
+import { followStore } from "../src/db/follows.js";
+import { createTestApp, repoRoot, tempDir, testEnv } from "./support/app.js";
 
 function io(env = testEnv(), stdinLines: string[] = []) {
   const out: string[] = [];
@@ -84,8 +85,38 @@ describe("paperbot CLI", () => {
     expect(await runCli(["db", "check"], copy.io)).toBe(0);
   });
 
+  it("builds the same bundle twice (same bytes) and lists its files", async () => {
+    const dir = tempDir();
+    const first = io(testEnv({ BUNDLE_DIR: join(dir, "bundle") }));
+    expect(await runCli(["bundle", "build", "--out", join(dir, "a.zip")], first.io)).toBe(0);
+    const second = io(testEnv({ BUNDLE_DIR: join(dir, "bundle") }));
+    expect(await runCli(["bundle", "build"], second.io)).toBe(0);
+    const sha = (text: string) => /sha256 ([0-9a-f]{64})/.exec(text)?.[1];
+    expect(sha(first.stdout())).toBeDefined();
+    expect(sha(second.stdout())).toBe(sha(first.stdout()));
+    for (const name of ["README.md", "index.html", "papers.bib", "papers.csv", "papers.json", "fetch-pdfs.sh"]) {
+      expect(first.stdout()).toMatch(new RegExp(`paperbot-llm-reading-list/${name.replace(".", "\\.")}\\s+\\d+ bytes`));
+    }
+    expect(second.stdout()).toContain(join(dir, "bundle", "paperbot-llm-reading-list.zip"));
+    expect(readFileSync(join(dir, "a.zip")).equals(readFileSync(join(dir, "bundle", "paperbot-llm-reading-list.zip")))).toBe(true);
+  });
+
+  it("exports one user's data as JSON", async () => {
+    const dir = tempDir();
+    const env = testEnv({ DATABASE_PATH: join(dir, "bot.db") });
+    const app = createTestApp({ DATABASE_PATH: join(dir, "bot.db") });
+    followStore(app.db).follow("123456789012345678", "ja", "retrieval", new Date("2026-11-26T00:00:00Z"));
+    app.close();
+    const run = io(env);
+    expect(await runCli(["export", "--user", "123456789012345678"], run.io)).toBe(0);
+    expect(JSON.parse(run.stdout())).toMatchObject({ userId: "123456789012345678", following: true, locale: "ja", topics: [{ topic: "retrieval" }] });
+    const bad = io(env);
+    expect(await runCli(["export", "--user", "alice"], bad.io)).toBe(2);
+  });
+
   it.each([
     [["paper"], /paper needs a query/],
+    [["bundle"], /bundle needs a verb/],
     [["paper", "lora", "--locale", "fr"], /--locale must be en or ja/],
     [["paper", "--nope"], /Unknown option/],
     [["papers", "--topic", "cooking"], /--topic must be one of/],

@@ -1,0 +1,66 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bundleTimestamp, refreshBundle } from "../src/bundle/service.js";
+import { BundleStore } from "../src/bundle/store.js";
+import { createMemoryLogger } from "../src/logger.js";
+import { Scheduler } from "../src/scheduler.js";
+import { createTestApp, tempDir } from "./support/app.js";
+import { samplePaper } from "./support/papers.js";
+
+describe("bundle refresh", () => {
+  it("writes the zip once and leaves it alone while the catalog is unchanged", () => {
+    const app = createTestApp();
+    const store = new BundleStore(join(tempDir(), "bundle"));
+    const logger = createMemoryLogger();
+    const first = refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
+    expect(first.changed).toBe(true);
+    expect(first.info.paperCount).toBe(43);
+    const second = refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
+    expect(second).toEqual({ info: first.info, changed: false });
+    const added = samplePaper({ id: "moderated", arxivId: "2501.00001", source: "moderator", addedAt: "2026-12-01T10:00:00.000Z", position: 1000 });
+    const third = refreshBundle(store, [...app.catalog.papers, added], app.catalogUpdated, logger);
+    expect(third.changed).toBe(true);
+    expect(third.info.paperCount).toBe(44);
+    expect(third.info.sha256).not.toBe(first.info.sha256);
+    app.close();
+  });
+
+  it("stamps the bundle with the catalog's review date or the newest moderator addition", () => {
+    const catalogPaper = samplePaper({ addedAt: "2026-11-30T00:00:00.000Z" });
+    expect(bundleTimestamp([catalogPaper], "2026-11-26").toISOString()).toBe("2026-11-26T00:00:00.000Z");
+    const moderated = samplePaper({ source: "moderator", addedAt: "2026-12-02T08:00:00.000Z" });
+    expect(bundleTimestamp([catalogPaper, moderated], "2026-11-26").toISOString()).toBe("2026-12-02T08:00:00.000Z");
+  });
+});
+
+describe("scheduler", () => {
+  it("runs jobs on demand, logs their failures, and stops idempotently after waiting for them", async () => {
+    const logger = createMemoryLogger();
+    const runs: string[] = [];
+    let release: () => void = () => undefined;
+    const scheduler = new Scheduler(
+      [
+        { name: "ok", schedule: "*/10 * * * *", run: () => void runs.push("ok") },
+        { name: "slow", schedule: "0 * * * *", run: () => new Promise<void>((resolve) => (release = () => (runs.push("slow"), resolve()))) },
+        { name: "broken", schedule: "0 0 * * *", run: () => Promise.reject(new Error("boom")) },
+      ],
+      logger,
+    );
+    scheduler.start();
+    scheduler.start();
+    await scheduler.runNow("ok");
+    await scheduler.runNow("broken");
+    expect(logger.records).toContainEqual(expect.objectContaining({ level: "error", msg: "scheduled job failed", job: "broken" }));
+    void scheduler.runNow("slow");
+    const stopped = scheduler.stop();
+    let done = false;
+    void stopped.then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(done).toBe(false);
+    release();
+    await stopped;
+    expect(runs).toEqual(["ok", "slow"]);
+    await scheduler.stop();
+    await expect(scheduler.runNow("missing")).rejects.toThrow(/No job named missing/);
+  });
+});
