@@ -963,19 +963,8 @@ interface Route {
   handle: (ctx: RouteContext) => HarnessResponse;
 }
 
-interface RequestDraft {
-  method: string;
-  path: string;
-  rawPath: string;
-  query: URLSearchParams;
-  headers: Record<string, string>;
-  contentType: string | null;
-  body: unknown;
-  formFields: Record<string, string>;
-  files: RecordedFile[];
-  receivedAt: number;
-  parseError: HarnessResponse | null;
-}
+/** A request as parsed, before routing decides its route, params and response. */
+type RequestDraft = Omit<RecordedRequest, "index" | "route" | "params" | "response" | "overridden"> & { parseError: HarnessResponse | null };
 
 function fullUser(partial: Partial<APIUser> & { id: string }): APIUser {
   return {

@@ -386,19 +386,8 @@ export function guildMessageCreate(init: GuildMessageCreateInit): GatewayMessage
     ...messageBase(init, author, channelId),
     channel_type: ChannelType.GuildText,
     guild_id: guildId,
-    member: {
-      roles: init.memberRoles ?? [],
-      premium_since: null,
-      pending: false,
-      nick: null,
-      mute: false,
-      joined_at: "2024-04-01T09:30:00.000000+00:00",
-      deaf: false,
-      flags: NO_MEMBER_FLAGS,
-      avatar: null,
-      banner: null,
-      communication_disabled_until: null,
-    },
+    // A message's member object is the interaction one without user and permissions.
+    member: (({ user: _user, permissions: _permissions, ...rest }) => rest)(member(author, { memberRoles: init.memberRoles ?? [] })),
   };
 }
 
