@@ -15,7 +15,7 @@ export interface Services {
   ctx: BotContext & OpenedApp;
   http: RunningHttpServer;
   scheduler: Scheduler;
-  /** Stops the scheduler, waits for background work, closes the HTTP server. */
+  /** Stops the scheduler (waiting for a running job) and closes the HTTP server. */
   stop(): Promise<void>;
 }
 
@@ -44,16 +44,10 @@ export async function startServices(
   const publicUrl = config.http.publicUrl ?? `http://localhost:${http.port}`;
   logger.info("http server listening", { url: http.url, publicUrl });
 
-  const pending = new Set<Promise<unknown>>();
   const ctx: BotContext & OpenedApp = Object.assign(app, {
     follows,
-    bundle: createBundleLinks({ store, secret, ttlHours: config.bundle.linkTtlHours, externalUrl: config.bundle.externalUrl, baseUrl: () => publicUrl }),
+    bundle: createBundleLinks({ store, secret, ttlHours: config.bundle.linkTtlHours, externalUrl: config.bundle.externalUrl, baseUrl: publicUrl }),
     dm: options.directMessenger(follows),
-    background(task: () => Promise<unknown>) {
-      const run = task().catch((error: unknown) => logger.error("background task failed", { error }));
-      pending.add(run);
-      void run.finally(() => pending.delete(run));
-    },
   });
 
   const scheduler = new Scheduler(
@@ -68,7 +62,6 @@ export async function startServices(
     scheduler,
     async stop() {
       await scheduler.stop();
-      await Promise.allSettled([...pending]);
       await http.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { Paper } from "../catalog/types.js";
-import { arxivAbsUrl, oneLine } from "./common.js";
+import { arxivAbsUrl } from "../catalog/arxiv-id.js";
+import { oneLine } from "./common.js";
 
 /**
  * Escapes text for a brace-delimited BibTeX field value (UTF-8 kept as is; biber/bibtexu and modern LaTeX read it).

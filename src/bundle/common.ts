@@ -1,6 +1,7 @@
 import type { CatalogEntry, Topic } from "../catalog/schema.js";
 import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
+import { arxivPdfUrl } from "../catalog/arxiv-id.js";
 
 /** Folder every file sits under inside the zip. */
 export const BUNDLE_FOLDER = "paperbot-llm-reading-list";
@@ -55,14 +56,6 @@ export function paperAnchor(paper: Pick<Paper, "id">): string {
 
 export function topicAnchor(topic: Topic): string {
   return `topic-${slugify(topic)}`;
-}
-
-export function arxivAbsUrl(arxivId: string): string {
-  return `https://arxiv.org/abs/${arxivId}`;
-}
-
-export function arxivPdfUrl(arxivId: string): string {
-  return `https://arxiv.org/pdf/${arxivId}`;
 }
 
 /** The PDF link shown to readers: the catalog's own, else arXiv's. */

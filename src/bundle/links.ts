@@ -21,8 +21,8 @@ export function createBundleLinks(options: {
   secret: string;
   ttlHours: number;
   externalUrl: string | undefined;
-  /** The public base of the bot's HTTP server, or null while it is not running. */
-  baseUrl: () => string | null;
+  /** The public base of the bot's HTTP server. */
+  baseUrl: string;
 }): BundleLinks {
   return {
     link(now) {
@@ -34,10 +34,9 @@ export function createBundleLinks(options: {
         updatedAt: info?.generatedAt ?? info?.builtAt ?? null,
       };
       if (options.externalUrl) return { url: options.externalUrl, expiresAt: null, ...details };
-      const baseUrl = options.baseUrl();
-      if (!info || !baseUrl) return null;
+      if (!info) return null;
       const expiresAt = new Date(now.getTime() + options.ttlHours * 3_600_000);
-      return { url: signBundleUrl({ baseUrl, fileName: info.fileName, secret: options.secret, expiresAt }), expiresAt, ...details };
+      return { url: signBundleUrl({ baseUrl: options.baseUrl, fileName: info.fileName, secret: options.secret, expiresAt }), expiresAt, ...details };
     },
   };
 }

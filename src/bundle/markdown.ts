@@ -1,6 +1,6 @@
 import type { Paper } from "../catalog/types.js";
+import { arxivAbsUrl } from "../catalog/arxiv-id.js";
 import {
-  arxivAbsUrl,
   groupByTopic,
   isoDate,
   oneLine,

@@ -1,5 +1,6 @@
 import type { Paper } from "../catalog/types.js";
-import { arxivPdfUrl, isoDate, oneLine, safeHttpUrl, slugify } from "./common.js";
+import { arxivPdfUrl } from "../catalog/arxiv-id.js";
+import { isoDate, oneLine, safeHttpUrl, slugify } from "./common.js";
 
 /** Quotes a value for POSIX sh: single quotes, with embedded single quotes written as '\''. */
 export function shQuote(value: string): string {

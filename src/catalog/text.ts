@@ -100,13 +100,6 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   return prev[cols - 1] ?? max + 1;
 }
 
-/** 1 for equal strings, 0 for nothing in common. */
-export function similarity(a: string, b: string): number {
-  const longest = Math.max(a.length, b.length);
-  if (longest === 0) return 1;
-  return 1 - editDistance(a, b) / longest;
-}
-
 /** Single-deletion variants, the key of a symmetric-delete spelling index. */
 export function deletions(word: string): string[] {
   const variants = new Set<string>();

@@ -15,6 +15,4 @@ export interface BotContext extends AppContext {
   follows: FollowStore;
   bundle: BundleLinks;
   dm: DirectMessenger;
-  /** Runs work after the reply went out (welcome DMs); awaited on shutdown. */
-  background(task: () => Promise<unknown>): void;
 }
