@@ -15,6 +15,7 @@ interface LabelledQuery {
 const load = (name: string) => JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", name), "utf8")) as LabelledQuery[];
 const queries = load("lookup-queries.json");
 const holdout = load("lookup-queries-holdout.json");
+const blind = load("lookup-queries-blind.json");
 const app = createTestApp();
 afterAll(() => app.close());
 
@@ -37,6 +38,11 @@ describe("resolve: labelled query set", () => {
   it("generalises: at least 90% top-1 on a second set written without looking at the catalog's aliases", () => {
     const misses = holdout.filter((query) => top(query.query, query.locale) !== query.expected);
     expect(1 - misses.length / holdout.length, JSON.stringify(misses.map((miss) => miss.query))).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("stays above 88% top-1 on two sets first scored blind (86% and 86% at first sight; see the closing notes)", () => {
+    const misses = blind.filter((query) => top(query.query, query.locale) !== query.expected);
+    expect(1 - misses.length / blind.length, JSON.stringify(misses.map((miss) => miss.query))).toBeGreaterThanOrEqual(0.88);
   });
 
   it("returns nothing at all for every unknown query", () => {

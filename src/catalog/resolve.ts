@@ -34,6 +34,8 @@ const RESULT_THRESHOLD = 0.5;
 const FTS_CANDIDATES = 40;
 /** Above this many matching rows, bm25 ordering over the whole corpus costs more than a lookup should. */
 const FULL_RANK_BUDGET = 2_500;
+/** Up to this many papers with Japanese text are scored directly; more go through the trigram index first. */
+const JAPANESE_SCAN_LIMIT = 2_000;
 
 /** Proposes a paper with a score (capped for display) and, optionally, the uncapped evidence used to break ties. */
 type Offer = (paper: Paper, score: number, kind: MatchKind, uncapped?: number) => void;
@@ -64,12 +66,19 @@ export class PaperIndex {
   /** How many papers contain each indexed word (from FTS5's own statistics). */
   private readonly termDocuments = new Map<string, number>();
   private readonly japanesePapers: Paper[] = [];
+  /** In how many Japanese texts each character pair occurs (for weighting query bigrams). */
+  private readonly bigramDocuments = new Map<string, number>();
+  private readonly japaneseBigrams = new Map<Paper, { headline: Set<string>; body: Set<string> }>();
   /** Lazily filled: the few papers a query touches, not the whole corpus. */
   private readonly normalizedTitles = new Map<Paper, string>();
   private readonly allTokens = new Map<Paper, Set<string>>();
 
   constructor(db: Db, papers: readonly { seq: number; paper: Paper }[]) {
     for (const { seq, paper } of papers) this.add(seq, paper);
+    for (const paper of this.japanesePapers) {
+      const { headline, body } = this.bigramsOf(paper);
+      for (const gram of new Set([...headline, ...body])) this.bigramDocuments.set(gram, (this.bigramDocuments.get(gram) ?? 0) + 1);
+    }
     for (const word of this.vocabulary.keys()) {
       if (word.length < 4) continue;
       for (const variant of [word, ...deletions(word)]) {
@@ -182,6 +191,12 @@ export class PaperIndex {
 
     // For Japanese users a Japanese-text match wins a tie.
     const preference = (match: Match) => (strength.get(match.paper) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0);
+    // In a mixed query ("拡散モデル DDPM"), a paper found through its Japanese half alone must also be about the Latin words.
+    if (containsCjk(cleaned) && contentTokens(cleaned).length > 0) {
+      for (const [paper, match] of matches) {
+        if (match.matchedBy === "japanese" && !latinAndJapanese.get(paper)?.has("text")) matches.set(paper, { ...match, score: match.score * 0.7 });
+      }
+    }
     const ranked = [...matches.values()].sort(
       (a, b) => b.score - a.score || preference(b) - preference(a) || a.paper.position - b.paper.position || a.paper.id.localeCompare(b.paper.id),
     );
@@ -266,6 +281,7 @@ export class PaperIndex {
     const weights = this.queryWeights(groups);
     const totalWeight = weights.reduce((sum, weight) => sum + weight, 0) || 1;
     const specific = groups.map((variants) => /\d/.test(variants[0] ?? ""));
+    const versions = versionNumbers(cleaned);
     for (const row of rows) {
       const paper = this.bySeq.get(row.rowid);
       if (!paper) continue;
@@ -276,8 +292,8 @@ export class PaperIndex {
         const hit = inSet(words);
         return groups.reduce((sum, variants, index) => sum + (hit(variants, index) ? (weights[index] ?? 0) : 0), 0) / totalWeight;
       };
-      const inHeadline = inSet(headline);
-      if (groups.some((variants, index) => /^\d+$/.test(variants[0] ?? "") && !inHeadline(variants, index))) continue;
+      // A number right after a name is a version ("llama 3", "gpt-4"): the paper must have it in its name.
+      if (versions.some((version) => !headline.has(version))) continue;
       const coverage = covered(headline);
       const relevance = best < 0 && row.rank < 0 ? best / row.rank : 0;
       const curated = paper.aliases.length > 0 ? 0.05 : 0;
@@ -311,7 +327,8 @@ export class PaperIndex {
 
   /** Names inside a longer query: "the transformer paper", "guanaco model", "dpo explained". */
   private namesWithin(cleaned: string, offer: Offer): void {
-    const words = cleaned.split(/\s+/).filter((word) => word.length > 0);
+    // Japanese has no spaces: "post-lnとpre-lnの違い" splits where the script changes.
+    const words = cleaned.split(/\s+/).flatMap((word) => word.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/gu) ?? []);
     if (words.length < 2 || words.length > 12) return;
     const wordGroups = words.map((word) => contentTokens(word).map((token) => this.corrections(token)));
     const flatWeights = this.queryWeights(wordGroups.flat());
@@ -396,31 +413,67 @@ export class PaperIndex {
   }
 
   private japaneseMatch(cleaned: string, offer: Offer): void {
-    const text = cleaned.replace(/\s+/g, "");
-    const grams = trigrams(text);
+    const text = cjkRuns(cleaned).join("");
+    if (text.length === 0) return;
+    const grams = this.queryBigrams(cleaned);
     if (grams.length === 0) {
-      // Trigram indexes cannot look up one- or two-character words: scan the (small) set of Japanese texts.
-      for (const paper of this.japanesePapers) {
-        if (headlineJa(paper).includes(text)) offer(paper, 0.7, "japanese");
-        else if (normalize(paper.summary.ja).includes(text)) offer(paper, 0.45, "japanese");
-      }
+      // One character: only a name can be meant.
+      for (const paper of this.japanesePapers) if (headlineJa(paper).includes(text)) offer(paper, 0.7, "japanese");
       return;
     }
-    const expression = grams.map((gram) => `"${gram.replaceAll('"', '""')}"`).join(" OR ");
-    const rows = this.searchJapanese.all(expression, FTS_CANDIDATES);
-    for (const row of rows) {
-      const paper = this.bySeq.get(row.rowid);
-      if (!paper) continue;
-      const headline = headlineJa(paper).replace(/\s+/g, "");
-      const body = normalize(paper.summary.ja + paper.keyResults.ja.join("")).replace(/\s+/g, "");
-      const headlineCoverage = grams.filter((gram) => headline.includes(gram)).length / grams.length;
-      const bodyCoverage = grams.filter((gram) => headline.includes(gram) || body.includes(gram)).length / grams.length;
-      if (headline.includes(text)) offer(paper, 0.85, "japanese");
-      else if (headlineCoverage >= 0.5) offer(paper, 0.45 + 0.4 * headlineCoverage, "japanese");
-      else if (bodyCoverage >= 0.6) offer(paper, 0.3 + 0.35 * bodyCoverage, "japanese");
+    // As with words: a pair no text contains weighs as much as the rarest pair that some text does contain.
+    const known = grams.map((gram) => this.bigramDocuments.get(gram) ?? 0);
+    const idf = (documents: number) => Math.log((this.japanesePapers.length + 1) / (documents + 0.5));
+    const rarestKnown = Math.min(...known.filter((documents) => documents > 0), this.japanesePapers.length);
+    const weights = known.map((documents) => idf(documents > 0 ? documents : rarestKnown));
+    const total = weights.reduce((sum, weight) => sum + weight, 0) || 1;
+    const covered = (set: Set<string>, also?: Set<string>) =>
+      grams.reduce((sum, gram, index) => sum + (set.has(gram) || also?.has(gram) ? (weights[index] ?? 0) : 0), 0) / total;
+    for (const paper of this.japaneseCandidates(grams)) {
+      const { headline, body } = this.bigramsOf(paper);
+      if (text.length >= 2 && headlineJa(paper).replace(/\s+/g, "").includes(text)) {
+        offer(paper, 0.85, "japanese");
+        continue;
+      }
+      const headlineCoverage = covered(headline);
+      const fullCoverage = covered(headline, body);
+      const pairsFound = grams.filter((gram) => headline.has(gram) || body.has(gram)).length;
+      if (fullCoverage < 0.5 || pairsFound < 2) continue;
+      // As for Latin words: a little text found only in a summary is a hint, not an answer.
+      const ceiling = headlineCoverage === 0 && pairsFound <= 3 ? RESULT_THRESHOLD - 0.05 : 0.9;
+      offer(paper, Math.min(ceiling, 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage), "japanese");
     }
   }
 
+  /** Content bigrams of the Japanese runs of a query; all-hiragana pairs (particles, endings) only if nothing else. */
+  private queryBigrams(text: string): string[] {
+    const all = [...new Set(cjkRuns(text).flatMap(bigrams))];
+    const content = all.filter((gram) => !/^[\p{Script=Hiragana}ー]+$/u.test(gram));
+    return content.length > 0 ? content : all;
+  }
+
+  /** Every paper with Japanese text while there are few; beyond that, FTS5's trigram index narrows them down. */
+  private japaneseCandidates(grams: string[]): Iterable<Paper> {
+    if (this.japanesePapers.length <= JAPANESE_SCAN_LIMIT) return this.japanesePapers;
+    const trigramsOfQuery = grams.filter((gram) => gram.length >= 2);
+    const expression = trigramsOfQuery.map((gram) => `"${gram.replaceAll('"', '""')}"`).join(" OR ");
+    return this.searchJapanese
+      .all(expression, FTS_CANDIDATES * 5)
+      .map((row) => this.bySeq.get(row.rowid))
+      .filter((paper): paper is Paper => paper !== undefined);
+  }
+
+  private bigramsOf(paper: Paper): { headline: Set<string>; body: Set<string> } {
+    let entry = this.japaneseBigrams.get(paper);
+    if (!entry) {
+      entry = {
+        headline: new Set(cjkRuns(headlineJa(paper)).flatMap(bigrams)),
+        body: new Set(cjkRuns(normalize(`${paper.summary.ja} ${paper.keyResults.ja.join(" ")}`)).flatMap(bigrams)),
+      };
+      this.japaneseBigrams.set(paper, entry);
+    }
+    return entry;
+  }
 
   private suggest(cleaned: string, ranked: Match[]): Paper[] {
     const key = compactKey(cleaned);
@@ -443,6 +496,17 @@ export class PaperIndex {
   }
 }
 
+/** Numbers that follow a name: "gpt-4" → 4, "llama 3" → 3; not "from 175 seed tasks", "25 agents" or "bm25". */
+function versionNumbers(text: string): string[] {
+  const versions: string[] = [];
+  for (const match of text.matchAll(/\b([a-z][a-z0-9]*)[- ](\d+)(?![\d.]*[a-z])/g)) {
+    const [, name = "", number = ""] = match;
+    if (!contentTokens(name).length) continue;
+    versions.push(number);
+  }
+  return versions;
+}
+
 /** Dice coefficient over letter pairs. */
 function bigramSimilarity(a: string, b: string): number {
   const pairs = (text: string) => {
@@ -462,11 +526,20 @@ function digitsOf(text: string): string {
   return text.replace(/\D+/g, " ").trim();
 }
 
-function trigrams(text: string): string[] {
-  const chars = [...text];
-  const grams = new Set<string>();
-  for (let i = 0; i + 3 <= chars.length; i += 1) grams.add(chars.slice(i, i + 3).join(""));
-  return [...grams];
+/**
+ * Word-like runs of Japanese: kanji with the kana that follow them (超えて), katakana words, hiragana.
+ * "線形バイアスで入力長を外挿" → 線形, バイアス, で, 入力長を, 外挿. Pairs are taken inside runs, so a
+ * katakana word and the kanji around it are not glued into pairs that mean nothing.
+ */
+function cjkRuns(text: string): string[] {
+  return text.match(/[\p{Script=Han}々]+[\p{Script=Hiragana}]*|[\p{Script=Katakana}ー]+|[\p{Script=Hiragana}]+/gu) ?? [];
+}
+
+function bigrams(run: string): string[] {
+  const chars = [...run];
+  const grams: string[] = [];
+  for (let i = 0; i + 2 <= chars.length; i += 1) grams.push(`${chars[i] ?? ""}${chars[i + 1] ?? ""}`);
+  return grams;
 }
 
 function headlineJa(paper: Paper): string {
