@@ -72,6 +72,8 @@ export class PaperIndex {
   /** Lazily filled: the few papers a query touches, not the whole corpus. */
   private readonly normalizedTitles = new Map<Paper, string>();
   private readonly allTokens = new Map<Paper, Set<string>>();
+  private readonly titleWords = new Map<Paper, string[]>();
+  private readonly correctionCache = new Map<string, string[]>();
 
   constructor(db: Db, papers: readonly { seq: number; paper: Paper }[]) {
     for (const { seq, paper } of papers) this.add(seq, paper);
@@ -109,6 +111,14 @@ export class PaperIndex {
 
   get size(): number {
     return this.bySeq.size;
+  }
+
+  /** Forgets what earlier queries computed (spelling corrections, token sets); benchmarks measure without them. */
+  clearCaches(): void {
+    this.correctionCache.clear();
+    this.titleWords.clear();
+    this.allTokens.clear();
+    this.normalizedTitles.clear();
   }
 
   private add(seq: number, paper: Paper): void {
@@ -212,12 +222,13 @@ export class PaperIndex {
     if (key.length < 3 || key.length > 40) return;
     const allowed = key.length <= 4 ? 1 : key.length <= 11 ? 2 : 3;
     for (const candidate of this.fuzzyKeys) {
-      const distance = editDistance(key, candidate.key, allowed);
-      if (distance > allowed) continue;
+      if (Math.abs(candidate.key.length - key.length) > allowed) continue;
       // Short keys need a shared first letter: "lora" must not become "dora".
       if (key.length <= 5 && key[0] !== candidate.key[0]) continue;
       // Edits must not replace the start of a name ("dpo explained" is not "moe explained") …
-      if (editDistance(key.slice(0, 2), candidate.key.slice(0, 2)) > 1) continue;
+      if (!startsAlike(key, candidate.key)) continue;
+      const distance = editDistance(key, candidate.key, allowed);
+      if (distance > allowed) continue;
       // … and two edits in a short name need most letter pairs in common ("resnet" is not "restem").
       if (distance >= 2 && bigramSimilarity(key, candidate.key) < 0.5) continue;
       // Version numbers are not typos: "gpt5" is not "gpt3", "llama3" is not "llama2".
@@ -227,8 +238,18 @@ export class PaperIndex {
     }
   }
 
-  /** Known word, or the closest known words at edit distance 1 (2 for long words). */
+  /** Known word, or the closest known words at edit distance 1 (2 for long words); remembered per word. */
   private corrections(token: string): string[] {
+    let found = this.correctionCache.get(token);
+    if (!found) {
+      found = this.computeCorrections(token);
+      if (this.correctionCache.size >= 10_000) this.correctionCache.clear();
+      this.correctionCache.set(token, found);
+    }
+    return found;
+  }
+
+  private computeCorrections(token: string): string[] {
     if (this.vocabulary.has(token) || token.length < 4 || /^\d+$/.test(token)) return [token];
     const allowed = token.length >= 7 ? 2 : 1;
     const found = new Map<string, number>();
@@ -303,7 +324,7 @@ export class PaperIndex {
       // Sizes and versions ("65b", "48gb") are the most telling words of a description.
       const specificGroups = groups.filter((_, index) => specific[index]);
       const specificBonus = specificGroups.length > 0 ? (specificGroups.filter(inSet(everywhere)).length / specificGroups.length - 0.5) * 0.2 : 0;
-      const titleWords = contentTokens(paper.title);
+      const titleWords = this.titleWordsOf(paper);
       const queryWords = new Set(groups.flat());
       const titleCoverage = titleWords.length > 0 ? titleWords.filter((word) => queryWords.has(word)).length / titleWords.length : 0;
       const inTitle = phrases.some((phrase) => this.normalizedTitle(paper).includes(phrase)) ? 0.1 : 0;
@@ -354,6 +375,16 @@ export class PaperIndex {
 
   private firstAuthorOf(paper: Paper): string {
     return tokenize(paper.authors[0] ?? "").at(-1) ?? "";
+  }
+
+  private titleWordsOf(paper: Paper): string[] {
+    let words = this.titleWords.get(paper);
+    if (!words) {
+      words = contentTokens(paper.title);
+      if (this.titleWords.size > 5_000) this.titleWords.clear();
+      this.titleWords.set(paper, words);
+    }
+    return words;
   }
 
   private normalizedTitle(paper: Paper): string {
@@ -482,6 +513,7 @@ export class PaperIndex {
     if (key.length >= 3 && key.length <= 40) {
       for (const candidate of this.fuzzyKeys) {
         if (candidate.key.length * 2 < key.length || key.length * 2 < candidate.key.length) continue;
+        if (!startsAlike(key, candidate.key)) continue;
         const longest = Math.max(key.length, candidate.key.length);
         const distance = editDistance(key, candidate.key, Math.floor(longest / 2));
         const closeness = 1 - distance / longest;
@@ -505,6 +537,13 @@ function versionNumbers(text: string): string[] {
     versions.push(number);
   }
   return versions;
+}
+
+/** The first two letters differ by at most one edit ("qlroa"/"qlora" yes, "dpo…"/"moe…" no). */
+function startsAlike(a: string, b: string): boolean {
+  const [a0, a1] = [a[0], a[1]];
+  const [b0, b1] = [b[0], b[1]];
+  return a0 === b0 || a1 === b1 || (a0 === b1 && a1 === b0) || a0 === b1 || a1 === b0;
 }
 
 /** Dice coefficient over letter pairs. */
