@@ -63,6 +63,7 @@ export class PaperIndex {
   private readonly searchListed;
   private readonly searchUnranked;
   private readonly searchJapanese;
+  private readonly storedBody;
   /** How many papers contain each indexed word (from FTS5's own statistics). */
   private readonly termDocuments = new Map<string, number>();
   private readonly japanesePapers: Paper[] = [];
@@ -103,6 +104,7 @@ export class PaperIndex {
     for (const row of db.prepare<[], { term: string; doc: number }>("SELECT term, doc FROM paper_search_terms").iterate()) {
       this.termDocuments.set(row.term, row.doc);
     }
+    this.storedBody = db.prepare<[number], { body: string }>("SELECT body FROM paper_search WHERE rowid = ?");
     this.searchJapanese = db.prepare<[string, number], SearchRow>(
       `SELECT rowid, bm25(paper_search_ja, 10.0, 10.0, 1.0) AS rank FROM paper_search_ja
        WHERE paper_search_ja MATCH ? ORDER BY rank LIMIT ?`,
@@ -318,7 +320,7 @@ export class PaperIndex {
       const coverage = covered(headline);
       const relevance = best < 0 && row.rank < 0 ? best / row.rank : 0;
       const curated = paper.aliases.length > 0 ? 0.05 : 0;
-      const everywhere = this.tokensOf(paper, headline);
+      const everywhere = this.tokensOf(row.rowid, paper, headline);
       const fullCoverage = covered(everywhere);
       if (partial && (fullCoverage < 0.6 || groups.filter(inSet(everywhere)).length < 2)) continue;
       // Sizes and versions ("65b", "48gb") are the most telling words of a description.
@@ -396,10 +398,12 @@ export class PaperIndex {
     return title;
   }
 
-  private tokensOf(paper: Paper, headline: Set<string>): Set<string> {
+  /** Headline words plus the summary's, read back already tokenised and stemmed from the search index. */
+  private tokensOf(seq: number, paper: Paper, headline: Set<string>): Set<string> {
     let tokens = this.allTokens.get(paper);
     if (!tokens) {
-      tokens = new Set([...headline, ...tokenize(`${paper.summary.en} ${paper.keyResults.en.join(" ")}`)]);
+      tokens = new Set(headline);
+      for (const word of (this.storedBody.get(seq)?.body ?? "").split(" ")) tokens.add(word);
       if (this.allTokens.size > 5_000) this.allTokens.clear();
       this.allTokens.set(paper, tokens);
     }
