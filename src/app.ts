@@ -15,8 +15,8 @@ export interface AppContext {
   catalogUpdated: string;
   clock: Clock;
   logger: Logger;
-  /** Re-reads the papers table (after a moderator adds a paper, for instance). */
-  reloadCatalog(): Catalog;
+  /** Re-reads the catalog file and syncs it; the lookup index is rebuilt only when something changed. */
+  resyncCatalog(): SyncReport;
 }
 
 export interface OpenedApp extends AppContext {
@@ -28,16 +28,20 @@ export interface OpenedApp extends AppContext {
 export function openApp(config: Config, logger: Logger, clock: Clock): OpenedApp {
   const catalogFile = loadCatalog(config.catalogPath);
   const db = openDatabase(config.databasePath);
+  const sync = (papers: typeof catalogFile.papers): SyncReport => {
+    const report = syncCatalog(db, papers, clock.now());
+    logger.debug("catalog synced", {
+      inserted: report.inserted.length,
+      updated: report.updated.length,
+      unchanged: report.unchanged,
+      removed: report.removed.length,
+    });
+    return report;
+  };
   try {
     const applied = migrate(db);
     if (applied.length > 0) logger.info("database migrated", { applied, path: config.databasePath });
-    const syncReport = syncCatalog(db, catalogFile.papers, clock.now());
-    logger.debug("catalog synced", {
-      inserted: syncReport.inserted.length,
-      updated: syncReport.updated.length,
-      unchanged: syncReport.unchanged,
-      removed: syncReport.removed.length,
-    });
+    const syncReport = sync(catalogFile.papers);
     const app: OpenedApp = {
       config,
       db,
@@ -46,9 +50,15 @@ export function openApp(config: Config, logger: Logger, clock: Clock): OpenedApp
       clock,
       logger,
       syncReport,
-      reloadCatalog() {
-        app.catalog = Catalog.load(db);
-        return app.catalog;
+      resyncCatalog() {
+        const file = loadCatalog(config.catalogPath);
+        const report = sync(file.papers);
+        app.catalogUpdated = file.updated;
+        if (report.inserted.length + report.updated.length + report.removed.length > 0) {
+          app.catalog = Catalog.load(db);
+          logger.info("catalog reloaded", { inserted: report.inserted, updated: report.updated, removed: report.removed });
+        }
+        return report;
       },
       close() {
         if (db.open) db.close();

@@ -8,8 +8,8 @@ import type { BotContext, DirectMessenger } from "./discord/context.js";
 import { startHttpServer, type DiscordHealth, type RunningHttpServer } from "./http/index.js";
 import { Scheduler } from "./scheduler.js";
 
-/** How often the bundle is checked against the catalog (moderator additions change it). */
-export const BUNDLE_REFRESH_SCHEDULE = "*/10 * * * *";
+/** How often the catalog file is re-read and the bundle checked against it. */
+export const CATALOG_REFRESH_SCHEDULE = "*/10 * * * *";
 
 export interface Services {
   ctx: BotContext & OpenedApp;
@@ -51,7 +51,16 @@ export async function startServices(
   });
 
   const scheduler = new Scheduler(
-    [{ name: "bundle-refresh", schedule: BUNDLE_REFRESH_SCHEDULE, run: () => void refreshBundle(store, ctx.catalog.papers, ctx.catalogUpdated, logger) }],
+    [
+      {
+        name: "catalog-refresh",
+        schedule: CATALOG_REFRESH_SCHEDULE,
+        run: () => {
+          ctx.resyncCatalog();
+          refreshBundle(store, ctx.catalog.papers, ctx.catalogUpdated, logger);
+        },
+      },
+    ],
     logger,
   );
   scheduler.start();

@@ -1,10 +1,12 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bundleTimestamp, refreshBundle } from "../src/bundle/service.js";
 import { BundleStore } from "../src/bundle/store.js";
 import { createMemoryLogger } from "../src/logger.js";
 import { Scheduler } from "../src/scheduler.js";
-import { createTestApp, tempDir } from "./support/app.js";
+import { startServices } from "../src/services.js";
+import { catalogPath, createTestApp, tempDir } from "./support/app.js";
 import { samplePaper } from "./support/papers.js";
 
 describe("bundle refresh", () => {
@@ -62,5 +64,40 @@ describe("scheduler", () => {
     expect(runs).toEqual(["ok", "slow"]);
     await scheduler.stop();
     await expect(scheduler.runNow("missing")).rejects.toThrow(/No job named missing/);
+  });
+});
+
+describe("catalog refresh job", () => {
+  it("re-reads the catalog file, reloads the lookup and rebuilds the bundle; a broken file changes nothing", async () => {
+    const dir = tempDir();
+    const catalogFile = join(dir, "catalog.json");
+    const original = readFileSync(catalogPath, "utf8");
+    writeFileSync(catalogFile, original);
+    const app = createTestApp({ CATALOG_PATH: catalogFile, BUNDLE_DIR: join(dir, "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" });
+    const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
+    try {
+      const before = services.ctx.bundle.link(new Date())?.sha256;
+      const unchanged = services.ctx.catalog;
+      await services.scheduler.runNow("catalog-refresh");
+      expect(services.ctx.catalog).toBe(unchanged);
+
+      const edited = JSON.parse(original) as { updated: string; papers: { id: string; aliases: string[] }[] };
+      edited.updated = "2026-12-01";
+      edited.papers.find((paper) => paper.id === "lora")?.aliases.push("zz adapter trick");
+      writeFileSync(catalogFile, JSON.stringify(edited));
+      await services.scheduler.runNow("catalog-refresh");
+      expect(services.ctx.catalog).not.toBe(unchanged);
+      expect(services.ctx.catalog.resolve("zz adapter trick", "en").results[0]?.paper.id).toBe("lora");
+      expect(services.ctx.bundle.link(new Date())?.sha256).not.toBe(before);
+      expect(services.ctx.bundle.link(new Date())?.updatedAt).toMatch(/^2026-12-01/);
+
+      writeFileSync(catalogFile, "{ not json");
+      await services.scheduler.runNow("catalog-refresh");
+      expect(app.logs.records).toContainEqual(expect.objectContaining({ level: "error", msg: "scheduled job failed", job: "catalog-refresh" }));
+      expect(services.ctx.catalog.resolve("zz adapter trick", "en").results[0]?.paper.id).toBe("lora");
+    } finally {
+      await services.stop();
+      app.close();
+    }
   });
 });
