@@ -56,8 +56,10 @@ export async function startServices(
         name: "catalog-refresh",
         schedule: CATALOG_REFRESH_SCHEDULE,
         run: () => {
-          ctx.resyncCatalog();
-          refreshBundle(store, ctx.catalog.papers, ctx.catalogUpdated, logger);
+          const report = ctx.resyncCatalog();
+          const changed = report.inserted.length + report.updated.length + report.removed.length > 0;
+          // Building is deterministic, so an unchanged catalog with a stored zip needs no rebuild.
+          if (changed || !store.current()) refreshBundle(store, ctx.catalog.papers, ctx.catalogUpdated, logger);
         },
       },
     ],

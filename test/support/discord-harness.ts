@@ -163,6 +163,24 @@ export const DEFAULT_GUILD: Readonly<HarnessGuildConfig> = Object.freeze(default
 
 /** discord-api-types' flag enums have no 0 member. */
 const NO_MEMBER_FLAGS = 0 as GuildMemberFlags;
+
+/** A guild member as GUILD_CREATE carries it: no nickname, avatar, boost or timeout. */
+function guildMemberObject(user: APIUser, roles: string[], joinedAt: string): APIGuildMember {
+  return {
+    user,
+    nick: null,
+    avatar: null,
+    banner: null,
+    roles,
+    joined_at: joinedAt,
+    premium_since: null,
+    deaf: false,
+    mute: false,
+    flags: NO_MEMBER_FLAGS,
+    pending: false,
+    communication_disabled_until: null,
+  };
+}
 const NO_ROLE_FLAGS = 0 as RoleFlags;
 
 const P = PermissionFlagsBits;
@@ -1055,18 +1073,8 @@ export class DiscordHarness {
         const user = fullUser(member.user);
         this.rememberUser(user);
         members.set(user.id, {
-          user,
+          ...guildMemberObject(user, member.roles ?? [], "2024-01-01T00:00:00.000000+00:00"),
           nick: member.nick ?? null,
-          avatar: null,
-          banner: null,
-          roles: member.roles ?? [],
-          joined_at: "2024-01-01T00:00:00.000000+00:00",
-          premium_since: null,
-          deaf: false,
-          mute: false,
-          flags: NO_MEMBER_FLAGS,
-          pending: false,
-          communication_disabled_until: null,
         });
       }
       this.guildMembers.set(guild.id, members);
@@ -1702,20 +1710,7 @@ export class DiscordHarness {
   }
 
   private botMember(guild: HarnessGuildConfig): APIGuildMember {
-    return {
-      user: clone(this.botUser),
-      nick: null,
-      avatar: null,
-      banner: null,
-      roles: [this.botRoleId.get(guild.id) ?? guild.id],
-      joined_at: "2025-01-01T00:00:00.000000+00:00",
-      premium_since: null,
-      deaf: false,
-      mute: false,
-      flags: NO_MEMBER_FLAGS,
-      pending: false,
-      communication_disabled_until: null,
-    };
+    return guildMemberObject(clone(this.botUser), [this.botRoleId.get(guild.id) ?? guild.id], "2025-01-01T00:00:00.000000+00:00");
   }
 
   private guildRoles(guild: HarnessGuildConfig): APIRole[] {
