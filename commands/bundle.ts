@@ -1,10 +1,8 @@
-import { ButtonStyle, InteractionContextType } from "discord.js";
-import { defineCommand, type ComponentModule, type DirectMessageModule, type Reply, type Requester } from "../src/discord/command.js";
+import { ButtonStyle } from "discord.js";
+import { commandHeader, defineCommand, type ComponentModule, type DirectMessageModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
-import { localized, t } from "../src/i18n/index.js";
-
-const description = localized("command.bundle.description");
+import { t } from "../src/i18n/index.js";
 
 /** "LLM Papers" (any case, spacing or width), and the Japanese ways of asking for the collection. */
 export const BUNDLE_KEYWORD = /^\s*(?:llm[\s_-]*papers?|llm\s*論文(?:集)?|論文集|論文パック|論文まとめ)\s*[!！。.]?\s*$/iu;
@@ -18,8 +16,8 @@ export function formatSize(bytes: number): string {
 /** The answer to /bundle, the Follow button and the DM keyword alike. */
 export function bundleReply(ctx: BotContext, requester: Requester): Reply {
   const { locale } = requester;
-  if (ctx.config.bundle.requiresFollow && !ctx.follows.get(requester.userId)) {
-    return notice(locale, "bundle.followFirst", undefined, {
+  if (ctx.settings.bundleRequiresFollow && !ctx.follows.get(requester.userId)) {
+    return notice(locale, "bundle.followFirst", {
       components: [row(actionButton(t(locale, "bundle.followButton"), `bundle-follow:${requester.userId}`, { style: ButtonStyle.Primary }))],
     });
   }
@@ -40,12 +38,7 @@ export function bundleReply(ctx: BotContext, requester: Requester): Reply {
 }
 
 export const bundleCommand = defineCommand({
-  definition: {
-    name: "bundle",
-    description: description.en,
-    description_localizations: { ja: description.ja },
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-  } as const,
+  definition: commandHeader("bundle", "command.bundle.description"),
   privateReplies: true,
   execute: (ctx, _options, requester) => bundleReply(ctx, requester),
 });

@@ -1,40 +1,30 @@
-import { ApplicationCommandOptionType, ButtonStyle, ChannelType, InteractionContextType } from "discord.js";
+import { ApplicationCommandOptionType, ButtonStyle, ChannelType } from "discord.js";
 import { truncate } from "../src/catalog/format.js";
 import { normalizeFollowTopic, MAX_TOPIC_LENGTH } from "../src/catalog/topics.js";
 import { TOPICS } from "../src/catalog/schema.js";
 import { DM_FAILURE_LIMIT, exportUserData, MAX_TOPICS_PER_USER } from "../src/db/follows.js";
-import { defineCommand, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
+import { commandHeader, defineCommand, describedBy, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
-import { localized, t } from "../src/i18n/index.js";
+import { message, t, type PlainMessageKey } from "../src/i18n/index.js";
+import { topicLabel } from "../src/i18n/topics.js";
 
-const followText = localized("command.follow.description");
-const followTopic = localized("command.follow.topic");
-const followChannel = localized("command.follow.channel");
-const unfollowText = localized("command.unfollow.description");
-const unfollowTopic = localized("command.unfollow.topic");
-const unfollowChannel = localized("command.unfollow.channel");
-const followingText = localized("command.following.description");
-
-
-function topicOption(description: { en: string; ja: string }) {
+function topicOption(description: PlainMessageKey) {
   return {
     type: ApplicationCommandOptionType.String,
     name: "topic",
-    description: description.en,
-    description_localizations: { ja: description.ja },
+    ...describedBy(description),
     required: false,
     autocomplete: true,
     max_length: MAX_TOPIC_LENGTH,
   } as const;
 }
 
-function channelOption(description: { en: string; ja: string }) {
+function channelOption(description: PlainMessageKey) {
   return {
     type: ApplicationCommandOptionType.Channel,
     name: "channel",
-    description: description.en,
-    description_localizations: { ja: description.ja },
+    ...describedBy(description),
     required: false,
     channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] as (ChannelType.GuildText | ChannelType.GuildAnnouncement)[],
   } as const;
@@ -43,16 +33,12 @@ function channelOption(description: { en: string; ja: string }) {
 /** Catalog topics first (localized), then the keywords this user already follows. */
 function topicChoices(ctx: BotContext, value: string, requester: Requester) {
   const needle = value.trim().toLowerCase();
-  const catalog = TOPICS.map((topic) => ({ name: t(requester.locale, `topic.${topic}`), value: topic }));
+  const catalog = TOPICS.map((topic) => ({ name: topicLabel(requester.locale, topic), value: topic }));
   const own = (ctx.follows.get(requester.userId)?.topics ?? [])
     .map((entry) => entry.topic)
     .filter((topic) => !TOPICS.some((known) => known === topic))
     .map((topic) => ({ name: truncate(topic, 100), value: topic }));
   return [...catalog, ...own].filter((choice) => needle === "" || choice.name.toLowerCase().includes(needle) || choice.value.includes(needle)).slice(0, 25);
-}
-
-function topicLabel(requester: Requester, topic: string): string {
-  return (TOPICS as readonly string[]).includes(topic) ? t(requester.locale, `topic.${topic as (typeof TOPICS)[number]}`) : topic;
 }
 
 function channelCommandGuard(requester: Requester): Reply | null {
@@ -63,18 +49,15 @@ function channelCommandGuard(requester: Requester): Reply | null {
 
 export const followCommand = defineCommand({
   definition: {
-    name: "follow",
-    description: followText.en,
-    description_localizations: { ja: followText.ja },
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-    options: [topicOption(followTopic), channelOption(followChannel)],
-  } as const,
+    ...commandHeader("follow", "command.follow.description"),
+    options: [topicOption("command.follow.topic"), channelOption("command.follow.channel")],
+  },
   privateReplies: true,
 
   async execute(ctx, options, requester): Promise<Reply> {
     const { locale } = requester;
     const topic = options.topic === undefined ? undefined : normalizeFollowTopic(options.topic);
-    if (topic && !topic.ok) return notice(locale, topic.key, topic.params);
+    if (topic && !topic.ok) return notice(locale, topic);
     const now = ctx.clock.now();
 
     if (options.channel !== undefined) {
@@ -85,8 +68,8 @@ export const followCommand = defineCommand({
         now,
       );
       const channel = `<#${options.channel}>`;
-      const topicPart = topic ? t(locale, "follow.channelTopicPart", { topic: topicLabel(requester, topic.value.topic) }) : "";
-      return notice(locale, created ? "follow.channelFollowed" : "follow.channelAlready", { channel, topicPart });
+      const topicPart = topic ? t(locale, "follow.channelTopicPart", { topic: topicLabel(locale, topic.value.topic) }) : "";
+      return notice(locale, message(created ? "follow.channelFollowed" : "follow.channelAlready", { channel, topicPart }));
     }
 
     const result = ctx.follows.follow(requester.userId, locale, topic?.value.topic, now);
@@ -94,8 +77,8 @@ export const followCommand = defineCommand({
     if (result.created) lines.push(t(locale, "follow.followed"));
     else if (!topic) lines.push(t(locale, "follow.alreadyFollowing"));
     if (topic) {
-      const label = topicLabel(requester, topic.value.topic);
-      if (result.topic === "limit") lines.push(t(locale, "follow.topicLimit", { max: MAX_TOPICS_PER_USER }));
+      const label = topicLabel(locale, topic.value.topic);
+      if (result.topic === "limit") lines.push(t(locale, "follow.topicLimit", { count: MAX_TOPICS_PER_USER }));
       else if (result.topic === "already") lines.push(t(locale, "follow.topicAlready", { topic: label }));
       else lines.push(t(locale, "follow.topicAdded", { topic: label }) + (topic.value.catalogTopic ? "" : ` ${t(locale, "follow.freeKeyword")}`));
     }
@@ -111,31 +94,29 @@ export const followCommand = defineCommand({
 
 export const unfollowCommand = defineCommand({
   definition: {
-    name: "unfollow",
-    description: unfollowText.en,
-    description_localizations: { ja: unfollowText.ja },
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-    options: [topicOption(unfollowTopic), channelOption(unfollowChannel)],
-  } as const,
+    ...commandHeader("unfollow", "command.unfollow.description"),
+    options: [topicOption("command.unfollow.topic"), channelOption("command.unfollow.channel")],
+  },
   privateReplies: true,
 
   execute(ctx, options, requester): Reply {
     const { locale } = requester;
     const topic = options.topic === undefined ? undefined : normalizeFollowTopic(options.topic);
-    if (topic && !topic.ok) return notice(locale, topic.key, topic.params);
+    if (topic && !topic.ok) return notice(locale, topic);
 
     if (options.channel !== undefined) {
       const refused = channelCommandGuard(requester);
       if (refused) return refused;
-      const what = topic ? `**${topicLabel(requester, topic.value.topic)}**` : t(locale, "follow.channelEverything");
+      const what = topic ? `**${topicLabel(locale, topic.value.topic)}**` : t(locale, "follow.channelEverything");
       const removed = ctx.follows.unfollowChannel(options.channel, topic?.value.topic ?? "");
-      return notice(locale, removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what });
+      return notice(locale, message(removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what }));
     }
 
     if (!ctx.follows.get(requester.userId)) return notice(locale, "unfollow.notFollowing");
     if (topic) {
-      const label = topicLabel(requester, topic.value.topic);
-      return notice(locale, ctx.follows.removeTopic(requester.userId, topic.value.topic) ? "unfollow.topicRemoved" : "unfollow.topicNotFollowed", { topic: label });
+      const label = topicLabel(locale, topic.value.topic);
+      const removed = ctx.follows.removeTopic(requester.userId, topic.value.topic);
+      return notice(locale, message(removed ? "unfollow.topicRemoved" : "unfollow.topicNotFollowed", { topic: label }));
     }
     return confirmUnfollowAll(requester);
   },
@@ -143,7 +124,7 @@ export const unfollowCommand = defineCommand({
   autocomplete(ctx, focused, requester) {
     const needle = focused.value.trim().toLowerCase();
     return (ctx.follows.get(requester.userId)?.topics ?? [])
-      .map((entry) => ({ name: truncate(topicLabel(requester, entry.topic), 100), value: entry.topic }))
+      .map((entry) => ({ name: truncate(topicLabel(requester.locale, entry.topic), 100), value: entry.topic }))
       .filter((choice) => needle === "" || choice.name.toLowerCase().includes(needle) || choice.value.includes(needle))
       .slice(0, 25);
   },
@@ -182,7 +163,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
     fields: [
       {
         name: t(locale, "following.topics"),
-        value: topics.length > 0 ? topics.map((topic) => `• ${topicLabel(requester, topic)}`).join("\n") : t(locale, "following.noTopics"),
+        value: topics.length > 0 ? topics.map((topic) => `• ${topicLabel(locale, topic)}`).join("\n") : t(locale, "following.noTopics"),
       },
       { name: t(locale, "following.dmStatus"), value: dmStatus },
       ...(channels.length > 0
@@ -190,7 +171,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
             {
               name: t(locale, "following.channels"),
               value: channels
-                .map((channel) => `<#${channel.channelId}> · ${channel.topic ? topicLabel(requester, channel.topic) : t(locale, "follow.channelEverything")}`)
+                .map((channel) => `<#${channel.channelId}> · ${channel.topic ? topicLabel(locale, channel.topic) : t(locale, "follow.channelEverything")}`)
                 .join("\n"),
             },
           ]
@@ -199,7 +180,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
   });
   const topicButtons = topics
     .slice(0, TOPIC_BUTTONS)
-    .map((topic) => actionButton(truncate(t(locale, "following.unfollowTopic", { topic: topicLabel(requester, topic) }), 80), `unfollow-topic:${userId}:${topic}`));
+    .map((topic) => actionButton(truncate(t(locale, "following.unfollowTopic", { topic: topicLabel(locale, topic) }), 80), `unfollow-topic:${userId}:${topic}`));
   const rows = [];
   for (let index = 0; index < topicButtons.length; index += 5) rows.push(row(...topicButtons.slice(index, index + 5)));
   rows.push(
@@ -214,12 +195,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
 }
 
 export const followingCommand = defineCommand({
-  definition: {
-    name: "following",
-    description: followingText.en,
-    description_localizations: { ja: followingText.ja },
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-  } as const,
+  definition: commandHeader("following", "command.following.description"),
   privateReplies: true,
   execute: (ctx, _options, requester) => renderFollowing(ctx, requester),
 });

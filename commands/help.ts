@@ -1,17 +1,9 @@
-import { InteractionContextType } from "discord.js";
-import { defineCommand, type Reply } from "../src/discord/command.js";
+import { commandHeader, defineCommand, type Reply } from "../src/discord/command.js";
 import { BRAND_COLOUR, fitEmbed } from "../src/discord/embeds.js";
-import { localized, t } from "../src/i18n/index.js";
-
-const description = localized("command.help.description");
+import { t } from "../src/i18n/index.js";
 
 export default defineCommand({
-  definition: {
-    name: "help",
-    description: description.en,
-    description_localizations: { ja: description.ja },
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-  } as const,
+  definition: commandHeader("help", "command.help.description"),
   privateReplies: true,
 
   execute(ctx, _options, requester): Reply {

@@ -1,27 +1,20 @@
-import { ApplicationCommandOptionType, InteractionContextType } from "discord.js";
+import { ApplicationCommandOptionType } from "discord.js";
 import { truncate } from "../src/catalog/format.js";
 import { MAX_QUERY_LENGTH, validateQuery } from "../src/catalog/query.js";
-import { defineCommand, type Reply } from "../src/discord/command.js";
+import { commandHeader, defineCommand, describedBy, type Reply } from "../src/discord/command.js";
 import { actionButton, notice, paperButtons, paperEmbed, row } from "../src/discord/embeds.js";
-import { localized, t } from "../src/i18n/index.js";
-
-const description = localized("command.paper.description");
-const queryDescription = localized("command.paper.query");
+import { message, t } from "../src/i18n/index.js";
 
 export const AUTOCOMPLETE_LIMIT = 25;
 
 export default defineCommand({
   definition: {
-    name: "paper",
-    description: description.en,
-    description_localizations: { ja: description.ja },
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    ...commandHeader("paper", "command.paper.description"),
     options: [
       {
         type: ApplicationCommandOptionType.String,
         name: "query",
-        description: queryDescription.en,
-        description_localizations: { ja: queryDescription.ja },
+        ...describedBy("command.paper.query"),
         required: true,
         autocomplete: true,
         min_length: 1,
@@ -33,25 +26,22 @@ export default defineCommand({
   execute(ctx, options, requester): Reply {
     const { locale } = requester;
     const query = validateQuery(options.query);
-    if (!query.ok) return notice(locale, query.key, query.params);
+    if (!query.ok) return notice(locale, query);
     const resolution = ctx.catalog.resolve(query.value, locale, { limit: 5 });
     const [best] = resolution.results;
     if (best) {
       return { kind: "reply", private: false, embeds: [paperEmbed(best.paper, locale)], components: [paperButtons(best.paper, locale)] };
     }
-    if (resolution.unlistedArxivId) return notice(locale, "errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId });
+    if (resolution.unlistedArxivId) return notice(locale, message("errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId }));
     const suggestions = resolution.suggestions;
-    return notice(
-      locale,
-      "errors.unknownPaper",
-      { query: truncate(query.value, 80) },
-      suggestions.length > 0
-        ? {
-            content: `${t(locale, "errors.unknownPaper", { query: truncate(query.value, 80) })}\n${t(locale, "errors.didYouMean")}`,
-            components: [row(...suggestions.map((paper) => actionButton(truncate(paper.title, 80), `show:${paper.id}`)))],
-          }
-        : {},
-    );
+    const unknown = t(locale, "errors.unknownPaper", { query: truncate(query.value, 80) });
+    if (suggestions.length === 0) return { kind: "reply", private: true, content: unknown };
+    return {
+      kind: "reply",
+      private: true,
+      content: `${unknown}\n${t(locale, "errors.didYouMean")}`,
+      components: [row(...suggestions.map((paper) => actionButton(truncate(paper.title, 80), `show:${paper.id}`)))],
+    };
   },
 
   autocomplete(ctx, focused, requester) {

@@ -1,33 +1,26 @@
-import { ApplicationCommandOptionType, ButtonStyle, InteractionContextType } from "discord.js";
+import { ApplicationCommandOptionType, ButtonStyle } from "discord.js";
 import { truncate } from "../src/catalog/format.js";
 import { TOPICS, topicSchema, type Topic } from "../src/catalog/schema.js";
-import type { Locale } from "../src/catalog/types.js";
-import type { AppContext } from "../src/app.js";
-import { defineCommand, type ComponentModule, type MessageBody, type Reply } from "../src/discord/command.js";
+import { commandHeader, defineCommand, describedBy, type ComponentModule, type MessageBody, type Reply } from "../src/discord/command.js";
+import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
-import { localized, t } from "../src/i18n/index.js";
+import { message, t, type Locale } from "../src/i18n/index.js";
+import { topicLabel } from "../src/i18n/topics.js";
 
 export const PAGE_SIZE = 8;
 
-const description = localized("command.papers.description");
-const topicDescription = localized("command.papers.topic");
-
 export const papersCommand = defineCommand({
   definition: {
-    name: "papers",
-    description: description.en,
-    description_localizations: { ja: description.ja },
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    ...commandHeader("papers", "command.papers.description"),
     options: [
       {
         type: ApplicationCommandOptionType.String,
         name: "topic",
-        description: topicDescription.en,
-        description_localizations: { ja: topicDescription.ja },
+        ...describedBy("command.papers.topic"),
         required: false,
         choices: TOPICS.map((topic) => ({
-          name: t("en", `topic.${topic}`),
-          name_localizations: { ja: t("ja", `topic.${topic}`) },
+          name: topicLabel("en", topic),
+          name_localizations: { ja: topicLabel("ja", topic) },
           value: topic,
         })),
       },
@@ -37,13 +30,16 @@ export const papersCommand = defineCommand({
   execute(ctx, options, requester): Reply {
     const topic = options.topic === undefined ? undefined : topicSchema.safeParse(options.topic);
     if (topic && !topic.success) {
-      return notice(requester.locale, "errors.unknownTopic", {
-        topic: truncate(String(options.topic), 64),
-        topics: TOPICS.map((name) => t(requester.locale, `topic.${name}`)).join(", "),
-      });
+      return notice(
+        requester.locale,
+        message("errors.unknownTopic", {
+          topic: truncate(String(options.topic), 64),
+          topics: TOPICS.map((name) => topicLabel(requester.locale, name)).join(", "),
+        }),
+      );
     }
     const page = renderPage(ctx, { topic: topic?.data, page: 0, ownerId: requester.userId, issuedAt: ctx.clock.now().getTime() }, requester.locale);
-    return { kind: "reply", private: false, buttonsExpireAfterMs: ctx.config.discord.buttonTtlMs, ...page };
+    return { kind: "reply", private: false, buttonsExpireAfterMs: ctx.settings.buttonTtlMs, ...page };
   },
 });
 
@@ -58,7 +54,7 @@ function customId(state: PageState, page: number, direction: "prev" | "next"): s
   return ["papers", state.ownerId, state.topic ?? "all", String(page), state.issuedAt.toString(36), direction].join(":");
 }
 
-export function renderPage(ctx: AppContext, state: PageState, locale: Locale): MessageBody {
+export function renderPage(ctx: Pick<BotContext, "catalog">, state: PageState, locale: Locale): MessageBody {
   const papers = ctx.catalog.byTopic(state.topic);
   const pages = Math.max(1, Math.ceil(papers.length / PAGE_SIZE));
   const page = Math.min(Math.max(0, state.page), pages - 1);
@@ -68,7 +64,7 @@ export function renderPage(ctx: AppContext, state: PageState, locale: Locale): M
       `**${page * PAGE_SIZE + index + 1}.** [${truncate(locale === "ja" ? paper.titleJa : paper.title, 150)}](${paper.url}) · ${paper.year} · \`${paper.id}\``,
   );
   const embed = fitEmbed({
-    title: state.topic ? t(locale, "papers.titleTopic", { topic: t(locale, `topic.${state.topic}`) }) : t(locale, "papers.title"),
+    title: state.topic ? t(locale, "papers.titleTopic", { topic: topicLabel(locale, state.topic) }) : t(locale, "papers.title"),
     description: lines.length > 0 ? lines.join("\n") : t(locale, "papers.empty"),
     color: BRAND_COLOUR,
     footer: { text: t(locale, "papers.page", { page: page + 1, pages, count: papers.length }) },
@@ -95,7 +91,7 @@ export const papersPageButtons: ComponentModule = {
     if (!ownerId || (topic && !topic.success) || !Number.isFinite(issuedAt) || !Number.isFinite(page)) {
       return { kind: "updateAndNotify", notice: t(requester.locale, "errors.expiredButton"), components: [] };
     }
-    if (ctx.clock.now().getTime() - issuedAt > ctx.config.discord.buttonTtlMs) {
+    if (ctx.clock.now().getTime() - issuedAt > ctx.settings.buttonTtlMs) {
       return { kind: "updateAndNotify", notice: t(requester.locale, "errors.expiredButton"), components: [] };
     }
     if (requester.userId !== ownerId) return notice(requester.locale, "errors.notYourButton");

@@ -11,7 +11,8 @@ import { renderPaperText } from "./catalog/format.js";
 import { CatalogFileError } from "./catalog/load.js";
 import type { Resolution } from "./catalog/resolve.js";
 import { topicSchema } from "./catalog/schema.js";
-import type { Locale } from "./catalog/types.js";
+import { matchTopic } from "./catalog/topics.js";
+import type { Locale } from "./i18n/locale.js";
 import { ConfigError, parseConfig, readEnvironment, type Config, type Environment } from "./config.js";
 import { openDatabase } from "./db/connection.js";
 import { latestSchemaVersion, schemaVersion } from "./db/migrations.js";
@@ -130,7 +131,7 @@ const paperCommand: Handler = async (args, io) => {
 const papersCommand: Handler = async (args, io) => {
   const { values, positionals } = parse(args, { topic: { type: "string" }, json: { type: "boolean", default: false } }, false);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ""}"`);
-  const topic = values.topic === undefined ? undefined : topicSchema.safeParse(values.topic.trim().toLowerCase());
+  const topic = values.topic === undefined ? undefined : topicSchema.safeParse(matchTopic(values.topic) ?? values.topic.trim().toLowerCase());
   if (topic && !topic.success) throw new UsageError(`--topic must be one of: ${topicSchema.options.join(", ")}`);
   return withApp(io, async (app) => {
     const papers = app.catalog.byTopic(topic?.data);
@@ -239,7 +240,7 @@ const bundleCommand: Handler = async (args, io) => {
     const width = Math.max(...result.files.map((file) => file.name.length));
     io.stdout(
       [
-        `${target}: ${result.zip.length} bytes, ${result.paperCount} papers`,
+        `${target}: ${result.zip.length} bytes, ${t("en", "count.papers", { count: result.paperCount })}`,
         ...result.files.map((file) => `  ${file.name.padEnd(width)}  ${String(file.size).padStart(8)} bytes`),
         `sha256 ${result.sha256}`,
       ].join("\n") + "\n",

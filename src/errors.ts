@@ -1,13 +1,9 @@
-import type { MessageKey, MessageParams } from "./i18n/index.js";
+import { message, type MessageArgs, type MessageKey, type MessageRef } from "./i18n/index.js";
 
 /** An expected failure the user can fix: rendered from the locale files, never logged as an error. */
-export interface Failure {
-  ok: false;
-  key: MessageKey;
-  params?: MessageParams;
-}
+export type Failure = { ok: false } & MessageRef;
 
 export type Outcome<T> = { ok: true; value: T } | Failure;
 
-export const fail = (key: MessageKey, params?: MessageParams): Failure => ({ ok: false, key, ...(params ? { params } : {}) });
+export const fail = <K extends MessageKey>(key: K, ...args: MessageArgs<K>): Failure => ({ ok: false, ...message(key, ...args) });
 export const succeed = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });

@@ -16,7 +16,9 @@ import { startServices, type Services } from "./services.js";
 export const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface RunningBot {
-  app: BotContext & OpenedApp;
+  app: OpenedApp;
+  /** What the command handlers get. */
+  ctx: BotContext;
   client: Client;
   http: RunningHttpServer;
   /** Resolves once the gateway says READY. */
@@ -55,8 +57,9 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     opened.close();
     throw error;
   }
-  const app = services.ctx;
-  const router = createRouter(() => app, commands, components, directMessages);
+  const app = opened;
+  const ctx = services.ctx;
+  const router = createRouter(() => ctx, commands, components, directMessages);
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
   client.on(Events.Error, (error) => logger.error("discord client error", { error }));
@@ -78,6 +81,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   let stopping: Promise<void> | undefined;
   return {
     app,
+    ctx,
     client,
     http: services.http,
     ready,

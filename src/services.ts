@@ -4,7 +4,7 @@ import { refreshBundle } from "./bundle/service.js";
 import { BundleStore } from "./bundle/store.js";
 import { followStore, type FollowStore } from "./db/follows.js";
 import { bundleSecret } from "./db/settings.js";
-import type { BotContext, DirectMessenger } from "./discord/context.js";
+import { createBotContext, type BotContext, type DirectMessenger } from "./discord/context.js";
 import { startHttpServer, type DiscordHealth, type RunningHttpServer } from "./http/index.js";
 import { Scheduler } from "./scheduler.js";
 
@@ -12,7 +12,8 @@ import { Scheduler } from "./scheduler.js";
 export const CATALOG_REFRESH_SCHEDULE = "*/10 * * * *";
 
 export interface Services {
-  ctx: BotContext & OpenedApp;
+  /** What the command handlers get. */
+  ctx: BotContext;
   http: RunningHttpServer;
   scheduler: Scheduler;
   /** Stops the scheduler (waiting for a running job) and closes the HTTP server. */
@@ -44,7 +45,7 @@ export async function startServices(
   const publicUrl = config.http.publicUrl ?? `http://localhost:${http.port}`;
   logger.info("http server listening", { url: http.url, publicUrl });
 
-  const ctx: BotContext & OpenedApp = Object.assign(app, {
+  const ctx = createBotContext(app, {
     follows,
     bundle: createBundleLinks({ store, secret, ttlHours: config.bundle.linkTtlHours, externalUrl: config.bundle.externalUrl, baseUrl: publicUrl }),
     dm: options.directMessenger(follows),
@@ -56,10 +57,10 @@ export async function startServices(
         name: "catalog-refresh",
         schedule: CATALOG_REFRESH_SCHEDULE,
         run: () => {
-          const report = ctx.resyncCatalog();
+          const report = app.resyncCatalog();
           const changed = report.inserted.length + report.updated.length + report.removed.length > 0;
           // Building is deterministic, so an unchanged catalog with a stored zip needs no rebuild.
-          if (changed || !store.current()) refreshBundle(store, ctx.catalog.papers, ctx.catalogUpdated, logger);
+          if (changed || !store.current()) refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
         },
       },
     ],

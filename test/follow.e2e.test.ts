@@ -72,14 +72,14 @@ describe("follow, unfollow, following", () => {
     expect(tooLong.data.content).toMatch(/at most 64 characters/);
     const mention = await send(t, chatInput({ name: "follow", user: ALICE, options: [option.string("topic", "<@&123456789012345678>")] }));
     expect(mention.data.content).toMatch(/plain words/);
-    expect(t.bot.app.follows.get(ALICE.id)?.topics.map((entry) => entry.topic)).toEqual(["retrieval", "fine-tuning", "speculative decoding"]);
+    expect(t.bot.ctx.follows.get(ALICE.id)?.topics.map((entry) => entry.topic)).toEqual(["retrieval", "fine-tuning", "speculative decoding"]);
   });
 
   it("caps topics at 50 per user", async () => {
-    for (let index = 0; index < 50; index += 1) t.bot.app.follows.follow(CAROL.id, "en", `keyword ${index}`, new Date());
+    for (let index = 0; index < 50; index += 1) t.bot.ctx.follows.follow(CAROL.id, "en", `keyword ${index}`, new Date());
     const body = await send(t, chatInput({ name: "follow", user: CAROL, options: [option.string("topic", "one more")] }));
     expect(body.data.content).toMatch(/You follow 50 topics already/);
-    t.bot.app.follows.unfollowAll(CAROL.id);
+    t.bot.ctx.follows.unfollowAll(CAROL.id);
   });
 
   it("/following lists topics with one-click unfollow buttons that only their owner can press", async () => {
@@ -95,7 +95,7 @@ describe("follow, unfollow, following", () => {
     const pressed = await send(t, button({ customId: `unfollow-topic:${ALICE.id}:retrieval`, message: original(t, command), user: ALICE }));
     expect(pressed.type).toBe(7);
     expect(pressed.data.embeds?.[0]?.fields?.[0]?.value).not.toMatch(/Retrieval/);
-    expect(t.bot.app.follows.get(ALICE.id)?.topics.map((entry) => entry.topic)).toEqual(["fine-tuning", "speculative decoding"]);
+    expect(t.bot.ctx.follows.get(ALICE.id)?.topics.map((entry) => entry.topic)).toEqual(["fine-tuning", "speculative decoding"]);
   });
 
   it("the Export button hands over the user's data as a JSON file", async () => {
@@ -123,7 +123,7 @@ describe("follow, unfollow, following", () => {
     expect(customIds(confirm)).toEqual([`unfollow-all:${ALICE.id}:yes`, `unfollow-all:${ALICE.id}:no`]);
     const cancelled = await send(t, button({ customId: `unfollow-all:${ALICE.id}:no`, message: original(t, ask), user: ALICE }));
     expect(cancelled.data.content).toMatch(/Nothing changed/);
-    expect(t.bot.app.follows.get(ALICE.id)).toBeDefined();
+    expect(t.bot.ctx.follows.get(ALICE.id)).toBeDefined();
 
     const ask2 = chatInput({ name: "unfollow", user: ALICE });
     await send(t, ask2);
@@ -131,7 +131,7 @@ describe("follow, unfollow, following", () => {
     expect(done.type).toBe(7);
     expect(done.data.content).toMatch(/data has been deleted/);
     expect(t.bot.app.db.prepare("SELECT count(*) AS n FROM user_topics WHERE user_id = ?").get(ALICE.id)).toEqual({ n: 0 });
-    expect(t.bot.app.follows.get(ALICE.id)).toBeUndefined();
+    expect(t.bot.ctx.follows.get(ALICE.id)).toBeUndefined();
     const following = await send(t, chatInput({ name: "following", user: ALICE }));
     expect(following.data.content).toMatch(/don't follow paperbot yet/);
   });
@@ -184,12 +184,12 @@ describe("follow, unfollow, following", () => {
     );
     const followed = await send(t, chatInput({ name: "follow", user: CAROL }));
     expect(followed.data.content).toMatch(/couldn't send you a DM/);
-    expect(t.bot.app.follows.get(CAROL.id)).toMatchObject({ dmFailures: 1, dmPausedAt: null });
-    expect(await t.bot.app.dm.send(CAROL.id, { content: "digest" })).toBe("refused");
-    expect(await t.bot.app.dm.send(CAROL.id, { content: "digest" })).toBe("refused");
-    expect(t.bot.app.follows.get(CAROL.id)).toMatchObject({ dmFailures: 3, dmPausedAt: expect.any(String), lastDmError: expect.stringMatching(/^50007/) });
+    expect(t.bot.ctx.follows.get(CAROL.id)).toMatchObject({ dmFailures: 1, dmPausedAt: null });
+    expect(await t.bot.ctx.dm.send(CAROL.id, { content: "digest" })).toBe("refused");
+    expect(await t.bot.ctx.dm.send(CAROL.id, { content: "digest" })).toBe("refused");
+    expect(t.bot.ctx.follows.get(CAROL.id)).toMatchObject({ dmFailures: 3, dmPausedAt: expect.any(String), lastDmError: expect.stringMatching(/^50007/) });
     const attempts = refusal.hits;
-    expect(await t.bot.app.dm.send(CAROL.id, { content: "digest" })).toBe("paused");
+    expect(await t.bot.ctx.dm.send(CAROL.id, { content: "digest" })).toBe("paused");
     expect(refusal.hits).toBe(attempts);
 
     const command = chatInput({ name: "following", user: CAROL });
@@ -200,7 +200,7 @@ describe("follow, unfollow, following", () => {
     const resumed = await send(t, button({ customId: `resume-dm:${CAROL.id}`, message: original(t, command), user: CAROL }));
     expect(resumed.type).toBe(7);
     expect(customIds(resumed)).not.toContain(`resume-dm:${CAROL.id}`);
-    expect(await t.bot.app.dm.send(CAROL.id, { content: "digest" })).toBe("sent");
+    expect(await t.bot.ctx.dm.send(CAROL.id, { content: "digest" })).toBe("sent");
   });
 });
 
@@ -241,7 +241,7 @@ describe("the bundle", () => {
 
     const pressed = await send(t, button({ customId: `bundle-follow:${BOB.id}`, message: original(t, command), user: BOB }));
     expect(pressed.type).toBe(7);
-    expect(t.bot.app.follows.get(BOB.id)).toBeDefined();
+    expect(t.bot.ctx.follows.get(BOB.id)).toBeDefined();
     const url = linkOf(pressed);
     expect(url).toMatch(/^http:\/\/localhost:\d+\/bundle\/paperbot-llm-reading-list\.zip\?exp=\d+&sig=[\w-]+$/);
     expect(pressed.data.embeds?.[0]?.description).toMatch(/43 papers[\s\S]*until <t:\d+:f>[\s\S]*sha256 [0-9a-f]{12}/);

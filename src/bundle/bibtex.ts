@@ -1,6 +1,7 @@
 import type { Paper } from "../catalog/types.js";
 import { arxivAbsUrl } from "../catalog/arxiv-id.js";
 import { oneLine } from "./common.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Escapes text for a brace-delimited BibTeX field value (UTF-8 kept as is; biber/bibtexu and modern LaTeX read it).
@@ -141,6 +142,6 @@ export function renderBibtex(ordered: readonly Paper[], generatedAt: Date): stri
     if (paper.topics.length > 0) fields.push(["keywords", paper.topics.map(escapeBibtex).join(", ")]);
     return entry(paper.arxivId ? "article" : "misc", key, fields);
   });
-  const header = `% LLM reading list: ${ordered.length} entries, generated ${generatedAt.toISOString()} by paperbot.\n% Encoding: UTF-8.\n\n`;
+  const header = `% LLM reading list: ${t("en", "count.papers", { count: ordered.length })}, generated ${generatedAt.toISOString()} by paperbot.\n% Encoding: UTF-8.\n\n`;
   return header + entries.join("\n");
 }

@@ -8,27 +8,6 @@ export const BUNDLE_FOLDER = "paperbot-llm-reading-list";
 /** File name of the zip in the store and in download links. */
 export const BUNDLE_FILE_NAME = `${BUNDLE_FOLDER}.zip`;
 
-export const TOPIC_LABELS: Readonly<Record<Topic, { en: string; ja: string }>> = {
-  foundations: { en: "Foundations", ja: "基礎" },
-  architecture: { en: "Architecture", ja: "アーキテクチャ" },
-  scaling: { en: "Scaling", ja: "スケーリング" },
-  "fine-tuning": { en: "Fine-tuning", ja: "ファインチューニング" },
-  alignment: { en: "Alignment", ja: "アライメント" },
-  retrieval: { en: "Retrieval", ja: "検索拡張" },
-  efficiency: { en: "Efficiency", ja: "効率化" },
-  agents: { en: "Agents", ja: "エージェント" },
-  vision: { en: "Vision", ja: "ビジョン" },
-  diffusion: { en: "Diffusion", ja: "拡散モデル" },
-  code: { en: "Code", ja: "コード" },
-  safety: { en: "Safety", ja: "安全性" },
-  "reinforcement-learning": { en: "Reinforcement learning", ja: "強化学習" },
-  "mixture-of-experts": { en: "Mixture of experts", ja: "混合エキスパート" },
-};
-
-export function topicLabel(topic: Topic): { en: string; ja: string } {
-  return TOPIC_LABELS[topic] ?? { en: topic, ja: topic };
-}
-
 /** Reading-list order: position, then id, so the caller's array order never changes the output. */
 export function orderPapers(papers: readonly Paper[]): Paper[] {
   const seen = new Set<string>();

@@ -7,9 +7,15 @@ import {
   pdfUrlFor,
   safeHttpUrl,
   topicAnchor,
-  topicLabel,
   untopicedPapers,
 } from "./common.js";
+import { t } from "../i18n/index.js";
+import { topicLabel } from "../i18n/topics.js";
+
+/** A topic's name in both languages, the Japanese marked as such. */
+function bilingualTopic(topic: string): string {
+  return `${escapeHtml(topicLabel("en", topic))} <span lang="ja">${escapeHtml(topicLabel("ja", topic))}</span>`;
+}
 
 /** Escapes text for HTML element content and (double- or single-quoted) attribute values. */
 export function escapeHtml(text: string): string {
@@ -69,7 +75,7 @@ function paperArticle(paper: Paper): string {
   const pdf = pdfUrlFor(paper);
   if (pdf) links.push(anchor("PDF", pdf));
   const topics = paper.topics
-    .map((topic) => `<span class="topic">${escapeHtml(topicLabel(topic).en)} <span lang="ja">${escapeHtml(topicLabel(topic).ja)}</span></span>`)
+    .map((topic) => `<span class="topic">${bilingualTopic(topic)}</span>`)
     .join("");
   const list = (items: readonly string[]): string => items.map((item) => `<li>${escapeHtml(item)}</li>`).join("");
   return [
@@ -111,7 +117,7 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
     "<body>",
     "<header>",
     `<h1>LLM reading list <span lang="ja">LLM 論文リーディングリスト</span></h1>`,
-    `<p class="lead">${ordered.length} papers · generated <time datetime="${escapeHtml(generatedAt.toISOString())}">${isoDate(generatedAt)}</time> by paperbot · <span lang="ja">全 ${ordered.length} 本</span></p>`,
+    `<p class="lead">${t("en", "count.papers", { count: ordered.length })} · generated <time datetime="${escapeHtml(generatedAt.toISOString())}">${isoDate(generatedAt)}</time> by paperbot · <span lang="ja">全 ${t("ja", "count.papers", { count: ordered.length })}</span></p>`,
     `<p class="notice">PDFs are not included (most arXiv licences do not allow redistribution). Run <code>sh fetch-pdfs.sh</code> from this folder to download them to <code>./pdfs/</code>. ` +
       `<span lang="ja">PDF は同梱していません。<code>sh fetch-pdfs.sh</code> を実行すると各自の環境にダウンロードできます。</span></p>`,
     "</header>",
@@ -120,8 +126,7 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
     "<ol>",
   );
   for (const group of groups) {
-    const label = topicLabel(group.topic);
-    const name = `${escapeHtml(label.en)} <span lang="ja">${escapeHtml(label.ja)}</span>`;
+    const name = bilingualTopic(group.topic);
     const heading = group.primary.length > 0 ? `<a href="#${topicAnchor(group.topic)}">${name}</a>` : name;
     const items = group.tagged.map((paper) => `<li><a href="#${paperAnchor(paper)}">${escapeHtml(paper.title)}</a></li>`).join("");
     out.push(`<li>${heading} (${group.tagged.length})<ol>${items}</ol></li>`);
@@ -133,8 +138,7 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
   out.push("</ol>", "</nav>", "<main>");
   for (const group of groups) {
     if (group.primary.length === 0) continue;
-    const label = topicLabel(group.topic);
-    out.push(`<section id="${topicAnchor(group.topic)}">`, `<h2>${escapeHtml(label.en)} <span lang="ja">${escapeHtml(label.ja)}</span></h2>`);
+    out.push(`<section id="${topicAnchor(group.topic)}">`, `<h2>${bilingualTopic(group.topic)}</h2>`);
     for (const paper of group.primary) out.push(paperArticle(paper));
     out.push("</section>");
   }

@@ -8,9 +8,10 @@ import {
   pdfUrlFor,
   safeHttpUrl,
   topicAnchor,
-  topicLabel,
   untopicedPapers,
 } from "./common.js";
+import { t } from "../i18n/index.js";
+import { topicLabel } from "../i18n/topics.js";
 
 /**
  * Escapes text for inline Markdown (CommonMark/GFM): backslash-escapes the punctuation that starts emphasis, code,
@@ -50,7 +51,7 @@ function paperEntry(paper: Paper): string[] {
   lines.push(`- **Authors / 著者:** ${escapeMarkdown(paper.authors.join(", "))}`);
   lines.push(`- **Organisation / 所属:** ${escapeMarkdown(paper.organisation)}`);
   lines.push(`- **Year / 年:** ${paper.year}${paper.venue ? ` · ${escapeMarkdown(paper.venue)}` : ""}`);
-  lines.push(`- **Topics / トピック:** ${paper.topics.map((topic) => escapeMarkdown(topicLabel(topic).en)).join(", ")}`);
+  lines.push(`- **Topics / トピック:** ${paper.topics.map((topic) => escapeMarkdown(topicLabel("en", topic))).join(", ")}`);
   lines.push(`- **Link / リンク:** ${links.join(" · ")}`, "");
 
   lines.push(`**Summary:** ${escapeMarkdown(paper.summary.en)}`, "");
@@ -70,8 +71,8 @@ export function renderReadme(ordered: readonly Paper[], generatedAt: Date): stri
   const lines: string[] = [];
 
   lines.push("# LLM reading list · LLM 論文リーディングリスト", "");
-  lines.push(`${ordered.length} papers · generated ${isoDate(generatedAt)} by paperbot.`, "");
-  lines.push(`全 ${ordered.length} 本 · paperbot により ${isoDate(generatedAt)} に生成。`, "");
+  lines.push(`${t("en", "count.papers", { count: ordered.length })} · generated ${isoDate(generatedAt)} by paperbot.`, "");
+  lines.push(`全 ${t("ja", "count.papers", { count: ordered.length })} · paperbot により ${isoDate(generatedAt)} に生成。`, "");
 
   lines.push("## What is in this bundle / 同梱ファイル", "");
   lines.push("| File | Contents |", "| --- | --- |");
@@ -102,8 +103,7 @@ export function renderReadme(ordered: readonly Paper[], generatedAt: Date): stri
   lines.push("## Topics / トピック", "");
   lines.push("A paper is listed under each of its topics here; its full entry is under its first topic below.", "");
   for (const group of groups) {
-    const label = topicLabel(group.topic);
-    const name = `${escapeMarkdown(label.en)} · ${escapeMarkdown(label.ja)}`;
+    const name = `${escapeMarkdown(topicLabel("en", group.topic))} · ${escapeMarkdown(topicLabel("ja", group.topic))}`;
     const heading = group.primary.length > 0 ? `[${name}](#${topicAnchor(group.topic)})` : name;
     lines.push(`- **${heading}** (${group.tagged.length})`);
     for (const paper of group.tagged) lines.push(`  - [${escapeMarkdown(paper.title)}](#${paperAnchor(paper)}) (${paper.year})`);
@@ -116,9 +116,8 @@ export function renderReadme(ordered: readonly Paper[], generatedAt: Date): stri
 
   for (const group of groups) {
     if (group.primary.length === 0) continue;
-    const label = topicLabel(group.topic);
     lines.push(`<a id="${topicAnchor(group.topic)}"></a>`, "");
-    lines.push(`## ${escapeMarkdown(label.en)} · ${escapeMarkdown(label.ja)}`, "");
+    lines.push(`## ${escapeMarkdown(topicLabel("en", group.topic))} · ${escapeMarkdown(topicLabel("ja", group.topic))}`, "");
     for (const paper of group.primary) lines.push(...paperEntry(paper));
   }
   if (orphans.length > 0) {

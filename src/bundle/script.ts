@@ -1,6 +1,7 @@
 import type { Paper } from "../catalog/types.js";
 import { arxivPdfUrl } from "../catalog/arxiv-id.js";
 import { isoDate, oneLine, safeHttpUrl, slugify } from "./common.js";
+import { t } from "../i18n/index.js";
 
 /** Quotes a value for POSIX sh: single quotes, with embedded single quotes written as '\''. */
 export function shQuote(value: string): string {
@@ -51,7 +52,7 @@ export function renderFetchScript(ordered: readonly Paper[], generatedAt: Date):
   const { downloads, missing } = pdfDownloads(ordered);
   const lines = [
     "#!/bin/sh",
-    `# fetch-pdfs.sh: download the PDFs of the paperbot LLM reading list (${ordered.length} papers, generated ${isoDate(generatedAt)}).`,
+    `# fetch-pdfs.sh: download the PDFs of the paperbot LLM reading list (${t("en", "count.papers", { count: ordered.length })}, generated ${isoDate(generatedAt)}).`,
     "#",
     "# Usage: sh fetch-pdfs.sh",
     "#",

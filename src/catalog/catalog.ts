@@ -2,7 +2,8 @@ import type { Db } from "../db/connection.js";
 import { paperStore } from "../db/papers.js";
 import { PaperIndex, type Resolution, type ResolveOptions } from "./resolve.js";
 import { TOPICS, type Topic } from "./schema.js";
-import type { Locale, Paper } from "./types.js";
+import type { Locale } from "../i18n/locale.js";
+import type { Paper } from "./types.js";
 
 /** The papers in the database, in reading-list order, with the lookup index built over them. */
 export class Catalog {

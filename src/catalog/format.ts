@@ -1,9 +1,6 @@
-import { t } from "../i18n/index.js";
-import type { Locale, Paper } from "./types.js";
-
-export function topicLabel(locale: Locale, topic: Paper["topics"][number]): string {
-  return t(locale, `topic.${topic}`);
-}
+import { t, type Locale } from "../i18n/index.js";
+import { topicLabel } from "../i18n/topics.js";
+import type { Paper } from "./types.js";
 
 export function authorLine(paper: Paper): string {
   return paper.authors.join(", ").replace(/, et al\.$/, " et al.");

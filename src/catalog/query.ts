@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { fail, succeed, type Outcome } from "../errors.js";
-import { isMessageKey, type MessageKey } from "../i18n/index.js";
+import type { PlainMessageKey } from "../i18n/index.js";
 
 export const MAX_QUERY_LENGTH = 200;
 
-const refusals: { key: MessageKey; test: (text: string) => boolean }[] = [
+const refusals: { key: PlainMessageKey; test: (text: string) => boolean }[] = [
   { key: "errors.queryControlCharacters", test: (text) => /[\p{Cc}\p{Cf}]/u.test(text.replace(/[\t\n\r\u200d]/g, "")) },
   { key: "errors.queryMention", test: (text) => /<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b/.test(text) },
   { key: "errors.queryMarkdown", test: (text) => /```|\|\||\*\*|__|~~|^>\s|\[[^\]]*\]\([^)]*\)|`[^`]+`/m.test(text) },
@@ -27,5 +27,6 @@ export function validateQuery(raw: string): Outcome<string> {
   const result = querySchema.safeParse(raw);
   if (result.success) return succeed(result.data);
   const message = result.error.issues[0]?.message;
-  return fail(isMessageKey(message) ? message : "errors.emptyQuery", { length: [...raw.trim()].length, max: MAX_QUERY_LENGTH });
+  if (message === "errors.queryTooLong") return fail("errors.queryTooLong", { count: [...raw.trim()].length, max: MAX_QUERY_LENGTH });
+  return fail(refusals.find((refusal) => refusal.key === message)?.key ?? "errors.emptyQuery");
 }

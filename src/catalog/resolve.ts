@@ -1,7 +1,8 @@
 import type { Db } from "../db/connection.js";
 import { creditLine } from "../db/papers.js";
 import { findArxivReference, parseArxivReference } from "./arxiv-id.js";
-import type { Locale, Paper } from "./types.js";
+import type { Locale } from "../i18n/locale.js";
+import type { Paper } from "./types.js";
 import { cleanQuery, compactKey, containsCjk, contentTokens, deletions, editDistance, normalize, tokenize } from "./text.js";
 
 export type MatchKind = "arxiv" | "url" | "exact" | "fuzzy" | "text" | "japanese";

@@ -10,6 +10,4 @@ export interface Paper extends CatalogEntry {
   /** ISO-8601 timestamp of when the paper entered the database. */
   addedAt: string;
 }
-
-export type Locale = "en" | "ja";
 export type { Topic };

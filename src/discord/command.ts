@@ -1,5 +1,6 @@
 import {
   ApplicationCommandOptionType,
+  InteractionContextType,
   type APIActionRowComponent,
   type APIApplicationCommandOptionChoice,
   type APIComponentInMessageActionRow,
@@ -8,7 +9,7 @@ import {
 } from "discord.js";
 import { z } from "zod";
 import type { BotContext } from "./context.js";
-import type { Locale } from "../catalog/types.js";
+import { localized, type Locale, type PlainMessageKey } from "../i18n/index.js";
 
 export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -88,6 +89,17 @@ export interface DirectMessageModule {
   name: string;
   matches(content: string): boolean;
   handle(ctx: BotContext, requester: Requester): Promise<Reply> | Reply;
+}
+
+/** A description in both languages, as Discord wants it on commands and options. */
+export function describedBy(key: PlainMessageKey): { description: string; description_localizations: { ja: string } } {
+  const text = localized(key);
+  return { description: text.en, description_localizations: { ja: text.ja } };
+}
+
+/** What every paperbot command starts with: its name, its localized description, and where it runs (servers and the bot's DMs). */
+export function commandHeader<const Name extends string>(name: Name, description: PlainMessageKey) {
+  return { name, ...describedBy(description), contexts: [InteractionContextType.Guild, InteractionContextType.BotDM] };
 }
 
 export function defineCommand<const D extends CommandDefinition>(module: CommandModule<D>): CommandModule<D> {

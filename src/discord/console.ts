@@ -1,8 +1,7 @@
 import { createInterface } from "node:readline";
 import { ComponentType, type APIEmbed } from "discord.js";
 import type { BotContext } from "./context.js";
-import type { Locale } from "../catalog/types.js";
-import { localeFromDiscord, t } from "../i18n/index.js";
+import { localeFromDiscord, t, type Locale } from "../i18n/index.js";
 import type { ComponentModule, MessageBody, RegisteredCommand, Reply, Requester } from "./command.js";
 
 export interface ConsoleOptions {

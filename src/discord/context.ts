@@ -1,6 +1,8 @@
 import type { AppContext } from "../app.js";
 import type { BundleLinks } from "../bundle/links.js";
+import type { Catalog } from "../catalog/catalog.js";
 import type { FollowStore } from "../db/follows.js";
+import type { Clock, Logger } from "../logger.js";
 import type { MessageBody } from "./command.js";
 
 export type DmResult = "sent" | "refused" | "paused" | "failed" | "unavailable";
@@ -10,9 +12,39 @@ export interface DirectMessenger {
   send(userId: string, body: MessageBody): Promise<DmResult>;
 }
 
-/** What slash-command and button handlers get: the app context plus the services a running bot has. */
-export interface BotContext extends AppContext {
-  follows: FollowStore;
-  bundle: BundleLinks;
-  dm: DirectMessenger;
+/** The few settings handlers act on (never the whole config: it holds the token and the bundle secret). */
+export interface HandlerSettings {
+  /** /bundle answers followers only. */
+  bundleRequiresFollow: boolean;
+  /** How long browse buttons keep working. */
+  buttonTtlMs: number;
+}
+
+/**
+ * What slash-command, button and DM handlers get: the stores and services they use, and nothing else
+ * (no raw database handle, no config).
+ */
+export interface BotContext {
+  /** The reading list as loaded now; a catalog refresh swaps it. */
+  readonly catalog: Catalog;
+  readonly follows: FollowStore;
+  readonly bundle: BundleLinks;
+  readonly dm: DirectMessenger;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly settings: HandlerSettings;
+}
+
+export function createBotContext(app: AppContext, services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger }): BotContext {
+  return {
+    get catalog() {
+      return app.catalog;
+    },
+    follows: services.follows,
+    bundle: services.bundle,
+    dm: services.dm,
+    clock: app.clock,
+    logger: app.logger,
+    settings: { bundleRequiresFollow: app.config.bundle.requiresFollow, buttonTtlMs: app.config.discord.buttonTtlMs },
+  };
 }

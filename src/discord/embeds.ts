@@ -1,7 +1,8 @@
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from "discord.js";
-import { authorLine, topicLabel, truncate } from "../catalog/format.js";
-import type { Locale, Paper } from "../catalog/types.js";
-import { t, type MessageKey, type MessageParams } from "../i18n/index.js";
+import { authorLine, truncate } from "../catalog/format.js";
+import type { Paper } from "../catalog/types.js";
+import { renderMessage, t, type Locale, type MessageRef, type PlainMessageKey } from "../i18n/index.js";
+import { topicLabel } from "../i18n/topics.js";
 import type { MessageBody, MessageRow, Reply } from "./command.js";
 
 export const EMBED_LIMITS = {
@@ -106,7 +107,8 @@ export function paperButtons(paper: Paper, locale: Locale): MessageRow {
   );
 }
 
-/** A short private answer in the requester's language. */
-export function notice(locale: Locale, key: MessageKey, params?: MessageParams, extra: MessageBody = {}): Reply {
-  return { kind: "reply", private: true, content: t(locale, key, params), ...extra };
+/** A short private answer in the requester's language: a message without parameters, or one built with `message()` (failures are one). */
+export function notice(locale: Locale, text: PlainMessageKey | MessageRef, extra: MessageBody = {}): Reply {
+  const content = typeof text === "string" ? t(locale, text) : renderMessage(locale, text);
+  return { kind: "reply", private: true, content, ...extra };
 }

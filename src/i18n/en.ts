@@ -1,3 +1,6 @@
+import type { Topic } from "../catalog/schema.js";
+import type { Template } from "./template.js";
+
 export const en = {
   "command.paper.description": "Find a paper in the LLM reading list and show its summary",
   "command.paper.query": "A name (lora, gpt3), title words, an arXiv id or link",
@@ -18,9 +21,12 @@ export const en = {
   "follow.alreadyFollowing": "You already follow paperbot; nothing changed.",
   "follow.topicAdded": "You'll also get alerts for new papers on **{topic}**.",
   "follow.topicAlready": "You already follow **{topic}**; nothing changed.",
-  "follow.topicLimit": "You follow {max} topics already, the most there can be. Unfollow one first (`/following`).",
+  "follow.topicLimit": {
+    one: "You follow {count} topic already, the most there can be. Unfollow it first (`/following`).",
+    other: "You follow {count} topics already, the most there can be. Unfollow one first (`/following`).",
+  },
   "follow.topicEmpty": "Type a topic to follow, such as retrieval or alignment.",
-  "follow.topicTooLong": "Topics can be at most {max} characters.",
+  "follow.topicTooLong": { one: "Topics can be at most {count} character.", other: "Topics can be at most {count} characters." },
   "follow.topicInvalid": "Topics are plain words: no mentions, formatting or control characters.",
   "follow.freeKeyword": "(a keyword: alerts match paper titles and summaries)",
   "follow.dmHint": "I couldn't send you a DM. To get the digest, allow direct messages from server members (Privacy Settings) and run `/following` to resume.",
@@ -46,7 +52,10 @@ export const en = {
   "following.since": "Following since {date}",
   "following.topics": "Topics",
   "following.noTopics": "No topics: only the weekly digest.",
-  "following.dmPaused": "DMs are paused: Discord refused {count} messages in a row ({error}). Allow direct messages from this server's members, then press Resume DMs.",
+  "following.dmPaused": {
+    one: "DMs are paused: Discord refused {count} message ({error}). Allow direct messages from this server's members, then press Resume DMs.",
+    other: "DMs are paused: Discord refused {count} messages in a row ({error}). Allow direct messages from this server's members, then press Resume DMs.",
+  },
   "following.dmOk": "The digest comes to your DMs.",
   "following.dmStatus": "Direct messages",
   "following.unfollowTopic": "Unfollow {topic}",
@@ -58,8 +67,13 @@ export const en = {
   "following.moreTopics": "…and {count} more (use `/unfollow topic:`)",
   "following.channels": "Channels subscribed in this server",
 
+  "count.papers": { one: "{count} paper", other: "{count} papers" },
+
   "bundle.title": "The LLM reading list, packaged",
-  "bundle.description": "{count} papers: README.md, index.html, papers.bib, papers.csv, papers.json and fetch-pdfs.sh (it downloads the PDFs from arXiv on your machine; we don't redistribute them).",
+  "bundle.description": {
+    one: "{count} paper: README.md, index.html, papers.bib, papers.csv, papers.json and fetch-pdfs.sh (it downloads the PDF from arXiv on your machine; we don't redistribute it).",
+    other: "{count} papers: README.md, index.html, papers.bib, papers.csv, papers.json and fetch-pdfs.sh (it downloads the PDFs from arXiv on your machine; we don't redistribute them).",
+  },
   "bundle.link": "Download ({size})",
   "bundle.expires": "The link works until {expires}.",
   "bundle.updated": "Updated {date} · sha256 {sha}",
@@ -102,7 +116,10 @@ export const en = {
   "errors.didYouMean": "Did you mean one of these?",
   "errors.unlistedArxiv": "arXiv {arxivId} isn't in the reading list yet. Moderators can add it.",
   "errors.emptyQuery": "Type what you're looking for: a name (lora), a title, an arXiv id or link.",
-  "errors.queryTooLong": "That query is too long ({length} characters). Please keep it under {max}.",
+  "errors.queryTooLong": {
+    one: "That query is too long ({count} character). Please keep it under {max}.",
+    other: "That query is too long ({count} characters). Please keep it under {max}.",
+  },
   "errors.queryControlCharacters": "That query contains control characters. Please type plain text.",
   "errors.queryMention": "Please search with words, not mentions.",
   "errors.queryMarkdown": "Please search with plain words; formatting like code blocks or spoilers isn't needed.",
@@ -115,13 +132,16 @@ export const en = {
 
   "papers.title": "LLM reading list",
   "papers.titleTopic": "LLM reading list · {topic}",
-  "papers.page": "Page {page} of {pages} · {count} papers",
+  "papers.page": { one: "Page {page} of {pages} · {count} paper", other: "Page {page} of {pages} · {count} papers" },
   "papers.previous": "Previous",
   "papers.next": "Next",
   "papers.empty": "No papers in this topic yet.",
 
   "help.title": "paperbot",
-  "help.description": "I serve a curated reading list of {count} landmark LLM papers, from “Attention Is All You Need” to SPIN, with summaries in English and Japanese.",
+  "help.description": {
+    one: "I serve a curated reading list of {count} landmark LLM paper, with summaries in English and Japanese.",
+    other: "I serve a curated reading list of {count} landmark LLM papers, from “Attention Is All You Need” to SPIN, with summaries in English and Japanese.",
+  },
   "help.paper": "`/paper query:` a paper's summary. Type a name (lora, gpt3, チンチラ), title words, an arXiv id or link.",
   "help.papers": "`/papers [topic]` browse the list by topic.",
   "help.follow": "`/follow [topic]` weekly digest by DM and topic alerts; `/following` manages them; `/bundle` the whole list as a download.",
@@ -133,7 +153,16 @@ export const en = {
   "console.howToConnect": "To connect to Discord, set DISCORD_TOKEN (see README.md) and run npm start again.",
   "console.prompt": "Try /paper lora, /papers topic:retrieval or /help. Ctrl+D quits.",
   "console.unknown": "Unknown command {name}. Commands: {commands}.",
-} as const;
+} as const satisfies Record<string, Template>;
 
 export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;
+/** What another locale provides: every key, each a plain template or plural forms. */
+export type Messages = Record<MessageKey, Template>;
+export type TopicSynonyms = Readonly<Partial<Record<Topic, readonly string[]>>>;
+
+/** Other English names people use for a topic: /follow accepts them as the topic. */
+export const enTopicSynonyms: TopicSynonyms = {
+  "reinforcement-learning": ["RL"],
+  retrieval: ["RAG", "Retrieval-augmented generation"],
+  "mixture-of-experts": ["MoE"],
+};

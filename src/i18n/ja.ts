@@ -1,4 +1,4 @@
-import type { Messages } from "./en.js";
+import type { Messages, TopicSynonyms } from "./en.js";
 
 export const ja = {
   "command.paper.description": "LLM 論文リストから論文を探して要約を表示します",
@@ -20,9 +20,9 @@ export const ja = {
   "follow.alreadyFollowing": "すでにフォロー中です。変更はありません。",
   "follow.topicAdded": "**{topic}** の新着論文も通知します。",
   "follow.topicAlready": "**{topic}** はすでにフォロー中です。変更はありません。",
-  "follow.topicLimit": "フォローできるトピックは最大 {max} 件です。先にどれかを解除してください (`/following`)。",
+  "follow.topicLimit": "フォローできるトピックは最大 {count} 件です。先にどれかを解除してください (`/following`)。",
   "follow.topicEmpty": "フォローするトピックを入力してください (例: retrieval、alignment)。",
-  "follow.topicTooLong": "トピックは {max} 文字までです。",
+  "follow.topicTooLong": "トピックは {count} 文字までです。",
   "follow.topicInvalid": "トピックは普通の言葉で入力してください (メンション、書式、制御文字は使えません)。",
   "follow.freeKeyword": "(キーワード: 論文のタイトルと要約に一致したものを通知します)",
   "follow.dmHint": "DM を送れませんでした。ダイジェストを受け取るには、プライバシー設定でサーバーメンバーからの DM を許可し、`/following` から再開してください。",
@@ -60,6 +60,8 @@ export const ja = {
   "following.moreTopics": "…ほか {count} 件 (`/unfollow topic:` で解除)",
   "following.channels": "このサーバーで登録中のチャンネル",
 
+  "count.papers": "{count} 本",
+
   "bundle.title": "LLM 論文リストのパッケージ",
   "bundle.description": "{count} 本の論文: README.md、index.html、papers.bib、papers.csv、papers.json と fetch-pdfs.sh (PDF はお使いの環境で arXiv からダウンロードします。PDF 自体は再配布しません)。",
   "bundle.link": "ダウンロード ({size})",
@@ -74,16 +76,16 @@ export const ja = {
   "topic.architecture": "アーキテクチャ",
   "topic.scaling": "スケーリング",
   "topic.fine-tuning": "ファインチューニング",
-  "topic.alignment": "アラインメント",
+  "topic.alignment": "アライメント",
   "topic.retrieval": "検索拡張",
   "topic.efficiency": "効率化",
   "topic.agents": "エージェント",
-  "topic.vision": "画像・視覚",
+  "topic.vision": "ビジョン",
   "topic.diffusion": "拡散モデル",
   "topic.code": "コード生成",
   "topic.safety": "安全性",
   "topic.reinforcement-learning": "強化学習",
-  "topic.mixture-of-experts": "専門家混合 (MoE)",
+  "topic.mixture-of-experts": "混合エキスパート (MoE)",
 
   "paper.authors": "著者",
   "paper.organisation": "所属",
@@ -104,7 +106,7 @@ export const ja = {
   "errors.didYouMean": "もしかして:",
   "errors.unlistedArxiv": "arXiv {arxivId} はまだリストにありません。モデレーターが追加できます。",
   "errors.emptyQuery": "探したい論文を入力してください: 名前 (lora)、タイトル、arXiv ID やリンク。",
-  "errors.queryTooLong": "入力が長すぎます ({length} 文字)。{max} 文字未満にしてください。",
+  "errors.queryTooLong": "入力が長すぎます ({count} 文字)。{max} 文字未満にしてください。",
   "errors.queryControlCharacters": "入力に制御文字が含まれています。普通の文字で入力してください。",
   "errors.queryMention": "メンションではなく言葉で検索してください。",
   "errors.queryMarkdown": "コードブロックやスポイラーなどの書式は不要です。普通の言葉で検索してください。",
@@ -136,3 +138,11 @@ export const ja = {
   "console.prompt": "/paper lora、/papers topic:retrieval、/help などを試してください。Ctrl+D で終了します。",
   "console.unknown": "{name} というコマンドはありません。コマンド: {commands}",
 } as const satisfies Messages;
+
+/** Other Japanese names people use for a topic (earlier labels included): /follow accepts them as the topic. */
+export const jaTopicSynonyms: TopicSynonyms = {
+  alignment: ["アラインメント"],
+  vision: ["画像・視覚"],
+  code: ["コード"],
+  "mixture-of-experts": ["混合エキスパート", "専門家混合"],
+};
