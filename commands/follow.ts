@@ -7,7 +7,8 @@ import { commandHeader, defineCommand, describedBy, type ComponentModule, type R
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
 import { message, t, type PlainMessageKey } from "../src/i18n/index.js";
-import { topicLabel } from "../src/i18n/topics.js";
+import { isTopic, topicLabel, topicNames } from "../src/i18n/topics.js";
+import { compactKey } from "../src/catalog/text.js";
 
 function topicOption(description: PlainMessageKey) {
   return {
@@ -32,13 +33,15 @@ function channelOption(description: PlainMessageKey) {
 
 /** Catalog topics first (localized), then the keywords this user already follows. */
 function topicChoices(ctx: BotContext, value: string, requester: Requester) {
-  const needle = value.trim().toLowerCase();
-  const catalog = TOPICS.map((topic) => ({ name: topicLabel(requester.locale, topic), value: topic }));
+  const needle = compactKey(value);
+  const matches = (names: readonly string[]) => needle === "" || names.some((name) => compactKey(name).includes(needle));
+  // Catalog topics match on any of their names (either language, synonyms) but show the requester's label.
+  const catalog = TOPICS.filter((topic) => matches(topicNames(topic))).map((topic) => ({ name: topicLabel(requester.locale, topic), value: topic }));
   const own = (ctx.follows.get(requester.userId)?.topics ?? [])
     .map((entry) => entry.topic)
-    .filter((topic) => !TOPICS.some((known) => known === topic))
+    .filter((topic) => !isTopic(topic) && matches([topic]))
     .map((topic) => ({ name: truncate(topic, 100), value: topic }));
-  return [...catalog, ...own].filter((choice) => needle === "" || choice.name.toLowerCase().includes(needle) || choice.value.includes(needle)).slice(0, 25);
+  return [...catalog, ...own].slice(0, 25);
 }
 
 function channelCommandGuard(requester: Requester): Reply | null {

@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
 import { ComponentType, type APIEmbed } from "discord.js";
+import { compactKey } from "../catalog/text.js";
 import type { BotContext } from "./context.js";
 import { localeFromDiscord, t, type Locale } from "../i18n/index.js";
 import type { ComponentModule, MessageBody, RegisteredCommand, Reply, Requester } from "./command.js";
@@ -29,7 +30,20 @@ export function parseConsoleLine(line: string, commands: readonly RegisteredComm
   for (let index = 1; index + 1 < parts.length; index += 2) options[parts[index] ?? ""] = (parts[index + 1] ?? "").trim();
   const first = optionNames[0];
   if (leading && first && options[first] === undefined) options[first] = leading;
+  for (const option of definition?.options ?? []) {
+    const raw = options[option.name];
+    if ("choices" in option && option.choices && typeof raw === "string") options[option.name] = choiceValue(option.choices, raw);
+  }
   return { name, options };
+}
+
+/** Discord offers choices by their shown name; in a terminal the name in either language (or the value) is typed. */
+function choiceValue(choices: readonly { name: string; name_localizations?: Partial<Record<string, string | null>> | null; value: string | number }[], raw: string): string {
+  const typed = compactKey(raw);
+  const chosen = choices.find((choice) =>
+    [String(choice.value), choice.name, ...Object.values(choice.name_localizations ?? {})].some((name) => typeof name === "string" && compactKey(name) === typed),
+  );
+  return chosen ? String(chosen.value) : raw;
 }
 
 function embedText(embed: APIEmbed): string[] {

@@ -144,5 +144,5 @@ export const jaTopicSynonyms: TopicSynonyms = {
   alignment: ["アラインメント"],
   vision: ["画像・視覚"],
   code: ["コード"],
-  "mixture-of-experts": ["混合エキスパート", "専門家混合"],
+  "mixture-of-experts": ["混合エキスパート", "専門家混合", "専門家混合 (MoE)"],
 };

@@ -5,6 +5,10 @@ import { openApp, type OpenedApp } from "../../src/app.js";
 import { parseConfig, type Environment } from "../../src/config.js";
 import { packageRoot } from "../../src/paths.js";
 import { createMemoryLogger, type Clock } from "../../src/logger.js";
+import type { BundleLinks } from "../../src/bundle/links.js";
+import { followStore } from "../../src/db/follows.js";
+import type { MessageBody } from "../../src/discord/command.js";
+import { createBotContext, type BotContext } from "../../src/discord/context.js";
 
 export const repoRoot = packageRoot(import.meta.dirname);
 export const catalogPath = join(repoRoot, "data", "catalog.json");
@@ -28,4 +32,20 @@ export function createTestApp(overrides: Environment = {}, clock: Clock = fixedC
   const logs = createMemoryLogger();
   const app = openApp(parseConfig(testEnv(overrides)), logs, clock);
   return Object.assign(app, { logs });
+}
+
+/** What handlers get, built from a test app the way startServices builds it; DMs are recorded, the bundle is absent unless given. */
+export function createTestContext(app: OpenedApp, services: { bundle?: BundleLinks } = {}): { ctx: BotContext; sentDms: { userId: string; body: MessageBody }[] } {
+  const sentDms: { userId: string; body: MessageBody }[] = [];
+  const ctx = createBotContext(app, {
+    follows: followStore(app.db),
+    bundle: services.bundle ?? { link: () => null },
+    dm: {
+      send: async (userId, body) => {
+        sentDms.push({ userId, body });
+        return "sent";
+      },
+    },
+  });
+  return { ctx, sentDms };
 }
