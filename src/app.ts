@@ -6,7 +6,7 @@ import { openDatabase, type Db } from "./db/connection.js";
 import { migrate } from "./db/migrations.js";
 import type { Clock, Logger } from "./logger.js";
 
-/** What every handler, scheduler and CLI verb receives instead of importing singletons. */
+/** What the scheduler, the CLI verbs and startServices receive instead of importing singletons (handlers get the narrower BotContext). */
 export interface AppContext {
   config: Config;
   db: Db;
