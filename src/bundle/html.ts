@@ -9,12 +9,21 @@ import {
   topicAnchor,
   untopicedPapers,
 } from "./common.js";
-import { t } from "../i18n/index.js";
+import { LOCALES, localized, t, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 
-/** A topic's name in both languages, the Japanese marked as such. */
+function bilingual(en: string, ja: string): string {
+  return `${escapeHtml(en)} <span lang="ja">${escapeHtml(ja)}</span>`;
+}
+
+/** A label from the locale files in both languages, the Japanese marked as such. */
+function bilingualLabel(key: PlainMessageKey): string {
+  const text = localized(key);
+  return bilingual(text.en, text.ja);
+}
+
 function bilingualTopic(topic: string): string {
-  return `${escapeHtml(topicLabel("en", topic))} <span lang="ja">${escapeHtml(topicLabel("ja", topic))}</span>`;
+  return bilingual(topicLabel("en", topic), topicLabel("ja", topic));
 }
 
 /** Escapes text for HTML element content and (double- or single-quoted) attribute values. */
@@ -83,15 +92,18 @@ function paperArticle(paper: Paper): string {
     `<h3>${escapeHtml(paper.title)}</h3>`,
     `<p class="ja-title" lang="ja">${escapeHtml(paper.titleJa)}</p>`,
     `<dl class="meta">`,
-    `<dt>Authors <span lang="ja">著者</span></dt><dd>${escapeHtml(paper.authors.join(", "))}</dd>`,
-    `<dt>Organisation <span lang="ja">所属</span></dt><dd>${escapeHtml(paper.organisation)}</dd>`,
-    `<dt>Year <span lang="ja">年</span></dt><dd>${paper.year}${paper.venue ? ` · ${escapeHtml(paper.venue)}` : ""}</dd>`,
-    `<dt>Topics <span lang="ja">トピック</span></dt><dd>${topics}</dd>`,
-    `<dt>Links <span lang="ja">リンク</span></dt><dd>${links.join(" · ")}</dd>`,
+    `<dt>${bilingualLabel("paper.authors")}</dt><dd>${escapeHtml(paper.authors.join(", "))}</dd>`,
+    `<dt>${bilingualLabel("paper.organisation")}</dt><dd>${escapeHtml(paper.organisation)}</dd>`,
+    `<dt>${bilingualLabel("paper.year")}</dt><dd>${paper.year}${paper.venue ? ` · ${escapeHtml(paper.venue)}` : ""}</dd>`,
+    `<dt>${bilingualLabel("paper.topics")}</dt><dd>${topics}</dd>`,
+    `<dt>${bilingualLabel("paper.links")}</dt><dd>${links.join(" · ")}</dd>`,
     `</dl>`,
     `<div class="summaries">`,
-    `<section lang="en"><h4>Summary</h4><p>${escapeHtml(paper.summary.en)}</p><h4>Key results</h4><ul>${list(paper.keyResults.en)}</ul></section>`,
-    `<section lang="ja"><h4>要約</h4><p>${escapeHtml(paper.summary.ja)}</p><h4>主な結果</h4><ul>${list(paper.keyResults.ja)}</ul></section>`,
+    ...LOCALES.map(
+      (locale) =>
+        `<section lang="${locale}"><h4>${escapeHtml(t(locale, "paper.summary"))}</h4><p>${escapeHtml(paper.summary[locale])}</p>` +
+        `<h4>${escapeHtml(t(locale, "paper.keyResults"))}</h4><ul>${list(paper.keyResults[locale])}</ul></section>`,
+    ),
     `</div>`,
     `</article>`,
   ].join("\n");
@@ -122,7 +134,7 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
       `<span lang="ja">PDF は同梱していません。<code>sh fetch-pdfs.sh</code> を実行すると各自の環境にダウンロードできます。</span></p>`,
     "</header>",
     '<nav aria-labelledby="toc">',
-    `<h2 id="toc">Contents <span lang="ja">目次</span></h2>`,
+    `<h2 id="toc">${bilingualLabel("bundle.contents")}</h2>`,
     "<ol>",
   );
   for (const group of groups) {
@@ -133,7 +145,7 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
   }
   if (orphans.length > 0) {
     const items = orphans.map((paper) => `<li><a href="#${paperAnchor(paper)}">${escapeHtml(paper.title)}</a></li>`).join("");
-    out.push(`<li><a href="#topic-other">Other <span lang="ja">その他</span></a> (${orphans.length})<ol>${items}</ol></li>`);
+    out.push(`<li><a href="#topic-other">${bilingualLabel("bundle.noTopic")}</a> (${orphans.length})<ol>${items}</ol></li>`);
   }
   out.push("</ol>", "</nav>", "<main>");
   for (const group of groups) {
@@ -143,7 +155,7 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
     out.push("</section>");
   }
   if (orphans.length > 0) {
-    out.push('<section id="topic-other">', `<h2>Other <span lang="ja">その他</span></h2>`);
+    out.push('<section id="topic-other">', `<h2>${bilingualLabel("bundle.noTopic")}</h2>`);
     for (const paper of orphans) out.push(paperArticle(paper));
     out.push("</section>");
   }

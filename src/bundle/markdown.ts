@@ -10,7 +10,7 @@ import {
   topicAnchor,
   untopicedPapers,
 } from "./common.js";
-import { t } from "../i18n/index.js";
+import { localized, t, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 
 /**
@@ -36,6 +36,12 @@ function link(text: string, url: string | null): string {
   return safe ? `[${escapeMarkdown(text)}](${markdownUrl(safe)})` : escapeMarkdown(text);
 }
 
+/** "Authors / 著者": a label from the locale files in both languages. */
+function bilingualLabel(key: PlainMessageKey, separator = " / "): string {
+  const text = localized(key);
+  return `${escapeMarkdown(text.en)}${separator}${escapeMarkdown(text.ja)}`;
+}
+
 function paperEntry(paper: Paper): string[] {
   const lines: string[] = [];
   lines.push(`<a id="${paperAnchor(paper)}"></a>`, "");
@@ -48,17 +54,17 @@ function paperEntry(paper: Paper): string[] {
   const pdf = pdfUrlFor(paper);
   if (pdf) links.push(link("PDF", pdf));
 
-  lines.push(`- **Authors / 著者:** ${escapeMarkdown(paper.authors.join(", "))}`);
-  lines.push(`- **Organisation / 所属:** ${escapeMarkdown(paper.organisation)}`);
-  lines.push(`- **Year / 年:** ${paper.year}${paper.venue ? ` · ${escapeMarkdown(paper.venue)}` : ""}`);
-  lines.push(`- **Topics / トピック:** ${paper.topics.map((topic) => escapeMarkdown(topicLabel("en", topic))).join(", ")}`);
-  lines.push(`- **Link / リンク:** ${links.join(" · ")}`, "");
+  lines.push(`- **${bilingualLabel("paper.authors")}:** ${escapeMarkdown(paper.authors.join(", "))}`);
+  lines.push(`- **${bilingualLabel("paper.organisation")}:** ${escapeMarkdown(paper.organisation)}`);
+  lines.push(`- **${bilingualLabel("paper.year")}:** ${paper.year}${paper.venue ? ` · ${escapeMarkdown(paper.venue)}` : ""}`);
+  lines.push(`- **${bilingualLabel("paper.topics")}:** ${paper.topics.map((topic) => escapeMarkdown(topicLabel("en", topic))).join(", ")}`);
+  lines.push(`- **${bilingualLabel("paper.links")}:** ${links.join(" · ")}`, "");
 
-  lines.push(`**Summary:** ${escapeMarkdown(paper.summary.en)}`, "");
-  lines.push(`**要約：** ${escapeMarkdown(paper.summary.ja)}`, "");
-  lines.push("**Key results:**", "");
+  lines.push(`**${escapeMarkdown(t("en", "paper.summary"))}:** ${escapeMarkdown(paper.summary.en)}`, "");
+  lines.push(`**${escapeMarkdown(t("ja", "paper.summary"))}：** ${escapeMarkdown(paper.summary.ja)}`, "");
+  lines.push(`**${escapeMarkdown(t("en", "paper.keyResults"))}:**`, "");
   for (const result of paper.keyResults.en) lines.push(`- ${escapeMarkdown(result)}`);
-  lines.push("", "**主な結果：**", "");
+  lines.push("", `**${escapeMarkdown(t("ja", "paper.keyResults"))}：**`, "");
   for (const result of paper.keyResults.ja) lines.push(`- ${escapeMarkdown(result)}`);
   lines.push("");
   return lines;
@@ -109,7 +115,7 @@ export function renderReadme(ordered: readonly Paper[], generatedAt: Date): stri
     for (const paper of group.tagged) lines.push(`  - [${escapeMarkdown(paper.title)}](#${paperAnchor(paper)}) (${paper.year})`);
   }
   if (orphans.length > 0) {
-    lines.push(`- **[Other · その他](#topic-other)** (${orphans.length})`);
+    lines.push(`- **[${bilingualLabel("bundle.noTopic", " · ")}](#topic-other)** (${orphans.length})`);
     for (const paper of orphans) lines.push(`  - [${escapeMarkdown(paper.title)}](#${paperAnchor(paper)}) (${paper.year})`);
   }
   lines.push("");
@@ -121,7 +127,7 @@ export function renderReadme(ordered: readonly Paper[], generatedAt: Date): stri
     for (const paper of group.primary) lines.push(...paperEntry(paper));
   }
   if (orphans.length > 0) {
-    lines.push(`<a id="topic-other"></a>`, "", "## Other · その他", "");
+    lines.push(`<a id="topic-other"></a>`, "", `## ${bilingualLabel("bundle.noTopic", " · ")}`, "");
     for (const paper of orphans) lines.push(...paperEntry(paper));
   }
   return lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";

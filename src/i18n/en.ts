@@ -69,6 +69,8 @@ export const en = {
 
   "count.papers": { one: "{count} paper", other: "{count} papers" },
 
+  "bundle.contents": "Contents",
+  "bundle.noTopic": "Other",
   "bundle.title": "The LLM reading list, packaged",
   "bundle.description": {
     one: "{count} paper: README.md, index.html, papers.bib, papers.csv, papers.json and fetch-pdfs.sh (it downloads the PDF from arXiv on your machine; we don't redistribute it).",
@@ -102,6 +104,8 @@ export const en = {
   "paper.year": "Year",
   "paper.topics": "Topics",
   "paper.keyResults": "Key results",
+  "paper.summary": "Summary",
+  "paper.links": "Links",
   "paper.arxiv": "arXiv",
   "paper.pdf": "PDF",
   "paper.link": "Read",

@@ -62,6 +62,8 @@ export const ja = {
 
   "count.papers": "{count} 本",
 
+  "bundle.contents": "目次",
+  "bundle.noTopic": "その他",
   "bundle.title": "LLM 論文リストのパッケージ",
   "bundle.description": "{count} 本の論文: README.md、index.html、papers.bib、papers.csv、papers.json と fetch-pdfs.sh (PDF はお使いの環境で arXiv からダウンロードします。PDF 自体は再配布しません)。",
   "bundle.link": "ダウンロード ({size})",
@@ -92,6 +94,8 @@ export const ja = {
   "paper.year": "年",
   "paper.topics": "トピック",
   "paper.keyResults": "主な結果",
+  "paper.summary": "要約",
+  "paper.links": "リンク",
   "paper.arxiv": "arXiv",
   "paper.pdf": "PDF",
   "paper.link": "読む",
