@@ -17,7 +17,8 @@ import { en } from "../src/i18n/en.js";
 import { LOCALES, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { ja } from "../src/i18n/ja.js";
 import { topicLabel, topicNames } from "../src/i18n/topics.js";
-import { createTestApp, createTestContext } from "./support/app.js";
+import { runCli, type CliIo } from "../src/cli.js";
+import { createTestApp, createTestContext, testEnv } from "./support/app.js";
 import { samplePaper } from "./support/papers.js";
 
 const GENERATED_AT = new Date("2026-11-26T00:00:00Z");
@@ -144,6 +145,15 @@ describe("topic labels: one home", () => {
         owner.set(key, topic);
       }
     }
+  });
+
+  it("the CLI's --topic takes a label or synonym as well as the id", async () => {
+    const out: string[] = [];
+    const io: CliIo = { stdout: (text) => void out.push(text), stderr: () => undefined, stdin: async function* () {}, env: testEnv() };
+    expect(await runCli(["papers", "--topic", "アラインメント", "--json"], io)).toBe(0);
+    const listed = (JSON.parse(out.join("")) as { papers: { topics: string[] }[] }).papers;
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((paper) => paper.topics.includes("alignment"))).toBe(true);
   });
 
   it("the console accepts a topic by its label in either language", () => {
