@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { processIo, runCli } from "../dist/src/cli.js";
+import { cliMain } from "../dist/src/cli.js";
 
-process.exitCode = await runCli(process.argv.slice(2), processIo());
+process.exitCode = await cliMain(process.argv.slice(2));

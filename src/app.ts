@@ -1,9 +1,12 @@
 import { Catalog } from "./catalog/catalog.js";
 import { loadCatalog } from "./catalog/load.js";
-import { syncCatalog, type SyncReport } from "./catalog/sync.js";
+import { catalogInSync, syncCatalog, type SyncReport } from "./catalog/sync.js";
 import type { Config } from "./config.js";
-import { openDatabase, type Db } from "./db/connection.js";
-import { migrate } from "./db/migrations.js";
+import { existsSync } from "node:fs";
+import { memoryCopy, openDatabase, type Db } from "./db/connection.js";
+import { DatabaseProblem } from "./db/errors.js";
+import { latestSchemaVersion, migrate, schemaVersion } from "./db/migrations.js";
+import type { CatalogEntry } from "./catalog/schema.js";
 import type { Clock, Logger } from "./logger.js";
 
 /** What the scheduler, the CLI verbs and startServices receive instead of importing singletons (handlers get the narrower BotContext). */
@@ -24,10 +27,32 @@ export interface OpenedApp extends AppContext {
   close(): void;
 }
 
-/** Migrates, syncs the catalog file into the database and builds the lookup index. */
-export function openApp(config: Config, logger: Logger, clock: Clock): OpenedApp {
+/**
+ * A database to read from without writing to DATABASE_PATH: the file itself, opened read-only, when it is
+ * migrated and matches the catalog; otherwise an in-memory copy (or a fresh in-memory database when the
+ * file does not exist yet) that openApp migrates and syncs.
+ */
+function openForReading(path: string, entries: readonly CatalogEntry[]): Db {
+  if (path === ":memory:" || !existsSync(path)) return openDatabase(":memory:");
+  const file = openDatabase(path, { readonly: true });
+  try {
+    if (schemaVersion(file) === latestSchemaVersion() && catalogInSync(file, entries)) return file;
+    const copy = memoryCopy(file);
+    file.close();
+    return copy;
+  } catch (error) {
+    file.close();
+    throw DatabaseProblem.from(error, path);
+  }
+}
+
+/**
+ * Migrates, syncs the catalog file into the database and builds the lookup index. With `readOnly`
+ * (the CLI's paper, papers and export) nothing is written to the database file.
+ */
+export function openApp(config: Config, logger: Logger, clock: Clock, options: { readOnly?: boolean } = {}): OpenedApp {
   const catalogFile = loadCatalog(config.catalogPath);
-  const db = openDatabase(config.databasePath);
+  const db = options.readOnly ? openForReading(config.databasePath, catalogFile.papers) : openDatabase(config.databasePath);
   const sync = (papers: typeof catalogFile.papers): SyncReport => {
     const report = syncCatalog(db, papers, clock.now());
     logger.debug("catalog synced", {
@@ -67,6 +92,6 @@ export function openApp(config: Config, logger: Logger, clock: Clock): OpenedApp
     return app;
   } catch (error) {
     db.close();
-    throw error;
+    throw DatabaseProblem.from(error, config.databasePath);
   }
 }

@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { pathToFileURL } from "node:url";
@@ -8,13 +8,14 @@ import { bundleTimestamp } from "./bundle/service.js";
 import { BundleStore } from "./bundle/store.js";
 import { exportUserData, followStore } from "./db/follows.js";
 import { renderPaperText } from "./catalog/format.js";
-import { CatalogFileError } from "./catalog/load.js";
 import type { Resolution } from "./catalog/resolve.js";
 import { topicSchema } from "./catalog/schema.js";
 import { matchTopic } from "./catalog/topics.js";
 import type { Locale } from "./i18n/locale.js";
 import { ConfigError, parseConfig, readEnvironment, type Config, type Environment } from "./config.js";
-import { openDatabase } from "./db/connection.js";
+import { openDatabase, type Db } from "./db/connection.js";
+import { DatabaseProblem, isCorruption } from "./db/errors.js";
+import { EXIT, explainFailure } from "./failures.js";
 import { latestSchemaVersion, schemaVersion } from "./db/migrations.js";
 import { t } from "./i18n/index.js";
 import { createLogger, systemClock } from "./logger.js";
@@ -59,10 +60,76 @@ function loadConfig(io: CliIo): Config {
   return parseConfig({ LOG_LEVEL: "warn", ...io.env });
 }
 
-function withApp<T>(io: CliIo, run: (app: OpenedApp) => Promise<T>): Promise<T> {
+/** Every verb but the bot itself only reads the database: it is opened read-only and never migrated in place. */
+async function withApp<T>(io: CliIo, run: (app: OpenedApp) => Promise<T>): Promise<T> {
   const config = loadConfig(io);
-  const app = openApp(config, createLogger(config.logLevel, io.stderr), systemClock);
-  return run(app).finally(() => app.close());
+  const app = openApp(config, createLogger(config.logLevel, io.stderr), systemClock, { readOnly: true });
+  try {
+    return await run(app);
+  } catch (error) {
+    throw DatabaseProblem.from(error, config.databasePath);
+  } finally {
+    app.close();
+  }
+}
+
+/** The existing database file, opened read-only (never created: a typo in DATABASE_PATH should not make an empty one). */
+function openExisting(path: string): Db {
+  if (path !== ":memory:" && !existsSync(path)) {
+    throw new DatabaseProblem(path, "does not exist", "check DATABASE_PATH (the bot creates the file when it first starts)");
+  }
+  return openDatabase(path, { readonly: true });
+}
+
+interface CheckLine {
+  label: string;
+  ok: boolean;
+  text: string;
+}
+
+/** Runs one part of `db check`; a damaged file is a finding to report, not a crash. */
+function checkStep(label: string, run: () => { ok: boolean; text: string }): CheckLine {
+  try {
+    return { label, ...run() };
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    return { label, ok: false, text: `damaged (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+const MAX_INTEGRITY_LINES = 10;
+
+function checkDatabase(path: string): CheckLine[] {
+  let db: Db;
+  try {
+    db = openExisting(path);
+  } catch (error) {
+    if (error instanceof DatabaseProblem && isCorruption(error.cause)) return [{ label: "integrity", ok: false, text: error.problem }];
+    throw error;
+  }
+  try {
+    return [
+      checkStep("integrity", () => {
+        const rows = (db.pragma("integrity_check") as { integrity_check: string }[]).flatMap((row) => row.integrity_check.split("\n"));
+        if (rows.length === 1 && rows[0] === "ok") return { ok: true, text: "ok" };
+        const shown = rows.slice(0, MAX_INTEGRITY_LINES).map((row) => `\n  ${row}`).join("");
+        const more = rows.length > MAX_INTEGRITY_LINES ? `\n  … ${rows.length - MAX_INTEGRITY_LINES} more` : "";
+        return { ok: false, text: `damaged${shown}${more}` };
+      }),
+      checkStep("foreign keys", () => {
+        const violations = (db.pragma("foreign_key_check") as unknown[]).length;
+        return { ok: violations === 0, text: violations === 0 ? "ok" : `${violations} violations` };
+      }),
+      checkStep("schema version", () => {
+        const version = schemaVersion(db);
+        const latest = latestSchemaVersion();
+        const note = version < latest ? " (pending migrations run at the next start)" : version > latest ? " (newer than this paperbot)" : "";
+        return { ok: version === latest, text: `${version} of ${latest}${note}` };
+      }),
+    ];
+  } finally {
+    db.close();
+  }
 }
 
 function parseLocale(value: string | undefined): Locale {
@@ -158,34 +225,27 @@ const dbCommand: Handler = async (args, io) => {
   const config = loadConfig(io);
   if (verb === "check") {
     if (rest.length > 0) throw new UsageError("db check takes no arguments");
-    const db = openDatabase(config.databasePath);
-    try {
-      const integrity = db.pragma("integrity_check", { simple: true });
-      const foreignKeys = db.pragma("foreign_key_check") as unknown[];
-      const version = schemaVersion(db);
-      const latest = latestSchemaVersion();
-      const ok = integrity === "ok" && foreignKeys.length === 0 && version === latest;
-      io.stdout(
-        [
-          `database: ${config.databasePath}`,
-          `integrity: ${String(integrity)}`,
-          `foreign keys: ${foreignKeys.length === 0 ? "ok" : `${foreignKeys.length} violations`}`,
-          `schema version: ${version} of ${latest}${version < latest ? " (pending migrations run at the next start)" : ""}`,
-        ].join("\n") + "\n",
-      );
-      return ok ? 0 : 1;
-    } finally {
-      db.close();
-    }
+    const lines = checkDatabase(config.databasePath);
+    const damaged = lines.some((line) => line.text.startsWith("damaged") || (line.label === "integrity" && !line.ok));
+    io.stdout(
+      [
+        `database: ${config.databasePath}`,
+        ...lines.map((line) => `${line.label}: ${line.text}`),
+        ...(damaged ? ['the file is damaged: restore a backup ("paperbot db backup" makes one), or move it away to start afresh'] : []),
+      ].join("\n") + "\n",
+    );
+    return lines.every((line) => line.ok) ? EXIT.ok : EXIT.failed;
   }
   if (verb === "backup") {
     const [target, ...extra] = rest;
     if (!target || extra.length > 0) throw new UsageError("db backup needs exactly one target file");
-    const db = openDatabase(config.databasePath);
+    const db = openExisting(config.databasePath);
     try {
       const { totalPages } = await db.backup(target);
       io.stdout(`backed up ${config.databasePath} to ${target} (${totalPages} pages)\n`);
       return 0;
+    } catch (error) {
+      throw DatabaseProblem.from(error, config.databasePath);
     } finally {
       db.close();
     }
@@ -284,15 +344,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`paperbot: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
-    if (error instanceof ConfigError) {
-      io.stderr(`paperbot: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof CatalogFileError) {
-      io.stderr(`paperbot: ${error.message}\n`);
-      return 1;
+    const explained = explainFailure(error);
+    if (explained) {
+      io.stderr(`paperbot: ${explained.message}\n`);
+      return explained.exitCode;
     }
     throw error;
+  }
+}
+
+/** What bin/paperbot.js runs: never a raw stack trace for a failure the user can fix. */
+export async function cliMain(argv: string[]): Promise<number> {
+  try {
+    return await runCli(argv, processIo());
+  } catch (error) {
+    const explained = explainFailure(error);
+    if (explained) {
+      process.stderr.write(`paperbot: ${explained.message}\n`);
+      return explained.exitCode;
+    }
+    process.stderr.write(`paperbot: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.failed;
   }
 }
 
@@ -306,13 +378,5 @@ export function processIo(): CliIo {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  runCli(process.argv.slice(2), processIo()).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`paperbot: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  process.exitCode = await cliMain(process.argv.slice(2));
 }

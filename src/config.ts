@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 import { LOG_LEVELS } from "./logger.js";
@@ -14,6 +15,42 @@ const optionalString = z
   .transform((value) => (value === "" ? undefined : value))
   .optional();
 
+/** Digits only: no "", no 0x50, no 1e3, no 8080.5 (Number() and z.coerce would take them all). */
+function wholeNumber(what: string, min: number, max: number, hint = "") {
+  const range = `${what} from ${min} to ${max} (digits only)${hint}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}$/, `expected ${range}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `expected ${range}`).max(max, `expected ${range}`));
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const host = z
+  .string()
+  .trim()
+  .refine((value) => isIP(value.replace(/^\[(.*)\]$/, "$1")) !== 0 || HOST_NAME.test(value), "expected an IP address (0.0.0.0, 127.0.0.1, ::) or a host name");
+
+/** A link handed to users: http(s), and never with a user name or password in it. */
+const publicLink = z
+  .url({ protocol: /^https?$/, message: "expected an http(s) URL" })
+  .refine((value) => URL.canParse(value) && new URL(value).username === "" && new URL(value).password === "", "must not contain a user name or password");
+
+/** Unset or empty means "generate one"; a value of blanks is a mistake, not a request to generate. */
+const secret = z
+  .string()
+  .transform((value) => (value === "" ? undefined : value))
+  .pipe(
+    z
+      .string()
+      .refine((value) => value.trim() !== "", "is only blanks; remove it to have one generated and stored, or set at least 32 characters")
+      .refine((value) => value.trim() === "" || value.trim() === value, "has leading or trailing blanks")
+      .pipe(z.string().min(32, "expected at least 32 characters"))
+      .optional(),
+  )
+  .optional();
+
 const snowflake = z.string().regex(/^\d{17,20}$/, "expected a Discord snowflake id (17-20 digits)");
 
 export const configSchema = z.object({
@@ -23,17 +60,17 @@ export const configSchema = z.object({
   DISCORD_API_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://discord.com/api"),
   DISCORD_APPLICATION_ID: optionalString.pipe(snowflake.optional()),
   DISCORD_DEV_GUILD_ID: optionalString.pipe(snowflake.optional()),
-  BUTTON_TTL_MINUTES: z.coerce.number({ message: "expected a number of minutes" }).positive().max(14, "interaction tokens last 15 minutes").default(10),
+  BUTTON_TTL_MINUTES: wholeNumber("a whole number of minutes", 1, 14, "; interaction tokens last 15 minutes").default(10),
   DATABASE_PATH: z.string().trim().min(1).default("data/paperbot.db"),
   CATALOG_PATH: optionalString,
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(", ")}` }).default("info"),
-  HTTP_PORT: z.coerce.number({ message: "expected a port number" }).int().min(0).max(65535).default(8080),
-  HTTP_HOST: z.string().trim().min(1).default("0.0.0.0"),
-  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).optional()),
-  BUNDLE_SECRET: optionalString.pipe(z.string().min(32, "expected at least 32 characters").optional()),
-  BUNDLE_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).optional()),
+  HTTP_PORT: wholeNumber("a port number", 0, 65535, "; 0 picks a free port").default(8080),
+  HTTP_HOST: host.default("0.0.0.0"),
+  PUBLIC_URL: optionalString.pipe(publicLink.optional()),
+  BUNDLE_SECRET: secret,
+  BUNDLE_URL: optionalString.pipe(publicLink.optional()),
   BUNDLE_REQUIRES_FOLLOW: booleanFromEnv.default(true),
-  BUNDLE_LINK_TTL_HOURS: z.coerce.number({ message: "expected a number of hours" }).positive().max(24 * 30).default(24),
+  BUNDLE_LINK_TTL_HOURS: wholeNumber("a whole number of hours", 1, 24 * 30).default(24),
   BUNDLE_DIR: z.string().trim().min(1).default("data/bundle"),
 });
 
@@ -64,7 +101,7 @@ export function parseConfig(env: Environment): Config {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.map(String).join(".") || "environment";
       const value = env[name];
-      const shown = value === undefined ? "unset" : name.includes("TOKEN") || name.includes("SECRET") ? "set" : JSON.stringify(value);
+      const shown = value === undefined ? "unset" : name.includes("TOKEN") || name.includes("SECRET") ? "set" : JSON.stringify(withoutCredentials(value));
       return `${name} (${shown}): ${issue.message}`;
     });
     throw new ConfigError(problems);
@@ -92,13 +129,21 @@ export function parseConfig(env: Environment): Config {
   };
 }
 
+/** A value as it may be shown in an error: any user:password@ in a URL replaced. */
+function withoutCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, "$1***@");
+}
+
 /** The process environment with an optional .env file underneath it (real variables win). */
 export function readEnvironment(envFile = ".env"): Environment {
   let fromFile: Environment = {};
   try {
     fromFile = parseEnv(readFileSync(envFile, "utf8"));
   } catch (error) {
-    if (!(error instanceof Error && "code" in error && error.code === "ENOENT")) throw error;
+    const code = error instanceof Error && "code" in error ? String(error.code) : "";
+    if (code === "ENOENT") return { ...process.env };
+    const why = code === "EISDIR" ? "is a folder, not a file" : `cannot be read (${code || String(error)})`;
+    throw new ConfigError([`${envFile}: ${why}; make it a file of KEY=value lines (see .env.example), or remove it`]);
   }
   return { ...fromFile, ...process.env };
 }

@@ -2,7 +2,6 @@ import { pathToFileURL } from "node:url";
 import { Events, type Client } from "discord.js";
 import { commands, components, directMessages } from "../commands/index.js";
 import { openApp, type OpenedApp } from "./app.js";
-import { CatalogFileError } from "./catalog/load.js";
 import { ConfigError, parseConfig, readEnvironment, type Config, type Environment } from "./config.js";
 import { createDiscordClient, trackStatus } from "./discord/client.js";
 import { runConsole } from "./discord/console.js";
@@ -10,6 +9,8 @@ import type { BotContext } from "./discord/context.js";
 import { createDirectMessenger } from "./discord/dm.js";
 import { createRouter } from "./discord/router.js";
 import type { RunningHttpServer } from "./http/index.js";
+import { DatabaseProblem } from "./db/errors.js";
+import { EXIT, explainFailure } from "./failures.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
 import { startServices, type Services } from "./services.js";
 
@@ -30,6 +31,38 @@ export interface StartOptions {
   env: Environment;
   logger?: Logger;
   clock?: Clock;
+  /** Overrides config.discord.buttonTtlMs (tests, without going through the environment). */
+  buttonTtlMs?: number;
+  /** Aborting it (SIGTERM) during start-up abandons the Discord login and closes what was opened. */
+  signal?: AbortSignal;
+}
+
+/** startPaperbot() was stopped by its signal before the bot was up; everything it opened is closed. */
+export class StartAborted extends Error {
+  constructor() {
+    super("start-up abandoned");
+    this.name = "StartAborted";
+  }
+}
+
+/** `work`, or a StartAborted rejection as soon as `signal` aborts (the work itself keeps running). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new StartAborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new StartAborted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 export class MissingTokenError extends ConfigError {
@@ -40,7 +73,8 @@ export class MissingTokenError extends ConfigError {
 
 /** Composition root: config, database, catalog, Discord client, router; returns a handle that stops it all. */
 export async function startPaperbot(options: StartOptions): Promise<RunningBot> {
-  const config = parseConfig(options.env);
+  const parsed = parseConfig(options.env);
+  const config: Config = options.buttonTtlMs === undefined ? parsed : { ...parsed, discord: { ...parsed.discord, buttonTtlMs: options.buttonTtlMs } };
   const token = config.discord.token;
   if (!token) throw new MissingTokenError();
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -55,7 +89,12 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     });
   } catch (error) {
     opened.close();
-    throw error;
+    throw DatabaseProblem.from(error, config.databasePath);
+  }
+  if (options.signal?.aborted) {
+    await services.stop();
+    opened.close();
+    throw new StartAborted();
   }
   const app = opened;
   const ctx = services.ctx;
@@ -64,6 +103,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
   client.on(Events.Error, (error) => logger.error("discord client error", { error }));
   client.on(Events.Warn, (message) => logger.warn("discord client warning", { message }));
+  logGatewayAttempts(client, logger);
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (readyClient) => {
       logger.info("ready", { tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: app.catalog.size });
@@ -71,8 +111,9 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     });
   });
   try {
-    await client.login(token);
+    await unlessAborted(client.login(token), options.signal);
   } catch (error) {
+    if (error instanceof StartAborted) logger.warn("discord login abandoned: shutting down");
     await client.destroy();
     await services.stop();
     app.close();
@@ -99,23 +140,48 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   };
 }
 
-function nextSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once("SIGTERM", resolve);
-    process.once("SIGINT", resolve);
+/** Gateway trouble at warn, counted, so a bot that cannot connect says so instead of waiting quietly. */
+function logGatewayAttempts(client: Client, logger: Logger): void {
+  let attempt = 0;
+  client.on(Events.ShardError, (error, shardId) => logger.warn("discord gateway connection failed", { attempt: ++attempt, shardId, error }));
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn("discord gateway disconnected", { attempt: ++attempt, shardId, code: event.code }));
+  client.on(Events.ShardReconnecting, (shardId) => logger.warn("discord gateway reconnecting", { attempt, shardId }));
+  client.on(Events.ShardReady, () => {
+    attempt = 0;
+  });
+  client.on(Events.ShardResume, () => {
+    attempt = 0;
   });
 }
 
-async function runLocalConsole(config: Config): Promise<number> {
+/** SIGTERM/SIGINT from the first moment main() runs; a second one while stopping exits at once. */
+function listenForSignals(): AbortController {
+  const shutdown = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shutdown.signal.aborted) {
+      process.stderr.write(`paperbot: ${signal} received again, exiting without waiting\n`);
+      process.exit(EXIT.failed);
+    }
+    process.stderr.write(`paperbot: ${signal} received\n`);
+    shutdown.abort(signal);
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  return shutdown;
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
+}
+
+async function runLocalConsole(config: Config, shutdown: AbortSignal): Promise<number> {
   const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
   const app = openApp(config, logger, systemClock);
   try {
     const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
     // Ctrl+C or SIGTERM ends the console loop, which runs the clean-up below.
-    const stop = new AbortController();
-    void nextSignal().then(() => stop.abort());
     try {
-      await runConsole(services.ctx, { commands, components, input: process.stdin, output: process.stdout, signal: stop.signal });
+      await runConsole(services.ctx, { commands, components, input: process.stdin, output: process.stdout, signal: shutdown });
     } finally {
       await services.stop();
     }
@@ -125,46 +191,41 @@ async function runLocalConsole(config: Config): Promise<number> {
   return 0;
 }
 
-async function main(): Promise<number> {
+async function main(shutdown: AbortController): Promise<number> {
   const env = readEnvironment();
-  let config: Config;
-  try {
-    config = parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`paperbot: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = parseConfig(env);
   if (!config.discord.token) {
-    if (process.stdin.isTTY && process.stdout.isTTY) return runLocalConsole(config);
-    process.stderr.write(`paperbot: ${new MissingTokenError().message}\n`);
-    return 2;
+    if (process.stdin.isTTY && process.stdout.isTTY) return runLocalConsole(config, shutdown.signal);
+    throw new MissingTokenError();
   }
-  const stopRequested = nextSignal();
-  const bot = await startPaperbot({ env });
-  const signal = await stopRequested;
-  process.stderr.write(`paperbot: ${signal} received\n`);
+  let bot: RunningBot;
+  try {
+    bot = await startPaperbot({ env, signal: shutdown.signal });
+  } catch (error) {
+    if (!(error instanceof StartAborted)) throw error;
+    // discord.js cannot cancel its gateway request; everything of ours is closed, so don't wait for it.
+    setTimeout(() => process.exit(EXIT.ok), 500).unref();
+    return EXIT.ok;
+  }
+  await aborted(shutdown.signal);
   // Should anything keep the event loop alive after stop(), don't let the container hang.
-  setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 5_000).unref();
+  setTimeout(() => process.exit(EXIT.failed), SHUTDOWN_GRACE_MS + 5_000).unref();
   await bot.stop();
-  return 0;
+  return EXIT.ok;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().then(
+  const shutdown = listenForSignals();
+  main(shutdown).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      if (error instanceof CatalogFileError || error instanceof ConfigError) process.stderr.write(`paperbot: ${error.message}\n`);
-      else if (error instanceof Error && "code" in error && error.code === "TokenInvalid") {
-        process.stderr.write("paperbot: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal (Bot tab)\n");
-        process.exitCode = 2;
-        return;
-      } else process.stderr.write(`paperbot: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = error instanceof ConfigError ? 2 : 1;
+      const explained = explainFailure(error);
+      process.stderr.write(
+        explained ? `paperbot: ${explained.message}\n` : `paperbot: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = explained?.exitCode ?? EXIT.failed;
     },
   );
 }

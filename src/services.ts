@@ -3,6 +3,7 @@ import { createBundleLinks } from "./bundle/links.js";
 import { refreshBundle } from "./bundle/service.js";
 import { BundleStore } from "./bundle/store.js";
 import { followStore, type FollowStore } from "./db/follows.js";
+import { databaseState, type DatabaseState } from "./db/connection.js";
 import { bundleSecret } from "./db/settings.js";
 import { createBotContext, type BotContext, type DirectMessenger } from "./discord/context.js";
 import { startHttpServer, type DiscordHealth, type RunningHttpServer } from "./http/index.js";
@@ -79,10 +80,6 @@ export async function startServices(
   };
 }
 
-function databaseHealth(app: OpenedApp): "ok" | "error" {
-  try {
-    return app.db.open && app.db.prepare("SELECT 1 AS ok").get() ? "ok" : "error";
-  } catch {
-    return "error";
-  }
+function databaseHealth(app: OpenedApp): DatabaseState {
+  return databaseState(app.db);
 }

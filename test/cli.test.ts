@@ -74,7 +74,7 @@ describe("paperbot CLI", () => {
   it("checks and backs up a database file", async () => {
     const dir = tempDir();
     const env = testEnv({ DATABASE_PATH: join(dir, "bot.db") });
-    expect(await runCli(["paper", "lora"], io(env).io)).toBe(0);
+    createTestApp({ DATABASE_PATH: join(dir, "bot.db") }).close();
     const check = io(env);
     expect(await runCli(["db", "check"], check.io)).toBe(0);
     expect(check.stdout()).toMatch(/integrity: ok[\s\S]*schema version: (\d+) of \1/);

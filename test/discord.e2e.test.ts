@@ -141,7 +141,7 @@ describe("Discord front end, end to end", () => {
   });
 
   it("takes the paging buttons off the message when they expire", async () => {
-    const quick = await startTestBot({ env: { BUTTON_TTL_MINUTES: "0.005" } });
+    const quick = await startTestBot({ buttonTtlMs: 300 });
     try {
       const command = chatInput({ name: "papers" });
       const edit = quick.harness.waitForRequest({ method: "PATCH", path: `/webhooks/:app/${command.token}/messages/@original` }, 5_000);

@@ -11,45 +11,62 @@ export interface SyncReport {
   skipped: string[];
 }
 
-/**
- * Makes the database match the catalog file in one transaction. Unchanged entries are not written;
- * moderator-added papers are never overwritten or deleted.
- */
-export function syncCatalog(db: Db, entries: readonly CatalogEntry[], now: Date): SyncReport {
+/** What a sync would do, worked out by reading only; `writes` is empty when the database already matches. */
+function planSync(db: Db, entries: readonly CatalogEntry[], now: Date): { report: SyncReport; writes: (() => void)[] } {
   const store = paperStore(db);
   const report: SyncReport = { inserted: [], updated: [], unchanged: 0, removed: [], skipped: [] };
-  db.transaction(() => {
-    const existing = new Map(store.states().map((state) => [state.id, state]));
-    const catalogIds = new Set(entries.map((entry) => entry.id));
-    for (const state of existing.values()) {
-      if (state.source === "catalog" && !catalogIds.has(state.id)) {
-        store.remove(state.id);
-        report.removed.push(state.id);
-      }
+  const writes: (() => void)[] = [];
+  const existing = new Map(store.states().map((state) => [state.id, state]));
+  const catalogIds = new Set(entries.map((entry) => entry.id));
+  for (const state of existing.values()) {
+    if (state.source === "catalog" && !catalogIds.has(state.id)) {
+      writes.push(() => store.remove(state.id));
+      report.removed.push(state.id);
     }
-    const moderatorStates = [...existing.values()].filter((state) => state.source === "moderator");
-    const moderatorArxivIds = new Set(moderatorStates.map((state) => store.get(state.id)?.arxivId).filter((id) => id));
-    entries.forEach((entry, position) => {
-      const state = existing.get(entry.id);
-      if (state?.source === "moderator") {
+  }
+  const moderatorStates = [...existing.values()].filter((state) => state.source === "moderator");
+  const moderatorArxivIds = new Set(moderatorStates.map((state) => store.get(state.id)?.arxivId).filter((id) => id));
+  entries.forEach((entry, position) => {
+    const state = existing.get(entry.id);
+    if (state?.source === "moderator") {
+      report.skipped.push(entry.id);
+      return;
+    }
+    if (!state) {
+      if (entry.arxivId && moderatorArxivIds.has(entry.arxivId)) {
         report.skipped.push(entry.id);
         return;
       }
-      if (!state) {
-        if (entry.arxivId && moderatorArxivIds.has(entry.arxivId)) {
-          report.skipped.push(entry.id);
-          return;
-        }
-        store.insert(entry, "catalog", position, now);
-        report.inserted.push(entry.id);
-      } else if (state.contentHash !== contentHash(entry)) {
-        store.update(entry, position, now);
-        report.updated.push(entry.id);
-      } else {
-        if (state.position !== position) store.setPosition(entry.id, position);
-        report.unchanged += 1;
-      }
-    });
-  })();
-  return report;
+      writes.push(() => store.insert(entry, "catalog", position, now));
+      report.inserted.push(entry.id);
+    } else if (state.contentHash !== contentHash(entry)) {
+      writes.push(() => store.update(entry, position, now));
+      report.updated.push(entry.id);
+    } else {
+      if (state.position !== position) writes.push(() => store.setPosition(entry.id, position));
+      report.unchanged += 1;
+    }
+  });
+  return { report, writes };
+}
+
+/**
+ * Makes the database match the catalog file in one transaction. Unchanged entries are not written, and
+ * when nothing changed nothing is written at all (no write lock is taken); moderator-added papers are
+ * never overwritten or deleted.
+ */
+export function syncCatalog(db: Db, entries: readonly CatalogEntry[], now: Date): SyncReport {
+  const { report, writes } = planSync(db, entries, now);
+  if (writes.length === 0) return report;
+  // Planned again inside the write transaction, in case another process changed the papers meanwhile.
+  return db.transaction(() => {
+    const fresh = planSync(db, entries, now);
+    for (const write of fresh.writes) write();
+    return fresh.report;
+  }).immediate();
+}
+
+/** True when syncing would write nothing: the database can then be used as it is, even read-only. */
+export function catalogInSync(db: Db, entries: readonly CatalogEntry[]): boolean {
+  return planSync(db, entries, new Date(0)).writes.length === 0;
 }

@@ -1,4 +1,4 @@
-import type { Db } from "./connection.js";
+import { withShortBusyTimeout, type Db } from "./connection.js";
 
 /** Consecutive refused DMs after which delivery pauses until the user resumes it. */
 export const DM_FAILURE_LIMIT = 3;
@@ -97,31 +97,35 @@ export function followStore(db: Db) {
     };
   };
 
+  const followTransaction = db.transaction((userId: string, locale: string, topic: string | undefined, now: Date): { created: boolean; topic: TopicChange | null } => {
+    const stamp = now.toISOString();
+    const created = statements.insertFollow.run(userId, locale, stamp).changes === 1;
+    if (!created) statements.updateLocale.run(locale, userId);
+    if (topic === undefined) return { created, topic: null };
+    if ((statements.countTopics.get(userId)?.n ?? 0) >= MAX_TOPICS_PER_USER && !get(userId)?.topics.some((entry) => entry.topic === topic)) {
+      return { created, topic: "limit" };
+    }
+    const added = statements.insertTopic.run(userId, topic, stamp).changes === 1;
+    return { created, topic: added ? "added" : "already" };
+  });
+  // Writes answer users: under another process's lock they give up quickly with DatabaseBusyError.
+  const write = <T>(run: () => T): T => withShortBusyTimeout(db, run);
+
   return {
     get,
     /** Follows (once) and optionally adds a topic, in one transaction so a crash never leaves half a follow. */
-    follow: db.transaction((userId: string, locale: string, topic: string | undefined, now: Date): { created: boolean; topic: TopicChange | null } => {
-      const stamp = now.toISOString();
-      const created = statements.insertFollow.run(userId, locale, stamp).changes === 1;
-      if (!created) statements.updateLocale.run(locale, userId);
-      if (topic === undefined) return { created, topic: null };
-      if ((statements.countTopics.get(userId)?.n ?? 0) >= MAX_TOPICS_PER_USER && !get(userId)?.topics.some((entry) => entry.topic === topic)) {
-        return { created, topic: "limit" };
-      }
-      const added = statements.insertTopic.run(userId, topic, stamp).changes === 1;
-      return { created, topic: added ? "added" : "already" };
-    }),
-    removeTopic: (userId: string, topic: string): boolean => statements.deleteTopic.run(userId, topic).changes === 1,
+    follow: (userId: string, locale: string, topic: string | undefined, now: Date) => write(() => followTransaction.immediate(userId, locale, topic, now)),
+    removeTopic: (userId: string, topic: string): boolean => write(() => statements.deleteTopic.run(userId, topic).changes === 1),
     /** Deletes everything stored about the user (topics go with the follow row). */
-    unfollowAll: (userId: string): boolean => statements.deleteFollow.run(userId).changes === 1,
-    recordDmFailure: (userId: string, error: string, now: Date): void => void statements.dmFailed.run(error, now.toISOString(), userId),
-    recordDmSuccess: (userId: string): void => void statements.dmSucceeded.run(userId),
-    resumeDm: (userId: string): boolean => statements.resumeDm.run(userId).changes === 1,
+    unfollowAll: (userId: string): boolean => write(() => statements.deleteFollow.run(userId).changes === 1),
+    recordDmFailure: (userId: string, error: string, now: Date): void => write(() => void statements.dmFailed.run(error, now.toISOString(), userId)),
+    recordDmSuccess: (userId: string): void => write(() => void statements.dmSucceeded.run(userId)),
+    resumeDm: (userId: string): boolean => write(() => statements.resumeDm.run(userId).changes === 1),
     followersOfTopic: (topic: string): string[] => statements.followersOf.all(topic).map((row) => row.user_id),
     digestRecipients: (): { userId: string; locale: string }[] => statements.digestRecipients.all().map((row) => ({ userId: row.user_id, locale: row.locale })),
     followChannel: (follow: Omit<ChannelFollow, "createdAt">, now: Date): boolean =>
-      statements.insertChannel.run(follow.channelId, follow.guildId, follow.topic, follow.createdBy, now.toISOString()).changes === 1,
-    unfollowChannel: (channelId: string, topic: string): boolean => statements.deleteChannel.run(channelId, topic).changes === 1,
+      write(() => statements.insertChannel.run(follow.channelId, follow.guildId, follow.topic, follow.createdBy, now.toISOString()).changes === 1),
+    unfollowChannel: (channelId: string, topic: string): boolean => write(() => statements.deleteChannel.run(channelId, topic).changes === 1),
     channelFollowsInGuild: (guildId: string): ChannelFollow[] => statements.channelsInGuild.all(guildId).map(toChannelFollow),
     channelFollows: (channelId: string): ChannelFollow[] => statements.channelsForChannel.all(channelId).map(toChannelFollow),
   };

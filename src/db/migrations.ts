@@ -1,4 +1,5 @@
 import type { Db } from "./connection.js";
+import { DatabaseProblem } from "./errors.js";
 
 export interface Migration {
   version: number;
@@ -90,7 +91,8 @@ export function latestSchemaVersion(): number {
 export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number[] {
   const current = schemaVersion(db);
   if (current > (migrations.at(-1)?.version ?? 0)) {
-    throw new Error(`Database schema version ${current} is newer than this paperbot (${migrations.at(-1)?.version ?? 0}); upgrade paperbot.`);
+    const latest = migrations.at(-1)?.version ?? 0;
+    throw new DatabaseProblem(db.name, `schema version ${current} is newer than this paperbot's (${latest})`, "upgrade paperbot, or point DATABASE_PATH at another file");
   }
   const applied: number[] = [];
   for (const migration of migrations) {

@@ -6,8 +6,10 @@ export function settingsStore(db: Db) {
   const insert = db.prepare<[string, string]>("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING");
   return {
     get: (key: string): string | undefined => get.get(key)?.value,
-    /** The stored value, or `create()`'s, stored once even if two processes race. */
+    /** The stored value, or `create()`'s, stored once even if two processes race. Writes only when missing. */
     getOrCreate(key: string, create: () => string): string {
+      const stored = get.get(key)?.value;
+      if (stored !== undefined) return stored;
       insert.run(key, create());
       const value = get.get(key)?.value;
       if (value === undefined) throw new Error(`setting ${key} could not be stored`);

@@ -13,7 +13,15 @@ import {
 import type { BotContext } from "./context.js";
 import { localeFromDiscord, t } from "../i18n/index.js";
 import { containsCjk } from "../catalog/text.js";
+import { DatabaseBusyError } from "../db/errors.js";
+import { fail, type Failure } from "../errors.js";
+import { notice } from "./embeds.js";
 import type { ComponentModule, DirectMessageModule, MessageBody, RegisteredCommand, Reply, Requester } from "./command.js";
+
+/** Errors that are not bugs but a state the user can wait out: answered with a translated private notice. */
+export function expectedFailure(error: unknown): Failure | null {
+  return error instanceof DatabaseBusyError ? fail("errors.busy") : null;
+}
 
 /** Discord wants an answer within 3 s; anything still running after this gets a deferral first. */
 export const AUTO_DEFER_MS = 2_000;
@@ -110,7 +118,13 @@ export function createRouter(
       await deliver(interaction, reply);
     } catch (error) {
       await settled();
-      await reportFailure(interaction, label, error);
+      const expected = expectedFailure(error);
+      if (expected) {
+        ctx().logger.warn("interaction refused", { label, key: expected.key, userId: interaction.user.id });
+        await deliver(interaction, notice(localeFromDiscord(interaction.locale), expected.key, expected.params)).catch((replyError: unknown) =>
+          ctx().logger.warn("could not tell the user about a failure", { label, error: replyError }),
+        );
+      } else await reportFailure(interaction, label, error);
     }
   }
 
@@ -194,6 +208,11 @@ export function createRouter(
       const reply = await handler.handle(ctx(), requester);
       await message.reply({ ...messageOptions(reply.kind === "updateAndNotify" ? { ...reply, content: reply.notice } : reply), failIfNotExists: false });
     } catch (error) {
+      const expected = expectedFailure(error);
+      if (expected) {
+        await message.reply({ content: t(requester.locale, expected.key, expected.params), allowedMentions: { parse: [] } }).catch(() => undefined);
+        return;
+      }
       const errorId = randomBytes(4).toString("hex");
       ctx().logger.error("direct message handler failed", { errorId, handler: handler.name, userId: message.author.id, error });
       await message.reply({ content: t(requester.locale, "errors.internal", { errorId }), allowedMentions: { parse: [] } }).catch(() => undefined);

@@ -7,7 +7,8 @@ import type { BundleInfo, OpenedBundle } from "../bundle/store.js";
 import type { Clock, Logger } from "../logger.js";
 import { BUNDLE_ROUTE_PREFIX, parseSignatureQuery, verifyBundleSignature } from "./sign.js";
 
-export const DATABASE_STATES = ["ok", "error"] as const;
+/** "locked": another process holds the write lock, so follows would be refused with "busy, try again". */
+export const DATABASE_STATES = ["ok", "locked", "error"] as const;
 export const DISCORD_STATES = ["ready", "connecting", "disconnected", "disabled"] as const;
 export type DatabaseHealth = (typeof DATABASE_STATES)[number];
 export type DiscordHealth = (typeof DISCORD_STATES)[number];
@@ -129,7 +130,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     delete extra["bundle"];
     const status: HealthBody["status"] = database === "ok" && (discord === "ready" || discord === "disabled") ? "ok" : "degraded";
     const body: HealthBody = { status, database, discord, bundle, ...extra, ...(failed ? { error: "health check failed" } : {}) };
-    sendJson(req, res, database === "error" ? 503 : 200, body);
+    sendJson(req, res, database === "ok" ? 200 : 503, body);
   }
 
   async function handleBundle(req: IncomingMessage, res: ServerResponse, rawName: string, rawQuery: string, context: RequestContext): Promise<void> {

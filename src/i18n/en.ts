@@ -128,6 +128,7 @@ export const en = {
   "errors.queryMention": "Please search with words, not mentions.",
   "errors.queryMarkdown": "Please search with plain words; formatting like code blocks or spoilers isn't needed.",
   "errors.unknownTopic": "“{topic}” isn't a topic. Topics: {topics}.",
+  "errors.busy": "paperbot is busy for a moment (its database is in use). Please try again in a few seconds.",
   "errors.internal": "Something went wrong on our side (error id `{errorId}`). Please try again; if it keeps happening, tell a moderator the error id.",
   "errors.notYourButton": "These buttons belong to the person who ran the command. Run it yourself to browse.",
   "errors.expiredButton": "These buttons have expired. Run the command again.",

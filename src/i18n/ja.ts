@@ -115,6 +115,7 @@ export const ja = {
   "errors.queryMention": "メンションではなく言葉で検索してください。",
   "errors.queryMarkdown": "コードブロックやスポイラーなどの書式は不要です。普通の言葉で検索してください。",
   "errors.unknownTopic": "「{topic}」というトピックはありません。トピック: {topics}",
+  "errors.busy": "paperbot は一時的に混み合っています (データベースが使用中です)。数秒後にもう一度お試しください。",
   "errors.internal": "エラーが発生しました (エラー ID `{errorId}`)。もう一度お試しください。続く場合はモデレーターにエラー ID を伝えてください。",
   "errors.notYourButton": "このボタンはコマンドを実行した人だけが使えます。ご自身でコマンドを実行してください。",
   "errors.expiredButton": "このボタンは期限切れです。もう一度コマンドを実行してください。",

@@ -17,7 +17,7 @@ export interface TestBot {
 
 /** The real entry point (startPaperbot) against the loopback Discord, with a fresh database file. */
 export async function startTestBot(
-  options: { env?: Environment; clock?: Clock; harness?: DiscordHarnessOptions } = {},
+  options: { env?: Environment; clock?: Clock; harness?: DiscordHarnessOptions; buttonTtlMs?: number } = {},
 ): Promise<TestBot> {
   const harness = await startDiscordHarness(options.harness);
   const dataDir = tempDir("paperbot-e2e-");
@@ -34,6 +34,7 @@ export async function startTestBot(
     }),
     logger: logs,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.buttonTtlMs === undefined ? {} : { buttonTtlMs: options.buttonTtlMs }),
   });
   await bot.ready;
   return {
