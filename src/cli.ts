@@ -245,7 +245,8 @@ const dbCommand: Handler = async (args, io) => {
       io.stdout(`backed up ${config.databasePath} to ${target} (${totalPages} pages)\n`);
       return 0;
     } catch (error) {
-      throw DatabaseProblem.from(error, config.databasePath);
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new DatabaseProblem(target, `cannot write the backup here (${detail})`, "choose a file in a folder this user may write", { cause: error });
     } finally {
       db.close();
     }

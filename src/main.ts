@@ -140,18 +140,22 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   };
 }
 
-/** Gateway trouble at warn, counted, so a bot that cannot connect says so instead of waiting quietly. */
+/** Gateway trouble at warn, counted, so a bot that cannot connect says so instead of retrying quietly. */
 function logGatewayAttempts(client: Client, logger: Logger): void {
   let attempt = 0;
-  client.on(Events.ShardError, (error, shardId) => logger.warn("discord gateway connection failed", { attempt: ++attempt, shardId, error }));
-  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn("discord gateway disconnected", { attempt: ++attempt, shardId, code: event.code }));
-  client.on(Events.ShardReconnecting, (shardId) => logger.warn("discord gateway reconnecting", { attempt, shardId }));
-  client.on(Events.ShardReady, () => {
-    attempt = 0;
+  // discord.js retries about twice a second: the first attempts, then every tenth.
+  const worthLogging = (n: number) => n <= 3 || n % 10 === 0;
+  client.on(Events.ShardReconnecting, (shardId) => {
+    attempt += 1;
+    if (worthLogging(attempt)) logger.warn("discord gateway connection failed, retrying", { attempt, shardId });
   });
-  client.on(Events.ShardResume, () => {
+  client.on(Events.ShardError, (error, shardId) => logger.warn("discord gateway error", { attempt, shardId, error }));
+  const connected = () => {
+    if (attempt > 0) logger.info("discord gateway connected", { attempts: attempt + 1 });
     attempt = 0;
-  });
+  };
+  client.on(Events.ShardReady, connected);
+  client.on(Events.ShardResume, connected);
 }
 
 /** SIGTERM/SIGINT from the first moment main() runs; a second one while stopping exits at once. */

@@ -79,11 +79,8 @@ function needsSharedMemoryFile(error: unknown, path: string): boolean {
 
 function snapshotInMemory(path: string): Db {
   try {
-    const bytes = readFileSync(path);
-    // Bytes 18-19 say "WAL" (2); an in-memory copy has no WAL, so mark it as a rollback-journal file (1).
-    if (bytes.length >= 20) bytes.fill(1, 18, 20);
-    const db = new Database(bytes);
-    db.pragma("foreign_keys = ON");
+    const db = databaseFromBytes(readFileSync(path));
+    db.pragma("schema_version", { simple: true });
     return db;
   } catch (error) {
     throw DatabaseProblem.from(error, path);
@@ -92,9 +89,15 @@ function snapshotInMemory(path: string): Db {
 
 /** An in-memory database holding the same data, to migrate or sync without touching the file. */
 export function memoryCopy(db: Db): Db {
-  const copy = new Database(db.serialize());
-  copy.pragma("foreign_keys = ON");
-  return copy;
+  return databaseFromBytes(db.serialize());
+}
+
+function databaseFromBytes(bytes: Buffer): Db {
+  // Bytes 18-19 say "WAL" (2); an in-memory database has no WAL, so mark it as a rollback-journal file (1).
+  if (bytes.length >= 20) bytes.fill(1, 18, 20);
+  const db = new Database(bytes);
+  db.pragma("foreign_keys = ON");
+  return db;
 }
 
 /**
