@@ -30,7 +30,8 @@ const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?
 const host = z
   .string()
   .trim()
-  .refine((value) => isIP(value.replace(/^\[(.*)\]$/, "$1")) !== 0 || HOST_NAME.test(value), "expected an IP address (0.0.0.0, 127.0.0.1, ::) or a host name");
+  .refine((value) => isIP(value.replace(/^\[(.*)\]$/, "$1")) !== 0 || HOST_NAME.test(value), "expected an IP address (0.0.0.0, 127.0.0.1, ::) or a host name")
+  .transform((value) => value.replace(/^\[(.*)\]$/, "$1"));
 
 /** A link handed to users: http(s), and never with a user name or password in it. */
 const publicLink = z

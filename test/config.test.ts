@@ -1,0 +1,115 @@
+// Issue 7, fault 5: values that used to be accepted (or crashed later) are configuration errors, all listed at once.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { ConfigError, parseConfig } from "../src/config.js";
+import { EXIT, explainFailure } from "../src/failures.js";
+import { startHttpServer } from "../src/http/index.js";
+import { createMemoryLogger, systemClock } from "../src/logger.js";
+import { repoRoot, testEnv } from "./support/app.js";
+import { TEST_TOKEN } from "./support/bot.js";
+
+const mainJs = join(repoRoot, "dist", "src", "main.js");
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseConfig(testEnv(env));
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it.each([
+    ["HTTP_PORT", ""],
+    ["HTTP_PORT", "0x50"],
+    ["HTTP_PORT", "80.5"],
+    ["HTTP_PORT", "1e3"],
+    ["HTTP_PORT", "65536"],
+    ["BUTTON_TTL_MINUTES", "0.0001"],
+    ["BUTTON_TTL_MINUTES", "0"],
+    ["BUTTON_TTL_MINUTES", "15"],
+    ["BUNDLE_LINK_TTL_HOURS", "1e-9"],
+    ["BUNDLE_LINK_TTL_HOURS", "0"],
+    ["BUNDLE_SECRET", " ".repeat(40)],
+    ["BUNDLE_SECRET", ` ${"s".repeat(40)} `],
+    ["HTTP_HOST", "not a host!"],
+    ["HTTP_HOST", "http://example.com"],
+    ["PUBLIC_URL", "https://user:pw@example.com"],
+    ["BUNDLE_URL", "https://user:pw@example.com/list.zip"],
+  ])("%s=%j is a configuration error", (name, value) => {
+    const found = problems({ [name]: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^${name} \\(`));
+  });
+
+  it("lists every problem at once and never echoes credentials or secrets", () => {
+    const found = problems({ HTTP_PORT: "0x50", BUTTON_TTL_MINUTES: "0.0001", PUBLIC_URL: "https://user:hunter2@example.com", BUNDLE_SECRET: " ".repeat(40) });
+    expect(found.map((problem) => problem.split(" ")[0])).toEqual(["BUTTON_TTL_MINUTES", "HTTP_PORT", "PUBLIC_URL", "BUNDLE_SECRET"]);
+    expect(found.join("\n")).not.toMatch(/hunter2|user:/);
+    expect(found.join("\n")).toContain('PUBLIC_URL ("https://***@example.com"): must not contain a user name or password');
+  });
+
+  it("keeps accepting what is documented", () => {
+    const config = parseConfig(
+      testEnv({ HTTP_PORT: " 8081 ", BUTTON_TTL_MINUTES: "14", BUNDLE_LINK_TTL_HOURS: "720", HTTP_HOST: "::", PUBLIC_URL: "https://papers.example.com/", BUNDLE_SECRET: "" }),
+    );
+    expect(config.http).toEqual({ port: 8081, host: "::", publicUrl: "https://papers.example.com" });
+    expect(config.discord.buttonTtlMs).toBe(14 * 60_000);
+    expect(config.bundle).toMatchObject({ linkTtlHours: 720, secret: undefined });
+    for (const host of ["0.0.0.0", "127.0.0.1", "localhost", "bot.internal", "[::1]", "::1"]) expect(problems({ HTTP_HOST: host })).toEqual([]);
+    expect(problems({ HTTP_PORT: "0" })).toEqual([]);
+  });
+
+  it("a port in use is a clear start-up error (exit 5), not a stack trace", async () => {
+    const taken = await startHttpServer({
+      host: "127.0.0.1",
+      port: 0,
+      bundleStore: { current: () => null, open: async () => null },
+      secret: "s".repeat(32),
+      clock: systemClock,
+      logger: createMemoryLogger(),
+      health: () => ({ database: "ok", discord: "disabled" }),
+    });
+    onTestFinished(() => taken.close());
+    const error = await startHttpServer({
+      host: "127.0.0.1",
+      port: taken.port,
+      bundleStore: { current: () => null, open: async () => null },
+      secret: "s".repeat(32),
+      clock: systemClock,
+      logger: createMemoryLogger(),
+      health: () => ({ database: "ok", discord: "disabled" }),
+    }).catch((failure: unknown) => failure);
+    expect(explainFailure(error)).toEqual({
+      exitCode: EXIT.http,
+      message: `HTTP_PORT ${taken.port} on 127.0.0.1 is already in use by another program\n  stop that program, or set HTTP_PORT to a free port (0 picks one)`,
+    });
+  });
+
+  it.skipIf(!existsSync(mainJs))("the bot exits 5 with that message when its port is taken", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => void blocker.close());
+    const address = blocker.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const dir = mkdtempSync(join(tmpdir(), "paperbot-port-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const child = spawn(process.execPath, [mainJs], {
+      env: { PATH: process.env["PATH"] ?? "", ...testEnv({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", HTTP_HOST: "127.0.0.1", HTTP_PORT: String(port), BUNDLE_DIR: join(dir, "bundle") }) },
+      cwd: dir,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(EXIT.http);
+    expect(stderr).toContain(`paperbot: HTTP_PORT ${port} on 127.0.0.1 is already in use by another program`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
