@@ -3,7 +3,7 @@ import { loadCatalog } from "./catalog/load.js";
 import { catalogInSync, syncCatalog, type SyncReport } from "./catalog/sync.js";
 import type { Config } from "./config.js";
 import { existsSync } from "node:fs";
-import { memoryCopy, openDatabase, type Db } from "./db/connection.js";
+import { memoryCopy, openDatabase, withShortBusyTimeout, type Db } from "./db/connection.js";
 import { DatabaseProblem } from "./db/errors.js";
 import { latestSchemaVersion, migrate, schemaVersion } from "./db/migrations.js";
 import type { CatalogEntry } from "./catalog/schema.js";
@@ -77,7 +77,8 @@ export function openApp(config: Config, logger: Logger, clock: Clock, options: {
       syncReport,
       resyncCatalog() {
         const file = loadCatalog(config.catalogPath);
-        const report = sync(file.papers);
+        // A scheduled job in the bot's process: under another process's lock, skip this run rather than freeze for 5 s.
+        const report = withShortBusyTimeout(db, () => sync(file.papers));
         app.catalogUpdated = file.updated;
         if (report.inserted.length + report.updated.length + report.removed.length > 0) {
           app.catalog = Catalog.load(db);
