@@ -11,7 +11,7 @@ import {
   type RepliableInteraction,
 } from "discord.js";
 import type { BotContext } from "./context.js";
-import { localeFromDiscord, t } from "../i18n/index.js";
+import { localeFromDiscord, renderMessage, t } from "../i18n/index.js";
 import { containsCjk } from "../catalog/text.js";
 import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
@@ -121,7 +121,7 @@ export function createRouter(
       const expected = expectedFailure(error);
       if (expected) {
         ctx().logger.warn("interaction refused", { label, key: expected.key, userId: interaction.user.id });
-        await deliver(interaction, notice(localeFromDiscord(interaction.locale), expected.key, expected.params)).catch((replyError: unknown) =>
+        await deliver(interaction, notice(localeFromDiscord(interaction.locale), expected)).catch((replyError: unknown) =>
           ctx().logger.warn("could not tell the user about a failure", { label, error: replyError }),
         );
       } else await reportFailure(interaction, label, error);
@@ -210,7 +210,7 @@ export function createRouter(
     } catch (error) {
       const expected = expectedFailure(error);
       if (expected) {
-        await message.reply({ content: t(requester.locale, expected.key, expected.params), allowedMentions: { parse: [] } }).catch(() => undefined);
+        await message.reply({ content: renderMessage(requester.locale, expected), allowedMentions: { parse: [] } }).catch(() => undefined);
         return;
       }
       const errorId = randomBytes(4).toString("hex");
