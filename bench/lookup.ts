@@ -9,6 +9,7 @@ import type { Locale } from "../src/i18n/locale.js";
 import { openDatabase } from "../src/db/connection.js";
 import { migrate } from "../src/db/migrations.js";
 import { paperStore } from "../src/db/papers.js";
+import { searchDocument } from "../src/catalog/search-document.js";
 import { generateEntries } from "./corpus.js";
 
 export interface LabelledQuery {
@@ -72,7 +73,7 @@ export function benchLookup(
   const db = openDatabase(":memory:");
   migrate(db);
   const store = paperStore(db);
-  db.transaction(() => entries.forEach((entry, position) => store.insert(entry, "catalog", position, now)))();
+  db.transaction(() => entries.forEach((entry, position) => store.insert(entry, searchDocument(entry), "catalog", position, now)))();
   const index = new PaperIndex(db, store.listIndexed());
   const oursBuild = performance.now() - start;
   const oursTop = (query: LabelledQuery) => index.resolve(query.query, query.locale).results[0]?.paper.id ?? null;

@@ -5,6 +5,7 @@ import { PaperIndex } from "../src/catalog/resolve.js";
 import { openDatabase } from "../src/db/connection.js";
 import { migrate } from "../src/db/migrations.js";
 import { paperStore } from "../src/db/papers.js";
+import { searchDocument } from "../src/catalog/search-document.js";
 import { generateEntries } from "./corpus.js";
 import { loadQueries } from "./lookup.js";
 
@@ -17,7 +18,7 @@ migrate(db);
 const store = paperStore(db);
 let start = performance.now();
 const entries = [...catalog, ...generateEntries(size - catalog.length)];
-db.transaction(() => entries.forEach((entry, position) => store.insert(entry, "catalog", position, new Date(0))))();
+db.transaction(() => entries.forEach((entry, position) => store.insert(entry, searchDocument(entry), "catalog", position, new Date(0))))();
 console.log(`insert ${(performance.now() - start).toFixed(0)} ms`);
 start = performance.now();
 const index = new PaperIndex(db, store.listIndexed());

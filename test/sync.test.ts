@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadCatalogFile } from "../src/catalog/load.js";
+import { searchDocument } from "../src/catalog/search-document.js";
 import { syncCatalog } from "../src/catalog/sync.js";
 import { openDatabase } from "../src/db/connection.js";
 import { migrate } from "../src/db/migrations.js";
@@ -46,7 +47,7 @@ describe("catalog sync", () => {
     const [first] = entries;
     if (!first) throw new Error("empty catalog");
     const moderated = { ...first, id: "my-paper", arxivId: "2501.00001", url: "https://arxiv.org/abs/2501.00001", pdfUrl: "https://arxiv.org/pdf/2501.00001" };
-    store.insert(moderated, "moderator", 100_000, new Date("2026-01-01T00:00:00Z"));
+    store.insert(moderated, searchDocument(moderated), "moderator", 100_000, new Date("2026-01-01T00:00:00Z"));
     const clash = { ...first, id: "my-paper", title: "Catalog wants this id too" };
     const report = syncCatalog(db, [...entries, clash], new Date("2026-01-02T00:00:00Z"));
     expect(report.skipped).toEqual(["my-paper"]);

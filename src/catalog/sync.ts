@@ -1,6 +1,7 @@
 import type { Db } from "../db/connection.js";
 import { contentHash, paperStore } from "../db/papers.js";
 import type { CatalogEntry } from "./schema.js";
+import { searchDocument } from "./search-document.js";
 
 export interface SyncReport {
   inserted: string[];
@@ -37,10 +38,10 @@ function planSync(db: Db, entries: readonly CatalogEntry[], now: Date): { report
         report.skipped.push(entry.id);
         return;
       }
-      writes.push(() => store.insert(entry, "catalog", position, now));
+      writes.push(() => store.insert(entry, searchDocument(entry), "catalog", position, now));
       report.inserted.push(entry.id);
     } else if (state.contentHash !== contentHash(entry)) {
-      writes.push(() => store.update(entry, position, now));
+      writes.push(() => store.update(entry, searchDocument(entry), position, now));
       report.updated.push(entry.id);
     } else {
       if (state.position !== position) writes.push(() => store.setPosition(entry.id, position));

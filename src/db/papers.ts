@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { CatalogEntry } from "../catalog/schema.js";
 import type { Paper, PaperSource } from "../catalog/types.js";
-import { containsCjk, searchableText } from "../catalog/text.js";
 import type { Db } from "./connection.js";
+import { searchIndexWriter, type SearchDocument } from "./search.js";
 
 interface PaperRow {
   seq: number;
@@ -12,11 +12,6 @@ interface PaperRow {
   content_hash: string;
   data_json: string;
   added_at: string;
-}
-
-/** Authors (without "et al."), organisation and year: "vaswani 2017", "hoffmann compute optimal", "deepmind". */
-export function creditLine(entry: CatalogEntry): string {
-  return [...entry.authors.filter((author) => author !== "et al."), entry.organisation, String(entry.year)].join(" ; ");
 }
 
 export function contentHash(entry: CatalogEntry): string {
@@ -36,7 +31,7 @@ export interface StoredPaperState {
   position: number;
 }
 
-/** Prepared statements for the papers table and its two search indexes, which are written together. */
+/** Prepared statements for the papers table; its search indexes (db/search.ts) are written together with it. */
 export function paperStore(db: Db) {
   const statements = {
     all: db.prepare<[], PaperRow>("SELECT * FROM papers ORDER BY position, seq"),
@@ -55,46 +50,9 @@ export function paperStore(db: Db) {
     seqOf: db.prepare<[string], { seq: number }>("SELECT seq FROM papers WHERE id = ?"),
     remove: db.prepare<[string]>("DELETE FROM papers WHERE id = ?"),
     maxPosition: db.prepare<[], { max: number | null }>("SELECT max(position) AS max FROM papers"),
-    searchInsert: db.prepare<[number, string, string, string, string, string]>(
-      "INSERT INTO paper_search (rowid, title, aliases, topics, authors, body) VALUES (?, ?, ?, ?, ?, ?)",
-    ),
-    searchDelete: db.prepare<[number]>("DELETE FROM paper_search WHERE rowid = ?"),
-    listedInsert: db.prepare<[number, string, string, string, string, string]>(
-      "INSERT INTO paper_search_listed (rowid, title, aliases, topics, authors, body) VALUES (?, ?, ?, ?, ?, ?)",
-    ),
-    listedDelete: db.prepare<[number]>("DELETE FROM paper_search_listed WHERE rowid = ?"),
-    searchJaInsert: db.prepare<[number, string, string, string]>(
-      "INSERT INTO paper_search_ja (rowid, title_ja, aliases_ja, summary_ja) VALUES (?, ?, ?, ?)",
-    ),
-    searchJaDelete: db.prepare<[number]>("DELETE FROM paper_search_ja WHERE rowid = ?"),
   };
 
-  const index = (seq: number, entry: CatalogEntry): void => {
-    const latinAliases = entry.aliases.filter((alias) => !containsCjk(alias));
-    const japaneseAliases = entry.aliases.filter((alias) => containsCjk(alias));
-    const columns = [
-      searchableText(entry.title),
-      searchableText([entry.id.replaceAll("-", " "), ...latinAliases].join(" ; ")),
-      searchableText(entry.topics.join(" ").replaceAll("-", " ")),
-      searchableText(creditLine(entry)),
-      searchableText([entry.summary.en, ...entry.keyResults.en].join(" ")),
-    ] as const;
-    statements.searchInsert.run(seq, ...columns);
-    if (entry.aliases.length > 0) statements.listedInsert.run(seq, ...columns);
-    // The trigram index serves Japanese queries only; Latin-only text there would just make it larger.
-    const japanese = (text: string) => (containsCjk(text) ? text : "");
-    statements.searchJaInsert.run(
-      seq,
-      japanese(entry.titleJa),
-      japaneseAliases.join(" ; "),
-      japanese([entry.summary.ja, ...entry.keyResults.ja].join(" ")),
-    );
-  };
-  const unindex = (seq: number): void => {
-    statements.searchDelete.run(seq);
-    statements.listedDelete.run(seq);
-    statements.searchJaDelete.run(seq);
-  };
+  const search = searchIndexWriter(db);
 
   return {
     list: (): Paper[] => statements.all.all().map(rowToPaper),
@@ -106,23 +64,24 @@ export function paperStore(db: Db) {
     states: (): StoredPaperState[] =>
       statements.states.all().map((row) => ({ id: row.id, source: row.source, contentHash: row.content_hash, position: row.position })),
     nextPosition: (): number => (statements.maxPosition.get()?.max ?? -1) + 1,
-    insert(entry: CatalogEntry, source: PaperSource, position: number, now: Date): void {
+    /** `document` is the entry's search text (catalog/search-document.ts), indexed in the same transaction. */
+    insert(entry: CatalogEntry, document: SearchDocument, source: PaperSource, position: number, now: Date): void {
       const stamp = now.toISOString();
       const result = statements.insert.run(entry.id, entry.arxivId, source, position, contentHash(entry), JSON.stringify(entry), stamp, stamp);
-      index(Number(result.lastInsertRowid), entry);
+      search.index(Number(result.lastInsertRowid), document);
     },
-    update(entry: CatalogEntry, position: number, now: Date): void {
+    update(entry: CatalogEntry, document: SearchDocument, position: number, now: Date): void {
       statements.update.run(entry.arxivId, position, contentHash(entry), JSON.stringify(entry), now.toISOString(), entry.id);
       const seq = statements.seqOf.get(entry.id)?.seq;
       if (seq === undefined) return;
-      unindex(seq);
-      index(seq, entry);
+      search.unindex(seq);
+      search.index(seq, document);
     },
     setPosition: (id: string, position: number): void => void statements.updatePosition.run(position, id),
     remove(id: string): void {
       const seq = statements.seqOf.get(id)?.seq;
       if (seq === undefined) return;
-      unindex(seq);
+      search.unindex(seq);
       statements.remove.run(id);
     },
   };

@@ -1,0 +1,90 @@
+import { findArxivReference, parseArxivReference } from "../arxiv-id.js";
+import { compactKey, contentTokens } from "../text.js";
+import type { Paper } from "../types.js";
+import type { Offer } from "./types.js";
+
+/** The part of a title before its colon: "LoRA" for "LoRA: Low-Rank Adaptation of Large Language Models". */
+export function shortNameOf(paper: Paper): string | undefined {
+  return paper.title.includes(":") ? paper.title.slice(0, paper.title.indexOf(":")) : undefined;
+}
+
+/** URLs compare without scheme, www., trailing slash, query or fragment. */
+export function urlKey(url: string): string {
+  return url
+    .trim()
+    .replace(/^<|>$/g, "")
+    .toLowerCase()
+    .replace(/^https?:\/\//, "")
+    .replace(/^www\./, "")
+    .replace(/[?#].*$/, "")
+    .replace(/\/+$/, "");
+}
+
+export function looksLikeUrl(cleaned: string): boolean {
+  return /^(?:https?:\/\/|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)\S*$/i.test(cleaned);
+}
+
+/** Stage 1: exact keys held in memory — arXiv ids, URLs, ids, titles, aliases — and names inside a longer query. */
+export class ExactNames {
+  private readonly byArxivId = new Map<string, Paper>();
+  private readonly keys = new Map<string, Paper[]>();
+
+  add(paper: Paper): void {
+    if (paper.arxivId) this.byArxivId.set(paper.arxivId, paper);
+    const shortName = shortNameOf(paper);
+    const names = [paper.id, paper.title, paper.titleJa, ...paper.aliases, ...(shortName ? [shortName] : [])];
+    const keys = new Set([...names.map(compactKey), urlKey(paper.url), ...(paper.pdfUrl ? [urlKey(paper.pdfUrl)] : [])]);
+    for (const key of keys) {
+      if (key.length === 0) continue;
+      const bucket = this.keys.get(key);
+      if (bucket) bucket.push(paper);
+      else this.keys.set(key, [paper]);
+    }
+  }
+
+  /** The arXiv id a query names (as an id, a link or inside a sentence), and the listed paper with it if any. */
+  arxiv(query: string, cleaned: string): { arxivId: string; paper: Paper | undefined } | null {
+    const arxivId = parseArxivReference(query) ?? parseArxivReference(cleaned) ?? findArxivReference(cleaned);
+    return arxivId ? { arxivId, paper: this.byArxivId.get(arxivId) } : null;
+  }
+
+  /** Papers whose id, title, alias or URL is exactly the query; more than one when a name is shared. */
+  whole(query: string, cleaned: string, isUrl: boolean): Paper[] | undefined {
+    return this.keys.get(isUrl ? urlKey(query.trim()) : compactKey(cleaned));
+  }
+
+  /**
+   * Names inside a longer query: "the transformer paper", "guanaco model", "dpo explained". `corrections` and
+   * `queryWeights` come from the spelling and full-text stages, so a name must carry most of the query's weight.
+   */
+  namesWithin(
+    cleaned: string,
+    offer: Offer,
+    corrections: (token: string) => string[],
+    queryWeights: (groups: string[][]) => number[],
+  ): void {
+    // Japanese has no spaces: "post-lnとpre-lnの違い" splits where the script changes.
+    const words = cleaned.split(/\s+/).flatMap((word) => word.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/gu) ?? []);
+    if (words.length < 2 || words.length > 12) return;
+    const wordGroups = words.map((word) => contentTokens(word).map(corrections));
+    const flatWeights = queryWeights(wordGroups.flat());
+    let next = 0;
+    const contentWeights = wordGroups.map((groups) => groups.reduce((sum) => sum + (flatWeights[next++] ?? 0), 0));
+    const totalWeight = contentWeights.reduce((sum, weight) => sum + weight, 0);
+    if (totalWeight === 0) return;
+    for (let size = Math.min(4, words.length - 1); size >= 1; size -= 1) {
+      for (let start = 0; start + size <= words.length; start += 1) {
+        const key = compactKey(words.slice(start, start + size).join(" "));
+        const papers = key.length >= 2 ? this.keys.get(key) : undefined;
+        if (!papers) continue;
+        const share = contentWeights.slice(start, start + size).reduce((sum, weight) => sum + weight, 0) / totalWeight;
+        if (share < 0.4) continue;
+        // A version next to a name means another model: "llama 3" is not LLaMA, "gpt 4o" is not GPT-3.
+        const after = words[start + size];
+        if (after !== undefined && /^v?\d+(?:\.\d+)?[a-z]?$/.test(after)) continue;
+        const shared = papers.length === 1 ? 1 : 0.95;
+        for (const paper of papers) offer(paper, (0.5 + 0.45 * share) * shared, "exact", (0.5 + 0.5 * share) * shared);
+      }
+    }
+  }
+}

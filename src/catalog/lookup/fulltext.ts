@@ -1,0 +1,171 @@
+import { ftsPhrase, type SearchIndexReader, type SearchRow } from "../../db/search.js";
+import { contentTokens, normalize, tokenize } from "../text.js";
+import type { Paper } from "../types.js";
+import type { SpellingCorrector } from "./spelling.js";
+import type { TermWeights } from "./term-weights.js";
+import { FTS_CANDIDATES, RESULT_THRESHOLD, type Offer } from "./types.js";
+
+/** Above this many matching rows, bm25 ordering over the whole corpus costs more than a lookup should. */
+const FULL_RANK_BUDGET = 2_500;
+/** Query words looked up in the index; the rest of a long query adds cost, not precision. */
+const MAX_QUERY_WORDS = 12;
+
+/**
+ * Stage 3: words through SQLite FTS5 (unicode61) after spelling correction, scored by how much of the query
+ * a paper's title, aliases and authors cover (and, less, its summary).
+ */
+export class FullTextMatcher {
+  /** Lazily filled: the few papers a query touches, not the whole corpus. */
+  private readonly normalizedTitles = new Map<Paper, string>();
+  private readonly allTokens = new Map<Paper, Set<string>>();
+  private readonly titleWords = new Map<Paper, string[]>();
+
+  constructor(
+    private readonly reader: SearchIndexReader,
+    private readonly bySeq: ReadonlyMap<number, Paper>,
+    private readonly headlineTokens: ReadonlyMap<Paper, Set<string>>,
+    private readonly spelling: SpellingCorrector,
+    private readonly weights: TermWeights,
+  ) {}
+
+  clearCaches(): void {
+    this.titleWords.clear();
+    this.allTokens.clear();
+    this.normalizedTitles.clear();
+  }
+
+  match(cleaned: string, prefix: boolean, offer: Offer): void {
+    const tokens = [...new Set(contentTokens(cleaned))].slice(0, MAX_QUERY_WORDS);
+    if (tokens.length === 0) return;
+    const groups = tokens.map((token) => this.spelling.corrections(token));
+    const lastIndex = groups.length - 1;
+    const clause = (variants: string[], index: number): string => {
+      const terms = variants.map((variant) => `${ftsPhrase(variant)}${prefix && index === lastIndex && variant.length >= 2 ? "*" : ""}`);
+      return terms.length === 1 ? (terms[0] ?? "") : `(${terms.join(" OR ")})`;
+    };
+    const frequencies = groups.map((variants, index) => this.weights.documentFrequency(variants, prefix && index === lastIndex));
+    const commonLimit = Math.max(200, this.bySeq.size / 10);
+    // Intersecting with words most papers contain costs a full posting-list walk and filters almost nothing;
+    // coverage scoring below still rewards papers that have them.
+    const telling = groups.map((variants, index) => ({ variants, index })).filter(({ index }) => (frequencies[index] ?? 0) <= commonLimit);
+    const required = telling.length > 0 ? telling : groups.map((variants, index) => ({ variants, index }));
+    const allWords = required.map(({ variants, index }) => clause(variants, index)).join(" AND ");
+    let rows = this.search(allWords, Math.min(...required.map(({ index }) => frequencies[index] ?? 0)));
+    let partial = false;
+    if (rows.length === 0 && groups.length >= 2) {
+      // Description-like queries: the rarer words joined by OR, then keep papers that contain most of them.
+      const rare = groups
+        .map((variants, index) => ({ variants, index, frequency: frequencies[index] ?? 0 }))
+        .filter(({ frequency }) => frequency <= commonLimit);
+      if (rare.length === 0) return;
+      const anyWord = rare.map(({ variants, index }) => clause(variants, index)).join(" OR ");
+      rows = this.search(anyWord, rare.reduce((sum, { frequency }) => sum + frequency, 0));
+      partial = true;
+    }
+    if (rows.length === 0) return;
+    const best = rows[0]?.rank ?? -1;
+    const correctedPhrase = groups.map((variants) => variants.at(-1) ?? "").join(" ");
+    const phrases = [normalize(cleaned), correctedPhrase].filter((phrase) => phrase.length >= 6);
+    const weights = this.weights.queryWeights(groups);
+    const totalWeight = weights.reduce((sum, weight) => sum + weight, 0) || 1;
+    const specific = groups.map((variants) => /\d/.test(variants[0] ?? ""));
+    const versions = versionNumbers(cleaned);
+    for (const row of rows) {
+      const paper = this.bySeq.get(row.rowid);
+      if (!paper) continue;
+      const headline = this.headlineTokens.get(paper) ?? new Set<string>();
+      const inSet = (words: Set<string>) => (variants: string[], index: number): boolean =>
+        variants.some((variant) => words.has(variant) || (prefix && index === lastIndex && [...words].some((word) => word.startsWith(variant))));
+      const covered = (words: Set<string>) => {
+        const hit = inSet(words);
+        return groups.reduce((sum, variants, index) => sum + (hit(variants, index) ? (weights[index] ?? 0) : 0), 0) / totalWeight;
+      };
+      // A number right after a name is a version ("llama 3", "gpt-4"): the paper must have it in its name.
+      if (versions.some((version) => !headline.has(version))) continue;
+      const coverage = covered(headline);
+      const relevance = best < 0 && row.rank < 0 ? best / row.rank : 0;
+      const curated = paper.aliases.length > 0 ? 0.05 : 0;
+      const everywhere = this.tokensOf(row.rowid, paper, headline);
+      const fullCoverage = covered(everywhere);
+      if (partial && (fullCoverage < 0.6 || groups.filter(inSet(everywhere)).length < 2)) continue;
+      // Sizes and versions ("65b", "48gb") are the most telling words of a description.
+      const specificGroups = groups.filter((_, index) => specific[index]);
+      const specificBonus = specificGroups.length > 0 ? (specificGroups.filter(inSet(everywhere)).length / specificGroups.length - 0.5) * 0.2 : 0;
+      const titleWords = this.titleWordsOf(paper);
+      const queryWords = new Set(groups.flat());
+      const titleCoverage = titleWords.length > 0 ? titleWords.filter((word) => queryWords.has(word)).length / titleWords.length : 0;
+      const inTitle = phrases.some((phrase) => this.normalizedTitle(paper).includes(phrase)) ? 0.1 : 0;
+      // "kaplan scaling", "vaswani 2017": people cite a paper by its first author.
+      const firstAuthor = groups.some((variants) => variants.includes(firstAuthorOf(paper))) ? 0.05 : 0;
+      const score =
+        (partial ? 0.1 : 0.15) +
+        0.35 * fullCoverage +
+        0.3 * coverage +
+        0.1 * relevance +
+        0.05 * titleCoverage +
+        inTitle +
+        specificBonus +
+        firstAuthor +
+        curated;
+      // A few words found only in a summary ("resnet", "mistral 7b", "chain of thought prompting") are a hint, not an answer.
+      const ceiling = coverage === 0 && groups.length <= 3 ? RESULT_THRESHOLD - 0.05 : 0.94;
+      offer(paper, Math.min(ceiling, score), "text", score);
+    }
+  }
+
+  /**
+   * bm25 over the whole corpus when few papers match; otherwise the curated list first (small and fast),
+   * and only if nothing there matches, an unranked slice of the corpus.
+   */
+  private search(expression: string, matchingEstimate: number): SearchRow[] {
+    if (matchingEstimate <= FULL_RANK_BUDGET) return this.reader.ranked(expression, FTS_CANDIDATES);
+    const listed = this.reader.rankedListed(expression, FTS_CANDIDATES);
+    return listed.length > 0 ? listed : this.reader.unranked(expression, FTS_CANDIDATES);
+  }
+
+  private titleWordsOf(paper: Paper): string[] {
+    let words = this.titleWords.get(paper);
+    if (!words) {
+      words = contentTokens(paper.title);
+      if (this.titleWords.size > 5_000) this.titleWords.clear();
+      this.titleWords.set(paper, words);
+    }
+    return words;
+  }
+
+  private normalizedTitle(paper: Paper): string {
+    let title = this.normalizedTitles.get(paper);
+    if (title === undefined) {
+      title = normalize(paper.title);
+      this.normalizedTitles.set(paper, title);
+    }
+    return title;
+  }
+
+  /** Headline words plus the summary's, read back already tokenised and stemmed from the search index. */
+  private tokensOf(seq: number, paper: Paper, headline: Set<string>): Set<string> {
+    let tokens = this.allTokens.get(paper);
+    if (!tokens) {
+      tokens = new Set(headline);
+      for (const word of this.reader.storedBody(seq).split(" ")) tokens.add(word);
+      if (this.allTokens.size > 5_000) this.allTokens.clear();
+      this.allTokens.set(paper, tokens);
+    }
+    return tokens;
+  }
+}
+
+function firstAuthorOf(paper: Paper): string {
+  return tokenize(paper.authors[0] ?? "").at(-1) ?? "";
+}
+
+/** Numbers that follow a name: "gpt-4" → 4, "llama 3" → 3; not "from 175 seed tasks", "25 agents" or "bm25". */
+function versionNumbers(text: string): string[] {
+  const versions: string[] = [];
+  for (const match of text.matchAll(/\b([a-z][a-z0-9]*)[- ](\d+)(?![\d.]*[a-z])/g)) {
+    const [, name = "", number = ""] = match;
+    if (!contentTokens(name).length) continue;
+    versions.push(number);
+  }
+  return versions;
+}

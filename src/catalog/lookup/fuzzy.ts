@@ -1,0 +1,75 @@
+import { compactKey, editDistance } from "../text.js";
+import type { Paper } from "../types.js";
+import { shortNameOf } from "./exact.js";
+import type { Offer } from "./types.js";
+
+export interface FuzzyKey {
+  key: string;
+  paper: Paper;
+}
+
+/** Stage 2: whole-query fuzzy matching against the short names of curated papers ("qlroa", "chinchila"). */
+export class FuzzyNames {
+  /** Keys worth fuzzy matching as a whole: aliases, ids and short names of curated papers. */
+  private readonly fuzzyKeys: FuzzyKey[] = [];
+
+  get keys(): readonly FuzzyKey[] {
+    return this.fuzzyKeys;
+  }
+
+  add(paper: Paper): void {
+    if (paper.aliases.length === 0) return;
+    const shortName = shortNameOf(paper);
+    for (const name of [paper.id, ...paper.aliases, ...(shortName ? [shortName] : [])]) {
+      const key = compactKey(name);
+      if (key.length >= 3) this.fuzzyKeys.push({ key, paper });
+    }
+  }
+
+  match(cleaned: string, offer: Offer): void {
+    const key = compactKey(cleaned);
+    if (key.length < 3 || key.length > 40) return;
+    const allowed = key.length <= 4 ? 1 : key.length <= 11 ? 2 : 3;
+    for (const candidate of this.fuzzyKeys) {
+      if (Math.abs(candidate.key.length - key.length) > allowed) continue;
+      // Short keys need a shared first letter: "lora" must not become "dora".
+      if (key.length <= 5 && key[0] !== candidate.key[0]) continue;
+      // Edits must not replace the start of a name ("dpo explained" is not "moe explained") …
+      if (!startsAlike(key, candidate.key)) continue;
+      const distance = editDistance(key, candidate.key, allowed);
+      if (distance > allowed) continue;
+      // … and two edits in a short name need most letter pairs in common ("resnet" is not "restem").
+      if (distance >= 2 && bigramSimilarity(key, candidate.key) < 0.5) continue;
+      // Version numbers are not typos: "gpt5" is not "gpt3", "llama3" is not "llama2".
+      if (digitsOf(key) !== digitsOf(candidate.key)) continue;
+      const closeness = 1 - distance / Math.max(key.length, candidate.key.length);
+      offer(candidate.paper, 0.5 + 0.4 * closeness, "fuzzy");
+    }
+  }
+}
+
+/** The first two letters differ by at most one edit ("qlroa"/"qlora" yes, "dpo…"/"moe…" no). */
+export function startsAlike(a: string, b: string): boolean {
+  const [a0, a1] = [a[0], a[1]];
+  const [b0, b1] = [b[0], b[1]];
+  return a0 === b0 || a1 === b1 || (a0 === b1 && a1 === b0) || a0 === b1 || a1 === b0;
+}
+
+/** Dice coefficient over letter pairs. */
+function bigramSimilarity(a: string, b: string): number {
+  const pairs = (text: string) => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i + 1 < text.length; i += 1) counts.set(text.slice(i, i + 2), (counts.get(text.slice(i, i + 2)) ?? 0) + 1);
+    return counts;
+  };
+  const left = pairs(a);
+  const right = pairs(b);
+  let shared = 0;
+  for (const [pair, count] of left) shared += Math.min(count, right.get(pair) ?? 0);
+  const total = Math.max(0, a.length - 1) + Math.max(0, b.length - 1);
+  return total === 0 ? 0 : (2 * shared) / total;
+}
+
+function digitsOf(text: string): string {
+  return text.replace(/\D+/g, " ").trim();
+}

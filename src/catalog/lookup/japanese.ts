@@ -1,0 +1,112 @@
+import { ftsPhrase, type SearchIndexReader } from "../../db/search.js";
+import { containsCjk, normalize } from "../text.js";
+import type { Paper } from "../types.js";
+import { FTS_CANDIDATES, RESULT_THRESHOLD, type Offer } from "./types.js";
+
+/** Up to this many papers with Japanese text are scored directly; more go through the trigram index first. */
+const JAPANESE_SCAN_LIMIT = 2_000;
+
+/**
+ * Stage 4: Japanese text, which has no spaces, by weighted character pairs inside word-like runs; a trigram
+ * FTS5 index narrows the candidates once there are many papers with Japanese text.
+ */
+export class JapaneseMatcher {
+  private readonly japanesePapers: Paper[];
+  /** In how many Japanese texts each character pair occurs (for weighting query bigrams). */
+  private readonly bigramDocuments = new Map<string, number>();
+  private readonly japaneseBigrams = new Map<Paper, { headline: Set<string>; body: Set<string> }>();
+
+  constructor(
+    private readonly reader: SearchIndexReader,
+    private readonly bySeq: ReadonlyMap<number, Paper>,
+  ) {
+    this.japanesePapers = [...bySeq.values()].filter((paper) => containsCjk(paper.titleJa) || paper.aliases.some(containsCjk));
+    for (const paper of this.japanesePapers) {
+      const { headline, body } = this.bigramsOf(paper);
+      for (const gram of new Set([...headline, ...body])) this.bigramDocuments.set(gram, (this.bigramDocuments.get(gram) ?? 0) + 1);
+    }
+  }
+
+  match(cleaned: string, offer: Offer): void {
+    const text = cjkRuns(cleaned).join("");
+    if (text.length === 0) return;
+    const grams = this.queryBigrams(cleaned);
+    if (grams.length === 0) {
+      // One character: only a name can be meant.
+      for (const paper of this.japanesePapers) if (headlineJa(paper).includes(text)) offer(paper, 0.7, "japanese");
+      return;
+    }
+    // As with words: a pair no text contains weighs as much as the rarest pair that some text does contain.
+    const known = grams.map((gram) => this.bigramDocuments.get(gram) ?? 0);
+    const idf = (documents: number) => Math.log((this.japanesePapers.length + 1) / (documents + 0.5));
+    const rarestKnown = Math.min(...known.filter((documents) => documents > 0), this.japanesePapers.length);
+    const weights = known.map((documents) => idf(documents > 0 ? documents : rarestKnown));
+    const total = weights.reduce((sum, weight) => sum + weight, 0) || 1;
+    const covered = (set: Set<string>, also?: Set<string>) =>
+      grams.reduce((sum, gram, index) => sum + (set.has(gram) || also?.has(gram) ? (weights[index] ?? 0) : 0), 0) / total;
+    for (const paper of this.candidates(grams)) {
+      const { headline, body } = this.bigramsOf(paper);
+      if (text.length >= 2 && headlineJa(paper).replace(/\s+/g, "").includes(text)) {
+        offer(paper, 0.85, "japanese");
+        continue;
+      }
+      const headlineCoverage = covered(headline);
+      const fullCoverage = covered(headline, body);
+      const pairsFound = grams.filter((gram) => headline.has(gram) || body.has(gram)).length;
+      if (fullCoverage < 0.5 || pairsFound < 2) continue;
+      // As for Latin words: a little text found only in a summary is a hint, not an answer.
+      const ceiling = headlineCoverage === 0 && pairsFound <= 3 ? RESULT_THRESHOLD - 0.05 : 0.9;
+      offer(paper, Math.min(ceiling, 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage), "japanese");
+    }
+  }
+
+  /** Content bigrams of the Japanese runs of a query; all-hiragana pairs (particles, endings) only if nothing else. */
+  private queryBigrams(text: string): string[] {
+    const all = [...new Set(cjkRuns(text).flatMap(bigrams))];
+    const content = all.filter((gram) => !/^[\p{Script=Hiragana}ー]+$/u.test(gram));
+    return content.length > 0 ? content : all;
+  }
+
+  /** Every paper with Japanese text while there are few; beyond that, FTS5's trigram index narrows them down. */
+  private candidates(grams: string[]): Iterable<Paper> {
+    if (this.japanesePapers.length <= JAPANESE_SCAN_LIMIT) return this.japanesePapers;
+    const trigramsOfQuery = grams.filter((gram) => gram.length >= 2);
+    const expression = trigramsOfQuery.map(ftsPhrase).join(" OR ");
+    return this.reader
+      .rankedJapanese(expression, FTS_CANDIDATES * 5)
+      .map((row) => this.bySeq.get(row.rowid))
+      .filter((paper): paper is Paper => paper !== undefined);
+  }
+
+  private bigramsOf(paper: Paper): { headline: Set<string>; body: Set<string> } {
+    let entry = this.japaneseBigrams.get(paper);
+    if (!entry) {
+      entry = {
+        headline: new Set(cjkRuns(headlineJa(paper)).flatMap(bigrams)),
+        body: new Set(cjkRuns(normalize(`${paper.summary.ja} ${paper.keyResults.ja.join(" ")}`)).flatMap(bigrams)),
+      };
+      this.japaneseBigrams.set(paper, entry);
+    }
+    return entry;
+  }
+}
+
+/**
+ * Word-like runs of Japanese: kanji with the kana that follow them (超えて), katakana words, hiragana.
+ * "線形バイアスで入力長を外挿" → 線形, バイアス, で, 入力長を, 外挿. Pairs are taken inside runs, so a
+ * katakana word and the kanji around it are not glued into pairs that mean nothing.
+ */
+function cjkRuns(text: string): string[] {
+  return text.match(/[\p{Script=Han}々]+[\p{Script=Hiragana}]*|[\p{Script=Katakana}ー]+|[\p{Script=Hiragana}]+/gu) ?? [];
+}
+
+function bigrams(run: string): string[] {
+  const chars = [...run];
+  const grams: string[] = [];
+  for (let i = 0; i + 2 <= chars.length; i += 1) grams.push(`${chars[i] ?? ""}${chars[i + 1] ?? ""}`);
+  return grams;
+}
+
+function headlineJa(paper: Paper): string {
+  return normalize([paper.titleJa, ...paper.aliases].join(" "));
+}

@@ -1,0 +1,31 @@
+import { compactKey, editDistance } from "../text.js";
+import type { Paper } from "../types.js";
+import { startsAlike, type FuzzyKey } from "./fuzzy.js";
+import type { Match } from "./types.js";
+
+const MAX_SUGGESTIONS = 3;
+
+/**
+ * Stage 5, when nothing scored as an answer: "did you mean" from the best weak matches and from curated names
+ * within half their length in edits ("chinchillo scaling" → Chinchilla), never random papers.
+ */
+export function suggest(cleaned: string, ranked: readonly Match[], fuzzyKeys: readonly FuzzyKey[]): Paper[] {
+  const key = compactKey(cleaned);
+  const scored = new Map<Paper, number>();
+  for (const match of ranked) scored.set(match.paper, match.score);
+  if (key.length >= 3 && key.length <= 40) {
+    for (const candidate of fuzzyKeys) {
+      if (candidate.key.length * 2 < key.length || key.length * 2 < candidate.key.length) continue;
+      if (!startsAlike(key, candidate.key)) continue;
+      const longest = Math.max(key.length, candidate.key.length);
+      const distance = editDistance(key, candidate.key, Math.floor(longest / 2));
+      const closeness = 1 - distance / longest;
+      if (closeness >= 0.5) scored.set(candidate.paper, Math.max(scored.get(candidate.paper) ?? 0, closeness * 0.6));
+    }
+  }
+  return [...scored.entries()]
+    .filter(([, score]) => score >= 0.3)
+    .sort((a, b) => b[1] - a[1] || a[0].position - b[0].position)
+    .slice(0, MAX_SUGGESTIONS)
+    .map(([paper]) => paper);
+}

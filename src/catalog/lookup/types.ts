@@ -1,0 +1,19 @@
+import type { Paper } from "../types.js";
+
+export type MatchKind = "arxiv" | "url" | "exact" | "fuzzy" | "text" | "japanese";
+
+export interface Match {
+  paper: Paper;
+  /** 0..1; 1 is an exact id, alias, URL or arXiv id. */
+  score: number;
+  matchedBy: MatchKind;
+}
+
+/** Proposes a paper with a score (capped for display) and, optionally, the uncapped evidence used to break ties. */
+export type Offer = (paper: Paper, score: number, kind: MatchKind, uncapped?: number) => void;
+
+/** Scores from here up are answers; below, at most "did you mean". */
+export const RESULT_THRESHOLD = 0.5;
+
+/** Rows asked of a full-text index per query. */
+export const FTS_CANDIDATES = 40;

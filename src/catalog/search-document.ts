@@ -1,0 +1,27 @@
+import type { SearchDocument } from "../db/search.js";
+import type { CatalogEntry } from "./schema.js";
+import { containsCjk, searchableText } from "./text.js";
+
+/** Authors (without "et al."), organisation and year: "vaswani 2017", "hoffmann compute optimal", "deepmind". */
+export function creditLine(entry: CatalogEntry): string {
+  return [...entry.authors.filter((author) => author !== "et al."), entry.organisation, String(entry.year)].join(" ; ");
+}
+
+/** The text of an entry as the full-text indexes hold it: the same tokens and stems the queries get. */
+export function searchDocument(entry: CatalogEntry): SearchDocument {
+  const latinAliases = entry.aliases.filter((alias) => !containsCjk(alias));
+  const japaneseAliases = entry.aliases.filter((alias) => containsCjk(alias));
+  // The trigram index serves Japanese queries only; Latin-only text there would just make it larger.
+  const japanese = (text: string) => (containsCjk(text) ? text : "");
+  return {
+    latin: [
+      searchableText(entry.title),
+      searchableText([entry.id.replaceAll("-", " "), ...latinAliases].join(" ; ")),
+      searchableText(entry.topics.join(" ").replaceAll("-", " ")),
+      searchableText(creditLine(entry)),
+      searchableText([entry.summary.en, ...entry.keyResults.en].join(" ")),
+    ],
+    japanese: [japanese(entry.titleJa), japaneseAliases.join(" ; "), japanese([entry.summary.ja, ...entry.keyResults.ja].join(" "))],
+    listed: entry.aliases.length > 0,
+  };
+}

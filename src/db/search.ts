@@ -1,0 +1,94 @@
+import type { Db } from "./connection.js";
+
+/**
+ * What goes into the full-text indexes for one paper. The text is tokenised, spelling-unified and stemmed
+ * before it gets here (see catalog/search-document.ts), so queries and the term statistics use the same words.
+ */
+export interface SearchDocument {
+  /** Columns of paper_search: title, id and Latin aliases, topics, authors (credit line), summary and key results. */
+  latin: readonly [title: string, aliases: string, topics: string, authors: string, body: string];
+  /** Columns of paper_search_ja (trigram): Japanese title, Japanese aliases, Japanese summary; empty when not Japanese. */
+  japanese: readonly [titleJa: string, aliasesJa: string, summaryJa: string];
+  /** Curated papers (with aliases) also go into the small paper_search_listed index. */
+  listed: boolean;
+}
+
+export interface SearchRow {
+  rowid: number;
+  rank: number;
+}
+
+/** Writes a paper's search documents; runs inside the caller's transaction, beside the papers row. */
+export function searchIndexWriter(db: Db) {
+  const statements = {
+    searchInsert: db.prepare<[number, string, string, string, string, string]>(
+      "INSERT INTO paper_search (rowid, title, aliases, topics, authors, body) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    searchDelete: db.prepare<[number]>("DELETE FROM paper_search WHERE rowid = ?"),
+    listedInsert: db.prepare<[number, string, string, string, string, string]>(
+      "INSERT INTO paper_search_listed (rowid, title, aliases, topics, authors, body) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    listedDelete: db.prepare<[number]>("DELETE FROM paper_search_listed WHERE rowid = ?"),
+    searchJaInsert: db.prepare<[number, string, string, string]>(
+      "INSERT INTO paper_search_ja (rowid, title_ja, aliases_ja, summary_ja) VALUES (?, ?, ?, ?)",
+    ),
+    searchJaDelete: db.prepare<[number]>("DELETE FROM paper_search_ja WHERE rowid = ?"),
+  };
+  return {
+    index(seq: number, document: SearchDocument): void {
+      statements.searchInsert.run(seq, ...document.latin);
+      if (document.listed) statements.listedInsert.run(seq, ...document.latin);
+      statements.searchJaInsert.run(seq, ...document.japanese);
+    },
+    unindex(seq: number): void {
+      statements.searchDelete.run(seq);
+      statements.listedDelete.run(seq);
+      statements.searchJaDelete.run(seq);
+    },
+  };
+}
+
+/** bm25 column weights: title, aliases, topics, authors, body. */
+const LATIN_WEIGHTS = "8.0, 10.0, 3.0, 4.0, 1.0";
+
+/** Read side of the full-text indexes, for the resolver. `expression` is an FTS5 MATCH expression. */
+export function searchIndexReader(db: Db) {
+  const statements = {
+    latin: db.prepare<[string, number], SearchRow>(
+      `SELECT rowid, bm25(paper_search, ${LATIN_WEIGHTS}) AS rank FROM paper_search
+       WHERE paper_search MATCH ? ORDER BY rank LIMIT ?`,
+    ),
+    listed: db.prepare<[string, number], SearchRow>(
+      `SELECT rowid, bm25(paper_search_listed, ${LATIN_WEIGHTS}) AS rank FROM paper_search_listed
+       WHERE paper_search_listed MATCH ? ORDER BY rank LIMIT ?`,
+    ),
+    unranked: db.prepare<[string, number], SearchRow>(`SELECT rowid, -1.0 AS rank FROM paper_search WHERE paper_search MATCH ? LIMIT ?`),
+    japanese: db.prepare<[string, number], SearchRow>(
+      `SELECT rowid, bm25(paper_search_ja, 10.0, 10.0, 1.0) AS rank FROM paper_search_ja
+       WHERE paper_search_ja MATCH ? ORDER BY rank LIMIT ?`,
+    ),
+    terms: db.prepare<[], { term: string; doc: number }>("SELECT term, doc FROM paper_search_terms"),
+    body: db.prepare<[number], { body: string }>("SELECT body FROM paper_search WHERE rowid = ?"),
+  };
+  return {
+    /** bm25-ranked over the whole corpus. */
+    ranked: (expression: string, limit: number): SearchRow[] => statements.latin.all(expression, limit),
+    /** bm25-ranked over the curated papers only (small, fast whatever the corpus size). */
+    rankedListed: (expression: string, limit: number): SearchRow[] => statements.listed.all(expression, limit),
+    /** Any matching rows of the whole corpus, in no particular order (rank -1). */
+    unranked: (expression: string, limit: number): SearchRow[] => statements.unranked.all(expression, limit),
+    /** bm25-ranked over the Japanese trigram index. */
+    rankedJapanese: (expression: string, limit: number): SearchRow[] => statements.japanese.all(expression, limit),
+    /** How many papers contain each indexed word (FTS5's own statistics). */
+    termDocuments: (): IterableIterator<{ term: string; doc: number }> => statements.terms.iterate(),
+    /** The summary column as stored: already tokenised and stemmed words, space-separated. */
+    storedBody: (seq: number): string => statements.body.get(seq)?.body ?? "",
+  };
+}
+
+export type SearchIndexReader = ReturnType<typeof searchIndexReader>;
+
+/** Quotes a word for an FTS5 MATCH expression. */
+export function ftsPhrase(word: string): string {
+  return `"${word.replaceAll('"', '""')}"`;
+}
