@@ -7,13 +7,13 @@ import { JapaneseMatcher } from "./lookup/japanese.js";
 import { SpellingCorrector } from "./lookup/spelling.js";
 import { suggest } from "./lookup/suggest.js";
 import { TermWeights } from "./lookup/term-weights.js";
-import { RESULT_THRESHOLD, type Match, type MatchKind } from "./lookup/types.js";
+import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type MatchKind } from "./lookup/types.js";
 import { creditLine } from "./search-document.js";
 import { cleanQuery, containsCjk, contentTokens, tokenize } from "./text.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Paper } from "./types.js";
 
-export type { Match, MatchKind } from "./lookup/types.js";
+export type { LookupWork, Match, MatchKind } from "./lookup/types.js";
 export { urlKey } from "./lookup/exact.js";
 
 export interface Resolution {
@@ -46,6 +46,8 @@ export class PaperIndex {
   private readonly weights: TermWeights;
   private readonly fullText: FullTextMatcher;
   private readonly japanese: JapaneseMatcher;
+  /** What the stages have done so far (cumulative); tests check input bounds on these counts. */
+  readonly work: LookupWork = newLookupWork();
 
   constructor(db: Db, papers: readonly { seq: number; paper: Paper }[]) {
     const headlineTokens = new Map<Paper, Set<string>>();
@@ -59,10 +61,10 @@ export class PaperIndex {
       for (const token of tokens) vocabulary.set(token, (vocabulary.get(token) ?? 0) + 1);
     }
     const reader = searchIndexReader(db);
-    this.spelling = new SpellingCorrector(vocabulary);
+    this.spelling = new SpellingCorrector(vocabulary, this.work);
     this.weights = new TermWeights(reader, this.bySeq.size);
     this.fullText = new FullTextMatcher(reader, this.bySeq, headlineTokens, this.spelling, this.weights);
-    this.japanese = new JapaneseMatcher(reader, this.bySeq);
+    this.japanese = new JapaneseMatcher(reader, this.bySeq, this.work);
   }
 
   get size(): number {

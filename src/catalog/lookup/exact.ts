@@ -3,6 +3,9 @@ import { compactKey, contentTokens } from "../text.js";
 import type { Paper } from "../types.js";
 import type { Offer } from "./types.js";
 
+/** Content words of a query weighed when looking for a name inside it. */
+const MAX_NAME_QUERY_TOKENS = 24;
+
 /** The part of a title before its colon: "LoRA" for "LoRA: Low-Rank Adaptation of Large Language Models". */
 export function shortNameOf(paper: Paper): string | undefined {
   return paper.title.includes(":") ? paper.title.slice(0, paper.title.indexOf(":")) : undefined;
@@ -66,7 +69,9 @@ export class ExactNames {
     // Japanese has no spaces: "post-lnとpre-lnの違い" splits where the script changes.
     const words = cleaned.split(/\s+/).flatMap((word) => word.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/gu) ?? []);
     if (words.length < 2 || words.length > 12) return;
-    const wordGroups = words.map((word) => contentTokens(word).map(corrections));
+    const wordTokens = words.map((word) => contentTokens(word));
+    if (wordTokens.reduce((sum, tokens) => sum + tokens.length, 0) > MAX_NAME_QUERY_TOKENS) return;
+    const wordGroups = wordTokens.map((tokens) => tokens.map(corrections));
     const flatWeights = queryWeights(wordGroups.flat());
     let next = 0;
     const contentWeights = wordGroups.map((groups) => groups.reduce((sum) => sum + (flatWeights[next++] ?? 0), 0));

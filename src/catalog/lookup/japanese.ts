@@ -1,10 +1,12 @@
 import { ftsPhrase, type SearchIndexReader } from "../../db/search.js";
 import { containsCjk, normalize } from "../text.js";
 import type { Paper } from "../types.js";
-import { FTS_CANDIDATES, RESULT_THRESHOLD, type Offer } from "./types.js";
+import { FTS_CANDIDATES, RESULT_THRESHOLD, type LookupWork, type Offer } from "./types.js";
 
 /** Up to this many papers with Japanese text are scored directly; more go through the trigram index first. */
 const JAPANESE_SCAN_LIMIT = 2_000;
+/** Character pairs of a query that are scored: all of any query the bot accepts (200 characters), no more. */
+export const MAX_QUERY_BIGRAMS = 200;
 
 /**
  * Stage 4: Japanese text, which has no spaces, by weighted character pairs inside word-like runs; a trigram
@@ -19,6 +21,7 @@ export class JapaneseMatcher {
   constructor(
     private readonly reader: SearchIndexReader,
     private readonly bySeq: ReadonlyMap<number, Paper>,
+    private readonly work: LookupWork,
   ) {
     this.japanesePapers = [...bySeq.values()].filter((paper) => containsCjk(paper.titleJa) || paper.aliases.some(containsCjk));
     for (const paper of this.japanesePapers) {
@@ -30,7 +33,8 @@ export class JapaneseMatcher {
   match(cleaned: string, offer: Offer): void {
     const text = cjkRuns(cleaned).join("");
     if (text.length === 0) return;
-    const grams = this.queryBigrams(cleaned);
+    const grams = this.queryBigrams(cleaned).slice(0, MAX_QUERY_BIGRAMS);
+    this.work.japaneseBigrams += grams.length;
     if (grams.length === 0) {
       // One character: only a name can be meant.
       for (const paper of this.japanesePapers) if (headlineJa(paper).includes(text)) offer(paper, 0.7, "japanese");

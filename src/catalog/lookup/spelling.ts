@@ -1,4 +1,14 @@
 import { deletions, editDistance } from "../text.js";
+import type { LookupWork } from "./types.js";
+
+/**
+ * Longer words are taken as they are. Double deletions of an n-letter word are n²/2 strings of n letters,
+ * so correcting a 2,000-letter "word" once took gigabytes; no word people misspell is this long.
+ */
+export const MAX_CORRECTED_WORD_LENGTH = 20;
+/** Known words compared per query word, whatever the size of the vocabulary's deletion buckets. */
+export const MAX_SPELLING_COMPARISONS = 2_000;
+const CACHE_LIMIT = 10_000;
 
 /**
  * Spelling correction against the title/alias vocabulary with a symmetric-delete index: a word and a known
@@ -8,9 +18,13 @@ export class SpellingCorrector {
   private readonly deletionIndex = new Map<string, string[]>();
   private readonly cache = new Map<string, string[]>();
 
-  constructor(private readonly vocabulary: ReadonlyMap<string, number>) {
+  constructor(
+    private readonly vocabulary: ReadonlyMap<string, number>,
+    private readonly work: LookupWork,
+  ) {
     for (const word of vocabulary.keys()) {
-      if (word.length < 4) continue;
+      // A word more than two letters longer than any corrected word is never within reach.
+      if (word.length < 4 || word.length > MAX_CORRECTED_WORD_LENGTH + 2) continue;
       for (const variant of [word, ...deletions(word)]) {
         const bucket = this.deletionIndex.get(variant);
         if (bucket) bucket.push(word);
@@ -25,10 +39,11 @@ export class SpellingCorrector {
 
   /** Known word, or the word and its closest known words at edit distance 1 (2 for long words); remembered per word. */
   corrections(token: string): string[] {
+    if (token.length > MAX_CORRECTED_WORD_LENGTH) return [token];
     let found = this.cache.get(token);
     if (!found) {
       found = this.compute(token);
-      if (this.cache.size >= 10_000) this.cache.clear();
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(token, found);
     }
     return found;
@@ -36,18 +51,24 @@ export class SpellingCorrector {
 
   private compute(token: string): string[] {
     if (this.vocabulary.has(token) || token.length < 4 || /^\d+$/.test(token)) return [token];
+    this.work.wordsCorrected += 1;
     const allowed = token.length >= 7 ? 2 : 1;
     const found = new Map<string, number>();
     const once = deletions(token);
     // Long words may be two letters longer than the word they mean ("trainig" → "train" after stemming).
     const twice = token.length >= 7 ? [...new Set(once.flatMap(deletions))] : [];
-    for (const variant of [token, ...once, ...twice]) {
+    this.work.spellingVariants += once.length + twice.length;
+    let comparisons = 0;
+    search: for (const variant of [token, ...once, ...twice]) {
       for (const word of this.deletionIndex.get(variant) ?? []) {
         if (found.has(word)) continue;
+        if (comparisons >= MAX_SPELLING_COMPARISONS) break search;
+        comparisons += 1;
         const distance = editDistance(token, word, allowed);
         if (distance <= allowed) found.set(word, distance);
       }
     }
+    this.work.spellingComparisons += comparisons;
     const best = [...found.entries()].sort((a, b) => a[1] - b[1] || (this.vocabulary.get(b[0]) ?? 0) - (this.vocabulary.get(a[0]) ?? 0));
     return [token, ...best.slice(0, 3).map(([word]) => word)];
   }

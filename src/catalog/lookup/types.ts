@@ -17,3 +17,22 @@ export const RESULT_THRESHOLD = 0.5;
 
 /** Rows asked of a full-text index per query. */
 export const FTS_CANDIDATES = 40;
+
+/**
+ * Work done by the lookup stages, counted as it happens (cumulative). Input bounds are tested on these
+ * counts, not on wall time.
+ */
+export interface LookupWork {
+  /** Query words looked up in the spelling index (cache misses only). */
+  wordsCorrected: number;
+  /** Deletion variants generated for those words. */
+  spellingVariants: number;
+  /** Edit distances computed against known words while correcting spelling. */
+  spellingComparisons: number;
+  /** Character pairs of Japanese query text scored against papers. */
+  japaneseBigrams: number;
+}
+
+export function newLookupWork(): LookupWork {
+  return { wordsCorrected: 0, spellingVariants: 0, spellingComparisons: 0, japaneseBigrams: 0 };
+}
