@@ -1,5 +1,4 @@
 import { existsSync, renameSync, writeFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { pathToFileURL } from "node:url";
 import { openApp, type OpenedApp } from "./app.js";
@@ -7,8 +6,7 @@ import { buildBundle } from "./bundle/build.js";
 import { bundleTimestamp } from "./bundle/service.js";
 import { BundleStore } from "./bundle/store.js";
 import { exportUserData, followStore } from "./db/follows.js";
-import { renderPaperText } from "./catalog/format.js";
-import type { Resolution } from "./catalog/resolve.js";
+import { validateQuery } from "./catalog/query.js";
 import { topicSchema } from "./catalog/schema.js";
 import { matchTopic } from "./catalog/topics.js";
 import type { Locale } from "./i18n/locale.js";
@@ -17,7 +15,8 @@ import { openDatabase, type Db } from "./db/connection.js";
 import { DatabaseProblem, isCorruption } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { latestSchemaVersion, schemaVersion } from "./db/migrations.js";
-import { t } from "./i18n/index.js";
+import { batchLine, readLines, refusalJson, resolutionJson, resolutionText } from "./cli-paper.js";
+import { renderMessage, t } from "./i18n/index.js";
 import { createLogger, systemClock } from "./logger.js";
 
 export interface CliIo {
@@ -33,7 +32,8 @@ export const USAGE = `Usage: paperbot <command> [options]
 
 Commands:
   paper <query...> [--locale en|ja] [--json]   Find a paper and print its summary
-  paper --batch [--json] [--locale en|ja]      One query per stdin line (with --json: one JSON object per line)
+  paper --batch [--json] [--locale en|ja]      One query per stdin line, one answer line per input line
+                                               (with --json: one JSON object per line; refused lines carry "error")
   papers [--topic TOPIC] [--json]              List the reading list, optionally one topic
   db check                                     Integrity check and migration version
   db backup <file>                             Online backup of the database to <file>
@@ -137,33 +137,6 @@ function parseLocale(value: string | undefined): Locale {
   throw new UsageError(`--locale must be en or ja, not "${value}"`);
 }
 
-function resolutionJson(resolution: Resolution) {
-  return {
-    query: resolution.query,
-    results: resolution.results.map((match) => ({
-      id: match.paper.id,
-      arxivId: match.paper.arxivId,
-      title: match.paper.title,
-      score: Math.round(match.score * 1000) / 1000,
-    })),
-    suggestions: resolution.suggestions.map((paper) => ({ id: paper.id, arxivId: paper.arxivId, title: paper.title })),
-  };
-}
-
-function resolutionText(resolution: Resolution, locale: Locale): string {
-  const [best, ...others] = resolution.results;
-  if (best) {
-    const more = others.length > 0 ? `\n\n${t(locale, "paper.otherMatches", { titles: others.map((match) => match.paper.title).join("; ") })}` : "";
-    return renderPaperText(best.paper, locale) + more;
-  }
-  if (resolution.unlistedArxivId) return t(locale, "errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId });
-  const lines = [t(locale, "errors.unknownPaper", { query: resolution.query.trim() })];
-  if (resolution.suggestions.length > 0) {
-    lines.push(t(locale, "errors.didYouMean"), ...resolution.suggestions.map((paper) => `  - ${paper.title} (${paper.id})`));
-  }
-  return lines.join("\n");
-}
-
 const paperCommand: Handler = async (args, io) => {
   const { values, positionals } = parse(
     args,
@@ -180,16 +153,22 @@ const paperCommand: Handler = async (args, io) => {
   if (!values.batch && positionals.join(" ").trim() === "") throw new UsageError("paper needs a query, e.g. paperbot paper lora");
   return withApp(io, async (app) => {
     if (!values.batch) {
+      // The same checks and length cap as /paper in Discord.
+      const text = positionals.join(" ");
+      const query = validateQuery(text);
+      if (!query.ok) {
+        if (values.json) io.stdout(JSON.stringify(refusalJson(text, query)) + "\n");
+        else io.stderr(`paperbot: ${renderMessage(locale, query)}\n`);
+        return 1;
+      }
       const explain = values.explain ? (line: string) => io.stderr(`explain: ${line}\n`) : undefined;
-      const resolution = app.catalog.resolve(positionals.join(" "), locale, explain ? { explain } : {});
+      const resolution = app.catalog.resolve(text, locale, explain ? { explain } : {});
       io.stdout((values.json ? JSON.stringify(resolutionJson(resolution)) : resolutionText(resolution, locale)) + "\n");
       return values.json || resolution.results.length > 0 ? 0 : 1;
     }
+    // Exactly one output line per input line, in order; a blank or refused line says why.
     for await (const line of io.stdin()) {
-      if (line.trim() === "") continue;
-      const resolution = app.catalog.resolve(line, locale);
-      const best = resolution.results[0];
-      io.stdout((values.json ? JSON.stringify(resolutionJson(resolution)) : `${line}\t${best ? `${best.paper.id}\t${best.paper.title}` : "-"}`) + "\n");
+      io.stdout(batchLine(line, values.json, (query) => app.catalog.resolve(query, locale)) + "\n");
     }
     return 0;
   });
@@ -373,7 +352,7 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    stdin: () => createInterface({ input: process.stdin, crlfDelay: Infinity }),
+    stdin: () => readLines(process.stdin),
     env: readEnvironment(),
   };
 }

@@ -44,12 +44,23 @@ describe("paperbot CLI", () => {
     for (const result of json.results) expect(Object.keys(result)).toEqual(["id", "arxivId", "title", "score"]);
   });
 
-  it("answers one JSON line per stdin line with --batch --json", async () => {
+  it("answers one JSON line per stdin line with --batch --json, blank lines included", async () => {
     const run = io(testEnv(), ["lora", "", "1706.03762", "no such paper at all"]);
     expect(await runCli(["paper", "--batch", "--json"], run.io)).toBe(0);
-    const lines = run.stdout().trim().split("\n").map((line) => JSON.parse(line) as { query: string; results: { id: string }[] });
-    expect(lines.map((line) => line.query)).toEqual(["lora", "1706.03762", "no such paper at all"]);
-    expect(lines.map((line) => line.results[0]?.id ?? null)).toEqual(["lora", "attention-is-all-you-need", null]);
+    const lines = run.stdout().trim().split("\n").map((line) => JSON.parse(line) as { query: string; results: { id: string }[]; error?: string });
+    expect(lines.map((line) => line.query)).toEqual(["lora", "", "1706.03762", "no such paper at all"]);
+    expect(lines.map((line) => line.results[0]?.id ?? null)).toEqual(["lora", null, "attention-is-all-you-need", null]);
+    expect(lines[1]).toEqual({ query: "", results: [], suggestions: [], error: "empty" });
+  });
+
+  it("refuses a query over the bot's length cap, in text and JSON", async () => {
+    const long = "rlhf".repeat(500);
+    const text = io();
+    expect(await runCli(["paper", "--", long], text.io)).toBe(1);
+    expect(text.stderr()).toMatch(/too long \(2000 characters\)/);
+    const json = io();
+    expect(await runCli(["paper", "--json", "--", long], json.io)).toBe(1);
+    expect(JSON.parse(json.stdout())).toEqual({ query: long, results: [], suggestions: [], error: "too_long" });
   });
 
   it("exits 1 with a helpful message for an unknown paper in text mode", async () => {
