@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { parseEnv } from "node:util";
+import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
 import { LOG_LEVELS } from "./logger.js";
 import { bundledCatalogPath } from "./paths.js";
@@ -54,6 +55,42 @@ const secret = z
 
 const snowflake = z.string().regex(/^\d{17,20}$/, "expected a Discord snowflake id (17-20 digits)");
 
+const ARXIV_FEED_ENTRY = /^[a-z-]+(?:\.[A-Za-z-]+)?(?:\+[a-z-]+(?:\.[A-Za-z-]+)?)*$/;
+/** Chosen from the real feeds: see README "arXiv watch". */
+export const DEFAULT_CANDIDATE_MIN_SCORE = 0.12;
+
+const arxivSettings = {
+  ARXIV_CATEGORIES: z
+    .string()
+    .default("cs.CL,cs.LG,cs.AI")
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0))
+    .superRefine((entries, ctx) => {
+      const bad = entries.filter((entry) => !ARXIV_FEED_ENTRY.test(entry));
+      if (bad.length > 0) ctx.addIssue({ code: "custom", message: `not arXiv categories: ${bad.join(", ")} (expected e.g. cs.CL, or cs.CL+cs.LG for one feed)` });
+      if (entries.length === 0 || entries.length > 20) ctx.addIssue({ code: "custom", message: "expected 1 to 20 feeds" });
+    }),
+  ARXIV_RSS_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://rss.arxiv.org/rss"),
+  POLL_CRON: z.string().trim().default("15 5 * * 1-5").refine((value) => value.split(/\s+/).length === 5 && isValidCron(value), "expected a 5-field cron expression (UTC)"),
+  CANDIDATE_MIN_SCORE: z.coerce.number({ message: "expected a number" }).min(0).max(1).default(DEFAULT_CANDIDATE_MIN_SCORE),
+  CANDIDATE_RETENTION_DAYS: z.coerce.number({ message: "expected a number of days" }).int().positive().max(3650).default(30),
+  ARXIV_CONTACT: optionalString.pipe(
+    z.union([z.email(), z.url({ protocol: /^https?$/ })], { message: "expected an e-mail address or an http(s) URL" }).optional(),
+  ),
+  /** arXiv asks for at least 3 s between requests; shorter spacing is only accepted for a loopback test server. */
+  ARXIV_REQUEST_INTERVAL_MS: z.coerce.number({ message: "expected milliseconds" }).int().min(0).default(3000),
+};
+
+function isLoopbackUrl(url: unknown): boolean {
+  if (typeof url !== "string" || !URL.canParse(url)) return false;
+  return ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
+}
+
+/** Checked on the raw values even when other variables are invalid, so this problem is reported with the rest. */
+function politeInterval(raw: unknown): boolean {
+  const values = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+  return Number(values["ARXIV_REQUEST_INTERVAL_MS"] ?? 3000) >= 3000 || isLoopbackUrl(values["ARXIV_RSS_URL"]);
+}
+
 export const configSchema = z.object({
   DISCORD_TOKEN: optionalString.pipe(
     z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, "expected a bot token (three dot-separated parts)").optional(),
@@ -73,9 +110,36 @@ export const configSchema = z.object({
   BUNDLE_REQUIRES_FOLLOW: booleanFromEnv.default(true),
   BUNDLE_LINK_TTL_HOURS: wholeNumber("a whole number of hours", 1, 24 * 30).default(24),
   BUNDLE_DIR: z.string().trim().min(1).default("data/bundle"),
+  ...arxivSettings,
+}).refine(politeInterval, {
+  path: ["ARXIV_REQUEST_INTERVAL_MS"],
+  message: "arXiv allows one request every 3 s (3000 ms or more; less only for a loopback test server)",
+  when: () => true,
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
+
+/** arXiv watch (issue 8): feeds, schedule, candidate threshold and retention, politeness. */
+export interface ArxivConfig {
+  feeds: { entry: string; url: string }[];
+  pollCron: string;
+  minScore: number;
+  retentionDays: number;
+  contact: string | undefined;
+  requestIntervalMs: number;
+}
+
+function arxivConfig(raw: RawConfig): ArxivConfig {
+  const base = raw.ARXIV_RSS_URL.replace(/\/+$/, "");
+  return {
+    feeds: raw.ARXIV_CATEGORIES.map((entry) => ({ entry, url: `${base}/${entry}` })),
+    pollCron: raw.POLL_CRON,
+    minScore: raw.CANDIDATE_MIN_SCORE,
+    retentionDays: raw.CANDIDATE_RETENTION_DAYS,
+    contact: raw.ARXIV_CONTACT,
+    requestIntervalMs: raw.ARXIV_REQUEST_INTERVAL_MS,
+  };
+}
 
 export interface Config {
   discord: { token: string | undefined; apiUrl: string; applicationId: string | undefined; devGuildId: string | undefined; buttonTtlMs: number };
@@ -84,6 +148,7 @@ export interface Config {
   logLevel: RawConfig["LOG_LEVEL"];
   http: { port: number; host: string; publicUrl: string | undefined };
   bundle: { secret: string | undefined; externalUrl: string | undefined; requiresFollow: boolean; linkTtlHours: number; dir: string };
+  arxiv: ArxivConfig;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +192,7 @@ export function parseConfig(env: Environment): Config {
       linkTtlHours: raw.BUNDLE_LINK_TTL_HOURS,
       dir: raw.BUNDLE_DIR,
     },
+    arxiv: arxivConfig(raw),
   };
 }
 

@@ -77,6 +77,51 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: "arXiv watch: feed state, candidates, versions of catalog papers",
+    sql: `
+      CREATE TABLE arxiv_feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt_at TEXT,
+        last_success_at TEXT,
+        last_failure_at TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        first_failure_at TEXT,
+        next_attempt_at TEXT,
+        last_status TEXT CHECK (last_status IN ('ok', 'not_modified', 'failed')),
+        last_items INTEGER NOT NULL DEFAULT 0,
+        last_new INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE TABLE arxiv_candidates (
+        arxiv_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        authors_json TEXT NOT NULL CHECK (json_valid(authors_json)),
+        categories_json TEXT NOT NULL CHECK (json_valid(categories_json)),
+        abstract TEXT NOT NULL,
+        license TEXT,
+        first_seen_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        canon_score REAL NOT NULL,
+        bonus REAL NOT NULL DEFAULT 0,
+        score REAL NOT NULL,
+        reasons_json TEXT NOT NULL CHECK (json_valid(reasons_json)),
+        status TEXT NOT NULL DEFAULT 'undecided' CHECK (status IN ('undecided', 'approved', 'rejected', 'expired')),
+        decided_by TEXT,
+        decided_at TEXT
+      ) STRICT;
+      CREATE INDEX arxiv_candidates_status_score ON arxiv_candidates (status, score DESC);
+      CREATE TABLE arxiv_versions (
+        arxiv_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Db): number {

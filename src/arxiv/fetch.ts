@@ -1,0 +1,167 @@
+import type { Clock } from "../logger.js";
+
+/** Waits `ms` (or until `signal` aborts). Injected so tests run on fake time. */
+export type Sleeper = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export const realSleep: Sleeper = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal?.aborted || ms <= 0) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+export const ARXIV_REQUEST_INTERVAL_MS = 3000;
+export const ARXIV_TIMEOUT_MS = 30_000;
+export const ARXIV_MAX_BYTES = 10 * 1024 * 1024;
+/** Retry-After waits longer than this are left to the next run. */
+export const MAX_RETRY_AFTER_WAIT_MS = 60_000;
+
+/**
+ * arXiv's terms: one connection, one request at a time, at least 3 s apart. Every arXiv request the bot makes
+ * (RSS poller, API lookups for /paper-add) goes through one shared gate.
+ */
+export class ArxivGate {
+  private tail: Promise<unknown> = Promise.resolve();
+  private lastFinished = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly options: { intervalMs: number; clock: Clock; sleep: Sleeper },
+  ) {}
+
+  run<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const turn = this.tail.then(async () => {
+      const wait = this.lastFinished + this.options.intervalMs - this.options.clock.now().getTime();
+      if (wait > 0) await this.options.sleep(wait, signal);
+      if (signal?.aborted) throw new DOMException("stopped", "AbortError");
+      try {
+        return await request();
+      } finally {
+        this.lastFinished = this.options.clock.now().getTime();
+      }
+    });
+    this.tail = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Waits inside the gate (no other request may start meanwhile), as Retry-After asks. */
+  pause(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.run(() => this.options.sleep(ms, signal), signal);
+  }
+}
+
+export type FetchResult =
+  | { kind: "ok"; body: string; etag: string | null; lastModified: string | null }
+  | { kind: "not_modified" }
+  | { kind: "error"; reason: string; retryAfterMs?: number };
+
+export interface ArxivHttpOptions {
+  gate: ArxivGate;
+  clock: Clock;
+  sleep: Sleeper;
+  contact: string | undefined;
+  timeoutMs?: number;
+  maxBytes?: number;
+  maxRetryWaitMs?: number;
+}
+
+export function userAgent(contact: string | undefined): string {
+  return `paperbot/0.1 (LLM reading-list Discord bot${contact ? `; ${contact.includes("@") ? "mailto:" : ""}${contact}` : ""})`;
+}
+
+/** Polite GETs against arXiv: gate, User-Agent, timeout, size cap, conditional requests, Retry-After. */
+export class ArxivHttp {
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  private readonly maxRetryWaitMs: number;
+
+  constructor(private readonly options: ArxivHttpOptions) {
+    this.timeoutMs = options.timeoutMs ?? ARXIV_TIMEOUT_MS;
+    this.maxBytes = options.maxBytes ?? ARXIV_MAX_BYTES;
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? MAX_RETRY_AFTER_WAIT_MS;
+  }
+
+  async get(url: string, conditional: { etag?: string | null; lastModified?: string | null } = {}, signal?: AbortSignal): Promise<FetchResult> {
+    let waited = 0;
+    // Bounded: each retry needs a Retry-After that still fits in the remaining wait budget.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const result = await this.options.gate.run(() => this.once(url, conditional, signal), signal);
+      if (result.kind !== "error" || result.retryAfterMs === undefined) return result;
+      if (waited + result.retryAfterMs > this.maxRetryWaitMs || signal?.aborted) return result;
+      waited += result.retryAfterMs;
+      await this.options.gate.pause(result.retryAfterMs, signal);
+    }
+    return { kind: "error", reason: "still rate limited after retrying" };
+  }
+
+  private async once(url: string, conditional: { etag?: string | null; lastModified?: string | null }, signal?: AbortSignal): Promise<FetchResult> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const headers: Record<string, string> = {
+      "user-agent": userAgent(this.options.contact),
+      accept: "application/rss+xml, application/xml;q=0.9, text/xml;q=0.8",
+    };
+    if (conditional.etag) headers["if-none-match"] = conditional.etag;
+    if (conditional.lastModified) headers["if-modified-since"] = conditional.lastModified;
+    try {
+      const response = await fetch(url, { headers, signal: combined, redirect: "follow" });
+      if (response.status === 304) {
+        await response.body?.cancel();
+        return { kind: "not_modified" };
+      }
+      if (response.status === 429 || response.status === 503) {
+        await response.body?.cancel();
+        const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.options.clock.now());
+        const reason = `HTTP ${response.status}${retryAfterMs === undefined ? "" : ` (Retry-After ${Math.ceil(retryAfterMs / 1000)} s)`}`;
+        return retryAfterMs === undefined ? { kind: "error", reason } : { kind: "error", reason, retryAfterMs };
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        return { kind: "error", reason: `HTTP ${response.status}` };
+      }
+      const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+      if (declared > this.maxBytes) {
+        await response.body?.cancel();
+        return { kind: "error", reason: `body too large (${declared} bytes > ${this.maxBytes})` };
+      }
+      const body = await readCapped(response, this.maxBytes);
+      if (body === null) return { kind: "error", reason: `body too large (over ${this.maxBytes} bytes)` };
+      return { kind: "ok", body, etag: response.headers.get("etag"), lastModified: response.headers.get("last-modified") };
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (timeout.aborted) return { kind: "error", reason: `timed out after ${Math.round(this.timeoutMs / 1000)} s` };
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+      return { kind: "error", reason: `request failed (${error instanceof Error ? error.message : String(error)}${cause})` };
+    }
+  }
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: Date): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
+}

@@ -1,0 +1,78 @@
+import { candidateStore } from "../db/candidates.js";
+import type { Db } from "../db/connection.js";
+import type { FeedItem, ParsedFeed } from "./parse.js";
+import type { Relevance, RelevanceModel } from "./relevance.js";
+
+export interface IngestCounts {
+  items: number;
+  new: number;
+  updated: number;
+  skipped: number;
+}
+
+function mergeCategories(held: readonly string[], seen: readonly string[]): string[] {
+  return [...new Set([...held, ...seen])];
+}
+
+/**
+ * Stores one feed's items and, in the same transaction, whatever `commitState` writes (the feed's state), so a
+ * crash leaves either the whole feed or none of it. New and cross-listed papers become candidates once (a paper
+ * in several feeds gets its categories merged); replacements update the version of a paper already held.
+ */
+export function ingestFeed(
+  db: Db,
+  feed: ParsedFeed,
+  options: { relevance: RelevanceModel; catalogArxivIds: ReadonlySet<string>; now: Date; commitState: (counts: IngestCounts) => void },
+): IngestCounts {
+  const store = candidateStore(db);
+  const { now, catalogArxivIds, relevance } = options;
+
+  const byId = new Map<string, FeedItem>();
+  let duplicates = 0;
+  for (const item of feed.items) {
+    const earlier = byId.get(item.arxivId);
+    if (!earlier) byId.set(item.arxivId, item);
+    else {
+      duplicates += 1;
+      byId.set(item.arxivId, { ...earlier, version: Math.max(earlier.version, item.version), categories: mergeCategories(earlier.categories, item.categories) });
+    }
+  }
+
+  // Score outside the transaction: it is the slow part, and only papers we don't hold yet need it.
+  const scores = new Map<string, Relevance>();
+  for (const item of byId.values()) {
+    const announcesPaper = item.announceType === "new" || item.announceType === "cross";
+    if (announcesPaper && !catalogArxivIds.has(item.arxivId) && !store.head(item.arxivId)) scores.set(item.arxivId, relevance.score(item));
+  }
+
+  return db.transaction((): IngestCounts => {
+    const counts: IngestCounts = { items: feed.items.length + feed.invalid, new: 0, updated: 0, skipped: feed.invalid + duplicates };
+    for (const item of byId.values()) {
+      if (catalogArxivIds.has(item.arxivId)) {
+        const held = store.catalogVersion(item.arxivId) ?? 1;
+        if (item.version > held) {
+          store.setCatalogVersion(item.arxivId, item.version, now);
+          counts.updated += 1;
+        } else counts.skipped += 1;
+        continue;
+      }
+      const relevanceOfNew = scores.get(item.arxivId);
+      if (relevanceOfNew && store.insert({ ...item, ...relevanceOfNew }, now)) {
+        counts.new += 1;
+        continue;
+      }
+      const held = store.head(item.arxivId);
+      if (!held) {
+        counts.skipped += 1; // a replacement of a paper we never held
+        continue;
+      }
+      const categories = item.announceType === "new" || item.announceType === "cross" ? mergeCategories(held.categories, item.categories) : held.categories;
+      const newer = item.version > held.version;
+      if (newer || categories.length !== held.categories.length) store.update(item.arxivId, Math.max(held.version, item.version), categories, now);
+      if (newer) counts.updated += 1;
+      else counts.skipped += 1;
+    }
+    options.commitState(counts);
+    return counts;
+  })();
+}

@@ -1,0 +1,125 @@
+import Parser from "rss-parser";
+import { z } from "zod";
+
+/** The most items one feed may contribute; arXiv's busiest daily feeds carry well under a thousand. */
+export const MAX_FEED_ITEMS = 10_000;
+
+export const ANNOUNCE_TYPES = ["new", "cross", "replace", "replace-cross"] as const;
+export type AnnounceType = (typeof ANNOUNCE_TYPES)[number];
+
+export interface FeedItem {
+  arxivId: string;
+  version: number;
+  announceType: AnnounceType;
+  title: string;
+  authors: string[];
+  categories: string[];
+  abstract: string;
+  license: string | null;
+}
+
+export interface ParsedFeed {
+  items: FeedItem[];
+  /** Items that did not look like arXiv announcements (no arXiv guid, unknown announce type…). */
+  invalid: number;
+}
+
+/** A body that is not a readable RSS feed: the reason is stored on the feed and shown to moderators. */
+export class FeedFormatError extends Error {
+  override name = "FeedFormatError";
+}
+
+type RawItem = Record<string, unknown>;
+
+const parser = new Parser<Record<string, unknown>, RawItem>({
+  customFields: { item: ["arxiv:announce_type", "dc:rights", "dc:creator", "description"] },
+});
+
+const GUID = /^oai:arXiv\.org:(.+)v(\d+)$/;
+
+const rawItemSchema = z.object({
+  guid: z.string().regex(GUID, "guid is not an arXiv oai id"),
+  title: z.string().trim().min(1).max(1000),
+  "arxiv:announce_type": z.enum(ANNOUNCE_TYPES),
+  categories: z.array(z.string().trim().min(1).max(40)).max(50).default([]),
+  "dc:creator": z.string().max(20_000).default(""),
+  description: z.string().max(20_000).default(""),
+  "dc:rights": z.string().trim().max(300).optional(),
+});
+
+/** Parses an rss.arxiv.org feed (RSS 2.0 with arxiv: and dc: elements). Throws FeedFormatError for anything else. */
+export async function parseArxivFeed(xml: string): Promise<ParsedFeed> {
+  const head = xml.slice(0, 2048).trimStart().toLowerCase();
+  if (head.startsWith("<!doctype html") || head.startsWith("<html")) throw new FeedFormatError("an HTML page instead of the RSS feed");
+  if (!/<rss[\s>]/.test(head)) throw new FeedFormatError(xml.trim() === "" ? "an empty body" : "not an RSS feed");
+  let output: Awaited<ReturnType<typeof parser.parseString>>;
+  try {
+    output = await parser.parseString(xml);
+  } catch (error) {
+    throw new FeedFormatError(`invalid XML: ${(error instanceof Error ? error.message : String(error)).split("\n")[0] ?? ""}`);
+  }
+  if (output.items.length > MAX_FEED_ITEMS) throw new FeedFormatError(`too many items (${output.items.length} > ${MAX_FEED_ITEMS})`);
+  const items: FeedItem[] = [];
+  let invalid = 0;
+  for (const raw of output.items) {
+    const item = toFeedItem(raw);
+    if (item) items.push(item);
+    else invalid += 1;
+  }
+  return { items, invalid };
+}
+
+function toFeedItem(raw: RawItem): FeedItem | null {
+  const parsed = rawItemSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const data = parsed.data;
+  const guid = GUID.exec(data.guid);
+  if (!guid?.[1] || !guid[2]) return null;
+  return {
+    arxivId: guid[1],
+    version: Number(guid[2]),
+    announceType: data["arxiv:announce_type"],
+    title: collapse(decodeTex(data.title)),
+    authors: splitAuthors(decodeTex(data["dc:creator"])),
+    categories: [...new Set(data.categories)],
+    abstract: abstractOf(data.description),
+    license: data["dc:rights"] ?? null,
+  };
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** "arXiv:2401.01335v2 Announce Type: replace \nAbstract: …" → the abstract alone. */
+export function abstractOf(description: string): string {
+  return collapse(decodeTex(description.replace(/^\s*arXiv:\S+\s+Announce Type:\s*\S+\s*/i, "").replace(/^Abstract:\s*/i, "")));
+}
+
+function splitAuthors(creators: string): string[] {
+  return creators
+    .split(/,\s*|\s+and\s+/)
+    .map(collapse)
+    .filter((name) => name.length > 0)
+    .slice(0, 500);
+}
+
+const COMBINING: Record<string, string> = {
+  "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307", '"': "\u0308",
+  u: "\u0306", r: "\u030a", H: "\u030b", v: "\u030c", c: "\u0327", k: "\u0328", d: "\u0323", b: "\u0331",
+};
+const LETTERS: Record<string, string> = { i: "ı", j: "ȷ", ss: "ß", o: "ø", O: "Ø", l: "ł", L: "Ł", aa: "å", AA: "Å", ae: "æ", AE: "Æ", oe: "œ", OE: "Œ" };
+
+/** TeX accents as arXiv writes author names: `Jim\'enez`, `T\"ufekcio\u{g}lu`, `\c{C}evik`, `K{\i}z{\i}ltepe`. */
+export function decodeTex(text: string): string {
+  if (!text.includes("\\")) return text;
+  return text
+    .replace(/\{\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])\}|\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])(?![A-Za-z])\s?/g, (_, braced?: string, bare?: string) => LETTERS[braced ?? bare ?? ""] ?? "")
+    .replace(/\{?\\([`'^~=."])\s*(?:\{\s*([A-Za-zıȷ])\s*\}|([A-Za-zıȷ]))\}?/g, (_, accent: string, braced?: string, bare?: string) =>
+      `${braced ?? bare ?? ""}${COMBINING[accent] ?? ""}`.normalize("NFC"),
+    )
+    .replace(/\{?\\([urHvckdb])(?:\{\s*([A-Za-zıȷ])\s*\}|\s+([A-Za-zıȷ]))\}?/g, (_, accent: string, braced?: string, bare?: string) =>
+      `${braced ?? bare ?? ""}${COMBINING[accent] ?? ""}`.normalize("NFC"),
+    )
+    .replace(/(?<!\\[A-Za-z]*)\{(\p{L})\}/gu, "$1");
+}

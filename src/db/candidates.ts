@@ -1,0 +1,182 @@
+import type { Db } from "./connection.js";
+
+export type CandidateStatus = "undecided" | "approved" | "rejected" | "expired";
+
+export interface Candidate {
+  arxivId: string;
+  version: number;
+  title: string;
+  authors: string[];
+  categories: string[];
+  abstract: string;
+  license: string | null;
+  firstSeen: string;
+  updatedAt: string;
+  canonScore: number;
+  bonus: number;
+  score: number;
+  reasons: { papers: string[]; topics: string[] };
+  status: CandidateStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+export type NewCandidate = Pick<Candidate, "arxivId" | "version" | "title" | "authors" | "categories" | "abstract" | "license" | "canonScore" | "bonus" | "score" | "reasons">;
+
+interface CandidateRow {
+  arxiv_id: string;
+  version: number;
+  title: string;
+  authors_json: string;
+  categories_json: string;
+  abstract: string;
+  license: string | null;
+  first_seen_at: string;
+  updated_at: string;
+  canon_score: number;
+  bonus: number;
+  score: number;
+  reasons_json: string;
+  status: CandidateStatus;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
+/** JSON columns are written only by this module (json_valid checked by the schema), so reading them back only parses. */
+function toCandidate(row: CandidateRow): Candidate {
+  return {
+    arxivId: row.arxiv_id,
+    version: row.version,
+    title: row.title,
+    authors: JSON.parse(row.authors_json) as string[],
+    categories: JSON.parse(row.categories_json) as string[],
+    abstract: row.abstract,
+    license: row.license,
+    firstSeen: row.first_seen_at,
+    updatedAt: row.updated_at,
+    canonScore: row.canon_score,
+    bonus: row.bonus,
+    score: row.score,
+    reasons: JSON.parse(row.reasons_json) as Candidate["reasons"],
+    status: row.status,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+  };
+}
+
+export type DecideResult = { outcome: "decided"; candidate: Candidate } | { outcome: "already"; candidate: Candidate } | { outcome: "unknown" };
+
+/** Papers seen in the arXiv feeds, their relevance, and moderators' decisions on them. */
+export function candidateStore(db: Db) {
+  const statements = {
+    get: db.prepare<[string], CandidateRow>("SELECT * FROM arxiv_candidates WHERE arxiv_id = ?"),
+    head: db.prepare<[string], { version: number; categories_json: string }>("SELECT version, categories_json FROM arxiv_candidates WHERE arxiv_id = ?"),
+    insert: db.prepare<[string, number, string, string, string, string, string | null, string, number, number, number, string]>(
+      `INSERT INTO arxiv_candidates (arxiv_id, version, title, authors_json, categories_json, abstract, license, first_seen_at, updated_at,
+         canon_score, bonus, score, reasons_json)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (arxiv_id) DO NOTHING`,
+    ),
+    update: db.prepare<[number, string, string, string]>("UPDATE arxiv_candidates SET version = ?, categories_json = ?, updated_at = ? WHERE arxiv_id = ?"),
+    catalogVersion: db.prepare<[string], { version: number }>("SELECT version FROM arxiv_versions WHERE arxiv_id = ?"),
+    setCatalogVersion: db.prepare<[string, number, string]>(
+      `INSERT INTO arxiv_versions (arxiv_id, version, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (arxiv_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
+    ),
+    pending: db.prepare<[number, number], CandidateRow>(
+      "SELECT * FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? ORDER BY score DESC, arxiv_id LIMIT ?",
+    ),
+    pendingCount: db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM arxiv_candidates WHERE status = 'undecided' AND score >= ?"),
+    decide: db.prepare<[string, string | null, string, string]>(
+      "UPDATE arxiv_candidates SET status = ?, decided_by = ?, decided_at = ? WHERE arxiv_id = ? AND status IN ('undecided', 'expired')",
+    ),
+    decisions: db.prepare<[number], { title: string; abstract: string; canon_score: number; status: CandidateStatus }>(
+      `SELECT title, abstract, canon_score, status FROM
+         (SELECT * FROM arxiv_candidates WHERE status IN ('approved', 'rejected') ORDER BY decided_at DESC, arxiv_id LIMIT ?)
+       ORDER BY decided_at, arxiv_id`,
+    ),
+    signature: db.prepare<[], { n: number; last: string | null }>(
+      "SELECT count(*) AS n, max(decided_at) AS last FROM arxiv_candidates WHERE status IN ('approved', 'rejected')",
+    ),
+    undecided: db.prepare<[], { arxiv_id: string; title: string; abstract: string; canon_score: number; bonus: number }>(
+      "SELECT arxiv_id, title, abstract, canon_score, bonus FROM arxiv_candidates WHERE status = 'undecided'",
+    ),
+    setScore: db.prepare<[number, string]>("UPDATE arxiv_candidates SET score = ? WHERE arxiv_id = ?"),
+    expire: db.prepare<[string]>("UPDATE arxiv_candidates SET status = 'expired' WHERE status = 'undecided' AND first_seen_at < ?"),
+    counts: db.prepare<[], { status: CandidateStatus; n: number }>("SELECT status, count(*) AS n FROM arxiv_candidates GROUP BY status"),
+    followed: db.prepare<[], { topic: string }>(
+      "SELECT topic FROM user_topics UNION SELECT topic FROM channel_follows WHERE topic != '' ORDER BY topic LIMIT 1000",
+    ),
+  };
+
+  return {
+    get(arxivId: string): Candidate | undefined {
+      const row = statements.get.get(arxivId);
+      return row ? toCandidate(row) : undefined;
+    },
+    /** Version and categories of a paper already held, for deduplication. */
+    head(arxivId: string): { version: number; categories: string[] } | undefined {
+      const row = statements.head.get(arxivId);
+      return row ? { version: row.version, categories: JSON.parse(row.categories_json) as string[] } : undefined;
+    },
+    /** Returns false when the paper was already there (another feed or process got it first). */
+    insert(candidate: NewCandidate, now: Date): boolean {
+      const result = statements.insert.run(
+        candidate.arxivId,
+        candidate.version,
+        candidate.title,
+        JSON.stringify(candidate.authors),
+        JSON.stringify(candidate.categories),
+        candidate.abstract,
+        candidate.license,
+        now.toISOString(),
+        candidate.canonScore,
+        candidate.bonus,
+        candidate.score,
+        JSON.stringify(candidate.reasons),
+      );
+      return result.changes === 1;
+    },
+    update(arxivId: string, version: number, categories: readonly string[], now: Date): void {
+      statements.update.run(version, JSON.stringify(categories), now.toISOString(), arxivId);
+    },
+    catalogVersion: (arxivId: string): number | undefined => statements.catalogVersion.get(arxivId)?.version,
+    setCatalogVersion: (arxivId: string, version: number, now: Date): void => void statements.setCatalogVersion.run(arxivId, version, now.toISOString()),
+    pending: (minScore: number, limit: number): Candidate[] => statements.pending.all(minScore, limit).map(toCandidate),
+    pendingCount: (minScore: number): number => statements.pendingCount.get(minScore)?.n ?? 0,
+    /** Records a moderator's decision once; a second decision on the same paper is refused. */
+    decide(arxivId: string, approved: boolean, by: string | null, now: Date): DecideResult {
+      return db.transaction((): DecideResult => {
+        const changed = statements.decide.run(approved ? "approved" : "rejected", by, now.toISOString(), arxivId).changes === 1;
+        const row = statements.get.get(arxivId);
+        if (!row) return { outcome: "unknown" };
+        return { outcome: changed ? "decided" : "already", candidate: toCandidate(row) };
+      })();
+    },
+    /** The newest decisions, oldest first: training data for the learned scorer. */
+    decisions(limit: number): { title: string; abstract: string; canon: number; approved: boolean }[] {
+      return statements.decisions.all(limit).map((row) => ({ title: row.title, abstract: row.abstract, canon: row.canon_score, approved: row.status === "approved" }));
+    },
+    /** Changes whenever a decision is added, so a cached model knows it is stale. */
+    decisionSignature(): string {
+      const row = statements.signature.get();
+      return `${row?.n ?? 0}:${row?.last ?? ""}`;
+    },
+    undecided: () => statements.undecided.all().map((row) => ({ arxivId: row.arxiv_id, title: row.title, abstract: row.abstract, canon: row.canon_score, bonus: row.bonus })),
+    /** Rewrites scores in one transaction (after the learned scorer is retrained). */
+    setScores(scores: readonly { arxivId: string; score: number }[]): void {
+      db.transaction(() => {
+        for (const { arxivId, score } of scores) statements.setScore.run(score, arxivId);
+      })();
+    },
+    expireBefore: (cutoff: Date): number => statements.expire.run(cutoff.toISOString()).changes,
+    counts(): Record<CandidateStatus, number> {
+      const counts: Record<CandidateStatus, number> = { undecided: 0, approved: 0, rejected: 0, expired: 0 };
+      for (const row of statements.counts.all()) counts[row.status] = row.n;
+      return counts;
+    },
+    /** Topics people follow (catalog topics and free keywords alike). */
+    followedTopics: (): string[] => statements.followed.all().map((row) => row.topic),
+  };
+}
+
+export type CandidateStore = ReturnType<typeof candidateStore>;
