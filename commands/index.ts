@@ -5,6 +5,7 @@ import help from "./help.js";
 import paper from "./paper.js";
 import { relatedButton, showButton } from "./paper-buttons.js";
 import { papersCommand, papersPageButtons } from "./papers.js";
+import { watchCommand } from "./watch.js";
 
 /** Every slash command the bot registers, in the order /help lists them. */
 export const commands: readonly RegisteredCommand[] = [
@@ -14,6 +15,7 @@ export const commands: readonly RegisteredCommand[] = [
   register(unfollowCommand),
   register(followingCommand),
   register(bundleCommand),
+  register(watchCommand),
   register(help),
 ];
 

@@ -2,6 +2,7 @@ import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { pathToFileURL } from "node:url";
 import { openApp, type OpenedApp } from "./app.js";
+import { ARXIV_USAGE, candidatesCommand, pollCommand } from "./arxiv/cli.js";
 import { buildBundle } from "./bundle/build.js";
 import { bundleTimestamp } from "./bundle/service.js";
 import { BundleStore } from "./bundle/store.js";
@@ -39,6 +40,7 @@ Commands:
   db backup <file>                             Online backup of the database to <file>
   bundle build [--out FILE]                    Build the reading-list zip (into BUNDLE_DIR, or FILE) and list it
   export --user ID                             Everything paperbot stores about one user, as JSON
+${ARXIV_USAGE}
   deploy-commands [--guild ID | --dev] [--dry-run]
                                                Register the slash commands globally, or in one guild
                                                (--dev: the guild in DISCORD_DEV_GUILD_ID)
@@ -47,7 +49,7 @@ Environment: see README.md (DATABASE_PATH, CATALOG_PATH, LOG_LEVEL, ...).`;
 
 type Handler = (args: string[], io: CliIo) => Promise<number>;
 
-function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T, allowPositionals: boolean) {
+export function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T, allowPositionals: boolean) {
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
@@ -60,10 +62,13 @@ function loadConfig(io: CliIo): Config {
   return parseConfig({ LOG_LEVEL: "warn", ...io.env });
 }
 
-/** Every verb but the bot itself only reads the database: it is opened read-only and never migrated in place. */
-async function withApp<T>(io: CliIo, run: (app: OpenedApp) => Promise<T>): Promise<T> {
+/**
+ * Every verb but the bot itself only reads the database: it is opened read-only and never migrated in place.
+ * The arXiv watch verbs (poll, candidates) write, so they ask for `write`.
+ */
+export async function withApp<T>(io: CliIo, run: (app: OpenedApp) => Promise<T>, options: { write?: boolean } = {}): Promise<T> {
   const config = loadConfig(io);
-  const app = openApp(config, createLogger(config.logLevel, io.stderr), systemClock, { readOnly: true });
+  const app = openApp(config, createLogger(config.logLevel, io.stderr), systemClock, { readOnly: !options.write });
   try {
     return await run(app);
   } catch (error) {
@@ -307,6 +312,8 @@ export const COMMANDS: Record<string, Handler> = {
   paper: paperCommand,
   papers: papersCommand,
   db: dbCommand,
+  poll: pollCommand,
+  candidates: candidatesCommand,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

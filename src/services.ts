@@ -1,4 +1,6 @@
 import type { OpenedApp } from "./app.js";
+import { createArxivHttp, type ArxivHttp } from "./arxiv/fetch.js";
+import { ArxivPoller } from "./arxiv/poller.js";
 import { createBundleLinks } from "./bundle/links.js";
 import { refreshBundle } from "./bundle/service.js";
 import { BundleStore } from "./bundle/store.js";
@@ -17,6 +19,9 @@ export interface Services {
   ctx: BotContext;
   http: RunningHttpServer;
   scheduler: Scheduler;
+  /** The one polite arXiv client (shared by the poller and API lookups) and the feed poller. */
+  arxiv: ArxivHttp;
+  poller: ArxivPoller;
   /** Stops the scheduler (waiting for a running job) and closes the HTTP server. */
   stop(): Promise<void>;
 }
@@ -68,12 +73,18 @@ export async function startServices(
     logger,
   );
   scheduler.start();
+  const arxiv = createArxivHttp(config.arxiv, clock);
+  const poller = new ArxivPoller({ db, config: config.arxiv, http: arxiv, clock, logger, papers: () => ctx.catalog.papers });
+  poller.start();
 
   return {
     ctx,
     http,
     scheduler,
+    arxiv,
+    poller,
     async stop() {
+      await poller.stop();
       await scheduler.stop();
       await http.close();
     },

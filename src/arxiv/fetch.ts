@@ -133,7 +133,7 @@ export class ArxivHttp {
       return { kind: "ok", body, etag: response.headers.get("etag"), lastModified: response.headers.get("last-modified") };
     } catch (error) {
       if (signal?.aborted) throw error;
-      if (timeout.aborted) return { kind: "error", reason: `timed out after ${Math.round(this.timeoutMs / 1000)} s` };
+      if (timeout.aborted) return { kind: "error", reason: `timed out after ${this.timeoutMs / 1000} s` };
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
       return { kind: "error", reason: `request failed (${error instanceof Error ? error.message : String(error)}${cause})` };
     }
@@ -164,4 +164,14 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
+}
+
+/** The bot's one arXiv client (RSS poller and API lookups share its gate). */
+export function createArxivHttp(
+  settings: { contact: string | undefined; requestIntervalMs: number },
+  clock: Clock,
+  overrides: Partial<Omit<ArxivHttpOptions, "gate" | "clock" | "contact">> = {},
+): ArxivHttp {
+  const sleep = overrides.sleep ?? realSleep;
+  return new ArxivHttp({ ...overrides, sleep, clock, contact: settings.contact, gate: new ArxivGate({ intervalMs: settings.requestIntervalMs, clock, sleep }) });
 }

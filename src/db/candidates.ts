@@ -71,10 +71,10 @@ export function candidateStore(db: Db) {
   const statements = {
     get: db.prepare<[string], CandidateRow>("SELECT * FROM arxiv_candidates WHERE arxiv_id = ?"),
     head: db.prepare<[string], { version: number; categories_json: string }>("SELECT version, categories_json FROM arxiv_candidates WHERE arxiv_id = ?"),
-    insert: db.prepare<[string, number, string, string, string, string, string | null, string, number, number, number, string]>(
+    insert: db.prepare<[string, number, string, string, string, string, string | null, string, string, number, number, number, string]>(
       `INSERT INTO arxiv_candidates (arxiv_id, version, title, authors_json, categories_json, abstract, license, first_seen_at, updated_at,
          canon_score, bonus, score, reasons_json)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (arxiv_id) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (arxiv_id) DO NOTHING`,
     ),
     update: db.prepare<[number, string, string, string]>("UPDATE arxiv_candidates SET version = ?, categories_json = ?, updated_at = ? WHERE arxiv_id = ?"),
     catalogVersion: db.prepare<[string], { version: number }>("SELECT version FROM arxiv_versions WHERE arxiv_id = ?"),
@@ -128,6 +128,7 @@ export function candidateStore(db: Db) {
         JSON.stringify(candidate.categories),
         candidate.abstract,
         candidate.license,
+        now.toISOString(),
         now.toISOString(),
         candidate.canonScore,
         candidate.bonus,

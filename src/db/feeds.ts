@@ -71,18 +71,18 @@ function toState(row: FeedRow): FeedState {
 export function feedStore(db: Db) {
   const statements = {
     get: db.prepare<[string], FeedRow>("SELECT * FROM arxiv_feeds WHERE url = ?"),
-    success: db.prepare<[string, string | null, string | null, string, FeedStatus, number, number]>(
+    success: db.prepare<[{ url: string; etag: string | null; lastModified: string | null; now: string; status: FeedStatus; items: number; fresh: number }]>(
       `INSERT INTO arxiv_feeds (url, etag, last_modified, last_attempt_at, last_success_at, last_status, last_items, last_new, failures)
-       VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, 0)
+       VALUES (@url, @etag, @lastModified, @now, @now, @status, @items, @fresh, 0)
        ON CONFLICT (url) DO UPDATE SET
          etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),
          last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at, last_status = excluded.last_status,
          last_items = excluded.last_items, last_new = excluded.last_new,
          failures = 0, first_failure_at = NULL, next_attempt_at = NULL`,
     ),
-    failure: db.prepare<[string, string, string]>(
+    failure: db.prepare<[{ url: string; now: string; reason: string }]>(
       `INSERT INTO arxiv_feeds (url, last_attempt_at, last_failure_at, last_error, failures, first_failure_at, last_status, last_items, last_new)
-       VALUES (?1, ?2, ?2, ?3, 1, ?2, 'failed', 0, 0)
+       VALUES (@url, @now, @now, @reason, 1, @now, 'failed', 0, 0)
        ON CONFLICT (url) DO UPDATE SET
          last_attempt_at = excluded.last_attempt_at, last_failure_at = excluded.last_failure_at, last_error = excluded.last_error,
          failures = failures + 1, first_failure_at = coalesce(first_failure_at, excluded.first_failure_at),
@@ -99,12 +99,12 @@ export function feedStore(db: Db) {
     list: (urls: readonly string[]): FeedState[] => urls.map((url) => get(url)).filter((state): state is FeedState => state !== undefined),
     /** Call inside the transaction that commits the feed's items. */
     recordSuccess(url: string, outcome: { status: "ok" | "not_modified"; etag: string | null; lastModified: string | null; items: number; new: number }, now: Date): void {
-      statements.success.run(url, outcome.etag, outcome.lastModified, now.toISOString(), outcome.status, outcome.items, outcome.new);
+      statements.success.run({ url, etag: outcome.etag, lastModified: outcome.lastModified, now: now.toISOString(), status: outcome.status, items: outcome.items, fresh: outcome.new });
     },
     /** Records a failure and when to try again: after the exponential backoff, or Retry-After when the server named it. */
     recordFailure(url: string, reason: string, now: Date, retryAfterMs?: number): FeedState {
       return db.transaction(() => {
-        statements.failure.run(url, now.toISOString(), reason.slice(0, 500));
+        statements.failure.run({ url, now: now.toISOString(), reason: reason.slice(0, 500) });
         const failures = get(url)?.failures ?? 1;
         const delay = retryAfterMs ?? backoffMs(failures);
         statements.setNextAttempt.run(new Date(now.getTime() + delay).toISOString(), url);

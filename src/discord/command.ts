@@ -122,6 +122,10 @@ function optionSchema(option: OptionShape): z.ZodType {
     case ApplicationCommandOptionType.Boolean:
       schema = z.union([z.boolean(), z.enum(["true", "false"]).transform((value) => value === "true")]);
       break;
+    case ApplicationCommandOptionType.Subcommand:
+      // Its presence is the value; the console passes the word itself.
+      schema = z.unknown();
+      break;
     default:
       schema = z.string().regex(/^\d{17,20}$/);
   }

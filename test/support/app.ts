@@ -25,7 +25,8 @@ export function fixedClock(start = new Date("2026-11-26T12:00:00Z")): Clock & { 
 }
 
 export function testEnv(overrides: Environment = {}): Environment {
-  return { DATABASE_PATH: ":memory:", CATALOG_PATH: catalogPath, LOG_LEVEL: "silent", ...overrides };
+  // arXiv is never reached from tests: a closed loopback port unless a test serves its own feeds.
+  return { DATABASE_PATH: ":memory:", CATALOG_PATH: catalogPath, LOG_LEVEL: "silent", ARXIV_RSS_URL: "http://127.0.0.1:9/rss", ...overrides };
 }
 
 export function createTestApp(overrides: Environment = {}, clock: Clock = fixedClock()): OpenedApp & { logs: ReturnType<typeof createMemoryLogger> } {

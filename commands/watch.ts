@@ -1,0 +1,62 @@
+import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from "discord.js";
+import { watchStatus, type WatchStatus } from "../src/arxiv/status.js";
+import type { Locale } from "../src/catalog/types.js";
+import { defineCommand, type Reply } from "../src/discord/command.js";
+import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
+import { localized, t } from "../src/i18n/index.js";
+
+const description = localized("command.watch.description");
+const statusDescription = localized("command.watch.status");
+
+function when(locale: Locale, iso: string | Date | null): string {
+  if (iso === null) return t(locale, "watch.never");
+  const seconds = Math.floor((typeof iso === "string" ? Date.parse(iso) : iso.getTime()) / 1000);
+  return `<t:${seconds}:f>`;
+}
+
+/** One embed field per feed (at most 20 feeds, within Discord's 25 fields), plus the pending count and next run. */
+export function renderWatchStatus(status: WatchStatus, locale: Locale): Reply {
+  const fields = status.feeds.map((feed) => {
+    const lines = [t(locale, "watch.lastSuccess", { time: when(locale, feed.lastSuccessAt) })];
+    if (feed.lastFailureAt) lines.push(t(locale, "watch.lastFailure", { time: when(locale, feed.lastFailureAt), reason: feed.lastError ?? "?" }));
+    if (feed.lastStatus === "ok") lines.push(t(locale, "watch.lastPoll", { items: feed.lastItems, new: feed.lastNew }));
+    if (feed.lastStatus === "not_modified") lines.push(t(locale, "watch.notModified"));
+    if (feed.failures > 0) lines.push(t(locale, "watch.retrying", { failures: feed.failures, time: when(locale, feed.nextAttemptAt) }));
+    if (feed.failing) lines.unshift(t(locale, "watch.failing"));
+    return { name: feed.url, value: lines.join("\n") };
+  });
+  const summary = [
+    t(locale, "watch.pending", { count: status.pending }),
+    status.nextRun ? t(locale, "watch.nextRun", { time: when(locale, status.nextRun) }) : t(locale, "watch.noNextRun"),
+  ];
+  return {
+    kind: "reply",
+    private: true,
+    embeds: [fitEmbed({ title: t(locale, "watch.title"), description: summary.join("\n"), color: BRAND_COLOUR, fields })],
+  };
+}
+
+export const watchCommand = defineCommand({
+  definition: {
+    name: "watch",
+    description: description.en,
+    description_localizations: { ja: description.ja },
+    contexts: [InteractionContextType.Guild],
+    default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
+    options: [
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "status",
+        description: statusDescription.en,
+        description_localizations: { ja: statusDescription.ja },
+      },
+    ],
+  } as const,
+  privateReplies: true,
+
+  execute(ctx, _options, requester): Reply {
+    // Discord hides the command from members without Manage Server, but the check is repeated here.
+    if (!requester.canManageGuild) return notice(requester.locale, "watch.notModerator");
+    return renderWatchStatus(watchStatus(ctx.db, ctx.config.arxiv, ctx.clock.now()), requester.locale);
+  },
+});

@@ -1,0 +1,123 @@
+import type { OpenedApp } from "../app.js";
+import { parseArxivReference } from "../catalog/arxiv-id.js";
+import { UsageError, parse as parseCliArgs, withApp, type CliIo } from "../cli.js";
+import { candidateStore, type Candidate } from "../db/candidates.js";
+import { createArxivHttp } from "./fetch.js";
+import { ArxivPoller, type PollReport } from "./poller.js";
+import { RelevanceModel } from "./relevance.js";
+
+export const ARXIV_USAGE = `  poll [--json]                                Poll the arXiv feeds now (exit 0 even if a feed failed)
+  candidates [--limit N] [--json]              Pending candidate papers, best first
+  candidates approve|reject <arxivId> [--by NAME]
+                                               Record a moderator's decision
+  candidates eval [--json]                     Cross-validated AUC of the learned scorer vs canon similarity`;
+
+function noExtra(positionals: string[]): void {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ""}"`);
+}
+
+function pollText(report: PollReport): string {
+  if (report.skipped) return "a poll is already running; nothing done";
+  return report.feeds
+    .map((feed) =>
+      feed.status === "failed"
+        ? `${feed.url}: failed (${feed.error ?? "unknown"})`
+        : `${feed.url}: ${feed.status}, ${feed.items} items, ${feed.new} new, ${feed.updated} updated, ${feed.skipped} skipped`,
+    )
+    .join("\n");
+}
+
+export async function pollCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, { json: { type: "boolean", default: false } }, false);
+  noExtra(positionals);
+  return withApp(io, async (app) => {
+    const http = createArxivHttp(app.config.arxiv, app.clock);
+    const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: app.clock, logger: app.logger, papers: () => app.catalog.papers });
+    const report = await poller.poll({ force: true });
+    io.stdout((values.json ? JSON.stringify({ feeds: report.feeds }) : pollText(report)) + "\n");
+    return 0;
+  });
+}
+
+function candidateJson(candidate: Candidate) {
+  return {
+    arxivId: candidate.arxivId,
+    version: candidate.version,
+    title: candidate.title,
+    authors: candidate.authors,
+    categories: candidate.categories,
+    score: candidate.score,
+    reasons: { papers: candidate.reasons.papers, topics: candidate.reasons.topics },
+    firstSeen: candidate.firstSeen,
+  };
+}
+
+function candidateLine(candidate: Candidate, index: number, app: OpenedApp): string {
+  const like = candidate.reasons.papers.map((id) => app.catalog.papers.find((paper) => paper.id === id)?.aliases[0] ?? id);
+  const why = [like.length > 0 ? `like ${like.join(" and ")}` : "", candidate.reasons.topics.length > 0 ? `topics: ${candidate.reasons.topics.join(", ")}` : ""]
+    .filter((part) => part !== "")
+    .join("; ");
+  return `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${candidate.title}\n       ${why}`;
+}
+
+function relevanceFor(app: OpenedApp): RelevanceModel {
+  const model = new RelevanceModel(app.db);
+  model.refresh(app.catalog.papers);
+  return model;
+}
+
+export async function candidatesCommand(args: string[], io: CliIo): Promise<number> {
+  const [verb, ...rest] = args;
+  if (verb === "approve" || verb === "reject") return decide(verb, rest, io);
+  if (verb === "eval") return evaluate(rest, io);
+  const { values, positionals } = parseCliArgs(args, { limit: { type: "string" }, json: { type: "boolean", default: false } }, false);
+  noExtra(positionals);
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError("--limit takes a whole number from 1 to 1000");
+  return withApp(io, async (app) => {
+    relevanceFor(app);
+    const pending = candidateStore(app.db).pending(app.config.arxiv.minScore, limit);
+    if (values.json) io.stdout(JSON.stringify({ candidates: pending.map(candidateJson) }) + "\n");
+    else io.stdout((pending.length === 0 ? "no pending candidates" : pending.map((candidate, index) => candidateLine(candidate, index, app)).join("\n")) + "\n");
+    return 0;
+  });
+}
+
+async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, { by: { type: "string" } }, true);
+  const [reference, ...extra] = positionals;
+  noExtra(extra);
+  const arxivId = reference === undefined ? null : parseArxivReference(reference);
+  if (!arxivId) throw new UsageError(`candidates ${verb} needs an arXiv id, e.g. 2401.01335`);
+  const by = values.by?.trim() || "cli";
+  if (by.length > 100) throw new UsageError("--by takes a name of at most 100 characters");
+  return withApp(io, async (app) => {
+    const result = candidateStore(app.db).decide(arxivId, verb === "approve", by, app.clock.now());
+    if (result.outcome === "unknown") {
+      io.stderr(`paperbot: ${arxivId} is not a paper the arXiv watch has seen\n`);
+      return 1;
+    }
+    const { candidate } = result;
+    if (result.outcome === "already") {
+      io.stderr(`paperbot: ${arxivId} was already ${candidate.status} by ${candidate.decidedBy ?? "?"} at ${candidate.decidedAt ?? "?"}; nothing changed\n`);
+      return 1;
+    }
+    relevanceFor(app);
+    io.stdout(`${candidate.status} ${arxivId}: ${candidate.title} (by ${by})\n`);
+    return 0;
+  });
+}
+
+async function evaluate(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, { json: { type: "boolean", default: false } }, false);
+  noExtra(positionals);
+  return withApp(io, async (app) => {
+    const result = relevanceFor(app).evaluate();
+    if (values.json) io.stdout(JSON.stringify(result) + "\n");
+    else {
+      const show = (value: number | null) => (value === null ? "n/a (needs 10 approvals and 10 rejections)" : value.toFixed(3));
+      io.stdout(`decisions: ${result.decisions}\nlearned scorer AUC (5-fold): ${show(result.auc)}\ncanon similarity AUC: ${show(result.baseline_auc)}\n`);
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,158 @@
+import { randomUUID } from "node:crypto";
+import type { Paper } from "../catalog/types.js";
+import type { ArxivConfig } from "../config.js";
+import { candidateStore } from "../db/candidates.js";
+import type { Db } from "../db/connection.js";
+import { feedStore } from "../db/feeds.js";
+import { settingsStore } from "../db/settings.js";
+import type { Clock, Logger } from "../logger.js";
+import { Scheduler } from "../scheduler.js";
+import { previousRun } from "./cron.js";
+import type { ArxivHttp } from "./fetch.js";
+import { ingestFeed } from "./ingest.js";
+import { FeedFormatError, parseArxivFeed } from "./parse.js";
+import { RelevanceModel } from "./relevance.js";
+
+export const ARXIV_POLL_JOB = "arxiv-poll";
+export const LAST_POLL_KEY = "arxiv.last_poll_at";
+
+/** One feed's outcome, as `paperbot poll --json` prints it. */
+export interface FeedReport {
+  url: string;
+  status: "ok" | "not_modified" | "failed";
+  items: number;
+  new: number;
+  updated: number;
+  skipped: number;
+  error?: string;
+}
+
+export interface PollReport {
+  feeds: FeedReport[];
+  /** Set when another poll was already running, so this one did nothing. */
+  skipped?: true;
+}
+
+export interface PollerDeps {
+  db: Db;
+  config: ArxivConfig;
+  http: ArxivHttp;
+  clock: Clock;
+  logger: Logger;
+  /** The reading list now (it changes when the catalog is reloaded or moderators add papers). */
+  papers: () => readonly Paper[];
+}
+
+/**
+ * Polls the configured arXiv feeds one after another. Runs never overlap; each feed is fetched politely,
+ * parsed, scored and committed in one transaction with its state; a failing feed backs off and never stops
+ * the others. start() schedules it on POLL_CRON (catching up on a missed run), stop() ends it promptly.
+ */
+export class ArxivPoller {
+  readonly relevance: RelevanceModel;
+  private running: Promise<PollReport> | null = null;
+  private readonly stopping = new AbortController();
+  private scheduler: Scheduler | null = null;
+
+  constructor(private readonly deps: PollerDeps) {
+    this.relevance = new RelevanceModel(deps.db);
+  }
+
+  start(): void {
+    if (this.scheduler) return;
+    this.scheduler = new Scheduler([{ name: ARXIV_POLL_JOB, schedule: this.deps.config.pollCron, run: async () => void (await this.poll()) }], this.deps.logger);
+    this.scheduler.start();
+    if (this.needsCatchUp()) {
+      this.deps.logger.info("arxiv poll catching up on a missed run", { lastPoll: settingsStore(this.deps.db).get(LAST_POLL_KEY) ?? null });
+      void this.scheduler.runNow(ARXIV_POLL_JOB);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.scheduler?.stop();
+    await this.running?.catch(() => undefined);
+  }
+
+  /** The last completed poll is older than the last time POLL_CRON fired. */
+  needsCatchUp(now = this.deps.clock.now()): boolean {
+    const scheduled = previousRun(this.deps.config.pollCron, now);
+    if (!scheduled) return false;
+    const last = settingsStore(this.deps.db).get(LAST_POLL_KEY);
+    return last === undefined || Date.parse(last) < scheduled.getTime();
+  }
+
+  /** Polls every feed now. `force` ignores the backoff of failing feeds (an operator asked). */
+  poll(options: { force?: boolean } = {}): Promise<PollReport> {
+    if (this.running) {
+      this.deps.logger.warn("arxiv poll skipped: the previous poll is still running");
+      return Promise.resolve({ feeds: [], skipped: true });
+    }
+    const run = this.run(options.force ?? false).finally(() => {
+      this.running = null;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async run(force: boolean): Promise<PollReport> {
+    const { db, config, clock, logger } = this.deps;
+    const papers = this.deps.papers();
+    this.relevance.refresh(papers);
+    const catalogArxivIds = new Set(papers.map((paper) => paper.arxivId).filter((id): id is string => id !== null));
+    const feeds: FeedReport[] = [];
+    for (const { url } of config.feeds) {
+      if (this.stopping.signal.aborted) break;
+      const report = await this.pollFeed(url, catalogArxivIds, force);
+      feeds.push(report);
+      logger.info("arxiv feed polled", { ...report });
+    }
+    if (!this.stopping.signal.aborted) {
+      const now = clock.now();
+      const expired = candidateStore(db).expireBefore(new Date(now.getTime() - config.retentionDays * 86_400_000));
+      if (expired > 0) logger.info("arxiv candidates expired", { expired, retentionDays: config.retentionDays });
+      settingsStore(db).set(LAST_POLL_KEY, now.toISOString());
+    }
+    return { feeds };
+  }
+
+  private async pollFeed(url: string, catalogArxivIds: ReadonlySet<string>, force: boolean): Promise<FeedReport> {
+    const { db, clock, http } = this.deps;
+    const feeds = feedStore(db);
+    const state = feeds.get(url);
+    const empty = { url, items: 0, new: 0, updated: 0, skipped: 0 };
+    const failed = (error: string, retryAfterMs?: number): FeedReport => {
+      const recorded = feeds.recordFailure(url, error, clock.now(), retryAfterMs);
+      this.deps.logger.warn("arxiv feed failed", { url, error, failures: recorded.failures, nextAttemptAt: recorded.nextAttemptAt });
+      return { ...empty, status: "failed", error };
+    };
+    if (!force && state?.nextAttemptAt && Date.parse(state.nextAttemptAt) > clock.now().getTime()) {
+      return { ...empty, status: "failed", error: `backing off until ${state.nextAttemptAt} after ${state.failures} failures (${state.lastError ?? "unknown"})` };
+    }
+    try {
+      const result = await http.get(url, { etag: state?.etag ?? null, lastModified: state?.lastModified ?? null }, this.stopping.signal);
+      if (result.kind === "error") return failed(result.reason, result.retryAfterMs);
+      if (result.kind === "not_modified") {
+        db.transaction(() => feeds.recordSuccess(url, { status: "not_modified", etag: null, lastModified: null, items: 0, new: 0 }, clock.now()))();
+        return { ...empty, status: "not_modified" };
+      }
+      const parsed = await parseArxivFeed(result.body);
+      const now = clock.now();
+      const counts = ingestFeed(db, parsed, {
+        relevance: this.relevance,
+        catalogArxivIds,
+        now,
+        commitState: (counted) =>
+          feeds.recordSuccess(url, { status: "ok", etag: result.etag, lastModified: result.lastModified, items: counted.items, new: counted.new }, now),
+      });
+      return { url, status: "ok", ...counts };
+    } catch (error) {
+      if (error instanceof FeedFormatError) return failed(error.message);
+      if (this.stopping.signal.aborted) return { ...empty, status: "failed", error: "stopped" };
+      // A bug, not the feed's fault: logged with an id, recorded on the feed, and the other feeds go on.
+      const errorId = randomUUID().slice(0, 8);
+      this.deps.logger.error("arxiv feed poll crashed", { url, errorId, error });
+      return failed(`internal error ${errorId}`);
+    }
+  }
+}
