@@ -114,7 +114,7 @@ const LETTERS: Record<string, string> = { i: "ı", j: "ȷ", ss: "ß", o: "ø", O
 export function decodeTex(text: string): string {
   if (!text.includes("\\")) return text;
   return text
-    .replace(/\{\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])\}|\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])(?![A-Za-z])\s?/g, (_, braced?: string, bare?: string) => LETTERS[braced ?? bare ?? ""] ?? "")
+    .replace(/\{\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])\}|\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])(?:\{\}|(?![A-Za-z])\s?)/g, (_, braced?: string, bare?: string) => LETTERS[braced ?? bare ?? ""] ?? "")
     .replace(/\{?\\([`'^~=."])\s*(?:\{\s*([A-Za-zıȷ])\s*\}|([A-Za-zıȷ]))\}?/g, (_, accent: string, braced?: string, bare?: string) =>
       `${braced ?? bare ?? ""}${COMBINING[accent] ?? ""}`.normalize("NFC"),
     )

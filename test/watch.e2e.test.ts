@@ -1,0 +1,59 @@
+import { ApplicationCommandOptionType, MessageFlags, PermissionFlagsBits, type APIApplicationCommandInteractionDataOption, type APIEmbed } from "discord.js";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { watchCommand } from "../commands/watch.js";
+import { renderReplyText } from "../src/discord/console.js";
+import { DEFAULT_EVERYONE_PERMISSIONS, type DiscordHarness } from "./support/discord-harness.js";
+import { chatInput } from "./support/interactions.js";
+import { startTestBot, type TestBot } from "./support/bot.js";
+import { arxivFixturesAvailable, FIXTURES, readFixture, startArxivServer } from "./support/arxiv.js";
+
+const MODERATOR = { id: "1300000000000000201", username: "mod" };
+const MEMBER = { id: "1300000000000000202", username: "member" };
+const MODERATOR_PERMISSIONS = (DEFAULT_EVERYONE_PERMISSIONS | PermissionFlagsBits.ManageGuild).toString();
+const status = (): APIApplicationCommandInteractionDataOption[] => [{ type: ApplicationCommandOptionType.Subcommand, name: "status", options: [] }];
+
+interface CallbackBody {
+  data: { content?: string; embeds?: APIEmbed[]; flags?: number };
+}
+
+async function send(t: TestBot, payload: { id: string; token: string } & Parameters<DiscordHarness["dispatchInteraction"]>[0]): Promise<CallbackBody> {
+  const callback = t.harness.waitForRequest({ method: "POST", path: `/interactions/${payload.id}/${payload.token}/callback` });
+  t.harness.dispatchInteraction(payload);
+  return (await callback).body as CallbackBody;
+}
+
+describe.skipIf(!arxivFixturesAvailable)("/watch status", () => {
+  it("is a moderator command showing each feed, the pending count and the next run; members are refused", async () => {
+    const arxiv = await startArxivServer();
+    arxiv.route("/rss/cs.LG", { body: readFixture(FIXTURES.csLG) });
+    arxiv.route("/rss/x.down", { status: 503 });
+    const t = await startTestBot({
+      env: { ARXIV_RSS_URL: `${arxiv.url}/rss`, ARXIV_CATEGORIES: "cs.LG,x.down", ARXIV_REQUEST_INTERVAL_MS: "0", CANDIDATE_MIN_SCORE: "0" },
+    });
+    onTestFinished(async () => {
+      await t.close();
+      await arxiv.close();
+    });
+    expect(watchCommand.definition.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    // The bot catches up at start (it never polled): both feeds are tried.
+    await expect.poll(() => (t.bot.app.db.prepare("SELECT count(*) AS n FROM arxiv_feeds WHERE last_attempt_at IS NOT NULL").get() as { n: number }).n).toBe(2);
+
+    const refused = await send(t, chatInput({ name: "watch", user: MEMBER, options: status() }));
+    expect(refused.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(refused.data.content).toMatch(/Only moderators/);
+    expect(refused.data.embeds ?? []).toEqual([]);
+
+    const reply = await send(t, chatInput({ name: "watch", user: MODERATOR, memberPermissions: MODERATOR_PERMISSIONS, options: status() }));
+    expect(reply.data.flags).toBe(MessageFlags.Ephemeral);
+    const embed = reply.data.embeds?.[0];
+    expect(embed?.title).toBe("arXiv watch");
+    expect(embed?.description).toMatch(/^Pending candidates: 3\nNext poll: <t:\d+:f>$/);
+    expect(embed?.fields?.map((field) => field.name)).toEqual([`${arxiv.url}/rss/cs.LG`, `${arxiv.url}/rss/x.down`]);
+    expect(embed?.fields?.[0]?.value).toMatch(/^Last success: <t:\d+:f>\nLast poll: 3 items, 3 new papers$/);
+    expect(embed?.fields?.[1]?.value).toMatch(/^Last success: never\nLast failure: <t:\d+:f> \(HTTP 503\)\nFailures in a row: 1; next try <t:\d+:f>$/);
+
+    const ja = await send(t, chatInput({ name: "watch", user: MODERATOR, memberPermissions: MODERATOR_PERMISSIONS, locale: "ja", options: status() }));
+    expect(ja.data.embeds?.[0]?.description).toMatch(/^保留中の候補: 3 件/);
+    process.stdout.write(`\n/watch status (console rendering):\n${renderReplyText({ embeds: reply.data.embeds ?? [] })}\n`);
+  });
+});
