@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { loadCatalogFile } from "../src/catalog/load.js";
 import { packageRoot } from "../src/paths.js";
 import { benchBundle } from "./bundle-bench.js";
+import { benchIngest, fixtureAvailable } from "./ingest.js";
 import { benchInteractions } from "./interaction.js";
 import { benchLookup, loadQueries } from "./lookup.js";
 
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     only: { type: "string", multiple: true },
     corpus: { type: "string", default: "100000" },
+    fixtures: { type: "string", default: resolve(repoRoot, "..", "shared", "fixtures", "real", "arxiv-rss") },
   },
 });
 const wanted = (section: string) => !values.only || values.only.includes(section);
@@ -39,6 +41,13 @@ if (wanted("bundle")) {
   const figures = await benchBundle(papers);
   result["bundle"] = { build_ms: figures.build_ms_catalog, build_ms_10k: figures.build_ms_10k, papers: papers.length };
   result["http"] = { download_rps: figures.download_rps, concurrency: 50 };
+}
+
+if (wanted("ingest")) {
+  if (fixtureAvailable(values.fixtures)) {
+    log("ingest: 2,000 real arXiv items with fresh ids, bare rss-parser vs parse + dedupe + score + commit");
+    result["ingest"] = await benchIngest({ fixtureDir: values.fixtures, catalogPath: resolve(repoRoot, "data", "catalog.json") });
+  } else log(`ingest: skipped, no arXiv fixtures in ${values.fixtures} (--fixtures DIR)`);
 }
 
 // Peak resident memory of the whole run (the lookup section, with all three indexes over 100k papers, dominates).

@@ -1,5 +1,4 @@
-import type { CanonIndex, PaperText } from "./score.js";
-import { round } from "./score.js";
+import { round, type CanonIndex, type PaperText, type SparseVector } from "./score.js";
 
 /** Approvals and rejections each needed before the learned scorer takes part. */
 export const MIN_DECISIONS_PER_CLASS = 10;
@@ -18,8 +17,6 @@ export interface Decision {
   approved: boolean;
 }
 
-type SparseVector = Map<string, number>;
-
 /**
  * Logistic regression over the same tf-idf vectors the canon similarity uses, trained on the community's
  * decisions with classes weighted equally (full-batch gradient descent: small data, deterministic).
@@ -27,7 +24,7 @@ type SparseVector = Map<string, number>;
 export class LearnedScorer {
   private constructor(
     private readonly index: CanonIndex,
-    private readonly weights: Map<string, number>,
+    private readonly weights: Map<number, number>,
     private readonly bias: number,
   ) {}
 
@@ -37,14 +34,14 @@ export class LearnedScorer {
     const rejections = recent.length - approvals;
     if (approvals < MIN_DECISIONS_PER_CLASS || rejections < MIN_DECISIONS_PER_CLASS) return null;
     const samples = recent.map((decision) => ({
-      vector: index.vector(decision.text).vector,
+      vector: index.vector(decision.text),
       label: decision.approved ? 1 : 0,
       weight: recent.length / (2 * (decision.approved ? approvals : rejections)),
     }));
-    const weights = new Map<string, number>();
+    const weights = new Map<number, number>();
     let bias = 0;
     for (let iteration = 0; iteration < ITERATIONS; iteration += 1) {
-      const gradient = new Map<string, number>();
+      const gradient = new Map<number, number>();
       let biasGradient = 0;
       for (const sample of samples) {
         const error = (sigmoid(dot(weights, sample.vector) + bias) - sample.label) * sample.weight;
@@ -61,7 +58,7 @@ export class LearnedScorer {
 
   /** Probability that moderators would approve this paper. */
   probability(text: PaperText): number {
-    return sigmoid(dot(this.weights, this.index.vector(text).vector) + this.bias);
+    return sigmoid(dot(this.weights, this.index.vector(text)) + this.bias);
   }
 
   adjustment(text: PaperText): number {
@@ -73,7 +70,7 @@ function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-function dot(weights: Map<string, number>, vector: SparseVector): number {
+function dot(weights: Map<number, number>, vector: SparseVector): number {
   let sum = 0;
   for (const [term, value] of vector) sum += (weights.get(term) ?? 0) * value;
   return sum;

@@ -32,7 +32,8 @@ export class FeedFormatError extends Error {
 type RawItem = Record<string, unknown>;
 
 const parser = new Parser<Record<string, unknown>, RawItem>({
-  customFields: { item: ["arxiv:announce_type", "dc:rights", "dc:creator", "description"] },
+  // rss-parser already maps description to `content` and dc:creator to `creator`.
+  customFields: { item: ["arxiv:announce_type", "dc:rights"] },
 });
 
 const GUID = /^oai:arXiv\.org:(.+)v(\d+)$/;
@@ -42,8 +43,8 @@ const rawItemSchema = z.object({
   title: z.string().trim().min(1).max(1000),
   "arxiv:announce_type": z.enum(ANNOUNCE_TYPES),
   categories: z.array(z.string().trim().min(1).max(40)).max(50).default([]),
-  "dc:creator": z.string().max(20_000).default(""),
-  description: z.string().max(20_000).default(""),
+  creator: z.string().max(20_000).default(""),
+  content: z.string().max(20_000).default(""),
   "dc:rights": z.string().trim().max(300).optional(),
 });
 
@@ -80,15 +81,16 @@ function toFeedItem(raw: RawItem): FeedItem | null {
     version: Number(guid[2]),
     announceType: data["arxiv:announce_type"],
     title: collapse(decodeTex(data.title)),
-    authors: splitAuthors(decodeTex(data["dc:creator"])),
+    authors: splitAuthors(decodeTex(data.creator)),
     categories: [...new Set(data.categories)],
-    abstract: abstractOf(data.description),
+    abstract: abstractOf(data.content),
     license: data["dc:rights"] ?? null,
   };
 }
 
+/** Whitespace runs to one space; arXiv abstracts are usually one line already, and the check is much cheaper than the replace. */
 function collapse(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return /[\t\n\r\f\v\u00a0]| {2}/.test(text) ? text.replace(/[ \t\n\r\f\v\u00a0]+/g, " ").trim() : text.trim();
 }
 
 /** "arXiv:2401.01335v2 Announce Type: replace \nAbstract: …" → the abstract alone. */

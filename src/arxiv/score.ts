@@ -16,7 +16,8 @@ export interface CanonScore {
   reasons: Reasons;
 }
 
-type SparseVector = Map<string, number>;
+/** Sparse vectors over interned term ids. */
+export type SparseVector = Map<number, number>;
 
 const TITLE_WEIGHT = 3;
 const PAPER_TITLE_WEIGHT = 2;
@@ -25,35 +26,39 @@ const MAX_KEYWORD_BONUS = 0.06;
 /** Canon papers within this fraction of the best similarity are named as reasons (at most three). */
 const REASON_RATIO = 0.7;
 const MIN_REASON_SIMILARITY = 0.05;
+const MAX_CACHED_WORDS = 200_000;
 
-const stemCache = new Map<string, string[]>();
+const termIds = new Map<string, number>();
+const wordCache = new Map<string, readonly number[]>();
 
-/** Stemmed content tokens, cached per word so 2,000 abstracts don't stem the same words again. */
-export function terms(text: string): string[] {
-  const out: string[] = [];
-  for (const word of text.split(/\s+/)) {
+function intern(term: string): number {
+  let id = termIds.get(term);
+  if (id === undefined) termIds.set(term, (id = termIds.size));
+  return id;
+}
+
+/**
+ * The catalog's content tokens (normalised, stop words out, Porter stems: src/catalog/text.ts) as term ids,
+ * cached per word so 2,000 abstracts don't normalise and stem the same words again.
+ */
+export function termIdsOf(text: string): number[] {
+  const out: number[] = [];
+  // Feed text is whitespace-collapsed already, so a plain split on " " is enough (and several times faster than a regex).
+  for (const word of text.split(" ")) {
     if (word === "") continue;
-    let stems = stemCache.get(word);
-    if (!stems) {
-      stems = contentTokens(word);
-      if (stemCache.size > 200_000) stemCache.clear();
-      stemCache.set(word, stems);
+    let ids = wordCache.get(word);
+    if (!ids) {
+      if (wordCache.size > MAX_CACHED_WORDS) wordCache.clear();
+      ids = contentTokens(word).map(intern);
+      wordCache.set(word, ids);
     }
-    for (const stem of stems) out.push(stem);
+    for (const id of ids) out.push(id);
   }
   return out;
 }
 
-function addTerms(counts: Map<string, number>, tokens: readonly string[], weight: number): void {
-  for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + weight);
-}
-
-function normalise(vector: SparseVector): SparseVector {
-  let sum = 0;
-  for (const value of vector.values()) sum += value * value;
-  const norm = Math.sqrt(sum) || 1;
-  for (const [key, value] of vector) vector.set(key, value / norm);
-  return vector;
+function addTerms(counts: Map<number, number>, ids: readonly number[], weight: number): void {
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + weight);
 }
 
 /** What the scorer reads of a new paper. */
@@ -68,23 +73,25 @@ export interface PaperText {
  * 2,000 items costs one pass over their words.
  */
 export class CanonIndex {
-  private readonly idf = new Map<string, number>();
-  private readonly postings = new Map<string, { paper: number; weight: number }[]>();
+  private readonly idf = new Map<number, number>();
+  private readonly postings = new Map<number, { paper: number; weight: number }[]>();
   private readonly papers: Paper[];
   private readonly unknownIdf: number;
-  private readonly topicTerms: { topic: Topic; terms: string[] }[];
-  private readonly keywords: { keyword: string; terms: string[] }[];
+  private readonly topicTerms: { topic: Topic; terms: number[] }[];
+  private readonly keywords: { keyword: string; terms: number[] }[];
+  private readonly similarity: Float64Array;
 
   constructor(papers: readonly Paper[], topicLabels: Record<Topic, string>, followedKeywords: readonly string[] = []) {
     this.papers = [...papers];
+    this.similarity = new Float64Array(this.papers.length);
     const documents = this.papers.map((paper) => {
-      const counts = new Map<string, number>();
-      addTerms(counts, terms(paper.title), TITLE_WEIGHT);
-      addTerms(counts, terms(paper.aliases.join(" ")), TITLE_WEIGHT);
-      addTerms(counts, terms([paper.summary.en, ...paper.keyResults.en].join(" ")), 1);
+      const counts = new Map<number, number>();
+      addTerms(counts, termIdsOf(paper.title), TITLE_WEIGHT);
+      addTerms(counts, termIdsOf(paper.aliases.join(" ")), TITLE_WEIGHT);
+      addTerms(counts, termIdsOf([paper.summary.en, ...paper.keyResults.en].join(" ")), 1);
       return counts;
     });
-    const df = new Map<string, number>();
+    const df = new Map<number, number>();
     for (const counts of documents) for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
     const n = documents.length;
     for (const [term, count] of df) this.idf.set(term, Math.log((n + 1) / (count + 0.5)));
@@ -98,42 +105,52 @@ export class CanonIndex {
         list.push({ paper, weight });
       }
     });
-    this.topicTerms = TOPICS.map((topic) => ({ topic, terms: terms(`${topicLabels[topic]} ${topic.replaceAll("-", " ")}`) }));
-    this.keywords = followedKeywords.map((keyword) => ({ keyword, terms: terms(keyword) })).filter((entry) => entry.terms.length > 0);
+    this.topicTerms = TOPICS.map((topic) => ({ topic, terms: termIdsOf(`${topicLabels[topic]} ${topic.replaceAll("-", " ")}`) }));
+    this.keywords = followedKeywords.map((keyword) => ({ keyword, terms: termIdsOf(keyword) })).filter((entry) => entry.terms.length > 0);
   }
 
-  /** The query side of the similarity, also the feature vector of the learned scorer. */
-  vector(text: PaperText): { vector: SparseVector; words: Set<string> } {
-    const counts = new Map<string, number>();
-    const titleTerms = terms(text.title);
-    const abstractTerms = terms(text.abstract);
+  private counts(text: PaperText): { counts: Map<number, number>; titleTerms: number[] } {
+    const counts = new Map<number, number>();
+    const titleTerms = termIdsOf(text.title);
     addTerms(counts, titleTerms, PAPER_TITLE_WEIGHT);
-    addTerms(counts, abstractTerms, 1);
+    addTerms(counts, termIdsOf(text.abstract), 1);
+    return { counts, titleTerms };
+  }
+
+  private weight(term: number, count: number): number {
+    return (1 + Math.log(count)) * (this.idf.get(term) ?? this.unknownIdf);
+  }
+
+  /** The query side of the similarity (unit length), also the feature vector of the learned scorer. */
+  vector(text: PaperText): SparseVector {
     const vector: SparseVector = new Map();
-    for (const [term, count] of counts) vector.set(term, (1 + Math.log(count)) * (this.idf.get(term) ?? this.unknownIdf));
-    return { vector: normalise(vector), words: new Set([...titleTerms, ...abstractTerms]) };
+    for (const [term, count] of this.counts(text).counts) vector.set(term, this.weight(term, count));
+    return normalise(vector);
   }
 
   score(text: PaperText): CanonScore {
-    const { vector, words } = this.vector(text);
-    const similarity = new Float64Array(this.papers.length);
-    for (const [term, weight] of vector) {
+    const { counts, titleTerms } = this.counts(text);
+    const similarity = this.similarity.fill(0);
+    let norm = 0;
+    for (const [term, count] of counts) {
+      const weight = this.weight(term, count);
+      norm += weight * weight;
       const list = this.postings.get(term);
       if (list) for (const posting of list) similarity[posting.paper] = (similarity[posting.paper] ?? 0) + weight * posting.weight;
     }
-    const ranked = [...similarity.keys()].sort((a, b) => (similarity[b] ?? 0) - (similarity[a] ?? 0));
-    const best = similarity[ranked[0] ?? 0] ?? 0;
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const ranked = topIndexes(similarity, 3);
+    const best = (similarity[ranked[0] ?? 0] ?? 0) * scale;
     const close = ranked
-      .filter((index) => (similarity[index] ?? 0) >= Math.max(best * REASON_RATIO, MIN_REASON_SIMILARITY))
-      .slice(0, 3)
+      .filter((index) => (similarity[index] ?? 0) * scale >= Math.max(best * REASON_RATIO, MIN_REASON_SIMILARITY))
       .map((index) => this.papers[index])
       .filter((paper): paper is Paper => paper !== undefined);
     // The closest papers' main topics, then topics named in the title (abstracts mention "code" or "agents" too casually).
     const topics = new Set<string>();
     for (const paper of close) if (paper.topics[0]) topics.add(paper.topics[0]);
-    const titleWords = new Set(terms(text.title));
+    const titleWords = new Set(titleTerms);
     for (const { topic, terms: needed } of this.topicTerms) if (needed.length > 0 && needed.every((term) => titleWords.has(term))) topics.add(topic);
-    const matched = this.keywords.filter((entry) => entry.terms.every((term) => words.has(term))).map((entry) => entry.keyword);
+    const matched = this.keywords.filter((entry) => entry.terms.every((term) => counts.has(term))).map((entry) => entry.keyword);
     for (const keyword of matched) topics.add(keyword);
     return {
       canon: round(best),
@@ -141,6 +158,29 @@ export class CanonIndex {
       reasons: { papers: close.map((paper) => paper.id), topics: [...topics] },
     };
   }
+}
+
+function normalise(vector: SparseVector): SparseVector {
+  let sum = 0;
+  for (const value of vector.values()) sum += value * value;
+  const norm = Math.sqrt(sum) || 1;
+  for (const [key, value] of vector) vector.set(key, value / norm);
+  return vector;
+}
+
+/** Indexes of the `count` largest values, largest first. */
+function topIndexes(values: Float64Array, count: number): number[] {
+  const top: number[] = [];
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index] ?? 0;
+    let at = top.length;
+    while (at > 0 && (values[top[at - 1] ?? 0] ?? 0) < value) at -= 1;
+    if (at < count) {
+      top.splice(at, 0, index);
+      if (top.length > count) top.pop();
+    }
+  }
+  return top;
 }
 
 export function round(value: number): number {

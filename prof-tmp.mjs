@@ -1,0 +1,31 @@
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import Parser from "rss-parser";
+const root = process.cwd();
+const { syntheticFeed } = await import(root + "/dist/bench/ingest.js");
+const { parseArxivFeed } = await import(root + "/dist/src/arxiv/parse.js");
+const { RelevanceModel } = await import(root + "/dist/src/arxiv/relevance.js");
+const { termIdsOf } = await import(root + "/dist/src/arxiv/score.js");
+const { ingestFeed } = await import(root + "/dist/src/arxiv/ingest.js");
+const { loadCatalogFile } = await import(root + "/dist/src/catalog/load.js");
+const { Catalog } = await import(root + "/dist/src/catalog/catalog.js");
+const { syncCatalog } = await import(root + "/dist/src/catalog/sync.js");
+const { openDatabase } = await import(root + "/dist/src/db/connection.js");
+const { migrate } = await import(root + "/dist/src/db/migrations.js");
+const xml = syntheticFeed(readFileSync("/work/shared/fixtures/real/arxiv-rss/tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml", "utf8"), 2000);
+const times = {};
+const t = async (name, fn) => { const s = process.cpuUsage(); const r = await fn(); const d = process.cpuUsage(s); (times[name] ??= []).push((d.user + d.system) / 1000); return r; };
+const bare = new Parser();
+const catalog = loadCatalogFile(root + "/data/catalog.json");
+for (let i = 0; i < 8; i++) {
+  await t("bare", () => bare.parseString(xml));
+  const parsed = await t("parseArxivFeed", () => parseArxivFeed(xml));
+  const db = openDatabase(":memory:"); migrate(db); syncCatalog(db, catalog, new Date());
+  const papers = Catalog.load(db).papers; const rel = new RelevanceModel(db); rel.refresh(papers);
+  await t("terms", () => { for (const it of parsed.items) { termIdsOf(it.title); termIdsOf(it.abstract); } });
+  await t("score", () => parsed.items.map((it) => rel.score(it)));
+  const fake = { score: () => ({ canonScore: 0.1, bonus: 0, score: 0.1, reasons: { papers: ["a"], topics: ["b"] } }) };
+  await t("ingest-noscore", () => ingestFeed(db, parsed, { relevance: fake, catalogArxivIds: new Set(), now: new Date(), commitState: () => {} }));
+  db.close();
+}
+for (const [k, v] of Object.entries(times)) console.log(k.padEnd(16), Math.min(...v).toFixed(0), "min", v.map((x) => x.toFixed(0)).join(" "));
