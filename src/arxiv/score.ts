@@ -29,7 +29,8 @@ const MIN_REASON_SIMILARITY = 0.05;
 const MAX_CACHED_WORDS = 200_000;
 
 const termIds = new Map<string, number>();
-const wordCache = new Map<string, readonly number[]>();
+/** word → its term id, -1 for none (a stop word), or several ids ("gpt-3.5-turbo"). */
+const wordCache = new Map<string, number | readonly number[]>();
 
 function intern(term: string): number {
   let id = termIds.get(term);
@@ -37,23 +38,35 @@ function intern(term: string): number {
   return id;
 }
 
+function lookup(word: string): number | readonly number[] {
+  let entry = wordCache.get(word);
+  if (entry === undefined) {
+    if (wordCache.size > MAX_CACHED_WORDS) wordCache.clear();
+    const ids = contentTokens(word).map(intern);
+    entry = ids.length === 0 ? -1 : ids.length === 1 ? (ids[0] ?? -1) : ids;
+    wordCache.set(word, entry);
+  }
+  return entry;
+}
+
 /**
  * The catalog's content tokens (normalised, stop words out, Porter stems: src/catalog/text.ts) as term ids,
- * cached per word so 2,000 abstracts don't normalise and stem the same words again.
+ * cached per word so 2,000 abstracts don't normalise and stem the same words again. Feed text is
+ * whitespace-collapsed already, so a plain split on " " is enough (and several times faster than a regex).
  */
-export function termIdsOf(text: string): number[] {
-  const out: number[] = [];
-  // Feed text is whitespace-collapsed already, so a plain split on " " is enough (and several times faster than a regex).
+export function forEachTerm(text: string, visit: (id: number) => void): void {
   for (const word of text.split(" ")) {
     if (word === "") continue;
-    let ids = wordCache.get(word);
-    if (!ids) {
-      if (wordCache.size > MAX_CACHED_WORDS) wordCache.clear();
-      ids = contentTokens(word).map(intern);
-      wordCache.set(word, ids);
-    }
-    for (const id of ids) out.push(id);
+    const entry = lookup(word);
+    if (typeof entry === "number") {
+      if (entry >= 0) visit(entry);
+    } else for (const id of entry) visit(id);
   }
+}
+
+export function termIdsOf(text: string): number[] {
+  const out: number[] = [];
+  forEachTerm(text, (id) => out.push(id));
   return out;
 }
 
@@ -80,6 +93,7 @@ export class CanonIndex {
   private readonly topicTerms: { topic: Topic; terms: number[] }[];
   private readonly keywords: { keyword: string; terms: number[] }[];
   private readonly similarity: Float64Array;
+  private counts = new Float64Array(1024);
 
   constructor(papers: readonly Paper[], topicLabels: Record<Topic, string>, followedKeywords: readonly string[] = []) {
     this.papers = [...papers];
@@ -109,7 +123,7 @@ export class CanonIndex {
     this.keywords = followedKeywords.map((keyword) => ({ keyword, terms: termIdsOf(keyword) })).filter((entry) => entry.terms.length > 0);
   }
 
-  private counts(text: PaperText): { counts: Map<number, number>; titleTerms: number[] } {
+  private termCounts(text: PaperText): { counts: Map<number, number>; titleTerms: number[] } {
     const counts = new Map<number, number>();
     const titleTerms = termIdsOf(text.title);
     addTerms(counts, titleTerms, PAPER_TITLE_WEIGHT);
@@ -124,16 +138,35 @@ export class CanonIndex {
   /** The query side of the similarity (unit length), also the feature vector of the learned scorer. */
   vector(text: PaperText): SparseVector {
     const vector: SparseVector = new Map();
-    for (const [term, count] of this.counts(text).counts) vector.set(term, this.weight(term, count));
+    for (const [term, count] of this.termCounts(text).counts) vector.set(term, this.weight(term, count));
     return normalise(vector);
   }
 
   score(text: PaperText): CanonScore {
-    const { counts, titleTerms } = this.counts(text);
+    // Term counts in a reusable dense buffer (term ids are small integers): no Map per paper.
+    const touched: number[] = [];
+    const titleTerms: number[] = [];
+    let counts = this.counts;
+    const add = (id: number, weight: number) => {
+      if (id >= counts.length) {
+        const grown = new Float64Array(Math.max(id + 1, counts.length * 2));
+        grown.set(counts);
+        counts = this.counts = grown;
+      }
+      if (counts[id] === 0) touched.push(id);
+      counts[id] = (counts[id] ?? 0) + weight;
+    };
+    forEachTerm(text.title, (id) => {
+      titleTerms.push(id);
+      add(id, PAPER_TITLE_WEIGHT);
+    });
+    forEachTerm(text.abstract, (id) => add(id, 1));
+    const matched = this.keywords.filter((entry) => entry.terms.every((term) => (counts[term] ?? 0) > 0)).map((entry) => entry.keyword);
     const similarity = this.similarity.fill(0);
     let norm = 0;
-    for (const [term, count] of counts) {
-      const weight = this.weight(term, count);
+    for (const term of touched) {
+      const weight = (1 + Math.log(counts[term] ?? 1)) * (this.idf.get(term) ?? this.unknownIdf);
+      counts[term] = 0;
       norm += weight * weight;
       const list = this.postings.get(term);
       if (list) for (const posting of list) similarity[posting.paper] = (similarity[posting.paper] ?? 0) + weight * posting.weight;
@@ -150,7 +183,6 @@ export class CanonIndex {
     for (const paper of close) if (paper.topics[0]) topics.add(paper.topics[0]);
     const titleWords = new Set(titleTerms);
     for (const { topic, terms: needed } of this.topicTerms) if (needed.length > 0 && needed.every((term) => titleWords.has(term))) topics.add(topic);
-    const matched = this.keywords.filter((entry) => entry.terms.every((term) => counts.has(term))).map((entry) => entry.keyword);
     for (const keyword of matched) topics.add(keyword);
     return {
       canon: round(best),
