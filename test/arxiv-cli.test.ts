@@ -39,6 +39,10 @@ describe.skipIf(!arxivFixturesAvailable)("paperbot poll / candidates", () => {
     const run = await t.cli("poll", "--json");
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as { feeds: Record<string, unknown>[] };
+    expect(json.feeds.map((feed) => Object.keys(feed))).toEqual([
+      ["url", "status", "items", "new", "updated", "skipped"],
+      ["url", "status", "items", "new", "updated", "skipped", "error"],
+    ]);
     expect(json.feeds).toEqual([
       { url: `${t.server.url}/rss/cs.CL`, status: "ok", items: 139, new: 92, updated: 0, skipped: 47 },
       { url: `${t.server.url}/rss/x.broken`, status: "failed", items: 0, new: 0, updated: 0, skipped: 0, error: "HTTP 500" },

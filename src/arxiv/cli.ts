@@ -52,8 +52,18 @@ function candidateJson(candidate: Candidate) {
   };
 }
 
+/** "LoRA" for "LoRA: Low-Rank Adaptation of…", a short title as it is, otherwise the paper's id. */
+export function shortName(paper: { id: string; title: string }): string {
+  const head = paper.title.split(":")[0]?.trim() ?? "";
+  if (head !== paper.title && head.length <= 30) return head;
+  return paper.title.length <= 40 ? paper.title : paper.id;
+}
+
 function candidateLine(candidate: Candidate, index: number, app: OpenedApp): string {
-  const like = candidate.reasons.papers.map((id) => app.catalog.papers.find((paper) => paper.id === id)?.aliases[0] ?? id);
+  const like = candidate.reasons.papers.map((id) => {
+    const paper = app.catalog.papers.find((entry) => entry.id === id);
+    return paper ? shortName(paper) : id;
+  });
   const why = [like.length > 0 ? `like ${like.join(" and ")}` : "", candidate.reasons.topics.length > 0 ? `topics: ${candidate.reasons.topics.join(", ")}` : ""]
     .filter((part) => part !== "")
     .join("; ");

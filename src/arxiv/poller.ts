@@ -120,21 +120,21 @@ export class ArxivPoller {
     const { db, clock, http } = this.deps;
     const feeds = feedStore(db);
     const state = feeds.get(url);
-    const empty = { url, items: 0, new: 0, updated: 0, skipped: 0 };
+    const nothing = { items: 0, new: 0, updated: 0, skipped: 0 };
     const failed = (error: string, retryAfterMs?: number): FeedReport => {
       const recorded = feeds.recordFailure(url, error, clock.now(), retryAfterMs);
       this.deps.logger.warn("arxiv feed failed", { url, error, failures: recorded.failures, nextAttemptAt: recorded.nextAttemptAt });
-      return { ...empty, status: "failed", error };
+      return { url, status: "failed", ...nothing, error };
     };
     if (!force && state?.nextAttemptAt && Date.parse(state.nextAttemptAt) > clock.now().getTime()) {
-      return { ...empty, status: "failed", error: `backing off until ${state.nextAttemptAt} after ${state.failures} failures (${state.lastError ?? "unknown"})` };
+      return { url, status: "failed", ...nothing, error: `backing off until ${state.nextAttemptAt} after ${state.failures} failures (${state.lastError ?? "unknown"})` };
     }
     try {
       const result = await http.get(url, { etag: state?.etag ?? null, lastModified: state?.lastModified ?? null }, this.stopping.signal);
       if (result.kind === "error") return failed(result.reason, result.retryAfterMs);
       if (result.kind === "not_modified") {
         db.transaction(() => feeds.recordSuccess(url, { status: "not_modified", etag: null, lastModified: null, items: 0, new: 0 }, clock.now()))();
-        return { ...empty, status: "not_modified" };
+        return { url, status: "not_modified", ...nothing };
       }
       const parsed = await parseArxivFeed(result.body);
       const now = clock.now();
@@ -148,7 +148,7 @@ export class ArxivPoller {
       return { url, status: "ok", ...counts };
     } catch (error) {
       if (error instanceof FeedFormatError) return failed(error.message);
-      if (this.stopping.signal.aborted) return { ...empty, status: "failed", error: "stopped" };
+      if (this.stopping.signal.aborted) return { url, status: "failed", ...nothing, error: "stopped" };
       // A bug, not the feed's fault: logged with an id, recorded on the feed, and the other feeds go on.
       const errorId = randomUUID().slice(0, 8);
       this.deps.logger.error("arxiv feed poll crashed", { url, errorId, error });
