@@ -1,12 +1,8 @@
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from "discord.js";
-import { watchStatus, type WatchStatus } from "../src/arxiv/status.js";
-import type { Locale } from "../src/catalog/types.js";
-import { defineCommand, type Reply } from "../src/discord/command.js";
+import type { WatchStatus } from "../src/arxiv/status.js";
+import { commandHeader, defineCommand, describedBy, type Reply } from "../src/discord/command.js";
 import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
-import { localized, t } from "../src/i18n/index.js";
-
-const description = localized("command.watch.description");
-const statusDescription = localized("command.watch.status");
+import { t, type Locale } from "../src/i18n/index.js";
 
 function when(locale: Locale, iso: string | Date | null): string {
   if (iso === null) return t(locale, "watch.never");
@@ -19,7 +15,7 @@ export function renderWatchStatus(status: WatchStatus, locale: Locale): Reply {
   const fields = status.feeds.map((feed) => {
     const lines = [t(locale, "watch.lastSuccess", { time: when(locale, feed.lastSuccessAt) })];
     if (feed.lastFailureAt) lines.push(t(locale, "watch.lastFailure", { time: when(locale, feed.lastFailureAt), reason: feed.lastError ?? "?" }));
-    if (feed.lastStatus === "ok") lines.push(t(locale, "watch.lastPoll", { items: feed.lastItems, new: feed.lastNew }));
+    if (feed.lastStatus === "ok") lines.push(t(locale, "watch.lastPoll", { count: feed.lastItems, new: feed.lastNew }));
     if (feed.lastStatus === "not_modified") lines.push(t(locale, "watch.notModified"));
     if (feed.failures > 0) lines.push(t(locale, "watch.retrying", { failures: feed.failures, time: when(locale, feed.nextAttemptAt) }));
     if (feed.failing) lines.unshift(t(locale, "watch.failing"));
@@ -38,25 +34,16 @@ export function renderWatchStatus(status: WatchStatus, locale: Locale): Reply {
 
 export const watchCommand = defineCommand({
   definition: {
-    name: "watch",
-    description: description.en,
-    description_localizations: { ja: description.ja },
+    ...commandHeader("watch", "command.watch.description"),
     contexts: [InteractionContextType.Guild],
     default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
-    options: [
-      {
-        type: ApplicationCommandOptionType.Subcommand,
-        name: "status",
-        description: statusDescription.en,
-        description_localizations: { ja: statusDescription.ja },
-      },
-    ],
+    options: [{ type: ApplicationCommandOptionType.Subcommand, name: "status", ...describedBy("command.watch.status") }],
   } as const,
   privateReplies: true,
 
   execute(ctx, _options, requester): Reply {
     // Discord hides the command from members without Manage Server, but the check is repeated here.
     if (!requester.canManageGuild) return notice(requester.locale, "watch.notModerator");
-    return renderWatchStatus(watchStatus(ctx.db, ctx.config.arxiv, ctx.clock.now()), requester.locale);
+    return renderWatchStatus(ctx.watch.status(ctx.clock.now()), requester.locale);
   },
 });

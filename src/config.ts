@@ -71,13 +71,18 @@ const arxivSettings = {
     }),
   ARXIV_RSS_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://rss.arxiv.org/rss"),
   POLL_CRON: z.string().trim().default("15 5 * * 1-5").refine((value) => value.split(/\s+/).length === 5 && isValidCron(value), "expected a 5-field cron expression (UTC)"),
-  CANDIDATE_MIN_SCORE: z.coerce.number({ message: "expected a number" }).min(0).max(1).default(DEFAULT_CANDIDATE_MIN_SCORE),
-  CANDIDATE_RETENTION_DAYS: z.coerce.number({ message: "expected a number of days" }).int().positive().max(3650).default(30),
+  CANDIDATE_MIN_SCORE: z
+    .string()
+    .trim()
+    .regex(/^(?:0(?:\.\d{1,6})?|1(?:\.0{1,6})?|\.\d{1,6})$/, "expected a decimal number from 0 to 1, such as 0.12")
+    .transform(Number)
+    .default(DEFAULT_CANDIDATE_MIN_SCORE),
+  CANDIDATE_RETENTION_DAYS: wholeNumber("a whole number of days", 1, 3650).default(30),
   ARXIV_CONTACT: optionalString.pipe(
     z.union([z.email(), z.url({ protocol: /^https?$/ })], { message: "expected an e-mail address or an http(s) URL" }).optional(),
   ),
   /** arXiv asks for at least 3 s between requests; shorter spacing is only accepted for a loopback test server. */
-  ARXIV_REQUEST_INTERVAL_MS: z.coerce.number({ message: "expected milliseconds" }).int().min(0).default(3000),
+  ARXIV_REQUEST_INTERVAL_MS: wholeNumber("milliseconds", 0, 3_600_000).default(3000),
 };
 
 function isLoopbackUrl(url: unknown): boolean {

@@ -49,7 +49,7 @@ describe.skipIf(!arxivFixturesAvailable)("/watch status", () => {
     expect(embed?.title).toBe("arXiv watch");
     expect(embed?.description).toMatch(/^Pending candidates: 3\nNext poll: <t:\d+:f>$/);
     expect(embed?.fields?.map((field) => field.name)).toEqual([`${arxiv.url}/rss/cs.LG`, `${arxiv.url}/rss/x.down`]);
-    expect(embed?.fields?.[0]?.value).toMatch(/^Last success: <t:\d+:f>\nLast poll: 3 items, 3 new papers$/);
+    expect(embed?.fields?.[0]?.value).toMatch(/^Last success: <t:\d+:f>\nLast poll: 3 items, 3 new$/);
     expect(embed?.fields?.[1]?.value).toMatch(/^Last success: never\nLast failure: <t:\d+:f> \(HTTP 503\)\nFailures in a row: 1; next try <t:\d+:f>$/);
 
     const ja = await send(t, chatInput({ name: "watch", user: MODERATOR, memberPermissions: MODERATOR_PERMISSIONS, locale: "ja", options: status() }));

@@ -12,6 +12,11 @@ export const ARXIV_USAGE = `  poll [--json]                                Poll 
                                                Record a moderator's decision
   candidates eval [--json]                     Cross-validated AUC of the learned scorer vs canon similarity`;
 
+/** These verbs write (poll results, decisions, rescored candidates), unlike the read-only CLI verbs. */
+function withWritableApp<T>(io: CliIo, run: (app: OpenedApp) => Promise<T>): Promise<T> {
+  return withApp(io, run, { write: true });
+}
+
 function noExtra(positionals: string[]): void {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ""}"`);
 }
@@ -30,7 +35,7 @@ function pollText(report: PollReport): string {
 export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCliArgs(args, { json: { type: "boolean", default: false } }, false);
   noExtra(positionals);
-  return withApp(io, async (app) => {
+  return withWritableApp(io, async (app) => {
     const http = createArxivHttp(app.config.arxiv, app.clock);
     const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: app.clock, logger: app.logger, papers: () => app.catalog.papers });
     const report = await poller.poll({ force: true });
@@ -84,7 +89,7 @@ export async function candidatesCommand(args: string[], io: CliIo): Promise<numb
   noExtra(positionals);
   const limit = values.limit === undefined ? 20 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError("--limit takes a whole number from 1 to 1000");
-  return withApp(io, async (app) => {
+  return withWritableApp(io, async (app) => {
     relevanceFor(app);
     const pending = candidateStore(app.db).pending(app.config.arxiv.minScore, limit);
     if (values.json) io.stdout(JSON.stringify({ candidates: pending.map(candidateJson) }) + "\n");
@@ -101,7 +106,7 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
   if (!arxivId) throw new UsageError(`candidates ${verb} needs an arXiv id, e.g. 2401.01335`);
   const by = values.by?.trim() || "cli";
   if (by.length > 100) throw new UsageError("--by takes a name of at most 100 characters");
-  return withApp(io, async (app) => {
+  return withWritableApp(io, async (app) => {
     const result = candidateStore(app.db).decide(arxivId, verb === "approve", by, app.clock.now());
     if (result.outcome === "unknown") {
       io.stderr(`paperbot: ${arxivId} is not a paper the arXiv watch has seen\n`);
@@ -121,7 +126,7 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
 async function evaluate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCliArgs(args, { json: { type: "boolean", default: false } }, false);
   noExtra(positionals);
-  return withApp(io, async (app) => {
+  return withWritableApp(io, async (app) => {
     const result = relevanceFor(app).evaluate();
     if (values.json) io.stdout(JSON.stringify(result) + "\n");
     else {

@@ -1,4 +1,5 @@
 import type { AppContext } from "../app.js";
+import { watchStatus, type WatchStatus } from "../arxiv/status.js";
 import type { BundleLinks } from "../bundle/links.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { FollowStore } from "../db/follows.js";
@@ -33,6 +34,8 @@ export interface BotContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: HandlerSettings;
+  /** The arXiv watch as moderators see it (/watch status). */
+  readonly watch: { status(now: Date): WatchStatus };
 }
 
 export function createBotContext(app: AppContext, services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger }): BotContext {
@@ -46,5 +49,6 @@ export function createBotContext(app: AppContext, services: { follows: FollowSto
     clock: app.clock,
     logger: app.logger,
     settings: { bundleRequiresFollow: app.config.bundle.requiresFollow, buttonTtlMs: app.config.discord.buttonTtlMs },
+    watch: { status: (now) => watchStatus(app.db, app.config.arxiv, now) },
   };
 }

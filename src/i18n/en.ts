@@ -26,7 +26,7 @@ export const en = {
   "watch.never": "never",
   "watch.lastSuccess": "Last success: {time}",
   "watch.lastFailure": "Last failure: {time} ({reason})",
-  "watch.lastPoll": "Last poll: {items} items, {new} new papers",
+  "watch.lastPoll": { one: "Last poll: {count} item, {new} new", other: "Last poll: {count} items, {new} new" },
   "watch.notModified": "Last poll: not modified since the poll before",
   "watch.retrying": "Failures in a row: {failures}; next try {time}",
   "watch.failing": "⚠️ Failing for 3 days or more",

@@ -25,7 +25,7 @@ export const ja = {
   "watch.never": "なし",
   "watch.lastSuccess": "前回の成功: {time}",
   "watch.lastFailure": "前回の失敗: {time} ({reason})",
-  "watch.lastPoll": "前回の取得: {items} 件、うち新しい論文 {new} 件",
+  "watch.lastPoll": { other: "前回の取得: {count} 件、うち新しい論文 {new} 件" },
   "watch.notModified": "前回の取得: 前々回から変更なし",
   "watch.retrying": "連続失敗: {failures} 回。次の試行 {time}",
   "watch.failing": "⚠️ 3 日以上失敗が続いています",
