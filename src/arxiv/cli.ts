@@ -57,11 +57,12 @@ function candidateJson(candidate: Candidate) {
   };
 }
 
-/** "LoRA" for "LoRA: Low-Rank Adaptation of…", a short title as it is, otherwise the paper's id. */
+/** "LoRA" for "LoRA: Low-Rank Adaptation of…", a short title as it is, an acronym id ("RAG", "SPIN"), else the id. */
 export function shortName(paper: { id: string; title: string }): string {
   const head = paper.title.split(":")[0]?.trim() ?? "";
   if (head !== paper.title && head.length <= 30) return head;
-  return paper.title.length <= 40 ? paper.title : paper.id;
+  if (paper.title.length <= 40) return paper.title;
+  return /^[a-z0-9]{2,5}$/.test(paper.id) ? paper.id.toUpperCase() : paper.id;
 }
 
 function candidateLine(candidate: Candidate, index: number, app: OpenedApp): string {
