@@ -4,6 +4,7 @@ import { ArxivPoller } from "../src/arxiv/poller.js";
 import { watchStatus } from "../src/arxiv/status.js";
 import { candidateStore } from "../src/db/candidates.js";
 import { feedStore } from "../src/db/feeds.js";
+import { followStore } from "../src/db/follows.js";
 import type { Environment } from "../src/config.js";
 import { createTestApp } from "./support/app.js";
 import {
@@ -213,5 +214,23 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     await expect.poll(() => t.server.requests.length, { timeout: 5000 }).toBe(before + 1);
     await t.poller.stop();
     expect(t.poller.needsCatchUp()).toBe(false);
+  });
+
+  it("names followed keywords among the reasons, and expires undecided papers after the retention", async () => {
+    const t = await setup(["cs.CL"], { env: { CANDIDATE_RETENTION_DAYS: "30" } });
+    followStore(t.app.db).follow("1300000000000000301", "en", "simulator", t.time.clock.now());
+    t.server.route("/rss/cs.CL", { body: readFixture(FIXTURES.csCL) });
+    await t.poller.poll();
+    const simulator = t.candidates.get("2608.12253");
+    expect(simulator?.reasons.topics).toContain("simulator");
+    expect(simulator?.bonus).toBe(0.03);
+    expect(simulator?.score).toBeCloseTo((simulator?.canonScore ?? 0) + 0.03, 4);
+    const pending = t.candidates.pendingCount(t.app.config.arxiv.minScore);
+    expect(pending).toBeGreaterThan(0);
+    t.time.clock.advance(31 * 86_400_000);
+    t.server.route("/rss/cs.CL", { body: withItems(readFixture(FIXTURES.csCL), []) });
+    await t.poller.poll();
+    expect(t.candidates.pendingCount(0)).toBe(0);
+    expect(t.candidates.counts().expired).toBe(t.count("SELECT count(*) AS n FROM arxiv_candidates"));
   });
 });
