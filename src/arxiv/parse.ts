@@ -115,12 +115,13 @@ const LETTERS: Record<string, string> = { i: "ı", j: "ȷ", ss: "ß", o: "ø", O
 /** TeX accents as arXiv writes author names: `Jim\'enez`, `T\"ufekcio\u{g}lu`, `\c{C}evik`, `K{\i}z{\i}ltepe`. */
 export function decodeTex(text: string): string {
   if (!text.includes("\\")) return text;
+  // Every pattern starts with the backslash (fast to scan for); braces left around a letter are dropped last.
   return text
-    .replace(/\{\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])\}|\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])(?:\{\}|(?![A-Za-z])\s?)/g, (_, braced?: string, bare?: string) => LETTERS[braced ?? bare ?? ""] ?? "")
-    .replace(/\{?\\([`'^~=."])\s*(?:\{\s*([A-Za-zıȷ])\s*\}|([A-Za-zıȷ]))\}?/g, (_, accent: string, braced?: string, bare?: string) =>
+    .replace(/\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])(?:\{\}|(?![A-Za-z])\s?)/g, (_, name: string) => LETTERS[name] ?? "")
+    .replace(/\\([`'^~=."])\s*(?:\{\s*([A-Za-zıȷ])\s*\}|([A-Za-zıȷ]))/g, (_, accent: string, braced?: string, bare?: string) =>
       `${braced ?? bare ?? ""}${COMBINING[accent] ?? ""}`.normalize("NFC"),
     )
-    .replace(/\{?\\([urHvckdb])(?:\{\s*([A-Za-zıȷ])\s*\}|\s+([A-Za-zıȷ]))\}?/g, (_, accent: string, braced?: string, bare?: string) =>
+    .replace(/\\([urHvckdb])(?:\{\s*([A-Za-zıȷ])\s*\}|\s+([A-Za-zıȷ]))/g, (_, accent: string, braced?: string, bare?: string) =>
       `${braced ?? bare ?? ""}${COMBINING[accent] ?? ""}`.normalize("NFC"),
     )
     .replace(/(?<!\\[A-Za-z]*)\{(\p{L})\}/gu, "$1");
