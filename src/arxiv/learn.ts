@@ -4,8 +4,8 @@ import { round, type CanonIndex, type PaperText, type SparseVector } from "./sco
 export const MIN_DECISIONS_PER_CLASS = 10;
 /** How far the learned part can move a score (±), against canon similarities of roughly 0.03–0.2. */
 export const LEARNED_WEIGHT = 0.1;
-/** The newest decisions used for training; older taste fades out and training stays bounded. */
-export const MAX_TRAINING_DECISIONS = 2000;
+/** The newest decisions used for training: older taste fades out, and training (synchronous, in the poll) stays well under a second. */
+export const MAX_TRAINING_DECISIONS = 500;
 
 const ITERATIONS = 300;
 const LEARNING_RATE = 2;
