@@ -86,8 +86,9 @@ export interface PaperText {
  * 2,000 items costs one pass over their words.
  */
 export class CanonIndex {
-  private readonly idf = new Map<number, number>();
-  private readonly postings = new Map<number, { paper: number; weight: number }[]>();
+  /** By term id; terms the canon doesn't use (or interned later) get `unknownIdf` and no postings. */
+  private readonly idf: Float64Array;
+  private readonly postings: ({ paper: number; weight: number }[] | undefined)[];
   private readonly papers: Paper[];
   private readonly unknownIdf: number;
   private readonly topicTerms: { topic: Topic; terms: number[] }[];
@@ -108,14 +109,16 @@ export class CanonIndex {
     const df = new Map<number, number>();
     for (const counts of documents) for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
     const n = documents.length;
-    for (const [term, count] of df) this.idf.set(term, Math.log((n + 1) / (count + 0.5)));
     this.unknownIdf = Math.log((n + 1) / 0.5);
+    this.idf = new Float64Array(termIds.size).fill(this.unknownIdf);
+    this.postings = new Array<{ paper: number; weight: number }[] | undefined>(termIds.size);
+    for (const [term, count] of df) this.idf[term] = Math.log((n + 1) / (count + 0.5));
     documents.forEach((counts, paper) => {
       const vector: SparseVector = new Map();
-      for (const [term, count] of counts) vector.set(term, (1 + Math.log(count)) * (this.idf.get(term) ?? 0));
+      for (const [term, count] of counts) vector.set(term, (1 + Math.log(count)) * (this.idf[term] ?? 0));
       for (const [term, weight] of normalise(vector)) {
-        let list = this.postings.get(term);
-        if (!list) this.postings.set(term, (list = []));
+        let list = this.postings[term];
+        if (!list) this.postings[term] = list = [];
         list.push({ paper, weight });
       }
     });
@@ -132,7 +135,7 @@ export class CanonIndex {
   }
 
   private weight(term: number, count: number): number {
-    return (1 + Math.log(count)) * (this.idf.get(term) ?? this.unknownIdf);
+    return (1 + Math.log(count)) * (this.idf[term] ?? this.unknownIdf);
   }
 
   /** The query side of the similarity (unit length), also the feature vector of the learned scorer. */
@@ -165,10 +168,10 @@ export class CanonIndex {
     const similarity = this.similarity.fill(0);
     let norm = 0;
     for (const term of touched) {
-      const weight = (1 + Math.log(counts[term] ?? 1)) * (this.idf.get(term) ?? this.unknownIdf);
+      const weight = (1 + Math.log(counts[term] ?? 1)) * (this.idf[term] ?? this.unknownIdf);
       counts[term] = 0;
       norm += weight * weight;
-      const list = this.postings.get(term);
+      const list = this.postings[term];
       if (list) for (const posting of list) similarity[posting.paper] = (similarity[posting.paper] ?? 0) + weight * posting.weight;
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
