@@ -1,24 +1,13 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Clock } from "../../src/logger.js";
 import type { Sleeper } from "../../src/arxiv/fetch.js";
-import { repoRoot, sharedDir } from "./app.js";
+import { sharedDir } from "./app.js";
 
-/** In a git worktree, `../shared` is looked up next to the main checkout as well. */
-function mainCheckoutShared(): string | null {
-  const dotGit = join(repoRoot, ".git");
-  if (!existsSync(dotGit) || statSync(dotGit).isDirectory()) return null;
-  const gitdir = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, "utf8"))?.[1]?.trim();
-  if (!gitdir) return null;
-  // <main>/.git/worktrees/<name> → <main>/../shared
-  return resolve(dirname(dirname(dirname(resolve(repoRoot, gitdir)))), "..", "shared");
-}
-
-const realDir = (shared: string | null) => (shared ? join(shared, "fixtures", "real", "arxiv-rss") : "");
 /** Real rss.arxiv.org captures (see ../shared/fixtures/real/SOURCES.md); tests skip when they are absent. */
-export const arxivFixtureDir = existsSync(realDir(sharedDir)) ? realDir(sharedDir) : realDir(mainCheckoutShared());
+export const arxivFixtureDir = join(sharedDir, "fixtures", "real", "arxiv-rss");
 export const arxivFixturesAvailable = existsSync(join(arxivFixtureDir, "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml"));
 
 export const FIXTURES = {
