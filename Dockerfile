@@ -1,12 +1,11 @@
 # syntax=docker/dockerfile:1
 # Build: the same steps as the README (npm ci, which also builds), then drop dev dependencies.
+# Only src/ and commands/ are built (tsconfig.build.json); bench/ and test/ never enter the image.
 FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
-COPY bench ./bench
-COPY test/support ./test/support
 COPY bin ./bin
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
@@ -27,5 +26,7 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]
 EXPOSE 8080
+# /healthz answers 200 while the bot runs (503 when its database fails); slim has no curl, node does the request.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "dist/src/healthcheck.js"]
 # `npm start` runs exactly this; calling node directly lets it receive SIGTERM itself.
 CMD ["node", "dist/src/main.js"]

@@ -9,7 +9,7 @@ import { searchDocument } from "../src/catalog/search-document.js";
 import { generateEntries } from "./corpus.js";
 import { loadQueries } from "./lookup.js";
 
-/** Lists the slowest labelled queries at corpus size N: `node dist/bench/profile-lookup.js [N]`. */
+/** Lists the slowest labelled queries at corpus size N. `npm run bench` compiles it to dist-bench/; then `node dist-bench/bench/profile-lookup.js [N]`. */
 const repoRoot = packageRoot();
 const size = Number(process.argv[2] ?? "100000");
 const catalog = loadCatalogFile(resolve(repoRoot, "data", "catalog.json"));

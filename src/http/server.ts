@@ -90,7 +90,8 @@ function sendJson(req: IncomingMessage, res: ServerResponse, status: number, bod
   else res.end(payload);
 }
 
-function urlHost(host: string): string {
+/** The host part of a URL that reaches a server bound to `host` from this machine. */
+export function urlHost(host: string): string {
   if (host === "" || host === "0.0.0.0" || host === "::" || host === "[::]") return "127.0.0.1";
   return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
 }
