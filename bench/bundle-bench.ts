@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -14,6 +16,56 @@ export interface BundleBenchResult {
   build_ms_10k: number;
   /** Completed signed downloads of the catalog bundle per second, 50 concurrent clients. */
   download_rps: number;
+  /** The same requests per second against a bare node:http server holding the same bytes in memory. */
+  baseline_rps: number;
+  /** download_rps / baseline_rps, both measured in this run. */
+  ratio: number;
+  /** Requests each of the two download phases made. */
+  requests: number;
+}
+
+interface LoadResult {
+  completed: number;
+  elapsedMs: number;
+}
+
+/** `concurrency` fetch loops (keep-alive) until `maxRequests` were issued or `durationMs` passed; throws on a bad response. */
+async function load(url: string, size: number, options: { concurrency: number; maxRequests: number; durationMs: number }): Promise<LoadResult> {
+  let issued = 0;
+  let completed = 0;
+  let failures = 0;
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline && issued < options.maxRequests) {
+      issued++;
+      const response = await fetch(url);
+      const body = await response.arrayBuffer();
+      if (response.status === 200 && body.byteLength === size) completed++;
+      else failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, () => worker()));
+  if (failures > 0) throw new Error(`benchBundle: ${failures} downloads from ${new URL(url).origin} failed`);
+  return { completed, elapsedMs: performance.now() - started };
+}
+
+/** The yardstick: node:http answering every request with the same bytes from memory. */
+async function startBaselineServer(bytes: Buffer): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": bytes.length });
+    res.end(bytes);
+  });
+  await new Promise<void>((resolve) => server.listen({ host: "127.0.0.1", port: 0 }, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/${BUNDLE_FILE_NAME}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 export interface BundleBenchOptions {
@@ -81,7 +133,8 @@ export async function benchBundle(papers: Paper[], options: BundleBenchOptions =
   buildBundle(large, { generatedAt });
   const build_ms_10k = performance.now() - largeStarted;
 
-  // Download: real HTTP against the real server and store.
+  // Download: real HTTP against the real server and store, then a bare node:http server holding the same bytes
+  // in memory, for the same number of requests over the same number of keep-alive connections.
   const dir = mkdtempSync(join(tmpdir(), "paperbot-bench-"));
   const server = await startHttpServer({
     port: 0,
@@ -91,36 +144,33 @@ export async function benchBundle(papers: Paper[], options: BundleBenchOptions =
     logger: createLogger("silent"),
     health: () => ({ database: "ok", discord: "disabled" }),
   });
-  let completed = 0;
-  let failures = 0;
-  let elapsedMs = 0;
+  const baseline = await startBaselineServer(catalog.zip);
+  let download: LoadResult;
+  let bare: LoadResult;
   try {
     new BundleStore(dir).write(catalog);
     const url = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(Date.now() + 3_600_000) });
-    let issued = 0;
-    const started = performance.now();
-    const deadline = started + durationMs;
-    const worker = async (): Promise<void> => {
-      while (performance.now() < deadline && issued < maxRequests) {
-        issued++;
-        const response = await fetch(url);
-        const body = await response.arrayBuffer();
-        if (response.status === 200 && body.byteLength === catalog.zip.length) completed++;
-        else failures++;
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, () => worker()));
-    elapsedMs = performance.now() - started;
+    const warmUp = Math.min(maxRequests, concurrency * 4);
+    await load(url, catalog.zip.length, { concurrency, maxRequests: warmUp, durationMs });
+    await load(baseline.url, catalog.zip.length, { concurrency, maxRequests: warmUp, durationMs });
+    download = await load(url, catalog.zip.length, { concurrency, maxRequests, durationMs });
+    if (download.completed === 0) throw new Error("benchBundle: no download completed");
+    bare = await load(baseline.url, catalog.zip.length, { concurrency, maxRequests: download.completed, durationMs: Number.POSITIVE_INFINITY });
   } finally {
     await server.close();
+    await baseline.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  if (failures > 0) throw new Error(`benchBundle: ${failures} downloads failed`);
 
+  const download_rps = download.completed / (download.elapsedMs / 1000);
+  const baseline_rps = bare.completed / (bare.elapsedMs / 1000);
   return {
     build_ms_catalog: round(median(catalogTimes)),
     build_ms_10k: round(build_ms_10k),
-    download_rps: round(completed / (elapsedMs / 1000), 1),
+    download_rps: round(download_rps, 1),
+    baseline_rps: round(baseline_rps, 1),
+    ratio: round(download_rps / baseline_rps, 2),
+    requests: download.completed,
   };
 }
 

@@ -40,7 +40,13 @@ if (wanted("bundle")) {
   const papers = catalog.map((entry, position) => ({ ...entry, position, source: "catalog" as const, addedAt: "2026-01-01T00:00:00.000Z" }));
   const figures = await benchBundle(papers);
   result["bundle"] = { build_ms: figures.build_ms_catalog, build_ms_10k: figures.build_ms_10k, papers: papers.length };
-  result["http"] = { download_rps: figures.download_rps, concurrency: 50 };
+  result["http"] = {
+    download_rps: figures.download_rps,
+    baseline_rps: figures.baseline_rps,
+    ratio: figures.ratio,
+    concurrency: 50,
+    requests: figures.requests,
+  };
 }
 
 if (wanted("ingest")) {
