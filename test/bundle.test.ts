@@ -627,7 +627,7 @@ describe("BundleStore", () => {
     const dir = join(tempDir(), "store");
     const store = new BundleStore(dir, { clock: { now: () => new Date("2024-04-01T00:00:00.000Z") } });
     expect(store.current()).toBeNull();
-    expect(await store.open()).toBeNull();
+    expect(store.snapshot()).toBeNull();
 
     const result = buildBundle(PAPERS, { generatedAt: GENERATED_AT });
     const info = store.write(result);
@@ -646,17 +646,20 @@ describe("BundleStore", () => {
     const metadata: unknown = JSON.parse(readFileSync(join(dir, `${BUNDLE_FILE_NAME}.meta.json`), "utf8"));
     expect(metadata).toMatchObject({ sha256: result.sha256, size: result.zip.length, paperCount: 3, builtAt: "2024-04-01T00:00:00.000Z" });
 
-    const opened = await store.open();
-    expect(opened?.info.sha256).toBe(result.sha256);
-    const bytes = await opened?.handle.readFile();
-    await opened?.handle.close();
-    expect(bytes?.equals(result.zip)).toBe(true);
+    const snapshot = store.snapshot();
+    expect(snapshot?.info).toEqual(info);
+    expect(snapshot?.bytes.equals(result.zip)).toBe(true);
+    expect(snapshot?.etag).toBe(`"${result.sha256}"`);
+    expect(snapshot?.lastModified).toBe("Mon, 01 Apr 2024 00:00:00 GMT");
+    // A store that did not write the bundle (another process) loads the same bytes from disk.
+    expect(new BundleStore(dir).snapshot()?.bytes.equals(result.zip)).toBe(true);
 
     // Replacing: a second store instance (another process) sees the new bundle.
     const next = buildBundle([attention], { generatedAt: GENERATED_AT });
     new BundleStore(dir).write(next);
     expect(store.current()?.sha256).toBe(next.sha256);
     expect(store.current()?.paperCount).toBe(1);
+    expect(store.snapshot()?.bytes.equals(next.zip)).toBe(true);
     expect(readdirSync(dir).sort()).toEqual([BUNDLE_FILE_NAME, `${BUNDLE_FILE_NAME}.meta.json`]);
   });
 
@@ -668,7 +671,7 @@ describe("BundleStore", () => {
     store.write(result);
     writeFileSync(join(dir, `${BUNDLE_FILE_NAME}.meta.json`), "{ not json");
     expect(store.current()).toBeNull();
-    expect(await store.open()).toBeNull();
+    expect(store.snapshot()).toBeNull();
   });
 
   it("does not serve a zip that does not match its metadata", async () => {
@@ -676,6 +679,14 @@ describe("BundleStore", () => {
     const store = new BundleStore(dir);
     store.write(buildBundle(PAPERS, { generatedAt: GENERATED_AT }));
     writeFileSync(join(dir, BUNDLE_FILE_NAME), "truncated");
-    expect(await store.open()).toBeNull();
+    expect(new BundleStore(dir).snapshot()).toBeNull();
+    // Same size, different bytes: caught by the sha256.
+    const other = buildBundle([attention], { generatedAt: GENERATED_AT });
+    const fresh = new BundleStore(dir);
+    fresh.write(other);
+    const bytes = readFileSync(join(dir, BUNDLE_FILE_NAME));
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
+    writeFileSync(join(dir, BUNDLE_FILE_NAME), bytes);
+    expect(new BundleStore(dir).snapshot()).toBeNull();
   });
 });

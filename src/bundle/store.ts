@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { systemClock, type Clock } from "../logger.js";
@@ -22,10 +21,15 @@ export interface BundleInfo {
   generatedAt: string | null;
 }
 
-export interface OpenedBundle {
+/** The current bundle held in memory: never mutated, replaced as a whole when the bundle changes. */
+export interface BundleSnapshot {
   info: BundleInfo;
-  /** Open read-only handle on exactly the bytes described by `info`; the caller closes it (or hands it to a stream). */
-  handle: FileHandle;
+  /** Exactly the zip described by `info` (its sha256 checked). */
+  bytes: Buffer;
+  /** Strong HTTP entity tag: the quoted sha256. */
+  etag: string;
+  /** HTTP date of `info.builtAt`. */
+  lastModified: string;
 }
 
 const metadataSchema = z
@@ -37,7 +41,7 @@ const metadataSchema = z
     paperCount: z.number().int().nonnegative(),
     builtAt: z.iso.datetime(),
     generatedAt: z.iso.datetime().nullable(),
-    /** Inode of the zip as renamed into place; lets readers notice a zip/metadata pair caught mid-update. */
+    /** Written by earlier versions; readers now check the zip's sha256 instead. */
     ino: z.number().int().nonnegative().optional(),
   })
   .strict();
@@ -53,8 +57,9 @@ function errorCode(error: unknown): string | undefined {
 /**
  * Keeps the current bundle zip in a directory: `<dir>/paperbot-llm-reading-list.zip` plus
  * `<dir>/paperbot-llm-reading-list.zip.meta.json`. Both are replaced atomically (temp file, fsync, rename), zip first,
- * so a reader always sees a complete zip; {@link BundleStore.open} also checks that the zip it opened is the one
- * the metadata describes. Other processes (e.g. a CLI rebuild) are picked up, since metadata is re-read when it changes.
+ * so a reader always sees a complete zip. {@link BundleStore.snapshot} serves the zip from memory, loading it once
+ * per change and checking its sha256 against the metadata. Other processes (e.g. a CLI rebuild) are picked up, since
+ * metadata is re-read when it changes.
  */
 export class BundleStore {
   readonly dir: string;
@@ -62,6 +67,7 @@ export class BundleStore {
   readonly metadataPath: string;
   private readonly clock: Clock;
   private cache: { key: string; metadata: Metadata } | null = null;
+  private loaded: { key: string; snapshot: BundleSnapshot } | null = null;
 
   constructor(dir: string, options: { clock?: Clock } = {}) {
     this.dir = resolve(dir);
@@ -77,7 +83,6 @@ export class BundleStore {
     mkdirSync(this.dir, { recursive: true });
 
     this.replaceFile(this.zipPath, result.zip, 0o644);
-    const ino = statSync(this.zipPath).ino;
     const metadata: Metadata = {
       version: 1,
       fileName: BUNDLE_FILE_NAME,
@@ -86,11 +91,13 @@ export class BundleStore {
       paperCount: result.paperCount,
       builtAt: this.clock.now().toISOString(),
       generatedAt: result.generatedAt ?? null,
-      ...(Number.isSafeInteger(ino) && ino > 0 ? { ino } : {}),
     };
     this.replaceFile(this.metadataPath, Buffer.from(JSON.stringify(metadata, null, 2) + "\n", "utf8"), 0o644);
     this.syncDirectory();
-    this.cache = null;
+    const key = this.metadataKey();
+    this.cache = key === null ? null : { key, metadata };
+    // One assignment swaps the served bytes: a download in progress keeps the snapshot it started with.
+    this.loaded = key === null ? null : { key, snapshot: this.toSnapshot(metadata, Buffer.from(result.zip)) };
     return this.toInfo(metadata);
   }
 
@@ -107,33 +114,44 @@ export class BundleStore {
   }
 
   /**
-   * Opens the current zip for reading and checks it matches the metadata (size and inode), retrying once if a
-   * concurrent write was caught between its two renames. Null when there is no consistent bundle to serve.
+   * The current bundle in memory, loaded from disk only when the metadata changed (another process rebuilt it), and
+   * only if the zip's sha256 matches the metadata; retried once in case a concurrent write was caught between its two
+   * renames. Null when there is no consistent bundle to serve.
    */
-  async open(): Promise<OpenedBundle | null> {
+  snapshot(): BundleSnapshot | null {
     for (let attempt = 0; attempt < 2; attempt++) {
       const metadata = this.readMetadata();
-      if (!metadata) return null;
-      let handle: FileHandle;
-      try {
-        handle = await open(this.zipPath, OPEN_FLAGS);
-      } catch (error) {
-        if (errorCode(error) === "ENOENT" || errorCode(error) === "ELOOP") return null;
-        throw error;
+      const key = this.cache?.key;
+      if (!metadata || key === undefined) return null;
+      if (this.loaded?.key === key) return this.loaded.snapshot;
+      const bytes = this.readZip();
+      if (bytes === null) return null;
+      if (bytes.length === metadata.size && createHash("sha256").update(bytes).digest("hex") === metadata.sha256) {
+        this.loaded = { key, snapshot: this.toSnapshot(metadata, bytes) };
+        return this.loaded.snapshot;
       }
-      try {
-        const stats = await handle.stat();
-        if (stats.isFile() && stats.size === metadata.size && (metadata.ino === undefined || stats.ino === metadata.ino)) {
-          return { info: this.toInfo(metadata), handle };
-        }
-      } catch (error) {
-        await handle.close();
-        throw error;
-      }
-      await handle.close();
       this.cache = null;
     }
     return null;
+  }
+
+  private readZip(): Buffer | null {
+    let fd: number;
+    try {
+      fd = openSync(this.zipPath, OPEN_FLAGS);
+    } catch (error) {
+      if (errorCode(error) === "ENOENT" || errorCode(error) === "ELOOP") return null;
+      throw error;
+    }
+    try {
+      return fstatSync(fd).isFile() ? readFileSync(fd) : null;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private toSnapshot(metadata: Metadata, bytes: Buffer): BundleSnapshot {
+    return { info: this.toInfo(metadata), bytes, etag: `"${metadata.sha256}"`, lastModified: new Date(metadata.builtAt).toUTCString() };
   }
 
   private toInfo(metadata: Metadata): BundleInfo {
@@ -148,12 +166,19 @@ export class BundleStore {
     };
   }
 
-  private readMetadata(): Metadata | null {
-    let key: string;
+  /** Changes whenever the metadata file is replaced; null when it is missing. */
+  private metadataKey(): string | null {
     try {
       const stats = statSync(this.metadataPath);
-      key = `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+      return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
     } catch {
+      return null;
+    }
+  }
+
+  private readMetadata(): Metadata | null {
+    const key = this.metadataKey();
+    if (key === null) {
       this.cache = null;
       return null;
     }

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { pipeline } from "node:stream/promises";
 import { z } from "zod";
-import type { BundleInfo, OpenedBundle } from "../bundle/store.js";
+import type { BundleInfo, BundleSnapshot } from "../bundle/store.js";
 import type { Clock, Logger } from "../logger.js";
+import { decideRange, ifNoneMatchHits, notModifiedSince } from "./conditional.js";
 import { BUNDLE_ROUTE_PREFIX, parseSignatureQuery, verifyBundleSignature } from "./sign.js";
 
 /** "locked": another process holds the write lock, so follows would be refused with "busy, try again". */
@@ -36,7 +36,7 @@ export interface HealthBody {
 /** The part of BundleStore the server needs. */
 export interface BundleSource {
   current(): BundleInfo | null;
-  open(): Promise<OpenedBundle | null>;
+  snapshot(): BundleSnapshot | null;
 }
 
 export interface HttpServerOptions {
@@ -89,6 +89,8 @@ function sendJson(req: IncomingMessage, res: ServerResponse, status: number, bod
   if (req.method === "HEAD") res.end();
   else res.end(payload);
 }
+
+const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /** The host part of a URL that reaches a server bound to `host` from this machine. */
 export function urlHost(host: string): string {
@@ -144,8 +146,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if (!SAFE_FILE_NAME.test(name) || name.includes("..")) return sendJson(req, res, 400, { error: "bad file name" });
 
-    const info = bundleStore.current();
-    if (!info || info.fileName !== name) return sendJson(req, res, 404, { error: "not found" });
+    const snapshot = bundleStore.snapshot();
+    if (!snapshot) {
+      // A bundle that exists but could not be loaded consistently was caught mid-rebuild by another process.
+      const info = bundleStore.current();
+      if (info && info.fileName === name) return sendJson(req, res, 503, { error: "bundle is being updated, try again" }, { "Retry-After": "1" });
+      return sendJson(req, res, 404, { error: "not found" });
+    }
+    if (snapshot.info.fileName !== name) return sendJson(req, res, 404, { error: "not found" });
 
     const query = parseSignatureQuery(rawQuery);
     if (!query) {
@@ -157,45 +165,39 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       context.note = `signature ${check.reason}`;
       return sendJson(req, res, 403, { error: check.reason === "expired" ? "link expired" : "invalid signature" });
     }
+    sendBundle(req, res, snapshot);
+  }
 
-    const opened = await bundleStore.open();
-    if (!opened || opened.info.fileName !== name) {
-      if (opened) await opened.handle.close();
-      return sendJson(req, res, 503, { error: "bundle is being updated, try again" }, { "Retry-After": "1" });
-    }
-    const { info: current, handle } = opened;
-    const etag = `"${current.sha256}"`;
+  /** Answers from the in-memory snapshot taken when the request arrived, so a rebuild never mixes two bundles. */
+  function sendBundle(req: IncomingMessage, res: ServerResponse, snapshot: BundleSnapshot): void {
+    const { bytes, etag, lastModified, info } = snapshot;
     const headers: OutgoingHttpHeaders = {
       ...SECURITY_HEADERS,
       "Cache-Control": "private, no-transform",
       ETag: etag,
-      "Accept-Ranges": "none",
+      "Last-Modified": lastModified,
+      "Accept-Ranges": "bytes",
     };
     const ifNoneMatch = req.headers["if-none-match"];
-    if (ifNoneMatch !== undefined && (ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag))) {
-      await handle.close();
+    if (ifNoneMatch !== undefined ? ifNoneMatchHits(ifNoneMatch, etag) : notModifiedSince(req.headers["if-modified-since"], lastModified)) {
       res.writeHead(304, headers);
       res.end();
       return;
     }
-    res.writeHead(200, {
+    const decision = decideRange(req.headers.range, bytes.length, { ifRange: headerValue(req.headers["if-range"]), etag, lastModified });
+    if (decision.kind === "unsatisfiable") {
+      return sendJson(req, res, 416, { error: "range not satisfiable" }, { "Content-Range": `bytes */${bytes.length}`, "Accept-Ranges": "bytes" });
+    }
+    const body = decision.kind === "partial" ? bytes.subarray(decision.range.start, decision.range.end + 1) : bytes;
+    res.writeHead(decision.kind === "partial" ? 206 : 200, {
       ...headers,
       "Content-Type": "application/zip",
-      "Content-Length": current.size,
-      "Content-Disposition": `attachment; filename="${current.fileName}"`,
+      "Content-Length": body.length,
+      "Content-Disposition": `attachment; filename="${info.fileName}"`,
+      ...(decision.kind === "partial" ? { "Content-Range": `bytes ${decision.range.start}-${decision.range.end}/${bytes.length}` } : {}),
     });
-    if (req.method === "HEAD") {
-      await handle.close();
-      res.end();
-      return;
-    }
-    try {
-      await pipeline(handle.createReadStream({ autoClose: true }), res);
-    } catch (error) {
-      // Usually the client went away mid-download; the stream (and file handle) is already destroyed.
-      context.note = "download aborted";
-      logger.debug("bundle download did not complete", { error: error instanceof Error ? error.message : String(error) });
-    }
+    if (req.method === "HEAD") res.end();
+    else res.end(body);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void> {
