@@ -1,3 +1,6 @@
+import { pino, type DestinationStream, type Logger as PinoLogger } from "pino";
+import pretty from "pino-pretty";
+
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -11,45 +14,134 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
-
-function serialise(value: unknown): unknown {
-  if (value instanceof Error) {
-    return { name: value.name, message: value.message, stack: value.stack, ...(value.cause ? { cause: serialise(value.cause) } : {}) };
-  }
-  return value;
+export interface Clock {
+  now(): Date;
 }
 
-/** One JSON object per line on stderr, so stdout stays free for CLI output and the console front end. */
-export function createLogger(
-  level: LogLevel,
-  write: (line: string) => void = (line) => process.stderr.write(line + "\n"),
-  bound: LogFields = {},
-): Logger {
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface LoggerOptions {
+  /** Where the `time` of each record comes from; default the system clock. */
+  clock?: Clock;
+  /** Human-readable lines (pino-pretty) on stderr instead of JSON; default: when stderr is a terminal. Ignored with `write`. */
+  pretty?: boolean;
+  /** Values (the Discord token, the bundle secret…) replaced wherever they appear in a record. */
+  secrets?: ReadonlyArray<string | undefined>;
+}
+
+export const REDACTED = "[redacted]";
+
+/** Keys whose values are never logged, at any depth: tokens, secrets, credentials, signatures, auth headers. */
+const SECRET_KEY = /token|secret|passw(or)?d|authorization|cookie|api[-_]?key|credential|^sig$|signature$/i;
+/** Things that look like secrets inside strings: `sig=` query parameters, auth schemes, Discord bot tokens. */
+const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/([?&;]sig=)[^&#\s"'<>]*/gi, `$1${REDACTED}`],
+  [/\b(Bot|Bearer|Basic)\s+[\w.~+/=-]{8,}/g, `$1 ${REDACTED}`],
+  [/\b[\w-]{20,}\.[\w-]{6,}\.[\w-]{20,}\b/g, REDACTED],
+  [/(\/\/)[^/@\s:]+:[^/@\s]*@/g, `$1${REDACTED}@`],
+];
+/** Work bounds per record, so a huge or cyclic value cannot stall the process. */
+const MAX_DEPTH = 8;
+const MAX_NODES = 2_000;
+const MAX_ENTRIES = 100;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Copies a record into plain JSON-able data with every secret replaced (errors become {name, message, stack…}). */
+function createScrubber(secrets: ReadonlyArray<string | undefined>): (value: unknown) => unknown {
+  const known = secrets.filter((secret): secret is string => typeof secret === "string" && secret.trim().length >= 8);
+  const literal = known.length > 0 ? new RegExp(known.map(escapeRegExp).join("|"), "g") : null;
+
+  const scrubString = (text: string): string => {
+    let out = literal ? text.replace(literal, REDACTED) : text;
+    for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+    return out;
+  };
+
+  return (root: unknown): unknown => {
+    let nodes = 0;
+    const seen = new WeakSet<object>();
+    const walk = (value: unknown, depth: number): unknown => {
+      if (typeof value === "string") return scrubString(value);
+      if (typeof value === "bigint") return value.toString();
+      if (typeof value !== "object" || value === null) return typeof value === "function" || typeof value === "symbol" ? String(value) : value;
+      if (++nodes > MAX_NODES || depth > MAX_DEPTH) return "[truncated]";
+      if (seen.has(value)) return "[circular]";
+      seen.add(value);
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
+      if (value instanceof URL) return scrubString(value.href);
+      if (ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
+      if (value instanceof Error) {
+        const out: LogFields = { name: value.name, message: scrubString(value.message), stack: value.stack === undefined ? undefined : scrubString(value.stack) };
+        for (const [key, inner] of Object.entries(value).slice(0, MAX_ENTRIES)) out[key] = SECRET_KEY.test(key) ? REDACTED : walk(inner, depth + 1);
+        if (value.cause !== undefined) out["cause"] = walk(value.cause, depth + 1);
+        return out;
+      }
+      if (Array.isArray(value)) return value.slice(0, MAX_ENTRIES).map((item: unknown) => walk(item, depth + 1));
+      const entries = value instanceof Map ? [...value.entries()].map(([key, inner]: [unknown, unknown]) => [String(key), inner] as const) : Object.entries(value);
+      const out: LogFields = {};
+      for (const [key, inner] of entries.slice(0, MAX_ENTRIES)) out[key] = SECRET_KEY.test(key) ? REDACTED : walk(inner, depth + 1);
+      return out;
+    };
+    return walk(root, 0);
+  };
+}
+
+function wrap(base: PinoLogger, scrub: (value: unknown) => unknown): Logger {
   const emit = (at: Exclude<LogLevel, "silent">, message: string, fields?: LogFields): void => {
-    if (rank[at] < rank[level]) return;
-    const record: LogFields = { time: new Date().toISOString(), level: at, msg: message, ...bound };
-    for (const [key, value] of Object.entries(fields ?? {})) record[key] = serialise(value);
-    write(JSON.stringify(record));
+    // Checked first, so disabled levels (debug per request on the download path) cost nothing.
+    if (!base.isLevelEnabled(at)) return;
+    base[at](fields ? (scrub(fields) as LogFields) : {}, scrub(message) as string);
   };
   return {
     debug: (message, fields) => emit("debug", message, fields),
     info: (message, fields) => emit("info", message, fields),
     warn: (message, fields) => emit("warn", message, fields),
     error: (message, fields) => emit("error", message, fields),
-    child: (fields) => createLogger(level, write, { ...bound, ...fields }),
+    child: (fields) => wrap(base.child(scrub(fields) as LogFields), scrub),
   };
 }
 
-/** A logger that keeps records in memory; tests read `records`. */
-export function createMemoryLogger(): Logger & { records: LogFields[] } {
+/**
+ * pino behind our {@link Logger}: one JSON object per line (`"level":"info"` as a word, `time` from the clock) on
+ * stderr, so stdout stays free for CLI output and the console front end; pino-pretty when stderr is a terminal.
+ * Writes are synchronous, so nothing is lost when the process exits. `write` receives whole lines ending in "\n".
+ */
+export function createLogger(level: LogLevel, write?: (text: string) => void, options: LoggerOptions = {}): Logger {
+  const clock = options.clock ?? systemClock;
+  let destination: DestinationStream;
+  if (write) destination = { write };
+  else if (options.pretty ?? process.stderr.isTTY === true) destination = pretty({ destination: 2, sync: true, colorize: true });
+  else destination = pino.destination({ fd: 2, sync: true });
+  const base = pino(
+    {
+      level,
+      base: null,
+      messageKey: "msg",
+      timestamp: () => `,"time":"${clock.now().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+  return wrap(base, createScrubber(options.secrets ?? []));
+}
+
+/** A logger that keeps records in memory (parsed back from the JSON lines pino writes); tests read `records`. */
+export function createMemoryLogger(options: LoggerOptions = {}): Logger & { records: LogFields[]; lines: string[] } {
   const records: LogFields[] = [];
-  const logger = createLogger("debug", (line) => records.push(JSON.parse(line) as LogFields));
-  return Object.assign(logger, { records });
+  const lines: string[] = [];
+  const logger = createLogger(
+    "debug",
+    (text) => {
+      for (const line of text.split("\n")) {
+        if (line === "") continue;
+        lines.push(line);
+        records.push(JSON.parse(line) as LogFields);
+      }
+    },
+    options,
+  );
+  return Object.assign(logger, { records, lines });
 }
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };

@@ -77,7 +77,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   const config: Config = options.buttonTtlMs === undefined ? parsed : { ...parsed, discord: { ...parsed.discord, buttonTtlMs: options.buttonTtlMs } };
   const token = config.discord.token;
   if (!token) throw new MissingTokenError();
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, { clock: options.clock ?? systemClock, secrets: [token, config.bundle.secret] });
   const opened = openApp(config, logger, options.clock ?? systemClock);
   const client = createDiscordClient(config);
   const status = trackStatus(client);

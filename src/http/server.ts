@@ -255,7 +255,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const address = server.address() as AddressInfo;
   const url = `http://${urlHost(host)}:${address.port}`;
-  logger.info("http server listening", { url, host, port: address.port });
+  // "http server listening" is logged once, by the caller, which also knows the public URL.
 
   let closed: Promise<void> | null = null;
   return {
