@@ -18,8 +18,10 @@ export interface BundleBenchResult {
   download_rps: number;
   /** The same requests per second against a bare node:http server holding the same bytes in memory. */
   baseline_rps: number;
-  /** download_rps / baseline_rps, both measured in this run. */
+  /** download_rps / baseline_rps, both measured in this run (alternating rounds of the same request count). */
   ratio: number;
+  /** The same comparison by CPU time per request (client and servers share the process): less sensitive to other load. */
+  cpu_ratio: number;
   /** Requests each side (our server, the baseline) answered in the measured rounds. */
   requests: number;
 }
@@ -27,6 +29,8 @@ export interface BundleBenchResult {
 interface LoadResult {
   completed: number;
   elapsedMs: number;
+  /** CPU time (user + system, all threads) the process spent, ms. */
+  cpuMs: number;
 }
 
 /** `concurrency` fetch loops (keep-alive) until `maxRequests` were issued or `durationMs` passed; throws on a bad response. */
@@ -35,6 +39,7 @@ async function load(url: string, size: number, options: { concurrency: number; m
   let completed = 0;
   let failures = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const deadline = started + options.durationMs;
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline && issued < options.maxRequests) {
@@ -47,7 +52,8 @@ async function load(url: string, size: number, options: { concurrency: number; m
   };
   await Promise.all(Array.from({ length: options.concurrency }, () => worker()));
   if (failures > 0) throw new Error(`benchBundle: ${failures} downloads from ${new URL(url).origin} failed`);
-  return { completed, elapsedMs: performance.now() - started };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { completed, elapsedMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /** The yardstick: node:http answering every request with the same bytes from memory. */
@@ -81,7 +87,7 @@ export interface BundleBenchOptions {
 
 const SECRET = "bench-secret-not-for-production-use";
 /** Download and baseline phases alternate this many times. */
-const ROUNDS = 5;
+const ROUNDS = 6;
 const FALLBACK_DATE = new Date("2025-01-01T00:00:00.000Z");
 
 /** `count` papers cloned round-robin from `papers`, with unique ids (and arXiv ids) and reading-list positions. */
@@ -152,18 +158,24 @@ export async function benchBundle(papers: Paper[], options: BundleBenchOptions =
   try {
     new BundleStore(dir).write(catalog);
     const url = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(Date.now() + 3_600_000) });
-    const warmUp = Math.min(maxRequests, concurrency * 4);
-    await load(url, catalog.zip.length, { concurrency, maxRequests: warmUp, durationMs });
-    await load(baseline.url, catalog.zip.length, { concurrency, maxRequests: warmUp, durationMs });
-    // Alternate short rounds so a change in background load affects both sides alike.
-    download = { completed: 0, elapsedMs: 0 };
-    bare = { completed: 0, elapsedMs: 0 };
+    // Warm up both (JIT, connections) and size the rounds from our server's rate over one round's time.
+    const size = catalog.zip.length;
+    const warm = await load(url, size, { concurrency, maxRequests, durationMs: durationMs / ROUNDS });
+    if (warm.completed === 0) throw new Error("benchBundle: no download completed");
+    await load(baseline.url, size, { concurrency, maxRequests: warm.completed, durationMs: Number.POSITIVE_INFINITY });
+    const perRound = Math.max(concurrency, Math.min(Math.ceil(maxRequests / ROUNDS), warm.completed));
+    // Alternate rounds of the same request count, swapping which side goes first, so background load and
+    // garbage collected after the previous phase weigh on both sides alike.
+    download = { completed: 0, elapsedMs: 0, cpuMs: 0 };
+    bare = { completed: 0, elapsedMs: 0, cpuMs: 0 };
+    const fixed = { concurrency, maxRequests: perRound, durationMs: Number.POSITIVE_INFINITY };
     for (let round = 0; round < ROUNDS; round++) {
-      const ours = await load(url, catalog.zip.length, { concurrency, maxRequests: Math.ceil(maxRequests / ROUNDS), durationMs: durationMs / ROUNDS });
-      if (ours.completed === 0) throw new Error("benchBundle: no download completed");
-      const theirs = await load(baseline.url, catalog.zip.length, { concurrency, maxRequests: ours.completed, durationMs: Number.POSITIVE_INFINITY });
-      download = { completed: download.completed + ours.completed, elapsedMs: download.elapsedMs + ours.elapsedMs };
-      bare = { completed: bare.completed + theirs.completed, elapsedMs: bare.elapsedMs + theirs.elapsedMs };
+      const first = round % 2 === 0 ? url : baseline.url;
+      const a = await load(first, size, fixed);
+      const b = await load(first === url ? baseline.url : url, size, fixed);
+      const [ours, theirs] = first === url ? [a, b] : [b, a];
+      download = { completed: download.completed + ours.completed, elapsedMs: download.elapsedMs + ours.elapsedMs, cpuMs: download.cpuMs + ours.cpuMs };
+      bare = { completed: bare.completed + theirs.completed, elapsedMs: bare.elapsedMs + theirs.elapsedMs, cpuMs: bare.cpuMs + theirs.cpuMs };
     }
   } finally {
     await server.close();
@@ -179,6 +191,7 @@ export async function benchBundle(papers: Paper[], options: BundleBenchOptions =
     download_rps: round(download_rps, 1),
     baseline_rps: round(baseline_rps, 1),
     ratio: round(download_rps / baseline_rps, 2),
+    cpu_ratio: round(bare.cpuMs / bare.completed / (download.cpuMs / download.completed), 2),
     requests: download.completed,
   };
 }

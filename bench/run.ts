@@ -44,6 +44,7 @@ if (wanted("bundle")) {
     download_rps: figures.download_rps,
     baseline_rps: figures.baseline_rps,
     ratio: figures.ratio,
+    cpu_ratio: figures.cpu_ratio,
     concurrency: 50,
     requests: figures.requests,
   };
