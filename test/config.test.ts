@@ -70,7 +70,7 @@ describe("configuration", () => {
     const taken = await startHttpServer({
       host: "127.0.0.1",
       port: 0,
-      bundleStore: { current: () => null, open: async () => null },
+      bundleStore: { current: () => null, snapshot: () => null },
       secret: "s".repeat(32),
       clock: systemClock,
       logger: createMemoryLogger(),
@@ -80,7 +80,7 @@ describe("configuration", () => {
     const error = await startHttpServer({
       host: "127.0.0.1",
       port: taken.port,
-      bundleStore: { current: () => null, open: async () => null },
+      bundleStore: { current: () => null, snapshot: () => null },
       secret: "s".repeat(32),
       clock: systemClock,
       logger: createMemoryLogger(),
