@@ -1,15 +1,17 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPaperbot } from "../src/main.js";
 import { createLogger } from "../src/logger.js";
-import { startDiscordHarness } from "../test/support/discord-harness.js";
+import { startDiscordHarness } from "../test/support/harness/index.js";
 import { chatInput, option } from "../test/support/interactions.js";
-import { tempDir, testEnv } from "../test/support/app.js";
+import { testEnv } from "../test/support/app.js";
 import { percentile } from "./lookup.js";
 
 /** Time from INTERACTION_CREATE on the loopback gateway to the bot's first callback, for /paper. */
 export async function benchInteractions(queries: string[], count: number): Promise<{ ack_p50_ms: number; ack_p99_ms: number; interactions: number }> {
   const harness = await startDiscordHarness();
-  const dataDir = tempDir("paperbot-bench-");
+  const dataDir = mkdtempSync(join(tmpdir(), "paperbot-bench-"));
   const bot = await startPaperbot({
     env: testEnv({
       DISCORD_TOKEN: "MTMwMDAwMDAwMDAwMDAwMDAwMQ.paperbot.bench-token",
@@ -36,6 +38,7 @@ export async function benchInteractions(queries: string[], count: number): Promi
   } finally {
     await bot.stop();
     await harness.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
   timings.sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 1000) / 1000;

@@ -33,6 +33,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Overrides config.discord.buttonTtlMs (tests, without going through the environment). */
   buttonTtlMs?: number;
+  /** Overrides the router's auto-defer delay (tests). */
+  autoDeferMs?: number;
   /** Aborting it (SIGTERM) during start-up abandons the Discord login and closes what was opened. */
   signal?: AbortSignal;
 }
@@ -98,7 +100,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   }
   const app = opened;
   const ctx = services.ctx;
-  const router = createRouter(() => ctx, commands, components, directMessages);
+  const router = createRouter(() => ctx, commands, components, directMessages, { autoDeferMs: options.autoDeferMs });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
   client.on(Events.Error, (error) => logger.error("discord client error", { error }));

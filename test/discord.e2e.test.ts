@@ -1,9 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { ButtonStyle, ComponentType, GatewayIntentBits, MessageFlags, type APIEmbed, type APIMessage } from "discord.js";
-import { DEFAULT_USER, type DiscordHarness } from "./support/discord-harness.js";
+import { DEFAULT_USER, type DiscordHarness } from "./support/harness/index.js";
 import { autocomplete, button, chatInput, completeLegacyInteraction, loadRealInteractionFixture, option, realFixturesAvailable } from "./support/interactions.js";
-import { fixedClock } from "./support/app.js";
-import { startTestBot, type TestBot } from "./support/bot.js";
+import { catalogPath, fixedClock } from "./support/app.js";
+import { tempDir } from "./support/temp.js";
+import { useTestBot, type TestBot } from "./support/bot.js";
+import type { CatalogEntry, CatalogFile } from "../src/catalog/schema.js";
 
 const CALLBACK = { method: "POST", path: "/interactions/:id/:token/callback" } as const;
 
@@ -12,37 +16,35 @@ interface CallbackBody {
   data: { content?: string; embeds?: APIEmbed[]; components?: { components: Record<string, unknown>[] }[]; flags?: number; allowed_mentions?: unknown; choices?: { name: string; value: string }[] };
 }
 
+async function send(t: TestBot, payload: { id: string; token: string } & Parameters<DiscordHarness["dispatchInteraction"]>[0]): Promise<CallbackBody> {
+  const callback = t.harness.waitForRequest({ method: "POST", path: `/interactions/${payload.id}/${payload.token}/callback` });
+  t.harness.dispatchInteraction(payload);
+  return (await callback).body as CallbackBody;
+}
+
+function original(t: TestBot, payload: { id: string }): APIMessage {
+  const message = t.harness.interaction(payload.id)?.original;
+  if (!message) throw new Error("no original message recorded");
+  return message;
+}
+
+/** Fakes only the bot's timeouts (the harness keeps real ones) for the rest of the test. */
+function fakeTimeouts(): void {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  onTestFinished(() => void vi.useRealTimers());
+}
+
 describe("Discord front end, end to end", () => {
-  let t: TestBot;
-  const clock = fixedClock();
-
-  beforeAll(async () => {
-    t = await startTestBot({ clock });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  async function send(payload: { id: string; token: string } & Parameters<DiscordHarness["dispatchInteraction"]>[0]): Promise<CallbackBody> {
-    const callback = t.harness.waitForRequest({ method: "POST", path: `/interactions/${payload.id}/${payload.token}/callback` });
-    t.harness.dispatchInteraction(payload);
-    return (await callback).body as CallbackBody;
-  }
-
-  function original(payload: { id: string }): APIMessage {
-    const message = t.harness.interaction(payload.id)?.original;
-    if (!message) throw new Error("no original message recorded");
-    return message;
-  }
-
   it("connects with only the non-privileged intents and logs ready", async () => {
+    const t = await useTestBot();
     const identify = await t.harness.waitForIdentify();
     expect(identify.intents).toBe(GatewayIntentBits.Guilds | GatewayIntentBits.DirectMessages);
     expect(t.logs.records).toContainEqual(expect.objectContaining({ msg: "ready", tag: expect.any(String), guilds: 1 }));
   });
 
   it("/paper lora in a guild, English: embed, link buttons, related button, no mentions", async () => {
-    const body = await send(chatInput({ name: "paper", options: [option.string("query", "lora")], locale: "en-US" }));
+    const t = await useTestBot();
+    const body = await send(t, chatInput({ name: "paper", options: [option.string("query", "lora")], locale: "en-US" }));
     expect(body.type).toBe(4);
     expect(body.data.flags ?? 0).toBe(0);
     expect(body.data.allowed_mentions).toEqual({ parse: [] });
@@ -60,7 +62,8 @@ describe("Discord front end, end to end", () => {
   });
 
   it("/paper in a DM in Japanese answers with the Japanese summary", async () => {
-    const body = await send(chatInput({ name: "paper", options: [option.string("query", "チンチラ")], locale: "ja", guildId: null }));
+    const t = await useTestBot();
+    const body = await send(t, chatInput({ name: "paper", options: [option.string("query", "チンチラ")], locale: "ja", guildId: null }));
     expect(body.type).toBe(4);
     const embed = body.data.embeds?.[0];
     expect(embed?.title).toBe("Training Compute-Optimal Large Language Models");
@@ -69,33 +72,36 @@ describe("Discord front end, end to end", () => {
   });
 
   it("the related-papers button answers privately with papers sharing a topic", async () => {
+    const t = await useTestBot();
     const command = chatInput({ name: "paper", options: [option.string("query", "rag")] });
-    await send(command);
-    const press = button({ customId: "related:rag", message: original(command) });
-    const body = await send(press);
+    await send(t, command);
+    const press = button({ customId: "related:rag", message: original(t, command) });
+    const body = await send(t, press);
     expect(body.type).toBe(4);
     expect(body.data.flags).toBe(MessageFlags.Ephemeral);
     expect(body.data.embeds?.[0]?.description).toMatch(/retro|dpr|hyde/);
   });
 
   it("autocomplete offers at most 25 choices of at most 100 characters, best first", async () => {
+    const t = await useTestBot();
     const payload = autocomplete({ name: "paper", options: [option.focused("query", "llama")] });
-    const body = await send(payload);
+    const body = await send(t, payload);
     expect(body.type).toBe(8);
     const choices = body.data.choices ?? [];
     expect(choices[0]?.value).toBe("llama");
     expect(choices.map((choice) => choice.value)).toContain("llama-2");
-    const empty = await send(autocomplete({ name: "paper", options: [option.focused("query", "")] }));
+    const empty = await send(t, autocomplete({ name: "paper", options: [option.focused("query", "")] }));
     expect(empty.data.choices).toHaveLength(25);
     for (const choice of empty.data.choices ?? []) expect([...choice.name].length).toBeLessThanOrEqual(100);
   });
 
   it("an unknown paper gets a private reply with did-you-mean buttons", async () => {
-    const body = await send(chatInput({ name: "paper", options: [option.string("query", "flashattn2")] }));
+    const t = await useTestBot();
+    const body = await send(t, chatInput({ name: "paper", options: [option.string("query", "flashattn2")] }));
     expect(body.data.flags).toBe(MessageFlags.Ephemeral);
     expect(body.data.content).toMatch(/couldn't find[\s\S]*Did you mean/);
     expect(body.data.components?.[0]?.components[0]).toMatchObject({ custom_id: "show:flashattention" });
-    const nothing = await send(chatInput({ name: "paper", options: [option.string("query", "pizza recipe")] }));
+    const nothing = await send(t, chatInput({ name: "paper", options: [option.string("query", "pizza recipe")] }));
     expect(nothing.data.content).toMatch(/couldn't find/);
     expect(nothing.data.components ?? []).toEqual([]);
   });
@@ -108,7 +114,8 @@ describe("Discord front end, end to end", () => {
     ["markdown", "```lora```", /plain words/],
     ["an empty string", "   ", /Type what you're looking for/],
   ])("rejects %s with a clear private reply", async (_label, query, message) => {
-    const body = await send(chatInput({ name: "paper", options: [option.string("query", query)] }));
+    const t = await useTestBot();
+    const body = await send(t, chatInput({ name: "paper", options: [option.string("query", query)] }));
     expect(body.type).toBe(4);
     expect(body.data.flags).toBe(MessageFlags.Ephemeral);
     expect(body.data.content).toMatch(message);
@@ -116,24 +123,26 @@ describe("Discord front end, end to end", () => {
   });
 
   it("/papers pages with Previous/Next for its owner only, and the buttons expire", async () => {
+    const clock = fixedClock();
+    const t = await useTestBot({ clock });
     const command = chatInput({ name: "papers" });
-    const first = await send(command);
+    const first = await send(t, command);
     expect(first.data.embeds?.[0]?.footer?.text).toBe("Page 1 of 6 · 43 papers");
     const row = first.data.components?.[0]?.components ?? [];
     expect(row.map((component) => component["disabled"] ?? false)).toEqual([true, false]);
     const nextId = String(row[1]?.["custom_id"]);
 
-    const next = await send(button({ customId: nextId, message: original(command) }));
+    const next = await send(t, button({ customId: nextId, message: original(t, command) }));
     expect(next.type).toBe(7);
     expect(next.data.embeds?.[0]?.footer?.text).toBe("Page 2 of 6 · 43 papers");
 
-    const stranger = await send(button({ customId: nextId, message: original(command), user: { id: "1300000000000000999", username: "someone" } }));
+    const stranger = await send(t, button({ customId: nextId, message: original(t, command), user: { id: "1300000000000000999", username: "someone" } }));
     expect(stranger.type).toBe(4);
     expect(stranger.data.flags).toBe(MessageFlags.Ephemeral);
     expect(stranger.data.content).toMatch(/belong to the person who ran the command/);
 
     clock.advance(t.bot.app.config.discord.buttonTtlMs + 1000);
-    const expired = await send(button({ customId: nextId, message: original(command) }));
+    const expired = await send(t, button({ customId: nextId, message: original(t, command) }));
     expect(expired.type).toBe(7);
     expect(expired.data.components).toEqual([]);
     const notice = await t.harness.waitForRequest({ method: "POST", path: "/webhooks/:app/:token" }, { since: 0 });
@@ -141,36 +150,41 @@ describe("Discord front end, end to end", () => {
   });
 
   it("takes the paging buttons off the message when they expire", async () => {
-    const quick = await startTestBot({ buttonTtlMs: 300 });
-    try {
-      const command = chatInput({ name: "papers" });
-      const edit = quick.harness.waitForRequest({ method: "PATCH", path: `/webhooks/:app/${command.token}/messages/@original` }, 5_000);
-      quick.harness.dispatchInteraction(command);
-      expect((await edit).body).toMatchObject({ components: [] });
-    } finally {
-      await quick.close();
-    }
+    const t = await useTestBot({ buttonTtlMs: 5_000 });
+    fakeTimeouts();
+    const command = chatInput({ name: "papers" });
+    const first = await send(t, command);
+    expect(first.data.components?.[0]?.components.length).toBe(2);
+    const removal = { method: "PATCH", path: `/webhooks/:app/${command.token}/messages/@original` } as const;
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(t.harness.findRequests(removal)).toEqual([]);
+    const edit = t.harness.waitForRequest(removal);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await edit).body).toMatchObject({ components: [] });
   });
 
   it("/papers topic:retrieval in Japanese lists only that topic", async () => {
-    const body = await send(chatInput({ name: "papers", options: [option.string("topic", "retrieval")], locale: "ja" }));
+    const t = await useTestBot();
+    const body = await send(t, chatInput({ name: "papers", options: [option.string("topic", "retrieval")], locale: "ja" }));
     expect(body.data.embeds?.[0]?.title).toBe("LLM 論文リスト · 検索拡張");
     expect(body.data.embeds?.[0]?.description).toMatch(/rag/);
   });
 
   it("/help answers privately in the user's language", async () => {
-    const en = await send(chatInput({ name: "help" }));
+    const t = await useTestBot();
+    const en = await send(t, chatInput({ name: "help" }));
     expect(en.data.flags).toBe(MessageFlags.Ephemeral);
     expect(en.data.embeds?.[0]?.description).toMatch(/43 landmark LLM papers/);
-    const ja = await send(chatInput({ name: "help", locale: "ja" }));
+    const ja = await send(t, chatInput({ name: "help", locale: "ja" }));
     expect(ja.data.embeds?.[0]?.description).toMatch(/重要論文 43 本/);
   });
 
   it("an exception inside a handler becomes a private reply with an error id, and the bot keeps going", async () => {
+    const t = await useTestBot();
     t.bot.app.db.exec("ALTER TABLE paper_search RENAME TO paper_search_away");
     try {
       const payload = chatInput({ name: "paper", options: [option.string("query", "language model secretly reward")], user: { id: DEFAULT_USER.id } });
-      const body = await send(payload);
+      const body = await send(t, payload);
       expect(body.data.flags).toBe(MessageFlags.Ephemeral);
       const errorId = /error id `([0-9a-f]{8})`/.exec(body.data.content ?? "")?.[1];
       expect(errorId).toBeDefined();
@@ -181,12 +195,13 @@ describe("Discord front end, end to end", () => {
     } finally {
       t.bot.app.db.exec("ALTER TABLE paper_search_away RENAME TO paper_search");
     }
-    const after = await send(chatInput({ name: "paper", options: [option.string("query", "lora")] }));
+    const after = await send(t, chatInput({ name: "paper", options: [option.string("query", "lora")] }));
     expect(after.data.embeds?.[0]?.title).toMatch(/LoRA/);
   });
 
   it("acknowledges an unknown command instead of letting it time out", async () => {
-    const body = await send(chatInput({ name: "nonexistent" }));
+    const t = await useTestBot();
+    const body = await send(t, chatInput({ name: "nonexistent" }));
     expect(body.data.flags).toBe(MessageFlags.Ephemeral);
     expect(body.data.content).toMatch(/error id/);
   });
@@ -196,6 +211,7 @@ describe("Discord front end, end to end", () => {
     "kord__rootcommand.type2.json",
     "Discord4J-discord-json__InteractionCreate.gateway.type2.json",
   ])("answers /paper arriving in the envelope of the real capture %s", async (file) => {
+    const t = await useTestBot();
     const fixture = loadRealInteractionFixture(file);
     if (!fixture) throw new Error(`${file} missing although ../shared is present`);
     const interaction = fixture.interaction;
@@ -218,15 +234,69 @@ describe("Discord front end, end to end", () => {
     expect(body.data.embeds?.[0]?.title).toBe("Attention Is All You Need");
   });
 
-  it("every embed it sent respects Discord's limits", () => {
-    for (const request of t.harness.findRequests(CALLBACK)) {
-      const body = request.body as CallbackBody;
-      for (const embed of body.data.embeds ?? []) {
-        expect([...(embed.title ?? "")].length).toBeLessThanOrEqual(256);
-        expect([...(embed.description ?? "")].length).toBeLessThanOrEqual(4096);
-        for (const field of embed.fields ?? []) expect([...field.value].length).toBeLessThanOrEqual(1024);
+  it("every embed it sends respects Discord's limits, even for the longest entry a catalog may hold", async () => {
+    const catalog = JSON.parse(readFileSync(catalogPath, "utf8")) as CatalogFile;
+    const papers = [...catalog.papers, LONGEST_ENTRY];
+    const file = join(tempDir(), "catalog.json");
+    writeFileSync(file, JSON.stringify({ ...catalog, papers }));
+    const t = await useTestBot({ env: { CATALOG_PATH: file } });
+    for (const locale of ["en-US", "ja"] as const) {
+      for (const paper of papers) await send(t, chatInput({ name: "paper", options: [option.string("query", paper.id)], locale }));
+      await send(t, chatInput({ name: "papers", locale }));
+      await send(t, chatInput({ name: "help", locale }));
+    }
+    const bodies = t.harness.findRequests(CALLBACK).map((request) => request.body as CallbackBody);
+    const embeds = bodies.flatMap((body) => body.data.embeds ?? []);
+    expect(embeds).toHaveLength(2 * (papers.length + 2));
+    for (const paper of papers) expect(embeds.filter((embed) => embed.url === paper.url)).toHaveLength(2);
+    for (const embed of embeds) expectWithinEmbedLimits(embed);
+    // The longest entry is cut to fit, not dropped.
+    const longest = embeds.filter((embed) => embed.url === LONGEST_ENTRY.url);
+    for (const embed of longest) expect(embed.title).toMatch(/^Limits Limits .*…$/);
+    for (const body of bodies) {
+      expect(body.data.components?.length ?? 0).toBeLessThanOrEqual(5);
+      for (const row of body.data.components ?? []) {
+        expect(row.components.length).toBeLessThanOrEqual(5);
+        expect(row.components.every((component) => component["type"] === ComponentType.Button)).toBe(true);
       }
-      for (const row of body.data.components ?? []) expect(row.components.every((component) => component["type"] === ComponentType.Button)).toBe(true);
     }
   });
 });
+
+/** The longest entry the catalog schema accepts: every text at its maximum, so embeds must be cut to fit. */
+const LONGEST_ENTRY: CatalogEntry = {
+  id: "embed-limits-probe",
+  arxivId: "2501.00001",
+  url: "https://arxiv.org/abs/2501.00001",
+  pdfUrl: "https://arxiv.org/pdf/2501.00001",
+  title: "Limits ".repeat(43).slice(0, 300).trim(),
+  titleJa: "限界".repeat(150),
+  authors: Array.from({ length: 12 }, (_, index) => `Author ${index} `.padEnd(120, "x")),
+  organisation: "Organisation ".repeat(16).slice(0, 200).trim(),
+  year: 2025,
+  venue: "Venue ".repeat(20).trim(),
+  topics: ["foundations", "architecture", "scaling", "alignment", "agents"],
+  aliases: [],
+  keyResults: { en: Array.from({ length: 6 }, () => "result ".repeat(43).trim()), ja: Array.from({ length: 6 }, () => "結果".repeat(150)) },
+  summary: { en: "summary ".repeat(187).trim(), ja: "要約".repeat(750) },
+};
+
+function expectWithinEmbedLimits(embed: APIEmbed): void {
+  const length = (text: string | undefined) => [...(text ?? "")].length;
+  expect(length(embed.title)).toBeLessThanOrEqual(256);
+  expect(length(embed.description)).toBeLessThanOrEqual(4096);
+  expect(embed.fields?.length ?? 0).toBeLessThanOrEqual(25);
+  for (const field of embed.fields ?? []) {
+    expect(length(field.name)).toBeLessThanOrEqual(256);
+    expect(length(field.value)).toBeLessThanOrEqual(1024);
+  }
+  expect(length(embed.footer?.text)).toBeLessThanOrEqual(2048);
+  expect(length(embed.author?.name)).toBeLessThanOrEqual(256);
+  const total =
+    length(embed.title) +
+    length(embed.description) +
+    length(embed.footer?.text) +
+    length(embed.author?.name) +
+    (embed.fields ?? []).reduce((sum, field) => sum + length(field.name) + length(field.value), 0);
+  expect(total).toBeLessThanOrEqual(6000);
+}

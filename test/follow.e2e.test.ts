@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MessageFlags, PermissionFlagsBits, type APIEmbed, type APIMessage } from "discord.js";
 import { readZip } from "../src/bundle/zip.js";
-import { DEFAULT_EVERYONE_PERMISSIONS, dmChannelIdFor, type DiscordHarness } from "./support/discord-harness.js";
+import { DEFAULT_EVERYONE_PERMISSIONS, dmChannelIdFor, type DiscordHarness } from "./support/harness/index.js";
 import { button, chatInput, dmMessageCreate, option } from "./support/interactions.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 

@@ -1,5 +1,5 @@
 /**
- * Proves test/support/discord-harness.ts against the real discord.js 14 Client: gateway handshake,
+ * Proves test/support/harness/ against the real discord.js 14 Client: gateway handshake,
  * REST interaction responses, overrides, resume, and the real captured payloads from ../shared.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -19,7 +19,7 @@ import {
   type TextChannel,
 } from "discord.js";
 import type { APIMessage, RESTPostAPIInteractionCallbackWithResponseResult } from "discord-api-types/v10";
-import { DEFAULT_BOT_USER, DEFAULT_GUILD, DEFAULT_USER, startDiscordHarness, type DiscordHarness } from "./support/discord-harness.js";
+import { DEFAULT_BOT_USER, DEFAULT_GUILD, DEFAULT_USER, startDiscordHarness, type DiscordHarness } from "./support/harness/index.js";
 import {
   autocomplete,
   button,

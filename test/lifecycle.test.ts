@@ -8,7 +8,7 @@ import { runCli, type CliIo } from "../src/cli.js";
 import { runConsole } from "../src/discord/console.js";
 import { startServices } from "../src/services.js";
 import { validateCommandPayload } from "../src/discord/deploy.js";
-import { startDiscordHarness } from "./support/discord-harness.js";
+import { startDiscordHarness } from "./support/harness/index.js";
 import { chatInput, option } from "./support/interactions.js";
 import { createTestApp, repoRoot, tempDir, testEnv } from "./support/app.js";
 import { startTestBot, TEST_TOKEN } from "./support/bot.js";

@@ -54,12 +54,19 @@ export interface InteractionRouter {
   drain(timeoutMs: number): Promise<void>;
 }
 
+export interface RouterOptions {
+  /** How long a handler may run before the interaction is deferred (default AUTO_DEFER_MS); tests shorten or fake it. */
+  autoDeferMs?: number;
+}
+
 export function createRouter(
   ctx: () => BotContext,
   commands: readonly RegisteredCommand[],
   components: readonly ComponentModule[],
   directMessages: readonly DirectMessageModule[] = [],
+  options: RouterOptions = {},
 ): InteractionRouter {
+  const autoDeferMs = options.autoDeferMs ?? AUTO_DEFER_MS;
   const commandsByName = new Map(commands.map((command) => [command.name, command]));
   const componentsByPrefix = new Map(components.map((component) => [component.prefix, component]));
   const inFlight = new Set<Promise<void>>();
@@ -106,7 +113,7 @@ export function createRouter(
           interaction.isMessageComponent() ? interaction.deferUpdate() : interaction.deferReply(privateReplies ? { flags: MessageFlags.Ephemeral } : {})
         ).catch((error: unknown) => ctx().logger.warn("auto-defer failed", { label, error }));
       }
-    }, AUTO_DEFER_MS);
+    }, autoDeferMs);
     // discord.js marks the interaction deferred only once Discord has answered, so wait for a deferral in flight.
     const settled = async () => {
       clearTimeout(timer);

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { openApp, type OpenedApp } from "../../src/app.js";
 import { parseConfig, type Environment } from "../../src/config.js";
@@ -15,9 +14,7 @@ export const catalogPath = join(repoRoot, "data", "catalog.json");
 export const sharedDir = resolve(repoRoot, "..", "shared");
 export const sharedAvailable = existsSync(join(sharedDir, "seed", "reading-list-ja.txt"));
 
-export function tempDir(prefix = "paperbot-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir } from "./temp.js";
 
 export function fixedClock(start = new Date("2026-11-26T12:00:00Z")): Clock & { advance(ms: number): void } {
   let now = start.getTime();

@@ -50,7 +50,7 @@ import {
   DM_APP_PERMISSIONS,
   dmChannelIdFor,
   snowflake,
-} from "./discord-harness.js";
+} from "./harness/index.js";
 
 export { dmChannelIdFor };
 

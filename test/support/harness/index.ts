@@ -311,8 +311,10 @@ export type RequestMatcher = RequestPredicate | RequestMatcherObject;
 export interface RespondWithOptions {
   /** How many requests to answer before the override retires. Default: unlimited. */
   times?: number;
-  /** Wait before answering (to simulate a slow Discord). */
+  /** Wait before answering (to simulate a slow Discord). Real time, even under fake timers. */
   delayMs?: number;
+  /** Hold the answer until this settles (a slow Discord that the test releases when it chooses). */
+  until?: PromiseLike<unknown>;
 }
 
 export interface OverrideHandle {
@@ -513,6 +515,13 @@ function describeMatcher(matcher: RequestMatcher): string {
 // Record log with waiters
 // ---------------------------------------------------------------------------------------------------
 
+/**
+ * The harness plays the outside world, so its timeouts and delays run on real time even while a test
+ * fakes the bot's timers (vi.useFakeTimers replaces the globals after this module captured them).
+ */
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
 interface Waiter<T> {
   predicate: (item: T) => boolean;
   resolve: (item: T) => void;
@@ -531,7 +540,7 @@ class RecordLog<T> {
     for (const waiter of [...this.waiters]) {
       if (waiter.predicate(item)) {
         this.waiters.delete(waiter);
-        clearTimeout(waiter.timer);
+        realClearTimeout(waiter.timer);
         waiter.resolve(item);
       }
     }
@@ -549,7 +558,7 @@ class RecordLog<T> {
         predicate,
         resolve,
         reject,
-        timer: setTimeout(() => {
+        timer: realSetTimeout(() => {
           this.waiters.delete(waiter);
           const recent = this.items.slice(-8).map((item) => `  ${this.describe(item)}`).join("\n");
           reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}. Most recent records:\n${recent || "  (none)"}`));
@@ -565,7 +574,7 @@ class RecordLog<T> {
 
   rejectAll(reason: string): void {
     for (const waiter of this.waiters) {
-      clearTimeout(waiter.timer);
+      realClearTimeout(waiter.timer);
       waiter.reject(new Error(reason));
     }
     this.waiters.clear();
@@ -965,6 +974,7 @@ interface Override {
   response: HarnessResponse | ((request: RecordedRequest) => HarnessResponse);
   remaining: number;
   delayMs: number;
+  until: PromiseLike<unknown> | undefined;
   hits: number;
 }
 
@@ -1187,6 +1197,7 @@ export class DiscordHarness {
       response,
       remaining: options.times ?? Number.POSITIVE_INFINITY,
       delayMs: options.delayMs ?? 0,
+      until: options.until,
       hits: 0,
     };
     this.overrides.push(override);
@@ -2399,6 +2410,7 @@ export class DiscordHarness {
     const override = this.overrides.find((o) => o.remaining > 0 && o.predicate(request));
     let response: HarnessResponse;
     let delayMs = 0;
+    let until: PromiseLike<unknown> | undefined;
     if (override) {
       override.remaining--;
       override.hits++;
@@ -2406,6 +2418,7 @@ export class DiscordHarness {
       request.overridden = true;
       response = typeof override.response === "function" ? override.response(request) : clone(override.response);
       delayMs = override.delayMs;
+      until = override.until;
     } else if (draft.parseError) {
       response = draft.parseError;
     } else if (!route) {
@@ -2421,7 +2434,8 @@ export class DiscordHarness {
     }
     request.response = response;
     this.requestLog.push(request);
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (delayMs > 0) await new Promise((resolve) => realSetTimeout(resolve, delayMs));
+    if (until) await Promise.resolve(until).catch(() => undefined);
     this.writeResponse(res, response);
   }
 
