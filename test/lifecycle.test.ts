@@ -2,16 +2,17 @@ import { spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { commands, components } from "../commands/index.js";
 import { runCli, type CliIo } from "../src/cli.js";
 import { runConsole } from "../src/discord/console.js";
 import { startServices } from "../src/services.js";
+import { collectOutput, within } from "./support/wait.js";
 import { validateCommandPayload } from "../src/discord/deploy.js";
 import { startDiscordHarness } from "./support/harness/index.js";
 import { chatInput, option } from "./support/interactions.js";
 import { createTestApp, repoRoot, tempDir, testEnv } from "./support/app.js";
-import { startTestBot, TEST_TOKEN } from "./support/bot.js";
+import { useTestBot, TEST_TOKEN } from "./support/bot.js";
 
 const mainJs = join(repoRoot, "dist", "src", "main.js");
 const built = existsSync(mainJs);
@@ -22,22 +23,48 @@ function runMain(env: Record<string, string>, stdin: "pipe" | "ignore" = "ignore
     stdio: [stdin, "pipe", "pipe"],
     cwd: tempDir(),
   });
+  onTestFinished(() => void child.kill("SIGKILL"));
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
+  /** Resolves once stderr contains `text`; rejects after `timeoutMs` or when the process exits first. */
+  const printed = (text: string, timeoutMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error(`no ${JSON.stringify(text)} on stderr after ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
+      const check = () => stderr.includes(text) && done();
+      const exit = () => done(new Error(`exited before printing ${JSON.stringify(text)}:\n${stderr}`));
+      function done(error?: Error) {
+        clearTimeout(timer);
+        child.stderr?.off("data", check);
+        child.off("exit", exit);
+        if (error) reject(error);
+        else resolve();
+      }
+      child.stderr?.on("data", check);
+      child.once("exit", exit);
+      check();
+    });
+  return { child, exited, stderr: () => stderr, printed };
 }
 
 describe("start and stop", () => {
   it("finishes an in-flight interaction before closing discord.js and SQLite", async () => {
-    const t = await startTestBot();
+    const t = await useTestBot();
     const payload = chatInput({ name: "paper", options: [option.string("query", "lora")] });
     const path = `/interactions/${payload.id}/${payload.token}/callback`;
-    t.harness.respondWith({ method: "POST", path }, { status: 204 }, { times: 1, delayMs: 400 });
+    let answer = () => {};
+    t.harness.respondWith({ method: "POST", path }, { status: 204 }, { times: 1, until: new Promise<void>((resolve) => (answer = resolve)) });
+    onTestFinished(() => answer());
     const arrived = t.harness.waitForRequest({ method: "POST", path });
     t.harness.dispatchInteraction(payload);
     await arrived;
-    await t.close();
+    const stopped = t.bot.stop();
+    // Discord has not answered the callback yet: the bot waits, with SQLite and the gateway still open.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(t.logs.records.map((record) => record["msg"])).toContain("shutting down");
+    expect(t.bot.app.db.open).toBe(true);
+    answer();
+    await stopped;
     expect(t.bot.app.db.open).toBe(false);
     expect(t.logs.records.filter((record) => record["level"] === "error")).toEqual([]);
     expect(t.logs.records.map((record) => record["msg"])).toEqual(expect.arrayContaining(["shutting down", "stopped"]));
@@ -45,6 +72,7 @@ describe("start and stop", () => {
 
   it.skipIf(!built)("exits 0 on SIGTERM, closing the gateway connection", async () => {
     const harness = await startDiscordHarness();
+    onTestFinished(() => harness.close());
     const run = runMain({
       DISCORD_TOKEN: TEST_TOKEN,
       DISCORD_API_URL: harness.apiUrl,
@@ -53,15 +81,11 @@ describe("start and stop", () => {
       LOG_LEVEL: "info",
     });
     await harness.waitForReady({ timeoutMs: 20_000 });
-    await new Promise<void>((resolve) => {
-      const check = () => (run.stderr().includes('"msg":"ready"') ? resolve() : setTimeout(check, 20));
-      check();
-    });
+    await run.printed('"msg":"ready"');
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
     expect(run.stderr()).toContain('"msg":"stopped"');
     expect(harness.openConnections).toBe(0);
-    await harness.close();
   });
 
   it.skipIf(!built)("without a token and without a terminal, exits 2 with the config error", async () => {
@@ -108,6 +132,7 @@ describe("deploy-commands", () => {
 
   it("registers to one guild, and globally with the id read from the token's application", async () => {
     const harness = await startDiscordHarness();
+    onTestFinished(() => harness.close());
     const guild = io({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl });
     expect(await runCli(["deploy-commands", "--guild", "1200000000000000001"], guild.io)).toBe(0);
     const guildWrite = await harness.waitForRequest({ method: "PUT", path: "/applications/:app/guilds/:guild/commands" }, { since: 0 });
@@ -121,7 +146,6 @@ describe("deploy-commands", () => {
     expect(globalWrite.params["app"]).toBe(harness.applicationId);
     const paper = (globalWrite.body as { name: string; options: { autocomplete?: boolean; max_length?: number }[] }[])[0];
     expect(paper?.options[0]).toMatchObject({ autocomplete: true, max_length: 200 });
-    await harness.close();
   });
 
   it("prints the payload with --dry-run and needs a token otherwise", async () => {
@@ -135,29 +159,51 @@ describe("deploy-commands", () => {
 });
 
 describe("local console", () => {
-  it("stops when asked (Ctrl+C), even while waiting for input", async () => {
+  /** The services the console runs on, stopped (and the database closed) when the test ends. */
+  async function consoleServices() {
     const app = createTestApp({ BUNDLE_DIR: join(tempDir(), "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" });
+    onTestFinished(() => void app.close());
     const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
+    onTestFinished(() => services.stop());
+    return services;
+  }
+
+  it("stops when asked (Ctrl+C) while waiting for input, and reads nothing after", async () => {
+    const services = await consoleServices();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const printed = collectOutput(output);
     const stop = new AbortController();
-    const done = runConsole(services.ctx, { commands, components, input: new PassThrough(), output: new PassThrough(), locale: "ja", signal: stop.signal });
+    let finished = false;
+    const done = runConsole(services.ctx, { commands, components, input, output, locale: "en", signal: stop.signal }).then(() => void (finished = true));
+    input.write("/help\n");
+    await printed.waitFor("/paper query:");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(finished).toBe(false);
     stop.abort();
-    await done;
-    await services.stop();
-    app.close();
+    await within(done, 2_000, "console after Ctrl+C");
+    input.write("/paper lora\n");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(printed.text()).not.toContain("LoRA");
+  });
+
+  it("returns at once when the stop signal came before it started", async () => {
+    const services = await consoleServices();
+    const output = new PassThrough();
+    const printed = collectOutput(output);
+    await within(runConsole(services.ctx, { commands, components, input: new PassThrough(), output, locale: "en", signal: AbortSignal.abort() }), 2_000, "console with an aborted signal");
+    expect(printed.text()).not.toContain(">");
   });
 
   it("takes the same slash commands as text and prints the replies", async () => {
-    const app = createTestApp({ BUNDLE_DIR: join(tempDir(), "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" });
-    const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
+    const services = await consoleServices();
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = "";
     output.on("data", (chunk: Buffer) => (printed += chunk.toString()));
     const done = runConsole(services.ctx, { commands, components, input, output, locale: "en" });
     input.end(["/paper lora", "/papers topic:retrieval", "/help", "/nope", "チンチラ", "/follow topic:retrieval", "/bundle"].join("\n") + "\n");
-    await done;
-    await services.stop();
-    app.close();
+    await within(done, 10_000, "console reading its input");
     expect(printed).toContain("set DISCORD_TOKEN");
     expect(printed).toContain("== LoRA: Low-Rank Adaptation of Large Language Models ==");
     expect(printed).toContain("[arXiv https://arxiv.org/abs/2106.09685]");

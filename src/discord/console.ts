@@ -91,6 +91,7 @@ export async function runConsole(ctx: BotContext, options: ConsoleOptions): Prom
   write(t(locale, "console.prompt"));
   const requester: Requester = { userId: "0", username: "console", locale, guildId: null, channelId: null, canManageGuild: true };
   const names = options.commands.map((command) => `/${command.name}`).join(", ");
+  if (options.signal?.aborted) return;
   const lines = createInterface({ input: options.input, terminal: false });
   options.signal?.addEventListener("abort", () => lines.close(), { once: true });
   options.output.write("> ");
