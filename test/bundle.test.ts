@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { parse as parseBibtex, type Creator, type Entry as BibEntry } from "@retorquere/bibtex-parser";
+import { parse as parseCsv } from "csv-parse/sync";
 import { catalogEntrySchema } from "../src/catalog/schema.js";
 import type { Paper } from "../src/catalog/types.js";
 import {
@@ -19,11 +20,12 @@ import {
   escapeMarkdown,
   newestAddedAt,
   pdfDownloads,
-  readZip,
   shQuote,
   toDosDateTime,
   writeZip,
 } from "../src/bundle/index.js";
+import { tempDir } from "./support/temp.js";
+import { unzipEntries, unzipInstalled, unzipTexts } from "./support/zip.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures
@@ -107,155 +109,20 @@ const lora: Paper = {
 const PAPERS: Paper[] = [attention, gpt4, lora];
 const GENERATED_AT = new Date("2024-03-05T12:34:56.000Z");
 
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "paperbot-bundle-"));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
 function hasCommand(command: string, args: string[]): boolean {
   const result = spawnSync(command, args, { stdio: "ignore" });
   return result.error === undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Small parsers used to check the outputs
+// The bundle's files, read back with independent parsers (yauzl, csv-parse, a BibTeX parser)
 
-interface BibEntry {
-  type: string;
-  key: string;
-  fields: Map<string, string>;
+function bundleFiles(papers: readonly Paper[] = PAPERS): Promise<Map<string, string>> {
+  return unzipTexts(buildBundle(papers, { generatedAt: GENERATED_AT }).zip, BUNDLE_FOLDER);
 }
 
-/** A strict-enough BibTeX reader: counts braces the way BibTeX does (a backslash does not escape a brace). */
-function parseBibtex(text: string): BibEntry[] {
-  const entries: BibEntry[] = [];
-  let i = 0;
-  const skipSpace = (): void => {
-    while (i < text.length && /\s/.test(text[i] ?? "")) i++;
-  };
-  const expect = (char: string): void => {
-    skipSpace();
-    if (text[i] !== char) throw new Error(`bibtex: expected '${char}' at ${i}, got '${text.slice(i, i + 20)}'`);
-    i++;
-  };
-  const identifier = (): string => {
-    skipSpace();
-    const match = /^[A-Za-z0-9_:.\-]+/.exec(text.slice(i));
-    if (!match) throw new Error(`bibtex: expected identifier at ${i}`);
-    i += match[0].length;
-    return match[0];
-  };
-  const bracedValue = (): string => {
-    expect("{");
-    let depth = 1;
-    const start = i;
-    while (i < text.length && depth > 0) {
-      const char = text[i];
-      if (char === "{") depth++;
-      else if (char === "}") depth--;
-      i++;
-    }
-    if (depth !== 0) throw new Error("bibtex: unbalanced braces");
-    return text.slice(start, i - 1);
-  };
-  while (true) {
-    const at = text.indexOf("@", i);
-    if (at < 0) break;
-    i = at + 1;
-    const type = identifier().toLowerCase();
-    expect("{");
-    const key = identifier();
-    const fields = new Map<string, string>();
-    while (true) {
-      skipSpace();
-      if (text[i] === "}") {
-        i++;
-        break;
-      }
-      expect(",");
-      skipSpace();
-      if (text[i] === "}") {
-        i++;
-        break;
-      }
-      const name = identifier().toLowerCase();
-      expect("=");
-      skipSpace();
-      let value: string;
-      if (text[i] === "{") value = bracedValue();
-      else {
-        const match = /^\d+/.exec(text.slice(i));
-        if (!match) throw new Error(`bibtex: bad value for ${name}`);
-        value = match[0];
-        i += value.length;
-      }
-      if (fields.has(name)) throw new Error(`bibtex: duplicate field ${name} in ${key}`);
-      fields.set(name, value);
-    }
-    entries.push({ type, key, fields });
-  }
-  return entries;
-}
-
-/** RFC 4180 reader. Returns records; throws on a bare quote inside an unquoted field or a lone CR/LF. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const char = text[i] ?? "";
-    if (quoted) {
-      if (char === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      field += char;
-      i++;
-      continue;
-    }
-    if (char === '"') {
-      if (field.length > 0) throw new Error(`csv: quote inside unquoted field at ${i}`);
-      quoted = true;
-      i++;
-    } else if (char === ",") {
-      row.push(field);
-      field = "";
-      i++;
-    } else if (char === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i += 2;
-    } else if (char === "\r" || char === "\n") {
-      throw new Error(`csv: bare line break at ${i}`);
-    } else {
-      field += char;
-      i++;
-    }
-  }
-  if (quoted) throw new Error("csv: unterminated quote");
-  if (field.length > 0 || row.length > 0) throw new Error("csv: last record not terminated by CRLF");
-  return rows;
-}
-
-function bundleFiles(papers: readonly Paper[] = PAPERS): Map<string, string> {
-  const { zip } = buildBundle(papers, { generatedAt: GENERATED_AT });
-  return new Map(readZip(zip).map((entry) => [entry.name.slice(BUNDLE_FOLDER.length + 1), entry.data.toString("utf8")]));
-}
+/** The bundle of PAPERS; immutable, so the describes below may share it. */
+const FILES = await bundleFiles();
 
 function file(files: Map<string, string>, name: string): string {
   const text = files.get(name);
@@ -274,7 +141,7 @@ describe("zip writer", () => {
     expect(() => toDosDateTime(new Date(Number.NaN))).toThrow();
   });
 
-  it("round-trips through its own reader, sorts entries and stores incompressible data", () => {
+  it("is read back by yauzl: entries sorted, UTF-8 names flagged, incompressible data stored, the rest deflated", async () => {
     const random = Buffer.from(createHash("sha512").update("x").digest());
     const zip = writeZip(
       [
@@ -284,13 +151,15 @@ describe("zip writer", () => {
       ],
       GENERATED_AT,
     );
-    const entries = readZip(zip);
+    const entries = await unzipEntries(zip);
     expect(entries.map((entry) => entry.name)).toEqual(["a.bin", "b/日本語.txt", "empty"]);
-    expect(entries[0]?.method).toBe(0);
-    expect(entries[1]?.method).toBe(8);
+    expect(entries[0]?.compressionMethod).toBe(0);
+    expect(entries[0]?.data.equals(random)).toBe(true);
+    expect(entries[1]?.compressionMethod).toBe(8);
     expect(entries[1]?.data.toString()).toBe("こんにちは".repeat(50));
-    expect(entries.every((entry) => (entry.flags & 0x0800) !== 0)).toBe(true);
-    expect(readZip(writeZip([], GENERATED_AT))).toEqual([]);
+    expect(entries[2]?.data).toHaveLength(0);
+    expect(entries.every((entry) => (entry.generalPurposeBitFlag & 0x0800) !== 0)).toBe(true);
+    expect(await unzipEntries(writeZip([], GENERATED_AT))).toEqual([]);
   });
 
   it("rejects unsafe or duplicate entry names", () => {
@@ -301,11 +170,11 @@ describe("zip writer", () => {
     expect(() => writeZip([{ name: "a", data }, { name: "a", data }], GENERATED_AT)).toThrow(/duplicate/);
   });
 
-  it("detects corruption", () => {
+  it("a flipped byte is caught by the independent check (so the checks above can fail)", async () => {
     const zip = writeZip([{ name: "a.txt", data: Buffer.from("hello hello hello hello hello") }], GENERATED_AT);
     const broken = Buffer.from(zip);
     broken[40] = (broken[40] ?? 0) ^ 0xff;
-    expect(() => readZip(broken)).toThrow();
+    await expect(unzipEntries(broken)).rejects.toThrow();
   });
 });
 
@@ -327,27 +196,28 @@ describe("buildBundle", () => {
     expect(buildBundle(PAPERS, { generatedAt: new Date("2024-03-06T00:00:00Z") }).sha256).not.toBe(base);
   });
 
-  it("contains exactly the six files under the top folder, with the same timestamp and an executable script", () => {
+  it("contains exactly the six files under the top folder, with the same timestamp and an executable script", async () => {
     const result = buildBundle(PAPERS, { generatedAt: GENERATED_AT });
-    const entries = readZip(result.zip);
+    const entries = await unzipEntries(result.zip);
     const names = ["README.md", "fetch-pdfs.sh", "index.html", "papers.bib", "papers.csv", "papers.json"].map((name) => `${BUNDLE_FOLDER}/${name}`);
     expect(entries.map((entry) => entry.name)).toEqual(names);
     expect(result.files).toEqual(entries.map((entry) => ({ name: entry.name, size: entry.data.length })));
     const dos = toDosDateTime(GENERATED_AT);
     for (const entry of entries) {
-      expect(entry.dosDate).toBe(dos.date);
-      expect(entry.dosTime).toBe(dos.time);
+      expect(entry.lastModFileDate).toBe(dos.date);
+      expect(entry.lastModFileTime).toBe(dos.time);
+      expect(entry.versionMadeBy >> 8).toBe(3);
       expect(entry.mode).toBe(entry.name.endsWith(".sh") ? 0o755 : 0o644);
     }
     expect(entries.some((entry) => entry.name.endsWith(".pdf"))).toBe(false);
   });
 
-  it("rejects duplicate ids and invalid dates; handles an empty list", () => {
+  it("rejects duplicate ids and invalid dates; handles an empty list", async () => {
     expect(() => buildBundle([attention, { ...attention }], { generatedAt: GENERATED_AT })).toThrow(/duplicate/);
     expect(() => buildBundle(PAPERS, { generatedAt: new Date("nope") })).toThrow();
     const empty = buildBundle([], { generatedAt: GENERATED_AT });
     expect(empty.paperCount).toBe(0);
-    expect(readZip(empty.zip)).toHaveLength(6);
+    expect(await unzipEntries(empty.zip)).toHaveLength(6);
   });
 
   it("newestAddedAt picks the latest addedAt", () => {
@@ -355,15 +225,19 @@ describe("buildBundle", () => {
     expect(newestAddedAt([])).toBeNull();
   });
 
-  it("passes `unzip -t` when unzip is installed", (context) => {
-    if (!hasCommand("unzip", ["-v"])) return context.skip();
+  it.skipIf(!unzipInstalled)("passes `unzip -t`, and `unzip -l` lists the six files with their sizes", () => {
     const dir = tempDir();
     const path = join(dir, "bundle.zip");
-    writeFileSync(path, buildBundle(PAPERS, { generatedAt: GENERATED_AT }).zip);
+    const result = buildBundle(PAPERS, { generatedAt: GENERATED_AT });
+    writeFileSync(path, result.zip);
     const output = execFileSync("unzip", ["-t", path], { encoding: "utf8" });
     expect(output).toMatch(/No errors detected/);
-    const listing = execFileSync("unzip", ["-Z1", path], { encoding: "utf8" }).trim().split("\n");
-    expect(listing).toHaveLength(6);
+    const listed = execFileSync("unzip", ["-l", path], { encoding: "utf8" })
+      .split("\n")
+      .map((line) => /^\s*(\d+)\s+\S+\s+\S+\s+(\S.*)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => ({ name: match[2], size: Number(match[1]) }));
+    expect(listed).toEqual(result.files);
     execFileSync("unzip", ["-q", path, "-d", join(dir, "out")]);
     expect(readdirSync(join(dir, "out", BUNDLE_FOLDER)).sort()).toEqual(["README.md", "fetch-pdfs.sh", "index.html", "papers.bib", "papers.csv", "papers.json"]);
     expect(statSync(join(dir, "out", BUNDLE_FOLDER, "fetch-pdfs.sh")).mode & 0o111).not.toBe(0);
@@ -383,44 +257,44 @@ describe("buildBundle", () => {
 });
 
 describe("papers.bib", () => {
-  const bib = file(bundleFiles(), "papers.bib");
-  const entries = parseBibtex(bib);
+  const bib = file(FILES, "papers.bib");
+  // Decoded (LaTeX turned back into text) and raw (as written), by a maintained BibTeX parser.
+  const decoded = parseBibtex(bib, { sentenceCase: false, caseProtection: false });
+  const raw = parseBibtex(bib, { raw: true });
+  const entries = decoded.entries;
+  const byKey = new Map(entries.map((entry) => [entry.key, entry]));
+  const names = (creators: Creator[] | undefined) => (creators ?? []).map((creator) => creator.name ?? [creator.firstName, creator.lastName].filter(Boolean).join(" "));
+  const rawField = (entry: BibEntry | undefined, name: string): unknown => raw.entries.find((candidate) => candidate.key === entry?.key)?.fields[name];
 
   it("has one well-formed entry per paper with unique keys and required fields", () => {
+    expect(decoded.errors).toEqual([]);
+    expect(raw.errors).toEqual([]);
     expect(entries).toHaveLength(PAPERS.length);
     expect(new Set(entries.map((entry) => entry.key)).size).toBe(PAPERS.length);
     for (const entry of entries) {
-      for (const field of ["title", "author", "year", "url"]) expect(entry.fields.has(field), `${entry.key}.${field}`).toBe(true);
+      for (const field of ["title", "author", "year", "url"]) expect(entry.fields[field], `${entry.key}.${field}`).toBeDefined();
     }
-    const byKey = new Map(entries.map((entry) => [entry.key, entry]));
     const vaswani = byKey.get("vaswani2017attention");
     expect(vaswani?.type).toBe("article");
-    expect(vaswani?.fields.get("eprint")).toBe("1706.03762");
-    expect(vaswani?.fields.get("archiveprefix")).toBe("arXiv");
-    expect(vaswani?.fields.get("author")).toBe("Ashish Vaswani and Noam Shazeer and Niki Parmar and others");
-    expect(vaswani?.fields.get("year")).toBe("2017");
-    expect(vaswani?.fields.has("primaryclass")).toBe(false);
+    expect(vaswani?.fields["eprint"]).toBe("1706.03762");
+    expect(vaswani?.fields["archiveprefix"]).toBe("arXiv");
+    expect(names(vaswani?.fields.author)).toEqual(["Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "others"]);
+    expect(vaswani?.fields["year"]).toBe("2017");
+    expect(vaswani?.fields["primaryclass"]).toBeUndefined();
 
     const openai = entries.find((entry) => entry.type === "misc");
     expect(openai?.key).toBe("openai2023gpt4");
-    expect(openai?.fields.has("eprint")).toBe(false);
-    expect(openai?.fields.get("howpublished")).toBe("\\url{https://openai.com/research/gpt-4}");
-    expect(byKey.get("hu2021lora")?.fields.get("eprint")).toBe("2106.09685");
+    expect(openai?.fields["eprint"]).toBeUndefined();
+    expect(rawField(openai, "howpublished")).toBe("\\url{https://openai.com/research/gpt-4}");
+    expect(byKey.get("hu2021lora")?.fields["eprint"]).toBe("2106.09685");
   });
 
-  it("escapes LaTeX specials so every field is balanced and has no bare special characters", () => {
+  it("escapes LaTeX specials so that a BibTeX reader gets the original text back", () => {
     const openai = entries.find((entry) => entry.type === "misc");
-    expect(openai?.fields.get("title")).toBe(
-      "{GPT-4 Technical Report: \"Quotes\", \\textbraceleft{}Braces\\textbraceright{} \\& 100\\% \\$cost \\#1 under\\_score}",
-    );
-    expect(openai?.fields.get("institution")).toBe("OpenAI \\& Friends");
-    for (const entry of entries) {
-      for (const [name, value] of entry.fields) {
-        if (name === "url" || name === "howpublished") continue;
-        const stripped = value.replace(/\\[&%$#_]/g, "");
-        expect(stripped, `${entry.key}.${name}`).not.toMatch(/[&%$#_]/);
-      }
-    }
+    expect(openai?.fields["title"]).toBe(gpt4.title);
+    expect(openai?.fields.institution).toEqual([gpt4.organisation]);
+    expect(rawField(openai, "title")).toBe("GPT-4 Technical Report: \"Quotes\", \\textbraceleft{}Braces\\textbraceright{} \\& 100\\% \\$cost \\#1 under\\_score");
+    for (const paper of PAPERS) expect(entries.map((entry) => entry.fields["title"])).toContain(paper.title);
   });
 
   it("escapes, joins authors and makes unique keys", () => {
@@ -438,18 +312,19 @@ describe("papers.bib", () => {
 });
 
 describe("papers.csv", () => {
-  const csv = file(bundleFiles(), "papers.csv");
+  const csv = file(FILES, "papers.csv");
+  /** csv-parse in strict RFC 4180 mode: CRLF records only, no stray quotes, every record the same width. */
+  const rows: string[][] = parseCsv(csv, { bom: true, record_delimiter: "\r\n", relax_quotes: false, relax_column_count: false });
 
   it("starts with a UTF-8 BOM and is valid RFC 4180 with CRLF records", () => {
     expect(csv.startsWith("\uFEFF")).toBe(true);
-    const rows = parseCsv(csv.slice(1));
+    expect(csv.endsWith("\r\n")).toBe(true);
     expect(rows).toHaveLength(PAPERS.length + 1);
     expect(rows[0]).toEqual(["id", "arxiv_id", "title", "authors", "organisation", "year", "topics", "url", "pdf_url", "summary_en", "summary_ja"]);
     for (const row of rows) expect(row).toHaveLength(11);
   });
 
   it("round-trips quotes, commas, newlines and Japanese", () => {
-    const rows = parseCsv(csv.slice(1));
     const byId = new Map(rows.slice(1).map((row) => [row[0], row]));
     expect(byId.get("attention")?.[9]).toBe(attention.summary.en);
     expect(byId.get("attention")?.[4]).toBe("Google Brain, Google Research");
@@ -474,7 +349,7 @@ describe("papers.csv", () => {
 
 describe("papers.json", () => {
   it("has generatedAt, count and the public paper fields only", () => {
-    const json: unknown = JSON.parse(file(bundleFiles(), "papers.json"));
+    const json: unknown = JSON.parse(file(FILES, "papers.json"));
     expect(json).toMatchObject({ generatedAt: GENERATED_AT.toISOString(), count: 3 });
     const papers = (json as { papers: unknown[] }).papers;
     expect(papers).toHaveLength(3);
@@ -489,7 +364,7 @@ describe("papers.json", () => {
 });
 
 describe("README.md", () => {
-  const readme = file(bundleFiles(), "README.md");
+  const readme = file(FILES, "README.md");
 
   it("lists every paper with both summaries, key results, authors, organisation, year and link", () => {
     for (const paper of PAPERS) {
@@ -519,7 +394,7 @@ describe("README.md", () => {
 });
 
 describe("index.html", () => {
-  const html = file(bundleFiles(), "index.html");
+  const html = file(FILES, "index.html");
 
   it("is a self-contained page with a table of contents and language tags", () => {
     expect(html.startsWith("<!DOCTYPE html>\n<html lang=\"en\">")).toBe(true);
@@ -545,7 +420,7 @@ describe("index.html", () => {
 });
 
 describe("fetch-pdfs.sh", () => {
-  const script = file(bundleFiles(), "fetch-pdfs.sh");
+  const script = file(FILES, "fetch-pdfs.sh");
 
   it("is valid POSIX sh (sh -n, and dash -n when present)", (context) => {
     if (!hasCommand("sh", ["-c", "true"])) return context.skip();
@@ -607,7 +482,7 @@ describe("fetch-pdfs.sh", () => {
     expect(existsSync(join(work, "pdfs", "gpt-4.pdf.part"))).toBe(false);
   });
 
-  it("quotes safely and reports papers without any PDF", () => {
+  it("quotes safely and reports papers without any PDF", async () => {
     expect(shQuote("it's $(rm -rf /)")).toBe(`'it'\\''s $(rm -rf /)'`);
     const noPdf: Paper = { ...gpt4, id: "blog-post", pdfUrl: null, title: "A blog post; `rm -rf` $HOME 'x'" };
     const { downloads, missing } = pdfDownloads([attention, noPdf]);
@@ -615,7 +490,7 @@ describe("fetch-pdfs.sh", () => {
     expect(missing.map((paper) => paper.id)).toEqual(["blog-post"]);
     const old: Paper = { ...attention, id: "old", arxivId: "hep-th/9711200" };
     expect(pdfDownloads([old]).downloads[0]).toMatchObject({ fileName: "hep-th_9711200.pdf", url: "https://arxiv.org/pdf/hep-th/9711200" });
-    const files = bundleFiles([attention, noPdf]);
+    const files = await bundleFiles([attention, noPdf]);
     const script2 = file(files, "fetch-pdfs.sh");
     expect(spawnSync("sh", ["-n", "-c", script2]).status).toBe(0);
     expect(script2).toContain("echo 'note   no PDF link for A blog post; `rm -rf` $HOME '\\''x'\\''; see https://openai.com/research/gpt-4'");

@@ -1,6 +1,9 @@
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { MessageFlags, PermissionFlagsBits, type APIEmbed, type APIMessage } from "discord.js";
-import { readZip } from "../src/bundle/zip.js";
+import { parse as parseBibtex } from "@retorquere/bibtex-parser";
+import { parse as parseCsv } from "csv-parse/sync";
+import { BUNDLE_FOLDER } from "../src/bundle/index.js";
+import { unzipTexts } from "./support/zip.js";
 import { DEFAULT_EVERYONE_PERMISSIONS, dmChannelIdFor, type DiscordHarness } from "./support/harness/index.js";
 import { button, chatInput, dmMessageCreate, option } from "./support/interactions.js";
 import { startTestBot, useTestBot, type TestBot } from "./support/bot.js";
@@ -270,16 +273,18 @@ describe("the bundle", () => {
     const response = await fetch(url);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="paperbot-llm-reading-list\.zip"/);
-    const entries = readZip(Buffer.from(await response.arrayBuffer()));
-    const byName = new Map(entries.map((entry) => [entry.name.replace(/^paperbot-llm-reading-list\//, ""), entry.data.toString("utf8")]));
+    const byName = await unzipTexts(Buffer.from(await response.arrayBuffer()), BUNDLE_FOLDER);
     expect([...byName.keys()].sort()).toEqual(["README.md", "fetch-pdfs.sh", "index.html", "papers.bib", "papers.csv", "papers.json"]);
     const papers = t.bot.app.catalog.papers;
-    const json = JSON.parse(byName.get("papers.json") ?? "{}") as { count: number; papers: unknown[] };
+    const json = JSON.parse(byName.get("papers.json") ?? "{}") as { count: number; papers: { id: string }[] };
     expect(json.count).toBe(papers.length);
-    expect(json.papers).toHaveLength(papers.length);
-    const csvRecords = (byName.get("papers.csv") ?? "").split(/\r\n(?=(?:[^"]*"[^"]*")*[^"]*$)/).filter((line) => line.length > 0);
-    expect(csvRecords).toHaveLength(papers.length + 1);
-    expect((byName.get("papers.bib") ?? "").match(/^@\w+\{/gm)).toHaveLength(papers.length);
+    expect(json.papers.map((paper) => paper.id).sort()).toEqual(papers.map((paper) => paper.id).sort());
+    const csvRows: string[][] = parseCsv(byName.get("papers.csv") ?? "", { bom: true, record_delimiter: "\r\n" });
+    expect(csvRows).toHaveLength(papers.length + 1);
+    expect(csvRows.slice(1).map((row) => row[0]).sort()).toEqual(papers.map((paper) => paper.id).sort());
+    const bib = parseBibtex(byName.get("papers.bib") ?? "", { sentenceCase: false, caseProtection: false });
+    expect(bib.errors).toEqual([]);
+    expect(bib.entries.map((entry) => entry.fields["title"]).sort()).toEqual(papers.map((paper) => paper.title).sort());
     for (const paper of papers) expect(byName.get("README.md")).toContain(paper.title);
   });
 

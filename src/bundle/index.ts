@@ -6,4 +6,4 @@ export { csvField, CSV_HEADER } from "./tables.js";
 export { escapeHtml } from "./html.js";
 export { escapeMarkdown } from "./markdown.js";
 export { shQuote, pdfDownloads } from "./script.js";
-export { readZip, writeZip, toDosDateTime, type ZipInputEntry, type ZipReadEntry } from "./zip.js";
+export { writeZip, toDosDateTime, type ZipInputEntry } from "./zip.js";

@@ -1,7 +1,7 @@
-import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
 
 /**
- * A small, deterministic ZIP writer (and a strict reader, used by tests and for self-checks).
+ * A small, deterministic ZIP writer. Tests read its archives with independent readers (yauzl, unzip).
  *
  * Determinism: entries are written in the order given after sorting by name, every entry carries the same
  * DOS timestamp (derived from the caller's date, in UTC), there are no extra fields, no comments and no
@@ -16,17 +16,6 @@ export interface ZipInputEntry {
   data: Buffer;
   /** Unix permission bits, e.g. 0o644 (default) or 0o755 for scripts. */
   mode?: number;
-}
-
-export interface ZipReadEntry {
-  name: string;
-  data: Buffer;
-  method: number;
-  flags: number;
-  dosTime: number;
-  dosDate: number;
-  /** Unix permission bits from the external attributes (0 if the archive was not made on Unix). */
-  mode: number;
 }
 
 const LOCAL_HEADER_SIG = 0x04034b50;
@@ -144,76 +133,4 @@ export function writeZip(entries: readonly ZipInputEntry[], modifiedAt: Date): B
   end.writeUInt16LE(0, 20); // comment length
 
   return Buffer.concat([...chunks, ...central, end]);
-}
-
-function fail(message: string): never {
-  throw new Error(`zip: ${message}`);
-}
-
-/**
- * Reads an archive produced by {@link writeZip} (or any simple non-ZIP64, unencrypted, comment-free-or-not archive),
- * checking signatures, that local and central headers agree, sizes and CRC-32 of every entry.
- */
-export function readZip(zip: Buffer): ZipReadEntry[] {
-  if (zip.length < 22) fail("too short");
-  let endAt = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === END_OF_CENTRAL_DIR_SIG && i + 22 + zip.readUInt16LE(i + 20) === zip.length) {
-      endAt = i;
-      break;
-    }
-  }
-  if (endAt < 0) fail("end of central directory not found");
-  const count = zip.readUInt16LE(endAt + 10);
-  if (zip.readUInt16LE(endAt + 8) !== count) fail("multi-disk archives are not supported");
-  const centralSize = zip.readUInt32LE(endAt + 12);
-  const centralOffset = zip.readUInt32LE(endAt + 16);
-  if (centralOffset + centralSize !== endAt) fail("central directory bounds do not match");
-
-  const entries: ZipReadEntry[] = [];
-  let at = centralOffset;
-  for (let n = 0; n < count; n++) {
-    if (at + 46 > endAt || zip.readUInt32LE(at) !== CENTRAL_HEADER_SIG) fail(`bad central header #${n}`);
-    const flags = zip.readUInt16LE(at + 8);
-    const method = zip.readUInt16LE(at + 10);
-    const dosTime = zip.readUInt16LE(at + 12);
-    const dosDate = zip.readUInt16LE(at + 14);
-    const crc = zip.readUInt32LE(at + 16);
-    const compressedSize = zip.readUInt32LE(at + 20);
-    const size = zip.readUInt32LE(at + 24);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    const madeBy = zip.readUInt16LE(at + 4) >> 8;
-    const external = zip.readUInt32LE(at + 38);
-    const localOffset = zip.readUInt32LE(at + 42);
-    const name = zip.subarray(at + 46, at + 46 + nameLength).toString((flags & FLAG_UTF8) !== 0 ? "utf8" : "latin1");
-    at += 46 + nameLength + extraLength + commentLength;
-    if ((flags & 0x0001) !== 0) fail(`${name}: encrypted entries are not supported`);
-
-    if (localOffset + 30 > centralOffset || zip.readUInt32LE(localOffset) !== LOCAL_HEADER_SIG) fail(`${name}: bad local header`);
-    const localFlags = zip.readUInt16LE(localOffset + 6);
-    const localMethod = zip.readUInt16LE(localOffset + 8);
-    const localNameLength = zip.readUInt16LE(localOffset + 26);
-    const localExtraLength = zip.readUInt16LE(localOffset + 28);
-    const localName = zip.subarray(localOffset + 30, localOffset + 30 + localNameLength).toString((localFlags & FLAG_UTF8) !== 0 ? "utf8" : "latin1");
-    if (localName !== name || localMethod !== method) fail(`${name}: local and central headers disagree`);
-    if ((localFlags & 0x0008) === 0) {
-      if (zip.readUInt32LE(localOffset + 14) !== crc || zip.readUInt32LE(localOffset + 18) !== compressedSize || zip.readUInt32LE(localOffset + 22) !== size) {
-        fail(`${name}: local and central sizes/CRC disagree`);
-      }
-    }
-    const dataStart = localOffset + 30 + localNameLength + localExtraLength;
-    if (dataStart + compressedSize > centralOffset) fail(`${name}: data runs past the central directory`);
-    const raw = zip.subarray(dataStart, dataStart + compressedSize);
-    let data: Buffer;
-    if (method === METHOD_STORE) data = Buffer.from(raw);
-    else if (method === METHOD_DEFLATE) data = inflateRawSync(raw);
-    else fail(`${name}: unsupported compression method ${method}`);
-    if (data.length !== size) fail(`${name}: size mismatch`);
-    if (crc32(data) >>> 0 !== crc) fail(`${name}: CRC-32 mismatch`);
-    entries.push({ name, data, method, flags, dosTime, dosDate, mode: madeBy === 3 ? (external >>> 16) & 0o7777 : 0 });
-  }
-  if (at !== endAt) fail("trailing bytes in central directory");
-  return entries;
 }
