@@ -1,0 +1,201 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import type { APIApplicationCommand, APIMessage } from "discord-api-types/v10";
+import { Gateway } from "./gateway.js";
+import { HttpFront } from "./http.js";
+import { clone, describeMatcher, toPredicate } from "./json.js";
+import { buildRoutes } from "./rest-routes.js";
+import { HarnessState } from "./state.js";
+import type {
+  DiscordHarnessOptions,
+  GatewayConnectionRecord,
+  GatewayPayloadRecord,
+  HarnessResponse,
+  IdentifyRecord,
+  InteractionRecord,
+  OverrideHandle,
+  ReadyRecord,
+  RecordedRequest,
+  RequestMatcher,
+  RespondWithOptions,
+  ResumeRecord,
+  WaitOptions,
+} from "./types.js";
+
+/**
+ * Loopback stand-in for Discord's REST API (v10) and gateway, so tests run the real discord.js Client
+ * against 127.0.0.1 with no internet.
+ *
+ *   const harness = await startDiscordHarness();
+ *   const client = new Client({ intents: [...], rest: { api: harness.apiUrl } });
+ *   await client.login("any.fake.token");
+ *
+ * One node:http server serves REST under /api/v10/... and the gateway WebSocket (any upgrade path;
+ * READY's resume_gateway_url is ws://127.0.0.1:PORT/resume). Everything the client sends is recorded.
+ * It answers with plain JSON text frames and never compresses: discord.js only asks for zlib-stream when
+ * the optional `zlib-sync` package is installed, and it sends `compress: false` in IDENTIFY.
+ */
+export class DiscordHarness {
+  /** http://127.0.0.1:PORT/api: pass as `rest: { api }`; discord.js appends /v10. */
+  readonly apiUrl: string;
+  readonly applicationId: string;
+  private readonly state = new HarnessState();
+  private readonly gateway: Gateway;
+  private readonly http: HttpFront;
+  private closed = false;
+
+  /** Use startDiscordHarness(). */
+  constructor(
+    private readonly server: Server,
+    private readonly wss: WebSocketServer,
+    port: number,
+    options: DiscordHarnessOptions,
+  ) {
+    this.apiUrl = `http://127.0.0.1:${port}/api`;
+    this.applicationId = this.state.applicationId;
+    this.gateway = new Gateway(this.state, `ws://127.0.0.1:${port}/resume`, options.heartbeatIntervalMs ?? 41_250);
+    this.http = new HttpFront(buildRoutes(this.state, `ws://127.0.0.1:${port}`));
+    wss.on("connection", (ws, req) => this.gateway.onConnection(ws, req));
+    server.on("request", (req, res) => void this.http.onHttpRequest(req, res));
+  }
+
+  // ------------------------------------------------------------------ what was recorded
+
+  /** Every REST request, in arrival order. */
+  get requests(): readonly RecordedRequest[] {
+    return this.http.requestLog.items;
+  }
+  /** Requests no route knew (answered 404 {message: "404: Not Found", code: 0}). */
+  get unmatchedRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => request.route === null && !request.overridden);
+  }
+  get identifies(): readonly IdentifyRecord[] {
+    return this.gateway.identifyLog.items;
+  }
+  get connections(): readonly GatewayConnectionRecord[] {
+    return this.gateway.connections;
+  }
+  /** Number of gateway sockets currently open. */
+  get openConnections(): number {
+    return this.gateway.openConnections;
+  }
+
+  /** The commands currently registered (global, or for a guild). */
+  registeredCommands(guildId?: string): APIApplicationCommand[] {
+    return this.state.registeredCommands(guildId);
+  }
+
+  /** The last body written with PUT to the global (or a guild's) commands endpoint; null if none. */
+  lastCommandPayload(guildId?: string): unknown {
+    const scope = guildId ?? "global";
+    const write = this.state.commandWrites.findLast((candidate) => candidate.scope === scope && candidate.method === "PUT");
+    return write ? clone(write.body) : null;
+  }
+
+  /** State of an interaction the harness dispatched (by id or token). */
+  interaction(idOrToken: string): InteractionRecord | null {
+    return this.state.interactionsById.get(idOrToken) ?? this.state.interactionsByToken.get(idOrToken) ?? null;
+  }
+
+  /** Messages the harness knows in a channel (created via REST or carried by dispatches), oldest first. */
+  messagesIn(channelId: string): APIMessage[] {
+    return clone([...(this.state.channels.get(channelId)?.messages.values() ?? [])]);
+  }
+
+  // ------------------------------------------------------------------ overrides and waiting
+
+  /**
+   * Answer matching REST requests with `response` instead of the default behaviour (first registered
+   * matching override wins). For 429s without a Retry-After header, one is derived from body.retry_after.
+   */
+  respondWith(matcher: RequestMatcher, response: HarnessResponse | ((request: RecordedRequest) => HarnessResponse), options: RespondWithOptions = {}): OverrideHandle {
+    return this.http.respondWith(matcher, response, options);
+  }
+
+  /**
+   * Resolve with the first recorded request matching `matcher` made after this call (or at/after
+   * `options.since`, an index into harness.requests, which also covers ones already recorded).
+   * It resolves once the harness has decided its response (request.response is set).
+   */
+  waitForRequest(matcher: RequestMatcher, timeoutMsOrOptions: number | WaitOptions = 5000): Promise<RecordedRequest> {
+    const options = typeof timeoutMsOrOptions === "number" ? { timeoutMs: timeoutMsOrOptions } : timeoutMsOrOptions;
+    const log = this.http.requestLog;
+    return log.wait(toPredicate(matcher), `request ${describeMatcher(matcher)}`, options, log.items.length);
+  }
+
+  /** Every recorded request matching `matcher`. */
+  findRequests(matcher: RequestMatcher): RecordedRequest[] {
+    return this.requests.filter(toPredicate(matcher));
+  }
+
+  /** Resolve with identifies[since] (default 0: the first IDENTIFY ever), waiting if not there yet. */
+  waitForIdentify(options: WaitOptions = {}): Promise<IdentifyRecord> {
+    return this.gateway.identifyLog.wait(() => true, "IDENTIFY", options, 0);
+  }
+
+  /** Resolve once READY and every GUILD_CREATE of readies[since] (default 0) have been sent. */
+  waitForReady(options: WaitOptions = {}): Promise<ReadyRecord> {
+    return this.gateway.readyLog.wait(() => true, "READY", options, 0);
+  }
+
+  /** Resolve with resumes[since] (default: the next RESUME after this call). */
+  waitForResume(options: WaitOptions = {}): Promise<ResumeRecord> {
+    const log = this.gateway.resumeLog;
+    return log.wait(() => true, "RESUME", options, log.items.length);
+  }
+
+  /** Resolve with the next gateway payload from a client matching `predicate` (e.g. op 1 heartbeats). */
+  waitForGatewayPayload(predicate: (payload: GatewayPayloadRecord) => boolean, options: WaitOptions = {}): Promise<GatewayPayloadRecord> {
+    const log = this.gateway.receivedLog;
+    return log.wait(predicate, "gateway payload", options, log.items.length);
+  }
+
+  // ------------------------------------------------------------------ gateway control
+
+  /**
+   * Send an op 0 dispatch to every live session whose intents allow it; returns how many it went to.
+   * Throws when no client has identified yet.
+   */
+  dispatch(event: string, data: unknown): number {
+    return this.gateway.dispatch(event, data);
+  }
+
+  /** Dispatch INTERACTION_CREATE and return the payload (so `const i = harness.dispatchInteraction(chatInput(...))`). */
+  dispatchInteraction<T extends object>(payload: T): T {
+    this.dispatch("INTERACTION_CREATE", payload);
+    return payload;
+  }
+
+  /** Send op 7 RECONNECT: discord.js closes with 4200 and RESUMEs on resume_gateway_url. */
+  requestReconnect(): void {
+    this.gateway.requestReconnect();
+  }
+
+  /** Close sockets and the server. Idempotent; pending waiters reject. Destroy clients first. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.http.requestLog.rejectAll("discord harness closed");
+    this.gateway.close();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Start the loopback Discord on 127.0.0.1 with a random port. Always `await harness.close()`. */
+export async function startDiscordHarness(options: DiscordHarnessOptions = {}): Promise<DiscordHarness> {
+  const server = createServer();
+  server.keepAliveTimeout = 1000;
+  const wss = new WebSocketServer({ server, perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return new DiscordHarness(server, wss, address.port, options);
+}
