@@ -1,7 +1,7 @@
 /** Snowflakes, the default bot, user and guild, and permission constants (shared with ../interactions.ts). */
 import { ChannelType, PermissionFlagsBits, type APIGuildMember, type APIUser, type GuildMemberFlags, type Locale } from "discord-api-types/v10";
 
-export const DISCORD_EPOCH = 1420070400000n;
+const DISCORD_EPOCH = 1420070400000n;
 let snowflakeLastMs = 0n;
 let snowflakeIncrement = 0n;
 
@@ -29,11 +29,6 @@ export function dmChannelIdFor(userId: string): string {
     dmChannelIds.set(userId, id);
   }
   return id;
-}
-
-/** Milliseconds since the Unix epoch encoded in a snowflake. */
-export function snowflakeTimestamp(id: string): number {
-  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
 }
 
 export const DEFAULT_BOT_USER: APIUser = Object.freeze({

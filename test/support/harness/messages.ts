@@ -5,7 +5,7 @@ import { asArray, asNumber, asRecord, asString, clone, nowIso } from "./json.js"
 import type { HarnessState } from "./state.js";
 import type { InteractionRecord, JsonRecord, RecordedFile } from "./types.js";
 
-export function buildAttachments(channelId: string, files: RecordedFile[], body: JsonRecord | null): APIAttachment[] {
+function buildAttachments(channelId: string, files: RecordedFile[], body: JsonRecord | null): APIAttachment[] {
   const declared = asArray(body?.["attachments"]) ?? [];
   return files.map((file, index) => {
     const fieldIndex = /^files\[(\d+)\]$/.exec(file.field)?.[1] ?? String(index);
@@ -25,7 +25,7 @@ export function buildAttachments(channelId: string, files: RecordedFile[], body:
   });
 }
 
-export function mentionsIn(state: HarnessState, content: string): APIUser[] {
+function mentionsIn(state: HarnessState, content: string): APIUser[] {
   const users: APIUser[] = [];
   for (const match of content.matchAll(/<@!?(\d{15,21})>/g)) {
     const user = match[1] ? state.users.get(match[1]) : undefined;
@@ -99,7 +99,7 @@ export function newMessage(state: HarnessState,
   return message;
 }
 
-export function normaliseEmbeds(raw: unknown): APIEmbed[] {
+function normaliseEmbeds(raw: unknown): APIEmbed[] {
   return (asArray(raw) ?? []).map((embed) => ({ type: "rich", ...(asRecord(embed) ?? {}) }) as APIEmbed);
 }
 

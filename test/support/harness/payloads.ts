@@ -47,7 +47,7 @@ export function botMember(state: HarnessState, guild: HarnessGuildConfig): APIGu
   return guildMemberObject(clone(state.botUser), [state.botRoleId.get(guild.id) ?? guild.id], "2025-01-01T00:00:00.000000+00:00");
 }
 
-export function guildRoles(state: HarnessState, guild: HarnessGuildConfig): APIRole[] {
+function guildRoles(state: HarnessState, guild: HarnessGuildConfig): APIRole[] {
   const role = (partial: Partial<APIRole> & { id: string; name: string }, position: number): APIRole => ({
     color: 0,
     colors: { primary_color: 0, secondary_color: null, tertiary_color: null },

@@ -3,7 +3,7 @@ import { ApplicationCommandOptionType, ApplicationCommandType, InteractionRespon
 import { asArray, asNumber, asRecord, asString, charLength, isRecord, jsonError } from "./json.js";
 import type { HarnessResponse, JsonRecord } from "./types.js";
 
-export interface FormError {
+interface FormError {
   path: Array<string | number>;
   code: string;
   message: string;
