@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { asNumber, asRecord, clone, jsonError, matchPathPattern, notFound, toPredicate } from "./json.js";
-import { RecordLog, realSetTimeout } from "./record-log.js";
+import { RecordLog } from "./record-log.js";
 import type { HarnessResponse, OverrideHandle, Override, RecordedRequest, RequestDraft, RequestMatcher, RespondWithOptions, Route } from "./types.js";
 
 export class HttpFront {
@@ -25,7 +25,6 @@ export class HttpFront {
       predicate: toPredicate(matcher),
       response,
       remaining: options.times ?? Number.POSITIVE_INFINITY,
-      delayMs: options.delayMs ?? 0,
       until: options.until,
       hits: 0,
     };
@@ -76,7 +75,6 @@ export class HttpFront {
     }
     const override = this.overrides.find((o) => o.remaining > 0 && o.predicate(request));
     let response: HarnessResponse;
-    let delayMs = 0;
     let until: PromiseLike<unknown> | undefined;
     if (override) {
       override.remaining--;
@@ -84,7 +82,6 @@ export class HttpFront {
       if (override.remaining <= 0) this.overrides.splice(this.overrides.indexOf(override), 1);
       request.overridden = true;
       response = typeof override.response === "function" ? override.response(request) : clone(override.response);
-      delayMs = override.delayMs;
       until = override.until;
     } else if (draft.parseError) {
       response = draft.parseError;
@@ -101,7 +98,6 @@ export class HttpFront {
     }
     request.response = response;
     this.requestLog.push(request);
-    if (delayMs > 0) await new Promise((resolve) => realSetTimeout(resolve, delayMs));
     if (until) await Promise.resolve(until).catch(() => undefined);
     this.writeResponse(res, response);
   }

@@ -2,10 +2,10 @@
 import type { WaitOptions } from "./types.js";
 
 /**
- * The harness plays the outside world, so its timeouts and delays run on real time even while a test
+ * The harness plays the outside world, so its timeouts run on real time even while a test
  * fakes the bot's timers (vi.useFakeTimers replaces the globals after this module captured them).
  */
-export const realSetTimeout = globalThis.setTimeout;
+const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 
 interface Waiter<T> {

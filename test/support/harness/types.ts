@@ -66,8 +66,6 @@ export type RequestMatcher = RequestPredicate | RequestMatcherObject;
 export interface RespondWithOptions {
   /** How many requests to answer before the override retires. Default: unlimited. */
   times?: number;
-  /** Wait before answering (to simulate a slow Discord). Real time, even under fake timers. */
-  delayMs?: number;
   /** Hold the answer until this settles (a slow Discord that the test releases when it chooses). */
   until?: PromiseLike<unknown>;
 }
@@ -204,7 +202,6 @@ export interface Override {
   predicate: RequestPredicate;
   response: HarnessResponse | ((request: RecordedRequest) => HarnessResponse);
   remaining: number;
-  delayMs: number;
   until: PromiseLike<unknown> | undefined;
   hits: number;
 }
