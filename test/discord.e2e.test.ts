@@ -1,38 +1,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it, onTestFinished, vi } from "vitest";
-import { ButtonStyle, ComponentType, GatewayIntentBits, MessageFlags, type APIEmbed, type APIMessage } from "discord.js";
-import { DEFAULT_USER, type DiscordHarness } from "./support/harness/index.js";
+import { describe, expect, it, vi } from "vitest";
+import { ButtonStyle, ComponentType, GatewayIntentBits, MessageFlags, type APIEmbed } from "discord.js";
+import { DEFAULT_USER } from "./support/harness/index.js";
 import { autocomplete, button, chatInput, completeLegacyInteraction, loadRealInteractionFixture, option, realFixturesAvailable } from "./support/interactions.js";
 import { catalogPath, fixedClock } from "./support/app.js";
 import { tempDir } from "./support/temp.js";
-import { useTestBot, type TestBot } from "./support/bot.js";
+import { useTestBot } from "./support/bot.js";
+import { original, send, useFakeTimeouts, type CallbackBody } from "./support/e2e.js";
 import type { CatalogEntry, CatalogFile } from "../src/catalog/schema.js";
 
 const CALLBACK = { method: "POST", path: "/interactions/:id/:token/callback" } as const;
-
-interface CallbackBody {
-  type: number;
-  data: { content?: string; embeds?: APIEmbed[]; components?: { components: Record<string, unknown>[] }[]; flags?: number; allowed_mentions?: unknown; choices?: { name: string; value: string }[] };
-}
-
-async function send(t: TestBot, payload: { id: string; token: string } & Parameters<DiscordHarness["dispatchInteraction"]>[0]): Promise<CallbackBody> {
-  const callback = t.harness.waitForRequest({ method: "POST", path: `/interactions/${payload.id}/${payload.token}/callback` });
-  t.harness.dispatchInteraction(payload);
-  return (await callback).body as CallbackBody;
-}
-
-function original(t: TestBot, payload: { id: string }): APIMessage {
-  const message = t.harness.interaction(payload.id)?.original;
-  if (!message) throw new Error("no original message recorded");
-  return message;
-}
-
-/** Fakes only the bot's timeouts (the harness keeps real ones) for the rest of the test. */
-function fakeTimeouts(): void {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-  onTestFinished(() => void vi.useRealTimers());
-}
 
 describe("Discord front end, end to end", () => {
   it("connects with only the non-privileged intents and logs ready", async () => {
@@ -151,7 +129,7 @@ describe("Discord front end, end to end", () => {
 
   it("takes the paging buttons off the message when they expire", async () => {
     const t = await useTestBot({ buttonTtlMs: 5_000 });
-    fakeTimeouts();
+    useFakeTimeouts();
     const command = chatInput({ name: "papers" });
     const first = await send(t, command);
     expect(first.data.components?.[0]?.components.length).toBe(2);

@@ -1,25 +1,15 @@
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import { MessageFlags, PermissionFlagsBits, type APIEmbed, type APIMessage } from "discord.js";
+import { MessageFlags, PermissionFlagsBits, type APIEmbed } from "discord.js";
 import { parse as parseBibtex } from "@retorquere/bibtex-parser";
 import { parse as parseCsv } from "csv-parse/sync";
 import { BUNDLE_FOLDER } from "../src/bundle/index.js";
 import { unzipTexts } from "./support/zip.js";
-import { DEFAULT_EVERYONE_PERMISSIONS, dmChannelIdFor, type DiscordHarness } from "./support/harness/index.js";
+import { DEFAULT_EVERYONE_PERMISSIONS, dmChannelIdFor } from "./support/harness/index.js";
 import { button, chatInput, dmMessageCreate, option } from "./support/interactions.js";
 import { startTestBot, useTestBot, type TestBot } from "./support/bot.js";
+import { original, send, useFakeTimeouts, type CallbackBody } from "./support/e2e.js";
 import { tempDir } from "./support/temp.js";
 import { AUTO_DEFER_MS } from "../src/discord/router.js";
-
-interface CallbackBody {
-  type: number;
-  data: {
-    content?: string;
-    embeds?: APIEmbed[];
-    components?: { components: Record<string, unknown>[] }[];
-    flags?: number;
-    allowed_mentions?: unknown;
-  };
-}
 
 const ALICE = { id: "1300000000000000101", username: "alice" };
 const BOB = { id: "1300000000000000102", username: "bob" };
@@ -29,18 +19,6 @@ const PAPERS_CHANNEL = "1200000000000000011";
 
 function customIds(body: CallbackBody): string[] {
   return (body.data.components ?? []).flatMap((row) => row.components.map((component) => String(component["custom_id"] ?? component["url"])));
-}
-
-async function send(t: TestBot, payload: { id: string; token: string } & Parameters<DiscordHarness["dispatchInteraction"]>[0]): Promise<CallbackBody> {
-  const callback = t.harness.waitForRequest({ method: "POST", path: `/interactions/${payload.id}/${payload.token}/callback` });
-  t.harness.dispatchInteraction(payload);
-  return (await callback).body as CallbackBody;
-}
-
-function original(t: TestBot, payload: { id: string }): APIMessage {
-  const message = t.harness.interaction(payload.id)?.original;
-  if (!message) throw new Error("no original message recorded");
-  return message;
 }
 
 /** Has `user` follow paperbot and each topic, as a test's starting point. */
@@ -177,8 +155,7 @@ describe("follow, unfollow, following", () => {
     const delay = autoDeferMs ?? AUTO_DEFER_MS;
     expect(delay).toBeLessThan(3_000);
     const t = await useTestBot({ autoDeferMs });
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    onTestFinished(() => void vi.useRealTimers());
+    useFakeTimeouts();
     const dave = { id: "1300000000000000104", username: "dave", discriminator: "0", global_name: "Dave", avatar: null };
     let releaseDm = () => {};
     const slow = t.harness.respondWith(
