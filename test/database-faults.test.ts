@@ -13,7 +13,7 @@ import { followStore } from "../src/db/follows.js";
 import { EXIT } from "../src/failures.js";
 import { createTestApp, repoRoot, testEnv } from "./support/app.js";
 import { TEST_TOKEN } from "./support/bot.js";
-import { startDiscordHarness } from "./support/discord-harness.js";
+import { startDiscordHarness } from "./support/harness/index.js";
 
 const binJs = join(repoRoot, "bin", "paperbot.js");
 const mainJs = join(repoRoot, "dist", "src", "main.js");

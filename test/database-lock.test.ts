@@ -15,7 +15,7 @@ import { createMemoryLogger } from "../src/logger.js";
 import { t as translate } from "../src/i18n/index.js";
 import { catalogPath, createTestApp, testEnv } from "./support/app.js";
 import { startTestBot, TEST_TOKEN, type TestBot } from "./support/bot.js";
-import { startDiscordHarness } from "./support/discord-harness.js";
+import { startDiscordHarness } from "./support/harness/index.js";
 import { chatInput, option } from "./support/interactions.js";
 
 interface CallbackBody {

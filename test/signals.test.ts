@@ -9,7 +9,7 @@ import { startPaperbot, StartAborted } from "../src/main.js";
 import { createMemoryLogger } from "../src/logger.js";
 import { repoRoot, testEnv } from "./support/app.js";
 import { TEST_TOKEN } from "./support/bot.js";
-import { startDiscordHarness } from "./support/discord-harness.js";
+import { startDiscordHarness } from "./support/harness/index.js";
 
 const mainJs = join(repoRoot, "dist", "src", "main.js");
 /** What the test allows between SIGTERM and exit; the bot's own grace period is SHUTDOWN_GRACE_MS (10 s). */
@@ -29,7 +29,7 @@ describe("signals during start-up", () => {
       harness.respondWith({ method: "GET", path: "/gateway/bot" }, () => {
         resolve();
         return { status: 200, body: {} };
-      }, { delayMs: 60_000 });
+      }, { until: new Promise(() => undefined) });
     });
     const dir = scratchDir();
     const child = spawn(process.execPath, [mainJs], {
@@ -44,7 +44,7 @@ describe("signals during start-up", () => {
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    // The request has reached the harness (the response function runs when it arrives, before the delay).
+    // The request has reached the harness (the response function runs when it arrives; the answer is held forever).
     await gateway;
     child.kill("SIGTERM");
     const timeout = new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), EXIT_WITHIN_MS).unref());

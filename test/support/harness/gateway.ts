@@ -25,6 +25,7 @@ export class Gateway {
     /** ws://127.0.0.1:PORT/resume: READY's resume_gateway_url. */
     private readonly resumeGatewayUrl: string,
     private readonly heartbeatIntervalMs: number,
+    private readonly token: string | undefined,
   ) {}
 
   /** Number of gateway sockets currently open. */
@@ -176,6 +177,10 @@ export class Gateway {
       raw: d,
       receivedAt: performance.now(),
     });
+    if (this.token !== undefined && token !== this.token) {
+      this.serverClose(socket, GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
+      return;
+    }
     if (intents === null || intents < 0) {
       this.serverClose(socket, GatewayCloseCodes.InvalidIntents, "Invalid intent(s).");
       return;
@@ -217,7 +222,7 @@ export class Gateway {
     const seq = asNumber(d["seq"]);
     const token = asString(d["token"]) ?? "";
     const session = this.sessions.get(sessionId);
-    if (!session || !session.live || session.token !== token) {
+    if (!session || !session.live || session.token !== token || (this.token !== undefined && token !== this.token)) {
       this.resumeLog.push({ connectionId: socket.record.id, sessionId, seq, token, accepted: false, replayed: 0, receivedAt: performance.now() });
       this.sendRaw(socket, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
       return;

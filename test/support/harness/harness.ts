@@ -54,8 +54,8 @@ export class DiscordHarness {
   ) {
     this.apiUrl = `http://127.0.0.1:${port}/api`;
     this.applicationId = this.state.applicationId;
-    this.gateway = new Gateway(this.state, `ws://127.0.0.1:${port}/resume`, options.heartbeatIntervalMs ?? 41_250);
-    this.http = new HttpFront(buildRoutes(this.state, `ws://127.0.0.1:${port}`));
+    this.gateway = new Gateway(this.state, `ws://127.0.0.1:${port}/resume`, options.heartbeatIntervalMs ?? 41_250, options.token);
+    this.http = new HttpFront(buildRoutes(this.state, `ws://127.0.0.1:${port}`), options.token);
     wss.on("connection", (ws, req) => this.gateway.onConnection(ws, req));
     server.on("request", (req, res) => void this.http.onHttpRequest(req, res));
   }

@@ -9,7 +9,10 @@ export class HttpFront {
   readonly requestLog = new RecordLog<RecordedRequest>((r) => `#${r.index} ${r.method} ${r.path}${r.query.size ? `?${r.query}` : ""} → ${r.response.status}`);
   private readonly overrides: Override[] = [];
 
-  constructor(private readonly routes: readonly Route[]) {}
+  constructor(
+    private readonly routes: readonly Route[],
+    private readonly token: string | undefined,
+  ) {}
 
   /**
    * Answer matching REST requests with `response` instead of the default behaviour (first registered
@@ -172,9 +175,10 @@ export class HttpFront {
     return draft;
   }
 
-  /** Routes that need a token get one of the form "Bot <token>" (any token: the harness has no accounts). */
+  /** Routes that need a token get "Bot <token>": any token, or the one the harness was started with. */
   private authorised(request: RecordedRequest): boolean {
-    return /^Bot \S+/.test(request.headers["authorization"] ?? "");
+    const header = request.headers["authorization"] ?? "";
+    return this.token === undefined ? /^Bot \S+/.test(header) : header === `Bot ${this.token}`;
   }
 
   private writeResponse(res: ServerResponse, response: HarnessResponse): void {

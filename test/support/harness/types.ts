@@ -3,6 +3,8 @@ import type { APIMessage, APIUser, InteractionResponseType } from "discord-api-t
 import type { WebSocket } from "ws";
 
 export interface DiscordHarnessOptions {
+  /** If set, authed REST calls with another token answer 401, and IDENTIFY/RESUME with another token close 4004. */
+  token?: string;
   /** HELLO's heartbeat_interval (ms). Default 41250 like Discord. */
   heartbeatIntervalMs?: number;
 }
