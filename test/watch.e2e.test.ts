@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, MessageFlags, PermissionFlagsBits, type A
 import { describe, expect, it, onTestFinished } from "vitest";
 import { watchCommand } from "../commands/watch.js";
 import { renderReplyText } from "../src/discord/console.js";
-import { DEFAULT_EVERYONE_PERMISSIONS, type DiscordHarness } from "./support/discord-harness.js";
+import { DEFAULT_EVERYONE_PERMISSIONS, type DiscordHarness } from "./support/harness/index.js";
 import { chatInput } from "./support/interactions.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { arxivFixturesAvailable, FIXTURES, readFixture, startArxivServer } from "./support/arxiv.js";
