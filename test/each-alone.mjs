@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every test of the given files on its own (`vitest run FILE -t NAME`) and reports the ones that
-// fail alone. Usage: node scripts/test-each-alone.mjs test/discord.e2e.test.ts test/follow.e2e.test.ts
+// fail alone. Usage: node test/each-alone.mjs test/discord.e2e.test.ts test/follow.e2e.test.ts
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
-  console.error("usage: test-each-alone.mjs FILE...");
+  console.error("usage: test/each-alone.mjs FILE...");
   process.exit(2);
 }
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
