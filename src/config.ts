@@ -201,7 +201,7 @@ export function parseConfig(env: Environment): Config {
   };
 }
 
-/** A value as it may be shown in an error: any user:password@ in a URL replaced. */
+/** A value as it may be shown in an error, with every user:password@ in a URL replaced. */
 function withoutCredentials(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, "$1***@");
 }
