@@ -1,6 +1,6 @@
 import { TOPICS, type Topic } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
-import { contentTokens } from "../catalog/text.js";
+import { collectTerms, TermBuffer, termCount, termIdsOf } from "./terms.js";
 
 /** Why a paper scored as it did: the closest canon papers, catalog topics and followed keywords. */
 export interface Reasons {
@@ -26,49 +26,6 @@ const MAX_KEYWORD_BONUS = 0.06;
 /** Canon papers within this fraction of the best similarity are named as reasons (at most three). */
 const REASON_RATIO = 0.7;
 const MIN_REASON_SIMILARITY = 0.05;
-const MAX_CACHED_WORDS = 200_000;
-
-const termIds = new Map<string, number>();
-/** word → its term id, -1 for none (a stop word), or several ids ("gpt-3.5-turbo"). */
-const wordCache = new Map<string, number | readonly number[]>();
-
-function intern(term: string): number {
-  let id = termIds.get(term);
-  if (id === undefined) termIds.set(term, (id = termIds.size));
-  return id;
-}
-
-function lookup(word: string): number | readonly number[] {
-  let entry = wordCache.get(word);
-  if (entry === undefined) {
-    if (wordCache.size > MAX_CACHED_WORDS) wordCache.clear();
-    const ids = contentTokens(word).map(intern);
-    entry = ids.length === 0 ? -1 : ids.length === 1 ? (ids[0] ?? -1) : ids;
-    wordCache.set(word, entry);
-  }
-  return entry;
-}
-
-/**
- * The catalog's content tokens (normalised, stop words out, Porter stems: src/catalog/text.ts) as term ids,
- * cached per word so 2,000 abstracts don't normalise and stem the same words again. Feed text is
- * whitespace-collapsed already, so a plain split on " " is enough (and several times faster than a regex).
- */
-export function forEachTerm(text: string, visit: (id: number) => void): void {
-  for (const word of text.split(" ")) {
-    if (word === "") continue;
-    const entry = lookup(word);
-    if (typeof entry === "number") {
-      if (entry >= 0) visit(entry);
-    } else for (const id of entry) visit(id);
-  }
-}
-
-export function termIdsOf(text: string): number[] {
-  const out: number[] = [];
-  forEachTerm(text, (id) => out.push(id));
-  return out;
-}
 
 function addTerms(counts: Map<number, number>, ids: readonly number[], weight: number): void {
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + weight);
@@ -88,13 +45,18 @@ export interface PaperText {
 export class CanonIndex {
   /** By term id; terms the canon doesn't use (or interned later) get `unknownIdf` and no postings. */
   private readonly idf: Float64Array;
-  private readonly postings: ({ paper: number; weight: number }[] | undefined)[];
+  /** Postings by term id, flat: papers and weights of term t are at postingStart[t] … postingStart[t + 1]. */
+  private readonly postingStart: Int32Array;
+  private readonly postingPaper: Int32Array;
+  private readonly postingWeight: Float64Array;
   private readonly papers: Paper[];
   private readonly unknownIdf: number;
   private readonly topicTerms: { topic: Topic; terms: number[] }[];
   private readonly keywords: { keyword: string; terms: number[] }[];
   private readonly similarity: Float64Array;
   private counts = new Float64Array(1024);
+  private touched = new Int32Array(1024);
+  private readonly terms = new TermBuffer();
 
   constructor(papers: readonly Paper[], topicLabels: Record<Topic, string>, followedKeywords: readonly string[] = []) {
     this.papers = [...papers];
@@ -110,18 +72,32 @@ export class CanonIndex {
     for (const counts of documents) for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
     const n = documents.length;
     this.unknownIdf = Math.log((n + 1) / 0.5);
-    this.idf = new Float64Array(termIds.size).fill(this.unknownIdf);
-    this.postings = new Array<{ paper: number; weight: number }[] | undefined>(termIds.size);
+    const known = termCount();
+    this.idf = new Float64Array(known).fill(this.unknownIdf);
     for (const [term, count] of df) this.idf[term] = Math.log((n + 1) / (count + 0.5));
+    const lists: { paper: number; weight: number }[][] = Array.from({ length: known }, () => []);
     documents.forEach((counts, paper) => {
       const vector: SparseVector = new Map();
       for (const [term, count] of counts) vector.set(term, (1 + Math.log(count)) * (this.idf[term] ?? 0));
-      for (const [term, weight] of normalise(vector)) {
-        let list = this.postings[term];
-        if (!list) this.postings[term] = list = [];
-        list.push({ paper, weight });
-      }
+      for (const [term, weight] of normalise(vector)) lists[term]?.push({ paper, weight });
     });
+    this.postingStart = new Int32Array(known + 1);
+    let total = 0;
+    lists.forEach((list, term) => {
+      this.postingStart[term] = total;
+      total += list.length;
+    });
+    this.postingStart[known] = total;
+    this.postingPaper = new Int32Array(total);
+    this.postingWeight = new Float64Array(total);
+    let at = 0;
+    for (const list of lists) {
+      for (const posting of list) {
+        this.postingPaper[at] = posting.paper;
+        this.postingWeight[at] = posting.weight;
+        at += 1;
+      }
+    }
     this.topicTerms = TOPICS.map((topic) => ({ topic, terms: termIdsOf(`${topicLabels[topic]} ${topic.replaceAll("-", " ")}`) }));
     this.keywords = followedKeywords.map((keyword) => ({ keyword, terms: termIdsOf(keyword) })).filter((entry) => entry.terms.length > 0);
   }
@@ -146,33 +122,40 @@ export class CanonIndex {
   }
 
   score(text: PaperText): CanonScore {
-    // Term counts in a reusable dense buffer (term ids are small integers): no Map per paper.
-    const touched: number[] = [];
-    const titleTerms: number[] = [];
-    let counts = this.counts;
-    const add = (id: number, weight: number) => {
-      if (id >= counts.length) {
-        const grown = new Float64Array(Math.max(id + 1, counts.length * 2));
-        grown.set(counts);
-        counts = this.counts = grown;
-      }
-      if (counts[id] === 0) touched.push(id);
-      counts[id] = (counts[id] ?? 0) + weight;
-    };
-    forEachTerm(text.title, (id) => {
-      titleTerms.push(id);
-      add(id, PAPER_TITLE_WEIGHT);
-    });
-    forEachTerm(text.abstract, (id) => add(id, 1));
+    // Term counts in a reusable dense buffer (term ids are small integers): no Map and no garbage per paper.
+    const terms = this.terms;
+    terms.length = 0;
+    collectTerms(text.title, terms);
+    const titleEnd = terms.length;
+    collectTerms(text.abstract, terms);
+    const ids = terms.ids;
+    if (this.counts.length < termCount()) this.counts = new Float64Array(Math.max(termCount(), this.counts.length * 2));
+    if (this.touched.length < terms.length) this.touched = new Int32Array(Math.max(terms.length, this.touched.length * 2));
+    const counts = this.counts;
+    const touched = this.touched;
+    let distinct = 0;
+    for (let at = 0; at < terms.length; at += 1) {
+      const id = ids[at] ?? 0;
+      const count = counts[id] ?? 0;
+      if (count === 0) touched[distinct++] = id;
+      counts[id] = count + (at < titleEnd ? PAPER_TITLE_WEIGHT : 1);
+    }
     const matched = this.keywords.filter((entry) => entry.terms.every((term) => (counts[term] ?? 0) > 0)).map((entry) => entry.keyword);
     const similarity = this.similarity.fill(0);
+    const { idf, postingStart, postingPaper, postingWeight, unknownIdf } = this;
+    const knownTerms = idf.length;
     let norm = 0;
-    for (const term of touched) {
-      const weight = (1 + Math.log(counts[term] ?? 1)) * (this.idf[term] ?? this.unknownIdf);
+    for (let at = 0; at < distinct; at += 1) {
+      const term = touched[at] ?? 0;
+      const weight = (1 + Math.log(counts[term] ?? 1)) * (term < knownTerms ? (idf[term] ?? unknownIdf) : unknownIdf);
       counts[term] = 0;
       norm += weight * weight;
-      const list = this.postings[term];
-      if (list) for (const posting of list) similarity[posting.paper] = (similarity[posting.paper] ?? 0) + weight * posting.weight;
+      if (term >= knownTerms) continue;
+      const last = postingStart[term + 1] ?? 0;
+      for (let posting = postingStart[term] ?? 0; posting < last; posting += 1) {
+        const paper = postingPaper[posting] ?? 0;
+        similarity[paper] = (similarity[paper] ?? 0) + weight * (postingWeight[posting] ?? 0);
+      }
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     const ranked = topIndexes(similarity, 3);
@@ -184,8 +167,11 @@ export class CanonIndex {
     // The closest papers' main topics, then topics named in the title (abstracts mention "code" or "agents" too casually).
     const topics = new Set<string>();
     for (const paper of close) if (paper.topics[0]) topics.add(paper.topics[0]);
-    const titleWords = new Set(titleTerms);
-    for (const { topic, terms: needed } of this.topicTerms) if (needed.length > 0 && needed.every((term) => titleWords.has(term))) topics.add(topic);
+    const inTitle = (term: number) => {
+      for (let at = 0; at < titleEnd; at += 1) if (ids[at] === term) return true;
+      return false;
+    };
+    for (const { topic, terms: needed } of this.topicTerms) if (needed.length > 0 && needed.every(inTitle)) topics.add(topic);
     for (const keyword of matched) topics.add(keyword);
     return {
       canon: round(best),

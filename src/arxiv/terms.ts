@@ -1,0 +1,209 @@
+import { contentTokens } from "../catalog/text.js";
+
+/**
+ * Feed text → term ids: the catalog's content tokens (normalised, stop words out, Porter stems:
+ * src/catalog/text.ts) of each space-separated word, interned as small integers.
+ *
+ * Scoring 2,000 abstracts means about 400,000 words, and a `split(" ")` plus a Map lookup per word cost as
+ * much as parsing the feed. So each distinct word is tokenised once and remembered in an open-addressing
+ * table keyed on the word's characters where they stand in the text: a word seen before costs one pass over
+ * its characters (hash), a probe and a character comparison, with no substring and no garbage.
+ * Feed text is whitespace-collapsed already, so words are exactly `text.split(" ")` without the empty ones.
+ */
+
+/** Distinct words remembered before the table starts afresh (a bound on memory, not on correctness). */
+export const MAX_CACHED_WORDS = 200_000;
+
+const SPACE = 32;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+const EMPTY = -1;
+/** `single` of a word without ids (a stop word, punctuation) and of one with several ("gpt-3.5-turbo"). */
+const NONE = -1;
+const SEVERAL = -2;
+
+const termIds = new Map<string, number>();
+
+function intern(term: string): number {
+  let id = termIds.get(term);
+  if (id === undefined) termIds.set(term, (id = termIds.size));
+  return id;
+}
+
+/** How many term ids exist so far (ids are 0 … size-1). */
+export function termCount(): number {
+  return termIds.size;
+}
+
+/** A growable list of term ids, reused between calls so the hot path allocates nothing. */
+export class TermBuffer {
+  ids = new Int32Array(1024);
+  length = 0;
+
+  /** Room for `more` ids after the current ones. */
+  reserve(more: number): void {
+    if (this.length + more <= this.ids.length) return;
+    const grown = new Int32Array(Math.max(this.length + more, this.ids.length * 2));
+    grown.set(this.ids.subarray(0, this.length));
+    this.ids = grown;
+  }
+}
+
+class WordTable {
+  private mask = 0;
+  /** Slot → word number (EMPTY when free), and that word's hash. */
+  private slots = new Int32Array(0);
+  private slotHashes = new Int32Array(0);
+  private words = 0;
+  /** Word number → where its characters are in `chars`, and how many. Inline, so a probe doesn't chase a string. */
+  private charStart = new Int32Array(0);
+  private charCount = new Int32Array(0);
+  private chars = new Uint16Array(0);
+  private charsUsed = 0;
+  /** Word number → its one id, NONE, or SEVERAL: then they are idPool[idStart[w] … idStart[w] + idCount[w]). */
+  private single = new Int32Array(0);
+  private idStart = new Int32Array(0);
+  private idCount = new Int32Array(0);
+  private idPool = new Int32Array(0);
+  private pooled = 0;
+
+  constructor() {
+    this.reset();
+  }
+
+  private reset(): void {
+    const capacity = 1 << 15;
+    this.mask = capacity - 1;
+    this.slots = new Int32Array(capacity).fill(EMPTY);
+    this.slotHashes = new Int32Array(capacity);
+    this.words = 0;
+    this.charStart = new Int32Array(capacity >> 1);
+    this.charCount = new Int32Array(capacity >> 1);
+    this.chars = new Uint16Array(capacity * 4);
+    this.charsUsed = 0;
+    this.single = new Int32Array(capacity >> 1);
+    this.idStart = new Int32Array(capacity >> 1);
+    this.idCount = new Int32Array(capacity >> 1);
+    this.idPool = new Int32Array(capacity);
+    this.pooled = 0;
+  }
+
+  /** Appends the term ids of every word of `text` to `into`, in order. */
+  collect(text: string, into: TermBuffer): void {
+    const length = text.length;
+    // At most one id per character: make room once, then write without checks.
+    into.reserve(length);
+    const out = into.ids;
+    let written = into.length;
+    let start = 0;
+    while (start < length) {
+      if (text.charCodeAt(start) === SPACE) {
+        start += 1;
+        continue;
+      }
+      let hash = FNV_OFFSET;
+      let end = start;
+      for (; end < length; end += 1) {
+        const code = text.charCodeAt(end);
+        if (code === SPACE) break;
+        hash = Math.imul(hash ^ code, FNV_PRIME);
+      }
+      const word = this.find(text, start, end, hash);
+      const single = this.single[word] ?? NONE;
+      if (single >= 0) out[written++] = single;
+      else if (single === SEVERAL) {
+        const first = this.idStart[word] ?? 0;
+        const last = first + (this.idCount[word] ?? 0);
+        for (let at = first; at < last; at += 1) out[written++] = this.idPool[at] ?? 0;
+      }
+      start = end + 1;
+    }
+    into.length = written;
+  }
+
+  private find(text: string, start: number, end: number, hash: number): number {
+    const size = end - start;
+    const { slots, slotHashes, charStart, charCount, chars, mask } = this;
+    let slot = hash & mask;
+    for (;;) {
+      const word = slots[slot] ?? EMPTY;
+      if (word === EMPTY) return this.add(text.slice(start, end), hash);
+      if (slotHashes[slot] === hash && charCount[word] === size) {
+        const offset = (charStart[word] ?? 0) - start;
+        let at = start;
+        while (at < end && chars[offset + at] === text.charCodeAt(at)) at += 1;
+        if (at === end) return word;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private add(word: string, hash: number): number {
+    if (this.words >= MAX_CACHED_WORDS) this.reset();
+    else if (this.words >= this.slots.length * 0.35) this.grow();
+    const ids = contentTokens(word).map(intern);
+    const number = this.words++;
+    if (number >= this.single.length) {
+      const size = this.single.length * 2;
+      this.single = resized(this.single, size);
+      this.idStart = resized(this.idStart, size);
+      this.idCount = resized(this.idCount, size);
+      this.charStart = resized(this.charStart, size);
+      this.charCount = resized(this.charCount, size);
+    }
+    if (this.charsUsed + word.length > this.chars.length) {
+      const grown = new Uint16Array(Math.max(this.chars.length * 2, this.charsUsed + word.length));
+      grown.set(this.chars);
+      this.chars = grown;
+    }
+    this.charStart[number] = this.charsUsed;
+    this.charCount[number] = word.length;
+    for (let at = 0; at < word.length; at += 1) this.chars[this.charsUsed++] = word.charCodeAt(at);
+    if (this.pooled + ids.length > this.idPool.length) this.idPool = resized(this.idPool, Math.max(this.idPool.length * 2, this.pooled + ids.length));
+    this.single[number] = ids.length === 0 ? NONE : ids.length === 1 ? (ids[0] ?? NONE) : SEVERAL;
+    this.idStart[number] = this.pooled;
+    this.idCount[number] = ids.length;
+    for (const id of ids) this.idPool[this.pooled++] = id;
+    this.place(number, hash);
+    return number;
+  }
+
+  private place(word: number, hash: number): void {
+    let slot = hash & this.mask;
+    while (this.slots[slot] !== EMPTY) slot = (slot + 1) & this.mask;
+    this.slots[slot] = word;
+    this.slotHashes[slot] = hash;
+  }
+
+  /** Doubles the slots (load factor stays under 0.35, so probes stay short). */
+  private grow(): void {
+    const slots = this.slots;
+    const hashes = this.slotHashes;
+    this.slots = new Int32Array(slots.length * 2).fill(EMPTY);
+    this.slotHashes = new Int32Array(slots.length * 2);
+    this.mask = this.slots.length - 1;
+    for (let slot = 0; slot < slots.length; slot += 1) {
+      const word = slots[slot] ?? EMPTY;
+      if (word !== EMPTY) this.place(word, hashes[slot] ?? 0);
+    }
+  }
+}
+
+function resized(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(size);
+  grown.set(array);
+  return grown;
+}
+
+const table = new WordTable();
+
+/** Appends the term ids of `text` (whitespace-collapsed) to `into`. */
+export function collectTerms(text: string, into: TermBuffer): void {
+  table.collect(text, into);
+}
+
+export function termIdsOf(text: string): number[] {
+  const buffer = new TermBuffer();
+  table.collect(text, buffer);
+  return Array.from(buffer.ids.subarray(0, buffer.length));
+}
