@@ -49,23 +49,30 @@ export class TermBuffer {
   }
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** UTF-8 is one-to-one on well-formed text; a lone surrogate would encode as U+FFFD, so such text skips the table. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 class WordTable {
   private mask = 0;
   /** Slot → word number (EMPTY when free), and that word's hash. */
   private slots = new Int32Array(0);
   private slotHashes = new Int32Array(0);
   private words = 0;
-  /** Word number → where its characters are in `chars`, and how many. Inline, so a probe doesn't chase a string. */
-  private charStart = new Int32Array(0);
-  private charCount = new Int32Array(0);
-  private chars = new Uint16Array(0);
-  private charsUsed = 0;
+  /** Word number → where its UTF-8 bytes are in `bytes`, and how many. Inline, so a probe doesn't chase a string. */
+  private byteStart = new Int32Array(0);
+  private byteCount = new Int32Array(0);
+  private bytes = new Uint8Array(0);
+  private bytesUsed = 0;
   /** Word number → its one id, NONE, or SEVERAL: then they are idPool[idStart[w] … idStart[w] + idCount[w]). */
   private single = new Int32Array(0);
   private idStart = new Int32Array(0);
   private idCount = new Int32Array(0);
   private idPool = new Int32Array(0);
   private pooled = 0;
+  /** The text being read, as UTF-8 (reused). */
+  private text = new Uint8Array(1 << 14);
 
   constructor() {
     this.reset();
@@ -77,10 +84,10 @@ class WordTable {
     this.slots = new Int32Array(capacity).fill(EMPTY);
     this.slotHashes = new Int32Array(capacity);
     this.words = 0;
-    this.charStart = new Int32Array(capacity >> 1);
-    this.charCount = new Int32Array(capacity >> 1);
-    this.chars = new Uint16Array(capacity * 4);
-    this.charsUsed = 0;
+    this.byteStart = new Int32Array(capacity >> 1);
+    this.byteCount = new Int32Array(capacity >> 1);
+    this.bytes = new Uint8Array(capacity * 4);
+    this.bytesUsed = 0;
     this.single = new Int32Array(capacity >> 1);
     this.idStart = new Int32Array(capacity >> 1);
     this.idCount = new Int32Array(capacity >> 1);
@@ -90,25 +97,31 @@ class WordTable {
 
   /** Appends the term ids of every word of `text` to `into`, in order. */
   collect(text: string, into: TermBuffer): void {
-    const length = text.length;
     // At most one id per character: make room once, then write without checks.
-    into.reserve(length);
+    into.reserve(text.length);
+    if (this.text.length < text.length * 3) this.text = new Uint8Array(text.length * 3);
+    const encoded = this.text;
+    const length = encoder.encodeInto(text, encoded).written;
+    if (length !== text.length && SURROGATE.test(text)) {
+      for (const word of text.split(" ")) if (word !== "") for (const id of contentTokens(word)) into.ids[into.length++] = intern(id);
+      return;
+    }
     const out = into.ids;
     let written = into.length;
     let start = 0;
     while (start < length) {
-      if (text.charCodeAt(start) === SPACE) {
+      if (encoded[start] === SPACE) {
         start += 1;
         continue;
       }
       let hash = FNV_OFFSET;
       let end = start;
       for (; end < length; end += 1) {
-        const code = text.charCodeAt(end);
+        const code = encoded[end] ?? SPACE;
         if (code === SPACE) break;
         hash = Math.imul(hash ^ code, FNV_PRIME);
       }
-      const word = this.find(text, start, end, hash);
+      const word = this.find(encoded, start, end, hash);
       const single = this.single[word] ?? NONE;
       if (single >= 0) out[written++] = single;
       else if (single === SEVERAL) {
@@ -121,44 +134,45 @@ class WordTable {
     into.length = written;
   }
 
-  private find(text: string, start: number, end: number, hash: number): number {
+  private find(text: Uint8Array, start: number, end: number, hash: number): number {
     const size = end - start;
-    const { slots, slotHashes, charStart, charCount, chars, mask } = this;
+    const { slots, slotHashes, byteStart, byteCount, bytes, mask } = this;
     let slot = hash & mask;
     for (;;) {
       const word = slots[slot] ?? EMPTY;
-      if (word === EMPTY) return this.add(text.slice(start, end), hash);
-      if (slotHashes[slot] === hash && charCount[word] === size) {
-        const offset = (charStart[word] ?? 0) - start;
+      if (word === EMPTY) return this.add(text.subarray(start, end), hash);
+      if (slotHashes[slot] === hash && byteCount[word] === size) {
+        const offset = (byteStart[word] ?? 0) - start;
         let at = start;
-        while (at < end && chars[offset + at] === text.charCodeAt(at)) at += 1;
+        while (at < end && bytes[offset + at] === text[at]) at += 1;
         if (at === end) return word;
       }
       slot = (slot + 1) & mask;
     }
   }
 
-  private add(word: string, hash: number): number {
+  private add(word: Uint8Array, hash: number): number {
     if (this.words >= MAX_CACHED_WORDS) this.reset();
     else if (this.words >= this.slots.length * 0.35) this.grow();
-    const ids = contentTokens(word).map(intern);
+    const ids = contentTokens(decoder.decode(word)).map(intern);
     const number = this.words++;
     if (number >= this.single.length) {
       const size = this.single.length * 2;
       this.single = resized(this.single, size);
       this.idStart = resized(this.idStart, size);
       this.idCount = resized(this.idCount, size);
-      this.charStart = resized(this.charStart, size);
-      this.charCount = resized(this.charCount, size);
+      this.byteStart = resized(this.byteStart, size);
+      this.byteCount = resized(this.byteCount, size);
     }
-    if (this.charsUsed + word.length > this.chars.length) {
-      const grown = new Uint16Array(Math.max(this.chars.length * 2, this.charsUsed + word.length));
-      grown.set(this.chars);
-      this.chars = grown;
+    if (this.bytesUsed + word.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.bytesUsed + word.length));
+      grown.set(this.bytes);
+      this.bytes = grown;
     }
-    this.charStart[number] = this.charsUsed;
-    this.charCount[number] = word.length;
-    for (let at = 0; at < word.length; at += 1) this.chars[this.charsUsed++] = word.charCodeAt(at);
+    this.byteStart[number] = this.bytesUsed;
+    this.byteCount[number] = word.length;
+    this.bytes.set(word, this.bytesUsed);
+    this.bytesUsed += word.length;
     if (this.pooled + ids.length > this.idPool.length) this.idPool = resized(this.idPool, Math.max(this.idPool.length * 2, this.pooled + ids.length));
     this.single[number] = ids.length === 0 ? NONE : ids.length === 1 ? (ids[0] ?? NONE) : SEVERAL;
     this.idStart[number] = this.pooled;
