@@ -26,6 +26,9 @@ const MAX_KEYWORD_BONUS = 0.06;
 /** Canon papers within this fraction of the best similarity are named as reasons (at most three). */
 const REASON_RATIO = 0.7;
 const MIN_REASON_SIMILARITY = 0.05;
+/** 1 + ln(count) for the small whole counts a paper's terms have (the same doubles Math.log gives, computed once). */
+const LOG_TABLE_SIZE = 256;
+const DAMPED = Float64Array.from({ length: LOG_TABLE_SIZE }, (_, count) => 1 + Math.log(count));
 
 function addTerms(counts: Map<number, number>, ids: readonly number[], weight: number): void {
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + weight);
@@ -147,7 +150,9 @@ export class CanonIndex {
     let norm = 0;
     for (let at = 0; at < distinct; at += 1) {
       const term = touched[at] ?? 0;
-      const weight = (1 + Math.log(counts[term] ?? 1)) * (term < knownTerms ? (idf[term] ?? unknownIdf) : unknownIdf);
+      const count = counts[term] ?? 1;
+      const damped = count < LOG_TABLE_SIZE ? (DAMPED[count] ?? 0) : 1 + Math.log(count);
+      const weight = damped * (term < knownTerms ? (idf[term] ?? unknownIdf) : unknownIdf);
       counts[term] = 0;
       norm += weight * weight;
       if (term >= knownTerms) continue;
