@@ -26,6 +26,7 @@ export function ingestFeed(
 ): IngestCounts {
   const store = candidateStore(db);
   const { now, catalogArxivIds, relevance } = options;
+  const stamp = now.toISOString();
 
   const byId = new Map<string, FeedItem>();
   let duplicates = 0;
@@ -57,7 +58,7 @@ export function ingestFeed(
         continue;
       }
       const relevanceOfNew = scores.get(item.arxivId);
-      if (relevanceOfNew && store.insert({ ...item, ...relevanceOfNew }, now)) {
+      if (relevanceOfNew && store.insertScored(item, relevanceOfNew, stamp)) {
         counts.new += 1;
         continue;
       }

@@ -66,8 +66,19 @@ function toCandidate(row: CandidateRow): Candidate {
 
 export type DecideResult = { outcome: "decided"; candidate: Candidate } | { outcome: "already"; candidate: Candidate } | { outcome: "unknown" };
 
-/** Papers seen in the arXiv feeds, their relevance, and moderators' decisions on them. */
-export function candidateStore(db: Db) {
+const stores = new WeakMap<Db, CandidateStore>();
+
+/** Papers seen in the arXiv feeds, their relevance, and moderators' decisions on them. One per connection, so its statements are prepared once. */
+export function candidateStore(db: Db): CandidateStore {
+  let store = stores.get(db);
+  if (!store) stores.set(db, (store = createCandidateStore(db)));
+  return store;
+}
+
+export type NewPaper = Omit<NewCandidate, "canonScore" | "bonus" | "score" | "reasons">;
+export type Scored = Pick<NewCandidate, "canonScore" | "bonus" | "score" | "reasons">;
+
+function createCandidateStore(db: Db) {
   const statements = {
     get: db.prepare<[string], CandidateRow>("SELECT * FROM arxiv_candidates WHERE arxiv_id = ?"),
     head: db.prepare<[string], { version: number; categories_json: string }>("SELECT version, categories_json FROM arxiv_candidates WHERE arxiv_id = ?"),
@@ -108,6 +119,23 @@ export function candidateStore(db: Db) {
     ),
   };
 
+  const insertScored = (paper: NewPaper, relevance: Scored, stamp: string): boolean =>
+    statements.insert.run(
+      paper.arxivId,
+      paper.version,
+      paper.title,
+      JSON.stringify(paper.authors),
+      JSON.stringify(paper.categories),
+      paper.abstract,
+      paper.license,
+      stamp,
+      stamp,
+      relevance.canonScore,
+      relevance.bonus,
+      relevance.score,
+      JSON.stringify(relevance.reasons),
+    ).changes === 1;
+
   return {
     get(arxivId: string): Candidate | undefined {
       const row = statements.get.get(arxivId);
@@ -120,23 +148,10 @@ export function candidateStore(db: Db) {
     },
     /** Returns false when the paper was already there (another feed or process got it first). */
     insert(candidate: NewCandidate, now: Date): boolean {
-      const result = statements.insert.run(
-        candidate.arxivId,
-        candidate.version,
-        candidate.title,
-        JSON.stringify(candidate.authors),
-        JSON.stringify(candidate.categories),
-        candidate.abstract,
-        candidate.license,
-        now.toISOString(),
-        now.toISOString(),
-        candidate.canonScore,
-        candidate.bonus,
-        candidate.score,
-        JSON.stringify(candidate.reasons),
-      );
-      return result.changes === 1;
+      return insertScored(candidate, candidate, now.toISOString());
     },
+    /** `insert` for a batch: the paper and its relevance as they are, and one timestamp (ISO) for the whole feed. */
+    insertScored,
     update(arxivId: string, version: number, categories: readonly string[], now: Date): void {
       statements.update.run(version, JSON.stringify(categories), now.toISOString(), arxivId);
     },
@@ -180,4 +195,4 @@ export function candidateStore(db: Db) {
   };
 }
 
-export type CandidateStore = ReturnType<typeof candidateStore>;
+export type CandidateStore = ReturnType<typeof createCandidateStore>;
