@@ -107,10 +107,14 @@ export function abstractOf(description: string): string {
   return collapse(decodeTex(description.replace(/^\s*arXiv:\S+\s+Announce Type:\s*\S+\s*/i, "").replace(/^Abstract:\s*/i, "")));
 }
 
+/**
+ * "A, B and C" → names. Collapsing the whole list first gives the same names as collapsing each one (collapse only
+ * turns whitespace into a space, and the separators take any whitespace), with one scan instead of one per author.
+ */
 function splitAuthors(creators: string): string[] {
-  return creators
+  return collapse(creators)
     .split(/,\s*|\s+and\s+/)
-    .map(collapse)
+    .map((name) => name.trim())
     .filter((name) => name.length > 0)
     .slice(0, 500);
 }
