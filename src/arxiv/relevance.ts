@@ -42,8 +42,13 @@ export class RelevanceModel {
     }
     const signature = this.candidates.decisionSignature();
     if (!rebuilt && signature === this.signature) return { retrained: false };
+    const firstRefresh = this.signature === null;
+    const before = this.learned;
     this.signature = signature;
     this.learned = LearnedScorer.train(this.index, this.trainingData());
+    // Without a learned part before or after, every stored score is still canon + bonus: nothing to rewrite.
+    // (The first refresh in a process rewrites anyway: the scores on disk may come from another process's model.)
+    if (!firstRefresh && before === null && this.learned === null) return { retrained: false };
     const rescored = this.candidates.undecided().map((row) => ({
       arxivId: row.arxivId,
       score: this.combine(row.canon, row.bonus, row),
