@@ -40,6 +40,11 @@ export class TermBuffer {
   ids = new Int32Array(1024);
   length = 0;
 
+  push(id: number): void {
+    this.reserve(1);
+    this.ids[this.length++] = id;
+  }
+
   /** Room for `more` ids after the current ones. */
   reserve(more: number): void {
     if (this.length + more <= this.ids.length) return;
@@ -97,16 +102,16 @@ class WordTable {
 
   /** Appends the term ids of every word of `text` to `into`, in order. */
   collect(text: string, into: TermBuffer): void {
-    // At most one id per character: make room once, then write without checks.
-    into.reserve(text.length);
+    // One id per word (at most one per byte) is written without checks; words with several ids make room themselves.
+    into.reserve(text.length * 3);
     if (this.text.length < text.length * 3) this.text = new Uint8Array(text.length * 3);
     const encoded = this.text;
     const length = encoder.encodeInto(text, encoded).written;
     if (length !== text.length && SURROGATE.test(text)) {
-      for (const word of text.split(" ")) if (word !== "") for (const id of contentTokens(word)) into.ids[into.length++] = intern(id);
+      for (const word of text.split(" ")) if (word !== "") for (const term of contentTokens(word)) into.push(intern(term));
       return;
     }
-    const out = into.ids;
+    let out = into.ids;
     let written = into.length;
     let start = 0;
     while (start < length) {
@@ -125,8 +130,12 @@ class WordTable {
       const single = this.single[word] ?? NONE;
       if (single >= 0) out[written++] = single;
       else if (single === SEVERAL) {
+        // NFKC can make one character several tokens ("½" → 1, 2): keep room for them and for one id per byte left.
         const first = this.idStart[word] ?? 0;
         const last = first + (this.idCount[word] ?? 0);
+        into.length = written;
+        into.reserve(last - first + length - end);
+        out = into.ids;
         for (let at = first; at < last; at += 1) out[written++] = this.idPool[at] ?? 0;
       }
       start = end + 1;
