@@ -1,0 +1,210 @@
+import { readdirSync } from "node:fs";
+import Parser from "rss-parser";
+import { describe, expect, it } from "vitest";
+import { syntheticFeed } from "../bench/ingest.js";
+import { parseArxivFeed, decodeTex, type FeedItem } from "../src/arxiv/parse.js";
+import { CanonIndex, round, type PaperText } from "../src/arxiv/score.js";
+import { MAX_CACHED_WORDS, termIdsOf } from "../src/arxiv/terms.js";
+import { Catalog } from "../src/catalog/catalog.js";
+import { loadCatalogFile } from "../src/catalog/load.js";
+import { TOPICS, type Topic } from "../src/catalog/schema.js";
+import { syncCatalog } from "../src/catalog/sync.js";
+import { contentTokens } from "../src/catalog/text.js";
+import type { Paper } from "../src/catalog/types.js";
+import { openDatabase } from "../src/db/connection.js";
+import { migrate } from "../src/db/migrations.js";
+import { t } from "../src/i18n/index.js";
+import { catalogPath } from "./support/app.js";
+import { arxivFixtureDir, arxivFixturesAvailable, FIXTURES, readFixture } from "./support/arxiv.js";
+
+/**
+ * The ingest pipeline was made faster (term table, flat postings, cheaper whitespace handling). These tests hold it
+ * to the straightforward versions it replaced, written out plainly here: same fields, same scores, same reasons.
+ */
+
+const TOPIC_LABELS = Object.fromEntries(TOPICS.map((topic) => [topic, t("en", `topic.${topic}`)])) as Record<Topic, string>;
+const KEYWORDS = ["speculative decoding", "reinforcement learning", "agents"];
+
+function canonPapers(): readonly Paper[] {
+  const db = openDatabase(":memory:");
+  try {
+    migrate(db);
+    syncCatalog(db, loadCatalogFile(catalogPath), new Date("2026-01-01T00:00:00Z"));
+    return Catalog.load(db).papers;
+  } finally {
+    db.close();
+  }
+}
+
+/** tf-idf with Maps keyed by the terms themselves, one contentTokens call per word: the scorer as first written. */
+function referenceScorer(papers: readonly Paper[], keywords: readonly string[]) {
+  const tokensOfWord = new Map<string, string[]>();
+  const tokens = (word: string) => {
+    let found = tokensOfWord.get(word);
+    if (!found) tokensOfWord.set(word, (found = contentTokens(word)));
+    return found;
+  };
+  const terms = (text: string) => text.split(" ").filter((word) => word !== "").flatMap(tokens);
+  const add = (counts: Map<string, number>, list: string[], weight: number) => {
+    for (const term of list) counts.set(term, (counts.get(term) ?? 0) + weight);
+  };
+  const documents = papers.map((paper) => {
+    const counts = new Map<string, number>();
+    add(counts, terms(paper.title), 3);
+    add(counts, terms(paper.aliases.join(" ")), 3);
+    add(counts, terms([paper.summary.en, ...paper.keyResults.en].join(" ")), 1);
+    return counts;
+  });
+  const df = new Map<string, number>();
+  for (const counts of documents) for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+  const n = documents.length;
+  const unknownIdf = Math.log((n + 1) / 0.5);
+  const idf = (term: string) => {
+    const count = df.get(term);
+    return count === undefined ? unknownIdf : Math.log((n + 1) / (count + 0.5));
+  };
+  const vectors = documents.map((counts) => {
+    const vector = new Map<string, number>();
+    for (const [term, count] of counts) vector.set(term, (1 + Math.log(count)) * idf(term));
+    let sum = 0;
+    for (const value of vector.values()) sum += value * value;
+    const norm = Math.sqrt(sum) || 1;
+    for (const [term, value] of vector) vector.set(term, value / norm);
+    return vector;
+  });
+  const postings = new Map<string, { paper: number; weight: number }[]>();
+  vectors.forEach((vector, paper) => {
+    for (const [term, weight] of vector) postings.set(term, [...(postings.get(term) ?? []), { paper, weight }]);
+  });
+  const topicTerms = TOPICS.map((topic) => ({ topic, terms: terms(`${TOPIC_LABELS[topic]} ${topic.replaceAll("-", " ")}`) }));
+  const keywordTerms = keywords.map((keyword) => ({ keyword, terms: terms(keyword) })).filter((entry) => entry.terms.length > 0);
+
+  return (text: PaperText) => {
+    const titleTerms = terms(text.title);
+    const counts = new Map<string, number>();
+    add(counts, titleTerms, 2);
+    add(counts, terms(text.abstract), 1);
+    const matched = keywordTerms.filter((entry) => entry.terms.every((term) => counts.has(term))).map((entry) => entry.keyword);
+    const similarity = papers.map(() => 0);
+    let norm = 0;
+    for (const [term, count] of counts) {
+      const weight = (1 + Math.log(count)) * idf(term);
+      norm += weight * weight;
+      for (const { paper, weight: canonWeight } of postings.get(term) ?? []) similarity[paper] = (similarity[paper] ?? 0) + weight * canonWeight;
+    }
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const ranked = similarity
+      .map((value, index) => ({ value, index }))
+      .sort((a, b) => b.value - a.value || a.index - b.index)
+      .slice(0, 3);
+    const best = (ranked[0]?.value ?? 0) * scale;
+    const close = ranked.filter((entry) => entry.value * scale >= Math.max(best * 0.7, 0.05)).map((entry) => papers[entry.index] as Paper);
+    const topics = new Set<string>();
+    for (const paper of close) if (paper.topics[0]) topics.add(paper.topics[0]);
+    for (const { topic, terms: needed } of topicTerms) if (needed.length > 0 && needed.every((term) => titleTerms.includes(term))) topics.add(topic);
+    for (const keyword of matched) topics.add(keyword);
+    return { canon: round(best), bonus: round(Math.min(0.06, matched.length * 0.03)), reasons: { papers: close.map((paper) => paper.id), topics: [...topics] } };
+  };
+}
+
+/** Every real feed, then the benchmark's 2,000 items (the real cs.CL items again with fresh ids). */
+async function realItems(): Promise<FeedItem[]> {
+  const feeds = readdirSync(arxivFixtureDir)
+    .filter((name) => name.endsWith(".xml"))
+    .sort()
+    .map(readFixture);
+  feeds.push(syntheticFeed(readFixture(FIXTURES.csCL), 2000));
+  const items: FeedItem[] = [];
+  for (const xml of feeds) items.push(...(await parseArxivFeed(xml)).items);
+  return items;
+}
+
+describe.skipIf(!arxivFixturesAvailable)("the faster ingest on the real arXiv feeds", () => {
+  it("scores every item exactly as the straightforward tf-idf does, with the same reasons", async () => {
+    const papers = canonPapers();
+    const items = await realItems();
+    expect(items.length).toBeGreaterThan(2000);
+    for (const keywords of [[], KEYWORDS]) {
+      const index = new CanonIndex(papers, TOPIC_LABELS, keywords);
+      const reference = referenceScorer(papers, keywords);
+      // With followed keywords, the real feeds' own items are enough (the 2,000 repeat them).
+      const checked = keywords.length === 0 ? items : items.slice(0, items.length - 2000);
+      const mismatches = checked.filter((item) => JSON.stringify(index.score(item)) !== JSON.stringify(reference(item)));
+      expect(mismatches.map((item) => item.arxivId)).toEqual([]);
+    }
+  });
+
+  it("reads every item's fields as rss-parser gives them, decoded and collapsed the plain way", async () => {
+    const parser = new Parser<Record<string, unknown>, Record<string, unknown>>({ customFields: { item: ["arxiv:announce_type", "dc:rights"] } });
+    const collapse = (text: string) => text.replace(/[ \t\n\r\f\v\u00a0]+/g, " ").trim();
+    for (const name of Object.values(FIXTURES)) {
+      const xml = readFixture(name);
+      const raw = (await parser.parseString(xml)).items;
+      const parsed = (await parseArxivFeed(xml)).items;
+      expect(parsed.length).toBe(raw.length);
+      parsed.forEach((item, position) => {
+        const source = raw[position] ?? {};
+        const description = String(source["content"] ?? "")
+          .replace(/^\s*arXiv:\S+\s+Announce Type:\s*\S+\s*/i, "")
+          .replace(/^Abstract:\s*/i, "");
+        expect(item.title).toBe(collapse(decodeTex(String(source["title"]))));
+        expect(item.abstract).toBe(collapse(decodeTex(description)));
+        expect(item.authors).toEqual(
+          decodeTex(String(source["creator"] ?? ""))
+            .split(/,\s*|\s+and\s+/)
+            .map(collapse)
+            .filter((author) => author.length > 0),
+        );
+      });
+    }
+  });
+});
+
+describe("feed text with unusual whitespace", () => {
+  it("collapses titles, authors and abstracts as a plain replace-and-trim would", async () => {
+    const item = (title: string, creator: string, abstract: string) => `<item><title>${title}</title>
+      <description>arXiv:2612.00001v1 Announce Type: new \nAbstract: ${abstract}</description>
+      <guid isPermaLink="false">oai:arXiv.org:2612.00001v1</guid><category>cs.CL</category>
+      <arxiv:announce_type>new</arxiv:announce_type><dc:creator>${creator}</dc:creator></item>`;
+    const xml = `<?xml version="1.0"?><rss version="2.0" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>
+      ${item("A  title\twith\u00a0 gaps ", "Ann  Lee ,\n Bo\u00a0Chen\tand  Cy Dee,,\n Ed", "One\n  two \u00a0three\t\tfour  . Five")}
+      </channel></rss>`;
+    const [parsed] = (await parseArxivFeed(xml)).items;
+    expect(parsed?.title).toBe("A title with gaps");
+    expect(parsed?.authors).toEqual(["Ann Lee", "Bo Chen", "Cy Dee", "Ed"]);
+    expect(parsed?.abstract).toBe("One two three four . Five");
+  });
+});
+
+describe("the term table", () => {
+  /** The same words get the same ids, and different words different ids, as contentTokens would tell them apart. */
+  function expectConsistent(text: string): void {
+    const tokens = text.split(" ").filter((word) => word !== "").flatMap((word) => contentTokens(word));
+    const ids = termIdsOf(text);
+    expect(ids.length).toBe(tokens.length);
+    const idOfToken = new Map<string, number>();
+    const tokenOfId = new Map<number, string>();
+    const disagreements = tokens.filter((token, position) => {
+      const id = ids[position] ?? -1;
+      const agrees = (idOfToken.get(token) ?? id) === id && (tokenOfId.get(id) ?? token) === token;
+      idOfToken.set(token, id);
+      tokenOfId.set(id, token);
+      return !agrees;
+    });
+    expect(disagreements).toEqual([]);
+  }
+
+  it("agrees with contentTokens on stop words, several tokens per word, accents, CJK, astral and lone surrogates", () => {
+    expectConsistent("The  models of gpt-3.5-turbo ½ ﬁne ㎏ Jiménez jimenez 日本語 😀 a\uD800b model Models  ");
+    expectConsistent("½");
+    expectConsistent("");
+    expect(termIdsOf("model models")).toEqual(termIdsOf("models model"));
+  });
+
+  it("starts afresh past its bound and keeps giving the same ids", () => {
+    const words = Array.from({ length: MAX_CACHED_WORDS + 500 }, (_, index) => `w${index.toString(36)}x`);
+    const before = termIdsOf("attention transformer");
+    expectConsistent(words.join(" "));
+    expect(termIdsOf("attention transformer")).toEqual(before);
+  });
+});
