@@ -57,7 +57,7 @@ export class CanonIndex {
   private readonly topicTerms: { topic: Topic; terms: number[] }[];
   private readonly keywords: { keyword: string; terms: number[] }[];
   private readonly similarity: Float64Array;
-  private counts = new Float64Array(1024);
+  private counts = new Int32Array(1024);
   private touched = new Int32Array(1024);
   private readonly terms = new TermBuffer();
 
@@ -125,14 +125,14 @@ export class CanonIndex {
   }
 
   score(text: PaperText): CanonScore {
-    // Term counts in a reusable dense buffer (term ids are small integers): no Map and no garbage per paper.
+    // Term counts (whole numbers) in a reusable dense buffer by term id: no Map and no garbage per paper.
     const terms = this.terms;
     terms.length = 0;
     collectTerms(text.title, terms);
     const titleEnd = terms.length;
     collectTerms(text.abstract, terms);
     const ids = terms.ids;
-    if (this.counts.length < termCount()) this.counts = new Float64Array(Math.max(termCount(), this.counts.length * 2));
+    if (this.counts.length < termCount()) this.counts = new Int32Array(Math.max(termCount(), this.counts.length * 2));
     if (this.touched.length < terms.length) this.touched = new Int32Array(Math.max(terms.length, this.touched.length * 2));
     const counts = this.counts;
     const touched = this.touched;
@@ -143,7 +143,8 @@ export class CanonIndex {
       if (count === 0) touched[distinct++] = id;
       counts[id] = count + (at < titleEnd ? PAPER_TITLE_WEIGHT : 1);
     }
-    const matched = this.keywords.filter((entry) => entry.terms.every((term) => (counts[term] ?? 0) > 0)).map((entry) => entry.keyword);
+    const matched: string[] = [];
+    for (const entry of this.keywords) if (entry.terms.every((term) => (counts[term] ?? 0) > 0)) matched.push(entry.keyword);
     const similarity = this.similarity.fill(0);
     const { idf, postingStart, postingPaper, postingWeight, unknownIdf } = this;
     const knownTerms = idf.length;
