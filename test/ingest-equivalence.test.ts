@@ -197,6 +197,7 @@ describe("the term table", () => {
   it("agrees with contentTokens on stop words, several tokens per word, accents, CJK, astral and lone surrogates", () => {
     expectConsistent("The  models of gpt-3.5-turbo ½ ﬁne ㎏ Jiménez jimenez 日本語 😀 a\uD800b model Models  ");
     expectConsistent("½");
+    expectConsistent("\uFEFFmodel model \uFEFF");
     expectConsistent("");
     expect(termIdsOf("model models")).toEqual(termIdsOf("models model"));
   });

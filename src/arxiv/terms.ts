@@ -6,8 +6,8 @@ import { contentTokens } from "../catalog/text.js";
  *
  * Scoring 2,000 abstracts means about 400,000 words, and a `split(" ")` plus a Map lookup per word cost as
  * much as parsing the feed. So each distinct word is tokenised once and remembered in an open-addressing
- * table keyed on the word's characters where they stand in the text: a word seen before costs one pass over
- * its characters (hash), a probe and a character comparison, with no substring and no garbage.
+ * table keyed on the word's UTF-8 bytes where they stand in the text (one native encode per text): a word
+ * seen before costs one pass over its bytes (hash), a probe and a byte comparison, with no substring and no garbage.
  * Feed text is whitespace-collapsed already, so words are exactly `text.split(" ")` without the empty ones.
  */
 
@@ -55,7 +55,8 @@ export class TermBuffer {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+/** Keeps a leading U+FEFF: the word decoded must be exactly the word in the text. */
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 /** UTF-8 is one-to-one on well-formed text; a lone surrogate would encode as U+FFFD, so such text skips the table. */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
