@@ -50,6 +50,16 @@ describe("arXiv feed parsing", () => {
     expect(abstractOf("arXiv:2401.01335v2 Announce Type: replace \nAbstract: Self-play   fine-tuning.")).toBe("Self-play fine-tuning.");
   });
 
+  it("splits author lists with or without a serial comma", async () => {
+    const feed = (creator: string) => `<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom"><channel><title>t</title><link>https://arxiv.org</link><description>d</description>
+      <item><title>A paper</title><link>https://arxiv.org/abs/2401.01335</link><description>arXiv:2401.01335v1 Announce Type: new
+Abstract: Text.</description><guid isPermaLink="false">oai:arXiv.org:2401.01335v1</guid><category>cs.CL</category><arxiv:announce_type>new</arxiv:announce_type><dc:creator>${creator}</dc:creator></item></channel></rss>`;
+    for (const creator of ["Ada Lovelace, Alan Turing, and Grace Hopper", "Ada Lovelace, Alan Turing and Grace Hopper", "Ada Lovelace,\n Alan Turing,  Grace Hopper"]) {
+      const parsed = await parseArxivFeed(feed(creator));
+      expect(parsed.items[0]?.authors, creator).toEqual(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
+    }
+  });
+
   it("rejects what is not an RSS feed, with a reason", async () => {
     await expect(parseArxivFeed("<!DOCTYPE html><html><body>Error</body></html>")).rejects.toThrow(new FeedFormatError("an HTML page instead of the RSS feed"));
     await expect(parseArxivFeed("")).rejects.toThrow("an empty body");

@@ -108,12 +108,12 @@ export function abstractOf(description: string): string {
 }
 
 /**
- * "A, B and C" → names. Collapsing the whole list first gives the same names as collapsing each one (collapse only
+ * "A, B and C" or "A, B, and C" → names. Collapsing the whole list first gives the same names as collapsing each one (collapse only
  * turns whitespace into a space, and the separators take any whitespace), with one scan instead of one per author.
  */
 function splitAuthors(creators: string): string[] {
   return collapse(creators)
-    .split(/,\s*|\s+and\s+/)
+    .split(/,\s*(?:and\s+)?|\s+and\s+/)
     .map((name) => name.trim())
     .filter((name) => name.length > 0)
     .slice(0, 500);
