@@ -8,56 +8,31 @@ import type { Paper } from "../src/catalog/types.js";
 import { BUNDLE_FILE_NAME, BundleStore, buildBundle, newestAddedAt } from "../src/bundle/index.js";
 import { signBundleUrl, startHttpServer } from "../src/http/index.js";
 import { createLogger, systemClock } from "../src/logger.js";
+import { startLoadClient, type LoadResult } from "./http-load.js";
 
 export interface BundleBenchResult {
   /** Median time to build the bundle for the given papers, ms. */
   build_ms_catalog: number;
   /** Time to build the bundle for 10,000 papers cloned from the given ones, ms. */
   build_ms_10k: number;
-  /** Completed signed downloads of the catalog bundle per second, 50 concurrent clients. */
+  /** Completed signed downloads of the catalog bundle per second, `concurrency` keep-alive connections. */
   download_rps: number;
   /** The same requests per second against a bare node:http server holding the same bytes in memory. */
   baseline_rps: number;
   /** download_rps / baseline_rps, both measured in this run (alternating rounds of the same request count). */
   ratio: number;
-  /** The same comparison by CPU time per request (client and servers share the process): less sensitive to other load. */
+  /** baseline_cpu_us / download_cpu_us: the same comparison by server CPU time per request, less sensitive to other load. */
   cpu_ratio: number;
+  /** CPU time (user + system) the server process spent per signed download, µs. */
+  download_cpu_us: number;
+  /** CPU time the server process spent per request to the bare server, µs. */
+  baseline_cpu_us: number;
   /** Requests each side (our server, the baseline) answered in the measured rounds. */
   requests: number;
 }
 
-interface LoadResult {
-  completed: number;
-  elapsedMs: number;
-  /** CPU time (user + system, all threads) the process spent, ms. */
-  cpuMs: number;
-}
-
-/** `concurrency` fetch loops (keep-alive) until `maxRequests` were issued or `durationMs` passed; throws on a bad response. */
-async function load(url: string, size: number, options: { concurrency: number; maxRequests: number; durationMs: number }): Promise<LoadResult> {
-  let issued = 0;
-  let completed = 0;
-  let failures = 0;
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  const deadline = started + options.durationMs;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < deadline && issued < options.maxRequests) {
-      issued++;
-      const response = await fetch(url);
-      const body = await response.arrayBuffer();
-      if (response.status === 200 && body.byteLength === size) completed++;
-      else failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, () => worker()));
-  if (failures > 0) throw new Error(`benchBundle: ${failures} downloads from ${new URL(url).origin} failed`);
-  const cpu = process.cpuUsage(cpuBefore);
-  return { completed, elapsedMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 };
-}
-
 /** The yardstick: node:http answering every request with the same bytes from memory. */
-async function startBaselineServer(bytes: Buffer): Promise<{ url: string; close(): Promise<void> }> {
+async function startBaselineServer(bytes: Buffer): Promise<{ port: number; close(): Promise<void> }> {
   const server = createServer((_req, res) => {
     res.writeHead(200, { "Content-Type": "application/zip", "Content-Length": bytes.length });
     res.end(bytes);
@@ -65,7 +40,7 @@ async function startBaselineServer(bytes: Buffer): Promise<{ url: string; close(
   await new Promise<void>((resolve) => server.listen({ host: "127.0.0.1", port: 0 }, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/${BUNDLE_FILE_NAME}`,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -75,11 +50,12 @@ async function startBaselineServer(bytes: Buffer): Promise<{ url: string; close(
 }
 
 export interface BundleBenchOptions {
-  /** Download phase length; default 3000 ms. */
+  /** Sizes the download rounds: our server's rate over durationMs / ROUNDS sets the requests per round, so the
+   * measured rounds take about 2 × durationMs in all; default 3000 ms. */
   durationMs?: number;
   /** Stop the download phase after this many requests; default 20,000. */
   maxRequests?: number;
-  /** Concurrent download clients; default 50. */
+  /** Keep-alive connections (concurrent requests) per server; default 50. */
   concurrency?: number;
   /** Papers in the large build; default 10,000. */
   largeCount?: number;
@@ -141,8 +117,10 @@ export async function benchBundle(papers: Paper[], options: BundleBenchOptions =
   buildBundle(large, { generatedAt });
   const build_ms_10k = performance.now() - largeStarted;
 
-  // Download: real HTTP against the real server and store, then a bare node:http server holding the same bytes
-  // in memory, for the same number of requests over the same number of keep-alive connections.
+  // Download: real HTTP against the real server and store, and a bare node:http server holding the same bytes in
+  // memory. Both servers live in this process; the client is another process, so this process's CPU time per
+  // request is what each server costs. Both get the same request (path and signed query), the same keep-alive
+  // connections and the same number of requests per round.
   const dir = mkdtempSync(join(tmpdir(), "paperbot-bench-"));
   const server = await startHttpServer({
     port: 0,
@@ -153,46 +131,59 @@ export async function benchBundle(papers: Paper[], options: BundleBenchOptions =
     health: () => ({ database: "ok", discord: "disabled" }),
   });
   const baseline = await startBaselineServer(catalog.zip);
-  let download: LoadResult;
-  let bare: LoadResult;
+  const client = startLoadClient();
+  const ours = { completed: 0, elapsedMs: 0, cpuMs: 0 };
+  const bare = { completed: 0, elapsedMs: 0, cpuMs: 0 };
   try {
     new BundleStore(dir).write(catalog);
     const url = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(Date.now() + 3_600_000) });
-    // Warm up both (JIT, connections) and size the rounds from our server's rate over one round's time.
+    const baselineUrl = new URL(url);
+    baselineUrl.port = String(baseline.port);
+    const targets = { ours: url, bare: baselineUrl.href };
     const size = catalog.zip.length;
-    const warm = await load(url, size, { concurrency, maxRequests, durationMs: durationMs / ROUNDS });
+    const roundOf = async (target: string, requests: number, limitMs?: number): Promise<LoadResult> => {
+      const result = await client.run({ url: target, size, concurrency, requests, ...(limitMs === undefined ? {} : { durationMs: limitMs }) });
+      if (result.failures > 0) throw new Error(`benchBundle: ${result.failures} downloads from ${new URL(target).origin} failed`);
+      return result;
+    };
+    // Warm up both (JIT, connections), and size the rounds from our server's rate over one round's time.
+    const warm = await roundOf(targets.ours, maxRequests, durationMs / ROUNDS);
     if (warm.completed === 0) throw new Error("benchBundle: no download completed");
-    await load(baseline.url, size, { concurrency, maxRequests: warm.completed, durationMs: Number.POSITIVE_INFINITY });
+    await roundOf(targets.bare, warm.completed);
     const perRound = Math.max(concurrency, Math.min(Math.ceil(maxRequests / ROUNDS), warm.completed));
     // Alternate rounds of the same request count, swapping which side goes first, so background load and
-    // garbage collected after the previous phase weigh on both sides alike.
-    download = { completed: 0, elapsedMs: 0, cpuMs: 0 };
-    bare = { completed: 0, elapsedMs: 0, cpuMs: 0 };
-    const fixed = { concurrency, maxRequests: perRound, durationMs: Number.POSITIVE_INFINITY };
-    for (let round = 0; round < ROUNDS; round++) {
-      const first = round % 2 === 0 ? url : baseline.url;
-      const a = await load(first, size, fixed);
-      const b = await load(first === url ? baseline.url : url, size, fixed);
-      const [ours, theirs] = first === url ? [a, b] : [b, a];
-      download = { completed: download.completed + ours.completed, elapsedMs: download.elapsedMs + ours.elapsedMs, cpuMs: download.cpuMs + ours.cpuMs };
-      bare = { completed: bare.completed + theirs.completed, elapsedMs: bare.elapsedMs + theirs.elapsedMs, cpuMs: bare.cpuMs + theirs.cpuMs };
+    // garbage left by the previous round weigh on both sides alike.
+    for (let index = 0; index < ROUNDS; index++) {
+      const order = index % 2 === 0 ? (["ours", "bare"] as const) : (["bare", "ours"] as const);
+      for (const side of order) {
+        const result = await roundOf(targets[side], perRound);
+        const total = side === "ours" ? ours : bare;
+        total.completed += result.completed;
+        total.elapsedMs += result.elapsedMs;
+        total.cpuMs += result.serverCpuMs;
+      }
     }
   } finally {
+    await client.close();
     await server.close();
     await baseline.close();
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const download_rps = download.completed / (download.elapsedMs / 1000);
+  const download_rps = ours.completed / (ours.elapsedMs / 1000);
   const baseline_rps = bare.completed / (bare.elapsedMs / 1000);
+  const download_cpu_us = (ours.cpuMs * 1000) / ours.completed;
+  const baseline_cpu_us = (bare.cpuMs * 1000) / bare.completed;
   return {
     build_ms_catalog: round(median(catalogTimes)),
     build_ms_10k: round(build_ms_10k),
     download_rps: round(download_rps, 1),
     baseline_rps: round(baseline_rps, 1),
     ratio: round(download_rps / baseline_rps, 2),
-    cpu_ratio: round(bare.cpuMs / bare.completed / (download.cpuMs / download.completed), 2),
-    requests: download.completed,
+    cpu_ratio: round(baseline_cpu_us / download_cpu_us, 2),
+    download_cpu_us: round(download_cpu_us, 1),
+    baseline_cpu_us: round(baseline_cpu_us, 1),
+    requests: ours.completed,
   };
 }
 

@@ -45,6 +45,8 @@ if (wanted("bundle")) {
     baseline_rps: figures.baseline_rps,
     ratio: figures.ratio,
     cpu_ratio: figures.cpu_ratio,
+    download_cpu_us: figures.download_cpu_us,
+    baseline_cpu_us: figures.baseline_cpu_us,
     concurrency: 50,
     requests: figures.requests,
   };
