@@ -12,6 +12,8 @@ export interface Logger {
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+  /** Whether records at `level` are written now; lets a hot path skip building a record nobody will see. */
+  isLevelEnabled(level: Exclude<LogLevel, "silent">): boolean;
 }
 
 export interface Clock {
@@ -101,6 +103,7 @@ function wrap(base: PinoLogger, scrub: (value: unknown) => unknown): Logger {
     warn: (message, fields) => emit("warn", message, fields),
     error: (message, fields) => emit("error", message, fields),
     child: (fields) => wrap(base.child(scrub(fields) as LogFields), scrub),
+    isLevelEnabled: (level) => base.isLevelEnabled(level),
   };
 }
 

@@ -500,7 +500,8 @@ describe("fetch-pdfs.sh", () => {
 describe("BundleStore", () => {
   it("returns null when empty, writes atomically and reports the current bundle", async () => {
     const dir = join(tempDir(), "store");
-    const store = new BundleStore(dir, { clock: { now: () => new Date("2024-04-01T00:00:00.000Z") } });
+    let elapsed = 0;
+    const store = new BundleStore(dir, { clock: { now: () => new Date("2024-04-01T00:00:00.000Z") }, elapsedMs: () => elapsed });
     expect(store.current()).toBeNull();
     expect(store.snapshot()).toBeNull();
 
@@ -529,24 +530,32 @@ describe("BundleStore", () => {
     // A store that did not write the bundle (another process) loads the same bytes from disk.
     expect(new BundleStore(dir).snapshot()?.bytes.equals(result.zip)).toBe(true);
 
-    // Replacing: a second store instance (another process) sees the new bundle.
+    // Replacing: a second store instance (another process) sees the new bundle. The bytes in memory are served for
+    // up to recheckMs (1 s) before the metadata file is looked at again.
     const next = buildBundle([attention], { generatedAt: GENERATED_AT });
     new BundleStore(dir).write(next);
     expect(store.current()?.sha256).toBe(next.sha256);
     expect(store.current()?.paperCount).toBe(1);
+    elapsed += 999;
+    expect(store.snapshot()?.bytes.equals(result.zip)).toBe(true);
+    elapsed += 1;
     expect(store.snapshot()?.bytes.equals(next.zip)).toBe(true);
+    expect(store.snapshot()?.info.sha256).toBe(next.sha256);
     expect(readdirSync(dir).sort()).toEqual([BUNDLE_FILE_NAME, `${BUNDLE_FILE_NAME}.meta.json`]);
   });
 
   it("refuses a result whose sha256 does not match and ignores corrupt metadata", async () => {
     const dir = tempDir();
-    const store = new BundleStore(dir);
+    let elapsed = 0;
+    const store = new BundleStore(dir, { elapsedMs: () => elapsed });
     const result = buildBundle(PAPERS, { generatedAt: GENERATED_AT });
     expect(() => store.write({ ...result, sha256: "0".repeat(64) })).toThrow(/sha256/);
     store.write(result);
     writeFileSync(join(dir, `${BUNDLE_FILE_NAME}.meta.json`), "{ not json");
     expect(store.current()).toBeNull();
+    elapsed += 1000;
     expect(store.snapshot()).toBeNull();
+    expect(new BundleStore(dir).snapshot()).toBeNull();
   });
 
   it("does not serve a zip that does not match its metadata", async () => {

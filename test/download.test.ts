@@ -39,9 +39,13 @@ function get(url: string, headers: Record<string, string> = {}, method = "GET"):
 }
 
 /** A server over its own store and clock; always closed and cleaned up, even when an assertion fails. */
-async function withServer(run: (t: { server: RunningHttpServer; store: BundleStore; dir: string; link: string }) => Promise<void>): Promise<void> {
+async function withServer(
+  run: (t: { server: RunningHttpServer; store: BundleStore; dir: string; link: string; advance: (ms: number) => void }) => Promise<void>,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "paperbot-download-"));
-  const store = new BundleStore(dir, { clock: { now: () => NOW } });
+  // The store's monotonic time, which decides when it looks for another process's rebuild (every 1 s).
+  let elapsed = 0;
+  const store = new BundleStore(dir, { clock: { now: () => NOW }, elapsedMs: () => elapsed });
   let server: RunningHttpServer | undefined;
   try {
     server = await startHttpServer({
@@ -53,7 +57,7 @@ async function withServer(run: (t: { server: RunningHttpServer; store: BundleSto
       health: () => ({ database: "ok", discord: "ready" }),
     });
     const link = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(NOW.getTime() + 3_600_000) });
-    await run({ server, store, dir, link });
+    await run({ server, store, dir, link, advance: (ms) => (elapsed += ms) });
   } finally {
     await server?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -151,7 +155,7 @@ describe("bundle download from memory", () => {
   });
 
   it("finishes a download with the bytes it started with when the bundle is rebuilt mid-way; the old link then gets the new bundle", async () => {
-    await withServer(async ({ store, dir, link }) => {
+    await withServer(async ({ store, dir, link, advance }) => {
       const first = fakeBundle(8_000_000);
       const second = fakeBundle(7_000_000);
       store.write(first);
@@ -180,9 +184,12 @@ describe("bundle download from memory", () => {
       expect(rest.length).toBe(first.zip.length);
       expect(sha256(rest)).toBe(first.sha256);
 
-      // A rebuild by another process (e.g. `paperbot bundle build`) is picked up too.
+      // A rebuild by another process (e.g. `paperbot bundle build`) is picked up too, within a second.
       const third = fakeBundle(50_000);
       new BundleStore(dir).write(third);
+      advance(999);
+      expect((await get(link)).headers["etag"]).toBe(`"${second.sha256}"`);
+      advance(1);
       const after = await get(link);
       expect(sha256(after.body)).toBe(third.sha256);
       // A resumed range against the old ETag gets the whole new bundle instead of a mix.

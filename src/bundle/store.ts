@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { systemClock, type Clock } from "../logger.js";
 import type { BundleResult } from "./build.js";
@@ -47,6 +48,16 @@ const metadataSchema = z
   .strict();
 type Metadata = z.infer<typeof metadataSchema>;
 
+export interface BundleStoreOptions {
+  /** Timestamps written into the metadata (`builtAt`). */
+  clock?: Clock;
+  /** How long snapshot() trusts the bundle it holds before looking at the metadata file again; default 1000 ms. */
+  recheckMs?: number;
+  /** Monotonic milliseconds for `recheckMs` (default performance.now), injectable for tests. */
+  elapsedMs?: () => number;
+}
+
+const DEFAULT_RECHECK_MS = 1000;
 const METADATA_FILE_NAME = `${BUNDLE_FILE_NAME}.meta.json`;
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 
@@ -58,22 +69,28 @@ function errorCode(error: unknown): string | undefined {
  * Keeps the current bundle zip in a directory: `<dir>/paperbot-llm-reading-list.zip` plus
  * `<dir>/paperbot-llm-reading-list.zip.meta.json`. Both are replaced atomically (temp file, fsync, rename), zip first,
  * so a reader always sees a complete zip. {@link BundleStore.snapshot} serves the zip from memory, loading it once
- * per change and checking its sha256 against the metadata. Other processes (e.g. a CLI rebuild) are picked up, since
- * metadata is re-read when it changes.
+ * per change and checking its sha256 against the metadata. A write through this store is served at once; a rebuild
+ * by another process (e.g. `paperbot bundle build`) is picked up within `recheckMs`, since snapshot() looks at the
+ * metadata file again at most that often (a stat per download cost more than the rest of the request).
  */
 export class BundleStore {
   readonly dir: string;
   readonly zipPath: string;
   readonly metadataPath: string;
   private readonly clock: Clock;
+  private readonly recheckMs: number;
+  private readonly elapsedMs: () => number;
   private cache: { key: string; metadata: Metadata } | null = null;
-  private loaded: { key: string; snapshot: BundleSnapshot } | null = null;
+  /** `checkedAt`: when the metadata last matched `key`, on the `elapsedMs` scale. */
+  private loaded: { key: string; snapshot: BundleSnapshot; checkedAt: number } | null = null;
 
-  constructor(dir: string, options: { clock?: Clock } = {}) {
+  constructor(dir: string, options: BundleStoreOptions = {}) {
     this.dir = resolve(dir);
     this.zipPath = join(this.dir, BUNDLE_FILE_NAME);
     this.metadataPath = join(this.dir, METADATA_FILE_NAME);
     this.clock = options.clock ?? systemClock;
+    this.recheckMs = Math.max(0, options.recheckMs ?? DEFAULT_RECHECK_MS);
+    this.elapsedMs = options.elapsedMs ?? (() => performance.now());
   }
 
   /** Stores a built bundle, replacing the previous one. Synchronous, so in-process readers never see a half-update. */
@@ -97,7 +114,7 @@ export class BundleStore {
     const key = this.metadataKey();
     this.cache = key === null ? null : { key, metadata };
     // One assignment swaps the served bytes: a download in progress keeps the snapshot it started with.
-    this.loaded = key === null ? null : { key, snapshot: this.toSnapshot(metadata, Buffer.from(result.zip)) };
+    this.loaded = key === null ? null : { key, snapshot: this.toSnapshot(metadata, Buffer.from(result.zip)), checkedAt: this.elapsedMs() };
     return this.toInfo(metadata);
   }
 
@@ -114,20 +131,27 @@ export class BundleStore {
   }
 
   /**
-   * The current bundle in memory, loaded from disk only when the metadata changed (another process rebuilt it), and
-   * only if the zip's sha256 matches the metadata; retried once in case a concurrent write was caught between its two
-   * renames. Null when there is no consistent bundle to serve.
+   * The current bundle in memory. The metadata is looked at again at most every `recheckMs`; the zip is loaded from
+   * disk only when the metadata changed (another process rebuilt it), and only if its sha256 matches the metadata;
+   * retried once in case a concurrent write was caught between its two renames. Null when there is no consistent
+   * bundle to serve.
    */
   snapshot(): BundleSnapshot | null {
+    const now = this.elapsedMs();
+    const held = this.loaded;
+    if (held !== null && now >= held.checkedAt && now - held.checkedAt < this.recheckMs) return held.snapshot;
     for (let attempt = 0; attempt < 2; attempt++) {
       const metadata = this.readMetadata();
       const key = this.cache?.key;
       if (!metadata || key === undefined) return null;
-      if (this.loaded?.key === key) return this.loaded.snapshot;
+      if (this.loaded?.key === key) {
+        this.loaded.checkedAt = now;
+        return this.loaded.snapshot;
+      }
       const bytes = this.readZip();
       if (bytes === null) return null;
       if (bytes.length === metadata.size && createHash("sha256").update(bytes).digest("hex") === metadata.sha256) {
-        this.loaded = { key, snapshot: this.toSnapshot(metadata, bytes) };
+        this.loaded = { key, snapshot: this.toSnapshot(metadata, bytes), checkedAt: now };
         return this.loaded.snapshot;
       }
       this.cache = null;

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { BundleInfo, BundleSnapshot } from "../bundle/store.js";
 import type { Clock, Logger } from "../logger.js";
 import { decideRange, ifNoneMatchHits, notModifiedSince } from "./conditional.js";
-import { BUNDLE_ROUTE_PREFIX, parseSignatureQuery, verifyBundleSignature } from "./sign.js";
+import { BUNDLE_ROUTE_PREFIX, createSignatureVerifier, parseSignatureQuery } from "./sign.js";
 
 /** "locked": another process holds the write lock, so follows would be refused with "busy, try again". */
 export const DATABASE_STATES = ["ok", "locked", "error"] as const;
@@ -65,16 +65,44 @@ const ALLOWED_METHODS = "GET, HEAD";
 /** Download names: one path segment of safe characters, never "." or "..". */
 const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-const SECURITY_HEADERS: OutgoingHttpHeaders = {
+const SECURITY_HEADERS: Readonly<OutgoingHttpHeaders> = Object.freeze({
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
   "Referrer-Policy": "no-referrer",
   "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
   "Cross-Origin-Resource-Policy": "same-origin",
-};
+});
 
 interface RequestContext {
   note?: string;
+}
+
+/** The response headers for one bundle snapshot, built once when it is first served instead of per request. */
+interface PreparedBundle {
+  snapshot: BundleSnapshot;
+  /** The file name as it appears, unencoded, in a request path. */
+  fileName: string;
+  /** 304 (and the base of 206). */
+  validators: Readonly<OutgoingHttpHeaders>;
+  /** 200 for the whole body (GET and HEAD). */
+  full: Readonly<OutgoingHttpHeaders>;
+}
+
+function prepareBundle(snapshot: BundleSnapshot): PreparedBundle {
+  const validators = Object.freeze({
+    ...SECURITY_HEADERS,
+    "Cache-Control": "private, no-transform",
+    ETag: snapshot.etag,
+    "Last-Modified": snapshot.lastModified,
+    "Accept-Ranges": "bytes",
+  });
+  const full = Object.freeze({
+    ...validators,
+    "Content-Type": "application/zip",
+    "Content-Length": snapshot.bytes.length,
+    "Content-Disposition": `attachment; filename="${snapshot.info.fileName}"`,
+  });
+  return { snapshot, fileName: snapshot.info.fileName, validators, full };
 }
 
 function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
@@ -136,15 +164,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     sendJson(req, res, database === "ok" ? 200 : 503, body);
   }
 
-  async function handleBundle(req: IncomingMessage, res: ServerResponse, rawName: string, rawQuery: string, context: RequestContext): Promise<void> {
-    if (rawName.length === 0 || rawName.includes("/")) return sendJson(req, res, 404, { error: "not found" });
-    let name: string;
-    try {
-      name = decodeURIComponent(rawName);
-    } catch {
-      return sendJson(req, res, 400, { error: "bad file name" });
+  const verifySignature = createSignatureVerifier(secret);
+  let prepared: PreparedBundle | null = null;
+
+  function handleBundle(req: IncomingMessage, res: ServerResponse, rawName: string, rawQuery: string, context: RequestContext): void {
+    // Fast path: the exact name of the bundle being served needs no decoding or checking.
+    if (prepared === null || rawName !== prepared.fileName) {
+      if (rawName.length === 0 || rawName.includes("/")) return sendJson(req, res, 404, { error: "not found" });
+      let name: string;
+      try {
+        name = decodeURIComponent(rawName);
+      } catch {
+        return sendJson(req, res, 400, { error: "bad file name" });
+      }
+      if (!SAFE_FILE_NAME.test(name) || name.includes("..")) return sendJson(req, res, 400, { error: "bad file name" });
+      rawName = name;
     }
-    if (!SAFE_FILE_NAME.test(name) || name.includes("..")) return sendJson(req, res, 400, { error: "bad file name" });
+    const name = rawName;
 
     const snapshot = bundleStore.snapshot();
     if (!snapshot) {
@@ -160,47 +196,53 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       context.note = "signature missing or malformed";
       return sendJson(req, res, 403, { error: "missing or malformed signature" });
     }
-    const check = verifyBundleSignature({ fileName: name, exp: query.exp, sig: query.sig, secret, now: clock.now() });
+    const check = verifySignature({ fileName: name, exp: query.exp, sig: query.sig, nowMs: clock.now().getTime() });
     if (!check.ok) {
       context.note = `signature ${check.reason}`;
       return sendJson(req, res, 403, { error: check.reason === "expired" ? "link expired" : "invalid signature" });
     }
-    sendBundle(req, res, snapshot);
+    if (prepared?.snapshot !== snapshot) prepared = prepareBundle(snapshot);
+    sendBundle(req, res, prepared);
   }
 
   /** Answers from the in-memory snapshot taken when the request arrived, so a rebuild never mixes two bundles. */
-  function sendBundle(req: IncomingMessage, res: ServerResponse, snapshot: BundleSnapshot): void {
-    const { bytes, etag, lastModified, info } = snapshot;
-    const headers: OutgoingHttpHeaders = {
-      ...SECURITY_HEADERS,
-      "Cache-Control": "private, no-transform",
-      ETag: etag,
-      "Last-Modified": lastModified,
-      "Accept-Ranges": "bytes",
-    };
-    const ifNoneMatch = req.headers["if-none-match"];
-    if (ifNoneMatch !== undefined ? ifNoneMatchHits(ifNoneMatch, etag) : notModifiedSince(req.headers["if-modified-since"], lastModified)) {
-      res.writeHead(304, headers);
+  function sendBundle(req: IncomingMessage, res: ServerResponse, bundle: PreparedBundle): void {
+    const { bytes, etag, lastModified } = bundle.snapshot;
+    const { headers } = req;
+    const ifNoneMatch = headers["if-none-match"];
+    if (ifNoneMatch !== undefined ? ifNoneMatchHits(ifNoneMatch, etag) : notModifiedSince(headers["if-modified-since"], lastModified)) {
+      res.writeHead(304, bundle.validators);
       res.end();
       return;
     }
-    const decision = decideRange(req.headers.range, bytes.length, { ifRange: headerValue(req.headers["if-range"]), etag, lastModified });
+    if (headers.range === undefined) {
+      res.writeHead(200, bundle.full);
+      if (req.method === "HEAD") res.end();
+      else res.end(bytes);
+      return;
+    }
+    const decision = decideRange(headers.range, bytes.length, { ifRange: headerValue(headers["if-range"]), etag, lastModified });
     if (decision.kind === "unsatisfiable") {
       return sendJson(req, res, 416, { error: "range not satisfiable" }, { "Content-Range": `bytes */${bytes.length}`, "Accept-Ranges": "bytes" });
     }
-    const body = decision.kind === "partial" ? bytes.subarray(decision.range.start, decision.range.end + 1) : bytes;
-    res.writeHead(decision.kind === "partial" ? 206 : 200, {
-      ...headers,
-      "Content-Type": "application/zip",
+    if (decision.kind === "full") {
+      res.writeHead(200, bundle.full);
+      if (req.method === "HEAD") res.end();
+      else res.end(bytes);
+      return;
+    }
+    const { start, end } = decision.range;
+    const body = bytes.subarray(start, end + 1);
+    res.writeHead(206, {
+      ...bundle.full,
       "Content-Length": body.length,
-      "Content-Disposition": `attachment; filename="${info.fileName}"`,
-      ...(decision.kind === "partial" ? { "Content-Range": `bytes ${decision.range.start}-${decision.range.end}/${bytes.length}` } : {}),
+      "Content-Range": `bytes ${start}-${end}/${bytes.length}`,
     });
     if (req.method === "HEAD") res.end();
     else res.end(body);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void> {
+  function route(req: IncomingMessage, res: ServerResponse, context: RequestContext): void | Promise<void> {
     const rawUrl = req.url ?? "";
     const method = req.method ?? "";
     if (closing) res.setHeader("Connection", "close");
@@ -218,9 +260,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     return handleHealth(req, res);
   }
 
-  const server = createServer((req, res) => {
+  function logRequest(req: IncomingMessage, res: ServerResponse, context: RequestContext): void {
     const started = performance.now();
-    const context: RequestContext = {};
     res.on("close", () => {
       const rawUrl = req.url ?? "";
       const path = (rawUrl.includes("?") ? rawUrl.slice(0, rawUrl.indexOf("?")) : rawUrl).slice(0, 200);
@@ -233,11 +274,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         ...(res.writableFinished ? {} : { aborted: true }),
       });
     });
-    route(req, res, context).catch((error: unknown) => {
-      logger.error("http handler failed", { error, method: req.method });
-      if (!res.headersSent) sendJson(req, res, 500, { error: "internal error" });
-      else res.destroy();
-    });
+  }
+
+  const failed = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
+    logger.error("http handler failed", { error, method: req.method });
+    if (!res.headersSent) sendJson(req, res, 500, { error: "internal error" });
+    else res.destroy();
+  };
+
+  const server = createServer((req, res) => {
+    const context: RequestContext = {};
+    // The per-request record is only built (and its listener only added) when debug records are written.
+    if (logger.isLevelEnabled("debug")) logRequest(req, res, context);
+    try {
+      route(req, res, context)?.catch((error: unknown) => failed(req, res, error));
+    } catch (error) {
+      failed(req, res, error);
+    }
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

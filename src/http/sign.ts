@@ -5,11 +5,14 @@ import { z } from "zod";
 export const SIGNATURE_LENGTH = 43;
 export const BUNDLE_ROUTE_PREFIX = "/bundle/";
 
+const EXP_PATTERN = /^\d{1,12}$/;
+const SIG_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${SIGNATURE_LENGTH}}$`);
+
 /** The query string of a signed link. `exp` is unix seconds; `sig` is unpadded base64url of the 32-byte MAC. */
 export const signatureQuerySchema = z
   .object({
-    exp: z.string().regex(/^\d{1,12}$/, "exp must be unix seconds"),
-    sig: z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${SIGNATURE_LENGTH}}$`), "sig must be base64url HMAC-SHA256"),
+    exp: z.string().regex(EXP_PATTERN, "exp must be unix seconds"),
+    sig: z.string().regex(SIG_PATTERN, "sig must be base64url HMAC-SHA256"),
   })
   .strict();
 export type SignatureQuery = z.infer<typeof signatureQuerySchema>;
@@ -53,14 +56,53 @@ export function signBundleUrl(options: { baseUrl: string; fileName: string; secr
   return `${base}${bundlePath(fileName)}?exp=${exp}&sig=${sig}`;
 }
 
+/** A query component decoded as URLSearchParams would (`+` is a space); null when its escapes are malformed. */
+function decodeComponent(raw: string): string | null {
+  if (!raw.includes("%") && !raw.includes("+")) return raw;
+  try {
+    return decodeURIComponent(raw.replaceAll("+", " "));
+  } catch {
+    return null;
+  }
+}
+
+/** `exp` and `sig` from a raw query string in one pass, without building a URLSearchParams (the download hot path). */
+function scanSignatureQuery(query: string): SignatureQuery | null {
+  let exp: string | undefined;
+  let sig: string | undefined;
+  // Bounded by the query's length, which node's header size limit bounds in turn.
+  for (let start = query.startsWith("?") ? 1 : 0; start < query.length; ) {
+    const ampersand = query.indexOf("&", start);
+    const end = ampersand < 0 ? query.length : ampersand;
+    const equals = query.indexOf("=", start);
+    const keyEnd = equals < 0 || equals > end ? end : equals;
+    // A key with malformed escapes is some other parameter, as it is for URLSearchParams.
+    const key = decodeComponent(query.slice(start, keyEnd));
+    if (key === "exp" || key === "sig") {
+      const value = decodeComponent(keyEnd === end ? "" : query.slice(keyEnd + 1, end));
+      if (value === null) return null;
+      if (key === "exp") {
+        if (exp !== undefined) return null;
+        exp = value;
+      } else {
+        if (sig !== undefined) return null;
+        sig = value;
+      }
+    }
+    start = end + 1;
+  }
+  if (exp === undefined || sig === undefined || !EXP_PATTERN.test(exp) || !SIG_PATTERN.test(sig)) return null;
+  return { exp, sig };
+}
+
 /**
  * Pulls `exp` and `sig` out of a query string. Each must appear exactly once and be well formed; other parameters are
  * ignored. Returns null when the link is malformed.
  */
 export function parseSignatureQuery(search: URLSearchParams | string): SignatureQuery | null {
-  const params = typeof search === "string" ? new URLSearchParams(search.startsWith("?") ? search.slice(1) : search) : search;
-  const exp = params.getAll("exp");
-  const sig = params.getAll("sig");
+  if (typeof search === "string") return scanSignatureQuery(search);
+  const exp = search.getAll("exp");
+  const sig = search.getAll("sig");
   if (exp.length !== 1 || sig.length !== 1) return null;
   const parsed = signatureQuerySchema.safeParse({ exp: exp[0], sig: sig[0] });
   return parsed.success ? parsed.data : null;
@@ -79,4 +121,35 @@ export function verifyBundleSignature(options: { fileName: string; exp: string |
   const expSeconds = Number(parsed.data.exp);
   if (expSeconds * 1000 <= options.now.getTime()) return { ok: false, reason: "expired" };
   return { ok: true, expiresAt: new Date(expSeconds * 1000) };
+}
+
+/** Verified MACs kept per signature verifier: links are reused, so a handful covers the links in circulation. */
+const VERIFIED_CACHE_SIZE = 64;
+
+/**
+ * {@link verifyBundleSignature} for a server's hot path, with the same answers: computes the HMAC once per
+ * (file name, exp) and keeps the last {@link VERIFIED_CACHE_SIZE} that matched a request in a small LRU. The given
+ * signature is still compared with the expected one in constant time on every request; the cache is keyed by the
+ * public part of the link only, and a wrong signature never enters it.
+ */
+export function createSignatureVerifier(secret: string, cacheSize = VERIFIED_CACHE_SIZE): (request: { fileName: string; exp: string; sig: string; nowMs: number }) => SignatureCheck {
+  assertSecret(secret);
+  const verified = new Map<string, Buffer>();
+  const given = Buffer.alloc(SIGNATURE_LENGTH);
+  return ({ fileName, exp, sig, nowMs }) => {
+    if (!EXP_PATTERN.test(exp) || !SIG_PATTERN.test(sig)) return { ok: false, reason: "malformed" };
+    const key = `${fileName}\n${exp}`;
+    let expected = verified.get(key);
+    const cached = expected !== undefined;
+    expected ??= Buffer.from(computeBundleSignature(secret, fileName, exp), "ascii");
+    given.write(sig, 0, "ascii");
+    if (!timingSafeEqual(expected, given)) return { ok: false, reason: "invalid" };
+    // Most recently used last; the oldest goes first when full.
+    if (cached) verified.delete(key);
+    else if (verified.size >= cacheSize) verified.delete(verified.keys().next().value ?? "");
+    verified.set(key, expected);
+    const expSeconds = Number(exp);
+    if (expSeconds * 1000 <= nowMs) return { ok: false, reason: "expired" };
+    return { ok: true, expiresAt: new Date(expSeconds * 1000) };
+  };
 }
