@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BUNDLE_FILE_NAME, BundleStore, buildBundle, type BundleResult } from "../src/bundle/index.js";
 import {
   computeBundleSignature,
+  createSignatureVerifier,
   parseSignatureQuery,
   signBundleUrl,
   startHttpServer,
@@ -15,7 +16,7 @@ import {
   type HealthSnapshot,
   type RunningHttpServer,
 } from "../src/http/index.js";
-import { createMemoryLogger } from "../src/logger.js";
+import { createLogger, createMemoryLogger } from "../src/logger.js";
 import { samplePaper, sampleReport } from "./support/papers.js";
 
 const SECRET = "test-secret-0123456789abcdef0123456789";
@@ -102,6 +103,63 @@ describe("signed links", () => {
     expect(parseSignatureQuery(`exp=-1&sig=${sig}`)).toBeNull();
     expect(parseSignatureQuery(`exp=1&sig=${"a".repeat(44)}`)).toBeNull();
     expect(parseSignatureQuery(`exp=1&sig=${"a".repeat(42)}+`)).toBeNull();
+  });
+
+  it("reads a raw query string exactly as URLSearchParams would", () => {
+    const sig = "A".repeat(42) + "_";
+    const queries = [
+      `exp=1&sig=${sig}`,
+      `?exp=1&sig=${sig}`,
+      `sig=${sig}&exp=1`,
+      `&&exp=1&&sig=${sig}&`,
+      `exp=1&sig=${sig}&utm=a=b&x`,
+      `exp=1&sig=${sig}&sig=${sig}`,
+      `exp=1&e%78p=1&sig=${sig}`,
+      `%65xp=1&sig=${sig}`,
+      `exp=%31&sig=${sig.slice(0, 42)}%5F`,
+      `exp=1&sig=${sig}&%zz=1&%E0=2`,
+      `exp=%zz&sig=${sig}`,
+      `exp=1%&sig=${sig}`,
+      `exp&sig=${sig}`,
+      `exp=&sig=${sig}`,
+      `exp=1&sig`,
+      `exp+=1&sig=${sig}`,
+      `exp=1+&sig=${sig}`,
+      `EXP=1&sig=${sig}`,
+      `exp=1234567890123&sig=${sig}`,
+      `exp=1&sig=${sig}#frag`,
+      `exp=1&sig=${sig.slice(1)}`,
+      "",
+      "?",
+    ];
+    for (const query of queries) expect(parseSignatureQuery(query), query).toEqual(parseSignatureQuery(new URLSearchParams(query)));
+    expect(parseSignatureQuery(`exp=%31&sig=${sig.slice(0, 42)}%5F`)).toEqual({ exp: "1", sig });
+    expect(parseSignatureQuery(`%65xp=1&sig=${sig}`)).toEqual({ exp: "1", sig });
+    expect(parseSignatureQuery(`exp=1&e%78p=1&sig=${sig}`)).toBeNull();
+  });
+
+  it("answers like verifyBundleSignature when verifying through the per-server cache", () => {
+    const verify = createSignatureVerifier(SECRET, 2);
+    const nowMs = NOW.getTime();
+    const exps = [1, 2, 3, 4].map((offset) => String(Math.floor(nowMs / 1000) + offset * 60));
+    const check = (exp: string, sig: string, at = nowMs, fileName = BUNDLE_FILE_NAME) => {
+      const expected = verifyBundleSignature({ fileName, exp, sig, secret: SECRET, now: new Date(at) });
+      expect(verify({ fileName, exp, sig, nowMs: at }), `${fileName} ${exp} ${sig}`).toEqual(expected);
+      return expected;
+    };
+    // Twice each (the second from the cache), past its size, then the first again after it was evicted.
+    for (const exp of [...exps, ...exps, ...exps.slice(0, 1)]) {
+      const sig = computeBundleSignature(SECRET, BUNDLE_FILE_NAME, exp);
+      expect(check(exp, sig)).toMatchObject({ ok: true });
+      // A cached exp does not make a wrong signature, another file or a later time pass.
+      const last = sig.charAt(42) === "A" ? "B" : "A";
+      expect(check(exp, sig.slice(0, 42) + last)).toEqual({ ok: false, reason: "invalid" });
+      expect(check(exp, sig, nowMs, "other.zip")).toEqual({ ok: false, reason: "invalid" });
+      expect(check(exp, sig, Number(exp) * 1000)).toEqual({ ok: false, reason: "expired" });
+      expect(check(exp, sig.slice(1))).toEqual({ ok: false, reason: "malformed" });
+    }
+    expect(check("12a", computeBundleSignature(SECRET, BUNDLE_FILE_NAME, exps[0] ?? ""))).toEqual({ ok: false, reason: "malformed" });
+    expect(() => createSignatureVerifier("")).toThrow(/secret/);
   });
 });
 
@@ -409,6 +467,30 @@ describe("HTTP server lifecycle", () => {
     await socketClosed;
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes no per-request record when debug is off (the debug record is covered above); Logger.isLevelEnabled follows the level", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "paperbot-http-quiet-"));
+    const lines: string[] = [];
+    const server = await startHttpServer({
+      port: 0,
+      bundleStore: new BundleStore(dir),
+      secret: SECRET,
+      clock: { now: () => NOW },
+      logger: createLogger("info", (text) => lines.push(text)),
+      health: () => ({ database: "ok", discord: "ready" }),
+    });
+    try {
+      const url = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(NOW.getTime() + 60_000) });
+      expect((await fetch(url)).status).toBe(404);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect(lines.join("")).not.toContain("http request");
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const logger = createLogger("debug", () => undefined);
+    expect([logger.isLevelEnabled("debug"), createLogger("info", () => undefined).child({ a: 1 }).isLevelEnabled("debug")]).toEqual([true, false]);
   });
 
   it("rejects a missing secret and a port in use", async () => {

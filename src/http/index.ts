@@ -1,6 +1,7 @@
 export {
   signBundleUrl,
   verifyBundleSignature,
+  createSignatureVerifier,
   parseSignatureQuery,
   computeBundleSignature,
   bundlePath,
