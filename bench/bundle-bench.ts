@@ -50,8 +50,8 @@ async function startBaselineServer(bytes: Buffer): Promise<{ port: number; close
 }
 
 export interface BundleBenchOptions {
-  /** Sizes the download rounds: our server's rate over durationMs / ROUNDS sets the requests per round, so the
-   * measured rounds take about 2 × durationMs in all; default 3000 ms. */
+  /** Sizes the download rounds: each side gets about durationMs / ROUNDS per round at our server's warm-up rate,
+   * so the measured rounds take about 2 × durationMs in all; default 4000 ms. */
   durationMs?: number;
   /** Stop the download phase after this many requests; default 20,000. */
   maxRequests?: number;
@@ -63,7 +63,8 @@ export interface BundleBenchOptions {
 
 const SECRET = "bench-secret-not-for-production-use";
 /** Download and baseline phases alternate this many times. */
-const ROUNDS = 6;
+const ROUNDS = 10;
+const WARM_UP_MS = 1000;
 const FALLBACK_DATE = new Date("2025-01-01T00:00:00.000Z");
 
 /** `count` papers cloned round-robin from `papers`, with unique ids (and arXiv ids) and reading-list positions. */
@@ -98,7 +99,7 @@ function median(values: number[]): number {
 const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export async function benchBundle(papers: Paper[], options: BundleBenchOptions = {}): Promise<BundleBenchResult> {
-  const durationMs = options.durationMs ?? 3000;
+  const durationMs = options.durationMs ?? 4000;
   const maxRequests = options.maxRequests ?? 20_000;
   const concurrency = options.concurrency ?? 50;
   const generatedAt = newestAddedAt(papers) ?? FALLBACK_DATE;
@@ -146,11 +147,11 @@ export async function benchBundle(papers: Paper[], options: BundleBenchOptions =
       if (result.failures > 0) throw new Error(`benchBundle: ${result.failures} downloads from ${new URL(target).origin} failed`);
       return result;
     };
-    // Warm up both (JIT, connections), and size the rounds from our server's rate over one round's time.
-    const warm = await roundOf(targets.ours, maxRequests, durationMs / ROUNDS);
+    // Warm up both (JIT, connections), and size the rounds from our server's rate during the warm-up.
+    const warm = await roundOf(targets.ours, maxRequests, Math.min(WARM_UP_MS, durationMs));
     if (warm.completed === 0) throw new Error("benchBundle: no download completed");
     await roundOf(targets.bare, warm.completed);
-    const perRound = Math.max(concurrency, Math.min(Math.ceil(maxRequests / ROUNDS), warm.completed));
+    const perRound = Math.max(concurrency, Math.min(Math.ceil(maxRequests / ROUNDS), Math.ceil((warm.completed / warm.elapsedMs) * (durationMs / ROUNDS))));
     // Alternate rounds of the same request count, swapping which side goes first, so background load and
     // garbage left by the previous round weigh on both sides alike.
     for (let index = 0; index < ROUNDS; index++) {
