@@ -51,7 +51,7 @@ async function startBaselineServer(bytes: Buffer): Promise<{ port: number; close
 
 export interface BundleBenchOptions {
   /** Sizes the download rounds: each side gets about durationMs / ROUNDS per round at our server's warm-up rate,
-   * so the measured rounds take about 2 × durationMs in all; default 4000 ms. */
+   * so the measured rounds take about 2 × durationMs in all; default 6000 ms. */
   durationMs?: number;
   /** Stop the download phase after this many requests; default 20,000. */
   maxRequests?: number;
@@ -99,7 +99,7 @@ function median(values: number[]): number {
 const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export async function benchBundle(papers: Paper[], options: BundleBenchOptions = {}): Promise<BundleBenchResult> {
-  const durationMs = options.durationMs ?? 4000;
+  const durationMs = options.durationMs ?? 6000;
   const maxRequests = options.maxRequests ?? 20_000;
   const concurrency = options.concurrency ?? 50;
   const generatedAt = newestAddedAt(papers) ?? FALLBACK_DATE;
