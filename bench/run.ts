@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { loadCatalogFile } from "../src/catalog/load.js";
 import { packageRoot } from "../src/paths.js";
+import { benchAlerts } from "./alerts.js";
 import { benchBundle } from "./bundle-bench.js";
 import { benchIngest, fixtureAvailable } from "./ingest.js";
 import { benchInteractions } from "./interaction.js";
@@ -50,6 +51,11 @@ if (wanted("bundle")) {
     concurrency: 50,
     requests: figures.requests,
   };
+}
+
+if (wanted("alerts")) {
+  log("alerts: deciding and recording one paper's alerts for 10,000 and 100,000 followers with mixed topics");
+  result["alerts"] = benchAlerts(log);
 }
 
 if (wanted("ingest")) {

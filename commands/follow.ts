@@ -9,6 +9,7 @@ import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discor
 import { message, t, type PlainMessageKey } from "../src/i18n/index.js";
 import { isTopic, topicLabel, topicNames } from "../src/i18n/topics.js";
 import { compactKey } from "../src/catalog/text.js";
+import { actorOf, isModerator } from "../src/moderation/permissions.js";
 
 function topicOption(description: PlainMessageKey) {
   return {
@@ -44,16 +45,20 @@ function topicChoices(ctx: BotContext, value: string, requester: Requester) {
   return [...catalog, ...own].slice(0, 25);
 }
 
-function channelCommandGuard(requester: Requester): Reply | null {
+function channelCommandGuard(ctx: BotContext, requester: Requester): Reply | null {
   if (!requester.guildId) return notice(requester.locale, "follow.channelNotInGuild");
-  if (!requester.canManageGuild) return notice(requester.locale, "follow.notModerator");
+  if (!isModerator(ctx, requester)) return notice(requester.locale, "follow.notModerator");
   return null;
 }
 
 export const followCommand = defineCommand({
   definition: {
     ...commandHeader("follow", "command.follow.description"),
-    options: [topicOption("command.follow.topic"), channelOption("command.follow.channel")],
+    options: [
+      topicOption("command.follow.topic"),
+      channelOption("command.follow.channel"),
+      { type: ApplicationCommandOptionType.Role, name: "role", ...describedBy("command.follow.role"), required: false },
+    ],
   },
   privateReplies: true,
 
@@ -63,15 +68,26 @@ export const followCommand = defineCommand({
     if (topic && !topic.ok) return notice(locale, topic);
     const now = ctx.clock.now();
 
+    if (options.role !== undefined && options.channel === undefined) return notice(locale, "follow.roleNeedsChannel");
     if (options.channel !== undefined) {
-      const refused = channelCommandGuard(requester);
+      const refused = channelCommandGuard(ctx, requester);
       if (refused) return refused;
-      const created = ctx.follows.followChannel(
-        { channelId: options.channel, guildId: requester.guildId ?? "", topic: topic?.value.topic ?? "", createdBy: requester.userId },
-        now,
-      );
+      const follow = {
+        channelId: options.channel,
+        guildId: requester.guildId ?? "",
+        topic: topic?.value.topic ?? "",
+        createdBy: requester.userId,
+        roleId: options.role ?? null,
+        locale,
+      };
+      const created = ctx.moderation.audited(actorOf(requester), "channel.follow", `channel:${options.channel}`, () => {
+        const changed = ctx.follows.followChannel(follow, now);
+        return { result: changed, changed, after: follow };
+      });
       const channel = `<#${options.channel}>`;
-      const topicPart = topic ? t(locale, "follow.channelTopicPart", { topic: topicLabel(locale, topic.value.topic) }) : "";
+      const topicPart =
+        (topic ? t(locale, "follow.channelTopicPart", { topic: topicLabel(locale, topic.value.topic) }) : "") +
+        (options.role ? t(locale, "follow.channelRolePart", { role: `<@&${options.role}>` }) : "");
       return notice(locale, message(created ? "follow.channelFollowed" : "follow.channelAlready", { channel, topicPart }));
     }
 
@@ -108,10 +124,14 @@ export const unfollowCommand = defineCommand({
     if (topic && !topic.ok) return notice(locale, topic);
 
     if (options.channel !== undefined) {
-      const refused = channelCommandGuard(requester);
+      const refused = channelCommandGuard(ctx, requester);
       if (refused) return refused;
       const what = topic ? `**${topicLabel(locale, topic.value.topic)}**` : t(locale, "follow.channelEverything");
-      const removed = ctx.follows.unfollowChannel(options.channel, topic?.value.topic ?? "");
+      const channelId = options.channel;
+      const removed = ctx.moderation.audited(actorOf(requester), "channel.unfollow", `channel:${channelId}`, () => {
+        const changed = ctx.follows.unfollowChannel(channelId, topic?.value.topic ?? "");
+        return { result: changed, changed, before: { channelId, topic: topic?.value.topic ?? "" } };
+      });
       return notice(locale, message(removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what }));
     }
 
@@ -158,7 +178,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
   const dmStatus = follow.dmPausedAt
     ? t(locale, "following.dmPaused", { count: Math.max(follow.dmFailures, DM_FAILURE_LIMIT), error: follow.lastDmError ?? "50007" })
     : t(locale, "following.dmOk");
-  const channels = requester.guildId && requester.canManageGuild ? ctx.follows.channelFollowsInGuild(requester.guildId) : [];
+  const channels = requester.guildId && isModerator(ctx, requester) ? ctx.follows.channelFollowsInGuild(requester.guildId) : [];
   const embed = fitEmbed({
     title: t(locale, "following.title"),
     description: t(locale, "following.since", { date: follow.createdAt.slice(0, 10) }),

@@ -3,6 +3,8 @@ import { bundleCommand, bundleFollowButton, bundleKeyword } from "./bundle.js";
 import { followButtons, followCommand, followingCommand, unfollowCommand } from "./follow.js";
 import help from "./help.js";
 import paper from "./paper.js";
+import { paperAddButton, paperAddCommand } from "./paper-add.js";
+import { paperEditCommand, paperEditModal, paperRemoveButton, paperRemoveCommand } from "./paper-manage.js";
 import { relatedButton, showButton } from "./paper-buttons.js";
 import { papersCommand, papersPageButtons } from "./papers.js";
 import { watchCommand } from "./watch.js";
@@ -17,8 +19,11 @@ export const commands: readonly RegisteredCommand[] = [
   register(bundleCommand),
   register(watchCommand),
   register(help),
+  register(paperAddCommand),
+  register(paperEditCommand),
+  register(paperRemoveCommand),
 ];
 
-export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton, ...followButtons, bundleFollowButton];
+export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton, ...followButtons, bundleFollowButton, paperAddButton, paperEditModal, paperRemoveButton];
 
 export const directMessages: readonly DirectMessageModule[] = [bundleKeyword];

@@ -16,6 +16,7 @@ import { openDatabase, type Db } from "./db/connection.js";
 import { DatabaseProblem, isCorruption } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { latestSchemaVersion, schemaVersion } from "./db/migrations.js";
+import { moderationCommands, MODERATION_USAGE } from "./moderation/cli.js";
 import { batchLine, readLines, refusalJson, resolutionJson, resolutionText } from "./cli-paper.js";
 import { renderMessage, t } from "./i18n/index.js";
 import { createLogger, systemClock } from "./logger.js";
@@ -44,10 +45,11 @@ ${ARXIV_USAGE}
   deploy-commands [--guild ID | --dev] [--dry-run]
                                                Register the slash commands globally, or in one guild
                                                (--dev: the guild in DISCORD_DEV_GUILD_ID)
+${MODERATION_USAGE}
 
 Environment: see README.md (DATABASE_PATH, CATALOG_PATH, LOG_LEVEL, ...).`;
 
-type Handler = (args: string[], io: CliIo) => Promise<number>;
+export type Handler = (args: string[], io: CliIo) => Promise<number>;
 
 export function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T, allowPositionals: boolean) {
   try {
@@ -64,7 +66,7 @@ function loadConfig(io: CliIo): Config {
 
 /**
  * Every verb but the bot itself only reads the database: it is opened read-only and never migrated in place.
- * The arXiv watch verbs (poll, candidates) write, so they ask for `write`.
+ * The arXiv watch verbs (poll, candidates) and the moderation verbs (paper-add) write, so they ask for `write`.
  */
 export async function withApp<T>(io: CliIo, run: (app: OpenedApp) => Promise<T>, options: { write?: boolean } = {}): Promise<T> {
   const config = loadConfig(io);
@@ -312,6 +314,7 @@ export const COMMANDS: Record<string, Handler> = {
   paper: paperCommand,
   papers: papersCommand,
   db: dbCommand,
+  ...moderationCommands,
   poll: pollCommand,
   candidates: candidatesCommand,
 };

@@ -115,6 +115,12 @@ export const configSchema = z.object({
   BUNDLE_REQUIRES_FOLLOW: booleanFromEnv.default(true),
   BUNDLE_LINK_TTL_HOURS: wholeNumber("a whole number of hours", 1, 24 * 30).default(24),
   BUNDLE_DIR: z.string().trim().min(1).default("data/bundle"),
+  BUNDLE_REBUILD_DELAY_SECONDS: wholeNumber("a whole number of seconds", 0, 3600).default(15),
+  ALERT_MAX_DELAY_HOURS: wholeNumber("a whole number of hours", 1, 24 * 30).default(24),
+  ARXIV_API_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://export.arxiv.org/api/query"),
+  MODERATOR_ROLE_ID: optionalString.pipe(
+    z.string().regex(/^\d{17,20}(?:\s*,\s*\d{17,20})*$/, "expected role ids (17-20 digits), separated by commas").optional(),
+  ),
   ...arxivSettings,
 }).refine(politeInterval, {
   path: ["ARXIV_REQUEST_INTERVAL_MS"],
@@ -153,6 +159,7 @@ export interface Config {
   logLevel: RawConfig["LOG_LEVEL"];
   http: { port: number; host: string; publicUrl: string | undefined };
   bundle: { secret: string | undefined; externalUrl: string | undefined; requiresFollow: boolean; linkTtlHours: number; dir: string };
+  moderation: { roleIds: string[]; arxivApiUrl: string; bundleRebuildDelayMs: number; alertMaxDelayMs: number };
   arxiv: ArxivConfig;
 }
 
@@ -196,6 +203,12 @@ export function parseConfig(env: Environment): Config {
       requiresFollow: raw.BUNDLE_REQUIRES_FOLLOW,
       linkTtlHours: raw.BUNDLE_LINK_TTL_HOURS,
       dir: raw.BUNDLE_DIR,
+    },
+    moderation: {
+      roleIds: raw.MODERATOR_ROLE_ID?.split(",").map((id) => id.trim()) ?? [],
+      arxivApiUrl: raw.ARXIV_API_URL,
+      bundleRebuildDelayMs: Math.round(raw.BUNDLE_REBUILD_DELAY_SECONDS * 1000),
+      alertMaxDelayMs: Math.round(raw.ALERT_MAX_DELAY_HOURS * 3_600_000),
     },
     arxiv: arxivConfig(raw),
   };

@@ -12,6 +12,7 @@ import type { RunningHttpServer } from "./http/index.js";
 import { DatabaseProblem } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
+import { restTransport } from "./moderation/alerts.js";
 import { startServices, type Services } from "./services.js";
 
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -87,6 +88,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   try {
     services = await startServices(opened, {
       directMessenger: (follows) => createDirectMessenger(client, follows, opened.clock, logger),
+      alertTransport: (follows) => restTransport(client.rest, follows, opened.clock, logger),
       discordStatus: status,
     });
   } catch (error) {
@@ -109,6 +111,8 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (readyClient) => {
       logger.info("ready", { tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: app.catalog.size });
+      // Alerts a crash or restart left recorded but unsent: sent now, or dropped when older than ALERT_MAX_DELAY_HOURS.
+      services.alerts.kick();
       resolve();
     });
   });

@@ -4,11 +4,16 @@ import { ArxivPoller } from "./arxiv/poller.js";
 import { createBundleLinks } from "./bundle/links.js";
 import { refreshBundle } from "./bundle/service.js";
 import { BundleStore } from "./bundle/store.js";
+import { Catalog } from "./catalog/catalog.js";
 import { followStore, type FollowStore } from "./db/follows.js";
+import { paperStore } from "./db/papers.js";
 import { databaseState, type DatabaseState } from "./db/connection.js";
 import { bundleSecret } from "./db/settings.js";
 import { createBotContext, type BotContext, type DirectMessenger } from "./discord/context.js";
 import { startHttpServer, type DiscordHealth, type RunningHttpServer } from "./http/index.js";
+import { debounced } from "./moderation/debounce.js";
+import { createAlerts, type AlertService, type AlertTransport } from "./moderation/alerts.js";
+import { createModeration } from "./moderation/index.js";
 import { Scheduler } from "./scheduler.js";
 
 /** How often the catalog file is re-read and the bundle checked against it. */
@@ -19,6 +24,9 @@ export interface Services {
   ctx: BotContext;
   http: RunningHttpServer;
   scheduler: Scheduler;
+  bundleRebuild: ReturnType<typeof debounced>;
+  /** Topic alerts; kick() once Discord is connected to send what a crash left open. */
+  alerts: AlertService;
   /** The one polite arXiv client (shared by the poller and API lookups) and the feed poller. */
   arxiv: ArxivHttp;
   poller: ArxivPoller;
@@ -32,7 +40,12 @@ export interface Services {
  */
 export async function startServices(
   app: OpenedApp,
-  options: { directMessenger: (follows: FollowStore) => DirectMessenger; discordStatus: () => DiscordHealth },
+  options: {
+    directMessenger: (follows: FollowStore) => DirectMessenger;
+    discordStatus: () => DiscordHealth;
+    /** How alerts reach Discord; without one (the local console) they stay recorded for the bot. */
+    alertTransport?: (follows: FollowStore) => AlertTransport;
+  },
 ): Promise<Services> {
   const { config, logger, clock, db } = app;
   const follows = followStore(db);
@@ -51,10 +64,40 @@ export async function startServices(
   const publicUrl = config.http.publicUrl ?? `http://localhost:${http.port}`;
   logger.info("http server listening", { url: http.url, publicUrl });
 
+  // Moderators' additions are served at once; the bundle follows, one rebuild per burst of changes.
+  const bundleRebuild = debounced(
+    config.moderation.bundleRebuildDelayMs,
+    () => refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger),
+    (error) => logger.error("bundle rebuild failed", { error }),
+  );
+  const alerts = createAlerts({
+    db,
+    clock,
+    logger,
+    maxDelayMs: config.moderation.alertMaxDelayMs,
+    paper: (id) => app.catalog.get(id),
+    transport: options.alertTransport?.(follows) ?? null,
+  });
+  const arxiv = createArxivHttp(config.arxiv, clock);
+  const papers = paperStore(db);
+  let loadedFingerprint = papers.fingerprint();
   const ctx = createBotContext(app, {
     follows,
     bundle: createBundleLinks({ store, secret, ttlHours: config.bundle.linkTtlHours, externalUrl: config.bundle.externalUrl, baseUrl: publicUrl }),
     dm: options.directMessenger(follows),
+    moderation: createModeration(app, {
+      arxivGate: arxiv.gate,
+      userAgent: arxiv.userAgent,
+      papersChanged: ({ added }) => {
+        app.catalog = Catalog.load(db);
+        loadedFingerprint = papers.fingerprint();
+        bundleRebuild.schedule();
+        if (added) {
+          alerts.fanout(added);
+          alerts.kick();
+        }
+      },
+    }),
   });
 
   const scheduler = new Scheduler(
@@ -64,16 +107,22 @@ export async function startServices(
         schedule: CATALOG_REFRESH_SCHEDULE,
         run: () => {
           const report = app.resyncCatalog();
-          const changed = report.inserted.length + report.updated.length + report.removed.length > 0;
+          // Papers added or edited from the CLI (another process) are picked up here too.
+          const fingerprint = papers.fingerprint();
+          const fromElsewhere = fingerprint !== loadedFingerprint;
+          if (fromElsewhere) app.catalog = Catalog.load(db);
+          loadedFingerprint = fingerprint;
+          const changed = fromElsewhere || report.inserted.length + report.updated.length + report.removed.length > 0;
           // Building is deterministic, so an unchanged catalog with a stored zip needs no rebuild.
           if (changed || !store.current()) refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
+          // Alerts recorded by the CLI, or left for a retry.
+          alerts.kick();
         },
       },
     ],
     logger,
   );
   scheduler.start();
-  const arxiv = createArxivHttp(config.arxiv, clock);
   const poller = new ArxivPoller({ db, config: config.arxiv, http: arxiv, clock, logger, papers: () => ctx.catalog.papers });
   poller.start();
 
@@ -81,9 +130,13 @@ export async function startServices(
     ctx,
     http,
     scheduler,
+    bundleRebuild,
+    alerts,
     arxiv,
     poller,
     async stop() {
+      bundleRebuild.stop();
+      await alerts.stop();
       await poller.stop();
       await scheduler.stop();
       await http.close();

@@ -85,6 +85,15 @@ export class ArxivHttp {
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? MAX_RETRY_AFTER_WAIT_MS;
   }
 
+  /** The one gate every arXiv request of the bot goes through (API lookups for /paper-add included). */
+  get gate(): ArxivGate {
+    return this.options.gate;
+  }
+
+  get userAgent(): string {
+    return userAgent(this.options.contact);
+  }
+
   async get(url: string, conditional: { etag?: string | null; lastModified?: string | null } = {}, signal?: AbortSignal): Promise<FetchResult> {
     let waited = 0;
     // Bounded: each retry needs a Retry-After that still fits in the remaining wait budget.

@@ -1,9 +1,21 @@
-import { t, type Locale } from "../i18n/index.js";
+import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import type { Paper } from "./types.js";
 
 export function authorLine(paper: Paper): string {
   return paper.authors.join(", ").replace(/, et al\.$/, " et al.");
+}
+
+/**
+ * The summary to show a reader: in their language when one was written, otherwise English with a note;
+ * the authors' abstract is marked as such.
+ */
+export function summaryFor(paper: Paper, locale: Locale): { text: string; notes: PlainMessageKey[]; fromAbstract: boolean } {
+  const origin = paper.moderation?.summary;
+  const inLocale = locale === "en" || !origin || origin.ja !== null;
+  const fromAbstract = (inLocale ? (locale === "en" ? origin?.en : "written") : origin?.en) === "abstract";
+  const notes: PlainMessageKey[] = [...(inLocale ? [] : ["paper.englishOnly" as const]), ...(fromAbstract ? ["paper.abstractNote" as const] : [])];
+  return { text: inLocale ? paper.summary[locale] : paper.summary.en, notes, fromAbstract };
 }
 
 /** Cuts at a word boundary where one is near and adds an ellipsis; never returns more than `max` characters. */
@@ -27,10 +39,9 @@ export function renderPaperText(paper: Paper, locale: Locale): string {
     `${t(locale, "paper.organisation")}: ${paper.organisation}`,
     `${t(locale, "paper.topics")}: ${paper.topics.map((topic) => topicLabel(locale, topic)).join(", ")}`,
     "",
-    paper.summary[locale],
-    "",
-    `${t(locale, "paper.keyResults")}:`,
-    ...paper.keyResults[locale].map((fact) => `  - ${fact}`),
+    ...summaryFor(paper, locale).notes.map((key) => `(${t(locale, key)})`),
+    summaryFor(paper, locale).text,
+    ...(summaryFor(paper, locale).fromAbstract ? [] : ["", `${t(locale, "paper.keyResults")}:`, ...paper.keyResults[locale].map((fact) => `  - ${fact}`)]),
   ];
   return lines.join("\n");
 }

@@ -8,7 +8,7 @@ export interface SyncReport {
   updated: string[];
   unchanged: number;
   removed: string[];
-  /** Catalog entries whose id is taken by a moderator-added paper, which the sync never overwrites. */
+  /** Catalog entries whose id is taken by a moderator-added or moderator-edited paper, which the sync never overwrites. */
   skipped: string[];
 }
 
@@ -20,7 +20,7 @@ function planSync(db: Db, entries: readonly CatalogEntry[], now: Date): { report
   const existing = new Map(store.states().map((state) => [state.id, state]));
   const catalogIds = new Set(entries.map((entry) => entry.id));
   for (const state of existing.values()) {
-    if (state.source === "catalog" && !catalogIds.has(state.id)) {
+    if (state.source === "catalog" && !state.moderated && !catalogIds.has(state.id)) {
       writes.push(() => store.remove(state.id));
       report.removed.push(state.id);
     }
@@ -29,7 +29,7 @@ function planSync(db: Db, entries: readonly CatalogEntry[], now: Date): { report
   const moderatorArxivIds = new Set(moderatorStates.map((state) => store.get(state.id)?.arxivId).filter((id) => id));
   entries.forEach((entry, position) => {
     const state = existing.get(entry.id);
-    if (state?.source === "moderator") {
+    if (state?.source === "moderator" || state?.moderated) {
       report.skipped.push(entry.id);
       return;
     }
@@ -53,8 +53,8 @@ function planSync(db: Db, entries: readonly CatalogEntry[], now: Date): { report
 
 /**
  * Makes the database match the catalog file in one transaction. Unchanged entries are not written, and
- * when nothing changed nothing is written at all (no write lock is taken); moderator-added papers are
- * never overwritten or deleted.
+ * when nothing changed nothing is written at all (no write lock is taken); papers moderators added or
+ * edited are never overwritten or deleted.
  */
 export function syncCatalog(db: Db, entries: readonly CatalogEntry[], now: Date): SyncReport {
   const { report, writes } = planSync(db, entries, now);

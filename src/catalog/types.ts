@@ -9,5 +9,16 @@ export interface Paper extends CatalogEntry {
   source: PaperSource;
   /** ISO-8601 timestamp of when the paper entered the database. */
   addedAt: string;
+  /** Set once a moderator added or edited the paper. */
+  moderation?: PaperModeration;
+}
+
+/** Who added or edited a paper, and where each language's summary comes from. */
+export interface PaperModeration {
+  addedBy?: string;
+  editedBy?: string;
+  editedAt?: string;
+  /** "abstract": the authors' abstract stands in until a moderator writes one; null: no summary in that language yet. */
+  summary: { en: "abstract" | "written"; ja: "written" | null };
 }
 export type { Topic };

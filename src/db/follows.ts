@@ -21,6 +21,10 @@ export interface ChannelFollow {
   topic: string;
   createdBy: string;
   createdAt: string;
+  /** The role an alert post mentions (the only mention it allows), if any. */
+  roleId?: string | null;
+  /** Language of the channel's posts (the moderator's when they subscribed it). */
+  locale?: string;
 }
 
 interface FollowRow {
@@ -38,6 +42,8 @@ interface ChannelRow {
   topic: string;
   created_by: string;
   created_at: string;
+  role_id: string | null;
+  locale: string;
 }
 
 const toChannelFollow = (row: ChannelRow): ChannelFollow => ({
@@ -46,6 +52,8 @@ const toChannelFollow = (row: ChannelRow): ChannelFollow => ({
   topic: row.topic,
   createdBy: row.created_by,
   createdAt: row.created_at,
+  roleId: row.role_id,
+  locale: row.locale,
 });
 
 export type TopicChange = "added" | "already" | "limit";
@@ -75,8 +83,9 @@ export function followStore(db: Db) {
       "SELECT user_id FROM user_topics WHERE topic = ? AND user_id IN (SELECT user_id FROM user_follows WHERE dm_paused_at IS NULL)",
     ),
     digestRecipients: db.prepare<[], { user_id: string; locale: string }>("SELECT user_id, locale FROM user_follows WHERE dm_paused_at IS NULL ORDER BY created_at"),
-    insertChannel: db.prepare<[string, string, string, string, string]>(
-      "INSERT INTO channel_follows (channel_id, guild_id, topic, created_by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, topic) DO NOTHING",
+    insertChannel: db.prepare<[string, string, string, string, string, string | null, string]>(
+      `INSERT INTO channel_follows (channel_id, guild_id, topic, created_by, created_at, role_id, locale) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (channel_id, topic) DO UPDATE SET role_id = excluded.role_id WHERE role_id IS NOT excluded.role_id`,
     ),
     deleteChannel: db.prepare<[string, string]>("DELETE FROM channel_follows WHERE channel_id = ? AND topic = ?"),
     channelsInGuild: db.prepare<[string], ChannelRow>("SELECT * FROM channel_follows WHERE guild_id = ? ORDER BY channel_id, topic"),
@@ -123,8 +132,12 @@ export function followStore(db: Db) {
     resumeDm: (userId: string): boolean => write(() => statements.resumeDm.run(userId).changes === 1),
     followersOfTopic: (topic: string): string[] => statements.followersOf.all(topic).map((row) => row.user_id),
     digestRecipients: (): { userId: string; locale: string }[] => statements.digestRecipients.all().map((row) => ({ userId: row.user_id, locale: row.locale })),
+    /** True when the channel now follows the topic, or its role changed. */
     followChannel: (follow: Omit<ChannelFollow, "createdAt">, now: Date): boolean =>
-      write(() => statements.insertChannel.run(follow.channelId, follow.guildId, follow.topic, follow.createdBy, now.toISOString()).changes === 1),
+      write(() =>
+        statements.insertChannel.run(follow.channelId, follow.guildId, follow.topic, follow.createdBy, now.toISOString(), follow.roleId ?? null, follow.locale ?? "en")
+          .changes === 1,
+      ),
     unfollowChannel: (channelId: string, topic: string): boolean => write(() => statements.deleteChannel.run(channelId, topic).changes === 1),
     channelFollowsInGuild: (guildId: string): ChannelFollow[] => statements.channelsInGuild.all(guildId).map(toChannelFollow),
     channelFollows: (channelId: string): ChannelFollow[] => statements.channelsForChannel.all(channelId).map(toChannelFollow),

@@ -122,6 +122,55 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: "moderation audit log",
+    sql: `
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        before_json TEXT CHECK (before_json IS NULL OR json_valid(before_json)),
+        after_json TEXT CHECK (after_json IS NULL OR json_valid(after_json))
+      ) STRICT;
+    `,
+  },
+  {
+    version: 5,
+    name: "moderator provenance of papers",
+    sql: `
+      -- NULL for catalog papers no moderator touched; otherwise who added or edited it and where its summaries come from.
+      -- Catalog sync leaves rows with it alone.
+      ALTER TABLE papers ADD COLUMN moderation_json TEXT CHECK (moderation_json IS NULL OR json_valid(moderation_json));
+    `,
+  },
+  {
+    version: 6,
+    name: "topic alerts: channel roles and locales, alert intents",
+    sql: `
+      ALTER TABLE channel_follows ADD COLUMN role_id TEXT;
+      ALTER TABLE channel_follows ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
+      -- One row per (paper, subscriber), written before anything is sent: delivered at most once.
+      -- subscriber is 'user:<id>' or 'channel:<id>'; attempted_at is set just before a send, sent_at right after.
+      CREATE TABLE alert_intents (
+        paper_id TEXT NOT NULL,
+        subscriber TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        role_id TEXT,
+        created_at TEXT NOT NULL,
+        attempted_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        sent_at TEXT,
+        dropped_at TEXT,
+        outcome TEXT,
+        PRIMARY KEY (paper_id, subscriber)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX alert_intents_open ON alert_intents (created_at) WHERE sent_at IS NULL AND dropped_at IS NULL;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CatalogEntry } from "../catalog/schema.js";
-import type { Paper, PaperSource } from "../catalog/types.js";
+import type { Paper, PaperModeration, PaperSource } from "../catalog/types.js";
 import type { Db } from "./connection.js";
 import { searchIndexWriter, type SearchDocument } from "./search.js";
 
@@ -12,6 +12,7 @@ interface PaperRow {
   content_hash: string;
   data_json: string;
   added_at: string;
+  moderation_json: string | null;
 }
 
 export function contentHash(entry: CatalogEntry): string {
@@ -21,7 +22,8 @@ export function contentHash(entry: CatalogEntry): string {
 /** Rows were validated on the way in (catalog file or moderator input), so reading them back only parses JSON. */
 function rowToPaper(row: PaperRow): Paper {
   const entry = JSON.parse(row.data_json) as CatalogEntry;
-  return { ...entry, position: row.position, source: row.source, addedAt: row.added_at };
+  const moderation = row.moderation_json === null ? undefined : (JSON.parse(row.moderation_json) as PaperModeration);
+  return { ...entry, position: row.position, source: row.source, addedAt: row.added_at, ...(moderation ? { moderation } : {}) };
 }
 
 export interface StoredPaperState {
@@ -29,6 +31,8 @@ export interface StoredPaperState {
   source: PaperSource;
   contentHash: string;
   position: number;
+  /** A moderator edited it: catalog sync leaves it alone. */
+  moderated: boolean;
 }
 
 /** Prepared statements for the papers table; its search indexes (db/search.ts) are written together with it. */
@@ -36,9 +40,12 @@ export function paperStore(db: Db) {
   const statements = {
     all: db.prepare<[], PaperRow>("SELECT * FROM papers ORDER BY position, seq"),
     byId: db.prepare<[string], PaperRow>("SELECT * FROM papers WHERE id = ?"),
-    states: db.prepare<[], { id: string; source: PaperSource; content_hash: string; position: number }>(
-      "SELECT id, source, content_hash, position FROM papers",
+    states: db.prepare<[], { id: string; source: PaperSource; content_hash: string; position: number; moderated: number }>(
+      "SELECT id, source, content_hash, position, moderation_json IS NOT NULL AS moderated FROM papers",
     ),
+    setModeration: db.prepare<[string, string]>("UPDATE papers SET moderation_json = ? WHERE id = ?"),
+    byArxivId: db.prepare<[string], PaperRow>("SELECT * FROM papers WHERE arxiv_id = ?"),
+    fingerprint: db.prepare<[], { value: string }>("SELECT count(*) || '/' || coalesce(max(seq), 0) || '/' || coalesce(max(updated_at), '') AS value FROM papers"),
     insert: db.prepare<[string, string | null, PaperSource, number, string, string, string, string]>(
       `INSERT INTO papers (id, arxiv_id, source, position, content_hash, data_json, added_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -62,7 +69,14 @@ export function paperStore(db: Db) {
       return row ? rowToPaper(row) : undefined;
     },
     states: (): StoredPaperState[] =>
-      statements.states.all().map((row) => ({ id: row.id, source: row.source, contentHash: row.content_hash, position: row.position })),
+      statements.states.all().map((row) => ({ id: row.id, source: row.source, contentHash: row.content_hash, position: row.position, moderated: row.moderated === 1 })),
+    byArxivId: (arxivId: string): Paper | undefined => {
+      const row = statements.byArxivId.get(arxivId);
+      return row ? rowToPaper(row) : undefined;
+    },
+    /** Changes whenever a paper is added, removed or edited, also by another process (the CLI). */
+    fingerprint: (): string => statements.fingerprint.get()?.value ?? "",
+    setModeration: (id: string, moderation: PaperModeration): void => void statements.setModeration.run(JSON.stringify(moderation), id),
     nextPosition: (): number => (statements.maxPosition.get()?.max ?? -1) + 1,
     /** `document` is the entry's search text (catalog/search-document.ts), indexed in the same transaction. */
     insert(entry: CatalogEntry, document: SearchDocument, source: PaperSource, position: number, now: Date): void {

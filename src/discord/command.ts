@@ -50,6 +50,8 @@ export interface Requester {
   channelId: string | null;
   /** Manage Server in the guild the interaction came from. */
   canManageGuild: boolean;
+  /** The member's role ids in that guild (none outside guilds). */
+  roleIds?: readonly string[];
 }
 
 export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
@@ -68,7 +70,20 @@ export type Reply =
   /** Edits the message the pressed button is on. */
   | ({ kind: "update" } & MessageBody)
   /** Edits the message the button is on and tells only the presser something. */
-  | ({ kind: "updateAndNotify"; notice: string } & MessageBody);
+  | ({ kind: "updateAndNotify"; notice: string } & MessageBody)
+  /** Opens a form; its submission goes to the component whose prefix starts `customId`. */
+  | { kind: "modal"; customId: string; title: string; fields: ModalField[] };
+
+export interface ModalField {
+  id: string;
+  label: string;
+  /** Multi-line ("paragraph") input. */
+  long?: boolean;
+  value?: string;
+  placeholder?: string;
+  required?: boolean;
+  maxLength?: number;
+}
 
 export interface CommandModule<D extends CommandDefinition = CommandDefinition> {
   definition: D;
@@ -82,6 +97,8 @@ export interface CommandModule<D extends CommandDefinition = CommandDefinition> 
 export interface ComponentModule {
   prefix: string;
   handle(ctx: BotContext, args: string[], requester: Requester): Promise<Reply> | Reply;
+  /** A submitted modal whose custom id starts with this prefix; `fields` maps input ids to their text. */
+  submit?(ctx: BotContext, args: string[], fields: Record<string, string>, requester: Requester): Promise<Reply> | Reply;
 }
 
 /** Plain-text messages in a DM with the bot that it answers (DMs carry their content without privileged intents). */

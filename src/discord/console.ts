@@ -68,6 +68,7 @@ function renderMarkup(text: string): string {
 
 function replyLines(reply: Reply | MessageBody): string[] {
   const lines: string[] = [];
+  if ("kind" in reply && reply.kind === "modal") return [`[${reply.title}]`, ...reply.fields.map((field) => `  ${field.label}: ${field.value ?? ""}`)];
   if (reply.content) lines.push(reply.content);
   for (const embed of reply.embeds ?? []) lines.push(...embedText(embed));
   const buttons = (reply.components ?? []).flatMap((row) => row.components);

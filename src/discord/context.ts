@@ -3,6 +3,7 @@ import { watchStatus, type WatchStatus } from "../arxiv/status.js";
 import type { BundleLinks } from "../bundle/links.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { FollowStore } from "../db/follows.js";
+import type { Moderation } from "../moderation/index.js";
 import type { Clock, Logger } from "../logger.js";
 import type { MessageBody } from "./command.js";
 
@@ -19,6 +20,8 @@ export interface HandlerSettings {
   bundleRequiresFollow: boolean;
   /** How long browse buttons keep working. */
   buttonTtlMs: number;
+  /** MODERATOR_ROLE_ID: roles that make a member a moderator (besides Manage Server). */
+  moderatorRoleIds: readonly string[];
 }
 
 /**
@@ -34,11 +37,12 @@ export interface BotContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: HandlerSettings;
+  readonly moderation: Moderation;
   /** The arXiv watch as moderators see it (/watch status). */
   readonly watch: { status(now: Date): WatchStatus };
 }
 
-export function createBotContext(app: AppContext, services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger }): BotContext {
+export function createBotContext(app: AppContext, services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation }): BotContext {
   return {
     get catalog() {
       return app.catalog;
@@ -46,9 +50,10 @@ export function createBotContext(app: AppContext, services: { follows: FollowSto
     follows: services.follows,
     bundle: services.bundle,
     dm: services.dm,
+    moderation: services.moderation,
     clock: app.clock,
     logger: app.logger,
-    settings: { bundleRequiresFollow: app.config.bundle.requiresFollow, buttonTtlMs: app.config.discord.buttonTtlMs },
+    settings: { bundleRequiresFollow: app.config.bundle.requiresFollow, buttonTtlMs: app.config.discord.buttonTtlMs, moderatorRoleIds: app.config.moderation.roleIds },
     watch: { status: (now) => watchStatus(app.db, app.config.arxiv, now) },
   };
 }

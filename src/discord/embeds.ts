@@ -1,5 +1,5 @@
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from "discord.js";
-import { authorLine, truncate } from "../catalog/format.js";
+import { authorLine, summaryFor, truncate } from "../catalog/format.js";
 import type { Paper } from "../catalog/types.js";
 import { renderMessage, t, type Locale, type MessageRef, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
@@ -60,7 +60,9 @@ export function fitEmbed(embed: APIEmbed): APIEmbed {
 }
 
 export function paperEmbed(paper: Paper, locale: Locale): APIEmbed {
-  const description = locale === "ja" ? `**${paper.titleJa}**\n\n${paper.summary.ja}` : paper.summary.en;
+  const summary = summaryFor(paper, locale);
+  const notes = summary.notes.map((key) => `*${t(locale, key)}*\n`).join("");
+  const description = locale === "ja" ? `**${paper.titleJa}**\n\n${notes}${summary.text}` : `${notes}${summary.text}`;
   return fitEmbed({
     title: paper.title,
     url: paper.url,
@@ -71,7 +73,7 @@ export function paperEmbed(paper: Paper, locale: Locale): APIEmbed {
       { name: t(locale, "paper.organisation"), value: paper.organisation, inline: true },
       { name: t(locale, "paper.year"), value: String(paper.year), inline: true },
       { name: t(locale, "paper.topics"), value: paper.topics.map((topic) => topicLabel(locale, topic)).join(", "), inline: true },
-      { name: t(locale, "paper.keyResults"), value: paper.keyResults[locale].map((fact) => `• ${fact}`).join("\n"), inline: false },
+      ...(summary.fromAbstract ? [] : [{ name: t(locale, "paper.keyResults"), value: paper.keyResults[locale].map((fact) => `• ${fact}`).join("\n"), inline: false }]),
     ],
     footer: {
       text: paper.source === "catalog" ? t(locale, "paper.footer", { position: paper.position + 1 }) : t(locale, "paper.footerAdded"),

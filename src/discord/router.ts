@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import {
+  ComponentType,
   MessageFlags,
+  TextInputStyle,
   PermissionFlagsBits,
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -8,6 +10,7 @@ import {
   type Interaction,
   type InteractionReplyOptions,
   type Message,
+  type ModalSubmitInteraction,
   type RepliableInteraction,
 } from "discord.js";
 import type { BotContext } from "./context.js";
@@ -16,7 +19,7 @@ import { containsCjk } from "../catalog/text.js";
 import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
 import { notice } from "./embeds.js";
-import type { ComponentModule, DirectMessageModule, MessageBody, RegisteredCommand, Reply, Requester } from "./command.js";
+import type { ComponentModule, DirectMessageModule, MessageBody, ModalField, RegisteredCommand, Reply, Requester } from "./command.js";
 
 /** Errors that are not bugs but a state the user can wait out: answered with a translated private notice. */
 export function expectedFailure(error: unknown): Failure | null {
@@ -34,6 +37,36 @@ export function requesterOf(interaction: Interaction): Requester {
     guildId: interaction.guildId,
     channelId: interaction.channelId,
     canManageGuild: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+    roleIds: memberRoleIds(interaction),
+  };
+}
+
+/** A cached GuildMember has a role manager; an uncached one (API member) a plain id list. */
+function memberRoleIds(interaction: Interaction): string[] {
+  const roles = interaction.member?.roles;
+  if (!roles) return [];
+  return Array.isArray(roles) ? [...roles] : [...roles.cache.keys()].filter((id) => id !== interaction.guildId);
+}
+
+function modalOptions(modal: { customId: string; title: string; fields: ModalField[] }) {
+  return {
+    custom_id: modal.customId,
+    title: modal.title,
+    components: modal.fields.map((field) => ({
+      type: ComponentType.ActionRow as const,
+      components: [
+        {
+          type: ComponentType.TextInput as const,
+          custom_id: field.id,
+          label: field.label,
+          style: field.long ? TextInputStyle.Paragraph : TextInputStyle.Short,
+          required: field.required ?? false,
+          ...(field.value !== undefined && field.value !== "" ? { value: field.value } : {}),
+          ...(field.placeholder ? { placeholder: field.placeholder } : {}),
+          ...(field.maxLength ? { max_length: field.maxLength } : {}),
+        },
+      ],
+    })),
   };
 }
 
@@ -83,8 +116,15 @@ export function createRouter(
   }
 
   async function deliver(interaction: RepliableInteraction, reply: Reply): Promise<void> {
+    if (reply.kind === "modal") {
+      if (interaction.isModalSubmit() || interaction.deferred || interaction.replied) throw new Error("A modal must be the first answer to a command or button");
+      await interaction.showModal(modalOptions(reply));
+      return;
+    }
     if (reply.kind !== "reply") {
-      if (!interaction.isMessageComponent()) throw new Error(`A ${reply.kind} reply needs a component interaction`);
+      if (!interaction.isMessageComponent() && !(interaction.isModalSubmit() && interaction.isFromMessage())) {
+        throw new Error(`A ${reply.kind} reply needs a component interaction`);
+      }
       if (interaction.deferred || interaction.replied) await interaction.editReply(messageOptions(reply));
       else await interaction.update(messageOptions(reply));
       if (reply.kind === "updateAndNotify") {
@@ -110,7 +150,9 @@ export function createRouter(
     const timer = setTimeout(() => {
       if (!interaction.deferred && !interaction.replied) {
         deferral = (
-          interaction.isMessageComponent() ? interaction.deferUpdate() : interaction.deferReply(privateReplies ? { flags: MessageFlags.Ephemeral } : {})
+          interaction.isMessageComponent() || (interaction.isModalSubmit() && interaction.isFromMessage())
+            ? interaction.deferUpdate()
+            : interaction.deferReply(privateReplies ? { flags: MessageFlags.Ephemeral } : {})
         ).catch((error: unknown) => ctx().logger.warn("auto-defer failed", { label, error }));
       }
     }, autoDeferMs);
@@ -193,10 +235,21 @@ export function createRouter(
     });
   }
 
+  async function onModalSubmit(interaction: ModalSubmitInteraction): Promise<void> {
+    const [prefix = "", ...args] = interaction.customId.split(":");
+    const component = componentsByPrefix.get(prefix);
+    await withSafetyNet(interaction, `modal ${prefix}`, async () => {
+      if (!component?.submit) return { kind: "reply", private: true, content: t(localeFromDiscord(interaction.locale), "errors.expiredButton") };
+      const fields = Object.fromEntries([...interaction.fields.fields.values()].flatMap((field) => ("value" in field && typeof field.value === "string" ? [[field.customId, field.value]] : [])));
+      return component.submit(ctx(), args, fields, requesterOf(interaction));
+    }, true);
+  }
+
   async function dispatch(interaction: Interaction): Promise<void> {
     if (interaction.isChatInputCommand()) await onChatInput(interaction);
     else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
     else if (interaction.isButton()) await onButton(interaction);
+    else if (interaction.isModalSubmit()) await onModalSubmit(interaction);
   }
 
   async function onDirectMessage(message: Message): Promise<void> {
@@ -213,6 +266,7 @@ export function createRouter(
     };
     try {
       const reply = await handler.handle(ctx(), requester);
+      if (reply.kind === "modal") throw new Error(`${handler.name} answered a direct message with a modal`);
       await message.reply({ ...messageOptions(reply.kind === "updateAndNotify" ? { ...reply, content: reply.notice } : reply), failIfNotExists: false });
     } catch (error) {
       const expected = expectedFailure(error);

@@ -1,5 +1,6 @@
 import type { Topic } from "../catalog/schema.js";
 import type { Template } from "./template.js";
+import { moderationEn } from "./moderation.en.js";
 
 export const en = {
   "command.paper.description": "Find a paper in the LLM reading list and show its summary",
@@ -172,6 +173,7 @@ export const en = {
   "console.howToConnect": "To connect to Discord, set DISCORD_TOKEN (see README.md) and run npm start again.",
   "console.prompt": "Try /paper lora, /papers topic:retrieval or /help. Ctrl+D quits.",
   "console.unknown": "Unknown command {name}. Commands: {commands}.",
+  ...moderationEn,
 } as const satisfies Record<string, Template>;
 
 export type MessageKey = keyof typeof en;

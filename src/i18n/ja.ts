@@ -1,4 +1,5 @@
 import type { Messages, TopicSynonyms } from "./en.js";
+import { moderationJa } from "./moderation.ja.js";
 
 export const ja = {
   "command.paper.description": "LLM 論文リストから論文を探して要約を表示します",
@@ -156,6 +157,7 @@ export const ja = {
   "console.howToConnect": "Discord に接続するには DISCORD_TOKEN を設定して (README.md 参照) npm start をもう一度実行してください。",
   "console.prompt": "/paper lora、/papers topic:retrieval、/help などを試してください。Ctrl+D で終了します。",
   "console.unknown": "{name} というコマンドはありません。コマンド: {commands}",
+  ...moderationJa,
 } as const satisfies Messages;
 
 /** Other Japanese names people use for a topic (earlier labels included): /follow accepts them as the topic. */

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { openApp, type OpenedApp } from "../../src/app.js";
 import { parseConfig, type Environment } from "../../src/config.js";
 import { packageRoot } from "../../src/paths.js";
+import { createModeration } from "../../src/moderation/index.js";
 import { createMemoryLogger, type Clock } from "../../src/logger.js";
 import type { BundleLinks } from "../../src/bundle/links.js";
 import { followStore } from "../../src/db/follows.js";
@@ -44,6 +45,7 @@ export function createTestContext(app: OpenedApp, services: { bundle?: BundleLin
         return "sent";
       },
     },
+    moderation: createModeration(app),
   });
   return { ctx, sentDms };
 }

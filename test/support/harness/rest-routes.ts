@@ -74,7 +74,12 @@ function createChannelMessage(discord: HarnessState, ctx: RouteContext): Harness
   const errors = validateMessageBody(body, []);
   if (errors.length) return formErrorResponse(errors);
   const channelId = ctx.params["channel"] ?? "";
+  // Discord: with enforce_nonce, a nonce seen recently in the channel returns that message instead of a new one.
+  const nonce = body["enforce_nonce"] === true && (typeof body["nonce"] === "string" || typeof body["nonce"] === "number") ? `${channelId}:${String(body["nonce"])}` : null;
+  const earlier = nonce ? discord.messagesByNonce.get(nonce) : undefined;
+  if (earlier) return ok(clone(earlier));
   const message = newMessage(discord, channelId, body, ctx.request.files, { type: MessageType.Default, flags: (asNumber(body["flags"]) ?? 0) & (MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2) });
+  if (nonce) discord.messagesByNonce.set(nonce, clone(message));
   state.messages.set(message.id, clone(message));
   state.channel["last_message_id"] = message.id;
   return ok(message);

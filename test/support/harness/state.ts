@@ -16,6 +16,8 @@ export class HarnessState {
   readonly botRoleId = new Map<string, string>();
   readonly users = new Map<string, APIUser>();
   readonly channels = new Map<string, ChannelState>();
+  /** enforce_nonce: "<channel>:<nonce>" → the message it created. */
+  readonly messagesByNonce = new Map<string, APIMessage>();
   readonly dmChannelByUser = new Map<string, string>();
   readonly guildMembers = new Map<string, Map<string, APIGuildMember>>();
   readonly interactionsById = new Map<string, InteractionRecord>();

@@ -1,0 +1,134 @@
+import { ApplicationCommandOptionType, ButtonStyle, InteractionContextType, PermissionFlagsBits, type APIEmbed } from "discord.js";
+import type { ArxivRecord } from "../src/arxiv/api.js";
+import { truncate } from "../src/catalog/format.js";
+import { TOPICS, type Topic } from "../src/catalog/schema.js";
+import { defineCommand, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
+import type { BotContext } from "../src/discord/context.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
+import { localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
+import { topicLabel } from "../src/i18n/topics.js";
+import { addedFromAbstract, entryFromArxiv, guessTopics, parseTopics } from "../src/moderation/papers.js";
+import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
+
+const text = localized("command.paperAdd.description");
+const arxivText = localized("command.paperAdd.arxiv");
+const topicsText = localized("command.paperAdd.topics");
+
+/** Moderator commands are hidden from members by default; the handlers check again on every use. */
+export const MODERATOR_PERMISSIONS = PermissionFlagsBits.ManageGuild.toString();
+
+/** The preview's metadata, kept briefly so confirming does not ask arXiv again (bounded). */
+const previews = new Map<string, ArxivRecord>();
+const MAX_PREVIEWS = 100;
+function remember(record: ArxivRecord): void {
+  previews.delete(record.arxivId);
+  previews.set(record.arxivId, record);
+  for (const key of previews.keys()) {
+    if (previews.size <= MAX_PREVIEWS) break;
+    previews.delete(key);
+  }
+}
+
+/** The preview embed: title, authors, categories, date and the abstract. */
+export function recordEmbed(record: ArxivRecord, locale: Locale, extraFields: APIEmbed["fields"] = []): APIEmbed {
+  return fitEmbed({
+    title: record.title,
+    url: record.absUrl,
+    description: truncate(record.abstract, 1200),
+    color: BRAND_COLOUR,
+    fields: [
+      { name: t(locale, "paper.authors"), value: truncate(record.authors.join(", ") || "—", 1024) },
+      { name: t(locale, "paperAdd.categories"), value: record.categories.join(", ") || "—", inline: true },
+      { name: t(locale, "paperAdd.published"), value: record.published.slice(0, 10) || "—", inline: true },
+      ...(extraFields ?? []),
+    ],
+    footer: { text: `arXiv:${record.arxivId}v${record.version}` },
+  });
+}
+
+/** Topics as vocabulary positions ("5+7"), so five of them still fit in a 100-character custom id. */
+export function encodeTopics(topics: readonly Topic[]): string {
+  return topics.map((topic) => TOPICS.indexOf(topic)).join("+");
+}
+
+export function decodeTopics(text: string): Topic[] {
+  return text.split("+").flatMap((part) => {
+    const topic = TOPICS[Number(part)];
+    return part !== "" && topic ? [topic] : [];
+  });
+}
+
+function topicsPart(locale: Locale, topics: readonly Topic[]): string {
+  return topics.map((topic) => topicLabel(locale, topic)).join(", ");
+}
+
+async function preview(ctx: BotContext, reference: string, topicsText: string | undefined, requester: Requester): Promise<Reply> {
+  const { locale } = requester;
+  const topics = topicsText === undefined ? undefined : parseTopics(topicsText);
+  if (topics && !topics.ok) return notice(locale, topics);
+  const found = await ctx.moderation.arxiv.lookup(reference);
+  if (!found.ok) return notice(locale, found);
+  const record = found.value;
+  const listed = ctx.catalog.papers.find((paper) => paper.arxivId === record.arxivId);
+  if (listed) return notice(locale, message("paperAdd.already", { title: listed.title, id: listed.id }));
+  remember(record);
+  const chosen = topics?.value.length ? topics.value : guessTopics(record);
+  const guessed = topics?.value.length ? "" : t(locale, "paperAdd.guessed");
+  return {
+    kind: "reply",
+    private: true,
+    content: t(locale, "paperAdd.preview", { topics: topicsPart(locale, chosen), guessed }),
+    embeds: [recordEmbed(record, locale)],
+    components: [
+      row(
+        actionButton(t(locale, "paperAdd.confirm"), `paper-add:yes:${record.arxivId}:${encodeTopics(chosen)}`, { style: ButtonStyle.Success }),
+        actionButton(t(locale, "paperAdd.cancel"), `paper-add:no:${record.arxivId}`),
+        linkButton(t(locale, "paper.arxiv"), record.absUrl),
+      ),
+    ],
+  };
+}
+
+export const paperAddCommand = defineCommand({
+  definition: {
+    name: "paper-add",
+    description: text.en,
+    description_localizations: { ja: text.ja },
+    contexts: [InteractionContextType.Guild],
+    default_member_permissions: MODERATOR_PERMISSIONS,
+    options: [
+      { type: ApplicationCommandOptionType.String, name: "arxiv", description: arxivText.en, description_localizations: { ja: arxivText.ja }, required: true, max_length: 200 },
+      { type: ApplicationCommandOptionType.String, name: "topics", description: topicsText.en, description_localizations: { ja: topicsText.ja }, required: false, max_length: 200 },
+    ],
+  } as const,
+  privateReplies: true,
+  async execute(ctx, options, requester) {
+    return refuseUnlessModerator(ctx, requester) ?? preview(ctx, options.arxiv, options.topics, requester);
+  },
+});
+
+/** Confirm (`paper-add:yes:<arxivId>:<topic positions>`) or cancel (`paper-add:no:<arxivId>`) a preview. */
+export const paperAddButton: ComponentModule = {
+  prefix: "paper-add",
+  async handle(ctx, [step, ...rest], requester): Promise<Reply> {
+    const refused = refuseUnlessModerator(ctx, requester);
+    if (refused) return refused;
+    const { locale } = requester;
+    if (step !== "yes") return { kind: "update", content: t(locale, "paperAdd.cancelled"), embeds: [], components: [] };
+    // Old-style ids contain a slash but never a colon; topics come last.
+    const topicPart = rest.at(-1) ?? "";
+    const arxivId = rest.slice(0, -1).join(":");
+    const topics = decodeTopics(topicPart);
+    let record = previews.get(arxivId);
+    if (!record) {
+      const found = await ctx.moderation.arxiv.lookup(arxivId);
+      if (!found.ok) return notice(locale, found);
+      record = found.value;
+    }
+    const entry = entryFromArxiv(record, topics, (id) => ctx.catalog.get(id) !== undefined);
+    const added = ctx.moderation.addPaper(entry, addedFromAbstract(requester.username), actorOf(requester));
+    if (!added.ok) return { kind: "update", content: renderMessage(locale, added), embeds: [], components: [] };
+    previews.delete(arxivId);
+    return { kind: "update", content: t(locale, "paperAdd.added", { title: truncate(added.value.title, 200), id: added.value.id }), embeds: [], components: [] };
+  },
+};

@@ -1,0 +1,175 @@
+import Parser from "rss-parser";
+import { z } from "zod";
+import { arxivAbsUrl, arxivPdfUrl, parseArxivReference } from "../catalog/arxiv-id.js";
+import { fail, succeed, type Outcome } from "../errors.js";
+
+/** arXiv's terms: one request at a time, at least 3 s apart, shared by every arXiv client of the bot. */
+export interface ArxivRequestGate {
+  run<T>(request: () => Promise<T>): Promise<T>;
+}
+
+/** One paper's metadata from the arXiv API (`id_list` lookup). */
+export interface ArxivRecord {
+  arxivId: string;
+  version: number;
+  title: string;
+  abstract: string;
+  authors: string[];
+  categories: string[];
+  primaryCategory: string | null;
+  /** ISO-8601 dates of version 1 and of the latest version. */
+  published: string;
+  updated: string;
+  comment: string | null;
+  absUrl: string;
+  pdfUrl: string;
+}
+
+export const ARXIV_API_TIMEOUT_MS = 30_000;
+export const ARXIV_API_MAX_BYTES = 1024 * 1024;
+
+const parser = new Parser({
+  customFields: {
+    feed: ["opensearch:totalResults"],
+    item: [
+      ["category", "categories", { keepArray: true }],
+      ["author", "authors", { keepArray: true }],
+      "summary",
+      "arxiv:primary_category",
+      "arxiv:comment",
+      "published",
+      "updated",
+      "id",
+    ],
+  },
+});
+
+/** The old serializer puts `xmlns` on every element, which xml2js turns into { _: text, $: attributes }. */
+const text = z.preprocess((value) => (typeof value === "object" && value !== null && "_" in value ? value._ : value), z.string());
+const oneText = z.preprocess((value) => (Array.isArray(value) ? value[0] : value), text);
+const term = z.object({ $: z.object({ term: z.string() }) }).transform((value) => value.$.term);
+
+const entrySchema = z.object({
+  id: text,
+  title: text.default(""),
+  summary: text.default(""),
+  published: text.optional(),
+  updated: text.optional(),
+  authors: z.array(z.object({ name: oneText })).default([]),
+  categories: z.array(term).default([]),
+  "arxiv:primary_category": term.optional(),
+  "arxiv:comment": text.optional(),
+});
+const feedSchema = z.object({ items: z.array(z.unknown()), "opensearch:totalResults": text.optional() });
+
+const ERROR_ID = /\/api\/errors(?:#|$)/;
+const ABS_ID = /arxiv\.org\/abs\/(.+?)(?:v(\d+))?$/;
+
+const oneLine = (value: string) => value.replace(/\s+/g, " ").trim();
+
+export type AtomResult = { kind: "records"; records: ArxivRecord[] } | { kind: "error"; message: string };
+
+/** Reads an API answer in either serializer (pre-2025 with per-element xmlns and wrapped text, or the current one). */
+export async function parseArxivAtom(xml: string): Promise<AtomResult | null> {
+  let parsed: unknown;
+  try {
+    parsed = await parser.parseString(xml);
+  } catch {
+    return null;
+  }
+  const feed = feedSchema.safeParse(parsed);
+  if (!feed.success) return null;
+  const records: ArxivRecord[] = [];
+  for (const item of feed.data.items) {
+    const entry = entrySchema.safeParse(item);
+    if (!entry.success) return null;
+    const value = entry.data;
+    if (ERROR_ID.test(value.id)) return { kind: "error", message: oneLine(value.summary) || oneLine(value.title) };
+    const match = ABS_ID.exec(value.id.trim());
+    const arxivId = match?.[1] ? parseArxivReference(match[1]) : null;
+    if (!arxivId || !value.title.trim()) continue;
+    records.push({
+      arxivId,
+      version: Number(match?.[2] ?? 1),
+      title: oneLine(value.title),
+      abstract: oneLine(value.summary),
+      authors: value.authors.map((author) => oneLine(author.name)).filter((name) => name !== ""),
+      categories: value.categories,
+      primaryCategory: value["arxiv:primary_category"] ?? value.categories[0] ?? null,
+      published: value.published ?? value.updated ?? "",
+      updated: value.updated ?? value.published ?? "",
+      comment: value["arxiv:comment"] ? oneLine(value["arxiv:comment"]) : null,
+      absUrl: arxivAbsUrl(arxivId),
+      pdfUrl: arxivPdfUrl(arxivId),
+    });
+  }
+  return { kind: "records", records };
+}
+
+export interface ArxivApi {
+  /** Looks one paper up by any id or arXiv URL form. */
+  lookup(reference: string): Promise<Outcome<ArxivRecord>>;
+}
+
+export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate; userAgent: string; timeoutMs?: number }): ArxivApi {
+  const timeoutMs = options.timeoutMs ?? ARXIV_API_TIMEOUT_MS;
+
+  async function get(url: string): Promise<{ ok: true; body: string } | { ok: false; status: number | null; reason: string; retryAfter: number | null }> {
+    try {
+      const response = await fetch(url, { headers: { "user-agent": options.userAgent, accept: "application/atom+xml" }, signal: AbortSignal.timeout(timeoutMs) });
+      const length = Number(response.headers.get("content-length") ?? 0);
+      if (length > ARXIV_API_MAX_BYTES) {
+        await response.body?.cancel();
+        return { ok: false, status: response.status, reason: "answer too large", retryAfter: null };
+      }
+      const body = await response.text();
+      if (body.length > ARXIV_API_MAX_BYTES) return { ok: false, status: response.status, reason: "answer too large", retryAfter: null };
+      // arXiv answers malformed queries with 400 and an Atom error entry, which is worth reading.
+      if (response.ok || (response.status === 400 && body.includes("<feed"))) return { ok: true, body };
+      const retryAfter = Number(response.headers.get("retry-after"));
+      return { ok: false, status: response.status, reason: `HTTP ${response.status}`, retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null };
+    } catch (error) {
+      const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1000)} s` : "could not connect";
+      return { ok: false, status: null, reason, retryAfter: null };
+    }
+  }
+
+  return {
+    async lookup(reference) {
+      const arxivId = parseArxivReference(reference);
+      if (!arxivId) return fail("arxiv.notAnId", { input: reference.slice(0, 100) });
+      const url = `${options.apiUrl}?${new URLSearchParams({ id_list: arxivId, max_results: "1" }).toString()}`;
+      const answer = await options.gate.run(() => get(url));
+      if (!answer.ok) {
+        if (answer.retryAfter !== null && (answer.status === 429 || answer.status === 503)) return fail("arxiv.busy", { seconds: answer.retryAfter });
+        return fail("arxiv.unavailable", { reason: answer.reason });
+      }
+      const result = await parseArxivAtom(answer.body);
+      if (!result) return fail("arxiv.unavailable", { reason: "the answer was not an Atom feed" });
+      if (result.kind === "error") return fail("arxiv.apiError", { arxivId, message: result.message.slice(0, 300) });
+      const record = result.records.find((candidate) => candidate.arxivId === arxivId);
+      return record ? succeed(record) : fail("arxiv.notFound", { arxivId });
+    },
+  };
+}
+
+/** One request at a time, `intervalMs` between the end of one and the start of the next. */
+export function spacedGate(intervalMs: number, now: () => number = Date.now): ArxivRequestGate {
+  let tail: Promise<unknown> = Promise.resolve();
+  let lastFinished = Number.NEGATIVE_INFINITY;
+  return {
+    run(request) {
+      const turn = tail.then(async () => {
+        const wait = lastFinished + intervalMs - now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        try {
+          return await request();
+        } finally {
+          lastFinished = now();
+        }
+      });
+      tail = turn.catch(() => undefined);
+      return turn;
+    },
+  };
+}

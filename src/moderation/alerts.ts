@@ -1,0 +1,250 @@
+import { createHash } from "node:crypto";
+import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes, type REST } from "discord.js";
+import { TOPICS } from "../catalog/schema.js";
+import type { Paper } from "../catalog/types.js";
+import { alertStore, type AlertIntent, type AlertOutcome } from "../db/alerts.js";
+import type { Db } from "../db/connection.js";
+import type { FollowStore } from "../db/follows.js";
+import type { MessageBody } from "../discord/command.js";
+import { linkButton, paperEmbed, row } from "../discord/embeds.js";
+import { localeFromDiscord, t } from "../i18n/index.js";
+import { topicLabel } from "../i18n/topics.js";
+import type { Clock, Logger } from "../logger.js";
+
+/** What an alert send can end in: delivered, a reason to stop for good, or a passing fault to retry. */
+export type DeliveryResult = "sent" | "paused" | "refused" | "gone" | "retry";
+
+export interface AlertTransport {
+  dm(userId: string, body: MessageBody, nonce: string): Promise<DeliveryResult>;
+  /** Posts to a channel; only `roleId` (if any) may be mentioned. */
+  post(channelId: string, body: MessageBody, roleId: string | null, nonce: string): Promise<DeliveryResult>;
+}
+
+/** Discord keeps a nonce for a few minutes; an attempt older than this may have been delivered, so it is dropped. */
+export const NONCE_WINDOW_MS = 2 * 60_000;
+export const MAX_ATTEMPTS = 5;
+const BATCH = 200;
+
+const plain = (text: string) => ` ${text.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ")} `;
+
+/**
+ * The followed topics a paper matches: its catalog topics, and free keywords found as whole words in its
+ * title, aliases or summary. Each distinct keyword is checked once, however many people follow it.
+ */
+export function matchingTopics(paper: Paper, followed: readonly string[]): string[] {
+  const catalogTopics = new Set<string>(TOPICS);
+  const text = plain([paper.title, ...paper.aliases, paper.summary.en, paper.summary.ja, paper.titleJa].join(" \n "));
+  return followed.filter((topic) => (catalogTopics.has(topic) ? paper.topics.some((own) => own === topic) : topic.trim() !== "" && text.includes(plain(topic))));
+}
+
+/** Same (paper, subscriber) → same nonce, so Discord drops a resend of a message that did arrive. */
+export function alertNonce(intent: Pick<AlertIntent, "paperId" | "subscriber">): string {
+  return createHash("sha256").update(`${intent.paperId}\u0000${intent.subscriber}`).digest("base64url").slice(0, 25);
+}
+
+export function alertMessage(paper: Paper, intent: Pick<AlertIntent, "locale" | "roleId" | "subscriber">): MessageBody {
+  const locale = localeFromDiscord(intent.locale);
+  const topics = paper.topics.map((topic) => topicLabel(locale, topic)).join(", ");
+  const key = intent.subscriber.startsWith("user:") ? "alert.dm" : "alert.channel";
+  const mention = intent.roleId ? `<@&${intent.roleId}> ` : "";
+  return {
+    content: mention + t(locale, key, { title: paper.title, topics }),
+    embeds: [paperEmbed(paper, locale)],
+    components: [row(linkButton(t(locale, paper.arxivId ? "paper.arxiv" : "paper.link"), paper.url))],
+  };
+}
+
+export interface AlertService {
+  /** Decides who gets `paper` and records the intents (nothing is sent here). */
+  fanout(paper: Paper): { users: number; channels: number };
+  /** Sends open intents (one pass, bounded), or drops those too old; runs one at a time. */
+  deliver(): Promise<{ sent: number; dropped: number; retry: number }>;
+  /** Delivery in the background (after a fanout, and at start for what a crash left open). */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+export function createAlerts(options: {
+  db: Db;
+  follows?: FollowStore;
+  clock: Clock;
+  logger: Logger;
+  maxDelayMs: number;
+  paper: (id: string) => Paper | undefined;
+  transport: AlertTransport | null;
+}): AlertService {
+  const store = alertStore(options.db);
+  const { clock, logger } = options;
+  let running: Promise<{ sent: number; dropped: number; retry: number }> | null = null;
+  let again = false;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  async function send(intent: AlertIntent, paper: Paper): Promise<DeliveryResult> {
+    const transport = options.transport;
+    if (!transport) return "retry";
+    const body = alertMessage(paper, intent);
+    const [kind, id = ""] = intent.subscriber.split(":");
+    return kind === "user" ? transport.dm(id, body, alertNonce(intent)) : transport.post(id, body, intent.roleId, alertNonce(intent));
+  }
+
+  async function pass(): Promise<{ sent: number; dropped: number; retry: number }> {
+    const counts = { sent: 0, dropped: 0, retry: 0 };
+    const retried = new Set<string>();
+    // Bounded: each intent leaves the open set (sent or dropped) or is tried at most once per pass.
+    for (let round = 0; round < 10_000 && !stopped; round += 1) {
+      const batch = store.open(BATCH + retried.size).filter((intent) => !retried.has(`${intent.paperId} ${intent.subscriber}`));
+      if (batch.length === 0) break;
+      for (const intent of batch) {
+        if (stopped) break;
+        const now = clock.now();
+        const drop = (outcome: AlertOutcome) => {
+          store.markDropped(intent, outcome, now);
+          counts.dropped += 1;
+        };
+        if (now.getTime() - Date.parse(intent.createdAt) > options.maxDelayMs) {
+          drop("expired");
+          continue;
+        }
+        if (intent.attemptedAt && now.getTime() - Date.parse(intent.attemptedAt) > NONCE_WINDOW_MS) {
+          drop("uncertain");
+          continue;
+        }
+        const paper = options.paper(intent.paperId);
+        if (!paper) {
+          drop("paper-removed");
+          continue;
+        }
+        if (!options.transport) return counts;
+        store.markAttempt(intent, now);
+        let result: DeliveryResult;
+        try {
+          result = await send(intent, paper);
+        } catch (error) {
+          logger.error("alert send failed", { paperId: intent.paperId, subscriber: intent.subscriber, error });
+          result = "retry";
+        }
+        if (result === "sent") {
+          store.markSent(intent, clock.now());
+          counts.sent += 1;
+        } else if (result === "retry") {
+          if (intent.attempts + 1 >= MAX_ATTEMPTS) drop("failed");
+          else {
+            store.markRetry(intent, "retry");
+            retried.add(`${intent.paperId} ${intent.subscriber}`);
+            counts.retry += 1;
+          }
+        } else drop(result);
+      }
+    }
+    return counts;
+  }
+
+  function scheduleRetry(): void {
+    if (stopped || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      service.kick();
+    }, 5_000);
+    retryTimer.unref();
+  }
+
+  const service: AlertService = {
+    fanout(paper) {
+      const topics = matchingTopics(paper, store.followedTopics());
+      const decided = topics.length === 0 ? { users: 0, channels: 0 } : store.record(paper.id, topics, clock.now());
+      logger.info("alerts recorded", { paperId: paper.id, topics, ...decided });
+      return decided;
+    },
+    deliver() {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = (async () => {
+        const total = { sent: 0, dropped: 0, retry: 0 };
+        do {
+          again = false;
+          const counts = await pass();
+          total.sent += counts.sent;
+          total.dropped += counts.dropped;
+          total.retry += counts.retry;
+        } while (again && !stopped);
+        if (total.retry > 0) scheduleRetry();
+        if (total.sent + total.dropped > 0) logger.info("alerts delivered", total);
+        return total;
+      })().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    kick() {
+      if (stopped) return;
+      service.deliver().catch((error: unknown) => logger.error("alert delivery failed", { error }));
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      await running?.catch(() => undefined);
+    },
+  };
+  return service;
+}
+
+/** Discord's answers meaning "never to this destination": the DM refusals, and a channel gone or closed to us. */
+const DM_REFUSALS = new Set<number>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser]);
+const CHANNEL_GONE = new Set<number>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
+
+function classify(error: unknown): "retry" | { code: number | string; status: number } {
+  if (error instanceof DiscordAPIError) return error.status >= 500 ? "retry" : { code: error.code, status: error.status };
+  if (error instanceof HTTPError) return error.status >= 500 || error.status === 429 ? "retry" : { code: error.status, status: error.status };
+  return "retry";
+}
+
+/**
+ * Sends with discord.js's REST client (which waits out 429s per `retry_after` and retries 5xx), adding a nonce
+ * with enforce_nonce so a resend after a crash is not posted twice.
+ */
+export function restTransport(rest: REST, follows: FollowStore, clock: Clock, logger: Logger): AlertTransport {
+  const payload = (body: MessageBody, nonce: string, roles: string[]) => ({
+    content: body.content ?? "",
+    embeds: body.embeds ?? [],
+    components: body.components ?? [],
+    allowed_mentions: { parse: [], roles },
+    nonce,
+    enforce_nonce: true,
+  });
+  return {
+    async dm(userId, body, nonce) {
+      const follow = follows.get(userId);
+      if (follow?.dmPausedAt) return "paused";
+      try {
+        const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+        await rest.post(Routes.channelMessages(channel.id), { body: payload(body, nonce, []) });
+        if (follow && follow.dmFailures > 0) follows.recordDmSuccess(userId);
+        return "sent";
+      } catch (error) {
+        const kind = classify(error);
+        if (kind === "retry") return "retry";
+        if (typeof kind.code === "number" && DM_REFUSALS.has(kind.code)) {
+          follows.recordDmFailure(userId, `${kind.code}`, clock.now());
+          logger.info("alert DM refused", { userId, code: kind.code });
+          return "refused";
+        }
+        logger.warn("alert DM failed", { userId, error });
+        return "gone";
+      }
+    },
+    async post(channelId, body, roleId, nonce) {
+      try {
+        await rest.post(Routes.channelMessages(channelId), { body: payload(body, nonce, roleId ? [roleId] : []) });
+        return "sent";
+      } catch (error) {
+        const kind = classify(error);
+        if (kind === "retry") return "retry";
+        logger.warn("alert post failed", { channelId, code: kind.code, gone: typeof kind.code === "number" && CHANNEL_GONE.has(kind.code) });
+        return "gone";
+      }
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type { AppContext } from "../app.js";
+import { createArxivApi, spacedGate, type ArxivApi, type ArxivRequestGate } from "../arxiv/api.js";
+import { userAgent } from "../arxiv/fetch.js";
+import type { CatalogEntry } from "../catalog/schema.js";
+import type { Paper, PaperModeration } from "../catalog/types.js";
+import { auditLog, type AuditAction, type AuditLog } from "../db/audit.js";
+import { withShortBusyTimeout } from "../db/connection.js";
+import { fail, succeed, type Outcome } from "../errors.js";
+import { applyEdit, entryOf, paperWrites, type PaperEdit } from "./papers.js";
+
+export interface AuditedChange<T> {
+  result: T;
+  /** False when nothing changed: no audit row is written. */
+  changed: boolean;
+  before?: unknown;
+  after?: unknown;
+}
+
+export type Actor = { id: string; name: string };
+
+/** What moderator commands, buttons and the operator CLI share. */
+export interface Moderation {
+  audit: AuditLog;
+  arxiv: ArxivApi;
+  /** Runs `change` and records it in the audit log in one transaction. */
+  audited<T>(actor: Actor, action: AuditAction, target: string, change: () => AuditedChange<T>): T;
+  /** Adds a paper (unless its arXiv id is already listed), audited; the catalog, bundle and alerts follow. */
+  addPaper(entry: CatalogEntry, moderation: PaperModeration, actor: Actor, action?: AuditAction, note?: string): Outcome<Paper>;
+  editPaper(paperId: string, edit: PaperEdit, actor: Actor): Outcome<{ paper: Paper; changed: boolean }>;
+  /** Only papers moderators added. */
+  removePaper(paperId: string, actor: Actor): Outcome<Paper>;
+}
+
+export interface ModerationHooks {
+  /** Shared with the RSS poller: arXiv allows one request every 3 s from the whole bot. */
+  arxivGate?: ArxivRequestGate;
+  /** Names paperbot (and ARXIV_CONTACT), as arXiv asks of automated clients. */
+  userAgent?: string;
+  /** After a paper was added, edited or removed (committed): reload the lookup, schedule the bundle, send alerts. */
+  papersChanged?(change: { added?: Paper }): void;
+}
+
+const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
+
+/**
+ * The bot's one arXiv gate, shared with the feed poller. A test setup may shorten its spacing for a loopback
+ * feed server; lookups against the real API then still wait 3 s.
+ */
+function apiGate(shared: ArxivRequestGate | undefined, intervalMs: number, apiUrl: string): ArxivRequestGate {
+  if (intervalMs < 3000 && !isLoopback(apiUrl)) return spacedGate(3000);
+  return shared ?? spacedGate(intervalMs);
+}
+
+export function createModeration(app: Pick<AppContext, "db" | "clock" | "config">, hooks: ModerationHooks = {}): Moderation {
+  const audit = auditLog(app.db);
+  const papers = paperWrites(app.db);
+  const apiUrl = app.config.moderation.arxivApiUrl;
+
+  function audited<T>(actor: Actor, action: AuditAction, target: string, change: () => AuditedChange<T>): T {
+    // Interaction writes wait briefly for the lock (a busy database is a polite "try again", not a hang).
+    const run = app.db.transaction(() => {
+      const outcome = change();
+      if (outcome.changed) audit.record({ actor, action, target, before: outcome.before, after: outcome.after }, app.clock.now());
+      return outcome.result;
+    });
+    return withShortBusyTimeout(app.db, () => run.immediate());
+  }
+
+  return {
+    audit,
+    arxiv: createArxivApi({ apiUrl, gate: apiGate(hooks.arxivGate, app.config.arxiv.requestIntervalMs, apiUrl), userAgent: hooks.userAgent ?? userAgent(app.config.arxiv.contact) }),
+    audited,
+
+    addPaper(entry, moderation, actor, action = "paper.add", note) {
+      const outcome = audited(actor, action, `paper:${entry.id}`, (): AuditedChange<Outcome<Paper>> => {
+        const existing = entry.arxivId ? papers.byArxivId(entry.arxivId) : papers.get(entry.id);
+        if (existing) return { result: fail("paperAdd.already", { title: existing.title, id: existing.id }), changed: false };
+        papers.insert(entry, moderation, app.clock.now());
+        const added = papers.get(entry.id);
+        if (!added) throw new Error(`paper ${entry.id} vanished after insert`);
+        return { result: succeed(added), changed: true, after: { ...entryOf(added), ...(note ? { note } : {}) } };
+      });
+      if (outcome.ok) hooks.papersChanged?.({ added: outcome.value });
+      return outcome;
+    },
+
+    editPaper(paperId, edit, actor) {
+      const outcome = audited(actor, "paper.edit", `paper:${paperId}`, (): AuditedChange<Outcome<{ paper: Paper; changed: boolean }>> => {
+        const paper = papers.get(paperId);
+        if (!paper) return { result: fail("moderation.unknownPaper", { id: paperId }), changed: false };
+        const applied = applyEdit(paper, edit, actor.name, app.clock.now());
+        if (!applied.ok) return { result: applied, changed: false };
+        const before = entryOf(paper);
+        if (JSON.stringify(before) === JSON.stringify(applied.value.entry)) return { result: succeed({ paper, changed: false }), changed: false };
+        papers.update(paper, applied.value.entry, applied.value.moderation, app.clock.now());
+        const after = papers.get(paperId) ?? paper;
+        return { result: succeed({ paper: after, changed: true }), changed: true, before, after: entryOf(after) };
+      });
+      if (outcome.ok && outcome.value.changed) hooks.papersChanged?.({});
+      return outcome;
+    },
+
+    removePaper(paperId, actor) {
+      const outcome = audited(actor, "paper.remove", `paper:${paperId}`, (): AuditedChange<Outcome<Paper>> => {
+        const paper = papers.get(paperId);
+        if (!paper) return { result: fail("moderation.unknownPaper", { id: paperId }), changed: false };
+        if (paper.source !== "moderator") return { result: fail("paperRemove.onlyAdded", { title: paper.title }), changed: false };
+        papers.remove(paperId);
+        return { result: succeed(paper), changed: true, before: entryOf(paper) };
+      });
+      if (outcome.ok) hooks.papersChanged?.({});
+      return outcome;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { ArxivRecord } from "../arxiv/api.js";
+import { catalogEntrySchema, TOPICS, topicSchema, type CatalogEntry, type Topic } from "../catalog/schema.js";
+import { compactKey } from "../catalog/text.js";
+import type { Paper, PaperModeration } from "../catalog/types.js";
+import type { Db } from "../db/connection.js";
+import { paperStore } from "../db/papers.js";
+import { searchDocument } from "../catalog/search-document.js";
+import { fail, succeed, type Outcome } from "../errors.js";
+
+const MAX_AUTHORS = 12;
+const MAX_TOPICS = 5;
+
+/** "Attention Is All You Need" → "attention-is-all-you-need" (at most six words), unique among `taken`. */
+export function paperSlug(title: string, arxivId: string, taken: (id: string) => boolean): string {
+  const words = title
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9\s-]/g, " ")
+    .split(/[\s-]+/)
+    .filter((word) => word !== "")
+    .slice(0, 6);
+  const base = (words.join("-") || "arxiv").slice(0, 48).replace(/-+$/, "");
+  if (!taken(base)) return base;
+  const withId = `${base}-${arxivId.replace(/[^0-9a-z]+/gi, "-").toLowerCase()}`.slice(0, 64).replace(/-+$/, "");
+  return taken(withId) ? `${withId.slice(0, 56)}-${Date.now().toString(36)}` : withId;
+}
+
+/** Catalog topics from a comma- or space-separated list ("retrieval, agents"); unknown ones are reported. */
+export function parseTopics(text: string): Outcome<Topic[]> {
+  const words = text
+    .split(/[,、\s]+/)
+    .map((word) => word.trim().toLowerCase())
+    .filter((word) => word !== "");
+  const unknown = words.filter((word) => !topicSchema.safeParse(word).success);
+  if (unknown.length > 0) return fail("moderation.unknownTopics", { topics: unknown.join(", ").slice(0, 200), known: TOPICS.join(", ") });
+  const topics = [...new Set(words)] as Topic[];
+  if (topics.length > MAX_TOPICS) return fail("moderation.tooManyTopics", { max: MAX_TOPICS });
+  return succeed(topics);
+}
+
+/** A first guess at topics from the title and abstract, for when the moderator gives none. */
+export function guessTopics(record: Pick<ArxivRecord, "title" | "abstract" | "categories">): Topic[] {
+  const text = `${record.title} ${record.abstract}`.toLowerCase();
+  const hints: [Topic, RegExp][] = [
+    ["retrieval", /retriev|rag\b/],
+    ["agents", /\bagent/],
+    ["alignment", /alignment|rlhf|preference/],
+    ["fine-tuning", /fine-?tun|adapter|lora\b/],
+    ["efficiency", /efficien|quantiz|distill|sparse|pruning/],
+    ["scaling", /scaling law|compute-optimal/],
+    ["code", /\bcode\b|program synthesis/],
+    ["safety", /safety|jailbreak|harm/],
+    ["mixture-of-experts", /mixture[- ]of[- ]experts|\bmoe\b/],
+    ["diffusion", /diffusion/],
+    ["reinforcement-learning", /reinforcement learning/],
+  ];
+  const found = hints.filter(([, pattern]) => pattern.test(text)).map(([topic]) => topic);
+  if (record.categories.includes("cs.CV")) found.push("vision");
+  return found.length > 0 ? [...new Set(found)].slice(0, MAX_TOPICS) : ["foundations"];
+}
+
+function firstSentence(text: string): string {
+  const sentence = /^(.{20,}?[.!?])(?:\s|$)/.exec(text)?.[1] ?? text;
+  return sentence.length > 300 ? `${sentence.slice(0, 299)}…` : sentence;
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * A catalog entry for an arXiv paper. Until a moderator writes summaries, the authors' abstract stands in
+ * for the English summary and (as the catalog format needs one) for the Japanese one, flagged as missing.
+ */
+export function entryFromArxiv(record: ArxivRecord, topics: readonly Topic[], taken: (id: string) => boolean): CatalogEntry {
+  const authors = record.authors.length > MAX_AUTHORS ? [...record.authors.slice(0, MAX_AUTHORS - 1), "et al."] : record.authors;
+  const abstract = clip(record.abstract || record.title, 1500);
+  return catalogEntrySchema.parse({
+    id: paperSlug(record.title, record.arxivId, taken),
+    arxivId: record.arxivId,
+    url: record.absUrl,
+    pdfUrl: record.pdfUrl,
+    title: clip(record.title, 300),
+    titleJa: clip(record.title, 300),
+    authors: authors.length > 0 ? authors.map((author) => clip(author, 120)) : ["Unknown"],
+    organisation: record.primaryCategory ? `arXiv ${record.primaryCategory}` : "arXiv",
+    year: Number(record.published.slice(0, 4)) || new Date().getUTCFullYear(),
+    topics: topics.length > 0 ? [...topics] : guessTopics(record),
+    aliases: [],
+    keyResults: { en: [firstSentence(abstract)], ja: [firstSentence(abstract)] },
+    summary: { en: abstract, ja: abstract },
+  });
+}
+
+export const addedFromAbstract = (by: string): PaperModeration => ({ addedBy: by, summary: { en: "abstract", ja: null } });
+
+export interface PaperEdit {
+  summaryEn: string;
+  summaryJa: string;
+  aliases: string[];
+  topics: Topic[];
+}
+
+/** Applies a moderator's edit; a blank summary keeps what was there (the abstract, or nothing in Japanese). */
+export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date): Outcome<{ entry: CatalogEntry; moderation: PaperModeration }> {
+  const previous: PaperModeration["summary"] = paper.moderation?.summary ?? { en: "written", ja: "written" };
+  const en = edit.summaryEn.trim();
+  const ja = edit.summaryJa.trim();
+  const candidate = {
+    ...entryOf(paper),
+    topics: edit.topics.length > 0 ? edit.topics : paper.topics,
+    aliases: dedupeAliases(edit.aliases),
+    summary: { en: en || paper.summary.en, ja: ja || (previous.ja === null ? en || paper.summary.en : paper.summary.ja) },
+  };
+  const parsed = catalogEntrySchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail("moderation.invalidEdit", { field: issue?.path.join(".") ?? "?", problem: issue?.message ?? "" });
+  }
+  const summary: PaperModeration["summary"] = {
+    en: en ? "written" : previous.en,
+    ja: ja ? "written" : previous.ja,
+  };
+  return succeed({ entry: parsed.data, moderation: { ...paper.moderation, editedBy: by, editedAt: now.toISOString(), summary } });
+}
+
+function dedupeAliases(aliases: string[]): string[] {
+  const seen = new Set<string>();
+  return aliases
+    .map((alias) => alias.trim())
+    .filter((alias) => alias !== "" && !seen.has(compactKey(alias)) && Boolean(seen.add(compactKey(alias))))
+    .slice(0, 40);
+}
+
+/** The catalog-file fields of a paper (what export writes and the schema checks). */
+export function entryOf(paper: Paper): CatalogEntry {
+  const { position: _position, source: _source, addedAt: _addedAt, moderation: _moderation, ...entry } = paper;
+  return entry;
+}
+
+/** Writes to the papers table; each call is meant to run inside the audit transaction. */
+export function paperWrites(db: Db) {
+  const store = paperStore(db);
+  return {
+    byArxivId: store.byArxivId,
+    get: store.get,
+    insert(entry: CatalogEntry, moderation: PaperModeration, now: Date): void {
+      store.insert(entry, searchDocument(entry), "moderator", store.nextPosition(), now);
+      store.setModeration(entry.id, moderation);
+    },
+    update(paper: Paper, entry: CatalogEntry, moderation: PaperModeration, now: Date): void {
+      store.update(entry, searchDocument(entry), paper.position, now);
+      store.setModeration(entry.id, moderation);
+    },
+    remove: store.remove,
+  };
+}

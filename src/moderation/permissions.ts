@@ -1,0 +1,20 @@
+import type { Requester, Reply } from "../discord/command.js";
+import type { BotContext } from "../discord/context.js";
+import { notice } from "../discord/embeds.js";
+
+/** Manage Server in the guild, or one of MODERATOR_ROLE_ID's roles. Never outside a guild. */
+export function isModerator(ctx: Pick<BotContext, "settings">, requester: Requester): boolean {
+  if (!requester.guildId) return false;
+  if (requester.canManageGuild) return true;
+  const roles = new Set(requester.roleIds ?? []);
+  return ctx.settings.moderatorRoleIds.some((id) => roles.has(id));
+}
+
+/** The refusal every moderator command and button answers with first; null lets the moderator through. */
+export function refuseUnlessModerator(ctx: Pick<BotContext, "settings">, requester: Requester): Reply | null {
+  if (!requester.guildId) return notice(requester.locale, "moderation.guildOnly");
+  return isModerator(ctx, requester) ? null : notice(requester.locale, "moderation.notModerator");
+}
+
+/** Who did it, as the audit log records it. */
+export const actorOf = (requester: Requester) => ({ id: requester.userId, name: requester.username });

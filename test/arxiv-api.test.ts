@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createArxivApi, parseArxivAtom, spacedGate, type ArxivApi } from "../src/arxiv/api.js";
+import { arxivApiFixturesAvailable, arxivApiFixturesDir, startArxivApiServer, type ArxivApiServer } from "./support/arxiv-api-server.js";
+
+const capture = (file: string) => readFileSync(join(arxivApiFixturesDir, file), "utf8");
+
+describe.skipIf(!arxivApiFixturesAvailable)("arXiv API client against the real captures", () => {
+  let server: ArxivApiServer;
+  let api: ArxivApi;
+  beforeEach(async () => {
+    server = await startArxivApiServer();
+    api = createArxivApi({ apiUrl: server.url, gate: spacedGate(0), userAgent: "paperbot-test" });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it("reads the current serializer (1706.03762) from any id or URL form", async () => {
+    for (const reference of ["1706.03762", "arXiv:1706.03762v5", "https://arxiv.org/pdf/1706.03762v7.pdf", "huggingface.co/papers/1706.03762"]) {
+      const result = await api.lookup(reference);
+      expect(result).toMatchObject({ ok: true, value: { arxivId: "1706.03762", version: 7, title: "Attention Is All You Need", primaryCategory: "cs.CL" } });
+    }
+    const result = await api.lookup("1706.03762");
+    if (!result.ok) throw new Error("lookup failed");
+    expect(result.value.authors).toEqual(["Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "Jakob Uszkoreit", "Llion Jones", "Aidan N. Gomez", "Lukasz Kaiser", "Illia Polosukhin"]);
+    expect(result.value.categories).toEqual(["cs.CL", "cs.LG"]);
+    expect(result.value.abstract).toMatch(/^The dominant sequence transduction models .* limited training data\.$/);
+    expect(result.value).toMatchObject({ published: "2017-06-12T17:57:34Z", comment: "15 pages, 5 figures", absUrl: "https://arxiv.org/abs/1706.03762" });
+    expect(server.requests.at(-1)).toMatchObject({ idList: "1706.03762", userAgent: "paperbot-test" });
+  });
+
+  it("reads the old serializer (xmlns on every element, wrapped abstract) and old-style ids", async () => {
+    const old = await api.lookup("1601.00001");
+    expect(old).toMatchObject({ ok: true, value: { title: "Inelastic effects in molecular transport junctions: The probe technique at high bias", authors: ["Michael Kilgour", "Dvira Segal"] } });
+    if (old.ok) expect(old.value.abstract).not.toMatch(/\n|  /);
+    expect(await api.lookup("hep-th/9711200")).toMatchObject({ ok: true, value: { arxivId: "hep-th/9711200", primaryCategory: "hep-th" } });
+  });
+
+  it("tells an error entry (either serializer) from zero results, and both from a bad id", async () => {
+    expect(await api.lookup("2301.00001")).toEqual({ ok: false, key: "arxiv.apiError", params: { arxivId: "2301.00001", message: "incorrect id format for 1234.12345" } });
+    expect(await api.lookup("1501.00001")).toEqual({ ok: false, key: "arxiv.apiError", params: { arxivId: "1501.00001", message: "start must be an integer" } });
+    expect(await api.lookup("2411.99999")).toEqual({ ok: false, key: "arxiv.notFound", params: { arxivId: "2411.99999" } });
+    expect(await api.lookup("attention please")).toMatchObject({ ok: false, key: "arxiv.notAnId" });
+    expect(server.requests.map((request) => request.idList)).toEqual(["2301.00001", "1501.00001", "2411.99999"]);
+  });
+
+  it("reports a busy arXiv (503 + Retry-After), an HTML page and a dead server as distinct failures", async () => {
+    server.queue.push({ status: 503, headers: { "retry-after": "20" }, body: "busy" }, { status: 200, body: "<html><body>maintenance</body></html>" });
+    expect(await api.lookup("1706.03762")).toEqual({ ok: false, key: "arxiv.busy", params: { seconds: 20 } });
+    expect(await api.lookup("1706.03762")).toMatchObject({ ok: false, key: "arxiv.unavailable", params: { reason: "the answer was not an Atom feed" } });
+    const dead = createArxivApi({ apiUrl: "http://127.0.0.1:9/api/query", gate: spacedGate(0), userAgent: "t" });
+    expect(await dead.lookup("1706.03762")).toMatchObject({ ok: false, key: "arxiv.unavailable", params: { reason: "could not connect" } });
+  });
+
+  it("spaces requests through the shared gate, one at a time", async () => {
+    const spaced = createArxivApi({ apiUrl: server.url, gate: spacedGate(150), userAgent: "t" });
+    await Promise.all([spaced.lookup("1706.03762"), spaced.lookup("1207.7214"), spaced.lookup("hep-th/9711200")]);
+    const times = server.requests.map((request) => request.at);
+    for (let index = 1; index < times.length; index += 1) expect((times[index] ?? 0) - (times[index - 1] ?? 0)).toBeGreaterThanOrEqual(140);
+  });
+
+  it("parses every capture in the folder without throwing", async () => {
+    for (const file of ["brevio-ai__arxiv_cs_lg_search_cat.cs.LG_OR_cs.AI.xml", "xiv__arxiv_response_search_cs.RO.xml", "orijtech-arxiv__deep_dream-0.atom"]) {
+      const result = await parseArxivAtom(capture(file));
+      expect(result?.kind).toBe("records");
+      if (result?.kind === "records") expect(result.records.length).toBeGreaterThan(0);
+    }
+    expect(await parseArxivAtom("<feed><entry>")).toBeNull();
+  });
+});
