@@ -7,6 +7,7 @@ import { paperAddButton, paperAddCommand } from "./paper-add.js";
 import { paperEditCommand, paperEditModal, paperRemoveButton, paperRemoveCommand } from "./paper-manage.js";
 import { relatedButton, showButton } from "./paper-buttons.js";
 import { papersCommand, papersPageButtons } from "./papers.js";
+import { reviewApproveModal, reviewButtons, reviewCommand } from "./review.js";
 import { watchCommand } from "./watch.js";
 
 /** Every slash command the bot registers, in the order /help lists them. */
@@ -22,8 +23,9 @@ export const commands: readonly RegisteredCommand[] = [
   register(paperAddCommand),
   register(paperEditCommand),
   register(paperRemoveCommand),
+  register(reviewCommand),
 ];
 
-export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton, ...followButtons, bundleFollowButton, paperAddButton, paperEditModal, paperRemoveButton];
+export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton, ...followButtons, bundleFollowButton, paperAddButton, paperEditModal, paperRemoveButton, reviewButtons, reviewApproveModal];
 
 export const directMessages: readonly DirectMessageModule[] = [bundleKeyword];

@@ -2,14 +2,18 @@ import type { OpenedApp } from "../app.js";
 import { parseArxivReference } from "../catalog/arxiv-id.js";
 import { UsageError, parse as parseCliArgs, withApp, type CliIo } from "../cli.js";
 import { candidateStore, type Candidate } from "../db/candidates.js";
+import { renderMessage } from "../i18n/index.js";
+import { createAlerts } from "../moderation/alerts.js";
+import { createModeration } from "../moderation/index.js";
+import { approvalTopics, parseTopics } from "../moderation/papers.js";
 import { createArxivHttp } from "./fetch.js";
 import { ArxivPoller, type PollReport } from "./poller.js";
 import { RelevanceModel } from "./relevance.js";
 
 export const ARXIV_USAGE = `  poll [--json]                                Poll the arXiv feeds now (exit 0 even if a feed failed)
   candidates [--limit N] [--json]              Pending candidate papers, best first
-  candidates approve|reject <arxivId> [--by NAME]
-                                               Record a moderator's decision
+  candidates approve|reject <arxivId> [--by NAME] [--topics T,T] [--note TEXT]
+                                               Record a moderator's decision; approving adds the paper
   candidates eval [--json]                     Cross-validated AUC of the learned scorer vs canon similarity`;
 
 /** These verbs write (poll results, decisions, rescored candidates), unlike the read-only CLI verbs. */
@@ -100,26 +104,43 @@ export async function candidatesCommand(args: string[], io: CliIo): Promise<numb
 }
 
 async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCliArgs(args, { by: { type: "string" } }, true);
+  const { values, positionals } = parseCliArgs(args, { by: { type: "string" }, topics: { type: "string" }, note: { type: "string" } }, true);
   const [reference, ...extra] = positionals;
   noExtra(extra);
   const arxivId = reference === undefined ? null : parseArxivReference(reference);
   if (!arxivId) throw new UsageError(`candidates ${verb} needs an arXiv id, e.g. 2401.01335`);
   const by = values.by?.trim() || "cli";
   if (by.length > 100) throw new UsageError("--by takes a name of at most 100 characters");
+  const topics = values.topics === undefined ? undefined : parseTopics(values.topics);
+  if (topics && !topics.ok) throw new UsageError(renderMessage("en", topics));
   return withWritableApp(io, async (app) => {
-    const result = candidateStore(app.db).decide(arxivId, verb === "approve", by, app.clock.now());
-    if (result.outcome === "unknown") {
+    const known = candidateStore(app.db).get(arxivId);
+    if (!known) {
       io.stderr(`paperbot: ${arxivId} is not a paper the arXiv watch has seen\n`);
       return 1;
     }
-    const { candidate } = result;
-    if (result.outcome === "already") {
-      io.stderr(`paperbot: ${arxivId} was already ${candidate.status} by ${candidate.decidedBy ?? "?"} at ${candidate.decidedAt ?? "?"}; nothing changed\n`);
+    if (known.status === "approved" || known.status === "rejected") {
+      io.stderr(`paperbot: ${arxivId} was already ${known.status} by ${known.decidedBy ?? "?"} at ${known.decidedAt ?? "?"}; nothing changed\n`);
+      return 1;
+    }
+    // The same path as /review: decided once, audited, and an approved paper joins the reading list.
+    const moderation = createModeration(app);
+    const actor = { id: "cli", name: by };
+    const note = values.note?.trim().slice(0, 500) ?? "";
+    const chosen = topics?.value.length ? topics.value : approvalTopics(known);
+    const result = verb === "approve" ? moderation.approveCandidate(arxivId, { topics: chosen, note }, actor) : moderation.rejectCandidate(arxivId, actor, note);
+    if (!result.ok) {
+      io.stderr(`paperbot: ${renderMessage("en", result)}\n`);
       return 1;
     }
     relevanceFor(app);
-    io.stdout(`${candidate.status} ${arxivId}: ${candidate.title} (by ${by})\n`);
+    io.stdout(`${verb === "approve" ? "approved" : "rejected"} ${arxivId}: ${known.title} (by ${by})\n`);
+    const paper = "paper" in result.value ? result.value.paper : null;
+    if (paper) {
+      const alerts = createAlerts({ db: app.db, clock: app.clock, logger: app.logger, maxDelayMs: app.config.moderation.alertMaxDelayMs, paper: () => undefined, transport: null });
+      const recorded = alerts.fanout(paper);
+      io.stdout(`added ${paper.id} to the reading list (topics ${paper.topics.join(", ")}); alerts recorded for ${recorded.users} followers and ${recorded.channels} channels\n`);
+    }
     return 0;
   });
 }

@@ -121,6 +121,11 @@ export function createRouter(
       await interaction.showModal(modalOptions(reply));
       return;
     }
+    // A form opened from a slash command has no message to update: its answer is a private reply.
+    if (reply.kind !== "reply" && interaction.isModalSubmit() && !interaction.isFromMessage()) {
+      const content = reply.kind === "updateAndNotify" ? reply.notice : reply.content;
+      return deliver(interaction, { ...reply, kind: "reply", private: true, ...(content !== undefined ? { content } : {}) });
+    }
     if (reply.kind !== "reply") {
       if (!interaction.isMessageComponent() && !(interaction.isModalSubmit() && interaction.isFromMessage())) {
         throw new Error(`A ${reply.kind} reply needs a component interaction`);

@@ -6,7 +6,9 @@ import type { Paper, PaperModeration } from "../catalog/types.js";
 import { auditLog, type AuditAction, type AuditLog } from "../db/audit.js";
 import { withShortBusyTimeout } from "../db/connection.js";
 import { fail, succeed, type Outcome } from "../errors.js";
-import { applyEdit, entryOf, paperWrites, type PaperEdit } from "./papers.js";
+import { addedFromAbstract, applyEdit, entryFromArxiv, entryOf, paperWrites, type PaperEdit } from "./papers.js";
+import { candidateRecord, reviewQueue, type Approval, type ApprovalResult, type ReviewQueue } from "./review.js";
+import type { Candidate } from "../db/candidates.js";
 
 export interface AuditedChange<T> {
   result: T;
@@ -29,6 +31,11 @@ export interface Moderation {
   editPaper(paperId: string, edit: PaperEdit, actor: Actor): Outcome<{ paper: Paper; changed: boolean }>;
   /** Only papers moderators added. */
   removePaper(paperId: string, actor: Actor): Outcome<Paper>;
+  /** The arXiv watch's pending candidates. */
+  review: ReviewQueue;
+  /** Decides once (a second moderator is told who was first) and makes the paper a catalog paper. */
+  approveCandidate(arxivId: string, approval: Approval, actor: Actor): ApprovalResult;
+  rejectCandidate(arxivId: string, actor: Actor, note?: string): Outcome<Candidate>;
 }
 
 export interface ModerationHooks {
@@ -53,6 +60,7 @@ function apiGate(shared: ArxivRequestGate | undefined, intervalMs: number, apiUr
 
 export function createModeration(app: Pick<AppContext, "db" | "clock" | "config">, hooks: ModerationHooks = {}): Moderation {
   const audit = auditLog(app.db);
+  const review = reviewQueue(app.db, () => app.config.arxiv.minScore);
   const papers = paperWrites(app.db);
   const apiUrl = app.config.moderation.arxivApiUrl;
 
@@ -98,6 +106,31 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
       });
       if (outcome.ok && outcome.value.changed) hooks.papersChanged?.({});
       return outcome;
+    },
+
+    review,
+
+    approveCandidate(arxivId, approval, actor) {
+      const outcome = audited(actor, "candidate.approve", `arxiv:${arxivId}`, (): AuditedChange<ApprovalResult> => {
+        const decided = review.decide(arxivId, true, actor.name, app.clock.now());
+        if (!decided.ok) return { result: decided, changed: false };
+        const candidate = decided.value;
+        const listed = papers.byArxivId(arxivId);
+        if (listed) return { result: succeed({ candidate, paper: null }), changed: true, after: { decision: "approved", note: approval.note, paper: listed.id } };
+        const entry = entryFromArxiv(candidateRecord(candidate), approval.topics, (id) => papers.get(id) !== undefined);
+        papers.insert(entry, addedFromAbstract(actor.name), app.clock.now());
+        const paper = papers.get(entry.id) ?? null;
+        return { result: succeed({ candidate, paper }), changed: true, after: { decision: "approved", ...(approval.note ? { note: approval.note } : {}), paper: entry } };
+      });
+      if (outcome.ok && outcome.value.paper) hooks.papersChanged?.({ added: outcome.value.paper });
+      return outcome;
+    },
+
+    rejectCandidate(arxivId, actor, note) {
+      return audited(actor, "candidate.reject", `arxiv:${arxivId}`, (): AuditedChange<Outcome<Candidate>> => {
+        const decided = review.decide(arxivId, false, actor.name, app.clock.now());
+        return decided.ok ? { result: decided, changed: true, after: { decision: "rejected", ...(note ? { note } : {}) } } : { result: decided, changed: false };
+      });
     },
 
     removePaper(paperId, actor) {

@@ -59,6 +59,12 @@ export function guessTopics(record: Pick<ArxivRecord, "title" | "abstract" | "ca
   return found.length > 0 ? [...new Set(found)].slice(0, MAX_TOPICS) : ["foundations"];
 }
 
+/** Topics for an approved candidate when none are given: the catalog topics it matched, else a guess. */
+export function approvalTopics(candidate: { reasons: { topics: string[] }; title: string; abstract: string; categories: string[] }): Topic[] {
+  const matched = candidate.reasons.topics.filter((topic): topic is Topic => topicSchema.safeParse(topic).success);
+  return matched.length > 0 ? matched.slice(0, MAX_TOPICS) : guessTopics(candidate);
+}
+
 function firstSentence(text: string): string {
   const sentence = /^(.{20,}?[.!?])(?:\s|$)/.exec(text)?.[1] ?? text;
   return sentence.length > 300 ? `${sentence.slice(0, 299)}…` : sentence;

@@ -1,0 +1,146 @@
+import { ButtonStyle, InteractionContextType, type APIEmbed } from "discord.js";
+import { truncate } from "../src/catalog/format.js";
+import { TOPICS, type Topic } from "../src/catalog/schema.js";
+import type { Candidate } from "../src/db/candidates.js";
+import { defineCommand, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
+import type { BotContext } from "../src/discord/context.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
+import { localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
+import { topicLabel } from "../src/i18n/topics.js";
+import { approvalTopics, parseTopics } from "../src/moderation/papers.js";
+import { alreadyDecided } from "../src/moderation/review.js";
+import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
+import { MODERATOR_PERMISSIONS } from "./paper-add.js";
+
+const text = localized("command.review.description");
+const ABSTRACT_EXCERPT = 700;
+
+/** "like LoRA and QLoRA; topic: fine-tuning", naming canon papers by their short names. */
+export function reasonsLine(ctx: BotContext, candidate: Candidate, locale: Locale): string {
+  const like = candidate.reasons.papers.map((id) => {
+    const paper = ctx.catalog.get(id);
+    if (!paper) return id;
+    const head = paper.title.split(":")[0]?.trim() ?? paper.title;
+    return head.length <= 30 ? head : (paper.aliases[0] ?? paper.id);
+  });
+  const topics = candidate.reasons.topics.map((topic) => ((TOPICS as readonly string[]).includes(topic) ? topicLabel(locale, topic as Topic) : topic));
+  const parts = [
+    like.length > 0 ? t(locale, "review.like", { papers: like.join(t(locale, "review.and")) }) : "",
+    topics.length > 0 ? t(locale, "review.topics", { topics: topics.join(", ") }) : "",
+  ].filter((part) => part !== "");
+  return parts.join("; ") || t(locale, "review.noReasons");
+}
+
+function candidateEmbed(ctx: BotContext, candidate: Candidate, locale: Locale, position: { offset: number; pending: number }): APIEmbed {
+  return fitEmbed({
+    title: candidate.title,
+    url: `https://arxiv.org/abs/${candidate.arxivId}`,
+    description: truncate(candidate.abstract, ABSTRACT_EXCERPT),
+    color: BRAND_COLOUR,
+    fields: [
+      { name: t(locale, "paper.authors"), value: truncate(candidate.authors.join(", ") || "—", 1024) },
+      { name: t(locale, "paperAdd.categories"), value: candidate.categories.join(", ") || "—", inline: true },
+      { name: t(locale, "review.score"), value: candidate.score.toFixed(3), inline: true },
+      { name: t(locale, "review.why"), value: reasonsLine(ctx, candidate, locale) },
+    ],
+    footer: { text: t(locale, "review.position", { position: position.offset + 1, pending: position.pending, arxivId: `${candidate.arxivId}v${candidate.version}` }) },
+  });
+}
+
+/** The candidate at `offset` (best first), with Approve, Reject, Skip and Open on arXiv. */
+export function reviewCard(ctx: BotContext, requester: Requester, offset: number, prefix = ""): Reply {
+  const { locale } = requester;
+  const { candidate, pending } = ctx.moderation.review.at(offset);
+  if (!candidate) {
+    const content = (prefix ? `${prefix}\n` : "") + t(locale, pending > 0 ? "review.end" : "review.empty");
+    return { kind: "reply", private: true, content, embeds: [], components: [] };
+  }
+  const id = candidate.arxivId;
+  return {
+    kind: "reply",
+    private: true,
+    content: prefix,
+    embeds: [candidateEmbed(ctx, candidate, locale, { offset, pending })],
+    components: [
+      row(
+        actionButton(t(locale, "review.approve"), `review:approve:${id}`, { style: ButtonStyle.Success }),
+        actionButton(t(locale, "review.reject"), `review:reject:${id}:${offset}`, { style: ButtonStyle.Danger }),
+        actionButton(t(locale, "review.skip"), `review:skip:${id}:${offset}`),
+        linkButton(t(locale, "review.open"), `https://arxiv.org/abs/${id}`),
+      ),
+    ],
+  };
+}
+
+const asUpdate = (reply: Reply): Reply =>
+  reply.kind === "reply" ? { kind: "update", content: reply.content ?? "", embeds: reply.embeds ?? [], components: reply.components ?? [] } : reply;
+
+export const reviewCommand = defineCommand({
+  definition: {
+    name: "review",
+    description: text.en,
+    description_localizations: { ja: text.ja },
+    contexts: [InteractionContextType.Guild],
+    default_member_permissions: MODERATOR_PERMISSIONS,
+  } as const,
+  privateReplies: true,
+  execute(ctx, _options, requester): Reply {
+    return refuseUnlessModerator(ctx, requester) ?? reviewCard(ctx, requester, 0);
+  },
+});
+
+/** `review:approve:<id>` opens the form; `review:reject|skip:<id>:<offset>` act and show the next candidate. */
+export const reviewButtons: ComponentModule = {
+  prefix: "review",
+  handle(ctx, [action, ...rest], requester): Reply {
+    const refused = refuseUnlessModerator(ctx, requester);
+    if (refused) return refused;
+    const { locale } = requester;
+    const offset = Number(rest.at(-1));
+    const arxivId = (action === "approve" ? rest : rest.slice(0, -1)).join(":");
+    if (action === "approve") {
+      const candidate = ctx.moderation.review.get(arxivId);
+      if (!candidate) return notice(locale, message("review.unknown", { arxivId }));
+      if (candidate.status !== "undecided" && candidate.status !== "expired") return notice(locale, alreadyDecided(candidate));
+      const suggested = approvalTopics(candidate);
+      return {
+        kind: "modal",
+        customId: `review-approve:${arxivId}`,
+        title: t(locale, "review.modalTitle"),
+        fields: [
+          { id: "topics", label: t(locale, "paperEdit.topics"), required: true, maxLength: 200, value: suggested.slice(0, 5).join(", "), placeholder: "retrieval, agents" },
+          { id: "note", label: t(locale, "review.note"), long: true, maxLength: 500 },
+        ],
+      };
+    }
+    const at = Number.isInteger(offset) && offset >= 0 ? offset : 0;
+    if (action === "skip") return asUpdate(reviewCard(ctx, requester, at + 1));
+    if (action !== "reject") return notice(locale, "errors.expiredButton");
+    const rejected = ctx.moderation.rejectCandidate(arxivId, actorOf(requester));
+    const prefix = rejected.ok ? t(locale, "review.rejected", { title: truncate(rejected.value.title, 150) }) : renderMessage(locale, rejected);
+    // The rejected paper leaves the queue, so the same position now holds the next one.
+    return asUpdate(reviewCard(ctx, requester, at, prefix));
+  },
+};
+
+/** The Approve form (`review-approve:<arxivId>`): topics (catalog topics) and an optional note. */
+export const reviewApproveModal: ComponentModule = {
+  prefix: "review-approve",
+  handle: (_ctx, _args, requester) => notice(requester.locale, "errors.expiredButton"),
+  submit(ctx, args, fields, requester): Reply {
+    const refused = refuseUnlessModerator(ctx, requester);
+    if (refused) return refused;
+    const { locale } = requester;
+    const arxivId = args.join(":");
+    const topics = parseTopics(fields["topics"] ?? "");
+    if (!topics.ok) return notice(locale, topics);
+    if (topics.value.length === 0) return notice(locale, "review.topicsNeeded");
+    const approved = ctx.moderation.approveCandidate(arxivId, { topics: topics.value, note: (fields["note"] ?? "").trim().slice(0, 500) }, actorOf(requester));
+    if (!approved.ok) return asUpdate(reviewCard(ctx, requester, 0, renderMessage(locale, approved)));
+    const { paper, candidate } = approved.value;
+    const prefix = paper
+      ? t(locale, "review.approved", { title: truncate(paper.title, 150), id: paper.id })
+      : t(locale, "review.approvedListed", { title: truncate(candidate.title, 150) });
+    return asUpdate(reviewCard(ctx, requester, 0, prefix));
+  },
+};
