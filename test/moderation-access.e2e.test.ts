@@ -39,16 +39,19 @@ describe("channel subscriptions are moderator actions, audited", () => {
   });
 
   it("a member is refused and nothing changes; Manage Server and the moderator role may; the audit log lists both", async () => {
+    const since = t.bot.ctx.moderation.audit.latest(1)[0]?.id ?? 0;
+    const newEntries = () => t.bot.ctx.moderation.audit.latest(50).filter((entry) => entry.id > since);
+    t.bot.ctx.follows.unfollowChannel(PAPERS_CHANNEL, "retrieval");
     const refused = await command(t, { name: "follow", ...as.member, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
     expect(refused.body.data.content).toMatch(/Only moderators/);
     expect(t.bot.ctx.follows.channelFollows(PAPERS_CHANNEL)).toEqual([]);
-    expect(t.bot.ctx.moderation.audit.latest(10)).toEqual([]);
+    expect(newEntries()).toEqual([]);
 
     const byRole = await command(t, { name: "follow", ...as.roleModerator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
     expect(byRole.body.data.content).toMatch(/now gets the weekly digest and alerts for \*\*Retrieval\*\*/);
     const byManager = await command(t, { name: "unfollow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
     expect(byManager.body.data.content).toMatch(/no longer follows/);
-    const entries = t.bot.ctx.moderation.audit.latest(10);
+    const entries = newEntries();
     expect(entries.map((entry) => [entry.action, entry.actor.id, entry.target])).toEqual([
       ["channel.unfollow", MODERATOR.id, `channel:${PAPERS_CHANNEL}`],
       ["channel.follow", ROLE_MODERATOR.id, `channel:${PAPERS_CHANNEL}`],
@@ -57,6 +60,10 @@ describe("channel subscriptions are moderator actions, audited", () => {
   });
 
   it("`paperbot audit` lists the log as text and as JSON", async () => {
+    const record = (actor: { id: string; username: string }, action: "channel.follow" | "channel.unfollow", change: { before?: unknown; after?: unknown }) =>
+      t.bot.ctx.moderation.audited({ id: actor.id, name: actor.username }, action, `channel:${PAPERS_CHANNEL}`, () => ({ result: null, changed: true, ...change }));
+    record(ROLE_MODERATOR, "channel.follow", { after: { channelId: PAPERS_CHANNEL, topic: "retrieval" } });
+    record(MODERATOR, "channel.unfollow", { before: { channelId: PAPERS_CHANNEL, topic: "retrieval" } });
     const out: string[] = [];
     const err: string[] = [];
     const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv({ DATABASE_PATH: `${t.dataDir}/paperbot.db` }) };

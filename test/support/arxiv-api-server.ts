@@ -4,8 +4,8 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { sharedDir } from "./app.js";
 
-/** ../shared relative to the repo root; PAPERBOT_SHARED_DIR points a git worktree (which has no ../shared) at it. */
-export const arxivApiFixturesDir = join(process.env["PAPERBOT_SHARED_DIR"] ?? sharedDir, "fixtures", "real", "arxiv-api");
+/** ../shared relative to the repo root (read at test time, never copied into the repository). */
+export const arxivApiFixturesDir = join(sharedDir, "fixtures", "real", "arxiv-api");
 export const arxivApiFixturesAvailable = existsSync(join(arxivApiFixturesDir, "tamnd-arxiv-cli__api_1706.03762.xml"));
 
 /** id_list value → capture file. Anything else gets the real zero-results answer. */
