@@ -4,7 +4,10 @@ import { addedFromAbstract, entryFromArxiv } from "../src/moderation/papers.js";
 import { createModeration } from "../src/moderation/index.js";
 import { followStore } from "../src/db/follows.js";
 import { alertStore } from "../src/db/alerts.js";
-import { createTestApp, fixedClock } from "./support/app.js";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { startServices } from "../src/services.js";
+import { createTestApp, fixedClock, tempDir } from "./support/app.js";
 
 let serial = 10_000;
 function paperIn(app: ReturnType<typeof createTestApp>, title: string, abstractText: string) {
@@ -57,5 +60,32 @@ describe("alert decisions", () => {
     expect(sent).toEqual([]);
     expect(store.summary()).toEqual({ sent: 2, uncertain: 1, expired: 3 });
     app.close();
+  });
+});
+
+describe("papers added by another process (the CLI)", () => {
+  it("are picked up by the bot's catalog refresh, which also sends their recorded alerts", async () => {
+    const dir = tempDir();
+    const env = { DATABASE_PATH: join(dir, "bot.db"), BUNDLE_DIR: join(dir, "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" };
+    const bot = createTestApp(env);
+    const sent: string[] = [];
+    const transport: AlertTransport = { dm: async (userId) => (sent.push(userId), "sent"), post: async () => "sent" };
+    const services = await startServices(bot, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled", alertTransport: () => transport });
+    try {
+      followStore(bot.db).follow("1300000000000000601", "en", "retrieval", new Date());
+      const cli = createTestApp(env);
+      const paper = paperIn(cli, "Retrieval from another process", "About retrieval.");
+      createAlerts({ db: cli.db, clock: cli.clock, logger: cli.logger, maxDelayMs: 86_400_000, paper: () => undefined, transport: null }).fanout(paper);
+      cli.close();
+      expect(services.ctx.catalog.get(paper.id)).toBeUndefined();
+      await services.scheduler.runNow("catalog-refresh");
+      expect(services.ctx.catalog.get(paper.id)?.title).toBe("Retrieval from another process");
+      await services.alerts.deliver();
+      expect(sent).toEqual(["1300000000000000601"]);
+    } finally {
+      await services.stop();
+      bot.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
