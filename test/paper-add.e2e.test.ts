@@ -87,8 +87,10 @@ describe.skipIf(!arxivApiFixturesAvailable)("/paper-add, /paper-edit, /paper-rem
     expect(confirm).toBe("paper-add:yes:1207.7214:5+7");
     expect(cancel).toBe("paper-add:no:1207.7214");
 
-    const memberPress = await send(t, press({ customId: confirm ?? "", message: preview.message(), ...as.member }));
-    expect(memberPress.data.content).toMatch(/Only moderators/);
+    for (const customId of [confirm ?? "", cancel ?? ""]) {
+      const memberPress = await send(t, press({ customId, message: preview.message(), ...as.member }));
+      expect(memberPress.data.content, customId).toMatch(/Only moderators/);
+    }
     expect(t.bot.app.catalog.papers.some((paper) => paper.arxivId === "1207.7214")).toBe(false);
 
     const added = await send(t, press({ customId: confirm ?? "", message: preview.message(), ...as.moderator }));
@@ -174,8 +176,10 @@ describe.skipIf(!arxivApiFixturesAvailable)("/paper-add, /paper-edit, /paper-rem
 
     const ask = await command(t, { name: "paper-remove", ...as.moderator, options: [option.string("paper", id)] });
     expect(customIds(ask.body)).toEqual([`paper-remove:yes:${id}`, `paper-remove:no:${id}`]);
-    const memberPress = await send(t, press({ customId: `paper-remove:yes:${id}`, message: ask.message(), ...as.member }));
-    expect(memberPress.data.content).toMatch(/Only moderators/);
+    for (const customId of [`paper-remove:yes:${id}`, `paper-remove:no:${id}`]) {
+      const memberPress = await send(t, press({ customId, message: ask.message(), ...as.member }));
+      expect(memberPress.data.content, customId).toMatch(/Only moderators/);
+    }
     expect(t.bot.app.catalog.get(id)).toBeDefined();
     const removed = await send(t, press({ customId: `paper-remove:yes:${id}`, message: ask.message(), ...as.roleModerator }));
     expect(removed.data.content).toBe("Removed **Speculative decoding with draft heads** from the reading list.");
