@@ -1,11 +1,11 @@
 import { ButtonStyle, InteractionContextType, type APIEmbed } from "discord.js";
-import { truncate } from "../src/catalog/format.js";
+import { paperShortName, truncate } from "../src/catalog/format.js";
 import { TOPICS, type Topic } from "../src/catalog/schema.js";
 import type { Candidate } from "../src/db/candidates.js";
 import { defineCommand, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
-import { localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
+import { formatList, localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
 import { approvalTopics, parseTopics } from "../src/moderation/papers.js";
 import { alreadyDecided } from "../src/moderation/review.js";
@@ -19,14 +19,12 @@ const ABSTRACT_EXCERPT = 700;
 export function reasonsLine(ctx: BotContext, candidate: Candidate, locale: Locale): string {
   const like = candidate.reasons.papers.map((id) => {
     const paper = ctx.catalog.get(id);
-    if (!paper) return id;
-    const head = paper.title.split(":")[0]?.trim() ?? paper.title;
-    return head.length <= 30 ? head : (paper.aliases[0] ?? paper.id);
+    return paper ? paperShortName(paper) : id;
   });
   const topics = candidate.reasons.topics.map((topic) => ((TOPICS as readonly string[]).includes(topic) ? topicLabel(locale, topic as Topic) : topic));
   const parts = [
-    like.length > 0 ? t(locale, "review.like", { papers: like.join(t(locale, "review.and")) }) : "",
-    topics.length > 0 ? t(locale, "review.topics", { topics: topics.join(", ") }) : "",
+    like.length > 0 ? t(locale, "review.like", { papers: formatList(locale, like) }) : "",
+    topics.length > 0 ? t(locale, "review.topics", { topics: formatList(locale, topics) }) : "",
   ].filter((part) => part !== "");
   return parts.join("; ") || t(locale, "review.noReasons");
 }

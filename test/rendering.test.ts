@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ApplicationCommandOptionType } from "discord.js";
-import { truncate } from "../src/catalog/format.js";
+import { paperShortName, truncate } from "../src/catalog/format.js";
 import { validateQuery } from "../src/catalog/query.js";
 import { normalizeFollowTopic } from "../src/catalog/topics.js";
 import { defineCommand, parseOptions } from "../src/discord/command.js";
 import { renderReplyText, parseConsoleLine } from "../src/discord/console.js";
 import { EMBED_LIMITS, embedLength, fitEmbed, paperEmbed } from "../src/discord/embeds.js";
+import { formatList } from "../src/i18n/index.js";
 import { commands } from "../commands/index.js";
 import { createTestApp } from "./support/app.js";
 import { samplePaper } from "./support/papers.js";
@@ -128,5 +129,16 @@ describe("console rendering", () => {
       embeds: [{ title: "Title", url: "https://example.org", description: "**bold** text", fields: [{ name: "Field", value: "a\nb" }], footer: { text: "foot" } }],
     });
     expect(text).toBe(["hello", "== Title ==", "https://example.org", "", "bold text", "", "Field:", "  a", "  b", "", "-- foot"].join("\n"));
+  });
+});
+
+describe("short names and lists", () => {
+  it("names canon papers by what people call them, and joins lists the reader's way", () => {
+    expect(paperShortName({ id: "lora", title: "LoRA: Low-Rank Adaptation of Large Language Models" })).toBe("LoRA");
+    expect(paperShortName({ id: "rag", title: "Retrieval-Augmented Generation for Knowledge-Intensive NLP Tasks" })).toBe("RAG");
+    expect(paperShortName({ id: "consistency-models", title: "Consistency Models" })).toBe("Consistency Models");
+    expect(formatList("en", ["Generative Agents", "Q-Transformer", "Beyond Human Data"])).toBe("Generative Agents, Q-Transformer, and Beyond Human Data");
+    expect(formatList("en", ["LoRA", "QLoRA"])).toBe("LoRA and QLoRA");
+    expect(formatList("ja", ["LoRA", "QLoRA"])).toBe("LoRA、QLoRA");
   });
 });

@@ -2,7 +2,8 @@ import type { OpenedApp } from "../app.js";
 import { parseArxivReference } from "../catalog/arxiv-id.js";
 import { UsageError, parse as parseCliArgs, withApp, type CliIo } from "../cli.js";
 import { candidateStore, type Candidate } from "../db/candidates.js";
-import { renderMessage } from "../i18n/index.js";
+import { paperShortName } from "../catalog/format.js";
+import { formatList, renderMessage } from "../i18n/index.js";
 import { createAlerts } from "../moderation/alerts.js";
 import { createModeration } from "../moderation/index.js";
 import { approvalTopics, parseTopics } from "../moderation/papers.js";
@@ -61,20 +62,12 @@ function candidateJson(candidate: Candidate) {
   };
 }
 
-/** "LoRA" for "LoRA: Low-Rank Adaptation of…", a short title as it is, an acronym id ("RAG", "SPIN"), else the id. */
-export function shortName(paper: { id: string; title: string }): string {
-  const head = paper.title.split(":")[0]?.trim() ?? "";
-  if (head !== paper.title && head.length <= 30) return head;
-  if (paper.title.length <= 40) return paper.title;
-  return /^[a-z0-9]{2,5}$/.test(paper.id) ? paper.id.toUpperCase() : paper.id;
-}
-
 function candidateLine(candidate: Candidate, index: number, app: OpenedApp): string {
   const like = candidate.reasons.papers.map((id) => {
     const paper = app.catalog.papers.find((entry) => entry.id === id);
-    return paper ? shortName(paper) : id;
+    return paper ? paperShortName(paper) : id;
   });
-  const why = [like.length > 0 ? `like ${like.join(" and ")}` : "", candidate.reasons.topics.length > 0 ? `topics: ${candidate.reasons.topics.join(", ")}` : ""]
+  const why = [like.length > 0 ? `like ${formatList("en", like)}` : "", candidate.reasons.topics.length > 0 ? `topics: ${candidate.reasons.topics.join(", ")}` : ""]
     .filter((part) => part !== "")
     .join("; ");
   return `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${candidate.title}\n       ${why}`;

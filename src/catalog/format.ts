@@ -28,6 +28,14 @@ export function truncate(text: string, max: number): string {
   return (lastSpace > max * 0.8 ? cut.slice(0, lastSpace) : cut).trimEnd() + "…";
 }
 
+/** "LoRA" for "LoRA: Low-Rank Adaptation of…", a short title as it is, an acronym id ("RAG", "SPIN"), else the id. */
+export function paperShortName(paper: { id: string; title: string }): string {
+  const head = paper.title.split(":")[0]?.trim() ?? "";
+  if (head !== paper.title && head.length <= 30) return head;
+  if (paper.title.length <= 40) return paper.title;
+  return /^[a-z0-9]{2,5}$/.test(paper.id) ? paper.id.toUpperCase() : paper.id;
+}
+
 /** The plain-text answer used by the CLI and the console front end. */
 export function renderPaperText(paper: Paper, locale: Locale): string {
   const lines = [

@@ -47,3 +47,8 @@ export function renderMessage(locale: Locale, ref: MessageRef): string {
 export function localized(key: PlainMessageKey): { en: string; ja: string } {
   return { en: t("en", key), ja: t("ja", key) };
 }
+
+/** "A, B, and C" / "A、B、C": a list joined the way the reader's language joins one. */
+export function formatList(locale: Locale, items: readonly string[]): string {
+  return new Intl.ListFormat(locale, { style: "long", type: "conjunction" }).format(items);
+}

@@ -49,7 +49,6 @@ export const moderationEn = {
   "follow.channelRolePart": ", mentioning {role}",
   "command.review.description": "Moderators: review the arXiv watch's candidate papers, best first",
   "review.like": "like {papers}",
-  "review.and": " and ",
   "review.topics": "topics: {topics}",
   "review.noReasons": "no particular match",
   "review.score": "Score",

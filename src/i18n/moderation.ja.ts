@@ -50,7 +50,6 @@ export const moderationJa = {
   "follow.channelRolePart": " (メンション: {role})",
   "command.review.description": "モデレーター: arXiv ウォッチの候補論文をスコア順に審査します",
   "review.like": "{papers} に近い",
-  "review.and": "・",
   "review.topics": "トピック: {topics}",
   "review.noReasons": "特に一致なし",
   "review.score": "スコア",
