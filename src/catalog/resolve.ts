@@ -1,5 +1,6 @@
 import type { Db } from "../db/connection.js";
 import { searchIndexReader } from "../db/search.js";
+import { bridgeJapanese } from "./lookup/bridge.js";
 import { ExactNames, looksLikeUrl } from "./lookup/exact.js";
 import { FullTextMatcher } from "./lookup/fulltext.js";
 import { FuzzyNames } from "./lookup/fuzzy.js";
@@ -90,7 +91,7 @@ export class PaperIndex {
       return resolution;
     }
 
-    const collector = new MatchCollector(options.explain);
+    const collector = new MatchCollector(options.explain, containsCjk(cleaned) && contentTokens(cleaned).length > 0);
     const offer = collector.offer;
     const isUrl = looksLikeUrl(cleaned);
     const exact = this.exact.whole(query, cleaned, isUrl);
@@ -106,7 +107,9 @@ export class PaperIndex {
         (groups) => this.weights.queryWeights(groups),
       );
       this.fuzzy.match(cleaned, offer);
-      this.fullText.match(cleaned, options.prefix ?? false, offer);
+      const bridged = containsCjk(cleaned) ? bridgeJapanese(cleaned) : [];
+      if (bridged.length > 0) options.explain?.(`bridge: ${bridged.map(({ japanese, english }) => `${japanese}→${english.join("|")}`).join(" ")}`);
+      this.fullText.match(cleaned, options.prefix ?? false, offer, options.explain, bridged.map(({ english }) => english));
       if (containsCjk(cleaned)) this.japanese.match(cleaned, offer);
     }
 
@@ -137,13 +140,17 @@ class MatchCollector {
   /** Uncapped evidence, so two capped scores still rank by how well they matched. */
   private readonly strength = new Map<Paper, number>();
 
-  constructor(private readonly explain: ((line: string) => void) | undefined) {}
+  constructor(
+    private readonly explain: ((line: string) => void) | undefined,
+    /** Latin words and Japanese text in one query (not Japanese alone, whose bridged English also finds "text"). */
+    private readonly mixed: boolean,
+  ) {}
 
   readonly offer = (paper: Paper, score: number, matchedBy: MatchKind, uncapped = score): void => {
     this.explain?.(`${matchedBy} ${paper.id} ${score.toFixed(3)} (${uncapped.toFixed(3)})`);
     // A mixed query ("混合エキスパート Hugging Face blog") is better answered by a paper matching both halves.
     let bonus = 0;
-    if (matchedBy === "text" || matchedBy === "japanese") {
+    if (this.mixed && (matchedBy === "text" || matchedBy === "japanese")) {
       const kinds = this.latinAndJapanese.get(paper) ?? new Set<MatchKind>();
       kinds.add(matchedBy);
       this.latinAndJapanese.set(paper, kinds);

@@ -5,6 +5,13 @@ import { stemmer } from "stemmer";
 const STOPWORDS = new Set([
   "a", "an", "the", "of", "for", "and", "or", "to", "in", "on", "with", "by", "via", "is", "are", "be", "all",
   "you", "your", "from", "at", "as", "its", "it", "that", "this", "into", "using", "paper", "papers", "about", "no", "not", "such", "like", "only", "up", "big", "own", "needed", "need", "any", "some", "there", "good", "best", "new", "old", "pls", "please", "plz", "many", "much", "per", "can", "get", "find", "show", "me", "i", "we", "one", "what", "which", "how", "why", "does", "do", "then", "it", "vs", "versus",
+  // Function words of descriptions: "the one where …", "which paper says …", "because it was too …".
+  "was", "were", "been", "being", "has", "have", "had", "did", "didnt", "doesnt", "dont", "isnt", "wasnt", "where", "when",
+  "who", "whom", "whose", "while", "because", "so", "too", "very", "just", "also", "than", "they", "them", "their", "it's",
+  "he", "she", "his", "her", "our", "us", "my", "these", "those", "here", "if", "but", "out", "over", "again", "once", "should",
+  "would", "could", "might", "may", "will", "said", "say", "says", "saying", "showed", "shows", "thing", "things", "stuff",
+  "something", "someone", "guy", "guys", "u", "ur", "lol", "idk", "remember", "recall", "called", "name",
+  "named", "initially", "originally", "basically", "actually", "really", "kind", "sort", "way", "ones", "lot", "lots",
 ]);
 
 /** Japanese filler people add around what they mean: 「LoRAの論文」, 「チンチラについて」. */
@@ -21,11 +28,29 @@ export function normalize(text: string): string {
     .replace(/[\u2018\u2019\u201c\u201d"'`]/g, "")
     .replace(/\s+/g, " ")
     .replace(/\b(fine|pre|post)[- ](train|tun)/g, "$1$2")
+    .replace(/\bparams?\b/g, (word) => (word === "params" ? "parameters" : "parameter"))
     .replace(/(\p{L})is(ation|ing|ed)\b/gu, "$1iz$2")
     .replace(/\b(\d+(?:\.\d+)?) ?(?:(million|m)|(billion|b)|(trillion|t))\b/g, (_, number: string, million?: string, billion?: string) =>
       `${number}${million ? "m" : billion ? "b" : "t"}`,
     )
+    .replace(/(\d),(?=\d{3}(?!\d))/g, "$1")
+    .replace(/(\d+(?:\.\d+)?)(万|億|兆)/gu, (_, number: string, unit: string) => japaneseQuantity(Number(number), unit))
+    .replace(/(\d+(?:\.\d+)?)分の1/gu, " $1x ")
+    .replace(/(\d+(?:\.\d+)?)(?: ?times\b|倍)/gu, "$1x ")
+    .replace(/(\d+)[ -]?(?:bits?\b|ビット)/gu, "$1bit ")
+    .replace(/\b(\d+) ?[x×] ?(\d+)\b/g, "$1x$2")
+    .replace(/\s+/g, " ")
     .trim();
+}
+
+/** 15億 → 1.5b, 2兆 → 2t, 1万 → 10000: the forms the English text uses for the same quantities. */
+function japaneseQuantity(number: number, unit: string): string {
+  const value = number * (unit === "万" ? 1e4 : unit === "億" ? 1e8 : 1e12);
+  const scaled = (divisor: number, suffix: string) => `${Number((value / divisor).toPrecision(6))}${suffix}`;
+  if (value >= 1e12) return scaled(1e12, "t");
+  if (value >= 1e9) return scaled(1e9, "b");
+  if (value >= 1e6) return scaled(1e6, "m");
+  return String(value);
 }
 
 /** Text as it goes into the full-text index: the same tokens, spelling unification and stems the queries get. */
@@ -62,11 +87,18 @@ export function contentTokens(text: string): string[] {
     .map(stem);
 }
 
+/**
+ * Words split at punctuation and at Japanese text ("1枚のgpuで65bモデル" → 1, gpu, 65b); a decimal stays one
+ * word, its point written "p" so the full-text tokenizer keeps it whole ("1.3b" → "1p3b").
+ */
 function rawTokens(text: string): string[] {
   return normalize(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((token) => token.length > 0 && !CJK.test(token));
+    .split(LATIN_WORD_BREAK)
+    .filter((token) => token.length > 0)
+    .map((token) => (token.includes(".") ? token.replaceAll(".", "p") : token));
 }
+
+const LATIN_WORD_BREAK = /(?<!\d)\.|\.(?!\d)|[^\p{L}\p{N}.]+|[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/u;
 
 export function containsCjk(text: string): boolean {
   return CJK.test(text);

@@ -15,8 +15,14 @@ interface PaperRow {
   moderation_json: string | null;
 }
 
-export function contentHash(entry: CatalogEntry): string {
-  return createHash("sha256").update(JSON.stringify(entry)).digest("hex");
+/**
+ * Version of the search text derived from an entry (tokenizer, stems, number forms). It is part of the content
+ * hash, so after a change every catalog paper is re-indexed by the next sync.
+ */
+export const SEARCH_TEXT_VERSION = 2;
+
+export function contentHash(entry: CatalogEntry, json = JSON.stringify(entry)): string {
+  return createHash("sha256").update(`${SEARCH_TEXT_VERSION}\n${json}`).digest("hex");
 }
 
 /** Rows were validated on the way in (catalog file or moderator input), so reading them back only parses JSON. */
@@ -81,11 +87,13 @@ export function paperStore(db: Db) {
     /** `document` is the entry's search text (catalog/search-document.ts), indexed in the same transaction. */
     insert(entry: CatalogEntry, document: SearchDocument, source: PaperSource, position: number, now: Date): void {
       const stamp = now.toISOString();
-      const result = statements.insert.run(entry.id, entry.arxivId, source, position, contentHash(entry), JSON.stringify(entry), stamp, stamp);
+      const json = JSON.stringify(entry);
+      const result = statements.insert.run(entry.id, entry.arxivId, source, position, contentHash(entry, json), json, stamp, stamp);
       search.index(Number(result.lastInsertRowid), document);
     },
     update(entry: CatalogEntry, document: SearchDocument, position: number, now: Date): void {
-      statements.update.run(entry.arxivId, position, contentHash(entry), JSON.stringify(entry), now.toISOString(), entry.id);
+      const json = JSON.stringify(entry);
+      statements.update.run(entry.arxivId, position, contentHash(entry, json), json, now.toISOString(), entry.id);
       const seq = statements.seqOf.get(entry.id)?.seq;
       if (seq === undefined) return;
       search.unindex(seq);

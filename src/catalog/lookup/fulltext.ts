@@ -9,6 +9,8 @@ import { FTS_CANDIDATES, RESULT_THRESHOLD, type Offer } from "./types.js";
 const FULL_RANK_BUDGET = 2_500;
 /** Query words looked up in the index; the rest of a long query adds cost, not precision. */
 const MAX_QUERY_WORDS = 12;
+/** English word groups from the Japanese bridge, on top of the query's own words. */
+const MAX_BRIDGED_WORDS = 12;
 
 /**
  * Stage 3: words through SQLite FTS5 (unicode61) after spelling correction, scored by how much of the query
@@ -34,10 +36,24 @@ export class FullTextMatcher {
     this.normalizedTitles.clear();
   }
 
-  match(cleaned: string, prefix: boolean, offer: Offer): void {
+  /**
+   * `bridged` are English word groups for the query's Japanese (lookup/bridge.ts), each a list of alternatives;
+   * only those some paper contains are used, so the bridge's own words never count against a paper.
+   */
+  match(cleaned: string, prefix: boolean, offer: Offer, explain?: (line: string) => void, bridged: readonly string[][] = []): void {
     const tokens = [...new Set(contentTokens(cleaned))].slice(0, MAX_QUERY_WORDS);
-    if (tokens.length === 0) return;
     const groups = tokens.map((token) => this.spelling.corrections(token));
+    const nameQuery = groups.length <= 4;
+    const seen = new Set(groups.flat());
+    for (const alternatives of bridged) {
+      if (groups.length >= MAX_QUERY_WORDS + MAX_BRIDGED_WORDS) break;
+      const variants = [...new Set(alternatives.flatMap(tokenize))];
+      if (variants.length === 0 || variants.some((variant) => seen.has(variant))) continue;
+      if (this.weights.documentFrequency(variants, false) === 0) continue;
+      for (const variant of variants) seen.add(variant);
+      groups.push(variants);
+    }
+    if (groups.length === 0) return;
     const lastIndex = groups.length - 1;
     const clause = (variants: string[], index: number): string => {
       const terms = variants.map((variant) => `${ftsPhrase(variant)}${prefix && index === lastIndex && variant.length >= 2 ? "*" : ""}`);
@@ -68,6 +84,7 @@ export class FullTextMatcher {
     const phrases = [normalize(cleaned), correctedPhrase].filter((phrase) => phrase.length >= 6);
     const weights = this.weights.queryWeights(groups);
     const totalWeight = weights.reduce((sum, weight) => sum + weight, 0) || 1;
+    explain?.(`text words: ${groups.map((variants, index) => `${variants.join("|")}=${(weights[index] ?? 0).toFixed(2)}`).join(" ")}${partial ? " (any word)" : ""}`);
     const specific = groups.map((variants) => /\d/.test(variants[0] ?? ""));
     const versions = versionNumbers(cleaned);
     for (const row of rows) {
@@ -76,17 +93,25 @@ export class FullTextMatcher {
       const headline = this.headlineTokens.get(paper) ?? new Set<string>();
       const inSet = (words: Set<string>) => (variants: string[], index: number): boolean =>
         variants.some((variant) => words.has(variant) || (prefix && index === lastIndex && [...words].some((word) => word.startsWith(variant))));
-      const covered = (words: Set<string>) => {
+      const covered = (words: Set<string>, counts: (variants: string[]) => boolean = () => true) => {
         const hit = inSet(words);
-        return groups.reduce((sum, variants, index) => sum + (hit(variants, index) ? (weights[index] ?? 0) : 0), 0) / totalWeight;
+        return groups.reduce((sum, variants, index) => sum + (counts(variants) && hit(variants, index) ? (weights[index] ?? 0) : 0), 0) / totalWeight;
       };
-      // A number right after a name is a version ("llama 3", "gpt-4"): the paper must have it in its name.
-      if (versions.some((version) => !headline.has(version))) continue;
-      const coverage = covered(headline);
+      // A number right after one of its names is a version ("llama 3", "gpt-4"): the paper must have it in its
+      // name. A description mentioning another model ("finetune gpt-3 with …") says nothing about versions.
+      if (versions.some(({ name, number }) => (nameQuery || headline.has(name)) && !headline.has(number))) continue;
+      // In a description a bare count ("25 agents", "20 tokens per parameter") is not a name: only sizes and
+      // versions written with their unit or name ("65b", "gpt-3") count as naming a paper.
+      const coverage = nameQuery ? covered(headline) : covered(headline, (variants) => !/^\d{1,3}$/.test(variants[0] ?? ""));
       const relevance = best < 0 && row.rank < 0 ? best / row.rank : 0;
       const curated = paper.aliases.length > 0 ? 0.05 : 0;
       const everywhere = this.tokensOf(row.rowid, paper, headline);
       const fullCoverage = covered(everywhere);
+      if (explain) {
+        const found = (words: Set<string>) => groups.filter(inSet(words)).map((variants) => variants[0]).join(" ") || "-";
+        const missing = groups.filter((variants, index) => !inSet(everywhere)(variants, index)).map((variants) => variants[0]).join(" ") || "-";
+        explain(`text ${paper.id}: name/credit [${found(headline)}] anywhere [${found(everywhere)}] missing [${missing}] coverage ${coverage.toFixed(2)}/${fullCoverage.toFixed(2)}`);
+      }
       if (partial && (fullCoverage < 0.6 || groups.filter(inSet(everywhere)).length < 2)) continue;
       // Sizes and versions ("65b", "48gb") are the most telling words of a description.
       const specificGroups = groups.filter((_, index) => specific[index]);
@@ -108,8 +133,9 @@ export class FullTextMatcher {
         firstAuthor +
         curated;
       // A few words found only in a summary ("resnet", "mistral 7b", "chain of thought prompting") are a hint, not an answer.
-      const ceiling = coverage === 0 && groups.length <= 3 ? RESULT_THRESHOLD - 0.05 : 0.94;
-      offer(paper, Math.min(ceiling, score), "text", score);
+      // Words only the bridge supplied are a translation: a Japanese name found as written (0.85) outranks them.
+      const ceiling = coverage === 0 && groups.length <= 3 ? RESULT_THRESHOLD - 0.05 : tokens.length === 0 ? 0.8 : 0.94;
+      offer(paper, Math.min(ceiling, score), "text", tokens.length === 0 ? Math.min(ceiling, score) : score);
     }
   }
 
@@ -160,12 +186,12 @@ function firstAuthorOf(paper: Paper): string {
 }
 
 /** Numbers that follow a name: "gpt-4" → 4, "llama 3" → 3; not "from 175 seed tasks", "25 agents" or "bm25". */
-function versionNumbers(text: string): string[] {
-  const versions: string[] = [];
+function versionNumbers(text: string): { name: string; number: string }[] {
+  const versions: { name: string; number: string }[] = [];
   for (const match of text.matchAll(/\b([a-z][a-z0-9]*)[- ](\d+)(?![\d.]*[a-z])/g)) {
-    const [, name = "", number = ""] = match;
-    if (!contentTokens(name).length) continue;
-    versions.push(number);
+    const [, word = "", number = ""] = match;
+    const name = contentTokens(word)[0];
+    if (name !== undefined) versions.push({ name, number });
   }
   return versions;
 }
