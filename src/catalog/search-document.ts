@@ -19,7 +19,8 @@ export function searchDocument(entry: CatalogEntry): SearchDocument {
       searchableText([entry.id.replaceAll("-", " "), ...latinAliases].join(" ; ")),
       searchableText(entry.topics.join(" ").replaceAll("-", " ")),
       searchableText(creditLine(entry)),
-      searchableText([entry.summary.en, ...entry.keyResults.en].join(" ")),
+      // The Japanese summary's Latin words and quantities too: "RNNや畳み込み", "15億パラメータ" (1.5b).
+      searchableText([entry.summary.en, ...entry.keyResults.en, entry.summary.ja, ...entry.keyResults.ja].join(" ")),
     ],
     japanese: [japanese(entry.titleJa), japaneseAliases.join(" ; "), japanese([entry.summary.ja, ...entry.keyResults.ja].join(" "))],
     listed: entry.aliases.length > 0,

@@ -42,8 +42,7 @@ export class FullTextMatcher {
    */
   match(cleaned: string, prefix: boolean, offer: Offer, explain?: (line: string) => void, bridged: readonly string[][] = []): void {
     const tokens = [...new Set(contentTokens(cleaned))].slice(0, MAX_QUERY_WORDS);
-    const groups = tokens.map((token) => this.spelling.corrections(token));
-    const nameQuery = groups.length <= 4;
+    const groups = tokens.map((token) => withExpansions(this.spelling.corrections(token)));
     const seen = new Set(groups.flat());
     for (const alternatives of bridged) {
       if (groups.length >= MAX_QUERY_WORDS + MAX_BRIDGED_WORDS) break;
@@ -54,6 +53,8 @@ export class FullTextMatcher {
       groups.push(variants);
     }
     if (groups.length === 0) return;
+    // A name with perhaps a word or two ("gpt-4 technical report", "llama 3のモデル"), not a description.
+    const nameQuery = groups.length <= 4 && (cleaned.match(/[\p{Script=Han}\p{Script=Katakana}]/gu) ?? []).length <= 4;
     const lastIndex = groups.length - 1;
     const clause = (variants: string[], index: number): string => {
       const terms = variants.map((variant) => `${ftsPhrase(variant)}${prefix && index === lastIndex && variant.length >= 2 ? "*" : ""}`);
@@ -99,7 +100,10 @@ export class FullTextMatcher {
       };
       // A number right after one of its names is a version ("llama 3", "gpt-4"): the paper must have it in its
       // name. A description mentioning another model ("finetune gpt-3 with …") says nothing about versions.
-      if (versions.some(({ name, number }) => (nameQuery || headline.has(name)) && !headline.has(number))) continue;
+      if (versions.some(({ name, number }) => (nameQuery || headline.has(name)) && !headline.has(number))) {
+        explain?.(`text ${paper.id}: another version of a name it has (${versions.map(({ name, number }) => `${name} ${number}`).join(", ")})`);
+        continue;
+      }
       // In a description a bare count ("25 agents", "20 tokens per parameter") is not a name: only sizes and
       // versions written with their unit or name ("65b", "gpt-3") count as naming a paper.
       const coverage = nameQuery ? covered(headline) : covered(headline, (variants) => !/^\d{1,3}$/.test(variants[0] ?? ""));
@@ -194,4 +198,15 @@ function versionNumbers(text: string): { name: string; number: string }[] {
     if (name !== undefined) versions.push({ name, number });
   }
   return versions;
+}
+
+/** Abbreviations people use for what summaries spell out: "rnn" also finds "recurrent". */
+const EXPANSIONS: Record<string, string[]> = {
+  rnn: ["recurr"], cnn: ["convolut"], qa: ["question"], rl: ["reinforc"], mt: ["translat"], kd: ["distil"], nlp: ["languag"],
+  moe: ["expert"], sft: ["supervis"], lm: ["languag"], llm: ["languag"],
+};
+
+function withExpansions(variants: string[]): string[] {
+  const expansion = EXPANSIONS[variants[0] ?? ""];
+  return expansion ? [...variants, ...expansion] : variants;
 }
