@@ -1,5 +1,6 @@
 import { findArxivReference, parseArxivReference } from "../arxiv-id.js";
-import { compactKey, contentTokens } from "../text.js";
+import { compactKey, containsCjk, contentTokens, tokenize } from "../text.js";
+import { bridgeJapanese } from "./bridge.js";
 import type { Paper } from "../types.js";
 import type { Offer } from "./types.js";
 
@@ -69,9 +70,10 @@ export class ExactNames {
     // Japanese has no spaces: "post-lnとpre-lnの違い" splits where the script changes.
     const words = cleaned.split(/\s+/).flatMap((word) => word.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/gu) ?? []);
     if (words.length < 2 || words.length > 12) return;
-    const wordTokens = words.map((word) => contentTokens(word));
-    if (wordTokens.reduce((sum, tokens) => sum + tokens.length, 0) > MAX_NAME_QUERY_TOKENS) return;
-    const wordGroups = wordTokens.map((tokens) => tokens.map(corrections));
+    // Japanese words weigh too ("…畳み込みなしでTransformerに入れる画像認識" is not the Transformer paper):
+    // through their English (lookup/bridge.ts), or as a word no paper has.
+    const wordGroups = words.map((word) => (containsCjk(word) ? japaneseGroups(word) : contentTokens(word).map(corrections)));
+    if (wordGroups.reduce((sum, groups) => sum + groups.length, 0) > MAX_NAME_QUERY_TOKENS) return;
     const flatWeights = queryWeights(wordGroups.flat());
     let next = 0;
     const contentWeights = wordGroups.map((groups) => groups.reduce((sum) => sum + (flatWeights[next++] ?? 0), 0));
@@ -92,4 +94,11 @@ export class ExactNames {
       }
     }
   }
+}
+
+/** Word groups standing for a run of Japanese: its bridged English, or the run itself; particles weigh nothing. */
+function japaneseGroups(word: string): string[][] {
+  if (!/[\p{Script=Han}\p{Script=Katakana}]/u.test(word)) return [];
+  const bridged = bridgeJapanese(word).map(({ english }) => english.flatMap(tokenize));
+  return bridged.length > 0 ? bridged : [[word]];
 }
