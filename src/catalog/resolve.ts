@@ -170,7 +170,7 @@ class MatchCollector {
     // In a mixed query ("拡散モデル DDPM"), a paper found through its Japanese half alone must also be about the Latin words.
     if (containsCjk(cleaned) && contentTokens(cleaned).length > 0) {
       for (const [paper, match] of this.matches) {
-        if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(paper)?.has("text")) this.matches.set(paper, { ...match, score: match.score * 0.7 });
+        if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(paper)?.has("text")) this.matches.set(paper, { ...match, score: match.score * 0.55 });
       }
     }
     return [...this.matches.values()].sort(

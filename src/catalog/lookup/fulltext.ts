@@ -55,6 +55,8 @@ export class FullTextMatcher {
     if (groups.length === 0) return;
     // A name with perhaps a word or two ("gpt-4 technical report", "llama 3のモデル"), not a description.
     const nameQuery = groups.length <= 4 && (cleaned.match(/[\p{Script=Han}\p{Script=Katakana}]/gu) ?? []).length <= 4;
+    // Words without the glue of a sentence, as a title is written ("denoising diffusion probabilistic models").
+    const titleLike = groups.length >= 3 && groups.length <= 4 && tokens.length === normalize(cleaned).split(" ").length;
     const lastIndex = groups.length - 1;
     const clause = (variants: string[], index: number): string => {
       const terms = variants.map((variant) => `${ftsPhrase(variant)}${prefix && index === lastIndex && variant.length >= 2 ? "*" : ""}`);
@@ -98,9 +100,9 @@ export class FullTextMatcher {
         const hit = inSet(words);
         return groups.reduce((sum, variants, index) => sum + (counts(variants) && hit(variants, index) ? (weights[index] ?? 0) : 0), 0) / totalWeight;
       };
-      // A number right after one of its names is a version ("llama 3", "gpt-4"): the paper must have it in its
-      // name. A description mentioning another model ("finetune gpt-3 with …") says nothing about versions.
-      if (versions.some(({ name, number }) => (nameQuery || headline.has(name)) && !headline.has(number))) {
+      // In a name, a number after a word is a version ("llama 3", "gpt-4"): the paper must have it in its name.
+      // A description mentioning another model ("finetune gpt-3 with …") says nothing about versions.
+      if (nameQuery && versions.some(({ number }) => !headline.has(number))) {
         explain?.(`text ${paper.id}: another version of a name it has (${versions.map(({ name, number }) => `${name} ${number}`).join(", ")})`);
         continue;
       }
@@ -116,7 +118,14 @@ export class FullTextMatcher {
         const missing = groups.filter((variants, index) => !inSet(everywhere)(variants, index)).map((variants) => variants[0]).join(" ") || "-";
         explain(`text ${paper.id}: name/credit [${found(headline)}] anywhere [${found(everywhere)}] missing [${missing}] coverage ${coverage.toFixed(2)}/${fullCoverage.toFixed(2)}`);
       }
-      if (partial && (fullCoverage < 0.6 || groups.filter(inSet(everywhere)).length < 2)) continue;
+      // Found through some of the words only: most of a description, and nearly all of a name-like query
+      // ("denoising diffusion probabilistic models" is not Consistency Models, which has three of its words).
+      // A word of a title-like query the paper lacks speaks against it, unless it looks like a typo of one of
+      // the paper's names ("constituional ai anthropic").
+      const lacksWord =
+        titleLike &&
+        groups.some((variants, index) => !inSet(everywhere)(variants, index) && !(frequencies[index] === 0 && resemblesAny(variants[0] ?? "", headline)));
+      if (partial && (fullCoverage < (lacksWord ? 0.75 : 0.6) || groups.filter(inSet(everywhere)).length < 2)) continue;
       // Sizes and versions ("65b", "48gb") are the most telling words of a description.
       const specificGroups = groups.filter((_, index) => specific[index]);
       const specificBonus = specificGroups.length > 0 ? (specificGroups.filter(inSet(everywhere)).length / specificGroups.length - 0.5) * 0.2 : 0;
@@ -209,4 +218,15 @@ const EXPANSIONS: Record<string, string[]> = {
 function withExpansions(variants: string[]): string[] {
   const expansion = EXPANSIONS[variants[0] ?? ""];
   return expansion ? [...variants, ...expansion] : variants;
+}
+
+/** A long shared beginning: "constituion" and "constitut" (constitutional). */
+function resemblesAny(word: string, words: ReadonlySet<string>): boolean {
+  if (word.length < 5) return false;
+  for (const other of words) {
+    let shared = 0;
+    while (shared < word.length && shared < other.length && word[shared] === other[shared]) shared += 1;
+    if (shared >= 5 && shared >= 0.6 * Math.min(word.length, other.length)) return true;
+  }
+  return false;
 }

@@ -50,7 +50,8 @@ export class SpellingCorrector {
   }
 
   private compute(token: string): string[] {
-    if (this.vocabulary.has(token) || token.length < 4 || /^\d+$/.test(token)) return [token];
+    // Quantities are not typos: "1.3b" is not "1.5b".
+    if (this.vocabulary.has(token) || token.length < 4 || /^\d/.test(token)) return [token];
     this.work.wordsCorrected += 1;
     const allowed = token.length >= 7 ? 2 : 1;
     const found = new Map<string, number>();
