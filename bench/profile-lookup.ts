@@ -21,7 +21,7 @@ const entries = [...catalog, ...generateEntries(size - catalog.length)];
 db.transaction(() => entries.forEach((entry, position) => store.insert(entry, searchDocument(entry), "catalog", position, new Date(0))))();
 console.log(`insert ${(performance.now() - start).toFixed(0)} ms`);
 start = performance.now();
-const index = new PaperIndex(db, store.listIndexed());
+const index = new PaperIndex(db);
 console.log(`index ${(performance.now() - start).toFixed(0)} ms`);
 const queries = loadQueries(repoRoot);
 for (const query of queries) index.resolve(query.query, query.locale);

@@ -7,6 +7,7 @@ import { benchBundle } from "./bundle-bench.js";
 import { benchIngest, fixtureAvailable } from "./ingest.js";
 import { benchInteractions } from "./interaction.js";
 import { benchLookup, loadQueries } from "./lookup.js";
+import { benchOursAlone } from "./lookup-ours.js";
 
 const repoRoot = packageRoot();
 
@@ -24,7 +25,11 @@ const result: Record<string, unknown> = {};
 
 if (wanted("lookup")) {
   const catalog = loadCatalogFile(resolve(repoRoot, "data", "catalog.json"));
-  result["lookup"] = benchLookup(catalog, loadQueries(repoRoot), Number(values.corpus), log);
+  log(`ours alone: ${values.corpus} papers, build and serve in child processes that load only our resolver`);
+  const alone = benchOursAlone(repoRoot, Number(values.corpus));
+  log(`ours alone: ${JSON.stringify(alone)}`);
+  const lookup = benchLookup(catalog, loadQueries(repoRoot), Number(values.corpus), log);
+  result["lookup"] = { ...lookup, ours: { ...lookup.ours, ...alone } };
 }
 
 if (wanted("interaction")) {

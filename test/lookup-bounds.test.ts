@@ -4,12 +4,11 @@ import { PaperIndex, type LookupWork } from "../src/catalog/resolve.js";
 import { MAX_QUERY_BIGRAMS } from "../src/catalog/lookup/japanese.js";
 import { MAX_CORRECTED_WORD_LENGTH, MAX_SPELLING_COMPARISONS, SpellingCorrector } from "../src/catalog/lookup/spelling.js";
 import { newLookupWork } from "../src/catalog/lookup/types.js";
-import { paperStore } from "../src/db/papers.js";
 import { createTestApp } from "./support/app.js";
 
 const app = createTestApp();
 afterAll(() => app.close());
-const index = new PaperIndex(app.db, paperStore(app.db).listIndexed());
+const index = new PaperIndex(app.db);
 
 /** Deletion variants of one word of the longest corrected length: n single and at most n(n-1)/2 double deletions. */
 const VARIANTS_PER_WORD = MAX_CORRECTED_WORD_LENGTH + (MAX_CORRECTED_WORD_LENGTH * (MAX_CORRECTED_WORD_LENGTH - 1)) / 2;

@@ -1,22 +1,87 @@
 import type { Db } from "../db/connection.js";
-import { paperStore } from "../db/papers.js";
+import { paperStore, type PaperStore } from "../db/papers.js";
 import { PaperIndex, type Resolution, type ResolveOptions } from "./resolve.js";
 import { TOPICS, type Topic } from "./schema.js";
 import type { Locale } from "../i18n/locale.js";
-import type { Paper } from "./types.js";
+import type { CatalogEntry } from "./schema.js";
+import { searchDocument } from "./search-document.js";
+import type { Paper, PaperSource } from "./types.js";
 
 /** The papers in the database, in reading-list order, with the lookup index built over them. */
 export class Catalog {
   private constructor(
-    readonly papers: readonly Paper[],
-    private readonly byId: ReadonlyMap<string, Paper>,
+    private readonly db: Db,
+    private list: Paper[],
+    private readonly byId: Map<string, Paper>,
     private readonly index: PaperIndex,
   ) {}
 
+  private storeOrNull: PaperStore | null = null;
+  private get store(): PaperStore {
+    this.storeOrNull ??= paperStore(this.db);
+    return this.storeOrNull;
+  }
+
   static load(db: Db): Catalog {
-    const indexed = paperStore(db).listIndexed();
-    const papers = indexed.map(({ paper }) => paper);
-    return new Catalog(papers, new Map(papers.map((paper) => [paper.id, paper])), new PaperIndex(db, indexed));
+    const papers = paperStore(db).list();
+    return new Catalog(db, papers, new Map(papers.map((paper) => [paper.id, paper])), new PaperIndex(db));
+  }
+
+  get papers(): readonly Paper[] {
+    return this.list;
+  }
+
+  /**
+   * Adds a paper (a moderator's approval, the arXiv watch): its row and search documents in one transaction,
+   * then the lookup index, without rebuilding it. Throws if the id or arXiv id is taken (SQLite constraint).
+   */
+  addPaper(entry: CatalogEntry, options: { source?: PaperSource; now?: Date } = {}): Paper {
+    const store = this.store;
+    const seq = this.db.transaction(() => store.insert(entry, searchDocument(entry), options.source ?? "moderator", store.nextPosition(), options.now ?? new Date())).immediate();
+    const paper = store.getBySeq(seq);
+    if (!paper) throw new Error(`paper ${entry.id} was not stored`);
+    this.index.add(seq, paper);
+    this.list = [...this.list, paper];
+    this.byId.set(paper.id, paper);
+    return paper;
+  }
+
+  /** Replaces a paper's content (same id, same position); undefined when no paper has this id. */
+  updatePaper(entry: CatalogEntry, options: { now?: Date } = {}): Paper | undefined {
+    const store = this.store;
+    const previous = this.byId.get(entry.id);
+    const seq = store.seqOf(entry.id);
+    if (!previous || seq === undefined) return undefined;
+    this.index.remove(seq);
+    try {
+      this.db.transaction(() => store.update(entry, searchDocument(entry), previous.position, options.now ?? new Date())).immediate();
+    } finally {
+      const stored = store.getBySeq(seq);
+      if (stored) this.index.add(seq, stored);
+    }
+    const paper = store.getBySeq(seq);
+    if (!paper) return undefined;
+    this.list = this.list.map((other) => (other.id === paper.id ? paper : other));
+    this.byId.set(paper.id, paper);
+    return paper;
+  }
+
+  /** Removes a paper from the database and the index; false when no paper has this id. */
+  removePaper(id: string): boolean {
+    const store = this.store;
+    const seq = store.seqOf(id);
+    if (seq === undefined) return false;
+    this.index.remove(seq);
+    try {
+      this.db.transaction(() => store.remove(id)).immediate();
+    } catch (error) {
+      const stored = store.getBySeq(seq);
+      if (stored) this.index.add(seq, stored);
+      throw error;
+    }
+    this.list = this.list.filter((paper) => paper.id !== id);
+    this.byId.delete(id);
+    return true;
   }
 
   get size(): number {

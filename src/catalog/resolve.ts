@@ -1,5 +1,6 @@
 import type { Db } from "../db/connection.js";
-import { searchIndexReader } from "../db/search.js";
+import { paperStore, type PaperHeadRow, type PaperStore } from "../db/papers.js";
+import { searchIndexReader, type SearchIndexReader } from "../db/search.js";
 import { bridgeJapanese } from "./lookup/bridge.js";
 import { ExactNames, looksLikeUrl } from "./lookup/exact.js";
 import { FullTextMatcher } from "./lookup/fulltext.js";
@@ -8,8 +9,7 @@ import { JapaneseMatcher } from "./lookup/japanese.js";
 import { SpellingCorrector } from "./lookup/spelling.js";
 import { suggest } from "./lookup/suggest.js";
 import { TermWeights } from "./lookup/term-weights.js";
-import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type MatchKind } from "./lookup/types.js";
-import { creditLine } from "./search-document.js";
+import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type MatchKind, type PaperHead, type Ranked } from "./lookup/types.js";
 import { cleanQuery, containsCjk, contentTokens, tokenize } from "./text.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Paper } from "./types.js";
@@ -40,9 +40,11 @@ export interface ResolveOptions {
  * correction against the title/alias vocabulary; Japanese by character pairs; "did you mean" suggestions.
  */
 export class PaperIndex {
-  private readonly bySeq = new Map<number, Paper>();
+  private readonly bySeq = new Map<number, PaperHead>();
   private readonly exact = new ExactNames();
   private readonly fuzzy = new FuzzyNames();
+  private readonly reader: SearchIndexReader;
+  private readonly store: PaperStore;
   private readonly spelling: SpellingCorrector;
   private readonly weights: TermWeights;
   private readonly fullText: FullTextMatcher;
@@ -50,32 +52,77 @@ export class PaperIndex {
   /** What the stages have done so far (cumulative); tests check input bounds on these counts. */
   readonly work: LookupWork = newLookupWork();
 
-  constructor(db: Db, papers: readonly { seq: number; paper: Paper }[]) {
-    const headlineTokens = new Map<Paper, Set<string>>();
-    const vocabulary = new Map<string, number>();
-    for (const { seq, paper } of papers) {
-      this.bySeq.set(seq, paper);
-      this.exact.add(paper);
-      this.fuzzy.add(paper);
-      const tokens = headlineTokensOf(paper);
-      headlineTokens.set(paper, tokens);
-      for (const token of tokens) vocabulary.set(token, (vocabulary.get(token) ?? 0) + 1);
+  /**
+   * Reads what SQLite already holds: the names of every paper (not their summaries) and the name vocabulary
+   * from FTS5's statistics. Nothing is re-tokenised; word counts are asked of SQLite when a query needs them.
+   */
+  constructor(db: Db) {
+    this.reader = searchIndexReader(db);
+    this.store = paperStore(db);
+    for (const row of this.store.heads()) {
+      const head = headOfRow(row);
+      this.bySeq.set(head.seq, head);
+      this.exact.add(head);
+      this.fuzzy.add(head);
     }
-    const reader = searchIndexReader(db);
-    this.spelling = new SpellingCorrector(vocabulary, this.work);
-    this.weights = new TermWeights(reader, this.bySeq.size);
-    this.fullText = new FullTextMatcher(reader, this.bySeq, headlineTokens, this.spelling, this.weights);
-    this.japanese = new JapaneseMatcher(reader, this.bySeq, this.work);
+    this.spelling = new SpellingCorrector(
+      (function* (terms) {
+        for (const { term, doc } of terms) yield [term, doc] as const;
+      })(this.reader.headlineTerms()),
+      this.work,
+    );
+    this.weights = new TermWeights(this.reader, () => this.bySeq.size);
+    this.fullText = new FullTextMatcher(this.reader, this.bySeq, this.spelling, this.weights);
+    this.japanese = new JapaneseMatcher(this.reader, this.bySeq, this.work);
   }
 
   get size(): number {
     return this.bySeq.size;
   }
 
-  /** Forgets what earlier queries computed (spelling corrections, token sets); benchmarks measure without them. */
+  /**
+   * Takes in a paper whose row and search documents were just written (db/papers.ts `insert`/`update`), in
+   * time independent of the number of papers. For a changed paper, `remove` its old version first.
+   */
+  add(seq: number, paper: Paper): void {
+    const head = headOfPaper(seq, paper);
+    this.bySeq.set(seq, head);
+    this.exact.add(head);
+    this.fuzzy.add(head);
+    this.japanese.add(head);
+    this.spelling.addWords(this.headlineWords(seq));
+    this.weights.clearCache();
+  }
+
+  /** Forgets a paper; call it while its search documents are still in the database (before deleting the row). */
+  remove(seq: number): void {
+    const head = this.bySeq.get(seq);
+    if (!head) return;
+    this.spelling.removeWords(this.headlineWords(seq));
+    this.japanese.remove(head);
+    this.fuzzy.remove(head);
+    this.exact.remove(head);
+    this.fullText.forget(head);
+    this.bySeq.delete(seq);
+    this.weights.clearCache();
+  }
+
+  /** Forgets what earlier queries computed (spelling corrections, word counts and sets); benchmarks measure without them. */
   clearCaches(): void {
     this.spelling.clearCache();
+    this.weights.clearCache();
     this.fullText.clearCaches();
+  }
+
+  private headlineWords(seq: number): Set<string> {
+    const fields = this.reader.storedFields(seq);
+    const words = new Set(fields ? `${fields.title} ${fields.aliases} ${fields.topics} ${fields.authors}`.split(" ") : []);
+    words.delete("");
+    return words;
+  }
+
+  private paperOf(head: PaperHead): Paper | undefined {
+    return this.store.getBySeq(head.seq);
   }
 
   resolve(query: string, locale: Locale, options: ResolveOptions = {}): Resolution {
@@ -86,11 +133,11 @@ export class PaperIndex {
 
     const arxiv = this.exact.arxiv(query, cleaned);
     if (arxiv) {
-      if (arxiv.paper) resolution.results.push({ paper: arxiv.paper, score: 1, matchedBy: "arxiv" });
+      const paper = arxiv.paper && this.paperOf(arxiv.paper);
+      if (paper) resolution.results.push({ paper, score: 1, matchedBy: "arxiv" });
       else resolution.unlistedArxivId = arxiv.arxivId;
       return resolution;
     }
-
     const collector = new MatchCollector(options.explain, containsCjk(cleaned) && contentTokens(cleaned).length > 0);
     const offer = collector.offer;
     const isUrl = looksLikeUrl(cleaned);
@@ -114,31 +161,50 @@ export class PaperIndex {
     }
 
     const ranked = collector.ranked(cleaned, locale);
-    resolution.results = ranked.filter((match) => match.score >= RESULT_THRESHOLD).slice(0, limit);
+    for (const match of ranked) {
+      if (match.score < RESULT_THRESHOLD || resolution.results.length >= limit) break;
+      const paper = this.paperOf(match.paper);
+      if (paper) resolution.results.push({ paper, score: match.score, matchedBy: match.matchedBy });
+    }
     if (resolution.results.length === 0 && !isUrl) {
-      resolution.suggestions = suggest(cleaned, ranked, this.fuzzy.keys);
+      resolution.suggestions = suggest(cleaned, ranked, this.fuzzy.keys)
+        .map((head) => this.paperOf(head))
+        .filter((paper): paper is Paper => paper !== undefined);
     }
     return resolution;
   }
 }
 
-/** The words a paper is named and cited by: title, aliases, id, topics, authors, organisation and year. */
-function headlineTokensOf(paper: Paper): Set<string> {
-  return new Set([
-    ...tokenize(paper.title),
-    ...paper.aliases.flatMap(tokenize),
-    ...tokenize(paper.id),
-    ...paper.topics.flatMap(tokenize),
-    ...tokenize(creditLine(paper)),
-  ]);
+function headOfRow(row: PaperHeadRow): PaperHead {
+  return {
+    seq: row.seq,
+    id: row.id,
+    title: row.title,
+    titleJa: row.title_ja,
+    aliases: JSON.parse(row.aliases_json) as string[],
+    position: row.position,
+    arxivId: row.arxiv_id,
+    url: row.url,
+    pdfUrl: row.pdf_url,
+    firstAuthor: lastWord(row.first_author),
+  };
+}
+
+function headOfPaper(seq: number, paper: Paper): PaperHead {
+  const { id, title, titleJa, aliases, position, arxivId, url, pdfUrl } = paper;
+  return { seq, id, title, titleJa, aliases, position, arxivId, url, pdfUrl, firstAuthor: lastWord(paper.authors[0] ?? "") };
+}
+
+function lastWord(name: string): string {
+  return tokenize(name).at(-1) ?? "";
 }
 
 /** Gathers the stages' offers: the best score per paper, plus the uncapped evidence that breaks ties. */
 class MatchCollector {
-  private readonly matches = new Map<Paper, Match>();
-  private readonly latinAndJapanese = new Map<Paper, Set<MatchKind>>();
+  private readonly matches = new Map<PaperHead, Ranked>();
+  private readonly latinAndJapanese = new Map<PaperHead, Set<MatchKind>>();
   /** Uncapped evidence, so two capped scores still rank by how well they matched. */
-  private readonly strength = new Map<Paper, number>();
+  private readonly strength = new Map<PaperHead, number>();
 
   constructor(
     private readonly explain: ((line: string) => void) | undefined,
@@ -146,7 +212,7 @@ class MatchCollector {
     private readonly mixed: boolean,
   ) {}
 
-  readonly offer = (paper: Paper, score: number, matchedBy: MatchKind, uncapped = score): void => {
+  readonly offer = (paper: PaperHead, score: number, matchedBy: MatchKind, uncapped = score): void => {
     this.explain?.(`${matchedBy} ${paper.id} ${score.toFixed(3)} (${uncapped.toFixed(3)})`);
     // A mixed query ("混合エキスパート Hugging Face blog") is better answered by a paper matching both halves.
     let bonus = 0;
@@ -164,9 +230,9 @@ class MatchCollector {
   };
 
   /** All offers, best first. */
-  ranked(cleaned: string, locale: Locale): Match[] {
+  ranked(cleaned: string, locale: Locale): Ranked[] {
     // For Japanese users a Japanese-text match wins a tie.
-    const preference = (match: Match) => (this.strength.get(match.paper) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0);
+    const preference = (match: Ranked) => (this.strength.get(match.paper) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0);
     // In a mixed query ("拡散モデル DDPM"), a paper found through its Japanese half alone must also be about the Latin words.
     if (containsCjk(cleaned) && contentTokens(cleaned).length > 0) {
       for (const [paper, match] of this.matches) {

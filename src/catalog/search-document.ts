@@ -9,14 +9,14 @@ export function creditLine(entry: CatalogEntry): string {
 
 /** The text of an entry as the full-text indexes hold it: the same tokens and stems the queries get. */
 export function searchDocument(entry: CatalogEntry): SearchDocument {
-  const latinAliases = entry.aliases.filter((alias) => !containsCjk(alias));
   const japaneseAliases = entry.aliases.filter((alias) => containsCjk(alias));
   // The trigram index serves Japanese queries only; Latin-only text there would just make it larger.
   const japanese = (text: string) => (containsCjk(text) ? text : "");
   return {
     latin: [
       searchableText(entry.title),
-      searchableText([entry.id.replaceAll("-", " "), ...latinAliases].join(" ; ")),
+      // Japanese aliases too, for their Latin words ("量子化lora", "インストラクトgpt"); the tokenizer drops the rest.
+      searchableText([entry.id.replaceAll("-", " "), ...entry.aliases].join(" ; ")),
       searchableText(entry.topics.join(" ").replaceAll("-", " ")),
       searchableText(creditLine(entry)),
       // The Japanese summary's Latin words and quantities too: "RNNや畳み込み", "15億パラメータ" (1.5b).

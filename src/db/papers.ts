@@ -32,6 +32,20 @@ function rowToPaper(row: PaperRow): Paper {
   return { ...entry, position: row.position, source: row.source, addedAt: row.added_at, ...(moderation ? { moderation } : {}) };
 }
 
+/** What the resolver keeps in memory of every paper: its names, not its summaries (db/papers.ts `heads`). */
+export interface PaperHeadRow {
+  seq: number;
+  id: string;
+  position: number;
+  arxiv_id: string | null;
+  title: string;
+  title_ja: string;
+  aliases_json: string;
+  url: string;
+  pdf_url: string | null;
+  first_author: string;
+}
+
 export interface StoredPaperState {
   id: string;
   source: PaperSource;
@@ -63,6 +77,13 @@ export function paperStore(db: Db) {
     seqOf: db.prepare<[string], { seq: number }>("SELECT seq FROM papers WHERE id = ?"),
     remove: db.prepare<[string]>("DELETE FROM papers WHERE id = ?"),
     maxPosition: db.prepare<[], { max: number | null }>("SELECT max(position) AS max FROM papers"),
+    heads: db.prepare<[], PaperHeadRow>(
+      `SELECT seq, id, position, arxiv_id, data_json ->> '$.title' AS title, data_json ->> '$.titleJa' AS title_ja,
+              data_json -> '$.aliases' AS aliases_json, data_json ->> '$.url' AS url, data_json ->> '$.pdfUrl' AS pdf_url,
+              data_json ->> '$.authors[0]' AS first_author
+       FROM papers`,
+    ),
+    bySeq: db.prepare<[number], PaperRow>("SELECT * FROM papers WHERE seq = ?"),
   };
 
   const search = searchIndexWriter(db);
@@ -70,6 +91,12 @@ export function paperStore(db: Db) {
   return {
     list: (): Paper[] => statements.all.all().map(rowToPaper),
     listIndexed: (): { seq: number; paper: Paper }[] => statements.all.all().map((row) => ({ seq: row.seq, paper: rowToPaper(row) })),
+    /** Names of every paper, read by SQLite's JSON functions without parsing the summaries in JavaScript. */
+    heads: (): IterableIterator<PaperHeadRow> => statements.heads.iterate(),
+    getBySeq: (seq: number): Paper | undefined => {
+      const row = statements.bySeq.get(seq);
+      return row ? rowToPaper(row) : undefined;
+    },
     get: (id: string): Paper | undefined => {
       const row = statements.byId.get(id);
       return row ? rowToPaper(row) : undefined;
@@ -85,20 +112,26 @@ export function paperStore(db: Db) {
     setModeration: (id: string, moderation: PaperModeration): void => void statements.setModeration.run(JSON.stringify(moderation), id),
     nextPosition: (): number => (statements.maxPosition.get()?.max ?? -1) + 1,
     /** `document` is the entry's search text (catalog/search-document.ts), indexed in the same transaction. */
-    insert(entry: CatalogEntry, document: SearchDocument, source: PaperSource, position: number, now: Date): void {
+    /** Returns the new row's seq (the key of its search documents and of the resolver's index). */
+    insert(entry: CatalogEntry, document: SearchDocument, source: PaperSource, position: number, now: Date): number {
       const stamp = now.toISOString();
       const json = JSON.stringify(entry);
       const result = statements.insert.run(entry.id, entry.arxivId, source, position, contentHash(entry, json), json, stamp, stamp);
-      search.index(Number(result.lastInsertRowid), document);
+      const seq = Number(result.lastInsertRowid);
+      search.index(seq, document);
+      return seq;
     },
-    update(entry: CatalogEntry, document: SearchDocument, position: number, now: Date): void {
+    /** Returns the row's seq, or undefined when no paper has this id. */
+    update(entry: CatalogEntry, document: SearchDocument, position: number, now: Date): number | undefined {
       const json = JSON.stringify(entry);
       statements.update.run(entry.arxivId, position, contentHash(entry, json), json, now.toISOString(), entry.id);
       const seq = statements.seqOf.get(entry.id)?.seq;
-      if (seq === undefined) return;
+      if (seq === undefined) return undefined;
       search.unindex(seq);
       search.index(seq, document);
+      return seq;
     },
+    seqOf: (id: string): number | undefined => statements.seqOf.get(id)?.seq,
     setPosition: (id: string, position: number): void => void statements.updatePosition.run(position, id),
     remove(id: string): void {
       const seq = statements.seqOf.get(id)?.seq;

@@ -13,6 +13,14 @@ export interface SearchDocument {
   listed: boolean;
 }
 
+export interface StoredFields {
+  title: string;
+  aliases: string;
+  topics: string;
+  authors: string;
+  body: string;
+}
+
 export interface SearchRow {
   rowid: number;
   rank: number;
@@ -67,9 +75,15 @@ export function searchIndexReader(db: Db) {
       `SELECT rowid, bm25(paper_search_ja, 10.0, 10.0, 1.0) AS rank FROM paper_search_ja
        WHERE paper_search_ja MATCH ? ORDER BY rank LIMIT ?`,
     ),
-    terms: db.prepare<[], { term: string; doc: number }>("SELECT term, doc FROM paper_search_terms"),
-    body: db.prepare<[number], { body: string }>("SELECT body FROM paper_search WHERE rowid = ?"),
+    termDocuments: db.prepare<[string], { doc: number }>("SELECT doc FROM paper_search_terms WHERE term = ?"),
+    fields: db.prepare<[number], StoredFields>("SELECT title, aliases, topics, authors, body FROM paper_search WHERE rowid = ?"),
+    japaneseText: db.prepare<[number], { summary_ja: string }>("SELECT summary_ja FROM paper_search_ja WHERE rowid = ?"),
   };
+  // Words of the name columns with how many papers have them: the spelling vocabulary, without re-tokenising.
+  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.paper_search_columns USING fts5vocab(main, paper_search, 'col')");
+  const headlineTerms = db.prepare<[], { term: string; doc: number }>(
+    "SELECT term, sum(doc) AS doc FROM temp.paper_search_columns WHERE col IN ('title', 'aliases', 'topics', 'authors') GROUP BY term",
+  );
   return {
     /** bm25-ranked over the whole corpus. */
     ranked: (expression: string, limit: number): SearchRow[] => statements.latin.all(expression, limit),
@@ -79,10 +93,14 @@ export function searchIndexReader(db: Db) {
     unranked: (expression: string, limit: number): SearchRow[] => statements.unranked.all(expression, limit),
     /** bm25-ranked over the Japanese trigram index. */
     rankedJapanese: (expression: string, limit: number): SearchRow[] => statements.japanese.all(expression, limit),
-    /** How many papers contain each indexed word (FTS5's own statistics). */
-    termDocuments: (): IterableIterator<{ term: string; doc: number }> => statements.terms.iterate(),
-    /** The summary column as stored: already tokenised and stemmed words, space-separated. */
-    storedBody: (seq: number): string => statements.body.get(seq)?.body ?? "",
+    /** How many papers contain a word (FTS5's own statistics). */
+    termDocuments: (term: string): number => statements.termDocuments.get(term)?.doc ?? 0,
+    /** Words of the title, aliases, topics and authors columns, with the number of papers having each. */
+    headlineTerms: (): IterableIterator<{ term: string; doc: number }> => headlineTerms.iterate(),
+    /** A paper's columns as stored: already tokenised and stemmed words, space-separated. */
+    storedFields: (seq: number): StoredFields | undefined => statements.fields.get(seq),
+    /** The Japanese summary and key results as stored. */
+    storedJapanese: (seq: number): string => statements.japaneseText.get(seq)?.summary_ja ?? "",
   };
 }
 

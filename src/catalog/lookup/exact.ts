@@ -1,14 +1,13 @@
 import { findArxivReference, parseArxivReference } from "../arxiv-id.js";
 import { compactKey, containsCjk, contentTokens, tokenize } from "../text.js";
 import { bridgeJapanese } from "./bridge.js";
-import type { Paper } from "../types.js";
-import type { Offer } from "./types.js";
+import type { Offer, PaperHead } from "./types.js";
 
 /** Content words of a query weighed when looking for a name inside it. */
 const MAX_NAME_QUERY_TOKENS = 24;
 
 /** The part of a title before its colon: "LoRA" for "LoRA: Low-Rank Adaptation of Large Language Models". */
-export function shortNameOf(paper: Paper): string | undefined {
+export function shortNameOf(paper: { title: string }): string | undefined {
   return paper.title.includes(":") ? paper.title.slice(0, paper.title.indexOf(":")) : undefined;
 }
 
@@ -30,30 +29,35 @@ export function looksLikeUrl(cleaned: string): boolean {
 
 /** Stage 1: exact keys held in memory — arXiv ids, URLs, ids, titles, aliases — and names inside a longer query. */
 export class ExactNames {
-  private readonly byArxivId = new Map<string, Paper>();
-  private readonly keys = new Map<string, Paper[]>();
+  private readonly byArxivId = new Map<string, PaperHead>();
+  private readonly keys = new Map<string, PaperHead[]>();
 
-  add(paper: Paper): void {
+  add(paper: PaperHead): void {
     if (paper.arxivId) this.byArxivId.set(paper.arxivId, paper);
-    const shortName = shortNameOf(paper);
-    const names = [paper.id, paper.title, paper.titleJa, ...paper.aliases, ...(shortName ? [shortName] : [])];
-    const keys = new Set([...names.map(compactKey), urlKey(paper.url), ...(paper.pdfUrl ? [urlKey(paper.pdfUrl)] : [])]);
-    for (const key of keys) {
-      if (key.length === 0) continue;
+    for (const key of keysOf(paper)) {
       const bucket = this.keys.get(key);
       if (bucket) bucket.push(paper);
       else this.keys.set(key, [paper]);
     }
   }
 
+  remove(paper: PaperHead): void {
+    if (paper.arxivId && this.byArxivId.get(paper.arxivId) === paper) this.byArxivId.delete(paper.arxivId);
+    for (const key of keysOf(paper)) {
+      const bucket = this.keys.get(key)?.filter((other) => other !== paper);
+      if (bucket && bucket.length > 0) this.keys.set(key, bucket);
+      else this.keys.delete(key);
+    }
+  }
+
   /** The arXiv id a query names (as an id, a link or inside a sentence), and the listed paper with it if any. */
-  arxiv(query: string, cleaned: string): { arxivId: string; paper: Paper | undefined } | null {
+  arxiv(query: string, cleaned: string): { arxivId: string; paper: PaperHead | undefined } | null {
     const arxivId = parseArxivReference(query) ?? parseArxivReference(cleaned) ?? findArxivReference(cleaned);
     return arxivId ? { arxivId, paper: this.byArxivId.get(arxivId) } : null;
   }
 
   /** Papers whose id, title, alias or URL is exactly the query; more than one when a name is shared. */
-  whole(query: string, cleaned: string, isUrl: boolean): Paper[] | undefined {
+  whole(query: string, cleaned: string, isUrl: boolean): PaperHead[] | undefined {
     return this.keys.get(isUrl ? urlKey(query.trim()) : compactKey(cleaned));
   }
 
@@ -72,8 +76,9 @@ export class ExactNames {
     if (words.length < 2 || words.length > 12) return;
     // Japanese words weigh too ("…畳み込みなしでTransformerに入れる画像認識" is not the Transformer paper):
     // through their English (lookup/bridge.ts), or as a word no paper has.
-    const wordGroups = words.map((word) => (containsCjk(word) ? japaneseGroups(word) : contentTokens(word).map(corrections)));
-    if (wordGroups.reduce((sum, groups) => sum + groups.length, 0) > MAX_NAME_QUERY_TOKENS) return;
+    const wordTokens = words.map((word) => (containsCjk(word) ? [] : contentTokens(word)));
+    if (wordTokens.reduce((sum, tokens) => sum + tokens.length, 0) > MAX_NAME_QUERY_TOKENS) return;
+    const wordGroups = words.map((word, index) => (containsCjk(word) ? japaneseGroups(word) : (wordTokens[index] ?? []).map(corrections)));
     const flatWeights = queryWeights(wordGroups.flat());
     let next = 0;
     const contentWeights = wordGroups.map((groups) => groups.reduce((sum) => sum + (flatWeights[next++] ?? 0), 0));
@@ -101,4 +106,12 @@ function japaneseGroups(word: string): string[][] {
   if (!/[\p{Script=Han}\p{Script=Katakana}]/u.test(word)) return [];
   const bridged = bridgeJapanese(word).map(({ english }) => english.flatMap(tokenize));
   return bridged.length > 0 ? bridged : [[word]];
+}
+
+function keysOf(paper: PaperHead): Set<string> {
+  const shortName = shortNameOf(paper);
+  const names = [paper.id, paper.title, paper.titleJa, ...paper.aliases, ...(shortName ? [shortName] : [])];
+  const keys = new Set([...names.map(compactKey), urlKey(paper.url), ...(paper.pdfUrl ? [urlKey(paper.pdfUrl)] : [])]);
+  keys.delete("");
+  return keys;
 }

@@ -1,9 +1,8 @@
 import { ftsPhrase, type SearchIndexReader, type SearchRow } from "../../db/search.js";
 import { contentTokens, normalize, tokenize } from "../text.js";
-import type { Paper } from "../types.js";
 import type { SpellingCorrector } from "./spelling.js";
 import type { TermWeights } from "./term-weights.js";
-import { FTS_CANDIDATES, RESULT_THRESHOLD, type Offer } from "./types.js";
+import { FTS_CANDIDATES, RESULT_THRESHOLD, type Offer, type PaperHead } from "./types.js";
 
 /** Above this many matching rows, bm25 ordering over the whole corpus costs more than a lookup should. */
 const FULL_RANK_BUDGET = 2_500;
@@ -18,22 +17,28 @@ const MAX_BRIDGED_WORDS = 12;
  */
 export class FullTextMatcher {
   /** Lazily filled: the few papers a query touches, not the whole corpus. */
-  private readonly normalizedTitles = new Map<Paper, string>();
-  private readonly allTokens = new Map<Paper, Set<string>>();
-  private readonly titleWords = new Map<Paper, string[]>();
+  private readonly normalizedTitles = new Map<PaperHead, string>();
+  private readonly storedWords = new Map<PaperHead, { headline: Set<string>; everywhere: Set<string> }>();
+  private readonly titleWords = new Map<PaperHead, string[]>();
 
   constructor(
     private readonly reader: SearchIndexReader,
-    private readonly bySeq: ReadonlyMap<number, Paper>,
-    private readonly headlineTokens: ReadonlyMap<Paper, Set<string>>,
+    private readonly bySeq: ReadonlyMap<number, PaperHead>,
     private readonly spelling: SpellingCorrector,
     private readonly weights: TermWeights,
   ) {}
 
   clearCaches(): void {
     this.titleWords.clear();
-    this.allTokens.clear();
+    this.storedWords.clear();
     this.normalizedTitles.clear();
+  }
+
+  /** After a paper changed or left. */
+  forget(paper: PaperHead): void {
+    this.titleWords.delete(paper);
+    this.storedWords.delete(paper);
+    this.normalizedTitles.delete(paper);
   }
 
   /**
@@ -93,7 +98,7 @@ export class FullTextMatcher {
     for (const row of rows) {
       const paper = this.bySeq.get(row.rowid);
       if (!paper) continue;
-      const headline = this.headlineTokens.get(paper) ?? new Set<string>();
+      const { headline, everywhere } = this.wordsOf(paper);
       const inSet = (words: Set<string>) => (variants: string[], index: number): boolean =>
         variants.some((variant) => words.has(variant) || (prefix && index === lastIndex && [...words].some((word) => word.startsWith(variant))));
       const covered = (words: Set<string>, counts: (variants: string[]) => boolean = () => true) => {
@@ -111,7 +116,6 @@ export class FullTextMatcher {
       const coverage = nameQuery ? covered(headline) : covered(headline, (variants) => !/^\d{1,3}$/.test(variants[0] ?? ""));
       const relevance = best < 0 && row.rank < 0 ? best / row.rank : 0;
       const curated = paper.aliases.length > 0 ? 0.05 : 0;
-      const everywhere = this.tokensOf(row.rowid, paper, headline);
       const fullCoverage = covered(everywhere);
       if (explain) {
         const found = (words: Set<string>) => groups.filter(inSet(words)).map((variants) => variants[0]).join(" ") || "-";
@@ -134,7 +138,7 @@ export class FullTextMatcher {
       const titleCoverage = titleWords.length > 0 ? titleWords.filter((word) => queryWords.has(word)).length / titleWords.length : 0;
       const inTitle = phrases.some((phrase) => this.normalizedTitle(paper).includes(phrase)) ? 0.1 : 0;
       // "kaplan scaling", "vaswani 2017": people cite a paper by its first author.
-      const firstAuthor = groups.some((variants) => variants.includes(firstAuthorOf(paper))) ? 0.05 : 0;
+      const firstAuthor = groups.some((variants) => variants.includes(paper.firstAuthor)) ? 0.05 : 0;
       const score =
         (partial ? 0.1 : 0.15) +
         0.35 * fullCoverage +
@@ -162,7 +166,7 @@ export class FullTextMatcher {
     return listed.length > 0 ? listed : this.reader.unranked(expression, FTS_CANDIDATES);
   }
 
-  private titleWordsOf(paper: Paper): string[] {
+  private titleWordsOf(paper: PaperHead): string[] {
     let words = this.titleWords.get(paper);
     if (!words) {
       words = contentTokens(paper.title);
@@ -172,7 +176,7 @@ export class FullTextMatcher {
     return words;
   }
 
-  private normalizedTitle(paper: Paper): string {
+  private normalizedTitle(paper: PaperHead): string {
     let title = this.normalizedTitles.get(paper);
     if (title === undefined) {
       title = normalize(paper.title);
@@ -181,21 +185,25 @@ export class FullTextMatcher {
     return title;
   }
 
-  /** Headline words plus the summary's, read back already tokenised and stemmed from the search index. */
-  private tokensOf(seq: number, paper: Paper, headline: Set<string>): Set<string> {
-    let tokens = this.allTokens.get(paper);
-    if (!tokens) {
-      tokens = new Set(headline);
-      for (const word of this.reader.storedBody(seq).split(" ")) tokens.add(word);
-      if (this.allTokens.size > 5_000) this.allTokens.clear();
-      this.allTokens.set(paper, tokens);
+  /**
+   * The words a paper is named and cited by (title, id and aliases, topics, authors, organisation, year) and
+   * all its words (with the summaries and key results), read back already tokenised and stemmed from the index.
+   */
+  private wordsOf(paper: PaperHead): { headline: Set<string>; everywhere: Set<string> } {
+    let words = this.storedWords.get(paper);
+    if (!words) {
+      const fields = this.reader.storedFields(paper.seq);
+      const headline = new Set(fields ? `${fields.title} ${fields.aliases} ${fields.topics} ${fields.authors}`.split(" ") : []);
+      const everywhere = new Set(headline);
+      for (const word of fields?.body.split(" ") ?? []) everywhere.add(word);
+      headline.delete("");
+      everywhere.delete("");
+      words = { headline, everywhere };
+      if (this.storedWords.size > 5_000) this.storedWords.clear();
+      this.storedWords.set(paper, words);
     }
-    return tokens;
+    return words;
   }
-}
-
-function firstAuthorOf(paper: Paper): string {
-  return tokenize(paper.authors[0] ?? "").at(-1) ?? "";
 }
 
 /** Numbers that follow a name: "gpt-4" → 4, "llama 3" → 3; not "from 175 seed tasks", "25 agents" or "bm25". */

@@ -1,23 +1,26 @@
 import { compactKey, editDistance } from "../text.js";
-import type { Paper } from "../types.js";
 import { shortNameOf } from "./exact.js";
-import type { Offer } from "./types.js";
+import type { Offer, PaperHead } from "./types.js";
 
 export interface FuzzyKey {
   key: string;
-  paper: Paper;
+  paper: PaperHead;
 }
 
 /** Stage 2: whole-query fuzzy matching against the short names of curated papers ("qlroa", "chinchila"). */
 export class FuzzyNames {
   /** Keys worth fuzzy matching as a whole: aliases, ids and short names of curated papers. */
-  private readonly fuzzyKeys: FuzzyKey[] = [];
+  private fuzzyKeys: FuzzyKey[] = [];
 
   get keys(): readonly FuzzyKey[] {
     return this.fuzzyKeys;
   }
 
-  add(paper: Paper): void {
+  remove(paper: PaperHead): void {
+    if (paper.aliases.length > 0) this.fuzzyKeys = this.fuzzyKeys.filter((key) => key.paper !== paper);
+  }
+
+  add(paper: PaperHead): void {
     if (paper.aliases.length === 0) return;
     const shortName = shortNameOf(paper);
     for (const name of [paper.id, ...paper.aliases, ...(shortName ? [shortName] : [])]) {

@@ -1,7 +1,6 @@
 import { ftsPhrase, type SearchIndexReader } from "../../db/search.js";
 import { containsCjk, normalize } from "../text.js";
-import type { Paper } from "../types.js";
-import { FTS_CANDIDATES, RESULT_THRESHOLD, type LookupWork, type Offer } from "./types.js";
+import { FTS_CANDIDATES, RESULT_THRESHOLD, type LookupWork, type Offer, type PaperHead } from "./types.js";
 
 /** Up to this many papers with Japanese text are scored directly; more go through the trigram index first. */
 const JAPANESE_SCAN_LIMIT = 2_000;
@@ -13,20 +12,38 @@ export const MAX_QUERY_BIGRAMS = 200;
  * FTS5 index narrows the candidates once there are many papers with Japanese text.
  */
 export class JapaneseMatcher {
-  private readonly japanesePapers: Paper[];
+  private japanesePapers: PaperHead[] = [];
   /** In how many Japanese texts each character pair occurs (for weighting query bigrams). */
   private readonly bigramDocuments = new Map<string, number>();
-  private readonly japaneseBigrams = new Map<Paper, { headline: Set<string>; body: Set<string> }>();
+  private readonly japaneseBigrams = new Map<PaperHead, { headline: Set<string>; body: Set<string> }>();
 
   constructor(
     private readonly reader: SearchIndexReader,
-    private readonly bySeq: ReadonlyMap<number, Paper>,
+    private readonly bySeq: ReadonlyMap<number, PaperHead>,
     private readonly work: LookupWork,
   ) {
-    this.japanesePapers = [...bySeq.values()].filter((paper) => containsCjk(paper.titleJa) || paper.aliases.some(containsCjk));
-    for (const paper of this.japanesePapers) {
-      const { headline, body } = this.bigramsOf(paper);
-      for (const gram of new Set([...headline, ...body])) this.bigramDocuments.set(gram, (this.bigramDocuments.get(gram) ?? 0) + 1);
+    for (const paper of bySeq.values()) this.add(paper);
+  }
+
+  add(paper: PaperHead): void {
+    if (!isJapanese(paper)) return;
+    this.japanesePapers.push(paper);
+    this.count(paper, 1);
+  }
+
+  remove(paper: PaperHead): void {
+    if (!isJapanese(paper)) return;
+    this.count(paper, -1);
+    this.japaneseBigrams.delete(paper);
+    this.japanesePapers = this.japanesePapers.filter((other) => other !== paper);
+  }
+
+  private count(paper: PaperHead, change: number): void {
+    const { headline, body } = this.bigramsOf(paper);
+    for (const gram of new Set([...headline, ...body])) {
+      const documents = (this.bigramDocuments.get(gram) ?? 0) + change;
+      if (documents > 0) this.bigramDocuments.set(gram, documents);
+      else this.bigramDocuments.delete(gram);
     }
   }
 
@@ -72,22 +89,22 @@ export class JapaneseMatcher {
   }
 
   /** Every paper with Japanese text while there are few; beyond that, FTS5's trigram index narrows them down. */
-  private candidates(grams: string[]): Iterable<Paper> {
+  private candidates(grams: string[]): Iterable<PaperHead> {
     if (this.japanesePapers.length <= JAPANESE_SCAN_LIMIT) return this.japanesePapers;
     const trigramsOfQuery = grams.filter((gram) => gram.length >= 2);
     const expression = trigramsOfQuery.map(ftsPhrase).join(" OR ");
     return this.reader
       .rankedJapanese(expression, FTS_CANDIDATES * 5)
       .map((row) => this.bySeq.get(row.rowid))
-      .filter((paper): paper is Paper => paper !== undefined);
+      .filter((paper): paper is PaperHead => paper !== undefined);
   }
 
-  private bigramsOf(paper: Paper): { headline: Set<string>; body: Set<string> } {
+  private bigramsOf(paper: PaperHead): { headline: Set<string>; body: Set<string> } {
     let entry = this.japaneseBigrams.get(paper);
     if (!entry) {
       entry = {
         headline: new Set(cjkRuns(headlineJa(paper)).flatMap(bigrams)),
-        body: new Set(cjkRuns(normalize(`${paper.summary.ja} ${paper.keyResults.ja.join(" ")}`)).flatMap(bigrams)),
+        body: new Set(cjkRuns(normalize(this.reader.storedJapanese(paper.seq))).flatMap(bigrams)),
       };
       this.japaneseBigrams.set(paper, entry);
     }
@@ -111,6 +128,10 @@ function bigrams(run: string): string[] {
   return grams;
 }
 
-function headlineJa(paper: Paper): string {
+function isJapanese(paper: PaperHead): boolean {
+  return containsCjk(paper.titleJa) || paper.aliases.some(containsCjk);
+}
+
+function headlineJa(paper: PaperHead): string {
   return normalize([paper.titleJa, ...paper.aliases].join(" "));
 }

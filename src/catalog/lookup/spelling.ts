@@ -18,18 +18,42 @@ export class SpellingCorrector {
   private readonly deletionIndex = new Map<string, string[]>();
   private readonly cache = new Map<string, string[]>();
 
+  private readonly vocabulary = new Map<string, number>();
+
+  /** `vocabulary`: the words papers are named by, with the number of papers having each. */
   constructor(
-    private readonly vocabulary: ReadonlyMap<string, number>,
+    vocabulary: Iterable<readonly [word: string, papers: number]>,
     private readonly work: LookupWork,
   ) {
-    for (const word of vocabulary.keys()) {
-      // A word more than two letters longer than any corrected word is never within reach.
-      if (word.length < 4 || word.length > MAX_CORRECTED_WORD_LENGTH + 2) continue;
-      for (const variant of [word, ...deletions(word)]) {
-        const bucket = this.deletionIndex.get(variant);
-        if (bucket) bucket.push(word);
-        else this.deletionIndex.set(variant, [word]);
-      }
+    for (const [word, papers] of vocabulary) this.addWord(word, papers);
+  }
+
+  /** Words of a paper that was added (or of its new version). */
+  addWords(words: Iterable<string>): void {
+    for (const word of words) this.addWord(word, 1);
+    this.cache.clear();
+  }
+
+  /** Words of a paper that was removed (or of its old version); a word no paper has is no longer a correction. */
+  removeWords(words: Iterable<string>): void {
+    for (const word of words) {
+      const count = (this.vocabulary.get(word) ?? 0) - 1;
+      if (count > 0) this.vocabulary.set(word, count);
+      else this.vocabulary.delete(word);
+    }
+    this.cache.clear();
+  }
+
+  private addWord(word: string, papers: number): void {
+    const known = this.vocabulary.get(word);
+    this.vocabulary.set(word, (known ?? 0) + papers);
+    // A word more than two letters longer than any corrected word is never within reach.
+    if (known !== undefined || word.length < 4 || word.length > MAX_CORRECTED_WORD_LENGTH + 2) return;
+    for (const variant of [word, ...deletions(word)]) {
+      const bucket = this.deletionIndex.get(variant);
+      if (bucket) {
+        if (!bucket.includes(word)) bucket.push(word);
+      } else this.deletionIndex.set(variant, [word]);
     }
   }
 
@@ -62,7 +86,7 @@ export class SpellingCorrector {
     let comparisons = 0;
     search: for (const variant of [token, ...once, ...twice]) {
       for (const word of this.deletionIndex.get(variant) ?? []) {
-        if (found.has(word)) continue;
+        if (found.has(word) || !this.vocabulary.has(word)) continue;
         if (comparisons >= MAX_SPELLING_COMPARISONS) break search;
         comparisons += 1;
         const distance = editDistance(token, word, allowed);

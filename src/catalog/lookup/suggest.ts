@@ -1,7 +1,6 @@
 import { compactKey, editDistance } from "../text.js";
-import type { Paper } from "../types.js";
 import { startsAlike, type FuzzyKey } from "./fuzzy.js";
-import type { Match } from "./types.js";
+import type { PaperHead, Ranked } from "./types.js";
 
 const MAX_SUGGESTIONS = 3;
 
@@ -9,9 +8,9 @@ const MAX_SUGGESTIONS = 3;
  * Stage 5, when nothing scored as an answer: "did you mean" from the best weak matches and from curated names
  * within half their length in edits ("chinchillo scaling" → Chinchilla), never random papers.
  */
-export function suggest(cleaned: string, ranked: readonly Match[], fuzzyKeys: readonly FuzzyKey[]): Paper[] {
+export function suggest(cleaned: string, ranked: readonly Ranked[], fuzzyKeys: readonly FuzzyKey[]): PaperHead[] {
   const key = compactKey(cleaned);
-  const scored = new Map<Paper, number>();
+  const scored = new Map<PaperHead, number>();
   for (const match of ranked) scored.set(match.paper, match.score);
   if (key.length >= 3 && key.length <= 40) {
     for (const candidate of fuzzyKeys) {

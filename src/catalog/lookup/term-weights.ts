@@ -1,20 +1,39 @@
 import type { SearchIndexReader } from "../../db/search.js";
 
-/** How telling each word is, from FTS5's own count of the papers containing it (inverse document frequency). */
+const CACHE_LIMIT = 20_000;
+
+/**
+ * How telling each word is, from FTS5's own count of the papers containing it (inverse document frequency).
+ * Counts are asked of SQLite per word and remembered, so start-up reads nothing.
+ */
 export class TermWeights {
-  private readonly termDocuments = new Map<string, number>();
+  private readonly cache = new Map<string, number>();
 
   constructor(
-    reader: SearchIndexReader,
-    private readonly corpusSize: number,
-  ) {
-    for (const row of reader.termDocuments()) this.termDocuments.set(row.term, row.doc);
+    private readonly reader: SearchIndexReader,
+    private readonly corpusSize: () => number,
+  ) {}
+
+  /** After papers are added or removed. */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  /** Papers containing the word. */
+  documents(term: string): number {
+    let documents = this.cache.get(term);
+    if (documents === undefined) {
+      documents = this.reader.termDocuments(term);
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(term, documents);
+    }
+    return documents;
   }
 
   /** Upper bound of the papers containing any of the variants. */
   documentFrequency(variants: string[], prefix: boolean): number {
-    if (prefix) return this.corpusSize;
-    return variants.reduce((sum, variant) => sum + (this.termDocuments.get(variant) ?? 0), 0);
+    if (prefix) return this.corpusSize();
+    return variants.reduce((sum, variant) => sum + this.documents(variant), 0);
   }
 
   /** Words no paper contains weigh as much as the rarest known word of the query (or a word in one paper). */
@@ -30,11 +49,11 @@ export class TermWeights {
    * about something else is not "mostly covered".
    */
   private weightOf(variants: string[]): number {
-    const known = variants.map((variant) => this.termDocuments.get(variant) ?? 0).filter((doc) => doc > 0);
+    const known = variants.map((variant) => this.documents(variant)).filter((doc) => doc > 0);
     return known.length > 0 ? this.idf(Math.min(...known)) : Number.POSITIVE_INFINITY;
   }
 
   private idf(documents: number): number {
-    return Math.log((this.corpusSize + 1) / (documents + 0.5));
+    return Math.log((this.corpusSize() + 1) / (documents + 0.5));
   }
 }

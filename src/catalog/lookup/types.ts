@@ -9,8 +9,33 @@ export interface Match {
   matchedBy: MatchKind;
 }
 
+/**
+ * What the resolver holds in memory of each paper: the names it is looked up by. Summaries stay in SQLite
+ * (the full-text indexes) and whole papers are read back only for the answers.
+ */
+export interface PaperHead {
+  seq: number;
+  id: string;
+  title: string;
+  titleJa: string;
+  aliases: readonly string[];
+  position: number;
+  arxivId: string | null;
+  url: string;
+  pdfUrl: string | null;
+  /** Last word of the first author's name, stemmed as the index has it ("hoffmann"). */
+  firstAuthor: string;
+}
+
+/** A match before the paper is read back from the database. */
+export interface Ranked {
+  paper: PaperHead;
+  score: number;
+  matchedBy: MatchKind;
+}
+
 /** Proposes a paper with a score (capped for display) and, optionally, the uncapped evidence used to break ties. */
-export type Offer = (paper: Paper, score: number, kind: MatchKind, uncapped?: number) => void;
+export type Offer = (paper: PaperHead, score: number, kind: MatchKind, uncapped?: number) => void;
 
 /** Scores from here up are answers; below, at most "did you mean". */
 export const RESULT_THRESHOLD = 0.5;
