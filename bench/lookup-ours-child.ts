@@ -77,8 +77,7 @@ if (mode === "build") {
     adds.push(
       timed(() => {
         const seq = db.transaction(() => store.insert(entry, searchDocument(entry), "moderator", store.nextPosition(), now)).immediate();
-        const paper = store.getBySeq(seq);
-        if (paper) index.add(seq, paper);
+        index.add(seq);
       }),
     );
   }
@@ -90,8 +89,7 @@ if (mode === "build") {
         if (seq === undefined) return;
         index.remove(seq);
         db.transaction(() => store.update(changed, searchDocument(changed), store.nextPosition(), now)).immediate();
-        const paper = store.getBySeq(seq);
-        if (paper) index.add(seq, paper);
+        index.add(seq);
       }),
     );
   }

@@ -40,7 +40,7 @@ export class Catalog {
     const seq = this.db.transaction(() => store.insert(entry, searchDocument(entry), options.source ?? "moderator", store.nextPosition(), options.now ?? new Date())).immediate();
     const paper = store.getBySeq(seq);
     if (!paper) throw new Error(`paper ${entry.id} was not stored`);
-    this.index.add(seq, paper);
+    this.index.add(seq);
     this.list = [...this.list, paper];
     this.byId.set(paper.id, paper);
     return paper;
@@ -56,8 +56,7 @@ export class Catalog {
     try {
       this.db.transaction(() => store.update(entry, searchDocument(entry), previous.position, options.now ?? new Date())).immediate();
     } finally {
-      const stored = store.getBySeq(seq);
-      if (stored) this.index.add(seq, stored);
+      this.index.add(seq);
     }
     const paper = store.getBySeq(seq);
     if (!paper) return undefined;
@@ -75,8 +74,7 @@ export class Catalog {
     try {
       this.db.transaction(() => store.remove(id)).immediate();
     } catch (error) {
-      const stored = store.getBySeq(seq);
-      if (stored) this.index.add(seq, stored);
+      this.index.add(seq);
       throw error;
     }
     this.list = this.list.filter((paper) => paper.id !== id);

@@ -1,16 +1,18 @@
 import type { Db } from "../db/connection.js";
-import { paperStore, type PaperHeadRow, type PaperStore } from "../db/papers.js";
+import { paperStore, type PaperStore } from "../db/papers.js";
 import { searchIndexReader, type SearchIndexReader } from "../db/search.js";
 import { bridgeJapanese } from "./lookup/bridge.js";
 import { ExactNames, looksLikeUrl } from "./lookup/exact.js";
 import { FullTextMatcher } from "./lookup/fulltext.js";
 import { FuzzyNames } from "./lookup/fuzzy.js";
+import { PaperHeads } from "./lookup/heads.js";
+import { CURATED_TAG } from "./lookup/keys.js";
 import { JapaneseMatcher } from "./lookup/japanese.js";
 import { SpellingCorrector } from "./lookup/spelling.js";
 import { suggest } from "./lookup/suggest.js";
 import { TermWeights } from "./lookup/term-weights.js";
 import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type MatchKind, type PaperHead, type Ranked } from "./lookup/types.js";
-import { cleanQuery, containsCjk, contentTokens, tokenize } from "./text.js";
+import { cleanQuery, containsCjk, contentTokens } from "./text.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Paper } from "./types.js";
 
@@ -40,8 +42,8 @@ export interface ResolveOptions {
  * correction against the title/alias vocabulary; Japanese by character pairs; "did you mean" suggestions.
  */
 export class PaperIndex {
-  private readonly bySeq = new Map<number, PaperHead>();
-  private readonly exact = new ExactNames();
+  private readonly heads: PaperHeads;
+  private readonly exact: ExactNames;
   private readonly fuzzy = new FuzzyNames();
   private readonly reader: SearchIndexReader;
   private readonly store: PaperStore;
@@ -49,80 +51,83 @@ export class PaperIndex {
   private readonly weights: TermWeights;
   private readonly fullText: FullTextMatcher;
   private readonly japanese: JapaneseMatcher;
+  private count: number;
   /** What the stages have done so far (cumulative); tests check input bounds on these counts. */
   readonly work: LookupWork = newLookupWork();
 
   /**
-   * Reads what SQLite already holds: the names of every paper (not their summaries) and the name vocabulary
-   * from FTS5's statistics. Nothing is re-tokenised; word counts are asked of SQLite when a query needs them.
+   * Reads only what SQLite already holds and is small: the name vocabulary (FTS5's statistics) and the curated
+   * and Japanese-named papers. Exact keys, word counts, names and summaries are asked of SQLite by the queries.
    */
   constructor(db: Db) {
     this.reader = searchIndexReader(db);
     this.store = paperStore(db);
-    for (const row of this.store.heads()) {
-      const head = headOfRow(row);
-      this.bySeq.set(head.seq, head);
-      this.exact.add(head);
-      this.fuzzy.add(head);
-    }
+    this.heads = new PaperHeads(this.store, this.reader);
+    this.exact = new ExactNames(this.heads);
+    for (const head of this.heads.keyed(CURATED_TAG)) this.fuzzy.add(head);
+    this.count = this.store.count();
     this.spelling = new SpellingCorrector(
       (function* (terms) {
         for (const { term, doc } of terms) yield [term, doc] as const;
       })(this.reader.headlineTerms()),
       this.work,
     );
-    this.weights = new TermWeights(this.reader, () => this.bySeq.size);
-    this.fullText = new FullTextMatcher(this.reader, this.bySeq, this.spelling, this.weights);
-    this.japanese = new JapaneseMatcher(this.reader, this.bySeq, this.work);
+    this.weights = new TermWeights(this.reader, () => this.count);
+    this.fullText = new FullTextMatcher(this.reader, this.heads, this.spelling, this.weights);
+    this.japanese = new JapaneseMatcher(this.reader, this.heads, this.work);
   }
 
   get size(): number {
-    return this.bySeq.size;
+    return this.count;
   }
 
   /**
-   * Takes in a paper whose row and search documents were just written (db/papers.ts `insert`/`update`), in
-   * time independent of the number of papers. For a changed paper, `remove` its old version first.
+   * Takes in a paper whose row, search documents and keys were just written (db/papers.ts `insert`/`update`),
+   * in time independent of the number of papers. For a changed paper, `remove` its old version first.
    */
-  add(seq: number, paper: Paper): void {
-    const head = headOfPaper(seq, paper);
-    this.bySeq.set(seq, head);
-    this.exact.add(head);
+  add(seq: number): void {
+    const head = this.heads.get(seq);
+    if (!head) return;
+    this.count += 1;
     this.fuzzy.add(head);
     this.japanese.add(head);
-    this.spelling.addWords(this.headlineWords(seq));
-    this.weights.clearCache();
+    this.spelling.addWords(this.storedWords(seq, false));
+    this.weights.paperChanged(this.storedWords(seq, true), 1);
   }
 
   /** Forgets a paper; call it while its search documents are still in the database (before deleting the row). */
   remove(seq: number): void {
-    const head = this.bySeq.get(seq);
+    const head = this.heads.get(seq);
     if (!head) return;
-    this.spelling.removeWords(this.headlineWords(seq));
+    this.count -= 1;
+    this.spelling.removeWords(this.storedWords(seq, false));
+    this.weights.paperChanged(this.storedWords(seq, true), -1);
     this.japanese.remove(head);
     this.fuzzy.remove(head);
-    this.exact.remove(head);
     this.fullText.forget(head);
-    this.bySeq.delete(seq);
-    this.weights.clearCache();
+    this.heads.forget(seq);
   }
 
-  /** Forgets what earlier queries computed (spelling corrections, word counts and sets); benchmarks measure without them. */
+  /**
+   * Forgets what earlier queries computed (spelling corrections, papers' words); benchmarks measure without
+   * them. Word counts are index statistics, like the term table they replace, and stay.
+   */
   clearCaches(): void {
     this.spelling.clearCache();
-    this.weights.clearCache();
     this.fullText.clearCaches();
   }
 
-  private headlineWords(seq: number): Set<string> {
+  /** A paper's distinct stored words: of its name columns, or of all columns (with the summaries). */
+  private storedWords(seq: number, withBody: boolean): Set<string> {
     const fields = this.reader.storedFields(seq);
-    const words = new Set(fields ? `${fields.title} ${fields.aliases} ${fields.topics} ${fields.authors}`.split(" ") : []);
+    const text = fields ? `${fields.title} ${fields.aliases} ${fields.topics} ${fields.authors}${withBody ? ` ${fields.body}` : ""}` : "";
+    const words = new Set(text.split(" "));
     words.delete("");
     return words;
   }
 
   private paperOf(head: PaperHead): Paper | undefined {
-    return this.store.getBySeq(head.seq);
+    return this.heads.paper(head);
   }
 
   resolve(query: string, locale: Locale, options: ResolveOptions = {}): Resolution {
@@ -175,36 +180,12 @@ export class PaperIndex {
   }
 }
 
-function headOfRow(row: PaperHeadRow): PaperHead {
-  return {
-    seq: row.seq,
-    id: row.id,
-    title: row.title,
-    titleJa: row.title_ja,
-    aliases: JSON.parse(row.aliases_json) as string[],
-    position: row.position,
-    arxivId: row.arxiv_id,
-    url: row.url,
-    pdfUrl: row.pdf_url,
-    firstAuthor: lastWord(row.first_author),
-  };
-}
-
-function headOfPaper(seq: number, paper: Paper): PaperHead {
-  const { id, title, titleJa, aliases, position, arxivId, url, pdfUrl } = paper;
-  return { seq, id, title, titleJa, aliases, position, arxivId, url, pdfUrl, firstAuthor: lastWord(paper.authors[0] ?? "") };
-}
-
-function lastWord(name: string): string {
-  return tokenize(name).at(-1) ?? "";
-}
-
 /** Gathers the stages' offers: the best score per paper, plus the uncapped evidence that breaks ties. */
 class MatchCollector {
-  private readonly matches = new Map<PaperHead, Ranked>();
-  private readonly latinAndJapanese = new Map<PaperHead, Set<MatchKind>>();
+  private readonly matches = new Map<number, Ranked>();
+  private readonly latinAndJapanese = new Map<number, Set<MatchKind>>();
   /** Uncapped evidence, so two capped scores still rank by how well they matched. */
-  private readonly strength = new Map<PaperHead, number>();
+  private readonly strength = new Map<number, number>();
 
   constructor(
     private readonly explain: ((line: string) => void) | undefined,
@@ -217,26 +198,26 @@ class MatchCollector {
     // A mixed query ("混合エキスパート Hugging Face blog") is better answered by a paper matching both halves.
     let bonus = 0;
     if (this.mixed && (matchedBy === "text" || matchedBy === "japanese")) {
-      const kinds = this.latinAndJapanese.get(paper) ?? new Set<MatchKind>();
+      const kinds = this.latinAndJapanese.get(paper.seq) ?? new Set<MatchKind>();
       kinds.add(matchedBy);
-      this.latinAndJapanese.set(paper, kinds);
+      this.latinAndJapanese.set(paper.seq, kinds);
       if (kinds.size === 2) bonus = 0.05;
     }
-    const previous = this.matches.get(paper);
+    const previous = this.matches.get(paper.seq);
     const ceiling = matchedBy === "exact" || matchedBy === "arxiv" || matchedBy === "url" ? 1 : 0.99;
     const combined = Math.min(ceiling, Math.max(score, previous?.score ?? 0) + bonus);
-    this.strength.set(paper, Math.max(this.strength.get(paper) ?? 0, uncapped + bonus, combined));
-    if (!previous || previous.score < combined) this.matches.set(paper, { paper, score: combined, matchedBy });
+    this.strength.set(paper.seq, Math.max(this.strength.get(paper.seq) ?? 0, uncapped + bonus, combined));
+    if (!previous || previous.score < combined) this.matches.set(paper.seq, { paper, score: combined, matchedBy });
   };
 
   /** All offers, best first. */
   ranked(cleaned: string, locale: Locale): Ranked[] {
     // For Japanese users a Japanese-text match wins a tie.
-    const preference = (match: Ranked) => (this.strength.get(match.paper) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0);
+    const preference = (match: Ranked) => (this.strength.get(match.paper.seq) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0);
     // In a mixed query ("拡散モデル DDPM"), a paper found through its Japanese half alone must also be about the Latin words.
     if (containsCjk(cleaned) && contentTokens(cleaned).length > 0) {
-      for (const [paper, match] of this.matches) {
-        if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(paper)?.has("text")) this.matches.set(paper, { ...match, score: match.score * 0.55 });
+      for (const [seq, match] of this.matches) {
+        if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(seq)?.has("text")) this.matches.set(seq, { ...match, score: match.score * 0.55 });
       }
     }
     return [...this.matches.values()].sort(

@@ -1,4 +1,5 @@
 import type { SearchDocument } from "../db/search.js";
+import { lookupKeys } from "./lookup/keys.js";
 import type { CatalogEntry } from "./schema.js";
 import { containsCjk, searchableText } from "./text.js";
 
@@ -24,5 +25,6 @@ export function searchDocument(entry: CatalogEntry): SearchDocument {
     ],
     japanese: [japanese(entry.titleJa), japaneseAliases.join(" ; "), japanese([entry.summary.ja, ...entry.keyResults.ja].join(" "))],
     listed: entry.aliases.length > 0,
+    keys: lookupKeys(entry),
   };
 }

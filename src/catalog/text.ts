@@ -73,8 +73,18 @@ export function compactKey(text: string): string {
 /** Porter stems for words; tokens with digits (gpt3, 65b, 16x16) stay as they are. */
 export function stem(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;
-  return stemmer(word);
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    stemmed = stemmer(word);
+    if (stems.size >= STEM_CACHE_LIMIT) stems.clear();
+    stems.set(word, stemmed);
+  }
+  return stemmed;
 }
+
+/** Text repeats its words: indexing 100,000 summaries stems a few thousand distinct words, not millions. */
+const stems = new Map<string, string>();
+const STEM_CACHE_LIMIT = 50_000;
 
 /** Latin-script word tokens (split on anything that is not a letter or digit), lowercased and de-pluralised. */
 export function tokenize(text: string): string[] {

@@ -171,6 +171,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_intents_open ON alert_intents (created_at) WHERE sent_at IS NULL AND dropped_at IS NULL;
     `,
   },
+  {
+    version: 7,
+    name: "lookup keys",
+    sql: `
+      -- The exact keys a paper is found by (compact names, URL keys) and tags ('#curated', '#japanese'),
+      -- written with its search documents, so the resolver's start-up reads nothing per paper.
+      CREATE TABLE paper_lookup_keys (
+        key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (key, seq)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX paper_lookup_keys_seq ON paper_lookup_keys (seq);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Db): number {

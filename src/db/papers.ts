@@ -43,7 +43,7 @@ export interface PaperHeadRow {
   aliases_json: string;
   url: string;
   pdf_url: string | null;
-  first_author: string;
+  first_author: string | null;
 }
 
 export interface StoredPaperState {
@@ -77,12 +77,14 @@ export function paperStore(db: Db) {
     seqOf: db.prepare<[string], { seq: number }>("SELECT seq FROM papers WHERE id = ?"),
     remove: db.prepare<[string]>("DELETE FROM papers WHERE id = ?"),
     maxPosition: db.prepare<[], { max: number | null }>("SELECT max(position) AS max FROM papers"),
-    heads: db.prepare<[], PaperHeadRow>(
+    head: db.prepare<[number], PaperHeadRow>(
       `SELECT seq, id, position, arxiv_id, data_json ->> '$.title' AS title, data_json ->> '$.titleJa' AS title_ja,
               data_json -> '$.aliases' AS aliases_json, data_json ->> '$.url' AS url, data_json ->> '$.pdfUrl' AS pdf_url,
               data_json ->> '$.authors[0]' AS first_author
-       FROM papers`,
+       FROM papers WHERE seq = ?`,
     ),
+    seqOfArxiv: db.prepare<[string], { seq: number }>("SELECT seq FROM papers WHERE arxiv_id = ?"),
+    count: db.prepare<[], { count: number }>("SELECT count(*) AS count FROM papers"),
     bySeq: db.prepare<[number], PaperRow>("SELECT * FROM papers WHERE seq = ?"),
   };
 
@@ -91,8 +93,10 @@ export function paperStore(db: Db) {
   return {
     list: (): Paper[] => statements.all.all().map(rowToPaper),
     listIndexed: (): { seq: number; paper: Paper }[] => statements.all.all().map((row) => ({ seq: row.seq, paper: rowToPaper(row) })),
-    /** Names of every paper, read by SQLite's JSON functions without parsing the summaries in JavaScript. */
-    heads: (): IterableIterator<PaperHeadRow> => statements.heads.iterate(),
+    /** A paper's names, read by SQLite's JSON functions without parsing its summaries in JavaScript. */
+    head: (seq: number): PaperHeadRow | undefined => statements.head.get(seq),
+    seqOfArxiv: (arxivId: string): number | undefined => statements.seqOfArxiv.get(arxivId)?.seq,
+    count: (): number => statements.count.get()?.count ?? 0,
     getBySeq: (seq: number): Paper | undefined => {
       const row = statements.bySeq.get(seq);
       return row ? rowToPaper(row) : undefined;

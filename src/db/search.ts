@@ -11,6 +11,8 @@ export interface SearchDocument {
   japanese: readonly [titleJa: string, aliasesJa: string, summaryJa: string];
   /** Curated papers (with aliases) also go into the small paper_search_listed index. */
   listed: boolean;
+  /** Exact keys the paper is found by, and tags starting with "#" (catalog/lookup/keys.ts). */
+  keys: readonly string[];
 }
 
 export interface StoredFields {
@@ -41,17 +43,21 @@ export function searchIndexWriter(db: Db) {
       "INSERT INTO paper_search_ja (rowid, title_ja, aliases_ja, summary_ja) VALUES (?, ?, ?, ?)",
     ),
     searchJaDelete: db.prepare<[number]>("DELETE FROM paper_search_ja WHERE rowid = ?"),
+    keyInsert: db.prepare<[string, number]>("INSERT OR IGNORE INTO paper_lookup_keys (key, seq) VALUES (?, ?)"),
+    keyDelete: db.prepare<[number]>("DELETE FROM paper_lookup_keys WHERE seq = ?"),
   };
   return {
     index(seq: number, document: SearchDocument): void {
       statements.searchInsert.run(seq, ...document.latin);
       if (document.listed) statements.listedInsert.run(seq, ...document.latin);
       statements.searchJaInsert.run(seq, ...document.japanese);
+      for (const key of document.keys) statements.keyInsert.run(key, seq);
     },
     unindex(seq: number): void {
       statements.searchDelete.run(seq);
       statements.listedDelete.run(seq);
       statements.searchJaDelete.run(seq);
+      statements.keyDelete.run(seq);
     },
   };
 }
@@ -76,6 +82,9 @@ export function searchIndexReader(db: Db) {
        WHERE paper_search_ja MATCH ? ORDER BY rank LIMIT ?`,
     ),
     termDocuments: db.prepare<[string], { doc: number }>("SELECT doc FROM paper_search_terms WHERE term = ?"),
+    keyed: db.prepare<[string], { seq: number }>(
+      "SELECT k.seq FROM paper_lookup_keys AS k JOIN papers AS p ON p.seq = k.seq WHERE k.key = ? ORDER BY p.position, p.seq",
+    ),
     fields: db.prepare<[number], StoredFields>("SELECT title, aliases, topics, authors, body FROM paper_search WHERE rowid = ?"),
     japaneseText: db.prepare<[number], { summary_ja: string }>("SELECT summary_ja FROM paper_search_ja WHERE rowid = ?"),
   };
@@ -93,6 +102,8 @@ export function searchIndexReader(db: Db) {
     unranked: (expression: string, limit: number): SearchRow[] => statements.unranked.all(expression, limit),
     /** bm25-ranked over the Japanese trigram index. */
     rankedJapanese: (expression: string, limit: number): SearchRow[] => statements.japanese.all(expression, limit),
+    /** Papers found by an exact key or carrying a tag, in the order they were added. */
+    keyed: (key: string): number[] => statements.keyed.all(key).map((row) => row.seq),
     /** How many papers contain a word (FTS5's own statistics). */
     termDocuments: (term: string): number => statements.termDocuments.get(term)?.doc ?? 0,
     /** Words of the title, aliases, topics and authors columns, with the number of papers having each. */

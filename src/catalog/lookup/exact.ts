@@ -1,6 +1,7 @@
 import { findArxivReference, parseArxivReference } from "../arxiv-id.js";
 import { compactKey, containsCjk, contentTokens, tokenize } from "../text.js";
 import { bridgeJapanese } from "./bridge.js";
+import type { PaperHeads } from "./heads.js";
 import type { Offer, PaperHead } from "./types.js";
 
 /** Content words of a query weighed when looking for a name inside it. */
@@ -27,38 +28,21 @@ export function looksLikeUrl(cleaned: string): boolean {
   return /^(?:https?:\/\/|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)\S*$/i.test(cleaned);
 }
 
-/** Stage 1: exact keys held in memory — arXiv ids, URLs, ids, titles, aliases — and names inside a longer query. */
+/** Stage 1: exact keys — arXiv ids, URLs, ids, titles, aliases (stored in SQLite) — and names inside a longer query. */
 export class ExactNames {
-  private readonly byArxivId = new Map<string, PaperHead>();
-  private readonly keys = new Map<string, PaperHead[]>();
-
-  add(paper: PaperHead): void {
-    if (paper.arxivId) this.byArxivId.set(paper.arxivId, paper);
-    for (const key of keysOf(paper)) {
-      const bucket = this.keys.get(key);
-      if (bucket) bucket.push(paper);
-      else this.keys.set(key, [paper]);
-    }
-  }
-
-  remove(paper: PaperHead): void {
-    if (paper.arxivId && this.byArxivId.get(paper.arxivId) === paper) this.byArxivId.delete(paper.arxivId);
-    for (const key of keysOf(paper)) {
-      const bucket = this.keys.get(key)?.filter((other) => other !== paper);
-      if (bucket && bucket.length > 0) this.keys.set(key, bucket);
-      else this.keys.delete(key);
-    }
-  }
+  constructor(private readonly heads: PaperHeads) {}
 
   /** The arXiv id a query names (as an id, a link or inside a sentence), and the listed paper with it if any. */
   arxiv(query: string, cleaned: string): { arxivId: string; paper: PaperHead | undefined } | null {
     const arxivId = parseArxivReference(query) ?? parseArxivReference(cleaned) ?? findArxivReference(cleaned);
-    return arxivId ? { arxivId, paper: this.byArxivId.get(arxivId) } : null;
+    return arxivId ? { arxivId, paper: this.heads.byArxivId(arxivId) } : null;
   }
 
   /** Papers whose id, title, alias or URL is exactly the query; more than one when a name is shared. */
   whole(query: string, cleaned: string, isUrl: boolean): PaperHead[] | undefined {
-    return this.keys.get(isUrl ? urlKey(query.trim()) : compactKey(cleaned));
+    const key = isUrl ? urlKey(query.trim()) : compactKey(cleaned);
+    const papers = key.length > 0 && !key.startsWith("#") ? this.heads.keyed(key) : [];
+    return papers.length > 0 ? papers : undefined;
   }
 
   /**
@@ -86,11 +70,11 @@ export class ExactNames {
     if (totalWeight === 0) return;
     for (let size = Math.min(4, words.length - 1); size >= 1; size -= 1) {
       for (let start = 0; start + size <= words.length; start += 1) {
-        const key = compactKey(words.slice(start, start + size).join(" "));
-        const papers = key.length >= 2 ? this.keys.get(key) : undefined;
-        if (!papers) continue;
         const share = contentWeights.slice(start, start + size).reduce((sum, weight) => sum + weight, 0) / totalWeight;
         if (share < 0.4) continue;
+        const key = compactKey(words.slice(start, start + size).join(" "));
+        const papers = key.length >= 2 && !key.startsWith("#") ? this.heads.keyed(key) : [];
+        if (papers.length === 0) continue;
         // A version next to a name means another model: "llama 3" is not LLaMA, "gpt 4o" is not GPT-3.
         const after = words[start + size];
         if (after !== undefined && /^v?\d+(?:\.\d+)?[a-z]?$/.test(after)) continue;
@@ -108,10 +92,3 @@ function japaneseGroups(word: string): string[][] {
   return bridged.length > 0 ? bridged : [[word]];
 }
 
-function keysOf(paper: PaperHead): Set<string> {
-  const shortName = shortNameOf(paper);
-  const names = [paper.id, paper.title, paper.titleJa, ...paper.aliases, ...(shortName ? [shortName] : [])];
-  const keys = new Set([...names.map(compactKey), urlKey(paper.url), ...(paper.pdfUrl ? [urlKey(paper.pdfUrl)] : [])]);
-  keys.delete("");
-  return keys;
-}

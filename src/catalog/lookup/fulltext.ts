@@ -2,6 +2,7 @@ import { ftsPhrase, type SearchIndexReader, type SearchRow } from "../../db/sear
 import { contentTokens, normalize, tokenize } from "../text.js";
 import type { SpellingCorrector } from "./spelling.js";
 import type { TermWeights } from "./term-weights.js";
+import type { PaperHeads } from "./heads.js";
 import { FTS_CANDIDATES, RESULT_THRESHOLD, type Offer, type PaperHead } from "./types.js";
 
 /** Above this many matching rows, bm25 ordering over the whole corpus costs more than a lookup should. */
@@ -17,13 +18,13 @@ const MAX_BRIDGED_WORDS = 12;
  */
 export class FullTextMatcher {
   /** Lazily filled: the few papers a query touches, not the whole corpus. */
-  private readonly normalizedTitles = new Map<PaperHead, string>();
-  private readonly storedWords = new Map<PaperHead, { headline: Set<string>; everywhere: Set<string> }>();
-  private readonly titleWords = new Map<PaperHead, string[]>();
+  private readonly normalizedTitles = new Map<number, string>();
+  private readonly storedWords = new Map<number, { headline: StoredWords; everywhere: StoredWords }>();
+  private readonly titleWords = new Map<number, string[]>();
 
   constructor(
     private readonly reader: SearchIndexReader,
-    private readonly bySeq: ReadonlyMap<number, PaperHead>,
+    private readonly heads: PaperHeads,
     private readonly spelling: SpellingCorrector,
     private readonly weights: TermWeights,
   ) {}
@@ -36,9 +37,9 @@ export class FullTextMatcher {
 
   /** After a paper changed or left. */
   forget(paper: PaperHead): void {
-    this.titleWords.delete(paper);
-    this.storedWords.delete(paper);
-    this.normalizedTitles.delete(paper);
+    this.titleWords.delete(paper.seq);
+    this.storedWords.delete(paper.seq);
+    this.normalizedTitles.delete(paper.seq);
   }
 
   /**
@@ -68,7 +69,7 @@ export class FullTextMatcher {
       return terms.length === 1 ? (terms[0] ?? "") : `(${terms.join(" OR ")})`;
     };
     const frequencies = groups.map((variants, index) => this.weights.documentFrequency(variants, prefix && index === lastIndex));
-    const commonLimit = Math.max(200, this.bySeq.size / 10);
+    const commonLimit = Math.max(200, this.weights.corpusSize() / 10);
     // Intersecting with words most papers contain costs a full posting-list walk and filters almost nothing;
     // coverage scoring below still rewards papers that have them.
     const telling = groups.map((variants, index) => ({ variants, index })).filter(({ index }) => (frequencies[index] ?? 0) <= commonLimit);
@@ -96,12 +97,19 @@ export class FullTextMatcher {
     const specific = groups.map((variants) => /\d/.test(variants[0] ?? ""));
     const versions = versionNumbers(cleaned);
     for (const row of rows) {
-      const paper = this.bySeq.get(row.rowid);
+      const paper = this.heads.get(row.rowid);
       if (!paper) continue;
       const { headline, everywhere } = this.wordsOf(paper);
-      const inSet = (words: Set<string>) => (variants: string[], index: number): boolean =>
-        variants.some((variant) => words.has(variant) || (prefix && index === lastIndex && [...words].some((word) => word.startsWith(variant))));
-      const covered = (words: Set<string>, counts: (variants: string[]) => boolean = () => true) => {
+      // Which query words the paper has, in its names and anywhere: looked up once per paper.
+      const lookUp = (words: StoredWords) =>
+        groups.map((variants, index) => variants.some((variant) => words.has(variant) || (prefix && index === lastIndex && words.hasPrefix(variant))));
+      const inHeadline = lookUp(headline);
+      const inPaper = inHeadline.map((found, index) => found || lookUp1(everywhere, groups[index] ?? [], prefix && index === lastIndex));
+      const inSet = (words: StoredWords) => {
+        const found = words === headline ? inHeadline : inPaper;
+        return (_: string[], index: number): boolean => found[index] ?? false;
+      };
+      const covered = (words: StoredWords, counts: (variants: string[]) => boolean = () => true) => {
         const hit = inSet(words);
         return groups.reduce((sum, variants, index) => sum + (counts(variants) && hit(variants, index) ? (weights[index] ?? 0) : 0), 0) / totalWeight;
       };
@@ -118,7 +126,7 @@ export class FullTextMatcher {
       const curated = paper.aliases.length > 0 ? 0.05 : 0;
       const fullCoverage = covered(everywhere);
       if (explain) {
-        const found = (words: Set<string>) => groups.filter(inSet(words)).map((variants) => variants[0]).join(" ") || "-";
+        const found = (words: StoredWords) => groups.filter(inSet(words)).map((variants) => variants[0]).join(" ") || "-";
         const missing = groups.filter((variants, index) => !inSet(everywhere)(variants, index)).map((variants) => variants[0]).join(" ") || "-";
         explain(`text ${paper.id}: name/credit [${found(headline)}] anywhere [${found(everywhere)}] missing [${missing}] coverage ${coverage.toFixed(2)}/${fullCoverage.toFixed(2)}`);
       }
@@ -167,20 +175,20 @@ export class FullTextMatcher {
   }
 
   private titleWordsOf(paper: PaperHead): string[] {
-    let words = this.titleWords.get(paper);
+    let words = this.titleWords.get(paper.seq);
     if (!words) {
       words = contentTokens(paper.title);
       if (this.titleWords.size > 5_000) this.titleWords.clear();
-      this.titleWords.set(paper, words);
+      this.titleWords.set(paper.seq, words);
     }
     return words;
   }
 
   private normalizedTitle(paper: PaperHead): string {
-    let title = this.normalizedTitles.get(paper);
+    let title = this.normalizedTitles.get(paper.seq);
     if (title === undefined) {
       title = normalize(paper.title);
-      this.normalizedTitles.set(paper, title);
+      this.normalizedTitles.set(paper.seq, title);
     }
     return title;
   }
@@ -189,18 +197,14 @@ export class FullTextMatcher {
    * The words a paper is named and cited by (title, id and aliases, topics, authors, organisation, year) and
    * all its words (with the summaries and key results), read back already tokenised and stemmed from the index.
    */
-  private wordsOf(paper: PaperHead): { headline: Set<string>; everywhere: Set<string> } {
-    let words = this.storedWords.get(paper);
+  private wordsOf(paper: PaperHead): { headline: StoredWords; everywhere: StoredWords } {
+    let words = this.storedWords.get(paper.seq);
     if (!words) {
       const fields = this.reader.storedFields(paper.seq);
-      const headline = new Set(fields ? `${fields.title} ${fields.aliases} ${fields.topics} ${fields.authors}`.split(" ") : []);
-      const everywhere = new Set(headline);
-      for (const word of fields?.body.split(" ") ?? []) everywhere.add(word);
-      headline.delete("");
-      everywhere.delete("");
-      words = { headline, everywhere };
+      const headline = fields ? `${fields.title} ${fields.aliases} ${fields.topics} ${fields.authors}` : "";
+      words = { headline: new StoredWords(headline), everywhere: new StoredWords(`${headline} ${fields?.body ?? ""}`) };
       if (this.storedWords.size > 5_000) this.storedWords.clear();
-      this.storedWords.set(paper, words);
+      this.storedWords.set(paper.seq, words);
     }
     return words;
   }
@@ -229,7 +233,7 @@ function withExpansions(variants: string[]): string[] {
 }
 
 /** A long shared beginning: "constituion" and "constitut" (constitutional). */
-function resemblesAny(word: string, words: ReadonlySet<string>): boolean {
+function resemblesAny(word: string, words: Iterable<string>): boolean {
   if (word.length < 5) return false;
   for (const other of words) {
     let shared = 0;
@@ -237,4 +241,32 @@ function resemblesAny(word: string, words: ReadonlySet<string>): boolean {
     if (shared >= 5 && shared >= 0.6 * Math.min(word.length, other.length)) return true;
   }
   return false;
+}
+
+function lookUp1(words: StoredWords, variants: string[], prefix: boolean): boolean {
+  return variants.some((variant) => words.has(variant) || (prefix && words.hasPrefix(variant)));
+}
+
+/**
+ * Stored words (space-separated, as the index holds them), tested in place: a summary is searched for the
+ * query's dozen words rather than turned into a set of its hundreds.
+ */
+class StoredWords {
+  private readonly padded: string;
+
+  constructor(text: string) {
+    this.padded = ` ${text} `;
+  }
+
+  has(word: string): boolean {
+    return word.length > 0 && this.padded.includes(` ${word} `);
+  }
+
+  hasPrefix(prefix: string): boolean {
+    return prefix.length > 0 && this.padded.includes(` ${prefix}`);
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    for (const word of this.padded.split(" ")) if (word.length > 0) yield word;
+  }
 }

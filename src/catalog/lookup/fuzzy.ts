@@ -17,7 +17,7 @@ export class FuzzyNames {
   }
 
   remove(paper: PaperHead): void {
-    if (paper.aliases.length > 0) this.fuzzyKeys = this.fuzzyKeys.filter((key) => key.paper !== paper);
+    if (paper.aliases.length > 0) this.fuzzyKeys = this.fuzzyKeys.filter((key) => key.paper.seq !== paper.seq);
   }
 
   add(paper: PaperHead): void {

@@ -1,5 +1,7 @@
 import { ftsPhrase, type SearchIndexReader } from "../../db/search.js";
 import { containsCjk, normalize } from "../text.js";
+import type { PaperHeads } from "./heads.js";
+import { JAPANESE_TAG } from "./keys.js";
 import { FTS_CANDIDATES, RESULT_THRESHOLD, type LookupWork, type Offer, type PaperHead } from "./types.js";
 
 /** Up to this many papers with Japanese text are scored directly; more go through the trigram index first. */
@@ -15,14 +17,14 @@ export class JapaneseMatcher {
   private japanesePapers: PaperHead[] = [];
   /** In how many Japanese texts each character pair occurs (for weighting query bigrams). */
   private readonly bigramDocuments = new Map<string, number>();
-  private readonly japaneseBigrams = new Map<PaperHead, { headline: Set<string>; body: Set<string> }>();
+  private readonly japaneseBigrams = new Map<number, { headline: Set<string>; body: Set<string> }>();
 
   constructor(
     private readonly reader: SearchIndexReader,
-    private readonly bySeq: ReadonlyMap<number, PaperHead>,
+    private readonly heads: PaperHeads,
     private readonly work: LookupWork,
   ) {
-    for (const paper of bySeq.values()) this.add(paper);
+    for (const paper of heads.keyed(JAPANESE_TAG)) this.add(paper);
   }
 
   add(paper: PaperHead): void {
@@ -34,8 +36,8 @@ export class JapaneseMatcher {
   remove(paper: PaperHead): void {
     if (!isJapanese(paper)) return;
     this.count(paper, -1);
-    this.japaneseBigrams.delete(paper);
-    this.japanesePapers = this.japanesePapers.filter((other) => other !== paper);
+    this.japaneseBigrams.delete(paper.seq);
+    this.japanesePapers = this.japanesePapers.filter((other) => other.seq !== paper.seq);
   }
 
   private count(paper: PaperHead, change: number): void {
@@ -95,18 +97,18 @@ export class JapaneseMatcher {
     const expression = trigramsOfQuery.map(ftsPhrase).join(" OR ");
     return this.reader
       .rankedJapanese(expression, FTS_CANDIDATES * 5)
-      .map((row) => this.bySeq.get(row.rowid))
+      .map((row) => this.heads.get(row.rowid))
       .filter((paper): paper is PaperHead => paper !== undefined);
   }
 
   private bigramsOf(paper: PaperHead): { headline: Set<string>; body: Set<string> } {
-    let entry = this.japaneseBigrams.get(paper);
+    let entry = this.japaneseBigrams.get(paper.seq);
     if (!entry) {
       entry = {
         headline: new Set(cjkRuns(headlineJa(paper)).flatMap(bigrams)),
         body: new Set(cjkRuns(normalize(this.reader.storedJapanese(paper.seq))).flatMap(bigrams)),
       };
-      this.japaneseBigrams.set(paper, entry);
+      this.japaneseBigrams.set(paper.seq, entry);
     }
     return entry;
   }

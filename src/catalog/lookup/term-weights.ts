@@ -4,19 +4,27 @@ const CACHE_LIMIT = 20_000;
 
 /**
  * How telling each word is, from FTS5's own count of the papers containing it (inverse document frequency).
- * Counts are asked of SQLite per word and remembered, so start-up reads nothing.
+ * Counts are asked of SQLite per word and remembered as index statistics (kept exact as papers come and go),
+ * so start-up reads nothing.
  */
 export class TermWeights {
   private readonly cache = new Map<string, number>();
 
   constructor(
     private readonly reader: SearchIndexReader,
-    private readonly corpusSize: () => number,
+    /** Papers in the index. */
+    readonly corpusSize: () => number,
   ) {}
 
-  /** After papers are added or removed. */
-  clearCache(): void {
-    this.cache.clear();
+  /**
+   * A paper with these words (all of its columns, each word once) was added (+1) or removed (-1): remembered
+   * counts follow, so the statistics stay exact without asking SQLite again.
+   */
+  paperChanged(words: Iterable<string>, change: 1 | -1): void {
+    for (const word of words) {
+      const documents = this.cache.get(word);
+      if (documents !== undefined) this.cache.set(word, Math.max(0, documents + change));
+    }
   }
 
   /** Papers containing the word. */
