@@ -60,7 +60,8 @@ export class FullTextMatcher {
     }
     if (groups.length === 0) return;
     // A name with perhaps a word or two ("gpt-4 technical report", "llama 3のモデル"), not a description.
-    const nameQuery = groups.length <= 4 && (cleaned.match(/[\p{Script=Han}\p{Script=Katakana}]/gu) ?? []).length <= 4;
+    const nameQuery =
+      groups.length <= 4 && cleaned.split(" ").length <= 4 && (cleaned.match(/[\p{Script=Han}\p{Script=Katakana}]/gu) ?? []).length <= 4;
     // Words without the glue of a sentence, as a title is written ("denoising diffusion probabilistic models").
     const titleLike = groups.length >= 3 && groups.length <= 4 && tokens.length === normalize(cleaned).split(" ").length;
     const lastIndex = groups.length - 1;
@@ -119,9 +120,9 @@ export class FullTextMatcher {
         explain?.(`text ${paper.id}: another version of a name it has (${versions.map(({ name, number }) => `${name} ${number}`).join(", ")})`);
         continue;
       }
-      // In a description a bare count ("25 agents", "20 tokens per parameter") is not a name: only sizes and
-      // versions written with their unit or name ("65b", "gpt-3") count as naming a paper.
-      const coverage = nameQuery ? covered(headline) : covered(headline, (variants) => !/^\d{1,3}$/.test(variants[0] ?? ""));
+      // In a description, numbers ("25 agents", "a 65b model") are facts, not names: that a paper's alias has
+      // the number ("llama-65b") does not make it the paper meant; they count as found anywhere in it.
+      const coverage = nameQuery ? covered(headline) : covered(headline, (variants) => !/^\d/.test(variants[0] ?? ""));
       const relevance = best < 0 && row.rank < 0 ? best / row.rank : 0;
       const curated = paper.aliases.length > 0 ? 0.05 : 0;
       const fullCoverage = covered(everywhere);
