@@ -26,6 +26,17 @@ function planSync(db: Db, entries: readonly CatalogEntry[], now: Date): { report
     }
   }
   const moderatorStates = [...existing.values()].filter((state) => state.source === "moderator");
+  // Moderator-added papers indexed by an older version: their search documents are rewritten, content unchanged.
+  for (const id of store.unkeyed()) {
+    if (existing.get(id)?.source !== "moderator") continue;
+    writes.push(() => {
+      const paper = store.get(id);
+      if (!paper) return;
+      const { position, source: _source, addedAt: _addedAt, ...entry } = paper;
+      store.update(entry, searchDocument(entry), position, now);
+    });
+    report.updated.push(id);
+  }
   const moderatorArxivIds = new Set(moderatorStates.map((state) => store.get(state.id)?.arxivId).filter((id) => id));
   entries.forEach((entry, position) => {
     const state = existing.get(entry.id);

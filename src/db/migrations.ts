@@ -183,6 +183,12 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (key, seq)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX paper_lookup_keys_seq ON paper_lookup_keys (seq);
+      -- The words papers are named by (title, aliases, topics, authors) with how many papers have each:
+      -- the spelling vocabulary, read at start-up instead of walking the whole full-text index.
+      CREATE TABLE paper_name_words (
+        word TEXT PRIMARY KEY,
+        papers INTEGER NOT NULL CHECK (papers > 0)
+      ) STRICT, WITHOUT ROWID;
     `,
   },
 ];

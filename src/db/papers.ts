@@ -85,6 +85,7 @@ export function paperStore(db: Db) {
     ),
     seqOfArxiv: db.prepare<[string], { seq: number }>("SELECT seq FROM papers WHERE arxiv_id = ?"),
     count: db.prepare<[], { count: number }>("SELECT count(*) AS count FROM papers"),
+    unkeyed: db.prepare<[], { id: string }>("SELECT id FROM papers WHERE seq NOT IN (SELECT seq FROM paper_lookup_keys)"),
     bySeq: db.prepare<[number], PaperRow>("SELECT * FROM papers WHERE seq = ?"),
   };
 
@@ -97,6 +98,8 @@ export function paperStore(db: Db) {
     head: (seq: number): PaperHeadRow | undefined => statements.head.get(seq),
     seqOfArxiv: (arxivId: string): number | undefined => statements.seqOfArxiv.get(arxivId)?.seq,
     count: (): number => statements.count.get()?.count ?? 0,
+    /** Ids of papers indexed before lookup keys existed (schema 3), which need their search documents rewritten. */
+    unkeyed: (): string[] => statements.unkeyed.all().map((row) => row.id),
     getBySeq: (seq: number): Paper | undefined => {
       const row = statements.bySeq.get(seq);
       return row ? rowToPaper(row) : undefined;

@@ -45,15 +45,24 @@ export function searchIndexWriter(db: Db) {
     searchJaDelete: db.prepare<[number]>("DELETE FROM paper_search_ja WHERE rowid = ?"),
     keyInsert: db.prepare<[string, number]>("INSERT OR IGNORE INTO paper_lookup_keys (key, seq) VALUES (?, ?)"),
     keyDelete: db.prepare<[number]>("DELETE FROM paper_lookup_keys WHERE seq = ?"),
+    nameColumns: db.prepare<[number], { words: string }>("SELECT title || ' ' || aliases || ' ' || topics || ' ' || authors AS words FROM paper_search WHERE rowid = ?"),
+    wordAdd: db.prepare<[string]>("INSERT INTO paper_name_words (word, papers) VALUES (?, 1) ON CONFLICT (word) DO UPDATE SET papers = papers + 1"),
+    wordDrop: db.prepare<[string]>("UPDATE paper_name_words SET papers = papers - 1 WHERE word = ? AND papers > 1"),
+    wordDelete: db.prepare<[string]>("DELETE FROM paper_name_words WHERE word = ? AND papers = 1"),
   };
+  const nameWordsOf = (latin: SearchDocument["latin"]) => distinctWords(`${latin[0]} ${latin[1]} ${latin[2]} ${latin[3]}`);
   return {
     index(seq: number, document: SearchDocument): void {
       statements.searchInsert.run(seq, ...document.latin);
       if (document.listed) statements.listedInsert.run(seq, ...document.latin);
       statements.searchJaInsert.run(seq, ...document.japanese);
       for (const key of document.keys) statements.keyInsert.run(key, seq);
+      for (const word of nameWordsOf(document.latin)) statements.wordAdd.run(word);
     },
     unindex(seq: number): void {
+      for (const word of distinctWords(statements.nameColumns.get(seq)?.words ?? "")) {
+        if (statements.wordDrop.run(word).changes === 0) statements.wordDelete.run(word);
+      }
       statements.searchDelete.run(seq);
       statements.listedDelete.run(seq);
       statements.searchJaDelete.run(seq);
@@ -88,11 +97,7 @@ export function searchIndexReader(db: Db) {
     fields: db.prepare<[number], StoredFields>("SELECT title, aliases, topics, authors, body FROM paper_search WHERE rowid = ?"),
     japaneseText: db.prepare<[number], { summary_ja: string }>("SELECT summary_ja FROM paper_search_ja WHERE rowid = ?"),
   };
-  // Words of the name columns with how many papers have them: the spelling vocabulary, without re-tokenising.
-  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.paper_search_columns USING fts5vocab(main, paper_search, 'col')");
-  const headlineTerms = db.prepare<[], { term: string; doc: number }>(
-    "SELECT term, sum(doc) AS doc FROM temp.paper_search_columns WHERE col IN ('title', 'aliases', 'topics', 'authors') GROUP BY term",
-  );
+  const headlineTerms = db.prepare<[], { term: string; doc: number }>("SELECT word AS term, papers AS doc FROM paper_name_words");
   return {
     /** bm25-ranked over the whole corpus. */
     ranked: (expression: string, limit: number): SearchRow[] => statements.latin.all(expression, limit),
@@ -120,4 +125,11 @@ export type SearchIndexReader = ReturnType<typeof searchIndexReader>;
 /** Quotes a word for an FTS5 MATCH expression. */
 export function ftsPhrase(word: string): string {
   return `"${word.replaceAll('"', '""')}"`;
+}
+
+/** The distinct words of stored (already tokenised) text. */
+export function distinctWords(text: string): Set<string> {
+  const words = new Set(text.split(" "));
+  words.delete("");
+  return words;
 }

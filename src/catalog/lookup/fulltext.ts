@@ -160,7 +160,9 @@ export class FullTextMatcher {
         curated;
       // A few words found only in a summary ("resnet", "mistral 7b", "chain of thought prompting") are a hint, not an answer.
       // Words only the bridge supplied are a translation: a Japanese name found as written (0.85) outranks them.
-      const ceiling = coverage === 0 && groups.length <= 3 ? RESULT_THRESHOLD - 0.05 : tokens.length === 0 ? 0.8 : 0.94;
+      // A remembered number with all the other words ("20 tokens per parameter") is a fact, more than a hint.
+      const fact = !nameQuery && specificGroups.length > 0 && fullCoverage >= 0.99;
+      const ceiling = coverage === 0 && groups.length <= 3 && !fact ? RESULT_THRESHOLD - 0.05 : tokens.length === 0 ? 0.8 : 0.94;
       offer(paper, Math.min(ceiling, score), "text", tokens.length === 0 ? Math.min(ceiling, score) : score);
     }
   }
