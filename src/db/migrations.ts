@@ -177,18 +177,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- The exact keys a paper is found by (compact names, URL keys) and tags ('#curated', '#japanese'),
       -- written with its search documents, so the resolver's start-up reads nothing per paper.
-      CREATE TABLE paper_lookup_keys (
-        key TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        PRIMARY KEY (key, seq)
-      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE paper_lookup_keys (key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)) STRICT, WITHOUT ROWID;
       CREATE INDEX paper_lookup_keys_seq ON paper_lookup_keys (seq);
       -- The words papers are named by (title, aliases, topics, authors) with how many papers have each:
       -- the spelling vocabulary, read at start-up instead of walking the whole full-text index.
-      CREATE TABLE paper_name_words (
-        word TEXT PRIMARY KEY,
-        papers INTEGER NOT NULL CHECK (papers > 0)
-      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE paper_name_words (word TEXT PRIMARY KEY, papers INTEGER NOT NULL) STRICT, WITHOUT ROWID;
     `,
   },
 ];
