@@ -21,7 +21,7 @@ const JA_FILLER =
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 export function normalize(text: string): string {
-  return text
+  const words = text
     .normalize("NFKC")
     .toLowerCase()
     .replace(/[\u2010-\u2015\u2212]/g, "-")
@@ -29,7 +29,14 @@ export function normalize(text: string): string {
     .replace(/\s+/g, " ")
     .replace(/\b(fine|pre|post)[- ](train|tun)/g, "$1$2")
     .replace(/\bparams?\b/g, (word) => (word === "params" ? "parameters" : "parameter"))
-    .replace(/(\p{L})is(ation|ing|ed)\b/gu, "$1iz$2")
+    .replace(/(\p{L})is(ation|ing|ed)\b/gu, "$1iz$2");
+  // Most text has no numbers; only text with digits pays for their forms.
+  return (/\d/.test(words) ? normalizeNumbers(words) : words).trim();
+}
+
+/** "1.3 billion" → 1.3b, "10,000" → 10000, "25 times"/"25倍"/"25分の1" → 25x, "4-bit"/"4ビット" → 4bit, "16 x 16" → 16x16. */
+function normalizeNumbers(text: string): string {
+  return text
     .replace(/\b(\d+(?:\.\d+)?) ?(?:(million|m)|(billion|b)|(trillion|t))\b/g, (_, number: string, million?: string, billion?: string) =>
       `${number}${million ? "m" : billion ? "b" : "t"}`,
     )
@@ -39,8 +46,7 @@ export function normalize(text: string): string {
     .replace(/(\d+(?:\.\d+)?)(?: ?times\b|倍)/gu, "$1x ")
     .replace(/(\d+)[ -]?(?:bits?\b|ビット)/gu, "$1bit ")
     .replace(/\b(\d+) ?[x×] ?(\d+)\b/g, "$1x$2")
-    .replace(/\s+/g, " ")
-    .trim();
+    .replace(/\s+/g, " ");
 }
 
 /** 15億 → 1.5b, 2兆 → 2t, 1万 → 10000: the forms the English text uses for the same quantities. */
