@@ -45,28 +45,21 @@ if (mode === "build") {
   const index = new PaperIndex(db);
   const load = performance.now() - start;
 
-  // Wall time, and the process's CPU time (what a query costs without waiting for a core on a shared machine).
   const timeQueries = (queries: { query: string; locale: Locale }[]) => {
     for (const query of queries) index.resolve(query.query, query.locale);
-    const wall: number[] = [];
-    const cpu: number[] = [];
+    const times: number[] = [];
     for (let pass = 0; pass < 5; pass += 1) {
       index.clearCaches();
       for (const query of queries) {
         const begin = performance.now();
-        const beginCpu = process.cpuUsage();
         index.resolve(query.query, query.locale);
-        const usedCpu = process.cpuUsage(beginCpu);
-        wall.push(performance.now() - begin);
-        cpu.push((usedCpu.user + usedCpu.system) / 1000);
+        times.push(performance.now() - begin);
       }
     }
-    return { wall: wall.sort((a, b) => a - b), cpu: cpu.sort((a, b) => a - b) };
+    return times.sort((a, b) => a - b);
   };
-  const nameTimes = timeQueries(loadQueries("lookup-queries.json"));
-  const descriptionTimes = timeQueries(loadQueries("lookup-queries-descriptive.json"));
-  const names = nameTimes.wall;
-  const descriptions = descriptionTimes.wall;
+  const names = timeQueries(loadQueries("lookup-queries.json"));
+  const descriptions = timeQueries(loadQueries("lookup-queries-descriptive.json"));
 
   // A moderator's approvals: each a new paper written and taken into the index, then changed, then removed.
   const store = paperStore(db);
@@ -122,8 +115,6 @@ if (mode === "build") {
       name_p99_ms: round(percentile(names, 0.99)),
       description_p50_ms: round(percentile(descriptions, 0.5)),
       description_p99_ms: round(percentile(descriptions, 0.99)),
-      name_p99_cpu_ms: round(percentile(nameTimes.cpu, 0.99)),
-      description_p99_cpu_ms: round(percentile(descriptionTimes.cpu, 0.99)),
       add_ms: round(median(adds)),
       update_ms: round(median(updates)),
       remove_ms: round(median(removes)),

@@ -14,9 +14,6 @@ export interface OursAloneFigures {
   name_p99_ms: number;
   description_p50_ms: number;
   description_p99_ms: number;
-  /** The same p99s in CPU time of the process (steadier than wall time on a busy machine). */
-  name_p99_cpu_ms: number;
-  description_p99_cpu_ms: number;
   /** One paper added, changed, removed (database write and index update), median of several. */
   add_ms: number;
   update_ms: number;
@@ -48,8 +45,6 @@ export function benchOursAlone(repoRoot: string, corpusSize: number): OursAloneF
       name_p99_ms: served["name_p99_ms"] ?? 0,
       description_p50_ms: served["description_p50_ms"] ?? 0,
       description_p99_ms: served["description_p99_ms"] ?? 0,
-      name_p99_cpu_ms: served["name_p99_cpu_ms"] ?? 0,
-      description_p99_cpu_ms: served["description_p99_cpu_ms"] ?? 0,
       add_ms: served["add_ms"] ?? 0,
       update_ms: served["update_ms"] ?? 0,
       remove_ms: served["remove_ms"] ?? 0,
