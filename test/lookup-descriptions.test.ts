@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PaperIndex } from "../src/catalog/resolve.js";
 import type { CatalogEntry } from "../src/catalog/schema.js";
+import { searchDocument } from "../src/catalog/search-document.js";
 import { contentTokens, tokenize } from "../src/catalog/text.js";
+import { paperStore } from "../src/db/papers.js";
 import { createTestApp, repoRoot } from "./support/app.js";
 
 interface LabelledQuery {
@@ -127,6 +129,32 @@ describe("incremental index", () => {
       expect(local.catalog.resolve("2312.00752", "en").unlistedArxivId).toBe("2312.00752");
       expect(new PaperIndex(local.db).resolve("s6 layer", "en").results).toEqual([]);
       expect(local.catalog.removePaper("mamba")).toBe(false);
+    } finally {
+      local.close();
+    }
+  });
+
+  it("follows writes made in another transaction (moderation's audited changes) with paperChanged(id)", () => {
+    const local = createTestApp();
+    try {
+      const store = paperStore(local.db);
+      const now = new Date("2026-11-29T00:00:00Z");
+      local.db.transaction(() => store.insert(entry(), searchDocument(entry()), "moderator", store.nextPosition(), now)).immediate();
+      expect(local.catalog.paperChanged("mamba")?.id).toBe("mamba");
+      expect(local.catalog.resolve("selective state spaces linear time sequence modeling", "en").results[0]?.paper.id).toBe("mamba");
+
+      const edited = entry({ aliases: ["s6 layer"] });
+      local.db.transaction(() => store.update(edited, searchDocument(edited), store.nextPosition(), now)).immediate();
+      local.catalog.paperChanged("mamba");
+      expect(local.catalog.resolve("s6 layer", "en").results[0]?.paper.id).toBe("mamba");
+      // The old alias is no longer an exact key (the name inside it still finds the paper, less surely).
+      expect(local.catalog.resolve("mamba ssm", "en").results[0]?.score).toBeLessThan(1);
+
+      local.db.transaction(() => store.remove("mamba")).immediate();
+      expect(local.catalog.paperChanged("mamba")).toBeUndefined();
+      expect(local.catalog.get("mamba")).toBeUndefined();
+      expect(local.catalog.resolve("s6 layer", "en").results).toEqual([]);
+      expect(local.catalog.papers.some((paper) => paper.id === "mamba")).toBe(false);
     } finally {
       local.close();
     }

@@ -13,6 +13,8 @@ export class Catalog {
     private readonly db: Db,
     private list: Paper[],
     private readonly byId: Map<string, Paper>,
+    /** Row keys (papers.seq) by paper id: the lookup index knows papers by them. */
+    private readonly seqs: Map<string, number>,
     private readonly index: PaperIndex,
   ) {}
 
@@ -23,8 +25,48 @@ export class Catalog {
   }
 
   static load(db: Db): Catalog {
-    const papers = paperStore(db).list();
-    return new Catalog(db, papers, new Map(papers.map((paper) => [paper.id, paper])), new PaperIndex(db));
+    const indexed = paperStore(db).listIndexed();
+    const papers = indexed.map(({ paper }) => paper);
+    return new Catalog(
+      db,
+      papers,
+      new Map(papers.map((paper) => [paper.id, paper])),
+      new Map(indexed.map(({ seq, paper }) => [paper.id, seq])),
+      new PaperIndex(db),
+    );
+  }
+
+  /**
+   * After another transaction (moderation's audited writes) added, changed or removed the paper with this id:
+   * the list and the lookup index follow without a rebuild. Returns the paper as stored now (undefined if gone).
+   */
+  paperChanged(id: string): Paper | undefined {
+    const previousSeq = this.seqs.get(id);
+    if (previousSeq !== undefined) this.index.remove(previousSeq, { afterWrite: true });
+    const seq = this.store.seqOf(id);
+    const paper = seq === undefined ? undefined : this.store.getBySeq(seq);
+    if (seq === undefined || !paper) {
+      this.forgetPaper(id);
+      return undefined;
+    }
+    this.index.add(seq);
+    this.remember(seq, paper);
+    return paper;
+  }
+
+  private remember(seq: number, paper: Paper): void {
+    const known = this.byId.has(paper.id);
+    this.byId.set(paper.id, paper);
+    this.seqs.set(paper.id, seq);
+    this.list = known
+      ? this.list.map((other) => (other.id === paper.id ? paper : other))
+      : [...this.list, paper].sort((a, b) => a.position - b.position);
+  }
+
+  private forgetPaper(id: string): void {
+    this.byId.delete(id);
+    this.seqs.delete(id);
+    this.list = this.list.filter((paper) => paper.id !== id);
   }
 
   get papers(): readonly Paper[] {
@@ -41,8 +83,7 @@ export class Catalog {
     const paper = store.getBySeq(seq);
     if (!paper) throw new Error(`paper ${entry.id} was not stored`);
     this.index.add(seq);
-    this.list = [...this.list, paper];
-    this.byId.set(paper.id, paper);
+    this.remember(seq, paper);
     return paper;
   }
 
@@ -60,8 +101,7 @@ export class Catalog {
     }
     const paper = store.getBySeq(seq);
     if (!paper) return undefined;
-    this.list = this.list.map((other) => (other.id === paper.id ? paper : other));
-    this.byId.set(paper.id, paper);
+    this.remember(seq, paper);
     return paper;
   }
 
@@ -77,8 +117,7 @@ export class Catalog {
       this.index.add(seq);
       throw error;
     }
-    this.list = this.list.filter((paper) => paper.id !== id);
-    this.byId.delete(id);
+    this.forgetPaper(id);
     return true;
   }
 

@@ -95,16 +95,22 @@ export class PaperIndex {
     this.weights.paperChanged(this.storedWords(seq, true), 1);
   }
 
-  /** Forgets a paper; call it while its search documents are still in the database (before deleting the row). */
-  remove(seq: number): void {
-    const head = this.heads.get(seq);
-    if (!head) return;
+  /**
+   * Forgets a paper. Called while its search documents are still in the database (before deleting or changing
+   * the row), word statistics follow exactly; called after another transaction already changed or deleted it
+   * (`afterWrite`), remembered word counts are dropped and read again from SQLite when next needed.
+   */
+  remove(seq: number, options: { afterWrite?: boolean } = {}): void {
+    if (options.afterWrite) this.weights.clearCache();
+    else {
+      if (!this.reader.storedFields(seq)) return;
+      this.spelling.removeWords(this.storedWords(seq, false));
+      this.weights.paperChanged(this.storedWords(seq, true), -1);
+    }
     this.count -= 1;
-    this.spelling.removeWords(this.storedWords(seq, false));
-    this.weights.paperChanged(this.storedWords(seq, true), -1);
-    this.japanese.remove(head);
-    this.fuzzy.remove(head);
-    this.fullText.forget(head);
+    this.japanese.remove(seq);
+    this.fuzzy.remove(seq);
+    this.fullText.forget(seq);
     this.heads.forget(seq);
   }
 

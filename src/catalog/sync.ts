@@ -32,7 +32,7 @@ function planSync(db: Db, entries: readonly CatalogEntry[], now: Date): { report
     writes.push(() => {
       const paper = store.get(id);
       if (!paper) return;
-      const { position, source: _source, addedAt: _addedAt, ...entry } = paper;
+      const { position, source: _source, addedAt: _addedAt, moderation: _moderation, ...entry } = paper;
       store.update(entry, searchDocument(entry), position, now);
     });
     report.updated.push(id);

@@ -36,10 +36,10 @@ export class FullTextMatcher {
   }
 
   /** After a paper changed or left. */
-  forget(paper: PaperHead): void {
-    this.titleWords.delete(paper.seq);
-    this.storedWords.delete(paper.seq);
-    this.normalizedTitles.delete(paper.seq);
+  forget(seq: number): void {
+    this.titleWords.delete(seq);
+    this.storedWords.delete(seq);
+    this.normalizedTitles.delete(seq);
   }
 
   /**

@@ -16,8 +16,8 @@ export class FuzzyNames {
     return this.fuzzyKeys;
   }
 
-  remove(paper: PaperHead): void {
-    if (paper.aliases.length > 0) this.fuzzyKeys = this.fuzzyKeys.filter((key) => key.paper.seq !== paper.seq);
+  remove(seq: number): void {
+    this.fuzzyKeys = this.fuzzyKeys.filter((key) => key.paper.seq !== seq);
   }
 
   add(paper: PaperHead): void {

@@ -33,11 +33,13 @@ export class JapaneseMatcher {
     this.count(paper, 1);
   }
 
-  remove(paper: PaperHead): void {
-    if (!isJapanese(paper)) return;
+  /** Uses the character pairs remembered when the paper was added, so it works after its row changed or left. */
+  remove(seq: number): void {
+    const paper = this.japanesePapers.find((other) => other.seq === seq);
+    if (!paper) return;
     this.count(paper, -1);
-    this.japaneseBigrams.delete(paper.seq);
-    this.japanesePapers = this.japanesePapers.filter((other) => other.seq !== paper.seq);
+    this.japaneseBigrams.delete(seq);
+    this.japanesePapers = this.japanesePapers.filter((other) => other.seq !== seq);
   }
 
   private count(paper: PaperHead, change: number): void {

@@ -16,6 +16,11 @@ export class TermWeights {
     readonly corpusSize: () => number,
   ) {}
 
+  /** Drops every remembered count (after a change whose old words are no longer known). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
   /**
    * A paper with these words (all of its columns, each word once) was added (+1) or removed (-1): remembered
    * counts follow, so the statistics stay exact without asking SQLite again.
