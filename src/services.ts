@@ -88,8 +88,9 @@ export async function startServices(
     moderation: createModeration(app, {
       arxivGate: arxiv.gate,
       userAgent: arxiv.userAgent,
-      papersChanged: ({ added }) => {
-        app.catalog = Catalog.load(db);
+      papersChanged: ({ id, added }) => {
+        // The list and the lookup index follow this one paper: no reload, whatever the list's size.
+        app.catalog.paperChanged(id);
         loadedFingerprint = papers.fingerprint();
         bundleRebuild.schedule();
         if (added) {

@@ -44,7 +44,7 @@ export interface ModerationHooks {
   /** Names paperbot (and ARXIV_CONTACT), as arXiv asks of automated clients. */
   userAgent?: string;
   /** After a paper was added, edited or removed (committed): reload the lookup, schedule the bundle, send alerts. */
-  papersChanged?(change: { added?: Paper }): void;
+  papersChanged?(change: { id: string; added?: Paper }): void;
 }
 
 const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
@@ -88,7 +88,7 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
         if (!added) throw new Error(`paper ${entry.id} vanished after insert`);
         return { result: succeed(added), changed: true, after: { ...entryOf(added), ...(note ? { note } : {}) } };
       });
-      if (outcome.ok) hooks.papersChanged?.({ added: outcome.value });
+      if (outcome.ok) hooks.papersChanged?.({ id: outcome.value.id, added: outcome.value });
       return outcome;
     },
 
@@ -104,7 +104,7 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
         const after = papers.get(paperId) ?? paper;
         return { result: succeed({ paper: after, changed: true }), changed: true, before, after: entryOf(after) };
       });
-      if (outcome.ok && outcome.value.changed) hooks.papersChanged?.({});
+      if (outcome.ok && outcome.value.changed) hooks.papersChanged?.({ id: paperId });
       return outcome;
     },
 
@@ -122,7 +122,7 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
         const paper = papers.get(entry.id) ?? null;
         return { result: succeed({ candidate, paper }), changed: true, after: { decision: "approved", ...(approval.note ? { note: approval.note } : {}), paper: entry } };
       });
-      if (outcome.ok && outcome.value.paper) hooks.papersChanged?.({ added: outcome.value.paper });
+      if (outcome.ok && outcome.value.paper) hooks.papersChanged?.({ id: outcome.value.paper.id, added: outcome.value.paper });
       return outcome;
     },
 
@@ -141,7 +141,7 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
         papers.remove(paperId);
         return { result: succeed(paper), changed: true, before: entryOf(paper) };
       });
-      if (outcome.ok) hooks.papersChanged?.({});
+      if (outcome.ok) hooks.papersChanged?.({ id: paperId });
       return outcome;
     },
   };
