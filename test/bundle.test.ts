@@ -372,7 +372,7 @@ describe("README.md", () => {
       expect(readme).toContain(escapeMarkdown(paper.summary.en));
       expect(readme).toContain(escapeMarkdown(paper.summary.ja));
       for (const result of [...paper.keyResults.en, ...paper.keyResults.ja]) expect(readme).toContain(escapeMarkdown(result));
-      expect(readme).toContain(escapeMarkdown(paper.organisation));
+      expect(readme).toContain(escapeMarkdown(paper.organisation ?? "missing organisation"));
       expect(readme).toContain(String(paper.year));
     }
     expect(readme).toContain("Attention Is All You Need");

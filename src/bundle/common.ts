@@ -1,7 +1,9 @@
 import type { CatalogEntry, Topic } from "../catalog/schema.js";
 import { TOPICS } from "../catalog/schema.js";
-import type { Paper } from "../catalog/types.js";
+import type { Paper, PaperModeration } from "../catalog/types.js";
 import { arxivPdfUrl } from "../catalog/arxiv-id.js";
+import { summaryFor } from "../catalog/format.js";
+import { t, type Locale } from "../i18n/index.js";
 
 /** Folder every file sits under inside the zip. */
 export const BUNDLE_FOLDER = "paperbot-llm-reading-list";
@@ -54,8 +56,27 @@ export function safeHttpUrl(url: string | null | undefined): string | null {
   }
 }
 
+/**
+ * The summary a reader of `locale` gets (catalog/format.ts `summaryFor`), its notes ("The authors' abstract…",
+ * "English only…") in that locale, and the language the text is actually in.
+ */
+export function bundleSummary(paper: Paper, locale: Locale): { text: string; notes: string[]; textLocale: Locale } {
+  const summary = summaryFor(paper, locale);
+  return {
+    text: summary.text,
+    notes: summary.notes.map((key) => t(locale, key)),
+    textLocale: summary.notes.includes("paper.englishOnly") ? "en" : locale,
+  };
+}
+
+/**
+ * A paper in papers.json: the catalog fields, plus, for papers moderators added or edited, where each summary
+ * comes from ("abstract": the authors' abstract; null: none written in that language, the text is a stand-in).
+ */
+export type PublicPaper = CatalogEntry & { summarySource?: PaperModeration["summary"] };
+
 /** The public catalog fields of a paper, in schema order (internal fields such as position/source/addedAt dropped). */
-export function publicPaper(paper: Paper): CatalogEntry {
+export function publicPaper(paper: Paper): PublicPaper {
   return {
     id: paper.id,
     arxivId: paper.arxivId,
@@ -64,13 +85,14 @@ export function publicPaper(paper: Paper): CatalogEntry {
     title: paper.title,
     titleJa: paper.titleJa,
     authors: [...paper.authors],
-    organisation: paper.organisation,
+    ...(paper.organisation !== undefined ? { organisation: paper.organisation } : {}),
     year: paper.year,
     ...(paper.venue !== undefined ? { venue: paper.venue } : {}),
     topics: [...paper.topics],
     aliases: [...paper.aliases],
     keyResults: { en: [...paper.keyResults.en], ja: [...paper.keyResults.ja] },
     summary: { en: paper.summary.en, ja: paper.summary.ja },
+    ...(paper.moderation ? { summarySource: { ...paper.moderation.summary } } : {}),
   };
 }
 

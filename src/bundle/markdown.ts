@@ -1,6 +1,8 @@
 import type { Paper } from "../catalog/types.js";
 import { arxivAbsUrl } from "../catalog/arxiv-id.js";
+import { keyResultsFor } from "../catalog/format.js";
 import {
+  bundleSummary,
   groupByTopic,
   isoDate,
   oneLine,
@@ -10,7 +12,7 @@ import {
   topicAnchor,
   untopicedPapers,
 } from "./common.js";
-import { localized, t, type PlainMessageKey } from "../i18n/index.js";
+import { LOCALES, localized, t, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 
 /**
@@ -55,18 +57,24 @@ function paperEntry(paper: Paper): string[] {
   if (pdf) links.push(link("PDF", pdf));
 
   lines.push(`- **${bilingualLabel("paper.authors")}:** ${escapeMarkdown(paper.authors.join(", "))}`);
-  lines.push(`- **${bilingualLabel("paper.organisation")}:** ${escapeMarkdown(paper.organisation)}`);
+  if (paper.organisation) lines.push(`- **${bilingualLabel("paper.organisation")}:** ${escapeMarkdown(paper.organisation)}`);
   lines.push(`- **${bilingualLabel("paper.year")}:** ${paper.year}${paper.venue ? ` · ${escapeMarkdown(paper.venue)}` : ""}`);
   lines.push(`- **${bilingualLabel("paper.topics")}:** ${paper.topics.map((topic) => escapeMarkdown(topicLabel("en", topic))).join(", ")}`);
   lines.push(`- **${bilingualLabel("paper.links")}:** ${links.join(" · ")}`, "");
 
-  lines.push(`**${escapeMarkdown(t("en", "paper.summary"))}:** ${escapeMarkdown(paper.summary.en)}`, "");
-  lines.push(`**${escapeMarkdown(t("ja", "paper.summary"))}：** ${escapeMarkdown(paper.summary.ja)}`, "");
-  lines.push(`**${escapeMarkdown(t("en", "paper.keyResults"))}:**`, "");
-  for (const result of paper.keyResults.en) lines.push(`- ${escapeMarkdown(result)}`);
-  lines.push("", `**${escapeMarkdown(t("ja", "paper.keyResults"))}：**`, "");
-  for (const result of paper.keyResults.ja) lines.push(`- ${escapeMarkdown(result)}`);
-  lines.push("");
+  for (const locale of LOCALES) {
+    const colon = locale === "ja" ? "：" : ":";
+    const summary = bundleSummary(paper, locale);
+    const notes = summary.notes.map((note) => `*${escapeMarkdown(note)}* `).join("");
+    lines.push(`**${escapeMarkdown(t(locale, "paper.summary"))}${colon}** ${notes}${escapeMarkdown(summary.text)}`, "");
+  }
+  for (const locale of LOCALES) {
+    const results = keyResultsFor(paper, locale);
+    if (results.length === 0) continue;
+    lines.push(`**${escapeMarkdown(t(locale, "paper.keyResults"))}${locale === "ja" ? "：" : ":"}**`, "");
+    for (const result of results) lines.push(`- ${escapeMarkdown(result)}`);
+    lines.push("");
+  }
   return lines;
 }
 
@@ -86,7 +94,7 @@ export function renderReadme(ordered: readonly Paper[], generatedAt: Date): stri
   lines.push("| `index.html` | The same list as a single offline web page. |");
   lines.push("| `papers.bib` | BibTeX, one entry per paper. |");
   lines.push("| `papers.csv` | Spreadsheet-friendly table (UTF-8 with BOM, opens in Excel). |");
-  lines.push("| `papers.json` | All paper data as JSON. |");
+  lines.push("| `papers.json` | All paper data as JSON (`summarySource` marks a summary that is the authors' abstract). |");
   lines.push("| `fetch-pdfs.sh` | Downloads the PDFs to `./pdfs/` on your own machine. |", "");
 
   lines.push("## About the PDFs / PDF について", "");

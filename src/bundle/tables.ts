@@ -1,5 +1,6 @@
 import type { Paper } from "../catalog/types.js";
-import { pdfUrlFor, publicPaper } from "./common.js";
+import { bundleSummary, pdfUrlFor, publicPaper } from "./common.js";
+import type { Locale } from "../i18n/index.js";
 
 export const CSV_HEADER = [
   "id",
@@ -30,6 +31,14 @@ export function csvField(value: string | number | null): string {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A summary cell: the reader's-language summary, led by its notes in brackets when it is the authors' abstract or English. */
+function summaryCell(paper: Paper, locale: Locale): string {
+  const summary = bundleSummary(paper, locale);
+  const open = locale === "ja" ? "（" : "(";
+  const close = locale === "ja" ? "）" : ") ";
+  return summary.notes.map((note) => `${open}${note}${close}`).join("") + summary.text;
+}
+
 export function renderCsv(ordered: readonly Paper[]): string {
   const rows: (string | number | null)[][] = [[...CSV_HEADER]];
   for (const paper of ordered) {
@@ -38,13 +47,13 @@ export function renderCsv(ordered: readonly Paper[]): string {
       paper.arxivId,
       paper.title,
       paper.authors.join("; "),
-      paper.organisation,
+      paper.organisation ?? null,
       paper.year,
       paper.topics.join("; "),
       paper.url,
       pdfUrlFor(paper),
-      paper.summary.en,
-      paper.summary.ja,
+      summaryCell(paper, "en"),
+      summaryCell(paper, "ja"),
     ]);
   }
   return UTF8_BOM + rows.map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";

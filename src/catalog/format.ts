@@ -18,6 +18,16 @@ export function summaryFor(paper: Paper, locale: Locale): { text: string; notes:
   return { text: inLocale ? paper.summary[locale] : paper.summary.en, notes, fromAbstract };
 }
 
+/** Key results to show in `locale`: none while the summary is the authors' abstract (we have none of our own). */
+export function keyResultsFor(paper: Paper, locale: Locale): readonly string[] {
+  return summaryFor(paper, locale).fromAbstract ? [] : paper.keyResults[locale];
+}
+
+/** The Japanese title when one was written (papers added from arXiv carry the English title there). */
+export function japaneseTitle(paper: Paper): string | null {
+  return paper.titleJa.trim() !== paper.title.trim() ? paper.titleJa : null;
+}
+
 /** Cuts at a word boundary where one is near and adds an ellipsis; never returns more than `max` characters. */
 export function truncate(text: string, max: number): string {
   const chars = [...text];
@@ -38,18 +48,21 @@ export function paperShortName(paper: { id: string; title: string }): string {
 
 /** The plain-text answer used by the CLI and the console front end. */
 export function renderPaperText(paper: Paper, locale: Locale): string {
+  const summary = summaryFor(paper, locale);
+  const titleJa = locale === "ja" ? japaneseTitle(paper) : null;
+  const keyResults = keyResultsFor(paper, locale);
   const lines = [
     `${paper.title} (${paper.year})`,
-    ...(locale === "ja" ? [paper.titleJa] : []),
+    ...(titleJa ? [titleJa] : []),
     paper.url,
     "",
     `${t(locale, "paper.authors")}: ${authorLine(paper)}`,
-    `${t(locale, "paper.organisation")}: ${paper.organisation}`,
+    ...(paper.organisation ? [`${t(locale, "paper.organisation")}: ${paper.organisation}`] : []),
     `${t(locale, "paper.topics")}: ${paper.topics.map((topic) => topicLabel(locale, topic)).join(", ")}`,
     "",
-    ...summaryFor(paper, locale).notes.map((key) => `(${t(locale, key)})`),
-    summaryFor(paper, locale).text,
-    ...(summaryFor(paper, locale).fromAbstract ? [] : ["", `${t(locale, "paper.keyResults")}:`, ...paper.keyResults[locale].map((fact) => `  - ${fact}`)]),
+    ...summary.notes.map((key) => `(${t(locale, key)})`),
+    summary.text,
+    ...(keyResults.length > 0 ? ["", `${t(locale, "paper.keyResults")}:`, ...keyResults.map((fact) => `  - ${fact}`)] : []),
   ];
   return lines.join("\n");
 }

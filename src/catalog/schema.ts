@@ -40,12 +40,14 @@ export const catalogEntrySchema = z
     title: trimmed(300),
     titleJa: trimmed(300),
     authors: z.array(trimmed(120)).min(1).max(12),
-    organisation: trimmed(200),
+    /** Absent for papers moderators added from arXiv: we don't invent an organisation (a category is not one). */
+    organisation: trimmed(200).optional(),
     year: z.number().int().min(1990).max(2100),
     venue: trimmed(120).optional(),
     topics: z.array(topicSchema).min(1).max(5),
     aliases: z.array(trimmed(80)).max(40),
-    keyResults: z.object({ en: z.array(trimmed(300)).min(1).max(6), ja: z.array(trimmed(300)).min(1).max(6) }).strict(),
+    /** Empty for papers moderators added from arXiv until someone writes them (the curated catalog always has some). */
+    keyResults: z.object({ en: z.array(trimmed(300)).max(6), ja: z.array(trimmed(300)).max(6) }).strict(),
     summary: localized(1500),
   })
   .strict();

@@ -1,5 +1,5 @@
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from "discord.js";
-import { authorLine, summaryFor, truncate } from "../catalog/format.js";
+import { authorLine, japaneseTitle, keyResultsFor, summaryFor, truncate } from "../catalog/format.js";
 import type { Paper } from "../catalog/types.js";
 import { renderMessage, t, type Locale, type MessageRef, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
@@ -62,7 +62,9 @@ export function fitEmbed(embed: APIEmbed): APIEmbed {
 export function paperEmbed(paper: Paper, locale: Locale): APIEmbed {
   const summary = summaryFor(paper, locale);
   const notes = summary.notes.map((key) => `*${t(locale, key)}*\n`).join("");
-  const description = locale === "ja" ? `**${paper.titleJa}**\n\n${notes}${summary.text}` : `${notes}${summary.text}`;
+  const titleJa = locale === "ja" ? japaneseTitle(paper) : null;
+  const description = titleJa ? `**${titleJa}**\n\n${notes}${summary.text}` : `${notes}${summary.text}`;
+  const keyResults = keyResultsFor(paper, locale);
   return fitEmbed({
     title: paper.title,
     url: paper.url,
@@ -70,10 +72,10 @@ export function paperEmbed(paper: Paper, locale: Locale): APIEmbed {
     color: BRAND_COLOUR,
     fields: [
       { name: t(locale, "paper.authors"), value: authorLine(paper), inline: false },
-      { name: t(locale, "paper.organisation"), value: paper.organisation, inline: true },
+      ...(paper.organisation ? [{ name: t(locale, "paper.organisation"), value: paper.organisation, inline: true }] : []),
       { name: t(locale, "paper.year"), value: String(paper.year), inline: true },
       { name: t(locale, "paper.topics"), value: paper.topics.map((topic) => topicLabel(locale, topic)).join(", "), inline: true },
-      ...(summary.fromAbstract ? [] : [{ name: t(locale, "paper.keyResults"), value: paper.keyResults[locale].map((fact) => `• ${fact}`).join("\n"), inline: false }]),
+      ...(keyResults.length > 0 ? [{ name: t(locale, "paper.keyResults"), value: keyResults.map((fact) => `• ${fact}`).join("\n"), inline: false }] : []),
     ],
     footer: {
       text: paper.source === "catalog" ? t(locale, "paper.footer", { position: paper.position + 1 }) : t(locale, "paper.footerAdded"),

@@ -65,16 +65,13 @@ export function approvalTopics(candidate: { reasons: { topics: string[] }; title
   return matched.length > 0 ? matched.slice(0, MAX_TOPICS) : guessTopics(candidate);
 }
 
-function firstSentence(text: string): string {
-  const sentence = /^(.{20,}?[.!?])(?:\s|$)/.exec(text)?.[1] ?? text;
-  return sentence.length > 300 ? `${sentence.slice(0, 299)}…` : sentence;
-}
-
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * A catalog entry for an arXiv paper. Until a moderator writes summaries, the authors' abstract stands in
- * for the English summary and (as the catalog format needs one) for the Japanese one, flagged as missing.
+ * for the English summary and (as the catalog format needs one) for the Japanese one; `addedFromAbstract`
+ * flags both, and every renderer shows them as the authors' abstract. No organisation and no key results:
+ * arXiv gives neither, and we don't invent them.
  */
 export function entryFromArxiv(record: ArxivRecord, topics: readonly Topic[], taken: (id: string) => boolean): CatalogEntry {
   const authors = record.authors.length > MAX_AUTHORS ? [...record.authors.slice(0, MAX_AUTHORS - 1), "et al."] : record.authors;
@@ -87,11 +84,10 @@ export function entryFromArxiv(record: ArxivRecord, topics: readonly Topic[], ta
     title: clip(record.title, 300),
     titleJa: clip(record.title, 300),
     authors: authors.length > 0 ? authors.map((author) => clip(author, 120)) : ["Unknown"],
-    organisation: record.primaryCategory ? `arXiv ${record.primaryCategory}` : "arXiv",
     year: Number(record.published.slice(0, 4)) || new Date().getUTCFullYear(),
     topics: topics.length > 0 ? [...topics] : guessTopics(record),
     aliases: [],
-    keyResults: { en: [firstSentence(abstract)], ja: [firstSentence(abstract)] },
+    keyResults: { en: [], ja: [] },
     summary: { en: abstract, ja: abstract },
   });
 }
