@@ -48,12 +48,16 @@ describe("catalog file", () => {
     expect(byId.get("scaling-laws")?.summary.en).toMatch(/power law/i);
   });
 
-  it("has bilingual summaries and key results for every paper", () => {
+  it("has bilingual summaries, key results and an organisation for every paper", () => {
     for (const entry of entries) {
       const sentences = entry.summary.en.split(/(?<=[.!?])\s+(?=[A-Z])/).length;
       expect(sentences, entry.id).toBeGreaterThanOrEqual(3);
       expect(entry.summary.ja, entry.id).toMatch(/[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u);
       expect(entry.keyResults.ja.length, entry.id).toBe(entry.keyResults.en.length);
+      // The schema lets papers moderators add from arXiv go without these; the curated list always has them.
+      expect(entry.organisation?.trim(), entry.id).toBeTruthy();
+      expect(entry.keyResults.en.length, entry.id).toBeGreaterThanOrEqual(1);
+      expect(entry.keyResults.ja.length, entry.id).toBeGreaterThanOrEqual(1);
       expect(entry.aliases.length, entry.id).toBeGreaterThan(0);
     }
   });

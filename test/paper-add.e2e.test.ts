@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MessageFlags } from "discord.js";
+import { parse as parseCsv } from "csv-parse/sync";
 import { runCli, type CliIo } from "../src/cli.js";
 import { parseCatalog } from "../src/catalog/load.js";
 import { addedFromAbstract, entryFromArxiv } from "../src/moderation/papers.js";
@@ -103,6 +104,8 @@ describe.skipIf(!arxivApiFixturesAvailable)("/paper-add, /paper-edit, /paper-rem
     const found = await command(t, { name: "paper", options: [option.string("query", "new particle Higgs boson ATLAS")] });
     expect(found.body.data.embeds?.[0]?.title).toBe(HIGGS);
     expect(found.body.data.embeds?.[0]?.description).toMatch(/^\*The authors' abstract \(no summary written yet\)\.\*\n/);
+    // Nothing arXiv doesn't give us: no organisation (a category is not one), no key results.
+    expect(found.body.data.embeds?.[0]?.fields?.map((field) => field.name)).toEqual(["Authors", "Year", "Topics"]);
     const japanese = await command(t, { name: "paper", locale: "ja", options: [option.string("query", "1207.7214")] });
     expect(japanese.body.data.embeds?.[0]?.description).toMatch(/日本語の要約はまだありません。英語で表示しています。[\s\S]*著者によるアブストラクト/);
     // Autocomplete, /papers, related papers.
@@ -121,7 +124,10 @@ describe.skipIf(!arxivApiFixturesAvailable)("/paper-add, /paper-edit, /paper-rem
     const download = await fetch(bundleBefore.url.replace(/^https?:\/\/[^/]+/, t.bot.http.url.replace(/\/$/, "")));
     expect(download.status).toBe(200);
     const files = await unzipTexts(Buffer.from(await download.arrayBuffer()), BUNDLE_FOLDER);
-    expect(files.get("papers.csv")).toContain("1207.7214");
+    const rows: string[][] = parseCsv(files.get("papers.csv") ?? "", { bom: true, columns: false });
+    const higgs = rows.find((row) => row[1] === "1207.7214") ?? [];
+    expect(higgs[4]).toBe("");
+    expect(higgs[9]).toMatch(/^\(The authors' abstract \(no summary written yet\)\.\) /);
     expect(files.get("README.md")).toContain("Observation of a new particle");
     expect(t.bot.ctx.moderation.audit.latest(1)[0]).toMatchObject({ action: "paper.add", actor: { id: as.moderator.user.id }, target: "paper:observation-of-a-new-particle-in" });
   });
