@@ -20,6 +20,25 @@ describe("migrations", () => {
     });
   }
 
+  it("8 drops the organisation and key results invented for moderator-added papers, and only those", () => {
+    const db = openDatabase(":memory:");
+    migrate(db, MIGRATIONS.slice(0, 7));
+    const insert = db.prepare("INSERT INTO papers (id, arxiv_id, source, position, content_hash, data_json, added_at, updated_at) VALUES (?, ?, ?, ?, 'h', ?, 't', 't')");
+    const entry = (organisation: string) => ({ id: "x", title: "T", organisation, year: 2024, keyResults: { en: ["First sentence."], ja: ["First sentence."] }, summary: { en: "S", ja: "S" } });
+    insert.run("added", "2401.00001", "moderator", 1, JSON.stringify({ ...entry("arXiv cs.CL"), id: "added" }));
+    insert.run("curated", "2401.00002", "catalog", 0, JSON.stringify({ ...entry("Google Brain"), id: "curated" }));
+    const key = db.prepare("INSERT INTO paper_lookup_keys (key, seq) SELECT ?, seq FROM papers WHERE id = ?");
+    key.run("added", "added");
+    key.run("curated", "curated");
+    migrate(db, MIGRATIONS.slice(0, 8));
+    // The added paper's keys are gone, so the next catalog sync re-indexes it from the cleaned data.
+    expect(db.prepare("SELECT key FROM paper_lookup_keys ORDER BY key").all()).toEqual([{ key: "curated" }]);
+    const data = (id: string) => JSON.parse((db.prepare("SELECT data_json FROM papers WHERE id = ?").get(id) as { data_json: string }).data_json) as Record<string, unknown>;
+    expect(data("added")).toEqual({ id: "added", title: "T", year: 2024, keyResults: { en: [], ja: [] }, summary: { en: "S", ja: "S" } });
+    expect(data("curated")).toEqual({ ...entry("Google Brain"), id: "curated" });
+    db.close();
+  });
+
   it("is idempotent and leaves the connection configured", () => {
     const db = openDatabase(":memory:");
     expect(migrate(db)).toEqual(MIGRATIONS.map((migration) => migration.version));

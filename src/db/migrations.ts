@@ -184,6 +184,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE paper_name_words (word TEXT PRIMARY KEY, papers INTEGER NOT NULL) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: "papers added from arXiv: drop the invented organisation and key results",
+    sql: `
+      -- Moderator-added papers were stored with "arXiv <category>" as organisation and the abstract's first sentence
+      -- as key results (no moderator edit ever sets key results). Neither is a fact about the paper.
+      -- content_hash is left as is: catalog sync never compares it for moderator rows.
+      UPDATE papers
+      SET data_json = json_set(
+        CASE WHEN json_extract(data_json, '$.organisation') GLOB 'arXiv*' THEN json_remove(data_json, '$.organisation') ELSE data_json END,
+        '$.keyResults', json('{"en":[],"ja":[]}'))
+      WHERE source = 'moderator';
+      -- Unkeyed moderator papers are re-indexed by the next catalog sync, so their search text loses them too.
+      DELETE FROM paper_lookup_keys WHERE seq IN (SELECT seq FROM papers WHERE source = 'moderator');
+    `,
+  },
 ];
 
 export function schemaVersion(db: Db): number {
