@@ -1,5 +1,6 @@
 import { register, type ComponentModule, type DirectMessageModule, type RegisteredCommand } from "../src/discord/command.js";
 import { bundleCommand, bundleFollowButton, bundleKeyword } from "./bundle.js";
+import { digestBundleButton, digestCommand } from "./digest.js";
 import { followButtons, followCommand, followingCommand, unfollowCommand } from "./follow.js";
 import help from "./help.js";
 import paper from "./paper.js";
@@ -19,6 +20,7 @@ export const commands: readonly RegisteredCommand[] = [
   register(followingCommand),
   register(bundleCommand),
   register(watchCommand),
+  digestCommand,
   register(help),
   register(paperAddCommand),
   register(paperEditCommand),
@@ -26,6 +28,6 @@ export const commands: readonly RegisteredCommand[] = [
   register(reviewCommand),
 ];
 
-export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton, ...followButtons, bundleFollowButton, paperAddButton, paperEditModal, paperRemoveButton, reviewButtons, reviewApproveModal];
+export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton, ...followButtons, bundleFollowButton, paperAddButton, paperEditModal, paperRemoveButton, reviewButtons, reviewApproveModal, digestBundleButton];
 
 export const directMessages: readonly DirectMessageModule[] = [bundleKeyword];

@@ -4,6 +4,7 @@ import { parseEnv } from "node:util";
 import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
 import { LOG_LEVELS } from "./logger.js";
+import { canonicalTimeZone } from "./digest/week.js";
 import { bundledCatalogPath } from "./paths.js";
 
 const booleanFromEnv = z
@@ -122,6 +123,8 @@ export const configSchema = z.object({
     z.string().regex(/^\d{17,20}(?:\s*,\s*\d{17,20})*$/, "expected role ids (17-20 digits), separated by commas").optional(),
   ),
   ...arxivSettings,
+  DIGEST_TZ: z.string().trim().refine((zone) => canonicalTimeZone(zone) !== null, "expected an IANA timezone such as UTC or Asia/Tokyo").default("UTC"),
+  DIGEST_CATCHUP_HOURS: wholeNumber("a whole number of hours", 0, 24 * 6).default(24),
 }).refine(politeInterval, {
   path: ["ARXIV_REQUEST_INTERVAL_MS"],
   message: "arXiv allows one request every 3 s (3000 ms or more; less only for a loopback test server)",
@@ -161,6 +164,7 @@ export interface Config {
   bundle: { secret: string | undefined; externalUrl: string | undefined; requiresFollow: boolean; linkTtlHours: number; dir: string };
   moderation: { roleIds: string[]; arxivApiUrl: string; bundleRebuildDelayMs: number; alertMaxDelayMs: number };
   arxiv: ArxivConfig;
+  digest: { timeZone: string; catchUpHours: number };
 }
 
 export class ConfigError extends Error {
@@ -211,6 +215,7 @@ export function parseConfig(env: Environment): Config {
       alertMaxDelayMs: Math.round(raw.ALERT_MAX_DELAY_HOURS * 3_600_000),
     },
     arxiv: arxivConfig(raw),
+    digest: { timeZone: canonicalTimeZone(raw.DIGEST_TZ) ?? "UTC", catchUpHours: raw.DIGEST_CATCHUP_HOURS },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from "./connection.js";
 import { DatabaseProblem } from "./errors.js";
+import { DIGEST_SCHEMA_SQL } from "./digest-schema.js";
 
 export interface Migration {
   version: number;
@@ -200,6 +201,7 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM paper_lookup_keys WHERE seq IN (SELECT seq FROM papers WHERE source = 'moderator');
     `,
   },
+  { version: 9, name: "weekly digest: guild schedules, editions, runs, deliveries", sql: DIGEST_SCHEMA_SQL },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -197,3 +197,20 @@ export function register<D extends CommandDefinition>(module: CommandModule<D>):
     ...(autocomplete ? { autocomplete: (ctx, focused, requester) => autocomplete.call(module, ctx, focused, requester) } : {}),
   };
 }
+
+interface RawOption {
+  name: string;
+  type: ApplicationCommandOptionType;
+  value?: unknown;
+  options?: readonly RawOption[];
+}
+
+/** Option values by name; a chosen subcommand becomes `subcommand: <name>` beside its own options. */
+export function commandOptions(data: readonly RawOption[]): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const option of data) {
+    if (option.type === ApplicationCommandOptionType.Subcommand) Object.assign(raw, { subcommand: option.name }, commandOptions(option.options ?? []));
+    else raw[option.name] = option.value;
+  }
+  return raw;
+}

@@ -19,7 +19,7 @@ import { containsCjk } from "../catalog/text.js";
 import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
 import { notice } from "./embeds.js";
-import type { ComponentModule, DirectMessageModule, MessageBody, ModalField, RegisteredCommand, Reply, Requester } from "./command.js";
+import { commandOptions, type ComponentModule, type DirectMessageModule, type MessageBody, type ModalField, type RegisteredCommand, type Reply, type Requester } from "./command.js";
 
 /** Errors that are not bugs but a state the user can wait out: answered with a translated private notice. */
 export function expectedFailure(error: unknown): Failure | null {
@@ -212,7 +212,7 @@ export function createRouter(
     const label = `/${interaction.commandName}`;
     await withSafetyNet(interaction, label, async () => {
       if (!command) throw new Error(`No handler for ${label}`);
-      const raw = Object.fromEntries(interaction.options.data.map((option) => [option.name, option.value]));
+      const raw = commandOptions(interaction.options.data);
       return command.run(ctx(), raw, requesterOf(interaction));
     }, command?.privateReplies ?? true);
   }

@@ -1,0 +1,133 @@
+import { ApplicationCommandOptionType, ChannelType, InteractionContextType, PermissionFlagsBits, type APIEmbed, type RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import { z } from "zod";
+import type { ComponentModule, RegisteredCommand, Reply, Requester } from "../src/discord/command.js";
+import type { BotContext } from "../src/discord/context.js";
+import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
+import { DIGEST_BUNDLE_BUTTON } from "../src/digest/render.js";
+import { defaultSchedule } from "../src/digest/run.js";
+import { digestSettings, digestStoreFor, previewDigest } from "../src/digest/service.js";
+import { describeSchedule, guildStatus } from "../src/digest/status.js";
+import { canonicalTimeZone, formatLocal, nextPublication, parseTime, WEEKDAYS } from "../src/digest/week.js";
+import { localized, t, type MessageKey } from "../src/i18n/index.js";
+import { bundleReply } from "./bundle.js";
+
+const text = (key: MessageKey) => {
+  const value = localized(key);
+  return { description: value.en, description_localizations: { ja: value.ja } };
+};
+
+const definition: RESTPostAPIChatInputApplicationCommandsJSONBody = {
+  name: "digest",
+  ...text("command.digest.description"),
+  contexts: [InteractionContextType.Guild],
+  default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
+  options: [
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "set",
+      ...text("command.digest.set"),
+      options: [
+        { type: ApplicationCommandOptionType.Channel, name: "channel", ...text("command.digest.channel"), required: true, channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "day",
+          ...text("command.digest.day"),
+          required: false,
+          choices: WEEKDAYS.map((day, index) => ({ name: localized(`digest.day.${index + 1}` as MessageKey).en, name_localizations: { ja: localized(`digest.day.${index + 1}` as MessageKey).ja }, value: day })),
+        },
+        { type: ApplicationCommandOptionType.String, name: "time", ...text("command.digest.time"), required: false, max_length: 5 },
+        { type: ApplicationCommandOptionType.String, name: "timezone", ...text("command.digest.timezone"), required: false, max_length: 64 },
+      ],
+    },
+    { type: ApplicationCommandOptionType.Subcommand, name: "preview", ...text("command.digest.preview") },
+    { type: ApplicationCommandOptionType.Subcommand, name: "status", ...text("command.digest.status") },
+    { type: ApplicationCommandOptionType.Subcommand, name: "off", ...text("command.digest.off") },
+  ],
+};
+
+const optionsSchema = z.discriminatedUnion("subcommand", [
+  z
+    .object({
+      subcommand: z.literal("set"),
+      channel: z.string().regex(/^\d{17,20}$/),
+      day: z.enum(WEEKDAYS).optional(),
+      time: z.string().max(5).optional(),
+      timezone: z.string().max(64).optional(),
+    })
+    .strict(),
+  z.object({ subcommand: z.literal("preview") }).strict(),
+  z.object({ subcommand: z.literal("status") }).strict(),
+  z.object({ subcommand: z.literal("off") }).strict(),
+]);
+
+export class InvalidDigestOptionsError extends Error {}
+
+function set(ctx: BotContext, options: { channel: string; day?: string | undefined; time?: string | undefined; timezone?: string | undefined }, requester: Requester, guildId: string): Reply {
+  const { locale } = requester;
+  const settings = digestSettings(ctx);
+  const timeZone = options.timezone === undefined ? settings.timeZone : canonicalTimeZone(options.timezone.trim());
+  if (!timeZone) return notice(locale, "digest.badTimeZone", { timeZone: options.timezone ?? "" });
+  const time = options.time === undefined ? { hour: 9, minute: 0 } : parseTime(options.time);
+  if (!time) return notice(locale, "digest.badTime");
+  const weekday = options.day === undefined ? defaultSchedule(settings).weekday : WEEKDAYS.indexOf(options.day as (typeof WEEKDAYS)[number]) + 1;
+  const schedule = { weekday, time: `${String(time.hour).padStart(2, "0")}:${String(time.minute).padStart(2, "0")}`, timeZone };
+  const now = ctx.clock.now();
+  digestStoreFor(ctx.db).setGuild({ guildId, channelId: options.channel, ...schedule, locale, updatedBy: requester.userId, updatedAt: now.toISOString() });
+  const next = nextPublication(now, schedule);
+  return notice(locale, "digest.setDone", {
+    channel: `<#${options.channel}>`,
+    day: describeSchedule(locale, schedule).split(" ")[0] ?? "",
+    time: schedule.time,
+    timeZone,
+    next: formatLocal(next.at, timeZone),
+  });
+}
+
+function status(ctx: BotContext, requester: Requester, guildId: string): Reply {
+  const lines = guildStatus(digestStoreFor(ctx.db), digestSettings(ctx), guildId, ctx.clock.now(), requester.locale);
+  const embed: APIEmbed = {
+    title: t(requester.locale, "digest.statusTitle"),
+    color: BRAND_COLOUR,
+    fields: lines.map((line) => ({ name: line.label, value: line.value })),
+  };
+  return { kind: "reply", private: true, embeds: [fitEmbed(embed)] };
+}
+
+function preview(ctx: BotContext, requester: Requester): Reply {
+  const { messages } = previewDigest(ctx, { now: ctx.clock.now(), locale: requester.locale });
+  const first = messages[0] ?? { embeds: [] };
+  const more = messages.length > 1 ? `(1/${messages.length})` : undefined;
+  return { kind: "reply", private: true, ...(more ? { content: more } : {}), embeds: first.embeds ?? [], components: messages.at(-1)?.components ?? [] };
+}
+
+/** `/digest set|preview|status|off`, for moderators (Manage Server), in a guild. */
+export const digestCommand: RegisteredCommand = {
+  name: definition.name,
+  definition,
+  privateReplies: true,
+  async run(ctx, rawOptions, requester): Promise<Reply> {
+    const parsed = optionsSchema.safeParse(rawOptions);
+    if (!parsed.success) throw new InvalidDigestOptionsError(`Options for /digest do not match its definition: ${parsed.error.message}`);
+    if (!requester.guildId) return notice(requester.locale, "errors.guildOnly");
+    if (!requester.canManageGuild) return notice(requester.locale, "digest.notModerator");
+    const options = parsed.data;
+    switch (options.subcommand) {
+      case "set":
+        return set(ctx, options, requester, requester.guildId);
+      case "preview":
+        return preview(ctx, requester);
+      case "status":
+        return status(ctx, requester, requester.guildId);
+      case "off": {
+        const turnedOff = digestStoreFor(ctx.db).disableGuild(requester.guildId, requester.userId, ctx.clock.now());
+        return notice(requester.locale, turnedOff ? "digest.offDone" : "digest.offAlready");
+      }
+    }
+  },
+};
+
+/** The digest's "Get the bundle" button answers like /bundle, privately. */
+export const digestBundleButton: ComponentModule = {
+  prefix: DIGEST_BUNDLE_BUTTON,
+  handle: (ctx, _args, requester) => bundleReply(ctx, requester),
+};

@@ -1,0 +1,52 @@
+/** The weekly digest's tables (see src/db/digest.ts); referenced from MIGRATIONS. */
+export const DIGEST_SCHEMA_SQL = `
+  -- One row per guild that ran /digest set: where and when its digest goes, or why it is paused.
+  CREATE TABLE digest_guilds (
+    guild_id TEXT PRIMARY KEY,
+    channel_id TEXT NOT NULL,
+    weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+    time TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    locale TEXT NOT NULL DEFAULT 'en',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    paused_reason TEXT,
+    paused_at TEXT,
+    updated_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+  -- An edition's content, frozen when it is first sent so every destination and the web archive agree.
+  CREATE TABLE digest_editions (
+    week TEXT PRIMARY KEY,
+    content_json TEXT NOT NULL CHECK (json_valid(content_json)),
+    frozen_at TEXT NOT NULL,
+    published_at TEXT
+  ) STRICT;
+  CREATE TABLE digest_runs (
+    id INTEGER PRIMARY KEY,
+    week TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT CHECK (outcome IN ('finished', 'interrupted')),
+    total INTEGER NOT NULL DEFAULT 0,
+    sent INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  -- Exactly once: a row is claimed ('sending') before the first message and marked 'sent' after the last.
+  CREATE TABLE digest_deliveries (
+    week TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('channel', 'user')),
+    target_id TEXT NOT NULL,
+    guild_id TEXT,
+    status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'partial', 'failed', 'skipped')),
+    run_id INTEGER,
+    messages_total INTEGER NOT NULL DEFAULT 0,
+    messages_sent INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (week, kind, target_id)
+  ) STRICT;
+  CREATE INDEX digest_deliveries_guild ON digest_deliveries (guild_id, updated_at);
+  CREATE INDEX digest_deliveries_status ON digest_deliveries (status, run_id);
+`;

@@ -1,0 +1,303 @@
+import type { CatalogEntry } from "../catalog/schema.js";
+import type { Paper, PaperSource } from "../catalog/types.js";
+import type { Db } from "./connection.js";
+
+export type DeliveryKind = "channel" | "user";
+export type DeliveryStatus = "sending" | "sent" | "partial" | "failed" | "skipped";
+
+export interface GuildDigestSettings {
+  guildId: string;
+  channelId: string;
+  weekday: number;
+  time: string;
+  timeZone: string;
+  locale: string;
+  enabled: boolean;
+  pausedReason: string | null;
+  pausedAt: string | null;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface Delivery {
+  week: string;
+  kind: DeliveryKind;
+  targetId: string;
+  guildId: string | null;
+  status: DeliveryStatus;
+  runId: number | null;
+  messagesTotal: number;
+  messagesSent: number;
+  reason: string | null;
+  updatedAt: string;
+}
+
+export interface DigestRun {
+  id: number;
+  week: string;
+  startedAt: string;
+  heartbeatAt: string;
+  finishedAt: string | null;
+  outcome: "finished" | "interrupted" | null;
+  total: number;
+  sent: number;
+  failed: number;
+}
+
+interface GuildRow {
+  guild_id: string;
+  channel_id: string;
+  weekday: number;
+  time: string;
+  time_zone: string;
+  locale: string;
+  enabled: number;
+  paused_reason: string | null;
+  paused_at: string | null;
+  updated_by: string;
+  updated_at: string;
+}
+
+interface DeliveryRow {
+  week: string;
+  kind: DeliveryKind;
+  target_id: string;
+  guild_id: string | null;
+  status: DeliveryStatus;
+  run_id: number | null;
+  messages_total: number;
+  messages_sent: number;
+  reason: string | null;
+  updated_at: string;
+}
+
+interface RunRow {
+  id: number;
+  week: string;
+  started_at: string;
+  heartbeat_at: string;
+  finished_at: string | null;
+  outcome: "finished" | "interrupted" | null;
+  total: number;
+  sent: number;
+  failed: number;
+}
+
+const toGuild = (row: GuildRow): GuildDigestSettings => ({
+  guildId: row.guild_id,
+  channelId: row.channel_id,
+  weekday: row.weekday,
+  time: row.time,
+  timeZone: row.time_zone,
+  locale: row.locale,
+  enabled: row.enabled === 1,
+  pausedReason: row.paused_reason,
+  pausedAt: row.paused_at,
+  updatedBy: row.updated_by,
+  updatedAt: row.updated_at,
+});
+
+const toDelivery = (row: DeliveryRow): Delivery => ({
+  week: row.week,
+  kind: row.kind,
+  targetId: row.target_id,
+  guildId: row.guild_id,
+  status: row.status,
+  runId: row.run_id,
+  messagesTotal: row.messages_total,
+  messagesSent: row.messages_sent,
+  reason: row.reason,
+  updatedAt: row.updated_at,
+});
+
+const toRun = (row: RunRow): DigestRun => ({
+  id: row.id,
+  week: row.week,
+  startedAt: row.started_at,
+  heartbeatAt: row.heartbeat_at,
+  finishedAt: row.finished_at,
+  outcome: row.outcome,
+  total: row.total,
+  sent: row.sent,
+  failed: row.failed,
+});
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error instanceof Error && "code" in error && error.code === "EPERM";
+  }
+}
+
+/** Prepared statements for the digest tables, plus the reads of papers and follows the digest needs. */
+export function digestStore(db: Db) {
+  const s = {
+    guild: db.prepare<[string], GuildRow>("SELECT * FROM digest_guilds WHERE guild_id = ?"),
+    guilds: db.prepare<[], GuildRow>("SELECT * FROM digest_guilds ORDER BY guild_id"),
+    setGuild: db.prepare<[string, string, number, string, string, string, string, string]>(
+      `INSERT INTO digest_guilds (guild_id, channel_id, weekday, time, time_zone, locale, enabled, paused_reason, paused_at, updated_by, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 1, NULL, NULL, ?, ?)
+       ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, weekday = excluded.weekday, time = excluded.time,
+         time_zone = excluded.time_zone, locale = excluded.locale, enabled = 1, paused_reason = NULL, paused_at = NULL,
+         updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+    ),
+    disableGuild: db.prepare<[string, string, string]>("UPDATE digest_guilds SET enabled = 0, updated_by = ?, updated_at = ? WHERE guild_id = ?"),
+    pauseGuild: db.prepare<[string, string, number, string, string, string, string, string, string]>(
+      `INSERT INTO digest_guilds (guild_id, channel_id, weekday, time, time_zone, locale, enabled, paused_reason, paused_at, updated_by, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'en', 1, ?, ?, ?, ?)
+       ON CONFLICT (guild_id) DO UPDATE SET paused_reason = excluded.paused_reason, paused_at = excluded.paused_at`,
+    ),
+    digestChannelFollows: db.prepare<[], { channel_id: string; guild_id: string; created_at: string }>(
+      "SELECT channel_id, guild_id, min(created_at) AS created_at FROM channel_follows WHERE topic = '' GROUP BY channel_id, guild_id ORDER BY channel_id",
+    ),
+    readers: db.prepare<[], { user_id: string; locale: string; created_at: string }>(
+      "SELECT user_id, locale, created_at FROM user_follows WHERE dm_paused_at IS NULL ORDER BY created_at, user_id",
+    ),
+    pausedReaders: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM user_follows WHERE dm_paused_at IS NOT NULL"),
+    readerTopics: db.prepare<[], { user_id: string; topic: string }>("SELECT user_id, topic FROM user_topics ORDER BY user_id, topic"),
+    topicsOf: db.prepare<[string], { topic: string }>("SELECT topic FROM user_topics WHERE user_id = ? ORDER BY topic"),
+    addedPapers: db.prepare<[string, string], { source: PaperSource; position: number; data_json: string; added_at: string }>(
+      "SELECT source, position, data_json, added_at FROM papers WHERE source = 'moderator' AND added_at >= ? AND added_at < ? ORDER BY added_at, seq",
+    ),
+    edition: db.prepare<[string], { content_json: string; frozen_at: string; published_at: string | null }>(
+      "SELECT content_json, frozen_at, published_at FROM digest_editions WHERE week = ?",
+    ),
+    freeze: db.prepare<[string, string, string]>("INSERT INTO digest_editions (week, content_json, frozen_at) VALUES (?, ?, ?) ON CONFLICT (week) DO NOTHING"),
+    publish: db.prepare<[string, string]>("UPDATE digest_editions SET published_at = coalesce(published_at, ?) WHERE week = ?"),
+    published: db.prepare<[number], { week: string; content_json: string; published_at: string }>(
+      "SELECT week, content_json, published_at FROM digest_editions WHERE published_at IS NOT NULL ORDER BY week DESC LIMIT ?",
+    ),
+    startRun: db.prepare<[string, number, string, string]>("INSERT INTO digest_runs (week, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?)"),
+    unfinished: db.prepare<[], { id: number; pid: number; heartbeat_at: string }>("SELECT id, pid, heartbeat_at FROM digest_runs WHERE finished_at IS NULL"),
+    interrupt: db.prepare<[string, number]>("UPDATE digest_runs SET finished_at = ?, outcome = 'interrupted' WHERE id = ? AND finished_at IS NULL"),
+    beat: db.prepare<[number, number, number, string, number]>("UPDATE digest_runs SET total = ?, sent = ?, failed = ?, heartbeat_at = ? WHERE id = ?"),
+    finishRun: db.prepare<[string, number]>("UPDATE digest_runs SET finished_at = ?, outcome = 'finished' WHERE id = ?"),
+    activeRun: db.prepare<[], RunRow>("SELECT * FROM digest_runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1"),
+    lastRun: db.prepare<[], RunRow>("SELECT * FROM digest_runs ORDER BY id DESC LIMIT 1"),
+    delivery: db.prepare<[string, DeliveryKind, string], DeliveryRow>("SELECT * FROM digest_deliveries WHERE week = ? AND kind = ? AND target_id = ?"),
+    claim: db.prepare<[string, DeliveryKind, string, string | null, number, number, string]>(
+      `INSERT INTO digest_deliveries (week, kind, target_id, guild_id, status, run_id, messages_total, updated_at)
+       VALUES (?, ?, ?, ?, 'sending', ?, ?, ?) ON CONFLICT (week, kind, target_id) DO NOTHING`,
+    ),
+    /** Takes over a 'sending' row of a run that died before any of its messages went out. */
+    reclaim: db.prepare<[number, number, string, string, DeliveryKind, string]>(
+      `UPDATE digest_deliveries SET run_id = ?, messages_total = ?, updated_at = ?
+       WHERE week = ? AND kind = ? AND target_id = ? AND status = 'sending' AND messages_sent = 0`,
+    ),
+    progress: db.prepare<[number, string, string, DeliveryKind, string]>(
+      "UPDATE digest_deliveries SET messages_sent = ?, updated_at = ? WHERE week = ? AND kind = ? AND target_id = ?",
+    ),
+    settle: db.prepare<[DeliveryStatus, string | null, string, string, DeliveryKind, string]>(
+      "UPDATE digest_deliveries SET status = ?, reason = ?, updated_at = ? WHERE week = ? AND kind = ? AND target_id = ?",
+    ),
+    skip: db.prepare<[string, DeliveryKind, string, string | null, string, string]>(
+      `INSERT INTO digest_deliveries (week, kind, target_id, guild_id, status, reason, updated_at)
+       VALUES (?, ?, ?, ?, 'skipped', ?, ?) ON CONFLICT (week, kind, target_id) DO NOTHING`,
+    ),
+    orphans: db.prepare<[], DeliveryRow>(
+      `SELECT * FROM digest_deliveries WHERE status = 'sending'
+       AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM digest_runs WHERE finished_at IS NULL)) ORDER BY week, kind, target_id`,
+    ),
+    handled: db.prepare<[string, DeliveryKind], { target_id: string }>("SELECT target_id FROM digest_deliveries WHERE week = ? AND kind = ?"),
+    guildDeliveries: db.prepare<[string, number], DeliveryRow>("SELECT * FROM digest_deliveries WHERE guild_id = ? ORDER BY updated_at DESC, week DESC LIMIT ?"),
+    countByStatus: db.prepare<[string], { status: DeliveryStatus; n: number }>("SELECT status, count(*) AS n FROM digest_deliveries WHERE week = ? GROUP BY status"),
+  };
+
+  return {
+    guild: (guildId: string): GuildDigestSettings | undefined => {
+      const row = s.guild.get(guildId);
+      return row ? toGuild(row) : undefined;
+    },
+    guilds: (): GuildDigestSettings[] => s.guilds.all().map(toGuild),
+    setGuild(settings: Omit<GuildDigestSettings, "enabled" | "pausedReason" | "pausedAt">): void {
+      const { guildId, channelId, weekday, time, timeZone, locale, updatedBy, updatedAt } = settings;
+      s.setGuild.run(guildId, channelId, weekday, time, timeZone, locale, updatedBy, updatedAt);
+    },
+    disableGuild: (guildId: string, by: string, now: Date): boolean => s.disableGuild.run(by, now.toISOString(), guildId).changes === 1,
+    /** Pauses a guild's digest (creating its row with the default schedule when the channel came from /follow). */
+    pauseGuild(guildId: string, channelId: string, reason: string, fallback: { weekday: number; time: string; timeZone: string }, now: Date): void {
+      const stamp = now.toISOString();
+      s.pauseGuild.run(guildId, channelId, fallback.weekday, fallback.time, fallback.timeZone, reason, stamp, "paperbot", stamp);
+    },
+    digestChannelFollows: () => s.digestChannelFollows.all().map((row) => ({ channelId: row.channel_id, guildId: row.guild_id, createdAt: row.created_at })),
+    /** Followers whose DMs are not paused, oldest first. */
+    readers: () => s.readers.all().map((row) => ({ userId: row.user_id, locale: row.locale, createdAt: row.created_at })),
+    pausedReaderCount: (): number => s.pausedReaders.get()?.n ?? 0,
+    /** Every follower's topics, grouped by user (one query instead of one per follower). */
+    readerTopics(): Map<string, string[]> {
+      const byUser = new Map<string, string[]>();
+      for (const row of s.readerTopics.iterate()) {
+        const list = byUser.get(row.user_id);
+        if (list) list.push(row.topic);
+        else byUser.set(row.user_id, [row.topic]);
+      }
+      return byUser;
+    },
+    topicsOf: (userId: string): string[] => s.topicsOf.all(userId).map((row) => row.topic),
+    /** Papers moderators added or approved in [start, end). */
+    addedPapers: (start: Date, end: Date): Paper[] =>
+      s.addedPapers.all(start.toISOString(), end.toISOString()).map((row) => ({
+        ...(JSON.parse(row.data_json) as CatalogEntry),
+        position: row.position,
+        source: row.source,
+        addedAt: row.added_at,
+      })),
+    edition: (week: string) => s.edition.get(week),
+    /** Stores the edition unless one is stored already; returns the stored one either way. */
+    freezeEdition(week: string, contentJson: string, now: Date): string {
+      s.freeze.run(week, contentJson, now.toISOString());
+      const row = s.edition.get(week);
+      if (!row) throw new Error(`digest edition ${week} could not be stored`);
+      return row.content_json;
+    },
+    publishEdition: (week: string, now: Date): void => void s.publish.run(now.toISOString(), week),
+    publishedEditions: (limit: number) => s.published.all(limit).map((row) => ({ week: row.week, contentJson: row.content_json, publishedAt: row.published_at })),
+    startRun: (week: string, now: Date): number => Number(s.startRun.run(week, process.pid, now.toISOString(), now.toISOString()).lastInsertRowid),
+    heartbeat: (runId: number, counts: { total: number; sent: number; failed: number }, now: Date): void =>
+      void s.beat.run(counts.total, counts.sent, counts.failed, now.toISOString(), runId),
+    finishRun: (runId: number, now: Date): void => void s.finishRun.run(now.toISOString(), runId),
+    /** Runs whose process is gone (killed; the database is local, so the pid is too) or stopped beating are closed. */
+    interruptDeadRuns(now: Date, staleBefore: Date): number {
+      let closed = 0;
+      for (const run of s.unfinished.all()) {
+        if (run.pid !== process.pid && processAlive(run.pid) && run.heartbeat_at >= staleBefore.toISOString()) continue;
+        if (run.pid === process.pid && run.heartbeat_at >= staleBefore.toISOString()) continue;
+        closed += s.interrupt.run(now.toISOString(), run.id).changes;
+      }
+      return closed;
+    },
+    activeRun: (): DigestRun | undefined => {
+      const row = s.activeRun.get();
+      return row ? toRun(row) : undefined;
+    },
+    lastRun: (): DigestRun | undefined => {
+      const row = s.lastRun.get();
+      return row ? toRun(row) : undefined;
+    },
+    delivery: (week: string, kind: DeliveryKind, targetId: string): Delivery | undefined => {
+      const row = s.delivery.get(week, kind, targetId);
+      return row ? toDelivery(row) : undefined;
+    },
+    /** True when this run now owns the destination for the week (recorded 'sending' before any message). */
+    claim: (week: string, kind: DeliveryKind, targetId: string, guildId: string | null, runId: number, total: number, now: Date): boolean =>
+      s.claim.run(week, kind, targetId, guildId, runId, total, now.toISOString()).changes === 1,
+    reclaim: (week: string, kind: DeliveryKind, targetId: string, runId: number, total: number, now: Date): boolean =>
+      s.reclaim.run(runId, total, now.toISOString(), week, kind, targetId).changes === 1,
+    progress: (week: string, kind: DeliveryKind, targetId: string, sent: number, now: Date): void =>
+      void s.progress.run(sent, now.toISOString(), week, kind, targetId),
+    settle: (week: string, kind: DeliveryKind, targetId: string, status: DeliveryStatus, reason: string | null, now: Date): void =>
+      void s.settle.run(status, reason, now.toISOString(), week, kind, targetId),
+    skip: (week: string, kind: DeliveryKind, targetId: string, guildId: string | null, reason: string, now: Date): boolean =>
+      s.skip.run(week, kind, targetId, guildId, reason, now.toISOString()).changes === 1,
+    /** 'sending' rows left by runs that are no longer going. */
+    orphans: (): Delivery[] => s.orphans.all().map(toDelivery),
+    handledTargets: (week: string, kind: DeliveryKind): Set<string> => new Set(s.handled.all(week, kind).map((row) => row.target_id)),
+    guildDeliveries: (guildId: string, limit: number): Delivery[] => s.guildDeliveries.all(guildId, limit).map(toDelivery),
+    countByStatus: (week: string): Partial<Record<DeliveryStatus, number>> =>
+      Object.fromEntries(s.countByStatus.all(week).map((row) => [row.status, row.n])),
+  };
+}
+
+export type DigestStore = ReturnType<typeof digestStore>;

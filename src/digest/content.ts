@@ -1,0 +1,168 @@
+import { TOPICS } from "../catalog/schema.js";
+import type { Locale, Paper } from "../catalog/types.js";
+import { weekIndex, weekRange, type WeekLabel } from "./week.js";
+
+/** A pending arXiv candidate as the digest shows it: clearly not yet reviewed. */
+export interface DigestCandidate {
+  arxivId: string;
+  title: string;
+  url: string;
+  score: number;
+  /** Catalog topics and followed keywords it matched. */
+  topics: string[];
+  excerpt: string;
+}
+
+/** Where a digest's parts come from; each part can be replaced (tests, benchmarks, the arXiv watch). */
+export interface DigestSources {
+  /** Papers moderators added or approved during the week. */
+  addedPapers(start: Date, end: Date): Paper[];
+  /** The best pending candidates, best first. */
+  pendingCandidates(limit: number): DigestCandidate[];
+  /** The curated reading list the weekly pick rotates through, in list order. */
+  readingList(): readonly Paper[];
+}
+
+export interface EditionPaper {
+  id: string;
+  title: string;
+  titleJa: string;
+  url: string;
+  topics: string[];
+  summary: { en: string; ja: string };
+}
+
+/** One ISO week's digest, frozen when it is first sent so every destination and the archive agree. */
+export interface Edition {
+  week: WeekLabel;
+  start: string;
+  end: string;
+  papers: EditionPaper[];
+  candidates: DigestCandidate[];
+  picks: EditionPaper[];
+}
+
+export const CANDIDATES_PER_DIGEST = 5;
+export const FOR_YOU_LIMIT = 10;
+/** Papers per edition; a busier week lists the rest on the web page (and says so in the message). */
+export const MAX_PAPERS_PER_EDITION = 200;
+const WEEKS_PER_YEAR = 52;
+
+const toEditionPaper = (paper: Paper): EditionPaper => ({
+  id: paper.id,
+  title: paper.title,
+  titleJa: paper.titleJa,
+  url: paper.url,
+  topics: [...paper.topics],
+  summary: { en: paper.summary.en, ja: paper.summary.ja },
+});
+
+/**
+ * The reading-list pick for a week: ceil(n / 52) consecutive papers starting at a week-dependent offset, so
+ * 52 consecutive weeks show every paper at least once.
+ */
+export function picksFor(week: WeekLabel, list: readonly Paper[]): Paper[] {
+  if (list.length === 0) return [];
+  const perWeek = Math.ceil(list.length / WEEKS_PER_YEAR);
+  const slot = weekIndex(week) % Math.ceil(list.length / perWeek);
+  return list.slice(slot * perWeek, slot * perWeek + perWeek);
+}
+
+export function buildEdition(week: WeekLabel, sources: DigestSources): Edition {
+  const { start, end } = weekRange(week);
+  const catalog = sources.readingList().filter((paper) => paper.source === "catalog");
+  return {
+    week,
+    start: start.toISOString(),
+    end: end.toISOString(),
+    papers: sources.addedPapers(start, end).slice(0, MAX_PAPERS_PER_EDITION).map(toEditionPaper),
+    candidates: sources.pendingCandidates(CANDIDATES_PER_DIGEST).slice(0, CANDIDATES_PER_DIGEST),
+    picks: picksFor(week, catalog.length > 0 ? catalog : sources.readingList()).map(toEditionPaper),
+  };
+}
+
+/** A DM reader's "for your topics" part, as indexes into the edition's papers and candidates. */
+export interface ForYou {
+  topics: string[];
+  papers: number[];
+  candidates: number[];
+  /** Matches beyond FOR_YOU_LIMIT, said in the message rather than dropped silently. */
+  more: number;
+}
+
+const CATALOG_TOPICS: ReadonlySet<string> = new Set(TOPICS);
+
+/**
+ * Decides every reader's "for your topics" content. Per distinct topic the matching items are found once;
+ * readers with the same topic set share one answer, so the work grows with readers, not readers × papers.
+ */
+export function createForYouPlanner(edition: Pick<Edition, "papers" | "candidates">) {
+  const paperText = edition.papers.map((paper) => `${paper.title}\n${paper.summary.en}\n${paper.titleJa}\n${paper.summary.ja}`.toLowerCase());
+  const candidateText = edition.candidates.map((candidate) => `${candidate.title}\n${candidate.excerpt}`.toLowerCase());
+  const byTopic = new Map<string, { papers: number[]; candidates: number[] }>();
+  const byTopicSet = new Map<string, ForYou | null>();
+  const seenPaper = new Uint32Array(edition.papers.length);
+  const seenCandidate = new Uint32Array(edition.candidates.length);
+  let generation = 0;
+
+  const matches = (topic: string) => {
+    let found = byTopic.get(topic);
+    if (found) return found;
+    found = { papers: [], candidates: [] };
+    if (CATALOG_TOPICS.has(topic)) {
+      edition.papers.forEach((paper, index) => paper.topics.includes(topic) && found?.papers.push(index));
+      edition.candidates.forEach((candidate, index) => candidate.topics.includes(topic) && found?.candidates.push(index));
+    } else {
+      const needle = topic.toLowerCase();
+      paperText.forEach((text, index) => text.includes(needle) && found?.papers.push(index));
+      candidateText.forEach((text, index) => (text.includes(needle) || edition.candidates[index]?.topics.includes(topic)) && found?.candidates.push(index));
+    }
+    byTopic.set(topic, found);
+    return found;
+  };
+
+  return (topics: readonly string[]): ForYou | null => {
+    if (topics.length === 0) return null;
+    const key = topics.length === 1 ? (topics[0] ?? "") : [...topics].sort().join("\u0000");
+    const cached = byTopicSet.get(key);
+    if (cached !== undefined) return cached;
+    generation += 1;
+    const papers: number[] = [];
+    const candidates: number[] = [];
+    let total = 0;
+    for (const topic of topics) {
+      const found = matches(topic);
+      for (const index of found.papers) {
+        if (seenPaper[index] === generation) continue;
+        seenPaper[index] = generation;
+        total += 1;
+        if (papers.length + candidates.length < FOR_YOU_LIMIT) papers.push(index);
+      }
+      for (const index of found.candidates) {
+        if (seenCandidate[index] === generation) continue;
+        seenCandidate[index] = generation;
+        total += 1;
+        if (papers.length + candidates.length < FOR_YOU_LIMIT) candidates.push(index);
+      }
+    }
+    papers.sort((a, b) => a - b);
+    candidates.sort((a, b) => a - b);
+    const result = total === 0 ? null : { topics: [...topics], papers, candidates, more: total - papers.length - candidates.length };
+    byTopicSet.set(key, result);
+    return result;
+  };
+}
+
+/** A destination's content: the edition, in a language, with a reader's own part for DMs. */
+export interface DestinationContent {
+  locale: Locale;
+  forYou: ForYou | null;
+}
+
+/** The first sentence (or line) of a summary, at most `max` characters. */
+export function oneLineSummary(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  const sentence = /^(.+?[.!?。！？])(?:\s|$)/u.exec(flat)?.[1] ?? flat;
+  const chars = [...sentence];
+  return chars.length <= max ? sentence : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+}

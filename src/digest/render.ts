@@ -1,0 +1,164 @@
+import { ButtonStyle, type APIEmbed } from "discord.js";
+import { TOPICS } from "../catalog/schema.js";
+import type { Locale } from "../catalog/types.js";
+import type { MessageBody } from "../discord/command.js";
+import { actionButton, BRAND_COLOUR, embedLength, EMBED_LIMITS, linkButton, row } from "../discord/embeds.js";
+import { t } from "../i18n/index.js";
+import { oneLineSummary, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
+
+/** Headroom under Discord's limits (embed description 4096, 6000 per message, 10 embeds per message). */
+const DESCRIPTION_BUDGET = 4000;
+const MESSAGE_BUDGET = 5800;
+const EMBEDS_PER_MESSAGE = 10;
+const TITLE_MAX = 240;
+
+export interface DigestLinks {
+  /** PUBLIC_URL/digest/<week> */
+  web: string;
+  /** PUBLIC_URL/ (the reading list) */
+  list: string;
+}
+
+export const DIGEST_BUNDLE_BUTTON = "digest-bundle";
+
+/** Markdown and link syntax in feed-supplied text is shown literally, never interpreted. */
+export function escapeDiscordMarkdown(text: string): string {
+  return text.replace(/[\\*_~`|[\]()<>]/g, (char) => `\\${char}`).replace(/^([#>-])/, "\\$1");
+}
+
+function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+}
+
+const chars = (text: string) => [...text].length;
+
+function topicName(locale: Locale, topic: string): string {
+  return (TOPICS as readonly string[]).includes(topic) ? t(locale, `topic.${topic as (typeof TOPICS)[number]}`) : topic;
+}
+
+function paperEntry(paper: EditionPaper, locale: Locale, summaryMax = 200): string {
+  const title = locale === "ja" ? paper.titleJa : paper.title;
+  const link = `**[${escapeDiscordMarkdown(clip(title, TITLE_MAX))}](${paper.url})**`;
+  return `${link}\n${escapeDiscordMarkdown(oneLineSummary(paper.summary[locale], summaryMax))}`;
+}
+
+interface Section {
+  title: string;
+  entries: string[];
+}
+
+function sections(edition: Edition, content: DestinationContent): Section[] {
+  const { locale, forYou } = content;
+  const list: Section[] = [];
+  const header = [
+    t(locale, "digest.range", { start: edition.start.slice(0, 10), end: new Date(Date.parse(edition.end) - 1).toISOString().slice(0, 10) }),
+    edition.papers.length === 0
+      ? t(locale, "digest.quiet")
+      : t(locale, "digest.counts", { papers: edition.papers.length, candidates: edition.candidates.length }),
+  ];
+  list.push({ title: t(locale, "digest.title", { week: edition.week }), entries: [header.join("\n")] });
+  if (edition.papers.length > 0) list.push({ title: t(locale, "digest.added"), entries: edition.papers.map((paper) => paperEntry(paper, locale)) });
+  const candidates = edition.candidates.map(
+    (candidate) =>
+      `**[${escapeDiscordMarkdown(clip(candidate.title, TITLE_MAX))}](${candidate.url})** · arXiv ${candidate.arxivId}\n` +
+      `_${t(locale, "digest.candidateNote", { score: candidate.score.toFixed(2) })}_`,
+  );
+  list.push({ title: t(locale, "digest.candidates"), entries: candidates.length > 0 ? candidates : [t(locale, "digest.noCandidates")] });
+  if (forYou) {
+    const entries = [
+      ...forYou.papers.flatMap((index) => {
+        const paper = edition.papers[index];
+        return paper ? [`**[${escapeDiscordMarkdown(clip(locale === "ja" ? paper.titleJa : paper.title, TITLE_MAX))}](${paper.url})**`] : [];
+      }),
+      ...forYou.candidates.flatMap((index) => {
+        const candidate = edition.candidates[index];
+        return candidate ? [`**[${escapeDiscordMarkdown(clip(candidate.title, TITLE_MAX))}](${candidate.url})** · _${t(locale, "digest.candidateNote", { score: candidate.score.toFixed(2) })}_`] : [];
+      }),
+      ...(forYou.more > 0 ? [t(locale, "digest.forYouMore", { count: forYou.more })] : []),
+    ];
+    const topics = forYou.topics.map((topic) => escapeDiscordMarkdown(clip(topicName(locale, topic), 40))).join(", ");
+    list.push({ title: clip(t(locale, "digest.forYou", { topics }), TITLE_MAX), entries });
+  }
+  if (edition.picks.length > 0) list.push({ title: t(locale, "digest.pick"), entries: edition.picks.map((paper) => paperEntry(paper, locale, 400)) });
+  return list;
+}
+
+/** Sections become embeds (a long section continues in the next embed), embeds become messages. */
+function packEmbeds(list: Section[], locale: Locale): APIEmbed[] {
+  const embeds: APIEmbed[] = [];
+  for (const section of list) {
+    let lines: string[] = [];
+    let length = 0;
+    let continued = false;
+    const flush = () => {
+      if (lines.length === 0) return;
+      const title = continued ? clip(t(locale, "digest.continued", { title: section.title }), EMBED_LIMITS.title) : clip(section.title, EMBED_LIMITS.title);
+      embeds.push({ title, description: lines.join("\n\n"), color: BRAND_COLOUR });
+      lines = [];
+      length = 0;
+      continued = true;
+    };
+    for (const entry of section.entries) {
+      const size = chars(entry) + (lines.length > 0 ? 2 : 0);
+      if (length + size > DESCRIPTION_BUDGET) flush();
+      lines.push(entry);
+      length += chars(entry) + (lines.length > 1 ? 2 : 0);
+    }
+    flush();
+  }
+  return embeds;
+}
+
+/**
+ * The digest as Discord messages: every paper whole, every message within Discord's limits, the buttons on the
+ * last message, and a "part n of m" footer when it takes several.
+ */
+export function renderDigestMessages(edition: Edition, content: DestinationContent, links: DigestLinks): MessageBody[] {
+  const { locale } = content;
+  const embeds = packEmbeds(sections(edition, content), locale);
+  const groups: APIEmbed[][] = [];
+  let current: APIEmbed[] = [];
+  let size = 0;
+  const footerRoom = 60;
+  for (const embed of embeds) {
+    const length = embedLength(embed);
+    if (current.length > 0 && (current.length >= EMBEDS_PER_MESSAGE || size + length + footerRoom > MESSAGE_BUDGET)) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(embed);
+    size += length;
+  }
+  if (current.length > 0) groups.push(current);
+  const buttons = row(
+    linkButton(t(locale, "digest.webButton"), links.web),
+    linkButton(t(locale, "digest.listButton"), links.list),
+    actionButton(t(locale, "digest.bundleButton"), DIGEST_BUNDLE_BUTTON, { style: ButtonStyle.Secondary }),
+  );
+  return groups.map((group, index) => {
+    const last = group.at(-1);
+    if (last && groups.length > 1) last.footer = { text: t(locale, "digest.part", { part: index + 1, parts: groups.length }) };
+    return { embeds: group, ...(index === groups.length - 1 ? { components: [buttons] } : {}) };
+  });
+}
+
+/** The same messages as plain text (CLI preview, logs, tests). */
+export function digestMessagesText(messages: readonly MessageBody[]): string {
+  const blocks = messages.map((message, index) => {
+    const parts = [`--- message ${index + 1} of ${messages.length} ---`];
+    for (const embed of message.embeds ?? []) {
+      parts.push(`## ${embed.title ?? ""}`, embed.description ?? "");
+      if (embed.footer) parts.push(`(${embed.footer.text})`);
+    }
+    for (const component of message.components ?? []) {
+      for (const button of component.components) {
+        if ("url" in button && button.url) parts.push(`[${button.label ?? ""}] ${button.url}`);
+        else if ("label" in button) parts.push(`[${button.label ?? ""}]`);
+      }
+    }
+    return parts.join("\n");
+  });
+  return blocks.join("\n\n");
+}

@@ -1,0 +1,277 @@
+import { createHash } from "node:crypto";
+import { DiscordAPIError, HTTPError, RESTJSONErrorCodes } from "discord.js";
+import type { Locale } from "../catalog/types.js";
+import type { DeliveryKind, DigestStore } from "../db/digest.js";
+import type { FollowStore } from "../db/follows.js";
+import type { MessageBody } from "../discord/command.js";
+import type { Clock, Logger } from "../logger.js";
+import { buildEdition, createForYouPlanner, type DigestSources, type Edition } from "./content.js";
+import { renderDigestMessages, type DigestLinks } from "./render.js";
+import { addWeeks, latestDue, weekLabel, type DigestSchedule, type WeekLabel } from "./week.js";
+
+export interface DigestTarget {
+  kind: DeliveryKind;
+  id: string;
+}
+
+/** Sends one message to a channel or a user's DMs; throws discord.js REST errors (429 and 5xx already retried). */
+export interface DigestTransport {
+  send(target: DigestTarget, body: MessageBody, nonce: string): Promise<void>;
+}
+
+export interface DigestSettings {
+  /** DIGEST_TZ: followers' schedule and the default for /digest set. */
+  timeZone: string;
+  catchUpHours: number;
+  /** PUBLIC_URL (or the local server's URL). */
+  publicUrl: string;
+}
+
+export interface DigestDeps {
+  store: DigestStore;
+  follows: FollowStore;
+  sources: DigestSources;
+  transport: DigestTransport;
+  clock: Clock;
+  logger: Logger;
+  settings: DigestSettings;
+  /** Destinations sent to at the same time (Discord's REST queue paces the requests). Default 8. */
+  concurrency?: number;
+}
+
+export interface Destination extends DigestTarget {
+  guildId: string | null;
+  locale: Locale;
+  schedule: DigestSchedule;
+  /** When it subscribed: earlier publications are not owed to it. */
+  since: string;
+}
+
+export interface RunReport {
+  runId: number;
+  editions: string[];
+  due: number;
+  sent: number;
+  failed: number;
+  partial: number;
+  skipped: number;
+  resumed: number;
+}
+
+/** A run that has not beaten for this long belongs to a process that died. */
+export const STALE_RUN_MS = 2 * 60_000;
+/** Destinations handled per progress write to digest_runs. */
+const HEARTBEAT_EVERY = 25;
+/** Channel errors that mean "this channel is gone or closed to us": the guild's digest pauses. */
+const CHANNEL_GONE = new Set<number>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
+const DM_REFUSED = new Set<number>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser]);
+
+export function defaultSchedule(settings: Pick<DigestSettings, "timeZone">): DigestSchedule {
+  return { weekday: 1, time: "09:00", timeZone: settings.timeZone };
+}
+
+const asLocale = (value: string): Locale => (value === "ja" ? "ja" : "en");
+
+export function digestLinks(publicUrl: string, week: string): DigestLinks {
+  return { web: `${publicUrl}/digest/${week}`, list: `${publicUrl}/` };
+}
+
+/** Every destination the digest goes to: guild channels (from /digest set and /follow channel:) and DM readers. */
+export function listDestinations(store: DigestStore, settings: Pick<DigestSettings, "timeZone">): Destination[] {
+  const fallback = defaultSchedule(settings);
+  const guilds = new Map(store.guilds().map((guild) => [guild.guildId, guild]));
+  const destinations: Destination[] = [];
+  const channels = new Set<string>();
+  for (const guild of guilds.values()) {
+    if (!guild.enabled || guild.pausedReason) continue;
+    channels.add(guild.channelId);
+    destinations.push({
+      kind: "channel",
+      id: guild.channelId,
+      guildId: guild.guildId,
+      locale: asLocale(guild.locale),
+      schedule: { weekday: guild.weekday, time: guild.time, timeZone: guild.timeZone },
+      since: guild.updatedAt,
+    });
+  }
+  for (const follow of store.digestChannelFollows()) {
+    const guild = guilds.get(follow.guildId);
+    if (channels.has(follow.channelId) || (guild && (!guild.enabled || guild.pausedReason))) continue;
+    channels.add(follow.channelId);
+    destinations.push({
+      kind: "channel",
+      id: follow.channelId,
+      guildId: follow.guildId,
+      locale: asLocale(guild?.locale ?? "en"),
+      schedule: guild ? { weekday: guild.weekday, time: guild.time, timeZone: guild.timeZone } : fallback,
+      since: follow.createdAt,
+    });
+  }
+  for (const reader of store.readers()) {
+    destinations.push({ kind: "user", id: reader.userId, guildId: null, locale: asLocale(reader.locale), schedule: fallback, since: reader.createdAt });
+  }
+  return destinations;
+}
+
+/** The edition's content as stored when first sent, or built now and stored. */
+export function loadEdition(store: DigestStore, sources: DigestSources, week: WeekLabel, now: Date, freeze: boolean): Edition {
+  const stored = store.edition(week);
+  if (stored) return JSON.parse(stored.content_json) as Edition;
+  const built = buildEdition(week, sources);
+  return freeze ? (JSON.parse(store.freezeEdition(week, JSON.stringify(built), now)) as Edition) : built;
+}
+
+function nonceFor(week: string, target: DigestTarget, part: number): string {
+  // Discord drops a repeated nonce (enforce_nonce) for a few minutes: a retried request never posts twice.
+  return createHash("sha256").update(`${week}:${target.kind}:${target.id}:${part}`).digest("base64url").slice(0, 25);
+}
+
+function describeError(error: unknown): { reason: string; code: number | null; status: number | null } {
+  if (error instanceof DiscordAPIError) {
+    const code = typeof error.code === "number" ? error.code : null;
+    return { reason: `${error.status} ${code ?? ""} ${error.message}`.replace(/\s+/g, " ").trim(), code, status: error.status };
+  }
+  if (error instanceof HTTPError) return { reason: `${error.status} ${error.message}`, code: null, status: error.status };
+  return { reason: error instanceof Error ? error.message : String(error), code: null, status: null };
+}
+
+interface Work {
+  destination: Destination;
+  week: WeekLabel;
+  /** Finishing a 'sending' row a dead run left before any of its messages went out. */
+  resume: boolean;
+}
+
+/**
+ * Sends what is due: each destination's latest publication within DIGEST_CATCHUP_HOURS (older ones are recorded
+ * as skipped), or with `force` last week's edition to every destination that has not had it.
+ */
+export async function runDigest(deps: DigestDeps, options: { force: boolean; signal?: AbortSignal }): Promise<RunReport> {
+  const { store, clock, logger, settings } = deps;
+  const started = clock.now();
+  store.interruptDeadRuns(started, new Date(started.getTime() - STALE_RUN_MS));
+  const forcedWeek = options.force ? addWeeks(weekLabel(started), -1) : null;
+  const runId = store.startRun(forcedWeek ?? weekLabel(started), started);
+  const report: RunReport = { runId, editions: [], due: 0, sent: 0, failed: 0, partial: 0, skipped: 0, resumed: 0 };
+  const work: Work[] = [];
+  const destinations = listDestinations(store, settings);
+  const byKey = new Map(destinations.map((destination) => [`${destination.kind}:${destination.id}`, destination]));
+
+  for (const orphan of store.orphans()) {
+    const destination = byKey.get(`${orphan.kind}:${orphan.targetId}`);
+    if (orphan.messagesSent === 0 && destination) {
+      work.push({ destination, week: orphan.week as WeekLabel, resume: true });
+      report.resumed += 1;
+    } else {
+      const reason = `interrupted after ${orphan.messagesSent} of ${orphan.messagesTotal} messages; not reposted`;
+      store.settle(orphan.week, orphan.kind, orphan.targetId, orphan.messagesSent > 0 ? "partial" : "failed", reason, started);
+      report.partial += 1;
+    }
+  }
+  const resumed = new Set(work.map((item) => `${item.week}:${item.destination.kind}:${item.destination.id}`));
+
+  const catchUpMs = settings.catchUpHours * 3_600_000;
+  const dueBySchedule = new Map<string, { edition: WeekLabel; at: Date }>();
+  const handled = new Map<string, Set<string>>();
+  const handledFor = (week: string, kind: DeliveryKind) => {
+    const key = `${week}:${kind}`;
+    let set = handled.get(key);
+    if (!set) handled.set(key, (set = store.handledTargets(week, kind)));
+    return set;
+  };
+  for (const destination of destinations) {
+    const { schedule } = destination;
+    let week: WeekLabel;
+    if (forcedWeek) week = forcedWeek;
+    else {
+      const key = `${schedule.weekday}|${schedule.time}|${schedule.timeZone}`;
+      let due = dueBySchedule.get(key);
+      if (!due) dueBySchedule.set(key, (due = latestDue(started, schedule)));
+      if (due.at.getTime() < Date.parse(destination.since)) continue;
+      week = due.edition;
+      if (handledFor(week, destination.kind).has(destination.id)) continue;
+      if (started.getTime() - due.at.getTime() > catchUpMs) {
+        const reason = `not running at ${due.at.toISOString()}; more than DIGEST_CATCHUP_HOURS (${settings.catchUpHours} h) late`;
+        if (store.skip(week, destination.kind, destination.id, destination.guildId, reason, started)) report.skipped += 1;
+        continue;
+      }
+    }
+    if (handledFor(week, destination.kind).has(destination.id) || resumed.has(`${week}:${destination.kind}:${destination.id}`)) continue;
+    work.push({ destination, week, resume: false });
+  }
+  report.due = work.length;
+
+  const editions = new Map<WeekLabel, { edition: Edition; planner: ReturnType<typeof createForYouPlanner> }>();
+  const editionFor = (week: WeekLabel) => {
+    let entry = editions.get(week);
+    if (!entry) {
+      const edition = loadEdition(store, deps.sources, week, started, true);
+      entry = { edition, planner: createForYouPlanner(edition) };
+      editions.set(week, entry);
+      report.editions.push(week);
+    }
+    return entry;
+  };
+  const topics = work.some((item) => item.destination.kind === "user") ? store.readerTopics() : new Map<string, string[]>();
+  const pausedGuilds = new Set<string>();
+  let handledCount = 0;
+  const beat = () => store.heartbeat(runId, { total: work.length, sent: report.sent, failed: report.failed }, clock.now());
+  beat();
+
+  const deliver = async ({ destination, week, resume }: Work): Promise<void> => {
+    if (destination.guildId && pausedGuilds.has(destination.guildId)) return;
+    const { edition, planner } = editionFor(week);
+    const forYou = destination.kind === "user" ? planner(topics.get(destination.id) ?? []) : null;
+    const messages = renderDigestMessages(edition, { locale: destination.locale, forYou }, digestLinks(settings.publicUrl, week));
+    const now = clock.now();
+    const claimed = resume
+      ? store.reclaim(week, destination.kind, destination.id, runId, messages.length, now)
+      : store.claim(week, destination.kind, destination.id, destination.guildId, runId, messages.length, now);
+    if (!claimed) return;
+    let sent = 0;
+    try {
+      for (const message of messages) {
+        await deps.transport.send(destination, message, nonceFor(week, destination, sent));
+        sent += 1;
+        store.progress(week, destination.kind, destination.id, sent, clock.now());
+      }
+      store.settle(week, destination.kind, destination.id, "sent", null, clock.now());
+      store.publishEdition(week, clock.now());
+      if (destination.kind === "user") deps.follows.recordDmSuccess(destination.id);
+      report.sent += 1;
+    } catch (error) {
+      const { reason, code } = describeError(error);
+      const at = clock.now();
+      store.settle(week, destination.kind, destination.id, sent > 0 ? "partial" : "failed", reason, at);
+      if (sent > 0) report.partial += 1;
+      else report.failed += 1;
+      if (destination.kind === "channel" && destination.guildId && code !== null && CHANNEL_GONE.has(code)) {
+        pausedGuilds.add(destination.guildId);
+        store.pauseGuild(destination.guildId, destination.id, `<#${destination.id}>: ${reason}`, destination.schedule, at);
+        logger.warn("digest channel unavailable; guild digest paused", { guildId: destination.guildId, channelId: destination.id, reason });
+      } else if (destination.kind === "user" && code !== null && DM_REFUSED.has(code)) {
+        deps.follows.recordDmFailure(destination.id, reason, at);
+        logger.info("digest DM refused", { userId: destination.id, code });
+      } else {
+        logger.warn("digest delivery failed", { kind: destination.kind, id: destination.id, week, reason });
+      }
+    } finally {
+      handledCount += 1;
+      if (handledCount % HEARTBEAT_EVERY === 0) beat();
+    }
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < work.length && !options.signal?.aborted) {
+      const item = work[next];
+      next += 1;
+      if (item) await deliver(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency ?? 8, work.length)) }, worker));
+  beat();
+  store.finishRun(runId, clock.now());
+  if (work.length > 0 || report.skipped > 0) logger.info("digest run finished", { ...report });
+  return report;
+}

@@ -1,0 +1,53 @@
+import type { AppContext } from "../app.js";
+import type { Locale } from "../catalog/types.js";
+import { digestStore, type DigestStore } from "../db/digest.js";
+import type { Db } from "../db/connection.js";
+import type { MessageBody } from "../discord/command.js";
+import { createForYouPlanner, type DigestSources } from "./content.js";
+import { renderDigestMessages } from "./render.js";
+import { digestLinks, loadEdition, type DigestSettings } from "./run.js";
+import { databaseSources, noCandidates, type CandidateSource } from "./sources.js";
+import { addWeeks, weekLabel, type WeekLabel } from "./week.js";
+
+const stores = new WeakMap<Db, DigestStore>();
+
+/** One set of prepared statements per connection. */
+export function digestStoreFor(db: Db): DigestStore {
+  let store = stores.get(db);
+  if (!store) stores.set(db, (store = digestStore(db)));
+  return store;
+}
+
+export function digestSettings(app: Pick<AppContext, "config">): DigestSettings {
+  const { config } = app;
+  return {
+    timeZone: config.digest.timeZone,
+    catchUpHours: config.digest.catchUpHours,
+    publicUrl: config.http.publicUrl ?? `http://localhost:${config.http.port}`,
+  };
+}
+
+/** Pending candidates from the arXiv watch's store. */
+function candidateSource(_db: Db): CandidateSource {
+  return noCandidates;
+}
+
+export function digestSourcesFor(app: Pick<AppContext, "db" | "catalog">): DigestSources {
+  return databaseSources(digestStoreFor(app.db), () => app.catalog.papers, candidateSource(app.db));
+}
+
+/** The edition a preview shows: last week's once it has gone out (or is due), the week so far otherwise. */
+export function previewWeek(now: Date): WeekLabel {
+  return addWeeks(weekLabel(now), -1);
+}
+
+/** The digest as it would be sent now, to a channel (no user) or to a follower (with their topics). */
+export function previewDigest(app: Pick<AppContext, "db" | "catalog" | "config">, options: { now: Date; locale: Locale; userId?: string; week?: WeekLabel }): { week: WeekLabel; messages: MessageBody[] } {
+  const store = digestStoreFor(app.db);
+  const week = options.week ?? previewWeek(options.now);
+  const edition = loadEdition(store, digestSourcesFor(app), week, options.now, false);
+  const topics = options.userId ? store.topicsOf(options.userId) : [];
+  const forYou = topics.length > 0 ? createForYouPlanner(edition)(topics) : null;
+  const messages = renderDigestMessages(edition, { locale: options.locale, forYou }, digestLinks(digestSettings(app).publicUrl, week));
+  return { week, messages };
+}

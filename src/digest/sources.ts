@@ -1,0 +1,20 @@
+import type { Paper } from "../catalog/types.js";
+import type { DigestStore } from "../db/digest.js";
+import type { DigestCandidate, DigestSources } from "./content.js";
+
+/** Pending arXiv candidates, best first (the arXiv watch's candidate store). */
+export interface CandidateSource {
+  pending(limit: number): DigestCandidate[];
+}
+
+/** Until the arXiv watch stores candidates, there are none. */
+export const noCandidates: CandidateSource = { pending: () => [] };
+
+/** The real sources: moderator-added papers from the papers table, candidates, and the catalog for the pick. */
+export function databaseSources(store: DigestStore, readingList: () => readonly Paper[], candidates: CandidateSource = noCandidates): DigestSources {
+  return {
+    addedPapers: (start, end) => store.addedPapers(start, end),
+    pendingCandidates: (limit) => candidates.pending(limit),
+    readingList,
+  };
+}

@@ -1,0 +1,76 @@
+import type { Locale } from "../catalog/types.js";
+import type { Delivery, DigestStore } from "../db/digest.js";
+import { t, type MessageKey } from "../i18n/index.js";
+import { defaultSchedule, listDestinations, type DigestSettings } from "./run.js";
+import { formatLocal, nextPublication, type DigestSchedule } from "./week.js";
+
+export interface StatusLine {
+  label: string;
+  value: string;
+}
+
+function dayName(locale: Locale, weekday: number): string {
+  return t(locale, `digest.day.${Math.min(7, Math.max(1, weekday))}` as MessageKey);
+}
+
+export function describeSchedule(locale: Locale, schedule: DigestSchedule): string {
+  return `${dayName(locale, schedule.weekday)} ${schedule.time} (${schedule.timeZone})`;
+}
+
+function describeDelivery(locale: Locale, delivery: Delivery): string {
+  const params = {
+    week: delivery.week,
+    date: delivery.updatedAt.slice(0, 16).replace("T", " ") + " UTC",
+    messages: delivery.messagesTotal,
+    sent: delivery.messagesSent,
+    reason: delivery.reason ?? "",
+  };
+  const key: MessageKey =
+    delivery.status === "sent"
+      ? "digest.deliverySent"
+      : delivery.status === "partial"
+        ? "digest.deliveryPartial"
+        : delivery.status === "failed"
+          ? "digest.deliveryFailed"
+          : delivery.status === "skipped"
+            ? "digest.deliverySkipped"
+            : "digest.deliverySending";
+  return t(locale, key, params);
+}
+
+/** /digest status for one guild: channel, schedule, next run, last run, last failure, and a run in progress. */
+export function guildStatus(store: DigestStore, settings: DigestSettings, guildId: string, now: Date, locale: Locale): StatusLine[] {
+  const guild = store.guild(guildId);
+  const followed = listDestinations(store, settings).filter((destination) => destination.kind === "channel" && destination.guildId === guildId);
+  const lines: StatusLine[] = [];
+  const none = t(locale, "digest.statusNone");
+  const schedule: DigestSchedule | null = guild ? { weekday: guild.weekday, time: guild.time, timeZone: guild.timeZone } : followed.length > 0 ? defaultSchedule(settings) : null;
+  const channels = guild && guild.enabled ? [guild.channelId, ...followed.map((f) => f.id).filter((id) => id !== guild.channelId)] : followed.map((f) => f.id);
+  if (!guild && followed.length === 0) lines.push({ label: t(locale, "digest.statusChannel"), value: t(locale, "digest.statusNotSet") });
+  else if (guild && !guild.enabled) lines.push({ label: t(locale, "digest.statusChannel"), value: t(locale, "digest.statusOff") });
+  else lines.push({ label: t(locale, "digest.statusChannel"), value: channels.map((id) => `<#${id}>`).join(", ") });
+  if (guild?.pausedReason) lines.push({ label: t(locale, "digest.statusChannel"), value: t(locale, "digest.statusPaused", { reason: guild.pausedReason }) });
+  if (schedule) {
+    lines.push({ label: t(locale, "digest.statusSchedule"), value: describeSchedule(locale, schedule) });
+    const active = (!guild || guild.enabled) && !guild?.pausedReason;
+    const next = nextPublication(now, schedule);
+    lines.push({ label: t(locale, "digest.statusNext"), value: active ? `${formatLocal(next.at, schedule.timeZone)} · ${next.edition}` : none });
+  }
+  const history = store.guildDeliveries(guildId, 20);
+  const last = history[0];
+  lines.push({ label: t(locale, "digest.statusLast"), value: last ? describeDelivery(locale, last) : none });
+  const failure = history.find((delivery) => delivery.status === "failed" || delivery.status === "partial" || delivery.status === "skipped");
+  lines.push({ label: t(locale, "digest.statusFailure"), value: failure ? describeDelivery(locale, failure) : none });
+  const run = store.activeRun();
+  if (run) {
+    lines.push({
+      label: t(locale, "digest.statusRun"),
+      value: t(locale, "digest.statusRunProgress", { sent: run.sent, remaining: Math.max(0, run.total - run.sent - run.failed), started: run.startedAt.slice(0, 16).replace("T", " ") + " UTC" }),
+    });
+  }
+  return lines;
+}
+
+export function statusText(lines: readonly StatusLine[]): string {
+  return lines.map((line) => `${line.label}: ${line.value}`).join("\n");
+}
