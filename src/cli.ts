@@ -19,6 +19,7 @@ import { latestSchemaVersion, schemaVersion } from "./db/migrations.js";
 import { moderationCommands, MODERATION_USAGE } from "./moderation/cli.js";
 import { batchLine, readLines, refusalJson, resolutionJson, resolutionText } from "./cli-paper.js";
 import { renderMessage, t } from "./i18n/index.js";
+import { digestCli, DigestUsageError, DIGEST_USAGE } from "./digest/cli.js";
 import { createLogger, systemClock } from "./logger.js";
 
 export interface CliIo {
@@ -46,6 +47,7 @@ ${ARXIV_USAGE}
                                                Register the slash commands globally, or in one guild
                                                (--dev: the guild in DISCORD_DEV_GUILD_ID)
 ${MODERATION_USAGE}
+${DIGEST_USAGE}
 
 Environment: see README.md (DATABASE_PATH, CATALOG_PATH, LOG_LEVEL, ...).`;
 
@@ -307,8 +309,17 @@ const exportCommand: Handler = async (args, io) => {
   });
 };
 
+const digestCommand: Handler = async (args, io) => {
+  try {
+    return await digestCli(args, io, (run) => withApp(io, run));
+  } catch (error) {
+    throw error instanceof DigestUsageError ? new UsageError(error.message) : error;
+  }
+};
+
 export const COMMANDS: Record<string, Handler> = {
   bundle: bundleCommand,
+  digest: digestCommand,
   export: exportCommand,
   "deploy-commands": deployCommand,
   paper: paperCommand,

@@ -7,6 +7,7 @@ import { createDiscordClient, trackStatus } from "./discord/client.js";
 import { runConsole } from "./discord/console.js";
 import type { BotContext } from "./discord/context.js";
 import { createDirectMessenger } from "./discord/dm.js";
+import { restTransport } from "./digest/rest.js";
 import { createRouter } from "./discord/router.js";
 import type { RunningHttpServer } from "./http/index.js";
 import { DatabaseProblem } from "./db/errors.js";
@@ -90,6 +91,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
       directMessenger: (follows) => createDirectMessenger(client, follows, opened.clock, logger),
       alertTransport: (follows) => restTransport(client.rest, follows, opened.clock, logger),
       discordStatus: status,
+      digestTransport: () => restTransport(client.rest),
     });
   } catch (error) {
     opened.close();

@@ -15,6 +15,10 @@ import { debounced } from "./moderation/debounce.js";
 import { createAlerts, type AlertService, type AlertTransport } from "./moderation/alerts.js";
 import { createModeration } from "./moderation/index.js";
 import { Scheduler } from "./scheduler.js";
+import { digestJob, readingListPage } from "./digest/job.js";
+import type { DigestTransport } from "./digest/run.js";
+import { digestPages } from "./digest/web.js";
+import { digestSettings, digestStoreFor } from "./digest/service.js";
 
 /** How often the catalog file is re-read and the bundle checked against it. */
 export const CATALOG_REFRESH_SCHEDULE = "*/10 * * * *";
@@ -45,6 +49,8 @@ export async function startServices(
     discordStatus: () => DiscordHealth;
     /** How alerts reach Discord; without one (the local console) they stay recorded for the bot. */
     alertTransport?: (follows: FollowStore) => AlertTransport;
+    /** How the weekly digest reaches Discord (REST); without one (the local console) no digest is sent. */
+    digestTransport?: () => DigestTransport;
   },
 ): Promise<Services> {
   const { config, logger, clock, db } = app;
@@ -60,6 +66,7 @@ export async function startServices(
     clock,
     logger,
     health: () => ({ database: databaseHealth(app), discord: options.discordStatus(), papers: app.catalog.size }),
+    pages: digestPages({ store: digestStoreFor(db), publicUrl: digestSettings(app).publicUrl, readingListHtml: readingListPage(app) }),
   });
   const publicUrl = config.http.publicUrl ?? `http://localhost:${http.port}`;
   logger.info("http server listening", { url: http.url, publicUrl });
@@ -120,12 +127,15 @@ export async function startServices(
           alerts.kick();
         },
       },
+      ...(options.digestTransport ? [digestJob(ctx, options.digestTransport())] : []),
     ],
     logger,
   );
   scheduler.start();
   const poller = new ArxivPoller({ db, config: config.arxiv, http: arxiv, clock, logger, papers: () => ctx.catalog.papers });
   poller.start();
+  // Catch-up: a publication missed while the bot was down goes out now (within DIGEST_CATCHUP_HOURS).
+  if (options.digestTransport) void scheduler.runNow("weekly-digest");
 
   return {
     ctx,

@@ -151,8 +151,7 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   const started = clock.now();
   store.interruptDeadRuns(started, new Date(started.getTime() - STALE_RUN_MS));
   const forcedWeek = options.force ? addWeeks(weekLabel(started), -1) : null;
-  const runId = store.startRun(forcedWeek ?? weekLabel(started), started);
-  const report: RunReport = { runId, editions: [], due: 0, sent: 0, failed: 0, partial: 0, skipped: 0, resumed: 0 };
+  const report: RunReport = { runId: 0, editions: [], due: 0, sent: 0, failed: 0, partial: 0, skipped: 0, resumed: 0 };
   const work: Work[] = [];
   const destinations = listDestinations(store, settings);
   const byKey = new Map(destinations.map((destination) => [`${destination.kind}:${destination.id}`, destination]));
@@ -200,6 +199,12 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
     work.push({ destination, week, resume: false });
   }
   report.due = work.length;
+  if (work.length === 0) {
+    if (report.skipped + report.partial > 0) logger.info("digest run finished", { ...report });
+    return report;
+  }
+  const runId = store.startRun(forcedWeek ?? work[0]?.week ?? weekLabel(started), started);
+  report.runId = runId;
 
   const editions = new Map<WeekLabel, { edition: Edition; planner: ReturnType<typeof createForYouPlanner> }>();
   const editionFor = (week: WeekLabel) => {
@@ -272,6 +277,6 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency ?? 8, work.length)) }, worker));
   beat();
   store.finishRun(runId, clock.now());
-  if (work.length > 0 || report.skipped > 0) logger.info("digest run finished", { ...report });
+  logger.info("digest run finished", { ...report });
   return report;
 }

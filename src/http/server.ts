@@ -50,6 +50,8 @@ export interface HttpServerOptions {
   clock: Clock;
   logger: Logger;
   health: () => HealthSnapshot | Promise<HealthSnapshot>;
+  /** Extra pages by path (the digest archive, its feed, the reading list at /); null when the path is not theirs. */
+  pages?: (path: string) => { status: number; contentType: string; body: string; headers: Record<string, string> } | null;
   /** How long close() lets in-flight responses finish before cutting every connection. Default 1000 ms. */
   shutdownGraceMs?: number;
 }
@@ -254,6 +256,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (/[\\\0]|%5c|%00/i.test(rawPath)) return sendJson(req, res, 400, { error: "bad path" });
 
     const isBundle = rawPath.startsWith(BUNDLE_ROUTE_PREFIX);
+    const page = isBundle || rawPath === "/healthz" ? null : (options.pages?.(rawPath) ?? null);
+    if (page && method !== "GET" && method !== "HEAD") return sendJson(req, res, 405, { error: "method not allowed" }, { Allow: ALLOWED_METHODS });
+    if (page) {
+      const payload = Buffer.from(page.body, "utf8");
+      res.writeHead(page.status, { ...SECURITY_HEADERS, ...page.headers, "Content-Type": page.contentType, "Content-Length": payload.length });
+      return void res.end(req.method === "HEAD" ? undefined : payload);
+    }
     if (rawPath !== "/healthz" && !isBundle) return sendJson(req, res, 404, { error: "not found" });
     if (method !== "GET" && method !== "HEAD") return sendJson(req, res, 405, { error: "method not allowed" }, { Allow: ALLOWED_METHODS });
     if (isBundle) return handleBundle(req, res, rawPath.slice(BUNDLE_ROUTE_PREFIX.length), rawQuery, context);

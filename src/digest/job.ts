@@ -1,0 +1,45 @@
+import type { AppContext } from "../app.js";
+import { bundleTimestamp } from "../bundle/service.js";
+import { orderPapers } from "../bundle/common.js";
+import { renderHtml } from "../bundle/html.js";
+import type { Catalog } from "../catalog/catalog.js";
+import { followStore } from "../db/follows.js";
+import type { Job } from "../scheduler.js";
+import { runDigest, type DigestTransport } from "./run.js";
+import { digestSettings, digestSourcesFor, digestStoreFor } from "./service.js";
+
+/** Every minute: each destination's publication, once it is due (schedules are per guild, to the minute). */
+export const DIGEST_SCHEDULE = "* * * * *";
+
+export function digestJob(ctx: AppContext, transport: DigestTransport): Job {
+  return {
+    name: "weekly-digest",
+    schedule: DIGEST_SCHEDULE,
+    run: async () => {
+      await runDigest(
+        {
+          store: digestStoreFor(ctx.db),
+          follows: followStore(ctx.db),
+          sources: digestSourcesFor(ctx),
+          transport,
+          clock: ctx.clock,
+          logger: ctx.logger.child({ component: "digest" }),
+          settings: digestSettings(ctx),
+        },
+        { force: false },
+      );
+    },
+  };
+}
+
+/** The bundle's index.html for `/`, rendered once per catalog version. */
+export function readingListPage(app: Pick<AppContext, "catalog" | "catalogUpdated">): () => string {
+  let cached: { catalog: Catalog; html: string } | undefined;
+  return () => {
+    if (cached?.catalog !== app.catalog) {
+      const papers = app.catalog.papers;
+      cached = { catalog: app.catalog, html: renderHtml(orderPapers(papers), bundleTimestamp(papers, app.catalogUpdated)) };
+    }
+    return cached.html;
+  };
+}

@@ -1,0 +1,126 @@
+import { escapeHtml } from "../bundle/html.js";
+import { safeHttpUrl } from "../bundle/common.js";
+import type { DigestStore } from "../db/digest.js";
+import { t } from "../i18n/index.js";
+import { oneLineSummary, type Edition, type EditionPaper } from "./content.js";
+import { WEEK_LABEL_PATTERN } from "./week.js";
+
+/** A response the HTTP server sends as is. */
+export interface Page {
+  status: number;
+  contentType: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Plain pages: no scripts at all; inline style only. */
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const ARCHIVE_LIMIT = 200;
+const FEED_ENTRIES = 20;
+
+const STYLE =
+  "body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f}" +
+  "h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}li{margin:.6rem 0}.note{color:#5f6368}.ja{color:#5f6368;font-size:.9em}";
+
+function pageHeaders(): Record<string, string> {
+  return { "Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=300" };
+}
+
+function html(status: number, title: string, body: string): Page {
+  const document = `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${escapeHtml(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
+  return { status, contentType: "text/html; charset=utf-8", body: document, headers: pageHeaders() };
+}
+
+function link(text: string, url: string): string {
+  const safe = safeHttpUrl(url);
+  return safe ? `<a href="${escapeHtml(safe)}" rel="noopener noreferrer">${escapeHtml(text)}</a>` : escapeHtml(text);
+}
+
+function paperItem(paper: EditionPaper): string {
+  return `<li>${link(paper.title, paper.url)} <span class="ja">${escapeHtml(paper.titleJa)}</span><br>${escapeHtml(oneLineSummary(paper.summary.en, 400))}</li>`;
+}
+
+/** The edition as an HTML fragment (the page's body and the Atom entry's content). */
+export function editionHtml(edition: Edition): string {
+  const parts = [`<p class="note">${escapeHtml(t("en", "digest.range", { start: edition.start.slice(0, 10), end: new Date(Date.parse(edition.end) - 1).toISOString().slice(0, 10) }))}</p>`];
+  if (edition.papers.length === 0) parts.push(`<p>${escapeHtml(t("en", "digest.quiet"))}</p>`);
+  else parts.push(`<h2>${escapeHtml(t("en", "digest.added"))}</h2>`, `<ol>${edition.papers.map(paperItem).join("\n")}</ol>`);
+  parts.push(`<h2>${escapeHtml(t("en", "digest.candidates"))}</h2>`);
+  if (edition.candidates.length === 0) parts.push(`<p>${escapeHtml(t("en", "digest.noCandidates"))}</p>`);
+  else {
+    const items = edition.candidates.map(
+      (candidate) =>
+        `<li>${link(candidate.title, candidate.url)} (arXiv ${escapeHtml(candidate.arxivId)}) <em>${escapeHtml(t("en", "digest.candidateNote", { score: candidate.score.toFixed(2) }))}</em><br>${escapeHtml(oneLineSummary(candidate.excerpt, 400))}</li>`,
+    );
+    parts.push(`<ol>${items.join("\n")}</ol>`);
+  }
+  if (edition.picks.length > 0) parts.push(`<h2>${escapeHtml(t("en", "digest.pick"))}</h2>`, `<ul>${edition.picks.map(paperItem).join("\n")}</ul>`);
+  return parts.join("\n");
+}
+
+export function renderEditionPage(edition: Edition, publicUrl: string): Page {
+  const title = t("en", "digest.title", { week: edition.week });
+  return html(200, title, `<p><a href="${escapeHtml(publicUrl)}/digest">← all digests</a></p>\n<h1>${escapeHtml(title)}</h1>\n${editionHtml(edition)}`);
+}
+
+export function renderArchivePage(editions: readonly { week: string; publishedAt: string }[], publicUrl: string): Page {
+  const items = editions.map((edition) => `<li><a href="${escapeHtml(publicUrl)}/digest/${escapeHtml(edition.week)}">${escapeHtml(edition.week)}</a> <span class="note">${escapeHtml(edition.publishedAt.slice(0, 10))}</span></li>`);
+  const body = [
+    "<h1>paperbot: weekly LLM papers digest</h1>",
+    `<p><a href="${escapeHtml(publicUrl)}/digest.atom">Atom feed</a> · <a href="${escapeHtml(publicUrl)}/">Reading list</a></p>`,
+    items.length > 0 ? `<ul>${items.join("\n")}</ul>` : "<p>No digest has been sent yet.</p>",
+  ];
+  return html(200, "paperbot digests", body.join("\n"));
+}
+
+/** RFC 4287: feed and entries with id, title, updated, links; the HTML content escaped as text. */
+export function renderAtomFeed(editions: readonly { edition: Edition; publishedAt: string }[], publicUrl: string): Page {
+  const updated = editions.reduce((latest, entry) => (entry.publishedAt > latest ? entry.publishedAt : latest), new Date(0).toISOString());
+  const entries = editions.map(({ edition, publishedAt }) => {
+    const url = `${publicUrl}/digest/${edition.week}`;
+    const summary = t("en", "digest.counts", { papers: edition.papers.length, candidates: edition.candidates.length });
+    return [
+      "  <entry>",
+      `    <id>${escapeHtml(url)}</id>`,
+      `    <title type="text">${escapeHtml(t("en", "digest.title", { week: edition.week }))}</title>`,
+      `    <updated>${escapeHtml(publishedAt)}</updated>`,
+      `    <published>${escapeHtml(publishedAt)}</published>`,
+      `    <link rel="alternate" type="text/html" href="${escapeHtml(url)}"/>`,
+      `    <summary type="text">${escapeHtml(summary)}</summary>`,
+      `    <content type="html">${escapeHtml(editionHtml(edition))}</content>`,
+      "  </entry>",
+    ].join("\n");
+  });
+  const body = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
+    `  <id>${escapeHtml(publicUrl)}/digest</id>`,
+    '  <title type="text">paperbot: weekly LLM papers digest</title>',
+    `  <updated>${updated}</updated>`,
+    `  <link rel="self" type="application/atom+xml" href="${escapeHtml(publicUrl)}/digest.atom"/>`,
+    `  <link rel="alternate" type="text/html" href="${escapeHtml(publicUrl)}/digest"/>`,
+    "  <author><name>paperbot</name></author>",
+    "  <generator>paperbot</generator>",
+    ...entries,
+    "</feed>",
+    "",
+  ].join("\n");
+  return { status: 200, contentType: "application/atom+xml; charset=utf-8", body, headers: pageHeaders() };
+}
+
+/** The pages the bot's HTTP server publishes: the digest archive, its feed and the reading list at `/`. */
+export function digestPages(options: { store: DigestStore; publicUrl: string; readingListHtml: () => string }) {
+  const { store, publicUrl } = options;
+  const published = (limit: number) =>
+    store.publishedEditions(limit).map((row) => ({ edition: JSON.parse(row.contentJson) as Edition, week: row.week, publishedAt: row.publishedAt }));
+  return (path: string): Page | null => {
+    if (path === "/" || path === "/index.html") return { status: 200, contentType: "text/html; charset=utf-8", body: options.readingListHtml(), headers: pageHeaders() };
+    if (path === "/digest" || path === "/digest/") return renderArchivePage(published(ARCHIVE_LIMIT), publicUrl);
+    if (path === "/digest.atom") return renderAtomFeed(published(FEED_ENTRIES), publicUrl);
+    const week = /^\/digest\/([^/]+)$/.exec(path)?.[1];
+    if (week === undefined) return null;
+    const row = WEEK_LABEL_PATTERN.test(week) ? store.edition(week) : undefined;
+    if (!row?.published_at) return html(404, "Not found", "<h1>No digest for that week</h1>");
+    return renderEditionPage(JSON.parse(row.content_json) as Edition, publicUrl);
+  };
+}
