@@ -5,6 +5,7 @@ import { packageRoot } from "../src/paths.js";
 import { benchAlerts } from "./alerts.js";
 import { benchBundle } from "./bundle-bench.js";
 import { benchIngest, fixtureAvailable } from "./ingest.js";
+import { benchDigest } from "./digest.js";
 import { benchInteractions } from "./interaction.js";
 import { benchLookup, loadQueries } from "./lookup.js";
 import { benchOursAlone } from "./lookup-ours.js";
@@ -68,6 +69,11 @@ if (wanted("ingest")) {
     log("ingest: 2,000 real arXiv items with fresh ids, bare rss-parser vs parse + dedupe + score + commit");
     result["ingest"] = await benchIngest({ fixtureDir: values.fixtures, catalogPath: resolve(repoRoot, "data", "catalog.json") });
   } else log(`ingest: skipped, no arXiv fixtures in ${values.fixtures} (--fixtures DIR)`);
+}
+
+if (wanted("digest")) {
+  log("digest: deciding each follower's content (1,000 new papers) for 10,000 and 100,000 followers; rendering");
+  result["digest"] = benchDigest(log);
 }
 
 // Peak resident memory of the whole run (the lookup section, with all three indexes over 100k papers, dominates).

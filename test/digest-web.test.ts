@@ -79,7 +79,7 @@ describe("digest web pages and Atom feed", () => {
     const { response, text } = await get("/digest.atom");
     expect(response.headers.get("content-type")).toBe("application/atom+xml; charset=utf-8");
     expect(text).not.toMatch(/<script/i);
-    const parser = new Parser({ customFields: { feed: ["id", "updated", "author"], item: ["updated"] } });
+    const parser = new Parser({ customFields: { feed: ["id", "updated", "author"], item: ["updated", "id"] } });
     const feed = await parser.parseString(text);
     expect(feed).toMatchObject({ title: "paperbot: weekly LLM papers digest", link: `${PUBLIC}/digest`, feedUrl: `${PUBLIC}/digest.atom`, id: `${PUBLIC}/digest`, updated: "2026-11-30T09:00:05.000Z" });
     expect(feed.items.map((item) => item.id)).toEqual([`${PUBLIC}/digest/2026-W48`, `${PUBLIC}/digest/2026-W47`]);

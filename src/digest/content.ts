@@ -44,8 +44,10 @@ export interface Edition {
 
 export const CANDIDATES_PER_DIGEST = 5;
 export const FOR_YOU_LIMIT = 10;
-/** Papers per edition; a busier week lists the rest on the web page (and says so in the message). */
-export const MAX_PAPERS_PER_EDITION = 200;
+/** Bound on the papers an edition stores (the web page lists them all). */
+export const MAX_PAPERS_PER_EDITION = 5_000;
+/** Papers listed in the Discord messages; a busier week says how many more are on the web page. */
+export const MAX_PAPERS_IN_MESSAGES = 100;
 const WEEKS_PER_YEAR = 52;
 
 const toEditionPaper = (paper: Paper): EditionPaper => ({

@@ -4,7 +4,7 @@ import type { Locale } from "../catalog/types.js";
 import type { MessageBody } from "../discord/command.js";
 import { actionButton, BRAND_COLOUR, embedLength, EMBED_LIMITS, linkButton, row } from "../discord/embeds.js";
 import { t } from "../i18n/index.js";
-import { oneLineSummary, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
+import { MAX_PAPERS_IN_MESSAGES, oneLineSummary, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
 
 /** Headroom under Discord's limits (embed description 4096, 6000 per message, 10 embeds per message). */
 const DESCRIPTION_BUDGET = 4000;
@@ -58,7 +58,11 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
       : t(locale, "digest.counts", { papers: edition.papers.length, candidates: edition.candidates.length }),
   ];
   list.push({ title: t(locale, "digest.title", { week: edition.week }), entries: [header.join("\n")] });
-  if (edition.papers.length > 0) list.push({ title: t(locale, "digest.added"), entries: edition.papers.map((paper) => paperEntry(paper, locale)) });
+  if (edition.papers.length > 0) {
+    const shown = edition.papers.slice(0, MAX_PAPERS_IN_MESSAGES).map((paper) => paperEntry(paper, locale));
+    const more = edition.papers.length - shown.length;
+    list.push({ title: t(locale, "digest.added"), entries: more > 0 ? [...shown, t(locale, "digest.morePapers", { count: more })] : shown });
+  }
   const candidates = edition.candidates.map(
     (candidate) =>
       `**[${escapeDiscordMarkdown(clip(candidate.title, TITLE_MAX))}](${candidate.url})** · arXiv ${candidate.arxivId}\n` +
