@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { TOPICS } from "../src/catalog/schema.js";
-import type { Locale } from "../src/catalog/types.js";
+import type { Locale } from "../src/i18n/index.js";
 import { createForYouPlanner, type DigestCandidate, type Edition, type EditionPaper } from "../src/digest/content.js";
 import { renderDigestMessages } from "../src/digest/render.js";
 

@@ -5,13 +5,12 @@ import type { BotContext } from "../src/discord/context.js";
 import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
 import { DIGEST_BUNDLE_BUTTON } from "../src/digest/render.js";
 import { defaultSchedule } from "../src/digest/run.js";
-import { digestSettings, digestStoreFor, previewDigest } from "../src/digest/service.js";
-import { describeSchedule, guildStatus } from "../src/digest/status.js";
+import { dayName } from "../src/digest/status.js";
 import { canonicalTimeZone, formatLocal, nextPublication, parseTime, WEEKDAYS } from "../src/digest/week.js";
-import { localized, t, type MessageKey } from "../src/i18n/index.js";
+import { localized, message, t, type PlainMessageKey } from "../src/i18n/index.js";
 import { bundleReply } from "./bundle.js";
 
-const text = (key: MessageKey) => {
+const text = (key: PlainMessageKey) => {
   const value = localized(key);
   return { description: value.en, description_localizations: { ja: value.ja } };
 };
@@ -33,7 +32,7 @@ const definition: RESTPostAPIChatInputApplicationCommandsJSONBody = {
           name: "day",
           ...text("command.digest.day"),
           required: false,
-          choices: WEEKDAYS.map((day, index) => ({ name: localized(`digest.day.${index + 1}` as MessageKey).en, name_localizations: { ja: localized(`digest.day.${index + 1}` as MessageKey).ja }, value: day })),
+          choices: WEEKDAYS.map((day, index) => ({ name: dayName("en", index + 1), name_localizations: { ja: dayName("ja", index + 1) }, value: day })),
         },
         { type: ApplicationCommandOptionType.String, name: "time", ...text("command.digest.time"), required: false, max_length: 5 },
         { type: ApplicationCommandOptionType.String, name: "timezone", ...text("command.digest.timezone"), required: false, max_length: 64 },
@@ -64,27 +63,21 @@ export class InvalidDigestOptionsError extends Error {}
 
 function set(ctx: BotContext, options: { channel: string; day?: string | undefined; time?: string | undefined; timezone?: string | undefined }, requester: Requester, guildId: string): Reply {
   const { locale } = requester;
-  const settings = digestSettings(ctx);
+  const settings = ctx.digest.settings;
   const timeZone = options.timezone === undefined ? settings.timeZone : canonicalTimeZone(options.timezone.trim());
-  if (!timeZone) return notice(locale, "digest.badTimeZone", { timeZone: options.timezone ?? "" });
+  if (!timeZone) return notice(locale, message("digest.badTimeZone", { timeZone: options.timezone ?? "" }));
   const time = options.time === undefined ? { hour: 9, minute: 0 } : parseTime(options.time);
   if (!time) return notice(locale, "digest.badTime");
   const weekday = options.day === undefined ? defaultSchedule(settings).weekday : WEEKDAYS.indexOf(options.day as (typeof WEEKDAYS)[number]) + 1;
   const schedule = { weekday, time: `${String(time.hour).padStart(2, "0")}:${String(time.minute).padStart(2, "0")}`, timeZone };
   const now = ctx.clock.now();
-  digestStoreFor(ctx.db).setGuild({ guildId, channelId: options.channel, ...schedule, locale, updatedBy: requester.userId, updatedAt: now.toISOString() });
+  ctx.digest.store.setGuild({ guildId, channelId: options.channel, ...schedule, locale, updatedBy: requester.userId, updatedAt: now.toISOString() });
   const next = nextPublication(now, schedule);
-  return notice(locale, "digest.setDone", {
-    channel: `<#${options.channel}>`,
-    day: describeSchedule(locale, schedule).split(" ")[0] ?? "",
-    time: schedule.time,
-    timeZone,
-    next: formatLocal(next.at, timeZone),
-  });
+  return notice(locale, message("digest.setDone", { channel: `<#${options.channel}>`, day: dayName(locale, weekday), time: schedule.time, timeZone, next: formatLocal(next.at, timeZone) }));
 }
 
 function status(ctx: BotContext, requester: Requester, guildId: string): Reply {
-  const lines = guildStatus(digestStoreFor(ctx.db), digestSettings(ctx), guildId, ctx.clock.now(), requester.locale);
+  const lines = ctx.digest.status(guildId, ctx.clock.now(), requester.locale);
   const embed: APIEmbed = {
     title: t(requester.locale, "digest.statusTitle"),
     color: BRAND_COLOUR,
@@ -94,7 +87,7 @@ function status(ctx: BotContext, requester: Requester, guildId: string): Reply {
 }
 
 function preview(ctx: BotContext, requester: Requester): Reply {
-  const { messages } = previewDigest(ctx, { now: ctx.clock.now(), locale: requester.locale });
+  const { messages } = ctx.digest.preview({ now: ctx.clock.now(), locale: requester.locale });
   const first = messages[0] ?? { embeds: [] };
   const more = messages.length > 1 ? `(1/${messages.length})` : undefined;
   return { kind: "reply", private: true, ...(more ? { content: more } : {}), embeds: first.embeds ?? [], components: messages.at(-1)?.components ?? [] };
@@ -119,7 +112,7 @@ export const digestCommand: RegisteredCommand = {
       case "status":
         return status(ctx, requester, requester.guildId);
       case "off": {
-        const turnedOff = digestStoreFor(ctx.db).disableGuild(requester.guildId, requester.userId, ctx.clock.now());
+        const turnedOff = ctx.digest.store.disableGuild(requester.guildId, requester.userId, ctx.clock.now());
         return notice(requester.locale, turnedOff ? "digest.offDone" : "digest.offAlready");
       }
     }

@@ -18,7 +18,7 @@ import { Scheduler } from "./scheduler.js";
 import { digestJob, readingListPage } from "./digest/job.js";
 import type { DigestTransport } from "./digest/run.js";
 import { digestPages } from "./digest/web.js";
-import { digestSettings, digestStoreFor } from "./digest/service.js";
+import { createDigestService, digestSettings, digestStoreFor } from "./digest/service.js";
 
 /** How often the catalog file is re-read and the bundle checked against it. */
 export const CATALOG_REFRESH_SCHEDULE = "*/10 * * * *";
@@ -106,6 +106,7 @@ export async function startServices(
         }
       },
     }),
+    digest: createDigestService(app),
   });
 
   const scheduler = new Scheduler(
@@ -127,7 +128,7 @@ export async function startServices(
           alerts.kick();
         },
       },
-      ...(options.digestTransport ? [digestJob(ctx, options.digestTransport())] : []),
+      ...(options.digestTransport ? [digestJob(app, options.digestTransport())] : []),
     ],
     logger,
   );

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { OpenedApp } from "../app.js";
-import type { Locale } from "../catalog/types.js";
+import type { Locale } from "../i18n/index.js";
 import { ConfigError } from "../config.js";
 import { followStore } from "../db/follows.js";
 import { digestMessagesText } from "./render.js";

@@ -1,5 +1,6 @@
 import { TOPICS } from "../catalog/schema.js";
-import type { Locale, Paper } from "../catalog/types.js";
+import type { Paper } from "../catalog/types.js";
+import type { Locale } from "../i18n/index.js";
 import { weekIndex, weekRange, type WeekLabel } from "./week.js";
 
 /** A pending arXiv candidate as the digest shows it: clearly not yet reviewed. */

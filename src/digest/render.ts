@@ -1,9 +1,9 @@
 import { ButtonStyle, type APIEmbed } from "discord.js";
-import { TOPICS } from "../catalog/schema.js";
-import type { Locale } from "../catalog/types.js";
+import type { Locale } from "../i18n/index.js";
 import type { MessageBody } from "../discord/command.js";
 import { actionButton, BRAND_COLOUR, embedLength, EMBED_LIMITS, linkButton, row } from "../discord/embeds.js";
 import { t } from "../i18n/index.js";
+import { topicLabel } from "../i18n/topics.js";
 import { MAX_PAPERS_IN_MESSAGES, oneLineSummary, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
 
 /** Headroom under Discord's limits (embed description 4096, 6000 per message, 10 embeds per message). */
@@ -32,10 +32,6 @@ function clip(text: string, max: number): string {
 }
 
 const chars = (text: string) => [...text].length;
-
-function topicName(locale: Locale, topic: string): string {
-  return (TOPICS as readonly string[]).includes(topic) ? t(locale, `topic.${topic as (typeof TOPICS)[number]}`) : topic;
-}
 
 function paperEntry(paper: EditionPaper, locale: Locale, summaryMax = 200): string {
   const title = locale === "ja" ? paper.titleJa : paper.title;
@@ -81,7 +77,7 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
       }),
       ...(forYou.more > 0 ? [t(locale, "digest.forYouMore", { count: forYou.more })] : []),
     ];
-    const topics = forYou.topics.map((topic) => escapeDiscordMarkdown(clip(topicName(locale, topic), 40))).join(", ");
+    const topics = forYou.topics.map((topic) => escapeDiscordMarkdown(clip(topicLabel(locale, topic), 40))).join(", ");
     list.push({ title: clip(t(locale, "digest.forYou", { topics }), TITLE_MAX), entries });
   }
   if (edition.picks.length > 0) list.push({ title: t(locale, "digest.pick"), entries: edition.picks.map((paper) => paperEntry(paper, locale, 400)) });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { DiscordAPIError, HTTPError, RESTJSONErrorCodes } from "discord.js";
-import type { Locale } from "../catalog/types.js";
+import type { Locale } from "../i18n/index.js";
 import type { DeliveryKind, DigestStore } from "../db/digest.js";
 import type { FollowStore } from "../db/follows.js";
 import type { MessageBody } from "../discord/command.js";

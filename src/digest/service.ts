@@ -1,5 +1,6 @@
 import type { AppContext } from "../app.js";
-import type { Locale } from "../catalog/types.js";
+import { guildStatus, type StatusLine } from "./status.js";
+import type { Locale } from "../i18n/index.js";
 import { digestStore, type DigestStore } from "../db/digest.js";
 import type { Db } from "../db/connection.js";
 import type { MessageBody } from "../discord/command.js";
@@ -50,4 +51,23 @@ export function previewDigest(app: Pick<AppContext, "db" | "catalog" | "config">
   const forYou = topics.length > 0 ? createForYouPlanner(edition)(topics) : null;
   const messages = renderDigestMessages(edition, { locale: options.locale, forYou }, digestLinks(digestSettings(app).publicUrl, week));
   return { week, messages };
+}
+
+/** What the /digest handlers use (they get no database handle or config of their own). */
+export interface DigestService {
+  readonly settings: DigestSettings;
+  readonly store: DigestStore;
+  preview(options: { now: Date; locale: Locale; userId?: string }): { week: WeekLabel; messages: MessageBody[] };
+  status(guildId: string, now: Date, locale: Locale): StatusLine[];
+}
+
+export function createDigestService(app: Pick<AppContext, "db" | "catalog" | "config">): DigestService {
+  const store = digestStoreFor(app.db);
+  const settings = digestSettings(app);
+  return {
+    settings,
+    store,
+    preview: (options) => previewDigest(app, options),
+    status: (guildId, now, locale) => guildStatus(store, settings, guildId, now, locale),
+  };
 }

@@ -1,6 +1,6 @@
-import type { Locale } from "../catalog/types.js";
+import type { Locale } from "../i18n/index.js";
 import type { Delivery, DigestStore } from "../db/digest.js";
-import { t, type MessageKey } from "../i18n/index.js";
+import { t } from "../i18n/index.js";
 import { defaultSchedule, listDestinations, type DigestSettings } from "./run.js";
 import { formatLocal, nextPublication, type DigestSchedule } from "./week.js";
 
@@ -9,8 +9,10 @@ export interface StatusLine {
   value: string;
 }
 
-function dayName(locale: Locale, weekday: number): string {
-  return t(locale, `digest.day.${Math.min(7, Math.max(1, weekday))}` as MessageKey);
+const DAY_KEYS = ["digest.day.1", "digest.day.2", "digest.day.3", "digest.day.4", "digest.day.5", "digest.day.6", "digest.day.7"] as const;
+
+export function dayName(locale: Locale, weekday: number): string {
+  return t(locale, DAY_KEYS[Math.min(7, Math.max(1, weekday)) - 1] ?? "digest.day.1");
 }
 
 export function describeSchedule(locale: Locale, schedule: DigestSchedule): string {
@@ -18,24 +20,21 @@ export function describeSchedule(locale: Locale, schedule: DigestSchedule): stri
 }
 
 function describeDelivery(locale: Locale, delivery: Delivery): string {
-  const params = {
-    week: delivery.week,
-    date: delivery.updatedAt.slice(0, 16).replace("T", " ") + " UTC",
-    messages: delivery.messagesTotal,
-    sent: delivery.messagesSent,
-    reason: delivery.reason ?? "",
-  };
-  const key: MessageKey =
-    delivery.status === "sent"
-      ? "digest.deliverySent"
-      : delivery.status === "partial"
-        ? "digest.deliveryPartial"
-        : delivery.status === "failed"
-          ? "digest.deliveryFailed"
-          : delivery.status === "skipped"
-            ? "digest.deliverySkipped"
-            : "digest.deliverySending";
-  return t(locale, key, params);
+  const week = delivery.week;
+  const date = delivery.updatedAt.slice(0, 16).replace("T", " ") + " UTC";
+  const reason = delivery.reason ?? "";
+  switch (delivery.status) {
+    case "sent":
+      return t(locale, "digest.deliverySent", { week, date, count: delivery.messagesTotal });
+    case "partial":
+      return t(locale, "digest.deliveryPartial", { week, date, sent: delivery.messagesSent, messages: delivery.messagesTotal });
+    case "failed":
+      return t(locale, "digest.deliveryFailed", { week, date, reason });
+    case "skipped":
+      return t(locale, "digest.deliverySkipped", { week, date, reason });
+    case "sending":
+      return t(locale, "digest.deliverySending", { week, sent: delivery.messagesSent, messages: delivery.messagesTotal });
+  }
 }
 
 /** /digest status for one guild: channel, schedule, next run, last run, last failure, and a run in progress. */

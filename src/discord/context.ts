@@ -4,6 +4,7 @@ import type { BundleLinks } from "../bundle/links.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { FollowStore } from "../db/follows.js";
 import type { Moderation } from "../moderation/index.js";
+import type { DigestService } from "../digest/service.js";
 import type { Clock, Logger } from "../logger.js";
 import type { MessageBody } from "./command.js";
 
@@ -40,9 +41,10 @@ export interface BotContext {
   readonly moderation: Moderation;
   /** The arXiv watch as moderators see it (/watch status). */
   readonly watch: { status(now: Date): WatchStatus };
+  readonly digest: DigestService;
 }
 
-export function createBotContext(app: AppContext, services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation }): BotContext {
+export function createBotContext(app: AppContext, services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService }): BotContext {
   return {
     get catalog() {
       return app.catalog;
@@ -51,6 +53,7 @@ export function createBotContext(app: AppContext, services: { follows: FollowSto
     bundle: services.bundle,
     dm: services.dm,
     moderation: services.moderation,
+    digest: services.digest,
     clock: app.clock,
     logger: app.logger,
     settings: { bundleRequiresFollow: app.config.bundle.requiresFollow, buttonTtlMs: app.config.discord.buttonTtlMs, moderatorRoleIds: app.config.moderation.roleIds },

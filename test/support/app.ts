@@ -9,6 +9,7 @@ import type { BundleLinks } from "../../src/bundle/links.js";
 import { followStore } from "../../src/db/follows.js";
 import type { MessageBody } from "../../src/discord/command.js";
 import { createBotContext, type BotContext } from "../../src/discord/context.js";
+import { createDigestService } from "../../src/digest/service.js";
 
 export const repoRoot = packageRoot(import.meta.dirname);
 export const catalogPath = join(repoRoot, "data", "catalog.json");
@@ -46,6 +47,7 @@ export function createTestContext(app: OpenedApp, services: { bundle?: BundleLin
       },
     },
     moderation: createModeration(app),
+    digest: createDigestService(app),
   });
   return { ctx, sentDms };
 }
