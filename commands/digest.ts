@@ -44,19 +44,20 @@ const definition: RESTPostAPIChatInputApplicationCommandsJSONBody = {
   ],
 };
 
-const optionsSchema = z.discriminatedUnion("subcommand", [
+const optionsSchema = z.union([
   z
     .object({
-      subcommand: z.literal("set"),
+      set: z.literal("set"),
       channel: z.string().regex(/^\d{17,20}$/),
       day: z.enum(WEEKDAYS).optional(),
       time: z.string().max(5).optional(),
       timezone: z.string().max(64).optional(),
     })
-    .strict(),
-  z.object({ subcommand: z.literal("preview") }).strict(),
-  z.object({ subcommand: z.literal("status") }).strict(),
-  z.object({ subcommand: z.literal("off") }).strict(),
+    .strict()
+    .transform((options) => ({ ...options, subcommand: "set" as const })),
+  z.object({ preview: z.literal("preview") }).strict().transform(() => ({ subcommand: "preview" as const })),
+  z.object({ status: z.literal("status") }).strict().transform(() => ({ subcommand: "status" as const })),
+  z.object({ off: z.literal("off") }).strict().transform(() => ({ subcommand: "off" as const })),
 ]);
 
 export class InvalidDigestOptionsError extends Error {}

@@ -205,11 +205,11 @@ interface RawOption {
   options?: readonly RawOption[];
 }
 
-/** Option values by name; a chosen subcommand becomes `subcommand: <name>` beside its own options. */
+/** Option values by name; a chosen subcommand appears as `<name>: "<name>"` (as the console passes it) beside its own options. */
 export function commandOptions(data: readonly RawOption[]): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const option of data) {
-    if (option.type === ApplicationCommandOptionType.Subcommand) Object.assign(raw, { subcommand: option.name }, commandOptions(option.options ?? []));
+    if (option.type === ApplicationCommandOptionType.Subcommand) Object.assign(raw, { [option.name]: option.name }, commandOptions(option.options ?? []));
     else raw[option.name] = option.value;
   }
   return raw;
