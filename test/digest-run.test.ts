@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ChannelType, type APIEmbed } from "discord.js";
 import { digestStore } from "../src/db/digest.js";
 import { followStore } from "../src/db/follows.js";
+import { guildStatus, statusText } from "../src/digest/status.js";
 import { createTestApp, fixedClock } from "./support/app.js";
 import { addModeratorPapers, harnessDeps, moderatorEntry, runDigest } from "./support/digest.js";
 import { dmChannelIdFor, startDiscordHarness, type DiscordHarness } from "./support/discord-harness.js";
@@ -95,6 +96,25 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
     expect(report).toMatchObject({ sent: 4, failed: 2 });
     expect(digestStore(app.db).guild(GUILDS[2])?.pausedReason).toContain("50013");
     expect(refusing.get(READERS.refusing)).toMatchObject({ dmFailures: 1, lastDmError: expect.stringContaining("50007") });
+  });
+
+  it("/digest status shows sent and remaining while a run goes, then the last run", async () => {
+    const deps = harnessDeps(app, harness.apiUrl, clock, { concurrency: 1 });
+    const seen: string[] = [];
+    const transport = deps.transport;
+    deps.transport = {
+      send: async (target, body, nonce) => {
+        seen.push(statusText(guildStatus(deps.store, deps.settings, GUILDS[0], clock.now(), "en")));
+        await transport.send(target, body, nonce);
+      },
+    };
+    await runDigest(deps, { force: false });
+    expect(seen[0]).toMatch(/Sending now: 0 sent, 5 remaining/);
+    expect(seen[3]).toMatch(/Sending now: 3 sent, 2 remaining/);
+    const after = statusText(guildStatus(deps.store, deps.settings, GUILDS[0], clock.now(), "en"));
+    expect(after).not.toMatch(/Sending now/);
+    expect(after).toMatch(/Last run: 2026-W48: sent \(1 message\) on 2026-11-30 09:30 UTC/);
+    expect(after).toMatch(/Next run: Mon 2026-12-07 09:00 \(UTC\) · 2026-W49/);
   });
 
   it("retries 429 (retry_after) and 5xx within the run", async () => {

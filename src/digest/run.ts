@@ -60,8 +60,6 @@ export interface RunReport {
 
 /** A run that has not beaten for this long belongs to a process that died. */
 export const STALE_RUN_MS = 2 * 60_000;
-/** Destinations handled per progress write to digest_runs. */
-const HEARTBEAT_EVERY = 25;
 /** Channel errors that mean "this channel is gone or closed to us": the guild's digest pauses. */
 const CHANNEL_GONE = new Set<number>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
 const DM_REFUSED = new Set<number>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser]);
@@ -219,7 +217,6 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   };
   const topics = work.some((item) => item.destination.kind === "user") ? store.readerTopics() : new Map<string, string[]>();
   const pausedGuilds = new Set<string>();
-  let handledCount = 0;
   const beat = () => store.heartbeat(runId, { total: work.length, sent: report.sent, failed: report.failed }, clock.now());
   beat();
 
@@ -261,8 +258,8 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
         logger.warn("digest delivery failed", { kind: destination.kind, id: destination.id, week, reason });
       }
     } finally {
-      handledCount += 1;
-      if (handledCount % HEARTBEAT_EVERY === 0) beat();
+      // One small write per destination: /digest status shows sent and remaining while the run goes.
+      beat();
     }
   };
 
