@@ -12,7 +12,7 @@ const LINKS = { web: "https://paperbot.example/digest/2026-W48", list: "https://
 const busy = Array.from({ length: 60 }, (_, index) =>
   moderatorEntry(index + 1, {
     title: `${"A very long title about retrieval and reasoning ".repeat(5)}#${index + 1}`.slice(0, 290),
-    summary: { en: `${"Long first sentence about what the paper shows in detail ".repeat(8)}(paper ${index + 1}).`, ja: `論文 ${index + 1} の要約。${"長い説明。".repeat(40)}` },
+    summary: { en: `${"Long first sentence about what the paper shows in detail ".repeat(8)}(paper ${index + 1}).`, ja: `論文 ${index + 1} の要約${"、長い説明が続く".repeat(25)}。二文目。` },
   }),
 );
 

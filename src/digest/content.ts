@@ -165,7 +165,7 @@ export interface DestinationContent {
 /** The first sentence (or line) of a summary, at most `max` characters. */
 export function oneLineSummary(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  const sentence = /^(.+?[.!?。！？])(?:\s|$)/u.exec(flat)?.[1] ?? flat;
+  const sentence = /^(.+?(?:[.!?](?=\s|$)|[。！？]))/u.exec(flat)?.[1] ?? flat;
   const chars = [...sentence];
   return chars.length <= max ? sentence : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
 }

@@ -47,8 +47,8 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
   const channels = guild && guild.enabled ? [guild.channelId, ...followed.map((f) => f.id).filter((id) => id !== guild.channelId)] : followed.map((f) => f.id);
   if (!guild && followed.length === 0) lines.push({ label: t(locale, "digest.statusChannel"), value: t(locale, "digest.statusNotSet") });
   else if (guild && !guild.enabled) lines.push({ label: t(locale, "digest.statusChannel"), value: t(locale, "digest.statusOff") });
+  else if (guild?.pausedReason) lines.push({ label: t(locale, "digest.statusChannel"), value: t(locale, "digest.statusPaused", { reason: guild.pausedReason }) });
   else lines.push({ label: t(locale, "digest.statusChannel"), value: channels.map((id) => `<#${id}>`).join(", ") });
-  if (guild?.pausedReason) lines.push({ label: t(locale, "digest.statusChannel"), value: t(locale, "digest.statusPaused", { reason: guild.pausedReason }) });
   if (schedule) {
     lines.push({ label: t(locale, "digest.statusSchedule"), value: describeSchedule(locale, schedule) });
     const active = (!guild || guild.enabled) && !guild?.pausedReason;
