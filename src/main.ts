@@ -91,7 +91,8 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
       directMessenger: (follows) => createDirectMessenger(client, follows, opened.clock, logger),
       alertTransport: (follows) => restTransport(client.rest, follows, opened.clock, logger),
       discordStatus: status,
-      digestTransport: () => restTransport(client.rest),
+      // REST only (no gateway needed), so the catch-up run at start may go before login.
+      digestTransport: () => restTransport(client.rest.setToken(token)),
     });
   } catch (error) {
     opened.close();

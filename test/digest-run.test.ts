@@ -126,6 +126,20 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
     expect(harness.messagesIn(CHANNELS[1])).toHaveLength(1);
   });
 
+  it("a destination still failing with 5xx after the retries is tried again by a later run in the window, never twice", async () => {
+    const outage = harness.respondWith({ method: "POST", path: `/channels/${CHANNELS[0]}/messages` }, { status: 503, body: { message: "Service Unavailable" } });
+    const first = await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false });
+    expect(first).toMatchObject({ sent: 4, failed: 1 });
+    expect(outage.hits).toBeGreaterThan(1);
+    expect(digestStore(app.db).delivery("2026-W48", "channel", CHANNELS[0])).toMatchObject({ status: "failed", reason: expect.stringContaining("503") });
+    outage.remove();
+    clock.advance(60_000);
+    expect(await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false })).toMatchObject({ due: 1, sent: 1 });
+    clock.advance(60_000);
+    expect(await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false })).toMatchObject({ due: 0 });
+    expect(harness.messagesIn(CHANNELS[0])).toHaveLength(1);
+  });
+
   it("catches up within DIGEST_CATCHUP_HOURS and skips (with the reason) beyond it", async () => {
     clock.advance(23 * 3_600_000);
     const inside = await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false });

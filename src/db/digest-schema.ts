@@ -44,6 +44,8 @@ export const DIGEST_SCHEMA_SQL = `
     messages_total INTEGER NOT NULL DEFAULT 0,
     messages_sent INTEGER NOT NULL DEFAULT 0,
     reason TEXT,
+    -- A failure before any message went out that may pass (5xx, network): a later run in the window retries it.
+    retryable INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (week, kind, target_id)
   ) STRICT;

@@ -179,7 +179,10 @@ export function digestStore(db: Db) {
     delivery: db.prepare<[string, DeliveryKind, string], DeliveryRow>("SELECT * FROM digest_deliveries WHERE week = ? AND kind = ? AND target_id = ?"),
     claim: db.prepare<[string, DeliveryKind, string, string | null, number, number, string]>(
       `INSERT INTO digest_deliveries (week, kind, target_id, guild_id, status, run_id, messages_total, updated_at)
-       VALUES (?, ?, ?, ?, 'sending', ?, ?, ?) ON CONFLICT (week, kind, target_id) DO NOTHING`,
+       VALUES (?, ?, ?, ?, 'sending', ?, ?, ?)
+       ON CONFLICT (week, kind, target_id) DO UPDATE SET status = 'sending', run_id = excluded.run_id, messages_total = excluded.messages_total,
+         reason = NULL, retryable = 0, updated_at = excluded.updated_at
+       WHERE digest_deliveries.status = 'failed' AND digest_deliveries.retryable = 1 AND digest_deliveries.messages_sent = 0`,
     ),
     /** Takes over a 'sending' row of a run that died before any of its messages went out. */
     reclaim: db.prepare<[number, number, string, string, DeliveryKind, string]>(
@@ -189,8 +192,8 @@ export function digestStore(db: Db) {
     progress: db.prepare<[number, string, string, DeliveryKind, string]>(
       "UPDATE digest_deliveries SET messages_sent = ?, updated_at = ? WHERE week = ? AND kind = ? AND target_id = ?",
     ),
-    settle: db.prepare<[DeliveryStatus, string | null, string, string, DeliveryKind, string]>(
-      "UPDATE digest_deliveries SET status = ?, reason = ?, updated_at = ? WHERE week = ? AND kind = ? AND target_id = ?",
+    settle: db.prepare<[DeliveryStatus, string | null, number, string, string, DeliveryKind, string]>(
+      "UPDATE digest_deliveries SET status = ?, reason = ?, retryable = ?, updated_at = ? WHERE week = ? AND kind = ? AND target_id = ?",
     ),
     skip: db.prepare<[string, DeliveryKind, string, string | null, string, string]>(
       `INSERT INTO digest_deliveries (week, kind, target_id, guild_id, status, reason, updated_at)
@@ -200,7 +203,9 @@ export function digestStore(db: Db) {
       `SELECT * FROM digest_deliveries WHERE status = 'sending'
        AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM digest_runs WHERE finished_at IS NULL)) ORDER BY week, kind, target_id`,
     ),
-    handled: db.prepare<[string, DeliveryKind], { target_id: string }>("SELECT target_id FROM digest_deliveries WHERE week = ? AND kind = ?"),
+    handled: db.prepare<[string, DeliveryKind], { target_id: string }>(
+      "SELECT target_id FROM digest_deliveries WHERE week = ? AND kind = ? AND NOT (status = 'failed' AND retryable = 1)",
+    ),
     guildDeliveries: db.prepare<[string, number], DeliveryRow>("SELECT * FROM digest_deliveries WHERE guild_id = ? ORDER BY updated_at DESC, week DESC LIMIT ?"),
     countByStatus: db.prepare<[string], { status: DeliveryStatus; n: number }>("SELECT status, count(*) AS n FROM digest_deliveries WHERE week = ? GROUP BY status"),
   };
@@ -280,19 +285,20 @@ export function digestStore(db: Db) {
       const row = s.delivery.get(week, kind, targetId);
       return row ? toDelivery(row) : undefined;
     },
-    /** True when this run now owns the destination for the week (recorded 'sending' before any message). */
+    /** True when this run now owns the destination for the week (recorded 'sending' before any message; a retryable failure is taken over). */
     claim: (week: string, kind: DeliveryKind, targetId: string, guildId: string | null, runId: number, total: number, now: Date): boolean =>
       s.claim.run(week, kind, targetId, guildId, runId, total, now.toISOString()).changes === 1,
     reclaim: (week: string, kind: DeliveryKind, targetId: string, runId: number, total: number, now: Date): boolean =>
       s.reclaim.run(runId, total, now.toISOString(), week, kind, targetId).changes === 1,
     progress: (week: string, kind: DeliveryKind, targetId: string, sent: number, now: Date): void =>
       void s.progress.run(sent, now.toISOString(), week, kind, targetId),
-    settle: (week: string, kind: DeliveryKind, targetId: string, status: DeliveryStatus, reason: string | null, now: Date): void =>
-      void s.settle.run(status, reason, now.toISOString(), week, kind, targetId),
+    settle: (week: string, kind: DeliveryKind, targetId: string, status: DeliveryStatus, reason: string | null, now: Date, retryable = false): void =>
+      void s.settle.run(status, reason, retryable ? 1 : 0, now.toISOString(), week, kind, targetId),
     skip: (week: string, kind: DeliveryKind, targetId: string, guildId: string | null, reason: string, now: Date): boolean =>
       s.skip.run(week, kind, targetId, guildId, reason, now.toISOString()).changes === 1,
     /** 'sending' rows left by runs that are no longer going. */
     orphans: (): Delivery[] => s.orphans.all().map(toDelivery),
+    /** Destinations done for the week (sent, partial, skipped, failed for good, or being sent). */
     handledTargets: (week: string, kind: DeliveryKind): Set<string> => new Set(s.handled.all(week, kind).map((row) => row.target_id)),
     guildDeliveries: (guildId: string, limit: number): Delivery[] => s.guildDeliveries.all(guildId, limit).map(toDelivery),
     countByStatus: (week: string): Partial<Record<DeliveryStatus, number>> =>

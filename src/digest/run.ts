@@ -124,13 +124,14 @@ function nonceFor(week: string, target: DigestTarget, part: number): string {
   return createHash("sha256").update(`${week}:${target.kind}:${target.id}:${part}`).digest("base64url").slice(0, 25);
 }
 
-function describeError(error: unknown): { reason: string; code: number | null; status: number | null } {
+/** Discord's answer, and whether it may pass (5xx after the REST queue's retries, network errors, timeouts). */
+function describeError(error: unknown): { reason: string; code: number | null; transient: boolean } {
   if (error instanceof DiscordAPIError) {
     const code = typeof error.code === "number" ? error.code : null;
-    return { reason: `${error.status} ${code ?? ""} ${error.message}`.replace(/\s+/g, " ").trim(), code, status: error.status };
+    return { reason: `${error.status} ${code ?? ""} ${error.message}`.replace(/\s+/g, " ").trim(), code, transient: error.status >= 500 };
   }
-  if (error instanceof HTTPError) return { reason: `${error.status} ${error.message}`, code: null, status: error.status };
-  return { reason: error instanceof Error ? error.message : String(error), code: null, status: null };
+  if (error instanceof HTTPError) return { reason: `${error.status} ${error.message}`, code: null, transient: error.status >= 500 || error.status === 429 };
+  return { reason: error instanceof Error ? error.message : String(error), code: null, transient: true };
 }
 
 interface Work {
@@ -242,9 +243,10 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
       if (destination.kind === "user") deps.follows.recordDmSuccess(destination.id);
       report.sent += 1;
     } catch (error) {
-      const { reason, code } = describeError(error);
+      const { reason, code, transient } = describeError(error);
       const at = clock.now();
-      store.settle(week, destination.kind, destination.id, sent > 0 ? "partial" : "failed", reason, at);
+      // Nothing went out and the fault may pass: a later run within the catch-up window tries again.
+      store.settle(week, destination.kind, destination.id, sent > 0 ? "partial" : "failed", reason, at, sent === 0 && transient);
       if (sent > 0) report.partial += 1;
       else report.failed += 1;
       if (destination.kind === "channel" && destination.guildId && code !== null && CHANNEL_GONE.has(code)) {
