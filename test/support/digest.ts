@@ -1,6 +1,7 @@
 import type { OpenedApp } from "../../src/app.js";
 import type { CatalogEntry } from "../../src/catalog/schema.js";
 import { paperStore } from "../../src/db/papers.js";
+import { searchDocument } from "../../src/catalog/search-document.js";
 import { followStore } from "../../src/db/follows.js";
 import { digestStore } from "../../src/db/digest.js";
 import type { Clock } from "../../src/logger.js";
@@ -39,7 +40,7 @@ export function addModeratorPapers(app: OpenedApp, entries: CatalogEntry[], adde
   const papers = paperStore(app.db);
   app.db.transaction(() => {
     let position = papers.nextPosition();
-    for (const entry of entries) papers.insert(entry, "moderator", position++, addedAt);
+    for (const entry of entries) papers.insert(entry, searchDocument(entry), "moderator", position++, addedAt);
   })();
 }
 
