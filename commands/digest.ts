@@ -100,10 +100,10 @@ export const digestCommand: RegisteredCommand = {
   definition,
   privateReplies: true,
   async run(ctx, rawOptions, requester): Promise<Reply> {
-    const parsed = optionsSchema.safeParse(rawOptions);
-    if (!parsed.success) throw new InvalidDigestOptionsError(`Options for /digest do not match its definition: ${parsed.error.message}`);
     if (!requester.guildId) return notice(requester.locale, "errors.guildOnly");
     if (!requester.canManageGuild) return notice(requester.locale, "digest.notModerator");
+    const parsed = optionsSchema.safeParse(rawOptions);
+    if (!parsed.success) throw new InvalidDigestOptionsError(`Options for /digest do not match its definition: ${parsed.error.message}`);
     const options = parsed.data;
     switch (options.subcommand) {
       case "set":
