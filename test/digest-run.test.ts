@@ -168,3 +168,24 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
     expect(again.due).toBe(0);
   });
 });
+
+describe("pacing", () => {
+  it("keeps to Discord's 50 requests per second (discord.js's REST queue) and records every destination", async () => {
+    const paced = await startDiscordHarness({ strictChannels: false });
+    const pacedClock = fixedClock(MONDAY);
+    const pacedApp = createTestApp({}, pacedClock);
+    try {
+      const follows = followStore(pacedApp.db);
+      const channels = Array.from({ length: 60 }, (_, index) => `15000000000000${String(index).padStart(5, "0")}`);
+      for (const channelId of channels) follows.followChannel({ channelId, guildId: GUILDS[0], topic: "", createdBy: "1" }, BEFORE);
+      const report = await runDigest(harnessDeps(pacedApp, paced.apiUrl, pacedClock, { concurrency: 16 }), { force: false });
+      expect(report).toMatchObject({ due: 60, sent: 60 });
+      const times = paced.requests.filter((request) => request.route === "POST /channels/:channel/messages").map((request) => request.receivedAt);
+      expect(times).toHaveLength(60);
+      expect((times[50] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(900);
+    } finally {
+      pacedApp.close();
+      await paced.close();
+    }
+  });
+});
