@@ -36,6 +36,7 @@ describe("digest layout", () => {
     addedPapers: () => digestStore(app.db).addedPapers(new Date("2026-11-23T00:00:00Z"), new Date("2026-11-30T00:00:00Z")),
     pendingCandidates: (limit) => sampleCandidates.slice(0, limit),
     readingList: () => app.catalog.papers,
+    readers: () => [],
   });
 
   for (const locale of ["en", "ja"] as const) {

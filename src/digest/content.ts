@@ -14,6 +14,16 @@ export interface DigestCandidate {
   excerpt: string;
 }
 
+/** A follower who gets the digest by DM (DMs not paused), in the locale stored when they followed. */
+export interface DigestReader {
+  userId: string;
+  locale: Locale;
+  /** When they followed: earlier publications are not owed to them. */
+  since: string;
+  /** Catalog topics and free keywords, for "for your topics". */
+  topics: string[];
+}
+
 /** Where a digest's parts come from; each part can be replaced (tests, benchmarks, the arXiv watch). */
 export interface DigestSources {
   /** Papers moderators added or approved during the week. */
@@ -22,6 +32,8 @@ export interface DigestSources {
   pendingCandidates(limit: number): DigestCandidate[];
   /** The curated reading list the weekly pick rotates through, in list order. */
   readingList(): readonly Paper[];
+  /** Followers to DM (the follows tables), oldest first. */
+  readers(): DigestReader[];
 }
 
 export interface EditionPaper {

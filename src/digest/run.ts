@@ -74,8 +74,8 @@ export function digestLinks(publicUrl: string, week: string): DigestLinks {
   return { web: `${publicUrl}/digest/${week}`, list: `${publicUrl}/` };
 }
 
-/** Every destination the digest goes to: guild channels (from /digest set and /follow channel:) and DM readers. */
-export function listDestinations(store: DigestStore, settings: Pick<DigestSettings, "timeZone">): Destination[] {
+/** Guild channels the digest goes to: from /digest set, and channels subscribed with /follow channel:. */
+export function channelDestinations(store: DigestStore, settings: Pick<DigestSettings, "timeZone">): Destination[] {
   const fallback = defaultSchedule(settings);
   const guilds = new Map(store.guilds().map((guild) => [guild.guildId, guild]));
   const destinations: Destination[] = [];
@@ -104,9 +104,6 @@ export function listDestinations(store: DigestStore, settings: Pick<DigestSettin
       schedule: guild ? { weekday: guild.weekday, time: guild.time, timeZone: guild.timeZone } : fallback,
       since: follow.createdAt,
     });
-  }
-  for (const reader of store.readers()) {
-    destinations.push({ kind: "user", id: reader.userId, guildId: null, locale: asLocale(reader.locale), schedule: fallback, since: reader.createdAt });
   }
   return destinations;
 }
@@ -152,7 +149,13 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   const forcedWeek = options.force ? addWeeks(weekLabel(started), -1) : null;
   const report: RunReport = { runId: 0, editions: [], due: 0, sent: 0, failed: 0, partial: 0, skipped: 0, resumed: 0 };
   const work: Work[] = [];
-  const destinations = listDestinations(store, settings);
+  const readers = deps.sources.readers();
+  const topics = new Map(readers.map((reader) => [reader.userId, reader.topics]));
+  const fallback = defaultSchedule(settings);
+  const destinations: Destination[] = [
+    ...channelDestinations(store, settings),
+    ...readers.map((reader): Destination => ({ kind: "user", id: reader.userId, guildId: null, locale: reader.locale, schedule: fallback, since: reader.since })),
+  ];
   const byKey = new Map(destinations.map((destination) => [`${destination.kind}:${destination.id}`, destination]));
 
   for (const orphan of store.orphans()) {
@@ -216,7 +219,6 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
     }
     return entry;
   };
-  const topics = work.some((item) => item.destination.kind === "user") ? store.readerTopics() : new Map<string, string[]>();
   const pausedGuilds = new Set<string>();
   const beat = () => store.heartbeat(runId, { total: work.length, sent: report.sent, failed: report.failed }, clock.now());
   beat();

@@ -1,6 +1,6 @@
 import type { Paper } from "../catalog/types.js";
 import type { DigestStore } from "../db/digest.js";
-import type { DigestCandidate, DigestSources } from "./content.js";
+import type { DigestCandidate, DigestReader, DigestSources } from "./content.js";
 
 /** Pending arXiv candidates, best first (the arXiv watch's candidate store). */
 export interface CandidateSource {
@@ -16,5 +16,14 @@ export function databaseSources(store: DigestStore, readingList: () => readonly 
     addedPapers: (start, end) => store.addedPapers(start, end),
     pendingCandidates: (limit) => candidates.pending(limit),
     readingList,
+    readers(): DigestReader[] {
+      const topics = store.readerTopics();
+      return store.readers().map((reader) => ({
+        userId: reader.userId,
+        locale: reader.locale === "ja" ? "ja" : "en",
+        since: reader.createdAt,
+        topics: topics.get(reader.userId) ?? [],
+      }));
+    },
   };
 }

@@ -1,7 +1,7 @@
 import type { Locale } from "../i18n/index.js";
 import type { Delivery, DigestStore } from "../db/digest.js";
 import { t } from "../i18n/index.js";
-import { defaultSchedule, listDestinations, type DigestSettings } from "./run.js";
+import { channelDestinations, defaultSchedule, type DigestSettings } from "./run.js";
 import { formatLocal, nextPublication, type DigestSchedule } from "./week.js";
 
 export interface StatusLine {
@@ -40,7 +40,7 @@ function describeDelivery(locale: Locale, delivery: Delivery): string {
 /** /digest status for one guild: channel, schedule, next run, last run, last failure, and a run in progress. */
 export function guildStatus(store: DigestStore, settings: DigestSettings, guildId: string, now: Date, locale: Locale): StatusLine[] {
   const guild = store.guild(guildId);
-  const followed = listDestinations(store, settings).filter((destination) => destination.kind === "channel" && destination.guildId === guildId);
+  const followed = channelDestinations(store, settings).filter((destination) => destination.guildId === guildId);
   const lines: StatusLine[] = [];
   const none = t(locale, "digest.statusNone");
   const schedule: DigestSchedule | null = guild ? { weekday: guild.weekday, time: guild.time, timeZone: guild.timeZone } : followed.length > 0 ? defaultSchedule(settings) : null;
