@@ -3,6 +3,11 @@ import { TOPICS } from "../src/catalog/schema.js";
 import type { Locale } from "../src/i18n/index.js";
 import { createForYouPlanner, type DigestCandidate, type Edition, type EditionPaper } from "../src/digest/content.js";
 import { renderDigestMessages } from "../src/digest/render.js";
+import { openDatabase } from "../src/db/connection.js";
+import { digestStore } from "../src/db/digest.js";
+import { followStore } from "../src/db/follows.js";
+import { migrate } from "../src/db/migrations.js";
+import { databaseSources } from "../src/digest/sources.js";
 
 /** A deterministic generator, so every run measures the same data. */
 function random(seed: number): () => number {
@@ -77,6 +82,30 @@ export function benchDigest(log: (line: string) => void) {
     }
     result[`fanout_ms_${count / 1000}k`] = Math.round(median(times) * 10) / 10;
     log(`digest: fanout for ${count} followers: ${result[`fanout_ms_${count / 1000}k`]} ms (median of 5)`);
+  }
+  // The same decision starting from the database: followers and their topics read through DigestSources.readers().
+  for (const count of [10_000, 100_000]) {
+    const db = openDatabase(":memory:");
+    migrate(db);
+    const follows = followStore(db);
+    const since = new Date("2026-11-01T00:00:00Z");
+    db.transaction(() => {
+      syntheticFollowers(count, next).forEach((follower, index) => {
+        const userId = String(1_000_000_000_000_000_000n + BigInt(index));
+        follows.follow(userId, follower.locale, follower.topics[0], since);
+        for (const topic of follower.topics.slice(1)) follows.follow(userId, follower.locale, topic, since);
+      });
+    })();
+    const sources = databaseSources(digestStore(db), () => []);
+    const times: number[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      const start = performance.now();
+      fanout(edition, sources.readers());
+      times.push(performance.now() - start);
+    }
+    db.close();
+    result[`fanout_with_db_ms_${count / 1000}k`] = Math.round(median(times) * 10) / 10;
+    log(`digest: fanout for ${count} followers read from SQLite: ${result[`fanout_with_db_ms_${count / 1000}k`]} ms (median of 3)`);
   }
   result["fanout_ratio_100k_over_10k"] = Math.round(((result["fanout_ms_100k"] ?? 0) / Math.max(0.001, result["fanout_ms_10k"] ?? 1)) * 100) / 100;
 

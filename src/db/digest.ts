@@ -152,11 +152,11 @@ export function digestStore(db: Db) {
     digestChannelFollows: db.prepare<[], { channel_id: string; guild_id: string; created_at: string }>(
       "SELECT channel_id, guild_id, min(created_at) AS created_at FROM channel_follows WHERE topic = '' GROUP BY channel_id, guild_id ORDER BY channel_id",
     ),
-    readers: db.prepare<[], { user_id: string; locale: string; created_at: string }>(
-      "SELECT user_id, locale, created_at FROM user_follows WHERE dm_paused_at IS NULL ORDER BY created_at, user_id",
+    readers: db.prepare<[], { user_id: string; locale: string; created_at: string; topics: string | null }>(
+      `SELECT user_id, locale, created_at, (SELECT group_concat(topic, char(31)) FROM user_topics t WHERE t.user_id = f.user_id) AS topics
+       FROM user_follows f WHERE dm_paused_at IS NULL ORDER BY created_at, user_id`,
     ),
     pausedReaders: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM user_follows WHERE dm_paused_at IS NOT NULL"),
-    readerTopics: db.prepare<[], { user_id: string; topic: string }>("SELECT user_id, topic FROM user_topics ORDER BY user_id, topic"),
     topicsOf: db.prepare<[string], { topic: string }>("SELECT topic FROM user_topics WHERE user_id = ? ORDER BY topic"),
     addedPapers: db.prepare<[string, string], { source: PaperSource; position: number; data_json: string; added_at: string }>(
       "SELECT source, position, data_json, added_at FROM papers WHERE source = 'moderator' AND added_at >= ? AND added_at < ? ORDER BY added_at, seq",
@@ -227,19 +227,10 @@ export function digestStore(db: Db) {
       s.pauseGuild.run(guildId, channelId, fallback.weekday, fallback.time, fallback.timeZone, reason, stamp, "paperbot", stamp);
     },
     digestChannelFollows: () => s.digestChannelFollows.all().map((row) => ({ channelId: row.channel_id, guildId: row.guild_id, createdAt: row.created_at })),
-    /** Followers whose DMs are not paused, oldest first. */
-    readers: () => s.readers.all().map((row) => ({ userId: row.user_id, locale: row.locale, createdAt: row.created_at })),
+    /** Followers whose DMs are not paused, oldest first, with their topics (one query for all of them). */
+    readers: () =>
+      s.readers.all().map((row) => ({ userId: row.user_id, locale: row.locale, createdAt: row.created_at, topics: row.topics === null ? [] : row.topics.split("\u001f") })),
     pausedReaderCount: (): number => s.pausedReaders.get()?.n ?? 0,
-    /** Every follower's topics, grouped by user (one query instead of one per follower). */
-    readerTopics(): Map<string, string[]> {
-      const byUser = new Map<string, string[]>();
-      for (const row of s.readerTopics.iterate()) {
-        const list = byUser.get(row.user_id);
-        if (list) list.push(row.topic);
-        else byUser.set(row.user_id, [row.topic]);
-      }
-      return byUser;
-    },
     topicsOf: (userId: string): string[] => s.topicsOf.all(userId).map((row) => row.topic),
     /** Papers moderators added or approved in [start, end). */
     addedPapers: (start: Date, end: Date): Paper[] =>

@@ -107,64 +107,75 @@ export interface ForYou {
 
 const CATALOG_TOPICS: ReadonlySet<string> = new Set(TOPICS);
 
+/** Number of set bits in a 32-bit word. */
+function popcount(word: number): number {
+  let bits = word - ((word >>> 1) & 0x55555555);
+  bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333);
+  return (((bits + (bits >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 /**
- * Decides every reader's "for your topics" content. Per distinct topic the matching items are found once;
- * readers with the same topic set share one answer, so the work grows with readers, not readers × papers.
+ * Decides every reader's "for your topics" content. Each distinct topic's matches are found once, as a bitset
+ * over the edition's papers then candidates; a reader's part is the union of their topics' bitsets, so the work per
+ * reader is (topics × items / 32) word operations, and the whole fan-out grows linearly with the readers.
  */
 export function createForYouPlanner(edition: Pick<Edition, "papers" | "candidates">) {
+  const paperCount = edition.papers.length;
+  const words = Math.ceil((paperCount + edition.candidates.length) / 32);
   const paperText = edition.papers.map((paper) => `${paper.title}\n${paper.summary.en}\n${paper.titleJa}\n${paper.summary.ja}`.toLowerCase());
   const candidateText = edition.candidates.map((candidate) => `${candidate.title}\n${candidate.excerpt}`.toLowerCase());
-  const byTopic = new Map<string, { papers: number[]; candidates: number[] }>();
-  const byTopicSet = new Map<string, ForYou | null>();
-  const seenPaper = new Uint32Array(edition.papers.length);
-  const seenCandidate = new Uint32Array(edition.candidates.length);
-  let generation = 0;
+  const byTopic = new Map<string, Uint32Array>();
+  const single = new Map<string, ForYou | null>();
+  const union = new Uint32Array(words);
 
-  const matches = (topic: string) => {
-    let found = byTopic.get(topic);
-    if (found) return found;
-    found = { papers: [], candidates: [] };
-    if (CATALOG_TOPICS.has(topic)) {
-      edition.papers.forEach((paper, index) => paper.topics.includes(topic) && found?.papers.push(index));
-      edition.candidates.forEach((candidate, index) => candidate.topics.includes(topic) && found?.candidates.push(index));
-    } else {
-      const needle = topic.toLowerCase();
-      paperText.forEach((text, index) => text.includes(needle) && found?.papers.push(index));
-      candidateText.forEach((text, index) => (text.includes(needle) || edition.candidates[index]?.topics.includes(topic)) && found?.candidates.push(index));
+  const matches = (topic: string): Uint32Array => {
+    let bits = byTopic.get(topic);
+    if (bits) return bits;
+    bits = new Uint32Array(words);
+    const set = (index: number) => {
+      if (bits) bits[index >>> 5] = (bits[index >>> 5] ?? 0) | (1 << (index & 31));
+    };
+    const catalogTopic = CATALOG_TOPICS.has(topic);
+    const needle = topic.toLowerCase();
+    edition.papers.forEach((paper, index) => (catalogTopic ? paper.topics.includes(topic) : paperText[index]?.includes(needle)) && set(index));
+    edition.candidates.forEach(
+      (candidate, index) => (candidate.topics.includes(topic) || (!catalogTopic && candidateText[index]?.includes(needle))) && set(paperCount + index),
+    );
+    byTopic.set(topic, bits);
+    return bits;
+  };
+
+  const plan = (topics: readonly string[]): ForYou | null => {
+    union.fill(0);
+    for (const topic of topics) {
+      const bits = matches(topic);
+      for (let word = 0; word < words; word += 1) union[word] = (union[word] ?? 0) | (bits[word] ?? 0);
     }
-    byTopic.set(topic, found);
-    return found;
+    let total = 0;
+    const papers: number[] = [];
+    const candidates: number[] = [];
+    for (let word = 0; word < words; word += 1) {
+      let value = union[word] ?? 0;
+      if (value === 0) continue;
+      total += popcount(value);
+      while (value !== 0 && papers.length + candidates.length < FOR_YOU_LIMIT) {
+        const bit = 31 - Math.clz32(value & -value);
+        value &= value - 1;
+        const index = word * 32 + bit;
+        if (index < paperCount) papers.push(index);
+        else candidates.push(index - paperCount);
+      }
+    }
+    return total === 0 ? null : { topics: [...topics], papers, candidates, more: total - papers.length - candidates.length };
   };
 
   return (topics: readonly string[]): ForYou | null => {
     if (topics.length === 0) return null;
-    const key = topics.length === 1 ? (topics[0] ?? "") : [...topics].sort().join("\u0000");
-    const cached = byTopicSet.get(key);
-    if (cached !== undefined) return cached;
-    generation += 1;
-    const papers: number[] = [];
-    const candidates: number[] = [];
-    let total = 0;
-    for (const topic of topics) {
-      const found = matches(topic);
-      for (const index of found.papers) {
-        if (seenPaper[index] === generation) continue;
-        seenPaper[index] = generation;
-        total += 1;
-        if (papers.length + candidates.length < FOR_YOU_LIMIT) papers.push(index);
-      }
-      for (const index of found.candidates) {
-        if (seenCandidate[index] === generation) continue;
-        seenCandidate[index] = generation;
-        total += 1;
-        if (papers.length + candidates.length < FOR_YOU_LIMIT) candidates.push(index);
-      }
-    }
-    papers.sort((a, b) => a - b);
-    candidates.sort((a, b) => a - b);
-    const result = total === 0 ? null : { topics: [...topics], papers, candidates, more: total - papers.length - candidates.length };
-    byTopicSet.set(key, result);
-    return result;
+    if (topics.length > 1) return plan(topics);
+    const topic = topics[0] ?? "";
+    let cached = single.get(topic);
+    if (cached === undefined) single.set(topic, (cached = plan(topics)));
+    return cached;
   };
 }
 

@@ -16,14 +16,7 @@ export function databaseSources(store: DigestStore, readingList: () => readonly 
     addedPapers: (start, end) => store.addedPapers(start, end),
     pendingCandidates: (limit) => candidates.pending(limit),
     readingList,
-    readers(): DigestReader[] {
-      const topics = store.readerTopics();
-      return store.readers().map((reader) => ({
-        userId: reader.userId,
-        locale: reader.locale === "ja" ? "ja" : "en",
-        since: reader.createdAt,
-        topics: topics.get(reader.userId) ?? [],
-      }));
-    },
+    readers: (): DigestReader[] =>
+      store.readers().map((reader) => ({ userId: reader.userId, locale: reader.locale === "ja" ? "ja" : "en", since: reader.createdAt, topics: reader.topics })),
   };
 }
