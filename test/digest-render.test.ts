@@ -104,3 +104,33 @@ describe("a 60-paper week through Discord (the harness validates every limit)", 
     expect(digestStore(app.db).delivery("2026-W48", "channel", channel)).toMatchObject({ status: "sent", messagesSent: posted.length, messagesTotal: posted.length });
   });
 });
+
+describe("for your topics", () => {
+  const paper = (index: number, topics: string[], title = `Paper ${index}`) => ({
+    id: `p${index}`,
+    title,
+    titleJa: title,
+    url: `https://arxiv.org/abs/2611.${String(index).padStart(5, "0")}`,
+    topics,
+    summary: { en: "Summary.", ja: "要約。" },
+  });
+
+  it("unions the reader's topics and keywords over papers and candidates, lists 10 and counts the rest", async () => {
+    const { createForYouPlanner } = await import("../src/digest/content.js");
+    const papers = [
+      ...Array.from({ length: 40 }, (_, index) => paper(index, [index % 2 === 0 ? "retrieval" : "agents"])),
+      paper(40, ["code"], "Speculative decoding at scale"),
+    ];
+    const candidates = [{ ...sampleCandidates[0]!, topics: ["retrieval"] }, { ...sampleCandidates[1]!, topics: ["alignment"], title: "Speculative decoding, again" }];
+    const plan = createForYouPlanner({ papers, candidates });
+    expect(plan([])).toBeNull();
+    expect(plan(["vision"])).toBeNull();
+    const keyword = plan(["speculative decoding"]);
+    expect(keyword).toEqual({ topics: ["speculative decoding"], papers: [40], candidates: [1], more: 0 });
+    const retrieval = plan(["retrieval", "speculative decoding"]);
+    expect(retrieval?.papers).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+    expect(retrieval?.more).toBe(20 + 1 + 2 - 10);
+    const alignment = plan(["alignment"]);
+    expect(alignment).toEqual({ topics: ["alignment"], papers: [], candidates: [1], more: 0 });
+  });
+});
