@@ -109,6 +109,7 @@ export async function startServices(
     digest: createDigestService(app),
   });
 
+  const digest = options.digestTransport ? digestJob(app, options.digestTransport()) : undefined;
   const scheduler = new Scheduler(
     [
       {
@@ -128,7 +129,7 @@ export async function startServices(
           alerts.kick();
         },
       },
-      ...(options.digestTransport ? [digestJob(app, options.digestTransport())] : []),
+      ...(digest ? [digest] : []),
     ],
     logger,
   );
@@ -136,7 +137,7 @@ export async function startServices(
   const poller = new ArxivPoller({ db, config: config.arxiv, http: arxiv, clock, logger, papers: () => ctx.catalog.papers });
   poller.start();
   // Catch-up: a publication missed while the bot was down goes out now (within DIGEST_CATCHUP_HOURS).
-  if (options.digestTransport) void scheduler.runNow("weekly-digest");
+  if (digest) void scheduler.runNow(digest.name);
 
   return {
     ctx,
@@ -150,6 +151,7 @@ export async function startServices(
       bundleRebuild.stop();
       await alerts.stop();
       await poller.stop();
+      digest?.cancel();
       await scheduler.stop();
       await http.close();
     },

@@ -117,6 +117,17 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
     expect(after).toMatch(/Next run: Mon 2026-12-07 09:00 \(UTC\) · 2026-W49/);
   });
 
+  it("stopping (SIGTERM) takes no new destination; the next run sends the rest", async () => {
+    const deps = harnessDeps(app, harness.apiUrl, clock, { concurrency: 1 });
+    const stop = new AbortController();
+    const transport = deps.transport;
+    deps.transport = { send: async (target, body, nonce) => void (await transport.send(target, body, nonce), stop.abort()) };
+    expect(await runDigest(deps, { force: false, signal: stop.signal })).toMatchObject({ due: 5, sent: 1 });
+    expect(deps.store.orphans()).toEqual([]);
+    clock.advance(60_000);
+    expect(await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false })).toMatchObject({ due: 4, sent: 4 });
+  });
+
   it("retries 429 (retry_after) and 5xx within the run", async () => {
     harness.respondWith({ method: "POST", path: `/channels/${CHANNELS[0]}/messages` }, { status: 429, body: { message: "You are being rate limited.", retry_after: 0.05, global: false } }, { times: 1 });
     harness.respondWith({ method: "POST", path: `/channels/${CHANNELS[1]}/messages` }, { status: 502, body: { message: "Bad Gateway" } }, { times: 1 });

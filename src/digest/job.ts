@@ -11,11 +11,15 @@ import { digestSettings, digestSourcesFor, digestStoreFor } from "./service.js";
 /** Every minute: each destination's publication, once it is due (schedules are per guild, to the minute). */
 export const DIGEST_SCHEDULE = "* * * * *";
 
-export function digestJob(ctx: AppContext, transport: DigestTransport): Job {
+/** `cancel()` (on shutdown) stops a run from taking new destinations; the next start resumes the rest. */
+export function digestJob(ctx: AppContext, transport: DigestTransport): Job & { cancel(): void } {
+  const stopping = new AbortController();
   return {
     name: "weekly-digest",
     schedule: DIGEST_SCHEDULE,
+    cancel: () => stopping.abort(),
     run: async () => {
+      if (stopping.signal.aborted) return;
       await runDigest(
         {
           store: digestStoreFor(ctx.db),
@@ -26,7 +30,7 @@ export function digestJob(ctx: AppContext, transport: DigestTransport): Job {
           logger: ctx.logger.child({ component: "digest" }),
           settings: digestSettings(ctx),
         },
-        { force: false },
+        { force: false, signal: stopping.signal },
       );
     },
   };
