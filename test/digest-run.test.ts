@@ -166,7 +166,8 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
   it("a restart after sending reposts nothing; a dead run's 'sending' rows resume only when nothing was sent", async () => {
     const store = digestStore(app.db);
     const deadRun = store.startRun("2026-W48", BEFORE);
-    app.db.prepare("UPDATE digest_runs SET pid = 999999999 WHERE id = ?").run(deadRun);
+    // The same pid as ours but another owner: an earlier process (PID 1 in a container) killed mid-run.
+    app.db.prepare("UPDATE digest_runs SET owner = ? WHERE id = ?").run("an-earlier-process", deadRun);
     expect(store.claim("2026-W48", "channel", CHANNELS[0], GUILDS[0], deadRun, 1, BEFORE)).toBe(true);
     expect(store.claim("2026-W48", "channel", CHANNELS[1], GUILDS[1], deadRun, 2, BEFORE)).toBe(true);
     store.progress("2026-W48", "channel", CHANNELS[1], 1, BEFORE);

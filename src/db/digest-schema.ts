@@ -25,6 +25,8 @@ export const DIGEST_SCHEMA_SQL = `
     id INTEGER PRIMARY KEY,
     week TEXT NOT NULL,
     pid INTEGER NOT NULL,
+    -- Distinguishes this process from an earlier one with the same pid (PID 1 in a container).
+    owner TEXT NOT NULL,
     started_at TEXT NOT NULL,
     heartbeat_at TEXT NOT NULL,
     finished_at TEXT,

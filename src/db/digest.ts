@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { CatalogEntry } from "../catalog/schema.js";
 import type { Paper, PaperSource } from "../catalog/types.js";
 import type { Db } from "./connection.js";
@@ -122,6 +123,8 @@ const toRun = (row: RunRow): DigestRun => ({
   failed: row.failed,
 });
 
+const PROCESS_OWNER = randomUUID();
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -169,8 +172,8 @@ export function digestStore(db: Db) {
     published: db.prepare<[number], { week: string; content_json: string; published_at: string }>(
       "SELECT week, content_json, published_at FROM digest_editions WHERE published_at IS NOT NULL ORDER BY week DESC LIMIT ?",
     ),
-    startRun: db.prepare<[string, number, string, string]>("INSERT INTO digest_runs (week, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?)"),
-    unfinished: db.prepare<[], { id: number; pid: number; heartbeat_at: string }>("SELECT id, pid, heartbeat_at FROM digest_runs WHERE finished_at IS NULL"),
+    startRun: db.prepare<[string, number, string, string, string]>("INSERT INTO digest_runs (week, pid, owner, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)"),
+    unfinished: db.prepare<[], { id: number; pid: number; owner: string; heartbeat_at: string }>("SELECT id, pid, owner, heartbeat_at FROM digest_runs WHERE finished_at IS NULL"),
     interrupt: db.prepare<[string, number]>("UPDATE digest_runs SET finished_at = ?, outcome = 'interrupted' WHERE id = ? AND finished_at IS NULL"),
     beat: db.prepare<[number, number, number, string, number]>("UPDATE digest_runs SET total = ?, sent = ?, failed = ?, heartbeat_at = ? WHERE id = ?"),
     finishRun: db.prepare<[string, number]>("UPDATE digest_runs SET finished_at = ?, outcome = 'finished' WHERE id = ?"),
@@ -250,7 +253,7 @@ export function digestStore(db: Db) {
     },
     publishEdition: (week: string, now: Date): void => void s.publish.run(now.toISOString(), week),
     publishedEditions: (limit: number) => s.published.all(limit).map((row) => ({ week: row.week, contentJson: row.content_json, publishedAt: row.published_at })),
-    startRun: (week: string, now: Date): number => Number(s.startRun.run(week, process.pid, now.toISOString(), now.toISOString()).lastInsertRowid),
+    startRun: (week: string, now: Date): number => Number(s.startRun.run(week, process.pid, PROCESS_OWNER, now.toISOString(), now.toISOString()).lastInsertRowid),
     heartbeat: (runId: number, counts: { total: number; sent: number; failed: number }, now: Date): void =>
       void s.beat.run(counts.total, counts.sent, counts.failed, now.toISOString(), runId),
     finishRun: (runId: number, now: Date): void => void s.finishRun.run(now.toISOString(), runId),
@@ -258,8 +261,9 @@ export function digestStore(db: Db) {
     interruptDeadRuns(now: Date, staleBefore: Date): number {
       let closed = 0;
       for (const run of s.unfinished.all()) {
-        if (run.pid !== process.pid && processAlive(run.pid) && run.heartbeat_at >= staleBefore.toISOString()) continue;
-        if (run.pid === process.pid && run.heartbeat_at >= staleBefore.toISOString()) continue;
+        const fresh = run.heartbeat_at >= staleBefore.toISOString();
+        const alive = run.owner === PROCESS_OWNER || (run.pid !== process.pid && processAlive(run.pid));
+        if (alive && fresh) continue;
         closed += s.interrupt.run(now.toISOString(), run.id).changes;
       }
       return closed;
