@@ -165,7 +165,7 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
 
   it("a restart after sending reposts nothing; a dead run's 'sending' rows resume only when nothing was sent", async () => {
     const store = digestStore(app.db);
-    const deadRun = store.startRun("2026-W48", BEFORE);
+    const deadRun = store.startRun("2026-W48", clock.now());
     // The same pid as ours but another owner: an earlier process (PID 1 in a container) killed mid-run.
     app.db.prepare("UPDATE digest_runs SET owner = ? WHERE id = ?").run("an-earlier-process", deadRun);
     expect(store.claim("2026-W48", "channel", CHANNELS[0], GUILDS[0], deadRun, 1, BEFORE)).toBe(true);
