@@ -82,6 +82,7 @@ describe.skipIf(!built)("kill -9 of a spawned `paperbot digest run` between send
       expect((await third.exited).code).toBe(0);
       expect(third.stdout()).toMatch(/0 due, 0 sent/);
       expect(db.db.pragma("integrity_check", { simple: true })).toBe("ok");
+      expect(harness.connections).toHaveLength(0); // REST only: no gateway connection was opened
     } finally {
       first.child.kill("SIGKILL");
       db.close();
