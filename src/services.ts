@@ -148,10 +148,10 @@ export async function startServices(
     arxiv,
     poller,
     async stop() {
+      digest?.cancel();
       bundleRebuild.stop();
       await alerts.stop();
       await poller.stop();
-      digest?.cancel();
       await scheduler.stop();
       await http.close();
     },

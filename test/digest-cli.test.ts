@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../src/cli.js";
+import { candidateStore } from "../src/db/candidates.js";
 import { digestStore } from "../src/db/digest.js";
 import { createTestApp, tempDir, testEnv } from "./support/app.js";
 import { addModeratorPapers, moderatorEntry } from "./support/digest.js";
@@ -18,6 +19,10 @@ describe("paperbot digest (CLI)", () => {
     const setup = createTestApp({ DATABASE_PATH: databasePath });
     addModeratorPapers(setup, [moderatorEntry(1)], new Date(Date.now() - 7 * 86_400_000));
     digestStore(setup.db).setGuild({ guildId: "1300000000000000001", channelId: "1300000000000000011", weekday: 1, time: "09:00", timeZone: "UTC", locale: "ja", updatedBy: "1", updatedAt: new Date().toISOString() });
+    const candidates = candidateStore(setup.db);
+    const candidate = { version: 1, authors: ["A. Author"], categories: ["cs.CL"], license: null, canonScore: 0.5, bonus: 0, reasons: { papers: ["lora"], topics: ["fine-tuning"] } };
+    candidates.insert({ ...candidate, arxivId: "2611.12345", title: "Low-rank adapters, revisited", abstract: "We revisit LoRA. It still works.", score: 0.8 }, new Date());
+    candidates.insert({ ...candidate, arxivId: "2611.12346", title: "Below the threshold", abstract: "Barely relevant.", score: 0.01 }, new Date());
     setup.close();
     const env = testEnv({ DATABASE_PATH: databasePath, PUBLIC_URL: "https://paperbot.example" });
 
@@ -25,6 +30,9 @@ describe("paperbot digest (CLI)", () => {
     expect(await runCli(["digest", "preview"], text.io)).toBe(0);
     expect(text.stdout()).toMatch(/^--- message 1 of 1 ---\n## LLM papers digest · \d{4}-W\d{2}\n/);
     expect(text.stdout()).toContain("Added paper number 1");
+    // The arXiv watch's pending candidates above CANDIDATE_MIN_SCORE, marked as not reviewed.
+    expect(text.stdout()).toContain("**[Low-rank adapters, revisited](https://arxiv.org/abs/2611.12345)** · arXiv 2611.12345\n_not yet reviewed · score 0.80_");
+    expect(text.stdout()).not.toContain("Below the threshold");
     expect(text.stdout()).toMatch(/\[This digest on the web\] https:\/\/paperbot\.example\/digest\/\d{4}-W\d{2}/);
 
     const guild = io(env);

@@ -4,10 +4,12 @@ import type { Locale } from "../i18n/index.js";
 import { digestStore, type DigestStore } from "../db/digest.js";
 import type { Db } from "../db/connection.js";
 import type { MessageBody } from "../discord/command.js";
-import { createForYouPlanner, type DigestSources } from "./content.js";
+import { createForYouPlanner, oneLineSummary, type DigestSources } from "./content.js";
 import { renderDigestMessages } from "./render.js";
 import { digestLinks, loadEdition, type DigestSettings } from "./run.js";
-import { databaseSources, noCandidates, type CandidateSource } from "./sources.js";
+import { arxivAbsUrl } from "../catalog/arxiv-id.js";
+import { candidateStore } from "../db/candidates.js";
+import { databaseSources, type CandidateSource } from "./sources.js";
 import { addWeeks, weekLabel, type WeekLabel } from "./week.js";
 
 const stores = new WeakMap<Db, DigestStore>();
@@ -28,13 +30,24 @@ export function digestSettings(app: Pick<AppContext, "config">): DigestSettings 
   };
 }
 
-/** Pending candidates from the arXiv watch's store. */
-function candidateSource(_db: Db): CandidateSource {
-  return noCandidates;
+/** The arXiv watch's pending candidates (undecided, at least CANDIDATE_MIN_SCORE), best first. */
+export function arxivCandidates(db: Db, minScore: number): CandidateSource {
+  const store = candidateStore(db);
+  return {
+    pending: (limit) =>
+      store.pending(minScore, limit).map((candidate) => ({
+        arxivId: candidate.arxivId,
+        title: candidate.title,
+        url: arxivAbsUrl(candidate.arxivId),
+        score: candidate.score,
+        topics: candidate.reasons.topics,
+        excerpt: oneLineSummary(candidate.abstract, 300),
+      })),
+  };
 }
 
-export function digestSourcesFor(app: Pick<AppContext, "db" | "catalog">): DigestSources {
-  return databaseSources(digestStoreFor(app.db), () => app.catalog.papers, candidateSource(app.db));
+export function digestSourcesFor(app: Pick<AppContext, "db" | "catalog" | "config">): DigestSources {
+  return databaseSources(digestStoreFor(app.db), () => app.catalog.papers, arxivCandidates(app.db, app.config.arxiv.minScore));
 }
 
 /** The edition a preview shows: last week's once it has gone out (or is due), the week so far otherwise. */
