@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import Parser from "rss-parser";
@@ -15,12 +16,14 @@ const READER = "1400000000000000001";
 
 describe("the running bot and the weekly digest", () => {
   let t: TestBot | undefined;
+  let dir: string | undefined;
   afterEach(async () => {
     await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("catches up at start (publication 2 hours ago), then serves it on the web; the bundle button answers privately", async () => {
-    const dir = tempDir("paperbot-digest-bot-");
+    dir = tempDir("paperbot-digest-bot-");
     const databasePath = join(dir, "paperbot.db");
     const setup = createTestApp({ DATABASE_PATH: databasePath });
     addModeratorPapers(setup, [moderatorEntry(1, { title: "A <b>bold</b> claim" })], new Date("2026-11-25T10:00:00Z"));

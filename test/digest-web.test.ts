@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import Parser from "rss-parser";
 import { BundleStore } from "../src/bundle/store.js";
@@ -16,6 +17,7 @@ const EVIL = `<script>alert("x")</script> & "quotes"`;
 describe("digest web pages and Atom feed", () => {
   let app: ReturnType<typeof createTestApp>;
   let server: RunningHttpServer;
+  let dir: string;
 
   beforeEach(async () => {
     app = createTestApp({}, fixedClock(new Date("2026-11-30T09:30:00Z")));
@@ -29,7 +31,7 @@ describe("digest web pages and Atom feed", () => {
     store.freezeEdition("2026-W49", JSON.stringify(buildEdition("2026-W49", sources)), new Date("2026-11-30T10:00:00Z")); // frozen, never sent
     server = await startHttpServer({
       port: 0,
-      bundleStore: new BundleStore(tempDir("paperbot-digest-web-")),
+      bundleStore: new BundleStore((dir = tempDir("paperbot-digest-web-"))),
       secret: "s".repeat(32),
       clock: app.clock,
       logger: app.logs,
@@ -40,6 +42,7 @@ describe("digest web pages and Atom feed", () => {
   afterEach(async () => {
     await server.close();
     app.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const get = async (path: string) => {
