@@ -7,7 +7,7 @@ import type { MessageBody } from "../discord/command.js";
 import type { Clock, Logger } from "../logger.js";
 import { buildEdition, createForYouPlanner, type DigestSources, type Edition } from "./content.js";
 import { renderDigestMessages, type DigestLinks } from "./render.js";
-import { addWeeks, latestDue, weekLabel, type DigestSchedule, type WeekLabel } from "./week.js";
+import { addWeeks, latestDue, publicationTime, weekLabel, type DigestSchedule, type WeekLabel } from "./week.js";
 
 export interface DigestTarget {
   kind: DeliveryKind;
@@ -158,20 +158,25 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   ];
   const byKey = new Map(destinations.map((destination) => [`${destination.kind}:${destination.id}`, destination]));
 
+  const catchUpMs = settings.catchUpHours * 3_600_000;
   for (const orphan of store.orphans()) {
     const destination = byKey.get(`${orphan.kind}:${orphan.targetId}`);
-    if (orphan.messagesSent === 0 && destination) {
-      work.push({ destination, week: orphan.week as WeekLabel, resume: true });
+    const week = orphan.week as WeekLabel;
+    const inWindow = destination !== undefined && (options.force || started.getTime() - publicationTime(week, destination.schedule).getTime() <= catchUpMs);
+    if (orphan.messagesSent === 0 && destination && inWindow) {
+      work.push({ destination, week, resume: true });
       report.resumed += 1;
-    } else {
-      const reason = `interrupted after ${orphan.messagesSent} of ${orphan.messagesTotal} messages; not reposted`;
-      store.settle(orphan.week, orphan.kind, orphan.targetId, orphan.messagesSent > 0 ? "partial" : "failed", reason, started);
+    } else if (orphan.messagesSent > 0) {
+      store.settle(week, orphan.kind, orphan.targetId, "partial", `interrupted after ${orphan.messagesSent} of ${orphan.messagesTotal} messages; not reposted`, started);
       report.partial += 1;
+    } else {
+      const reason = destination ? `interrupted; more than DIGEST_CATCHUP_HOURS (${settings.catchUpHours} h) late by the restart` : "interrupted; no longer a destination";
+      store.settle(week, orphan.kind, orphan.targetId, "skipped", reason, started);
+      report.skipped += 1;
     }
   }
   const resumed = new Set(work.map((item) => `${item.week}:${item.destination.kind}:${item.destination.id}`));
 
-  const catchUpMs = settings.catchUpHours * 3_600_000;
   const dueBySchedule = new Map<string, { edition: WeekLabel; at: Date }>();
   const handled = new Map<string, Set<string>>();
   const handledFor = (week: string, kind: DeliveryKind) => {
