@@ -1,4 +1,3 @@
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import Parser from "rss-parser";
@@ -8,7 +7,7 @@ import { followStore } from "../src/db/follows.js";
 import { createTestApp, fixedClock, tempDir } from "./support/app.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { addModeratorPapers, moderatorEntry } from "./support/digest.js";
-import { DEFAULT_GUILD, dmChannelIdFor } from "./support/discord-harness.js";
+import { DEFAULT_GUILD, dmChannelIdFor } from "./support/harness/index.js";
 import { button } from "./support/interactions.js";
 
 const CHANNEL = "1200000000000000011";
@@ -16,14 +15,12 @@ const READER = "1400000000000000001";
 
 describe("the running bot and the weekly digest", () => {
   let t: TestBot | undefined;
-  let dir: string | undefined;
   afterEach(async () => {
     await t?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("catches up at start (publication 2 hours ago), then serves it on the web; the bundle button answers privately", async () => {
-    dir = tempDir("paperbot-digest-bot-");
+    const dir = tempDir("paperbot-digest-bot-");
     const databasePath = join(dir, "paperbot.db");
     const setup = createTestApp({ DATABASE_PATH: databasePath });
     addModeratorPapers(setup, [moderatorEntry(1, { title: "A <b>bold</b> claim" })], new Date("2026-11-25T10:00:00Z"));

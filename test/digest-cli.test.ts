@@ -1,6 +1,5 @@
-import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../src/cli.js";
 import { candidateStore } from "../src/db/candidates.js";
 import { digestStore } from "../src/db/digest.js";
@@ -15,14 +14,8 @@ function io(env = testEnv()) {
 }
 
 describe("paperbot digest (CLI)", () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
   it("preview prints the digest as text, in the guild's language with --guild, or as JSON", async () => {
-    dir = tempDir("paperbot-digest-cli-");
-    const databasePath = join(dir, "paperbot.db");
+    const databasePath = join(tempDir("paperbot-digest-cli-"), "paperbot.db");
     const setup = createTestApp({ DATABASE_PATH: databasePath });
     addModeratorPapers(setup, [moderatorEntry(1)], new Date(Date.now() - 7 * 86_400_000));
     digestStore(setup.db).setGuild({ guildId: "1300000000000000001", channelId: "1300000000000000011", weekday: 1, time: "09:00", timeZone: "UTC", locale: "ja", updatedBy: "1", updatedAt: new Date().toISOString() });

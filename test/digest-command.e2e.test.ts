@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MessageFlags, PermissionFlagsBits, type APIEmbed } from "discord.js";
 import { digestStore } from "../src/db/digest.js";
 import { fixedClock } from "./support/app.js";
-import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD, type DiscordHarness } from "./support/discord-harness.js";
+import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD, type DiscordHarness } from "./support/harness/index.js";
 import { chatInput, option } from "./support/interactions.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 

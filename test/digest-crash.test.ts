@@ -1,13 +1,12 @@
 import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { ChannelType } from "discord.js";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { digestStore } from "../src/db/digest.js";
 import { followStore } from "../src/db/follows.js";
 import { createTestApp, repoRoot, tempDir, testEnv } from "./support/app.js";
 import { addModeratorPapers, moderatorEntry, TEST_TOKEN } from "./support/digest.js";
-import { dmChannelIdFor, startDiscordHarness, type DiscordHarness, type RecordedRequest } from "./support/discord-harness.js";
+import { dmChannelIdFor, startDiscordHarness, type DiscordHarness, type RecordedRequest } from "./support/harness/index.js";
 
 const cliJs = join(repoRoot, "dist", "src", "cli.js");
 const built = existsSync(cliJs);
@@ -44,9 +43,8 @@ describe.skipIf(!built)("kill -9 of a spawned `paperbot digest run` between send
   });
 
   it("sends each destination at most once, and the restart sends the rest", async () => {
-    harness = await startDiscordHarness({
-      guilds: GUILDS.map((id, index) => ({ id, name: `Guild ${index}`, channels: [{ id: CHANNELS[index] ?? "", name: "digest", type: ChannelType.GuildText }] })),
-    });
+    harness = await startDiscordHarness();
+    for (const [index, guildId] of GUILDS.entries()) harness.addChannel(CHANNELS[index] ?? "", guildId);
     dir = tempDir("paperbot-digest-crash-");
     const env = testEnv({ DATABASE_PATH: join(dir, "paperbot.db"), BUNDLE_DIR: join(dir, "bundle"), DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl });
     const setup = createTestApp({ DATABASE_PATH: env["DATABASE_PATH"] ?? "" });
@@ -60,7 +58,10 @@ describe.skipIf(!built)("kill -9 of a spawned `paperbot digest run` between send
 
     // From the third message on, Discord "hangs": those requests are never answered, so never posted.
     let posts = 0;
-    const hold = harness.respondWith((request) => isMessagePost(request) && ++posts > 2, { status: 500, body: { message: "held" } }, { delayMs: 60_000 });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    onTestFinished(release);
+    const hold = harness.respondWith((request) => isMessagePost(request) && ++posts > 2, { status: 500, body: { message: "held" } }, { until: released });
     const first = runCli(["digest", "run", "--now"], env as Record<string, string>);
     const db = createTestApp({ DATABASE_PATH: env["DATABASE_PATH"] ?? "" });
     try {

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ChannelType, type APIEmbed } from "discord.js";
+import type { APIEmbed } from "discord.js";
 import { digestStore } from "../src/db/digest.js";
 import { embedLength } from "../src/discord/embeds.js";
 import { buildEdition, type DigestSources } from "../src/digest/content.js";
 import { digestMessagesText, renderDigestMessages } from "../src/digest/render.js";
 import { createTestApp, fixedClock } from "./support/app.js";
 import { addModeratorPapers, harnessDeps, moderatorEntry, runDigest, sampleCandidates } from "./support/digest.js";
-import { startDiscordHarness, type DiscordHarness } from "./support/discord-harness.js";
+import { startDiscordHarness, type DiscordHarness } from "./support/harness/index.js";
 
 const LINKS = { web: "https://paperbot.example/digest/2026-W48", list: "https://paperbot.example/" };
 const busy = Array.from({ length: 60 }, (_, index) =>
@@ -91,7 +91,8 @@ describe("a 60-paper week through Discord (the harness validates every limit)", 
 
   it("is accepted message by message and nothing is cut", async () => {
     const channel = "1300000000000000011";
-    harness = await startDiscordHarness({ guilds: [{ id: "1300000000000000001", name: "G", channels: [{ id: channel, name: "digest", type: ChannelType.GuildText }] }] });
+    harness = await startDiscordHarness();
+    harness.addChannel(channel, "1300000000000000001");
     const clock = fixedClock(new Date("2026-11-30T09:30:00Z"));
     app = createTestApp({}, clock);
     addModeratorPapers(app, busy, new Date("2026-11-25T10:00:00Z"));

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ChannelType, type APIEmbed } from "discord.js";
+import type { APIEmbed } from "discord.js";
 import { digestStore } from "../src/db/digest.js";
 import { followStore } from "../src/db/follows.js";
 import { guildStatus, statusText } from "../src/digest/status.js";
 import { createTestApp, fixedClock } from "./support/app.js";
 import { addModeratorPapers, harnessDeps, moderatorEntry, runDigest } from "./support/digest.js";
-import { dmChannelIdFor, startDiscordHarness, type DiscordHarness } from "./support/discord-harness.js";
+import { dmChannelIdFor, startDiscordHarness, type DiscordHarness } from "./support/harness/index.js";
 
 const GUILDS = ["1300000000000000001", "1300000000000000002", "1300000000000000003"] as const;
 const CHANNELS = ["1300000000000000011", "1300000000000000012", "1300000000000000013"] as const;
@@ -24,9 +24,8 @@ function texts(channelId: string): string[] {
 }
 
 beforeEach(async () => {
-  harness = await startDiscordHarness({
-    guilds: GUILDS.map((id, index) => ({ id, name: `Guild ${index}`, channels: [{ id: CHANNELS[index] ?? "", name: "digest", type: ChannelType.GuildText }] })),
-  });
+  harness = await startDiscordHarness();
+  for (const [index, guildId] of GUILDS.entries()) harness.addChannel(CHANNELS[index] ?? "", guildId);
   clock = fixedClock(MONDAY);
   app = createTestApp({}, clock);
   addModeratorPapers(app, [moderatorEntry(1), moderatorEntry(2)], new Date("2026-11-25T10:00:00Z"));
@@ -58,7 +57,7 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
     expect(en).toContain("Candidates, not yet reviewed");
     expect(ja).toContain("LLM 論文ダイジェスト · 2026-W48");
     expect(ja).toContain("追加論文 1");
-    expect(harness.dmChannelFor(READERS.paused)).toBeNull();
+    expect(harness.messagesIn(dmChannelIdFor(READERS.paused))).toEqual([]);
     const posts = harness.requests.filter((request) => request.method === "POST" && request.route === "POST /channels/:channel/messages");
     for (const post of posts) expect(post.body).toMatchObject({ allowed_mentions: { parse: [] }, enforce_nonce: true });
 
@@ -193,13 +192,16 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
 
 describe("pacing", () => {
   it("keeps to Discord's 50 requests per second (discord.js's REST queue) and records every destination", async () => {
-    const paced = await startDiscordHarness({ strictChannels: false });
+    const paced = await startDiscordHarness();
     const pacedClock = fixedClock(MONDAY);
     const pacedApp = createTestApp({}, pacedClock);
     try {
       const follows = followStore(pacedApp.db);
       const channels = Array.from({ length: 60 }, (_, index) => `15000000000000${String(index).padStart(5, "0")}`);
-      for (const channelId of channels) follows.followChannel({ channelId, guildId: GUILDS[0], topic: "", createdBy: "1" }, BEFORE);
+      for (const channelId of channels) {
+        paced.addChannel(channelId, GUILDS[0]);
+        follows.followChannel({ channelId, guildId: GUILDS[0], topic: "", createdBy: "1" }, BEFORE);
+      }
       const report = await runDigest(harnessDeps(pacedApp, paced.apiUrl, pacedClock, { concurrency: 16 }), { force: false });
       expect(report).toMatchObject({ due: 60, sent: 60 });
       const times = paced.requests.filter((request) => request.route === "POST /channels/:channel/messages").map((request) => request.receivedAt);

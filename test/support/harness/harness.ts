@@ -1,9 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import type { APIApplicationCommand, APIMessage } from "discord-api-types/v10";
+import { ChannelType, type APIApplicationCommand, type APIMessage } from "discord-api-types/v10";
 import { Gateway } from "./gateway.js";
 import { HttpFront } from "./http.js";
+import { DEFAULT_GUILD } from "./ids.js";
 import { clone, describeMatcher, toPredicate } from "./json.js";
 import { buildRoutes } from "./rest-routes.js";
 import { HarnessState } from "./state.js";
@@ -101,6 +102,11 @@ export class DiscordHarness {
   /** Messages the harness knows in a channel (created via REST or carried by dispatches), oldest first. */
   messagesIn(channelId: string): APIMessage[] {
     return clone([...(this.state.channels.get(channelId)?.messages.values() ?? [])]);
+  }
+
+  /** A text channel the bot may post in besides the default guild's two (for REST-only senders, which see no GUILD_CREATE). */
+  addChannel(channelId: string, guildId: string = DEFAULT_GUILD.id): void {
+    this.state.ensureChannel(channelId, { id: channelId, type: ChannelType.GuildText, guild_id: guildId }, guildId, null);
   }
 
   // ------------------------------------------------------------------ overrides and waiting
