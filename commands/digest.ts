@@ -8,6 +8,7 @@ import { defaultSchedule } from "../src/digest/run.js";
 import { dayName } from "../src/digest/status.js";
 import { canonicalTimeZone, formatLocal, nextPublication, parseTime, WEEKDAYS } from "../src/digest/week.js";
 import { localized, message, t, type PlainMessageKey } from "../src/i18n/index.js";
+import { refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { bundleReply } from "./bundle.js";
 
 const text = (key: PlainMessageKey) => {
@@ -94,14 +95,14 @@ function preview(ctx: BotContext, requester: Requester): Reply {
   return { kind: "reply", private: true, ...(more ? { content: more } : {}), embeds: first.embeds ?? [], components: messages.at(-1)?.components ?? [] };
 }
 
-/** `/digest set|preview|status|off`, for moderators (Manage Server), in a guild. */
+/** `/digest set|preview|status|off`, for moderators (Manage Server or MODERATOR_ROLE_ID), in a guild. */
 export const digestCommand: RegisteredCommand = {
   name: definition.name,
   definition,
   privateReplies: true,
   async run(ctx, rawOptions, requester): Promise<Reply> {
-    if (!requester.guildId) return notice(requester.locale, "errors.guildOnly");
-    if (!requester.canManageGuild) return notice(requester.locale, "digest.notModerator");
+    const refused = refuseUnlessModerator(ctx, requester);
+    if (refused || !requester.guildId) return refused ?? notice(requester.locale, "moderation.guildOnly");
     const parsed = optionsSchema.safeParse(rawOptions);
     if (!parsed.success) throw new InvalidDigestOptionsError(`Options for /digest do not match its definition: ${parsed.error.message}`);
     const options = parsed.data;

@@ -82,19 +82,6 @@ export async function withApp<T>(io: CliIo, run: (app: OpenedApp) => Promise<T>,
   }
 }
 
-/** `digest run` records what it sends, so it opens the database for writing (and migrates it, like the bot). */
-async function withWritableApp<T>(io: CliIo, run: (app: OpenedApp) => Promise<T>): Promise<T> {
-  const config = loadConfig(io);
-  const app = openApp(config, createLogger(config.logLevel, io.stderr), systemClock);
-  try {
-    return await run(app);
-  } catch (error) {
-    throw DatabaseProblem.from(error, config.databasePath);
-  } finally {
-    app.close();
-  }
-}
-
 /** The existing database file, opened read-only (never created: a typo in DATABASE_PATH should not make an empty one). */
 function openExisting(path: string): Db {
   if (path !== ":memory:" && !existsSync(path)) {
@@ -324,7 +311,8 @@ const exportCommand: Handler = async (args, io) => {
 
 const digestCommand: Handler = async (args, io) => {
   try {
-    return await digestCli(args, io, (run) => (args[0] === "run" ? withWritableApp(io, run) : withApp(io, run)));
+    // `digest run` records what it sends; preview only reads.
+    return await digestCli(args, io, (run) => withApp(io, run, { write: args[0] === "run" }));
   } catch (error) {
     throw error instanceof DigestUsageError ? new UsageError(error.message) : error;
   }

@@ -7,7 +7,7 @@ import { createDiscordClient, trackStatus } from "./discord/client.js";
 import { runConsole } from "./discord/console.js";
 import type { BotContext } from "./discord/context.js";
 import { createDirectMessenger } from "./discord/dm.js";
-import { restTransport } from "./digest/rest.js";
+import { digestRestTransport } from "./digest/rest.js";
 import { createRouter } from "./discord/router.js";
 import type { RunningHttpServer } from "./http/index.js";
 import { DatabaseProblem } from "./db/errors.js";
@@ -92,7 +92,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
       alertTransport: (follows) => restTransport(client.rest, follows, opened.clock, logger),
       discordStatus: status,
       // REST only (no gateway needed), so the catch-up run at start may go before login.
-      digestTransport: () => restTransport(client.rest.setToken(token)),
+      digestTransport: () => digestRestTransport(client.rest.setToken(token)),
     });
   } catch (error) {
     opened.close();

@@ -5,6 +5,7 @@ import { fixedClock } from "./support/app.js";
 import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD, type DiscordHarness } from "./support/harness/index.js";
 import { chatInput, option } from "./support/interactions.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
+import { as, createGuildRole, MOD_ROLE } from "./support/moderation.js";
 
 interface CallbackBody {
   data: { content?: string; embeds?: APIEmbed[]; flags?: number; components?: { components: Record<string, unknown>[] }[] };
@@ -26,13 +27,13 @@ const fields = (body: CallbackBody) => Object.fromEntries((body.data.embeds?.[0]
 describe("/digest set|preview|status|off", () => {
   let t: TestBot;
   beforeAll(async () => {
-    t = await startTestBot({ clock: fixedClock(new Date("2026-11-26T12:00:00Z")), env: { PUBLIC_URL: "https://paperbot.example" } });
+    t = await startTestBot({ clock: fixedClock(new Date("2026-11-26T12:00:00Z")), env: { PUBLIC_URL: "https://paperbot.example", MODERATOR_ROLE_ID: MOD_ROLE } });
   });
   afterAll(async () => {
     await t.close();
   });
 
-  it("refuses members, privately, and changes nothing", async () => {
+  it("refuses members, privately, and changes nothing; MODERATOR_ROLE_ID lets a role in", async () => {
     const before = digestStore(t.bot.app.db).guild(DEFAULT_GUILD.id);
     for (const sub of ["set", "preview", "status", "off"]) {
       const options = sub === "set" ? [option.subcommand("set", [option.channel("channel", CHANNEL)])] : [option.subcommand(sub)];
@@ -41,6 +42,9 @@ describe("/digest set|preview|status|off", () => {
       expect(body.data.content).toMatch(/Only moderators/);
     }
     expect(digestStore(t.bot.app.db).guild(DEFAULT_GUILD.id)).toEqual(before);
+    await createGuildRole(t, MOD_ROLE, "moderators");
+    const withRole = await send(t, chatInput({ name: "digest", ...as.roleModerator, options: [option.subcommand("status")] }));
+    expect(withRole.data.embeds?.[0]?.title).toBe("Weekly digest");
   });
 
   it("validates the IANA timezone and the time with Intl, then sets the schedule and shows it in status", async () => {

@@ -4,7 +4,7 @@ import type { Locale } from "../i18n/index.js";
 import { ConfigError } from "../config.js";
 import { followStore } from "../db/follows.js";
 import { digestMessagesText } from "./render.js";
-import { createRest, restTransport } from "./rest.js";
+import { createRest, digestRestTransport } from "./rest.js";
 import { runDigest } from "./run.js";
 import { digestSettings, digestSourcesFor, digestStoreFor, previewDigest } from "./service.js";
 
@@ -58,7 +58,7 @@ export async function digestCli(
             store: digestStoreFor(app.db),
             follows: followStore(app.db),
             sources: digestSourcesFor(app),
-            transport: restTransport(createRest(app.config.discord.apiUrl, token)),
+            transport: digestRestTransport(createRest(app.config.discord.apiUrl, token)),
             clock: app.clock,
             logger: app.logger,
             settings: digestSettings(app),

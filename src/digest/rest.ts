@@ -13,7 +13,7 @@ export function createRest(apiUrl: string, token: string): REST {
   return new REST({ api: apiUrl, version: "10", globalRequestsPerSecond: 50, retries: 3, timeout: 15_000 }).setToken(token);
 }
 
-export function restTransport(rest: REST): DigestTransport {
+export function digestRestTransport(rest: REST): DigestTransport {
   const dmChannels = new Map<string, string>();
   const channelOf = async (target: DigestTarget): Promise<string> => {
     if (target.kind === "channel") return target.id;

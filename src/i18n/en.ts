@@ -195,7 +195,6 @@ export const en = {
   "digest.webButton": "This digest on the web",
   "digest.listButton": "Reading list",
   "digest.bundleButton": "Get the bundle (/bundle)",
-  "digest.notModerator": "Only moderators (Manage Server) can manage the digest.",
   "digest.badTimeZone": "“{timeZone}” isn't an IANA timezone. Try Europe/Paris, Asia/Tokyo, America/New_York or UTC.",
   "digest.badTime": "Times are HH:MM in 24-hour form, like 09:00 or 18:30.",
   "digest.setDone": "The digest goes to {channel} every {day} at {time} ({timeZone}). Next: {next}.",

@@ -179,7 +179,6 @@ export const ja = {
   "digest.webButton": "Web で見る",
   "digest.listButton": "論文リスト",
   "digest.bundleButton": "一式をダウンロード (/bundle)",
-  "digest.notModerator": "ダイジェストの設定はモデレーター (サーバー管理権限) のみが行えます。",
   "digest.badTimeZone": "「{timeZone}」は IANA タイムゾーンではありません。Asia/Tokyo、Europe/Paris、UTC などを指定してください。",
   "digest.badTime": "時刻は 24 時間制の HH:MM で指定してください (例: 09:00、18:30)。",
   "digest.setDone": "ダイジェストを毎週{day} {time} ({timeZone}) に {channel} へ投稿します。次回: {next}",

@@ -5,7 +5,7 @@ import { searchDocument } from "../../src/catalog/search-document.js";
 import { followStore } from "../../src/db/follows.js";
 import { digestStore } from "../../src/db/digest.js";
 import type { Clock } from "../../src/logger.js";
-import { createRest, restTransport } from "../../src/digest/rest.js";
+import { createRest, digestRestTransport } from "../../src/digest/rest.js";
 import { runDigest, type DigestDeps, type DigestTransport } from "../../src/digest/run.js";
 import { databaseSources } from "../../src/digest/sources.js";
 import type { DigestCandidate } from "../../src/digest/content.js";
@@ -51,7 +51,7 @@ export const sampleCandidates: DigestCandidate[] = [
 
 export function harnessDeps(app: OpenedApp, apiUrl: string, clock: Clock, overrides: Partial<DigestDeps> = {}): DigestDeps {
   const store = digestStore(app.db);
-  const transport: DigestTransport = restTransport(createRest(apiUrl, TEST_TOKEN));
+  const transport: DigestTransport = digestRestTransport(createRest(apiUrl, TEST_TOKEN));
   return {
     store,
     follows: followStore(app.db),
