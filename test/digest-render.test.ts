@@ -135,3 +135,27 @@ describe("for your topics", () => {
     expect(alignment).toEqual({ topics: ["alignment"], papers: [], candidates: [1], more: 0 });
   });
 });
+
+describe("papers moderators added from an abstract", () => {
+  it("say so, and a Japanese reader without a Japanese summary gets the English one with a note", async () => {
+    const { paperStore } = await import("../src/db/papers.js");
+    const app = createTestApp({}, fixedClock(new Date("2026-11-30T09:30:00Z")));
+    try {
+      addModeratorPapers(app, [moderatorEntry(7, { summary: { en: "We propose X. It works.", ja: "We propose X. It works." } })], new Date("2026-11-25T10:00:00Z"));
+      paperStore(app.db).setModeration("added-7", { addedBy: "mod", summary: { en: "abstract", ja: null } });
+      const sources: DigestSources = {
+        addedPapers: (start, end) => digestStore(app.db).addedPapers(start, end),
+        pendingCandidates: () => [],
+        readingList: () => app.catalog.papers,
+        readers: () => [],
+      };
+      const edition = buildEdition("2026-W48", sources);
+      const en = digestMessagesText(renderDigestMessages(edition, { locale: "en", forYou: null }, LINKS));
+      const ja = digestMessagesText(renderDigestMessages(edition, { locale: "ja", forYou: null }, LINKS));
+      expect(en).toContain("We propose X.\n_The authors' abstract (no summary written yet)._");
+      expect(ja).toContain("We propose X.\n_日本語の要約はまだありません。英語で表示しています。_\n_著者によるアブストラクトです (要約はまだ書かれていません)。_");
+    } finally {
+      app.close();
+    }
+  });
+});

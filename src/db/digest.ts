@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CatalogEntry } from "../catalog/schema.js";
-import type { Paper, PaperSource } from "../catalog/types.js";
+import type { Paper, PaperModeration, PaperSource } from "../catalog/types.js";
 import type { Db } from "./connection.js";
 
 export type DeliveryKind = "channel" | "user";
@@ -161,8 +161,8 @@ export function digestStore(db: Db) {
     ),
     pausedReaders: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM user_follows WHERE dm_paused_at IS NOT NULL"),
     topicsOf: db.prepare<[string], { topic: string }>("SELECT topic FROM user_topics WHERE user_id = ? ORDER BY topic"),
-    addedPapers: db.prepare<[string, string], { source: PaperSource; position: number; data_json: string; added_at: string }>(
-      "SELECT source, position, data_json, added_at FROM papers WHERE source = 'moderator' AND added_at >= ? AND added_at < ? ORDER BY added_at, seq",
+    addedPapers: db.prepare<[string, string], { source: PaperSource; position: number; data_json: string; added_at: string; moderation_json: string | null }>(
+      "SELECT source, position, data_json, added_at, moderation_json FROM papers WHERE source = 'moderator' AND added_at >= ? AND added_at < ? ORDER BY added_at, seq",
     ),
     edition: db.prepare<[string], { content_json: string; frozen_at: string; published_at: string | null }>(
       "SELECT content_json, frozen_at, published_at FROM digest_editions WHERE week = ?",
@@ -242,6 +242,7 @@ export function digestStore(db: Db) {
         position: row.position,
         source: row.source,
         addedAt: row.added_at,
+        ...(row.moderation_json === null ? {} : { moderation: JSON.parse(row.moderation_json) as PaperModeration }),
       })),
     edition: (week: string) => s.edition.get(week),
     /** Stores the edition unless one is stored already; returns the stored one either way. */

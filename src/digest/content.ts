@@ -1,6 +1,7 @@
 import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
-import type { Locale } from "../i18n/index.js";
+import { summaryFor } from "../catalog/format.js";
+import type { Locale, PlainMessageKey } from "../i18n/index.js";
 import { weekIndex, weekRange, type WeekLabel } from "./week.js";
 
 /** A pending arXiv candidate as the digest shows it: clearly not yet reviewed. */
@@ -42,7 +43,10 @@ export interface EditionPaper {
   titleJa: string;
   url: string;
   topics: string[];
+  /** Per language, the text a reader gets (English where no summary was written in their language yet). */
   summary: { en: string; ja: string };
+  /** Per language, what the reader is told about that text (the authors' abstract; English only). */
+  notes?: { en: PlainMessageKey[]; ja: PlainMessageKey[] };
 }
 
 /** One ISO week's digest, frozen when it is first sent so every destination and the archive agree. */
@@ -63,14 +67,20 @@ export const MAX_PAPERS_PER_EDITION = 5_000;
 export const MAX_PAPERS_IN_MESSAGES = 100;
 const WEEKS_PER_YEAR = 52;
 
-const toEditionPaper = (paper: Paper): EditionPaper => ({
-  id: paper.id,
-  title: paper.title,
-  titleJa: paper.titleJa,
-  url: paper.url,
-  topics: [...paper.topics],
-  summary: { en: paper.summary.en, ja: paper.summary.ja },
-});
+function toEditionPaper(paper: Paper): EditionPaper {
+  // Moderators' papers follow the moderation rule: the reader's language when written, else English, with a note.
+  const en = summaryFor(paper, "en");
+  const ja = summaryFor(paper, "ja");
+  return {
+    id: paper.id,
+    title: paper.title,
+    titleJa: paper.titleJa,
+    url: paper.url,
+    topics: [...paper.topics],
+    summary: { en: en.text, ja: ja.text },
+    ...(en.notes.length + ja.notes.length > 0 ? { notes: { en: en.notes, ja: ja.notes } } : {}),
+  };
+}
 
 /**
  * The reading-list pick for a week: ceil(n / 52) consecutive papers starting at a week-dependent offset, so

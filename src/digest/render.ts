@@ -36,7 +36,8 @@ const chars = (text: string) => [...text].length;
 function paperEntry(paper: EditionPaper, locale: Locale, summaryMax = 200): string {
   const title = locale === "ja" ? paper.titleJa : paper.title;
   const link = `**[${escapeDiscordMarkdown(clip(title, TITLE_MAX))}](${paper.url})**`;
-  return `${link}\n${escapeDiscordMarkdown(oneLineSummary(paper.summary[locale], summaryMax))}`;
+  const notes = (paper.notes?.[locale] ?? []).map((key) => `\n_${t(locale, key)}_`).join("");
+  return `${link}\n${escapeDiscordMarkdown(oneLineSummary(paper.summary[locale], summaryMax))}${notes}`;
 }
 
 interface Section {

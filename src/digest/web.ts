@@ -37,7 +37,8 @@ function link(text: string, url: string): string {
 }
 
 function paperItem(paper: EditionPaper): string {
-  return `<li>${link(paper.title, paper.url)} <span class="ja" lang="ja">${escapeHtml(paper.titleJa)}</span><br>${escapeHtml(oneLineSummary(paper.summary.en, 400))}</li>`;
+  const notes = (paper.notes?.en ?? []).map((key) => ` <em class="note">${escapeHtml(t("en", key))}</em>`).join("");
+  return `<li>${link(paper.title, paper.url)} <span class="ja" lang="ja">${escapeHtml(paper.titleJa)}</span><br>${escapeHtml(oneLineSummary(paper.summary.en, 400))}${notes}</li>`;
 }
 
 /** The edition as an HTML fragment (the page's body and the Atom entry's content). */
