@@ -1,8 +1,8 @@
 import type { CatalogEntry, Topic } from "../catalog/schema.js";
 import { TOPICS } from "../catalog/schema.js";
-import type { Paper, PaperModeration } from "../catalog/types.js";
+import type { Paper } from "../catalog/types.js";
 import { arxivPdfUrl } from "../catalog/arxiv-id.js";
-import { summaryFor } from "../catalog/format.js";
+import { summaryFor, summaryOrigin } from "../catalog/format.js";
 import { t, type Locale } from "../i18n/index.js";
 
 /** Folder every file sits under inside the zip. */
@@ -70,13 +70,14 @@ export function bundleSummary(paper: Paper, locale: Locale): { text: string; not
 }
 
 /**
- * A paper in papers.json: the catalog fields, plus, for papers moderators added or edited, where each summary
- * comes from ("abstract": the authors' abstract; null: none written in that language, the text is a stand-in).
+ * A paper in papers.json: the catalog fields; `summarySource` (where each summary comes from) is there for papers
+ * moderators added or edited, and for catalog entries that carry one.
  */
-export type PublicPaper = CatalogEntry & { summarySource?: PaperModeration["summary"] };
+export type PublicPaper = CatalogEntry;
 
 /** The public catalog fields of a paper, in schema order (internal fields such as position/source/addedAt dropped). */
 export function publicPaper(paper: Paper): PublicPaper {
+  const source = summaryOrigin(paper);
   return {
     id: paper.id,
     arxivId: paper.arxivId,
@@ -92,7 +93,7 @@ export function publicPaper(paper: Paper): PublicPaper {
     aliases: [...paper.aliases],
     keyResults: { en: [...paper.keyResults.en], ja: [...paper.keyResults.ja] },
     summary: { en: paper.summary.en, ja: paper.summary.ja },
-    ...(paper.moderation ? { summarySource: { ...paper.moderation.summary } } : {}),
+    ...(source ? { summarySource: { ...source } } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
+import type { SummarySource } from "./schema.js";
 import type { Paper } from "./types.js";
 
 export function authorLine(paper: Paper): string {
@@ -7,11 +8,19 @@ export function authorLine(paper: Paper): string {
 }
 
 /**
+ * Where a paper's summaries come from: the moderators' record, else the catalog entry's `summarySource` (a paper
+ * moderators added, exported and synced back); undefined when people wrote both.
+ */
+export function summaryOrigin(paper: Paper): SummarySource | undefined {
+  return paper.moderation?.summary ?? paper.summarySource;
+}
+
+/**
  * The summary to show a reader: in their language when one was written, otherwise English with a note;
  * the authors' abstract is marked as such.
  */
 export function summaryFor(paper: Paper, locale: Locale): { text: string; notes: PlainMessageKey[]; fromAbstract: boolean } {
-  const origin = paper.moderation?.summary;
+  const origin = summaryOrigin(paper);
   const inLocale = locale === "en" || !origin || origin.ja !== null;
   const fromAbstract = (inLocale ? (locale === "en" ? origin?.en : "written") : origin?.en) === "abstract";
   const notes: PlainMessageKey[] = [...(inLocale ? [] : ["paper.englishOnly" as const]), ...(fromAbstract ? ["paper.abstractNote" as const] : [])];

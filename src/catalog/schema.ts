@@ -31,6 +31,15 @@ export const paperIdSchema = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a lowercase slug like 'lora' or 'llama-2'")
   .max(64);
 
+/**
+ * Where a paper's summaries come from. "abstract": the English summary is the authors' abstract; ja null: nobody wrote a
+ * Japanese summary, and `summary.ja` repeats the English text as a stand-in.
+ */
+export const summarySourceSchema = z
+  .object({ en: z.enum(["written", "abstract"]), ja: z.literal("written").nullable() })
+  .strict();
+export type SummarySource = z.infer<typeof summarySourceSchema>;
+
 export const catalogEntrySchema = z
   .object({
     id: paperIdSchema,
@@ -49,6 +58,8 @@ export const catalogEntrySchema = z
     /** Empty for papers moderators added from arXiv until someone writes them (the curated catalog always has some). */
     keyResults: z.object({ en: z.array(trimmed(300)).max(6), ja: z.array(trimmed(300)).max(6) }).strict(),
     summary: localized(1500),
+    /** Absent when people wrote both summaries (every curated entry); `catalog export` sets it for the other papers. */
+    summarySource: summarySourceSchema.optional(),
   })
   .strict();
 

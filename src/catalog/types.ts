@@ -1,4 +1,4 @@
-import type { CatalogEntry, Topic } from "./schema.js";
+import type { CatalogEntry, SummarySource, Topic } from "./schema.js";
 
 export type PaperSource = "catalog" | "moderator";
 
@@ -19,6 +19,6 @@ export interface PaperModeration {
   editedBy?: string;
   editedAt?: string;
   /** "abstract": the authors' abstract stands in until a moderator writes one; null: no summary in that language yet. */
-  summary: { en: "abstract" | "written"; ja: "written" | null };
+  summary: SummarySource;
 }
 export type { Topic };

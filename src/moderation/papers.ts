@@ -1,5 +1,6 @@
 import type { ArxivRecord } from "../arxiv/api.js";
-import { catalogEntrySchema, TOPICS, topicSchema, type CatalogEntry, type Topic } from "../catalog/schema.js";
+import { catalogEntrySchema, TOPICS, topicSchema, type CatalogEntry, type SummarySource, type Topic } from "../catalog/schema.js";
+import { summaryOrigin } from "../catalog/format.js";
 import { compactKey } from "../catalog/text.js";
 import type { Paper, PaperModeration } from "../catalog/types.js";
 import type { Db } from "../db/connection.js";
@@ -103,24 +104,27 @@ export interface PaperEdit {
 
 /** Applies a moderator's edit; a blank summary keeps what was there (the abstract, or nothing in Japanese). */
 export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date): Outcome<{ entry: CatalogEntry; moderation: PaperModeration }> {
-  const previous: PaperModeration["summary"] = paper.moderation?.summary ?? { en: "written", ja: "written" };
+  const previous: SummarySource = summaryOrigin(paper) ?? { en: "written", ja: "written" };
   const en = edit.summaryEn.trim();
   const ja = edit.summaryJa.trim();
-  const candidate = {
-    ...entryOf(paper),
-    topics: edit.topics.length > 0 ? edit.topics : paper.topics,
-    aliases: dedupeAliases(edit.aliases),
-    summary: { en: en || paper.summary.en, ja: ja || (previous.ja === null ? en || paper.summary.en : paper.summary.ja) },
+  const summary: SummarySource = {
+    en: en ? "written" : previous.en,
+    ja: ja ? "written" : previous.ja,
   };
+  const candidate = withSummarySource(
+    {
+      ...entryOf(paper),
+      topics: edit.topics.length > 0 ? edit.topics : paper.topics,
+      aliases: dedupeAliases(edit.aliases),
+      summary: { en: en || paper.summary.en, ja: ja || (previous.ja === null ? en || paper.summary.en : paper.summary.ja) },
+    },
+    summary,
+  );
   const parsed = catalogEntrySchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return fail("moderation.invalidEdit", { field: issue?.path.join(".") ?? "?", problem: issue?.message ?? "" });
   }
-  const summary: PaperModeration["summary"] = {
-    en: en ? "written" : previous.en,
-    ja: ja ? "written" : previous.ja,
-  };
   return succeed({ entry: parsed.data, moderation: { ...paper.moderation, editedBy: by, editedAt: now.toISOString(), summary } });
 }
 
@@ -132,10 +136,19 @@ function dedupeAliases(aliases: string[]): string[] {
     .slice(0, 40);
 }
 
-/** The catalog-file fields of a paper (what export writes and the schema checks). */
+/**
+ * The catalog-file fields of a paper (what export writes and the schema checks), with `summarySource` when its
+ * summaries are not both written by people, so a paper committed back into the catalog keeps its marks.
+ */
 export function entryOf(paper: Paper): CatalogEntry {
   const { position: _position, source: _source, addedAt: _addedAt, moderation: _moderation, ...entry } = paper;
-  return entry;
+  return withSummarySource(entry, summaryOrigin(paper));
+}
+
+/** `entry` with `summarySource` set to `source`, or without one when both summaries are written (the catalog's default). */
+function withSummarySource(entry: CatalogEntry, source: SummarySource | undefined): CatalogEntry {
+  const { summarySource: _previous, ...rest } = entry;
+  return source && (source.en !== "written" || source.ja !== "written") ? { ...rest, summarySource: { ...source } } : rest;
 }
 
 /** Writes to the papers table; each call is meant to run inside the audit transaction. */
