@@ -59,6 +59,8 @@ export class CanonIndex {
   private readonly similarity: Float64Array;
   private counts = new Int32Array(1024);
   private touched = new Int32Array(1024);
+  private inTitle = new Int32Array(1024);
+  private stamp = 0;
   private readonly terms = new TermBuffer();
 
   constructor(papers: readonly Paper[], topicLabels: Record<Topic, string>, followedKeywords: readonly string[] = []) {
@@ -132,19 +134,30 @@ export class CanonIndex {
     const titleEnd = terms.length;
     collectTerms(text.abstract, terms);
     const ids = terms.ids;
-    if (this.counts.length < termCount()) this.counts = new Int32Array(Math.max(termCount(), this.counts.length * 2));
+    const known = termCount();
+    if (this.counts.length < known) {
+      this.counts = new Int32Array(Math.max(known, this.counts.length * 2));
+      this.inTitle = new Int32Array(this.counts.length);
+    }
     if (this.touched.length < terms.length) this.touched = new Int32Array(Math.max(terms.length, this.touched.length * 2));
     const counts = this.counts;
     const touched = this.touched;
+    // A term is in this paper's title when inTitle[term] holds this call's stamp (no clearing between papers).
+    const inTitle = this.inTitle;
+    const stamp = (this.stamp = (this.stamp % 0x7fffffff) + 1);
+    if (stamp === 1) inTitle.fill(0);
     let distinct = 0;
     for (let at = 0; at < terms.length; at += 1) {
       const id = ids[at] ?? 0;
       const count = counts[id] ?? 0;
       if (count === 0) touched[distinct++] = id;
-      counts[id] = count + (at < titleEnd ? PAPER_TITLE_WEIGHT : 1);
+      if (at < titleEnd) {
+        counts[id] = count + PAPER_TITLE_WEIGHT;
+        inTitle[id] = stamp;
+      } else counts[id] = count + 1;
     }
-    const matched: string[] = [];
-    for (const entry of this.keywords) if (entry.terms.every((term) => (counts[term] ?? 0) > 0)) matched.push(entry.keyword);
+    let matched: string[] | null = null;
+    for (const entry of this.keywords) if (allIn(entry.terms, counts, 1, 0)) (matched ??= []).push(entry.keyword);
     const similarity = this.similarity.fill(0);
     const { idf, postingStart, postingPaper, postingWeight, unknownIdf } = this;
     const knownTerms = idf.length;
@@ -164,27 +177,64 @@ export class CanonIndex {
       }
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    const ranked = topIndexes(similarity, 3);
-    const best = (similarity[ranked[0] ?? 0] ?? 0) * scale;
-    const close = ranked
-      .filter((index) => (similarity[index] ?? 0) * scale >= Math.max(best * REASON_RATIO, MIN_REASON_SIMILARITY))
-      .map((index) => this.papers[index])
-      .filter((paper): paper is Paper => paper !== undefined);
+    // The three most similar papers, most similar first (ties: the earlier paper first).
+    let first = -1;
+    let second = -1;
+    let third = -1;
+    let firstValue = 0;
+    let secondValue = 0;
+    let thirdValue = 0;
+    for (let paper = 0; paper < similarity.length; paper += 1) {
+      const value = similarity[paper] ?? 0;
+      if (first < 0 || firstValue < value) {
+        third = second;
+        thirdValue = secondValue;
+        second = first;
+        secondValue = firstValue;
+        first = paper;
+        firstValue = value;
+      } else if (second < 0 || secondValue < value) {
+        third = second;
+        thirdValue = secondValue;
+        second = paper;
+        secondValue = value;
+      } else if (third < 0 || thirdValue < value) {
+        third = paper;
+        thirdValue = value;
+      }
+    }
+    const best = first < 0 ? 0 : firstValue * scale;
+    const threshold = Math.max(best * REASON_RATIO, MIN_REASON_SIMILARITY);
+    const papers: string[] = [];
     // The closest papers' main topics, then topics named in the title (abstracts mention "code" or "agents" too casually).
-    const topics = new Set<string>();
-    for (const paper of close) if (paper.topics[0]) topics.add(paper.topics[0]);
-    const inTitle = (term: number) => {
-      for (let at = 0; at < titleEnd; at += 1) if (ids[at] === term) return true;
-      return false;
+    const topics: string[] = [];
+    const addClose = (paper: number, value: number): void => {
+      const close = paper < 0 || value * scale < threshold ? undefined : this.papers[paper];
+      if (!close) return;
+      papers.push(close.id);
+      const topic = close.topics[0];
+      if (topic && !topics.includes(topic)) topics.push(topic);
     };
-    for (const { topic, terms: needed } of this.topicTerms) if (needed.length > 0 && needed.every(inTitle)) topics.add(topic);
-    for (const keyword of matched) topics.add(keyword);
+    addClose(first, firstValue);
+    addClose(second, secondValue);
+    addClose(third, thirdValue);
+    for (const { topic, terms: needed } of this.topicTerms) if (needed.length > 0 && allIn(needed, inTitle, stamp, stamp) && !topics.includes(topic)) topics.push(topic);
+    if (matched) for (const keyword of matched) if (!topics.includes(keyword)) topics.push(keyword);
     return {
       canon: round(best),
-      bonus: round(Math.min(MAX_KEYWORD_BONUS, matched.length * KEYWORD_BONUS)),
-      reasons: { papers: close.map((paper) => paper.id), topics: [...topics] },
+      bonus: round(Math.min(MAX_KEYWORD_BONUS, (matched?.length ?? 0) * KEYWORD_BONUS)),
+      reasons: { papers, topics },
     };
   }
+}
+
+/** Whether every term has `marks[term] >= atLeast` (and, when `exactly` is not 0, equals it). */
+function allIn(terms: readonly number[], marks: Int32Array, atLeast: number, exactly: number): boolean {
+  for (const term of terms) {
+    const mark = marks[term] ?? 0;
+    if (mark < atLeast || (exactly !== 0 && mark !== exactly)) return false;
+  }
+  return true;
 }
 
 function normalise(vector: SparseVector): SparseVector {
@@ -193,21 +243,6 @@ function normalise(vector: SparseVector): SparseVector {
   const norm = Math.sqrt(sum) || 1;
   for (const [key, value] of vector) vector.set(key, value / norm);
   return vector;
-}
-
-/** Indexes of the `count` largest values, largest first. */
-function topIndexes(values: Float64Array, count: number): number[] {
-  const top: number[] = [];
-  for (let index = 0; index < values.length; index += 1) {
-    const value = values[index] ?? 0;
-    let at = top.length;
-    while (at > 0 && (values[top[at - 1] ?? 0] ?? 0) < value) at -= 1;
-    if (at < count) {
-      top.splice(at, 0, index);
-      if (top.length > count) top.pop();
-    }
-  }
-  return top;
 }
 
 export function round(value: number): number {
