@@ -1,8 +1,9 @@
 import { readdirSync } from "node:fs";
 import Parser from "rss-parser";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { syntheticFeed } from "../bench/ingest.js";
-import { parseArxivFeed, decodeTex, type FeedItem } from "../src/arxiv/parse.js";
+import { ANNOUNCE_TYPES, parseArxivFeed, decodeTex, type FeedItem } from "../src/arxiv/parse.js";
 import { CanonIndex, round, type PaperText } from "../src/arxiv/score.js";
 import { MAX_CACHED_WORDS, termIdsOf } from "../src/arxiv/terms.js";
 import { Catalog } from "../src/catalog/catalog.js";
@@ -157,6 +158,69 @@ describe.skipIf(!arxivFixturesAvailable)("the faster ingest on the real arXiv fe
         );
       });
     }
+  });
+});
+
+describe("which feed items are accepted", () => {
+  /** The item schema as first written: zod checks every bound on the rss-parser item itself. */
+  const fullSchema = z.object({
+    guid: z.string().regex(/^oai:arXiv\.org:(.+)v(\d+)$/),
+    title: z.string().trim().min(1).max(1000),
+    "arxiv:announce_type": z.enum(ANNOUNCE_TYPES),
+    categories: z.array(z.string().trim().min(1).max(40)).max(50).default([]),
+    creator: z.string().max(20_000).default(""),
+    content: z.string().max(20_000).default(""),
+    "dc:rights": z.string().trim().max(300).optional(),
+  });
+
+  it("accepts and rejects at the same bounds as the full zod schema, keeping trimmed, distinct categories and licence", async () => {
+    const long = (length: number) => "x".repeat(length);
+    const variants: Record<string, string>[] = [
+      {},
+      { title: `  ${long(1000)}  ` },
+      { title: long(1001) },
+      { title: "   " },
+      { categories: `<category> cs.CL </category><category>cs.CL</category><category>cs.AI</category>` },
+      { categories: `<category>${long(40)}</category>` },
+      { categories: `<category>${long(41)}</category>` },
+      { categories: `<category>  </category>` },
+      { categories: Array.from({ length: 50 }, (_, index) => `<category>c${index}</category>`).join("") },
+      { categories: Array.from({ length: 51 }, (_, index) => `<category>c${index}</category>`).join("") },
+      { categories: `<category domain="arxiv">cs.CL</category>` },
+      { categories: "" },
+      { creator: long(20_000) },
+      { creator: long(20_001) },
+      { creator: "" },
+      { description: long(20_000) },
+      { description: long(20_001) },
+      { rights: `<dc:rights>  ${long(300)}  </dc:rights>` },
+      { rights: `<dc:rights>${long(301)}</dc:rights>` },
+      { rights: "<dc:rights>   </dc:rights>" },
+      { rights: "" },
+      { guid: "oai:arXiv.org:2612.00001" },
+      { guid: "https://arxiv.org/abs/2612.00001v1" },
+      { announce: "withdrawn" },
+      { announce: "" },
+    ];
+    const item = (variant: Record<string, string>, index: number) => {
+      const id = `2612.${String(index + 1).padStart(5, "0")}`;
+      return `<item><title>${variant["title"] ?? "A title"}</title>
+        <description>${variant["description"] ?? `arXiv:${id}v1 Announce Type: new \nAbstract: Text.`}</description>
+        <guid isPermaLink="false">${variant["guid"] ?? `oai:arXiv.org:${id}v1`}</guid>${variant["categories"] ?? "<category>cs.CL</category>"}
+        ${variant["announce"] === "" ? "" : `<arxiv:announce_type>${variant["announce"] ?? "new"}</arxiv:announce_type>`}
+        ${variant["creator"] === "" ? "" : `<dc:creator>${variant["creator"] ?? "Ann Lee"}</dc:creator>`}${variant["rights"] ?? "<dc:rights>http://creativecommons.org/licenses/by/4.0/</dc:rights>"}</item>`;
+    };
+    const xml = `<?xml version="1.0"?><rss version="2.0" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>
+      ${variants.map(item).join("\n")}</channel></rss>`;
+    const raw = (await new Parser<Record<string, unknown>, Record<string, unknown>>({ customFields: { item: ["arxiv:announce_type", "dc:rights"] } }).parseString(xml)).items;
+    const expected = raw.map((source) => fullSchema.safeParse(source)).map((result) => (result.success ? result.data : null));
+    expect(expected.filter((data) => data === null).length).toBeGreaterThan(10);
+    const parsed = await parseArxivFeed(xml);
+    expect(parsed.invalid).toBe(expected.filter((data) => data === null).length);
+    const accepted = expected.filter((data) => data !== null);
+    expect(parsed.items.map((entry) => entry.arxivId)).toEqual(accepted.map((data) => /^oai:arXiv\.org:(.+)v\d+$/.exec(data.guid)?.[1]));
+    expect(parsed.items.map((entry) => entry.categories)).toEqual(accepted.map((data) => [...new Set(data.categories)]));
+    expect(parsed.items.map((entry) => entry.license)).toEqual(accepted.map((data) => data["dc:rights"] ?? null));
   });
 });
 
