@@ -46,7 +46,11 @@ export interface PaperText {
  * 2,000 items costs one pass over their words.
  */
 export class CanonIndex {
-  /** By term id; terms the canon doesn't use (or interned later) get `unknownIdf` and no postings. */
+  /**
+   * By term id; terms the canon doesn't use get `unknownIdf` and no postings. One slot more than the terms known
+   * when the index was built, holding `unknownIdf` for terms interned later: the hot loop then reads every idf from
+   * this array (mixing it with a number field made V8 box each weight, one heap number per distinct term).
+   */
   private readonly idf: Float64Array;
   /** Postings by term id, flat: papers and weights of term t are at postingStart[t] … postingStart[t + 1]. */
   private readonly postingStart: Int32Array;
@@ -78,7 +82,7 @@ export class CanonIndex {
     const n = documents.length;
     this.unknownIdf = Math.log((n + 1) / 0.5);
     const known = termCount();
-    this.idf = new Float64Array(known).fill(this.unknownIdf);
+    this.idf = new Float64Array(known + 1).fill(this.unknownIdf);
     for (const [term, count] of df) this.idf[term] = Math.log((n + 1) / (count + 0.5));
     const lists: { paper: number; weight: number }[][] = Array.from({ length: known }, () => []);
     documents.forEach((counts, paper) => {
@@ -159,14 +163,14 @@ export class CanonIndex {
     let matched: string[] | null = null;
     for (const entry of this.keywords) if (allIn(entry.terms, counts, 1, 0)) (matched ??= []).push(entry.keyword);
     const similarity = this.similarity.fill(0);
-    const { idf, postingStart, postingPaper, postingWeight, unknownIdf } = this;
-    const knownTerms = idf.length;
+    const { idf, postingStart, postingPaper, postingWeight } = this;
+    const knownTerms = idf.length - 1;
     let norm = 0;
     for (let at = 0; at < distinct; at += 1) {
       const term = touched[at] ?? 0;
       const count = counts[term] ?? 1;
       const damped = count < LOG_TABLE_SIZE ? (DAMPED[count] ?? 0) : 1 + Math.log(count);
-      const weight = damped * (term < knownTerms ? (idf[term] ?? unknownIdf) : unknownIdf);
+      const weight = damped * (idf[term < knownTerms ? term : knownTerms] ?? 0);
       counts[term] = 0;
       norm += weight * weight;
       if (term >= knownTerms) continue;
