@@ -212,16 +212,9 @@ export class CanonIndex {
     const papers: string[] = [];
     // The closest papers' main topics, then topics named in the title (abstracts mention "code" or "agents" too casually).
     const topics: string[] = [];
-    const addClose = (paper: number, value: number): void => {
-      const close = paper < 0 || value * scale < threshold ? undefined : this.papers[paper];
-      if (!close) return;
-      papers.push(close.id);
-      const topic = close.topics[0];
-      if (topic && !topics.includes(topic)) topics.push(topic);
-    };
-    addClose(first, firstValue);
-    addClose(second, secondValue);
-    addClose(third, thirdValue);
+    this.addClose(first, firstValue * scale, threshold, papers, topics);
+    this.addClose(second, secondValue * scale, threshold, papers, topics);
+    this.addClose(third, thirdValue * scale, threshold, papers, topics);
     for (const { topic, terms: needed } of this.topicTerms) if (needed.length > 0 && allIn(needed, inTitle, stamp, stamp) && !topics.includes(topic)) topics.push(topic);
     if (matched) for (const keyword of matched) if (!topics.includes(keyword)) topics.push(keyword);
     return {
@@ -229,6 +222,15 @@ export class CanonIndex {
       bonus: round(Math.min(MAX_KEYWORD_BONUS, (matched?.length ?? 0) * KEYWORD_BONUS)),
       reasons: { papers, topics },
     };
+  }
+
+  /** Names canon paper `paper` (and its main topic) when its similarity reaches the threshold. */
+  private addClose(paper: number, similarity: number, threshold: number, papers: string[], topics: string[]): void {
+    const close = paper < 0 || similarity < threshold ? undefined : this.papers[paper];
+    if (!close) return;
+    papers.push(close.id);
+    const topic = close.topics[0];
+    if (topic && !topics.includes(topic)) topics.push(topic);
   }
 }
 
