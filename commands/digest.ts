@@ -1,6 +1,6 @@
-import { ApplicationCommandOptionType, ChannelType, InteractionContextType, PermissionFlagsBits, type APIEmbed, type RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import { ApplicationCommandOptionType, ChannelType, type APIEmbed, type RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
 import { z } from "zod";
-import type { ComponentModule, RegisteredCommand, Reply, Requester } from "../src/discord/command.js";
+import { moderatorCommandHeader, type ComponentModule, type RegisteredCommand, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
 import { DIGEST_BUNDLE_BUTTON } from "../src/digest/render.js";
@@ -17,10 +17,7 @@ const text = (key: PlainMessageKey) => {
 };
 
 const definition: RESTPostAPIChatInputApplicationCommandsJSONBody = {
-  name: "digest",
-  ...text("command.digest.description"),
-  contexts: [InteractionContextType.Guild],
-  default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
+  ...moderatorCommandHeader("digest", "command.digest.description"),
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,

@@ -1,8 +1,8 @@
-import { ApplicationCommandOptionType, ButtonStyle, InteractionContextType, PermissionFlagsBits, type APIEmbed } from "discord.js";
+import { ApplicationCommandOptionType, ButtonStyle, type APIEmbed } from "discord.js";
 import type { ArxivRecord } from "../src/arxiv/api.js";
 import { truncate } from "../src/catalog/format.js";
 import { TOPICS, type Topic } from "../src/catalog/schema.js";
-import { defineCommand, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
+import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
 import { localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
@@ -10,12 +10,10 @@ import { topicLabel } from "../src/i18n/topics.js";
 import { addedFromAbstract, entryFromArxiv, guessTopics, parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
 
-const text = localized("command.paperAdd.description");
 const arxivText = localized("command.paperAdd.arxiv");
 const topicsText = localized("command.paperAdd.topics");
 
 /** Moderator commands are hidden from members by default; the handlers check again on every use. */
-export const MODERATOR_PERMISSIONS = PermissionFlagsBits.ManageGuild.toString();
 
 /** The preview's metadata, kept briefly so confirming does not ask arXiv again (bounded). */
 const previews = new Map<string, ArxivRecord>();
@@ -91,11 +89,7 @@ async function preview(ctx: BotContext, reference: string, topicsText: string | 
 
 export const paperAddCommand = defineCommand({
   definition: {
-    name: "paper-add",
-    description: text.en,
-    description_localizations: { ja: text.ja },
-    contexts: [InteractionContextType.Guild],
-    default_member_permissions: MODERATOR_PERMISSIONS,
+    ...moderatorCommandHeader("paper-add", "command.paperAdd.description"),
     options: [
       { type: ApplicationCommandOptionType.String, name: "arxiv", description: arxivText.en, description_localizations: { ja: arxivText.ja }, required: true, max_length: 200 },
       { type: ApplicationCommandOptionType.String, name: "topics", description: topicsText.en, description_localizations: { ja: topicsText.ja }, required: false, max_length: 200 },

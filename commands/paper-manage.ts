@@ -1,17 +1,14 @@
-import { ApplicationCommandOptionType, ButtonStyle, InteractionContextType } from "discord.js";
+import { ApplicationCommandOptionType, ButtonStyle } from "discord.js";
 import { truncate } from "../src/catalog/format.js";
 import type { Paper } from "../src/catalog/types.js";
-import { defineCommand, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
+import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, notice, row } from "../src/discord/embeds.js";
 import { localized, message, renderMessage, t } from "../src/i18n/index.js";
 import { parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
-import { MODERATOR_PERMISSIONS } from "./paper-add.js";
 
-const editText = localized("command.paperEdit.description");
 const editPaper = localized("command.paperEdit.paper");
-const removeText = localized("command.paperRemove.description");
 const removePaper = localized("command.paperRemove.paper");
 
 const AUTOCOMPLETE_LIMIT = 25;
@@ -66,11 +63,7 @@ function editModal(paper: Paper, requester: Requester): Reply {
 
 export const paperEditCommand = defineCommand({
   definition: {
-    name: "paper-edit",
-    description: editText.en,
-    description_localizations: { ja: editText.ja },
-    contexts: [InteractionContextType.Guild],
-    default_member_permissions: MODERATOR_PERMISSIONS,
+    ...moderatorCommandHeader("paper-edit", "command.paperEdit.description"),
     options: [paperOption(editPaper)],
   } as const,
   privateReplies: true,
@@ -103,11 +96,7 @@ export const paperEditModal: ComponentModule = {
 
 export const paperRemoveCommand = defineCommand({
   definition: {
-    name: "paper-remove",
-    description: removeText.en,
-    description_localizations: { ja: removeText.ja },
-    contexts: [InteractionContextType.Guild],
-    default_member_permissions: MODERATOR_PERMISSIONS,
+    ...moderatorCommandHeader("paper-remove", "command.paperRemove.description"),
     options: [paperOption(removePaper)],
   } as const,
   privateReplies: true,

@@ -1,18 +1,16 @@
-import { ButtonStyle, InteractionContextType, type APIEmbed } from "discord.js";
+import { ButtonStyle, type APIEmbed } from "discord.js";
 import { paperShortName, truncate } from "../src/catalog/format.js";
 import { TOPICS, type Topic } from "../src/catalog/schema.js";
 import type { Candidate } from "../src/db/candidates.js";
-import { defineCommand, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
+import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
-import { formatList, localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
+import { formatList, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
 import { approvalTopics, parseTopics } from "../src/moderation/papers.js";
 import { alreadyDecided } from "../src/moderation/review.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
-import { MODERATOR_PERMISSIONS } from "./paper-add.js";
 
-const text = localized("command.review.description");
 const ABSTRACT_EXCERPT = 700;
 
 /** "like LoRA and QLoRA; topic: fine-tuning", naming canon papers by their short names. */
@@ -75,11 +73,7 @@ const asUpdate = (reply: Reply): Reply =>
 
 export const reviewCommand = defineCommand({
   definition: {
-    name: "review",
-    description: text.en,
-    description_localizations: { ja: text.ja },
-    contexts: [InteractionContextType.Guild],
-    default_member_permissions: MODERATOR_PERMISSIONS,
+    ...moderatorCommandHeader("review", "command.review.description"),
   } as const,
   privateReplies: true,
   execute(ctx, _options, requester): Reply {

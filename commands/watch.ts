@@ -1,6 +1,6 @@
-import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from "discord.js";
+import { ApplicationCommandOptionType } from "discord.js";
 import type { WatchStatus } from "../src/arxiv/status.js";
-import { commandHeader, defineCommand, describedBy, type Reply } from "../src/discord/command.js";
+import { defineCommand, describedBy, moderatorCommandHeader, type Reply } from "../src/discord/command.js";
 import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
 import { isModerator } from "../src/moderation/permissions.js";
 import { t, type Locale } from "../src/i18n/index.js";
@@ -35,9 +35,7 @@ export function renderWatchStatus(status: WatchStatus, locale: Locale): Reply {
 
 export const watchCommand = defineCommand({
   definition: {
-    ...commandHeader("watch", "command.watch.description"),
-    contexts: [InteractionContextType.Guild],
-    default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
+    ...moderatorCommandHeader("watch", "command.watch.description"),
     options: [{ type: ApplicationCommandOptionType.Subcommand, name: "status", ...describedBy("command.watch.status") }],
   } as const,
   privateReplies: true,

@@ -1,6 +1,7 @@
 import {
   ApplicationCommandOptionType,
   InteractionContextType,
+  PermissionFlagsBits,
   type APIActionRowComponent,
   type APIApplicationCommandOptionChoice,
   type APIComponentInMessageActionRow,
@@ -117,6 +118,15 @@ export function describedBy(key: PlainMessageKey): { description: string; descri
 /** What every paperbot command starts with: its name, its localized description, and where it runs (servers and the bot's DMs). */
 export function commandHeader<const Name extends string>(name: Name, description: PlainMessageKey) {
   return { name, ...describedBy(description), contexts: [InteractionContextType.Guild, InteractionContextType.BotDM] };
+}
+
+/** Moderator commands: guild only, shown to Manage Server by default (handlers check again on every use). */
+export function moderatorCommandHeader<const Name extends string>(name: Name, description: PlainMessageKey) {
+  return {
+    ...commandHeader(name, description),
+    contexts: [InteractionContextType.Guild],
+    default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
+  };
 }
 
 export function defineCommand<const D extends CommandDefinition>(module: CommandModule<D>): CommandModule<D> {
