@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MessageFlags } from "discord.js";
 import { parse as parseCsv } from "csv-parse/sync";
 import { runCli, type CliIo } from "../src/cli.js";
@@ -45,16 +45,17 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
 }
 
 describe.skipIf(!arxivApiFixturesAvailable)("/paper-add, /paper-edit, /paper-remove against a loopback arXiv API", () => {
+  // Each test gets its own bot, database and arXiv server: no test sees another's papers.
   let t: TestBot;
   let arxiv: ArxivApiServer;
-  beforeAll(async () => {
+  beforeEach(async () => {
     arxiv = await startArxivApiServer();
     t = await startTestBot({
       env: { MODERATOR_ROLE_ID: MOD_ROLE, ARXIV_API_URL: arxiv.url, ARXIV_REQUEST_INTERVAL_MS: "0", BUNDLE_REBUILD_DELAY_SECONDS: "0" },
     });
     await createGuildRole(t, MOD_ROLE, "Moderators");
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t?.close();
     await arxiv?.close();
   });
