@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createArxivApi, parseArxivAtom, spacedGate, type ArxivApi } from "../src/arxiv/api.js";
+import { createArxivApi, parseArxivAtom, type ArxivApi } from "../src/arxiv/api.js";
+import { arxivGate } from "../src/arxiv/fetch.js";
 import { arxivApiFixturesAvailable, arxivApiFixturesDir, startArxivApiServer, type ArxivApiServer } from "./support/arxiv-api-server.js";
 
 const capture = (file: string) => readFileSync(join(arxivApiFixturesDir, file), "utf8");
@@ -11,7 +12,7 @@ describe.skipIf(!arxivApiFixturesAvailable)("arXiv API client against the real c
   let api: ArxivApi;
   beforeEach(async () => {
     server = await startArxivApiServer();
-    api = createArxivApi({ apiUrl: server.url, gate: spacedGate(0), userAgent: "paperbot-test" });
+    api = createArxivApi({ apiUrl: server.url, gate: arxivGate(0), userAgent: "paperbot-test" });
   });
   afterEach(async () => {
     await server.close();
@@ -50,12 +51,12 @@ describe.skipIf(!arxivApiFixturesAvailable)("arXiv API client against the real c
     server.queue.push({ status: 503, headers: { "retry-after": "20" }, body: "busy" }, { status: 200, body: "<html><body>maintenance</body></html>" });
     expect(await api.lookup("1706.03762")).toEqual({ ok: false, key: "arxiv.busy", params: { seconds: 20 } });
     expect(await api.lookup("1706.03762")).toMatchObject({ ok: false, key: "arxiv.unavailable", params: { reason: "the answer was not an Atom feed" } });
-    const dead = createArxivApi({ apiUrl: "http://127.0.0.1:9/api/query", gate: spacedGate(0), userAgent: "t" });
+    const dead = createArxivApi({ apiUrl: "http://127.0.0.1:9/api/query", gate: arxivGate(0), userAgent: "t" });
     expect(await dead.lookup("1706.03762")).toMatchObject({ ok: false, key: "arxiv.unavailable", params: { reason: "could not connect" } });
   });
 
   it("spaces requests through the shared gate, one at a time", async () => {
-    const spaced = createArxivApi({ apiUrl: server.url, gate: spacedGate(150), userAgent: "t" });
+    const spaced = createArxivApi({ apiUrl: server.url, gate: arxivGate(150), userAgent: "t" });
     await Promise.all([spaced.lookup("1706.03762"), spaced.lookup("1207.7214"), spaced.lookup("hep-th/9711200")]);
     const times = server.requests.map((request) => request.at);
     for (let index = 1; index < times.length; index += 1) expect((times[index] ?? 0) - (times[index - 1] ?? 0)).toBeGreaterThanOrEqual(140);

@@ -152,24 +152,3 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
     },
   };
 }
-
-/** One request at a time, `intervalMs` between the end of one and the start of the next. */
-export function spacedGate(intervalMs: number, now: () => number = Date.now): ArxivRequestGate {
-  let tail: Promise<unknown> = Promise.resolve();
-  let lastFinished = Number.NEGATIVE_INFINITY;
-  return {
-    run(request) {
-      const turn = tail.then(async () => {
-        const wait = lastFinished + intervalMs - now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        try {
-          return await request();
-        } finally {
-          lastFinished = now();
-        }
-      });
-      tail = turn.catch(() => undefined);
-      return turn;
-    },
-  };
-}

@@ -1,4 +1,4 @@
-import type { Clock } from "../logger.js";
+import { systemClock, type Clock } from "../logger.js";
 
 /** Waits `ms` (or until `signal` aborts). Injected so tests run on fake time. */
 export type Sleeper = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -175,6 +175,11 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
   return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
 }
 
+/** A gate on the real clock: one request at a time, `intervalMs` between the end of one and the start of the next. */
+export function arxivGate(intervalMs: number, clock: Clock = systemClock, sleep: Sleeper = realSleep): ArxivGate {
+  return new ArxivGate({ intervalMs, clock, sleep });
+}
+
 /** The bot's one arXiv client (RSS poller and API lookups share its gate). */
 export function createArxivHttp(
   settings: { contact: string | undefined; requestIntervalMs: number },
@@ -182,5 +187,5 @@ export function createArxivHttp(
   overrides: Partial<Omit<ArxivHttpOptions, "gate" | "clock" | "contact">> = {},
 ): ArxivHttp {
   const sleep = overrides.sleep ?? realSleep;
-  return new ArxivHttp({ ...overrides, sleep, clock, contact: settings.contact, gate: new ArxivGate({ intervalMs: settings.requestIntervalMs, clock, sleep }) });
+  return new ArxivHttp({ ...overrides, sleep, clock, contact: settings.contact, gate: arxivGate(settings.requestIntervalMs, clock, sleep) });
 }

@@ -4,7 +4,8 @@ import type { Locale } from "../i18n/index.js";
 import { ConfigError } from "../config.js";
 import { followStore } from "../db/follows.js";
 import { digestMessagesText } from "./render.js";
-import { createRest, digestRestTransport } from "./rest.js";
+import { createRest } from "../discord/rest.js";
+import { digestRestTransport } from "./rest.js";
 import { runDigest } from "./run.js";
 import { digestSettings, digestSourcesFor, digestStoreFor, previewDigest } from "./service.js";
 

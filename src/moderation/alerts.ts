@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes, type REST } from "discord.js";
+import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, type REST } from "discord.js";
 import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
 import { alertStore, type AlertIntent, type AlertOutcome } from "../db/alerts.js";
 import type { Db } from "../db/connection.js";
 import type { FollowStore } from "../db/follows.js";
 import type { MessageBody } from "../discord/command.js";
+import { openDmChannel, postMessage } from "../discord/rest.js";
 import { linkButton, paperEmbed, row } from "../discord/embeds.js";
 import { localeFromDiscord, t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
@@ -206,21 +207,12 @@ function classify(error: unknown): "retry" | { code: number | string; status: nu
  * with enforce_nonce so a resend after a crash is not posted twice.
  */
 export function restTransport(rest: REST, follows: FollowStore, clock: Clock, logger: Logger): AlertTransport {
-  const payload = (body: MessageBody, nonce: string, roles: string[]) => ({
-    content: body.content ?? "",
-    embeds: body.embeds ?? [],
-    components: body.components ?? [],
-    allowed_mentions: { parse: [], roles },
-    nonce,
-    enforce_nonce: true,
-  });
   return {
     async dm(userId, body, nonce) {
       const follow = follows.get(userId);
       if (follow?.dmPausedAt) return "paused";
       try {
-        const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
-        await rest.post(Routes.channelMessages(channel.id), { body: payload(body, nonce, []) });
+        await postMessage(rest, await openDmChannel(rest, userId), body, nonce);
         if (follow && follow.dmFailures > 0) follows.recordDmSuccess(userId);
         return "sent";
       } catch (error) {
@@ -237,7 +229,7 @@ export function restTransport(rest: REST, follows: FollowStore, clock: Clock, lo
     },
     async post(channelId, body, roleId, nonce) {
       try {
-        await rest.post(Routes.channelMessages(channelId), { body: payload(body, nonce, roleId ? [roleId] : []) });
+        await postMessage(rest, channelId, body, nonce, roleId ? [roleId] : []);
         return "sent";
       } catch (error) {
         const kind = classify(error);

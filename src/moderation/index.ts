@@ -1,5 +1,6 @@
 import type { AppContext } from "../app.js";
-import { createArxivApi, spacedGate, type ArxivApi, type ArxivRequestGate } from "../arxiv/api.js";
+import { createArxivApi, type ArxivApi, type ArxivRequestGate } from "../arxiv/api.js";
+import { arxivGate } from "../arxiv/fetch.js";
 import { userAgent } from "../arxiv/fetch.js";
 import type { CatalogEntry } from "../catalog/schema.js";
 import type { Paper, PaperModeration } from "../catalog/types.js";
@@ -54,8 +55,8 @@ const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes
  * feed server; lookups against the real API then still wait 3 s.
  */
 function apiGate(shared: ArxivRequestGate | undefined, intervalMs: number, apiUrl: string): ArxivRequestGate {
-  if (intervalMs < 3000 && !isLoopback(apiUrl)) return spacedGate(3000);
-  return shared ?? spacedGate(intervalMs);
+  if (intervalMs < 3000 && !isLoopback(apiUrl)) return arxivGate(3000);
+  return shared ?? arxivGate(intervalMs);
 }
 
 export function createModeration(app: Pick<AppContext, "db" | "clock" | "config">, hooks: ModerationHooks = {}): Moderation {
