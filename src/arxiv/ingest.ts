@@ -40,40 +40,48 @@ export function ingestFeed(
   }
 
   // Score outside the transaction: it is the slow part, and only papers we don't hold yet need it.
+  const announced = [...byId.values()].filter((item) => announcesPaper(item) && !catalogArxivIds.has(item.arxivId));
+  const heldBefore = store.heldIds(announced.map((item) => item.arxivId));
   const scores = new Map<string, Relevance>();
-  for (const item of byId.values()) {
-    const announcesPaper = item.announceType === "new" || item.announceType === "cross";
-    if (announcesPaper && !catalogArxivIds.has(item.arxivId) && !store.head(item.arxivId)) scores.set(item.arxivId, relevance.score(item));
-  }
+  for (const item of announced) if (!heldBefore.has(item.arxivId)) scores.set(item.arxivId, relevance.score(item));
 
-  return db.transaction((): IngestCounts => {
-    const counts: IngestCounts = { items: feed.items.length + feed.invalid, new: 0, updated: 0, skipped: feed.invalid + duplicates };
-    for (const item of byId.values()) {
-      if (catalogArxivIds.has(item.arxivId)) {
-        const held = store.catalogVersion(item.arxivId) ?? 1;
-        if (item.version > held) {
-          store.setCatalogVersion(item.arxivId, item.version, now);
-          counts.updated += 1;
-        } else counts.skipped += 1;
-        continue;
+  // Immediate: the papers held are read again under the write lock, so no other process can store one meanwhile.
+  return db
+    .transaction((): IngestCounts => {
+      const counts: IngestCounts = { items: feed.items.length + feed.invalid, new: 0, updated: 0, skipped: feed.invalid + duplicates };
+      const heads = store.heads([...byId.keys()].filter((arxivId) => !catalogArxivIds.has(arxivId)));
+      const fresh: { paper: FeedItem; relevance: Relevance }[] = [];
+      for (const item of byId.values()) {
+        if (catalogArxivIds.has(item.arxivId)) {
+          const held = store.catalogVersion(item.arxivId) ?? 1;
+          if (item.version > held) {
+            store.setCatalogVersion(item.arxivId, item.version, now);
+            counts.updated += 1;
+          } else counts.skipped += 1;
+          continue;
+        }
+        const held = heads.get(item.arxivId);
+        if (!held) {
+          const relevanceOfNew = scores.get(item.arxivId);
+          if (relevanceOfNew) fresh.push({ paper: item, relevance: relevanceOfNew });
+          else counts.skipped += 1; // a replacement of a paper we never held
+          continue;
+        }
+        const categories = announcesPaper(item) ? mergeCategories(held.categories, item.categories) : held.categories;
+        const newer = item.version > held.version;
+        if (newer || categories.length !== held.categories.length) store.update(item.arxivId, Math.max(held.version, item.version), categories, now);
+        if (newer) counts.updated += 1;
+        else counts.skipped += 1;
       }
-      const relevanceOfNew = scores.get(item.arxivId);
-      if (relevanceOfNew && store.insertScored(item, relevanceOfNew, stamp)) {
-        counts.new += 1;
-        continue;
-      }
-      const held = store.head(item.arxivId);
-      if (!held) {
-        counts.skipped += 1; // a replacement of a paper we never held
-        continue;
-      }
-      const categories = item.announceType === "new" || item.announceType === "cross" ? mergeCategories(held.categories, item.categories) : held.categories;
-      const newer = item.version > held.version;
-      if (newer || categories.length !== held.categories.length) store.update(item.arxivId, Math.max(held.version, item.version), categories, now);
-      if (newer) counts.updated += 1;
-      else counts.skipped += 1;
-    }
-    options.commitState(counts);
-    return counts;
-  })();
+      const added = store.insertMany(fresh, stamp);
+      counts.new += added;
+      counts.skipped += fresh.length - added;
+      options.commitState(counts);
+      return counts;
+    })
+    .immediate();
+}
+
+function announcesPaper(item: FeedItem): boolean {
+  return item.announceType === "new" || item.announceType === "cross";
 }

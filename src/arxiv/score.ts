@@ -64,7 +64,11 @@ export class CanonIndex {
   private counts = new Int32Array(1024);
   private touched = new Int32Array(1024);
   private inTitle = new Int32Array(1024);
-  private stamp = 0;
+  /**
+   * The last call's stamp. It starts at 1, so the marks (all 0) need clearing only when the stamp wraps round to 1
+   * after 2^31 papers: a branch taken at each new index's first call would throw its optimised code away.
+   */
+  private stamp = 1;
   private readonly terms = new TermBuffer();
 
   constructor(papers: readonly Paper[], topicLabels: Record<Topic, string>, followedKeywords: readonly string[] = []) {

@@ -68,6 +68,34 @@ export type DecideResult = { outcome: "decided"; candidate: Candidate } | { outc
 
 const stores = new WeakMap<Db, CandidateStore>();
 
+/** Rows per INSERT of a batch: one statement step instead of 25 (13 parameters a row, far below SQLite's limit). */
+const INSERT_BATCH = 25;
+
+function insertSql(rows: number): string {
+  const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  return `INSERT INTO arxiv_candidates (arxiv_id, version, title, authors_json, categories_json, abstract, license, first_seen_at, updated_at,
+      canon_score, bonus, score, reasons_json)
+    VALUES ${Array.from({ length: rows }, () => row).join(", ")} ON CONFLICT (arxiv_id) DO NOTHING`;
+}
+
+function pushRow(values: unknown[], paper: NewPaper, relevance: Scored, stamp: string): void {
+  values.push(
+    paper.arxivId,
+    paper.version,
+    paper.title,
+    JSON.stringify(paper.authors),
+    JSON.stringify(paper.categories),
+    paper.abstract,
+    paper.license,
+    stamp,
+    stamp,
+    relevance.canonScore,
+    relevance.bonus,
+    relevance.score,
+    JSON.stringify(relevance.reasons),
+  );
+}
+
 /** Papers seen in the arXiv feeds, their relevance, and moderators' decisions on them. One per connection, so its statements are prepared once. */
 export function candidateStore(db: Db): CandidateStore {
   let store = stores.get(db);
@@ -82,11 +110,12 @@ function createCandidateStore(db: Db) {
   const statements = {
     get: db.prepare<[string], CandidateRow>("SELECT * FROM arxiv_candidates WHERE arxiv_id = ?"),
     head: db.prepare<[string], { version: number; categories_json: string }>("SELECT version, categories_json FROM arxiv_candidates WHERE arxiv_id = ?"),
-    insert: db.prepare<[string, number, string, string, string, string, string | null, string, string, number, number, number, string]>(
-      `INSERT INTO arxiv_candidates (arxiv_id, version, title, authors_json, categories_json, abstract, license, first_seen_at, updated_at,
-         canon_score, bonus, score, reasons_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (arxiv_id) DO NOTHING`,
+    heads: db.prepare<[string], { arxiv_id: string; version: number; categories_json: string }>(
+      "SELECT arxiv_id, version, categories_json FROM arxiv_candidates WHERE arxiv_id IN (SELECT value FROM json_each(?))",
     ),
+    held: db.prepare<[string], { arxiv_id: string }>("SELECT arxiv_id FROM arxiv_candidates WHERE arxiv_id IN (SELECT value FROM json_each(?))"),
+    insertRows: db.prepare<unknown[]>(insertSql(INSERT_BATCH)),
+    insert: db.prepare<[string, number, string, string, string, string, string | null, string, string, number, number, number, string]>(insertSql(1)),
     update: db.prepare<[number, string, string, string]>("UPDATE arxiv_candidates SET version = ?, categories_json = ?, updated_at = ? WHERE arxiv_id = ?"),
     catalogVersion: db.prepare<[string], { version: number }>("SELECT version FROM arxiv_versions WHERE arxiv_id = ?"),
     setCatalogVersion: db.prepare<[string, number, string]>(
@@ -140,6 +169,40 @@ function createCandidateStore(db: Db) {
     get(arxivId: string): Candidate | undefined {
       const row = statements.get.get(arxivId);
       return row ? toCandidate(row) : undefined;
+    },
+    /** Which of these papers are held already (one query for a whole feed). */
+    heldIds(arxivIds: readonly string[]): Set<string> {
+      return new Set(statements.held.all(JSON.stringify(arxivIds)).map((row) => row.arxiv_id));
+    },
+    /** Version and categories of each of these papers that is held, by arXiv id. */
+    heads(arxivIds: readonly string[]): Map<string, { version: number; categories: string[] }> {
+      const heads = new Map<string, { version: number; categories: string[] }>();
+      for (const row of statements.heads.iterate(JSON.stringify(arxivIds))) {
+        heads.set(row.arxiv_id, { version: row.version, categories: JSON.parse(row.categories_json) as string[] });
+      }
+      return heads;
+    },
+    /**
+     * Inserts scored papers (one timestamp, ISO, for the whole feed) several rows per statement; call inside a
+     * transaction. Returns how many were new (a paper already there is left as it is).
+     */
+    insertMany(rows: readonly { paper: NewPaper; relevance: Scored }[], stamp: string): number {
+      let added = 0;
+      let at = 0;
+      const values: unknown[] = [];
+      for (; at + INSERT_BATCH <= rows.length; at += INSERT_BATCH) {
+        values.length = 0;
+        for (let row = at; row < at + INSERT_BATCH; row += 1) {
+          const entry = rows[row];
+          if (entry) pushRow(values, entry.paper, entry.relevance, stamp);
+        }
+        added += statements.insertRows.run(values).changes;
+      }
+      for (; at < rows.length; at += 1) {
+        const entry = rows[at];
+        if (entry && insertScored(entry.paper, entry.relevance, stamp)) added += 1;
+      }
+      return added;
     },
     /** Version and categories of a paper already held, for deduplication. */
     head(arxivId: string): { version: number; categories: string[] } | undefined {
