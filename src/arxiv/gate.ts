@@ -71,17 +71,20 @@ export class ArxivGate {
   }
 
   run<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.enqueue(this.options.shared?.leaseMs ?? 0, request, signal);
+    return this.enqueue({ holdMs: this.options.shared?.leaseMs ?? 0, spaced: true }, request, signal);
   }
 
-  /** Waits inside the gate (no other request may start meanwhile, in any process), as Retry-After asks. */
+  /**
+   * Waits inside the gate (no other request may start meanwhile, in any process), as Retry-After asks. A pause is
+   * not a request: it starts without the spacing, so the answer that asked for it is followed by the pause at once.
+   */
   pause(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.enqueue(ms + LEASE_MARGIN_MS, () => this.options.sleep(ms, signal), signal);
+    return this.enqueue({ holdMs: ms + LEASE_MARGIN_MS, spaced: false }, () => this.options.sleep(ms, signal), signal);
   }
 
-  private enqueue<T>(holdMs: number, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private enqueue<T>(turnOptions: { holdMs: number; spaced: boolean }, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const turn = this.tail.then(async () => {
-      await this.acquire(holdMs, signal);
+      await this.acquire(turnOptions, signal);
       try {
         return await request();
       } finally {
@@ -93,12 +96,13 @@ export class ArxivGate {
   }
 
   /** 0 when this gate may go now; otherwise how long to sleep before looking again. */
-  private waitFor(lease: ArxivLease, now: number): number {
+  private waitFor(lease: ArxivLease, now: number, spaced: boolean): number {
     const expires = lease.leaseExpiresAt ?? Number.NEGATIVE_INFINITY;
     if (lease.holder !== null && lease.holder !== this.holder && expires > now) {
       // Held elsewhere: look again soon (the holder usually ends long before its lease does), at the latest at expiry.
       return Math.min(expires - now, this.pollMs());
     }
+    if (!spaced) return 0;
     const last = Math.max(lease.lastFinishedAt ?? Number.NEGATIVE_INFINITY, this.lastFinished);
     return Math.max(0, last + this.options.intervalMs - now);
   }
@@ -107,10 +111,10 @@ export class ArxivGate {
     return Math.min(250, Math.max(20, Math.round(this.options.intervalMs / 10)));
   }
 
-  private async acquire(holdMs: number, signal: AbortSignal | undefined): Promise<void> {
+  private async acquire({ holdMs, spaced }: { holdMs: number; spaced: boolean }, signal: AbortSignal | undefined): Promise<void> {
     const { clock, sleep, shared } = this.options;
     if (!shared) {
-      const wait = this.waitFor({ holder: null, leaseExpiresAt: null, lastFinishedAt: null }, clock.now().getTime());
+      const wait = this.waitFor({ holder: null, leaseExpiresAt: null, lastFinishedAt: null }, clock.now().getTime(), spaced);
       if (wait > 0) await sleep(wait, signal);
       if (signal?.aborted) throw abortError();
       return;
@@ -127,11 +131,11 @@ export class ArxivGate {
       let wait: number;
       try {
         busy = undefined;
-        wait = this.waitFor(shared.store.read(), now);
+        wait = this.waitFor(shared.store.read(), now, spaced);
         if (wait === 0) {
-          const attemptResult = shared.store.take(this.holder, now + holdMs, (lease) => this.waitFor(lease, now) === 0);
-          if (attemptResult.taken) return;
-          wait = Math.max(1, this.waitFor(attemptResult.lease, now));
+          const taking = shared.store.take(this.holder, now + holdMs, (lease) => this.waitFor(lease, now, spaced) === 0);
+          if (taking.taken) return;
+          wait = Math.max(1, this.waitFor(taking.lease, now, spaced));
         }
       } catch (error) {
         if (!(error instanceof DatabaseBusyError)) throw error;
