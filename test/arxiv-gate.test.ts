@@ -168,6 +168,21 @@ describe("arXiv gate shared through the database", () => {
     expect((otherStart ?? 0) - pauseEnd).toBeGreaterThanOrEqual(INTERVAL);
   });
 
+  it("costs one interval, not a hang, on a clock that stands still or lags behind another process's", async () => {
+    const { dbs } = connections(2);
+    const [first, second] = dbs as [Db, Db];
+    const frozen = { now: () => new Date("2026-11-26T12:00:00Z") };
+    const slept: number[] = [];
+    const sleep: Sleeper = async (ms) => void slept.push(ms);
+    // Another process, on a clock a day ahead, has just finished a request.
+    const ahead = { now: () => new Date("2026-11-27T12:00:00Z") };
+    await new ArxivGate({ intervalMs: INTERVAL, clock: ahead, sleep, shared: { store: arxivGateStore(first, 0), leaseMs: LEASE } }).run(async () => undefined);
+    const gate = new ArxivGate({ intervalMs: INTERVAL, clock: frozen, sleep, shared: { store: arxivGateStore(second, 0), leaseMs: LEASE, maxWaitMs: 60_000 } });
+    await gate.run(async () => undefined);
+    await gate.run(async () => undefined);
+    expect(slept).toEqual([INTERVAL, INTERVAL]);
+  });
+
   it("retries while another process holds the database's write lock, and goes once it is free", async () => {
     const { path, dbs } = connections(1);
     const time = fakeTime();

@@ -54,6 +54,22 @@ export interface ArxivGateOptions {
 const abortError = () => new DOMException("stopped", "AbortError");
 
 /**
+ * A finish time ahead of this gate's clock (another process's clock, a test's fixed clock) is taken as "just now"
+ * when first seen, so it costs one interval rather than a wait until this clock catches up.
+ */
+function finishTimesAhead() {
+  let seen: { value: number; at: number } | undefined;
+  return {
+    correct(lease: ArxivLease, now: number): ArxivLease {
+      const value = lease.lastFinishedAt;
+      if (value === null || value <= now) return lease;
+      if (seen?.value !== value) seen = { value, at: now };
+      return { ...lease, lastFinishedAt: seen.at };
+    },
+  };
+}
+
+/**
  * arXiv's terms: one connection, one request at a time, at least `intervalMs` after the previous one finished.
  * Inside a process a queue keeps requests one at a time; with `shared`, a lease row in the database does the same
  * for every process using it (the bot, `paperbot poll`, `paperbot paper-add`). Before a request the gate takes the
@@ -121,19 +137,22 @@ export class ArxivGate {
     }
     const maxWaitMs = shared.maxWaitMs ?? ARXIV_GATE_MAX_WAIT_MS;
     const started = clock.now().getTime();
+    let slept = 0;
+    const ahead = finishTimesAhead();
     let busy: DatabaseBusyError | undefined;
-    // Bounded by maxWaitMs of the clock, and by a count in case a sleeper does not advance it.
+    // Bounded by maxWaitMs, and by a count in case neither the clock nor the sleeper advances.
     for (let attempt = 0; attempt < 1_000_000; attempt += 1) {
       if (signal?.aborted) throw abortError();
-      const now = clock.now().getTime();
+      // Time slept counts even on a clock that stands still (a test's fixed clock).
+      const now = Math.max(clock.now().getTime(), started + slept);
       const left = started + maxWaitMs - now;
       if (left <= 0) break;
       let wait: number;
       try {
         busy = undefined;
-        wait = this.waitFor(shared.store.read(), now, spaced);
+        wait = this.waitFor(ahead.correct(shared.store.read(), now), now, spaced);
         if (wait === 0) {
-          const taking = shared.store.take(this.holder, now + holdMs, (lease) => this.waitFor(lease, now, spaced) === 0);
+          const taking = shared.store.take(this.holder, now + holdMs, (lease) => this.waitFor(ahead.correct(lease, now), now, spaced) === 0);
           if (taking.taken) return;
           wait = Math.max(1, this.waitFor(taking.lease, now, spaced));
         }
@@ -143,9 +162,10 @@ export class ArxivGate {
         wait = BUSY_RETRY_MS;
       }
       await sleep(Math.min(wait, left), signal);
+      slept += Math.min(wait, left);
     }
     if (signal?.aborted) throw abortError();
-    throw busy ?? new ArxivGateTimeout(clock.now().getTime() - started);
+    throw busy ?? new ArxivGateTimeout(Math.max(clock.now().getTime() - started, slept));
   }
 
   private async release(): Promise<void> {
