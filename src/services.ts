@@ -85,7 +85,7 @@ export async function startServices(
     paper: (id) => app.catalog.get(id),
     transport: options.alertTransport?.(follows) ?? null,
   });
-  const arxiv = createArxivHttp(config.arxiv, clock);
+  const arxiv = createArxivHttp(config.arxiv, clock, {}, db);
   const papers = paperStore(db);
   let loadedFingerprint = papers.fingerprint();
   const ctx = createBotContext(app, {

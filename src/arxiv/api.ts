@@ -2,6 +2,7 @@ import Parser from "rss-parser";
 import { z } from "zod";
 import { arxivAbsUrl, arxivPdfUrl, parseArxivReference } from "../catalog/arxiv-id.js";
 import { fail, succeed, type Outcome } from "../errors.js";
+import { ArxivGateTimeout } from "./gate.js";
 
 /** arXiv's terms: one request at a time, at least 3 s apart, shared by every arXiv client of the bot. */
 export interface ArxivRequestGate {
@@ -139,7 +140,14 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
       const arxivId = parseArxivReference(reference);
       if (!arxivId) return fail("arxiv.notAnId", { input: reference.slice(0, 100) });
       const url = `${options.apiUrl}?${new URLSearchParams({ id_list: arxivId, max_results: "1" }).toString()}`;
-      const answer = await options.gate.run(() => get(url));
+      let answer: Awaited<ReturnType<typeof get>>;
+      try {
+        answer = await options.gate.run(() => get(url));
+      } catch (error) {
+        // Other processes (a poll, another lookup) kept arXiv busy longer than a lookup waits.
+        if (error instanceof ArxivGateTimeout) return fail("arxiv.unavailable", { reason: error.message });
+        throw error;
+      }
       if (!answer.ok) {
         if (answer.retryAfter !== null && (answer.status === 429 || answer.status === 503)) return fail("arxiv.busy", { seconds: answer.retryAfter });
         return fail("arxiv.unavailable", { reason: answer.reason });

@@ -41,7 +41,7 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCliArgs(args, { json: { type: "boolean", default: false } }, false);
   noExtra(positionals);
   return withWritableApp(io, async (app) => {
-    const http = createArxivHttp(app.config.arxiv, app.clock);
+    const http = createArxivHttp(app.config.arxiv, app.clock, {}, app.db);
     const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: app.clock, logger: app.logger, papers: () => app.catalog.papers });
     const report = await poller.poll({ force: true });
     io.stdout((values.json ? JSON.stringify({ feeds: report.feeds }) : pollText(report)) + "\n");

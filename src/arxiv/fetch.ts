@@ -1,58 +1,16 @@
+import { arxivGateStore } from "../db/arxiv-gate.js";
+import type { Db } from "../db/connection.js";
+import { DatabaseBusyError } from "../db/errors.js";
 import { systemClock, type Clock } from "../logger.js";
+import { ArxivGate, ArxivGateTimeout, LEASE_MARGIN_MS, realSleep, type Sleeper } from "./gate.js";
 
-/** Waits `ms` (or until `signal` aborts). Injected so tests run on fake time. */
-export type Sleeper = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-export const realSleep: Sleeper = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
+export { ArxivGate, ArxivGateTimeout, realSleep, type Sleeper };
 
 export const ARXIV_REQUEST_INTERVAL_MS = 3000;
 export const ARXIV_TIMEOUT_MS = 30_000;
 export const ARXIV_MAX_BYTES = 10 * 1024 * 1024;
 /** Retry-After waits longer than this are left to the next run. */
 export const MAX_RETRY_AFTER_WAIT_MS = 60_000;
-
-/**
- * arXiv's terms: one connection, one request at a time, at least 3 s apart. Every arXiv request the bot makes
- * (RSS poller, API lookups for /paper-add) goes through one shared gate.
- */
-export class ArxivGate {
-  private tail: Promise<unknown> = Promise.resolve();
-  private lastFinished = Number.NEGATIVE_INFINITY;
-
-  constructor(
-    private readonly options: { intervalMs: number; clock: Clock; sleep: Sleeper },
-  ) {}
-
-  run<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const turn = this.tail.then(async () => {
-      const wait = this.lastFinished + this.options.intervalMs - this.options.clock.now().getTime();
-      if (wait > 0) await this.options.sleep(wait, signal);
-      if (signal?.aborted) throw new DOMException("stopped", "AbortError");
-      try {
-        return await request();
-      } finally {
-        this.lastFinished = this.options.clock.now().getTime();
-      }
-    });
-    this.tail = turn.catch(() => undefined);
-    return turn;
-  }
-
-  /** Waits inside the gate (no other request may start meanwhile), as Retry-After asks. */
-  pause(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.run(() => this.options.sleep(ms, signal), signal);
-  }
-}
 
 export type FetchResult =
   | { kind: "ok"; body: string; etag: string | null; lastModified: string | null }
@@ -95,6 +53,18 @@ export class ArxivHttp {
   }
 
   async get(url: string, conditional: { etag?: string | null; lastModified?: string | null } = {}, signal?: AbortSignal): Promise<FetchResult> {
+    try {
+      return await this.retrying(url, conditional, signal);
+    } catch (error) {
+      // Other processes keeping arXiv or the database busy for too long fail this feed, not the poll.
+      if (signal?.aborted) throw error;
+      if (error instanceof ArxivGateTimeout) return { kind: "error", reason: error.message };
+      if (error instanceof DatabaseBusyError) return { kind: "error", reason: "the database stayed locked by another process" };
+      throw error;
+    }
+  }
+
+  private async retrying(url: string, conditional: { etag?: string | null; lastModified?: string | null }, signal?: AbortSignal): Promise<FetchResult> {
     let waited = 0;
     // Bounded: each retry needs a Retry-After that still fits in the remaining wait budget.
     for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -175,17 +145,29 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
   return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
 }
 
-/** A gate on the real clock: one request at a time, `intervalMs` between the end of one and the start of the next. */
-export function arxivGate(intervalMs: number, clock: Clock = systemClock, sleep: Sleeper = realSleep): ArxivGate {
-  return new ArxivGate({ intervalMs, clock, sleep });
+/**
+ * A gate on the real clock: one request at a time, `intervalMs` between the end of one and the start of the next.
+ * With `db` (writable), every process using that database shares the spacing; `timeoutMs` is the longest a request may take.
+ */
+export function arxivGate(
+  intervalMs: number,
+  clock: Clock = systemClock,
+  sleep: Sleeper = realSleep,
+  db?: Db,
+  timeoutMs: number = ARXIV_TIMEOUT_MS,
+): ArxivGate {
+  const shared = db && !db.readonly ? { store: arxivGateStore(db), leaseMs: timeoutMs + LEASE_MARGIN_MS } : undefined;
+  return new ArxivGate({ intervalMs, clock, sleep, ...(shared ? { shared } : {}) });
 }
 
-/** The bot's one arXiv client (RSS poller and API lookups share its gate). */
+/** The bot's one arXiv client (RSS poller and API lookups share its gate; with `db`, so do other processes). */
 export function createArxivHttp(
   settings: { contact: string | undefined; requestIntervalMs: number },
   clock: Clock,
   overrides: Partial<Omit<ArxivHttpOptions, "gate" | "clock" | "contact">> = {},
+  db?: Db,
 ): ArxivHttp {
   const sleep = overrides.sleep ?? realSleep;
-  return new ArxivHttp({ ...overrides, sleep, clock, contact: settings.contact, gate: arxivGate(settings.requestIntervalMs, clock, sleep) });
+  const gate = arxivGate(settings.requestIntervalMs, clock, sleep, db, overrides.timeoutMs ?? ARXIV_TIMEOUT_MS);
+  return new ArxivHttp({ ...overrides, sleep, clock, contact: settings.contact, gate });
 }

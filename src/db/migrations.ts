@@ -202,6 +202,20 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 9, name: "weekly digest: guild schedules, editions, runs, deliveries", sql: DIGEST_SCHEMA_SQL },
+  {
+    version: 10,
+    name: "arXiv request lease shared by every process",
+    sql: `
+      -- One row: who may send the next arXiv request (holder until lease_expires_at) and when the last one ended.
+      -- Times are milliseconds since the epoch from the processes' clocks (one machine).
+      CREATE TABLE arxiv_gate (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        holder TEXT,
+        lease_expires_at INTEGER,
+        last_finished_at INTEGER
+      ) STRICT;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -1,6 +1,6 @@
 import type { AppContext } from "../app.js";
 import { createArxivApi, type ArxivApi, type ArxivRequestGate } from "../arxiv/api.js";
-import { arxivGate } from "../arxiv/fetch.js";
+import { arxivGate, realSleep } from "../arxiv/fetch.js";
 import { userAgent } from "../arxiv/fetch.js";
 import type { CatalogEntry } from "../catalog/schema.js";
 import type { Paper, PaperModeration } from "../catalog/types.js";
@@ -54,9 +54,10 @@ const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes
  * The bot's one arXiv gate, shared with the feed poller. A test setup may shorten its spacing for a loopback
  * feed server; lookups against the real API then still wait 3 s.
  */
-function apiGate(shared: ArxivRequestGate | undefined, intervalMs: number, apiUrl: string): ArxivRequestGate {
-  if (intervalMs < 3000 && !isLoopback(apiUrl)) return arxivGate(3000);
-  return shared ?? arxivGate(intervalMs);
+function apiGate(shared: ArxivRequestGate | undefined, app: Pick<AppContext, "db" | "clock">, intervalMs: number, apiUrl: string): ArxivRequestGate {
+  // Without the bot's gate (the CLI), the database's lease still spaces these lookups from other processes' requests.
+  if (intervalMs < 3000 && !isLoopback(apiUrl)) return arxivGate(3000, app.clock, realSleep, app.db);
+  return shared ?? arxivGate(intervalMs, app.clock, realSleep, app.db);
 }
 
 export function createModeration(app: Pick<AppContext, "db" | "clock" | "config">, hooks: ModerationHooks = {}): Moderation {
@@ -77,7 +78,7 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
 
   return {
     audit,
-    arxiv: createArxivApi({ apiUrl, gate: apiGate(hooks.arxivGate, app.config.arxiv.requestIntervalMs, apiUrl), userAgent: hooks.userAgent ?? userAgent(app.config.arxiv.contact) }),
+    arxiv: createArxivApi({ apiUrl, gate: apiGate(hooks.arxivGate, app, app.config.arxiv.requestIntervalMs, apiUrl), userAgent: hooks.userAgent ?? userAgent(app.config.arxiv.contact) }),
     audited,
 
     addPaper(entry, moderation, actor, action = "paper.add", note) {

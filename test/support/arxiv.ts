@@ -65,12 +65,16 @@ export interface ServedResponse {
   body?: string;
   /** Never answer (to test the client's timeout). */
   hang?: boolean;
+  /** Answer after this many (real) milliseconds, so a request has a duration that overlaps can be seen in. */
+  delayMs?: number;
 }
 
 export interface LoggedRequest {
   path: string;
   /** The injected clock's time when the request arrived. */
   at: number;
+  /** The injected clock's time when the answer was sent (or the connection closed); absent while it is open. */
+  finishedAt?: number;
   headers: IncomingHttpHeaders;
 }
 
@@ -91,6 +95,7 @@ export async function startArxivServer(clock: Clock = { now: () => new Date() })
   const server = createServer((request, response) => {
     const logged: LoggedRequest = { path: request.url ?? "", at: clock.now().getTime(), headers: request.headers };
     requests.push(logged);
+    response.once("close", () => (logged.finishedAt = clock.now().getTime()));
     const route = routes.get(logged.path);
     if (!route) {
       response.writeHead(404, { "content-type": "text/plain" }).end("not found");
@@ -103,8 +108,18 @@ export async function startArxivServer(clock: Clock = { now: () => new Date() })
       hanging.add(response);
       return;
     }
-    response.writeHead(served.status ?? 200, { "content-type": "application/rss+xml; charset=utf-8", ...served.headers });
-    response.end(served.body ?? "");
+    const answer = () => {
+      response.writeHead(served.status ?? 200, { "content-type": "application/rss+xml; charset=utf-8", ...served.headers });
+      response.end(served.body ?? "");
+    };
+    if (served.delayMs === undefined) answer();
+    else {
+      hanging.add(response);
+      setTimeout(() => {
+        hanging.delete(response);
+        if (!response.destroyed) answer();
+      }, served.delayMs);
+    }
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
