@@ -266,6 +266,18 @@ describe("the term table", () => {
     expect(termIdsOf("model models")).toEqual(termIdsOf("models model"));
   });
 
+  it("tells apart words that share their first eight bytes, or differ only in length", () => {
+    // The table compares a word's first eight bytes inline and the rest in its byte store: every length around 4 and 8.
+    const words = "a ab abc abcd abcde abcdefg abcdefgh abcdefghi abcdefghij transformer transformers transformation transfor transfo élan élans naïvely naïve";
+    expectConsistent(`${words} ${words.split(" ").reverse().join(" ")}`);
+    expectConsistent("ab\u0000 ab ab\u0000\u0000 abcdefgh\u0000 abcdefgh");
+    // Same length, same first eight bytes and the same 32-bit table hash (found by search): only the byte
+    // comparison of the rest tells them apart.
+    const [first, second, again] = termIdsOf("zzzzzzzzagtiaahpc zzzzzzzzqfmuxqvei zzzzzzzzagtiaahpc");
+    expect(first).not.toBe(second);
+    expect(again).toBe(first);
+  });
+
   it("starts afresh past its bound and keeps giving the same ids", () => {
     const words = Array.from({ length: MAX_CACHED_WORDS + 500 }, (_, index) => `w${index.toString(36)}x`);
     const before = termIdsOf("attention transformer");
