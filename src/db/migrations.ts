@@ -236,11 +236,17 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   const applied: number[] = [];
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-    applied.push(migration.version);
+    // Immediate, and the version read again inside: two processes starting on a fresh database (the bot and a
+    // shell command) would otherwise both run a migration, and the second would fail on tables that now exist.
+    const ran = db
+      .transaction(() => {
+        if (schemaVersion(db) >= migration.version) return false;
+        db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+        return true;
+      })
+      .immediate();
+    if (ran) applied.push(migration.version);
   }
   return applied;
 }
