@@ -72,13 +72,14 @@ const stores = new WeakMap<Db, CandidateStore>();
 const INSERT_BATCH = 25;
 
 function insertSql(rows: number): string {
-  const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  // One timestamp for the whole feed, bound once per statement as @stamp.
+  const row = "(?, ?, ?, ?, ?, ?, ?, @stamp, @stamp, ?, ?, ?, ?)";
   return `INSERT INTO arxiv_candidates (arxiv_id, version, title, authors_json, categories_json, abstract, license, first_seen_at, updated_at,
       canon_score, bonus, score, reasons_json)
     VALUES ${Array.from({ length: rows }, () => row).join(", ")} ON CONFLICT (arxiv_id) DO NOTHING`;
 }
 
-function pushRow(values: unknown[], paper: NewPaper, relevance: Scored, stamp: string): void {
+function pushRow(values: unknown[], paper: NewPaper, relevance: Scored): void {
   values.push(
     paper.arxivId,
     paper.version,
@@ -87,8 +88,6 @@ function pushRow(values: unknown[], paper: NewPaper, relevance: Scored, stamp: s
     JSON.stringify(paper.categories),
     paper.abstract,
     paper.license,
-    stamp,
-    stamp,
     relevance.canonScore,
     relevance.bonus,
     relevance.score,
@@ -115,7 +114,7 @@ function createCandidateStore(db: Db) {
     ),
     held: db.prepare<[string], { arxiv_id: string }>("SELECT arxiv_id FROM arxiv_candidates WHERE arxiv_id IN (SELECT value FROM json_each(?))"),
     insertRows: db.prepare<unknown[]>(insertSql(INSERT_BATCH)),
-    insert: db.prepare<[string, number, string, string, string, string, string | null, string, string, number, number, number, string]>(insertSql(1)),
+    insert: db.prepare<unknown[]>(insertSql(1)),
     update: db.prepare<[number, string, string, string]>("UPDATE arxiv_candidates SET version = ?, categories_json = ?, updated_at = ? WHERE arxiv_id = ?"),
     catalogVersion: db.prepare<[string], { version: number }>("SELECT version FROM arxiv_versions WHERE arxiv_id = ?"),
     setCatalogVersion: db.prepare<[string, number, string]>(
@@ -148,22 +147,11 @@ function createCandidateStore(db: Db) {
     ),
   };
 
-  const insertScored = (paper: NewPaper, relevance: Scored, stamp: string): boolean =>
-    statements.insert.run(
-      paper.arxivId,
-      paper.version,
-      paper.title,
-      JSON.stringify(paper.authors),
-      JSON.stringify(paper.categories),
-      paper.abstract,
-      paper.license,
-      stamp,
-      stamp,
-      relevance.canonScore,
-      relevance.bonus,
-      relevance.score,
-      JSON.stringify(relevance.reasons),
-    ).changes === 1;
+  const insertScored = (paper: NewPaper, relevance: Scored, stamp: string): boolean => {
+    const values: unknown[] = [];
+    pushRow(values, paper, relevance);
+    return statements.insert.run(values, { stamp }).changes === 1;
+  };
 
   return {
     get(arxivId: string): Candidate | undefined {
@@ -194,9 +182,9 @@ function createCandidateStore(db: Db) {
         values.length = 0;
         for (let row = at; row < at + INSERT_BATCH; row += 1) {
           const entry = rows[row];
-          if (entry) pushRow(values, entry.paper, entry.relevance, stamp);
+          if (entry) pushRow(values, entry.paper, entry.relevance);
         }
-        added += statements.insertRows.run(values).changes;
+        added += statements.insertRows.run(values, { stamp }).changes;
       }
       for (; at < rows.length; at += 1) {
         const entry = rows[at];
