@@ -1,10 +1,10 @@
 // Issue 8: `paperbot poll` twice and `paperbot paper-add` at once on one database keep arXiv's spacing between them
 // (the loopback server's log shows it).
-import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createTestApp, repoRoot, tempDir, testEnv } from "./support/app.js";
 import { startArxivServer, type LoggedRequest } from "./support/arxiv.js";
+import { spawnNode } from "./support/child.js";
 
 const INTERVAL_MS = 300;
 const FEEDS = ["a.one", "a.two", "a.three"];
@@ -12,25 +12,15 @@ const EMPTY_FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>empt
 const UNKNOWN_ID = "2411.99999";
 const NO_RESULTS = '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>arXiv Query</title></feed>';
 
-function spawnCli(env: NodeJS.ProcessEnv, ...args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [join(repoRoot, "bin", "paperbot.js"), ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => void (stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
+function spawnCli(env: NodeJS.ProcessEnv, ...args: string[]) {
+  return spawnNode([join(repoRoot, "bin", "paperbot.js"), ...args], env);
 }
 
 describe("arXiv spacing across processes", () => {
   it("two polls and a paper-add on one database never overlap their requests and keep them the interval apart", async () => {
     const dir = tempDir("paperbot-gate-processes-");
     const server = await startArxivServer();
-    const children: ChildProcess[] = [];
-    onTestFinished(async () => {
-      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await server.close();
-    });
+    onTestFinished(() => server.close());
     // Each request takes 150 ms, so two at once would show as overlapping spans in the log.
     for (const feed of FEEDS) server.route(`/rss/${feed}`, { body: EMPTY_FEED, delayMs: 150 });
     const lookup = `/api/query?id_list=${UNKNOWN_ID}&max_results=1`;
@@ -49,7 +39,6 @@ describe("arXiv spacing across processes", () => {
 
     const polls = [spawnCli(env, "poll", "--json"), spawnCli(env, "poll", "--json")];
     const add = spawnCli(env, "paper-add", UNKNOWN_ID);
-    children.push(...polls.map((poll) => poll.child), add.child);
     const results = await Promise.all(polls.map((poll) => poll.done));
     for (const result of results) {
       expect(result.code, result.stderr).toBe(0);
