@@ -42,6 +42,7 @@ export const watchCommand = defineCommand({
 
   execute(ctx, _options, requester): Reply {
     // Discord hides the command from members without Manage Server, but the check is repeated here.
+    if (!requester.guildId) return notice(requester.locale, "moderation.guildOnly");
     if (!isModerator(ctx, requester)) return notice(requester.locale, "watch.notModerator");
     return renderWatchStatus(ctx.watch.status(ctx.clock.now()), requester.locale);
   },

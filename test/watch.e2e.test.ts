@@ -43,6 +43,10 @@ describe.skipIf(!arxivFixturesAvailable)("/watch status", () => {
     expect(refused.data.content).toMatch(/Only moderators/);
     expect(refused.data.embeds ?? []).toEqual([]);
 
+    // Outside a server (a DM, or the local console) the reason is the place, not the person.
+    const outside = await send(t, chatInput({ name: "watch", user: MODERATOR, guildId: null, options: status() }));
+    expect(outside.data.content).toMatch(/work in a server/);
+
     const reply = await send(t, chatInput({ name: "watch", user: MODERATOR, memberPermissions: MODERATOR_PERMISSIONS, options: status() }));
     expect(reply.data.flags).toBe(MessageFlags.Ephemeral);
     const embed = reply.data.embeds?.[0];
