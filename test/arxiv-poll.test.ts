@@ -132,7 +132,7 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     const t = await setup(["x.retry", "x.limited", "x.slow", "x.cut", "x.html", "x.empty", "x.huge", "x.missing", "cs.LG"], { timeoutMs: 300, maxBytes: 64 * 1024 });
     const csLG = readFixture(FIXTURES.csLG);
     t.server.route("/rss/x.retry", { status: 503, headers: { "retry-after": "10" } }, { body: readFixture(FIXTURES.csAI) });
-    t.server.route("/rss/x.limited", { status: 429, headers: { "retry-after": "120" } });
+    t.server.route("/rss/x.limited", { status: 429, headers: { "retry-after": "600" } });
     t.server.route("/rss/x.slow", { hang: true });
     t.server.route("/rss/x.cut", { body: csLG.slice(0, 4000) });
     t.server.route("/rss/x.html", { status: 200, headers: { "content-type": "text/html" }, body: "<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>" });
@@ -143,7 +143,7 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     const report = await t.poller.poll();
     const byEntry = Object.fromEntries(report.feeds.map((feed) => [feed.url.split("/rss/")[1] ?? "", feed]));
     expect(byEntry["x.retry"]).toMatchObject({ status: "ok", new: 3 });
-    expect(byEntry["x.limited"]).toMatchObject({ status: "failed", error: "HTTP 429 (Retry-After 120 s)" });
+    expect(byEntry["x.limited"]).toMatchObject({ status: "failed", error: "HTTP 429 (Retry-After 600 s)" });
     expect(byEntry["x.slow"]).toMatchObject({ status: "failed", error: "timed out after 0.3 s" });
     expect(byEntry["x.cut"]).toMatchObject({ status: "failed", error: expect.stringMatching(/^invalid XML/) });
     expect(byEntry["x.html"]).toMatchObject({ status: "failed", error: "an HTML page instead of the RSS feed" });
@@ -155,9 +155,9 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     // The 503 was retried inside the run after its Retry-After, still one request at a time.
     const retries = t.server.requests.filter((request) => request.path === "/rss/x.retry").map((request) => request.at);
     expect((retries[1] ?? 0) - (retries[0] ?? 0)).toBeGreaterThanOrEqual(10_000);
-    // Long Retry-After: retried at the next run after it; other failures back off 5 minutes.
+    // Long Retry-After (longer than the 5-minute backoff): retried at the next run after it; other failures back off 5 minutes.
     const limited = t.feeds.get(`${t.server.url}/rss/x.limited`);
-    expect(Date.parse(limited?.nextAttemptAt ?? "") - Date.parse(limited?.lastFailureAt ?? "")).toBe(120_000);
+    expect(Date.parse(limited?.nextAttemptAt ?? "") - Date.parse(limited?.lastFailureAt ?? "")).toBe(600_000);
     const html = t.feeds.get(`${t.server.url}/rss/x.html`);
     expect(html).toMatchObject({ failures: 1, lastError: "an HTML page instead of the RSS feed", lastStatus: "failed" });
     expect(Date.parse(html?.nextAttemptAt ?? "") - Date.parse(html?.lastFailureAt ?? "")).toBe(5 * 60_000);

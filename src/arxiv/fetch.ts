@@ -1,6 +1,7 @@
 import { arxivGateStore } from "../db/arxiv-gate.js";
 import type { Db } from "../db/connection.js";
 import { DatabaseBusyError } from "../db/errors.js";
+import { BACKOFF_MAX_MS } from "../db/feeds.js";
 import { systemClock, type Clock } from "../logger.js";
 import { ArxivGate, ArxivGateTimeout, LEASE_MARGIN_MS, realSleep, type Sleeper } from "./gate.js";
 
@@ -12,10 +13,24 @@ export const ARXIV_MAX_BYTES = 10 * 1024 * 1024;
 /** Retry-After waits longer than this are left to the next run. */
 export const MAX_RETRY_AFTER_WAIT_MS = 60_000;
 
+/** Redirects followed per request (each hop is a request of its own through the gate). */
+export const MAX_REDIRECTS = 5;
+/** A Retry-After longer than this counts as this long: no feed waits more than a day (the longest backoff). */
+export const MAX_RETRY_AFTER_MS = BACKOFF_MAX_MS;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 export type FetchResult =
   | { kind: "ok"; body: string; etag: string | null; lastModified: string | null }
   | { kind: "not_modified" }
   | { kind: "error"; reason: string; retryAfterMs?: number };
+
+/** One hop's answer: a result, or where the server sent us. */
+type HopResult = FetchResult | { kind: "redirect"; status: number; location: string | null };
+
+export interface ConditionalHeaders {
+  etag?: string | null;
+  lastModified?: string | null;
+}
 
 export interface ArxivHttpOptions {
   gate: ArxivGate;
@@ -52,9 +67,14 @@ export class ArxivHttp {
     return userAgent(this.options.contact);
   }
 
-  async get(url: string, conditional: { etag?: string | null; lastModified?: string | null } = {}, signal?: AbortSignal): Promise<FetchResult> {
+  /**
+   * `conditional` may be a function: it is then called as each request goes out (once the gate gave this process
+   * its turn), so validators another process stored while this one waited are sent.
+   */
+  async get(url: string, conditional: ConditionalHeaders | (() => ConditionalHeaders) = {}, signal?: AbortSignal): Promise<FetchResult> {
+    const validators = typeof conditional === "function" ? conditional : () => conditional;
     try {
-      return await this.retrying(url, conditional, signal);
+      return await this.following(url, validators, signal);
     } catch (error) {
       // Other processes keeping arXiv or the database busy for too long fail this feed, not the poll.
       if (signal?.aborted) throw error;
@@ -64,11 +84,33 @@ export class ArxivHttp {
     }
   }
 
-  private async retrying(url: string, conditional: { etag?: string | null; lastModified?: string | null }, signal?: AbortSignal): Promise<FetchResult> {
+  /** Follows up to MAX_REDIRECTS redirects by hand, so every hop waits its turn in the gate like any request. */
+  private async following(url: string, conditional: () => ConditionalHeaders, signal?: AbortSignal): Promise<FetchResult> {
+    const visited = new Set<string>([url]);
+    let current = url;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+      const result = await this.retrying(current, conditional, signal);
+      if (result.kind !== "redirect") return result;
+      if (result.location === null) return { kind: "error", reason: `HTTP ${result.status} without a Location from ${current}` };
+      let next: URL;
+      try {
+        next = new URL(result.location, current);
+      } catch {
+        return { kind: "error", reason: `HTTP ${result.status} to an invalid Location (${result.location.slice(0, 200)})` };
+      }
+      if (next.protocol !== "http:" && next.protocol !== "https:") return { kind: "error", reason: `redirected to a ${next.protocol} URL, not http(s)` };
+      if (visited.has(next.href)) return { kind: "error", reason: `redirect loop: ${current} sends back to ${next.href}` };
+      visited.add(next.href);
+      current = next.href;
+    }
+    return { kind: "error", reason: `more than ${MAX_REDIRECTS} redirects (the last to ${current})` };
+  }
+
+  private async retrying(url: string, conditional: () => ConditionalHeaders, signal?: AbortSignal): Promise<HopResult> {
     let waited = 0;
     // Bounded: each retry needs a Retry-After that still fits in the remaining wait budget.
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const result = await this.options.gate.run(() => this.once(url, conditional, signal), signal);
+      const result = await this.options.gate.run(() => this.once(url, conditional(), signal), signal);
       if (result.kind !== "error" || result.retryAfterMs === undefined) return result;
       if (waited + result.retryAfterMs > this.maxRetryWaitMs || signal?.aborted) return result;
       waited += result.retryAfterMs;
@@ -77,7 +119,7 @@ export class ArxivHttp {
     return { kind: "error", reason: "still rate limited after retrying" };
   }
 
-  private async once(url: string, conditional: { etag?: string | null; lastModified?: string | null }, signal?: AbortSignal): Promise<FetchResult> {
+  private async once(url: string, conditional: ConditionalHeaders, signal?: AbortSignal): Promise<HopResult> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const headers: Record<string, string> = {
@@ -87,10 +129,14 @@ export class ArxivHttp {
     if (conditional.etag) headers["if-none-match"] = conditional.etag;
     if (conditional.lastModified) headers["if-modified-since"] = conditional.lastModified;
     try {
-      const response = await fetch(url, { headers, signal: combined, redirect: "follow" });
+      const response = await fetch(url, { headers, signal: combined, redirect: "manual" });
       if (response.status === 304) {
         await response.body?.cancel();
         return { kind: "not_modified" };
+      }
+      if (REDIRECT_STATUSES.has(response.status)) {
+        await response.body?.cancel();
+        return { kind: "redirect", status: response.status, location: response.headers.get("location") };
       }
       if (response.status === 429 || response.status === 503) {
         await response.body?.cancel();
@@ -137,12 +183,12 @@ async function readCapped(response: Response, maxBytes: number): Promise<string 
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Retry-After is either seconds or an HTTP date. */
+/** Retry-After is either seconds or an HTTP date; at most MAX_RETRY_AFTER_MS. */
 export function parseRetryAfter(value: string | null, now: Date): number | undefined {
   if (value === null || value.trim() === "") return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  if (/^\d+$/.test(value.trim())) return Math.min(MAX_RETRY_AFTER_MS, Number(value.trim()) * 1000);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
+  return Number.isNaN(date) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now.getTime()));
 }
 
 /**

@@ -14,7 +14,10 @@ import { FeedFormatError, parseArxivFeed } from "./parse.js";
 import { RelevanceModel } from "./relevance.js";
 
 export const ARXIV_POLL_JOB = "arxiv-poll";
+/** When the last poll ended, whatever its outcome (what status shows). */
 export const LAST_POLL_KEY = "arxiv.last_poll_at";
+/** When the last successful poll ended: one where at least one feed was ok or not modified (what catch-up goes by). */
+export const LAST_SUCCESS_KEY = "arxiv.last_success_at";
 
 /** One feed's outcome, as `paperbot poll --json` prints it. */
 export interface FeedReport {
@@ -63,7 +66,8 @@ export class ArxivPoller {
     this.scheduler = new Scheduler([{ name: ARXIV_POLL_JOB, schedule: this.deps.config.pollCron, run: async () => void (await this.poll()) }], this.deps.logger);
     this.scheduler.start();
     if (this.needsCatchUp()) {
-      this.deps.logger.info("arxiv poll catching up on a missed run", { lastPoll: settingsStore(this.deps.db).get(LAST_POLL_KEY) ?? null });
+      const settings = settingsStore(this.deps.db);
+      this.deps.logger.info("arxiv poll catching up on a missed run", { lastPoll: settings.get(LAST_POLL_KEY) ?? null, lastSuccess: settings.get(LAST_SUCCESS_KEY) ?? null });
       void this.scheduler.runNow(ARXIV_POLL_JOB);
     }
   }
@@ -74,11 +78,15 @@ export class ArxivPoller {
     await this.running?.catch(() => undefined);
   }
 
-  /** The last completed poll is older than the last time POLL_CRON fired. */
+  /**
+   * The last successful poll is older than the last time POLL_CRON fired. A poll in which every feed failed does not
+   * count, so a run lost to an outage is made up at the next start; with a feed that always fails (and no other
+   * feed) that means one poll at every start, which is acceptable (backoff still applies to it).
+   */
   needsCatchUp(now = this.deps.clock.now()): boolean {
     const scheduled = previousRun(this.deps.config.pollCron, now);
     if (!scheduled) return false;
-    const last = settingsStore(this.deps.db).get(LAST_POLL_KEY);
+    const last = settingsStore(this.deps.db).get(LAST_SUCCESS_KEY);
     return last === undefined || Date.parse(last) < scheduled.getTime();
   }
 
@@ -111,7 +119,11 @@ export class ArxivPoller {
       const now = clock.now();
       const expired = candidateStore(db).expireBefore(new Date(now.getTime() - config.retentionDays * 86_400_000));
       if (expired > 0) logger.info("arxiv candidates expired", { expired, retentionDays: config.retentionDays });
-      settingsStore(db).set(LAST_POLL_KEY, now.toISOString());
+      const settings = settingsStore(db);
+      db.transaction(() => {
+        settings.set(LAST_POLL_KEY, now.toISOString());
+        if (feeds.some((feed) => feed.status !== "failed")) settings.set(LAST_SUCCESS_KEY, now.toISOString());
+      })();
     }
     return { feeds };
   }
@@ -130,7 +142,12 @@ export class ArxivPoller {
       return { url, status: "failed", ...nothing, error: `backing off until ${state.nextAttemptAt} after ${state.failures} failures (${state.lastError ?? "unknown"})` };
     }
     try {
-      const result = await http.get(url, { etag: state?.etag ?? null, lastModified: state?.lastModified ?? null }, this.stopping.signal);
+      // Read as the request goes out: another process may have stored newer validators while this one waited its turn.
+      const validators = () => {
+        const current = feeds.get(url);
+        return { etag: current?.etag ?? null, lastModified: current?.lastModified ?? null };
+      };
+      const result = await http.get(url, validators, this.stopping.signal);
       if (result.kind === "error") return failed(result.reason, result.retryAfterMs);
       if (result.kind === "not_modified") {
         db.transaction(() => feeds.recordSuccess(url, { status: "not_modified", etag: null, lastModified: null, items: 0, new: 0 }, clock.now()))();

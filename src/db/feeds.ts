@@ -45,6 +45,15 @@ export function backoffMs(failures: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, Math.min(failures - 1, 20)));
 }
 
+/**
+ * After the n-th consecutive failure: the exponential backoff, or the server's Retry-After when that is longer
+ * (a minimum, not a replacement), and never more than 24 h whatever the server asked.
+ */
+export function nextAttemptDelayMs(failures: number, retryAfterMs?: number): number {
+  const asked = retryAfterMs === undefined || Number.isNaN(retryAfterMs) ? 0 : retryAfterMs;
+  return Math.min(BACKOFF_MAX_MS, Math.max(backoffMs(failures), asked));
+}
+
 export function isFailing(state: Pick<FeedState, "firstFailureAt" | "failures">, now: Date): boolean {
   return state.failures > 0 && state.firstFailureAt !== null && now.getTime() - Date.parse(state.firstFailureAt) >= FAILING_AFTER_MS;
 }
@@ -101,13 +110,12 @@ export function feedStore(db: Db) {
     recordSuccess(url: string, outcome: { status: "ok" | "not_modified"; etag: string | null; lastModified: string | null; items: number; new: number }, now: Date): void {
       statements.success.run({ url, etag: outcome.etag, lastModified: outcome.lastModified, now: now.toISOString(), status: outcome.status, items: outcome.items, fresh: outcome.new });
     },
-    /** Records a failure and when to try again: after the exponential backoff, or Retry-After when the server named it. */
+    /** Records a failure and when to try again: see nextAttemptDelayMs. */
     recordFailure(url: string, reason: string, now: Date, retryAfterMs?: number): FeedState {
       return db.transaction(() => {
         statements.failure.run({ url, now: now.toISOString(), reason: reason.slice(0, 500) });
         const failures = get(url)?.failures ?? 1;
-        const delay = retryAfterMs ?? backoffMs(failures);
-        statements.setNextAttempt.run(new Date(now.getTime() + delay).toISOString(), url);
+        statements.setNextAttempt.run(new Date(now.getTime() + nextAttemptDelayMs(failures, retryAfterMs)).toISOString(), url);
         const state = get(url);
         if (!state) throw new Error(`feed ${url} vanished while recording a failure`);
         return state;
