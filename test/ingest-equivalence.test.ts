@@ -24,7 +24,8 @@ import { arxivFixtureDir, arxivFixturesAvailable, FIXTURES, readFixture } from "
  */
 
 const TOPIC_LABELS = Object.fromEntries(TOPICS.map((topic) => [topic, t("en", `topic.${topic}`)])) as Record<Topic, string>;
-const KEYWORDS = ["speculative decoding", "reinforcement learning", "agents"];
+/** Single words match anywhere; phrases only as phrases ("multi-agent" is not "multi-language … agent"). */
+const KEYWORDS = ["speculative decoding", "reinforcement learning", "agents", "multi-agent", "sign language", "language models", "large language models"];
 
 function canonPapers(): readonly Paper[] {
   const db = openDatabase(":memory:");
@@ -82,10 +83,16 @@ function referenceScorer(papers: readonly Paper[], keywords: readonly string[]) 
 
   return (text: PaperText) => {
     const titleTerms = terms(text.title);
+    const abstractTerms = terms(text.abstract);
     const counts = new Map<string, number>();
     add(counts, titleTerms, 2);
-    add(counts, terms(text.abstract), 1);
-    const matched = keywordTerms.filter((entry) => entry.terms.every((term) => counts.has(term))).map((entry) => entry.keyword);
+    add(counts, abstractTerms, 1);
+    // Terms have no spaces: a phrase is in a text when its terms, space-joined, are a space-delimited part of the text's.
+    const spaced = (list: string[]) => ` ${list.join(" ")} `;
+    const phraseIn = (phrase: string[]) => spaced(titleTerms).includes(spaced(phrase)) || spaced(abstractTerms).includes(spaced(phrase));
+    const matched = keywordTerms
+      .filter((entry) => (entry.terms.length === 1 ? counts.has(entry.terms[0] ?? "") : phraseIn(entry.terms)))
+      .map((entry) => entry.keyword);
     const similarity = papers.map(() => 0);
     let norm = 0;
     for (const [term, count] of counts) {

@@ -8,7 +8,8 @@ import { renderReplyText, parseConsoleLine } from "../src/discord/console.js";
 import { EMBED_LIMITS, embedLength, fitEmbed, paperEmbed } from "../src/discord/embeds.js";
 import { formatList } from "../src/i18n/index.js";
 import { commands } from "../commands/index.js";
-import { createTestApp } from "./support/app.js";
+import { loadCatalogFile } from "../src/catalog/load.js";
+import { catalogPath, createTestApp } from "./support/app.js";
 import { samplePaper } from "./support/papers.js";
 
 describe("embed limits", () => {
@@ -140,5 +141,42 @@ describe("short names and lists", () => {
     expect(formatList("en", ["Generative Agents", "Q-Transformer", "Beyond Human Data"])).toBe("Generative Agents, Q-Transformer, and Beyond Human Data");
     expect(formatList("en", ["LoRA", "QLoRA"])).toBe("LoRA and QLoRA");
     expect(formatList("ja", ["LoRA", "QLoRA"])).toBe("LoRA、QLoRA");
+  });
+  it("gives every catalog paper a readable short name, never its internal id", () => {
+    const papers = loadCatalogFile(catalogPath);
+    expect(papers).toHaveLength(43);
+    const names = Object.fromEntries(papers.map((paper) => [paper.id, paperShortName(paper)]));
+    for (const paper of papers) {
+      const name = names[paper.id] ?? "";
+      expect(name, paper.id).not.toBe(paper.id);
+      expect(name, paper.id).not.toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)+$/);
+      expect([...name].length, paper.id).toBeLessThanOrEqual(40);
+      expect(name.trim(), paper.id).toBe(name);
+      expect(name.length, paper.id).toBeGreaterThan(1);
+    }
+    // The 16 that used to show an id (titles over 40 characters without a short part before a colon).
+    expect(names).toMatchObject({
+      "gpt-1": "GPT-1",
+      "gpt-2": "GPT-2",
+      chinchilla: "Chinchilla",
+      instructgpt: "InstructGPT",
+      dpr: "DPR",
+      rag: "RAG",
+      retro: "RETRO",
+      "internet-augmented-lm": "Internet-augmented language models",
+      hyde: "HyDE",
+      codex: "Codex",
+      "pre-ln-transformer": "Pre-LN",
+      "sparsely-gated-moe": "Sparsely-Gated Mixture-of-Experts",
+      clip: "CLIP",
+      "emergent-abilities": "Emergent Abilities",
+      spin: "SPIN",
+      t5: "T5",
+    });
+  });
+
+  it("cuts a long title at a word boundary when nothing shorter names the paper", () => {
+    const added = { id: "observation-of-a-new-particle-in", title: "Observation of a new particle in the search for the Standard Model Higgs boson", aliases: [] };
+    expect(paperShortName(added)).toBe("Observation of a new particle in the…");
   });
 });

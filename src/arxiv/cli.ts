@@ -70,7 +70,8 @@ function candidateLine(candidate: Candidate, index: number, app: OpenedApp): str
   const why = [like.length > 0 ? `like ${formatList("en", like)}` : "", candidate.reasons.topics.length > 0 ? `topics: ${candidate.reasons.topics.join(", ")}` : ""]
     .filter((part) => part !== "")
     .join("; ");
-  return `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${candidate.title}\n       ${why}`;
+  const head = `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${candidate.title}`;
+  return why === "" ? head : `${head}\n       ${why}`;
 }
 
 function relevanceFor(app: OpenedApp): RelevanceModel {

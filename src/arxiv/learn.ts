@@ -28,11 +28,15 @@ export class LearnedScorer {
     private readonly bias: number,
   ) {}
 
-  static train(index: CanonIndex, decisions: readonly Decision[]): LearnedScorer | null {
+  /**
+   * Null below `minPerClass` approvals or rejections. The live scorer keeps the default; cross-validation trains its
+   * fold models on four fifths of the decisions, so it asks only for one of each (see `crossValidate`).
+   */
+  static train(index: CanonIndex, decisions: readonly Decision[], minPerClass = MIN_DECISIONS_PER_CLASS): LearnedScorer | null {
     const recent = decisions.slice(-MAX_TRAINING_DECISIONS);
     const approvals = recent.filter((decision) => decision.approved).length;
     const rejections = recent.length - approvals;
-    if (approvals < MIN_DECISIONS_PER_CLASS || rejections < MIN_DECISIONS_PER_CLASS) return null;
+    if (approvals < Math.max(1, minPerClass) || rejections < Math.max(1, minPerClass)) return null;
     const samples = recent.map((decision) => ({
       vector: index.vector(decision.text),
       label: decision.approved ? 1 : 0,
@@ -102,10 +106,14 @@ export interface Evaluation {
 /**
  * k-fold cross-validation (stratified, deterministic): each decision is scored by a model trained without
  * it, as canon similarity plus the learned adjustment; the baseline is canon similarity alone.
+ * The learned AUC is given from the point the live scorer takes part (MIN_DECISIONS_PER_CLASS of each): a fold
+ * model then sees fewer than that (8 and 8 at 10 and 10), so folds train with any decisions of both classes.
  */
 export function crossValidate(index: CanonIndex, decisions: readonly Decision[], folds = 5): Evaluation {
   const labels = decisions.map((decision) => decision.approved);
   const baseline = auc(decisions.map((decision) => decision.canon), labels);
+  const approvals = labels.filter(Boolean).length;
+  const enough = approvals >= MIN_DECISIONS_PER_CLASS && decisions.length - approvals >= MIN_DECISIONS_PER_CLASS;
   const fold = new Array<number>(decisions.length);
   let positive = 0;
   let negative = 0;
@@ -113,7 +121,7 @@ export function crossValidate(index: CanonIndex, decisions: readonly Decision[],
   const scores = decisions.map((decision) => decision.canon);
   let trained = 0;
   for (let k = 0; k < folds; k += 1) {
-    const model = LearnedScorer.train(index, decisions.filter((_, index) => fold[index] !== k));
+    const model = enough ? LearnedScorer.train(index, decisions.filter((_, index) => fold[index] !== k), 1) : null;
     if (!model) continue;
     trained += 1;
     decisions.forEach((decision, index) => {

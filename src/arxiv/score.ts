@@ -165,7 +165,13 @@ export class CanonIndex {
       } else counts[id] = count + 1;
     }
     let matched: string[] | null = null;
-    for (const entry of this.keywords) if (allIn(entry.terms, counts, 1, 0)) (matched ??= []).push(entry.keyword);
+    // A keyword of several terms counts as a phrase: its terms in a row (stop words aside), within the title or within
+    // the abstract, as topic alerts match followed keywords. The all-terms test first keeps that scan off most papers.
+    for (const entry of this.keywords) {
+      if (allIn(entry.terms, counts, 1, 0) && (entry.terms.length === 1 || hasPhrase(ids, 0, titleEnd, entry.terms) || hasPhrase(ids, titleEnd, terms.length, entry.terms))) {
+        (matched ??= []).push(entry.keyword);
+      }
+    }
     const similarity = this.similarity.fill(0);
     const { idf, postingStart, postingPaper, postingWeight } = this;
     const knownTerms = idf.length - 1;
@@ -245,6 +251,19 @@ function allIn(terms: readonly number[], marks: Int32Array, atLeast: number, exa
     if (mark < atLeast || (exactly !== 0 && mark !== exactly)) return false;
   }
   return true;
+}
+
+/** Whether `phrase` occurs as consecutive ids within ids[from … to). */
+function hasPhrase(ids: Int32Array, from: number, to: number, phrase: readonly number[]): boolean {
+  const first = phrase[0] ?? -1;
+  const last = to - phrase.length;
+  for (let at = from; at <= last; at += 1) {
+    if (ids[at] !== first) continue;
+    let next = 1;
+    while (next < phrase.length && ids[at + next] === phrase[next]) next += 1;
+    if (next === phrase.length) return true;
+  }
+  return false;
 }
 
 function normalise(vector: SparseVector): SparseVector {

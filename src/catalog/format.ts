@@ -47,12 +47,45 @@ export function truncate(text: string, max: number): string {
   return (lastSpace > max * 0.8 ? cut.slice(0, lastSpace) : cut).trimEnd() + "…";
 }
 
-/** "LoRA" for "LoRA: Low-Rank Adaptation of…", a short title as it is, an acronym id ("RAG", "SPIN"), else the id. */
-export function paperShortName(paper: { id: string; title: string }): string {
+const SHORT_NAME_MAX = 40;
+const SHORT_HEAD_MAX = 30;
+/** Ids like "rag", "spin", "gpt-1": names people write in capitals. */
+const ACRONYM_ID = /^[a-z0-9]{2,5}(?:-[0-9]+)?$/;
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+type Nameable = { id: string; title: string; aliases?: readonly string[]; summary?: { en: string }; keyResults?: { en: readonly string[] } };
+
+/** `name` (its words joined by spaces or hyphens, any case) as `text` writes it, as a whole word; null when absent. */
+function asWritten(name: string, text: string): string | null {
+  const words = name.split(/[\s-]+/).filter((word) => word !== "");
+  if (words.length === 0) return null;
+  const pattern = words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[\\s-]");
+  const found = new RegExp(`(?<![\\p{L}\\p{N}]|[\\p{L}\\p{N}]-)${pattern}(?![\\p{L}\\p{N}]|-[\\p{L}\\p{N}])`, "iu").exec(text);
+  return found ? found[0] : null;
+}
+
+/**
+ * A paper's name in a sentence ("like LoRA and RETRO"), never its internal id: the title's part before a colon
+ * ("LoRA"), a short title as it is, the id as the paper's own text writes it ("InstructGPT", "HyDE"), an acronym
+ * id in capitals ("GPT-1"), the first alias the text writes ("Sparsely-Gated Mixture-of-Experts"), else the
+ * title cut at a word boundary.
+ */
+export function paperShortName(paper: Nameable): string {
   const head = paper.title.split(":")[0]?.trim() ?? "";
-  if (head !== paper.title && head.length <= 30) return head;
-  if (paper.title.length <= 40) return paper.title;
-  return /^[a-z0-9]{2,5}$/.test(paper.id) ? paper.id.toUpperCase() : paper.id;
+  if (head !== paper.title && head.length > 0 && head.length <= SHORT_HEAD_MAX) return head;
+  if (paper.title.length <= SHORT_NAME_MAX) return paper.title;
+  const text = [paper.title, paper.summary?.en ?? "", ...(paper.keyResults?.en ?? [])].join("\n");
+  const fits = (found: string | null): found is string => found !== null && found.length <= SHORT_NAME_MAX;
+  // Ids of a few words are names; a longer one is a slug of the title (papers moderators added), no better than the title.
+  const fromId = paper.id.split("-").length <= 3 ? asWritten(paper.id, text) : null;
+  if (fits(fromId)) return fromId;
+  if (ACRONYM_ID.test(paper.id)) return paper.id.toUpperCase();
+  for (const alias of paper.aliases ?? []) {
+    if (alias.length > SHORT_NAME_MAX || CJK.test(alias) || !/\p{Script=Latin}/u.test(alias)) continue;
+    const found = asWritten(alias, text);
+    if (fits(found)) return found;
+  }
+  return truncate(paper.title, SHORT_NAME_MAX);
 }
 
 /** The plain-text answer used by the CLI and the console front end. */

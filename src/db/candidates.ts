@@ -68,6 +68,9 @@ export type DecideResult = { outcome: "decided"; candidate: Candidate } | { outc
 
 const stores = new WeakMap<Db, CandidateStore>();
 
+/** The candidate row's paper is not in the catalog (papers.arxiv_id is UNIQUE, so this is an index probe). */
+const NOT_LISTED = "NOT EXISTS (SELECT 1 FROM papers WHERE papers.arxiv_id = arxiv_candidates.arxiv_id)";
+
 /** Rows per INSERT of a batch: one statement step instead of 25 (13 parameters a row, far below SQLite's limit). */
 const INSERT_BATCH = 25;
 
@@ -121,10 +124,11 @@ function createCandidateStore(db: Db) {
       `INSERT INTO arxiv_versions (arxiv_id, version, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (arxiv_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
     ),
+    // A paper that reached the catalog another way (paper-add, a catalog sync) is not pending any more.
     pending: db.prepare<[number, number], CandidateRow>(
-      "SELECT * FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? ORDER BY score DESC, arxiv_id LIMIT ?",
+      `SELECT * FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? AND ${NOT_LISTED} ORDER BY score DESC, arxiv_id LIMIT ?`,
     ),
-    pendingCount: db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM arxiv_candidates WHERE status = 'undecided' AND score >= ?"),
+    pendingCount: db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? AND ${NOT_LISTED}`),
     decide: db.prepare<[string, string | null, string, string]>(
       "UPDATE arxiv_candidates SET status = ?, decided_by = ?, decided_at = ? WHERE arxiv_id = ? AND status IN ('undecided', 'expired')",
     ),

@@ -68,5 +68,6 @@ export const moderationEn = {
   "review.approved": "Approved: **{title}** is now in the reading list (`{id}`).",
   "review.approvedListed": "Approved **{title}** (it was already in the reading list).",
   "review.rejected": "Rejected **{title}**.",
+  "review.rejectListed": "**{title}** is in the reading list (`{id}`): it can't be rejected as a candidate. Nothing was recorded.",
   "review.topicsNeeded": "Give at least one catalog topic to approve a paper.",
 } as const;

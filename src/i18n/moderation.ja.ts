@@ -67,6 +67,7 @@ export const moderationJa = {
   "review.alreadyApproved": "arXiv {arxivId} はすでに {by} が承認済みです。何も変更していません。",
   "review.alreadyRejected": "arXiv {arxivId} はすでに {by} が却下済みです。何も変更していません。",
   "review.approved": "承認しました: **{title}** をリストに追加しました (`{id}`)。",
+  "review.rejectListed": "**{title}** はリストにある論文です (`{id}`)。候補として却下することはできません。何も記録していません。",
   "review.approvedListed": "**{title}** を承認しました (すでにリストにありました)。",
   "review.rejected": "**{title}** を却下しました。",
   "review.topicsNeeded": "承認するにはカタログのトピックを 1 つ以上指定してください。",

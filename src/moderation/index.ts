@@ -86,6 +86,8 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
         const existing = entry.arxivId ? papers.byArxivId(entry.arxivId) : papers.get(entry.id);
         if (existing) return { result: fail("paperAdd.already", { title: existing.title, id: existing.id }), changed: false };
         papers.insert(entry, moderation, app.clock.now());
+        // Adding a paper the arXiv watch holds is the moderators' approval of it: it leaves the review queue.
+        if (entry.arxivId) review.decide(entry.arxivId, true, actor.name, app.clock.now());
         const added = papers.get(entry.id);
         if (!added) throw new Error(`paper ${entry.id} vanished after insert`);
         return { result: succeed(added), changed: true, after: { ...entryOf(added), ...(note ? { note } : {}) } };
@@ -130,6 +132,9 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
 
     rejectCandidate(arxivId, actor, note) {
       return audited(actor, "candidate.reject", `arxiv:${arxivId}`, (): AuditedChange<Outcome<Candidate>> => {
+        // A listed paper as a negative example would teach the scorer against the reading list itself.
+        const listed = papers.byArxivId(arxivId);
+        if (listed) return { result: fail("review.rejectListed", { title: listed.title, id: listed.id }), changed: false };
         const decided = review.decide(arxivId, false, actor.name, app.clock.now());
         return decided.ok ? { result: decided, changed: true, after: { decision: "rejected", ...(note ? { note } : {}) } } : { result: decided, changed: false };
       });
