@@ -53,7 +53,8 @@ function referenceScorer(papers: readonly Paper[], keywords: readonly string[]) 
   const documents = papers.map((paper) => {
     const counts = new Map<string, number>();
     add(counts, terms(paper.title), 3);
-    add(counts, terms(paper.aliases.join(" ")), 3);
+    // Citation aliases ("hu et al.", "kaplan 2020") name authors, not the work: written out here, not imported.
+    add(counts, terms(paper.aliases.filter((alias) => !alias.includes("et al") && !/^\p{L}+ (19|20)\d\d$/u.test(alias)).join(" ")), 3);
     add(counts, terms([paper.summary.en, ...paper.keyResults.en].join(" ")), 1);
     return counts;
   });

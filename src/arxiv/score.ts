@@ -34,6 +34,17 @@ function addTerms(counts: Map<number, number>, ids: readonly number[], weight: n
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + weight);
 }
 
+/**
+ * Aliases that cite the authors ("hu et al.", "kaplan 2020", "song et al consistency models") help people find a
+ * paper, but as weighted terms they would make a surname ("song", "lewis") a topic of the paper. They are left out
+ * of the canon vectors.
+ */
+const CITATION = /\bet al\b|^\p{L}+ (?:19|20)\d\d$/iu;
+
+function namesTheWork(alias: string): boolean {
+  return !CITATION.test(alias);
+}
+
 /** What the scorer reads of a new paper. */
 export interface PaperText {
   title: string;
@@ -77,7 +88,7 @@ export class CanonIndex {
     const documents = this.papers.map((paper) => {
       const counts = new Map<number, number>();
       addTerms(counts, termIdsOf(paper.title), TITLE_WEIGHT);
-      addTerms(counts, termIdsOf(paper.aliases.join(" ")), TITLE_WEIGHT);
+      addTerms(counts, termIdsOf(paper.aliases.filter(namesTheWork).join(" ")), TITLE_WEIGHT);
       addTerms(counts, termIdsOf([paper.summary.en, ...paper.keyResults.en].join(" ")), 1);
       return counts;
     });
