@@ -61,6 +61,16 @@ export function parse<T extends ParseArgsConfig["options"]>(args: string[], opti
   }
 }
 
+/**
+ * A whole-number flag such as --limit: plain decimal digits only, as the settings are read (`05` is 5), so `1e2`,
+ * `0x5`, ` 3` and `3.5`, which Number() would take, are refused.
+ */
+export function wholeNumberOption(flag: string, value: string, min: number, max: number): number {
+  const number = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= min && number <= max)) throw new UsageError(`${flag} takes a whole number from ${min} to ${max} (digits only), not ${JSON.stringify(value)}`);
+  return number;
+}
+
 function loadConfig(io: CliIo): Config {
   // The CLI's own diagnostics go to stderr only when asked for; keep stdout clean for --json.
   return parseConfig({ LOG_LEVEL: "warn", ...io.env });

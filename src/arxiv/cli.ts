@@ -1,6 +1,6 @@
 import type { OpenedApp } from "../app.js";
 import { parseArxivReference } from "../catalog/arxiv-id.js";
-import { UsageError, parse as parseCliArgs, withApp, type CliIo } from "../cli.js";
+import { UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type CliIo } from "../cli.js";
 import { candidateStore, type Candidate } from "../db/candidates.js";
 import { paperShortName } from "../catalog/format.js";
 import { formatList, renderMessage } from "../i18n/index.js";
@@ -85,8 +85,7 @@ export async function candidatesCommand(args: string[], io: CliIo): Promise<numb
   if (verb === "eval") return evaluate(rest, io);
   const { values, positionals } = parseCliArgs(args, { limit: { type: "string" }, json: { type: "boolean", default: false } }, false);
   noExtra(positionals);
-  const limit = values.limit === undefined ? 20 : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError("--limit takes a whole number from 1 to 1000");
+  const limit = values.limit === undefined ? 20 : wholeNumberOption("--limit", values.limit, 1, 1000);
   return withWritableApp(io, async (app) => {
     relevanceFor(app);
     const pending = candidateStore(app.db).pending(app.config.arxiv.minScore, limit);
