@@ -1,6 +1,10 @@
 // QA on issue 8: long author lists, control characters in feed text, TeX accents on a dotless i or j.
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeTex, LIMITS, parseArxivFeed } from "../src/arxiv/parse.js";
+import { runCli } from "../src/cli.js";
+import { candidateStore } from "../src/db/candidates.js";
+import { createTestApp, tempDir, testEnv } from "./support/app.js";
 
 function feed(items: { title?: string; creator: string; abstract?: string }[]): string {
   const body = items
@@ -62,6 +66,24 @@ describe("control characters in feed text", () => {
     const parsed = await parseArxivFeed(feed([{ title: "\u0001\u001b", creator: "Ann Lee" }, { creator: "Bo Chen" }]));
     expect(parsed.invalid).toBe(1);
     expect(parsed.items.map((item) => item.authors)).toEqual([["Bo Chen"]]);
+  });
+});
+
+describe("control characters already stored", () => {
+  it("are not printed by `paperbot candidates`", async () => {
+    const path = join(tempDir("paperbot-arxiv-parse-"), "paperbot.db");
+    const app = createTestApp({ DATABASE_PATH: path });
+    try {
+      const reasons = { papers: ["lora"], topics: [] };
+      const row = { arxivId: "2611.00001", version: 1, title: "Raw\u0001ctrl\u001b[2J title\u009b", authors: ["A"], categories: ["cs.CL"], abstract: "x", license: null };
+      candidateStore(app.db).insert({ ...row, canonScore: 0.5, bonus: 0, score: 0.5, reasons }, new Date());
+    } finally {
+      app.close();
+    }
+    const out: string[] = [];
+    const code = await runCli(["candidates"], { stdout: (text) => void out.push(text), stderr: () => undefined, stdin: async function* () {}, env: testEnv({ DATABASE_PATH: path }) });
+    expect(code).toBe(0);
+    expect(out.join("")).toContain("2611.00001v1  Rawctrl[2J title\n");
   });
 });
 

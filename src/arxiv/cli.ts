@@ -8,6 +8,7 @@ import { createAlerts } from "../moderation/alerts.js";
 import { createModeration } from "../moderation/index.js";
 import { approvalTopics, parseTopics } from "../moderation/papers.js";
 import { createArxivHttp } from "./fetch.js";
+import { withoutControls } from "./parse.js";
 import { ArxivPoller, type PollReport } from "./poller.js";
 import { RelevanceModel } from "./relevance.js";
 
@@ -70,7 +71,8 @@ function candidateLine(candidate: Candidate, index: number, app: OpenedApp): str
   const why = [like.length > 0 ? `like ${formatList("en", like)}` : "", candidate.reasons.topics.length > 0 ? `topics: ${candidate.reasons.topics.join(", ")}` : ""]
     .filter((part) => part !== "")
     .join("; ");
-  return `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${candidate.title}\n       ${why}`;
+  // Stored before feed text lost its control characters, a title could still carry terminal escape codes.
+  return `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${withoutControls(candidate.title)}\n       ${why}`;
 }
 
 function relevanceFor(app: OpenedApp): RelevanceModel {
