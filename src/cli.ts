@@ -17,7 +17,8 @@ import { DatabaseProblem, isCorruption } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { latestSchemaVersion, schemaVersion } from "./db/migrations.js";
 import { moderationCommands, MODERATION_USAGE } from "./moderation/cli.js";
-import { batchLine, readLines, refusalJson, resolutionJson, resolutionText } from "./cli-paper.js";
+import { batchLine, refusalJson, resolutionJson, resolutionText } from "./cli-paper.js";
+import { closablePipe, linesWhileRead } from "./cli-pipe.js";
 import { renderMessage, t } from "./i18n/index.js";
 import { digestCli, DigestUsageError, DIGEST_USAGE } from "./digest/cli.js";
 import { createLogger, systemClock } from "./logger.js";
@@ -59,6 +60,16 @@ export function parse<T extends ParseArgsConfig["options"]>(args: string[], opti
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/**
+ * A whole-number flag such as --limit: plain decimal digits only, as the settings are read (`05` is 5), so `1e2`,
+ * `0x5`, ` 3` and `3.5`, which Number() would take, are refused.
+ */
+export function wholeNumberOption(flag: string, value: string, min: number, max: number): number {
+  const number = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= min && number <= max)) throw new UsageError(`${flag} takes a whole number from ${min} to ${max} (digits only), not ${JSON.stringify(value)}`);
+  return number;
 }
 
 function loadConfig(io: CliIo): Config {
@@ -357,24 +368,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 /** What bin/paperbot.js runs: never a raw stack trace for a failure the user can fix. */
 export async function cliMain(argv: string[]): Promise<number> {
+  const stderr = closablePipe(process.stderr);
   try {
     return await runCli(argv, processIo());
   } catch (error) {
     const explained = explainFailure(error);
     if (explained) {
-      process.stderr.write(`paperbot: ${explained.message}\n`);
+      stderr.write(`paperbot: ${explained.message}\n`);
       return explained.exitCode;
     }
-    process.stderr.write(`paperbot: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    stderr.write(`paperbot: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.failed;
   }
 }
 
 export function processIo(): CliIo {
+  const stdout = closablePipe(process.stdout);
+  const stderr = closablePipe(process.stderr);
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    stdin: () => readLines(process.stdin),
+    stdout: stdout.write,
+    stderr: stderr.write,
+    stdin: () => linesWhileRead(process.stdin, stdout),
     env: readEnvironment(),
   };
 }

@@ -60,6 +60,21 @@ const ARXIV_FEED_ENTRY = /^[a-z-]+(?:\.[A-Za-z-]+)?(?:\+[a-z-]+(?:\.[A-Za-z-]+)?
 /** Chosen from the real feeds: see README "arXiv watch". */
 export const DEFAULT_CANDIDATE_MIN_SCORE = 0.12;
 
+/**
+ * Entries naming the same feed as an earlier one (compared without case, `+` parts in any order), or repeating a
+ * category within one entry: each would fetch the same papers again.
+ */
+function repeatedFeeds(entries: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
+    const parts = entry.toLowerCase().split("+");
+    const key = [...new Set(parts)].sort().join("+");
+    const repeated = seen.has(key) || new Set(parts).size < parts.length;
+    seen.add(key);
+    return repeated;
+  });
+}
+
 const arxivSettings = {
   ARXIV_CATEGORIES: z
     .string()
@@ -69,6 +84,8 @@ const arxivSettings = {
       const bad = entries.filter((entry) => !ARXIV_FEED_ENTRY.test(entry));
       if (bad.length > 0) ctx.addIssue({ code: "custom", message: `not arXiv categories: ${bad.join(", ")} (expected e.g. cs.CL, or cs.CL+cs.LG for one feed)` });
       if (entries.length === 0 || entries.length > 20) ctx.addIssue({ code: "custom", message: "expected 1 to 20 feeds" });
+      const repeated = repeatedFeeds(entries);
+      if (repeated.length > 0) ctx.addIssue({ code: "custom", message: `lists a feed more than once: ${repeated.join(", ")} (give each feed once)` });
     }),
   ARXIV_RSS_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://rss.arxiv.org/rss"),
   POLL_CRON: z.string().trim().default("15 5 * * 1-5").refine((value) => value.split(/\s+/).length === 5 && isValidCron(value), "expected a 5-field cron expression (UTC)"),

@@ -1,6 +1,6 @@
 import type { OpenedApp } from "../app.js";
 import { parseArxivReference } from "../catalog/arxiv-id.js";
-import { UsageError, parse as parseCliArgs, withApp, type CliIo } from "../cli.js";
+import { UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type CliIo } from "../cli.js";
 import { candidateStore, type Candidate } from "../db/candidates.js";
 import { paperShortName } from "../catalog/format.js";
 import { formatList, renderMessage } from "../i18n/index.js";
@@ -8,6 +8,7 @@ import { createAlerts } from "../moderation/alerts.js";
 import { createModeration } from "../moderation/index.js";
 import { approvalTopics, parseTopics } from "../moderation/papers.js";
 import { createArxivHttp } from "./fetch.js";
+import { withoutControls } from "./parse.js";
 import { ArxivPoller, type PollReport } from "./poller.js";
 import { RelevanceModel } from "./relevance.js";
 
@@ -70,7 +71,8 @@ function candidateLine(candidate: Candidate, index: number, app: OpenedApp): str
   const why = [like.length > 0 ? `like ${formatList("en", like)}` : "", candidate.reasons.topics.length > 0 ? `topics: ${candidate.reasons.topics.join(", ")}` : ""]
     .filter((part) => part !== "")
     .join("; ");
-  const head = `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${candidate.title}`;
+  // Stored before feed text lost its control characters, a title could still carry terminal escape codes.
+  const head = `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${withoutControls(candidate.title)}`;
   return why === "" ? head : `${head}\n       ${why}`;
 }
 
@@ -86,8 +88,7 @@ export async function candidatesCommand(args: string[], io: CliIo): Promise<numb
   if (verb === "eval") return evaluate(rest, io);
   const { values, positionals } = parseCliArgs(args, { limit: { type: "string" }, json: { type: "boolean", default: false } }, false);
   noExtra(positionals);
-  const limit = values.limit === undefined ? 20 : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError("--limit takes a whole number from 1 to 1000");
+  const limit = values.limit === undefined ? 20 : wholeNumberOption("--limit", values.limit, 1, 1000);
   return withWritableApp(io, async (app) => {
     relevanceFor(app);
     const pending = candidateStore(app.db).pending(app.config.arxiv.minScore, limit);

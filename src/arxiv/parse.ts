@@ -53,7 +53,11 @@ const rawItemSchema = z.object({
 });
 type RawArxivItem = z.infer<typeof rawItemSchema>;
 
-export const LIMITS = { title: 1000, category: 40, categories: 50, creator: 20_000, content: 20_000, rights: 300, authors: 500 } as const;
+/**
+ * `creator` is not a reason to drop an item: a longer author list is cut there (at the last whole name) before it
+ * is split, and at most `authors` names are kept. A whole feed is capped at 10 MB anyway.
+ */
+export const LIMITS = { title: 1000, category: 40, categories: 50, creator: 100_000, content: 20_000, rights: 300, authors: 500 } as const;
 
 /** Parses an rss.arxiv.org feed (RSS 2.0 with arxiv: and dc: elements). Throws FeedFormatError for anything else. */
 export async function parseArxivFeed(xml: string): Promise<ParsedFeed> {
@@ -82,19 +86,18 @@ function toFeedItem(raw: RawItem): FeedItem | null {
   if (!parsed.success) return null;
   const data: RawArxivItem = parsed.data;
   const guid = GUID.exec(data.guid);
-  const title = data.title.trim();
+  const title = withoutControls(data.title).trim();
   const categories = data.categories === undefined ? [] : distinctCategories(data.categories);
-  const creator = data.creator ?? "";
   const content = data.content ?? "";
-  const rights = data["dc:rights"]?.trim() ?? null;
+  const rights = data["dc:rights"] === undefined ? null : withoutControls(data["dc:rights"]).trim();
   if (!guid?.[1] || !guid[2] || title.length === 0 || title.length > LIMITS.title || !categories) return null;
-  if (creator.length > LIMITS.creator || content.length > LIMITS.content || (rights !== null && rights.length > LIMITS.rights)) return null;
+  if (content.length > LIMITS.content || (rights !== null && rights.length > LIMITS.rights)) return null;
   return {
     arxivId: guid[1],
     version: Number(guid[2]),
     announceType: data["arxiv:announce_type"],
     title: collapse(decodeTex(title)),
-    authors: splitAuthors(decodeTex(creator)),
+    authors: authorsOf(data.creator ?? ""),
     categories,
     abstract: abstractOf(content),
     license: rights,
@@ -106,7 +109,7 @@ function distinctCategories(raw: readonly string[]): string[] | null {
   if (raw.length > LIMITS.categories) return null;
   const categories: string[] = [];
   for (const entry of raw) {
-    const category = entry.trim();
+    const category = withoutControls(entry).trim();
     if (category.length === 0 || category.length > LIMITS.category) return null;
     if (!categories.includes(category)) categories.push(category);
   }
@@ -138,7 +141,27 @@ export function abstractOf(description: string): string {
   PREAMBLE.lastIndex = 0;
   PREAMBLE.test(description);
   const start = PREAMBLE.lastIndex;
-  return collapse(decodeTex(start > 0 ? description.slice(start) : description));
+  return collapse(decodeTex(withoutControls(start > 0 ? description.slice(start) : description)));
+}
+
+/**
+ * C0 and C1 control characters but the whitespace collapse() turns into spaces (tab, LF, VT, FF, CR): feed text
+ * is stored and printed to terminals, where ESC and friends would be escape codes.
+ */
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/;
+const CONTROLS = new RegExp(CONTROL.source, "g");
+
+export function withoutControls(text: string): string {
+  return CONTROL.test(text) ? text.replace(CONTROLS, "") : text;
+}
+
+/** The names in a `dc:creator`, at most LIMITS.authors; a list longer than LIMITS.creator is cut at its last whole name first. */
+function authorsOf(creator: string): string[] {
+  if (creator.length <= LIMITS.creator) return splitAuthors(decodeTex(withoutControls(creator)));
+  const names = splitAuthors(decodeTex(withoutControls(creator.slice(0, LIMITS.creator))));
+  // The cut may have fallen inside a name: drop that one unless the list already reached its cap.
+  if (names.length < LIMITS.authors) names.pop();
+  return names;
 }
 
 /**
@@ -162,6 +185,16 @@ const COMBINING: Record<string, string> = {
 };
 const LETTERS: Record<string, string> = { i: "ı", j: "ȷ", ss: "ß", o: "ø", O: "Ø", l: "ł", L: "Ł", aa: "å", AA: "Å", ae: "æ", AE: "Æ", oe: "œ", OE: "Œ" };
 
+/**
+ * A letter with a TeX accent, composed where Unicode has the letter. An accent goes on a plain i or j
+ * (`\'{\i}` is í, not a dotless ı with an acute), and a dot on a dotless one gives the plain letter back.
+ */
+function accented(letter: string, accent: string): string {
+  const plain = letter === "ı" ? "i" : letter === "ȷ" ? "j" : null;
+  if (plain !== null && accent === ".") return plain;
+  return `${plain ?? letter}${COMBINING[accent] ?? ""}`.normalize("NFC");
+}
+
 /** TeX accents as arXiv writes author names: `Jim\'enez`, `T\"ufekcio\u{g}lu`, `\c{C}evik`, `K{\i}z{\i}ltepe`. */
 export function decodeTex(text: string): string {
   if (!text.includes("\\")) return text;
@@ -169,10 +202,10 @@ export function decodeTex(text: string): string {
   return text
     .replace(/\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])(?:\{\}|(?![A-Za-z])\s?)/g, (_, name: string) => LETTERS[name] ?? "")
     .replace(/\\([`'^~=."])\s*(?:\{\s*([A-Za-zıȷ])\s*\}|([A-Za-zıȷ]))/g, (_, accent: string, braced?: string, bare?: string) =>
-      `${braced ?? bare ?? ""}${COMBINING[accent] ?? ""}`.normalize("NFC"),
+      accented(braced ?? bare ?? "", accent),
     )
     .replace(/\\([urHvckdb])(?:\{\s*([A-Za-zıȷ])\s*\}|\s+([A-Za-zıȷ]))/g, (_, accent: string, braced?: string, bare?: string) =>
-      `${braced ?? bare ?? ""}${COMBINING[accent] ?? ""}`.normalize("NFC"),
+      accented(braced ?? bare ?? "", accent),
     )
     .replace(/(?<!\\[A-Za-z]*)\{(\p{L})\}/gu, "$1");
 }

@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
-import { parse, UsageError, withApp, type Handler } from "../cli.js";
+import { parse, UsageError, wholeNumberOption, withApp, type Handler } from "../cli.js";
 import { catalogFileSchema } from "../catalog/schema.js";
 import { auditLog, type AuditEntry } from "../db/audit.js";
 import { renderMessage } from "../i18n/index.js";
@@ -15,10 +15,7 @@ export const MODERATION_USAGE = `  audit [--json] [--limit N]                   
                                                data/catalog.json's format, to stdout or FILE`;
 
 function parseLimit(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError(`--limit takes a whole number from 1 to 10000, not "${value}"`);
-  return limit;
+  return value === undefined ? fallback : wholeNumberOption("--limit", value, 1, 10_000);
 }
 
 /** Who the operator is in the audit log: --by, else the shell user. */
