@@ -62,6 +62,20 @@ describe.skipIf(!arxivApiFixturesAvailable)("arXiv API client against the real c
     for (let index = 1; index < times.length; index += 1) expect((times[index] ?? 0) - (times[index - 1] ?? 0)).toBeGreaterThanOrEqual(140);
   });
 
+  it("follows a redirect as a request of its own through the gate, and ends a loop as unavailable", async () => {
+    const spaced = createArxivApi({ apiUrl: server.url, gate: arxivGate(150), userAgent: "t" });
+    server.queue.push({ status: 301, headers: { location: `${server.url}?id_list=1706.03762&max_results=1&moved=1` }, body: "" });
+    expect(await spaced.lookup("1706.03762")).toMatchObject({ ok: true, value: { arxivId: "1706.03762" } });
+    const times = server.requests.map((request) => request.at);
+    expect(times).toHaveLength(2);
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(140);
+
+    const first = `${server.url}?${new URLSearchParams({ id_list: "1706.03762", max_results: "1" }).toString()}`;
+    server.queue.push({ status: 302, headers: { location: "/elsewhere" }, body: "" }, { status: 307, headers: { location: first }, body: "" });
+    expect(await spaced.lookup("1706.03762")).toEqual({ ok: false, key: "arxiv.unavailable", params: { reason: "a redirect loop" } });
+    expect(server.requests).toHaveLength(4);
+  });
+
   it("parses every capture in the folder without throwing", async () => {
     for (const file of ["brevio-ai__arxiv_cs_lg_search_cat.cs.LG_OR_cs.AI.xml", "xiv__arxiv_response_search_cs.RO.xml", "orijtech-arxiv__deep_dream-0.atom"]) {
       const result = await parseArxivAtom(capture(file));

@@ -2,6 +2,7 @@ import Parser from "rss-parser";
 import { z } from "zod";
 import { arxivAbsUrl, arxivPdfUrl, parseArxivReference } from "../catalog/arxiv-id.js";
 import { fail, succeed, type Outcome } from "../errors.js";
+import { MAX_REDIRECTS, readCapped } from "./fetch.js";
 import { ArxivGateTimeout } from "./gate.js";
 
 /** arXiv's terms: one request at a time, at least 3 s apart, shared by every arXiv client of the bot. */
@@ -28,6 +29,7 @@ export interface ArxivRecord {
 
 export const ARXIV_API_TIMEOUT_MS = 30_000;
 export const ARXIV_API_MAX_BYTES = 1024 * 1024;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 const parser = new Parser({
   customFields: {
@@ -115,16 +117,31 @@ export interface ArxivApi {
 export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate; userAgent: string; timeoutMs?: number }): ArxivApi {
   const timeoutMs = options.timeoutMs ?? ARXIV_API_TIMEOUT_MS;
 
-  async function get(url: string): Promise<{ ok: true; body: string } | { ok: false; status: number | null; reason: string; retryAfter: number | null }> {
+  type Answer =
+    | { ok: true; body: string }
+    | { ok: false; status: number | null; reason: string; retryAfter: number | null; location?: string };
+
+  async function get(url: string): Promise<Answer> {
     try {
-      const response = await fetch(url, { headers: { "user-agent": options.userAgent, accept: "application/atom+xml" }, signal: AbortSignal.timeout(timeoutMs) });
+      // Redirects are followed by lookup(), each hop through the gate like any request.
+      const response = await fetch(url, {
+        headers: { "user-agent": options.userAgent, accept: "application/atom+xml" },
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: "manual",
+      });
+      if (REDIRECTS.has(response.status)) {
+        await response.body?.cancel();
+        const location = response.headers.get("location");
+        const failed = { ok: false as const, status: response.status, reason: `HTTP ${response.status} without a Location`, retryAfter: null };
+        return location === null ? failed : { ...failed, reason: `HTTP ${response.status}`, location };
+      }
       const length = Number(response.headers.get("content-length") ?? 0);
       if (length > ARXIV_API_MAX_BYTES) {
         await response.body?.cancel();
         return { ok: false, status: response.status, reason: "answer too large", retryAfter: null };
       }
-      const body = await response.text();
-      if (body.length > ARXIV_API_MAX_BYTES) return { ok: false, status: response.status, reason: "answer too large", retryAfter: null };
+      const body = await readCapped(response, ARXIV_API_MAX_BYTES);
+      if (body === null) return { ok: false, status: response.status, reason: "answer too large", retryAfter: null };
       // arXiv answers malformed queries with 400 and an Atom error entry, which is worth reading.
       if (response.ok || (response.status === 400 && body.includes("<feed"))) return { ok: true, body };
       const retryAfter = Number(response.headers.get("retry-after"));
@@ -135,14 +152,35 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
     }
   }
 
+  /** GETs `url`, following at most MAX_REDIRECTS redirects (http/https, no loops), each hop waiting its turn in the gate. */
+  async function getFollowing(url: string): Promise<Answer> {
+    const visited = new Set([url]);
+    let current = url;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+      const answer = await options.gate.run(() => get(current));
+      if (answer.ok || answer.location === undefined) return answer;
+      let next: URL;
+      try {
+        next = new URL(answer.location, current);
+      } catch {
+        return { ok: false, status: answer.status, reason: `HTTP ${answer.status} to an invalid Location`, retryAfter: null };
+      }
+      if (next.protocol !== "http:" && next.protocol !== "https:") return { ok: false, status: answer.status, reason: `redirected to a ${next.protocol} URL`, retryAfter: null };
+      if (visited.has(next.href)) return { ok: false, status: answer.status, reason: "a redirect loop", retryAfter: null };
+      visited.add(next.href);
+      current = next.href;
+    }
+    return { ok: false, status: null, reason: `more than ${MAX_REDIRECTS} redirects`, retryAfter: null };
+  }
+
   return {
     async lookup(reference) {
       const arxivId = parseArxivReference(reference);
       if (!arxivId) return fail("arxiv.notAnId", { input: reference.slice(0, 100) });
       const url = `${options.apiUrl}?${new URLSearchParams({ id_list: arxivId, max_results: "1" }).toString()}`;
-      let answer: Awaited<ReturnType<typeof get>>;
+      let answer: Answer;
       try {
-        answer = await options.gate.run(() => get(url));
+        answer = await getFollowing(url);
       } catch (error) {
         // Other processes (a poll, another lookup) kept arXiv busy longer than a lookup waits.
         if (error instanceof ArxivGateTimeout) return fail("arxiv.unavailable", { reason: error.message });

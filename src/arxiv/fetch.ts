@@ -165,7 +165,8 @@ export class ArxivHttp {
   }
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
+/** The body as UTF-8, or null once it passes `maxBytes` (read no further). */
+export async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
   if (!response.body) return "";
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
