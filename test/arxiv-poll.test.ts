@@ -128,6 +128,18 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     expect(t.candidates.get("2501.99999")).toBeUndefined();
   });
 
+  it("counts unreadable items as skipped and names them in a warning", async () => {
+    const t = await setup(["cs.LG"]);
+    const csLG = readFixture(FIXTURES.csLG);
+    const [good] = [...csLG.matchAll(/<item>[\s\S]*?<\/item>/g)].map((match) => match[0]);
+    const noGuid = (good ?? "").replace(/<guid[^>]*>[^<]*<\/guid>/, "").replace(/<title>[^<]*</, "<title>No guid here<");
+    const longTitle = (good ?? "").replace(/<title>[^<]*</, `<title>${"Long ".repeat(300)}<`).replace(/oai:arXiv\.org:[^<]+</, "oai:arXiv.org:2611.00042v1<");
+    t.server.route("/rss/cs.LG", { body: withItems(csLG, [good ?? "", noGuid, longTitle]) });
+    expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", items: 3, new: 1, skipped: 2 });
+    const warning = t.app.logs.records.find((record) => record["msg"] === "arxiv feed items skipped as unreadable");
+    expect(warning).toMatchObject({ count: 2, examples: ["No guid here", "oai:arXiv.org:2611.00042v1"] });
+  });
+
   it("handles every fault per feed, records the reason and backs off, without stopping the others", async () => {
     const t = await setup(["x.retry", "x.limited", "x.slow", "x.cut", "x.html", "x.empty", "x.huge", "x.missing", "cs.LG"], { timeoutMs: 300, maxBytes: 64 * 1024 });
     const csLG = readFixture(FIXTURES.csLG);

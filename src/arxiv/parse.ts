@@ -22,7 +22,11 @@ export interface ParsedFeed {
   items: FeedItem[];
   /** Items that did not look like arXiv announcements (no arXiv guid, unknown announce type…). */
   invalid: number;
+  /** The guids (or titles) of the first MAX_REPORTED_INVALID invalid items, cut to 120 characters, for the log. */
+  invalidExamples: string[];
 }
+
+const MAX_REPORTED_INVALID = 5;
 
 /** A body that is not a readable RSS feed: the reason is stored on the feed and shown to moderators. */
 export class FeedFormatError extends Error {
@@ -73,12 +77,19 @@ export async function parseArxivFeed(xml: string): Promise<ParsedFeed> {
   if (output.items.length > MAX_FEED_ITEMS) throw new FeedFormatError(`too many items (${output.items.length} > ${MAX_FEED_ITEMS})`);
   const items: FeedItem[] = [];
   let invalid = 0;
+  const invalidExamples: string[] = [];
   for (const raw of output.items) {
     const item = toFeedItem(raw);
     if (item) items.push(item);
-    else invalid += 1;
+    else if ((invalid += 1) <= MAX_REPORTED_INVALID) invalidExamples.push(describeRaw(raw));
   }
-  return { items, invalid };
+  return { items, invalid, invalidExamples };
+}
+
+/** What names an item that could not be read: its guid, else its title, else a placeholder. */
+function describeRaw(raw: RawItem): string {
+  const name = [raw["guid"], raw["title"]].find((value): value is string => typeof value === "string" && value.trim() !== "");
+  return name === undefined ? "(no guid or title)" : withoutControls(name.trim()).slice(0, 120);
 }
 
 function toFeedItem(raw: RawItem): FeedItem | null {

@@ -154,6 +154,10 @@ export class ArxivPoller {
         return { url, status: "not_modified", ...nothing };
       }
       const parsed = await parseArxivFeed(result.body);
+      if (parsed.invalid > 0) {
+        // Counted as skipped in the report; the log names them, so an operator can see which papers a limit kept out.
+        this.deps.logger.warn("arxiv feed items skipped as unreadable", { url, count: parsed.invalid, examples: parsed.invalidExamples });
+      }
       const now = clock.now();
       const counts = ingestFeed(db, parsed, {
         relevance: this.relevance,
