@@ -65,7 +65,7 @@ Abstract: Text.</description><guid isPermaLink="false">oai:arXiv.org:2401.01335v
     await expect(parseArxivFeed("")).rejects.toThrow("an empty body");
     await expect(parseArxivFeed('<feed xmlns="http://www.w3.org/2005/Atom"><entry/></feed>')).rejects.toThrow("not an RSS feed");
     await expect(parseArxivFeed('<rss version="2.0"><channel><title>x</title><item><title>cut')).rejects.toThrow(/^invalid XML/);
-    expect(await parseArxivFeed('<rss version="2.0"><channel><title>empty</title></channel></rss>')).toEqual({ items: [], invalid: 0 });
+    expect(await parseArxivFeed('<rss version="2.0"><channel><title>empty</title></channel></rss>')).toEqual({ items: [], invalid: 0, invalidExamples: [] });
   });
 });
 
