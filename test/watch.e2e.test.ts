@@ -45,7 +45,7 @@ describe.skipIf(!arxivFixturesAvailable)("/watch status", () => {
 
     // Outside a server (a DM, or the local console) the reason is the place, not the person.
     const outside = await send(t, chatInput({ name: "watch", user: MODERATOR, guildId: null, options: status() }));
-    expect(outside.data.content).toMatch(/work in a server/);
+    expect(outside.data.content).toMatch(/work only inside a server/);
 
     const reply = await send(t, chatInput({ name: "watch", user: MODERATOR, memberPermissions: MODERATOR_PERMISSIONS, options: status() }));
     expect(reply.data.flags).toBe(MessageFlags.Ephemeral);

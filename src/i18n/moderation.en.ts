@@ -1,7 +1,7 @@
 /** Moderation strings (review queue, adding/editing/removing papers, alerts); spread into en.ts. */
 export const moderationEn = {
   "moderation.notModerator": "Only moderators (Manage Server, or the moderator role) can do that. Nothing was changed.",
-  "moderation.guildOnly": "Moderator commands work in a server, not in DMs.",
+  "moderation.guildOnly": "Moderator commands work only inside a server (not in DMs or the local console).",
   "arxiv.notAnId": "“{input}” isn't an arXiv id or link. Try 2106.09685, arXiv:2106.09685v2 or https://arxiv.org/abs/2106.09685.",
   "arxiv.apiError": "arXiv answered with an error for {arxivId}: “{message}”. Check the id.",
   "arxiv.notFound": "arXiv has no paper {arxivId} (the search gave zero results). Check the id.",
