@@ -1,4 +1,5 @@
 import { describe, expect, it, onTestFinished } from "vitest";
+import { MAX_TRAINING_DECISIONS_PER_CLASS } from "../src/arxiv/learn.js";
 import { RelevanceModel } from "../src/arxiv/relevance.js";
 import { candidateStore } from "../src/db/candidates.js";
 import { createTestApp } from "./support/app.js";
@@ -15,7 +16,10 @@ function paperText(words: readonly string[], n: number) {
   };
 }
 
-/** A fresh database holding `approvals` agent papers approved and `rejections` vision papers rejected. */
+/**
+ * A fresh database holding `approvals` agent papers approved and `rejections` vision papers rejected, all the
+ * approvals before the first rejection.
+ */
 function withDecisions(approvals: number, rejections: number) {
   const app = createTestApp();
   onTestFinished(() => app.close());
@@ -26,11 +30,12 @@ function withDecisions(approvals: number, rejections: number) {
     const relevance = model.score(text);
     store.insert({ arxivId, version: 1, ...text, authors: ["A. Author"], categories: ["cs.CL"], license: null, ...relevance, canonScore: relevance.canonScore }, new Date("2026-11-01T00:00:00Z"));
     expect(store.decide(arxivId, approved, "sim", new Date(Date.UTC(2026, 10, 2, 0, minute))).outcome).toBe("decided");
+    return arxivId;
   };
   for (let n = 0; n < approvals; n += 1) add(`2611.${String(10000 + n)}`, paperText(AGENT_WORDS, n), true, n);
-  for (let n = 0; n < rejections; n += 1) add(`2611.${String(20000 + n)}`, paperText(VISION_WORDS, n), false, 30 + n);
+  for (let n = 0; n < rejections; n += 1) add(`2611.${String(20000 + n)}`, paperText(VISION_WORDS, n), false, approvals + n);
   model.refresh(app.catalog.papers);
-  return model;
+  return Object.assign(model, { store });
 }
 
 describe("candidates eval: a cross-validated AUC from 10 approvals and 10 rejections", () => {
@@ -56,5 +61,30 @@ describe("candidates eval: a cross-validated AUC from 10 approvals and 10 reject
     const evaluation = model.evaluate();
     expect(evaluation).toMatchObject({ decisions: approvals + rejections, auc: null });
     expect(evaluation.baseline_auc).not.toBeNull();
+  });
+});
+
+describe("training takes the newest decisions of each class, not the newest decisions overall", () => {
+  it("20 approvals, then more rejections than the bound: eval and the live scorer still see all 20 approvals", () => {
+    const rejections = MAX_TRAINING_DECISIONS_PER_CLASS + 20;
+    const model = withDecisions(20, rejections);
+    expect(model.learnedActive).toBe(true);
+    const evaluation = model.evaluate();
+    expect(evaluation.decisions).toBe(20 + MAX_TRAINING_DECISIONS_PER_CLASS);
+    expect(evaluation.auc).not.toBeNull();
+    expect(evaluation.auc).toBeGreaterThan(0.9);
+  });
+
+  it("the store gives the newest N approvals and the newest N rejections, oldest first", () => {
+    const { store } = withDecisions(5, 7);
+    const decisions = store.decisions(3);
+    expect(decisions.map((decision) => [decision.approved, decision.title])).toEqual([
+      [true, paperText(AGENT_WORDS, 2).title],
+      [true, paperText(AGENT_WORDS, 3).title],
+      [true, paperText(AGENT_WORDS, 4).title],
+      [false, paperText(VISION_WORDS, 4).title],
+      [false, paperText(VISION_WORDS, 5).title],
+      [false, paperText(VISION_WORDS, 6).title],
+    ]);
   });
 });

@@ -1,11 +1,13 @@
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { RelevanceModel } from "../src/arxiv/relevance.js";
 import { runCli, type CliIo } from "../src/cli.js";
 import { candidateStore, type NewCandidate } from "../src/db/candidates.js";
 import { createModeration } from "../src/moderation/index.js";
 import { addedFromAbstract, entryFromArxiv } from "../src/moderation/papers.js";
 import { candidateRecord } from "../src/moderation/review.js";
 import { createTestApp, tempDir, testEnv } from "./support/app.js";
+import { startArxivServer } from "./support/arxiv.js";
 
 const MIN_SCORE = 0.12;
 const ACTOR = { id: "mod", name: "mina" };
@@ -90,5 +92,114 @@ describe("a candidate that is in the catalog is not pending, and can't be reject
     const lines = listed.stdout.trimEnd().split("\n");
     expect(lines.some((line) => line.trim() === "")).toBe(false);
     expect(lines).toEqual([expect.stringMatching(/^ {2}1\. 0\.200 {2}2611\.00003v1 {2}A paper without reasons$/), expect.stringMatching(/2611\.00004v1 {2}A paper like LoRA$/), "       like LoRA; topics: fine-tuning"]);
+  });
+});
+
+/** The arXiv API's answer (Atom) for one paper, as the loopback server serves it to paper-add. */
+function apiEntry(arxivId: string, title: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <title>arXiv Query</title>
+  <entry>
+    <id>http://arxiv.org/abs/${arxivId}v1</id>
+    <title>${title}</title>
+    <updated>2026-08-13T00:00:00Z</updated>
+    <published>2026-08-13T00:00:00Z</published>
+    <summary>An abstract about ${title}.</summary>
+    <author><name>Ada Author</name></author>
+    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
+    <arxiv:primary_category term="cs.CL"/>
+  </entry>
+</feed>`;
+}
+
+describe("adding a paper to the catalog approves its held candidate, whatever was decided before", () => {
+  it.each(["rejected", "expired", "undecided"] as const)("a %s candidate becomes approved by the moderator who added it, audited with what it was", (status) => {
+    const { app, store, moderation } = appWith([candidate("2611.00001", "Adapters for agents")]);
+    if (status === "rejected") expect(moderation.rejectCandidate("2611.00001", { id: "mod2", name: "bob" }).ok).toBe(true);
+    if (status === "expired") expect(store.expireBefore(new Date("2026-12-31T00:00:00Z"))).toBe(1);
+    expect(store.get("2611.00001")?.status).toBe(status);
+    const signature = store.decisionSignature();
+
+    const held = store.get("2611.00001");
+    if (!held) throw new Error("not stored");
+    const entry = entryFromArxiv(candidateRecord(held), ["agents"], (id) => app.catalog.get(id) !== undefined);
+    const added = moderation.addPaper(entry, addedFromAbstract(ACTOR.name), ACTOR);
+    if (!added.ok) throw new Error(added.key);
+
+    expect(store.get("2611.00001")).toMatchObject({ status: "approved", decidedBy: "mina", decidedAt: app.clock.now().toISOString() });
+    expect(store.decisions(10)).toEqual([expect.objectContaining({ title: "Adapters for agents", approved: true })]);
+    // Same clock, same number of decisions: the signature still changes, so the learned scorer retrains.
+    expect(store.decisionSignature()).not.toBe(signature);
+    const [approval, addition] = moderation.audit.latest(2);
+    expect(addition).toMatchObject({ action: "paper.add", target: `paper:${added.value.id}`, actor: ACTOR });
+    expect(approval).toMatchObject({
+      action: "candidate.approve",
+      target: "arxiv:2611.00001",
+      actor: ACTOR,
+      before: status === "rejected" ? { decision: "rejected", by: "bob", at: app.clock.now().toISOString() } : { decision: status },
+      after: { decision: "approved", paper: added.value.id, via: "paper.add" },
+    });
+  });
+
+  it("a paper with no held candidate adds no candidate row and no candidate audit row", () => {
+    const { app, store, moderation } = appWith([]);
+    const entry = entryFromArxiv(candidateRecord({ ...candidate("2611.00009", "Unheld paper"), firstSeen: "2026-11-01T00:00:00Z", updatedAt: "2026-11-01T00:00:00Z", status: "undecided", decidedBy: null, decidedAt: null }), ["agents"], (id) => app.catalog.get(id) !== undefined);
+    expect(moderation.addPaper(entry, addedFromAbstract(ACTOR.name), ACTOR).ok).toBe(true);
+    expect(store.get("2611.00009")).toBeUndefined();
+    expect(moderation.audit.latest(10).map((row) => row.action)).toEqual(["paper.add"]);
+  });
+
+  it("the learned scorer retrains when a rejected candidate's paper is added", () => {
+    const { app, store, moderation } = appWith([]);
+    const at = new Date("2026-11-21T00:00:00Z");
+    for (let n = 0; n < 11; n += 1) {
+      store.insert(candidate(`2611.${String(10000 + n)}`, `Tool-using agent planners number ${n}`), at);
+      store.insert(candidate(`2611.${String(20000 + n)}`, `Image segmentation cameras number ${n}`), at);
+      expect(store.decide(`2611.${String(10000 + n)}`, true, "sim", at).outcome).toBe("decided");
+      if (n < 10) expect(store.decide(`2611.${String(20000 + n)}`, false, "sim", at).outcome).toBe("decided");
+    }
+    store.insert(candidate("2611.30000", "Browser agents with memory"), at);
+    expect(moderation.rejectCandidate("2611.30000", { id: "mod2", name: "bob" }).ok).toBe(true);
+    const papers = app.catalog.papers;
+    const model = new RelevanceModel(app.db);
+    model.refresh(papers);
+    expect(model.learnedActive).toBe(true);
+    expect(model.refresh(papers).retrained).toBe(false);
+
+    const held = store.get("2611.30000");
+    if (!held) throw new Error("not stored");
+    expect(moderation.addPaper(entryFromArxiv(candidateRecord(held), ["agents"], () => false), addedFromAbstract(ACTOR.name), ACTOR).ok).toBe(true);
+    expect(model.refresh(papers).retrained).toBe(true);
+    expect(model.evaluate().decisions).toBe(22);
+    expect(store.counts()).toMatchObject({ approved: 12, rejected: 10 });
+  });
+
+  it("CLI: candidates reject, then paper-add of its arXiv link: the candidate is approved and eval counts no negative", async () => {
+    const dir = tempDir("paperbot-reject-add-");
+    const server = await startArxivServer();
+    onTestFinished(() => server.close());
+    const arxivId = "2608.12253";
+    server.route(`/api/query?id_list=${arxivId}&max_results=1`, { body: apiEntry(arxivId, "Agents that plan with tools"), headers: { "content-type": "application/atom+xml" } });
+    const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_API_URL: `${server.url}/api/query`, ARXIV_REQUEST_INTERVAL_MS: "0" };
+    const { app } = appWith([candidate(arxivId, "Agents that plan with tools")], env);
+    app.close();
+    const run = cli(env);
+
+    expect((await run("candidates", "reject", arxivId, "--by", "qa")).code).toBe(0);
+    const added = await run("paper-add", `https://arxiv.org/abs/${arxivId}v1`, "--by", "mina");
+    expect(added.code, added.stderr).toBe(0);
+
+    const reopened = createTestApp(env);
+    onTestFinished(() => reopened.close());
+    expect(candidateStore(reopened.db).get(arxivId)).toMatchObject({ status: "approved", decidedBy: "mina" });
+    expect(candidateStore(reopened.db).counts()).toMatchObject({ approved: 1, rejected: 0 });
+    const audit = JSON.parse((await run("audit", "--json")).stdout) as { entries: { action: string; target: string; before: unknown }[] };
+    expect(audit.entries.map((entry) => [entry.action, entry.target])).toEqual([
+      ["candidate.approve", `arxiv:${arxivId}`],
+      ["paper.add", expect.stringMatching(/^paper:/)],
+      ["candidate.reject", `arxiv:${arxivId}`],
+    ]);
+    expect(audit.entries[0]?.before).toMatchObject({ decision: "rejected", by: "qa" });
   });
 });

@@ -4,8 +4,12 @@ import { round, type CanonIndex, type PaperText, type SparseVector } from "./sco
 export const MIN_DECISIONS_PER_CLASS = 10;
 /** How far the learned part can move a score (±), against canon similarities of roughly 0.03–0.2. */
 export const LEARNED_WEIGHT = 0.1;
-/** The newest decisions used for training: older taste fades out, and training (synchronous, in the poll) stays well under a second. */
-export const MAX_TRAINING_DECISIONS = 500;
+/**
+ * The newest approvals and, separately, the newest rejections used for training (at most twice this in all): older
+ * taste fades out, training (synchronous, in the poll) stays bounded, and a long run of one kind of decision
+ * never pushes the other kind out.
+ */
+export const MAX_TRAINING_DECISIONS_PER_CLASS = 500;
 
 const ITERATIONS = 300;
 const LEARNING_RATE = 2;
@@ -33,7 +37,7 @@ export class LearnedScorer {
    * fold models on four fifths of the decisions, so it asks only for one of each (see `crossValidate`).
    */
   static train(index: CanonIndex, decisions: readonly Decision[], minPerClass = MIN_DECISIONS_PER_CLASS): LearnedScorer | null {
-    const recent = decisions.slice(-MAX_TRAINING_DECISIONS);
+    const recent = newestPerClass(decisions, MAX_TRAINING_DECISIONS_PER_CLASS);
     const approvals = recent.filter((decision) => decision.approved).length;
     const rejections = recent.length - approvals;
     if (approvals < Math.max(1, minPerClass) || rejections < Math.max(1, minPerClass)) return null;
@@ -68,6 +72,19 @@ export class LearnedScorer {
   adjustment(text: PaperText): number {
     return LEARNED_WEIGHT * (2 * this.probability(text) - 1);
   }
+}
+
+/** The newest `perClass` decisions of each class (`decisions` is oldest first), in their order. */
+export function newestPerClass<T extends { approved: boolean }>(decisions: readonly T[], perClass: number): T[] {
+  let approvals = 0;
+  let rejections = 0;
+  const kept: T[] = [];
+  for (let index = decisions.length - 1; index >= 0; index -= 1) {
+    const decision = decisions[index];
+    if (!decision) continue;
+    if (decision.approved ? approvals++ < perClass : rejections++ < perClass) kept.push(decision);
+  }
+  return kept.reverse();
 }
 
 function sigmoid(x: number): number {

@@ -3,7 +3,7 @@ import type { Paper } from "../catalog/types.js";
 import { candidateStore, type CandidateStore } from "../db/candidates.js";
 import type { Db } from "../db/connection.js";
 import { t } from "../i18n/index.js";
-import { crossValidate, LearnedScorer, MAX_TRAINING_DECISIONS, type Decision, type Evaluation } from "./learn.js";
+import { crossValidate, LearnedScorer, MAX_TRAINING_DECISIONS_PER_CLASS, type Decision, type Evaluation } from "./learn.js";
 import { CanonIndex, round, type PaperText, type Reasons } from "./score.js";
 
 export interface Relevance {
@@ -76,7 +76,7 @@ export class RelevanceModel {
 
   private trainingData(): Decision[] {
     return this.candidates
-      .decisions(MAX_TRAINING_DECISIONS)
+      .decisions(MAX_TRAINING_DECISIONS_PER_CLASS)
       .map((row) => ({ text: { title: row.title, abstract: row.abstract }, canon: row.canon, approved: row.approved }));
   }
 

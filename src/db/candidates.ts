@@ -132,13 +132,25 @@ function createCandidateStore(db: Db) {
     decide: db.prepare<[string, string | null, string, string]>(
       "UPDATE arxiv_candidates SET status = ?, decided_by = ?, decided_at = ? WHERE arxiv_id = ? AND status IN ('undecided', 'expired')",
     ),
-    decisions: db.prepare<[number], { title: string; abstract: string; canon_score: number; status: CandidateStatus }>(
-      `SELECT title, abstract, canon_score, status FROM
-         (SELECT * FROM arxiv_candidates WHERE status IN ('approved', 'rejected') ORDER BY decided_at DESC, arxiv_id LIMIT ?)
+    // The newest @perClass approvals and the newest @perClass rejections (each class bounded on its own, so a run
+    // of one kind can't push the other out of training), oldest first.
+    decisions: db.prepare<{ perClass: number }, { title: string; abstract: string; canon_score: number; status: CandidateStatus }>(
+      `SELECT title, abstract, canon_score, status FROM (
+         SELECT * FROM (SELECT arxiv_id, decided_at, title, abstract, canon_score, status FROM arxiv_candidates
+                        WHERE status = 'approved' ORDER BY decided_at DESC, arxiv_id LIMIT @perClass)
+         UNION ALL
+         SELECT * FROM (SELECT arxiv_id, decided_at, title, abstract, canon_score, status FROM arxiv_candidates
+                        WHERE status = 'rejected' ORDER BY decided_at DESC, arxiv_id LIMIT @perClass))
        ORDER BY decided_at, arxiv_id`,
     ),
-    signature: db.prepare<[], { n: number; last: string | null }>(
-      "SELECT count(*) AS n, max(decided_at) AS last FROM arxiv_candidates WHERE status IN ('approved', 'rejected')",
+    // Per-class counts: a decision that changes sides (a rejected paper added to the catalog) changes the signature
+    // even when it keeps the same timestamp.
+    signature: db.prepare<[], { approved: number | null; rejected: number | null; last: string | null }>(
+      `SELECT sum(status = 'approved') AS approved, sum(status = 'rejected') AS rejected, max(decided_at) AS last
+       FROM arxiv_candidates WHERE status IN ('approved', 'rejected')`,
+    ),
+    approveListed: db.prepare<[string, string, string, string]>(
+      "UPDATE arxiv_candidates SET status = 'approved', decided_by = ?, decided_at = ? WHERE arxiv_id = ? AND NOT (status = 'approved' AND decided_by IS ?)",
     ),
     undecided: db.prepare<[], { arxiv_id: string; title: string; abstract: string; canon_score: number; bonus: number }>(
       "SELECT arxiv_id, title, abstract, canon_score, bonus FROM arxiv_candidates WHERE status = 'undecided'",
@@ -223,14 +235,27 @@ function createCandidateStore(db: Db) {
         return { outcome: changed ? "decided" : "already", candidate: toCandidate(row) };
       })();
     },
-    /** The newest decisions, oldest first: training data for the learned scorer. */
-    decisions(limit: number): { title: string; abstract: string; canon: number; approved: boolean }[] {
-      return statements.decisions.all(limit).map((row) => ({ title: row.title, abstract: row.abstract, canon: row.canon_score, approved: row.status === "approved" }));
+    /**
+     * A paper added to the catalog is approved by whoever added it, whatever was decided before (a rejected
+     * reading-list paper would teach the scorer against the list). Call inside the transaction that adds the
+     * paper. Returns the row before and after, or undefined when the paper is not held or nothing changed.
+     */
+    approveListed(arxivId: string, by: string, now: Date): { before: Candidate; after: Candidate } | undefined {
+      return db.transaction(() => {
+        const before = statements.get.get(arxivId);
+        if (!before || statements.approveListed.run(by, now.toISOString(), arxivId, by).changes !== 1) return undefined;
+        const after = statements.get.get(arxivId);
+        return after ? { before: toCandidate(before), after: toCandidate(after) } : undefined;
+      })();
     },
-    /** Changes whenever a decision is added, so a cached model knows it is stale. */
+    /** The newest `perClass` approvals and the newest `perClass` rejections, oldest first: training data for the learned scorer. */
+    decisions(perClass: number): { title: string; abstract: string; canon: number; approved: boolean }[] {
+      return statements.decisions.all({ perClass }).map((row) => ({ title: row.title, abstract: row.abstract, canon: row.canon_score, approved: row.status === "approved" }));
+    },
+    /** Changes whenever a decision is added or changes sides, so a cached model knows it is stale. */
     decisionSignature(): string {
       const row = statements.signature.get();
-      return `${row?.n ?? 0}:${row?.last ?? ""}`;
+      return `${row?.approved ?? 0}:${row?.rejected ?? 0}:${row?.last ?? ""}`;
     },
     undecided: () => statements.undecided.all().map((row) => ({ arxivId: row.arxiv_id, title: row.title, abstract: row.abstract, canon: row.canon_score, bonus: row.bonus })),
     /** Rewrites scores in one transaction (after the learned scorer is retrained). */

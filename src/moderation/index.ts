@@ -9,7 +9,7 @@ import { withShortBusyTimeout } from "../db/connection.js";
 import { fail, succeed, type Outcome } from "../errors.js";
 import { addedFromAbstract, applyEdit, entryFromArxiv, entryOf, paperWrites, type PaperEdit } from "./papers.js";
 import { candidateRecord, reviewQueue, type Approval, type ApprovalResult, type ReviewQueue } from "./review.js";
-import type { Candidate } from "../db/candidates.js";
+import { candidateStore, type Candidate } from "../db/candidates.js";
 
 export interface AuditedChange<T> {
   result: T;
@@ -17,6 +17,8 @@ export interface AuditedChange<T> {
   changed: boolean;
   before?: unknown;
   after?: unknown;
+  /** Further audit rows for changes made in the same transaction, recorded after the main one. */
+  also?: { action: AuditAction; target: string; before?: unknown; after?: unknown }[];
 }
 
 export type Actor = { id: string; name: string };
@@ -60,17 +62,31 @@ function apiGate(shared: ArxivRequestGate | undefined, app: Pick<AppContext, "db
   return shared ?? arxivGate(intervalMs, app.clock, realSleep, app.db);
 }
 
+/** The audit row of a held candidate approved by adding its paper, with what was decided before. */
+function candidateApproval(before: Candidate, paperId: string, via: AuditAction) {
+  return {
+    action: "candidate.approve" as const,
+    target: `arxiv:${before.arxivId}`,
+    before: { decision: before.status, ...(before.decidedBy === null ? {} : { by: before.decidedBy, at: before.decidedAt }) },
+    after: { decision: "approved", paper: paperId, via },
+  };
+}
+
 export function createModeration(app: Pick<AppContext, "db" | "clock" | "config">, hooks: ModerationHooks = {}): Moderation {
   const audit = auditLog(app.db);
   const review = reviewQueue(app.db, () => app.config.arxiv.minScore);
   const papers = paperWrites(app.db);
+  const candidates = candidateStore(app.db);
   const apiUrl = app.config.moderation.arxivApiUrl;
 
   function audited<T>(actor: Actor, action: AuditAction, target: string, change: () => AuditedChange<T>): T {
     // Interaction writes wait briefly for the lock (a busy database is a polite "try again", not a hang).
     const run = app.db.transaction(() => {
       const outcome = change();
-      if (outcome.changed) audit.record({ actor, action, target, before: outcome.before, after: outcome.after }, app.clock.now());
+      if (outcome.changed) {
+        audit.record({ actor, action, target, before: outcome.before, after: outcome.after }, app.clock.now());
+        for (const entry of outcome.also ?? []) audit.record({ actor, ...entry }, app.clock.now());
+      }
       return outcome.result;
     });
     return withShortBusyTimeout(app.db, () => run.immediate());
@@ -86,11 +102,17 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
         const existing = entry.arxivId ? papers.byArxivId(entry.arxivId) : papers.get(entry.id);
         if (existing) return { result: fail("paperAdd.already", { title: existing.title, id: existing.id }), changed: false };
         papers.insert(entry, moderation, app.clock.now());
-        // Adding a paper the arXiv watch holds is the moderators' approval of it: it leaves the review queue.
-        if (entry.arxivId) review.decide(entry.arxivId, true, actor.name, app.clock.now());
+        // Adding a paper the arXiv watch holds is the moderators' approval of it, whatever was decided before: it
+        // leaves the review queue, and the learned scorer counts it as a positive (signature changes, so it retrains).
+        const approved = entry.arxivId ? candidates.approveListed(entry.arxivId, actor.name, app.clock.now()) : undefined;
         const added = papers.get(entry.id);
         if (!added) throw new Error(`paper ${entry.id} vanished after insert`);
-        return { result: succeed(added), changed: true, after: { ...entryOf(added), ...(note ? { note } : {}) } };
+        return {
+          result: succeed(added),
+          changed: true,
+          after: { ...entryOf(added), ...(note ? { note } : {}) },
+          also: approved ? [candidateApproval(approved.before, added.id, action)] : [],
+        };
       });
       if (outcome.ok) hooks.papersChanged?.({ id: outcome.value.id, added: outcome.value });
       return outcome;
