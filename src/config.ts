@@ -87,7 +87,12 @@ const arxivSettings = {
       const repeated = repeatedFeeds(entries);
       if (repeated.length > 0) ctx.addIssue({ code: "custom", message: `lists a feed more than once: ${repeated.join(", ")} (give each feed once)` });
     }),
-  ARXIV_RSS_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://rss.arxiv.org/rss"),
+  ARXIV_RSS_URL: z
+    .url({ protocol: /^https?$/, message: "expected an http(s) URL" })
+    .superRefine((value, ctx) => {
+      for (const problem of feedBaseProblems(value)) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .default("https://rss.arxiv.org/rss"),
   POLL_CRON: z.string().trim().default("15 5 * * 1-5").refine((value) => value.split(/\s+/).length === 5 && isValidCron(value), "expected a 5-field cron expression (UTC)"),
   CANDIDATE_MIN_SCORE: z
     .string()
@@ -102,6 +107,20 @@ const arxivSettings = {
   /** arXiv asks for at least 3 s between requests; shorter spacing is only accepted for a loopback test server. */
   ARXIV_REQUEST_INTERVAL_MS: wholeNumber("milliseconds", 0, 3_600_000).default(3000),
 };
+
+/**
+ * A feed's URL is `<ARXIV_RSS_URL>/<entry>`: a query or fragment would end up before the entry, and a user name or
+ * password would be shown in poll output and stored with the feed.
+ */
+function feedBaseProblems(value: string): string[] {
+  if (!URL.canParse(value)) return [];
+  const url = new URL(value);
+  const problems: string[] = [];
+  if (value.includes("?")) problems.push("must not have a query (?…): each feed's URL is this URL, then /<category>");
+  if (value.includes("#")) problems.push("must not have a fragment (#…): each feed's URL is this URL, then /<category>");
+  if (url.username !== "" || url.password !== "") problems.push("must not contain a user name or password (it would be shown and stored with each feed)");
+  return problems;
+}
 
 function isLoopbackUrl(url: unknown): boolean {
   if (typeof url !== "string" || !URL.canParse(url)) return false;
@@ -161,7 +180,8 @@ export interface ArxivConfig {
 }
 
 function arxivConfig(raw: RawConfig): ArxivConfig {
-  const base = raw.ARXIV_RSS_URL.replace(/\/+$/, "");
+  // Through URL, so "HTTP://Host/rss" and "http://host/rss" are one feed (scheme and host compared without case).
+  const base = new URL(raw.ARXIV_RSS_URL).href.replace(/\/+$/, "");
   return {
     feeds: raw.ARXIV_CATEGORIES.map((entry) => ({ entry, url: `${base}/${entry}` })),
     pollCron: raw.POLL_CRON,

@@ -1,6 +1,6 @@
 import Parser from "rss-parser";
 import { z } from "zod";
-import { arxivAbsUrl, arxivPdfUrl, parseArxivReference } from "../catalog/arxiv-id.js";
+import { arxivAbsUrl, arxivPdfUrl, arxivVersionOf, parseArxivReference } from "../catalog/arxiv-id.js";
 import { fail, succeed, type Outcome } from "../errors.js";
 import { MAX_REDIRECTS, readCapped } from "./fetch.js";
 import { ArxivGateTimeout } from "./gate.js";
@@ -90,10 +90,11 @@ export async function parseArxivAtom(xml: string): Promise<AtomResult | null> {
     if (ERROR_ID.test(value.id)) return { kind: "error", message: oneLine(value.summary) || oneLine(value.title) };
     const match = ABS_ID.exec(value.id.trim());
     const arxivId = match?.[1] ? parseArxivReference(match[1]) : null;
-    if (!arxivId || !value.title.trim()) continue;
+    const version = match?.[2] === undefined ? 1 : arxivVersionOf(match[2]);
+    if (!arxivId || version === null || !value.title.trim()) continue;
     records.push({
       arxivId,
-      version: Number(match?.[2] ?? 1),
+      version,
       title: oneLine(value.title),
       abstract: oneLine(value.summary),
       authors: value.authors.map((author) => oneLine(author.name)).filter((name) => name !== ""),

@@ -132,7 +132,9 @@ export class ArxivHttp {
       const response = await fetch(url, { headers, signal: combined, redirect: "manual" });
       if (response.status === 304) {
         await response.body?.cancel();
-        return { kind: "not_modified" };
+        // Without validators there is no copy to be "not modified" from: counting it as a success would hide a broken feed.
+        const conditionalRequest = headers["if-none-match"] !== undefined || headers["if-modified-since"] !== undefined;
+        return conditionalRequest ? { kind: "not_modified" } : { kind: "error", reason: "304 Not Modified to an unconditional request" };
       }
       if (REDIRECT_STATUSES.has(response.status)) {
         await response.body?.cancel();

@@ -1,5 +1,6 @@
 import Parser from "rss-parser";
 import { z } from "zod";
+import { arxivIdOf, arxivVersionOf } from "../catalog/arxiv-id.js";
 
 /** The most items one feed may contribute; arXiv's busiest daily feeds carry well under a thousand. */
 export const MAX_FEED_ITEMS = 10_000;
@@ -20,7 +21,7 @@ export interface FeedItem {
 
 export interface ParsedFeed {
   items: FeedItem[];
-  /** Items that did not look like arXiv announcements (no arXiv guid, unknown announce type…). */
+  /** Items that did not look like arXiv announcements (no arXiv id and version in the guid, unknown announce type…). */
   invalid: number;
   /** The guids (or titles) of the first MAX_REPORTED_INVALID invalid items, cut to 120 characters, for the log. */
   invalidExamples: string[];
@@ -101,11 +102,14 @@ function toFeedItem(raw: RawItem): FeedItem | null {
   const categories = data.categories === undefined ? [] : distinctCategories(data.categories);
   const content = data.content ?? "";
   const rights = data["dc:rights"] === undefined ? null : withoutControls(data["dc:rights"]).trim();
-  if (!guid?.[1] || !guid[2] || title.length === 0 || title.length > LIMITS.title || !categories) return null;
+  // Only a real arXiv id (what the CLI and the /review buttons read back) and a sane version are stored.
+  const arxivId = guid?.[1] ? arxivIdOf(guid[1]) : null;
+  const version = guid?.[2] ? arxivVersionOf(guid[2]) : null;
+  if (arxivId === null || version === null || title.length === 0 || title.length > LIMITS.title || !categories) return null;
   if (content.length > LIMITS.content || (rights !== null && rights.length > LIMITS.rights)) return null;
   return {
-    arxivId: guid[1],
-    version: Number(guid[2]),
+    arxivId,
+    version,
     announceType: data["arxiv:announce_type"],
     title: collapse(decodeTex(title)),
     authors: authorsOf(data.creator ?? ""),

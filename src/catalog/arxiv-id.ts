@@ -1,5 +1,6 @@
 const NEW_STYLE = String.raw`(\d{4}\.\d{4,5})`;
-const OLD_STYLE = String.raw`([a-z][a-z-]*(?:\.[A-Za-z]{2})?\/\d{7})`;
+/** The archive is a short word (hep-th, cond-mat, chao-dyn): bounded, so an id fits a custom_id and a URL. */
+const OLD_STYLE = String.raw`([a-z][a-z-]{0,15}(?:\.[A-Za-z]{2})?\/\d{7})`;
 const VERSION = String.raw`(?:v\d+)?`;
 
 const URL_FORM = new RegExp(
@@ -25,6 +26,26 @@ export function parseArxivReference(input: string): string | null {
   if (newStyle) return isPlausibleNewStyle(newStyle) ? newStyle : null;
   const oldStyle = match[2];
   return oldStyle ? oldStyle.toLowerCase() : null;
+}
+
+const EXACT_ID = new RegExp(String.raw`^(?:${NEW_STYLE}|${OLD_STYLE})$`);
+
+/**
+ * An arXiv id exactly as arXiv writes it, without version or prefix (`2401.01335`, `hep-th/9711200`): the id as
+ * parseArxivReference gives it (so the CLI and the /review buttons take it back), or null for anything else.
+ */
+export function arxivIdOf(text: string): string | null {
+  return EXACT_ID.test(text) ? parseArxivReference(text) : null;
+}
+
+/** No paper has anywhere near this many versions; a version past it is a broken or hostile record. */
+export const MAX_ARXIV_VERSION = 1000;
+
+/** The digits after an id's `v`, as arXiv writes them (no leading zero): 1 to MAX_ARXIV_VERSION, else null. */
+export function arxivVersionOf(digits: string): number | null {
+  if (!/^[1-9]\d{0,3}$/.test(digits)) return null;
+  const version = Number(digits);
+  return version <= MAX_ARXIV_VERSION ? version : null;
 }
 
 /** An arXiv id or link somewhere in a sentence: "paper 2310.04378 pls", "see abs/2312.06585". */
