@@ -174,12 +174,32 @@ describe.skipIf(!arxivFixturesAvailable)("the faster ingest on the real arXiv fe
 
 describe("which feed items are accepted", () => {
   /**
+   * The guid's arXiv id and version, written out plainly. Changed deliberately (QA re-test A, B): the id must be a
+   * real arXiv id as the CLI reads them (new style YYMM.NNNN to 1412, YYMM.NNNNN from 1501, with a real month; old
+   * style archive[.XX]/YYMMNNN, lowercased), and the version 1 to 1000, written without a leading zero.
+   */
+  function plainGuid(guid: string): { id: string; version: number } | null {
+    const match = /^oai:arXiv\.org:(.+)v(\d+)$/.exec(guid);
+    const id = match?.[1] ?? "";
+    const digits = match?.[2] ?? "";
+    const version = Number(digits);
+    if (digits.startsWith("0") || !Number.isSafeInteger(version) || version < 1 || version > 1000) return null;
+    const newStyle = /^(\d\d)(\d\d)\.(\d+)$/.exec(id);
+    if (newStyle) {
+      const [, year = "", month = "", serial = ""] = newStyle;
+      const realMonth = Number(month) >= 1 && Number(month) <= 12;
+      return realMonth && serial.length === (Number(year + month) >= 1501 ? 5 : 4) ? { id, version } : null;
+    }
+    return /^[a-z][a-z-]{0,15}(\.[A-Za-z]{2})?\/\d{7}$/.test(id) ? { id: id.toLowerCase(), version } : null;
+  }
+
+  /**
    * The item schema as first written: zod checks every bound on the rss-parser item itself. Changed deliberately
    * (QA 2): a long `dc:creator` no longer drops the item (the list is cut and capped at 500 names instead), so
    * `creator` has no bound here.
    */
   const fullSchema = z.object({
-    guid: z.string().regex(/^oai:arXiv\.org:(.+)v(\d+)$/),
+    guid: z.string().refine((guid) => plainGuid(guid) !== null),
     title: z.string().trim().min(1).max(1000),
     "arxiv:announce_type": z.enum(ANNOUNCE_TYPES),
     categories: z.array(z.string().trim().min(1).max(40)).max(50).default([]),
@@ -215,6 +235,29 @@ describe("which feed items are accepted", () => {
       { rights: "" },
       { guid: "oai:arXiv.org:2612.00001" },
       { guid: "https://arxiv.org/abs/2612.00001v1" },
+      ...[
+        "../../etc/passwdv1",
+        "2612.1v1",
+        `${"9".repeat(120)}v1`,
+        "2612.00009 with space&lt;b&gt;v1",
+        "2612.09001v0",
+        "2612.09002v99999999999999999999",
+        "2612.09003v1000",
+        "2612.09004v1001",
+        "2612.09005v01",
+        "2613.00001v1",
+        "2600.00001v1",
+        "1412.1234v2",
+        "1412.12345v2",
+        "1501.1234v2",
+        "0704.0001v1",
+        "hep-th/9901001v3",
+        "math.GT/0309136v1",
+        "Hep-th/9901001v1",
+        "hep-th/990100v1",
+        `${"a".repeat(17)}/9901001v1`,
+        "arXiv:2612.09006v1",
+      ].map((guid) => ({ guid: `oai:arXiv.org:${guid}` })),
       { announce: "withdrawn" },
       { announce: "" },
     ];
@@ -234,7 +277,8 @@ describe("which feed items are accepted", () => {
     const parsed = await parseArxivFeed(xml);
     expect(parsed.invalid).toBe(expected.filter((data) => data === null).length);
     const accepted = expected.filter((data) => data !== null);
-    expect(parsed.items.map((entry) => entry.arxivId)).toEqual(accepted.map((data) => /^oai:arXiv\.org:(.+)v\d+$/.exec(data.guid)?.[1]));
+    expect(parsed.items.map((entry) => [entry.arxivId, entry.version])).toEqual(accepted.map((data) => [plainGuid(data.guid)?.id, plainGuid(data.guid)?.version]));
+    expect(parsed.items.map((entry) => entry.arxivId)).toEqual(expect.arrayContaining(["2612.09003", "1412.1234", "0704.0001", "hep-th/9901001", "math.gt/0309136"]));
     expect(parsed.items.map((entry) => entry.categories)).toEqual(accepted.map((data) => [...new Set(data.categories)]));
     expect(parsed.items.map((entry) => entry.license)).toEqual(accepted.map((data) => data["dc:rights"] ?? null));
   });
