@@ -3,6 +3,7 @@ import { loadCatalog } from "./catalog/load.js";
 import { catalogInSync, syncCatalog, type SyncReport } from "./catalog/sync.js";
 import type { Config } from "./config.js";
 import { existsSync } from "node:fs";
+import { releaseHeldArxivLeases } from "./db/arxiv-gate.js";
 import { memoryCopy, openDatabase, withShortBusyTimeout, type Db } from "./db/connection.js";
 import { DatabaseProblem } from "./db/errors.js";
 import { latestSchemaVersion, migrate, schemaVersion } from "./db/migrations.js";
@@ -87,6 +88,8 @@ export function openApp(config: Config, logger: Logger, clock: Clock, options: {
         return report;
       },
       close() {
+        // An arXiv request still in flight (SIGTERM) must not leave other processes waiting for its lease to expire.
+        releaseHeldArxivLeases(db, clock.now().getTime());
         if (db.open) db.close();
       },
     };

@@ -1,4 +1,5 @@
 import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { pathToFileURL } from "node:url";
 import { openApp, type OpenedApp } from "./app.js";
@@ -6,6 +7,7 @@ import { ARXIV_USAGE, candidatesCommand, pollCommand } from "./arxiv/cli.js";
 import { buildBundle } from "./bundle/build.js";
 import { bundleTimestamp } from "./bundle/service.js";
 import { BundleStore } from "./bundle/store.js";
+import { releaseAllHeldArxivLeases } from "./db/arxiv-gate.js";
 import { exportUserData, followStore } from "./db/follows.js";
 import { validateQuery } from "./catalog/query.js";
 import { topicSchema } from "./catalog/schema.js";
@@ -84,13 +86,30 @@ function loadConfig(io: CliIo): Config {
 export async function withApp<T>(io: CliIo, run: (app: OpenedApp) => Promise<T>, options: { write?: boolean } = {}): Promise<T> {
   const config = loadConfig(io);
   const app = openApp(config, createLogger(config.logLevel, io.stderr), systemClock, { readOnly: !options.write });
+  openApps.add(app);
   try {
     return await run(app);
   } catch (error) {
     throw DatabaseProblem.from(error, config.databasePath);
   } finally {
+    openApps.delete(app);
     app.close();
   }
+}
+
+/** What withApp has open, for a signal to close. */
+const openApps = new Set<OpenedApp>();
+
+/**
+ * SIGTERM/SIGINT end a verb at once with the shell's code for the signal (143, 130), as they would by default, but
+ * first close the database, which gives back an arXiv lease a request in flight holds: otherwise every other
+ * process waits for it to expire. A verb that stops gracefully by itself (digest run) listens too and is left to do so.
+ */
+function exitOnSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  for (const app of openApps) app.close();
+  releaseAllHeldArxivLeases(Date.now());
+  process.exit(128 + (osConstants.signals[signal] ?? 0));
 }
 
 /** The existing database file, opened read-only (never created: a typo in DATABASE_PATH should not make an empty one). */
@@ -369,6 +388,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 /** What bin/paperbot.js runs: never a raw stack trace for a failure the user can fix. */
 export async function cliMain(argv: string[]): Promise<number> {
   const stderr = closablePipe(process.stderr);
+  process.on("SIGTERM", exitOnSignal);
+  process.on("SIGINT", exitOnSignal);
   try {
     return await runCli(argv, processIo());
   } catch (error) {
@@ -379,6 +400,9 @@ export async function cliMain(argv: string[]): Promise<number> {
     }
     stderr.write(`paperbot: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.failed;
+  } finally {
+    process.off("SIGTERM", exitOnSignal);
+    process.off("SIGINT", exitOnSignal);
   }
 }
 

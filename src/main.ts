@@ -10,6 +10,7 @@ import { createDirectMessenger } from "./discord/dm.js";
 import { digestRestTransport } from "./digest/rest.js";
 import { createRouter } from "./discord/router.js";
 import type { RunningHttpServer } from "./http/index.js";
+import { releaseAllHeldArxivLeases } from "./db/arxiv-gate.js";
 import { DatabaseProblem } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
@@ -173,6 +174,7 @@ function listenForSignals(): AbortController {
   const onSignal = (signal: NodeJS.Signals) => {
     if (shutdown.signal.aborted) {
       process.stderr.write(`paperbot: ${signal} received again, exiting without waiting\n`);
+      releaseAllHeldArxivLeases(Date.now());
       process.exit(EXIT.failed);
     }
     process.stderr.write(`paperbot: ${signal} received\n`);
@@ -222,7 +224,10 @@ async function main(shutdown: AbortController): Promise<number> {
   }
   await aborted(shutdown.signal);
   // Should anything keep the event loop alive after stop(), don't let the container hang.
-  setTimeout(() => process.exit(EXIT.failed), SHUTDOWN_GRACE_MS + 5_000).unref();
+  setTimeout(() => {
+    releaseAllHeldArxivLeases(Date.now());
+    process.exit(EXIT.failed);
+  }, SHUTDOWN_GRACE_MS + 5_000).unref();
   await bot.stop();
   return EXIT.ok;
 }

@@ -8,6 +8,7 @@ import { createAlerts } from "../moderation/alerts.js";
 import { createModeration } from "../moderation/index.js";
 import { approvalTopics, parseTopics } from "../moderation/papers.js";
 import { createArxivHttp } from "./fetch.js";
+import type { ArxivGate } from "./gate.js";
 import { withoutControls } from "./parse.js";
 import { ArxivPoller, type PollReport } from "./poller.js";
 import { RelevanceModel } from "./relevance.js";
@@ -38,11 +39,25 @@ function pollText(report: PollReport): string {
     .join("\n");
 }
 
+/**
+ * Another process's arXiv request goes first. A process killed mid-request (kill -9) leaves its lease until it
+ * expires, up to ARXIV_TIMEOUT + 10 s: say so once, on stderr (stdout may be --json), rather than wait silently.
+ */
+function sayOnceWhenWaiting(gate: ArxivGate, io: CliIo): void {
+  let told = false;
+  gate.onHeldElsewhere(({ holder, atMostMs }) => {
+    if (told) return;
+    told = true;
+    io.stderr(`paperbot: waiting for another process's arXiv request to end (${holder}): at most ${Math.ceil(atMostMs / 1000)} s\n`);
+  });
+}
+
 export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCliArgs(args, { json: { type: "boolean", default: false } }, false);
   noExtra(positionals);
   return withWritableApp(io, async (app) => {
     const http = createArxivHttp(app.config.arxiv, app.clock, {}, app.db);
+    sayOnceWhenWaiting(http.gate, io);
     const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: app.clock, logger: app.logger, papers: () => app.catalog.papers });
     const report = await poller.poll({ force: true });
     io.stdout((values.json ? JSON.stringify({ feeds: report.feeds }) : pollText(report)) + "\n");

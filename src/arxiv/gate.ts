@@ -43,6 +43,12 @@ export interface SharedLease {
   maxWaitMs?: number;
 }
 
+/** Another process holds the lease: its name in the lease row, and the longest the wait can take (until the lease expires). */
+export interface HeldElsewhere {
+  holder: string;
+  atMostMs: number;
+}
+
 export interface ArxivGateOptions {
   intervalMs: number;
   clock: Clock;
@@ -81,6 +87,7 @@ export class ArxivGate {
   private tail: Promise<unknown> = Promise.resolve();
   private lastFinished = Number.NEGATIVE_INFINITY;
   private readonly holder: string;
+  private heldElsewhereListener: ((held: HeldElsewhere) => void) | undefined;
 
   constructor(private readonly options: ArxivGateOptions) {
     this.holder = options.shared?.holder ?? `pid ${process.pid} ${randomUUID().slice(0, 8)}`;
@@ -88,6 +95,11 @@ export class ArxivGate {
 
   run<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.enqueue({ holdMs: this.options.shared?.leaseMs ?? 0, spaced: true }, request, signal);
+  }
+
+  /** `listener` hears when a turn finds the lease held by another process (at most once per turn), e.g. to tell the user. */
+  onHeldElsewhere(listener: (held: HeldElsewhere) => void): void {
+    this.heldElsewhereListener = listener;
   }
 
   /**
@@ -140,6 +152,7 @@ export class ArxivGate {
     let slept = 0;
     const ahead = finishTimesAhead();
     let busy: DatabaseBusyError | undefined;
+    let told = false;
     // Bounded by maxWaitMs, and by a count in case neither the clock nor the sleeper advances.
     for (let attempt = 0; attempt < 1_000_000; attempt += 1) {
       if (signal?.aborted) throw abortError();
@@ -150,7 +163,12 @@ export class ArxivGate {
       let wait: number;
       try {
         busy = undefined;
-        wait = this.waitFor(ahead.correct(shared.store.read(), now), now, spaced);
+        const lease = ahead.correct(shared.store.read(), now);
+        if (!told && lease.holder !== null && lease.holder !== this.holder && (lease.leaseExpiresAt ?? 0) > now) {
+          told = true;
+          this.heldElsewhereListener?.({ holder: lease.holder, atMostMs: (lease.leaseExpiresAt ?? now) - now });
+        }
+        wait = this.waitFor(lease, now, spaced);
         if (wait === 0) {
           const taking = shared.store.take(this.holder, now + holdMs, (lease) => this.waitFor(ahead.correct(lease, now), now, spaced) === 0);
           if (taking.taken) return;
