@@ -1,10 +1,21 @@
+import { getSystemErrorMap } from "node:util";
 import { readLines } from "./cli-paper.js";
+import { EXIT } from "./failures.js";
 
 export interface ClosablePipe {
   write: (text: string) => void;
   closed: () => boolean;
+  /** A write failed for another reason than a reader gone (ENOSPC, EIO…): already said on stderr; the command must exit 1. */
+  failed: () => boolean;
   /** Runs `listener` once the reader has gone (at once if it already has). */
   onClose: (listener: () => void) => void;
+}
+
+/** "no space left on device (ENOSPC)": the system's wording for the error code, then the code. */
+export function describeWriteError(error: NodeJS.ErrnoException): string {
+  const known = typeof error.errno === "number" ? getSystemErrorMap().get(error.errno) : undefined;
+  if (known) return `${known[1]} (${known[0]})`;
+  return error.code ? `${error.message} (${error.code})` : error.message;
 }
 
 const pipes = new WeakMap<NodeJS.WriteStream, ClosablePipe>();
@@ -12,21 +23,29 @@ const pipes = new WeakMap<NodeJS.WriteStream, ClosablePipe>();
 /**
  * stdout or stderr, which a reader may close early (`paperbot candidates | head -1`): EPIPE then only means
  * nobody is listening, so later output is dropped and the command finishes (its decision recorded, its exit code
- * kept) instead of dying on an unhandled 'error' event. One listener per stream, however often it is asked for.
+ * kept) instead of dying on an unhandled 'error' event. Any other write error (`> /dev/full`) is one line on
+ * stderr and exit code 1. One listener per stream, however often it is asked for.
  */
 export function closablePipe(stream: NodeJS.WriteStream): ClosablePipe {
   const known = pipes.get(stream);
   if (known) return known;
   let closed = false;
+  let failed = false;
   const listeners: (() => void)[] = [];
   stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
+    if (error.code !== "EPIPE") {
+      // A full disk, a broken device: the output is lost, which is a failure, but one to state, not a stack trace.
+      failed = true;
+      if (!process.exitCode) process.exitCode = EXIT.failed;
+      if (stream !== process.stderr) closablePipe(process.stderr).write(`paperbot: cannot write the output: ${describeWriteError(error)}\n`);
+    }
     closed = true;
     for (const listener of listeners.splice(0)) listener();
   });
   const pipe: ClosablePipe = {
     write: (text) => void (closed || stream.destroyed || stream.write(text)),
     closed: () => closed || stream.destroyed,
+    failed: () => failed,
     onClose: (listener) => (closed ? listener() : void listeners.push(listener)),
   };
   pipes.set(stream, pipe);

@@ -391,7 +391,10 @@ export async function cliMain(argv: string[]): Promise<number> {
   process.on("SIGTERM", exitOnSignal);
   process.on("SIGINT", exitOnSignal);
   try {
-    return await runCli(argv, processIo());
+    const code = await runCli(argv, processIo());
+    // Output that could not be written (a full disk) was said on stderr already; the command did not do its job.
+    const lost = closablePipe(process.stdout).failed() || stderr.failed();
+    return lost && code === EXIT.ok ? EXIT.failed : code;
   } catch (error) {
     const explained = explainFailure(error);
     if (explained) {

@@ -1,6 +1,7 @@
 // QA on issue 8: `paperbot candidates approve X | head -1` died on an unhandled EPIPE. A reader that closes the
 // pipe early is normal: the command finishes quietly with its own exit code.
 import { spawn } from "node:child_process";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { candidateStore } from "../src/db/candidates.js";
@@ -98,5 +99,40 @@ describe("CLI output into a closed pipe", () => {
       runWithClosed("stderr", ["candidates", "--limit", "0"], databasePath),
     ]);
     expect(runs).toEqual(runs.map(() => ({ code: 2, signal: null, output: "" })));
+  });
+});
+
+/** `paperbot ARGS` with stdout (or stderr) on /dev/full, where every write fails with ENOSPC. */
+function runIntoFullDevice(stream: "stdout" | "stderr", args: string[], databasePath: string): Promise<Closed & { other: string }> {
+  const env = { ...process.env, ...testEnv({ DATABASE_PATH: databasePath }) };
+  const full = openSync("/dev/full", "w");
+  const stdio: ["ignore", number | "pipe", number | "pipe"] = stream === "stdout" ? ["ignore", full, "pipe"] : ["ignore", "pipe", full];
+  const child = spawn(process.execPath, [join(repoRoot, "bin", "paperbot.js"), ...args], { env, stdio });
+  closeSync(full);
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  let other = "";
+  (stream === "stdout" ? child.stderr : child.stdout)?.on("data", (chunk: Buffer) => void (other += chunk.toString()));
+  return new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal, output: "", other })));
+}
+
+// QA re-test, bug G: `paperbot candidates --json > /dev/full` printed a raw ENOSPC stack trace.
+describe.skipIf(!existsSync("/dev/full"))("CLI output that cannot be written (a full disk)", () => {
+  it("says so in one line on stderr and exits 1, for every verb that prints", async () => {
+    const databasePath = databaseWithCandidate();
+    const runs = await Promise.all([
+      runIntoFullDevice("stdout", ["candidates", "--json"], databasePath),
+      runIntoFullDevice("stdout", ["papers"], databasePath),
+      runIntoFullDevice("stdout", ["catalog", "export"], databasePath),
+    ]);
+    for (const run of runs) {
+      expect(run).toEqual({ code: 1, signal: null, output: "", other: "paperbot: cannot write the output: no space left on device (ENOSPC)\n" });
+    }
+  });
+
+  it("keeps the command's own exit code when only stderr cannot be written", async () => {
+    const run = await runIntoFullDevice("stderr", ["no-such-verb"], databaseWithCandidate());
+    expect(run).toEqual({ code: 2, signal: null, output: "", other: "" });
   });
 });
