@@ -1,4 +1,4 @@
-import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { pathToFileURL } from "node:url";
@@ -21,6 +21,7 @@ import { latestSchemaVersion, schemaVersion } from "./db/migrations.js";
 import { moderationCommands, MODERATION_USAGE } from "./moderation/cli.js";
 import { batchLine, refusalJson, resolutionJson, resolutionText } from "./cli-paper.js";
 import { closablePipe, linesWhileRead } from "./cli-pipe.js";
+import { writeOutputFile } from "./out-file.js";
 import { renderMessage, t } from "./i18n/index.js";
 import { digestCli, DigestUsageError, DIGEST_USAGE } from "./digest/cli.js";
 import { createLogger, systemClock } from "./logger.js";
@@ -310,9 +311,7 @@ const bundleCommand: Handler = async (args, io) => {
     let target: string;
     if (values.out) {
       target = values.out;
-      const temporary = `${target}.${process.pid}.tmp`;
-      writeFileSync(temporary, result.zip);
-      renameSync(temporary, target);
+      await writeOutputFile(target, result.zip);
     } else {
       target = new BundleStore(app.config.bundle.dir, { clock: app.clock }).write(result).path;
     }

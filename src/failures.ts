@@ -1,6 +1,7 @@
 import { CatalogFileError } from "./catalog/load.js";
 import { ConfigError } from "./config.js";
 import { DatabaseBusyError, DatabaseProblem } from "./db/errors.js";
+import { OutputFileError } from "./out-file.js";
 
 /** Exit codes of `paperbot` (CLI) and `npm start` (bot); documented in README. */
 export const EXIT = {
@@ -73,6 +74,7 @@ function networkFailure(error: unknown): ExplainedFailure | undefined {
 export function explainFailure(error: unknown, databasePath?: string): ExplainedFailure | undefined {
   if (error instanceof ConfigError) return { exitCode: EXIT.config, message: error.message };
   if (error instanceof CatalogFileError) return { exitCode: EXIT.failed, message: error.message };
+  if (error instanceof OutputFileError) return { exitCode: EXIT.failed, message: error.message };
   if (error instanceof DatabaseProblem) return { exitCode: EXIT.database, message: error.message };
   if (error instanceof DatabaseBusyError) {
     return { exitCode: EXIT.database, message: `${error.message}\n  try again in a moment, or stop the process holding the lock` };

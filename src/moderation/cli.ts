@@ -1,6 +1,6 @@
-import { renameSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { parse, UsageError, wholeNumberOption, withApp, type Handler } from "../cli.js";
+import { writeOutputFile } from "../out-file.js";
 import { catalogFileSchema } from "../catalog/schema.js";
 import { auditLog, type AuditEntry } from "../db/audit.js";
 import { renderMessage } from "../i18n/index.js";
@@ -97,9 +97,7 @@ const catalogCommand: Handler = async (args, io) => {
       io.stdout(text);
       return 0;
     }
-    const temporary = `${values.out}.${process.pid}.tmp`;
-    writeFileSync(temporary, text);
-    renameSync(temporary, values.out);
+    await writeOutputFile(values.out, text);
     io.stderr(`wrote ${papers.length} papers to ${values.out}\n`);
     return 0;
   });
