@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { pathToFileURL } from "node:url";
@@ -239,6 +239,18 @@ const papersCommand: Handler = async (args, io) => {
   });
 };
 
+/** The same file, however it is named (relative, through symlinks, hard-linked): same device and inode. */
+function sameFile(a: string, b: string): boolean {
+  if (a === ":memory:" || b === ":memory:") return false;
+  try {
+    const [first, second] = [statSync(a), statSync(b)];
+    return first.dev === second.dev && first.ino === second.ino;
+  } catch {
+    // One of them does not exist (a new backup file): not the same.
+    return false;
+  }
+}
+
 const dbCommand: Handler = async (args, io) => {
   const [verb, ...rest] = args;
   const config = loadConfig(io);
@@ -258,6 +270,9 @@ const dbCommand: Handler = async (args, io) => {
   if (verb === "backup") {
     const [target, ...extra] = rest;
     if (!target || extra.length > 0) throw new UsageError("db backup needs exactly one target file");
+    if (sameFile(target, config.databasePath)) {
+      throw new UsageError(`db backup: ${target} is the database itself (DATABASE_PATH ${config.databasePath}); name another file for the backup`);
+    }
     const db = openExisting(config.databasePath);
     try {
       const { totalPages } = await db.backup(target);

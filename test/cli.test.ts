@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../src/cli.js";
@@ -94,6 +94,24 @@ describe("paperbot CLI", () => {
     expect(existsSync(join(dir, "copy.db"))).toBe(true);
     const copy = io(testEnv({ DATABASE_PATH: join(dir, "copy.db") }));
     expect(await runCli(["db", "check"], copy.io)).toBe(0);
+  });
+
+  // QA re-test of issue 8 (from bug H): `db backup X` with X the live database said "backed up X to X".
+  it("refuses to back a database up onto itself, however the file is named", async () => {
+    const dir = tempDir();
+    const database = join(dir, "bot.db");
+    const env = testEnv({ DATABASE_PATH: database });
+    createTestApp({ DATABASE_PATH: database }).close();
+    symlinkSync(database, join(dir, "link.db"));
+    for (const target of [database, `${dir}/./bot.db`, join(dir, "link.db")]) {
+      const backup = io(env);
+      expect(await runCli(["db", "backup", target], backup.io), target).toBe(2);
+      expect(backup.stderr()).toContain(`paperbot: db backup: ${target} is the database itself`);
+      expect(backup.stdout()).toBe("");
+    }
+    const check = io(env);
+    expect(await runCli(["db", "check"], check.io)).toBe(0);
+    expect(check.stdout()).toContain("integrity: ok");
   });
 
   it("builds the same bundle twice (same bytes) and lists its files", async () => {
