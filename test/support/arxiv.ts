@@ -73,7 +73,11 @@ export interface LoggedRequest {
   path: string;
   /** The injected clock's time when the request arrived. */
   at: number;
-  /** The injected clock's time when the answer was sent (or the connection closed); absent while it is open. */
+  /**
+   * The injected clock's time when the server began sending the answer (or, for one never sent, when the connection
+   * closed); absent while it is open. Taken before `end()`, not on "close": under load that event runs late, which made
+   * the gap to the next request look shorter than the client saw it. The client cannot finish before this moment.
+   */
   finishedAt?: number;
   headers: IncomingHttpHeaders;
 }
@@ -95,7 +99,7 @@ export async function startArxivServer(clock: Clock = { now: () => new Date() })
   const server = createServer((request, response) => {
     const logged: LoggedRequest = { path: request.url ?? "", at: clock.now().getTime(), headers: request.headers };
     requests.push(logged);
-    response.once("close", () => (logged.finishedAt = clock.now().getTime()));
+    response.once("close", () => (logged.finishedAt ??= clock.now().getTime()));
     const route = routes.get(logged.path);
     if (!route) {
       response.writeHead(404, { "content-type": "text/plain" }).end("not found");
@@ -109,6 +113,7 @@ export async function startArxivServer(clock: Clock = { now: () => new Date() })
       return;
     }
     const answer = () => {
+      logged.finishedAt = clock.now().getTime();
       response.writeHead(served.status ?? 200, { "content-type": "application/rss+xml; charset=utf-8", ...served.headers });
       response.end(served.body ?? "");
     };
