@@ -153,7 +153,10 @@ describe("short names and lists", () => {
       expect([...name].length, paper.id).toBeLessThanOrEqual(40);
       expect(name.trim(), paper.id).toBe(name);
       expect(name.length, paper.id).toBeGreaterThan(1);
+      // Reasons list names with commas: a comma inside one would read as two papers.
+      expect(name, paper.id).not.toContain(",");
     }
+    expect(names["alibi"]).toBe("ALiBi");
     // The 16 that used to show an id (titles over 40 characters without a short part before a colon).
     expect(names).toMatchObject({
       "gpt-1": "GPT-1",

@@ -71,9 +71,11 @@ function asWritten(name: string, text: string): string | null {
  * title cut at a word boundary.
  */
 export function paperShortName(paper: Nameable): string {
+  // Names are listed with commas ("like A, B and C"), so a name with a comma of its own ("Train Short, Test Long")
+  // gives way to the next choice (here ALiBi).
   const head = paper.title.split(":")[0]?.trim() ?? "";
-  if (head !== paper.title && head.length > 0 && head.length <= SHORT_HEAD_MAX) return head;
-  if (paper.title.length <= SHORT_NAME_MAX) return paper.title;
+  if (head !== paper.title && head.length > 0 && head.length <= SHORT_HEAD_MAX && !head.includes(",")) return head;
+  if (paper.title.length <= SHORT_NAME_MAX && !paper.title.includes(",")) return paper.title;
   const text = [paper.title, paper.summary?.en ?? "", ...(paper.keyResults?.en ?? [])].join("\n");
   const fits = (found: string | null): found is string => found !== null && found.length <= SHORT_NAME_MAX;
   // Ids of a few words are names; a longer one is a slug of the title (papers moderators added), no better than the title.
