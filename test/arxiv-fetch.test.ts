@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createArxivHttp, parseRetryAfter } from "../src/arxiv/fetch.js";
-import { ArxivPoller, LAST_POLL_KEY } from "../src/arxiv/poller.js";
+import { ArxivPoller, LAST_POLL_KEY, LAST_SUCCESS_KEY } from "../src/arxiv/poller.js";
 import type { Environment } from "../src/config.js";
 import { feedStore } from "../src/db/feeds.js";
 import { settingsStore } from "../src/db/settings.js";
@@ -102,6 +102,9 @@ describe("arXiv catch-up at start", () => {
     await t.poller.stop();
     expect(t.feeds.get(t.url("x.down"))).toMatchObject({ lastStatus: "ok", failures: 0 });
     expect(t.poller.needsCatchUp()).toBe(false);
+    // A value nobody can read (a hand edit, a bad copy) counts as no success, not as a success in the future.
+    settingsStore(t.app.db).set(LAST_SUCCESS_KEY, "not a date");
+    expect(t.poller.needsCatchUp()).toBe(true);
   });
 });
 

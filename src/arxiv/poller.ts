@@ -87,7 +87,9 @@ export class ArxivPoller {
     const scheduled = previousRun(this.deps.config.pollCron, now);
     if (!scheduled) return false;
     const last = settingsStore(this.deps.db).get(LAST_SUCCESS_KEY);
-    return last === undefined || Date.parse(last) < scheduled.getTime();
+    const lastTime = last === undefined ? Number.NaN : Date.parse(last);
+    // An unreadable value counts as no success at all (NaN compares false, which would turn catch-up off for good).
+    return Number.isNaN(lastTime) || lastTime < scheduled.getTime();
   }
 
   /** Polls every feed now. `force` ignores the backoff of failing feeds (an operator asked). */
