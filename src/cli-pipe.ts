@@ -1,6 +1,6 @@
-import { getSystemErrorMap } from "node:util";
 import { readLines } from "./cli-paper.js";
 import { EXIT } from "./failures.js";
+import { describeSystemError } from "./out-file.js";
 
 export interface ClosablePipe {
   write: (text: string) => void;
@@ -9,13 +9,6 @@ export interface ClosablePipe {
   failed: () => boolean;
   /** Runs `listener` once the reader has gone (at once if it already has). */
   onClose: (listener: () => void) => void;
-}
-
-/** "no space left on device (ENOSPC)": the system's wording for the error code, then the code. */
-export function describeWriteError(error: NodeJS.ErrnoException): string {
-  const known = typeof error.errno === "number" ? getSystemErrorMap().get(error.errno) : undefined;
-  if (known) return `${known[1]} (${known[0]})`;
-  return error.code ? `${error.message} (${error.code})` : error.message;
 }
 
 const pipes = new WeakMap<NodeJS.WriteStream, ClosablePipe>();
@@ -37,7 +30,7 @@ export function closablePipe(stream: NodeJS.WriteStream): ClosablePipe {
       // A full disk, a broken device: the output is lost, which is a failure, but one to state, not a stack trace.
       failed = true;
       if (!process.exitCode) process.exitCode = EXIT.failed;
-      if (stream !== process.stderr) closablePipe(process.stderr).write(`paperbot: cannot write the output: ${describeWriteError(error)}\n`);
+      if (stream !== process.stderr) closablePipe(process.stderr).write(`paperbot: cannot write the output: ${describeSystemError(error)}\n`);
     }
     closed = true;
     for (const listener of listeners.splice(0)) listener();

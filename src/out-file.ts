@@ -1,21 +1,23 @@
-import { randomBytes } from "node:crypto";
-import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from "node:fs";
+import { lstatSync, readlinkSync, realpathSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { getSystemErrorMap } from "node:util";
+import { replaceFileAtomically } from "./atomic-file.js";
 
 /** The file named by --out could not be written; the message names that file (not the database). */
 export class OutputFileError extends Error {
   constructor(readonly path: string, cause: unknown) {
-    super(`cannot write ${path}: ${describe(cause)}\n  choose a file in a folder this user may write`, { cause });
+    super(`cannot write ${path}: ${describeSystemError(cause)}\n  choose a file in a folder this user may write`, { cause });
     this.name = "OutputFileError";
   }
 }
 
-function describe(error: unknown): string {
+/** "no space left on device (ENOSPC)": the system's wording for the error's code, then the code. */
+export function describeSystemError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const errno = "errno" in error && typeof error.errno === "number" ? error.errno : undefined;
   const known = errno === undefined ? undefined : getSystemErrorMap().get(errno);
-  return known ? `${known[1]} (${known[0]})` : error.message;
+  if (known) return `${known[1]} (${known[0]})`;
+  return "code" in error && typeof error.code === "string" ? `${error.message} (${error.code})` : error.message;
 }
 
 /** Symlinks followed before giving up, as the kernel's own limit (ELOOP). */
@@ -76,30 +78,6 @@ async function writeDescriptor(fd: number, data: string | Uint8Array): Promise<v
   await new Promise<void>((done, fail) => stream.write(data, (error) => (error ? fail(error) : done())));
 }
 
-/** A complete file or none: written beside the target, flushed, then renamed over it (keeping an existing file's mode). */
-function replaceAtomically(target: string, data: string | Uint8Array, existing: Stats | null): void {
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  let fd: number | null = openSync(temp, "wx", 0o666);
-  try {
-    if (existing) fchmodSync(fd, existing.mode & 0o7777);
-    const bytes = typeof data === "string" ? Buffer.from(data) : data;
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(temp, target);
-  } catch (error) {
-    if (fd !== null) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created, or already renamed
-    }
-    throw error;
-  }
-}
-
 /**
  * Writes `data` to the file a user named with --out (catalog export, bundle build):
  * - a regular file, or a new name: atomically (temp file in the same folder, then rename), so a reader never sees
@@ -114,7 +92,7 @@ export async function writeOutputFile(path: string, data: string | Uint8Array): 
     if ("fd" in to) return await writeDescriptor(to.fd, data);
     const existing = statOrNull(to.path);
     if (existing && !existing.isFile()) writeFileSync(to.path, data);
-    else replaceAtomically(to.path, data, existing);
+    else replaceFileAtomically(to.path, typeof data === "string" ? Buffer.from(data) : data, existing ? { exactMode: existing.mode & 0o7777 } : {});
   } catch (error) {
     throw new OutputFileError(path, error);
   }

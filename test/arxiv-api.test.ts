@@ -72,7 +72,7 @@ describe.skipIf(!arxivApiFixturesAvailable)("arXiv API client against the real c
 
     const first = `${server.url}?${new URLSearchParams({ id_list: "1706.03762", max_results: "1" }).toString()}`;
     server.queue.push({ status: 302, headers: { location: "/elsewhere" }, body: "" }, { status: 307, headers: { location: first }, body: "" });
-    expect(await spaced.lookup("1706.03762")).toEqual({ ok: false, key: "arxiv.unavailable", params: { reason: "a redirect loop" } });
+    expect(await spaced.lookup("1706.03762")).toEqual({ ok: false, key: "arxiv.unavailable", params: { reason: `redirect loop: ${new URL("/elsewhere", server.url).href} sends back to ${first}` } });
     expect(server.requests).toHaveLength(4);
   });
 

@@ -5,29 +5,18 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { createArxivHttp, parseRetryAfter } from "../src/arxiv/fetch.js";
 import { ArxivPoller, LAST_POLL_KEY, LAST_SUCCESS_KEY } from "../src/arxiv/poller.js";
 import type { Environment } from "../src/config.js";
-import { feedStore } from "../src/db/feeds.js";
 import { settingsStore } from "../src/db/settings.js";
 import type { Clock } from "../src/logger.js";
 import { createTestApp, tempDir } from "./support/app.js";
-import { fakeTime, startArxivServer, type ArxivServer, type LoggedRequest } from "./support/arxiv.js";
+import { startArxivServer, type ArxivServer, type LoggedRequest } from "./support/arxiv.js";
+import { startTestPoller } from "./support/poller.js";
 
 const EMPTY_FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>empty</title></channel></rss>';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-/** A poller on a fake clock (sleeps advance it at once) against a loopback server. */
-async function setup(feeds: string[], env: Environment = {}) {
-  const time = fakeTime();
-  const server = await startArxivServer(time.clock);
-  const app = createTestApp({ ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: feeds.join(","), ...env }, time.clock);
-  const http = createArxivHttp(app.config.arxiv, time.clock, { sleep: time.sleep });
-  const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: time.clock, logger: app.logs, papers: () => app.catalog.papers });
-  onTestFinished(async () => {
-    await poller.stop();
-    app.close();
-    await server.close();
-  });
-  return { time, server, app, poller, feeds: feedStore(app.db), url: (entry: string) => `${server.url}/rss/${entry}` };
+function setup(feeds: string[], env: Environment = {}) {
+  return startTestPoller(feeds, { env });
 }
 
 /** One request at a time (each answered before the next arrives), starts at least `interval` apart. */

@@ -26,6 +26,17 @@ function connections(count: number): { path: string; dbs: Db[] } {
   return { path, dbs };
 }
 
+/** Another connection holding the database's write lock (as another process would), until ROLLBACK or the test ends. */
+function lockedByAnotherConnection(path: string): Database.Database {
+  const locker = new Database(path);
+  onTestFinished(() => {
+    if (locker.inTransaction) locker.exec("ROLLBACK");
+    locker.close();
+  });
+  locker.exec("BEGIN IMMEDIATE");
+  return locker;
+}
+
 /** The lease row as SQLite holds it, read on a connection of its own. */
 function leaseRow(path: string): { holder: string | null; lease_expires_at: number | null; last_finished_at: number | null } | undefined {
   const reader = new Database(path, { readonly: true });
@@ -186,12 +197,7 @@ describe("arXiv gate shared through the database", () => {
   it("retries while another process holds the database's write lock, and goes once it is free", async () => {
     const { path, dbs } = connections(1);
     const time = fakeTime();
-    const locker = new Database(path);
-    onTestFinished(() => {
-      if (locker.inTransaction) locker.exec("ROLLBACK");
-      locker.close();
-    });
-    locker.exec("BEGIN IMMEDIATE");
+    const locker = lockedByAnotherConnection(path);
     let lockedSleeps = 0;
     const gate = new ArxivGate({
       intervalMs: INTERVAL,
@@ -211,12 +217,7 @@ describe("arXiv gate shared through the database", () => {
   it("fails the feed, not the poll, when the database stays locked longer than the gate waits", async () => {
     const { path, dbs } = connections(1);
     const time = fakeTime();
-    const locker = new Database(path);
-    onTestFinished(() => {
-      if (locker.inTransaction) locker.exec("ROLLBACK");
-      locker.close();
-    });
-    locker.exec("BEGIN IMMEDIATE");
+    const locker = lockedByAnotherConnection(path);
     const gate = gateOn(dbs[0] as Db, time, "starved", { maxWaitMs: 2000 });
     const http = new ArxivHttp({ gate, clock: time.clock, sleep: time.sleep, contact: undefined });
     // Never fetched: the gate gives up first.

@@ -1,14 +1,11 @@
 // QA re-test of issue 8: feed guids are arXiv ids with a sane version (bugs A, B); ARXIV_RSS_URL and unsolicited 304s (H).
-import { describe, expect, it, onTestFinished } from "vitest";
-import { createArxivHttp } from "../src/arxiv/fetch.js";
+import { describe, expect, it } from "vitest";
 import { parseArxivFeed } from "../src/arxiv/parse.js";
-import { ArxivPoller } from "../src/arxiv/poller.js";
 import { parseArxivReference } from "../src/catalog/arxiv-id.js";
 import { runCli } from "../src/cli.js";
-import { ConfigError, parseConfig } from "../src/config.js";
-import { feedStore } from "../src/db/feeds.js";
-import { createTestApp, tempDir, testEnv } from "./support/app.js";
-import { fakeTime, startArxivServer } from "./support/arxiv.js";
+import { parseConfig } from "../src/config.js";
+import { configProblems, tempDir, testEnv } from "./support/app.js";
+import { startTestPoller } from "./support/poller.js";
 
 /** One feed item per guid (each after `oai:arXiv.org:`), otherwise an ordinary new cs.CL paper. */
 function feedOf(guids: readonly string[]): string {
@@ -45,21 +42,12 @@ const BAD_GUIDS = [
 const GOOD_GUIDS = ["2612.00001v1", "2612.00002v1000", "1412.1234v3", "hep-th/9901001v2", "math.GT/0309136v1"];
 
 async function pollOnce(body: string) {
-  const time = fakeTime();
-  const server = await startArxivServer(time.clock);
   const path = `${tempDir("paperbot-arxiv-ids-")}/paperbot.db`;
-  const app = createTestApp({ DATABASE_PATH: path, ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: "cs.CL" }, time.clock);
-  const http = createArxivHttp(app.config.arxiv, time.clock, { sleep: time.sleep });
-  const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: time.clock, logger: app.logs, papers: () => app.catalog.papers });
-  onTestFinished(async () => {
-    await poller.stop();
-    app.close();
-    await server.close();
-  });
-  server.route("/rss/cs.CL", body === "" ? { status: 304 } : { body });
-  const report = await poller.poll();
-  const stored = (app.db.prepare("SELECT arxiv_id AS id, version FROM arxiv_candidates ORDER BY arxiv_id").all() as { id: string; version: number }[]);
-  return { report, stored, app, path, server, feeds: feedStore(app.db) };
+  const t = await startTestPoller(["cs.CL"], { env: { DATABASE_PATH: path } });
+  t.server.route("/rss/cs.CL", body === "" ? { status: 304 } : { body });
+  const report = await t.poller.poll();
+  const stored = t.app.db.prepare("SELECT arxiv_id AS id, version FROM arxiv_candidates ORDER BY arxiv_id").all() as { id: string; version: number }[];
+  return { report, stored, app: t.app, path, server: t.server, feeds: t.feeds };
 }
 
 describe("feed items whose guid is not an arXiv id with a sane version", () => {
@@ -110,26 +98,16 @@ describe("a 304 answer", () => {
   });
 });
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
-
 describe("ARXIV_RSS_URL", () => {
   it("with a query, a fragment or a user:password is refused, each problem named, with the other variables' problems", () => {
-    const problems = problemsOf({ ARXIV_RSS_URL: "https://user:secret@rss.example.org/rss?x=1#top", HTTP_PORT: "x" });
+    const problems = configProblems({ ARXIV_RSS_URL: "https://user:secret@rss.example.org/rss?x=1#top", HTTP_PORT: "x" });
     expect(problems.map((problem) => problem.split(" ")[0])).toEqual(["HTTP_PORT", "ARXIV_RSS_URL", "ARXIV_RSS_URL", "ARXIV_RSS_URL"]);
     expect(problems.join("\n")).not.toContain("secret");
     expect(problems[1]).toMatch(/must not have a query/);
     expect(problems[2]).toMatch(/must not have a fragment/);
     expect(problems[3]).toMatch(/must not contain a user name or password/);
     for (const url of ["https://rss.example.org/rss?", "https://rss.example.org/rss#", "https://user@rss.example.org/rss"]) {
-      expect(problemsOf({ ARXIV_RSS_URL: url }), url).toHaveLength(1);
+      expect(configProblems({ ARXIV_RSS_URL: url }), url).toHaveLength(1);
     }
   });
 

@@ -1,42 +1,21 @@
-import { describe, expect, it, onTestFinished } from "vitest";
-import { createArxivHttp } from "../src/arxiv/fetch.js";
-import { ArxivPoller } from "../src/arxiv/poller.js";
+import { describe, expect, it } from "vitest";
 import { watchStatus } from "../src/arxiv/status.js";
-import { candidateStore } from "../src/db/candidates.js";
-import { feedStore } from "../src/db/feeds.js";
 import { followStore } from "../src/db/follows.js";
 import type { Environment } from "../src/config.js";
-import { createTestApp } from "./support/app.js";
 import {
   arxivFixturesAvailable,
   bigFeed,
   FIXTURES,
-  fakeTime,
   idOf,
   itemBlocks,
   readFixture,
   reissue,
-  startArxivServer,
   withItems,
 } from "./support/arxiv.js";
+import { startTestPoller } from "./support/poller.js";
 
-async function setup(feeds: string[], options: { env?: Environment; timeoutMs?: number; maxBytes?: number } = {}) {
-  const time = fakeTime();
-  const server = await startArxivServer(time.clock);
-  const app = createTestApp({ ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: feeds.join(","), ARXIV_CONTACT: "ops@paperbot.invalid", ...options.env }, time.clock);
-  const http = createArxivHttp(app.config.arxiv, time.clock, {
-    sleep: time.sleep,
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
-  });
-  const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: time.clock, logger: app.logs, papers: () => app.catalog.papers });
-  onTestFinished(async () => {
-    await poller.stop();
-    app.close();
-    await server.close();
-  });
-  const count = (sql: string) => (app.db.prepare(sql).get() as { n: number }).n;
-  return { time, server, app, poller, count, candidates: candidateStore(app.db), feeds: feedStore(app.db) };
+function setup(feeds: string[], options: { env?: Environment; timeoutMs?: number; maxBytes?: number } = {}) {
+  return startTestPoller(feeds, { ...options, env: { ARXIV_CONTACT: "ops@paperbot.invalid", ...options.env } });
 }
 
 function announceCounts(xml: string) {

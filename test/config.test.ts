@@ -5,23 +5,17 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { ConfigError, parseConfig } from "../src/config.js";
+import { parseConfig } from "../src/config.js";
 import { EXIT, explainFailure } from "../src/failures.js";
 import { startHttpServer } from "../src/http/index.js";
 import { createMemoryLogger, systemClock } from "../src/logger.js";
-import { repoRoot, testEnv } from "./support/app.js";
+import { configProblems, repoRoot, testEnv } from "./support/app.js";
 import { TEST_TOKEN } from "./support/bot.js";
 
 const mainJs = join(repoRoot, "dist", "src", "main.js");
 
 function problems(env: Record<string, string>): string[] {
-  try {
-    parseConfig(testEnv(env));
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
+  return configProblems(testEnv(env));
 }
 
 describe("configuration", () => {

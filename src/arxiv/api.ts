@@ -2,7 +2,7 @@ import Parser from "rss-parser";
 import { z } from "zod";
 import { arxivAbsUrl, arxivPdfUrl, arxivVersionOf, parseArxivReference } from "../catalog/arxiv-id.js";
 import { fail, succeed, type Outcome } from "../errors.js";
-import { MAX_REDIRECTS, readCapped } from "./fetch.js";
+import { followRedirects, readCapped, type Redirect } from "./fetch.js";
 import { ArxivGateTimeout } from "./gate.js";
 
 /** arXiv's terms: one request at a time, at least 3 s apart, shared by every arXiv client of the bot. */
@@ -120,7 +120,7 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
 
   type Answer =
     | { ok: true; body: string }
-    | { ok: false; status: number | null; reason: string; retryAfter: number | null; location?: string };
+    | { ok: false; status: number | null; reason: string; retryAfter: number | null; redirect?: Redirect };
 
   async function get(url: string): Promise<Answer> {
     try {
@@ -132,9 +132,8 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
       });
       if (REDIRECTS.has(response.status)) {
         await response.body?.cancel();
-        const location = response.headers.get("location");
-        const failed = { ok: false as const, status: response.status, reason: `HTTP ${response.status} without a Location`, retryAfter: null };
-        return location === null ? failed : { ...failed, reason: `HTTP ${response.status}`, location };
+        const redirect = { status: response.status, location: response.headers.get("location") };
+        return { ok: false, status: response.status, reason: `HTTP ${response.status}`, retryAfter: null, redirect };
       }
       const length = Number(response.headers.get("content-length") ?? 0);
       if (length > ARXIV_API_MAX_BYTES) {
@@ -153,25 +152,14 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
     }
   }
 
-  /** GETs `url`, following at most MAX_REDIRECTS redirects (http/https, no loops), each hop waiting its turn in the gate. */
+  /** GETs `url`, following its redirects (followRedirects), each hop waiting its turn in the gate. */
   async function getFollowing(url: string): Promise<Answer> {
-    const visited = new Set([url]);
-    let current = url;
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-      const answer = await options.gate.run(() => get(current));
-      if (answer.ok || answer.location === undefined) return answer;
-      let next: URL;
-      try {
-        next = new URL(answer.location, current);
-      } catch {
-        return { ok: false, status: answer.status, reason: `HTTP ${answer.status} to an invalid Location`, retryAfter: null };
-      }
-      if (next.protocol !== "http:" && next.protocol !== "https:") return { ok: false, status: answer.status, reason: `redirected to a ${next.protocol} URL`, retryAfter: null };
-      if (visited.has(next.href)) return { ok: false, status: answer.status, reason: "a redirect loop", retryAfter: null };
-      visited.add(next.href);
-      current = next.href;
-    }
-    return { ok: false, status: null, reason: `more than ${MAX_REDIRECTS} redirects`, retryAfter: null };
+    const followed = await followRedirects(
+      url,
+      (hop) => options.gate.run(() => get(hop)),
+      (answer) => (answer.ok ? null : (answer.redirect ?? null)),
+    );
+    return "reason" in followed ? { ok: false, status: null, reason: followed.reason, retryAfter: null } : followed.answer;
   }
 
   return {

@@ -25,7 +25,40 @@ export type FetchResult =
   | { kind: "error"; reason: string; retryAfterMs?: number };
 
 /** One hop's answer: a result, or where the server sent us. */
-type HopResult = FetchResult | { kind: "redirect"; status: number; location: string | null };
+/** A redirect answer: its status and its Location (null when it has none). */
+export interface Redirect {
+  status: number;
+  location: string | null;
+}
+
+type HopResult = FetchResult | ({ kind: "redirect" } & Redirect);
+
+/**
+ * Requests `url` with `hop`, following at most MAX_REDIRECTS redirects by hand (to http/https only, never back to a
+ * URL already asked), so each hop is a request of its own and goes through the gate. Returns the first answer that is
+ * not a redirect, or why following stopped.
+ */
+export async function followRedirects<T>(url: string, hop: (url: string) => Promise<T>, redirectOf: (answer: T) => Redirect | null): Promise<{ answer: T } | { reason: string }> {
+  const visited = new Set<string>([url]);
+  let current = url;
+  for (let count = 0; count <= MAX_REDIRECTS; count += 1) {
+    const answer = await hop(current);
+    const redirect = redirectOf(answer);
+    if (!redirect) return { answer };
+    if (redirect.location === null) return { reason: `HTTP ${redirect.status} without a Location from ${current}` };
+    let next: URL;
+    try {
+      next = new URL(redirect.location, current);
+    } catch {
+      return { reason: `HTTP ${redirect.status} to an invalid Location (${redirect.location.slice(0, 200)})` };
+    }
+    if (next.protocol !== "http:" && next.protocol !== "https:") return { reason: `redirected to a ${next.protocol} URL, not http(s)` };
+    if (visited.has(next.href)) return { reason: `redirect loop: ${current} sends back to ${next.href}` };
+    visited.add(next.href);
+    current = next.href;
+  }
+  return { reason: `more than ${MAX_REDIRECTS} redirects (the last to ${current})` };
+}
 
 export interface ConditionalHeaders {
   etag?: string | null;
@@ -84,26 +117,17 @@ export class ArxivHttp {
     }
   }
 
-  /** Follows up to MAX_REDIRECTS redirects by hand, so every hop waits its turn in the gate like any request. */
+  /** Every redirect hop waits its turn in the gate like any request. */
   private async following(url: string, conditional: () => ConditionalHeaders, signal?: AbortSignal): Promise<FetchResult> {
-    const visited = new Set<string>([url]);
-    let current = url;
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-      const result = await this.retrying(current, conditional, signal);
-      if (result.kind !== "redirect") return result;
-      if (result.location === null) return { kind: "error", reason: `HTTP ${result.status} without a Location from ${current}` };
-      let next: URL;
-      try {
-        next = new URL(result.location, current);
-      } catch {
-        return { kind: "error", reason: `HTTP ${result.status} to an invalid Location (${result.location.slice(0, 200)})` };
-      }
-      if (next.protocol !== "http:" && next.protocol !== "https:") return { kind: "error", reason: `redirected to a ${next.protocol} URL, not http(s)` };
-      if (visited.has(next.href)) return { kind: "error", reason: `redirect loop: ${current} sends back to ${next.href}` };
-      visited.add(next.href);
-      current = next.href;
-    }
-    return { kind: "error", reason: `more than ${MAX_REDIRECTS} redirects (the last to ${current})` };
+    const followed = await followRedirects(
+      url,
+      (hop) => this.retrying(hop, conditional, signal),
+      (result) => (result.kind === "redirect" ? result : null),
+    );
+    if ("reason" in followed) return { kind: "error", reason: followed.reason };
+    const { answer } = followed;
+    // followRedirects hands back only answers that are not redirects.
+    return answer.kind === "redirect" ? { kind: "error", reason: `HTTP ${answer.status}` } : answer;
   }
 
   private async retrying(url: string, conditional: () => ConditionalHeaders, signal?: AbortSignal): Promise<HopResult> {

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
+import { replaceFileAtomically } from "../atomic-file.js";
 import { systemClock, type Clock } from "../logger.js";
 import type { BundleResult } from "./build.js";
 import { BUNDLE_FILE_NAME } from "./common.js";
@@ -99,7 +100,7 @@ export class BundleStore {
     if (sha256 !== result.sha256) throw new Error("BundleStore.write: sha256 does not match the zip bytes");
     mkdirSync(this.dir, { recursive: true });
 
-    this.replaceFile(this.zipPath, result.zip, 0o644);
+    replaceFileAtomically(this.zipPath, result.zip, { mode: 0o644 });
     const metadata: Metadata = {
       version: 1,
       fileName: BUNDLE_FILE_NAME,
@@ -109,7 +110,7 @@ export class BundleStore {
       builtAt: this.clock.now().toISOString(),
       generatedAt: result.generatedAt ?? null,
     };
-    this.replaceFile(this.metadataPath, Buffer.from(JSON.stringify(metadata, null, 2) + "\n", "utf8"), 0o644);
+    replaceFileAtomically(this.metadataPath, Buffer.from(JSON.stringify(metadata, null, 2) + "\n", "utf8"), { mode: 0o644 });
     this.syncDirectory();
     const key = this.metadataKey();
     this.cache = key === null ? null : { key, metadata };
@@ -214,28 +215,6 @@ export class BundleStore {
       return parsed.data;
     } catch {
       return null;
-    }
-  }
-
-  private replaceFile(target: string, data: Buffer, mode: number): void {
-    const temp = join(this.dir, `.${BUNDLE_FILE_NAME}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-    let fd: number | null = openSync(temp, "wx", mode);
-    try {
-      let written = 0;
-      while (written < data.length) written += writeSync(fd, data, written, data.length - written);
-      fsyncSync(fd);
-      if (fstatSync(fd).size !== data.length) throw new Error(`BundleStore: short write to ${temp}`);
-      closeSync(fd);
-      fd = null;
-      renameSync(temp, target);
-    } catch (error) {
-      if (fd !== null) closeSync(fd);
-      try {
-        unlinkSync(temp);
-      } catch {
-        // already gone
-      }
-      throw error;
     }
   }
 

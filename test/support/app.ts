@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { openApp, type OpenedApp } from "../../src/app.js";
-import { parseConfig, type Environment } from "../../src/config.js";
+import { ConfigError, parseConfig, type Environment } from "../../src/config.js";
 import { packageRoot } from "../../src/paths.js";
 import { createModeration } from "../../src/moderation/index.js";
 import { createMemoryLogger, type Clock } from "../../src/logger.js";
@@ -21,6 +21,17 @@ export { tempDir } from "./temp.js";
 export function fixedClock(start = new Date("2026-11-26T12:00:00Z")): Clock & { advance(ms: number): void } {
   let now = start.getTime();
   return { now: () => new Date(now), advance: (ms) => void (now += ms) };
+}
+
+/** Every problem the config module reports for `env` (none: []); any other error is thrown. */
+export function configProblems(env: Environment): string[] {
+  try {
+    parseConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
 }
 
 export function testEnv(overrides: Environment = {}): Environment {
