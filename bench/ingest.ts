@@ -20,6 +20,10 @@ export interface IngestBenchResult {
   ratio: number;
   /** Rows added by ingesting the same feed a second time (must be 0). */
   reingest_added: number;
+  /** Our parse alone (rss-parser plus the item checks and decoding) / parse-only time. */
+  parse_checked_ratio: number;
+  /** The pipeline with scoring left out (every paper gets the same constant relevance) / parse-only time. */
+  unscored_ratio: number;
 }
 
 export const CS_CL_FIXTURE = "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml";
@@ -56,7 +60,7 @@ function cpuMs(): number {
 /** Parse-only and full-pipeline throughput on the same bytes, interleaved so both see the same machine load. */
 export async function benchIngest(options: { fixtureDir: string; catalogPath: string; items?: number; repeats?: number }): Promise<IngestBenchResult> {
   const count = options.items ?? 2000;
-  const repeats = options.repeats ?? 7;
+  const repeats = options.repeats ?? 8;
   const xml = syntheticFeed(readFileSync(join(options.fixtureDir, CS_CL_FIXTURE), "utf8"), count);
   const catalog = loadCatalogFile(options.catalogPath);
   const bare = new Parser();
@@ -70,46 +74,65 @@ export async function benchIngest(options: { fixtureDir: string; catalogPath: st
     relevance.refresh(papers);
     return { db, relevance, catalogArxivIds: new Set(papers.map((paper) => paper.arxivId).filter((id): id is string => id !== null)) };
   };
-  const pipeline = async (target: ReturnType<typeof freshDatabase>) => {
+  const pipeline = async (target: ReturnType<typeof freshDatabase>, relevance: Pick<RelevanceModel, "score"> = target.relevance) => {
     const parsed = await parseArxivFeed(xml);
-    return ingestFeed(target.db, parsed, { relevance: target.relevance, catalogArxivIds: target.catalogArxivIds, now: new Date(), commitState: () => undefined });
+    return ingestFeed(target.db, parsed, { relevance, catalogArxivIds: target.catalogArxivIds, now: new Date(), commitState: () => undefined });
   };
+  const unscored: Pick<RelevanceModel, "score"> = { score: () => ({ canonScore: 0, bonus: 0, score: 0, reasons: { papers: [], topics: [] } }) };
 
-  // Every database is set up before the warm-up, so collecting the set-up's garbage falls on neither timed side.
-  const targets = Array.from({ length: repeats }, freshDatabase);
+  // Every database is set up before the warm-up, so collecting the set-up's garbage falls on no timed step.
+  const targets = Array.from({ length: repeats }, () => ({ scored: freshDatabase(), unscored: freshDatabase() }));
   // Warm-up: JIT, word table, statement compilation.
   await bare.parseString(xml);
-  const warm = freshDatabase();
-  await pipeline(warm);
-  warm.db.close();
+  for (const relevance of [undefined, unscored]) {
+    const warm = freshDatabase();
+    await pipeline(warm, relevance);
+    warm.db.close();
+  }
 
-  const parseTimes: number[] = [];
-  const pipelineTimes: number[] = [];
+  const times = { parse: [] as number[], checked: [] as number[], unscored: [] as number[], pipeline: [] as number[] };
   let reingestAdded = -1;
   for (const [repeat, target] of targets.entries()) {
-    let start = cpuMs();
-    await bare.parseString(xml);
-    parseTimes.push(cpuMs() - start);
-
-    start = cpuMs();
-    const counts = await pipeline(target);
-    pipelineTimes.push(cpuMs() - start);
-    if (counts.new !== count) throw new Error(`pipeline stored ${counts.new} of ${count} items`);
+    const steps: [keyof typeof times, () => Promise<unknown>][] = [
+      ["parse", () => bare.parseString(xml)],
+      ["checked", () => parseArxivFeed(xml)],
+      ["unscored", () => pipeline(target.unscored, unscored)],
+      [
+        "pipeline",
+        async () => {
+          const counts = await pipeline(target.scored);
+          if (counts.new !== count) throw new Error(`pipeline stored ${counts.new} of ${count} items`);
+        },
+      ],
+    ];
+    // Each repeat starts at the next step, so no step always pays for the garbage the one before it left.
+    for (let at = 0; at < steps.length; at += 1) {
+      const step = steps[(repeat + at) % steps.length];
+      if (!step) continue;
+      const [name, run] = step;
+      const start = cpuMs();
+      await run();
+      times[name].push(cpuMs() - start);
+    }
     if (repeat === 0) {
-      const rows = () => (target.db.prepare("SELECT count(*) AS n FROM arxiv_candidates").get() as { n: number }).n;
+      const rows = () => (target.scored.db.prepare("SELECT count(*) AS n FROM arxiv_candidates").get() as { n: number }).n;
       const before = rows();
-      await pipeline(target);
+      await pipeline(target.scored);
       reingestAdded = rows() - before;
     }
-    target.db.close();
+    target.scored.db.close();
+    target.unscored.db.close();
   }
-  const parseMs = median(parseTimes);
-  const pipelineMs = median(pipelineTimes);
+  const parseMs = median(times.parse);
+  const pipelineMs = median(times.pipeline);
+  const ratioTo = (ms: number) => Math.round((ms / parseMs) * 100) / 100;
   return {
     items: count,
     parse_only_items_per_s: Math.round((count / parseMs) * 1000),
     pipeline_items_per_s: Math.round((count / pipelineMs) * 1000),
-    ratio: Math.round((pipelineMs / parseMs) * 100) / 100,
+    ratio: ratioTo(pipelineMs),
     reingest_added: reingestAdded,
+    parse_checked_ratio: ratioTo(median(times.checked)),
+    unscored_ratio: ratioTo(median(times.unscored)),
   };
 }

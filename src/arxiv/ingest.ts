@@ -22,7 +22,7 @@ function mergeCategories(held: readonly string[], seen: readonly string[]): stri
 export function ingestFeed(
   db: Db,
   feed: ParsedFeed,
-  options: { relevance: RelevanceModel; catalogArxivIds: ReadonlySet<string>; now: Date; commitState: (counts: IngestCounts) => void },
+  options: { relevance: Pick<RelevanceModel, "score">; catalogArxivIds: ReadonlySet<string>; now: Date; commitState: (counts: IngestCounts) => void },
 ): IngestCounts {
   const store = candidateStore(db);
   const { now, catalogArxivIds, relevance } = options;
