@@ -22,7 +22,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export type FetchResult =
   | { kind: "ok"; body: string; etag: string | null; lastModified: string | null }
   | { kind: "not_modified" }
-  | { kind: "error"; reason: string; retryAfterMs?: number };
+  | { kind: "error"; reason: string; retryAfterMs?: number }
+  /** Not sent: `beforeSend` gave a reason once this process had its turn (another process started a backoff meanwhile). */
+  | { kind: "declined"; reason: string };
 
 /** One hop's answer: a result, or where the server sent us. */
 /** A redirect answer: its status and its Location (null when it has none). */
@@ -65,6 +67,13 @@ export interface ConditionalHeaders {
   lastModified?: string | null;
 }
 
+/** What is read as each request goes out, once the gate gave this process its turn. */
+interface OutgoingRequest {
+  validators: () => ConditionalHeaders;
+  /** A reason not to send after all, or null. */
+  beforeSend: () => string | null;
+}
+
 export interface ArxivHttpOptions {
   gate: ArxivGate;
   clock: Clock;
@@ -104,10 +113,15 @@ export class ArxivHttp {
    * `conditional` may be a function: it is then called as each request goes out (once the gate gave this process
    * its turn), so validators another process stored while this one waited are sent.
    */
-  async get(url: string, conditional: ConditionalHeaders | (() => ConditionalHeaders) = {}, signal?: AbortSignal): Promise<FetchResult> {
+  async get(
+    url: string,
+    conditional: ConditionalHeaders | (() => ConditionalHeaders) = {},
+    signal?: AbortSignal,
+    beforeSend: () => string | null = () => null,
+  ): Promise<FetchResult> {
     const validators = typeof conditional === "function" ? conditional : () => conditional;
     try {
-      return await this.following(url, validators, signal);
+      return await this.following(url, { validators, beforeSend }, signal);
     } catch (error) {
       // Other processes keeping arXiv or the database busy for too long fail this feed, not the poll.
       if (signal?.aborted) throw error;
@@ -118,10 +132,10 @@ export class ArxivHttp {
   }
 
   /** Every redirect hop waits its turn in the gate like any request. */
-  private async following(url: string, conditional: () => ConditionalHeaders, signal?: AbortSignal): Promise<FetchResult> {
+  private async following(url: string, request: OutgoingRequest, signal?: AbortSignal): Promise<FetchResult> {
     const followed = await followRedirects(
       url,
-      (hop) => this.retrying(hop, conditional, signal),
+      (hop) => this.retrying(hop, request, signal),
       (result) => (result.kind === "redirect" ? result : null),
     );
     if ("reason" in followed) return { kind: "error", reason: followed.reason };
@@ -130,11 +144,15 @@ export class ArxivHttp {
     return answer.kind === "redirect" ? { kind: "error", reason: `HTTP ${answer.status}` } : answer;
   }
 
-  private async retrying(url: string, conditional: () => ConditionalHeaders, signal?: AbortSignal): Promise<HopResult> {
+  private async retrying(url: string, request: OutgoingRequest, signal?: AbortSignal): Promise<HopResult> {
     let waited = 0;
+    const send = async (): Promise<HopResult> => {
+      const declined = request.beforeSend();
+      return declined === null ? this.once(url, request.validators(), signal) : { kind: "declined", reason: declined };
+    };
     // Bounded: each retry needs a Retry-After that still fits in the remaining wait budget.
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const result = await this.options.gate.run(() => this.once(url, conditional(), signal), signal);
+      const result = await this.options.gate.run(send, signal);
       if (result.kind !== "error" || result.retryAfterMs === undefined) return result;
       if (waited + result.retryAfterMs > this.maxRetryWaitMs || signal?.aborted) return result;
       waited += result.retryAfterMs;
@@ -191,7 +209,7 @@ export class ArxivHttp {
   }
 }
 
-/** The body as UTF-8, or null once it passes `maxBytes` (read no further). */
+/** The body decoded by its charset (see decodeBody), or null once it passes `maxBytes` (read no further). */
 export async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
   if (!response.body) return "";
   const reader = response.body.getReader();
@@ -207,7 +225,37 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeBody(Buffer.concat(chunks), response.headers.get("content-type"));
+}
+
+const XML_ENCODING = /^<\?xml[^>]{0,200}?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]{0,39})["']/;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]{1,40})/i;
+
+/** A TextDecoder for `label`, or null when the label names no encoding this Node knows. */
+function decoderFor(label: string): InstanceType<typeof TextDecoder> | null {
+  try {
+    return new TextDecoder(label.trim());
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * XML bytes as text, in the charset they declare (RFC 7303): a byte order mark first, then the Content-Type's
+ * charset, then the XML declaration's encoding, else UTF-8. A label no decoder knows counts as not given.
+ */
+export function decodeBody(bytes: Buffer, contentType: string | null): string {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? "utf-8" : bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : null;
+  const declared = [bom, CHARSET.exec(contentType ?? "")?.[1], XML_ENCODING.exec(bytes.subarray(0, 256).toString("latin1"))?.[1]];
+  for (const label of declared) {
+    if (!label) continue;
+    const decoder = decoderFor(label);
+    if (!decoder) continue;
+    // The common case stays on Buffer's own UTF-8 decoder (same text; a leading BOM is dropped like TextDecoder does).
+    if (decoder.encoding === "utf-8") break;
+    return decoder.decode(bytes);
+  }
+  return (bom === "utf-8" ? bytes.subarray(3) : bytes).toString("utf8");
 }
 
 /** Retry-After is either seconds or an HTTP date; at most MAX_RETRY_AFTER_MS. */

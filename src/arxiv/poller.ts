@@ -140,16 +140,21 @@ export class ArxivPoller {
       this.deps.logger.warn("arxiv feed failed", { url, error, failures: recorded.failures, nextAttemptAt: recorded.nextAttemptAt });
       return { url, status: "failed", ...nothing, error };
     };
-    if (!force && state?.nextAttemptAt && Date.parse(state.nextAttemptAt) > clock.now().getTime()) {
-      return { url, status: "failed", ...nothing, error: `backing off until ${state.nextAttemptAt} after ${state.failures} failures (${state.lastError ?? "unknown"})` };
-    }
+    // Read again once this process has its turn: another process may have recorded a failure while this one waited.
+    const backingOff = (current = feeds.get(url)): string | null =>
+      !force && current?.nextAttemptAt && Date.parse(current.nextAttemptAt) > clock.now().getTime()
+        ? `backing off until ${current.nextAttemptAt} after ${current.failures} failures (${current.lastError ?? "unknown"})`
+        : null;
+    const waiting = backingOff(state);
+    if (waiting !== null) return { url, status: "failed", ...nothing, error: waiting };
     try {
       // Read as the request goes out: another process may have stored newer validators while this one waited its turn.
       const validators = () => {
         const current = feeds.get(url);
         return { etag: current?.etag ?? null, lastModified: current?.lastModified ?? null };
       };
-      const result = await http.get(url, validators, this.stopping.signal);
+      const result = await http.get(url, validators, this.stopping.signal, () => backingOff());
+      if (result.kind === "declined") return { url, status: "failed", ...nothing, error: result.reason };
       if (result.kind === "error") return failed(result.reason, result.retryAfterMs);
       if (result.kind === "not_modified") {
         db.transaction(() => feeds.recordSuccess(url, { status: "not_modified", etag: null, lastModified: null, items: 0, new: 0 }, clock.now()))();

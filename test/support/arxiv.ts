@@ -62,7 +62,8 @@ export function bigFeed(count: number, prefix = "2612"): string {
 export interface ServedResponse {
   status?: number;
   headers?: Record<string, string>;
-  body?: string;
+  /** A string goes out as UTF-8; bytes as they are (to serve other charsets). */
+  body?: string | Buffer;
   /** Never answer (to test the client's timeout). */
   hang?: boolean;
   /** Answer after this many (real) milliseconds, so a request has a duration that overlaps can be seen in. */
