@@ -1,6 +1,7 @@
 import { CatalogFileError } from "./catalog/load.js";
 import { ConfigError } from "./config.js";
 import { DatabaseBusyError, DatabaseProblem } from "./db/errors.js";
+import { HttpListenError } from "./http/listen-error.js";
 import { OutputFileError } from "./out-file.js";
 
 /** Exit codes of `paperbot` (CLI) and `npm start` (bot); documented in README. */
@@ -41,24 +42,24 @@ function discordFailure(error: unknown): ExplainedFailure | undefined {
 }
 
 function listenFailure(error: unknown): ExplainedFailure | undefined {
-  if (!(error instanceof Error) || !("syscall" in error)) return undefined;
-  const code = errorCode(error);
-  const address = "address" in error ? String(error.address) : "";
-  const port = "port" in error ? String(error.port) : "";
-  if (error.syscall === "listen" && code === "EADDRINUSE") {
+  if (!(error instanceof HttpListenError)) return undefined;
+  const cause = error.cause;
+  const code = errorCode(cause);
+  const address = cause instanceof Error && "address" in cause ? String(cause.address) : error.host;
+  const port = cause instanceof Error && "port" in cause ? String(cause.port) : String(error.port);
+  if (code === "EADDRINUSE") {
     return { exitCode: EXIT.http, message: `HTTP_PORT ${port} on ${address} is already in use by another program\n  stop that program, or set HTTP_PORT to a free port (0 picks one)` };
   }
-  if (error.syscall === "listen" && (code === "EACCES" || code === "EPERM")) {
+  if (code === "EACCES" || code === "EPERM") {
     return { exitCode: EXIT.http, message: `not allowed to listen on ${address}:${port}\n  ports below 1024 need privileges; set HTTP_PORT to 1024 or above` };
   }
-  if (error.syscall === "listen" && code === "EADDRNOTAVAIL") {
+  if (code === "EADDRNOTAVAIL") {
     return { exitCode: EXIT.http, message: `HTTP_HOST ${address} is not an address of this machine\n  use 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's addresses` };
   }
-  if (error.syscall === "getaddrinfo") {
-    const host = "hostname" in error ? String(error.hostname) : "";
-    return { exitCode: EXIT.http, message: `HTTP_HOST ${host} could not be resolved (${code})\n  use 0.0.0.0, 127.0.0.1 or a host name this machine knows` };
+  if (cause instanceof Error && "syscall" in cause && cause.syscall === "getaddrinfo") {
+    return { exitCode: EXIT.http, message: `HTTP_HOST ${error.host} could not be resolved (${code})\n  use 0.0.0.0, 127.0.0.1 or a host name this machine knows` };
   }
-  return undefined;
+  return { exitCode: EXIT.http, message: `${error.message} (${code || (cause instanceof Error ? cause.message : String(cause))})` };
 }
 
 function networkFailure(error: unknown): ExplainedFailure | undefined {

@@ -106,4 +106,34 @@ describe("configuration", () => {
     expect(stderr).toContain(`paperbot: HTTP_PORT ${port} on 127.0.0.1 is already in use by another program`);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
+
+  /** Runs the bot with `env` until it exits; its exit code and stderr. */
+  async function runBot(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+    const dir = mkdtempSync(join(tmpdir(), "paperbot-start-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const child = spawn(process.execPath, [mainJs], {
+      env: { PATH: process.env["PATH"] ?? "", ...testEnv({ DISCORD_TOKEN: TEST_TOKEN, HTTP_PORT: "0", BUNDLE_DIR: join(dir, "bundle"), LOG_LEVEL: "error", ...env }) },
+      cwd: dir,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    onTestFinished(() => void child.kill("SIGKILL"));
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    return { code, stderr };
+  }
+
+  it.skipIf(!existsSync(mainJs))("a Discord host that does not resolve is a Discord problem (exit 4), not an HTTP_HOST one", async () => {
+    const { code, stderr } = await runBot({ DISCORD_API_URL: "http://no-such-host.invalid/api", HTTP_HOST: "127.0.0.1" });
+    expect(code).toBe(EXIT.discord);
+    expect(stderr).toMatch(/paperbot: could not reach Discord \((ENOTFOUND|EAI_AGAIN)\); check the network and DISCORD_API_URL/);
+    expect(stderr).not.toContain("HTTP_HOST");
+  });
+
+  it.skipIf(!existsSync(mainJs))("an HTTP_HOST that does not resolve is named (exit 5)", async () => {
+    const { code, stderr } = await runBot({ DISCORD_API_URL: "http://127.0.0.1:9/api", HTTP_HOST: "no-such-host.invalid" });
+    expect(code).toBe(EXIT.http);
+    expect(stderr).toMatch(/paperbot: HTTP_HOST no-such-host\.invalid could not be resolved \((ENOTFOUND|EAI_AGAIN)\)/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
 });

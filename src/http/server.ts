@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { BundleInfo, BundleSnapshot } from "../bundle/store.js";
 import type { Clock, Logger } from "../logger.js";
 import { decideRange, ifNoneMatchHits, notModifiedSince } from "./conditional.js";
+import { HttpListenError } from "./listen-error.js";
 import { BUNDLE_ROUTE_PREFIX, createSignatureVerifier, parseSignatureQuery } from "./sign.js";
 
 /** "locked": another process holds the write lock, so follows would be refused with "busy, try again". */
@@ -306,7 +307,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
+    // Wrapped, so a start-up failure is told apart from other errors with the same system code (a Discord host that does not resolve).
+    const onError = (error: Error): void => reject(new HttpListenError(host, options.port, { cause: error }));
     server.once("error", onError);
     server.listen({ host, port: options.port }, () => {
       server.off("error", onError);
