@@ -20,16 +20,8 @@ import {
 } from "discord.js";
 import type { APIMessage, RESTPostAPIInteractionCallbackWithResponseResult } from "discord-api-types/v10";
 import { DEFAULT_BOT_USER, DEFAULT_GUILD, DEFAULT_USER, startDiscordHarness, type DiscordHarness } from "./support/harness/index.js";
-import {
-  autocomplete,
-  button,
-  chatInput,
-  completeLegacyInteraction,
-  dmMessageCreate,
-  loadRealInteractionFixture,
-  option,
-  realFixturesAvailable,
-} from "./support/interactions.js";
+import { autocomplete, button, chatInput, dmMessageCreate, option } from "./support/interactions.js";
+import { completeLegacyInteraction, loadRealInteractionFixture, realFixturesAvailable } from "./support/real-interactions.js";
 
 const TOKEN = "MTMwMDAwMDAwMDAwMDAwMDAwMQ.harness.fake-token";
 const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];

@@ -6,13 +6,9 @@
  * Every builder returns a fresh payload with a unique snowflake id and interaction token; defaults line up
  * with startDiscordHarness()'s defaults (DEFAULT_GUILD, DEFAULT_APPLICATION_ID, DEFAULT_USER).
  *
- * The real captures are read from ../shared at test time (never copied into this repository); use
- * `realFixturesAvailable` to skip tests when that folder is absent.
+ * The real captures themselves are read by ./real-interactions.ts.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
@@ -394,82 +390,3 @@ export function guildMessageCreate(init: GuildMessageCreateInit): GatewayMessage
 // ---------------------------------------------------------------------------------------------------
 // Real captured payloads from ../shared (read-only; never copied into the repo)
 // ---------------------------------------------------------------------------------------------------
-
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** The repository root (this file is test/support/interactions.ts). */
-export const repoRoot: string = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const realDiscordFixturesDir: string = path.resolve(repoRoot, "..", "shared", "fixtures", "real", "discord");
-/** False when ../shared (or its Discord captures) is absent: tests using the captures must skip. */
-export const realFixturesAvailable: boolean = existsSync(realDiscordFixturesDir);
-
-export interface RealInteractionFixture {
-  /** File name in ../shared/fixtures/real/discord. */
-  file: string;
-  /** The parsed file. */
-  json: JsonObject;
-  /** True when the file is a gateway envelope {op, t, s, d}. */
-  gatewayEnvelope: boolean;
-  /** The interaction object (the envelope's `d`, or the file itself). A fresh copy: mutate freely. */
-  interaction: JsonObject;
-}
-
-/** File names of the available captures (empty when ../shared is absent). */
-export function listRealInteractionFixtures(): string[] {
-  if (!realFixturesAvailable) return [];
-  return readdirSync(realDiscordFixturesDir).filter((f) => f.endsWith(".json")).sort();
-}
-
-/** Load a capture by file name (".json" optional). Returns null when ../shared or the file is absent. */
-export function loadRealInteractionFixture(name: string): RealInteractionFixture | null {
-  const file = name.endsWith(".json") ? name : `${name}.json`;
-  if (path.basename(file) !== file) throw new Error(`fixture name must be a plain file name, got ${name}`);
-  const full = path.join(realDiscordFixturesDir, file);
-  if (!existsSync(full)) return null;
-  const parsed: unknown = JSON.parse(readFileSync(full, "utf8"));
-  if (!isJsonObject(parsed)) throw new Error(`${file} is not a JSON object`);
-  const envelopeData = parsed["d"];
-  const gatewayEnvelope = typeof parsed["op"] === "number" && isJsonObject(envelopeData);
-  const interaction = gatewayEnvelope && isJsonObject(envelopeData) ? envelopeData : parsed;
-  return { file, json: parsed, gatewayEnvelope, interaction: structuredClone(interaction) };
-}
-
-/**
- * Fill in what discord.js 14.28 needs but older captures predate, leaving everything else as captured:
- * - `entitlements` and `authorizing_integration_owners`: BaseInteraction's constructor dereferences both
- *   unconditionally; without them it throws a TypeError inside the gateway handler (an unhandled
- *   rejection, and no interactionCreate);
- * - `data.type` (1 = chat input) for application command/autocomplete payloads: without it discord.js
- *   drops the interaction with only a debug line ("unknown type: undefined");
- * - `application_id`: the captures lack it or name another bot; interaction webhooks (editReply,
- *   followUp) are addressed with it.
- * Mutates `interaction`; returns the names it filled in.
- */
-export function completeLegacyInteraction(interaction: JsonObject, applicationId: string = DEFAULT_APPLICATION_ID): string[] {
-  const filled: string[] = [];
-  if (interaction["application_id"] !== applicationId) {
-    interaction["application_id"] = applicationId;
-    filled.push("application_id");
-  }
-  if (!Array.isArray(interaction["entitlements"])) {
-    interaction["entitlements"] = [];
-    filled.push("entitlements");
-  }
-  if (!isJsonObject(interaction["authorizing_integration_owners"])) {
-    const guildId = interaction["guild_id"];
-    interaction["authorizing_integration_owners"] = { [String(ApplicationIntegrationType.GuildInstall)]: typeof guildId === "string" ? guildId : "0" };
-    filled.push("authorizing_integration_owners");
-  }
-  const data = interaction["data"];
-  const type = interaction["type"];
-  if ((type === InteractionType.ApplicationCommand || type === InteractionType.ApplicationCommandAutocomplete) && isJsonObject(data) && data["type"] === undefined) {
-    data["type"] = ApplicationCommandType.ChatInput;
-    filled.push("data.type");
-  }
-  return filled;
-}
