@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType, ButtonStyle, type APIEmbed } from "discord.js";
 import type { ArxivRecord } from "../src/arxiv/api.js";
+import { parseArxivReference } from "../src/catalog/arxiv-id.js";
 import { truncate } from "../src/catalog/format.js";
 import { TOPICS, type Topic } from "../src/catalog/schema.js";
 import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
@@ -60,15 +61,23 @@ function topicsPart(locale: Locale, topics: readonly Topic[]): string {
   return topics.map((topic) => topicLabel(locale, topic)).join(", ");
 }
 
+function listedPaper(ctx: BotContext, arxivId: string | null) {
+  const listed = arxivId === null ? undefined : ctx.catalog.papers.find((paper) => paper.arxivId === arxivId);
+  return listed ? message("paperAdd.already", { title: listed.title, id: listed.id }) : null;
+}
+
 async function preview(ctx: BotContext, reference: string, topicsText: string | undefined, requester: Requester): Promise<Reply> {
   const { locale } = requester;
   const topics = topicsText === undefined ? undefined : parseTopics(topicsText);
   if (topics && !topics.ok) return notice(locale, topics);
+  // A listed paper (also one another process just added) is answered without spending an arXiv request.
+  const known = listedPaper(ctx, parseArxivReference(reference));
+  if (known) return notice(locale, known);
   const found = await ctx.moderation.arxiv.lookup(reference);
   if (!found.ok) return notice(locale, found);
   const record = found.value;
-  const listed = ctx.catalog.papers.find((paper) => paper.arxivId === record.arxivId);
-  if (listed) return notice(locale, message("paperAdd.already", { title: listed.title, id: listed.id }));
+  const listed = listedPaper(ctx, record.arxivId);
+  if (listed) return notice(locale, listed);
   remember(record);
   const chosen = topics?.value.length ? topics.value : guessTopics(record);
   const guessed = topics?.value.length ? "" : t(locale, "paperAdd.guessed");

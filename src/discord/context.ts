@@ -44,9 +44,14 @@ export interface BotContext {
   readonly digest: DigestService;
 }
 
-export function createBotContext(app: AppContext, services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService }): BotContext {
+export function createBotContext(
+  app: AppContext,
+  services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService; pickUpOtherProcesses?: () => void },
+): BotContext {
   return {
     get catalog() {
+      // Papers another process (the CLI) committed are seen by the next handler that reads the list.
+      services.pickUpOtherProcesses?.();
       return app.catalog;
     },
     follows: services.follows,
