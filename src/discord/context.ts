@@ -23,6 +23,8 @@ export interface HandlerSettings {
   buttonTtlMs: number;
   /** MODERATOR_ROLE_ID: roles that make a member a moderator (besides Manage Server). */
   moderatorRoleIds: readonly string[];
+  /** MODERATION_GUILD_IDS: the servers where moderation works (empty: any server the bot is in). */
+  moderationGuildIds?: readonly string[];
 }
 
 /**
@@ -61,7 +63,7 @@ export function createBotContext(
     digest: services.digest,
     clock: app.clock,
     logger: app.logger,
-    settings: { bundleRequiresFollow: app.config.bundle.requiresFollow, buttonTtlMs: app.config.discord.buttonTtlMs, moderatorRoleIds: app.config.moderation.roleIds },
+    settings: { bundleRequiresFollow: app.config.bundle.requiresFollow, buttonTtlMs: app.config.discord.buttonTtlMs, moderatorRoleIds: app.config.moderation.roleIds, moderationGuildIds: app.config.moderation.guildIds },
     watch: { status: (now) => watchStatus(app.db, app.config.arxiv, now) },
   };
 }

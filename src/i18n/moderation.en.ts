@@ -2,6 +2,7 @@
 export const moderationEn = {
   "moderation.notModerator": "Only moderators (Manage Server, or the moderator role) can do that. Nothing was changed.",
   "moderation.guildOnly": "Moderator commands work only inside a server (not in DMs or the local console).",
+  "moderation.otherGuild": "Moderator commands work only in the reading list's home server (MODERATION_GUILD_IDS). Nothing was changed.",
   "arxiv.notAnId": "“{input}” isn't an arXiv id or link. Try 2106.09685, arXiv:2106.09685v2 or https://arxiv.org/abs/2106.09685.",
   "arxiv.apiError": "arXiv answered with an error for {arxivId}: “{message}”. Check the id.",
   "arxiv.notFound": "arXiv has no paper {arxivId} (the search gave zero results). Check the id.",

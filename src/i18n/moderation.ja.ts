@@ -3,6 +3,7 @@ import type { moderationEn } from "./moderation.en.js";
 export const moderationJa = {
   "moderation.notModerator": "この操作はモデレーター (サーバー管理権限またはモデレーターロール) のみ行えます。何も変更していません。",
   "moderation.guildOnly": "モデレーター用コマンドはサーバー内でのみ使えます (DM やローカルコンソールでは使えません)。",
+  "moderation.otherGuild": "モデレーター用コマンドは、このリストを管理するサーバー (MODERATION_GUILD_IDS) でのみ使えます。何も変更していません。",
   "arxiv.notAnId": "「{input}」は arXiv の ID やリンクではありません。2106.09685、arXiv:2106.09685v2、https://arxiv.org/abs/2106.09685 のように入力してください。",
   "arxiv.apiError": "arXiv が {arxivId} についてエラーを返しました:「{message}」。ID を確認してください。",
   "arxiv.notFound": "arXiv に {arxivId} という論文はありません (検索結果 0 件)。ID を確認してください。",
