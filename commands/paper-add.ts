@@ -10,6 +10,7 @@ import { localized, message, renderMessage, t, type Locale } from "../src/i18n/i
 import { topicLabel } from "../src/i18n/topics.js";
 import { addedFromAbstract, entryFromArxiv, guessTopics, parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
+import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
 
 const arxivText = localized("command.paperAdd.arxiv");
 const topicsText = localized("command.paperAdd.topics");
@@ -63,7 +64,7 @@ function topicsPart(locale: Locale, topics: readonly Topic[]): string {
 
 function listedPaper(ctx: BotContext, arxivId: string | null) {
   const listed = arxivId === null ? undefined : ctx.catalog.papers.find((paper) => paper.arxivId === arxivId);
-  return listed ? message("paperAdd.already", { title: listed.title, id: listed.id }) : null;
+  return listed ? message("paperAdd.already", { title: inlineText(listed.title), id: listed.id }) : null;
 }
 
 async function preview(ctx: BotContext, reference: string, topicsText: string | undefined, requester: Requester): Promise<Reply> {
@@ -130,8 +131,8 @@ export const paperAddButton: ComponentModule = {
     }
     const entry = entryFromArxiv(record, topics, (id) => ctx.catalog.get(id) !== undefined);
     const added = ctx.moderation.addPaper(entry, addedFromAbstract(requester.username), actorOf(requester));
-    if (!added.ok) return { kind: "update", content: renderMessage(locale, added), embeds: [], components: [] };
+    if (!added.ok) return { kind: "update", content: renderMessage(locale, withSafeTitle(added)), embeds: [], components: [] };
     previews.delete(arxivId);
-    return { kind: "update", content: t(locale, "paperAdd.added", { title: truncate(added.value.title, 200), id: added.value.id }), embeds: [], components: [] };
+    return { kind: "update", content: t(locale, "paperAdd.added", { title: inlineText(truncate(added.value.title, 200)), id: added.value.id }), embeds: [], components: [] };
   },
 };

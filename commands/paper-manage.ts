@@ -7,6 +7,7 @@ import { actionButton, notice, row } from "../src/discord/embeds.js";
 import { localized, message, renderMessage, t } from "../src/i18n/index.js";
 import { parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
+import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
 
 const editPaper = localized("command.paperEdit.paper");
 const removePaper = localized("command.paperRemove.paper");
@@ -90,7 +91,7 @@ export const paperEditModal: ComponentModule = {
     const edit = { summaryEn: fields["summary_en"] ?? "", summaryJa: fields["summary_ja"] ?? "", aliases, topics: topics.value };
     const result = ctx.moderation.editPaper(paperId, edit, actorOf(requester));
     if (!result.ok) return notice(locale, result);
-    return notice(locale, message(result.value.changed ? "paperEdit.saved" : "paperEdit.unchanged", { title: truncate(result.value.paper.title, 200) }));
+    return notice(locale, message(result.value.changed ? "paperEdit.saved" : "paperEdit.unchanged", { title: inlineText(truncate(result.value.paper.title, 200)) }));
   },
 };
 
@@ -106,8 +107,8 @@ export const paperRemoveCommand = defineCommand({
     const { locale } = requester;
     const paper = findPaper(ctx, options.paper, requester);
     if (!paper) return notice(locale, message("moderation.unknownPaper", { id: truncate(options.paper, 80) }));
-    if (paper.source !== "moderator") return notice(locale, message("paperRemove.onlyAdded", { title: truncate(paper.title, 200) }));
-    return notice(locale, message("paperRemove.confirm", { title: truncate(paper.title, 200), id: paper.id }), {
+    if (paper.source !== "moderator") return notice(locale, message("paperRemove.onlyAdded", { title: inlineText(truncate(paper.title, 200)) }));
+    return notice(locale, message("paperRemove.confirm", { title: inlineText(truncate(paper.title, 200)), id: paper.id }), {
       components: [
         row(
           actionButton(t(locale, "paperRemove.confirmButton"), `paper-remove:yes:${paper.id}`, { style: ButtonStyle.Danger }),
@@ -127,7 +128,7 @@ export const paperRemoveButton: ComponentModule = {
     const { locale } = requester;
     if (step !== "yes") return { kind: "update", content: t(locale, "paperRemove.cancelled"), components: [] };
     const removed = ctx.moderation.removePaper(paperId, actorOf(requester));
-    const content = removed.ok ? t(locale, "paperRemove.removed", { title: truncate(removed.value.title, 200) }) : renderMessage(locale, removed);
+    const content = removed.ok ? t(locale, "paperRemove.removed", { title: inlineText(truncate(removed.value.title, 200)) }) : renderMessage(locale, withSafeTitle(removed));
     return { kind: "update", content, components: [] };
   },
 };

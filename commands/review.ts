@@ -10,6 +10,7 @@ import { topicLabel } from "../src/i18n/topics.js";
 import { approvalTopics, parseTopics } from "../src/moderation/papers.js";
 import { alreadyDecided } from "../src/moderation/review.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
+import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
 
 const ABSTRACT_EXCERPT = 700;
 
@@ -109,7 +110,7 @@ export const reviewButtons: ComponentModule = {
     if (action === "skip") return asUpdate(reviewCard(ctx, requester, at + 1));
     if (action !== "reject") return notice(locale, "errors.expiredButton");
     const rejected = ctx.moderation.rejectCandidate(arxivId, actorOf(requester));
-    const prefix = rejected.ok ? t(locale, "review.rejected", { title: truncate(rejected.value.title, 150) }) : renderMessage(locale, rejected);
+    const prefix = rejected.ok ? t(locale, "review.rejected", { title: inlineText(truncate(rejected.value.title, 150)) }) : renderMessage(locale, withSafeTitle(rejected));
     // The rejected paper leaves the queue, so the same position now holds the next one.
     return asUpdate(reviewCard(ctx, requester, at, prefix));
   },
@@ -128,11 +129,11 @@ export const reviewApproveModal: ComponentModule = {
     if (!topics.ok) return notice(locale, topics);
     if (topics.value.length === 0) return notice(locale, "review.topicsNeeded");
     const approved = ctx.moderation.approveCandidate(arxivId, { topics: topics.value, note: (fields["note"] ?? "").trim().slice(0, 500) }, actorOf(requester));
-    if (!approved.ok) return asUpdate(reviewCard(ctx, requester, 0, renderMessage(locale, approved)));
+    if (!approved.ok) return asUpdate(reviewCard(ctx, requester, 0, renderMessage(locale, withSafeTitle(approved))));
     const { paper, candidate } = approved.value;
     const prefix = paper
-      ? t(locale, "review.approved", { title: truncate(paper.title, 150), id: paper.id })
-      : t(locale, "review.approvedListed", { title: truncate(candidate.title, 150) });
+      ? t(locale, "review.approved", { title: inlineText(truncate(paper.title, 150)), id: paper.id })
+      : t(locale, "review.approvedListed", { title: inlineText(truncate(candidate.title, 150)) });
     return asUpdate(reviewCard(ctx, requester, 0, prefix));
   },
 };

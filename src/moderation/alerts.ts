@@ -8,6 +8,7 @@ import type { FollowStore } from "../db/follows.js";
 import type { MessageBody } from "../discord/command.js";
 import { openDmChannel, postMessage } from "../discord/rest.js";
 import { linkButton, paperEmbed, row } from "../discord/embeds.js";
+import { inlineText } from "../discord/safe-text.js";
 import { localeFromDiscord, t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import type { Clock, Logger } from "../logger.js";
@@ -49,7 +50,7 @@ export function alertMessage(paper: Paper, intent: Pick<AlertIntent, "locale" | 
   const key = intent.subscriber.startsWith("user:") ? "alert.dm" : "alert.channel";
   const mention = intent.roleId ? `<@&${intent.roleId}> ` : "";
   return {
-    content: mention + t(locale, key, { title: paper.title, topics }),
+    content: mention + t(locale, key, { title: inlineText(paper.title), topics }),
     embeds: [paperEmbed(paper, locale)],
     components: [row(linkButton(t(locale, paper.arxivId ? "paper.arxiv" : "paper.link"), paper.url))],
   };
