@@ -18,8 +18,8 @@ export type DeliveryResult = "sent" | "paused" | "refused" | "gone" | "retry";
 
 export interface AlertTransport {
   dm(userId: string, body: MessageBody, nonce: string): Promise<DeliveryResult>;
-  /** Posts to a channel; only `roleId` (if any) may be mentioned. */
-  post(channelId: string, body: MessageBody, roleId: string | null, nonce: string): Promise<DeliveryResult>;
+  /** Posts to a channel; only `roleIds` may be mentioned. */
+  post(channelId: string, body: MessageBody, roleIds: readonly string[], nonce: string): Promise<DeliveryResult>;
 }
 
 /** Discord keeps a nonce for a few minutes; an attempt older than this may have been delivered, so it is dropped. */
@@ -44,11 +44,11 @@ export function alertNonce(intent: Pick<AlertIntent, "paperId" | "subscriber">):
   return createHash("sha256").update(`${intent.paperId}\u0000${intent.subscriber}`).digest("base64url").slice(0, 25);
 }
 
-export function alertMessage(paper: Paper, intent: Pick<AlertIntent, "locale" | "roleId" | "subscriber">): MessageBody {
+export function alertMessage(paper: Paper, intent: Pick<AlertIntent, "locale" | "roleIds" | "subscriber">): MessageBody {
   const locale = localeFromDiscord(intent.locale);
   const topics = paper.topics.map((topic) => topicLabel(locale, topic)).join(", ");
   const key = intent.subscriber.startsWith("user:") ? "alert.dm" : "alert.channel";
-  const mention = intent.roleId ? `<@&${intent.roleId}> ` : "";
+  const mention = intent.roleIds.map((id) => `<@&${id}> `).join("");
   return {
     content: mention + t(locale, key, { title: inlineText(paper.title), topics }),
     embeds: [paperEmbed(paper, locale)],
@@ -87,7 +87,7 @@ export function createAlerts(options: {
     if (!transport) return "retry";
     const body = alertMessage(paper, intent);
     const [kind, id = ""] = intent.subscriber.split(":");
-    return kind === "user" ? transport.dm(id, body, alertNonce(intent)) : transport.post(id, body, intent.roleId, alertNonce(intent));
+    return kind === "user" ? transport.dm(id, body, alertNonce(intent)) : transport.post(id, body, intent.roleIds, alertNonce(intent));
   }
 
   async function pass(): Promise<{ sent: number; dropped: number; retry: number }> {
@@ -228,9 +228,9 @@ export function restTransport(rest: REST, follows: FollowStore, clock: Clock, lo
         return "gone";
       }
     },
-    async post(channelId, body, roleId, nonce) {
+    async post(channelId, body, roleIds, nonce) {
       try {
-        await postMessage(rest, channelId, body, nonce, roleId ? [roleId] : []);
+        await postMessage(rest, channelId, body, nonce, roleIds);
         return "sent";
       } catch (error) {
         const kind = classify(error);
