@@ -11,6 +11,7 @@ import { topicLabel } from "../src/i18n/topics.js";
 import { addedFromAbstract, entryFromArxiv, guessTopics, parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const arxivText = localized("command.paperAdd.arxiv");
 const topicsText = localized("command.paperAdd.topics");
@@ -69,7 +70,9 @@ function listedPaper(ctx: BotContext, arxivId: string | null) {
 
 async function preview(ctx: BotContext, reference: string, topicsText: string | undefined, requester: Requester): Promise<Reply> {
   const { locale } = requester;
-  const topics = topicsText === undefined ? undefined : parseTopics(topicsText);
+  const unsafe = refuseControlCharacters(locale, [{ label: "topics", value: topicsText ?? "" }]);
+  if (unsafe) return unsafe;
+  const topics = topicsText === undefined ? undefined : parseTopics(topicsText, locale);
   if (topics && !topics.ok) return notice(locale, topics);
   // A listed paper (also one another process just added) is answered without spending an arXiv request.
   const known = listedPaper(ctx, parseArxivReference(reference));

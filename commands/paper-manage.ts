@@ -5,9 +5,10 @@ import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, notice, row } from "../src/discord/embeds.js";
 import { localized, message, renderMessage, t } from "../src/i18n/index.js";
-import { parseTopics } from "../src/moderation/papers.js";
+import { parseTopics, topicsText } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const editPaper = localized("command.paperEdit.paper");
 const removePaper = localized("command.paperRemove.paper");
@@ -57,7 +58,7 @@ function editModal(paper: Paper, requester: Requester): Reply {
       { id: "summary_en", label: t(locale, "paperEdit.summaryEn"), long: true, maxLength: 1500, value: written.en === "written" ? paper.summary.en : "", placeholder: truncate(paper.summary.en, 100) },
       { id: "summary_ja", label: t(locale, "paperEdit.summaryJa"), long: true, maxLength: 1500, value: written.ja === "written" ? paper.summary.ja : "" },
       { id: "aliases", label: t(locale, "paperEdit.aliases"), maxLength: 1000, value: paper.aliases.join(", ") },
-      { id: "topics", label: t(locale, "paperEdit.topics"), maxLength: 200, required: true, value: paper.topics.join(", ") },
+      { id: "topics", label: t(locale, "paperEdit.topics"), maxLength: 200, required: true, value: topicsText(paper.topics, locale) },
     ],
   };
 }
@@ -85,10 +86,18 @@ export const paperEditModal: ComponentModule = {
     const refused = refuseUnlessModerator(ctx, requester);
     if (refused) return refused;
     const { locale } = requester;
-    const topics = parseTopics(fields["topics"] ?? "");
+    const unsafe = refuseControlCharacters(locale, [
+      { label: t(locale, "paperEdit.summaryEn"), value: fields["summary_en"] ?? "", newlines: true },
+      { label: t(locale, "paperEdit.summaryJa"), value: fields["summary_ja"] ?? "", newlines: true },
+      { label: t(locale, "paperEdit.aliases"), value: fields["aliases"] ?? "", newlines: true },
+      { label: t(locale, "paperEdit.topics"), value: fields["topics"] ?? "" },
+    ]);
+    if (unsafe) return unsafe;
+    const topics = parseTopics(fields["topics"] ?? "", locale);
     if (!topics.ok) return notice(locale, topics);
     const aliases = (fields["aliases"] ?? "").split(/[,、\n]/);
-    const edit = { summaryEn: fields["summary_en"] ?? "", summaryJa: fields["summary_ja"] ?? "", aliases, topics: topics.value };
+    const lines = (text: string | undefined) => (text ?? "").replace(/\r\n?/g, "\n");
+    const edit = { summaryEn: lines(fields["summary_en"]), summaryJa: lines(fields["summary_ja"]), aliases, topics: topics.value };
     const result = ctx.moderation.editPaper(paperId, edit, actorOf(requester));
     if (!result.ok) return notice(locale, result);
     return notice(locale, message(result.value.changed ? "paperEdit.saved" : "paperEdit.unchanged", { title: inlineText(truncate(result.value.paper.title, 200)) }));

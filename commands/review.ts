@@ -7,10 +7,11 @@ import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
 import { formatList, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
-import { approvalTopics, parseTopics } from "../src/moderation/papers.js";
+import { approvalTopics, parseTopics, topicsText } from "../src/moderation/papers.js";
 import { alreadyDecided } from "../src/moderation/review.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const ABSTRACT_EXCERPT = 700;
 
@@ -101,7 +102,7 @@ export const reviewButtons: ComponentModule = {
         customId: `review-approve:${arxivId}`,
         title: t(locale, "review.modalTitle"),
         fields: [
-          { id: "topics", label: t(locale, "paperEdit.topics"), required: true, maxLength: 200, value: suggested.slice(0, 5).join(", "), placeholder: "retrieval, agents" },
+          { id: "topics", label: t(locale, "paperEdit.topics"), required: true, maxLength: 200, value: topicsText(suggested.slice(0, 5), locale), placeholder: topicsText(["retrieval", "agents"], locale) },
           { id: "note", label: t(locale, "review.note"), long: true, maxLength: 500 },
         ],
       };
@@ -125,7 +126,12 @@ export const reviewApproveModal: ComponentModule = {
     if (refused) return refused;
     const { locale } = requester;
     const arxivId = args.join(":");
-    const topics = parseTopics(fields["topics"] ?? "");
+    const unsafe = refuseControlCharacters(locale, [
+      { label: t(locale, "paperEdit.topics"), value: fields["topics"] ?? "" },
+      { label: t(locale, "review.note"), value: fields["note"] ?? "", newlines: true },
+    ]);
+    if (unsafe) return unsafe;
+    const topics = parseTopics(fields["topics"] ?? "", locale);
     if (!topics.ok) return notice(locale, topics);
     if (topics.value.length === 0) return notice(locale, "review.topicsNeeded");
     const approved = ctx.moderation.approveCandidate(arxivId, { topics: topics.value, note: (fields["note"] ?? "").trim().slice(0, 500) }, actorOf(requester));

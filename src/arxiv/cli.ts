@@ -7,6 +7,7 @@ import { formatList, renderMessage } from "../i18n/index.js";
 import { createAlerts } from "../moderation/alerts.js";
 import { createModeration } from "../moderation/index.js";
 import { approvalTopics, parseTopics } from "../moderation/papers.js";
+import { controlCharactersProblem } from "../moderation/form-text.js";
 import { createArxivHttp } from "./fetch.js";
 import type { ArxivGate } from "./gate.js";
 import { withoutControls } from "./parse.js";
@@ -119,6 +120,12 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
   noExtra(extra);
   const arxivId = reference === undefined ? null : parseArxivReference(reference);
   if (!arxivId) throw new UsageError(`candidates ${verb} needs an arXiv id, e.g. 2401.01335`);
+  const unsafe = controlCharactersProblem([
+    { label: "--by", value: values.by ?? "" },
+    { label: "--topics", value: values.topics ?? "" },
+    { label: "--note", value: values.note ?? "", newlines: true },
+  ]);
+  if (unsafe) throw new UsageError(unsafe);
   const by = values.by?.trim() || "cli";
   if (by.length > 100) throw new UsageError("--by takes a name of at most 100 characters");
   const topics = values.topics === undefined ? undefined : parseTopics(values.topics);

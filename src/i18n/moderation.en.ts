@@ -11,6 +11,8 @@ export const moderationEn = {
   "moderation.unknownTopics": "Unknown topics: {topics}. Catalog topics are: {known}.",
   "moderation.tooManyTopics": "Too many topics: the most a paper can have is {max}.",
   "moderation.invalidEdit": "That edit doesn't fit the catalog ({field}: {problem}). Nothing was changed.",
+  "moderation.controlCharacters": "“{field}” contains control characters (pasted terminal colours, NUL, tabs or similar). Type or paste plain text and try again. Nothing was changed.",
+  "moderation.bidiCharacters": "“{field}” contains text-direction override characters (such as U+202E), which would reorder what readers see. Remove them and try again. Nothing was changed.",
   "moderation.unknownPaper": "There is no paper `{id}` in the list. Pick one from the suggestions.",
   "command.paperAdd.description": "Moderators: add an arXiv paper to the reading list (preview first)",
   "command.paperAdd.arxiv": "An arXiv id or link (2106.09685, arXiv:2106.09685v2, https://arxiv.org/abs/…)",

@@ -12,6 +12,8 @@ export const moderationJa = {
   "moderation.unknownTopics": "不明なトピック: {topics}。使えるトピック: {known}",
   "moderation.tooManyTopics": "1 本の論文に付けられるトピックは {max} 個までです。",
   "moderation.invalidEdit": "この編集はカタログの形式に合いません ({field}: {problem})。何も変更していません。",
+  "moderation.controlCharacters": "「{field}」に制御文字 (端末の色指定、NUL、タブなど) が含まれています。普通の文字で入力し直してください。何も変更していません。",
+  "moderation.bidiCharacters": "「{field}」に文字の向きを変える制御文字 (U+202E など) が含まれています。読む人に見える順序が変わってしまうため、取り除いてからもう一度お試しください。何も変更していません。",
   "moderation.unknownPaper": "`{id}` という論文はリストにありません。候補から選んでください。",
   "command.paperAdd.description": "モデレーター: arXiv の論文をリストに追加します (先にプレビュー)",
   "command.paperAdd.arxiv": "arXiv ID またはリンク (2106.09685、arXiv:2106.09685v2、https://arxiv.org/abs/…)",
