@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alertNonce, createAlerts, matchingTopics, type AlertTransport } from "../src/moderation/alerts.js";
+import { alertNonce, createAlerts, matchingTopics, recordedLine, type AlertTransport } from "../src/moderation/alerts.js";
 import { addedFromAbstract, entryFromArxiv } from "../src/moderation/papers.js";
 import { createModeration } from "../src/moderation/index.js";
 import { followStore } from "../src/db/follows.js";
@@ -88,5 +88,13 @@ describe("papers added by another process (the CLI)", () => {
       bot.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the CLI's alert count line", () => {
+  it("uses the locale files' plurals", () => {
+    expect(recordedLine({ users: 1, channels: 0 })).toBe("alerts recorded for 1 follower and 0 channels");
+    expect(recordedLine({ users: 2, channels: 1 })).toBe("alerts recorded for 2 followers and 1 channel");
+    expect(recordedLine({ users: 1, channels: 2 }, "ja")).toBe("通知を記録しました (フォロワー 1 人、チャンネル 2 件)");
   });
 });

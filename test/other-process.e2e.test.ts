@@ -51,6 +51,7 @@ describe.skipIf(!arxivApiFixturesAvailable)("papers the CLI adds while the bot r
     const since = t.harness.requests.length;
     const added = await cli(t, arxiv, ["paper-add", "hep-th/9711200", "--topics", "foundations"]);
     expect(added.code).toBe(0);
+    expect(added.stdout).toContain("\nalerts recorded for 1 follower and 0 channels\n");
     const preview = await command(t, { name: "paper-add", ...as.moderator, options: [option.string("arxiv", "1207.7214"), option.string("topics", "foundations")] });
     const confirmed = await send(t, press({ customId: customIds(preview.body)[0] ?? "", message: preview.message(), ...as.moderator }));
     expect(confirmed.data.content).toMatch(/^Added \*\*Observation of a new particle/);

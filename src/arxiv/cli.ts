@@ -4,7 +4,7 @@ import { UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type Cli
 import { candidateStore, type Candidate } from "../db/candidates.js";
 import { paperShortName } from "../catalog/format.js";
 import { formatList, renderMessage } from "../i18n/index.js";
-import { createAlerts } from "../moderation/alerts.js";
+import { createAlerts, recordedLine } from "../moderation/alerts.js";
 import { createModeration } from "../moderation/index.js";
 import { approvalTopics, parseTopics } from "../moderation/papers.js";
 import { controlCharactersProblem } from "../moderation/form-text.js";
@@ -156,7 +156,7 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
     if (paper) {
       const alerts = createAlerts({ db: app.db, clock: app.clock, logger: app.logger, maxDelayMs: app.config.moderation.alertMaxDelayMs, paper: () => undefined, transport: null });
       const recorded = alerts.fanout(paper);
-      io.stdout(`added ${paper.id} to the reading list (topics ${paper.topics.join(", ")}); alerts recorded for ${recorded.users} followers and ${recorded.channels} channels\n`);
+      io.stdout(`added ${paper.id} to the reading list (topics ${paper.topics.join(", ")}); ${recordedLine(recorded)}\n`);
     }
     return 0;
   });

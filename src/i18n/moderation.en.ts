@@ -2,6 +2,9 @@
 export const moderationEn = {
   "help.moderatorCommands": "Moderator commands",
   "help.moderation": "`/review` the arXiv watch's candidates; `/paper-add arxiv:` add a paper; `/paper-edit` and `/paper-remove` change what moderators added; `/watch status` the feeds; `/follow channel:` alerts in a channel.",
+  "cli.alertFollowers": { one: "{count} follower", other: "{count} followers" },
+  "cli.alertChannels": { one: "{count} channel", other: "{count} channels" },
+  "cli.alertsRecorded": "alerts recorded for {followers} and {channels}",
   "moderation.notModerator": "Only moderators (Manage Server, or the moderator role) can do that. Nothing was changed.",
   "moderation.guildOnly": "Moderator commands work only inside a server (not in DMs or the local console).",
   "moderation.otherGuild": "Moderator commands work only in the reading list's home server (MODERATION_GUILD_IDS). Nothing was changed.",

@@ -3,6 +3,9 @@ import type { moderationEn } from "./moderation.en.js";
 export const moderationJa = {
   "help.moderatorCommands": "モデレーター用コマンド",
   "help.moderation": "`/review` arXiv 監視の候補を審査、`/paper-add arxiv:` 論文を追加、`/paper-edit` と `/paper-remove` で追加した論文を編集・削除、`/watch status` フィードの状態、`/follow channel:` チャンネルへの通知。",
+  "cli.alertFollowers": "フォロワー {count} 人",
+  "cli.alertChannels": "チャンネル {count} 件",
+  "cli.alertsRecorded": "通知を記録しました ({followers}、{channels})",
   "moderation.notModerator": "この操作はモデレーター (サーバー管理権限またはモデレーターロール) のみ行えます。何も変更していません。",
   "moderation.guildOnly": "モデレーター用コマンドはサーバー内でのみ使えます (DM やローカルコンソールでは使えません)。",
   "moderation.otherGuild": "モデレーター用コマンドは、このリストを管理するサーバー (MODERATION_GUILD_IDS) でのみ使えます。何も変更していません。",

@@ -241,3 +241,11 @@ export function restTransport(rest: REST, follows: FollowStore, clock: Clock, lo
     },
   };
 }
+
+/** "alerts recorded for 1 follower and 2 channels", for the CLI (plurals from the locale files). */
+export function recordedLine(recorded: { users: number; channels: number }, locale: "en" | "ja" = "en"): string {
+  return t(locale, "cli.alertsRecorded", {
+    followers: t(locale, "cli.alertFollowers", { count: recorded.users }),
+    channels: t(locale, "cli.alertChannels", { count: recorded.channels }),
+  });
+}
