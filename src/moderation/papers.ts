@@ -3,7 +3,7 @@ import { catalogEntrySchema, TOPICS, topicSchema, type CatalogEntry, type Summar
 import { matchTopic } from "../catalog/topics.js";
 import type { Locale } from "../i18n/locale.js";
 import { topicLabel } from "../i18n/topics.js";
-import { summaryOrigin } from "../catalog/format.js";
+import { summaryMarks, summaryOrigin } from "../catalog/format.js";
 import { compactKey } from "../catalog/text.js";
 import type { Paper, PaperModeration } from "../catalog/types.js";
 import type { Db } from "../db/connection.js";
@@ -136,14 +136,14 @@ export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date):
   const ja = edit.summaryJa.trim();
   const summary: SummarySource = {
     en: en ? "written" : previous.en,
-    ja: ja ? "written" : previous.ja,
+    ja: ja ? "written" : previous.ja === "written" ? "written" : null,
   };
   const candidate = withSummarySource(
     {
       ...entryOf(paper),
       topics: edit.topics.length > 0 ? edit.topics : paper.topics,
       aliases: dedupeAliases(edit.aliases),
-      summary: { en: en || paper.summary.en, ja: ja || (previous.ja === null ? en || paper.summary.en : paper.summary.ja) },
+      summary: { en: en || paper.summary.en, ja: ja || (previous.ja !== "written" ? en || paper.summary.en : paper.summary.ja) },
     },
     summary,
   );
@@ -174,8 +174,8 @@ export function entryOf(paper: Paper): CatalogEntry {
 
 /** `entry` with `summarySource` set to `source`, or without one when both summaries are written (the catalog's default). */
 function withSummarySource(entry: CatalogEntry, source: SummarySource | undefined): CatalogEntry {
-  const { summarySource: _previous, ...rest } = entry;
-  return source && (source.en !== "written" || source.ja !== "written") ? { ...rest, summarySource: { ...source } } : rest;
+  const { summarySource: _previous, summaryLanguage: _language, ...rest } = entry;
+  return { ...rest, ...summaryMarks(source) };
 }
 
 /** Writes to the papers table; each call is meant to run inside the audit transaction. */
