@@ -52,15 +52,22 @@ export function encodeTopics(topics: readonly Topic[]): string {
   return topics.map((topic) => TOPICS.indexOf(topic)).join("+");
 }
 
-export function decodeTopics(text: string): Topic[] {
-  return text.split("+").flatMap((part) => {
-    const topic = TOPICS[Number(part)];
-    return part !== "" && topic ? [topic] : [];
-  });
+/** The topics a confirm button carries; null when any position is not a topic (a forged or damaged custom id). */
+export function decodeTopics(text: string): Topic[] | null {
+  const topics = text.split("+").map((part) => (/^\d{1,2}$/.test(part) ? TOPICS[Number(part)] : undefined));
+  return topics.length > 0 && topics.every((topic) => topic !== undefined) ? [...new Set(topics as Topic[])] : null;
 }
 
 function topicsPart(locale: Locale, topics: readonly Topic[]): string {
   return topics.map((topic) => topicLabel(locale, topic)).join(", ");
+}
+
+/** Areas LLM papers are filed under; a paper in none of them (hep-ex, cond-mat…) is probably not for this list. */
+const LLM_AREAS = /^(?:cs|stat|eess|math\.OC|q-bio\.NC)(?:\.|$)/;
+
+function offTopicNote(record: ArxivRecord, locale: Locale): string {
+  if (record.categories.length === 0 || record.categories.some((category) => LLM_AREAS.test(category))) return "";
+  return t(locale, "paperAdd.offTopic", { categories: truncate(record.categories.join(", "), 100) });
 }
 
 function listedPaper(ctx: BotContext, arxivId: string | null) {
@@ -88,7 +95,7 @@ async function preview(ctx: BotContext, reference: string, topicsText: string | 
   return {
     kind: "reply",
     private: true,
-    content: t(locale, "paperAdd.preview", { topics: topicsPart(locale, chosen), guessed }),
+    content: t(locale, "paperAdd.preview", { topics: topicsPart(locale, chosen), guessed }) + offTopicNote(record, locale),
     embeds: [recordEmbed(record, locale)],
     components: [
       row(
@@ -126,6 +133,8 @@ export const paperAddButton: ComponentModule = {
     const topicPart = rest.at(-1) ?? "";
     const arxivId = rest.slice(0, -1).join(":");
     const topics = decodeTopics(topicPart);
+    // The preview always names its topics: anything else was not made by this bot, so nothing is added.
+    if (!topics || topics.length > 5) return notice(locale, "errors.expiredButton");
     let record = previews.get(arxivId);
     if (!record) {
       const found = await ctx.moderation.arxiv.lookup(arxivId);

@@ -87,10 +87,10 @@ export const paperEditModal: ComponentModule = {
     if (refused) return refused;
     const { locale } = requester;
     const unsafe = refuseControlCharacters(locale, [
-      { label: t(locale, "paperEdit.summaryEn"), value: fields["summary_en"] ?? "", newlines: true },
-      { label: t(locale, "paperEdit.summaryJa"), value: fields["summary_ja"] ?? "", newlines: true },
-      { label: t(locale, "paperEdit.aliases"), value: fields["aliases"] ?? "", newlines: true },
-      { label: t(locale, "paperEdit.topics"), value: fields["topics"] ?? "" },
+      { label: t(locale, "paperEdit.summaryEn"), value: fields["summary_en"] ?? "", newlines: true, max: 1500 },
+      { label: t(locale, "paperEdit.summaryJa"), value: fields["summary_ja"] ?? "", newlines: true, max: 1500 },
+      { label: t(locale, "paperEdit.aliases"), value: fields["aliases"] ?? "", newlines: true, max: 1000 },
+      { label: t(locale, "paperEdit.topics"), value: fields["topics"] ?? "", max: 200 },
     ]);
     if (unsafe) return unsafe;
     const topics = parseTopics(fields["topics"] ?? "", locale);

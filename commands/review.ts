@@ -127,8 +127,8 @@ export const reviewApproveModal: ComponentModule = {
     const { locale } = requester;
     const arxivId = args.join(":");
     const unsafe = refuseControlCharacters(locale, [
-      { label: t(locale, "paperEdit.topics"), value: fields["topics"] ?? "" },
-      { label: t(locale, "review.note"), value: fields["note"] ?? "", newlines: true },
+      { label: t(locale, "paperEdit.topics"), value: fields["topics"] ?? "", max: 200 },
+      { label: t(locale, "review.note"), value: fields["note"] ?? "", newlines: true, max: 500 },
     ]);
     if (unsafe) return unsafe;
     const topics = parseTopics(fields["topics"] ?? "", locale);

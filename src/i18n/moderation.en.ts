@@ -19,6 +19,11 @@ export const moderationEn = {
   "moderation.unknownTopics": "Unknown topics: {topics}. Catalog topics are: {known}.",
   "moderation.tooManyTopics": "Too many topics: the most a paper can have is {max}.",
   "moderation.invalidEdit": "That edit doesn't fit the catalog ({field}: {problem}). Nothing was changed.",
+  "moderation.tooLong": {
+    one: "“{field}” is longer than {count} character. Shorten it and try again. Nothing was changed.",
+    other: "“{field}” is longer than {count} characters. Shorten it and try again. Nothing was changed.",
+  },
+  "paperAdd.offTopic": " Its arXiv categories ({categories}) are outside computer science and statistics: check that it belongs on the LLM reading list.",
   "moderation.controlCharacters": "“{field}” contains control characters (pasted terminal colours, NUL, tabs or similar). Type or paste plain text and try again. Nothing was changed.",
   "moderation.bidiCharacters": "“{field}” contains text-direction override characters (such as U+202E), which would reorder what readers see. Remove them and try again. Nothing was changed.",
   "moderation.unknownPaper": "There is no paper `{id}` in the list. Pick one from the suggestions.",

@@ -20,6 +20,8 @@ export const moderationJa = {
   "moderation.unknownTopics": "不明なトピック: {topics}。使えるトピック: {known}",
   "moderation.tooManyTopics": "1 本の論文に付けられるトピックは {max} 個までです。",
   "moderation.invalidEdit": "この編集はカタログの形式に合いません ({field}: {problem})。何も変更していません。",
+  "moderation.tooLong": "「{field}」が {count} 文字を超えています。短くしてからもう一度お試しください。何も変更していません。",
+  "paperAdd.offTopic": " arXiv のカテゴリ ({categories}) はコンピューター科学・統計の外です。LLM 論文リストに合う論文か確認してください。",
   "moderation.controlCharacters": "「{field}」に制御文字 (端末の色指定、NUL、タブなど) が含まれています。普通の文字で入力し直してください。何も変更していません。",
   "moderation.bidiCharacters": "「{field}」に文字の向きを変える制御文字 (U+202E など) が含まれています。読む人に見える順序が変わってしまうため、取り除いてからもう一度お試しください。何も変更していません。",
   "moderation.unknownPaper": "`{id}` という論文はリストにありません。候補から選んでください。",

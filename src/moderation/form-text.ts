@@ -9,6 +9,8 @@ export interface FreeText {
   value: string;
   /** Summaries and notes may span lines; every other control character is refused everywhere. */
   newlines?: boolean;
+  /** The form's max_length: Discord's client enforces it, but a forged submission does not have to. */
+  max?: number;
 }
 
 /**
@@ -18,6 +20,7 @@ export interface FreeText {
  */
 export function refuseControlCharacters(locale: Locale, fields: readonly FreeText[]): Reply | null {
   for (const field of fields) {
+    if (field.max !== undefined && [...field.value].length > field.max) return notice(locale, message("moderation.tooLong", { field: field.label, count: field.max }));
     const found = unsafeCharacters(field.newlines ? field.value.replace(/\r\n?/g, "\n") : field.value, { newlines: field.newlines });
     if (found) return notice(locale, message(found === "bidi" ? "moderation.bidiCharacters" : "moderation.controlCharacters", { field: field.label }));
   }
