@@ -5,7 +5,7 @@ import { inlineText } from "../src/discord/safe-text.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { dmChannelIdFor } from "./support/harness/index.js";
 import { option } from "./support/interactions.js";
-import { as, command, modalSubmit, send } from "./support/moderation.js";
+import { as, command, modalSubmit, press, send } from "./support/moderation.js";
 
 const ALERT_ROLE = "1200000000000000088";
 const PAPERS_CHANNEL = "1200000000000000011";
@@ -58,5 +58,11 @@ describe("feed titles in message content and Markdown lists", () => {
     const line = lines.find((text) => text.includes("2406.50001")) ?? lines.at(-1) ?? "";
     expect(line).toContain(`[${SHOWN}](https://arxiv.org/abs/2406.50001)`);
     expect(line).not.toMatch(/\u202E/);
+
+    // "Related papers" under another paper's /paper answer lists it the same way.
+    const neighbour = t.bot.ctx.catalog.papers.find((paper) => t.bot.ctx.catalog.related(paper, 8).some((other) => other.arxivId === "2406.50001"));
+    expect(neighbour).toBeDefined();
+    const related = await send(t, press({ customId: `related:${neighbour?.id ?? ""}`, message: list.message() }));
+    expect(related.data.embeds?.[0]?.description).toContain(`• [${SHOWN}](https://arxiv.org/abs/2406.50001)`);
   });
 });
