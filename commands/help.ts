@@ -1,6 +1,7 @@
 import { commandHeader, defineCommand, type Reply } from "../src/discord/command.js";
 import { BRAND_COLOUR, fitEmbed } from "../src/discord/embeds.js";
 import { t } from "../src/i18n/index.js";
+import { isModerator } from "../src/moderation/permissions.js";
 
 export default defineCommand({
   definition: commandHeader("help", "command.help.description"),
@@ -15,10 +16,12 @@ export default defineCommand({
       embeds: [
         fitEmbed({
           title: t(locale, "help.title"),
-          description: t(locale, "help.description", { count: ctx.catalog.papers.filter((paper) => paper.source === "catalog").length }),
+          // The live list: the curated catalog and what moderators added since (another process's additions too).
+          description: t(locale, "help.description", { count: ctx.catalog.size }),
           color: BRAND_COLOUR,
           fields: [
             { name: t(locale, "help.commands"), value: commands.join("\n") },
+            ...(isModerator(ctx, requester) ? [{ name: t(locale, "help.moderatorCommands"), value: t(locale, "help.moderation") }] : []),
             { name: "🌐", value: t(locale, "help.locale") },
           ],
         }),

@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType, ButtonStyle, type APIEmbed } from "discord.js";
 import type { ArxivRecord } from "../src/arxiv/api.js";
+import { parseArxivReference } from "../src/catalog/arxiv-id.js";
 import { truncate } from "../src/catalog/format.js";
 import { TOPICS, type Topic } from "../src/catalog/schema.js";
 import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
@@ -9,6 +10,8 @@ import { localized, message, renderMessage, t, type Locale } from "../src/i18n/i
 import { topicLabel } from "../src/i18n/topics.js";
 import { addedFromAbstract, entryFromArxiv, guessTopics, parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
+import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const arxivText = localized("command.paperAdd.arxiv");
 const topicsText = localized("command.paperAdd.topics");
@@ -49,33 +52,50 @@ export function encodeTopics(topics: readonly Topic[]): string {
   return topics.map((topic) => TOPICS.indexOf(topic)).join("+");
 }
 
-export function decodeTopics(text: string): Topic[] {
-  return text.split("+").flatMap((part) => {
-    const topic = TOPICS[Number(part)];
-    return part !== "" && topic ? [topic] : [];
-  });
+/** The topics a confirm button carries; null when any position is not a topic (a forged or damaged custom id). */
+export function decodeTopics(text: string): Topic[] | null {
+  const topics = text.split("+").map((part) => (/^\d{1,2}$/.test(part) ? TOPICS[Number(part)] : undefined));
+  return topics.length > 0 && topics.every((topic) => topic !== undefined) ? [...new Set(topics as Topic[])] : null;
 }
 
 function topicsPart(locale: Locale, topics: readonly Topic[]): string {
   return topics.map((topic) => topicLabel(locale, topic)).join(", ");
 }
 
+/** Areas LLM papers are filed under; a paper in none of them (hep-ex, cond-mat…) is probably not for this list. */
+const LLM_AREAS = /^(?:cs|stat|eess|math\.OC|q-bio\.NC)(?:\.|$)/;
+
+function offTopicNote(record: ArxivRecord, locale: Locale): string {
+  if (record.categories.length === 0 || record.categories.some((category) => LLM_AREAS.test(category))) return "";
+  return t(locale, "paperAdd.offTopic", { categories: truncate(record.categories.join(", "), 100) });
+}
+
+function listedPaper(ctx: BotContext, arxivId: string | null) {
+  const listed = arxivId === null ? undefined : ctx.catalog.papers.find((paper) => paper.arxivId === arxivId);
+  return listed ? message("paperAdd.already", { title: inlineText(listed.title), id: listed.id }) : null;
+}
+
 async function preview(ctx: BotContext, reference: string, topicsText: string | undefined, requester: Requester): Promise<Reply> {
   const { locale } = requester;
-  const topics = topicsText === undefined ? undefined : parseTopics(topicsText);
+  const unsafe = refuseControlCharacters(locale, [{ label: "topics", value: topicsText ?? "" }]);
+  if (unsafe) return unsafe;
+  const topics = topicsText === undefined ? undefined : parseTopics(topicsText, locale);
   if (topics && !topics.ok) return notice(locale, topics);
+  // A listed paper (also one another process just added) is answered without spending an arXiv request.
+  const known = listedPaper(ctx, parseArxivReference(reference));
+  if (known) return notice(locale, known);
   const found = await ctx.moderation.arxiv.lookup(reference);
   if (!found.ok) return notice(locale, found);
   const record = found.value;
-  const listed = ctx.catalog.papers.find((paper) => paper.arxivId === record.arxivId);
-  if (listed) return notice(locale, message("paperAdd.already", { title: listed.title, id: listed.id }));
+  const listed = listedPaper(ctx, record.arxivId);
+  if (listed) return notice(locale, listed);
   remember(record);
   const chosen = topics?.value.length ? topics.value : guessTopics(record);
   const guessed = topics?.value.length ? "" : t(locale, "paperAdd.guessed");
   return {
     kind: "reply",
     private: true,
-    content: t(locale, "paperAdd.preview", { topics: topicsPart(locale, chosen), guessed }),
+    content: t(locale, "paperAdd.preview", { topics: topicsPart(locale, chosen), guessed }) + offTopicNote(record, locale),
     embeds: [recordEmbed(record, locale)],
     components: [
       row(
@@ -113,6 +133,8 @@ export const paperAddButton: ComponentModule = {
     const topicPart = rest.at(-1) ?? "";
     const arxivId = rest.slice(0, -1).join(":");
     const topics = decodeTopics(topicPart);
+    // The preview always names its topics: anything else was not made by this bot, so nothing is added.
+    if (!topics || topics.length > 5) return notice(locale, "errors.expiredButton");
     let record = previews.get(arxivId);
     if (!record) {
       const found = await ctx.moderation.arxiv.lookup(arxivId);
@@ -121,8 +143,8 @@ export const paperAddButton: ComponentModule = {
     }
     const entry = entryFromArxiv(record, topics, (id) => ctx.catalog.get(id) !== undefined);
     const added = ctx.moderation.addPaper(entry, addedFromAbstract(requester.username), actorOf(requester));
-    if (!added.ok) return { kind: "update", content: renderMessage(locale, added), embeds: [], components: [] };
+    if (!added.ok) return { kind: "update", content: renderMessage(locale, withSafeTitle(added)), embeds: [], components: [] };
     previews.delete(arxivId);
-    return { kind: "update", content: t(locale, "paperAdd.added", { title: truncate(added.value.title, 200), id: added.value.id }), embeds: [], components: [] };
+    return { kind: "update", content: t(locale, "paperAdd.added", { title: inlineText(truncate(added.value.title, 200)), id: added.value.id }), embeds: [], components: [] };
   },
 };

@@ -2,6 +2,7 @@ import { truncate } from "../src/catalog/format.js";
 import type { ComponentModule, Reply } from "../src/discord/command.js";
 import { BRAND_COLOUR, fitEmbed, notice, paperButtons, paperEmbed } from "../src/discord/embeds.js";
 import { message, t } from "../src/i18n/index.js";
+import { inlineText } from "../src/discord/safe-text.js";
 
 /** "Related papers" under a /paper answer: a private list for whoever pressed it. */
 export const relatedButton: ComponentModule = {
@@ -11,8 +12,8 @@ export const relatedButton: ComponentModule = {
     const paper = paperId ? ctx.catalog.get(paperId) : undefined;
     if (!paper) return notice(locale, "errors.expiredButton");
     const related = ctx.catalog.related(paper, 8);
-    if (related.length === 0) return notice(locale, message("paper.relatedNone", { title: truncate(paper.title, 120) }));
-    const lines = related.map((other) => `• [${truncate(locale === "ja" ? other.titleJa : other.title, 150)}](${other.url}) · ${other.year} · \`${other.id}\``);
+    if (related.length === 0) return notice(locale, message("paper.relatedNone", { title: inlineText(truncate(paper.title, 120)) }));
+    const lines = related.map((other) => `• [${inlineText(truncate(locale === "ja" ? other.titleJa : other.title, 150))}](${other.url}) · ${other.year} · \`${other.id}\``);
     return {
       kind: "reply",
       private: true,

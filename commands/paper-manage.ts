@@ -5,8 +5,10 @@ import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, notice, row } from "../src/discord/embeds.js";
 import { localized, message, renderMessage, t } from "../src/i18n/index.js";
-import { parseTopics } from "../src/moderation/papers.js";
+import { parseTopics, topicsText } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
+import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const editPaper = localized("command.paperEdit.paper");
 const removePaper = localized("command.paperRemove.paper");
@@ -56,7 +58,7 @@ function editModal(paper: Paper, requester: Requester): Reply {
       { id: "summary_en", label: t(locale, "paperEdit.summaryEn"), long: true, maxLength: 1500, value: written.en === "written" ? paper.summary.en : "", placeholder: truncate(paper.summary.en, 100) },
       { id: "summary_ja", label: t(locale, "paperEdit.summaryJa"), long: true, maxLength: 1500, value: written.ja === "written" ? paper.summary.ja : "" },
       { id: "aliases", label: t(locale, "paperEdit.aliases"), maxLength: 1000, value: paper.aliases.join(", ") },
-      { id: "topics", label: t(locale, "paperEdit.topics"), maxLength: 200, required: true, value: paper.topics.join(", ") },
+      { id: "topics", label: t(locale, "paperEdit.topics"), maxLength: 200, required: true, value: topicsText(paper.topics, locale) },
     ],
   };
 }
@@ -84,13 +86,21 @@ export const paperEditModal: ComponentModule = {
     const refused = refuseUnlessModerator(ctx, requester);
     if (refused) return refused;
     const { locale } = requester;
-    const topics = parseTopics(fields["topics"] ?? "");
+    const unsafe = refuseControlCharacters(locale, [
+      { label: t(locale, "paperEdit.summaryEn"), value: fields["summary_en"] ?? "", newlines: true, max: 1500 },
+      { label: t(locale, "paperEdit.summaryJa"), value: fields["summary_ja"] ?? "", newlines: true, max: 1500 },
+      { label: t(locale, "paperEdit.aliases"), value: fields["aliases"] ?? "", newlines: true, max: 1000 },
+      { label: t(locale, "paperEdit.topics"), value: fields["topics"] ?? "", max: 200 },
+    ]);
+    if (unsafe) return unsafe;
+    const topics = parseTopics(fields["topics"] ?? "", locale);
     if (!topics.ok) return notice(locale, topics);
     const aliases = (fields["aliases"] ?? "").split(/[,、\n]/);
-    const edit = { summaryEn: fields["summary_en"] ?? "", summaryJa: fields["summary_ja"] ?? "", aliases, topics: topics.value };
+    const lines = (text: string | undefined) => (text ?? "").replace(/\r\n?/g, "\n");
+    const edit = { summaryEn: lines(fields["summary_en"]), summaryJa: lines(fields["summary_ja"]), aliases, topics: topics.value };
     const result = ctx.moderation.editPaper(paperId, edit, actorOf(requester));
     if (!result.ok) return notice(locale, result);
-    return notice(locale, message(result.value.changed ? "paperEdit.saved" : "paperEdit.unchanged", { title: truncate(result.value.paper.title, 200) }));
+    return notice(locale, message(result.value.changed ? "paperEdit.saved" : "paperEdit.unchanged", { title: inlineText(truncate(result.value.paper.title, 200)) }));
   },
 };
 
@@ -106,8 +116,8 @@ export const paperRemoveCommand = defineCommand({
     const { locale } = requester;
     const paper = findPaper(ctx, options.paper, requester);
     if (!paper) return notice(locale, message("moderation.unknownPaper", { id: truncate(options.paper, 80) }));
-    if (paper.source !== "moderator") return notice(locale, message("paperRemove.onlyAdded", { title: truncate(paper.title, 200) }));
-    return notice(locale, message("paperRemove.confirm", { title: truncate(paper.title, 200), id: paper.id }), {
+    if (paper.source !== "moderator") return notice(locale, message("paperRemove.onlyAdded", { title: inlineText(truncate(paper.title, 200)) }));
+    return notice(locale, message("paperRemove.confirm", { title: inlineText(truncate(paper.title, 200)), id: paper.id }), {
       components: [
         row(
           actionButton(t(locale, "paperRemove.confirmButton"), `paper-remove:yes:${paper.id}`, { style: ButtonStyle.Danger }),
@@ -127,7 +137,7 @@ export const paperRemoveButton: ComponentModule = {
     const { locale } = requester;
     if (step !== "yes") return { kind: "update", content: t(locale, "paperRemove.cancelled"), components: [] };
     const removed = ctx.moderation.removePaper(paperId, actorOf(requester));
-    const content = removed.ok ? t(locale, "paperRemove.removed", { title: truncate(removed.value.title, 200) }) : renderMessage(locale, removed);
+    const content = removed.ok ? t(locale, "paperRemove.removed", { title: inlineText(truncate(removed.value.title, 200)) }) : renderMessage(locale, withSafeTitle(removed));
     return { kind: "update", content, components: [] };
   },
 };

@@ -5,6 +5,7 @@ import { commandHeader, defineCommand, describedBy, type ComponentModule, type M
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
 import { message, t, type Locale } from "../src/i18n/index.js";
+import { inlineText } from "../src/discord/safe-text.js";
 import { topicLabel } from "../src/i18n/topics.js";
 
 export const PAGE_SIZE = 8;
@@ -61,7 +62,7 @@ export function renderPage(ctx: Pick<BotContext, "catalog">, state: PageState, l
   const slice = papers.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
   const lines = slice.map(
     (paper, index) =>
-      `**${page * PAGE_SIZE + index + 1}.** [${truncate(locale === "ja" ? paper.titleJa : paper.title, 150)}](${paper.url}) · ${paper.year} · \`${paper.id}\``,
+      `**${page * PAGE_SIZE + index + 1}.** [${inlineText(truncate(locale === "ja" ? paper.titleJa : paper.title, 150))}](${paper.url}) · ${paper.year} · \`${paper.id}\``,
   );
   const embed = fitEmbed({
     title: state.topic ? t(locale, "papers.titleTopic", { topic: topicLabel(locale, state.topic) }) : t(locale, "papers.title"),

@@ -7,9 +7,11 @@ import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
 import { formatList, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
-import { approvalTopics, parseTopics } from "../src/moderation/papers.js";
+import { approvalTopics, parseTopics, topicsText } from "../src/moderation/papers.js";
 import { alreadyDecided } from "../src/moderation/review.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
+import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const ABSTRACT_EXCERPT = 700;
 
@@ -100,7 +102,7 @@ export const reviewButtons: ComponentModule = {
         customId: `review-approve:${arxivId}`,
         title: t(locale, "review.modalTitle"),
         fields: [
-          { id: "topics", label: t(locale, "paperEdit.topics"), required: true, maxLength: 200, value: suggested.slice(0, 5).join(", "), placeholder: "retrieval, agents" },
+          { id: "topics", label: t(locale, "paperEdit.topics"), required: true, maxLength: 200, value: topicsText(suggested.slice(0, 5), locale), placeholder: topicsText(["retrieval", "agents"], locale) },
           { id: "note", label: t(locale, "review.note"), long: true, maxLength: 500 },
         ],
       };
@@ -109,7 +111,7 @@ export const reviewButtons: ComponentModule = {
     if (action === "skip") return asUpdate(reviewCard(ctx, requester, at + 1));
     if (action !== "reject") return notice(locale, "errors.expiredButton");
     const rejected = ctx.moderation.rejectCandidate(arxivId, actorOf(requester));
-    const prefix = rejected.ok ? t(locale, "review.rejected", { title: truncate(rejected.value.title, 150) }) : renderMessage(locale, rejected);
+    const prefix = rejected.ok ? t(locale, "review.rejected", { title: inlineText(truncate(rejected.value.title, 150)) }) : renderMessage(locale, withSafeTitle(rejected));
     // The rejected paper leaves the queue, so the same position now holds the next one.
     return asUpdate(reviewCard(ctx, requester, at, prefix));
   },
@@ -124,15 +126,20 @@ export const reviewApproveModal: ComponentModule = {
     if (refused) return refused;
     const { locale } = requester;
     const arxivId = args.join(":");
-    const topics = parseTopics(fields["topics"] ?? "");
+    const unsafe = refuseControlCharacters(locale, [
+      { label: t(locale, "paperEdit.topics"), value: fields["topics"] ?? "", max: 200 },
+      { label: t(locale, "review.note"), value: fields["note"] ?? "", newlines: true, max: 500 },
+    ]);
+    if (unsafe) return unsafe;
+    const topics = parseTopics(fields["topics"] ?? "", locale);
     if (!topics.ok) return notice(locale, topics);
     if (topics.value.length === 0) return notice(locale, "review.topicsNeeded");
     const approved = ctx.moderation.approveCandidate(arxivId, { topics: topics.value, note: (fields["note"] ?? "").trim().slice(0, 500) }, actorOf(requester));
-    if (!approved.ok) return asUpdate(reviewCard(ctx, requester, 0, renderMessage(locale, approved)));
+    if (!approved.ok) return asUpdate(reviewCard(ctx, requester, 0, renderMessage(locale, withSafeTitle(approved))));
     const { paper, candidate } = approved.value;
     const prefix = paper
-      ? t(locale, "review.approved", { title: truncate(paper.title, 150), id: paper.id })
-      : t(locale, "review.approvedListed", { title: truncate(candidate.title, 150) });
+      ? t(locale, "review.approved", { title: inlineText(truncate(paper.title, 150)), id: paper.id })
+      : t(locale, "review.approvedListed", { title: inlineText(truncate(candidate.title, 150)) });
     return asUpdate(reviewCard(ctx, requester, 0, prefix));
   },
 };

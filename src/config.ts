@@ -158,6 +158,9 @@ export const configSchema = z.object({
   MODERATOR_ROLE_ID: optionalString.pipe(
     z.string().regex(/^\d{17,20}(?:\s*,\s*\d{17,20})*$/, "expected role ids (17-20 digits), separated by commas").optional(),
   ),
+  MODERATION_GUILD_IDS: optionalString.pipe(
+    z.string().regex(/^\d{17,20}(?:\s*,\s*\d{17,20})*$/, "expected server (guild) ids (17-20 digits), separated by commas").optional(),
+  ),
   ...arxivSettings,
   DIGEST_TZ: z.string().trim().refine((zone) => canonicalTimeZone(zone) !== null, "expected an IANA timezone such as UTC or Asia/Tokyo").default("UTC"),
   DIGEST_CATCHUP_HOURS: wholeNumber("a whole number of hours", 0, 24 * 6).default(24),
@@ -199,7 +202,7 @@ export interface Config {
   logLevel: RawConfig["LOG_LEVEL"];
   http: { port: number; host: string; publicUrl: string | undefined };
   bundle: { secret: string | undefined; externalUrl: string | undefined; requiresFollow: boolean; linkTtlHours: number; dir: string };
-  moderation: { roleIds: string[]; arxivApiUrl: string; bundleRebuildDelayMs: number; alertMaxDelayMs: number };
+  moderation: { roleIds: string[]; guildIds: string[]; arxivApiUrl: string; bundleRebuildDelayMs: number; alertMaxDelayMs: number };
   arxiv: ArxivConfig;
   digest: { timeZone: string; catchUpHours: number };
 }
@@ -247,6 +250,7 @@ export function parseConfig(env: Environment): Config {
     },
     moderation: {
       roleIds: raw.MODERATOR_ROLE_ID?.split(",").map((id) => id.trim()) ?? [],
+      guildIds: raw.MODERATION_GUILD_IDS?.split(",").map((id) => id.trim()) ?? [],
       arxivApiUrl: raw.ARXIV_API_URL,
       bundleRebuildDelayMs: Math.round(raw.BUNDLE_REBUILD_DELAY_SECONDS * 1000),
       alertMaxDelayMs: Math.round(raw.ALERT_MAX_DELAY_HOURS * 3_600_000),

@@ -15,6 +15,7 @@ import { DatabaseProblem } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
 import { restTransport } from "./moderation/alerts.js";
+import { warnIfModerationIsOpen } from "./moderation/guilds.js";
 import { startServices, type Services } from "./services.js";
 
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -112,6 +113,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   client.on(Events.Error, (error) => logger.error("discord client error", { error }));
   client.on(Events.Warn, (message) => logger.warn("discord client warning", { message }));
   logGatewayAttempts(client, logger);
+  warnIfModerationIsOpen(client, config.moderation.guildIds, logger);
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (readyClient) => {
       logger.info("ready", { tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: app.catalog.size });

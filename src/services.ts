@@ -4,9 +4,7 @@ import { ArxivPoller } from "./arxiv/poller.js";
 import { createBundleLinks } from "./bundle/links.js";
 import { refreshBundle } from "./bundle/service.js";
 import { BundleStore } from "./bundle/store.js";
-import { Catalog } from "./catalog/catalog.js";
 import { followStore, type FollowStore } from "./db/follows.js";
-import { paperStore } from "./db/papers.js";
 import { databaseState, type DatabaseState } from "./db/connection.js";
 import { bundleSecret } from "./db/settings.js";
 import { createBotContext, type BotContext, type DirectMessenger } from "./discord/context.js";
@@ -14,6 +12,7 @@ import { startHttpServer, type DiscordHealth, type RunningHttpServer } from "./h
 import { debounced } from "./moderation/debounce.js";
 import { createAlerts, type AlertService, type AlertTransport } from "./moderation/alerts.js";
 import { createModeration } from "./moderation/index.js";
+import { OTHER_PROCESSES_CHECK_MS, sharedList } from "./moderation/shared-list.js";
 import { Scheduler } from "./scheduler.js";
 import { digestJob, readingListPage } from "./digest/job.js";
 import type { DigestTransport } from "./digest/run.js";
@@ -51,6 +50,8 @@ export async function startServices(
     alertTransport?: (follows: FollowStore) => AlertTransport;
     /** How the weekly digest reaches Discord (REST); without one (the local console) no digest is sent. */
     digestTransport?: () => DigestTransport;
+    /** How often other processes' commits (the CLI's paper-add, candidates approve) are looked for. */
+    otherProcessesCheckMs?: number;
   },
 ): Promise<Services> {
   const { config, logger, clock, db } = app;
@@ -77,17 +78,17 @@ export async function startServices(
     () => refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger),
     (error) => logger.error("bundle rebuild failed", { error }),
   );
+  // One database, several processes: papers the CLI adds are served, and their alerts sent, within seconds.
+  const list = sharedList(app, () => bundleRebuild.schedule());
   const alerts = createAlerts({
     db,
     clock,
     logger,
     maxDelayMs: config.moderation.alertMaxDelayMs,
-    paper: (id) => app.catalog.get(id),
+    paper: (id) => list.paper(id),
     transport: options.alertTransport?.(follows) ?? null,
   });
   const arxiv = createArxivHttp(config.arxiv, clock, {}, db);
-  const papers = paperStore(db);
-  let loadedFingerprint = papers.fingerprint();
   const ctx = createBotContext(app, {
     follows,
     bundle: createBundleLinks({ store, secret, ttlHours: config.bundle.linkTtlHours, externalUrl: config.bundle.externalUrl, baseUrl: publicUrl }),
@@ -97,9 +98,7 @@ export async function startServices(
       userAgent: arxiv.userAgent,
       papersChanged: ({ id, added }) => {
         // The list and the lookup index follow this one paper: no reload, whatever the list's size.
-        app.catalog.paperChanged(id);
-        loadedFingerprint = papers.fingerprint();
-        bundleRebuild.schedule();
+        list.ownChange(id);
         if (added) {
           alerts.fanout(added);
           alerts.kick();
@@ -107,6 +106,7 @@ export async function startServices(
       },
     }),
     digest: createDigestService(app),
+    pickUpOtherProcesses: () => list.pickUp(),
   });
 
   const digest = options.digestTransport ? digestJob(app, options.digestTransport()) : undefined;
@@ -117,12 +117,9 @@ export async function startServices(
         schedule: CATALOG_REFRESH_SCHEDULE,
         run: () => {
           const report = app.resyncCatalog();
-          // Papers added or edited from the CLI (another process) are picked up here too.
-          const fingerprint = papers.fingerprint();
-          const fromElsewhere = fingerprint !== loadedFingerprint;
-          if (fromElsewhere) app.catalog = Catalog.load(db);
-          loadedFingerprint = fingerprint;
-          const changed = fromElsewhere || report.inserted.length + report.updated.length + report.removed.length > 0;
+          // Papers added or edited from the CLI (another process); normally already picked up within seconds.
+          list.pickUp();
+          const changed = report.inserted.length + report.updated.length + report.removed.length > 0;
           // Building is deterministic, so an unchanged catalog with a stored zip needs no rebuild.
           if (changed || !store.current()) refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
           // Alerts recorded by the CLI, or left for a retry.
@@ -134,6 +131,7 @@ export async function startServices(
     logger,
   );
   scheduler.start();
+  list.start(options.otherProcessesCheckMs ?? OTHER_PROCESSES_CHECK_MS, () => alerts.kick());
   const poller = new ArxivPoller({ db, config: config.arxiv, http: arxiv, clock, logger, papers: () => ctx.catalog.papers });
   poller.start();
   // Catch-up: a publication missed while the bot was down goes out now (within DIGEST_CATCHUP_HOURS).
@@ -149,6 +147,7 @@ export async function startServices(
     poller,
     async stop() {
       digest?.cancel();
+      list.stop();
       bundleRebuild.stop();
       await alerts.stop();
       await poller.stop();

@@ -119,9 +119,12 @@ describe.skipIf(!arxivApiFixturesAvailable)("a paper a moderator added from arXi
     const addedJson = json.papers.find((entry) => entry["arxivId"] === HIGGS_ID) ?? {};
     expect(addedJson).not.toHaveProperty("organisation");
     expect(addedJson["keyResults"]).toEqual({ en: [], ja: [] });
-    expect(addedJson["summarySource"]).toEqual({ en: "abstract", ja: null });
+    // summary.ja holds the English abstract, and the file says so: source "abstract", language "en".
+    expect(addedJson["summarySource"]).toEqual({ en: "abstract", ja: "abstract" });
+    expect(addedJson["summaryLanguage"]).toEqual({ en: "en", ja: "en" });
     const loraJson = json.papers.find((entry) => entry["id"] === "lora") ?? {};
     expect(loraJson).not.toHaveProperty("summarySource");
+    expect(loraJson).not.toHaveProperty("summaryLanguage");
     for (const entry of json.papers) {
       const { summarySource: _source, ...catalogFields } = entry;
       expect(catalogEntrySchema.safeParse(catalogFields).success).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alertNonce, createAlerts, matchingTopics, type AlertTransport } from "../src/moderation/alerts.js";
+import { alertNonce, createAlerts, matchingTopics, recordedLine, type AlertTransport } from "../src/moderation/alerts.js";
 import { addedFromAbstract, entryFromArxiv } from "../src/moderation/papers.js";
 import { createModeration } from "../src/moderation/index.js";
 import { followStore } from "../src/db/follows.js";
@@ -64,7 +64,7 @@ describe("alert decisions", () => {
 });
 
 describe("papers added by another process (the CLI)", () => {
-  it("are picked up by the bot's catalog refresh, which also sends their recorded alerts", async () => {
+  it("are picked up by the running bot at once (not at the catalog refresh), which also sends their recorded alerts", async () => {
     const dir = tempDir();
     const env = { DATABASE_PATH: join(dir, "bot.db"), BUNDLE_DIR: join(dir, "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" };
     const bot = createTestApp(env);
@@ -77,7 +77,8 @@ describe("papers added by another process (the CLI)", () => {
       const paper = paperIn(cli, "Retrieval from another process", "About retrieval.");
       createAlerts({ db: cli.db, clock: cli.clock, logger: cli.logger, maxDelayMs: 86_400_000, paper: () => undefined, transport: null }).fanout(paper);
       cli.close();
-      expect(services.ctx.catalog.get(paper.id)).toBeUndefined();
+      // The next handler that reads the list sees the other process's commit; the refresh finds nothing more to do.
+      expect(services.ctx.catalog.get(paper.id)?.title).toBe("Retrieval from another process");
       await services.scheduler.runNow("catalog-refresh");
       expect(services.ctx.catalog.get(paper.id)?.title).toBe("Retrieval from another process");
       await services.alerts.deliver();
@@ -87,5 +88,13 @@ describe("papers added by another process (the CLI)", () => {
       bot.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the CLI's alert count line", () => {
+  it("uses the locale files' plurals", () => {
+    expect(recordedLine({ users: 1, channels: 0 })).toBe("alerts recorded for 1 follower and 0 channels");
+    expect(recordedLine({ users: 2, channels: 1 })).toBe("alerts recorded for 2 followers and 1 channel");
+    expect(recordedLine({ users: 1, channels: 2 }, "ja")).toBe("通知を記録しました (フォロワー 1 人、チャンネル 2 件)");
   });
 });

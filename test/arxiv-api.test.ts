@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createArxivApi, parseArxivAtom, type ArxivApi } from "../src/arxiv/api.js";
+import { ARXIV_API_MAX_BYTES, createArxivApi, parseArxivAtom, type ArxivApi } from "../src/arxiv/api.js";
+import { renderMessage } from "../src/i18n/index.js";
 import { arxivGate } from "../src/arxiv/fetch.js";
 import { arxivApiFixturesAvailable, arxivApiFixturesDir, startArxivApiServer, type ArxivApiServer } from "./support/arxiv-api-server.js";
 
@@ -50,9 +51,18 @@ describe.skipIf(!arxivApiFixturesAvailable)("arXiv API client against the real c
   it("reports a busy arXiv (503 + Retry-After), an HTML page and a dead server as distinct failures", async () => {
     server.queue.push({ status: 503, headers: { "retry-after": "20" }, body: "busy" }, { status: 200, body: "<html><body>maintenance</body></html>" });
     expect(await api.lookup("1706.03762")).toEqual({ ok: false, key: "arxiv.busy", params: { seconds: 20 } });
-    expect(await api.lookup("1706.03762")).toMatchObject({ ok: false, key: "arxiv.unavailable", params: { reason: "the answer was not an Atom feed" } });
+    expect(await api.lookup("1706.03762")).toEqual({ ok: false, key: "arxiv.notAtom" });
     const dead = createArxivApi({ apiUrl: "http://127.0.0.1:9/api/query", gate: arxivGate(0), userAgent: "t" });
     expect(await dead.lookup("1706.03762")).toMatchObject({ ok: false, key: "arxiv.unavailable", params: { reason: "could not connect" } });
+  });
+
+  it("an oversized or failing answer says arXiv answered (not that it could not be reached)", async () => {
+    const huge = "<feed>" + "x".repeat(ARXIV_API_MAX_BYTES) + "</feed>";
+    server.queue.push({ status: 200, body: huge }, { status: 500, body: "oops" });
+    const tooLarge = await api.lookup("1706.03762");
+    expect(tooLarge).toEqual({ ok: false, key: "arxiv.answerTooLarge", params: { megabytes: 1 } });
+    if (!tooLarge.ok) expect(renderMessage("en", tooLarge)).toBe("arXiv answered, but the answer was larger than 1 MB (one paper's metadata is a few kB), so it was not read. Try again later.");
+    expect(await api.lookup("1706.03762")).toEqual({ ok: false, key: "arxiv.httpStatus", params: { status: 500 } });
   });
 
   it("spaces requests through the shared gate, one at a time", async () => {

@@ -83,8 +83,11 @@ describe("catalog export keeps where summaries come from", () => {
     const original = catalogFileSchema.parse(JSON.parse(readFileSync(catalogPath, "utf8")));
     expect(exported.papers.slice(0, original.papers.length)).toEqual(original.papers);
     expect(exported.papers.slice(0, original.papers.length).every((entry) => !("summarySource" in entry))).toBe(true);
-    expect(exported.papers.find((entry) => entry.arxivId === ABSTRACT_ID)?.summarySource).toEqual({ en: "abstract", ja: null });
-    expect(exported.papers.find((entry) => entry.arxivId === ENGLISH_ONLY_ID)?.summarySource).toEqual({ en: "written", ja: null });
+    const abstract = exported.papers.find((entry) => entry.arxivId === ABSTRACT_ID);
+    expect([abstract?.summarySource, abstract?.summaryLanguage]).toEqual([{ en: "abstract", ja: "abstract" }, { en: "en", ja: "en" }]);
+    const englishOnly = exported.papers.find((entry) => entry.arxivId === ENGLISH_ONLY_ID);
+    // summary.ja repeats the English summary moderators wrote: nobody wrote one in Japanese (null), and it is English.
+    expect([englishOnly?.summarySource, englishOnly?.summaryLanguage]).toEqual([{ en: "written", ja: null }, { en: "en", ja: "en" }]);
   });
 
   it("loaded as a fresh app's catalog, shows the papers exactly as the moderators' database did", async () => {
@@ -132,7 +135,7 @@ describe("catalog export keeps where summaries come from", () => {
       const row = rows.find((cells) => cells[header.indexOf("arxiv_id")] === ABSTRACT_ID) ?? [];
       expect(row[header.indexOf("summary_ja")]).toBe(`（${ENGLISH_ONLY_JA}）（${ABSTRACT_NOTE.ja}）${imported.summary.en}`);
       const json = JSON.parse(afterFiles.get("papers.json") ?? "{}") as { papers: Record<string, unknown>[] };
-      expect(json.papers.find((entry) => entry["arxivId"] === ABSTRACT_ID)?.["summarySource"]).toEqual({ en: "abstract", ja: null });
+      expect(json.papers.find((entry) => entry["arxivId"] === ABSTRACT_ID)?.["summarySource"]).toEqual({ en: "abstract", ja: "abstract" });
       expect(json.papers.find((entry) => entry["id"] === "lora")).not.toHaveProperty("summarySource");
 
       // A moderator writing only the Japanese summary of the imported paper leaves its English marked as the abstract.
@@ -148,8 +151,11 @@ describe("catalog export keeps where summaries come from", () => {
 
   it("the catalog schema takes only the known provenance values", () => {
     const lora = catalogFileSchema.parse(JSON.parse(readFileSync(catalogPath, "utf8"))).papers[0];
+    // Files exported before summaryLanguage existed (ja null for the abstract) still load.
     expect(catalogEntrySchema.safeParse({ ...lora, summarySource: { en: "abstract", ja: null } }).success).toBe(true);
-    expect(catalogEntrySchema.safeParse({ ...lora, summarySource: { en: "abstract", ja: "abstract" } }).success).toBe(false);
+    expect(catalogEntrySchema.safeParse({ ...lora, summarySource: { en: "abstract", ja: "abstract" }, summaryLanguage: { en: "en", ja: "en" } }).success).toBe(true);
+    expect(catalogEntrySchema.safeParse({ ...lora, summarySource: { en: "abstract", ja: "translated" } }).success).toBe(false);
+    expect(catalogEntrySchema.safeParse({ ...lora, summaryLanguage: { en: "en", ja: "fr" } }).success).toBe(false);
     expect(catalogEntrySchema.safeParse({ ...lora, summarySource: { en: "written" } }).success).toBe(false);
   });
 });

@@ -84,7 +84,7 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
     expect(form.type).toBe(9);
     const modal = form.data as unknown as { custom_id: string; components: { components: { custom_id: string; value?: string }[] }[] };
     expect(modal.custom_id).toBe("review-approve:2406.20001");
-    expect(modal.components.map((row) => row.components[0])).toMatchObject([{ custom_id: "topics", value: "fine-tuning" }, { custom_id: "note" }]);
+    expect(modal.components.map((row) => row.components[0])).toMatchObject([{ custom_id: "topics", value: "Fine-tuning" }, { custom_id: "note" }]);
     const bad = await send(t, modalSubmit({ customId: modal.custom_id, fields: { topics: "knitting", note: "" }, ...as.roleModerator }));
     expect(bad.data.content).toMatch(/Unknown topics: knitting/);
     const approved = await send(t, modalSubmit({ customId: modal.custom_id, message: card.message(), fields: { topics: "fine-tuning, efficiency", note: "good one" }, ...as.roleModerator }));

@@ -120,7 +120,7 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
 
   type Answer =
     | { ok: true; body: string }
-    | { ok: false; status: number | null; reason: string; retryAfter: number | null; redirect?: Redirect };
+    | { ok: false; status: number | null; reason: string; retryAfter: number | null; redirect?: Redirect; tooLarge?: true };
 
   async function get(url: string): Promise<Answer> {
     try {
@@ -138,10 +138,10 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
       const length = Number(response.headers.get("content-length") ?? 0);
       if (length > ARXIV_API_MAX_BYTES) {
         await response.body?.cancel();
-        return { ok: false, status: response.status, reason: "answer too large", retryAfter: null };
+        return { ok: false, status: response.status, reason: "answer too large", retryAfter: null, tooLarge: true };
       }
       const body = await readCapped(response, ARXIV_API_MAX_BYTES);
-      if (body === null) return { ok: false, status: response.status, reason: "answer too large", retryAfter: null };
+      if (body === null) return { ok: false, status: response.status, reason: "answer too large", retryAfter: null, tooLarge: true };
       // arXiv answers malformed queries with 400 and an Atom error entry, which is worth reading.
       if (response.ok || (response.status === 400 && body.includes("<feed"))) return { ok: true, body };
       const retryAfter = Number(response.headers.get("retry-after"));
@@ -177,10 +177,13 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
       }
       if (!answer.ok) {
         if (answer.retryAfter !== null && (answer.status === 429 || answer.status === 503)) return fail("arxiv.busy", { seconds: answer.retryAfter });
+        // arXiv did answer: say what was wrong with the answer rather than "could not be reached".
+        if (answer.tooLarge) return fail("arxiv.answerTooLarge", { megabytes: Math.round(ARXIV_API_MAX_BYTES / (1024 * 1024)) });
+        if (answer.status !== null && !answer.redirect) return fail("arxiv.httpStatus", { status: answer.status });
         return fail("arxiv.unavailable", { reason: answer.reason });
       }
       const result = await parseArxivAtom(answer.body);
-      if (!result) return fail("arxiv.unavailable", { reason: "the answer was not an Atom feed" });
+      if (!result) return fail("arxiv.notAtom");
       if (result.kind === "error") return fail("arxiv.apiError", { arxivId, message: result.message.slice(0, 300) });
       const record = result.records.find((candidate) => candidate.arxivId === arxivId);
       return record ? succeed(record) : fail("arxiv.notFound", { arxivId });

@@ -4,9 +4,10 @@ import { UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type Cli
 import { candidateStore, type Candidate } from "../db/candidates.js";
 import { paperShortName } from "../catalog/format.js";
 import { formatList, renderMessage } from "../i18n/index.js";
-import { createAlerts } from "../moderation/alerts.js";
+import { createAlerts, recordedLine } from "../moderation/alerts.js";
 import { createModeration } from "../moderation/index.js";
 import { approvalTopics, parseTopics } from "../moderation/papers.js";
+import { controlCharactersProblem } from "../moderation/form-text.js";
 import { createArxivHttp } from "./fetch.js";
 import type { ArxivGate } from "./gate.js";
 import { withoutControls } from "./parse.js";
@@ -119,6 +120,12 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
   noExtra(extra);
   const arxivId = reference === undefined ? null : parseArxivReference(reference);
   if (!arxivId) throw new UsageError(`candidates ${verb} needs an arXiv id, e.g. 2401.01335`);
+  const unsafe = controlCharactersProblem([
+    { label: "--by", value: values.by ?? "" },
+    { label: "--topics", value: values.topics ?? "" },
+    { label: "--note", value: values.note ?? "", newlines: true },
+  ]);
+  if (unsafe) throw new UsageError(unsafe);
   const by = values.by?.trim() || "cli";
   if (by.length > 100) throw new UsageError("--by takes a name of at most 100 characters");
   const topics = values.topics === undefined ? undefined : parseTopics(values.topics);
@@ -149,7 +156,7 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
     if (paper) {
       const alerts = createAlerts({ db: app.db, clock: app.clock, logger: app.logger, maxDelayMs: app.config.moderation.alertMaxDelayMs, paper: () => undefined, transport: null });
       const recorded = alerts.fanout(paper);
-      io.stdout(`added ${paper.id} to the reading list (topics ${paper.topics.join(", ")}); alerts recorded for ${recorded.users} followers and ${recorded.channels} channels\n`);
+      io.stdout(`added ${paper.id} to the reading list (topics ${paper.topics.join(", ")}); ${recordedLine(recorded)}\n`);
     }
     return 0;
   });

@@ -2,7 +2,7 @@ import type { CatalogEntry, Topic } from "../catalog/schema.js";
 import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
 import { arxivPdfUrl } from "../catalog/arxiv-id.js";
-import { summaryFor, summaryOrigin } from "../catalog/format.js";
+import { summaryFor, summaryMarks, summaryOrigin } from "../catalog/format.js";
 import { t, type Locale } from "../i18n/index.js";
 
 /** Folder every file sits under inside the zip. */
@@ -77,7 +77,7 @@ export type PublicPaper = CatalogEntry;
 
 /** The public catalog fields of a paper, in schema order (internal fields such as position/source/addedAt dropped). */
 export function publicPaper(paper: Paper): PublicPaper {
-  const source = summaryOrigin(paper);
+  const marks = summaryMarks(summaryOrigin(paper));
   return {
     id: paper.id,
     arxivId: paper.arxivId,
@@ -93,7 +93,7 @@ export function publicPaper(paper: Paper): PublicPaper {
     aliases: [...paper.aliases],
     keyResults: { en: [...paper.keyResults.en], ja: [...paper.keyResults.ja] },
     summary: { en: paper.summary.en, ja: paper.summary.ja },
-    ...(source ? { summarySource: { ...source } } : {}),
+    ...(marks ?? {}),
   };
 }
 

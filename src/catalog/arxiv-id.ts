@@ -73,3 +73,17 @@ export function arxivAbsUrl(id: string): string {
 export function arxivPdfUrl(id: string): string {
   return `https://arxiv.org/pdf/${id}`;
 }
+
+/**
+ * The month an arXiv id was assigned (its submission month), "YYYY-MM": `2401.01335` → "2024-01", `hep-th/9711200`
+ * → "1997-11". Old-style ids run from 1991 to 2007, new-style ones from 2007 on. Null for anything else.
+ */
+export function arxivIdMonth(id: string): string | null {
+  const match = /^(\d{2})(\d{2})\.\d{4,5}$/.exec(id) ?? /^[a-z][a-z-]*(?:\.[A-Za-z]{2})?\/(\d{2})(\d{2})\d{3}$/.exec(id);
+  if (!match) return null;
+  const [, yy = "", mm = ""] = match;
+  const month = Number(mm);
+  if (month < 1 || month > 12) return null;
+  const century = id.includes("/") && Number(yy) >= 91 ? 1900 : 2000;
+  return `${century + Number(yy)}-${mm}`;
+}

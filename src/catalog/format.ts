@@ -1,6 +1,6 @@
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
-import type { SummarySource } from "./schema.js";
+import type { SummaryLanguage, SummarySource } from "./schema.js";
 import type { Paper } from "./types.js";
 
 export function authorLine(paper: Paper): string {
@@ -16,12 +16,23 @@ export function summaryOrigin(paper: Paper): SummarySource | undefined {
 }
 
 /**
+ * The marks papers.json and `catalog export` carry for a paper whose summaries are not both written by people:
+ * `summarySource.ja` is "abstract" when `summary.ja` holds the authors' abstract (null: it repeats a written English
+ * summary), and `summaryLanguage` says which language each slot is in. Undefined when both were written.
+ */
+export function summaryMarks(source: SummarySource | undefined): { summarySource: SummarySource; summaryLanguage: SummaryLanguage } | undefined {
+  if (!source || (source.en === "written" && source.ja === "written")) return undefined;
+  const ja = source.ja ?? (source.en === "abstract" ? "abstract" : null);
+  return { summarySource: { en: source.en, ja }, summaryLanguage: { en: "en", ja: ja === "written" ? "ja" : "en" } };
+}
+
+/**
  * The summary to show a reader: in their language when one was written, otherwise English with a note;
  * the authors' abstract is marked as such.
  */
 export function summaryFor(paper: Paper, locale: Locale): { text: string; notes: PlainMessageKey[]; fromAbstract: boolean } {
   const origin = summaryOrigin(paper);
-  const inLocale = locale === "en" || !origin || origin.ja !== null;
+  const inLocale = locale === "en" || !origin || origin.ja === "written";
   const fromAbstract = (inLocale ? (locale === "en" ? origin?.en : "written") : origin?.en) === "abstract";
   const notes: PlainMessageKey[] = [...(inLocale ? [] : ["paper.englishOnly" as const]), ...(fromAbstract ? ["paper.abstractNote" as const] : [])];
   return { text: inLocale ? paper.summary[locale] : paper.summary.en, notes, fromAbstract };

@@ -32,13 +32,17 @@ export const paperIdSchema = z
   .max(64);
 
 /**
- * Where a paper's summaries come from. "abstract": the English summary is the authors' abstract; ja null: nobody wrote a
- * Japanese summary, and `summary.ja` repeats the English text as a stand-in.
+ * Where a paper's summaries come from. "abstract": that summary is the authors' (English) abstract; ja null: nobody wrote
+ * a Japanese summary, and `summary.ja` repeats the English summary as a stand-in (`summaryLanguage.ja` says "en").
  */
 export const summarySourceSchema = z
-  .object({ en: z.enum(["written", "abstract"]), ja: z.literal("written").nullable() })
+  .object({ en: z.enum(["written", "abstract"]), ja: z.enum(["written", "abstract"]).nullable() })
   .strict();
 export type SummarySource = z.infer<typeof summarySourceSchema>;
+
+/** The language each `summary` slot is actually written in: `summary.ja` is English until someone writes it in Japanese. */
+export const summaryLanguageSchema = z.object({ en: z.literal("en"), ja: z.enum(["ja", "en"]) }).strict();
+export type SummaryLanguage = z.infer<typeof summaryLanguageSchema>;
 
 export const catalogEntrySchema = z
   .object({
@@ -60,6 +64,8 @@ export const catalogEntrySchema = z
     summary: localized(1500),
     /** Absent when people wrote both summaries (every curated entry); `catalog export` sets it for the other papers. */
     summarySource: summarySourceSchema.optional(),
+    /** Set with `summarySource`: the language of each summary's text (absent: en is English, ja Japanese). */
+    summaryLanguage: summaryLanguageSchema.optional(),
   })
   .strict();
 

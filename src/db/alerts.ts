@@ -5,7 +5,8 @@ export interface AlertIntent {
   /** "user:<id>" or "channel:<id>". */
   subscriber: string;
   locale: string;
-  roleId: string | null;
+  /** The roles a channel post mentions: every role of the channel's follows the paper matched (sorted). */
+  roleIds: string[];
   createdAt: string;
   attemptedAt: string | null;
   attempts: number;
@@ -35,11 +36,14 @@ export function alertStore(db: Db) {
        WHERE f.dm_paused_at IS NULL
          AND f.user_id IN (SELECT user_id FROM user_topics WHERE topic IN (SELECT value FROM json_each(?)))`,
     ),
-    insertChannels: db.prepare<[string, string, string]>(
+    // One post per channel, mentioning the roles of all its matching follows (role_id holds them comma-separated);
+    // the locale is that of the channel's first matching follow (the bare column of min()).
+    insertChannels: db.prepare<{ paper: string; stamp: string; topics: string }>(
       `INSERT OR IGNORE INTO alert_intents (paper_id, subscriber, locale, role_id, created_at)
-       SELECT ?, 'channel:' || c.channel_id, c.locale, c.role_id, ? FROM channel_follows c
-       WHERE c.topic IN (SELECT value FROM json_each(?))
-       ORDER BY c.role_id IS NULL, c.created_at`,
+       SELECT @paper, 'channel:' || channel_id, locale, roles, @stamp FROM (
+         SELECT c.channel_id, c.locale, group_concat(DISTINCT c.role_id) AS roles, min(c.created_at) AS first
+         FROM channel_follows c WHERE c.topic IN (SELECT value FROM json_each(@topics))
+         GROUP BY c.channel_id)`,
     ),
     countFor: db.prepare<[string], { users: number; channels: number }>(
       `SELECT coalesce(sum(subscriber LIKE 'user:%'), 0) AS users, coalesce(sum(subscriber LIKE 'channel:%'), 0) AS channels
@@ -62,7 +66,7 @@ export function alertStore(db: Db) {
     paperId: row.paper_id,
     subscriber: row.subscriber,
     locale: row.locale,
-    roleId: row.role_id,
+    roleIds: row.role_id ? [...new Set(row.role_id.split(","))].sort() : [],
     createdAt: row.created_at,
     attemptedAt: row.attempted_at,
     attempts: row.attempts,
@@ -75,7 +79,7 @@ export function alertStore(db: Db) {
       const stamp = now.toISOString();
       const list = JSON.stringify(topics);
       statements.insertUsers.run(paperId, stamp, list);
-      statements.insertChannels.run(paperId, stamp, list);
+      statements.insertChannels.run({ paper: paperId, stamp, topics: list });
       return statements.countFor.get(paperId) ?? { users: 0, channels: 0 };
     }),
     open: (limit: number): AlertIntent[] => statements.open.all(limit).map(toIntent),

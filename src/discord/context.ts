@@ -23,6 +23,8 @@ export interface HandlerSettings {
   buttonTtlMs: number;
   /** MODERATOR_ROLE_ID: roles that make a member a moderator (besides Manage Server). */
   moderatorRoleIds: readonly string[];
+  /** MODERATION_GUILD_IDS: the servers where moderation works (empty: any server the bot is in). */
+  moderationGuildIds?: readonly string[];
 }
 
 /**
@@ -44,9 +46,14 @@ export interface BotContext {
   readonly digest: DigestService;
 }
 
-export function createBotContext(app: AppContext, services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService }): BotContext {
+export function createBotContext(
+  app: AppContext,
+  services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService; pickUpOtherProcesses?: () => void },
+): BotContext {
   return {
     get catalog() {
+      // Papers another process (the CLI) committed are seen by the next handler that reads the list.
+      services.pickUpOtherProcesses?.();
       return app.catalog;
     },
     follows: services.follows,
@@ -56,7 +63,7 @@ export function createBotContext(app: AppContext, services: { follows: FollowSto
     digest: services.digest,
     clock: app.clock,
     logger: app.logger,
-    settings: { bundleRequiresFollow: app.config.bundle.requiresFollow, buttonTtlMs: app.config.discord.buttonTtlMs, moderatorRoleIds: app.config.moderation.roleIds },
+    settings: { bundleRequiresFollow: app.config.bundle.requiresFollow, buttonTtlMs: app.config.discord.buttonTtlMs, moderatorRoleIds: app.config.moderation.roleIds, moderationGuildIds: app.config.moderation.guildIds },
     watch: { status: (now) => watchStatus(app.db, app.config.arxiv, now) },
   };
 }

@@ -8,6 +8,7 @@ import type { FollowStore } from "../db/follows.js";
 import type { MessageBody } from "../discord/command.js";
 import { openDmChannel, postMessage } from "../discord/rest.js";
 import { linkButton, paperEmbed, row } from "../discord/embeds.js";
+import { inlineText } from "../discord/safe-text.js";
 import { localeFromDiscord, t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import type { Clock, Logger } from "../logger.js";
@@ -17,8 +18,8 @@ export type DeliveryResult = "sent" | "paused" | "refused" | "gone" | "retry";
 
 export interface AlertTransport {
   dm(userId: string, body: MessageBody, nonce: string): Promise<DeliveryResult>;
-  /** Posts to a channel; only `roleId` (if any) may be mentioned. */
-  post(channelId: string, body: MessageBody, roleId: string | null, nonce: string): Promise<DeliveryResult>;
+  /** Posts to a channel; only `roleIds` may be mentioned. */
+  post(channelId: string, body: MessageBody, roleIds: readonly string[], nonce: string): Promise<DeliveryResult>;
 }
 
 /** Discord keeps a nonce for a few minutes; an attempt older than this may have been delivered, so it is dropped. */
@@ -43,13 +44,13 @@ export function alertNonce(intent: Pick<AlertIntent, "paperId" | "subscriber">):
   return createHash("sha256").update(`${intent.paperId}\u0000${intent.subscriber}`).digest("base64url").slice(0, 25);
 }
 
-export function alertMessage(paper: Paper, intent: Pick<AlertIntent, "locale" | "roleId" | "subscriber">): MessageBody {
+export function alertMessage(paper: Paper, intent: Pick<AlertIntent, "locale" | "roleIds" | "subscriber">): MessageBody {
   const locale = localeFromDiscord(intent.locale);
   const topics = paper.topics.map((topic) => topicLabel(locale, topic)).join(", ");
   const key = intent.subscriber.startsWith("user:") ? "alert.dm" : "alert.channel";
-  const mention = intent.roleId ? `<@&${intent.roleId}> ` : "";
+  const mention = intent.roleIds.map((id) => `<@&${id}> `).join("");
   return {
-    content: mention + t(locale, key, { title: paper.title, topics }),
+    content: mention + t(locale, key, { title: inlineText(paper.title), topics }),
     embeds: [paperEmbed(paper, locale)],
     components: [row(linkButton(t(locale, paper.arxivId ? "paper.arxiv" : "paper.link"), paper.url))],
   };
@@ -86,7 +87,7 @@ export function createAlerts(options: {
     if (!transport) return "retry";
     const body = alertMessage(paper, intent);
     const [kind, id = ""] = intent.subscriber.split(":");
-    return kind === "user" ? transport.dm(id, body, alertNonce(intent)) : transport.post(id, body, intent.roleId, alertNonce(intent));
+    return kind === "user" ? transport.dm(id, body, alertNonce(intent)) : transport.post(id, body, intent.roleIds, alertNonce(intent));
   }
 
   async function pass(): Promise<{ sent: number; dropped: number; retry: number }> {
@@ -227,9 +228,9 @@ export function restTransport(rest: REST, follows: FollowStore, clock: Clock, lo
         return "gone";
       }
     },
-    async post(channelId, body, roleId, nonce) {
+    async post(channelId, body, roleIds, nonce) {
       try {
-        await postMessage(rest, channelId, body, nonce, roleId ? [roleId] : []);
+        await postMessage(rest, channelId, body, nonce, roleIds);
         return "sent";
       } catch (error) {
         const kind = classify(error);
@@ -239,4 +240,12 @@ export function restTransport(rest: REST, follows: FollowStore, clock: Clock, lo
       }
     },
   };
+}
+
+/** "alerts recorded for 1 follower and 2 channels", for the CLI (plurals from the locale files). */
+export function recordedLine(recorded: { users: number; channels: number }, locale: "en" | "ja" = "en"): string {
+  return t(locale, "cli.alertsRecorded", {
+    followers: t(locale, "cli.alertFollowers", { count: recorded.users }),
+    channels: t(locale, "cli.alertChannels", { count: recorded.channels }),
+  });
 }

@@ -4,7 +4,8 @@ import { writeOutputFile } from "../out-file.js";
 import { catalogFileSchema } from "../catalog/schema.js";
 import { auditLog, type AuditEntry } from "../db/audit.js";
 import { renderMessage } from "../i18n/index.js";
-import { createAlerts } from "./alerts.js";
+import { createAlerts, recordedLine } from "./alerts.js";
+import { controlCharactersProblem } from "./form-text.js";
 import { createModeration } from "./index.js";
 import { addedFromAbstract, entryFromArxiv, entryOf, parseTopics } from "./papers.js";
 
@@ -55,6 +56,11 @@ const paperAddCommand: Handler = async (args, io) => {
   const { values, positionals } = parse(args, { topics: { type: "string" }, by: { type: "string" } }, true);
   const [reference, ...extra] = positionals;
   if (!reference || extra.length > 0) throw new UsageError("paper-add needs exactly one arXiv id or URL");
+  const unsafe = controlCharactersProblem([
+    { label: "--by", value: values.by ?? "" },
+    { label: "--topics", value: values.topics ?? "" },
+  ]);
+  if (unsafe) throw new UsageError(unsafe);
   const topics = values.topics === undefined ? undefined : parseTopics(values.topics);
   if (topics && !topics.ok) throw new UsageError(renderMessage("en", topics));
   return withApp(io, async (app) => {
@@ -75,7 +81,7 @@ const paperAddCommand: Handler = async (args, io) => {
     const alerts = createAlerts({ db: app.db, clock: app.clock, logger: app.logger, maxDelayMs: app.config.moderation.alertMaxDelayMs, paper: () => undefined, transport: null });
     const recorded = alerts.fanout(added.value);
     io.stdout(`added ${added.value.id}: ${added.value.title} (arXiv:${found.value.arxivId}; topics ${added.value.topics.join(", ")})\n`);
-    io.stdout(`alerts recorded for ${recorded.users} followers and ${recorded.channels} channels\n`);
+    io.stdout(`${recordedLine(recorded)}\n`);
     return 0;
   }, { write: true });
 };

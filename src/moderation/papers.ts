@@ -1,6 +1,9 @@
 import type { ArxivRecord } from "../arxiv/api.js";
 import { catalogEntrySchema, TOPICS, topicSchema, type CatalogEntry, type SummarySource, type Topic } from "../catalog/schema.js";
-import { summaryOrigin } from "../catalog/format.js";
+import { matchTopic } from "../catalog/topics.js";
+import type { Locale } from "../i18n/locale.js";
+import { topicLabel } from "../i18n/topics.js";
+import { summaryMarks, summaryOrigin } from "../catalog/format.js";
 import { compactKey } from "../catalog/text.js";
 import type { Paper, PaperModeration } from "../catalog/types.js";
 import type { Db } from "../db/connection.js";
@@ -26,17 +29,41 @@ export function paperSlug(title: string, arxivId: string, taken: (id: string) =>
   return taken(withId) ? `${withId.slice(0, 56)}-${Date.now().toString(36)}` : withId;
 }
 
-/** Catalog topics from a comma- or space-separated list ("retrieval, agents"); unknown ones are reported. */
-export function parseTopics(text: string): Outcome<Topic[]> {
-  const words = text
-    .split(/[,、\s]+/)
-    .map((word) => word.trim().toLowerCase())
-    .filter((word) => word !== "");
-  const unknown = words.filter((word) => !topicSchema.safeParse(word).success);
-  if (unknown.length > 0) return fail("moderation.unknownTopics", { topics: unknown.join(", ").slice(0, 200), known: TOPICS.join(", ") });
-  const topics = [...new Set(words)] as Topic[];
+/** Separators moderators use between topics: commas and semicolons (ASCII and full-width), 、 and line breaks. */
+const TOPIC_SEPARATORS = /[,;，；、\n]+/;
+
+/** A part of a topic list: one topic by any name the bot prints (id, en/ja label, synonym), or space-separated ids. */
+function topicsIn(part: string): Topic[] | null {
+  const whole = matchTopic(part);
+  if (whole) return [whole];
+  const words = part.split(/\s+/).filter((word) => word !== "");
+  const topics = words.map((word) => matchTopic(word));
+  return words.length > 1 && topics.every((topic) => topic !== null) ? (topics as Topic[]) : null;
+}
+
+/**
+ * Catalog topics from a list ("retrieval, agents", "検索拡張、エージェント", "Retrieval; Mixture of experts"), each by
+ * any name the bot prints, as /follow takes them; unknown ones are reported with the labels in `locale`.
+ */
+export function parseTopics(text: string, locale: Locale = "en"): Outcome<Topic[]> {
+  const parts = text
+    .split(TOPIC_SEPARATORS)
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
+  const found = parts.map((part) => ({ part, topics: topicsIn(part) }));
+  const unknown = found.filter((entry) => entry.topics === null).map((entry) => entry.part);
+  if (unknown.length > 0) {
+    const known = TOPICS.map((topic) => topicLabel(locale, topic)).join(locale === "ja" ? "、" : ", ");
+    return fail("moderation.unknownTopics", { topics: unknown.join(", ").slice(0, 200), known });
+  }
+  const topics = [...new Set(found.flatMap((entry) => entry.topics ?? []))];
   if (topics.length > MAX_TOPICS) return fail("moderation.tooManyTopics", { max: MAX_TOPICS });
   return succeed(topics);
+}
+
+/** A topic list as a moderator's form shows it: labels in their language, which parseTopics takes back. */
+export function topicsText(topics: readonly Topic[], locale: Locale): string {
+  return topics.map((topic) => topicLabel(locale, topic)).join(locale === "ja" ? "、" : ", ");
 }
 
 /** A first guess at topics from the title and abstract, for when the moderator gives none. */
@@ -109,14 +136,14 @@ export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date):
   const ja = edit.summaryJa.trim();
   const summary: SummarySource = {
     en: en ? "written" : previous.en,
-    ja: ja ? "written" : previous.ja,
+    ja: ja ? "written" : previous.ja === "written" ? "written" : null,
   };
   const candidate = withSummarySource(
     {
       ...entryOf(paper),
       topics: edit.topics.length > 0 ? edit.topics : paper.topics,
       aliases: dedupeAliases(edit.aliases),
-      summary: { en: en || paper.summary.en, ja: ja || (previous.ja === null ? en || paper.summary.en : paper.summary.ja) },
+      summary: { en: en || paper.summary.en, ja: ja || (previous.ja !== "written" ? en || paper.summary.en : paper.summary.ja) },
     },
     summary,
   );
@@ -147,8 +174,8 @@ export function entryOf(paper: Paper): CatalogEntry {
 
 /** `entry` with `summarySource` set to `source`, or without one when both summaries are written (the catalog's default). */
 function withSummarySource(entry: CatalogEntry, source: SummarySource | undefined): CatalogEntry {
-  const { summarySource: _previous, ...rest } = entry;
-  return source && (source.en !== "written" || source.ja !== "written") ? { ...rest, summarySource: { ...source } } : rest;
+  const { summarySource: _previous, summaryLanguage: _language, ...rest } = entry;
+  return { ...rest, ...summaryMarks(source) };
 }
 
 /** Writes to the papers table; each call is meant to run inside the audit transaction. */

@@ -2,9 +2,16 @@ import type { Requester, Reply } from "../discord/command.js";
 import type { BotContext } from "../discord/context.js";
 import { notice } from "../discord/embeds.js";
 
-/** Manage Server in the guild, or one of MODERATOR_ROLE_ID's roles. Never outside a guild. */
+/** MODERATION_GUILD_IDS: when set, Manage Server (or a moderator role) counts only in those servers. */
+export function isModerationGuild(ctx: Pick<BotContext, "settings">, guildId: string | null | undefined): boolean {
+  if (!guildId) return false;
+  const allowed = ctx.settings.moderationGuildIds ?? [];
+  return allowed.length === 0 || allowed.includes(guildId);
+}
+
+/** Manage Server in the guild, or one of MODERATOR_ROLE_ID's roles, in a moderation guild. Never outside a guild. */
 export function isModerator(ctx: Pick<BotContext, "settings">, requester: Requester): boolean {
-  if (!requester.guildId) return false;
+  if (!requester.guildId || !isModerationGuild(ctx, requester.guildId)) return false;
   if (requester.canManageGuild) return true;
   const roles = new Set(requester.roleIds ?? []);
   return ctx.settings.moderatorRoleIds.some((id) => roles.has(id));
@@ -13,6 +20,7 @@ export function isModerator(ctx: Pick<BotContext, "settings">, requester: Reques
 /** The refusal every moderator command and button answers with first; null lets the moderator through. */
 export function refuseUnlessModerator(ctx: Pick<BotContext, "settings">, requester: Requester): Reply | null {
   if (!requester.guildId) return notice(requester.locale, "moderation.guildOnly");
+  if (!isModerationGuild(ctx, requester.guildId)) return notice(requester.locale, "moderation.otherGuild");
   return isModerator(ctx, requester) ? null : notice(requester.locale, "moderation.notModerator");
 }
 

@@ -4,7 +4,12 @@ import type { Paper } from "../catalog/types.js";
 import { candidateStore, type Candidate } from "../db/candidates.js";
 import type { Db } from "../db/connection.js";
 import { fail, succeed, type Outcome } from "../errors.js";
-import { arxivAbsUrl, arxivPdfUrl } from "../catalog/arxiv-id.js";
+import { arxivAbsUrl, arxivIdMonth, arxivPdfUrl } from "../catalog/arxiv-id.js";
+
+const submitted = (candidate: Candidate): string => {
+  const month = arxivIdMonth(candidate.arxivId);
+  return month ? `${month}-01T00:00:00Z` : candidate.firstSeen;
+};
 
 /** A candidate from the arXiv watch, as the metadata a catalog entry is made from. */
 export function candidateRecord(candidate: Candidate): ArxivRecord {
@@ -16,7 +21,9 @@ export function candidateRecord(candidate: Candidate): ArxivRecord {
     authors: candidate.authors,
     categories: candidate.categories,
     primaryCategory: candidate.categories[0] ?? null,
-    published: candidate.firstSeen,
+    // When it was submitted (what arXiv's API calls published, and what /paper-add's year comes from), not when
+    // the watch first saw it: the two differ at year boundaries.
+    published: submitted(candidate),
     updated: candidate.updatedAt,
     comment: null,
     absUrl: arxivAbsUrl(candidate.arxivId),

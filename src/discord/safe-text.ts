@@ -1,0 +1,39 @@
+/**
+ * Text from outside (arXiv titles, moderators' forms) on its way into Discord message content or a Markdown list.
+ * Embed titles need none of this; message content and embed descriptions render Markdown, mentions and links.
+ */
+
+/** C0 controls (tab and newline allowed separately), DEL, C1 controls. */
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
+/** Bidirectional embeddings, overrides, isolates and marks: they reorder the text that follows them. */
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+const CONTROL_OR_BIDI = new RegExp(`${CONTROL.source}|${BIDI.source}|\\t`, "gu");
+
+/** Which unsafe characters a moderator's text holds: "control" (C0/C1, tab, newline unless allowed) or "bidi". */
+export function unsafeCharacters(text: string, options: { newlines?: boolean } = {}): "control" | "bidi" | null {
+  if (CONTROL.test(text) || text.includes("\t") || (!options.newlines && /[\n\r]/.test(text))) return "control";
+  if (BIDI.test(text)) return "bidi";
+  return null;
+}
+
+/** Removes controls and bidi overrides, and folds line breaks to spaces. */
+export function stripUnsafe(text: string): string {
+  return text.replace(/\r\n?|\n/g, " ").replace(CONTROL_OR_BIDI, "");
+}
+
+/**
+ * Plain inline text in Discord Markdown: no bold, italics, code, spoilers, strikethrough or masked links can start
+ * inside it (it never starts a line, so headings and lists cannot either), and a mention (`<@&id>`, `<#id>`) shows as typed instead of as a pill.
+ */
+export function inlineText(text: string): string {
+  return stripUnsafe(text)
+    .replace(/[\\`*_~|[\]<>]/g, (char) => `\\${char}`)
+    .replace(/@(everyone|here)\b/g, "@\u200B$1");
+}
+
+/** A message whose `title` parameter (an arXiv title) is made inline-safe before it goes into message content. */
+export function withSafeTitle<T extends { params?: object }>(ref: T): T {
+  const params = ref.params as Record<string, unknown> | undefined;
+  if (!params || typeof params["title"] !== "string") return ref;
+  return { ...ref, params: { ...params, title: inlineText(params["title"]) } };
+}

@@ -1,0 +1,72 @@
+/** MODERATION_GUILD_IDS: Manage Server in someone else's server must not moderate the one shared reading list. */
+import { afterEach, describe, expect, it } from "vitest";
+import { MessageFlags } from "discord.js";
+import { parseConfig } from "../src/config.js";
+import { startTestBot, type TestBot } from "./support/bot.js";
+import { DEFAULT_GUILD } from "./support/harness/index.js";
+import { option } from "./support/interactions.js";
+import { as, command, MANAGE_GUILD } from "./support/moderation.js";
+import { testEnv } from "./support/app.js";
+
+const OTHER_GUILD = "1100000000000000555";
+const OTHER_CHANNEL = "1200000000000000550";
+const STRANGER = { user: { id: "1300000000000000777", username: "other-server-owner" }, memberPermissions: MANAGE_GUILD, guildId: OTHER_GUILD, channelId: OTHER_CHANNEL };
+
+/** The bot is invited to a second server: Discord sends GUILD_CREATE; resolves once discord.js has cached it. */
+async function joinSecondGuild(t: TestBot): Promise<void> {
+  t.harness.dispatch("GUILD_CREATE", {
+    ...structuredClone(DEFAULT_GUILD),
+    id: OTHER_GUILD,
+    name: "someone else's server",
+    owner_id: STRANGER.user.id,
+    channels: [{ id: OTHER_CHANNEL, type: 0, name: "general", guild_id: OTHER_GUILD, position: 0, permission_overwrites: [] }],
+    roles: [{ id: OTHER_GUILD, name: "@everyone", permissions: "0", position: 0, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, managed: false, mentionable: false, flags: 0, icon: null, unicode_emoji: null }],
+  });
+  await expect.poll(() => t.bot.client.guilds.cache.has(OTHER_GUILD), { timeout: 5000 }).toBe(true);
+}
+
+describe("where moderation works", () => {
+  let t: TestBot | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it("MODERATION_GUILD_IDS is validated with the rest of the config", () => {
+    expect(parseConfig(testEnv({ MODERATION_GUILD_IDS: ` ${DEFAULT_GUILD.id} , 1100000000000000556` })).moderation.guildIds).toEqual([DEFAULT_GUILD.id, "1100000000000000556"]);
+    expect(parseConfig(testEnv()).moderation.guildIds).toEqual([]);
+    expect(() => parseConfig(testEnv({ MODERATION_GUILD_IDS: "my-server", MODERATOR_ROLE_ID: "mods" }))).toThrow(/MODERATION_GUILD_IDS \("my-server"\): expected server \(guild\) ids[\s\S]*MODERATOR_ROLE_ID|MODERATOR_ROLE_ID[\s\S]*MODERATION_GUILD_IDS \("my-server"\): expected server \(guild\) ids/);
+  });
+
+  it("with MODERATION_GUILD_IDS set, another server's admin is refused privately (en, ja) and nothing changes; the home server still moderates", async () => {
+    t = await startTestBot({ env: { MODERATION_GUILD_IDS: DEFAULT_GUILD.id } });
+    await joinSecondGuild(t);
+    const lora = t.bot.ctx.catalog.get("lora")?.summary.en;
+    for (const name of ["paper-add", "paper-edit", "paper-remove", "review"]) {
+      const options = name === "paper-add" ? [option.string("arxiv", "1207.7214")] : name === "review" ? [] : [option.string("paper", "lora")];
+      const refused = await command(t, { name, ...STRANGER, options });
+      expect(refused.body.data).toMatchObject({ flags: MessageFlags.Ephemeral, content: "Moderator commands work only in the reading list's home server (MODERATION_GUILD_IDS). Nothing was changed." });
+    }
+    const ja = await command(t, { name: "review", ...STRANGER, locale: "ja" });
+    expect(ja.body.data.content).toBe("モデレーター用コマンドは、このリストを管理するサーバー (MODERATION_GUILD_IDS) でのみ使えます。何も変更していません。");
+    // A server the bot has not even cached is refused the same way.
+    const uncached = await command(t, { name: "review", user: { id: "1300000000000000778", username: "x" }, memberPermissions: MANAGE_GUILD, guildId: "1100000000000000666" });
+    expect(uncached.body.data.content).toMatch(/only in the reading list's home server/);
+    expect(t.bot.ctx.catalog.get("lora")?.summary.en).toBe(lora);
+    expect(t.bot.ctx.moderation.audit.latest(5)).toEqual([]);
+
+    const home = await command(t, { name: "review", ...as.moderator });
+    expect(home.body.data.content).toBe("No candidates are waiting for review.");
+  });
+
+  it("unset, a bot in more than one server warns once in the log, and today's behaviour is kept", async () => {
+    t = await startTestBot();
+    const warnings = () => t?.logs.records.filter((record) => String(record["msg"]).startsWith("MODERATION_GUILD_IDS is not set")) ?? [];
+    expect(warnings()).toHaveLength(0);
+    await joinSecondGuild(t);
+    await expect.poll(() => warnings().length, { timeout: 5000 }).toBe(1);
+    expect(warnings()[0]).toMatchObject({ level: "warn", guilds: 2 });
+    const allowed = await command(t, { name: "review", ...STRANGER });
+    expect(allowed.body.data.content).toBe("No candidates are waiting for review.");
+  });
+});
