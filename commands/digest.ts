@@ -6,6 +6,7 @@ import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
 import { DIGEST_BUNDLE_BUTTON } from "../src/digest/render.js";
 import { defaultSchedule } from "../src/digest/run.js";
 import { dayName } from "../src/digest/status.js";
+import { upcomingForGuild } from "../src/digest/upcoming.js";
 import { canonicalTimeZone, formatLocal, nextPublication, parseTime, WEEKDAYS } from "../src/digest/week.js";
 import { localized, message, t, type PlainMessageKey } from "../src/i18n/index.js";
 import { refuseUnlessModerator } from "../src/moderation/permissions.js";
@@ -71,8 +72,15 @@ function set(ctx: BotContext, options: { channel: string; day?: string | undefin
   const schedule = { weekday, time: `${String(time.hour).padStart(2, "0")}:${String(time.minute).padStart(2, "0")}`, timeZone };
   const now = ctx.clock.now();
   ctx.digest.store.setGuild({ guildId, channelId: options.channel, ...schedule, locale, updatedBy: requester.userId, updatedAt: now.toISOString() });
-  const next = nextPublication(now, schedule);
-  return notice(locale, message("digest.setDone", { channel: `<#${options.channel}>`, day: dayName(locale, weekday), time: schedule.time, timeZone, next: formatLocal(next.at, timeZone) }));
+  const guild = ctx.digest.store.guild(guildId);
+  const upcoming = guild ? upcomingForGuild(ctx.digest.store, settings, guild, now) : null;
+  const args = { channel: `<#${options.channel}>`, day: dayName(locale, weekday), time: schedule.time, timeZone };
+  if (guild && upcoming?.late) {
+    const after = upcomingForGuild(ctx.digest.store, settings, { ...guild, lastEdition: upcoming.edition }, now);
+    return notice(locale, message("digest.setDoneLate", { ...args, week: upcoming.edition, next: after ? `${formatLocal(after.at, timeZone, locale)} · ${after.edition}` : "" }));
+  }
+  const next = upcoming ?? nextPublication(now, schedule);
+  return notice(locale, message("digest.setDone", { ...args, next: formatLocal(next.at, timeZone, locale) }));
 }
 
 function status(ctx: BotContext, requester: Requester, guildId: string): Reply {

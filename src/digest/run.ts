@@ -45,6 +45,8 @@ export interface Destination extends DigestTarget {
   schedule: DigestSchedule;
   /** When it subscribed: earlier publications are not owed to it. */
   since: string;
+  /** For a guild's /digest set channel: the last edition the guild got (in any channel), never posted twice. */
+  guildEdition?: string | null;
 }
 
 export interface RunReport {
@@ -60,7 +62,7 @@ export interface RunReport {
 
 /** A run that has not beaten for this long belongs to a process that died. */
 export const STALE_RUN_MS = 2 * 60_000;
-/** Channel errors that mean "this channel is gone or closed to us": the guild's digest pauses. */
+/** Channel errors that mean "this channel is gone or closed to us": that destination pauses (not the others). */
 const CHANNEL_GONE = new Set<number>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
 const DM_REFUSED = new Set<number>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser]);
 
@@ -78,23 +80,27 @@ export function digestLinks(publicUrl: string, week: string): DigestLinks {
 export function channelDestinations(store: DigestStore, settings: Pick<DigestSettings, "timeZone">): Destination[] {
   const fallback = defaultSchedule(settings);
   const guilds = new Map(store.guilds().map((guild) => [guild.guildId, guild]));
+  const paused = new Set(store.pausedDestinations().filter((pause) => pause.kind === "channel").map((pause) => pause.targetId));
   const destinations: Destination[] = [];
   const channels = new Set<string>();
   for (const guild of guilds.values()) {
-    if (!guild.enabled || guild.pausedReason) continue;
+    if (!guild.enabled) continue;
     channels.add(guild.channelId);
+    if (paused.has(guild.channelId)) continue;
     destinations.push({
       kind: "channel",
       id: guild.channelId,
       guildId: guild.guildId,
       locale: asLocale(guild.locale),
       schedule: { weekday: guild.weekday, time: guild.time, timeZone: guild.timeZone },
-      since: guild.updatedAt,
+      since: guild.createdAt,
+      guildEdition: guild.lastEdition,
     });
   }
   for (const follow of store.digestChannelFollows()) {
     const guild = guilds.get(follow.guildId);
-    if (channels.has(follow.channelId) || (guild && (!guild.enabled || guild.pausedReason))) continue;
+    // /digest off stops the guild's digest, its followed channels included.
+    if (channels.has(follow.channelId) || paused.has(follow.channelId) || (guild && !guild.enabled)) continue;
     channels.add(follow.channelId);
     destinations.push({
       kind: "channel",
@@ -179,12 +185,14 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
 
   const dueBySchedule = new Map<string, { edition: WeekLabel; at: Date }>();
   const handled = new Map<string, Set<string>>();
+  // --now: a failed week that sent nothing is owed again (a paused destination is not in the list at all).
   const handledFor = (week: string, kind: DeliveryKind) => {
     const key = `${week}:${kind}`;
     let set = handled.get(key);
-    if (!set) handled.set(key, (set = store.handledTargets(week, kind)));
+    if (!set) handled.set(key, (set = store.handledTargets(week, kind, options.force)));
     return set;
   };
+  const guildHad = (destination: Destination, week: string) => destination.guildEdition != null && destination.guildEdition >= week;
   for (const destination of destinations) {
     const { schedule } = destination;
     let week: WeekLabel;
@@ -195,14 +203,14 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
       if (!due) dueBySchedule.set(key, (due = latestDue(started, schedule)));
       if (due.at.getTime() < Date.parse(destination.since)) continue;
       week = due.edition;
-      if (handledFor(week, destination.kind).has(destination.id)) continue;
+      if (handledFor(week, destination.kind).has(destination.id) || guildHad(destination, week)) continue;
       if (started.getTime() - due.at.getTime() > catchUpMs) {
         const reason = `not running at ${due.at.toISOString()}; more than DIGEST_CATCHUP_HOURS (${settings.catchUpHours} h) late`;
         if (store.skip(week, destination.kind, destination.id, destination.guildId, reason, started)) report.skipped += 1;
         continue;
       }
     }
-    if (handledFor(week, destination.kind).has(destination.id) || resumed.has(`${week}:${destination.kind}:${destination.id}`)) continue;
+    if (handledFor(week, destination.kind).has(destination.id) || guildHad(destination, week) || resumed.has(`${week}:${destination.kind}:${destination.id}`)) continue;
     work.push({ destination, week, resume: false });
   }
   report.due = work.length;
@@ -224,19 +232,17 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
     }
     return entry;
   };
-  const pausedGuilds = new Set<string>();
   const beat = () => store.heartbeat(runId, { total: work.length, sent: report.sent, failed: report.failed }, clock.now());
   beat();
 
   const deliver = async ({ destination, week, resume }: Work): Promise<void> => {
-    if (destination.guildId && pausedGuilds.has(destination.guildId)) return;
     const { edition, planner } = editionFor(week);
     const forYou = destination.kind === "user" ? planner(topics.get(destination.id) ?? []) : null;
     const messages = renderDigestMessages(edition, { locale: destination.locale, forYou }, digestLinks(settings.publicUrl, week));
     const now = clock.now();
     const claimed = resume
       ? store.reclaim(week, destination.kind, destination.id, runId, messages.length, now)
-      : store.claim(week, destination.kind, destination.id, destination.guildId, runId, messages.length, now);
+      : store.claim(week, destination.kind, destination.id, destination.guildId, runId, messages.length, now, options.force);
     if (!claimed) return;
     let sent = 0;
     try {
@@ -256,10 +262,9 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
       store.settle(week, destination.kind, destination.id, sent > 0 ? "partial" : "failed", reason, at, sent === 0 && transient);
       if (sent > 0) report.partial += 1;
       else report.failed += 1;
-      if (destination.kind === "channel" && destination.guildId && code !== null && CHANNEL_GONE.has(code)) {
-        pausedGuilds.add(destination.guildId);
-        store.pauseGuild(destination.guildId, destination.id, `<#${destination.id}>: ${reason}`, destination.schedule, at);
-        logger.warn("digest channel unavailable; guild digest paused", { guildId: destination.guildId, channelId: destination.id, reason });
+      if (destination.kind === "channel" && code !== null && CHANNEL_GONE.has(code)) {
+        store.pauseDestination("channel", destination.id, destination.guildId, reason, at);
+        logger.warn("digest channel unavailable; that channel is paused", { guildId: destination.guildId, channelId: destination.id, reason });
       } else if (destination.kind === "user" && code !== null && DM_REFUSED.has(code)) {
         deps.follows.recordDmFailure(destination.id, reason, at);
         logger.info("digest DM refused", { userId: destination.id, code });

@@ -156,17 +156,23 @@ export function nextPublication(now: Date, schedule: DigestSchedule): { edition:
   return { edition, at: publicationTime(edition, schedule) };
 }
 
-/** "Mon 2026-11-30 09:00 (Asia/Tokyo)" in the schedule's zone. */
-export function formatLocal(at: Date, timeZone: string): string {
-  const text = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    hourCycle: "h23",
-    weekday: "short",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(at);
-  return `${text.replaceAll(",", "")} (${timeZone})`;
+const localFormatters = new Map<string, { numbers: Intl.DateTimeFormat; weekday: Intl.DateTimeFormat }>();
+
+/** "Mon 2026-11-30 09:00 (Asia/Tokyo)" in the schedule's zone; in Japanese "2026-11-30 (月) 09:00 (Asia/Tokyo)". */
+export function formatLocal(at: Date, timeZone: string, locale: "en" | "ja" = "en"): string {
+  const key = `${locale}|${timeZone}`;
+  let formatters = localFormatters.get(key);
+  if (!formatters) {
+    formatters = {
+      numbers: new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }),
+      weekday: new Intl.DateTimeFormat(locale === "ja" ? "ja-JP" : "en-US", { timeZone, weekday: "short" }),
+    };
+    localFormatters.set(key, formatters);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of formatters.numbers.formatToParts(at)) parts[part.type] = part.value;
+  const date = `${parts["year"]}-${parts["month"]}-${parts["day"]}`;
+  const time = `${parts["hour"]}:${parts["minute"]}`;
+  const weekday = formatters.weekday.format(at);
+  return locale === "ja" ? `${date} (${weekday}) ${time} (${timeZone})` : `${weekday} ${date} ${time} (${timeZone})`;
 }
