@@ -14,9 +14,12 @@ export interface DigestTarget {
   id: string;
 }
 
-/** Sends one message to a channel or a user's DMs; throws discord.js REST errors (429 and 5xx already retried). */
+/**
+ * Sends one message to a channel or a user's DMs; throws discord.js REST errors (429 and 5xx already retried).
+ * `signal` (shutdown) abandons a request in flight, so SIGTERM never waits for a slow Discord.
+ */
 export interface DigestTransport {
-  send(target: DigestTarget, body: MessageBody, nonce: string): Promise<void>;
+  send(target: DigestTarget, body: MessageBody, nonce: string, signal?: AbortSignal): Promise<void>;
 }
 
 export interface DigestSettings {
@@ -247,7 +250,7 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
     let sent = 0;
     try {
       for (const message of messages) {
-        await deps.transport.send(destination, message, nonceFor(week, destination, sent));
+        await deps.transport.send(destination, message, nonceFor(week, destination, sent), options.signal);
         sent += 1;
         store.progress(week, destination.kind, destination.id, sent, clock.now());
       }
@@ -256,6 +259,12 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
       if (destination.kind === "user") deps.follows.recordDmSuccess(destination.id);
       report.sent += 1;
     } catch (error) {
+      if (options.signal?.aborted) {
+        // Shutting down: the row stays 'sending' like a killed run's, so the next start resumes it only if none
+        // of its messages went out (the same nonce keeps a message Discord did get from posting twice).
+        logger.info("digest send abandoned: shutting down", { kind: destination.kind, id: destination.id, week, sent });
+        return;
+      }
       const { reason, code, transient } = describeError(error);
       const at = clock.now();
       // Nothing went out and the fault may pass: a later run within the catch-up window tries again.
