@@ -147,3 +147,34 @@ describe("moving the digest to another channel", () => {
     expect(titles(bot, MOVED_TO)).toEqual(["LLM papers digest · 2026-W49"]);
   });
 });
+
+describe("languages", () => {
+  it("a channel followed in Japanese gets the digest in Japanese, like its alerts, beside the guild's English channel", async () => {
+    const JA_CHANNEL = "1200000000000000013";
+    const databasePath = seed((app) =>
+      followStore(app.db).followChannel({ channelId: JA_CHANNEL, guildId: DEFAULT_GUILD.id, topic: "", createdBy: MOD.id, roleId: null, locale: "ja" }, new Date("2026-11-01T00:00:00Z")),
+    );
+    const clock = fixedClock(SUNDAY);
+    const bot = await start(databasePath, clock);
+    bot.harness.addChannel(JA_CHANNEL);
+    clock.advance(MONDAY_11.getTime() - SUNDAY.getTime());
+    expect(await run(bot, clock)).toMatchObject({ sent: 2 });
+    expect(titles(bot, DIGEST_CHANNEL)).toEqual(["LLM papers digest · 2026-W48"]);
+    expect(titles(bot, JA_CHANNEL)).toEqual(["LLM 論文ダイジェスト · 2026-W48"]);
+  });
+
+  it("ja replies of /digest set and /digest status give weekdays in Japanese", async () => {
+    const databasePath = seed();
+    const clock = fixedClock(SUNDAY);
+    const bot = await start(databasePath, clock);
+    const set = await send(
+      bot,
+      chatInput({ name: "digest", user: MOD, memberPermissions: MODERATOR, locale: "ja", options: [option.subcommand("set", [option.channel("channel", DIGEST_CHANNEL), option.string("day", "sunday"), option.string("time", "18:30")])] }),
+    );
+    expect(set.data.content).toBe(`ダイジェストを毎週日曜 18:30 (UTC) に <#${DIGEST_CHANNEL}> へ投稿します。次回: 2026-11-29 (日) 18:30 (UTC)`);
+    const status = await send(bot, chatInput({ name: "digest", user: MOD, memberPermissions: MODERATOR, locale: "ja", options: [option.subcommand("status")] }));
+    const next = status.data.embeds?.[0]?.fields?.find((field) => field.name === "次回")?.value;
+    expect(next).toBe("2026-11-29 (日) 18:30 (UTC) · 2026-W47");
+    expect(next).not.toMatch(/Sun|Mon/);
+  });
+});

@@ -198,8 +198,8 @@ export function digestStore(db: Db) {
       "UPDATE digest_guilds SET last_edition = ? WHERE channel_id = ? AND (last_edition IS NULL OR last_edition < ?)",
     ),
     disableGuild: db.prepare<[string, string, string]>("UPDATE digest_guilds SET enabled = 0, updated_by = ?, updated_at = ? WHERE guild_id = ?"),
-    digestChannelFollows: db.prepare<[], { channel_id: string; guild_id: string; created_at: string }>(
-      "SELECT channel_id, guild_id, min(created_at) AS created_at FROM channel_follows WHERE topic = '' GROUP BY channel_id, guild_id ORDER BY channel_id",
+    digestChannelFollows: db.prepare<[], { channel_id: string; guild_id: string; created_at: string; locale: string }>(
+      "SELECT channel_id, guild_id, min(created_at) AS created_at, locale FROM channel_follows WHERE topic = '' GROUP BY channel_id, guild_id ORDER BY channel_id",
     ),
     readers: db.prepare<[], { user_id: string; locale: string; created_at: string; topics: string | null }>(
       `SELECT user_id, locale, created_at, (SELECT group_concat(topic, char(31)) FROM user_topics t WHERE t.user_id = f.user_id) AS topics
@@ -286,7 +286,9 @@ export function digestStore(db: Db) {
         s.retryFailure.run(kind, targetId);
         return s.unpause.run(kind, targetId).changes === 1;
       })(),
-    digestChannelFollows: () => s.digestChannelFollows.all().map((row) => ({ channelId: row.channel_id, guildId: row.guild_id, createdAt: row.created_at })),
+    /** Channels subscribed to the digest with /follow channel:, in the language they were subscribed in (as their alerts). */
+    digestChannelFollows: () =>
+      s.digestChannelFollows.all().map((row) => ({ channelId: row.channel_id, guildId: row.guild_id, createdAt: row.created_at, locale: row.locale })),
     /** Followers whose DMs are not paused, oldest first, with their topics (one query for all of them). */
     readers: () =>
       s.readers.all().map((row) => ({ userId: row.user_id, locale: row.locale, createdAt: row.created_at, topics: row.topics === null ? [] : row.topics.split("\u001f") })),

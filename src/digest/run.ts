@@ -109,7 +109,7 @@ export function channelDestinations(store: DigestStore, settings: Pick<DigestSet
       kind: "channel",
       id: follow.channelId,
       guildId: follow.guildId,
-      locale: asLocale(guild?.locale ?? "en"),
+      locale: asLocale(follow.locale),
       schedule: guild ? { weekday: guild.weekday, time: guild.time, timeZone: guild.timeZone } : fallback,
       since: follow.createdAt,
     });
