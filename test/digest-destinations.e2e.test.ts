@@ -178,3 +178,18 @@ describe("languages", () => {
     expect(next).not.toMatch(/Sun|Mon/);
   });
 });
+
+describe("timezone abbreviations", () => {
+  it("EST, PST, BST are refused with the DST-aware zone usually meant; nothing is stored", async () => {
+    const databasePath = seed();
+    const bot = await start(databasePath, fixedClock(SUNDAY));
+    const expected: Record<string, string> = { EST: "America/New_York", pst: "America/Los_Angeles", BST: "Europe/London" };
+    for (const [typed, zone] of Object.entries(expected)) {
+      const body = await digest(bot, "set", [option.channel("channel", DIGEST_CHANNEL), option.string("timezone", typed)]);
+      expect(body.data.content).toBe(`“${typed.toUpperCase()}” is an abbreviation, and abbreviations are ambiguous (some have no daylight saving time). Use an IANA name such as ${zone}.`);
+    }
+    expect(digestStore(bot.bot.app.db).guild(DEFAULT_GUILD.id)?.timeZone).toBe("UTC");
+    const ok = await digest(bot, "set", [option.channel("channel", DIGEST_CHANNEL), option.string("timezone", "america/new_york")]);
+    expect(ok.data.content).toMatch(/every Monday at 09:00 \(America\/New_York\)/);
+  });
+});

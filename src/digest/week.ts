@@ -67,6 +67,26 @@ export function canonicalTimeZone(name: string): string | null {
   }
 }
 
+/** The zone people usually mean by an abbreviation (with its daylight saving time), for the refusal's hint. */
+const ABBREVIATION_ZONES: Record<string, string> = {
+  EST: "America/New_York", EDT: "America/New_York", CST: "America/Chicago", CDT: "America/Chicago",
+  MST: "America/Denver", MDT: "America/Denver", PST: "America/Los_Angeles", PDT: "America/Los_Angeles",
+  AKST: "America/Anchorage", HST: "Pacific/Honolulu", BST: "Europe/London", IST: "Asia/Kolkata",
+  CET: "Europe/Paris", CEST: "Europe/Paris", EET: "Europe/Athens", WET: "Europe/Lisbon",
+  JST: "Asia/Tokyo", KST: "Asia/Seoul", AEST: "Australia/Sydney", AEDT: "Australia/Sydney",
+};
+
+/**
+ * Abbreviations such as EST or BST are ambiguous, and Intl maps some to a zone without daylight saving time
+ * (EST is America/Panama, MST America/Phoenix, BST Asia/Dhaka): they are refused with the usual zone as a hint.
+ * Returns null for a name that is not an abbreviation (UTC and GMT are fine).
+ */
+export function timeZoneAbbreviation(name: string): { abbreviation: string; suggestion: string | null } | null {
+  const upper = name.trim().toUpperCase();
+  if (!/^[A-Z]{2,5}$/.test(upper) || upper === "UTC" || upper === "GMT") return null;
+  return { abbreviation: upper, suggestion: ABBREVIATION_ZONES[upper] ?? null };
+}
+
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Offset of the zone from UTC at `at`, in milliseconds (east positive). */

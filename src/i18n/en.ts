@@ -210,6 +210,7 @@ export const en = {
   "digest.listButton": "Reading list",
   "digest.bundleButton": "Get the bundle (/bundle)",
   "digest.badTimeZone": "“{timeZone}” isn't an IANA timezone. Try Europe/Paris, Asia/Tokyo, America/New_York or UTC.",
+  "digest.abbreviatedTimeZone": "“{timeZone}” is an abbreviation, and abbreviations are ambiguous (some have no daylight saving time). Use an IANA name such as {suggestion}.",
   "digest.badTime": "Times are HH:MM in 24-hour form, like 09:00 or 18:30.",
   "digest.setDone": "The digest goes to {channel} every {day} at {time} ({timeZone}). Next: {next}.",
   "digest.offDone": "The digest is off in this server. `/digest set` turns it on again.",

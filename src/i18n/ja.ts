@@ -191,6 +191,7 @@ export const ja = {
   "digest.listButton": "論文リスト",
   "digest.bundleButton": "一式をダウンロード (/bundle)",
   "digest.badTimeZone": "「{timeZone}」は IANA タイムゾーンではありません。Asia/Tokyo、Europe/Paris、UTC などを指定してください。",
+  "digest.abbreviatedTimeZone": "「{timeZone}」は略称で、意味があいまいです (夏時間のないものもあります)。{suggestion} のような IANA 名を指定してください。",
   "digest.badTime": "時刻は 24 時間制の HH:MM で指定してください (例: 09:00、18:30)。",
   "digest.setDone": "ダイジェストを毎週{day} {time} ({timeZone}) に {channel} へ投稿します。次回: {next}",
   "digest.offDone": "このサーバーのダイジェストを停止しました。`/digest set` で再開できます。",
