@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ApplicationCommandOptionType, PermissionFlagsBits, type APIEmbed } from "discord.js";
 import { digestStore } from "../src/db/digest.js";
@@ -5,6 +6,9 @@ import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD, dmChannelIdFor } from "./s
 import { button, chatInput, option } from "./support/interactions.js";
 import { useTestBot } from "./support/bot.js";
 import { original, send, type CallbackBody } from "./support/e2e.js";
+import { fixedClock, tempDir, testEnv } from "./support/app.js";
+import { harnessDeps, runDigest } from "./support/digest.js";
+import { runCli, type CliIo } from "../src/cli.js";
 
 const MOD = { id: "1300000000000000201", username: "mod" };
 const MEMBER = { id: "1300000000000000202", username: "member" };
@@ -103,5 +107,47 @@ describe("resuming DMs", () => {
     expect(notice.content).toBe("DMs work again: I sent you a test message. The next digest comes to your DMs.");
     expect(t.harness.messagesIn(dmChannelIdFor(READER.id)).map((message) => message.content)).toContain("paperbot: a test message. Your weekly digest will arrive here.");
     expect(t.bot.ctx.follows.get(READER.id)).toMatchObject({ dmFailures: 0, dmPausedAt: null });
+  });
+});
+
+describe("a user's data: export and deletion", () => {
+  it("Export and `paperbot export --user` include the digest and alert history; /unfollow deletes it", async () => {
+    const dataDir = tempDir("paperbot-export-");
+    const databasePath = join(dataDir, "paperbot.db");
+    const clock = fixedClock(new Date("2026-11-30T09:30:00Z"));
+    const t = await useTestBot({ clock, dataDir, env: { DATABASE_PATH: databasePath } });
+    await send(t, chatInput({ name: "follow", user: READER, options: [option.string("topic", "retrieval")] }));
+    t.bot.app.db.prepare("UPDATE user_follows SET created_at = '2026-11-01T00:00:00.000Z' WHERE user_id = ?").run(READER.id);
+    await runDigest(harnessDeps(t.bot.app, t.harness.apiUrl, clock), { force: false });
+    t.bot.app.db
+      .prepare("INSERT INTO alert_intents (paper_id, subscriber, locale, created_at, sent_at, outcome) VALUES ('added-1', ?, 'en', ?, ?, 'sent')")
+      .run(`user:${READER.id}`, clock.now().toISOString(), clock.now().toISOString());
+
+    const command = chatInput({ name: "following", user: READER });
+    await send(t, command);
+    const press = button({ customId: `export:${READER.id}`, message: original(t, command), user: READER });
+    const upload = t.harness.waitForRequest({ method: "POST", path: `/interactions/${press.id}/${press.token}/callback` });
+    t.harness.dispatchInteraction(press);
+    const exported = JSON.parse((await upload).files[0]?.data.toString() ?? "{}") as Record<string, unknown>;
+    expect(exported["digestDeliveries"]).toEqual([expect.objectContaining({ week: "2026-W48", status: "sent", messagesSent: 1 })]);
+    expect(exported["alerts"]).toEqual([expect.objectContaining({ paperId: "added-1", outcome: "sent" })]);
+    const out: string[] = [];
+    const cli: CliIo = { stdout: (text) => void out.push(text), stderr: () => undefined, stdin: async function* () {}, env: testEnv({ DATABASE_PATH: databasePath }) };
+    expect(await runCli(["export", "--user", READER.id], cli)).toBe(0);
+    const fromCli = JSON.parse(out.join("")) as Record<string, unknown>;
+    expect({ ...fromCli, exportedAt: null }).toEqual({ ...exported, exportedAt: null });
+
+    const ask = chatInput({ name: "unfollow", user: READER });
+    await send(t, ask);
+    const done = await send(t, button({ customId: `unfollow-all:${READER.id}:yes`, message: original(t, ask), user: READER }));
+    expect(done.data.content).toMatch(/history of digests and alerts sent to you/);
+    for (const [table, column, value] of [
+      ["digest_deliveries", "target_id", READER.id],
+      ["alert_intents", "subscriber", `user:${READER.id}`],
+      ["user_follows", "user_id", READER.id],
+      ["user_topics", "user_id", READER.id],
+    ] as const) {
+      expect(t.bot.app.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).get(value)).toEqual({ n: 0 });
+    }
   });
 });

@@ -60,7 +60,7 @@ export const en = {
   "unfollow.confirmButton": "Unfollow and delete my data",
   "unfollow.cancelButton": "Keep following",
   "unfollow.cancelled": "Nothing changed; you still follow paperbot.",
-  "unfollow.all": "You no longer follow paperbot, and your data has been deleted.",
+  "unfollow.all": "You no longer follow paperbot, and your data has been deleted: topics, DM settings, and the history of digests and alerts sent to you. Channel subscriptions and moderator actions you made stay: they are the server's records.",
   "unfollow.notFollowing": "You don't follow paperbot. `/follow` to start.",
   "following.title": "What you follow",
   "following.none": "You don't follow paperbot yet. `/follow` gets you the weekly digest; `/follow topic:` adds alerts.",

@@ -56,7 +56,7 @@ export const ja = {
   "unfollow.confirmButton": "解除してデータを削除",
   "unfollow.cancelButton": "フォローを続ける",
   "unfollow.cancelled": "変更はありません。フォローは続いています。",
-  "unfollow.all": "paperbot のフォローを解除し、データを削除しました。",
+  "unfollow.all": "paperbot のフォローを解除し、データを削除しました: トピック、DM の設定、あなたに送ったダイジェストと通知の履歴。あなたが行ったチャンネル登録やモデレーター操作はサーバーの記録として残ります。",
   "unfollow.notFollowing": "paperbot をフォローしていません。`/follow` で始められます。",
   "following.title": "フォロー中の内容",
   "following.none": "まだ paperbot をフォローしていません。`/follow` で週刊ダイジェスト、`/follow topic:` で通知を追加できます。",
