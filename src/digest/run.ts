@@ -61,6 +61,8 @@ export interface RunReport {
   partial: number;
   skipped: number;
   resumed: number;
+  /** Another process's run that was sending when this one started (its destinations are not due here). */
+  inProgress?: { runId: number; startedAt: string; sent: number; remaining: number };
 }
 
 /** A run that has not beaten for this long belongs to a process that died. */
@@ -155,8 +157,10 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   const { store, clock, logger, settings } = deps;
   const started = clock.now();
   store.interruptDeadRuns(started, new Date(started.getTime() - STALE_RUN_MS));
+  const other = store.activeRun();
   const forcedWeek = options.force ? addWeeks(weekLabel(started), -1) : null;
   const report: RunReport = { runId: 0, editions: [], due: 0, sent: 0, failed: 0, partial: 0, skipped: 0, resumed: 0 };
+  if (other) report.inProgress = { runId: other.id, startedAt: other.startedAt, sent: other.sent, remaining: Math.max(0, other.total - other.sent - other.failed) };
   const work: Work[] = [];
   const readers = deps.sources.readers();
   const topics = new Map(readers.map((reader) => [reader.userId, reader.topics]));
