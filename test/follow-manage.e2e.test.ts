@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ApplicationCommandOptionType, PermissionFlagsBits, type APIEmbed } from "discord.js";
 import { digestStore } from "../src/db/digest.js";
 import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD, dmChannelIdFor } from "./support/harness/index.js";
-import { button, chatInput, option } from "./support/interactions.js";
+import { button, chatInput, dmMessageCreate, option } from "./support/interactions.js";
 import { useTestBot } from "./support/bot.js";
 import { original, send, type CallbackBody } from "./support/e2e.js";
 import { fixedClock, tempDir, testEnv } from "./support/app.js";
@@ -148,6 +148,19 @@ describe("a user's data: export and deletion", () => {
       ["user_topics", "user_id", READER.id],
     ] as const) {
       expect(t.bot.app.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).get(value)).toEqual({ n: 0 });
+    }
+  });
+});
+
+describe("the DM keyword", () => {
+  it("full-width ＬＬＭ　Ｐａｐｅｒｓ (NFKC) gets the bundle answer like LLM Papers", async () => {
+    const t = await useTestBot();
+    await send(t, chatInput({ name: "follow", user: READER }));
+    for (const content of ["ＬＬＭ　Ｐａｐｅｒｓ", "ｌｌｍ ｐａｐｅｒｓ！"]) {
+      const since = t.harness.requests.length;
+      t.harness.dispatch("MESSAGE_CREATE", dmMessageCreate({ content, user: READER }));
+      const reply = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(READER.id)}/messages` }, { since });
+      expect((reply.body as { embeds?: APIEmbed[] }).embeds?.[0]?.url).toMatch(/\/bundle\/paperbot-llm-reading-list\.zip\?exp=/);
     }
   });
 });
