@@ -98,11 +98,13 @@ function status(ctx: BotContext, requester: Requester, guildId: string): Reply {
   return { kind: "reply", private: true, embeds: [fitEmbed(embed)] };
 }
 
-function preview(ctx: BotContext, requester: Requester): Reply {
-  const { messages } = ctx.digest.preview({ now: ctx.clock.now(), locale: requester.locale });
+function preview(ctx: BotContext, requester: Requester, guildId: string): Reply {
+  const { locale } = requester;
+  const { week, at, timeZone, messages } = ctx.digest.preview({ now: ctx.clock.now(), locale, guildId });
   const first = messages[0] ?? { embeds: [] };
-  const more = messages.length > 1 ? `(1/${messages.length})` : undefined;
-  return { kind: "reply", private: true, ...(more ? { content: more } : {}), embeds: first.embeds ?? [], components: messages.at(-1)?.components ?? [] };
+  const more = messages.length > 1 ? ` (1/${messages.length})` : "";
+  const content = t(locale, "digest.previewOf", { week, next: formatLocal(at, timeZone, locale) }) + more;
+  return { kind: "reply", private: true, content, embeds: first.embeds ?? [], components: messages.at(-1)?.components ?? [] };
 }
 
 /** `/digest set|preview|status|off`, for moderators (Manage Server or MODERATOR_ROLE_ID), in a guild. */
@@ -120,7 +122,7 @@ export const digestCommand: RegisteredCommand = {
       case "set":
         return set(ctx, options, requester, requester.guildId);
       case "preview":
-        return preview(ctx, requester);
+        return preview(ctx, requester, requester.guildId);
       case "status":
         return status(ctx, requester, requester.guildId);
       case "off": {

@@ -193,3 +193,15 @@ describe("timezone abbreviations", () => {
     expect(ok.data.content).toMatch(/every Monday at 09:00 \(America\/New_York\)/);
   });
 });
+
+describe("preview and status", () => {
+  it("on Sunday, /digest preview shows the edition that status gives as the next run (W48), and says when it goes out", async () => {
+    const databasePath = seed();
+    const bot = await start(databasePath, fixedClock(SUNDAY));
+    const next = (await status(bot))["Next run"];
+    expect(next).toBe("Mon 2026-11-30 09:00 (UTC) · 2026-W48");
+    const preview = await digest(bot, "preview");
+    expect(preview.data.embeds?.[0]?.title).toBe("LLM papers digest · 2026-W48");
+    expect(preview.data.content).toBe("Preview of 2026-W48, the edition of the next run (Mon 2026-11-30 09:00 (UTC)), as far as it is known now.");
+  });
+});

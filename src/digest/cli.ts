@@ -39,7 +39,7 @@ export async function digestCli(
     return withApp(async (app) => {
       const guildLocale = guildId ? digestStoreFor(app.db).guild(guildId)?.locale : undefined;
       const chosen: Locale = (locale as Locale | undefined) ?? (guildLocale === "ja" ? "ja" : "en");
-      const { week, messages } = previewDigest(app, { now: app.clock.now(), locale: chosen });
+      const { week, messages } = previewDigest(app, { now: app.clock.now(), locale: chosen, ...(guildId ? { guildId } : {}) });
       io.stdout((values.json ? JSON.stringify({ week, locale: chosen, messages }) : digestMessagesText(messages)) + "\n");
       return 0;
     });

@@ -215,6 +215,7 @@ export const en = {
   "digest.setDone": "The digest goes to {channel} every {day} at {time} ({timeZone}). Next: {next}.",
   "digest.offDone": "The digest is off in this server. `/digest set` turns it on again.",
   "digest.offAlready": "The digest isn't on in this server.",
+  "digest.previewOf": "Preview of {week}, the edition of the next run ({next}), as far as it is known now.",
   "digest.statusTitle": "Weekly digest",
   "digest.statusChannel": "Channel",
   "digest.statusSchedule": "Schedule",

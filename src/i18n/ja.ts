@@ -196,6 +196,7 @@ export const ja = {
   "digest.setDone": "ダイジェストを毎週{day} {time} ({timeZone}) に {channel} へ投稿します。次回: {next}",
   "digest.offDone": "このサーバーのダイジェストを停止しました。`/digest set` で再開できます。",
   "digest.offAlready": "このサーバーではダイジェストは有効になっていません。",
+  "digest.previewOf": "{week} のプレビューです (次回 {next} に投稿する号、現時点の内容)。",
   "digest.statusTitle": "週刊ダイジェスト",
   "digest.statusChannel": "チャンネル",
   "digest.statusSchedule": "スケジュール",
