@@ -161,6 +161,8 @@ describe("languages", () => {
     expect(await run(bot, clock)).toMatchObject({ sent: 2 });
     expect(titles(bot, DIGEST_CHANNEL)).toEqual(["LLM papers digest · 2026-W48"]);
     expect(titles(bot, JA_CHANNEL)).toEqual(["LLM 論文ダイジェスト · 2026-W48"]);
+    const urls = JSON.stringify(bot.harness.messagesIn(JA_CHANNEL).map((message) => message.components));
+    expect(urls).toContain('"url":"https://paperbot.example/digest/2026-W48/ja"');
   });
 
   it("ja replies of /digest set and /digest status give weekdays in Japanese", async () => {

@@ -77,8 +77,9 @@ export function defaultSchedule(settings: Pick<DigestSettings, "timeZone">): Dig
 
 const asLocale = (value: string): Locale => (value === "ja" ? "ja" : "en");
 
-export function digestLinks(publicUrl: string, week: string): DigestLinks {
-  return { web: `${publicUrl}/digest/${week}`, list: `${publicUrl}/` };
+/** The web page in the reader's language (`/digest/<week>/ja` for Japanese), and the reading list. */
+export function digestLinks(publicUrl: string, week: string, locale: Locale = "en"): DigestLinks {
+  return { web: `${publicUrl}/digest/${week}${locale === "ja" ? "/ja" : ""}`, list: `${publicUrl}/` };
 }
 
 /** Guild channels the digest goes to: from /digest set, and channels subscribed with /follow channel:. */
@@ -245,7 +246,7 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   const deliver = async ({ destination, week, resume }: Work): Promise<void> => {
     const { edition, planner } = editionFor(week);
     const forYou = destination.kind === "user" ? planner(topics.get(destination.id) ?? []) : null;
-    const messages = renderDigestMessages(edition, { locale: destination.locale, forYou }, digestLinks(settings.publicUrl, week));
+    const messages = renderDigestMessages(edition, { locale: destination.locale, forYou }, digestLinks(settings.publicUrl, week, destination.locale));
     const now = clock.now();
     const claimed = resume
       ? store.reclaim(week, destination.kind, destination.id, runId, messages.length, now)

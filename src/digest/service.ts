@@ -73,7 +73,7 @@ export function previewDigest(
   const edition = loadEdition(store, digestSourcesFor(app), week, options.now, false);
   const topics = options.userId ? store.topicsOf(options.userId) : [];
   const forYou = topics.length > 0 ? createForYouPlanner(edition)(topics) : null;
-  const messages = renderDigestMessages(edition, { locale: options.locale, forYou }, digestLinks(digestSettings(app).publicUrl, week));
+  const messages = renderDigestMessages(edition, { locale: options.locale, forYou }, digestLinks(digestSettings(app).publicUrl, week, options.locale));
   return { week, at: chosen.at, timeZone: chosen.timeZone, messages };
 }
 

@@ -216,6 +216,8 @@ export const en = {
   "digest.offDone": "The digest is off in this server. `/digest set` turns it on again.",
   "digest.offAlready": "The digest isn't on in this server.",
   "digest.previewOf": "Preview of {week}, the edition of the next run ({next}), as far as it is known now.",
+  "digest.webTopics": "Topics: {topics}",
+  "digest.webAll": "all digests",
   "digest.statusTitle": "Weekly digest",
   "digest.statusChannel": "Channel",
   "digest.statusSchedule": "Schedule",

@@ -197,6 +197,8 @@ export const ja = {
   "digest.offDone": "このサーバーのダイジェストを停止しました。`/digest set` で再開できます。",
   "digest.offAlready": "このサーバーではダイジェストは有効になっていません。",
   "digest.previewOf": "{week} のプレビューです (次回 {next} に投稿する号、現時点の内容)。",
+  "digest.webTopics": "トピック: {topics}",
+  "digest.webAll": "すべてのダイジェスト",
   "digest.statusTitle": "週刊ダイジェスト",
   "digest.statusChannel": "チャンネル",
   "digest.statusSchedule": "スケジュール",
