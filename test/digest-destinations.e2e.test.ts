@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PermissionFlagsBits, type APIEmbed } from "discord.js";
 import { digestStore } from "../src/db/digest.js";
 import { followStore } from "../src/db/follows.js";
-import { createTestApp, fixedClock, tempDir } from "./support/app.js";
+import { configProblems, createTestApp, fixedClock, tempDir, testEnv } from "./support/app.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { addModeratorPapers, harnessDeps, moderatorEntry, runDigest } from "./support/digest.js";
 import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD } from "./support/harness/index.js";
@@ -182,6 +182,14 @@ describe("languages", () => {
 });
 
 describe("timezone abbreviations", () => {
+  it("DIGEST_TZ=EST is a configuration error naming America/New_York; UTC and Asia/Tokyo are fine", () => {
+    const found = configProblems(testEnv({ DIGEST_TZ: "EST" }));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^DIGEST_TZ \(.*ambiguous abbreviation; use an IANA name such as America\/New_York/);
+    expect(configProblems(testEnv({ DIGEST_TZ: "UTC" }))).toEqual([]);
+    expect(configProblems(testEnv({ DIGEST_TZ: "Asia/Tokyo" }))).toEqual([]);
+  });
+
   it("EST, PST, BST are refused with the DST-aware zone usually meant; nothing is stored", async () => {
     const databasePath = seed();
     const bot = await start(databasePath, fixedClock(SUNDAY));
