@@ -56,7 +56,7 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
   const followList = followed.map((destination) => `<#${destination.id}>`);
   if (!guild && !hasFollows) lines.push({ label, value: t(locale, "digest.statusNotSet") });
   else if (guild && !guild.enabled) lines.push({ label, value: t(locale, "digest.statusOff") });
-  else if (guild?.pausedReason) lines.push({ label, value: [t(locale, "digest.statusPaused", { reason: `<#${guild.channelId}>: ${guild.pausedReason}` }), ...followList].join(", ") });
+  else if (guild?.pausedReason) lines.push({ label, value: [t(locale, "digest.statusPaused", { reason: `<#${guild.channelId}>: ${guild.pausedReason}` }), followList.join(", ")].filter(Boolean).join("\n") });
   else lines.push({ label, value: [...(guild ? [`<#${guild.channelId}>`] : []), ...followList].join(", ") || none });
   if (pauses.length > 0 && (!guild || guild.enabled)) {
     lines.push({
@@ -78,7 +78,8 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
   }
   const history = store.guildDeliveries(guildId, 20);
   const channelsSeen = new Set(history.map((delivery) => delivery.targetId));
-  const named = (delivery: Delivery) => (channelsSeen.size > 1 || hasFollows ? `<#${delivery.targetId}>: ` : "") + describeDelivery(locale, delivery);
+  const named = (delivery: Delivery) =>
+    (channelsSeen.size > 1 || hasFollows || delivery.targetId !== guild?.channelId ? `<#${delivery.targetId}>: ` : "") + describeDelivery(locale, delivery);
   const lastWeek = history[0]?.week;
   const last = history.filter((delivery) => delivery.week === lastWeek);
   lines.push({ label: t(locale, "digest.statusLast"), value: last.length > 0 ? last.map(named).join("\n") : none });

@@ -84,7 +84,10 @@ const ABBREVIATION_ZONES: Record<string, string> = {
 export function timeZoneAbbreviation(name: string): { abbreviation: string; suggestion: string | null } | null {
   const upper = name.trim().toUpperCase();
   if (!/^[A-Z]{2,5}$/.test(upper) || upper === "UTC" || upper === "GMT") return null;
-  return { abbreviation: upper, suggestion: ABBREVIATION_ZONES[upper] ?? null };
+  const suggestion = ABBREVIATION_ZONES[upper] ?? null;
+  // A word Intl does not know either (say "Local") is just not a timezone.
+  if (suggestion === null && canonicalTimeZone(upper) === null) return null;
+  return { abbreviation: upper, suggestion };
 }
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
