@@ -58,6 +58,7 @@ export const bundleFollowButton: ComponentModule = {
 /** The seed's "reply LLM Papers to get the bundle", in a DM with the bot. */
 export const bundleKeyword: DirectMessageModule = {
   name: "bundle keyword",
-  matches: (content) => BUNDLE_KEYWORD.test(content),
+  // NFKC: full-width ＬＬＭ Ｐａｐｅｒｓ (a Japanese IME's) is the same request, as topics are normalised.
+  matches: (content) => BUNDLE_KEYWORD.test(content.normalize("NFKC")),
   handle: (ctx, requester) => bundleReply(ctx, requester),
 };

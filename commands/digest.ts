@@ -6,7 +6,8 @@ import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
 import { DIGEST_BUNDLE_BUTTON } from "../src/digest/render.js";
 import { defaultSchedule } from "../src/digest/run.js";
 import { dayName } from "../src/digest/status.js";
-import { canonicalTimeZone, formatLocal, nextPublication, parseTime, WEEKDAYS } from "../src/digest/week.js";
+import { upcomingForGuild } from "../src/digest/upcoming.js";
+import { canonicalTimeZone, formatLocal, nextPublication, parseTime, timeZoneAbbreviation, WEEKDAYS } from "../src/digest/week.js";
 import { localized, message, t, type PlainMessageKey } from "../src/i18n/index.js";
 import { refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { bundleReply } from "./bundle.js";
@@ -63,6 +64,11 @@ export class InvalidDigestOptionsError extends Error {}
 function set(ctx: BotContext, options: { channel: string; day?: string | undefined; time?: string | undefined; timezone?: string | undefined }, requester: Requester, guildId: string): Reply {
   const { locale } = requester;
   const settings = ctx.digest.settings;
+  const abbreviation = options.timezone === undefined ? null : timeZoneAbbreviation(options.timezone);
+  if (abbreviation) {
+    const suggestion = abbreviation.suggestion ?? "Europe/Paris, Asia/Tokyo, America/New_York";
+    return notice(locale, message("digest.abbreviatedTimeZone", { timeZone: abbreviation.abbreviation, suggestion }));
+  }
   const timeZone = options.timezone === undefined ? settings.timeZone : canonicalTimeZone(options.timezone.trim());
   if (!timeZone) return notice(locale, message("digest.badTimeZone", { timeZone: options.timezone ?? "" }));
   const time = options.time === undefined ? { hour: 9, minute: 0 } : parseTime(options.time);
@@ -71,8 +77,15 @@ function set(ctx: BotContext, options: { channel: string; day?: string | undefin
   const schedule = { weekday, time: `${String(time.hour).padStart(2, "0")}:${String(time.minute).padStart(2, "0")}`, timeZone };
   const now = ctx.clock.now();
   ctx.digest.store.setGuild({ guildId, channelId: options.channel, ...schedule, locale, updatedBy: requester.userId, updatedAt: now.toISOString() });
-  const next = nextPublication(now, schedule);
-  return notice(locale, message("digest.setDone", { channel: `<#${options.channel}>`, day: dayName(locale, weekday), time: schedule.time, timeZone, next: formatLocal(next.at, timeZone) }));
+  const guild = ctx.digest.store.guild(guildId);
+  const upcoming = guild ? upcomingForGuild(ctx.digest.store, settings, guild, now) : null;
+  const args = { channel: `<#${options.channel}>`, day: dayName(locale, weekday), time: schedule.time, timeZone };
+  if (guild && upcoming?.late) {
+    const after = upcomingForGuild(ctx.digest.store, settings, { ...guild, lastEdition: upcoming.edition }, now);
+    return notice(locale, message("digest.setDoneLate", { ...args, week: upcoming.edition, next: after ? `${formatLocal(after.at, timeZone, locale)} · ${after.edition}` : "" }));
+  }
+  const next = upcoming ?? nextPublication(now, schedule);
+  return notice(locale, message("digest.setDone", { ...args, next: formatLocal(next.at, timeZone, locale) }));
 }
 
 function status(ctx: BotContext, requester: Requester, guildId: string): Reply {
@@ -85,11 +98,13 @@ function status(ctx: BotContext, requester: Requester, guildId: string): Reply {
   return { kind: "reply", private: true, embeds: [fitEmbed(embed)] };
 }
 
-function preview(ctx: BotContext, requester: Requester): Reply {
-  const { messages } = ctx.digest.preview({ now: ctx.clock.now(), locale: requester.locale });
+function preview(ctx: BotContext, requester: Requester, guildId: string): Reply {
+  const { locale } = requester;
+  const { week, at, timeZone, messages } = ctx.digest.preview({ now: ctx.clock.now(), locale, guildId });
   const first = messages[0] ?? { embeds: [] };
-  const more = messages.length > 1 ? `(1/${messages.length})` : undefined;
-  return { kind: "reply", private: true, ...(more ? { content: more } : {}), embeds: first.embeds ?? [], components: messages.at(-1)?.components ?? [] };
+  const more = messages.length > 1 ? ` (1/${messages.length})` : "";
+  const content = t(locale, "digest.previewOf", { week, next: formatLocal(at, timeZone, locale) }) + more;
+  return { kind: "reply", private: true, content, embeds: first.embeds ?? [], components: messages.at(-1)?.components ?? [] };
 }
 
 /** `/digest set|preview|status|off`, for moderators (Manage Server or MODERATOR_ROLE_ID), in a guild. */
@@ -107,7 +122,7 @@ export const digestCommand: RegisteredCommand = {
       case "set":
         return set(ctx, options, requester, requester.guildId);
       case "preview":
-        return preview(ctx, requester);
+        return preview(ctx, requester, requester.guildId);
       case "status":
         return status(ctx, requester, requester.guildId);
       case "off": {

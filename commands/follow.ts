@@ -45,9 +45,9 @@ function topicChoices(ctx: BotContext, value: string, requester: Requester) {
   return [...catalog, ...own].slice(0, 25);
 }
 
-function channelCommandGuard(ctx: BotContext, requester: Requester): Reply | null {
+function channelCommandGuard(ctx: BotContext, requester: Requester, refusal: "follow.notModerator" | "follow.notModeratorUnfollow"): Reply | null {
   if (!requester.guildId) return notice(requester.locale, "follow.channelNotInGuild");
-  if (!isModerator(ctx, requester)) return notice(requester.locale, "follow.notModerator");
+  if (!isModerator(ctx, requester)) return notice(requester.locale, refusal);
   return null;
 }
 
@@ -70,8 +70,10 @@ export const followCommand = defineCommand({
 
     if (options.role !== undefined && options.channel === undefined) return notice(locale, "follow.roleNeedsChannel");
     if (options.channel !== undefined) {
-      const refused = channelCommandGuard(ctx, requester);
+      const refused = channelCommandGuard(ctx, requester, "follow.notModerator");
       if (refused) return refused;
+      // Only topic alerts mention a role; the digest mentions no one.
+      if (options.role !== undefined && !topic) return notice(locale, "follow.roleNeedsTopic");
       const follow = {
         channelId: options.channel,
         guildId: requester.guildId ?? "",
@@ -85,10 +87,14 @@ export const followCommand = defineCommand({
         return { result: changed, changed, after: follow };
       });
       const channel = `<#${options.channel}>`;
+      // Subscribing a paused channel again is the moderator saying it works now.
+      const resumed = !topic && ctx.digest.store.resumeDestination("channel", options.channel);
       const topicPart =
         (topic ? t(locale, "follow.channelTopicPart", { topic: topicLabel(locale, topic.value.topic) }) : "") +
         (options.role ? t(locale, "follow.channelRolePart", { role: `<@&${options.role}>` }) : "");
-      return notice(locale, message(created ? "follow.channelFollowed" : "follow.channelAlready", { channel, topicPart }));
+      if (resumed) return notice(locale, message("follow.channelResumed", { channel }));
+      if (!created) return notice(locale, message("follow.channelAlready", { channel }));
+      return notice(locale, message("follow.channelFollowed", { channel, topicPart }));
     }
 
     const result = ctx.follows.follow(requester.userId, locale, topic?.value.topic, now);
@@ -124,12 +130,13 @@ export const unfollowCommand = defineCommand({
     if (topic && !topic.ok) return notice(locale, topic);
 
     if (options.channel !== undefined) {
-      const refused = channelCommandGuard(ctx, requester);
+      const refused = channelCommandGuard(ctx, requester, "follow.notModeratorUnfollow");
       if (refused) return refused;
       const what = topic ? `**${topicLabel(locale, topic.value.topic)}**` : t(locale, "follow.channelEverything");
       const channelId = options.channel;
       const removed = ctx.moderation.audited(actorOf(requester), "channel.unfollow", `channel:${channelId}`, () => {
         const changed = ctx.follows.unfollowChannel(channelId, topic?.value.topic ?? "");
+        if (!topic) ctx.digest.store.resumeDestination("channel", channelId);
         return { result: changed, changed, before: { channelId, topic: topic?.value.topic ?? "" } };
       });
       return notice(locale, message(removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what }));
@@ -169,37 +176,77 @@ function confirmUnfollowAll(requester: Requester): Reply {
 }
 
 const TOPIC_BUTTONS = 20;
+/** Topic lines spread over fields of at most 1,024 characters, within this much of the embed's 6,000. */
+const TOPICS_BUDGET = 4_000;
+
+/** Lines packed into embed fields (each within 1,024); what does not fit is counted, never cut silently. */
+function listFields(name: string, lines: readonly string[], budget: number, more: (count: number) => string): { name: string; value: string }[] {
+  const fields: { name: string; value: string }[] = [];
+  let current: string[] = [];
+  let used = 0;
+  let shown = 0;
+  const reserve = more(lines.length).length + 1;
+  for (const line of lines) {
+    const cost = line.length + 1;
+    if (used + cost + reserve > budget) break;
+    if (current.join("\n").length + cost > 1_024 - reserve) {
+      fields.push({ name: fields.length === 0 ? name : "\u200b", value: current.join("\n") });
+      current = [];
+    }
+    current.push(line);
+    used += cost;
+    shown += 1;
+  }
+  if (shown < lines.length) current.push(more(lines.length - shown));
+  if (current.length > 0) fields.push({ name: fields.length === 0 ? name : "\u200b", value: current.join("\n") });
+  return fields;
+}
+
+/** The server's channel subscriptions, for a moderator (paused ones with the reason). */
+function channelFields(ctx: BotContext, requester: Requester): { name: string; value: string }[] {
+  if (!requester.guildId || !isModerator(ctx, requester)) return [];
+  const { locale } = requester;
+  const channels = ctx.follows.channelFollowsInGuild(requester.guildId);
+  if (channels.length === 0) return [];
+  const paused = new Map(ctx.digest.store.guildPauses(requester.guildId).map((pause) => [pause.targetId, pause.reason]));
+  const lines = channels.map((channel) => {
+    const what = channel.topic ? topicLabel(locale, channel.topic) : t(locale, "follow.channelEverything");
+    const reason = channel.topic ? undefined : paused.get(channel.channelId);
+    return `<#${channel.channelId}> · ${what}` + (reason ? ` · ${t(locale, "following.channelPaused", { reason })}` : "");
+  });
+  lines.push(t(locale, "following.channelsHint"));
+  return listFields(t(locale, "following.channels"), lines, 1_500, (count) => t(locale, "following.moreChannels", { count }));
+}
 
 export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
   const { locale, userId } = requester;
   const follow = ctx.follows.get(userId);
-  if (!follow) return notice(locale, "following.none");
+  const channels = channelFields(ctx, requester);
+  if (!follow) {
+    if (channels.length === 0) return notice(locale, "following.none");
+    const embed = fitEmbed({ title: t(locale, "following.title"), description: t(locale, "following.none"), color: BRAND_COLOUR, fields: channels });
+    return { kind: "reply", private: true, embeds: [embed] };
+  }
   const topics = follow.topics.map((entry) => entry.topic);
   const dmStatus = follow.dmPausedAt
     ? t(locale, "following.dmPaused", { count: Math.max(follow.dmFailures, DM_FAILURE_LIMIT), error: follow.lastDmError ?? "50007" })
-    : t(locale, "following.dmOk");
-  const channels = requester.guildId && isModerator(ctx, requester) ? ctx.follows.channelFollowsInGuild(requester.guildId) : [];
+    : follow.dmFailures > 0
+      ? t(locale, "following.dmRefused", { count: follow.dmFailures, limit: DM_FAILURE_LIMIT })
+      : t(locale, "following.dmOk");
+  const topicFields =
+    topics.length > 0
+      ? listFields(
+          t(locale, "following.topics"),
+          topics.map((topic) => `• ${topicLabel(locale, topic)}`),
+          TOPICS_BUDGET,
+          (count) => t(locale, "following.moreTopicsListed", { count }),
+        )
+      : [{ name: t(locale, "following.topics"), value: t(locale, "following.noTopics") }];
   const embed = fitEmbed({
     title: t(locale, "following.title"),
     description: t(locale, "following.since", { date: follow.createdAt.slice(0, 10) }),
     color: BRAND_COLOUR,
-    fields: [
-      {
-        name: t(locale, "following.topics"),
-        value: topics.length > 0 ? topics.map((topic) => `• ${topicLabel(locale, topic)}`).join("\n") : t(locale, "following.noTopics"),
-      },
-      { name: t(locale, "following.dmStatus"), value: dmStatus },
-      ...(channels.length > 0
-        ? [
-            {
-              name: t(locale, "following.channels"),
-              value: channels
-                .map((channel) => `<#${channel.channelId}> · ${channel.topic ? topicLabel(locale, channel.topic) : t(locale, "follow.channelEverything")}`)
-                .join("\n"),
-            },
-          ]
-        : []),
-    ],
+    fields: [...topicFields, { name: t(locale, "following.dmStatus"), value: dmStatus }, ...channels],
   });
   const topicButtons = topics
     .slice(0, TOPIC_BUTTONS)
@@ -210,7 +257,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
     row(
       actionButton(t(locale, "following.unfollowAll"), `unfollow-all:${userId}:ask`, { style: ButtonStyle.Danger }),
       actionButton(t(locale, "following.export"), `export:${userId}`),
-      ...(follow.dmPausedAt ? [actionButton(t(locale, "following.resume"), `resume-dm:${userId}`, { style: ButtonStyle.Success })] : []),
+      ...(follow.dmPausedAt || follow.dmFailures > 0 ? [actionButton(t(locale, "following.resume"), `resume-dm:${userId}`, { style: ButtonStyle.Success })] : []),
     ),
   );
   const more = topics.length > TOPIC_BUTTONS ? t(locale, "following.moreTopics", { count: topics.length - TOPIC_BUTTONS }) : undefined;
@@ -258,9 +305,19 @@ export const followButtons: ComponentModule[] = [
       files: [{ name: `paperbot-${requester.userId}.json`, data: Buffer.from(JSON.stringify(data, null, 2) + "\n") }],
     };
   }),
-  ownButton("resume-dm", (ctx, _args, requester) => {
-    ctx.follows.resumeDm(requester.userId);
+  ownButton("resume-dm", async (ctx, _args, requester) => {
+    const { locale, userId } = requester;
+    ctx.follows.resumeDm(userId);
+    // Resuming is checked with a real DM: a user whose settings still refuse them is told so, not reassured.
+    const check = await ctx.dm.send(userId, { content: t(locale, "following.resumeTestDm") });
+    const after = ctx.follows.get(userId);
+    const notice =
+      check === "sent"
+        ? t(locale, "following.resumed")
+        : check === "refused"
+          ? t(locale, "following.resumeStillRefused", { error: after?.lastDmError ?? "50007" })
+          : t(locale, "following.resumeUnchecked");
     const refreshed = asUpdate(renderFollowing(ctx, requester));
-    return refreshed.kind === "update" ? { ...refreshed, kind: "updateAndNotify", notice: t(requester.locale, "following.resumed") } : refreshed;
+    return refreshed.kind === "update" ? { ...refreshed, kind: "updateAndNotify", notice } : refreshed;
   }),
 ];

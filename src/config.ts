@@ -4,7 +4,7 @@ import { parseEnv } from "node:util";
 import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
 import { LOG_LEVELS } from "./logger.js";
-import { canonicalTimeZone } from "./digest/week.js";
+import { canonicalTimeZone, timeZoneAbbreviation } from "./digest/week.js";
 import { bundledCatalogPath } from "./paths.js";
 
 const booleanFromEnv = z
@@ -162,7 +162,15 @@ export const configSchema = z.object({
     z.string().regex(/^\d{17,20}(?:\s*,\s*\d{17,20})*$/, "expected server (guild) ids (17-20 digits), separated by commas").optional(),
   ),
   ...arxivSettings,
-  DIGEST_TZ: z.string().trim().refine((zone) => canonicalTimeZone(zone) !== null, "expected an IANA timezone such as UTC or Asia/Tokyo").default("UTC"),
+  DIGEST_TZ: z
+    .string()
+    .trim()
+    .refine((zone) => canonicalTimeZone(zone) !== null, "expected an IANA timezone such as UTC or Asia/Tokyo")
+    .superRefine((zone, check) => {
+      const abbreviation = timeZoneAbbreviation(zone);
+      if (abbreviation) check.addIssue({ code: "custom", message: `"${zone}" is an ambiguous abbreviation; use an IANA name such as ${abbreviation.suggestion ?? "Europe/Paris"}` });
+    })
+    .default("UTC"),
   DIGEST_CATCHUP_HOURS: wholeNumber("a whole number of hours", 0, 24 * 6).default(24),
 }).refine(politeInterval, {
   path: ["ARXIV_REQUEST_INTERVAL_MS"],

@@ -77,9 +77,11 @@ describe("/digest set|preview|status|off", () => {
     digestStore(t.bot.app.db).setGuild({ guildId: DEFAULT_GUILD.id, channelId: CHANNEL, weekday: 1, time: "09:00", timeZone: "UTC", locale: "en", updatedBy: MOD.id, updatedAt: now });
     const preview = await send(t, chatInput({ name: "digest", user: MOD, memberPermissions: MODERATOR, locale: "ja", options: [option.subcommand("preview")] }));
     expect(preview.data.flags).toBe(MessageFlags.Ephemeral);
-    expect(preview.data.embeds?.[0]?.title).toBe("LLM 論文ダイジェスト · 2026-W47");
+    // The edition /digest status gives as the next run (Monday 2026-11-30 publishes 2026-W48).
+    expect(preview.data.embeds?.[0]?.title).toBe("LLM 論文ダイジェスト · 2026-W48");
     const buttons = (preview.data.components ?? []).flatMap((row) => row.components.map((component) => component["url"] ?? component["custom_id"]));
-    expect(buttons).toEqual(["https://paperbot.example/digest/2026-W47", "https://paperbot.example/", "digest-bundle"]);
+    // A ja reader is sent to the Japanese page.
+    expect(buttons).toEqual(["https://paperbot.example/digest/2026-W48/ja", "https://paperbot.example/", "digest-bundle"]);
     const off = await send(t, chatInput({ name: "digest", user: MOD, memberPermissions: MODERATOR, options: [option.subcommand("off")] }));
     expect(off.data.content).toMatch(/off in this server/);
     const status = await send(t, chatInput({ name: "digest", user: MOD, memberPermissions: MODERATOR, options: [option.subcommand("status")] }));

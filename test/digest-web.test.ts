@@ -66,6 +66,22 @@ describe("digest web pages and Atom feed", () => {
     expect((await get("/digest/..%2f..%2fetc")).response.status).toBe(404);
   });
 
+  it("serves a Japanese page at /digest/<week>/ja (where ja DMs link): lang=ja, ja summaries, topics in Japanese, escaped", async () => {
+    const { response, text } = await get("/digest/2026-W48/ja");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
+    expect(text).toMatch(/<html lang="ja">/);
+    expect(text).toContain("<h1>LLM 論文ダイジェスト · 2026-W48</h1>");
+    expect(text).toContain("論文 2 は、丁寧な検索が長い文書の多段推論を改善することを示す。");
+    expect(text).toContain("トピック: 検索拡張");
+    expect(text).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    expect(text).not.toMatch(/<script/i);
+    expect(text).toContain(`<a href="${PUBLIC}/digest/2026-W48" hreflang="en" lang="en">English</a>`);
+    expect((await get("/digest/2026-W48")).text).toContain(`<a href="${PUBLIC}/digest/2026-W48/ja" hreflang="ja" lang="ja">日本語</a>`);
+    expect((await get("/digest/2026-W49/ja")).response.status).toBe(404);
+    expect((await get("/digest/2026-W48/fr")).response.status).toBe(404);
+  });
+
   it("lists the digests at /digest and serves the reading list at /", async () => {
     const index = await get("/digest");
     expect(index.text.indexOf("2026-W48")).toBeLessThan(index.text.indexOf("2026-W47"));

@@ -39,6 +39,30 @@ describe("migrations", () => {
     db.close();
   });
 
+  it("pauses per destination: a legacy guild-wide pause moves to the channel its reason names; each guild's last edition is set", () => {
+    const db = openDatabase(":memory:");
+    const index = MIGRATIONS.findIndex((migration) => migration.name.startsWith("weekly digest: pauses per destination"));
+    migrate(db, MIGRATIONS.slice(0, index));
+    const guild = db.prepare(
+      "INSERT INTO digest_guilds (guild_id, channel_id, weekday, time, time_zone, enabled, paused_reason, paused_at, updated_by, updated_at) VALUES (?, ?, 1, '09:00', 'UTC', 1, ?, ?, ?, '2026-11-01T00:00:00Z')",
+    );
+    guild.run("g1", "11", "<#12>: 404 10003 Unknown Channel", "2026-11-30T11:00:00Z", "mod");
+    guild.run("g2", "21", "403 50013 Missing Permissions", "2026-11-30T11:00:00Z", "mod");
+    guild.run("g3", "31", "<#31>: 404 10003 Unknown Channel", "2026-11-30T11:00:00Z", "paperbot"); // written by the old pause for a /follow channel
+    db.prepare("INSERT INTO digest_deliveries (week, kind, target_id, guild_id, status, updated_at) VALUES ('2026-W48', 'channel', '11', 'g1', 'sent', 't')").run();
+    migrate(db, MIGRATIONS.slice(0, index + 1));
+    expect(db.prepare("SELECT kind, target_id, guild_id, reason FROM digest_pauses ORDER BY target_id").all()).toEqual([
+      { kind: "channel", target_id: "12", guild_id: "g1", reason: "<#12>: 404 10003 Unknown Channel" },
+      { kind: "channel", target_id: "21", guild_id: "g2", reason: "403 50013 Missing Permissions" },
+      { kind: "channel", target_id: "31", guild_id: "g3", reason: "<#31>: 404 10003 Unknown Channel" },
+    ]);
+    expect(db.prepare("SELECT guild_id, paused_reason, last_edition, created_at FROM digest_guilds ORDER BY guild_id").all()).toEqual([
+      { guild_id: "g1", paused_reason: null, last_edition: "2026-W48", created_at: "2026-11-01T00:00:00Z" },
+      { guild_id: "g2", paused_reason: null, last_edition: null, created_at: "2026-11-01T00:00:00Z" },
+    ]);
+    db.close();
+  });
+
   it("is idempotent and leaves the connection configured", () => {
     const db = openDatabase(":memory:");
     expect(migrate(db)).toEqual(MIGRATIONS.map((migration) => migration.version));

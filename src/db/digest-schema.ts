@@ -54,3 +54,35 @@ export const DIGEST_SCHEMA_SQL = `
   CREATE INDEX digest_deliveries_guild ON digest_deliveries (guild_id, updated_at);
   CREATE INDEX digest_deliveries_status ON digest_deliveries (status, run_id);
 `;
+
+/**
+ * A failing destination (a deleted channel, a missing permission) pauses only itself, not its guild's other
+ * destinations. Each guild remembers the last edition its own digest channel got, so moving the digest to
+ * another channel never posts that edition to the server twice.
+ */
+export const DIGEST_PAUSES_SQL = `
+  CREATE TABLE digest_pauses (
+    kind TEXT NOT NULL CHECK (kind IN ('channel', 'user')),
+    target_id TEXT NOT NULL,
+    guild_id TEXT,
+    reason TEXT NOT NULL,
+    paused_at TEXT NOT NULL,
+    PRIMARY KEY (kind, target_id)
+  ) STRICT;
+  CREATE INDEX digest_pauses_guild ON digest_pauses (guild_id);
+  ALTER TABLE digest_guilds ADD COLUMN created_at TEXT;
+  ALTER TABLE digest_guilds ADD COLUMN last_edition TEXT;
+  UPDATE digest_guilds SET created_at = updated_at;
+  UPDATE digest_guilds SET last_edition = (
+    SELECT max(week) FROM digest_deliveries d
+    WHERE d.kind = 'channel' AND d.target_id = digest_guilds.channel_id AND d.status IN ('sent', 'partial', 'sending'));
+  -- Guild-wide pauses become the paused channel's own (the reason starts with "<#channel>:").
+  INSERT OR IGNORE INTO digest_pauses (kind, target_id, guild_id, reason, paused_at)
+    SELECT 'channel',
+      CASE WHEN paused_reason LIKE '<#%>:%' THEN substr(paused_reason, 3, instr(paused_reason, '>') - 3) ELSE channel_id END,
+      guild_id, paused_reason, coalesce(paused_at, updated_at)
+    FROM digest_guilds WHERE paused_reason IS NOT NULL;
+  -- Rows the old pause wrote for guilds that never ran /digest set (their channel came from /follow channel:).
+  DELETE FROM digest_guilds WHERE updated_by = 'paperbot';
+  UPDATE digest_guilds SET paused_reason = NULL, paused_at = NULL;
+`;

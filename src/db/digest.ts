@@ -14,10 +14,24 @@ export interface GuildDigestSettings {
   timeZone: string;
   locale: string;
   enabled: boolean;
+  /** Why the guild's own digest channel is paused (a deleted channel, a missing permission), if it is. */
   pausedReason: string | null;
   pausedAt: string | null;
   updatedBy: string;
   updatedAt: string;
+  /** First /digest set: publications before it are not owed to the guild. */
+  createdAt: string;
+  /** The last edition the guild's digest channel got (any channel it was set to): never posted to the server twice. */
+  lastEdition: string | null;
+}
+
+/** A destination that failed for good (deleted channel, missing permission) and waits for a moderator. */
+export interface DestinationPause {
+  kind: DeliveryKind;
+  targetId: string;
+  guildId: string | null;
+  reason: string;
+  pausedAt: string;
 }
 
 export interface Delivery {
@@ -30,6 +44,8 @@ export interface Delivery {
   messagesTotal: number;
   messagesSent: number;
   reason: string | null;
+  /** A failure before anything went out that a later run may retry (5xx, or after a moderator's fix). */
+  retryable: boolean;
   updatedAt: string;
 }
 
@@ -57,6 +73,8 @@ interface GuildRow {
   paused_at: string | null;
   updated_by: string;
   updated_at: string;
+  created_at: string | null;
+  last_edition: string | null;
 }
 
 interface DeliveryRow {
@@ -69,6 +87,7 @@ interface DeliveryRow {
   messages_total: number;
   messages_sent: number;
   reason: string | null;
+  retryable: number;
   updated_at: string;
 }
 
@@ -96,6 +115,8 @@ const toGuild = (row: GuildRow): GuildDigestSettings => ({
   pausedAt: row.paused_at,
   updatedBy: row.updated_by,
   updatedAt: row.updated_at,
+  createdAt: row.created_at ?? row.updated_at,
+  lastEdition: row.last_edition,
 });
 
 const toDelivery = (row: DeliveryRow): Delivery => ({
@@ -108,6 +129,7 @@ const toDelivery = (row: DeliveryRow): Delivery => ({
   messagesTotal: row.messages_total,
   messagesSent: row.messages_sent,
   reason: row.reason,
+  retryable: row.retryable === 1,
   updatedAt: row.updated_at,
 });
 
@@ -123,6 +145,21 @@ const toRun = (row: RunRow): DigestRun => ({
   failed: row.failed,
 });
 
+interface PauseRow {
+  kind: DeliveryKind;
+  target_id: string;
+  guild_id: string | null;
+  reason: string;
+  paused_at: string;
+}
+
+const toPause = (row: PauseRow): DestinationPause => ({ kind: row.kind, targetId: row.target_id, guildId: row.guild_id, reason: row.reason, pausedAt: row.paused_at });
+
+/** A guild's settings with its own channel's pause (the legacy guild-wide columns are no longer written). */
+const GUILD_SELECT = `SELECT g.guild_id, g.channel_id, g.weekday, g.time, g.time_zone, g.locale, g.enabled, p.reason AS paused_reason,
+  p.paused_at AS paused_at, g.updated_by, g.updated_at, g.created_at, g.last_edition
+  FROM digest_guilds g LEFT JOIN digest_pauses p ON p.kind = 'channel' AND p.target_id = g.channel_id`;
+
 const PROCESS_OWNER = randomUUID();
 
 function processAlive(pid: number): boolean {
@@ -137,23 +174,32 @@ function processAlive(pid: number): boolean {
 /** Prepared statements for the digest tables, plus the reads of papers and follows the digest needs. */
 export function digestStore(db: Db) {
   const s = {
-    guild: db.prepare<[string], GuildRow>("SELECT * FROM digest_guilds WHERE guild_id = ?"),
-    guilds: db.prepare<[], GuildRow>("SELECT * FROM digest_guilds ORDER BY guild_id"),
-    setGuild: db.prepare<[string, string, number, string, string, string, string, string]>(
-      `INSERT INTO digest_guilds (guild_id, channel_id, weekday, time, time_zone, locale, enabled, paused_reason, paused_at, updated_by, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 1, NULL, NULL, ?, ?)
+    guild: db.prepare<[string], GuildRow>(`${GUILD_SELECT} WHERE g.guild_id = ?`),
+    guilds: db.prepare<[], GuildRow>(`${GUILD_SELECT} ORDER BY g.guild_id`),
+    setGuild: db.prepare<[string, string, number, string, string, string, string, string, string]>(
+      `INSERT INTO digest_guilds (guild_id, channel_id, weekday, time, time_zone, locale, enabled, paused_reason, paused_at, updated_by, updated_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 1, NULL, NULL, ?, ?, ?)
        ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, weekday = excluded.weekday, time = excluded.time,
          time_zone = excluded.time_zone, locale = excluded.locale, enabled = 1, paused_reason = NULL, paused_at = NULL,
-         updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+         updated_by = excluded.updated_by, updated_at = excluded.updated_at, created_at = coalesce(digest_guilds.created_at, excluded.created_at)`,
+    ),
+    pause: db.prepare<[DeliveryKind, string, string | null, string, string]>(
+      `INSERT INTO digest_pauses (kind, target_id, guild_id, reason, paused_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (kind, target_id) DO UPDATE SET guild_id = excluded.guild_id, reason = excluded.reason, paused_at = excluded.paused_at`,
+    ),
+    pauses: db.prepare<[], PauseRow>("SELECT * FROM digest_pauses ORDER BY kind, target_id"),
+    guildPauses: db.prepare<[string], PauseRow>("SELECT * FROM digest_pauses WHERE guild_id = ? ORDER BY paused_at, target_id"),
+    unpause: db.prepare<[DeliveryKind, string]>("DELETE FROM digest_pauses WHERE kind = ? AND target_id = ?"),
+    unpauseGuild: db.prepare<[string]>("DELETE FROM digest_pauses WHERE guild_id = ?"),
+    /** After a moderator's fix, a destination's failed week (nothing of it sent) may go out after all. */
+    retryGuildFailures: db.prepare<[string]>("UPDATE digest_deliveries SET retryable = 1 WHERE guild_id = ? AND status = 'failed' AND messages_sent = 0"),
+    retryFailure: db.prepare<[DeliveryKind, string]>("UPDATE digest_deliveries SET retryable = 1 WHERE kind = ? AND target_id = ? AND status = 'failed' AND messages_sent = 0"),
+    guildGot: db.prepare<[string, string, string]>(
+      "UPDATE digest_guilds SET last_edition = ? WHERE channel_id = ? AND (last_edition IS NULL OR last_edition < ?)",
     ),
     disableGuild: db.prepare<[string, string, string]>("UPDATE digest_guilds SET enabled = 0, updated_by = ?, updated_at = ? WHERE guild_id = ?"),
-    pauseGuild: db.prepare<[string, string, number, string, string, string, string, string, string]>(
-      `INSERT INTO digest_guilds (guild_id, channel_id, weekday, time, time_zone, locale, enabled, paused_reason, paused_at, updated_by, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'en', 1, ?, ?, ?, ?)
-       ON CONFLICT (guild_id) DO UPDATE SET paused_reason = excluded.paused_reason, paused_at = excluded.paused_at`,
-    ),
-    digestChannelFollows: db.prepare<[], { channel_id: string; guild_id: string; created_at: string }>(
-      "SELECT channel_id, guild_id, min(created_at) AS created_at FROM channel_follows WHERE topic = '' GROUP BY channel_id, guild_id ORDER BY channel_id",
+    digestChannelFollows: db.prepare<[], { channel_id: string; guild_id: string; created_at: string; locale: string }>(
+      "SELECT channel_id, guild_id, min(created_at) AS created_at, locale FROM channel_follows WHERE topic = '' GROUP BY channel_id, guild_id ORDER BY channel_id",
     ),
     readers: db.prepare<[], { user_id: string; locale: string; created_at: string; topics: string | null }>(
       `SELECT user_id, locale, created_at, (SELECT group_concat(topic, char(31)) FROM user_topics t WHERE t.user_id = f.user_id) AS topics
@@ -180,12 +226,12 @@ export function digestStore(db: Db) {
     activeRun: db.prepare<[], RunRow>("SELECT * FROM digest_runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1"),
     lastRun: db.prepare<[], RunRow>("SELECT * FROM digest_runs ORDER BY id DESC LIMIT 1"),
     delivery: db.prepare<[string, DeliveryKind, string], DeliveryRow>("SELECT * FROM digest_deliveries WHERE week = ? AND kind = ? AND target_id = ?"),
-    claim: db.prepare<[string, DeliveryKind, string, string | null, number, number, string]>(
+    claim: db.prepare<[string, DeliveryKind, string, string | null, number, number, string, number]>(
       `INSERT INTO digest_deliveries (week, kind, target_id, guild_id, status, run_id, messages_total, updated_at)
        VALUES (?, ?, ?, ?, 'sending', ?, ?, ?)
        ON CONFLICT (week, kind, target_id) DO UPDATE SET status = 'sending', run_id = excluded.run_id, messages_total = excluded.messages_total,
          reason = NULL, retryable = 0, updated_at = excluded.updated_at
-       WHERE digest_deliveries.status = 'failed' AND digest_deliveries.retryable = 1 AND digest_deliveries.messages_sent = 0`,
+       WHERE digest_deliveries.status = 'failed' AND (digest_deliveries.retryable = 1 OR ?) AND digest_deliveries.messages_sent = 0`,
     ),
     /** Takes over a 'sending' row of a run that died before any of its messages went out. */
     reclaim: db.prepare<[number, number, string, string, DeliveryKind, string]>(
@@ -206,8 +252,8 @@ export function digestStore(db: Db) {
       `SELECT * FROM digest_deliveries WHERE status = 'sending'
        AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM digest_runs WHERE finished_at IS NULL)) ORDER BY week, kind, target_id`,
     ),
-    handled: db.prepare<[string, DeliveryKind], { target_id: string }>(
-      "SELECT target_id FROM digest_deliveries WHERE week = ? AND kind = ? AND NOT (status = 'failed' AND retryable = 1)",
+    handled: db.prepare<[string, DeliveryKind, number], { target_id: string }>(
+      "SELECT target_id FROM digest_deliveries WHERE week = ? AND kind = ? AND NOT (status = 'failed' AND messages_sent = 0 AND (retryable = 1 OR ?))",
     ),
     guildDeliveries: db.prepare<[string, number], DeliveryRow>("SELECT * FROM digest_deliveries WHERE guild_id = ? ORDER BY updated_at DESC, week DESC LIMIT ?"),
     countByStatus: db.prepare<[string], { status: DeliveryStatus; n: number }>("SELECT status, count(*) AS n FROM digest_deliveries WHERE week = ? GROUP BY status"),
@@ -219,17 +265,30 @@ export function digestStore(db: Db) {
       return row ? toGuild(row) : undefined;
     },
     guilds: (): GuildDigestSettings[] => s.guilds.all().map(toGuild),
-    setGuild(settings: Omit<GuildDigestSettings, "enabled" | "pausedReason" | "pausedAt">): void {
+    /** `/digest set`: the schedule, and a moderator's fix: every paused destination of the guild resumes, its failed weeks are owed again. */
+    setGuild(settings: Omit<GuildDigestSettings, "enabled" | "pausedReason" | "pausedAt" | "createdAt" | "lastEdition">): void {
       const { guildId, channelId, weekday, time, timeZone, locale, updatedBy, updatedAt } = settings;
-      s.setGuild.run(guildId, channelId, weekday, time, timeZone, locale, updatedBy, updatedAt);
+      db.transaction(() => {
+        s.setGuild.run(guildId, channelId, weekday, time, timeZone, locale, updatedBy, updatedAt, updatedAt);
+        s.unpauseGuild.run(guildId);
+        s.retryGuildFailures.run(guildId);
+      })();
     },
     disableGuild: (guildId: string, by: string, now: Date): boolean => s.disableGuild.run(by, now.toISOString(), guildId).changes === 1,
-    /** Pauses a guild's digest (creating its row with the default schedule when the channel came from /follow). */
-    pauseGuild(guildId: string, channelId: string, reason: string, fallback: { weekday: number; time: string; timeZone: string }, now: Date): void {
-      const stamp = now.toISOString();
-      s.pauseGuild.run(guildId, channelId, fallback.weekday, fallback.time, fallback.timeZone, reason, stamp, "paperbot", stamp);
-    },
-    digestChannelFollows: () => s.digestChannelFollows.all().map((row) => ({ channelId: row.channel_id, guildId: row.guild_id, createdAt: row.created_at })),
+    /** Pauses one destination (the others, in its guild too, go on) until a moderator acts. */
+    pauseDestination: (kind: DeliveryKind, targetId: string, guildId: string | null, reason: string, now: Date): void =>
+      void s.pause.run(kind, targetId, guildId, reason, now.toISOString()),
+    pausedDestinations: (): DestinationPause[] => s.pauses.all().map(toPause),
+    guildPauses: (guildId: string): DestinationPause[] => s.guildPauses.all(guildId).map(toPause),
+    /** `/follow channel:` again: that channel is resumed, and its failed week (if nothing went out) is owed again. */
+    resumeDestination: (kind: DeliveryKind, targetId: string): boolean =>
+      db.transaction(() => {
+        s.retryFailure.run(kind, targetId);
+        return s.unpause.run(kind, targetId).changes === 1;
+      })(),
+    /** Channels subscribed to the digest with /follow channel:, in the language they were subscribed in (as their alerts). */
+    digestChannelFollows: () =>
+      s.digestChannelFollows.all().map((row) => ({ channelId: row.channel_id, guildId: row.guild_id, createdAt: row.created_at, locale: row.locale })),
     /** Followers whose DMs are not paused, oldest first, with their topics (one query for all of them). */
     readers: () =>
       s.readers.all().map((row) => ({ userId: row.user_id, locale: row.locale, createdAt: row.created_at, topics: row.topics === null ? [] : row.topics.split("\u001f") })),
@@ -282,20 +341,24 @@ export function digestStore(db: Db) {
       return row ? toDelivery(row) : undefined;
     },
     /** True when this run now owns the destination for the week (recorded 'sending' before any message; a retryable failure is taken over). */
-    claim: (week: string, kind: DeliveryKind, targetId: string, guildId: string | null, runId: number, total: number, now: Date): boolean =>
-      s.claim.run(week, kind, targetId, guildId, runId, total, now.toISOString()).changes === 1,
+    claim: (week: string, kind: DeliveryKind, targetId: string, guildId: string | null, runId: number, total: number, now: Date, anyFailure = false): boolean =>
+      s.claim.run(week, kind, targetId, guildId, runId, total, now.toISOString(), anyFailure ? 1 : 0).changes === 1,
     reclaim: (week: string, kind: DeliveryKind, targetId: string, runId: number, total: number, now: Date): boolean =>
       s.reclaim.run(runId, total, now.toISOString(), week, kind, targetId).changes === 1,
     progress: (week: string, kind: DeliveryKind, targetId: string, sent: number, now: Date): void =>
       void s.progress.run(sent, now.toISOString(), week, kind, targetId),
+    /** A channel that got (some of) the edition counts for the guild whose digest channel it is. */
     settle: (week: string, kind: DeliveryKind, targetId: string, status: DeliveryStatus, reason: string | null, now: Date, retryable = false): void =>
-      void s.settle.run(status, reason, retryable ? 1 : 0, now.toISOString(), week, kind, targetId),
+      db.transaction(() => {
+        s.settle.run(status, reason, retryable ? 1 : 0, now.toISOString(), week, kind, targetId);
+        if (kind === "channel" && (status === "sent" || status === "partial")) s.guildGot.run(week, targetId, week);
+      })(),
     skip: (week: string, kind: DeliveryKind, targetId: string, guildId: string | null, reason: string, now: Date): boolean =>
       s.skip.run(week, kind, targetId, guildId, reason, now.toISOString()).changes === 1,
     /** 'sending' rows left by runs that are no longer going. */
     orphans: (): Delivery[] => s.orphans.all().map(toDelivery),
     /** Destinations done for the week (sent, partial, skipped, failed for good, or being sent). */
-    handledTargets: (week: string, kind: DeliveryKind): Set<string> => new Set(s.handled.all(week, kind).map((row) => row.target_id)),
+    handledTargets: (week: string, kind: DeliveryKind, anyFailure = false): Set<string> => new Set(s.handled.all(week, kind, anyFailure ? 1 : 0).map((row) => row.target_id)),
     guildDeliveries: (guildId: string, limit: number): Delivery[] => s.guildDeliveries.all(guildId, limit).map(toDelivery),
     countByStatus: (week: string): Partial<Record<DeliveryStatus, number>> =>
       Object.fromEntries(s.countByStatus.all(week).map((row) => [row.status, row.n])),

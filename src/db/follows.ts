@@ -72,6 +72,15 @@ export function followStore(db: Db) {
     ),
     deleteTopic: db.prepare<[string, string]>("DELETE FROM user_topics WHERE user_id = ? AND topic = ?"),
     deleteFollow: db.prepare<[string]>("DELETE FROM user_follows WHERE user_id = ?"),
+    // The user's digest and alert history: per-user rows, deleted with the follow and part of the export.
+    deleteDigestDeliveries: db.prepare<[string]>("DELETE FROM digest_deliveries WHERE kind = 'user' AND target_id = ?"),
+    deleteAlertIntents: db.prepare<[string]>("DELETE FROM alert_intents WHERE subscriber = 'user:' || ?"),
+    digestDeliveries: db.prepare<[string], { week: string; status: string; messages_total: number; messages_sent: number; reason: string | null; updated_at: string }>(
+      "SELECT week, status, messages_total, messages_sent, reason, updated_at FROM digest_deliveries WHERE kind = 'user' AND target_id = ? ORDER BY week",
+    ),
+    alertIntents: db.prepare<[string], { paper_id: string; locale: string; created_at: string; sent_at: string | null; dropped_at: string | null; outcome: string | null }>(
+      "SELECT paper_id, locale, created_at, sent_at, dropped_at, outcome FROM alert_intents WHERE subscriber = 'user:' || ? ORDER BY created_at, paper_id",
+    ),
     dmFailed: db.prepare<[string, string, string]>(
       `UPDATE user_follows SET dm_failures = dm_failures + 1, last_dm_error = ?,
          dm_paused_at = CASE WHEN dm_failures + 1 >= ${DM_FAILURE_LIMIT} AND dm_paused_at IS NULL THEN ? ELSE dm_paused_at END
@@ -126,7 +135,33 @@ export function followStore(db: Db) {
     follow: (userId: string, locale: string, topic: string | undefined, now: Date) => write(() => followTransaction.immediate(userId, locale, topic, now)),
     removeTopic: (userId: string, topic: string): boolean => write(() => statements.deleteTopic.run(userId, topic).changes === 1),
     /** Deletes everything stored about the user (topics go with the follow row). */
-    unfollowAll: (userId: string): boolean => write(() => statements.deleteFollow.run(userId).changes === 1),
+    unfollowAll: (userId: string): boolean =>
+      write(() =>
+        db.transaction(() => {
+          statements.deleteDigestDeliveries.run(userId);
+          statements.deleteAlertIntents.run(userId);
+          return statements.deleteFollow.run(userId).changes === 1;
+        }).immediate(),
+      ),
+    /** The digests and alerts sent (or tried) to the user's DMs, for the export. */
+    history: (userId: string) => ({
+      digestDeliveries: statements.digestDeliveries.all(userId).map((row) => ({
+        week: row.week,
+        status: row.status,
+        messagesTotal: row.messages_total,
+        messagesSent: row.messages_sent,
+        reason: row.reason,
+        updatedAt: row.updated_at,
+      })),
+      alerts: statements.alertIntents.all(userId).map((row) => ({
+        paperId: row.paper_id,
+        locale: row.locale,
+        createdAt: row.created_at,
+        sentAt: row.sent_at,
+        droppedAt: row.dropped_at,
+        outcome: row.outcome,
+      })),
+    }),
     recordDmFailure: (userId: string, error: string, now: Date): void => write(() => void statements.dmFailed.run(error, now.toISOString(), userId)),
     recordDmSuccess: (userId: string): void => write(() => void statements.dmSucceeded.run(userId)),
     resumeDm: (userId: string): boolean => write(() => statements.resumeDm.run(userId).changes === 1),
@@ -161,5 +196,6 @@ export function exportUserData(store: FollowStore, userId: string, now: Date) {
           directMessages: { paused: follow.dmPausedAt !== null, pausedAt: follow.dmPausedAt, consecutiveFailures: follow.dmFailures, lastError: follow.lastDmError },
         }
       : {}),
+    ...store.history(userId),
   };
 }

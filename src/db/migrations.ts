@@ -1,6 +1,6 @@
 import type { Db } from "./connection.js";
 import { DatabaseProblem } from "./errors.js";
-import { DIGEST_SCHEMA_SQL } from "./digest-schema.js";
+import { DIGEST_PAUSES_SQL, DIGEST_SCHEMA_SQL } from "./digest-schema.js";
 
 export interface Migration {
   version: number;
@@ -216,6 +216,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  { version: 11, name: "weekly digest: pauses per destination, each guild's last edition", sql: DIGEST_PAUSES_SQL },
 ];
 
 export function schemaVersion(db: Db): number {

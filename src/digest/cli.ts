@@ -39,7 +39,7 @@ export async function digestCli(
     return withApp(async (app) => {
       const guildLocale = guildId ? digestStoreFor(app.db).guild(guildId)?.locale : undefined;
       const chosen: Locale = (locale as Locale | undefined) ?? (guildLocale === "ja" ? "ja" : "en");
-      const { week, messages } = previewDigest(app, { now: app.clock.now(), locale: chosen });
+      const { week, messages } = previewDigest(app, { now: app.clock.now(), locale: chosen, ...(guildId ? { guildId } : {}) });
       io.stdout((values.json ? JSON.stringify({ week, locale: chosen, messages }) : digestMessagesText(messages)) + "\n");
       return 0;
     });
@@ -66,10 +66,12 @@ export async function digestCli(
           },
           { force: values.now === true, signal: stop.signal },
         );
+        const busy = report.inProgress;
         io.stdout(
           values.json
             ? JSON.stringify(report) + "\n"
-            : `digest ${report.editions.join(", ") || "(nothing due)"}: ${report.due} due, ${report.sent} sent, ${report.failed} failed, ${report.partial} partial, ${report.skipped} skipped, ${report.resumed} resumed\n`,
+            : `digest ${report.editions.join(", ") || (busy ? "(nothing due here)" : "(nothing due)")}: ${report.due} due, ${report.sent} sent, ${report.failed} failed, ${report.partial} partial, ${report.skipped} skipped, ${report.resumed} resumed\n` +
+                (busy ? `another digest run (#${busy.runId}, started ${busy.startedAt}) is in progress: ${busy.sent} sent, ${busy.remaining} remaining; it sends what it has claimed\n` : ""),
         );
         return 0;
       } finally {

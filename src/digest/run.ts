@@ -14,9 +14,12 @@ export interface DigestTarget {
   id: string;
 }
 
-/** Sends one message to a channel or a user's DMs; throws discord.js REST errors (429 and 5xx already retried). */
+/**
+ * Sends one message to a channel or a user's DMs; throws discord.js REST errors (429 and 5xx already retried).
+ * `signal` (shutdown) abandons a request in flight, so SIGTERM never waits for a slow Discord.
+ */
 export interface DigestTransport {
-  send(target: DigestTarget, body: MessageBody, nonce: string): Promise<void>;
+  send(target: DigestTarget, body: MessageBody, nonce: string, signal?: AbortSignal): Promise<void>;
 }
 
 export interface DigestSettings {
@@ -45,6 +48,8 @@ export interface Destination extends DigestTarget {
   schedule: DigestSchedule;
   /** When it subscribed: earlier publications are not owed to it. */
   since: string;
+  /** For a guild's /digest set channel: the last edition the guild got (in any channel), never posted twice. */
+  guildEdition?: string | null;
 }
 
 export interface RunReport {
@@ -56,11 +61,13 @@ export interface RunReport {
   partial: number;
   skipped: number;
   resumed: number;
+  /** Another process's run that was sending when this one started (its destinations are not due here). */
+  inProgress?: { runId: number; startedAt: string; sent: number; remaining: number };
 }
 
 /** A run that has not beaten for this long belongs to a process that died. */
 export const STALE_RUN_MS = 2 * 60_000;
-/** Channel errors that mean "this channel is gone or closed to us": the guild's digest pauses. */
+/** Channel errors that mean "this channel is gone or closed to us": that destination pauses (not the others). */
 const CHANNEL_GONE = new Set<number>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
 const DM_REFUSED = new Set<number>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser]);
 
@@ -70,37 +77,42 @@ export function defaultSchedule(settings: Pick<DigestSettings, "timeZone">): Dig
 
 const asLocale = (value: string): Locale => (value === "ja" ? "ja" : "en");
 
-export function digestLinks(publicUrl: string, week: string): DigestLinks {
-  return { web: `${publicUrl}/digest/${week}`, list: `${publicUrl}/` };
+/** The web page in the reader's language (`/digest/<week>/ja` for Japanese), and the reading list. */
+export function digestLinks(publicUrl: string, week: string, locale: Locale = "en"): DigestLinks {
+  return { web: `${publicUrl}/digest/${week}${locale === "ja" ? "/ja" : ""}`, list: `${publicUrl}/` };
 }
 
 /** Guild channels the digest goes to: from /digest set, and channels subscribed with /follow channel:. */
 export function channelDestinations(store: DigestStore, settings: Pick<DigestSettings, "timeZone">): Destination[] {
   const fallback = defaultSchedule(settings);
   const guilds = new Map(store.guilds().map((guild) => [guild.guildId, guild]));
+  const paused = new Set(store.pausedDestinations().filter((pause) => pause.kind === "channel").map((pause) => pause.targetId));
   const destinations: Destination[] = [];
   const channels = new Set<string>();
   for (const guild of guilds.values()) {
-    if (!guild.enabled || guild.pausedReason) continue;
+    if (!guild.enabled) continue;
     channels.add(guild.channelId);
+    if (paused.has(guild.channelId)) continue;
     destinations.push({
       kind: "channel",
       id: guild.channelId,
       guildId: guild.guildId,
       locale: asLocale(guild.locale),
       schedule: { weekday: guild.weekday, time: guild.time, timeZone: guild.timeZone },
-      since: guild.updatedAt,
+      since: guild.createdAt,
+      guildEdition: guild.lastEdition,
     });
   }
   for (const follow of store.digestChannelFollows()) {
     const guild = guilds.get(follow.guildId);
-    if (channels.has(follow.channelId) || (guild && (!guild.enabled || guild.pausedReason))) continue;
+    // /digest off stops the guild's digest, its followed channels included.
+    if (channels.has(follow.channelId) || paused.has(follow.channelId) || (guild && !guild.enabled)) continue;
     channels.add(follow.channelId);
     destinations.push({
       kind: "channel",
       id: follow.channelId,
       guildId: follow.guildId,
-      locale: asLocale(guild?.locale ?? "en"),
+      locale: asLocale(follow.locale),
       schedule: guild ? { weekday: guild.weekday, time: guild.time, timeZone: guild.timeZone } : fallback,
       since: follow.createdAt,
     });
@@ -146,8 +158,10 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   const { store, clock, logger, settings } = deps;
   const started = clock.now();
   store.interruptDeadRuns(started, new Date(started.getTime() - STALE_RUN_MS));
+  const other = store.activeRun();
   const forcedWeek = options.force ? addWeeks(weekLabel(started), -1) : null;
   const report: RunReport = { runId: 0, editions: [], due: 0, sent: 0, failed: 0, partial: 0, skipped: 0, resumed: 0 };
+  if (other) report.inProgress = { runId: other.id, startedAt: other.startedAt, sent: other.sent, remaining: Math.max(0, other.total - other.sent - other.failed) };
   const work: Work[] = [];
   const readers = deps.sources.readers();
   const topics = new Map(readers.map((reader) => [reader.userId, reader.topics]));
@@ -179,12 +193,14 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
 
   const dueBySchedule = new Map<string, { edition: WeekLabel; at: Date }>();
   const handled = new Map<string, Set<string>>();
+  // --now: a failed week that sent nothing is owed again (a paused destination is not in the list at all).
   const handledFor = (week: string, kind: DeliveryKind) => {
     const key = `${week}:${kind}`;
     let set = handled.get(key);
-    if (!set) handled.set(key, (set = store.handledTargets(week, kind)));
+    if (!set) handled.set(key, (set = store.handledTargets(week, kind, options.force)));
     return set;
   };
+  const guildHad = (destination: Destination, week: string) => destination.guildEdition != null && destination.guildEdition >= week;
   for (const destination of destinations) {
     const { schedule } = destination;
     let week: WeekLabel;
@@ -195,14 +211,14 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
       if (!due) dueBySchedule.set(key, (due = latestDue(started, schedule)));
       if (due.at.getTime() < Date.parse(destination.since)) continue;
       week = due.edition;
-      if (handledFor(week, destination.kind).has(destination.id)) continue;
+      if (handledFor(week, destination.kind).has(destination.id) || guildHad(destination, week)) continue;
       if (started.getTime() - due.at.getTime() > catchUpMs) {
         const reason = `not running at ${due.at.toISOString()}; more than DIGEST_CATCHUP_HOURS (${settings.catchUpHours} h) late`;
         if (store.skip(week, destination.kind, destination.id, destination.guildId, reason, started)) report.skipped += 1;
         continue;
       }
     }
-    if (handledFor(week, destination.kind).has(destination.id) || resumed.has(`${week}:${destination.kind}:${destination.id}`)) continue;
+    if (handledFor(week, destination.kind).has(destination.id) || guildHad(destination, week) || resumed.has(`${week}:${destination.kind}:${destination.id}`)) continue;
     work.push({ destination, week, resume: false });
   }
   report.due = work.length;
@@ -224,24 +240,22 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
     }
     return entry;
   };
-  const pausedGuilds = new Set<string>();
   const beat = () => store.heartbeat(runId, { total: work.length, sent: report.sent, failed: report.failed }, clock.now());
   beat();
 
   const deliver = async ({ destination, week, resume }: Work): Promise<void> => {
-    if (destination.guildId && pausedGuilds.has(destination.guildId)) return;
     const { edition, planner } = editionFor(week);
     const forYou = destination.kind === "user" ? planner(topics.get(destination.id) ?? []) : null;
-    const messages = renderDigestMessages(edition, { locale: destination.locale, forYou }, digestLinks(settings.publicUrl, week));
+    const messages = renderDigestMessages(edition, { locale: destination.locale, forYou }, digestLinks(settings.publicUrl, week, destination.locale));
     const now = clock.now();
     const claimed = resume
       ? store.reclaim(week, destination.kind, destination.id, runId, messages.length, now)
-      : store.claim(week, destination.kind, destination.id, destination.guildId, runId, messages.length, now);
+      : store.claim(week, destination.kind, destination.id, destination.guildId, runId, messages.length, now, options.force);
     if (!claimed) return;
     let sent = 0;
     try {
       for (const message of messages) {
-        await deps.transport.send(destination, message, nonceFor(week, destination, sent));
+        await deps.transport.send(destination, message, nonceFor(week, destination, sent), options.signal);
         sent += 1;
         store.progress(week, destination.kind, destination.id, sent, clock.now());
       }
@@ -250,16 +264,21 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
       if (destination.kind === "user") deps.follows.recordDmSuccess(destination.id);
       report.sent += 1;
     } catch (error) {
+      if (options.signal?.aborted) {
+        // Shutting down: the row stays 'sending' like a killed run's, so the next start resumes it only if none
+        // of its messages went out (the same nonce keeps a message Discord did get from posting twice).
+        logger.info("digest send abandoned: shutting down", { kind: destination.kind, id: destination.id, week, sent });
+        return;
+      }
       const { reason, code, transient } = describeError(error);
       const at = clock.now();
       // Nothing went out and the fault may pass: a later run within the catch-up window tries again.
       store.settle(week, destination.kind, destination.id, sent > 0 ? "partial" : "failed", reason, at, sent === 0 && transient);
       if (sent > 0) report.partial += 1;
       else report.failed += 1;
-      if (destination.kind === "channel" && destination.guildId && code !== null && CHANNEL_GONE.has(code)) {
-        pausedGuilds.add(destination.guildId);
-        store.pauseGuild(destination.guildId, destination.id, `<#${destination.id}>: ${reason}`, destination.schedule, at);
-        logger.warn("digest channel unavailable; guild digest paused", { guildId: destination.guildId, channelId: destination.id, reason });
+      if (destination.kind === "channel" && code !== null && CHANNEL_GONE.has(code)) {
+        store.pauseDestination("channel", destination.id, destination.guildId, reason, at);
+        logger.warn("digest channel unavailable; that channel is paused", { guildId: destination.guildId, channelId: destination.id, reason });
       } else if (destination.kind === "user" && code !== null && DM_REFUSED.has(code)) {
         deps.follows.recordDmFailure(destination.id, reason, at);
         logger.info("digest DM refused", { userId: destination.id, code });

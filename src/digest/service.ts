@@ -6,11 +6,12 @@ import type { Db } from "../db/connection.js";
 import type { MessageBody } from "../discord/command.js";
 import { createForYouPlanner, oneLineSummary, type DigestSources } from "./content.js";
 import { renderDigestMessages } from "./render.js";
-import { digestLinks, loadEdition, type DigestSettings } from "./run.js";
+import { defaultSchedule, digestLinks, loadEdition, type DigestSettings } from "./run.js";
+import { guildSchedule, upcomingForGuild } from "./upcoming.js";
 import { arxivAbsUrl } from "../catalog/arxiv-id.js";
 import { candidateStore } from "../db/candidates.js";
 import { databaseSources, type CandidateSource } from "./sources.js";
-import { addWeeks, weekLabel, type WeekLabel } from "./week.js";
+import { nextPublication, type WeekLabel } from "./week.js";
 
 const stores = new WeakMap<Db, DigestStore>();
 
@@ -50,27 +51,37 @@ export function digestSourcesFor(app: Pick<AppContext, "db" | "catalog" | "confi
   return databaseSources(digestStoreFor(app.db), () => app.catalog.papers, arxivCandidates(app.db, app.config.arxiv.minScore));
 }
 
-/** The edition a preview shows: last week's once it has gone out (or is due), the week so far otherwise. */
-export function previewWeek(now: Date): WeekLabel {
-  return addWeeks(weekLabel(now), -1);
+/**
+ * The edition a preview shows: the one `/digest status` gives as the next run (a missed one due now, or the
+ * next publication on the guild's schedule, or DIGEST_TZ's Monday 09:00 without a guild), so far as it is known.
+ */
+export function previewWeek(store: DigestStore, settings: DigestSettings, now: Date, guildId?: string): { week: WeekLabel; at: Date; timeZone: string } {
+  const guild = guildId ? store.guild(guildId) : undefined;
+  const schedule = guild ? guildSchedule(guild) : defaultSchedule(settings);
+  const next = (guild ? upcomingForGuild(store, settings, guild, now) : null) ?? nextPublication(now, schedule);
+  return { week: next.edition, at: next.at, timeZone: schedule.timeZone };
 }
 
 /** The digest as it would be sent now, to a channel (no user) or to a follower (with their topics). */
-export function previewDigest(app: Pick<AppContext, "db" | "catalog" | "config">, options: { now: Date; locale: Locale; userId?: string; week?: WeekLabel }): { week: WeekLabel; messages: MessageBody[] } {
+export function previewDigest(
+  app: Pick<AppContext, "db" | "catalog" | "config">,
+  options: { now: Date; locale: Locale; userId?: string; guildId?: string; week?: WeekLabel },
+): { week: WeekLabel; at: Date; timeZone: string; messages: MessageBody[] } {
   const store = digestStoreFor(app.db);
-  const week = options.week ?? previewWeek(options.now);
+  const chosen = previewWeek(store, digestSettings(app), options.now, options.guildId);
+  const week = options.week ?? chosen.week;
   const edition = loadEdition(store, digestSourcesFor(app), week, options.now, false);
   const topics = options.userId ? store.topicsOf(options.userId) : [];
   const forYou = topics.length > 0 ? createForYouPlanner(edition)(topics) : null;
-  const messages = renderDigestMessages(edition, { locale: options.locale, forYou }, digestLinks(digestSettings(app).publicUrl, week));
-  return { week, messages };
+  const messages = renderDigestMessages(edition, { locale: options.locale, forYou }, digestLinks(digestSettings(app).publicUrl, week, options.locale));
+  return { week, at: chosen.at, timeZone: chosen.timeZone, messages };
 }
 
 /** What the /digest handlers use (they get no database handle or config of their own). */
 export interface DigestService {
   readonly settings: DigestSettings;
   readonly store: DigestStore;
-  preview(options: { now: Date; locale: Locale; userId?: string }): { week: WeekLabel; messages: MessageBody[] };
+  preview(options: { now: Date; locale: Locale; userId?: string; guildId?: string }): { week: WeekLabel; at: Date; timeZone: string; messages: MessageBody[] };
   status(guildId: string, now: Date, locale: Locale): StatusLine[];
 }
 

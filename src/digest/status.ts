@@ -3,6 +3,7 @@ import type { Delivery, DigestStore } from "../db/digest.js";
 import { t } from "../i18n/index.js";
 import { channelDestinations, defaultSchedule, type DigestSettings } from "./run.js";
 import { formatLocal, nextPublication, type DigestSchedule } from "./week.js";
+import { guildSchedule, upcomingForGuild } from "./upcoming.js";
 
 export interface StatusLine {
   label: string;
@@ -37,34 +38,58 @@ function describeDelivery(locale: Locale, delivery: Delivery): string {
   }
 }
 
-/** /digest status for one guild: channel, schedule, next run, last run, last failure, and a run in progress. */
+const stamp = (iso: string) => iso.slice(0, 16).replace("T", " ") + " UTC";
+
+/**
+ * /digest status for one guild: its channel(s), each paused destination on its own, schedule, next run, the last
+ * week's deliveries per destination, the last failure (with its channel), and a run in progress.
+ */
 export function guildStatus(store: DigestStore, settings: DigestSettings, guildId: string, now: Date, locale: Locale): StatusLine[] {
   const guild = store.guild(guildId);
-  const followed = channelDestinations(store, settings).filter((destination) => destination.guildId === guildId);
+  const followed = channelDestinations(store, settings).filter((destination) => destination.guildId === guildId && destination.id !== guild?.channelId);
+  const pauses = store.guildPauses(guildId).filter((pause) => pause.targetId !== guild?.channelId);
   const lines: StatusLine[] = [];
   const none = t(locale, "digest.statusNone");
-  const schedule: DigestSchedule | null = guild ? { weekday: guild.weekday, time: guild.time, timeZone: guild.timeZone } : followed.length > 0 ? defaultSchedule(settings) : null;
-  const channels = guild && guild.enabled ? [guild.channelId, ...followed.map((f) => f.id).filter((id) => id !== guild.channelId)] : followed.map((f) => f.id);
-  if (!guild && followed.length === 0) lines.push({ label: t(locale, "digest.statusChannel"), value: t(locale, "digest.statusNotSet") });
-  else if (guild && !guild.enabled) lines.push({ label: t(locale, "digest.statusChannel"), value: t(locale, "digest.statusOff") });
-  else if (guild?.pausedReason) lines.push({ label: t(locale, "digest.statusChannel"), value: t(locale, "digest.statusPaused", { reason: guild.pausedReason }) });
-  else lines.push({ label: t(locale, "digest.statusChannel"), value: channels.map((id) => `<#${id}>`).join(", ") });
+  const hasFollows = followed.length > 0 || pauses.length > 0;
+  const schedule: DigestSchedule | null = guild ? guildSchedule(guild) : hasFollows ? defaultSchedule(settings) : null;
+  const label = t(locale, "digest.statusChannel");
+  const followList = followed.map((destination) => `<#${destination.id}>`);
+  if (!guild && !hasFollows) lines.push({ label, value: t(locale, "digest.statusNotSet") });
+  else if (guild && !guild.enabled) lines.push({ label, value: t(locale, "digest.statusOff") });
+  else if (guild?.pausedReason) lines.push({ label, value: [t(locale, "digest.statusPaused", { reason: `<#${guild.channelId}>: ${guild.pausedReason}` }), followList.join(", ")].filter(Boolean).join("\n") });
+  else lines.push({ label, value: [...(guild ? [`<#${guild.channelId}>`] : []), ...followList].join(", ") || none });
+  if (pauses.length > 0 && (!guild || guild.enabled)) {
+    lines.push({
+      label: t(locale, "digest.statusPausedFollows"),
+      value: [...pauses.map((pause) => `<#${pause.targetId}>: ${pause.reason} (${stamp(pause.pausedAt)})`), t(locale, "digest.statusPausedFollowsHint")].join("\n"),
+    });
+  }
   if (schedule) {
     lines.push({ label: t(locale, "digest.statusSchedule"), value: describeSchedule(locale, schedule) });
-    const active = (!guild || guild.enabled) && !guild?.pausedReason;
-    const next = nextPublication(now, schedule);
-    lines.push({ label: t(locale, "digest.statusNext"), value: active ? `${formatLocal(next.at, schedule.timeZone)} · ${next.edition}` : none });
+    let value = none;
+    if (guild) {
+      const next = upcomingForGuild(store, settings, guild, now);
+      if (next) value = next.late ? t(locale, "digest.statusNextLate", { week: next.edition }) : `${formatLocal(next.at, schedule.timeZone, locale)} · ${next.edition}`;
+    } else {
+      const next = nextPublication(now, schedule);
+      value = `${formatLocal(next.at, schedule.timeZone, locale)} · ${next.edition}`;
+    }
+    lines.push({ label: t(locale, "digest.statusNext"), value });
   }
   const history = store.guildDeliveries(guildId, 20);
-  const last = history[0];
-  lines.push({ label: t(locale, "digest.statusLast"), value: last ? describeDelivery(locale, last) : none });
+  const channelsSeen = new Set(history.map((delivery) => delivery.targetId));
+  const named = (delivery: Delivery) =>
+    (channelsSeen.size > 1 || hasFollows || delivery.targetId !== guild?.channelId ? `<#${delivery.targetId}>: ` : "") + describeDelivery(locale, delivery);
+  const lastWeek = history[0]?.week;
+  const last = history.filter((delivery) => delivery.week === lastWeek);
+  lines.push({ label: t(locale, "digest.statusLast"), value: last.length > 0 ? last.map(named).join("\n") : none });
   const failure = history.find((delivery) => delivery.status === "failed" || delivery.status === "partial" || delivery.status === "skipped");
-  lines.push({ label: t(locale, "digest.statusFailure"), value: failure ? describeDelivery(locale, failure) : none });
+  lines.push({ label: t(locale, "digest.statusFailure"), value: failure ? named(failure) : none });
   const run = store.activeRun();
   if (run) {
     lines.push({
       label: t(locale, "digest.statusRun"),
-      value: t(locale, "digest.statusRunProgress", { sent: run.sent, remaining: Math.max(0, run.total - run.sent - run.failed), started: run.startedAt.slice(0, 16).replace("T", " ") + " UTC" }),
+      value: t(locale, "digest.statusRunProgress", { sent: run.sent, remaining: Math.max(0, run.total - run.sent - run.failed), started: stamp(run.startedAt) }),
     });
   }
   return lines;

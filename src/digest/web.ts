@@ -1,7 +1,8 @@
 import { escapeHtml } from "../bundle/html.js";
 import { safeHttpUrl } from "../bundle/common.js";
 import type { DigestStore } from "../db/digest.js";
-import { t } from "../i18n/index.js";
+import { t, type Locale } from "../i18n/index.js";
+import { topicLabel } from "../i18n/topics.js";
 import { oneLineSummary, type Edition, type EditionPaper } from "./content.js";
 import { WEEK_LABEL_PATTERN } from "./week.js";
 
@@ -26,8 +27,8 @@ function pageHeaders(): Record<string, string> {
   return { "Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=300" };
 }
 
-function html(status: number, title: string, body: string): Page {
-  const document = `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${escapeHtml(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
+function html(status: number, title: string, body: string, lang: Locale = "en"): Page {
+  const document = `<!doctype html>\n<html lang="${lang}">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${escapeHtml(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
   return { status, contentType: "text/html; charset=utf-8", body: document, headers: pageHeaders() };
 }
 
@@ -36,32 +37,46 @@ function link(text: string, url: string): string {
   return safe ? `<a href="${escapeHtml(safe)}" rel="noopener noreferrer">${escapeHtml(text)}</a>` : escapeHtml(text);
 }
 
-function paperItem(paper: EditionPaper): string {
-  const notes = (paper.notes?.en ?? []).map((key) => ` <em class="note">${escapeHtml(t("en", key))}</em>`).join("");
-  return `<li>${link(paper.title, paper.url)} <span class="ja" lang="ja">${escapeHtml(paper.titleJa)}</span><br>${escapeHtml(oneLineSummary(paper.summary.en, 400))}${notes}</li>`;
+/** The topics a paper or candidate matched, labelled in the page's language, so readers find theirs. */
+function topicsLine(locale: Locale, topics: readonly string[]): string {
+  if (topics.length === 0) return "";
+  return `<br><span class="note">${escapeHtml(t(locale, "digest.webTopics", { topics: topics.map((topic) => topicLabel(locale, topic)).join(", ") }))}</span>`;
 }
 
-/** The edition as an HTML fragment (the page's body and the Atom entry's content). */
-export function editionHtml(edition: Edition): string {
-  const parts = [`<p class="note">${escapeHtml(t("en", "digest.range", { start: edition.start.slice(0, 10), end: new Date(Date.parse(edition.end) - 1).toISOString().slice(0, 10) }))}</p>`];
-  if (edition.papers.length === 0) parts.push(`<p>${escapeHtml(t("en", "digest.quiet"))}</p>`);
-  else parts.push(`<h2>${escapeHtml(t("en", "digest.added"))}</h2>`, `<ol>${edition.papers.map(paperItem).join("\n")}</ol>`);
-  parts.push(`<h2>${escapeHtml(t("en", "digest.candidates"))}</h2>`);
-  if (edition.candidates.length === 0) parts.push(`<p>${escapeHtml(t("en", "digest.noCandidates"))}</p>`);
+function paperItem(paper: EditionPaper, locale: Locale): string {
+  const notes = (paper.notes?.[locale] ?? []).map((key) => ` <em class="note">${escapeHtml(t(locale, key))}</em>`).join("");
+  const heading =
+    locale === "ja" && paper.titleJa
+      ? `${link(paper.titleJa, paper.url)} <span class="ja" lang="en">${escapeHtml(paper.title)}</span>`
+      : `${link(paper.title, paper.url)} <span class="ja" lang="ja">${escapeHtml(paper.titleJa)}</span>`;
+  return `<li>${heading}<br>${escapeHtml(oneLineSummary(paper.summary[locale], 400))}${notes}${topicsLine(locale, paper.topics)}</li>`;
+}
+
+/** The edition as an HTML fragment (the page's body and the Atom entry's content), in English or Japanese. */
+export function editionHtml(edition: Edition, locale: Locale = "en"): string {
+  const item = (paper: EditionPaper) => paperItem(paper, locale);
+  const parts = [`<p class="note">${escapeHtml(t(locale, "digest.range", { start: edition.start.slice(0, 10), end: new Date(Date.parse(edition.end) - 1).toISOString().slice(0, 10) }))}</p>`];
+  if (edition.papers.length === 0) parts.push(`<p>${escapeHtml(t(locale, "digest.quiet"))}</p>`);
+  else parts.push(`<h2>${escapeHtml(t(locale, "digest.added"))}</h2>`, `<ol>${edition.papers.map(item).join("\n")}</ol>`);
+  parts.push(`<h2>${escapeHtml(t(locale, "digest.candidates"))}</h2>`);
+  if (edition.candidates.length === 0) parts.push(`<p>${escapeHtml(t(locale, "digest.noCandidates"))}</p>`);
   else {
     const items = edition.candidates.map(
       (candidate) =>
-        `<li>${link(candidate.title, candidate.url)} (arXiv ${escapeHtml(candidate.arxivId)}) <em>${escapeHtml(t("en", "digest.candidateNote", { score: candidate.score.toFixed(2) }))}</em><br>${escapeHtml(oneLineSummary(candidate.excerpt, 400))}</li>`,
+        `<li>${link(candidate.title, candidate.url)} (arXiv ${escapeHtml(candidate.arxivId)}) <em>${escapeHtml(t(locale, "digest.candidateNote", { score: candidate.score.toFixed(2) }))}</em><br>${escapeHtml(oneLineSummary(candidate.excerpt, 400))}${topicsLine(locale, candidate.topics)}</li>`,
     );
     parts.push(`<ol>${items.join("\n")}</ol>`);
   }
-  if (edition.picks.length > 0) parts.push(`<h2>${escapeHtml(t("en", "digest.pick"))}</h2>`, `<ul>${edition.picks.map(paperItem).join("\n")}</ul>`);
+  if (edition.picks.length > 0) parts.push(`<h2>${escapeHtml(t(locale, "digest.pick"))}</h2>`, `<ul>${edition.picks.map(item).join("\n")}</ul>`);
   return parts.join("\n");
 }
 
-export function renderEditionPage(edition: Edition, publicUrl: string): Page {
-  const title = t("en", "digest.title", { week: edition.week });
-  return html(200, title, `<p><a href="${escapeHtml(publicUrl)}/digest">← all digests</a></p>\n<h1>${escapeHtml(title)}</h1>\n${editionHtml(edition)}`);
+/** `PUBLIC_URL/digest/<week>` (English) and `…/<week>/ja` (Japanese, where ja DMs link), each linking the other. */
+export function renderEditionPage(edition: Edition, publicUrl: string, locale: Locale = "en"): Page {
+  const title = t(locale, "digest.title", { week: edition.week });
+  const base = `${escapeHtml(publicUrl)}/digest/${escapeHtml(edition.week)}`;
+  const other = locale === "ja" ? `<a href="${base}" hreflang="en" lang="en">English</a>` : `<a href="${base}/ja" hreflang="ja" lang="ja">日本語</a>`;
+  return html(200, title, `<p><a href="${escapeHtml(publicUrl)}/digest">← ${escapeHtml(t(locale, "digest.webAll"))}</a> · ${other}</p>\n<h1>${escapeHtml(title)}</h1>\n${editionHtml(edition, locale)}`, locale);
 }
 
 export function renderArchivePage(editions: readonly { week: string; publishedAt: string }[], publicUrl: string): Page {
@@ -118,10 +133,11 @@ export function digestPages(options: { store: DigestStore; publicUrl: string; re
     if (path === "/" || path === "/index.html") return { status: 200, contentType: "text/html; charset=utf-8", body: options.readingListHtml(), headers: pageHeaders() };
     if (path === "/digest" || path === "/digest/") return renderArchivePage(published(ARCHIVE_LIMIT), publicUrl);
     if (path === "/digest.atom") return renderAtomFeed(published(FEED_ENTRIES), publicUrl);
-    const week = /^\/digest\/([^/]+)$/.exec(path)?.[1];
+    const match = /^\/digest\/([^/]+?)(\/ja)?$/.exec(path);
+    const week = match?.[1];
     if (week === undefined) return null;
     const row = WEEK_LABEL_PATTERN.test(week) ? store.edition(week) : undefined;
     if (!row?.published_at) return html(404, "Not found", "<h1>No digest for that week</h1>");
-    return renderEditionPage(JSON.parse(row.content_json) as Edition, publicUrl);
+    return renderEditionPage(JSON.parse(row.content_json) as Edition, publicUrl, match?.[2] ? "ja" : "en");
   };
 }

@@ -67,6 +67,29 @@ export function canonicalTimeZone(name: string): string | null {
   }
 }
 
+/** The zone people usually mean by an abbreviation (with its daylight saving time), for the refusal's hint. */
+const ABBREVIATION_ZONES: Record<string, string> = {
+  EST: "America/New_York", EDT: "America/New_York", CST: "America/Chicago", CDT: "America/Chicago",
+  MST: "America/Denver", MDT: "America/Denver", PST: "America/Los_Angeles", PDT: "America/Los_Angeles",
+  AKST: "America/Anchorage", HST: "Pacific/Honolulu", BST: "Europe/London", IST: "Asia/Kolkata",
+  CET: "Europe/Paris", CEST: "Europe/Paris", EET: "Europe/Athens", WET: "Europe/Lisbon",
+  JST: "Asia/Tokyo", KST: "Asia/Seoul", AEST: "Australia/Sydney", AEDT: "Australia/Sydney",
+};
+
+/**
+ * Abbreviations such as EST or BST are ambiguous, and Intl maps some to a zone without daylight saving time
+ * (EST is America/Panama, MST America/Phoenix, BST Asia/Dhaka): they are refused with the usual zone as a hint.
+ * Returns null for a name that is not an abbreviation (UTC and GMT are fine).
+ */
+export function timeZoneAbbreviation(name: string): { abbreviation: string; suggestion: string | null } | null {
+  const upper = name.trim().toUpperCase();
+  if (!/^[A-Z]{2,5}$/.test(upper) || upper === "UTC" || upper === "GMT") return null;
+  const suggestion = ABBREVIATION_ZONES[upper] ?? null;
+  // A word Intl does not know either (say "Local") is just not a timezone.
+  if (suggestion === null && canonicalTimeZone(upper) === null) return null;
+  return { abbreviation: upper, suggestion };
+}
+
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Offset of the zone from UTC at `at`, in milliseconds (east positive). */
@@ -156,17 +179,23 @@ export function nextPublication(now: Date, schedule: DigestSchedule): { edition:
   return { edition, at: publicationTime(edition, schedule) };
 }
 
-/** "Mon 2026-11-30 09:00 (Asia/Tokyo)" in the schedule's zone. */
-export function formatLocal(at: Date, timeZone: string): string {
-  const text = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    hourCycle: "h23",
-    weekday: "short",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(at);
-  return `${text.replaceAll(",", "")} (${timeZone})`;
+const localFormatters = new Map<string, { numbers: Intl.DateTimeFormat; weekday: Intl.DateTimeFormat }>();
+
+/** "Mon 2026-11-30 09:00 (Asia/Tokyo)" in the schedule's zone; in Japanese "2026-11-30 (月) 09:00 (Asia/Tokyo)". */
+export function formatLocal(at: Date, timeZone: string, locale: "en" | "ja" = "en"): string {
+  const key = `${locale}|${timeZone}`;
+  let formatters = localFormatters.get(key);
+  if (!formatters) {
+    formatters = {
+      numbers: new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }),
+      weekday: new Intl.DateTimeFormat(locale === "ja" ? "ja-JP" : "en-US", { timeZone, weekday: "short" }),
+    };
+    localFormatters.set(key, formatters);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of formatters.numbers.formatToParts(at)) parts[part.type] = part.value;
+  const date = `${parts["year"]}-${parts["month"]}-${parts["day"]}`;
+  const time = `${parts["hour"]}:${parts["minute"]}`;
+  const weekday = formatters.weekday.format(at);
+  return locale === "ja" ? `${date} (${weekday}) ${time} (${timeZone})` : `${weekday} ${date} ${time} (${timeZone})`;
 }

@@ -11,15 +11,15 @@ export function createRest(apiUrl: string, token: string): REST {
 }
 
 /** The DM channel with a user (Discord creates it on first use). */
-export async function openDmChannel(rest: REST, userId: string): Promise<string> {
-  return channelSchema.parse(await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })).id;
+export async function openDmChannel(rest: REST, userId: string, signal?: AbortSignal): Promise<string> {
+  return channelSchema.parse(await rest.post(Routes.userChannels(), { body: { recipient_id: userId }, ...(signal ? { signal } : {}) })).id;
 }
 
 /**
  * Posts a message with a nonce and enforce_nonce, so a resend after a crash is not posted twice; only the given
- * roles may be mentioned (none by default), whatever the text says.
+ * roles may be mentioned (none by default), whatever the text says. `signal` abandons the request (shutdown).
  */
-export async function postMessage(rest: REST, channelId: string, body: MessageBody, nonce: string, roles: readonly string[] = []): Promise<void> {
+export async function postMessage(rest: REST, channelId: string, body: MessageBody, nonce: string, roles: readonly string[] = [], signal?: AbortSignal): Promise<void> {
   await rest.post(Routes.channelMessages(channelId), {
     body: {
       content: body.content ?? "",
@@ -29,5 +29,6 @@ export async function postMessage(rest: REST, channelId: string, body: MessageBo
       nonce,
       enforce_nonce: true,
     },
+    ...(signal ? { signal } : {}),
   });
 }
