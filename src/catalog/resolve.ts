@@ -71,6 +71,11 @@ export class PaperIndex {
         for (const { term, doc } of terms) yield [term, doc] as const;
       })(this.reader.headlineTerms()),
       this.work,
+      {
+        // Ordinary words appear in many papers' text; a few misspellings in 100,000 abstracts do not make a word.
+        isCorpusWord: (word) => this.weights.documents(word) >= Math.max(1, Math.ceil(this.count / 20_000)),
+        isNameWord: (word) => this.reader.inNameColumns(word),
+      },
     );
     this.weights = new TermWeights(this.reader, () => this.count);
     this.fullText = new FullTextMatcher(this.reader, this.heads, this.spelling, this.weights);

@@ -91,6 +91,7 @@ export function searchIndexReader(db: Db) {
        WHERE paper_search_ja MATCH ? ORDER BY rank LIMIT ?`,
     ),
     termDocuments: db.prepare<[string], { doc: number }>("SELECT doc FROM paper_search_terms WHERE term = ?"),
+    inNameColumns: db.prepare<[string], { found: number }>("SELECT 1 AS found FROM paper_search WHERE paper_search MATCH ? LIMIT 1"),
     keyed: db.prepare<[string], { seq: number }>(
       "SELECT k.seq FROM paper_lookup_keys AS k JOIN papers AS p ON p.seq = k.seq WHERE k.key = ? ORDER BY p.position, p.seq",
     ),
@@ -111,6 +112,8 @@ export function searchIndexReader(db: Db) {
     keyed: (key: string): number[] => statements.keyed.all(key).map((row) => row.seq),
     /** How many papers contain a word (FTS5's own statistics). */
     termDocuments: (term: string): number => statements.termDocuments.get(term)?.doc ?? 0,
+    /** Some paper has the word in its title, aliases or topics (not only in its credit line or summary). */
+    inNameColumns: (term: string): boolean => statements.inNameColumns.get(`{title aliases topics} : ${ftsPhrase(term)}`) !== undefined,
     /** Words of the title, aliases, topics and authors columns, with the number of papers having each. */
     headlineTerms: (): IterableIterator<{ term: string; doc: number }> => headlineTerms.iterate(),
     /** A paper's columns as stored: already tokenised and stemmed words, space-separated. */

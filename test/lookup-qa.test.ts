@@ -1,0 +1,42 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createTestApp } from "./support/app.js";
+
+// Failure classes found by a new-user QA pass (issues 2, 3 and 10), one test per class.
+const app = createTestApp();
+afterAll(() => app.close());
+
+const resolve = (query: string, locale: "en" | "ja" = "en") => app.catalog.resolve(query, locale);
+const top = (query: string, locale: "en" | "ja" = "en") => resolve(query, locale).results[0]?.paper.id ?? null;
+
+describe("typos of flagship names", () => {
+  it.each([
+    ["tranformer", "attention-is-all-you-need"],
+    ["transfomer", "attention-is-all-you-need"],
+    ["trnasformer", "attention-is-all-you-need"],
+    ["gtp3", "gpt-3"],
+    ["bret", "bert"],
+    ["lpra", "lora"],
+  ])("a typo of a whole name (%s) beats a corrected word inside another paper's alias", (query, id) => {
+    expect(top(query)).toBe(id);
+  });
+
+  it.each(["bart", "gptq", "roberta", "performer"])("%s, a paper not in the list, gives no answer (at most a did-you-mean)", (query) => {
+    expect(resolve(query).results).toEqual([]);
+  });
+});
+
+describe("ordinary words are not corrected into names", () => {
+  it.each(["beats", "json", "beat"])("%s gives no answer", (query) => {
+    expect(resolve(query).results).toEqual([]);
+  });
+
+  it("the brief's description finds Chinchilla, not a paper named by a 'corrected' word", () => {
+    expect(top("the paper that showed 70B trained on more tokens beats bigger models")).toBe("chinchilla");
+  });
+
+  it("author names are not corrections: roberta is not Adam Roberts (T5)", () => {
+    const lines: string[] = [];
+    app.catalog.resolve("roberta", "en", { explain: (line) => lines.push(line) });
+    expect(lines.find((line) => line.startsWith("text words:"))).not.toMatch(/robert\b/);
+  });
+});
