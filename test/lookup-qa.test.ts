@@ -40,3 +40,31 @@ describe("ordinary words are not corrected into names", () => {
     expect(lines.find((line) => line.startsWith("text words:"))).not.toMatch(/robert\b/);
   });
 });
+
+describe("numbers", () => {
+  it.each(["1", "4", "5", "20", "175", "ジーピーティー4"])("%s alone names no paper", (query) => {
+    expect(resolve(query, containsKana(query) ? "ja" : "en").results).toEqual([]);
+  });
+
+  it("a number in an organisation's name is no fact: 20 tokens per parameter is Chinchilla, not RWKV's '20+ other institutions'", () => {
+    expect(top("20 tokens per parameter")).toBe("chinchilla");
+    const lines: string[] = [];
+    app.catalog.resolve("20 institutions", "en", { explain: (line) => lines.push(line) });
+    expect(lines.some((line) => /^text rwkv: name\/credit \[[^\]]*\b20\b/.test(line))).toBe(false);
+  });
+
+  it("versions still count next to a name: ジーピーティー3 and rwkv 4", () => {
+    expect(top("ジーピーティー3", "ja")).toBe("gpt-3");
+    expect(top("rwkv 4")).toBe("rwkv");
+  });
+});
+
+describe("garbage and injection-shaped input", () => {
+  it.each(["' OR 1=1 --", "2 * 3", "a_b_c", "x", "1=1"])("%s gives no paper", (query) => {
+    expect(resolve(query).results).toEqual([]);
+  });
+});
+
+function containsKana(text: string): boolean {
+  return /[\p{Script=Katakana}\p{Script=Hiragana}]/u.test(text);
+}

@@ -49,6 +49,8 @@ export class FullTextMatcher {
   match(cleaned: string, prefix: boolean, offer: Offer, explain?: (line: string) => void, bridged: readonly string[][] = []): void {
     const tokens = [...new Set(contentTokens(cleaned))].slice(0, MAX_QUERY_WORDS);
     const rawWords = unstemmedWords(cleaned);
+    // Numbers and single letters alone ("1", "2 * 3", "a_b_c", "' OR 1=1 --") name nothing; a year does ("2023").
+    if (!tokens.some((token) => /\p{L}.*\p{L}|\p{L}\d|\d\p{L}/u.test(token) || /^(?:19|20)\d\d$/.test(token)) && bridged.length === 0) return;
     const groups = tokens.map((token) => withExpansions(this.spelling.corrections(token)));
     const expanded = tokens.map((token) => new Set(EXPANSIONS[this.spelling.corrections(token)[0] ?? ""] ?? []));
     /** Spelling corrections of each query word (not the word itself, nor its expansions), with how close each is. */
@@ -68,7 +70,9 @@ export class FullTextMatcher {
     }
     if (groups.length === 0) return;
     // A name with perhaps a word or two ("gpt-4 technical report", "llama 3のモデル"), not a description.
+    // One that starts with a number states a fact ("20 tokens per parameter"): names come before their versions.
     const nameQuery =
+      !/^\d/.test(cleaned) &&
       groups.length <= 4 && cleaned.split(" ").length <= 4 && (cleaned.match(/[\p{Script=Han}\p{Script=Katakana}]/gu) ?? []).length <= 4;
     // Words without the glue of a sentence, as a title is written ("denoising diffusion probabilistic models").
     const titleLike = groups.length >= 3 && groups.length <= 4 && tokens.length === normalize(cleaned).split(" ").length;

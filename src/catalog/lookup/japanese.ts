@@ -69,8 +69,12 @@ export class JapaneseMatcher {
     const total = weights.reduce((sum, weight) => sum + weight, 0) || 1;
     const covered = (set: Set<string>, also?: Set<string>) =>
       grams.reduce((sum, gram, index) => sum + (set.has(gram) || also?.has(gram) ? (weights[index] ?? 0) : 0), 0) / total;
+    // A katakana name with a number is a version ("ジーピーティー4"): a paper named without that number is another model.
+    const versions = [...cleaned.matchAll(/([\p{Script=Katakana}ー]{2,})[\s・-]?(\d+(?:\.\d+)?)(?![\d.]*[a-z])/gu)].map(([, name = "", number = ""]) => ({ name, number }));
     for (const paper of this.candidates(grams)) {
       const { headline, body } = this.bigramsOf(paper);
+      const names = headlineJa(paper);
+      if (versions.some(({ name, number }) => names.includes(name) && !names.includes(`${name}${number}`))) continue;
       if (text.length >= 2 && headlineJa(paper).replace(/\s+/g, "").includes(text)) {
         offer(paper, 0.85, "japanese");
         continue;
