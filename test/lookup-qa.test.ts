@@ -68,3 +68,22 @@ describe("garbage and injection-shaped input", () => {
 function containsKana(text: string): boolean {
   return /[\p{Script=Katakana}\p{Script=Hiragana}]/u.test(text);
 }
+
+describe("Japanese names of models not in the list, and hiragana", () => {
+  it.each(["ジーピーティー4", "パーム", "ミストラル7B", "グーグルの540Bモデル"])("%s gives no answer, as its English form does", (query) => {
+    expect(resolve(query, "ja").results).toEqual([]);
+  });
+
+  it.each([
+    ["ちんちら", "chinchilla"],
+    ["ばーと", "bert"],
+    ["らま", "llama"],
+    ["ろーら", "lora"],
+  ])("hiragana %s is read as katakana", (query, id) => {
+    expect(top(query, "ja")).toBe(id);
+  });
+
+  it("organisations in katakana are bridged: メタのオープンな基盤モデル is LLaMA", () => {
+    expect(top("メタのオープンな基盤モデル", "ja")).toBe("llama");
+  });
+});

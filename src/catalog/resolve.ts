@@ -7,7 +7,7 @@ import { FullTextMatcher } from "./lookup/fulltext.js";
 import { FuzzyNames } from "./lookup/fuzzy.js";
 import { PaperHeads } from "./lookup/heads.js";
 import { CURATED_TAG } from "./lookup/keys.js";
-import { JapaneseMatcher } from "./lookup/japanese.js";
+import { JapaneseMatcher, katakanaWords } from "./lookup/japanese.js";
 import { SpellingCorrector } from "./lookup/spelling.js";
 import { suggest } from "./lookup/suggest.js";
 import { TermWeights } from "./lookup/term-weights.js";
@@ -143,7 +143,8 @@ export class PaperIndex {
 
   resolve(query: string, locale: Locale, options: ResolveOptions = {}): Resolution {
     const limit = options.limit ?? 5;
-    const cleaned = cleanQuery(query);
+    // Names written in hiragana are their katakana ("ちんちら" is "チンチラ").
+    const cleaned = hiraganaAsKatakana(cleanQuery(query));
     const resolution: Resolution = { query, results: [], suggestions: [], unlistedArxivId: null };
     if (cleaned.length === 0) return resolution;
 
@@ -172,7 +173,13 @@ export class PaperIndex {
       this.fuzzy.match(cleaned, offer);
       const bridged = containsCjk(cleaned) ? bridgeJapanese(cleaned) : [];
       if (bridged.length > 0) options.explain?.(`bridge: ${bridged.map(({ japanese, english }) => `${japanese}→${english.join("|")}`).join(" ")}`);
-      this.fullText.match(cleaned, options.prefix ?? false, offer, options.explain, bridged.map(({ english }) => english));
+      // Katakana words no paper has and the bridge does not translate ("ミストラル") count against every paper, as an
+      // unknown English word does: "ミストラル7B" is not every paper with "7b".
+      const unknown = containsCjk(cleaned)
+        ? katakanaWords(cleaned).filter((word) => bridgeJapanese(word).length === 0 && !this.japanese.knows(word)).slice(0, 4)
+        : [];
+      if (unknown.length > 0) options.explain?.(`unknown japanese words: ${unknown.join(" ")}`);
+      this.fullText.match(cleaned, options.prefix ?? false, offer, options.explain, bridged.map(({ english }) => english), unknown);
       if (containsCjk(cleaned)) this.japanese.match(cleaned, offer);
     }
 
@@ -235,4 +242,10 @@ class MatchCollector {
       (a, b) => b.score - a.score || preference(b) - preference(a) || a.paper.position - b.paper.position || a.paper.id.localeCompare(b.paper.id),
     );
   }
+}
+
+/** An all-hiragana query, in katakana: hiragana (U+3041–U+3096) is katakana (U+30A1–U+30F6) less 0x60. */
+function hiraganaAsKatakana(text: string): string {
+  if (!/^[\p{Script=Hiragana}ー\s]+$/u.test(text) || [...text.replace(/\s+/g, "")].length < 2) return text;
+  return text.replace(/[\u3041-\u3096]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0x60));
 }

@@ -50,6 +50,11 @@ const GLOSSARY: Record<string, string> = {
   基盤モデル: "foundation+models", 大規模: "large", 公開: "public publicly released", 創発: "emergent emergence",
   能力: "abilities", 憲法: "constitution", 原則: "principles", 性能: "performance", 精度: "accuracy", 正解: "correct",
   正誤: "correctness", 解答: "solutions", 人間: "human", 人手: "human", 弱い: "weak", 強い: "strong",
+  オープン: "open", オープンソース: "open+source",
+  // Organisations people name a paper by (companies and labs, not papers)
+  グーグル: "google", メタ: "meta", フェイスブック: "facebook", オープンエーアイ: "openai", ディープマインド: "deepmind",
+  マイクロソフト: "microsoft", スタンフォード: "stanford", アンソロピック: "anthropic", アンスロピック: "anthropic",
+  エヌビディア: "nvidia", ハギングフェイス: "hugging+face",
   見分け: "distinguish", 区別: "distinguish", 理論: "theoretical theory", 勾配爆発: "gradient",
 };
 

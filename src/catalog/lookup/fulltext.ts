@@ -46,7 +46,15 @@ export class FullTextMatcher {
    * `bridged` are English word groups for the query's Japanese (lookup/bridge.ts), each a list of alternatives;
    * only those some paper contains are used, so the bridge's own words never count against a paper.
    */
-  match(cleaned: string, prefix: boolean, offer: Offer, explain?: (line: string) => void, bridged: readonly string[][] = []): void {
+  match(
+    cleaned: string,
+    prefix: boolean,
+    offer: Offer,
+    explain?: (line: string) => void,
+    bridged: readonly string[][] = [],
+    /** Words of the query no paper has (unknown katakana): they weigh against every paper. */
+    unknown: readonly string[] = [],
+  ): void {
     const tokens = [...new Set(contentTokens(cleaned))].slice(0, MAX_QUERY_WORDS);
     const rawWords = unstemmedWords(cleaned);
     // Numbers and single letters alone ("1", "2 * 3", "a_b_c", "' OR 1=1 --") name nothing; a year does ("2023").
@@ -69,6 +77,7 @@ export class FullTextMatcher {
       groups.push(variants);
     }
     if (groups.length === 0) return;
+    for (const word of unknown) groups.push([word]);
     // A name with perhaps a word or two ("gpt-4 technical report", "llama 3のモデル"), not a description.
     // One that starts with a number states a fact ("20 tokens per parameter"): names come before their versions.
     const nameQuery =

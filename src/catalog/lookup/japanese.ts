@@ -17,7 +17,7 @@ export class JapaneseMatcher {
   private japanesePapers: PaperHead[] = [];
   /** In how many Japanese texts each character pair occurs (for weighting query bigrams). */
   private readonly bigramDocuments = new Map<string, number>();
-  private readonly japaneseBigrams = new Map<number, { headline: Set<string>; body: Set<string> }>();
+  private readonly japaneseBigrams = new Map<number, { headline: Set<string>; body: Set<string>; text: string }>();
 
   constructor(
     private readonly reader: SearchIndexReader,
@@ -71,8 +71,13 @@ export class JapaneseMatcher {
       grams.reduce((sum, gram, index) => sum + (set.has(gram) || also?.has(gram) ? (weights[index] ?? 0) : 0), 0) / total;
     // A katakana name with a number is a version ("ジーピーティー4"): a paper named without that number is another model.
     const versions = [...cleaned.matchAll(/([\p{Script=Katakana}ー]{2,})[\s・-]?(\d+(?:\.\d+)?)(?![\d.]*[a-z])/gu)].map(([, name = "", number = ""]) => ({ name, number }));
+    const words = katakanaWords(cleaned);
     for (const paper of this.candidates(grams)) {
-      const { headline, body } = this.bigramsOf(paper);
+      const { headline: namePairs, body: bodyPairs, text: paperText } = this.bigramsOf(paper);
+      // A katakana word is one loanword: its pairs count only where the whole word is ("パーム" is not "ウォーム…" + "…パー…").
+      const absent = words.filter((word) => !paperText.includes(word)).flatMap(bigrams);
+      const headline = absent.length > 0 ? without(namePairs, absent) : namePairs;
+      const body = absent.length > 0 ? without(bodyPairs, absent) : bodyPairs;
       const names = headlineJa(paper);
       if (versions.some(({ name, number }) => names.includes(name) && !names.includes(`${name}${number}`))) continue;
       if (text.length >= 2 && headlineJa(paper).replace(/\s+/g, "").includes(text)) {
@@ -87,6 +92,12 @@ export class JapaneseMatcher {
       const ceiling = headlineCoverage === 0 && pairsFound <= 3 ? RESULT_THRESHOLD - 0.05 : 0.9;
       offer(paper, Math.min(ceiling, 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage), "japanese");
     }
+  }
+
+  /** Some paper's Japanese text has this katakana word (from katakanaWords). */
+  knows(word: string): boolean {
+    if (this.japanesePapers.length <= JAPANESE_SCAN_LIMIT) return this.japanesePapers.some((paper) => this.bigramsOf(paper).text.includes(word));
+    return [...word].length >= 3 && this.reader.rankedJapanese(ftsPhrase(word), 1).length > 0;
   }
 
   /** Content bigrams of the Japanese runs of a query; all-hiragana pairs (particles, endings) only if nothing else. */
@@ -107,12 +118,14 @@ export class JapaneseMatcher {
       .filter((paper): paper is PaperHead => paper !== undefined);
   }
 
-  private bigramsOf(paper: PaperHead): { headline: Set<string>; body: Set<string> } {
+  private bigramsOf(paper: PaperHead): { headline: Set<string>; body: Set<string>; text: string } {
     let entry = this.japaneseBigrams.get(paper.seq);
     if (!entry) {
+      const body = normalize(this.reader.storedJapanese(paper.seq));
       entry = {
         headline: new Set(cjkRuns(headlineJa(paper)).flatMap(bigrams)),
-        body: new Set(cjkRuns(normalize(this.reader.storedJapanese(paper.seq))).flatMap(bigrams)),
+        body: new Set(cjkRuns(body).flatMap(bigrams)),
+        text: compactKana(`${headlineJa(paper)} ${body}`),
       };
       this.japaneseBigrams.set(paper.seq, entry);
     }
@@ -127,6 +140,21 @@ export class JapaneseMatcher {
  */
 function cjkRuns(text: string): string[] {
   return text.match(/[\p{Script=Han}々]+[\p{Script=Hiragana}]*|[\p{Script=Katakana}ー]+|[\p{Script=Hiragana}]+/gu) ?? [];
+}
+
+/** Katakana words of three or more characters, as compared with a paper's text (no final ー, no ・ or spaces). */
+export function katakanaWords(text: string): string[] {
+  return [...new Set((text.match(/[\p{Script=Katakana}ー・]{3,}/gu) ?? []).map(compactKana).filter((word) => [...word].length >= 3))];
+}
+
+function compactKana(text: string): string {
+  return text.replace(/[・\s]+/g, "").replace(/ー+(?=[^\p{Script=Katakana}ー]|$)/gu, "");
+}
+
+function without(pairs: Set<string>, absent: string[]): Set<string> {
+  const kept = new Set(pairs);
+  for (const pair of absent) kept.delete(pair);
+  return kept;
 }
 
 function bigrams(run: string): string[] {
