@@ -26,6 +26,21 @@ export interface Resolution {
   suggestions: Paper[];
   /** The query named an arXiv paper that is not in the reading list. */
   unlistedArxivId: string | null;
+  /**
+   * The best results tie (a generic word: "llm", "model", "2023"), or the query named several papers (two links):
+   * none of them is the answer, and `results` up to the first that scores less are the choice to offer.
+   */
+  ambiguous: boolean;
+}
+
+/** Results closer than this to the best one tie with it (scores are shown to three decimals). */
+export const TIE_MARGIN = 0.002;
+
+/** The results that tie with the best one (all of them when the query named several papers), best first. */
+export function tiedResults(resolution: Resolution): Match[] {
+  if (!resolution.ambiguous) return resolution.results.slice(0, 1);
+  const best = resolution.results[0]?.score ?? 0;
+  return resolution.results.filter((match) => match.matchedBy === "arxiv" || best - match.score < TIE_MARGIN);
 }
 
 export interface ResolveOptions {
@@ -145,7 +160,7 @@ export class PaperIndex {
     const limit = options.limit ?? 5;
     // Names written in hiragana are their katakana ("ちんちら" is "チンチラ").
     const cleaned = hiraganaAsKatakana(cleanQuery(query));
-    const resolution: Resolution = { query, results: [], suggestions: [], unlistedArxivId: null };
+    const resolution: Resolution = { query, results: [], suggestions: [], unlistedArxivId: null, ambiguous: false };
     if (cleaned.length === 0) return resolution;
 
     const arxiv = this.exact.arxiv(query, cleaned);
@@ -189,6 +204,7 @@ export class PaperIndex {
       const paper = this.paperOf(match.paper);
       if (paper) resolution.results.push({ paper, score: match.score, matchedBy: match.matchedBy });
     }
+    resolution.ambiguous = isTie(ranked);
     if (resolution.results.length === 0 && !isUrl) {
       resolution.suggestions = suggest(cleaned, ranked, this.fuzzy.keys)
         .map((head) => this.paperOf(head))
@@ -238,6 +254,7 @@ class MatchCollector {
         if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(seq)?.has("text")) this.matches.set(seq, { ...match, score: match.score * 0.55 });
       }
     }
+    for (const match of this.matches.values()) match.strength = preference(match);
     return [...this.matches.values()].sort(
       (a, b) => b.score - a.score || preference(b) - preference(a) || a.paper.position - b.paper.position || a.paper.id.localeCompare(b.paper.id),
     );
@@ -248,4 +265,24 @@ class MatchCollector {
 function hiraganaAsKatakana(text: string): string {
   if (!/^[\p{Script=Hiragana}ー\s]+$/u.test(text) || [...text.replace(/\s+/g, "")].length < 2) return text;
   return text.replace(/[\u3041-\u3096]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0x60));
+}
+
+/**
+ * A generic query ("llm", "model", "2023"): several papers score the same, and what orders them is nearly nothing.
+ * Two or three papers sharing a capped score with clearly different evidence ("consistency", "attention") are not a tie.
+ */
+function isTie(ranked: readonly Ranked[]): boolean {
+  const [first, second] = ranked;
+  if (!first || !second || first.score >= 1 || first.score < RESULT_THRESHOLD || first.score - second.score >= TIE_MARGIN) return false;
+  const tied = ranked.filter((match) => first.score - match.score < TIE_MARGIN);
+  const gap = (first.strength ?? first.score) - (second.strength ?? second.score);
+  return gap < TIE_STRENGTH_GAP || (tied.length >= 3 && gap < 2 * TIE_STRENGTH_GAP && sameStrength(tied));
+}
+
+/** Evidence closer than this is no reason to prefer one paper. */
+const TIE_STRENGTH_GAP = 0.018;
+
+function sameStrength(tied: readonly Ranked[]): boolean {
+  const strengths = tied.map((match) => match.strength ?? match.score);
+  return Math.max(...strengths) - Math.min(...strengths) < 4 * TIE_STRENGTH_GAP;
 }

@@ -143,6 +143,7 @@ export const en = {
   "paper.relatedNone": "No other paper in the list shares a topic with {title}.",
   "paper.footer": "paperbot · reading list #{position}",
   "paper.footerAdded": "paperbot · added by a moderator",
+  "paper.ambiguous": "Several papers match “{query}” equally well. Which one do you mean?",
   "paper.otherMatches": "Also matching: {titles}",
 
   "errors.unknownPaper": "I couldn't find a paper for “{query}” in the reading list.",

@@ -130,6 +130,7 @@ export const ja = {
   "paper.relatedNone": "{title} とトピックが重なる論文はリストにありません。",
   "paper.footer": "paperbot · リスト #{position}",
   "paper.footerAdded": "paperbot · モデレーター追加",
+  "paper.ambiguous": "「{query}」には同じくらい当てはまる論文が複数あります。どれですか？",
   "paper.otherMatches": "他の候補: {titles}",
 
   "errors.unknownPaper": "「{query}」に当たる論文はリストに見つかりませんでした。",

@@ -79,9 +79,9 @@ export class FullTextMatcher {
     if (groups.length === 0) return;
     for (const word of unknown) groups.push([word]);
     // A name with perhaps a word or two ("gpt-4 technical report", "llama 3のモデル"), not a description.
-    // One that starts with a number states a fact ("20 tokens per parameter"): names come before their versions.
+    // Words after a number state a fact ("20 tokens per parameter"): names come before their versions.
     const nameQuery =
-      !/^\d/.test(cleaned) &&
+      !(/^\d/.test(cleaned) && groups.length > 1) &&
       groups.length <= 4 && cleaned.split(" ").length <= 4 && (cleaned.match(/[\p{Script=Han}\p{Script=Katakana}]/gu) ?? []).length <= 4;
     // Words without the glue of a sentence, as a title is written ("denoising diffusion probabilistic models").
     const titleLike = groups.length >= 3 && groups.length <= 4 && tokens.length === normalize(cleaned).split(" ").length;

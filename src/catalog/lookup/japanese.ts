@@ -90,7 +90,8 @@ export class JapaneseMatcher {
       if (fullCoverage < 0.5 || pairsFound < 2) continue;
       // As for Latin words: a little text found only in a summary is a hint, not an answer.
       const ceiling = headlineCoverage === 0 && pairsFound <= 3 ? RESULT_THRESHOLD - 0.05 : 0.9;
-      offer(paper, Math.min(ceiling, 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage), "japanese");
+      const score = 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage;
+      offer(paper, Math.min(ceiling, score), "japanese", ceiling < 0.9 ? Math.min(ceiling, score) : score);
     }
   }
 
