@@ -1,8 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { PassThrough } from "node:stream";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { MessageFlags } from "discord.js";
+import { commands, components } from "../commands/index.js";
+import { runConsole } from "../src/discord/console.js";
 import { chatInput, option } from "./support/interactions.js";
 import { useTestBot } from "./support/bot.js";
+import { createTestApp, createTestContext } from "./support/app.js";
 import { send } from "./support/e2e.js";
+import { within } from "./support/wait.js";
 
 // What a new-user QA pass found in /paper through the real bot (issues 2, 3 and 10).
 describe("/paper: ties, languages and echoed text", () => {
@@ -28,5 +33,46 @@ describe("/paper: ties, languages and echoed text", () => {
       expect(body.data.flags ?? 0).toBe(0);
       expect(body.data.embeds?.[0]?.title).toBe(title);
     }
+  });
+});
+
+describe("options that do not fit a command", () => {
+  it.each([
+    ["en-US", "moe", /isn't a choice for topic\. Choose one of: .*Retrieval/],
+    ["en-US", "nonsense", /`nonsense` isn't a choice for topic/],
+    ["ja", "検索", /topic の選択肢にありません。次から選んでください: .*検索拡張/],
+  ] as const)("/papers topic:%s (%s) gets a private, localized reply listing the topics, not an internal error", async (locale, topic, message) => {
+    const t = await useTestBot();
+    const body = await send(t, chatInput({ name: "papers", options: [option.string("topic", topic)], locale }));
+    expect(body.type).toBe(4);
+    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(body.data.content).toMatch(message);
+    expect(body.data.content).not.toMatch(/error id/);
+    expect(t.logs.records.filter((record) => record.level === "error")).toEqual([]);
+  });
+
+  it("/paper without its query says what is needed", async () => {
+    const t = await useTestBot();
+    const body = await send(t, chatInput({ name: "paper", options: [] }));
+    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(body.data.content).toMatch(/\/paper needs query/);
+  });
+
+  it("the local console prints the same reply, with no stack trace", async () => {
+    const app = createTestApp();
+    onTestFinished(() => app.close());
+    const { ctx } = createTestContext(app);
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+    const done = runConsole(ctx, { commands, components, input, output, locale: "en" });
+    input.end(["/papers topic:moe", "/papers topic:retrieval extra:1", "/paper"].join("\n") + "\n");
+    await within(done, 10_000, "console reading its input");
+    expect(printed).toMatch(/`moe` isn't a choice for topic/);
+    expect(printed).toMatch(/`retrieval extra:1` isn.t a choice for topic/);
+    expect(printed).toMatch(/\/paper needs query/);
+    expect(printed).not.toMatch(/went wrong|error id|at .*\.js:\d+/);
+    expect(app.logs.records.filter((record) => record.level === "error")).toEqual([]);
   });
 });
