@@ -3,10 +3,10 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { MessageFlags } from "discord.js";
 import { commands, components } from "../commands/index.js";
 import { runConsole } from "../src/discord/console.js";
-import { chatInput, option } from "./support/interactions.js";
+import { autocomplete, button, chatInput, option } from "./support/interactions.js";
 import { useTestBot } from "./support/bot.js";
 import { createTestApp, createTestContext } from "./support/app.js";
-import { send } from "./support/e2e.js";
+import { original, send } from "./support/e2e.js";
 import { within } from "./support/wait.js";
 
 // What a new-user QA pass found in /paper through the real bot (issues 2, 3 and 10).
@@ -75,4 +75,31 @@ describe("options that do not fit a command", () => {
     expect(printed).not.toMatch(/went wrong|error id|at .*\.js:\d+/);
     expect(app.logs.records.filter((record) => record.level === "error")).toEqual([]);
   });
+});
+
+describe("Japanese readers see Japanese titles everywhere", () => {
+  it("autocomplete with nothing typed, did-you-mean buttons and the related-papers title", async () => {
+    const t = await useTestBot();
+    const empty = await send(t, autocomplete({ name: "paper", options: [option.focused("query", "")], locale: "ja" }));
+    expect(empty.data.choices?.[0]?.name).toMatch(/必要なのはアテンションだけ/);
+    const unknown = await send(t, chatInput({ name: "paper", options: [option.string("query", "flashattn2")], locale: "ja" }));
+    expect(unknown.data.components?.[0]?.components[0]).toMatchObject({ custom_id: "show:flashattention", label: expect.stringMatching(/^FlashAttention: IOを考慮/) });
+    const command = chatInput({ name: "paper", options: [option.string("query", "lora")], locale: "ja" });
+    await send(t, command);
+    const related = await send(t, button({ customId: "related:lora", message: original(t, command), locale: "ja" }));
+    expect(related.data.embeds?.[0]?.title).toBe("LoRA: 大規模言語モデルの低ランク適応 の関連論文");
+  });
+});
+
+describe("the query quoted back is shown, never rendered", () => {
+  it.each(["*pizza*", "_pizza_", "<t:1700000000:R>", "</paper:123456789012345678>", "<:x:123456789012345678>", "discord.gg/abcdef", "https://evil.example"])(
+    "%s is quoted as inline code",
+    async (query) => {
+      const t = await useTestBot();
+      const body = await send(t, chatInput({ name: "paper", options: [option.string("query", query)] }));
+      expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+      expect(body.data.content).toContain(`\`${query}\``);
+      expect(body.data.allowed_mentions).toEqual({ parse: [] });
+    },
+  );
 });
