@@ -87,3 +87,24 @@ describe("Japanese names of models not in the list, and hiragana", () => {
     expect(top("メタのオープンな基盤モデル", "ja")).toBe("llama");
   });
 });
+
+describe("arXiv ids in more forms", () => {
+  it.each([
+    "10.48550/arXiv.2106.09685",
+    "https://doi.org/10.48550/arXiv.2106.09685",
+    "doi:10.48550/arXiv.2106.09685",
+    "arXiv.2106.09685",
+    "https://www.semanticscholar.org/arxiv/2106.09685",
+    "arxiv 2106 09685",
+    "2106.09685v",
+  ])("%s is LoRA", (query) => {
+    expect(resolve(query).results[0]).toMatchObject({ paper: { id: "lora" }, score: 1 });
+    expect(resolve(query).ambiguous).toBe(false);
+  });
+
+  it("two links in one query offer both papers; neither is dropped", () => {
+    const resolution = resolve("https://arxiv.org/abs/2106.09685 https://arxiv.org/abs/2305.14314");
+    expect(resolution.results.map((match) => match.paper.id)).toEqual(["lora", "qlora"]);
+    expect(resolution.ambiguous).toBe(true);
+  });
+});

@@ -103,3 +103,12 @@ describe("the query quoted back is shown, never rendered", () => {
     },
   );
 });
+
+describe("two arXiv links in one /paper query", () => {
+  it("offers both papers privately instead of publishing the first", async () => {
+    const t = await useTestBot();
+    const body = await send(t, chatInput({ name: "paper", options: [option.string("query", "https://arxiv.org/abs/2106.09685 https://arxiv.org/abs/2305.14314")] }));
+    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(body.data.components?.[0]?.components.map((component) => component["custom_id"])).toEqual(["show:lora", "show:qlora"]);
+  });
+});

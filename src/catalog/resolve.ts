@@ -163,11 +163,15 @@ export class PaperIndex {
     const resolution: Resolution = { query, results: [], suggestions: [], unlistedArxivId: null, ambiguous: false };
     if (cleaned.length === 0) return resolution;
 
-    const arxiv = this.exact.arxiv(query, cleaned);
-    if (arxiv) {
-      const paper = arxiv.paper && this.paperOf(arxiv.paper);
-      if (paper) resolution.results.push({ paper, score: 1, matchedBy: "arxiv" });
-      else resolution.unlistedArxivId = arxiv.arxivId;
+    const named = this.exact.arxivAll(query, cleaned);
+    if (named.length > 0) {
+      for (const arxiv of named) {
+        const paper = arxiv.paper && this.paperOf(arxiv.paper);
+        if (paper) resolution.results.push({ paper, score: 1, matchedBy: "arxiv" });
+        else resolution.unlistedArxivId ??= arxiv.arxivId;
+      }
+      // Two links in one query: both are offered, neither is dropped silently.
+      resolution.ambiguous = resolution.results.length > 1;
       return resolution;
     }
     const collector = new MatchCollector(options.explain, containsCjk(cleaned) && contentTokens(cleaned).length > 0);

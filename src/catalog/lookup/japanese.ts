@@ -72,10 +72,12 @@ export class JapaneseMatcher {
     // A katakana name with a number is a version ("ジーピーティー4"): a paper named without that number is another model.
     const versions = [...cleaned.matchAll(/([\p{Script=Katakana}ー]{2,})[\s・-]?(\d+(?:\.\d+)?)(?![\d.]*[a-z])/gu)].map(([, name = "", number = ""]) => ({ name, number }));
     const words = katakanaWords(cleaned);
+    const loneWord = cjkRuns(cleaned).length === 1 && words.length === 1;
     for (const paper of this.candidates(grams)) {
       const { headline: namePairs, body: bodyPairs, text: paperText } = this.bigramsOf(paper);
-      // A katakana word is one loanword: its pairs count only where the whole word is ("パーム" is not "ウォーム…" + "…パー…").
-      const absent = words.filter((word) => !paperText.includes(word)).flatMap(bigrams);
+      // A katakana word alone is one loanword: its pairs count only where the whole word is ("パーム" is not "ウォーム…" +
+      // "…パー…"). Inside longer Japanese it may be a compound of known words ("ヒューマンデータ"), matched by pairs as before.
+      const absent = loneWord ? words.filter((word) => !paperText.includes(word)).flatMap(bigrams) : [];
       const headline = absent.length > 0 ? without(namePairs, absent) : namePairs;
       const body = absent.length > 0 ? without(bodyPairs, absent) : bodyPairs;
       const names = headlineJa(paper);
@@ -90,7 +92,10 @@ export class JapaneseMatcher {
       if (fullCoverage < 0.5 || pairsFound < 2) continue;
       // As for Latin words: a little text found only in a summary is a hint, not an answer.
       const ceiling = headlineCoverage === 0 && pairsFound <= 3 ? RESULT_THRESHOLD - 0.05 : 0.9;
-      const score = 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage;
+      // A query word that is one of the paper's whole names ("トランスフォーマー") says more than the same word inside a
+      // longer name ("ビジョントランスフォーマー").
+      const wholeName = words.some((word) => [paper.titleJa, ...paper.aliases].some((name) => compactKana(normalize(name)) === word)) ? 0.05 : 0;
+      const score = 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage + wholeName;
       offer(paper, Math.min(ceiling, score), "japanese", ceiling < 0.9 ? Math.min(ceiling, score) : score);
     }
   }
