@@ -67,7 +67,10 @@ export default defineCommand({
     }
     if ([...value].length > MAX_QUERY_LENGTH) return [];
     const resolution = ctx.catalog.resolve(value, requester.locale, { limit: AUTOCOMPLETE_LIMIT, prefix: true });
-    const papers = resolution.results.length > 0 ? resolution.results.map((match) => match.paper) : resolution.suggestions;
+    const found = resolution.results.length > 0 ? resolution.results.map((match) => match.paper) : resolution.suggestions;
+    // A name that starts with what was typed is what is being typed ("lo" → LoRA, "scaling l" → Scaling Laws).
+    const named = ctx.catalog.namesStartingWith(value, AUTOCOMPLETE_LIMIT);
+    const papers = [...new Map([...named, ...found].map((paper) => [paper.id, paper])).values()];
     return papers.slice(0, AUTOCOMPLETE_LIMIT).map((paper) => ({
       name: truncate(`${paperTitle(paper, requester.locale)} (${paper.year})`, 100),
       value: paper.id,

@@ -112,3 +112,29 @@ describe("two arXiv links in one /paper query", () => {
     expect(body.data.components?.[0]?.components.map((component) => component["custom_id"])).toEqual(["show:lora", "show:qlora"]);
   });
 });
+
+describe("autocomplete on the first keystrokes", () => {
+  it.each([
+    ["a", "attention-is-all-you-need"],
+    ["at", "attention-is-all-you-need"],
+    ["be", "bert"],
+    ["lo", "lora"],
+    ["ch", "chinchilla"],
+    ["al", "alibi"],
+    ["re", "retro"],
+    ["scaling l", "scaling-laws"],
+    ["layer n", "layer-norm"],
+    ["attention is all y", "attention-is-all-you-need"],
+    ["21", "lora"],
+    ["2106.0968", "lora"],
+    ["https://arxiv.org/abs/2305.1829", "dpo"],
+    ["llama", "llama"],
+  ])("%s offers %s first", async (typed, id) => {
+    const t = await useTestBot();
+    const body = await send(t, autocomplete({ name: "paper", options: [option.focused("query", typed)] }));
+    const choices = body.data.choices ?? [];
+    expect(choices[0]?.value).toBe(id);
+    expect(choices.length).toBeLessThanOrEqual(25);
+    for (const choice of choices) expect([...choice.name].length).toBeLessThanOrEqual(100);
+  });
+});

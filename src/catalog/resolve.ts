@@ -12,7 +12,7 @@ import { SpellingCorrector } from "./lookup/spelling.js";
 import { suggest } from "./lookup/suggest.js";
 import { TermWeights } from "./lookup/term-weights.js";
 import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type MatchKind, type PaperHead, type Ranked } from "./lookup/types.js";
-import { cleanQuery, containsCjk, contentTokens } from "./text.js";
+import { cleanQuery, compactKey, containsCjk, contentTokens } from "./text.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Paper } from "./types.js";
 
@@ -32,6 +32,9 @@ export interface Resolution {
    */
   ambiguous: boolean;
 }
+
+/** Lookup keys looked at for a name prefix: bounded, whatever the size of the list ("a" starts many keys). */
+const NAME_PREFIX_SCAN = 2_000;
 
 /** Results closer than this to the best one tie with it (scores are shown to three decimals). */
 export const TIE_MARGIN = 0.002;
@@ -154,6 +157,39 @@ export class PaperIndex {
 
   private paperOf(head: PaperHead): Paper | undefined {
     return this.heads.paper(head);
+  }
+
+  /**
+   * Papers whose names start with what was typed, for autocomplete's first keystrokes ("lo" → LoRA, "be" → BERT,
+   * "scaling l" → Scaling Laws) and partial arXiv ids ("2106.09", "https://arxiv.org/abs/2305.1829"). Ids and
+   * short names first, then titles, then aliases; within each, reading-list order.
+   */
+  namesStartingWith(typed: string, limit: number): Paper[] {
+    const idPrefix = /^(?:(?:https?:\/\/)?(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|arxiv\s*[:.]?\s*)?(\d{2,4}(?:\.\d{0,5})?)$/i.exec(typed.trim())?.[1];
+    if (idPrefix) {
+      return this.reader
+        .arxivFrom(idPrefix, limit)
+        .flatMap((seq) => this.heads.get(seq) ?? [])
+        .flatMap((head) => this.paperOf(head) ?? []);
+    }
+    const key = compactKey(hiraganaAsKatakana(cleanQuery(typed)));
+    if (key.length === 0 || key.startsWith("#")) return [];
+    const tier = (head: PaperHead): number => {
+      const starts = (name: string) => compactKey(name).startsWith(key);
+      const shortName = head.title.includes(":") ? head.title.slice(0, head.title.indexOf(":")) : "";
+      if (compactKey(head.id) === key || (shortName && compactKey(shortName) === key)) return 0;
+      if (starts(head.id) || (shortName && starts(shortName))) return 1;
+      if (starts(head.title) || starts(head.titleJa)) return 2;
+      return head.aliases.some(starts) ? 3 : 4;
+    };
+    return this.reader
+      .keyedFrom(key, NAME_PREFIX_SCAN)
+      .flatMap((seq) => this.heads.get(seq) ?? [])
+      .map((head) => ({ head, tier: tier(head) }))
+      .filter(({ tier }) => tier < 4)
+      .sort((a, b) => a.tier - b.tier || a.head.position - b.head.position)
+      .slice(0, limit)
+      .flatMap(({ head }) => this.paperOf(head) ?? []);
   }
 
   resolve(query: string, locale: Locale, options: ResolveOptions = {}): Resolution {
