@@ -108,3 +108,14 @@ describe("arXiv ids in more forms", () => {
     expect(resolution.ambiguous).toBe(true);
   });
 });
+
+describe("--explain names the fields", () => {
+  it("says which field of the paper holds each matched word", () => {
+    const lines: string[] = [];
+    app.catalog.resolve("the one where 25 agents live in a little town", "en", { explain: (line) => lines.push(line) });
+    expect(lines).toContainEqual(expect.stringMatching(/^text generative-agents: fields .*25@summary.*agent@title,aliases/));
+    const credits: string[] = [];
+    app.catalog.resolve("deepmind chinchilla", "en", { explain: (line) => credits.push(line) });
+    expect(credits).toContainEqual(expect.stringMatching(/^text chinchilla: fields .*deepmind@organisation/));
+  });
+});

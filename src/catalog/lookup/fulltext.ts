@@ -168,6 +168,7 @@ export class FullTextMatcher {
         const found = (words: StoredWords) => groups.filter(inSet(words)).map((variants) => variants[0]).join(" ") || "-";
         const missing = groups.filter((variants, index) => !inSet(everywhere)(variants, index)).map((variants) => variants[0]).join(" ") || "-";
         explain(`text ${paper.id}: name/credit [${found(headline)}] anywhere [${found(everywhere)}] missing [${missing}] coverage ${coverage.toFixed(2)}/${fullCoverage.toFixed(2)}`);
+        explain(`text ${paper.id}: fields ${this.fieldsExplained(paper, groups.filter(inSet(everywhere)))}`);
       }
       // Found through some of the words only: most of a description, and nearly all of a name-like query
       // ("denoising diffusion probabilistic models" is not Consistency Models, which has three of its words).
@@ -221,6 +222,31 @@ export class FullTextMatcher {
     if (matchingEstimate <= FULL_RANK_BUDGET) return this.reader.ranked(expression, FTS_CANDIDATES);
     const listed = this.reader.rankedListed(expression, FTS_CANDIDATES);
     return listed.length > 0 ? listed : this.reader.unranked(expression, FTS_CANDIDATES);
+  }
+
+  /**
+   * For --explain: which of the paper's fields hold each found query word, as the stored text would (title, aliases,
+   * topics, authors, organisation, year, summary, key results): "20@organisation perform@aliases".
+   */
+  private fieldsExplained(paper: PaperHead, found: string[][]): string {
+    const full = this.heads.paper(paper);
+    if (!full) return "-";
+    const fields: [string, string][] = [
+      ["title", paper.title],
+      ["aliases", [paper.id.replaceAll("-", " "), ...paper.aliases].join(" ; ")],
+      ["topics", full.topics.join(" ").replaceAll("-", " ")],
+      ["authors", full.authors.join(" ; ")],
+      ["organisation", full.organisation ?? ""],
+      ["year", String(full.year)],
+      ["summary", `${full.summary.en} ${full.summary.ja}`],
+      ["key results", [...full.keyResults.en, ...full.keyResults.ja].join(" ")],
+    ];
+    const words = fields.map(([name, text]) => [name, new Set(tokenize(text))] as const);
+    const described = found.map((variants) => {
+      const where = words.filter(([, set]) => variants.some((variant) => set.has(variant))).map(([name]) => name);
+      return `${variants[0] ?? ""}@${where.join(",") || "?"}`;
+    });
+    return described.join(" ") || "-";
   }
 
   /** The paper's credits have the word, or some word of its title or aliases, as written, is the word or nearly (plural, suffix of up to two letters). */
