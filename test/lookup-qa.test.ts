@@ -119,3 +119,10 @@ describe("--explain names the fields", () => {
     expect(credits).toContainEqual(expect.stringMatching(/^text chinchilla: fields .*deepmind@organisation/));
   });
 });
+
+describe("descriptions: words written with or without a hyphen", () => {
+  it("warmup finds the paper that writes warm-up", () => {
+    expect(top("layer norm placement in transformers, no warmup needed")).toBe("pre-ln-transformer");
+    expect(top("putting layer norm before attention removes need for warmup")).toBe("pre-ln-transformer");
+  });
+});
