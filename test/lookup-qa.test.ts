@@ -126,3 +126,17 @@ describe("descriptions: words written with or without a hyphen", () => {
     expect(top("putting layer norm before attention removes need for warmup")).toBe("pre-ln-transformer");
   });
 });
+
+describe("two-word names of papers not in the list", () => {
+  it.each(["batch normalization", "mixtral of experts", "denoising diffusion", "st-moe"])(
+    "%s is not answered by a paper that has one word in its name and the other only in passing",
+    (query) => {
+      expect(resolve(query).results).toEqual([]);
+    },
+  );
+
+  it("a listed paper named by one word plus a word of its text still answers through its name", () => {
+    expect(top("gopher chinchilla")).toBe("chinchilla");
+    expect(top("webtext reddit")).toBe("gpt-2");
+  });
+});

@@ -201,7 +201,11 @@ export class FullTextMatcher {
       // Words only the bridge supplied are a translation: a Japanese name found as written (0.85) outranks them.
       // A remembered number with all the other words ("20 tokens per parameter") is a fact, more than a hint.
       const fact = !nameQuery && specificGroups.length > 0 && fullCoverage >= 0.99;
-      const ceiling = coverage === 0 && groups.length <= 3 && !fact ? RESULT_THRESHOLD - 0.05 : tokens.length === 0 ? 0.8 : 0.94;
+      // A short name whose other word this paper has only in passing ("batch normalization", "code llama",
+      // "multi-query attention") names another paper: a hint at most.
+      const namedInPassing =
+        nameQuery && groups.length === 2 && coverage < 0.75 && groups.some((_, index) => !specific[index] && !inHeadline[index] && inPaper[index]);
+      const ceiling = (coverage === 0 && groups.length <= 3 && !fact) || namedInPassing ? RESULT_THRESHOLD - 0.05 : tokens.length === 0 ? 0.8 : 0.94;
       // One word that shares only its stem with the paper's names ("performer" and "…transformer-level performance")
       // is another word, not a name: a hint at most.
       if (foundAsTyped && rawWords.length === 1 && groups.length === 1 && !this.namedAlike(paper, rawWords[0] ?? "", tokens[0] ?? "")) {
