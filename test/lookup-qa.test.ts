@@ -140,3 +140,13 @@ describe("two-word names of papers not in the list", () => {
     expect(top("webtext reddit")).toBe("gpt-2");
   });
 });
+
+describe("Japanese descriptions", () => {
+  it("a one-kanji glossary word inside another word is not bridged: 階層 is not 層 (layer)", () => {
+    expect(top("GPUのメモリ階層を意識した注意機構", "ja")).toBe("flashattention");
+  });
+
+  it("a paper whose Japanese text also answers beats one found only through the bridged English", () => {
+    expect(top("仮想文書を生成して検索", "ja")).toBe("hyde");
+  });
+});

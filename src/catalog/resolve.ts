@@ -210,7 +210,11 @@ export class PaperIndex {
       resolution.ambiguous = resolution.results.length > 1;
       return resolution;
     }
-    const collector = new MatchCollector(options.explain, containsCjk(cleaned) && contentTokens(cleaned).length > 0);
+    const collector = new MatchCollector(
+      options.explain,
+      containsCjk(cleaned) && contentTokens(cleaned).length > 0,
+      containsCjk(cleaned) && contentTokens(cleaned).length === 0,
+    );
     const offer = collector.offer;
     const isUrl = looksLikeUrl(cleaned);
     const exact = this.exact.whole(query, cleaned, isUrl);
@@ -261,10 +265,16 @@ class MatchCollector {
   /** Uncapped evidence, so two capped scores still rank by how well they matched. */
   private readonly strength = new Map<number, number>();
 
+  private readonly answeredInJapanese = new Set<number>();
+  private readonly foundThroughBridge = new Set<number>();
+  private readonly bridgeBonus = new Set<number>();
+
   constructor(
     private readonly explain: ((line: string) => void) | undefined,
     /** Latin words and Japanese text in one query (not Japanese alone, whose bridged English also finds "text"). */
     private readonly mixed: boolean,
+    /** Japanese alone (no Latin words). */
+    private readonly japanese = false,
   ) {}
 
   readonly offer = (paper: PaperHead, score: number, matchedBy: MatchKind, uncapped = score): void => {
@@ -276,6 +286,14 @@ class MatchCollector {
       kinds.add(matchedBy);
       this.latinAndJapanese.set(paper.seq, kinds);
       if (kinds.size === 2) bonus = 0.05;
+    } else if (this.japanese && (matchedBy === "text" || matchedBy === "japanese")) {
+      // Japanese alone: its bridged English finds many papers; one whose Japanese text also answers is the better one.
+      if (matchedBy === "japanese" && score >= RESULT_THRESHOLD) this.answeredInJapanese.add(paper.seq);
+      if (matchedBy === "text") this.foundThroughBridge.add(paper.seq);
+      if (this.answeredInJapanese.has(paper.seq) && this.foundThroughBridge.has(paper.seq) && !this.bridgeBonus.has(paper.seq)) {
+        this.bridgeBonus.add(paper.seq);
+        bonus = 0.02;
+      }
     }
     const previous = this.matches.get(paper.seq);
     const ceiling = matchedBy === "exact" || matchedBy === "arxiv" || matchedBy === "url" ? 1 : 0.99;
