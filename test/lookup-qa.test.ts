@@ -150,3 +150,12 @@ describe("Japanese descriptions", () => {
     expect(top("仮想文書を生成して検索", "ja")).toBe("hyde");
   });
 });
+
+describe("spelling corrections keep the first letter", () => {
+  it("table is not corrected to stable; a swap of the first two letters still is a typo", () => {
+    const lines: string[] = [];
+    app.catalog.resolve("drop table", "en", { explain: (line) => lines.push(line) });
+    expect(lines.find((line) => line.startsWith("text words:"))).not.toMatch(/stabl/);
+    expect(top("ocnsistency models")).toBe("consistency-models");
+  });
+});

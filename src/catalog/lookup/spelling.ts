@@ -101,6 +101,8 @@ export class SpellingCorrector {
         // Version numbers are not typos ("gptq" is not "gpt3"), and an author's name is not what a word meant
         // ("json" is not Jason, "roberta" is not Roberts).
         if (digitsOf(word) !== digitsOf(token)) continue;
+        // People rarely mistype a word's first letter ("table" is not "stable"); swapping the first two is a slip.
+        if (word[0] !== token[0] && !(word[0] === token[1] && word[1] === token[0])) continue;
         if (comparisons >= MAX_SPELLING_COMPARISONS) break search;
         comparisons += 1;
         const distance = editDistance(token, word, allowed);
