@@ -29,7 +29,7 @@ export function normalize(text: string): string {
     .replace(/\s+/g, " ")
     .replace(/\b(fine|pre|post)[- ](train|tun)/g, "$1$2")
     // Nouns written with or without a hyphen: "warm-up"/"warmup", "speed-up"/"speedup", "roll-out"/"rollout".
-    .replace(/\b(\p{L}{3,})-(up|out|off|down)\b/gu, "$1$2")
+    .replace(/\b([a-z]{3,})-(up|out|off|down)\b/g, "$1$2")
     .replace(/\bparams?\b/g, (word) => (word === "params" ? "parameters" : "parameter"))
     .replace(/(\p{L})is(ation|ing|ed)\b/gu, "$1iz$2");
   // Most text has no numbers; only text with digits pays for their forms.

@@ -19,7 +19,7 @@ const MAX_BRIDGED_WORDS = 12;
 export class FullTextMatcher {
   /** Lazily filled: the few papers a query touches, not the whole corpus. */
   private readonly normalizedTitles = new Map<number, string>();
-  private readonly storedWords = new Map<number, { headline: StoredWords; everywhere: StoredWords }>();
+  private readonly storedWords = new Map<number, { headline: StoredWords; everywhere: StoredWords; credits: StoredWords }>();
   private readonly titleWords = new Map<number, string[]>();
 
   constructor(
@@ -257,7 +257,7 @@ export class FullTextMatcher {
   private namedAlike(paper: PaperHead, word: string, token: string): boolean {
     if (word.length === 0) return true;
     // Credits (authors, organisation, year) are matched as the index has them: "rafailov".
-    if (new StoredWords(this.reader.storedFields(paper.seq)?.authors ?? "").has(token)) return true;
+    if (this.wordsOf(paper).credits.has(token)) return true;
     for (const name of unstemmedWords([paper.title, paper.id, ...paper.aliases].join(" "))) {
       let shared = 0;
       while (shared < word.length && shared < name.length && word[shared] === name[shared]) shared += 1;
@@ -289,12 +289,16 @@ export class FullTextMatcher {
    * The words a paper is named and cited by (title, id and aliases, topics, authors, organisation, year) and
    * all its words (with the summaries and key results), read back already tokenised and stemmed from the index.
    */
-  private wordsOf(paper: PaperHead): { headline: StoredWords; everywhere: StoredWords } {
+  private wordsOf(paper: PaperHead): { headline: StoredWords; everywhere: StoredWords; credits: StoredWords } {
     let words = this.storedWords.get(paper.seq);
     if (!words) {
       const fields = this.reader.storedFields(paper.seq);
       const headline = fields ? `${fields.title} ${fields.aliases} ${fields.topics} ${fields.authors}` : "";
-      words = { headline: new StoredWords(headline), everywhere: new StoredWords(`${headline} ${fields?.body ?? ""}`) };
+      words = {
+        headline: new StoredWords(headline),
+        everywhere: new StoredWords(`${headline} ${fields?.body ?? ""}`),
+        credits: new StoredWords(fields?.authors ?? ""),
+      };
       if (this.storedWords.size > 5_000) this.storedWords.clear();
       this.storedWords.set(paper.seq, words);
     }

@@ -17,7 +17,7 @@ export class JapaneseMatcher {
   private japanesePapers: PaperHead[] = [];
   /** In how many Japanese texts each character pair occurs (for weighting query bigrams). */
   private readonly bigramDocuments = new Map<string, number>();
-  private readonly japaneseBigrams = new Map<number, { headline: Set<string>; body: Set<string>; text: string }>();
+  private readonly japaneseBigrams = new Map<number, PaperJapanese>();
 
   constructor(
     private readonly reader: SearchIndexReader,
@@ -80,8 +80,10 @@ export class JapaneseMatcher {
       const absent = loneWord ? words.filter((word) => !paperText.includes(word)).flatMap(bigrams) : [];
       const headline = absent.length > 0 ? without(namePairs, absent) : namePairs;
       const body = absent.length > 0 ? without(bodyPairs, absent) : bodyPairs;
-      const names = headlineJa(paper);
-      if (versions.some(({ name, number }) => names.includes(name) && !names.includes(`${name}${number}`))) continue;
+      if (versions.length > 0) {
+        const names = headlineJa(paper);
+        if (versions.some(({ name, number }) => names.includes(name) && !names.includes(`${name}${number}`))) continue;
+      }
       if (text.length >= 2 && headlineJa(paper).replace(/\s+/g, "").includes(text)) {
         offer(paper, 0.85, "japanese");
         continue;
@@ -94,7 +96,7 @@ export class JapaneseMatcher {
       const ceiling = headlineCoverage === 0 && pairsFound <= 3 ? RESULT_THRESHOLD - 0.05 : 0.9;
       // A query word that is one of the paper's whole names ("トランスフォーマー") says more than the same word inside a
       // longer name ("ビジョントランスフォーマー").
-      const wholeName = words.some((word) => [paper.titleJa, ...paper.aliases].some((name) => compactKana(normalize(name)) === word)) ? 0.05 : 0;
+      const wholeName = words.length > 0 && words.some((word) => this.bigramsOf(paper).names.has(word)) ? 0.05 : 0;
       const score = 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage + wholeName;
       offer(paper, Math.min(ceiling, score), "japanese", ceiling < 0.9 ? Math.min(ceiling, score) : score);
     }
@@ -124,7 +126,7 @@ export class JapaneseMatcher {
       .filter((paper): paper is PaperHead => paper !== undefined);
   }
 
-  private bigramsOf(paper: PaperHead): { headline: Set<string>; body: Set<string>; text: string } {
+  private bigramsOf(paper: PaperHead): PaperJapanese {
     let entry = this.japaneseBigrams.get(paper.seq);
     if (!entry) {
       const body = normalize(this.reader.storedJapanese(paper.seq));
@@ -132,11 +134,20 @@ export class JapaneseMatcher {
         headline: new Set(cjkRuns(headlineJa(paper)).flatMap(bigrams)),
         body: new Set(cjkRuns(body).flatMap(bigrams)),
         text: compactKana(`${headlineJa(paper)} ${body}`),
+        names: new Set([paper.titleJa, ...paper.aliases].map((name) => compactKana(normalize(name)))),
       };
       this.japaneseBigrams.set(paper.seq, entry);
     }
     return entry;
   }
+}
+
+/** A paper's Japanese text as matched: pairs of its names and of its summary, the compacted text, its names. */
+interface PaperJapanese {
+  headline: Set<string>;
+  body: Set<string>;
+  text: string;
+  names: Set<string>;
 }
 
 /**

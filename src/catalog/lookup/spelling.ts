@@ -110,9 +110,13 @@ export class SpellingCorrector {
       }
     }
     this.work.spellingComparisons += comparisons;
-    if (this.facts) for (const word of found.keys()) if (!this.facts.isNameWord(word)) found.delete(word);
     const best = [...found.entries()].sort((a, b) => a[1] - b[1] || (this.vocabulary.get(b[0]) ?? 0) - (this.vocabulary.get(a[0]) ?? 0));
-    return [token, ...best.slice(0, 3).map(([word]) => word)];
+    const kept: string[] = [];
+    for (const [word] of best) {
+      if (kept.length >= 3) break;
+      if (!this.facts || this.facts.isNameWord(word)) kept.push(word);
+    }
+    return [token, ...kept];
   }
 }
 
