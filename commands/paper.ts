@@ -39,7 +39,9 @@ export default defineCommand({
       return {
         kind: "reply",
         private: true,
-        content: t(locale, "paper.ambiguous", { query: echoUserText(query.value) }),
+        content: resolution.results.every((match) => match.matchedBy === "arxiv")
+          ? t(locale, "paper.severalNamed")
+          : t(locale, "paper.ambiguous", { query: echoUserText(query.value) }),
         components: [choiceButtons(choices, locale)],
       };
     }

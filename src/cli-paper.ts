@@ -50,7 +50,8 @@ export function refusalJson(query: string, failure: Failure) {
 export function resolutionText(resolution: Resolution, locale: Locale): string {
   if (resolution.ambiguous) {
     const choices = tiedResults(resolution).map((match) => `  - ${paperTitle(match.paper, locale)} (${match.paper.id})`);
-    return [t(locale, "paper.ambiguous", { query: resolution.query.trim() }), ...choices].join("\n");
+    const named = resolution.results.every((match) => match.matchedBy === "arxiv");
+    return [named ? t(locale, "paper.severalNamed") : t(locale, "paper.ambiguous", { query: resolution.query.trim() }), ...choices].join("\n");
   }
   const [best, ...others] = resolution.results;
   if (best) {

@@ -109,6 +109,7 @@ describe("two arXiv links in one /paper query", () => {
     const t = await useTestBot();
     const body = await send(t, chatInput({ name: "paper", options: [option.string("query", "https://arxiv.org/abs/2106.09685 https://arxiv.org/abs/2305.14314")] }));
     expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(body.data.content).toMatch(/names several papers/);
     expect(body.data.components?.[0]?.components.map((component) => component["custom_id"])).toEqual(["show:lora", "show:qlora"]);
   });
 });

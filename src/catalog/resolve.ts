@@ -33,6 +33,9 @@ export interface Resolution {
   ambiguous: boolean;
 }
 
+/** Katakana words of one query checked against every paper's Japanese text. */
+const MAX_UNKNOWN_CHECKS = 4;
+
 /** Lookup keys looked at for a name prefix: bounded, whatever the size of the list ("a" starts many keys). */
 const NAME_PREFIX_SCAN = 2_000;
 
@@ -235,7 +238,9 @@ export class PaperIndex {
       // Katakana words no paper has and the bridge does not translate ("ミストラル") count against every paper, as an
       // unknown English word does: "ミストラル7B" is not every paper with "7b".
       const unknown = containsCjk(cleaned)
-        ? katakanaWords(cleaned).filter((word) => bridgeJapanese(word).length === 0 && !this.japanese.knows(word)).slice(0, 4)
+        ? katakanaWords(cleaned)
+            .slice(0, MAX_UNKNOWN_CHECKS)
+            .filter((word) => bridgeJapanese(word).length === 0 && !this.japanese.knows(word))
         : [];
       if (unknown.length > 0) options.explain?.(`unknown japanese words: ${unknown.join(" ")}`);
       this.fullText.match(cleaned, options.prefix ?? false, offer, options.explain, bridged.map(({ english }) => english), unknown);

@@ -144,6 +144,7 @@ export const en = {
   "paper.footer": "paperbot · reading list #{position}",
   "paper.footerAdded": "paperbot · added by a moderator",
   "paper.ambiguous": "Several papers match “{query}” equally well. Which one do you mean?",
+  "paper.severalNamed": "Your query names several papers. Which one do you want?",
   "paper.otherMatches": "Also matching: {titles}",
 
   "errors.unknownPaper": "I couldn't find a paper for “{query}” in the reading list.",

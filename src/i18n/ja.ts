@@ -131,6 +131,7 @@ export const ja = {
   "paper.footer": "paperbot · リスト #{position}",
   "paper.footerAdded": "paperbot · モデレーター追加",
   "paper.ambiguous": "「{query}」には同じくらい当てはまる論文が複数あります。どれですか？",
+  "paper.severalNamed": "複数の論文が指定されています。どれを表示しますか？",
   "paper.otherMatches": "他の候補: {titles}",
 
   "errors.unknownPaper": "「{query}」に当たる論文はリストに見つかりませんでした。",
