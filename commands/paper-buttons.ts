@@ -1,4 +1,4 @@
-import { truncate } from "../src/catalog/format.js";
+import { paperTitle, truncate } from "../src/catalog/format.js";
 import type { ComponentModule, Reply } from "../src/discord/command.js";
 import { BRAND_COLOUR, fitEmbed, notice, paperButtons, paperEmbed } from "../src/discord/embeds.js";
 import { message, t } from "../src/i18n/index.js";
@@ -12,12 +12,12 @@ export const relatedButton: ComponentModule = {
     const paper = paperId ? ctx.catalog.get(paperId) : undefined;
     if (!paper) return notice(locale, "errors.expiredButton");
     const related = ctx.catalog.related(paper, 8);
-    if (related.length === 0) return notice(locale, message("paper.relatedNone", { title: inlineText(truncate(paper.title, 120)) }));
-    const lines = related.map((other) => `• [${inlineText(truncate(locale === "ja" ? other.titleJa : other.title, 150))}](${other.url}) · ${other.year} · \`${other.id}\``);
+    if (related.length === 0) return notice(locale, message("paper.relatedNone", { title: inlineText(truncate(paperTitle(paper, locale), 120)) }));
+    const lines = related.map((other) => `• [${inlineText(truncate(paperTitle(other, locale), 150))}](${other.url}) · ${other.year} · \`${other.id}\``);
     return {
       kind: "reply",
       private: true,
-      embeds: [fitEmbed({ title: t(locale, "paper.relatedTitle", { title: paper.title }), description: lines.join("\n"), color: BRAND_COLOUR })],
+      embeds: [fitEmbed({ title: t(locale, "paper.relatedTitle", { title: paperTitle(paper, locale) }), description: lines.join("\n"), color: BRAND_COLOUR })],
     };
   },
 };

@@ -1,7 +1,11 @@
 import { ApplicationCommandOptionType } from "discord.js";
-import { truncate } from "../src/catalog/format.js";
+import { paperTitle, truncate } from "../src/catalog/format.js";
+import { tiedResults } from "../src/catalog/resolve.js";
+import type { Paper } from "../src/catalog/types.js";
+import { echoUserText } from "../src/discord/echo.js";
+import type { Locale } from "../src/i18n/locale.js";
 import { MAX_QUERY_LENGTH, validateQuery } from "../src/catalog/query.js";
-import { commandHeader, defineCommand, describedBy, type Reply } from "../src/discord/command.js";
+import { commandHeader, defineCommand, describedBy, type MessageRow, type Reply } from "../src/discord/command.js";
 import { actionButton, notice, paperButtons, paperEmbed, row } from "../src/discord/embeds.js";
 import { message, t } from "../src/i18n/index.js";
 
@@ -29,32 +33,57 @@ export default defineCommand({
     if (!query.ok) return notice(locale, query);
     const resolution = ctx.catalog.resolve(query.value, locale, { limit: 5 });
     const [best] = resolution.results;
+    // Several papers fit equally well: none is published as the answer; the asker picks one, privately.
+    if (resolution.ambiguous) {
+      const choices = tiedResults(resolution).slice(0, MAX_CHOICE_BUTTONS).map((match) => match.paper);
+      return {
+        kind: "reply",
+        private: true,
+        content: resolution.results.every((match) => match.matchedBy === "arxiv")
+          ? t(locale, "paper.severalNamed")
+          : t(locale, "paper.ambiguous", { query: echoUserText(query.value) }),
+        components: [choiceButtons(choices, locale)],
+      };
+    }
     if (best) {
       return { kind: "reply", private: false, embeds: [paperEmbed(best.paper, locale)], components: [paperButtons(best.paper, locale)] };
     }
     if (resolution.unlistedArxivId) return notice(locale, message("errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId }));
     const suggestions = resolution.suggestions;
-    const unknown = t(locale, "errors.unknownPaper", { query: truncate(query.value, 80) });
+    const unknown = t(locale, "errors.unknownPaper", { query: echoUserText(query.value) });
     if (suggestions.length === 0) return { kind: "reply", private: true, content: unknown };
     return {
       kind: "reply",
       private: true,
       content: `${unknown}\n${t(locale, "errors.didYouMean")}`,
-      components: [row(...suggestions.map((paper) => actionButton(truncate(paper.title, 80), `show:${paper.id}`)))],
+      components: [choiceButtons(suggestions.slice(0, MAX_CHOICE_BUTTONS), locale)],
     };
   },
 
   autocomplete(ctx, focused, requester) {
     const value = focused.value.trim();
     if (value.length === 0) {
-      return ctx.catalog.papers.slice(0, AUTOCOMPLETE_LIMIT).map((paper) => ({ name: truncate(`${paper.title} (${paper.year})`, 100), value: paper.id }));
+      return ctx.catalog.papers
+        .slice(0, AUTOCOMPLETE_LIMIT)
+        .map((paper) => ({ name: truncate(`${paperTitle(paper, requester.locale)} (${paper.year})`, 100), value: paper.id }));
     }
     if ([...value].length > MAX_QUERY_LENGTH) return [];
     const resolution = ctx.catalog.resolve(value, requester.locale, { limit: AUTOCOMPLETE_LIMIT, prefix: true });
-    const papers = resolution.results.length > 0 ? resolution.results.map((match) => match.paper) : resolution.suggestions;
+    const found = resolution.results.length > 0 ? resolution.results.map((match) => match.paper) : resolution.suggestions;
+    // A name that starts with what was typed is what is being typed ("lo" → LoRA, "scaling l" → Scaling Laws).
+    const named = ctx.catalog.namesStartingWith(value, AUTOCOMPLETE_LIMIT);
+    const papers = [...new Map([...named, ...found].map((paper) => [paper.id, paper])).values()];
     return papers.slice(0, AUTOCOMPLETE_LIMIT).map((paper) => ({
-      name: truncate(requester.locale === "ja" ? `${paper.titleJa} (${paper.year})` : `${paper.title} (${paper.year})`, 100),
+      name: truncate(`${paperTitle(paper, requester.locale)} (${paper.year})`, 100),
       value: paper.id,
     }));
   },
 });
+
+/** Buttons in one action row. */
+const MAX_CHOICE_BUTTONS = 5;
+
+/** "Did you mean" and "which one" choices: each shows that paper to whoever pressed it, titled in their language. */
+function choiceButtons(papers: readonly Paper[], locale: Locale): MessageRow {
+  return row(...papers.map((paper) => actionButton(truncate(paperTitle(paper, locale), 80), `show:${paper.id}`)));
+}

@@ -3,6 +3,7 @@ import { truncate } from "../src/catalog/format.js";
 import { TOPICS, topicSchema, type Topic } from "../src/catalog/schema.js";
 import { commandHeader, defineCommand, describedBy, type ComponentModule, type MessageBody, type Reply } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
+import { echoUserText } from "../src/discord/echo.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
 import { message, t, type Locale } from "../src/i18n/index.js";
 import { inlineText } from "../src/discord/safe-text.js";
@@ -34,7 +35,7 @@ export const papersCommand = defineCommand({
       return notice(
         requester.locale,
         message("errors.unknownTopic", {
-          topic: truncate(String(options.topic), 64),
+          topic: echoUserText(String(options.topic), 64),
           topics: TOPICS.map((name) => topicLabel(requester.locale, name)).join(", "),
         }),
       );

@@ -1,6 +1,6 @@
-import { renderPaperText } from "./catalog/format.js";
+import { paperTitle, renderPaperText } from "./catalog/format.js";
 import { validateQuery } from "./catalog/query.js";
-import type { Resolution } from "./catalog/resolve.js";
+import { tiedResults, type Resolution } from "./catalog/resolve.js";
 import type { Locale } from "./i18n/locale.js";
 import type { Failure } from "./errors.js";
 import type { MessageKey } from "./i18n/index.js";
@@ -30,6 +30,8 @@ export function queryErrorCode(failure: Failure): QueryErrorCode {
 export function resolutionJson(resolution: Resolution) {
   return {
     query: resolution.query,
+    // Only when it is so: none of the tied results is the answer (`/paper` offers them as a choice).
+    ...(resolution.ambiguous ? { ambiguous: true } : {}),
     results: resolution.results.map((match) => ({
       id: match.paper.id,
       arxivId: match.paper.arxivId,
@@ -46,6 +48,11 @@ export function refusalJson(query: string, failure: Failure) {
 }
 
 export function resolutionText(resolution: Resolution, locale: Locale): string {
+  if (resolution.ambiguous) {
+    const choices = tiedResults(resolution).map((match) => `  - ${paperTitle(match.paper, locale)} (${match.paper.id})`);
+    const named = resolution.results.every((match) => match.matchedBy === "arxiv");
+    return [named ? t(locale, "paper.severalNamed") : t(locale, "paper.ambiguous", { query: resolution.query.trim() }), ...choices].join("\n");
+  }
   const [best, ...others] = resolution.results;
   if (best) {
     const more = others.length > 0 ? `\n\n${t(locale, "paper.otherMatches", { titles: others.map((match) => match.paper.title).join("; ") })}` : "";

@@ -129,7 +129,8 @@ const paperCommand: Handler = async (args, io) => {
   );
   const locale = parseLocale(values.locale);
   if (values.batch && positionals.length > 0) throw new UsageError("--batch reads queries from stdin; give no query arguments");
-  if (!values.batch && positionals.join(" ").trim() === "") throw new UsageError("paper needs a query, e.g. paperbot paper lora");
+  // No query at all is a usage error; a blank one ("", "   ") is a query /paper refuses (README: exit 1, `error: empty`).
+  if (!values.batch && positionals.length === 0) throw new UsageError("paper needs a query, e.g. paperbot paper lora");
   return withApp(io, async (app) => {
     if (!values.batch) {
       // The same checks and length cap as /paper in Discord.

@@ -9,18 +9,25 @@ const URL_FORM = new RegExp(
 );
 /** Pages about an arXiv paper on other sites: Hugging Face papers, alphaXiv, ar5iv, Semantic Scholar's arXiv links. */
 const MIRROR_FORM = new RegExp(
-  String.raw`^(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co\/papers|alphaxiv\.org\/(?:abs|overview)|ar5iv\.(?:labs\.arxiv\.org|org)\/(?:abs|html)|api\.semanticscholar\.org\/arxiv)\/(?:${NEW_STYLE}|${OLD_STYLE})${VERSION}\/?(?:[?#].*)?$`,
+  String.raw`^(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co\/papers|alphaxiv\.org\/(?:abs|overview)|ar5iv\.(?:labs\.arxiv\.org|org)\/(?:abs|html)|(?:api\.)?semanticscholar\.org\/arxiv)\/(?:${NEW_STYLE}|${OLD_STYLE})${VERSION}\/?(?:[?#].*)?$`,
   "i",
 );
-const BARE_FORM = new RegExp(String.raw`^(?:arxiv\s*[:\s]\s*)?(?:${NEW_STYLE}|${OLD_STYLE})${VERSION}$`, "i");
+/** arXiv's own DOI (printed on every abstract page), bare or as a link: 10.48550/arXiv.2106.09685. */
+const DOI_FORM = new RegExp(
+  String.raw`^(?:https?:\/\/)?(?:(?:dx\.)?doi\.org\/|doi:\s*)?10\.48550\/arxiv\.(?:${NEW_STYLE}|${OLD_STYLE})${VERSION}\/?(?:[?#].*)?$`,
+  "i",
+);
+const BARE_FORM = new RegExp(String.raw`^(?:arxiv\s*[:.\s]\s*)?(?:${NEW_STYLE}|${OLD_STYLE})(?:v\d*)?$`, "i");
+/** "arxiv 2305 18290": the dot typed as a space, only after the word arXiv. */
+const SPACED_FORM = /^(arxiv\s*[:\s]\s*)(\d{4})\s+(\d{4,5})$/i;
 
 /**
  * Extracts an arXiv id (without version) from what people paste: `1706.03762`, `arXiv:1706.03762v5`,
  * `arxiv 2106.09685`, abs/pdf/html URLs with or without scheme, and old-style ids such as `hep-th/9711200`.
  */
 export function parseArxivReference(input: string): string | null {
-  const text = input.trim();
-  const match = URL_FORM.exec(text) ?? MIRROR_FORM.exec(text) ?? BARE_FORM.exec(text);
+  const text = input.trim().replace(SPACED_FORM, "$1$2.$3");
+  const match = URL_FORM.exec(text) ?? MIRROR_FORM.exec(text) ?? DOI_FORM.exec(text) ?? BARE_FORM.exec(text);
   if (!match) return null;
   const newStyle = match[1];
   if (newStyle) return isPlausibleNewStyle(newStyle) ? newStyle : null;
@@ -50,11 +57,17 @@ export function arxivVersionOf(digits: string): number | null {
 
 /** An arXiv id or link somewhere in a sentence: "paper 2310.04378 pls", "see abs/2312.06585". */
 export function findArxivReference(text: string): string | null {
+  return findArxivReferences(text)[0] ?? null;
+}
+
+/** Every distinct arXiv id or link in a text, in order (a query is at most a few hundred characters). */
+export function findArxivReferences(text: string): string[] {
+  const found: string[] = [];
   for (const word of text.split(/\s+/)) {
     const direct = parseArxivReference(word) ?? parseArxivReference(word.replace(/^(?:abs|pdf|html)\//i, ""));
-    if (direct) return direct;
+    if (direct && !found.includes(direct)) found.push(direct);
   }
-  return null;
+  return found;
 }
 
 /** YYMM must be a real month; ids after 1501 have five digits after the dot. */

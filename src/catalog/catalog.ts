@@ -133,6 +133,11 @@ export class Catalog {
     return this.index.resolve(query, locale, options);
   }
 
+  /** Papers whose id, short name, title or alias starts with what was typed, or whose arXiv id does (autocomplete). */
+  namesStartingWith(typed: string, limit: number): Paper[] {
+    return this.index.namesStartingWith(typed, limit);
+  }
+
   byTopic(topic: Topic | undefined): Paper[] {
     return topic ? this.papers.filter((paper) => paper.topics.includes(topic)) : [...this.papers];
   }

@@ -48,6 +48,11 @@ export function japaneseTitle(paper: Paper): string | null {
   return paper.titleJa.trim() !== paper.title.trim() ? paper.titleJa : null;
 }
 
+/** The title a reader in `locale` sees: the Japanese one for ja when one was written. */
+export function paperTitle(paper: Pick<Paper, "title" | "titleJa">, locale: Locale): string {
+  return locale === "ja" && paper.titleJa.trim() !== "" ? paper.titleJa : paper.title;
+}
+
 /** Cuts at a word boundary where one is near and adds an ellipsis; never returns more than `max` characters. */
 export function truncate(text: string, max: number): string {
   const chars = [...text];

@@ -7,12 +7,12 @@ import { FullTextMatcher } from "./lookup/fulltext.js";
 import { FuzzyNames } from "./lookup/fuzzy.js";
 import { PaperHeads } from "./lookup/heads.js";
 import { CURATED_TAG } from "./lookup/keys.js";
-import { JapaneseMatcher } from "./lookup/japanese.js";
+import { JapaneseMatcher, katakanaWords } from "./lookup/japanese.js";
 import { SpellingCorrector } from "./lookup/spelling.js";
 import { suggest } from "./lookup/suggest.js";
 import { TermWeights } from "./lookup/term-weights.js";
 import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type MatchKind, type PaperHead, type Ranked } from "./lookup/types.js";
-import { cleanQuery, containsCjk, contentTokens } from "./text.js";
+import { cleanQuery, compactKey, containsCjk, contentTokens } from "./text.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Paper } from "./types.js";
 
@@ -26,6 +26,27 @@ export interface Resolution {
   suggestions: Paper[];
   /** The query named an arXiv paper that is not in the reading list. */
   unlistedArxivId: string | null;
+  /**
+   * The best results tie (a generic word: "llm", "model", "2023"), or the query named several papers (two links):
+   * none of them is the answer, and `results` up to the first that scores less are the choice to offer.
+   */
+  ambiguous: boolean;
+}
+
+/** Katakana words of one query checked against every paper's Japanese text. */
+const MAX_UNKNOWN_CHECKS = 4;
+
+/** Lookup keys looked at for a name prefix: bounded, whatever the size of the list ("a" starts many keys). */
+const NAME_PREFIX_SCAN = 2_000;
+
+/** Results closer than this to the best one tie with it (scores are shown to three decimals). */
+export const TIE_MARGIN = 0.002;
+
+/** The results that tie with the best one (all of them when the query named several papers), best first. */
+export function tiedResults(resolution: Resolution): Match[] {
+  if (!resolution.ambiguous) return resolution.results.slice(0, 1);
+  const best = resolution.results[0]?.score ?? 0;
+  return resolution.results.filter((match) => match.matchedBy === "arxiv" || best - match.score < TIE_MARGIN);
 }
 
 export interface ResolveOptions {
@@ -71,6 +92,11 @@ export class PaperIndex {
         for (const { term, doc } of terms) yield [term, doc] as const;
       })(this.reader.headlineTerms()),
       this.work,
+      {
+        // Ordinary words appear in many papers' text; a few misspellings in 100,000 abstracts do not make a word.
+        isCorpusWord: (word) => this.weights.documents(word) >= Math.max(1, Math.ceil(this.count / 20_000)),
+        isNameWord: (word) => this.reader.inNameColumns(word),
+      },
     );
     this.weights = new TermWeights(this.reader, () => this.count);
     this.fullText = new FullTextMatcher(this.reader, this.heads, this.spelling, this.weights);
@@ -136,20 +162,62 @@ export class PaperIndex {
     return this.heads.paper(head);
   }
 
+  /**
+   * Papers whose names start with what was typed, for autocomplete's first keystrokes ("lo" → LoRA, "be" → BERT,
+   * "scaling l" → Scaling Laws) and partial arXiv ids ("2106.09", "https://arxiv.org/abs/2305.1829"). Ids and
+   * short names first, then titles, then aliases; within each, reading-list order.
+   */
+  namesStartingWith(typed: string, limit: number): Paper[] {
+    const idPrefix = /^(?:(?:https?:\/\/)?(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|arxiv\s*[:.]?\s*)?(\d{2,4}(?:\.\d{0,5})?)$/i.exec(typed.trim())?.[1];
+    if (idPrefix) {
+      return this.reader
+        .arxivFrom(idPrefix, limit)
+        .flatMap((seq) => this.heads.get(seq) ?? [])
+        .flatMap((head) => this.paperOf(head) ?? []);
+    }
+    const key = compactKey(hiraganaAsKatakana(cleanQuery(typed)));
+    if (key.length === 0 || key.startsWith("#")) return [];
+    const tier = (head: PaperHead): number => {
+      const starts = (name: string) => compactKey(name).startsWith(key);
+      const shortName = head.title.includes(":") ? head.title.slice(0, head.title.indexOf(":")) : "";
+      if (compactKey(head.id) === key || (shortName && compactKey(shortName) === key)) return 0;
+      if (starts(head.id) || (shortName && starts(shortName))) return 1;
+      if (starts(head.title) || starts(head.titleJa)) return 2;
+      return head.aliases.some(starts) ? 3 : 4;
+    };
+    return this.reader
+      .keyedFrom(key, NAME_PREFIX_SCAN)
+      .flatMap((seq) => this.heads.get(seq) ?? [])
+      .map((head) => ({ head, tier: tier(head) }))
+      .filter(({ tier }) => tier < 4)
+      .sort((a, b) => a.tier - b.tier || a.head.position - b.head.position)
+      .slice(0, limit)
+      .flatMap(({ head }) => this.paperOf(head) ?? []);
+  }
+
   resolve(query: string, locale: Locale, options: ResolveOptions = {}): Resolution {
     const limit = options.limit ?? 5;
-    const cleaned = cleanQuery(query);
-    const resolution: Resolution = { query, results: [], suggestions: [], unlistedArxivId: null };
+    // Names written in hiragana are their katakana ("ちんちら" is "チンチラ").
+    const cleaned = hiraganaAsKatakana(cleanQuery(query));
+    const resolution: Resolution = { query, results: [], suggestions: [], unlistedArxivId: null, ambiguous: false };
     if (cleaned.length === 0) return resolution;
 
-    const arxiv = this.exact.arxiv(query, cleaned);
-    if (arxiv) {
-      const paper = arxiv.paper && this.paperOf(arxiv.paper);
-      if (paper) resolution.results.push({ paper, score: 1, matchedBy: "arxiv" });
-      else resolution.unlistedArxivId = arxiv.arxivId;
+    const named = this.exact.arxivAll(query, cleaned);
+    if (named.length > 0) {
+      for (const arxiv of named) {
+        const paper = arxiv.paper && this.paperOf(arxiv.paper);
+        if (paper) resolution.results.push({ paper, score: 1, matchedBy: "arxiv" });
+        else resolution.unlistedArxivId ??= arxiv.arxivId;
+      }
+      // Two links in one query: both are offered, neither is dropped silently.
+      resolution.ambiguous = resolution.results.length > 1;
       return resolution;
     }
-    const collector = new MatchCollector(options.explain, containsCjk(cleaned) && contentTokens(cleaned).length > 0);
+    const collector = new MatchCollector(
+      options.explain,
+      containsCjk(cleaned) && contentTokens(cleaned).length > 0,
+      containsCjk(cleaned) && contentTokens(cleaned).length === 0,
+    );
     const offer = collector.offer;
     const isUrl = looksLikeUrl(cleaned);
     const exact = this.exact.whole(query, cleaned, isUrl);
@@ -167,7 +235,15 @@ export class PaperIndex {
       this.fuzzy.match(cleaned, offer);
       const bridged = containsCjk(cleaned) ? bridgeJapanese(cleaned) : [];
       if (bridged.length > 0) options.explain?.(`bridge: ${bridged.map(({ japanese, english }) => `${japanese}→${english.join("|")}`).join(" ")}`);
-      this.fullText.match(cleaned, options.prefix ?? false, offer, options.explain, bridged.map(({ english }) => english));
+      // Katakana words no paper has and the bridge does not translate ("ミストラル") count against every paper, as an
+      // unknown English word does: "ミストラル7B" is not every paper with "7b".
+      const unknown = containsCjk(cleaned)
+        ? katakanaWords(cleaned)
+            .slice(0, MAX_UNKNOWN_CHECKS)
+            .filter((word) => bridgeJapanese(word).length === 0 && !this.japanese.knows(word))
+        : [];
+      if (unknown.length > 0) options.explain?.(`unknown japanese words: ${unknown.join(" ")}`);
+      this.fullText.match(cleaned, options.prefix ?? false, offer, options.explain, bridged.map(({ english }) => english), unknown);
       if (containsCjk(cleaned)) this.japanese.match(cleaned, offer);
     }
 
@@ -177,6 +253,7 @@ export class PaperIndex {
       const paper = this.paperOf(match.paper);
       if (paper) resolution.results.push({ paper, score: match.score, matchedBy: match.matchedBy });
     }
+    resolution.ambiguous = isTie(ranked);
     if (resolution.results.length === 0 && !isUrl) {
       resolution.suggestions = suggest(cleaned, ranked, this.fuzzy.keys)
         .map((head) => this.paperOf(head))
@@ -193,10 +270,16 @@ class MatchCollector {
   /** Uncapped evidence, so two capped scores still rank by how well they matched. */
   private readonly strength = new Map<number, number>();
 
+  private readonly answeredInJapanese = new Set<number>();
+  private readonly foundThroughBridge = new Set<number>();
+  private readonly bridgeBonus = new Set<number>();
+
   constructor(
     private readonly explain: ((line: string) => void) | undefined,
     /** Latin words and Japanese text in one query (not Japanese alone, whose bridged English also finds "text"). */
     private readonly mixed: boolean,
+    /** Japanese alone (no Latin words). */
+    private readonly japanese = false,
   ) {}
 
   readonly offer = (paper: PaperHead, score: number, matchedBy: MatchKind, uncapped = score): void => {
@@ -208,6 +291,14 @@ class MatchCollector {
       kinds.add(matchedBy);
       this.latinAndJapanese.set(paper.seq, kinds);
       if (kinds.size === 2) bonus = 0.05;
+    } else if (this.japanese && (matchedBy === "text" || matchedBy === "japanese")) {
+      // Japanese alone: its bridged English finds many papers; one whose Japanese text also answers is the better one.
+      if (matchedBy === "japanese" && score >= RESULT_THRESHOLD) this.answeredInJapanese.add(paper.seq);
+      if (matchedBy === "text") this.foundThroughBridge.add(paper.seq);
+      if (this.answeredInJapanese.has(paper.seq) && this.foundThroughBridge.has(paper.seq) && !this.bridgeBonus.has(paper.seq)) {
+        this.bridgeBonus.add(paper.seq);
+        bonus = 0.02;
+      }
     }
     const previous = this.matches.get(paper.seq);
     const ceiling = matchedBy === "exact" || matchedBy === "arxiv" || matchedBy === "url" ? 1 : 0.99;
@@ -226,8 +317,35 @@ class MatchCollector {
         if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(seq)?.has("text")) this.matches.set(seq, { ...match, score: match.score * 0.55 });
       }
     }
+    for (const match of this.matches.values()) match.strength = preference(match);
     return [...this.matches.values()].sort(
       (a, b) => b.score - a.score || preference(b) - preference(a) || a.paper.position - b.paper.position || a.paper.id.localeCompare(b.paper.id),
     );
   }
+}
+
+/** An all-hiragana query, in katakana: hiragana (U+3041–U+3096) is katakana (U+30A1–U+30F6) less 0x60. */
+function hiraganaAsKatakana(text: string): string {
+  if (!/^[\p{Script=Hiragana}ー\s]+$/u.test(text) || [...text.replace(/\s+/g, "")].length < 2) return text;
+  return text.replace(/[\u3041-\u3096]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0x60));
+}
+
+/**
+ * A generic query ("llm", "model", "2023"): several papers score the same, and what orders them is nearly nothing.
+ * Two or three papers sharing a capped score with clearly different evidence ("consistency", "attention") are not a tie.
+ */
+function isTie(ranked: readonly Ranked[]): boolean {
+  const [first, second] = ranked;
+  if (!first || !second || first.score >= 1 || first.score < RESULT_THRESHOLD || first.score - second.score >= TIE_MARGIN) return false;
+  const tied = ranked.filter((match) => first.score - match.score < TIE_MARGIN);
+  const gap = (first.strength ?? first.score) - (second.strength ?? second.score);
+  return gap < TIE_STRENGTH_GAP || (tied.length >= 3 && gap < 2 * TIE_STRENGTH_GAP && sameStrength(tied));
+}
+
+/** Evidence closer than this is no reason to prefer one paper. */
+const TIE_STRENGTH_GAP = 0.018;
+
+function sameStrength(tied: readonly Ranked[]): boolean {
+  const strengths = tied.map((match) => match.strength ?? match.score);
+  return Math.max(...strengths) - Math.min(...strengths) < 4 * TIE_STRENGTH_GAP;
 }

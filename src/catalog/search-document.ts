@@ -19,7 +19,8 @@ export function searchDocument(entry: CatalogEntry): SearchDocument {
       // Japanese aliases too, for their Latin words ("量子化lora", "インストラクトgpt"); the tokenizer drops the rest.
       searchableText([entry.id.replaceAll("-", " "), ...entry.aliases].join(" ; ")),
       searchableText(entry.topics.join(" ").replaceAll("-", " ")),
-      searchableText(creditLine(entry)),
+      // Without the organisation's counts ("and 20+ other institutions"): a number there is no fact about the paper.
+      searchableText(creditLine({ ...entry, organisation: entry.organisation?.replace(/\d[\d,.]*\+?/g, " ") })),
       // The Japanese summary's Latin words and quantities too: "RNNや畳み込み", "15億パラメータ" (1.5b).
       searchableText([entry.summary.en, ...entry.keyResults.en, entry.summary.ja, ...entry.keyResults.ja].join(" ")),
     ],

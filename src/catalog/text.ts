@@ -11,7 +11,7 @@ const STOPWORDS = new Set([
   "he", "she", "his", "her", "our", "us", "my", "these", "those", "here", "if", "but", "out", "over", "again", "once", "should",
   "would", "could", "might", "may", "will", "said", "say", "says", "saying", "showed", "shows", "thing", "things", "stuff",
   "something", "someone", "guy", "guys", "u", "ur", "lol", "idk", "remember", "recall", "called", "name",
-  "named", "initially", "originally", "basically", "actually", "really", "kind", "sort", "way", "ones", "lot", "lots",
+  "named", "go", "goes", "going", "initially", "originally", "basically", "actually", "really", "kind", "sort", "way", "ones", "lot", "lots",
 ]);
 
 /** Japanese filler people add around what they mean: 「LoRAの論文」, 「チンチラについて」. */
@@ -28,6 +28,8 @@ export function normalize(text: string): string {
     .replace(/[\u2018\u2019\u201c\u201d"'`]/g, "")
     .replace(/\s+/g, " ")
     .replace(/\b(fine|pre|post)[- ](train|tun)/g, "$1$2")
+    // Nouns written with or without a hyphen: "warm-up"/"warmup", "speed-up"/"speedup", "roll-out"/"rollout".
+    .replace(/\b([a-z]{3,})-(up|out|off|down)\b/g, "$1$2")
     .replace(/\bparams?\b/g, (word) => (word === "params" ? "parameters" : "parameter"))
     .replace(/(\p{L})is(ation|ing|ed)\b/gu, "$1iz$2");
   // Most text has no numbers; only text with digits pays for their forms.
@@ -95,6 +97,11 @@ const STEM_CACHE_LIMIT = 50_000;
 /** Latin-script word tokens (split on anything that is not a letter or digit), lowercased and de-pluralised. */
 export function tokenize(text: string): string[] {
   return rawTokens(text).map(stem);
+}
+
+/** Content words as written (lowercased, not stemmed). */
+export function unstemmedWords(text: string): string[] {
+  return rawTokens(text).filter((token) => !STOPWORDS.has(token));
 }
 
 export function contentTokens(text: string): string[] {

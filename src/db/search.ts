@@ -91,8 +91,16 @@ export function searchIndexReader(db: Db) {
        WHERE paper_search_ja MATCH ? ORDER BY rank LIMIT ?`,
     ),
     termDocuments: db.prepare<[string], { doc: number }>("SELECT doc FROM paper_search_terms WHERE term = ?"),
+    inNameColumns: db.prepare<[string], { found: number }>("SELECT 1 AS found FROM paper_search WHERE paper_search MATCH ? LIMIT 1"),
     keyed: db.prepare<[string], { seq: number }>(
       "SELECT k.seq FROM paper_lookup_keys AS k JOIN papers AS p ON p.seq = k.seq WHERE k.key = ? ORDER BY p.position, p.seq",
+    ),
+    keysFrom: db.prepare<[string, string, number], { seq: number }>(
+      `SELECT k.seq FROM (SELECT DISTINCT seq FROM paper_lookup_keys WHERE key >= ? AND key < ? LIMIT ?) AS k
+       JOIN papers AS p ON p.seq = k.seq ORDER BY p.position, p.seq`,
+    ),
+    arxivFrom: db.prepare<[string, string, number], { seq: number }>(
+      "SELECT seq FROM papers WHERE arxiv_id >= ? AND arxiv_id < ? ORDER BY position, seq LIMIT ?",
     ),
     fields: db.prepare<[number], StoredFields>("SELECT title, aliases, topics, authors, body FROM paper_search WHERE rowid = ?"),
     japaneseText: db.prepare<[number], { summary_ja: string }>("SELECT summary_ja FROM paper_search_ja WHERE rowid = ?"),
@@ -109,8 +117,14 @@ export function searchIndexReader(db: Db) {
     rankedJapanese: (expression: string, limit: number): SearchRow[] => statements.japanese.all(expression, limit),
     /** Papers found by an exact key or carrying a tag, in the order they were added. */
     keyed: (key: string): number[] => statements.keyed.all(key).map((row) => row.seq),
+    /** Papers with a lookup key starting with `prefix` (at most `scan` keys looked at), in reading-list order. */
+    keyedFrom: (prefix: string, scan: number): number[] => statements.keysFrom.all(prefix, upperBound(prefix), scan).map((row) => row.seq),
+    /** Papers whose arXiv id starts with `prefix`, in reading-list order. */
+    arxivFrom: (prefix: string, limit: number): number[] => statements.arxivFrom.all(prefix, upperBound(prefix), limit).map((row) => row.seq),
     /** How many papers contain a word (FTS5's own statistics). */
     termDocuments: (term: string): number => statements.termDocuments.get(term)?.doc ?? 0,
+    /** Some paper has the word in its title, aliases or topics (not only in its credit line or summary). */
+    inNameColumns: (term: string): boolean => statements.inNameColumns.get(`{title aliases topics} : ${ftsPhrase(term)}`) !== undefined,
     /** Words of the title, aliases, topics and authors columns, with the number of papers having each. */
     headlineTerms: (): IterableIterator<{ term: string; doc: number }> => headlineTerms.iterate(),
     /** A paper's columns as stored: already tokenised and stemmed words, space-separated. */
@@ -132,4 +146,9 @@ export function distinctWords(text: string): Set<string> {
   const words = new Set(text.split(" "));
   words.delete("");
   return words;
+}
+
+/** The least string greater than every string starting with `prefix`. */
+function upperBound(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCodePoint((prefix.codePointAt(prefix.length - 1) ?? 0) + 1);
 }

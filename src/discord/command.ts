@@ -10,6 +10,7 @@ import {
 } from "discord.js";
 import { z } from "zod";
 import type { BotContext } from "./context.js";
+import { invalidOptionsReply } from "./option-problems.js";
 import { localized, type Locale, type PlainMessageKey } from "../i18n/index.js";
 
 export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
@@ -201,7 +202,8 @@ export function register<D extends CommandDefinition>(module: CommandModule<D>):
     privateReplies: module.privateReplies ?? false,
     async run(ctx, rawOptions, requester) {
       const parsed = parseOptions(module.definition, rawOptions);
-      if (!parsed.ok) throw new InvalidOptionsError(module.definition.name, parsed.problems);
+      // A person's mistake (a typed console line, a client skipping Discord's checks), not a bug: told, not thrown.
+      if (!parsed.ok) return invalidOptionsReply(module.definition, rawOptions, requester.locale);
       return module.execute(ctx, parsed.options, requester);
     },
     ...(autocomplete ? { autocomplete: (ctx, focused, requester) => autocomplete.call(module, ctx, focused, requester) } : {}),

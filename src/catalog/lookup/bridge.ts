@@ -50,7 +50,12 @@ const GLOSSARY: Record<string, string> = {
   基盤モデル: "foundation+models", 大規模: "large", 公開: "public publicly released", 創発: "emergent emergence",
   能力: "abilities", 憲法: "constitution", 原則: "principles", 性能: "performance", 精度: "accuracy", 正解: "correct",
   正誤: "correctness", 解答: "solutions", 人間: "human", 人手: "human", 弱い: "weak", 強い: "strong",
-  見分け: "distinguish", 区別: "distinguish", 理論: "theoretical theory", 勾配爆発: "gradient",
+  オープン: "open", オープンソース: "open+source",
+  // Organisations people name a paper by (companies and labs, not papers)
+  グーグル: "google", メタ: "meta", フェイスブック: "facebook", オープンエーアイ: "openai", ディープマインド: "deepmind",
+  マイクロソフト: "microsoft", スタンフォード: "stanford", アンソロピック: "anthropic", アンスロピック: "anthropic",
+  エヌビディア: "nvidia", ハギングフェイス: "hugging+face",
+  意識: "aware", 階層: "hierarchy", 深層学習: "deep+learning", 深層: "deep", 探索: "search exploration", 見分け: "distinguish", 区別: "distinguish", 理論: "theoretical theory", 勾配爆発: "gradient",
 };
 
 const LONGEST_KEY = Math.max(...Object.keys(GLOSSARY).map((key) => key.length));
@@ -65,17 +70,23 @@ export function bridgeJapanese(text: string): { japanese: string; english: strin
   const found: { japanese: string; english: string[] }[] = [];
   for (const run of text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/gu) ?? []) {
     let start = 0;
+    /** Positions where a glossary entry ended. */
+    const coveredUpTo = new Set<number>();
     while (start < run.length) {
       let matched = 0;
+      // A one-kanji entry right after a kanji no entry covered is the end of another word: 層 (layer) in 階層 (hierarchy).
+      const afterUnknownKanji = start > 0 && /\p{Script=Han}/u.test(run[start - 1] ?? "") && !coveredUpTo.has(start);
       for (let length = Math.min(LONGEST_KEY, run.length - start); length >= 1; length -= 1) {
         const japanese = run.slice(start, start + length);
         const english = GLOSSARY[japanese];
         if (english === undefined) continue;
+        if (length === 1 && afterUnknownKanji && /\p{Script=Han}/u.test(japanese)) continue;
         if (english.includes("+")) for (const word of english.split("+")) found.push({ japanese, english: [word] });
         else found.push({ japanese, english: english.split(" ") });
         matched = length;
         break;
       }
+      if (matched > 0) coveredUpTo.add(start + matched);
       start += Math.max(1, matched);
     }
   }

@@ -1,8 +1,11 @@
-import { findArxivReference, parseArxivReference } from "../arxiv-id.js";
+import { findArxivReferences, parseArxivReference } from "../arxiv-id.js";
 import { compactKey, containsCjk, contentTokens, tokenize } from "../text.js";
 import { bridgeJapanese } from "./bridge.js";
 import type { PaperHeads } from "./heads.js";
 import type { Offer, PaperHead } from "./types.js";
+
+/** arXiv ids taken from one query (a button row holds five). */
+const MAX_ARXIV_IDS = 5;
 
 /** Content words of a query weighed when looking for a name inside it. */
 const MAX_NAME_QUERY_TOKENS = 24;
@@ -34,8 +37,14 @@ export class ExactNames {
 
   /** The arXiv id a query names (as an id, a link or inside a sentence), and the listed paper with it if any. */
   arxiv(query: string, cleaned: string): { arxivId: string; paper: PaperHead | undefined } | null {
-    const arxivId = parseArxivReference(query) ?? parseArxivReference(cleaned) ?? findArxivReference(cleaned);
-    return arxivId ? { arxivId, paper: this.heads.byArxivId(arxivId) } : null;
+    return this.arxivAll(query, cleaned)[0] ?? null;
+  }
+
+  /** Every arXiv id the query names ("https://arxiv.org/abs/2106.09685 https://arxiv.org/abs/2305.14314"), in order. */
+  arxivAll(query: string, cleaned: string): { arxivId: string; paper: PaperHead | undefined }[] {
+    const whole = parseArxivReference(query) ?? parseArxivReference(cleaned);
+    const ids = whole ? [whole] : findArxivReferences(query.trim()).length > 1 ? findArxivReferences(query.trim()) : findArxivReferences(cleaned);
+    return ids.slice(0, MAX_ARXIV_IDS).map((arxivId) => ({ arxivId, paper: this.heads.byArxivId(arxivId) }));
   }
 
   /** Papers whose id, title, alias or URL is exactly the query; more than one when a name is shared. */

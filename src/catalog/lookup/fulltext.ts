@@ -1,5 +1,5 @@
 import { ftsPhrase, type SearchIndexReader, type SearchRow } from "../../db/search.js";
-import { contentTokens, normalize, tokenize } from "../text.js";
+import { contentTokens, editDistance, normalize, tokenize, unstemmedWords } from "../text.js";
 import type { SpellingCorrector } from "./spelling.js";
 import type { TermWeights } from "./term-weights.js";
 import type { PaperHeads } from "./heads.js";
@@ -19,7 +19,7 @@ const MAX_BRIDGED_WORDS = 12;
 export class FullTextMatcher {
   /** Lazily filled: the few papers a query touches, not the whole corpus. */
   private readonly normalizedTitles = new Map<number, string>();
-  private readonly storedWords = new Map<number, { headline: StoredWords; everywhere: StoredWords }>();
+  private readonly storedWords = new Map<number, { headline: StoredWords; everywhere: StoredWords; credits: StoredWords }>();
   private readonly titleWords = new Map<number, string[]>();
 
   constructor(
@@ -46,9 +46,27 @@ export class FullTextMatcher {
    * `bridged` are English word groups for the query's Japanese (lookup/bridge.ts), each a list of alternatives;
    * only those some paper contains are used, so the bridge's own words never count against a paper.
    */
-  match(cleaned: string, prefix: boolean, offer: Offer, explain?: (line: string) => void, bridged: readonly string[][] = []): void {
+  match(
+    cleaned: string,
+    prefix: boolean,
+    offer: Offer,
+    explain?: (line: string) => void,
+    bridged: readonly string[][] = [],
+    /** Words of the query no paper has (unknown katakana): they weigh against every paper. */
+    unknown: readonly string[] = [],
+  ): void {
     const tokens = [...new Set(contentTokens(cleaned))].slice(0, MAX_QUERY_WORDS);
+    const rawWords = unstemmedWords(cleaned);
+    // Numbers and single letters alone ("1", "2 * 3", "a_b_c", "' OR 1=1 --") name nothing; a year does ("2023").
+    if (!tokens.some((token) => /\p{L}.*\p{L}|\p{L}\d|\d\p{L}/u.test(token) || /^(?:19|20)\d\d$/.test(token)) && bridged.length === 0) return;
     const groups = tokens.map((token) => withExpansions(this.spelling.corrections(token)));
+    const expanded = tokens.map((token) => new Set(EXPANSIONS[this.spelling.corrections(token)[0] ?? ""] ?? []));
+    /** Spelling corrections of each query word (not the word itself, nor its expansions), with how close each is. */
+    const corrections = tokens.map((token) => {
+      const closeness = new Map<string, number>();
+      for (const word of this.spelling.corrections(token).slice(1)) closeness.set(word, 1 - editDistance(token, word) / Math.max(token.length, word.length));
+      return closeness;
+    });
     const seen = new Set(groups.flat());
     for (const alternatives of bridged) {
       if (groups.length >= MAX_QUERY_WORDS + MAX_BRIDGED_WORDS) break;
@@ -59,8 +77,11 @@ export class FullTextMatcher {
       groups.push(variants);
     }
     if (groups.length === 0) return;
+    for (const word of unknown) groups.push([word]);
     // A name with perhaps a word or two ("gpt-4 technical report", "llama 3のモデル"), not a description.
+    // Words after a number state a fact ("20 tokens per parameter"): names come before their versions.
     const nameQuery =
+      !(/^\d/.test(cleaned) && groups.length > 1) &&
       groups.length <= 4 && cleaned.split(" ").length <= 4 && (cleaned.match(/[\p{Script=Han}\p{Script=Katakana}]/gu) ?? []).length <= 4;
     // Words without the glue of a sentence, as a title is written ("denoising diffusion probabilistic models").
     const titleLike = groups.length >= 3 && groups.length <= 4 && tokens.length === normalize(cleaned).split(" ").length;
@@ -89,7 +110,6 @@ export class FullTextMatcher {
       partial = true;
     }
     if (rows.length === 0) return;
-    const best = rows[0]?.rank ?? -1;
     const correctedPhrase = groups.map((variants) => variants.at(-1) ?? "").join(" ");
     const phrases = [normalize(cleaned), correctedPhrase].filter((phrase) => phrase.length >= 6);
     const weights = this.weights.queryWeights(groups);
@@ -102,9 +122,26 @@ export class FullTextMatcher {
       if (!paper) continue;
       const { headline, everywhere } = this.wordsOf(paper);
       // Which query words the paper has, in its names and anywhere: looked up once per paper.
+      // Paraphrases (EXPANSIONS) are evidence in a paper's text, not its name: "bigger" is not BERT's "bert-large".
       const lookUp = (words: StoredWords) =>
-        groups.map((variants, index) => variants.some((variant) => words.has(variant) || (prefix && index === lastIndex && words.hasPrefix(variant))));
+        groups.map((variants, index) =>
+          variants.some((variant) => !(words === headline && expanded[index]?.has(variant)) && (words.has(variant) || (prefix && index === lastIndex && words.hasPrefix(variant)))),
+        );
       const inHeadline = lookUp(headline);
+      // A name found only through corrected words is a typo of that name: it counts as much as the same typo of a
+      // whole name (lookup/fuzzy.ts) and a little less, so "gtp3" is GPT-3, not the paper with the alias "gpt3 self-inst".
+      let correctedCeiling = Number.POSITIVE_INFINITY;
+      let foundAsTyped = false;
+      inHeadline.forEach((found, index) => {
+        if (!found) return;
+        const variants = groups[index] ?? [];
+        const typed = variants.filter((variant) => !corrections[index]?.has(variant));
+        if (typed.some((variant) => headline.has(variant) || (prefix && index === lastIndex && headline.hasPrefix(variant)))) foundAsTyped = true;
+        else {
+          const closeness = Math.max(0, ...variants.filter((variant) => headline.has(variant)).map((variant) => corrections[index]?.get(variant) ?? 0));
+          correctedCeiling = Math.min(correctedCeiling, 0.48 + 0.4 * closeness);
+        }
+      });
       const inPaper = inHeadline.map((found, index) => found || lookUp1(everywhere, groups[index] ?? [], prefix && index === lastIndex));
       const inSet = (words: StoredWords) => {
         const found = words === headline ? inHeadline : inPaper;
@@ -123,13 +160,15 @@ export class FullTextMatcher {
       // In a description, numbers ("25 agents", "a 65b model") are facts, not names: that a paper's alias has
       // the number ("llama-65b") does not make it the paper meant; they count as found anywhere in it.
       const coverage = nameQuery ? covered(headline) : covered(headline, (variants) => !/^\d/.test(variants[0] ?? ""));
-      const relevance = best < 0 && row.rank < 0 ? best / row.rank : 0;
+      // bm25 only chose the rows; as a ratio (best / rank) it rewarded the poorer matches, so it no longer ranks them.
+      const relevance = row.rank < 0 ? 1 : 0;
       const curated = paper.aliases.length > 0 ? 0.05 : 0;
       const fullCoverage = covered(everywhere);
       if (explain) {
         const found = (words: StoredWords) => groups.filter(inSet(words)).map((variants) => variants[0]).join(" ") || "-";
         const missing = groups.filter((variants, index) => !inSet(everywhere)(variants, index)).map((variants) => variants[0]).join(" ") || "-";
         explain(`text ${paper.id}: name/credit [${found(headline)}] anywhere [${found(everywhere)}] missing [${missing}] coverage ${coverage.toFixed(2)}/${fullCoverage.toFixed(2)}`);
+        explain(`text ${paper.id}: fields ${this.fieldsExplained(paper, groups.filter(inSet(everywhere)))}`);
       }
       // Found through some of the words only: most of a description, and nearly all of a name-like query
       // ("denoising diffusion probabilistic models" is not Consistency Models, which has three of its words).
@@ -162,8 +201,20 @@ export class FullTextMatcher {
       // Words only the bridge supplied are a translation: a Japanese name found as written (0.85) outranks them.
       // A remembered number with all the other words ("20 tokens per parameter") is a fact, more than a hint.
       const fact = !nameQuery && specificGroups.length > 0 && fullCoverage >= 0.99;
-      const ceiling = coverage === 0 && groups.length <= 3 && !fact ? RESULT_THRESHOLD - 0.05 : tokens.length === 0 ? 0.8 : 0.94;
-      offer(paper, Math.min(ceiling, score), "text", tokens.length === 0 ? Math.min(ceiling, score) : score);
+      // A short name whose other word this paper has only in passing ("batch normalization", "code llama",
+      // "multi-query attention") names another paper: a hint at most.
+      const namedInPassing =
+        nameQuery && groups.length === 2 && coverage < 0.75 && groups.some((_, index) => !specific[index] && !inHeadline[index] && inPaper[index]);
+      const ceiling = (coverage === 0 && groups.length <= 3 && !fact) || namedInPassing ? RESULT_THRESHOLD - 0.05 : tokens.length === 0 ? 0.8 : 0.94;
+      // One word that shares only its stem with the paper's names ("performer" and "…transformer-level performance")
+      // is another word, not a name: a hint at most.
+      if (foundAsTyped && rawWords.length === 1 && groups.length === 1 && !this.namedAlike(paper, rawWords[0] ?? "", tokens[0] ?? "")) {
+        correctedCeiling = RESULT_THRESHOLD - 0.05;
+        foundAsTyped = false;
+      }
+      const cap = foundAsTyped ? ceiling : Math.min(ceiling, correctedCeiling);
+      if (explain && cap < ceiling) explain(`text ${paper.id}: named only through corrected words, at most ${cap.toFixed(3)}`);
+      offer(paper, Math.min(cap, score), "text", tokens.length === 0 || cap < ceiling ? Math.min(cap, score) : score);
     }
   }
 
@@ -175,6 +226,44 @@ export class FullTextMatcher {
     if (matchingEstimate <= FULL_RANK_BUDGET) return this.reader.ranked(expression, FTS_CANDIDATES);
     const listed = this.reader.rankedListed(expression, FTS_CANDIDATES);
     return listed.length > 0 ? listed : this.reader.unranked(expression, FTS_CANDIDATES);
+  }
+
+  /**
+   * For --explain: which of the paper's fields hold each found query word, as the stored text would (title, aliases,
+   * topics, authors, organisation, year, summary, key results): "20@organisation perform@aliases".
+   */
+  private fieldsExplained(paper: PaperHead, found: string[][]): string {
+    const full = this.heads.paper(paper);
+    if (!full) return "-";
+    const fields: [string, string][] = [
+      ["title", paper.title],
+      ["aliases", [paper.id.replaceAll("-", " "), ...paper.aliases].join(" ; ")],
+      ["topics", full.topics.join(" ").replaceAll("-", " ")],
+      ["authors", full.authors.join(" ; ")],
+      ["organisation", full.organisation ?? ""],
+      ["year", String(full.year)],
+      ["summary", `${full.summary.en} ${full.summary.ja}`],
+      ["key results", [...full.keyResults.en, ...full.keyResults.ja].join(" ")],
+    ];
+    const words = fields.map(([name, text]) => [name, new Set(tokenize(text))] as const);
+    const described = found.map((variants) => {
+      const where = words.filter(([, set]) => variants.some((variant) => set.has(variant))).map(([name]) => name);
+      return `${variants[0] ?? ""}@${where.join(",") || "?"}`;
+    });
+    return described.join(" ") || "-";
+  }
+
+  /** The paper's credits have the word, or some word of its title or aliases, as written, is the word or nearly (plural, suffix of up to two letters). */
+  private namedAlike(paper: PaperHead, word: string, token: string): boolean {
+    if (word.length === 0) return true;
+    // Credits (authors, organisation, year) are matched as the index has them: "rafailov".
+    if (this.wordsOf(paper).credits.has(token)) return true;
+    for (const name of unstemmedWords([paper.title, paper.id, ...paper.aliases].join(" "))) {
+      let shared = 0;
+      while (shared < word.length && shared < name.length && word[shared] === name[shared]) shared += 1;
+      if (shared >= Math.max(word.length, name.length) - 2) return true;
+    }
+    return false;
   }
 
   private titleWordsOf(paper: PaperHead): string[] {
@@ -200,12 +289,16 @@ export class FullTextMatcher {
    * The words a paper is named and cited by (title, id and aliases, topics, authors, organisation, year) and
    * all its words (with the summaries and key results), read back already tokenised and stemmed from the index.
    */
-  private wordsOf(paper: PaperHead): { headline: StoredWords; everywhere: StoredWords } {
+  private wordsOf(paper: PaperHead): { headline: StoredWords; everywhere: StoredWords; credits: StoredWords } {
     let words = this.storedWords.get(paper.seq);
     if (!words) {
       const fields = this.reader.storedFields(paper.seq);
       const headline = fields ? `${fields.title} ${fields.aliases} ${fields.topics} ${fields.authors}` : "";
-      words = { headline: new StoredWords(headline), everywhere: new StoredWords(`${headline} ${fields?.body ?? ""}`) };
+      words = {
+        headline: new StoredWords(headline),
+        everywhere: new StoredWords(`${headline} ${fields?.body ?? ""}`),
+        credits: new StoredWords(fields?.authors ?? ""),
+      };
       if (this.storedWords.size > 5_000) this.storedWords.clear();
       this.storedWords.set(paper.seq, words);
     }
@@ -228,6 +321,8 @@ function versionNumbers(text: string): { name: string; number: string }[] {
 const EXPANSIONS: Record<string, string[]> = {
   rnn: ["recurr"], cnn: ["convolut"], qa: ["question"], rl: ["reinforc"], mt: ["translat"], kd: ["distil"], nlp: ["languag"],
   moe: ["expert"], sft: ["supervis"], lm: ["languag"], llm: ["languag"],
+  // Paraphrases of comparisons that descriptions use and summaries word differently.
+  beat: ["outperform"], outperform: ["beat"], bigger: ["larger", "larg"], biggest: ["largest"], smaller: ["fewer"],
 };
 
 function withExpansions(variants: string[]): string[] {

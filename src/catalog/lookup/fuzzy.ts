@@ -41,6 +41,9 @@ export class FuzzyNames {
       if (!startsAlike(key, candidate.key)) continue;
       const distance = editDistance(key, candidate.key, allowed);
       if (distance > allowed) continue;
+      // One edit in a name of four letters or fewer is another name ("bart", "gptq", "beat") unless it is a slip of
+      // the fingers: swapped letters ("bret"), a neighbouring key ("lpra") or a doubled letter.
+      if (key.length <= 4 && distance === 1 && !isSlip(key, candidate.key)) continue;
       // … and two edits in a short name need most letter pairs in common ("resnet" is not "restem").
       if (distance >= 2 && bigramSimilarity(key, candidate.key) < 0.5) continue;
       // Version numbers are not typos: "gpt5" is not "gpt3", "llama3" is not "llama2".
@@ -75,4 +78,42 @@ function bigramSimilarity(a: string, b: string): number {
 
 function digitsOf(text: string): string {
   return text.replace(/\D+/g, " ").trim();
+}
+
+const KEYBOARD_ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+
+/** Keys next to each other on a QWERTY keyboard (same row or the rows above and below, offset by up to one). */
+function neighbours(a: string, b: string): boolean {
+  const at = (char: string) => {
+    for (let row = 0; row < KEYBOARD_ROWS.length; row += 1) {
+      const column = KEYBOARD_ROWS[row]?.indexOf(char) ?? -1;
+      if (column >= 0) return { row, column };
+    }
+    return undefined;
+  };
+  const [pa, pb] = [at(a), at(b)];
+  if (!pa || !pb) return false;
+  return Math.abs(pa.row - pb.row) <= 1 && Math.abs(pa.column - pb.column) <= 1 && (pa.row !== pb.row || pa.column !== pb.column);
+}
+
+/** `typed` is one slip away from `name`: two letters swapped, a neighbouring key, a doubled or an extra neighbouring letter, or one left out. */
+export function isSlip(typed: string, name: string): boolean {
+  if (typed.length === name.length) {
+    const differing = [...typed].flatMap((char, index) => (char === name[index] ? [] : [index]));
+    if (differing.length === 2) {
+      const [i = 0, j = 0] = differing;
+      return j === i + 1 && typed[i] === name[j] && typed[j] === name[i];
+    }
+    const [index = 0] = differing;
+    return differing.length === 1 && neighbours(typed[index] ?? "", name[index] ?? "");
+  }
+  if (typed.length === name.length - 1) return true;
+  if (typed.length !== name.length + 1) return false;
+  for (let index = 0; index < typed.length; index += 1) {
+    if (typed.slice(0, index) + typed.slice(index + 1) !== name) continue;
+    const extra = typed[index] ?? "";
+    const around = [typed[index - 1], typed[index + 1]].filter((char): char is string => char !== undefined);
+    if (around.some((char) => char === extra || neighbours(char, extra))) return true;
+  }
+  return false;
 }

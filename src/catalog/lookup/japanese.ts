@@ -17,7 +17,7 @@ export class JapaneseMatcher {
   private japanesePapers: PaperHead[] = [];
   /** In how many Japanese texts each character pair occurs (for weighting query bigrams). */
   private readonly bigramDocuments = new Map<string, number>();
-  private readonly japaneseBigrams = new Map<number, { headline: Set<string>; body: Set<string> }>();
+  private readonly japaneseBigrams = new Map<number, PaperJapanese>();
 
   constructor(
     private readonly reader: SearchIndexReader,
@@ -69,8 +69,21 @@ export class JapaneseMatcher {
     const total = weights.reduce((sum, weight) => sum + weight, 0) || 1;
     const covered = (set: Set<string>, also?: Set<string>) =>
       grams.reduce((sum, gram, index) => sum + (set.has(gram) || also?.has(gram) ? (weights[index] ?? 0) : 0), 0) / total;
+    // A katakana name with a number is a version ("ジーピーティー4"): a paper named without that number is another model.
+    const versions = [...cleaned.matchAll(/([\p{Script=Katakana}ー]{2,})[\s・-]?(\d+(?:\.\d+)?)(?![\d.]*[a-z])/gu)].map(([, name = "", number = ""]) => ({ name, number }));
+    const words = katakanaWords(cleaned);
+    const loneWord = cjkRuns(cleaned).length === 1 && words.length === 1;
     for (const paper of this.candidates(grams)) {
-      const { headline, body } = this.bigramsOf(paper);
+      const { headline: namePairs, body: bodyPairs, text: paperText } = this.bigramsOf(paper);
+      // A katakana word alone is one loanword: its pairs count only where the whole word is ("パーム" is not "ウォーム…" +
+      // "…パー…"). Inside longer Japanese it may be a compound of known words ("ヒューマンデータ"), matched by pairs as before.
+      const absent = loneWord ? words.filter((word) => !paperText.includes(word)).flatMap(bigrams) : [];
+      const headline = absent.length > 0 ? without(namePairs, absent) : namePairs;
+      const body = absent.length > 0 ? without(bodyPairs, absent) : bodyPairs;
+      if (versions.length > 0) {
+        const names = headlineJa(paper);
+        if (versions.some(({ name, number }) => names.includes(name) && !names.includes(`${name}${number}`))) continue;
+      }
       if (text.length >= 2 && headlineJa(paper).replace(/\s+/g, "").includes(text)) {
         offer(paper, 0.85, "japanese");
         continue;
@@ -81,8 +94,18 @@ export class JapaneseMatcher {
       if (fullCoverage < 0.5 || pairsFound < 2) continue;
       // As for Latin words: a little text found only in a summary is a hint, not an answer.
       const ceiling = headlineCoverage === 0 && pairsFound <= 3 ? RESULT_THRESHOLD - 0.05 : 0.9;
-      offer(paper, Math.min(ceiling, 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage), "japanese");
+      // A query word that is one of the paper's whole names ("トランスフォーマー") says more than the same word inside a
+      // longer name ("ビジョントランスフォーマー").
+      const wholeName = words.length > 0 && words.some((word) => this.bigramsOf(paper).names.has(word)) ? 0.05 : 0;
+      const score = 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage + wholeName;
+      offer(paper, Math.min(ceiling, score), "japanese", ceiling < 0.9 ? Math.min(ceiling, score) : score);
     }
+  }
+
+  /** Some paper's Japanese text has this katakana word (from katakanaWords). */
+  knows(word: string): boolean {
+    if (this.japanesePapers.length <= JAPANESE_SCAN_LIMIT) return this.japanesePapers.some((paper) => this.bigramsOf(paper).text.includes(word));
+    return [...word].length >= 3 && this.reader.rankedJapanese(ftsPhrase(word), 1).length > 0;
   }
 
   /** Content bigrams of the Japanese runs of a query; all-hiragana pairs (particles, endings) only if nothing else. */
@@ -103,17 +126,28 @@ export class JapaneseMatcher {
       .filter((paper): paper is PaperHead => paper !== undefined);
   }
 
-  private bigramsOf(paper: PaperHead): { headline: Set<string>; body: Set<string> } {
+  private bigramsOf(paper: PaperHead): PaperJapanese {
     let entry = this.japaneseBigrams.get(paper.seq);
     if (!entry) {
+      const body = normalize(this.reader.storedJapanese(paper.seq));
       entry = {
         headline: new Set(cjkRuns(headlineJa(paper)).flatMap(bigrams)),
-        body: new Set(cjkRuns(normalize(this.reader.storedJapanese(paper.seq))).flatMap(bigrams)),
+        body: new Set(cjkRuns(body).flatMap(bigrams)),
+        text: compactKana(`${headlineJa(paper)} ${body}`),
+        names: new Set([paper.titleJa, ...paper.aliases].map((name) => compactKana(normalize(name)))),
       };
       this.japaneseBigrams.set(paper.seq, entry);
     }
     return entry;
   }
+}
+
+/** A paper's Japanese text as matched: pairs of its names and of its summary, the compacted text, its names. */
+interface PaperJapanese {
+  headline: Set<string>;
+  body: Set<string>;
+  text: string;
+  names: Set<string>;
 }
 
 /**
@@ -123,6 +157,21 @@ export class JapaneseMatcher {
  */
 function cjkRuns(text: string): string[] {
   return text.match(/[\p{Script=Han}々]+[\p{Script=Hiragana}]*|[\p{Script=Katakana}ー]+|[\p{Script=Hiragana}]+/gu) ?? [];
+}
+
+/** Katakana words of three or more characters, as compared with a paper's text (no final ー, no ・ or spaces). */
+export function katakanaWords(text: string): string[] {
+  return [...new Set((text.match(/[\p{Script=Katakana}ー・]{3,}/gu) ?? []).map(compactKana).filter((word) => [...word].length >= 3))];
+}
+
+function compactKana(text: string): string {
+  return text.replace(/[・\s]+/g, "").replace(/ー+(?=[^\p{Script=Katakana}ー]|$)/gu, "");
+}
+
+function without(pairs: Set<string>, absent: string[]): Set<string> {
+  const kept = new Set(pairs);
+  for (const pair of absent) kept.delete(pair);
+  return kept;
 }
 
 function bigrams(run: string): string[] {

@@ -10,6 +10,14 @@ export const MAX_CORRECTED_WORD_LENGTH = 20;
 export const MAX_SPELLING_COMPARISONS = 2_000;
 const CACHE_LIMIT = 10_000;
 
+/** What the corrector may ask of the index about a word; without it, every known name word is a correction. */
+export interface WordFacts {
+  /** The word is an ordinary word of the corpus (found in enough papers' text): "beats", "bart", "json". */
+  isCorpusWord(word: string): boolean;
+  /** The word is in some paper's title, aliases or topics, not only in its credits (authors, organisation). */
+  isNameWord(word: string): boolean;
+}
+
 /**
  * Spelling correction against the title/alias vocabulary with a symmetric-delete index: a word and a known
  * word meet when deleting letters from both gives the same string.
@@ -24,6 +32,7 @@ export class SpellingCorrector {
   constructor(
     vocabulary: Iterable<readonly [word: string, papers: number]>,
     private readonly work: LookupWork,
+    private readonly facts?: WordFacts,
   ) {
     for (const [word, papers] of vocabulary) this.addWord(word, papers);
   }
@@ -76,6 +85,8 @@ export class SpellingCorrector {
   private compute(token: string): string[] {
     // Quantities are not typos: "1.3b" is not "1.5b".
     if (this.vocabulary.has(token) || token.length < 4 || /^\d/.test(token)) return [token];
+    // A real word is not a typo of a name: "beats" is not "bert", "bart" is not "bert".
+    if (this.facts?.isCorpusWord(token)) return [token];
     this.work.wordsCorrected += 1;
     const allowed = token.length >= 7 ? 2 : 1;
     const found = new Map<string, number>();
@@ -87,6 +98,11 @@ export class SpellingCorrector {
     search: for (const variant of [token, ...once, ...twice]) {
       for (const word of this.deletionIndex.get(variant) ?? []) {
         if (found.has(word) || !this.vocabulary.has(word)) continue;
+        // Version numbers are not typos ("gptq" is not "gpt3"), and an author's name is not what a word meant
+        // ("json" is not Jason, "roberta" is not Roberts).
+        if (digitsOf(word) !== digitsOf(token)) continue;
+        // People rarely mistype a word's first letter ("table" is not "stable"); swapping the first two is a slip.
+        if (word[0] !== token[0] && !(word[0] === token[1] && word[1] === token[0])) continue;
         if (comparisons >= MAX_SPELLING_COMPARISONS) break search;
         comparisons += 1;
         const distance = editDistance(token, word, allowed);
@@ -95,6 +111,15 @@ export class SpellingCorrector {
     }
     this.work.spellingComparisons += comparisons;
     const best = [...found.entries()].sort((a, b) => a[1] - b[1] || (this.vocabulary.get(b[0]) ?? 0) - (this.vocabulary.get(a[0]) ?? 0));
-    return [token, ...best.slice(0, 3).map(([word]) => word)];
+    const kept: string[] = [];
+    for (const [word] of best) {
+      if (kept.length >= 3) break;
+      if (!this.facts || this.facts.isNameWord(word)) kept.push(word);
+    }
+    return [token, ...kept];
   }
+}
+
+function digitsOf(word: string): string {
+  return word.replace(/\D+/g, " ").trim();
 }

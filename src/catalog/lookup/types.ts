@@ -32,6 +32,8 @@ export interface Ranked {
   paper: PaperHead;
   score: number;
   matchedBy: MatchKind;
+  /** The uncapped evidence that ordered papers with the same score. */
+  strength?: number;
 }
 
 /** Proposes a paper with a score (capped for display) and, optionally, the uncapped evidence used to break ties. */
