@@ -7,7 +7,7 @@ import { DIGEST_BUNDLE_BUTTON } from "../src/digest/render.js";
 import { defaultSchedule } from "../src/digest/run.js";
 import { dayName } from "../src/digest/status.js";
 import { upcomingForGuild } from "../src/digest/upcoming.js";
-import { canonicalTimeZone, formatLocal, nextPublication, parseTime, timeZoneAbbreviation, WEEKDAYS } from "../src/digest/week.js";
+import { formatLocal, nextPublication, parseTime, resolveTimeZone, WEEKDAYS } from "../src/digest/week.js";
 import { localized, message, t, type PlainMessageKey } from "../src/i18n/index.js";
 import { refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { bundleReply } from "./bundle.js";
@@ -64,13 +64,13 @@ export class InvalidDigestOptionsError extends Error {}
 function set(ctx: BotContext, options: { channel: string; day?: string | undefined; time?: string | undefined; timezone?: string | undefined }, requester: Requester, guildId: string): Reply {
   const { locale } = requester;
   const settings = ctx.digest.settings;
-  const abbreviation = options.timezone === undefined ? null : timeZoneAbbreviation(options.timezone);
-  if (abbreviation) {
-    const suggestion = abbreviation.suggestion ?? "Europe/Paris, Asia/Tokyo, America/New_York";
-    return notice(locale, message("digest.abbreviatedTimeZone", { timeZone: abbreviation.abbreviation, suggestion }));
+  const resolved = options.timezone === undefined ? ({ ok: true, timeZone: settings.timeZone } as const) : resolveTimeZone(options.timezone);
+  if (!resolved.ok) {
+    return "abbreviation" in resolved
+      ? notice(locale, message("digest.abbreviatedTimeZone", { timeZone: resolved.abbreviation, suggestion: resolved.suggestion }))
+      : notice(locale, message("digest.badTimeZone", { timeZone: resolved.unknown }));
   }
-  const timeZone = options.timezone === undefined ? settings.timeZone : canonicalTimeZone(options.timezone.trim());
-  if (!timeZone) return notice(locale, message("digest.badTimeZone", { timeZone: options.timezone ?? "" }));
+  const { timeZone } = resolved;
   const time = options.time === undefined ? { hour: 9, minute: 0 } : parseTime(options.time);
   if (!time) return notice(locale, "digest.badTime");
   const weekday = options.day === undefined ? defaultSchedule(settings).weekday : WEEKDAYS.indexOf(options.day as (typeof WEEKDAYS)[number]) + 1;
