@@ -51,3 +51,26 @@ describe("/digest set timezone: IANA links", () => {
     expect(kolkata.data.content).not.toMatch(/Calcutta/);
   });
 });
+
+describe("/digest set keeps the server's digest language", () => {
+  it("a ja moderator resuming an English server's digest keeps it English, and the reply and status say so; language: changes it", async () => {
+    const bot = await start(seed("en"));
+    const resumed = await digest(bot, "set", [option.channel("channel", DIGEST_CHANNEL)], "ja");
+    expect(digestStore(bot.bot.app.db).guild(DEFAULT_GUILD.id)?.locale).toBe("en");
+    expect(resumed.data.content).toMatch(/\n言語: 英語 \(`\/digest set language:` で変更できます\)$/);
+    const status = await digest(bot, "status", [], "ja");
+    expect(status.data.embeds?.[0]?.fields).toContainEqual({ name: "言語", value: "英語" });
+    const changed = await digest(bot, "set", [option.channel("channel", DIGEST_CHANNEL), option.string("language", "ja")]);
+    expect(digestStore(bot.bot.app.db).guild(DEFAULT_GUILD.id)?.locale).toBe("ja");
+    expect(changed.data.content).toMatch(/\nLanguage: Japanese \(`\/digest set language:` changes it\)\.$/);
+  });
+
+  it("the first /digest set takes the moderator's language, and says so", async () => {
+    const databasePath = join(tempDir("paperbot-digest-retest-"), "paperbot.db");
+    createTestApp({ DATABASE_PATH: databasePath }).close();
+    const bot = await start(databasePath);
+    const first = await digest(bot, "set", [option.channel("channel", DIGEST_CHANNEL)], "ja");
+    expect(digestStore(bot.bot.app.db).guild(DEFAULT_GUILD.id)?.locale).toBe("ja");
+    expect(first.data.content).toMatch(/言語: 日本語/);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Locale } from "../i18n/index.js";
 import type { Delivery, DigestStore } from "../db/digest.js";
-import { t } from "../i18n/index.js";
+import { t, type PlainMessageKey } from "../i18n/index.js";
 import { channelDestinations, defaultSchedule, type DigestSettings } from "./run.js";
 import { formatLocal, nextPublication, type DigestSchedule } from "./week.js";
 import { guildSchedule, upcomingForGuild } from "./upcoming.js";
@@ -9,6 +9,8 @@ export interface StatusLine {
   label: string;
   value: string;
 }
+
+export const LANGUAGE_KEYS = { en: "digest.language.en", ja: "digest.language.ja" } as const satisfies Record<Locale, PlainMessageKey>;
 
 const DAY_KEYS = ["digest.day.1", "digest.day.2", "digest.day.3", "digest.day.4", "digest.day.5", "digest.day.6", "digest.day.7"] as const;
 
@@ -66,6 +68,7 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
   }
   if (schedule) {
     lines.push({ label: t(locale, "digest.statusSchedule"), value: describeSchedule(locale, schedule) });
+    if (guild) lines.push({ label: t(locale, "digest.statusLanguage"), value: t(locale, LANGUAGE_KEYS[guild.locale === "ja" ? "ja" : "en"]) });
     let value = none;
     if (guild) {
       const next = upcomingForGuild(store, settings, guild, now);
