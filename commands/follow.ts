@@ -139,6 +139,9 @@ export const unfollowCommand = defineCommand({
         if (!topic) ctx.digest.store.resumeDestination("channel", channelId);
         return { result: changed, changed, before: { channelId, topic: topic?.value.topic ?? "" } };
       });
+      const guildDigest = requester.guildId ? ctx.digest.store.guild(requester.guildId) : undefined;
+      // The server's own digest channel gets the digest from /digest set, not from a follow.
+      if (!topic && guildDigest?.enabled && guildDigest.channelId === channelId) return notice(locale, message("follow.channelIsDigestChannel", { channel: `<#${channelId}>` }));
       return notice(locale, message(removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what }));
     }
 

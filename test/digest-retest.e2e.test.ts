@@ -74,3 +74,19 @@ describe("/digest set keeps the server's digest language", () => {
     expect(first.data.content).toMatch(/言語: 日本語/);
   });
 });
+
+describe("/unfollow channel: on the server's own digest channel", () => {
+  it("says the channel gets the digest through /digest set and points to /digest off (en and ja), followed or not", async () => {
+    const bot = await start(seed("en"));
+    const unfollow = (locale: "en-US" | "ja") =>
+      send(bot, chatInput({ name: "unfollow", user: MOD, memberPermissions: MODERATOR, locale, options: [option.channel("channel", DIGEST_CHANNEL)] }));
+    const en = await unfollow("en-US");
+    expect(en.data.content).toBe(
+      `<#${DIGEST_CHANNEL}> is this server's digest channel, set with \`/digest set\`, so it still gets the digest. \`/digest off\` stops the digest in this server; \`/digest set channel:\` moves it to another channel.`,
+    );
+    await send(bot, chatInput({ name: "follow", user: MOD, memberPermissions: MODERATOR, options: [option.channel("channel", DIGEST_CHANNEL)] }));
+    const ja = await unfollow("ja");
+    expect(ja.data.content).toMatch(/^<#1200000000000000011> は `\/digest set` で設定したこのサーバーのダイジェスト投稿先なので.*`\/digest off`/);
+    expect(digestStore(bot.bot.app.db).guild(DEFAULT_GUILD.id)?.enabled).toBe(true);
+  });
+});

@@ -51,6 +51,7 @@ export const en = {
   "follow.channelTopicPart": " and alerts for **{topic}**",
   "follow.channelUnfollowed": "{channel} no longer follows {what}.",
   "follow.channelNotFollowing": "{channel} doesn't follow {what}.",
+  "follow.channelIsDigestChannel": "{channel} is this server's digest channel, set with `/digest set`, so it still gets the digest. `/digest off` stops the digest in this server; `/digest set channel:` moves it to another channel.",
   "follow.channelEverything": "the digest",
   "follow.notModerator": "Only moderators (Manage Server, or the moderator role) can subscribe a channel. Use `/follow` without a channel to follow yourself.",
   "follow.channelNotInGuild": "Pick a channel of this server.",

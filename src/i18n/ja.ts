@@ -47,6 +47,7 @@ export const ja = {
   "follow.channelTopicPart": "と **{topic}** の通知",
   "follow.channelUnfollowed": "{channel} の {what} の登録を解除しました。",
   "follow.channelNotFollowing": "{channel} は {what} を登録していません。",
+  "follow.channelIsDigestChannel": "{channel} は `/digest set` で設定したこのサーバーのダイジェスト投稿先なので、引き続きダイジェストが届きます。このサーバーのダイジェストを止めるには `/digest off`、別のチャンネルに移すには `/digest set channel:` を使ってください。",
   "follow.channelEverything": "ダイジェスト",
   "follow.notModerator": "チャンネルを登録できるのはモデレーター (サーバー管理権限またはモデレーターロール) だけです。自分でフォローするにはチャンネルを指定せずに `/follow` を使ってください。",
   "follow.channelNotInGuild": "このサーバーのチャンネルを選んでください。",
