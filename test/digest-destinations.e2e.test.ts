@@ -70,7 +70,7 @@ describe("a failing destination never stops the guild's own digest channel", () 
 
     const fields = await status(bot);
     expect(fields["Channel"]).toBe(`<#${DIGEST_CHANNEL}>`);
-    expect(fields["Paused channels"]).toMatch(new RegExp(`^<#${FOLLOWED_GONE}>: 404 10003 Unknown Channel`));
+    expect(fields["Paused channels"]).toMatch(new RegExp(`^<#${FOLLOWED_GONE}>: the channel no longer exists \\(Discord 404 10003\\)`));
     expect(fields["Paused channels"]).toContain("/follow channel:");
     expect(fields["Next run"]).toBe("Mon 2026-12-07 09:00 (UTC) · 2026-W49");
     expect(fields["Last run"]).toContain(`<#${DIGEST_CHANNEL}>: 2026-W48: sent (1 message)`);

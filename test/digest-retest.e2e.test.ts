@@ -4,7 +4,7 @@ import { PermissionFlagsBits } from "discord.js";
 import { digestStore } from "../src/db/digest.js";
 import { createTestApp, fixedClock, tempDir } from "./support/app.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
-import { addModeratorPapers, moderatorEntry } from "./support/digest.js";
+import { addModeratorPapers, harnessDeps, moderatorEntry, runDigest } from "./support/digest.js";
 import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD } from "./support/harness/index.js";
 import { chatInput, option } from "./support/interactions.js";
 import { send } from "./support/e2e.js";
@@ -30,8 +30,11 @@ function seed(locale: "en" | "ja" = "en", setup: (app: ReturnType<typeof createT
   return databasePath;
 }
 
-async function start(databasePath: string, now: Date = SUNDAY): Promise<TestBot> {
-  t = await startTestBot({ clock: fixedClock(now), env: { DATABASE_PATH: databasePath, PUBLIC_URL: "https://paperbot.example" } });
+const MONDAY_11 = new Date("2026-11-30T11:00:00Z");
+type Clock = ReturnType<typeof fixedClock>;
+
+async function start(databasePath: string, clock: Clock | Date = SUNDAY): Promise<TestBot> {
+  t = await startTestBot({ clock: clock instanceof Date ? fixedClock(clock) : clock, env: { DATABASE_PATH: databasePath, PUBLIC_URL: "https://paperbot.example" } });
   return t;
 }
 
@@ -88,5 +91,38 @@ describe("/unfollow channel: on the server's own digest channel", () => {
     const ja = await unfollow("ja");
     expect(ja.data.content).toMatch(/^<#1200000000000000011> は `\/digest set` で設定したこのサーバーのダイジェスト投稿先なので.*`\/digest off`/);
     expect(digestStore(bot.bot.app.db).guild(DEFAULT_GUILD.id)?.enabled).toBe(true);
+  });
+});
+
+describe("/digest status: skip and failure reasons", () => {
+  const LEGACY_SKIP = "not running at 2026-11-23T09:00:00.000Z; more than DIGEST_CATCHUP_HOURS (24 h) late";
+  const statusFields = async (bot: TestBot, locale: "en-US" | "ja") =>
+    Object.fromEntries(((await digest(bot, "status", [], locale)).data.embeds?.[0]?.fields ?? []).map((field) => [field.name, field.value]));
+
+  it("are localized sentences (en and ja) with a human date, never the stored internal text", async () => {
+    const databasePath = seed("en", (app) => {
+      const store = digestStore(app.db);
+      store.skip("2026-W47", "channel", DIGEST_CHANNEL, DEFAULT_GUILD.id, LEGACY_SKIP, new Date("2026-11-29T11:00:00Z"));
+      store.pauseDestination("channel", "1200000000000000012", DEFAULT_GUILD.id, "404 10003 Unknown Channel", new Date("2026-11-29T10:00:00Z"));
+    });
+    const bot = await start(databasePath);
+    const ja = await statusFields(bot, "ja");
+    expect(ja["直近の失敗"]).toBe("<#1200000000000000011>: 2026-W47: 2026-11-29 11:00 UTC にスキップ: 予定時刻 (2026-11-23 09:00 UTC) にボットが停止していたため、24 時間を超えて遅れたので投稿しませんでした");
+    expect(ja["一時停止中のチャンネル"]).toMatch(/^<#1200000000000000012>: チャンネルが存在しません \(Discord 404 10003\) \(2026-11-29 10:00 UTC\)/);
+    const en = await statusFields(bot, "en-US");
+    expect(en["Last failure"]).toBe("<#1200000000000000011>: 2026-W47: skipped on 2026-11-29 11:00 UTC: the bot was not running when it was due (2026-11-23 09:00 UTC); more than 24 hours late, it was not posted");
+    for (const value of [...Object.values(ja), ...Object.values(en)]) expect(value).not.toMatch(/DIGEST_CATCHUP_HOURS|not running at|\.000Z|Unknown Channel/);
+  });
+
+  it("a skip that a later successful send to the same channel superseded no longer shows as the last failure", async () => {
+    const databasePath = seed("en", (app) => digestStore(app.db).skip("2026-W47", "channel", DIGEST_CHANNEL, DEFAULT_GUILD.id, LEGACY_SKIP, new Date("2026-11-29T11:00:00Z")));
+    const clock = fixedClock(SUNDAY);
+    const bot = await start(databasePath, clock);
+    expect((await statusFields(bot, "en-US"))["Last failure"]).toMatch(/^2026-W47: skipped/);
+    clock.advance(MONDAY_11.getTime() - SUNDAY.getTime());
+    expect(await runDigest(harnessDeps(bot.bot.app, bot.harness.apiUrl, clock), { force: false })).toMatchObject({ sent: 1 });
+    const after = await statusFields(bot, "en-US");
+    expect(after["Last run"]).toMatch(/^2026-W48: sent/);
+    expect(after["Last failure"]).toBe("none");
   });
 });

@@ -3,6 +3,7 @@ import type { Delivery, DigestStore } from "../db/digest.js";
 import { t, type PlainMessageKey } from "../i18n/index.js";
 import { channelDestinations, defaultSchedule, type DigestSettings } from "./run.js";
 import { formatLocal, nextPublication, type DigestSchedule } from "./week.js";
+import { describeReason } from "./reasons.js";
 import { guildSchedule, upcomingForGuild } from "./upcoming.js";
 
 export interface StatusLine {
@@ -25,7 +26,7 @@ export function describeSchedule(locale: Locale, schedule: DigestSchedule): stri
 function describeDelivery(locale: Locale, delivery: Delivery): string {
   const week = delivery.week;
   const date = delivery.updatedAt.slice(0, 16).replace("T", " ") + " UTC";
-  const reason = delivery.reason ?? "";
+  const reason = describeReason(locale, delivery.reason);
   switch (delivery.status) {
     case "sent":
       return t(locale, "digest.deliverySent", { week, date, count: delivery.messagesTotal });
@@ -58,12 +59,12 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
   const followList = followed.map((destination) => `<#${destination.id}>`);
   if (!guild && !hasFollows) lines.push({ label, value: t(locale, "digest.statusNotSet") });
   else if (guild && !guild.enabled) lines.push({ label, value: t(locale, "digest.statusOff") });
-  else if (guild?.pausedReason) lines.push({ label, value: [t(locale, "digest.statusPaused", { reason: `<#${guild.channelId}>: ${guild.pausedReason}` }), followList.join(", ")].filter(Boolean).join("\n") });
+  else if (guild?.pausedReason) lines.push({ label, value: [t(locale, "digest.statusPaused", { reason: `<#${guild.channelId}>: ${describeReason(locale, guild.pausedReason)}` }), followList.join(", ")].filter(Boolean).join("\n") });
   else lines.push({ label, value: [...(guild ? [`<#${guild.channelId}>`] : []), ...followList].join(", ") || none });
   if (pauses.length > 0 && (!guild || guild.enabled)) {
     lines.push({
       label: t(locale, "digest.statusPausedFollows"),
-      value: [...pauses.map((pause) => `<#${pause.targetId}>: ${pause.reason} (${stamp(pause.pausedAt)})`), t(locale, "digest.statusPausedFollowsHint")].join("\n"),
+      value: [...pauses.map((pause) => `<#${pause.targetId}>: ${describeReason(locale, pause.reason)} (${stamp(pause.pausedAt)})`), t(locale, "digest.statusPausedFollowsHint")].join("\n"),
     });
   }
   if (schedule) {
@@ -86,7 +87,10 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
   const lastWeek = history[0]?.week;
   const last = history.filter((delivery) => delivery.week === lastWeek);
   lines.push({ label: t(locale, "digest.statusLast"), value: last.length > 0 ? last.map(named).join("\n") : none });
-  const failure = history.find((delivery) => delivery.status === "failed" || delivery.status === "partial" || delivery.status === "skipped");
+  // A destination that got a later edition (or this one, again) no longer needs the moderator's attention.
+  const superseded = (failure: Delivery) =>
+    history.some((delivery) => delivery.status === "sent" && delivery.targetId === failure.targetId && delivery.week >= failure.week && delivery.updatedAt >= failure.updatedAt);
+  const failure = history.find((delivery) => (delivery.status === "failed" || delivery.status === "partial" || delivery.status === "skipped") && !superseded(delivery));
   lines.push({ label: t(locale, "digest.statusFailure"), value: failure ? named(failure) : none });
   const run = store.activeRun();
   if (run) {
