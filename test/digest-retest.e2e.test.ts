@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PermissionFlagsBits } from "discord.js";
+import { PermissionFlagsBits, type APIEmbed } from "discord.js";
 import { digestStore } from "../src/db/digest.js";
+import { followStore } from "../src/db/follows.js";
 import { createTestApp, fixedClock, tempDir } from "./support/app.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { addModeratorPapers, harnessDeps, moderatorEntry, runDigest } from "./support/digest.js";
@@ -124,5 +125,49 @@ describe("/digest status: skip and failure reasons", () => {
     const after = await statusFields(bot, "en-US");
     expect(after["Last run"]).toMatch(/^2026-W48: sent/);
     expect(after["Last failure"]).toBe("none");
+  });
+});
+
+describe("/digest status with many channels", () => {
+  const FOLLOWED = Array.from({ length: 50 }, (_, i) => String(1200000000000000100n + BigInt(i)));
+  const embedTotal = (embed: APIEmbed) => [embed.title ?? "", ...(embed.fields ?? []).flatMap((field) => [field.name, field.value])].reduce((sum, text) => sum + [...text].length, 0);
+  const listed = (value: string) => value.split("\n").filter((line) => line.startsWith("<#")).length;
+  const more = (value: string, pattern: RegExp) => Number(pattern.exec(value)?.[1] ?? 0);
+
+  it("50 failing followed channels: every list fits Discord's limits, the server's own channel comes first, and '…and N more' counts the rest", async () => {
+    const databasePath = seed("en", (app) => {
+      const follows = followStore(app.db);
+      for (const channelId of FOLLOWED) follows.followChannel({ channelId, guildId: DEFAULT_GUILD.id, topic: "", createdBy: MOD.id, roleId: null, locale: "en" }, new Date("2026-11-01T00:00:00Z"));
+    });
+    const clock = fixedClock(SUNDAY);
+    const bot = await start(databasePath, clock);
+    const before = (await digest(bot, "status")).data.embeds?.[0]?.fields?.[0]?.value ?? "";
+    expect([...before].length).toBeLessThanOrEqual(1024);
+    expect(before.startsWith(`<#${DIGEST_CHANNEL}>, `)).toBe(true);
+    expect(before.split(", ").filter((item) => item.startsWith("<#")).length + more(before, /…and (\d+) more channels$/m)).toBe(51);
+    bot.harness.respondWith((request) => request.method === "POST" && /^\/channels\/12000000000000001\d\d\/messages$/.test(request.path), { status: 403, body: { code: 50001, message: "Missing Access" } });
+    clock.advance(MONDAY_11.getTime() - SUNDAY.getTime());
+    expect(await runDigest(harnessDeps(bot.bot.app, bot.harness.apiUrl, clock), { force: false })).toMatchObject({ sent: 1, failed: 50 });
+
+    for (const [locale, pattern] of [["en-US", /…and (\d+) more channels$/m], ["ja", /…ほか (\d+) チャンネル$/m]] as const) {
+      const embed = (await digest(bot, "status", [], locale)).data.embeds?.[0];
+      if (!embed) throw new Error("no embed");
+      const fields = embed.fields ?? [];
+      expect(fields.length).toBeLessThanOrEqual(25);
+      expect(embedTotal(embed)).toBeLessThanOrEqual(6000);
+      for (const field of fields) expect([...field.value].length).toBeLessThanOrEqual(1024);
+      const [channel, paused, , , , last] = fields;
+      expect(channel?.value.startsWith(`<#${DIGEST_CHANNEL}>`)).toBe(true);
+      expect(channel?.value).toBe(`<#${DIGEST_CHANNEL}>`);
+      // Every paused channel is listed whole or counted, and the hint still ends the field.
+      const pausedLines = (paused?.value ?? "").split("\n");
+      expect(pausedLines.at(-1)).toMatch(/\/follow channel:/);
+      expect(pausedLines.filter((line) => line.startsWith("<#")).every((line) => / \(2026-11-30 11:00 UTC\)$/.test(line))).toBe(true);
+      expect(listed(paused?.value ?? "") + more(paused?.value ?? "", pattern)).toBe(50);
+      expect(more(paused?.value ?? "", pattern)).toBeGreaterThan(0);
+      expect(last?.value.split("\n")[0]).toMatch(new RegExp(`^<#${DIGEST_CHANNEL}>: 2026-W48: `));
+      expect(listed(last?.value ?? "") + more(last?.value ?? "", pattern)).toBe(51);
+      expect(more(last?.value ?? "", pattern)).toBeGreaterThan(0);
+    }
   });
 });

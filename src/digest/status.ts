@@ -41,6 +41,32 @@ function describeDelivery(locale: Locale, delivery: Delivery): string {
   }
 }
 
+/** Discord's limit for one embed field's value. */
+const FIELD_LIMIT = 1024;
+/** Deliveries read for the last run and the last failure: every channel of a busy server, still bounded. */
+const HISTORY_LIMIT = 1000;
+
+/**
+ * As many whole items as fit in one embed field, then "…and N more" for the rest, then `tail` (a hint that always
+ * shows). Nothing is cut mid-item; the order given is kept, so what must show comes first.
+ */
+export function fitList(items: readonly string[], options: { separator: string; more: (count: number) => string; tail?: string; limit?: number }): string {
+  const limit = (options.limit ?? FIELD_LIMIT) - (options.tail === undefined ? 0 : options.tail.length + 1);
+  const shown: string[] = [];
+  let length = 0;
+  for (const [index, item] of items.entries()) {
+    const added = (shown.length > 0 ? options.separator.length : 0) + item.length;
+    const left = items.length - index - 1;
+    const note = left > 0 ? "\n".length + options.more(left).length : 0;
+    if (length + added + note > limit) break;
+    shown.push(item);
+    length += added;
+  }
+  const hidden = items.length - shown.length;
+  const parts = [shown.join(options.separator), hidden > 0 ? options.more(hidden) : "", options.tail ?? ""].filter((part) => part !== "");
+  return parts.join("\n");
+}
+
 const stamp = (iso: string) => iso.slice(0, 16).replace("T", " ") + " UTC";
 
 /**
@@ -57,14 +83,21 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
   const schedule: DigestSchedule | null = guild ? guildSchedule(guild) : hasFollows ? defaultSchedule(settings) : null;
   const label = t(locale, "digest.statusChannel");
   const followList = followed.map((destination) => `<#${destination.id}>`);
+  const moreChannels = (count: number) => t(locale, "digest.statusMoreChannels", { count });
   if (!guild && !hasFollows) lines.push({ label, value: t(locale, "digest.statusNotSet") });
   else if (guild && !guild.enabled) lines.push({ label, value: t(locale, "digest.statusOff") });
-  else if (guild?.pausedReason) lines.push({ label, value: [t(locale, "digest.statusPaused", { reason: `<#${guild.channelId}>: ${describeReason(locale, guild.pausedReason)}` }), followList.join(", ")].filter(Boolean).join("\n") });
-  else lines.push({ label, value: [...(guild ? [`<#${guild.channelId}>`] : []), ...followList].join(", ") || none });
+  else if (guild?.pausedReason) {
+    const paused = t(locale, "digest.statusPaused", { reason: `<#${guild.channelId}>: ${describeReason(locale, guild.pausedReason)}` });
+    const others = fitList(followList, { separator: ", ", more: moreChannels, limit: FIELD_LIMIT - paused.length - 1 });
+    lines.push({ label, value: [paused, others].filter(Boolean).join("\n") });
+  } else lines.push({ label, value: fitList([...(guild ? [`<#${guild.channelId}>`] : []), ...followList], { separator: ", ", more: moreChannels }) || none });
   if (pauses.length > 0 && (!guild || guild.enabled)) {
     lines.push({
       label: t(locale, "digest.statusPausedFollows"),
-      value: [...pauses.map((pause) => `<#${pause.targetId}>: ${describeReason(locale, pause.reason)} (${stamp(pause.pausedAt)})`), t(locale, "digest.statusPausedFollowsHint")].join("\n"),
+      value: fitList(
+        pauses.map((pause) => `<#${pause.targetId}>: ${describeReason(locale, pause.reason)} (${stamp(pause.pausedAt)})`),
+        { separator: "\n", more: moreChannels, tail: t(locale, "digest.statusPausedFollowsHint") },
+      ),
     });
   }
   if (schedule) {
@@ -80,13 +113,15 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
     }
     lines.push({ label: t(locale, "digest.statusNext"), value });
   }
-  const history = store.guildDeliveries(guildId, 20);
+  const history = store.guildDeliveries(guildId, HISTORY_LIMIT);
   const channelsSeen = new Set(history.map((delivery) => delivery.targetId));
   const named = (delivery: Delivery) =>
     (channelsSeen.size > 1 || hasFollows || delivery.targetId !== guild?.channelId ? `<#${delivery.targetId}>: ` : "") + describeDelivery(locale, delivery);
   const lastWeek = history[0]?.week;
+  // The server's own channel first: one failing channel never hides whether the digest channel got it.
   const last = history.filter((delivery) => delivery.week === lastWeek);
-  lines.push({ label: t(locale, "digest.statusLast"), value: last.length > 0 ? last.map(named).join("\n") : none });
+  const ordered = [...last.filter((delivery) => delivery.targetId === guild?.channelId), ...last.filter((delivery) => delivery.targetId !== guild?.channelId)];
+  lines.push({ label: t(locale, "digest.statusLast"), value: ordered.length > 0 ? fitList(ordered.map(named), { separator: "\n", more: moreChannels }) : none });
   // A destination that got a later edition (or this one, again) no longer needs the moderator's attention.
   const superseded = (failure: Delivery) =>
     history.some((delivery) => delivery.status === "sent" && delivery.targetId === failure.targetId && delivery.week >= failure.week && delivery.updatedAt >= failure.updatedAt);

@@ -244,6 +244,7 @@ export const en = {
   "digest.statusRun": "Sending now",
   "digest.statusRunProgress": "{sent} sent, {remaining} remaining (run started {started})",
   "digest.statusNone": "none",
+  "digest.statusMoreChannels": { one: "…and {count} more channel", other: "…and {count} more channels" },
   "digest.statusOff": "Off (`/digest set` turns it on).",
   "digest.statusNotSet": "Not set up yet: `/digest set channel:` starts it.",
   "digest.statusPaused": "Paused: {reason}. `/digest set` resumes it.",

@@ -225,6 +225,7 @@ export const ja = {
   "digest.statusRun": "送信中",
   "digest.statusRunProgress": "送信済み {sent} 件、残り {remaining} 件 ({started} 開始)",
   "digest.statusNone": "なし",
+  "digest.statusMoreChannels": { other: "…ほか {count} チャンネル" },
   "digest.statusOff": "停止中 (`/digest set` で再開)。",
   "digest.statusNotSet": "未設定です: `/digest set channel:` で始められます。",
   "digest.statusPaused": "一時停止中: {reason}。`/digest set` で再開します。",
