@@ -183,12 +183,12 @@ const TOPIC_BUTTONS = 20;
 const TOPICS_BUDGET = 4_000;
 
 /** Lines packed into embed fields (each within 1,024); what does not fit is counted, never cut silently. */
-function listFields(name: string, lines: readonly string[], budget: number, more: (count: number) => string): { name: string; value: string }[] {
+function listFields(name: string, lines: readonly string[], budget: number, more: (hidden: readonly string[]) => string): { name: string; value: string }[] {
   const fields: { name: string; value: string }[] = [];
   let current: string[] = [];
   let used = 0;
   let shown = 0;
-  const reserve = more(lines.length).length + 1;
+  const reserve = more(lines).length + 1;
   for (const line of lines) {
     const cost = line.length + 1;
     if (used + cost + reserve > budget) break;
@@ -200,7 +200,7 @@ function listFields(name: string, lines: readonly string[], budget: number, more
     used += cost;
     shown += 1;
   }
-  if (shown < lines.length) current.push(more(lines.length - shown));
+  if (shown < lines.length) current.push(more(lines.slice(shown)));
   if (current.length > 0) fields.push({ name: fields.length === 0 ? name : "\u200b", value: current.join("\n") });
   return fields;
 }
@@ -217,8 +217,18 @@ function channelFields(ctx: BotContext, requester: Requester): { name: string; v
     const reason = channel.topic ? undefined : paused.get(channel.channelId);
     return `<#${channel.channelId}> · ${what}` + (reason ? ` · ${t(locale, "following.channelPaused", { reason })}` : "");
   });
-  lines.push(t(locale, "following.channelsHint"));
-  return listFields(t(locale, "following.channels"), lines, 1_500, (count) => t(locale, "following.moreChannels", { count }));
+  // A channel with several subscriptions is one channel in "…and N more channels"; the hint always ends the list.
+  const hint = t(locale, "following.channelsHint");
+  const channelOf = (line: string) => line.slice(0, line.indexOf(">") + 1);
+  const fields = listFields(t(locale, "following.channels"), lines, 1_500 - hint.length - 1, (hidden) => {
+    const shownChannels = new Set(lines.slice(0, lines.length - hidden.length).map(channelOf));
+    const unseen = new Set(hidden.map(channelOf).filter((channel) => !shownChannels.has(channel))).size;
+    return t(locale, "following.moreChannels", { count: unseen > 0 ? unseen : new Set(hidden.map(channelOf)).size });
+  });
+  const last = fields.at(-1);
+  if (last && last.value.length + hint.length + 1 <= 1_024) last.value += `\n${hint}`;
+  else fields.push({ name: "\u200b", value: hint });
+  return fields;
 }
 
 export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
@@ -242,7 +252,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
           t(locale, "following.topics"),
           topics.map((topic) => `• ${topicLabel(locale, topic)}`),
           TOPICS_BUDGET,
-          (count) => t(locale, "following.moreTopicsListed", { count }),
+          (hidden) => t(locale, "following.moreTopicsListed", { count: hidden.length }),
         )
       : [{ name: t(locale, "following.topics"), value: t(locale, "following.noTopics") }];
   const embed = fitEmbed({

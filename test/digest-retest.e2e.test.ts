@@ -171,3 +171,23 @@ describe("/digest status with many channels", () => {
     }
   });
 });
+
+describe("/following for a moderator of a server with many channel subscriptions", () => {
+  it("'…and N more channels' counts channels, not subscriptions, and the hint stays", async () => {
+    const channels = Array.from({ length: 40 }, (_, i) => String(1200000000000000100n + BigInt(i)));
+    const databasePath = seed("en", (app) => {
+      const follows = followStore(app.db);
+      for (const [i, channelId] of channels.entries()) {
+        for (const topic of ["", `k${i} ${"z".repeat(58)}`]) follows.followChannel({ channelId, guildId: DEFAULT_GUILD.id, topic, createdBy: MOD.id, roleId: null, locale: "en" }, new Date("2026-11-01T00:00:00Z"));
+      }
+    });
+    const bot = await start(databasePath);
+    const body = await send(bot, chatInput({ name: "following", user: MOD, memberPermissions: MODERATOR }));
+    const values = (body.data.embeds?.[0]?.fields ?? []).map((field) => field.value).join("\n");
+    const shown = new Set([...values.matchAll(/^<#(\d+)>/gm)].map((match) => match[1]));
+    const hidden = Number(/…and (\d+) more channels?$/m.exec(values)?.[1] ?? 0);
+    expect(hidden).toBeGreaterThan(0);
+    expect(shown.size + hidden).toBe(40);
+    expect(values.trimEnd().split("\n").at(-1)).toBe("`/unfollow channel:` removes a channel; `/follow channel:` again resumes a paused one.");
+  });
+});
