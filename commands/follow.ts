@@ -10,6 +10,7 @@ import { message, t, type PlainMessageKey } from "../src/i18n/index.js";
 import { isTopic, topicLabel, topicNames } from "../src/i18n/topics.js";
 import { compactKey } from "../src/catalog/text.js";
 import { actorOf, isModerator } from "../src/moderation/permissions.js";
+import { describeReason } from "../src/digest/reasons.js";
 
 function topicOption(description: PlainMessageKey) {
   return {
@@ -215,7 +216,7 @@ function channelFields(ctx: BotContext, requester: Requester): { name: string; v
   const lines = channels.map((channel) => {
     const what = channel.topic ? topicLabel(locale, channel.topic) : t(locale, "follow.channelEverything");
     const reason = channel.topic ? undefined : paused.get(channel.channelId);
-    return `<#${channel.channelId}> · ${what}` + (reason ? ` · ${t(locale, "following.channelPaused", { reason })}` : "");
+    return `<#${channel.channelId}> · ${what}` + (reason ? ` · ${t(locale, "following.channelPaused", { reason: describeReason(locale, reason) })}` : "");
   });
   // A channel with several subscriptions is one channel in "…and N more channels"; the hint always ends the list.
   const hint = t(locale, "following.channelsHint");
