@@ -115,6 +115,23 @@ describe("/digest status: skip and failure reasons", () => {
     for (const value of [...Object.values(ja), ...Object.values(en)]) expect(value).not.toMatch(/DIGEST_CATCHUP_HOURS|not running at|\.000Z|Unknown Channel/);
   });
 
+  it("a failure on the old digest channel that the same week's send to the new one superseded is no longer the last failure", async () => {
+    const clock = fixedClock(SUNDAY);
+    const bot = await start(seed("en"), clock);
+    bot.harness.addChannel("1200000000000000014");
+    bot.harness.respondWith({ method: "POST", path: `/channels/${DIGEST_CHANNEL}/messages` }, { status: 403, body: { code: 50013, message: "Missing Permissions" } });
+    clock.advance(MONDAY_11.getTime() - SUNDAY.getTime());
+    const deps = harnessDeps(bot.bot.app, bot.harness.apiUrl, clock);
+    expect(await runDigest(deps, { force: false })).toMatchObject({ failed: 1 });
+    expect((await statusFields(bot, "en-US"))["Last failure"]).toMatch(/2026-W48: failed .*may not post/);
+    await digest(bot, "set", [option.channel("channel", "1200000000000000014")]);
+    clock.advance(60_000);
+    expect(await runDigest(deps, { force: false })).toMatchObject({ sent: 1 });
+    const after = await statusFields(bot, "en-US");
+    expect(after["Last run"]).toMatch(/^<#1200000000000000014>: 2026-W48: sent/);
+    expect(after["Last failure"]).toBe("none");
+  });
+
   it("a skip that a later successful send to the same channel superseded no longer shows as the last failure", async () => {
     const databasePath = seed("en", (app) => digestStore(app.db).skip("2026-W47", "channel", DIGEST_CHANNEL, DEFAULT_GUILD.id, LEGACY_SKIP, new Date("2026-11-29T11:00:00Z")));
     const clock = fixedClock(SUNDAY);

@@ -122,9 +122,13 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
   const last = history.filter((delivery) => delivery.week === lastWeek);
   const ordered = [...last.filter((delivery) => delivery.targetId === guild?.channelId), ...last.filter((delivery) => delivery.targetId !== guild?.channelId)];
   lines.push({ label: t(locale, "digest.statusLast"), value: ordered.length > 0 ? fitList(ordered.map(named), { separator: "\n", more: moreChannels }) : none });
-  // A destination that got a later edition (or this one, again) no longer needs the moderator's attention.
+  // A destination that got a later edition (or this one, again) no longer needs the moderator's attention, nor does
+  // a former digest channel once the server's current one got that edition.
+  const followedIds = new Set([...followed.map((destination) => destination.id), ...pauses.map((pause) => pause.targetId)]);
+  const standsFor = (failure: Delivery, target: string) =>
+    target === failure.targetId || (target === guild?.channelId && failure.targetId !== guild.channelId && !followedIds.has(failure.targetId));
   const superseded = (failure: Delivery) =>
-    history.some((delivery) => delivery.status === "sent" && delivery.targetId === failure.targetId && delivery.week >= failure.week && delivery.updatedAt >= failure.updatedAt);
+    history.some((delivery) => delivery.status === "sent" && standsFor(failure, delivery.targetId) && delivery.week >= failure.week && delivery.updatedAt >= failure.updatedAt);
   const failure = history.find((delivery) => (delivery.status === "failed" || delivery.status === "partial" || delivery.status === "skipped") && !superseded(delivery));
   lines.push({ label: t(locale, "digest.statusFailure"), value: failure ? named(failure) : none });
   const run = store.activeRun();
