@@ -5,10 +5,10 @@ import type { BotContext } from "../src/discord/context.js";
 import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
 import { DIGEST_BUNDLE_BUTTON } from "../src/digest/render.js";
 import { defaultSchedule } from "../src/digest/run.js";
-import { dayName } from "../src/digest/status.js";
+import { dayName, LANGUAGE_KEYS } from "../src/digest/status.js";
 import { upcomingForGuild } from "../src/digest/upcoming.js";
-import { canonicalTimeZone, formatLocal, nextPublication, parseTime, timeZoneAbbreviation, WEEKDAYS } from "../src/digest/week.js";
-import { localized, message, t, type PlainMessageKey } from "../src/i18n/index.js";
+import { formatLocal, nextPublication, parseTime, resolveTimeZone, WEEKDAYS } from "../src/digest/week.js";
+import { LOCALES, localized, message, t, type Locale, type PlainMessageKey } from "../src/i18n/index.js";
 import { refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { bundleReply } from "./bundle.js";
 
@@ -35,6 +35,13 @@ const definition: RESTPostAPIChatInputApplicationCommandsJSONBody = {
         },
         { type: ApplicationCommandOptionType.String, name: "time", ...text("command.digest.time"), required: false, max_length: 5 },
         { type: ApplicationCommandOptionType.String, name: "timezone", ...text("command.digest.timezone"), required: false, max_length: 64 },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "language",
+          ...text("command.digest.language"),
+          required: false,
+          choices: LOCALES.map((value) => ({ name: t("en", LANGUAGE_KEYS[value]), name_localizations: { ja: t("ja", LANGUAGE_KEYS[value]) }, value })),
+        },
       ],
     },
     { type: ApplicationCommandOptionType.Subcommand, name: "preview", ...text("command.digest.preview") },
@@ -51,6 +58,7 @@ const optionsSchema = z.union([
       day: z.enum(WEEKDAYS).optional(),
       time: z.string().max(5).optional(),
       timezone: z.string().max(64).optional(),
+      language: z.enum(LOCALES).optional(),
     })
     .strict()
     .transform((options) => ({ ...options, subcommand: "set" as const })),
@@ -61,31 +69,38 @@ const optionsSchema = z.union([
 
 export class InvalidDigestOptionsError extends Error {}
 
-function set(ctx: BotContext, options: { channel: string; day?: string | undefined; time?: string | undefined; timezone?: string | undefined }, requester: Requester, guildId: string): Reply {
+type SetOptions = { channel: string; day?: string | undefined; time?: string | undefined; timezone?: string | undefined; language?: Locale | undefined };
+
+function set(ctx: BotContext, options: SetOptions, requester: Requester, guildId: string): Reply {
   const { locale } = requester;
   const settings = ctx.digest.settings;
-  const abbreviation = options.timezone === undefined ? null : timeZoneAbbreviation(options.timezone);
-  if (abbreviation) {
-    const suggestion = abbreviation.suggestion ?? "Europe/Paris, Asia/Tokyo, America/New_York";
-    return notice(locale, message("digest.abbreviatedTimeZone", { timeZone: abbreviation.abbreviation, suggestion }));
+  const resolved = options.timezone === undefined ? ({ ok: true, timeZone: settings.timeZone } as const) : resolveTimeZone(options.timezone);
+  if (!resolved.ok) {
+    return "abbreviation" in resolved
+      ? notice(locale, message("digest.abbreviatedTimeZone", { timeZone: resolved.abbreviation, suggestion: resolved.suggestion }))
+      : notice(locale, message("digest.badTimeZone", { timeZone: resolved.unknown }));
   }
-  const timeZone = options.timezone === undefined ? settings.timeZone : canonicalTimeZone(options.timezone.trim());
-  if (!timeZone) return notice(locale, message("digest.badTimeZone", { timeZone: options.timezone ?? "" }));
+  const { timeZone } = resolved;
   const time = options.time === undefined ? { hour: 9, minute: 0 } : parseTime(options.time);
   if (!time) return notice(locale, "digest.badTime");
   const weekday = options.day === undefined ? defaultSchedule(settings).weekday : WEEKDAYS.indexOf(options.day as (typeof WEEKDAYS)[number]) + 1;
   const schedule = { weekday, time: `${String(time.hour).padStart(2, "0")}:${String(time.minute).padStart(2, "0")}`, timeZone };
   const now = ctx.clock.now();
-  ctx.digest.store.setGuild({ guildId, channelId: options.channel, ...schedule, locale, updatedBy: requester.userId, updatedAt: now.toISOString() });
+  // The server's language changes only when asked: resuming or moving the digest keeps it.
+  const stored = ctx.digest.store.guild(guildId)?.locale;
+  const language: Locale = options.language ?? (stored === undefined ? locale : stored === "ja" ? "ja" : "en");
+  ctx.digest.store.setGuild({ guildId, channelId: options.channel, ...schedule, locale: language, updatedBy: requester.userId, updatedAt: now.toISOString() });
   const guild = ctx.digest.store.guild(guildId);
   const upcoming = guild ? upcomingForGuild(ctx.digest.store, settings, guild, now) : null;
+  const languageLine = t(locale, "digest.setLanguage", { language: t(locale, LANGUAGE_KEYS[language]) });
   const args = { channel: `<#${options.channel}>`, day: dayName(locale, weekday), time: schedule.time, timeZone };
   if (guild && upcoming?.late) {
     const after = upcomingForGuild(ctx.digest.store, settings, { ...guild, lastEdition: upcoming.edition }, now);
-    return notice(locale, message("digest.setDoneLate", { ...args, week: upcoming.edition, next: after ? `${formatLocal(after.at, timeZone, locale)} · ${after.edition}` : "" }));
+    const done = t(locale, "digest.setDoneLate", { ...args, week: upcoming.edition, next: after ? `${formatLocal(after.at, timeZone, locale)} · ${after.edition}` : "" });
+    return { kind: "reply", private: true, content: `${done}\n${languageLine}` };
   }
   const next = upcoming ?? nextPublication(now, schedule);
-  return notice(locale, message("digest.setDone", { ...args, next: formatLocal(next.at, timeZone, locale) }));
+  return { kind: "reply", private: true, content: `${t(locale, "digest.setDone", { ...args, next: formatLocal(next.at, timeZone, locale) })}\n${languageLine}` };
 }
 
 function status(ctx: BotContext, requester: Requester, guildId: string): Reply {

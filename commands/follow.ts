@@ -10,6 +10,7 @@ import { message, t, type PlainMessageKey } from "../src/i18n/index.js";
 import { isTopic, topicLabel, topicNames } from "../src/i18n/topics.js";
 import { compactKey } from "../src/catalog/text.js";
 import { actorOf, isModerator } from "../src/moderation/permissions.js";
+import { describeReason } from "../src/digest/reasons.js";
 
 function topicOption(description: PlainMessageKey) {
   return {
@@ -139,6 +140,9 @@ export const unfollowCommand = defineCommand({
         if (!topic) ctx.digest.store.resumeDestination("channel", channelId);
         return { result: changed, changed, before: { channelId, topic: topic?.value.topic ?? "" } };
       });
+      const guildDigest = requester.guildId ? ctx.digest.store.guild(requester.guildId) : undefined;
+      // The server's own digest channel gets the digest from /digest set, not from a follow.
+      if (!topic && guildDigest?.enabled && guildDigest.channelId === channelId) return notice(locale, message("follow.channelIsDigestChannel", { channel: `<#${channelId}>` }));
       return notice(locale, message(removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what }));
     }
 
@@ -180,12 +184,12 @@ const TOPIC_BUTTONS = 20;
 const TOPICS_BUDGET = 4_000;
 
 /** Lines packed into embed fields (each within 1,024); what does not fit is counted, never cut silently. */
-function listFields(name: string, lines: readonly string[], budget: number, more: (count: number) => string): { name: string; value: string }[] {
+function listFields(name: string, lines: readonly string[], budget: number, more: (hidden: readonly string[]) => string): { name: string; value: string }[] {
   const fields: { name: string; value: string }[] = [];
   let current: string[] = [];
   let used = 0;
   let shown = 0;
-  const reserve = more(lines.length).length + 1;
+  const reserve = more(lines).length + 1;
   for (const line of lines) {
     const cost = line.length + 1;
     if (used + cost + reserve > budget) break;
@@ -197,7 +201,7 @@ function listFields(name: string, lines: readonly string[], budget: number, more
     used += cost;
     shown += 1;
   }
-  if (shown < lines.length) current.push(more(lines.length - shown));
+  if (shown < lines.length) current.push(more(lines.slice(shown)));
   if (current.length > 0) fields.push({ name: fields.length === 0 ? name : "\u200b", value: current.join("\n") });
   return fields;
 }
@@ -212,10 +216,20 @@ function channelFields(ctx: BotContext, requester: Requester): { name: string; v
   const lines = channels.map((channel) => {
     const what = channel.topic ? topicLabel(locale, channel.topic) : t(locale, "follow.channelEverything");
     const reason = channel.topic ? undefined : paused.get(channel.channelId);
-    return `<#${channel.channelId}> · ${what}` + (reason ? ` · ${t(locale, "following.channelPaused", { reason })}` : "");
+    return `<#${channel.channelId}> · ${what}` + (reason ? ` · ${t(locale, "following.channelPaused", { reason: describeReason(locale, reason) })}` : "");
   });
-  lines.push(t(locale, "following.channelsHint"));
-  return listFields(t(locale, "following.channels"), lines, 1_500, (count) => t(locale, "following.moreChannels", { count }));
+  // A channel with several subscriptions is one channel in "…and N more channels"; the hint always ends the list.
+  const hint = t(locale, "following.channelsHint");
+  const channelOf = (line: string) => line.slice(0, line.indexOf(">") + 1);
+  const fields = listFields(t(locale, "following.channels"), lines, 1_500 - hint.length - 1, (hidden) => {
+    const shownChannels = new Set(lines.slice(0, lines.length - hidden.length).map(channelOf));
+    const unseen = new Set(hidden.map(channelOf).filter((channel) => !shownChannels.has(channel))).size;
+    return t(locale, "following.moreChannels", { count: unseen > 0 ? unseen : new Set(hidden.map(channelOf)).size });
+  });
+  const last = fields.at(-1);
+  if (last && last.value.length + hint.length + 1 <= 1_024) last.value += `\n${hint}`;
+  else fields.push({ name: "\u200b", value: hint });
+  return fields;
 }
 
 export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
@@ -239,7 +253,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
           t(locale, "following.topics"),
           topics.map((topic) => `• ${topicLabel(locale, topic)}`),
           TOPICS_BUDGET,
-          (count) => t(locale, "following.moreTopicsListed", { count }),
+          (hidden) => t(locale, "following.moreTopicsListed", { count: hidden.length }),
         )
       : [{ name: t(locale, "following.topics"), value: t(locale, "following.noTopics") }];
   const embed = fitEmbed({

@@ -4,7 +4,12 @@ import { parseEnv } from "node:util";
 import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
 import { LOG_LEVELS } from "./logger.js";
-import { canonicalTimeZone, timeZoneAbbreviation } from "./digest/week.js";
+import { resolveTimeZone } from "./digest/week.js";
+
+const timeZoneOrUtc = (zone: string) => {
+  const resolved = resolveTimeZone(zone);
+  return resolved.ok ? resolved.timeZone : "UTC";
+};
 import { bundledCatalogPath } from "./paths.js";
 
 const booleanFromEnv = z
@@ -165,10 +170,11 @@ export const configSchema = z.object({
   DIGEST_TZ: z
     .string()
     .trim()
-    .refine((zone) => canonicalTimeZone(zone) !== null, "expected an IANA timezone such as UTC or Asia/Tokyo")
     .superRefine((zone, check) => {
-      const abbreviation = timeZoneAbbreviation(zone);
-      if (abbreviation) check.addIssue({ code: "custom", message: `"${zone}" is an ambiguous abbreviation; use an IANA name such as ${abbreviation.suggestion ?? "Europe/Paris"}` });
+      const resolved = resolveTimeZone(zone);
+      if (resolved.ok) return;
+      const message = "abbreviation" in resolved ? `"${zone}" is an ambiguous abbreviation; use an IANA name such as ${resolved.suggestion}` : "expected an IANA timezone such as UTC or Asia/Tokyo";
+      check.addIssue({ code: "custom", message });
     })
     .default("UTC"),
   DIGEST_CATCHUP_HOURS: wholeNumber("a whole number of hours", 0, 24 * 6).default(24),
@@ -264,7 +270,7 @@ export function parseConfig(env: Environment): Config {
       alertMaxDelayMs: Math.round(raw.ALERT_MAX_DELAY_HOURS * 3_600_000),
     },
     arxiv: arxivConfig(raw),
-    digest: { timeZone: canonicalTimeZone(raw.DIGEST_TZ) ?? "UTC", catchUpHours: raw.DIGEST_CATCHUP_HOURS },
+    digest: { timeZone: timeZoneOrUtc(raw.DIGEST_TZ), catchUpHours: raw.DIGEST_CATCHUP_HOURS },
   };
 }
 

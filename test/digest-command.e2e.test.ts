@@ -61,7 +61,7 @@ describe("/digest set|preview|status|off", () => {
         options: [option.subcommand("set", [option.channel("channel", CHANNEL), option.string("day", "friday"), option.string("time", "18:30"), option.string("timezone", "asia/tokyo")])],
       }),
     );
-    expect(set.data.content).toBe(`The digest goes to <#${CHANNEL}> every Friday at 18:30 (Asia/Tokyo). Next: Fri 2026-11-27 18:30 (Asia/Tokyo).`);
+    expect(set.data.content).toBe(`The digest goes to <#${CHANNEL}> every Friday at 18:30 (Asia/Tokyo). Next: Fri 2026-11-27 18:30 (Asia/Tokyo).\nLanguage: English (\`/digest set language:\` changes it).`);
     const status = await send(t, chatInput({ name: "digest", user: MOD, memberPermissions: MODERATOR, options: [option.subcommand("status")] }));
     expect(fields(status)).toMatchObject({
       Channel: `<#${CHANNEL}>`,

@@ -70,7 +70,7 @@ describe("a failing destination never stops the guild's own digest channel", () 
 
     const fields = await status(bot);
     expect(fields["Channel"]).toBe(`<#${DIGEST_CHANNEL}>`);
-    expect(fields["Paused channels"]).toMatch(new RegExp(`^<#${FOLLOWED_GONE}>: 404 10003 Unknown Channel`));
+    expect(fields["Paused channels"]).toMatch(new RegExp(`^<#${FOLLOWED_GONE}>: the channel no longer exists \\(Discord 404 10003\\)`));
     expect(fields["Paused channels"]).toContain("/follow channel:");
     expect(fields["Next run"]).toBe("Mon 2026-12-07 09:00 (UTC) · 2026-W49");
     expect(fields["Last run"]).toContain(`<#${DIGEST_CHANNEL}>: 2026-W48: sent (1 message)`);
@@ -96,7 +96,7 @@ describe("a missed week goes out once the moderator fixes the cause", () => {
 
     const set = await digest(bot, "set", [option.channel("channel", DIGEST_CHANNEL)]);
     expect(set.data.content).toBe(
-      `The digest goes to <#${DIGEST_CHANNEL}> every Monday at 09:00 (UTC). 2026-W48, which this server has not had yet, goes out within a minute; after that: Mon 2026-12-07 09:00 (UTC) · 2026-W49.`,
+      `The digest goes to <#${DIGEST_CHANNEL}> every Monday at 09:00 (UTC). 2026-W48, which this server has not had yet, goes out within a minute; after that: Mon 2026-12-07 09:00 (UTC) · 2026-W49.\nLanguage: English (\`/digest set language:\` changes it).`,
     );
     expect((await status(bot))["Next run"]).toBe("2026-W48, missed by this server, goes out within a minute");
     clock.advance(60_000);
@@ -134,7 +134,7 @@ describe("moving the digest to another channel", () => {
     clock.advance(MONDAY_11.getTime() - SUNDAY.getTime());
     expect(await run(bot, clock)).toMatchObject({ sent: 1 });
     const set = await digest(bot, "set", [option.channel("channel", MOVED_TO), option.string("day", "tuesday"), option.string("time", "08:00")]);
-    expect(set.data.content).toBe(`The digest goes to <#${MOVED_TO}> every Tuesday at 08:00 (UTC). Next: Tue 2026-12-08 08:00 (UTC).`);
+    expect(set.data.content).toBe(`The digest goes to <#${MOVED_TO}> every Tuesday at 08:00 (UTC). Next: Tue 2026-12-08 08:00 (UTC).\nLanguage: English (\`/digest set language:\` changes it).`);
     const fields = await status(bot);
     expect(fields["Next run"]).toBe("Tue 2026-12-08 08:00 (UTC) · 2026-W49");
     expect(fields["Last run"]).toContain("2026-W48: sent");
@@ -173,7 +173,7 @@ describe("languages", () => {
       bot,
       chatInput({ name: "digest", user: MOD, memberPermissions: MODERATOR, locale: "ja", options: [option.subcommand("set", [option.channel("channel", DIGEST_CHANNEL), option.string("day", "sunday"), option.string("time", "18:30")])] }),
     );
-    expect(set.data.content).toBe(`ダイジェストを毎週日曜 18:30 (UTC) に <#${DIGEST_CHANNEL}> へ投稿します。次回: 2026-11-29 (日) 18:30 (UTC)`);
+    expect(set.data.content).toBe(`ダイジェストを毎週日曜 18:30 (UTC) に <#${DIGEST_CHANNEL}> へ投稿します。次回: 2026-11-29 (日) 18:30 (UTC)\n言語: 英語 (\`/digest set language:\` で変更できます)`);
     const status = await send(bot, chatInput({ name: "digest", user: MOD, memberPermissions: MODERATOR, locale: "ja", options: [option.subcommand("status")] }));
     const next = status.data.embeds?.[0]?.fields?.find((field) => field.name === "次回")?.value;
     expect(next).toBe("2026-11-29 (日) 18:30 (UTC) · 2026-W47");

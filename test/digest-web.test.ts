@@ -82,6 +82,23 @@ describe("digest web pages and Atom feed", () => {
     expect((await get("/digest/2026-W48/fr")).response.status).toBe(404);
   });
 
+  it("the Japanese page's 'all digests' link leads to a Japanese index at /digest/ja that links the ja pages", async () => {
+    const page = await get("/digest/2026-W48/ja");
+    expect(page.text).toContain(`<a href="${PUBLIC}/digest/ja">← すべてのダイジェスト</a>`);
+    for (const path of ["/digest/ja", "/digest/ja/"]) {
+      const index = await get(path);
+      expect(index.response.status).toBe(200);
+      expect(index.text).toMatch(/<html lang="ja">/);
+      expect(index.text).toContain(`<a href="${PUBLIC}/digest/2026-W48/ja">2026-W48</a>`);
+      expect(index.text).not.toContain(`${PUBLIC}/digest/2026-W48"`);
+      expect(index.text).toContain(`<a href="${PUBLIC}/digest" hreflang="en" lang="en">English</a>`);
+      expect(index.text).not.toContain("2026-W49");
+    }
+    const english = await get("/digest");
+    expect(english.text).toContain(`<a href="${PUBLIC}/digest/ja" hreflang="ja" lang="ja">日本語</a>`);
+    expect((await get("/digest/2026-W48")).text).toContain(`<a href="${PUBLIC}/digest">← all digests</a>`);
+  });
+
   it("lists the digests at /digest and serves the reading list at /", async () => {
     const index = await get("/digest");
     expect(index.text.indexOf("2026-W48")).toBeLessThan(index.text.indexOf("2026-W47"));

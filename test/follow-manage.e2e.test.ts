@@ -31,7 +31,7 @@ describe("channel follows for moderators", () => {
     const listing = await send(t, chatInput({ name: "following", user: MOD, memberPermissions: MODERATOR }));
     const channels = fields(listing).find((field) => field.name === "Channels subscribed in this server");
     expect(channels?.value).toContain(`<#${CHANNEL}> · the digest`);
-    expect(channels?.value).toContain(`<#${GONE}> · the digest · paused: 404 10003 Unknown Channel`);
+    expect(channels?.value).toContain(`<#${GONE}> · the digest · paused: the channel no longer exists (Discord 404 10003)`);
     expect(channels?.value).toContain("`/unfollow channel:` removes a channel");
     const member = await send(t, chatInput({ name: "following", user: MEMBER }));
     expect(member.data.content).toMatch(/don't follow paperbot yet/);

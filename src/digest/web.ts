@@ -76,17 +76,21 @@ export function renderEditionPage(edition: Edition, publicUrl: string, locale: L
   const title = t(locale, "digest.title", { week: edition.week });
   const base = `${escapeHtml(publicUrl)}/digest/${escapeHtml(edition.week)}`;
   const other = locale === "ja" ? `<a href="${base}" hreflang="en" lang="en">English</a>` : `<a href="${base}/ja" hreflang="ja" lang="ja">日本語</a>`;
-  return html(200, title, `<p><a href="${escapeHtml(publicUrl)}/digest">← ${escapeHtml(t(locale, "digest.webAll"))}</a> · ${other}</p>\n<h1>${escapeHtml(title)}</h1>\n${editionHtml(edition, locale)}`, locale);
+  return html(200, title, `<p><a href="${escapeHtml(publicUrl)}/digest${locale === "ja" ? "/ja" : ""}">← ${escapeHtml(t(locale, "digest.webAll"))}</a> · ${other}</p>\n<h1>${escapeHtml(title)}</h1>\n${editionHtml(edition, locale)}`, locale);
 }
 
-export function renderArchivePage(editions: readonly { week: string; publishedAt: string }[], publicUrl: string): Page {
-  const items = editions.map((edition) => `<li><a href="${escapeHtml(publicUrl)}/digest/${escapeHtml(edition.week)}">${escapeHtml(edition.week)}</a> <span class="note">${escapeHtml(edition.publishedAt.slice(0, 10))}</span></li>`);
+/** The list of sent digests at /digest, or in Japanese at /digest/ja (linking the Japanese pages). */
+export function renderArchivePage(editions: readonly { week: string; publishedAt: string }[], publicUrl: string, locale: Locale = "en"): Page {
+  const base = `${escapeHtml(publicUrl)}/digest`;
+  const suffix = locale === "ja" ? "/ja" : "";
+  const items = editions.map((edition) => `<li><a href="${base}/${escapeHtml(edition.week)}${suffix}">${escapeHtml(edition.week)}</a> <span class="note">${escapeHtml(edition.publishedAt.slice(0, 10))}</span></li>`);
+  const other = locale === "ja" ? `<a href="${base}" hreflang="en" lang="en">English</a>` : `<a href="${base}/ja" hreflang="ja" lang="ja">日本語</a>`;
   const body = [
-    "<h1>paperbot: weekly LLM papers digest</h1>",
-    `<p><a href="${escapeHtml(publicUrl)}/digest.atom">Atom feed</a> · <a href="${escapeHtml(publicUrl)}/">Reading list</a></p>`,
-    items.length > 0 ? `<ul>${items.join("\n")}</ul>` : "<p>No digest has been sent yet.</p>",
+    `<h1>${escapeHtml(t(locale, "digest.webArchiveHeading"))}</h1>`,
+    `<p><a href="${escapeHtml(publicUrl)}/digest.atom">${escapeHtml(t(locale, "digest.webFeed"))}</a> · <a href="${escapeHtml(publicUrl)}/">${escapeHtml(t(locale, "digest.webReadingList"))}</a> · ${other}</p>`,
+    items.length > 0 ? `<ul>${items.join("\n")}</ul>` : `<p>${escapeHtml(t(locale, "digest.webArchiveEmpty"))}</p>`,
   ];
-  return html(200, "paperbot digests", body.join("\n"));
+  return html(200, t(locale, "digest.webArchiveTitle"), body.join("\n"), locale);
 }
 
 /** RFC 4287: feed and entries with id, title, updated, links; the HTML content escaped as text. */
@@ -132,6 +136,7 @@ export function digestPages(options: { store: DigestStore; publicUrl: string; re
   return (path: string): Page | null => {
     if (path === "/" || path === "/index.html") return { status: 200, contentType: "text/html; charset=utf-8", body: options.readingListHtml(), headers: pageHeaders() };
     if (path === "/digest" || path === "/digest/") return renderArchivePage(published(ARCHIVE_LIMIT), publicUrl);
+    if (path === "/digest/ja" || path === "/digest/ja/") return renderArchivePage(published(ARCHIVE_LIMIT), publicUrl, "ja");
     if (path === "/digest.atom") return renderAtomFeed(published(FEED_ENTRIES), publicUrl);
     const match = /^\/digest\/([^/]+?)(\/ja)?$/.exec(path);
     const week = match?.[1];

@@ -71,23 +71,51 @@ export function canonicalTimeZone(name: string): string | null {
 const ABBREVIATION_ZONES: Record<string, string> = {
   EST: "America/New_York", EDT: "America/New_York", CST: "America/Chicago", CDT: "America/Chicago",
   MST: "America/Denver", MDT: "America/Denver", PST: "America/Los_Angeles", PDT: "America/Los_Angeles",
-  AKST: "America/Anchorage", HST: "Pacific/Honolulu", BST: "Europe/London", IST: "Asia/Kolkata",
-  CET: "Europe/Paris", CEST: "Europe/Paris", EET: "Europe/Athens", WET: "Europe/Lisbon",
-  JST: "Asia/Tokyo", KST: "Asia/Seoul", AEST: "Australia/Sydney", AEDT: "Australia/Sydney",
+  AKST: "America/Anchorage", AKDT: "America/Anchorage", HST: "Pacific/Honolulu", AST: "America/Halifax",
+  BST: "Europe/London", IST: "Asia/Kolkata", CET: "Europe/Paris", CEST: "Europe/Paris", EET: "Europe/Athens",
+  EEST: "Europe/Athens", WET: "Europe/Lisbon", WEST: "Europe/Lisbon", MSK: "Europe/Moscow", JST: "Asia/Tokyo",
+  KST: "Asia/Seoul", AEST: "Australia/Sydney", AEDT: "Australia/Sydney", NZST: "Pacific/Auckland", NZDT: "Pacific/Auckland",
 };
 
 /**
  * Abbreviations such as EST or BST are ambiguous, and Intl maps some to a zone without daylight saving time
  * (EST is America/Panama, MST America/Phoenix, BST Asia/Dhaka): they are refused with the usual zone as a hint.
- * Returns null for a name that is not an abbreviation (UTC and GMT are fine).
+ * Returns null for a name that is not one of these abbreviations (UTC, GMT, UCT, Japan are IANA names).
  */
-export function timeZoneAbbreviation(name: string): { abbreviation: string; suggestion: string | null } | null {
+export function timeZoneAbbreviation(name: string): { abbreviation: string; suggestion: string } | null {
   const upper = name.trim().toUpperCase();
-  if (!/^[A-Z]{2,5}$/.test(upper) || upper === "UTC" || upper === "GMT") return null;
-  const suggestion = ABBREVIATION_ZONES[upper] ?? null;
-  // A word Intl does not know either (say "Local") is just not a timezone.
-  if (suggestion === null && canonicalTimeZone(upper) === null) return null;
-  return { abbreviation: upper, suggestion };
+  const suggestion = ABBREVIATION_ZONES[upper];
+  return suggestion === undefined ? null : { abbreviation: upper, suggestion };
+}
+
+export type TimeZoneResolution =
+  | { ok: true; timeZone: string }
+  | { ok: false; abbreviation: string; suggestion: string }
+  | { ok: false; unknown: string };
+
+const capitalised = (segment: string) => segment.replace(/(^|[_-])([a-z])/g, (_match, separator: string, letter: string) => separator + letter.toUpperCase());
+
+/**
+ * A timezone a moderator (or DIGEST_TZ) gave, checked with Intl: any IANA name, also tzdata's "backward" links
+ * (Japan, Zulu, UCT, US/Eastern), in canonical spelling (Japan is Asia/Tokyo). ICU still calls some renamed zones
+ * by their old name (Asia/Kolkata is Asia/Calcutta to Intl): a name in the same area as Intl's is kept as typed.
+ */
+export function resolveTimeZone(input: string): TimeZoneResolution {
+  const typed = input.trim();
+  const abbreviation = timeZoneAbbreviation(typed);
+  if (abbreviation) return { ok: false, ...abbreviation };
+  const canonical = canonicalTimeZone(typed);
+  if (canonical === null) return { ok: false, unknown: typed };
+  if (canonical.toLowerCase() === typed.toLowerCase()) return { ok: true, timeZone: canonical };
+  const exact = Intl.supportedValuesOf("timeZone").find((zone) => zone.toLowerCase() === typed.toLowerCase());
+  if (exact) return { ok: true, timeZone: exact };
+  const [typedArea, ...typedPlace] = typed.split("/");
+  const [area] = canonical.split("/");
+  if (typedPlace.length > 0 && canonical.includes("/") && typedArea?.toLowerCase() === area?.toLowerCase()) {
+    const place = typedPlace.join("/");
+    return { ok: true, timeZone: `${area}/${place === place.toLowerCase() ? place.split("/").map(capitalised).join("/") : place}` };
+  }
+  return { ok: true, timeZone: canonical };
 }
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
