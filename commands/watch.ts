@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType } from "discord.js";
 import type { WatchStatus } from "../src/arxiv/status.js";
 import { defineCommand, describedBy, moderatorCommandHeader, type Reply } from "../src/discord/command.js";
 import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
-import { isModerator } from "../src/moderation/permissions.js";
+import { isModerationGuild, isModerator } from "../src/moderation/permissions.js";
 import { t, type Locale } from "../src/i18n/index.js";
 
 function when(locale: Locale, iso: string | Date | null): string {
@@ -43,6 +43,7 @@ export const watchCommand = defineCommand({
   execute(ctx, _options, requester): Reply {
     // Discord hides the command from members without Manage Server, but the check is repeated here.
     if (!requester.guildId) return notice(requester.locale, "moderation.guildOnly");
+    if (!isModerationGuild(ctx, requester.guildId)) return notice(requester.locale, "watch.otherGuild");
     if (!isModerator(ctx, requester)) return notice(requester.locale, "watch.notModerator");
     return renderWatchStatus(ctx.watch.status(ctx.clock.now()), requester.locale);
   },
