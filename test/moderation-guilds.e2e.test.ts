@@ -84,6 +84,25 @@ describe("where moderation works", () => {
     expect(watchJa.body.data.content).toMatch(/^arXiv ウォッチは共有の論文リスト/);
   });
 
+  it("MODERATION_GUILD_IDS naming no server the bot is in is warned about once the guild list is known, and again when that changes", async () => {
+    t = await startTestBot({ env: { MODERATION_GUILD_IDS: OTHER_GUILD } });
+    const logs = (start: string) => t?.logs.records.filter((record) => String(record["msg"]).startsWith(start)) ?? [];
+    const noServer = () => logs("MODERATION_GUILD_IDS names no server the bot is in");
+    await expect.poll(() => noServer().length, { timeout: 5000 }).toBe(1);
+    expect(noServer()[0]).toMatchObject({ level: "warn", moderationGuildIds: [OTHER_GUILD], guilds: 1 });
+    expect(String(noServer()[0]?.["msg"])).toMatch(/nobody can add, edit, remove or review papers/);
+    await joinSecondGuild(t);
+    await expect.poll(() => logs("MODERATION_GUILD_IDS: the bot is now in a moderation server").length, { timeout: 5000 }).toBe(1);
+    t.harness.dispatch("GUILD_DELETE", { id: OTHER_GUILD });
+    await expect.poll(() => noServer().length, { timeout: 5000 }).toBe(2);
+  });
+
+  it("MODERATION_GUILD_IDS naming a server the bot is in gives no such warning", async () => {
+    t = await startTestBot({ env: { MODERATION_GUILD_IDS: `${OTHER_GUILD},${DEFAULT_GUILD.id}` } });
+    await joinSecondGuild(t);
+    expect(t.logs.records.filter((record) => String(record["msg"]).startsWith("MODERATION_GUILD_IDS")).map((record) => record["msg"])).toEqual([]);
+  });
+
   it("unset, a bot in more than one server warns once in the log, and today's behaviour is kept", async () => {
     t = await startTestBot();
     const warnings = () => t?.logs.records.filter((record) => String(record["msg"]).startsWith("MODERATION_GUILD_IDS is not set")) ?? [];
