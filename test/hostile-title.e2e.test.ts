@@ -102,7 +102,7 @@ describe("feed titles in message content and Markdown lists", () => {
     const paper = t.bot.ctx.catalog.papers[0];
     if (!paper) throw new Error("no paper");
     const stars = "*".repeat(5000);
-    const embed = paperEmbed({ ...paper, summary: { en: stars, ja: stars }, source: "added", authors: Array.from({ length: 400 }, () => "_") }, "en");
+    const embed = paperEmbed({ ...paper, summary: { en: stars, ja: stars }, source: "moderator", authors: Array.from({ length: 400 }, () => "_") }, "en");
     expect([...(embed.description ?? "")].length).toBeLessThanOrEqual(EMBED_LIMITS.description);
     for (const field of embed.fields ?? []) expect([...field.value].length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
     expect(embed.description).toMatch(/(\\\*)+…$/);

@@ -1,5 +1,6 @@
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
+import { plainLine, plainParagraphs } from "../discord/safe-text.js";
 import type { SummaryLanguage, SummarySource } from "./schema.js";
 import type { Paper } from "./types.js";
 
@@ -111,18 +112,19 @@ export function renderPaperText(paper: Paper, locale: Locale): string {
   const summary = summaryFor(paper, locale);
   const titleJa = locale === "ja" ? japaneseTitle(paper) : null;
   const keyResults = keyResultsFor(paper, locale);
+  // Text from arXiv and moderators on a terminal: one line each (no escape codes, bidi overrides or line breaks).
   const lines = [
-    `${paper.title} (${paper.year})`,
-    ...(titleJa ? [titleJa] : []),
+    `${plainLine(paper.title)} (${paper.year})`,
+    ...(titleJa ? [plainLine(titleJa)] : []),
     paper.url,
     "",
-    `${t(locale, "paper.authors")}: ${authorLine(paper)}`,
-    ...(paper.organisation ? [`${t(locale, "paper.organisation")}: ${paper.organisation}`] : []),
+    `${t(locale, "paper.authors")}: ${plainLine(authorLine(paper))}`,
+    ...(paper.organisation ? [`${t(locale, "paper.organisation")}: ${plainLine(paper.organisation)}`] : []),
     `${t(locale, "paper.topics")}: ${paper.topics.map((topic) => topicLabel(locale, topic)).join(", ")}`,
     "",
     ...summary.notes.map((key) => `(${t(locale, key)})`),
-    summary.text,
-    ...(keyResults.length > 0 ? ["", `${t(locale, "paper.keyResults")}:`, ...keyResults.map((fact) => `  - ${fact}`)] : []),
+    plainParagraphs(summary.text),
+    ...(keyResults.length > 0 ? ["", `${t(locale, "paper.keyResults")}:`, ...keyResults.map((fact) => `  - ${plainLine(fact)}`)] : []),
   ];
   return lines.join("\n");
 }

@@ -45,6 +45,15 @@ export function plainLine(text: string): string {
   return stripUnsafe(text);
 }
 
+/** Paragraphs of plain text (a summary on a terminal): like `plainLine`, but line breaks are kept (CRLF as LF). */
+export function plainParagraphs(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map(plainLine)
+    .join("\n");
+}
+
 /**
  * Outside text inside an embed description or field value: like `inlineText`, but its line breaks are kept (runs of
  * blank lines folded to one), and a line cannot start a heading, quote or list (`# `, `> `, `- `, `1. `).

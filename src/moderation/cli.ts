@@ -6,6 +6,7 @@ import { auditLog, type AuditEntry } from "../db/audit.js";
 import { renderMessage } from "../i18n/index.js";
 import { createAlerts, recordedLine } from "./alerts.js";
 import { controlCharactersProblem } from "./form-text.js";
+import { plainLine } from "../discord/safe-text.js";
 import { createModeration } from "./index.js";
 import { addedFromAbstract, entryFromArxiv, entryOf, parseTopics } from "./papers.js";
 
@@ -37,7 +38,7 @@ function auditLine(entry: AuditEntry): string {
   const change = [entry.before === null ? null : `before ${JSON.stringify(entry.before)}`, entry.after === null ? null : `after ${JSON.stringify(entry.after)}`]
     .filter((part) => part !== null)
     .join(" ");
-  return `${entry.at}  ${entry.actor.name} (${entry.actor.id})  ${entry.action}  ${entry.target}${change ? `  ${change}` : ""}`;
+  return plainLine(`${entry.at}  ${entry.actor.name} (${entry.actor.id})  ${entry.action}  ${entry.target}${change ? `  ${change}` : ""}`);
 }
 
 const auditCommand: Handler = async (args, io) => {
@@ -80,7 +81,7 @@ const paperAddCommand: Handler = async (args, io) => {
     // The running bot sends these (it picks up open intents every few minutes).
     const alerts = createAlerts({ db: app.db, clock: app.clock, logger: app.logger, maxDelayMs: app.config.moderation.alertMaxDelayMs, paper: () => undefined, transport: null });
     const recorded = alerts.fanout(added.value);
-    io.stdout(`added ${added.value.id}: ${added.value.title} (arXiv:${found.value.arxivId}; topics ${added.value.topics.join(", ")})\n`);
+    io.stdout(`added ${added.value.id}: ${plainLine(added.value.title)} (arXiv:${found.value.arxivId}; topics ${added.value.topics.join(", ")})\n`);
     io.stdout(`${recordedLine(recorded)}\n`);
     return 0;
   }, { write: true });
