@@ -8,7 +8,7 @@ import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row, truncateEscaped } from "../src/discord/embeds.js";
 import { localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
-import { addedFromAbstract, entryFromArxiv, guessTopics, parseTopics } from "../src/moderation/papers.js";
+import { addedFromAbstract, entryFromArxiv, guessTopics, outsideLlmAreas, parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { embedText, inlineText, withSafeTitle } from "../src/discord/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
@@ -62,11 +62,8 @@ function topicsPart(locale: Locale, topics: readonly Topic[]): string {
   return topics.map((topic) => topicLabel(locale, topic)).join(", ");
 }
 
-/** Areas LLM papers are filed under; a paper in none of them (hep-ex, cond-mat…) is probably not for this list. */
-const LLM_AREAS = /^(?:cs|stat|eess|math\.OC|q-bio\.NC)(?:\.|$)/;
-
 function offTopicNote(record: ArxivRecord, locale: Locale): string {
-  if (record.categories.length === 0 || record.categories.some((category) => LLM_AREAS.test(category))) return "";
+  if (!outsideLlmAreas(record.categories)) return "";
   return t(locale, "paperAdd.offTopic", { categories: truncate(record.categories.join(", "), 100) });
 }
 

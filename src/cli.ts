@@ -32,6 +32,8 @@ export interface CliIo {
 }
 
 export class UsageError extends Error {}
+/** A refused value (control characters, an unknown topic): exit 2 like a usage error, but one line, no usage text. */
+export class InputError extends UsageError {}
 
 export const USAGE = `Usage: paperbot <command> [options]
 
@@ -287,7 +289,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await handler(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`paperbot: ${error.message}\n\n${USAGE}\n`);
+      io.stderr(error instanceof InputError ? `paperbot: ${error.message}\n` : `paperbot: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
     const explained = explainFailure(error);

@@ -1,6 +1,6 @@
 import type { OpenedApp } from "../app.js";
 import { parseArxivReference } from "../catalog/arxiv-id.js";
-import { UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type CliIo } from "../cli.js";
+import { InputError, UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type CliIo } from "../cli.js";
 import { candidateStore, type Candidate } from "../db/candidates.js";
 import { paperShortName } from "../catalog/format.js";
 import { formatList, renderMessage } from "../i18n/index.js";
@@ -125,11 +125,11 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
     { label: "--topics", value: values.topics ?? "" },
     { label: "--note", value: values.note ?? "", newlines: true },
   ]);
-  if (unsafe) throw new UsageError(unsafe);
+  if (unsafe) throw new InputError(unsafe);
   const by = values.by?.trim() || "cli";
   if (by.length > 100) throw new UsageError("--by takes a name of at most 100 characters");
   const topics = values.topics === undefined ? undefined : parseTopics(values.topics);
-  if (topics && !topics.ok) throw new UsageError(renderMessage("en", topics));
+  if (topics && !topics.ok) throw new InputError(renderMessage("en", topics));
   return withWritableApp(io, async (app) => {
     const known = candidateStore(app.db).get(arxivId);
     if (!known) {

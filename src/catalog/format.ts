@@ -44,6 +44,15 @@ export function keyResultsFor(paper: Paper, locale: Locale): readonly string[] {
   return summaryFor(paper, locale).fromAbstract ? [] : paper.keyResults[locale];
 }
 
+/**
+ * The mark papers.json and `catalog export` carry when `titleJa` is the English title standing in (papers added
+ * from arXiv, or an entry that was exported with the mark): `{ titleJaLanguage: "en" }`; undefined otherwise.
+ */
+export function titleJaMark(paper: Paper): { titleJaLanguage: "en" } | undefined {
+  const standIn = paper.source === "moderator" || paper.titleJaLanguage === "en";
+  return standIn && japaneseTitle(paper) === null ? { titleJaLanguage: "en" } : undefined;
+}
+
 /** The Japanese title when one was written (papers added from arXiv carry the English title there). */
 export function japaneseTitle(paper: Paper): string | null {
   return paper.titleJa.trim() !== paper.title.trim() ? paper.titleJa : null;

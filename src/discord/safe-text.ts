@@ -7,8 +7,12 @@
 
 /** C0 controls (tab and newline allowed separately), DEL, C1 controls. */
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
-/** Bidirectional embeddings, overrides, isolates and marks: they reorder the text that follows them. */
-const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/**
+ * Bidirectional embeddings, overrides and isolates: they reorder the text that follows them. The plain marks
+ * (U+200E LRM, U+200F RLM, U+061C ALM) reorder nothing after them; like zero-width characters (U+200B, U+FEFF)
+ * they are accepted in moderators' text and kept on display.
+ */
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
 const CONTROL_OR_BIDI = new RegExp(`${CONTROL.source}|${BIDI.source}|\\t`, "gu");
 
 /** Which unsafe characters a moderator's text holds: "control" (C0/C1, tab, newline unless allowed) or "bidi". */

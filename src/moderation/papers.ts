@@ -3,7 +3,7 @@ import { catalogEntrySchema, TOPICS, topicSchema, type CatalogEntry, type Summar
 import { matchTopic } from "../catalog/topics.js";
 import type { Locale } from "../i18n/locale.js";
 import { topicLabel } from "../i18n/topics.js";
-import { summaryMarks, summaryOrigin } from "../catalog/format.js";
+import { summaryMarks, summaryOrigin, titleJaMark } from "../catalog/format.js";
 import { compactKey } from "../catalog/text.js";
 import type { Paper, PaperModeration } from "../catalog/types.js";
 import type { Db } from "../db/connection.js";
@@ -168,8 +168,8 @@ function dedupeAliases(aliases: string[]): string[] {
  * summaries are not both written by people, so a paper committed back into the catalog keeps its marks.
  */
 export function entryOf(paper: Paper): CatalogEntry {
-  const { position: _position, source: _source, addedAt: _addedAt, moderation: _moderation, ...entry } = paper;
-  return withSummarySource(entry, summaryOrigin(paper));
+  const { position: _position, source: _source, addedAt: _addedAt, moderation: _moderation, titleJaLanguage: _titleJa, ...entry } = paper;
+  return { ...withSummarySource(entry, summaryOrigin(paper)), ...titleJaMark(paper) };
 }
 
 /** `entry` with `summarySource` set to `source`, or without one when both summaries are written (the catalog's default). */
@@ -194,4 +194,12 @@ export function paperWrites(db: Db) {
     },
     remove: store.remove,
   };
+}
+
+/** Areas LLM papers are filed under; a paper in none of them (hep-ex, cond-mat…) is probably not for this list. */
+const LLM_AREAS = /^(?:cs|stat|eess|math\.OC|q-bio\.NC)(?:\.|$)/;
+
+/** True when arXiv files the paper outside every area LLM papers are in (the preview and the CLI warn). */
+export function outsideLlmAreas(categories: readonly string[]): boolean {
+  return categories.length > 0 && !categories.some((category) => LLM_AREAS.test(category));
 }
