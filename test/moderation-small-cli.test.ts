@@ -6,6 +6,7 @@ import { parseArxivReference } from "../src/catalog/arxiv-id.js";
 import { catalogFileSchema } from "../src/catalog/schema.js";
 import { runCli, type CliIo } from "../src/cli.js";
 import { plainLine, unsafeCharacters } from "../src/discord/safe-text.js";
+import { parseTopics } from "../src/moderation/papers.js";
 import { createTestApp, tempDir, testEnv } from "./support/app.js";
 import { startArxivServer } from "./support/arxiv.js";
 import { unzipTexts } from "./support/zip.js";
@@ -82,6 +83,11 @@ describe("moderation from the shell: small edges", () => {
     }
     // A real usage mistake still shows the usage.
     expect((await run("paper-add")).stderr).toMatch(/Usage: paperbot/);
+  });
+
+  it("・ (nakaguro, common in Japanese lists) separates topics like 、", () => {
+    expect(parseTopics("検索拡張・エージェント", "ja")).toEqual({ ok: true, value: ["retrieval", "agents"] });
+    expect(parseTopics("検索拡張･エージェント、基礎", "ja")).toEqual({ ok: true, value: ["retrieval", "agents", "foundations"] });
   });
 
   it("U+200E/U+200F marks are treated like zero-width characters: accepted and kept; overrides are refused and stripped", () => {

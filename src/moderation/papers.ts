@@ -31,6 +31,8 @@ export function paperSlug(title: string, arxivId: string, taken: (id: string) =>
 
 /** Separators moderators use between topics: commas and semicolons (ASCII and full-width), 、 and line breaks. */
 const TOPIC_SEPARATORS = /[,;，；、\n]+/;
+/** ・ (nakaguro) also lists topics in Japanese, but is part of some names (画像・視覚): used only when the whole part is no topic. */
+const NAKAGURO = /[・･]+/;
 
 /** A part of a topic list: one topic by any name the bot prints (id, en/ja label, synonym), or space-separated ids. */
 function topicsIn(part: string): Topic[] | null {
@@ -49,7 +51,12 @@ export function parseTopics(text: string, locale: Locale = "en"): Outcome<Topic[
   const parts = text
     .split(TOPIC_SEPARATORS)
     .map((part) => part.trim())
-    .filter((part) => part !== "");
+    .filter((part) => part !== "")
+    .flatMap((part) => {
+      if (!NAKAGURO.test(part) || topicsIn(part) !== null) return [part];
+      const pieces = part.split(NAKAGURO).map((piece) => piece.trim()).filter((piece) => piece !== "");
+      return pieces.every((piece) => topicsIn(piece) !== null) ? pieces : [part];
+    });
   const found = parts.map((part) => ({ part, topics: topicsIn(part) }));
   const unknown = found.filter((entry) => entry.topics === null).map((entry) => entry.part);
   if (unknown.length > 0) {
