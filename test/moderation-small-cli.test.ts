@@ -70,6 +70,7 @@ describe("moderation from the shell: small edges", () => {
     const json = JSON.parse(files.get("papers.json") ?? "{}") as { papers: Record<string, unknown>[] };
     expect(json.papers.find((entry) => entry["arxivId"] === "1207.7214")?.["titleJaLanguage"]).toBe("en");
     expect(json.papers.find((entry) => entry["id"] === "lora")).not.toHaveProperty("titleJaLanguage");
+    expect(files.get("README.md")).toMatch(/`summaryLanguage` the language each summary is in, `titleJaLanguage` a `titleJa` that repeats the English title/);
   });
 
   it("a refused control character prints one clear line (exit 2), not the whole usage", async () => {
