@@ -9,7 +9,7 @@ import { dayName, LANGUAGE_KEYS } from "../src/digest/status.js";
 import { upcomingForGuild } from "../src/digest/upcoming.js";
 import { formatLocal, nextPublication, parseTime, resolveTimeZone, WEEKDAYS } from "../src/digest/week.js";
 import { LOCALES, localized, message, t, type Locale, type PlainMessageKey } from "../src/i18n/index.js";
-import { refuseUnlessModerator } from "../src/moderation/permissions.js";
+import { refuseUnlessGuildManager } from "../src/moderation/permissions.js";
 import { bundleReply } from "./bundle.js";
 
 const text = (key: PlainMessageKey) => {
@@ -122,13 +122,13 @@ function preview(ctx: BotContext, requester: Requester, guildId: string): Reply 
   return { kind: "reply", private: true, content, embeds: first.embeds ?? [], components: messages.at(-1)?.components ?? [] };
 }
 
-/** `/digest set|preview|status|off`, for moderators (Manage Server or MODERATOR_ROLE_ID), in a guild. */
+/** `/digest set|preview|status|off`, for the server's managers (Manage Server or MODERATOR_ROLE_ID), in any guild: a server setting, not the shared list. */
 export const digestCommand: RegisteredCommand = {
   name: definition.name,
   definition,
   privateReplies: true,
   async run(ctx, rawOptions, requester): Promise<Reply> {
-    const refused = refuseUnlessModerator(ctx, requester);
+    const refused = refuseUnlessGuildManager(ctx, requester);
     if (refused || !requester.guildId) return refused ?? notice(requester.locale, "moderation.guildOnly");
     const parsed = optionsSchema.safeParse(rawOptions);
     if (!parsed.success) throw new InvalidDigestOptionsError(`Options for /digest do not match its definition: ${parsed.error.message}`);

@@ -9,7 +9,7 @@ import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discor
 import { message, t, type PlainMessageKey } from "../src/i18n/index.js";
 import { isTopic, topicLabel, topicNames } from "../src/i18n/topics.js";
 import { compactKey } from "../src/catalog/text.js";
-import { actorOf, isModerator } from "../src/moderation/permissions.js";
+import { actorOf, managesGuild } from "../src/moderation/permissions.js";
 import { describeReason } from "../src/digest/reasons.js";
 
 function topicOption(description: PlainMessageKey) {
@@ -48,7 +48,7 @@ function topicChoices(ctx: BotContext, value: string, requester: Requester) {
 
 function channelCommandGuard(ctx: BotContext, requester: Requester, refusal: "follow.notModerator" | "follow.notModeratorUnfollow"): Reply | null {
   if (!requester.guildId) return notice(requester.locale, "follow.channelNotInGuild");
-  if (!isModerator(ctx, requester)) return notice(requester.locale, refusal);
+  if (!managesGuild(ctx, requester)) return notice(requester.locale, refusal);
   return null;
 }
 
@@ -208,7 +208,7 @@ function listFields(name: string, lines: readonly string[], budget: number, more
 
 /** The server's channel subscriptions, for a moderator (paused ones with the reason). */
 function channelFields(ctx: BotContext, requester: Requester): { name: string; value: string }[] {
-  if (!requester.guildId || !isModerator(ctx, requester)) return [];
+  if (!requester.guildId || !managesGuild(ctx, requester)) return [];
   const { locale } = requester;
   const channels = ctx.follows.channelFollowsInGuild(requester.guildId);
   if (channels.length === 0) return [];

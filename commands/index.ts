@@ -28,6 +28,12 @@ export const commands: readonly RegisteredCommand[] = [
   register(reviewCommand),
 ];
 
+/**
+ * The commands that moderate the one shared reading list (MODERATION_GUILD_IDS limits them; `deploy-commands`
+ * registers them only in those guilds when it is set). /digest is each server's own setting, so it is not here.
+ */
+export const SHARED_LIST_COMMANDS: ReadonlySet<string> = new Set(["paper-add", "paper-edit", "paper-remove", "review", "watch"]);
+
 export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton, ...followButtons, bundleFollowButton, paperAddButton, paperEditModal, paperRemoveButton, reviewButtons, reviewApproveModal, digestBundleButton];
 
 export const directMessages: readonly DirectMessageModule[] = [bundleKeyword];

@@ -5,12 +5,12 @@ import { truncate } from "../src/catalog/format.js";
 import { TOPICS, type Topic } from "../src/catalog/schema.js";
 import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row, truncateEscaped } from "../src/discord/embeds.js";
 import { localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
-import { addedFromAbstract, entryFromArxiv, guessTopics, parseTopics } from "../src/moderation/papers.js";
+import { addedFromAbstract, entryFromArxiv, guessTopics, outsideLlmAreas, parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
-import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { embedText, inlineText, withSafeTitle } from "../src/discord/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const arxivText = localized("command.paperAdd.arxiv");
@@ -35,11 +35,11 @@ export function recordEmbed(record: ArxivRecord, locale: Locale, extraFields: AP
   return fitEmbed({
     title: record.title,
     url: record.absUrl,
-    description: truncate(record.abstract, 1200),
+    description: truncateEscaped(embedText(record.abstract), 1200),
     color: BRAND_COLOUR,
     fields: [
-      { name: t(locale, "paper.authors"), value: truncate(record.authors.join(", ") || "—", 1024) },
-      { name: t(locale, "paperAdd.categories"), value: record.categories.join(", ") || "—", inline: true },
+      { name: t(locale, "paper.authors"), value: embedText(record.authors.join(", ")) || "—" },
+      { name: t(locale, "paperAdd.categories"), value: embedText(record.categories.join(", ")) || "—", inline: true },
       { name: t(locale, "paperAdd.published"), value: record.published.slice(0, 10) || "—", inline: true },
       ...(extraFields ?? []),
     ],
@@ -62,11 +62,8 @@ function topicsPart(locale: Locale, topics: readonly Topic[]): string {
   return topics.map((topic) => topicLabel(locale, topic)).join(", ");
 }
 
-/** Areas LLM papers are filed under; a paper in none of them (hep-ex, cond-mat…) is probably not for this list. */
-const LLM_AREAS = /^(?:cs|stat|eess|math\.OC|q-bio\.NC)(?:\.|$)/;
-
 function offTopicNote(record: ArxivRecord, locale: Locale): string {
-  if (record.categories.length === 0 || record.categories.some((category) => LLM_AREAS.test(category))) return "";
+  if (!outsideLlmAreas(record.categories)) return "";
   return t(locale, "paperAdd.offTopic", { categories: truncate(record.categories.join(", "), 100) });
 }
 

@@ -4,13 +4,13 @@ import { TOPICS, type Topic } from "../src/catalog/schema.js";
 import type { Candidate } from "../src/db/candidates.js";
 import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row, truncateEscaped } from "../src/discord/embeds.js";
 import { formatList, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
 import { approvalTopics, parseTopics, topicsText } from "../src/moderation/papers.js";
 import { alreadyDecided } from "../src/moderation/review.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
-import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { embedText, inlineText, withSafeTitle } from "../src/discord/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const ABSTRACT_EXCERPT = 700;
@@ -19,9 +19,9 @@ const ABSTRACT_EXCERPT = 700;
 export function reasonsLine(ctx: BotContext, candidate: Candidate, locale: Locale): string {
   const like = candidate.reasons.papers.map((id) => {
     const paper = ctx.catalog.get(id);
-    return paper ? paperShortName(paper) : id;
+    return embedText(paper ? paperShortName(paper) : id);
   });
-  const topics = candidate.reasons.topics.map((topic) => ((TOPICS as readonly string[]).includes(topic) ? topicLabel(locale, topic as Topic) : topic));
+  const topics = candidate.reasons.topics.map((topic) => ((TOPICS as readonly string[]).includes(topic) ? topicLabel(locale, topic as Topic) : embedText(topic)));
   const parts = [
     like.length > 0 ? t(locale, "review.like", { papers: formatList(locale, like) }) : "",
     topics.length > 0 ? t(locale, "review.topics", { topics: formatList(locale, topics) }) : "",
@@ -33,11 +33,11 @@ function candidateEmbed(ctx: BotContext, candidate: Candidate, locale: Locale, p
   return fitEmbed({
     title: candidate.title,
     url: `https://arxiv.org/abs/${candidate.arxivId}`,
-    description: truncate(candidate.abstract, ABSTRACT_EXCERPT),
+    description: truncateEscaped(embedText(candidate.abstract), ABSTRACT_EXCERPT),
     color: BRAND_COLOUR,
     fields: [
-      { name: t(locale, "paper.authors"), value: truncate(candidate.authors.join(", ") || "—", 1024) },
-      { name: t(locale, "paperAdd.categories"), value: candidate.categories.join(", ") || "—", inline: true },
+      { name: t(locale, "paper.authors"), value: embedText(candidate.authors.join(", ")) || "—" },
+      { name: t(locale, "paperAdd.categories"), value: embedText(candidate.categories.join(", ")) || "—", inline: true },
       { name: t(locale, "review.score"), value: candidate.score.toFixed(3), inline: true },
       { name: t(locale, "review.why"), value: reasonsLine(ctx, candidate, locale) },
     ],

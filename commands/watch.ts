@@ -2,8 +2,9 @@ import { ApplicationCommandOptionType } from "discord.js";
 import type { WatchStatus } from "../src/arxiv/status.js";
 import { defineCommand, describedBy, moderatorCommandHeader, type Reply } from "../src/discord/command.js";
 import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
-import { isModerator } from "../src/moderation/permissions.js";
+import { isModerationGuild, isModerator } from "../src/moderation/permissions.js";
 import { t, type Locale } from "../src/i18n/index.js";
+import { embedText } from "../src/discord/safe-text.js";
 
 function when(locale: Locale, iso: string | Date | null): string {
   if (iso === null) return t(locale, "watch.never");
@@ -15,7 +16,7 @@ function when(locale: Locale, iso: string | Date | null): string {
 export function renderWatchStatus(status: WatchStatus, locale: Locale): Reply {
   const fields = status.feeds.map((feed) => {
     const lines = [t(locale, "watch.lastSuccess", { time: when(locale, feed.lastSuccessAt) })];
-    if (feed.lastFailureAt) lines.push(t(locale, "watch.lastFailure", { time: when(locale, feed.lastFailureAt), reason: feed.lastError ?? "?" }));
+    if (feed.lastFailureAt) lines.push(t(locale, "watch.lastFailure", { time: when(locale, feed.lastFailureAt), reason: embedText(feed.lastError ?? "?") }));
     if (feed.lastStatus === "ok") lines.push(t(locale, "watch.lastPoll", { count: feed.lastItems, new: feed.lastNew }));
     if (feed.lastStatus === "not_modified") lines.push(t(locale, "watch.notModified"));
     if (feed.failures > 0) lines.push(t(locale, "watch.retrying", { failures: feed.failures, time: when(locale, feed.nextAttemptAt) }));
@@ -43,6 +44,7 @@ export const watchCommand = defineCommand({
   execute(ctx, _options, requester): Reply {
     // Discord hides the command from members without Manage Server, but the check is repeated here.
     if (!requester.guildId) return notice(requester.locale, "moderation.guildOnly");
+    if (!isModerationGuild(ctx, requester.guildId)) return notice(requester.locale, "watch.otherGuild");
     if (!isModerator(ctx, requester)) return notice(requester.locale, "watch.notModerator");
     return renderWatchStatus(ctx.watch.status(ctx.clock.now()), requester.locale);
   },

@@ -1,4 +1,5 @@
 import { paperTitle, renderPaperText } from "./catalog/format.js";
+import { plainLine } from "./discord/safe-text.js";
 import { validateQuery } from "./catalog/query.js";
 import { tiedResults, type Resolution } from "./catalog/resolve.js";
 import type { Locale } from "./i18n/locale.js";
@@ -49,19 +50,19 @@ export function refusalJson(query: string, failure: Failure) {
 
 export function resolutionText(resolution: Resolution, locale: Locale): string {
   if (resolution.ambiguous) {
-    const choices = tiedResults(resolution).map((match) => `  - ${paperTitle(match.paper, locale)} (${match.paper.id})`);
+    const choices = tiedResults(resolution).map((match) => `  - ${plainLine(paperTitle(match.paper, locale))} (${match.paper.id})`);
     const named = resolution.results.every((match) => match.matchedBy === "arxiv");
     return [named ? t(locale, "paper.severalNamed") : t(locale, "paper.ambiguous", { query: resolution.query.trim() }), ...choices].join("\n");
   }
   const [best, ...others] = resolution.results;
   if (best) {
-    const more = others.length > 0 ? `\n\n${t(locale, "paper.otherMatches", { titles: others.map((match) => match.paper.title).join("; ") })}` : "";
+    const more = others.length > 0 ? `\n\n${t(locale, "paper.otherMatches", { titles: others.map((match) => plainLine(match.paper.title)).join("; ") })}` : "";
     return renderPaperText(best.paper, locale) + more;
   }
   if (resolution.unlistedArxivId) return t(locale, "errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId });
   const lines = [t(locale, "errors.unknownPaper", { query: resolution.query.trim() })];
   if (resolution.suggestions.length > 0) {
-    lines.push(t(locale, "errors.didYouMean"), ...resolution.suggestions.map((paper) => `  - ${paper.title} (${paper.id})`));
+    lines.push(t(locale, "errors.didYouMean"), ...resolution.suggestions.map((paper) => `  - ${plainLine(paper.title)} (${paper.id})`));
   }
   return lines.join("\n");
 }

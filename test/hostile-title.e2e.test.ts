@@ -1,7 +1,9 @@
 /** A title anyone can submit to arXiv, approved from /review: it must stay plain text in every message and list. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { candidateStore, type NewCandidate } from "../src/db/candidates.js";
-import { inlineText } from "../src/discord/safe-text.js";
+import { embedText, inlineText } from "../src/discord/safe-text.js";
+import { EMBED_LIMITS, paperEmbed } from "../src/discord/embeds.js";
+import type { APIEmbed } from "discord.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { dmChannelIdFor } from "./support/harness/index.js";
 import { option } from "./support/interactions.js";
@@ -42,7 +44,7 @@ describe("feed titles in message content and Markdown lists", () => {
     await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval"), { type: 8, name: "role", value: ALERT_ROLE }] });
     candidateStore(t.bot.app.db).insert(hostileCandidate(), new Date());
     const card = await command(t, { name: "review", ...as.moderator });
-    expect(card.body.data.embeds?.[0]?.title).toBe(HOSTILE.slice(0, 256));
+    expect(card.body.data.embeds?.[0]?.title).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
     const since = t.harness.requests.length;
     const approved = await send(t, modalSubmit({ customId: "review-approve:2406.50001", message: card.message(), fields: { topics: "retrieval", note: "" }, ...as.moderator }));
     expect(approved.data.content).toMatch(new RegExp(`^Approved: \\*\\*${SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}\\*\\* is now in the reading list`));
@@ -64,5 +66,46 @@ describe("feed titles in message content and Markdown lists", () => {
     expect(neighbour).toBeDefined();
     const related = await send(t, press({ customId: `related:${neighbour?.id ?? ""}`, message: list.message() }));
     expect(related.data.embeds?.[0]?.description).toContain(`• [${SHOWN}](https://arxiv.org/abs/2406.50001)`);
+  });
+
+  it("embeds: abstracts, authors and titles from arXiv cannot render links, Markdown or mentions, and titles lose bidi overrides", async () => {
+    const abstract = "# Heading\nAbstract with [masked](https://evil.example) link and <@&1200000000000000001> **bold** \u202Eevil\u202C\n> quote\n- item";
+    candidateStore(t.bot.app.db).insert({ ...hostileCandidate(), abstract, authors: ["[Ada](https://evil.example)", "*Bob*"] }, new Date());
+    await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
+    const card = await command(t, { name: "review", ...as.moderator });
+    const since = t.harness.requests.length;
+    await send(t, modalSubmit({ customId: "review-approve:2406.50001", message: card.message(), fields: { topics: "retrieval", note: "" }, ...as.moderator }));
+    const post = await t.harness.waitForRequest({ method: "POST", path: `/channels/${PAPERS_CHANNEL}/messages` }, { since });
+    const shown = await command(t, { name: "paper", options: [option.string("query", "2406.50001")] });
+    const embeds: [string, APIEmbed | undefined][] = [
+      ["review card", card.body.data.embeds?.[0]],
+      ["alert post", (post.body as { embeds?: APIEmbed[] }).embeds?.[0]],
+      ["/paper", shown.body.data.embeds?.[0]],
+    ];
+    // Independently of our helper: no unescaped masked link, mention, bold, or line-start heading/quote/list survives.
+    const rendersMarkdown = /(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)<@|(?<!\\)\*\*(?!The authors)|^(#|>|-) /m;
+    for (const [where, embed] of embeds) {
+      expect(embed, where).toBeDefined();
+      expect(embed?.title, where).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
+      expect(embed?.description, where).toContain("Abstract with \\[masked\\](https://evil.example) link and \\<@&1200000000000000001\\> \\*\\*bold\\*\\* evil");
+      expect(embed?.description, where).toContain("\\# Heading");
+      expect(embed?.description?.replace(/^\*The authors' abstract[^\n]*\n/, ""), where).not.toMatch(rendersMarkdown);
+      expect(embed?.description, where).not.toMatch(/[\u202A-\u202E]/);
+      const authors = embed?.fields?.find((field) => field.name === "Authors")?.value;
+      expect(authors, where).toBe("\\[Ada\\](https://evil.example), \\*Bob\\*");
+    }
+    // Our own Markdown is not escaped: the note stays italic.
+    expect(embeds[1]?.[1]?.description).toMatch(/^\*The authors' abstract \(no summary written yet\)\.\*\n/);
+  });
+
+  it("escaping lengthens text; embeds still fit Discord's limits, and no cut leaves a lone backslash", () => {
+    const paper = t.bot.ctx.catalog.papers[0];
+    if (!paper) throw new Error("no paper");
+    const stars = "*".repeat(5000);
+    const embed = paperEmbed({ ...paper, summary: { en: stars, ja: stars }, source: "moderator", authors: Array.from({ length: 400 }, () => "_") }, "en");
+    expect([...(embed.description ?? "")].length).toBeLessThanOrEqual(EMBED_LIMITS.description);
+    for (const field of embed.fields ?? []) expect([...field.value].length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
+    expect(embed.description).toMatch(/(\\\*)+…$/);
+    expect(embedText("1. one\n## two\n-# three")).toBe("1\\. one\n\\## two\n\\-# three");
   });
 });

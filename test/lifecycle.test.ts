@@ -148,6 +148,35 @@ describe("deploy-commands", () => {
     expect(paper?.options[0]).toMatchObject({ autocomplete: true, max_length: 200 });
   });
 
+  it("with MODERATION_GUILD_IDS, the shared list's moderator commands go to those guilds only, the rest (with /digest) globally", async () => {
+    const harness = await startDiscordHarness();
+    onTestFinished(() => harness.close());
+    const home = "1200000000000000001";
+    const run = io({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl, MODERATION_GUILD_IDS: home });
+    expect(await runCli(["deploy-commands"], run.io)).toBe(0);
+    const moderator = ["paper-add", "paper-edit", "paper-remove", "review", "watch"];
+    const names = (body: unknown) => (body as { name: string }[]).map((command) => command.name).sort();
+    const globalWrites = harness.findRequests({ method: "PUT", path: "/applications/:app/commands" });
+    expect(globalWrites).toHaveLength(1);
+    expect(names(globalWrites[0]?.body)).toEqual(commands.map((command) => command.name).filter((name) => !moderator.includes(name)).sort());
+    expect(names(globalWrites[0]?.body)).toContain("digest");
+    const guildWrites = harness.findRequests({ method: "PUT", path: "/applications/:app/guilds/:guild/commands" });
+    expect(guildWrites.map((request) => request.params["guild"])).toEqual([home]);
+    expect(names(guildWrites[0]?.body)).toEqual(moderator);
+    expect(run.stdout()).toMatch(new RegExp(`^registered 5 commands in guild ${home} .*: /watch, /paper-add, /paper-edit, /paper-remove, /review\nregistered ${commands.length - 5} commands globally`));
+
+    // A listed guild the bot is not in: Discord refuses (exit 4), and the global set is left as it was.
+    const notIn = io({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl, MODERATION_GUILD_IDS: "1100000000000000555" });
+    expect(await runCli(["deploy-commands"], notIn.io)).toBe(4);
+    expect(notIn.stderr()).toMatch(/403.*guilds\/1100000000000000555\/commands/);
+    expect(harness.findRequests({ method: "PUT", path: "/applications/:app/commands" })).toHaveLength(1);
+
+    const dry = io({ MODERATION_GUILD_IDS: home });
+    expect(await runCli(["deploy-commands", "--dry-run"], dry.io)).toBe(0);
+    expect(dry.stderr()).toMatch(new RegExp(`/watch, /paper-add, /paper-edit, /paper-remove, /review would be registered in guild ${home} only`));
+    expect(JSON.parse(dry.stdout())).toHaveLength(commands.length);
+  });
+
   it("prints the payload with --dry-run and needs a token otherwise", async () => {
     const dry = io({});
     expect(await runCli(["deploy-commands", "--dry-run"], dry.io)).toBe(0);

@@ -37,6 +37,11 @@ describe("moderation's small edges", () => {
     expect(ja.body.data.content).toMatch(/arXiv のカテゴリ \(cond-mat[^)]*\) はコンピューター科学・統計の外です。/);
   });
 
+  it.skipIf(!arxivApiFixturesAvailable)("a full-width arXiv id (what a Japanese IME types) is read as the ASCII id", async () => {
+    const fullWidth = await command(t, { name: "paper-add", ...as.moderator, locale: "ja", options: [option.string("arxiv", "１２０７．７２１４")] });
+    expect(fullWidth.body.data.embeds?.[0]?.footer?.text).toMatch(/^arXiv:1207\.7214v\d+$/);
+  });
+
   it("a review note over the form's 500 characters is refused (a forged submission skips Discord's limit)", async () => {
     candidateStore(t.bot.app.db).insert({ arxivId: "2406.70001", version: 1, title: "A candidate", authors: ["A"], categories: ["cs.CL"], abstract: "About retrieval.", license: null, canonScore: 0.9, bonus: 0, score: 0.9, reasons: { papers: [], topics: ["retrieval"] } }, new Date());
     const refused = await send(t, modalSubmit({ customId: "review-approve:2406.70001", fields: { topics: "retrieval", note: "n".repeat(3000) }, ...as.moderator }));

@@ -1,6 +1,6 @@
 import type { OpenedApp } from "../app.js";
 import { parseArxivReference } from "../catalog/arxiv-id.js";
-import { UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type CliIo } from "../cli.js";
+import { InputError, UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type CliIo } from "../cli.js";
 import { candidateStore, type Candidate } from "../db/candidates.js";
 import { paperShortName } from "../catalog/format.js";
 import { formatList, renderMessage } from "../i18n/index.js";
@@ -10,7 +10,7 @@ import { approvalTopics, parseTopics } from "../moderation/papers.js";
 import { controlCharactersProblem } from "../moderation/form-text.js";
 import { createArxivHttp } from "./fetch.js";
 import type { ArxivGate } from "./gate.js";
-import { withoutControls } from "./parse.js";
+import { plainLine } from "../discord/safe-text.js";
 import { ArxivPoller, type PollReport } from "./poller.js";
 import { RelevanceModel } from "./relevance.js";
 
@@ -84,11 +84,11 @@ function candidateLine(candidate: Candidate, index: number, app: OpenedApp): str
     const paper = app.catalog.papers.find((entry) => entry.id === id);
     return paper ? paperShortName(paper) : id;
   });
-  const why = [like.length > 0 ? `like ${formatList("en", like)}` : "", candidate.reasons.topics.length > 0 ? `topics: ${candidate.reasons.topics.join(", ")}` : ""]
+  const why = [like.length > 0 ? `like ${formatList("en", like)}` : "", candidate.reasons.topics.length > 0 ? `topics: ${plainLine(candidate.reasons.topics.join(", "))}` : ""]
     .filter((part) => part !== "")
     .join("; ");
-  // Stored before feed text lost its control characters, a title could still carry terminal escape codes.
-  const head = `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${withoutControls(candidate.title)}`;
+  // Feed text on a terminal: no escape codes, bidi overrides or line breaks (one candidate, one line).
+  const head = `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${plainLine(candidate.title)}`;
   return why === "" ? head : `${head}\n       ${why}`;
 }
 
@@ -125,11 +125,11 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
     { label: "--topics", value: values.topics ?? "" },
     { label: "--note", value: values.note ?? "", newlines: true },
   ]);
-  if (unsafe) throw new UsageError(unsafe);
+  if (unsafe) throw new InputError(unsafe);
   const by = values.by?.trim() || "cli";
   if (by.length > 100) throw new UsageError("--by takes a name of at most 100 characters");
   const topics = values.topics === undefined ? undefined : parseTopics(values.topics);
-  if (topics && !topics.ok) throw new UsageError(renderMessage("en", topics));
+  if (topics && !topics.ok) throw new InputError(renderMessage("en", topics));
   return withWritableApp(io, async (app) => {
     const known = candidateStore(app.db).get(arxivId);
     if (!known) {
@@ -151,7 +151,7 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
       return 1;
     }
     relevanceFor(app);
-    io.stdout(`${verb === "approve" ? "approved" : "rejected"} ${arxivId}: ${known.title} (by ${by})\n`);
+    io.stdout(`${verb === "approve" ? "approved" : "rejected"} ${arxivId}: ${plainLine(known.title)} (by ${by})\n`);
     const paper = "paper" in result.value ? result.value.paper : null;
     if (paper) {
       const alerts = createAlerts({ db: app.db, clock: app.clock, logger: app.logger, maxDelayMs: app.config.moderation.alertMaxDelayMs, paper: () => undefined, transport: null });

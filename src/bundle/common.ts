@@ -2,7 +2,7 @@ import type { CatalogEntry, Topic } from "../catalog/schema.js";
 import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
 import { arxivPdfUrl } from "../catalog/arxiv-id.js";
-import { summaryFor, summaryMarks, summaryOrigin } from "../catalog/format.js";
+import { summaryFor, summaryMarks, summaryOrigin, titleJaMark } from "../catalog/format.js";
 import { t, type Locale } from "../i18n/index.js";
 
 /** Folder every file sits under inside the zip. */
@@ -94,6 +94,7 @@ export function publicPaper(paper: Paper): PublicPaper {
     keyResults: { en: [...paper.keyResults.en], ja: [...paper.keyResults.ja] },
     summary: { en: paper.summary.en, ja: paper.summary.ja },
     ...(marks ?? {}),
+    ...titleJaMark(paper),
   };
 }
 

@@ -26,7 +26,8 @@ const SPACED_FORM = /^(arxiv\s*[:\s]\s*)(\d{4})\s+(\d{4,5})$/i;
  * `arxiv 2106.09685`, abs/pdf/html URLs with or without scheme, and old-style ids such as `hep-th/9711200`.
  */
 export function parseArxivReference(input: string): string | null {
-  const text = input.trim().replace(SPACED_FORM, "$1$2.$3");
+  // NFKC: full-width digits and dots (what a Japanese IME types, １２０７．７２１４) read as the ASCII id.
+  const text = input.normalize("NFKC").trim().replace(SPACED_FORM, "$1$2.$3");
   const match = URL_FORM.exec(text) ?? MIRROR_FORM.exec(text) ?? DOI_FORM.exec(text) ?? BARE_FORM.exec(text);
   if (!match) return null;
   const newStyle = match[1];

@@ -1,5 +1,6 @@
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
+import { plainLine, plainParagraphs } from "../discord/safe-text.js";
 import type { SummaryLanguage, SummarySource } from "./schema.js";
 import type { Paper } from "./types.js";
 
@@ -41,6 +42,15 @@ export function summaryFor(paper: Paper, locale: Locale): { text: string; notes:
 /** Key results to show in `locale`: none while the summary is the authors' abstract (we have none of our own). */
 export function keyResultsFor(paper: Paper, locale: Locale): readonly string[] {
   return summaryFor(paper, locale).fromAbstract ? [] : paper.keyResults[locale];
+}
+
+/**
+ * The mark papers.json and `catalog export` carry when `titleJa` is the English title standing in (papers added
+ * from arXiv, or an entry that was exported with the mark): `{ titleJaLanguage: "en" }`; undefined otherwise.
+ */
+export function titleJaMark(paper: Paper): { titleJaLanguage: "en" } | undefined {
+  const standIn = paper.source === "moderator" || paper.titleJaLanguage === "en";
+  return standIn && japaneseTitle(paper) === null ? { titleJaLanguage: "en" } : undefined;
 }
 
 /** The Japanese title when one was written (papers added from arXiv carry the English title there). */
@@ -111,18 +121,19 @@ export function renderPaperText(paper: Paper, locale: Locale): string {
   const summary = summaryFor(paper, locale);
   const titleJa = locale === "ja" ? japaneseTitle(paper) : null;
   const keyResults = keyResultsFor(paper, locale);
+  // Text from arXiv and moderators on a terminal: one line each (no escape codes, bidi overrides or line breaks).
   const lines = [
-    `${paper.title} (${paper.year})`,
-    ...(titleJa ? [titleJa] : []),
+    `${plainLine(paper.title)} (${paper.year})`,
+    ...(titleJa ? [plainLine(titleJa)] : []),
     paper.url,
     "",
-    `${t(locale, "paper.authors")}: ${authorLine(paper)}`,
-    ...(paper.organisation ? [`${t(locale, "paper.organisation")}: ${paper.organisation}`] : []),
+    `${t(locale, "paper.authors")}: ${plainLine(authorLine(paper))}`,
+    ...(paper.organisation ? [`${t(locale, "paper.organisation")}: ${plainLine(paper.organisation)}`] : []),
     `${t(locale, "paper.topics")}: ${paper.topics.map((topic) => topicLabel(locale, topic)).join(", ")}`,
     "",
     ...summary.notes.map((key) => `(${t(locale, key)})`),
-    summary.text,
-    ...(keyResults.length > 0 ? ["", `${t(locale, "paper.keyResults")}:`, ...keyResults.map((fact) => `  - ${fact}`)] : []),
+    plainParagraphs(summary.text),
+    ...(keyResults.length > 0 ? ["", `${t(locale, "paper.keyResults")}:`, ...keyResults.map((fact) => `  - ${plainLine(fact)}`)] : []),
   ];
   return lines.join("\n");
 }

@@ -66,6 +66,8 @@ export const catalogEntrySchema = z
     summarySource: summarySourceSchema.optional(),
     /** Set with `summarySource`: the language of each summary's text (absent: en is English, ja Japanese). */
     summaryLanguage: summaryLanguageSchema.optional(),
+    /** "en": `titleJa` repeats the English title (a paper added from arXiv has no Japanese title until someone writes one). */
+    titleJaLanguage: z.literal("en").optional(),
   })
   .strict();
 

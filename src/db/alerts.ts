@@ -29,6 +29,8 @@ export function alertStore(db: Db) {
   const statements = {
     followedTopics: db.prepare<[], { topic: string }>("SELECT DISTINCT topic FROM user_topics"),
     channelTopics: db.prepare<[], { topic: string }>("SELECT DISTINCT topic FROM channel_follows WHERE topic <> ''"),
+    userTopicsOf: db.prepare<[string], { topic: string }>("SELECT topic FROM user_topics WHERE user_id = ?"),
+    channelTopicsOf: db.prepare<[string], { topic: string }>("SELECT DISTINCT topic FROM channel_follows WHERE channel_id = ? AND topic <> ''"),
     // One statement per kind of subscriber, so deciding 100,000 followers stays inside SQLite.
     insertUsers: db.prepare<[string, string, string]>(
       `INSERT OR IGNORE INTO alert_intents (paper_id, subscriber, locale, role_id, created_at)
@@ -74,6 +76,11 @@ export function alertStore(db: Db) {
   return {
     /** Every topic and keyword someone follows (users and channels); the caller picks those a paper matches. */
     followedTopics: (): string[] => [...new Set([...statements.followedTopics.all(), ...statements.channelTopics.all()].map((row) => row.topic))],
+    /** What one subscriber ("user:<id>" or "channel:<id>") follows now: catalog topics and keywords. */
+    subscriberTopics: (subscriber: string): string[] => {
+      const [kind, id = ""] = subscriber.split(":");
+      return (kind === "user" ? statements.userTopicsOf : statements.channelTopicsOf).all(id).map((row) => row.topic);
+    },
     /** Records one intent per subscriber following any of `topics` (paused DMs excluded), in one transaction. */
     record: db.transaction((paperId: string, topics: readonly string[], now: Date): { users: number; channels: number } => {
       const stamp = now.toISOString();

@@ -55,3 +55,24 @@ export async function deployCommands(config: Config, definitions: readonly Comma
   const commands = registeredSchema.parse(await rest.put(route, { body: definitions }));
   return { applicationId, scope: guildId ? { guildId } : "global", commands };
 }
+
+/**
+ * With MODERATION_GUILD_IDS set, the shared list's moderator commands are registered only in those guilds (guild
+ * commands) and every other command globally, so other servers' admins never see commands that only refuse.
+ */
+export function splitForModeration<D extends CommandDefinition>(definitions: readonly D[], moderatorNames: ReadonlySet<string>, moderationGuildIds: readonly string[]): { global: D[]; guilds: { guildId: string; definitions: D[] }[] } {
+  if (moderationGuildIds.length === 0) return { global: [...definitions], guilds: [] };
+  const moderator = definitions.filter((definition) => moderatorNames.has(definition.name));
+  return { global: definitions.filter((definition) => !moderatorNames.has(definition.name)), guilds: [...new Set(moderationGuildIds)].map((guildId) => ({ guildId, definitions: moderator })) };
+}
+
+/**
+ * Each moderation guild's set first, then the global set; stops at the first refusal (Discord's error propagates),
+ * so a guild the bot is not in leaves the global commands as they were (moderators keep theirs).
+ */
+export async function deploySplit(config: Config, plan: ReturnType<typeof splitForModeration>): Promise<DeployResult[]> {
+  const results: DeployResult[] = [];
+  for (const guild of plan.guilds) results.push(await deployCommands(config, guild.definitions, guild.guildId));
+  results.push(await deployCommands(config, plan.global, undefined));
+  return results;
+}

@@ -4,6 +4,7 @@ import type { Paper } from "../catalog/types.js";
 import { renderMessage, t, type Locale, type MessageRef, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import type { MessageBody, MessageRow, Reply } from "./command.js";
+import { embedText, plainLine } from "./safe-text.js";
 
 export const EMBED_LIMITS = {
   title: 256,
@@ -29,27 +30,36 @@ export function embedLength(embed: APIEmbed): number {
   );
 }
 
-/** Truncates every part to Discord's limits, then shortens the description until the total fits. */
+/** `truncate`, never leaving a lone escaping backslash (from `embedText`) just before the ellipsis. */
+export function truncateEscaped(text: string, max: number): string {
+  const cut = truncate(text, max);
+  return cut === text ? text : cut.replace(/(?<!\\)((?:\\\\)*)\\…$/, "$1…");
+}
+
+/**
+ * Truncates every part to Discord's limits (after any escaping, which lengthens text), then shortens the description
+ * until the total fits. Titles and field names are plain lines: controls, bidi overrides and line breaks go.
+ */
 export function fitEmbed(embed: APIEmbed): APIEmbed {
   const fitted: APIEmbed = {
     ...embed,
-    ...(embed.title !== undefined ? { title: truncate(embed.title, EMBED_LIMITS.title) } : {}),
-    ...(embed.description !== undefined ? { description: truncate(embed.description, EMBED_LIMITS.description) } : {}),
+    ...(embed.title !== undefined ? { title: truncate(plainLine(embed.title), EMBED_LIMITS.title) } : {}),
+    ...(embed.description !== undefined ? { description: truncateEscaped(embed.description, EMBED_LIMITS.description) } : {}),
     ...(embed.footer ? { footer: { ...embed.footer, text: truncate(embed.footer.text, EMBED_LIMITS.footer) } } : {}),
     ...(embed.author ? { author: { ...embed.author, name: truncate(embed.author.name, EMBED_LIMITS.author) } } : {}),
     ...(embed.fields
       ? {
           fields: embed.fields.slice(0, EMBED_LIMITS.fields).map((field) => ({
             ...field,
-            name: truncate(field.name, EMBED_LIMITS.fieldName),
-            value: truncate(field.value, EMBED_LIMITS.fieldValue),
+            name: truncate(plainLine(field.name), EMBED_LIMITS.fieldName),
+            value: truncateEscaped(field.value, EMBED_LIMITS.fieldValue),
           })),
         }
       : {}),
   };
   let overflow = embedLength(fitted) - EMBED_LIMITS.total;
   if (overflow > 0 && fitted.description) {
-    fitted.description = truncate(fitted.description, Math.max(1, [...fitted.description].length - overflow));
+    fitted.description = truncateEscaped(fitted.description, Math.max(1, [...fitted.description].length - overflow));
     overflow = embedLength(fitted) - EMBED_LIMITS.total;
   }
   while (overflow > 0 && fitted.fields && fitted.fields.length > 0) {
@@ -59,11 +69,13 @@ export function fitEmbed(embed: APIEmbed): APIEmbed {
   return fitted;
 }
 
+/** A paper's card. Everything from the catalog entry or arXiv goes through `embedText`; our notes and labels don't. */
 export function paperEmbed(paper: Paper, locale: Locale): APIEmbed {
   const summary = summaryFor(paper, locale);
   const notes = summary.notes.map((key) => `*${t(locale, key)}*\n`).join("");
   const titleJa = locale === "ja" ? japaneseTitle(paper) : null;
-  const description = titleJa ? `**${titleJa}**\n\n${notes}${summary.text}` : `${notes}${summary.text}`;
+  const text = embedText(summary.text);
+  const description = titleJa ? `**${embedText(plainLine(titleJa))}**\n\n${notes}${text}` : `${notes}${text}`;
   const keyResults = keyResultsFor(paper, locale);
   return fitEmbed({
     title: paper.title,
@@ -71,11 +83,11 @@ export function paperEmbed(paper: Paper, locale: Locale): APIEmbed {
     description,
     color: BRAND_COLOUR,
     fields: [
-      { name: t(locale, "paper.authors"), value: authorLine(paper), inline: false },
-      ...(paper.organisation ? [{ name: t(locale, "paper.organisation"), value: paper.organisation, inline: true }] : []),
+      { name: t(locale, "paper.authors"), value: embedText(authorLine(paper)), inline: false },
+      ...(paper.organisation ? [{ name: t(locale, "paper.organisation"), value: embedText(paper.organisation), inline: true }] : []),
       { name: t(locale, "paper.year"), value: String(paper.year), inline: true },
       { name: t(locale, "paper.topics"), value: paper.topics.map((topic) => topicLabel(locale, topic)).join(", "), inline: true },
-      ...(keyResults.length > 0 ? [{ name: t(locale, "paper.keyResults"), value: keyResults.map((fact) => `• ${fact}`).join("\n"), inline: false }] : []),
+      ...(keyResults.length > 0 ? [{ name: t(locale, "paper.keyResults"), value: keyResults.map((fact) => `• ${embedText(plainLine(fact))}`).join("\n"), inline: false }] : []),
     ],
     footer: {
       text: paper.source === "catalog" ? t(locale, "paper.footer", { position: paper.position + 1 }) : t(locale, "paper.footerAdded"),

@@ -44,13 +44,32 @@ export function alertNonce(intent: Pick<AlertIntent, "paperId" | "subscriber">):
   return createHash("sha256").update(`${intent.paperId}\u0000${intent.subscriber}`).digest("base64url").slice(0, 25);
 }
 
-export function alertMessage(paper: Paper, intent: Pick<AlertIntent, "locale" | "roleIds" | "subscriber">): MessageBody {
+/**
+ * The alert for one subscriber. `followed` is what that subscriber follows: the message names the catalog topics
+ * and the keywords it follows that the paper matched (a keyword follower is not told it follows the paper's topics).
+ * Without any (they unfollowed meanwhile), it names the paper's topics and claims nothing.
+ */
+export function alertMessage(paper: Paper, intent: Pick<AlertIntent, "locale" | "roleIds" | "subscriber">, followed?: readonly string[]): MessageBody {
   const locale = localeFromDiscord(intent.locale);
-  const topics = paper.topics.map((topic) => topicLabel(locale, topic)).join(", ");
-  const key = intent.subscriber.startsWith("user:") ? "alert.dm" : "alert.channel";
+  const matched = followed ? matchingTopics(paper, followed) : [...paper.topics];
+  const catalogTopics = new Set<string>(TOPICS);
+  const topicsMatched = paper.topics.filter((topic) => matched.includes(topic));
+  const keywordsMatched = matched.filter((topic) => !catalogTopics.has(topic));
+  const toDm = intent.subscriber.startsWith("user:");
+  const title = inlineText(paper.title);
+  const topics = (topicsMatched.length > 0 ? topicsMatched : paper.topics).map((topic) => topicLabel(locale, topic)).join(", ");
+  const keywords = keywordsMatched.map((keyword) => t(locale, "alert.keyword", { keyword: inlineText(keyword) })).join(t(locale, "alert.listSeparator"));
+  const many = keywordsMatched.length > 1;
+  const reason = t(locale, toDm ? (many ? "alert.yourKeywords" : "alert.yourKeyword") : many ? "alert.channelsKeywords" : "alert.channelsKeyword", { keywords });
+  const text =
+    keywordsMatched.length === 0
+      ? t(locale, toDm && matched.length > 0 ? "alert.dm" : "alert.channel", { title, topics })
+      : topicsMatched.length > 0
+        ? t(locale, toDm ? "alert.dmBoth" : "alert.channelBoth", { title, topics, reason })
+        : t(locale, toDm ? "alert.dmKeyword" : "alert.channelKeyword", { title, reason });
   const mention = intent.roleIds.map((id) => `<@&${id}> `).join("");
   return {
-    content: mention + t(locale, key, { title: inlineText(paper.title), topics }),
+    content: mention + text,
     embeds: [paperEmbed(paper, locale)],
     components: [row(linkButton(t(locale, paper.arxivId ? "paper.arxiv" : "paper.link"), paper.url))],
   };
@@ -85,7 +104,7 @@ export function createAlerts(options: {
   async function send(intent: AlertIntent, paper: Paper): Promise<DeliveryResult> {
     const transport = options.transport;
     if (!transport) return "retry";
-    const body = alertMessage(paper, intent);
+    const body = alertMessage(paper, intent, store.subscriberTopics(intent.subscriber));
     const [kind, id = ""] = intent.subscriber.split(":");
     return kind === "user" ? transport.dm(id, body, alertNonce(intent)) : transport.post(id, body, intent.roleIds, alertNonce(intent));
   }

@@ -1,13 +1,14 @@
 import { userInfo } from "node:os";
-import { parse, UsageError, wholeNumberOption, withApp, type Handler } from "../cli.js";
+import { InputError, parse, UsageError, wholeNumberOption, withApp, type Handler } from "../cli.js";
 import { writeOutputFile } from "../out-file.js";
 import { catalogFileSchema } from "../catalog/schema.js";
 import { auditLog, type AuditEntry } from "../db/audit.js";
-import { renderMessage } from "../i18n/index.js";
+import { renderMessage, t } from "../i18n/index.js";
 import { createAlerts, recordedLine } from "./alerts.js";
 import { controlCharactersProblem } from "./form-text.js";
+import { plainLine } from "../discord/safe-text.js";
 import { createModeration } from "./index.js";
-import { addedFromAbstract, entryFromArxiv, entryOf, parseTopics } from "./papers.js";
+import { addedFromAbstract, entryFromArxiv, entryOf, outsideLlmAreas, parseTopics } from "./papers.js";
 
 export const MODERATION_USAGE = `  audit [--json] [--limit N]                   Moderation audit log, newest first (default 20 entries)
   paper-add <arxiv id or URL> [--topics T,T] [--by NAME]
@@ -37,7 +38,7 @@ function auditLine(entry: AuditEntry): string {
   const change = [entry.before === null ? null : `before ${JSON.stringify(entry.before)}`, entry.after === null ? null : `after ${JSON.stringify(entry.after)}`]
     .filter((part) => part !== null)
     .join(" ");
-  return `${entry.at}  ${entry.actor.name} (${entry.actor.id})  ${entry.action}  ${entry.target}${change ? `  ${change}` : ""}`;
+  return plainLine(`${entry.at}  ${entry.actor.name} (${entry.actor.id})  ${entry.action}  ${entry.target}${change ? `  ${change}` : ""}`);
 }
 
 const auditCommand: Handler = async (args, io) => {
@@ -60,9 +61,9 @@ const paperAddCommand: Handler = async (args, io) => {
     { label: "--by", value: values.by ?? "" },
     { label: "--topics", value: values.topics ?? "" },
   ]);
-  if (unsafe) throw new UsageError(unsafe);
+  if (unsafe) throw new InputError(unsafe);
   const topics = values.topics === undefined ? undefined : parseTopics(values.topics);
-  if (topics && !topics.ok) throw new UsageError(renderMessage("en", topics));
+  if (topics && !topics.ok) throw new InputError(renderMessage("en", topics));
   return withApp(io, async (app) => {
     const moderation = createModeration(app);
     const found = await moderation.arxiv.lookup(reference);
@@ -80,8 +81,10 @@ const paperAddCommand: Handler = async (args, io) => {
     // The running bot sends these (it picks up open intents every few minutes).
     const alerts = createAlerts({ db: app.db, clock: app.clock, logger: app.logger, maxDelayMs: app.config.moderation.alertMaxDelayMs, paper: () => undefined, transport: null });
     const recorded = alerts.fanout(added.value);
-    io.stdout(`added ${added.value.id}: ${added.value.title} (arXiv:${found.value.arxivId}; topics ${added.value.topics.join(", ")})\n`);
+    io.stdout(`added ${added.value.id}: ${plainLine(added.value.title)} (arXiv:${found.value.arxivId}; topics ${added.value.topics.join(", ")})\n`);
     io.stdout(`${recordedLine(recorded)}\n`);
+    // The Discord preview warns before adding; the CLI has no preview, so it warns right after.
+    if (outsideLlmAreas(found.value.categories)) io.stderr(`paperbot: warning:${t("en", "paperAdd.offTopic", { categories: plainLine(found.value.categories.join(", ")) })}\n`);
     return 0;
   }, { write: true });
 };

@@ -3,7 +3,7 @@ import { catalogEntrySchema, TOPICS, topicSchema, type CatalogEntry, type Summar
 import { matchTopic } from "../catalog/topics.js";
 import type { Locale } from "../i18n/locale.js";
 import { topicLabel } from "../i18n/topics.js";
-import { summaryMarks, summaryOrigin } from "../catalog/format.js";
+import { summaryMarks, summaryOrigin, titleJaMark } from "../catalog/format.js";
 import { compactKey } from "../catalog/text.js";
 import type { Paper, PaperModeration } from "../catalog/types.js";
 import type { Db } from "../db/connection.js";
@@ -31,6 +31,8 @@ export function paperSlug(title: string, arxivId: string, taken: (id: string) =>
 
 /** Separators moderators use between topics: commas and semicolons (ASCII and full-width), 、 and line breaks. */
 const TOPIC_SEPARATORS = /[,;，；、\n]+/;
+/** ・ (nakaguro) also lists topics in Japanese, but is part of some names (画像・視覚): used only when the whole part is no topic. */
+const NAKAGURO = /[・･]+/;
 
 /** A part of a topic list: one topic by any name the bot prints (id, en/ja label, synonym), or space-separated ids. */
 function topicsIn(part: string): Topic[] | null {
@@ -49,7 +51,12 @@ export function parseTopics(text: string, locale: Locale = "en"): Outcome<Topic[
   const parts = text
     .split(TOPIC_SEPARATORS)
     .map((part) => part.trim())
-    .filter((part) => part !== "");
+    .filter((part) => part !== "")
+    .flatMap((part) => {
+      if (!NAKAGURO.test(part) || topicsIn(part) !== null) return [part];
+      const pieces = part.split(NAKAGURO).map((piece) => piece.trim()).filter((piece) => piece !== "");
+      return pieces.every((piece) => topicsIn(piece) !== null) ? pieces : [part];
+    });
   const found = parts.map((part) => ({ part, topics: topicsIn(part) }));
   const unknown = found.filter((entry) => entry.topics === null).map((entry) => entry.part);
   if (unknown.length > 0) {
@@ -168,8 +175,8 @@ function dedupeAliases(aliases: string[]): string[] {
  * summaries are not both written by people, so a paper committed back into the catalog keeps its marks.
  */
 export function entryOf(paper: Paper): CatalogEntry {
-  const { position: _position, source: _source, addedAt: _addedAt, moderation: _moderation, ...entry } = paper;
-  return withSummarySource(entry, summaryOrigin(paper));
+  const { position: _position, source: _source, addedAt: _addedAt, moderation: _moderation, titleJaLanguage: _titleJa, ...entry } = paper;
+  return { ...withSummarySource(entry, summaryOrigin(paper)), ...titleJaMark(paper) };
 }
 
 /** `entry` with `summarySource` set to `source`, or without one when both summaries are written (the catalog's default). */
@@ -194,4 +201,12 @@ export function paperWrites(db: Db) {
     },
     remove: store.remove,
   };
+}
+
+/** Areas LLM papers are filed under; a paper in none of them (hep-ex, cond-mat…) is probably not for this list. */
+const LLM_AREAS = /^(?:cs|stat|eess|math\.OC|q-bio\.NC)(?:\.|$)/;
+
+/** True when arXiv files the paper outside every area LLM papers are in (the preview and the CLI warn). */
+export function outsideLlmAreas(categories: readonly string[]): boolean {
+  return categories.length > 0 && !categories.some((category) => LLM_AREAS.test(category));
 }
