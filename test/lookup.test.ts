@@ -87,6 +87,14 @@ describe("resolve: behaviour", () => {
     expect(resolution.unlistedArxivId).toBe("1512.03385");
   });
 
+  it.each([
+    ["arXiv:cs.CL/0112017", "cs.CL/0112017"],
+    ["math.gt/0309136v2", "math.GT/0309136"],
+    ["https://arxiv.org/abs/hep-th/9901001", "hep-th/9901001"],
+  ])("echoes the unlisted old-style id %s as arXiv writes it (%s)", (query, shown) => {
+    expect(app.catalog.resolve(query, "en").unlistedArxivId).toBe(shown);
+  });
+
   it("offers did-you-mean suggestions for near misses, not random papers", () => {
     const resolution = app.catalog.resolve("chinchillo scaling", "en");
     expect(resolution.results[0]?.paper.id ?? resolution.suggestions[0]?.id).toBe("chinchilla");

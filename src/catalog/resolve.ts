@@ -1,6 +1,7 @@
 import type { Db } from "../db/connection.js";
 import { paperStore, type PaperStore } from "../db/papers.js";
 import { searchIndexReader, type SearchIndexReader } from "../db/search.js";
+import { arxivDisplayId } from "./arxiv-id.js";
 import { bridgeJapanese } from "./lookup/bridge.js";
 import { ExactNames, looksLikeUrl } from "./lookup/exact.js";
 import { FullTextMatcher } from "./lookup/fulltext.js";
@@ -207,7 +208,7 @@ export class PaperIndex {
       for (const arxiv of named) {
         const paper = arxiv.paper && this.paperOf(arxiv.paper);
         if (paper) resolution.results.push({ paper, score: 1, matchedBy: "arxiv" });
-        else resolution.unlistedArxivId ??= arxiv.arxivId;
+        else resolution.unlistedArxivId ??= arxivDisplayId(arxiv.arxivId);
       }
       // Two links in one query: both are offered, neither is dropped silently.
       resolution.ambiguous = resolution.results.length > 1;
