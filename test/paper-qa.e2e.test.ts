@@ -122,6 +122,16 @@ describe("two arXiv links in one /paper query", () => {
     expect(body.data.content).toMatch(/names several papers/);
     expect(body.data.components?.[0]?.components.map((component) => component["custom_id"])).toEqual(["show:lora", "show:qlora"]);
   });
+
+  it("two names, or an id and a name, get the same private choice", async () => {
+    const t = await useTestBot();
+    for (const [query, ids] of [["lora vs qlora", ["show:lora", "show:qlora"]], ["1706.03762 bert", ["show:attention-is-all-you-need", "show:bert"]]] as const) {
+      const body = await send(t, chatInput({ name: "paper", options: [option.string("query", query)] }));
+      expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+      expect(body.data.content).toMatch(/names several papers/);
+      expect(body.data.components?.[0]?.components.map((component) => component["custom_id"])).toEqual(ids);
+    }
+  });
 });
 
 describe("autocomplete on the first keystrokes", () => {

@@ -32,6 +32,8 @@ export interface Resolution {
    * none of them is the answer, and `results` up to the first that scores less are the choice to offer.
    */
   ambiguous: boolean;
+  /** The query named several papers (links, ids or names: "lora vs qlora"); `ambiguous` too. */
+  severalNamed?: true;
 }
 
 /** Katakana words of one query checked against every paper's Japanese text. */
@@ -212,8 +214,20 @@ export class PaperIndex {
       }
       // Two links in one query: both are offered, neither is dropped silently.
       resolution.ambiguous = resolution.results.length > 1;
+      if (resolution.ambiguous) resolution.severalNamed = true;
+      if (named.length > 1 || !named[0]?.paper) return resolution;
+    }
+    // Names (or an id and a name) and nothing else: "lora vs qlora", "1706.03762 bert".
+    const several = this.exact.severalNamed(cleaned);
+    if (several) {
+      resolution.results = several.slice(0, limit).flatMap((head) => {
+        const paper = this.paperOf(head);
+        return paper ? [{ paper, score: 1, matchedBy: head.arxivId && cleaned.includes(head.arxivId) ? ("arxiv" as const) : ("exact" as const) }] : [];
+      });
+      resolution.ambiguous = resolution.severalNamed = true;
       return resolution;
     }
+    if (named.length > 0) return resolution;
     const collector = new MatchCollector(
       options.explain,
       containsCjk(cleaned) && contentTokens(cleaned).length > 0,
