@@ -81,6 +81,20 @@ describe("resolve: behaviour", () => {
     expect(top(query, /[ぁ-んァ-ン一-龥]/.test(query) ? "ja" : "en")).toBe(id);
   });
 
+  it.each([
+    ["diffusion", "en", "diffusion"],
+    ["safety", "en", "safety"],
+    ["alignment", "en", "alignment"],
+    ["reinforcement learning", "en", "reinforcement-learning"],
+    ["拡散モデル", "ja", "diffusion"],
+  ] as const)("a catalog topic's name (%s) offers that topic's papers as a choice, never one of them", (query, locale, topic) => {
+    const resolution = app.catalog.resolve(query, locale);
+    const inTopic = app.catalog.papers.filter((paper) => (paper.topics as readonly string[]).includes(topic)).map((paper) => paper.id);
+    expect(resolution.ambiguous).toBe(true);
+    expect(resolution.results.length).toBe(Math.min(5, inTopic.length));
+    for (const match of resolution.results) expect(inTopic).toContain(match.paper.id);
+  });
+
   it("says which arXiv id is not on the list instead of guessing", () => {
     const resolution = app.catalog.resolve("arXiv:1512.03385", "en");
     expect(resolution.results).toEqual([]);

@@ -16,6 +16,8 @@ import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type Matc
 import { cleanQuery, compactKey, containsCjk, contentTokens } from "./text.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Paper } from "./types.js";
+import type { Topic } from "./schema.js";
+import { matchTopic } from "./topics.js";
 
 export type { LookupWork, Match, MatchKind } from "./lookup/types.js";
 export { urlKey } from "./lookup/exact.js";
@@ -35,6 +37,9 @@ export interface Resolution {
   /** The query named several papers (links, ids or names: "lora vs qlora"); `ambiguous` too. */
   severalNamed?: true;
 }
+
+/** The score shown for each paper of a topic named by the query (they tie). */
+const TOPIC_SCORE = 0.9;
 
 /** Katakana words of one query checked against every paper's Japanese text. */
 const MAX_UNKNOWN_CHECKS = 4;
@@ -161,6 +166,19 @@ export class PaperIndex {
     return words;
   }
 
+  /** The listed papers with a topic: those the query's words found first, best first, then in reading-list order. */
+  private topicPapers(topic: Topic, ranked: readonly Ranked[]): Paper[] {
+    const order = new Map(ranked.map((match, index) => [match.paper.seq, index]));
+    return this.heads
+      .keyed(CURATED_TAG)
+      .flatMap((head) => {
+        const paper = this.paperOf(head);
+        return paper && (paper.topics as readonly string[]).includes(topic) ? [{ head, paper }] : [];
+      })
+      .sort((a, b) => (order.get(a.head.seq) ?? Infinity) - (order.get(b.head.seq) ?? Infinity) || a.head.position - b.head.position)
+      .map(({ paper }) => paper);
+  }
+
   private paperOf(head: PaperHead): Paper | undefined {
     return this.heads.paper(head);
   }
@@ -263,6 +281,15 @@ export class PaperIndex {
     }
 
     const ranked = collector.ranked(cleaned, locale);
+    // A catalog topic's name ("diffusion", "safety", "拡散モデル") means that topic's papers: a choice, never one of them.
+    const topic = exact || options.prefix ? null : matchTopic(cleaned);
+    const inTopic = topic ? this.topicPapers(topic, ranked) : [];
+    if (inTopic.length >= 2) {
+      options.explain?.(`topic ${topic}: ${inTopic.map((paper) => paper.id).join(" ")}`);
+      resolution.results = inTopic.slice(0, limit).map((paper) => ({ paper, score: TOPIC_SCORE, matchedBy: "text" as const }));
+      resolution.ambiguous = true;
+      return resolution;
+    }
     for (const match of ranked) {
       if (match.score < RESULT_THRESHOLD || resolution.results.length >= limit) break;
       const paper = this.paperOf(match.paper);
