@@ -95,6 +95,21 @@ describe("resolve: behaviour", () => {
     for (const match of resolution.results) expect(inTopic).toContain(match.paper.id);
   });
 
+  it.each(["sam", "kim", "edward", "kevin"])("a name that is no paper's first author (%s) alone finds nothing", (query) => {
+    expect(app.catalog.resolve(query, "en").results).toEqual([]);
+  });
+
+  it.each([
+    ["kaplan", "scaling-laws"],
+    ["vaswani", "attention-is-all-you-need"],
+    ["hoffmann", "chinchilla"],
+    ["wang", "self-instruct"],
+  ])("a first author's last name alone (%s) still finds the paper", (query, id) => {
+    const resolution = app.catalog.resolve(query, "en");
+    expect(resolution.results[0]?.paper.id).toBe(id);
+    expect(resolution.ambiguous).toBe(false);
+  });
+
   it("says which arXiv id is not on the list instead of guessing", () => {
     const resolution = app.catalog.resolve("arXiv:1512.03385", "en");
     expect(resolution.results).toEqual([]);

@@ -257,13 +257,21 @@ export class FullTextMatcher {
   private namedAlike(paper: PaperHead, word: string, token: string): boolean {
     if (word.length === 0) return true;
     // Credits (authors, organisation, year) are matched as the index has them: "rafailov".
-    if (this.wordsOf(paper).credits.has(token)) return true;
+    // …but alone, an author other than the first ("sam", "kim") is not how people name a paper.
+    if (this.wordsOf(paper).credits.has(token) && this.citedBy(paper, token)) return true;
     for (const name of unstemmedWords([paper.title, paper.id, ...paper.aliases].join(" "))) {
       let shared = 0;
       while (shared < word.length && shared < name.length && word[shared] === name[shared]) shared += 1;
       if (shared >= Math.max(word.length, name.length) - 2) return true;
     }
     return false;
+  }
+
+  /** A paper is cited by its first author's last name, its organisation or its year. */
+  private citedBy(paper: PaperHead, token: string): boolean {
+    if (token === paper.firstAuthor) return true;
+    const full = this.heads.paper(paper);
+    return full !== undefined && contentTokens(`${full.organisation ?? ""} ${full.year}`).includes(token);
   }
 
   private titleWordsOf(paper: PaperHead): string[] {
