@@ -110,6 +110,17 @@ describe("resolve: behaviour", () => {
     expect(resolution.ambiguous).toBe(false);
   });
 
+  it.each([
+    ["bert glue", "bert"],
+    ["bert squad", "bert"],
+    ["lora explained", "lora"],
+    ["clip openai", "clip"],
+  ])("a name and a word remembered about the paper (%s) find it", (query, id) => {
+    const resolution = app.catalog.resolve(query, "en");
+    expect(resolution.results[0]?.paper.id).toBe(id);
+    expect(resolution.ambiguous).toBe(false);
+  });
+
   it("says which arXiv id is not on the list instead of guessing", () => {
     const resolution = app.catalog.resolve("arXiv:1512.03385", "en");
     expect(resolution.results).toEqual([]);

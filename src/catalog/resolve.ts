@@ -324,8 +324,12 @@ class MatchCollector {
     private readonly japanese = false,
   ) {}
 
+  /** Papers whose name is among the query's words ("clip openai"): they win a tie with papers that only contain them. */
+  private readonly named = new Set<number>();
+
   readonly offer = (paper: PaperHead, score: number, matchedBy: MatchKind, uncapped = score): void => {
     this.explain?.(`${matchedBy} ${paper.id} ${score.toFixed(3)} (${uncapped.toFixed(3)})`);
+    if (matchedBy === "exact") this.named.add(paper.seq);
     // A mixed query ("混合エキスパート Hugging Face blog") is better answered by a paper matching both halves.
     let bonus = 0;
     if (this.mixed && (matchedBy === "text" || matchedBy === "japanese")) {
@@ -352,7 +356,8 @@ class MatchCollector {
   /** All offers, best first. */
   ranked(cleaned: string, locale: Locale): Ranked[] {
     // For Japanese users a Japanese-text match wins a tie.
-    const preference = (match: Ranked) => (this.strength.get(match.paper.seq) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0);
+    const preference = (match: Ranked) =>
+      (this.strength.get(match.paper.seq) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0) + (this.named.has(match.paper.seq) ? NAMED_PREFERENCE : 0);
     // In a mixed query ("拡散モデル DDPM"), a paper found through its Japanese half alone must also be about the Latin words.
     if (containsCjk(cleaned) && contentTokens(cleaned).length > 0) {
       for (const [seq, match] of this.matches) {
@@ -383,6 +388,9 @@ function isTie(ranked: readonly Ranked[]): boolean {
   const gap = (first.strength ?? first.score) - (second.strength ?? second.score);
   return gap < TIE_STRENGTH_GAP || (tied.length >= 3 && gap < 2 * TIE_STRENGTH_GAP && sameStrength(tied));
 }
+
+/** What naming a paper adds to its evidence: more than a tie's margin (TIE_STRENGTH_GAP). */
+const NAMED_PREFERENCE = 0.03;
 
 /** Evidence closer than this is no reason to prefer one paper. */
 const TIE_STRENGTH_GAP = 0.018;
