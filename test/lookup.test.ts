@@ -121,6 +121,20 @@ describe("resolve: behaviour", () => {
     expect(resolution.ambiguous).toBe(false);
   });
 
+  it.each(["toolformer", "adam optimizer", "palm pathways language model"])("suggests no name that is not close (%s)", (query) => {
+    const resolution = app.catalog.resolve(query, "en");
+    expect(resolution.results).toEqual([]);
+    expect(resolution.suggestions.map((paper) => paper.id)).toEqual([]);
+  });
+
+  it.each([
+    ["flashattn2", "flashattention"],
+    ["qlroa", "qlora"],
+  ])("still suggests a close name (%s → %s)", (query, id) => {
+    const resolution = app.catalog.resolve(query, "en");
+    expect(resolution.results[0]?.paper.id ?? resolution.suggestions[0]?.id).toBe(id);
+  });
+
   it("says which arXiv id is not on the list instead of guessing", () => {
     const resolution = app.catalog.resolve("arXiv:1512.03385", "en");
     expect(resolution.results).toEqual([]);
