@@ -135,6 +135,10 @@ describe("resolve: behaviour", () => {
     expect(resolution.results[0]?.paper.id ?? resolution.suggestions[0]?.id).toBe(id);
   });
 
+  it.each(["beit", "llava", "lamda", "swin transformer"])("another model's short name (%s) is not a typo of a listed one", (query) => {
+    expect(app.catalog.resolve(query, "en").results).toEqual([]);
+  });
+
   it("says which arXiv id is not on the list instead of guessing", () => {
     const resolution = app.catalog.resolve("arXiv:1512.03385", "en");
     expect(resolution.results).toEqual([]);

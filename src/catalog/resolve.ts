@@ -101,14 +101,18 @@ export class PaperIndex {
       })(this.reader.headlineTerms()),
       this.work,
       {
-        // Ordinary words appear in many papers' text; a few misspellings in 100,000 abstracts do not make a word.
-        isCorpusWord: (word) => this.weights.documents(word) >= Math.max(1, Math.ceil(this.count / 20_000)),
+        isCorpusWord: (word) => this.isCorpusWord(word),
         isNameWord: (word) => this.reader.inNameColumns(word),
       },
     );
     this.weights = new TermWeights(this.reader, () => this.count);
     this.fullText = new FullTextMatcher(this.reader, this.heads, this.spelling, this.weights);
     this.japanese = new JapaneseMatcher(this.reader, this.heads, this.work);
+  }
+
+  /** Ordinary words appear in many papers' text; a few misspellings in 100,000 abstracts do not make a word. */
+  private isCorpusWord(word: string): boolean {
+    return this.weights.documents(word) >= Math.max(1, Math.ceil(this.count / 20_000));
   }
 
   get size(): number {
@@ -264,8 +268,11 @@ export class PaperIndex {
         offer,
         (token) => this.spelling.corrections(token),
         (groups) => this.weights.queryWeights(groups),
+        (token) => this.weights.documents(token) === 0 && this.spelling.corrections(token).length === 1,
       );
-      this.fuzzy.match(cleaned, offer);
+      // A word papers use as it is ("lamda", in a summary) is that word, not a typo of a name ("llama").
+      const words = contentTokens(cleaned);
+      if (!(words.length === 1 && !/\s/.test(cleaned) && this.isCorpusWord(words[0] ?? ""))) this.fuzzy.match(cleaned, offer);
       const bridged = containsCjk(cleaned) ? bridgeJapanese(cleaned) : [];
       if (bridged.length > 0) options.explain?.(`bridge: ${bridged.map(({ japanese, english }) => `${japanese}→${english.join("|")}`).join(" ")}`);
       // Katakana words no paper has and the bridge does not translate ("ミストラル") count against every paper, as an

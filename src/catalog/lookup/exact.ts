@@ -111,6 +111,7 @@ export class ExactNames {
     offer: Offer,
     corrections: (token: string) => string[],
     queryWeights: (groups: string[][]) => number[],
+    isUnknown: (token: string) => boolean = () => false,
   ): void {
     // Japanese has no spaces: "post-lnとpre-lnの違い" splits where the script changes.
     const words = cleaned.split(/\s+/).flatMap((word) => word.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/gu) ?? []);
@@ -135,6 +136,9 @@ export class ExactNames {
         // A version next to a name means another model: "llama 3" is not LLaMA, "gpt 4o" is not GPT-3.
         const after = words[start + size];
         if (after !== undefined && /^v?\d+(?:\.\d+)?[a-z]?$/.test(after)) continue;
+        // So does a word no paper has just before it: "swin transformer" is not the Transformer.
+        const before = words[start - 1];
+        if (before !== undefined && before.length >= 3 && !containsCjk(before) && contentTokens(before).some(isUnknown)) continue;
         const shared = papers.length === 1 ? 1 : 0.95;
         for (const paper of papers) offer(paper, (0.5 + 0.45 * share) * shared, "exact", (0.5 + 0.5 * share) * shared);
       }

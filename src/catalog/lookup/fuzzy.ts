@@ -2,6 +2,9 @@ import { compactKey, editDistance } from "../text.js";
 import { shortNameOf } from "./exact.js";
 import type { Offer, PaperHead } from "./types.js";
 
+/** Names this short that differ by one letter are other names ("beit", "llava"), unless the difference is a slip. */
+export const SHORT_NAME = 5;
+
 export interface FuzzyKey {
   key: string;
   paper: PaperHead;
@@ -45,9 +48,9 @@ export class FuzzyNames {
       if (!startsAlike(key, candidate.key)) continue;
       const distance = editDistance(key, candidate.key, allowed);
       if (distance > allowed) continue;
-      // One edit in a name of four letters or fewer is another name ("bart", "gptq", "beat") unless it is a slip of
+      // One edit in a name of five letters or fewer is another name ("bart", "gptq", "beat") unless it is a slip of
       // the fingers: swapped letters ("bret"), a neighbouring key ("lpra") or a doubled letter.
-      if (key.length <= 4 && distance === 1 && !isSlip(key, candidate.key)) continue;
+      if (key.length <= SHORT_NAME && distance === 1 && !isSlip(key, candidate.key)) continue;
       // … and two edits in a short name need most letter pairs in common ("resnet" is not "restem").
       if (distance >= 2 && bigramSimilarity(key, candidate.key) < 0.5) continue;
       // Version numbers are not typos: "gpt5" is not "gpt3", "llama3" is not "llama2".
