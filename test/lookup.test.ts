@@ -139,6 +139,17 @@ describe("resolve: behaviour", () => {
     expect(app.catalog.resolve(query, "en").results).toEqual([]);
   });
 
+  it.each([
+    ["doi:10.48550/arXiv.2106", "lora"],
+    ["10.48550/arxiv.2106.0", "lora"],
+    ["https://doi.org/10.48550/arXiv.2106", "lora"],
+    ["https://huggingface.co/papers/2106", "lora"],
+    ["ら", "llama"],
+    ["ち", "chinchilla"],
+  ])("autocomplete offers names starting with a partial link or one kana (%s → %s)", (typed, id) => {
+    expect(app.catalog.namesStartingWith(typed, 25).map((paper) => paper.id)).toContain(id);
+  });
+
   it("says which arXiv id is not on the list instead of guessing", () => {
     const resolution = app.catalog.resolve("arXiv:1512.03385", "en");
     expect(resolution.results).toEqual([]);

@@ -193,14 +193,18 @@ export class PaperIndex {
    * short names first, then titles, then aliases; within each, reading-list order.
    */
   namesStartingWith(typed: string, limit: number): Paper[] {
-    const idPrefix = /^(?:(?:https?:\/\/)?(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|arxiv\s*[:.]?\s*)?(\d{2,4}(?:\.\d{0,5})?)$/i.exec(typed.trim())?.[1];
+    const idPrefix =
+      /^(?:(?:https?:\/\/)?(?:www\.)?(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/|(?:https?:\/\/)?(?:(?:dx\.)?doi\.org\/|doi:\s*)?10\.48550\/arxiv\.|arxiv\s*[:.]?\s*)?(\d{2,4}(?:\.\d{0,5})?)$/i.exec(
+        typed.trim(),
+      )?.[1];
     if (idPrefix) {
       return this.reader
         .arxivFrom(idPrefix, limit)
         .flatMap((seq) => this.heads.get(seq) ?? [])
         .flatMap((head) => this.paperOf(head) ?? []);
     }
-    const key = compactKey(hiraganaAsKatakana(cleanQuery(typed)));
+    // While typing, one kana is already a name's start: "ら" is "ラ" (LoRA, LLaMA).
+    const key = compactKey(hiraganaAsKatakana(cleanQuery(typed), 1));
     if (key.length === 0 || key.startsWith("#")) return [];
     const tier = (head: PaperHead): number => {
       const starts = (name: string) => compactKey(name).startsWith(key);
@@ -379,8 +383,8 @@ class MatchCollector {
 }
 
 /** An all-hiragana query, in katakana: hiragana (U+3041–U+3096) is katakana (U+30A1–U+30F6) less 0x60. */
-function hiraganaAsKatakana(text: string): string {
-  if (!/^[\p{Script=Hiragana}ー\s]+$/u.test(text) || [...text.replace(/\s+/g, "")].length < 2) return text;
+function hiraganaAsKatakana(text: string, minLength = 2): string {
+  if (!/^[\p{Script=Hiragana}ー\s]+$/u.test(text) || [...text.replace(/\s+/g, "")].length < minLength) return text;
   return text.replace(/[\u3041-\u3096]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0x60));
 }
 
