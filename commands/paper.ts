@@ -39,7 +39,7 @@ export default defineCommand({
       return {
         kind: "reply",
         private: true,
-        content: resolution.results.every((match) => match.matchedBy === "arxiv")
+        content: resolution.severalNamed
           ? t(locale, "paper.severalNamed")
           : t(locale, "paper.ambiguous", { query: echoUserText(query.value) }),
         components: [choiceButtons(choices, locale)],

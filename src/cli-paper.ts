@@ -51,7 +51,7 @@ export function refusalJson(query: string, failure: Failure) {
 export function resolutionText(resolution: Resolution, locale: Locale): string {
   if (resolution.ambiguous) {
     const choices = tiedResults(resolution).map((match) => `  - ${plainLine(paperTitle(match.paper, locale))} (${match.paper.id})`);
-    const named = resolution.results.every((match) => match.matchedBy === "arxiv");
+    const named = resolution.severalNamed;
     return [named ? t(locale, "paper.severalNamed") : t(locale, "paper.ambiguous", { query: resolution.query.trim() }), ...choices].join("\n");
   }
   const [best, ...others] = resolution.results;

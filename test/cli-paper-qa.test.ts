@@ -43,4 +43,28 @@ describe("paperbot paper: what a new-user QA pass found", () => {
     expect(await runCli(["paper", "lora", "--json"], clear.io)).toBe(0);
     expect(JSON.parse(clear.stdout())).not.toHaveProperty("ambiguous");
   });
+
+  it.each([
+    ["lora vs qlora", ["lora", "qlora"]],
+    ["lora and qlora", ["lora", "qlora"]],
+    ["lora qlora", ["lora", "qlora"]],
+    ["1706.03762 bert", ["attention-is-all-you-need", "bert"]],
+    ["bert vs gpt", ["bert", "gpt-1"]],
+  ])("two names in one query (%s) are offered as the choice two links get, in text and JSON", async (query, ids) => {
+    const text = io();
+    expect(await runCli(["paper", query], text.io)).toBe(0);
+    expect(text.stdout()).toMatch(/^Your query names several papers\. Which one do you want\?\n/);
+    for (const id of ids) expect(text.stdout()).toContain(`(${id})`);
+    const json = io();
+    expect(await runCli(["paper", query, "--json"], json.io)).toBe(0);
+    const answer = JSON.parse(json.stdout()) as { ambiguous?: boolean; results: { id: string }[] };
+    expect(answer.ambiguous).toBe(true);
+    expect(answer.results.map((result) => result.id)).toEqual(expect.arrayContaining(ids));
+  });
+
+  it.each(["attention is all you need", "llama 2", "gopher vs chinchilla", "lora explained"])("one name (%s) is still one answer", async (query) => {
+    const json = io();
+    expect(await runCli(["paper", query, "--json"], json.io)).toBe(0);
+    expect(JSON.parse(json.stdout())).not.toHaveProperty("ambiguous");
+  });
 });

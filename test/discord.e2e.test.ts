@@ -45,7 +45,8 @@ describe("Discord front end, end to end", () => {
     const body = await send(t, chatInput({ name: "paper", options: [option.string("query", "チンチラ")], locale: "ja", guildId: null }));
     expect(body.type).toBe(4);
     const embed = body.data.embeds?.[0];
-    expect(embed?.title).toBe("Training Compute-Optimal Large Language Models");
+    expect(embed?.title).toBe("計算量最適な大規模言語モデルの学習");
+    expect(embed?.description).toMatch(/^\*Training Compute-Optimal Large Language Models\*\n/);
     expect(embed?.description).toMatch(/700億|70B/);
     expect(embed?.fields?.[0]?.name).toBe("著者");
   });
@@ -231,7 +232,7 @@ describe("Discord front end, end to end", () => {
     for (const embed of embeds) expectWithinEmbedLimits(embed);
     // The longest entry is cut to fit, not dropped.
     const longest = embeds.filter((embed) => embed.url === LONGEST_ENTRY.url);
-    for (const embed of longest) expect(embed.title).toMatch(/^Limits Limits .*…$/);
+    for (const embed of longest) expect(embed.title).toMatch(/^(Limits Limits |限界限界).*…$/);
     for (const body of bodies) {
       expect(body.data.components?.length ?? 0).toBeLessThanOrEqual(5);
       for (const row of body.data.components ?? []) {

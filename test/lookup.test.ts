@@ -81,10 +81,87 @@ describe("resolve: behaviour", () => {
     expect(top(query, /[ぁ-んァ-ン一-龥]/.test(query) ? "ja" : "en")).toBe(id);
   });
 
+  it.each([
+    ["diffusion", "en", "diffusion"],
+    ["safety", "en", "safety"],
+    ["alignment", "en", "alignment"],
+    ["reinforcement learning", "en", "reinforcement-learning"],
+    ["拡散モデル", "ja", "diffusion"],
+  ] as const)("a catalog topic's name (%s) offers that topic's papers as a choice, never one of them", (query, locale, topic) => {
+    const resolution = app.catalog.resolve(query, locale);
+    const inTopic = app.catalog.papers.filter((paper) => (paper.topics as readonly string[]).includes(topic)).map((paper) => paper.id);
+    expect(resolution.ambiguous).toBe(true);
+    expect(resolution.results.length).toBe(Math.min(5, inTopic.length));
+    for (const match of resolution.results) expect(inTopic).toContain(match.paper.id);
+  });
+
+  it.each(["sam", "kim", "edward", "kevin"])("a name that is no paper's first author (%s) alone finds nothing", (query) => {
+    expect(app.catalog.resolve(query, "en").results).toEqual([]);
+  });
+
+  it.each([
+    ["kaplan", "scaling-laws"],
+    ["vaswani", "attention-is-all-you-need"],
+    ["hoffmann", "chinchilla"],
+    ["wang", "self-instruct"],
+  ])("a first author's last name alone (%s) still finds the paper", (query, id) => {
+    const resolution = app.catalog.resolve(query, "en");
+    expect(resolution.results[0]?.paper.id).toBe(id);
+    expect(resolution.ambiguous).toBe(false);
+  });
+
+  it.each([
+    ["bert glue", "bert"],
+    ["bert squad", "bert"],
+    ["lora explained", "lora"],
+    ["clip openai", "clip"],
+  ])("a name and a word remembered about the paper (%s) find it", (query, id) => {
+    const resolution = app.catalog.resolve(query, "en");
+    expect(resolution.results[0]?.paper.id).toBe(id);
+    expect(resolution.ambiguous).toBe(false);
+  });
+
+  it.each(["toolformer", "adam optimizer", "palm pathways language model"])("suggests no name that is not close (%s)", (query) => {
+    const resolution = app.catalog.resolve(query, "en");
+    expect(resolution.results).toEqual([]);
+    expect(resolution.suggestions.map((paper) => paper.id)).toEqual([]);
+  });
+
+  it.each([
+    ["flashattn2", "flashattention"],
+    ["qlroa", "qlora"],
+  ])("still suggests a close name (%s → %s)", (query, id) => {
+    const resolution = app.catalog.resolve(query, "en");
+    expect(resolution.results[0]?.paper.id ?? resolution.suggestions[0]?.id).toBe(id);
+  });
+
+  it.each(["beit", "llava", "lamda", "swin transformer"])("another model's short name (%s) is not a typo of a listed one", (query) => {
+    expect(app.catalog.resolve(query, "en").results).toEqual([]);
+  });
+
+  it.each([
+    ["doi:10.48550/arXiv.2106", "lora"],
+    ["10.48550/arxiv.2106.0", "lora"],
+    ["https://doi.org/10.48550/arXiv.2106", "lora"],
+    ["https://huggingface.co/papers/2106", "lora"],
+    ["ら", "llama"],
+    ["ち", "chinchilla"],
+  ])("autocomplete offers names starting with a partial link or one kana (%s → %s)", (typed, id) => {
+    expect(app.catalog.namesStartingWith(typed, 25).map((paper) => paper.id)).toContain(id);
+  });
+
   it("says which arXiv id is not on the list instead of guessing", () => {
     const resolution = app.catalog.resolve("arXiv:1512.03385", "en");
     expect(resolution.results).toEqual([]);
     expect(resolution.unlistedArxivId).toBe("1512.03385");
+  });
+
+  it.each([
+    ["arXiv:cs.CL/0112017", "cs.CL/0112017"],
+    ["math.gt/0309136v2", "math.GT/0309136"],
+    ["https://arxiv.org/abs/hep-th/9901001", "hep-th/9901001"],
+  ])("echoes the unlisted old-style id %s as arXiv writes it (%s)", (query, shown) => {
+    expect(app.catalog.resolve(query, "en").unlistedArxivId).toBe(shown);
   });
 
   it("offers did-you-mean suggestions for near misses, not random papers", () => {

@@ -89,6 +89,16 @@ describe("Japanese readers see Japanese titles everywhere", () => {
     const related = await send(t, button({ customId: "related:lora", message: original(t, command), locale: "ja" }));
     expect(related.data.embeds?.[0]?.title).toBe("LoRA: 大規模言語モデルの低ランク適応 の関連論文");
   });
+
+  it("the /paper embed itself is titled in Japanese, the original title kept under it", async () => {
+    const t = await useTestBot();
+    const body = await send(t, chatInput({ name: "paper", options: [option.string("query", "lora")], locale: "ja" }));
+    const embed = body.data.embeds?.[0];
+    expect(embed?.title).toBe("LoRA: 大規模言語モデルの低ランク適応");
+    expect(embed?.description?.split("\n")[0]).toBe("*LoRA: Low-Rank Adaptation of Large Language Models*");
+    const english = await send(t, chatInput({ name: "paper", options: [option.string("query", "lora")], locale: "en-US" }));
+    expect(english.data.embeds?.[0]?.title).toBe("LoRA: Low-Rank Adaptation of Large Language Models");
+  });
 });
 
 describe("the query quoted back is shown, never rendered", () => {
@@ -111,6 +121,16 @@ describe("two arXiv links in one /paper query", () => {
     expect(body.data.flags).toBe(MessageFlags.Ephemeral);
     expect(body.data.content).toMatch(/names several papers/);
     expect(body.data.components?.[0]?.components.map((component) => component["custom_id"])).toEqual(["show:lora", "show:qlora"]);
+  });
+
+  it("two names, or an id and a name, get the same private choice", async () => {
+    const t = await useTestBot();
+    for (const [query, ids] of [["lora vs qlora", ["show:lora", "show:qlora"]], ["1706.03762 bert", ["show:attention-is-all-you-need", "show:bert"]]] as const) {
+      const body = await send(t, chatInput({ name: "paper", options: [option.string("query", query)] }));
+      expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+      expect(body.data.content).toMatch(/names several papers/);
+      expect(body.data.components?.[0]?.components.map((component) => component["custom_id"])).toEqual(ids);
+    }
   });
 });
 

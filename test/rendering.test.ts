@@ -74,6 +74,13 @@ describe("input validation", () => {
     ["<#123456789012345678>", "errors.queryMention"],
     ["||lora||", "errors.queryMarkdown"],
     ["[lora](https://evil.example)", "errors.queryMarkdown"],
+    // Every block marker at a line's start alike (quote, heading, subtext), and every line separator.
+    ["> lora", "errors.queryMarkdown"],
+    ["# lora", "errors.queryMarkdown"],
+    ["### lora", "errors.queryMarkdown"],
+    ["-# lora", "errors.queryMarkdown"],
+    ["lora\u2028qlora", "errors.queryControlCharacters"],
+    ["lora\u2029qlora", "errors.queryControlCharacters"],
   ])("refuses %j with %s", (query, key) => {
     const outcome = validateQuery(query);
     expect(outcome.ok).toBe(false);

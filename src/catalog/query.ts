@@ -5,9 +5,9 @@ import type { PlainMessageKey } from "../i18n/index.js";
 export const MAX_QUERY_LENGTH = 200;
 
 const refusals: { key: PlainMessageKey; test: (text: string) => boolean }[] = [
-  { key: "errors.queryControlCharacters", test: (text) => /[\p{Cc}\p{Cf}]/u.test(text.replace(/[\t\n\r\u200d]/g, "")) },
+  { key: "errors.queryControlCharacters", test: (text) => /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text.replace(/[\t\n\r\u200d]/g, "")) },
   { key: "errors.queryMention", test: (text) => /<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b/.test(text) },
-  { key: "errors.queryMarkdown", test: (text) => /```|\|\||\*\*|__|~~|^>\s|\[[^\]]*\]\([^)]*\)|`[^`]+`/m.test(text) },
+  { key: "errors.queryMarkdown", test: (text) => /```|\|\||\*\*|__|~~|^(?:>|#{1,3}|-#)\s|\[[^\]]*\]\([^)]*\)|`[^`]+`/m.test(text) },
 ];
 
 const querySchema = z

@@ -1,6 +1,7 @@
 import type { Db } from "../db/connection.js";
 import { paperStore, type PaperStore } from "../db/papers.js";
 import { searchIndexReader, type SearchIndexReader } from "../db/search.js";
+import { arxivDisplayId } from "./arxiv-id.js";
 import { bridgeJapanese } from "./lookup/bridge.js";
 import { ExactNames, looksLikeUrl } from "./lookup/exact.js";
 import { FullTextMatcher } from "./lookup/fulltext.js";
@@ -15,6 +16,8 @@ import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type Matc
 import { cleanQuery, compactKey, containsCjk, contentTokens } from "./text.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Paper } from "./types.js";
+import type { Topic } from "./schema.js";
+import { matchTopic } from "./topics.js";
 
 export type { LookupWork, Match, MatchKind } from "./lookup/types.js";
 export { urlKey } from "./lookup/exact.js";
@@ -31,7 +34,12 @@ export interface Resolution {
    * none of them is the answer, and `results` up to the first that scores less are the choice to offer.
    */
   ambiguous: boolean;
+  /** The query named several papers (links, ids or names: "lora vs qlora"); `ambiguous` too. */
+  severalNamed?: true;
 }
+
+/** The score shown for each paper of a topic named by the query (they tie). */
+const TOPIC_SCORE = 0.9;
 
 /** Katakana words of one query checked against every paper's Japanese text. */
 const MAX_UNKNOWN_CHECKS = 4;
@@ -93,14 +101,18 @@ export class PaperIndex {
       })(this.reader.headlineTerms()),
       this.work,
       {
-        // Ordinary words appear in many papers' text; a few misspellings in 100,000 abstracts do not make a word.
-        isCorpusWord: (word) => this.weights.documents(word) >= Math.max(1, Math.ceil(this.count / 20_000)),
+        isCorpusWord: (word) => this.isCorpusWord(word),
         isNameWord: (word) => this.reader.inNameColumns(word),
       },
     );
     this.weights = new TermWeights(this.reader, () => this.count);
     this.fullText = new FullTextMatcher(this.reader, this.heads, this.spelling, this.weights);
     this.japanese = new JapaneseMatcher(this.reader, this.heads, this.work);
+  }
+
+  /** Ordinary words appear in many papers' text; a few misspellings in 100,000 abstracts do not make a word. */
+  private isCorpusWord(word: string): boolean {
+    return this.weights.documents(word) >= Math.max(1, Math.ceil(this.count / 20_000));
   }
 
   get size(): number {
@@ -158,6 +170,19 @@ export class PaperIndex {
     return words;
   }
 
+  /** The listed papers with a topic: those the query's words found first, best first, then in reading-list order. */
+  private topicPapers(topic: Topic, ranked: readonly Ranked[]): Paper[] {
+    const order = new Map(ranked.map((match, index) => [match.paper.seq, index]));
+    return this.heads
+      .keyed(CURATED_TAG)
+      .flatMap((head) => {
+        const paper = this.paperOf(head);
+        return paper && (paper.topics as readonly string[]).includes(topic) ? [{ head, paper }] : [];
+      })
+      .sort((a, b) => (order.get(a.head.seq) ?? Infinity) - (order.get(b.head.seq) ?? Infinity) || a.head.position - b.head.position)
+      .map(({ paper }) => paper);
+  }
+
   private paperOf(head: PaperHead): Paper | undefined {
     return this.heads.paper(head);
   }
@@ -168,14 +193,18 @@ export class PaperIndex {
    * short names first, then titles, then aliases; within each, reading-list order.
    */
   namesStartingWith(typed: string, limit: number): Paper[] {
-    const idPrefix = /^(?:(?:https?:\/\/)?(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|arxiv\s*[:.]?\s*)?(\d{2,4}(?:\.\d{0,5})?)$/i.exec(typed.trim())?.[1];
+    const idPrefix =
+      /^(?:(?:https?:\/\/)?(?:www\.)?(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/|(?:https?:\/\/)?(?:(?:dx\.)?doi\.org\/|doi:\s*)?10\.48550\/arxiv\.|arxiv\s*[:.]?\s*)?(\d{2,4}(?:\.\d{0,5})?)$/i.exec(
+        typed.trim(),
+      )?.[1];
     if (idPrefix) {
       return this.reader
         .arxivFrom(idPrefix, limit)
         .flatMap((seq) => this.heads.get(seq) ?? [])
         .flatMap((head) => this.paperOf(head) ?? []);
     }
-    const key = compactKey(hiraganaAsKatakana(cleanQuery(typed)));
+    // While typing, one kana is already a name's start: "ら" is "ラ" (LoRA, LLaMA).
+    const key = compactKey(hiraganaAsKatakana(cleanQuery(typed), 1));
     if (key.length === 0 || key.startsWith("#")) return [];
     const tier = (head: PaperHead): number => {
       const starts = (name: string) => compactKey(name).startsWith(key);
@@ -207,12 +236,24 @@ export class PaperIndex {
       for (const arxiv of named) {
         const paper = arxiv.paper && this.paperOf(arxiv.paper);
         if (paper) resolution.results.push({ paper, score: 1, matchedBy: "arxiv" });
-        else resolution.unlistedArxivId ??= arxiv.arxivId;
+        else resolution.unlistedArxivId ??= arxivDisplayId(arxiv.arxivId);
       }
       // Two links in one query: both are offered, neither is dropped silently.
       resolution.ambiguous = resolution.results.length > 1;
+      if (resolution.ambiguous) resolution.severalNamed = true;
+      if (named.length > 1 || !named[0]?.paper) return resolution;
+    }
+    // Names (or an id and a name) and nothing else: "lora vs qlora", "1706.03762 bert".
+    const several = this.exact.severalNamed(cleaned);
+    if (several) {
+      resolution.results = several.slice(0, limit).flatMap((head) => {
+        const paper = this.paperOf(head);
+        return paper ? [{ paper, score: 1, matchedBy: head.arxivId && cleaned.includes(head.arxivId) ? ("arxiv" as const) : ("exact" as const) }] : [];
+      });
+      resolution.ambiguous = resolution.severalNamed = true;
       return resolution;
     }
+    if (named.length > 0) return resolution;
     const collector = new MatchCollector(
       options.explain,
       containsCjk(cleaned) && contentTokens(cleaned).length > 0,
@@ -231,8 +272,11 @@ export class PaperIndex {
         offer,
         (token) => this.spelling.corrections(token),
         (groups) => this.weights.queryWeights(groups),
+        (token) => this.weights.documents(token) === 0 && this.spelling.corrections(token).length === 1,
       );
-      this.fuzzy.match(cleaned, offer);
+      // A word papers use as it is ("lamda", in a summary) is that word, not a typo of a name ("llama").
+      const words = contentTokens(cleaned);
+      if (!(words.length === 1 && !/\s/.test(cleaned) && this.isCorpusWord(words[0] ?? ""))) this.fuzzy.match(cleaned, offer);
       const bridged = containsCjk(cleaned) ? bridgeJapanese(cleaned) : [];
       if (bridged.length > 0) options.explain?.(`bridge: ${bridged.map(({ japanese, english }) => `${japanese}→${english.join("|")}`).join(" ")}`);
       // Katakana words no paper has and the bridge does not translate ("ミストラル") count against every paper, as an
@@ -248,6 +292,15 @@ export class PaperIndex {
     }
 
     const ranked = collector.ranked(cleaned, locale);
+    // A catalog topic's name ("diffusion", "safety", "拡散モデル") means that topic's papers: a choice, never one of them.
+    const topic = exact || options.prefix ? null : matchTopic(cleaned);
+    const inTopic = topic ? this.topicPapers(topic, ranked) : [];
+    if (inTopic.length >= 2) {
+      options.explain?.(`topic ${topic}: ${inTopic.map((paper) => paper.id).join(" ")}`);
+      resolution.results = inTopic.slice(0, limit).map((paper) => ({ paper, score: TOPIC_SCORE, matchedBy: "text" as const }));
+      resolution.ambiguous = true;
+      return resolution;
+    }
     for (const match of ranked) {
       if (match.score < RESULT_THRESHOLD || resolution.results.length >= limit) break;
       const paper = this.paperOf(match.paper);
@@ -282,8 +335,12 @@ class MatchCollector {
     private readonly japanese = false,
   ) {}
 
+  /** Papers whose name is among the query's words ("clip openai"): they win a tie with papers that only contain them. */
+  private readonly named = new Set<number>();
+
   readonly offer = (paper: PaperHead, score: number, matchedBy: MatchKind, uncapped = score): void => {
     this.explain?.(`${matchedBy} ${paper.id} ${score.toFixed(3)} (${uncapped.toFixed(3)})`);
+    if (matchedBy === "exact") this.named.add(paper.seq);
     // A mixed query ("混合エキスパート Hugging Face blog") is better answered by a paper matching both halves.
     let bonus = 0;
     if (this.mixed && (matchedBy === "text" || matchedBy === "japanese")) {
@@ -310,7 +367,8 @@ class MatchCollector {
   /** All offers, best first. */
   ranked(cleaned: string, locale: Locale): Ranked[] {
     // For Japanese users a Japanese-text match wins a tie.
-    const preference = (match: Ranked) => (this.strength.get(match.paper.seq) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0);
+    const preference = (match: Ranked) =>
+      (this.strength.get(match.paper.seq) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0) + (this.named.has(match.paper.seq) ? NAMED_PREFERENCE : 0);
     // In a mixed query ("拡散モデル DDPM"), a paper found through its Japanese half alone must also be about the Latin words.
     if (containsCjk(cleaned) && contentTokens(cleaned).length > 0) {
       for (const [seq, match] of this.matches) {
@@ -325,8 +383,8 @@ class MatchCollector {
 }
 
 /** An all-hiragana query, in katakana: hiragana (U+3041–U+3096) is katakana (U+30A1–U+30F6) less 0x60. */
-function hiraganaAsKatakana(text: string): string {
-  if (!/^[\p{Script=Hiragana}ー\s]+$/u.test(text) || [...text.replace(/\s+/g, "")].length < 2) return text;
+function hiraganaAsKatakana(text: string, minLength = 2): string {
+  if (!/^[\p{Script=Hiragana}ー\s]+$/u.test(text) || [...text.replace(/\s+/g, "")].length < minLength) return text;
   return text.replace(/[\u3041-\u3096]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0x60));
 }
 
@@ -341,6 +399,9 @@ function isTie(ranked: readonly Ranked[]): boolean {
   const gap = (first.strength ?? first.score) - (second.strength ?? second.score);
   return gap < TIE_STRENGTH_GAP || (tied.length >= 3 && gap < 2 * TIE_STRENGTH_GAP && sameStrength(tied));
 }
+
+/** What naming a paper adds to its evidence: more than a tie's margin (TIE_STRENGTH_GAP). */
+const NAMED_PREFERENCE = 0.03;
 
 /** Evidence closer than this is no reason to prefer one paper. */
 const TIE_STRENGTH_GAP = 0.018;

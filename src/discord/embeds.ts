@@ -73,12 +73,13 @@ export function fitEmbed(embed: APIEmbed): APIEmbed {
 export function paperEmbed(paper: Paper, locale: Locale): APIEmbed {
   const summary = summaryFor(paper, locale);
   const notes = summary.notes.map((key) => `*${t(locale, key)}*\n`).join("");
+  // ja readers get the Japanese title as the embed's title (as everywhere else), the original title under it.
   const titleJa = locale === "ja" ? japaneseTitle(paper) : null;
   const text = embedText(summary.text);
-  const description = titleJa ? `**${embedText(plainLine(titleJa))}**\n\n${notes}${text}` : `${notes}${text}`;
+  const description = titleJa ? `*${embedText(plainLine(paper.title))}*\n\n${notes}${text}` : `${notes}${text}`;
   const keyResults = keyResultsFor(paper, locale);
   return fitEmbed({
-    title: paper.title,
+    title: titleJa ?? paper.title,
     url: paper.url,
     description,
     color: BRAND_COLOUR,

@@ -7,6 +7,11 @@ import type { Offer, PaperHead } from "./types.js";
 /** arXiv ids taken from one query (a button row holds five). */
 const MAX_ARXIV_IDS = 5;
 
+/** Words of a query that names several papers and nothing else ("lora vs qlora"). */
+const MAX_SEVERAL_NAMED_WORDS = 8;
+/** Words that join names: "lora vs qlora", "bert or gpt", "lora と qlora". */
+const NAME_JOINERS = new Set(["vs", "v", "versus", "and", "or", "with", "compared", "to", "と", "や", "対", "または", "か"]);
+
 /** Content words of a query weighed when looking for a name inside it. */
 const MAX_NAME_QUERY_TOKENS = 24;
 
@@ -47,6 +52,49 @@ export class ExactNames {
     return ids.slice(0, MAX_ARXIV_IDS).map((arxivId) => ({ arxivId, paper: this.heads.byArxivId(arxivId) }));
   }
 
+  /**
+   * A query made only of several names ("lora vs qlora", "bert and gpt", "1706.03762 bert"): the papers named, in
+   * order, or null when any word is neither a name, an arXiv id of a listed paper nor a word joining them.
+   */
+  severalNamed(cleaned: string): PaperHead[] | null {
+    const words = cleaned.split(/[\s,、，/&]+/).filter((word) => word.length > 0);
+    if (words.length < 2 || words.length > MAX_SEVERAL_NAMED_WORDS) return null;
+    const found: PaperHead[] = [];
+    let names = 0;
+    let start = 0;
+    while (start < words.length) {
+      const word = words[start] ?? "";
+      if (NAME_JOINERS.has(word.toLowerCase())) {
+        start += 1;
+        continue;
+      }
+      const arxivId = parseArxivReference(word);
+      if (arxivId) {
+        const paper = this.heads.byArxivId(arxivId);
+        if (!paper) return null;
+        found.push(paper);
+        names += 1;
+        start += 1;
+        continue;
+      }
+      let size = Math.min(4, words.length - start);
+      for (; size >= 1; size -= 1) {
+        const key = compactKey(words.slice(start, start + size).join(" "));
+        const papers = key.length >= 2 && !key.startsWith("#") ? this.heads.keyed(key) : [];
+        const after = words[start + size];
+        if (papers.length === 0 || (after !== undefined && /^v?\d+(?:\.\d+)?[a-z]?$/.test(after))) continue;
+        found.push(...papers);
+        break;
+      }
+      if (size === 0) return null;
+      names += 1;
+      start += size;
+    }
+    const distinct = [...new Map(found.map((paper) => [paper.seq, paper])).values()];
+    // One name shared by several papers ("gpt") is a tie, not several names.
+    return names >= 2 && distinct.length >= 2 ? distinct : null;
+  }
+
   /** Papers whose id, title, alias or URL is exactly the query; more than one when a name is shared. */
   whole(query: string, cleaned: string, isUrl: boolean): PaperHead[] | undefined {
     const key = isUrl ? urlKey(query.trim()) : compactKey(cleaned);
@@ -63,6 +111,7 @@ export class ExactNames {
     offer: Offer,
     corrections: (token: string) => string[],
     queryWeights: (groups: string[][]) => number[],
+    isUnknown: (token: string) => boolean = () => false,
   ): void {
     // Japanese has no spaces: "post-lnとpre-lnの違い" splits where the script changes.
     const words = cleaned.split(/\s+/).flatMap((word) => word.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/gu) ?? []);
@@ -87,6 +136,9 @@ export class ExactNames {
         // A version next to a name means another model: "llama 3" is not LLaMA, "gpt 4o" is not GPT-3.
         const after = words[start + size];
         if (after !== undefined && /^v?\d+(?:\.\d+)?[a-z]?$/.test(after)) continue;
+        // So does a word no paper has just before it: "swin transformer" is not the Transformer.
+        const before = words[start - 1];
+        if (before !== undefined && before.length >= 3 && !containsCjk(before) && contentTokens(before).some(isUnknown)) continue;
         const shared = papers.length === 1 ? 1 : 0.95;
         for (const paper of papers) offer(paper, (0.5 + 0.45 * share) * shared, "exact", (0.5 + 0.5 * share) * shared);
       }
@@ -100,4 +152,5 @@ function japaneseGroups(word: string): string[][] {
   const bridged = bridgeJapanese(word).map(({ english }) => english.flatMap(tokenize));
   return bridged.length > 0 ? bridged : [[word]];
 }
+
 

@@ -203,8 +203,14 @@ export class FullTextMatcher {
       const fact = !nameQuery && specificGroups.length > 0 && fullCoverage >= 0.99;
       // A short name whose other word this paper has only in passing ("batch normalization", "code llama",
       // "multi-query attention") names another paper: a hint at most.
+      // Such a word comes before the name or is joined to it ("code llama", "sentence-bert"); a word after the
+      // name is something remembered about the paper ("bert glue", "bert squad").
+      const nameAt = inHeadline.indexOf(true);
       const namedInPassing =
-        nameQuery && groups.length === 2 && coverage < 0.75 && groups.some((_, index) => !specific[index] && !inHeadline[index] && inPaper[index]);
+        nameQuery &&
+        groups.length === 2 &&
+        coverage < 0.75 &&
+        groups.some((_, index) => !specific[index] && !inHeadline[index] && inPaper[index] && (index < nameAt || !cleaned.includes(" ")));
       const ceiling = (coverage === 0 && groups.length <= 3 && !fact) || namedInPassing ? RESULT_THRESHOLD - 0.05 : tokens.length === 0 ? 0.8 : 0.94;
       // One word that shares only its stem with the paper's names ("performer" and "…transformer-level performance")
       // is another word, not a name: a hint at most.
@@ -257,13 +263,21 @@ export class FullTextMatcher {
   private namedAlike(paper: PaperHead, word: string, token: string): boolean {
     if (word.length === 0) return true;
     // Credits (authors, organisation, year) are matched as the index has them: "rafailov".
-    if (this.wordsOf(paper).credits.has(token)) return true;
+    // …but alone, an author other than the first ("sam", "kim") is not how people name a paper.
+    if (this.wordsOf(paper).credits.has(token) && this.citedBy(paper, token)) return true;
     for (const name of unstemmedWords([paper.title, paper.id, ...paper.aliases].join(" "))) {
       let shared = 0;
       while (shared < word.length && shared < name.length && word[shared] === name[shared]) shared += 1;
       if (shared >= Math.max(word.length, name.length) - 2) return true;
     }
     return false;
+  }
+
+  /** A paper is cited by its first author's last name, its organisation or its year. */
+  private citedBy(paper: PaperHead, token: string): boolean {
+    if (token === paper.firstAuthor) return true;
+    const full = this.heads.paper(paper);
+    return full !== undefined && contentTokens(`${full.organisation ?? ""} ${full.year}`).includes(token);
   }
 
   private titleWordsOf(paper: PaperHead): string[] {

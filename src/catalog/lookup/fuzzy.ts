@@ -2,6 +2,9 @@ import { compactKey, editDistance } from "../text.js";
 import { shortNameOf } from "./exact.js";
 import type { Offer, PaperHead } from "./types.js";
 
+/** Names this short that differ by one letter are other names ("beit", "llava"), unless the difference is a slip. */
+export const SHORT_NAME = 5;
+
 export interface FuzzyKey {
   key: string;
   paper: PaperHead;
@@ -33,7 +36,11 @@ export class FuzzyNames {
     const key = compactKey(cleaned);
     if (key.length < 3 || key.length > 40) return;
     const allowed = key.length <= 4 ? 1 : key.length <= 11 ? 2 : 3;
+    // A word typed exactly as a name is no typo: "lora explained" is not "moe explained".
+    const words = cleaned.split(/\s+/).map(compactKey);
+    const names = words.length > 1 ? words.filter((word) => word.length >= 3 && this.fuzzyKeys.some((candidate) => candidate.key === word)) : [];
     for (const candidate of this.fuzzyKeys) {
+      if (names.some((name) => !candidate.key.includes(name))) continue;
       if (Math.abs(candidate.key.length - key.length) > allowed) continue;
       // Short keys need a shared first letter: "lora" must not become "dora".
       if (key.length <= 5 && key[0] !== candidate.key[0]) continue;
@@ -41,9 +48,9 @@ export class FuzzyNames {
       if (!startsAlike(key, candidate.key)) continue;
       const distance = editDistance(key, candidate.key, allowed);
       if (distance > allowed) continue;
-      // One edit in a name of four letters or fewer is another name ("bart", "gptq", "beat") unless it is a slip of
+      // One edit in a name of five letters or fewer is another name ("bart", "gptq", "beat") unless it is a slip of
       // the fingers: swapped letters ("bret"), a neighbouring key ("lpra") or a doubled letter.
-      if (key.length <= 4 && distance === 1 && !isSlip(key, candidate.key)) continue;
+      if (key.length <= SHORT_NAME && distance === 1 && !isSlip(key, candidate.key)) continue;
       // … and two edits in a short name need most letter pairs in common ("resnet" is not "restem").
       if (distance >= 2 && bigramSimilarity(key, candidate.key) < 0.5) continue;
       // Version numbers are not typos: "gpt5" is not "gpt3", "llama3" is not "llama2".

@@ -1,4 +1,5 @@
 import { deletions, editDistance } from "../text.js";
+import { isSlip, SHORT_NAME } from "./fuzzy.js";
 import type { LookupWork } from "./types.js";
 
 /**
@@ -106,6 +107,8 @@ export class SpellingCorrector {
         if (comparisons >= MAX_SPELLING_COMPARISONS) break search;
         comparisons += 1;
         const distance = editDistance(token, word, allowed);
+        // As for whole names (lookup/fuzzy.ts): one letter off a short name is another name ("beit", "llava").
+        if (distance === 1 && token.length <= SHORT_NAME && !isSlip(token, word)) continue;
         if (distance <= allowed) found.set(word, distance);
       }
     }

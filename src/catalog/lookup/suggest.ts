@@ -3,6 +3,7 @@ import { startsAlike, type FuzzyKey } from "./fuzzy.js";
 import type { PaperHead, Ranked } from "./types.js";
 
 const MAX_SUGGESTIONS = 3;
+const MIN_NAME_CLOSENESS = 0.7;
 
 /**
  * Stage 5, when nothing scored as an answer: "did you mean" from the best weak matches and from curated names
@@ -19,7 +20,8 @@ export function suggest(cleaned: string, ranked: readonly Ranked[], fuzzyKeys: r
       const longest = Math.max(key.length, candidate.key.length);
       const distance = editDistance(key, candidate.key, Math.floor(longest / 2));
       const closeness = 1 - distance / longest;
-      if (closeness >= 0.5) scored.set(candidate.paper, Math.max(scored.get(candidate.paper) ?? 0, closeness * 0.6));
+      // Genuinely close: a typo changes less than a third of a name ("toolformer" is not "transformer" at 0.64).
+      if (closeness >= MIN_NAME_CLOSENESS) scored.set(candidate.paper, Math.max(scored.get(candidate.paper) ?? 0, closeness * 0.6));
     }
   }
   return [...scored.entries()]
