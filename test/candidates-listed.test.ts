@@ -1,13 +1,14 @@
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { RelevanceModel } from "../src/arxiv/relevance.js";
-import { runCli, type CliIo } from "../src/cli.js";
 import { candidateStore, type NewCandidate } from "../src/db/candidates.js";
 import { createModeration } from "../src/moderation/index.js";
 import { addedFromAbstract, entryFromArxiv } from "../src/moderation/papers.js";
 import { candidateRecord } from "../src/moderation/review.js";
-import { createTestApp, tempDir, testEnv } from "./support/app.js";
+import { createTestApp, tempDir } from "./support/app.js";
 import { startArxivServer } from "./support/arxiv.js";
+import { cliRunner } from "./support/cli.js";
+import { apiEntry } from "./support/arxiv-api-server.js";
 
 const MIN_SCORE = 0.12;
 const ACTOR = { id: "mod", name: "mina" };
@@ -25,16 +26,6 @@ function appWith(candidates: readonly NewCandidate[], env: Record<string, string
   const store = candidateStore(app.db);
   for (const entry of candidates) store.insert(entry, new Date("2026-11-20T00:00:00Z"));
   return { app, store, moderation: createModeration(app) };
-}
-
-function cli(env: Record<string, string>) {
-  return async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv(env) };
-    const code = await runCli(args, io);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  };
 }
 
 describe("a candidate that is in the catalog is not pending, and can't be rejected", () => {
@@ -74,7 +65,7 @@ describe("a candidate that is in the catalog is not pending, and can't be reject
     const env = { DATABASE_PATH: join(dir, "paperbot.db") };
     const { app } = appWith([candidate("2106.09685", "LoRA again")], env);
     app.close();
-    const run = cli(env);
+    const run = cliRunner(env);
 
     const rejected = await run("candidates", "reject", "2106.09685", "--by", "bob");
     expect(rejected.code).toBe(1);
@@ -87,31 +78,13 @@ describe("a candidate that is in the catalog is not pending, and can't be reject
     const env = { DATABASE_PATH: join(dir, "paperbot.db") };
     const { app } = appWith([candidate("2611.00003", "A paper without reasons", { papers: [], topics: [] }), candidate("2611.00004", "A paper like LoRA")], env);
     app.close();
-    const listed = await cli(env)("candidates");
+    const listed = await cliRunner(env)("candidates");
     expect(listed.code).toBe(0);
     const lines = listed.stdout.trimEnd().split("\n");
     expect(lines.some((line) => line.trim() === "")).toBe(false);
     expect(lines).toEqual([expect.stringMatching(/^ {2}1\. 0\.200 {2}2611\.00003v1 {2}A paper without reasons$/), expect.stringMatching(/2611\.00004v1 {2}A paper like LoRA$/), "       like LoRA; topics: fine-tuning"]);
   });
 });
-
-/** The arXiv API's answer (Atom) for one paper, as the loopback server serves it to paper-add. */
-function apiEntry(arxivId: string, title: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
-  <title>arXiv Query</title>
-  <entry>
-    <id>http://arxiv.org/abs/${arxivId}v1</id>
-    <title>${title}</title>
-    <updated>2026-08-13T00:00:00Z</updated>
-    <published>2026-08-13T00:00:00Z</published>
-    <summary>An abstract about ${title}.</summary>
-    <author><name>Ada Author</name></author>
-    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
-    <arxiv:primary_category term="cs.CL"/>
-  </entry>
-</feed>`;
-}
 
 describe("adding a paper to the catalog approves its held candidate, whatever was decided before", () => {
   it.each(["rejected", "expired", "undecided"] as const)("a %s candidate becomes approved by the moderator who added it, audited with what it was", (status) => {
@@ -184,7 +157,7 @@ describe("adding a paper to the catalog approves its held candidate, whatever wa
     const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_API_URL: `${server.url}/api/query`, ARXIV_REQUEST_INTERVAL_MS: "0" };
     const { app } = appWith([candidate(arxivId, "Agents that plan with tools")], env);
     app.close();
-    const run = cli(env);
+    const run = cliRunner(env);
 
     expect((await run("candidates", "reject", arxivId, "--by", "qa")).code).toBe(0);
     const added = await run("paper-add", `https://arxiv.org/abs/${arxivId}v1`, "--by", "mina");

@@ -1,22 +1,12 @@
 /** Feed titles on a terminal: every CLI listing prints them on one line, without bidi overrides or escape codes. */
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { runCli, type CliIo } from "../src/cli.js";
 import { candidateStore } from "../src/db/candidates.js";
-import { createTestApp, tempDir, testEnv } from "./support/app.js";
+import { createTestApp, tempDir } from "./support/app.js";
+import { cliRunner } from "./support/cli.js";
 
 const TITLE = "Evil \u202Eevil\u202C title\n# NEWLINE HEADER\r\n> quote \u001b[31mred\u0085";
 const SHOWN = "Evil evil title # NEWLINE HEADER > quote [31mred";
-
-function cli(env: Record<string, string>) {
-  return async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv(env) };
-    const code = await runCli(args, io);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  };
-}
 
 const unsafe = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 
@@ -30,7 +20,7 @@ describe("feed text in CLI output", () => {
       new Date("2026-11-20T00:00:00Z"),
     );
     app.close();
-    const run = cli(env);
+    const run = cliRunner(env);
 
     const listed = await run("candidates");
     expect(listed.stdout.split("\n")[0]).toMatch(new RegExp(`2406\\.90001v1  ${SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}$`));

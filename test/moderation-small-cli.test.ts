@@ -4,39 +4,13 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { BUNDLE_FOLDER, buildBundle } from "../src/bundle/index.js";
 import { parseArxivReference } from "../src/catalog/arxiv-id.js";
 import { catalogFileSchema } from "../src/catalog/schema.js";
-import { runCli, type CliIo } from "../src/cli.js";
 import { plainLine, unsafeCharacters } from "../src/discord/safe-text.js";
 import { parseTopics } from "../src/moderation/papers.js";
-import { createTestApp, tempDir, testEnv } from "./support/app.js";
+import { createTestApp, tempDir } from "./support/app.js";
 import { startArxivServer } from "./support/arxiv.js";
 import { unzipTexts } from "./support/zip.js";
-
-function apiEntry(arxivId: string, title: string, category: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
-  <title>arXiv Query</title>
-  <entry>
-    <id>http://arxiv.org/abs/${arxivId}v1</id>
-    <title>${title}</title>
-    <updated>2012-07-31T00:00:00Z</updated>
-    <published>2012-07-31T00:00:00Z</published>
-    <summary>An abstract about ${title}.</summary>
-    <author><name>Ada Author</name></author>
-    <category term="${category}" scheme="http://arxiv.org/schemas/atom"/>
-    <arxiv:primary_category term="${category}"/>
-  </entry>
-</feed>`;
-}
-
-function cli(env: Record<string, string>) {
-  return async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv(env) };
-    const code = await runCli(args, io);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  };
-}
+import { cliRunner } from "./support/cli.js";
+import { apiEntry } from "./support/arxiv-api-server.js";
 
 describe("moderation from the shell: small edges", () => {
   it("full-width arXiv ids (a Japanese IME) are read as ASCII (NFKC)", () => {
@@ -47,11 +21,11 @@ describe("moderation from the shell: small edges", () => {
   it("paper-add takes a full-width id, warns for a paper outside CS and statistics, and marks titleJa as the English title", async () => {
     const server = await startArxivServer();
     onTestFinished(() => server.close());
-    server.route("/api/query?id_list=1207.7214&max_results=1", { body: apiEntry("1207.7214", "Observation of a new particle", "hep-ex"), headers: { "content-type": "application/atom+xml" } });
+    server.route("/api/query?id_list=1207.7214&max_results=1", { body: apiEntry("1207.7214", "Observation of a new particle", { category: "hep-ex", published: "2012-07-31T00:00:00Z" }), headers: { "content-type": "application/atom+xml" } });
     const dir = tempDir("paperbot-small-cli-");
     const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_API_URL: `${server.url}/api/query`, ARXIV_REQUEST_INTERVAL_MS: "0" };
     createTestApp(env).close();
-    const run = cli(env);
+    const run = cliRunner(env);
 
     const added = await run("paper-add", "１２０７．７２１４", "--topics", "foundations", "--by", "mina");
     expect(added.code, added.stderr).toBe(0);
@@ -75,7 +49,7 @@ describe("moderation from the shell: small edges", () => {
 
   it("a refused control character prints one clear line (exit 2), not the whole usage", async () => {
     const env = { DATABASE_PATH: join(tempDir("paperbot-small-cli-"), "paperbot.db") };
-    const run = cli(env);
+    const run = cliRunner(env);
     for (const args of [["paper-add", "2406.00001", "--by", "mina\u001b[31m"], ["candidates", "approve", "2406.00001", "--note", "a\u0007b"], ["paper-add", "2406.00001", "--topics", "no-such-topic"]]) {
       const refused = await run(...args);
       expect(refused.code, args.join(" ")).toBe(2);

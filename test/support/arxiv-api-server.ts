@@ -56,3 +56,23 @@ export async function startArxivApiServer(): Promise<ArxivApiServer> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The arXiv API's answer (Atom) for one paper, with a made-up author and abstract. */
+export function apiEntry(arxivId: string, title: string, options: { category?: string; published?: string } = {}): string {
+  const category = options.category ?? "cs.CL";
+  const published = options.published ?? "2026-08-13T00:00:00Z";
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <title>arXiv Query</title>
+  <entry>
+    <id>http://arxiv.org/abs/${arxivId}v1</id>
+    <title>${title}</title>
+    <updated>${published}</updated>
+    <published>${published}</published>
+    <summary>An abstract about ${title}.</summary>
+    <author><name>Ada Author</name></author>
+    <category term="${category}" scheme="http://arxiv.org/schemas/atom"/>
+    <arxiv:primary_category term="${category}"/>
+  </entry>
+</feed>`;
+}
