@@ -2,13 +2,13 @@
 // a feed another process started backing off while this one waited for its turn is not requested again.
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { createArxivHttp } from "../src/arxiv/fetch.js";
-import { ArxivPoller } from "../src/arxiv/poller.js";
+
+
 import { feedStore } from "../src/db/feeds.js";
 import type { Clock } from "../src/logger.js";
-import { createTestApp, tempDir } from "./support/app.js";
+import { tempDir } from "./support/app.js";
 import { startArxivServer } from "./support/arxiv.js";
-import { startTestPoller } from "./support/poller.js";
+import { pollerProcess, startTestPoller } from "./support/poller.js";
 
 /** One arXiv item in a feed whose XML declaration says `encoding` (none when null). */
 function feed(encoding: string | null, title: string, creator: string): string {
@@ -69,16 +69,7 @@ describe("arXiv backoff across processes", () => {
     // The failing answer takes 150 ms, so the second process is already waiting for the gate when the first records it.
     server.route("/rss/x.down", { status: 500, body: "down", delayMs: 150 });
     const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: "x.down", ARXIV_REQUEST_INTERVAL_MS: "20" };
-    const [first, second] = [0, 1].map(() => {
-      const app = createTestApp(env, realClock);
-      const http = createArxivHttp(app.config.arxiv, realClock, {}, app.db);
-      const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: realClock, logger: app.logs, papers: () => app.catalog.papers });
-      onTestFinished(async () => {
-        await poller.stop();
-        app.close();
-      });
-      return { app, poller };
-    }) as [{ app: ReturnType<typeof createTestApp>; poller: ArxivPoller }, { app: ReturnType<typeof createTestApp>; poller: ArxivPoller }];
+    const [first, second] = [pollerProcess(env, realClock), pollerProcess(env, realClock)];
     const firstPoll = first.poller.poll();
     await expect.poll(() => server.requests.length, { timeout: 5000 }).toBe(1);
     const secondPoll = second.poller.poll();

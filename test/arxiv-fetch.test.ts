@@ -2,14 +2,14 @@
 // and validators read when the request goes out. Small synthetic feeds, so no real fixtures are needed.
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { createArxivHttp, parseRetryAfter } from "../src/arxiv/fetch.js";
-import { ArxivPoller, LAST_POLL_KEY, LAST_SUCCESS_KEY } from "../src/arxiv/poller.js";
+import { parseRetryAfter } from "../src/arxiv/fetch.js";
+import { LAST_POLL_KEY, LAST_SUCCESS_KEY } from "../src/arxiv/poller.js";
 import type { Environment } from "../src/config.js";
 import { settingsStore } from "../src/db/settings.js";
 import type { Clock } from "../src/logger.js";
-import { createTestApp, tempDir } from "./support/app.js";
+import { tempDir } from "./support/app.js";
 import { startArxivServer, type ArxivServer, type LoggedRequest } from "./support/arxiv.js";
-import { startTestPoller } from "./support/poller.js";
+import { pollerProcess, startTestPoller } from "./support/poller.js";
 
 const EMPTY_FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>empty</title></channel></rss>';
 const MINUTE = 60_000;
@@ -144,17 +144,7 @@ describe("arXiv validators across processes", () => {
     server.route("/rss/x.etag", (request) => (request.headers["if-none-match"] === '"e1"' ? { status: 304 } : { body: EMPTY_FEED, headers: { etag: '"e1"' }, delayMs: 150 }));
     const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: "x.etag", ARXIV_REQUEST_INTERVAL_MS: "20" };
     // Two "processes": their own connection, gate and poller on one database file.
-    const processes = [0, 1].map(() => {
-      const app = createTestApp(env, realClock);
-      const http = createArxivHttp(app.config.arxiv, realClock, {}, app.db);
-      const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: realClock, logger: app.logs, papers: () => app.catalog.papers });
-      onTestFinished(async () => {
-        await poller.stop();
-        app.close();
-      });
-      return poller;
-    });
-    const [first, second] = processes as [ArxivPoller, ArxivPoller];
+    const [first, second] = [pollerProcess(env, realClock).poller, pollerProcess(env, realClock).poller];
     const firstPoll = first.poll();
     await expect.poll(() => server.requests.length, { timeout: 5000 }).toBe(1);
     const secondPoll = second.poll();

@@ -4,6 +4,7 @@ import { ArxivPoller } from "../../src/arxiv/poller.js";
 import type { Environment } from "../../src/config.js";
 import { candidateStore } from "../../src/db/candidates.js";
 import { feedStore } from "../../src/db/feeds.js";
+import type { Clock } from "../../src/logger.js";
 import { createTestApp } from "./app.js";
 import { fakeTime, startArxivServer } from "./arxiv.js";
 
@@ -37,4 +38,19 @@ export async function startTestPoller(feeds: readonly string[], options: { env?:
     feeds: feedStore(app.db),
     url: (entry: string) => `${server.url}/rss/${entry}`,
   };
+}
+
+/**
+ * A poller as one process of several on one database file (its own connection and gate), on the real clock; closed
+ * when the current test ends. Call it inside a test.
+ */
+export function pollerProcess(env: Environment, clock: Clock = { now: () => new Date() }) {
+  const app = createTestApp(env, clock);
+  const http = createArxivHttp(app.config.arxiv, clock, {}, app.db);
+  const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock, logger: app.logs, papers: () => app.catalog.papers });
+  onTestFinished(async () => {
+    await poller.stop();
+    app.close();
+  });
+  return { app, poller };
 }
