@@ -2,8 +2,6 @@
 // a feed another process started backing off while this one waited for its turn is not requested again.
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-
-
 import { feedStore } from "../src/db/feeds.js";
 import type { Clock } from "../src/logger.js";
 import { tempDir } from "./support/app.js";
