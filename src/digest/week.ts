@@ -96,7 +96,7 @@ export type TimeZoneResolution =
 const capitalised = (segment: string) => segment.replace(/(^|[_-])([a-z])/g, (_match, separator: string, letter: string) => separator + letter.toUpperCase());
 
 /**
- * A timezone a moderator (or DIGEST_TZ) gave, checked with Intl: any IANA name, also tzdata's "backward" links
+ * A timezone a moderator (or DIGEST_TZ) gave, checked with Intl: every IANA name, also tzdata's "backward" links
  * (Japan, Zulu, UCT, US/Eastern), in canonical spelling (Japan is Asia/Tokyo). ICU still calls some renamed zones
  * by their old name (Asia/Kolkata is Asia/Calcutta to Intl): a name in the same area as Intl's is kept as typed.
  */

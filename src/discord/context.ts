@@ -23,7 +23,7 @@ export interface HandlerSettings {
   buttonTtlMs: number;
   /** MODERATOR_ROLE_ID: roles that make a member a moderator (besides Manage Server). */
   moderatorRoleIds: readonly string[];
-  /** MODERATION_GUILD_IDS: the servers where moderation works (empty: any server the bot is in). */
+  /** MODERATION_GUILD_IDS: the servers where moderation works (empty: every server the bot is in). */
   moderationGuildIds?: readonly string[];
 }
 
