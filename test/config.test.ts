@@ -1,5 +1,4 @@
 // Issue 7, fault 5: values that used to be accepted (or crashed later) are configuration errors, all listed at once.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,10 +8,9 @@ import { parseConfig } from "../src/config.js";
 import { EXIT, explainFailure } from "../src/failures.js";
 import { startHttpServer } from "../src/http/index.js";
 import { createMemoryLogger, systemClock } from "../src/logger.js";
-import { configProblems, repoRoot, testEnv } from "./support/app.js";
+import { configProblems, testEnv } from "./support/app.js";
 import { TEST_TOKEN } from "./support/bot.js";
-
-const mainJs = join(repoRoot, "dist", "src", "main.js");
+import { mainJs, spawnBot } from "./support/child.js";
 
 function problems(env: Record<string, string>): string[] {
   return configProblems(testEnv(env));
@@ -94,14 +92,9 @@ describe("configuration", () => {
     const port = typeof address === "object" && address ? address.port : 0;
     const dir = mkdtempSync(join(tmpdir(), "paperbot-port-"));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const child = spawn(process.execPath, [mainJs], {
-      env: { PATH: process.env["PATH"] ?? "", ...testEnv({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", HTTP_HOST: "127.0.0.1", HTTP_PORT: String(port), BUNDLE_DIR: join(dir, "bundle") }) },
-      cwd: dir,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const bot = spawnBot(dir, { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", HTTP_PORT: String(port) });
+    const code = await bot.exited;
+    const stderr = bot.stderr();
     expect(code).toBe(EXIT.http);
     expect(stderr).toContain(`paperbot: HTTP_PORT ${port} on 127.0.0.1 is already in use by another program`);
     expect(stderr).not.toMatch(/\n\s+at /);
@@ -111,15 +104,9 @@ describe("configuration", () => {
   async function runBot(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
     const dir = mkdtempSync(join(tmpdir(), "paperbot-start-"));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const child = spawn(process.execPath, [mainJs], {
-      env: { PATH: process.env["PATH"] ?? "", ...testEnv({ DISCORD_TOKEN: TEST_TOKEN, HTTP_PORT: "0", BUNDLE_DIR: join(dir, "bundle"), LOG_LEVEL: "error", ...env }) },
-      cwd: dir,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    onTestFinished(() => void child.kill("SIGKILL"));
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const bot = spawnBot(dir, { DISCORD_TOKEN: TEST_TOKEN, LOG_LEVEL: "error", ...env });
+    const code = await bot.exited;
+    const stderr = bot.stderr();
     return { code, stderr };
   }
 

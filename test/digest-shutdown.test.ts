@@ -1,18 +1,17 @@
 // SIGTERM while a digest message is in flight to a slow Discord: the process exits within the grace period,
 // and the next start finishes the destination without posting it twice.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { digestStore } from "../src/db/digest.js";
 import { latestDue } from "../src/digest/week.js";
-import { createTestApp, fixedClock, repoRoot, testEnv } from "./support/app.js";
+import { createTestApp, fixedClock } from "./support/app.js";
 import { startTestBot, TEST_TOKEN } from "./support/bot.js";
 import { DEFAULT_GUILD, startDiscordHarness } from "./support/harness/index.js";
 import { within } from "./support/wait.js";
+import { mainJs, spawnBot } from "./support/child.js";
 
-const mainJs = join(repoRoot, "dist", "src", "main.js");
 const CHANNEL = "1200000000000000011";
 /** README: "it exits 0 within the 10 s grace period". */
 const GRACE_MS = 10_000;
@@ -42,24 +41,14 @@ describe("SIGTERM during a digest send", () => {
       },
       { until: new Promise(() => undefined) },
     );
-    const child = spawn(process.execPath, [mainJs], {
-      env: {
-        PATH: process.env["PATH"] ?? "",
-        ...testEnv({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: slow.apiUrl, DATABASE_PATH: databasePath, BUNDLE_DIR: join(dir, "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", LOG_LEVEL: "info" }),
-      },
-      cwd: dir,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    onTestFinished(() => void child.kill("SIGKILL"));
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    await within(inFlight, 20_000, `the digest post reaching Discord\n${stderr}`);
+    const bot = spawnBot(dir, { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: slow.apiUrl, DATABASE_PATH: databasePath, LOG_LEVEL: "info" });
+    const { child, exited } = bot;
+    await within(inFlight, 20_000, `the digest post reaching Discord\n${bot.stderr()}`);
 
     child.kill("SIGTERM");
     const timeout = new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), GRACE_MS).unref());
     expect(await Promise.race([exited, timeout])).toBe(0);
-    expect(stderr).toContain("digest send abandoned: shutting down");
+    expect(bot.stderr()).toContain("digest send abandoned: shutting down");
     const check = createTestApp({ DATABASE_PATH: databasePath });
     expect(digestStore(check.db).delivery(edition, "channel", CHANNEL)).toMatchObject({ status: "sending", messagesSent: 0 });
     check.close();

@@ -1,5 +1,4 @@
 // Issue 7, fault 6: SIGTERM is honoured from the first moment, even while the Discord login hangs.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,11 +6,11 @@ import { join } from "node:path";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { startPaperbot, StartAborted } from "../src/main.js";
 import { createMemoryLogger } from "../src/logger.js";
-import { repoRoot, testEnv } from "./support/app.js";
+import { testEnv } from "./support/app.js";
 import { TEST_TOKEN } from "./support/bot.js";
 import { startDiscordHarness } from "./support/harness/index.js";
+import { mainJs, spawnBot } from "./support/child.js";
 
-const mainJs = join(repoRoot, "dist", "src", "main.js");
 /** What the test allows between SIGTERM and exit; the bot's own grace period is SHUTDOWN_GRACE_MS (10 s). */
 const EXIT_WITHIN_MS = 5_000;
 
@@ -32,26 +31,16 @@ describe("signals during start-up", () => {
       }, { until: new Promise(() => undefined) });
     });
     const dir = scratchDir();
-    const child = spawn(process.execPath, [mainJs], {
-      env: {
-        PATH: process.env["PATH"] ?? "",
-        ...testEnv({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl, DATABASE_PATH: join(dir, "bot.db"), BUNDLE_DIR: join(dir, "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", LOG_LEVEL: "info" }),
-      },
-      cwd: dir,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    onTestFinished(() => void child.kill("SIGKILL"));
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const bot = spawnBot(dir, { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl, DATABASE_PATH: join(dir, "bot.db"), LOG_LEVEL: "info" });
+    const { child, exited } = bot;
     // The request has reached the harness (the response function runs when it arrives; the answer is held forever).
     await gateway;
     child.kill("SIGTERM");
     const timeout = new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), EXIT_WITHIN_MS).unref());
     expect(await Promise.race([exited, timeout])).toBe(0);
-    expect(stderr).toContain("paperbot: SIGTERM received");
-    expect(stderr).toContain('"msg":"discord login abandoned: shutting down"');
-    expect(stderr).toContain('"msg":"http server closed"');
+    expect(bot.stderr()).toContain("paperbot: SIGTERM received");
+    expect(bot.stderr()).toContain('"msg":"discord login abandoned: shutting down"');
+    expect(bot.stderr()).toContain('"msg":"http server closed"');
   });
 
   it("a refused gateway connection is logged at warn with the attempt count, and the start can be abandoned", async () => {
