@@ -10,7 +10,7 @@ import { localized, message, renderMessage, t, type Locale } from "../src/i18n/i
 import { topicLabel } from "../src/i18n/topics.js";
 import { addedFromAbstract, entryFromArxiv, guessTopics, outsideLlmAreas, parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
-import { embedText, inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const arxivText = localized("command.paperAdd.arxiv");

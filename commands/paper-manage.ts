@@ -7,7 +7,7 @@ import { actionButton, notice, row } from "../src/discord/embeds.js";
 import { localized, message, renderMessage, t } from "../src/i18n/index.js";
 import { parseTopics, topicsText } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
-import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const editPaper = localized("command.paperEdit.paper");

@@ -6,7 +6,7 @@ import type { BotContext } from "../src/discord/context.js";
 import { echoUserText } from "../src/discord/echo.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
 import { message, t, type Locale } from "../src/i18n/index.js";
-import { inlineText } from "../src/discord/safe-text.js";
+import { inlineText } from "../src/shared/safe-text.js";
 import { topicLabel } from "../src/i18n/topics.js";
 
 export const PAGE_SIZE = 8;

@@ -10,7 +10,7 @@ import { topicLabel } from "../src/i18n/topics.js";
 import { approvalTopics, parseTopics, topicsText } from "../src/moderation/papers.js";
 import { alreadyDecided } from "../src/moderation/review.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
-import { embedText, inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const ABSTRACT_EXCERPT = 700;

@@ -12,7 +12,7 @@ import { BUNDLE_FOLDER, buildBundle } from "../src/bundle/index.js";
 import { renderPaperText } from "../src/catalog/format.js";
 import { catalogEntrySchema, catalogFileSchema } from "../src/catalog/schema.js";
 import type { Paper } from "../src/catalog/types.js";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { paperEmbed } from "../src/discord/embeds.js";
 import { t } from "../src/i18n/index.js";
 import { createModeration } from "../src/moderation/index.js";

@@ -17,7 +17,7 @@ import { en } from "../src/i18n/en.js";
 import { LOCALES, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { ja } from "../src/i18n/ja.js";
 import { topicLabel, topicNames } from "../src/i18n/topics.js";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { createTestApp, createTestContext, testEnv } from "./support/app.js";
 import { samplePaper } from "./support/papers.js";
 

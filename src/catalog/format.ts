@@ -1,6 +1,6 @@
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
-import { plainLine, plainParagraphs } from "../discord/safe-text.js";
+import { plainLine, plainParagraphs } from "../shared/safe-text.js";
 import type { SummaryLanguage, SummarySource } from "./schema.js";
 import type { Paper } from "./types.js";
 

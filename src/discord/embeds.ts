@@ -4,7 +4,7 @@ import type { Paper } from "../catalog/types.js";
 import { renderMessage, t, type Locale, type MessageRef, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import type { MessageBody, MessageRow, Reply } from "./command.js";
-import { embedText, plainLine } from "./safe-text.js";
+import { embedText, plainLine } from "../shared/safe-text.js";
 
 export const EMBED_LIMITS = {
   title: 256,

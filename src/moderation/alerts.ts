@@ -8,7 +8,7 @@ import type { FollowStore } from "../db/follows.js";
 import type { MessageBody } from "../discord/command.js";
 import { openDmChannel, postMessage } from "../discord/rest.js";
 import { linkButton, paperEmbed, row } from "../discord/embeds.js";
-import { inlineText } from "../discord/safe-text.js";
+import { inlineText } from "../shared/safe-text.js";
 import { localeFromDiscord, t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import type { Clock, Logger } from "../logger.js";

@@ -1,6 +1,6 @@
 import type { Reply } from "../discord/command.js";
 import { notice } from "../discord/embeds.js";
-import { unsafeCharacters } from "../discord/safe-text.js";
+import { unsafeCharacters } from "../shared/safe-text.js";
 import { message, renderMessage, type Locale } from "../i18n/index.js";
 
 export interface FreeText {
