@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, ChannelType, type APIEmbed, type RESTPost
 import { z } from "zod";
 import { moderatorCommandHeader, type ComponentModule, type RegisteredCommand, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
+import { BRAND_COLOUR, fitEmbed, notice } from "../src/shared/embeds.js";
 import { DIGEST_BUNDLE_BUTTON } from "../src/digest/render.js";
 import { defaultSchedule } from "../src/digest/run.js";
 import { dayName, LANGUAGE_KEYS } from "../src/digest/status.js";

@@ -5,7 +5,7 @@ import { TOPICS } from "../src/catalog/schema.js";
 import { DM_FAILURE_LIMIT, exportUserData, MAX_TOPICS_PER_USER } from "../src/db/follows.js";
 import { commandHeader, defineCommand, describedBy, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/shared/embeds.js";
 import { message, t, type PlainMessageKey } from "../src/i18n/index.js";
 import { isTopic, topicLabel, topicNames } from "../src/i18n/topics.js";
 import { compactKey } from "../src/catalog/text.js";

@@ -3,7 +3,7 @@ import { truncate } from "../src/catalog/format.js";
 import type { Paper } from "../src/catalog/types.js";
 import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { actionButton, notice, row } from "../src/discord/embeds.js";
+import { actionButton, notice, row } from "../src/shared/embeds.js";
 import { localized, message, renderMessage, t } from "../src/i18n/index.js";
 import { parseTopics, topicsText } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";

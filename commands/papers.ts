@@ -4,7 +4,7 @@ import { TOPICS, topicSchema, type Topic } from "../src/catalog/schema.js";
 import { commandHeader, defineCommand, describedBy, type ComponentModule, type MessageBody, type Reply } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { echoUserText } from "../src/discord/echo.js";
-import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/shared/embeds.js";
 import { message, t, type Locale } from "../src/i18n/index.js";
 import { inlineText } from "../src/shared/safe-text.js";
 import { topicLabel } from "../src/i18n/topics.js";

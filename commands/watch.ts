@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType } from "discord.js";
 import type { WatchStatus } from "../src/arxiv/status.js";
 import { defineCommand, describedBy, moderatorCommandHeader, type Reply } from "../src/discord/command.js";
-import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
+import { BRAND_COLOUR, fitEmbed, notice } from "../src/shared/embeds.js";
 import { isModerationGuild, isModerator } from "../src/moderation/permissions.js";
 import { t, type Locale } from "../src/i18n/index.js";
 import { embedText } from "../src/shared/safe-text.js";

@@ -15,7 +15,7 @@ import { DatabaseProblem } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
 import { restTransport } from "./moderation/alerts.js";
-import { warnIfModerationIsOpen } from "./moderation/guilds.js";
+import { warnIfModerationIsOpen } from "./discord/moderation-guilds.js";
 import { startServices, type Services } from "./services.js";
 
 export const SHUTDOWN_GRACE_MS = 10_000;

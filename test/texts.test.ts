@@ -12,7 +12,7 @@ import type { Paper } from "../src/catalog/types.js";
 import { validateQuery } from "../src/catalog/query.js";
 import { register, type Reply, type Requester } from "../src/discord/command.js";
 import { parseConsoleLine, renderReplyText } from "../src/discord/console.js";
-import { paperEmbed } from "../src/discord/embeds.js";
+import { paperEmbed } from "../src/catalog/card.js";
 import { en } from "../src/i18n/en.js";
 import { LOCALES, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { ja } from "../src/i18n/ja.js";

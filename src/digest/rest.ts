@@ -1,5 +1,5 @@
 import type { REST } from "discord.js";
-import type { MessageBody } from "../discord/command.js";
+import type { MessageBody } from "../shared/reply.js";
 import { openDmChannel, postMessage } from "../discord/rest.js";
 import type { DigestTarget, DigestTransport } from "./run.js";
 

@@ -3,7 +3,7 @@ import { DiscordAPIError, HTTPError, RESTJSONErrorCodes } from "discord.js";
 import type { Locale } from "../i18n/index.js";
 import type { DeliveryKind, DigestStore } from "../db/digest.js";
 import type { FollowStore } from "../db/follows.js";
-import type { MessageBody } from "../discord/command.js";
+import type { MessageBody } from "../shared/reply.js";
 import type { Clock, Logger } from "../logger.js";
 import { buildEdition, createForYouPlanner, type DigestSources, type Edition } from "./content.js";
 import { renderDigestMessages, type DigestLinks } from "./render.js";

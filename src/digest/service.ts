@@ -3,7 +3,7 @@ import { guildStatus, type StatusLine } from "./status.js";
 import type { Locale } from "../i18n/index.js";
 import { digestStore, type DigestStore } from "../db/digest.js";
 import type { Db } from "../db/connection.js";
-import type { MessageBody } from "../discord/command.js";
+import type { MessageBody } from "../shared/reply.js";
 import { createForYouPlanner, oneLineSummary, type DigestSources } from "./content.js";
 import { renderDigestMessages } from "./render.js";
 import { defaultSchedule, digestLinks, loadEdition, type DigestSettings } from "./run.js";

@@ -2,16 +2,14 @@ import {
   ApplicationCommandOptionType,
   InteractionContextType,
   PermissionFlagsBits,
-  type APIActionRowComponent,
   type APIApplicationCommandOptionChoice,
-  type APIComponentInMessageActionRow,
-  type APIEmbed,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import { z } from "zod";
 import type { BotContext } from "./context.js";
 import { invalidOptionsReply } from "./option-problems.js";
-import { localized, type Locale, type PlainMessageKey } from "../i18n/index.js";
+import { localized, type PlainMessageKey } from "../i18n/index.js";
+import type { Reply, Requester } from "../shared/reply.js";
 
 export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -43,49 +41,7 @@ export type OptionsOf<D> = D extends { readonly options: readonly (infer O exten
   ? { [K in O as K["name"]]: K["required"] extends true ? ValueOf<K> : ValueOf<K> | undefined }
   : Record<string, never>;
 
-/** Who asked, and from where: everything a handler needs to know about the interaction. */
-export interface Requester {
-  userId: string;
-  username: string;
-  locale: Locale;
-  guildId: string | null;
-  channelId: string | null;
-  /** Manage Server in the guild the interaction came from. */
-  canManageGuild: boolean;
-  /** The member's role ids in that guild (none outside guilds). */
-  roleIds?: readonly string[];
-}
-
-export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
-
-export interface MessageBody {
-  content?: string;
-  embeds?: APIEmbed[];
-  components?: MessageRow[];
-  files?: { name: string; data: Buffer }[];
-}
-
-/** A handler's answer, independent of how it is delivered (Discord interaction or the local console). */
-export type Reply =
-  /** `buttonsExpireAfterMs`: the buttons are taken off the message after this long. */
-  | ({ kind: "reply"; private: boolean; buttonsExpireAfterMs?: number } & MessageBody)
-  /** Edits the message the pressed button is on. */
-  | ({ kind: "update" } & MessageBody)
-  /** Edits the message the button is on and tells only the presser something. */
-  | ({ kind: "updateAndNotify"; notice: string } & MessageBody)
-  /** Opens a form; its submission goes to the component whose prefix starts `customId`. */
-  | { kind: "modal"; customId: string; title: string; fields: ModalField[] };
-
-export interface ModalField {
-  id: string;
-  label: string;
-  /** Multi-line ("paragraph") input. */
-  long?: boolean;
-  value?: string;
-  placeholder?: string;
-  required?: boolean;
-  maxLength?: number;
-}
+export type { MessageBody, MessageRow, ModalField, Reply, Requester } from "../shared/reply.js";
 
 export interface CommandModule<D extends CommandDefinition = CommandDefinition> {
   definition: D;

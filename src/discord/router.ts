@@ -18,7 +18,7 @@ import { localeFromDiscord, renderMessage, t } from "../i18n/index.js";
 import { containsCjk } from "../catalog/text.js";
 import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
-import { notice } from "./embeds.js";
+import { notice } from "../shared/embeds.js";
 import { commandOptions, type ComponentModule, type DirectMessageModule, type MessageBody, type ModalField, type RegisteredCommand, type Reply, type Requester } from "./command.js";
 
 /** Errors that are not bugs but a state the user can wait out: answered with a translated private notice. */

@@ -1,5 +1,5 @@
-import type { Reply } from "../discord/command.js";
-import { notice } from "../discord/embeds.js";
+import type { Reply } from "../shared/reply.js";
+import { notice } from "../shared/embeds.js";
 import { unsafeCharacters } from "../shared/safe-text.js";
 import { message, renderMessage, type Locale } from "../i18n/index.js";
 
