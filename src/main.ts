@@ -7,14 +7,14 @@ import { createDiscordClient, trackStatus } from "./discord/client.js";
 import { runConsole } from "./discord/console.js";
 import type { BotContext } from "./discord/context.js";
 import { createDirectMessenger } from "./discord/dm.js";
-import { digestRestTransport } from "./digest/rest.js";
+import { discordSender } from "./discord/sender.js";
 import { createRouter } from "./discord/router.js";
 import type { RunningHttpServer } from "./http/index.js";
 import { releaseAllHeldArxivLeases } from "./db/arxiv-gate.js";
 import { DatabaseProblem } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
-import { restTransport } from "./moderation/alerts.js";
+import { alertTransport } from "./moderation/alerts.js";
 import { warnIfModerationIsOpen } from "./discord/moderation-guilds.js";
 import { startServices, type Services } from "./services.js";
 
@@ -91,10 +91,10 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   try {
     services = await startServices(opened, {
       directMessenger: (follows) => createDirectMessenger(client, follows, opened.clock, logger),
-      alertTransport: (follows) => restTransport(client.rest, follows, opened.clock, logger),
+      alertTransport: (follows) => alertTransport(discordSender(client.rest), follows, opened.clock, logger),
       discordStatus: status,
       // REST only (no gateway needed), so the catch-up run at start may go before login.
-      digestTransport: () => digestRestTransport(client.rest.setToken(token)),
+      digestTransport: () => discordSender(client.rest.setToken(token), { rememberDmChannels: true }),
     });
   } catch (error) {
     opened.close();

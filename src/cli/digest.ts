@@ -3,7 +3,7 @@ import { ConfigError } from "../config.js";
 import { followStore } from "../db/follows.js";
 import { digestMessagesText } from "../digest/render.js";
 import { createRest } from "../discord/rest.js";
-import { digestRestTransport } from "../digest/rest.js";
+import { discordSender } from "../discord/sender.js";
 import { runDigest } from "../digest/run.js";
 import { digestSettings, digestSourcesFor, digestStoreFor, previewDigest } from "../digest/service.js";
 import { abortOnSignal, parse, UsageError, withApp, type Handler } from "./kit.js";
@@ -46,7 +46,7 @@ export const digestCommand: Handler = async (args, io) => {
             store: digestStoreFor(app.db),
             follows: followStore(app.db),
             sources: digestSourcesFor(app),
-            transport: digestRestTransport(createRest(app.config.discord.apiUrl, token)),
+            transport: discordSender(createRest(app.config.discord.apiUrl, token), { rememberDmChannels: true }),
             clock: app.clock,
             logger: app.logger,
             settings: digestSettings(app),
