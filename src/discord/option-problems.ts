@@ -1,6 +1,7 @@
 import { t } from "../i18n/index.js";
 import type { Locale } from "../i18n/locale.js";
-import type { CommandDefinition, Reply } from "./command.js";
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody as CommandDefinition } from "discord.js";
+import type { Reply } from "../shared/reply.js";
 import { echoUserText } from "./echo.js";
 
 interface DefinedOption {
