@@ -107,7 +107,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   }
   const app = opened;
   const ctx = services.ctx;
-  const router = createRouter(() => ctx, commands, components, directMessages, { autoDeferMs: options.autoDeferMs });
+  const router = createRouter(() => ctx, commands, components, directMessages, { autoDeferMs: options.autoDeferMs, refresh: services.refresh });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
   client.on(Events.Error, (error) => logger.error("discord client error", { error }));
@@ -198,7 +198,7 @@ async function runLocalConsole(config: Config, shutdown: AbortSignal): Promise<n
     const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
     // Ctrl+C or SIGTERM ends the console loop, which runs the clean-up below.
     try {
-      await runConsole(services.ctx, { commands, components, input: process.stdin, output: process.stdout, signal: shutdown });
+      await runConsole(services.ctx, { refresh: services.refresh, commands, components, input: process.stdin, output: process.stdout, signal: shutdown });
     } finally {
       await services.stop();
     }

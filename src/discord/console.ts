@@ -13,6 +13,8 @@ export interface ConsoleOptions {
   locale?: Locale;
   /** Ends the console (Ctrl+C, SIGTERM) as if the input had ended. */
   signal?: AbortSignal;
+  /** Runs once per line, before its command (the bot picks up other processes' commits here). */
+  refresh?: () => void;
 }
 
 /** `/papers topic:retrieval` → { name: "papers", options: { topic: "retrieval" } }; bare text fills the first option. */
@@ -104,6 +106,7 @@ export async function runConsole(ctx: BotContext, options: ConsoleOptions): Prom
         write(t(locale, "console.unknown", { name: parsed?.name ?? line.trim(), commands: names }));
       } else {
         try {
+          options.refresh?.();
           write(renderReplyText(await command.run(ctx, parsed.options, requester)));
         } catch (error) {
           ctx.logger.error("console command failed", { command: command.name, error });

@@ -23,7 +23,7 @@ export type { HandlerSettings } from "../shared/settings.js";
  * (no raw database handle, no config).
  */
 export interface BotContext {
-  /** The reading list as loaded now; a catalog refresh swaps it. */
+  /** The reading list as loaded now (the router refreshes it once per interaction, before the handler runs). */
   readonly catalog: Catalog;
   readonly follows: FollowStore;
   readonly bundle: BundleLinks;
@@ -39,12 +39,10 @@ export interface BotContext {
 
 export function createBotContext(
   app: AppContext,
-  services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService; pickUpOtherProcesses?: () => void },
+  services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService },
 ): BotContext {
   return {
     get catalog() {
-      // Papers another process (the CLI) committed are seen by the next handler that reads the list.
-      services.pickUpOtherProcesses?.();
       return app.catalog;
     },
     follows: services.follows,

@@ -90,6 +90,11 @@ export interface InteractionRouter {
 export interface RouterOptions {
   /** How long a handler may run before the interaction is deferred (default AUTO_DEFER_MS); tests shorten or fake it. */
   autoDeferMs?: number;
+  /**
+   * Runs once per interaction or direct message, before its handler: the bot picks up what other processes (the CLI)
+   * committed here, so handlers read a catalog that stays put while they work.
+   */
+  refresh?: () => void;
 }
 
 export function createRouter(
@@ -100,6 +105,7 @@ export function createRouter(
   options: RouterOptions = {},
 ): InteractionRouter {
   const autoDeferMs = options.autoDeferMs ?? AUTO_DEFER_MS;
+  const refresh = options.refresh ?? (() => undefined);
   const commandsByName = new Map(commands.map((command) => [command.name, command]));
   const componentsByPrefix = new Map(components.map((component) => [component.prefix, component]));
   const inFlight = new Set<Promise<void>>();
@@ -167,6 +173,7 @@ export function createRouter(
       await deferral;
     };
     try {
+      refresh();
       const reply = await work();
       await settled();
       await deliver(interaction, reply);
@@ -221,6 +228,7 @@ export function createRouter(
     const command = commandsByName.get(interaction.commandName);
     try {
       const focused = interaction.options.getFocused(true);
+      refresh();
       const choices = command?.autocomplete?.(ctx(), { name: focused.name, value: String(focused.value) }, requesterOf(interaction)) ?? [];
       await interaction.respond(choices.slice(0, 25));
     } catch (error) {
@@ -270,6 +278,7 @@ export function createRouter(
       canManageGuild: false,
     };
     try {
+      refresh();
       const reply = await handler.handle(ctx(), requester);
       if (reply.kind === "modal") throw new Error(`${handler.name} answered a direct message with a modal`);
       await message.reply({ ...messageOptions(reply.kind === "updateAndNotify" ? { ...reply, content: reply.notice } : reply), failIfNotExists: false });
