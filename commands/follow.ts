@@ -89,7 +89,7 @@ export const followCommand = defineCommand({
       });
       const channel = `<#${options.channel}>`;
       // Subscribing a paused channel again is the moderator saying it works now.
-      const resumed = !topic && ctx.digest.store.resumeDestination("channel", options.channel);
+      const resumed = !topic && ctx.digest.resumeChannel(options.channel);
       const topicPart =
         (topic ? t(locale, "follow.channelTopicPart", { topic: topicLabel(locale, topic.value.topic) }) : "") +
         (options.role ? t(locale, "follow.channelRolePart", { role: `<@&${options.role}>` }) : "");
@@ -137,10 +137,10 @@ export const unfollowCommand = defineCommand({
       const channelId = options.channel;
       const removed = ctx.moderation.audited(actorOf(requester), "channel.unfollow", `channel:${channelId}`, () => {
         const changed = ctx.follows.unfollowChannel(channelId, topic?.value.topic ?? "");
-        if (!topic) ctx.digest.store.resumeDestination("channel", channelId);
+        if (!topic) ctx.digest.resumeChannel(channelId);
         return { result: changed, changed, before: { channelId, topic: topic?.value.topic ?? "" } };
       });
-      const guildDigest = requester.guildId ? ctx.digest.store.guild(requester.guildId) : undefined;
+      const guildDigest = requester.guildId ? ctx.digest.guild(requester.guildId) : undefined;
       // The server's own digest channel gets the digest from /digest set, not from a follow.
       if (!topic && guildDigest?.enabled && guildDigest.channelId === channelId) return notice(locale, message("follow.channelIsDigestChannel", { channel: `<#${channelId}>` }));
       return notice(locale, message(removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what }));
@@ -212,7 +212,7 @@ function channelFields(ctx: BotContext, requester: Requester): { name: string; v
   const { locale } = requester;
   const channels = ctx.follows.channelFollowsInGuild(requester.guildId);
   if (channels.length === 0) return [];
-  const paused = new Map(ctx.digest.store.guildPauses(requester.guildId).map((pause) => [pause.targetId, pause.reason]));
+  const paused = new Map(ctx.digest.pausedChannels(requester.guildId).map((pause) => [pause.targetId, pause.reason]));
   const lines = channels.map((channel) => {
     const what = channel.topic ? topicLabel(locale, channel.topic) : t(locale, "follow.channelEverything");
     const reason = channel.topic ? undefined : paused.get(channel.channelId);

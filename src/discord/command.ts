@@ -43,11 +43,16 @@ export type OptionsOf<D> = D extends { readonly options: readonly (infer O exten
 
 export type { MessageBody, MessageRow, ModalField, Reply, Requester } from "../shared/reply.js";
 
-export interface CommandModule<D extends CommandDefinition = CommandDefinition> {
+export interface CommandModule<D extends CommandDefinition = CommandDefinition, O = OptionsOf<D>> {
   definition: D;
+  /**
+   * Validates the raw options instead of the schema derived from `definition` (a command with subcommands, whose
+   * options depend on the one chosen). What it refuses gets the same polite reply as any out-of-definition value.
+   */
+  optionsSchema?: z.ZodType<O>;
   /** Answers are private (ephemeral): a deferral while it works must be private too. */
   privateReplies?: boolean;
-  execute(ctx: BotContext, options: OptionsOf<D>, requester: Requester): Promise<Reply> | Reply;
+  execute(ctx: BotContext, options: O, requester: Requester): Promise<Reply> | Reply;
   autocomplete?(ctx: BotContext, focused: { name: string; value: string }, requester: Requester): APIApplicationCommandOptionChoice[];
 }
 
@@ -86,7 +91,7 @@ export function moderatorCommandHeader<const Name extends string>(name: Name, de
   };
 }
 
-export function defineCommand<const D extends CommandDefinition>(module: CommandModule<D>): CommandModule<D> {
+export function defineCommand<const D extends CommandDefinition, O = OptionsOf<D>>(module: CommandModule<D, O>): CommandModule<D, O> {
   return module;
 }
 
@@ -150,14 +155,20 @@ export interface RegisteredCommand {
   autocomplete?: (ctx: BotContext, focused: { name: string; value: string }, requester: Requester) => APIApplicationCommandOptionChoice[];
 }
 
-export function register<D extends CommandDefinition>(module: CommandModule<D>): RegisteredCommand {
+export function register<D extends CommandDefinition, O>(module: CommandModule<D, O>): RegisteredCommand {
   const autocomplete = module.autocomplete;
+  const schema = module.optionsSchema;
+  const parse = (raw: Record<string, unknown>): { ok: true; options: O } | { ok: false } => {
+    if (!schema) return parseOptions(module.definition, raw) as { ok: true; options: O } | { ok: false };
+    const result = schema.safeParse(raw);
+    return result.success ? { ok: true, options: result.data } : { ok: false };
+  };
   return {
     name: module.definition.name,
     definition: module.definition,
     privateReplies: module.privateReplies ?? false,
     async run(ctx, rawOptions, requester) {
-      const parsed = parseOptions(module.definition, rawOptions);
+      const parsed = parse(rawOptions);
       // A person's mistake (a typed console line, a client skipping Discord's checks), not a bug: told, not thrown.
       if (!parsed.ok) return invalidOptionsReply(module.definition, rawOptions, requester.locale);
       return module.execute(ctx, parsed.options, requester);
