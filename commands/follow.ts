@@ -1,8 +1,9 @@
 import { ApplicationCommandOptionType, ButtonStyle, ChannelType } from "discord.js";
 import { truncate } from "../src/catalog/format.js";
-import { normalizeFollowTopic, MAX_TOPIC_LENGTH } from "../src/catalog/topics.js";
+import { normalizeFollowTopic, MAX_TOPIC_LENGTH } from "../src/follows/topic.js";
 import { TOPICS } from "../src/catalog/schema.js";
-import { DM_FAILURE_LIMIT, exportUserData, MAX_TOPICS_PER_USER } from "../src/db/follows.js";
+import { DM_FAILURE_LIMIT, MAX_TOPICS_PER_USER } from "../src/db/follows.js";
+import { exportUserData } from "../src/follows/export.js";
 import { commandHeader, defineCommand, describedBy, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/shared/embeds.js";

@@ -14,9 +14,9 @@ import { createAlerts, type AlertService, type AlertTransport } from "./moderati
 import { createModeration } from "./moderation/index.js";
 import { OTHER_PROCESSES_CHECK_MS, sharedList } from "./moderation/shared-list.js";
 import { Scheduler } from "./scheduler.js";
-import { digestJob, readingListPage } from "./digest/job.js";
+import { digestJob } from "./digest/job.js";
+import { digestPages, readingListPage } from "./http/pages.js";
 import type { DigestTransport } from "./digest/run.js";
-import { digestPages } from "./digest/web.js";
 import { createDigestService, digestSettings, digestStoreFor } from "./digest/service.js";
 
 /** How often the catalog file is re-read and the bundle checked against it. */

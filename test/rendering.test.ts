@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ApplicationCommandOptionType } from "discord.js";
 import { paperShortName, truncate } from "../src/catalog/format.js";
 import { validateQuery } from "../src/catalog/query.js";
-import { normalizeFollowTopic } from "../src/catalog/topics.js";
+import { normalizeFollowTopic } from "../src/follows/topic.js";
 import { defineCommand, parseOptions } from "../src/discord/command.js";
 import { renderReplyText, parseConsoleLine } from "../src/discord/console.js";
 import { EMBED_LIMITS, embedLength, fitEmbed } from "../src/shared/embeds.js";

@@ -1,4 +1,5 @@
-import { exportUserData, followStore } from "../db/follows.js";
+import { followStore } from "../db/follows.js";
+import { exportUserData } from "../follows/export.js";
 import { parse, UsageError, withApp, type Handler } from "./kit.js";
 
 export const exportCommand: Handler = async (args, io) => {
