@@ -1,4 +1,5 @@
-import { ApplicationCommandOptionType, ButtonStyle, ChannelType } from "discord.js";
+import { ApplicationCommandOptionType, ChannelType } from "discord.js";
+import { ButtonStyle } from "../src/shared/reply.js";
 import { truncate } from "../src/catalog/format.js";
 import { normalizeFollowTopic, MAX_TOPIC_LENGTH } from "../src/follows/topic.js";
 import { TOPICS } from "../src/catalog/schema.js";

@@ -1,4 +1,5 @@
-import { ApplicationCommandOptionType, ButtonStyle, type APIEmbed } from "discord.js";
+import { ApplicationCommandOptionType } from "discord.js";
+import { ButtonStyle, type Embed } from "../src/shared/reply.js";
 import type { ArxivRecord } from "../src/arxiv/api.js";
 import { parseArxivReference } from "../src/catalog/arxiv-id.js";
 import { truncate } from "../src/catalog/format.js";
@@ -31,7 +32,7 @@ function remember(record: ArxivRecord): void {
 }
 
 /** The preview embed: title, authors, categories, date and the abstract. */
-export function recordEmbed(record: ArxivRecord, locale: Locale, extraFields: APIEmbed["fields"] = []): APIEmbed {
+export function recordEmbed(record: ArxivRecord, locale: Locale, extraFields: Embed["fields"] = []): Embed {
   return fitEmbed({
     title: record.title,
     url: record.absUrl,

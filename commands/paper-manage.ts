@@ -1,4 +1,5 @@
-import { ApplicationCommandOptionType, ButtonStyle } from "discord.js";
+import { ApplicationCommandOptionType } from "discord.js";
+import { ButtonStyle } from "../src/shared/reply.js";
 import { truncate } from "../src/catalog/format.js";
 import type { Paper } from "../src/catalog/types.js";
 import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";

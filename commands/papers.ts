@@ -1,4 +1,5 @@
-import { ApplicationCommandOptionType, ButtonStyle } from "discord.js";
+import { ApplicationCommandOptionType } from "discord.js";
+import { ButtonStyle } from "../src/shared/reply.js";
 import { truncate } from "../src/catalog/format.js";
 import { TOPICS, topicSchema, type Topic } from "../src/catalog/schema.js";
 import { commandHeader, defineCommand, describedBy, type ComponentModule, type MessageBody, type Reply } from "../src/discord/command.js";

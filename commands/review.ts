@@ -1,4 +1,4 @@
-import { ButtonStyle, type APIEmbed } from "discord.js";
+import { ButtonStyle, type Embed } from "../src/shared/reply.js";
 import { paperShortName, truncate } from "../src/catalog/format.js";
 import { TOPICS, type Topic } from "../src/catalog/schema.js";
 import type { Candidate } from "../src/db/candidates.js";
@@ -29,7 +29,7 @@ export function reasonsLine(ctx: BotContext, candidate: Candidate, locale: Local
   return parts.join("; ") || t(locale, "review.noReasons");
 }
 
-function candidateEmbed(ctx: BotContext, candidate: Candidate, locale: Locale, position: { offset: number; pending: number }): APIEmbed {
+function candidateEmbed(ctx: BotContext, candidate: Candidate, locale: Locale, position: { offset: number; pending: number }): Embed {
   return fitEmbed({
     title: candidate.title,
     url: `https://arxiv.org/abs/${candidate.arxivId}`,

@@ -90,7 +90,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   let services: Services;
   try {
     services = await startServices(opened, {
-      directMessenger: (follows) => createDirectMessenger(client, follows, opened.clock, logger),
+      directMessenger: (follows) => createDirectMessenger(discordSender(client.rest), follows, opened.clock, logger),
       alertTransport: (follows) => alertTransport(discordSender(client.rest), follows, opened.clock, logger),
       discordStatus: status,
       // REST only (no gateway needed), so the catch-up run at start may go before login.

@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline";
-import { ComponentType, type APIEmbed } from "discord.js";
+import { ComponentType, type Embed } from "../shared/reply.js";
 import { compactKey } from "../catalog/text.js";
 import type { BotContext } from "./context.js";
 import { localeFromDiscord, t, type Locale } from "../i18n/index.js";
@@ -48,7 +48,7 @@ function choiceValue(choices: readonly { name: string; name_localizations?: Part
   return chosen ? String(chosen.value) : raw;
 }
 
-function embedText(embed: APIEmbed): string[] {
+function embedText(embed: Embed): string[] {
   const lines: string[] = [];
   if (embed.title) lines.push(`== ${embed.title} ==`);
   if (embed.url) lines.push(embed.url);

@@ -19,6 +19,7 @@ import { containsCjk } from "../catalog/text.js";
 import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
 import { notice } from "../shared/embeds.js";
+import { discordEmbeds, discordRows } from "./payload.js";
 import { commandOptions, type ComponentModule, type DirectMessageModule, type MessageBody, type ModalField, type RegisteredCommand, type Reply, type Requester } from "./command.js";
 
 /** Errors that are not bugs but a state the user can wait out: answered with a translated private notice. */
@@ -73,8 +74,8 @@ function modalOptions(modal: { customId: string; title: string; fields: ModalFie
 export function messageOptions(body: MessageBody) {
   return {
     content: body.content ?? "",
-    embeds: body.embeds ?? [],
-    components: body.components ?? [],
+    embeds: discordEmbeds(body.embeds ?? []),
+    components: discordRows(body.components ?? []),
     files: (body.files ?? []).map((file) => ({ attachment: file.data, name: file.name })),
     allowedMentions: { parse: [] },
   };
