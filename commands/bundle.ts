@@ -1,7 +1,7 @@
-import { ButtonStyle } from "discord.js";
+import { ButtonStyle } from "../src/shared/reply.js";
 import { commandHeader, defineCommand, type ComponentModule, type DirectMessageModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/discord/embeds.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/shared/embeds.js";
 import { t } from "../src/i18n/index.js";
 
 /** "LLM Papers" (any case, spacing or width), and the Japanese ways of asking for the collection. */

@@ -1,12 +1,12 @@
-import { ApplicationCommandOptionType, ChannelType, type APIEmbed, type RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import { ApplicationCommandOptionType, ChannelType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
 import { z } from "zod";
-import { moderatorCommandHeader, type ComponentModule, type RegisteredCommand, type Reply, type Requester } from "../src/discord/command.js";
+import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
+import { BRAND_COLOUR, fitEmbed, notice } from "../src/shared/embeds.js";
+import type { Embed } from "../src/shared/reply.js";
 import { DIGEST_BUNDLE_BUTTON } from "../src/digest/render.js";
 import { defaultSchedule } from "../src/digest/run.js";
 import { dayName, LANGUAGE_KEYS } from "../src/digest/status.js";
-import { upcomingForGuild } from "../src/digest/upcoming.js";
 import { formatLocal, nextPublication, parseTime, resolveTimeZone, WEEKDAYS } from "../src/digest/week.js";
 import { LOCALES, localized, message, t, type Locale, type PlainMessageKey } from "../src/i18n/index.js";
 import { refuseUnlessGuildManager } from "../src/moderation/permissions.js";
@@ -67,8 +67,6 @@ const optionsSchema = z.union([
   z.object({ off: z.literal("off") }).strict().transform(() => ({ subcommand: "off" as const })),
 ]);
 
-export class InvalidDigestOptionsError extends Error {}
-
 type SetOptions = { channel: string; day?: string | undefined; time?: string | undefined; timezone?: string | undefined; language?: Locale | undefined };
 
 function set(ctx: BotContext, options: SetOptions, requester: Requester, guildId: string): Reply {
@@ -87,15 +85,12 @@ function set(ctx: BotContext, options: SetOptions, requester: Requester, guildId
   const schedule = { weekday, time: `${String(time.hour).padStart(2, "0")}:${String(time.minute).padStart(2, "0")}`, timeZone };
   const now = ctx.clock.now();
   // The server's language changes only when asked: resuming or moving the digest keeps it.
-  const stored = ctx.digest.store.guild(guildId)?.locale;
+  const stored = ctx.digest.guild(guildId)?.locale;
   const language: Locale = options.language ?? (stored === undefined ? locale : stored === "ja" ? "ja" : "en");
-  ctx.digest.store.setGuild({ guildId, channelId: options.channel, ...schedule, locale: language, updatedBy: requester.userId, updatedAt: now.toISOString() });
-  const guild = ctx.digest.store.guild(guildId);
-  const upcoming = guild ? upcomingForGuild(ctx.digest.store, settings, guild, now) : null;
+  const { upcoming, after } = ctx.digest.setGuild({ guildId, channelId: options.channel, ...schedule, locale: language, updatedBy: requester.userId }, now);
   const languageLine = t(locale, "digest.setLanguage", { language: t(locale, LANGUAGE_KEYS[language]) });
   const args = { channel: `<#${options.channel}>`, day: dayName(locale, weekday), time: schedule.time, timeZone };
-  if (guild && upcoming?.late) {
-    const after = upcomingForGuild(ctx.digest.store, settings, { ...guild, lastEdition: upcoming.edition }, now);
+  if (upcoming?.late) {
     const done = t(locale, "digest.setDoneLate", { ...args, week: upcoming.edition, next: after ? `${formatLocal(after.at, timeZone, locale)} · ${after.edition}` : "" });
     return { kind: "reply", private: true, content: `${done}\n${languageLine}` };
   }
@@ -105,7 +100,7 @@ function set(ctx: BotContext, options: SetOptions, requester: Requester, guildId
 
 function status(ctx: BotContext, requester: Requester, guildId: string): Reply {
   const lines = ctx.digest.status(guildId, ctx.clock.now(), requester.locale);
-  const embed: APIEmbed = {
+  const embed: Embed = {
     title: t(requester.locale, "digest.statusTitle"),
     color: BRAND_COLOUR,
     fields: lines.map((line) => ({ name: line.label, value: line.value })),
@@ -122,17 +117,17 @@ function preview(ctx: BotContext, requester: Requester, guildId: string): Reply 
   return { kind: "reply", private: true, content, embeds: first.embeds ?? [], components: messages.at(-1)?.components ?? [] };
 }
 
-/** `/digest set|preview|status|off`, for the server's managers (Manage Server or MODERATOR_ROLE_ID), in any guild: a server setting, not the shared list. */
-export const digestCommand: RegisteredCommand = {
-  name: definition.name,
+/**
+ * `/digest set|preview|status|off`, for the server's managers (Manage Server or MODERATOR_ROLE_ID), in any guild: a
+ * server setting, not the shared list. Options outside the definition get the registry's polite refusal.
+ */
+export const digestCommand = defineCommand({
   definition,
+  optionsSchema,
   privateReplies: true,
-  async run(ctx, rawOptions, requester): Promise<Reply> {
+  execute(ctx, options, requester): Reply {
     const refused = refuseUnlessGuildManager(ctx, requester);
     if (refused || !requester.guildId) return refused ?? notice(requester.locale, "moderation.guildOnly");
-    const parsed = optionsSchema.safeParse(rawOptions);
-    if (!parsed.success) throw new InvalidDigestOptionsError(`Options for /digest do not match its definition: ${parsed.error.message}`);
-    const options = parsed.data;
     switch (options.subcommand) {
       case "set":
         return set(ctx, options, requester, requester.guildId);
@@ -141,12 +136,12 @@ export const digestCommand: RegisteredCommand = {
       case "status":
         return status(ctx, requester, requester.guildId);
       case "off": {
-        const turnedOff = ctx.digest.store.disableGuild(requester.guildId, requester.userId, ctx.clock.now());
+        const turnedOff = ctx.digest.turnOff(requester.guildId, requester.userId, ctx.clock.now());
         return notice(requester.locale, turnedOff ? "digest.offDone" : "digest.offAlready");
       }
     }
   },
-};
+});
 
 /** The digest's "Get the bundle" button answers like /bundle, privately. */
 export const digestBundleButton: ComponentModule = {

@@ -1,11 +1,13 @@
-import { ApplicationCommandOptionType, ButtonStyle, ChannelType } from "discord.js";
+import { ApplicationCommandOptionType, ChannelType } from "discord.js";
+import { ButtonStyle } from "../src/shared/reply.js";
 import { truncate } from "../src/catalog/format.js";
-import { normalizeFollowTopic, MAX_TOPIC_LENGTH } from "../src/catalog/topics.js";
+import { normalizeFollowTopic, MAX_TOPIC_LENGTH } from "../src/follows/topic.js";
 import { TOPICS } from "../src/catalog/schema.js";
-import { DM_FAILURE_LIMIT, exportUserData, MAX_TOPICS_PER_USER } from "../src/db/follows.js";
+import { DM_FAILURE_LIMIT, MAX_TOPICS_PER_USER } from "../src/db/follows.js";
+import { exportUserData } from "../src/follows/export.js";
 import { commandHeader, defineCommand, describedBy, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/shared/embeds.js";
 import { message, t, type PlainMessageKey } from "../src/i18n/index.js";
 import { isTopic, topicLabel, topicNames } from "../src/i18n/topics.js";
 import { compactKey } from "../src/catalog/text.js";
@@ -89,7 +91,7 @@ export const followCommand = defineCommand({
       });
       const channel = `<#${options.channel}>`;
       // Subscribing a paused channel again is the moderator saying it works now.
-      const resumed = !topic && ctx.digest.store.resumeDestination("channel", options.channel);
+      const resumed = !topic && ctx.digest.resumeChannel(options.channel);
       const topicPart =
         (topic ? t(locale, "follow.channelTopicPart", { topic: topicLabel(locale, topic.value.topic) }) : "") +
         (options.role ? t(locale, "follow.channelRolePart", { role: `<@&${options.role}>` }) : "");
@@ -137,10 +139,10 @@ export const unfollowCommand = defineCommand({
       const channelId = options.channel;
       const removed = ctx.moderation.audited(actorOf(requester), "channel.unfollow", `channel:${channelId}`, () => {
         const changed = ctx.follows.unfollowChannel(channelId, topic?.value.topic ?? "");
-        if (!topic) ctx.digest.store.resumeDestination("channel", channelId);
+        if (!topic) ctx.digest.resumeChannel(channelId);
         return { result: changed, changed, before: { channelId, topic: topic?.value.topic ?? "" } };
       });
-      const guildDigest = requester.guildId ? ctx.digest.store.guild(requester.guildId) : undefined;
+      const guildDigest = requester.guildId ? ctx.digest.guild(requester.guildId) : undefined;
       // The server's own digest channel gets the digest from /digest set, not from a follow.
       if (!topic && guildDigest?.enabled && guildDigest.channelId === channelId) return notice(locale, message("follow.channelIsDigestChannel", { channel: `<#${channelId}>` }));
       return notice(locale, message(removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what }));
@@ -212,7 +214,7 @@ function channelFields(ctx: BotContext, requester: Requester): { name: string; v
   const { locale } = requester;
   const channels = ctx.follows.channelFollowsInGuild(requester.guildId);
   if (channels.length === 0) return [];
-  const paused = new Map(ctx.digest.store.guildPauses(requester.guildId).map((pause) => [pause.targetId, pause.reason]));
+  const paused = new Map(ctx.digest.pausedChannels(requester.guildId).map((pause) => [pause.targetId, pause.reason]));
   const lines = channels.map((channel) => {
     const what = channel.topic ? topicLabel(locale, channel.topic) : t(locale, "follow.channelEverything");
     const reason = channel.topic ? undefined : paused.get(channel.channelId);

@@ -1,5 +1,5 @@
 import { commandHeader, defineCommand, type Reply } from "../src/discord/command.js";
-import { BRAND_COLOUR, fitEmbed } from "../src/discord/embeds.js";
+import { BRAND_COLOUR, fitEmbed } from "../src/shared/embeds.js";
 import { t } from "../src/i18n/index.js";
 import { isModerator } from "../src/moderation/permissions.js";
 

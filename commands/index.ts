@@ -20,7 +20,7 @@ export const commands: readonly RegisteredCommand[] = [
   register(followingCommand),
   register(bundleCommand),
   register(watchCommand),
-  digestCommand,
+  register(digestCommand),
   register(help),
   register(paperAddCommand),
   register(paperEditCommand),

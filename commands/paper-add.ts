@@ -1,16 +1,17 @@
-import { ApplicationCommandOptionType, ButtonStyle, type APIEmbed } from "discord.js";
+import { ApplicationCommandOptionType } from "discord.js";
+import { ButtonStyle, type Embed } from "../src/shared/reply.js";
 import type { ArxivRecord } from "../src/arxiv/api.js";
 import { parseArxivReference } from "../src/catalog/arxiv-id.js";
 import { truncate } from "../src/catalog/format.js";
 import { TOPICS, type Topic } from "../src/catalog/schema.js";
 import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row, truncateEscaped } from "../src/discord/embeds.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row, truncateEscaped } from "../src/shared/embeds.js";
 import { localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
 import { addedFromAbstract, entryFromArxiv, guessTopics, outsideLlmAreas, parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
-import { embedText, inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const arxivText = localized("command.paperAdd.arxiv");
@@ -31,7 +32,7 @@ function remember(record: ArxivRecord): void {
 }
 
 /** The preview embed: title, authors, categories, date and the abstract. */
-export function recordEmbed(record: ArxivRecord, locale: Locale, extraFields: APIEmbed["fields"] = []): APIEmbed {
+export function recordEmbed(record: ArxivRecord, locale: Locale, extraFields: Embed["fields"] = []): Embed {
   return fitEmbed({
     title: record.title,
     url: record.absUrl,

@@ -1,8 +1,9 @@
 import { paperTitle, truncate } from "../src/catalog/format.js";
 import type { ComponentModule, Reply } from "../src/discord/command.js";
-import { BRAND_COLOUR, fitEmbed, notice, paperButtons, paperEmbed } from "../src/discord/embeds.js";
+import { BRAND_COLOUR, fitEmbed, notice } from "../src/shared/embeds.js";
+import { paperButtons, paperEmbed } from "../src/catalog/card.js";
 import { message, t } from "../src/i18n/index.js";
-import { inlineText } from "../src/discord/safe-text.js";
+import { inlineText } from "../src/shared/safe-text.js";
 
 /** "Related papers" under a /paper answer: a private list for whoever pressed it. */
 export const relatedButton: ComponentModule = {

@@ -1,13 +1,14 @@
-import { ApplicationCommandOptionType, ButtonStyle } from "discord.js";
+import { ApplicationCommandOptionType } from "discord.js";
+import { ButtonStyle } from "../src/shared/reply.js";
 import { truncate } from "../src/catalog/format.js";
 import type { Paper } from "../src/catalog/types.js";
 import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { actionButton, notice, row } from "../src/discord/embeds.js";
+import { actionButton, notice, row } from "../src/shared/embeds.js";
 import { localized, message, renderMessage, t } from "../src/i18n/index.js";
 import { parseTopics, topicsText } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
-import { inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const editPaper = localized("command.paperEdit.paper");

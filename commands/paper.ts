@@ -6,7 +6,8 @@ import { echoUserText } from "../src/discord/echo.js";
 import type { Locale } from "../src/i18n/locale.js";
 import { MAX_QUERY_LENGTH, validateQuery } from "../src/catalog/query.js";
 import { commandHeader, defineCommand, describedBy, type MessageRow, type Reply } from "../src/discord/command.js";
-import { actionButton, notice, paperButtons, paperEmbed, row } from "../src/discord/embeds.js";
+import { actionButton, notice, row } from "../src/shared/embeds.js";
+import { paperButtons, paperEmbed } from "../src/catalog/card.js";
 import { message, t } from "../src/i18n/index.js";
 
 export const AUTOCOMPLETE_LIMIT = 25;

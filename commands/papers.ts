@@ -1,12 +1,13 @@
-import { ApplicationCommandOptionType, ButtonStyle } from "discord.js";
+import { ApplicationCommandOptionType } from "discord.js";
+import { ButtonStyle } from "../src/shared/reply.js";
 import { truncate } from "../src/catalog/format.js";
 import { TOPICS, topicSchema, type Topic } from "../src/catalog/schema.js";
 import { commandHeader, defineCommand, describedBy, type ComponentModule, type MessageBody, type Reply } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { echoUserText } from "../src/discord/echo.js";
-import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/discord/embeds.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/shared/embeds.js";
 import { message, t, type Locale } from "../src/i18n/index.js";
-import { inlineText } from "../src/discord/safe-text.js";
+import { inlineText } from "../src/shared/safe-text.js";
 import { topicLabel } from "../src/i18n/topics.js";
 
 export const PAGE_SIZE = 8;

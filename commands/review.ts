@@ -1,16 +1,16 @@
-import { ButtonStyle, type APIEmbed } from "discord.js";
+import { ButtonStyle, type Embed } from "../src/shared/reply.js";
 import { paperShortName, truncate } from "../src/catalog/format.js";
 import { TOPICS, type Topic } from "../src/catalog/schema.js";
 import type { Candidate } from "../src/db/candidates.js";
 import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row, truncateEscaped } from "../src/discord/embeds.js";
+import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row, truncateEscaped } from "../src/shared/embeds.js";
 import { formatList, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
 import { approvalTopics, parseTopics, topicsText } from "../src/moderation/papers.js";
 import { alreadyDecided } from "../src/moderation/review.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
-import { embedText, inlineText, withSafeTitle } from "../src/discord/safe-text.js";
+import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const ABSTRACT_EXCERPT = 700;
@@ -29,7 +29,7 @@ export function reasonsLine(ctx: BotContext, candidate: Candidate, locale: Local
   return parts.join("; ") || t(locale, "review.noReasons");
 }
 
-function candidateEmbed(ctx: BotContext, candidate: Candidate, locale: Locale, position: { offset: number; pending: number }): APIEmbed {
+function candidateEmbed(ctx: BotContext, candidate: Candidate, locale: Locale, position: { offset: number; pending: number }): Embed {
   return fitEmbed({
     title: candidate.title,
     url: `https://arxiv.org/abs/${candidate.arxivId}`,

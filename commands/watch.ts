@@ -1,10 +1,10 @@
 import { ApplicationCommandOptionType } from "discord.js";
 import type { WatchStatus } from "../src/arxiv/status.js";
 import { defineCommand, describedBy, moderatorCommandHeader, type Reply } from "../src/discord/command.js";
-import { BRAND_COLOUR, fitEmbed, notice } from "../src/discord/embeds.js";
+import { BRAND_COLOUR, fitEmbed, notice } from "../src/shared/embeds.js";
 import { isModerationGuild, isModerator } from "../src/moderation/permissions.js";
 import { t, type Locale } from "../src/i18n/index.js";
-import { embedText } from "../src/discord/safe-text.js";
+import { embedText } from "../src/shared/safe-text.js";
 
 function when(locale: Locale, iso: string | Date | null): string {
   if (iso === null) return t(locale, "watch.never");

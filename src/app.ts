@@ -21,6 +21,8 @@ export interface AppContext {
   logger: Logger;
   /** Re-reads the catalog file and syncs it; the lookup index is rebuilt only when something changed. */
   resyncCatalog(): SyncReport;
+  /** Rebuilds the reading list from the database: the one place `catalog` is replaced. */
+  reloadCatalog(): Catalog;
 }
 
 export interface OpenedApp extends AppContext {
@@ -82,10 +84,14 @@ export function openApp(config: Config, logger: Logger, clock: Clock, options: {
         const report = withShortBusyTimeout(db, () => sync(file.papers));
         app.catalogUpdated = file.updated;
         if (report.inserted.length + report.updated.length + report.removed.length > 0) {
-          app.catalog = Catalog.load(db);
+          app.reloadCatalog();
           logger.info("catalog reloaded", { inserted: report.inserted, updated: report.updated, removed: report.removed });
         }
         return report;
+      },
+      reloadCatalog() {
+        app.catalog = Catalog.load(db);
+        return app.catalog;
       },
       close() {
         // An arXiv request still in flight (SIGTERM) must not leave other processes waiting for its lease to expire.

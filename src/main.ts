@@ -7,15 +7,15 @@ import { createDiscordClient, trackStatus } from "./discord/client.js";
 import { runConsole } from "./discord/console.js";
 import type { BotContext } from "./discord/context.js";
 import { createDirectMessenger } from "./discord/dm.js";
-import { digestRestTransport } from "./digest/rest.js";
+import { discordSender } from "./discord/sender.js";
 import { createRouter } from "./discord/router.js";
 import type { RunningHttpServer } from "./http/index.js";
 import { releaseAllHeldArxivLeases } from "./db/arxiv-gate.js";
 import { DatabaseProblem } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
-import { restTransport } from "./moderation/alerts.js";
-import { warnIfModerationIsOpen } from "./moderation/guilds.js";
+import { alertTransport } from "./moderation/alerts.js";
+import { warnIfModerationIsOpen } from "./discord/moderation-guilds.js";
 import { startServices, type Services } from "./services.js";
 
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -90,11 +90,11 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   let services: Services;
   try {
     services = await startServices(opened, {
-      directMessenger: (follows) => createDirectMessenger(client, follows, opened.clock, logger),
-      alertTransport: (follows) => restTransport(client.rest, follows, opened.clock, logger),
+      directMessenger: (follows) => createDirectMessenger(discordSender(client.rest), follows, opened.clock, logger),
+      alertTransport: (follows) => alertTransport(discordSender(client.rest), follows, opened.clock, logger),
       discordStatus: status,
       // REST only (no gateway needed), so the catch-up run at start may go before login.
-      digestTransport: () => digestRestTransport(client.rest.setToken(token)),
+      digestTransport: () => discordSender(client.rest.setToken(token), { rememberDmChannels: true }),
     });
   } catch (error) {
     opened.close();
@@ -107,7 +107,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   }
   const app = opened;
   const ctx = services.ctx;
-  const router = createRouter(() => ctx, commands, components, directMessages, { autoDeferMs: options.autoDeferMs });
+  const router = createRouter(() => ctx, commands, components, directMessages, { autoDeferMs: options.autoDeferMs, refresh: services.refresh });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
   client.on(Events.Error, (error) => logger.error("discord client error", { error }));
@@ -198,7 +198,7 @@ async function runLocalConsole(config: Config, shutdown: AbortSignal): Promise<n
     const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
     // Ctrl+C or SIGTERM ends the console loop, which runs the clean-up below.
     try {
-      await runConsole(services.ctx, { commands, components, input: process.stdin, output: process.stdout, signal: shutdown });
+      await runConsole(services.ctx, { refresh: services.refresh, commands, components, input: process.stdin, output: process.stdout, signal: shutdown });
     } finally {
       await services.stop();
     }

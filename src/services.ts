@@ -14,9 +14,9 @@ import { createAlerts, type AlertService, type AlertTransport } from "./moderati
 import { createModeration } from "./moderation/index.js";
 import { OTHER_PROCESSES_CHECK_MS, sharedList } from "./moderation/shared-list.js";
 import { Scheduler } from "./scheduler.js";
-import { digestJob, readingListPage } from "./digest/job.js";
+import { digestJob } from "./digest/job.js";
+import { digestPages, readingListPage } from "./http/pages.js";
 import type { DigestTransport } from "./digest/run.js";
-import { digestPages } from "./digest/web.js";
 import { createDigestService, digestSettings, digestStoreFor } from "./digest/service.js";
 
 /** How often the catalog file is re-read and the bundle checked against it. */
@@ -25,6 +25,11 @@ export const CATALOG_REFRESH_SCHEDULE = "*/10 * * * *";
 export interface Services {
   /** What the command handlers get. */
   ctx: BotContext;
+  /**
+   * Picks up what other processes (the CLI) committed: the one refresh the router and the console run before each
+   * interaction, and each job before it reads the list.
+   */
+  refresh(): void;
   http: RunningHttpServer;
   scheduler: Scheduler;
   bundleRebuild: ReturnType<typeof debounced>;
@@ -106,7 +111,6 @@ export async function startServices(
       },
     }),
     digest: createDigestService(app),
-    pickUpOtherProcesses: () => list.pickUp(),
   });
 
   const digest = options.digestTransport ? digestJob(app, options.digestTransport()) : undefined;
@@ -132,13 +136,14 @@ export async function startServices(
   );
   scheduler.start();
   list.start(options.otherProcessesCheckMs ?? OTHER_PROCESSES_CHECK_MS, () => alerts.kick());
-  const poller = new ArxivPoller({ db, config: config.arxiv, http: arxiv, clock, logger, papers: () => ctx.catalog.papers });
+  const poller = new ArxivPoller({ db, config: config.arxiv, http: arxiv, clock, logger, papers: () => (list.pickUp(), app.catalog.papers) });
   poller.start();
   // Catch-up: a publication missed while the bot was down goes out now (within DIGEST_CATCHUP_HOURS).
   if (digest) void scheduler.runNow(digest.name);
 
   return {
     ctx,
+    refresh: () => void list.pickUp(),
     http,
     scheduler,
     bundleRebuild,

@@ -13,7 +13,7 @@ import { renderPaperText } from "../src/catalog/format.js";
 import { catalogEntrySchema, catalogFileSchema } from "../src/catalog/schema.js";
 import type { Paper } from "../src/catalog/types.js";
 import { BUNDLE_FOLDER, buildBundle, escapeHtml, escapeMarkdown } from "../src/bundle/index.js";
-import { paperEmbed } from "../src/discord/embeds.js";
+import { paperEmbed } from "../src/catalog/card.js";
 import { t } from "../src/i18n/index.js";
 import { createModeration, type Moderation } from "../src/moderation/index.js";
 import { addedFromAbstract, entryFromArxiv, entryOf } from "../src/moderation/papers.js";

@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { parseArxivFeed } from "../src/arxiv/parse.js";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { candidateStore } from "../src/db/candidates.js";
 import { openDatabase } from "../src/db/connection.js";
 import { tempDir, testEnv } from "./support/app.js";

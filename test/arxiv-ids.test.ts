@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parseArxivFeed } from "../src/arxiv/parse.js";
 import { parseArxivReference } from "../src/catalog/arxiv-id.js";
-import { runCli } from "../src/cli.js";
+import { runCli } from "../src/cli/index.js";
 import { parseConfig } from "../src/config.js";
 import { configProblems, tempDir, testEnv } from "./support/app.js";
 import { startTestPoller } from "./support/poller.js";

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeTex, LIMITS, parseArxivFeed } from "../src/arxiv/parse.js";
-import { runCli } from "../src/cli.js";
+import { runCli } from "../src/cli/index.js";
 import { candidateStore } from "../src/db/candidates.js";
 import { createTestApp, tempDir, testEnv } from "./support/app.js";
 

@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { escapeField, MAX_BATCH_LINE_LENGTH, readLines } from "../src/cli-paper.js";
-import { runCli, type CliIo } from "../src/cli.js";
+import { escapeField, MAX_BATCH_LINE_LENGTH, readLines } from "../src/cli/paper.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { repoRoot, testEnv } from "./support/app.js";
 
 async function collect(lines: AsyncIterable<string>): Promise<string[]> {
@@ -114,7 +114,7 @@ describe("paper --batch", () => {
     expect(lines[expected.indexOf("")]).toBe("\t-\terror: empty");
   });
 
-  it.skipIf(!existsSync(join(repoRoot, "dist", "src", "cli.js")))("keeps lines aligned when the installed binary reads a pipe", () => {
+  it.skipIf(!existsSync(join(repoRoot, "dist", "src", "cli", "index.js")))("keeps lines aligned when the installed binary reads a pipe", () => {
     const { text, expected } = mixedInput();
     const count = 300;
     const input = `${text.split("\n").slice(0, count).join("\n")}\n`;

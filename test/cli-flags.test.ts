@@ -1,6 +1,6 @@
 // QA on issue 8: `candidates --limit 1e2`, `0x5`, `' 3'` were accepted (read with Number()).
 import { describe, expect, it } from "vitest";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { testEnv } from "./support/app.js";
 
 async function cli(...args: string[]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { testEnv } from "./support/app.js";
 
 function io() {

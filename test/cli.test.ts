@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { followStore } from "../src/db/follows.js";
 import { createTestApp, repoRoot, tempDir, testEnv } from "./support/app.js";
 
@@ -167,7 +167,7 @@ describe("paperbot CLI", () => {
     expect(run.stderr()).toContain("DISCORD_API_URL");
   });
 
-  it.skipIf(!existsSync(join(repoRoot, "dist", "src", "cli.js")))("runs as the installed `paperbot` binary", () => {
+  it.skipIf(!existsSync(join(repoRoot, "dist", "src", "cli", "index.js")))("runs as the installed `paperbot` binary", () => {
     const env = { ...process.env, ...testEnv() } as NodeJS.ProcessEnv;
     const output = execFileSync(process.execPath, [join(repoRoot, "bin", "paperbot.js"), "paper", "lora"], { env, cwd: tempDir() }).toString();
     expect(output).toContain("Low-Rank Adaptation");

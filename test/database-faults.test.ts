@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { ConfigError, readEnvironment } from "../src/config.js";
 import { openDatabase } from "../src/db/connection.js";
 import { DatabaseProblem } from "../src/db/errors.js";
@@ -17,7 +17,7 @@ import { startDiscordHarness } from "./support/harness/index.js";
 
 const binJs = join(repoRoot, "bin", "paperbot.js");
 const mainJs = join(repoRoot, "dist", "src", "main.js");
-const built = existsSync(join(repoRoot, "dist", "src", "cli.js")) && existsSync(mainJs);
+const built = existsSync(join(repoRoot, "dist", "src", "cli", "index.js")) && existsSync(mainJs);
 const STACK_LINE = /\n\s+at /;
 const USER_ID = "123456789012345678";
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { candidateStore } from "../src/db/candidates.js";
 import { digestStore } from "../src/db/digest.js";
 import { createTestApp, tempDir, testEnv } from "./support/app.js";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { digestStore } from "../src/db/digest.js";
 import { createTestApp, fixedClock, tempDir, testEnv } from "./support/app.js";
 import { harnessDeps, runDigest, TEST_TOKEN } from "./support/digest.js";

@@ -8,7 +8,7 @@ import { createTestApp, repoRoot, tempDir, testEnv } from "./support/app.js";
 import { addModeratorPapers, moderatorEntry, TEST_TOKEN } from "./support/digest.js";
 import { dmChannelIdFor, startDiscordHarness, type DiscordHarness, type RecordedRequest } from "./support/harness/index.js";
 
-const cliJs = join(repoRoot, "dist", "src", "cli.js");
+const cliJs = join(repoRoot, "dist", "src", "cli", "index.js");
 const built = existsSync(cliJs);
 const GUILDS = ["1300000000000000001", "1300000000000000002", "1300000000000000003", "1300000000000000004"];
 const CHANNELS = ["1300000000000000011", "1300000000000000012", "1300000000000000013", "1300000000000000014"];

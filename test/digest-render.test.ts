@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { APIEmbed } from "discord.js";
 import { digestStore } from "../src/db/digest.js";
-import { embedLength } from "../src/discord/embeds.js";
+import { embedLength } from "../src/shared/embeds.js";
 import { buildEdition, type DigestSources } from "../src/digest/content.js";
 import { digestMessagesText, renderDigestMessages } from "../src/digest/render.js";
 import { createTestApp, fixedClock } from "./support/app.js";

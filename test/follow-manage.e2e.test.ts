@@ -8,7 +8,7 @@ import { useTestBot } from "./support/bot.js";
 import { original, send, type CallbackBody } from "./support/e2e.js";
 import { fixedClock, tempDir, testEnv } from "./support/app.js";
 import { harnessDeps, runDigest } from "./support/digest.js";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 
 const MOD = { id: "1300000000000000201", username: "mod" };
 const MEMBER = { id: "1300000000000000202", username: "member" };

@@ -1,8 +1,9 @@
 /** A title anyone can submit to arXiv, approved from /review: it must stay plain text in every message and list. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { candidateStore, type NewCandidate } from "../src/db/candidates.js";
-import { embedText, inlineText } from "../src/discord/safe-text.js";
-import { EMBED_LIMITS, paperEmbed } from "../src/discord/embeds.js";
+import { embedText, inlineText } from "../src/shared/safe-text.js";
+import { EMBED_LIMITS } from "../src/shared/embeds.js";
+import { paperEmbed } from "../src/catalog/card.js";
 import type { APIEmbed } from "discord.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { dmChannelIdFor } from "./support/harness/index.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { commands, components } from "../commands/index.js";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { runConsole } from "../src/discord/console.js";
 import { startServices } from "../src/services.js";
 import { collectOutput, within } from "./support/wait.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { parseConfig } from "../src/config.js";
 import { isModerator } from "../src/moderation/permissions.js";
 import { startTestBot, type TestBot } from "./support/bot.js";

@@ -66,7 +66,7 @@ describe("where moderation works", () => {
     expect(follow.body.data.content).toMatch(/<#1200000000000000550> now gets .*Retrieval/);
     const set = await command(t, { name: "digest", ...STRANGER, options: [option.subcommand("set", [option.channel("channel", OTHER_CHANNEL)])] });
     expect(set.body.data.content).not.toMatch(/MODERATION_GUILD_IDS|Only moderators/);
-    expect(t.bot.ctx.digest.store.guild(OTHER_GUILD)?.channelId).toBe(OTHER_CHANNEL);
+    expect(t.bot.ctx.digest.guild(OTHER_GUILD)?.channelId).toBe(OTHER_CHANNEL);
     for (const sub of ["status", "preview"]) {
       const answer = await command(t, { name: "digest", ...STRANGER, options: [option.subcommand(sub)] });
       expect(JSON.stringify(answer.body.data)).not.toMatch(/MODERATION_GUILD_IDS|Only moderators/);

@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { BUNDLE_FOLDER, buildBundle } from "../src/bundle/index.js";
 import { parseArxivReference } from "../src/catalog/arxiv-id.js";
 import { catalogFileSchema } from "../src/catalog/schema.js";
-import { plainLine, unsafeCharacters } from "../src/discord/safe-text.js";
+import { plainLine, unsafeCharacters } from "../src/shared/safe-text.js";
 import { parseTopics } from "../src/moderation/papers.js";
 import { createTestApp, tempDir } from "./support/app.js";
 import { startArxivServer } from "./support/arxiv.js";

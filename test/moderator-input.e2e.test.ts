@@ -5,7 +5,7 @@ import { candidateStore } from "../src/db/candidates.js";
 import { LOCALES } from "../src/i18n/locale.js";
 import { topicLabel, topicNames } from "../src/i18n/topics.js";
 import { parseTopics } from "../src/moderation/papers.js";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { testEnv } from "./support/app.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { as, modalSubmit, send } from "./support/moderation.js";

@@ -1,7 +1,7 @@
 /** The CLI (another process) and the running bot share one database: what the CLI adds, the bot serves and alerts. */
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { createAlerts, type AlertTransport } from "../src/moderation/alerts.js";
 import { createModeration } from "../src/moderation/index.js";
 import { addedFromAbstract, entryFromArxiv } from "../src/moderation/papers.js";

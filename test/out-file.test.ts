@@ -7,7 +7,7 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeF
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { catalogFileSchema } from "../src/catalog/schema.js";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { BUNDLE_FOLDER } from "../src/bundle/index.js";
 import { repoRoot, tempDir, testEnv } from "./support/app.js";
 import { spawnNode } from "./support/child.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MessageFlags } from "discord.js";
 import { parse as parseCsv } from "csv-parse/sync";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { parseCatalog } from "../src/catalog/load.js";
 import { addedFromAbstract, entryFromArxiv } from "../src/moderation/papers.js";
 import { startTestBot, type TestBot } from "./support/bot.js";

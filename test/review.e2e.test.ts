@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MessageFlags } from "discord.js";
-import { runCli, type CliIo } from "../src/cli.js";
+import { runCli, type CliIo } from "../src/cli/index.js";
 import { candidateStore, type NewCandidate } from "../src/db/candidates.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { testEnv } from "./support/app.js";

@@ -1,4 +1,4 @@
-import { signBundleUrl } from "../http/sign.js";
+import { signBundleUrl } from "./sign.js";
 import type { BundleStore } from "./store.js";
 
 export interface BundleLink {

@@ -1,6 +1,8 @@
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
-import { plainLine, plainParagraphs } from "../discord/safe-text.js";
+import { plainLine, plainParagraphs, truncate } from "../shared/safe-text.js";
+
+export { truncate } from "../shared/safe-text.js";
 import type { SummaryLanguage, SummarySource } from "./schema.js";
 import type { Paper } from "./types.js";
 
@@ -63,15 +65,6 @@ export function paperTitle(paper: Pick<Paper, "title" | "titleJa">, locale: Loca
   return locale === "ja" && paper.titleJa.trim() !== "" ? paper.titleJa : paper.title;
 }
 
-/** Cuts at a word boundary where one is near and adds an ellipsis; never returns more than `max` characters. */
-export function truncate(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  if (max <= 1) return "…".slice(0, max);
-  const cut = chars.slice(0, max - 1).join("");
-  const lastSpace = cut.lastIndexOf(" ");
-  return (lastSpace > max * 0.8 ? cut.slice(0, lastSpace) : cut).trimEnd() + "…";
-}
 
 const SHORT_NAME_MAX = 40;
 const SHORT_HEAD_MAX = 30;

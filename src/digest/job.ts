@@ -1,8 +1,4 @@
 import type { AppContext } from "../app.js";
-import { bundleTimestamp } from "../bundle/service.js";
-import { orderPapers } from "../bundle/common.js";
-import { renderHtml } from "../bundle/html.js";
-import type { Catalog } from "../catalog/catalog.js";
 import { followStore } from "../db/follows.js";
 import type { Job } from "../scheduler.js";
 import { runDigest, type DigestTransport } from "./run.js";
@@ -33,17 +29,5 @@ export function digestJob(ctx: AppContext, transport: DigestTransport): Job & { 
         { force: false, signal: stopping.signal },
       );
     },
-  };
-}
-
-/** The bundle's index.html for `/`, rendered once per catalog version. */
-export function readingListPage(app: Pick<AppContext, "catalog" | "catalogUpdated">): () => string {
-  let cached: { catalog: Catalog; html: string } | undefined;
-  return () => {
-    if (cached?.catalog !== app.catalog) {
-      const papers = app.catalog.papers;
-      cached = { catalog: app.catalog, html: renderHtml(orderPapers(papers), bundleTimestamp(papers, app.catalogUpdated)) };
-    }
-    return cached.html;
   };
 }

@@ -1,7 +1,7 @@
-import { ButtonStyle, type APIEmbed } from "discord.js";
+import { ButtonStyle, type Embed } from "../shared/reply.js";
 import type { Locale } from "../i18n/index.js";
-import type { MessageBody } from "../discord/command.js";
-import { actionButton, BRAND_COLOUR, embedLength, EMBED_LIMITS, linkButton, row } from "../discord/embeds.js";
+import type { MessageBody } from "../shared/reply.js";
+import { actionButton, BRAND_COLOUR, embedLength, EMBED_LIMITS, linkButton, row } from "../shared/embeds.js";
 import { t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import { MAX_PAPERS_IN_MESSAGES, oneLineSummary, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
@@ -86,8 +86,8 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
 }
 
 /** Sections become embeds (a long section continues in the next embed), embeds become messages. */
-function packEmbeds(list: Section[], locale: Locale): APIEmbed[] {
-  const embeds: APIEmbed[] = [];
+function packEmbeds(list: Section[], locale: Locale): Embed[] {
+  const embeds: Embed[] = [];
   for (const section of list) {
     let lines: string[] = [];
     let length = 0;
@@ -118,8 +118,8 @@ function packEmbeds(list: Section[], locale: Locale): APIEmbed[] {
 export function renderDigestMessages(edition: Edition, content: DestinationContent, links: DigestLinks): MessageBody[] {
   const { locale } = content;
   const embeds = packEmbeds(sections(edition, content), locale);
-  const groups: APIEmbed[][] = [];
-  let current: APIEmbed[] = [];
+  const groups: Embed[][] = [];
+  let current: Embed[] = [];
   let size = 0;
   const footerRoom = 60;
   for (const embed of embeds) {

@@ -1,26 +1,21 @@
 import { createHash } from "node:crypto";
-import { DiscordAPIError, HTTPError, RESTJSONErrorCodes } from "discord.js";
 import type { Locale } from "../i18n/index.js";
 import type { DeliveryKind, DigestStore } from "../db/digest.js";
 import type { FollowStore } from "../db/follows.js";
-import type { MessageBody } from "../discord/command.js";
+import { sendFailureOf, type MessageSender, type SendTarget } from "../shared/sender.js";
 import type { Clock, Logger } from "../logger.js";
 import { buildEdition, createForYouPlanner, type DigestSources, type Edition } from "./content.js";
 import { renderDigestMessages, type DigestLinks } from "./render.js";
 import { addWeeks, latestDue, publicationTime, weekLabel, type DigestSchedule, type WeekLabel } from "./week.js";
 
-export interface DigestTarget {
-  kind: DeliveryKind;
-  id: string;
-}
+/** Where a digest goes: a guild channel or a user's DMs. */
+export type DigestTarget = SendTarget & { kind: DeliveryKind };
 
 /**
- * Sends one message to a channel or a user's DMs; throws discord.js REST errors (429 and 5xx already retried).
- * `signal` (shutdown) abandons a request in flight, so SIGTERM never waits for a slow Discord.
+ * The digest sends through the shared sender port; `signal` (shutdown) abandons a request in flight, so SIGTERM
+ * never waits for a slow Discord.
  */
-export interface DigestTransport {
-  send(target: DigestTarget, body: MessageBody, nonce: string, signal?: AbortSignal): Promise<void>;
-}
+export type DigestTransport = MessageSender;
 
 export interface DigestSettings {
   /** DIGEST_TZ: followers' schedule and the default for /digest set. */
@@ -67,10 +62,6 @@ export interface RunReport {
 
 /** A run that has not beaten for this long belongs to a process that died. */
 export const STALE_RUN_MS = 2 * 60_000;
-/** Channel errors that mean "this channel is gone or closed to us": that destination pauses (not the others). */
-const CHANNEL_GONE = new Set<number>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
-const DM_REFUSED = new Set<number>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser]);
-
 export function defaultSchedule(settings: Pick<DigestSettings, "timeZone">): DigestSchedule {
   return { weekday: 1, time: "09:00", timeZone: settings.timeZone };
 }
@@ -131,16 +122,6 @@ export function loadEdition(store: DigestStore, sources: DigestSources, week: We
 function nonceFor(week: string, target: DigestTarget, part: number): string {
   // Discord drops a repeated nonce (enforce_nonce) for a few minutes: a retried request never posts twice.
   return createHash("sha256").update(`${week}:${target.kind}:${target.id}:${part}`).digest("base64url").slice(0, 25);
-}
-
-/** Discord's answer, and whether it may pass (5xx after the REST queue's retries, network errors, timeouts). */
-function describeError(error: unknown): { reason: string; code: number | null; transient: boolean } {
-  if (error instanceof DiscordAPIError) {
-    const code = typeof error.code === "number" ? error.code : null;
-    return { reason: `${error.status} ${code ?? ""} ${error.message}`.replace(/\s+/g, " ").trim(), code, transient: error.status >= 500 };
-  }
-  if (error instanceof HTTPError) return { reason: `${error.status} ${error.message}`, code: null, transient: error.status >= 500 || error.status === 429 };
-  return { reason: error instanceof Error ? error.message : String(error), code: null, transient: true };
 }
 
 interface Work {
@@ -255,7 +236,7 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
     let sent = 0;
     try {
       for (const message of messages) {
-        await deps.transport.send(destination, message, nonceFor(week, destination, sent), options.signal);
+        await deps.transport.send(destination, message, nonceFor(week, destination, sent), options.signal ? { signal: options.signal } : {});
         sent += 1;
         store.progress(week, destination.kind, destination.id, sent, clock.now());
       }
@@ -270,16 +251,17 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
         logger.info("digest send abandoned: shutting down", { kind: destination.kind, id: destination.id, week, sent });
         return;
       }
-      const { reason, code, transient } = describeError(error);
+      const { outcome, reason, code } = sendFailureOf(error);
+      const transient = outcome === "transient";
       const at = clock.now();
       // Nothing went out and the fault may pass: a later run within the catch-up window tries again.
       store.settle(week, destination.kind, destination.id, sent > 0 ? "partial" : "failed", reason, at, sent === 0 && transient);
       if (sent > 0) report.partial += 1;
       else report.failed += 1;
-      if (destination.kind === "channel" && code !== null && CHANNEL_GONE.has(code)) {
+      if (destination.kind === "channel" && outcome === "gone") {
         store.pauseDestination("channel", destination.id, destination.guildId, reason, at);
         logger.warn("digest channel unavailable; that channel is paused", { guildId: destination.guildId, channelId: destination.id, reason });
-      } else if (destination.kind === "user" && code !== null && DM_REFUSED.has(code)) {
+      } else if (destination.kind === "user" && outcome === "refused") {
         deps.follows.recordDmFailure(destination.id, reason, at);
         logger.info("digest DM refused", { userId: destination.id, code });
       } else {

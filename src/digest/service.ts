@@ -1,13 +1,13 @@
 import type { AppContext } from "../app.js";
 import { guildStatus, type StatusLine } from "./status.js";
 import type { Locale } from "../i18n/index.js";
-import { digestStore, type DigestStore } from "../db/digest.js";
+import { digestStore, type DestinationPause, type DigestStore, type GuildDigestSettings } from "../db/digest.js";
 import type { Db } from "../db/connection.js";
-import type { MessageBody } from "../discord/command.js";
+import type { MessageBody } from "../shared/reply.js";
 import { createForYouPlanner, oneLineSummary, type DigestSources } from "./content.js";
 import { renderDigestMessages } from "./render.js";
 import { defaultSchedule, digestLinks, loadEdition, type DigestSettings } from "./run.js";
-import { guildSchedule, upcomingForGuild } from "./upcoming.js";
+import { guildSchedule, upcomingForGuild, type Upcoming } from "./upcoming.js";
 import { arxivAbsUrl } from "../catalog/arxiv-id.js";
 import { candidateStore } from "../db/candidates.js";
 import { databaseSources, type CandidateSource } from "./sources.js";
@@ -77,12 +77,35 @@ export function previewDigest(
   return { week, at: chosen.at, timeZone: chosen.timeZone, messages };
 }
 
-/** What the /digest handlers use (they get no database handle or config of their own). */
+/** A guild's digest schedule as /digest set gives it (the language is the guild's current one unless given). */
+export interface GuildDigestChoice {
+  guildId: string;
+  channelId: string;
+  weekday: number;
+  time: string;
+  timeZone: string;
+  locale: Locale;
+  updatedBy: string;
+}
+
+/** What the /digest and /follow handlers use (they get no database handle, store or config of their own). */
 export interface DigestService {
   readonly settings: DigestSettings;
-  readonly store: DigestStore;
   preview(options: { now: Date; locale: Locale; userId?: string; guildId?: string }): { week: WeekLabel; at: Date; timeZone: string; messages: MessageBody[] };
   status(guildId: string, now: Date, locale: Locale): StatusLine[];
+  /** The guild's /digest set settings, if it ever set them. */
+  guild(guildId: string): GuildDigestSettings | undefined;
+  /**
+   * Stores the guild's schedule and channel (and turns its digest on); returns the next publication it will get, and
+   * for one already due ("late"), the one after it.
+   */
+  setGuild(choice: GuildDigestChoice, now: Date): { upcoming: Upcoming | null; after: Upcoming | null };
+  /** /digest off: false when it was off already. */
+  turnOff(guildId: string, userId: string, now: Date): boolean;
+  /** A paused channel works again (a moderator subscribed or unsubscribed it): true when it was paused. */
+  resumeChannel(channelId: string): boolean;
+  /** The guild's paused digest channels, with why. */
+  pausedChannels(guildId: string): DestinationPause[];
 }
 
 export function createDigestService(app: Pick<AppContext, "db" | "catalog" | "config">): DigestService {
@@ -90,8 +113,18 @@ export function createDigestService(app: Pick<AppContext, "db" | "catalog" | "co
   const settings = digestSettings(app);
   return {
     settings,
-    store,
     preview: (options) => previewDigest(app, options),
     status: (guildId, now, locale) => guildStatus(store, settings, guildId, now, locale),
+    guild: (guildId) => store.guild(guildId),
+    setGuild(choice, now) {
+      store.setGuild({ ...choice, updatedAt: now.toISOString() });
+      const guild = store.guild(choice.guildId);
+      const upcoming = guild ? upcomingForGuild(store, settings, guild, now) : null;
+      const after = guild && upcoming?.late ? upcomingForGuild(store, settings, { ...guild, lastEdition: upcoming.edition }, now) : null;
+      return { upcoming, after };
+    },
+    turnOff: (guildId, userId, now) => store.disableGuild(guildId, userId, now),
+    resumeChannel: (channelId) => store.resumeDestination("channel", channelId),
+    pausedChannels: (guildId) => store.guildPauses(guildId),
   };
 }

@@ -1,10 +1,8 @@
 import { escapeHtml } from "../bundle/html.js";
 import { safeHttpUrl } from "../bundle/common.js";
-import type { DigestStore } from "../db/digest.js";
 import { t, type Locale } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import { oneLineSummary, type Edition, type EditionPaper } from "./content.js";
-import { WEEK_LABEL_PATTERN } from "./week.js";
 
 /** A response the HTTP server sends as is. */
 export interface Page {
@@ -16,18 +14,19 @@ export interface Page {
 
 /** Plain pages: no scripts at all; inline style only. */
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const ARCHIVE_LIMIT = 200;
-const FEED_ENTRIES = 20;
+/** Editions the archive lists and the feed carries. */
+export const ARCHIVE_LIMIT = 200;
+export const FEED_ENTRIES = 20;
 
 const STYLE =
   "body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f}" +
   "h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}li{margin:.6rem 0}.note{color:#5f6368}.ja{color:#5f6368;font-size:.9em}";
 
-function pageHeaders(): Record<string, string> {
+export function pageHeaders(): Record<string, string> {
   return { "Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=300" };
 }
 
-function html(status: number, title: string, body: string, lang: Locale = "en"): Page {
+export function html(status: number, title: string, body: string, lang: Locale = "en"): Page {
   const document = `<!doctype html>\n<html lang="${lang}">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${escapeHtml(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
   return { status, contentType: "text/html; charset=utf-8", body: document, headers: pageHeaders() };
 }
@@ -126,23 +125,4 @@ export function renderAtomFeed(editions: readonly { edition: Edition; publishedA
     "",
   ].join("\n");
   return { status: 200, contentType: "application/atom+xml; charset=utf-8", body, headers: pageHeaders() };
-}
-
-/** The pages the bot's HTTP server publishes: the digest archive, its feed and the reading list at `/`. */
-export function digestPages(options: { store: DigestStore; publicUrl: string; readingListHtml: () => string }) {
-  const { store, publicUrl } = options;
-  const published = (limit: number) =>
-    store.publishedEditions(limit).map((row) => ({ edition: JSON.parse(row.contentJson) as Edition, week: row.week, publishedAt: row.publishedAt }));
-  return (path: string): Page | null => {
-    if (path === "/" || path === "/index.html") return { status: 200, contentType: "text/html; charset=utf-8", body: options.readingListHtml(), headers: pageHeaders() };
-    if (path === "/digest" || path === "/digest/") return renderArchivePage(published(ARCHIVE_LIMIT), publicUrl);
-    if (path === "/digest/ja" || path === "/digest/ja/") return renderArchivePage(published(ARCHIVE_LIMIT), publicUrl, "ja");
-    if (path === "/digest.atom") return renderAtomFeed(published(FEED_ENTRIES), publicUrl);
-    const match = /^\/digest\/([^/]+?)(\/ja)?$/.exec(path);
-    const week = match?.[1];
-    if (week === undefined) return null;
-    const row = WEEK_LABEL_PATTERN.test(week) ? store.edition(week) : undefined;
-    if (!row?.published_at) return html(404, "Not found", "<h1>No digest for that week</h1>");
-    return renderEditionPage(JSON.parse(row.content_json) as Edition, publicUrl, match?.[2] ? "ja" : "en");
-  };
 }

@@ -2,16 +2,14 @@ import {
   ApplicationCommandOptionType,
   InteractionContextType,
   PermissionFlagsBits,
-  type APIActionRowComponent,
   type APIApplicationCommandOptionChoice,
-  type APIComponentInMessageActionRow,
-  type APIEmbed,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import { z } from "zod";
 import type { BotContext } from "./context.js";
 import { invalidOptionsReply } from "./option-problems.js";
-import { localized, type Locale, type PlainMessageKey } from "../i18n/index.js";
+import { localized, type PlainMessageKey } from "../i18n/index.js";
+import type { Reply, Requester } from "../shared/reply.js";
 
 export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -43,55 +41,18 @@ export type OptionsOf<D> = D extends { readonly options: readonly (infer O exten
   ? { [K in O as K["name"]]: K["required"] extends true ? ValueOf<K> : ValueOf<K> | undefined }
   : Record<string, never>;
 
-/** Who asked, and from where: everything a handler needs to know about the interaction. */
-export interface Requester {
-  userId: string;
-  username: string;
-  locale: Locale;
-  guildId: string | null;
-  channelId: string | null;
-  /** Manage Server in the guild the interaction came from. */
-  canManageGuild: boolean;
-  /** The member's role ids in that guild (none outside guilds). */
-  roleIds?: readonly string[];
-}
+export type { MessageBody, MessageRow, ModalField, Reply, Requester } from "../shared/reply.js";
 
-export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
-
-export interface MessageBody {
-  content?: string;
-  embeds?: APIEmbed[];
-  components?: MessageRow[];
-  files?: { name: string; data: Buffer }[];
-}
-
-/** A handler's answer, independent of how it is delivered (Discord interaction or the local console). */
-export type Reply =
-  /** `buttonsExpireAfterMs`: the buttons are taken off the message after this long. */
-  | ({ kind: "reply"; private: boolean; buttonsExpireAfterMs?: number } & MessageBody)
-  /** Edits the message the pressed button is on. */
-  | ({ kind: "update" } & MessageBody)
-  /** Edits the message the button is on and tells only the presser something. */
-  | ({ kind: "updateAndNotify"; notice: string } & MessageBody)
-  /** Opens a form; its submission goes to the component whose prefix starts `customId`. */
-  | { kind: "modal"; customId: string; title: string; fields: ModalField[] };
-
-export interface ModalField {
-  id: string;
-  label: string;
-  /** Multi-line ("paragraph") input. */
-  long?: boolean;
-  value?: string;
-  placeholder?: string;
-  required?: boolean;
-  maxLength?: number;
-}
-
-export interface CommandModule<D extends CommandDefinition = CommandDefinition> {
+export interface CommandModule<D extends CommandDefinition = CommandDefinition, O = OptionsOf<D>> {
   definition: D;
+  /**
+   * Validates the raw options instead of the schema derived from `definition` (a command with subcommands, whose
+   * options depend on the one chosen). What it refuses gets the same polite reply as any out-of-definition value.
+   */
+  optionsSchema?: z.ZodType<O>;
   /** Answers are private (ephemeral): a deferral while it works must be private too. */
   privateReplies?: boolean;
-  execute(ctx: BotContext, options: OptionsOf<D>, requester: Requester): Promise<Reply> | Reply;
+  execute(ctx: BotContext, options: O, requester: Requester): Promise<Reply> | Reply;
   autocomplete?(ctx: BotContext, focused: { name: string; value: string }, requester: Requester): APIApplicationCommandOptionChoice[];
 }
 
@@ -130,7 +91,7 @@ export function moderatorCommandHeader<const Name extends string>(name: Name, de
   };
 }
 
-export function defineCommand<const D extends CommandDefinition>(module: CommandModule<D>): CommandModule<D> {
+export function defineCommand<const D extends CommandDefinition, O = OptionsOf<D>>(module: CommandModule<D, O>): CommandModule<D, O> {
   return module;
 }
 
@@ -194,14 +155,20 @@ export interface RegisteredCommand {
   autocomplete?: (ctx: BotContext, focused: { name: string; value: string }, requester: Requester) => APIApplicationCommandOptionChoice[];
 }
 
-export function register<D extends CommandDefinition>(module: CommandModule<D>): RegisteredCommand {
+export function register<D extends CommandDefinition, O>(module: CommandModule<D, O>): RegisteredCommand {
   const autocomplete = module.autocomplete;
+  const schema = module.optionsSchema;
+  const parse = (raw: Record<string, unknown>): { ok: true; options: O } | { ok: false } => {
+    if (!schema) return parseOptions(module.definition, raw) as { ok: true; options: O } | { ok: false };
+    const result = schema.safeParse(raw);
+    return result.success ? { ok: true, options: result.data } : { ok: false };
+  };
   return {
     name: module.definition.name,
     definition: module.definition,
     privateReplies: module.privateReplies ?? false,
     async run(ctx, rawOptions, requester) {
-      const parsed = parseOptions(module.definition, rawOptions);
+      const parsed = parse(rawOptions);
       // A person's mistake (a typed console line, a client skipping Discord's checks), not a bug: told, not thrown.
       if (!parsed.ok) return invalidOptionsReply(module.definition, rawOptions, requester.locale);
       return module.execute(ctx, parsed.options, requester);

@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline";
-import { ComponentType, type APIEmbed } from "discord.js";
+import { ComponentType, type Embed } from "../shared/reply.js";
 import { compactKey } from "../catalog/text.js";
 import type { BotContext } from "./context.js";
 import { localeFromDiscord, t, type Locale } from "../i18n/index.js";
@@ -13,6 +13,8 @@ export interface ConsoleOptions {
   locale?: Locale;
   /** Ends the console (Ctrl+C, SIGTERM) as if the input had ended. */
   signal?: AbortSignal;
+  /** Runs once per line, before its command (the bot picks up other processes' commits here). */
+  refresh?: () => void;
 }
 
 /** `/papers topic:retrieval` → { name: "papers", options: { topic: "retrieval" } }; bare text fills the first option. */
@@ -46,7 +48,7 @@ function choiceValue(choices: readonly { name: string; name_localizations?: Part
   return chosen ? String(chosen.value) : raw;
 }
 
-function embedText(embed: APIEmbed): string[] {
+function embedText(embed: Embed): string[] {
   const lines: string[] = [];
   if (embed.title) lines.push(`== ${embed.title} ==`);
   if (embed.url) lines.push(embed.url);
@@ -104,6 +106,7 @@ export async function runConsole(ctx: BotContext, options: ConsoleOptions): Prom
         write(t(locale, "console.unknown", { name: parsed?.name ?? line.trim(), commands: names }));
       } else {
         try {
+          options.refresh?.();
           write(renderReplyText(await command.run(ctx, parsed.options, requester)));
         } catch (error) {
           ctx.logger.error("console command failed", { command: command.name, error });

@@ -6,7 +6,8 @@ import type { FollowStore } from "../db/follows.js";
 import type { Moderation } from "../moderation/index.js";
 import type { DigestService } from "../digest/service.js";
 import type { Clock, Logger } from "../logger.js";
-import type { MessageBody } from "./command.js";
+import type { MessageBody } from "../shared/reply.js";
+import type { HandlerSettings } from "../shared/settings.js";
 
 export type DmResult = "sent" | "refused" | "paused" | "failed" | "unavailable";
 
@@ -15,24 +16,14 @@ export interface DirectMessenger {
   send(userId: string, body: MessageBody): Promise<DmResult>;
 }
 
-/** The few settings handlers act on (never the whole config: it holds the token and the bundle secret). */
-export interface HandlerSettings {
-  /** /bundle answers followers only. */
-  bundleRequiresFollow: boolean;
-  /** How long browse buttons keep working. */
-  buttonTtlMs: number;
-  /** MODERATOR_ROLE_ID: roles that make a member a moderator (besides Manage Server). */
-  moderatorRoleIds: readonly string[];
-  /** MODERATION_GUILD_IDS: the servers where moderation works (empty: every server the bot is in). */
-  moderationGuildIds?: readonly string[];
-}
+export type { HandlerSettings } from "../shared/settings.js";
 
 /**
  * What slash-command, button and DM handlers get: the stores and services they use, and nothing else
  * (no raw database handle, no config).
  */
 export interface BotContext {
-  /** The reading list as loaded now; a catalog refresh swaps it. */
+  /** The reading list as loaded now (the router refreshes it once per interaction, before the handler runs). */
   readonly catalog: Catalog;
   readonly follows: FollowStore;
   readonly bundle: BundleLinks;
@@ -48,12 +39,10 @@ export interface BotContext {
 
 export function createBotContext(
   app: AppContext,
-  services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService; pickUpOtherProcesses?: () => void },
+  services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService },
 ): BotContext {
   return {
     get catalog() {
-      // Papers another process (the CLI) committed are seen by the next handler that reads the list.
-      services.pickUpOtherProcesses?.();
       return app.catalog;
     },
     follows: services.follows,

@@ -1,33 +1,32 @@
-import { DiscordAPIError, RESTJSONErrorCodes, type Client } from "discord.js";
+import { randomUUID } from "node:crypto";
+import { DiscordAPIError } from "discord.js";
 import type { FollowStore } from "../db/follows.js";
 import type { Clock, Logger } from "../logger.js";
-import type { MessageBody } from "./command.js";
+import type { MessageBody } from "../shared/reply.js";
+import { sendFailureOf, type MessageSender } from "../shared/sender.js";
 import type { DirectMessenger, DmResult } from "./context.js";
 
-/** Discord's answers that mean "this user does not take DMs from us" rather than a passing fault. */
-const REFUSALS = new Set<number>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser]);
-
-export function createDirectMessenger(client: Client, follows: FollowStore, clock: Clock, logger: Logger): DirectMessenger {
+/** A handler's direct message (the welcome DM, the resume check), through the one sender port. */
+export function createDirectMessenger(sender: MessageSender, follows: FollowStore, clock: Clock, logger: Logger): DirectMessenger {
   return {
     async send(userId: string, body: MessageBody): Promise<DmResult> {
       const follow = follows.get(userId);
       if (follow?.dmPausedAt) return "paused";
       try {
-        await client.users.send(userId, {
-          content: body.content ?? "",
-          embeds: body.embeds ?? [],
-          components: body.components ?? [],
-          allowedMentions: { parse: [] },
-        });
+        // A fresh nonce: this message is sent once, never resent after a crash.
+        await sender.send({ kind: "user", id: userId }, { content: body.content ?? "", embeds: body.embeds ?? [], components: body.components ?? [] }, randomUUID().slice(0, 25));
         if (follow && follow.dmFailures > 0) follows.recordDmSuccess(userId);
         return "sent";
       } catch (error) {
-        if (error instanceof DiscordAPIError && typeof error.code === "number" && REFUSALS.has(error.code)) {
-          if (follow) follows.recordDmFailure(userId, `${error.code} ${error.message}`, clock.now());
-          logger.info("direct message refused", { userId, code: error.code });
+        const failure = sendFailureOf(error);
+        if (failure.outcome === "refused") {
+          const { cause } = failure;
+          const reason = cause instanceof DiscordAPIError ? `${cause.code} ${cause.message}` : failure.reason;
+          if (follow) follows.recordDmFailure(userId, reason, clock.now());
+          logger.info("direct message refused", { userId, code: failure.code });
           return "refused";
         }
-        logger.warn("direct message failed", { userId, error });
+        logger.warn("direct message failed", { userId, error: failure.cause });
         return "failed";
       }
     },

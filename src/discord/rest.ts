@@ -1,6 +1,7 @@
 import { REST, Routes } from "discord.js";
 import { z } from "zod";
-import type { MessageBody } from "./command.js";
+import type { MessageBody } from "../shared/reply.js";
+import { discordEmbeds, discordRows } from "./payload.js";
 
 const channelSchema = z.object({ id: z.string() });
 
@@ -23,8 +24,8 @@ export async function postMessage(rest: REST, channelId: string, body: MessageBo
   await rest.post(Routes.channelMessages(channelId), {
     body: {
       content: body.content ?? "",
-      embeds: body.embeds ?? [],
-      components: body.components ?? [],
+      embeds: discordEmbeds(body.embeds ?? []),
+      components: discordRows(body.components ?? []),
       allowed_mentions: { parse: [], roles: [...roles] },
       nonce,
       enforce_nonce: true,

@@ -18,7 +18,8 @@ import { localeFromDiscord, renderMessage, t } from "../i18n/index.js";
 import { containsCjk } from "../catalog/text.js";
 import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
-import { notice } from "./embeds.js";
+import { notice } from "../shared/embeds.js";
+import { discordEmbeds, discordRows } from "./payload.js";
 import { commandOptions, type ComponentModule, type DirectMessageModule, type MessageBody, type ModalField, type RegisteredCommand, type Reply, type Requester } from "./command.js";
 
 /** Errors that are not bugs but a state the user can wait out: answered with a translated private notice. */
@@ -73,8 +74,8 @@ function modalOptions(modal: { customId: string; title: string; fields: ModalFie
 export function messageOptions(body: MessageBody) {
   return {
     content: body.content ?? "",
-    embeds: body.embeds ?? [],
-    components: body.components ?? [],
+    embeds: discordEmbeds(body.embeds ?? []),
+    components: discordRows(body.components ?? []),
     files: (body.files ?? []).map((file) => ({ attachment: file.data, name: file.name })),
     allowedMentions: { parse: [] },
   };
@@ -90,6 +91,11 @@ export interface InteractionRouter {
 export interface RouterOptions {
   /** How long a handler may run before the interaction is deferred (default AUTO_DEFER_MS); tests shorten or fake it. */
   autoDeferMs?: number;
+  /**
+   * Runs once per interaction or direct message, before its handler: the bot picks up what other processes (the CLI)
+   * committed here, so handlers read a catalog that stays put while they work.
+   */
+  refresh?: () => void;
 }
 
 export function createRouter(
@@ -100,6 +106,7 @@ export function createRouter(
   options: RouterOptions = {},
 ): InteractionRouter {
   const autoDeferMs = options.autoDeferMs ?? AUTO_DEFER_MS;
+  const refresh = options.refresh ?? (() => undefined);
   const commandsByName = new Map(commands.map((command) => [command.name, command]));
   const componentsByPrefix = new Map(components.map((component) => [component.prefix, component]));
   const inFlight = new Set<Promise<void>>();
@@ -167,6 +174,7 @@ export function createRouter(
       await deferral;
     };
     try {
+      refresh();
       const reply = await work();
       await settled();
       await deliver(interaction, reply);
@@ -221,6 +229,7 @@ export function createRouter(
     const command = commandsByName.get(interaction.commandName);
     try {
       const focused = interaction.options.getFocused(true);
+      refresh();
       const choices = command?.autocomplete?.(ctx(), { name: focused.name, value: String(focused.value) }, requesterOf(interaction)) ?? [];
       await interaction.respond(choices.slice(0, 25));
     } catch (error) {
@@ -270,6 +279,7 @@ export function createRouter(
       canManageGuild: false,
     };
     try {
+      refresh();
       const reply = await handler.handle(ctx(), requester);
       if (reply.kind === "modal") throw new Error(`${handler.name} answered a direct message with a modal`);
       await message.reply({ ...messageOptions(reply.kind === "updateAndNotify" ? { ...reply, content: reply.notice } : reply), failIfNotExists: false });

@@ -10,7 +10,7 @@ export {
   BUNDLE_ROUTE_PREFIX,
   type SignatureCheck,
   type SignatureQuery,
-} from "./sign.js";
+} from "../bundle/sign.js";
 export {
   startHttpServer,
   DATABASE_STATES,

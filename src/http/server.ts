@@ -6,7 +6,7 @@ import type { BundleInfo, BundleSnapshot } from "../bundle/store.js";
 import type { Clock, Logger } from "../logger.js";
 import { decideRange, ifNoneMatchHits, notModifiedSince } from "./conditional.js";
 import { HttpListenError } from "./listen-error.js";
-import { BUNDLE_ROUTE_PREFIX, createSignatureVerifier, parseSignatureQuery } from "./sign.js";
+import { BUNDLE_ROUTE_PREFIX, createSignatureVerifier, parseSignatureQuery } from "../bundle/sign.js";
 
 /** "locked": another process holds the write lock, so follows would be refused with "busy, try again". */
 export const DATABASE_STATES = ["ok", "locked", "error"] as const;

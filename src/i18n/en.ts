@@ -162,6 +162,7 @@ export const en = {
   "errors.optionMissing": "/{command} needs {option}.",
   "errors.optionChoice": "{value} isn't a choice for {option}. Choose one of: {choices}.",
   "errors.optionUnknown": "/{command} has no option {option}.",
+  "errors.optionTooLong": { one: "{option} takes at most {count} character.", other: "{option} takes at most {count} characters." },
   "errors.optionInvalid": "Those options don't fit /{command}; pick them from Discord's suggestions.",
   "errors.unknownTopic": "“{topic}” isn't a topic. Topics: {topics}.",
   "errors.busy": "paperbot is busy for a moment (its database is in use). Please try again in a few seconds.",

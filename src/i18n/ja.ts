@@ -146,6 +146,7 @@ export const ja = {
   "errors.optionMissing": "/{command} には {option} が必要です。",
   "errors.optionChoice": "{value} は {option} の選択肢にありません。次から選んでください: {choices}",
   "errors.optionUnknown": "/{command} に {option} というオプションはありません。",
+  "errors.optionTooLong": "{option} は {count} 文字までです。",
   "errors.optionInvalid": "/{command} のオプションが正しくありません。Discord の候補から選んでください。",
   "errors.unknownTopic": "「{topic}」というトピックはありません。トピック: {topics}",
   "errors.busy": "paperbot は一時的に混み合っています (データベースが使用中です)。数秒後にもう一度お試しください。",

@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
-import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, type REST } from "discord.js";
 import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
 import { alertStore, type AlertIntent, type AlertOutcome } from "../db/alerts.js";
 import type { Db } from "../db/connection.js";
 import type { FollowStore } from "../db/follows.js";
-import type { MessageBody } from "../discord/command.js";
-import { openDmChannel, postMessage } from "../discord/rest.js";
-import { linkButton, paperEmbed, row } from "../discord/embeds.js";
-import { inlineText } from "../discord/safe-text.js";
+import type { MessageBody } from "../shared/reply.js";
+import { sendFailureOf, type MessageSender } from "../shared/sender.js";
+import { linkButton, row } from "../shared/embeds.js";
+import { paperEmbed } from "../catalog/card.js";
+import { inlineText } from "../shared/safe-text.js";
 import { localeFromDiscord, t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import type { Clock, Logger } from "../logger.js";
@@ -212,49 +212,40 @@ export function createAlerts(options: {
   return service;
 }
 
-/** Discord's answers meaning "never to this destination": the DM refusals, and a channel gone or closed to us. */
-const DM_REFUSALS = new Set<number>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser]);
-const CHANNEL_GONE = new Set<number>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
-
-function classify(error: unknown): "retry" | { code: number | string; status: number } {
-  if (error instanceof DiscordAPIError) return error.status >= 500 ? "retry" : { code: error.code, status: error.status };
-  if (error instanceof HTTPError) return error.status >= 500 || error.status === 429 ? "retry" : { code: error.status, status: error.status };
-  return "retry";
-}
-
 /**
- * Sends with discord.js's REST client (which waits out 429s per `retry_after` and retries 5xx), adding a nonce
- * with enforce_nonce so a resend after a crash is not posted twice.
+ * Alert delivery through the shared sender port (the Discord transport waits out 429s and retries 5xx), with a nonce
+ * so a resend after a crash is not posted twice.
  */
-export function restTransport(rest: REST, follows: FollowStore, clock: Clock, logger: Logger): AlertTransport {
+export function alertTransport(sender: MessageSender, follows: FollowStore, clock: Clock, logger: Logger): AlertTransport {
   return {
     async dm(userId, body, nonce) {
       const follow = follows.get(userId);
       if (follow?.dmPausedAt) return "paused";
       try {
-        await postMessage(rest, await openDmChannel(rest, userId), body, nonce);
+        await sender.send({ kind: "user", id: userId }, body, nonce);
         if (follow && follow.dmFailures > 0) follows.recordDmSuccess(userId);
         return "sent";
       } catch (error) {
-        const kind = classify(error);
-        if (kind === "retry") return "retry";
-        if (typeof kind.code === "number" && DM_REFUSALS.has(kind.code)) {
-          follows.recordDmFailure(userId, `${kind.code}`, clock.now());
-          logger.info("alert DM refused", { userId, code: kind.code });
+        const failure = sendFailureOf(error);
+        if (failure.outcome === "transient") return "retry";
+        const code = failure.code ?? failure.status;
+        if (failure.outcome === "refused") {
+          follows.recordDmFailure(userId, `${code}`, clock.now());
+          logger.info("alert DM refused", { userId, code });
           return "refused";
         }
-        logger.warn("alert DM failed", { userId, error });
+        logger.warn("alert DM failed", { userId, error: failure.cause });
         return "gone";
       }
     },
     async post(channelId, body, roleIds, nonce) {
       try {
-        await postMessage(rest, channelId, body, nonce, roleIds);
+        await sender.send({ kind: "channel", id: channelId }, body, nonce, { roles: roleIds });
         return "sent";
       } catch (error) {
-        const kind = classify(error);
-        if (kind === "retry") return "retry";
-        logger.warn("alert post failed", { channelId, code: kind.code, gone: typeof kind.code === "number" && CHANNEL_GONE.has(kind.code) });
+        const failure = sendFailureOf(error);
+        if (failure.outcome === "transient") return "retry";
+        logger.warn("alert post failed", { channelId, code: failure.code ?? failure.status, gone: failure.outcome === "gone" });
         return "gone";
       }
     },

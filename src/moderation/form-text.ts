@@ -1,6 +1,6 @@
-import type { Reply } from "../discord/command.js";
-import { notice } from "../discord/embeds.js";
-import { unsafeCharacters } from "../discord/safe-text.js";
+import type { Reply } from "../shared/reply.js";
+import { notice } from "../shared/embeds.js";
+import { unsafeCharacters } from "../shared/safe-text.js";
 import { message, renderMessage, type Locale } from "../i18n/index.js";
 
 export interface FreeText {

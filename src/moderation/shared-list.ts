@@ -1,5 +1,4 @@
 import type { AppContext } from "../app.js";
-import { Catalog } from "../catalog/catalog.js";
 import type { Paper } from "../catalog/types.js";
 import { otherConnectionsVersion } from "../db/changes.js";
 import { paperStore } from "../db/papers.js";
@@ -23,7 +22,7 @@ export interface SharedList {
  * Keeps the running bot's in-memory reading list in step with the one database it shares with the CLI:
  * a paper another process added is served (and its alerts sent) within seconds, not at the next 10-minute refresh.
  */
-export function sharedList(app: Pick<AppContext, "db" | "catalog" | "logger">, listChanged: () => void): SharedList {
+export function sharedList(app: Pick<AppContext, "db" | "catalog" | "logger" | "reloadCatalog">, listChanged: () => void): SharedList {
   const papers = paperStore(app.db);
   let seenVersion = otherConnectionsVersion(app.db);
   let loadedFingerprint = papers.fingerprint();
@@ -38,7 +37,7 @@ export function sharedList(app: Pick<AppContext, "db" | "catalog" | "logger">, l
   };
   const reload = (fingerprint: string) => {
     loadedFingerprint = fingerprint;
-    app.catalog = Catalog.load(app.db);
+    app.reloadCatalog();
     listChanged();
     app.logger.info("reading list reloaded after another process changed it", { papers: app.catalog.size });
   };

@@ -1,4 +1,4 @@
-import { runCli, type CliIo } from "../../src/cli.js";
+import { runCli, type CliIo } from "../../src/cli/index.js";
 import { testEnv } from "./app.js";
 
 /** Runs `paperbot ARGS…` in this process with `env` (over the test defaults); its exit code, stdout and stderr. */

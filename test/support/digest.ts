@@ -6,7 +6,7 @@ import { followStore } from "../../src/db/follows.js";
 import { digestStore } from "../../src/db/digest.js";
 import type { Clock } from "../../src/logger.js";
 import { createRest } from "../../src/discord/rest.js";
-import { digestRestTransport } from "../../src/digest/rest.js";
+import { discordSender } from "../../src/discord/sender.js";
 import { runDigest, type DigestDeps, type DigestTransport } from "../../src/digest/run.js";
 import { databaseSources } from "../../src/digest/sources.js";
 import type { DigestCandidate } from "../../src/digest/content.js";
@@ -52,7 +52,7 @@ export const sampleCandidates: DigestCandidate[] = [
 
 export function harnessDeps(app: OpenedApp, apiUrl: string, clock: Clock, overrides: Partial<DigestDeps> = {}): DigestDeps {
   const store = digestStore(app.db);
-  const transport: DigestTransport = digestRestTransport(createRest(apiUrl, TEST_TOKEN));
+  const transport: DigestTransport = discordSender(createRest(apiUrl, TEST_TOKEN), { rememberDmChannels: true });
   return {
     store,
     follows: followStore(app.db),

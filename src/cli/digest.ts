@@ -1,42 +1,28 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { OpenedApp } from "../app.js";
 import type { Locale } from "../i18n/index.js";
 import { ConfigError } from "../config.js";
 import { followStore } from "../db/follows.js";
-import { digestMessagesText } from "./render.js";
+import { digestMessagesText } from "../digest/render.js";
 import { createRest } from "../discord/rest.js";
-import { digestRestTransport } from "./rest.js";
-import { runDigest } from "./run.js";
-import { digestSettings, digestSourcesFor, digestStoreFor, previewDigest } from "./service.js";
+import { discordSender } from "../discord/sender.js";
+import { runDigest } from "../digest/run.js";
+import { digestSettings, digestSourcesFor, digestStoreFor, previewDigest } from "../digest/service.js";
+import { abortOnSignal, parse, UsageError, withApp, type Handler } from "./kit.js";
 
 export const DIGEST_USAGE = `  digest preview [--guild ID] [--locale en|ja] [--json]
                                                This week's digest as a channel (or that guild's) would get it
   digest run [--now]                           Send what is due through Discord's REST API (no gateway);
                                                --now: last week's edition to every destination not yet sent`;
 
-export class DigestUsageError extends Error {}
-
-function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw new DigestUsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-
-export async function digestCli(
-  args: string[],
-  io: { stdout: (text: string) => void; stderr: (text: string) => void },
-  withApp: <T>(run: (app: OpenedApp) => Promise<T>) => Promise<T>,
-): Promise<number> {
+export const digestCommand: Handler = async (args, io) => {
   const [verb, ...rest] = args;
   if (verb === "preview") {
-    const { values } = parse(rest, { guild: { type: "string" }, locale: { type: "string" }, json: { type: "boolean", default: false } });
+    const { values } = parse(rest, { guild: { type: "string" }, locale: { type: "string" }, json: { type: "boolean", default: false } }, false);
     const guildId = typeof values.guild === "string" ? values.guild : undefined;
-    if (guildId !== undefined && !/^\d{17,20}$/.test(guildId)) throw new DigestUsageError("--guild takes a guild id (17-20 digits)");
+    if (guildId !== undefined && !/^\d{17,20}$/.test(guildId)) throw new UsageError("--guild takes a guild id (17-20 digits)");
     const locale = values.locale;
-    if (locale !== undefined && locale !== "en" && locale !== "ja") throw new DigestUsageError(`--locale must be en or ja, not "${String(locale)}"`);
-    return withApp(async (app) => {
+    if (locale !== undefined && locale !== "en" && locale !== "ja") throw new UsageError(`--locale must be en or ja, not "${String(locale)}"`);
+    // preview only reads.
+    return withApp(io, async (app) => {
       const guildLocale = guildId ? digestStoreFor(app.db).guild(guildId)?.locale : undefined;
       const chosen: Locale = (locale as Locale | undefined) ?? (guildLocale === "ja" ? "ja" : "en");
       const { week, messages } = previewDigest(app, { now: app.clock.now(), locale: chosen, ...(guildId ? { guildId } : {}) });
@@ -45,21 +31,22 @@ export async function digestCli(
     });
   }
   if (verb === "run") {
-    const { values } = parse(rest, { now: { type: "boolean", default: false }, json: { type: "boolean", default: false } });
-    return withApp(async (app) => {
+    const { values } = parse(rest, { now: { type: "boolean", default: false }, json: { type: "boolean", default: false } }, false);
+    // `digest run` records what it sends.
+    return withApp(
+      io,
+      async (app) => {
       const token = app.config.discord.token;
       if (!token) throw new ConfigError(["DISCORD_TOKEN (unset): needed to send the digest"]);
       const stop = new AbortController();
-      const onSignal = () => stop.abort();
-      process.once("SIGTERM", onSignal);
-      process.once("SIGINT", onSignal);
+      const stopListening = abortOnSignal(stop);
       try {
         const report = await runDigest(
           {
             store: digestStoreFor(app.db),
             follows: followStore(app.db),
             sources: digestSourcesFor(app),
-            transport: digestRestTransport(createRest(app.config.discord.apiUrl, token)),
+            transport: discordSender(createRest(app.config.discord.apiUrl, token), { rememberDmChannels: true }),
             clock: app.clock,
             logger: app.logger,
             settings: digestSettings(app),
@@ -75,10 +62,11 @@ export async function digestCli(
         );
         return 0;
       } finally {
-        process.off("SIGTERM", onSignal);
-        process.off("SIGINT", onSignal);
+        stopListening();
       }
-    });
+      },
+      { write: true },
+    );
   }
-  throw new DigestUsageError("digest needs a verb: preview or run");
-}
+  throw new UsageError("digest needs a verb: preview or run");
+};

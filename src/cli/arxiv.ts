@@ -1,6 +1,6 @@
 import type { OpenedApp } from "../app.js";
 import { parseArxivReference } from "../catalog/arxiv-id.js";
-import { InputError, UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type CliIo } from "../cli.js";
+import { InputError, UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type CliIo } from "./kit.js";
 import { candidateStore, type Candidate } from "../db/candidates.js";
 import { paperShortName } from "../catalog/format.js";
 import { formatList, renderMessage } from "../i18n/index.js";
@@ -8,11 +8,11 @@ import { createAlerts, recordedLine } from "../moderation/alerts.js";
 import { createModeration } from "../moderation/index.js";
 import { approvalTopics, parseTopics } from "../moderation/papers.js";
 import { controlCharactersProblem } from "../moderation/form-text.js";
-import { createArxivHttp } from "./fetch.js";
-import type { ArxivGate } from "./gate.js";
-import { plainLine } from "../discord/safe-text.js";
-import { ArxivPoller, type PollReport } from "./poller.js";
-import { RelevanceModel } from "./relevance.js";
+import { createArxivHttp } from "../arxiv/fetch.js";
+import type { ArxivGate } from "../arxiv/gate.js";
+import { plainLine } from "../shared/safe-text.js";
+import { ArxivPoller, type PollReport } from "../arxiv/poller.js";
+import { RelevanceModel } from "../arxiv/relevance.js";
 
 export const ARXIV_USAGE = `  poll [--json]                                Poll the arXiv feeds now (exit 0 even if a feed failed)
   candidates [--limit N] [--json]              Pending candidate papers, best first

@@ -1,14 +1,14 @@
 import { userInfo } from "node:os";
-import { InputError, parse, UsageError, wholeNumberOption, withApp, type Handler } from "../cli.js";
+import { InputError, parse, UsageError, wholeNumberOption, withApp, type Handler } from "./kit.js";
 import { writeOutputFile } from "../out-file.js";
 import { catalogFileSchema } from "../catalog/schema.js";
 import { auditLog, type AuditEntry } from "../db/audit.js";
 import { renderMessage, t } from "../i18n/index.js";
-import { createAlerts, recordedLine } from "./alerts.js";
-import { controlCharactersProblem } from "./form-text.js";
-import { plainLine } from "../discord/safe-text.js";
-import { createModeration } from "./index.js";
-import { addedFromAbstract, entryFromArxiv, entryOf, outsideLlmAreas, parseTopics } from "./papers.js";
+import { createAlerts, recordedLine } from "../moderation/alerts.js";
+import { controlCharactersProblem } from "../moderation/form-text.js";
+import { plainLine } from "../shared/safe-text.js";
+import { createModeration } from "../moderation/index.js";
+import { addedFromAbstract, entryFromArxiv, entryOf, outsideLlmAreas, parseTopics } from "../moderation/papers.js";
 
 export const MODERATION_USAGE = `  audit [--json] [--limit N]                   Moderation audit log, newest first (default 20 entries)
   paper-add <arxiv id or URL> [--topics T,T] [--by NAME]

@@ -70,3 +70,13 @@ export function embedText(text: string): string {
     .map((line) => inlineText(line).replace(/^(\s*)(?:(#{1,3}|-#|-|\+)|(\d+)\.)(?=\s|$)/, (_all, space: string, mark?: string, digits?: string) => (mark ? `${space}\\${mark}` : `${space}${digits ?? ""}\\.`)))
     .join("\n");
 }
+
+/** Cuts at a word boundary where one is near and adds an ellipsis; never returns more than `max` characters. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  if (max <= 1) return "…".slice(0, max);
+  const cut = chars.slice(0, max - 1).join("");
+  const lastSpace = cut.lastIndexOf(" ");
+  return (lastSpace > max * 0.8 ? cut.slice(0, lastSpace) : cut).trimEnd() + "…";
+}

@@ -1,11 +1,15 @@
-import { paperTitle, renderPaperText } from "./catalog/format.js";
-import { plainLine } from "./discord/safe-text.js";
-import { validateQuery } from "./catalog/query.js";
-import { tiedResults, type Resolution } from "./catalog/resolve.js";
-import type { Locale } from "./i18n/locale.js";
-import type { Failure } from "./errors.js";
-import type { MessageKey } from "./i18n/index.js";
-import { t } from "./i18n/index.js";
+import { paperTitle, renderPaperText } from "../catalog/format.js";
+import { plainLine } from "../shared/safe-text.js";
+import { validateQuery } from "../catalog/query.js";
+import { tiedResults, type Resolution } from "../catalog/resolve.js";
+import type { Locale } from "../i18n/locale.js";
+import type { Failure } from "../errors.js";
+import type { MessageKey } from "../i18n/index.js";
+import { t } from "../i18n/index.js";
+import { topicSchema } from "../catalog/schema.js";
+import { matchTopic } from "../catalog/topics.js";
+import { renderMessage } from "../i18n/index.js";
+import { parse, parseLocale, UsageError, withApp, type Handler } from "./kit.js";
 
 /**
  * Characters of one `paper --batch` input line that are kept; the rest of a longer line is read and dropped,
@@ -126,3 +130,66 @@ export async function* readLines(input: AsyncIterable<Uint8Array | string>, maxL
   yield* take(decoder.decode());
   if (current.length > 0) yield finish();
 }
+
+export const paperCommand: Handler = async (args, io) => {
+  const { values, positionals } = parse(
+    args,
+    {
+      locale: { type: "string" },
+      json: { type: "boolean", default: false },
+      batch: { type: "boolean", default: false },
+      explain: { type: "boolean", default: false },
+    },
+    true,
+  );
+  const locale = parseLocale(values.locale);
+  if (values.batch && positionals.length > 0) throw new UsageError("--batch reads queries from stdin; give no query arguments");
+  // No query at all is a usage error; a blank one ("", "   ") is a query /paper refuses (README: exit 1, `error: empty`).
+  if (!values.batch && positionals.length === 0) throw new UsageError("paper needs a query, e.g. paperbot paper lora");
+  return withApp(io, async (app) => {
+    if (!values.batch) {
+      // The same checks and length cap as /paper in Discord.
+      const text = positionals.join(" ");
+      const query = validateQuery(text);
+      if (!query.ok) {
+        if (values.json) io.stdout(JSON.stringify(refusalJson(text, query)) + "\n");
+        else io.stderr(`paperbot: ${renderMessage(locale, query)}\n`);
+        return 1;
+      }
+      const explain = values.explain ? (line: string) => io.stderr(`explain: ${line}\n`) : undefined;
+      const resolution = app.catalog.resolve(text, locale, explain ? { explain } : {});
+      io.stdout((values.json ? JSON.stringify(resolutionJson(resolution)) : resolutionText(resolution, locale)) + "\n");
+      return values.json || resolution.results.length > 0 ? 0 : 1;
+    }
+    // Exactly one output line per input line, in order; a blank or refused line says why.
+    for await (const line of io.stdin()) {
+      io.stdout(batchLine(line, values.json, (query) => app.catalog.resolve(query, locale)) + "\n");
+    }
+    return 0;
+  });
+};
+
+export const papersCommand: Handler = async (args, io) => {
+  const { values, positionals } = parse(args, { topic: { type: "string" }, json: { type: "boolean", default: false } }, false);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ""}"`);
+  const topic = values.topic === undefined ? undefined : topicSchema.safeParse(matchTopic(values.topic) ?? values.topic.trim().toLowerCase());
+  if (topic && !topic.success) throw new UsageError(`--topic must be one of: ${topicSchema.options.join(", ")}`);
+  return withApp(io, async (app) => {
+    const papers = app.catalog.byTopic(topic?.data);
+    if (values.json) {
+      const json = papers.map((paper) => ({
+        id: paper.id,
+        arxivId: paper.arxivId,
+        title: paper.title,
+        url: paper.url,
+        year: paper.year,
+        topics: paper.topics,
+        summary: paper.summary,
+      }));
+      io.stdout(JSON.stringify({ papers: json }) + "\n");
+    } else {
+      io.stdout(papers.map((paper, index) => `${String(index + 1).padStart(3)}. ${paper.title} (${paper.year}) [${paper.id}] ${paper.url}`).join("\n") + "\n");
+    }
+    return 0;
+  });
+};

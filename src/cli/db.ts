@@ -1,9 +1,9 @@
 import { existsSync, statSync } from "node:fs";
-import { loadConfig, UsageError, type Handler } from "./cli.js";
-import { openDatabase, type Db } from "./db/connection.js";
-import { DatabaseProblem, isCorruption } from "./db/errors.js";
-import { latestSchemaVersion, schemaVersion } from "./db/migrations.js";
-import { EXIT } from "./failures.js";
+import { loadConfig, UsageError, type Handler } from "./kit.js";
+import { openDatabase, type Db } from "../db/connection.js";
+import { DatabaseProblem, isCorruption } from "../db/errors.js";
+import { latestSchemaVersion, schemaVersion } from "../db/migrations.js";
+import { EXIT } from "../failures.js";
 
 /** The existing database file, opened read-only (never created: a typo in DATABASE_PATH should not make an empty one). */
 function openExisting(path: string): Db {

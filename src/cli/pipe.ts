@@ -1,6 +1,6 @@
-import { readLines } from "./cli-paper.js";
-import { EXIT } from "./failures.js";
-import { describeSystemError } from "./out-file.js";
+import { readLines } from "./paper.js";
+import { EXIT } from "../failures.js";
+import { describeSystemError } from "../out-file.js";
 
 export interface ClosablePipe {
   write: (text: string) => void;
