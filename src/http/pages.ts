@@ -43,6 +43,7 @@ const queuedBytes = new WeakMap<Socket, number>();
 export function admitResponse(req: IncomingMessage, res: ServerResponse, bytes: number, limit: number): boolean {
   // req.socket: a pipelined response waiting its turn has no socket of its own yet.
   const socket = req.socket;
+  if (socket.destroyed) return false;
   const queued = (queuedBytes.get(socket) ?? 0) + socket.writableLength;
   if (queued > 0 && queued + bytes > limit) {
     socket.destroy();

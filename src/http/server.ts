@@ -323,6 +323,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 
   const server = createServer({ connectionsCheckingInterval: limits.connectionsCheckingIntervalMs }, (req, res) => {
+    // Pipelined requests parsed from the same chunk still arrive after their connection was cut: no work for them.
+    if (req.socket.destroyed) return;
     const context: RequestContext = {};
     // The per-request record is only built (and its listener only added) when debug records are written.
     if (logger.isLevelEnabled("debug")) logRequest(req, res, context);
