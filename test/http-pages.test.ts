@@ -109,3 +109,38 @@ describe("pages rendered once per change, with ETag and 304", () => {
     expect((await get("/digest/2026-W48")).status).toBe(200);
   });
 });
+
+describe("pages follow editions published by another process", () => {
+  it("a digest published through another connection to the database changes the archive and the feed", async () => {
+    const dir = tempDir("paperbot-http-pages-file-");
+    const env = { DATABASE_PATH: `${dir}/paperbot.db` };
+    const bot = createTestApp(env, fixedClock(new Date("2026-11-30T09:30:00Z")));
+    const other = createTestApp(env, fixedClock(new Date("2026-11-30T09:30:00Z")));
+    let server: RunningHttpServer | undefined;
+    try {
+      const sources = databaseSources(digestStore(other.db), () => other.catalog.papers, { pending: () => sampleCandidates });
+      server = await startHttpServer({
+        port: 0,
+        bundleStore: new BundleStore(`${dir}/bundle`),
+        secret: "s".repeat(32),
+        clock: bot.clock,
+        logger: bot.logs,
+        health: () => ({ database: "ok", discord: "ready" }),
+        pages: digestPages({ store: digestStore(bot.db), publicUrl: PUBLIC, readingListHtml: readingListPage(bot) }),
+      });
+      const url = server.url;
+      const get = async (path: string) => (await fetch(`${url}${path}`)).text();
+      expect(await get("/digest.atom")).not.toContain("2026-W48");
+      const store = digestStore(other.db);
+      store.freezeEdition("2026-W48", JSON.stringify(buildEdition("2026-W48", sources)), new Date("2026-11-30T09:00:05.000Z"));
+      store.publishEdition("2026-W48", new Date("2026-11-30T09:00:05.000Z"));
+      expect(await get("/digest.atom")).toContain("2026-W48");
+      expect(await get("/digest")).toContain("2026-W48");
+    } finally {
+      await server?.close();
+      other.close();
+      bot.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
