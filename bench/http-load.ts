@@ -12,12 +12,13 @@ const CLIENT_SOURCE = String.raw`
 const http = require("node:http");
 const { performance } = require("node:perf_hooks");
 let agent = null;
+let halted = false;
 function fetchOnce(options, size) {
   return new Promise((resolve) => {
     const req = http.get(options, (res) => {
       let received = 0;
       res.on("data", (chunk) => { received += chunk.length; });
-      res.on("end", () => resolve(res.statusCode === 200 && received === size));
+      res.on("end", () => resolve(res.statusCode === 200 && (size === null || received === size)));
       res.on("error", () => resolve(false));
     });
     req.on("error", () => resolve(false));
@@ -25,15 +26,19 @@ function fetchOnce(options, size) {
 }
 async function run(job) {
   agent ??= new http.Agent({ keepAlive: true, maxSockets: job.concurrency, maxFreeSockets: job.concurrency, scheduling: "fifo" });
-  const url = new URL(job.url);
-  const options = { host: url.hostname, port: Number(url.port), path: url.pathname + url.search, agent };
+  const urls = (job.urls ?? [job.url]).map((each) => new URL(each));
+  const optionsFor = (index) => {
+    const url = urls[index % urls.length];
+    return { host: url.hostname, port: Number(url.port), path: url.pathname + url.search, agent };
+  };
+  halted = false;
   let issued = 0, completed = 0, failures = 0;
   const started = performance.now();
   const deadline = started + (job.durationMs ?? Infinity);
   const worker = async () => {
-    while (issued < job.requests && performance.now() < deadline) {
-      issued++;
-      if (await fetchOnce(options, job.size)) completed++;
+    while (issued < job.requests && performance.now() < deadline && !halted) {
+      const options = optionsFor(issued++);
+      if (await fetchOnce(options, job.size ?? null)) completed++;
       else failures++;
     }
   };
@@ -41,6 +46,10 @@ async function run(job) {
   return { completed, failures, elapsedMs: performance.now() - started };
 }
 process.on("message", (job) => {
+  if (job === "halt") {
+    halted = true;
+    return;
+  }
   if (job === "stop") {
     agent?.destroy();
     process.disconnect();
@@ -51,10 +60,12 @@ process.on("message", (job) => {
 `;
 
 export interface LoadJob {
-  /** Full URL; the same path and query are sent on every request. */
+  /** Full URL; the same path and query are sent on every request... */
   url: string;
-  /** Expected body length of a good (200) response. */
-  size: number;
+  /** ...or these, in turn (the same server). */
+  urls?: string[];
+  /** Expected body length of a good (200) response; null: any length. */
+  size: number | null;
   concurrency: number;
   /** Stop after issuing this many requests... */
   requests: number;
@@ -74,6 +85,8 @@ export interface LoadResult {
 
 export interface LoadClient {
   run(job: LoadJob): Promise<LoadResult>;
+  /** Ends the round in progress early (its `run` then resolves). */
+  halt(): void;
   close(): Promise<void>;
 }
 
@@ -108,6 +121,9 @@ export function startLoadClient(): LoadClient {
         elapsedMs: message.elapsedMs ?? 0,
         serverCpuMs: (cpu.user + cpu.system) / 1000,
       };
+    },
+    halt() {
+      if (child.connected) child.send("halt");
     },
     async close() {
       if (child.exitCode === null && child.signalCode === null) {

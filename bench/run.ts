@@ -6,7 +6,7 @@ import { benchAlerts } from "./alerts.js";
 import { benchBundle } from "./bundle-bench.js";
 import { benchIngest, fixtureAvailable } from "./ingest.js";
 import { benchDigest } from "./digest.js";
-import { benchInteractions } from "./interaction.js";
+import { benchInteractions, benchInteractionsUnderPageLoad } from "./interaction.js";
 import { benchLookup, loadQueries } from "./lookup.js";
 import { benchOursAlone } from "./lookup-ours.js";
 
@@ -56,6 +56,22 @@ if (wanted("bundle")) {
     baseline_cpu_us: figures.baseline_cpu_us,
     concurrency: 50,
     requests: figures.requests,
+  };
+}
+
+if (wanted("http") || wanted("bundle")) {
+  log("http: /paper acknowledgements while 50 clients loop on /digest, /digest.atom and / (200 stored editions)");
+  const underLoad = await benchInteractionsUnderPageLoad(
+    loadQueries(repoRoot).map((query) => query.query),
+    { count: 200, clients: 50, editions: 200, papersPerEdition: 40 },
+  );
+  log(`http: ${JSON.stringify(underLoad)}`);
+  const http = (result["http"] ?? {}) as Record<string, unknown>;
+  result["http"] = {
+    ...http,
+    ack_p99_under_page_load_ms: underLoad.ack_p99_ms,
+    ack_p50_under_page_load_ms: underLoad.ack_p50_ms,
+    page_load: { clients: underLoad.clients, editions: underLoad.editions, interactions: underLoad.interactions, page_rps: underLoad.page_rps, page_failures: underLoad.page_failures },
   };
 }
 

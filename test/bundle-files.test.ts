@@ -7,7 +7,8 @@ import { parse as parseBibtex, type Creator, type Entry as BibEntry } from "@ret
 import { parse as parseCsv } from "csv-parse/sync";
 import { catalogEntrySchema } from "../src/catalog/schema.js";
 import type { Paper } from "../src/catalog/types.js";
-import { bibtexAuthors, bibtexKeys, csvField, escapeBibtex, escapeHtml, escapeMarkdown, pdfDownloads, shQuote } from "../src/bundle/index.js";
+import { bibtexAuthors, bibtexKeys, csvField, escapeBibtex, escapeMarkdown, pdfDownloads, shQuote } from "../src/bundle/index.js";
+import { escapeText as escapeHtml } from "../src/shared/html.js";
 import { tempDir } from "./support/temp.js";
 import { attention, bundleFiles, file, GENERATED_AT, gpt4, hasCommand, lora, PAPERS } from "./support/bundle-papers.js";
 

@@ -13,45 +13,28 @@ import {
 } from "./common.js";
 import { LOCALES, localized, t, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
+import { html, joinHtml, raw, type SafeHtml } from "../shared/html.js";
 
-function bilingual(en: string, ja: string): string {
-  return `${escapeHtml(en)} <span lang="ja">${escapeHtml(ja)}</span>`;
+function bilingual(en: string, ja: string): SafeHtml {
+  return html`${en} <span lang="ja">${ja}</span>`;
 }
 
 /** A label from the locale files in both languages, the Japanese marked as such. */
-function bilingualLabel(key: PlainMessageKey): string {
+function bilingualLabel(key: PlainMessageKey): SafeHtml {
   const text = localized(key);
   return bilingual(text.en, text.ja);
 }
 
-function bilingualTopic(topic: string): string {
+function bilingualTopic(topic: string): SafeHtml {
   return bilingual(topicLabel("en", topic), topicLabel("ja", topic));
 }
 
-/** Escapes text for HTML element content and (double- or single-quoted) attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => {
-    switch (char) {
-      case "&":
-        return "&amp;";
-      case "<":
-        return "&lt;";
-      case ">":
-        return "&gt;";
-      case '"':
-        return "&quot;";
-      default:
-        return "&#39;";
-    }
-  });
-}
-
-function anchor(text: string, url: string | null): string {
+function anchor(text: string, url: string | null): SafeHtml {
   const safe = safeHttpUrl(url);
-  return safe ? `<a href="${escapeHtml(safe)}" rel="noopener noreferrer">${escapeHtml(text)}</a>` : escapeHtml(text);
+  return safe ? html`<a href="${safe}" rel="noopener noreferrer">${text}</a>` : html`${text}`;
 }
 
-const STYLE = `
+const STYLE = raw(`
 :root{color-scheme:light dark;--fg:#1d1d1f;--muted:#5f6368;--bg:#fff;--card:#f6f7f9;--line:#dde1e6;--accent:#0b57d0}
 @media (prefers-color-scheme:dark){:root{--fg:#e8eaed;--muted:#9aa0a6;--bg:#121212;--card:#1e1f22;--line:#34373c;--accent:#8ab4f8}}
 *{box-sizing:border-box}
@@ -78,52 +61,48 @@ article{background:var(--card);border:1px solid var(--line);border-radius:8px;pa
 .summaries ul{margin:.25rem 0;padding-left:1.2rem}
 footer{margin-top:3rem;color:var(--muted);font-size:.9rem}
 @media print{body{max-width:none}article{break-inside:avoid;border:0;padding:0}nav{display:none}}
-`.trim();
+`.trim());
 
-function paperArticle(paper: Paper): string {
-  const links: string[] = [];
+function paperArticle(paper: Paper): SafeHtml {
+  const links: SafeHtml[] = [];
   if (paper.arxivId) links.push(anchor(`arXiv:${paper.arxivId}`, arxivAbsUrl(paper.arxivId)));
   if (!paper.arxivId || safeHttpUrl(paper.url) !== safeHttpUrl(arxivAbsUrl(paper.arxivId))) links.push(anchor("Web", paper.url));
   const pdf = pdfUrlFor(paper);
   if (pdf) links.push(anchor("PDF", pdf));
-  const topics = paper.topics
-    .map((topic) => `<span class="topic">${bilingualTopic(topic)}</span>`)
-    .join("");
-  const list = (items: readonly string[]): string => items.map((item) => `<li>${escapeHtml(item)}</li>`).join("");
+  const topics = paper.topics.map((topic) => html`<span class="topic">${bilingualTopic(topic)}</span>`);
+  const list = (items: readonly string[]) => items.map((item) => html`<li>${item}</li>`);
   const titleJa = japaneseTitle(paper);
   const summaries = LOCALES.map((locale) => {
     const summary = bundleSummary(paper, locale);
-    const notes = summary.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join("");
-    const text = summary.textLocale === locale ? `<p>${escapeHtml(summary.text)}</p>` : `<p lang="${summary.textLocale}">${escapeHtml(summary.text)}</p>`;
+    const notes = summary.notes.map((note) => html`<p class="note">${note}</p>`);
+    const text = summary.textLocale === locale ? html`<p>${summary.text}</p>` : html`<p lang="${summary.textLocale}">${summary.text}</p>`;
     const results = keyResultsFor(paper, locale);
-    const keyResults = results.length > 0 ? `<h4>${escapeHtml(t(locale, "paper.keyResults"))}</h4><ul>${list(results)}</ul>` : "";
-    return `<section lang="${locale}"><h4>${escapeHtml(t(locale, "paper.summary"))}</h4>${notes}${text}${keyResults}</section>`;
+    const keyResults = results.length > 0 && html`<h4>${t(locale, "paper.keyResults")}</h4><ul>${list(results)}</ul>`;
+    return html`<section lang="${locale}"><h4>${t(locale, "paper.summary")}</h4>${notes}${text}${keyResults}</section>`;
   });
-  return [
-    `<article id="${paperAnchor(paper)}">`,
-    `<h3>${escapeHtml(paper.title)}</h3>`,
-    ...(titleJa ? [`<p class="ja-title" lang="ja">${escapeHtml(titleJa)}</p>`] : []),
-    `<dl class="meta">`,
-    `<dt>${bilingualLabel("paper.authors")}</dt><dd>${escapeHtml(paper.authors.join(", "))}</dd>`,
-    ...(paper.organisation ? [`<dt>${bilingualLabel("paper.organisation")}</dt><dd>${escapeHtml(paper.organisation)}</dd>`] : []),
-    `<dt>${bilingualLabel("paper.year")}</dt><dd>${paper.year}${paper.venue ? ` · ${escapeHtml(paper.venue)}` : ""}</dd>`,
-    `<dt>${bilingualLabel("paper.topics")}</dt><dd>${topics}</dd>`,
-    `<dt>${bilingualLabel("paper.links")}</dt><dd>${links.join(" · ")}</dd>`,
-    `</dl>`,
-    `<div class="summaries">`,
-    ...summaries,
-    `</div>`,
-    `</article>`,
-  ].join("\n");
+  return joinHtml(
+    [
+      html`<article id="${paperAnchor(paper)}">`,
+      html`<h3>${paper.title}</h3>`,
+      titleJa ? html`<p class="ja-title" lang="ja">${titleJa}</p>` : null,
+      html`<dl class="meta">`,
+      html`<dt>${bilingualLabel("paper.authors")}</dt><dd>${paper.authors.join(", ")}</dd>`,
+      paper.organisation ? html`<dt>${bilingualLabel("paper.organisation")}</dt><dd>${paper.organisation}</dd>` : null,
+      html`<dt>${bilingualLabel("paper.year")}</dt><dd>${paper.year}${paper.venue ? html` · ${paper.venue}` : ""}</dd>`,
+      html`<dt>${bilingualLabel("paper.topics")}</dt><dd>${topics}</dd>`,
+      html`<dt>${bilingualLabel("paper.links")}</dt><dd>${joinHtml(links, " · ")}</dd>`,
+      html`</dl>`,
+      html`<div class="summaries">`,
+      ...summaries,
+      html`</div>`,
+      html`</article>`,
+    ].filter((part) => part !== null),
+    "\n",
+  );
 }
 
-export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string {
-  const groups = groupByTopic(ordered);
-  const orphans = untopicedPapers(ordered);
-  const out: string[] = [];
-  out.push(
-    "<!DOCTYPE html>",
-    '<html lang="en">',
+const HEAD = raw(
+  [
     "<head>",
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -132,46 +111,49 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
     '<meta name="referrer" content="no-referrer">',
     '<meta name="generator" content="paperbot">',
     "<title>LLM reading list · paperbot</title>",
-    `<style>${STYLE}</style>`,
-    "</head>",
-    "<body>",
-    "<header>",
-    `<h1>LLM reading list <span lang="ja">LLM 論文リーディングリスト</span></h1>`,
-    `<p class="lead">${t("en", "count.papers", { count: ordered.length })} · generated <time datetime="${escapeHtml(generatedAt.toISOString())}">${isoDate(generatedAt)}</time> by paperbot · <span lang="ja">全 ${t("ja", "count.papers", { count: ordered.length })}</span></p>`,
-    `<p class="notice">PDFs are not included (most arXiv licences do not allow redistribution). Run <code>sh fetch-pdfs.sh</code> from this folder to download them to <code>./pdfs/</code>. ` +
-      `<span lang="ja">PDF は同梱していません。<code>sh fetch-pdfs.sh</code> を実行すると各自の環境にダウンロードできます。</span></p>`,
-    "</header>",
-    '<nav aria-labelledby="toc">',
-    `<h2 id="toc">${bilingualLabel("bundle.contents")}</h2>`,
-    "<ol>",
+  ].join("\n"),
+);
+
+const PDF_NOTICE = raw(
+  `<p class="notice">PDFs are not included (most arXiv licences do not allow redistribution). Run <code>sh fetch-pdfs.sh</code> from this folder to download them to <code>./pdfs/</code>. ` +
+    `<span lang="ja">PDF は同梱していません。<code>sh fetch-pdfs.sh</code> を実行すると各自の環境にダウンロードできます。</span></p>`,
+);
+
+export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string {
+  const groups = groupByTopic(ordered);
+  const orphans = untopicedPapers(ordered);
+  const tocItems = (papers: readonly Paper[]) => papers.map((paper) => html`<li><a href="#${paperAnchor(paper)}">${paper.title}</a></li>`);
+  const out: SafeHtml[] = [];
+  out.push(
+    raw("<!DOCTYPE html>"),
+    raw('<html lang="en">'),
+    HEAD,
+    html`<style>${STYLE}</style>`,
+    raw("</head>\n<body>\n<header>"),
+    raw(`<h1>LLM reading list <span lang="ja">LLM 論文リーディングリスト</span></h1>`),
+    html`<p class="lead">${t("en", "count.papers", { count: ordered.length })} · generated <time datetime="${generatedAt.toISOString()}">${isoDate(generatedAt)}</time> by paperbot · <span lang="ja">全 ${t("ja", "count.papers", { count: ordered.length })}</span></p>`,
+    PDF_NOTICE,
+    raw("</header>"),
+    raw('<nav aria-labelledby="toc">'),
+    html`<h2 id="toc">${bilingualLabel("bundle.contents")}</h2>`,
+    raw("<ol>"),
   );
   for (const group of groups) {
     const name = bilingualTopic(group.topic);
-    const heading = group.primary.length > 0 ? `<a href="#${topicAnchor(group.topic)}">${name}</a>` : name;
-    const items = group.tagged.map((paper) => `<li><a href="#${paperAnchor(paper)}">${escapeHtml(paper.title)}</a></li>`).join("");
-    out.push(`<li>${heading} (${group.tagged.length})<ol>${items}</ol></li>`);
+    const heading = group.primary.length > 0 ? html`<a href="#${topicAnchor(group.topic)}">${name}</a>` : name;
+    out.push(html`<li>${heading} (${group.tagged.length})<ol>${tocItems(group.tagged)}</ol></li>`);
   }
-  if (orphans.length > 0) {
-    const items = orphans.map((paper) => `<li><a href="#${paperAnchor(paper)}">${escapeHtml(paper.title)}</a></li>`).join("");
-    out.push(`<li><a href="#topic-other">${bilingualLabel("bundle.noTopic")}</a> (${orphans.length})<ol>${items}</ol></li>`);
-  }
-  out.push("</ol>", "</nav>", "<main>");
+  if (orphans.length > 0) out.push(html`<li><a href="#topic-other">${bilingualLabel("bundle.noTopic")}</a> (${orphans.length})<ol>${tocItems(orphans)}</ol></li>`);
+  out.push(raw("</ol>\n</nav>\n<main>"));
   for (const group of groups) {
     if (group.primary.length === 0) continue;
-    out.push(`<section id="${topicAnchor(group.topic)}">`, `<h2>${bilingualTopic(group.topic)}</h2>`);
-    for (const paper of group.primary) out.push(paperArticle(paper));
-    out.push("</section>");
+    out.push(html`<section id="${topicAnchor(group.topic)}">`, html`<h2>${bilingualTopic(group.topic)}</h2>`, ...group.primary.map(paperArticle), raw("</section>"));
   }
-  if (orphans.length > 0) {
-    out.push('<section id="topic-other">', `<h2>${bilingualLabel("bundle.noTopic")}</h2>`);
-    for (const paper of orphans) out.push(paperArticle(paper));
-    out.push("</section>");
-  }
+  if (orphans.length > 0) out.push(raw('<section id="topic-other">'), html`<h2>${bilingualLabel("bundle.noTopic")}</h2>`, ...orphans.map(paperArticle), raw("</section>"));
   out.push(
-    "</main>",
-    `<footer><p>Generated by paperbot on ${isoDate(generatedAt)}. Summaries are paperbot's own unless marked as the authors' abstract; titles and author lists belong to the papers' authors.</p></footer>`,
-    "</body>",
-    "</html>",
+    raw("</main>"),
+    html`<footer><p>Generated by paperbot on ${isoDate(generatedAt)}. Summaries are paperbot's own unless marked as the authors' abstract; titles and author lists belong to the papers' authors.</p></footer>`,
+    raw("</body>\n</html>"),
   );
-  return out.join("\n") + "\n";
+  return joinHtml(out, "\n").toString() + "\n";
 }

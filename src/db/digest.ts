@@ -218,6 +218,13 @@ export function digestStore(db: Db) {
     published: db.prepare<[number], { week: string; content_json: string; published_at: string }>(
       "SELECT week, content_json, published_at FROM digest_editions WHERE published_at IS NOT NULL ORDER BY week DESC LIMIT ?",
     ),
+    publishedWeeks: db.prepare<[number], { week: string; published_at: string }>(
+      "SELECT week, published_at FROM digest_editions WHERE published_at IS NOT NULL ORDER BY week DESC LIMIT ?",
+    ),
+    publishedKey: db.prepare<[], { n: number; latest: string | null; last_week: string | null }>(
+      "SELECT count(*) AS n, max(published_at) AS latest, max(week) AS last_week FROM digest_editions WHERE published_at IS NOT NULL",
+    ),
+    ownChanges: db.prepare<[], { n: number }>("SELECT total_changes() AS n"),
     startRun: db.prepare<[string, number, string, string, string]>("INSERT INTO digest_runs (week, pid, owner, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)"),
     unfinished: db.prepare<[], { id: number; pid: number; owner: string; heartbeat_at: string }>("SELECT id, pid, owner, heartbeat_at FROM digest_runs WHERE finished_at IS NULL"),
     interrupt: db.prepare<[string, number]>("UPDATE digest_runs SET finished_at = ?, outcome = 'interrupted' WHERE id = ? AND finished_at IS NULL"),
@@ -259,6 +266,7 @@ export function digestStore(db: Db) {
     countByStatus: db.prepare<[string], { status: DeliveryStatus; n: number }>("SELECT status, count(*) AS n FROM digest_deliveries WHERE week = ? GROUP BY status"),
   };
 
+  const versionCache = { writes: "", key: "" };
   return {
     guild: (guildId: string): GuildDigestSettings | undefined => {
       const row = s.guild.get(guildId);
@@ -312,6 +320,21 @@ export function digestStore(db: Db) {
       return row.content_json;
     },
     publishEdition: (week: string, now: Date): void => void s.publish.run(now.toISOString(), week),
+    /** Week labels and dates only (no content parsed), newest first. */
+    publishedWeeks: (limit: number) => s.publishedWeeks.all(limit).map((row) => ({ week: row.week, publishedAt: row.published_at })),
+    /**
+     * A key that changes whenever the set of published editions does (editions are immutable once frozen, published
+     * once). The real query runs only after this or another connection wrote something.
+     */
+    publishedVersion(): string {
+      const writes = `${String(db.pragma("data_version", { simple: true }))}:${s.ownChanges.get()?.n ?? 0}`;
+      if (writes !== versionCache.writes) {
+        const row = s.publishedKey.get();
+        versionCache.writes = writes;
+        versionCache.key = `${row?.n ?? 0}|${row?.latest ?? ""}|${row?.last_week ?? ""}`;
+      }
+      return versionCache.key;
+    },
     publishedEditions: (limit: number) => s.published.all(limit).map((row) => ({ week: row.week, contentJson: row.content_json, publishedAt: row.published_at })),
     startRun: (week: string, now: Date): number => Number(s.startRun.run(week, process.pid, PROCESS_OWNER, now.toISOString(), now.toISOString()).lastInsertRowid),
     heartbeat: (runId: number, counts: { total: number; sent: number; failed: number }, now: Date): void =>

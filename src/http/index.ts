@@ -13,6 +13,8 @@ export {
 } from "../bundle/sign.js";
 export {
   startHttpServer,
+  DEFAULT_HTTP_LIMITS,
+  type HttpLimits,
   DATABASE_STATES,
   DISCORD_STATES,
   type BundleSource,

@@ -5,7 +5,9 @@ import { bundleTimestamp } from "../bundle/service.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { DigestStore } from "../db/digest.js";
 import type { Edition } from "../digest/content.js";
-import { ARCHIVE_LIMIT, FEED_ENTRIES, html, pageHeaders, renderArchivePage, renderAtomFeed, renderEditionPage, type Page } from "../digest/web.js";
+import { ARCHIVE_LIMIT, FEED_ENTRIES, htmlPage, pageHeaders, renderArchivePage, renderAtomFeed, renderEditionPage, type Page } from "../digest/web.js";
+import type { Locale } from "../i18n/index.js";
+import { raw } from "../shared/html.js";
 import { WEEK_LABEL_PATTERN } from "../digest/week.js";
 
 /** The public pages the HTTP server serves besides the bundle: the reading list at `/`, the digest archive and its feed. */
@@ -22,21 +24,62 @@ export function readingListPage(app: Pick<AppContext, "catalog" | "catalogUpdate
   };
 }
 
-/** The pages the bot's HTTP server publishes: the digest archive, its feed and the reading list at `/`. */
+/** One rendered page per key: rendered again only when the key changes. */
+function memo<K>(render: (key: K) => Page): (key: K) => Page {
+  let cached: { key: K; page: Page } | undefined;
+  return (key) => {
+    if (!cached || cached.key !== key) cached = { key, page: render(key) };
+    return cached.page;
+  };
+}
+
+/** Edition pages kept rendered (each week in two languages); older ones are rendered again when asked for. */
+const EDITION_PAGES_CACHED = 64;
+
+/**
+ * The pages the bot's HTTP server publishes: the digest archive, its feed and the reading list at `/`. Each page is
+ * rendered once per change of what it shows and the same Page object returned until then (the server keys its
+ * encoded body and ETag on it).
+ */
 export function digestPages(options: { store: DigestStore; publicUrl: string; readingListHtml: () => string }) {
   const { store, publicUrl } = options;
-  const published = (limit: number) =>
-    store.publishedEditions(limit).map((row) => ({ edition: JSON.parse(row.contentJson) as Edition, week: row.week, publishedAt: row.publishedAt }));
+  const readingList = memo((body: string): Page => ({ status: 200, contentType: "text/html; charset=utf-8", body, headers: pageHeaders() }));
+  const archive = {
+    en: memo((_version: string) => renderArchivePage(store.publishedWeeks(ARCHIVE_LIMIT), publicUrl)),
+    ja: memo((_version: string) => renderArchivePage(store.publishedWeeks(ARCHIVE_LIMIT), publicUrl, "ja")),
+  };
+  const feed = memo((_version: string) =>
+    renderAtomFeed(
+      store.publishedEditions(FEED_ENTRIES).map((row) => ({ edition: JSON.parse(row.contentJson) as Edition, publishedAt: row.publishedAt })),
+      publicUrl,
+    ),
+  );
+  const notFound = htmlPage(404, "Not found", raw("<h1>No digest for that week</h1>"));
+  // A published edition never changes, so its pages stay valid; the map is bounded, oldest use first out.
+  const editionPages = new Map<string, Page>();
+  const editionPage = (week: string, locale: Locale): Page => {
+    const key = `${week}/${locale}`;
+    const hit = editionPages.get(key);
+    if (hit) {
+      editionPages.delete(key);
+      editionPages.set(key, hit);
+      return hit;
+    }
+    const row = WEEK_LABEL_PATTERN.test(week) ? store.edition(week) : undefined;
+    if (!row?.published_at) return notFound;
+    const page = renderEditionPage(JSON.parse(row.content_json) as Edition, publicUrl, locale);
+    editionPages.set(key, page);
+    if (editionPages.size > EDITION_PAGES_CACHED) editionPages.delete(editionPages.keys().next().value ?? key);
+    return page;
+  };
   return (path: string): Page | null => {
-    if (path === "/" || path === "/index.html") return { status: 200, contentType: "text/html; charset=utf-8", body: options.readingListHtml(), headers: pageHeaders() };
-    if (path === "/digest" || path === "/digest/") return renderArchivePage(published(ARCHIVE_LIMIT), publicUrl);
-    if (path === "/digest/ja" || path === "/digest/ja/") return renderArchivePage(published(ARCHIVE_LIMIT), publicUrl, "ja");
-    if (path === "/digest.atom") return renderAtomFeed(published(FEED_ENTRIES), publicUrl);
+    if (path === "/" || path === "/index.html") return readingList(options.readingListHtml());
+    if (path === "/digest" || path === "/digest/") return archive.en(store.publishedVersion());
+    if (path === "/digest/ja" || path === "/digest/ja/") return archive.ja(store.publishedVersion());
+    if (path === "/digest.atom") return feed(store.publishedVersion());
     const match = /^\/digest\/([^/]+?)(\/ja)?$/.exec(path);
     const week = match?.[1];
     if (week === undefined) return null;
-    const row = WEEK_LABEL_PATTERN.test(week) ? store.edition(week) : undefined;
-    if (!row?.published_at) return html(404, "Not found", "<h1>No digest for that week</h1>");
-    return renderEditionPage(JSON.parse(row.content_json) as Edition, publicUrl, match?.[2] ? "ja" : "en");
+    return editionPage(week, match?.[2] ? "ja" : "en");
   };
 }

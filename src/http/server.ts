@@ -7,6 +7,7 @@ import type { Clock, Logger } from "../logger.js";
 import { decideRange, ifNoneMatchHits, notModifiedSince } from "./conditional.js";
 import { HttpListenError } from "./listen-error.js";
 import { BUNDLE_ROUTE_PREFIX, createSignatureVerifier, parseSignatureQuery } from "../bundle/sign.js";
+import { admitResponse, sendPage, type PageResponse } from "./page-response.js";
 
 /** "locked": another process holds the write lock, so follows would be refused with "busy, try again". */
 export const DATABASE_STATES = ["ok", "locked", "error"] as const;
@@ -52,10 +53,40 @@ export interface HttpServerOptions {
   logger: Logger;
   health: () => HealthSnapshot | Promise<HealthSnapshot>;
   /** Extra pages by path (the digest archive, its feed, the reading list at /); null when the path is not theirs. */
-  pages?: (path: string) => { status: number; contentType: string; body: string; headers: Record<string, string> } | null;
+  pages?: (path: string) => PageResponse | null;
+  /** Per-client bounds; defaults in DEFAULT_HTTP_LIMITS. */
+  limits?: Partial<HttpLimits>;
   /** How long close() lets in-flight responses finish before cutting every connection. Default 1000 ms. */
   shutdownGraceMs?: number;
 }
+
+/** What one client can make the server do or hold, so no client starves the bot sharing its event loop. */
+export interface HttpLimits {
+  /** Open connections at once; more are refused at accept. */
+  maxConnections: number;
+  /** Requests served on one keep-alive connection; later pipelined ones get 503 and the connection closes. */
+  maxRequestsPerSocket: number;
+  /** Time to send all request headers (slowloris). */
+  headersTimeoutMs: number;
+  /** Time to send a whole request. */
+  requestTimeoutMs: number;
+  /** Idle time before a keep-alive connection is closed. */
+  keepAliveTimeoutMs: number;
+  /** How often the header and request timeouts are enforced. */
+  connectionsCheckingIntervalMs: number;
+  /** Response bytes waiting on one connection (a client that pipelines and never reads); over it, the connection is cut. */
+  maxQueuedBytesPerSocket: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
+  maxConnections: 512,
+  maxRequestsPerSocket: 100,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  connectionsCheckingIntervalMs: 1_000,
+  maxQueuedBytesPerSocket: 4 * 1024 * 1024,
+});
 
 export interface RunningHttpServer {
   /** e.g. http://127.0.0.1:8080 */
@@ -135,6 +166,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const logger = options.logger.child({ component: "http" });
   const host = options.host ?? "127.0.0.1";
   const graceMs = Math.max(0, options.shutdownGraceMs ?? 1000);
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
+  const pageOptions = { baseHeaders: SECURITY_HEADERS, maxQueuedBytes: limits.maxQueuedBytesPerSocket };
   let closing = false;
 
   async function handleHealth(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -218,6 +251,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       res.end();
       return;
     }
+    if (req.method !== "HEAD" && !admitResponse(req, res, bytes.length, limits.maxQueuedBytesPerSocket)) return;
     if (headers.range === undefined) {
       res.writeHead(200, bundle.full);
       if (req.method === "HEAD") res.end();
@@ -259,11 +293,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const isBundle = rawPath.startsWith(BUNDLE_ROUTE_PREFIX);
     const page = isBundle || rawPath === "/healthz" ? null : (options.pages?.(rawPath) ?? null);
     if (page && method !== "GET" && method !== "HEAD") return sendJson(req, res, 405, { error: "method not allowed" }, { Allow: ALLOWED_METHODS });
-    if (page) {
-      const payload = Buffer.from(page.body, "utf8");
-      res.writeHead(page.status, { ...SECURITY_HEADERS, ...page.headers, "Content-Type": page.contentType, "Content-Length": payload.length });
-      return void res.end(req.method === "HEAD" ? undefined : payload);
-    }
+    if (page) return sendPage(req, res, page, pageOptions);
     if (rawPath !== "/healthz" && !isBundle) return sendJson(req, res, 404, { error: "not found" });
     if (method !== "GET" && method !== "HEAD") return sendJson(req, res, 405, { error: "method not allowed" }, { Allow: ALLOWED_METHODS });
     if (isBundle) return handleBundle(req, res, rawPath.slice(BUNDLE_ROUTE_PREFIX.length), rawQuery, context);
@@ -292,7 +322,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     else res.destroy();
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ connectionsCheckingInterval: limits.connectionsCheckingIntervalMs }, (req, res) => {
+    // Pipelined requests parsed from the same chunk still arrive after their connection was cut: no work for them.
+    if (req.socket.destroyed) return;
     const context: RequestContext = {};
     // The per-request record is only built (and its listener only added) when debug records are written.
     if (logger.isLevelEnabled("debug")) logRequest(req, res, context);
@@ -302,9 +334,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       failed(req, res, error);
     }
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  server.maxConnections = limits.maxConnections;
 
   await new Promise<void>((resolve, reject) => {
     // Wrapped, so a start-up failure is told apart from other errors with the same system code (a Discord host that does not resolve).
