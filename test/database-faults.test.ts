@@ -11,9 +11,10 @@ import { openDatabase } from "../src/db/connection.js";
 import { DatabaseProblem } from "../src/db/errors.js";
 import { followStore } from "../src/db/follows.js";
 import { EXIT } from "../src/failures.js";
-import { createTestApp, repoRoot, testEnv } from "./support/app.js";
+import { catalogPath, createTestApp, repoRoot, testEnv } from "./support/app.js";
 import { TEST_TOKEN } from "./support/bot.js";
 import { startDiscordHarness } from "./support/harness/index.js";
+import { asOtherUser, installForOtherUser } from "./support/other-user.js";
 
 const binJs = join(repoRoot, "bin", "paperbot.js");
 const mainJs = join(repoRoot, "dist", "src", "main.js");
@@ -156,9 +157,10 @@ describe("read-only commands open the database read-only", () => {
     expect(reader.prepare("SELECT count(*) AS n FROM papers WHERE id = 'lora'").get()).toEqual({ n: 0 });
   });
 
-  // File permissions do not bind root, so as root the commands run as "nobody".
-  const asOtherUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  // File permissions do not bind root, so as root the commands run as "nobody", from an install that user can reach.
   it.skipIf(!built || process.platform === "win32")("a read-only file in a read-only folder: read-only commands work, the bot explains (exit 3)", () => {
+    const install = installForOtherUser();
+    onTestFinished(() => install.remove());
     const dir = scratchDir();
     chmodSync(dir, 0o755);
     const folder = join(dir, "ro");
@@ -171,18 +173,18 @@ describe("read-only commands open the database read-only", () => {
     chmodSync(path, 0o444);
     chmodSync(folder, 0o555);
     onTestFinished(() => chmodSync(folder, 0o755));
-    const env = { PATH: process.env["PATH"] ?? "", ...testEnv({ DATABASE_PATH: path, LOG_LEVEL: "warn" }) };
+    const env = { PATH: process.env["PATH"] ?? "", ...testEnv({ DATABASE_PATH: path, LOG_LEVEL: "warn", CATALOG_PATH: install.path(catalogPath) }) };
     const run = (args: string[], extra: Record<string, string> = {}) =>
-      spawnSync(process.execPath, args, { env: { ...env, ...extra }, cwd: dir, encoding: "utf8", timeout: 20_000, ...asOtherUser });
+      spawnSync(process.execPath, args, { env: { ...env, ...extra }, cwd: dir, encoding: "utf8", timeout: 20_000, ...asOtherUser() });
     for (const argv of [["db", "check"], ["papers"], ["export", "--user", USER_ID], ["db", "backup", join(writable, "copy.db")]]) {
-      const result = run([binJs, ...argv]);
+      const result = run([install.path(binJs), ...argv]);
       expect({ argv, status: result.status, stderr: result.stderr }).toEqual({ argv, status: 0, stderr: "" });
     }
-    const bot = run([mainJs], { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", HTTP_PORT: "0", BUNDLE_DIR: join(dir, "bundle") });
+    const bot = run([install.path(mainJs)], { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", HTTP_PORT: "0", BUNDLE_DIR: join(dir, "bundle") });
     expect(bot.status).toBe(EXIT.database);
     expect(bot.stderr).toMatch(new RegExp(`database ${path}: read-only`));
     expect(bot.stderr).not.toMatch(STACK_LINE);
-  });
+  }, 60_000);
 });
 
 describe("start-up faults", () => {
