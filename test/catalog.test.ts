@@ -9,6 +9,7 @@ const byId = new Map(entries.map((entry) => [entry.id, entry]));
 
 describe("catalog file", () => {
   it("holds the whole reading list with unique ids and arXiv ids", () => {
+    // The reading list's size, checked here only: every other test derives it (test/support/catalog-size.ts).
     expect(entries.length).toBe(43);
     expect(new Set(entries.map((entry) => entry.id)).size).toBe(entries.length);
     const arxivIds = entries.flatMap((entry) => (entry.arxivId ? [entry.arxivId] : []));

@@ -15,6 +15,7 @@ import { catalogPath, createTestApp, repoRoot, testEnv } from "./support/app.js"
 import { TEST_TOKEN } from "./support/bot.js";
 import { startDiscordHarness } from "./support/harness/index.js";
 import { asOtherUser, installForOtherUser } from "./support/other-user.js";
+import { catalogSize } from "./support/catalog-size.js";
 
 const binJs = join(repoRoot, "bin", "paperbot.js");
 const mainJs = join(repoRoot, "dist", "src", "main.js");
@@ -134,7 +135,7 @@ describe("read-only commands open the database read-only", () => {
     onTestFinished(() => void locker.close());
     const papers = io(testEnv({ DATABASE_PATH: path }));
     expect(await runCli(["papers", "--json"], papers.io)).toBe(0);
-    expect((JSON.parse(papers.stdout()) as { papers: unknown[] }).papers).toHaveLength(43);
+    expect((JSON.parse(papers.stdout()) as { papers: unknown[] }).papers).toHaveLength(catalogSize);
     const exported = io(testEnv({ DATABASE_PATH: path }));
     expect(await runCli(["export", "--user", USER_ID], exported.io)).toBe(0);
     expect(JSON.parse(exported.stdout())).toMatchObject({ following: true, topics: [{ topic: "agents" }] });

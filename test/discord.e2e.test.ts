@@ -10,6 +10,8 @@ import { tempDir } from "./support/temp.js";
 import { useTestBot } from "./support/bot.js";
 import { original, send, useFakeTimeouts, type CallbackBody } from "./support/e2e.js";
 import type { CatalogEntry, CatalogFile } from "../src/catalog/schema.js";
+import { catalogSize } from "./support/catalog-size.js";
+import { PAGE_SIZE } from "../commands/papers.js";
 
 const CALLBACK = { method: "POST", path: "/interactions/:id/:token/callback" } as const;
 
@@ -107,14 +109,14 @@ describe("Discord front end, end to end", () => {
     const t = await useTestBot({ clock });
     const command = chatInput({ name: "papers" });
     const first = await send(t, command);
-    expect(first.data.embeds?.[0]?.footer?.text).toBe("Page 1 of 6 · 43 papers");
+    expect(first.data.embeds?.[0]?.footer?.text).toBe(`Page 1 of ${Math.ceil(catalogSize / PAGE_SIZE)} · ${catalogSize} papers`);
     const row = first.data.components?.[0]?.components ?? [];
     expect(row.map((component) => component["disabled"] ?? false)).toEqual([true, false]);
     const nextId = String(row[1]?.["custom_id"]);
 
     const next = await send(t, button({ customId: nextId, message: original(t, command) }));
     expect(next.type).toBe(7);
-    expect(next.data.embeds?.[0]?.footer?.text).toBe("Page 2 of 6 · 43 papers");
+    expect(next.data.embeds?.[0]?.footer?.text).toBe(`Page 2 of ${Math.ceil(catalogSize / PAGE_SIZE)} · ${catalogSize} papers`);
 
     const stranger = await send(t, button({ customId: nextId, message: original(t, command), user: { id: "1300000000000000999", username: "someone" } }));
     expect(stranger.type).toBe(4);
@@ -154,9 +156,9 @@ describe("Discord front end, end to end", () => {
     const t = await useTestBot();
     const en = await send(t, chatInput({ name: "help" }));
     expect(en.data.flags).toBe(MessageFlags.Ephemeral);
-    expect(en.data.embeds?.[0]?.description).toMatch(/43 landmark LLM papers/);
+    expect(en.data.embeds?.[0]?.description).toContain(`${catalogSize} landmark LLM papers`);
     const ja = await send(t, chatInput({ name: "help", locale: "ja" }));
-    expect(ja.data.embeds?.[0]?.description).toMatch(/重要論文 43 本/);
+    expect(ja.data.embeds?.[0]?.description).toContain(`重要論文 ${catalogSize} 本`);
   });
 
   it("an exception inside a handler becomes a private reply with an error id, and the bot keeps going", async () => {
