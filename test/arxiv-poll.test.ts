@@ -3,7 +3,6 @@ import { watchStatus } from "../src/arxiv/status.js";
 import { followStore } from "../src/db/follows.js";
 import type { Environment } from "../src/config.js";
 import {
-  arxivFixturesAvailable,
   bigFeed,
   FIXTURES,
   idOf,
@@ -13,6 +12,7 @@ import {
   withItems,
 } from "./support/arxiv.js";
 import { startTestPoller } from "./support/poller.js";
+import { readsUnlicensedCapture } from "./support/real-fixtures.js";
 
 function setup(feeds: string[], options: { env?: Environment; timeoutMs?: number; maxBytes?: number } = {}) {
   return startTestPoller(feeds, { ...options, env: { ARXIV_CONTACT: "ops@paperbot.invalid", ...options.env } });
@@ -23,8 +23,9 @@ function announceCounts(xml: string) {
   return { papers: types.filter((type) => type === "new" || type === "cross").length, replacements: types.filter((type) => type?.startsWith("replace")).length };
 }
 
-describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.arxiv.org", () => {
-  it("stores the real feeds' new and cross-listed papers once, politely, with merged categories", async () => {
+// Tests reading the trimmed cs.AI / cs.LG feeds (no licence seen, ../shared only) carry readsUnlicensedCapture.
+describe("arXiv poller against a loopback rss.arxiv.org", () => {
+  it("stores the real feeds' new and cross-listed papers once, politely, with merged categories", readsUnlicensedCapture, async () => {
     const t = await setup(["cs.CL", "cs.AI", "cs.LG"]);
     const csCL = readFixture(FIXTURES.csCL);
     // A cs.CL paper cross-listed to cs.AI: the same paper in two feeds.
@@ -70,7 +71,7 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     expect(first?.reasons.papers.length).toBeGreaterThan(0);
   });
 
-  it("uses ETag and Last-Modified: a 304 is a successful poll with nothing new", async () => {
+  it("uses ETag and Last-Modified: a 304 is a successful poll with nothing new", readsUnlicensedCapture, async () => {
     const t = await setup(["cs.LG"]);
     const body = readFixture(FIXTURES.csLG);
     t.server.route("/rss/cs.LG", (request) =>
@@ -83,7 +84,7 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     expect(t.feeds.get(`${t.server.url}/rss/cs.LG`)).toMatchObject({ etag: '"v1"', lastStatus: "not_modified", failures: 0 });
   });
 
-  it("updates versions on replace for candidates and catalog papers, and skips unknown replacements", async () => {
+  it("updates versions on replace for candidates and catalog papers, and skips unknown replacements", readsUnlicensedCapture, async () => {
     const t = await setup(["cs.CL"]);
     const [first, second] = itemBlocks(readFixture(FIXTURES.csCL)).filter((item) => item.includes("<arxiv:announce_type>new<"));
     const base = readFixture(FIXTURES.csLG);
@@ -107,7 +108,7 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     expect(t.candidates.get("2501.99999")).toBeUndefined();
   });
 
-  it("counts unreadable items as skipped and names them in a warning", async () => {
+  it("counts unreadable items as skipped and names them in a warning", readsUnlicensedCapture, async () => {
     const t = await setup(["cs.LG"]);
     const csLG = readFixture(FIXTURES.csLG);
     const [good] = [...csLG.matchAll(/<item>[\s\S]*?<\/item>/g)].map((match) => match[0]);
@@ -119,7 +120,7 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     expect(warning).toMatchObject({ count: 2, examples: ["No guid here", "oai:arXiv.org:2611.00042v1"] });
   });
 
-  it("handles every fault per feed, records the reason and backs off, without stopping the others", async () => {
+  it("handles every fault per feed, records the reason and backs off, without stopping the others", readsUnlicensedCapture, async () => {
     const t = await setup(["x.retry", "x.limited", "x.slow", "x.cut", "x.html", "x.empty", "x.huge", "x.missing", "cs.LG"], { timeoutMs: 300, maxBytes: 64 * 1024 });
     const csLG = readFixture(FIXTURES.csLG);
     t.server.route("/rss/x.retry", { status: 503, headers: { "retry-after": "10" } }, { body: readFixture(FIXTURES.csAI) });
@@ -155,7 +156,7 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     expect(t.time.clock.now().getTime() - started).toBeLessThan(60_000);
   });
 
-  it("backs off 5 min × 2^n up to 24 h, marks a feed failing after 3 days, and recovers", async () => {
+  it("backs off 5 min × 2^n up to 24 h, marks a feed failing after 3 days, and recovers", readsUnlicensedCapture, async () => {
     const t = await setup(["x.down"]);
     const url = `${t.server.url}/rss/x.down`;
     let healthy = false;
@@ -189,7 +190,7 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     expect(t.count("SELECT count(*) AS n FROM arxiv_candidates")).toBe(2000);
   });
 
-  it("never overlaps runs, and catches up on a missed run at start", async () => {
+  it("never overlaps runs, and catches up on a missed run at start", readsUnlicensedCapture, async () => {
     const t = await setup(["cs.LG"], { env: { POLL_CRON: "15 5 * * 1-5" } });
     t.server.route("/rss/cs.LG", { body: readFixture(FIXTURES.csLG) });
     expect(t.poller.needsCatchUp()).toBe(true); // Thursday 05:15, never polled

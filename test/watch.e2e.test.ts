@@ -5,7 +5,8 @@ import { renderReplyText } from "../src/discord/console.js";
 import { DEFAULT_EVERYONE_PERMISSIONS, type DiscordHarness } from "./support/harness/index.js";
 import { chatInput } from "./support/interactions.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
-import { arxivFixturesAvailable, FIXTURES, readFixture, startArxivServer } from "./support/arxiv.js";
+import { FIXTURES, readFixture, startArxivServer } from "./support/arxiv.js";
+import { readsUnlicensedCapture } from "./support/real-fixtures.js";
 
 const MODERATOR = { id: "1300000000000000201", username: "mod" };
 const MEMBER = { id: "1300000000000000202", username: "member" };
@@ -22,7 +23,8 @@ async function send(t: TestBot, payload: { id: string; token: string } & Paramet
   return (await callback).body as CallbackBody;
 }
 
-describe.skipIf(!arxivFixturesAvailable)("/watch status", () => {
+// Reads the trimmed cs.LG feed (no licence seen): from ../shared only.
+describe("/watch status", readsUnlicensedCapture, () => {
   it("is a moderator command showing each feed, the pending count and the next run; members are refused", async () => {
     const arxiv = await startArxivServer();
     arxiv.route("/rss/cs.LG", { body: readFixture(FIXTURES.csLG) });
