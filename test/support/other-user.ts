@@ -77,30 +77,38 @@ export interface Install {
 }
 
 /**
- * The built bot as OTHER_USER can run it: the checkout when that user reaches it (or permissions bind us anyway), else a
- * copy of package.json, bin/, dist/, data/catalog.json and the production node_modules in a 0755 temp folder.
+ * A production install of the checkout's build, as `npm ci --omit=dev` would lay it out: package.json, bin/, dist/,
+ * data/catalog.json and the production node_modules (no dev dependencies), in a 0755 temp folder. Needs `npm run build`.
  */
-export function installForOtherUser(): Install {
-  const needed = [join(repoRoot, "bin", "paperbot.js"), join(repoRoot, "dist"), join(repoRoot, "data", "catalog.json"), join(repoRoot, "node_modules", "better-sqlite3", "package.json")];
-  const access = permissionsBindUs ? ({ ok: true } as const) : otherUserCanRead(needed);
-  if (access.ok) return { path: (file) => file, remove: () => undefined };
+export function productionInstall(): Install & { root: string } {
   const root = mkdtempSync(join(tmpdir(), "paperbot-install-"));
   try {
     chmodSync(root, 0o755);
     mkdirSync(join(root, "data"), { mode: 0o755 });
     for (const file of ["package.json", join("data", "catalog.json")]) linkOrCopy(join(repoRoot, file), join(root, file));
     for (const folder of ["bin", "dist", ...productionPackages()]) linkTree(repoRoot, root, folder);
-    const copied = otherUserCanRead([join(root, "bin", "paperbot.js")]);
-    if (!copied.ok) throw new Error(`uid ${OTHER_USER.uid} cannot reach the checkout (${access.reason}) nor a copy under ${tmpdir()} (${copied.reason}); point TMPDIR at a folder every user can enter`);
   } catch (error) {
     rmSync(root, { recursive: true, force: true });
     throw error;
   }
-  return {
-    path: (file) => join(root, relative(repoRoot, file)),
-    copiedBecause: access.reason,
-    remove: () => rmSync(root, { recursive: true, force: true }),
-  };
+  return { root, path: (file) => join(root, relative(repoRoot, file)), remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * The built bot as OTHER_USER can run it: the checkout when that user reaches it (or permissions bind us anyway), else
+ * a production install in a temp folder every user can enter.
+ */
+export function installForOtherUser(): Install {
+  const needed = [join(repoRoot, "bin", "paperbot.js"), join(repoRoot, "dist"), join(repoRoot, "data", "catalog.json"), join(repoRoot, "node_modules", "better-sqlite3", "package.json")];
+  const access = permissionsBindUs ? ({ ok: true } as const) : otherUserCanRead(needed);
+  if (access.ok) return { path: (file) => file, remove: () => undefined };
+  const install = productionInstall();
+  const copied = otherUserCanRead([install.path(join(repoRoot, "bin", "paperbot.js"))]);
+  if (!copied.ok) {
+    install.remove();
+    throw new Error(`uid ${OTHER_USER.uid} cannot reach the checkout (${access.reason}) nor a copy under ${tmpdir()} (${copied.reason}); point TMPDIR at a folder every user can enter`);
+  }
+  return { ...install, copiedBecause: access.reason };
 }
 
 /** Spawn options that run a child as OTHER_USER when we are root (nothing changes otherwise). */
