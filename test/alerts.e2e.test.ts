@@ -181,5 +181,5 @@ describe.skipIf(!existsSync(mainJs))("alerts survive kill -9 of the bot between 
     check.close();
     expect(created()).toEqual(Array.from({ length: 9 }, () => 1));
     expect(seen).toBe(10);
-  });
+  }, 90_000);
 });
