@@ -71,17 +71,17 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     expect(first?.reasons.papers.length).toBeGreaterThan(0);
   });
 
-  it("uses ETag and Last-Modified: a 304 is a successful poll with nothing new", readsUnlicensedCapture, async () => {
-    const t = await setup(["cs.LG"]);
-    const body = readFixture(FIXTURES.csLG);
-    t.server.route("/rss/cs.LG", (request) =>
+  it("uses ETag and Last-Modified: a 304 is a successful poll with nothing new", async () => {
+    const t = await setup(["cs.CL"]);
+    const body = readFixture(FIXTURES.csCL);
+    t.server.route("/rss/cs.CL", (request) =>
       request.headers["if-none-match"] === '"v1"' && request.headers["if-modified-since"] === "Mon, 27 Apr 2026 04:00:00 GMT"
         ? { status: 304 }
         : { body, headers: { etag: '"v1"', "last-modified": "Mon, 27 Apr 2026 04:00:00 GMT" } },
     );
-    expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", new: 3 });
-    expect((await t.poller.poll()).feeds[0]).toEqual({ url: `${t.server.url}/rss/cs.LG`, status: "not_modified", items: 0, new: 0, updated: 0, skipped: 0 });
-    expect(t.feeds.get(`${t.server.url}/rss/cs.LG`)).toMatchObject({ etag: '"v1"', lastStatus: "not_modified", failures: 0 });
+    expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", new: announceCounts(body).papers });
+    expect((await t.poller.poll()).feeds[0]).toEqual({ url: `${t.server.url}/rss/cs.CL`, status: "not_modified", items: 0, new: 0, updated: 0, skipped: 0 });
+    expect(t.feeds.get(`${t.server.url}/rss/cs.CL`)).toMatchObject({ etag: '"v1"', lastStatus: "not_modified", failures: 0 });
   });
 
   it("updates versions on replace for candidates and catalog papers, and skips unknown replacements", readsUnlicensedCapture, async () => {
@@ -156,11 +156,13 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     expect(t.time.clock.now().getTime() - started).toBeLessThan(60_000);
   });
 
-  it("backs off 5 min × 2^n up to 24 h, marks a feed failing after 3 days, and recovers", readsUnlicensedCapture, async () => {
+  it("backs off 5 min × 2^n up to 24 h, marks a feed failing after 3 days, and recovers", async () => {
     const t = await setup(["x.down"]);
     const url = `${t.server.url}/rss/x.down`;
     let healthy = false;
-    t.server.route("/rss/x.down", () => (healthy ? { body: readFixture(FIXTURES.csLG) } : { status: 500 }));
+    const feed = readFixture(FIXTURES.csCL);
+    const { papers } = announceCounts(feed);
+    t.server.route("/rss/x.down", () => (healthy ? { body: feed } : { status: 500 }));
     const gaps: number[] = [];
     const start = t.time.clock.now().getTime();
     for (let step = 0; step < 100 && t.time.clock.now().getTime() - start < 4 * 86_400_000; step += 1) {
@@ -178,8 +180,8 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     const failing = watchStatus(t.app.db, t.app.config.arxiv, t.time.clock.now()).feeds[0];
     expect(failing).toMatchObject({ failing: true, lastError: "HTTP 500", lastSuccessAt: null });
     healthy = true;
-    expect((await t.poller.poll({ force: true })).feeds[0]).toMatchObject({ status: "ok", new: 3 });
-    expect(watchStatus(t.app.db, t.app.config.arxiv, t.time.clock.now()).feeds[0]).toMatchObject({ failing: false, failures: 0, lastItems: 3, lastNew: 3 });
+    expect((await t.poller.poll({ force: true })).feeds[0]).toMatchObject({ status: "ok", new: papers });
+    expect(watchStatus(t.app.db, t.app.config.arxiv, t.time.clock.now()).feeds[0]).toMatchObject({ failing: false, failures: 0, lastItems: itemBlocks(feed).length, lastNew: papers });
   });
 
   it("ingests a 2,000-item feed of real items once", async () => {
@@ -190,9 +192,9 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     expect(t.count("SELECT count(*) AS n FROM arxiv_candidates")).toBe(2000);
   });
 
-  it("never overlaps runs, and catches up on a missed run at start", readsUnlicensedCapture, async () => {
-    const t = await setup(["cs.LG"], { env: { POLL_CRON: "15 5 * * 1-5" } });
-    t.server.route("/rss/cs.LG", { body: readFixture(FIXTURES.csLG) });
+  it("never overlaps runs, and catches up on a missed run at start", async () => {
+    const t = await setup(["cs.CL"], { env: { POLL_CRON: "15 5 * * 1-5" } });
+    t.server.route("/rss/cs.CL", { body: readFixture(FIXTURES.csCL) });
     expect(t.poller.needsCatchUp()).toBe(true); // Thursday 05:15, never polled
     const [first, second] = await Promise.all([t.poller.poll(), t.poller.poll()]);
     expect(first?.feeds).toHaveLength(1);
