@@ -218,7 +218,7 @@ describe("start-up faults", () => {
       expect(bot.stderr).toMatch(message);
       expect(bot.stderr).not.toMatch(STACK_LINE);
     }
-  });
+  }, 60_000);
 
   it("deploy-commands: a rejected token exits 2 with what to do; another refusal exits 4", async () => {
     const harness = await startDiscordHarness({ token: "MTMwMDAwMDAwMDAwMDAwMDAwMg.another.token" });
