@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
-# Build: the same steps as the README (npm ci, which also builds), then drop dev dependencies.
-# Only src/ and commands/ are built (tsconfig.build.json); bench/ and test/ never enter the image.
-FROM node:20-bookworm AS build
+# Node 22 LTS (package.json `engines` gives the minimum the code needs: 20.15, for zlib.crc32).
+# Build: the same steps as the README (npm ci, which also builds through `prepare`), then drop dev dependencies
+# (pino-pretty among them: the image logs JSON). Only src/ and commands/ are built (tsconfig.build.json); bench/ and
+# test/ are never copied into the build stage, so neither can enter the image.
+FROM node:22-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -10,7 +12,7 @@ COPY bin ./bin
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 # Runtime: production dependencies (better-sqlite3 already compiled above), the build and the catalog.
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     CATALOG_PATH=/app/catalog/catalog.json \
     DATABASE_PATH=/app/data/paperbot.db \

@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import { pino, type DestinationStream, type Logger as PinoLogger } from "pino";
-import pretty from "pino-pretty";
+import type { PrettyOptions } from "pino-pretty";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -107,17 +108,34 @@ function wrap(base: PinoLogger, scrub: (value: unknown) => unknown): Logger {
   };
 }
 
+type PrettyStream = (options: PrettyOptions) => DestinationStream;
+const requireOptional = createRequire(import.meta.url);
+
+/**
+ * pino-pretty, loaded only when a terminal will read the log. It is a development dependency: a production install
+ * (the Docker image) does not have it and logs JSON, which is what a log collector wants anyway.
+ */
+function loadPretty(): PrettyStream | null {
+  try {
+    return requireOptional("pino-pretty") as PrettyStream;
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "MODULE_NOT_FOUND") return null;
+    throw error;
+  }
+}
+
 /**
  * pino behind our {@link Logger}: one JSON object per line (`"level":"info"` as a word, `time` from the clock) on
- * stderr, so stdout stays free for CLI output and the console front end; pino-pretty when stderr is a terminal.
+ * stderr, so stdout stays free for CLI output and the console front end; pino-pretty when stderr is a terminal and
+ * pino-pretty is installed.
  * Writes are synchronous, so nothing is lost when the process exits. `write` receives whole lines ending in "\n".
  */
 export function createLogger(level: LogLevel, write?: (text: string) => void, options: LoggerOptions = {}): Logger {
   const clock = options.clock ?? systemClock;
-  let destination: DestinationStream;
+  let destination: DestinationStream | undefined;
   if (write) destination = { write };
-  else if (options.pretty ?? process.stderr.isTTY === true) destination = pretty({ destination: 2, sync: true, colorize: true });
-  else destination = pino.destination({ fd: 2, sync: true });
+  else if (options.pretty ?? process.stderr.isTTY === true) destination = loadPretty()?.({ destination: 2, sync: true, colorize: true });
+  destination ??= pino.destination({ fd: 2, sync: true });
   const base = pino(
     {
       level,

@@ -14,7 +14,7 @@ import { releaseAllHeldArxivLeases } from "./db/arxiv-gate.js";
 import { DatabaseProblem } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
-import { alertTransport } from "./moderation/alerts.js";
+import { alertTransport, type AlertService } from "./moderation/alerts.js";
 import { warnIfModerationIsOpen } from "./discord/moderation-guilds.js";
 import { startServices, type Services } from "./services.js";
 
@@ -26,6 +26,8 @@ export interface RunningBot {
   ctx: BotContext;
   client: Client;
   http: RunningHttpServer;
+  /** Topic alerts: `deliver()` resolves once every open alert has been sent or dropped (what tests wait on). */
+  alerts: Pick<AlertService, "deliver">;
   /** Resolves once the gateway says READY. */
   ready: Promise<void>;
   stop(): Promise<void>;
@@ -137,6 +139,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     ctx,
     client,
     http: services.http,
+    alerts: services.alerts,
     ready,
     stop() {
       stopping ??= (async () => {

@@ -3,8 +3,6 @@
  * (embed, CLI text, each bundle file) shows no organisation and no key results, and marks the abstract as the
  * authors'. Bundle files are read back with independent parsers (csv-parse, @retorquere/bibtex-parser).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse as parseBibtex } from "@retorquere/bibtex-parser";
 import { parse as parseCsv } from "csv-parse/sync";
@@ -18,7 +16,7 @@ import { paperEmbed } from "../src/catalog/card.js";
 import { t } from "../src/i18n/index.js";
 import { createModeration, type Moderation } from "../src/moderation/index.js";
 import { addedFromAbstract, entryFromArxiv, entryOf } from "../src/moderation/papers.js";
-import { arxivApiFixturesAvailable, arxivApiFixturesDir, CAPTURES } from "./support/arxiv-api-server.js";
+import { apiCapture, CAPTURES } from "./support/arxiv-api-server.js";
 import { createTestApp } from "./support/app.js";
 import { MODERATOR } from "./support/moderation.js";
 import { unzipTexts } from "./support/zip.js";
@@ -30,7 +28,7 @@ const ENGLISH_ONLY_JA = t("ja", "paper.englishOnly");
 const actor = { id: MODERATOR.id, name: MODERATOR.username };
 
 async function higgsRecord(): Promise<ArxivRecord> {
-  const xml = readFileSync(join(arxivApiFixturesDir, CAPTURES[HIGGS_ID] ?? ""), "utf8");
+  const xml = apiCapture(CAPTURES[HIGGS_ID] ?? "");
   const parsed = await parseArxivAtom(xml);
   const record = parsed?.kind === "records" ? parsed.records[0] : undefined;
   if (!record) throw new Error("the capture holds no record");
@@ -47,7 +45,7 @@ function file(files: Map<string, string>, name: string): string {
   return text;
 }
 
-describe.skipIf(!arxivApiFixturesAvailable)("a paper a moderator added from arXiv", () => {
+describe("a paper a moderator added from arXiv", () => {
   let app: ReturnType<typeof createTestApp>;
   let moderation: Moderation;
   let record: ArxivRecord;

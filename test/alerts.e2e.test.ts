@@ -62,7 +62,8 @@ describe("topic alerts through the bot", () => {
     expect(added.ok).toBe(true);
     const dm = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(READER.id)}/messages` }, { since });
     const post = await t.harness.waitForRequest({ method: "POST", path: `/channels/${PAPERS_CHANNEL}/messages` }, { since });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Delivery is over (every intent sent or dropped), so any further message would already be in the log.
+    await t.bot.alerts.deliver();
 
     const dmBody = dm.body as MessageBody;
     expect(dmBody.content).toBe("フォロー中のトピック (検索拡張) の論文がリストに追加されました: **Dense retrieval for long documents**");
@@ -97,7 +98,7 @@ describe("topic alerts through the bot", () => {
     expect(created(first)).toHaveLength(1);
     expect(created(second)).toHaveLength(1);
     // The refusing reader costs one request and a strike towards the DM pause; the others were not held up.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await t.bot.alerts.deliver();
     expect(created(third)).toHaveLength(0);
     expect(t.bot.ctx.follows.get(followers[2] ?? "")?.dmFailures).toBe(1);
     expect(t.bot.app.db.prepare("SELECT outcome, count(*) AS n FROM alert_intents WHERE paper_id = ? GROUP BY outcome ORDER BY outcome").all(added.value.id)).toEqual([
@@ -169,14 +170,16 @@ describe.skipIf(!existsSync(mainJs))("alerts survive kill -9 of the bot between 
     const created = () => [...readers.map((id) => dmChannelIdFor(id)), PAPERS_CHANNEL].map((channel) => harness?.messagesIn(channel).filter((message) => message.embeds?.[0]?.title === "Retrieval that survives crashes").length ?? 0);
     const deadline = Date.now() + 20_000;
     while (created().reduce((sum, n) => sum + n, 0) < 9 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // Every destination has exactly one message; the resend of the fourth was answered from its nonce.
-    expect(created()).toEqual(Array.from({ length: 9 }, () => 1));
-    expect(seen).toBe(10);
+    // A graceful stop finishes the delivery pass in flight; once the process is gone nothing more can reach Discord.
+    const exited = new Promise<void>((resolve) => second.on("exit", () => resolve()));
     second.kill("SIGTERM");
-    await new Promise<void>((resolve) => second.on("exit", () => resolve()));
+    await exited;
+    // Every intent is sent (none left open to send again), every destination has exactly one message, and the resend
+    // of the fourth (the tenth request) was answered from its nonce.
     const check = createTestApp({ DATABASE_PATH: databasePath, BUNDLE_DIR: join(dataDir, "bundle") });
     expect(check.db.prepare("SELECT outcome, count(*) AS n FROM alert_intents GROUP BY outcome").all()).toEqual([{ outcome: "sent", n: 9 }]);
     check.close();
-  });
+    expect(created()).toEqual(Array.from({ length: 9 }, () => 1));
+    expect(seen).toBe(10);
+  }, 90_000);
 });

@@ -6,7 +6,7 @@ import { runCli, type CliIo } from "../src/cli/index.js";
 import { candidateStore } from "../src/db/candidates.js";
 import { openDatabase } from "../src/db/connection.js";
 import { tempDir, testEnv } from "./support/app.js";
-import { arxivFixturesAvailable, FIXTURES, readFixture, startArxivServer } from "./support/arxiv.js";
+import { FIXTURES, readFixture, startArxivServer } from "./support/arxiv.js";
 
 async function setup() {
   const dir = tempDir("paperbot-arxiv-cli-");
@@ -31,7 +31,7 @@ async function setup() {
   return { server, cli, dbPath: join(dir, "paperbot.db") };
 }
 
-describe.skipIf(!arxivFixturesAvailable)("paperbot poll / candidates", () => {
+describe("paperbot poll / candidates", () => {
   it("poll --json prints the contract and exits 0 even when a feed failed", async () => {
     const t = await setup();
     t.server.route("/rss/cs.CL", { body: readFixture(FIXTURES.csCL) });

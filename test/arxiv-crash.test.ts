@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { openDatabase } from "../src/db/connection.js";
 import { repoRoot, tempDir, testEnv } from "./support/app.js";
-import { arxivFixturesAvailable, bigFeed, startArxivServer } from "./support/arxiv.js";
+import { bigFeed, startArxivServer } from "./support/arxiv.js";
 
 const FEEDS = [
   { entry: "a.one", prefix: "2601" },
@@ -17,7 +17,7 @@ function spawnPoll(env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [join(repoRoot, "bin", "paperbot.js"), "poll", "--json"], { env, stdio: ["ignore", "pipe", "pipe"] });
 }
 
-describe.skipIf(!arxivFixturesAvailable)("kill -9 during a poll", () => {
+describe("kill -9 during a poll", () => {
   it("leaves every feed whole or absent, and the next poll completes it", async () => {
     const dir = tempDir("paperbot-arxiv-crash-");
     const server = await startArxivServer();

@@ -3,7 +3,6 @@ import { watchStatus } from "../src/arxiv/status.js";
 import { followStore } from "../src/db/follows.js";
 import type { Environment } from "../src/config.js";
 import {
-  arxivFixturesAvailable,
   bigFeed,
   FIXTURES,
   idOf,
@@ -13,6 +12,7 @@ import {
   withItems,
 } from "./support/arxiv.js";
 import { startTestPoller } from "./support/poller.js";
+import { readsUnlicensedCapture } from "./support/real-fixtures.js";
 
 function setup(feeds: string[], options: { env?: Environment; timeoutMs?: number; maxBytes?: number } = {}) {
   return startTestPoller(feeds, { ...options, env: { ARXIV_CONTACT: "ops@paperbot.invalid", ...options.env } });
@@ -23,8 +23,9 @@ function announceCounts(xml: string) {
   return { papers: types.filter((type) => type === "new" || type === "cross").length, replacements: types.filter((type) => type?.startsWith("replace")).length };
 }
 
-describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.arxiv.org", () => {
-  it("stores the real feeds' new and cross-listed papers once, politely, with merged categories", async () => {
+// Tests reading the trimmed cs.AI / cs.LG feeds (no licence seen, ../shared only) carry readsUnlicensedCapture.
+describe("arXiv poller against a loopback rss.arxiv.org", () => {
+  it("stores the real feeds' new and cross-listed papers once, politely, with merged categories", readsUnlicensedCapture, async () => {
     const t = await setup(["cs.CL", "cs.AI", "cs.LG"]);
     const csCL = readFixture(FIXTURES.csCL);
     // A cs.CL paper cross-listed to cs.AI: the same paper in two feeds.
@@ -71,19 +72,19 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
   });
 
   it("uses ETag and Last-Modified: a 304 is a successful poll with nothing new", async () => {
-    const t = await setup(["cs.LG"]);
-    const body = readFixture(FIXTURES.csLG);
-    t.server.route("/rss/cs.LG", (request) =>
+    const t = await setup(["cs.CL"]);
+    const body = readFixture(FIXTURES.csCL);
+    t.server.route("/rss/cs.CL", (request) =>
       request.headers["if-none-match"] === '"v1"' && request.headers["if-modified-since"] === "Mon, 27 Apr 2026 04:00:00 GMT"
         ? { status: 304 }
         : { body, headers: { etag: '"v1"', "last-modified": "Mon, 27 Apr 2026 04:00:00 GMT" } },
     );
-    expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", new: 3 });
-    expect((await t.poller.poll()).feeds[0]).toEqual({ url: `${t.server.url}/rss/cs.LG`, status: "not_modified", items: 0, new: 0, updated: 0, skipped: 0 });
-    expect(t.feeds.get(`${t.server.url}/rss/cs.LG`)).toMatchObject({ etag: '"v1"', lastStatus: "not_modified", failures: 0 });
+    expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", new: announceCounts(body).papers });
+    expect((await t.poller.poll()).feeds[0]).toEqual({ url: `${t.server.url}/rss/cs.CL`, status: "not_modified", items: 0, new: 0, updated: 0, skipped: 0 });
+    expect(t.feeds.get(`${t.server.url}/rss/cs.CL`)).toMatchObject({ etag: '"v1"', lastStatus: "not_modified", failures: 0 });
   });
 
-  it("updates versions on replace for candidates and catalog papers, and skips unknown replacements", async () => {
+  it("updates versions on replace for candidates and catalog papers, and skips unknown replacements", readsUnlicensedCapture, async () => {
     const t = await setup(["cs.CL"]);
     const [first, second] = itemBlocks(readFixture(FIXTURES.csCL)).filter((item) => item.includes("<arxiv:announce_type>new<"));
     const base = readFixture(FIXTURES.csLG);
@@ -107,7 +108,7 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     expect(t.candidates.get("2501.99999")).toBeUndefined();
   });
 
-  it("counts unreadable items as skipped and names them in a warning", async () => {
+  it("counts unreadable items as skipped and names them in a warning", readsUnlicensedCapture, async () => {
     const t = await setup(["cs.LG"]);
     const csLG = readFixture(FIXTURES.csLG);
     const [good] = [...csLG.matchAll(/<item>[\s\S]*?<\/item>/g)].map((match) => match[0]);
@@ -119,7 +120,7 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     expect(warning).toMatchObject({ count: 2, examples: ["No guid here", "oai:arXiv.org:2611.00042v1"] });
   });
 
-  it("handles every fault per feed, records the reason and backs off, without stopping the others", async () => {
+  it("handles every fault per feed, records the reason and backs off, without stopping the others", readsUnlicensedCapture, async () => {
     const t = await setup(["x.retry", "x.limited", "x.slow", "x.cut", "x.html", "x.empty", "x.huge", "x.missing", "cs.LG"], { timeoutMs: 300, maxBytes: 64 * 1024 });
     const csLG = readFixture(FIXTURES.csLG);
     t.server.route("/rss/x.retry", { status: 503, headers: { "retry-after": "10" } }, { body: readFixture(FIXTURES.csAI) });
@@ -159,7 +160,9 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     const t = await setup(["x.down"]);
     const url = `${t.server.url}/rss/x.down`;
     let healthy = false;
-    t.server.route("/rss/x.down", () => (healthy ? { body: readFixture(FIXTURES.csLG) } : { status: 500 }));
+    const feed = readFixture(FIXTURES.csCL);
+    const { papers } = announceCounts(feed);
+    t.server.route("/rss/x.down", () => (healthy ? { body: feed } : { status: 500 }));
     const gaps: number[] = [];
     const start = t.time.clock.now().getTime();
     for (let step = 0; step < 100 && t.time.clock.now().getTime() - start < 4 * 86_400_000; step += 1) {
@@ -177,8 +180,8 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     const failing = watchStatus(t.app.db, t.app.config.arxiv, t.time.clock.now()).feeds[0];
     expect(failing).toMatchObject({ failing: true, lastError: "HTTP 500", lastSuccessAt: null });
     healthy = true;
-    expect((await t.poller.poll({ force: true })).feeds[0]).toMatchObject({ status: "ok", new: 3 });
-    expect(watchStatus(t.app.db, t.app.config.arxiv, t.time.clock.now()).feeds[0]).toMatchObject({ failing: false, failures: 0, lastItems: 3, lastNew: 3 });
+    expect((await t.poller.poll({ force: true })).feeds[0]).toMatchObject({ status: "ok", new: papers });
+    expect(watchStatus(t.app.db, t.app.config.arxiv, t.time.clock.now()).feeds[0]).toMatchObject({ failing: false, failures: 0, lastItems: itemBlocks(feed).length, lastNew: papers });
   });
 
   it("ingests a 2,000-item feed of real items once", async () => {
@@ -190,8 +193,8 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
   });
 
   it("never overlaps runs, and catches up on a missed run at start", async () => {
-    const t = await setup(["cs.LG"], { env: { POLL_CRON: "15 5 * * 1-5" } });
-    t.server.route("/rss/cs.LG", { body: readFixture(FIXTURES.csLG) });
+    const t = await setup(["cs.CL"], { env: { POLL_CRON: "15 5 * * 1-5" } });
+    t.server.route("/rss/cs.CL", { body: readFixture(FIXTURES.csCL) });
     expect(t.poller.needsCatchUp()).toBe(true); // Thursday 05:15, never polled
     const [first, second] = await Promise.all([t.poller.poll(), t.poller.poll()]);
     expect(first?.feeds).toHaveLength(1);
@@ -203,8 +206,10 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     const before = t.server.requests.length;
     t.poller.start();
     await expect.poll(() => t.server.requests.length, { timeout: 5000 }).toBe(before + 1);
+    // The catch-up poll is done once it is recorded (the full cs.CL feed takes a moment to ingest), not when it asks.
+    await expect.poll(() => t.poller.needsCatchUp(), { timeout: 10_000 }).toBe(false);
     await t.poller.stop();
-    expect(t.poller.needsCatchUp()).toBe(false);
+    expect(t.server.requests.length).toBe(before + 1);
   });
 
   it("names followed keywords among the reasons, and expires undecided papers after the retention", async () => {

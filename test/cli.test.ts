@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../src/cli/index.js";
 import { followStore } from "../src/db/follows.js";
 import { createTestApp, repoRoot, tempDir, testEnv } from "./support/app.js";
+import { catalogSize } from "./support/catalog-size.js";
 
 function io(env = testEnv(), stdinLines: string[] = []) {
   const out: string[] = [];
@@ -73,7 +74,7 @@ describe("paperbot CLI", () => {
     const run = io();
     expect(await runCli(["papers", "--json"], run.io)).toBe(0);
     const all = JSON.parse(run.stdout()) as { papers: { id: string; summary: { en: string; ja: string } }[] };
-    expect(all.papers).toHaveLength(43);
+    expect(all.papers).toHaveLength(catalogSize);
     expect(Object.keys(all.papers[0] ?? {})).toEqual(["id", "arxivId", "title", "url", "year", "topics", "summary"]);
     const retrieval = io();
     expect(await runCli(["papers", "--topic", "retrieval", "--json"], retrieval.io)).toBe(0);

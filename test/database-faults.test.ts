@@ -11,9 +11,11 @@ import { openDatabase } from "../src/db/connection.js";
 import { DatabaseProblem } from "../src/db/errors.js";
 import { followStore } from "../src/db/follows.js";
 import { EXIT } from "../src/failures.js";
-import { createTestApp, repoRoot, testEnv } from "./support/app.js";
+import { catalogPath, createTestApp, repoRoot, testEnv } from "./support/app.js";
 import { TEST_TOKEN } from "./support/bot.js";
 import { startDiscordHarness } from "./support/harness/index.js";
+import { asOtherUser, installForOtherUser } from "./support/other-user.js";
+import { catalogSize } from "./support/catalog-size.js";
 
 const binJs = join(repoRoot, "bin", "paperbot.js");
 const mainJs = join(repoRoot, "dist", "src", "main.js");
@@ -133,7 +135,7 @@ describe("read-only commands open the database read-only", () => {
     onTestFinished(() => void locker.close());
     const papers = io(testEnv({ DATABASE_PATH: path }));
     expect(await runCli(["papers", "--json"], papers.io)).toBe(0);
-    expect((JSON.parse(papers.stdout()) as { papers: unknown[] }).papers).toHaveLength(43);
+    expect((JSON.parse(papers.stdout()) as { papers: unknown[] }).papers).toHaveLength(catalogSize);
     const exported = io(testEnv({ DATABASE_PATH: path }));
     expect(await runCli(["export", "--user", USER_ID], exported.io)).toBe(0);
     expect(JSON.parse(exported.stdout())).toMatchObject({ following: true, topics: [{ topic: "agents" }] });
@@ -156,9 +158,10 @@ describe("read-only commands open the database read-only", () => {
     expect(reader.prepare("SELECT count(*) AS n FROM papers WHERE id = 'lora'").get()).toEqual({ n: 0 });
   });
 
-  // File permissions do not bind root, so as root the commands run as "nobody".
-  const asOtherUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  // File permissions do not bind root, so as root the commands run as "nobody", from an install that user can reach.
   it.skipIf(!built || process.platform === "win32")("a read-only file in a read-only folder: read-only commands work, the bot explains (exit 3)", () => {
+    const install = installForOtherUser();
+    onTestFinished(() => install.remove());
     const dir = scratchDir();
     chmodSync(dir, 0o755);
     const folder = join(dir, "ro");
@@ -171,18 +174,18 @@ describe("read-only commands open the database read-only", () => {
     chmodSync(path, 0o444);
     chmodSync(folder, 0o555);
     onTestFinished(() => chmodSync(folder, 0o755));
-    const env = { PATH: process.env["PATH"] ?? "", ...testEnv({ DATABASE_PATH: path, LOG_LEVEL: "warn" }) };
+    const env = { PATH: process.env["PATH"] ?? "", ...testEnv({ DATABASE_PATH: path, LOG_LEVEL: "warn", CATALOG_PATH: install.path(catalogPath) }) };
     const run = (args: string[], extra: Record<string, string> = {}) =>
-      spawnSync(process.execPath, args, { env: { ...env, ...extra }, cwd: dir, encoding: "utf8", timeout: 20_000, ...asOtherUser });
+      spawnSync(process.execPath, args, { env: { ...env, ...extra }, cwd: dir, encoding: "utf8", timeout: 20_000, ...asOtherUser() });
     for (const argv of [["db", "check"], ["papers"], ["export", "--user", USER_ID], ["db", "backup", join(writable, "copy.db")]]) {
-      const result = run([binJs, ...argv]);
+      const result = run([install.path(binJs), ...argv]);
       expect({ argv, status: result.status, stderr: result.stderr }).toEqual({ argv, status: 0, stderr: "" });
     }
-    const bot = run([mainJs], { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", HTTP_PORT: "0", BUNDLE_DIR: join(dir, "bundle") });
+    const bot = run([install.path(mainJs)], { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", HTTP_PORT: "0", BUNDLE_DIR: join(dir, "bundle") });
     expect(bot.status).toBe(EXIT.database);
     expect(bot.stderr).toMatch(new RegExp(`database ${path}: read-only`));
     expect(bot.stderr).not.toMatch(STACK_LINE);
-  });
+  }, 60_000);
 });
 
 describe("start-up faults", () => {
@@ -215,7 +218,7 @@ describe("start-up faults", () => {
       expect(bot.stderr).toMatch(message);
       expect(bot.stderr).not.toMatch(STACK_LINE);
     }
-  });
+  }, 60_000);
 
   it("deploy-commands: a rejected token exits 2 with what to do; another refusal exits 4", async () => {
     const harness = await startDiscordHarness({ token: "MTMwMDAwMDAwMDAwMDAwMDAwMg.another.token" });

@@ -17,6 +17,7 @@ import { catalogPath, createTestApp, testEnv } from "./support/app.js";
 import { startTestBot, TEST_TOKEN, type TestBot } from "./support/bot.js";
 import { startDiscordHarness } from "./support/harness/index.js";
 import { chatInput, option } from "./support/interactions.js";
+import { catalogSize } from "./support/catalog-size.js";
 
 interface CallbackBody {
   type: number;
@@ -58,7 +59,7 @@ describe("start-up writes nothing when nothing changed", () => {
     expect(bundleSecret(app.db, undefined)).toBe(secret);
     expect(settingsStore(app.db).getOrCreate("bundle_secret", () => "unused")).toBe(secret);
     const report = syncCatalog(app.db, loadCatalog(catalogPath).papers, new Date());
-    expect(report).toMatchObject({ inserted: [], updated: [], removed: [], unchanged: 43 });
+    expect(report).toMatchObject({ inserted: [], updated: [], removed: [], unchanged: catalogSize });
   });
 
   it("the bot starts, and gets READY, while another process holds the write lock", async () => {
@@ -73,7 +74,7 @@ describe("start-up writes nothing when nothing changed", () => {
     const bot = await startPaperbot({ env: { ...env, DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl }, logger: createMemoryLogger() });
     onTestFinished(() => bot.stop());
     await bot.ready;
-    expect(bot.app.catalog.size).toBe(43);
+    expect(bot.app.catalog.size).toBe(catalogSize);
   });
 });
 

@@ -10,6 +10,7 @@ import { startTestBot, useTestBot, type TestBot } from "./support/bot.js";
 import { original, send, useFakeTimeouts, type CallbackBody } from "./support/e2e.js";
 import { tempDir } from "./support/temp.js";
 import { AUTO_DEFER_MS } from "../src/discord/router.js";
+import { catalogSize } from "./support/catalog-size.js";
 
 const ALICE = { id: "1300000000000000101", username: "alice" };
 const BOB = { id: "1300000000000000102", username: "bob" };
@@ -245,7 +246,7 @@ describe("the bundle", () => {
     expect(t.bot.ctx.follows.get(BOB.id)).toBeDefined();
     const url = linkOf(pressed);
     expect(url).toMatch(/^http:\/\/localhost:\d+\/bundle\/paperbot-llm-reading-list\.zip\?exp=\d+&sig=[\w-]+$/);
-    expect(pressed.data.embeds?.[0]?.description).toMatch(/43 papers[\s\S]*until <t:\d+:f>[\s\S]*sha256 [0-9a-f]{12}/);
+    expect(pressed.data.embeds?.[0]?.description).toMatch(new RegExp(`${catalogSize} papers[\\s\\S]*until <t:\\d+:f>[\\s\\S]*sha256 [0-9a-f]{12}`));
 
     const response = await fetch(url);
     expect(response.status).toBe(200);
@@ -301,7 +302,7 @@ describe("the bundle", () => {
     const t = await useTestBot();
     const response = await fetch(`${t.bot.http.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "ok", database: "ok", discord: "ready", bundle: { paperCount: 43 } });
+    expect(await response.json()).toMatchObject({ status: "ok", database: "ok", discord: "ready", bundle: { paperCount: catalogSize } });
   });
 });
 

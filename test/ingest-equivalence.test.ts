@@ -1,4 +1,3 @@
-import { readdirSync } from "node:fs";
 import Parser from "rss-parser";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -16,7 +15,8 @@ import { openDatabase } from "../src/db/connection.js";
 import { migrate } from "../src/db/migrations.js";
 import { t } from "../src/i18n/index.js";
 import { catalogPath } from "./support/app.js";
-import { arxivFixtureDir, arxivFixturesAvailable, FIXTURES, readFixture } from "./support/arxiv.js";
+import { FIXTURES, readFixture } from "./support/arxiv.js";
+import { captureFiles } from "./support/real-fixtures.js";
 
 /**
  * The ingest pipeline was made faster (term table, flat postings, cheaper whitespace handling). These tests hold it
@@ -116,19 +116,19 @@ function referenceScorer(papers: readonly Paper[], keywords: readonly string[]) 
   };
 }
 
-/** Every real feed, then the benchmark's 2,000 items (the real cs.CL items again with fresh ids). */
+/**
+ * Every real feed (the committed one, and the unlicensed trimmed ones when ../shared is present), then the benchmark's
+ * 2,000 items (the real cs.CL items again with fresh ids).
+ */
 async function realItems(): Promise<FeedItem[]> {
-  const feeds = readdirSync(arxivFixtureDir)
-    .filter((name) => name.endsWith(".xml"))
-    .sort()
-    .map(readFixture);
+  const feeds = captureFiles("arxiv-rss", ".xml").map(readFixture);
   feeds.push(syntheticFeed(readFixture(FIXTURES.csCL), 2000));
   const items: FeedItem[] = [];
   for (const xml of feeds) items.push(...(await parseArxivFeed(xml)).items);
   return items;
 }
 
-describe.skipIf(!arxivFixturesAvailable)("the faster ingest on the real arXiv feeds", () => {
+describe("the faster ingest on the real arXiv feeds", () => {
   it("scores every item exactly as the straightforward tf-idf does, with the same reasons", async () => {
     const papers = canonPapers();
     const items = await realItems();
@@ -148,7 +148,8 @@ describe.skipIf(!arxivFixturesAvailable)("the faster ingest on the real arXiv fe
     // Control characters other than whitespace are dropped first (QA 8), so nothing stored carries escape codes.
     const plain = (text: string) => text.replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, "");
     const collapse = (text: string) => text.replace(/[ \t\n\r\f\v\u00a0]+/g, " ").trim();
-    for (const name of Object.values(FIXTURES)) {
+    // The committed feed, and the unlicensed trimmed ones when ../shared is present.
+    for (const name of captureFiles("arxiv-rss", ".xml")) {
       const xml = readFixture(name);
       const raw = (await parser.parseString(xml)).items;
       const parsed = (await parseArxivFeed(xml)).items;

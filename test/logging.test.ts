@@ -3,13 +3,14 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { BUNDLE_FILE_NAME, BundleStore } from "../src/bundle/index.js";
 import { signBundleUrl, startHttpServer } from "../src/http/index.js";
 import { createLogger, createMemoryLogger, REDACTED, type LogLevel } from "../src/logger.js";
 import { packageRoot } from "../src/paths.js";
 import { startServices } from "../src/services.js";
 import { createTestApp } from "./support/app.js";
+import { productionInstall } from "./support/other-user.js";
 
 const loggerJs = join(packageRoot(import.meta.dirname), "dist", "src", "logger.js");
 const DISCORD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123";
@@ -136,8 +137,8 @@ describe("pino-backed logger", () => {
 });
 
 describe.skipIf(!existsSync(loggerJs))("logger in a real process", () => {
-  const run = (script: string) =>
-    spawnSync(process.execPath, ["--input-type=module", "-e", `import { createLogger } from ${JSON.stringify(pathToFileURL(loggerJs).href)};\n${script}`], { encoding: "utf8" });
+  const run = (script: string, logger = loggerJs) =>
+    spawnSync(process.execPath, ["--input-type=module", "-e", `import { createLogger } from ${JSON.stringify(pathToFileURL(logger).href)};\n${script}`], { encoding: "utf8" });
 
   it("writes JSON to stderr synchronously, so lines logged just before exit are kept", () => {
     const child = run(`const log = createLogger("info"); for (let i = 0; i < 500; i++) log.info("line", { i }); process.exit(3);`);
@@ -153,5 +154,14 @@ describe.skipIf(!existsSync(loggerJs))("logger in a real process", () => {
     expect(child.stderr).toMatch(/WARN.*careful/);
     expect(child.stderr).toContain(REDACTED);
     expect(() => JSON.parse(child.stderr.split("\n")[0] ?? "")).toThrow();
+  });
+
+  it("a production install (pino-pretty is a development dependency) logs JSON even when pretty lines are asked for", () => {
+    const install = productionInstall();
+    onTestFinished(() => install.remove());
+    expect(existsSync(join(install.root, "node_modules", "pino-pretty"))).toBe(false);
+    const child = run(`createLogger("info", undefined, { pretty: true }).warn("careful", { sig: "abc" }); process.exit(0);`, install.path(loggerJs));
+    expect(child.status).toBe(0);
+    expect(JSON.parse(child.stderr.split("\n")[0] ?? "")).toMatchObject({ level: "warn", msg: "careful", sig: REDACTED });
   });
 });

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { candidateStore } from "../src/db/candidates.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
-import { arxivApiFixturesAvailable, startArxivApiServer, type ArxivApiServer } from "./support/arxiv-api-server.js";
+import { startArxivApiServer, type ArxivApiServer } from "./support/arxiv-api-server.js";
 import { option } from "./support/interactions.js";
 import { as, command, modalSubmit, press, send } from "./support/moderation.js";
 
@@ -30,14 +30,14 @@ describe("moderation's small edges", () => {
     expect(arxiv.requests).toHaveLength(asked);
   });
 
-  it.skipIf(!arxivApiFixturesAvailable)("the preview of a paper outside CS and statistics says so, in en and ja", async () => {
+  it("the preview of a paper outside CS and statistics says so, in en and ja", async () => {
     const higgs = await command(t, { name: "paper-add", ...as.moderator, options: [option.string("arxiv", "1207.7214")] });
     expect(higgs.body.data.content).toMatch(/Topics: Foundations \(guessed; pass `topics:` to choose\)\..* Its arXiv categories \(hep-ex\) are outside computer science and statistics: check that it belongs on the LLM reading list\.$/);
     const ja = await command(t, { name: "paper-add", ...as.moderator, locale: "ja", options: [option.string("arxiv", "1601.00001")] });
     expect(ja.body.data.content).toMatch(/arXiv のカテゴリ \(cond-mat[^)]*\) はコンピューター科学・統計の外です。/);
   });
 
-  it.skipIf(!arxivApiFixturesAvailable)("a full-width arXiv id (what a Japanese IME types) is read as the ASCII id", async () => {
+  it("a full-width arXiv id (what a Japanese IME types) is read as the ASCII id", async () => {
     const fullWidth = await command(t, { name: "paper-add", ...as.moderator, locale: "ja", options: [option.string("arxiv", "１２０７．７２１４")] });
     expect(fullWidth.body.data.embeds?.[0]?.footer?.text).toMatch(/^arXiv:1207\.7214v\d+$/);
   });

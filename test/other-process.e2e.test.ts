@@ -9,7 +9,7 @@ import { sharedList } from "../src/moderation/shared-list.js";
 import { followStore } from "../src/db/follows.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
 import { createTestApp, tempDir, testEnv } from "./support/app.js";
-import { arxivApiFixturesAvailable, startArxivApiServer, type ArxivApiServer } from "./support/arxiv-api-server.js";
+import { startArxivApiServer, type ArxivApiServer } from "./support/arxiv-api-server.js";
 import { dmChannelIdFor } from "./support/harness/index.js";
 import { option } from "./support/interactions.js";
 import { as, command, customIds, MOD_ROLE, press, send } from "./support/moderation.js";
@@ -34,7 +34,7 @@ async function cli(t: TestBot, arxiv: ArxivApiServer, args: string[]) {
 /** Alert DMs (the ones with a paper embed; /follow's welcome has none). */
 const alertsTo = (t: TestBot, userId: string) => t.harness.messagesIn(dmChannelIdFor(userId)).flatMap((message) => message.embeds?.[0]?.title ?? []);
 
-describe.skipIf(!arxivApiFixturesAvailable)("papers the CLI adds while the bot runs", () => {
+describe("papers the CLI adds while the bot runs", () => {
   let t: TestBot;
   let arxiv: ArxivApiServer;
   beforeEach(async () => {

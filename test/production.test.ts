@@ -38,6 +38,17 @@ describe("production build carries no test or bench code", () => {
     for (const ignoreFile of [".gitignore", ".dockerignore"]) expect(readFileSync(join(repoRoot, ignoreFile), "utf8")).toMatch(/^dist-bench\/?$/m);
   });
 
+  it("runs a supported Node LTS, states the minimum the code needs, and ships no pretty-printer", () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    // zlib.crc32 (the bundle's zip) arrived in Node 20.15; the image runs Node 22 LTS.
+    expect(pkg.engines.node).toBe(">=20.15");
+    const dockerfile = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
+    expect(dockerfile.split("\n").filter((line) => line.startsWith("FROM "))).toEqual(["FROM node:22-bookworm AS build", "FROM node:22-bookworm-slim AS runtime"]);
+    // pino-pretty is loaded only for a terminal, when installed: a development dependency, pruned from the image.
+    expect(Object.keys(pkg.dependencies)).not.toContain("pino-pretty");
+    expect(Object.keys(pkg.devDependencies)).toContain("pino-pretty");
+  });
+
   it("the Docker image copies no bench or test code and checks /healthz", () => {
     const dockerfile = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
     const copies = dockerfile.split("\n").filter((line) => /^\s*COPY\b/.test(line));

@@ -12,6 +12,7 @@ import { commands } from "../commands/index.js";
 import { loadCatalogFile } from "../src/catalog/load.js";
 import { catalogPath, createTestApp } from "./support/app.js";
 import { samplePaper } from "./support/papers.js";
+import { catalogSize } from "./support/catalog-size.js";
 
 describe("embed limits", () => {
   it("truncates every part with an ellipsis and keeps the total under 6000", () => {
@@ -152,7 +153,7 @@ describe("short names and lists", () => {
   });
   it("gives every catalog paper a readable short name, never its internal id", () => {
     const papers = loadCatalogFile(catalogPath);
-    expect(papers).toHaveLength(43);
+    expect(papers).toHaveLength(catalogSize);
     const names = Object.fromEntries(papers.map((paper) => [paper.id, paperShortName(paper)]));
     for (const paper of papers) {
       const name = names[paper.id] ?? "";

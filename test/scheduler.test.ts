@@ -8,6 +8,7 @@ import { Scheduler } from "../src/scheduler.js";
 import { startServices } from "../src/services.js";
 import { catalogPath, createTestApp, tempDir } from "./support/app.js";
 import { samplePaper } from "./support/papers.js";
+import { catalogSize } from "./support/catalog-size.js";
 
 describe("bundle refresh", () => {
   it("writes the zip once and leaves it alone while the catalog is unchanged", () => {
@@ -16,13 +17,13 @@ describe("bundle refresh", () => {
     const logger = createMemoryLogger();
     const first = refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
     expect(first.changed).toBe(true);
-    expect(first.info.paperCount).toBe(43);
+    expect(first.info.paperCount).toBe(catalogSize);
     const second = refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
     expect(second).toEqual({ info: first.info, changed: false });
     const added = samplePaper({ id: "moderated", arxivId: "2501.00001", source: "moderator", addedAt: "2026-12-01T10:00:00.000Z", position: 1000 });
     const third = refreshBundle(store, [...app.catalog.papers, added], app.catalogUpdated, logger);
     expect(third.changed).toBe(true);
-    expect(third.info.paperCount).toBe(44);
+    expect(third.info.paperCount).toBe(catalogSize + 1);
     expect(third.info.sha256).not.toBe(first.info.sha256);
     app.close();
   });

@@ -1,12 +1,10 @@
-/** A loopback arXiv API (export.arxiv.org/api/query) serving the real captures in ../shared/fixtures/real/arxiv-api. */
-import { existsSync, readFileSync } from "node:fs";
+/** A loopback arXiv API (export.arxiv.org/api/query) serving the real captures committed in test/fixtures/real/arxiv-api. */
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { join } from "node:path";
-import { sharedDir } from "./app.js";
+import { capturePath } from "./real-fixtures.js";
 
-/** ../shared relative to the repo root (read at test time, never copied into the repository). */
-export const arxivApiFixturesDir = join(sharedDir, "fixtures", "real", "arxiv-api");
-export const arxivApiFixturesAvailable = existsSync(join(arxivApiFixturesDir, "tamnd-arxiv-cli__api_1706.03762.xml"));
+/** A capture's text (the committed copy, or ../shared's for an unlicensed one). */
+export const apiCapture = (file: string): string => readFileSync(capturePath("arxiv-api", file), "utf8");
 
 /** id_list value → capture file. Anything else gets the real zero-results answer. */
 export const CAPTURES: Record<string, string> = {
@@ -44,7 +42,7 @@ export async function startArxivApiServer(): Promise<ArxivApiServer> {
     const file = (idList && CAPTURES[idList]) ?? ZERO_RESULTS;
     const status = file === "tamnd-arxiv-cli__api_error_start.xml" ? 400 : 200;
     response.writeHead(status, { "content-type": "application/atom+xml; charset=utf-8" });
-    response.end(readFileSync(join(arxivApiFixturesDir, file)));
+    response.end(readFileSync(capturePath("arxiv-api", file)));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();

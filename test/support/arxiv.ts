@@ -1,17 +1,16 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { join } from "node:path";
 import type { Clock } from "../../src/logger.js";
 import type { Sleeper } from "../../src/arxiv/fetch.js";
-import { sharedDir } from "./app.js";
+import { capturePath } from "./real-fixtures.js";
 
-/** Real rss.arxiv.org captures (see ../shared/fixtures/real/SOURCES.md); tests skip when they are absent. */
-export const arxivFixtureDir = join(sharedDir, "fixtures", "real", "arxiv-rss");
-export const arxivFixturesAvailable = existsSync(join(arxivFixtureDir, "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml"));
-
+/**
+ * Real rss.arxiv.org captures. csCL (Apache-2.0) is committed in test/fixtures/real/arxiv-rss; the trimmed feeds
+ * (no licence seen) are read from ../shared: a test reading them must use `readsUnlicensedCapture`.
+ */
 export const FIXTURES = {
-  /** The complete cs.CL feed of 13 Aug 2026: 139 items (new, cross, replace, replace-cross). */
+  /** The complete cs.CL feed of 13 Aug 2026: 139 items (new, cross, replace, replace-cross). Committed. */
   csCL: "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml",
   csAI: "distill__arxiv_cs_ai.trimmed.xml",
   csLG: "distill__arxiv_cs_lg.trimmed.xml",
@@ -20,7 +19,7 @@ export const FIXTURES = {
 } as const;
 
 export function readFixture(name: string): string {
-  return readFileSync(join(arxivFixtureDir, name), "utf8");
+  return readFileSync(capturePath("arxiv-rss", name), "utf8");
 }
 
 export function itemBlocks(xml: string): string[] {

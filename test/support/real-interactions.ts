@@ -1,9 +1,10 @@
-// Real INTERACTION_CREATE captures from ../shared/fixtures/real/discord (skipped when absent), completed to today's shape.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+// Real INTERACTION_CREATE captures (test/fixtures/real/discord; unlicensed ones from ../shared), completed to today's shape.
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApplicationCommandType, ApplicationIntegrationType, InteractionType } from "discord-api-types/v10";
 import { DEFAULT_APPLICATION_ID } from "./harness/index.js";
+import { captureFiles, capturePath } from "./real-fixtures.js";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -14,12 +15,9 @@ function isJsonObject(value: unknown): value is JsonObject {
 
 /** The repository root (this file is test/support/real-interactions.ts). */
 export const repoRoot: string = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const realDiscordFixturesDir: string = path.resolve(repoRoot, "..", "shared", "fixtures", "real", "discord");
-/** False when ../shared (or its Discord captures) is absent: tests using the captures must skip. */
-export const realFixturesAvailable: boolean = existsSync(realDiscordFixturesDir);
 
 export interface RealInteractionFixture {
-  /** File name in ../shared/fixtures/real/discord. */
+  /** File name in test/fixtures/real/discord (or ../shared/fixtures/real/discord for an unlicensed capture). */
   file: string;
   /** The parsed file. */
   json: JsonObject;
@@ -29,17 +27,16 @@ export interface RealInteractionFixture {
   interaction: JsonObject;
 }
 
-/** File names of the available captures (empty when ../shared is absent). */
+/** File names of the available captures (the committed ones, plus the unlicensed ones when ../shared is present). */
 export function listRealInteractionFixtures(): string[] {
-  if (!realFixturesAvailable) return [];
-  return readdirSync(realDiscordFixturesDir).filter((f) => f.endsWith(".json")).sort();
+  return captureFiles("discord", ".json");
 }
 
-/** Load a capture by file name (".json" optional). Returns null when ../shared or the file is absent. */
+/** Load a capture by file name (".json" optional). Returns null when the file is absent (an unlicensed one without ../shared). */
 export function loadRealInteractionFixture(name: string): RealInteractionFixture | null {
   const file = name.endsWith(".json") ? name : `${name}.json`;
   if (path.basename(file) !== file) throw new Error(`fixture name must be a plain file name, got ${name}`);
-  const full = path.join(realDiscordFixturesDir, file);
+  const full = capturePath("discord", file);
   if (!existsSync(full)) return null;
   const parsed: unknown = JSON.parse(readFileSync(full, "utf8"));
   if (!isJsonObject(parsed)) throw new Error(`${file} is not a JSON object`);
