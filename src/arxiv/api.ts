@@ -1,9 +1,9 @@
-import Parser from "rss-parser";
 import { z } from "zod";
 import { arxivAbsUrl, arxivPdfUrl, arxivVersionOf, parseArxivReference } from "../catalog/arxiv-id.js";
 import { fail, succeed, type Outcome } from "../errors.js";
 import { followRedirects, readCapped, type Redirect } from "./fetch.js";
 import { ArxivGateTimeout } from "./gate.js";
+import { parseXmlOffThread, type CustomFields, type XmlLimits } from "./xml-worker.js";
 
 /** arXiv's terms: one request at a time, at least 3 s apart, shared by every arXiv client of the bot. */
 export interface ArxivRequestGate {
@@ -31,21 +31,22 @@ export const ARXIV_API_TIMEOUT_MS = 30_000;
 export const ARXIV_API_MAX_BYTES = 1024 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-const parser = new Parser({
-  customFields: {
-    feed: ["opensearch:totalResults"],
-    item: [
-      ["category", "categories", { keepArray: true }],
-      ["author", "authors", { keepArray: true }],
-      "summary",
-      "arxiv:primary_category",
-      "arxiv:comment",
-      "published",
-      "updated",
-      "id",
-    ],
-  },
-});
+const CUSTOM_FIELDS: CustomFields = {
+  feed: ["opensearch:totalResults"],
+  item: [
+    ["category", "categories", { keepArray: true }],
+    ["author", "authors", { keepArray: true }],
+    "summary",
+    "arxiv:primary_category",
+    "arxiv:comment",
+    "published",
+    "updated",
+    "id",
+  ],
+};
+
+/** An id_list lookup answers one entry; a real one is 3 levels deep and a few dozen elements. */
+const API_XML_LIMITS: XmlLimits = { maxDepth: 32, maxElements: 50_000, maxItems: 100, itemTag: "entry" };
 
 /** The old serializer puts `xmlns` on every element, which xml2js turns into { _: text, $: attributes }. */
 const text = z.preprocess((value) => (typeof value === "object" && value !== null && "_" in value ? value._ : value), z.string());
@@ -76,7 +77,8 @@ export type AtomResult = { kind: "records"; records: ArxivRecord[] } | { kind: "
 export async function parseArxivAtom(xml: string): Promise<AtomResult | null> {
   let parsed: unknown;
   try {
-    parsed = await parser.parseString(xml);
+    // Off the main thread, like feeds: a 1 MB answer of nested elements would otherwise hold the bot.
+    parsed = await parseXmlOffThread(xml, CUSTOM_FIELDS, { limits: API_XML_LIMITS });
   } catch {
     return null;
   }
