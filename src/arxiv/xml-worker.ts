@@ -120,7 +120,7 @@ export function parseXmlOffThread(xml: string, customFields: CustomFields, optio
       settle();
     };
     const onAbort = () => finish(() => reject(signal?.reason));
-    const timer = setTimeout(() => finish(() => reject(new XmlParseError("limit", `took longer than ${Math.round(timeLimitMs / 1000)} s to parse`))), timeLimitMs);
+    const timer = setTimeout(() => finish(() => reject(new XmlParseError("limit", `took longer than ${timeLimitMs >= 1000 ? `${Math.round(timeLimitMs / 1000)} s` : `${timeLimitMs} ms`} to parse`))), timeLimitMs);
     signal?.addEventListener("abort", onAbort, { once: true });
     worker.once("message", (answer: WorkerAnswer) =>
       finish(() => (answer.kind === "ok" ? resolve(answer.output) : reject(new XmlParseError(answer.kind, answer.reason)))),
