@@ -2,6 +2,7 @@ import { z } from "zod";
 import { arxivAbsUrl, arxivPdfUrl, arxivVersionOf, parseArxivReference } from "../catalog/arxiv-id.js";
 import { fail, succeed, type Outcome } from "../errors.js";
 import { followRedirects, readCapped, type Redirect } from "./fetch.js";
+import { withoutControls } from "./parse.js";
 import { ArxivGateTimeout } from "./gate.js";
 import { parseXmlOffThread, type CustomFields, type XmlLimits } from "./xml-worker.js";
 
@@ -69,7 +70,8 @@ const feedSchema = z.object({ items: z.array(z.unknown()), "opensearch:totalResu
 const ERROR_ID = /\/api\/errors(?:#|$)/;
 const ABS_ID = /arxiv\.org\/abs\/(.+?)(?:v(\d+))?$/;
 
-const oneLine = (value: string) => value.replace(/\s+/g, " ").trim();
+/** API text on one line, without control and bidi characters (like feed text: see withoutControls). */
+const oneLine = (value: string) => withoutControls(value).replace(/\s+/g, " ").trim();
 
 export type AtomResult = { kind: "records"; records: ArxivRecord[] } | { kind: "error"; message: string };
 
@@ -100,8 +102,8 @@ export async function parseArxivAtom(xml: string): Promise<AtomResult | null> {
       title: oneLine(value.title),
       abstract: oneLine(value.summary),
       authors: value.authors.map((author) => oneLine(author.name)).filter((name) => name !== ""),
-      categories: value.categories,
-      primaryCategory: value["arxiv:primary_category"] ?? value.categories[0] ?? null,
+      categories: value.categories.map(oneLine),
+      primaryCategory: oneLine(value["arxiv:primary_category"] ?? value.categories[0] ?? "") || null,
       published: value.published ?? value.updated ?? "",
       updated: value.updated ?? value.published ?? "",
       comment: value["arxiv:comment"] ? oneLine(value["arxiv:comment"]) : null,

@@ -180,12 +180,15 @@ export function abstractOf(description: string): string {
 }
 
 /**
- * C0 and C1 control characters but the whitespace collapse() turns into spaces (tab, LF, VT, FF, CR): feed text
- * is stored and printed to terminals, where ESC and friends would be escape codes.
+ * C0 and C1 control characters but the whitespace collapse() turns into spaces (tab, LF, VT, FF, CR), and bidi
+ * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): arXiv text is stored once and shown everywhere
+ * (terminals, where ESC and friends are escape codes; embeds, alerts, web pages, where an override reorders what
+ * readers see), so it is made safe here, where it enters, rather than in each output.
  */
-const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/;
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const CONTROLS = new RegExp(CONTROL.source, "g");
 
+/** arXiv text without control and bidi characters (see CONTROL): for every arXiv text that enters the bot. */
 export function withoutControls(text: string): string {
   return CONTROL.test(text) ? text.replace(CONTROLS, "") : text;
 }
