@@ -43,6 +43,8 @@ export const moderationEn = {
   "paperAdd.confirm": "Add to the list",
   "paperAdd.cancel": "Cancel",
   "paperAdd.added": "Added **{title}** (`{id}`) to the reading list. `/paper` finds it now; the bundle follows shortly.",
+  "paperAdd.yearOutOfRange": "arXiv gives {arxivId} the date {year}, outside the years the reading list takes ({min}–{max}). Nothing was added.",
+  "paperAdd.invalidRecord": "arXiv's record for {arxivId} cannot be listed: its {field} is not usable ({problem}). Nothing was added.",
   "paperAdd.cancelled": "Nothing was added.",
   "paperEdit.modalTitle": "Edit paper",
   "paperEdit.summaryEn": "English summary (blank keeps current)",

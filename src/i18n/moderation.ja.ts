@@ -41,6 +41,8 @@ export const moderationJa = {
   "paperAdd.confirm": "リストに追加",
   "paperAdd.cancel": "キャンセル",
   "paperAdd.added": "**{title}** (`{id}`) をリストに追加しました。`/paper` ですぐに見つかります。バンドルも間もなく更新されます。",
+  "paperAdd.yearOutOfRange": "arXiv が返した {arxivId} の日付 ({year}) は、リストが受け付ける年 ({min}〜{max} 年) の範囲外です。何も追加していません。",
+  "paperAdd.invalidRecord": "arXiv の {arxivId} の情報はリストに載せられません。{field} が使えない値です ({problem})。何も追加していません。",
   "paperAdd.cancelled": "追加しませんでした。",
   "paperEdit.modalTitle": "論文を編集",
   "paperEdit.summaryEn": "英語の要約 (空欄なら変更なし)",
