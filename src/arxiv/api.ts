@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { arxivAbsUrl, arxivPdfUrl, arxivVersionOf, parseArxivReference } from "../catalog/arxiv-id.js";
-import { fail, succeed, type Outcome } from "../errors.js";
-import { followRedirects, readCapped, type Redirect } from "./fetch.js";
+import { fail, succeed, type Failure, type Outcome } from "../errors.js";
+import { followRedirects, MAX_RETRY_AFTER_MS, parseRetryAfter, readCapped, type Redirect } from "./fetch.js";
 import { withoutControls } from "./parse.js";
 import { ArxivGateTimeout } from "./gate.js";
 import { parseXmlOffThread, type CustomFields, type XmlLimits } from "./xml-worker.js";
@@ -114,6 +114,23 @@ export async function parseArxivAtom(xml: string): Promise<AtomResult | null> {
   return { kind: "records", records };
 }
 
+/**
+ * Whole seconds to wait from a Retry-After (seconds, also written 1e3, or an HTTP date), at most a day (what the
+ * feeds wait at most); null when there is none to read.
+ */
+export function retryAfterSeconds(value: string | null, now: Date): number | null {
+  const seconds = Number(value?.trim() || Number.NaN);
+  const ms = Number.isFinite(seconds) ? Math.min(MAX_RETRY_AFTER_MS, seconds * 1000) : parseRetryAfter(value, now);
+  return ms === undefined || !(ms > 0) ? null : Math.ceil(ms / 1000);
+}
+
+/** "Try again in 20 s", "in 5 minutes", "in 24 hours": a wait in the unit a person would use. */
+export function busy(seconds: number): Failure {
+  if (seconds < 120) return fail("arxiv.busy", { seconds });
+  if (seconds < 2 * 3600) return fail("arxiv.busyMinutes", { count: Math.ceil(seconds / 60) });
+  return fail("arxiv.busyHours", { count: Math.ceil(seconds / 3600) });
+}
+
 export interface ArxivApi {
   /** Looks one paper up by any id or arXiv URL form. */
   lookup(reference: string): Promise<Outcome<ArxivRecord>>;
@@ -148,8 +165,7 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
       if (body === null) return { ok: false, status: response.status, reason: "answer too large", retryAfter: null, tooLarge: true };
       // arXiv answers malformed queries with 400 and an Atom error entry, which is worth reading.
       if (response.ok || (response.status === 400 && body.includes("<feed"))) return { ok: true, body };
-      const retryAfter = Number(response.headers.get("retry-after"));
-      return { ok: false, status: response.status, reason: `HTTP ${response.status}`, retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null };
+      return { ok: false, status: response.status, reason: `HTTP ${response.status}`, retryAfter: retryAfterSeconds(response.headers.get("retry-after"), new Date()) };
     } catch (error) {
       const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1000)} s` : "could not connect";
       return { ok: false, status: null, reason, retryAfter: null };
@@ -180,7 +196,7 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
         throw error;
       }
       if (!answer.ok) {
-        if (answer.retryAfter !== null && (answer.status === 429 || answer.status === 503)) return fail("arxiv.busy", { seconds: answer.retryAfter });
+        if (answer.retryAfter !== null && (answer.status === 429 || answer.status === 503)) return busy(answer.retryAfter);
         // arXiv did answer: say what was wrong with the answer rather than "could not be reached".
         if (answer.tooLarge) return fail("arxiv.answerTooLarge", { megabytes: Math.round(ARXIV_API_MAX_BYTES / (1024 * 1024)) });
         if (answer.status !== null && !answer.redirect) return fail("arxiv.httpStatus", { status: answer.status });

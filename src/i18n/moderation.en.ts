@@ -17,6 +17,8 @@ export const moderationEn = {
   "arxiv.notAtom": "arXiv answered, but not with its API's Atom feed (perhaps a maintenance page). Try again in a few minutes.",
   "arxiv.httpStatus": "arXiv answered with HTTP {status} instead of the paper's metadata. Try again in a few minutes.",
   "arxiv.busy": "arXiv asked us to slow down. Try again in {seconds} s.",
+  "arxiv.busyMinutes": { one: "arXiv asked us to slow down. Try again in {count} minute.", other: "arXiv asked us to slow down. Try again in {count} minutes." },
+  "arxiv.busyHours": { one: "arXiv asked us to slow down. Try again in {count} hour.", other: "arXiv asked us to slow down. Try again in {count} hours." },
   "moderation.unknownTopics": "Unknown topics: {topics}. Catalog topics are: {known}.",
   "moderation.tooManyTopics": "Too many topics: the most a paper can have is {max}.",
   "moderation.invalidEdit": "That edit doesn't fit the catalog ({field}: {problem}). Nothing was changed.",

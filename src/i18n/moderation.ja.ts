@@ -18,6 +18,8 @@ export const moderationJa = {
   "arxiv.notAtom": "arXiv から応答はありましたが、API の Atom フィードではありませんでした (メンテナンス中のページなど)。数分後にもう一度お試しください。",
   "arxiv.httpStatus": "arXiv は論文のメタデータの代わりに HTTP {status} を返しました。数分後にもう一度お試しください。",
   "arxiv.busy": "arXiv から間隔を空けるよう求められました。{seconds} 秒後にもう一度お試しください。",
+  "arxiv.busyMinutes": "arXiv から間隔を空けるよう求められました。{count} 分後にもう一度お試しください。",
+  "arxiv.busyHours": "arXiv から間隔を空けるよう求められました。{count} 時間後にもう一度お試しください。",
   "moderation.unknownTopics": "不明なトピック: {topics}。使えるトピック: {known}",
   "moderation.tooManyTopics": "1 本の論文に付けられるトピックは {max} 個までです。",
   "moderation.invalidEdit": "この編集はカタログの形式に合いません ({field}: {problem})。何も変更していません。",
