@@ -28,6 +28,8 @@ export const moderationEn = {
   },
   "paperAdd.offTopic": " Its arXiv categories ({categories}) are outside computer science and statistics: check that it belongs on the LLM reading list.",
   "moderation.controlCharacters": "“{field}” contains control characters (pasted terminal colours, NUL, tabs or similar). Type or paste plain text and try again. Nothing was changed.",
+  "moderation.tooManyAliases": { one: "That is {count} alias; a paper can have at most {max}. Remove some and try again. Nothing was changed.", other: "That is {count} aliases; a paper can have at most {max}. Remove some and try again. Nothing was changed." },
+  "moderation.invisibleAlias": "An alias is made only of invisible characters ({codePoints}), so nobody could type it. Remove it and try again. Nothing was changed.",
   "moderation.bidiCharacters": "“{field}” contains text-direction override characters (such as U+202E), which would reorder what readers see. Remove them and try again. Nothing was changed.",
   "moderation.unknownPaper": "There is no paper `{id}` in the list. Pick one from the suggestions.",
   "command.paperAdd.description": "Moderators: add an arXiv paper to the reading list (preview first)",

@@ -26,6 +26,8 @@ export const moderationJa = {
   "moderation.tooLong": "「{field}」が {count} 文字を超えています。短くしてからもう一度お試しください。何も変更していません。",
   "paperAdd.offTopic": " arXiv のカテゴリ ({categories}) はコンピューター科学・統計の外です。LLM 論文リストに合う論文か確認してください。",
   "moderation.controlCharacters": "「{field}」に制御文字 (端末の色指定、NUL、タブなど) が含まれています。普通の文字で入力し直してください。何も変更していません。",
+  "moderation.tooManyAliases": "別名が {count} 個あります。1 本の論文に付けられる別名は {max} 個までです。減らしてからもう一度お試しください。何も変更していません。",
+  "moderation.invisibleAlias": "目に見えない文字 ({codePoints}) だけでできた別名があり、誰も入力できません。取り除いてからもう一度お試しください。何も変更していません。",
   "moderation.bidiCharacters": "「{field}」に文字の向きを変える制御文字 (U+202E など) が含まれています。読む人に見える順序が変わってしまうため、取り除いてからもう一度お試しください。何も変更していません。",
   "moderation.unknownPaper": "`{id}` という論文はリストにありません。候補から選んでください。",
   "command.paperAdd.description": "モデレーター: arXiv の論文をリストに追加します (先にプレビュー)",

@@ -156,6 +156,10 @@ export interface PaperEdit {
 
 /** Applies a moderator's edit; a blank summary keeps what was there (the abstract, or nothing in Japanese). */
 export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date): Outcome<{ entry: CatalogEntry; moderation: PaperModeration }> {
+  const aliases = dedupeAliases(edit.aliases);
+  const invisible = aliases.find((alias) => INVISIBLE_ONLY.test(alias));
+  if (invisible !== undefined) return fail("moderation.invisibleAlias", { codePoints: codePoints(invisible) });
+  if (aliases.length > MAX_ALIASES) return fail("moderation.tooManyAliases", { count: aliases.length, max: MAX_ALIASES });
   const previous: SummarySource = summaryOrigin(paper) ?? { en: "written", ja: "written" };
   const en = edit.summaryEn.trim();
   const ja = edit.summaryJa.trim();
@@ -167,7 +171,7 @@ export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date):
     {
       ...entryOf(paper),
       topics: edit.topics.length > 0 ? edit.topics : paper.topics,
-      aliases: dedupeAliases(edit.aliases),
+      aliases,
       summary: { en: en || paper.summary.en, ja: ja || (previous.ja !== "written" ? en || paper.summary.en : paper.summary.ja) },
     },
     summary,
@@ -180,12 +184,23 @@ export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date):
   return succeed({ entry: parsed.data, moderation: { ...paper.moderation, editedBy: by, editedAt: now.toISOString(), summary } });
 }
 
+/** The catalog schema's limit; a longer list is refused with its count, never cut without a word. */
+export const MAX_ALIASES = 40;
+
+/** Nothing a reader could see or type: whitespace, format characters (zero-width space, joiners, BOM…) and other default-ignorables. */
+const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]+$/u;
+
+/** "U+200B U+200C", so a moderator can tell which invisible alias was meant. */
+function codePoints(text: string): string {
+  return [...text].slice(0, 8).map((char) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`).join(" ");
+}
+
+/** Trimmed, without blanks, each once (compared by compactKey). */
 function dedupeAliases(aliases: string[]): string[] {
   const seen = new Set<string>();
   return aliases
     .map((alias) => alias.trim())
-    .filter((alias) => alias !== "" && !seen.has(compactKey(alias)) && Boolean(seen.add(compactKey(alias))))
-    .slice(0, 40);
+    .filter((alias) => alias !== "" && !seen.has(compactKey(alias)) && Boolean(seen.add(compactKey(alias))));
 }
 
 /**
