@@ -33,9 +33,9 @@ describe("moderators' free text and topic names", () => {
     expect(t.bot.ctx.catalog.get("lora")).toEqual(before);
     expect(t.bot.ctx.moderation.audit.latest(5)).toEqual([]);
 
-    // 40 is fine, and so are repeats that fold to 40; a visible alias with a zero-width joiner inside is kept.
+    // 40 is fine, and so are repeats that fold to 40.
     const forty = Array.from({ length: 40 }, (_, index) => `alias ${index + 1}`);
-    expect((await submitEdit(edit({ aliases: [...forty, "ALIAS 1", "alias‍ 2x"].slice(0, 41).join(", ") }))).data.content).toMatch(/^Saved your changes/);
+    expect((await submitEdit(edit({ aliases: [...forty, "ALIAS 1"].join(", ") }))).data.content).toMatch(/^Saved your changes/);
     expect(t.bot.ctx.catalog.get("lora")?.aliases).toHaveLength(40);
   });
 
