@@ -203,8 +203,9 @@ describe.skipIf(!arxivFixturesAvailable)("arXiv poller against a loopback rss.ar
     const before = t.server.requests.length;
     t.poller.start();
     await expect.poll(() => t.server.requests.length, { timeout: 5000 }).toBe(before + 1);
+    // The catch-up poll ends (stop() would cut its parse short, and a stopped poll is no success).
+    await expect.poll(() => t.poller.needsCatchUp(), { timeout: 10_000 }).toBe(false);
     await t.poller.stop();
-    expect(t.poller.needsCatchUp()).toBe(false);
   });
 
   it("names followed keywords among the reasons, and expires undecided papers after the retention", async () => {

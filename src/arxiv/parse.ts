@@ -42,10 +42,11 @@ const CUSTOM_FIELDS = { item: ["arxiv:announce_type", "dc:rights"] };
 /** No arXiv feed comes near these: a real item is 4 levels deep and about a dozen elements. */
 export const FEED_XML_LIMITS: XmlLimits = { maxDepth: 32, maxElements: 50 * MAX_FEED_ITEMS, maxItems: MAX_FEED_ITEMS, itemTag: "item" };
 
-const parserOutputSchema = z.object({ items: z.array(z.record(z.string(), z.unknown())) });
+/** Each item is checked on its own (rawItemSchema); a non-object one is counted invalid like any unreadable item. */
+const parserOutputSchema = z.object({ items: z.array(z.unknown()) });
 
 /** Items validated between yields to the event loop, so a large feed does not hold it either. */
-const ITEMS_PER_TURN = 500;
+const ITEMS_PER_TURN = 200;
 
 const GUID = /^oai:arXiv\.org:(.+)v(\d+)$/;
 
@@ -100,11 +101,15 @@ export async function parseArxivFeed(xml: string, options: FeedParseOptions = {}
   const invalidExamples: string[] = [];
   for (const [index, raw] of output.data.items.entries()) {
     if (index > 0 && index % ITEMS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-    const item = toFeedItem(raw);
+    const item = isRecord(raw) ? toFeedItem(raw) : null;
     if (item) items.push(item);
-    else if ((invalid += 1) <= MAX_REPORTED_INVALID) invalidExamples.push(describeRaw(raw));
+    else if ((invalid += 1) <= MAX_REPORTED_INVALID) invalidExamples.push(isRecord(raw) ? describeRaw(raw) : "(not an item)");
   }
   return { items, invalid, invalidExamples };
+}
+
+function isRecord(value: unknown): value is RawItem {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** What names an item that could not be read: its guid, else its title, else a placeholder. */

@@ -35,7 +35,10 @@ export class XmlParseError extends Error {
   }
 }
 
-type WorkerAnswer = { kind: "ok"; output: unknown } | { kind: "limit" | "invalid"; reason: string };
+type WorkerAnswer = { kind: "items"; items: unknown[] } | { kind: "ok"; output: object; items: boolean } | { kind: "limit" | "invalid"; reason: string };
+
+/** Items per message from the worker: reading one batch back costs the main thread a few milliseconds at most. */
+const ITEMS_PER_MESSAGE = 250;
 
 // Plain CommonJS run as the worker's script: it cannot import our TypeScript (tests run the sources), so it is
 // self-contained and requires rss-parser by the absolute path resolved here.
@@ -77,11 +80,18 @@ function structureProblem(xml, limits) {
   }
 }
 
-parentPort.once("message", ({ xml, limits }) => {
+parentPort.once("message", ({ bytes, limits }) => {
+  const xml = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   const problem = structureProblem(xml, limits);
   if (problem !== null) { parentPort.postMessage({ kind: "limit", reason: problem }); return; }
   parser.parseString(xml).then(
-    (output) => parentPort.postMessage({ kind: "ok", output }),
+    (output) => {
+      // In batches: each message is read back on the main thread as a task of its own, with turns of the loop between.
+      const { items, ...rest } = output;
+      const all = Array.isArray(items) ? items : [];
+      for (let at = 0; at < all.length; at += workerData.batch) parentPort.postMessage({ kind: "items", items: all.slice(at, at + workerData.batch) });
+      parentPort.postMessage({ kind: "ok", output: rest, items: Array.isArray(items) });
+    },
     (error) => parentPort.postMessage({ kind: "invalid", reason: String((error && error.message) || error).split("\n")[0] }),
   );
 });
@@ -107,7 +117,7 @@ export function parseXmlOffThread(xml: string, customFields: CustomFields, optio
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { parserPath, customFields },
+      workerData: { parserPath, customFields, batch: ITEMS_PER_MESSAGE },
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
     let settled = false;
@@ -122,14 +132,22 @@ export function parseXmlOffThread(xml: string, customFields: CustomFields, optio
     const onAbort = () => finish(() => reject(signal?.reason));
     const timer = setTimeout(() => finish(() => reject(new XmlParseError("limit", `took longer than ${timeLimitMs >= 1000 ? `${Math.round(timeLimitMs / 1000)} s` : `${timeLimitMs} ms`} to parse`))), timeLimitMs);
     signal?.addEventListener("abort", onAbort, { once: true });
-    worker.once("message", (answer: WorkerAnswer) =>
-      finish(() => (answer.kind === "ok" ? resolve(answer.output) : reject(new XmlParseError(answer.kind, answer.reason)))),
-    );
+    const items: unknown[] = [];
+    worker.on("message", (answer: WorkerAnswer) => {
+      if (answer.kind === "items") {
+        for (const item of answer.items) items.push(item);
+        return;
+      }
+      finish(() => (answer.kind === "ok" ? resolve(answer.items ? { ...answer.output, items } : answer.output) : reject(new XmlParseError(answer.kind, answer.reason))));
+    });
     worker.once("error", (error: Error & { code?: string }) => {
       const outOfMemory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
       finish(() => reject(outOfMemory ? new XmlParseError("limit", `needed more than ${WORKER_HEAP_MB} MB to parse`) : error));
     });
     worker.once("exit", (code) => finish(() => reject(new Error(`the XML parser thread exited (code ${code})`))));
-    worker.postMessage({ xml, limits: options.limits });
+    // As UTF-8 bytes whose memory moves to the worker: cloning a 10 MB string would hold this thread for a while.
+    const encoded = Buffer.from(xml, "utf8");
+    const bytes = encoded.byteOffset === 0 && encoded.buffer.byteLength === encoded.byteLength ? encoded : Uint8Array.prototype.slice.call(encoded);
+    worker.postMessage({ bytes, limits: options.limits }, [bytes.buffer]);
   });
 }
