@@ -9,7 +9,7 @@ import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row, truncateEscaped } from "../src/shared/embeds.js";
 import { localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
-import { addedFromAbstract, entryFromArxiv, guessTopics, outsideLlmAreas, parseTopics } from "../src/moderation/papers.js";
+import { addedFromAbstract, arxivEntry, guessTopics, outsideLlmAreas, parseTopics } from "../src/moderation/papers.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
@@ -87,8 +87,11 @@ async function preview(ctx: BotContext, reference: string, topicsText: string | 
   const record = found.value;
   const listed = listedPaper(ctx, record.arxivId);
   if (listed) return notice(locale, listed);
-  remember(record);
   const chosen = topics?.value.length ? topics.value : guessTopics(record);
+  // A record the catalog cannot hold (a year outside 1990-2100…) is refused now, not after Confirm.
+  const listable = arxivEntry(record, chosen, (id) => ctx.catalog.get(id) !== undefined);
+  if (!listable.ok) return notice(locale, listable);
+  remember(record);
   const guessed = topics?.value.length ? "" : t(locale, "paperAdd.guessed");
   return {
     kind: "reply",
@@ -139,8 +142,9 @@ export const paperAddButton: ComponentModule = {
       if (!found.ok) return notice(locale, found);
       record = found.value;
     }
-    const entry = entryFromArxiv(record, topics, (id) => ctx.catalog.get(id) !== undefined);
-    const added = ctx.moderation.addPaper(entry, addedFromAbstract(requester.username), actorOf(requester));
+    const entry = arxivEntry(record, topics, (id) => ctx.catalog.get(id) !== undefined);
+    if (!entry.ok) return { kind: "update", content: renderMessage(locale, entry), embeds: [], components: [] };
+    const added = ctx.moderation.addPaper(entry.value, addedFromAbstract(requester.username), actorOf(requester));
     if (!added.ok) return { kind: "update", content: renderMessage(locale, withSafeTitle(added)), embeds: [], components: [] };
     previews.delete(arxivId);
     return { kind: "update", content: t(locale, "paperAdd.added", { title: inlineText(truncate(added.value.title, 200)), id: added.value.id }), embeds: [], components: [] };

@@ -132,10 +132,13 @@ function isLoopbackUrl(url: unknown): boolean {
   return ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
 }
 
-/** Checked on the raw values even when other variables are invalid, so this problem is reported with the rest. */
+/**
+ * Checked on the raw values even when other variables are invalid, so this problem is reported with the rest. Both
+ * arXiv URLs must be loopback test servers for a shorter spacing: the feeds and /paper-add share it.
+ */
 function politeInterval(raw: unknown): boolean {
   const values = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
-  return Number(values["ARXIV_REQUEST_INTERVAL_MS"] ?? 3000) >= 3000 || isLoopbackUrl(values["ARXIV_RSS_URL"]);
+  return Number(values["ARXIV_REQUEST_INTERVAL_MS"] ?? 3000) >= 3000 || (isLoopbackUrl(values["ARXIV_RSS_URL"]) && isLoopbackUrl(values["ARXIV_API_URL"]));
 }
 
 export const configSchema = z.object({
@@ -180,7 +183,7 @@ export const configSchema = z.object({
   DIGEST_CATCHUP_HOURS: wholeNumber("a whole number of hours", 0, 24 * 6).default(24),
 }).refine(politeInterval, {
   path: ["ARXIV_REQUEST_INTERVAL_MS"],
-  message: "arXiv allows one request every 3 s (3000 ms or more; less only for a loopback test server)",
+  message: "arXiv allows one request every 3 s (3000 ms or more; less only when ARXIV_RSS_URL and ARXIV_API_URL are both loopback test servers)",
   when: () => true,
 });
 
@@ -237,7 +240,7 @@ export function parseConfig(env: Environment): Config {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.map(String).join(".") || "environment";
       const value = env[name];
-      const shown = value === undefined ? "unset" : name.includes("TOKEN") || name.includes("SECRET") ? "set" : JSON.stringify(withoutCredentials(value));
+      const shown = value === undefined ? "unset" : name.includes("TOKEN") || name.includes("SECRET") ? "set" : echoed(withoutCredentials(value));
       return `${name} (${shown}): ${issue.message}`;
     });
     throw new ConfigError(problems);
@@ -272,6 +275,16 @@ export function parseConfig(env: Environment): Config {
     arxiv: arxivConfig(raw),
     digest: { timeZone: timeZoneOrUtc(raw.DIGEST_TZ), catchUpHours: raw.DIGEST_CATCHUP_HOURS },
   };
+}
+
+/** The most of a value an error shows: enough to recognise it, never a whole pasted file. */
+export const MAX_ECHOED_CHARACTERS = 120;
+
+/** A value quoted for an error message, cut (at a whole code point) when it is long, with its length. */
+function echoed(value: string): string {
+  const characters = [...value];
+  if (characters.length <= MAX_ECHOED_CHARACTERS) return JSON.stringify(value);
+  return `${JSON.stringify(characters.slice(0, MAX_ECHOED_CHARACTERS).join(""))}… (${characters.length} characters)`;
 }
 
 /** A value as it may be shown in an error, with every user:password@ in a URL replaced. */

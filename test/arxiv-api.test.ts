@@ -98,3 +98,29 @@ describe("arXiv API client against the real captures", () => {
     await expectRecords("brevio-ai__arxiv_cs_lg_search_cat.cs.LG_OR_cs.AI.xml");
   });
 });
+
+describe("a busy arXiv's Retry-After, as moderators read it", () => {
+  it("is clamped to a day and said in seconds, minutes or hours (en and ja), whatever the header says", async () => {
+    const server = await startArxivApiServer();
+    try {
+      const api = createArxivApi({ apiUrl: server.url, gate: arxivGate(0), userAgent: "paperbot-test" });
+      const said = async (retryAfter: string, locale: "en" | "ja" = "en") => {
+        server.queue.push({ status: 503, headers: { "retry-after": retryAfter }, body: "busy" });
+        const result = await api.lookup("1706.03762");
+        return result.ok ? "ok" : renderMessage(locale, result);
+      };
+      expect(await said("1e308")).toBe("arXiv asked us to slow down. Try again in 24 hours.");
+      expect(await said("1e308", "ja")).toBe("arXiv から間隔を空けるよう求められました。24 時間後にもう一度お試しください。");
+      expect(await said(String(10 ** 30))).toBe("arXiv asked us to slow down. Try again in 24 hours.");
+      expect(await said("20")).toBe("arXiv asked us to slow down. Try again in 20 s.");
+      expect(await said("0.2")).toBe("arXiv asked us to slow down. Try again in 1 s.");
+      expect(await said("300")).toBe("arXiv asked us to slow down. Try again in 5 minutes.");
+      expect(await said("300", "ja")).toBe("arXiv から間隔を空けるよう求められました。5 分後にもう一度お試しください。");
+      expect(await said(new Date(Date.now() + 3 * 3_600_000).toUTCString())).toMatch(/^arXiv asked us to slow down\. Try again in [34] hours\.$/);
+      // Nothing readable (or nothing to wait): the status, not a number made up from it.
+      for (const header of ["Infinity", "-5", "soon"]) expect(await said(header)).toBe("arXiv answered with HTTP 503 instead of the paper's metadata. Try again in a few minutes.");
+    } finally {
+      await server.close();
+    }
+  });
+});

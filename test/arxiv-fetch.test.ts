@@ -88,6 +88,8 @@ describe("arXiv catch-up at start", () => {
     const before = t.server.requests.length;
     t.poller.start();
     await expect.poll(() => t.server.requests.length, { timeout: 5000 }).toBe(before + 1);
+    // The catch-up poll ends (stop() would cut its parse short, and a stopped poll is no success).
+    await expect.poll(() => t.feeds.get(t.url("x.down"))?.lastStatus, { timeout: 10_000 }).toBe("ok");
     await t.poller.stop();
     expect(t.feeds.get(t.url("x.down"))).toMatchObject({ lastStatus: "ok", failures: 0 });
     expect(t.poller.needsCatchUp()).toBe(false);
@@ -142,8 +144,9 @@ describe("arXiv validators across processes", () => {
     onTestFinished(() => server.close());
     // The first answer takes 150 ms, so the second process asks for the feed while the first is still downloading it.
     server.route("/rss/x.etag", (request) => (request.headers["if-none-match"] === '"e1"' ? { status: 304 } : { body: EMPTY_FEED, headers: { etag: '"e1"' }, delayMs: 150 }));
-    const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: "x.etag", ARXIV_REQUEST_INTERVAL_MS: "20" };
-    // Two "processes": their own connection, gate and poller on one database file.
+    const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: "x.etag", ARXIV_REQUEST_INTERVAL_MS: "1000" };
+    // Two "processes": their own connection, gate and poller on one database file. The spacing leaves the first
+    // time to parse (in a worker thread) and store its ETag before the second's turn, as arXiv's 3 s does.
     const [first, second] = [pollerProcess(env, realClock).poller, pollerProcess(env, realClock).poller];
     const firstPoll = first.poll();
     await expect.poll(() => server.requests.length, { timeout: 5000 }).toBe(1);

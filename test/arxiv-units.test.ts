@@ -34,7 +34,26 @@ describe("arXiv settings", () => {
     expect(error).toBeInstanceOf(ConfigError);
     const names = (error as ConfigError).problems.map((problem) => problem.split(" ")[0]);
     expect(names.sort()).toEqual(["ARXIV_CATEGORIES", "ARXIV_CONTACT", "ARXIV_REQUEST_INTERVAL_MS", "CANDIDATE_MIN_SCORE", "CANDIDATE_RETENTION_DAYS", "HTTP_PORT", "POLL_CRON"]);
-    expect(parseConfig({ ARXIV_RSS_URL: "http://127.0.0.1:8999/rss", ARXIV_REQUEST_INTERVAL_MS: "0" }).arxiv.requestIntervalMs).toBe(0);
+    expect(parseConfig({ ARXIV_RSS_URL: "http://127.0.0.1:8999/rss", ARXIV_API_URL: "http://[::1]:8999/api/query", ARXIV_REQUEST_INTERVAL_MS: "0" }).arxiv.requestIntervalMs).toBe(0);
+  });
+
+  it("refuses a spacing under 3 s unless both arXiv URLs (feeds and API) are loopback, with the other problems", () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        parseConfig(env);
+        return [];
+      } catch (error) {
+        return error instanceof ConfigError ? error.problems : [String(error)];
+      }
+    };
+    const onlyFeeds = problems({ ARXIV_RSS_URL: "http://127.0.0.1:8999/rss", ARXIV_REQUEST_INTERVAL_MS: "0", HTTP_PORT: "x" });
+    expect(onlyFeeds.map((problem) => problem.split(" ")[0]).sort()).toEqual(["ARXIV_REQUEST_INTERVAL_MS", "HTTP_PORT"]);
+    expect(onlyFeeds.find((problem) => problem.startsWith("ARXIV_REQUEST_INTERVAL_MS"))).toBe(
+      'ARXIV_REQUEST_INTERVAL_MS ("0"): arXiv allows one request every 3 s (3000 ms or more; less only when ARXIV_RSS_URL and ARXIV_API_URL are both loopback test servers)',
+    );
+    expect(problems({ ARXIV_API_URL: "http://localhost:8999/api/query", ARXIV_REQUEST_INTERVAL_MS: "100" }).map((problem) => problem.split(" ")[0])).toEqual(["ARXIV_REQUEST_INTERVAL_MS"]);
+    expect(problems({ ARXIV_RSS_URL: "http://127.0.0.1:8999/rss", ARXIV_API_URL: "https://export.arxiv.org/api/query", ARXIV_REQUEST_INTERVAL_MS: "2999" })).toHaveLength(1);
+    expect(problems({ ARXIV_REQUEST_INTERVAL_MS: "3000" })).toEqual([]);
   });
 });
 

@@ -1,9 +1,12 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { CatalogFileError, loadCatalogFile } from "../src/catalog/load.js";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { CatalogFileError, loadCatalog, loadCatalogFile, MAX_CATALOG_BYTES } from "../src/catalog/load.js";
+import { EXIT } from "../src/failures.js";
 import { catalogPath, sharedAvailable, sharedDir, tempDir } from "./support/app.js";
 import { UNLICENSED_CAPTURE } from "./support/real-fixtures.js";
+import { TEST_TOKEN } from "./support/bot.js";
+import { mainJs, spawnBot } from "./support/child.js";
 
 const entries = loadCatalogFile(catalogPath);
 const byId = new Map(entries.map((entry) => [entry.id, entry]));
@@ -89,5 +92,32 @@ describe("catalog file", () => {
     writeFileSync(duplicated, JSON.stringify(raw));
     expect(() => loadCatalogFile(duplicated)).toThrow(/entry attention-is-all-you-need, field id: duplicate id/);
     expect(() => loadCatalogFile(join(tempDir(), "missing.json"))).toThrow(/cannot read the file/);
+  });
+});
+
+describe("reading the catalog file", () => {
+  const tooLarge = `larger than ${MAX_CATALOG_BYTES / (1024 * 1024)} MB: not a catalog file (or the wrong path)`;
+
+  it.skipIf(!existsSync("/dev/zero"))("gives up on an endless device (CATALOG_PATH=/dev/zero) after the size cap", () => {
+    expect(() => loadCatalog("/dev/zero")).toThrow(CatalogFileError);
+    expect(() => loadCatalog("/dev/zero")).toThrow(tooLarge);
+  });
+
+  it("refuses a file over the cap before parsing it, and reads one under it", () => {
+    const dir = tempDir("paperbot-catalog-size-");
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const huge = join(dir, "huge.json");
+    writeFileSync(huge, "");
+    truncateSync(huge, MAX_CATALOG_BYTES + 1);
+    expect(() => loadCatalog(huge)).toThrow(tooLarge);
+    expect(loadCatalog(catalogPath).papers).toHaveLength(43);
+  });
+
+  it.skipIf(!existsSync(mainJs) || !existsSync("/dev/zero"))("the bot with CATALOG_PATH=/dev/zero exits with that reason instead of reading for ever", async () => {
+    const dir = tempDir("paperbot-catalog-zero-");
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const bot = spawnBot(dir, { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", CATALOG_PATH: "/dev/zero", DATABASE_PATH: join(dir, "paperbot.db") });
+    expect(await bot.exited).toBe(EXIT.failed);
+    expect(bot.stderr()).toContain(tooLarge);
   });
 });

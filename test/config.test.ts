@@ -47,6 +47,15 @@ describe("configuration", () => {
     expect(found.join("\n")).toContain('PUBLIC_URL ("https://***@example.com"): must not contain a user name or password');
   });
 
+  it("echoes at most the start of a long value, with its length (not a 100 KB paste)", () => {
+    const pasted = "x".repeat(100_000);
+    const [problem, ...others] = problems({ HTTP_HOST: pasted, DIGEST_TZ: `Asia/${"é".repeat(200)}` });
+    expect(others).toHaveLength(1);
+    expect(problem).toBe(`HTTP_HOST ("${"x".repeat(120)}"… (100000 characters)): expected an IP address (0.0.0.0, 127.0.0.1, ::) or a host name`);
+    expect(others[0]).toMatch(/^DIGEST_TZ \("Asia\/é{115}"… \(205 characters\)\): /);
+    expect(problems({ HTTP_HOST: "not a host!" })[0]).toMatch(/^HTTP_HOST \("not a host!"\): /);
+  });
+
   it("keeps accepting what is documented", () => {
     const config = parseConfig(
       testEnv({ HTTP_PORT: " 8081 ", BUTTON_TTL_MINUTES: "14", BUNDLE_LINK_TTL_HOURS: "720", HTTP_HOST: "::", PUBLIC_URL: "https://papers.example.com/", BUNDLE_SECRET: "" }),

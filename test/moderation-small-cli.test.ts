@@ -47,6 +47,21 @@ describe("moderation from the shell: small edges", () => {
     expect(files.get("README.md")).toMatch(/`summaryLanguage` the language each summary is in, `titleJaLanguage` a `titleJa` that repeats the English title/);
   });
 
+  it("paper-add of a paper arXiv dates outside 1990-2100 prints the reason in one line (exit 1), no ZodError or stack", async () => {
+    const server = await startArxivServer();
+    onTestFinished(() => server.close());
+    server.route("/api/query?id_list=2406.00078&max_results=1", { body: apiEntry("2406.00078", "A very old paper", { published: "1985-06-01T00:00:00Z" }), headers: { "content-type": "application/atom+xml" } });
+    const dir = tempDir("paperbot-small-cli-");
+    const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_API_URL: `${server.url}/api/query`, ARXIV_REQUEST_INTERVAL_MS: "0" };
+    createTestApp(env).close();
+    const added = await cliRunner(env)("paper-add", "2406.00078");
+    expect(added).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "paperbot: arXiv gives 2406.00078 the date 1985-06-01, outside the years the reading list takes (1990–2100). Nothing was added.\n",
+    });
+  });
+
   it("a refused control character prints one clear line (exit 2), not the whole usage", async () => {
     const env = { DATABASE_PATH: join(tempDir("paperbot-small-cli-"), "paperbot.db") };
     const run = cliRunner(env);

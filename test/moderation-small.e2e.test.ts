@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { candidateStore } from "../src/db/candidates.js";
 import { startTestBot, type TestBot } from "./support/bot.js";
-import { startArxivApiServer, type ArxivApiServer } from "./support/arxiv-api-server.js";
+import { apiEntry, startArxivApiServer, type ArxivApiServer } from "./support/arxiv-api-server.js";
 import { option } from "./support/interactions.js";
 import { as, command, modalSubmit, press, send } from "./support/moderation.js";
 
@@ -48,5 +48,21 @@ describe("moderation's small edges", () => {
     expect(refused.data.content).toBe("“Note for the audit log (optional)” is longer than 500 characters. Shorten it and try again. Nothing was changed.");
     expect(candidateStore(t.bot.app.db).get("2406.70001")?.status).toBe("undecided");
     expect(t.bot.ctx.moderation.audit.latest(1)).toEqual([]);
+  });
+
+  it("a paper arXiv dates outside 1990-2100 is refused with the reason at preview and at Confirm, in en and ja", async () => {
+    const size = t.bot.ctx.catalog.size;
+    const atom = { status: 200, headers: { "content-type": "application/atom+xml" }, body: apiEntry("2406.00077", "A paper from the future", { published: "2107-03-01T00:00:00Z" }) };
+    arxiv.queue.push(atom, atom, atom);
+    const preview = await command(t, { name: "paper-add", ...as.moderator, options: [option.string("arxiv", "2406.00077")] });
+    expect(preview.body.data.content).toBe("arXiv gives 2406.00077 the date 2107-03-01, outside the years the reading list takes (1990–2100). Nothing was added.");
+    expect(preview.body.data.components ?? []).toEqual([]);
+    const ja = await command(t, { name: "paper-add", ...as.moderator, locale: "ja", options: [option.string("arxiv", "2406.00077")] });
+    expect(ja.body.data.content).toBe("arXiv が返した 2406.00077 の日付 (2107-03-01) は、リストが受け付ける年 (1990〜2100 年) の範囲外です。何も追加していません。");
+    // A Confirm button from before (or forged) asks arXiv again and is refused the same way, not "Something went wrong".
+    const confirmed = await send(t, press({ customId: "paper-add:yes:2406.00077:0", message: preview.message(), ...as.moderator }));
+    expect(confirmed.data.content).toBe("arXiv gives 2406.00077 the date 2107-03-01, outside the years the reading list takes (1990–2100). Nothing was added.");
+    expect(t.bot.ctx.catalog.size).toBe(size);
+    expect(t.logs.records.filter((record) => record["level"] === "error")).toEqual([]);
   });
 });

@@ -22,6 +22,23 @@ describe("moderators' free text and topic names", () => {
   });
   const submitEdit = (fields: Record<string, string>, locale: "en-US" | "ja" = "en-US") => send(t, modalSubmit({ customId: "paper-edit:lora", fields, ...as.moderator, locale }));
 
+  it("/paper-edit refuses more than 40 aliases (saying how many) and aliases of invisible characters only, in en and ja", async () => {
+    const before = t.bot.ctx.catalog.get("lora");
+    const many = Array.from({ length: 45 }, (_, index) => `alias ${index + 1}`).join(", ");
+    expect((await submitEdit(edit({ aliases: many }))).data.content).toBe("That is 45 aliases; a paper can have at most 40. Remove some and try again. Nothing was changed.");
+    expect((await submitEdit(edit({ aliases: many }), "ja")).data.content).toBe("別名が 45 個あります。1 本の論文に付けられる別名は 40 個までです。減らしてからもう一度お試しください。何も変更していません。");
+    const invisible = await submitEdit(edit({ aliases: "LoRA, ​‌⁠, low-rank" }));
+    expect(invisible.data.content).toBe("An alias is made only of invisible characters (U+200B U+200C U+2060), so nobody could type it. Remove it and try again. Nothing was changed.");
+    expect((await submitEdit(edit({ aliases: "﻿‍" }), "ja")).data.content).toMatch(/^目に見えない文字 \(U\+200D\) だけでできた別名があり/);
+    expect(t.bot.ctx.catalog.get("lora")).toEqual(before);
+    expect(t.bot.ctx.moderation.audit.latest(5)).toEqual([]);
+
+    // 40 is fine, and so are repeats that fold to 40.
+    const forty = Array.from({ length: 40 }, (_, index) => `alias ${index + 1}`);
+    expect((await submitEdit(edit({ aliases: [...forty, "ALIAS 1"].join(", ") }))).data.content).toMatch(/^Saved your changes/);
+    expect(t.bot.ctx.catalog.get("lora")?.aliases).toHaveLength(40);
+  });
+
   it("/paper-edit refuses control characters and direction overrides (naming the field), accepts line breaks in summaries", async () => {
     const before = t.bot.ctx.catalog.get("lora");
     const nul = await submitEdit(edit({ summary_en: "Line\u0000with NUL\u0007 and \u001b[31mRED\u001b[0m" }));

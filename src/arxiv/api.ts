@@ -1,9 +1,10 @@
-import Parser from "rss-parser";
 import { z } from "zod";
 import { arxivAbsUrl, arxivPdfUrl, arxivVersionOf, parseArxivReference } from "../catalog/arxiv-id.js";
-import { fail, succeed, type Outcome } from "../errors.js";
-import { followRedirects, readCapped, type Redirect } from "./fetch.js";
+import { fail, succeed, type Failure, type Outcome } from "../errors.js";
+import { followRedirects, MAX_RETRY_AFTER_MS, parseRetryAfter, readCapped, type Redirect } from "./fetch.js";
+import { withoutControls } from "./parse.js";
 import { ArxivGateTimeout } from "./gate.js";
+import { parseXmlOffThread, type CustomFields, type XmlLimits } from "./xml-worker.js";
 
 /** arXiv's terms: one request at a time, at least 3 s apart, shared by every arXiv client of the bot. */
 export interface ArxivRequestGate {
@@ -31,21 +32,22 @@ export const ARXIV_API_TIMEOUT_MS = 30_000;
 export const ARXIV_API_MAX_BYTES = 1024 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-const parser = new Parser({
-  customFields: {
-    feed: ["opensearch:totalResults"],
-    item: [
-      ["category", "categories", { keepArray: true }],
-      ["author", "authors", { keepArray: true }],
-      "summary",
-      "arxiv:primary_category",
-      "arxiv:comment",
-      "published",
-      "updated",
-      "id",
-    ],
-  },
-});
+const CUSTOM_FIELDS: CustomFields = {
+  feed: ["opensearch:totalResults"],
+  item: [
+    ["category", "categories", { keepArray: true }],
+    ["author", "authors", { keepArray: true }],
+    "summary",
+    "arxiv:primary_category",
+    "arxiv:comment",
+    "published",
+    "updated",
+    "id",
+  ],
+};
+
+/** An id_list lookup answers one entry; a real one is 3 levels deep and a few dozen elements. */
+const API_XML_LIMITS: XmlLimits = { maxDepth: 32, maxElements: 50_000, maxItems: 100, itemTag: "entry" };
 
 /** The old serializer puts `xmlns` on every element, which xml2js turns into { _: text, $: attributes }. */
 const text = z.preprocess((value) => (typeof value === "object" && value !== null && "_" in value ? value._ : value), z.string());
@@ -68,7 +70,8 @@ const feedSchema = z.object({ items: z.array(z.unknown()), "opensearch:totalResu
 const ERROR_ID = /\/api\/errors(?:#|$)/;
 const ABS_ID = /arxiv\.org\/abs\/(.+?)(?:v(\d+))?$/;
 
-const oneLine = (value: string) => value.replace(/\s+/g, " ").trim();
+/** API text on one line, without control and bidi characters (like feed text: see withoutControls). */
+const oneLine = (value: string) => withoutControls(value).replace(/\s+/g, " ").trim();
 
 export type AtomResult = { kind: "records"; records: ArxivRecord[] } | { kind: "error"; message: string };
 
@@ -76,7 +79,8 @@ export type AtomResult = { kind: "records"; records: ArxivRecord[] } | { kind: "
 export async function parseArxivAtom(xml: string): Promise<AtomResult | null> {
   let parsed: unknown;
   try {
-    parsed = await parser.parseString(xml);
+    // Off the main thread, like feeds: a 1 MB answer of nested elements would otherwise hold the bot.
+    parsed = await parseXmlOffThread(xml, CUSTOM_FIELDS, { limits: API_XML_LIMITS });
   } catch {
     return null;
   }
@@ -98,8 +102,8 @@ export async function parseArxivAtom(xml: string): Promise<AtomResult | null> {
       title: oneLine(value.title),
       abstract: oneLine(value.summary),
       authors: value.authors.map((author) => oneLine(author.name)).filter((name) => name !== ""),
-      categories: value.categories,
-      primaryCategory: value["arxiv:primary_category"] ?? value.categories[0] ?? null,
+      categories: value.categories.map(oneLine),
+      primaryCategory: oneLine(value["arxiv:primary_category"] ?? value.categories[0] ?? "") || null,
       published: value.published ?? value.updated ?? "",
       updated: value.updated ?? value.published ?? "",
       comment: value["arxiv:comment"] ? oneLine(value["arxiv:comment"]) : null,
@@ -108,6 +112,23 @@ export async function parseArxivAtom(xml: string): Promise<AtomResult | null> {
     });
   }
   return { kind: "records", records };
+}
+
+/**
+ * Whole seconds to wait from a Retry-After (seconds, also written 1e3, or an HTTP date), at most a day (what the
+ * feeds wait at most); null when there is none to read.
+ */
+export function retryAfterSeconds(value: string | null, now: Date): number | null {
+  const seconds = Number(value?.trim() || Number.NaN);
+  const ms = Number.isFinite(seconds) ? Math.min(MAX_RETRY_AFTER_MS, seconds * 1000) : parseRetryAfter(value, now);
+  return ms === undefined || !(ms > 0) ? null : Math.ceil(ms / 1000);
+}
+
+/** "Try again in 20 s", "in 5 minutes", "in 24 hours": a wait in the unit a person would use. */
+export function busy(seconds: number): Failure {
+  if (seconds < 120) return fail("arxiv.busy", { seconds });
+  if (seconds < 2 * 3600) return fail("arxiv.busyMinutes", { count: Math.ceil(seconds / 60) });
+  return fail("arxiv.busyHours", { count: Math.ceil(seconds / 3600) });
 }
 
 export interface ArxivApi {
@@ -144,8 +165,7 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
       if (body === null) return { ok: false, status: response.status, reason: "answer too large", retryAfter: null, tooLarge: true };
       // arXiv answers malformed queries with 400 and an Atom error entry, which is worth reading.
       if (response.ok || (response.status === 400 && body.includes("<feed"))) return { ok: true, body };
-      const retryAfter = Number(response.headers.get("retry-after"));
-      return { ok: false, status: response.status, reason: `HTTP ${response.status}`, retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null };
+      return { ok: false, status: response.status, reason: `HTTP ${response.status}`, retryAfter: retryAfterSeconds(response.headers.get("retry-after"), new Date()) };
     } catch (error) {
       const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1000)} s` : "could not connect";
       return { ok: false, status: null, reason, retryAfter: null };
@@ -176,7 +196,7 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
         throw error;
       }
       if (!answer.ok) {
-        if (answer.retryAfter !== null && (answer.status === 429 || answer.status === 503)) return fail("arxiv.busy", { seconds: answer.retryAfter });
+        if (answer.retryAfter !== null && (answer.status === 429 || answer.status === 503)) return busy(answer.retryAfter);
         // arXiv did answer: say what was wrong with the answer rather than "could not be reached".
         if (answer.tooLarge) return fail("arxiv.answerTooLarge", { megabytes: Math.round(ARXIV_API_MAX_BYTES / (1024 * 1024)) });
         if (answer.status !== null && !answer.redirect) return fail("arxiv.httpStatus", { status: answer.status });

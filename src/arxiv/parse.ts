@@ -1,6 +1,6 @@
-import Parser from "rss-parser";
 import { z } from "zod";
 import { arxivIdOf, arxivVersionOf } from "../catalog/arxiv-id.js";
+import { parseXmlOffThread, XmlParseError, type XmlLimits } from "./xml-worker.js";
 
 /** The most items one feed may contribute; arXiv's busiest daily feeds carry well under a thousand. */
 export const MAX_FEED_ITEMS = 10_000;
@@ -36,10 +36,17 @@ export class FeedFormatError extends Error {
 
 type RawItem = Record<string, unknown>;
 
-const parser = new Parser<Record<string, unknown>, RawItem>({
-  // rss-parser already maps description to `content` and dc:creator to `creator`.
-  customFields: { item: ["arxiv:announce_type", "dc:rights"] },
-});
+// rss-parser already maps description to `content` and dc:creator to `creator`.
+const CUSTOM_FIELDS = { item: ["arxiv:announce_type", "dc:rights"] };
+
+/** No arXiv feed comes near these: a real item is 4 levels deep and about a dozen elements. */
+export const FEED_XML_LIMITS: XmlLimits = { maxDepth: 32, maxElements: 50 * MAX_FEED_ITEMS, maxItems: MAX_FEED_ITEMS, itemTag: "item" };
+
+/** Each item is checked on its own (rawItemSchema); a non-object one is counted invalid like any unreadable item. */
+const parserOutputSchema = z.object({ items: z.array(z.unknown()) });
+
+/** Items validated between yields to the event loop, so a large feed does not hold it either. */
+const ITEMS_PER_TURN = 200;
 
 const GUID = /^oai:arXiv\.org:(.+)v(\d+)$/;
 
@@ -64,27 +71,45 @@ type RawArxivItem = z.infer<typeof rawItemSchema>;
  */
 export const LIMITS = { title: 1000, category: 40, categories: 50, creator: 100_000, content: 20_000, rights: 300, authors: 500 } as const;
 
-/** Parses an rss.arxiv.org feed (RSS 2.0 with arxiv: and dc: elements). Throws FeedFormatError for anything else. */
-export async function parseArxivFeed(xml: string): Promise<ParsedFeed> {
+export interface FeedParseOptions {
+  /** The most a parse may take (in the worker thread). */
+  timeLimitMs?: number;
+  /** Stops the parse at once (the poller stopping). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Parses an rss.arxiv.org feed (RSS 2.0 with arxiv: and dc: elements) off the main thread (see xml-worker.ts). Throws
+ * FeedFormatError for anything else, and for a feed too costly to parse (too deep, too many elements or items, too slow).
+ */
+export async function parseArxivFeed(xml: string, options: FeedParseOptions = {}): Promise<ParsedFeed> {
   const head = xml.slice(0, 2048).trimStart().toLowerCase();
   if (head.startsWith("<!doctype html") || head.startsWith("<html")) throw new FeedFormatError("an HTML page instead of the RSS feed");
   if (!/<rss[\s>]/.test(head)) throw new FeedFormatError(xml.trim() === "" ? "an empty body" : "not an RSS feed");
-  let output: Awaited<ReturnType<typeof parser.parseString>>;
+  let parsed: unknown;
   try {
-    output = await parser.parseString(xml);
+    parsed = await parseXmlOffThread(xml, CUSTOM_FIELDS, { limits: FEED_XML_LIMITS, ...options });
   } catch (error) {
-    throw new FeedFormatError(`invalid XML: ${(error instanceof Error ? error.message : String(error)).split("\n")[0] ?? ""}`);
+    if (!(error instanceof XmlParseError)) throw error;
+    throw new FeedFormatError(error.kind === "limit" ? `too costly to parse: ${error.message}` : `invalid XML: ${error.message}`);
   }
-  if (output.items.length > MAX_FEED_ITEMS) throw new FeedFormatError(`too many items (${output.items.length} > ${MAX_FEED_ITEMS})`);
+  const output = parserOutputSchema.safeParse(parsed);
+  if (!output.success) throw new FeedFormatError("not an RSS feed (no items list)");
+  if (output.data.items.length > MAX_FEED_ITEMS) throw new FeedFormatError(`too many items (${output.data.items.length} > ${MAX_FEED_ITEMS})`);
   const items: FeedItem[] = [];
   let invalid = 0;
   const invalidExamples: string[] = [];
-  for (const raw of output.items) {
-    const item = toFeedItem(raw);
+  for (const [index, raw] of output.data.items.entries()) {
+    if (index > 0 && index % ITEMS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    const item = isRecord(raw) ? toFeedItem(raw) : null;
     if (item) items.push(item);
-    else if ((invalid += 1) <= MAX_REPORTED_INVALID) invalidExamples.push(describeRaw(raw));
+    else if ((invalid += 1) <= MAX_REPORTED_INVALID) invalidExamples.push(isRecord(raw) ? describeRaw(raw) : "(not an item)");
   }
   return { items, invalid, invalidExamples };
+}
+
+function isRecord(value: unknown): value is RawItem {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** What names an item that could not be read: its guid, else its title, else a placeholder. */
@@ -160,12 +185,15 @@ export function abstractOf(description: string): string {
 }
 
 /**
- * C0 and C1 control characters but the whitespace collapse() turns into spaces (tab, LF, VT, FF, CR): feed text
- * is stored and printed to terminals, where ESC and friends would be escape codes.
+ * C0 and C1 control characters but the whitespace collapse() turns into spaces (tab, LF, VT, FF, CR), and bidi
+ * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): arXiv text is stored once and shown everywhere
+ * (terminals, where ESC and friends are escape codes; embeds, alerts, web pages, where an override reorders what
+ * readers see), so it is made safe here, where it enters, rather than in each output.
  */
-const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/;
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const CONTROLS = new RegExp(CONTROL.source, "g");
 
+/** arXiv text without control and bidi characters (see CONTROL): for every arXiv text that enters the bot. */
 export function withoutControls(text: string): string {
   return CONTROL.test(text) ? text.replace(CONTROLS, "") : text;
 }

@@ -44,6 +44,8 @@ export interface PollerDeps {
   logger: Logger;
   /** The reading list now (it changes when the catalog is reloaded or moderators add papers). */
   papers: () => readonly Paper[];
+  /** The most one feed's parse may take (default PARSE_TIME_LIMIT_MS); a slower feed fails with that reason. */
+  parseTimeLimitMs?: number;
 }
 
 /**
@@ -160,7 +162,8 @@ export class ArxivPoller {
         db.transaction(() => feeds.recordSuccess(url, { status: "not_modified", etag: null, lastModified: null, items: 0, new: 0 }, clock.now()))();
         return { url, status: "not_modified", ...nothing };
       }
-      const parsed = await parseArxivFeed(result.body);
+      const parseLimit = this.deps.parseTimeLimitMs === undefined ? {} : { timeLimitMs: this.deps.parseTimeLimitMs };
+      const parsed = await parseArxivFeed(result.body, { signal: this.stopping.signal, ...parseLimit });
       if (parsed.invalid > 0) {
         // Counted as skipped in the report; the log names them, so an operator can see which papers a limit kept out.
         this.deps.logger.warn("arxiv feed items skipped as unreadable", { url, count: parsed.invalid, examples: parsed.invalidExamples });

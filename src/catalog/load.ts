@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { catalogFileSchema, type CatalogEntry, type CatalogFile } from "./schema.js";
 import { compactKey } from "./text.js";
 
@@ -17,11 +17,40 @@ export function loadCatalogFile(file: string): CatalogEntry[] {
   return loadCatalog(file).papers;
 }
 
-export function loadCatalog(file: string): CatalogFile {
+/** The largest catalog file read (the bundled one is about 0.2 MB); anything longer is refused unread. */
+export const MAX_CATALOG_BYTES = 16 * 1024 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * The file's text, read in chunks and given up once past `maxBytes`, so a huge file or an endless device
+ * (CATALOG_PATH=/dev/zero) costs at most that much memory and time, and SIGTERM is handled right after. A size
+ * from stat would not do: a character device or a pipe has none.
+ */
+function readBounded(file: string, maxBytes: number): string {
+  const fd = openSync(file, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > maxBytes) throw new CatalogFileError(file, [`larger than ${Math.round(maxBytes / (1024 * 1024))} MB: not a catalog file (or the wrong path)`]);
+      chunks.push(chunk.subarray(0, read));
+    }
+    return Buffer.concat(chunks, total).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function loadCatalog(file: string, maxBytes: number = MAX_CATALOG_BYTES): CatalogFile {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readBounded(file, maxBytes);
   } catch (error) {
+    if (error instanceof CatalogFileError) throw error;
     throw new CatalogFileError(file, [`cannot read the file: ${error instanceof Error ? error.message : String(error)}`]);
   }
   let json: unknown;

@@ -8,7 +8,7 @@ import { createAlerts, recordedLine } from "../moderation/alerts.js";
 import { controlCharactersProblem } from "../moderation/form-text.js";
 import { plainLine } from "../shared/safe-text.js";
 import { createModeration } from "../moderation/index.js";
-import { addedFromAbstract, entryFromArxiv, entryOf, outsideLlmAreas, parseTopics } from "../moderation/papers.js";
+import { addedFromAbstract, arxivEntry, entryOf, outsideLlmAreas, parseTopics } from "../moderation/papers.js";
 
 export const MODERATION_USAGE = `  audit [--json] [--limit N]                   Moderation audit log, newest first (default 20 entries)
   paper-add <arxiv id or URL> [--topics T,T] [--by NAME]
@@ -71,9 +71,13 @@ const paperAddCommand: Handler = async (args, io) => {
       io.stderr(`paperbot: ${renderMessage("en", found)}\n`);
       return 1;
     }
-    const entry = entryFromArxiv(found.value, topics?.value ?? [], (id) => app.catalog.get(id) !== undefined);
+    const entry = arxivEntry(found.value, topics?.value ?? [], (id) => app.catalog.get(id) !== undefined);
+    if (!entry.ok) {
+      io.stderr(`paperbot: ${renderMessage("en", entry)}\n`);
+      return 1;
+    }
     const actor = operator(values.by);
-    const added = moderation.addPaper(entry, addedFromAbstract(actor.name), actor);
+    const added = moderation.addPaper(entry.value, addedFromAbstract(actor.name), actor);
     if (!added.ok) {
       io.stderr(`paperbot: ${renderMessage("en", added).replaceAll("**", "").replaceAll("`", "")}\n`);
       return 1;

@@ -144,17 +144,18 @@ function zoneOffsetMs(timeZone: string, at: number): number {
 
 /**
  * The instant a wall-clock time happens in a zone. A time skipped by a DST change moves forward by the gap
- * (02:30 on a spring-forward night is 03:30); a repeated time takes its first occurrence.
+ * (02:30 on a spring-forward night is 03:30); a repeated time takes its first occurrence (01:30 on London's
+ * fall-back night is 00:30 UTC, in summer time), in zones east and west of UTC alike.
  */
 export function zonedInstant(timeZone: string, year: number, month: number, day: number, hour: number, minute: number): Date {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const first = wall - zoneOffsetMs(timeZone, wall);
-  const second = wall - zoneOffsetMs(timeZone, first);
-  if (first === second) return new Date(first);
-  // Two candidates: take the one that reads back as the asked wall time, else the later one (a DST gap).
-  const earlier = Math.min(first, second);
-  if (earlier + zoneOffsetMs(timeZone, earlier) === wall) return new Date(earlier);
-  return new Date(Math.max(first, second));
+  // The offsets in force a day before and a day after (no zone changes twice within two days), and at the wall time.
+  const offsets = new Set([zoneOffsetMs(timeZone, wall - DAY_MS), zoneOffsetMs(timeZone, wall), zoneOffsetMs(timeZone, wall + DAY_MS)]);
+  const candidates = [...offsets].map((offset) => wall - offset);
+  const matching = candidates.filter((instant) => instant + zoneOffsetMs(timeZone, instant) === wall);
+  if (matching.length > 0) return new Date(Math.min(...matching));
+  // In a gap: the offset from before the change applies, which puts the time as far past the gap as it was into it.
+  return new Date(wall - zoneOffsetMs(timeZone, wall - DAY_MS));
 }
 
 /** When and where a destination's digest is posted: ISO weekday (1 = Monday) and HH:MM in an IANA zone. */

@@ -7,7 +7,7 @@ import type { Paper, PaperModeration } from "../catalog/types.js";
 import { auditLog, type AuditAction, type AuditLog } from "../db/audit.js";
 import { withShortBusyTimeout } from "../db/connection.js";
 import { fail, succeed, type Outcome } from "../errors.js";
-import { addedFromAbstract, applyEdit, entryFromArxiv, entryOf, paperWrites, type PaperEdit } from "./papers.js";
+import { addedFromAbstract, applyEdit, arxivEntry, entryOf, paperWrites, type PaperEdit } from "./papers.js";
 import { candidateRecord, reviewQueue, type Approval, type ApprovalResult, type ReviewQueue } from "./review.js";
 import { candidateStore, type Candidate } from "../db/candidates.js";
 
@@ -138,12 +138,18 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
 
     approveCandidate(arxivId, approval, actor) {
       const outcome = audited(actor, "candidate.approve", `arxiv:${arxivId}`, (): AuditedChange<ApprovalResult> => {
+        const listed = papers.byArxivId(arxivId);
+        // The entry is made before deciding, so a candidate the catalog cannot hold stays undecided, with the reason.
+        const held = listed ? undefined : candidates.get(arxivId);
+        const made = held ? arxivEntry(candidateRecord(held), approval.topics, (id) => papers.get(id) !== undefined) : undefined;
+        if (made && !made.ok) return { result: made, changed: false };
         const decided = review.decide(arxivId, true, actor.name, app.clock.now());
         if (!decided.ok) return { result: decided, changed: false };
         const candidate = decided.value;
-        const listed = papers.byArxivId(arxivId);
         if (listed) return { result: succeed({ candidate, paper: null }), changed: true, after: { decision: "approved", note: approval.note, paper: listed.id } };
-        const entry = entryFromArxiv(candidateRecord(candidate), approval.topics, (id) => papers.get(id) !== undefined);
+        // decide() refuses an unknown candidate, so one that was decided was also held (and its entry made) above.
+        if (!made) throw new Error(`candidate ${arxivId} was decided without being held`);
+        const entry = made.value;
         papers.insert(entry, addedFromAbstract(actor.name), app.clock.now());
         const paper = papers.get(entry.id) ?? null;
         return { result: succeed({ candidate, paper }), changed: true, after: { decision: "approved", ...(approval.note ? { note: approval.note } : {}), paper: entry } };

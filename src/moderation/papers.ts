@@ -102,16 +102,24 @@ export function approvalTopics(candidate: { reasons: { topics: string[] }; title
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/** The years a catalog entry may have (the catalog schema's bounds). */
+export const YEARS = { min: 1990, max: 2100 } as const;
+
 /**
  * A catalog entry for an arXiv paper. Until a moderator writes summaries, the authors' abstract stands in
  * for the English summary and (as the catalog format needs one) for the Japanese one; `addedFromAbstract`
  * flags both, and every renderer shows them as the authors' abstract. No organisation and no key results:
- * arXiv gives neither, and we don't invent them.
+ * arXiv gives neither, and we don't invent them. A record the catalog cannot hold (a year outside YEARS, or
+ * anything else the schema refuses) is an expected failure with its reason, not a crash.
  */
-export function entryFromArxiv(record: ArxivRecord, topics: readonly Topic[], taken: (id: string) => boolean): CatalogEntry {
+export function arxivEntry(record: ArxivRecord, topics: readonly Topic[], taken: (id: string) => boolean): Outcome<CatalogEntry> {
   const authors = record.authors.length > MAX_AUTHORS ? [...record.authors.slice(0, MAX_AUTHORS - 1), "et al."] : record.authors;
   const abstract = clip(record.abstract || record.title, 1500);
-  return catalogEntrySchema.parse({
+  const year = Number(record.published.slice(0, 4)) || new Date().getUTCFullYear();
+  if (!Number.isInteger(year) || year < YEARS.min || year > YEARS.max) {
+    return fail("paperAdd.yearOutOfRange", { arxivId: record.arxivId, year: record.published.slice(0, 10), min: YEARS.min, max: YEARS.max });
+  }
+  const parsed = catalogEntrySchema.safeParse({
     id: paperSlug(record.title, record.arxivId, taken),
     arxivId: record.arxivId,
     url: record.absUrl,
@@ -119,12 +127,22 @@ export function entryFromArxiv(record: ArxivRecord, topics: readonly Topic[], ta
     title: clip(record.title, 300),
     titleJa: clip(record.title, 300),
     authors: authors.length > 0 ? authors.map((author) => clip(author, 120)) : ["Unknown"],
-    year: Number(record.published.slice(0, 4)) || new Date().getUTCFullYear(),
+    year,
     topics: topics.length > 0 ? [...topics] : guessTopics(record),
     aliases: [],
     keyResults: { en: [], ja: [] },
     summary: { en: abstract, ja: abstract },
   });
+  if (parsed.success) return succeed(parsed.data);
+  const issue = parsed.error.issues[0];
+  return fail("paperAdd.invalidRecord", { arxivId: record.arxivId, field: issue?.path.join(".") || "?", problem: (issue?.message ?? "").slice(0, 200) });
+}
+
+/** arxivEntry for a record known to be listable (tests, fixtures); throws with the reason otherwise. */
+export function entryFromArxiv(record: ArxivRecord, topics: readonly Topic[], taken: (id: string) => boolean): CatalogEntry {
+  const entry = arxivEntry(record, topics, taken);
+  if (!entry.ok) throw new Error(`arXiv record ${record.arxivId} cannot be listed (${entry.key})`);
+  return entry.value;
 }
 
 export const addedFromAbstract = (by: string): PaperModeration => ({ addedBy: by, summary: { en: "abstract", ja: null } });
@@ -138,6 +156,10 @@ export interface PaperEdit {
 
 /** Applies a moderator's edit; a blank summary keeps what was there (the abstract, or nothing in Japanese). */
 export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date): Outcome<{ entry: CatalogEntry; moderation: PaperModeration }> {
+  const aliases = dedupeAliases(edit.aliases);
+  const invisible = aliases.find((alias) => INVISIBLE_ONLY.test(alias));
+  if (invisible !== undefined) return fail("moderation.invisibleAlias", { codePoints: codePoints(invisible) });
+  if (aliases.length > MAX_ALIASES) return fail("moderation.tooManyAliases", { count: aliases.length, max: MAX_ALIASES });
   const previous: SummarySource = summaryOrigin(paper) ?? { en: "written", ja: "written" };
   const en = edit.summaryEn.trim();
   const ja = edit.summaryJa.trim();
@@ -149,7 +171,7 @@ export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date):
     {
       ...entryOf(paper),
       topics: edit.topics.length > 0 ? edit.topics : paper.topics,
-      aliases: dedupeAliases(edit.aliases),
+      aliases,
       summary: { en: en || paper.summary.en, ja: ja || (previous.ja !== "written" ? en || paper.summary.en : paper.summary.ja) },
     },
     summary,
@@ -162,12 +184,23 @@ export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date):
   return succeed({ entry: parsed.data, moderation: { ...paper.moderation, editedBy: by, editedAt: now.toISOString(), summary } });
 }
 
+/** The catalog schema's limit; a longer list is refused with its count, never cut without a word. */
+export const MAX_ALIASES = 40;
+
+/** Nothing a reader could see or type: whitespace, format characters (zero-width space, joiners, BOM…) and other default-ignorables. */
+const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]+$/u;
+
+/** "U+200B U+200C", so a moderator can tell which invisible alias was meant. */
+function codePoints(text: string): string {
+  return [...text].slice(0, 8).map((char) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`).join(" ");
+}
+
+/** Trimmed, without blanks, each once (compared by compactKey). */
 function dedupeAliases(aliases: string[]): string[] {
   const seen = new Set<string>();
   return aliases
     .map((alias) => alias.trim())
-    .filter((alias) => alias !== "" && !seen.has(compactKey(alias)) && Boolean(seen.add(compactKey(alias))))
-    .slice(0, 40);
+    .filter((alias) => alias !== "" && !seen.has(compactKey(alias)) && Boolean(seen.add(compactKey(alias))));
 }
 
 /**

@@ -5,21 +5,26 @@ import { candidateStore, type Candidate } from "../db/candidates.js";
 import type { Db } from "../db/connection.js";
 import { fail, succeed, type Outcome } from "../errors.js";
 import { arxivAbsUrl, arxivIdMonth, arxivPdfUrl } from "../catalog/arxiv-id.js";
+import { withoutControls } from "../arxiv/parse.js";
 
 const submitted = (candidate: Candidate): string => {
   const month = arxivIdMonth(candidate.arxivId);
   return month ? `${month}-01T00:00:00Z` : candidate.firstSeen;
 };
 
-/** A candidate from the arXiv watch, as the metadata a catalog entry is made from. */
+/**
+ * A candidate from the arXiv watch, as the metadata a catalog entry is made from. Its text passes the same filter as
+ * feed text again (withoutControls): a candidate stored before that filter knew bidi overrides is made safe here, on
+ * its way into the catalog, so no output has to.
+ */
 export function candidateRecord(candidate: Candidate): ArxivRecord {
   return {
     arxivId: candidate.arxivId,
     version: candidate.version,
-    title: candidate.title,
-    abstract: candidate.abstract,
-    authors: candidate.authors,
-    categories: candidate.categories,
+    title: withoutControls(candidate.title),
+    abstract: withoutControls(candidate.abstract),
+    authors: candidate.authors.map(withoutControls),
+    categories: candidate.categories.map(withoutControls),
     primaryCategory: candidate.categories[0] ?? null,
     // When it was submitted (what arXiv's API calls published, and what /paper-add's year comes from), not when
     // the watch first saw it: the two differ at year boundaries.

@@ -36,7 +36,7 @@ export function configProblems(env: Environment): string[] {
 
 export function testEnv(overrides: Environment = {}): Environment {
   // arXiv is never reached from tests: a closed loopback port unless a test serves its own feeds.
-  return { DATABASE_PATH: ":memory:", CATALOG_PATH: catalogPath, LOG_LEVEL: "silent", ARXIV_RSS_URL: "http://127.0.0.1:9/rss", ...overrides };
+  return { DATABASE_PATH: ":memory:", CATALOG_PATH: catalogPath, LOG_LEVEL: "silent", ARXIV_RSS_URL: "http://127.0.0.1:9/rss", ARXIV_API_URL: "http://127.0.0.1:9/api/query", ...overrides };
 }
 
 export function createTestApp(overrides: Environment = {}, clock: Clock = fixedClock()): OpenedApp & { logs: ReturnType<typeof createMemoryLogger> } {

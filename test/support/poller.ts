@@ -12,7 +12,7 @@ import { fakeTime, startArxivServer } from "./arxiv.js";
  * A poller for `feeds` (ARXIV_CATEGORIES entries) on a fake clock whose sleeps advance it at once, against a loopback
  * arXiv server; everything closes when the current test ends. Call it inside a test.
  */
-export async function startTestPoller(feeds: readonly string[], options: { env?: Environment; timeoutMs?: number; maxBytes?: number } = {}) {
+export async function startTestPoller(feeds: readonly string[], options: { env?: Environment; timeoutMs?: number; maxBytes?: number; parseTimeLimitMs?: number } = {}) {
   const time = fakeTime();
   const server = await startArxivServer(time.clock);
   const app = createTestApp({ ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: feeds.join(","), ...options.env }, time.clock);
@@ -21,7 +21,8 @@ export async function startTestPoller(feeds: readonly string[], options: { env?:
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
   });
-  const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: time.clock, logger: app.logs, papers: () => app.catalog.papers });
+  const parseLimit = options.parseTimeLimitMs === undefined ? {} : { parseTimeLimitMs: options.parseTimeLimitMs };
+  const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: time.clock, logger: app.logs, papers: () => app.catalog.papers, ...parseLimit });
   onTestFinished(async () => {
     await poller.stop();
     app.close();
