@@ -12,6 +12,8 @@ import { JapaneseMatcher, katakanaWords } from "./lookup/japanese.js";
 import { SpellingCorrector } from "./lookup/spelling.js";
 import { suggest } from "./lookup/suggest.js";
 import { TermWeights } from "./lookup/term-weights.js";
+import { exactScore } from "./lookup/score.js";
+import { LOOKUP_WEIGHTS } from "./lookup/weights.js";
 import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type MatchKind, type PaperHead, type Ranked } from "./lookup/types.js";
 import { cleanQuery, compactKey, containsCjk, contentTokens } from "./text.js";
 import type { Locale } from "../i18n/locale.js";
@@ -38,9 +40,6 @@ export interface Resolution {
   severalNamed?: true;
 }
 
-/** The score shown for each paper of a topic named by the query (they tie). */
-const TOPIC_SCORE = 0.9;
-
 /** Katakana words of one query checked against every paper's Japanese text. */
 const MAX_UNKNOWN_CHECKS = 4;
 
@@ -48,7 +47,7 @@ const MAX_UNKNOWN_CHECKS = 4;
 const NAME_PREFIX_SCAN = 2_000;
 
 /** Results closer than this to the best one tie with it (scores are shown to three decimals). */
-export const TIE_MARGIN = 0.002;
+export const TIE_MARGIN = LOOKUP_WEIGHTS.ties.margin;
 
 /** The results that tie with the best one (all of them when the query named several papers), best first. */
 export function tiedResults(resolution: Resolution): Match[] {
@@ -263,7 +262,7 @@ export class PaperIndex {
     const isUrl = looksLikeUrl(cleaned);
     const exact = this.exact.whole(query, cleaned, isUrl);
     if (exact) {
-      exact.forEach((paper, rank) => offer(paper, exact.length === 1 ? 1 : 0.97 - rank * 0.01, isUrl ? "url" : "exact"));
+      exact.forEach((paper, rank) => offer(paper, exactScore(rank, exact.length), isUrl ? "url" : "exact"));
     }
     // While typing, an exact hit comes first but the other candidates still matter ("llama" → LLaMA, Llama 2, Llama Guard).
     if ((!exact || options.prefix) && !isUrl) {
@@ -297,7 +296,7 @@ export class PaperIndex {
     const inTopic = topic ? this.topicPapers(topic, ranked) : [];
     if (inTopic.length >= 2) {
       options.explain?.(`topic ${topic}: ${inTopic.map((paper) => paper.id).join(" ")}`);
-      resolution.results = inTopic.slice(0, limit).map((paper) => ({ paper, score: TOPIC_SCORE, matchedBy: "text" as const }));
+      resolution.results = inTopic.slice(0, limit).map((paper) => ({ paper, score: LOOKUP_WEIGHTS.topic, matchedBy: "text" as const }));
       resolution.ambiguous = true;
       return resolution;
     }
@@ -347,18 +346,18 @@ class MatchCollector {
       const kinds = this.latinAndJapanese.get(paper.seq) ?? new Set<MatchKind>();
       kinds.add(matchedBy);
       this.latinAndJapanese.set(paper.seq, kinds);
-      if (kinds.size === 2) bonus = 0.05;
+      if (kinds.size === 2) bonus = COMBINE.mixedBothHalves;
     } else if (this.japanese && (matchedBy === "text" || matchedBy === "japanese")) {
       // Japanese alone: its bridged English finds many papers; one whose Japanese text also answers is the better one.
       if (matchedBy === "japanese" && score >= RESULT_THRESHOLD) this.answeredInJapanese.add(paper.seq);
       if (matchedBy === "text") this.foundThroughBridge.add(paper.seq);
       if (this.answeredInJapanese.has(paper.seq) && this.foundThroughBridge.has(paper.seq) && !this.bridgeBonus.has(paper.seq)) {
         this.bridgeBonus.add(paper.seq);
-        bonus = 0.02;
+        bonus = COMBINE.japaneseAndBridge;
       }
     }
     const previous = this.matches.get(paper.seq);
-    const ceiling = matchedBy === "exact" || matchedBy === "arxiv" || matchedBy === "url" ? 1 : 0.99;
+    const ceiling = matchedBy === "exact" || matchedBy === "arxiv" || matchedBy === "url" ? LOOKUP_WEIGHTS.exact.single : COMBINE.nonExactCeiling;
     const combined = Math.min(ceiling, Math.max(score, previous?.score ?? 0) + bonus);
     this.strength.set(paper.seq, Math.max(this.strength.get(paper.seq) ?? 0, uncapped + bonus, combined));
     if (!previous || previous.score < combined) this.matches.set(paper.seq, { paper, score: combined, matchedBy });
@@ -368,11 +367,11 @@ class MatchCollector {
   ranked(cleaned: string, locale: Locale): Ranked[] {
     // For Japanese users a Japanese-text match wins a tie.
     const preference = (match: Ranked) =>
-      (this.strength.get(match.paper.seq) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0) + (this.named.has(match.paper.seq) ? NAMED_PREFERENCE : 0);
+      (this.strength.get(match.paper.seq) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? COMBINE.japaneseForJapaneseUser : 0) + (this.named.has(match.paper.seq) ? COMBINE.named : 0);
     // In a mixed query ("拡散モデル DDPM"), a paper found through its Japanese half alone must also be about the Latin words.
     if (containsCjk(cleaned) && contentTokens(cleaned).length > 0) {
       for (const [seq, match] of this.matches) {
-        if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(seq)?.has("text")) this.matches.set(seq, { ...match, score: match.score * 0.55 });
+        if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(seq)?.has("text")) this.matches.set(seq, { ...match, score: match.score * COMBINE.japaneseHalfOnly });
       }
     }
     for (const match of this.matches.values()) match.strength = preference(match);
@@ -397,16 +396,13 @@ function isTie(ranked: readonly Ranked[]): boolean {
   if (!first || !second || first.score >= 1 || first.score < RESULT_THRESHOLD || first.score - second.score >= TIE_MARGIN) return false;
   const tied = ranked.filter((match) => first.score - match.score < TIE_MARGIN);
   const gap = (first.strength ?? first.score) - (second.strength ?? second.score);
-  return gap < TIE_STRENGTH_GAP || (tied.length >= 3 && gap < 2 * TIE_STRENGTH_GAP && sameStrength(tied));
+  return gap < TIES.strengthGap || (tied.length >= TIES.manyTied && gap < TIES.manyTiedGaps * TIES.strengthGap && sameStrength(tied));
 }
 
-/** What naming a paper adds to its evidence: more than a tie's margin (TIE_STRENGTH_GAP). */
-const NAMED_PREFERENCE = 0.03;
-
-/** Evidence closer than this is no reason to prefer one paper. */
-const TIE_STRENGTH_GAP = 0.018;
+const COMBINE = LOOKUP_WEIGHTS.combine;
+const TIES = LOOKUP_WEIGHTS.ties;
 
 function sameStrength(tied: readonly Ranked[]): boolean {
   const strengths = tied.map((match) => match.strength ?? match.score);
-  return Math.max(...strengths) - Math.min(...strengths) < 4 * TIE_STRENGTH_GAP;
+  return Math.max(...strengths) - Math.min(...strengths) < TIES.sameStrengthGaps * TIES.strengthGap;
 }

@@ -2,7 +2,9 @@ import { ftsPhrase, type SearchIndexReader } from "../../db/search.js";
 import { containsCjk, normalize } from "../text.js";
 import type { PaperHeads } from "./heads.js";
 import { JAPANESE_TAG } from "./keys.js";
-import { FTS_CANDIDATES, RESULT_THRESHOLD, type LookupWork, type Offer, type PaperHead } from "./types.js";
+import { idf, japaneseScore } from "./score.js";
+import { FTS_CANDIDATES, type LookupWork, type Offer, type PaperHead } from "./types.js";
+import { LOOKUP_WEIGHTS } from "./weights.js";
 
 /** Up to this many papers with Japanese text are scored directly; more go through the trigram index first. */
 const JAPANESE_SCAN_LIMIT = 2_000;
@@ -58,14 +60,13 @@ export class JapaneseMatcher {
     this.work.japaneseBigrams += grams.length;
     if (grams.length === 0) {
       // One character: only a name can be meant.
-      for (const paper of this.japanesePapers) if (headlineJa(paper).includes(text)) offer(paper, 0.7, "japanese");
+      for (const paper of this.japanesePapers) if (headlineJa(paper).includes(text)) offer(paper, LOOKUP_WEIGHTS.japanese.oneCharacterName, "japanese");
       return;
     }
     // As with words: a pair no text contains weighs as much as the rarest pair that some text does contain.
     const known = grams.map((gram) => this.bigramDocuments.get(gram) ?? 0);
-    const idf = (documents: number) => Math.log((this.japanesePapers.length + 1) / (documents + 0.5));
     const rarestKnown = Math.min(...known.filter((documents) => documents > 0), this.japanesePapers.length);
-    const weights = known.map((documents) => idf(documents > 0 ? documents : rarestKnown));
+    const weights = known.map((documents) => idf(this.japanesePapers.length, documents > 0 ? documents : rarestKnown));
     const total = weights.reduce((sum, weight) => sum + weight, 0) || 1;
     const covered = (set: Set<string>, also?: Set<string>) =>
       grams.reduce((sum, gram, index) => sum + (set.has(gram) || also?.has(gram) ? (weights[index] ?? 0) : 0), 0) / total;
@@ -85,20 +86,18 @@ export class JapaneseMatcher {
         if (versions.some(({ name, number }) => names.includes(name) && !names.includes(`${name}${number}`))) continue;
       }
       if (text.length >= 2 && headlineJa(paper).replace(/\s+/g, "").includes(text)) {
-        offer(paper, 0.85, "japanese");
+        offer(paper, LOOKUP_WEIGHTS.japanese.inName, "japanese");
         continue;
       }
-      const headlineCoverage = covered(headline);
-      const fullCoverage = covered(headline, body);
-      const pairsFound = grams.filter((gram) => headline.has(gram) || body.has(gram)).length;
-      if (fullCoverage < 0.5 || pairsFound < 2) continue;
-      // As for Latin words: a little text found only in a summary is a hint, not an answer.
-      const ceiling = headlineCoverage === 0 && pairsFound <= 3 ? RESULT_THRESHOLD - 0.05 : 0.9;
-      // A query word that is one of the paper's whole names ("トランスフォーマー") says more than the same word inside a
-      // longer name ("ビジョントランスフォーマー").
-      const wholeName = words.length > 0 && words.some((word) => this.bigramsOf(paper).names.has(word)) ? 0.05 : 0;
-      const score = 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage + wholeName;
-      offer(paper, Math.min(ceiling, score), "japanese", ceiling < 0.9 ? Math.min(ceiling, score) : score);
+      const scored = japaneseScore({
+        everywhereCoverage: covered(headline, body),
+        nameCoverage: covered(headline),
+        pairsFound: grams.filter((gram) => headline.has(gram) || body.has(gram)).length,
+        // A query word that is one of the paper's whole names ("トランスフォーマー") says more than the same word inside a
+        // longer name ("ビジョントランスフォーマー").
+        wholeName: words.length > 0 && words.some((word) => this.bigramsOf(paper).names.has(word)),
+      });
+      if (scored) offer(paper, scored.score, "japanese", scored.uncapped);
     }
   }
 
