@@ -80,6 +80,7 @@ export class PaperIndex {
   private readonly fullText: FullTextMatcher;
   private readonly japanese: JapaneseMatcher;
   private count: number;
+  private readonly curatedTopics = new Map<number, readonly string[]>();
   /** What the stages have done so far (cumulative); tests check input bounds on these counts. */
   readonly work: LookupWork = newLookupWork();
 
@@ -125,6 +126,7 @@ export class PaperIndex {
   add(seq: number): void {
     const head = this.heads.get(seq);
     if (!head) return;
+    this.curatedTopics.delete(seq);
     this.count += 1;
     this.fuzzy.add(head);
     this.japanese.add(head);
@@ -145,6 +147,7 @@ export class PaperIndex {
       this.weights.paperChanged(this.storedWords(seq, true), -1);
     }
     this.count -= 1;
+    this.curatedTopics.delete(seq);
     this.japanese.remove(seq);
     this.fuzzy.remove(seq);
     this.fullText.forget(seq);
@@ -170,16 +173,22 @@ export class PaperIndex {
   }
 
   /** The listed papers with a topic: those the query's words found first, best first, then in reading-list order. */
-  private topicPapers(topic: Topic, ranked: readonly Ranked[]): Paper[] {
+  private topicPapers(topic: Topic, ranked: readonly Ranked[]): PaperHead[] {
     const order = new Map(ranked.map((match, index) => [match.paper.seq, index]));
     return this.heads
       .keyed(CURATED_TAG)
-      .flatMap((head) => {
-        const paper = this.paperOf(head);
-        return paper && (paper.topics as readonly string[]).includes(topic) ? [{ head, paper }] : [];
-      })
-      .sort((a, b) => (order.get(a.head.seq) ?? Infinity) - (order.get(b.head.seq) ?? Infinity) || a.head.position - b.head.position)
-      .map(({ paper }) => paper);
+      .filter((head) => this.topicsOf(head).includes(topic))
+      .sort((a, b) => (order.get(a.seq) ?? Infinity) - (order.get(b.seq) ?? Infinity) || a.position - b.position);
+  }
+
+  /** A listed paper's topics, remembered (a topic query looks at every listed paper) until the paper changes. */
+  private topicsOf(head: PaperHead): readonly string[] {
+    let topics = this.curatedTopics.get(head.seq);
+    if (!topics) {
+      topics = this.paperOf(head)?.topics ?? [];
+      this.curatedTopics.set(head.seq, topics);
+    }
+    return topics;
   }
 
   private paperOf(head: PaperHead): Paper | undefined {
@@ -242,6 +251,20 @@ export class PaperIndex {
       if (resolution.ambiguous) resolution.severalNamed = true;
       if (named.length > 1 || !named[0]?.paper) return resolution;
     }
+    const isUrl = looksLikeUrl(cleaned);
+    const exact = named.length === 0 ? this.exact.whole(query, cleaned, isUrl) : undefined;
+    // A whole name or link is the answer, before any word is weighed or corrected. While typing, the other
+    // candidates still matter ("llama" → LLaMA, Llama 2, Llama Guard), so they are looked for below.
+    if (exact && !options.prefix) {
+      const matchedBy = isUrl ? ("url" as const) : ("exact" as const);
+      resolution.results = exact.slice(0, limit).flatMap((head, rank) => {
+        const score = exactScore(rank, exact.length);
+        options.explain?.(`${matchedBy} ${head.id} ${score.toFixed(3)} (${score.toFixed(3)})`);
+        const paper = score >= RESULT_THRESHOLD ? this.paperOf(head) : undefined;
+        return paper ? [{ paper, score, matchedBy }] : [];
+      });
+      if (resolution.results.length > 0) return resolution;
+    }
     // Names (or an id and a name) and nothing else: "lora vs qlora", "1706.03762 bert".
     const several = this.exact.severalNamed(cleaned);
     if (several) {
@@ -259,8 +282,6 @@ export class PaperIndex {
       containsCjk(cleaned) && contentTokens(cleaned).length === 0,
     );
     const offer = collector.offer;
-    const isUrl = looksLikeUrl(cleaned);
-    const exact = this.exact.whole(query, cleaned, isUrl);
     if (exact) {
       exact.forEach((paper, rank) => offer(paper, exactScore(rank, exact.length), isUrl ? "url" : "exact"));
     }
@@ -295,8 +316,11 @@ export class PaperIndex {
     const topic = exact || options.prefix ? null : matchTopic(cleaned);
     const inTopic = topic ? this.topicPapers(topic, ranked) : [];
     if (inTopic.length >= 2) {
-      options.explain?.(`topic ${topic}: ${inTopic.map((paper) => paper.id).join(" ")}`);
-      resolution.results = inTopic.slice(0, limit).map((paper) => ({ paper, score: LOOKUP_WEIGHTS.topic, matchedBy: "text" as const }));
+      options.explain?.(`topic ${topic}: ${inTopic.map((head) => head.id).join(" ")}`);
+      resolution.results = inTopic
+        .slice(0, limit)
+        .flatMap((head) => this.paperOf(head) ?? [])
+        .map((paper) => ({ paper, score: LOOKUP_WEIGHTS.topic, matchedBy: "text" as const }));
       resolution.ambiguous = true;
       return resolution;
     }

@@ -60,7 +60,7 @@ export class JapaneseMatcher {
     this.work.japaneseBigrams += grams.length;
     if (grams.length === 0) {
       // One character: only a name can be meant.
-      for (const paper of this.japanesePapers) if (headlineJa(paper).includes(text)) offer(paper, LOOKUP_WEIGHTS.japanese.oneCharacterName, "japanese");
+      for (const paper of this.japanesePapers) if (this.bigramsOf(paper).names.text.includes(text)) offer(paper, LOOKUP_WEIGHTS.japanese.oneCharacterName, "japanese");
       return;
     }
     // As with words: a pair no text contains weighs as much as the rarest pair that some text does contain.
@@ -75,17 +75,17 @@ export class JapaneseMatcher {
     const words = katakanaWords(cleaned);
     const loneWord = cjkRuns(cleaned).length === 1 && words.length === 1;
     for (const paper of this.candidates(grams)) {
-      const { headline: namePairs, body: bodyPairs, text: paperText } = this.bigramsOf(paper);
+      const { headline: namePairs, body: bodyPairs, text: paperText, names: paperNames } = this.bigramsOf(paper);
       // A katakana word alone is one loanword: its pairs count only where the whole word is ("パーム" is not "ウォーム…" +
       // "…パー…"). Inside longer Japanese it may be a compound of known words ("ヒューマンデータ"), matched by pairs as before.
       const absent = loneWord ? words.filter((word) => !paperText.includes(word)).flatMap(bigrams) : [];
       const headline = absent.length > 0 ? without(namePairs, absent) : namePairs;
       const body = absent.length > 0 ? without(bodyPairs, absent) : bodyPairs;
       if (versions.length > 0) {
-        const names = headlineJa(paper);
+        const names = paperNames.text;
         if (versions.some(({ name, number }) => names.includes(name) && !names.includes(`${name}${number}`))) continue;
       }
-      if (text.length >= 2 && headlineJa(paper).replace(/\s+/g, "").includes(text)) {
+      if (text.length >= 2 && paperNames.compact.includes(text)) {
         offer(paper, LOOKUP_WEIGHTS.japanese.inName, "japanese");
         continue;
       }
@@ -95,7 +95,7 @@ export class JapaneseMatcher {
         pairsFound: grams.filter((gram) => headline.has(gram) || body.has(gram)).length,
         // A query word that is one of the paper's whole names ("トランスフォーマー") says more than the same word inside a
         // longer name ("ビジョントランスフォーマー").
-        wholeName: words.length > 0 && words.some((word) => this.bigramsOf(paper).names.has(word)),
+        wholeName: words.length > 0 && words.some((word) => paperNames.whole.has(word)),
       });
       if (scored) offer(paper, scored.score, "japanese", scored.uncapped);
     }
@@ -129,11 +129,16 @@ export class JapaneseMatcher {
     let entry = this.japaneseBigrams.get(paper.seq);
     if (!entry) {
       const body = normalize(this.reader.storedJapanese(paper.seq));
+      const names = headlineJa(paper);
       entry = {
-        headline: new Set(cjkRuns(headlineJa(paper)).flatMap(bigrams)),
+        headline: new Set(cjkRuns(names).flatMap(bigrams)),
         body: new Set(cjkRuns(body).flatMap(bigrams)),
-        text: compactKana(`${headlineJa(paper)} ${body}`),
-        names: new Set([paper.titleJa, ...paper.aliases].map((name) => compactKana(normalize(name)))),
+        text: compactKana(`${names} ${body}`),
+        names: {
+          text: names,
+          compact: names.replace(/\s+/g, ""),
+          whole: new Set([paper.titleJa, ...paper.aliases].map((name) => compactKana(normalize(name)))),
+        },
       };
       this.japaneseBigrams.set(paper.seq, entry);
     }
@@ -146,7 +151,8 @@ interface PaperJapanese {
   headline: Set<string>;
   body: Set<string>;
   text: string;
-  names: Set<string>;
+  /** Its Japanese title and aliases normalised (and without spaces), and each of them compacted. */
+  names: { text: string; compact: string; whole: Set<string> };
 }
 
 /**
