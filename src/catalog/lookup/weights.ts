@@ -1,6 +1,6 @@
 /**
  * Every weight and threshold of lookup scoring, in one table: the only place a fractional number of the
- * resolver lives (test/lookup-weights.test.ts checks that). Scores run from 0 to 1; RESULT_THRESHOLD and up is
+ * resolver lives (test/lookup-score.test.ts checks that). Scores run from 0 to 1; RESULT_THRESHOLD and up is
  * an answer, below it at most a "did you mean". The stages (lookup/*.ts) measure named features of a match;
  * lookup/score.ts turns features into scores with this table and nothing else.
  */
@@ -41,7 +41,9 @@ const TABLE = {
 
   /** A typo of a whole curated name ("qlroa", "chinchila"): by closeness (1 − edits / length). */
   fuzzy: {
+    /** Any accepted typo of a whole name is an answer… */
     base: 0.5,
+    /** …rewarded by its closeness, so the nearest name wins. */
     perCloseness: 0.4,
     /** Two edits in a name need at least this share of letter pairs in common ("resnet" is not "restem"). */
     minLetterPairs: 0.5,
