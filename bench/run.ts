@@ -8,6 +8,7 @@ import { benchIngest, fixtureAvailable } from "./ingest.js";
 import { benchDigest } from "./digest.js";
 import { benchInteractions, benchInteractionsUnderPageLoad } from "./interaction.js";
 import { benchLookup, loadQueries } from "./lookup.js";
+import { scoreLabelledSets } from "./lookup-accuracy.js";
 import { benchOursAlone } from "./lookup-ours.js";
 
 const repoRoot = packageRoot();
@@ -30,7 +31,10 @@ if (wanted("lookup")) {
   const alone = benchOursAlone(repoRoot, Number(values.corpus));
   log(`ours alone: ${JSON.stringify(alone)}`);
   const lookup = benchLookup(catalog, loadQueries(repoRoot), Number(values.corpus), log);
-  result["lookup"] = { ...lookup, ours: { ...lookup.ours, ...alone } };
+  // Top-1 of every labelled set over the reading list alone (as the tests score them): "correct/total".
+  const labelled = Object.fromEntries(Object.entries(scoreLabelledSets(repoRoot)).map(([name, score]) => [name, `${score.correct}/${score.total}`]));
+  log(`labelled sets: ${JSON.stringify(labelled)}`);
+  result["lookup"] = { ...lookup, ours: { ...lookup.ours, ...alone }, labelled };
 }
 
 if (wanted("interaction")) {

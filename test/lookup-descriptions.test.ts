@@ -33,12 +33,16 @@ describe("resolve: descriptions", () => {
     const misses = descriptive.filter((query) => top(query.query, query.locale) !== query.expected);
     const accuracy = 1 - misses.length / descriptive.length;
     expect(accuracy, JSON.stringify(misses.map((miss) => [miss.query, miss.expected, top(miss.query, miss.locale)]))).toBeGreaterThanOrEqual(0.9);
+    // Measured 115/120 when the scoring weights were gathered in one table: never fewer.
+    expect(descriptive.length - misses.length).toBeGreaterThanOrEqual(115);
   });
 
   it("generalises: at least 88% on a second set written blind after the work was done (88.8% at first sight)", () => {
     expect(blind2).toHaveLength(80);
     const misses = blind2.filter((query) => top(query.query, query.locale) !== query.expected);
     expect(1 - misses.length / blind2.length, JSON.stringify(misses.map((miss) => [miss.query, miss.expected, top(miss.query, miss.locale)]))).toBeGreaterThanOrEqual(0.88);
+    // Measured 73/80 when the scoring weights were gathered in one table: never fewer.
+    expect(blind2.length - misses.length).toBeGreaterThanOrEqual(73);
   });
 
   it.each([

@@ -29,20 +29,23 @@ describe("resolve: labelled query set", () => {
     );
   });
 
-  it("puts the expected paper first for at least 95% of queries", () => {
+  it("puts the expected paper first for every query (231/231 when the scoring weights were gathered in one table)", () => {
     const misses = queries.filter((query) => top(query.query, query.locale) !== query.expected);
-    const accuracy = 1 - misses.length / queries.length;
-    expect(accuracy, JSON.stringify(misses.map((miss) => [miss.query, miss.expected, top(miss.query, miss.locale)]))).toBeGreaterThanOrEqual(0.95);
+    expect(misses.map((miss) => [miss.query, miss.expected, top(miss.query, miss.locale)])).toEqual([]);
   });
 
   it("generalises: at least 98% top-1 on a second set written without looking at the catalog's aliases", () => {
     const misses = holdout.filter((query) => top(query.query, query.locale) !== query.expected);
     expect(1 - misses.length / holdout.length, JSON.stringify(misses.map((miss) => miss.query))).toBeGreaterThanOrEqual(0.98);
+    // Measured 100/100 when the scoring weights were gathered in one table: never fewer.
+    expect(holdout.length - misses.length).toBeGreaterThanOrEqual(100);
   });
 
   it("stays above 98% top-1 on two sets first scored blind (86% and 86% at first sight; 92% before issue 10)", () => {
     const misses = blind.filter((query) => top(query.query, query.locale) !== query.expected);
     expect(1 - misses.length / blind.length, JSON.stringify(misses.map((miss) => miss.query))).toBeGreaterThanOrEqual(0.98);
+    // Measured 165/167 when the scoring weights were gathered in one table: never fewer.
+    expect(blind.length - misses.length, JSON.stringify(misses.map((miss) => miss.query))).toBeGreaterThanOrEqual(165);
   });
 
   it("returns nothing at all for every unknown query", () => {

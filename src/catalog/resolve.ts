@@ -12,7 +12,10 @@ import { JapaneseMatcher, katakanaWords } from "./lookup/japanese.js";
 import { SpellingCorrector } from "./lookup/spelling.js";
 import { suggest } from "./lookup/suggest.js";
 import { TermWeights } from "./lookup/term-weights.js";
-import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type MatchKind, type PaperHead, type Ranked } from "./lookup/types.js";
+import { isTie, MatchCollector, TIE_MARGIN } from "./lookup/collect.js";
+import { exactScore } from "./lookup/score.js";
+import { LOOKUP_WEIGHTS } from "./lookup/weights.js";
+import { newLookupWork, RESULT_THRESHOLD, type LookupWork, type Match, type PaperHead, type Ranked } from "./lookup/types.js";
 import { cleanQuery, compactKey, containsCjk, contentTokens } from "./text.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Paper } from "./types.js";
@@ -38,17 +41,13 @@ export interface Resolution {
   severalNamed?: true;
 }
 
-/** The score shown for each paper of a topic named by the query (they tie). */
-const TOPIC_SCORE = 0.9;
-
 /** Katakana words of one query checked against every paper's Japanese text. */
 const MAX_UNKNOWN_CHECKS = 4;
 
 /** Lookup keys looked at for a name prefix: bounded, whatever the size of the list ("a" starts many keys). */
 const NAME_PREFIX_SCAN = 2_000;
 
-/** Results closer than this to the best one tie with it (scores are shown to three decimals). */
-export const TIE_MARGIN = 0.002;
+export { TIE_MARGIN } from "./lookup/collect.js";
 
 /** The results that tie with the best one (all of them when the query named several papers), best first. */
 export function tiedResults(resolution: Resolution): Match[] {
@@ -81,6 +80,7 @@ export class PaperIndex {
   private readonly fullText: FullTextMatcher;
   private readonly japanese: JapaneseMatcher;
   private count: number;
+  private readonly curatedTopics = new Map<number, readonly string[]>();
   /** What the stages have done so far (cumulative); tests check input bounds on these counts. */
   readonly work: LookupWork = newLookupWork();
 
@@ -126,6 +126,7 @@ export class PaperIndex {
   add(seq: number): void {
     const head = this.heads.get(seq);
     if (!head) return;
+    this.curatedTopics.delete(seq);
     this.count += 1;
     this.fuzzy.add(head);
     this.japanese.add(head);
@@ -146,6 +147,7 @@ export class PaperIndex {
       this.weights.paperChanged(this.storedWords(seq, true), -1);
     }
     this.count -= 1;
+    this.curatedTopics.delete(seq);
     this.japanese.remove(seq);
     this.fuzzy.remove(seq);
     this.fullText.forget(seq);
@@ -171,16 +173,22 @@ export class PaperIndex {
   }
 
   /** The listed papers with a topic: those the query's words found first, best first, then in reading-list order. */
-  private topicPapers(topic: Topic, ranked: readonly Ranked[]): Paper[] {
+  private topicPapers(topic: Topic, ranked: readonly Ranked[]): PaperHead[] {
     const order = new Map(ranked.map((match, index) => [match.paper.seq, index]));
     return this.heads
       .keyed(CURATED_TAG)
-      .flatMap((head) => {
-        const paper = this.paperOf(head);
-        return paper && (paper.topics as readonly string[]).includes(topic) ? [{ head, paper }] : [];
-      })
-      .sort((a, b) => (order.get(a.head.seq) ?? Infinity) - (order.get(b.head.seq) ?? Infinity) || a.head.position - b.head.position)
-      .map(({ paper }) => paper);
+      .filter((head) => this.topicsOf(head).includes(topic))
+      .sort((a, b) => (order.get(a.seq) ?? Infinity) - (order.get(b.seq) ?? Infinity) || a.position - b.position);
+  }
+
+  /** A listed paper's topics, remembered (a topic query looks at every listed paper) until the paper changes. */
+  private topicsOf(head: PaperHead): readonly string[] {
+    let topics = this.curatedTopics.get(head.seq);
+    if (!topics) {
+      topics = this.paperOf(head)?.topics ?? [];
+      this.curatedTopics.set(head.seq, topics);
+    }
+    return topics;
   }
 
   private paperOf(head: PaperHead): Paper | undefined {
@@ -243,6 +251,20 @@ export class PaperIndex {
       if (resolution.ambiguous) resolution.severalNamed = true;
       if (named.length > 1 || !named[0]?.paper) return resolution;
     }
+    const isUrl = looksLikeUrl(cleaned);
+    const exact = named.length === 0 ? this.exact.whole(query, cleaned, isUrl) : undefined;
+    // A whole name or link is the answer, before any word is weighed or corrected. While typing, the other
+    // candidates still matter ("llama" → LLaMA, Llama 2, Llama Guard), so they are looked for below.
+    if (exact && !options.prefix) {
+      const matchedBy = isUrl ? ("url" as const) : ("exact" as const);
+      resolution.results = exact.slice(0, limit).flatMap((head, rank) => {
+        const score = exactScore(rank, exact.length);
+        options.explain?.(`${matchedBy} ${head.id} ${score.toFixed(3)} (${score.toFixed(3)})`);
+        const paper = score >= RESULT_THRESHOLD ? this.paperOf(head) : undefined;
+        return paper ? [{ paper, score, matchedBy }] : [];
+      });
+      if (resolution.results.length > 0) return resolution;
+    }
     // Names (or an id and a name) and nothing else: "lora vs qlora", "1706.03762 bert".
     const several = this.exact.severalNamed(cleaned);
     if (several) {
@@ -260,10 +282,8 @@ export class PaperIndex {
       containsCjk(cleaned) && contentTokens(cleaned).length === 0,
     );
     const offer = collector.offer;
-    const isUrl = looksLikeUrl(cleaned);
-    const exact = this.exact.whole(query, cleaned, isUrl);
     if (exact) {
-      exact.forEach((paper, rank) => offer(paper, exact.length === 1 ? 1 : 0.97 - rank * 0.01, isUrl ? "url" : "exact"));
+      exact.forEach((paper, rank) => offer(paper, exactScore(rank, exact.length), isUrl ? "url" : "exact"));
     }
     // While typing, an exact hit comes first but the other candidates still matter ("llama" → LLaMA, Llama 2, Llama Guard).
     if ((!exact || options.prefix) && !isUrl) {
@@ -296,8 +316,11 @@ export class PaperIndex {
     const topic = exact || options.prefix ? null : matchTopic(cleaned);
     const inTopic = topic ? this.topicPapers(topic, ranked) : [];
     if (inTopic.length >= 2) {
-      options.explain?.(`topic ${topic}: ${inTopic.map((paper) => paper.id).join(" ")}`);
-      resolution.results = inTopic.slice(0, limit).map((paper) => ({ paper, score: TOPIC_SCORE, matchedBy: "text" as const }));
+      options.explain?.(`topic ${topic}: ${inTopic.map((head) => head.id).join(" ")}`);
+      resolution.results = inTopic
+        .slice(0, limit)
+        .flatMap((head) => this.paperOf(head) ?? [])
+        .map((paper) => ({ paper, score: LOOKUP_WEIGHTS.topic, matchedBy: "text" as const }));
       resolution.ambiguous = true;
       return resolution;
     }
@@ -316,97 +339,8 @@ export class PaperIndex {
   }
 }
 
-/** Gathers the stages' offers: the best score per paper, plus the uncapped evidence that breaks ties. */
-class MatchCollector {
-  private readonly matches = new Map<number, Ranked>();
-  private readonly latinAndJapanese = new Map<number, Set<MatchKind>>();
-  /** Uncapped evidence, so two capped scores still rank by how well they matched. */
-  private readonly strength = new Map<number, number>();
-
-  private readonly answeredInJapanese = new Set<number>();
-  private readonly foundThroughBridge = new Set<number>();
-  private readonly bridgeBonus = new Set<number>();
-
-  constructor(
-    private readonly explain: ((line: string) => void) | undefined,
-    /** Latin words and Japanese text in one query (not Japanese alone, whose bridged English also finds "text"). */
-    private readonly mixed: boolean,
-    /** Japanese alone (no Latin words). */
-    private readonly japanese = false,
-  ) {}
-
-  /** Papers whose name is among the query's words ("clip openai"): they win a tie with papers that only contain them. */
-  private readonly named = new Set<number>();
-
-  readonly offer = (paper: PaperHead, score: number, matchedBy: MatchKind, uncapped = score): void => {
-    this.explain?.(`${matchedBy} ${paper.id} ${score.toFixed(3)} (${uncapped.toFixed(3)})`);
-    if (matchedBy === "exact") this.named.add(paper.seq);
-    // A mixed query ("混合エキスパート Hugging Face blog") is better answered by a paper matching both halves.
-    let bonus = 0;
-    if (this.mixed && (matchedBy === "text" || matchedBy === "japanese")) {
-      const kinds = this.latinAndJapanese.get(paper.seq) ?? new Set<MatchKind>();
-      kinds.add(matchedBy);
-      this.latinAndJapanese.set(paper.seq, kinds);
-      if (kinds.size === 2) bonus = 0.05;
-    } else if (this.japanese && (matchedBy === "text" || matchedBy === "japanese")) {
-      // Japanese alone: its bridged English finds many papers; one whose Japanese text also answers is the better one.
-      if (matchedBy === "japanese" && score >= RESULT_THRESHOLD) this.answeredInJapanese.add(paper.seq);
-      if (matchedBy === "text") this.foundThroughBridge.add(paper.seq);
-      if (this.answeredInJapanese.has(paper.seq) && this.foundThroughBridge.has(paper.seq) && !this.bridgeBonus.has(paper.seq)) {
-        this.bridgeBonus.add(paper.seq);
-        bonus = 0.02;
-      }
-    }
-    const previous = this.matches.get(paper.seq);
-    const ceiling = matchedBy === "exact" || matchedBy === "arxiv" || matchedBy === "url" ? 1 : 0.99;
-    const combined = Math.min(ceiling, Math.max(score, previous?.score ?? 0) + bonus);
-    this.strength.set(paper.seq, Math.max(this.strength.get(paper.seq) ?? 0, uncapped + bonus, combined));
-    if (!previous || previous.score < combined) this.matches.set(paper.seq, { paper, score: combined, matchedBy });
-  };
-
-  /** All offers, best first. */
-  ranked(cleaned: string, locale: Locale): Ranked[] {
-    // For Japanese users a Japanese-text match wins a tie.
-    const preference = (match: Ranked) =>
-      (this.strength.get(match.paper.seq) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? 0.01 : 0) + (this.named.has(match.paper.seq) ? NAMED_PREFERENCE : 0);
-    // In a mixed query ("拡散モデル DDPM"), a paper found through its Japanese half alone must also be about the Latin words.
-    if (containsCjk(cleaned) && contentTokens(cleaned).length > 0) {
-      for (const [seq, match] of this.matches) {
-        if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(seq)?.has("text")) this.matches.set(seq, { ...match, score: match.score * 0.55 });
-      }
-    }
-    for (const match of this.matches.values()) match.strength = preference(match);
-    return [...this.matches.values()].sort(
-      (a, b) => b.score - a.score || preference(b) - preference(a) || a.paper.position - b.paper.position || a.paper.id.localeCompare(b.paper.id),
-    );
-  }
-}
-
 /** An all-hiragana query, in katakana: hiragana (U+3041–U+3096) is katakana (U+30A1–U+30F6) less 0x60. */
 function hiraganaAsKatakana(text: string, minLength = 2): string {
   if (!/^[\p{Script=Hiragana}ー\s]+$/u.test(text) || [...text.replace(/\s+/g, "")].length < minLength) return text;
   return text.replace(/[\u3041-\u3096]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0x60));
-}
-
-/**
- * A generic query ("llm", "model", "2023"): several papers score the same, and what orders them is nearly nothing.
- * Two or three papers sharing a capped score with clearly different evidence ("consistency", "attention") are not a tie.
- */
-function isTie(ranked: readonly Ranked[]): boolean {
-  const [first, second] = ranked;
-  if (!first || !second || first.score >= 1 || first.score < RESULT_THRESHOLD || first.score - second.score >= TIE_MARGIN) return false;
-  const tied = ranked.filter((match) => first.score - match.score < TIE_MARGIN);
-  const gap = (first.strength ?? first.score) - (second.strength ?? second.score);
-  return gap < TIE_STRENGTH_GAP || (tied.length >= 3 && gap < 2 * TIE_STRENGTH_GAP && sameStrength(tied));
-}
-
-/** What naming a paper adds to its evidence: more than a tie's margin (TIE_STRENGTH_GAP). */
-const NAMED_PREFERENCE = 0.03;
-
-/** Evidence closer than this is no reason to prefer one paper. */
-const TIE_STRENGTH_GAP = 0.018;
-
-function sameStrength(tied: readonly Ranked[]): boolean {
-  const strengths = tied.map((match) => match.strength ?? match.score);
-  return Math.max(...strengths) - Math.min(...strengths) < 4 * TIE_STRENGTH_GAP;
 }

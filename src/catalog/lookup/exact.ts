@@ -2,6 +2,7 @@ import { findArxivReferences, parseArxivReference } from "../arxiv-id.js";
 import { compactKey, containsCjk, contentTokens, tokenize } from "../text.js";
 import { bridgeJapanese } from "./bridge.js";
 import type { PaperHeads } from "./heads.js";
+import { nameWithinScore } from "./score.js";
 import type { Offer, PaperHead } from "./types.js";
 
 /** arXiv ids taken from one query (a button row holds five). */
@@ -129,7 +130,7 @@ export class ExactNames {
     for (let size = Math.min(4, words.length - 1); size >= 1; size -= 1) {
       for (let start = 0; start + size <= words.length; start += 1) {
         const share = contentWeights.slice(start, start + size).reduce((sum, weight) => sum + weight, 0) / totalWeight;
-        if (share < 0.4) continue;
+        if (!nameWithinScore(share, false)) continue;
         const key = compactKey(words.slice(start, start + size).join(" "));
         const papers = key.length >= 2 && !key.startsWith("#") ? this.heads.keyed(key) : [];
         if (papers.length === 0) continue;
@@ -139,8 +140,8 @@ export class ExactNames {
         // So does a word no paper has just before it: "swin transformer" is not the Transformer.
         const before = words[start - 1];
         if (before !== undefined && before.length >= 3 && !containsCjk(before) && contentTokens(before).some(isUnknown)) continue;
-        const shared = papers.length === 1 ? 1 : 0.95;
-        for (const paper of papers) offer(paper, (0.5 + 0.45 * share) * shared, "exact", (0.5 + 0.5 * share) * shared);
+        const scored = nameWithinScore(share, papers.length > 1);
+        if (scored) for (const paper of papers) offer(paper, scored.score, "exact", scored.uncapped);
       }
     }
   }

@@ -3,7 +3,9 @@ import { contentTokens, editDistance, normalize, tokenize, unstemmedWords } from
 import type { SpellingCorrector } from "./spelling.js";
 import type { TermWeights } from "./term-weights.js";
 import type { PaperHeads } from "./heads.js";
-import { FTS_CANDIDATES, RESULT_THRESHOLD, type Offer, type PaperHead } from "./types.js";
+import { textScore, type TextFeatures } from "./score.js";
+import { LOOKUP_WEIGHTS } from "./weights.js";
+import { FTS_CANDIDATES, type Offer, type PaperHead } from "./types.js";
 
 /** Above this many matching rows, bm25 ordering over the whole corpus costs more than a lookup should. */
 const FULL_RANK_BUDGET = 2_500;
@@ -130,16 +132,16 @@ export class FullTextMatcher {
       const inHeadline = lookUp(headline);
       // A name found only through corrected words is a typo of that name: it counts as much as the same typo of a
       // whole name (lookup/fuzzy.ts) and a little less, so "gtp3" is GPT-3, not the paper with the alias "gpt3 self-inst".
-      let correctedCeiling = Number.POSITIVE_INFINITY;
-      let foundAsTyped = false;
+      let correctedCloseness: number | null = null;
+      let namedAsTyped = false;
       inHeadline.forEach((found, index) => {
         if (!found) return;
         const variants = groups[index] ?? [];
         const typed = variants.filter((variant) => !corrections[index]?.has(variant));
-        if (typed.some((variant) => headline.has(variant) || (prefix && index === lastIndex && headline.hasPrefix(variant)))) foundAsTyped = true;
+        if (typed.some((variant) => headline.has(variant) || (prefix && index === lastIndex && headline.hasPrefix(variant)))) namedAsTyped = true;
         else {
           const closeness = Math.max(0, ...variants.filter((variant) => headline.has(variant)).map((variant) => corrections[index]?.get(variant) ?? 0));
-          correctedCeiling = Math.min(correctedCeiling, 0.48 + 0.4 * closeness);
+          correctedCloseness = Math.min(correctedCloseness ?? closeness, closeness);
         }
       });
       const inPaper = inHeadline.map((found, index) => found || lookUp1(everywhere, groups[index] ?? [], prefix && index === lastIndex));
@@ -160,9 +162,6 @@ export class FullTextMatcher {
       // In a description, numbers ("25 agents", "a 65b model") are facts, not names: that a paper's alias has
       // the number ("llama-65b") does not make it the paper meant; they count as found anywhere in it.
       const coverage = nameQuery ? covered(headline) : covered(headline, (variants) => !/^\d/.test(variants[0] ?? ""));
-      // bm25 only chose the rows; as a ratio (best / rank) it rewarded the poorer matches, so it no longer ranks them.
-      const relevance = row.rank < 0 ? 1 : 0;
-      const curated = paper.aliases.length > 0 ? 0.05 : 0;
       const fullCoverage = covered(everywhere);
       if (explain) {
         const found = (words: StoredWords) => groups.filter(inSet(words)).map((variants) => variants[0]).join(" ") || "-";
@@ -170,57 +169,53 @@ export class FullTextMatcher {
         explain(`text ${paper.id}: name/credit [${found(headline)}] anywhere [${found(everywhere)}] missing [${missing}] coverage ${coverage.toFixed(2)}/${fullCoverage.toFixed(2)}`);
         explain(`text ${paper.id}: fields ${this.fieldsExplained(paper, groups.filter(inSet(everywhere)))}`);
       }
-      // Found through some of the words only: most of a description, and nearly all of a name-like query
-      // ("denoising diffusion probabilistic models" is not Consistency Models, which has three of its words).
-      // A word of a title-like query the paper lacks speaks against it, unless it looks like a typo of one of
-      // the paper's names ("constituional ai anthropic").
-      const lacksWord =
-        titleLike &&
-        groups.some((variants, index) => !inSet(everywhere)(variants, index) && !(frequencies[index] === 0 && resemblesAny(variants[0] ?? "", headline)));
-      if (partial && (fullCoverage < (lacksWord ? 0.75 : 0.6) || groups.filter(inSet(everywhere)).length < 2)) continue;
-      // Sizes and versions ("65b", "48gb") are the most telling words of a description.
       const specificGroups = groups.filter((_, index) => specific[index]);
-      const specificBonus = specificGroups.length > 0 ? (specificGroups.filter(inSet(everywhere)).length / specificGroups.length - 0.5) * 0.2 : 0;
       const titleWords = this.titleWordsOf(paper);
       const queryWords = new Set(groups.flat());
-      const titleCoverage = titleWords.length > 0 ? titleWords.filter((word) => queryWords.has(word)).length / titleWords.length : 0;
-      const inTitle = phrases.some((phrase) => this.normalizedTitle(paper).includes(phrase)) ? 0.1 : 0;
-      // "kaplan scaling", "vaswani 2017": people cite a paper by its first author.
-      const firstAuthor = groups.some((variants) => variants.includes(paper.firstAuthor)) ? 0.05 : 0;
-      const score =
-        (partial ? 0.1 : 0.15) +
-        0.35 * fullCoverage +
-        0.3 * coverage +
-        0.1 * relevance +
-        0.05 * titleCoverage +
-        inTitle +
-        specificBonus +
-        firstAuthor +
-        curated;
-      // A few words found only in a summary ("resnet", "mistral 7b", "chain of thought prompting") are a hint, not an answer.
-      // Words only the bridge supplied are a translation: a Japanese name found as written (0.85) outranks them.
-      // A remembered number with all the other words ("20 tokens per parameter") is a fact, more than a hint.
-      const fact = !nameQuery && specificGroups.length > 0 && fullCoverage >= 0.99;
       // A short name whose other word this paper has only in passing ("batch normalization", "code llama",
-      // "multi-query attention") names another paper: a hint at most.
-      // Such a word comes before the name or is joined to it ("code llama", "sentence-bert"); a word after the
-      // name is something remembered about the paper ("bert glue", "bert squad").
+      // "multi-query attention") names another paper. Such a word comes before the name or is joined to it
+      // ("code llama", "sentence-bert"); a word after the name is something remembered ("bert glue", "bert squad").
       const nameAt = inHeadline.indexOf(true);
-      const namedInPassing =
-        nameQuery &&
-        groups.length === 2 &&
-        coverage < 0.75 &&
-        groups.some((_, index) => !specific[index] && !inHeadline[index] && inPaper[index] && (index < nameAt || !cleaned.includes(" ")));
-      const ceiling = (coverage === 0 && groups.length <= 3 && !fact) || namedInPassing ? RESULT_THRESHOLD - 0.05 : tokens.length === 0 ? 0.8 : 0.94;
-      // One word that shares only its stem with the paper's names ("performer" and "…transformer-level performance")
-      // is another word, not a name: a hint at most.
-      if (foundAsTyped && rawWords.length === 1 && groups.length === 1 && !this.namedAlike(paper, rawWords[0] ?? "", tokens[0] ?? "")) {
-        correctedCeiling = RESULT_THRESHOLD - 0.05;
-        foundAsTyped = false;
-      }
-      const cap = foundAsTyped ? ceiling : Math.min(ceiling, correctedCeiling);
-      if (explain && cap < ceiling) explain(`text ${paper.id}: named only through corrected words, at most ${cap.toFixed(3)}`);
-      offer(paper, Math.min(cap, score), "text", tokens.length === 0 || cap < ceiling ? Math.min(cap, score) : score);
+      const features: TextFeatures = {
+        partial,
+        everywhereCoverage: fullCoverage,
+        nameCoverage: coverage,
+        // bm25 only chose the rows; as a ratio (best / rank) it rewarded the poorer matches, so it no longer ranks them.
+        bm25Matched: row.rank < 0,
+        titleCoverage: titleWords.length > 0 ? titleWords.filter((word) => queryWords.has(word)).length / titleWords.length : 0,
+        phraseInTitle: phrases.some((phrase) => this.normalizedTitle(paper).includes(phrase)),
+        // Sizes and versions ("65b", "48gb") are the most telling words of a description.
+        specificFound: specificGroups.length > 0 ? specificGroups.filter(inSet(everywhere)).length / specificGroups.length : null,
+        // "kaplan scaling", "vaswani 2017": people cite a paper by its first author.
+        firstAuthorNamed: groups.some((variants) => variants.includes(paper.firstAuthor)),
+        curated: paper.aliases.length > 0,
+        queryWords: groups.length,
+        contentWords: tokens.length,
+        wordsFound: groups.filter(inSet(everywhere)).length,
+        nameQuery,
+        // A word of a title-like query the paper lacks speaks against it, unless it looks like a typo of one of
+        // the paper's names ("constituional ai anthropic").
+        lacksTitleWord:
+          titleLike &&
+          groups.some((variants, index) => !inSet(everywhere)(variants, index) && !(frequencies[index] === 0 && resemblesAny(variants[0] ?? "", headline))),
+        otherWordInPassing:
+          nameQuery &&
+          groups.length === 2 &&
+          groups.some((_, index) => !specific[index] && !inHeadline[index] && inPaper[index] && (index < nameAt || !cleaned.includes(" "))),
+        namedAsTyped,
+        correctedCloseness,
+        // One word that shares only its stem with the paper's names ("performer" and "…transformer-level performance")
+        // is another word, not a name: a hint at most.
+        stemOnlyName: namedAsTyped && rawWords.length === 1 && groups.length === 1 && !this.namedAlike(paper, rawWords[0] ?? "", tokens[0] ?? ""),
+      };
+      // Found through some of the words only: most of a description, and nearly all of a name-like query
+      // ("denoising diffusion probabilistic models" is not Consistency Models, which has three of its words).
+      // A few words found only in a summary ("resnet", "mistral 7b") are a hint; words only the bridge supplied
+      // are a translation; a remembered number with all the other words ("20 tokens per parameter") is a fact.
+      const scored = textScore(features);
+      if (!scored) continue;
+      if (explain && scored.cappedAt !== null) explain(`text ${paper.id}: named only through corrected words, at most ${scored.cappedAt.toFixed(3)}`);
+      offer(paper, scored.score, "text", scored.uncapped);
     }
   }
 
@@ -350,7 +345,7 @@ function resemblesAny(word: string, words: Iterable<string>): boolean {
   for (const other of words) {
     let shared = 0;
     while (shared < word.length && shared < other.length && word[shared] === other[shared]) shared += 1;
-    if (shared >= 5 && shared >= 0.6 * Math.min(word.length, other.length)) return true;
+    if (shared >= 5 && shared >= LOOKUP_WEIGHTS.text.typoSharedStart * Math.min(word.length, other.length)) return true;
   }
   return false;
 }

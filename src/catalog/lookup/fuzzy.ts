@@ -1,6 +1,8 @@
 import { compactKey, editDistance } from "../text.js";
 import { shortNameOf } from "./exact.js";
+import { fuzzyScore } from "./score.js";
 import type { Offer, PaperHead } from "./types.js";
+import { LOOKUP_WEIGHTS } from "./weights.js";
 
 /** Names this short that differ by one letter are other names ("beit", "llava"), unless the difference is a slip. */
 export const SHORT_NAME = 5;
@@ -52,11 +54,11 @@ export class FuzzyNames {
       // the fingers: swapped letters ("bret"), a neighbouring key ("lpra") or a doubled letter.
       if (key.length <= SHORT_NAME && distance === 1 && !isSlip(key, candidate.key)) continue;
       // … and two edits in a short name need most letter pairs in common ("resnet" is not "restem").
-      if (distance >= 2 && bigramSimilarity(key, candidate.key) < 0.5) continue;
+      if (distance >= 2 && bigramSimilarity(key, candidate.key) < LOOKUP_WEIGHTS.fuzzy.minLetterPairs) continue;
       // Version numbers are not typos: "gpt5" is not "gpt3", "llama3" is not "llama2".
       if (digitsOf(key) !== digitsOf(candidate.key)) continue;
       const closeness = 1 - distance / Math.max(key.length, candidate.key.length);
-      offer(candidate.paper, 0.5 + 0.4 * closeness, "fuzzy");
+      offer(candidate.paper, fuzzyScore(closeness), "fuzzy");
     }
   }
 }

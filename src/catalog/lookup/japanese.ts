@@ -2,7 +2,9 @@ import { ftsPhrase, type SearchIndexReader } from "../../db/search.js";
 import { containsCjk, normalize } from "../text.js";
 import type { PaperHeads } from "./heads.js";
 import { JAPANESE_TAG } from "./keys.js";
-import { FTS_CANDIDATES, RESULT_THRESHOLD, type LookupWork, type Offer, type PaperHead } from "./types.js";
+import { idf, japaneseScore } from "./score.js";
+import { FTS_CANDIDATES, type LookupWork, type Offer, type PaperHead } from "./types.js";
+import { LOOKUP_WEIGHTS } from "./weights.js";
 
 /** Up to this many papers with Japanese text are scored directly; more go through the trigram index first. */
 const JAPANESE_SCAN_LIMIT = 2_000;
@@ -58,14 +60,13 @@ export class JapaneseMatcher {
     this.work.japaneseBigrams += grams.length;
     if (grams.length === 0) {
       // One character: only a name can be meant.
-      for (const paper of this.japanesePapers) if (headlineJa(paper).includes(text)) offer(paper, 0.7, "japanese");
+      for (const paper of this.japanesePapers) if (this.bigramsOf(paper).names.text.includes(text)) offer(paper, LOOKUP_WEIGHTS.japanese.oneCharacterName, "japanese");
       return;
     }
     // As with words: a pair no text contains weighs as much as the rarest pair that some text does contain.
     const known = grams.map((gram) => this.bigramDocuments.get(gram) ?? 0);
-    const idf = (documents: number) => Math.log((this.japanesePapers.length + 1) / (documents + 0.5));
     const rarestKnown = Math.min(...known.filter((documents) => documents > 0), this.japanesePapers.length);
-    const weights = known.map((documents) => idf(documents > 0 ? documents : rarestKnown));
+    const weights = known.map((documents) => idf(this.japanesePapers.length, documents > 0 ? documents : rarestKnown));
     const total = weights.reduce((sum, weight) => sum + weight, 0) || 1;
     const covered = (set: Set<string>, also?: Set<string>) =>
       grams.reduce((sum, gram, index) => sum + (set.has(gram) || also?.has(gram) ? (weights[index] ?? 0) : 0), 0) / total;
@@ -74,31 +75,29 @@ export class JapaneseMatcher {
     const words = katakanaWords(cleaned);
     const loneWord = cjkRuns(cleaned).length === 1 && words.length === 1;
     for (const paper of this.candidates(grams)) {
-      const { headline: namePairs, body: bodyPairs, text: paperText } = this.bigramsOf(paper);
+      const { headline: namePairs, body: bodyPairs, text: paperText, names: paperNames } = this.bigramsOf(paper);
       // A katakana word alone is one loanword: its pairs count only where the whole word is ("パーム" is not "ウォーム…" +
       // "…パー…"). Inside longer Japanese it may be a compound of known words ("ヒューマンデータ"), matched by pairs as before.
       const absent = loneWord ? words.filter((word) => !paperText.includes(word)).flatMap(bigrams) : [];
       const headline = absent.length > 0 ? without(namePairs, absent) : namePairs;
       const body = absent.length > 0 ? without(bodyPairs, absent) : bodyPairs;
       if (versions.length > 0) {
-        const names = headlineJa(paper);
+        const names = paperNames.text;
         if (versions.some(({ name, number }) => names.includes(name) && !names.includes(`${name}${number}`))) continue;
       }
-      if (text.length >= 2 && headlineJa(paper).replace(/\s+/g, "").includes(text)) {
-        offer(paper, 0.85, "japanese");
+      if (text.length >= 2 && paperNames.compact.includes(text)) {
+        offer(paper, LOOKUP_WEIGHTS.japanese.inName, "japanese");
         continue;
       }
-      const headlineCoverage = covered(headline);
-      const fullCoverage = covered(headline, body);
-      const pairsFound = grams.filter((gram) => headline.has(gram) || body.has(gram)).length;
-      if (fullCoverage < 0.5 || pairsFound < 2) continue;
-      // As for Latin words: a little text found only in a summary is a hint, not an answer.
-      const ceiling = headlineCoverage === 0 && pairsFound <= 3 ? RESULT_THRESHOLD - 0.05 : 0.9;
-      // A query word that is one of the paper's whole names ("トランスフォーマー") says more than the same word inside a
-      // longer name ("ビジョントランスフォーマー").
-      const wholeName = words.length > 0 && words.some((word) => this.bigramsOf(paper).names.has(word)) ? 0.05 : 0;
-      const score = 0.2 + 0.4 * fullCoverage + 0.3 * headlineCoverage + wholeName;
-      offer(paper, Math.min(ceiling, score), "japanese", ceiling < 0.9 ? Math.min(ceiling, score) : score);
+      const scored = japaneseScore({
+        everywhereCoverage: covered(headline, body),
+        nameCoverage: covered(headline),
+        pairsFound: grams.filter((gram) => headline.has(gram) || body.has(gram)).length,
+        // A query word that is one of the paper's whole names ("トランスフォーマー") says more than the same word inside a
+        // longer name ("ビジョントランスフォーマー").
+        wholeName: words.length > 0 && words.some((word) => paperNames.whole.has(word)),
+      });
+      if (scored) offer(paper, scored.score, "japanese", scored.uncapped);
     }
   }
 
@@ -130,11 +129,16 @@ export class JapaneseMatcher {
     let entry = this.japaneseBigrams.get(paper.seq);
     if (!entry) {
       const body = normalize(this.reader.storedJapanese(paper.seq));
+      const names = headlineJa(paper);
       entry = {
-        headline: new Set(cjkRuns(headlineJa(paper)).flatMap(bigrams)),
+        headline: new Set(cjkRuns(names).flatMap(bigrams)),
         body: new Set(cjkRuns(body).flatMap(bigrams)),
-        text: compactKana(`${headlineJa(paper)} ${body}`),
-        names: new Set([paper.titleJa, ...paper.aliases].map((name) => compactKana(normalize(name)))),
+        text: compactKana(`${names} ${body}`),
+        names: {
+          text: names,
+          compact: names.replace(/\s+/g, ""),
+          whole: new Set([paper.titleJa, ...paper.aliases].map((name) => compactKana(normalize(name)))),
+        },
       };
       this.japaneseBigrams.set(paper.seq, entry);
     }
@@ -147,7 +151,8 @@ interface PaperJapanese {
   headline: Set<string>;
   body: Set<string>;
   text: string;
-  names: Set<string>;
+  /** Its Japanese title and aliases normalised (and without spaces), and each of them compacted. */
+  names: { text: string; compact: string; whole: Set<string> };
 }
 
 /**

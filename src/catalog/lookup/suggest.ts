@@ -1,9 +1,10 @@
 import { compactKey, editDistance } from "../text.js";
 import { startsAlike, type FuzzyKey } from "./fuzzy.js";
+import { suggestionScore } from "./score.js";
 import type { PaperHead, Ranked } from "./types.js";
+import { LOOKUP_WEIGHTS } from "./weights.js";
 
 const MAX_SUGGESTIONS = 3;
-const MIN_NAME_CLOSENESS = 0.7;
 
 /**
  * Stage 5, when nothing scored as an answer: "did you mean" from the best weak matches and from curated names
@@ -19,13 +20,13 @@ export function suggest(cleaned: string, ranked: readonly Ranked[], fuzzyKeys: r
       if (!startsAlike(key, candidate.key)) continue;
       const longest = Math.max(key.length, candidate.key.length);
       const distance = editDistance(key, candidate.key, Math.floor(longest / 2));
-      const closeness = 1 - distance / longest;
-      // Genuinely close: a typo changes less than a third of a name ("toolformer" is not "transformer" at 0.64).
-      if (closeness >= MIN_NAME_CLOSENESS) scored.set(candidate.paper, Math.max(scored.get(candidate.paper) ?? 0, closeness * 0.6));
+      // Genuinely close: a typo changes less than a third of a name ("toolformer" is not "transformer").
+      const score = suggestionScore(1 - distance / longest);
+      if (score !== null) scored.set(candidate.paper, Math.max(scored.get(candidate.paper) ?? 0, score));
     }
   }
   return [...scored.entries()]
-    .filter(([, score]) => score >= 0.3)
+    .filter(([, score]) => score >= LOOKUP_WEIGHTS.suggest.minScore)
     .sort((a, b) => b[1] - a[1] || a[0].position - b[0].position)
     .slice(0, MAX_SUGGESTIONS)
     .map(([paper]) => paper);

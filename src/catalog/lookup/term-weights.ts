@@ -1,4 +1,5 @@
 import type { SearchIndexReader } from "../../db/search.js";
+import { idf } from "./score.js";
 
 const CACHE_LIMIT = 20_000;
 
@@ -67,6 +68,6 @@ export class TermWeights {
   }
 
   private idf(documents: number): number {
-    return Math.log((this.corpusSize() + 1) / (documents + 0.5));
+    return idf(this.corpusSize(), documents);
   }
 }

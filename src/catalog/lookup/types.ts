@@ -1,4 +1,5 @@
 import type { Paper } from "../types.js";
+import { LOOKUP_WEIGHTS } from "./weights.js";
 
 export type MatchKind = "arxiv" | "url" | "exact" | "fuzzy" | "text" | "japanese";
 
@@ -39,8 +40,8 @@ export interface Ranked {
 /** Proposes a paper with a score (capped for display) and, optionally, the uncapped evidence used to break ties. */
 export type Offer = (paper: PaperHead, score: number, kind: MatchKind, uncapped?: number) => void;
 
-/** Scores from here up are answers; below, at most "did you mean". */
-export const RESULT_THRESHOLD = 0.5;
+/** Scores from here up are answers; below, at most "did you mean" (lookup/weights.ts). */
+export const RESULT_THRESHOLD = LOOKUP_WEIGHTS.resultThreshold;
 
 /** Rows asked of a full-text index per query. */
 export const FTS_CANDIDATES = 40;
