@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every test of the given files on its own (`vitest run FILE -t NAME`) and reports the ones that
-// fail alone. Usage: node test/each-alone.mjs test/discord.e2e.test.ts test/follow.e2e.test.ts
+// fail alone. Usage: node test/each-alone.mjs test/discord/bot.e2e.test.ts test/commands/follow.e2e.test.ts
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,6 +1,6 @@
 /**
  * Every weight and threshold of lookup scoring, in one table: the only place a fractional number of the
- * resolver lives (test/lookup-score.test.ts checks that). Scores run from 0 to 1; RESULT_THRESHOLD and up is
+ * resolver lives (test/catalog/lookup/score.test.ts checks that). Scores run from 0 to 1; RESULT_THRESHOLD and up is
  * an answer, below it at most a "did you mean". The stages (lookup/*.ts) measure named features of a match;
  * lookup/score.ts turns features into scores with this table and nothing else.
  */

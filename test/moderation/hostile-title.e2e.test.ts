@@ -1,0 +1,112 @@
+/** A title anyone can submit to arXiv, approved from /review: it must stay plain text in every message and list. */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { candidateStore, type NewCandidate } from "../../src/db/candidates.js";
+import { embedText, inlineText } from "../../src/shared/safe-text.js";
+import { EMBED_LIMITS } from "../../src/shared/embeds.js";
+import { paperEmbed } from "../../src/catalog/card.js";
+import type { APIEmbed } from "discord.js";
+import { startTestBot, type TestBot } from "../support/bot.js";
+import { dmChannelIdFor } from "../support/harness/index.js";
+import { option } from "../support/interactions.js";
+import { as, command, modalSubmit, press, send } from "../support/moderation.js";
+
+const ALERT_ROLE = "1200000000000000088";
+const PAPERS_CHANNEL = "1200000000000000011";
+const READER = { id: "1300000000000000311", username: "reader" };
+const HOSTILE = "@everyone **Bold** <@&1200000000000000077> [click](https://evil.example) `tick` ΩΩΩ \u202Eevil\u202C end";
+/** As Discord should show it: every Markdown character escaped, the mention shown as typed, the override gone. */
+const SHOWN = "@\u200Beveryone \\*\\*Bold\\*\\* \\<@&1200000000000000077\\> \\[click\\](https://evil.example) \\`tick\\` ΩΩΩ evil end";
+
+function hostileCandidate(): NewCandidate {
+  return {
+    arxivId: "2406.50001", version: 1, title: HOSTILE, authors: ["Mallory"], categories: ["cs.CL"],
+    abstract: "Retrieval augmented generation. A second sentence.", license: null, canonScore: 0.99, bonus: 0, score: 0.99, reasons: { papers: [], topics: ["retrieval"] },
+  };
+}
+
+interface Posted { content?: string; allowed_mentions?: { parse?: string[]; roles?: string[] } }
+
+describe("feed titles in message content and Markdown lists", () => {
+  let t: TestBot;
+  beforeEach(async () => {
+    t = await startTestBot({ env: { BUNDLE_REBUILD_DELAY_SECONDS: "60" } });
+  });
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it("escapes Markdown and mentions, and strips bidi and control characters", () => {
+    expect(inlineText(HOSTILE)).toBe(SHOWN);
+    expect(inlineText("a\u0000b\u0007c\u001b[31m\u0085d\u2066e\u2069\r\nf\tg")).toBe("abc\\[31mde fg");
+  });
+
+  it("the /review approval, the alert post and DM, and /papers show the hostile title as plain text", async () => {
+    await command(t, { name: "follow", user: READER, options: [option.string("topic", "retrieval")] });
+    await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval"), { type: 8, name: "role", value: ALERT_ROLE }] });
+    candidateStore(t.bot.app.db).insert(hostileCandidate(), new Date());
+    const card = await command(t, { name: "review", ...as.moderator });
+    expect(card.body.data.embeds?.[0]?.title).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
+    const since = t.harness.requests.length;
+    const approved = await send(t, modalSubmit({ customId: "review-approve:2406.50001", message: card.message(), fields: { topics: "retrieval", note: "" }, ...as.moderator }));
+    expect(approved.data.content).toMatch(new RegExp(`^Approved: \\*\\*${SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}\\*\\* is now in the reading list`));
+
+    const post = await t.harness.waitForRequest({ method: "POST", path: `/channels/${PAPERS_CHANNEL}/messages` }, { since });
+    expect((post.body as Posted).content).toBe(`<@&${ALERT_ROLE}> New on the LLM reading list (Retrieval): **${SHOWN}**`);
+    expect((post.body as Posted).allowed_mentions).toEqual({ parse: [], roles: [ALERT_ROLE] });
+    const dm = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(READER.id)}/messages` }, { since });
+    expect((dm.body as Posted).content).toBe(`New on the LLM reading list, on a topic you follow (Retrieval): **${SHOWN}**`);
+
+    const list = await command(t, { name: "papers", options: [option.string("topic", "retrieval")] });
+    const lines = (list.body.data.embeds?.[0]?.description ?? "").split("\n");
+    const line = lines.find((text) => text.includes("2406.50001")) ?? lines.at(-1) ?? "";
+    expect(line).toContain(`[${SHOWN}](https://arxiv.org/abs/2406.50001)`);
+    expect(line).not.toMatch(/\u202E/);
+
+    // "Related papers" under another paper's /paper answer lists it the same way.
+    const neighbour = t.bot.ctx.catalog.papers.find((paper) => t.bot.ctx.catalog.related(paper, 8).some((other) => other.arxivId === "2406.50001"));
+    expect(neighbour).toBeDefined();
+    const related = await send(t, press({ customId: `related:${neighbour?.id ?? ""}`, message: list.message() }));
+    expect(related.data.embeds?.[0]?.description).toContain(`• [${SHOWN}](https://arxiv.org/abs/2406.50001)`);
+  });
+
+  it("embeds: abstracts, authors and titles from arXiv cannot render links, Markdown or mentions, and titles lose bidi overrides", async () => {
+    const abstract = "# Heading\nAbstract with [masked](https://evil.example) link and <@&1200000000000000001> **bold** \u202Eevil\u202C\n> quote\n- item";
+    candidateStore(t.bot.app.db).insert({ ...hostileCandidate(), abstract, authors: ["[Ada](https://evil.example)", "*Bob*"] }, new Date());
+    await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
+    const card = await command(t, { name: "review", ...as.moderator });
+    const since = t.harness.requests.length;
+    await send(t, modalSubmit({ customId: "review-approve:2406.50001", message: card.message(), fields: { topics: "retrieval", note: "" }, ...as.moderator }));
+    const post = await t.harness.waitForRequest({ method: "POST", path: `/channels/${PAPERS_CHANNEL}/messages` }, { since });
+    const shown = await command(t, { name: "paper", options: [option.string("query", "2406.50001")] });
+    const embeds: [string, APIEmbed | undefined][] = [
+      ["review card", card.body.data.embeds?.[0]],
+      ["alert post", (post.body as { embeds?: APIEmbed[] }).embeds?.[0]],
+      ["/paper", shown.body.data.embeds?.[0]],
+    ];
+    // Independently of our helper: no unescaped masked link, mention, bold, or line-start heading/quote/list survives.
+    const rendersMarkdown = /(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)<@|(?<!\\)\*\*(?!The authors)|^(#|>|-) /m;
+    for (const [where, embed] of embeds) {
+      expect(embed, where).toBeDefined();
+      expect(embed?.title, where).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
+      expect(embed?.description, where).toContain("Abstract with \\[masked\\](https://evil.example) link and \\<@&1200000000000000001\\> \\*\\*bold\\*\\* evil");
+      expect(embed?.description, where).toContain("\\# Heading");
+      expect(embed?.description?.replace(/^\*The authors' abstract[^\n]*\n/, ""), where).not.toMatch(rendersMarkdown);
+      expect(embed?.description, where).not.toMatch(/[\u202A-\u202E]/);
+      const authors = embed?.fields?.find((field) => field.name === "Authors")?.value;
+      expect(authors, where).toBe("\\[Ada\\](https://evil.example), \\*Bob\\*");
+    }
+    // Our own Markdown is not escaped: the note stays italic.
+    expect(embeds[1]?.[1]?.description).toMatch(/^\*The authors' abstract \(no summary written yet\)\.\*\n/);
+  });
+
+  it("escaping lengthens text; embeds still fit Discord's limits, and no cut leaves a lone backslash", () => {
+    const paper = t.bot.ctx.catalog.papers[0];
+    if (!paper) throw new Error("no paper");
+    const stars = "*".repeat(5000);
+    const embed = paperEmbed({ ...paper, summary: { en: stars, ja: stars }, source: "moderator", authors: Array.from({ length: 400 }, () => "_") }, "en");
+    expect([...(embed.description ?? "")].length).toBeLessThanOrEqual(EMBED_LIMITS.description);
+    for (const field of embed.fields ?? []) expect([...field.value].length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
+    expect(embed.description).toMatch(/(\\\*)+…$/);
+    expect(embedText("1. one\n## two\n-# three")).toBe("1\\. one\n\\## two\n\\-# three");
+  });
+});
