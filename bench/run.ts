@@ -22,6 +22,8 @@ const { values } = parseArgs({
     "scale-servers": { type: "string", default: "10000" },
     "scale-seconds": { type: "string", default: "30" },
     "scale-max-concurrency": { type: "string", default: "1" },
+    /** Another build of the bot to measure (e.g. a copy of dist-bench from before a change), for before/after runs. */
+    "scale-main": { type: "string", default: resolve(repoRoot, "dist-bench", "src", "main.js") },
   },
 });
 const wanted = (section: string) => !values.only || values.only.includes(section);
@@ -88,7 +90,7 @@ if (wanted("scale")) {
     servers,
     seconds,
     maxConcurrency: Number(values["scale-max-concurrency"]),
-    mainJs: resolve(repoRoot, "dist-bench", "src", "main.js"),
+    mainJs: resolve(values["scale-main"]),
     catalogPath: resolve(repoRoot, "data", "catalog.json"),
     log,
   });

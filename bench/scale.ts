@@ -155,7 +155,8 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
     // Ready, or the bot gave up (4011 without sharding), or far too long.
     while (readyAt === null && exitCode === undefined && performance.now() - started < 30 * 60_000) await wait(200);
     if (readyAt === null) {
-      error = exitCode !== undefined ? `bot exited with ${String(exitCode)}: ${stderr.trim().split("\n").slice(-2).join(" | ").slice(0, 400)}` : "bot not ready after 30 min";
+      const said = stderr.split("\n").find((line) => line.startsWith("paperbot: ")) ?? stderr.trim().split("\n").slice(-1)[0] ?? "";
+      error = exitCode !== undefined ? `bot exited with ${String(exitCode)}: ${said.slice(0, 300)}` : "bot not ready after 30 min";
     } else {
       options.log(`scale: ready after ${((readyAt - started) / 1000).toFixed(1)} s; load for ${options.seconds} s`);
       await wait(options.seconds * 1_000);
