@@ -81,8 +81,9 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
     if (request.route !== "POST /interactions/:id/:token/callback") return;
     const entry = sent.get(request.params["id"] ?? "");
     if (!entry) return;
-    entry.answers += 1;
     if (entry.ackMs === null) entry.ackMs = request.receivedAt - entry.at;
+    // Accepted answers only: a late one (Discord: 10062 Unknown interaction) may be retried as an error reply.
+    if (request.response.status < 300) entry.answers += 1;
   });
   const loadBefore = loadAverage();
   const started = performance.now();
