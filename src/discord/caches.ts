@@ -1,4 +1,4 @@
-import { Collection, DMChannel, Options, type CacheFactory, type ClientOptions, type SweeperOptions } from "discord.js";
+import { Collection, DMChannel, Events, GatewayDispatchEvents, Options, type CacheFactory, type Client, type ClientOptions, type SweeperOptions } from "discord.js";
 
 /**
  * What the bot reads from discord.js's caches: the servers it is in (client.guilds), its own user and member, and
@@ -35,6 +35,9 @@ class KeepOnly<K, V> extends Collection<K, V> {
     return super.set(key, value);
   }
 }
+
+// discord.js warns about any channel or role cache whose class is not named "Collection", though this one is a Collection.
+Object.defineProperty(KeepOnly, "name", { value: "Collection" });
 
 /** DM channels the bot talks in right now (message.channel is looked up in the cache); older ones are fetched again. */
 const DM_CHANNELS_KEPT = 1_000;
@@ -92,3 +95,27 @@ export const leanSweepers: SweeperOptions = {
 };
 
 export const leanCacheOptions: Pick<ClientOptions, "makeCache" | "sweepers"> = { makeCache: leanCache, sweepers: leanSweepers };
+
+/** GUILD_CREATE lists the caches above would build objects for only to drop them at once. */
+const UNREAD_GUILD_LISTS = ["channels", "threads", "roles", "emojis", "stickers", "presences", "voice_states", "stage_instances", "guild_scheduled_events", "soundboard_sounds"];
+
+/**
+ * Empties, in each GUILD_CREATE, the lists whose objects the caches would not keep (and keeps only the bot's own
+ * member), before discord.js builds anything from it: the 'raw' event is emitted with the packet discord.js then
+ * handles. At 24 KB a server that was most of the work of connecting a shard.
+ */
+export function skipUnreadGuildData(client: Client): void {
+  client.on(Events.Raw, (packet: unknown) => {
+    if (!isRecord(packet) || packet["t"] !== GatewayDispatchEvents.GuildCreate) return;
+    const guild = packet["d"];
+    if (!isRecord(guild)) return;
+    for (const list of UNREAD_GUILD_LISTS) if (Array.isArray(guild[list])) guild[list] = [];
+    const members = guild["members"];
+    const own = client.user?.id;
+    if (Array.isArray(members)) guild["members"] = members.filter((member) => isRecord(member) && isRecord(member["user"]) && member["user"]["id"] === own);
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
