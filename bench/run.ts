@@ -10,6 +10,7 @@ import { benchInteractions, benchInteractionsUnderPageLoad } from "./interaction
 import { benchLookup, loadQueries } from "./lookup.js";
 import { scoreLabelledSets } from "./lookup-accuracy.js";
 import { benchOursAlone } from "./lookup-ours.js";
+import { benchScale } from "./scale.js";
 
 const repoRoot = packageRoot();
 
@@ -19,6 +20,11 @@ const { values } = parseArgs({
     only: { type: "string", multiple: true },
     corpus: { type: "string", default: "100000" },
     fixtures: { type: "string", default: resolve(repoRoot, "..", "shared", "fixtures", "real", "arxiv-rss") },
+    "scale-servers": { type: "string", default: "10000" },
+    "scale-seconds": { type: "string", default: "30" },
+    "scale-max-concurrency": { type: "string", default: "1" },
+    /** Another build of the bot to measure (e.g. a copy of dist-bench from before a change), for before/after runs. */
+    "scale-main": { type: "string", default: resolve(repoRoot, "dist-bench", "src", "main.js") },
   },
 });
 const wanted = (section: string) => !values.only || values.only.includes(section);
@@ -94,6 +100,21 @@ if (wanted("ingest")) {
 if (wanted("digest")) {
   log("digest: deciding each follower's content (1,000 new papers) for 10,000 and 100,000 followers; rendering");
   result["digest"] = benchDigest(log);
+}
+
+if (wanted("scale")) {
+  const servers = Number(values["scale-servers"]);
+  const seconds = Number(values["scale-seconds"]);
+  log(`scale: the bot in its own process with ${servers} servers; 20 /paper + 20 autocompletes + 50 gateway events a second for ${seconds} s once ready`);
+  result["scale"] = await benchScale({
+    servers,
+    seconds,
+    maxConcurrency: Number(values["scale-max-concurrency"]),
+    mainJs: resolve(values["scale-main"]),
+    catalogPath: resolve(repoRoot, "data", "catalog.json"),
+    log,
+  });
+  log(`scale: ${JSON.stringify(result["scale"])}`);
 }
 
 // Peak resident memory of the whole run (the lookup section, with all three indexes over 100k papers, dominates).

@@ -148,6 +148,15 @@ export const configSchema = z.object({
   DISCORD_API_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://discord.com/api"),
   DISCORD_APPLICATION_ID: optionalString.pipe(snowflake.optional()),
   DISCORD_DEV_GUILD_ID: optionalString.pipe(snowflake.optional()),
+  // Unset: as many shards as Discord recommends (GET /gateway/bot).
+  SHARD_COUNT: optionalString.pipe(wholeNumber("a whole number of shards", 1, 100_000).optional()),
+  SHARD_LIST: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,6}(?:\s*,\s*\d{1,6})*$/, "expected shard ids (0 to SHARD_COUNT - 1), separated by commas")
+      .transform((list) => [...new Set(list.split(",").map((id) => Number(id.trim())))])
+      .optional(),
+  ),
   BUTTON_TTL_MINUTES: wholeNumber("a whole number of minutes", 1, 14, "; interaction tokens last 15 minutes").default(10),
   DATABASE_PATH: z.string().trim().min(1).default("data/paperbot.db"),
   CATALOG_PATH: optionalString,
@@ -185,7 +194,19 @@ export const configSchema = z.object({
   path: ["ARXIV_REQUEST_INTERVAL_MS"],
   message: "arXiv allows one request every 3 s (3000 ms or more; less only when ARXIV_RSS_URL and ARXIV_API_URL are both loopback test servers)",
   when: () => true,
+}).refine(shardListFits, {
+  path: ["SHARD_LIST"],
+  message: "needs SHARD_COUNT, and every id must be below it (shard ids run from 0 to SHARD_COUNT - 1)",
+  when: () => true,
 });
+
+function shardListFits(raw: unknown): boolean {
+  const values = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+  const list = values["SHARD_LIST"];
+  if (!Array.isArray(list)) return true;
+  const count = values["SHARD_COUNT"];
+  return typeof count === "number" && list.every((id) => typeof id === "number" && id < count);
+}
 
 export type RawConfig = z.infer<typeof configSchema>;
 
@@ -213,7 +234,15 @@ function arxivConfig(raw: RawConfig): ArxivConfig {
 }
 
 export interface Config {
-  discord: { token: string | undefined; apiUrl: string; applicationId: string | undefined; devGuildId: string | undefined; buttonTtlMs: number };
+  discord: {
+    token: string | undefined;
+    apiUrl: string;
+    applicationId: string | undefined;
+    devGuildId: string | undefined;
+    buttonTtlMs: number;
+    /** SHARD_COUNT / SHARD_LIST; both unset: Discord's recommendation. */
+    sharding: { count: number | undefined; ids: number[] | undefined };
+  };
   databasePath: string;
   catalogPath: string;
   logLevel: RawConfig["LOG_LEVEL"];
@@ -253,6 +282,7 @@ export function parseConfig(env: Environment): Config {
       applicationId: raw.DISCORD_APPLICATION_ID,
       devGuildId: raw.DISCORD_DEV_GUILD_ID,
       buttonTtlMs: Math.round(raw.BUTTON_TTL_MINUTES * 60_000),
+      sharding: { count: raw.SHARD_COUNT, ids: raw.SHARD_LIST },
     },
     databasePath: raw.DATABASE_PATH,
     catalogPath: raw.CATALOG_PATH ?? bundledCatalogPath(),

@@ -9,6 +9,8 @@ import type { BotContext } from "./discord/context.js";
 import { createDirectMessenger } from "./discord/dm.js";
 import { discordSender } from "./discord/sender.js";
 import { createRouter } from "./discord/router.js";
+import { routeInteractions } from "./discord/gateway-interactions.js";
+import { planShards } from "./discord/shards.js";
 import type { RunningHttpServer } from "./http/index.js";
 import { releaseAllHeldArxivLeases } from "./db/arxiv-gate.js";
 import { DatabaseProblem } from "./db/errors.js";
@@ -110,7 +112,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   const app = opened;
   const ctx = services.ctx;
   const router = createRouter(() => ctx, commands, components, directMessages, { autoDeferMs: options.autoDeferMs, refresh: services.refresh });
-  client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  routeInteractions(client, (interaction, facts) => void router.handle(interaction, facts), logger);
   client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
   client.on(Events.Error, (error) => logger.error("discord client error", { error }));
   client.on(Events.Warn, (message) => logger.warn("discord client warning", { message }));
@@ -125,7 +127,13 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     });
   });
   try {
-    await unlessAborted(client.login(token), options.signal);
+    client.rest.setToken(token);
+    await unlessAborted(
+      planShards(client, config.discord.sharding, logger).then(async () => {
+        if (!options.signal?.aborted) await client.login(token);
+      }),
+      options.signal,
+    );
   } catch (error) {
     if (error instanceof StartAborted) logger.warn("discord login abandoned: shutting down");
     await client.destroy();

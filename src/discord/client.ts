@@ -1,17 +1,24 @@
 import { Client, Events, GatewayIntentBits, Partials } from "discord.js";
 import type { Config } from "../config.js";
+import { leanCacheOptions, skipUnreadGuildData } from "./caches.js";
 
 /** Non-privileged intents only: no MessageContent, GuildMembers or Presences. */
 export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages] as const;
 
+/** Shards are planned from GET /gateway/bot before login (see shards.ts); caches keep only what the bot reads. */
 export function createDiscordClient(config: Config): Client {
-  return new Client({
+  const client = new Client({
     intents: [...INTENTS],
+    ...leanCacheOptions,
+    // Set by planShards(); until then, not discord.js's own reading of SHARD_COUNT/SHARDS from the environment.
+    shards: "auto",
     // DM channels are not cached until a message arrives in them.
     partials: [Partials.Channel],
     rest: { api: config.discord.apiUrl },
     allowedMentions: { parse: [] },
   });
+  skipUnreadGuildData(client);
+  return client;
 }
 
 export type DiscordStatus = "disabled" | "connecting" | "ready" | "disconnected";

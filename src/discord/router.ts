@@ -14,6 +14,7 @@ import {
   type RepliableInteraction,
 } from "discord.js";
 import type { BotContext } from "./context.js";
+import type { InteractionFacts } from "./gateway-interactions.js";
 import { localeFromDiscord, renderMessage, t } from "../i18n/index.js";
 import { containsCjk } from "../catalog/text.js";
 import { DatabaseBusyError } from "../db/errors.js";
@@ -30,7 +31,8 @@ export function expectedFailure(error: unknown): Failure | null {
 /** Discord wants an answer within 3 s; anything still running after this gets a deferral first. */
 export const AUTO_DEFER_MS = 2_000;
 
-export function requesterOf(interaction: Interaction): Requester {
+/** `facts` (from the gateway packet) carry the member's roles; without them they come from discord.js's member object. */
+export function requesterOf(interaction: Interaction, facts?: InteractionFacts): Requester {
   return {
     userId: interaction.user.id,
     username: interaction.user.username,
@@ -38,7 +40,7 @@ export function requesterOf(interaction: Interaction): Requester {
     guildId: interaction.guildId,
     channelId: interaction.channelId,
     canManageGuild: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
-    roleIds: memberRoleIds(interaction),
+    roleIds: facts ? (facts.memberRoleIds ?? []) : memberRoleIds(interaction),
   };
 }
 
@@ -82,7 +84,7 @@ export function messageOptions(body: MessageBody) {
 }
 
 export interface InteractionRouter {
-  handle(interaction: Interaction): Promise<void>;
+  handle(interaction: Interaction, facts?: InteractionFacts): Promise<void>;
   handleDirectMessage(message: Message): Promise<void>;
   /** Stops taking new interactions and waits (up to `timeoutMs`) for the ones in flight. */
   drain(timeoutMs: number): Promise<void>;
@@ -215,22 +217,22 @@ export function createRouter(
     }
   }
 
-  async function onChatInput(interaction: ChatInputCommandInteraction): Promise<void> {
+  async function onChatInput(interaction: ChatInputCommandInteraction, facts?: InteractionFacts): Promise<void> {
     const command = commandsByName.get(interaction.commandName);
     const label = `/${interaction.commandName}`;
     await withSafetyNet(interaction, label, async () => {
       if (!command) throw new Error(`No handler for ${label}`);
       const raw = commandOptions(interaction.options.data);
-      return command.run(ctx(), raw, requesterOf(interaction));
+      return command.run(ctx(), raw, requesterOf(interaction, facts));
     }, command?.privateReplies ?? true);
   }
 
-  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+  async function onAutocomplete(interaction: AutocompleteInteraction, facts?: InteractionFacts): Promise<void> {
     const command = commandsByName.get(interaction.commandName);
     try {
       const focused = interaction.options.getFocused(true);
       refresh();
-      const choices = command?.autocomplete?.(ctx(), { name: focused.name, value: String(focused.value) }, requesterOf(interaction)) ?? [];
+      const choices = command?.autocomplete?.(ctx(), { name: focused.name, value: String(focused.value) }, requesterOf(interaction, facts)) ?? [];
       await interaction.respond(choices.slice(0, 25));
     } catch (error) {
       ctx().logger.error("autocomplete failed", { command: interaction.commandName, userId: interaction.user.id, error });
@@ -238,32 +240,32 @@ export function createRouter(
     }
   }
 
-  async function onButton(interaction: ButtonInteraction): Promise<void> {
+  async function onButton(interaction: ButtonInteraction, facts?: InteractionFacts): Promise<void> {
     const [prefix = "", ...args] = interaction.customId.split(":");
     const component = componentsByPrefix.get(prefix);
     await withSafetyNet(interaction, `button ${prefix}`, async () => {
       if (!component) {
         return { kind: "reply", private: true, content: t(localeFromDiscord(interaction.locale), "errors.expiredButton") };
       }
-      return component.handle(ctx(), args, requesterOf(interaction));
+      return component.handle(ctx(), args, requesterOf(interaction, facts));
     });
   }
 
-  async function onModalSubmit(interaction: ModalSubmitInteraction): Promise<void> {
+  async function onModalSubmit(interaction: ModalSubmitInteraction, facts?: InteractionFacts): Promise<void> {
     const [prefix = "", ...args] = interaction.customId.split(":");
     const component = componentsByPrefix.get(prefix);
     await withSafetyNet(interaction, `modal ${prefix}`, async () => {
       if (!component?.submit) return { kind: "reply", private: true, content: t(localeFromDiscord(interaction.locale), "errors.expiredButton") };
       const fields = Object.fromEntries([...interaction.fields.fields.values()].flatMap((field) => ("value" in field && typeof field.value === "string" ? [[field.customId, field.value]] : [])));
-      return component.submit(ctx(), args, fields, requesterOf(interaction));
+      return component.submit(ctx(), args, fields, requesterOf(interaction, facts));
     }, true);
   }
 
-  async function dispatch(interaction: Interaction): Promise<void> {
-    if (interaction.isChatInputCommand()) await onChatInput(interaction);
-    else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
-    else if (interaction.isButton()) await onButton(interaction);
-    else if (interaction.isModalSubmit()) await onModalSubmit(interaction);
+  async function dispatch(interaction: Interaction, facts?: InteractionFacts): Promise<void> {
+    if (interaction.isChatInputCommand()) await onChatInput(interaction, facts);
+    else if (interaction.isAutocomplete()) await onAutocomplete(interaction, facts);
+    else if (interaction.isButton()) await onButton(interaction, facts);
+    else if (interaction.isModalSubmit()) await onModalSubmit(interaction, facts);
   }
 
   async function onDirectMessage(message: Message): Promise<void> {
@@ -303,8 +305,8 @@ export function createRouter(
   }
 
   return {
-    handle(interaction) {
-      return accepting ? track(dispatch(interaction)) : Promise.resolve();
+    handle(interaction, facts) {
+      return accepting ? track(dispatch(interaction, facts)) : Promise.resolve();
     },
     handleDirectMessage(message) {
       return accepting ? track(onDirectMessage(message)) : Promise.resolve();

@@ -1,5 +1,5 @@
 /** Helpers for the moderation tests: sending interactions, modal submissions, a guild with a moderator role. */
-import { ComponentType, InteractionType, PermissionFlagsBits, type APIMessage, type APIModalSubmitInteraction } from "discord.js";
+import { ComponentType, Events, InteractionType, PermissionFlagsBits, type APIMessage, type APIModalSubmitInteraction, type Role } from "discord.js";
 import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD } from "./harness/index.js";
 import { button, chatInput, type BaseInteractionInit } from "./interactions.js";
 import type { TestBot } from "./bot.js";
@@ -14,19 +14,29 @@ export const MEMBER = { id: "1300000000000000203", username: "member-max" };
 export const MANAGE_GUILD = (DEFAULT_EVERYONE_PERMISSIONS | PermissionFlagsBits.ManageGuild).toString();
 
 /**
- * Creates a role in the harness guild the way Discord announces one (GUILD_ROLE_CREATE), so discord.js knows it
- * when a member carrying it runs a command; resolves once the bot's cache has it.
+ * Creates a role in the harness guild the way Discord announces one (GUILD_ROLE_CREATE); resolves once the bot has
+ * processed it. The bot keeps no roles in its cache (members' role ids come with each interaction), so this waits
+ * for discord.js's roleCreate event rather than for the cache.
  */
 export async function createGuildRole(t: TestBot, roleId: string, name: string): Promise<void> {
+  const processed = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      t.bot.client.off(Events.GuildRoleCreate, onRole);
+      reject(new Error(`role ${roleId} never reached the bot`));
+    }, 5000);
+    const onRole = (role: Role) => {
+      if (role.id !== roleId) return;
+      clearTimeout(timer);
+      t.bot.client.off(Events.GuildRoleCreate, onRole);
+      resolve();
+    };
+    t.bot.client.on(Events.GuildRoleCreate, onRole);
+  });
   t.harness.dispatch("GUILD_ROLE_CREATE", {
     guild_id: DEFAULT_GUILD.id,
     role: { id: roleId, name, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 1, permissions: "0", managed: false, mentionable: true, flags: 0 },
   });
-  const deadline = Date.now() + 5000;
-  while (!t.bot.client.guilds.cache.get(DEFAULT_GUILD.id)?.roles.cache.has(roleId)) {
-    if (Date.now() > deadline) throw new Error(`role ${roleId} never reached the bot`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await processed;
 }
 
 /** Interaction fields for each kind of person. */

@@ -6,7 +6,9 @@ import { WebSocket, type RawData } from "ws";
 import { GatewayCloseCodes, GatewayIntentBits, GatewayOpcodes, type GatewayReadyDispatchData } from "discord-api-types/v10";
 import { asArray, asNumber, asRecord, asString, isRecord } from "./json.js";
 import { guildCreatePayload } from "./payloads.js";
+import { SHARDING_REQUIRED_AT, countOnShard, serversOnShard, shardOf, syntheticGuildCreate, syntheticServerId } from "./servers.js";
 import { RecordLog } from "./record-log.js";
+import { requiredIntent } from "./intents.js";
 import type { HarnessState } from "./state.js";
 import type { GatewayConnectionRecord, GatewayPayloadRecord, GatewaySession, GatewaySocket, IdentifyRecord, JsonRecord, ReadyRecord, ResumeRecord } from "./types.js";
 
@@ -26,7 +28,26 @@ export class Gateway {
     private readonly resumeGatewayUrl: string,
     private readonly heartbeatIntervalMs: number,
     private readonly token: string | undefined,
+    /** Synthetic servers besides the state's guilds (see servers.ts). */
+    private readonly servers = 0,
   ) {}
+
+  /** Whether the session holding `guildId` (or shard 0 for DMs) has READY and all its GUILD_CREATEs sent. */
+  isConnected(guildId: string | null): boolean {
+    return [...this.sessions.values()].some((s) => s.live && s.connected && s.socket !== null && this.holds(s, guildId));
+  }
+
+  private holds(session: GatewaySession, guildId: string | null): boolean {
+    const [id, count] = session.shard;
+    return guildId === null ? id === 0 : shardOf(guildId, count) === id;
+  }
+
+  /** Like dispatch(), but only to the shard holding the event's guild, and 0 (not an error) when it has no session. */
+  dispatchToShard(event: string, data: unknown): number {
+    const live = [...this.sessions.values()].filter((s) => s.live);
+    if (live.length === 0) return 0;
+    return this.dispatch(event, data);
+  }
 
   /** Number of gateway sockets currently open. */
   get openConnections(): number {
@@ -42,7 +63,9 @@ export class Gateway {
     if (live.length === 0) throw new Error(`dispatch(${event}): no gateway session; log the client in and await harness.waitForReady() first`);
     this.state.observeDispatch(event, data);
     let delivered = 0;
+    const guildId = isRecord(data) && typeof data["guild_id"] === "string" ? data["guild_id"] : null;
     for (const session of live) {
+      if (!this.holds(session, guildId)) continue;
       const needed = requiredIntent(event, data);
       if (needed !== null && (session.intents & needed) === 0) continue;
       this.sendDispatch(session, event, this.applyMessageContentIntent(session, event, data));
@@ -185,17 +208,28 @@ export class Gateway {
       this.serverClose(socket, GatewayCloseCodes.InvalidIntents, "Invalid intent(s).");
       return;
     }
-    const session: GatewaySession = { id: sessionId, token, intents, seq: 0, log: [], socket, live: true };
+    const shard = shardField(d["shard"]);
+    if (!shard) {
+      this.serverClose(socket, GatewayCloseCodes.InvalidShard, "Invalid shard.");
+      return;
+    }
+    const [shardId, shardCount] = shard;
+    const held = this.state.guilds.filter((guild) => shardOf(guild.id, shardCount) === shardId);
+    if (held.length + countOnShard(this.servers, shardId, shardCount) >= SHARDING_REQUIRED_AT) {
+      this.serverClose(socket, GatewayCloseCodes.ShardingRequired, "Sharding required.");
+      return;
+    }
+    const session: GatewaySession = { id: sessionId, token, intents, seq: 0, log: [], socket, live: true, shard, connected: false };
     this.sessions.set(sessionId, session);
     socket.session = session;
     const ready: GatewayReadyDispatchData & JsonRecord = {
       v: 10,
       user: { ...this.state.botUser, verified: true, mfa_enabled: false, email: null },
-      guilds: this.state.guilds.map((guild) => ({ id: guild.id, unavailable: true })),
+      guilds: [...held.map((guild) => guild.id), ...[...serversOnShard(this.servers, shardId, shardCount)].map(syntheticServerId)].map((id) => ({ id, unavailable: true })),
       session_id: sessionId,
       session_type: "normal",
       resume_gateway_url: this.resumeGatewayUrl,
-      shard: [0, 1],
+      shard,
       application: { id: this.state.applicationId, flags: this.state.applicationFlags, flags_new: String(this.state.applicationFlags) },
       user_settings: {},
       private_channels: [],
@@ -208,13 +242,30 @@ export class Gateway {
     };
     this.sendDispatch(session, "READY", ready);
     const guildIds: string[] = [];
-    if ((intents & GatewayIntentBits.Guilds) !== 0) {
-      for (const guild of this.state.guilds) {
-        this.sendDispatch(session, "GUILD_CREATE", guildCreatePayload(this.state, guild));
-        guildIds.push(guild.id);
-      }
+    const finish = () => {
+      session.connected = true;
+      this.readyLog.push({ connectionId: socket.record.id, sessionId, shard, guildIds, sentAt: performance.now() });
+    };
+    if ((intents & GatewayIntentBits.Guilds) === 0) return finish();
+    for (const guild of held) {
+      this.sendDispatch(session, "GUILD_CREATE", guildCreatePayload(this.state, guild));
+      guildIds.push(guild.id);
     }
-    this.readyLog.push({ connectionId: socket.record.id, sessionId, guildIds, sentAt: performance.now() });
+    if (this.servers === 0) return finish();
+    // Discord streams a shard's servers after READY; batches keep the harness (and the bench's clock) responsive.
+    const pending = serversOnShard(this.servers, shardId, shardCount);
+    const sendBatch = () => {
+      if (!session.live || session.socket !== socket) return;
+      for (let sent = 0; sent < GUILD_CREATE_BATCH; sent++) {
+        const next = pending.next();
+        if (next.done) return finish();
+        const index = next.value;
+        this.sendDispatch(session, "GUILD_CREATE", () => syntheticGuildCreate(index, this.state.botUser));
+        guildIds.push(syntheticServerId(index));
+      }
+      setImmediate(sendBatch);
+    };
+    sendBatch();
   }
 
   private onResume(socket: GatewaySocket, d: JsonRecord): void {
@@ -235,7 +286,7 @@ export class Gateway {
     session.socket = socket;
     socket.session = session;
     const missed = session.log.filter((entry) => entry.s > (seq ?? 0));
-    for (const entry of missed) this.sendRaw(socket, { op: GatewayOpcodes.Dispatch, t: entry.t, s: entry.s, d: entry.d });
+    for (const entry of missed) this.sendRaw(socket, { op: GatewayOpcodes.Dispatch, t: entry.t, s: entry.s, d: entry.lazy ? entry.lazy() : entry.d });
     this.resumeLog.push({ connectionId: socket.record.id, sessionId, seq, token, accepted: true, replayed: missed.length, receivedAt: performance.now() });
     this.sendDispatch(session, "RESUMED", { _trace: ['["gateway-harness",{"micros":0}]'] });
   }
@@ -270,12 +321,14 @@ export class Gateway {
     if (socket.ws.readyState === WebSocket.OPEN) socket.ws.send(JSON.stringify(payload));
   }
 
+  /** `d` as a function: generated now and again for a RESUME's replay instead of being kept. */
   private sendDispatch(session: GatewaySession, t: string, d: unknown): void {
     const s = ++session.seq;
-    session.log.push({ s, t, d });
+    const lazy = typeof d === "function" ? (d as () => unknown) : undefined;
+    session.log.push(lazy ? { s, t, d: null, lazy } : { s, t, d });
     const socket = session.socket;
     const delivered = socket !== null && socket.ws.readyState === WebSocket.OPEN;
-    if (socket && delivered) this.sendRaw(socket, { op: GatewayOpcodes.Dispatch, t, s, d });
+    if (socket && delivered) this.sendRaw(socket, { op: GatewayOpcodes.Dispatch, t, s, d: lazy ? lazy() : d });
   }
 
   private applyMessageContentIntent(session: GatewaySession, event: string, data: unknown): unknown {
@@ -293,52 +346,15 @@ export class Gateway {
   }
 }
 
-/** The intent a session needs to receive `event` (null: always delivered). */
-function requiredIntent(event: string, data: unknown): number | null {
-  const inGuild = isRecord(data) && typeof data["guild_id"] === "string";
-  switch (event) {
-    case "GUILD_CREATE":
-    case "GUILD_UPDATE":
-    case "GUILD_DELETE":
-    case "GUILD_ROLE_CREATE":
-    case "GUILD_ROLE_UPDATE":
-    case "GUILD_ROLE_DELETE":
-    case "CHANNEL_CREATE":
-    case "CHANNEL_UPDATE":
-    case "CHANNEL_DELETE":
-    case "THREAD_CREATE":
-    case "THREAD_UPDATE":
-    case "THREAD_DELETE":
-    case "THREAD_LIST_SYNC":
-    case "THREAD_MEMBER_UPDATE":
-    case "STAGE_INSTANCE_CREATE":
-    case "STAGE_INSTANCE_UPDATE":
-    case "STAGE_INSTANCE_DELETE":
-      return GatewayIntentBits.Guilds;
-    case "CHANNEL_PINS_UPDATE":
-      return inGuild ? GatewayIntentBits.Guilds : GatewayIntentBits.DirectMessages;
-    case "GUILD_MEMBER_ADD":
-    case "GUILD_MEMBER_UPDATE":
-    case "GUILD_MEMBER_REMOVE":
-    case "THREAD_MEMBERS_UPDATE":
-      return GatewayIntentBits.GuildMembers;
-    case "PRESENCE_UPDATE":
-      return GatewayIntentBits.GuildPresences;
-    case "MESSAGE_CREATE":
-    case "MESSAGE_UPDATE":
-    case "MESSAGE_DELETE":
-    case "MESSAGE_DELETE_BULK":
-    case "MESSAGE_POLL_VOTE_ADD":
-    case "MESSAGE_POLL_VOTE_REMOVE":
-      return inGuild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages;
-    case "MESSAGE_REACTION_ADD":
-    case "MESSAGE_REACTION_REMOVE":
-    case "MESSAGE_REACTION_REMOVE_ALL":
-    case "MESSAGE_REACTION_REMOVE_EMOJI":
-      return inGuild ? GatewayIntentBits.GuildMessageReactions : GatewayIntentBits.DirectMessageReactions;
-    case "TYPING_START":
-      return inGuild ? GatewayIntentBits.GuildMessageTyping : GatewayIntentBits.DirectMessageTyping;
-    default:
-      return null;
-  }
+const GUILD_CREATE_BATCH = 25;
+
+/** IDENTIFY's `shard` ([0, 1] when absent); null when invalid. */
+function shardField(value: unknown): [number, number] | null {
+  if (value === undefined || value === null) return [0, 1];
+  const pair = asArray(value);
+  const id = asNumber(pair?.[0]);
+  const count = asNumber(pair?.[1]);
+  if (id === null || count === null || !Number.isInteger(id) || !Number.isInteger(count) || count < 1 || id < 0 || id >= count) return null;
+  return [id, count];
 }
+

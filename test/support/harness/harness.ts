@@ -7,6 +7,7 @@ import { HttpFront } from "./http.js";
 import { DEFAULT_GUILD } from "./ids.js";
 import { clone, describeMatcher, toPredicate } from "./json.js";
 import { buildRoutes } from "./rest-routes.js";
+import { SERVERS_PER_RECOMMENDED_SHARD } from "./servers.js";
 import { HarnessState } from "./state.js";
 import type {
   DiscordHarnessOptions,
@@ -41,6 +42,10 @@ export class DiscordHarness {
   /** http://127.0.0.1:PORT/api: pass as `rest: { api }`; discord.js appends /v10. */
   readonly apiUrl: string;
   readonly applicationId: string;
+  /** Synthetic servers (options.servers) besides the default guild. */
+  readonly servers: number;
+  /** What GET /gateway/bot answers as `shards`. */
+  readonly recommendedShards: number;
   private readonly state = new HarnessState();
   private readonly gateway: Gateway;
   private readonly http: HttpFront;
@@ -55,8 +60,11 @@ export class DiscordHarness {
   ) {
     this.apiUrl = `http://127.0.0.1:${port}/api`;
     this.applicationId = this.state.applicationId;
-    this.gateway = new Gateway(this.state, `ws://127.0.0.1:${port}/resume`, options.heartbeatIntervalMs ?? 41_250, options.token);
-    this.http = new HttpFront(buildRoutes(this.state, `ws://127.0.0.1:${port}`), options.token);
+    this.servers = options.servers ?? 0;
+    this.recommendedShards = Math.max(1, Math.ceil((this.state.guilds.length + this.servers) / SERVERS_PER_RECOMMENDED_SHARD));
+    this.gateway = new Gateway(this.state, `ws://127.0.0.1:${port}/resume`, options.heartbeatIntervalMs ?? 41_250, options.token, this.servers);
+    const gatewayBot = { shards: this.recommendedShards, maxConcurrency: options.maxConcurrency ?? 1 };
+    this.http = new HttpFront(buildRoutes(this.state, `ws://127.0.0.1:${port}`, gatewayBot), options.token);
     wss.on("connection", (ws, req) => this.gateway.onConnection(ws, req));
     server.on("request", (req, res) => void this.http.onHttpRequest(req, res));
   }
@@ -130,6 +138,16 @@ export class DiscordHarness {
     return log.wait(toPredicate(matcher), `request ${describeMatcher(matcher)}`, options, log.items.length);
   }
 
+  /** Calls `listener` with every REST request once its response is decided; returns the unsubscribe function. */
+  onRequest(listener: (request: RecordedRequest) => void): () => void {
+    return this.http.requestLog.listen(listener);
+  }
+
+  /** Every READY (with its shard) whose GUILD_CREATEs have all been sent, in order. */
+  get readies(): readonly ReadyRecord[] {
+    return this.gateway.readyLog.items;
+  }
+
   /** Every recorded request matching `matcher`. */
   findRequests(matcher: RequestMatcher): RecordedRequest[] {
     return this.requests.filter(toPredicate(matcher));
@@ -171,6 +189,16 @@ export class DiscordHarness {
   dispatchInteraction<T extends object>(payload: T): T {
     this.dispatch("INTERACTION_CREATE", payload);
     return payload;
+  }
+
+  /** Like dispatch(), but returns 0 instead of throwing when no session has identified yet (load generators). */
+  dispatchToShard(event: string, data: unknown): number {
+    return this.gateway.dispatchToShard(event, data);
+  }
+
+  /** Whether the shard holding `guildId` (shard 0 for DMs: null) has its READY and every GUILD_CREATE sent. */
+  isConnected(guildId: string | null): boolean {
+    return this.gateway.isConnected(guildId);
   }
 
   /** Send op 7 RECONNECT: discord.js closes with 4200 and RESUMEs on resume_gateway_url. */

@@ -11,6 +11,7 @@ export {
   dmChannelIdFor,
   snowflake,
 } from "./ids.js";
+export { SHARDING_REQUIRED_AT, shardOf, syntheticGuildCreate, syntheticGuildEvent, syntheticServerId } from "./servers.js";
 export type {
   DiscordHarnessOptions,
   GatewayConnectionRecord,

@@ -18,11 +18,19 @@ interface Waiter<T> {
 export class RecordLog<T> {
   readonly items: T[] = [];
   private readonly waiters = new Set<Waiter<T>>();
+  private readonly listeners = new Set<(item: T) => void>();
 
   constructor(private readonly describe: (item: T) => string) {}
 
+  /** Calls `listener` with every record from now on; returns the unsubscribe function. */
+  listen(listener: (item: T) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   push(item: T): void {
     this.items.push(item);
+    for (const listener of this.listeners) listener(item);
     for (const waiter of [...this.waiters]) {
       if (waiter.predicate(item)) {
         this.waiters.delete(waiter);

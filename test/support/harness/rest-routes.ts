@@ -8,12 +8,22 @@ import type { HarnessState } from "./state.js";
 import type { ChannelState, HarnessResponse, InteractionRecord, Route, RouteContext } from "./types.js";
 import { emptyMessage, formErrorResponse, isEmptyMessage, validateCallback, validateCommands, validateMessageBody } from "./validation.js";
 
-export function buildRoutes(state: HarnessState, gatewayUrl: string): Route[] {
+export interface GatewayBotAnswer {
+  /** Recommended shards (Discord: about one per 1,000 servers). */
+  shards: number;
+  maxConcurrency: number;
+}
+
+export function buildRoutes(state: HarnessState, gatewayUrl: string, gatewayBot: GatewayBotAnswer = { shards: 1, maxConcurrency: 1 }): Route[] {
   const route = (method: string, pattern: string, handle: Route["handle"], auth = true): Route => ({ method, pattern, handle, auth });
   const unknownApplication = () => jsonError(404, 10002, "Unknown Application");
   return [
     route("GET", "/gateway/bot", () =>
-      ok({ url: gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }),
+      ok({
+        url: gatewayUrl,
+        shards: gatewayBot.shards,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: gatewayBot.maxConcurrency },
+      }),
     ),
     route("POST", "/users/@me/channels", (ctx) => openDm(state, ctx)),
     route("GET", "/users/:userId", (ctx) => {

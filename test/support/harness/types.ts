@@ -7,6 +7,10 @@ export interface DiscordHarnessOptions {
   token?: string;
   /** HELLO's heartbeat_interval (ms). Default 41250 like Discord. */
   heartbeatIntervalMs?: number;
+  /** Synthetic servers of realistic size besides the default guild (scale tests, bench). Default 0. */
+  servers?: number;
+  /** GET /gateway/bot's session_start_limit.max_concurrency. Default 1. */
+  maxConcurrency?: number;
 }
 
 export interface RecordedFile {
@@ -123,6 +127,8 @@ export interface ResumeRecord {
 export interface ReadyRecord {
   connectionId: number;
   sessionId: string;
+  /** [shard_id, num_shards] of the session. */
+  shard: [number, number];
   guildIds: string[];
   sentAt: number;
 }
@@ -195,9 +201,14 @@ export interface GatewaySession {
   token: string;
   intents: number;
   seq: number;
-  log: Array<{ s: number; t: string; d: unknown }>;
+  /** Payloads generated on demand (synthetic GUILD_CREATEs) keep `lazy` instead of `d`. */
+  log: Array<{ s: number; t: string; d: unknown; lazy?: () => unknown }>;
   socket: GatewaySocket | null;
   live: boolean;
+  /** IDENTIFY's [shard_id, num_shards] ([0, 1] when not sent). */
+  shard: [number, number];
+  /** READY and every GUILD_CREATE of the session have been sent. */
+  connected: boolean;
 }
 
 export interface Override {
