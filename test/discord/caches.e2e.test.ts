@@ -1,12 +1,12 @@
 /** src/discord/caches.ts: with the lean caches every feature still works, and the caches keep what the bot reads only. */
 import { describe, expect, it } from "vitest";
 import { ChannelType, PermissionFlagsBits, type APIChatInputApplicationCommandInteraction } from "discord.js";
-import { digestStore } from "../src/db/digest.js";
-import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD, snowflake } from "./support/harness/index.js";
-import { chatInput, option, type ChatInputInit } from "./support/interactions.js";
-import { useTestBot, type TestBot } from "./support/bot.js";
-import { send } from "./support/e2e.js";
-import { MOD_ROLE } from "./support/moderation.js";
+import { digestStore } from "../../src/db/digest.js";
+import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD, snowflake } from "../support/harness/index.js";
+import { chatInput, option, type ChatInputInit } from "../support/interactions.js";
+import { useTestBot, type TestBot } from "../support/bot.js";
+import { send } from "../support/e2e.js";
+import { MOD_ROLE } from "../support/moderation.js";
 
 const PAPERS = "1200000000000000011";
 const MANAGER = { id: "1300000000000000301", username: "manager" };

@@ -7,14 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { Events, type Interaction } from "discord.js";
-import { parseConfig } from "../src/config.js";
-import { shardPlan } from "../src/discord/shards.js";
-import { createMemoryLogger } from "../src/logger.js";
-import { startPaperbot, type RunningBot } from "../src/main.js";
-import { testEnv, configProblems } from "./support/app.js";
-import { TEST_TOKEN, useTestBot } from "./support/bot.js";
-import { shardOf, startDiscordHarness, syntheticServerId, type DiscordHarnessOptions } from "./support/harness/index.js";
-import { chatInput, option } from "./support/interactions.js";
+import { parseConfig } from "../../src/config.js";
+import { shardPlan } from "../../src/discord/shards.js";
+import { createMemoryLogger } from "../../src/logger.js";
+import { startPaperbot, type RunningBot } from "../../src/main.js";
+import { testEnv, configProblems } from "../support/app.js";
+import { TEST_TOKEN, useTestBot } from "../support/bot.js";
+import { shardOf, startDiscordHarness, syntheticServerId, type DiscordHarnessOptions } from "../support/harness/index.js";
+import { chatInput, option } from "../support/interactions.js";
 
 const gatewayAnswer = (shards: number, maxConcurrency = 1) => ({ url: "wss://gateway.discord.gg", shards, session_start_limit: { total: 1000, remaining: 990, reset_after: 0, max_concurrency: maxConcurrency } });
 
