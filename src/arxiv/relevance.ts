@@ -1,10 +1,15 @@
-import { TOPICS, type Topic } from "../catalog/schema.js";
+import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
 import { candidateStore, type CandidateStore } from "../db/candidates.js";
 import type { Db } from "../db/connection.js";
-import { t } from "../i18n/index.js";
-import { crossValidate, LearnedScorer, MAX_TRAINING_DECISIONS_PER_CLASS, type Decision, type Evaluation } from "./learn.js";
-import { CanonIndex, round, type PaperText, type Reasons } from "./score.js";
+import { corpusStore, type CorpusStore } from "../db/corpus.js";
+import { CorpusStats, StreamCounter } from "./corpus.js";
+import { crossValidate, MAX_TRAINING_DECISIONS_PER_CLASS, MIN_DECISIONS_PER_CLASS, type Decision, type Evaluation } from "./learn.js";
+import { canonSamples, marginOf, sampleOf, sigmoid, trainLinear, type LinearModel, type Sample } from "./model.js";
+import { explain } from "./reasons.js";
+import { CanonIndex, canonTermCounts, round, type PaperText, type Reasons } from "./score.js";
+import { termIdOf } from "./terms.js";
+import { TOPIC_LABELS, TopicClassifier } from "./topics.js";
 
 export interface Relevance {
   canonScore: number;
@@ -13,65 +18,89 @@ export interface Relevance {
   reasons: Reasons;
 }
 
-const TOPIC_LABELS = Object.fromEntries(TOPICS.map((topic) => [topic, t("en", `topic.${topic}`)])) as Record<Topic, string>;
+/** Stream papers (newest, not approved) the model reads as negatives: what arXiv looks like when nobody wants it. */
+export const MAX_BACKGROUND = 1000;
 
 /**
- * The scorer as the poller and the CLI use it: canon similarity (rebuilt when the catalog or the followed
- * keywords change) plus the learned scorer (retrained when decisions change, which also rescores undecided papers).
+ * The scorer as the poller and the CLI use it. At each refresh (each poll) it reads the corpus statistics (canon plus
+ * every ingested paper) and retrains the relevance model when they, the catalog, the followed keywords or the
+ * decisions changed: logistic regression (model.ts) with the canon and approved papers as positives and rejected
+ * papers plus the stream's other papers as negatives. The score is the model's probability (+ the keyword bonus).
  */
 export class RelevanceModel {
   private readonly candidates: CandidateStore;
+  private readonly corpus: CorpusStore;
   private index: CanonIndex | null = null;
-  private indexKey: { papers: readonly Paper[]; keywords: string } | null = null;
-  private learned: LearnedScorer | null = null;
+  private model: LinearModel | null = null;
+  private topics: TopicClassifier | null = null;
   private signature: string | null = null;
+  private papersSeen: readonly Paper[] | null = null;
 
   constructor(db: Db) {
     this.candidates = candidateStore(db);
+    this.corpus = corpusStore(db);
   }
 
   /** Brings the model up to date; cheap when nothing changed. */
   refresh(papers: readonly Paper[]): { retrained: boolean } {
+    this.backfillStatistics();
     const keywords = this.candidates.followedTopics().filter((topic) => !(TOPICS as readonly string[]).includes(topic));
-    const key = keywords.join("\n");
-    let rebuilt = false;
-    if (!this.index || this.indexKey?.papers !== papers || this.indexKey.keywords !== key) {
-      this.index = new CanonIndex(papers, TOPIC_LABELS, keywords);
-      this.indexKey = { papers, keywords: key };
-      rebuilt = true;
-    }
-    const signature = this.candidates.decisionSignature();
-    if (!rebuilt && signature === this.signature) return { retrained: false };
-    const firstRefresh = this.signature === null;
-    const before = this.learned;
+    const signature = [this.candidates.decisionSignature(), this.corpus.documents(), keywords.join("\n")].join("|");
+    if (this.index && this.papersSeen === papers && signature === this.signature) return { retrained: false };
     this.signature = signature;
-    this.learned = LearnedScorer.train(this.index, this.trainingData());
-    // Without a learned part before or after, every stored score is still canon + bonus: nothing to rewrite.
-    // (The first refresh in a process rewrites anyway: the scores on disk may come from another process's model.)
-    if (!firstRefresh && before === null && this.learned === null) return { retrained: false };
-    const rescored = this.candidates.undecided().map((row) => ({
-      arxivId: row.arxivId,
-      score: this.combine(row.canon, row.bonus, row),
-    }));
+    this.papersSeen = papers;
+    const stats = this.statistics(papers);
+    const index = new CanonIndex(papers, TOPIC_LABELS, keywords, stats);
+    const decisions = this.trainingData();
+    this.model = trainLinear(trainingSamples(index, decisions, this.corpus.background(MAX_BACKGROUND)));
+    index.setLinear(this.model?.terms ?? null);
+    this.index = index;
+    this.topics = new TopicClassifier(index);
+    const rescored = this.candidates.undecided().map((row) => ({ arxivId: row.arxivId, score: this.score(row).score }));
     this.candidates.setScores(rescored);
     return { retrained: true };
   }
 
+  /** Whether moderators' decisions take part (MIN_DECISIONS_PER_CLASS of each). */
   get learnedActive(): boolean {
-    return this.learned !== null;
+    const decisions = this.trainingData();
+    const approvals = decisions.filter((decision) => decision.approved).length;
+    return approvals >= MIN_DECISIONS_PER_CLASS && decisions.length - approvals >= MIN_DECISIONS_PER_CLASS;
   }
 
   score(text: PaperText): Relevance {
-    const canon = this.requireIndex().score(text);
-    return { canonScore: canon.canon, bonus: canon.bonus, score: this.combine(canon.canon, canon.bonus, text), reasons: canon.reasons };
+    const index = this.requireIndex();
+    const canon = index.score(text);
+    const probability = this.model ? sigmoid(marginOf(this.model, canon.termScore, canon.canon, canon.top3)) : canon.canon;
+    const topics = this.topics ? this.topics.confident(text, canon) : [];
+    return {
+      canonScore: canon.canon,
+      bonus: canon.bonus,
+      score: round(Math.min(1, probability + canon.bonus)),
+      reasons: explain(text, canon, topics),
+    };
   }
 
   evaluate(): Evaluation {
-    return crossValidate(this.requireIndex(), this.trainingData());
+    return crossValidate(this.requireIndex(), this.trainingData(), this.corpus.background(MAX_BACKGROUND));
   }
 
-  private combine(canon: number, bonus: number, text: PaperText): number {
-    return round(canon + bonus + (this.learned ? this.learned.adjustment(text) : 0));
+  /** Canon papers plus the stored stream counts. */
+  private statistics(papers: readonly Paper[]): CorpusStats {
+    const stats = new CorpusStats();
+    for (const paper of papers) stats.addDocument(canonTermCounts(paper).keys());
+    for (const { term, documents } of this.corpus.terms()) stats.addTerm(termIdOf(term), documents);
+    stats.documents += this.corpus.documents();
+    return stats;
+  }
+
+  /** A database from before the statistics were kept: its papers are counted once. */
+  private backfillStatistics(): void {
+    if (this.corpus.documents() > 0 || this.corpus.heldPapers() === 0) return;
+    const counter = new StreamCounter();
+    for (const paper of this.corpus.allPapers()) counter.add(paper);
+    const taken = counter.take();
+    this.corpus.add(taken.terms, taken.papers);
   }
 
   private trainingData(): Decision[] {
@@ -84,4 +113,13 @@ export class RelevanceModel {
     if (!this.index) throw new Error("RelevanceModel.refresh() must run before scoring");
     return this.index;
   }
+}
+
+/** Canon positives, decisions, and background papers not decided (the background query leaves approvals out). */
+export function trainingSamples(index: CanonIndex, decisions: readonly Decision[], background: readonly { title: string; abstract: string; rejected: boolean }[]): Sample[] {
+  return [
+    ...canonSamples(index),
+    ...decisions.map((decision) => sampleOf(index, decision.text, decision.approved)),
+    ...background.filter((paper) => !paper.rejected).map((paper) => sampleOf(index, paper, false)),
+  ];
 }

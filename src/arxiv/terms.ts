@@ -21,11 +21,25 @@ const FNV_PRIME = 0x01000193;
 const NONE = -1;
 
 const termIds = new Map<string, number>();
+const termNames: string[] = [];
 
 function intern(term: string): number {
   let id = termIds.get(term);
-  if (id === undefined) termIds.set(term, (id = termIds.size));
+  if (id === undefined) {
+    termIds.set(term, (id = termIds.size));
+    termNames.push(term);
+  }
   return id;
+}
+
+/** The term (a content token: normalised, stemmed) an id stands for. */
+export function termName(id: number): string {
+  return termNames[id] ?? "";
+}
+
+/** The id of a term (a content token) as stored, interning it. */
+export function termIdOf(term: string): number {
+  return intern(term);
 }
 
 /** How many term ids exist so far (ids are 0 … size-1). */

@@ -1,0 +1,99 @@
+import type { CanonIndex, PaperText, SparseVector } from "./score.js";
+import { termCount } from "./terms.js";
+
+/**
+ * The relevance model: logistic regression over a paper's unit tf-idf vector (idf over canon + stream) plus two
+ * similarity features (cosine with the closest canon paper, mean cosine with the three closest). Positives are the
+ * canon and approved papers; negatives are rejected papers and the stream's ignored papers. Classes weigh equally.
+ * Full-batch gradient descent: deterministic, and small enough to retrain at each poll.
+ */
+export interface LinearModel {
+  /** Weight by term id (ids past the end weigh 0). */
+  terms: Float64Array;
+  best: number;
+  top3: number;
+  bias: number;
+}
+
+export interface Sample {
+  vector: SparseVector;
+  best: number;
+  top3: number;
+  positive: boolean;
+}
+
+export const TRAINING = { iterations: 200, learningRate: 4, l2: 3e-4, simScale: 4 } as const;
+
+/** Similarity features of a unit vector; `skip` leaves one canon paper out (a canon paper's own row). */
+export function similarityFeatures(index: CanonIndex, vector: SparseVector, skip = -1): { best: number; top3: number } {
+  const similarities = index.similarities(vector);
+  if (skip >= 0) similarities[skip] = 0;
+  const sorted = Array.from(similarities).sort((a, b) => b - a);
+  return { best: sorted[0] ?? 0, top3: ((sorted[0] ?? 0) + (sorted[1] ?? 0) + (sorted[2] ?? 0)) / 3 };
+}
+
+export function sampleOf(index: CanonIndex, text: PaperText, positive: boolean): Sample {
+  const vector = index.vector(text);
+  return { vector, ...similarityFeatures(index, vector), positive };
+}
+
+/** The canon papers as positive samples, each with its similarities to the other canon papers. */
+export function canonSamples(index: CanonIndex): Sample[] {
+  return index.canonVectors.map((vector, paper) => ({ vector, ...similarityFeatures(index, vector, paper), positive: true }));
+}
+
+export function trainLinear(samples: readonly Sample[], options: { iterations?: number; l2?: number } = {}): LinearModel | null {
+  const positives = samples.filter((sample) => sample.positive).length;
+  const negatives = samples.length - positives;
+  if (positives === 0 || negatives === 0) return null;
+  const iterations = options.iterations ?? TRAINING.iterations;
+  const l2 = options.l2 ?? TRAINING.l2;
+  const size = termCount() + 1;
+  const terms = new Float64Array(size);
+  const gradient = new Float64Array(size);
+  const scale = TRAINING.simScale;
+  let best = 0;
+  let top3 = 0;
+  let bias = 0;
+  const weightOf = (sample: Sample) => samples.length / (2 * (sample.positive ? positives : negatives));
+  const step = TRAINING.learningRate / samples.length;
+  for (let iteration = 0; iteration < iterations; iteration += 1) {
+    gradient.fill(0);
+    let bestGradient = 0;
+    let top3Gradient = 0;
+    let biasGradient = 0;
+    for (const sample of samples) {
+      let margin = bias + scale * (best * sample.best + top3 * sample.top3);
+      for (const [term, value] of sample.vector) margin += (terms[term] ?? 0) * value;
+      const error = (sigmoid(margin) - (sample.positive ? 1 : 0)) * weightOf(sample);
+      for (const [term, value] of sample.vector) gradient[term] = (gradient[term] ?? 0) + error * value;
+      bestGradient += error * scale * sample.best;
+      top3Gradient += error * scale * sample.top3;
+      biasGradient += error;
+    }
+    for (let term = 0; term < size; term += 1) {
+      const value = terms[term] ?? 0;
+      if (value !== 0 || gradient[term] !== 0) terms[term] = value * (1 - TRAINING.learningRate * l2) - step * (gradient[term] ?? 0);
+    }
+    best -= step * bestGradient;
+    top3 -= step * top3Gradient;
+    bias -= step * biasGradient;
+  }
+  return { terms, best: best * scale, top3: top3 * scale, bias };
+}
+
+/** The model's margin from what CanonIndex.score gives (its termScore uses the same weights). */
+export function marginOf(model: LinearModel, termScore: number, best: number, top3: number): number {
+  return termScore + model.best * best + model.top3 * top3 + model.bias;
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** The margin of a sample (its vector and similarity features), for papers scored outside CanonIndex.score. */
+export function sampleMargin(model: LinearModel, sample: Sample): number {
+  let termScore = 0;
+  for (const [term, value] of sample.vector) termScore += (model.terms[term] ?? 0) * value;
+  return marginOf(model, termScore, sample.best, sample.top3);
+}
