@@ -1,6 +1,7 @@
 import { StreamCounter } from "../src/arxiv/corpus.js";
 import { RelevanceModel } from "../src/arxiv/relevance.js";
 import type { PaperText } from "../src/arxiv/score.js";
+import { loadSeeds, samePaper, type LandmarkPaper } from "../src/arxiv/seeds.js";
 import { Catalog } from "../src/catalog/catalog.js";
 import type { CatalogEntry } from "../src/catalog/schema.js";
 import type { Paper } from "../src/catalog/types.js";
@@ -22,10 +23,11 @@ export interface OursScored {
  * Our model as the watch runs it, on papers it has not trained on: a database per fold holding the canon and the
  * other fold of the day as ingested papers (the stream's ignored papers: the model's negatives), with corpus
  * statistics over every paper (the day and the landmarks: term statistics need no labels, as arxiv-sanity's idf).
- * The day's papers are each scored by the model of the fold that left them out; landmarks are never training data,
- * each is scored by one fold's model (alternately).
+ * The day's papers are each scored by the model of the fold that left them out; landmarks are split in folds too,
+ * each scored by a model whose seed positives (data/relevance-seeds.json) leave it out: on a held-out set that is the
+ * shipped model, on the development set (the seeds themselves) a model trained on the other fold.
  */
-export function oursCrossFitted(catalog: readonly CatalogEntry[], landmarks: readonly PaperText[], day: readonly PaperText[], folds = 2): OursScored {
+export function oursCrossFitted(catalog: readonly CatalogEntry[], landmarks: readonly LandmarkPaper[], day: readonly PaperText[], seeds: readonly LandmarkPaper[] = loadSeeds(), folds = 2): OursScored {
   const out: OursScored = { scores: [], topics: [], reasons: [] };
   const papers = [...landmarks, ...day];
   const results = new Array<{ score: number; topics: string[]; reasons: { papers: string[]; terms: string[] } }>(papers.length);
@@ -36,7 +38,9 @@ export function oursCrossFitted(catalog: readonly CatalogEntry[], landmarks: rea
       syncCatalog(db, catalog, new Date("2026-01-01T00:00:00Z"));
       const canon = Catalog.load(db).papers;
       storeStream(db, papers, day.filter((_, at) => at % folds !== fold));
-      const model = new RelevanceModel(db);
+      // The shipped seeds, less the landmarks this fold scores (all of them when the eval set is the seeds' own).
+      const scored = landmarks.filter((_, at) => at % folds === fold);
+      const model = new RelevanceModel(db, seeds.filter((seed) => !scored.some((landmark) => samePaper(seed, landmark))));
       model.refresh(canon);
       papers.forEach((paper, at) => {
         const inFold = at < landmarks.length ? at % folds === fold : (at - landmarks.length) % folds === fold;

@@ -1,28 +1,14 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
 import { auc, bootstrapAucCi, precisionAt, round3 } from "../src/arxiv/metrics.js";
 import { parseArxivFeed } from "../src/arxiv/parse.js";
 import type { PaperText } from "../src/arxiv/score.js";
+import { normalTitle, parseLandmarks, type LandmarkPaper } from "../src/arxiv/seeds.js";
 import type { CatalogEntry } from "../src/catalog/schema.js";
 import { keywordBaseline, tfidfBaseline } from "./relevance-baselines.js";
 
 /** A labelled paper of an external evaluation set (a landmark: a paper the watch should show). */
-export interface EvalPaper extends PaperText {
-  arxivId: string | null;
-  topics: string[];
-}
-
-const evalPaperSchema = z
-  .object({
-    title: z.string().trim().min(1),
-    abstract: z.string().trim().min(1),
-    arxiv_id: z.string().optional(),
-    arxivId: z.string().optional(),
-    topics: z.array(z.string()).optional(),
-  })
-  .loose();
-const evalFileSchema = z.union([z.array(evalPaperSchema), z.object({ papers: z.array(evalPaperSchema) }).loose()]);
+export type EvalPaper = LandmarkPaper;
 
 /** Every labelled paper in `path`: one JSON file, or every `*.json` file of a folder (so a held-out set can be dropped in). */
 export function loadEvalSet(path: string): EvalPaper[] {
@@ -32,16 +18,7 @@ export function loadEvalSet(path: string): EvalPaper[] {
         .sort()
         .map((name) => join(path, name))
     : [path];
-  return files.flatMap((file) => {
-    const parsed = evalFileSchema.parse(JSON.parse(readFileSync(file, "utf8")));
-    const papers = Array.isArray(parsed) ? parsed : parsed.papers;
-    return papers.map((paper) => ({
-      title: paper.title.replace(/\s+/g, " "),
-      abstract: paper.abstract.replace(/\s+/g, " "),
-      arxivId: (paper.arxiv_id ?? paper.arxivId ?? "").replace(/^arxiv:/i, "").replace(/v\d+$/, "") || null,
-      topics: paper.topics ?? [],
-    }));
-  });
+  return files.flatMap((file) => parseLandmarks(readFileSync(file, "utf8")));
 }
 
 /** The papers a feed announces (new and cross-listed: what the watch scores), as the parser gives them. */
@@ -55,10 +32,6 @@ export function outsideCatalog(landmarks: readonly EvalPaper[], catalog: readonl
   const ids = new Set(catalog.map((entry) => entry.arxivId).filter((id): id is string => id !== null));
   const titles = new Set(catalog.map((entry) => normalTitle(entry.title)));
   return landmarks.filter((paper) => !(paper.arxivId && ids.has(paper.arxivId)) && !titles.has(normalTitle(paper.title)));
-}
-
-function normalTitle(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
 }
 
 export interface MethodFigures {

@@ -9,6 +9,7 @@ import { canonSamples, marginOf, sampleOf, sigmoid, trainLinear, type LinearMode
 import { explain } from "./reasons.js";
 import { CanonIndex, canonTermCounts, round, type PaperText, type Reasons } from "./score.js";
 import { termIdOf } from "./terms.js";
+import { loadSeeds } from "./seeds.js";
 import { TOPIC_LABELS, TopicClassifier } from "./topics.js";
 
 export interface Relevance {
@@ -36,7 +37,11 @@ export class RelevanceModel {
   private signature: string | null = null;
   private papersSeen: readonly Paper[] | null = null;
 
-  constructor(db: Db) {
+  /** `seeds`: abstracts of landmark papers outside the catalog, positives as the canon is (data/eval seeds). */
+  constructor(
+    db: Db,
+    private readonly seeds: readonly PaperText[] = loadSeeds(),
+  ) {
     this.candidates = candidateStore(db);
     this.corpus = corpusStore(db);
   }
@@ -51,7 +56,7 @@ export class RelevanceModel {
     this.papersSeen = papers;
     const stats = this.statistics(papers);
     const index = new CanonIndex(papers, TOPIC_LABELS, keywords, stats);
-    const decisions = this.trainingData();
+    const decisions = [...this.seeds.map((text) => ({ text, canon: 0, approved: true })), ...this.trainingData()];
     this.model = trainLinear(trainingSamples(index, decisions, this.corpus.background(MAX_BACKGROUND)));
     index.setLinear(this.model?.terms ?? null);
     this.index = index;
