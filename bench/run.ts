@@ -9,6 +9,7 @@ import { benchDigest } from "./digest.js";
 import { benchInteractions } from "./interaction.js";
 import { benchLookup, loadQueries } from "./lookup.js";
 import { benchOursAlone } from "./lookup-ours.js";
+import { benchRelevance } from "./relevance-run.js";
 
 const repoRoot = packageRoot();
 
@@ -18,6 +19,9 @@ const { values } = parseArgs({
     only: { type: "string", multiple: true },
     corpus: { type: "string", default: "100000" },
     fixtures: { type: "string", default: resolve(repoRoot, "..", "shared", "fixtures", "real", "arxiv-rss") },
+    // The relevance evaluation: a JSON file or a folder of them (every *.json: drop a held-out set in), and the day.
+    eval: { type: "string", default: resolve(repoRoot, "test", "fixtures", "eval") },
+    day: { type: "string", default: resolve(repoRoot, "test", "fixtures", "real", "arxiv-rss", "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml") },
   },
 });
 const wanted = (section: string) => !values.only || values.only.includes(section);
@@ -69,6 +73,11 @@ if (wanted("ingest")) {
     log("ingest: 2,000 real arXiv items with fresh ids, bare rss-parser vs parse + dedupe + score + commit");
     result["ingest"] = await benchIngest({ fixtureDir: values.fixtures, catalogPath: resolve(repoRoot, "data", "catalog.json") });
   } else log(`ingest: skipped, no arXiv fixtures in ${values.fixtures} (--fixtures DIR)`);
+}
+
+if (wanted("relevance")) {
+  log(`relevance: landmarks in ${values.eval} mixed into the real day ${values.day}; ours, arxiv-sanity tf-idf, keyword count`);
+  result["relevance"] = await benchRelevance({ evalPath: values.eval, dayPath: values.day, catalogPath: resolve(repoRoot, "data", "catalog.json") });
 }
 
 if (wanted("digest")) {

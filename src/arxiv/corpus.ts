@@ -60,8 +60,9 @@ export class CorpusStats {
 export class StreamCounter {
   private readonly buffer = new TermBuffer();
   private marks = new Int32Array(1024);
+  private counts = new Int32Array(1024);
+  private readonly seen: number[] = [];
   private stamp = 0;
-  private readonly counts = new Map<number, number>();
   papers = 0;
 
   add(text: { title: string; abstract: string }): void {
@@ -70,24 +71,38 @@ export class StreamCounter {
     collectTerms(text.title, buffer);
     collectTerms(text.abstract, buffer);
     const known = termCount();
-    if (this.marks.length < known) this.marks = new Int32Array(Math.max(known, this.marks.length * 2));
-    const marks = this.marks;
+    if (this.marks.length < known) {
+      const size = Math.max(known, this.marks.length * 2);
+      this.marks = new Int32Array(size);
+      const counts = new Int32Array(size);
+      counts.set(this.counts);
+      this.counts = counts;
+      this.stamp = 0;
+    }
+    const { marks, counts, seen, buffer: { ids } } = this;
     const stamp = (this.stamp = (this.stamp % 0x7fffffff) + 1);
     if (stamp === 1) marks.fill(0);
     for (let at = 0; at < buffer.length; at += 1) {
-      const term = buffer.ids[at] ?? 0;
+      const term = ids[at] ?? 0;
       if (marks[term] === stamp) continue;
       marks[term] = stamp;
-      this.counts.set(term, (this.counts.get(term) ?? 0) + 1);
+      const count = counts[term] ?? 0;
+      if (count === 0) seen.push(term);
+      counts[term] = count + 1;
     }
     this.papers += 1;
   }
 
   /** The counts by term (as stored: the term's text), then starts afresh. */
-  take(): { terms: [string, number][]; papers: number } {
-    const terms = [...this.counts].map(([term, count]): [string, number] => [termName(term), count]);
+  take(): { terms: Record<string, number>; papers: number } {
+    // No prototype: a term such as "__proto__" is an ordinary key.
+    const terms = Object.create(null) as Record<string, number>;
+    for (const term of this.seen) {
+      terms[termName(term)] = this.counts[term] ?? 0;
+      this.counts[term] = 0;
+    }
+    this.seen.length = 0;
     const papers = this.papers;
-    this.counts.clear();
     this.papers = 0;
     return { terms, papers };
   }

@@ -49,32 +49,56 @@ export function trainLinear(samples: readonly Sample[], options: { iterations?: 
   const iterations = options.iterations ?? TRAINING.iterations;
   const l2 = options.l2 ?? TRAINING.l2;
   const size = termCount() + 1;
+  // Flat arrays (CSR) instead of Maps: the loop below runs iterations × nonzeros times.
+  const starts = new Int32Array(samples.length + 1);
+  let nonzeros = 0;
+  samples.forEach((sample, at) => {
+    starts[at] = nonzeros;
+    nonzeros += sample.vector.size;
+  });
+  starts[samples.length] = nonzeros;
+  const ids = new Int32Array(nonzeros);
+  const values = new Float64Array(nonzeros);
+  let fill = 0;
+  for (const sample of samples) {
+    for (const [term, value] of sample.vector) {
+      ids[fill] = term;
+      values[fill] = value;
+      fill += 1;
+    }
+  }
+  const used = [...new Set(ids)];
   const terms = new Float64Array(size);
   const gradient = new Float64Array(size);
   const scale = TRAINING.simScale;
   let best = 0;
   let top3 = 0;
   let bias = 0;
-  const weightOf = (sample: Sample) => samples.length / (2 * (sample.positive ? positives : negatives));
+  const sampleWeight = samples.map((sample) => samples.length / (2 * (sample.positive ? positives : negatives)));
   const step = TRAINING.learningRate / samples.length;
+  const decay = 1 - TRAINING.learningRate * l2;
   for (let iteration = 0; iteration < iterations; iteration += 1) {
-    gradient.fill(0);
+    for (const term of used) gradient[term] = 0;
     let bestGradient = 0;
     let top3Gradient = 0;
     let biasGradient = 0;
-    for (const sample of samples) {
+    for (let at = 0; at < samples.length; at += 1) {
+      const sample = samples[at];
+      if (!sample) continue;
+      const first = starts[at] ?? 0;
+      const last = starts[at + 1] ?? 0;
       let margin = bias + scale * (best * sample.best + top3 * sample.top3);
-      for (const [term, value] of sample.vector) margin += (terms[term] ?? 0) * value;
-      const error = (sigmoid(margin) - (sample.positive ? 1 : 0)) * weightOf(sample);
-      for (const [term, value] of sample.vector) gradient[term] = (gradient[term] ?? 0) + error * value;
+      for (let k = first; k < last; k += 1) margin += (terms[ids[k] ?? 0] ?? 0) * (values[k] ?? 0);
+      const error = (sigmoid(margin) - (sample.positive ? 1 : 0)) * (sampleWeight[at] ?? 1);
+      for (let k = first; k < last; k += 1) {
+        const term = ids[k] ?? 0;
+        gradient[term] = (gradient[term] ?? 0) + error * (values[k] ?? 0);
+      }
       bestGradient += error * scale * sample.best;
       top3Gradient += error * scale * sample.top3;
       biasGradient += error;
     }
-    for (let term = 0; term < size; term += 1) {
-      const value = terms[term] ?? 0;
-      if (value !== 0 || gradient[term] !== 0) terms[term] = value * (1 - TRAINING.learningRate * l2) - step * (gradient[term] ?? 0);
-    }
+    for (const term of used) terms[term] = (terms[term] ?? 0) * decay - step * (gradient[term] ?? 0);
     best -= step * bestGradient;
     top3 -= step * top3Gradient;
     bias -= step * biasGradient;

@@ -82,7 +82,7 @@ export class RelevanceModel {
       canonScore: canon.canon,
       bonus: canon.bonus,
       score: round(Math.min(1, probability + canon.bonus)),
-      reasons: explain(text, canon, topics),
+      reasons: explain(canon, topics),
     };
   }
 

@@ -22,6 +22,8 @@ export interface CanonScore {
   termScore: number;
   /** The terms that added most to `termScore`, largest first (term ids), with what each added. */
   topTerms: { term: number; value: number }[];
+  /** Pairs of those terms that stand side by side in the paper ("KV cache"), first term first. */
+  topPairs: [number, number][];
   /** Extra for matching followed keywords (capped). */
   bonus: number;
   reasons: Reasons;
@@ -111,7 +113,7 @@ export class CanonIndex {
    * after 2^31 papers: a branch taken at each new index's first call would throw its optimised code away.
    */
   private stamp = 1;
-  private readonly topTerms: { term: number; value: number }[] = [];
+  private readonly topTerms = new TopTerms();
   private readonly terms = new TermBuffer();
   /** Each canon paper's unit tf-idf vector (training positives of the learned model). */
   readonly canonVectors: SparseVector[] = [];
@@ -265,7 +267,7 @@ export class CanonIndex {
       if (term < linearSize && linear) {
         const added = weight * (linear[term] ?? 0);
         dot += added;
-        if (added > 0) keepTop(top, term, added);
+        if (added > 0) top.keep(term, added);
       }
       if (term >= knownTerms) continue;
       const last = postingStart[term + 1] ?? 0;
@@ -317,7 +319,8 @@ export class CanonIndex {
       canon: round(best),
       top3,
       termScore: dot * scale,
-      topTerms: top.map((entry) => ({ term: entry.term, value: entry.value * scale })),
+      topTerms: top.list(scale),
+      topPairs: top.length > 1 ? top.pairsIn(ids, terms.length) : [],
       bonus: round(Math.min(MAX_KEYWORD_BONUS, (matched?.length ?? 0) * KEYWORD_BONUS)),
       reasons: { papers, topics },
     };
@@ -333,17 +336,46 @@ export class CanonIndex {
   }
 }
 
-/** The terms that added most, at most TOP_TERMS of them, largest first. */
+/** The terms that added most, at most TOP_TERMS of them, largest first (parallel arrays, reused). */
 const TOP_TERMS = 6;
-function keepTop(top: { term: number; value: number }[], term: number, value: number): void {
-  if (top.length === TOP_TERMS && (top[TOP_TERMS - 1]?.value ?? 0) >= value) return;
-  let at = top.length < TOP_TERMS ? top.length : TOP_TERMS - 1;
-  if (top.length < TOP_TERMS) top.push({ term, value });
-  while (at > 0 && (top[at - 1]?.value ?? 0) < value) {
-    top[at] = top[at - 1] ?? { term, value };
-    at -= 1;
+class TopTerms {
+  readonly terms = new Int32Array(TOP_TERMS);
+  readonly values = new Float64Array(TOP_TERMS);
+  length = 0;
+
+  keep(term: number, value: number): void {
+    const { terms, values } = this;
+    if (this.length === TOP_TERMS && (values[TOP_TERMS - 1] ?? 0) >= value) return;
+    let at = this.length < TOP_TERMS ? this.length++ : TOP_TERMS - 1;
+    while (at > 0 && (values[at - 1] ?? 0) < value) {
+      terms[at] = terms[at - 1] ?? 0;
+      values[at] = values[at - 1] ?? 0;
+      at -= 1;
+    }
+    terms[at] = term;
+    values[at] = value;
   }
-  top[at] = { term, value };
+
+  has(term: number): boolean {
+    for (let at = 0; at < this.length; at += 1) if (this.terms[at] === term) return true;
+    return false;
+  }
+
+  /** Pairs of kept terms that stand side by side in ids[0 … length), each pair once. */
+  pairsIn(ids: Int32Array, length: number): [number, number][] {
+    const pairs: [number, number][] = [];
+    for (let at = 0; at + 1 < length; at += 1) {
+      const first = ids[at] ?? -1;
+      const second = ids[at + 1] ?? -1;
+      if (first === second || !this.has(first) || !this.has(second)) continue;
+      if (!pairs.some(([a, b]) => (a === first && b === second) || (a === second && b === first))) pairs.push([first, second]);
+    }
+    return pairs;
+  }
+
+  list(scale: number): { term: number; value: number }[] {
+    return Array.from({ length: this.length }, (_, at) => ({ term: this.terms[at] ?? 0, value: (this.values[at] ?? 0) * scale }));
+  }
 }
 
 /** Whether every term has `marks[term] >= atLeast` (and, when `exactly` is not 0, equals it). */

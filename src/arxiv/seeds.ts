@@ -37,7 +37,11 @@ export function parseLandmarks(json: string): LandmarkPaper[] {
  * real abstracts (data/relevance-seeds.json, sources in data/relevance-seeds.SOURCES.md). Abstracts, unlike our
  * summaries, are written as the feed's papers are, so the model learns what a landmark abstract looks like.
  */
-export const bundledSeedsPath = (): string => join(packageRoot(), "data", "relevance-seeds.json");
+export function bundledSeedsPath(): string {
+  const inCheckout = join(packageRoot(), "data", "relevance-seeds.json");
+  // The Docker image keeps /app/data for the database (a volume) and puts shipped data next to the catalog.
+  return existsSync(inCheckout) ? inCheckout : join(packageRoot(), "catalog", "relevance-seeds.json");
+}
 
 const loaded = new Map<string, LandmarkPaper[]>();
 

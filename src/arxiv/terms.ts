@@ -32,6 +32,13 @@ function intern(term: string): number {
   return id;
 }
 
+const termSurfaces: (string | undefined)[] = [];
+
+/** How the term was first written in a text (a whole word that gave only this term), or its stem. */
+export function termSurface(id: number): string {
+  return termSurfaces[id] ?? termName(id);
+}
+
 /** The term (a content token: normalised, stemmed) an id stands for. */
 export function termName(id: number): string {
   return termNames[id] ?? "";
@@ -228,7 +235,10 @@ class WordTable {
   private add(word: Uint8Array, hash: number, first: number, second: number): number {
     if (this.words >= MAX_CACHED_WORDS) this.reset();
     else if (this.words >= (this.mask + 1) * MAX_LOAD) this.grow();
-    const ids = contentTokens(decoder.decode(word)).map(intern);
+    const text = decoder.decode(word);
+    const ids = contentTokens(text).map(intern);
+    const only = ids.length === 1 ? ids[0] : undefined;
+    if (only !== undefined && termSurfaces[only] === undefined) termSurfaces[only] = surfaceOf(text);
     this.words += 1;
     if (this.bytesUsed + word.length > this.bytes.length) {
       const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.bytesUsed + word.length));
@@ -279,6 +289,12 @@ class WordTable {
       if ((old[slot + SIZE] ?? 0) !== 0) this.slots.set(old.subarray(slot, slot + SLOT_INTS), this.freeSlot(old[slot + HASH] ?? 0));
     }
   }
+}
+
+/** A word without the punctuation around it; lower case unless written as an acronym (KV, LLM, RLHF). */
+function surfaceOf(word: string): string {
+  const bare = word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+  return /\p{Lu}.*\p{Lu}/u.test(bare) ? bare : bare.toLowerCase();
 }
 
 function resized(array: Int32Array, size: number): Int32Array<ArrayBuffer> {

@@ -13,8 +13,10 @@ function createCorpusStore(db: Db) {
   const statements = {
     documents: db.prepare<[], { documents: number }>("SELECT documents FROM arxiv_corpus WHERE id = 1"),
     terms: db.prepare<[], { term: string; documents: number }>("SELECT term, documents FROM arxiv_term_stats"),
-    addTerm: db.prepare<[string, number]>(
-      "INSERT INTO arxiv_term_stats (term, documents) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents",
+    // One statement for a feed's terms (a JSON object term → papers), not one per term.
+    addTerms: db.prepare<[string]>(
+      `INSERT INTO arxiv_term_stats (term, documents) SELECT key, value FROM json_each(?) WHERE true
+       ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents`,
     ),
     addDocuments: db.prepare<[number]>("UPDATE arxiv_corpus SET documents = documents + ? WHERE id = 1"),
     candidates: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM arxiv_candidates"),
@@ -31,9 +33,9 @@ function createCorpusStore(db: Db) {
     /** Every counted term and its document frequency. */
     terms: (): { term: string; documents: number }[] => statements.terms.all(),
     /** Adds papers' counts; call inside the transaction that stores the papers. */
-    add(terms: Iterable<[string, number]>, documents: number): void {
+    add(terms: Record<string, number>, documents: number): void {
       if (documents === 0) return;
-      for (const [term, count] of terms) statements.addTerm.run(term, count);
+      statements.addTerms.run(JSON.stringify(terms));
       statements.addDocuments.run(documents);
     },
     /** Papers held but never counted (a database from before migration 12): counted once, see CorpusModel. */
