@@ -21,6 +21,7 @@ export interface Relevance {
 
 /** Stream papers (newest, not approved) the model reads as negatives: what arXiv looks like when nobody wants it. */
 export const MAX_BACKGROUND = 1000;
+const RESCORE_FOLDS = 2;
 
 /**
  * The scorer as the poller and the CLI use it. At each refresh (each poll) it reads the corpus statistics (canon plus
@@ -57,12 +58,29 @@ export class RelevanceModel {
     const stats = this.statistics(papers);
     const index = new CanonIndex(papers, TOPIC_LABELS, keywords, stats);
     const decisions = [...this.seeds.map((text) => ({ text, canon: 0, approved: true })), ...this.trainingData()];
-    this.model = trainLinear(trainingSamples(index, decisions, this.corpus.background(MAX_BACKGROUND)));
-    index.setLinear(this.model?.terms ?? null);
+    const background = this.corpus.background(MAX_BACKGROUND);
+    const fixed = [...canonSamples(index), ...decisions.map((decision) => sampleOf(index, decision.text, decision.approved))];
+    const negatives = background.map((paper) => (paper.rejected ? null : sampleOf(index, paper, false)));
+    const others = negatives.filter((sample): sample is Sample => sample !== null);
+    this.model = trainLinear([...fixed, ...others]);
     this.index = index;
     this.topics = new TopicClassifier(index);
-    const rescored = this.candidates.undecided().map((row) => ({ arxivId: row.arxivId, score: this.score(row).score }));
-    this.candidates.setScores(rescored);
+    // Undecided papers the model read as negatives are rescored by a model trained without them (two folds), as the
+    // bench measures: a paper never scores against its own training label. The others by the full model.
+    const fold = new Map<string, number>();
+    background.forEach((paper, at) => fold.set(paper.arxivId, at % RESCORE_FOLDS));
+    const undecided = this.candidates.undecided();
+    const foldModels = new Map<number, LinearModel | null>();
+    const foldModel = (k: number) => {
+      if (!foldModels.has(k)) foldModels.set(k, trainLinear([...fixed, ...negatives.filter((sample, at): sample is Sample => sample !== null && at % RESCORE_FOLDS !== k)]));
+      return foldModels.get(k) ?? null;
+    };
+    const rescored = undecided.map((row) => {
+      const k = fold.get(row.arxivId);
+      const relevance = this.scoreWith(k === undefined ? this.model : foldModel(k), row);
+      return { arxivId: row.arxivId, score: relevance.score, reasons: relevance.reasons };
+    });
+    this.corpus.rescore(rescored);
     return { retrained: true };
   }
 
@@ -74,9 +92,14 @@ export class RelevanceModel {
   }
 
   score(text: PaperText): Relevance {
+    return this.scoreWith(this.model, text);
+  }
+
+  private scoreWith(model: LinearModel | null, text: PaperText): Relevance {
     const index = this.requireIndex();
+    index.setLinear(model?.terms ?? null);
     const canon = index.score(text);
-    const probability = this.model ? sigmoid(marginOf(this.model, canon.termScore, canon.canon, canon.top3)) : canon.canon;
+    const probability = model ? sigmoid(marginOf(model, canon.termScore, canon.canon, canon.top3)) : canon.canon;
     const topics = this.topics ? this.topics.confident(text, canon) : [];
     return {
       canonScore: canon.canon,
@@ -118,13 +141,4 @@ export class RelevanceModel {
     if (!this.index) throw new Error("RelevanceModel.refresh() must run before scoring");
     return this.index;
   }
-}
-
-/** Canon positives, decisions, and background papers not decided (the background query leaves approvals out). */
-export function trainingSamples(index: CanonIndex, decisions: readonly Decision[], background: readonly { title: string; abstract: string; rejected: boolean }[]): Sample[] {
-  return [
-    ...canonSamples(index),
-    ...decisions.map((decision) => sampleOf(index, decision.text, decision.approved)),
-    ...background.filter((paper) => !paper.rejected).map((paper) => sampleOf(index, paper, false)),
-  ];
 }

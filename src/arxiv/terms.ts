@@ -310,8 +310,10 @@ export function collectTerms(text: string, into: TermBuffer): void {
   table.collect(text, into);
 }
 
+const shared = new TermBuffer();
+
 export function termIdsOf(text: string): number[] {
-  const buffer = new TermBuffer();
-  table.collect(text, buffer);
-  return Array.from(buffer.ids.subarray(0, buffer.length));
+  shared.length = 0;
+  table.collect(text, shared);
+  return Array.from(shared.ids.subarray(0, shared.length));
 }

@@ -1,5 +1,12 @@
 import type { Db } from "./connection.js";
 
+export interface BackgroundPaper {
+  arxivId: string;
+  title: string;
+  abstract: string;
+  rejected: boolean;
+}
+
 const stores = new WeakMap<Db, CorpusStore>();
 
 /** Term document frequencies over the ingested arXiv stream (migration 12), and the stream papers the model trains on. */
@@ -19,11 +26,12 @@ function createCorpusStore(db: Db) {
        ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents`,
     ),
     addDocuments: db.prepare<[number]>("UPDATE arxiv_corpus SET documents = documents + ? WHERE id = 1"),
+    rescore: db.prepare<[number, string, string]>("UPDATE arxiv_candidates SET score = ?, reasons_json = ? WHERE arxiv_id = ? AND status = 'undecided'"),
     candidates: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM arxiv_candidates"),
     allPapers: db.prepare<[], { title: string; abstract: string }>("SELECT title, abstract FROM arxiv_candidates"),
     // Stream papers nobody approved and the catalog doesn't hold, newest first: rejected, expired and undecided.
-    background: db.prepare<[number], { title: string; abstract: string; status: string }>(
-      `SELECT title, abstract, status FROM arxiv_candidates
+    background: db.prepare<[number], { arxiv_id: string; title: string; abstract: string; status: string }>(
+      `SELECT arxiv_id, title, abstract, status FROM arxiv_candidates
        WHERE status != 'approved' AND NOT EXISTS (SELECT 1 FROM papers WHERE papers.arxiv_id = arxiv_candidates.arxiv_id)
        ORDER BY first_seen_at DESC, arxiv_id LIMIT ?`,
     ),
@@ -41,8 +49,14 @@ function createCorpusStore(db: Db) {
     /** Papers held but never counted (a database from before migration 12): counted once, see CorpusModel. */
     heldPapers: (): number => statements.candidates.get()?.n ?? 0,
     allPapers: (): { title: string; abstract: string }[] => statements.allPapers.all(),
-    background: (limit: number): { title: string; abstract: string; rejected: boolean }[] =>
-      statements.background.all(limit).map((row) => ({ title: row.title, abstract: row.abstract, rejected: row.status === "rejected" })),
+    background: (limit: number): BackgroundPaper[] =>
+      statements.background.all(limit).map((row) => ({ arxivId: row.arxiv_id, title: row.title, abstract: row.abstract, rejected: row.status === "rejected" })),
+    /** Rewrites undecided papers' scores and reasons in one transaction (after the model is retrained). */
+    rescore(rows: readonly { arxivId: string; score: number; reasons: unknown }[]): void {
+      db.transaction(() => {
+        for (const row of rows) statements.rescore.run(row.score, JSON.stringify(row.reasons), row.arxivId);
+      })();
+    },
   };
 }
 
