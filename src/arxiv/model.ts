@@ -121,3 +121,11 @@ export function sampleMargin(model: LinearModel, sample: Sample): number {
   for (const [term, value] of sample.vector) termScore += (model.terms[term] ?? 0) * value;
   return marginOf(model, termScore, sample.best, sample.top3);
 }
+
+/** The model whose margin is the mean of two models' margins. */
+export function averageModel(a: LinearModel, b: LinearModel): LinearModel {
+  const size = Math.max(a.terms.length, b.terms.length);
+  const terms = new Float64Array(size);
+  for (let term = 0; term < size; term += 1) terms[term] = ((a.terms[term] ?? 0) + (b.terms[term] ?? 0)) / 2;
+  return { terms, best: (a.best + b.best) / 2, top3: (a.top3 + b.top3) / 2, bias: (a.bias + b.bias) / 2 };
+}

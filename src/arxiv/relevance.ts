@@ -5,7 +5,7 @@ import type { Db } from "../db/connection.js";
 import { corpusStore, type CorpusStore } from "../db/corpus.js";
 import { CorpusStats, StreamCounter } from "./corpus.js";
 import { crossValidate, MAX_TRAINING_DECISIONS_PER_CLASS, MIN_DECISIONS_PER_CLASS, type Decision, type Evaluation } from "./learn.js";
-import { canonSamples, marginOf, sampleOf, sigmoid, trainLinear, type LinearModel, type Sample } from "./model.js";
+import { averageModel, canonSamples, marginOf, sampleMargin, sampleOf, sigmoid, trainLinear, type LinearModel, type Sample } from "./model.js";
 import { explain } from "./reasons.js";
 import { CanonIndex, canonTermCounts, round, type PaperText, type Reasons } from "./score.js";
 import { termIdOf } from "./terms.js";
@@ -22,12 +22,15 @@ export interface Relevance {
 /** Stream papers (newest, not approved) the model reads as negatives: what arXiv looks like when nobody wants it. */
 export const MAX_BACKGROUND = 1000;
 const RESCORE_FOLDS = 2;
+/** Stream papers needed before scores are shares of the stream (before that: the model's probability). */
+const MIN_REFERENCE = 20;
 
 /**
  * The scorer as the poller and the CLI use it. At each refresh (each poll) it reads the corpus statistics (canon plus
  * every ingested paper) and retrains the relevance model when they, the catalog, the followed keywords or the
  * decisions changed: logistic regression (model.ts) with the canon and approved papers as positives and rejected
- * papers plus the stream's other papers as negatives. The score is the model's probability (+ the keyword bonus).
+ * papers plus the stream's other papers as negatives. The score is the share of the stream's ordinary papers the
+ * paper outranks (+ the keyword bonus).
  */
 export class RelevanceModel {
   private readonly candidates: CandidateStore;
@@ -37,6 +40,8 @@ export class RelevanceModel {
   private topics: TopicClassifier | null = null;
   private signature: string | null = null;
   private papersSeen: readonly Paper[] | null = null;
+  /** Out-of-sample margins of the stream's ordinary papers, ascending (see refresh). */
+  private reference = new Float64Array(0);
 
   /** `seeds`: abstracts of landmark papers outside the catalog, positives as the canon is (data/eval seeds). */
   constructor(
@@ -62,22 +67,30 @@ export class RelevanceModel {
     const fixed = [...canonSamples(index), ...decisions.map((decision) => sampleOf(index, decision.text, decision.approved))];
     const negatives = background.map((paper) => (paper.rejected ? null : sampleOf(index, paper, false)));
     const others = negatives.filter((sample): sample is Sample => sample !== null);
-    this.model = trainLinear([...fixed, ...others]);
     this.index = index;
     this.topics = new TopicClassifier(index);
-    // Undecided papers the model read as negatives are rescored by a model trained without them (two folds), as the
-    // bench measures: a paper never scores against its own training label. The others by the full model.
+    // Two fold models, each trained without half of the stream's papers, score that half: out-of-sample margins of
+    // ordinary papers. A score is the share of them a paper outranks (0–1), so a threshold of 0.9 shows about the
+    // top 10% of an ordinary day whatever the training set's size. Undecided papers the full model read as negatives
+    // are rescored by the fold model that did not (as the bench measures): no paper scores against its own label.
     const fold = new Map<string, number>();
     background.forEach((paper, at) => fold.set(paper.arxivId, at % RESCORE_FOLDS));
-    const undecided = this.candidates.undecided();
-    const foldModels = new Map<number, LinearModel | null>();
-    const foldModel = (k: number) => {
-      if (!foldModels.has(k)) foldModels.set(k, trainLinear([...fixed, ...negatives.filter((sample, at): sample is Sample => sample !== null && at % RESCORE_FOLDS !== k)]));
-      return foldModels.get(k) ?? null;
-    };
-    const rescored = undecided.map((row) => {
+    const foldModels = Array.from({ length: RESCORE_FOLDS }, (_, k) =>
+      others.length >= MIN_REFERENCE ? trainLinear([...fixed, ...negatives.filter((sample, at): sample is Sample => sample !== null && at % RESCORE_FOLDS !== k)]) : null,
+    );
+    const reference: number[] = [];
+    negatives.forEach((sample, at) => {
+      const model = foldModels[at % RESCORE_FOLDS];
+      if (sample && model) reference.push(sampleMargin(model, sample));
+    });
+    this.reference = Float64Array.from(reference).sort();
+    // New papers are scored by the fold models' average (a linear model: the average of their margins), on the same
+    // scale as the reference; with too few stream papers for folds, by one model trained on everything.
+    const [first, second] = foldModels;
+    this.model = first && second ? averageModel(first, second) : trainLinear([...fixed, ...others]);
+    const rescored = this.candidates.undecided().map((row) => {
       const k = fold.get(row.arxivId);
-      const relevance = this.scoreWith(k === undefined ? this.model : foldModel(k), row);
+      const relevance = this.scoreWith(k === undefined ? this.model : (foldModels[k] ?? this.model), row);
       return { arxivId: row.arxivId, score: relevance.score, reasons: relevance.reasons };
     });
     this.corpus.rescore(rescored);
@@ -99,7 +112,7 @@ export class RelevanceModel {
     const index = this.requireIndex();
     index.setLinear(model?.terms ?? null);
     const canon = index.score(text);
-    const probability = model ? sigmoid(marginOf(model, canon.termScore, canon.canon, canon.top3)) : canon.canon;
+    const probability = model ? this.calibrated(marginOf(model, canon.termScore, canon.canon, canon.top3)) : canon.canon;
     const topics = this.topics ? this.topics.confident(text, canon) : [];
     return {
       canonScore: canon.canon,
@@ -107,6 +120,33 @@ export class RelevanceModel {
       score: round(Math.min(1, probability + canon.bonus)),
       reasons: explain(canon, topics),
     };
+  }
+
+  /**
+   * Where `margin` falls among the stream's reference margins, 0–1: interpolated between neighbours, and beyond the
+   * ends approaching 0 or 1 (so scores stay ordered as the margins are, with no ties at the top). The model's
+   * probability while the stream is too small for a reference.
+   */
+  private calibrated(margin: number): number {
+    const reference = this.reference;
+    const n = reference.length;
+    if (n < MIN_REFERENCE) return sigmoid(margin);
+    const lowest = reference[0] ?? 0;
+    const highest = reference[n - 1] ?? 0;
+    if (margin >= highest) return 1 - (0.5 / n) * Math.exp(highest - margin);
+    if (margin <= lowest) return (0.5 / n) * Math.exp(margin - lowest);
+    let low = 1;
+    let high = n - 1;
+    // The first reference above the margin: reference[at - 1] <= margin < reference[at].
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((reference[middle] ?? 0) <= margin) low = middle + 1;
+      else high = middle;
+    }
+    const below = reference[low - 1] ?? lowest;
+    const above = reference[low] ?? highest;
+    const between = above > below ? (margin - below) / (above - below) : 0;
+    return (low - 0.5 + between) / n;
   }
 
   evaluate(): Evaluation {
