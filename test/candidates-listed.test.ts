@@ -63,7 +63,7 @@ describe("a candidate that is in the catalog is not pending, and can't be reject
 
   it("candidates reject refuses a listed paper (nothing recorded) and the list leaves it out", async () => {
     const dir = tempDir("paperbot-listed-");
-    const env = { DATABASE_PATH: join(dir, "paperbot.db") };
+    const env = { DATABASE_PATH: join(dir, "paperbot.db"), CANDIDATE_MIN_SCORE: String(MIN_SCORE) };
     const { app } = appWith([candidate("2106.09685", "LoRA again")], env);
     app.close();
     const run = cliRunner(env);
@@ -76,7 +76,7 @@ describe("a candidate that is in the catalog is not pending, and can't be reject
 
   it("the candidates text list prints no empty reasons line for a candidate without reasons", async () => {
     const dir = tempDir("paperbot-reasons-");
-    const env = { DATABASE_PATH: join(dir, "paperbot.db") };
+    const env = { DATABASE_PATH: join(dir, "paperbot.db"), CANDIDATE_MIN_SCORE: String(MIN_SCORE) };
     const { app } = appWith([candidate("2611.00003", "A paper without reasons", { papers: [], topics: [] }), candidate("2611.00004", "A paper like LoRA")], env);
     app.close();
     const listed = await cliRunner(env)("candidates");
