@@ -113,7 +113,7 @@ export class RelevanceModel {
     index.setLinear(model?.terms ?? null);
     const canon = index.score(text);
     const probability = model ? this.calibrated(marginOf(model, canon.termScore, canon.canon, canon.top3)) : canon.canon;
-    const topics = this.topics ? this.topics.confident(text, canon) : [];
+    const topics = this.topics ? this.topics.confident(text, canon.canon) : [];
     return {
       canonScore: canon.canon,
       bonus: canon.bonus,

@@ -61,7 +61,13 @@ export class TopicClassifier {
   }
 
   /** The confident topics of the paper CanonIndex.score last scored, most confident first. */
-  confident(text: PaperText, _score?: unknown): Topic[] {
+  confident(text: PaperText, best: number): Topic[] {
+    // Below this similarity no neighbour vote reaches the bar (the vote is scaled down by best / minSimilarity):
+    // only a defining phrase can name a topic, and most of a day's papers stop here.
+    if (best < TOPIC_CONFIDENCE.minShare * TOPIC_CONFIDENCE.minSimilarity) {
+      const lower = { title: "", abstract: "" };
+      return TOPICS.filter((topic) => DEFINING[topic] !== undefined && definedBy(topic, text, lower));
+    }
     return this.votes(text, this.index.lastSimilarities())
       .filter((vote) => vote.confidence >= TOPIC_CONFIDENCE.minShare)
       .map((vote) => vote.topic);
