@@ -24,6 +24,7 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/bin ./bin
 COPY --chown=node:node data/catalog.json ./catalog/catalog.json
+COPY --chown=node:node data/relevance-seeds.json ./catalog/relevance-seeds.json
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]

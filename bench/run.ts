@@ -11,6 +11,7 @@ import { benchLookup, loadQueries } from "./lookup.js";
 import { scoreLabelledSets } from "./lookup-accuracy.js";
 import { benchOursAlone } from "./lookup-ours.js";
 import { benchScale } from "./scale.js";
+import { benchRelevance } from "./relevance-run.js";
 
 const repoRoot = packageRoot();
 
@@ -25,6 +26,9 @@ const { values } = parseArgs({
     "scale-max-concurrency": { type: "string", default: "1" },
     /** Another build of the bot to measure (e.g. a copy of dist-bench from before a change), for before/after runs. */
     "scale-main": { type: "string", default: resolve(repoRoot, "dist-bench", "src", "main.js") },
+    // The relevance evaluation: a JSON file or a folder of them (every *.json: drop a held-out set in), and the day.
+    eval: { type: "string", default: resolve(repoRoot, "test", "fixtures", "eval") },
+    day: { type: "string", default: resolve(repoRoot, "test", "fixtures", "real", "arxiv-rss", "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml") },
   },
 });
 const wanted = (section: string) => !values.only || values.only.includes(section);
@@ -95,6 +99,11 @@ if (wanted("ingest")) {
     log("ingest: 2,000 real arXiv items with fresh ids, bare rss-parser vs parse + dedupe + score + commit");
     result["ingest"] = await benchIngest({ fixtureDir: values.fixtures, catalogPath: resolve(repoRoot, "data", "catalog.json") });
   } else log(`ingest: skipped, no arXiv fixtures in ${values.fixtures} (--fixtures DIR)`);
+}
+
+if (wanted("relevance")) {
+  log(`relevance: landmarks in ${values.eval} mixed into the real day ${values.day}; ours, arxiv-sanity tf-idf, keyword count`);
+  result["relevance"] = await benchRelevance({ evalPath: values.eval, dayPath: values.day, catalogPath: resolve(repoRoot, "data", "catalog.json") });
 }
 
 if (wanted("digest")) {

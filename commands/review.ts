@@ -7,7 +7,7 @@ import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row, truncateEscaped } from "../src/shared/embeds.js";
 import { formatList, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
-import { approvalTopics, parseTopics, topicsText } from "../src/moderation/papers.js";
+import { confidentTopics, parseTopics, topicsText } from "../src/moderation/papers.js";
 import { alreadyDecided } from "../src/moderation/review.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js";
@@ -15,14 +15,16 @@ import { refuseControlCharacters } from "../src/moderation/form-text.js";
 
 const ABSTRACT_EXCERPT = 700;
 
-/** "like LoRA and QLoRA; topic: fine-tuning", naming canon papers by their short names. */
+/** "terms: KV cache and speculative decoding; like LoRA; topics: fine-tuning", canon papers by their short names. */
 export function reasonsLine(ctx: BotContext, candidate: Candidate, locale: Locale): string {
   const like = candidate.reasons.papers.map((id) => {
     const paper = ctx.catalog.get(id);
     return embedText(paper ? paperShortName(paper) : id);
   });
   const topics = candidate.reasons.topics.map((topic) => ((TOPICS as readonly string[]).includes(topic) ? topicLabel(locale, topic as Topic) : embedText(topic)));
+  const terms = (candidate.reasons.terms ?? []).map((term) => embedText(term));
   const parts = [
+    terms.length > 0 ? t(locale, "review.terms", { terms: formatList(locale, terms) }) : "",
     like.length > 0 ? t(locale, "review.like", { papers: formatList(locale, like) }) : "",
     topics.length > 0 ? t(locale, "review.topics", { topics: formatList(locale, topics) }) : "",
   ].filter((part) => part !== "");
@@ -96,7 +98,8 @@ export const reviewButtons: ComponentModule = {
       const candidate = ctx.moderation.review.get(arxivId);
       if (!candidate) return notice(locale, message("review.unknown", { arxivId }));
       if (candidate.status !== "undecided" && candidate.status !== "expired") return notice(locale, alreadyDecided(candidate));
-      const suggested = approvalTopics(candidate);
+      // Only topics the classifier is confident of are pre-filled (measured: bench relevance.ours.topics); else none.
+      const suggested = confidentTopics(candidate);
       return {
         kind: "modal",
         customId: `review-approve:${arxivId}`,

@@ -63,7 +63,7 @@ const snowflake = z.string().regex(/^\d{17,20}$/, "expected a Discord snowflake 
 
 const ARXIV_FEED_ENTRY = /^[a-z-]+(?:\.[A-Za-z-]+)?(?:\+[a-z-]+(?:\.[A-Za-z-]+)?)*$/;
 /** Chosen from the real feeds: see README "arXiv watch". */
-export const DEFAULT_CANDIDATE_MIN_SCORE = 0.12;
+export const DEFAULT_CANDIDATE_MIN_SCORE = 0.9;
 
 /**
  * Entries naming the same feed as an earlier one (compared without case, `+` parts in any order), or repeating a

@@ -1,5 +1,7 @@
 import { candidateStore } from "../db/candidates.js";
 import type { Db } from "../db/connection.js";
+import { corpusStore } from "../db/corpus.js";
+import { StreamCounter } from "./corpus.js";
 import type { FeedItem, ParsedFeed } from "./parse.js";
 import type { Relevance, RelevanceModel } from "./relevance.js";
 
@@ -43,7 +45,14 @@ export function ingestFeed(
   const announced = [...byId.values()].filter((item) => announcesPaper(item) && !catalogArxivIds.has(item.arxivId));
   const heldBefore = store.heldIds(announced.map((item) => item.arxivId));
   const scores = new Map<string, Relevance>();
-  for (const item of announced) if (!heldBefore.has(item.arxivId)) scores.set(item.arxivId, relevance.score(item));
+  // The corpus statistics count each paper stored (its distinct terms), written in the same transaction as the papers.
+  const counter = new StreamCounter();
+  for (const item of announced) {
+    if (heldBefore.has(item.arxivId)) continue;
+    scores.set(item.arxivId, relevance.score(item));
+    counter.add(item);
+  }
+  const counted = counter.take();
 
   // Immediate: the papers held are read again under the write lock, so no other process can store one meanwhile.
   return db
@@ -74,6 +83,8 @@ export function ingestFeed(
         else counts.skipped += 1;
       }
       const added = store.insertMany(fresh, stamp);
+      // When another process stored some of them first, it counted those: this feed's counts are left out (rare).
+      if (added === fresh.length && added === counted.papers) corpusStore(db).add(counted.terms, counted.papers);
       counts.new += added;
       counts.skipped += fresh.length - added;
       options.commitState(counts);

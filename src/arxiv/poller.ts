@@ -120,6 +120,8 @@ export class ArxivPoller {
       logger.info("arxiv feed polled", { ...report });
     }
     if (!this.stopping.signal.aborted) {
+      // The stream grew: its statistics and negatives change, so the model is retrained and undecided papers rescored.
+      if (feeds.some((feed) => feed.new > 0)) this.relevance.refresh(papers);
       const now = clock.now();
       const expired = candidateStore(db).expireBefore(new Date(now.getTime() - config.retentionDays * 86_400_000));
       if (expired > 0) logger.info("arxiv candidates expired", { expired, retentionDays: config.retentionDays });

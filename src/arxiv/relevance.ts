@@ -1,10 +1,16 @@
-import { TOPICS, type Topic } from "../catalog/schema.js";
+import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
 import { candidateStore, type CandidateStore } from "../db/candidates.js";
 import type { Db } from "../db/connection.js";
-import { t } from "../i18n/index.js";
-import { crossValidate, LearnedScorer, MAX_TRAINING_DECISIONS_PER_CLASS, type Decision, type Evaluation } from "./learn.js";
-import { CanonIndex, round, type PaperText, type Reasons } from "./score.js";
+import { corpusStore, type CorpusStore } from "../db/corpus.js";
+import { CorpusStats, StreamCounter } from "./corpus.js";
+import { crossValidate, MAX_TRAINING_DECISIONS_PER_CLASS, MIN_DECISIONS_PER_CLASS, type Decision, type Evaluation } from "./learn.js";
+import { averageModel, canonSamples, marginOf, sampleMargin, sampleOf, sigmoid, trainLinear, type LinearModel, type Sample } from "./model.js";
+import { explain } from "./reasons.js";
+import { CanonIndex, canonTermCounts, round, type PaperText, type Reasons } from "./score.js";
+import { termIdOf } from "./terms.js";
+import { loadSeeds } from "./seeds.js";
+import { TOPIC_LABELS, TopicClassifier } from "./topics.js";
 
 export interface Relevance {
   canonScore: number;
@@ -13,65 +19,156 @@ export interface Relevance {
   reasons: Reasons;
 }
 
-const TOPIC_LABELS = Object.fromEntries(TOPICS.map((topic) => [topic, t("en", `topic.${topic}`)])) as Record<Topic, string>;
+/** Stream papers (newest, not approved) the model reads as negatives: what arXiv looks like when nobody wants it. */
+export const MAX_BACKGROUND = 1000;
+const RESCORE_FOLDS = 2;
+/** Stream papers needed before scores are shares of the stream (before that: the model's probability). */
+const MIN_REFERENCE = 20;
 
 /**
- * The scorer as the poller and the CLI use it: canon similarity (rebuilt when the catalog or the followed
- * keywords change) plus the learned scorer (retrained when decisions change, which also rescores undecided papers).
+ * The scorer as the poller and the CLI use it. At each refresh (each poll) it reads the corpus statistics (canon plus
+ * every ingested paper) and retrains the relevance model when they, the catalog, the followed keywords or the
+ * decisions changed: logistic regression (model.ts) with the canon and approved papers as positives and rejected
+ * papers plus the stream's other papers as negatives. The score is the share of the stream's ordinary papers the
+ * paper outranks (+ the keyword bonus).
  */
 export class RelevanceModel {
   private readonly candidates: CandidateStore;
+  private readonly corpus: CorpusStore;
   private index: CanonIndex | null = null;
-  private indexKey: { papers: readonly Paper[]; keywords: string } | null = null;
-  private learned: LearnedScorer | null = null;
+  private model: LinearModel | null = null;
+  private topics: TopicClassifier | null = null;
   private signature: string | null = null;
+  private papersSeen: readonly Paper[] | null = null;
+  /** Out-of-sample margins of the stream's ordinary papers, ascending (see refresh). */
+  private reference = new Float64Array(0);
 
-  constructor(db: Db) {
+  /** `seeds`: abstracts of landmark papers outside the catalog, positives as the canon is (data/eval seeds). */
+  constructor(
+    db: Db,
+    private readonly seeds: readonly PaperText[] = loadSeeds(),
+  ) {
     this.candidates = candidateStore(db);
+    this.corpus = corpusStore(db);
   }
 
   /** Brings the model up to date; cheap when nothing changed. */
   refresh(papers: readonly Paper[]): { retrained: boolean } {
+    this.backfillStatistics();
     const keywords = this.candidates.followedTopics().filter((topic) => !(TOPICS as readonly string[]).includes(topic));
-    const key = keywords.join("\n");
-    let rebuilt = false;
-    if (!this.index || this.indexKey?.papers !== papers || this.indexKey.keywords !== key) {
-      this.index = new CanonIndex(papers, TOPIC_LABELS, keywords);
-      this.indexKey = { papers, keywords: key };
-      rebuilt = true;
-    }
-    const signature = this.candidates.decisionSignature();
-    if (!rebuilt && signature === this.signature) return { retrained: false };
-    const firstRefresh = this.signature === null;
-    const before = this.learned;
+    const signature = [this.candidates.decisionSignature(), this.corpus.documents(), keywords.join("\n")].join("|");
+    if (this.index && this.papersSeen === papers && signature === this.signature) return { retrained: false };
     this.signature = signature;
-    this.learned = LearnedScorer.train(this.index, this.trainingData());
-    // Without a learned part before or after, every stored score is still canon + bonus: nothing to rewrite.
-    // (The first refresh in a process rewrites anyway: the scores on disk may come from another process's model.)
-    if (!firstRefresh && before === null && this.learned === null) return { retrained: false };
-    const rescored = this.candidates.undecided().map((row) => ({
-      arxivId: row.arxivId,
-      score: this.combine(row.canon, row.bonus, row),
-    }));
-    this.candidates.setScores(rescored);
+    this.papersSeen = papers;
+    const stats = this.statistics(papers);
+    const index = new CanonIndex(papers, TOPIC_LABELS, keywords, stats);
+    const decisions = [...this.seeds.map((text) => ({ text, canon: 0, approved: true })), ...this.trainingData()];
+    const background = this.corpus.background(MAX_BACKGROUND);
+    const fixed = [...canonSamples(index), ...decisions.map((decision) => sampleOf(index, decision.text, decision.approved))];
+    const negatives = background.map((paper) => (paper.rejected ? null : sampleOf(index, paper, false)));
+    const others = negatives.filter((sample): sample is Sample => sample !== null);
+    this.index = index;
+    this.topics = new TopicClassifier(index);
+    // Two fold models, each trained without half of the stream's papers, score that half: out-of-sample margins of
+    // ordinary papers. A score is the share of them a paper outranks (0–1), so a threshold of 0.9 shows about the
+    // top 10% of an ordinary day whatever the training set's size. Undecided papers the full model read as negatives
+    // are rescored by the fold model that did not (as the bench measures): no paper scores against its own label.
+    const fold = new Map<string, number>();
+    background.forEach((paper, at) => fold.set(paper.arxivId, at % RESCORE_FOLDS));
+    const foldModels = Array.from({ length: RESCORE_FOLDS }, (_, k) =>
+      others.length >= MIN_REFERENCE ? trainLinear([...fixed, ...negatives.filter((sample, at): sample is Sample => sample !== null && at % RESCORE_FOLDS !== k)]) : null,
+    );
+    const reference: number[] = [];
+    negatives.forEach((sample, at) => {
+      const model = foldModels[at % RESCORE_FOLDS];
+      if (sample && model) reference.push(sampleMargin(model, sample));
+    });
+    this.reference = Float64Array.from(reference).sort();
+    // New papers are scored by the fold models' average (a linear model: the average of their margins), on the same
+    // scale as the reference; with too few stream papers for folds, by one model trained on everything.
+    const [first, second] = foldModels;
+    this.model = first && second ? averageModel(first, second) : trainLinear([...fixed, ...others]);
+    const rescored = this.candidates.undecided().map((row) => {
+      const k = fold.get(row.arxivId);
+      const relevance = this.scoreWith(k === undefined ? this.model : (foldModels[k] ?? this.model), row);
+      return { arxivId: row.arxivId, score: relevance.score, reasons: relevance.reasons };
+    });
+    this.corpus.rescore(rescored);
     return { retrained: true };
   }
 
+  /** Whether moderators' decisions take part (MIN_DECISIONS_PER_CLASS of each). */
   get learnedActive(): boolean {
-    return this.learned !== null;
+    const decisions = this.trainingData();
+    const approvals = decisions.filter((decision) => decision.approved).length;
+    return approvals >= MIN_DECISIONS_PER_CLASS && decisions.length - approvals >= MIN_DECISIONS_PER_CLASS;
   }
 
   score(text: PaperText): Relevance {
-    const canon = this.requireIndex().score(text);
-    return { canonScore: canon.canon, bonus: canon.bonus, score: this.combine(canon.canon, canon.bonus, text), reasons: canon.reasons };
+    return this.scoreWith(this.model, text);
+  }
+
+  private scoreWith(model: LinearModel | null, text: PaperText): Relevance {
+    const index = this.requireIndex();
+    index.setLinear(model?.terms ?? null);
+    const canon = index.score(text);
+    const probability = model ? this.calibrated(marginOf(model, canon.termScore, canon.canon, canon.top3)) : canon.canon;
+    const topics = this.topics ? this.topics.confident(text, canon.canon) : [];
+    return {
+      canonScore: canon.canon,
+      bonus: canon.bonus,
+      score: round(Math.min(1, probability + canon.bonus)),
+      reasons: explain(canon, topics),
+    };
+  }
+
+  /**
+   * Where `margin` falls among the stream's reference margins, 0–1: interpolated between neighbours, and beyond the
+   * ends approaching 0 or 1 (so scores stay ordered as the margins are, with no ties at the top). The model's
+   * probability while the stream is too small for a reference.
+   */
+  private calibrated(margin: number): number {
+    const reference = this.reference;
+    const n = reference.length;
+    if (n < MIN_REFERENCE) return sigmoid(margin);
+    const lowest = reference[0] ?? 0;
+    const highest = reference[n - 1] ?? 0;
+    if (margin >= highest) return 1 - (0.5 / n) * Math.exp(highest - margin);
+    if (margin <= lowest) return (0.5 / n) * Math.exp(margin - lowest);
+    let low = 1;
+    let high = n - 1;
+    // The first reference above the margin: reference[at - 1] <= margin < reference[at].
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((reference[middle] ?? 0) <= margin) low = middle + 1;
+      else high = middle;
+    }
+    const below = reference[low - 1] ?? lowest;
+    const above = reference[low] ?? highest;
+    const between = above > below ? (margin - below) / (above - below) : 0;
+    return (low - 0.5 + between) / n;
   }
 
   evaluate(): Evaluation {
-    return crossValidate(this.requireIndex(), this.trainingData());
+    return crossValidate(this.requireIndex(), this.trainingData(), this.corpus.background(MAX_BACKGROUND));
   }
 
-  private combine(canon: number, bonus: number, text: PaperText): number {
-    return round(canon + bonus + (this.learned ? this.learned.adjustment(text) : 0));
+  /** Canon papers plus the stored stream counts. */
+  private statistics(papers: readonly Paper[]): CorpusStats {
+    const stats = new CorpusStats();
+    for (const paper of papers) stats.addDocument(canonTermCounts(paper).keys());
+    for (const { term, documents } of this.corpus.terms()) stats.addTerm(termIdOf(term), documents);
+    stats.documents += this.corpus.documents();
+    return stats;
+  }
+
+  /** A database from before the statistics were kept: its papers are counted once. */
+  private backfillStatistics(): void {
+    if (this.corpus.documents() > 0 || this.corpus.heldPapers() === 0) return;
+    const counter = new StreamCounter();
+    for (const paper of this.corpus.allPapers()) counter.add(paper);
+    const taken = counter.take();
+    this.corpus.add(taken.terms, taken.papers);
   }
 
   private trainingData(): Decision[] {

@@ -1,16 +1,30 @@
 import { TOPICS, type Topic } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
+import { CorpusStats } from "./corpus.js";
 import { collectTerms, TermBuffer, termCount, termIdsOf } from "./terms.js";
+import { TopTerms } from "./top-terms.js";
 
-/** Why a paper scored as it did: the closest canon papers, catalog topics and followed keywords. */
+/**
+ * Why a paper scored as it did: the canon papers it is specifically like, its confident catalog topics and the
+ * followed keywords it matches, and the terms that carried the score (absent on rows stored before they were kept).
+ */
 export interface Reasons {
   papers: string[];
   topics: string[];
+  terms?: string[];
 }
 
 export interface CanonScore {
   /** Cosine similarity of tf-idf vectors with the closest canon paper, 0..1. */
   canon: number;
+  /** Mean cosine similarity with the three closest canon papers. */
+  top3: number;
+  /** The learned term weights' dot product with the paper's unit tf-idf vector (0 without weights). */
+  termScore: number;
+  /** The terms that added most to `termScore`, largest first (term ids), with what each added. */
+  topTerms: { term: number; value: number }[];
+  /** Pairs of those terms that stand side by side in the paper ("KV cache"), first term first. */
+  topPairs: [number, number][];
   /** Extra for matching followed keywords (capped). */
   bonus: number;
   reasons: Reasons;
@@ -23,9 +37,12 @@ const TITLE_WEIGHT = 3;
 const PAPER_TITLE_WEIGHT = 2;
 const KEYWORD_BONUS = 0.03;
 const MAX_KEYWORD_BONUS = 0.06;
-/** Canon papers within this fraction of the best similarity are named as reasons (at most three). */
-const REASON_RATIO = 0.7;
-const MIN_REASON_SIMILARITY = 0.05;
+/**
+ * A canon paper is named only when the paper is specifically like it: a similarity (over idf from the whole stream,
+ * where generic LLM words weigh little) of at least MIN_REASON_SIMILARITY, and within REASON_RATIO of the best.
+ */
+const REASON_RATIO = 0.85;
+const MIN_REASON_SIMILARITY = 0.3;
 /** 1 + ln(count) for the small whole counts a paper's terms have (the same doubles Math.log gives, computed once). */
 const LOG_TABLE_SIZE = 256;
 const DAMPED = Float64Array.from({ length: LOG_TABLE_SIZE }, (_, count) => 1 + Math.log(count));
@@ -43,6 +60,22 @@ const CITATION = /\bet al\b|^\p{L}+ (?:19|20)\d\d$/iu;
 
 function namesTheWork(alias: string): boolean {
   return !CITATION.test(alias);
+}
+
+/** A canon paper's weighted term counts: title and aliases triple, summary and key results once. */
+export function canonTermCounts(paper: Paper): Map<number, number> {
+  const counts = new Map<number, number>();
+  addTerms(counts, termIdsOf(paper.title), TITLE_WEIGHT);
+  addTerms(counts, termIdsOf(paper.aliases.filter(namesTheWork).join(" ")), TITLE_WEIGHT);
+  addTerms(counts, termIdsOf([paper.summary.en, ...paper.keyResults.en].join(" ")), 1);
+  return counts;
+}
+
+/** The canon's own document frequencies (the fallback when no stream statistics are given). */
+export function canonStats(documents: Iterable<Iterable<number>>): CorpusStats {
+  const stats = new CorpusStats();
+  for (const terms of documents) stats.addDocument(terms);
+  return stats;
 }
 
 /** What the scorer reads of a new paper. */
@@ -72,6 +105,7 @@ export class CanonIndex {
   private readonly topicTerms: { topic: Topic; terms: number[] }[];
   private readonly keywords: { keyword: string; terms: number[] }[];
   private readonly similarity: Float64Array;
+  private lastScale = 0;
   private counts = new Int32Array(1024);
   private touched = new Int32Array(1024);
   private inTitle = new Int32Array(1024);
@@ -80,30 +114,33 @@ export class CanonIndex {
    * after 2^31 papers: a branch taken at each new index's first call would throw its optimised code away.
    */
   private stamp = 1;
+  private readonly topTerms = new TopTerms();
   private readonly terms = new TermBuffer();
+  /** Each canon paper's unit tf-idf vector (training positives of the learned model). */
+  readonly canonVectors: SparseVector[] = [];
+  /** Learned weights by term id (see model.ts), read in the scoring loop; null: none. */
+  private linear: Float64Array | null = null;
 
-  constructor(papers: readonly Paper[], topicLabels: Record<Topic, string>, followedKeywords: readonly string[] = []) {
+  /**
+   * `stats`: document frequencies over the canon and the ingested stream (CorpusStats); without it, over the canon
+   * alone (as before the stream was counted).
+   */
+  constructor(papers: readonly Paper[], topicLabels: Record<Topic, string>, followedKeywords: readonly string[] = [], stats?: CorpusStats) {
     this.papers = [...papers];
     this.similarity = new Float64Array(this.papers.length);
-    const documents = this.papers.map((paper) => {
-      const counts = new Map<number, number>();
-      addTerms(counts, termIdsOf(paper.title), TITLE_WEIGHT);
-      addTerms(counts, termIdsOf(paper.aliases.filter(namesTheWork).join(" ")), TITLE_WEIGHT);
-      addTerms(counts, termIdsOf([paper.summary.en, ...paper.keyResults.en].join(" ")), 1);
-      return counts;
-    });
-    const df = new Map<number, number>();
-    for (const counts of documents) for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
-    const n = documents.length;
-    this.unknownIdf = Math.log((n + 1) / 0.5);
-    const known = termCount();
-    this.idf = new Float64Array(known + 1).fill(this.unknownIdf);
-    for (const [term, count] of df) this.idf[term] = Math.log((n + 1) / (count + 0.5));
+    const documents = this.papers.map(canonTermCounts);
+    const corpus = stats ?? canonStats(documents.map((counts) => counts.keys()));
+    this.unknownIdf = corpus.idf(-1);
+    this.idf = corpus.idfTable();
+    const known = this.idf.length - 1;
+    this.idf[known] = this.unknownIdf;
     const lists: { paper: number; weight: number }[][] = Array.from({ length: known }, () => []);
     documents.forEach((counts, paper) => {
       const vector: SparseVector = new Map();
       for (const [term, count] of counts) vector.set(term, (1 + Math.log(count)) * (this.idf[term] ?? 0));
-      for (const [term, weight] of normalise(vector)) lists[term]?.push({ paper, weight });
+      const unit = normalise(vector);
+      this.canonVectors.push(unit);
+      for (const [term, weight] of unit) lists[term]?.push({ paper, weight });
     });
     this.postingStart = new Int32Array(known + 1);
     let total = 0;
@@ -143,6 +180,35 @@ export class CanonIndex {
     const vector: SparseVector = new Map();
     for (const [term, count] of this.termCounts(text).counts) vector.set(term, this.weight(term, count));
     return normalise(vector);
+  }
+
+  /** Sets the learned term weights (by term id) the score adds up; ids past the end weigh 0. */
+  setLinear(weights: Float64Array | null): void {
+    this.linear = weights;
+  }
+
+  /** Cosine similarity of a unit vector with each canon paper. */
+  similarities(vector: SparseVector): Float64Array {
+    const result = new Float64Array(this.papers.length);
+    const knownTerms = this.idf.length - 1;
+    for (const [term, weight] of vector) {
+      if (term >= knownTerms) continue;
+      const last = this.postingStart[term + 1] ?? 0;
+      for (let posting = this.postingStart[term] ?? 0; posting < last; posting += 1) {
+        const paper = this.postingPaper[posting] ?? 0;
+        result[paper] = (result[paper] ?? 0) + weight * (this.postingWeight[posting] ?? 0);
+      }
+    }
+    return result;
+  }
+
+  /** The last scored paper's cosine similarity with each canon paper (a fresh array). */
+  lastSimilarities(): Float64Array {
+    return this.similarity.map((value) => value * this.lastScale);
+  }
+
+  get canonPapers(): readonly Paper[] {
+    return this.papers;
   }
 
   score(text: PaperText): CanonScore {
@@ -186,7 +252,12 @@ export class CanonIndex {
     const similarity = this.similarity.fill(0);
     const { idf, postingStart, postingPaper, postingWeight } = this;
     const knownTerms = idf.length - 1;
+    const linear = this.linear;
+    const linearSize = linear ? linear.length : 0;
     let norm = 0;
+    let dot = 0;
+    const top = this.topTerms;
+    top.length = 0;
     for (let at = 0; at < distinct; at += 1) {
       const term = touched[at] ?? 0;
       const count = counts[term] ?? 1;
@@ -194,6 +265,11 @@ export class CanonIndex {
       const weight = damped * (idf[term < knownTerms ? term : knownTerms] ?? 0);
       counts[term] = 0;
       norm += weight * weight;
+      if (term < linearSize && linear) {
+        const added = weight * (linear[term] ?? 0);
+        dot += added;
+        if (added > 0) top.keep(term, added);
+      }
       if (term >= knownTerms) continue;
       const last = postingStart[term + 1] ?? 0;
       for (let posting = postingStart[term] ?? 0; posting < last; posting += 1) {
@@ -202,6 +278,7 @@ export class CanonIndex {
       }
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    this.lastScale = scale;
     // The three most similar papers, most similar first (ties: the earlier paper first).
     let first = -1;
     let second = -1;
@@ -229,6 +306,7 @@ export class CanonIndex {
       }
     }
     const best = first < 0 ? 0 : firstValue * scale;
+    const top3 = ((first < 0 ? 0 : firstValue) + (second < 0 ? 0 : secondValue) + (third < 0 ? 0 : thirdValue)) * scale / 3;
     const threshold = Math.max(best * REASON_RATIO, MIN_REASON_SIMILARITY);
     const papers: string[] = [];
     // The closest papers' main topics, then topics named in the title (abstracts mention "code" or "agents" too casually).
@@ -240,6 +318,10 @@ export class CanonIndex {
     if (matched) for (const keyword of matched) if (!topics.includes(keyword)) topics.push(keyword);
     return {
       canon: round(best),
+      top3,
+      termScore: dot * scale,
+      topTerms: top.list(scale),
+      topPairs: top.length > 1 ? top.pairsIn(ids, terms.length) : [],
       bonus: round(Math.min(MAX_KEYWORD_BONUS, (matched?.length ?? 0) * KEYWORD_BONUS)),
       reasons: { papers, topics },
     };

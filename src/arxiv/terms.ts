@@ -21,11 +21,32 @@ const FNV_PRIME = 0x01000193;
 const NONE = -1;
 
 const termIds = new Map<string, number>();
+const termNames: string[] = [];
 
 function intern(term: string): number {
   let id = termIds.get(term);
-  if (id === undefined) termIds.set(term, (id = termIds.size));
+  if (id === undefined) {
+    termIds.set(term, (id = termIds.size));
+    termNames.push(term);
+  }
   return id;
+}
+
+const termSurfaces: (string | undefined)[] = [];
+
+/** How the term was first written in a text (a whole word that gave only this term), or its stem. */
+export function termSurface(id: number): string {
+  return termSurfaces[id] ?? termName(id);
+}
+
+/** The term (a content token: normalised, stemmed) an id stands for. */
+export function termName(id: number): string {
+  return termNames[id] ?? "";
+}
+
+/** The id of a term (a content token) as stored, interning it. */
+export function termIdOf(term: string): number {
+  return intern(term);
 }
 
 /** How many term ids exist so far (ids are 0 … size-1). */
@@ -214,7 +235,10 @@ class WordTable {
   private add(word: Uint8Array, hash: number, first: number, second: number): number {
     if (this.words >= MAX_CACHED_WORDS) this.reset();
     else if (this.words >= (this.mask + 1) * MAX_LOAD) this.grow();
-    const ids = contentTokens(decoder.decode(word)).map(intern);
+    const text = decoder.decode(word);
+    const ids = contentTokens(text).map(intern);
+    const only = ids.length === 1 ? ids[0] : undefined;
+    if (only !== undefined && termSurfaces[only] === undefined) termSurfaces[only] = surfaceOf(text);
     this.words += 1;
     if (this.bytesUsed + word.length > this.bytes.length) {
       const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.bytesUsed + word.length));
@@ -267,6 +291,12 @@ class WordTable {
   }
 }
 
+/** A word without the punctuation around it; lower case unless written as an acronym (KV, LLM, RLHF). */
+function surfaceOf(word: string): string {
+  const bare = word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+  return /\p{Lu}.*\p{Lu}/u.test(bare) ? bare : bare.toLowerCase();
+}
+
 function resized(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
   const grown = new Int32Array(size);
   grown.set(array);
@@ -280,8 +310,10 @@ export function collectTerms(text: string, into: TermBuffer): void {
   table.collect(text, into);
 }
 
+const shared = new TermBuffer();
+
 export function termIdsOf(text: string): number[] {
-  const buffer = new TermBuffer();
-  table.collect(text, buffer);
-  return Array.from(buffer.ids.subarray(0, buffer.length));
+  shared.length = 0;
+  table.collect(text, shared);
+  return Array.from(shared.ids.subarray(0, shared.length));
 }

@@ -12,6 +12,7 @@ import { createArxivHttp } from "../arxiv/fetch.js";
 import type { ArxivGate } from "../arxiv/gate.js";
 import { plainLine } from "../shared/safe-text.js";
 import { ArxivPoller, type PollReport } from "../arxiv/poller.js";
+import { evaluationText } from "../arxiv/evaluation-text.js";
 import { RelevanceModel } from "../arxiv/relevance.js";
 
 export const ARXIV_USAGE = `  poll [--json]                                Poll the arXiv feeds now (exit 0 even if a feed failed)
@@ -74,7 +75,7 @@ function candidateJson(candidate: Candidate) {
     authors: candidate.authors,
     categories: candidate.categories,
     score: candidate.score,
-    reasons: { papers: candidate.reasons.papers, topics: candidate.reasons.topics },
+    reasons: { papers: candidate.reasons.papers, topics: candidate.reasons.topics, terms: candidate.reasons.terms ?? [] },
     firstSeen: candidate.firstSeen,
   };
 }
@@ -84,7 +85,12 @@ function candidateLine(candidate: Candidate, index: number, app: OpenedApp): str
     const paper = app.catalog.papers.find((entry) => entry.id === id);
     return paper ? paperShortName(paper) : id;
   });
-  const why = [like.length > 0 ? `like ${formatList("en", like)}` : "", candidate.reasons.topics.length > 0 ? `topics: ${plainLine(candidate.reasons.topics.join(", "))}` : ""]
+  const terms = candidate.reasons.terms ?? [];
+  const why = [
+    terms.length > 0 ? `terms: ${plainLine(terms.join(", "))}` : "",
+    like.length > 0 ? `like ${formatList("en", like)}` : "",
+    candidate.reasons.topics.length > 0 ? `topics: ${plainLine(candidate.reasons.topics.join(", "))}` : "",
+  ]
     .filter((part) => part !== "")
     .join("; ");
   // Feed text on a terminal: no escape codes, bidi overrides or line breaks (one candidate, one line).
@@ -167,11 +173,7 @@ async function evaluate(args: string[], io: CliIo): Promise<number> {
   noExtra(positionals);
   return withWritableApp(io, async (app) => {
     const result = relevanceFor(app).evaluate();
-    if (values.json) io.stdout(JSON.stringify(result) + "\n");
-    else {
-      const show = (value: number | null) => (value === null ? "n/a (needs 10 approvals and 10 rejections)" : value.toFixed(3));
-      io.stdout(`decisions: ${result.decisions}\nlearned scorer AUC (5-fold): ${show(result.auc)}\ncanon similarity AUC: ${show(result.baseline_auc)}\n`);
-    }
+    io.stdout(values.json ? JSON.stringify(result) + "\n" : evaluationText(result));
     return 0;
   });
 }

@@ -15,7 +15,7 @@ export interface Candidate {
   canonScore: number;
   bonus: number;
   score: number;
-  reasons: { papers: string[]; topics: string[] };
+  reasons: { papers: string[]; topics: string[]; terms?: string[] };
   status: CandidateStatus;
   decidedBy: string | null;
   decidedAt: string | null;

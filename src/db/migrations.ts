@@ -217,6 +217,24 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 11, name: "weekly digest: pauses per destination, each guild's last edition", sql: DIGEST_PAUSES_SQL },
+  {
+    version: 12,
+    name: "arXiv watch: term document frequencies over the ingested stream",
+    sql: `
+      -- How many ingested papers (title and abstract) use each term (a content token: normalised and stemmed, as
+      -- src/catalog/text.ts makes them). Grows in the transaction that stores a feed's new papers.
+      CREATE TABLE arxiv_term_stats (
+        term TEXT PRIMARY KEY,
+        documents INTEGER NOT NULL CHECK (documents >= 0)
+      ) STRICT, WITHOUT ROWID;
+      -- One row: how many papers the counts above cover.
+      CREATE TABLE arxiv_corpus (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        documents INTEGER NOT NULL CHECK (documents >= 0)
+      ) STRICT;
+      INSERT INTO arxiv_corpus (id, documents) VALUES (1, 0);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -81,6 +81,7 @@ export const moderationEn = {
   "follow.roleNeedsChannel": "A role is for channel alerts: give `channel:` too.",
   "follow.channelRolePart": ", mentioning {role}",
   "command.review.description": "Moderators: review the arXiv watch's candidate papers, best first",
+  "review.terms": "terms: {terms}",
   "review.like": "like {papers}",
   "review.topics": "topics: {topics}",
   "review.noReasons": "no particular match",

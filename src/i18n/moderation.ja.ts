@@ -79,6 +79,7 @@ export const moderationJa = {
   "follow.roleNeedsChannel": "ロールはチャンネル通知用です。`channel:` も指定してください。",
   "follow.channelRolePart": " (メンション: {role})",
   "command.review.description": "モデレーター: arXiv ウォッチの候補論文をスコア順に審査します",
+  "review.terms": "決め手の語: {terms}",
   "review.like": "{papers} に近い",
   "review.topics": "トピック: {topics}",
   "review.noReasons": "特に一致なし",

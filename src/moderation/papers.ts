@@ -94,10 +94,15 @@ export function guessTopics(record: Pick<ArxivRecord, "title" | "abstract" | "ca
   return found.length > 0 ? [...new Set(found)].slice(0, MAX_TOPICS) : ["foundations"];
 }
 
-/** Topics for an approved candidate when none are given: the catalog topics it matched, else a guess. */
+/** The catalog topics the watch's topic classifier is confident of (src/arxiv/topics.ts): what the Approve form pre-fills. */
+export function confidentTopics(candidate: { reasons: { topics: string[] } }): Topic[] {
+  return candidate.reasons.topics.filter((topic): topic is Topic => topicSchema.safeParse(topic).success).slice(0, MAX_TOPICS);
+}
+
+/** Topics for an approved candidate when none are given: the confident topics, else a guess. */
 export function approvalTopics(candidate: { reasons: { topics: string[] }; title: string; abstract: string; categories: string[] }): Topic[] {
-  const matched = candidate.reasons.topics.filter((topic): topic is Topic => topicSchema.safeParse(topic).success);
-  return matched.length > 0 ? matched.slice(0, MAX_TOPICS) : guessTopics(candidate);
+  const matched = confidentTopics(candidate);
+  return matched.length > 0 ? matched : guessTopics(candidate);
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

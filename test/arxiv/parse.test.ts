@@ -81,7 +81,7 @@ describe("control characters already stored", () => {
       app.close();
     }
     const out: string[] = [];
-    const code = await runCli(["candidates"], { stdout: (text) => void out.push(text), stderr: () => undefined, stdin: async function* () {}, env: testEnv({ DATABASE_PATH: path }) });
+    const code = await runCli(["candidates"], { stdout: (text) => void out.push(text), stderr: () => undefined, stdin: async function* () {}, env: testEnv({ DATABASE_PATH: path, CANDIDATE_MIN_SCORE: "0" }) });
     expect(code).toBe(0);
     expect(out.join("")).toContain("2611.00001v1  Rawctrl[2J title\n");
   });

@@ -68,7 +68,9 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     const first = t.candidates.get("2608.11232");
     expect(first).toMatchObject({ version: 1, categories: ["cs.CL", "cs.AI"], authors: ["Ruoxi Zhao", "Maziar Raissi"], license: "http://creativecommons.org/licenses/by/4.0/" });
     expect(first?.abstract).toMatch(/^Evaluating LLM coding agents in algorithmic trading/);
-    expect(first?.reasons.papers.length).toBeGreaterThan(0);
+    // Reasons name the terms that carried the score; a canon paper only when the paper is specifically like it.
+    expect(first?.reasons.terms?.length).toBeGreaterThan(0);
+    for (const candidate of t.candidates.pending(0, 1000)) if (candidate.reasons.papers.length > 0) expect(candidate.canonScore).toBeGreaterThanOrEqual(0.3);
   });
 
   it("uses ETag and Last-Modified: a 304 is a successful poll with nothing new", async () => {
@@ -220,9 +222,11 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     const simulator = t.candidates.get("2608.12253");
     expect(simulator?.reasons.topics).toContain("simulator");
     expect(simulator?.bonus).toBe(0.03);
-    expect(simulator?.score).toBeCloseTo((simulator?.canonScore ?? 0) + 0.03, 4);
+    expect(simulator?.score).toBeGreaterThanOrEqual(0.03);
     const pending = t.candidates.pendingCount(t.app.config.arxiv.minScore);
     expect(pending).toBeGreaterThan(0);
+    // The default threshold shows a small share of an ordinary day, not most of it.
+    expect(pending).toBeLessThanOrEqual(Math.ceil(0.1 * t.candidates.pendingCount(0)));
     t.time.clock.advance(31 * 86_400_000);
     t.server.route("/rss/cs.CL", { body: withItems(readFixture(FIXTURES.csCL), []) });
     await t.poller.poll();

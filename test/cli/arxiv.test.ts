@@ -1,3 +1,4 @@
+import { DEFAULT_CANDIDATE_MIN_SCORE } from "../../src/config.js";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -66,12 +67,13 @@ describe("paperbot poll / candidates", () => {
     await t.cli("poll");
     const listed = await t.cli("candidates", "--limit", "5", "--json");
     expect(listed.code).toBe(0);
-    const { candidates } = JSON.parse(listed.stdout) as { candidates: { arxivId: string; score: number; reasons: { papers: string[]; topics: string[] } }[] };
-    expect(candidates).toHaveLength(5);
+    const { candidates } = JSON.parse(listed.stdout) as { candidates: { arxivId: string; score: number; reasons: { papers: string[]; topics: string[]; terms: string[] } }[] };
+    // The default threshold keeps a short queue of the real day's best papers.
+    expect(candidates.length).toBeGreaterThanOrEqual(2);
     for (const candidate of candidates) {
       expect(Object.keys(candidate)).toEqual(["arxivId", "version", "title", "authors", "categories", "score", "reasons", "firstSeen"]);
-      expect(candidate.score).toBeGreaterThanOrEqual(0.12);
-      expect(candidate.reasons.papers.length).toBeGreaterThan(0);
+      expect(candidate.score).toBeGreaterThanOrEqual(DEFAULT_CANDIDATE_MIN_SCORE);
+      expect(candidate.reasons.terms.length).toBeGreaterThan(0);
     }
     expect(candidates.map((candidate) => candidate.score)).toEqual([...candidates.map((candidate) => candidate.score)].sort((a, b) => b - a));
     const top = candidates[0]?.arxivId ?? "";
@@ -84,58 +86,28 @@ describe("paperbot poll / candidates", () => {
     expect(after.candidates.map((candidate) => candidate.arxivId)).not.toContain(top);
   });
 
-  it("learns from a simulated moderator: after 40 decisions the learned scorer beats canon similarity", async () => {
+  it("candidates eval: too few decisions said so; then the learned model against canon similarity with intervals", async () => {
     const t = await setup();
     const feed = readFixture(FIXTURES.csCL);
     t.server.route("/rss/cs.CL", { body: feed });
     t.server.route("/rss/x.broken", { body: "" });
     await t.cli("poll");
-    // This moderator wants agent papers and turns down reasoning and benchmark papers that are not about agents.
-    const papers = (await parseArxivFeed(feed)).items.filter((item) => item.announceType === "new" || item.announceType === "cross");
-    const text = (item: (typeof papers)[number]) => `${item.title} ${item.abstract}`;
-    const liked = papers.filter((item) => /\bagent/i.test(text(item)));
-    const disliked = papers.filter((item) => !/\bagent/i.test(text(item)) && /reasoning|benchmark/i.test(text(item)));
-    expect(liked.length).toBeGreaterThan(20);
-    expect(disliked.length).toBeGreaterThan(20);
-
     const before = await t.cli("candidates", "eval", "--json");
-    expect(JSON.parse(before.stdout)).toEqual({ decisions: 0, auc: null, baseline_auc: null });
-    // The first decisions through the CLI, the rest straight into the store (the same table the CLI writes).
+    expect(JSON.parse(before.stdout)).toMatchObject({ decisions: 0, auc: null, verdict: "too-few-decisions" });
+    expect((await t.cli("candidates", "eval")).stdout).toMatch(/too few decisions to tell: needs 10 approvals and 10 rejections/);
+    // Decisions that follow no signal at all (every other paper of the day approved): the learned model must not
+    // claim to beat the baseline.
+    const papers = (await parseArxivFeed(feed)).items.filter((item) => item.announceType === "new" || item.announceType === "cross");
     const db = openDatabase(t.dbPath);
     onTestFinished(() => void db.close());
     const store = candidateStore(db);
-    for (let index = 0; index < 20; index += 1) {
-      const [good, bad] = [liked[index]?.arxivId ?? "", disliked[index]?.arxivId ?? ""];
-      if (index < 2) {
-        expect((await t.cli("candidates", "approve", good, "--by", "sim")).code).toBe(0);
-        expect((await t.cli("candidates", "reject", bad, "--by", "sim")).code).toBe(0);
-      } else {
-        const at = new Date(Date.UTC(2026, 7, 14, 0, index));
-        expect(store.decide(good, true, "sim", at).outcome).toBe("decided");
-        expect(store.decide(bad, false, "sim", at).outcome).toBe("decided");
-      }
-    }
-    const evaluation = JSON.parse((await t.cli("candidates", "eval", "--json")).stdout) as { decisions: number; auc: number; baseline_auc: number };
-    expect(Object.keys(evaluation)).toEqual(["decisions", "auc", "baseline_auc"]);
-    expect(evaluation.decisions).toBe(40);
-    expect(evaluation.auc).toBeGreaterThan(evaluation.baseline_auc);
-    expect(evaluation.auc).toBeGreaterThan(0.8);
-
-    // Undecided papers like the approved ones rise; like the rejected ones sink.
-    const shift = (items: typeof papers) =>
-      items.slice(20).map((item) => {
-        const candidate = store.get(item.arxivId);
-        return (candidate?.score ?? 0) - (candidate?.canonScore ?? 0) - (candidate?.bonus ?? 0);
-      });
-    // The two CLI approvals also put those papers in the catalog (issue 9): agent papers then score higher on
-    // canon similarity too, and the learned part (measured here) is about the papers as a whole: on average
-    // they move the right way, and most of them do.
-    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-    const rising = shift(liked);
-    const sinking = shift(disliked);
-    expect(mean(rising)).toBeGreaterThan(0);
-    expect(mean(sinking)).toBeLessThan(0);
-    expect(rising.filter((delta) => delta > 0).length / rising.length).toBeGreaterThanOrEqual(0.75);
-    expect(sinking.filter((delta) => delta < 0).length / sinking.length).toBeGreaterThanOrEqual(0.75);
+    papers.slice(0, 30).forEach((item, index) => {
+      expect(store.decide(item.arxivId, index % 2 === 0, "sim", new Date(Date.UTC(2026, 7, 14, 0, index))).outcome).toBe("decided");
+    });
+    const evaluation = JSON.parse((await t.cli("candidates", "eval", "--json")).stdout) as Record<string, unknown>;
+    expect(Object.keys(evaluation)).toEqual(["decisions", "approvals", "rejections", "baseline_auc", "baseline_auc_ci95", "auc", "auc_ci95", "difference_ci95", "verdict"]);
+    expect(evaluation).toMatchObject({ decisions: 30, approvals: 15, rejections: 15 });
+    expect(evaluation["verdict"]).not.toBe("learned-better");
+    expect((await t.cli("candidates", "eval")).stdout).toMatch(/learned model AUC \(5-fold cross-validated\): \d\.\d{3} \(95% CI \d\.\d{3}–\d\.\d{3}\)/);
   });
 });

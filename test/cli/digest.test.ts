@@ -39,7 +39,8 @@ describe("paperbot digest (CLI)", () => {
     candidates.insert({ ...candidate, arxivId: "2611.12345", title: "Low-rank adapters, revisited", abstract: "We revisit LoRA. It still works.", score: 0.8 }, ADDED);
     candidates.insert({ ...candidate, arxivId: "2611.12346", title: "Below the threshold", abstract: "Barely relevant.", score: 0.01 }, ADDED);
     setup.close();
-    const env = testEnv({ DATABASE_PATH: databasePath, PUBLIC_URL: "https://paperbot.example" });
+    // A threshold between the two stored candidates' scores (the default, 0.9, is a share of a real stream).
+    const env = testEnv({ DATABASE_PATH: databasePath, PUBLIC_URL: "https://paperbot.example", CANDIDATE_MIN_SCORE: "0.5" });
 
     const text = io(env);
     expect(await runCli(["digest", "preview"], text.io)).toBe(0);

@@ -12,7 +12,8 @@ const unsafe = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u20
 
 describe("feed text in CLI output", () => {
   it("candidates, candidates approve, paper and audit print the title on one line, with no bidi or control characters", async () => {
-    const env = { DATABASE_PATH: join(tempDir("paperbot-feed-text-"), "paperbot.db") };
+    // Listing rescores the stored paper: every candidate is shown at threshold 0.
+    const env = { DATABASE_PATH: join(tempDir("paperbot-feed-text-"), "paperbot.db"), CANDIDATE_MIN_SCORE: "0" };
     const app = createTestApp(env);
     onTestFinished(() => app.close());
     candidateStore(app.db).insert(

@@ -58,7 +58,7 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
   });
 
   it("shows the best candidate privately with why it matched; Skip, Reject, and Approve with topics, after which /paper finds it and the bundle lists it", async () => {
-    seed(candidate("2406.20001", "Sparse low-rank adapters for fine-tuning", 0.95), candidate("2406.20002", "A survey of everything", 0.5, { papers: [], topics: [] }), candidate("2406.20003", "Adapters again", 0.4));
+    seed(candidate("2406.20001", "Sparse low-rank adapters for fine-tuning", 0.95), candidate("2406.20002", "A survey of everything", 0.93, { papers: [], topics: [] }), candidate("2406.20003", "Adapters again", 0.91));
     const card = await command(t, { name: "review", ...as.roleModerator });
     expect(card.body.data.flags).toBe(MessageFlags.Ephemeral);
     const embed = card.body.data.embeds?.[0];
