@@ -1,7 +1,7 @@
 import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
 import { summaryFor } from "../catalog/format.js";
-import type { Locale, PlainMessageKey } from "../i18n/index.js";
+import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { weekIndex, weekRange, type WeekLabel } from "./week.js";
 
 /** A pending arXiv candidate as the digest shows it: clearly not yet reviewed. */
@@ -12,7 +12,18 @@ export interface DigestCandidate {
   score: number;
   /** Catalog topics and followed keywords it matched. */
   topics: string[];
+  /** The terms that carried its relevance ("KV cache"), best first; absent in editions stored before they were kept. */
+  terms?: string[];
   excerpt: string;
+}
+
+/**
+ * What members read beside a candidate: that nobody reviewed it yet and, where the watch kept them, the terms that
+ * carried its relevance. The internal score is for moderators, never shown here.
+ */
+export function candidateNote(locale: Locale, candidate: Pick<DigestCandidate, "terms">, term: (text: string) => string = (text) => text): string {
+  const terms = candidate.terms ?? [];
+  return terms.length > 0 ? t(locale, "digest.candidateNoteTerms", { terms: terms.map(term).join(", ") }) : t(locale, "digest.candidateNote");
 }
 
 /** A follower who gets the digest by DM (DMs not paused), in the locale stored when they followed. */

@@ -4,7 +4,7 @@ import type { MessageBody } from "../shared/reply.js";
 import { actionButton, BRAND_COLOUR, embedLength, EMBED_LIMITS, linkButton, row } from "../shared/embeds.js";
 import { t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
-import { MAX_PAPERS_IN_MESSAGES, oneLineSummary, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
+import { candidateNote, MAX_PAPERS_IN_MESSAGES, oneLineSummary, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
 
 /** Headroom under Discord's limits (embed description 4096, 6000 per message, 10 embeds per message). */
 const DESCRIPTION_BUDGET = 4000;
@@ -63,7 +63,7 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
   const candidates = edition.candidates.map(
     (candidate) =>
       `**[${escapeDiscordMarkdown(clip(candidate.title, TITLE_MAX))}](${candidate.url})** · arXiv ${candidate.arxivId}\n` +
-      `_${t(locale, "digest.candidateNote", { score: candidate.score.toFixed(2) })}_`,
+      `_${candidateNote(locale, candidate, escapeDiscordMarkdown)}_`,
   );
   list.push({ title: t(locale, "digest.candidates"), entries: candidates.length > 0 ? candidates : [t(locale, "digest.noCandidates")] });
   if (forYou) {
@@ -74,7 +74,7 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
       }),
       ...forYou.candidates.flatMap((index) => {
         const candidate = edition.candidates[index];
-        return candidate ? [`**[${escapeDiscordMarkdown(clip(candidate.title, TITLE_MAX))}](${candidate.url})** · _${t(locale, "digest.candidateNote", { score: candidate.score.toFixed(2) })}_`] : [];
+        return candidate ? [`**[${escapeDiscordMarkdown(clip(candidate.title, TITLE_MAX))}](${candidate.url})** · _${candidateNote(locale, candidate, escapeDiscordMarkdown)}_`] : [];
       }),
       ...(forYou.more > 0 ? [t(locale, "digest.forYouMore", { count: forYou.more })] : []),
     ];

@@ -31,6 +31,9 @@ export function digestSettings(app: Pick<AppContext, "config">): DigestSettings 
   };
 }
 
+/** How many of a candidate's reason terms the digest names. */
+const CANDIDATE_TERMS_SHOWN = 4;
+
 /** The arXiv watch's pending candidates (undecided, at least CANDIDATE_MIN_SCORE), best first. */
 export function arxivCandidates(db: Db, minScore: number): CandidateSource {
   const store = candidateStore(db);
@@ -42,6 +45,7 @@ export function arxivCandidates(db: Db, minScore: number): CandidateSource {
         url: arxivAbsUrl(candidate.arxivId),
         score: candidate.score,
         topics: candidate.reasons.topics,
+        terms: (candidate.reasons.terms ?? []).slice(0, CANDIDATE_TERMS_SHOWN),
         excerpt: oneLineSummary(candidate.abstract, 300),
       })),
   };

@@ -2,7 +2,7 @@ import { safeHttpUrl } from "../bundle/common.js";
 import { t, type Locale } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import { html, joinHtml, joinXml, raw, rawXml, xml, type SafeHtml } from "../shared/html.js";
-import { oneLineSummary, type Edition, type EditionPaper } from "./content.js";
+import { candidateNote, oneLineSummary, type Edition, type EditionPaper } from "./content.js";
 
 /** A response the HTTP server sends as is. The same object is returned while its content has not changed. */
 export interface Page {
@@ -76,7 +76,7 @@ export function editionHtml(edition: Edition, locale: Locale = "en"): SafeHtml {
   else {
     const items = edition.candidates.map(
       (candidate) =>
-        html`<li>${link(candidate.title, candidate.url)} (arXiv ${candidate.arxivId}) <em>${t(locale, "digest.candidateNote", { score: candidate.score.toFixed(2) })}</em><br>${oneLineSummary(candidate.excerpt, 400)}${topicsLine(locale, candidate.topics)}</li>`,
+        html`<li>${link(candidate.title, candidate.url)} (arXiv ${candidate.arxivId}) <em>${candidateNote(locale, candidate)}</em><br>${oneLineSummary(candidate.excerpt, 400)}${topicsLine(locale, candidate.topics)}</li>`,
     );
     parts.push(html`<ol>${joinHtml(items, "\n")}</ol>`);
   }

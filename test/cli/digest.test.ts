@@ -35,7 +35,7 @@ describe("paperbot digest (CLI)", () => {
     addModeratorPapers(setup, [moderatorEntry(1)], ADDED);
     digestStore(setup.db).setGuild({ guildId: "1300000000000000001", channelId: "1300000000000000011", weekday: 1, time: "09:00", timeZone: "UTC", locale: "ja", updatedBy: "1", updatedAt: NOW.toISOString() });
     const candidates = candidateStore(setup.db);
-    const candidate = { version: 1, authors: ["A. Author"], categories: ["cs.CL"], license: null, canonScore: 0.5, bonus: 0, reasons: { papers: ["lora"], topics: ["fine-tuning"] } };
+    const candidate = { version: 1, authors: ["A. Author"], categories: ["cs.CL"], license: null, canonScore: 0.5, bonus: 0, reasons: { papers: ["lora"], topics: ["fine-tuning"], terms: ["low-rank", "adapters"] } };
     candidates.insert({ ...candidate, arxivId: "2611.12345", title: "Low-rank adapters, revisited", abstract: "We revisit LoRA. It still works.", score: 0.8 }, ADDED);
     candidates.insert({ ...candidate, arxivId: "2611.12346", title: "Below the threshold", abstract: "Barely relevant.", score: 0.01 }, ADDED);
     setup.close();
@@ -47,7 +47,7 @@ describe("paperbot digest (CLI)", () => {
     expect(text.stdout()).toMatch(new RegExp(`^--- message 1 of 1 ---\n## LLM papers digest · ${WEEK}\n`));
     expect(text.stdout()).toContain("Added paper number 1");
     // The arXiv watch's pending candidates above CANDIDATE_MIN_SCORE, marked as not reviewed.
-    expect(text.stdout()).toContain("**[Low-rank adapters, revisited](https://arxiv.org/abs/2611.12345)** · arXiv 2611.12345\n_not yet reviewed · score 0.80_");
+    expect(text.stdout()).toContain("**[Low-rank adapters, revisited](https://arxiv.org/abs/2611.12345)** · arXiv 2611.12345\n_not yet reviewed · picked for low-rank, adapters_");
     expect(text.stdout()).not.toContain("Below the threshold");
     expect(text.stdout()).toContain(`[This digest on the web] https://paperbot.example/digest/${WEEK}`);
 

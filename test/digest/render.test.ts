@@ -71,6 +71,25 @@ describe("digest layout", () => {
     expect(text).toContain("Sparse retrieval heads");
   });
 
+  it("says why a candidate was picked, in the terms that carried it, and never shows the internal score", () => {
+    const [first, second] = sampleCandidates;
+    const edition = buildEdition("2026-W48", {
+      ...sources(),
+      pendingCandidates: () => [
+        { ...first!, score: 0.934, terms: ["KV cache", "speculative_decoding*"] },
+        { ...second!, score: 0.917, terms: undefined },
+      ],
+    });
+    for (const [locale, picked] of [
+      ["en", "picked for KV cache, speculative\\_decoding\\*"],
+      ["ja", "選んだ理由: KV cache, speculative\\_decoding\\*"],
+    ] as const) {
+      const text = digestMessagesText(renderDigestMessages(edition, { locale, forYou: null }, LINKS));
+      expect(text).toContain(picked);
+      expect(text).not.toMatch(/0\.9[0-9]|score|スコア/);
+    }
+  });
+
   it("the pick rotates so 52 consecutive weeks cover the whole reading list", () => {
     const seen = new Set<string>();
     for (let week = 1; week <= 52; week++) {
