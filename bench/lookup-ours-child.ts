@@ -104,7 +104,6 @@ if (mode === "build") {
     );
   }
 
-  start = performance.now();
   (globalThis as { gc?: () => void }).gc?.();
   const heap = process.memoryUsage().heapUsed;
   db.close();

@@ -324,7 +324,7 @@ function withoutCredentials(value: string): string {
 
 /** The process environment with an optional .env file underneath it (real variables win). */
 export function readEnvironment(envFile = ".env"): Environment {
-  let fromFile: Environment = {};
+  let fromFile: Environment;
   try {
     fromFile = parseEnv(readFileSync(envFile, "utf8"));
   } catch (error) {

@@ -189,7 +189,7 @@ class WordTable {
       hash ^= hash >>> 12;
       // The probe, written out here rather than in a method so the hot loop doesn't depend on the JIT inlining it.
       let slot = (hash & mask) * SLOT_INTS;
-      let ids = NONE;
+      let ids: number;
       for (;;) {
         const held = slots[slot + SIZE] ?? 0;
         if (held === 0) {
