@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { digestStore } from "../src/db/digest.js";
-import { followStore } from "../src/db/follows.js";
-import { HEARTBEAT_MS, STALE_RUN_MS, type RunReport } from "../src/digest/run.js";
-import { SendError, type MessageSender } from "../src/shared/sender.js";
-import { createTestApp, fixedClock } from "./support/app.js";
-import { harnessDeps, runDigest } from "./support/digest.js";
-import { startDiscordHarness, type DiscordHarness } from "./support/harness/index.js";
+import { digestStore } from "../../src/db/digest.js";
+import { followStore } from "../../src/db/follows.js";
+import { HEARTBEAT_MS, STALE_RUN_MS, type RunReport } from "../../src/digest/run.js";
+import { SendError, type MessageSender } from "../../src/shared/sender.js";
+import { createTestApp, fixedClock } from "../support/app.js";
+import { harnessDeps, runDigest } from "../support/digest.js";
+import { startDiscordHarness, type DiscordHarness } from "../support/harness/index.js";
 
 const GUILD = "1300000000000000001";
 const BEFORE = new Date("2026-11-20T00:00:00Z");

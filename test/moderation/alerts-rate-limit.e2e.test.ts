@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { alertStore } from "../src/db/alerts.js";
-import { followStore } from "../src/db/follows.js";
-import { createAlerts, type AlertTransport } from "../src/moderation/alerts.js";
-import { createModeration } from "../src/moderation/index.js";
-import { addedFromAbstract, entryFromArxiv } from "../src/moderation/papers.js";
-import { createTestApp, fixedClock } from "./support/app.js";
-import { startTestBot } from "./support/bot.js";
-import { dmChannelIdFor } from "./support/harness/index.js";
+import { alertStore } from "../../src/db/alerts.js";
+import { followStore } from "../../src/db/follows.js";
+import { createAlerts, type AlertTransport } from "../../src/moderation/alerts.js";
+import { createModeration } from "../../src/moderation/index.js";
+import { addedFromAbstract, entryFromArxiv } from "../../src/moderation/papers.js";
+import { createTestApp, fixedClock } from "../support/app.js";
+import { startTestBot } from "../support/bot.js";
+import { dmChannelIdFor } from "../support/harness/index.js";
 
 const KEYWORD = "mixture of experts";
 

@@ -1,9 +1,9 @@
 import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createRest } from "../src/discord/rest.js";
-import { discordSender } from "../src/discord/sender.js";
-import { sendFailureOf } from "../src/shared/sender.js";
-import { startDiscordHarness, type DiscordHarness } from "./support/harness/index.js";
+import { createRest } from "../../src/discord/rest.js";
+import { discordSender } from "../../src/discord/sender.js";
+import { sendFailureOf } from "../../src/shared/sender.js";
+import { startDiscordHarness, type DiscordHarness } from "../support/harness/index.js";
 
 const TOKEN = "MTIz.NDU2.Nzg5";
 const CHANNEL = "1700000000000000001";
