@@ -80,28 +80,42 @@ export function discordSender(rest: REST, options: DiscordSenderOptions = {}): M
   return {
     async send(target: SendTarget, body: MessageBody, nonce: string, sendOptions: SendOptions = {}): Promise<void> {
       const { roles = [], signal: callerSignal } = sendOptions;
-      const deadline = AbortSignal.timeout(policy.deadlineMs);
+      // A signal of this send's own, let go when it ends: discord.js never removes the listener it adds per request,
+      // so only this short-lived signal gathers them, and the caller's gets one listener for the send's duration.
+      const own = new AbortController();
+      let timedOut = false;
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        own.abort(new Error("send deadline"));
+      }, policy.deadlineMs);
+      deadline.unref();
+      const onCallerAbort = () => own.abort(callerSignal?.reason);
+      if (callerSignal?.aborted) own.abort(callerSignal.reason);
+      else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
       const started = performance.now();
-      const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await postMessage(rest, await channelOf(target, signal), body, nonce, roles, signal);
-          return;
-        } catch (error) {
-          if (callerSignal?.aborted) throw new SendError(classifySendError(target, error));
-          if (deadline.aborted) {
-            throw new SendError({ outcome: "transient", reason: `no answer within the send deadline (${seconds(policy.deadlineMs)})`, code: null, status: null, cause: error });
-          }
-          const failure = classifySendError(target, error);
-          const waitMs = failure.retryAfterMs;
-          const left = policy.deadlineMs - (performance.now() - started);
-          if (waitMs === undefined || attempt >= policy.attempts || waitMs > policy.maxRetryAfterMs || waitMs >= left) throw new SendError(failure);
+      try {
+        for (let attempt = 1; ; attempt += 1) {
           try {
-            await sleep(waitMs, signal);
-          } catch {
-            throw new SendError(failure);
+            await postMessage(rest, await channelOf(target, own.signal), body, nonce, roles, own.signal);
+            return;
+          } catch (error) {
+            if (timedOut && !callerSignal?.aborted) {
+              throw new SendError({ outcome: "transient", reason: `no answer within the send deadline (${seconds(policy.deadlineMs)})`, code: null, status: null, cause: error });
+            }
+            const failure = classifySendError(target, error);
+            const waitMs = failure.retryAfterMs;
+            const left = policy.deadlineMs - (performance.now() - started);
+            if (own.signal.aborted || waitMs === undefined || attempt >= policy.attempts || waitMs > policy.maxRetryAfterMs || waitMs >= left) throw new SendError(failure);
+            try {
+              await sleep(waitMs, own.signal);
+            } catch {
+              throw new SendError(failure);
+            }
           }
         }
+      } finally {
+        clearTimeout(deadline);
+        callerSignal?.removeEventListener("abort", onCallerAbort);
       }
     },
   };
