@@ -158,6 +158,8 @@ export function createAlerts(options: {
       drop("paper-removed");
       return true;
     }
+    // No Discord here: the intent stays open for a process that has it.
+    if (!options.transport) return true;
     const aside = setAside.get(intent.subscriber);
     if (aside && aside.until > now.getTime()) {
       counts.retry += 1;
@@ -191,7 +193,6 @@ export function createAlerts(options: {
 
   async function pass(): Promise<Counts> {
     const counts = { sent: 0, dropped: 0, retry: 0 };
-    if (!options.transport) return counts;
     const seen = new Set<string>();
     // Bounded: each intent is looked at once per pass (sent, dropped, or left open for a later pass).
     for (let round = 0; round < 10_000 && !stopped; round += 1) {
