@@ -35,6 +35,8 @@ export interface DigestDeps {
   settings: DigestSettings;
   /** Destinations sent to at the same time (Discord's REST queue paces the requests). Default 8. */
   concurrency?: number;
+  /** How often a live run beats, whatever its sends are doing (default HEARTBEAT_MS). */
+  heartbeatMs?: number;
 }
 
 export interface Destination extends DigestTarget {
@@ -62,6 +64,8 @@ export interface RunReport {
 
 /** A run that has not beaten for this long belongs to a process that died. */
 export const STALE_RUN_MS = 2 * 60_000;
+/** A live run beats on this timer (well inside STALE_RUN_MS), not only when a destination finishes. */
+export const HEARTBEAT_MS = 20_000;
 export function defaultSchedule(settings: Pick<DigestSettings, "timeZone">): DigestSchedule {
   return { weekday: 1, time: "09:00", timeZone: settings.timeZone };
 }
@@ -281,7 +285,15 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
       if (item) await deliver(item);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency ?? 8, work.length)) }, worker));
+  // Liveness does not hang on any one send: the run beats while it is live, so no other run takes it for dead
+  // and claims its destinations again.
+  const heartbeat = setInterval(beat, deps.heartbeatMs ?? HEARTBEAT_MS);
+  heartbeat.unref();
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency ?? 8, work.length)) }, worker));
+  } finally {
+    clearInterval(heartbeat);
+  }
   beat();
   store.finishRun(runId, clock.now());
   logger.info("digest run finished", { ...report });

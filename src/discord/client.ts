@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits, Partials } from "discord.js";
 import type { Config } from "../config.js";
 import { leanCacheOptions, skipUnreadGuildData } from "./caches.js";
+import { SEND_REST_OPTIONS } from "./rest.js";
 
 /** Non-privileged intents only: no MessageContent, GuildMembers or Presences. */
 export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages] as const;
@@ -14,7 +15,7 @@ export function createDiscordClient(config: Config): Client {
     shards: "auto",
     // DM channels are not cached until a message arrives in them.
     partials: [Partials.Channel],
-    rest: { api: config.discord.apiUrl },
+    rest: { api: config.discord.apiUrl, ...SEND_REST_OPTIONS },
     allowedMentions: { parse: [] },
   });
   skipUnreadGuildData(client);

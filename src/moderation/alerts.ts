@@ -5,7 +5,7 @@ import { alertStore, type AlertIntent, type AlertOutcome } from "../db/alerts.js
 import type { Db } from "../db/connection.js";
 import type { FollowStore } from "../db/follows.js";
 import type { MessageBody } from "../shared/reply.js";
-import { sendFailureOf, type MessageSender } from "../shared/sender.js";
+import { sendFailureOf, type MessageSender, type SendFailure } from "../shared/sender.js";
 import { linkButton, row } from "../shared/embeds.js";
 import { paperEmbed } from "../catalog/card.js";
 import { inlineText } from "../shared/safe-text.js";
@@ -13,19 +13,33 @@ import { localeFromDiscord, t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import type { Clock, Logger } from "../logger.js";
 
+/**
+ * A passing fault: this destination is set aside for `reason` and tried again later (not before `retryAfterMs`
+ * when Discord asked for a wait), until ALERT_MAX_DELAY_HOURS drops it.
+ */
+export interface SetAside {
+  retry: string;
+  retryAfterMs?: number;
+}
+
 /** What an alert send can end in: delivered, a reason to stop for good, or a passing fault to retry. */
-export type DeliveryResult = "sent" | "paused" | "refused" | "gone" | "retry";
+export type DeliveryResult = "sent" | "paused" | "refused" | "gone" | "retry" | SetAside;
 
 export interface AlertTransport {
-  dm(userId: string, body: MessageBody, nonce: string): Promise<DeliveryResult>;
+  /** `signal` abandons the send (shutdown). */
+  dm(userId: string, body: MessageBody, nonce: string, signal?: AbortSignal): Promise<DeliveryResult>;
   /** Posts to a channel; only `roleIds` may be mentioned. */
-  post(channelId: string, body: MessageBody, roleIds: readonly string[], nonce: string): Promise<DeliveryResult>;
+  post(channelId: string, body: MessageBody, roleIds: readonly string[], nonce: string, signal?: AbortSignal): Promise<DeliveryResult>;
 }
 
 /** Discord keeps a nonce for a few minutes; an attempt older than this may have been delivered, so it is dropped. */
 export const NONCE_WINDOW_MS = 2 * 60_000;
-export const MAX_ATTEMPTS = 5;
 const BATCH = 200;
+/** Destinations sent to at once (each send is bounded by the sender's deadline; the REST queue keeps to 50 requests/s). */
+export const ALERT_CONCURRENCY = 6;
+/** A destination set aside is tried again after this, doubling per failure up to MAX_SET_ASIDE_MS. */
+export const FIRST_SET_ASIDE_MS = 5_000;
+export const MAX_SET_ASIDE_MS = 15 * 60_000;
 
 const plain = (text: string) => ` ${text.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ")} `;
 
@@ -100,73 +114,124 @@ export function createAlerts(options: {
   let again = false;
   let stopped = false;
   let retryTimer: NodeJS.Timeout | undefined;
+  const stopping = new AbortController();
+  /** Destinations set aside after a passing fault (by subscriber): when to try again, and why. */
+  const setAside = new Map<string, { until: number; reason: string; failures: number }>();
 
   async function send(intent: AlertIntent, paper: Paper): Promise<DeliveryResult> {
     const transport = options.transport;
     if (!transport) return "retry";
     const body = alertMessage(paper, intent, store.subscriberTopics(intent.subscriber));
     const [kind, id = ""] = intent.subscriber.split(":");
-    return kind === "user" ? transport.dm(id, body, alertNonce(intent)) : transport.post(id, body, intent.roleIds, alertNonce(intent));
+    return kind === "user"
+      ? transport.dm(id, body, alertNonce(intent), stopping.signal)
+      : transport.post(id, body, intent.roleIds, alertNonce(intent), stopping.signal);
   }
 
-  async function pass(): Promise<{ sent: number; dropped: number; retry: number }> {
+  type Counts = { sent: number; dropped: number; retry: number };
+
+  function setAsideFor(subscriber: string, reason: string, retryAfterMs: number | undefined, now: Date): void {
+    const failures = (setAside.get(subscriber)?.failures ?? 0) + 1;
+    const backoff = Math.min(MAX_SET_ASIDE_MS, FIRST_SET_ASIDE_MS * 2 ** Math.min(failures - 1, 20));
+    const waitMs = Math.min(MAX_SET_ASIDE_MS, Math.max(backoff, retryAfterMs ?? 0));
+    setAside.set(subscriber, { until: now.getTime() + waitMs, reason, failures });
+    logger.warn("alert destination set aside", { subscriber, reason, failures, retryInMs: waitMs });
+  }
+
+  /** One intent; false when its destination is (now) set aside, so its other intents wait too. */
+  async function deliverOne(intent: AlertIntent, counts: Counts): Promise<boolean> {
+    const now = clock.now();
+    const drop = (outcome: AlertOutcome) => {
+      store.markDropped(intent, outcome, now);
+      counts.dropped += 1;
+    };
+    if (now.getTime() - Date.parse(intent.createdAt) > options.maxDelayMs) {
+      drop("expired");
+      return true;
+    }
+    if (intent.attemptedAt && now.getTime() - Date.parse(intent.attemptedAt) > NONCE_WINDOW_MS) {
+      drop("uncertain");
+      return true;
+    }
+    const paper = options.paper(intent.paperId);
+    if (!paper) {
+      drop("paper-removed");
+      return true;
+    }
+    // No Discord here: the intent stays open for a process that has it.
+    if (!options.transport) return true;
+    const aside = setAside.get(intent.subscriber);
+    if (aside && aside.until > now.getTime()) {
+      counts.retry += 1;
+      return false;
+    }
+    store.markAttempt(intent, now);
+    let result: DeliveryResult;
+    try {
+      result = await send(intent, paper);
+    } catch (error) {
+      logger.error("alert send failed", { paperId: intent.paperId, subscriber: intent.subscriber, error });
+      result = { retry: error instanceof Error ? error.message : String(error) };
+    }
+    if (result === "sent") {
+      store.markSent(intent, clock.now());
+      setAside.delete(intent.subscriber);
+      counts.sent += 1;
+      return true;
+    }
+    if (result === "retry" || typeof result === "object") {
+      const reason = typeof result === "object" ? result.retry : "retry";
+      // Still open: tried again once its destination's time comes, or dropped after ALERT_MAX_DELAY_HOURS.
+      store.markRetry(intent, `retry: ${reason}`);
+      setAsideFor(intent.subscriber, reason, typeof result === "object" ? result.retryAfterMs : undefined, clock.now());
+      counts.retry += 1;
+      return false;
+    }
+    drop(result);
+    return true;
+  }
+
+  async function pass(): Promise<Counts> {
     const counts = { sent: 0, dropped: 0, retry: 0 };
-    const retried = new Set<string>();
-    // Bounded: each intent leaves the open set (sent or dropped) or is tried at most once per pass.
+    const seen = new Set<string>();
+    // Bounded: each intent is looked at once per pass (sent, dropped, or left open for a later pass).
     for (let round = 0; round < 10_000 && !stopped; round += 1) {
-      const batch = store.open(BATCH + retried.size).filter((intent) => !retried.has(`${intent.paperId} ${intent.subscriber}`));
+      const batch = store.open(BATCH + seen.size).filter((intent) => !seen.has(`${intent.paperId} ${intent.subscriber}`));
       if (batch.length === 0) break;
+      // One queue per destination (its alerts in order); different destinations are sent to at the same time.
+      const queues = new Map<string, AlertIntent[]>();
       for (const intent of batch) {
-        if (stopped) break;
-        const now = clock.now();
-        const drop = (outcome: AlertOutcome) => {
-          store.markDropped(intent, outcome, now);
-          counts.dropped += 1;
-        };
-        if (now.getTime() - Date.parse(intent.createdAt) > options.maxDelayMs) {
-          drop("expired");
-          continue;
-        }
-        if (intent.attemptedAt && now.getTime() - Date.parse(intent.attemptedAt) > NONCE_WINDOW_MS) {
-          drop("uncertain");
-          continue;
-        }
-        const paper = options.paper(intent.paperId);
-        if (!paper) {
-          drop("paper-removed");
-          continue;
-        }
-        if (!options.transport) return counts;
-        store.markAttempt(intent, now);
-        let result: DeliveryResult;
-        try {
-          result = await send(intent, paper);
-        } catch (error) {
-          logger.error("alert send failed", { paperId: intent.paperId, subscriber: intent.subscriber, error });
-          result = "retry";
-        }
-        if (result === "sent") {
-          store.markSent(intent, clock.now());
-          counts.sent += 1;
-        } else if (result === "retry") {
-          if (intent.attempts + 1 >= MAX_ATTEMPTS) drop("failed");
-          else {
-            store.markRetry(intent, "retry");
-            retried.add(`${intent.paperId} ${intent.subscriber}`);
-            counts.retry += 1;
-          }
-        } else drop(result);
+        seen.add(`${intent.paperId} ${intent.subscriber}`);
+        const queue = queues.get(intent.subscriber);
+        if (queue) queue.push(intent);
+        else queues.set(intent.subscriber, [intent]);
       }
+      const pending = [...queues.values()];
+      const worker = async () => {
+        for (let queue = pending.shift(); queue && !stopped; queue = pending.shift()) {
+          for (const [index, intent] of queue.entries()) {
+            if (stopped) break;
+            if (!(await deliverOne(intent, counts))) {
+              counts.retry += queue.length - index - 1;
+              break;
+            }
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(ALERT_CONCURRENCY, pending.length) }, worker));
     }
     return counts;
   }
 
   function scheduleRetry(): void {
     if (stopped || retryTimer) return;
+    const now = clock.now().getTime();
+    const next = Math.min(...[...setAside.values()].map((entry) => entry.until));
+    const waitMs = Number.isFinite(next) ? Math.min(MAX_SET_ASIDE_MS, Math.max(1_000, next - now)) : FIRST_SET_ASIDE_MS;
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       service.kick();
-    }, 5_000);
+    }, waitMs);
     retryTimer.unref();
   }
 
@@ -205,6 +270,7 @@ export function createAlerts(options: {
     },
     async stop() {
       stopped = true;
+      stopping.abort();
       clearTimeout(retryTimer);
       await running?.catch(() => undefined);
     },
@@ -212,22 +278,24 @@ export function createAlerts(options: {
   return service;
 }
 
+const setAsideFor = (failure: SendFailure): SetAside => ({ retry: failure.reason, ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}) });
+
 /**
- * Alert delivery through the shared sender port (the Discord transport waits out 429s and retries 5xx), with a nonce
- * so a resend after a crash is not posted twice.
+ * Alert delivery through the shared sender port (each send bounded by its deadline and retry budget), with a nonce
+ * so a resend after a crash is not posted twice; a passing fault sets the destination aside with its reason.
  */
 export function alertTransport(sender: MessageSender, follows: FollowStore, clock: Clock, logger: Logger): AlertTransport {
   return {
-    async dm(userId, body, nonce) {
+    async dm(userId, body, nonce, signal) {
       const follow = follows.get(userId);
       if (follow?.dmPausedAt) return "paused";
       try {
-        await sender.send({ kind: "user", id: userId }, body, nonce);
+        await sender.send({ kind: "user", id: userId }, body, nonce, signal ? { signal } : {});
         if (follow && follow.dmFailures > 0) follows.recordDmSuccess(userId);
         return "sent";
       } catch (error) {
         const failure = sendFailureOf(error);
-        if (failure.outcome === "transient") return "retry";
+        if (failure.outcome === "transient") return setAsideFor(failure);
         const code = failure.code ?? failure.status;
         if (failure.outcome === "refused") {
           follows.recordDmFailure(userId, `${code}`, clock.now());
@@ -238,13 +306,13 @@ export function alertTransport(sender: MessageSender, follows: FollowStore, cloc
         return "gone";
       }
     },
-    async post(channelId, body, roleIds, nonce) {
+    async post(channelId, body, roleIds, nonce, signal) {
       try {
-        await sender.send({ kind: "channel", id: channelId }, body, nonce, { roles: roleIds });
+        await sender.send({ kind: "channel", id: channelId }, body, nonce, { roles: roleIds, ...(signal ? { signal } : {}) });
         return "sent";
       } catch (error) {
         const failure = sendFailureOf(error);
-        if (failure.outcome === "transient") return "retry";
+        if (failure.outcome === "transient") return setAsideFor(failure);
         logger.warn("alert post failed", { channelId, code: failure.code ?? failure.status, gone: failure.outcome === "gone" });
         return "gone";
       }

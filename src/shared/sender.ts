@@ -29,6 +29,8 @@ export interface SendFailure {
   status: number | null;
   /** The original error, for logs. */
   cause: unknown;
+  /** Rate limited: how long Discord asked us to wait before trying this destination again. */
+  retryAfterMs?: number;
 }
 
 /** What `send` throws when the message did not go through. */
@@ -42,9 +44,25 @@ export class SendError extends Error {
 export interface SendOptions {
   /** Roles that may be mentioned (none by default), whatever the text says. */
   roles?: readonly string[];
-  /** Abandons the request (shutdown). */
+  /**
+   * Abandons the request (shutdown). It may live as long as the process: the transport listens on a signal of its
+   * own per send, never on this one directly.
+   */
   signal?: AbortSignal;
 }
+
+/**
+ * Every send's budget: it ends (sent, or a `SendError`) within `deadlineMs`, whatever Discord does. A 429 asking for
+ * at most `maxRetryAfterMs` is waited out and tried again (`attempts` tries in all); a longer one ends the send at
+ * once as transient with `retryAfterMs`, so the caller sets that destination aside and goes on with the others.
+ */
+export interface SendPolicy {
+  deadlineMs: number;
+  attempts: number;
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_SEND_POLICY: SendPolicy = { deadlineMs: 20_000, attempts: 3, maxRetryAfterMs: 2_000 };
 
 export interface MessageSender {
   /**

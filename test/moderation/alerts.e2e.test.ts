@@ -163,7 +163,8 @@ describe.skipIf(!existsSync(mainJs))("alerts survive kill -9 of the bot between 
       { status: 500 },
     );
     await killed;
-    expect(seen).toBe(4);
+    // Destinations are sent to several at once: others may have reached Discord with the fourth.
+    expect(seen).toBeGreaterThanOrEqual(4);
 
     const second = start();
     child = second;
@@ -175,11 +176,11 @@ describe.skipIf(!existsSync(mainJs))("alerts survive kill -9 of the bot between 
     second.kill("SIGTERM");
     await exited;
     // Every intent is sent (none left open to send again), every destination has exactly one message, and the resend
-    // of the fourth (the tenth request) was answered from its nonce.
+    // of the fourth (at least a tenth request) was answered from its nonce.
     const check = createTestApp({ DATABASE_PATH: databasePath, BUNDLE_DIR: join(dataDir, "bundle") });
     expect(check.db.prepare("SELECT outcome, count(*) AS n FROM alert_intents GROUP BY outcome").all()).toEqual([{ outcome: "sent", n: 9 }]);
     check.close();
     expect(created()).toEqual(Array.from({ length: 9 }, () => 1));
-    expect(seen).toBe(10);
+    expect(seen).toBeGreaterThanOrEqual(10);
   }, 90_000);
 });

@@ -128,6 +128,21 @@ export class DiscordHarness {
   }
 
   /**
+   * Discord keeps rate-limiting one channel (a guild channel or a DM channel, see dmChannelIdFor): every message
+   * posted to it is answered 429 with `Retry-After: retryAfterSeconds` (a route limit, not global) until removed.
+   */
+  rateLimitChannel(channelId: string, retryAfterSeconds: number): OverrideHandle {
+    return this.http.respondWith(
+      { method: "POST", path: `/channels/${channelId}/messages` },
+      {
+        status: 429,
+        headers: { "Retry-After": String(retryAfterSeconds), "X-RateLimit-Scope": "user" },
+        body: { message: "You are being rate limited.", retry_after: retryAfterSeconds, global: false },
+      },
+    );
+  }
+
+  /**
    * Resolve with the first recorded request matching `matcher` made after this call (or at/after
    * `options.since`, an index into harness.requests, which also covers ones already recorded).
    * It resolves once the harness has decided its response (request.response is set).
