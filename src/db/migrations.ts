@@ -217,6 +217,15 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 11, name: "weekly digest: pauses per destination, each guild's last edition", sql: DIGEST_PAUSES_SQL },
+  {
+    version: 12,
+    name: "followed keywords keep the form the person typed",
+    sql: `
+      -- topic stays the normalised key alerts match on; display is how the person wrote it (LLMエージェント), NULL for
+      -- catalog topics and for keywords followed before this column (they show their key).
+      ALTER TABLE user_topics ADD COLUMN display TEXT;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -44,6 +44,8 @@ export const en = {
   "follow.topicTooLong": { one: "Topics can be at most {count} character.", other: "Topics can be at most {count} characters." },
   "follow.topicInvalid": "Topics are plain words: no mentions, formatting or control characters.",
   "follow.freeKeyword": "(a keyword: alerts match paper titles and summaries)",
+  "follow.keywordNotEnglish": "I didn't follow “{keyword}”: arXiv titles and abstracts are in English, so a keyword without Latin letters never matches a paper. Closest topics: {topics}. Follow one with `/follow topic:`, or type the keyword in English.",
+  "follow.keywordNotEnglishNoTopic": "I didn't follow “{keyword}”: arXiv titles and abstracts are in English, so a keyword without Latin letters never matches a paper. Type it in English, or follow one of the topics: {topics}.",
   "follow.dmHint": "I couldn't send you a DM. To get the digest, allow direct messages from server members (Privacy Settings) and run `/following` to resume.",
   "follow.welcomeDm": "Thanks for following paperbot! The weekly LLM papers digest will arrive here. Reply **LLM Papers** any time for the whole reading list as a download, or use `/following` to manage what you follow.",
   "follow.channelFollowed": "{channel} now gets the weekly digest{topicPart}.",
@@ -297,7 +299,16 @@ export type TopicSynonyms = Readonly<Partial<Record<Topic, readonly string[]>>>;
 
 /** Other English names people use for a topic: /follow accepts them as the topic. */
 export const enTopicSynonyms: TopicSynonyms = {
+  foundations: ["Foundation", "Pretraining", "Pre-training"],
+  architecture: ["Architectures", "Transformer", "Transformers"],
+  scaling: ["Scaling laws", "Scaling law"],
+  "fine-tuning": ["Finetune", "Fine tune", "Instruction tuning"],
+  alignment: ["RLHF", "Human preferences"],
   "reinforcement-learning": ["RL"],
-  retrieval: ["RAG", "Retrieval-augmented generation"],
+  retrieval: ["RAG", "Retrieval-augmented generation", "Retrieval augmented"],
+  efficiency: ["Efficient", "Efficient inference"],
+  agents: ["Agent", "Tool use"],
+  vision: ["Computer vision", "Multimodal", "Image", "Images"],
+  safety: ["Safe", "Jailbreak", "Jailbreaks"],
   "mixture-of-experts": ["MoE"],
 };
