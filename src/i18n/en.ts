@@ -114,6 +114,8 @@ export const en = {
   "bundle.external": "Download",
   "bundle.followFirst": "The bundle is for followers, as in the original “follow and reply LLM Papers” offer. Follow paperbot to get the link (and the weekly digest).",
   "bundle.followButton": "Follow and get the bundle",
+  "dm.hint": "Hi! In DMs I answer **LLM Papers** with the whole reading list as a download. Everything else is a slash command, here or in a server: `/paper lora` for a paper's summary, `/papers` to browse, `/follow` for the weekly digest, `/help` for the rest.",
+  "dm.hintKeyword": "To get the reading list as a download, send just **LLM Papers** (nothing before or after). `/help` lists everything else.",
   "bundle.unavailable": "The bundle isn't available right now. Please try again in a minute.",
 
   "topic.foundations": "Foundations",

@@ -101,6 +101,8 @@ export const ja = {
   "bundle.external": "ダウンロード",
   "bundle.followFirst": "パッケージはフォロワー向けです (元の「フォローして LLM Papers と返信」と同じです)。paperbot をフォローするとリンクと週刊ダイジェストが届きます。",
   "bundle.followButton": "フォローしてパッケージを受け取る",
+  "dm.hint": "こんにちは。DM では **LLM Papers** と送ると論文リスト一式のダウンロードリンクを返します。それ以外はスラッシュコマンドで、ここでもサーバーでも使えます: 論文の要約は `/paper lora`、一覧は `/papers`、週刊ダイジェストは `/follow`、その他は `/help`。",
+  "dm.hintKeyword": "論文リスト一式のダウンロードリンクがほしいときは、**LLM Papers** だけを (前後に何も付けずに) 送ってください。その他の使い方は `/help` で確認できます。",
   "bundle.unavailable": "パッケージは現在利用できません。少し待ってからもう一度お試しください。",
 
   "topic.foundations": "基礎",
