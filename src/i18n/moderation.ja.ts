@@ -62,6 +62,7 @@ export const moderationJa = {
   "paperRemove.removed": "**{title}**をリストから削除しました。",
   "paperRemove.cancelled": "削除しませんでした。",
   "paper.abstractNote": "著者によるアブストラクトです (要約はまだ書かれていません)。",
+  "paper.englishAbstractNote": "要約はまだ書かれていません。著者による英語のアブストラクトを表示しています。",
   "paper.englishOnly": "日本語の要約はまだありません。英語で表示しています。",
   "alert.dm": "フォロー中のトピック ({topics}) の論文がリストに追加されました: **{title}**",
   "alert.channel": "LLM 論文リストに追加されました ({topics}): **{title}**",
