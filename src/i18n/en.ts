@@ -194,6 +194,7 @@ export const en = {
   "help.help": "`/help` this message.",
   "help.locale": "Replies follow your Discord language: Japanese for 日本語, English otherwise.",
   "help.commands": "Commands",
+  "help.language": "🌐 Language",
 
   "command.digest.description": "Moderators: the weekly digest in this server",
   "command.digest.set": "Post the weekly digest to a channel, on a day and time",

@@ -175,6 +175,7 @@ export const ja = {
   "help.help": "`/help` このメッセージ。",
   "help.locale": "返信は Discord の言語設定に従います: 日本語なら日本語、それ以外は英語です。",
   "help.commands": "コマンド",
+  "help.language": "🌐 言語",
 
   "command.digest.description": "モデレーター向け: このサーバーの週刊ダイジェスト",
   "command.digest.set": "週刊ダイジェストを投稿するチャンネルと曜日・時刻を設定",
