@@ -62,3 +62,14 @@ export const bundleKeyword: DirectMessageModule = {
   matches: (content) => BUNDLE_KEYWORD.test(content.normalize("NFKC")),
   handle: (ctx, requester) => bundleReply(ctx, requester),
 };
+
+/** "llm papers please", "論文ください": close to the keyword but not it. */
+const NEAR_BUNDLE_KEYWORD = /llm[\s_-]*papers?|論文/iu;
+
+/** Any other DM (hello, a question): a short hint instead of silence. Registered last, after every keyword. */
+export const directMessageHint: DirectMessageModule = {
+  name: "direct message hint",
+  matches: (content) => content.trim().length > 0,
+  handle: (_ctx, requester, content) =>
+    notice(requester.locale, NEAR_BUNDLE_KEYWORD.test((content ?? "").normalize("NFKC")) ? "dm.hintKeyword" : "dm.hint"),
+};

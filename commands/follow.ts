@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, ChannelType } from "discord.js";
 import { ButtonStyle } from "../src/shared/reply.js";
 import { truncate } from "../src/catalog/format.js";
-import { normalizeFollowTopic, MAX_TOPIC_LENGTH } from "../src/follows/topic.js";
+import { closestTopics, keywordCanMatchEnglish, normalizeFollowTopic, MAX_TOPIC_LENGTH, type FollowTopic } from "../src/follows/topic.js";
 import { TOPICS } from "../src/catalog/schema.js";
 import { DM_FAILURE_LIMIT, MAX_TOPICS_PER_USER } from "../src/db/follows.js";
 import { exportUserData } from "../src/follows/export.js";
@@ -42,10 +42,22 @@ function topicChoices(ctx: BotContext, value: string, requester: Requester) {
   // Catalog topics match on any of their names (either language, synonyms) but show the requester's label.
   const catalog = TOPICS.filter((topic) => matches(topicNames(topic))).map((topic) => ({ name: topicLabel(requester.locale, topic), value: topic }));
   const own = (ctx.follows.get(requester.userId)?.topics ?? [])
-    .map((entry) => entry.topic)
-    .filter((topic) => !isTopic(topic) && matches([topic]))
-    .map((topic) => ({ name: truncate(topic, 100), value: topic }));
+    .filter((entry) => !isTopic(entry.topic) && matches([entry.topic]))
+    .map((entry) => ({ name: truncate(entry.display ?? entry.topic, 100), value: entry.topic }));
   return [...catalog, ...own].slice(0, 25);
+}
+
+/** A followed topic as the person sees it: a catalog topic by its label, a keyword as they typed it. */
+function followedName(locale: Requester["locale"], entry: { topic: string; display?: string }): string {
+  return isTopic(entry.topic) ? topicLabel(locale, entry.topic) : (entry.display ?? entry.topic);
+}
+
+/** A keyword in Japanese (or any script without Latin letters) never matches English arXiv text: say so, with the closest topics. */
+function untranslatableKeyword(locale: Requester["locale"], topic: FollowTopic): Reply | null {
+  if (topic.catalogTopic || keywordCanMatchEnglish(topic.topic)) return null;
+  const closest = closestTopics(topic.display);
+  const topics = (closest.length > 0 ? closest : TOPICS).map((entry) => topicLabel(locale, entry)).join(", ");
+  return notice(locale, message(closest.length > 0 ? "follow.keywordNotEnglish" : "follow.keywordNotEnglishNoTopic", { keyword: topic.display, topics }));
 }
 
 function channelCommandGuard(ctx: BotContext, requester: Requester, refusal: "follow.notModerator" | "follow.notModeratorUnfollow"): Reply | null {
@@ -69,6 +81,8 @@ export const followCommand = defineCommand({
     const { locale } = requester;
     const topic = options.topic === undefined ? undefined : normalizeFollowTopic(options.topic);
     if (topic && !topic.ok) return notice(locale, topic);
+    const untranslatable = topic ? untranslatableKeyword(locale, topic.value) : null;
+    if (untranslatable) return untranslatable;
     const now = ctx.clock.now();
 
     if (options.role !== undefined && options.channel === undefined) return notice(locale, "follow.roleNeedsChannel");
@@ -93,19 +107,21 @@ export const followCommand = defineCommand({
       // Subscribing a paused channel again is the moderator saying it works now.
       const resumed = !topic && ctx.digest.resumeChannel(options.channel);
       const topicPart =
-        (topic ? t(locale, "follow.channelTopicPart", { topic: topicLabel(locale, topic.value.topic) }) : "") +
+        (topic ? t(locale, "follow.channelTopicPart", { topic: followedName(locale, topic.value) }) : "") +
         (options.role ? t(locale, "follow.channelRolePart", { role: `<@&${options.role}>` }) : "");
       if (resumed) return notice(locale, message("follow.channelResumed", { channel }));
       if (!created) return notice(locale, message("follow.channelAlready", { channel }));
       return notice(locale, message("follow.channelFollowed", { channel, topicPart }));
     }
 
-    const result = ctx.follows.follow(requester.userId, locale, topic?.value.topic, now);
+    const result = ctx.follows.follow(requester.userId, locale, topic?.value.topic, now, topic?.value.display);
     const lines: string[] = [];
     if (result.created) lines.push(t(locale, "follow.followed"));
     else if (!topic) lines.push(t(locale, "follow.alreadyFollowing"));
     if (topic) {
-      const label = topicLabel(locale, topic.value.topic);
+      // Already followed: named as it was first typed, the form /following shows.
+      const stored = result.topic === "already" ? ctx.follows.get(requester.userId)?.topics.find((entry) => entry.topic === topic.value.topic) : undefined;
+      const label = followedName(locale, stored ?? topic.value);
       if (result.topic === "limit") lines.push(t(locale, "follow.topicLimit", { count: MAX_TOPICS_PER_USER }));
       else if (result.topic === "already") lines.push(t(locale, "follow.topicAlready", { topic: label }));
       else lines.push(t(locale, "follow.topicAdded", { topic: label }) + (topic.value.catalogTopic ? "" : ` ${t(locale, "follow.freeKeyword")}`));
@@ -135,7 +151,7 @@ export const unfollowCommand = defineCommand({
     if (options.channel !== undefined) {
       const refused = channelCommandGuard(ctx, requester, "follow.notModeratorUnfollow");
       if (refused) return refused;
-      const what = topic ? `**${topicLabel(locale, topic.value.topic)}**` : t(locale, "follow.channelEverything");
+      const what = topic ? `**${followedName(locale, topic.value)}**` : t(locale, "follow.channelEverything");
       const channelId = options.channel;
       const removed = ctx.moderation.audited(actorOf(requester), "channel.unfollow", `channel:${channelId}`, () => {
         const changed = ctx.follows.unfollowChannel(channelId, topic?.value.topic ?? "");
@@ -150,7 +166,8 @@ export const unfollowCommand = defineCommand({
 
     if (!ctx.follows.get(requester.userId)) return notice(locale, "unfollow.notFollowing");
     if (topic) {
-      const label = topicLabel(locale, topic.value.topic);
+      const stored = ctx.follows.get(requester.userId)?.topics.find((entry) => entry.topic === topic.value.topic);
+      const label = followedName(locale, stored ?? topic.value);
       const removed = ctx.follows.removeTopic(requester.userId, topic.value.topic);
       return notice(locale, message(removed ? "unfollow.topicRemoved" : "unfollow.topicNotFollowed", { topic: label }));
     }
@@ -160,7 +177,7 @@ export const unfollowCommand = defineCommand({
   autocomplete(ctx, focused, requester) {
     const needle = focused.value.trim().toLowerCase();
     return (ctx.follows.get(requester.userId)?.topics ?? [])
-      .map((entry) => ({ name: truncate(topicLabel(requester.locale, entry.topic), 100), value: entry.topic }))
+      .map((entry) => ({ name: truncate(followedName(requester.locale, entry), 100), value: entry.topic }))
       .filter((choice) => needle === "" || choice.name.toLowerCase().includes(needle) || choice.value.includes(needle))
       .slice(0, 25);
   },
@@ -243,7 +260,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
     const embed = fitEmbed({ title: t(locale, "following.title"), description: t(locale, "following.none"), color: BRAND_COLOUR, fields: channels });
     return { kind: "reply", private: true, embeds: [embed] };
   }
-  const topics = follow.topics.map((entry) => entry.topic);
+  const topics = follow.topics;
   const dmStatus = follow.dmPausedAt
     ? t(locale, "following.dmPaused", { count: Math.max(follow.dmFailures, DM_FAILURE_LIMIT), error: follow.lastDmError ?? "50007" })
     : follow.dmFailures > 0
@@ -253,7 +270,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
     topics.length > 0
       ? listFields(
           t(locale, "following.topics"),
-          topics.map((topic) => `• ${topicLabel(locale, topic)}`),
+          topics.map((entry) => `• ${followedName(locale, entry)}`),
           TOPICS_BUDGET,
           (hidden) => t(locale, "following.moreTopicsListed", { count: hidden.length }),
         )
@@ -266,7 +283,7 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
   });
   const topicButtons = topics
     .slice(0, TOPIC_BUTTONS)
-    .map((topic) => actionButton(truncate(t(locale, "following.unfollowTopic", { topic: topicLabel(locale, topic) }), 80), `unfollow-topic:${userId}:${topic}`));
+    .map((entry) => actionButton(truncate(t(locale, "following.unfollowTopic", { topic: followedName(locale, entry) }), 80), `unfollow-topic:${userId}:${entry.topic}`));
   const rows = [];
   for (let index = 0; index < topicButtons.length; index += 5) rows.push(row(...topicButtons.slice(index, index + 5)));
   rows.push(

@@ -22,7 +22,7 @@ export default defineCommand({
           fields: [
             { name: t(locale, "help.commands"), value: commands.join("\n") },
             ...(isModerator(ctx, requester) ? [{ name: t(locale, "help.moderatorCommands"), value: t(locale, "help.moderation") }] : []),
-            { name: "🌐", value: t(locale, "help.locale") },
+            { name: t(locale, "help.language"), value: t(locale, "help.locale") },
           ],
         }),
       ],

@@ -1,5 +1,5 @@
 import { register, type ComponentModule, type DirectMessageModule, type RegisteredCommand } from "../src/discord/command.js";
-import { bundleCommand, bundleFollowButton, bundleKeyword } from "./bundle.js";
+import { bundleCommand, bundleFollowButton, bundleKeyword, directMessageHint } from "./bundle.js";
 import { digestBundleButton, digestCommand } from "./digest.js";
 import { followButtons, followCommand, followingCommand, unfollowCommand } from "./follow.js";
 import help from "./help.js";
@@ -36,4 +36,5 @@ export const SHARED_LIST_COMMANDS: ReadonlySet<string> = new Set(["paper-add", "
 
 export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton, ...followButtons, bundleFollowButton, paperAddButton, paperEditModal, paperRemoveButton, reviewButtons, reviewApproveModal, digestBundleButton];
 
-export const directMessages: readonly DirectMessageModule[] = [bundleKeyword];
+/** Tried in order: the first whose `matches` accepts the message answers it; the hint is the catch-all. */
+export const directMessages: readonly DirectMessageModule[] = [bundleKeyword, directMessageHint];

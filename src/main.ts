@@ -116,7 +116,9 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
   client.on(Events.Error, (error) => logger.error("discord client error", { error }));
   client.on(Events.Warn, (message) => logger.warn("discord client warning", { message }));
-  logGatewayAttempts(client, logger);
+  let shuttingDown = false;
+  // The gateway closing because we stop (SIGTERM, or a start abandoned) is a shutdown, not a failure to connect.
+  logGatewayAttempts(client, logger, () => shuttingDown || options.signal?.aborted === true);
   warnIfModerationIsOpen(client, config.moderation.guildIds, logger);
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (readyClient) => {
@@ -150,6 +152,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     alerts: services.alerts,
     ready,
     stop() {
+      shuttingDown = true;
       stopping ??= (async () => {
         logger.info("shutting down");
         await router.drain(SHUTDOWN_GRACE_MS);
@@ -163,16 +166,28 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   };
 }
 
-/** Gateway trouble at warn, counted, so a bot that cannot connect says so instead of retrying quietly. */
-function logGatewayAttempts(client: Client, logger: Logger): void {
+/**
+ * Gateway trouble at warn, counted, so a bot that cannot connect says so instead of retrying quietly. While the bot
+ * is stopping, the connection closing is logged once at info as the shutdown it is.
+ */
+function logGatewayAttempts(client: Client, logger: Logger, stopping: () => boolean): void {
   let attempt = 0;
+  let closedLogged = false;
   // discord.js retries about twice a second: the first attempts, then every tenth.
   const worthLogging = (n: number) => n <= 3 || n % 10 === 0;
   client.on(Events.ShardReconnecting, (shardId) => {
+    if (stopping()) {
+      if (!closedLogged) logger.info("discord gateway closed: shutting down", { shardId });
+      closedLogged = true;
+      return;
+    }
     attempt += 1;
     if (worthLogging(attempt)) logger.warn("discord gateway connection failed, retrying", { attempt, shardId });
   });
-  client.on(Events.ShardError, (error, shardId) => logger.warn("discord gateway error", { attempt, shardId, error }));
+  client.on(Events.ShardError, (error, shardId) => {
+    if (stopping()) logger.info("discord gateway error while shutting down", { shardId, error });
+    else logger.warn("discord gateway error", { attempt, shardId, error });
+  });
   const connected = () => {
     if (attempt > 0) logger.info("discord gateway connected", { attempts: attempt + 1 });
     attempt = 0;

@@ -70,6 +70,18 @@ describe("start and stop", () => {
     expect(t.logs.records.map((record) => record["msg"])).toEqual(expect.arrayContaining(["shutting down", "stopped"]));
   });
 
+  it("a clean stop logs the gateway closing as the shutdown, never as a failed connection", async () => {
+    const t = await useTestBot();
+    await t.bot.stop();
+    const messages = t.logs.records.map((record) => record["msg"]);
+    expect(messages).not.toContain("discord gateway connection failed, retrying");
+    const discordTrouble = t.logs.records.filter((record) => (record["level"] === "warn" || record["level"] === "error") && String(record["msg"]).startsWith("discord"));
+    expect(discordTrouble).toEqual([]);
+    // discord.js reports its own close as a reconnect: logged once, at info, as the shutdown.
+    expect(t.logs.records.filter((record) => record["msg"] === "discord gateway closed: shutting down").map((record) => record["level"])).toEqual(["info"]);
+    expect(messages).toEqual(expect.arrayContaining(["shutting down", "stopped"]));
+  });
+
   it.skipIf(!built)("exits 0 on SIGTERM, closing the gateway connection", async () => {
     const harness = await startDiscordHarness();
     onTestFinished(() => harness.close());
@@ -240,7 +252,8 @@ describe("local console", () => {
     expect(printed).toContain("/paper query:");
     expect(printed).toMatch(/Unknown command nope/);
     expect(printed).toContain("Training Compute-Optimal Large Language Models");
-    expect(printed).toContain("You'll also get alerts for new papers on **Retrieval**");
+    expect(printed).toContain("You'll also get alerts for new papers on Retrieval.");
+    expect(printed).not.toContain("**");
     expect(printed).toMatch(/\[Download \([\d.]+ KB\) http:\/\/localhost:\d+\/bundle\/paperbot-llm-reading-list\.zip\?exp=\d+&sig=/);
   });
 });

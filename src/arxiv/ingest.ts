@@ -5,11 +5,15 @@ import { StreamCounter } from "./corpus.js";
 import type { FeedItem, ParsedFeed } from "./parse.js";
 import type { Relevance, RelevanceModel } from "./relevance.js";
 
+/** items = new + updated + known + skipped. */
 export interface IngestCounts {
   items: number;
   new: number;
   updated: number;
+  /** Items not stored: unreadable, listed twice in the feed, or a replacement of a paper we never held. */
   skipped: number;
+  /** Papers already held at this version (a candidate or a catalog paper): nothing to do, nothing wrong. */
+  known: number;
 }
 
 function mergeCategories(held: readonly string[], seen: readonly string[]): string[] {
@@ -57,7 +61,7 @@ export function ingestFeed(
   // Immediate: the papers held are read again under the write lock, so no other process can store one meanwhile.
   return db
     .transaction((): IngestCounts => {
-      const counts: IngestCounts = { items: feed.items.length + feed.invalid, new: 0, updated: 0, skipped: feed.invalid + duplicates };
+      const counts: IngestCounts = { items: feed.items.length + feed.invalid, new: 0, updated: 0, skipped: feed.invalid + duplicates, known: 0 };
       const heads = store.heads([...byId.keys()].filter((arxivId) => !catalogArxivIds.has(arxivId)));
       const fresh: { paper: FeedItem; relevance: Relevance }[] = [];
       for (const item of byId.values()) {
@@ -66,7 +70,7 @@ export function ingestFeed(
           if (item.version > held) {
             store.setCatalogVersion(item.arxivId, item.version, now);
             counts.updated += 1;
-          } else counts.skipped += 1;
+          } else counts.known += 1;
           continue;
         }
         const held = heads.get(item.arxivId);
@@ -80,13 +84,14 @@ export function ingestFeed(
         const newer = item.version > held.version;
         if (newer || categories.length !== held.categories.length) store.update(item.arxivId, Math.max(held.version, item.version), categories, now);
         if (newer) counts.updated += 1;
-        else counts.skipped += 1;
+        else counts.known += 1;
       }
       const added = store.insertMany(fresh, stamp);
       // When another process stored some of them first, it counted those: this feed's counts are left out (rare).
       if (added === fresh.length && added === counted.papers) corpusStore(db).add(counted.terms, counted.papers);
       counts.new += added;
-      counts.skipped += fresh.length - added;
+      // Stored meanwhile by another process (the insert is keyed): held now, so known.
+      counts.known += fresh.length - added;
       options.commitState(counts);
       return counts;
     })

@@ -26,7 +26,10 @@ export interface FeedReport {
   items: number;
   new: number;
   updated: number;
+  /** Items not stored: unreadable, duplicated in the feed, or a replacement of a paper never held. */
   skipped: number;
+  /** Papers already held at this version (after `skipped` in the JSON: an extension of the contract). */
+  known: number;
   error?: string;
 }
 
@@ -138,7 +141,7 @@ export class ArxivPoller {
     const { db, clock, http } = this.deps;
     const feeds = feedStore(db);
     const state = feeds.get(url);
-    const nothing = { items: 0, new: 0, updated: 0, skipped: 0 };
+    const nothing = { items: 0, new: 0, updated: 0, skipped: 0, known: 0 };
     const failed = (error: string, retryAfterMs?: number): FeedReport => {
       const recorded = feeds.recordFailure(url, error, clock.now(), retryAfterMs);
       this.deps.logger.warn("arxiv feed failed", { url, error, failures: recorded.failures, nextAttemptAt: recorded.nextAttemptAt });

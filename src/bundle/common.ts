@@ -2,7 +2,7 @@ import type { CatalogEntry, Topic } from "../catalog/schema.js";
 import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
 import { arxivPdfUrl } from "../catalog/arxiv-id.js";
-import { summaryFor, summaryMarks, summaryOrigin, titleJaMark } from "../catalog/format.js";
+import { summaryFor, summaryInEnglishInstead, summaryMarks, summaryOrigin, titleJaMark } from "../catalog/format.js";
 import { t, type Locale } from "../i18n/index.js";
 
 /** Folder every file sits under inside the zip. */
@@ -65,7 +65,7 @@ export function bundleSummary(paper: Paper, locale: Locale): { text: string; not
   return {
     text: summary.text,
     notes: summary.notes.map((key) => t(locale, key)),
-    textLocale: summary.notes.includes("paper.englishOnly") ? "en" : locale,
+    textLocale: summaryInEnglishInstead(summary.notes) ? "en" : locale,
   };
 }
 

@@ -37,8 +37,21 @@ export function summaryFor(paper: Paper, locale: Locale): { text: string; notes:
   const origin = summaryOrigin(paper);
   const inLocale = locale === "en" || !origin || origin.ja === "written";
   const fromAbstract = (inLocale ? (locale === "en" ? origin?.en : "written") : origin?.en) === "abstract";
-  const notes: PlainMessageKey[] = [...(inLocale ? [] : ["paper.englishOnly" as const]), ...(fromAbstract ? ["paper.abstractNote" as const] : [])];
-  return { text: inLocale ? paper.summary[locale] : paper.summary.en, notes, fromAbstract };
+  // One note says both (no summary in your language; this is the authors' abstract), never two stacked on one paper.
+  const note: PlainMessageKey | null = inLocale ? (fromAbstract ? "paper.abstractNote" : null) : fromAbstract ? "paper.englishAbstractNote" : "paper.englishOnly";
+  return { text: inLocale ? paper.summary[locale] : paper.summary.en, notes: note ? [note] : [], fromAbstract };
+}
+
+/** Notes as shown: editions frozen before the combined note carry the two stacked ones, shown now as one. */
+export function shownNotes(notes: readonly PlainMessageKey[]): PlainMessageKey[] {
+  if (!notes.includes("paper.englishOnly") || !notes.includes("paper.abstractNote")) return [...notes];
+  const rest = notes.filter((note) => note !== "paper.englishOnly" && note !== "paper.abstractNote");
+  return ["paper.englishAbstractNote", ...rest];
+}
+
+/** True when the summary shown is in English standing in for the reader's language. */
+export function summaryInEnglishInstead(notes: readonly PlainMessageKey[]): boolean {
+  return notes.includes("paper.englishOnly") || notes.includes("paper.englishAbstractNote");
 }
 
 /** Key results to show in `locale`: none while the summary is the authors' abstract (we have none of our own). */

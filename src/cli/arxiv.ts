@@ -36,7 +36,7 @@ function pollText(report: PollReport): string {
     .map((feed) =>
       feed.status === "failed"
         ? `${feed.url}: failed (${feed.error ?? "unknown"})`
-        : `${feed.url}: ${feed.status}, ${feed.items} items, ${feed.new} new, ${feed.updated} updated, ${feed.skipped} skipped`,
+        : `${feed.url}: ${feed.status}, ${feed.items} items, ${feed.new} new, ${feed.updated} updated, ${feed.known} known, ${feed.skipped} skipped`,
     )
     .join("\n");
 }

@@ -8,7 +8,8 @@ export interface UserFollow {
   userId: string;
   locale: string;
   createdAt: string;
-  topics: { topic: string; createdAt: string }[];
+  /** display: the keyword as typed (its case), when it differs from the stored key. */
+  topics: { topic: string; createdAt: string; display?: string }[];
   dmFailures: number;
   dmPausedAt: string | null;
   lastDmError: string | null;
@@ -65,10 +66,12 @@ export function followStore(db: Db) {
       "INSERT INTO user_follows (user_id, locale, created_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
     ),
     updateLocale: db.prepare<[string, string]>("UPDATE user_follows SET locale = ? WHERE user_id = ?"),
-    topics: db.prepare<[string], { topic: string; created_at: string }>("SELECT topic, created_at FROM user_topics WHERE user_id = ? ORDER BY created_at, topic"),
+    topics: db.prepare<[string], { topic: string; created_at: string; display: string | null }>(
+      "SELECT topic, created_at, display FROM user_topics WHERE user_id = ? ORDER BY created_at, topic",
+    ),
     countTopics: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM user_topics WHERE user_id = ?"),
-    insertTopic: db.prepare<[string, string, string]>(
-      "INSERT INTO user_topics (user_id, topic, created_at) VALUES (?, ?, ?) ON CONFLICT (user_id, topic) DO NOTHING",
+    insertTopic: db.prepare<[string, string, string, string | null]>(
+      "INSERT INTO user_topics (user_id, topic, created_at, display) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, topic) DO NOTHING",
     ),
     deleteTopic: db.prepare<[string, string]>("DELETE FROM user_topics WHERE user_id = ? AND topic = ?"),
     deleteFollow: db.prepare<[string]>("DELETE FROM user_follows WHERE user_id = ?"),
@@ -108,14 +111,14 @@ export function followStore(db: Db) {
       userId: row.user_id,
       locale: row.locale,
       createdAt: row.created_at,
-      topics: statements.topics.all(userId).map((topic) => ({ topic: topic.topic, createdAt: topic.created_at })),
+      topics: statements.topics.all(userId).map((topic) => ({ topic: topic.topic, createdAt: topic.created_at, ...(topic.display ? { display: topic.display } : {}) })),
       dmFailures: row.dm_failures,
       dmPausedAt: row.dm_paused_at,
       lastDmError: row.last_dm_error,
     };
   };
 
-  const followTransaction = db.transaction((userId: string, locale: string, topic: string | undefined, now: Date): { created: boolean; topic: TopicChange | null } => {
+  const followTransaction = db.transaction((userId: string, locale: string, topic: string | undefined, now: Date, display: string | undefined): { created: boolean; topic: TopicChange | null } => {
     const stamp = now.toISOString();
     const created = statements.insertFollow.run(userId, locale, stamp).changes === 1;
     if (!created) statements.updateLocale.run(locale, userId);
@@ -123,7 +126,7 @@ export function followStore(db: Db) {
     if ((statements.countTopics.get(userId)?.n ?? 0) >= MAX_TOPICS_PER_USER && !get(userId)?.topics.some((entry) => entry.topic === topic)) {
       return { created, topic: "limit" };
     }
-    const added = statements.insertTopic.run(userId, topic, stamp).changes === 1;
+    const added = statements.insertTopic.run(userId, topic, stamp, display !== undefined && display !== topic ? display : null).changes === 1;
     return { created, topic: added ? "added" : "already" };
   });
   // Writes answer users: under another process's lock they give up quickly with DatabaseBusyError.
@@ -131,8 +134,12 @@ export function followStore(db: Db) {
 
   return {
     get,
-    /** Follows (once) and optionally adds a topic, in one transaction so a crash never leaves half a follow. */
-    follow: (userId: string, locale: string, topic: string | undefined, now: Date) => write(() => followTransaction.immediate(userId, locale, topic, now)),
+    /**
+     * Follows (once) and optionally adds a topic, in one transaction so a crash never leaves half a follow. display is
+     * the keyword as typed, kept beside its normalised key so replies echo it in the person's case.
+     */
+    follow: (userId: string, locale: string, topic: string | undefined, now: Date, display?: string) =>
+      write(() => followTransaction.immediate(userId, locale, topic, now, display)),
     removeTopic: (userId: string, topic: string): boolean => write(() => statements.deleteTopic.run(userId, topic).changes === 1),
     /** Deletes everything stored about the user (topics go with the follow row). */
     unfollowAll: (userId: string): boolean =>

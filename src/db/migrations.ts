@@ -235,6 +235,15 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO arxiv_corpus (id, documents) VALUES (1, 0);
     `,
   },
+  {
+    version: 13,
+    name: "followed keywords keep the form the person typed",
+    sql: `
+      -- topic stays the normalised key alerts match on; display is how the person wrote it (LLMエージェント), NULL for
+      -- catalog topics and for keywords followed before this column (they show their key).
+      ALTER TABLE user_topics ADD COLUMN display TEXT;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Db): number {

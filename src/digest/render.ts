@@ -4,6 +4,7 @@ import type { MessageBody } from "../shared/reply.js";
 import { actionButton, BRAND_COLOUR, embedLength, EMBED_LIMITS, linkButton, row } from "../shared/embeds.js";
 import { t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
+import { shownNotes } from "../catalog/format.js";
 import { candidateNote, MAX_PAPERS_IN_MESSAGES, oneLineSummary, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
 
 /** Headroom under Discord's limits (embed description 4096, 6000 per message, 10 embeds per message). */
@@ -36,7 +37,7 @@ const chars = (text: string) => [...text].length;
 function paperEntry(paper: EditionPaper, locale: Locale, summaryMax = 200): string {
   const title = locale === "ja" ? paper.titleJa : paper.title;
   const link = `**[${escapeDiscordMarkdown(clip(title, TITLE_MAX))}](${paper.url})**`;
-  const notes = (paper.notes?.[locale] ?? []).map((key) => `\n_${t(locale, key)}_`).join("");
+  const notes = shownNotes(paper.notes?.[locale] ?? []).map((key) => `\n_${t(locale, key)}_`).join("");
   return `${link}\n${escapeDiscordMarkdown(oneLineSummary(paper.summary[locale], summaryMax))}${notes}`;
 }
 

@@ -1,4 +1,5 @@
 import { safeHttpUrl } from "../bundle/common.js";
+import { shownNotes } from "../catalog/format.js";
 import { t, type Locale } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import { html, joinHtml, joinXml, raw, rawXml, xml, type SafeHtml } from "../shared/html.js";
@@ -56,9 +57,12 @@ function topicsLine(locale: Locale, topics: readonly string[]): SafeHtml {
 }
 
 function paperItem(paper: EditionPaper, locale: Locale): SafeHtml {
-  const notes = (paper.notes?.[locale] ?? []).map((key) => html` <em class="note">${t(locale, key)}</em>`);
-  const heading =
-    locale === "ja" && paper.titleJa
+  const notes = shownNotes(paper.notes?.[locale] ?? []).map((key) => html` <em class="note">${t(locale, key)}</em>`);
+  // Papers added from arXiv carry the English title as their Japanese one: shown once, not as its own translation.
+  const translated = paper.titleJa.trim() !== "" && paper.titleJa.trim() !== paper.title.trim();
+  const heading = !translated
+    ? html`${link(paper.title, paper.url)}`
+    : locale === "ja"
       ? html`${link(paper.titleJa, paper.url)} <span class="ja" lang="en">${paper.title}</span>`
       : html`${link(paper.title, paper.url)} <span class="ja" lang="ja">${paper.titleJa}</span>`;
   return html`<li>${heading}<br>${oneLineSummary(paper.summary[locale], 400)}${notes}${topicsLine(locale, paper.topics)}</li>`;

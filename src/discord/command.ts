@@ -68,7 +68,8 @@ export interface ComponentModule {
 export interface DirectMessageModule {
   name: string;
   matches(content: string): boolean;
-  handle(ctx: BotContext, requester: Requester): Promise<Reply> | Reply;
+  /** content: the message's text, for handlers that answer differently by what was written. */
+  handle(ctx: BotContext, requester: Requester, content?: string): Promise<Reply> | Reply;
 }
 
 /** A description in both languages, as Discord wants it on commands and options. */

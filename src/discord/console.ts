@@ -63,6 +63,17 @@ export function renderReplyText(reply: Reply | MessageBody): string {
   return renderMarkup(replyLines(reply).join("\n"));
 }
 
+/**
+ * Discord markdown a terminal cannot show, as plain text: **bold** and __underline__ lose their marks, and
+ * backslash escapes (\*, \_) become the character. Code spans (`/follow`) stay: they read well as they are.
+ */
+export function terminalText(text: string): string {
+  return text
+    .replace(/\*\*(?=\S)([^\n]*?\S)\*\*/g, "$1")
+    .replace(/__(?=\S)([^\n]*?\S)__/g, "$1")
+    .replace(/\\([*_~`|>#\\-])/g, "$1");
+}
+
 /** Discord's <t:unix:style> timestamps, as a terminal can show them. */
 function renderMarkup(text: string): string {
   return text.replace(/<t:(\d+)(?::[tTdDfFR])?>/g, (_, seconds: string) => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z"));
@@ -107,7 +118,7 @@ export async function runConsole(ctx: BotContext, options: ConsoleOptions): Prom
       } else {
         try {
           options.refresh?.();
-          write(renderReplyText(await command.run(ctx, parsed.options, requester)));
+          write(terminalText(renderReplyText(await command.run(ctx, parsed.options, requester))));
         } catch (error) {
           ctx.logger.error("console command failed", { command: command.name, error });
           write(t(locale, "errors.internal", { errorId: "console" }));

@@ -15,7 +15,7 @@ import {
 } from "discord.js";
 import type { BotContext } from "./context.js";
 import type { InteractionFacts } from "./gateway-interactions.js";
-import { localeFromDiscord, renderMessage, t } from "../i18n/index.js";
+import { localeFromDiscord, renderMessage, t, type Locale } from "../i18n/index.js";
 import { containsCjk } from "../catalog/text.js";
 import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
@@ -268,6 +268,18 @@ export function createRouter(
     else if (interaction.isModalSubmit()) await onModalSubmit(interaction, facts);
   }
 
+  /** A follower's stored language (they chose it when they followed); anyone else's, from what they wrote. */
+  function dmLocale(userId: string, content: string): Locale {
+    let stored: string | undefined;
+    try {
+      stored = ctx().follows.get(userId)?.locale;
+    } catch (error) {
+      // The language is a nicety: a busy database still gets an answer, in the language of the message.
+      ctx().logger.warn("direct message: follower language unavailable", { userId, error });
+    }
+    return stored === undefined ? (containsCjk(content) ? "ja" : "en") : localeFromDiscord(stored);
+  }
+
   async function onDirectMessage(message: Message): Promise<void> {
     if (message.author.bot || message.inGuild()) return;
     const handler = directMessages.find((candidate) => candidate.matches(message.content));
@@ -275,14 +287,14 @@ export function createRouter(
     const requester: Requester = {
       userId: message.author.id,
       username: message.author.username,
-      locale: containsCjk(message.content) ? "ja" : "en",
+      locale: dmLocale(message.author.id, message.content),
       guildId: null,
       channelId: message.channelId,
       canManageGuild: false,
     };
     try {
       refresh();
-      const reply = await handler.handle(ctx(), requester);
+      const reply = await handler.handle(ctx(), requester, message.content);
       if (reply.kind === "modal") throw new Error(`${handler.name} answered a direct message with a modal`);
       await message.reply({ ...messageOptions(reply.kind === "updateAndNotify" ? { ...reply, content: reply.notice } : reply), failIfNotExists: false });
     } catch (error) {

@@ -44,6 +44,8 @@ export const en = {
   "follow.topicTooLong": { one: "Topics can be at most {count} character.", other: "Topics can be at most {count} characters." },
   "follow.topicInvalid": "Topics are plain words: no mentions, formatting or control characters.",
   "follow.freeKeyword": "(a keyword: alerts match paper titles and summaries)",
+  "follow.keywordNotEnglish": "I didn't follow “{keyword}”: arXiv titles and abstracts are in English, so a keyword without Latin letters never matches a paper. Closest topics: {topics}. Follow one with `/follow topic:`, or type the keyword in English.",
+  "follow.keywordNotEnglishNoTopic": "I didn't follow “{keyword}”: arXiv titles and abstracts are in English, so a keyword without Latin letters never matches a paper. Type it in English, or follow one of the topics: {topics}.",
   "follow.dmHint": "I couldn't send you a DM. To get the digest, allow direct messages from server members (Privacy Settings) and run `/following` to resume.",
   "follow.welcomeDm": "Thanks for following paperbot! The weekly LLM papers digest will arrive here. Reply **LLM Papers** any time for the whole reading list as a download, or use `/following` to manage what you follow.",
   "follow.channelFollowed": "{channel} now gets the weekly digest{topicPart}.",
@@ -112,6 +114,8 @@ export const en = {
   "bundle.external": "Download",
   "bundle.followFirst": "The bundle is for followers, as in the original “follow and reply LLM Papers” offer. Follow paperbot to get the link (and the weekly digest).",
   "bundle.followButton": "Follow and get the bundle",
+  "dm.hint": "Hi! In DMs I answer **LLM Papers** with the whole reading list as a download. Everything else is a slash command, here or in a server: `/paper lora` for a paper's summary, `/papers` to browse, `/follow` for the weekly digest, `/help` for the rest.",
+  "dm.hintKeyword": "To get the reading list as a download, send just **LLM Papers** (nothing before or after). `/help` lists everything else.",
   "bundle.unavailable": "The bundle isn't available right now. Please try again in a minute.",
 
   "topic.foundations": "Foundations",
@@ -190,6 +194,7 @@ export const en = {
   "help.help": "`/help` this message.",
   "help.locale": "Replies follow your Discord language: Japanese for 日本語, English otherwise.",
   "help.commands": "Commands",
+  "help.language": "🌐 Language",
 
   "command.digest.description": "Moderators: the weekly digest in this server",
   "command.digest.set": "Post the weekly digest to a channel, on a day and time",
@@ -298,7 +303,16 @@ export type TopicSynonyms = Readonly<Partial<Record<Topic, readonly string[]>>>;
 
 /** Other English names people use for a topic: /follow accepts them as the topic. */
 export const enTopicSynonyms: TopicSynonyms = {
+  foundations: ["Foundation", "Pretraining", "Pre-training"],
+  architecture: ["Architectures", "Transformer", "Transformers"],
+  scaling: ["Scaling laws", "Scaling law"],
+  "fine-tuning": ["Finetune", "Fine tune", "Instruction tuning"],
+  alignment: ["RLHF", "Human preferences"],
   "reinforcement-learning": ["RL"],
-  retrieval: ["RAG", "Retrieval-augmented generation"],
+  retrieval: ["RAG", "Retrieval-augmented generation", "Retrieval augmented"],
+  efficiency: ["Efficient", "Efficient inference"],
+  agents: ["Agent", "Tool use"],
+  vision: ["Computer vision", "Multimodal", "Image", "Images"],
+  safety: ["Safe", "Jailbreak", "Jailbreaks"],
   "mixture-of-experts": ["MoE"],
 };

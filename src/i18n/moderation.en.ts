@@ -64,6 +64,7 @@ export const moderationEn = {
   "paperRemove.removed": "Removed **{title}** from the reading list.",
   "paperRemove.cancelled": "Nothing was removed.",
   "paper.abstractNote": "The authors' abstract (no summary written yet).",
+  "paper.englishAbstractNote": "No summary has been written yet; here is the authors' abstract, in English.",
   "paper.englishOnly": "No summary in your language yet; here it is in English.",
   "alert.dm": "New on the LLM reading list, on a topic you follow ({topics}): **{title}**",
   "alert.channel": "New on the LLM reading list ({topics}): **{title}**",

@@ -14,7 +14,21 @@ import { fail, succeed, type Outcome } from "../errors.js";
 const MAX_AUTHORS = 12;
 const MAX_TOPICS = 5;
 
-/** "Attention Is All You Need" → "attention-is-all-you-need" (at most six words), unique among `taken`. */
+/** Whole words joined by "-" within `max` characters; a single word longer than that is the only one ever cut. */
+function wordsWithin(words: readonly string[], max: number): string {
+  let joined = "";
+  for (const word of words) {
+    const next = joined === "" ? word : `${joined}-${word}`;
+    if (next.length > max) break;
+    joined = next;
+  }
+  return joined === "" ? (words[0] ?? "").slice(0, max) : joined;
+}
+
+/**
+ * "Attention Is All You Need" → "attention-is-all-you-need" (at most six words, cut at a word boundary, never
+ * mid-word), unique among `taken`.
+ */
 export function paperSlug(title: string, arxivId: string, taken: (id: string) => boolean): string {
   const words = title
     .normalize("NFKD")
@@ -23,10 +37,13 @@ export function paperSlug(title: string, arxivId: string, taken: (id: string) =>
     .split(/[\s-]+/)
     .filter((word) => word !== "")
     .slice(0, 6);
-  const base = (words.join("-") || "arxiv").slice(0, 48).replace(/-+$/, "");
+  const base = wordsWithin(words.length > 0 ? words : ["arxiv"], 48);
   if (!taken(base)) return base;
-  const withId = `${base}-${arxivId.replace(/[^0-9a-z]+/gi, "-").toLowerCase()}`.slice(0, 64).replace(/-+$/, "");
-  return taken(withId) ? `${withId.slice(0, 56)}-${Date.now().toString(36)}` : withId;
+  const idPart = arxivId.replace(/[^0-9a-z]+/gi, "-").toLowerCase().replace(/^-+|-+$/g, "");
+  const withId = `${wordsWithin(base.split("-"), 64 - idPart.length - 1)}-${idPart}`;
+  if (!taken(withId)) return withId;
+  const stamp = Date.now().toString(36);
+  return `${wordsWithin(withId.split("-"), 64 - stamp.length - 1)}-${stamp}`;
 }
 
 /** Separators moderators use between topics: commas and semicolons (ASCII and full-width), 、 and line breaks. */

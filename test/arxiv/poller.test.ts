@@ -40,7 +40,8 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     const expected = announceCounts(csCL);
     expect(report.feeds.map((feed) => feed.url)).toEqual(["cs.CL", "cs.AI", "cs.LG"].map((entry) => `${t.server.url}/rss/${entry}`));
     expect(report.feeds[0]).toMatchObject({ status: "ok", items: 139, new: expected.papers, updated: 0, skipped: expected.replacements });
-    expect(report.feeds[1]).toMatchObject({ status: "ok", items: 4, new: 3, updated: 0, skipped: 1 });
+    // The cross-listed paper was stored from cs.CL a moment before: known, not skipped.
+    expect(report.feeds[1]).toMatchObject({ status: "ok", items: 4, new: 3, updated: 0, skipped: 0, known: 1 });
     expect(report.feeds[2]).toMatchObject({ status: "ok", items: 3, new: 3 });
     expect(t.count("SELECT count(*) AS n FROM arxiv_candidates")).toBe(expected.papers + 6);
     expect(t.candidates.get(idOf(crossListed))?.categories).toContain("cs.AI");
@@ -54,8 +55,11 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     // The same feeds again: nothing new.
     const again = await t.poller.poll();
     expect(again.feeds.map((feed) => feed.new)).toEqual([0, 0, 0]);
-    expect(again.feeds[0]).toMatchObject({ status: "ok", skipped: 139 });
+    // Papers already held are known, not skipped; only the replacements of papers never held are skipped.
+    expect(again.feeds[0]).toMatchObject({ status: "ok", items: 139, new: 0, updated: 0, known: expected.papers, skipped: expected.replacements });
     expect(t.count("SELECT count(*) AS n FROM arxiv_candidates")).toBe(expected.papers + 6);
+    // Every item is counted once: new, updated, known or skipped.
+    for (const feed of [...report.feeds, ...again.feeds]) expect(feed.new + feed.updated + feed.known + feed.skipped, feed.url).toBe(feed.items);
   });
 
   it("parses ids, versions, TeX-accented authors, abstracts without the preamble, licences", async () => {
@@ -82,7 +86,7 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
         : { body, headers: { etag: '"v1"', "last-modified": "Mon, 27 Apr 2026 04:00:00 GMT" } },
     );
     expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", new: announceCounts(body).papers });
-    expect((await t.poller.poll()).feeds[0]).toEqual({ url: `${t.server.url}/rss/cs.CL`, status: "not_modified", items: 0, new: 0, updated: 0, skipped: 0 });
+    expect((await t.poller.poll()).feeds[0]).toEqual({ url: `${t.server.url}/rss/cs.CL`, status: "not_modified", items: 0, new: 0, updated: 0, skipped: 0, known: 0 });
     expect(t.feeds.get(`${t.server.url}/rss/cs.CL`)).toMatchObject({ etag: '"v1"', lastStatus: "not_modified", failures: 0 });
   });
 
@@ -141,7 +145,7 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     expect(byEntry["x.slow"]).toMatchObject({ status: "failed", error: "timed out after 0.3 s" });
     expect(byEntry["x.cut"]).toMatchObject({ status: "failed", error: expect.stringMatching(/^invalid XML/) });
     expect(byEntry["x.html"]).toMatchObject({ status: "failed", error: "an HTML page instead of the RSS feed" });
-    expect(byEntry["x.empty"]).toEqual({ url: `${t.server.url}/rss/x.empty`, status: "ok", items: 0, new: 0, updated: 0, skipped: 0 });
+    expect(byEntry["x.empty"]).toEqual({ url: `${t.server.url}/rss/x.empty`, status: "ok", items: 0, new: 0, updated: 0, skipped: 0, known: 0 });
     expect(byEntry["x.huge"]).toMatchObject({ status: "failed", error: expect.stringMatching(/^body too large/) });
     expect(byEntry["x.missing"]).toMatchObject({ status: "failed", error: "HTTP 404" });
     expect(byEntry["cs.LG"]).toMatchObject({ status: "ok", new: 3 });
@@ -190,7 +194,7 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     const t = await setup(["cs.CL"]);
     t.server.route("/rss/cs.CL", { body: bigFeed(2000) });
     expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", items: 2000, new: 2000 });
-    expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", items: 2000, new: 0, skipped: 2000 });
+    expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", items: 2000, new: 0, skipped: 0, known: 2000 });
     expect(t.count("SELECT count(*) AS n FROM arxiv_candidates")).toBe(2000);
   });
 

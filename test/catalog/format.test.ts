@@ -94,9 +94,9 @@ describe("input validation", () => {
   });
 
   it("normalises follow topics and maps catalog labels in both languages", () => {
-    expect(normalizeFollowTopic("  #Fine Tuning ")).toEqual({ ok: true, value: { topic: "fine-tuning", catalogTopic: "fine-tuning" } });
-    expect(normalizeFollowTopic("検索拡張")).toEqual({ ok: true, value: { topic: "retrieval", catalogTopic: "retrieval" } });
-    expect(normalizeFollowTopic("Speculative   Decoding")).toEqual({ ok: true, value: { topic: "speculative decoding", catalogTopic: null } });
+    expect(normalizeFollowTopic("  #Fine Tuning ")).toEqual({ ok: true, value: { topic: "fine-tuning", catalogTopic: "fine-tuning", display: "fine-tuning" } });
+    expect(normalizeFollowTopic("検索拡張")).toEqual({ ok: true, value: { topic: "retrieval", catalogTopic: "retrieval", display: "retrieval" } });
+    expect(normalizeFollowTopic("Speculative   Decoding")).toEqual({ ok: true, value: { topic: "speculative decoding", catalogTopic: null, display: "Speculative Decoding" } });
     expect(normalizeFollowTopic("x".repeat(65))).toMatchObject({ ok: false, key: "follow.topicTooLong" });
   });
 

@@ -41,16 +41,16 @@ describe("paperbot poll / candidates", () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as { feeds: Record<string, unknown>[] };
     expect(json.feeds.map((feed) => Object.keys(feed))).toEqual([
-      ["url", "status", "items", "new", "updated", "skipped"],
-      ["url", "status", "items", "new", "updated", "skipped", "error"],
+      ["url", "status", "items", "new", "updated", "skipped", "known"],
+      ["url", "status", "items", "new", "updated", "skipped", "known", "error"],
     ]);
     expect(json.feeds).toEqual([
-      { url: `${t.server.url}/rss/cs.CL`, status: "ok", items: 139, new: 92, updated: 0, skipped: 47 },
-      { url: `${t.server.url}/rss/x.broken`, status: "failed", items: 0, new: 0, updated: 0, skipped: 0, error: "HTTP 500" },
+      { url: `${t.server.url}/rss/cs.CL`, status: "ok", items: 139, new: 92, updated: 0, skipped: 47, known: 0 },
+      { url: `${t.server.url}/rss/x.broken`, status: "failed", items: 0, new: 0, updated: 0, skipped: 0, known: 0, error: "HTTP 500" },
     ]);
     const text = await t.cli("poll");
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/cs\.CL: ok, 139 items, 0 new, 0 updated, 139 skipped\n.*x\.broken: failed \(HTTP 500\)/);
+    expect(text.stdout).toMatch(/cs\.CL: ok, 139 items, 0 new, 0 updated, 92 known, 47 skipped\n.*x\.broken: failed \(HTTP 500\)/);
   });
 
   it("rejects bad arguments with exit code 2", async () => {

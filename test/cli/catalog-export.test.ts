@@ -24,6 +24,8 @@ import { unzipTexts } from "../support/zip.js";
 const ABSTRACT_ID = "2402.10001";
 const ENGLISH_ONLY_ID = "2402.10002";
 const ABSTRACT_NOTE = { en: t("en", "paper.abstractNote"), ja: t("ja", "paper.abstractNote") };
+// No Japanese summary and the authors' abstract: one note saying both.
+const ENGLISH_ABSTRACT_JA = t("ja", "paper.englishAbstractNote");
 const ENGLISH_ONLY_JA = t("ja", "paper.englishOnly");
 const GENERATED_AT = new Date("2024-03-05T12:34:56.000Z");
 const actor = { id: MODERATOR.id, name: MODERATOR.username };
@@ -112,8 +114,9 @@ describe("catalog export keeps where summaries come from", () => {
         }
       }
       expect(paperEmbed(imported, "en").description).toContain(ABSTRACT_NOTE.en);
-      expect(paperEmbed(imported, "ja").description).toContain(ENGLISH_ONLY_JA);
-      expect(paperEmbed(imported, "ja").description).toContain(ABSTRACT_NOTE.ja);
+      expect(paperEmbed(imported, "ja").description).toContain(ENGLISH_ABSTRACT_JA);
+      expect(paperEmbed(imported, "ja").description).not.toContain(ENGLISH_ONLY_JA);
+      expect(paperEmbed(imported, "ja").description).not.toContain(ABSTRACT_NOTE.ja);
       const englishOnly = byArxiv(after, ENGLISH_ONLY_ID);
       expect(paperEmbed(englishOnly, "ja").description).toContain(ENGLISH_ONLY_JA);
       expect(paperEmbed(englishOnly, "en").description).not.toContain(ABSTRACT_NOTE.en);
@@ -121,8 +124,8 @@ describe("catalog export keeps where summaries come from", () => {
       // The CLI of the fresh app, reading the exported file as its catalog.
       const text = cliIo({ CATALOG_PATH: out });
       expect(await runCli(["paper", ABSTRACT_ID, "--locale", "ja"], text.io)).toBe(0);
-      expect(text.stdout()).toContain(`(${ENGLISH_ONLY_JA})`);
-      expect(text.stdout()).toContain(`(${ABSTRACT_NOTE.ja})`);
+      expect(text.stdout()).toContain(`(${ENGLISH_ABSTRACT_JA})`);
+      expect(text.stdout()).not.toContain(`(${ABSTRACT_NOTE.ja})`);
 
       // Every bundle file is the same as the one the moderators' database built.
       const lora = fresh.catalog.get("lora");
@@ -133,7 +136,7 @@ describe("catalog export keeps where summaries come from", () => {
       const rows: string[][] = parseCsv(afterFiles.get("papers.csv") ?? "", { bom: true, record_delimiter: "\r\n" });
       const header = rows[0] ?? [];
       const row = rows.find((cells) => cells[header.indexOf("arxiv_id")] === ABSTRACT_ID) ?? [];
-      expect(row[header.indexOf("summary_ja")]).toBe(`（${ENGLISH_ONLY_JA}）（${ABSTRACT_NOTE.ja}）${imported.summary.en}`);
+      expect(row[header.indexOf("summary_ja")]).toBe(`（${ENGLISH_ABSTRACT_JA}）${imported.summary.en}`);
       const json = JSON.parse(afterFiles.get("papers.json") ?? "{}") as { papers: Record<string, unknown>[] };
       expect(json.papers.find((entry) => entry["arxivId"] === ABSTRACT_ID)?.["summarySource"]).toEqual({ en: "abstract", ja: "abstract" });
       expect(json.papers.find((entry) => entry["id"] === "lora")).not.toHaveProperty("summarySource");

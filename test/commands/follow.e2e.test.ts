@@ -48,9 +48,9 @@ describe("follow, unfollow, following", () => {
     const retrieval = await send(t, chatInput({ name: "follow", user: ALICE, options: [option.string("topic", "Retrieval")] }));
     expect(retrieval.data.content).toMatch(/alerts for new papers on \*\*Retrieval\*\*/);
     const japanese = await send(t, chatInput({ name: "follow", user: ALICE, locale: "ja", options: [option.string("topic", "ファインチューニング")] }));
-    expect(japanese.data.content).toMatch(/\*\*ファインチューニング\*\* の新着論文も通知します/);
+    expect(japanese.data.content).toMatch(/\*\*ファインチューニング\*\*の新着論文も通知します/);
     const keyword = await send(t, chatInput({ name: "follow", user: ALICE, options: [option.string("topic", "  #Speculative   Decoding ")] }));
-    expect(keyword.data.content).toMatch(/\*\*speculative decoding\*\*[\s\S]*a keyword/);
+    expect(keyword.data.content).toMatch(/\*\*Speculative Decoding\*\*[\s\S]*a keyword/);
     const duplicate = await send(t, chatInput({ name: "follow", user: ALICE, options: [option.string("topic", "retrieval")] }));
     expect(duplicate.data.content).toMatch(/already follow \*\*Retrieval\*\*/);
     const tooLong = await send(t, chatInput({ name: "follow", user: ALICE, options: [option.string("topic", "x".repeat(65))] }));
@@ -291,11 +291,15 @@ describe("the bundle", () => {
     const gated = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(CAROL.id)}/messages` }, { since: since2 });
     expect((gated.body as { content?: string }).content).toMatch(/パッケージはフォロワー向けです/);
 
+    // Anything else gets a short hint (test/discord/direct-messages.e2e.test.ts), not the bundle.
     const since3 = t.harness.requests.length;
     t.harness.dispatch("MESSAGE_CREATE", dmMessageCreate({ content: "what's new this week?", user: BOB }));
+    const hint = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` }, { since: since3 });
+    expect((hint.body as { embeds?: APIEmbed[] }).embeds ?? []).toEqual([]);
+    const since4 = t.harness.requests.length;
     t.harness.dispatch("MESSAGE_CREATE", dmMessageCreate({ content: "LLM Papers!", user: BOB }));
-    await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` }, { since: since3 });
-    expect(t.harness.findRequests({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` }).filter((request) => t.harness.requests.indexOf(request) >= since3)).toHaveLength(1);
+    const bundle = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` }, { since: since4 });
+    expect((bundle.body as { embeds?: APIEmbed[] }).embeds?.[0]?.url).toMatch(/\/bundle\/paperbot-llm-reading-list\.zip\?exp=/);
   });
 
   it("/healthz reports the database, Discord and the bundle", async () => {

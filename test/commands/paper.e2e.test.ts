@@ -87,7 +87,7 @@ describe("Japanese readers see Japanese titles everywhere", () => {
     const command = chatInput({ name: "paper", options: [option.string("query", "lora")], locale: "ja" });
     await send(t, command);
     const related = await send(t, button({ customId: "related:lora", message: original(t, command), locale: "ja" }));
-    expect(related.data.embeds?.[0]?.title).toBe("LoRA: 大規模言語モデルの低ランク適応 の関連論文");
+    expect(related.data.embeds?.[0]?.title).toBe("「LoRA: 大規模言語モデルの低ランク適応」の関連論文");
   });
 
   it("the /paper embed itself is titled in Japanese, the original title kept under it", async () => {

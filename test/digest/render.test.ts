@@ -172,7 +172,8 @@ describe("papers moderators added from an abstract", () => {
       const en = digestMessagesText(renderDigestMessages(edition, { locale: "en", forYou: null }, LINKS));
       const ja = digestMessagesText(renderDigestMessages(edition, { locale: "ja", forYou: null }, LINKS));
       expect(en).toContain("We propose X.\n_The authors' abstract (no summary written yet)._");
-      expect(ja).toContain("We propose X.\n_日本語の要約はまだありません。英語で表示しています。_\n_著者によるアブストラクトです (要約はまだ書かれていません)。_");
+      // One note says both: no Japanese summary yet, and this is the authors' abstract.
+      expect(ja).toContain("We propose X.\n_要約はまだ書かれていません。著者による英語のアブストラクトを表示しています。_\n");
     } finally {
       app.close();
     }

@@ -79,7 +79,7 @@ describe("topic labels: one home", () => {
       expect(label.ja).toBe(topicLabel("ja", topic));
       for (const text of [label.en, label.ja]) {
         const normalized = normalizeFollowTopic(text);
-        expect(normalized.ok && normalized.value).toEqual({ topic, catalogTopic: topic });
+        expect(normalized.ok && normalized.value).toEqual({ topic, catalogTopic: topic, display: topic });
       }
     }
     // The real catalog covers every topic, so every label was checked.
@@ -134,7 +134,7 @@ describe("topic labels: one home", () => {
 
   it("a plain word stays a free keyword", () => {
     const normalized = normalizeFollowTopic("speculative decoding");
-    expect(normalized.ok && normalized.value).toEqual({ topic: "speculative decoding", catalogTopic: null });
+    expect(normalized.ok && normalized.value).toEqual({ topic: "speculative decoding", catalogTopic: null, display: "speculative decoding" });
   });
 
   it("no two topics share a name, in any language or synonym", () => {

@@ -23,8 +23,9 @@ import { unzipTexts } from "../support/zip.js";
 
 const HIGGS_ID = "1207.7214";
 const GENERATED_AT = new Date("2024-03-05T12:34:56.000Z");
-const ABSTRACT_NOTE = { en: t("en", "paper.abstractNote"), ja: t("ja", "paper.abstractNote") };
-const ENGLISH_ONLY_JA = t("ja", "paper.englishOnly");
+// A Japanese reader gets one note saying both: no Japanese summary, and this is the authors' (English) abstract.
+const ABSTRACT_NOTE = { en: t("en", "paper.abstractNote"), ja: t("ja", "paper.englishAbstractNote") };
+const STACKED_JA = [t("ja", "paper.englishOnly"), t("ja", "paper.abstractNote")];
 const actor = { id: MODERATOR.id, name: MODERATOR.username };
 
 async function higgsRecord(): Promise<ArxivRecord> {
@@ -88,7 +89,8 @@ describe("a paper a moderator added from arXiv", () => {
       expect(text, locale).not.toContain(`${t(locale, "paper.keyResults")}:`);
       expect(text, locale).toContain(`(${ABSTRACT_NOTE[locale]})`);
     }
-    expect(paperEmbed(paper, "ja").description).toContain(ENGLISH_ONLY_JA);
+    for (const stacked of STACKED_JA) expect(paperEmbed(paper, "ja").description).not.toContain(stacked);
+    expect(renderPaperText(paper, "ja").split(ABSTRACT_NOTE.ja)).toHaveLength(2);
     // The English title is not repeated as if it were a Japanese one.
     expect(renderPaperText(paper, "ja").split("\n").filter((line) => line === paper.title)).toHaveLength(0);
   });
@@ -103,7 +105,7 @@ describe("a paper a moderator added from arXiv", () => {
     const loraRow = rows.find((row) => row[column("id")] === "lora") ?? [];
     expect(added[column("organisation")]).toBe("");
     expect(added[column("summary_en")]).toBe(`(${ABSTRACT_NOTE.en}) ${paper.summary.en}`);
-    expect(added[column("summary_ja")]).toBe(`（${ENGLISH_ONLY_JA}）（${ABSTRACT_NOTE.ja}）${paper.summary.en}`);
+    expect(added[column("summary_ja")]).toBe(`（${ABSTRACT_NOTE.ja}）${paper.summary.en}`);
     expect(loraRow[column("organisation")]).toBe(curated.organisation);
     expect(loraRow[column("summary_ja")]).toBe(curated.summary.ja);
 
@@ -139,7 +141,7 @@ describe("a paper a moderator added from arXiv", () => {
     expect(addedHtml).not.toContain('class="ja-title"');
     expect(addedHtml).toContain(`<p class="note">${escapeHtml(ABSTRACT_NOTE.en)}</p><p>${escapeHtml(paper.summary.en)}</p>`);
     expect(addedHtml).toContain(
-      `<section lang="ja"><h4>要約</h4><p class="note">${escapeHtml(ENGLISH_ONLY_JA)}</p><p class="note">${escapeHtml(ABSTRACT_NOTE.ja)}</p><p lang="en">${escapeHtml(paper.summary.en)}</p></section>`,
+      `<section lang="ja"><h4>要約</h4><p class="note">${escapeHtml(ABSTRACT_NOTE.ja)}</p><p lang="en">${escapeHtml(paper.summary.en)}</p></section>`,
     );
     expect(loraHtml).toContain(escapeHtml(curated.organisation ?? "missing"));
     expect(loraHtml).toContain(`<p>${escapeHtml(curated.summary.ja)}</p><h4>主な結果</h4>`);
@@ -152,7 +154,7 @@ describe("a paper a moderator added from arXiv", () => {
     expect(addedEntryMd).not.toContain(t("en", "paper.keyResults"));
     expect(addedEntryMd).not.toContain(t("ja", "paper.keyResults"));
     expect(addedEntryMd).toContain(`**Summary:** *${escapeMarkdown(ABSTRACT_NOTE.en)}* ${escapeMarkdown(paper.summary.en)}`);
-    expect(addedEntryMd).toContain(`**要約：** *${escapeMarkdown(ENGLISH_ONLY_JA)}* *${escapeMarkdown(ABSTRACT_NOTE.ja)}* ${escapeMarkdown(paper.summary.en)}`);
+    expect(addedEntryMd).toContain(`**要約：** *${escapeMarkdown(ABSTRACT_NOTE.ja)}* ${escapeMarkdown(paper.summary.en)}`);
   });
 
   it("once a moderator writes both summaries, drops the marks, and still exports as a valid catalog file", async () => {
