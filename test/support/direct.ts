@@ -15,7 +15,13 @@ import { expectedFailure } from "../../src/discord/router.js";
 import { t } from "../../src/i18n/index.js";
 import { DEFAULT_GUILD, DEFAULT_USER } from "./harness/ids.js";
 import { MEMBER, MOD_ROLE, MODERATOR, ROLE_MODERATOR } from "./moderation.js";
-import { createTestApp, createTestContext, fixedClock } from "./app.js";
+import { createTestApp, fixedClock } from "./app.js";
+import { followStore } from "../../src/db/follows.js";
+import { createModeration } from "../../src/moderation/index.js";
+import { sharedList } from "../../src/moderation/shared-list.js";
+import { createDigestService } from "../../src/digest/service.js";
+import { createBotContext } from "../../src/discord/context.js";
+import type { MessageBody } from "../../src/shared/reply.js";
 
 export const GENERAL_CHANNEL = DEFAULT_GUILD.channels[0]?.id ?? "0";
 
@@ -53,12 +59,27 @@ export type Direct = ReturnType<typeof useDirect>;
 export function useDirect(options: DirectOptions = {}) {
   const app = createTestApp(options.env ?? {}, options.clock ?? fixedClock());
   onTestFinished(() => app.close());
-  const { ctx, sentDms } = createTestContext(app, options.bundle ? { bundle: options.bundle } : {});
+  // As startServices wires it: the list follows each change moderators make, and is picked up before each handler.
+  const list = sharedList(app, () => undefined);
+  const sentDms: { userId: string; body: MessageBody }[] = [];
+  const ctx = createBotContext(app, {
+    follows: followStore(app.db),
+    bundle: options.bundle ?? { link: () => null },
+    dm: {
+      send: async (userId, body) => {
+        sentDms.push({ userId, body });
+        return "sent";
+      },
+    },
+    moderation: createModeration(app, { papersChanged: ({ id }) => list.ownChange(id) }),
+    digest: createDigestService(app),
+  });
   const requester = (asker: Asker = {}): Requester => ({ ...defaultRequester, ...asker });
 
   /** What the router does around a handler: expected failures (a busy database) become their private notice. */
   async function guarded(asker: Asker, work: () => Promise<Reply> | Reply): Promise<Reply> {
     try {
+      list.pickUp();
       return await work();
     } catch (error) {
       const expected = expectedFailure(error);
@@ -97,6 +118,7 @@ export function useDirect(options: DirectOptions = {}) {
     /** Autocomplete choices for the focused option (the router sends at most 25). */
     suggest(name: string, focused: { name: string; value: string }, asker: Asker = {}): APIApplicationCommandOptionChoice[] {
       const command = commands.find((candidate) => candidate.name === name);
+      list.pickUp();
       return (command?.autocomplete?.(ctx, focused, requester(asker)) ?? []).slice(0, 25);
     },
   };
