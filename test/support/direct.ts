@@ -53,6 +53,12 @@ export interface DirectOptions {
   bundle?: BundleLinks;
 }
 
+/** A clock that moves on by a millisecond at each reading, as real time does between two interactions (orders what they store). */
+export function tickingClock(start = new Date("2026-11-26T12:00:00Z")): Clock {
+  let now = start.getTime();
+  return { now: () => new Date(now++) };
+}
+
 export type Direct = ReturnType<typeof useDirect>;
 
 /** A test app (in-memory database, real catalog) and its handler context, closed when the current test ends. */
