@@ -37,7 +37,7 @@ describe("the bundle", () => {
     const direct = useDirect({ bundle });
     const keyword = directMessages.find((module) => module.name === "bundle keyword");
     if (!keyword) throw new Error("no bundle keyword handler");
-    for (const content of ["llm papers", "LLM Papers!", "論文集"]) expect(keyword.matches(content), content).toBe(true);
+    for (const content of ["llm papers", "LLM Papers!", "論文集", "ＬＬＭ　Ｐａｐｅｒｓ", "ｌｌｍ ｐａｐｅｒｓ！"]) expect(keyword.matches(content), content).toBe(true);
     expect(keyword.matches("what's new this week?")).toBe(false);
     const gated = await keyword.handle(direct.ctx, direct.requester({ ...CAROL, guildId: null, locale: "ja" }));
     expect(textOf(gated)).toMatch(/パッケージはフォロワー向けです/);
