@@ -47,7 +47,6 @@ describe("feed titles in message content and Markdown lists", () => {
     expect((post.body as Posted).allowed_mentions).toEqual({ parse: [], roles: [ALERT_ROLE] });
     const dm = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(READER.id)}/messages` }, { since });
     expect((dm.body as Posted).content).toBe(`New on the LLM reading list, on a topic you follow (Retrieval): **${SHOWN}**`);
-
   });
 
   it("the alert post's embed: abstracts, authors and titles from arXiv cannot render links, Markdown or mentions, and titles lose bidi overrides", async () => {
