@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { t as text } from "../../src/i18n/index.js";
 import { addedFromAbstract, entryFromArxiv } from "../../src/moderation/papers.js";
-import { embedsOf, useDirect, who } from "../support/direct.js";
+import { embedsOf, isPrivate, useDirect, who } from "../support/direct.js";
+import { catalogSize } from "../support/catalog-size.js";
 
 const record = {
   arxivId: "2404.00021", version: 1, title: "A paper added by moderators", abstract: "About retrieval. Two sentences.", authors: ["Ada"], categories: ["cs.CL"],
@@ -27,6 +28,14 @@ describe("/help's paper count", () => {
     expect(en?.fields?.map((field) => field.name)).not.toContain("Moderator commands");
     const moderator = embedsOf(await direct.run("help", {}, who.moderator))[0];
     expect(moderator?.fields?.find((field) => field.name === "Moderator commands")?.value).toMatch(/^`\/review`/);
+  });
+
+  it("answers privately in the user's language", async () => {
+    const direct = useDirect();
+    const en = await direct.run("help");
+    expect(isPrivate(en)).toBe(true);
+    expect(embedsOf(en)[0]?.description).toContain(`${catalogSize} landmark LLM papers`);
+    expect(embedsOf(await direct.run("help", {}, { locale: "ja" }))[0]?.description).toContain(`重要論文 ${catalogSize} 本`);
   });
 
   it("is plural-aware", () => {

@@ -149,3 +149,50 @@ describe("autocomplete on the first keystrokes", () => {
     for (const choice of choices) expect([...choice.name].length).toBeLessThanOrEqual(100);
   });
 });
+
+describe("/paper answers", () => {
+  it("in a DM in Japanese with the Japanese summary", async () => {
+    const reply = await useDirect().run("paper", paper("チンチラ"), { locale: "ja", guildId: null });
+    expect(reply.kind).toBe("reply");
+    const embed = embedsOf(reply)[0];
+    expect(embed?.title).toBe("計算量最適な大規模言語モデルの学習");
+    expect(embed?.description).toMatch(/^\*Training Compute-Optimal Large Language Models\*\n/);
+    expect(embed?.description).toMatch(/700億|70B/);
+    expect(embed?.fields?.[0]?.name).toBe("著者");
+  });
+
+  it("the related-papers button answers privately with papers sharing a topic", async () => {
+    const direct = useDirect();
+    await direct.run("paper", paper("rag"));
+    const related = await direct.press("related:rag");
+    expect(related.kind).toBe("reply");
+    expect(isPrivate(related)).toBe(true);
+    expect(embedsOf(related)[0]?.description).toMatch(/retro|dpr|hyde/);
+  });
+
+  it("an unknown paper gets a private reply with did-you-mean buttons", async () => {
+    const direct = useDirect();
+    const unknown = await direct.run("paper", paper("flashattn2"));
+    expect(isPrivate(unknown)).toBe(true);
+    expect(textOf(unknown)).toMatch(/couldn't find[\s\S]*Did you mean/);
+    expect(buttonsOf(unknown)[0]).toMatchObject({ custom_id: "show:flashattention" });
+    const nothing = await direct.run("paper", paper("pizza recipe"));
+    expect(textOf(nothing)).toMatch(/couldn't find/);
+    expect(buttonsOf(nothing)).toEqual([]);
+  });
+
+  // allowed_mentions on these replies is checked on the wire in discord/bot.e2e.test.ts.
+  it.each([
+    ["a 6000-character query", "x".repeat(6000), /too long \(6000 characters\)/],
+    ["control characters", "lora\u0000\u0007", /control characters/],
+    ["a mention", "<@123456789012345678> lora", /not mentions/],
+    ["@everyone", "@everyone lora", /not mentions/],
+    ["markdown", "```lora```", /plain words/],
+    ["an empty string", "   ", /Type what you're looking for/],
+  ])("rejects %s with a clear private reply", async (_label, query, message) => {
+    const reply = await useDirect().run("paper", paper(query));
+    expect(reply.kind).toBe("reply");
+    expect(isPrivate(reply)).toBe(true);
+    expect(textOf(reply)).toMatch(message);
+  });
+});
