@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { digestStore } from "../../src/db/digest.js";
 import { followStore } from "../../src/db/follows.js";
 import type { Locale } from "../../src/i18n/index.js";
-import { fixedClock } from "../support/app.js";
+import { configProblems, fixedClock, testEnv } from "../support/app.js";
 import { addModeratorPapers, moderatorEntry } from "../support/digest.js";
 import { DEFAULT_GUILD } from "../support/harness/ids.js";
 import { embedsOf, textOf, useDirect, type Direct } from "../support/direct.js";
@@ -106,5 +106,44 @@ describe("/following for a moderator of a server with many channel subscriptions
     expect(hidden).toBeGreaterThan(0);
     expect(shown.size + hidden).toBe(40);
     expect(values.trimEnd().split("\n").at(-1)).toBe("`/unfollow channel:` removes a channel; `/follow channel:` again resumes a paused one.");
+  });
+});
+
+describe("/digest in Japanese, timezone abbreviations, preview and status", () => {
+  it("ja replies of /digest set and /digest status give weekdays in Japanese", async () => {
+    const direct = seeded();
+    const set = await digest(direct, "set", { channel: DIGEST_CHANNEL, day: "sunday", time: "18:30" }, "ja");
+    expect(textOf(set)).toBe(`ダイジェストを毎週日曜 18:30 (UTC) に <#${DIGEST_CHANNEL}> へ投稿します。次回: 2026-11-29 (日) 18:30 (UTC)\n言語: 英語 (\`/digest set language:\` で変更できます)`);
+    const next = embedsOf(await digest(direct, "status", {}, "ja"))[0]?.fields?.find((field) => field.name === "次回")?.value;
+    expect(next).toBe("2026-11-29 (日) 18:30 (UTC) · 2026-W47");
+    expect(next).not.toMatch(/Sun|Mon/);
+  });
+
+  it("DIGEST_TZ=EST is a configuration error naming America/New_York; UTC and Asia/Tokyo are fine", () => {
+    const found = configProblems(testEnv({ DIGEST_TZ: "EST" }));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^DIGEST_TZ \(.*ambiguous abbreviation; use an IANA name such as America\/New_York/);
+    expect(configProblems(testEnv({ DIGEST_TZ: "UTC" }))).toEqual([]);
+    expect(configProblems(testEnv({ DIGEST_TZ: "Asia/Tokyo" }))).toEqual([]);
+  });
+
+  it("EST, PST, BST are refused with the DST-aware zone usually meant; nothing is stored", async () => {
+    const direct = seeded();
+    const expected: Record<string, string> = { EST: "America/New_York", pst: "America/Los_Angeles", BST: "Europe/London" };
+    for (const [typed, zone] of Object.entries(expected)) {
+      const reply = await digest(direct, "set", { channel: DIGEST_CHANNEL, timezone: typed });
+      expect(textOf(reply)).toBe(`“${typed.toUpperCase()}” is an abbreviation, and abbreviations are ambiguous (some have no daylight saving time). Use an IANA name such as ${zone}.`);
+    }
+    expect(digestStore(direct.app.db).guild(DEFAULT_GUILD.id)?.timeZone).toBe("UTC");
+    expect(textOf(await digest(direct, "set", { channel: DIGEST_CHANNEL, timezone: "america/new_york" }))).toMatch(/every Monday at 09:00 \(America\/New_York\)/);
+  });
+
+  it("on Sunday, /digest preview shows the edition that status gives as the next run (W48), and says when it goes out", async () => {
+    const direct = seeded();
+    const status = Object.fromEntries((embedsOf(await digest(direct, "status"))[0]?.fields ?? []).map((field) => [field.name, field.value]));
+    expect(status["Next run"]).toBe("Mon 2026-11-30 09:00 (UTC) · 2026-W48");
+    const preview = await digest(direct, "preview");
+    expect(embedsOf(preview)[0]?.title).toBe("LLM papers digest · 2026-W48");
+    expect(textOf(preview)).toBe("Preview of 2026-W48, the edition of the next run (Mon 2026-11-30 09:00 (UTC)), as far as it is known now.");
   });
 });
