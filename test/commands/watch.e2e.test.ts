@@ -39,7 +39,7 @@ describe("/watch status", () => {
     });
     expect(watchCommand.definition.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     // The bot catches up at start (it never polled): both feeds are tried.
-    await expect.poll(() => (t.bot.app.db.prepare("SELECT count(*) AS n FROM arxiv_feeds WHERE last_attempt_at IS NOT NULL").get() as { n: number }).n).toBe(2);
+    await expect.poll(() => (t.bot.app.db.prepare("SELECT count(*) AS n FROM arxiv_feeds WHERE last_attempt_at IS NOT NULL").get() as { n: number }).n, { timeout: 10_000 }).toBe(2);
 
     const reply = await send(t, chatInput({ name: "watch", user: MODERATOR, memberPermissions: MODERATOR_PERMISSIONS, options: status() }));
     expect(reply.data.flags).toBe(MessageFlags.Ephemeral);
