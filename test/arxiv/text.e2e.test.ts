@@ -2,16 +2,8 @@
  * arXiv text is made safe where it enters (feed items, API entries, the approve path), so every output (digest embeds,
  * web pages, alerts) shows it without bidi overrides or isolates (issue 20).
  */
-import type { APIEmbed } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseArxivAtom } from "../../src/arxiv/api.js";
-import { parseArxivFeed } from "../../src/arxiv/parse.js";
 import { candidateStore, type NewCandidate } from "../../src/db/candidates.js";
-import { buildEdition } from "../../src/digest/content.js";
-import { previewDigest, digestSourcesFor } from "../../src/digest/service.js";
-import { renderEditionPage } from "../../src/digest/web.js";
-import { weekLabel } from "../../src/digest/week.js";
-import { apiEntry } from "../support/arxiv-api-server.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { option } from "../support/interactions.js";
 import { as, command, modalSubmit, send } from "../support/moderation.js";
@@ -22,26 +14,6 @@ const SAFE_TITLE = "Retrieval evil heads reordered for long context";
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 const PAPERS_CHANNEL = "1200000000000000011";
 
-const rss = (title: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel><title>cs.CL</title>
-<item><title>${title}</title><link>https://arxiv.org/abs/2406.50002</link><description>arXiv:2406.50002v1 Announce Type: new
-Abstract: An abstract \u2067with an isolate\u2069.</description><guid isPermaLink="false">oai:arXiv.org:2406.50002v1</guid><category>cs.CL</category>
-<arxiv:announce_type>new</arxiv:announce_type><dc:creator>Ada \u202ELovelace</dc:creator></item></channel></rss>`;
-
-describe("arXiv text where it enters", () => {
-  it("feed items lose bidi controls in title, abstract and authors", async () => {
-    const [item] = (await parseArxivFeed(rss(TITLE))).items;
-    expect(item?.title).toBe(SAFE_TITLE);
-    expect(item?.abstract).toBe("An abstract with an isolate.");
-    expect(item?.authors).toEqual(["Ada Lovelace"]);
-  });
-
-  it("API entries lose them too", async () => {
-    const parsed = await parseArxivAtom(apiEntry("2406.50003", TITLE));
-    expect(parsed?.kind === "records" ? parsed.records[0]?.title : null).toBe(SAFE_TITLE);
-  });
-});
-
 describe("an approved candidate stored with bidi controls", () => {
   let t: TestBot;
   beforeEach(async () => {
@@ -51,7 +23,7 @@ describe("an approved candidate stored with bidi controls", () => {
     await t?.close();
   });
 
-  it("reaches the alert, the digest embed and the digest web page without them", async () => {
+  it("reaches the alert posted to a channel without them (the list, digest and web page: text.test.ts)", async () => {
     // As a candidate stored before feed text was filtered: the approve path makes it safe on its way into the list.
     const candidate: NewCandidate = {
       arxivId: "2406.50001", version: 1, title: TITLE, authors: ["Mallory \u2067M\u2069"], categories: ["cs.CL"], abstract: "Retrieval augmented generation \u202Eevil\u202C.",
@@ -70,15 +42,5 @@ describe("an approved candidate stored with bidi controls", () => {
     const alert = await t.harness.waitForRequest({ method: "POST", path: `/channels/${PAPERS_CHANNEL}/messages` }, { since });
     expect(JSON.stringify(alert.body)).toContain(SAFE_TITLE);
     expect(JSON.stringify(alert.body)).not.toMatch(BIDI);
-
-    const now = new Date();
-    const preview = previewDigest(t.bot.app, { now, locale: "en", week: weekLabel(now) });
-    const embeds = preview.messages.flatMap((message) => (message as { embeds?: APIEmbed[] }).embeds ?? []);
-    expect(JSON.stringify(embeds)).toContain(SAFE_TITLE);
-    expect(JSON.stringify(embeds)).not.toMatch(BIDI);
-
-    const page = renderEditionPage(buildEdition(weekLabel(now), digestSourcesFor(t.bot.app)), "https://paperbot.example");
-    expect(page.body).toContain(SAFE_TITLE);
-    expect(page.body).not.toMatch(BIDI);
   });
 });

@@ -1,8 +1,8 @@
+/** Follows through the real bot where the transport matters: refused DMs, file uploads, the digest run, gateway DMs. Replies: follow-manage.test.ts. */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ApplicationCommandOptionType, PermissionFlagsBits, type APIEmbed } from "discord.js";
-import { digestStore } from "../../src/db/digest.js";
-import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD, dmChannelIdFor } from "../support/harness/index.js";
+import type { APIEmbed } from "discord.js";
+import { dmChannelIdFor } from "../support/harness/index.js";
 import { button, chatInput, dmMessageCreate, option } from "../support/interactions.js";
 import { useTestBot } from "../support/bot.js";
 import { original, send, type CallbackBody } from "../support/e2e.js";
@@ -10,74 +10,10 @@ import { fixedClock, tempDir, testEnv } from "../support/app.js";
 import { harnessDeps, runDigest } from "../support/digest.js";
 import { runCli, type CliIo } from "../../src/cli/index.js";
 
-const MOD = { id: "1300000000000000201", username: "mod" };
-const MEMBER = { id: "1300000000000000202", username: "member" };
 const READER = { id: "1300000000000000203", username: "reader" };
-const MODERATOR = (DEFAULT_EVERYONE_PERMISSIONS | PermissionFlagsBits.ManageGuild).toString();
-const CHANNEL = "1200000000000000011";
-const GONE = "1200000000000000012";
-const ROLE = "1300000000000000001";
 
-const role = (id: string) => ({ type: ApplicationCommandOptionType.Role as const, name: "role", value: id });
 const fields = (body: CallbackBody) => (body.data.embeds?.[0] as APIEmbed | undefined)?.fields ?? [];
 const customIds = (body: CallbackBody) => (body.data.components ?? []).flatMap((row) => row.components.map((component) => String(component["custom_id"])));
-
-describe("channel follows for moderators", () => {
-  it("/following shows a moderator the server's channel follows (paused ones with the reason) without a personal follow", async () => {
-    const t = await useTestBot();
-    await send(t, chatInput({ name: "follow", user: MOD, memberPermissions: MODERATOR, options: [option.channel("channel", CHANNEL)] }));
-    await send(t, chatInput({ name: "follow", user: MOD, memberPermissions: MODERATOR, options: [option.channel("channel", GONE)] }));
-    digestStore(t.bot.app.db).pauseDestination("channel", GONE, DEFAULT_GUILD.id, "404 10003 Unknown Channel", new Date());
-    const listing = await send(t, chatInput({ name: "following", user: MOD, memberPermissions: MODERATOR }));
-    const channels = fields(listing).find((field) => field.name === "Channels subscribed in this server");
-    expect(channels?.value).toContain(`<#${CHANNEL}> · the digest`);
-    expect(channels?.value).toContain(`<#${GONE}> · the digest · paused: the channel no longer exists (Discord 404 10003)`);
-    expect(channels?.value).toContain("`/unfollow channel:` removes a channel");
-    const member = await send(t, chatInput({ name: "following", user: MEMBER }));
-    expect(member.data.content).toMatch(/don't follow paperbot yet/);
-
-    // Subscribing the paused channel again resumes it.
-    const again = await send(t, chatInput({ name: "follow", user: MOD, memberPermissions: MODERATOR, options: [option.channel("channel", GONE)] }));
-    expect(again.data.content).toBe(`<#${GONE}> was paused after a failed digest; it is resumed, and a week it missed goes out at the next run if it is still due.`);
-    expect(digestStore(t.bot.app.db).guildPauses(DEFAULT_GUILD.id)).toEqual([]);
-  });
-
-  it("/follow channel: role: without a topic is refused with the way to do it; with a topic the role is kept", async () => {
-    const t = await useTestBot();
-    const refused = await send(t, chatInput({ name: "follow", user: MOD, memberPermissions: MODERATOR, options: [option.channel("channel", CHANNEL), role(ROLE)] }));
-    expect(refused.data.content).toMatch(/^A role is mentioned only by topic alerts; the digest mentions no one\. Add `topic:`/);
-    expect(t.bot.ctx.follows.channelFollows(CHANNEL)).toEqual([]);
-    const accepted = await send(t, chatInput({ name: "follow", user: MOD, memberPermissions: MODERATOR, options: [option.string("topic", "retrieval"), option.channel("channel", CHANNEL), role(ROLE)] }));
-    expect(accepted.data.content).toBe(`<#${CHANNEL}> now gets the weekly digest and alerts for **Retrieval**, mentioning <@&${ROLE}>.`);
-  });
-
-  it("/unfollow channel: by a member is refused with the /unfollow wording", async () => {
-    const t = await useTestBot();
-    const refused = await send(t, chatInput({ name: "unfollow", user: MEMBER, options: [option.channel("channel", CHANNEL)] }));
-    expect(refused.data.content).toBe("Only moderators (Manage Server, or the moderator role) can unsubscribe a channel. Use `/unfollow` without a channel to stop following yourself.");
-  });
-});
-
-describe("/following with many topics", () => {
-  it("lists all 50 long topics across fields within Discord's limits, or says how many more", async () => {
-    const t = await useTestBot();
-    await send(t, chatInput({ name: "follow", user: READER }));
-    const topics = Array.from({ length: 50 }, (_, index) => `k${String(index).padStart(2, "0")} ${"y".repeat(60)}`);
-    for (const topic of topics) t.bot.ctx.follows.follow(READER.id, "en", topic, new Date());
-    const listing = await send(t, chatInput({ name: "following", user: READER }));
-    const embed = listing.data.embeds?.[0] as APIEmbed;
-    const all = (embed.fields ?? []).map((field) => field.value).join("\n");
-    for (const field of embed.fields ?? []) expect(field.value.length).toBeLessThanOrEqual(1024);
-    const total = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
-    expect(total).toBeLessThanOrEqual(6000);
-    const shown = topics.filter((topic) => all.includes(`• ${topic}\n`) || all.endsWith(`• ${topic}`));
-    const more = /…and (\d+) more topics/.exec(all);
-    expect(shown.length + Number(more?.[1] ?? 0)).toBe(50);
-    // No topic line is cut mid-word.
-    for (const line of all.split("\n").filter((text) => text.startsWith("• k"))) expect(topics).toContain(line.slice(2));
-    expect(listing.data.content).toBe("…and 30 more (use `/unfollow topic:`)");
-  });
-});
 
 describe("resuming DMs", () => {
   it("after one refusal /following offers Resume DMs; pressing it tries a DM and tells the truth", async () => {

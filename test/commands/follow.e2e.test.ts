@@ -28,7 +28,7 @@ async function follows(t: TestBot, user: typeof ALICE, topics: string[] = []): P
   for (const topic of topics) await send(t, chatInput({ name: "follow", user, options: [option.string("topic", topic)] }));
 }
 
-describe("follow, unfollow, following", () => {
+describe("follow through the real bot: DMs, files, wire and timing (replies: follow.test.ts)", () => {
 
   it("/follow follows once, sends a welcome DM, and is idempotent", async () => {
     const t = await useTestBot();
@@ -43,49 +43,7 @@ describe("follow, unfollow, following", () => {
     expect(t.bot.app.db.prepare("SELECT count(*) AS n FROM user_follows WHERE user_id = ?").get(ALICE.id)).toEqual({ n: 1 });
   });
 
-  it("/follow topic: catalog topics by label in either language, and free keywords, normalised", async () => {
-    const t = await useTestBot();
-    const retrieval = await send(t, chatInput({ name: "follow", user: ALICE, options: [option.string("topic", "Retrieval")] }));
-    expect(retrieval.data.content).toMatch(/alerts for new papers on \*\*Retrieval\*\*/);
-    const japanese = await send(t, chatInput({ name: "follow", user: ALICE, locale: "ja", options: [option.string("topic", "ファインチューニング")] }));
-    expect(japanese.data.content).toMatch(/\*\*ファインチューニング\*\*の新着論文も通知します/);
-    const keyword = await send(t, chatInput({ name: "follow", user: ALICE, options: [option.string("topic", "  #Speculative   Decoding ")] }));
-    expect(keyword.data.content).toMatch(/\*\*Speculative Decoding\*\*[\s\S]*a keyword/);
-    const duplicate = await send(t, chatInput({ name: "follow", user: ALICE, options: [option.string("topic", "retrieval")] }));
-    expect(duplicate.data.content).toMatch(/already follow \*\*Retrieval\*\*/);
-    const tooLong = await send(t, chatInput({ name: "follow", user: ALICE, options: [option.string("topic", "x".repeat(65))] }));
-    expect(tooLong.data.content).toMatch(/at most 64 characters/);
-    const mention = await send(t, chatInput({ name: "follow", user: ALICE, options: [option.string("topic", "<@&123456789012345678>")] }));
-    expect(mention.data.content).toMatch(/plain words/);
-    expect(t.bot.ctx.follows.get(ALICE.id)?.topics.map((entry) => entry.topic)).toEqual(["retrieval", "fine-tuning", "speculative decoding"]);
-  });
-
-  it("caps topics at 50 per user", async () => {
-    const t = await useTestBot();
-    for (let index = 0; index < 50; index += 1) t.bot.ctx.follows.follow(CAROL.id, "en", `keyword ${index}`, new Date());
-    const body = await send(t, chatInput({ name: "follow", user: CAROL, options: [option.string("topic", "one more")] }));
-    expect(body.data.content).toMatch(/You follow 50 topics already/);
-  });
-
-  it("/following lists topics with one-click unfollow buttons that only their owner can press", async () => {
-    const t = await useTestBot();
-    await follows(t, ALICE, ["Retrieval", "ファインチューニング", "speculative decoding"]);
-    const command = chatInput({ name: "following", user: ALICE });
-    const body = await send(t, command);
-    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
-    expect(body.data.embeds?.[0]?.fields?.[0]?.value).toMatch(/Retrieval[\s\S]*Fine-tuning[\s\S]*speculative decoding/);
-    expect(customIds(body)).toEqual(
-      expect.arrayContaining([`unfollow-topic:${ALICE.id}:retrieval`, `unfollow-all:${ALICE.id}:ask`, `export:${ALICE.id}`]),
-    );
-    const stranger = await send(t, button({ customId: `unfollow-topic:${ALICE.id}:retrieval`, message: original(t, command), user: BOB }));
-    expect(stranger.data.content).toMatch(/belong to the person who ran the command/);
-    const pressed = await send(t, button({ customId: `unfollow-topic:${ALICE.id}:retrieval`, message: original(t, command), user: ALICE }));
-    expect(pressed.type).toBe(7);
-    expect(pressed.data.embeds?.[0]?.fields?.[0]?.value).not.toMatch(/Retrieval/);
-    expect(t.bot.ctx.follows.get(ALICE.id)?.topics.map((entry) => entry.topic)).toEqual(["fine-tuning", "speculative decoding"]);
-  });
-
-  it("the Export button hands over the user's data as a JSON file", async () => {
+  it("the Export button's JSON file is uploaded with the callback", async () => {
     const t = await useTestBot();
     await follows(t, ALICE, ["fine-tuning", "speculative decoding"]);
     const command = chatInput({ name: "following", user: ALICE });
@@ -100,53 +58,14 @@ describe("follow, unfollow, following", () => {
     expect(exported.topics.map((entry) => entry.topic)).toEqual(["fine-tuning", "speculative decoding"]);
   });
 
-  it("/unfollow topic removes one topic; /unfollow alone asks first, then deletes everything", async () => {
+  it("a channel follow echoing a channel mention goes out with no mentions allowed (the refusals: follow.test.ts)", async () => {
     const t = await useTestBot();
-    await follows(t, ALICE, ["fine-tuning", "speculative decoding"]);
-    const one = await send(t, chatInput({ name: "unfollow", user: ALICE, options: [option.string("topic", "speculative decoding")] }));
-    expect(one.data.content).toMatch(/no longer follow \*\*speculative decoding\*\*/);
-    const notFollowed = await send(t, chatInput({ name: "unfollow", user: ALICE, options: [option.string("topic", "agents")] }));
-    expect(notFollowed.data.content).toMatch(/don't follow \*\*Agents\*\*/);
-
-    const ask = chatInput({ name: "unfollow", user: ALICE });
-    const confirm = await send(t, ask);
-    expect(confirm.data.content).toMatch(/Unfollow paperbot completely\?/);
-    expect(customIds(confirm)).toEqual([`unfollow-all:${ALICE.id}:yes`, `unfollow-all:${ALICE.id}:no`]);
-    const cancelled = await send(t, button({ customId: `unfollow-all:${ALICE.id}:no`, message: original(t, ask), user: ALICE }));
-    expect(cancelled.data.content).toMatch(/Nothing changed/);
-    expect(t.bot.ctx.follows.get(ALICE.id)).toBeDefined();
-
-    const ask2 = chatInput({ name: "unfollow", user: ALICE });
-    await send(t, ask2);
-    const done = await send(t, button({ customId: `unfollow-all:${ALICE.id}:yes`, message: original(t, ask2), user: ALICE }));
-    expect(done.type).toBe(7);
-    expect(done.data.content).toMatch(/data has been deleted/);
-    expect(t.bot.app.db.prepare("SELECT count(*) AS n FROM user_topics WHERE user_id = ?").get(ALICE.id)).toEqual({ n: 0 });
-    expect(t.bot.ctx.follows.get(ALICE.id)).toBeUndefined();
-    const following = await send(t, chatInput({ name: "following", user: ALICE }));
-    expect(following.data.content).toMatch(/don't follow paperbot yet/);
-  });
-
-  it("moderators subscribe a channel; others are told they can't", async () => {
-    const t = await useTestBot();
-    const refused = await send(t, chatInput({ name: "follow", user: BOB, options: [option.channel("channel", PAPERS_CHANNEL)] }));
-    expect(refused.data.content).toMatch(/Only moderators \(Manage Server, or the moderator role\)/);
     const accepted = await send(
       t,
       chatInput({ name: "follow", user: BOB, memberPermissions: MODERATOR_PERMISSIONS, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "agents")] }),
     );
     expect(accepted.data.content).toBe(`<#${PAPERS_CHANNEL}> now gets the weekly digest and alerts for **Agents**.`);
     expect(accepted.data.allowed_mentions).toEqual({ parse: [] });
-    const inDm = await send(t, chatInput({ name: "follow", user: BOB, guildId: null, options: [option.channel("channel", PAPERS_CHANNEL)] }));
-    expect(inDm.data.content).toMatch(/channel of this server/);
-    await send(t, chatInput({ name: "follow", user: BOB, memberPermissions: MODERATOR_PERMISSIONS }));
-    const listing = await send(t, chatInput({ name: "following", user: BOB, memberPermissions: MODERATOR_PERMISSIONS }));
-    expect(listing.data.embeds?.[0]?.fields?.map((field) => field.value).join("\n")).toContain(`<#${PAPERS_CHANNEL}> · Agents`);
-    const removed = await send(
-      t,
-      chatInput({ name: "unfollow", user: BOB, memberPermissions: MODERATOR_PERMISSIONS, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "agents")] }),
-    );
-    expect(removed.data.content).toMatch(/no longer follows \*\*Agents\*\*/);
   });
 
   it.each([
@@ -225,7 +144,7 @@ describe("follows survive a restart", () => {
   });
 });
 
-describe("the bundle", () => {
+describe("the bundle through the bot's HTTP server (gating and replies: bundle.test.ts)", () => {
 
   function linkOf(body: CallbackBody): string {
     const url = body.data.embeds?.[0]?.url;
@@ -291,15 +210,11 @@ describe("the bundle", () => {
     const gated = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(CAROL.id)}/messages` }, { since: since2 });
     expect((gated.body as { content?: string }).content).toMatch(/パッケージはフォロワー向けです/);
 
-    // Anything else gets a short hint (test/discord/direct-messages.e2e.test.ts), not the bundle.
     const since3 = t.harness.requests.length;
     t.harness.dispatch("MESSAGE_CREATE", dmMessageCreate({ content: "what's new this week?", user: BOB }));
-    const hint = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` }, { since: since3 });
-    expect((hint.body as { embeds?: APIEmbed[] }).embeds ?? []).toEqual([]);
-    const since4 = t.harness.requests.length;
     t.harness.dispatch("MESSAGE_CREATE", dmMessageCreate({ content: "LLM Papers!", user: BOB }));
-    const bundle = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` }, { since: since4 });
-    expect((bundle.body as { embeds?: APIEmbed[] }).embeds?.[0]?.url).toMatch(/\/bundle\/paperbot-llm-reading-list\.zip\?exp=/);
+    await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` }, { since: since3 });
+    expect(t.harness.findRequests({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` }).filter((request) => t.harness.requests.indexOf(request) >= since3)).toHaveLength(1);
   });
 
   it("/healthz reports the database, Discord and the bundle", async () => {
@@ -310,13 +225,7 @@ describe("the bundle", () => {
   });
 });
 
-describe("the bundle without follow-gating or with an external link", () => {
-  it("BUNDLE_REQUIRES_FOLLOW=false hands out the link to anyone", async () => {
-    const open = await useTestBot({ env: { BUNDLE_REQUIRES_FOLLOW: "false" } });
-    const body = await send(open, chatInput({ name: "bundle", user: CAROL }));
-    expect(body.data.embeds?.[0]?.url).toMatch(/\/bundle\/paperbot-llm-reading-list\.zip\?exp=/);
-  });
-
+describe("the bundle with an external link", () => {
   it("BUNDLE_URL replaces the signed link", async () => {
     const external = await useTestBot({ env: { BUNDLE_REQUIRES_FOLLOW: "false", BUNDLE_URL: "https://example.org/llm-papers.zip" } });
     const body = await send(external, chatInput({ name: "bundle", user: CAROL }));

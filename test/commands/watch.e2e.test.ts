@@ -8,7 +8,6 @@ import { startTestBot, type TestBot } from "../support/bot.js";
 import { FIXTURES, itemBlocks, readFixture, startArxivServer } from "../support/arxiv.js";
 
 const MODERATOR = { id: "1300000000000000201", username: "mod" };
-const MEMBER = { id: "1300000000000000202", username: "member" };
 const MODERATOR_PERMISSIONS = (DEFAULT_EVERYONE_PERMISSIONS | PermissionFlagsBits.ManageGuild).toString();
 const status = (): APIApplicationCommandInteractionDataOption[] => [{ type: ApplicationCommandOptionType.Subcommand, name: "status", options: [] }];
 
@@ -23,7 +22,7 @@ async function send(t: TestBot, payload: { id: string; token: string } & Paramet
 }
 
 describe("/watch status", () => {
-  it("is a moderator command showing each feed, the pending count and the next run; members are refused", async () => {
+  it("shows a moderator each feed the bot polled, the pending count and the next run (refusals: watch.test.ts)", async () => {
     const arxiv = await startArxivServer();
     const feed = readFixture(FIXTURES.csCL);
     const items = itemBlocks(feed);
@@ -40,16 +39,7 @@ describe("/watch status", () => {
     });
     expect(watchCommand.definition.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     // The bot catches up at start (it never polled): both feeds are tried.
-    await expect.poll(() => (t.bot.app.db.prepare("SELECT count(*) AS n FROM arxiv_feeds WHERE last_attempt_at IS NOT NULL").get() as { n: number }).n).toBe(2);
-
-    const refused = await send(t, chatInput({ name: "watch", user: MEMBER, options: status() }));
-    expect(refused.data.flags).toBe(MessageFlags.Ephemeral);
-    expect(refused.data.content).toMatch(/Only moderators/);
-    expect(refused.data.embeds ?? []).toEqual([]);
-
-    // Outside a server (a DM, or the local console) the reason is the place, not the person.
-    const outside = await send(t, chatInput({ name: "watch", user: MODERATOR, guildId: null, options: status() }));
-    expect(outside.data.content).toMatch(/work only inside a server/);
+    await expect.poll(() => (t.bot.app.db.prepare("SELECT count(*) AS n FROM arxiv_feeds WHERE last_attempt_at IS NOT NULL").get() as { n: number }).n, { timeout: 10_000 }).toBe(2);
 
     const reply = await send(t, chatInput({ name: "watch", user: MODERATOR, memberPermissions: MODERATOR_PERMISSIONS, options: status() }));
     expect(reply.data.flags).toBe(MessageFlags.Ephemeral);

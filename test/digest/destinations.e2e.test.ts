@@ -1,9 +1,10 @@
+/** Digest runs posting to the loopback Discord: failing destinations, missed weeks, moved channels, languages (the /digest replies alone: test/commands/digest-settings.test.ts). */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { PermissionFlagsBits, type APIEmbed } from "discord.js";
 import { digestStore } from "../../src/db/digest.js";
 import { followStore } from "../../src/db/follows.js";
-import { configProblems, createTestApp, fixedClock, tempDir, testEnv } from "../support/app.js";
+import { createTestApp, fixedClock, tempDir } from "../support/app.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { addModeratorPapers, harnessDeps, moderatorEntry, runDigest } from "../support/digest.js";
 import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD } from "../support/harness/index.js";
@@ -165,53 +166,4 @@ describe("languages", () => {
     expect(urls).toContain('"url":"https://paperbot.example/digest/2026-W48/ja"');
   });
 
-  it("ja replies of /digest set and /digest status give weekdays in Japanese", async () => {
-    const databasePath = seed();
-    const clock = fixedClock(SUNDAY);
-    const bot = await start(databasePath, clock);
-    const set = await send(
-      bot,
-      chatInput({ name: "digest", user: MOD, memberPermissions: MODERATOR, locale: "ja", options: [option.subcommand("set", [option.channel("channel", DIGEST_CHANNEL), option.string("day", "sunday"), option.string("time", "18:30")])] }),
-    );
-    expect(set.data.content).toBe(`ダイジェストを毎週日曜 18:30 (UTC) に <#${DIGEST_CHANNEL}> へ投稿します。次回: 2026-11-29 (日) 18:30 (UTC)\n言語: 英語 (\`/digest set language:\` で変更できます)`);
-    const status = await send(bot, chatInput({ name: "digest", user: MOD, memberPermissions: MODERATOR, locale: "ja", options: [option.subcommand("status")] }));
-    const next = status.data.embeds?.[0]?.fields?.find((field) => field.name === "次回")?.value;
-    expect(next).toBe("2026-11-29 (日) 18:30 (UTC) · 2026-W47");
-    expect(next).not.toMatch(/Sun|Mon/);
-  });
-});
-
-describe("timezone abbreviations", () => {
-  it("DIGEST_TZ=EST is a configuration error naming America/New_York; UTC and Asia/Tokyo are fine", () => {
-    const found = configProblems(testEnv({ DIGEST_TZ: "EST" }));
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^DIGEST_TZ \(.*ambiguous abbreviation; use an IANA name such as America\/New_York/);
-    expect(configProblems(testEnv({ DIGEST_TZ: "UTC" }))).toEqual([]);
-    expect(configProblems(testEnv({ DIGEST_TZ: "Asia/Tokyo" }))).toEqual([]);
-  });
-
-  it("EST, PST, BST are refused with the DST-aware zone usually meant; nothing is stored", async () => {
-    const databasePath = seed();
-    const bot = await start(databasePath, fixedClock(SUNDAY));
-    const expected: Record<string, string> = { EST: "America/New_York", pst: "America/Los_Angeles", BST: "Europe/London" };
-    for (const [typed, zone] of Object.entries(expected)) {
-      const body = await digest(bot, "set", [option.channel("channel", DIGEST_CHANNEL), option.string("timezone", typed)]);
-      expect(body.data.content).toBe(`“${typed.toUpperCase()}” is an abbreviation, and abbreviations are ambiguous (some have no daylight saving time). Use an IANA name such as ${zone}.`);
-    }
-    expect(digestStore(bot.bot.app.db).guild(DEFAULT_GUILD.id)?.timeZone).toBe("UTC");
-    const ok = await digest(bot, "set", [option.channel("channel", DIGEST_CHANNEL), option.string("timezone", "america/new_york")]);
-    expect(ok.data.content).toMatch(/every Monday at 09:00 \(America\/New_York\)/);
-  });
-});
-
-describe("preview and status", () => {
-  it("on Sunday, /digest preview shows the edition that status gives as the next run (W48), and says when it goes out", async () => {
-    const databasePath = seed();
-    const bot = await start(databasePath, fixedClock(SUNDAY));
-    const next = (await status(bot))["Next run"];
-    expect(next).toBe("Mon 2026-11-30 09:00 (UTC) · 2026-W48");
-    const preview = await digest(bot, "preview");
-    expect(preview.data.embeds?.[0]?.title).toBe("LLM papers digest · 2026-W48");
-    expect(preview.data.content).toBe("Preview of 2026-W48, the edition of the next run (Mon 2026-11-30 09:00 (UTC)), as far as it is known now.");
-  });
 });

@@ -1,21 +1,16 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { ButtonStyle, ComponentType, GatewayIntentBits, MessageFlags, type APIEmbed } from "discord.js";
+import { ButtonStyle, GatewayIntentBits, MessageFlags } from "discord.js";
 import { DEFAULT_USER } from "../support/harness/index.js";
 import { autocomplete, button, chatInput, option } from "../support/interactions.js";
 import { completeLegacyInteraction, loadRealInteractionFixture } from "../support/real-interactions.js";
 import { readsUnlicensedCapture } from "../support/real-fixtures.js";
-import { catalogPath, fixedClock } from "../support/app.js";
-import { tempDir } from "../support/temp.js";
+import { fixedClock } from "../support/app.js";
 import { useTestBot } from "../support/bot.js";
 import { original, send, useFakeTimeouts, type CallbackBody } from "../support/e2e.js";
-import type { CatalogEntry, CatalogFile } from "../../src/catalog/schema.js";
 import { catalogSize } from "../support/catalog-size.js";
 import { PAGE_SIZE } from "../../commands/papers.js";
 
-const CALLBACK = { method: "POST", path: "/interactions/:id/:token/callback" } as const;
-
+/** The Discord transport end to end: intents, the wire format, timers, errors, real envelopes. What handlers answer: test/commands/*.test.ts. */
 describe("Discord front end, end to end", () => {
   it("connects with only the non-privileged intents and logs ready", async () => {
     const t = await useTestBot();
@@ -43,28 +38,6 @@ describe("Discord front end, end to end", () => {
     ]);
   });
 
-  it("/paper in a DM in Japanese answers with the Japanese summary", async () => {
-    const t = await useTestBot();
-    const body = await send(t, chatInput({ name: "paper", options: [option.string("query", "チンチラ")], locale: "ja", guildId: null }));
-    expect(body.type).toBe(4);
-    const embed = body.data.embeds?.[0];
-    expect(embed?.title).toBe("計算量最適な大規模言語モデルの学習");
-    expect(embed?.description).toMatch(/^\*Training Compute-Optimal Large Language Models\*\n/);
-    expect(embed?.description).toMatch(/700億|70B/);
-    expect(embed?.fields?.[0]?.name).toBe("著者");
-  });
-
-  it("the related-papers button answers privately with papers sharing a topic", async () => {
-    const t = await useTestBot();
-    const command = chatInput({ name: "paper", options: [option.string("query", "rag")] });
-    await send(t, command);
-    const press = button({ customId: "related:rag", message: original(t, command) });
-    const body = await send(t, press);
-    expect(body.type).toBe(4);
-    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
-    expect(body.data.embeds?.[0]?.description).toMatch(/retro|dpr|hyde/);
-  });
-
   it("autocomplete offers at most 25 choices of at most 100 characters, best first", async () => {
     const t = await useTestBot();
     const payload = autocomplete({ name: "paper", options: [option.focused("query", "llama")] });
@@ -78,25 +51,8 @@ describe("Discord front end, end to end", () => {
     for (const choice of empty.data.choices ?? []) expect([...choice.name].length).toBeLessThanOrEqual(100);
   });
 
-  it("an unknown paper gets a private reply with did-you-mean buttons", async () => {
-    const t = await useTestBot();
-    const body = await send(t, chatInput({ name: "paper", options: [option.string("query", "flashattn2")] }));
-    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
-    expect(body.data.content).toMatch(/couldn't find[\s\S]*Did you mean/);
-    expect(body.data.components?.[0]?.components[0]).toMatchObject({ custom_id: "show:flashattention" });
-    const nothing = await send(t, chatInput({ name: "paper", options: [option.string("query", "pizza recipe")] }));
-    expect(nothing.data.content).toMatch(/couldn't find/);
-    expect(nothing.data.components ?? []).toEqual([]);
-  });
-
-  it.each([
-    ["a 6000-character query", "x".repeat(6000), /too long \(6000 characters\)/],
-    ["control characters", "lora\u0000\u0007", /control characters/],
-    ["a mention", "<@123456789012345678> lora", /not mentions/],
-    ["@everyone", "@everyone lora", /not mentions/],
-    ["markdown", "```lora```", /plain words/],
-    ["an empty string", "   ", /Type what you're looking for/],
-  ])("rejects %s with a clear private reply", async (_label, query, message) => {
+  // Every refusal's text is tested directly in test/commands/paper.test.ts; this is one on the wire.
+  it.each([["a mention", "<@123456789012345678> lora", /not mentions/]])("rejects %s with a private reply that allows no mentions", async (_label, query, message) => {
     const t = await useTestBot();
     const body = await send(t, chatInput({ name: "paper", options: [option.string("query", query)] }));
     expect(body.type).toBe(4);
@@ -144,22 +100,6 @@ describe("Discord front end, end to end", () => {
     const edit = t.harness.waitForRequest(removal);
     await vi.advanceTimersByTimeAsync(1);
     expect((await edit).body).toMatchObject({ components: [] });
-  });
-
-  it("/papers topic:retrieval in Japanese lists only that topic", async () => {
-    const t = await useTestBot();
-    const body = await send(t, chatInput({ name: "papers", options: [option.string("topic", "retrieval")], locale: "ja" }));
-    expect(body.data.embeds?.[0]?.title).toBe("LLM 論文リスト · 検索拡張");
-    expect(body.data.embeds?.[0]?.description).toMatch(/rag/);
-  });
-
-  it("/help answers privately in the user's language", async () => {
-    const t = await useTestBot();
-    const en = await send(t, chatInput({ name: "help" }));
-    expect(en.data.flags).toBe(MessageFlags.Ephemeral);
-    expect(en.data.embeds?.[0]?.description).toContain(`${catalogSize} landmark LLM papers`);
-    const ja = await send(t, chatInput({ name: "help", locale: "ja" }));
-    expect(ja.data.embeds?.[0]?.description).toContain(`重要論文 ${catalogSize} 本`);
   });
 
   it("an exception inside a handler becomes a private reply with an error id, and the bot keeps going", async () => {
@@ -224,69 +164,4 @@ describe("Discord front end, end to end", () => {
   );
 
 
-  it("every embed it sends respects Discord's limits, even for the longest entry a catalog may hold", async () => {
-    const catalog = JSON.parse(readFileSync(catalogPath, "utf8")) as CatalogFile;
-    const papers = [...catalog.papers, LONGEST_ENTRY];
-    const file = join(tempDir(), "catalog.json");
-    writeFileSync(file, JSON.stringify({ ...catalog, papers }));
-    const t = await useTestBot({ env: { CATALOG_PATH: file } });
-    for (const locale of ["en-US", "ja"] as const) {
-      for (const paper of papers) await send(t, chatInput({ name: "paper", options: [option.string("query", paper.id)], locale }));
-      await send(t, chatInput({ name: "papers", locale }));
-      await send(t, chatInput({ name: "help", locale }));
-    }
-    const bodies = t.harness.findRequests(CALLBACK).map((request) => request.body as CallbackBody);
-    const embeds = bodies.flatMap((body) => body.data.embeds ?? []);
-    expect(embeds).toHaveLength(2 * (papers.length + 2));
-    for (const paper of papers) expect(embeds.filter((embed) => embed.url === paper.url)).toHaveLength(2);
-    for (const embed of embeds) expectWithinEmbedLimits(embed);
-    // The longest entry is cut to fit, not dropped.
-    const longest = embeds.filter((embed) => embed.url === LONGEST_ENTRY.url);
-    for (const embed of longest) expect(embed.title).toMatch(/^(Limits Limits |限界限界).*…$/);
-    for (const body of bodies) {
-      expect(body.data.components?.length ?? 0).toBeLessThanOrEqual(5);
-      for (const row of body.data.components ?? []) {
-        expect(row.components.length).toBeLessThanOrEqual(5);
-        expect(row.components.every((component) => component["type"] === ComponentType.Button)).toBe(true);
-      }
-    }
-  });
 });
-
-/** The longest entry the catalog schema accepts: every text at its maximum, so embeds must be cut to fit. */
-const LONGEST_ENTRY: CatalogEntry = {
-  id: "embed-limits-probe",
-  arxivId: "2501.00001",
-  url: "https://arxiv.org/abs/2501.00001",
-  pdfUrl: "https://arxiv.org/pdf/2501.00001",
-  title: "Limits ".repeat(43).slice(0, 300).trim(),
-  titleJa: "限界".repeat(150),
-  authors: Array.from({ length: 12 }, (_, index) => `Author ${index} `.padEnd(120, "x")),
-  organisation: "Organisation ".repeat(16).slice(0, 200).trim(),
-  year: 2025,
-  venue: "Venue ".repeat(20).trim(),
-  topics: ["foundations", "architecture", "scaling", "alignment", "agents"],
-  aliases: [],
-  keyResults: { en: Array.from({ length: 6 }, () => "result ".repeat(43).trim()), ja: Array.from({ length: 6 }, () => "結果".repeat(150)) },
-  summary: { en: "summary ".repeat(187).trim(), ja: "要約".repeat(750) },
-};
-
-function expectWithinEmbedLimits(embed: APIEmbed): void {
-  const length = (text: string | undefined) => [...(text ?? "")].length;
-  expect(length(embed.title)).toBeLessThanOrEqual(256);
-  expect(length(embed.description)).toBeLessThanOrEqual(4096);
-  expect(embed.fields?.length ?? 0).toBeLessThanOrEqual(25);
-  for (const field of embed.fields ?? []) {
-    expect(length(field.name)).toBeLessThanOrEqual(256);
-    expect(length(field.value)).toBeLessThanOrEqual(1024);
-  }
-  expect(length(embed.footer?.text)).toBeLessThanOrEqual(2048);
-  expect(length(embed.author?.name)).toBeLessThanOrEqual(256);
-  const total =
-    length(embed.title) +
-    length(embed.description) +
-    length(embed.footer?.text) +
-    length(embed.author?.name) +
-    (embed.fields ?? []).reduce((sum, field) => sum + length(field.name) + length(field.value), 0);
-  expect(total).toBeLessThanOrEqual(6000);
-}

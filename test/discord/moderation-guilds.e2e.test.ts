@@ -1,12 +1,8 @@
-/** MODERATION_GUILD_IDS: Manage Server in someone else's server must not moderate the one shared reading list. */
+/** MODERATION_GUILD_IDS and the servers the gateway says the bot is in (the refusals themselves: moderation-guilds.test.ts). */
 import { afterEach, describe, expect, it } from "vitest";
-import { MessageFlags } from "discord.js";
-import { parseConfig } from "../../src/config.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { DEFAULT_GUILD } from "../support/harness/index.js";
-import { option } from "../support/interactions.js";
-import { as, command, MANAGE_GUILD } from "../support/moderation.js";
-import { testEnv } from "../support/app.js";
+import { command, MANAGE_GUILD } from "../support/moderation.js";
 
 const OTHER_GUILD = "1100000000000000555";
 const OTHER_CHANNEL = "1200000000000000550";
@@ -30,58 +26,6 @@ describe("where moderation works", () => {
   afterEach(async () => {
     await t?.close();
     t = undefined;
-  });
-
-  it("MODERATION_GUILD_IDS is validated with the rest of the config", () => {
-    expect(parseConfig(testEnv({ MODERATION_GUILD_IDS: ` ${DEFAULT_GUILD.id} , 1100000000000000556` })).moderation.guildIds).toEqual([DEFAULT_GUILD.id, "1100000000000000556"]);
-    expect(parseConfig(testEnv()).moderation.guildIds).toEqual([]);
-    expect(() => parseConfig(testEnv({ MODERATION_GUILD_IDS: "my-server", MODERATOR_ROLE_ID: "mods" }))).toThrow(/MODERATION_GUILD_IDS \("my-server"\): expected server \(guild\) ids[\s\S]*MODERATOR_ROLE_ID|MODERATOR_ROLE_ID[\s\S]*MODERATION_GUILD_IDS \("my-server"\): expected server \(guild\) ids/);
-  });
-
-  it("with MODERATION_GUILD_IDS set, another server's admin is refused privately (en, ja) and nothing changes; the home server still moderates", async () => {
-    t = await startTestBot({ env: { MODERATION_GUILD_IDS: DEFAULT_GUILD.id } });
-    await joinSecondGuild(t);
-    const lora = t.bot.ctx.catalog.get("lora")?.summary.en;
-    for (const name of ["paper-add", "paper-edit", "paper-remove", "review"]) {
-      const options = name === "paper-add" ? [option.string("arxiv", "1207.7214")] : name === "review" ? [] : [option.string("paper", "lora")];
-      const refused = await command(t, { name, ...STRANGER, options });
-      expect(refused.body.data).toMatchObject({ flags: MessageFlags.Ephemeral, content: "The shared reading list is moderated only from its home server (MODERATION_GUILD_IDS), and this server is not one of them. Nothing was changed." });
-    }
-    const ja = await command(t, { name: "review", ...STRANGER, locale: "ja" });
-    expect(ja.body.data.content).toBe("共有の論文リストは管理用サーバー (MODERATION_GUILD_IDS) からのみ管理できます。このサーバーはそれに含まれていません。何も変更していません。");
-    // A server the bot has not even cached is refused the same way.
-    const uncached = await command(t, { name: "review", user: { id: "1300000000000000778", username: "x" }, memberPermissions: MANAGE_GUILD, guildId: "1100000000000000666" });
-    expect(uncached.body.data.content).toMatch(/moderated only from its home server/);
-    expect(t.bot.ctx.catalog.get("lora")?.summary.en).toBe(lora);
-    expect(t.bot.ctx.moderation.audit.latest(5)).toEqual([]);
-
-    const home = await command(t, { name: "review", ...as.moderator });
-    expect(home.body.data.content).toBe("No candidates are waiting for review.");
-  });
-
-  it("with MODERATION_GUILD_IDS set, another server's admin still runs that server's own settings: /digest, /follow channel:, /unfollow channel:", async () => {
-    t = await startTestBot({ env: { MODERATION_GUILD_IDS: DEFAULT_GUILD.id } });
-    await joinSecondGuild(t);
-    const follow = await command(t, { name: "follow", ...STRANGER, options: [option.channel("channel", OTHER_CHANNEL), option.string("topic", "retrieval")] });
-    expect(follow.body.data.content).toMatch(/<#1200000000000000550> now gets .*Retrieval/);
-    const set = await command(t, { name: "digest", ...STRANGER, options: [option.subcommand("set", [option.channel("channel", OTHER_CHANNEL)])] });
-    expect(set.body.data.content).not.toMatch(/MODERATION_GUILD_IDS|Only moderators/);
-    expect(t.bot.ctx.digest.guild(OTHER_GUILD)?.channelId).toBe(OTHER_CHANNEL);
-    for (const sub of ["status", "preview"]) {
-      const answer = await command(t, { name: "digest", ...STRANGER, options: [option.subcommand(sub)] });
-      expect(JSON.stringify(answer.body.data)).not.toMatch(/MODERATION_GUILD_IDS|Only moderators/);
-    }
-    const unfollow = await command(t, { name: "unfollow", ...STRANGER, locale: "ja", options: [option.channel("channel", OTHER_CHANNEL), option.string("topic", "retrieval")] });
-    expect(unfollow.body.data.content).not.toMatch(/モデレーター/);
-    expect(t.bot.ctx.follows.channelFollowsInGuild(OTHER_GUILD).filter((follow) => follow.topic === "retrieval")).toEqual([]);
-    // A member without Manage Server there is still refused, for the reason that applies.
-    const member = await command(t, { name: "follow", ...STRANGER, user: { id: "1300000000000000779", username: "member" }, memberPermissions: "0", options: [option.channel("channel", OTHER_CHANNEL)] });
-    expect(member.body.data.content).toMatch(/^Only moderators/);
-    // The shared list's /watch is refused there with the real reason, in en and ja.
-    const watch = await command(t, { name: "watch", ...STRANGER, options: [option.subcommand("status")] });
-    expect(watch.body.data.content).toBe("The arXiv watch feeds the shared reading list, which is moderated only from its home server (MODERATION_GUILD_IDS); this server is not one of them.");
-    const watchJa = await command(t, { name: "watch", ...STRANGER, locale: "ja", options: [option.subcommand("status")] });
-    expect(watchJa.body.data.content).toMatch(/^arXiv ウォッチは共有の論文リスト/);
   });
 
   it("MODERATION_GUILD_IDS naming no server the bot is in is warned about once the guild list is known, and again when that changes", async () => {

@@ -1,14 +1,11 @@
-/** A title anyone can submit to arXiv, approved from /review: it must stay plain text in every message and list. */
+/** A title anyone can submit to arXiv, approved from /review: plain text in the posts and DMs the bot sends (its replies: hostile-title.test.ts). */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { candidateStore, type NewCandidate } from "../../src/db/candidates.js";
-import { embedText, inlineText } from "../../src/shared/safe-text.js";
-import { EMBED_LIMITS } from "../../src/shared/embeds.js";
-import { paperEmbed } from "../../src/catalog/card.js";
 import type { APIEmbed } from "discord.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { dmChannelIdFor } from "../support/harness/index.js";
 import { option } from "../support/interactions.js";
-import { as, command, modalSubmit, press, send } from "../support/moderation.js";
+import { as, command, modalSubmit, send } from "../support/moderation.js";
 
 const ALERT_ROLE = "1200000000000000088";
 const PAPERS_CHANNEL = "1200000000000000011";
@@ -35,12 +32,7 @@ describe("feed titles in message content and Markdown lists", () => {
     await t?.close();
   });
 
-  it("escapes Markdown and mentions, and strips bidi and control characters", () => {
-    expect(inlineText(HOSTILE)).toBe(SHOWN);
-    expect(inlineText("a\u0000b\u0007c\u001b[31m\u0085d\u2066e\u2069\r\nf\tg")).toBe("abc\\[31mde fg");
-  });
-
-  it("the /review approval, the alert post and DM, and /papers show the hostile title as plain text", async () => {
+  it("the alert post (with only its role allowed) and the DM show the hostile title as plain text", async () => {
     await command(t, { name: "follow", user: READER, options: [option.string("topic", "retrieval")] });
     await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval"), { type: 8, name: "role", value: ALERT_ROLE }] });
     candidateStore(t.bot.app.db).insert(hostileCandidate(), new Date());
@@ -55,21 +47,9 @@ describe("feed titles in message content and Markdown lists", () => {
     expect((post.body as Posted).allowed_mentions).toEqual({ parse: [], roles: [ALERT_ROLE] });
     const dm = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(READER.id)}/messages` }, { since });
     expect((dm.body as Posted).content).toBe(`New on the LLM reading list, on a topic you follow (Retrieval): **${SHOWN}**`);
-
-    const list = await command(t, { name: "papers", options: [option.string("topic", "retrieval")] });
-    const lines = (list.body.data.embeds?.[0]?.description ?? "").split("\n");
-    const line = lines.find((text) => text.includes("2406.50001")) ?? lines.at(-1) ?? "";
-    expect(line).toContain(`[${SHOWN}](https://arxiv.org/abs/2406.50001)`);
-    expect(line).not.toMatch(/\u202E/);
-
-    // "Related papers" under another paper's /paper answer lists it the same way.
-    const neighbour = t.bot.ctx.catalog.papers.find((paper) => t.bot.ctx.catalog.related(paper, 8).some((other) => other.arxivId === "2406.50001"));
-    expect(neighbour).toBeDefined();
-    const related = await send(t, press({ customId: `related:${neighbour?.id ?? ""}`, message: list.message() }));
-    expect(related.data.embeds?.[0]?.description).toContain(`• [${SHOWN}](https://arxiv.org/abs/2406.50001)`);
   });
 
-  it("embeds: abstracts, authors and titles from arXiv cannot render links, Markdown or mentions, and titles lose bidi overrides", async () => {
+  it("the alert post's embed: abstracts, authors and titles from arXiv cannot render links, Markdown or mentions, and titles lose bidi overrides", async () => {
     const abstract = "# Heading\nAbstract with [masked](https://evil.example) link and <@&1200000000000000001> **bold** \u202Eevil\u202C\n> quote\n- item";
     candidateStore(t.bot.app.db).insert({ ...hostileCandidate(), abstract, authors: ["[Ada](https://evil.example)", "*Bob*"] }, new Date());
     await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
@@ -77,12 +57,7 @@ describe("feed titles in message content and Markdown lists", () => {
     const since = t.harness.requests.length;
     await send(t, modalSubmit({ customId: "review-approve:2406.50001", message: card.message(), fields: { topics: "retrieval", note: "" }, ...as.moderator }));
     const post = await t.harness.waitForRequest({ method: "POST", path: `/channels/${PAPERS_CHANNEL}/messages` }, { since });
-    const shown = await command(t, { name: "paper", options: [option.string("query", "2406.50001")] });
-    const embeds: [string, APIEmbed | undefined][] = [
-      ["review card", card.body.data.embeds?.[0]],
-      ["alert post", (post.body as { embeds?: APIEmbed[] }).embeds?.[0]],
-      ["/paper", shown.body.data.embeds?.[0]],
-    ];
+    const embeds: [string, APIEmbed | undefined][] = [["alert post", (post.body as { embeds?: APIEmbed[] }).embeds?.[0]]];
     // Independently of our helper: no unescaped masked link, mention, bold, or line-start heading/quote/list survives.
     const rendersMarkdown = /(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)<@|(?<!\\)\*\*(?!The authors)|^(#|>|-) /m;
     for (const [where, embed] of embeds) {
@@ -96,17 +71,6 @@ describe("feed titles in message content and Markdown lists", () => {
       expect(authors, where).toBe("\\[Ada\\](https://evil.example), \\*Bob\\*");
     }
     // Our own Markdown is not escaped: the note stays italic.
-    expect(embeds[1]?.[1]?.description).toMatch(/^\*The authors' abstract \(no summary written yet\)\.\*\n/);
-  });
-
-  it("escaping lengthens text; embeds still fit Discord's limits, and no cut leaves a lone backslash", () => {
-    const paper = t.bot.ctx.catalog.papers[0];
-    if (!paper) throw new Error("no paper");
-    const stars = "*".repeat(5000);
-    const embed = paperEmbed({ ...paper, summary: { en: stars, ja: stars }, source: "moderator", authors: Array.from({ length: 400 }, () => "_") }, "en");
-    expect([...(embed.description ?? "")].length).toBeLessThanOrEqual(EMBED_LIMITS.description);
-    for (const field of embed.fields ?? []) expect([...field.value].length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
-    expect(embed.description).toMatch(/(\\\*)+…$/);
-    expect(embedText("1. one\n## two\n-# three")).toBe("1\\. one\n\\## two\n\\-# three");
+    expect(embeds[0]?.[1]?.description).toMatch(/^\*The authors' abstract \(no summary written yet\)\.\*\n/);
   });
 });

@@ -1,12 +1,10 @@
 /** An approved watch candidate gets the year its arXiv id says (as /paper-add would give), not the day the watch saw it. */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseArxivAtom } from "../../src/arxiv/api.js";
 import { arxivIdMonth } from "../../src/catalog/arxiv-id.js";
 import { candidateStore } from "../../src/db/candidates.js";
-import { startTestBot, type TestBot } from "../support/bot.js";
 import { apiCapture, CAPTURES } from "../support/arxiv-api-server.js";
-import { option } from "../support/interactions.js";
-import { as, command, modalSubmit, send } from "../support/moderation.js";
+import { embedsOf, textOf, useDirect, who } from "../support/direct.js";
 
 describe("the year of an approved candidate", () => {
   it("comes from the id: new-style YYMM, old-style archive/YYMMNNN", () => {
@@ -33,22 +31,15 @@ describe("the year of an approved candidate", () => {
   });
 
   describe("through /review and the CLI", () => {
-    let t: TestBot;
-    beforeEach(async () => {
-      t = await startTestBot({ env: { BUNDLE_REBUILD_DELAY_SECONDS: "60" } });
-    });
-    afterEach(async () => {
-      await t?.close();
-    });
-
     it("a candidate submitted in 2019 and seen by the watch in 2026 is listed as 2019", async () => {
-      candidateStore(t.bot.app.db).insert({ arxivId: "1905.00001", version: 1, title: "An old retrieval paper", authors: ["A"], categories: ["cs.CL"], abstract: "About retrieval.", license: null, canonScore: 0.9, bonus: 0, score: 0.9, reasons: { papers: [], topics: ["retrieval"] } }, new Date("2026-11-30T00:00:00Z"));
-      const approved = await send(t, modalSubmit({ customId: "review-approve:1905.00001", fields: { topics: "retrieval", note: "" }, ...as.moderator }));
-      expect(approved.data.content).toMatch(/^Approved:/);
-      const paper = t.bot.ctx.catalog.papers.find((entry) => entry.arxivId === "1905.00001");
+      const direct = useDirect({ env: { BUNDLE_REBUILD_DELAY_SECONDS: "60" } });
+      candidateStore(direct.app.db).insert({ arxivId: "1905.00001", version: 1, title: "An old retrieval paper", authors: ["A"], categories: ["cs.CL"], abstract: "About retrieval.", license: null, canonScore: 0.9, bonus: 0, score: 0.9, reasons: { papers: [], topics: ["retrieval"] } }, new Date("2026-11-30T00:00:00Z"));
+      const approved = await direct.submit("review-approve:1905.00001", { topics: "retrieval", note: "" }, who.moderator);
+      expect(textOf(approved)).toMatch(/^Approved:/);
+      const paper = direct.ctx.catalog.papers.find((entry) => entry.arxivId === "1905.00001");
       expect(paper?.year).toBe(2019);
-      const shown = await command(t, { name: "paper", options: [option.string("query", "1905.00001")] });
-      expect(shown.body.data.embeds?.[0]?.fields).toContainEqual(expect.objectContaining({ name: "Year", value: expect.stringMatching(/^2019/) }));
+      const shown = await direct.run("paper", { query: "1905.00001" });
+      expect(embedsOf(shown)[0]?.fields).toContainEqual(expect.objectContaining({ name: "Year", value: expect.stringMatching(/^2019/) }));
     });
   });
 });

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../../src/cli/index.js";
 import { parseConfig } from "../../src/config.js";
 import { isModerator } from "../../src/moderation/permissions.js";
-import { startTestBot, type TestBot } from "../support/bot.js";
-import { option } from "../support/interactions.js";
-import { as, command, createGuildRole, MEMBER, MOD_ROLE, MODERATOR, ROLE_MODERATOR } from "../support/moderation.js";
-import { testEnv } from "../support/app.js";
+import { MEMBER, MOD_ROLE, MODERATOR, ROLE_MODERATOR } from "../support/moderation.js";
+import { tempDir, testEnv } from "../support/app.js";
+import { textOf, useDirect, who } from "../support/direct.js";
 
 const PAPERS_CHANNEL = "1200000000000000011";
 
@@ -29,28 +29,26 @@ describe("who is a moderator", () => {
 });
 
 describe("channel subscriptions are moderator actions, audited", () => {
-  let t: TestBot;
-  beforeAll(async () => {
-    t = await startTestBot({ env: { MODERATOR_ROLE_ID: MOD_ROLE } });
-    await createGuildRole(t, MOD_ROLE, "Moderators");
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  // The handlers driven directly, on a database file the CLI can open too.
+  const setUp = () => {
+    const dataDir = tempDir("paperbot-access-");
+    return { dataDir, bot: useDirect({ env: { MODERATOR_ROLE_ID: MOD_ROLE, DATABASE_PATH: join(dataDir, "paperbot.db") } }) };
+  };
 
   it("a member is refused and nothing changes; Manage Server and the moderator role may; the audit log lists both", async () => {
+    const t = setUp();
     const since = t.bot.ctx.moderation.audit.latest(1)[0]?.id ?? 0;
     const newEntries = () => t.bot.ctx.moderation.audit.latest(50).filter((entry) => entry.id > since);
     t.bot.ctx.follows.unfollowChannel(PAPERS_CHANNEL, "retrieval");
-    const refused = await command(t, { name: "follow", ...as.member, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
-    expect(refused.body.data.content).toMatch(/Only moderators/);
+    const refused = await t.bot.run("follow", { channel: PAPERS_CHANNEL, topic: "retrieval" }, who.member);
+    expect(textOf(refused)).toMatch(/Only moderators/);
     expect(t.bot.ctx.follows.channelFollows(PAPERS_CHANNEL)).toEqual([]);
     expect(newEntries()).toEqual([]);
 
-    const byRole = await command(t, { name: "follow", ...as.roleModerator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
-    expect(byRole.body.data.content).toMatch(/now gets the weekly digest and alerts for \*\*Retrieval\*\*/);
-    const byManager = await command(t, { name: "unfollow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
-    expect(byManager.body.data.content).toMatch(/no longer follows/);
+    const byRole = await t.bot.run("follow", { channel: PAPERS_CHANNEL, topic: "retrieval" }, who.roleModerator);
+    expect(textOf(byRole)).toMatch(/now gets the weekly digest and alerts for \*\*Retrieval\*\*/);
+    const byManager = await t.bot.run("unfollow", { channel: PAPERS_CHANNEL, topic: "retrieval" }, who.moderator);
+    expect(textOf(byManager)).toMatch(/no longer follows/);
     const entries = newEntries();
     expect(entries.map((entry) => [entry.action, entry.actor.id, entry.target])).toEqual([
       ["channel.unfollow", MODERATOR.id, `channel:${PAPERS_CHANNEL}`],
@@ -60,6 +58,7 @@ describe("channel subscriptions are moderator actions, audited", () => {
   });
 
   it("`paperbot audit` lists the log as text and as JSON", async () => {
+    const t = setUp();
     const record = (actor: { id: string; username: string }, action: "channel.follow" | "channel.unfollow", change: { before?: unknown; after?: unknown }) =>
       t.bot.ctx.moderation.audited({ id: actor.id, name: actor.username }, action, `channel:${PAPERS_CHANNEL}`, () => ({ result: null, changed: true, ...change }));
     record(ROLE_MODERATOR, "channel.follow", { after: { channelId: PAPERS_CHANNEL, topic: "retrieval" } });
