@@ -1,6 +1,7 @@
 import type { OpenedApp } from "./app.js";
 import { createArxivHttp, type ArxivHttp } from "./arxiv/fetch.js";
 import { ArxivPoller } from "./arxiv/poller.js";
+import { xmlParsers } from "./arxiv/xml-worker.js";
 import { createBundleLinks } from "./bundle/links.js";
 import { refreshBundle } from "./bundle/service.js";
 import { BundleStore } from "./bundle/store.js";
@@ -156,6 +157,8 @@ export async function startServices(
       bundleRebuild.stop();
       await alerts.stop();
       await poller.stop();
+      // After the poller: its parse ended with its signal; this ends an API lookup's parse and the idle threads.
+      await xmlParsers.stop();
       await scheduler.stop();
       await http.close();
     },

@@ -70,6 +70,11 @@ export class StreamCounter {
     buffer.length = 0;
     collectTerms(text.title, buffer);
     collectTerms(text.abstract, buffer);
+    this.addCollected(buffer);
+  }
+
+  /** Counts one paper from its term ids (in `buffer`, as collectTerms leaves them). */
+  addCollected(buffer: TermBuffer): void {
     const known = termCount();
     if (this.marks.length < known) {
       const size = Math.max(known, this.marks.length * 2);
@@ -79,7 +84,8 @@ export class StreamCounter {
       this.counts = counts;
       this.stamp = 0;
     }
-    const { marks, counts, seen, buffer: { ids } } = this;
+    const { marks, counts, seen } = this;
+    const { ids } = buffer;
     const stamp = (this.stamp = (this.stamp % 0x7fffffff) + 1);
     if (stamp === 1) marks.fill(0);
     for (let at = 0; at < buffer.length; at += 1) {

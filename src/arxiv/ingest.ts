@@ -4,6 +4,8 @@ import { corpusStore } from "../db/corpus.js";
 import { StreamCounter } from "./corpus.js";
 import type { FeedItem, ParsedFeed } from "./parse.js";
 import type { Relevance, RelevanceModel } from "./relevance.js";
+import { collectPaperTerms } from "./score.js";
+import { TermBuffer } from "./terms.js";
 
 /** items = new + updated + known + skipped. */
 export interface IngestCounts {
@@ -51,10 +53,13 @@ export function ingestFeed(
   const scores = new Map<string, Relevance>();
   // The corpus statistics count each paper stored (its distinct terms), written in the same transaction as the papers.
   const counter = new StreamCounter();
+  // Each paper's text is read into terms once, for its score and for the statistics.
+  const buffer = new TermBuffer();
   for (const item of announced) {
     if (heldBefore.has(item.arxivId)) continue;
-    scores.set(item.arxivId, relevance.score(item));
-    counter.add(item);
+    const collected = collectPaperTerms(item, buffer);
+    scores.set(item.arxivId, relevance.score(item, collected));
+    counter.addCollected(buffer);
   }
   const counted = counter.take();
 

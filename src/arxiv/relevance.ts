@@ -7,7 +7,7 @@ import { CorpusStats, StreamCounter } from "./corpus.js";
 import { crossValidate, MAX_TRAINING_DECISIONS_PER_CLASS, MIN_DECISIONS_PER_CLASS, type Decision, type Evaluation } from "./learn.js";
 import { averageModel, canonSamples, marginOf, sampleMargin, sampleOf, sigmoid, trainLinear, type LinearModel, type Sample } from "./model.js";
 import { explain } from "./reasons.js";
-import { CanonIndex, canonTermCounts, round, type PaperText, type Reasons } from "./score.js";
+import { CanonIndex, canonTermCounts, round, type CollectedTerms, type PaperText, type Reasons } from "./score.js";
 import { termIdOf } from "./terms.js";
 import { loadSeeds } from "./seeds.js";
 import { TOPIC_LABELS, TopicClassifier } from "./topics.js";
@@ -104,14 +104,15 @@ export class RelevanceModel {
     return approvals >= MIN_DECISIONS_PER_CLASS && decisions.length - approvals >= MIN_DECISIONS_PER_CLASS;
   }
 
-  score(text: PaperText): Relevance {
-    return this.scoreWith(this.model, text);
+  /** `collected`: the text's terms, when the caller has them already (see collectPaperTerms). */
+  score(text: PaperText, collected?: CollectedTerms): Relevance {
+    return this.scoreWith(this.model, text, collected);
   }
 
-  private scoreWith(model: LinearModel | null, text: PaperText): Relevance {
+  private scoreWith(model: LinearModel | null, text: PaperText, collected?: CollectedTerms): Relevance {
     const index = this.requireIndex();
     index.setLinear(model?.terms ?? null);
-    const canon = index.score(text);
+    const canon = index.score(text, collected);
     const probability = model ? this.calibrated(marginOf(model, canon.termScore, canon.canon, canon.top3)) : canon.canon;
     const topics = this.topics ? this.topics.confident(text, canon.canon) : [];
     return {

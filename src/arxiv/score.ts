@@ -79,6 +79,22 @@ export function canonStats(documents: Iterable<Iterable<number>>): CorpusStats {
 }
 
 /** What the scorer reads of a new paper. */
+/** A paper's term ids, title then abstract (see collectPaperTerms). */
+export interface CollectedTerms {
+  buffer: TermBuffer;
+  /** Where the abstract's terms start. */
+  titleEnd: number;
+}
+
+/** Collects `text`'s terms, title then abstract, into `buffer` (emptied first). */
+export function collectPaperTerms(text: PaperText, buffer: TermBuffer): CollectedTerms {
+  buffer.length = 0;
+  collectTerms(text.title, buffer);
+  const titleEnd = buffer.length;
+  collectTerms(text.abstract, buffer);
+  return { buffer, titleEnd };
+}
+
 export interface PaperText {
   title: string;
   abstract: string;
@@ -211,13 +227,18 @@ export class CanonIndex {
     return this.papers;
   }
 
-  score(text: PaperText): CanonScore {
+  /** `collected`: the text's terms when the caller has them already (collectPaperTerms), so they are not read twice. */
+  score(text: PaperText, collected?: CollectedTerms): CanonScore {
     // Term counts (whole numbers) in a reusable dense buffer by term id: no Map and no garbage per paper.
-    const terms = this.terms;
-    terms.length = 0;
-    collectTerms(text.title, terms);
-    const titleEnd = terms.length;
-    collectTerms(text.abstract, terms);
+    const terms = collected?.buffer ?? this.terms;
+    let titleEnd: number;
+    if (collected) titleEnd = collected.titleEnd;
+    else {
+      terms.length = 0;
+      collectTerms(text.title, terms);
+      titleEnd = terms.length;
+      collectTerms(text.abstract, terms);
+    }
     const ids = terms.ids;
     const known = termCount();
     if (this.counts.length < known) {

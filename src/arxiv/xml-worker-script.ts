@@ -1,0 +1,88 @@
+/**
+ * The XML parser thread's script (see xml-worker.ts). Plain CommonJS run with `eval`: the worker cannot import our
+ * TypeScript (tests run the sources), so it is self-contained and requires rss-parser by an absolute path.
+ *
+ * One thread serves many parses, one at a time: a message { id, xml, limits, customFields, pick, batch } is answered
+ * with { id, kind: "items" } batches, then { id, kind: "ok" }, or one { id, kind: "limit" | "invalid" }. The body is
+ * scanned for its structure (depth, element and item counts) before it is parsed, so what no arXiv feed or API answer
+ * looks like is refused without building it. A parser per set of custom fields is kept warm (its JIT-compiled code is
+ * most of what a reused thread saves); one that failed is replaced, as xml2js keeps state after an error.
+ */
+export const XML_WORKER_SOURCE = String.raw`
+const { parentPort, workerData } = require("node:worker_threads");
+const Parser = require(workerData.parserPath);
+const parsers = new Map();
+
+function parserFor(key, customFields) {
+  let parser = parsers.get(key);
+  if (parser === undefined) {
+    if (parsers.size >= 8) parsers.clear();
+    parser = new Parser({ customFields });
+    parsers.set(key, parser);
+  }
+  return parser;
+}
+
+function skipTo(xml, from, end) {
+  const at = xml.indexOf(end, from);
+  return at < 0 ? xml.length : at + end.length;
+}
+
+/** Depth, element and item counts by a linear scan; the first limit passed, or null. */
+function structureProblem(xml, limits) {
+  let depth = 0, elements = 0, items = 0, at = 0;
+  const itemOpen = "<" + limits.itemTag;
+  for (;;) {
+    const open = xml.indexOf("<", at);
+    if (open < 0) return null;
+    const next = xml[open + 1];
+    if (next === "!") {
+      at = xml.startsWith("<![CDATA[", open) ? skipTo(xml, open, "]]>") : xml.startsWith("<!--", open) ? skipTo(xml, open, "-->") : skipTo(xml, open, ">");
+      continue;
+    }
+    if (next === "?") { at = skipTo(xml, open, "?>"); continue; }
+    const close = xml.indexOf(">", open);
+    at = close < 0 ? xml.length : close + 1;
+    if (next === "/") { depth -= 1; continue; }
+    elements += 1;
+    if (elements > limits.maxElements) return "more than " + limits.maxElements + " XML elements";
+    if (xml.startsWith(itemOpen, open) && /[\s/>]/.test(xml[open + itemOpen.length] || "")) {
+      items += 1;
+      if (items > limits.maxItems) return "too many items (more than " + limits.maxItems + ")";
+    }
+    if (close > 0 && xml[close - 1] === "/") continue;
+    depth += 1;
+    if (depth > limits.maxDepth) return "XML nested more than " + limits.maxDepth + " levels deep";
+  }
+}
+
+/** Only the fields the caller reads go back: cloning the rest (snippets, dates, links) costs both threads. */
+function picked(item, pick) {
+  if (pick === null || typeof item !== "object" || item === null) return item;
+  const out = {};
+  for (const key of pick) if (item[key] !== undefined) out[key] = item[key];
+  return out;
+}
+
+parentPort.on("message", ({ id, xml, limits, customFields, pick, batch }) => {
+  const problem = structureProblem(xml, limits);
+  if (problem !== null) { parentPort.postMessage({ id, kind: "limit", reason: problem }); return; }
+  const key = JSON.stringify(customFields);
+  parserFor(key, customFields).parseString(xml).then(
+    (output) => {
+      // In batches: each message is read back on the main thread as a task of its own, with turns of the loop between.
+      const { items, ...rest } = output;
+      const all = Array.isArray(items) ? items : [];
+      for (let at = 0; at < all.length; at += batch) {
+        const chunk = all.slice(at, at + batch);
+        parentPort.postMessage({ id, kind: "items", items: pick === null ? chunk : chunk.map((item) => picked(item, pick)) });
+      }
+      parentPort.postMessage({ id, kind: "ok", output: rest, items: Array.isArray(items) });
+    },
+    (error) => {
+      parsers.delete(key);
+      parentPort.postMessage({ id, kind: "invalid", reason: String((error && error.message) || error).split("\n")[0] });
+    },
+  );
+});
+`;
