@@ -62,9 +62,9 @@ describe("production build carries no test or bench code", () => {
     expect(run.status, run.stderr).toBe(0);
     const [pack] = JSON.parse(run.stdout) as Array<{ files: Array<{ path: string }> }>;
     const paths = (pack?.files ?? []).map((file) => file.path);
-    expect(paths).toEqual(expect.arrayContaining(["bin/paperbot.js", "dist/src/main.js", "dist/src/healthcheck.js", "dist/commands/index.js", "data/catalog.json"]));
+    expect(paths).toEqual(expect.arrayContaining(["bin/paperbot.js", "dist/src/main.js", "dist/src/healthcheck.js", "dist/commands/index.js", "data/catalog.json", "data/relevance-seeds.json"]));
     expect(paths.filter((path) => /(^|\/)(test|bench|dist-bench)\//.test(path))).toEqual([]);
-    expect(paths.filter((path) => !/^(bin|dist\/src|dist\/commands)\/|^(data\/catalog\.json|package\.json|README\.md)$/.test(path))).toEqual([]);
+    expect(paths.filter((path) => !/^(bin|dist\/src|dist\/commands)\/|^(data\/catalog\.json|data\/relevance-seeds\.json|package\.json|README\.md)$/.test(path))).toEqual([]);
   });
 });
 
