@@ -15,24 +15,40 @@ function random(seed: number): () => number {
   };
 }
 
-const KEYWORDS = Array.from({ length: 300 }, (_, index) => `keyword ${index}`).concat(["speculative decoding", "dense retrieval", "long context", "tool use"]);
+const KEYWORDS = Array.from({ length: 300 }, (_, index) => `keyword ${index}`).concat([
+  "speculative decoding",
+  "dense retrieval",
+  "long context",
+  "tool use",
+]);
 
 function seedFollowers(db: ReturnType<typeof openDatabase>, count: number, everyoneFollowsRetrieval: boolean): void {
   const next = random(count);
   const user = db.prepare("INSERT INTO user_follows (user_id, locale, created_at, dm_paused_at) VALUES (?, ?, ?, ?)");
   const topic = db.prepare("INSERT OR IGNORE INTO user_topics (user_id, topic, created_at) VALUES (?, ?, ?)");
-  const channel = db.prepare("INSERT INTO channel_follows (channel_id, guild_id, topic, created_by, created_at, role_id, locale) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const channel = db.prepare(
+    "INSERT INTO channel_follows (channel_id, guild_id, topic, created_by, created_at, role_id, locale) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  );
   db.transaction(() => {
     for (let index = 0; index < count; index += 1) {
       const id = String(1_300_000_000_000_000_000n + BigInt(index));
       user.run(id, next() < 0.3 ? "ja" : "en", "2026-01-01T00:00:00.000Z", next() < 0.02 ? "2026-02-01T00:00:00.000Z" : null);
       if (everyoneFollowsRetrieval) topic.run(id, "retrieval", "2026-01-01T00:00:00.000Z");
       const topics = 1 + Math.floor(next() * 3);
-      for (let t = 0; t < topics; t += 1) topic.run(id, TOPICS[Math.floor(next() * TOPICS.length)] ?? "retrieval", "2026-01-01T00:00:00.000Z");
+      for (let t = 0; t < topics; t += 1)
+        topic.run(id, TOPICS[Math.floor(next() * TOPICS.length)] ?? "retrieval", "2026-01-01T00:00:00.000Z");
       if (next() < 0.1) topic.run(id, KEYWORDS[Math.floor(next() * KEYWORDS.length)] ?? "tool use", "2026-01-01T00:00:00.000Z");
     }
     for (let index = 0; index < count / 1000; index += 1) {
-      channel.run(String(1_200_000_000_000_100_000n + BigInt(index)), "1200000000000000001", TOPICS[index % TOPICS.length] ?? "retrieval", "1", "2026-01-01T00:00:00.000Z", index % 2 ? "1200000000000000088" : null, "en");
+      channel.run(
+        String(1_200_000_000_000_100_000n + BigInt(index)),
+        "1200000000000000001",
+        TOPICS[index % TOPICS.length] ?? "retrieval",
+        "1",
+        "2026-01-01T00:00:00.000Z",
+        index % 2 ? "1200000000000000088" : null,
+        "en",
+      );
     }
   })();
 }
@@ -63,7 +79,14 @@ function measure(count: number, log: (line: string) => void, everyoneMatches = f
   const db = openDatabase(":memory:");
   migrate(db);
   seedFollowers(db, count, everyoneMatches);
-  const alerts = createAlerts({ db, clock: { now: () => new Date() }, logger: createLogger("silent"), maxDelayMs: 86_400_000, paper: () => undefined, transport: null });
+  const alerts = createAlerts({
+    db,
+    clock: { now: () => new Date() },
+    logger: createLogger("silent"),
+    maxDelayMs: 86_400_000,
+    paper: () => undefined,
+    transport: null,
+  });
   const times: number[] = [];
   let intents = 0;
   for (let run = 0; run < 3; run += 1) {

@@ -137,13 +137,24 @@ export async function benchBundle(papers: Paper[], options: BundleBenchOptions =
   const bare = { completed: 0, elapsedMs: 0, cpuMs: 0 };
   try {
     new BundleStore(dir).write(catalog);
-    const url = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(Date.now() + 3_600_000) });
+    const url = signBundleUrl({
+      baseUrl: server.url,
+      fileName: BUNDLE_FILE_NAME,
+      secret: SECRET,
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
     const baselineUrl = new URL(url);
     baselineUrl.port = String(baseline.port);
     const targets = { ours: url, bare: baselineUrl.href };
     const size = catalog.zip.length;
     const roundOf = async (target: string, requests: number, limitMs?: number): Promise<LoadResult> => {
-      const result = await client.run({ url: target, size, concurrency, requests, ...(limitMs === undefined ? {} : { durationMs: limitMs }) });
+      const result = await client.run({
+        url: target,
+        size,
+        concurrency,
+        requests,
+        ...(limitMs === undefined ? {} : { durationMs: limitMs }),
+      });
       if (result.failures > 0) throw new Error(`benchBundle: ${result.failures} downloads from ${new URL(target).origin} failed`);
       return result;
     };
@@ -151,7 +162,10 @@ export async function benchBundle(papers: Paper[], options: BundleBenchOptions =
     const warm = await roundOf(targets.ours, maxRequests, Math.min(WARM_UP_MS, durationMs));
     if (warm.completed === 0) throw new Error("benchBundle: no download completed");
     await roundOf(targets.bare, warm.completed);
-    const perRound = Math.max(concurrency, Math.min(Math.ceil(maxRequests / ROUNDS), Math.ceil((warm.completed / warm.elapsedMs) * (durationMs / ROUNDS))));
+    const perRound = Math.max(
+      concurrency,
+      Math.min(Math.ceil(maxRequests / ROUNDS), Math.ceil((warm.completed / warm.elapsedMs) * (durationMs / ROUNDS))),
+    );
     // Alternate rounds of the same request count, swapping which side goes first, so background load and
     // garbage left by the previous round weigh on both sides alike.
     for (let index = 0; index < ROUNDS; index++) {

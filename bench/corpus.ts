@@ -14,20 +14,77 @@ export function seededRandom(seed: number): () => number {
 }
 
 const ADJECTIVES = [
-  "Efficient", "Scalable", "Robust", "Sparse", "Adaptive", "Hierarchical", "Contrastive", "Multilingual", "Causal", "Federated",
-  "Differentiable", "Probabilistic", "Self-Supervised", "Multimodal", "Lightweight", "Interpretable", "Continual", "Structured",
-  "Latent", "Generative", "Compositional", "Memory-Efficient", "Long-Context", "Zero-Shot", "Few-Shot", "Quantized", "Distilled",
+  "Efficient",
+  "Scalable",
+  "Robust",
+  "Sparse",
+  "Adaptive",
+  "Hierarchical",
+  "Contrastive",
+  "Multilingual",
+  "Causal",
+  "Federated",
+  "Differentiable",
+  "Probabilistic",
+  "Self-Supervised",
+  "Multimodal",
+  "Lightweight",
+  "Interpretable",
+  "Continual",
+  "Structured",
+  "Latent",
+  "Generative",
+  "Compositional",
+  "Memory-Efficient",
+  "Long-Context",
+  "Zero-Shot",
+  "Few-Shot",
+  "Quantized",
+  "Distilled",
 ];
 const SUBJECTS = [
-  "Transformers", "Language Models", "Graph Neural Networks", "Vision Encoders", "Speech Recognizers", "Policy Networks",
-  "Retrieval Systems", "Tokenizers", "Reward Models", "Diffusion Samplers", "Mixture Models", "Recurrent Networks", "Agents",
-  "Embedding Models", "Code Generators", "Knowledge Graphs", "Recommender Systems", "Optimizers", "Attention Layers", "Planners",
+  "Transformers",
+  "Language Models",
+  "Graph Neural Networks",
+  "Vision Encoders",
+  "Speech Recognizers",
+  "Policy Networks",
+  "Retrieval Systems",
+  "Tokenizers",
+  "Reward Models",
+  "Diffusion Samplers",
+  "Mixture Models",
+  "Recurrent Networks",
+  "Agents",
+  "Embedding Models",
+  "Code Generators",
+  "Knowledge Graphs",
+  "Recommender Systems",
+  "Optimizers",
+  "Attention Layers",
+  "Planners",
 ];
 const PURPOSES = [
-  "for Question Answering", "for Machine Translation", "via Curriculum Learning", "with Synthetic Data", "under Distribution Shift",
-  "for Protein Design", "for Robotic Manipulation", "with Human Feedback", "for Time-Series Forecasting", "at Scale",
-  "for Low-Resource Languages", "via Knowledge Distillation", "for Medical Imaging", "with Structured Pruning", "for Tabular Data",
-  "via Preference Learning", "for Theorem Proving", "with Sparse Experts", "for Document Understanding", "on Edge Devices",
+  "for Question Answering",
+  "for Machine Translation",
+  "via Curriculum Learning",
+  "with Synthetic Data",
+  "under Distribution Shift",
+  "for Protein Design",
+  "for Robotic Manipulation",
+  "with Human Feedback",
+  "for Time-Series Forecasting",
+  "at Scale",
+  "for Low-Resource Languages",
+  "via Knowledge Distillation",
+  "for Medical Imaging",
+  "with Structured Pruning",
+  "for Tabular Data",
+  "via Preference Learning",
+  "for Theorem Proving",
+  "with Sparse Experts",
+  "for Document Understanding",
+  "on Edge Devices",
 ];
 const WORDS = (
   "we propose method model training data benchmark results performance improve baseline evaluate task tasks learning " +
@@ -36,9 +93,35 @@ const WORDS = (
   "pretraining finetuning alignment retrieval memory compute latency throughput tokens sequence attention gradient " +
   "optimization regularization sampling distribution uncertainty calibration adversarial privacy fairness transfer"
 ).split(" ");
-const SURNAMES = ["Zhang", "Smith", "Kumar", "Garcia", "Müller", "Tanaka", "Kim", "Nguyen", "Rossi", "Cohen", "Silva", "Ivanova", "Okafor", "Larsen"];
+const SURNAMES = [
+  "Zhang",
+  "Smith",
+  "Kumar",
+  "Garcia",
+  "Müller",
+  "Tanaka",
+  "Kim",
+  "Nguyen",
+  "Rossi",
+  "Cohen",
+  "Silva",
+  "Ivanova",
+  "Okafor",
+  "Larsen",
+];
 const GIVEN = ["Wei", "Anna", "Ravi", "Lucia", "Jonas", "Yuki", "Min", "Linh", "Marco", "Dana", "Ana", "Olga", "Chidi", "Erik"];
-const ORGS = ["Tsinghua University", "MIT", "ETH Zurich", "University of Tokyo", "KAIST", "Mila", "Meta AI", "Google Research", "Microsoft Research", "CMU"];
+const ORGS = [
+  "Tsinghua University",
+  "MIT",
+  "ETH Zurich",
+  "University of Tokyo",
+  "KAIST",
+  "Mila",
+  "Meta AI",
+  "Google Research",
+  "Microsoft Research",
+  "CMU",
+];
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];

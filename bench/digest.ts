@@ -28,7 +28,10 @@ function syntheticEdition(papers: number, next: () => number): Edition {
     titleJa: `論文 ${index}`,
     url: `https://arxiv.org/abs/2611.${String(index).padStart(5, "0")}`,
     topics: [pick(TOPICS), pick(TOPICS)],
-    summary: { en: `We study ${pick(KEYWORDS)} in large language models. More text follows here.`, ja: `大規模言語モデルにおける ${pick(KEYWORDS)} を調べる。` },
+    summary: {
+      en: `We study ${pick(KEYWORDS)} in large language models. More text follows here.`,
+      ja: `大規模言語モデルにおける ${pick(KEYWORDS)} を調べる。`,
+    },
   }));
   const candidates: DigestCandidate[] = Array.from({ length: 5 }, (_, index) => ({
     arxivId: `2611.9${String(index).padStart(4, "0")}`,
@@ -38,7 +41,14 @@ function syntheticEdition(papers: number, next: () => number): Edition {
     topics: [pick(TOPICS)],
     excerpt: "An abstract.",
   }));
-  return { week: "2026-W48", start: "2026-11-23T00:00:00.000Z", end: "2026-11-30T00:00:00.000Z", papers: paperList, candidates, picks: paperList.slice(0, 1) };
+  return {
+    week: "2026-W48",
+    start: "2026-11-23T00:00:00.000Z",
+    end: "2026-11-30T00:00:00.000Z",
+    papers: paperList,
+    candidates,
+    picks: paperList.slice(0, 1),
+  };
 }
 
 /** Followers with 0 to 4 topics, catalog topics more often than keywords. */
@@ -46,7 +56,12 @@ function syntheticFollowers(count: number, next: () => number): { locale: Locale
   return Array.from({ length: count }, () => {
     const topics = new Set<string>();
     const wanted = Math.floor(next() * 5);
-    while (topics.size < wanted) topics.add(next() < 0.7 ? (TOPICS[Math.floor(next() * TOPICS.length)] ?? "retrieval") : (KEYWORDS[Math.floor(next() * KEYWORDS.length)] ?? "keyword0"));
+    while (topics.size < wanted)
+      topics.add(
+        next() < 0.7
+          ? (TOPICS[Math.floor(next() * TOPICS.length)] ?? "retrieval")
+          : (KEYWORDS[Math.floor(next() * KEYWORDS.length)] ?? "keyword0"),
+      );
     return { locale: next() < 0.3 ? "ja" : "en", topics: [...topics] };
   });
 }
@@ -107,14 +122,16 @@ export function benchDigest(log: (line: string) => void) {
     result[`fanout_with_db_ms_${count / 1000}k`] = Math.round(median(times) * 10) / 10;
     log(`digest: fanout for ${count} followers read from SQLite: ${result[`fanout_with_db_ms_${count / 1000}k`]} ms (median of 3)`);
   }
-  result["fanout_ratio_100k_over_10k"] = Math.round(((result["fanout_ms_100k"] ?? 0) / Math.max(0.001, result["fanout_ms_10k"] ?? 1)) * 100) / 100;
+  result["fanout_ratio_100k_over_10k"] =
+    Math.round(((result["fanout_ms_100k"] ?? 0) / Math.max(0.001, result["fanout_ms_10k"] ?? 1)) * 100) / 100;
 
   const sample = syntheticFollowers(1000, next);
   const planner = createForYouPlanner(edition);
   const links = { web: "https://paperbot.example/digest/2026-W48", list: "https://paperbot.example/" };
   let messages = 0;
   const start = performance.now();
-  for (const follower of sample) messages += renderDigestMessages(edition, { locale: follower.locale, forYou: planner(follower.topics) }, links).length;
+  for (const follower of sample)
+    messages += renderDigestMessages(edition, { locale: follower.locale, forYou: planner(follower.topics) }, links).length;
   const elapsed = performance.now() - start;
   result["render_ms_per_destination"] = Math.round((elapsed / sample.length) * 1000) / 1000;
   result["messages_per_destination"] = Math.round((messages / sample.length) * 10) / 10;

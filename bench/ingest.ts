@@ -39,7 +39,10 @@ export function syntheticFeed(realFeed: string, count: number): string {
     const item = items[index % items.length] ?? "";
     const old = /oai:arXiv\.org:([^<]+?)v\d+</.exec(item)?.[1] ?? "";
     const id = `2612.${String(index + 1).padStart(5, "0")}`;
-    return item.replaceAll(old, id).replace(/Announce Type: \S+/, "Announce Type: new").replace(/<arxiv:announce_type>[^<]*</, "<arxiv:announce_type>new<");
+    return item
+      .replaceAll(old, id)
+      .replace(/Announce Type: \S+/, "Announce Type: new")
+      .replace(/<arxiv:announce_type>[^<]*</, "<arxiv:announce_type>new<");
   });
   const start = realFeed.indexOf("<item>");
   const end = realFeed.lastIndexOf("</item>") + "</item>".length;
@@ -58,7 +61,12 @@ function cpuMs(): number {
 }
 
 /** Parse-only and full-pipeline throughput on the same bytes, interleaved so both see the same machine load. */
-export async function benchIngest(options: { fixtureDir: string; catalogPath: string; items?: number; repeats?: number }): Promise<IngestBenchResult> {
+export async function benchIngest(options: {
+  fixtureDir: string;
+  catalogPath: string;
+  items?: number;
+  repeats?: number;
+}): Promise<IngestBenchResult> {
   const count = options.items ?? 2000;
   const repeats = options.repeats ?? 8;
   const xml = syntheticFeed(readFileSync(join(options.fixtureDir, CS_CL_FIXTURE), "utf8"), count);
@@ -76,9 +84,16 @@ export async function benchIngest(options: { fixtureDir: string; catalogPath: st
   };
   const pipeline = async (target: ReturnType<typeof freshDatabase>, relevance: Pick<RelevanceModel, "score"> = target.relevance) => {
     const parsed = await parseArxivFeed(xml);
-    return ingestFeed(target.db, parsed, { relevance, catalogArxivIds: target.catalogArxivIds, now: new Date(), commitState: () => undefined });
+    return ingestFeed(target.db, parsed, {
+      relevance,
+      catalogArxivIds: target.catalogArxivIds,
+      now: new Date(),
+      commitState: () => undefined,
+    });
   };
-  const unscored: Pick<RelevanceModel, "score"> = { score: () => ({ canonScore: 0, bonus: 0, score: 0, reasons: { papers: [], topics: [] } }) };
+  const unscored: Pick<RelevanceModel, "score"> = {
+    score: () => ({ canonScore: 0, bonus: 0, score: 0, reasons: { papers: [], topics: [] } }),
+  };
 
   // Every database is set up before the warm-up, so collecting the set-up's garbage falls on no timed step.
   const targets = Array.from({ length: repeats }, () => ({ scored: freshDatabase(), unscored: freshDatabase() }));

@@ -24,7 +24,10 @@ function benchEnv(apiUrl: string, dataDir: string) {
 }
 
 /** Time from INTERACTION_CREATE on the loopback gateway to the bot's first callback, for /paper. */
-export async function benchInteractions(queries: string[], count: number): Promise<{ ack_p50_ms: number; ack_p99_ms: number; interactions: number }> {
+export async function benchInteractions(
+  queries: string[],
+  count: number,
+): Promise<{ ack_p50_ms: number; ack_p99_ms: number; interactions: number }> {
   const harness = await startDiscordHarness();
   const dataDir = mkdtempSync(join(tmpdir(), "paperbot-bench-"));
   const bot = await startPaperbot({ env: benchEnv(harness.apiUrl, dataDir), logger: createLogger("silent") });
@@ -58,13 +61,31 @@ function seedEditions(bot: RunningBot, editions: number, papersPerEdition: numbe
     const year = 2023 + Math.floor(index / 50);
     const week = `${year}-W${String((index % 50) + 1).padStart(2, "0")}` as WeekLabel;
     const start = new Date(Date.UTC(year, 0, 2 + 7 * (index % 50)));
-    const listed = Array.from({ length: papersPerEdition }, (_, offset) => papers[(index + offset) % papers.length]).filter((paper) => paper !== undefined);
+    const listed = Array.from({ length: papersPerEdition }, (_, offset) => papers[(index + offset) % papers.length]).filter(
+      (paper) => paper !== undefined,
+    );
     const edition: Edition = {
       week,
       start: start.toISOString(),
       end: new Date(start.getTime() + 7 * 86_400_000).toISOString(),
-      papers: listed.map((paper) => ({ id: paper.id, title: paper.title, titleJa: paper.titleJa ?? "", url: paper.url ?? "", topics: [...paper.topics], summary: { en: paper.summary.en, ja: paper.summary.ja ?? paper.summary.en } })),
-      candidates: listed.slice(0, 5).map((paper, rank) => ({ arxivId: `2611.${String(index * 10 + rank).padStart(5, "0")}`, title: paper.title, url: `https://arxiv.org/abs/2611.${String(index * 10 + rank).padStart(5, "0")}`, score: 0.9 - rank / 10, topics: [...paper.topics], excerpt: paper.summary.en })),
+      papers: listed.map((paper) => ({
+        id: paper.id,
+        title: paper.title,
+        titleJa: paper.titleJa ?? "",
+        url: paper.url ?? "",
+        topics: [...paper.topics],
+        summary: { en: paper.summary.en, ja: paper.summary.ja ?? paper.summary.en },
+      })),
+      candidates: listed
+        .slice(0, 5)
+        .map((paper, rank) => ({
+          arxivId: `2611.${String(index * 10 + rank).padStart(5, "0")}`,
+          title: paper.title,
+          url: `https://arxiv.org/abs/2611.${String(index * 10 + rank).padStart(5, "0")}`,
+          score: 0.9 - rank / 10,
+          topics: [...paper.topics],
+          excerpt: paper.summary.en,
+        })),
       picks: [],
     };
     const at = new Date(start.getTime() + 7 * 86_400_000);
@@ -102,7 +123,14 @@ export async function benchInteractionsUnderPageLoad(
     await bot.ready;
     seedEditions(bot, options.editions, options.papersPerEdition);
     const base = bot.http.url;
-    const load = client.run({ url: `${base}/digest`, urls: [`${base}/digest`, `${base}/digest.atom`, `${base}/`], size: null, concurrency: options.clients, requests: 1e9, durationMs: 600_000 });
+    const load = client.run({
+      url: `${base}/digest`,
+      urls: [`${base}/digest`, `${base}/digest.atom`, `${base}/`],
+      size: null,
+      concurrency: options.clients,
+      requests: 1e9,
+      durationMs: 600_000,
+    });
     // Let the clients get going before measuring.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     for (let index = 0; index < options.count; index += 1) {

@@ -49,7 +49,10 @@ export function scoreLabelledSets(repoRoot: string): Record<LabelledSetName, Set
       const correct = queries.length - misses.length;
       return { correct, total: queries.length, top1: Math.round((correct / queries.length) * 1000) / 1000, misses };
     };
-    return Object.fromEntries(Object.entries(LABELLED_SETS).map(([name, file]) => [name, score(file)])) as Record<LabelledSetName, SetScore>;
+    return Object.fromEntries(Object.entries(LABELLED_SETS).map(([name, file]) => [name, score(file)])) as Record<
+      LabelledSetName,
+      SetScore
+    >;
   } finally {
     db.close();
   }

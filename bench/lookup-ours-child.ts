@@ -41,7 +41,7 @@ if (mode === "build") {
   process.stdout.write(`${JSON.stringify({ insert_ms: Math.round(insert) })}\n`);
 } else if (mode === "serve") {
   const db = openDatabase(databasePath);
-  let start = performance.now();
+  const start = performance.now();
   const index = new PaperIndex(db);
   const load = performance.now() - start;
 
@@ -63,7 +63,11 @@ if (mode === "build") {
 
   // A moderator's approvals: each a new paper written and taken into the index, then changed, then removed.
   const store = paperStore(db);
-  const added = generateEntries(7, 424242).map((entry, index): CatalogEntry => ({ ...entry, id: `moderated-${index}`, arxivId: `2912.${90000 + index}` }));
+  const added = generateEntries(7, 424242).map((entry, index): CatalogEntry => ({
+    ...entry,
+    id: `moderated-${index}`,
+    arxivId: `2912.${90000 + index}`,
+  }));
   const timed = (action: () => void): number => {
     const begin = performance.now();
     action();

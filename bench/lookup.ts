@@ -98,11 +98,17 @@ export function benchLookup(
   miniSearch.addAll(documents);
   const miniBuild = performance.now() - start;
   const miniSearchTop = (query: LabelledQuery) => {
-    const hit = miniSearch.search(query.query, { prefix: true, fuzzy: 0.2, boost: { aliases: 4, title: 3, id: 3, arxivId: 5, titleJa: 3 } })[0];
+    const hit = miniSearch.search(query.query, {
+      prefix: true,
+      fuzzy: 0.2,
+      boost: { aliases: 4, title: 3, id: 3, arxivId: 5, titleJa: 3 },
+    })[0];
     return hit ? String(hit.id) : null;
   };
   const mini = measure(queries, 2, miniSearchTop);
-  log(`minisearch: top1 ${mini.top1.toFixed(3)} p50 ${mini.p50.toFixed(3)} ms p99 ${mini.p99.toFixed(3)} ms build ${miniBuild.toFixed(0)} ms`);
+  log(
+    `minisearch: top1 ${mini.top1.toFixed(3)} p50 ${mini.p50.toFixed(3)} ms p99 ${mini.p99.toFixed(3)} ms build ${miniBuild.toFixed(0)} ms`,
+  );
 
   start = performance.now();
   const fuse = new Fuse(documents, {
@@ -120,7 +126,9 @@ export function benchLookup(
   // Fuse.js scans every document for every query (seconds each at 100k), so it runs on a fixed sample.
   const fuseQueries = queries.filter((_, index) => index % fuseSampleEvery === 0);
   const fuseFigures = measure(fuseQueries, 1, (query) => fuse.search(query.query, { limit: 1 })[0]?.item.id ?? null);
-  log(`fuse: top1 ${fuseFigures.top1.toFixed(3)} p50 ${fuseFigures.p50.toFixed(3)} ms p99 ${fuseFigures.p99.toFixed(3)} ms build ${fuseBuild.toFixed(0)} ms`);
+  log(
+    `fuse: top1 ${fuseFigures.top1.toFixed(3)} p50 ${fuseFigures.p50.toFixed(3)} ms p99 ${fuseFigures.p99.toFixed(3)} ms build ${fuseBuild.toFixed(0)} ms`,
+  );
 
   const figures = (measured: { top1: number; p50: number; p99: number }, build: number): EngineFigures => ({
     top1: round(measured.top1),

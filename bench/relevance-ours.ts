@@ -27,7 +27,13 @@ export interface OursScored {
  * each scored by a model whose seed positives (data/relevance-seeds.json) leave it out: on a held-out set that is the
  * shipped model, on the development set (the seeds themselves) a model trained on the other fold.
  */
-export function oursCrossFitted(catalog: readonly CatalogEntry[], landmarks: readonly LandmarkPaper[], day: readonly PaperText[], seeds: readonly LandmarkPaper[] = loadSeeds(), folds = 2): OursScored {
+export function oursCrossFitted(
+  catalog: readonly CatalogEntry[],
+  landmarks: readonly LandmarkPaper[],
+  day: readonly PaperText[],
+  seeds: readonly LandmarkPaper[] = loadSeeds(),
+  folds = 2,
+): OursScored {
   const out: OursScored = { scores: [], topics: [], reasons: [] };
   const papers = [...landmarks, ...day];
   const results = new Array<{ score: number; topics: string[]; reasons: { papers: string[]; terms: string[] } }>(papers.length);
@@ -37,16 +43,27 @@ export function oursCrossFitted(catalog: readonly CatalogEntry[], landmarks: rea
       migrate(db);
       syncCatalog(db, catalog, new Date("2026-01-01T00:00:00Z"));
       const canon = Catalog.load(db).papers;
-      storeStream(db, papers, day.filter((_, at) => at % folds !== fold));
+      storeStream(
+        db,
+        papers,
+        day.filter((_, at) => at % folds !== fold),
+      );
       // The shipped seeds, less the landmarks this fold scores (all of them when the eval set is the seeds' own).
       const scored = landmarks.filter((_, at) => at % folds === fold);
-      const model = new RelevanceModel(db, seeds.filter((seed) => !scored.some((landmark) => samePaper(seed, landmark))));
+      const model = new RelevanceModel(
+        db,
+        seeds.filter((seed) => !scored.some((landmark) => samePaper(seed, landmark))),
+      );
       model.refresh(canon);
       papers.forEach((paper, at) => {
         const inFold = at < landmarks.length ? at % folds === fold : (at - landmarks.length) % folds === fold;
         if (!inFold) return;
         const relevance = model.score(paper);
-        results[at] = { score: relevance.score, topics: relevance.reasons.topics, reasons: { papers: relevance.reasons.papers, terms: relevance.reasons.terms ?? [] } };
+        results[at] = {
+          score: relevance.score,
+          topics: relevance.reasons.topics,
+          reasons: { papers: relevance.reasons.papers, terms: relevance.reasons.terms ?? [] },
+        };
       });
     } finally {
       db.close();
@@ -67,7 +84,18 @@ export function storeStream(db: Db, counted: readonly PaperText[], ingested: rea
   db.transaction(() => {
     ingested.forEach((paper, at) => {
       store.insert(
-        { arxivId: `2608.${String(at + 10000)}`, version: 1, ...paper, authors: ["A. Author"], categories: ["cs.CL"], license: null, canonScore: 0, bonus: 0, score: 0, reasons: { papers: [], topics: [] } },
+        {
+          arxivId: `2608.${String(at + 10000)}`,
+          version: 1,
+          ...paper,
+          authors: ["A. Author"],
+          categories: ["cs.CL"],
+          license: null,
+          canonScore: 0,
+          bonus: 0,
+          score: 0,
+          reasons: { papers: [], topics: [] },
+        },
         seen,
       );
     });

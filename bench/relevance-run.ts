@@ -3,7 +3,15 @@ import { loadCatalogFile } from "../src/catalog/load.js";
 import { DEFAULT_CANDIDATE_MIN_SCORE } from "../src/config.js";
 import { oursCrossFitted } from "./relevance-ours.js";
 import { topicPrecision, type TopicPrecision } from "./relevance-topics.js";
-import { baselineFigures, dayPapers, figures, loadEvalSet, outsideCatalog, type MethodFigures, type RelevanceBenchOptions } from "./relevance.js";
+import {
+  baselineFigures,
+  dayPapers,
+  figures,
+  loadEvalSet,
+  outsideCatalog,
+  type MethodFigures,
+  type RelevanceBenchOptions,
+} from "./relevance.js";
 
 export interface RelevanceBenchResult {
   landmarks: number;

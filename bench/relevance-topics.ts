@@ -8,7 +8,9 @@ import { round3 } from "../src/arxiv/metrics.js";
 
 /** Set A's topic words that are also catalog topics (the same name, the same meaning); the others are not judged. */
 export const SAME_NAME_TOPICS: readonly Topic[] = TOPICS.filter((topic) =>
-  ["architecture", "scaling", "fine-tuning", "alignment", "retrieval", "agents", "efficiency", "safety", "code", "diffusion"].includes(topic),
+  ["architecture", "scaling", "fine-tuning", "alignment", "retrieval", "agents", "efficiency", "safety", "code", "diffusion"].includes(
+    topic,
+  ),
 );
 
 export interface TopicPrecision {
@@ -26,7 +28,11 @@ export interface TopicPrecision {
  * papers), and the eval set's papers (their predicted topics as scored, judged where set A's vocabulary names the
  * same topic).
  */
-export function topicPrecision(canon: readonly Paper[], landmarks: readonly LandmarkPaper[], predicted: readonly string[][]): TopicPrecision {
+export function topicPrecision(
+  canon: readonly Paper[],
+  landmarks: readonly LandmarkPaper[],
+  predicted: readonly string[][],
+): TopicPrecision {
   const stats = new CorpusStats();
   for (const paper of canon) stats.addDocument(canonTermCounts(paper).keys());
   const index = new CanonIndex(canon, TOPIC_LABELS, [], stats);
@@ -80,8 +86,21 @@ export function topicPrecision(canon: readonly Paper[], landmarks: readonly Land
     precision: share(canonRight + evalRight, canonPrefilled + evalPrefilled),
     prefilled: canonPrefilled + evalPrefilled,
     right: canonRight + evalRight,
-    canon_loo: { precision: share(canonRight, canonPrefilled), prefilled: canonPrefilled, papers_with_topics: canonWith, papers: canon.length },
-    eval_mapped: { precision: share(evalRight, evalPrefilled), prefilled: evalPrefilled, papers_with_topics: evalWith, papers: landmarks.length, unjudged },
-    per_topic: Object.fromEntries([...perTopic].sort().map(([topic, entry]) => [topic, { ...entry, precision: share(entry.right, entry.prefilled) }])),
+    canon_loo: {
+      precision: share(canonRight, canonPrefilled),
+      prefilled: canonPrefilled,
+      papers_with_topics: canonWith,
+      papers: canon.length,
+    },
+    eval_mapped: {
+      precision: share(evalRight, evalPrefilled),
+      prefilled: evalPrefilled,
+      papers_with_topics: evalWith,
+      papers: landmarks.length,
+      unjudged,
+    },
+    per_topic: Object.fromEntries(
+      [...perTopic].sort().map(([topic, entry]) => [topic, { ...entry, precision: share(entry.right, entry.prefilled) }]),
+    ),
   };
 }

@@ -24,7 +24,9 @@ export function loadEvalSet(path: string): EvalPaper[] {
 /** The papers a feed announces (new and cross-listed: what the watch scores), as the parser gives them. */
 export async function dayPapers(xml: string): Promise<PaperText[]> {
   const feed = await parseArxivFeed(xml);
-  return feed.items.filter((item) => item.announceType === "new" || item.announceType === "cross").map((item) => ({ title: item.title, abstract: item.abstract }));
+  return feed.items
+    .filter((item) => item.announceType === "new" || item.announceType === "cross")
+    .map((item) => ({ title: item.title, abstract: item.abstract }));
 }
 
 /** Landmarks that are not already in the catalog (by arXiv id or title). */
@@ -78,7 +80,11 @@ export function thresholdForShare(dayScores: readonly number[], share: number): 
 }
 
 /** The two baselines, each at the threshold that shows 10% of the day (the workload target). */
-export function baselineFigures(canon: readonly CatalogEntry[], landmarks: readonly PaperText[], day: readonly PaperText[]): { tfidf: MethodFigures; keywords: MethodFigures } {
+export function baselineFigures(
+  canon: readonly CatalogEntry[],
+  landmarks: readonly PaperText[],
+  day: readonly PaperText[],
+): { tfidf: MethodFigures; keywords: MethodFigures } {
   const papers = [...landmarks, ...day];
   const canonText = canon.map((entry) => [entry.title, entry.summary.en, ...entry.keyResults.en].join(" "));
   const tfidf = tfidfBaseline(canonText, papers);

@@ -28,7 +28,10 @@ const { values } = parseArgs({
     "scale-main": { type: "string", default: resolve(repoRoot, "dist-bench", "src", "main.js") },
     // The relevance evaluation: a JSON file or a folder of them (every *.json: drop a held-out set in), and the day.
     eval: { type: "string", default: resolve(repoRoot, "test", "fixtures", "eval") },
-    day: { type: "string", default: resolve(repoRoot, "test", "fixtures", "real", "arxiv-rss", "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml") },
+    day: {
+      type: "string",
+      default: resolve(repoRoot, "test", "fixtures", "real", "arxiv-rss", "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml"),
+    },
   },
 });
 const wanted = (section: string) => !values.only || values.only.includes(section);
@@ -42,7 +45,9 @@ if (wanted("lookup")) {
   log(`ours alone: ${JSON.stringify(alone)}`);
   const lookup = benchLookup(catalog, loadQueries(repoRoot), Number(values.corpus), log);
   // Top-1 of every labelled set over the reading list alone (as the tests score them): "correct/total".
-  const labelled = Object.fromEntries(Object.entries(scoreLabelledSets(repoRoot)).map(([name, score]) => [name, `${score.correct}/${score.total}`]));
+  const labelled = Object.fromEntries(
+    Object.entries(scoreLabelledSets(repoRoot)).map(([name, score]) => [name, `${score.correct}/${score.total}`]),
+  );
   log(`labelled sets: ${JSON.stringify(labelled)}`);
   result["lookup"] = { ...lookup, ours: { ...lookup.ours, ...alone }, labelled };
 }
@@ -58,7 +63,12 @@ if (wanted("interaction")) {
 if (wanted("bundle")) {
   log("bundle: build for the catalog and 10,000 papers; downloads with 50 concurrent clients");
   const catalog = loadCatalogFile(resolve(repoRoot, "data", "catalog.json"));
-  const papers = catalog.map((entry, position) => ({ ...entry, position, source: "catalog" as const, addedAt: "2026-01-01T00:00:00.000Z" }));
+  const papers = catalog.map((entry, position) => ({
+    ...entry,
+    position,
+    source: "catalog" as const,
+    addedAt: "2026-01-01T00:00:00.000Z",
+  }));
   const figures = await benchBundle(papers);
   result["bundle"] = { build_ms: figures.build_ms_catalog, build_ms_10k: figures.build_ms_10k, papers: papers.length };
   result["http"] = {
@@ -85,7 +95,13 @@ if (wanted("http") || wanted("bundle")) {
     ...http,
     ack_p99_under_page_load_ms: underLoad.ack_p99_ms,
     ack_p50_under_page_load_ms: underLoad.ack_p50_ms,
-    page_load: { clients: underLoad.clients, editions: underLoad.editions, interactions: underLoad.interactions, page_rps: underLoad.page_rps, page_failures: underLoad.page_failures },
+    page_load: {
+      clients: underLoad.clients,
+      editions: underLoad.editions,
+      interactions: underLoad.interactions,
+      page_rps: underLoad.page_rps,
+      page_failures: underLoad.page_failures,
+    },
   };
 }
 
@@ -103,7 +119,11 @@ if (wanted("ingest")) {
 
 if (wanted("relevance")) {
   log(`relevance: landmarks in ${values.eval} mixed into the real day ${values.day}; ours, arxiv-sanity tf-idf, keyword count`);
-  result["relevance"] = await benchRelevance({ evalPath: values.eval, dayPath: values.day, catalogPath: resolve(repoRoot, "data", "catalog.json") });
+  result["relevance"] = await benchRelevance({
+    evalPath: values.eval,
+    dayPath: values.day,
+    catalogPath: resolve(repoRoot, "data", "catalog.json"),
+  });
 }
 
 if (wanted("digest")) {
@@ -114,7 +134,9 @@ if (wanted("digest")) {
 if (wanted("scale")) {
   const servers = Number(values["scale-servers"]);
   const seconds = Number(values["scale-seconds"]);
-  log(`scale: the bot in its own process with ${servers} servers; 20 /paper + 20 autocompletes + 50 gateway events a second for ${seconds} s once ready`);
+  log(
+    `scale: the bot in its own process with ${servers} servers; 20 /paper + 20 autocompletes + 50 gateway events a second for ${seconds} s once ready`,
+  );
   result["scale"] = await benchScale({
     servers,
     seconds,

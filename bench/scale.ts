@@ -44,7 +44,16 @@ const TICK_MS = 50;
 /** Per tick (20 a second each): one /paper, one autocomplete; and 2.5 gateway events (50 a second). */
 const EVENTS_PER_TWO_TICKS = 5;
 const LATE_MS = 3_000;
-const QUERIES = ["lora", "attention is all you need", "rlhf", "chain of thought", "mixture of experts", "flash attention", "scaling laws", "rag"];
+const QUERIES = [
+  "lora",
+  "attention is all you need",
+  "rlhf",
+  "chain of thought",
+  "mixture of experts",
+  "flash attention",
+  "scaling laws",
+  "rag",
+];
 
 interface Sent {
   at: number;
@@ -87,7 +96,9 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
   });
   const loadBefore = loadAverage();
   const started = performance.now();
-  const passthrough = Object.fromEntries(["SHARD_COUNT", "SHARD_LIST", "SHARDS"].flatMap((key) => (process.env[key] ? [[key, process.env[key]]] : [])));
+  const passthrough = Object.fromEntries(
+    ["SHARD_COUNT", "SHARD_LIST", "SHARDS"].flatMap((key) => (process.env[key] ? [[key, process.env[key]]] : [])),
+  );
   const child = spawn(process.execPath, ["--max-old-space-size=8192", options.mainJs], {
     cwd: dir,
     env: {
@@ -115,7 +126,8 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
     stderr = (stderr + text).slice(-20_000);
     for (const line of text.split("\n")) {
       if (readyAt === null && line.includes('"msg":"ready"')) readyAt = performance.now();
-      if (line.includes("shard plan") || line.includes('"msg":"ready"') || line.includes('"level":50')) options.log(`bot: ${line.slice(0, 300)}`);
+      if (line.includes("shard plan") || line.includes('"msg":"ready"') || line.includes('"level":50'))
+        options.log(`bot: ${line.slice(0, 300)}`);
     }
   });
   let rssPeak = 0;
@@ -132,13 +144,22 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
     const paperGuild = connectedServer(harness, synthetic);
     if (paperGuild) {
       const query = QUERIES[tick % QUERIES.length] ?? "lora";
-      const payload = chatInput({ name: "paper", guildId: paperGuild, options: [option.string("query", query)], locale: tick % 2 === 0 ? "en-US" : "ja" });
+      const payload = chatInput({
+        name: "paper",
+        guildId: paperGuild,
+        options: [option.string("query", query)],
+        locale: tick % 2 === 0 ? "en-US" : "ja",
+      });
       sent.set(payload.id, { at: performance.now(), startup, answers: 0, ackMs: null });
       harness.dispatchToShard("INTERACTION_CREATE", payload);
     }
     const completeGuild = connectedServer(harness, synthetic);
     if (completeGuild) {
-      const payload = autocomplete({ name: "paper", guildId: completeGuild, options: [option.focused("query", (QUERIES[tick % QUERIES.length] ?? "lo").slice(0, 3))] });
+      const payload = autocomplete({
+        name: "paper",
+        guildId: completeGuild,
+        options: [option.focused("query", (QUERIES[tick % QUERIES.length] ?? "lo").slice(0, 3))],
+      });
       sent.set(payload.id, { at: performance.now(), startup, answers: 0, ackMs: null });
       harness.dispatchToShard("INTERACTION_CREATE", payload);
     }
@@ -176,7 +197,9 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
     rmSync(dir, { recursive: true, force: true });
   }
   const readyTime = readyAt;
-  const steady = [...sent.values()].filter((entry) => !entry.startup && readyTime !== null && entry.at <= readyTime + options.seconds * 1_000);
+  const steady = [...sent.values()].filter(
+    (entry) => !entry.startup && readyTime !== null && entry.at <= readyTime + options.seconds * 1_000,
+  );
   const acks = steady.flatMap((entry) => (entry.ackMs === null ? [] : [entry.ackMs])).sort((a, b) => a - b);
   const startupSent = [...sent.values()].filter((entry) => entry.startup);
   const late = startupSent.filter((entry) => entry.ackMs === null || entry.ackMs > LATE_MS).length;

@@ -1,5 +1,12 @@
 import { ButtonStyle } from "../src/shared/reply.js";
-import { commandHeader, defineCommand, type ComponentModule, type DirectMessageModule, type Reply, type Requester } from "../src/discord/command.js";
+import {
+  commandHeader,
+  defineCommand,
+  type ComponentModule,
+  type DirectMessageModule,
+  type Reply,
+  type Requester,
+} from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row } from "../src/shared/embeds.js";
 import { t } from "../src/i18n/index.js";
@@ -18,7 +25,9 @@ export function bundleReply(ctx: BotContext, requester: Requester): Reply {
   const { locale } = requester;
   if (ctx.settings.bundleRequiresFollow && !ctx.follows.get(requester.userId)) {
     return notice(locale, "bundle.followFirst", {
-      components: [row(actionButton(t(locale, "bundle.followButton"), `bundle-follow:${requester.userId}`, { style: ButtonStyle.Primary }))],
+      components: [
+        row(actionButton(t(locale, "bundle.followButton"), `bundle-follow:${requester.userId}`, { style: ButtonStyle.Primary })),
+      ],
     });
   }
   const link = ctx.bundle.link(ctx.clock.now());
@@ -28,7 +37,8 @@ export function bundleReply(ctx: BotContext, requester: Requester): Reply {
     link.expiresAt ? t(locale, "bundle.expires", { expires: `<t:${Math.floor(link.expiresAt.getTime() / 1000)}:f>` }) : "",
     link.updatedAt && link.sha256 ? t(locale, "bundle.updated", { date: link.updatedAt.slice(0, 10), sha: link.sha256.slice(0, 12) }) : "",
   ].filter((line) => line.length > 0);
-  const label = link.size !== null && link.expiresAt ? t(locale, "bundle.link", { size: formatSize(link.size) }) : t(locale, "bundle.external");
+  const label =
+    link.size !== null && link.expiresAt ? t(locale, "bundle.link", { size: formatSize(link.size) }) : t(locale, "bundle.external");
   return {
     kind: "reply",
     private: true,
@@ -51,7 +61,9 @@ export const bundleFollowButton: ComponentModule = {
     const { created } = ctx.follows.follow(requester.userId, requester.locale, undefined, ctx.clock.now());
     if (created) await ctx.dm.send(requester.userId, { content: t(requester.locale, "follow.welcomeDm") });
     const reply = bundleReply(ctx, requester);
-    return reply.kind === "reply" ? { kind: "update", content: reply.content ?? "", embeds: reply.embeds ?? [], components: reply.components ?? [] } : reply;
+    return reply.kind === "reply"
+      ? { kind: "update", content: reply.content ?? "", embeds: reply.embeds ?? [], components: reply.components ?? [] }
+      : reply;
   },
 };
 

@@ -25,22 +25,42 @@ const definition: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       name: "set",
       ...text("command.digest.set"),
       options: [
-        { type: ApplicationCommandOptionType.Channel, name: "channel", ...text("command.digest.channel"), required: true, channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] },
+        {
+          type: ApplicationCommandOptionType.Channel,
+          name: "channel",
+          ...text("command.digest.channel"),
+          required: true,
+          channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+        },
         {
           type: ApplicationCommandOptionType.String,
           name: "day",
           ...text("command.digest.day"),
           required: false,
-          choices: WEEKDAYS.map((day, index) => ({ name: dayName("en", index + 1), name_localizations: { ja: dayName("ja", index + 1) }, value: day })),
+          choices: WEEKDAYS.map((day, index) => ({
+            name: dayName("en", index + 1),
+            name_localizations: { ja: dayName("ja", index + 1) },
+            value: day,
+          })),
         },
         { type: ApplicationCommandOptionType.String, name: "time", ...text("command.digest.time"), required: false, max_length: 5 },
-        { type: ApplicationCommandOptionType.String, name: "timezone", ...text("command.digest.timezone"), required: false, max_length: 64 },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "timezone",
+          ...text("command.digest.timezone"),
+          required: false,
+          max_length: 64,
+        },
         {
           type: ApplicationCommandOptionType.String,
           name: "language",
           ...text("command.digest.language"),
           required: false,
-          choices: LOCALES.map((value) => ({ name: t("en", LANGUAGE_KEYS[value]), name_localizations: { ja: t("ja", LANGUAGE_KEYS[value]) }, value })),
+          choices: LOCALES.map((value) => ({
+            name: t("en", LANGUAGE_KEYS[value]),
+            name_localizations: { ja: t("ja", LANGUAGE_KEYS[value]) },
+            value,
+          })),
         },
       ],
     },
@@ -62,17 +82,33 @@ const optionsSchema = z.union([
     })
     .strict()
     .transform((options) => ({ ...options, subcommand: "set" as const })),
-  z.object({ preview: z.literal("preview") }).strict().transform(() => ({ subcommand: "preview" as const })),
-  z.object({ status: z.literal("status") }).strict().transform(() => ({ subcommand: "status" as const })),
-  z.object({ off: z.literal("off") }).strict().transform(() => ({ subcommand: "off" as const })),
+  z
+    .object({ preview: z.literal("preview") })
+    .strict()
+    .transform(() => ({ subcommand: "preview" as const })),
+  z
+    .object({ status: z.literal("status") })
+    .strict()
+    .transform(() => ({ subcommand: "status" as const })),
+  z
+    .object({ off: z.literal("off") })
+    .strict()
+    .transform(() => ({ subcommand: "off" as const })),
 ]);
 
-type SetOptions = { channel: string; day?: string | undefined; time?: string | undefined; timezone?: string | undefined; language?: Locale | undefined };
+type SetOptions = {
+  channel: string;
+  day?: string | undefined;
+  time?: string | undefined;
+  timezone?: string | undefined;
+  language?: Locale | undefined;
+};
 
 function set(ctx: BotContext, options: SetOptions, requester: Requester, guildId: string): Reply {
   const { locale } = requester;
   const settings = ctx.digest.settings;
-  const resolved = options.timezone === undefined ? ({ ok: true, timeZone: settings.timeZone } as const) : resolveTimeZone(options.timezone);
+  const resolved =
+    options.timezone === undefined ? ({ ok: true, timeZone: settings.timeZone } as const) : resolveTimeZone(options.timezone);
   if (!resolved.ok) {
     return "abbreviation" in resolved
       ? notice(locale, message("digest.abbreviatedTimeZone", { timeZone: resolved.abbreviation, suggestion: resolved.suggestion }))
@@ -81,21 +117,33 @@ function set(ctx: BotContext, options: SetOptions, requester: Requester, guildId
   const { timeZone } = resolved;
   const time = options.time === undefined ? { hour: 9, minute: 0 } : parseTime(options.time);
   if (!time) return notice(locale, "digest.badTime");
-  const weekday = options.day === undefined ? defaultSchedule(settings).weekday : WEEKDAYS.indexOf(options.day as (typeof WEEKDAYS)[number]) + 1;
+  const weekday =
+    options.day === undefined ? defaultSchedule(settings).weekday : WEEKDAYS.indexOf(options.day as (typeof WEEKDAYS)[number]) + 1;
   const schedule = { weekday, time: `${String(time.hour).padStart(2, "0")}:${String(time.minute).padStart(2, "0")}`, timeZone };
   const now = ctx.clock.now();
   // The server's language changes only when asked: resuming or moving the digest keeps it.
   const stored = ctx.digest.guild(guildId)?.locale;
   const language: Locale = options.language ?? (stored === undefined ? locale : stored === "ja" ? "ja" : "en");
-  const { upcoming, after } = ctx.digest.setGuild({ guildId, channelId: options.channel, ...schedule, locale: language, updatedBy: requester.userId }, now);
+  const { upcoming, after } = ctx.digest.setGuild(
+    { guildId, channelId: options.channel, ...schedule, locale: language, updatedBy: requester.userId },
+    now,
+  );
   const languageLine = t(locale, "digest.setLanguage", { language: t(locale, LANGUAGE_KEYS[language]) });
   const args = { channel: `<#${options.channel}>`, day: dayName(locale, weekday), time: schedule.time, timeZone };
   if (upcoming?.late) {
-    const done = t(locale, "digest.setDoneLate", { ...args, week: upcoming.edition, next: after ? `${formatLocal(after.at, timeZone, locale)} · ${after.edition}` : "" });
+    const done = t(locale, "digest.setDoneLate", {
+      ...args,
+      week: upcoming.edition,
+      next: after ? `${formatLocal(after.at, timeZone, locale)} · ${after.edition}` : "",
+    });
     return { kind: "reply", private: true, content: `${done}\n${languageLine}` };
   }
   const next = upcoming ?? nextPublication(now, schedule);
-  return { kind: "reply", private: true, content: `${t(locale, "digest.setDone", { ...args, next: formatLocal(next.at, timeZone, locale) })}\n${languageLine}` };
+  return {
+    kind: "reply",
+    private: true,
+    content: `${t(locale, "digest.setDone", { ...args, next: formatLocal(next.at, timeZone, locale) })}\n${languageLine}`,
+  };
 }
 
 function status(ctx: BotContext, requester: Requester, guildId: string): Reply {

@@ -40,7 +40,10 @@ function topicChoices(ctx: BotContext, value: string, requester: Requester) {
   const needle = compactKey(value);
   const matches = (names: readonly string[]) => needle === "" || names.some((name) => compactKey(name).includes(needle));
   // Catalog topics match on any of their names (either language, synonyms) but show the requester's label.
-  const catalog = TOPICS.filter((topic) => matches(topicNames(topic))).map((topic) => ({ name: topicLabel(requester.locale, topic), value: topic }));
+  const catalog = TOPICS.filter((topic) => matches(topicNames(topic))).map((topic) => ({
+    name: topicLabel(requester.locale, topic),
+    value: topic,
+  }));
   const own = (ctx.follows.get(requester.userId)?.topics ?? [])
     .filter((entry) => !isTopic(entry.topic) && matches([entry.topic]))
     .map((entry) => ({ name: truncate(entry.display ?? entry.topic, 100), value: entry.topic }));
@@ -57,10 +60,17 @@ function untranslatableKeyword(locale: Requester["locale"], topic: FollowTopic):
   if (topic.catalogTopic || keywordCanMatchEnglish(topic.topic)) return null;
   const closest = closestTopics(topic.display);
   const topics = (closest.length > 0 ? closest : TOPICS).map((entry) => topicLabel(locale, entry)).join(", ");
-  return notice(locale, message(closest.length > 0 ? "follow.keywordNotEnglish" : "follow.keywordNotEnglishNoTopic", { keyword: topic.display, topics }));
+  return notice(
+    locale,
+    message(closest.length > 0 ? "follow.keywordNotEnglish" : "follow.keywordNotEnglishNoTopic", { keyword: topic.display, topics }),
+  );
 }
 
-function channelCommandGuard(ctx: BotContext, requester: Requester, refusal: "follow.notModerator" | "follow.notModeratorUnfollow"): Reply | null {
+function channelCommandGuard(
+  ctx: BotContext,
+  requester: Requester,
+  refusal: "follow.notModerator" | "follow.notModeratorUnfollow",
+): Reply | null {
   if (!requester.guildId) return notice(requester.locale, "follow.channelNotInGuild");
   if (!managesGuild(ctx, requester)) return notice(requester.locale, refusal);
   return null;
@@ -120,11 +130,17 @@ export const followCommand = defineCommand({
     else if (!topic) lines.push(t(locale, "follow.alreadyFollowing"));
     if (topic) {
       // Already followed: named as it was first typed, the form /following shows.
-      const stored = result.topic === "already" ? ctx.follows.get(requester.userId)?.topics.find((entry) => entry.topic === topic.value.topic) : undefined;
+      const stored =
+        result.topic === "already"
+          ? ctx.follows.get(requester.userId)?.topics.find((entry) => entry.topic === topic.value.topic)
+          : undefined;
       const label = followedName(locale, stored ?? topic.value);
       if (result.topic === "limit") lines.push(t(locale, "follow.topicLimit", { count: MAX_TOPICS_PER_USER }));
       else if (result.topic === "already") lines.push(t(locale, "follow.topicAlready", { topic: label }));
-      else lines.push(t(locale, "follow.topicAdded", { topic: label }) + (topic.value.catalogTopic ? "" : ` ${t(locale, "follow.freeKeyword")}`));
+      else
+        lines.push(
+          t(locale, "follow.topicAdded", { topic: label }) + (topic.value.catalogTopic ? "" : ` ${t(locale, "follow.freeKeyword")}`),
+        );
     }
     if (result.created) {
       const delivery = await ctx.dm.send(requester.userId, { content: t(locale, "follow.welcomeDm") });
@@ -160,8 +176,12 @@ export const unfollowCommand = defineCommand({
       });
       const guildDigest = requester.guildId ? ctx.digest.guild(requester.guildId) : undefined;
       // The server's own digest channel gets the digest from /digest set, not from a follow.
-      if (!topic && guildDigest?.enabled && guildDigest.channelId === channelId) return notice(locale, message("follow.channelIsDigestChannel", { channel: `<#${channelId}>` }));
-      return notice(locale, message(removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what }));
+      if (!topic && guildDigest?.enabled && guildDigest.channelId === channelId)
+        return notice(locale, message("follow.channelIsDigestChannel", { channel: `<#${channelId}>` }));
+      return notice(
+        locale,
+        message(removed ? "follow.channelUnfollowed" : "follow.channelNotFollowing", { channel: `<#${options.channel}>`, what }),
+      );
     }
 
     if (!ctx.follows.get(requester.userId)) return notice(locale, "unfollow.notFollowing");
@@ -203,7 +223,12 @@ const TOPIC_BUTTONS = 20;
 const TOPICS_BUDGET = 4_000;
 
 /** Lines packed into embed fields (each within 1,024); what does not fit is counted, never cut silently. */
-function listFields(name: string, lines: readonly string[], budget: number, more: (hidden: readonly string[]) => string): { name: string; value: string }[] {
+function listFields(
+  name: string,
+  lines: readonly string[],
+  budget: number,
+  more: (hidden: readonly string[]) => string,
+): { name: string; value: string }[] {
   const fields: { name: string; value: string }[] = [];
   let current: string[] = [];
   let used = 0;
@@ -235,7 +260,10 @@ function channelFields(ctx: BotContext, requester: Requester): { name: string; v
   const lines = channels.map((channel) => {
     const what = channel.topic ? topicLabel(locale, channel.topic) : t(locale, "follow.channelEverything");
     const reason = channel.topic ? undefined : paused.get(channel.channelId);
-    return `<#${channel.channelId}> · ${what}` + (reason ? ` · ${t(locale, "following.channelPaused", { reason: describeReason(locale, reason) })}` : "");
+    return (
+      `<#${channel.channelId}> · ${what}` +
+      (reason ? ` · ${t(locale, "following.channelPaused", { reason: describeReason(locale, reason) })}` : "")
+    );
   });
   // A channel with several subscriptions is one channel in "…and N more channels"; the hint always ends the list.
   const hint = t(locale, "following.channelsHint");
@@ -257,7 +285,12 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
   const channels = channelFields(ctx, requester);
   if (!follow) {
     if (channels.length === 0) return notice(locale, "following.none");
-    const embed = fitEmbed({ title: t(locale, "following.title"), description: t(locale, "following.none"), color: BRAND_COLOUR, fields: channels });
+    const embed = fitEmbed({
+      title: t(locale, "following.title"),
+      description: t(locale, "following.none"),
+      color: BRAND_COLOUR,
+      fields: channels,
+    });
     return { kind: "reply", private: true, embeds: [embed] };
   }
   const topics = follow.topics;
@@ -283,14 +316,21 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
   });
   const topicButtons = topics
     .slice(0, TOPIC_BUTTONS)
-    .map((entry) => actionButton(truncate(t(locale, "following.unfollowTopic", { topic: followedName(locale, entry) }), 80), `unfollow-topic:${userId}:${entry.topic}`));
+    .map((entry) =>
+      actionButton(
+        truncate(t(locale, "following.unfollowTopic", { topic: followedName(locale, entry) }), 80),
+        `unfollow-topic:${userId}:${entry.topic}`,
+      ),
+    );
   const rows = [];
   for (let index = 0; index < topicButtons.length; index += 5) rows.push(row(...topicButtons.slice(index, index + 5)));
   rows.push(
     row(
       actionButton(t(locale, "following.unfollowAll"), `unfollow-all:${userId}:ask`, { style: ButtonStyle.Danger }),
       actionButton(t(locale, "following.export"), `export:${userId}`),
-      ...(follow.dmPausedAt || follow.dmFailures > 0 ? [actionButton(t(locale, "following.resume"), `resume-dm:${userId}`, { style: ButtonStyle.Success })] : []),
+      ...(follow.dmPausedAt || follow.dmFailures > 0
+        ? [actionButton(t(locale, "following.resume"), `resume-dm:${userId}`, { style: ButtonStyle.Success })]
+        : []),
     ),
   );
   const more = topics.length > TOPIC_BUTTONS ? t(locale, "following.moreTopics", { count: topics.length - TOPIC_BUTTONS }) : undefined;
@@ -304,7 +344,10 @@ export const followingCommand = defineCommand({
 });
 
 /** Buttons that act on one user's data check that the presser is that user. */
-function ownButton(prefix: string, handle: (ctx: BotContext, args: string[], requester: Requester) => Reply | Promise<Reply>): ComponentModule {
+function ownButton(
+  prefix: string,
+  handle: (ctx: BotContext, args: string[], requester: Requester) => Reply | Promise<Reply>,
+): ComponentModule {
   return {
     prefix,
     handle(ctx, [ownerId, ...args], requester) {
@@ -315,7 +358,9 @@ function ownButton(prefix: string, handle: (ctx: BotContext, args: string[], req
 }
 
 function asUpdate(reply: Reply): Reply {
-  return reply.kind === "reply" ? { kind: "update", content: reply.content ?? "", embeds: reply.embeds ?? [], components: reply.components ?? [] } : reply;
+  return reply.kind === "reply"
+    ? { kind: "update", content: reply.content ?? "", embeds: reply.embeds ?? [], components: reply.components ?? [] }
+    : reply;
 }
 
 export const followButtons: ComponentModule[] = [

@@ -34,7 +34,19 @@ export const commands: readonly RegisteredCommand[] = [
  */
 export const SHARED_LIST_COMMANDS: ReadonlySet<string> = new Set(["paper-add", "paper-edit", "paper-remove", "review", "watch"]);
 
-export const components: readonly ComponentModule[] = [papersPageButtons, relatedButton, showButton, ...followButtons, bundleFollowButton, paperAddButton, paperEditModal, paperRemoveButton, reviewButtons, reviewApproveModal, digestBundleButton];
+export const components: readonly ComponentModule[] = [
+  papersPageButtons,
+  relatedButton,
+  showButton,
+  ...followButtons,
+  bundleFollowButton,
+  paperAddButton,
+  paperEditModal,
+  paperRemoveButton,
+  reviewButtons,
+  reviewApproveModal,
+  digestBundleButton,
+];
 
 /** Tried in order: the first whose `matches` accepts the message answers it; the hint is the catch-all. */
 export const directMessages: readonly DirectMessageModule[] = [bundleKeyword, directMessageHint];

@@ -100,7 +100,9 @@ async function preview(ctx: BotContext, reference: string, topicsText: string | 
     embeds: [recordEmbed(record, locale)],
     components: [
       row(
-        actionButton(t(locale, "paperAdd.confirm"), `paper-add:yes:${record.arxivId}:${encodeTopics(chosen)}`, { style: ButtonStyle.Success }),
+        actionButton(t(locale, "paperAdd.confirm"), `paper-add:yes:${record.arxivId}:${encodeTopics(chosen)}`, {
+          style: ButtonStyle.Success,
+        }),
         actionButton(t(locale, "paperAdd.cancel"), `paper-add:no:${record.arxivId}`),
         linkButton(t(locale, "paper.arxiv"), record.absUrl),
       ),
@@ -112,8 +114,22 @@ export const paperAddCommand = defineCommand({
   definition: {
     ...moderatorCommandHeader("paper-add", "command.paperAdd.description"),
     options: [
-      { type: ApplicationCommandOptionType.String, name: "arxiv", description: arxivText.en, description_localizations: { ja: arxivText.ja }, required: true, max_length: 200 },
-      { type: ApplicationCommandOptionType.String, name: "topics", description: topicsText.en, description_localizations: { ja: topicsText.ja }, required: false, max_length: 200 },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "arxiv",
+        description: arxivText.en,
+        description_localizations: { ja: arxivText.ja },
+        required: true,
+        max_length: 200,
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "topics",
+        description: topicsText.en,
+        description_localizations: { ja: topicsText.ja },
+        required: false,
+        max_length: 200,
+      },
     ],
   } as const,
   privateReplies: true,
@@ -147,6 +163,11 @@ export const paperAddButton: ComponentModule = {
     const added = ctx.moderation.addPaper(entry.value, addedFromAbstract(requester.username), actorOf(requester));
     if (!added.ok) return { kind: "update", content: renderMessage(locale, withSafeTitle(added)), embeds: [], components: [] };
     previews.delete(arxivId);
-    return { kind: "update", content: t(locale, "paperAdd.added", { title: inlineText(truncate(added.value.title, 200)), id: added.value.id }), embeds: [], components: [] };
+    return {
+      kind: "update",
+      content: t(locale, "paperAdd.added", { title: inlineText(truncate(added.value.title, 200)), id: added.value.id }),
+      embeds: [],
+      components: [],
+    };
   },
 };

@@ -13,12 +13,21 @@ export const relatedButton: ComponentModule = {
     const paper = paperId ? ctx.catalog.get(paperId) : undefined;
     if (!paper) return notice(locale, "errors.expiredButton");
     const related = ctx.catalog.related(paper, 8);
-    if (related.length === 0) return notice(locale, message("paper.relatedNone", { title: inlineText(truncate(paperTitle(paper, locale), 120)) }));
-    const lines = related.map((other) => `• [${inlineText(truncate(paperTitle(other, locale), 150))}](${other.url}) · ${other.year} · \`${other.id}\``);
+    if (related.length === 0)
+      return notice(locale, message("paper.relatedNone", { title: inlineText(truncate(paperTitle(paper, locale), 120)) }));
+    const lines = related.map(
+      (other) => `• [${inlineText(truncate(paperTitle(other, locale), 150))}](${other.url}) · ${other.year} · \`${other.id}\``,
+    );
     return {
       kind: "reply",
       private: true,
-      embeds: [fitEmbed({ title: t(locale, "paper.relatedTitle", { title: paperTitle(paper, locale) }), description: lines.join("\n"), color: BRAND_COLOUR })],
+      embeds: [
+        fitEmbed({
+          title: t(locale, "paper.relatedTitle", { title: paperTitle(paper, locale) }),
+          description: lines.join("\n"),
+          color: BRAND_COLOUR,
+        }),
+      ],
     };
   },
 };
@@ -29,6 +38,11 @@ export const showButton: ComponentModule = {
   handle(ctx, [paperId], requester): Reply {
     const paper = paperId ? ctx.catalog.get(paperId) : undefined;
     if (!paper) return notice(requester.locale, "errors.expiredButton");
-    return { kind: "reply", private: true, embeds: [paperEmbed(paper, requester.locale)], components: [paperButtons(paper, requester.locale)] };
+    return {
+      kind: "reply",
+      private: true,
+      embeds: [paperEmbed(paper, requester.locale)],
+      components: [paperButtons(paper, requester.locale)],
+    };
   },
 };

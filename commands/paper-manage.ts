@@ -56,8 +56,21 @@ function editModal(paper: Paper, requester: Requester): Reply {
     customId: `paper-edit:${paper.id}`,
     title: t(locale, "paperEdit.modalTitle"),
     fields: [
-      { id: "summary_en", label: t(locale, "paperEdit.summaryEn"), long: true, maxLength: 1500, value: written.en === "written" ? paper.summary.en : "", placeholder: truncate(paper.summary.en, 100) },
-      { id: "summary_ja", label: t(locale, "paperEdit.summaryJa"), long: true, maxLength: 1500, value: written.ja === "written" ? paper.summary.ja : "" },
+      {
+        id: "summary_en",
+        label: t(locale, "paperEdit.summaryEn"),
+        long: true,
+        maxLength: 1500,
+        value: written.en === "written" ? paper.summary.en : "",
+        placeholder: truncate(paper.summary.en, 100),
+      },
+      {
+        id: "summary_ja",
+        label: t(locale, "paperEdit.summaryJa"),
+        long: true,
+        maxLength: 1500,
+        value: written.ja === "written" ? paper.summary.ja : "",
+      },
       { id: "aliases", label: t(locale, "paperEdit.aliases"), maxLength: 1000, value: paper.aliases.join(", ") },
       { id: "topics", label: t(locale, "paperEdit.topics"), maxLength: 200, required: true, value: topicsText(paper.topics, locale) },
     ],
@@ -74,7 +87,9 @@ export const paperEditCommand = defineCommand({
     const refused = refuseUnlessModerator(ctx, requester);
     if (refused) return refused;
     const paper = findPaper(ctx, options.paper, requester);
-    return paper ? editModal(paper, requester) : notice(requester.locale, message("moderation.unknownPaper", { id: truncate(options.paper, 80) }));
+    return paper
+      ? editModal(paper, requester)
+      : notice(requester.locale, message("moderation.unknownPaper", { id: truncate(options.paper, 80) }));
   },
   autocomplete: (ctx, focused, requester) => paperChoices(ctx, focused.value, requester, () => true),
 });
@@ -101,7 +116,12 @@ export const paperEditModal: ComponentModule = {
     const edit = { summaryEn: lines(fields["summary_en"]), summaryJa: lines(fields["summary_ja"]), aliases, topics: topics.value };
     const result = ctx.moderation.editPaper(paperId, edit, actorOf(requester));
     if (!result.ok) return notice(locale, result);
-    return notice(locale, message(result.value.changed ? "paperEdit.saved" : "paperEdit.unchanged", { title: inlineText(truncate(result.value.paper.title, 200)) }));
+    return notice(
+      locale,
+      message(result.value.changed ? "paperEdit.saved" : "paperEdit.unchanged", {
+        title: inlineText(truncate(result.value.paper.title, 200)),
+      }),
+    );
   },
 };
 
@@ -117,7 +137,8 @@ export const paperRemoveCommand = defineCommand({
     const { locale } = requester;
     const paper = findPaper(ctx, options.paper, requester);
     if (!paper) return notice(locale, message("moderation.unknownPaper", { id: truncate(options.paper, 80) }));
-    if (paper.source !== "moderator") return notice(locale, message("paperRemove.onlyAdded", { title: inlineText(truncate(paper.title, 200)) }));
+    if (paper.source !== "moderator")
+      return notice(locale, message("paperRemove.onlyAdded", { title: inlineText(truncate(paper.title, 200)) }));
     return notice(locale, message("paperRemove.confirm", { title: inlineText(truncate(paper.title, 200)), id: paper.id }), {
       components: [
         row(
@@ -138,7 +159,9 @@ export const paperRemoveButton: ComponentModule = {
     const { locale } = requester;
     if (step !== "yes") return { kind: "update", content: t(locale, "paperRemove.cancelled"), components: [] };
     const removed = ctx.moderation.removePaper(paperId, actorOf(requester));
-    const content = removed.ok ? t(locale, "paperRemove.removed", { title: inlineText(truncate(removed.value.title, 200)) }) : renderMessage(locale, withSafeTitle(removed));
+    const content = removed.ok
+      ? t(locale, "paperRemove.removed", { title: inlineText(truncate(removed.value.title, 200)) })
+      : renderMessage(locale, withSafeTitle(removed));
     return { kind: "update", content, components: [] };
   },
 };

@@ -36,7 +36,9 @@ export default defineCommand({
     const [best] = resolution.results;
     // Several papers fit equally well: none is published as the answer; the asker picks one, privately.
     if (resolution.ambiguous) {
-      const choices = tiedResults(resolution).slice(0, MAX_CHOICE_BUTTONS).map((match) => match.paper);
+      const choices = tiedResults(resolution)
+        .slice(0, MAX_CHOICE_BUTTONS)
+        .map((match) => match.paper);
       return {
         kind: "reply",
         private: true,

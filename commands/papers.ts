@@ -41,7 +41,11 @@ export const papersCommand = defineCommand({
         }),
       );
     }
-    const page = renderPage(ctx, { topic: topic?.data, page: 0, ownerId: requester.userId, issuedAt: ctx.clock.now().getTime() }, requester.locale);
+    const page = renderPage(
+      ctx,
+      { topic: topic?.data, page: 0, ownerId: requester.userId, issuedAt: ctx.clock.now().getTime() },
+      requester.locale,
+    );
     return { kind: "reply", private: false, buttonsExpireAfterMs: ctx.settings.buttonTtlMs, ...page };
   },
 });
@@ -76,8 +80,14 @@ export function renderPage(ctx: Pick<BotContext, "catalog">, state: PageState, l
     pages > 1
       ? [
           row(
-            actionButton(t(locale, "papers.previous"), customId(state, page - 1, "prev"), { disabled: page === 0, style: ButtonStyle.Secondary }),
-            actionButton(t(locale, "papers.next"), customId(state, page + 1, "next"), { disabled: page >= pages - 1, style: ButtonStyle.Secondary }),
+            actionButton(t(locale, "papers.previous"), customId(state, page - 1, "prev"), {
+              disabled: page === 0,
+              style: ButtonStyle.Secondary,
+            }),
+            actionButton(t(locale, "papers.next"), customId(state, page + 1, "next"), {
+              disabled: page >= pages - 1,
+              style: ButtonStyle.Secondary,
+            }),
           ),
         ]
       : [];

@@ -21,7 +21,9 @@ export function reasonsLine(ctx: BotContext, candidate: Candidate, locale: Local
     const paper = ctx.catalog.get(id);
     return embedText(paper ? paperShortName(paper) : id);
   });
-  const topics = candidate.reasons.topics.map((topic) => ((TOPICS as readonly string[]).includes(topic) ? topicLabel(locale, topic as Topic) : embedText(topic)));
+  const topics = candidate.reasons.topics.map((topic) =>
+    (TOPICS as readonly string[]).includes(topic) ? topicLabel(locale, topic as Topic) : embedText(topic),
+  );
   const terms = (candidate.reasons.terms ?? []).map((term) => embedText(term));
   const parts = [
     terms.length > 0 ? t(locale, "review.terms", { terms: formatList(locale, terms) }) : "",
@@ -43,7 +45,13 @@ function candidateEmbed(ctx: BotContext, candidate: Candidate, locale: Locale, p
       { name: t(locale, "review.score"), value: candidate.score.toFixed(3), inline: true },
       { name: t(locale, "review.why"), value: reasonsLine(ctx, candidate, locale) },
     ],
-    footer: { text: t(locale, "review.position", { position: position.offset + 1, pending: position.pending, arxivId: `${candidate.arxivId}v${candidate.version}` }) },
+    footer: {
+      text: t(locale, "review.position", {
+        position: position.offset + 1,
+        pending: position.pending,
+        arxivId: `${candidate.arxivId}v${candidate.version}`,
+      }),
+    },
   });
 }
 
@@ -73,7 +81,9 @@ export function reviewCard(ctx: BotContext, requester: Requester, offset: number
 }
 
 const asUpdate = (reply: Reply): Reply =>
-  reply.kind === "reply" ? { kind: "update", content: reply.content ?? "", embeds: reply.embeds ?? [], components: reply.components ?? [] } : reply;
+  reply.kind === "reply"
+    ? { kind: "update", content: reply.content ?? "", embeds: reply.embeds ?? [], components: reply.components ?? [] }
+    : reply;
 
 export const reviewCommand = defineCommand({
   definition: {
@@ -105,7 +115,14 @@ export const reviewButtons: ComponentModule = {
         customId: `review-approve:${arxivId}`,
         title: t(locale, "review.modalTitle"),
         fields: [
-          { id: "topics", label: t(locale, "paperEdit.topics"), required: true, maxLength: 200, value: topicsText(suggested.slice(0, 5), locale), placeholder: topicsText(["retrieval", "agents"], locale) },
+          {
+            id: "topics",
+            label: t(locale, "paperEdit.topics"),
+            required: true,
+            maxLength: 200,
+            value: topicsText(suggested.slice(0, 5), locale),
+            placeholder: topicsText(["retrieval", "agents"], locale),
+          },
           { id: "note", label: t(locale, "review.note"), long: true, maxLength: 500 },
         ],
       };
@@ -114,7 +131,9 @@ export const reviewButtons: ComponentModule = {
     if (action === "skip") return asUpdate(reviewCard(ctx, requester, at + 1));
     if (action !== "reject") return notice(locale, "errors.expiredButton");
     const rejected = ctx.moderation.rejectCandidate(arxivId, actorOf(requester));
-    const prefix = rejected.ok ? t(locale, "review.rejected", { title: inlineText(truncate(rejected.value.title, 150)) }) : renderMessage(locale, withSafeTitle(rejected));
+    const prefix = rejected.ok
+      ? t(locale, "review.rejected", { title: inlineText(truncate(rejected.value.title, 150)) })
+      : renderMessage(locale, withSafeTitle(rejected));
     // The rejected paper leaves the queue, so the same position now holds the next one.
     return asUpdate(reviewCard(ctx, requester, at, prefix));
   },
@@ -137,7 +156,11 @@ export const reviewApproveModal: ComponentModule = {
     const topics = parseTopics(fields["topics"] ?? "", locale);
     if (!topics.ok) return notice(locale, topics);
     if (topics.value.length === 0) return notice(locale, "review.topicsNeeded");
-    const approved = ctx.moderation.approveCandidate(arxivId, { topics: topics.value, note: (fields["note"] ?? "").trim().slice(0, 500) }, actorOf(requester));
+    const approved = ctx.moderation.approveCandidate(
+      arxivId,
+      { topics: topics.value, note: (fields["note"] ?? "").trim().slice(0, 500) },
+      actorOf(requester),
+    );
     if (!approved.ok) return asUpdate(reviewCard(ctx, requester, 0, renderMessage(locale, withSafeTitle(approved))));
     const { paper, candidate } = approved.value;
     const prefix = paper

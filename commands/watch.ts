@@ -16,7 +16,8 @@ function when(locale: Locale, iso: string | Date | null): string {
 export function renderWatchStatus(status: WatchStatus, locale: Locale): Reply {
   const fields = status.feeds.map((feed) => {
     const lines = [t(locale, "watch.lastSuccess", { time: when(locale, feed.lastSuccessAt) })];
-    if (feed.lastFailureAt) lines.push(t(locale, "watch.lastFailure", { time: when(locale, feed.lastFailureAt), reason: embedText(feed.lastError ?? "?") }));
+    if (feed.lastFailureAt)
+      lines.push(t(locale, "watch.lastFailure", { time: when(locale, feed.lastFailureAt), reason: embedText(feed.lastError ?? "?") }));
     if (feed.lastStatus === "ok") lines.push(t(locale, "watch.lastPoll", { count: feed.lastItems, new: feed.lastNew }));
     if (feed.lastStatus === "not_modified") lines.push(t(locale, "watch.notModified"));
     if (feed.failures > 0) lines.push(t(locale, "watch.retrying", { failures: feed.failures, time: when(locale, feed.nextAttemptAt) }));

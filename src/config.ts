@@ -37,13 +37,19 @@ const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?
 const host = z
   .string()
   .trim()
-  .refine((value) => isIP(value.replace(/^\[(.*)\]$/, "$1")) !== 0 || HOST_NAME.test(value), "expected an IP address (0.0.0.0, 127.0.0.1, ::) or a host name")
+  .refine(
+    (value) => isIP(value.replace(/^\[(.*)\]$/, "$1")) !== 0 || HOST_NAME.test(value),
+    "expected an IP address (0.0.0.0, 127.0.0.1, ::) or a host name",
+  )
   .transform((value) => value.replace(/^\[(.*)\]$/, "$1"));
 
 /** A link handed to users: http(s), and never with a user name or password in it. */
 const publicLink = z
   .url({ protocol: /^https?$/, message: "expected an http(s) URL" })
-  .refine((value) => URL.canParse(value) && new URL(value).username === "" && new URL(value).password === "", "must not contain a user name or password");
+  .refine(
+    (value) => URL.canParse(value) && new URL(value).username === "" && new URL(value).password === "",
+    "must not contain a user name or password",
+  );
 
 /** Unset or empty means "generate one"; a value of blanks is a mistake, not a request to generate. */
 const secret = z
@@ -84,13 +90,23 @@ const arxivSettings = {
   ARXIV_CATEGORIES: z
     .string()
     .default("cs.CL,cs.LG,cs.AI")
-    .transform((value) => value.split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0),
+    )
     .superRefine((entries, ctx) => {
       const bad = entries.filter((entry) => !ARXIV_FEED_ENTRY.test(entry));
-      if (bad.length > 0) ctx.addIssue({ code: "custom", message: `not arXiv categories: ${bad.join(", ")} (expected e.g. cs.CL, or cs.CL+cs.LG for one feed)` });
+      if (bad.length > 0)
+        ctx.addIssue({
+          code: "custom",
+          message: `not arXiv categories: ${bad.join(", ")} (expected e.g. cs.CL, or cs.CL+cs.LG for one feed)`,
+        });
       if (entries.length === 0 || entries.length > 20) ctx.addIssue({ code: "custom", message: "expected 1 to 20 feeds" });
       const repeated = repeatedFeeds(entries);
-      if (repeated.length > 0) ctx.addIssue({ code: "custom", message: `lists a feed more than once: ${repeated.join(", ")} (give each feed once)` });
+      if (repeated.length > 0)
+        ctx.addIssue({ code: "custom", message: `lists a feed more than once: ${repeated.join(", ")} (give each feed once)` });
     }),
   ARXIV_RSS_URL: z
     .url({ protocol: /^https?$/, message: "expected an http(s) URL" })
@@ -98,7 +114,11 @@ const arxivSettings = {
       for (const problem of feedBaseProblems(value)) ctx.addIssue({ code: "custom", message: problem });
     })
     .default("https://rss.arxiv.org/rss"),
-  POLL_CRON: z.string().trim().default("15 5 * * 1-5").refine((value) => value.split(/\s+/).length === 5 && isValidCron(value), "expected a 5-field cron expression (UTC)"),
+  POLL_CRON: z
+    .string()
+    .trim()
+    .default("15 5 * * 1-5")
+    .refine((value) => value.split(/\s+/).length === 5 && isValidCron(value), "expected a 5-field cron expression (UTC)"),
   CANDIDATE_MIN_SCORE: z
     .string()
     .trim()
@@ -123,7 +143,8 @@ function feedBaseProblems(value: string): string[] {
   const problems: string[] = [];
   if (value.includes("?")) problems.push("must not have a query (?…): each feed's URL is this URL, then /<category>");
   if (value.includes("#")) problems.push("must not have a fragment (#…): each feed's URL is this URL, then /<category>");
-  if (url.username !== "" || url.password !== "") problems.push("must not contain a user name or password (it would be shown and stored with each feed)");
+  if (url.username !== "" || url.password !== "")
+    problems.push("must not contain a user name or password (it would be shown and stored with each feed)");
   return problems;
 }
 
@@ -138,67 +159,86 @@ function isLoopbackUrl(url: unknown): boolean {
  */
 function politeInterval(raw: unknown): boolean {
   const values = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
-  return Number(values["ARXIV_REQUEST_INTERVAL_MS"] ?? 3000) >= 3000 || (isLoopbackUrl(values["ARXIV_RSS_URL"]) && isLoopbackUrl(values["ARXIV_API_URL"]));
+  return (
+    Number(values["ARXIV_REQUEST_INTERVAL_MS"] ?? 3000) >= 3000 ||
+    (isLoopbackUrl(values["ARXIV_RSS_URL"]) && isLoopbackUrl(values["ARXIV_API_URL"]))
+  );
 }
 
-export const configSchema = z.object({
-  DISCORD_TOKEN: optionalString.pipe(
-    z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, "expected a bot token (three dot-separated parts)").optional(),
-  ),
-  DISCORD_API_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://discord.com/api"),
-  DISCORD_APPLICATION_ID: optionalString.pipe(snowflake.optional()),
-  DISCORD_DEV_GUILD_ID: optionalString.pipe(snowflake.optional()),
-  // Unset: as many shards as Discord recommends (GET /gateway/bot).
-  SHARD_COUNT: optionalString.pipe(wholeNumber("a whole number of shards", 1, 100_000).optional()),
-  SHARD_LIST: optionalString.pipe(
-    z
+export const configSchema = z
+  .object({
+    DISCORD_TOKEN: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, "expected a bot token (three dot-separated parts)")
+        .optional(),
+    ),
+    DISCORD_API_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://discord.com/api"),
+    DISCORD_APPLICATION_ID: optionalString.pipe(snowflake.optional()),
+    DISCORD_DEV_GUILD_ID: optionalString.pipe(snowflake.optional()),
+    // Unset: as many shards as Discord recommends (GET /gateway/bot).
+    SHARD_COUNT: optionalString.pipe(wholeNumber("a whole number of shards", 1, 100_000).optional()),
+    SHARD_LIST: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d{1,6}(?:\s*,\s*\d{1,6})*$/, "expected shard ids (0 to SHARD_COUNT - 1), separated by commas")
+        .transform((list) => [...new Set(list.split(",").map((id) => Number(id.trim())))])
+        .optional(),
+    ),
+    BUTTON_TTL_MINUTES: wholeNumber("a whole number of minutes", 1, 14, "; interaction tokens last 15 minutes").default(10),
+    DATABASE_PATH: z.string().trim().min(1).default("data/paperbot.db"),
+    CATALOG_PATH: optionalString,
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    HTTP_PORT: wholeNumber("a port number", 0, 65535, "; 0 picks a free port").default(8080),
+    HTTP_HOST: host.default("0.0.0.0"),
+    PUBLIC_URL: optionalString.pipe(publicLink.optional()),
+    BUNDLE_SECRET: secret,
+    BUNDLE_URL: optionalString.pipe(publicLink.optional()),
+    BUNDLE_REQUIRES_FOLLOW: booleanFromEnv.default(true),
+    BUNDLE_LINK_TTL_HOURS: wholeNumber("a whole number of hours", 1, 24 * 30).default(24),
+    BUNDLE_DIR: z.string().trim().min(1).default("data/bundle"),
+    BUNDLE_REBUILD_DELAY_SECONDS: wholeNumber("a whole number of seconds", 0, 3600).default(15),
+    ALERT_MAX_DELAY_HOURS: wholeNumber("a whole number of hours", 1, 24 * 30).default(24),
+    ARXIV_API_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://export.arxiv.org/api/query"),
+    MODERATOR_ROLE_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d{17,20}(?:\s*,\s*\d{17,20})*$/, "expected role ids (17-20 digits), separated by commas")
+        .optional(),
+    ),
+    MODERATION_GUILD_IDS: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d{17,20}(?:\s*,\s*\d{17,20})*$/, "expected server (guild) ids (17-20 digits), separated by commas")
+        .optional(),
+    ),
+    ...arxivSettings,
+    DIGEST_TZ: z
       .string()
-      .regex(/^\d{1,6}(?:\s*,\s*\d{1,6})*$/, "expected shard ids (0 to SHARD_COUNT - 1), separated by commas")
-      .transform((list) => [...new Set(list.split(",").map((id) => Number(id.trim())))])
-      .optional(),
-  ),
-  BUTTON_TTL_MINUTES: wholeNumber("a whole number of minutes", 1, 14, "; interaction tokens last 15 minutes").default(10),
-  DATABASE_PATH: z.string().trim().min(1).default("data/paperbot.db"),
-  CATALOG_PATH: optionalString,
-  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(", ")}` }).default("info"),
-  HTTP_PORT: wholeNumber("a port number", 0, 65535, "; 0 picks a free port").default(8080),
-  HTTP_HOST: host.default("0.0.0.0"),
-  PUBLIC_URL: optionalString.pipe(publicLink.optional()),
-  BUNDLE_SECRET: secret,
-  BUNDLE_URL: optionalString.pipe(publicLink.optional()),
-  BUNDLE_REQUIRES_FOLLOW: booleanFromEnv.default(true),
-  BUNDLE_LINK_TTL_HOURS: wholeNumber("a whole number of hours", 1, 24 * 30).default(24),
-  BUNDLE_DIR: z.string().trim().min(1).default("data/bundle"),
-  BUNDLE_REBUILD_DELAY_SECONDS: wholeNumber("a whole number of seconds", 0, 3600).default(15),
-  ALERT_MAX_DELAY_HOURS: wholeNumber("a whole number of hours", 1, 24 * 30).default(24),
-  ARXIV_API_URL: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).default("https://export.arxiv.org/api/query"),
-  MODERATOR_ROLE_ID: optionalString.pipe(
-    z.string().regex(/^\d{17,20}(?:\s*,\s*\d{17,20})*$/, "expected role ids (17-20 digits), separated by commas").optional(),
-  ),
-  MODERATION_GUILD_IDS: optionalString.pipe(
-    z.string().regex(/^\d{17,20}(?:\s*,\s*\d{17,20})*$/, "expected server (guild) ids (17-20 digits), separated by commas").optional(),
-  ),
-  ...arxivSettings,
-  DIGEST_TZ: z
-    .string()
-    .trim()
-    .superRefine((zone, check) => {
-      const resolved = resolveTimeZone(zone);
-      if (resolved.ok) return;
-      const message = "abbreviation" in resolved ? `"${zone}" is an ambiguous abbreviation; use an IANA name such as ${resolved.suggestion}` : "expected an IANA timezone such as UTC or Asia/Tokyo";
-      check.addIssue({ code: "custom", message });
-    })
-    .default("UTC"),
-  DIGEST_CATCHUP_HOURS: wholeNumber("a whole number of hours", 0, 24 * 6).default(24),
-}).refine(politeInterval, {
-  path: ["ARXIV_REQUEST_INTERVAL_MS"],
-  message: "arXiv allows one request every 3 s (3000 ms or more; less only when ARXIV_RSS_URL and ARXIV_API_URL are both loopback test servers)",
-  when: () => true,
-}).refine(shardListFits, {
-  path: ["SHARD_LIST"],
-  message: "needs SHARD_COUNT, and every id must be below it (shard ids run from 0 to SHARD_COUNT - 1)",
-  when: () => true,
-});
+      .trim()
+      .superRefine((zone, check) => {
+        const resolved = resolveTimeZone(zone);
+        if (resolved.ok) return;
+        const message =
+          "abbreviation" in resolved
+            ? `"${zone}" is an ambiguous abbreviation; use an IANA name such as ${resolved.suggestion}`
+            : "expected an IANA timezone such as UTC or Asia/Tokyo";
+        check.addIssue({ code: "custom", message });
+      })
+      .default("UTC"),
+    DIGEST_CATCHUP_HOURS: wholeNumber("a whole number of hours", 0, 24 * 6).default(24),
+  })
+  .refine(politeInterval, {
+    path: ["ARXIV_REQUEST_INTERVAL_MS"],
+    message:
+      "arXiv allows one request every 3 s (3000 ms or more; less only when ARXIV_RSS_URL and ARXIV_API_URL are both loopback test servers)",
+    when: () => true,
+  })
+  .refine(shardListFits, {
+    path: ["SHARD_LIST"],
+    message: "needs SHARD_COUNT, and every id must be below it (shard ids run from 0 to SHARD_COUNT - 1)",
+    when: () => true,
+  });
 
 function shardListFits(raw: unknown): boolean {
   const values = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
@@ -269,7 +309,8 @@ export function parseConfig(env: Environment): Config {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.map(String).join(".") || "environment";
       const value = env[name];
-      const shown = value === undefined ? "unset" : name.includes("TOKEN") || name.includes("SECRET") ? "set" : echoed(withoutCredentials(value));
+      const shown =
+        value === undefined ? "unset" : name.includes("TOKEN") || name.includes("SECRET") ? "set" : echoed(withoutCredentials(value));
       return `${name} (${shown}): ${issue.message}`;
     });
     throw new ConfigError(problems);

@@ -31,7 +31,10 @@ function discordFailure(error: unknown): ExplainedFailure | undefined {
   if (!(error instanceof Error)) return undefined;
   const status = "status" in error && typeof error.status === "number" ? error.status : undefined;
   if (errorCode(error) === "TokenInvalid" || status === 401) {
-    return { exitCode: EXIT.config, message: "Discord rejected DISCORD_TOKEN (401); copy the bot token again from the Developer Portal (Bot tab)" };
+    return {
+      exitCode: EXIT.config,
+      message: "Discord rejected DISCORD_TOKEN (401); copy the bot token again from the Developer Portal (Bot tab)",
+    };
   }
   if (error.name.startsWith("DiscordAPIError") || error.name === "HTTPError") {
     const method = "method" in error && typeof error.method === "string" ? `${error.method} ` : "";
@@ -48,16 +51,28 @@ function listenFailure(error: unknown): ExplainedFailure | undefined {
   const address = cause instanceof Error && "address" in cause ? String(cause.address) : error.host;
   const port = cause instanceof Error && "port" in cause ? String(cause.port) : String(error.port);
   if (code === "EADDRINUSE") {
-    return { exitCode: EXIT.http, message: `HTTP_PORT ${port} on ${address} is already in use by another program\n  stop that program, or set HTTP_PORT to a free port (0 picks one)` };
+    return {
+      exitCode: EXIT.http,
+      message: `HTTP_PORT ${port} on ${address} is already in use by another program\n  stop that program, or set HTTP_PORT to a free port (0 picks one)`,
+    };
   }
   if (code === "EACCES" || code === "EPERM") {
-    return { exitCode: EXIT.http, message: `not allowed to listen on ${address}:${port}\n  ports below 1024 need privileges; set HTTP_PORT to 1024 or above` };
+    return {
+      exitCode: EXIT.http,
+      message: `not allowed to listen on ${address}:${port}\n  ports below 1024 need privileges; set HTTP_PORT to 1024 or above`,
+    };
   }
   if (code === "EADDRNOTAVAIL") {
-    return { exitCode: EXIT.http, message: `HTTP_HOST ${address} is not an address of this machine\n  use 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's addresses` };
+    return {
+      exitCode: EXIT.http,
+      message: `HTTP_HOST ${address} is not an address of this machine\n  use 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's addresses`,
+    };
   }
   if (cause instanceof Error && "syscall" in cause && cause.syscall === "getaddrinfo") {
-    return { exitCode: EXIT.http, message: `HTTP_HOST ${error.host} could not be resolved (${code})\n  use 0.0.0.0, 127.0.0.1 or a host name this machine knows` };
+    return {
+      exitCode: EXIT.http,
+      message: `HTTP_HOST ${error.host} could not be resolved (${code})\n  use 0.0.0.0, 127.0.0.1 or a host name this machine knows`,
+    };
   }
   return { exitCode: EXIT.http, message: `${error.message} (${code || (cause instanceof Error ? cause.message : String(cause))})` };
 }
@@ -65,7 +80,10 @@ function listenFailure(error: unknown): ExplainedFailure | undefined {
 function networkFailure(error: unknown): ExplainedFailure | undefined {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const code = errorCode(cause);
-  if (["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"].includes(code) || (error instanceof Error && error.name === "AbortError")) {
+  if (
+    ["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"].includes(code) ||
+    (error instanceof Error && error.name === "AbortError")
+  ) {
     return { exitCode: EXIT.discord, message: `could not reach Discord (${code || "timed out"}); check the network and DISCORD_API_URL` };
   }
   return undefined;

@@ -69,7 +69,8 @@ function createScrubber(secrets: ReadonlyArray<string | undefined>): (value: unk
     const walk = (value: unknown, depth: number): unknown => {
       if (typeof value === "string") return scrubString(value);
       if (typeof value === "bigint") return value.toString();
-      if (typeof value !== "object" || value === null) return typeof value === "function" || typeof value === "symbol" ? String(value) : value;
+      if (typeof value !== "object" || value === null)
+        return typeof value === "function" || typeof value === "symbol" ? String(value) : value;
       if (++nodes > MAX_NODES || depth > MAX_DEPTH) return "[truncated]";
       if (seen.has(value)) return "[circular]";
       seen.add(value);
@@ -77,13 +78,21 @@ function createScrubber(secrets: ReadonlyArray<string | undefined>): (value: unk
       if (value instanceof URL) return scrubString(value.href);
       if (ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
       if (value instanceof Error) {
-        const out: LogFields = { name: value.name, message: scrubString(value.message), stack: value.stack === undefined ? undefined : scrubString(value.stack) };
-        for (const [key, inner] of Object.entries(value).slice(0, MAX_ENTRIES)) out[key] = SECRET_KEY.test(key) ? REDACTED : walk(inner, depth + 1);
+        const out: LogFields = {
+          name: value.name,
+          message: scrubString(value.message),
+          stack: value.stack === undefined ? undefined : scrubString(value.stack),
+        };
+        for (const [key, inner] of Object.entries(value).slice(0, MAX_ENTRIES))
+          out[key] = SECRET_KEY.test(key) ? REDACTED : walk(inner, depth + 1);
         if (value.cause !== undefined) out["cause"] = walk(value.cause, depth + 1);
         return out;
       }
       if (Array.isArray(value)) return value.slice(0, MAX_ENTRIES).map((item: unknown) => walk(item, depth + 1));
-      const entries = value instanceof Map ? [...value.entries()].map(([key, inner]: [unknown, unknown]) => [String(key), inner] as const) : Object.entries(value);
+      const entries =
+        value instanceof Map
+          ? [...value.entries()].map(([key, inner]: [unknown, unknown]) => [String(key), inner] as const)
+          : Object.entries(value);
       const out: LogFields = {};
       for (const [key, inner] of entries.slice(0, MAX_ENTRIES)) out[key] = SECRET_KEY.test(key) ? REDACTED : walk(inner, depth + 1);
       return out;

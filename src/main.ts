@@ -84,10 +84,13 @@ export class MissingTokenError extends ConfigError {
 /** Composition root: config, database, catalog, Discord client, router; returns a handle that stops it all. */
 export async function startPaperbot(options: StartOptions): Promise<RunningBot> {
   const parsed = parseConfig(options.env);
-  const config: Config = options.buttonTtlMs === undefined ? parsed : { ...parsed, discord: { ...parsed.discord, buttonTtlMs: options.buttonTtlMs } };
+  const config: Config =
+    options.buttonTtlMs === undefined ? parsed : { ...parsed, discord: { ...parsed.discord, buttonTtlMs: options.buttonTtlMs } };
   const token = config.discord.token;
   if (!token) throw new MissingTokenError();
-  const logger = options.logger ?? createLogger(config.logLevel, undefined, { clock: options.clock ?? systemClock, secrets: [token, config.bundle.secret] });
+  const logger =
+    options.logger ??
+    createLogger(config.logLevel, undefined, { clock: options.clock ?? systemClock, secrets: [token, config.bundle.secret] });
   const opened = openApp(config, logger, options.clock ?? systemClock);
   const client = createDiscordClient(config);
   const status = trackStatus(client);
@@ -111,7 +114,10 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   }
   const app = opened;
   const ctx = services.ctx;
-  const router = createRouter(() => ctx, commands, components, directMessages, { autoDeferMs: options.autoDeferMs, refresh: services.refresh });
+  const router = createRouter(() => ctx, commands, components, directMessages, {
+    autoDeferMs: options.autoDeferMs,
+    refresh: services.refresh,
+  });
   routeInteractions(client, (interaction, facts) => void router.handle(interaction, facts), logger);
   client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
   client.on(Events.Error, (error) => logger.error("discord client error", { error }));
@@ -221,10 +227,20 @@ async function runLocalConsole(config: Config, shutdown: AbortSignal): Promise<n
   const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
   const app = openApp(config, logger, systemClock);
   try {
-    const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
+    const services = await startServices(app, {
+      directMessenger: () => ({ send: async () => "unavailable" }),
+      discordStatus: () => "disabled",
+    });
     // Ctrl+C or SIGTERM ends the console loop, which runs the clean-up below.
     try {
-      await runConsole(services.ctx, { refresh: services.refresh, commands, components, input: process.stdin, output: process.stdout, signal: shutdown });
+      await runConsole(services.ctx, {
+        refresh: services.refresh,
+        commands,
+        components,
+        input: process.stdin,
+        output: process.stdout,
+        signal: shutdown,
+      });
     } finally {
       await services.stop();
     }
@@ -269,7 +285,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     (error: unknown) => {
       const explained = explainFailure(error);
       process.stderr.write(
-        explained ? `paperbot: ${explained.message}\n` : `paperbot: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        explained
+          ? `paperbot: ${explained.message}\n`
+          : `paperbot: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       );
       process.exitCode = explained?.exitCode ?? EXIT.failed;
     },

@@ -5,7 +5,10 @@ import { replaceFileAtomically } from "./atomic-file.js";
 
 /** The file named by --out could not be written; the message names that file (not the database). */
 export class OutputFileError extends Error {
-  constructor(readonly path: string, cause: unknown) {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
     super(`cannot write ${path}: ${describeSystemError(cause)}\n  choose a file in a folder this user may write`, { cause });
     this.name = "OutputFileError";
   }
@@ -92,7 +95,12 @@ export async function writeOutputFile(path: string, data: string | Uint8Array): 
     if ("fd" in to) return await writeDescriptor(to.fd, data);
     const existing = statOrNull(to.path);
     if (existing && !existing.isFile()) writeFileSync(to.path, data);
-    else replaceFileAtomically(to.path, typeof data === "string" ? Buffer.from(data) : data, existing ? { exactMode: existing.mode & 0o7777 } : {});
+    else
+      replaceFileAtomically(
+        to.path,
+        typeof data === "string" ? Buffer.from(data) : data,
+        existing ? { exactMode: existing.mode & 0o7777 } : {},
+      );
   } catch (error) {
     throw new OutputFileError(path, error);
   }

@@ -97,7 +97,13 @@ export async function startServices(
   const arxiv = createArxivHttp(config.arxiv, clock, {}, db);
   const ctx = createBotContext(app, {
     follows,
-    bundle: createBundleLinks({ store, secret, ttlHours: config.bundle.linkTtlHours, externalUrl: config.bundle.externalUrl, baseUrl: publicUrl }),
+    bundle: createBundleLinks({
+      store,
+      secret,
+      ttlHours: config.bundle.linkTtlHours,
+      externalUrl: config.bundle.externalUrl,
+      baseUrl: publicUrl,
+    }),
     dm: options.directMessenger(follows),
     moderation: createModeration(app, {
       arxivGate: arxiv.gate,
@@ -137,7 +143,14 @@ export async function startServices(
   );
   scheduler.start();
   list.start(options.otherProcessesCheckMs ?? OTHER_PROCESSES_CHECK_MS, () => alerts.kick());
-  const poller = new ArxivPoller({ db, config: config.arxiv, http: arxiv, clock, logger, papers: () => (list.pickUp(), app.catalog.papers) });
+  const poller = new ArxivPoller({
+    db,
+    config: config.arxiv,
+    http: arxiv,
+    clock,
+    logger,
+    papers: () => (list.pickUp(), app.catalog.papers),
+  });
   poller.start();
   // Catch-up: a publication missed while the bot was down goes out now (within DIGEST_CATCHUP_HOURS).
   if (digest) void scheduler.runNow(digest.name);

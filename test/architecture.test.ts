@@ -13,7 +13,8 @@ async function cruiseWithRules(baseDir: string, roots: string[]): Promise<ICruis
   return result.output;
 }
 
-const violationsOf = (result: ICruiseResult) => result.summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`);
+const violationsOf = (result: ICruiseResult) =>
+  result.summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`);
 
 describe("architecture", () => {
   it("has no import cycles, no feature → adapter import, no discord.js in features, and the db layer below the catalog", async () => {

@@ -5,7 +5,10 @@ import { configProblems } from "./support/app.js";
 
 describe("ARXIV_CATEGORIES listing a feed twice", () => {
   it("is refused, naming the repeated entries, together with the other problems", () => {
-    const problems = configProblems({ ARXIV_CATEGORIES: "cs.LG, cs.CL , cs.LG,cs.lg, cs.AI+cs.CL,cs.CL+cs.AI,stat.ML+stat.ML", HTTP_PORT: "x" });
+    const problems = configProblems({
+      ARXIV_CATEGORIES: "cs.LG, cs.CL , cs.LG,cs.lg, cs.AI+cs.CL,cs.CL+cs.AI,stat.ML+stat.ML",
+      HTTP_PORT: "x",
+    });
     expect(problems.map((problem) => problem.split(" ")[0])).toEqual(["HTTP_PORT", "ARXIV_CATEGORIES"]);
     expect(problems[1]).toMatch(/lists a feed more than once: cs\.LG, cs\.lg, cs\.CL\+cs\.AI, stat\.ML\+stat\.ML \(give each feed once\)$/);
   });

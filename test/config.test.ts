@@ -41,7 +41,12 @@ describe("configuration", () => {
   });
 
   it("lists every problem at once and never echoes credentials or secrets", () => {
-    const found = problems({ HTTP_PORT: "0x50", BUTTON_TTL_MINUTES: "0.0001", PUBLIC_URL: "https://user:hunter2@example.com", BUNDLE_SECRET: " ".repeat(40) });
+    const found = problems({
+      HTTP_PORT: "0x50",
+      BUTTON_TTL_MINUTES: "0.0001",
+      PUBLIC_URL: "https://user:hunter2@example.com",
+      BUNDLE_SECRET: " ".repeat(40),
+    });
     expect(found.map((problem) => problem.split(" ")[0])).toEqual(["BUTTON_TTL_MINUTES", "HTTP_PORT", "PUBLIC_URL", "BUNDLE_SECRET"]);
     expect(found.join("\n")).not.toMatch(/hunter2|user:/);
     expect(found.join("\n")).toContain('PUBLIC_URL ("https://***@example.com"): must not contain a user name or password');
@@ -51,19 +56,29 @@ describe("configuration", () => {
     const pasted = "x".repeat(100_000);
     const [problem, ...others] = problems({ HTTP_HOST: pasted, DIGEST_TZ: `Asia/${"é".repeat(200)}` });
     expect(others).toHaveLength(1);
-    expect(problem).toBe(`HTTP_HOST ("${"x".repeat(120)}"… (100000 characters)): expected an IP address (0.0.0.0, 127.0.0.1, ::) or a host name`);
+    expect(problem).toBe(
+      `HTTP_HOST ("${"x".repeat(120)}"… (100000 characters)): expected an IP address (0.0.0.0, 127.0.0.1, ::) or a host name`,
+    );
     expect(others[0]).toMatch(/^DIGEST_TZ \("Asia\/é{115}"… \(205 characters\)\): /);
     expect(problems({ HTTP_HOST: "not a host!" })[0]).toMatch(/^HTTP_HOST \("not a host!"\): /);
   });
 
   it("keeps accepting what is documented", () => {
     const config = parseConfig(
-      testEnv({ HTTP_PORT: " 8081 ", BUTTON_TTL_MINUTES: "14", BUNDLE_LINK_TTL_HOURS: "720", HTTP_HOST: "::", PUBLIC_URL: "https://papers.example.com/", BUNDLE_SECRET: "" }),
+      testEnv({
+        HTTP_PORT: " 8081 ",
+        BUTTON_TTL_MINUTES: "14",
+        BUNDLE_LINK_TTL_HOURS: "720",
+        HTTP_HOST: "::",
+        PUBLIC_URL: "https://papers.example.com/",
+        BUNDLE_SECRET: "",
+      }),
     );
     expect(config.http).toEqual({ port: 8081, host: "::", publicUrl: "https://papers.example.com" });
     expect(config.discord.buttonTtlMs).toBe(14 * 60_000);
     expect(config.bundle).toMatchObject({ linkTtlHours: 720, secret: undefined });
-    for (const host of ["0.0.0.0", "127.0.0.1", "localhost", "bot.internal", "[::1]", "::1"]) expect(problems({ HTTP_HOST: host })).toEqual([]);
+    for (const host of ["0.0.0.0", "127.0.0.1", "localhost", "bot.internal", "[::1]", "::1"])
+      expect(problems({ HTTP_HOST: host })).toEqual([]);
     expect(problems({ HTTP_PORT: "0" })).toEqual([]);
   });
 

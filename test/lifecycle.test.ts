@@ -53,7 +53,11 @@ describe("start and stop", () => {
     const payload = chatInput({ name: "paper", options: [option.string("query", "lora")] });
     const path = `/interactions/${payload.id}/${payload.token}/callback`;
     let answer = () => {};
-    t.harness.respondWith({ method: "POST", path }, { status: 204 }, { times: 1, until: new Promise<void>((resolve) => (answer = resolve)) });
+    t.harness.respondWith(
+      { method: "POST", path },
+      { status: 204 },
+      { times: 1, until: new Promise<void>((resolve) => (answer = resolve)) },
+    );
     onTestFinished(() => answer());
     const arrived = t.harness.waitForRequest({ method: "POST", path });
     t.harness.dispatchInteraction(payload);
@@ -75,10 +79,14 @@ describe("start and stop", () => {
     await t.bot.stop();
     const messages = t.logs.records.map((record) => record["msg"]);
     expect(messages).not.toContain("discord gateway connection failed, retrying");
-    const discordTrouble = t.logs.records.filter((record) => (record["level"] === "warn" || record["level"] === "error") && String(record["msg"]).startsWith("discord"));
+    const discordTrouble = t.logs.records.filter(
+      (record) => (record["level"] === "warn" || record["level"] === "error") && String(record["msg"]).startsWith("discord"),
+    );
     expect(discordTrouble).toEqual([]);
     // discord.js reports its own close as a reconnect: logged once, at info, as the shutdown.
-    expect(t.logs.records.filter((record) => record["msg"] === "discord gateway closed: shutting down").map((record) => record["level"])).toEqual(["info"]);
+    expect(
+      t.logs.records.filter((record) => record["msg"] === "discord gateway closed: shutting down").map((record) => record["level"]),
+    ).toEqual(["info"]);
     expect(messages).toEqual(expect.arrayContaining(["shutting down", "stopped"]));
   });
 
@@ -127,7 +135,12 @@ describe("deploy-commands", () => {
   function io(env: Record<string, string>) {
     const out: string[] = [];
     const err: string[] = [];
-    const value: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv(env) };
+    const value: CliIo = {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void err.push(text),
+      stdin: async function* () {},
+      env: testEnv(env),
+    };
     return { io: value, stdout: () => out.join(""), stderr: () => err.join("") };
   }
 
@@ -170,12 +183,21 @@ describe("deploy-commands", () => {
     const names = (body: unknown) => (body as { name: string }[]).map((command) => command.name).sort();
     const globalWrites = harness.findRequests({ method: "PUT", path: "/applications/:app/commands" });
     expect(globalWrites).toHaveLength(1);
-    expect(names(globalWrites[0]?.body)).toEqual(commands.map((command) => command.name).filter((name) => !moderator.includes(name)).sort());
+    expect(names(globalWrites[0]?.body)).toEqual(
+      commands
+        .map((command) => command.name)
+        .filter((name) => !moderator.includes(name))
+        .sort(),
+    );
     expect(names(globalWrites[0]?.body)).toContain("digest");
     const guildWrites = harness.findRequests({ method: "PUT", path: "/applications/:app/guilds/:guild/commands" });
     expect(guildWrites.map((request) => request.params["guild"])).toEqual([home]);
     expect(names(guildWrites[0]?.body)).toEqual(moderator);
-    expect(run.stdout()).toMatch(new RegExp(`^registered 5 commands in guild ${home} .*: /watch, /paper-add, /paper-edit, /paper-remove, /review\nregistered ${commands.length - 5} commands globally`));
+    expect(run.stdout()).toMatch(
+      new RegExp(
+        `^registered 5 commands in guild ${home} .*: /watch, /paper-add, /paper-edit, /paper-remove, /review\nregistered ${commands.length - 5} commands globally`,
+      ),
+    );
 
     // A listed guild the bot is not in: Discord refuses (exit 4), and the global set is left as it was.
     const notIn = io({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl, MODERATION_GUILD_IDS: "1100000000000000555" });
@@ -185,7 +207,9 @@ describe("deploy-commands", () => {
 
     const dry = io({ MODERATION_GUILD_IDS: home });
     expect(await runCli(["deploy-commands", "--dry-run"], dry.io)).toBe(0);
-    expect(dry.stderr()).toMatch(new RegExp(`/watch, /paper-add, /paper-edit, /paper-remove, /review would be registered in guild ${home} only`));
+    expect(dry.stderr()).toMatch(
+      new RegExp(`/watch, /paper-add, /paper-edit, /paper-remove, /review would be registered in guild ${home} only`),
+    );
     expect(JSON.parse(dry.stdout())).toHaveLength(commands.length);
   });
 
@@ -204,7 +228,10 @@ describe("local console", () => {
   async function consoleServices() {
     const app = createTestApp({ BUNDLE_DIR: join(tempDir(), "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" });
     onTestFinished(() => void app.close());
-    const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
+    const services = await startServices(app, {
+      directMessenger: () => ({ send: async () => "unavailable" }),
+      discordStatus: () => "disabled",
+    });
     onTestFinished(() => services.stop());
     return services;
   }
@@ -216,7 +243,9 @@ describe("local console", () => {
     const printed = collectOutput(output);
     const stop = new AbortController();
     let finished = false;
-    const done = runConsole(services.ctx, { commands, components, input, output, locale: "en", signal: stop.signal }).then(() => void (finished = true));
+    const done = runConsole(services.ctx, { commands, components, input, output, locale: "en", signal: stop.signal }).then(
+      () => void (finished = true),
+    );
     input.write("/help\n");
     await printed.waitFor("/paper query:");
     await new Promise((resolve) => setImmediate(resolve));
@@ -232,7 +261,11 @@ describe("local console", () => {
     const services = await consoleServices();
     const output = new PassThrough();
     const printed = collectOutput(output);
-    await within(runConsole(services.ctx, { commands, components, input: new PassThrough(), output, locale: "en", signal: AbortSignal.abort() }), 2_000, "console with an aborted signal");
+    await within(
+      runConsole(services.ctx, { commands, components, input: new PassThrough(), output, locale: "en", signal: AbortSignal.abort() }),
+      2_000,
+      "console with an aborted signal",
+    );
     expect(printed.text()).not.toContain(">");
   });
 
@@ -243,7 +276,9 @@ describe("local console", () => {
     let printed = "";
     output.on("data", (chunk: Buffer) => (printed += chunk.toString()));
     const done = runConsole(services.ctx, { commands, components, input, output, locale: "en" });
-    input.end(["/paper lora", "/papers topic:retrieval", "/help", "/nope", "チンチラ", "/follow topic:retrieval", "/bundle"].join("\n") + "\n");
+    input.end(
+      ["/paper lora", "/papers topic:retrieval", "/help", "/nope", "チンチラ", "/follow topic:retrieval", "/bundle"].join("\n") + "\n",
+    );
     await within(done, 10_000, "console reading its input");
     expect(printed).toContain("set DISCORD_TOKEN");
     expect(printed).toContain("== LoRA: Low-Rank Adaptation of Large Language Models ==");

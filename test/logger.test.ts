@@ -25,7 +25,11 @@ function capture(level: LogLevel = "debug", secrets: string[] = []) {
   return {
     logger,
     text: () => text,
-    records: () => text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as Record<string, unknown>),
+    records: () =>
+      text
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     advance: (ms: number) => void (now = new Date(now.getTime() + ms)),
   };
 }
@@ -41,7 +45,11 @@ describe("pino-backed logger", () => {
     const [started, slow, failed] = log.records();
     expect(started).toEqual({ level: "info", time: "2026-05-01T08:00:00.000Z", msg: "started", papers: 43 });
     expect(slow).toEqual({ level: "warn", time: "2026-05-01T08:00:01.500Z", component: "http", msg: "slow", ms: 12.5 });
-    expect(failed).toMatchObject({ level: "error", msg: "failed", error: { name: "Error", message: "boom", cause: { message: "root cause" } } });
+    expect(failed).toMatchObject({
+      level: "error",
+      msg: "failed",
+      error: { name: "Error", message: "boom", cause: { message: "root cause" } },
+    });
     expect(String((failed?.["error"] as { stack?: unknown }).stack)).toMatch(/^Error: boom\n\s+at /);
   });
 
@@ -83,7 +91,10 @@ describe("pino-backed logger", () => {
       token: REDACTED,
       msg: `requested https://bot.example.com/bundle/${BUNDLE_FILE_NAME}?exp=1767225600&sig=${REDACTED}`,
       env: { DISCORD_TOKEN: REDACTED, BUNDLE_SECRET: REDACTED, LOG_LEVEL: "debug" },
-      request: { url: expect.stringContaining(`exp=1767225600&sig=${REDACTED}`), headers: { Authorization: REDACTED, "content-type": "application/json" } },
+      request: {
+        url: expect.stringContaining(`exp=1767225600&sig=${REDACTED}`),
+        headers: { Authorization: REDACTED, "content-type": "application/json" },
+      },
       attempts: [{ url: expect.stringContaining(`sig=${REDACTED}`) }, [{ deeper: { secret: REDACTED, note: `key was ${REDACTED}` } }]],
       error: { message: `401 for token ${REDACTED}`, requestBody: { authorization: REDACTED } },
       publicUrl: `https://${REDACTED}@bot.example.com`,
@@ -105,9 +116,21 @@ describe("pino-backed logger", () => {
   it("does not log the signature of a download request, even at debug", async () => {
     const logger = createMemoryLogger();
     const dir = mkdtempSync(join(tmpdir(), "paperbot-log-http-"));
-    const server = await startHttpServer({ port: 0, bundleStore: new BundleStore(dir), secret: BUNDLE_SECRET, clock: { now: () => new Date() }, logger, health: () => ({ database: "ok", discord: "ready" }) });
+    const server = await startHttpServer({
+      port: 0,
+      bundleStore: new BundleStore(dir),
+      secret: BUNDLE_SECRET,
+      clock: { now: () => new Date() },
+      logger,
+      health: () => ({ database: "ok", discord: "ready" }),
+    });
     try {
-      const url = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: BUNDLE_SECRET, expiresAt: new Date(Date.now() + 60_000) });
+      const url = signBundleUrl({
+        baseUrl: server.url,
+        fileName: BUNDLE_FILE_NAME,
+        secret: BUNDLE_SECRET,
+        expiresAt: new Date(Date.now() + 60_000),
+      });
       const sig = new URL(url).searchParams.get("sig") ?? "";
       await (await fetch(url)).arrayBuffer();
       await (await fetch(url.replace(sig, sig.slice(1) + "A"))).arrayBuffer();
@@ -121,14 +144,19 @@ describe("pino-backed logger", () => {
     }
   });
 
-  it("logs \"http server listening\" once when the services start", async () => {
+  it('logs "http server listening" once when the services start', async () => {
     const dir = mkdtempSync(join(tmpdir(), "paperbot-log-services-"));
     const app = createTestApp({ BUNDLE_DIR: join(dir, "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", LOG_LEVEL: "debug" });
     try {
-      const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
+      const services = await startServices(app, {
+        directMessenger: () => ({ send: async () => "unavailable" }),
+        discordStatus: () => "disabled",
+      });
       await services.stop();
       const listening = app.logs.records.filter((record) => record["msg"] === "http server listening");
-      expect(listening).toEqual([expect.objectContaining({ level: "info", url: services.http.url, publicUrl: `http://localhost:${services.http.port}` })]);
+      expect(listening).toEqual([
+        expect.objectContaining({ level: "info", url: services.http.url, publicUrl: `http://localhost:${services.http.port}` }),
+      ]);
     } finally {
       app.close();
       rmSync(dir, { recursive: true, force: true });
@@ -138,13 +166,20 @@ describe("pino-backed logger", () => {
 
 describe.skipIf(!existsSync(loggerJs))("logger in a real process", () => {
   const run = (script: string, logger = loggerJs) =>
-    spawnSync(process.execPath, ["--input-type=module", "-e", `import { createLogger } from ${JSON.stringify(pathToFileURL(logger).href)};\n${script}`], { encoding: "utf8" });
+    spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", `import { createLogger } from ${JSON.stringify(pathToFileURL(logger).href)};\n${script}`],
+      { encoding: "utf8" },
+    );
 
   it("writes JSON to stderr synchronously, so lines logged just before exit are kept", () => {
     const child = run(`const log = createLogger("info"); for (let i = 0; i < 500; i++) log.info("line", { i }); process.exit(3);`);
     expect(child.status).toBe(3);
     expect(child.stdout).toBe("");
-    const lines = child.stderr.trimEnd().split("\n").map((line) => JSON.parse(line) as { level: string; i: number });
+    const lines = child.stderr
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { level: string; i: number });
     expect(lines).toHaveLength(500);
     expect(lines.at(-1)).toMatchObject({ level: "info", i: 499 });
   });
@@ -160,7 +195,10 @@ describe.skipIf(!existsSync(loggerJs))("logger in a real process", () => {
     const install = productionInstall();
     onTestFinished(() => install.remove());
     expect(existsSync(join(install.root, "node_modules", "pino-pretty"))).toBe(false);
-    const child = run(`createLogger("info", undefined, { pretty: true }).warn("careful", { sig: "abc" }); process.exit(0);`, install.path(loggerJs));
+    const child = run(
+      `createLogger("info", undefined, { pretty: true }).warn("careful", { sig: "abc" }); process.exit(0);`,
+      install.path(loggerJs),
+    );
     expect(child.status).toBe(0);
     expect(JSON.parse(child.stderr.split("\n")[0] ?? "")).toMatchObject({ level: "warn", msg: "careful", sig: REDACTED });
   });

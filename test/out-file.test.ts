@@ -83,7 +83,11 @@ describe("--out to a special file", () => {
     reader.stdout.on("data", (chunk: Buffer) => void (read += chunk.toString()));
     const readerDone = new Promise<void>((resolve) => reader.once("close", () => resolve()));
     const env = { ...process.env, ...testEnv({ DATABASE_PATH: join(dir, "paperbot.db") }) };
-    const exported = await within(spawnNode([join(repoRoot, "bin", "paperbot.js"), "catalog", "export", "--out", fifo], env).done, 20_000, "catalog export");
+    const exported = await within(
+      spawnNode([join(repoRoot, "bin", "paperbot.js"), "catalog", "export", "--out", fifo], env).done,
+      20_000,
+      "catalog export",
+    );
     expect(exported.code, exported.stderr).toBe(0);
     await within(readerDone, 5_000, "the FIFO's reader to see the end");
     expect(catalogFileSchema.parse(JSON.parse(read)).papers.length).toBeGreaterThan(0);
@@ -93,7 +97,11 @@ describe("--out to a special file", () => {
   it("catalog export --out /dev/fd/1 (like /dev/stdout) writes the catalog to stdout", async () => {
     const dir = tempDir("paperbot-out-");
     const env = { ...process.env, ...testEnv({ DATABASE_PATH: join(dir, "paperbot.db") }) };
-    const exported = await within(spawnNode([join(repoRoot, "bin", "paperbot.js"), "catalog", "export", "--out", "/dev/fd/1"], env).done, 20_000, "catalog export");
+    const exported = await within(
+      spawnNode([join(repoRoot, "bin", "paperbot.js"), "catalog", "export", "--out", "/dev/fd/1"], env).done,
+      20_000,
+      "catalog export",
+    );
     expect(exported.code, exported.stderr).toBe(0);
     expect(catalogFileSchema.parse(JSON.parse(exported.stdout)).papers.length).toBeGreaterThan(0);
   });
@@ -103,7 +111,9 @@ describe("--out to a special file", () => {
     const out = join(dir, "missing-folder", "catalog.json");
     const run = cliIo(dir);
     expect(await runCli(["catalog", "export", "--out", out], run.io)).toBe(1);
-    expect(run.stderr()).toBe(`paperbot: cannot write ${out}: no such file or directory (ENOENT)\n  choose a file in a folder this user may write\n`);
+    expect(run.stderr()).toBe(
+      `paperbot: cannot write ${out}: no such file or directory (ENOENT)\n  choose a file in a folder this user may write\n`,
+    );
     const bundle = cliIo(dir);
     expect(await runCli(["bundle", "build", "--out", out], bundle.io)).toBe(1);
     expect(bundle.stderr()).toContain(`cannot write ${out}:`);

@@ -14,7 +14,11 @@ const built = existsSync(join(repoRoot, "dist", "src", "main.js"));
 
 function runHealthcheck(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cwd = mkdtempSync(join(tmpdir(), "paperbot-healthcheck-"));
-  const child = spawn(process.execPath, [healthcheckJs], { env: { PATH: process.env["PATH"] ?? "", ...env }, cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [healthcheckJs], {
+    env: { PATH: process.env["PATH"] ?? "", ...env },
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -35,15 +39,23 @@ describe("production build carries no test or bench code", () => {
     expect(bench.compilerOptions.outDir).toBe("dist-bench");
     const scripts = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
     expect(scripts["bench"]).toMatch(/tsc -p tsconfig\.bench\.json && node dist-bench\/bench\/run\.js$/);
-    for (const ignoreFile of [".gitignore", ".dockerignore"]) expect(readFileSync(join(repoRoot, ignoreFile), "utf8")).toMatch(/^dist-bench\/?$/m);
+    for (const ignoreFile of [".gitignore", ".dockerignore"])
+      expect(readFileSync(join(repoRoot, ignoreFile), "utf8")).toMatch(/^dist-bench\/?$/m);
   });
 
   it("runs a supported Node LTS, states the minimum the code needs, and ships no pretty-printer", () => {
-    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+      engines: { node: string };
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     // zlib.crc32 (the bundle's zip) arrived in Node 20.15; the image runs Node 22 LTS.
     expect(pkg.engines.node).toBe(">=20.15");
     const dockerfile = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
-    expect(dockerfile.split("\n").filter((line) => line.startsWith("FROM "))).toEqual(["FROM node:22-bookworm AS build", "FROM node:22-bookworm-slim AS runtime"]);
+    expect(dockerfile.split("\n").filter((line) => line.startsWith("FROM "))).toEqual([
+      "FROM node:22-bookworm AS build",
+      "FROM node:22-bookworm-slim AS runtime",
+    ]);
     // pino-pretty is loaded only for a terminal, when installed: a development dependency, pruned from the image.
     expect(Object.keys(pkg.dependencies)).not.toContain("pino-pretty");
     expect(Object.keys(pkg.devDependencies)).toContain("pino-pretty");
@@ -62,9 +74,23 @@ describe("production build carries no test or bench code", () => {
     expect(run.status, run.stderr).toBe(0);
     const [pack] = JSON.parse(run.stdout) as Array<{ files: Array<{ path: string }> }>;
     const paths = (pack?.files ?? []).map((file) => file.path);
-    expect(paths).toEqual(expect.arrayContaining(["bin/paperbot.js", "dist/src/main.js", "dist/src/healthcheck.js", "dist/commands/index.js", "data/catalog.json", "data/relevance-seeds.json"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "bin/paperbot.js",
+        "dist/src/main.js",
+        "dist/src/healthcheck.js",
+        "dist/commands/index.js",
+        "data/catalog.json",
+        "data/relevance-seeds.json",
+      ]),
+    );
     expect(paths.filter((path) => /(^|\/)(test|bench|dist-bench)\//.test(path))).toEqual([]);
-    expect(paths.filter((path) => !/^(bin|dist\/src|dist\/commands)\/|^(data\/catalog\.json|data\/relevance-seeds\.json|package\.json|README\.md)$/.test(path))).toEqual([]);
+    expect(
+      paths.filter(
+        (path) =>
+          !/^(bin|dist\/src|dist\/commands)\/|^(data\/catalog\.json|data\/relevance-seeds\.json|package\.json|README\.md)$/.test(path),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -20,7 +20,13 @@ describe("bundle refresh", () => {
     expect(first.info.paperCount).toBe(catalogSize);
     const second = refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
     expect(second).toEqual({ info: first.info, changed: false });
-    const added = samplePaper({ id: "moderated", arxivId: "2501.00001", source: "moderator", addedAt: "2026-12-01T10:00:00.000Z", position: 1000 });
+    const added = samplePaper({
+      id: "moderated",
+      arxivId: "2501.00001",
+      source: "moderator",
+      addedAt: "2026-12-01T10:00:00.000Z",
+      position: 1000,
+    });
     const third = refreshBundle(store, [...app.catalog.papers, added], app.catalogUpdated, logger);
     expect(third.changed).toBe(true);
     expect(third.info.paperCount).toBe(catalogSize + 1);
@@ -44,7 +50,11 @@ describe("scheduler", () => {
     const scheduler = new Scheduler(
       [
         { name: "ok", schedule: "*/10 * * * *", run: () => void runs.push("ok") },
-        { name: "slow", schedule: "0 * * * *", run: () => new Promise<void>((resolve) => (release = () => (runs.push("slow"), resolve()))) },
+        {
+          name: "slow",
+          schedule: "0 * * * *",
+          run: () => new Promise<void>((resolve) => (release = () => (runs.push("slow"), resolve()))),
+        },
         { name: "broken", schedule: "0 0 * * *", run: () => Promise.reject(new Error("boom")) },
       ],
       logger,
@@ -74,7 +84,10 @@ describe("catalog refresh job", () => {
     const original = readFileSync(catalogPath, "utf8");
     writeFileSync(catalogFile, original);
     const app = createTestApp({ CATALOG_PATH: catalogFile, BUNDLE_DIR: join(dir, "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" });
-    const services = await startServices(app, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled" });
+    const services = await startServices(app, {
+      directMessenger: () => ({ send: async () => "unavailable" }),
+      discordStatus: () => "disabled",
+    });
     try {
       const before = services.ctx.bundle.link(new Date())?.sha256;
       const unchanged = services.ctx.catalog;
@@ -93,7 +106,9 @@ describe("catalog refresh job", () => {
 
       writeFileSync(catalogFile, "{ not json");
       await services.scheduler.runNow("catalog-refresh");
-      expect(app.logs.records).toContainEqual(expect.objectContaining({ level: "error", msg: "scheduled job failed", job: "catalog-refresh" }));
+      expect(app.logs.records).toContainEqual(
+        expect.objectContaining({ level: "error", msg: "scheduled job failed", job: "catalog-refresh" }),
+      );
       expect(services.ctx.catalog.resolve("zz adapter trick", "en").results[0]?.paper.id).toBe("lora");
     } finally {
       await services.stop();

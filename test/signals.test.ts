@@ -25,13 +25,22 @@ describe("signals during start-up", () => {
     const harness = await startDiscordHarness();
     onTestFinished(() => harness.close());
     const gateway = new Promise<void>((resolve) => {
-      harness.respondWith({ method: "GET", path: "/gateway/bot" }, () => {
-        resolve();
-        return { status: 200, body: {} };
-      }, { until: new Promise(() => undefined) });
+      harness.respondWith(
+        { method: "GET", path: "/gateway/bot" },
+        () => {
+          resolve();
+          return { status: 200, body: {} };
+        },
+        { until: new Promise(() => undefined) },
+      );
     });
     const dir = scratchDir();
-    const bot = spawnBot(dir, { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl, DATABASE_PATH: join(dir, "bot.db"), LOG_LEVEL: "info" });
+    const bot = spawnBot(dir, {
+      DISCORD_TOKEN: TEST_TOKEN,
+      DISCORD_API_URL: harness.apiUrl,
+      DATABASE_PATH: join(dir, "bot.db"),
+      LOG_LEVEL: "info",
+    });
     const { child, exited } = bot;
     // The request has reached the harness (the response function runs when it arrives; the answer is held forever).
     await gateway;
@@ -53,18 +62,33 @@ describe("signals during start-up", () => {
     onTestFinished(() => harness.close());
     harness.respondWith(
       { method: "GET", path: "/gateway/bot" },
-      { status: 200, body: { url: `ws://127.0.0.1:${port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } } },
+      {
+        status: 200,
+        body: {
+          url: `ws://127.0.0.1:${port}`,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+        },
+      },
     );
     const dir = scratchDir();
     const logs = createMemoryLogger();
     const stop = new AbortController();
     const starting = startPaperbot({
-      env: testEnv({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl, DATABASE_PATH: join(dir, "bot.db"), BUNDLE_DIR: join(dir, "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" }),
+      env: testEnv({
+        DISCORD_TOKEN: TEST_TOKEN,
+        DISCORD_API_URL: harness.apiUrl,
+        DATABASE_PATH: join(dir, "bot.db"),
+        BUNDLE_DIR: join(dir, "bundle"),
+        HTTP_PORT: "0",
+        HTTP_HOST: "127.0.0.1",
+      }),
       logger: logs,
       signal: stop.signal,
     });
     const outcome = starting.catch((error: unknown) => error);
-    const attempts = () => logs.records.filter((record) => record["msg"] === "discord gateway connection failed, retrying").map((record) => record["attempt"]);
+    const attempts = () =>
+      logs.records.filter((record) => record["msg"] === "discord gateway connection failed, retrying").map((record) => record["attempt"]);
     await vi.waitFor(() => expect(attempts().slice(0, 2)).toEqual([1, 2]), { timeout: 10_000, interval: 50 });
     expect(logs.records.find((record) => record["attempt"] === 1)?.["level"]).toBe("warn");
     stop.abort();

@@ -165,9 +165,17 @@ export function createArxivApi(options: { apiUrl: string; gate: ArxivRequestGate
       if (body === null) return { ok: false, status: response.status, reason: "answer too large", retryAfter: null, tooLarge: true };
       // arXiv answers malformed queries with 400 and an Atom error entry, which is worth reading.
       if (response.ok || (response.status === 400 && body.includes("<feed"))) return { ok: true, body };
-      return { ok: false, status: response.status, reason: `HTTP ${response.status}`, retryAfter: retryAfterSeconds(response.headers.get("retry-after"), new Date()) };
+      return {
+        ok: false,
+        status: response.status,
+        reason: `HTTP ${response.status}`,
+        retryAfter: retryAfterSeconds(response.headers.get("retry-after"), new Date()),
+      };
     } catch (error) {
-      const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1000)} s` : "could not connect";
+      const reason =
+        error instanceof Error && error.name === "TimeoutError"
+          ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+          : "could not connect";
       return { ok: false, status: null, reason, retryAfter: null };
     }
   }

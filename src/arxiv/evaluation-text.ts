@@ -10,7 +10,9 @@ export function evaluationText(result: Evaluation): string {
     "baseline-better": "canon similarity ranks the decisions better than the learned model (the interval of the difference is below 0)",
     "no-clear-difference": "no clear difference: the interval of the difference includes 0 (more decisions will tell)",
   };
-  const difference = result.difference_ci95 ? `\ndifference, learned − baseline: 95% CI ${result.difference_ci95[0].toFixed(3)}–${result.difference_ci95[1].toFixed(3)}` : "";
+  const difference = result.difference_ci95
+    ? `\ndifference, learned − baseline: 95% CI ${result.difference_ci95[0].toFixed(3)}–${result.difference_ci95[1].toFixed(3)}`
+    : "";
   return (
     `decisions: ${result.decisions} (${result.approvals} approved, ${result.rejections} rejected)\n` +
     `learned model AUC (5-fold cross-validated): ${show(result.auc, result.auc_ci95)}\n` +

@@ -40,7 +40,11 @@ type HopResult = FetchResult | ({ kind: "redirect" } & Redirect);
  * URL already asked), so each hop is a request of its own and goes through the gate. Returns the first answer that is
  * not a redirect, or why following stopped.
  */
-export async function followRedirects<T>(url: string, hop: (url: string) => Promise<T>, redirectOf: (answer: T) => Redirect | null): Promise<{ answer: T } | { reason: string }> {
+export async function followRedirects<T>(
+  url: string,
+  hop: (url: string) => Promise<T>,
+  redirectOf: (answer: T) => Redirect | null,
+): Promise<{ answer: T } | { reason: string }> {
   const visited = new Set<string>([url]);
   let current = url;
   for (let count = 0; count <= MAX_REDIRECTS; count += 1) {
@@ -245,7 +249,14 @@ function decoderFor(label: string): InstanceType<typeof TextDecoder> | null {
  * charset, then the XML declaration's encoding, else UTF-8. A label no decoder knows counts as not given.
  */
 export function decodeBody(bytes: Buffer, contentType: string | null): string {
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? "utf-8" : bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : null;
+  const bom =
+    bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+      ? "utf-8"
+      : bytes[0] === 0xff && bytes[1] === 0xfe
+        ? "utf-16le"
+        : bytes[0] === 0xfe && bytes[1] === 0xff
+          ? "utf-16be"
+          : null;
   const declared = [bom, CHARSET.exec(contentType ?? "")?.[1], XML_ENCODING.exec(bytes.subarray(0, 256).toString("latin1"))?.[1]];
   for (const label of declared) {
     if (!label) continue;

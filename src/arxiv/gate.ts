@@ -170,7 +170,11 @@ export class ArxivGate {
         }
         wait = this.waitFor(lease, now, spaced);
         if (wait === 0) {
-          const taking = shared.store.take(this.holder, now + holdMs, (lease) => this.waitFor(ahead.correct(lease, now), now, spaced) === 0);
+          const taking = shared.store.take(
+            this.holder,
+            now + holdMs,
+            (lease) => this.waitFor(ahead.correct(lease, now), now, spaced) === 0,
+          );
           if (taking.taken) return;
           wait = Math.max(1, this.waitFor(taking.lease, now, spaced));
         }

@@ -30,7 +30,12 @@ function mergeCategories(held: readonly string[], seen: readonly string[]): stri
 export function ingestFeed(
   db: Db,
   feed: ParsedFeed,
-  options: { relevance: Pick<RelevanceModel, "score">; catalogArxivIds: ReadonlySet<string>; now: Date; commitState: (counts: IngestCounts) => void },
+  options: {
+    relevance: Pick<RelevanceModel, "score">;
+    catalogArxivIds: ReadonlySet<string>;
+    now: Date;
+    commitState: (counts: IngestCounts) => void;
+  },
 ): IngestCounts {
   const store = candidateStore(db);
   const { now, catalogArxivIds, relevance } = options;
@@ -43,7 +48,11 @@ export function ingestFeed(
     if (!earlier) byId.set(item.arxivId, item);
     else {
       duplicates += 1;
-      byId.set(item.arxivId, { ...earlier, version: Math.max(earlier.version, item.version), categories: mergeCategories(earlier.categories, item.categories) });
+      byId.set(item.arxivId, {
+        ...earlier,
+        version: Math.max(earlier.version, item.version),
+        categories: mergeCategories(earlier.categories, item.categories),
+      });
     }
   }
 
@@ -66,7 +75,13 @@ export function ingestFeed(
   // Immediate: the papers held are read again under the write lock, so no other process can store one meanwhile.
   return db
     .transaction((): IngestCounts => {
-      const counts: IngestCounts = { items: feed.items.length + feed.invalid, new: 0, updated: 0, skipped: feed.invalid + duplicates, known: 0 };
+      const counts: IngestCounts = {
+        items: feed.items.length + feed.invalid,
+        new: 0,
+        updated: 0,
+        skipped: feed.invalid + duplicates,
+        known: 0,
+      };
       const heads = store.heads([...byId.keys()].filter((arxivId) => !catalogArxivIds.has(arxivId)));
       const fresh: { paper: FeedItem; relevance: Relevance }[] = [];
       for (const item of byId.values()) {
@@ -87,7 +102,8 @@ export function ingestFeed(
         }
         const categories = announcesPaper(item) ? mergeCategories(held.categories, item.categories) : held.categories;
         const newer = item.version > held.version;
-        if (newer || categories.length !== held.categories.length) store.update(item.arxivId, Math.max(held.version, item.version), categories, now);
+        if (newer || categories.length !== held.categories.length)
+          store.update(item.arxivId, Math.max(held.version, item.version), categories, now);
         if (newer) counts.updated += 1;
         else counts.known += 1;
       }

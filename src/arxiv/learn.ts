@@ -54,7 +54,12 @@ const BOOTSTRAP_ROUNDS = 1000;
  * canon, the other folds' decisions and the stream background, as the live model), against canon similarity alone.
  * Below MIN_DECISIONS_PER_CLASS approvals or rejections it says so instead of giving a figure.
  */
-export function crossValidate(index: CanonIndex, decisions: readonly Decision[], background: readonly { title: string; abstract: string; rejected: boolean }[], folds = 5): Evaluation {
+export function crossValidate(
+  index: CanonIndex,
+  decisions: readonly Decision[],
+  background: readonly { title: string; abstract: string; rejected: boolean }[],
+  folds = 5,
+): Evaluation {
   const labels = decisions.map((decision) => decision.approved);
   const approvals = labels.filter(Boolean).length;
   const rejections = decisions.length - approvals;
@@ -63,7 +68,13 @@ export function crossValidate(index: CanonIndex, decisions: readonly Decision[],
   const baseline = auc(baselineScores, labels);
   const baselineCi = bootstrapAucCi(baselineScores, labels, BOOTSTRAP_ROUNDS);
   const enough = approvals >= MIN_DECISIONS_PER_CLASS && rejections >= MIN_DECISIONS_PER_CLASS;
-  const common = { decisions: decisions.length, approvals, rejections, baseline_auc: baseline === null ? null : round(baseline), baseline_auc_ci95: baselineCi };
+  const common = {
+    decisions: decisions.length,
+    approvals,
+    rejections,
+    baseline_auc: baseline === null ? null : round(baseline),
+    baseline_auc_ci95: baselineCi,
+  };
   if (!enough) return { ...common, auc: null, auc_ci95: null, difference_ci95: null, verdict: "too-few-decisions" };
   const fold = new Array<number>(decisions.length);
   let positive = 0;
@@ -80,8 +91,21 @@ export function crossValidate(index: CanonIndex, decisions: readonly Decision[],
   }
   const learned = auc(scores, labels);
   const difference = pairedDifferenceCi(scores, baselineScores, labels);
-  const verdict = difference === null ? "no-clear-difference" : difference[0] > 0 ? "learned-better" : difference[1] < 0 ? "baseline-better" : "no-clear-difference";
-  return { ...common, auc: learned === null ? null : round(learned), auc_ci95: bootstrapAucCi(scores, labels, BOOTSTRAP_ROUNDS), difference_ci95: difference, verdict };
+  const verdict =
+    difference === null
+      ? "no-clear-difference"
+      : difference[0] > 0
+        ? "learned-better"
+        : difference[1] < 0
+          ? "baseline-better"
+          : "no-clear-difference";
+  return {
+    ...common,
+    auc: learned === null ? null : round(learned),
+    auc_ci95: bootstrapAucCi(scores, labels, BOOTSTRAP_ROUNDS),
+    difference_ci95: difference,
+    verdict,
+  };
 }
 
 /** 95% bootstrap interval of AUC(a) - AUC(b) on the same resampled decisions. */
@@ -97,7 +121,16 @@ function pairedDifferenceCi(a: readonly number[], b: readonly number[], labels: 
       return from[Math.floor(random() * from.length)] ?? 0;
     });
     const picks = picked.map((at) => labels[at] === true);
-    differences.push((auc(picked.map((at) => a[at] ?? 0), picks) ?? 0) - (auc(picked.map((at) => b[at] ?? 0), picks) ?? 0));
+    differences.push(
+      (auc(
+        picked.map((at) => a[at] ?? 0),
+        picks,
+      ) ?? 0) -
+        (auc(
+          picked.map((at) => b[at] ?? 0),
+          picks,
+        ) ?? 0),
+    );
   }
   differences.sort((x, y) => x - y);
   const at = (q: number) => differences[Math.min(differences.length - 1, Math.floor(q * differences.length))] ?? 0;

@@ -7,7 +7,7 @@ export function auc(scores: readonly number[], labels: readonly boolean[]): numb
   const negatives = ranked.length - positives;
   if (positives === 0 || negatives === 0) return null;
   let rankSum = 0;
-  for (let start = 0; start < ranked.length; ) {
+  for (let start = 0; start < ranked.length;) {
     let end = start;
     while (end + 1 < ranked.length && ranked[end + 1]?.score === ranked[start]?.score) end += 1;
     const averageRank = (start + end) / 2 + 1;
@@ -19,7 +19,9 @@ export function auc(scores: readonly number[], labels: readonly boolean[]): numb
 
 /** Share of positives among the `k` highest scores (ties broken against the positives: no credit for a tie). */
 export function precisionAt(scores: readonly number[], labels: readonly boolean[], k: number): number {
-  const order = scores.map((score, index) => ({ score, positive: labels[index] === true })).sort((a, b) => b.score - a.score || Number(a.positive) - Number(b.positive));
+  const order = scores
+    .map((score, index) => ({ score, positive: labels[index] === true }))
+    .sort((a, b) => b.score - a.score || Number(a.positive) - Number(b.positive));
   const top = order.slice(0, Math.min(k, order.length));
   return top.length === 0 ? 0 : top.filter((entry) => entry.positive).length / top.length;
 }

@@ -22,7 +22,12 @@ export interface Sample {
   positive: boolean;
 }
 
-export const TRAINING: { iterations: number; learningRate: number; l2: number; simScale: number } = { iterations: 200, learningRate: 4, l2: 3e-4, simScale: 1 };
+export const TRAINING: { iterations: number; learningRate: number; l2: number; simScale: number } = {
+  iterations: 200,
+  learningRate: 4,
+  l2: 3e-4,
+  simScale: 1,
+};
 
 /** Similarity features of a unit vector; `skip` leaves one canon paper out (a canon paper's own row). */
 export function similarityFeatures(index: CanonIndex, vector: SparseVector, skip = -1): { best: number; top3: number } {

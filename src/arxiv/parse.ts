@@ -99,7 +99,8 @@ export async function parseArxivFeed(xml: string, options: FeedParseOptions = {}
   }
   const output = parserOutputSchema.safeParse(parsed);
   if (!output.success) throw new FeedFormatError("not an RSS feed (no items list)");
-  if (output.data.items.length > MAX_FEED_ITEMS) throw new FeedFormatError(`too many items (${output.data.items.length} > ${MAX_FEED_ITEMS})`);
+  if (output.data.items.length > MAX_FEED_ITEMS)
+    throw new FeedFormatError(`too many items (${output.data.items.length} > ${MAX_FEED_ITEMS})`);
   const items: FeedItem[] = [];
   let invalid = 0;
   const invalidExamples: string[] = [];
@@ -175,7 +176,13 @@ const WHITESPACE_TO_COLLAPSE = / ?[\t\n\r\f\v\u00a0][ \t\n\r\f\v\u00a0]*| {2,}[\
 function collapse(text: string): string {
   // Most text has none of these; a few native substring searches are several times faster than a regex scan.
   const rare =
-    text.includes("  ") || text.includes("\n") || text.includes("\t") || text.includes("\r") || text.includes("\f") || text.includes("\v") || text.includes("\u00a0");
+    text.includes("  ") ||
+    text.includes("\n") ||
+    text.includes("\t") ||
+    text.includes("\r") ||
+    text.includes("\f") ||
+    text.includes("\v") ||
+    text.includes("\u00a0");
   return rare ? text.replace(WHITESPACE_TO_COLLAPSE, " ").trim() : text.trim();
 }
 
@@ -232,10 +239,37 @@ function splitAuthors(creators: string): string[] {
 const AUTHOR_SEPARATOR = /,\s*(?:and\s+)?|\s+and\s+/;
 
 const COMBINING: Record<string, string> = {
-  "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307", '"': "\u0308",
-  u: "\u0306", r: "\u030a", H: "\u030b", v: "\u030c", c: "\u0327", k: "\u0328", d: "\u0323", b: "\u0331",
+  "`": "\u0300",
+  "'": "\u0301",
+  "^": "\u0302",
+  "~": "\u0303",
+  "=": "\u0304",
+  ".": "\u0307",
+  '"': "\u0308",
+  u: "\u0306",
+  r: "\u030a",
+  H: "\u030b",
+  v: "\u030c",
+  c: "\u0327",
+  k: "\u0328",
+  d: "\u0323",
+  b: "\u0331",
 };
-const LETTERS: Record<string, string> = { i: "ı", j: "ȷ", ss: "ß", o: "ø", O: "Ø", l: "ł", L: "Ł", aa: "å", AA: "Å", ae: "æ", AE: "Æ", oe: "œ", OE: "Œ" };
+const LETTERS: Record<string, string> = {
+  i: "ı",
+  j: "ȷ",
+  ss: "ß",
+  o: "ø",
+  O: "Ø",
+  l: "ł",
+  L: "Ł",
+  aa: "å",
+  AA: "Å",
+  ae: "æ",
+  AE: "Æ",
+  oe: "œ",
+  OE: "Œ",
+};
 
 /**
  * A letter with a TeX accent, composed where Unicode has the letter. An accent goes on a plain i or j

@@ -68,11 +68,17 @@ export class ArxivPoller {
 
   start(): void {
     if (this.scheduler) return;
-    this.scheduler = new Scheduler([{ name: ARXIV_POLL_JOB, schedule: this.deps.config.pollCron, run: async () => void (await this.poll()) }], this.deps.logger);
+    this.scheduler = new Scheduler(
+      [{ name: ARXIV_POLL_JOB, schedule: this.deps.config.pollCron, run: async () => void (await this.poll()) }],
+      this.deps.logger,
+    );
     this.scheduler.start();
     if (this.needsCatchUp()) {
       const settings = settingsStore(this.deps.db);
-      this.deps.logger.info("arxiv poll catching up on a missed run", { lastPoll: settings.get(LAST_POLL_KEY) ?? null, lastSuccess: settings.get(LAST_SUCCESS_KEY) ?? null });
+      this.deps.logger.info("arxiv poll catching up on a missed run", {
+        lastPoll: settings.get(LAST_POLL_KEY) ?? null,
+        lastSuccess: settings.get(LAST_SUCCESS_KEY) ?? null,
+      });
       void this.scheduler.runNow(ARXIV_POLL_JOB);
     }
   }
@@ -164,7 +170,9 @@ export class ArxivPoller {
       if (result.kind === "declined") return { url, status: "failed", ...nothing, error: result.reason };
       if (result.kind === "error") return failed(result.reason, result.retryAfterMs);
       if (result.kind === "not_modified") {
-        db.transaction(() => feeds.recordSuccess(url, { status: "not_modified", etag: null, lastModified: null, items: 0, new: 0 }, clock.now()))();
+        db.transaction(() =>
+          feeds.recordSuccess(url, { status: "not_modified", etag: null, lastModified: null, items: 0, new: 0 }, clock.now()),
+        )();
         return { url, status: "not_modified", ...nothing };
       }
       const parseLimit = this.deps.parseTimeLimitMs === undefined ? {} : { timeLimitMs: this.deps.parseTimeLimitMs };
@@ -179,7 +187,11 @@ export class ArxivPoller {
         catalogArxivIds,
         now,
         commitState: (counted) =>
-          feeds.recordSuccess(url, { status: "ok", etag: result.etag, lastModified: result.lastModified, items: counted.items, new: counted.new }, now),
+          feeds.recordSuccess(
+            url,
+            { status: "ok", etag: result.etag, lastModified: result.lastModified, items: counted.items, new: counted.new },
+            now,
+          ),
       });
       return { url, status: "ok", ...counts };
     } catch (error) {

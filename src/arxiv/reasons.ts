@@ -29,7 +29,9 @@ function surfaceForms(terms: readonly number[], pairs: readonly [number, number]
   for (const term of terms) {
     if (covered.has(term) || named.length >= MAX_REASON_TERMS) continue;
     covered.add(term);
-    const pair = pairs.find(([a, b]) => (a === term || b === term) && terms.includes(a) && terms.includes(b) && !covered.has(a === term ? b : a));
+    const pair = pairs.find(
+      ([a, b]) => (a === term || b === term) && terms.includes(a) && terms.includes(b) && !covered.has(a === term ? b : a),
+    );
     const phrase = pair ? `${termSurface(pair[0])} ${termSurface(pair[1])}` : termSurface(term);
     if (pair) covered.add(pair[0] === term ? pair[1] : pair[0]);
     if (phrase.trim() !== "" && !named.includes(phrase)) named.push(phrase);

@@ -5,7 +5,17 @@ import type { Db } from "../db/connection.js";
 import { corpusStore, type CorpusStore } from "../db/corpus.js";
 import { CorpusStats, StreamCounter } from "./corpus.js";
 import { crossValidate, MAX_TRAINING_DECISIONS_PER_CLASS, MIN_DECISIONS_PER_CLASS, type Decision, type Evaluation } from "./learn.js";
-import { averageModel, canonSamples, marginOf, sampleMargin, sampleOf, sigmoid, trainLinear, type LinearModel, type Sample } from "./model.js";
+import {
+  averageModel,
+  canonSamples,
+  marginOf,
+  sampleMargin,
+  sampleOf,
+  sigmoid,
+  trainLinear,
+  type LinearModel,
+  type Sample,
+} from "./model.js";
 import { explain } from "./reasons.js";
 import { CanonIndex, canonTermCounts, round, type CollectedTerms, type PaperText, type Reasons } from "./score.js";
 import { termIdOf } from "./terms.js";
@@ -76,7 +86,9 @@ export class RelevanceModel {
     const fold = new Map<string, number>();
     background.forEach((paper, at) => fold.set(paper.arxivId, at % RESCORE_FOLDS));
     const foldModels = Array.from({ length: RESCORE_FOLDS }, (_, k) =>
-      others.length >= MIN_REFERENCE ? trainLinear([...fixed, ...negatives.filter((sample, at): sample is Sample => sample !== null && at % RESCORE_FOLDS !== k)]) : null,
+      others.length >= MIN_REFERENCE
+        ? trainLinear([...fixed, ...negatives.filter((sample, at): sample is Sample => sample !== null && at % RESCORE_FOLDS !== k)])
+        : null,
     );
     const reference: number[] = [];
     negatives.forEach((sample, at) => {

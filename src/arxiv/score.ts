@@ -266,7 +266,10 @@ export class CanonIndex {
     // A keyword of several terms counts as a phrase: its terms in a row (stop words aside), within the title or within
     // the abstract, as topic alerts match followed keywords. The all-terms test first keeps that scan off most papers.
     for (const entry of this.keywords) {
-      if (allIn(entry.terms, counts, 1, 0) && (entry.terms.length === 1 || hasPhrase(ids, 0, titleEnd, entry.terms) || hasPhrase(ids, titleEnd, terms.length, entry.terms))) {
+      if (
+        allIn(entry.terms, counts, 1, 0) &&
+        (entry.terms.length === 1 || hasPhrase(ids, 0, titleEnd, entry.terms) || hasPhrase(ids, titleEnd, terms.length, entry.terms))
+      ) {
         (matched ??= []).push(entry.keyword);
       }
     }
@@ -327,7 +330,7 @@ export class CanonIndex {
       }
     }
     const best = first < 0 ? 0 : firstValue * scale;
-    const top3 = ((first < 0 ? 0 : firstValue) + (second < 0 ? 0 : secondValue) + (third < 0 ? 0 : thirdValue)) * scale / 3;
+    const top3 = (((first < 0 ? 0 : firstValue) + (second < 0 ? 0 : secondValue) + (third < 0 ? 0 : thirdValue)) * scale) / 3;
     const threshold = Math.max(best * REASON_RATIO, MIN_REASON_SIMILARITY);
     const papers: string[] = [];
     // The closest papers' main topics, then topics named in the title (abstracts mention "code" or "agents" too casually).
@@ -335,7 +338,8 @@ export class CanonIndex {
     this.addClose(first, firstValue * scale, threshold, papers, topics);
     this.addClose(second, secondValue * scale, threshold, papers, topics);
     this.addClose(third, thirdValue * scale, threshold, papers, topics);
-    for (const { topic, terms: needed } of this.topicTerms) if (needed.length > 0 && allIn(needed, inTitle, stamp, stamp) && !topics.includes(topic)) topics.push(topic);
+    for (const { topic, terms: needed } of this.topicTerms)
+      if (needed.length > 0 && allIn(needed, inTitle, stamp, stamp) && !topics.includes(topic)) topics.push(topic);
     if (matched) for (const keyword of matched) if (!topics.includes(keyword)) topics.push(keyword);
     return {
       canon: round(best),

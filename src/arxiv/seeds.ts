@@ -58,5 +58,8 @@ export function samePaper(a: LandmarkPaper, b: LandmarkPaper): boolean {
 }
 
 export function normalTitle(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 }

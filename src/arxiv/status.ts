@@ -5,7 +5,10 @@ import { feedStore, isFailing, type FeedState } from "../db/feeds.js";
 import { nextRun } from "./cron.js";
 
 export interface WatchStatus {
-  feeds: (Pick<FeedState, "lastSuccessAt" | "lastFailureAt" | "lastError" | "lastStatus" | "lastItems" | "lastNew" | "failures" | "nextAttemptAt"> & {
+  feeds: (Pick<
+    FeedState,
+    "lastSuccessAt" | "lastFailureAt" | "lastError" | "lastStatus" | "lastItems" | "lastNew" | "failures" | "nextAttemptAt"
+  > & {
     url: string;
     failing: boolean;
   })[];

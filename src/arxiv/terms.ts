@@ -256,7 +256,8 @@ class WordTable {
         this.idStart = resized(this.idStart, this.idStart.length * 2);
         this.idCount = resized(this.idCount, this.idCount.length * 2);
       }
-      if (this.pooled + ids.length > this.idPool.length) this.idPool = resized(this.idPool, Math.max(this.idPool.length * 2, this.pooled + ids.length));
+      if (this.pooled + ids.length > this.idPool.length)
+        this.idPool = resized(this.idPool, Math.max(this.idPool.length * 2, this.pooled + ids.length));
       this.idStart[number] = this.pooled;
       this.idCount[number] = ids.length;
       for (const id of ids) this.idPool[this.pooled++] = id;

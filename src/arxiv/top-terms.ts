@@ -39,4 +39,3 @@ export class TopTerms {
     return Array.from({ length: this.length }, (_, at) => ({ term: this.terms[at] ?? 0, value: (this.values[at] ?? 0) * scale }));
   }
 }
-

@@ -48,7 +48,8 @@ export class TopicClassifier {
     const total = nearest.reduce((sum, entry) => sum + entry.similarity, 0);
     const best = nearest[0]?.similarity ?? 0;
     const votes = new Map<Topic, number>();
-    for (const { similarity, paper } of nearest) for (const topic of papers[paper]?.topics ?? []) votes.set(topic, (votes.get(topic) ?? 0) + similarity);
+    for (const { similarity, paper } of nearest)
+      for (const topic of papers[paper]?.topics ?? []) votes.set(topic, (votes.get(topic) ?? 0) + similarity);
     const result: TopicVote[] = [];
     const lower = { title: "", abstract: "" };
     for (const topic of TOPICS) {

@@ -47,7 +47,10 @@ export class XmlParseError extends Error {
   }
 }
 
-type WorkerAnswer = { id: number; kind: "items"; items: unknown[] } | { id: number; kind: "ok"; output: object; items: boolean } | { id: number; kind: "limit" | "invalid"; reason: string };
+type WorkerAnswer =
+  | { id: number; kind: "items"; items: unknown[] }
+  | { id: number; kind: "ok"; output: object; items: boolean }
+  | { id: number; kind: "limit" | "invalid"; reason: string };
 
 export interface OffThreadOptions {
   limits: XmlLimits;
@@ -92,7 +95,11 @@ class ParserThread {
     private readonly idleMs: number,
     private readonly events: { free(thread: ParserThread): void; ended(thread: ParserThread): void },
   ) {
-    this.worker = new Worker(XML_WORKER_SOURCE, { eval: true, workerData: { parserPath }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    this.worker = new Worker(XML_WORKER_SOURCE, {
+      eval: true,
+      workerData: { parserPath },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
     this.worker.unref();
     this.worker.on("message", (answer: WorkerAnswer) => this.answer(answer));
     this.worker.on("error", (error: Error & { code?: string }) => {
@@ -116,7 +123,10 @@ class ParserThread {
     this.worker.ref();
     const limit = job.timeLimitMs;
     this.limitTimer = setTimeout(
-      () => void this.end(new XmlParseError("limit", `took longer than ${limit >= 1000 ? `${Math.round(limit / 1000)} s` : `${limit} ms`} to parse`)),
+      () =>
+        void this.end(
+          new XmlParseError("limit", `took longer than ${limit >= 1000 ? `${Math.round(limit / 1000)} s` : `${limit} ms`} to parse`),
+        ),
       limit,
     );
     this.worker.postMessage({ id: this.jobId, ...job.request });
@@ -150,7 +160,11 @@ class ParserThread {
     this.worker.unref();
     this.idleTimer = setTimeout(() => void this.end(new Error("idle")), this.idleMs);
     this.idleTimer.unref();
-    settle(job, () => (answer.kind === "ok" ? job.resolve(answer.items ? { ...answer.output, items } : answer.output) : job.reject(new XmlParseError(answer.kind, answer.reason))));
+    settle(job, () =>
+      answer.kind === "ok"
+        ? job.resolve(answer.items ? { ...answer.output, items } : answer.output)
+        : job.reject(new XmlParseError(answer.kind, answer.reason)),
+    );
     this.events.free(this);
   }
 }

@@ -63,12 +63,46 @@ export function bibtexAuthors(authors: readonly string[]): string {
 }
 
 const STOP_WORDS = new Set([
-  "a", "an", "the", "on", "of", "in", "for", "to", "and", "or", "with", "via", "is", "are", "be", "from", "towards",
-  "toward", "at", "by", "as", "do", "does", "can", "we", "you", "your", "what", "how", "why", "when", "its", "it",
+  "a",
+  "an",
+  "the",
+  "on",
+  "of",
+  "in",
+  "for",
+  "to",
+  "and",
+  "or",
+  "with",
+  "via",
+  "is",
+  "are",
+  "be",
+  "from",
+  "towards",
+  "toward",
+  "at",
+  "by",
+  "as",
+  "do",
+  "does",
+  "can",
+  "we",
+  "you",
+  "your",
+  "what",
+  "how",
+  "why",
+  "when",
+  "its",
+  "it",
 ]);
 
 function asciiFold(text: string): string {
-  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
 }
 
 function surname(author: string): string {

@@ -27,7 +27,10 @@ export function oneLine(text: string): string {
 
 /** A name safe for anchors and file names: lowercase letters, digits and '-'. */
 export function slugify(value: string): string {
-  const slug = value.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  const slug = value
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   return slug.length > 0 ? slug : "paper";
 }
 

@@ -1,16 +1,7 @@
 import type { Paper } from "../catalog/types.js";
 import { arxivAbsUrl } from "../catalog/arxiv-id.js";
 import { japaneseTitle, keyResultsFor } from "../catalog/format.js";
-import {
-  bundleSummary,
-  groupByTopic,
-  isoDate,
-  paperAnchor,
-  pdfUrlFor,
-  safeHttpUrl,
-  topicAnchor,
-  untopicedPapers,
-} from "./common.js";
+import { bundleSummary, groupByTopic, isoDate, paperAnchor, pdfUrlFor, safeHttpUrl, topicAnchor, untopicedPapers } from "./common.js";
 import { LOCALES, localized, t, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import { html, joinHtml, raw, type SafeHtml } from "../shared/html.js";
@@ -34,7 +25,8 @@ function anchor(text: string, url: string | null): SafeHtml {
   return safe ? html`<a href="${safe}" rel="noopener noreferrer">${text}</a>` : html`${text}`;
 }
 
-const STYLE = raw(`
+const STYLE = raw(
+  `
 :root{color-scheme:light dark;--fg:#1d1d1f;--muted:#5f6368;--bg:#fff;--card:#f6f7f9;--line:#dde1e6;--accent:#0b57d0}
 @media (prefers-color-scheme:dark){:root{--fg:#e8eaed;--muted:#9aa0a6;--bg:#121212;--card:#1e1f22;--line:#34373c;--accent:#8ab4f8}}
 *{box-sizing:border-box}
@@ -61,7 +53,8 @@ article{background:var(--card);border:1px solid var(--line);border-radius:8px;pa
 .summaries ul{margin:.25rem 0;padding-left:1.2rem}
 footer{margin-top:3rem;color:var(--muted);font-size:.9rem}
 @media print{body{max-width:none}article{break-inside:avoid;border:0;padding:0}nav{display:none}}
-`.trim());
+`.trim(),
+);
 
 function paperArticle(paper: Paper): SafeHtml {
   const links: SafeHtml[] = [];
@@ -77,22 +70,37 @@ function paperArticle(paper: Paper): SafeHtml {
     const notes = summary.notes.map((note) => html`<p class="note">${note}</p>`);
     const text = summary.textLocale === locale ? html`<p>${summary.text}</p>` : html`<p lang="${summary.textLocale}">${summary.text}</p>`;
     const results = keyResultsFor(paper, locale);
-    const keyResults = results.length > 0 && html`<h4>${t(locale, "paper.keyResults")}</h4><ul>${list(results)}</ul>`;
-    return html`<section lang="${locale}"><h4>${t(locale, "paper.summary")}</h4>${notes}${text}${keyResults}</section>`;
+    const keyResults =
+      results.length > 0 &&
+      html`<h4>${t(locale, "paper.keyResults")}</h4>
+        <ul>
+          ${list(results)}
+        </ul>`;
+    return html`<section lang="${locale}">
+      <h4>${t(locale, "paper.summary")}</h4>
+      ${notes}${text}${keyResults}
+    </section>`;
   });
   return joinHtml(
     [
-      html`<article id="${paperAnchor(paper)}">`,
+      html`<article id="${paperAnchor(paper)}"></article>`,
       html`<h3>${paper.title}</h3>`,
       titleJa ? html`<p class="ja-title" lang="ja">${titleJa}</p>` : null,
-      html`<dl class="meta">`,
-      html`<dt>${bilingualLabel("paper.authors")}</dt><dd>${paper.authors.join(", ")}</dd>`,
-      paper.organisation ? html`<dt>${bilingualLabel("paper.organisation")}</dt><dd>${paper.organisation}</dd>` : null,
-      html`<dt>${bilingualLabel("paper.year")}</dt><dd>${paper.year}${paper.venue ? html` · ${paper.venue}` : ""}</dd>`,
-      html`<dt>${bilingualLabel("paper.topics")}</dt><dd>${topics}</dd>`,
-      html`<dt>${bilingualLabel("paper.links")}</dt><dd>${joinHtml(links, " · ")}</dd>`,
+      html`<dl class="meta"></dl>`,
+      html`<dt>${bilingualLabel("paper.authors")}</dt>
+        <dd>${paper.authors.join(", ")}</dd>`,
+      paper.organisation
+        ? html`<dt>${bilingualLabel("paper.organisation")}</dt>
+            <dd>${paper.organisation}</dd>`
+        : null,
+      html`<dt>${bilingualLabel("paper.year")}</dt>
+        <dd>${paper.year}${paper.venue ? html` · ${paper.venue}` : ""}</dd>`,
+      html`<dt>${bilingualLabel("paper.topics")}</dt>
+        <dd>${topics}</dd>`,
+      html`<dt>${bilingualLabel("paper.links")}</dt>
+        <dd>${joinHtml(links, " · ")}</dd>`,
       html`</dl>`,
-      html`<div class="summaries">`,
+      html`<div class="summaries"></div>`,
       ...summaries,
       html`</div>`,
       html`</article>`,
@@ -128,10 +136,16 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
     raw("<!DOCTYPE html>"),
     raw('<html lang="en">'),
     HEAD,
-    html`<style>${STYLE}</style>`,
+    html`<style>
+      ${STYLE}
+    </style>`,
     raw("</head>\n<body>\n<header>"),
     raw(`<h1>LLM reading list <span lang="ja">LLM 論文リーディングリスト</span></h1>`),
-    html`<p class="lead">${t("en", "count.papers", { count: ordered.length })} · generated <time datetime="${generatedAt.toISOString()}">${isoDate(generatedAt)}</time> by paperbot · <span lang="ja">全 ${t("ja", "count.papers", { count: ordered.length })}</span></p>`,
+    html`<p class="lead">
+      ${t("en", "count.papers", { count: ordered.length })} · generated
+      <time datetime="${generatedAt.toISOString()}">${isoDate(generatedAt)}</time> by paperbot ·
+      <span lang="ja">全 ${t("ja", "count.papers", { count: ordered.length })}</span>
+    </p>`,
     PDF_NOTICE,
     raw("</header>"),
     raw('<nav aria-labelledby="toc">'),
@@ -141,18 +155,49 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
   for (const group of groups) {
     const name = bilingualTopic(group.topic);
     const heading = group.primary.length > 0 ? html`<a href="#${topicAnchor(group.topic)}">${name}</a>` : name;
-    out.push(html`<li>${heading} (${group.tagged.length})<ol>${tocItems(group.tagged)}</ol></li>`);
+    out.push(
+      html`<li>
+        ${heading} (${group.tagged.length})
+        <ol>
+          ${tocItems(group.tagged)}
+        </ol>
+      </li>`,
+    );
   }
-  if (orphans.length > 0) out.push(html`<li><a href="#topic-other">${bilingualLabel("bundle.noTopic")}</a> (${orphans.length})<ol>${tocItems(orphans)}</ol></li>`);
+  if (orphans.length > 0)
+    out.push(
+      html`<li>
+        <a href="#topic-other">${bilingualLabel("bundle.noTopic")}</a> (${orphans.length})
+        <ol>
+          ${tocItems(orphans)}
+        </ol>
+      </li>`,
+    );
   out.push(raw("</ol>\n</nav>\n<main>"));
   for (const group of groups) {
     if (group.primary.length === 0) continue;
-    out.push(html`<section id="${topicAnchor(group.topic)}">`, html`<h2>${bilingualTopic(group.topic)}</h2>`, ...group.primary.map(paperArticle), raw("</section>"));
+    out.push(
+      html`<section id="${topicAnchor(group.topic)}"></section>`,
+      html`<h2>${bilingualTopic(group.topic)}</h2>`,
+      ...group.primary.map(paperArticle),
+      raw("</section>"),
+    );
   }
-  if (orphans.length > 0) out.push(raw('<section id="topic-other">'), html`<h2>${bilingualLabel("bundle.noTopic")}</h2>`, ...orphans.map(paperArticle), raw("</section>"));
+  if (orphans.length > 0)
+    out.push(
+      raw('<section id="topic-other">'),
+      html`<h2>${bilingualLabel("bundle.noTopic")}</h2>`,
+      ...orphans.map(paperArticle),
+      raw("</section>"),
+    );
   out.push(
     raw("</main>"),
-    html`<footer><p>Generated by paperbot on ${isoDate(generatedAt)}. Summaries are paperbot's own unless marked as the authors' abstract; titles and author lists belong to the papers' authors.</p></footer>`,
+    html`<footer>
+      <p>
+        Generated by paperbot on ${isoDate(generatedAt)}. Summaries are paperbot's own unless marked as the authors' abstract; titles and
+        author lists belong to the papers' authors.
+      </p>
+    </footer>`,
     raw("</body>\n</html>"),
   );
   return joinHtml(out, "\n").toString() + "\n";

@@ -36,7 +36,11 @@ export function createBundleLinks(options: {
       if (options.externalUrl) return { url: options.externalUrl, expiresAt: null, ...details };
       if (!info) return null;
       const expiresAt = new Date(now.getTime() + options.ttlHours * 3_600_000);
-      return { url: signBundleUrl({ baseUrl: options.baseUrl, fileName: info.fileName, secret: options.secret, expiresAt }), expiresAt, ...details };
+      return {
+        url: signBundleUrl({ baseUrl: options.baseUrl, fileName: info.fileName, secret: options.secret, expiresAt }),
+        expiresAt,
+        ...details,
+      };
     },
   };
 }

@@ -94,7 +94,9 @@ export function renderReadme(ordered: readonly Paper[], generatedAt: Date): stri
   lines.push("| `index.html` | The same list as a single offline web page. |");
   lines.push("| `papers.bib` | BibTeX, one entry per paper. |");
   lines.push("| `papers.csv` | Spreadsheet-friendly table (UTF-8 with BOM, opens in Excel). |");
-  lines.push("| `papers.json` | All paper data as JSON (`summarySource` marks a summary that is the authors' abstract, `summaryLanguage` the language each summary is in, `titleJaLanguage` a `titleJa` that repeats the English title). |");
+  lines.push(
+    "| `papers.json` | All paper data as JSON (`summarySource` marks a summary that is the authors' abstract, `summaryLanguage` the language each summary is in, `titleJaLanguage` a `titleJa` that repeats the English title). |",
+  );
   lines.push("| `fetch-pdfs.sh` | Downloads the PDFs to `./pdfs/` on your own machine. |", "");
 
   lines.push("## About the PDFs / PDF について", "");
@@ -138,5 +140,10 @@ export function renderReadme(ordered: readonly Paper[], generatedAt: Date): stri
     lines.push(`<a id="topic-other"></a>`, "", `## ${bilingualLabel("bundle.noTopic", " · ")}`, "");
     for (const paper of orphans) lines.push(...paperEntry(paper));
   }
-  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  return (
+    lines
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
 }

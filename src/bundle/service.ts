@@ -11,7 +11,12 @@ export function bundleTimestamp(papers: readonly Paper[], catalogUpdated: string
 }
 
 /** Builds the zip and stores it when its bytes differ from the stored one (the build is deterministic). */
-export function refreshBundle(store: BundleStore, papers: readonly Paper[], catalogUpdated: string, logger: Logger): { info: BundleInfo; changed: boolean } {
+export function refreshBundle(
+  store: BundleStore,
+  papers: readonly Paper[],
+  catalogUpdated: string,
+  logger: Logger,
+): { info: BundleInfo; changed: boolean } {
   const result = buildBundle(papers, { generatedAt: bundleTimestamp(papers, catalogUpdated) });
   const current = store.current();
   if (current?.sha256 === result.sha256) return { info: current, changed: false };

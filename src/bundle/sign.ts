@@ -17,9 +17,7 @@ export const signatureQuerySchema = z
   .strict();
 export type SignatureQuery = z.infer<typeof signatureQuerySchema>;
 
-export type SignatureCheck =
-  | { ok: true; expiresAt: Date }
-  | { ok: false; reason: "malformed" | "invalid" | "expired" };
+export type SignatureCheck = { ok: true; expiresAt: Date } | { ok: false; reason: "malformed" | "invalid" | "expired" };
 
 /** Path a signed link points at: `/bundle/<encodeURIComponent(fileName)>`. */
 export function bundlePath(fileName: string): string {
@@ -33,7 +31,9 @@ function assertSecret(secret: string): void {
 /** base64url HMAC-SHA256 of "GET\n/bundle/<file>\n<exp>" (HEAD requests use the same GET signature). */
 export function computeBundleSignature(secret: string, fileName: string, exp: string | number): string {
   assertSecret(secret);
-  return createHmac("sha256", secret).update(`GET\n${bundlePath(fileName)}\n${String(exp)}`, "utf8").digest("base64url");
+  return createHmac("sha256", secret)
+    .update(`GET\n${bundlePath(fileName)}\n${String(exp)}`, "utf8")
+    .digest("base64url");
 }
 
 export function signBundleUrl(options: { baseUrl: string; fileName: string; secret: string; expiresAt: Date }): string {
@@ -48,7 +48,13 @@ export function signBundleUrl(options: { baseUrl: string; fileName: string; secr
   } catch {
     throw new Error(`signBundleUrl: baseUrl is not a URL: ${options.baseUrl}`);
   }
-  if ((parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.search !== "" || parsed.hash !== "" || parsed.username !== "" || parsed.password !== "") {
+  if (
+    (parsed.protocol !== "http:" && parsed.protocol !== "https:") ||
+    parsed.search !== "" ||
+    parsed.hash !== "" ||
+    parsed.username !== "" ||
+    parsed.password !== ""
+  ) {
     throw new Error(`signBundleUrl: baseUrl must be a plain http(s) URL without query, fragment or credentials: ${options.baseUrl}`);
   }
   const exp = Math.floor(expMs / 1000);
@@ -71,7 +77,7 @@ function scanSignatureQuery(query: string): SignatureQuery | null {
   let exp: string | undefined;
   let sig: string | undefined;
   // Bounded by the query's length, which node's header size limit bounds in turn.
-  for (let start = query.startsWith("?") ? 1 : 0; start < query.length; ) {
+  for (let start = query.startsWith("?") ? 1 : 0; start < query.length;) {
     const ampersand = query.indexOf("&", start);
     const end = ampersand < 0 ? query.length : ampersand;
     const equals = query.indexOf("=", start);
@@ -112,7 +118,13 @@ export function parseSignatureQuery(search: URLSearchParams | string): Signature
  * Checks a signed link in constant time (crypto.timingSafeEqual over the canonical base64url strings, so a
  * non-canonical encoding of the right MAC is rejected too), then its expiry: valid while now < exp.
  */
-export function verifyBundleSignature(options: { fileName: string; exp: string | number; sig: string; secret: string; now: Date }): SignatureCheck {
+export function verifyBundleSignature(options: {
+  fileName: string;
+  exp: string | number;
+  sig: string;
+  secret: string;
+  now: Date;
+}): SignatureCheck {
   const parsed = signatureQuerySchema.safeParse({ exp: String(options.exp), sig: options.sig });
   if (!parsed.success) return { ok: false, reason: "malformed" };
   const expected = Buffer.from(computeBundleSignature(options.secret, options.fileName, parsed.data.exp), "ascii");
@@ -132,7 +144,10 @@ const VERIFIED_CACHE_SIZE = 64;
  * signature is still compared with the expected one in constant time on every request; the cache is keyed by the
  * public part of the link only, and a wrong signature never enters it.
  */
-export function createSignatureVerifier(secret: string, cacheSize = VERIFIED_CACHE_SIZE): (request: { fileName: string; exp: string; sig: string; nowMs: number }) => SignatureCheck {
+export function createSignatureVerifier(
+  secret: string,
+  cacheSize = VERIFIED_CACHE_SIZE,
+): (request: { fileName: string; exp: string; sig: string; nowMs: number }) => SignatureCheck {
   assertSecret(secret);
   const verified = new Map<string, Buffer>();
   const given = Buffer.alloc(SIGNATURE_LENGTH);

@@ -38,7 +38,10 @@ export function parseArxivReference(input: string): string | null {
 
 /** An id as arXiv prints it, for echoing to people: the subject class in capitals (`cs.cl/0112017` → `cs.CL/0112017`). */
 export function arxivDisplayId(id: string): string {
-  return id.replace(/^([a-z][a-z-]*)\.([a-z]{2})\//i, (_, archive: string, subject: string) => `${archive.toLowerCase()}.${subject.toUpperCase()}/`);
+  return id.replace(
+    /^([a-z][a-z-]*)\.([a-z]{2})\//i,
+    (_, archive: string, subject: string) => `${archive.toLowerCase()}.${subject.toUpperCase()}/`,
+  );
 }
 
 const EXACT_ID = new RegExp(String.raw`^(?:${NEW_STYLE}|${OLD_STYLE})$`);

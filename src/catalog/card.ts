@@ -25,7 +25,15 @@ export function paperEmbed(paper: Paper, locale: Locale): Embed {
       ...(paper.organisation ? [{ name: t(locale, "paper.organisation"), value: embedText(paper.organisation), inline: true }] : []),
       { name: t(locale, "paper.year"), value: String(paper.year), inline: true },
       { name: t(locale, "paper.topics"), value: paper.topics.map((topic) => topicLabel(locale, topic)).join(", "), inline: true },
-      ...(keyResults.length > 0 ? [{ name: t(locale, "paper.keyResults"), value: keyResults.map((fact) => `• ${embedText(plainLine(fact))}`).join("\n"), inline: false }] : []),
+      ...(keyResults.length > 0
+        ? [
+            {
+              name: t(locale, "paper.keyResults"),
+              value: keyResults.map((fact) => `• ${embedText(plainLine(fact))}`).join("\n"),
+              inline: false,
+            },
+          ]
+        : []),
     ],
     footer: {
       text: paper.source === "catalog" ? t(locale, "paper.footer", { position: paper.position + 1 }) : t(locale, "paper.footerAdded"),

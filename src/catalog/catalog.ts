@@ -79,7 +79,11 @@ export class Catalog {
    */
   addPaper(entry: CatalogEntry, options: { source?: PaperSource; now?: Date } = {}): Paper {
     const store = this.store;
-    const seq = this.db.transaction(() => store.insert(entry, searchDocument(entry), options.source ?? "moderator", store.nextPosition(), options.now ?? new Date())).immediate();
+    const seq = this.db
+      .transaction(() =>
+        store.insert(entry, searchDocument(entry), options.source ?? "moderator", store.nextPosition(), options.now ?? new Date()),
+      )
+      .immediate();
     const paper = store.getBySeq(seq);
     if (!paper) throw new Error(`paper ${entry.id} was not stored`);
     this.index.add(seq);

@@ -23,7 +23,9 @@ export function summaryOrigin(paper: Paper): SummarySource | undefined {
  * `summarySource.ja` is "abstract" when `summary.ja` holds the authors' abstract (null: it repeats a written English
  * summary), and `summaryLanguage` says which language each slot is in. Undefined when both were written.
  */
-export function summaryMarks(source: SummarySource | undefined): { summarySource: SummarySource; summaryLanguage: SummaryLanguage } | undefined {
+export function summaryMarks(
+  source: SummarySource | undefined,
+): { summarySource: SummarySource; summaryLanguage: SummaryLanguage } | undefined {
   if (!source || (source.en === "written" && source.ja === "written")) return undefined;
   const ja = source.ja ?? (source.en === "abstract" ? "abstract" : null);
   return { summarySource: { en: source.en, ja }, summaryLanguage: { en: "en", ja: ja === "written" ? "ja" : "en" } };
@@ -38,7 +40,13 @@ export function summaryFor(paper: Paper, locale: Locale): { text: string; notes:
   const inLocale = locale === "en" || !origin || origin.ja === "written";
   const fromAbstract = (inLocale ? (locale === "en" ? origin?.en : "written") : origin?.en) === "abstract";
   // One note says both (no summary in your language; this is the authors' abstract), never two stacked on one paper.
-  const note: PlainMessageKey | null = inLocale ? (fromAbstract ? "paper.abstractNote" : null) : fromAbstract ? "paper.englishAbstractNote" : "paper.englishOnly";
+  const note: PlainMessageKey | null = inLocale
+    ? fromAbstract
+      ? "paper.abstractNote"
+      : null
+    : fromAbstract
+      ? "paper.englishAbstractNote"
+      : "paper.englishOnly";
   return { text: inLocale ? paper.summary[locale] : paper.summary.en, notes: note ? [note] : [], fromAbstract };
 }
 
@@ -78,14 +86,19 @@ export function paperTitle(paper: Pick<Paper, "title" | "titleJa">, locale: Loca
   return locale === "ja" && paper.titleJa.trim() !== "" ? paper.titleJa : paper.title;
 }
 
-
 const SHORT_NAME_MAX = 40;
 const SHORT_HEAD_MAX = 30;
 /** Ids like "rag", "spin", "gpt-1": names people write in capitals. */
 const ACRONYM_ID = /^[a-z0-9]{2,5}(?:-[0-9]+)?$/;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
-type Nameable = { id: string; title: string; aliases?: readonly string[]; summary?: { en: string }; keyResults?: { en: readonly string[] } };
+type Nameable = {
+  id: string;
+  title: string;
+  aliases?: readonly string[];
+  summary?: { en: string };
+  keyResults?: { en: readonly string[] };
+};
 
 /** `name` (its words joined by spaces or hyphens, any case) as `text` writes it, as a whole word; null when absent. */
 function asWritten(name: string, text: string): string | null {

@@ -36,7 +36,10 @@ function readBounded(file: string, maxBytes: number): string {
       const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
       total += read;
-      if (total > maxBytes) throw new CatalogFileError(file, [`larger than ${Math.round(maxBytes / (1024 * 1024))} MB: not a catalog file (or the wrong path)`]);
+      if (total > maxBytes)
+        throw new CatalogFileError(file, [
+          `larger than ${Math.round(maxBytes / (1024 * 1024))} MB: not a catalog file (or the wrong path)`,
+        ]);
       chunks.push(chunk.subarray(0, read));
     }
     return Buffer.concat(chunks, total).toString("utf8");

@@ -270,7 +270,9 @@ export class PaperIndex {
     if (several) {
       resolution.results = several.slice(0, limit).flatMap((head) => {
         const paper = this.paperOf(head);
-        return paper ? [{ paper, score: 1, matchedBy: head.arxivId && cleaned.includes(head.arxivId) ? ("arxiv" as const) : ("exact" as const) }] : [];
+        return paper
+          ? [{ paper, score: 1, matchedBy: head.arxivId && cleaned.includes(head.arxivId) ? ("arxiv" as const) : ("exact" as const) }]
+          : [];
       });
       resolution.ambiguous = resolution.severalNamed = true;
       return resolution;
@@ -298,7 +300,8 @@ export class PaperIndex {
       const words = contentTokens(cleaned);
       if (!(words.length === 1 && !/\s/.test(cleaned) && this.isCorpusWord(words[0] ?? ""))) this.fuzzy.match(cleaned, offer);
       const bridged = containsCjk(cleaned) ? bridgeJapanese(cleaned) : [];
-      if (bridged.length > 0) options.explain?.(`bridge: ${bridged.map(({ japanese, english }) => `${japanese}→${english.join("|")}`).join(" ")}`);
+      if (bridged.length > 0)
+        options.explain?.(`bridge: ${bridged.map(({ japanese, english }) => `${japanese}→${english.join("|")}`).join(" ")}`);
       // Katakana words no paper has and the bridge does not translate ("ミストラル") count against every paper, as an
       // unknown English word does: "ミストラル7B" is not every paper with "7b".
       const unknown = containsCjk(cleaned)
@@ -307,7 +310,14 @@ export class PaperIndex {
             .filter((word) => bridgeJapanese(word).length === 0 && !this.japanese.knows(word))
         : [];
       if (unknown.length > 0) options.explain?.(`unknown japanese words: ${unknown.join(" ")}`);
-      this.fullText.match(cleaned, options.prefix ?? false, offer, options.explain, bridged.map(({ english }) => english), unknown);
+      this.fullText.match(
+        cleaned,
+        options.prefix ?? false,
+        offer,
+        options.explain,
+        bridged.map(({ english }) => english),
+        unknown,
+      );
       if (containsCjk(cleaned)) this.japanese.match(cleaned, offer);
     }
 

@@ -5,7 +5,11 @@ import { containsCjk, searchableText } from "./text.js";
 
 /** Authors (without "et al."), organisation and year: "vaswani 2017", "hoffmann compute optimal", "deepmind". */
 export function creditLine(entry: CatalogEntry): string {
-  return [...entry.authors.filter((author) => author !== "et al."), ...(entry.organisation ? [entry.organisation] : []), String(entry.year)].join(" ; ");
+  return [
+    ...entry.authors.filter((author) => author !== "et al."),
+    ...(entry.organisation ? [entry.organisation] : []),
+    String(entry.year),
+  ].join(" ; ");
 }
 
 /** The text of an entry as the full-text indexes hold it: the same tokens and stems the queries get. */

@@ -71,11 +71,13 @@ export function syncCatalog(db: Db, entries: readonly CatalogEntry[], now: Date)
   const { report, writes } = planSync(db, entries, now);
   if (writes.length === 0) return report;
   // Planned again inside the write transaction, in case another process changed the papers meanwhile.
-  return db.transaction(() => {
-    const fresh = planSync(db, entries, now);
-    for (const write of fresh.writes) write();
-    return fresh.report;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const fresh = planSync(db, entries, now);
+      for (const write of fresh.writes) write();
+      return fresh.report;
+    })
+    .immediate();
 }
 
 /** True when syncing would write nothing: the database can then be used as it is, even read-only. */

@@ -60,7 +60,14 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   return withWritableApp(io, async (app) => {
     const http = createArxivHttp(app.config.arxiv, app.clock, {}, app.db);
     sayOnceWhenWaiting(http.gate, io);
-    const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: app.clock, logger: app.logger, papers: () => app.catalog.papers });
+    const poller = new ArxivPoller({
+      db: app.db,
+      config: app.config.arxiv,
+      http,
+      clock: app.clock,
+      logger: app.logger,
+      papers: () => app.catalog.papers,
+    });
     const report = await poller.poll({ force: true });
     io.stdout((values.json ? JSON.stringify({ feeds: report.feeds }) : pollText(report)) + "\n");
     return 0;
@@ -115,13 +122,22 @@ export async function candidatesCommand(args: string[], io: CliIo): Promise<numb
     relevanceFor(app);
     const pending = candidateStore(app.db).pending(app.config.arxiv.minScore, limit);
     if (values.json) io.stdout(JSON.stringify({ candidates: pending.map(candidateJson) }) + "\n");
-    else io.stdout((pending.length === 0 ? "no pending candidates" : pending.map((candidate, index) => candidateLine(candidate, index, app)).join("\n")) + "\n");
+    else
+      io.stdout(
+        (pending.length === 0
+          ? "no pending candidates"
+          : pending.map((candidate, index) => candidateLine(candidate, index, app)).join("\n")) + "\n",
+      );
     return 0;
   });
 }
 
 async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCliArgs(args, { by: { type: "string" }, topics: { type: "string" }, note: { type: "string" } }, true);
+  const { values, positionals } = parseCliArgs(
+    args,
+    { by: { type: "string" }, topics: { type: "string" }, note: { type: "string" } },
+    true,
+  );
   const [reference, ...extra] = positionals;
   noExtra(extra);
   const arxivId = reference === undefined ? null : parseArxivReference(reference);
@@ -143,7 +159,9 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
       return 1;
     }
     if (known.status === "approved" || known.status === "rejected") {
-      io.stderr(`paperbot: ${arxivId} was already ${known.status} by ${known.decidedBy ?? "?"} at ${known.decidedAt ?? "?"}; nothing changed\n`);
+      io.stderr(
+        `paperbot: ${arxivId} was already ${known.status} by ${known.decidedBy ?? "?"} at ${known.decidedAt ?? "?"}; nothing changed\n`,
+      );
       return 1;
     }
     // The same path as /review: decided once, audited, and an approved paper joins the reading list.
@@ -151,7 +169,10 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
     const actor = { id: "cli", name: by };
     const note = values.note?.trim().slice(0, 500) ?? "";
     const chosen = topics?.value.length ? topics.value : approvalTopics(known);
-    const result = verb === "approve" ? moderation.approveCandidate(arxivId, { topics: chosen, note }, actor) : moderation.rejectCandidate(arxivId, actor, note);
+    const result =
+      verb === "approve"
+        ? moderation.approveCandidate(arxivId, { topics: chosen, note }, actor)
+        : moderation.rejectCandidate(arxivId, actor, note);
     if (!result.ok) {
       io.stderr(`paperbot: ${renderMessage("en", result)}\n`);
       return 1;
@@ -160,7 +181,14 @@ async function decide(verb: "approve" | "reject", args: string[], io: CliIo): Pr
     io.stdout(`${verb === "approve" ? "approved" : "rejected"} ${arxivId}: ${plainLine(known.title)} (by ${by})\n`);
     const paper = "paper" in result.value ? result.value.paper : null;
     if (paper) {
-      const alerts = createAlerts({ db: app.db, clock: app.clock, logger: app.logger, maxDelayMs: app.config.moderation.alertMaxDelayMs, paper: () => undefined, transport: null });
+      const alerts = createAlerts({
+        db: app.db,
+        clock: app.clock,
+        logger: app.logger,
+        maxDelayMs: app.config.moderation.alertMaxDelayMs,
+        paper: () => undefined,
+        transport: null,
+      });
       const recorded = alerts.fanout(paper);
       io.stdout(`added ${paper.id} to the reading list (topics ${paper.topics.join(", ")}); ${recordedLine(recorded)}\n`);
     }

@@ -44,7 +44,10 @@ function checkDatabase(path: string): CheckLine[] {
       checkStep("integrity", () => {
         const rows = (db.pragma("integrity_check") as { integrity_check: string }[]).flatMap((row) => row.integrity_check.split("\n"));
         if (rows.length === 1 && rows[0] === "ok") return { ok: true, text: "ok" };
-        const shown = rows.slice(0, MAX_INTEGRITY_LINES).map((row) => `\n  ${row}`).join("");
+        const shown = rows
+          .slice(0, MAX_INTEGRITY_LINES)
+          .map((row) => `\n  ${row}`)
+          .join("");
         const more = rows.length > MAX_INTEGRITY_LINES ? `\n  … ${rows.length - MAX_INTEGRITY_LINES} more` : "";
         return { ok: false, text: `damaged${shown}${more}` };
       }),
@@ -55,7 +58,8 @@ function checkDatabase(path: string): CheckLine[] {
       checkStep("schema version", () => {
         const version = schemaVersion(db);
         const latest = latestSchemaVersion();
-        const note = version < latest ? " (pending migrations run at the next start)" : version > latest ? " (newer than this paperbot)" : "";
+        const note =
+          version < latest ? " (pending migrations run at the next start)" : version > latest ? " (newer than this paperbot)" : "";
         return { ok: version === latest, text: `${version} of ${latest}${note}` };
       }),
     ];
@@ -97,7 +101,9 @@ export const dbCommand: Handler = async (args, io) => {
     const [target, ...extra] = rest;
     if (!target || extra.length > 0) throw new UsageError("db backup needs exactly one target file");
     if (sameFile(target, config.databasePath)) {
-      throw new UsageError(`db backup: ${target} is the database itself (DATABASE_PATH ${config.databasePath}); name another file for the backup`);
+      throw new UsageError(
+        `db backup: ${target} is the database itself (DATABASE_PATH ${config.databasePath}); name another file for the backup`,
+      );
     }
     const db = openExisting(config.databasePath);
     try {
@@ -106,11 +112,12 @@ export const dbCommand: Handler = async (args, io) => {
       return 0;
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      throw new DatabaseProblem(target, `cannot write the backup here (${detail})`, "choose a file in a folder this user may write", { cause: error });
+      throw new DatabaseProblem(target, `cannot write the backup here (${detail})`, "choose a file in a folder this user may write", {
+        cause: error,
+      });
     } finally {
       db.close();
     }
   }
   throw new UsageError("db needs a verb: check or backup");
 };
-

@@ -18,19 +18,25 @@ export const deployCommand: Handler = async (args, io) => {
     io.stdout(JSON.stringify(definitions, null, 2) + "\n");
     const moderationGuildIds = oneGuild ? [] : loadConfig(io).moderation.guildIds;
     const plan = splitForModeration(definitions, SHARED_LIST_COMMANDS, moderationGuildIds);
-    for (const guild of plan.guilds) io.stderr(`paperbot: MODERATION_GUILD_IDS is set: ${guild.definitions.map((definition) => `/${definition.name}`).join(", ")} would be registered in guild ${guild.guildId} only, the rest globally\n`);
+    for (const guild of plan.guilds)
+      io.stderr(
+        `paperbot: MODERATION_GUILD_IDS is set: ${guild.definitions.map((definition) => `/${definition.name}`).join(", ")} would be registered in guild ${guild.guildId} only, the rest globally\n`,
+      );
     for (const problem of problems) io.stderr(`paperbot: ${problem}\n`);
     return problems.length === 0 ? 0 : 1;
   }
   const config = loadConfig(io);
-  if (!config.discord.token) throw new ConfigError(["DISCORD_TOKEN (unset): needed to register commands (try --dry-run to see the payload)"]);
+  if (!config.discord.token)
+    throw new ConfigError(["DISCORD_TOKEN (unset): needed to register commands (try --dry-run to see the payload)"]);
   if (values.dev && !config.discord.devGuildId) throw new ConfigError(["DISCORD_DEV_GUILD_ID (unset): needed by --dev"]);
   const results = oneGuild
     ? [await deployCommands(config, definitions, values.guild ?? config.discord.devGuildId)]
     : await deploySplit(config, splitForModeration(definitions, SHARED_LIST_COMMANDS, config.moderation.guildIds));
   for (const result of results) {
     const scope = result.scope === "global" ? "globally (may take up to an hour to appear everywhere)" : `in guild ${result.scope.guildId}`;
-    io.stdout(`registered ${result.commands.length} commands ${scope} for application ${result.applicationId}: ${result.commands.map((command) => `/${command.name}`).join(", ")}\n`);
+    io.stdout(
+      `registered ${result.commands.length} commands ${scope} for application ${result.applicationId}: ${result.commands.map((command) => `/${command.name}`).join(", ")}\n`,
+    );
   }
   return 0;
 };

@@ -16,11 +16,16 @@ export const DIGEST_USAGE = `  digest preview [--guild ID] [--locale en|ja] [--j
 export const digestCommand: Handler = async (args, io) => {
   const [verb, ...rest] = args;
   if (verb === "preview") {
-    const { values } = parse(rest, { guild: { type: "string" }, locale: { type: "string" }, json: { type: "boolean", default: false } }, false);
+    const { values } = parse(
+      rest,
+      { guild: { type: "string" }, locale: { type: "string" }, json: { type: "boolean", default: false } },
+      false,
+    );
     const guildId = typeof values.guild === "string" ? values.guild : undefined;
     if (guildId !== undefined && !/^\d{17,20}$/.test(guildId)) throw new UsageError("--guild takes a guild id (17-20 digits)");
     const locale = values.locale;
-    if (locale !== undefined && locale !== "en" && locale !== "ja") throw new UsageError(`--locale must be en or ja, not "${String(locale)}"`);
+    if (locale !== undefined && locale !== "en" && locale !== "ja")
+      throw new UsageError(`--locale must be en or ja, not "${String(locale)}"`);
     // preview only reads.
     return withApp(io, async (app) => {
       const guildLocale = guildId ? digestStoreFor(app.db).guild(guildId)?.locale : undefined;
@@ -36,34 +41,36 @@ export const digestCommand: Handler = async (args, io) => {
     return withApp(
       io,
       async (app) => {
-      const token = app.config.discord.token;
-      if (!token) throw new ConfigError(["DISCORD_TOKEN (unset): needed to send the digest"]);
-      const stop = new AbortController();
-      const stopListening = abortOnSignal(stop);
-      try {
-        const report = await runDigest(
-          {
-            store: digestStoreFor(app.db),
-            follows: followStore(app.db),
-            sources: digestSourcesFor(app),
-            transport: discordSender(createRest(app.config.discord.apiUrl, token), { rememberDmChannels: true }),
-            clock: app.clock,
-            logger: app.logger,
-            settings: digestSettings(app),
-          },
-          { force: values.now === true, signal: stop.signal },
-        );
-        const busy = report.inProgress;
-        io.stdout(
-          values.json
-            ? JSON.stringify(report) + "\n"
-            : `digest ${report.editions.join(", ") || (busy ? "(nothing due here)" : "(nothing due)")}: ${report.due} due, ${report.sent} sent, ${report.failed} failed, ${report.partial} partial, ${report.skipped} skipped, ${report.resumed} resumed\n` +
-                (busy ? `another digest run (#${busy.runId}, started ${busy.startedAt}) is in progress: ${busy.sent} sent, ${busy.remaining} remaining; it sends what it has claimed\n` : ""),
-        );
-        return 0;
-      } finally {
-        stopListening();
-      }
+        const token = app.config.discord.token;
+        if (!token) throw new ConfigError(["DISCORD_TOKEN (unset): needed to send the digest"]);
+        const stop = new AbortController();
+        const stopListening = abortOnSignal(stop);
+        try {
+          const report = await runDigest(
+            {
+              store: digestStoreFor(app.db),
+              follows: followStore(app.db),
+              sources: digestSourcesFor(app),
+              transport: discordSender(createRest(app.config.discord.apiUrl, token), { rememberDmChannels: true }),
+              clock: app.clock,
+              logger: app.logger,
+              settings: digestSettings(app),
+            },
+            { force: values.now === true, signal: stop.signal },
+          );
+          const busy = report.inProgress;
+          io.stdout(
+            values.json
+              ? JSON.stringify(report) + "\n"
+              : `digest ${report.editions.join(", ") || (busy ? "(nothing due here)" : "(nothing due)")}: ${report.due} due, ${report.sent} sent, ${report.failed} failed, ${report.partial} partial, ${report.skipped} skipped, ${report.resumed} resumed\n` +
+                  (busy
+                    ? `another digest run (#${busy.runId}, started ${busy.startedAt}) is in progress: ${busy.sent} sent, ${busy.remaining} remaining; it sends what it has claimed\n`
+                    : ""),
+          );
+          return 0;
+        } finally {
+          stopListening();
+        }
       },
       { write: true },
     );

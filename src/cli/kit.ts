@@ -36,7 +36,8 @@ export function parse<T extends ParseArgsConfig["options"]>(args: string[], opti
  */
 export function wholeNumberOption(flag: string, value: string, min: number, max: number): number {
   const number = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(number >= min && number <= max)) throw new UsageError(`${flag} takes a whole number from ${min} to ${max} (digits only), not ${JSON.stringify(value)}`);
+  if (!(number >= min && number <= max))
+    throw new UsageError(`${flag} takes a whole number from ${min} to ${max} (digits only), not ${JSON.stringify(value)}`);
   return number;
 }
 

@@ -35,7 +35,10 @@ function safeUserName(): string {
 }
 
 function auditLine(entry: AuditEntry): string {
-  const change = [entry.before === null ? null : `before ${JSON.stringify(entry.before)}`, entry.after === null ? null : `after ${JSON.stringify(entry.after)}`]
+  const change = [
+    entry.before === null ? null : `before ${JSON.stringify(entry.before)}`,
+    entry.after === null ? null : `after ${JSON.stringify(entry.after)}`,
+  ]
     .filter((part) => part !== null)
     .join(" ");
   return plainLine(`${entry.at}  ${entry.actor.name} (${entry.actor.id})  ${entry.action}  ${entry.target}${change ? `  ${change}` : ""}`);
@@ -64,33 +67,47 @@ const paperAddCommand: Handler = async (args, io) => {
   if (unsafe) throw new InputError(unsafe);
   const topics = values.topics === undefined ? undefined : parseTopics(values.topics);
   if (topics && !topics.ok) throw new InputError(renderMessage("en", topics));
-  return withApp(io, async (app) => {
-    const moderation = createModeration(app);
-    const found = await moderation.arxiv.lookup(reference);
-    if (!found.ok) {
-      io.stderr(`paperbot: ${renderMessage("en", found)}\n`);
-      return 1;
-    }
-    const entry = arxivEntry(found.value, topics?.value ?? [], (id) => app.catalog.get(id) !== undefined);
-    if (!entry.ok) {
-      io.stderr(`paperbot: ${renderMessage("en", entry)}\n`);
-      return 1;
-    }
-    const actor = operator(values.by);
-    const added = moderation.addPaper(entry.value, addedFromAbstract(actor.name), actor);
-    if (!added.ok) {
-      io.stderr(`paperbot: ${renderMessage("en", added).replaceAll("**", "").replaceAll("`", "")}\n`);
-      return 1;
-    }
-    // The running bot sends these (it picks up open intents every few minutes).
-    const alerts = createAlerts({ db: app.db, clock: app.clock, logger: app.logger, maxDelayMs: app.config.moderation.alertMaxDelayMs, paper: () => undefined, transport: null });
-    const recorded = alerts.fanout(added.value);
-    io.stdout(`added ${added.value.id}: ${plainLine(added.value.title)} (arXiv:${found.value.arxivId}; topics ${added.value.topics.join(", ")})\n`);
-    io.stdout(`${recordedLine(recorded)}\n`);
-    // The Discord preview warns before adding; the CLI has no preview, so it warns right after.
-    if (outsideLlmAreas(found.value.categories)) io.stderr(`paperbot: warning:${t("en", "paperAdd.offTopic", { categories: plainLine(found.value.categories.join(", ")) })}\n`);
-    return 0;
-  }, { write: true });
+  return withApp(
+    io,
+    async (app) => {
+      const moderation = createModeration(app);
+      const found = await moderation.arxiv.lookup(reference);
+      if (!found.ok) {
+        io.stderr(`paperbot: ${renderMessage("en", found)}\n`);
+        return 1;
+      }
+      const entry = arxivEntry(found.value, topics?.value ?? [], (id) => app.catalog.get(id) !== undefined);
+      if (!entry.ok) {
+        io.stderr(`paperbot: ${renderMessage("en", entry)}\n`);
+        return 1;
+      }
+      const actor = operator(values.by);
+      const added = moderation.addPaper(entry.value, addedFromAbstract(actor.name), actor);
+      if (!added.ok) {
+        io.stderr(`paperbot: ${renderMessage("en", added).replaceAll("**", "").replaceAll("`", "")}\n`);
+        return 1;
+      }
+      // The running bot sends these (it picks up open intents every few minutes).
+      const alerts = createAlerts({
+        db: app.db,
+        clock: app.clock,
+        logger: app.logger,
+        maxDelayMs: app.config.moderation.alertMaxDelayMs,
+        paper: () => undefined,
+        transport: null,
+      });
+      const recorded = alerts.fanout(added.value);
+      io.stdout(
+        `added ${added.value.id}: ${plainLine(added.value.title)} (arXiv:${found.value.arxivId}; topics ${added.value.topics.join(", ")})\n`,
+      );
+      io.stdout(`${recordedLine(recorded)}\n`);
+      // The Discord preview warns before adding; the CLI has no preview, so it warns right after.
+      if (outsideLlmAreas(found.value.categories))
+        io.stderr(`paperbot: warning:${t("en", "paperAdd.offTopic", { categories: plainLine(found.value.categories.join(", ")) })}\n`);
+      return 0;
+    },
+    { write: true },
+  );
 };
 
 const catalogCommand: Handler = async (args, io) => {
@@ -101,7 +118,11 @@ const catalogCommand: Handler = async (args, io) => {
   if (values.out !== undefined && values.out.trim() === "") throw new UsageError("--out needs a file name");
   return withApp(io, async (app) => {
     const papers = app.catalog.papers;
-    const newest = papers.map((paper) => paper.moderation?.editedAt ?? (paper.source === "moderator" ? paper.addedAt : "")).sort().at(-1) ?? "";
+    const newest =
+      papers
+        .map((paper) => paper.moderation?.editedAt ?? (paper.source === "moderator" ? paper.addedAt : ""))
+        .sort()
+        .at(-1) ?? "";
     const updated = newest.slice(0, 10) > app.catalogUpdated ? newest.slice(0, 10) : app.catalogUpdated;
     // The file must load back as a catalog: check it with the same schema before writing anything.
     const file = catalogFileSchema.parse({ version: 1, updated, papers: papers.map(entryOf) });

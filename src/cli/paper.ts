@@ -56,11 +56,16 @@ export function resolutionText(resolution: Resolution, locale: Locale): string {
   if (resolution.ambiguous) {
     const choices = tiedResults(resolution).map((match) => `  - ${plainLine(paperTitle(match.paper, locale))} (${match.paper.id})`);
     const named = resolution.severalNamed;
-    return [named ? t(locale, "paper.severalNamed") : t(locale, "paper.ambiguous", { query: resolution.query.trim() }), ...choices].join("\n");
+    return [named ? t(locale, "paper.severalNamed") : t(locale, "paper.ambiguous", { query: resolution.query.trim() }), ...choices].join(
+      "\n",
+    );
   }
   const [best, ...others] = resolution.results;
   if (best) {
-    const more = others.length > 0 ? `\n\n${t(locale, "paper.otherMatches", { titles: others.map((match) => plainLine(match.paper.title)).join("; ") })}` : "";
+    const more =
+      others.length > 0
+        ? `\n\n${t(locale, "paper.otherMatches", { titles: others.map((match) => plainLine(match.paper.title)).join("; ") })}`
+        : "";
     return renderPaperText(best.paper, locale) + more;
   }
   if (resolution.unlistedArxivId) return t(locale, "errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId });
@@ -172,7 +177,8 @@ export const paperCommand: Handler = async (args, io) => {
 export const papersCommand: Handler = async (args, io) => {
   const { values, positionals } = parse(args, { topic: { type: "string" }, json: { type: "boolean", default: false } }, false);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ""}"`);
-  const topic = values.topic === undefined ? undefined : topicSchema.safeParse(matchTopic(values.topic) ?? values.topic.trim().toLowerCase());
+  const topic =
+    values.topic === undefined ? undefined : topicSchema.safeParse(matchTopic(values.topic) ?? values.topic.trim().toLowerCase());
   if (topic && !topic.success) throw new UsageError(`--topic must be one of: ${topicSchema.options.join(", ")}`);
   return withApp(io, async (app) => {
     const papers = app.catalog.byTopic(topic?.data);
@@ -188,7 +194,11 @@ export const papersCommand: Handler = async (args, io) => {
       }));
       io.stdout(JSON.stringify({ papers: json }) + "\n");
     } else {
-      io.stdout(papers.map((paper, index) => `${String(index + 1).padStart(3)}. ${paper.title} (${paper.year}) [${paper.id}] ${paper.url}`).join("\n") + "\n");
+      io.stdout(
+        papers
+          .map((paper, index) => `${String(index + 1).padStart(3)}. ${paper.title} (${paper.year}) [${paper.id}] ${paper.url}`)
+          .join("\n") + "\n",
+      );
     }
     return 0;
   });

@@ -30,7 +30,8 @@ export function closablePipe(stream: NodeJS.WriteStream): ClosablePipe {
       // A full disk, a broken device: the output is lost, which is a failure, but one to state, not a stack trace.
       failed = true;
       if (!process.exitCode) process.exitCode = EXIT.failed;
-      if (stream !== process.stderr) closablePipe(process.stderr).write(`paperbot: cannot write the output: ${describeSystemError(error)}\n`);
+      if (stream !== process.stderr)
+        closablePipe(process.stderr).write(`paperbot: cannot write the output: ${describeSystemError(error)}\n`);
     }
     closed = true;
     for (const listener of listeners.splice(0)) listener();

@@ -30,7 +30,9 @@ export function alertStore(db: Db) {
     followedTopics: db.prepare<[], { topic: string }>("SELECT DISTINCT topic FROM user_topics"),
     channelTopics: db.prepare<[], { topic: string }>("SELECT DISTINCT topic FROM channel_follows WHERE topic <> ''"),
     userTopicsOf: db.prepare<[string], { topic: string }>("SELECT topic FROM user_topics WHERE user_id = ?"),
-    channelTopicsOf: db.prepare<[string], { topic: string }>("SELECT DISTINCT topic FROM channel_follows WHERE channel_id = ? AND topic <> ''"),
+    channelTopicsOf: db.prepare<[string], { topic: string }>(
+      "SELECT DISTINCT topic FROM channel_follows WHERE channel_id = ? AND topic <> ''",
+    ),
     // One statement per kind of subscriber, so deciding 100,000 followers stays inside SQLite.
     insertUsers: db.prepare<[string, string, string]>(
       `INSERT OR IGNORE INTO alert_intents (paper_id, subscriber, locale, role_id, created_at)
@@ -57,11 +59,15 @@ export function alertStore(db: Db) {
     attempt: db.prepare<[string, string, string]>(
       "UPDATE alert_intents SET attempted_at = ?, attempts = attempts + 1 WHERE paper_id = ? AND subscriber = ?",
     ),
-    sent: db.prepare<[string, string, string]>("UPDATE alert_intents SET sent_at = ?, outcome = 'sent' WHERE paper_id = ? AND subscriber = ?"),
+    sent: db.prepare<[string, string, string]>(
+      "UPDATE alert_intents SET sent_at = ?, outcome = 'sent' WHERE paper_id = ? AND subscriber = ?",
+    ),
     dropped: db.prepare<[string, string, string, string]>(
       "UPDATE alert_intents SET dropped_at = ?, outcome = ? WHERE paper_id = ? AND subscriber = ? AND sent_at IS NULL",
     ),
-    retry: db.prepare<[string, string, string]>("UPDATE alert_intents SET outcome = ?, attempted_at = NULL WHERE paper_id = ? AND subscriber = ?"),
+    retry: db.prepare<[string, string, string]>(
+      "UPDATE alert_intents SET outcome = ?, attempted_at = NULL WHERE paper_id = ? AND subscriber = ?",
+    ),
     summary: db.prepare<[], { outcome: string | null; n: number }>("SELECT outcome, count(*) AS n FROM alert_intents GROUP BY outcome"),
   };
   const toIntent = (row: IntentRow): AlertIntent => ({
@@ -75,7 +81,9 @@ export function alertStore(db: Db) {
   });
   return {
     /** Every topic and keyword someone follows (users and channels); the caller picks those a paper matches. */
-    followedTopics: (): string[] => [...new Set([...statements.followedTopics.all(), ...statements.channelTopics.all()].map((row) => row.topic))],
+    followedTopics: (): string[] => [
+      ...new Set([...statements.followedTopics.all(), ...statements.channelTopics.all()].map((row) => row.topic)),
+    ],
     /** What one subscriber ("user:<id>" or "channel:<id>") follows now: catalog topics and keywords. */
     subscriberTopics: (subscriber: string): string[] => {
       const [kind, id = ""] = subscriber.split(":");
@@ -91,12 +99,14 @@ export function alertStore(db: Db) {
     }),
     open: (limit: number): AlertIntent[] => statements.open.all(limit).map(toIntent),
     /** Written (and committed) just before the send. */
-    markAttempt: (intent: AlertIntent, now: Date): void => void statements.attempt.run(now.toISOString(), intent.paperId, intent.subscriber),
+    markAttempt: (intent: AlertIntent, now: Date): void =>
+      void statements.attempt.run(now.toISOString(), intent.paperId, intent.subscriber),
     markSent: (intent: AlertIntent, now: Date): void => void statements.sent.run(now.toISOString(), intent.paperId, intent.subscriber),
     markDropped: (intent: AlertIntent, outcome: AlertOutcome, now: Date): void =>
       void statements.dropped.run(now.toISOString(), outcome, intent.paperId, intent.subscriber),
     /** A passing failure: the intent stays open for the next pass. */
-    markRetry: (intent: AlertIntent, reason: string): void => void statements.retry.run(reason.slice(0, 200), intent.paperId, intent.subscriber),
+    markRetry: (intent: AlertIntent, reason: string): void =>
+      void statements.retry.run(reason.slice(0, 200), intent.paperId, intent.subscriber),
     summary: (): Record<string, number> => Object.fromEntries(statements.summary.all().map((row) => [row.outcome ?? "open", row.n])),
   };
 }

@@ -43,8 +43,19 @@ export function auditLog(db: Db) {
   const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
   return {
     /** Call inside the transaction that makes the change, so the log and the change commit together. */
-    record(entry: { actor: { id: string; name: string }; action: AuditAction; target: string; before?: unknown; after?: unknown }, now: Date): void {
-      statements.insert.run(now.toISOString(), entry.actor.id, entry.actor.name, entry.action, entry.target, json(entry.before), json(entry.after));
+    record(
+      entry: { actor: { id: string; name: string }; action: AuditAction; target: string; before?: unknown; after?: unknown },
+      now: Date,
+    ): void {
+      statements.insert.run(
+        now.toISOString(),
+        entry.actor.id,
+        entry.actor.name,
+        entry.action,
+        entry.target,
+        json(entry.before),
+        json(entry.after),
+      );
     },
     /** Newest first. */
     latest(limit: number): AuditEntry[] {

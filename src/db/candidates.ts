@@ -21,7 +21,10 @@ export interface Candidate {
   decidedAt: string | null;
 }
 
-export type NewCandidate = Pick<Candidate, "arxivId" | "version" | "title" | "authors" | "categories" | "abstract" | "license" | "canonScore" | "bonus" | "score" | "reasons">;
+export type NewCandidate = Pick<
+  Candidate,
+  "arxivId" | "version" | "title" | "authors" | "categories" | "abstract" | "license" | "canonScore" | "bonus" | "score" | "reasons"
+>;
 
 interface CandidateRow {
   arxiv_id: string;
@@ -64,7 +67,8 @@ function toCandidate(row: CandidateRow): Candidate {
   };
 }
 
-export type DecideResult = { outcome: "decided"; candidate: Candidate } | { outcome: "already"; candidate: Candidate } | { outcome: "unknown" };
+export type DecideResult =
+  { outcome: "decided"; candidate: Candidate } | { outcome: "already"; candidate: Candidate } | { outcome: "unknown" };
 
 const stores = new WeakMap<Db, CandidateStore>();
 
@@ -111,14 +115,20 @@ export type Scored = Pick<NewCandidate, "canonScore" | "bonus" | "score" | "reas
 function createCandidateStore(db: Db) {
   const statements = {
     get: db.prepare<[string], CandidateRow>("SELECT * FROM arxiv_candidates WHERE arxiv_id = ?"),
-    head: db.prepare<[string], { version: number; categories_json: string }>("SELECT version, categories_json FROM arxiv_candidates WHERE arxiv_id = ?"),
+    head: db.prepare<[string], { version: number; categories_json: string }>(
+      "SELECT version, categories_json FROM arxiv_candidates WHERE arxiv_id = ?",
+    ),
     heads: db.prepare<[string], { arxiv_id: string; version: number; categories_json: string }>(
       "SELECT arxiv_id, version, categories_json FROM arxiv_candidates WHERE arxiv_id IN (SELECT value FROM json_each(?))",
     ),
-    held: db.prepare<[string], { arxiv_id: string }>("SELECT arxiv_id FROM arxiv_candidates WHERE arxiv_id IN (SELECT value FROM json_each(?))"),
+    held: db.prepare<[string], { arxiv_id: string }>(
+      "SELECT arxiv_id FROM arxiv_candidates WHERE arxiv_id IN (SELECT value FROM json_each(?))",
+    ),
     insertRows: db.prepare<unknown[]>(insertSql(INSERT_BATCH)),
     insert: db.prepare<unknown[]>(insertSql(1)),
-    update: db.prepare<[number, string, string, string]>("UPDATE arxiv_candidates SET version = ?, categories_json = ?, updated_at = ? WHERE arxiv_id = ?"),
+    update: db.prepare<[number, string, string, string]>(
+      "UPDATE arxiv_candidates SET version = ?, categories_json = ?, updated_at = ? WHERE arxiv_id = ?",
+    ),
     catalogVersion: db.prepare<[string], { version: number }>("SELECT version FROM arxiv_versions WHERE arxiv_id = ?"),
     setCatalogVersion: db.prepare<[string, number, string]>(
       `INSERT INTO arxiv_versions (arxiv_id, version, updated_at) VALUES (?, ?, ?)
@@ -128,7 +138,9 @@ function createCandidateStore(db: Db) {
     pending: db.prepare<[number, number], CandidateRow>(
       `SELECT * FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? AND ${NOT_LISTED} ORDER BY score DESC, arxiv_id LIMIT ?`,
     ),
-    pendingCount: db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? AND ${NOT_LISTED}`),
+    pendingCount: db.prepare<[number], { n: number }>(
+      `SELECT count(*) AS n FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? AND ${NOT_LISTED}`,
+    ),
     decide: db.prepare<[string, string | null, string, string]>(
       "UPDATE arxiv_candidates SET status = ?, decided_by = ?, decided_at = ? WHERE arxiv_id = ? AND status IN ('undecided', 'expired')",
     ),
@@ -223,7 +235,8 @@ function createCandidateStore(db: Db) {
       statements.update.run(version, JSON.stringify(categories), now.toISOString(), arxivId);
     },
     catalogVersion: (arxivId: string): number | undefined => statements.catalogVersion.get(arxivId)?.version,
-    setCatalogVersion: (arxivId: string, version: number, now: Date): void => void statements.setCatalogVersion.run(arxivId, version, now.toISOString()),
+    setCatalogVersion: (arxivId: string, version: number, now: Date): void =>
+      void statements.setCatalogVersion.run(arxivId, version, now.toISOString()),
     pending: (minScore: number, limit: number): Candidate[] => statements.pending.all(minScore, limit).map(toCandidate),
     pendingCount: (minScore: number): number => statements.pendingCount.get(minScore)?.n ?? 0,
     /** Records a moderator's decision once; a second decision on the same paper is refused. */
@@ -250,14 +263,19 @@ function createCandidateStore(db: Db) {
     },
     /** The newest `perClass` approvals and the newest `perClass` rejections, oldest first: training data for the learned scorer. */
     decisions(perClass: number): { title: string; abstract: string; canon: number; approved: boolean }[] {
-      return statements.decisions.all({ perClass }).map((row) => ({ title: row.title, abstract: row.abstract, canon: row.canon_score, approved: row.status === "approved" }));
+      return statements.decisions
+        .all({ perClass })
+        .map((row) => ({ title: row.title, abstract: row.abstract, canon: row.canon_score, approved: row.status === "approved" }));
     },
     /** Changes whenever a decision is added or changes sides, so a cached model knows it is stale. */
     decisionSignature(): string {
       const row = statements.signature.get();
       return `${row?.approved ?? 0}:${row?.rejected ?? 0}:${row?.last ?? ""}`;
     },
-    undecided: () => statements.undecided.all().map((row) => ({ arxivId: row.arxiv_id, title: row.title, abstract: row.abstract, canon: row.canon_score, bonus: row.bonus })),
+    undecided: () =>
+      statements.undecided
+        .all()
+        .map((row) => ({ arxivId: row.arxiv_id, title: row.title, abstract: row.abstract, canon: row.canon_score, bonus: row.bonus })),
     /** Rewrites scores in one transaction (after the learned scorer is retrained). */
     setScores(scores: readonly { arxivId: string; score: number }[]): void {
       db.transaction(() => {

@@ -19,9 +19,16 @@ function ensureFolder(path: string): void {
     const code = error instanceof Error && "code" in error ? String(error.code) : "";
     if (code === "EEXIST" || code === "ENOTDIR") {
       const blocker = firstNonFolder(folder);
-      throw new DatabaseProblem(path, `${blocker} is a file, not a folder`, "move that file away, or point DATABASE_PATH elsewhere", { cause: error });
+      throw new DatabaseProblem(path, `${blocker} is a file, not a folder`, "move that file away, or point DATABASE_PATH elsewhere", {
+        cause: error,
+      });
     }
-    throw new DatabaseProblem(path, `cannot create the folder ${folder} (${code || String(error)})`, "create it, or let this user write there", { cause: error });
+    throw new DatabaseProblem(
+      path,
+      `cannot create the folder ${folder} (${code || String(error)})`,
+      "create it, or let this user write there",
+      { cause: error },
+    );
   }
 }
 
@@ -125,10 +132,14 @@ export function databaseState(db: Db): DatabaseState {
     if (!db.open) return "error";
     db.prepare("SELECT 1").get();
     if (db.readonly || db.inTransaction || db.memory) return "ok";
-    withShortBusyTimeout(db, () => {
-      db.exec("BEGIN IMMEDIATE");
-      db.exec("ROLLBACK");
-    }, 0);
+    withShortBusyTimeout(
+      db,
+      () => {
+        db.exec("BEGIN IMMEDIATE");
+        db.exec("ROLLBACK");
+      },
+      0,
+    );
     return "ok";
   } catch (error) {
     return error instanceof DatabaseBusyError ? "locked" : "error";

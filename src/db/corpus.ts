@@ -26,7 +26,9 @@ function createCorpusStore(db: Db) {
        ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents`,
     ),
     addDocuments: db.prepare<[number]>("UPDATE arxiv_corpus SET documents = documents + ? WHERE id = 1"),
-    rescore: db.prepare<[number, string, string]>("UPDATE arxiv_candidates SET score = ?, reasons_json = ? WHERE arxiv_id = ? AND status = 'undecided'"),
+    rescore: db.prepare<[number, string, string]>(
+      "UPDATE arxiv_candidates SET score = ?, reasons_json = ? WHERE arxiv_id = ? AND status = 'undecided'",
+    ),
     candidates: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM arxiv_candidates"),
     allPapers: db.prepare<[], { title: string; abstract: string }>("SELECT title, abstract FROM arxiv_candidates"),
     // Stream papers nobody approved and the catalog doesn't hold, newest first: rejected, expired and undecided.
@@ -50,7 +52,9 @@ function createCorpusStore(db: Db) {
     heldPapers: (): number => statements.candidates.get()?.n ?? 0,
     allPapers: (): { title: string; abstract: string }[] => statements.allPapers.all(),
     background: (limit: number): BackgroundPaper[] =>
-      statements.background.all(limit).map((row) => ({ arxivId: row.arxiv_id, title: row.title, abstract: row.abstract, rejected: row.status === "rejected" })),
+      statements.background
+        .all(limit)
+        .map((row) => ({ arxivId: row.arxiv_id, title: row.title, abstract: row.abstract, rejected: row.status === "rejected" })),
     /** Rewrites undecided papers' scores and reasons in one transaction (after the model is retrained). */
     rescore(rows: readonly { arxivId: string; score: number; reasons: unknown }[]): void {
       db.transaction(() => {

@@ -153,7 +153,13 @@ interface PauseRow {
   paused_at: string;
 }
 
-const toPause = (row: PauseRow): DestinationPause => ({ kind: row.kind, targetId: row.target_id, guildId: row.guild_id, reason: row.reason, pausedAt: row.paused_at });
+const toPause = (row: PauseRow): DestinationPause => ({
+  kind: row.kind,
+  targetId: row.target_id,
+  guildId: row.guild_id,
+  reason: row.reason,
+  pausedAt: row.paused_at,
+});
 
 /** A guild's settings with its own channel's pause (the legacy guild-wide columns are no longer written). */
 const GUILD_SELECT = `SELECT g.guild_id, g.channel_id, g.weekday, g.time, g.time_zone, g.locale, g.enabled, p.reason AS paused_reason,
@@ -192,12 +198,18 @@ export function digestStore(db: Db) {
     unpause: db.prepare<[DeliveryKind, string]>("DELETE FROM digest_pauses WHERE kind = ? AND target_id = ?"),
     unpauseGuild: db.prepare<[string]>("DELETE FROM digest_pauses WHERE guild_id = ?"),
     /** After a moderator's fix, a destination's failed week (nothing of it sent) may go out after all. */
-    retryGuildFailures: db.prepare<[string]>("UPDATE digest_deliveries SET retryable = 1 WHERE guild_id = ? AND status = 'failed' AND messages_sent = 0"),
-    retryFailure: db.prepare<[DeliveryKind, string]>("UPDATE digest_deliveries SET retryable = 1 WHERE kind = ? AND target_id = ? AND status = 'failed' AND messages_sent = 0"),
+    retryGuildFailures: db.prepare<[string]>(
+      "UPDATE digest_deliveries SET retryable = 1 WHERE guild_id = ? AND status = 'failed' AND messages_sent = 0",
+    ),
+    retryFailure: db.prepare<[DeliveryKind, string]>(
+      "UPDATE digest_deliveries SET retryable = 1 WHERE kind = ? AND target_id = ? AND status = 'failed' AND messages_sent = 0",
+    ),
     guildGot: db.prepare<[string, string, string]>(
       "UPDATE digest_guilds SET last_edition = ? WHERE channel_id = ? AND (last_edition IS NULL OR last_edition < ?)",
     ),
-    disableGuild: db.prepare<[string, string, string]>("UPDATE digest_guilds SET enabled = 0, updated_by = ?, updated_at = ? WHERE guild_id = ?"),
+    disableGuild: db.prepare<[string, string, string]>(
+      "UPDATE digest_guilds SET enabled = 0, updated_by = ?, updated_at = ? WHERE guild_id = ?",
+    ),
     digestChannelFollows: db.prepare<[], { channel_id: string; guild_id: string; created_at: string; locale: string }>(
       "SELECT channel_id, guild_id, min(created_at) AS created_at, locale FROM channel_follows WHERE topic = '' GROUP BY channel_id, guild_id ORDER BY channel_id",
     ),
@@ -207,13 +219,18 @@ export function digestStore(db: Db) {
     ),
     pausedReaders: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM user_follows WHERE dm_paused_at IS NOT NULL"),
     topicsOf: db.prepare<[string], { topic: string }>("SELECT topic FROM user_topics WHERE user_id = ? ORDER BY topic"),
-    addedPapers: db.prepare<[string, string], { source: PaperSource; position: number; data_json: string; added_at: string; moderation_json: string | null }>(
+    addedPapers: db.prepare<
+      [string, string],
+      { source: PaperSource; position: number; data_json: string; added_at: string; moderation_json: string | null }
+    >(
       "SELECT source, position, data_json, added_at, moderation_json FROM papers WHERE source = 'moderator' AND added_at >= ? AND added_at < ? ORDER BY added_at, seq",
     ),
     edition: db.prepare<[string], { content_json: string; frozen_at: string; published_at: string | null }>(
       "SELECT content_json, frozen_at, published_at FROM digest_editions WHERE week = ?",
     ),
-    freeze: db.prepare<[string, string, string]>("INSERT INTO digest_editions (week, content_json, frozen_at) VALUES (?, ?, ?) ON CONFLICT (week) DO NOTHING"),
+    freeze: db.prepare<[string, string, string]>(
+      "INSERT INTO digest_editions (week, content_json, frozen_at) VALUES (?, ?, ?) ON CONFLICT (week) DO NOTHING",
+    ),
     publish: db.prepare<[string, string]>("UPDATE digest_editions SET published_at = coalesce(published_at, ?) WHERE week = ?"),
     published: db.prepare<[number], { week: string; content_json: string; published_at: string }>(
       "SELECT week, content_json, published_at FROM digest_editions WHERE published_at IS NOT NULL ORDER BY week DESC LIMIT ?",
@@ -225,14 +242,24 @@ export function digestStore(db: Db) {
       "SELECT count(*) AS n, max(published_at) AS latest, max(week) AS last_week FROM digest_editions WHERE published_at IS NOT NULL",
     ),
     ownChanges: db.prepare<[], { n: number }>("SELECT total_changes() AS n"),
-    startRun: db.prepare<[string, number, string, string, string]>("INSERT INTO digest_runs (week, pid, owner, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)"),
-    unfinished: db.prepare<[], { id: number; pid: number; owner: string; heartbeat_at: string }>("SELECT id, pid, owner, heartbeat_at FROM digest_runs WHERE finished_at IS NULL"),
-    interrupt: db.prepare<[string, number]>("UPDATE digest_runs SET finished_at = ?, outcome = 'interrupted' WHERE id = ? AND finished_at IS NULL"),
-    beat: db.prepare<[number, number, number, string, number]>("UPDATE digest_runs SET total = ?, sent = ?, failed = ?, heartbeat_at = ? WHERE id = ?"),
+    startRun: db.prepare<[string, number, string, string, string]>(
+      "INSERT INTO digest_runs (week, pid, owner, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)",
+    ),
+    unfinished: db.prepare<[], { id: number; pid: number; owner: string; heartbeat_at: string }>(
+      "SELECT id, pid, owner, heartbeat_at FROM digest_runs WHERE finished_at IS NULL",
+    ),
+    interrupt: db.prepare<[string, number]>(
+      "UPDATE digest_runs SET finished_at = ?, outcome = 'interrupted' WHERE id = ? AND finished_at IS NULL",
+    ),
+    beat: db.prepare<[number, number, number, string, number]>(
+      "UPDATE digest_runs SET total = ?, sent = ?, failed = ?, heartbeat_at = ? WHERE id = ?",
+    ),
     finishRun: db.prepare<[string, number]>("UPDATE digest_runs SET finished_at = ?, outcome = 'finished' WHERE id = ?"),
     activeRun: db.prepare<[], RunRow>("SELECT * FROM digest_runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1"),
     lastRun: db.prepare<[], RunRow>("SELECT * FROM digest_runs ORDER BY id DESC LIMIT 1"),
-    delivery: db.prepare<[string, DeliveryKind, string], DeliveryRow>("SELECT * FROM digest_deliveries WHERE week = ? AND kind = ? AND target_id = ?"),
+    delivery: db.prepare<[string, DeliveryKind, string], DeliveryRow>(
+      "SELECT * FROM digest_deliveries WHERE week = ? AND kind = ? AND target_id = ?",
+    ),
     claim: db.prepare<[string, DeliveryKind, string, string | null, number, number, string, number]>(
       `INSERT INTO digest_deliveries (week, kind, target_id, guild_id, status, run_id, messages_total, updated_at)
        VALUES (?, ?, ?, ?, 'sending', ?, ?, ?)
@@ -262,8 +289,12 @@ export function digestStore(db: Db) {
     handled: db.prepare<[string, DeliveryKind, number], { target_id: string }>(
       "SELECT target_id FROM digest_deliveries WHERE week = ? AND kind = ? AND NOT (status = 'failed' AND messages_sent = 0 AND (retryable = 1 OR ?))",
     ),
-    guildDeliveries: db.prepare<[string, number], DeliveryRow>("SELECT * FROM digest_deliveries WHERE guild_id = ? ORDER BY updated_at DESC, week DESC LIMIT ?"),
-    countByStatus: db.prepare<[string], { status: DeliveryStatus; n: number }>("SELECT status, count(*) AS n FROM digest_deliveries WHERE week = ? GROUP BY status"),
+    guildDeliveries: db.prepare<[string, number], DeliveryRow>(
+      "SELECT * FROM digest_deliveries WHERE guild_id = ? ORDER BY updated_at DESC, week DESC LIMIT ?",
+    ),
+    countByStatus: db.prepare<[string], { status: DeliveryStatus; n: number }>(
+      "SELECT status, count(*) AS n FROM digest_deliveries WHERE week = ? GROUP BY status",
+    ),
   };
 
   const versionCache = { writes: "", key: "" };
@@ -296,10 +327,19 @@ export function digestStore(db: Db) {
       })(),
     /** Channels subscribed to the digest with /follow channel:, in the language they were subscribed in (as their alerts). */
     digestChannelFollows: () =>
-      s.digestChannelFollows.all().map((row) => ({ channelId: row.channel_id, guildId: row.guild_id, createdAt: row.created_at, locale: row.locale })),
+      s.digestChannelFollows
+        .all()
+        .map((row) => ({ channelId: row.channel_id, guildId: row.guild_id, createdAt: row.created_at, locale: row.locale })),
     /** Followers whose DMs are not paused, oldest first, with their topics (one query for all of them). */
     readers: () =>
-      s.readers.all().map((row) => ({ userId: row.user_id, locale: row.locale, createdAt: row.created_at, topics: row.topics === null ? [] : row.topics.split("\u001f") })),
+      s.readers
+        .all()
+        .map((row) => ({
+          userId: row.user_id,
+          locale: row.locale,
+          createdAt: row.created_at,
+          topics: row.topics === null ? [] : row.topics.split("\u001f"),
+        })),
     pausedReaderCount: (): number => s.pausedReaders.get()?.n ?? 0,
     topicsOf: (userId: string): string[] => s.topicsOf.all(userId).map((row) => row.topic),
     /** Papers moderators added or approved in [start, end). */
@@ -335,8 +375,10 @@ export function digestStore(db: Db) {
       }
       return versionCache.key;
     },
-    publishedEditions: (limit: number) => s.published.all(limit).map((row) => ({ week: row.week, contentJson: row.content_json, publishedAt: row.published_at })),
-    startRun: (week: string, now: Date): number => Number(s.startRun.run(week, process.pid, PROCESS_OWNER, now.toISOString(), now.toISOString()).lastInsertRowid),
+    publishedEditions: (limit: number) =>
+      s.published.all(limit).map((row) => ({ week: row.week, contentJson: row.content_json, publishedAt: row.published_at })),
+    startRun: (week: string, now: Date): number =>
+      Number(s.startRun.run(week, process.pid, PROCESS_OWNER, now.toISOString(), now.toISOString()).lastInsertRowid),
     heartbeat: (runId: number, counts: { total: number; sent: number; failed: number }, now: Date): void =>
       void s.beat.run(counts.total, counts.sent, counts.failed, now.toISOString(), runId),
     finishRun: (runId: number, now: Date): void => void s.finishRun.run(now.toISOString(), runId),
@@ -364,14 +406,30 @@ export function digestStore(db: Db) {
       return row ? toDelivery(row) : undefined;
     },
     /** True when this run now owns the destination for the week (recorded 'sending' before any message; a retryable failure is taken over). */
-    claim: (week: string, kind: DeliveryKind, targetId: string, guildId: string | null, runId: number, total: number, now: Date, anyFailure = false): boolean =>
-      s.claim.run(week, kind, targetId, guildId, runId, total, now.toISOString(), anyFailure ? 1 : 0).changes === 1,
+    claim: (
+      week: string,
+      kind: DeliveryKind,
+      targetId: string,
+      guildId: string | null,
+      runId: number,
+      total: number,
+      now: Date,
+      anyFailure = false,
+    ): boolean => s.claim.run(week, kind, targetId, guildId, runId, total, now.toISOString(), anyFailure ? 1 : 0).changes === 1,
     reclaim: (week: string, kind: DeliveryKind, targetId: string, runId: number, total: number, now: Date): boolean =>
       s.reclaim.run(runId, total, now.toISOString(), week, kind, targetId).changes === 1,
     progress: (week: string, kind: DeliveryKind, targetId: string, sent: number, now: Date): void =>
       void s.progress.run(sent, now.toISOString(), week, kind, targetId),
     /** A channel that got (some of) the edition counts for the guild whose digest channel it is. */
-    settle: (week: string, kind: DeliveryKind, targetId: string, status: DeliveryStatus, reason: string | null, now: Date, retryable = false): void =>
+    settle: (
+      week: string,
+      kind: DeliveryKind,
+      targetId: string,
+      status: DeliveryStatus,
+      reason: string | null,
+      now: Date,
+      retryable = false,
+    ): void =>
       db.transaction(() => {
         s.settle.run(status, reason, retryable ? 1 : 0, now.toISOString(), week, kind, targetId);
         if (kind === "channel" && (status === "sent" || status === "partial")) s.guildGot.run(week, targetId, week);
@@ -381,7 +439,8 @@ export function digestStore(db: Db) {
     /** 'sending' rows left by runs that are no longer going. */
     orphans: (): Delivery[] => s.orphans.all().map(toDelivery),
     /** Destinations done for the week (sent, partial, skipped, failed for good, or being sent). */
-    handledTargets: (week: string, kind: DeliveryKind, anyFailure = false): Set<string> => new Set(s.handled.all(week, kind, anyFailure ? 1 : 0).map((row) => row.target_id)),
+    handledTargets: (week: string, kind: DeliveryKind, anyFailure = false): Set<string> =>
+      new Set(s.handled.all(week, kind, anyFailure ? 1 : 0).map((row) => row.target_id)),
     guildDeliveries: (guildId: string, limit: number): Delivery[] => s.guildDeliveries.all(guildId, limit).map(toDelivery),
     countByStatus: (week: string): Partial<Record<DeliveryStatus, number>> =>
       Object.fromEntries(s.countByStatus.all(week).map((row) => [row.status, row.n])),

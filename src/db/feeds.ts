@@ -80,7 +80,9 @@ function toState(row: FeedRow): FeedState {
 export function feedStore(db: Db) {
   const statements = {
     get: db.prepare<[string], FeedRow>("SELECT * FROM arxiv_feeds WHERE url = ?"),
-    success: db.prepare<[{ url: string; etag: string | null; lastModified: string | null; now: string; status: FeedStatus; items: number; fresh: number }]>(
+    success: db.prepare<
+      [{ url: string; etag: string | null; lastModified: string | null; now: string; status: FeedStatus; items: number; fresh: number }]
+    >(
       `INSERT INTO arxiv_feeds (url, etag, last_modified, last_attempt_at, last_success_at, last_status, last_items, last_new, failures)
        VALUES (@url, @etag, @lastModified, @now, @now, @status, @items, @fresh, 0)
        ON CONFLICT (url) DO UPDATE SET
@@ -107,8 +109,20 @@ export function feedStore(db: Db) {
     get,
     list: (urls: readonly string[]): FeedState[] => urls.map((url) => get(url)).filter((state): state is FeedState => state !== undefined),
     /** Call inside the transaction that commits the feed's items. */
-    recordSuccess(url: string, outcome: { status: "ok" | "not_modified"; etag: string | null; lastModified: string | null; items: number; new: number }, now: Date): void {
-      statements.success.run({ url, etag: outcome.etag, lastModified: outcome.lastModified, now: now.toISOString(), status: outcome.status, items: outcome.items, fresh: outcome.new });
+    recordSuccess(
+      url: string,
+      outcome: { status: "ok" | "not_modified"; etag: string | null; lastModified: string | null; items: number; new: number },
+      now: Date,
+    ): void {
+      statements.success.run({
+        url,
+        etag: outcome.etag,
+        lastModified: outcome.lastModified,
+        now: now.toISOString(),
+        status: outcome.status,
+        items: outcome.items,
+        fresh: outcome.new,
+      });
     },
     /** Records a failure and when to try again: see nextAttemptDelayMs. */
     recordFailure(url: string, reason: string, now: Date, retryAfterMs?: number): FeedState {

@@ -78,10 +78,16 @@ export function followStore(db: Db) {
     // The user's digest and alert history: per-user rows, deleted with the follow and part of the export.
     deleteDigestDeliveries: db.prepare<[string]>("DELETE FROM digest_deliveries WHERE kind = 'user' AND target_id = ?"),
     deleteAlertIntents: db.prepare<[string]>("DELETE FROM alert_intents WHERE subscriber = 'user:' || ?"),
-    digestDeliveries: db.prepare<[string], { week: string; status: string; messages_total: number; messages_sent: number; reason: string | null; updated_at: string }>(
+    digestDeliveries: db.prepare<
+      [string],
+      { week: string; status: string; messages_total: number; messages_sent: number; reason: string | null; updated_at: string }
+    >(
       "SELECT week, status, messages_total, messages_sent, reason, updated_at FROM digest_deliveries WHERE kind = 'user' AND target_id = ? ORDER BY week",
     ),
-    alertIntents: db.prepare<[string], { paper_id: string; locale: string; created_at: string; sent_at: string | null; dropped_at: string | null; outcome: string | null }>(
+    alertIntents: db.prepare<
+      [string],
+      { paper_id: string; locale: string; created_at: string; sent_at: string | null; dropped_at: string | null; outcome: string | null }
+    >(
       "SELECT paper_id, locale, created_at, sent_at, dropped_at, outcome FROM alert_intents WHERE subscriber = 'user:' || ? ORDER BY created_at, paper_id",
     ),
     dmFailed: db.prepare<[string, string, string]>(
@@ -94,7 +100,9 @@ export function followStore(db: Db) {
     followersOf: db.prepare<[string], { user_id: string }>(
       "SELECT user_id FROM user_topics WHERE topic = ? AND user_id IN (SELECT user_id FROM user_follows WHERE dm_paused_at IS NULL)",
     ),
-    digestRecipients: db.prepare<[], { user_id: string; locale: string }>("SELECT user_id, locale FROM user_follows WHERE dm_paused_at IS NULL ORDER BY created_at"),
+    digestRecipients: db.prepare<[], { user_id: string; locale: string }>(
+      "SELECT user_id, locale FROM user_follows WHERE dm_paused_at IS NULL ORDER BY created_at",
+    ),
     insertChannel: db.prepare<[string, string, string, string, string, string | null, string]>(
       `INSERT INTO channel_follows (channel_id, guild_id, topic, created_by, created_at, role_id, locale) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (channel_id, topic) DO UPDATE SET role_id = excluded.role_id WHERE role_id IS NOT excluded.role_id`,
@@ -111,24 +119,38 @@ export function followStore(db: Db) {
       userId: row.user_id,
       locale: row.locale,
       createdAt: row.created_at,
-      topics: statements.topics.all(userId).map((topic) => ({ topic: topic.topic, createdAt: topic.created_at, ...(topic.display ? { display: topic.display } : {}) })),
+      topics: statements.topics
+        .all(userId)
+        .map((topic) => ({ topic: topic.topic, createdAt: topic.created_at, ...(topic.display ? { display: topic.display } : {}) })),
       dmFailures: row.dm_failures,
       dmPausedAt: row.dm_paused_at,
       lastDmError: row.last_dm_error,
     };
   };
 
-  const followTransaction = db.transaction((userId: string, locale: string, topic: string | undefined, now: Date, display: string | undefined): { created: boolean; topic: TopicChange | null } => {
-    const stamp = now.toISOString();
-    const created = statements.insertFollow.run(userId, locale, stamp).changes === 1;
-    if (!created) statements.updateLocale.run(locale, userId);
-    if (topic === undefined) return { created, topic: null };
-    if ((statements.countTopics.get(userId)?.n ?? 0) >= MAX_TOPICS_PER_USER && !get(userId)?.topics.some((entry) => entry.topic === topic)) {
-      return { created, topic: "limit" };
-    }
-    const added = statements.insertTopic.run(userId, topic, stamp, display !== undefined && display !== topic ? display : null).changes === 1;
-    return { created, topic: added ? "added" : "already" };
-  });
+  const followTransaction = db.transaction(
+    (
+      userId: string,
+      locale: string,
+      topic: string | undefined,
+      now: Date,
+      display: string | undefined,
+    ): { created: boolean; topic: TopicChange | null } => {
+      const stamp = now.toISOString();
+      const created = statements.insertFollow.run(userId, locale, stamp).changes === 1;
+      if (!created) statements.updateLocale.run(locale, userId);
+      if (topic === undefined) return { created, topic: null };
+      if (
+        (statements.countTopics.get(userId)?.n ?? 0) >= MAX_TOPICS_PER_USER &&
+        !get(userId)?.topics.some((entry) => entry.topic === topic)
+      ) {
+        return { created, topic: "limit" };
+      }
+      const added =
+        statements.insertTopic.run(userId, topic, stamp, display !== undefined && display !== topic ? display : null).changes === 1;
+      return { created, topic: added ? "added" : "already" };
+    },
+  );
   // Writes answer users: under another process's lock they give up quickly with DatabaseBusyError.
   const write = <T>(run: () => T): T => withShortBusyTimeout(db, run);
 
@@ -144,11 +166,13 @@ export function followStore(db: Db) {
     /** Deletes everything stored about the user (topics go with the follow row). */
     unfollowAll: (userId: string): boolean =>
       write(() =>
-        db.transaction(() => {
-          statements.deleteDigestDeliveries.run(userId);
-          statements.deleteAlertIntents.run(userId);
-          return statements.deleteFollow.run(userId).changes === 1;
-        }).immediate(),
+        db
+          .transaction(() => {
+            statements.deleteDigestDeliveries.run(userId);
+            statements.deleteAlertIntents.run(userId);
+            return statements.deleteFollow.run(userId).changes === 1;
+          })
+          .immediate(),
       ),
     /** The digests and alerts sent (or tried) to the user's DMs, for the export. */
     history: (userId: string) => ({
@@ -169,18 +193,29 @@ export function followStore(db: Db) {
         outcome: row.outcome,
       })),
     }),
-    recordDmFailure: (userId: string, error: string, now: Date): void => write(() => void statements.dmFailed.run(error, now.toISOString(), userId)),
+    recordDmFailure: (userId: string, error: string, now: Date): void =>
+      write(() => void statements.dmFailed.run(error, now.toISOString(), userId)),
     recordDmSuccess: (userId: string): void => write(() => void statements.dmSucceeded.run(userId)),
     resumeDm: (userId: string): boolean => write(() => statements.resumeDm.run(userId).changes === 1),
     followersOfTopic: (topic: string): string[] => statements.followersOf.all(topic).map((row) => row.user_id),
-    digestRecipients: (): { userId: string; locale: string }[] => statements.digestRecipients.all().map((row) => ({ userId: row.user_id, locale: row.locale })),
+    digestRecipients: (): { userId: string; locale: string }[] =>
+      statements.digestRecipients.all().map((row) => ({ userId: row.user_id, locale: row.locale })),
     /** True when the channel now follows the topic, or its role changed. */
     followChannel: (follow: Omit<ChannelFollow, "createdAt">, now: Date): boolean =>
-      write(() =>
-        statements.insertChannel.run(follow.channelId, follow.guildId, follow.topic, follow.createdBy, now.toISOString(), follow.roleId ?? null, follow.locale ?? "en")
-          .changes === 1,
+      write(
+        () =>
+          statements.insertChannel.run(
+            follow.channelId,
+            follow.guildId,
+            follow.topic,
+            follow.createdBy,
+            now.toISOString(),
+            follow.roleId ?? null,
+            follow.locale ?? "en",
+          ).changes === 1,
       ),
-    unfollowChannel: (channelId: string, topic: string): boolean => write(() => statements.deleteChannel.run(channelId, topic).changes === 1),
+    unfollowChannel: (channelId: string, topic: string): boolean =>
+      write(() => statements.deleteChannel.run(channelId, topic).changes === 1),
     channelFollowsInGuild: (guildId: string): ChannelFollow[] => statements.channelsInGuild.all(guildId).map(toChannelFollow),
     channelFollows: (channelId: string): ChannelFollow[] => statements.channelsForChannel.all(channelId).map(toChannelFollow),
   };

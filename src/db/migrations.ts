@@ -259,7 +259,11 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   const current = schemaVersion(db);
   if (current > (migrations.at(-1)?.version ?? 0)) {
     const latest = migrations.at(-1)?.version ?? 0;
-    throw new DatabaseProblem(db.name, `schema version ${current} is newer than this paperbot's (${latest})`, "upgrade paperbot, or point DATABASE_PATH at another file");
+    throw new DatabaseProblem(
+      db.name,
+      `schema version ${current} is newer than this paperbot's (${latest})`,
+      "upgrade paperbot, or point DATABASE_PATH at another file",
+    );
   }
   const applied: number[] = [];
   for (const migration of migrations) {

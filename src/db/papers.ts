@@ -65,7 +65,9 @@ export function paperStore(db: Db) {
     ),
     setModeration: db.prepare<[string, string]>("UPDATE papers SET moderation_json = ? WHERE id = ?"),
     byArxivId: db.prepare<[string], PaperRow>("SELECT * FROM papers WHERE arxiv_id = ?"),
-    fingerprint: db.prepare<[], { value: string }>("SELECT count(*) || '/' || coalesce(max(seq), 0) || '/' || coalesce(max(updated_at), '') AS value FROM papers"),
+    fingerprint: db.prepare<[], { value: string }>(
+      "SELECT count(*) || '/' || coalesce(max(seq), 0) || '/' || coalesce(max(updated_at), '') AS value FROM papers",
+    ),
     insert: db.prepare<[string, string | null, PaperSource, number, string, string, string, string]>(
       `INSERT INTO papers (id, arxiv_id, source, position, content_hash, data_json, added_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -109,7 +111,15 @@ export function paperStore(db: Db) {
       return row ? rowToPaper(row) : undefined;
     },
     states: (): StoredPaperState[] =>
-      statements.states.all().map((row) => ({ id: row.id, source: row.source, contentHash: row.content_hash, position: row.position, moderated: row.moderated === 1 })),
+      statements.states
+        .all()
+        .map((row) => ({
+          id: row.id,
+          source: row.source,
+          contentHash: row.content_hash,
+          position: row.position,
+          moderated: row.moderated === 1,
+        })),
     byArxivId: (arxivId: string): Paper | undefined => {
       const row = statements.byArxivId.get(arxivId);
       return row ? rowToPaper(row) : undefined;

@@ -45,8 +45,12 @@ export function searchIndexWriter(db: Db) {
     searchJaDelete: db.prepare<[number]>("DELETE FROM paper_search_ja WHERE rowid = ?"),
     keyInsert: db.prepare<[string, number]>("INSERT OR IGNORE INTO paper_lookup_keys (key, seq) VALUES (?, ?)"),
     keyDelete: db.prepare<[number]>("DELETE FROM paper_lookup_keys WHERE seq = ?"),
-    nameColumns: db.prepare<[number], { words: string }>("SELECT title || ' ' || aliases || ' ' || topics || ' ' || authors AS words FROM paper_search WHERE rowid = ?"),
-    wordAdd: db.prepare<[string]>("INSERT INTO paper_name_words (word, papers) VALUES (?, 1) ON CONFLICT (word) DO UPDATE SET papers = papers + 1"),
+    nameColumns: db.prepare<[number], { words: string }>(
+      "SELECT title || ' ' || aliases || ' ' || topics || ' ' || authors AS words FROM paper_search WHERE rowid = ?",
+    ),
+    wordAdd: db.prepare<[string]>(
+      "INSERT INTO paper_name_words (word, papers) VALUES (?, 1) ON CONFLICT (word) DO UPDATE SET papers = papers + 1",
+    ),
     wordDrop: db.prepare<[string]>("UPDATE paper_name_words SET papers = papers - 1 WHERE word = ? AND papers > 1"),
     wordDelete: db.prepare<[string]>("DELETE FROM paper_name_words WHERE word = ? AND papers = 1"),
   };
@@ -120,7 +124,8 @@ export function searchIndexReader(db: Db) {
     /** Papers with a lookup key starting with `prefix` (at most `scan` keys looked at), in reading-list order. */
     keyedFrom: (prefix: string, scan: number): number[] => statements.keysFrom.all(prefix, upperBound(prefix), scan).map((row) => row.seq),
     /** Papers whose arXiv id starts with `prefix`, in reading-list order. */
-    arxivFrom: (prefix: string, limit: number): number[] => statements.arxivFrom.all(prefix, upperBound(prefix), limit).map((row) => row.seq),
+    arxivFrom: (prefix: string, limit: number): number[] =>
+      statements.arxivFrom.all(prefix, upperBound(prefix), limit).map((row) => row.seq),
     /** How many papers contain a word (FTS5's own statistics). */
     termDocuments: (term: string): number => statements.termDocuments.get(term)?.doc ?? 0,
     /** Some paper has the word in its title, aliases or topics (not only in its credit line or summary). */

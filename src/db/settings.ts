@@ -4,7 +4,9 @@ import type { Db } from "./connection.js";
 export function settingsStore(db: Db) {
   const get = db.prepare<[string], { value: string }>("SELECT value FROM settings WHERE key = ?");
   const insert = db.prepare<[string, string]>("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING");
-  const upsert = db.prepare<[string, string]>("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  const upsert = db.prepare<[string, string]>(
+    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
   return {
     get: (key: string): string | undefined => get.get(key)?.value,
     set: (key: string, value: string): void => void upsert.run(key, value),

@@ -21,9 +21,15 @@ export interface DigestCandidate {
  * What members read beside a candidate: that nobody reviewed it yet and, where the watch kept them, the terms that
  * carried its relevance. The internal score is for moderators, never shown here.
  */
-export function candidateNote(locale: Locale, candidate: Pick<DigestCandidate, "terms">, term: (text: string) => string = (text) => text): string {
+export function candidateNote(
+  locale: Locale,
+  candidate: Pick<DigestCandidate, "terms">,
+  term: (text: string) => string = (text) => text,
+): string {
   const terms = candidate.terms ?? [];
-  return terms.length > 0 ? t(locale, "digest.candidateNoteTerms", { terms: terms.map(term).join(", ") }) : t(locale, "digest.candidateNote");
+  return terms.length > 0
+    ? t(locale, "digest.candidateNoteTerms", { terms: terms.map(term).join(", ") })
+    : t(locale, "digest.candidateNote");
 }
 
 /** A follower who gets the digest by DM (DMs not paused), in the locale stored when they followed. */
@@ -143,7 +149,9 @@ function popcount(word: number): number {
 export function createForYouPlanner(edition: Pick<Edition, "papers" | "candidates">) {
   const paperCount = edition.papers.length;
   const words = Math.ceil((paperCount + edition.candidates.length) / 32);
-  const paperText = edition.papers.map((paper) => `${paper.title}\n${paper.summary.en}\n${paper.titleJa}\n${paper.summary.ja}`.toLowerCase());
+  const paperText = edition.papers.map((paper) =>
+    `${paper.title}\n${paper.summary.en}\n${paper.titleJa}\n${paper.summary.ja}`.toLowerCase(),
+  );
   const candidateText = edition.candidates.map((candidate) => `${candidate.title}\n${candidate.excerpt}`.toLowerCase());
   const byTopic = new Map<string, Uint32Array>();
   const single = new Map<string, ForYou | null>();
@@ -158,9 +166,12 @@ export function createForYouPlanner(edition: Pick<Edition, "papers" | "candidate
     };
     const catalogTopic = CATALOG_TOPICS.has(topic);
     const needle = topic.toLowerCase();
-    edition.papers.forEach((paper, index) => (catalogTopic ? paper.topics.includes(topic) : paperText[index]?.includes(needle)) && set(index));
+    edition.papers.forEach(
+      (paper, index) => (catalogTopic ? paper.topics.includes(topic) : paperText[index]?.includes(needle)) && set(index),
+    );
     edition.candidates.forEach(
-      (candidate, index) => (candidate.topics.includes(topic) || (!catalogTopic && candidateText[index]?.includes(needle))) && set(paperCount + index),
+      (candidate, index) =>
+        (candidate.topics.includes(topic) || (!catalogTopic && candidateText[index]?.includes(needle))) && set(paperCount + index),
     );
     byTopic.set(topic, bits);
     return bits;
@@ -211,5 +222,10 @@ export function oneLineSummary(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, " ").trim();
   const sentence = /^(.+?(?:[.!?](?=\s|$)|[。！？]))/u.exec(flat)?.[1] ?? flat;
   const chars = [...sentence];
-  return chars.length <= max ? sentence : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+  return chars.length <= max
+    ? sentence
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 }

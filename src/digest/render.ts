@@ -5,7 +5,14 @@ import { actionButton, BRAND_COLOUR, embedLength, EMBED_LIMITS, linkButton, row 
 import { t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import { shownNotes } from "../catalog/format.js";
-import { candidateNote, MAX_PAPERS_IN_MESSAGES, oneLineSummary, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
+import {
+  candidateNote,
+  MAX_PAPERS_IN_MESSAGES,
+  oneLineSummary,
+  type DestinationContent,
+  type Edition,
+  type EditionPaper,
+} from "./content.js";
 
 /** Headroom under Discord's limits (embed description 4096, 6000 per message, 10 embeds per message). */
 const DESCRIPTION_BUDGET = 4000;
@@ -29,7 +36,12 @@ export function escapeDiscordMarkdown(text: string): string {
 
 function clip(text: string, max: number): string {
   const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 }
 
 const chars = (text: string) => [...text].length;
@@ -37,7 +49,9 @@ const chars = (text: string) => [...text].length;
 function paperEntry(paper: EditionPaper, locale: Locale, summaryMax = 200): string {
   const title = locale === "ja" ? paper.titleJa : paper.title;
   const link = `**[${escapeDiscordMarkdown(clip(title, TITLE_MAX))}](${paper.url})**`;
-  const notes = shownNotes(paper.notes?.[locale] ?? []).map((key) => `\n_${t(locale, key)}_`).join("");
+  const notes = shownNotes(paper.notes?.[locale] ?? [])
+    .map((key) => `\n_${t(locale, key)}_`)
+    .join("");
   return `${link}\n${escapeDiscordMarkdown(oneLineSummary(paper.summary[locale], summaryMax))}${notes}`;
 }
 
@@ -59,7 +73,10 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
   if (edition.papers.length > 0) {
     const shown = edition.papers.slice(0, MAX_PAPERS_IN_MESSAGES).map((paper) => paperEntry(paper, locale));
     const more = edition.papers.length - shown.length;
-    list.push({ title: t(locale, "digest.added"), entries: more > 0 ? [...shown, t(locale, "digest.morePapers", { count: more })] : shown });
+    list.push({
+      title: t(locale, "digest.added"),
+      entries: more > 0 ? [...shown, t(locale, "digest.morePapers", { count: more })] : shown,
+    });
   }
   const candidates = edition.candidates.map(
     (candidate) =>
@@ -71,18 +88,25 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
     const entries = [
       ...forYou.papers.flatMap((index) => {
         const paper = edition.papers[index];
-        return paper ? [`**[${escapeDiscordMarkdown(clip(locale === "ja" ? paper.titleJa : paper.title, TITLE_MAX))}](${paper.url})**`] : [];
+        return paper
+          ? [`**[${escapeDiscordMarkdown(clip(locale === "ja" ? paper.titleJa : paper.title, TITLE_MAX))}](${paper.url})**`]
+          : [];
       }),
       ...forYou.candidates.flatMap((index) => {
         const candidate = edition.candidates[index];
-        return candidate ? [`**[${escapeDiscordMarkdown(clip(candidate.title, TITLE_MAX))}](${candidate.url})** · _${candidateNote(locale, candidate, escapeDiscordMarkdown)}_`] : [];
+        return candidate
+          ? [
+              `**[${escapeDiscordMarkdown(clip(candidate.title, TITLE_MAX))}](${candidate.url})** · _${candidateNote(locale, candidate, escapeDiscordMarkdown)}_`,
+            ]
+          : [];
       }),
       ...(forYou.more > 0 ? [t(locale, "digest.forYouMore", { count: forYou.more })] : []),
     ];
     const topics = forYou.topics.map((topic) => escapeDiscordMarkdown(clip(topicLabel(locale, topic), 40))).join(", ");
     list.push({ title: clip(t(locale, "digest.forYou", { topics }), TITLE_MAX), entries });
   }
-  if (edition.picks.length > 0) list.push({ title: t(locale, "digest.pick"), entries: edition.picks.map((paper) => paperEntry(paper, locale, 400)) });
+  if (edition.picks.length > 0)
+    list.push({ title: t(locale, "digest.pick"), entries: edition.picks.map((paper) => paperEntry(paper, locale, 400)) });
   return list;
 }
 
@@ -95,7 +119,9 @@ function packEmbeds(list: Section[], locale: Locale): Embed[] {
     let continued = false;
     const flush = () => {
       if (lines.length === 0) return;
-      const title = continued ? clip(t(locale, "digest.continued", { title: section.title }), EMBED_LIMITS.title) : clip(section.title, EMBED_LIMITS.title);
+      const title = continued
+        ? clip(t(locale, "digest.continued", { title: section.title }), EMBED_LIMITS.title)
+        : clip(section.title, EMBED_LIMITS.title);
       embeds.push({ title, description: lines.join("\n\n"), color: BRAND_COLOUR });
       lines = [];
       length = 0;

@@ -81,7 +81,12 @@ export function digestLinks(publicUrl: string, week: string, locale: Locale = "e
 export function channelDestinations(store: DigestStore, settings: Pick<DigestSettings, "timeZone">): Destination[] {
   const fallback = defaultSchedule(settings);
   const guilds = new Map(store.guilds().map((guild) => [guild.guildId, guild]));
-  const paused = new Set(store.pausedDestinations().filter((pause) => pause.kind === "channel").map((pause) => pause.targetId));
+  const paused = new Set(
+    store
+      .pausedDestinations()
+      .filter((pause) => pause.kind === "channel")
+      .map((pause) => pause.targetId),
+  );
   const destinations: Destination[] = [];
   const channels = new Set<string>();
   for (const guild of guilds.values()) {
@@ -146,14 +151,27 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   const other = store.activeRun();
   const forcedWeek = options.force ? addWeeks(weekLabel(started), -1) : null;
   const report: RunReport = { runId: 0, editions: [], due: 0, sent: 0, failed: 0, partial: 0, skipped: 0, resumed: 0 };
-  if (other) report.inProgress = { runId: other.id, startedAt: other.startedAt, sent: other.sent, remaining: Math.max(0, other.total - other.sent - other.failed) };
+  if (other)
+    report.inProgress = {
+      runId: other.id,
+      startedAt: other.startedAt,
+      sent: other.sent,
+      remaining: Math.max(0, other.total - other.sent - other.failed),
+    };
   const work: Work[] = [];
   const readers = deps.sources.readers();
   const topics = new Map(readers.map((reader) => [reader.userId, reader.topics]));
   const fallback = defaultSchedule(settings);
   const destinations: Destination[] = [
     ...channelDestinations(store, settings),
-    ...readers.map((reader): Destination => ({ kind: "user", id: reader.userId, guildId: null, locale: reader.locale, schedule: fallback, since: reader.since })),
+    ...readers.map((reader): Destination => ({
+      kind: "user",
+      id: reader.userId,
+      guildId: null,
+      locale: reader.locale,
+      schedule: fallback,
+      since: reader.since,
+    })),
   ];
   const byKey = new Map(destinations.map((destination) => [`${destination.kind}:${destination.id}`, destination]));
 
@@ -161,15 +179,26 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   for (const orphan of store.orphans()) {
     const destination = byKey.get(`${orphan.kind}:${orphan.targetId}`);
     const week = orphan.week as WeekLabel;
-    const inWindow = destination !== undefined && (options.force || started.getTime() - publicationTime(week, destination.schedule).getTime() <= catchUpMs);
+    const inWindow =
+      destination !== undefined &&
+      (options.force || started.getTime() - publicationTime(week, destination.schedule).getTime() <= catchUpMs);
     if (orphan.messagesSent === 0 && destination && inWindow) {
       work.push({ destination, week, resume: true });
       report.resumed += 1;
     } else if (orphan.messagesSent > 0) {
-      store.settle(week, orphan.kind, orphan.targetId, "partial", `interrupted after ${orphan.messagesSent} of ${orphan.messagesTotal} messages; not reposted`, started);
+      store.settle(
+        week,
+        orphan.kind,
+        orphan.targetId,
+        "partial",
+        `interrupted after ${orphan.messagesSent} of ${orphan.messagesTotal} messages; not reposted`,
+        started,
+      );
       report.partial += 1;
     } else {
-      const reason = destination ? `interrupted; more than DIGEST_CATCHUP_HOURS (${settings.catchUpHours} h) late by the restart` : "interrupted; no longer a destination";
+      const reason = destination
+        ? `interrupted; more than DIGEST_CATCHUP_HOURS (${settings.catchUpHours} h) late by the restart`
+        : "interrupted; no longer a destination";
       store.settle(week, orphan.kind, orphan.targetId, "skipped", reason, started);
       report.skipped += 1;
     }
@@ -203,7 +232,12 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
         continue;
       }
     }
-    if (handledFor(week, destination.kind).has(destination.id) || guildHad(destination, week) || resumed.has(`${week}:${destination.kind}:${destination.id}`)) continue;
+    if (
+      handledFor(week, destination.kind).has(destination.id) ||
+      guildHad(destination, week) ||
+      resumed.has(`${week}:${destination.kind}:${destination.id}`)
+    )
+      continue;
     work.push({ destination, week, resume: false });
   }
   report.due = work.length;
@@ -231,7 +265,11 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
   const deliver = async ({ destination, week, resume }: Work): Promise<void> => {
     const { edition, planner } = editionFor(week);
     const forYou = destination.kind === "user" ? planner(topics.get(destination.id) ?? []) : null;
-    const messages = renderDigestMessages(edition, { locale: destination.locale, forYou }, digestLinks(settings.publicUrl, week, destination.locale));
+    const messages = renderDigestMessages(
+      edition,
+      { locale: destination.locale, forYou },
+      digestLinks(settings.publicUrl, week, destination.locale),
+    );
     const now = clock.now();
     const claimed = resume
       ? store.reclaim(week, destination.kind, destination.id, runId, messages.length, now)
@@ -240,7 +278,12 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
     let sent = 0;
     try {
       for (const message of messages) {
-        await deps.transport.send(destination, message, nonceFor(week, destination, sent), options.signal ? { signal: options.signal } : {});
+        await deps.transport.send(
+          destination,
+          message,
+          nonceFor(week, destination, sent),
+          options.signal ? { signal: options.signal } : {},
+        );
         sent += 1;
         store.progress(week, destination.kind, destination.id, sent, clock.now());
       }
@@ -264,7 +307,11 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
       else report.failed += 1;
       if (destination.kind === "channel" && outcome === "gone") {
         store.pauseDestination("channel", destination.id, destination.guildId, reason, at);
-        logger.warn("digest channel unavailable; that channel is paused", { guildId: destination.guildId, channelId: destination.id, reason });
+        logger.warn("digest channel unavailable; that channel is paused", {
+          guildId: destination.guildId,
+          channelId: destination.id,
+          reason,
+        });
       } else if (destination.kind === "user" && outcome === "refused") {
         deps.follows.recordDmFailure(destination.id, reason, at);
         logger.info("digest DM refused", { userId: destination.id, code });

@@ -59,7 +59,12 @@ export function digestSourcesFor(app: Pick<AppContext, "db" | "catalog" | "confi
  * The edition a preview shows: the one `/digest status` gives as the next run (a missed one due now, or the
  * next publication on the guild's schedule, or DIGEST_TZ's Monday 09:00 without a guild), so far as it is known.
  */
-export function previewWeek(store: DigestStore, settings: DigestSettings, now: Date, guildId?: string): { week: WeekLabel; at: Date; timeZone: string } {
+export function previewWeek(
+  store: DigestStore,
+  settings: DigestSettings,
+  now: Date,
+  guildId?: string,
+): { week: WeekLabel; at: Date; timeZone: string } {
   const guild = guildId ? store.guild(guildId) : undefined;
   const schedule = guild ? guildSchedule(guild) : defaultSchedule(settings);
   const next = (guild ? upcomingForGuild(store, settings, guild, now) : null) ?? nextPublication(now, schedule);
@@ -77,7 +82,11 @@ export function previewDigest(
   const edition = loadEdition(store, digestSourcesFor(app), week, options.now, false);
   const topics = options.userId ? store.topicsOf(options.userId) : [];
   const forYou = topics.length > 0 ? createForYouPlanner(edition)(topics) : null;
-  const messages = renderDigestMessages(edition, { locale: options.locale, forYou }, digestLinks(digestSettings(app).publicUrl, week, options.locale));
+  const messages = renderDigestMessages(
+    edition,
+    { locale: options.locale, forYou },
+    digestLinks(digestSettings(app).publicUrl, week, options.locale),
+  );
   return { week, at: chosen.at, timeZone: chosen.timeZone, messages };
 }
 
@@ -95,7 +104,12 @@ export interface GuildDigestChoice {
 /** What the /digest and /follow handlers use (they get no database handle, store or config of their own). */
 export interface DigestService {
   readonly settings: DigestSettings;
-  preview(options: { now: Date; locale: Locale; userId?: string; guildId?: string }): { week: WeekLabel; at: Date; timeZone: string; messages: MessageBody[] };
+  preview(options: { now: Date; locale: Locale; userId?: string; guildId?: string }): {
+    week: WeekLabel;
+    at: Date;
+    timeZone: string;
+    messages: MessageBody[];
+  };
   status(guildId: string, now: Date, locale: Locale): StatusLine[];
   /** The guild's /digest set settings, if it ever set them. */
   guild(guildId: string): GuildDigestSettings | undefined;

@@ -11,12 +11,23 @@ export interface CandidateSource {
 export const noCandidates: CandidateSource = { pending: () => [] };
 
 /** The real sources: moderator-added papers from the papers table, candidates, and the catalog for the pick. */
-export function databaseSources(store: DigestStore, readingList: () => readonly Paper[], candidates: CandidateSource = noCandidates): DigestSources {
+export function databaseSources(
+  store: DigestStore,
+  readingList: () => readonly Paper[],
+  candidates: CandidateSource = noCandidates,
+): DigestSources {
   return {
     addedPapers: (start, end) => store.addedPapers(start, end),
     pendingCandidates: (limit) => candidates.pending(limit),
     readingList,
     readers: (): DigestReader[] =>
-      store.readers().map((reader) => ({ userId: reader.userId, locale: reader.locale === "ja" ? "ja" : "en", since: reader.createdAt, topics: reader.topics })),
+      store
+        .readers()
+        .map((reader) => ({
+          userId: reader.userId,
+          locale: reader.locale === "ja" ? "ja" : "en",
+          since: reader.createdAt,
+          topics: reader.topics,
+        })),
   };
 }

@@ -50,7 +50,10 @@ const HISTORY_LIMIT = 1000;
  * As many whole items as fit in one embed field, then "…and N more" for the rest, then `tail` (a hint that always
  * shows). Nothing is cut mid-item; the order given is kept, so what must show comes first.
  */
-export function fitList(items: readonly string[], options: { separator: string; more: (count: number) => string; tail?: string; limit?: number }): string {
+export function fitList(
+  items: readonly string[],
+  options: { separator: string; more: (count: number) => string; tail?: string; limit?: number },
+): string {
   const limit = (options.limit ?? FIELD_LIMIT) - (options.tail === undefined ? 0 : options.tail.length + 1);
   const shown: string[] = [];
   let length = 0;
@@ -75,7 +78,9 @@ const stamp = (iso: string) => iso.slice(0, 16).replace("T", " ") + " UTC";
  */
 export function guildStatus(store: DigestStore, settings: DigestSettings, guildId: string, now: Date, locale: Locale): StatusLine[] {
   const guild = store.guild(guildId);
-  const followed = channelDestinations(store, settings).filter((destination) => destination.guildId === guildId && destination.id !== guild?.channelId);
+  const followed = channelDestinations(store, settings).filter(
+    (destination) => destination.guildId === guildId && destination.id !== guild?.channelId,
+  );
   const pauses = store.guildPauses(guildId).filter((pause) => pause.targetId !== guild?.channelId);
   const lines: StatusLine[] = [];
   const none = t(locale, "digest.statusNone");
@@ -90,7 +95,11 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
     const paused = t(locale, "digest.statusPaused", { reason: `<#${guild.channelId}>: ${describeReason(locale, guild.pausedReason)}` });
     const others = fitList(followList, { separator: ", ", more: moreChannels, limit: FIELD_LIMIT - paused.length - 1 });
     lines.push({ label, value: [paused, others].filter(Boolean).join("\n") });
-  } else lines.push({ label, value: fitList([...(guild ? [`<#${guild.channelId}>`] : []), ...followList], { separator: ", ", more: moreChannels }) || none });
+  } else
+    lines.push({
+      label,
+      value: fitList([...(guild ? [`<#${guild.channelId}>`] : []), ...followList], { separator: ", ", more: moreChannels }) || none,
+    });
   if (pauses.length > 0 && (!guild || guild.enabled)) {
     lines.push({
       label: t(locale, "digest.statusPausedFollows"),
@@ -102,11 +111,15 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
   }
   if (schedule) {
     lines.push({ label: t(locale, "digest.statusSchedule"), value: describeSchedule(locale, schedule) });
-    if (guild) lines.push({ label: t(locale, "digest.statusLanguage"), value: t(locale, LANGUAGE_KEYS[guild.locale === "ja" ? "ja" : "en"]) });
+    if (guild)
+      lines.push({ label: t(locale, "digest.statusLanguage"), value: t(locale, LANGUAGE_KEYS[guild.locale === "ja" ? "ja" : "en"]) });
     let value = none;
     if (guild) {
       const next = upcomingForGuild(store, settings, guild, now);
-      if (next) value = next.late ? t(locale, "digest.statusNextLate", { week: next.edition }) : `${formatLocal(next.at, schedule.timeZone, locale)} · ${next.edition}`;
+      if (next)
+        value = next.late
+          ? t(locale, "digest.statusNextLate", { week: next.edition })
+          : `${formatLocal(next.at, schedule.timeZone, locale)} · ${next.edition}`;
     } else {
       const next = nextPublication(now, schedule);
       value = `${formatLocal(next.at, schedule.timeZone, locale)} · ${next.edition}`;
@@ -116,26 +129,46 @@ export function guildStatus(store: DigestStore, settings: DigestSettings, guildI
   const history = store.guildDeliveries(guildId, HISTORY_LIMIT);
   const channelsSeen = new Set(history.map((delivery) => delivery.targetId));
   const named = (delivery: Delivery) =>
-    (channelsSeen.size > 1 || hasFollows || delivery.targetId !== guild?.channelId ? `<#${delivery.targetId}>: ` : "") + describeDelivery(locale, delivery);
+    (channelsSeen.size > 1 || hasFollows || delivery.targetId !== guild?.channelId ? `<#${delivery.targetId}>: ` : "") +
+    describeDelivery(locale, delivery);
   const lastWeek = history[0]?.week;
   // The server's own channel first: one failing channel never hides whether the digest channel got it.
   const last = history.filter((delivery) => delivery.week === lastWeek);
-  const ordered = [...last.filter((delivery) => delivery.targetId === guild?.channelId), ...last.filter((delivery) => delivery.targetId !== guild?.channelId)];
-  lines.push({ label: t(locale, "digest.statusLast"), value: ordered.length > 0 ? fitList(ordered.map(named), { separator: "\n", more: moreChannels }) : none });
+  const ordered = [
+    ...last.filter((delivery) => delivery.targetId === guild?.channelId),
+    ...last.filter((delivery) => delivery.targetId !== guild?.channelId),
+  ];
+  lines.push({
+    label: t(locale, "digest.statusLast"),
+    value: ordered.length > 0 ? fitList(ordered.map(named), { separator: "\n", more: moreChannels }) : none,
+  });
   // A destination that got a later edition (or this one, again) no longer needs the moderator's attention, nor does
   // a former digest channel once the server's current one got that edition.
   const followedIds = new Set([...followed.map((destination) => destination.id), ...pauses.map((pause) => pause.targetId)]);
   const standsFor = (failure: Delivery, target: string) =>
-    target === failure.targetId || (target === guild?.channelId && failure.targetId !== guild.channelId && !followedIds.has(failure.targetId));
+    target === failure.targetId ||
+    (target === guild?.channelId && failure.targetId !== guild.channelId && !followedIds.has(failure.targetId));
   const superseded = (failure: Delivery) =>
-    history.some((delivery) => delivery.status === "sent" && standsFor(failure, delivery.targetId) && delivery.week >= failure.week && delivery.updatedAt >= failure.updatedAt);
-  const failure = history.find((delivery) => (delivery.status === "failed" || delivery.status === "partial" || delivery.status === "skipped") && !superseded(delivery));
+    history.some(
+      (delivery) =>
+        delivery.status === "sent" &&
+        standsFor(failure, delivery.targetId) &&
+        delivery.week >= failure.week &&
+        delivery.updatedAt >= failure.updatedAt,
+    );
+  const failure = history.find(
+    (delivery) => (delivery.status === "failed" || delivery.status === "partial" || delivery.status === "skipped") && !superseded(delivery),
+  );
   lines.push({ label: t(locale, "digest.statusFailure"), value: failure ? named(failure) : none });
   const run = store.activeRun();
   if (run) {
     lines.push({
       label: t(locale, "digest.statusRun"),
-      value: t(locale, "digest.statusRunProgress", { sent: run.sent, remaining: Math.max(0, run.total - run.sent - run.failed), started: stamp(run.startedAt) }),
+      value: t(locale, "digest.statusRunProgress", {
+        sent: run.sent,
+        remaining: Math.max(0, run.total - run.sent - run.failed),
+        started: stamp(run.startedAt),
+      }),
     });
   }
   return lines;

@@ -18,7 +18,12 @@ export function guildSchedule(guild: GuildDigestSettings): DigestSchedule {
  * inside DIGEST_CATCHUP_HOURS that the guild has not had goes out at the next run (every minute); otherwise
  * the next publication of an edition the guild has not had (so a moved digest never repeats one).
  */
-export function upcomingForGuild(store: DigestStore, settings: Pick<DigestSettings, "catchUpHours">, guild: GuildDigestSettings, now: Date): Upcoming | null {
+export function upcomingForGuild(
+  store: DigestStore,
+  settings: Pick<DigestSettings, "catchUpHours">,
+  guild: GuildDigestSettings,
+  now: Date,
+): Upcoming | null {
   if (!guild.enabled || guild.pausedReason) return null;
   const schedule = guildSchedule(guild);
   const had = (edition: string) => guild.lastEdition !== null && guild.lastEdition >= edition;
@@ -26,7 +31,8 @@ export function upcomingForGuild(store: DigestStore, settings: Pick<DigestSettin
   const inWindow = now.getTime() - due.at.getTime() <= settings.catchUpHours * 3_600_000;
   if (!had(due.edition) && inWindow && due.at.getTime() >= Date.parse(guild.createdAt)) {
     const delivery = store.delivery(due.edition, "channel", guild.channelId);
-    const owed = !delivery || delivery.status === "sending" || (delivery.status === "failed" && delivery.messagesSent === 0 && delivery.retryable);
+    const owed =
+      !delivery || delivery.status === "sending" || (delivery.status === "failed" && delivery.messagesSent === 0 && delivery.retryable);
     if (owed) return { edition: due.edition, at: new Date(Math.ceil((now.getTime() + 1) / 60_000) * 60_000), late: true };
   }
   let next = nextPublication(now, schedule);

@@ -69,12 +69,33 @@ export function canonicalTimeZone(name: string): string | null {
 
 /** The zone people usually mean by an abbreviation (with its daylight saving time), for the refusal's hint. */
 const ABBREVIATION_ZONES: Record<string, string> = {
-  EST: "America/New_York", EDT: "America/New_York", CST: "America/Chicago", CDT: "America/Chicago",
-  MST: "America/Denver", MDT: "America/Denver", PST: "America/Los_Angeles", PDT: "America/Los_Angeles",
-  AKST: "America/Anchorage", AKDT: "America/Anchorage", HST: "Pacific/Honolulu", AST: "America/Halifax",
-  BST: "Europe/London", IST: "Asia/Kolkata", CET: "Europe/Paris", CEST: "Europe/Paris", EET: "Europe/Athens",
-  EEST: "Europe/Athens", WET: "Europe/Lisbon", WEST: "Europe/Lisbon", MSK: "Europe/Moscow", JST: "Asia/Tokyo",
-  KST: "Asia/Seoul", AEST: "Australia/Sydney", AEDT: "Australia/Sydney", NZST: "Pacific/Auckland", NZDT: "Pacific/Auckland",
+  EST: "America/New_York",
+  EDT: "America/New_York",
+  CST: "America/Chicago",
+  CDT: "America/Chicago",
+  MST: "America/Denver",
+  MDT: "America/Denver",
+  PST: "America/Los_Angeles",
+  PDT: "America/Los_Angeles",
+  AKST: "America/Anchorage",
+  AKDT: "America/Anchorage",
+  HST: "Pacific/Honolulu",
+  AST: "America/Halifax",
+  BST: "Europe/London",
+  IST: "Asia/Kolkata",
+  CET: "Europe/Paris",
+  CEST: "Europe/Paris",
+  EET: "Europe/Athens",
+  EEST: "Europe/Athens",
+  WET: "Europe/Lisbon",
+  WEST: "Europe/Lisbon",
+  MSK: "Europe/Moscow",
+  JST: "Asia/Tokyo",
+  KST: "Asia/Seoul",
+  AEST: "Australia/Sydney",
+  AEDT: "Australia/Sydney",
+  NZST: "Pacific/Auckland",
+  NZDT: "Pacific/Auckland",
 };
 
 /**
@@ -89,11 +110,10 @@ export function timeZoneAbbreviation(name: string): { abbreviation: string; sugg
 }
 
 export type TimeZoneResolution =
-  | { ok: true; timeZone: string }
-  | { ok: false; abbreviation: string; suggestion: string }
-  | { ok: false; unknown: string };
+  { ok: true; timeZone: string } | { ok: false; abbreviation: string; suggestion: string } | { ok: false; unknown: string };
 
-const capitalised = (segment: string) => segment.replace(/(^|[_-])([a-z])/g, (_match, separator: string, letter: string) => separator + letter.toUpperCase());
+const capitalised = (segment: string) =>
+  segment.replace(/(^|[_-])([a-z])/g, (_match, separator: string, letter: string) => separator + letter.toUpperCase());
 
 /**
  * A timezone a moderator (or DIGEST_TZ) gave, checked with Intl: every IANA name, also tzdata's "backward" links
@@ -138,7 +158,14 @@ function zoneOffsetMs(timeZone: string, at: number): number {
   }
   const parts: Record<string, number> = {};
   for (const part of formatter.formatToParts(new Date(at))) if (part.type !== "literal") parts[part.type] = Number(part.value);
-  const asUtc = Date.UTC(parts["year"] ?? 1970, (parts["month"] ?? 1) - 1, parts["day"] ?? 1, parts["hour"] ?? 0, parts["minute"] ?? 0, parts["second"] ?? 0);
+  const asUtc = Date.UTC(
+    parts["year"] ?? 1970,
+    (parts["month"] ?? 1) - 1,
+    parts["day"] ?? 1,
+    parts["hour"] ?? 0,
+    parts["minute"] ?? 0,
+    parts["second"] ?? 0,
+  );
   return asUtc - Math.floor(at / 1000) * 1000;
 }
 
@@ -216,7 +243,15 @@ export function formatLocal(at: Date, timeZone: string, locale: "en" | "ja" = "e
   let formatters = localFormatters.get(key);
   if (!formatters) {
     formatters = {
-      numbers: new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }),
+      numbers: new Intl.DateTimeFormat("en-CA", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+      }),
       weekday: new Intl.DateTimeFormat(locale === "ja" ? "ja-JP" : "en-US", { timeZone, weekday: "short" }),
     };
     localFormatters.set(key, formatters);

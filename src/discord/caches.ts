@@ -1,4 +1,14 @@
-import { Collection, DMChannel, Events, GatewayDispatchEvents, Options, type CacheFactory, type Client, type ClientOptions, type SweeperOptions } from "discord.js";
+import {
+  Collection,
+  DMChannel,
+  Events,
+  GatewayDispatchEvents,
+  Options,
+  type CacheFactory,
+  type Client,
+  type ClientOptions,
+  type SweeperOptions,
+} from "discord.js";
 
 /**
  * What the bot reads from discord.js's caches: the servers it is in (client.guilds), its own user and member, and
@@ -97,7 +107,18 @@ export const leanSweepers: SweeperOptions = {
 export const leanCacheOptions: Pick<ClientOptions, "makeCache" | "sweepers"> = { makeCache: leanCache, sweepers: leanSweepers };
 
 /** GUILD_CREATE lists the caches above would build objects for only to drop them at once. */
-const UNREAD_GUILD_LISTS = ["channels", "threads", "roles", "emojis", "stickers", "presences", "voice_states", "stage_instances", "guild_scheduled_events", "soundboard_sounds"];
+const UNREAD_GUILD_LISTS = [
+  "channels",
+  "threads",
+  "roles",
+  "emojis",
+  "stickers",
+  "presences",
+  "voice_states",
+  "stage_instances",
+  "guild_scheduled_events",
+  "soundboard_sounds",
+];
 
 /**
  * Empties, in each GUILD_CREATE, the lists whose objects the caches would not keep (and keeps only the bot's own
@@ -112,7 +133,8 @@ export function skipUnreadGuildData(client: Client): void {
     for (const list of UNREAD_GUILD_LISTS) if (Array.isArray(guild[list])) guild[list] = [];
     const members = guild["members"];
     const own = client.user?.id;
-    if (Array.isArray(members)) guild["members"] = members.filter((member) => isRecord(member) && isRecord(member["user"]) && member["user"]["id"] === own);
+    if (Array.isArray(members))
+      guild["members"] = members.filter((member) => isRecord(member) && isRecord(member["user"]) && member["user"]["id"] === own);
   });
 }
 

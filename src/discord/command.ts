@@ -189,7 +189,8 @@ interface RawOption {
 export function commandOptions(data: readonly RawOption[]): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const option of data) {
-    if (option.type === ApplicationCommandOptionType.Subcommand) Object.assign(raw, { [option.name]: option.name }, commandOptions(option.options ?? []));
+    if (option.type === ApplicationCommandOptionType.Subcommand)
+      Object.assign(raw, { [option.name]: option.name }, commandOptions(option.options ?? []));
     else raw[option.name] = option.value;
   }
   return raw;

@@ -18,7 +18,10 @@ export interface ConsoleOptions {
 }
 
 /** `/papers topic:retrieval` → { name: "papers", options: { topic: "retrieval" } }; bare text fills the first option. */
-export function parseConsoleLine(line: string, commands: readonly RegisteredCommand[]): { name: string; options: Record<string, unknown> } | null {
+export function parseConsoleLine(
+  line: string,
+  commands: readonly RegisteredCommand[],
+): { name: string; options: Record<string, unknown> } | null {
   const match = /^\/(\S+)\s*(.*)$/s.exec(line.trim());
   if (!match) return null;
   const name = match[1] ?? "";
@@ -40,10 +43,15 @@ export function parseConsoleLine(line: string, commands: readonly RegisteredComm
 }
 
 /** Discord offers choices by their shown name; in a terminal the name in either language (or the value) is typed. */
-function choiceValue(choices: readonly { name: string; name_localizations?: Partial<Record<string, string | null>> | null; value: string | number }[], raw: string): string {
+function choiceValue(
+  choices: readonly { name: string; name_localizations?: Partial<Record<string, string | null>> | null; value: string | number }[],
+  raw: string,
+): string {
   const typed = compactKey(raw);
   const chosen = choices.find((choice) =>
-    [String(choice.value), choice.name, ...Object.values(choice.name_localizations ?? {})].some((name) => typeof name === "string" && compactKey(name) === typed),
+    [String(choice.value), choice.name, ...Object.values(choice.name_localizations ?? {})].some(
+      (name) => typeof name === "string" && compactKey(name) === typed,
+    ),
   );
   return chosen ? String(chosen.value) : raw;
 }
@@ -76,12 +84,15 @@ export function terminalText(text: string): string {
 
 /** Discord's <t:unix:style> timestamps, as a terminal can show them. */
 function renderMarkup(text: string): string {
-  return text.replace(/<t:(\d+)(?::[tTdDfFR])?>/g, (_, seconds: string) => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z"));
+  return text.replace(/<t:(\d+)(?::[tTdDfFR])?>/g, (_, seconds: string) =>
+    new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z"),
+  );
 }
 
 function replyLines(reply: Reply | MessageBody): string[] {
   const lines: string[] = [];
-  if ("kind" in reply && reply.kind === "modal") return [`[${reply.title}]`, ...reply.fields.map((field) => `  ${field.label}: ${field.value ?? ""}`)];
+  if ("kind" in reply && reply.kind === "modal")
+    return [`[${reply.title}]`, ...reply.fields.map((field) => `  ${field.label}: ${field.value ?? ""}`)];
   if (reply.content) lines.push(reply.content);
   for (const embed of reply.embeds ?? []) lines.push(...embedText(embed));
   const buttons = (reply.components ?? []).flatMap((row) => row.components);
@@ -89,7 +100,11 @@ function replyLines(reply: Reply | MessageBody): string[] {
     lines.push(
       "",
       buttons
-        .map((button) => (button.type === ComponentType.Button && "label" in button ? `[${button.label ?? ""}${"url" in button ? ` ${button.url}` : ""}]` : ""))
+        .map((button) =>
+          button.type === ComponentType.Button && "label" in button
+            ? `[${button.label ?? ""}${"url" in button ? ` ${button.url}` : ""}]`
+            : "",
+        )
         .filter((label) => label.length > 0)
         .join(" "),
     );

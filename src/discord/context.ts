@@ -52,7 +52,12 @@ export function createBotContext(
     digest: services.digest,
     clock: app.clock,
     logger: app.logger,
-    settings: { bundleRequiresFollow: app.config.bundle.requiresFollow, buttonTtlMs: app.config.discord.buttonTtlMs, moderatorRoleIds: app.config.moderation.roleIds, moderationGuildIds: app.config.moderation.guildIds },
+    settings: {
+      bundleRequiresFollow: app.config.bundle.requiresFollow,
+      buttonTtlMs: app.config.discord.buttonTtlMs,
+      moderatorRoleIds: app.config.moderation.roleIds,
+      moderationGuildIds: app.config.moderation.guildIds,
+    },
     watch: { status: (now) => watchStatus(app.db, app.config.arxiv, now) },
   };
 }

@@ -5,15 +5,25 @@ import type { CommandDefinition } from "./command.js";
 
 const NAME = /^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$/u;
 const localizations = z.record(z.string(), z.string().min(1).max(100)).optional();
-const choiceSchema = z.object({ name: z.string().min(1).max(100), name_localizations: localizations, value: z.union([z.string().max(100), z.number()]) });
+const choiceSchema = z.object({
+  name: z.string().min(1).max(100),
+  name_localizations: localizations,
+  value: z.union([z.string().max(100), z.number()]),
+});
 const optionSchema = z.object({
-  name: z.string().regex(NAME).regex(/^[\x21-\x7e]+$/, "names stay ASCII"),
+  name: z
+    .string()
+    .regex(NAME)
+    .regex(/^[\x21-\x7e]+$/, "names stay ASCII"),
   description: z.string().min(1).max(100),
   description_localizations: localizations,
   choices: z.array(choiceSchema).max(25).optional(),
 });
 const commandSchema = z.object({
-  name: z.string().regex(NAME, "1-32 lowercase characters").regex(/^[\x21-\x7e]+$/, "names stay ASCII"),
+  name: z
+    .string()
+    .regex(NAME, "1-32 lowercase characters")
+    .regex(/^[\x21-\x7e]+$/, "names stay ASCII"),
   description: z.string().min(1).max(100),
   description_localizations: localizations,
   options: z.array(optionSchema).max(25).optional(),
@@ -28,8 +38,13 @@ export function validateCommandPayload(definitions: readonly CommandDefinition[]
     if (names.has(definition.name)) problems.push(`/${definition.name}: duplicate name`);
     names.add(definition.name);
     const result = commandSchema.safeParse(definition);
-    if (!result.success) for (const issue of result.error.issues) problems.push(`/${definition.name} ${issue.path.join(".")}: ${issue.message}`);
-    const total = JSON.stringify([definition.name, definition.description, ...(definition.options ?? []).flatMap((option) => [option.name, option.description])]).length;
+    if (!result.success)
+      for (const issue of result.error.issues) problems.push(`/${definition.name} ${issue.path.join(".")}: ${issue.message}`);
+    const total = JSON.stringify([
+      definition.name,
+      definition.description,
+      ...(definition.options ?? []).flatMap((option) => [option.name, option.description]),
+    ]).length;
     if (total > 4000) problems.push(`/${definition.name}: ${total} characters of names and descriptions; Discord allows 4000`);
   }
   return problems;
@@ -44,7 +59,11 @@ export interface DeployResult {
   commands: { id: string; name: string }[];
 }
 
-export async function deployCommands(config: Config, definitions: readonly CommandDefinition[], guildId: string | undefined): Promise<DeployResult> {
+export async function deployCommands(
+  config: Config,
+  definitions: readonly CommandDefinition[],
+  guildId: string | undefined,
+): Promise<DeployResult> {
   const token = config.discord.token;
   if (!token) throw new Error("DISCORD_TOKEN is needed to register commands");
   const problems = validateCommandPayload(definitions);
@@ -60,10 +79,17 @@ export async function deployCommands(config: Config, definitions: readonly Comma
  * With MODERATION_GUILD_IDS set, the shared list's moderator commands are registered only in those guilds (guild
  * commands) and every other command globally, so other servers' admins never see commands that only refuse.
  */
-export function splitForModeration<D extends CommandDefinition>(definitions: readonly D[], moderatorNames: ReadonlySet<string>, moderationGuildIds: readonly string[]): { global: D[]; guilds: { guildId: string; definitions: D[] }[] } {
+export function splitForModeration<D extends CommandDefinition>(
+  definitions: readonly D[],
+  moderatorNames: ReadonlySet<string>,
+  moderationGuildIds: readonly string[],
+): { global: D[]; guilds: { guildId: string; definitions: D[] }[] } {
   if (moderationGuildIds.length === 0) return { global: [...definitions], guilds: [] };
   const moderator = definitions.filter((definition) => moderatorNames.has(definition.name));
-  return { global: definitions.filter((definition) => !moderatorNames.has(definition.name)), guilds: [...new Set(moderationGuildIds)].map((guildId) => ({ guildId, definitions: moderator })) };
+  return {
+    global: definitions.filter((definition) => !moderatorNames.has(definition.name)),
+    guilds: [...new Set(moderationGuildIds)].map((guildId) => ({ guildId, definitions: moderator })),
+  };
 }
 
 /**

@@ -14,7 +14,11 @@ export function createDirectMessenger(sender: MessageSender, follows: FollowStor
       if (follow?.dmPausedAt) return "paused";
       try {
         // A fresh nonce: this message is sent once, never resent after a crash.
-        await sender.send({ kind: "user", id: userId }, { content: body.content ?? "", embeds: body.embeds ?? [], components: body.components ?? [] }, randomUUID().slice(0, 25));
+        await sender.send(
+          { kind: "user", id: userId },
+          { content: body.content ?? "", embeds: body.embeds ?? [], components: body.components ?? [] },
+          randomUUID().slice(0, 25),
+        );
         if (follow && follow.dmFailures > 0) follows.recordDmSuccess(userId);
         return "sent";
       } catch (error) {

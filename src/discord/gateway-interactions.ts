@@ -50,7 +50,11 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
  * Until the client is ready, interactions are built from the raw packet at once; the copy discord.js replays at
  * ready is recognised by its id and skipped.
  */
-export function routeInteractions(client: Client, onInteraction: (interaction: Interaction, facts: InteractionFacts) => void, logger: Logger): void {
+export function routeInteractions(
+  client: Client,
+  onInteraction: (interaction: Interaction, facts: InteractionFacts) => void,
+  logger: Logger,
+): void {
   const build = interactionBuilder(client);
   if (!build) logger.warn("this discord.js version does not expose its interaction builder: commands wait until every shard is connected");
   const answeredEarly = new Set<string>();

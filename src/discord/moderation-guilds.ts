@@ -17,7 +17,10 @@ export function warnIfModerationIsOpen(client: Client, guildIds: readonly string
     const guilds = client.guilds.cache.size;
     if (warned || guilds <= 1) return;
     warned = true;
-    logger.warn("MODERATION_GUILD_IDS is not set: Manage Server in ANY of the bot's servers can add, edit and remove papers and send alerts to every follower; set it to your server's id", { guilds });
+    logger.warn(
+      "MODERATION_GUILD_IDS is not set: Manage Server in ANY of the bot's servers can add, edit and remove papers and send alerts to every follower; set it to your server's id",
+      { guilds },
+    );
   };
   client.on(Events.ClientReady, check);
   client.on(Events.GuildCreate, check);
@@ -33,9 +36,14 @@ function warnIfNoModerationGuild(client: Client, guildIds: readonly string[], lo
     const before = reachable;
     reachable = now;
     if (!now) {
-      logger.warn("MODERATION_GUILD_IDS names no server the bot is in: nobody can add, edit, remove or review papers; check the ids (Server Settings → Widget, or Copy Server ID)", { moderationGuildIds: guildIds, guilds: client.guilds.cache.size });
+      logger.warn(
+        "MODERATION_GUILD_IDS names no server the bot is in: nobody can add, edit, remove or review papers; check the ids (Server Settings → Widget, or Copy Server ID)",
+        { moderationGuildIds: guildIds, guilds: client.guilds.cache.size },
+      );
     } else if (before === false) {
-      logger.info("MODERATION_GUILD_IDS: the bot is now in a moderation server; moderation works again", { moderationGuildIds: guildIds.filter((id) => client.guilds.cache.has(id)) });
+      logger.info("MODERATION_GUILD_IDS: the bot is now in a moderation server; moderation works again", {
+        moderationGuildIds: guildIds.filter((id) => client.guilds.cache.has(id)),
+      });
     }
   };
   client.on(Events.ClientReady, () => {

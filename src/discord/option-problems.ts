@@ -22,10 +22,14 @@ export function invalidOptionsReply(definition: CommandDefinition, raw: Record<s
   const topLevel = (definition.options ?? []) as readonly DefinedOption[];
   // A chosen subcommand (`set: "set"`, as the console passes it) brings its own options beside it.
   const chosen = topLevel.filter((option) => option.type === ApplicationCommandOptionType.Subcommand && raw[option.name] !== undefined);
-  const options = [...topLevel.filter((option) => option.type !== ApplicationCommandOptionType.Subcommand || chosen.includes(option)), ...chosen.flatMap((option) => option.options ?? [])];
+  const options = [
+    ...topLevel.filter((option) => option.type !== ApplicationCommandOptionType.Subcommand || chosen.includes(option)),
+    ...chosen.flatMap((option) => option.options ?? []),
+  ];
   const lines: string[] = [];
   for (const name of Object.keys(raw)) {
-    if (!options.some((option) => option.name === name)) lines.push(t(locale, "errors.optionUnknown", { command, option: echoUserText(name, 32) }));
+    if (!options.some((option) => option.name === name))
+      lines.push(t(locale, "errors.optionUnknown", { command, option: echoUserText(name, 32) }));
   }
   for (const option of options) {
     const value = raw[option.name];
@@ -39,8 +43,12 @@ export function invalidOptionsReply(definition: CommandDefinition, raw: Record<s
     }
     const choices = option.choices ?? [];
     if (choices.length > 0 && !choices.some((choice) => String(choice.value) === String(value))) {
-      const names = choices.map((choice) => (locale === "ja" ? choice.name_localizations?.ja : undefined) ?? choice.name ?? String(choice.value));
-      lines.push(t(locale, "errors.optionChoice", { option: option.name, value: echoUserText(String(value), 64), choices: names.join(", ") }));
+      const names = choices.map(
+        (choice) => (locale === "ja" ? choice.name_localizations?.ja : undefined) ?? choice.name ?? String(choice.value),
+      );
+      lines.push(
+        t(locale, "errors.optionChoice", { option: option.name, value: echoUserText(String(value), 64), choices: names.join(", ") }),
+      );
     }
   }
   if (lines.length === 0) lines.push(t(locale, "errors.optionInvalid", { command }));

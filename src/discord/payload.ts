@@ -10,9 +10,21 @@ const ACTION_STYLES = { 1: ButtonStyle.Primary, 2: ButtonStyle.Secondary, 3: But
 
 export function discordButton(button: Button): APIButtonComponent {
   if (button.style === 5) {
-    return { type: ComponentType.Button, style: ButtonStyle.Link, label: button.label, url: button.url, ...(button.disabled ? { disabled: true } : {}) };
+    return {
+      type: ComponentType.Button,
+      style: ButtonStyle.Link,
+      label: button.label,
+      url: button.url,
+      ...(button.disabled ? { disabled: true } : {}),
+    };
   }
-  return { type: ComponentType.Button, style: ACTION_STYLES[button.style], label: button.label, custom_id: button.custom_id, ...(button.disabled ? { disabled: true } : {}) };
+  return {
+    type: ComponentType.Button,
+    style: ACTION_STYLES[button.style],
+    label: button.label,
+    custom_id: button.custom_id,
+    ...(button.disabled ? { disabled: true } : {}),
+  };
 }
 
 export function discordRows(rows: readonly MessageRow[]): APIActionRowComponent<APIButtonComponent>[] {

@@ -18,7 +18,12 @@ export function rejectSendRateLimit(data: RateLimitData): boolean {
 }
 
 /** discord.js's REST options for every client that sends (the bot's Client and the REST-only CLI). */
-export const SEND_REST_OPTIONS = { globalRequestsPerSecond: 50, retries: 3, timeout: 15_000, rejectOnRateLimit: rejectSendRateLimit } as const;
+export const SEND_REST_OPTIONS = {
+  globalRequestsPerSecond: 50,
+  retries: 3,
+  timeout: 15_000,
+  rejectOnRateLimit: rejectSendRateLimit,
+} as const;
 
 /** A REST client with the bot token and no gateway; DISCORD_API_URL redirects it (tests, proxies). */
 export function createRest(apiUrl: string, token: string): REST {
@@ -35,7 +40,14 @@ export async function openDmChannel(rest: REST, userId: string, signal?: AbortSi
  * Posts a message with a nonce and enforce_nonce, so a resend after a crash is not posted twice; only the given
  * roles may be mentioned (none by default), whatever the text says. `signal` abandons the request (shutdown).
  */
-export async function postMessage(rest: REST, channelId: string, body: MessageBody, nonce: string, roles: readonly string[] = [], signal?: AbortSignal): Promise<void> {
+export async function postMessage(
+  rest: REST,
+  channelId: string,
+  body: MessageBody,
+  nonce: string,
+  roles: readonly string[] = [],
+  signal?: AbortSignal,
+): Promise<void> {
   await rest.post(Routes.channelMessages(channelId), {
     body: {
       content: body.content ?? "",

@@ -21,7 +21,16 @@ import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
 import { notice } from "../shared/embeds.js";
 import { discordEmbeds, discordRows } from "./payload.js";
-import { commandOptions, type ComponentModule, type DirectMessageModule, type MessageBody, type ModalField, type RegisteredCommand, type Reply, type Requester } from "./command.js";
+import {
+  commandOptions,
+  type ComponentModule,
+  type DirectMessageModule,
+  type MessageBody,
+  type ModalField,
+  type RegisteredCommand,
+  type Reply,
+  type Requester,
+} from "./command.js";
 
 /** Errors that are not bugs but a state the user can wait out: answered with a translated private notice. */
 export function expectedFailure(error: unknown): Failure | null {
@@ -126,7 +135,8 @@ export function createRouter(
 
   async function deliver(interaction: RepliableInteraction, reply: Reply): Promise<void> {
     if (reply.kind === "modal") {
-      if (interaction.isModalSubmit() || interaction.deferred || interaction.replied) throw new Error("A modal must be the first answer to a command or button");
+      if (interaction.isModalSubmit() || interaction.deferred || interaction.replied)
+        throw new Error("A modal must be the first answer to a command or button");
       await interaction.showModal(modalOptions(reply));
       return;
     }
@@ -147,7 +157,8 @@ export function createRouter(
       return;
     }
     const options: InteractionReplyOptions = { ...messageOptions(reply), ...(reply.private ? { flags: MessageFlags.Ephemeral } : {}) };
-    if (reply.buttonsExpireAfterMs !== undefined && (reply.components ?? []).length > 0) expireButtons(interaction, reply.buttonsExpireAfterMs);
+    if (reply.buttonsExpireAfterMs !== undefined && (reply.components ?? []).length > 0)
+      expireButtons(interaction, reply.buttonsExpireAfterMs);
     if (!interaction.deferred && !interaction.replied) {
       await interaction.reply(options);
     } else if (interaction.deferred && !interaction.replied && Boolean(interaction.ephemeral) === reply.private) {
@@ -159,7 +170,12 @@ export function createRouter(
     }
   }
 
-  async function withSafetyNet(interaction: RepliableInteraction, label: string, work: () => Promise<Reply>, privateReplies = false): Promise<void> {
+  async function withSafetyNet(
+    interaction: RepliableInteraction,
+    label: string,
+    work: () => Promise<Reply>,
+    privateReplies = false,
+  ): Promise<void> {
     let deferral: Promise<unknown> | undefined;
     const timer = setTimeout(() => {
       if (!interaction.deferred && !interaction.replied) {
@@ -220,11 +236,16 @@ export function createRouter(
   async function onChatInput(interaction: ChatInputCommandInteraction, facts?: InteractionFacts): Promise<void> {
     const command = commandsByName.get(interaction.commandName);
     const label = `/${interaction.commandName}`;
-    await withSafetyNet(interaction, label, async () => {
-      if (!command) throw new Error(`No handler for ${label}`);
-      const raw = commandOptions(interaction.options.data);
-      return command.run(ctx(), raw, requesterOf(interaction, facts));
-    }, command?.privateReplies ?? true);
+    await withSafetyNet(
+      interaction,
+      label,
+      async () => {
+        if (!command) throw new Error(`No handler for ${label}`);
+        const raw = commandOptions(interaction.options.data);
+        return command.run(ctx(), raw, requesterOf(interaction, facts));
+      },
+      command?.privateReplies ?? true,
+    );
   }
 
   async function onAutocomplete(interaction: AutocompleteInteraction, facts?: InteractionFacts): Promise<void> {
@@ -232,7 +253,8 @@ export function createRouter(
     try {
       const focused = interaction.options.getFocused(true);
       refresh();
-      const choices = command?.autocomplete?.(ctx(), { name: focused.name, value: String(focused.value) }, requesterOf(interaction, facts)) ?? [];
+      const choices =
+        command?.autocomplete?.(ctx(), { name: focused.name, value: String(focused.value) }, requesterOf(interaction, facts)) ?? [];
       await interaction.respond(choices.slice(0, 25));
     } catch (error) {
       ctx().logger.error("autocomplete failed", { command: interaction.commandName, userId: interaction.user.id, error });
@@ -254,11 +276,21 @@ export function createRouter(
   async function onModalSubmit(interaction: ModalSubmitInteraction, facts?: InteractionFacts): Promise<void> {
     const [prefix = "", ...args] = interaction.customId.split(":");
     const component = componentsByPrefix.get(prefix);
-    await withSafetyNet(interaction, `modal ${prefix}`, async () => {
-      if (!component?.submit) return { kind: "reply", private: true, content: t(localeFromDiscord(interaction.locale), "errors.expiredButton") };
-      const fields = Object.fromEntries([...interaction.fields.fields.values()].flatMap((field) => ("value" in field && typeof field.value === "string" ? [[field.customId, field.value]] : [])));
-      return component.submit(ctx(), args, fields, requesterOf(interaction, facts));
-    }, true);
+    await withSafetyNet(
+      interaction,
+      `modal ${prefix}`,
+      async () => {
+        if (!component?.submit)
+          return { kind: "reply", private: true, content: t(localeFromDiscord(interaction.locale), "errors.expiredButton") };
+        const fields = Object.fromEntries(
+          [...interaction.fields.fields.values()].flatMap((field) =>
+            "value" in field && typeof field.value === "string" ? [[field.customId, field.value]] : [],
+          ),
+        );
+        return component.submit(ctx(), args, fields, requesterOf(interaction, facts));
+      },
+      true,
+    );
   }
 
   async function dispatch(interaction: Interaction, facts?: InteractionFacts): Promise<void> {
@@ -296,7 +328,10 @@ export function createRouter(
       refresh();
       const reply = await handler.handle(ctx(), requester, message.content);
       if (reply.kind === "modal") throw new Error(`${handler.name} answered a direct message with a modal`);
-      await message.reply({ ...messageOptions(reply.kind === "updateAndNotify" ? { ...reply, content: reply.notice } : reply), failIfNotExists: false });
+      await message.reply({
+        ...messageOptions(reply.kind === "updateAndNotify" ? { ...reply, content: reply.notice } : reply),
+        failIfNotExists: false,
+      });
     } catch (error) {
       const expected = expectedFailure(error);
       if (expected) {
@@ -305,7 +340,9 @@ export function createRouter(
       }
       const errorId = randomBytes(4).toString("hex");
       ctx().logger.error("direct message handler failed", { errorId, handler: handler.name, userId: message.author.id, error });
-      await message.reply({ content: t(requester.locale, "errors.internal", { errorId }), allowedMentions: { parse: [] } }).catch(() => undefined);
+      await message
+        .reply({ content: t(requester.locale, "errors.internal", { errorId }), allowedMentions: { parse: [] } })
+        .catch(() => undefined);
     }
   }
 

@@ -1,7 +1,15 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, type REST } from "discord.js";
 import type { MessageBody } from "../shared/reply.js";
-import { DEFAULT_SEND_POLICY, SendError, type MessageSender, type SendFailure, type SendOptions, type SendPolicy, type SendTarget } from "../shared/sender.js";
+import {
+  DEFAULT_SEND_POLICY,
+  SendError,
+  type MessageSender,
+  type SendFailure,
+  type SendOptions,
+  type SendPolicy,
+  type SendTarget,
+} from "../shared/sender.js";
 import { openDmChannel, postMessage } from "./rest.js";
 
 /** DM channel ids remembered within one run; bounded so a 100,000-reader run does not grow without end. */
@@ -10,7 +18,11 @@ const DM_CACHE_LIMIT = 10_000;
 /** Discord's answers that mean "this user does not take DMs from us" rather than a passing fault. */
 const DM_REFUSED = new Set<number>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser]);
 /** Channel errors that mean "this channel is gone or closed to us". */
-const CHANNEL_GONE = new Set<number>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
+const CHANNEL_GONE = new Set<number>([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.MissingPermissions,
+]);
 
 /** How long a rate limit asks us to wait, in ms (discord.js gives both; the larger one is the truth). */
 export function rateLimitWaitMs(error: RateLimitError): number {
@@ -24,7 +36,14 @@ const seconds = (ms: number) => (ms >= 60_000 * 60 ? ">1 h" : `${Math.ceil(ms / 
 export function classifySendError(target: SendTarget, error: unknown): SendFailure {
   if (error instanceof RateLimitError) {
     const retryAfterMs = rateLimitWaitMs(error);
-    return { outcome: "transient", reason: `429 rate limited (${error.scope}); retry after ${seconds(retryAfterMs)}`, code: null, status: 429, cause: error, retryAfterMs };
+    return {
+      outcome: "transient",
+      reason: `429 rate limited (${error.scope}); retry after ${seconds(retryAfterMs)}`,
+      code: null,
+      status: 429,
+      cause: error,
+      retryAfterMs,
+    };
   }
   if (error instanceof DiscordAPIError) {
     const code = typeof error.code === "number" ? error.code : null;
@@ -40,7 +59,13 @@ export function classifySendError(target: SendTarget, error: unknown): SendFailu
     return { outcome, reason, code: error.code, status: error.status, cause: error };
   }
   if (error instanceof HTTPError) {
-    return { outcome: error.status >= 500 || error.status === 429 ? "transient" : "failed", reason: `${error.status} ${error.message}`, code: null, status: error.status, cause: error };
+    return {
+      outcome: error.status >= 500 || error.status === 429 ? "transient" : "failed",
+      reason: `${error.status} ${error.message}`,
+      code: null,
+      status: error.status,
+      cause: error,
+    };
   }
   return { outcome: "transient", reason: error instanceof Error ? error.message : String(error), code: null, status: null, cause: error };
 }
@@ -100,12 +125,25 @@ export function discordSender(rest: REST, options: DiscordSenderOptions = {}): M
             return;
           } catch (error) {
             if (timedOut && !callerSignal?.aborted) {
-              throw new SendError({ outcome: "transient", reason: `no answer within the send deadline (${seconds(policy.deadlineMs)})`, code: null, status: null, cause: error });
+              throw new SendError({
+                outcome: "transient",
+                reason: `no answer within the send deadline (${seconds(policy.deadlineMs)})`,
+                code: null,
+                status: null,
+                cause: error,
+              });
             }
             const failure = classifySendError(target, error);
             const waitMs = failure.retryAfterMs;
             const left = policy.deadlineMs - (performance.now() - started);
-            if (own.signal.aborted || waitMs === undefined || attempt >= policy.attempts || waitMs > policy.maxRetryAfterMs || waitMs >= left) throw new SendError(failure);
+            if (
+              own.signal.aborted ||
+              waitMs === undefined ||
+              attempt >= policy.attempts ||
+              waitMs > policy.maxRetryAfterMs ||
+              waitMs >= left
+            )
+              throw new SendError(failure);
             try {
               await sleep(waitMs, own.signal);
             } catch {

@@ -61,10 +61,16 @@ export async function planShards(client: Client, sharding: Config["discord"]["sh
     identifySeconds: plan.identifySeconds,
   });
   if (sharding.count !== undefined && sharding.count < plan.recommended) {
-    logger.warn("SHARD_COUNT is below what Discord recommends; Discord refuses a shard with 2,500 servers or more (4011)", { shardCount: sharding.count, recommended: plan.recommended });
+    logger.warn("SHARD_COUNT is below what Discord recommends; Discord refuses a shard with 2,500 servers or more (4011)", {
+      shardCount: sharding.count,
+      recommended: plan.recommended,
+    });
   }
   if (plan.sessionsRemaining < plan.ids.length) {
-    logger.warn("fewer session starts left today than shards to start; Discord will refuse the rest until the limit resets", { remaining: plan.sessionsRemaining, shards: plan.ids.length });
+    logger.warn("fewer session starts left today than shards to start; Discord will refuse the rest until the limit resets", {
+      remaining: plan.sessionsRemaining,
+      shards: plan.ids.length,
+    });
   }
   return plan;
 }

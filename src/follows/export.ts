@@ -12,7 +12,12 @@ export function exportUserData(store: FollowStore, userId: string, now: Date) {
           followedAt: follow.createdAt,
           locale: follow.locale,
           topics: follow.topics,
-          directMessages: { paused: follow.dmPausedAt !== null, pausedAt: follow.dmPausedAt, consecutiveFailures: follow.dmFailures, lastError: follow.lastDmError },
+          directMessages: {
+            paused: follow.dmPausedAt !== null,
+            pausedAt: follow.dmPausedAt,
+            consecutiveFailures: follow.dmFailures,
+            lastError: follow.lastDmError,
+          },
         }
       : {}),
     ...store.history(userId),

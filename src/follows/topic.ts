@@ -51,7 +51,8 @@ function grams(key: string): Set<string> {
 /** How much two names share: containment wins outright, else the Dice coefficient of their bigrams (and characters). */
 function closeness(keyword: string, name: string): number {
   if (keyword.length === 0 || name.length === 0) return 0;
-  if (name.includes(keyword) || keyword.includes(name)) return 1 + Math.min(keyword.length, name.length) / Math.max(keyword.length, name.length);
+  if (name.includes(keyword) || keyword.includes(name))
+    return 1 + Math.min(keyword.length, name.length) / Math.max(keyword.length, name.length);
   const dice = (left: Set<string>, right: Set<string>) => {
     let shared = 0;
     for (const gram of left) if (right.has(gram)) shared += 1;

@@ -5,7 +5,16 @@ import { bundleTimestamp } from "../bundle/service.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { DigestStore } from "../db/digest.js";
 import type { Edition } from "../digest/content.js";
-import { ARCHIVE_LIMIT, FEED_ENTRIES, htmlPage, pageHeaders, renderArchivePage, renderAtomFeed, renderEditionPage, type Page } from "../digest/web.js";
+import {
+  ARCHIVE_LIMIT,
+  FEED_ENTRIES,
+  htmlPage,
+  pageHeaders,
+  renderArchivePage,
+  renderAtomFeed,
+  renderEditionPage,
+  type Page,
+} from "../digest/web.js";
 import type { Locale } from "../i18n/index.js";
 import { raw } from "../shared/html.js";
 import { WEEK_LABEL_PATTERN } from "../digest/week.js";
@@ -43,14 +52,21 @@ const EDITION_PAGES_CACHED = 64;
  */
 export function digestPages(options: { store: DigestStore; publicUrl: string; readingListHtml: () => string }) {
   const { store, publicUrl } = options;
-  const readingList = memo((body: string): Page => ({ status: 200, contentType: "text/html; charset=utf-8", body, headers: pageHeaders() }));
+  const readingList = memo((body: string): Page => ({
+    status: 200,
+    contentType: "text/html; charset=utf-8",
+    body,
+    headers: pageHeaders(),
+  }));
   const archive = {
     en: memo((_version: string) => renderArchivePage(store.publishedWeeks(ARCHIVE_LIMIT), publicUrl)),
     ja: memo((_version: string) => renderArchivePage(store.publishedWeeks(ARCHIVE_LIMIT), publicUrl, "ja")),
   };
   const feed = memo((_version: string) =>
     renderAtomFeed(
-      store.publishedEditions(FEED_ENTRIES).map((row) => ({ edition: JSON.parse(row.contentJson) as Edition, publishedAt: row.publishedAt })),
+      store
+        .publishedEditions(FEED_ENTRIES)
+        .map((row) => ({ edition: JSON.parse(row.contentJson) as Edition, publishedAt: row.publishedAt })),
       publicUrl,
     ),
   );

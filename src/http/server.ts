@@ -222,7 +222,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (!snapshot) {
       // A bundle that exists but could not be loaded consistently was caught mid-rebuild by another process.
       const info = bundleStore.current();
-      if (info && info.fileName === name) return sendJson(req, res, 503, { error: "bundle is being updated, try again" }, { "Retry-After": "1" });
+      if (info && info.fileName === name)
+        return sendJson(req, res, 503, { error: "bundle is being updated, try again" }, { "Retry-After": "1" });
       return sendJson(req, res, 404, { error: "not found" });
     }
     if (snapshot.info.fileName !== name) return sendJson(req, res, 404, { error: "not found" });
@@ -260,7 +261,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     const decision = decideRange(headers.range, bytes.length, { ifRange: headerValue(headers["if-range"]), etag, lastModified });
     if (decision.kind === "unsatisfiable") {
-      return sendJson(req, res, 416, { error: "range not satisfiable" }, { "Content-Range": `bytes */${bytes.length}`, "Accept-Ranges": "bytes" });
+      return sendJson(
+        req,
+        res,
+        416,
+        { error: "range not satisfiable" },
+        { "Content-Range": `bytes */${bytes.length}`, "Accept-Ranges": "bytes" },
+      );
     }
     if (decision.kind === "full") {
       res.writeHead(200, bundle.full);
@@ -292,7 +299,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
     const isBundle = rawPath.startsWith(BUNDLE_ROUTE_PREFIX);
     const page = isBundle || rawPath === "/healthz" ? null : (options.pages?.(rawPath) ?? null);
-    if (page && method !== "GET" && method !== "HEAD") return sendJson(req, res, 405, { error: "method not allowed" }, { Allow: ALLOWED_METHODS });
+    if (page && method !== "GET" && method !== "HEAD")
+      return sendJson(req, res, 405, { error: "method not allowed" }, { Allow: ALLOWED_METHODS });
     if (page) return sendPage(req, res, page, pageOptions);
     if (rawPath !== "/healthz" && !isBundle) return sendJson(req, res, 404, { error: "not found" });
     if (method !== "GET" && method !== "HEAD") return sendJson(req, res, 405, { error: "method not allowed" }, { Allow: ALLOWED_METHODS });

@@ -44,18 +44,24 @@ export const en = {
   "follow.topicTooLong": { one: "Topics can be at most {count} character.", other: "Topics can be at most {count} characters." },
   "follow.topicInvalid": "Topics are plain words: no mentions, formatting or control characters.",
   "follow.freeKeyword": "(a keyword: alerts match paper titles and summaries)",
-  "follow.keywordNotEnglish": "I didn't follow “{keyword}”: arXiv titles and abstracts are in English, so a keyword without Latin letters never matches a paper. Closest topics: {topics}. Follow one with `/follow topic:`, or type the keyword in English.",
-  "follow.keywordNotEnglishNoTopic": "I didn't follow “{keyword}”: arXiv titles and abstracts are in English, so a keyword without Latin letters never matches a paper. Type it in English, or follow one of the topics: {topics}.",
-  "follow.dmHint": "I couldn't send you a DM. To get the digest, allow direct messages from server members (Privacy Settings) and run `/following` to resume.",
-  "follow.welcomeDm": "Thanks for following paperbot! The weekly LLM papers digest will arrive here. Reply **LLM Papers** any time for the whole reading list as a download, or use `/following` to manage what you follow.",
+  "follow.keywordNotEnglish":
+    "I didn't follow “{keyword}”: arXiv titles and abstracts are in English, so a keyword without Latin letters never matches a paper. Closest topics: {topics}. Follow one with `/follow topic:`, or type the keyword in English.",
+  "follow.keywordNotEnglishNoTopic":
+    "I didn't follow “{keyword}”: arXiv titles and abstracts are in English, so a keyword without Latin letters never matches a paper. Type it in English, or follow one of the topics: {topics}.",
+  "follow.dmHint":
+    "I couldn't send you a DM. To get the digest, allow direct messages from server members (Privacy Settings) and run `/following` to resume.",
+  "follow.welcomeDm":
+    "Thanks for following paperbot! The weekly LLM papers digest will arrive here. Reply **LLM Papers** any time for the whole reading list as a download, or use `/following` to manage what you follow.",
   "follow.channelFollowed": "{channel} now gets the weekly digest{topicPart}.",
   "follow.channelAlready": "{channel} already follows that; nothing changed.",
   "follow.channelTopicPart": " and alerts for **{topic}**",
   "follow.channelUnfollowed": "{channel} no longer follows {what}.",
   "follow.channelNotFollowing": "{channel} doesn't follow {what}.",
-  "follow.channelIsDigestChannel": "{channel} is this server's digest channel, set with `/digest set`, so it still gets the digest. `/digest off` stops the digest in this server; `/digest set channel:` moves it to another channel.",
+  "follow.channelIsDigestChannel":
+    "{channel} is this server's digest channel, set with `/digest set`, so it still gets the digest. `/digest off` stops the digest in this server; `/digest set channel:` moves it to another channel.",
   "follow.channelEverything": "the digest",
-  "follow.notModerator": "Only moderators (Manage Server, or the moderator role) can subscribe a channel. Use `/follow` without a channel to follow yourself.",
+  "follow.notModerator":
+    "Only moderators (Manage Server, or the moderator role) can subscribe a channel. Use `/follow` without a channel to follow yourself.",
   "follow.channelNotInGuild": "Pick a channel of this server.",
   "unfollow.topicRemoved": "You no longer follow **{topic}**.",
   "unfollow.topicNotFollowed": "You don't follow **{topic}**. `/following` shows what you follow.",
@@ -63,7 +69,8 @@ export const en = {
   "unfollow.confirmButton": "Unfollow and delete my data",
   "unfollow.cancelButton": "Keep following",
   "unfollow.cancelled": "Nothing changed; you still follow paperbot.",
-  "unfollow.all": "You no longer follow paperbot, and your data has been deleted: topics, DM settings, and the history of digests and alerts sent to you. Channel subscriptions and moderator actions you made stay: they are the server's records.",
+  "unfollow.all":
+    "You no longer follow paperbot, and your data has been deleted: topics, DM settings, and the history of digests and alerts sent to you. Channel subscriptions and moderator actions you made stay: they are the server's records.",
   "unfollow.notFollowing": "You don't follow paperbot. `/follow` to start.",
   "following.title": "What you follow",
   "following.none": "You don't follow paperbot yet. `/follow` gets you the weekly digest; `/follow topic:` adds alerts.",
@@ -72,7 +79,8 @@ export const en = {
   "following.noTopics": "No topics: only the weekly digest.",
   "following.dmPaused": {
     one: "DMs are paused: Discord refused {count} message ({error}). Allow direct messages from this server's members, then press Resume DMs.",
-    other: "DMs are paused: Discord refused {count} messages in a row ({error}). Allow direct messages from this server's members, then press Resume DMs.",
+    other:
+      "DMs are paused: Discord refused {count} messages in a row ({error}). Allow direct messages from this server's members, then press Resume DMs.",
   },
   "following.dmOk": "The digest comes to your DMs.",
   "following.dmStatus": "Direct messages",
@@ -84,19 +92,24 @@ export const en = {
   "following.resumed": "DMs work again: I sent you a test message. The next digest comes to your DMs.",
   "following.moreTopics": "…and {count} more (use `/unfollow topic:`)",
   "following.channels": "Channels subscribed in this server",
-  "follow.roleNeedsTopic": "A role is mentioned only by topic alerts; the digest mentions no one. Add `topic:` (for example `/follow channel:#papers topic:retrieval role:@readers`), or leave out `role:` to subscribe the channel to the digest.",
-  "follow.notModeratorUnfollow": "Only moderators (Manage Server, or the moderator role) can unsubscribe a channel. Use `/unfollow` without a channel to stop following yourself.",
-  "follow.channelResumed": "{channel} was paused after a failed digest; it is resumed, and a week it missed goes out at the next run if it is still due.",
+  "follow.roleNeedsTopic":
+    "A role is mentioned only by topic alerts; the digest mentions no one. Add `topic:` (for example `/follow channel:#papers topic:retrieval role:@readers`), or leave out `role:` to subscribe the channel to the digest.",
+  "follow.notModeratorUnfollow":
+    "Only moderators (Manage Server, or the moderator role) can unsubscribe a channel. Use `/unfollow` without a channel to stop following yourself.",
+  "follow.channelResumed":
+    "{channel} was paused after a failed digest; it is resumed, and a week it missed goes out at the next run if it is still due.",
   "following.channelPaused": "paused: {reason}",
   "following.channelsHint": "`/unfollow channel:` removes a channel; `/follow channel:` again resumes a paused one.",
   "following.moreChannels": { one: "…and {count} more channel", other: "…and {count} more channels" },
   "following.moreTopicsListed": { one: "…and {count} more topic", other: "…and {count} more topics" },
   "following.dmRefused": {
     one: "Discord refused the last DM ({count} in a row; DMs pause after {limit}). Allow direct messages from this server's members, then press Resume DMs to check.",
-    other: "Discord refused the last {count} DMs in a row (DMs pause after {limit}). Allow direct messages from this server's members, then press Resume DMs to check.",
+    other:
+      "Discord refused the last {count} DMs in a row (DMs pause after {limit}). Allow direct messages from this server's members, then press Resume DMs to check.",
   },
   "following.resumeTestDm": "paperbot: a test message. Your weekly digest will arrive here.",
-  "following.resumeStillRefused": "Discord still refuses my DMs ({error}). Allow direct messages from this server's members (Privacy Settings), then press Resume DMs again.",
+  "following.resumeStillRefused":
+    "Discord still refuses my DMs ({error}). Allow direct messages from this server's members (Privacy Settings), then press Resume DMs again.",
   "following.resumeUnchecked": "DMs resumed, but I couldn't check just now (Discord did not answer); the next digest will try again.",
 
   "count.papers": { one: "{count} paper", other: "{count} papers" },
@@ -106,16 +119,20 @@ export const en = {
   "bundle.title": "The LLM reading list, packaged",
   "bundle.description": {
     one: "{count} paper: README.md, index.html, papers.bib, papers.csv, papers.json and fetch-pdfs.sh (it downloads the PDF from arXiv on your machine; we don't redistribute it).",
-    other: "{count} papers: README.md, index.html, papers.bib, papers.csv, papers.json and fetch-pdfs.sh (it downloads the PDFs from arXiv on your machine; we don't redistribute them).",
+    other:
+      "{count} papers: README.md, index.html, papers.bib, papers.csv, papers.json and fetch-pdfs.sh (it downloads the PDFs from arXiv on your machine; we don't redistribute them).",
   },
   "bundle.link": "Download ({size})",
   "bundle.expires": "The link works until {expires}.",
   "bundle.updated": "Updated {date} · sha256 {sha}",
   "bundle.external": "Download",
-  "bundle.followFirst": "The bundle is for followers, as in the original “follow and reply LLM Papers” offer. Follow paperbot to get the link (and the weekly digest).",
+  "bundle.followFirst":
+    "The bundle is for followers, as in the original “follow and reply LLM Papers” offer. Follow paperbot to get the link (and the weekly digest).",
   "bundle.followButton": "Follow and get the bundle",
-  "dm.hint": "Hi! In DMs I answer **LLM Papers** with the whole reading list as a download. Everything else is a slash command, here or in a server: `/paper lora` for a paper's summary, `/papers` to browse, `/follow` for the weekly digest, `/help` for the rest.",
-  "dm.hintKeyword": "To get the reading list as a download, send just **LLM Papers** (nothing before or after). `/help` lists everything else.",
+  "dm.hint":
+    "Hi! In DMs I answer **LLM Papers** with the whole reading list as a download. Everything else is a slash command, here or in a server: `/paper lora` for a paper's summary, `/papers` to browse, `/follow` for the weekly digest, `/help` for the rest.",
+  "dm.hintKeyword":
+    "To get the reading list as a download, send just **LLM Papers** (nothing before or after). `/help` lists everything else.",
   "bundle.unavailable": "The bundle isn't available right now. Please try again in a minute.",
 
   "topic.foundations": "Foundations",
@@ -170,7 +187,8 @@ export const en = {
   "errors.optionInvalid": "Those options don't fit /{command}; pick them from Discord's suggestions.",
   "errors.unknownTopic": "“{topic}” isn't a topic. Topics: {topics}.",
   "errors.busy": "paperbot is busy for a moment (its database is in use). Please try again in a few seconds.",
-  "errors.internal": "Something went wrong on our side (error id `{errorId}`). Please try again; if it keeps happening, tell a moderator the error id.",
+  "errors.internal":
+    "Something went wrong on our side (error id `{errorId}`). Please try again; if it keeps happening, tell a moderator the error id.",
   "errors.notYourButton": "These buttons belong to the person who ran the command. Run it yourself to browse.",
   "errors.expiredButton": "These buttons have expired. Run the command again.",
   "errors.unknownCommand": "I don't know that command.",
@@ -186,11 +204,13 @@ export const en = {
   "help.title": "paperbot",
   "help.description": {
     one: "I serve a curated reading list of {count} landmark LLM paper, with summaries in English and Japanese.",
-    other: "I serve a curated reading list of {count} landmark LLM papers, from “Attention Is All You Need” to SPIN, with summaries in English and Japanese.",
+    other:
+      "I serve a curated reading list of {count} landmark LLM papers, from “Attention Is All You Need” to SPIN, with summaries in English and Japanese.",
   },
   "help.paper": "`/paper query:` a paper's summary. Type a name (lora, gpt3, チンチラ), title words, an arXiv id or link.",
   "help.papers": "`/papers [topic]` browse the list by topic.",
-  "help.follow": "`/follow [topic]` weekly digest by DM and topic alerts; `/following` manages them; `/bundle` the whole list as a download.",
+  "help.follow":
+    "`/follow [topic]` weekly digest by DM and topic alerts; `/following` manages them; `/bundle` the whole list as a download.",
   "help.help": "`/help` this message.",
   "help.locale": "Replies follow your Discord language: Japanese for 日本語, English otherwise.",
   "help.commands": "Commands",
@@ -220,7 +240,10 @@ export const en = {
   "digest.candidateNoteTerms": "not yet reviewed · picked for {terms}",
   "digest.noCandidates": "No candidates are waiting for review.",
   "digest.forYou": "For your topics: {topics}",
-  "digest.forYouMore": { one: "…and {count} more matching your topics on the web page.", other: "…and {count} more matching your topics on the web page." },
+  "digest.forYouMore": {
+    one: "…and {count} more matching your topics on the web page.",
+    other: "…and {count} more matching your topics on the web page.",
+  },
   "digest.morePapers": { one: "…and {count} more paper on the web page.", other: "…and {count} more papers on the web page." },
   "digest.pick": "From the reading list",
   "digest.continued": "{title} (continued)",
@@ -229,7 +252,8 @@ export const en = {
   "digest.listButton": "Reading list",
   "digest.bundleButton": "Get the bundle (/bundle)",
   "digest.badTimeZone": "“{timeZone}” isn't an IANA timezone. Try Europe/Paris, Asia/Tokyo, America/New_York or UTC.",
-  "digest.abbreviatedTimeZone": "“{timeZone}” is an abbreviation, and abbreviations are ambiguous (some have no daylight saving time). Use an IANA name such as {suggestion}.",
+  "digest.abbreviatedTimeZone":
+    "“{timeZone}” is an abbreviation, and abbreviations are ambiguous (some have no daylight saving time). Use an IANA name such as {suggestion}.",
   "digest.badTime": "Times are HH:MM in 24-hour form, like 09:00 or 18:30.",
   "digest.setDone": "The digest goes to {channel} every {day} at {time} ({timeZone}). Next: {next}.",
   "digest.offDone": "The digest is off in this server. `/digest set` turns it on again.",
@@ -256,9 +280,11 @@ export const en = {
   "digest.statusNotSet": "Not set up yet: `/digest set channel:` starts it.",
   "digest.statusPaused": "Paused: {reason}. `/digest set` resumes it.",
   "digest.statusPausedFollows": "Paused channels",
-  "digest.statusPausedFollowsHint": "`/follow channel:` again resumes a channel once it works; `/unfollow channel:` removes it; `/digest set` resumes them all.",
+  "digest.statusPausedFollowsHint":
+    "`/follow channel:` again resumes a channel once it works; `/unfollow channel:` removes it; `/digest set` resumes them all.",
   "digest.statusNextLate": "{week}, missed by this server, goes out within a minute",
-  "digest.setDoneLate": "The digest goes to {channel} every {day} at {time} ({timeZone}). {week}, which this server has not had yet, goes out within a minute; after that: {next}.",
+  "digest.setDoneLate":
+    "The digest goes to {channel} every {day} at {time} ({timeZone}). {week}, which this server has not had yet, goes out within a minute; after that: {next}.",
   "digest.deliverySent": { one: "{week}: sent ({count} message) on {date}", other: "{week}: sent ({count} messages) on {date}" },
   "digest.deliveryPartial": "{week}: partly sent ({sent} of {messages} messages) on {date}; not reposted",
   "digest.reason.late": {
@@ -270,7 +296,10 @@ export const en = {
     other: "a restart interrupted it, and the bot came back more than {count} hours late",
   },
   "digest.reason.noLongerDestination": "a restart interrupted it, and the channel no longer gets the digest",
-  "digest.reason.interruptedPartial": { one: "a restart interrupted it after {sent} of {count} message", other: "a restart interrupted it after {sent} of {count} messages" },
+  "digest.reason.interruptedPartial": {
+    one: "a restart interrupted it after {sent} of {count} message",
+    other: "a restart interrupted it after {sent} of {count} messages",
+  },
   "digest.reason.unknownChannel": "the channel no longer exists (Discord {detail})",
   "digest.reason.missingAccess": "the bot cannot see the channel (Discord {detail})",
   "digest.reason.missingPermissions": "the bot may not post in the channel (Discord {detail})",

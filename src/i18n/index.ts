@@ -23,7 +23,8 @@ export type MessageRef = {
 
 // The Japanese templates use exactly the placeholders of the English ones (a mismatch fails to compile).
 type PlaceholderMismatch = {
-  [K in MessageKey]: Exclude<Placeholders<(typeof ja)[K]>, Placeholders<English[K]>> | Exclude<Placeholders<English[K]>, Placeholders<(typeof ja)[K]>>;
+  [K in MessageKey]:
+    Exclude<Placeholders<(typeof ja)[K]>, Placeholders<English[K]>> | Exclude<Placeholders<English[K]>, Placeholders<(typeof ja)[K]>>;
 }[MessageKey];
 const placeholdersMatch: [PlaceholderMismatch] extends [never] ? true : PlaceholderMismatch = true;
 void placeholdersMatch;

@@ -40,33 +40,42 @@ export const ja = {
   "follow.topicTooLong": "トピックは {count} 文字までです。",
   "follow.topicInvalid": "トピックは普通の言葉で入力してください (メンション、書式、制御文字は使えません)。",
   "follow.freeKeyword": "(キーワード: 論文のタイトルと要約に一致したものを通知します)",
-  "follow.keywordNotEnglish": "「{keyword}」はフォローしませんでした。arXiv のタイトルと要約は英語なので、ラテン文字を含まないキーワードはどの論文にも一致しません。近いトピック: {topics}。`/follow topic:` でトピックをフォローするか、キーワードを英語で入力してください。",
-  "follow.keywordNotEnglishNoTopic": "「{keyword}」はフォローしませんでした。arXiv のタイトルと要約は英語なので、ラテン文字を含まないキーワードはどの論文にも一致しません。英語で入力するか、次のトピックからフォローしてください: {topics}。",
-  "follow.dmHint": "DM を送れませんでした。ダイジェストを受け取るには、プライバシー設定でサーバーメンバーからの DM を許可し、`/following` から再開してください。",
-  "follow.welcomeDm": "paperbot をフォローしていただきありがとうございます。週刊の LLM 論文ダイジェストをここにお届けします。いつでも **LLM Papers** と送ると論文リスト一式のダウンロードリンクを返します。フォローの管理は `/following` からどうぞ。",
+  "follow.keywordNotEnglish":
+    "「{keyword}」はフォローしませんでした。arXiv のタイトルと要約は英語なので、ラテン文字を含まないキーワードはどの論文にも一致しません。近いトピック: {topics}。`/follow topic:` でトピックをフォローするか、キーワードを英語で入力してください。",
+  "follow.keywordNotEnglishNoTopic":
+    "「{keyword}」はフォローしませんでした。arXiv のタイトルと要約は英語なので、ラテン文字を含まないキーワードはどの論文にも一致しません。英語で入力するか、次のトピックからフォローしてください: {topics}。",
+  "follow.dmHint":
+    "DM を送れませんでした。ダイジェストを受け取るには、プライバシー設定でサーバーメンバーからの DM を許可し、`/following` から再開してください。",
+  "follow.welcomeDm":
+    "paperbot をフォローしていただきありがとうございます。週刊の LLM 論文ダイジェストをここにお届けします。いつでも **LLM Papers** と送ると論文リスト一式のダウンロードリンクを返します。フォローの管理は `/following` からどうぞ。",
   "follow.channelFollowed": "{channel} で週刊ダイジェスト{topicPart}を受け取るようにしました。",
   "follow.channelAlready": "{channel} はすでに登録済みです。変更はありません。",
   "follow.channelTopicPart": "と**{topic}**の通知",
   "follow.channelUnfollowed": "{channel} の{what}の登録を解除しました。",
   "follow.channelNotFollowing": "{channel} は{what}を登録していません。",
-  "follow.channelIsDigestChannel": "{channel} は `/digest set` で設定したこのサーバーのダイジェスト投稿先なので、引き続きダイジェストが届きます。このサーバーのダイジェストを止めるには `/digest off`、別のチャンネルに移すには `/digest set channel:` を使ってください。",
+  "follow.channelIsDigestChannel":
+    "{channel} は `/digest set` で設定したこのサーバーのダイジェスト投稿先なので、引き続きダイジェストが届きます。このサーバーのダイジェストを止めるには `/digest off`、別のチャンネルに移すには `/digest set channel:` を使ってください。",
   "follow.channelEverything": "ダイジェスト",
-  "follow.notModerator": "チャンネルを登録できるのはモデレーター (サーバー管理権限またはモデレーターロール) だけです。自分でフォローするにはチャンネルを指定せずに `/follow` を使ってください。",
+  "follow.notModerator":
+    "チャンネルを登録できるのはモデレーター (サーバー管理権限またはモデレーターロール) だけです。自分でフォローするにはチャンネルを指定せずに `/follow` を使ってください。",
   "follow.channelNotInGuild": "このサーバーのチャンネルを選んでください。",
   "unfollow.topicRemoved": "**{topic}**のフォローをやめました。",
   "unfollow.topicNotFollowed": "**{topic}**はフォローしていません。`/following` でフォロー中の内容を確認できます。",
-  "unfollow.confirmAll": "paperbot のフォローを完全にやめますか? ダイジェストと通知が止まり、paperbot が保存しているあなたのデータはすべて削除されます。",
+  "unfollow.confirmAll":
+    "paperbot のフォローを完全にやめますか? ダイジェストと通知が止まり、paperbot が保存しているあなたのデータはすべて削除されます。",
   "unfollow.confirmButton": "解除してデータを削除",
   "unfollow.cancelButton": "フォローを続ける",
   "unfollow.cancelled": "変更はありません。フォローは続いています。",
-  "unfollow.all": "paperbot のフォローを解除し、データを削除しました: トピック、DM の設定、あなたに送ったダイジェストと通知の履歴。あなたが行ったチャンネル登録やモデレーター操作はサーバーの記録として残ります。",
+  "unfollow.all":
+    "paperbot のフォローを解除し、データを削除しました: トピック、DM の設定、あなたに送ったダイジェストと通知の履歴。あなたが行ったチャンネル登録やモデレーター操作はサーバーの記録として残ります。",
   "unfollow.notFollowing": "paperbot をフォローしていません。`/follow` で始められます。",
   "following.title": "フォロー中の内容",
   "following.none": "まだ paperbot をフォローしていません。`/follow` で週刊ダイジェスト、`/follow topic:` で通知を追加できます。",
   "following.since": "{date} からフォロー中",
   "following.topics": "トピック",
   "following.noTopics": "トピックなし: 週刊ダイジェストのみ。",
-  "following.dmPaused": "DM は停止中です: Discord に {count} 回続けて拒否されました ({error})。このサーバーのメンバーからの DM を許可してから「DM を再開」を押してください。",
+  "following.dmPaused":
+    "DM は停止中です: Discord に {count} 回続けて拒否されました ({error})。このサーバーのメンバーからの DM を許可してから「DM を再開」を押してください。",
   "following.dmOk": "ダイジェストは DM でお届けします。",
   "following.dmStatus": "ダイレクトメッセージ",
   "following.unfollowTopic": "{topic}を解除",
@@ -77,16 +86,23 @@ export const ja = {
   "following.resumed": "DM が届くようになりました (テストメッセージを送りました)。次のダイジェストから DM でお届けします。",
   "following.moreTopics": "…ほか {count} 件 (`/unfollow topic:` で解除)",
   "following.channels": "このサーバーで登録中のチャンネル",
-  "follow.roleNeedsTopic": "ロールをメンションするのはトピック通知だけで、ダイジェストは誰もメンションしません。`topic:` を指定するか (例: `/follow channel:#papers topic:retrieval role:@readers`)、ダイジェストだけなら `role:` を外してください。",
-  "follow.notModeratorUnfollow": "チャンネルの登録を解除できるのはモデレーター (サーバー管理権限またはモデレーターロール) だけです。自分のフォローをやめるにはチャンネルを指定せずに `/unfollow` を使ってください。",
-  "follow.channelResumed": "{channel} はダイジェストの失敗で一時停止していましたが、再開しました。受け取れなかった週は、まだ期限内なら次の実行で投稿します。",
+  "follow.roleNeedsTopic":
+    "ロールをメンションするのはトピック通知だけで、ダイジェストは誰もメンションしません。`topic:` を指定するか (例: `/follow channel:#papers topic:retrieval role:@readers`)、ダイジェストだけなら `role:` を外してください。",
+  "follow.notModeratorUnfollow":
+    "チャンネルの登録を解除できるのはモデレーター (サーバー管理権限またはモデレーターロール) だけです。自分のフォローをやめるにはチャンネルを指定せずに `/unfollow` を使ってください。",
+  "follow.channelResumed":
+    "{channel} はダイジェストの失敗で一時停止していましたが、再開しました。受け取れなかった週は、まだ期限内なら次の実行で投稿します。",
   "following.channelPaused": "一時停止中: {reason}",
   "following.channelsHint": "`/unfollow channel:` で解除、一時停止中のチャンネルは `/follow channel:` をもう一度実行すると再開します。",
   "following.moreChannels": { other: "…ほか {count} チャンネル" },
   "following.moreTopicsListed": { other: "…ほか {count} 件のトピック" },
-  "following.dmRefused": { other: "直近の DM が {count} 回続けて Discord に拒否されました ({limit} 回で DM を停止します)。このサーバーのメンバーからの DM を許可してから「DM を再開」を押して確認してください。" },
+  "following.dmRefused": {
+    other:
+      "直近の DM が {count} 回続けて Discord に拒否されました ({limit} 回で DM を停止します)。このサーバーのメンバーからの DM を許可してから「DM を再開」を押して確認してください。",
+  },
   "following.resumeTestDm": "paperbot: テストメッセージです。週刊ダイジェストはここに届きます。",
-  "following.resumeStillRefused": "DM はまだ Discord に拒否されています ({error})。プライバシー設定でこのサーバーのメンバーからの DM を許可し、もう一度「DM を再開」を押してください。",
+  "following.resumeStillRefused":
+    "DM はまだ Discord に拒否されています ({error})。プライバシー設定でこのサーバーのメンバーからの DM を許可し、もう一度「DM を再開」を押してください。",
   "following.resumeUnchecked": "DM を再開しましたが、今は確認できませんでした (Discord が応答しません)。次のダイジェストで再度送信します。",
 
   "count.papers": "{count} 本",
@@ -94,15 +110,19 @@ export const ja = {
   "bundle.contents": "目次",
   "bundle.noTopic": "その他",
   "bundle.title": "LLM 論文リストのパッケージ",
-  "bundle.description": "{count} 本の論文: README.md、index.html、papers.bib、papers.csv、papers.json と fetch-pdfs.sh (PDF はお使いの環境で arXiv からダウンロードします。PDF 自体は再配布しません)。",
+  "bundle.description":
+    "{count} 本の論文: README.md、index.html、papers.bib、papers.csv、papers.json と fetch-pdfs.sh (PDF はお使いの環境で arXiv からダウンロードします。PDF 自体は再配布しません)。",
   "bundle.link": "ダウンロード ({size})",
   "bundle.expires": "リンクの有効期限: {expires}",
   "bundle.updated": "更新 {date} · sha256 {sha}",
   "bundle.external": "ダウンロード",
-  "bundle.followFirst": "パッケージはフォロワー向けです (元の「フォローして LLM Papers と返信」と同じです)。paperbot をフォローするとリンクと週刊ダイジェストが届きます。",
+  "bundle.followFirst":
+    "パッケージはフォロワー向けです (元の「フォローして LLM Papers と返信」と同じです)。paperbot をフォローするとリンクと週刊ダイジェストが届きます。",
   "bundle.followButton": "フォローしてパッケージを受け取る",
-  "dm.hint": "こんにちは。DM では **LLM Papers** と送ると論文リスト一式のダウンロードリンクを返します。それ以外はスラッシュコマンドで、ここでもサーバーでも使えます: 論文の要約は `/paper lora`、一覧は `/papers`、週刊ダイジェストは `/follow`、その他は `/help`。",
-  "dm.hintKeyword": "論文リスト一式のダウンロードリンクがほしいときは、**LLM Papers** だけを (前後に何も付けずに) 送ってください。その他の使い方は `/help` で確認できます。",
+  "dm.hint":
+    "こんにちは。DM では **LLM Papers** と送ると論文リスト一式のダウンロードリンクを返します。それ以外はスラッシュコマンドで、ここでもサーバーでも使えます: 論文の要約は `/paper lora`、一覧は `/papers`、週刊ダイジェストは `/follow`、その他は `/help`。",
+  "dm.hintKeyword":
+    "論文リスト一式のダウンロードリンクがほしいときは、**LLM Papers** だけを (前後に何も付けずに) 送ってください。その他の使い方は `/help` で確認できます。",
   "bundle.unavailable": "パッケージは現在利用できません。少し待ってからもう一度お試しください。",
 
   "topic.foundations": "基礎",
@@ -154,7 +174,8 @@ export const ja = {
   "errors.optionInvalid": "/{command} のオプションが正しくありません。Discord の候補から選んでください。",
   "errors.unknownTopic": "「{topic}」というトピックはありません。トピック: {topics}",
   "errors.busy": "paperbot は一時的に混み合っています (データベースが使用中です)。数秒後にもう一度お試しください。",
-  "errors.internal": "エラーが発生しました (エラー ID `{errorId}`)。もう一度お試しください。続く場合はモデレーターにエラー ID を伝えてください。",
+  "errors.internal":
+    "エラーが発生しました (エラー ID `{errorId}`)。もう一度お試しください。続く場合はモデレーターにエラー ID を伝えてください。",
   "errors.notYourButton": "このボタンはコマンドを実行した人だけが使えます。ご自身でコマンドを実行してください。",
   "errors.expiredButton": "このボタンは期限切れです。もう一度コマンドを実行してください。",
   "errors.unknownCommand": "そのコマンドはありません。",
@@ -168,7 +189,8 @@ export const ja = {
   "papers.empty": "このトピックの論文はまだありません。",
 
   "help.title": "paperbot",
-  "help.description": "「Attention Is All You Need」から SPIN まで、LLM の重要論文 {count} 本を厳選したリストを、日本語と英語の要約付きで紹介します。",
+  "help.description":
+    "「Attention Is All You Need」から SPIN まで、LLM の重要論文 {count} 本を厳選したリストを、日本語と英語の要約付きで紹介します。",
   "help.paper": "`/paper query:` 論文の要約。名前 (lora, gpt3, チンチラ)、タイトルの語、arXiv ID やリンクで探せます。",
   "help.papers": "`/papers [topic]` トピック別にリストを見る。",
   "help.follow": "`/follow [topic]` 週刊ダイジェスト (DM) とトピック通知。`/following` で管理、`/bundle` でリスト一式をダウンロード。",
@@ -210,7 +232,8 @@ export const ja = {
   "digest.listButton": "論文リスト",
   "digest.bundleButton": "一式をダウンロード (/bundle)",
   "digest.badTimeZone": "「{timeZone}」は IANA タイムゾーンではありません。Asia/Tokyo、Europe/Paris、UTC などを指定してください。",
-  "digest.abbreviatedTimeZone": "「{timeZone}」は略称で、意味があいまいです (夏時間のないものもあります)。{suggestion} のような IANA 名を指定してください。",
+  "digest.abbreviatedTimeZone":
+    "「{timeZone}」は略称で、意味があいまいです (夏時間のないものもあります)。{suggestion} のような IANA 名を指定してください。",
   "digest.badTime": "時刻は 24 時間制の HH:MM で指定してください (例: 09:00、18:30)。",
   "digest.setDone": "ダイジェストを毎週{day} {time} ({timeZone}) に {channel} へ投稿します。次回: {next}",
   "digest.offDone": "このサーバーのダイジェストを停止しました。`/digest set` で再開できます。",
@@ -237,9 +260,11 @@ export const ja = {
   "digest.statusNotSet": "未設定です: `/digest set channel:` で始められます。",
   "digest.statusPaused": "一時停止中: {reason}。`/digest set` で再開します。",
   "digest.statusPausedFollows": "一時停止中のチャンネル",
-  "digest.statusPausedFollowsHint": "チャンネルが使えるようになったら `/follow channel:` をもう一度実行すると再開します。`/unfollow channel:` で解除、`/digest set` ですべて再開します。",
+  "digest.statusPausedFollowsHint":
+    "チャンネルが使えるようになったら `/follow channel:` をもう一度実行すると再開します。`/unfollow channel:` で解除、`/digest set` ですべて再開します。",
   "digest.statusNextLate": "このサーバーがまだ受け取っていない {week} を 1 分以内に投稿します",
-  "digest.setDoneLate": "ダイジェストを毎週{day} {time} ({timeZone}) に {channel} へ投稿します。まだ受け取っていない {week} を 1 分以内に投稿します。その次: {next}",
+  "digest.setDoneLate":
+    "ダイジェストを毎週{day} {time} ({timeZone}) に {channel} へ投稿します。まだ受け取っていない {week} を 1 分以内に投稿します。その次: {next}",
   "digest.deliverySent": { other: "{week}: {date} に送信 ({count} 通)" },
   "digest.deliveryPartial": "{week}: {date} に一部のみ送信 ({messages} 通中 {sent} 通)。再投稿はしません",
   "digest.reason.late": { other: "予定時刻 ({time}) にボットが停止していたため、{count} 時間を超えて遅れたので投稿しませんでした" },

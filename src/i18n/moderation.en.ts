@@ -1,24 +1,34 @@
 /** Moderation strings (review queue, adding/editing/removing papers, alerts); spread into en.ts. */
 export const moderationEn = {
   "help.moderatorCommands": "Moderator commands",
-  "help.moderation": "`/review` the arXiv watch's candidates; `/paper-add arxiv:` add a paper; `/paper-edit` and `/paper-remove` change what moderators added; `/watch status` the feeds; `/follow channel:` alerts in a channel.",
+  "help.moderation":
+    "`/review` the arXiv watch's candidates; `/paper-add arxiv:` add a paper; `/paper-edit` and `/paper-remove` change what moderators added; `/watch status` the feeds; `/follow channel:` alerts in a channel.",
   "cli.alertFollowers": { one: "{count} follower", other: "{count} followers" },
   "cli.alertChannels": { one: "{count} channel", other: "{count} channels" },
   "cli.alertsRecorded": "alerts recorded for {followers} and {channels}",
   "moderation.notModerator": "Only moderators (Manage Server, or the moderator role) can do that. Nothing was changed.",
   "moderation.guildOnly": "Moderator commands work only inside a server (not in DMs or the local console).",
-  "moderation.otherGuild": "The shared reading list is moderated only from its home server (MODERATION_GUILD_IDS), and this server is not one of them. Nothing was changed.",
-  "watch.otherGuild": "The arXiv watch feeds the shared reading list, which is moderated only from its home server (MODERATION_GUILD_IDS); this server is not one of them.",
+  "moderation.otherGuild":
+    "The shared reading list is moderated only from its home server (MODERATION_GUILD_IDS), and this server is not one of them. Nothing was changed.",
+  "watch.otherGuild":
+    "The arXiv watch feeds the shared reading list, which is moderated only from its home server (MODERATION_GUILD_IDS); this server is not one of them.",
   "arxiv.notAnId": "“{input}” isn't an arXiv id or link. Try 2106.09685, arXiv:2106.09685v2 or https://arxiv.org/abs/2106.09685.",
   "arxiv.apiError": "arXiv answered with an error for {arxivId}: “{message}”. Check the id.",
   "arxiv.notFound": "arXiv has no paper {arxivId} (the search gave zero results). Check the id.",
   "arxiv.unavailable": "arXiv could not be reached ({reason}). Try again in a few minutes.",
-  "arxiv.answerTooLarge": "arXiv answered, but the answer was larger than {megabytes} MB (one paper's metadata is a few kB), so it was not read. Try again later.",
+  "arxiv.answerTooLarge":
+    "arXiv answered, but the answer was larger than {megabytes} MB (one paper's metadata is a few kB), so it was not read. Try again later.",
   "arxiv.notAtom": "arXiv answered, but not with its API's Atom feed (perhaps a maintenance page). Try again in a few minutes.",
   "arxiv.httpStatus": "arXiv answered with HTTP {status} instead of the paper's metadata. Try again in a few minutes.",
   "arxiv.busy": "arXiv asked us to slow down. Try again in {seconds} s.",
-  "arxiv.busyMinutes": { one: "arXiv asked us to slow down. Try again in {count} minute.", other: "arXiv asked us to slow down. Try again in {count} minutes." },
-  "arxiv.busyHours": { one: "arXiv asked us to slow down. Try again in {count} hour.", other: "arXiv asked us to slow down. Try again in {count} hours." },
+  "arxiv.busyMinutes": {
+    one: "arXiv asked us to slow down. Try again in {count} minute.",
+    other: "arXiv asked us to slow down. Try again in {count} minutes.",
+  },
+  "arxiv.busyHours": {
+    one: "arXiv asked us to slow down. Try again in {count} hour.",
+    other: "arXiv asked us to slow down. Try again in {count} hours.",
+  },
   "moderation.unknownTopics": "Unknown topics: {topics}. Catalog topics are: {known}.",
   "moderation.tooManyTopics": "Too many topics: the most a paper can have is {max}.",
   "moderation.invalidEdit": "That edit doesn't fit the catalog ({field}: {problem}). Nothing was changed.",
@@ -26,11 +36,18 @@ export const moderationEn = {
     one: "“{field}” is longer than {count} character. Shorten it and try again. Nothing was changed.",
     other: "“{field}” is longer than {count} characters. Shorten it and try again. Nothing was changed.",
   },
-  "paperAdd.offTopic": " Its arXiv categories ({categories}) are outside computer science and statistics: check that it belongs on the LLM reading list.",
-  "moderation.controlCharacters": "“{field}” contains control characters (pasted terminal colours, NUL, tabs or similar). Type or paste plain text and try again. Nothing was changed.",
-  "moderation.tooManyAliases": { one: "That is {count} alias; a paper can have at most {max}. Remove some and try again. Nothing was changed.", other: "That is {count} aliases; a paper can have at most {max}. Remove some and try again. Nothing was changed." },
-  "moderation.invisibleAlias": "An alias is made only of invisible characters ({codePoints}), so nobody could type it. Remove it and try again. Nothing was changed.",
-  "moderation.bidiCharacters": "“{field}” contains text-direction override characters (such as U+202E), which would reorder what readers see. Remove them and try again. Nothing was changed.",
+  "paperAdd.offTopic":
+    " Its arXiv categories ({categories}) are outside computer science and statistics: check that it belongs on the LLM reading list.",
+  "moderation.controlCharacters":
+    "“{field}” contains control characters (pasted terminal colours, NUL, tabs or similar). Type or paste plain text and try again. Nothing was changed.",
+  "moderation.tooManyAliases": {
+    one: "That is {count} alias; a paper can have at most {max}. Remove some and try again. Nothing was changed.",
+    other: "That is {count} aliases; a paper can have at most {max}. Remove some and try again. Nothing was changed.",
+  },
+  "moderation.invisibleAlias":
+    "An alias is made only of invisible characters ({codePoints}), so nobody could type it. Remove it and try again. Nothing was changed.",
+  "moderation.bidiCharacters":
+    "“{field}” contains text-direction override characters (such as U+202E), which would reorder what readers see. Remove them and try again. Nothing was changed.",
   "moderation.unknownPaper": "There is no paper `{id}` in the list. Pick one from the suggestions.",
   "command.paperAdd.description": "Moderators: add an arXiv paper to the reading list (preview first)",
   "command.paperAdd.arxiv": "An arXiv id or link (2106.09685, arXiv:2106.09685v2, https://arxiv.org/abs/…)",
@@ -40,14 +57,16 @@ export const moderationEn = {
   "command.paperRemove.description": "Moderators: remove a paper that moderators added",
   "command.paperRemove.paper": "The paper to remove",
   "paperAdd.already": "**{title}** is already in the list (`{id}`). Nothing was added.",
-  "paperAdd.preview": "Add this paper to the reading list? Topics: {topics}{guessed}. Until a moderator writes a summary (`/paper-edit`), the authors' abstract stands in for it.",
+  "paperAdd.preview":
+    "Add this paper to the reading list? Topics: {topics}{guessed}. Until a moderator writes a summary (`/paper-edit`), the authors' abstract stands in for it.",
   "paperAdd.guessed": " (guessed; pass `topics:` to choose)",
   "paperAdd.categories": "Categories",
   "paperAdd.published": "Published",
   "paperAdd.confirm": "Add to the list",
   "paperAdd.cancel": "Cancel",
   "paperAdd.added": "Added **{title}** (`{id}`) to the reading list. `/paper` finds it now; the bundle follows shortly.",
-  "paperAdd.yearOutOfRange": "arXiv gives {arxivId} the date {year}, outside the years the reading list takes ({min}–{max}). Nothing was added.",
+  "paperAdd.yearOutOfRange":
+    "arXiv gives {arxivId} the date {year}, outside the years the reading list takes ({min}–{max}). Nothing was added.",
   "paperAdd.invalidRecord": "arXiv's record for {arxivId} cannot be listed: its {field} is not usable ({problem}). Nothing was added.",
   "paperAdd.cancelled": "Nothing was added.",
   "paperEdit.modalTitle": "Edit paper",

@@ -2,20 +2,26 @@ import type { moderationEn } from "./moderation.en.js";
 
 export const moderationJa = {
   "help.moderatorCommands": "モデレーター用コマンド",
-  "help.moderation": "`/review` arXiv 監視の候補を審査、`/paper-add arxiv:` 論文を追加、`/paper-edit` と `/paper-remove` で追加した論文を編集・削除、`/watch status` フィードの状態、`/follow channel:` チャンネルへの通知。",
+  "help.moderation":
+    "`/review` arXiv 監視の候補を審査、`/paper-add arxiv:` 論文を追加、`/paper-edit` と `/paper-remove` で追加した論文を編集・削除、`/watch status` フィードの状態、`/follow channel:` チャンネルへの通知。",
   "cli.alertFollowers": "フォロワー {count} 人",
   "cli.alertChannels": "チャンネル {count} 件",
   "cli.alertsRecorded": "通知を記録しました ({followers}、{channels})",
   "moderation.notModerator": "この操作はモデレーター (サーバー管理権限またはモデレーターロール) のみ行えます。何も変更していません。",
   "moderation.guildOnly": "モデレーター用コマンドはサーバー内でのみ使えます (DM やローカルコンソールでは使えません)。",
-  "moderation.otherGuild": "共有の論文リストは管理用サーバー (MODERATION_GUILD_IDS) からのみ管理できます。このサーバーはそれに含まれていません。何も変更していません。",
-  "watch.otherGuild": "arXiv ウォッチは共有の論文リストのためのもので、リストは管理用サーバー (MODERATION_GUILD_IDS) からのみ管理できます。このサーバーはそれに含まれていません。",
-  "arxiv.notAnId": "「{input}」は arXiv の ID やリンクではありません。2106.09685、arXiv:2106.09685v2、https://arxiv.org/abs/2106.09685 のように入力してください。",
+  "moderation.otherGuild":
+    "共有の論文リストは管理用サーバー (MODERATION_GUILD_IDS) からのみ管理できます。このサーバーはそれに含まれていません。何も変更していません。",
+  "watch.otherGuild":
+    "arXiv ウォッチは共有の論文リストのためのもので、リストは管理用サーバー (MODERATION_GUILD_IDS) からのみ管理できます。このサーバーはそれに含まれていません。",
+  "arxiv.notAnId":
+    "「{input}」は arXiv の ID やリンクではありません。2106.09685、arXiv:2106.09685v2、https://arxiv.org/abs/2106.09685 のように入力してください。",
   "arxiv.apiError": "arXiv が {arxivId} についてエラーを返しました:「{message}」。ID を確認してください。",
   "arxiv.notFound": "arXiv に {arxivId} という論文はありません (検索結果 0 件)。ID を確認してください。",
   "arxiv.unavailable": "arXiv に接続できませんでした ({reason})。数分後にもう一度お試しください。",
-  "arxiv.answerTooLarge": "arXiv から応答はありましたが、{megabytes} MB を超える大きさだったため読み込みませんでした (論文 1 本のメタデータは数 kB です)。しばらくしてからもう一度お試しください。",
-  "arxiv.notAtom": "arXiv から応答はありましたが、API の Atom フィードではありませんでした (メンテナンス中のページなど)。数分後にもう一度お試しください。",
+  "arxiv.answerTooLarge":
+    "arXiv から応答はありましたが、{megabytes} MB を超える大きさだったため読み込みませんでした (論文 1 本のメタデータは数 kB です)。しばらくしてからもう一度お試しください。",
+  "arxiv.notAtom":
+    "arXiv から応答はありましたが、API の Atom フィードではありませんでした (メンテナンス中のページなど)。数分後にもう一度お試しください。",
   "arxiv.httpStatus": "arXiv は論文のメタデータの代わりに HTTP {status} を返しました。数分後にもう一度お試しください。",
   "arxiv.busy": "arXiv から間隔を空けるよう求められました。{seconds} 秒後にもう一度お試しください。",
   "arxiv.busyMinutes": "arXiv から間隔を空けるよう求められました。{count} 分後にもう一度お試しください。",
@@ -25,10 +31,14 @@ export const moderationJa = {
   "moderation.invalidEdit": "この編集はカタログの形式に合いません ({field}: {problem})。何も変更していません。",
   "moderation.tooLong": "「{field}」が {count} 文字を超えています。短くしてからもう一度お試しください。何も変更していません。",
   "paperAdd.offTopic": " arXiv のカテゴリ ({categories}) はコンピューター科学・統計の外です。LLM 論文リストに合う論文か確認してください。",
-  "moderation.controlCharacters": "「{field}」に制御文字 (端末の色指定、NUL、タブなど) が含まれています。普通の文字で入力し直してください。何も変更していません。",
-  "moderation.tooManyAliases": "別名が {count} 個あります。1 本の論文に付けられる別名は {max} 個までです。減らしてからもう一度お試しください。何も変更していません。",
-  "moderation.invisibleAlias": "目に見えない文字 ({codePoints}) だけでできた別名があり、誰も入力できません。取り除いてからもう一度お試しください。何も変更していません。",
-  "moderation.bidiCharacters": "「{field}」に文字の向きを変える制御文字 (U+202E など) が含まれています。読む人に見える順序が変わってしまうため、取り除いてからもう一度お試しください。何も変更していません。",
+  "moderation.controlCharacters":
+    "「{field}」に制御文字 (端末の色指定、NUL、タブなど) が含まれています。普通の文字で入力し直してください。何も変更していません。",
+  "moderation.tooManyAliases":
+    "別名が {count} 個あります。1 本の論文に付けられる別名は {max} 個までです。減らしてからもう一度お試しください。何も変更していません。",
+  "moderation.invisibleAlias":
+    "目に見えない文字 ({codePoints}) だけでできた別名があり、誰も入力できません。取り除いてからもう一度お試しください。何も変更していません。",
+  "moderation.bidiCharacters":
+    "「{field}」に文字の向きを変える制御文字 (U+202E など) が含まれています。読む人に見える順序が変わってしまうため、取り除いてからもう一度お試しください。何も変更していません。",
   "moderation.unknownPaper": "`{id}` という論文はリストにありません。候補から選んでください。",
   "command.paperAdd.description": "モデレーター: arXiv の論文をリストに追加します (先にプレビュー)",
   "command.paperAdd.arxiv": "arXiv ID またはリンク (2106.09685、arXiv:2106.09685v2、https://arxiv.org/abs/…)",
@@ -38,15 +48,18 @@ export const moderationJa = {
   "command.paperRemove.description": "モデレーター: モデレーターが追加した論文を削除します",
   "command.paperRemove.paper": "削除する論文",
   "paperAdd.already": "**{title}**はすでにリストにあります (`{id}`)。追加していません。",
-  "paperAdd.preview": "この論文をリストに追加しますか? トピック: {topics}{guessed}。モデレーターが要約を書くまで (`/paper-edit`)、著者のアブストラクトを要約の代わりに表示します。",
+  "paperAdd.preview":
+    "この論文をリストに追加しますか? トピック: {topics}{guessed}。モデレーターが要約を書くまで (`/paper-edit`)、著者のアブストラクトを要約の代わりに表示します。",
   "paperAdd.guessed": " (推定。`topics:` で指定できます)",
   "paperAdd.categories": "カテゴリ",
   "paperAdd.published": "公開日",
   "paperAdd.confirm": "リストに追加",
   "paperAdd.cancel": "キャンセル",
   "paperAdd.added": "**{title}** (`{id}`) をリストに追加しました。`/paper` ですぐに見つかります。バンドルも間もなく更新されます。",
-  "paperAdd.yearOutOfRange": "arXiv が返した {arxivId} の日付 ({year}) は、リストが受け付ける年 ({min}〜{max} 年) の範囲外です。何も追加していません。",
-  "paperAdd.invalidRecord": "arXiv の {arxivId} の情報はリストに載せられません。{field}が使えない値です ({problem})。何も追加していません。",
+  "paperAdd.yearOutOfRange":
+    "arXiv が返した {arxivId} の日付 ({year}) は、リストが受け付ける年 ({min}〜{max} 年) の範囲外です。何も追加していません。",
+  "paperAdd.invalidRecord":
+    "arXiv の {arxivId} の情報はリストに載せられません。{field}が使えない値です ({problem})。何も追加していません。",
   "paperAdd.cancelled": "追加しませんでした。",
   "paperEdit.modalTitle": "論文を編集",
   "paperEdit.summaryEn": "英語の要約 (空欄なら変更なし)",

@@ -22,7 +22,11 @@ type ParamValue<Name> = Name extends "count" ? number : string | number;
 export type TemplateParams<T> = { [Name in Placeholders<T>]: ParamValue<Name> } & (T extends string ? unknown : { count: number });
 
 /** `[]` when a template takes no parameters, else `[params]`. */
-export type TemplateArgs<T> = T extends string ? ([Placeholders<T>] extends [never] ? [] : [params: TemplateParams<T>]) : [params: TemplateParams<T>];
+export type TemplateArgs<T> = T extends string
+  ? [Placeholders<T>] extends [never]
+    ? []
+    : [params: TemplateParams<T>]
+  : [params: TemplateParams<T>];
 
 export type ParamValues = Readonly<Record<string, string | number>>;
 

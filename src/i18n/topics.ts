@@ -18,5 +18,10 @@ export function topicLabel(locale: Locale, topic: string): string {
 
 /** Every name a person may type for a topic: its id, its label in each language, and the synonyms in the locale files. */
 export function topicNames(topic: Topic): string[] {
-  return [topic, ...LOCALES.map((locale) => topicLabel(locale, topic)), ...(enTopicSynonyms[topic] ?? []), ...(jaTopicSynonyms[topic] ?? [])];
+  return [
+    topic,
+    ...LOCALES.map((locale) => topicLabel(locale, topic)),
+    ...(enTopicSynonyms[topic] ?? []),
+    ...(jaTopicSynonyms[topic] ?? []),
+  ];
 }

@@ -41,7 +41,11 @@ export const ALERT_CONCURRENCY = 6;
 export const FIRST_SET_ASIDE_MS = 5_000;
 export const MAX_SET_ASIDE_MS = 15 * 60_000;
 
-const plain = (text: string) => ` ${text.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ")} `;
+const plain = (text: string) =>
+  ` ${text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")} `;
 
 /**
  * The followed topics a paper matches: its catalog topics, and free keywords found as whole words in its
@@ -50,7 +54,9 @@ const plain = (text: string) => ` ${text.normalize("NFKC").toLowerCase().replace
 export function matchingTopics(paper: Paper, followed: readonly string[]): string[] {
   const catalogTopics = new Set<string>(TOPICS);
   const text = plain([paper.title, ...paper.aliases, paper.summary.en, paper.summary.ja, paper.titleJa].join(" \n "));
-  return followed.filter((topic) => (catalogTopics.has(topic) ? paper.topics.some((own) => own === topic) : topic.trim() !== "" && text.includes(plain(topic))));
+  return followed.filter((topic) =>
+    catalogTopics.has(topic) ? paper.topics.some((own) => own === topic) : topic.trim() !== "" && text.includes(plain(topic)),
+  );
 }
 
 /** Same (paper, subscriber) → same nonce, so Discord drops a resend of a message that did arrive. */
@@ -63,7 +69,11 @@ export function alertNonce(intent: Pick<AlertIntent, "paperId" | "subscriber">):
  * and the keywords it follows that the paper matched (a keyword follower is not told it follows the paper's topics).
  * Without any (they unfollowed meanwhile), it names the paper's topics and claims nothing.
  */
-export function alertMessage(paper: Paper, intent: Pick<AlertIntent, "locale" | "roleIds" | "subscriber">, followed?: readonly string[]): MessageBody {
+export function alertMessage(
+  paper: Paper,
+  intent: Pick<AlertIntent, "locale" | "roleIds" | "subscriber">,
+  followed?: readonly string[],
+): MessageBody {
   const locale = localeFromDiscord(intent.locale);
   const matched = followed ? matchingTopics(paper, followed) : [...paper.topics];
   const catalogTopics = new Set<string>(TOPICS);
@@ -72,9 +82,15 @@ export function alertMessage(paper: Paper, intent: Pick<AlertIntent, "locale" | 
   const toDm = intent.subscriber.startsWith("user:");
   const title = inlineText(paper.title);
   const topics = (topicsMatched.length > 0 ? topicsMatched : paper.topics).map((topic) => topicLabel(locale, topic)).join(", ");
-  const keywords = keywordsMatched.map((keyword) => t(locale, "alert.keyword", { keyword: inlineText(keyword) })).join(t(locale, "alert.listSeparator"));
+  const keywords = keywordsMatched
+    .map((keyword) => t(locale, "alert.keyword", { keyword: inlineText(keyword) }))
+    .join(t(locale, "alert.listSeparator"));
   const many = keywordsMatched.length > 1;
-  const reason = t(locale, toDm ? (many ? "alert.yourKeywords" : "alert.yourKeyword") : many ? "alert.channelsKeywords" : "alert.channelsKeyword", { keywords });
+  const reason = t(
+    locale,
+    toDm ? (many ? "alert.yourKeywords" : "alert.yourKeyword") : many ? "alert.channelsKeywords" : "alert.channelsKeyword",
+    { keywords },
+  );
   const text =
     keywordsMatched.length === 0
       ? t(locale, toDm && matched.length > 0 ? "alert.dm" : "alert.channel", { title, topics })
@@ -278,7 +294,10 @@ export function createAlerts(options: {
   return service;
 }
 
-const setAsideFor = (failure: SendFailure): SetAside => ({ retry: failure.reason, ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}) });
+const setAsideFor = (failure: SendFailure): SetAside => ({
+  retry: failure.reason,
+  ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+});
 
 /**
  * Alert delivery through the shared sender port (each send bounded by its deadline and retry budget), with a nonce

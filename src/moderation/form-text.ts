@@ -20,9 +20,14 @@ export interface FreeText {
  */
 export function refuseControlCharacters(locale: Locale, fields: readonly FreeText[]): Reply | null {
   for (const field of fields) {
-    if (field.max !== undefined && [...field.value].length > field.max) return notice(locale, message("moderation.tooLong", { field: field.label, count: field.max }));
+    if (field.max !== undefined && [...field.value].length > field.max)
+      return notice(locale, message("moderation.tooLong", { field: field.label, count: field.max }));
     const found = unsafeCharacters(field.newlines ? field.value.replace(/\r\n?/g, "\n") : field.value, { newlines: field.newlines });
-    if (found) return notice(locale, message(found === "bidi" ? "moderation.bidiCharacters" : "moderation.controlCharacters", { field: field.label }));
+    if (found)
+      return notice(
+        locale,
+        message(found === "bidi" ? "moderation.bidiCharacters" : "moderation.controlCharacters", { field: field.label }),
+      );
   }
   return null;
 }
@@ -31,7 +36,11 @@ export function refuseControlCharacters(locale: Locale, fields: readonly FreeTex
 export function controlCharactersProblem(fields: readonly FreeText[]): string | null {
   for (const field of fields) {
     const found = unsafeCharacters(field.newlines ? field.value.replace(/\r\n?/g, "\n") : field.value, { newlines: field.newlines });
-    if (found) return renderMessage("en", message(found === "bidi" ? "moderation.bidiCharacters" : "moderation.controlCharacters", { field: field.label }));
+    if (found)
+      return renderMessage(
+        "en",
+        message(found === "bidi" ? "moderation.bidiCharacters" : "moderation.controlCharacters", { field: field.label }),
+      );
   }
   return null;
 }

@@ -56,7 +56,12 @@ const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes
  * The bot's one arXiv gate, shared with the feed poller. A test setup may shorten its spacing for a loopback
  * feed server; lookups against the real API then still wait 3 s.
  */
-function apiGate(shared: ArxivRequestGate | undefined, app: Pick<AppContext, "db" | "clock">, intervalMs: number, apiUrl: string): ArxivRequestGate {
+function apiGate(
+  shared: ArxivRequestGate | undefined,
+  app: Pick<AppContext, "db" | "clock">,
+  intervalMs: number,
+  apiUrl: string,
+): ArxivRequestGate {
   // Without the bot's gate (the CLI), the database's lease still spaces these lookups from other processes' requests.
   if (intervalMs < 3000 && !isLoopback(apiUrl)) return arxivGate(3000, app.clock, realSleep, app.db);
   return shared ?? arxivGate(intervalMs, app.clock, realSleep, app.db);
@@ -94,7 +99,11 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
 
   return {
     audit,
-    arxiv: createArxivApi({ apiUrl, gate: apiGate(hooks.arxivGate, app, app.config.arxiv.requestIntervalMs, apiUrl), userAgent: hooks.userAgent ?? userAgent(app.config.arxiv.contact) }),
+    arxiv: createArxivApi({
+      apiUrl,
+      gate: apiGate(hooks.arxivGate, app, app.config.arxiv.requestIntervalMs, apiUrl),
+      userAgent: hooks.userAgent ?? userAgent(app.config.arxiv.contact),
+    }),
     audited,
 
     addPaper(entry, moderation, actor, action = "paper.add", note) {
@@ -125,7 +134,8 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
         const applied = applyEdit(paper, edit, actor.name, app.clock.now());
         if (!applied.ok) return { result: applied, changed: false };
         const before = entryOf(paper);
-        if (JSON.stringify(before) === JSON.stringify(applied.value.entry)) return { result: succeed({ paper, changed: false }), changed: false };
+        if (JSON.stringify(before) === JSON.stringify(applied.value.entry))
+          return { result: succeed({ paper, changed: false }), changed: false };
         papers.update(paper, applied.value.entry, applied.value.moderation, app.clock.now());
         const after = papers.get(paperId) ?? paper;
         return { result: succeed({ paper: after, changed: true }), changed: true, before, after: entryOf(after) };
@@ -146,13 +156,22 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
         const decided = review.decide(arxivId, true, actor.name, app.clock.now());
         if (!decided.ok) return { result: decided, changed: false };
         const candidate = decided.value;
-        if (listed) return { result: succeed({ candidate, paper: null }), changed: true, after: { decision: "approved", note: approval.note, paper: listed.id } };
+        if (listed)
+          return {
+            result: succeed({ candidate, paper: null }),
+            changed: true,
+            after: { decision: "approved", note: approval.note, paper: listed.id },
+          };
         // decide() refuses an unknown candidate, so one that was decided was also held (and its entry made) above.
         if (!made) throw new Error(`candidate ${arxivId} was decided without being held`);
         const entry = made.value;
         papers.insert(entry, addedFromAbstract(actor.name), app.clock.now());
         const paper = papers.get(entry.id) ?? null;
-        return { result: succeed({ candidate, paper }), changed: true, after: { decision: "approved", ...(approval.note ? { note: approval.note } : {}), paper: entry } };
+        return {
+          result: succeed({ candidate, paper }),
+          changed: true,
+          after: { decision: "approved", ...(approval.note ? { note: approval.note } : {}), paper: entry },
+        };
       });
       if (outcome.ok && outcome.value.paper) hooks.papersChanged?.({ id: outcome.value.paper.id, added: outcome.value.paper });
       return outcome;
@@ -164,7 +183,9 @@ export function createModeration(app: Pick<AppContext, "db" | "clock" | "config"
         const listed = papers.byArxivId(arxivId);
         if (listed) return { result: fail("review.rejectListed", { title: listed.title, id: listed.id }), changed: false };
         const decided = review.decide(arxivId, false, actor.name, app.clock.now());
-        return decided.ok ? { result: decided, changed: true, after: { decision: "rejected", ...(note ? { note } : {}) } } : { result: decided, changed: false };
+        return decided.ok
+          ? { result: decided, changed: true, after: { decision: "rejected", ...(note ? { note } : {}) } }
+          : { result: decided, changed: false };
       });
     },
 

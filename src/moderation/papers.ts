@@ -39,7 +39,10 @@ export function paperSlug(title: string, arxivId: string, taken: (id: string) =>
     .slice(0, 6);
   const base = wordsWithin(words.length > 0 ? words : ["arxiv"], 48);
   if (!taken(base)) return base;
-  const idPart = arxivId.replace(/[^0-9a-z]+/gi, "-").toLowerCase().replace(/^-+|-+$/g, "");
+  const idPart = arxivId
+    .replace(/[^0-9a-z]+/gi, "-")
+    .toLowerCase()
+    .replace(/^-+|-+$/g, "");
   const withId = `${wordsWithin(base.split("-"), 64 - idPart.length - 1)}-${idPart}`;
   if (!taken(withId)) return withId;
   const stamp = Date.now().toString(36);
@@ -71,7 +74,10 @@ export function parseTopics(text: string, locale: Locale = "en"): Outcome<Topic[
     .filter((part) => part !== "")
     .flatMap((part) => {
       if (!NAKAGURO.test(part) || topicsIn(part) !== null) return [part];
-      const pieces = part.split(NAKAGURO).map((piece) => piece.trim()).filter((piece) => piece !== "");
+      const pieces = part
+        .split(NAKAGURO)
+        .map((piece) => piece.trim())
+        .filter((piece) => piece !== "");
       return pieces.every((piece) => topicsIn(piece) !== null) ? pieces : [part];
     });
   const found = parts.map((part) => ({ part, topics: topicsIn(part) }));
@@ -117,7 +123,12 @@ export function confidentTopics(candidate: { reasons: { topics: string[] } }): T
 }
 
 /** Topics for an approved candidate when none are given: the confident topics, else a guess. */
-export function approvalTopics(candidate: { reasons: { topics: string[] }; title: string; abstract: string; categories: string[] }): Topic[] {
+export function approvalTopics(candidate: {
+  reasons: { topics: string[] };
+  title: string;
+  abstract: string;
+  categories: string[];
+}): Topic[] {
   const matched = confidentTopics(candidate);
   return matched.length > 0 ? matched : guessTopics(candidate);
 }
@@ -139,7 +150,12 @@ export function arxivEntry(record: ArxivRecord, topics: readonly Topic[], taken:
   const abstract = clip(record.abstract || record.title, 1500);
   const year = Number(record.published.slice(0, 4)) || new Date().getUTCFullYear();
   if (!Number.isInteger(year) || year < YEARS.min || year > YEARS.max) {
-    return fail("paperAdd.yearOutOfRange", { arxivId: record.arxivId, year: record.published.slice(0, 10), min: YEARS.min, max: YEARS.max });
+    return fail("paperAdd.yearOutOfRange", {
+      arxivId: record.arxivId,
+      year: record.published.slice(0, 10),
+      min: YEARS.min,
+      max: YEARS.max,
+    });
   }
   const parsed = catalogEntrySchema.safeParse({
     id: paperSlug(record.title, record.arxivId, taken),
@@ -157,7 +173,11 @@ export function arxivEntry(record: ArxivRecord, topics: readonly Topic[], taken:
   });
   if (parsed.success) return succeed(parsed.data);
   const issue = parsed.error.issues[0];
-  return fail("paperAdd.invalidRecord", { arxivId: record.arxivId, field: issue?.path.join(".") || "?", problem: (issue?.message ?? "").slice(0, 200) });
+  return fail("paperAdd.invalidRecord", {
+    arxivId: record.arxivId,
+    field: issue?.path.join(".") || "?",
+    problem: (issue?.message ?? "").slice(0, 200),
+  });
 }
 
 /** arxivEntry for a record known to be listable (tests, fixtures); throws with the reason otherwise. */
@@ -177,7 +197,12 @@ export interface PaperEdit {
 }
 
 /** Applies a moderator's edit; a blank summary keeps what was there (the abstract, or nothing in Japanese). */
-export function applyEdit(paper: Paper, edit: PaperEdit, by: string, now: Date): Outcome<{ entry: CatalogEntry; moderation: PaperModeration }> {
+export function applyEdit(
+  paper: Paper,
+  edit: PaperEdit,
+  by: string,
+  now: Date,
+): Outcome<{ entry: CatalogEntry; moderation: PaperModeration }> {
   const aliases = dedupeAliases(edit.aliases);
   const invisible = aliases.find((alias) => INVISIBLE_ONLY.test(alias));
   if (invisible !== undefined) return fail("moderation.invisibleAlias", { codePoints: codePoints(invisible) });
@@ -214,7 +239,10 @@ const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]
 
 /** "U+200B U+200C", so a moderator can tell which invisible alias was meant. */
 function codePoints(text: string): string {
-  return [...text].slice(0, 8).map((char) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`).join(" ");
+  return [...text]
+    .slice(0, 8)
+    .map((char) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`)
+    .join(" ");
 }
 
 /** Trimmed, without blanks, each once (compared by compactKey). */

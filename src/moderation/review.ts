@@ -62,7 +62,9 @@ export function reviewQueue(db: Db, minScore: () => number) {
 /** "was already approved by mina": the second of two moderators hears who was first. */
 export function alreadyDecided(candidate: Candidate) {
   const by = candidate.decidedBy ?? "?";
-  return candidate.status === "rejected" ? fail("review.alreadyRejected", { arxivId: candidate.arxivId, by }) : fail("review.alreadyApproved", { arxivId: candidate.arxivId, by });
+  return candidate.status === "rejected"
+    ? fail("review.alreadyRejected", { arxivId: candidate.arxivId, by })
+    : fail("review.alreadyApproved", { arxivId: candidate.arxivId, by });
 }
 
 export type ReviewQueue = ReturnType<typeof reviewQueue>;

@@ -1,5 +1,15 @@
 import { renderMessage, t, type Locale, type MessageRef, type PlainMessageKey } from "../i18n/index.js";
-import { ButtonStyle, ComponentType, type ActionButton, type ActionStyle, type Embed, type LinkButton, type MessageBody, type MessageRow, type Reply } from "./reply.js";
+import {
+  ButtonStyle,
+  ComponentType,
+  type ActionButton,
+  type ActionStyle,
+  type Embed,
+  type LinkButton,
+  type MessageBody,
+  type MessageRow,
+  type Reply,
+} from "./reply.js";
 import { plainLine, truncate } from "./safe-text.js";
 
 export const EMBED_LIMITS = {

@@ -51,11 +51,7 @@ export function plainLine(text: string): string {
 
 /** Paragraphs of plain text (a summary on a terminal): like `plainLine`, but line breaks are kept (CRLF as LF). */
 export function plainParagraphs(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .split("\n")
-    .map(plainLine)
-    .join("\n");
+  return text.replace(/\r\n?/g, "\n").split("\n").map(plainLine).join("\n");
 }
 
 /**
@@ -67,7 +63,11 @@ export function embedText(text: string): string {
     .replace(/\r\n?/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .split("\n")
-    .map((line) => inlineText(line).replace(/^(\s*)(?:(#{1,3}|-#|-|\+)|(\d+)\.)(?=\s|$)/, (_all, space: string, mark?: string, digits?: string) => (mark ? `${space}\\${mark}` : `${space}${digits ?? ""}\\.`)))
+    .map((line) =>
+      inlineText(line).replace(/^(\s*)(?:(#{1,3}|-#|-|\+)|(\d+)\.)(?=\s|$)/, (_all, space: string, mark?: string, digits?: string) =>
+        mark ? `${space}\\${mark}` : `${space}${digits ?? ""}\\.`,
+      ),
+    )
     .join("\n");
 }
 

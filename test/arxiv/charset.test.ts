@@ -41,7 +41,10 @@ describe("arXiv feed charsets", () => {
 
   it("reads the XML declaration's encoding when the Content-Type names none (Shift_JIS)", async () => {
     // 論文 (Shift_JIS 98 5F 95 B6) and 山田 (8E 52 93 63), written as bytes so no encoder of ours is involved.
-    const bytes: Record<string, Buffer> = { "@TITLE@": Buffer.from([0x98, 0x5f, 0x95, 0xb6]), "@NAME@": Buffer.from([0x8e, 0x52, 0x93, 0x63]) };
+    const bytes: Record<string, Buffer> = {
+      "@TITLE@": Buffer.from([0x98, 0x5f, 0x95, 0xb6]),
+      "@NAME@": Buffer.from([0x8e, 0x52, 0x93, 0x63]),
+    };
     const parts = feed("Shift_JIS", "@TITLE@", "@NAME@").split(/(@TITLE@|@NAME@)/);
     const body = Buffer.concat(parts.map((part) => bytes[part] ?? Buffer.from(part, "ascii")));
     const stored = await titleAndAuthors(body, "application/rss+xml");
@@ -66,13 +69,21 @@ describe("arXiv backoff across processes", () => {
     onTestFinished(() => server.close());
     // The failing answer takes 150 ms, so the second process is already waiting for the gate when the first records it.
     server.route("/rss/x.down", { status: 500, body: "down", delayMs: 150 });
-    const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: "x.down", ARXIV_REQUEST_INTERVAL_MS: "20" };
+    const env = {
+      DATABASE_PATH: join(dir, "paperbot.db"),
+      ARXIV_RSS_URL: `${server.url}/rss`,
+      ARXIV_CATEGORIES: "x.down",
+      ARXIV_REQUEST_INTERVAL_MS: "20",
+    };
     const [first, second] = [pollerProcess(env, realClock), pollerProcess(env, realClock)];
     const firstPoll = first.poller.poll();
     await expect.poll(() => server.requests.length, { timeout: 5000 }).toBe(1);
     const secondPoll = second.poller.poll();
     expect((await firstPoll).feeds[0]).toMatchObject({ status: "failed", error: "HTTP 500" });
-    expect((await secondPoll).feeds[0]).toMatchObject({ status: "failed", error: expect.stringMatching(/^backing off until .* after 1 failures \(HTTP 500\)$/) });
+    expect((await secondPoll).feeds[0]).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^backing off until .* after 1 failures \(HTTP 500\)$/),
+    });
     expect(server.requests).toHaveLength(1);
     expect(feedStore(second.app.db).get(`${server.url}/rss/x.down`)?.failures).toBe(1);
   });

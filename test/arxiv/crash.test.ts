@@ -44,11 +44,17 @@ describe("kill -9 during a poll", () => {
       const db = openDatabase(dbPath);
       try {
         expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
-        const totals = db.prepare("SELECT count(*) AS n, count(DISTINCT arxiv_id) AS d FROM arxiv_candidates").get() as { n: number; d: number };
+        const totals = db.prepare("SELECT count(*) AS n, count(DISTINCT arxiv_id) AS d FROM arxiv_candidates").get() as {
+          n: number;
+          d: number;
+        };
         expect(totals.n).toBe(totals.d);
         return FEEDS.map(({ entry, prefix }) => {
-          const stored = (db.prepare("SELECT count(*) AS n FROM arxiv_candidates WHERE arxiv_id LIKE ?").get(`${prefix}.%`) as { n: number }).n;
-          const state = db.prepare("SELECT last_success_at FROM arxiv_feeds WHERE url = ?").get(`${server.url}/rss/${entry}`) as { last_success_at: string | null } | undefined;
+          const stored = (
+            db.prepare("SELECT count(*) AS n FROM arxiv_candidates WHERE arxiv_id LIKE ?").get(`${prefix}.%`) as { n: number }
+          ).n;
+          const state = db.prepare("SELECT last_success_at FROM arxiv_feeds WHERE url = ?").get(`${server.url}/rss/${entry}`) as
+            { last_success_at: string | null } | undefined;
           // Whole or nothing, and the feed's state was committed with its items.
           expect([0, ITEMS]).toContain(stored);
           expect(Boolean(state?.last_success_at)).toBe(stored === ITEMS);
@@ -80,7 +86,9 @@ describe("kill -9 during a poll", () => {
       const child = spawnPoll(env);
       children.push(child);
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      await expect.poll(() => server.requests.length - before >= kill.afterRequest || child.exitCode !== null, { timeout: 20_000, interval: 5 }).toBe(true);
+      await expect
+        .poll(() => server.requests.length - before >= kill.afterRequest || child.exitCode !== null, { timeout: 20_000, interval: 5 })
+        .toBe(true);
       await new Promise((resolve) => setTimeout(resolve, kill.delayMs));
       child.kill("SIGKILL");
       await exited;

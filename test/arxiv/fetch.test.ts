@@ -31,7 +31,8 @@ function expectSpaced(requests: readonly LoggedRequest[], interval: number): voi
   }
 }
 
-const paths = (server: ArxivServer, prefix: string) => server.requests.map((request) => request.path).filter((path) => path.startsWith(prefix));
+const paths = (server: ArxivServer, prefix: string) =>
+  server.requests.map((request) => request.path).filter((path) => path.startsWith(prefix));
 
 describe("arXiv feed backoff with Retry-After", () => {
   it("takes Retry-After as a minimum on 5 min × 2^(n-1), and never waits more than 24 h", async () => {
@@ -105,12 +106,21 @@ describe("arXiv redirects", () => {
     t.server.route("/rss/x.moved", { status: 301, headers: { location: "/new/x.moved" } });
     t.server.route("/new/x.moved", { status: 307, headers: { location: "x.final" } });
     t.server.route("/new/x.final", (request) =>
-      request.headers["if-none-match"] === '"v9"' ? { status: 304 } : { body: EMPTY_FEED, headers: { etag: '"v9"', "last-modified": "Thu, 13 Aug 2026 04:00:00 GMT" } },
+      request.headers["if-none-match"] === '"v9"'
+        ? { status: 304 }
+        : { body: EMPTY_FEED, headers: { etag: '"v9"', "last-modified": "Thu, 13 Aug 2026 04:00:00 GMT" } },
     );
     expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", items: 0 });
     expect(t.feeds.get(t.url("x.moved"))).toMatchObject({ etag: '"v9"', lastModified: "Thu, 13 Aug 2026 04:00:00 GMT" });
     expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "not_modified" });
-    expect(t.server.requests.map((request) => request.path)).toEqual(["/rss/x.moved", "/new/x.moved", "/new/x.final", "/rss/x.moved", "/new/x.moved", "/new/x.final"]);
+    expect(t.server.requests.map((request) => request.path)).toEqual([
+      "/rss/x.moved",
+      "/new/x.moved",
+      "/new/x.final",
+      "/rss/x.moved",
+      "/new/x.moved",
+      "/new/x.final",
+    ]);
     expectSpaced(t.server.requests, t.app.config.arxiv.requestIntervalMs);
   });
 
@@ -124,7 +134,10 @@ describe("arXiv redirects", () => {
     t.server.route("/rss/x.bare", { status: 302 });
     const report = await t.poller.poll();
     const byEntry = Object.fromEntries(report.feeds.map((feed) => [feed.url.split("/rss/")[1] ?? "", feed]));
-    expect(byEntry["x.loop"]).toMatchObject({ status: "failed", error: `redirect loop: ${t.url("x.loop2")} sends back to ${t.url("x.loop")}` });
+    expect(byEntry["x.loop"]).toMatchObject({
+      status: "failed",
+      error: `redirect loop: ${t.url("x.loop2")} sends back to ${t.url("x.loop")}`,
+    });
     expect(byEntry["x.chain"]).toMatchObject({ status: "failed", error: `more than 5 redirects (the last to ${t.server.url}/chain/6)` });
     expect(byEntry["x.ftp"]).toMatchObject({ status: "failed", error: "redirected to a ftp: URL, not http(s)" });
     expect(byEntry["x.bare"]).toMatchObject({ status: "failed", error: `HTTP 302 without a Location from ${t.url("x.bare")}` });
@@ -143,8 +156,15 @@ describe("arXiv validators across processes", () => {
     const server = await startArxivServer(realClock);
     onTestFinished(() => server.close());
     // The first answer takes 150 ms, so the second process asks for the feed while the first is still downloading it.
-    server.route("/rss/x.etag", (request) => (request.headers["if-none-match"] === '"e1"' ? { status: 304 } : { body: EMPTY_FEED, headers: { etag: '"e1"' }, delayMs: 150 }));
-    const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: "x.etag", ARXIV_REQUEST_INTERVAL_MS: "1000" };
+    server.route("/rss/x.etag", (request) =>
+      request.headers["if-none-match"] === '"e1"' ? { status: 304 } : { body: EMPTY_FEED, headers: { etag: '"e1"' }, delayMs: 150 },
+    );
+    const env = {
+      DATABASE_PATH: join(dir, "paperbot.db"),
+      ARXIV_RSS_URL: `${server.url}/rss`,
+      ARXIV_CATEGORIES: "x.etag",
+      ARXIV_REQUEST_INTERVAL_MS: "1000",
+    };
     // Two "processes": their own connection, gate and poller on one database file. The spacing leaves the first
     // time to parse (in a worker thread) and store its ETag before the second's turn, as arXiv's 3 s does.
     const [first, second] = [pollerProcess(env, realClock).poller, pollerProcess(env, realClock).poller];

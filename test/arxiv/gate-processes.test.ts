@@ -50,7 +50,9 @@ describe("arXiv spacing across processes", () => {
     expect(added.code).toBe(1);
 
     const log = [...server.requests].sort((a, b) => a.at - b.at);
-    expect(log.map((request) => request.path).sort()).toEqual([...FEEDS.flatMap((feed) => [`/rss/${feed}`, `/rss/${feed}`]), lookup].sort());
+    expect(log.map((request) => request.path).sort()).toEqual(
+      [...FEEDS.flatMap((feed) => [`/rss/${feed}`, `/rss/${feed}`]), lookup].sort(),
+    );
     const gaps = log.slice(1).map((request, index) => gapAfter(log[index], request));
     // From the end of one answer to the arrival of the next request: never negative (overlap), never under the interval.
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(INTERVAL_MS);

@@ -47,12 +47,22 @@ function leaseRow(path: string): { holder: string | null; lease_expires_at: numb
   }
 }
 
-function gateOn(db: Db, time: { clock: ReturnType<typeof fakeTime>["clock"]; sleep: Sleeper }, holder: string, extra: { maxWaitMs?: number; busyTimeoutMs?: number } = {}): ArxivGate {
+function gateOn(
+  db: Db,
+  time: { clock: ReturnType<typeof fakeTime>["clock"]; sleep: Sleeper },
+  holder: string,
+  extra: { maxWaitMs?: number; busyTimeoutMs?: number } = {},
+): ArxivGate {
   return new ArxivGate({
     intervalMs: INTERVAL,
     clock: time.clock,
     sleep: time.sleep,
-    shared: { store: arxivGateStore(db, extra.busyTimeoutMs ?? 0), leaseMs: LEASE, holder, ...(extra.maxWaitMs === undefined ? {} : { maxWaitMs: extra.maxWaitMs }) },
+    shared: {
+      store: arxivGateStore(db, extra.busyTimeoutMs ?? 0),
+      leaseMs: LEASE,
+      holder,
+      ...(extra.maxWaitMs === undefined ? {} : { maxWaitMs: extra.maxWaitMs }),
+    },
   });
 }
 
@@ -175,7 +185,11 @@ describe("arXiv gate shared through the database", () => {
     const otherStart = await otherRun;
     expect(limitedSleeps).toEqual([20_000]);
     expect(pauseStart).toBe(answeredAt);
-    expect(during).toEqual({ holder: "rate limited", lease_expires_at: pauseStart + 20_000 + LEASE_MARGIN_MS, last_finished_at: answeredAt });
+    expect(during).toEqual({
+      holder: "rate limited",
+      lease_expires_at: pauseStart + 20_000 + LEASE_MARGIN_MS,
+      last_finished_at: answeredAt,
+    });
     expect((otherStart ?? 0) - pauseEnd).toBeGreaterThanOrEqual(INTERVAL);
   });
 
@@ -187,8 +201,15 @@ describe("arXiv gate shared through the database", () => {
     const sleep: Sleeper = async (ms) => void slept.push(ms);
     // Another process, on a clock a day ahead, has just finished a request.
     const ahead = { now: () => new Date("2026-11-27T12:00:00Z") };
-    await new ArxivGate({ intervalMs: INTERVAL, clock: ahead, sleep, shared: { store: arxivGateStore(first, 0), leaseMs: LEASE } }).run(async () => undefined);
-    const gate = new ArxivGate({ intervalMs: INTERVAL, clock: frozen, sleep, shared: { store: arxivGateStore(second, 0), leaseMs: LEASE, maxWaitMs: 60_000 } });
+    await new ArxivGate({ intervalMs: INTERVAL, clock: ahead, sleep, shared: { store: arxivGateStore(first, 0), leaseMs: LEASE } }).run(
+      async () => undefined,
+    );
+    const gate = new ArxivGate({
+      intervalMs: INTERVAL,
+      clock: frozen,
+      sleep,
+      shared: { store: arxivGateStore(second, 0), leaseMs: LEASE, maxWaitMs: 60_000 },
+    });
     await gate.run(async () => undefined);
     await gate.run(async () => undefined);
     expect(slept).toEqual([INTERVAL, INTERVAL]);
@@ -221,10 +242,16 @@ describe("arXiv gate shared through the database", () => {
     const gate = gateOn(dbs[0] as Db, time, "starved", { maxWaitMs: 2000 });
     const http = new ArxivHttp({ gate, clock: time.clock, sleep: time.sleep, contact: undefined });
     // Never fetched: the gate gives up first.
-    expect(await http.get("http://127.0.0.1:9/rss/cs.CL")).toEqual({ kind: "error", reason: "the database stayed locked by another process" });
+    expect(await http.get("http://127.0.0.1:9/rss/cs.CL")).toEqual({
+      kind: "error",
+      reason: "the database stayed locked by another process",
+    });
     locker.exec("ROLLBACK");
     // Held by another process for longer than the gate waits: the same, with the reason.
     arxivGateStore(dbs[0] as Db).take("slow process", time.clock.now().getTime() + LEASE, () => true);
-    expect(await http.get("http://127.0.0.1:9/rss/cs.CL")).toEqual({ kind: "error", reason: "waited 2 s for other paperbot processes' arXiv requests" });
+    expect(await http.get("http://127.0.0.1:9/rss/cs.CL")).toEqual({
+      kind: "error",
+      reason: "waited 2 s for other paperbot processes' arXiv requests",
+    });
   });
 });

@@ -46,7 +46,10 @@ async function pollOnce(body: string) {
   const t = await startTestPoller(["cs.CL"], { env: { DATABASE_PATH: path } });
   t.server.route("/rss/cs.CL", body === "" ? { status: 304 } : { body });
   const report = await t.poller.poll();
-  const stored = t.app.db.prepare("SELECT arxiv_id AS id, version FROM arxiv_candidates ORDER BY arxiv_id").all() as { id: string; version: number }[];
+  const stored = t.app.db.prepare("SELECT arxiv_id AS id, version FROM arxiv_candidates ORDER BY arxiv_id").all() as {
+    id: string;
+    version: number;
+  }[];
   return { report, stored, app: t.app, path, server: t.server, feeds: t.feeds };
 }
 
@@ -94,7 +97,11 @@ describe("a 304 answer", () => {
     const { report, feeds, server } = await pollOnce("");
     expect(server.requests[0]?.headers["if-none-match"]).toBeUndefined();
     expect(report.feeds[0]).toMatchObject({ status: "failed", error: "304 Not Modified to an unconditional request" });
-    expect(feeds.get(`${server.url}/rss/cs.CL`)).toMatchObject({ lastStatus: "failed", lastError: "304 Not Modified to an unconditional request", failures: 1 });
+    expect(feeds.get(`${server.url}/rss/cs.CL`)).toMatchObject({
+      lastStatus: "failed",
+      lastError: "304 Not Modified to an unconditional request",
+      failures: 1,
+    });
   });
 });
 

@@ -25,7 +25,15 @@ import { captureFiles } from "../support/real-fixtures.js";
 
 const TOPIC_LABELS = Object.fromEntries(TOPICS.map((topic) => [topic, t("en", `topic.${topic}`)])) as Record<Topic, string>;
 /** Single words match anywhere; phrases only as phrases ("multi-agent" is not "multi-language … agent"). */
-const KEYWORDS = ["speculative decoding", "reinforcement learning", "agents", "multi-agent", "sign language", "language models", "large language models"];
+const KEYWORDS = [
+  "speculative decoding",
+  "reinforcement learning",
+  "agents",
+  "multi-agent",
+  "sign language",
+  "language models",
+  "large language models",
+];
 
 function canonPapers(): readonly Paper[] {
   const db = openDatabase(":memory:");
@@ -46,7 +54,11 @@ function referenceScorer(papers: readonly Paper[], keywords: readonly string[]) 
     if (!found) tokensOfWord.set(word, (found = contentTokens(word)));
     return found;
   };
-  const terms = (text: string) => text.split(" ").filter((word) => word !== "").flatMap(tokens);
+  const terms = (text: string) =>
+    text
+      .split(" ")
+      .filter((word) => word !== "")
+      .flatMap(tokens);
   const add = (counts: Map<string, number>, list: string[], weight: number) => {
     for (const term of list) counts.set(term, (counts.get(term) ?? 0) + weight);
   };
@@ -96,7 +108,8 @@ function referenceScorer(papers: readonly Paper[], keywords: readonly string[]) 
     for (const [term, count] of counts) {
       const weight = (1 + Math.log(count)) * idf(term);
       norm += weight * weight;
-      for (const { paper, weight: canonWeight } of postings.get(term) ?? []) similarity[paper] = (similarity[paper] ?? 0) + weight * canonWeight;
+      for (const { paper, weight: canonWeight } of postings.get(term) ?? [])
+        similarity[paper] = (similarity[paper] ?? 0) + weight * canonWeight;
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     const ranked = similarity
@@ -107,9 +120,14 @@ function referenceScorer(papers: readonly Paper[], keywords: readonly string[]) 
     const close = ranked.filter((entry) => entry.value * scale >= Math.max(best * 0.85, 0.3)).map((entry) => papers[entry.index] as Paper);
     const topics = new Set<string>();
     for (const paper of close) if (paper.topics[0]) topics.add(paper.topics[0]);
-    for (const { topic, terms: needed } of topicTerms) if (needed.length > 0 && needed.every((term) => titleTerms.includes(term))) topics.add(topic);
+    for (const { topic, terms: needed } of topicTerms)
+      if (needed.length > 0 && needed.every((term) => titleTerms.includes(term))) topics.add(topic);
     for (const keyword of matched) topics.add(keyword);
-    return { canon: round(best), bonus: round(Math.min(0.06, matched.length * 0.03)), reasons: { papers: close.map((paper) => paper.id), topics: [...topics] } };
+    return {
+      canon: round(best),
+      bonus: round(Math.min(0.06, matched.length * 0.03)),
+      reasons: { papers: close.map((paper) => paper.id), topics: [...topics] },
+    };
   };
 }
 
@@ -145,7 +163,9 @@ describe("the faster ingest on the real arXiv feeds", () => {
   });
 
   it("reads every item's fields as rss-parser gives them, decoded and collapsed the plain way", async () => {
-    const parser = new Parser<Record<string, unknown>, Record<string, unknown>>({ customFields: { item: ["arxiv:announce_type", "dc:rights"] } });
+    const parser = new Parser<Record<string, unknown>, Record<string, unknown>>({
+      customFields: { item: ["arxiv:announce_type", "dc:rights"] },
+    });
     // Control characters other than whitespace are dropped first (QA 8), so nothing stored carries escape codes.
     const plain = (text: string) => text.replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, "");
     const collapse = (text: string) => text.replace(/[ \t\n\r\f\v\u00a0]+/g, " ").trim();
@@ -273,14 +293,22 @@ describe("which feed items are accepted", () => {
     };
     const xml = `<?xml version="1.0"?><rss version="2.0" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>
       ${variants.map(item).join("\n")}</channel></rss>`;
-    const raw = (await new Parser<Record<string, unknown>, Record<string, unknown>>({ customFields: { item: ["arxiv:announce_type", "dc:rights"] } }).parseString(xml)).items;
+    const raw = (
+      await new Parser<Record<string, unknown>, Record<string, unknown>>({
+        customFields: { item: ["arxiv:announce_type", "dc:rights"] },
+      }).parseString(xml)
+    ).items;
     const expected = raw.map((source) => fullSchema.safeParse(source)).map((result) => (result.success ? result.data : null));
     expect(expected.filter((data) => data === null).length).toBeGreaterThan(10);
     const parsed = await parseArxivFeed(xml);
     expect(parsed.invalid).toBe(expected.filter((data) => data === null).length);
     const accepted = expected.filter((data) => data !== null);
-    expect(parsed.items.map((entry) => [entry.arxivId, entry.version])).toEqual(accepted.map((data) => [plainGuid(data.guid)?.id, plainGuid(data.guid)?.version]));
-    expect(parsed.items.map((entry) => entry.arxivId)).toEqual(expect.arrayContaining(["2612.09003", "1412.1234", "0704.0001", "hep-th/9901001", "math.gt/0309136"]));
+    expect(parsed.items.map((entry) => [entry.arxivId, entry.version])).toEqual(
+      accepted.map((data) => [plainGuid(data.guid)?.id, plainGuid(data.guid)?.version]),
+    );
+    expect(parsed.items.map((entry) => entry.arxivId)).toEqual(
+      expect.arrayContaining(["2612.09003", "1412.1234", "0704.0001", "hep-th/9901001", "math.gt/0309136"]),
+    );
     expect(parsed.items.map((entry) => entry.categories)).toEqual(accepted.map((data) => [...new Set(data.categories)]));
     expect(parsed.items.map((entry) => entry.license)).toEqual(accepted.map((data) => data["dc:rights"] ?? null));
   });
@@ -305,7 +333,10 @@ describe("feed text with unusual whitespace", () => {
 describe("the term table", () => {
   /** The same words get the same ids, and different words different ids, as contentTokens would tell them apart. */
   function expectConsistent(text: string): void {
-    const tokens = text.split(" ").filter((word) => word !== "").flatMap((word) => contentTokens(word));
+    const tokens = text
+      .split(" ")
+      .filter((word) => word !== "")
+      .flatMap((word) => contentTokens(word));
     const ids = termIdsOf(text);
     expect(ids.length).toBe(tokens.length);
     const idOfToken = new Map<string, number>();
@@ -330,7 +361,8 @@ describe("the term table", () => {
 
   it("tells apart words that share their first eight bytes, or differ only in length", () => {
     // The table compares a word's first eight bytes inline and the rest in its byte store: every length around 4 and 8.
-    const words = "a ab abc abcd abcde abcdefg abcdefgh abcdefghi abcdefghij transformer transformers transformation transfor transfo élan élans naïvely naïve";
+    const words =
+      "a ab abc abcd abcde abcdefg abcdefgh abcdefghi abcdefghij transformer transformers transformation transfor transfo élan élans naïvely naïve";
     expectConsistent(`${words} ${words.split(" ").reverse().join(" ")}`);
     expectConsistent("ab\u0000 ab ab\u0000\u0000 abcdefgh\u0000 abcdefgh");
     // Same length, same first eight bytes and the same 32-bit table hash (found by search): only the byte

@@ -22,14 +22,21 @@ const keywordsOf = (index: CanonIndex, title: string, abstract: string) => {
 describe("followed keywords of several words count only as phrases", () => {
   it("does not credit 'multi-agent' or 'sign language' to papers with the words apart (QA 7)", () => {
     const index = indexFollowing(["multi-agent", "sign language"]);
-    expect(keywordsOf(index, "VICBench: A Multi-Language Benchmark for Vision Models", "Each agent answers in one of twelve languages.")).toEqual({ keywords: [], bonus: 0 });
-    expect(keywordsOf(index, "Gloss-Free Sign Spotting with Pose Tokens", "We spot signs in continuous video without a language model.")).toEqual({ keywords: [], bonus: 0 });
+    expect(
+      keywordsOf(index, "VICBench: A Multi-Language Benchmark for Vision Models", "Each agent answers in one of twelve languages."),
+    ).toEqual({ keywords: [], bonus: 0 });
+    expect(
+      keywordsOf(index, "Gloss-Free Sign Spotting with Pose Tokens", "We spot signs in continuous video without a language model."),
+    ).toEqual({ keywords: [], bonus: 0 });
   });
 
   it("credits them as phrases, in the title or the abstract, whatever the case or hyphenation", () => {
     const index = indexFollowing(["multi-agent", "sign language"]);
     expect(keywordsOf(index, "Multi-Agent Debate Improves Factuality", "Several models argue.").keywords).toEqual(["multi-agent"]);
-    expect(keywordsOf(index, "A Study of Cooperation", "We build a multi agent system for Sign-Language translation.")).toEqual({ keywords: ["multi-agent", "sign language"], bonus: 0.06 });
+    expect(keywordsOf(index, "A Study of Cooperation", "We build a multi agent system for Sign-Language translation.")).toEqual({
+      keywords: ["multi-agent", "sign language"],
+      bonus: 0.06,
+    });
   });
 
   it("does not join the title's last word with the abstract's first", () => {
@@ -39,7 +46,9 @@ describe("followed keywords of several words count only as phrases", () => {
 
   it("leaves single-word keywords as they were: anywhere, any form", () => {
     const index = indexFollowing(["robots"]);
-    expect(keywordsOf(index, "Planning with Tools", "A household robot plans; multi-step language tasks follow.").keywords).toEqual(["robots"]);
+    expect(keywordsOf(index, "Planning with Tools", "A household robot plans; multi-step language tasks follow.").keywords).toEqual([
+      "robots",
+    ]);
   });
 
   it("agrees with topic alerts on which phrases a text holds", () => {
@@ -52,7 +61,10 @@ describe("followed keywords of several words count only as phrases", () => {
       ["A Study of Cooperation", "We build a multi agent system for Sign-Language translation."],
     ] as const;
     for (const [title, abstract] of texts) {
-      const alerted = matchingTopics(samplePaper({ title, titleJa: "", aliases: [], keyResults: { en: [], ja: [] }, summary: { en: abstract, ja: "" } }), keywords);
+      const alerted = matchingTopics(
+        samplePaper({ title, titleJa: "", aliases: [], keyResults: { en: [], ja: [] }, summary: { en: abstract, ja: "" } }),
+        keywords,
+      );
       expect(keywordsOf(index, title, abstract).keywords, title).toEqual(alerted);
     }
   });

@@ -33,7 +33,19 @@ function withDecisions(approvals: number, rejections: number) {
   model.refresh(app.catalog.papers);
   const add = (arxivId: string, text: { title: string; abstract: string }, approved: boolean, minute: number) => {
     const relevance = model.score(text);
-    store.insert({ arxivId, version: 1, ...text, authors: ["A. Author"], categories: ["cs.CL"], license: null, ...relevance, canonScore: relevance.canonScore }, new Date("2026-11-01T00:00:00Z"));
+    store.insert(
+      {
+        arxivId,
+        version: 1,
+        ...text,
+        authors: ["A. Author"],
+        categories: ["cs.CL"],
+        license: null,
+        ...relevance,
+        canonScore: relevance.canonScore,
+      },
+      new Date("2026-11-01T00:00:00Z"),
+    );
     expect(store.decide(arxivId, approved, "sim", new Date(Date.UTC(2026, 10, 2, 0, minute))).outcome).toBe("decided");
     return arxivId;
   };
@@ -55,7 +67,19 @@ function withRealDecisions(approvals: number, rejections: number, shuffle: (() =
   model.refresh(app.catalog.papers);
   texts.forEach((text, at) => {
     const arxivId = `2611.${String(10000 + at)}`;
-    store.insert({ arxivId, version: 1, title: text.title, abstract: text.abstract, authors: ["A. Author"], categories: ["cs.CL"], license: null, ...model.score(text) }, new Date("2026-11-01T00:00:00Z"));
+    store.insert(
+      {
+        arxivId,
+        version: 1,
+        title: text.title,
+        abstract: text.abstract,
+        authors: ["A. Author"],
+        categories: ["cs.CL"],
+        license: null,
+        ...model.score(text),
+      },
+      new Date("2026-11-01T00:00:00Z"),
+    );
     expect(store.decide(arxivId, decided[at] === true, "mod", new Date(Date.UTC(2026, 10, 2, 0, at))).outcome).toBe("decided");
   });
   model.refresh(app.catalog.papers);

@@ -111,7 +111,11 @@ describe("the arXiv lease when a process stops", () => {
     const leftUntil = Date.now() + 6_000;
     const writer = new Database(databasePath);
     try {
-      writer.prepare("INSERT INTO arxiv_gate (id, holder, lease_expires_at) VALUES (1, 'pid 999999 deadbeef', ?) ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, lease_expires_at = excluded.lease_expires_at").run(leftUntil);
+      writer
+        .prepare(
+          "INSERT INTO arxiv_gate (id, holder, lease_expires_at) VALUES (1, 'pid 999999 deadbeef', ?) ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, lease_expires_at = excluded.lease_expires_at",
+        )
+        .run(leftUntil);
     } finally {
       writer.close();
     }

@@ -11,7 +11,12 @@ import { DEFAULT_CANDIDATE_MIN_SCORE } from "../../src/config.js";
 import { loadEvaluation, shuffled } from "../support/eval.js";
 
 const evaluation = await loadEvaluation();
-const canon = evaluation.catalog.map((entry, position) => ({ ...entry, position, source: "catalog" as const, addedAt: "2026-01-01T00:00:00.000Z" }));
+const canon = evaluation.catalog.map((entry, position) => ({
+  ...entry,
+  position,
+  source: "catalog" as const,
+  addedAt: "2026-01-01T00:00:00.000Z",
+}));
 
 describe("the relevance model on the external set (landmarks mixed into a real arXiv day)", () => {
   it("has landmarks and an ordinary day to rank", () => {
@@ -44,14 +49,28 @@ describe("the learner, not the features alone, makes the ranking", () => {
     const scores = new Array<number>(landmarks.length + day.length).fill(0);
     // Two folds: each half of the landmarks and of the day is scored by a model trained on the other halves.
     for (let fold = 0; fold < 2; fold += 1) {
-      const training = [...canonSamples(index), ...landmarkSamples.filter((_, at) => at % 2 !== fold), ...daySamples.filter((_, at) => at % 2 !== fold)];
-      const labels = shuffle ? shuffled(training.map((sample) => sample.positive), shuffle) : training.map((sample) => sample.positive);
+      const training = [
+        ...canonSamples(index),
+        ...landmarkSamples.filter((_, at) => at % 2 !== fold),
+        ...daySamples.filter((_, at) => at % 2 !== fold),
+      ];
+      const labels = shuffle
+        ? shuffled(
+            training.map((sample) => sample.positive),
+            shuffle,
+          )
+        : training.map((sample) => sample.positive);
       const model = trainLinear(training.map((sample, at) => ({ ...sample, positive: labels[at] === true })));
       if (!model) throw new Error("no model");
       landmarkSamples.forEach((sample, at) => at % 2 === fold && (scores[at] = sampleMargin(model, sample)));
       daySamples.forEach((sample, at) => at % 2 === fold && (scores[landmarks.length + at] = sampleMargin(model, sample)));
     }
-    return auc(scores, scores.map((_, at) => at < landmarks.length)) ?? 0;
+    return (
+      auc(
+        scores,
+        scores.map((_, at) => at < landmarks.length),
+      ) ?? 0
+    );
   }
 
   it("with the true labels it beats the tf-idf baseline; with shuffled labels it never does", () => {

@@ -20,14 +20,17 @@ function feed(items: { title?: string; creator: string; abstract?: string }[]): 
     ${body}</channel></rss>`;
 }
 
-const names = (count: number, width = 0) => Array.from({ length: count }, (_, index) => `Author${String(index).padStart(4, "0")} ${"x".repeat(width)}`.trim());
+const names = (count: number, width = 0) =>
+  Array.from({ length: count }, (_, index) => `Author${String(index).padStart(4, "0")} ${"x".repeat(width)}`.trim());
 
 describe("long author lists", () => {
   it("keeps a paper with 1,400 authors (37,000 characters), with the first 500 of them", async () => {
     const authors = names(1400, 15);
     const creator = authors.join(", ");
     expect(creator.length).toBeGreaterThan(30_000);
-    const parsed = await parseArxivFeed(feed([{ title: "Gemini: A Family of Highly Capable Multimodal Models", creator }, { creator: "Ann Lee" }]));
+    const parsed = await parseArxivFeed(
+      feed([{ title: "Gemini: A Family of Highly Capable Multimodal Models", creator }, { creator: "Ann Lee" }]),
+    );
     expect(parsed.invalid).toBe(0);
     expect(parsed.items.map((item) => item.title)).toEqual(["Gemini: A Family of Highly Capable Multimodal Models", "A title"]);
     expect(parsed.items[0]?.authors).toEqual(authors.slice(0, LIMITS.authors));
@@ -51,7 +54,13 @@ describe("long author lists", () => {
 describe("control characters in feed text", () => {
   it("drops C0 and C1 controls (not whitespace) from titles, authors and abstracts", async () => {
     const parsed = await parseArxivFeed(
-      feed([{ title: "Raw\u0001ctrl\u001b[31m title\u007f", creator: "Ann\u0007 Lee, Bo\u009b Chen\u0000", abstract: "One\u001b]0;pwned\u0007 two\tthree\u0085" }]),
+      feed([
+        {
+          title: "Raw\u0001ctrl\u001b[31m title\u007f",
+          creator: "Ann\u0007 Lee, Bo\u009b Chen\u0000",
+          abstract: "One\u001b]0;pwned\u0007 two\tthree\u0085",
+        },
+      ]),
     );
     expect(parsed.invalid).toBe(0);
     const [item] = parsed.items;
@@ -75,13 +84,26 @@ describe("control characters already stored", () => {
     const app = createTestApp({ DATABASE_PATH: path });
     try {
       const reasons = { papers: ["lora"], topics: [] };
-      const row = { arxivId: "2611.00001", version: 1, title: "Raw\u0001ctrl\u001b[2J title\u009b", authors: ["A"], categories: ["cs.CL"], abstract: "x", license: null };
+      const row = {
+        arxivId: "2611.00001",
+        version: 1,
+        title: "Raw\u0001ctrl\u001b[2J title\u009b",
+        authors: ["A"],
+        categories: ["cs.CL"],
+        abstract: "x",
+        license: null,
+      };
       candidateStore(app.db).insert({ ...row, canonScore: 0.5, bonus: 0, score: 0.5, reasons }, new Date());
     } finally {
       app.close();
     }
     const out: string[] = [];
-    const code = await runCli(["candidates"], { stdout: (text) => void out.push(text), stderr: () => undefined, stdin: async function* () {}, env: testEnv({ DATABASE_PATH: path, CANDIDATE_MIN_SCORE: "0" }) });
+    const code = await runCli(["candidates"], {
+      stdout: (text) => void out.push(text),
+      stderr: () => undefined,
+      stdin: async function* () {},
+      env: testEnv({ DATABASE_PATH: path, CANDIDATE_MIN_SCORE: "0" }),
+    });
     expect(code).toBe(0);
     expect(out.join("")).toContain("2611.00001v1  Rawctrl[2J title\n");
   });
@@ -100,7 +122,8 @@ describe("TeX accents on a dotless i or j", () => {
   });
 
   it("gives the composed letter, as a title or author would be stored", async () => {
-    const [item] = (await parseArxivFeed(feed([{ title: String.raw`Ant\'{\i}a's corpus`, creator: String.raw`Ant\'{\i}a Rodr\'\i guez` }]))).items;
+    const [item] = (await parseArxivFeed(feed([{ title: String.raw`Ant\'{\i}a's corpus`, creator: String.raw`Ant\'{\i}a Rodr\'\i guez` }])))
+      .items;
     expect(item?.title).toBe("Antía's corpus");
     expect(item?.authors).toEqual(["Antía Rodríguez"]);
     expect(item?.authors[0]?.normalize("NFC")).toBe(item?.authors[0]);

@@ -2,15 +2,7 @@ import { describe, expect, it } from "vitest";
 import { watchStatus } from "../../src/arxiv/status.js";
 import { followStore } from "../../src/db/follows.js";
 import type { Environment } from "../../src/config.js";
-import {
-  bigFeed,
-  FIXTURES,
-  idOf,
-  itemBlocks,
-  readFixture,
-  reissue,
-  withItems,
-} from "../support/arxiv.js";
+import { bigFeed, FIXTURES, idOf, itemBlocks, readFixture, reissue, withItems } from "../support/arxiv.js";
 import { startTestPoller } from "../support/poller.js";
 import { readsUnlicensedCapture } from "../support/real-fixtures.js";
 
@@ -20,7 +12,10 @@ function setup(feeds: string[], options: { env?: Environment; timeoutMs?: number
 
 function announceCounts(xml: string) {
   const types = itemBlocks(xml).map((item) => /<arxiv:announce_type>([^<]+)</.exec(item)?.[1]);
-  return { papers: types.filter((type) => type === "new" || type === "cross").length, replacements: types.filter((type) => type?.startsWith("replace")).length };
+  return {
+    papers: types.filter((type) => type === "new" || type === "cross").length,
+    replacements: types.filter((type) => type?.startsWith("replace")).length,
+  };
 }
 
 // Tests reading the trimmed cs.AI / cs.LG feeds (no licence seen, ../shared only) carry readsUnlicensedCapture.
@@ -29,8 +24,11 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     const t = await setup(["cs.CL", "cs.AI", "cs.LG"]);
     const csCL = readFixture(FIXTURES.csCL);
     // A cs.CL paper cross-listed to cs.AI: the same paper in two feeds.
-    const crossListed = itemBlocks(csCL).find((item) => item.includes("<arxiv:announce_type>new<") && !item.includes("<category>cs.AI<")) ?? "";
-    const crossItem = crossListed.replace("<arxiv:announce_type>new<", "<arxiv:announce_type>cross<").replace("</category>", "</category>\n      <category>cs.AI</category>");
+    const crossListed =
+      itemBlocks(csCL).find((item) => item.includes("<arxiv:announce_type>new<") && !item.includes("<category>cs.AI<")) ?? "";
+    const crossItem = crossListed
+      .replace("<arxiv:announce_type>new<", "<arxiv:announce_type>cross<")
+      .replace("</category>", "</category>\n      <category>cs.AI</category>");
     const csAI = readFixture(FIXTURES.csAI);
     t.server.route("/rss/cs.CL", { body: csCL });
     t.server.route("/rss/cs.AI", { body: withItems(csAI, [...itemBlocks(csAI), crossItem]) });
@@ -49,32 +47,55 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
 
     // arXiv's terms: one request at a time, at least 3 s apart, naming us and a contact.
     const times = t.server.requests.map((request) => request.at);
-    for (let index = 1; index < times.length; index += 1) expect((times[index] ?? 0) - (times[index - 1] ?? 0)).toBeGreaterThanOrEqual(3000);
+    for (let index = 1; index < times.length; index += 1)
+      expect((times[index] ?? 0) - (times[index - 1] ?? 0)).toBeGreaterThanOrEqual(3000);
     for (const request of t.server.requests) expect(request.headers["user-agent"]).toMatch(/^paperbot\/.*mailto:ops@paperbot\.invalid/);
 
     // The same feeds again: nothing new.
     const again = await t.poller.poll();
     expect(again.feeds.map((feed) => feed.new)).toEqual([0, 0, 0]);
     // Papers already held are known, not skipped; only the replacements of papers never held are skipped.
-    expect(again.feeds[0]).toMatchObject({ status: "ok", items: 139, new: 0, updated: 0, known: expected.papers, skipped: expected.replacements });
+    expect(again.feeds[0]).toMatchObject({
+      status: "ok",
+      items: 139,
+      new: 0,
+      updated: 0,
+      known: expected.papers,
+      skipped: expected.replacements,
+    });
     expect(t.count("SELECT count(*) AS n FROM arxiv_candidates")).toBe(expected.papers + 6);
     // Every item is counted once: new, updated, known or skipped.
-    for (const feed of [...report.feeds, ...again.feeds]) expect(feed.new + feed.updated + feed.known + feed.skipped, feed.url).toBe(feed.items);
+    for (const feed of [...report.feeds, ...again.feeds])
+      expect(feed.new + feed.updated + feed.known + feed.skipped, feed.url).toBe(feed.items);
   });
 
   it("parses ids, versions, TeX-accented authors, abstracts without the preamble, licences", async () => {
     const t = await setup(["cs.CL"]);
     t.server.route("/rss/cs.CL", { body: readFixture(FIXTURES.csCL) });
     await t.poller.poll();
-    const accented = t.candidates.pending(0, 1000).flatMap((candidate) => candidate.authors).filter((name) => /[^\x00-\x7f]/.test(name));
+    const accented = t.candidates
+      .pending(0, 1000)
+      .flatMap((candidate) => candidate.authors)
+      .filter((name) => /[^\x00-\x7f]/.test(name));
     expect(accented).toEqual(expect.arrayContaining(["Oğuz Akif Tüfekcioğlu", "Mustafa Kaan Çevik"]));
-    expect(t.candidates.pending(0, 1000).flatMap((candidate) => candidate.authors).some((name) => name.includes("\\"))).toBe(false);
+    expect(
+      t.candidates
+        .pending(0, 1000)
+        .flatMap((candidate) => candidate.authors)
+        .some((name) => name.includes("\\")),
+    ).toBe(false);
     const first = t.candidates.get("2608.11232");
-    expect(first).toMatchObject({ version: 1, categories: ["cs.CL", "cs.AI"], authors: ["Ruoxi Zhao", "Maziar Raissi"], license: "http://creativecommons.org/licenses/by/4.0/" });
+    expect(first).toMatchObject({
+      version: 1,
+      categories: ["cs.CL", "cs.AI"],
+      authors: ["Ruoxi Zhao", "Maziar Raissi"],
+      license: "http://creativecommons.org/licenses/by/4.0/",
+    });
     expect(first?.abstract).toMatch(/^Evaluating LLM coding agents in algorithmic trading/);
     // Reasons name the terms that carried the score; a canon paper only when the paper is specifically like it.
     expect(first?.reasons.terms?.length).toBeGreaterThan(0);
-    for (const candidate of t.candidates.pending(0, 1000)) if (candidate.reasons.papers.length > 0) expect(candidate.canonScore).toBeGreaterThanOrEqual(0.3);
+    for (const candidate of t.candidates.pending(0, 1000))
+      if (candidate.reasons.papers.length > 0) expect(candidate.canonScore).toBeGreaterThanOrEqual(0.3);
   });
 
   it("uses ETag and Last-Modified: a 304 is a successful poll with nothing new", async () => {
@@ -86,7 +107,15 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
         : { body, headers: { etag: '"v1"', "last-modified": "Mon, 27 Apr 2026 04:00:00 GMT" } },
     );
     expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", new: announceCounts(body).papers });
-    expect((await t.poller.poll()).feeds[0]).toEqual({ url: `${t.server.url}/rss/cs.CL`, status: "not_modified", items: 0, new: 0, updated: 0, skipped: 0, known: 0 });
+    expect((await t.poller.poll()).feeds[0]).toEqual({
+      url: `${t.server.url}/rss/cs.CL`,
+      status: "not_modified",
+      items: 0,
+      new: 0,
+      updated: 0,
+      skipped: 0,
+      known: 0,
+    });
     expect(t.feeds.get(`${t.server.url}/rss/cs.CL`)).toMatchObject({ etag: '"v1"', lastStatus: "not_modified", failures: 0 });
   });
 
@@ -119,7 +148,9 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     const csLG = readFixture(FIXTURES.csLG);
     const [good] = [...csLG.matchAll(/<item>[\s\S]*?<\/item>/g)].map((match) => match[0]);
     const noGuid = (good ?? "").replace(/<guid[^>]*>[^<]*<\/guid>/, "").replace(/<title>[^<]*</, "<title>No guid here<");
-    const longTitle = (good ?? "").replace(/<title>[^<]*</, `<title>${"Long ".repeat(300)}<`).replace(/oai:arXiv\.org:[^<]+</, "oai:arXiv.org:2611.00042v1<");
+    const longTitle = (good ?? "")
+      .replace(/<title>[^<]*</, `<title>${"Long ".repeat(300)}<`)
+      .replace(/oai:arXiv\.org:[^<]+</, "oai:arXiv.org:2611.00042v1<");
     t.server.route("/rss/cs.LG", { body: withItems(csLG, [good ?? "", noGuid, longTitle]) });
     expect((await t.poller.poll()).feeds[0]).toMatchObject({ status: "ok", items: 3, new: 1, skipped: 2 });
     const warning = t.app.logs.records.find((record) => record["msg"] === "arxiv feed items skipped as unreadable");
@@ -127,13 +158,20 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
   });
 
   it("handles every fault per feed, records the reason and backs off, without stopping the others", readsUnlicensedCapture, async () => {
-    const t = await setup(["x.retry", "x.limited", "x.slow", "x.cut", "x.html", "x.empty", "x.huge", "x.missing", "cs.LG"], { timeoutMs: 300, maxBytes: 64 * 1024 });
+    const t = await setup(["x.retry", "x.limited", "x.slow", "x.cut", "x.html", "x.empty", "x.huge", "x.missing", "cs.LG"], {
+      timeoutMs: 300,
+      maxBytes: 64 * 1024,
+    });
     const csLG = readFixture(FIXTURES.csLG);
     t.server.route("/rss/x.retry", { status: 503, headers: { "retry-after": "10" } }, { body: readFixture(FIXTURES.csAI) });
     t.server.route("/rss/x.limited", { status: 429, headers: { "retry-after": "600" } });
     t.server.route("/rss/x.slow", { hang: true });
     t.server.route("/rss/x.cut", { body: csLG.slice(0, 4000) });
-    t.server.route("/rss/x.html", { status: 200, headers: { "content-type": "text/html" }, body: "<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>" });
+    t.server.route("/rss/x.html", {
+      status: 200,
+      headers: { "content-type": "text/html" },
+      body: "<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>",
+    });
     t.server.route("/rss/x.empty", { body: withItems(csLG, []) });
     t.server.route("/rss/x.huge", { body: readFixture(FIXTURES.csCL) });
     t.server.route("/rss/cs.LG", { body: csLG });
@@ -145,7 +183,15 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     expect(byEntry["x.slow"]).toMatchObject({ status: "failed", error: "timed out after 0.3 s" });
     expect(byEntry["x.cut"]).toMatchObject({ status: "failed", error: expect.stringMatching(/^invalid XML/) });
     expect(byEntry["x.html"]).toMatchObject({ status: "failed", error: "an HTML page instead of the RSS feed" });
-    expect(byEntry["x.empty"]).toEqual({ url: `${t.server.url}/rss/x.empty`, status: "ok", items: 0, new: 0, updated: 0, skipped: 0, known: 0 });
+    expect(byEntry["x.empty"]).toEqual({
+      url: `${t.server.url}/rss/x.empty`,
+      status: "ok",
+      items: 0,
+      new: 0,
+      updated: 0,
+      skipped: 0,
+      known: 0,
+    });
     expect(byEntry["x.huge"]).toMatchObject({ status: "failed", error: expect.stringMatching(/^body too large/) });
     expect(byEntry["x.missing"]).toMatchObject({ status: "failed", error: "HTTP 404" });
     expect(byEntry["cs.LG"]).toMatchObject({ status: "ok", new: 3 });
@@ -187,7 +233,12 @@ describe("arXiv poller against a loopback rss.arxiv.org", () => {
     expect(failing).toMatchObject({ failing: true, lastError: "HTTP 500", lastSuccessAt: null });
     healthy = true;
     expect((await t.poller.poll({ force: true })).feeds[0]).toMatchObject({ status: "ok", new: papers });
-    expect(watchStatus(t.app.db, t.app.config.arxiv, t.time.clock.now()).feeds[0]).toMatchObject({ failing: false, failures: 0, lastItems: itemBlocks(feed).length, lastNew: papers });
+    expect(watchStatus(t.app.db, t.app.config.arxiv, t.time.clock.now()).feeds[0]).toMatchObject({
+      failing: false,
+      failures: 0,
+      lastItems: itemBlocks(feed).length,
+      lastNew: papers,
+    });
   });
 
   it("ingests a 2,000-item feed of real items once", async () => {

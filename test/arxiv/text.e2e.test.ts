@@ -26,14 +26,35 @@ describe("an approved candidate stored with bidi controls", () => {
   it("reaches the alert posted to a channel without them (the list, digest and web page: text.test.ts)", async () => {
     // As a candidate stored before feed text was filtered: the approve path makes it safe on its way into the list.
     const candidate: NewCandidate = {
-      arxivId: "2406.50001", version: 1, title: TITLE, authors: ["Mallory \u2067M\u2069"], categories: ["cs.CL"], abstract: "Retrieval augmented generation \u202Eevil\u202C.",
-      license: null, canonScore: 0.99, bonus: 0, score: 0.99, reasons: { papers: [], topics: ["retrieval"] },
+      arxivId: "2406.50001",
+      version: 1,
+      title: TITLE,
+      authors: ["Mallory \u2067M\u2069"],
+      categories: ["cs.CL"],
+      abstract: "Retrieval augmented generation \u202Eevil\u202C.",
+      license: null,
+      canonScore: 0.99,
+      bonus: 0,
+      score: 0.99,
+      reasons: { papers: [], topics: ["retrieval"] },
     };
     candidateStore(t.bot.app.db).insert(candidate, new Date());
-    await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
+    await command(t, {
+      name: "follow",
+      ...as.moderator,
+      options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")],
+    });
     const card = await command(t, { name: "review", ...as.moderator });
     const since = t.harness.requests.length;
-    await send(t, modalSubmit({ customId: "review-approve:2406.50001", message: card.message(), fields: { topics: "retrieval", note: "" }, ...as.moderator }));
+    await send(
+      t,
+      modalSubmit({
+        customId: "review-approve:2406.50001",
+        message: card.message(),
+        fields: { topics: "retrieval", note: "" },
+        ...as.moderator,
+      }),
+    );
 
     const paper = t.bot.ctx.catalog.papers.find((entry) => entry.arxivId === "2406.50001");
     expect(paper?.title).toBe(SAFE_TITLE);

@@ -44,8 +44,17 @@ describe("an approved candidate stored with bidi controls", () => {
     const direct = useDirect({ env: { BUNDLE_REBUILD_DELAY_SECONDS: "60", PUBLIC_URL: "https://paperbot.example" } });
     // As a candidate stored before feed text was filtered: the approve path makes it safe on its way into the list.
     const candidate: NewCandidate = {
-      arxivId: "2406.50001", version: 1, title: TITLE, authors: ["Mallory \u2067M\u2069"], categories: ["cs.CL"], abstract: "Retrieval augmented generation \u202Eevil\u202C.",
-      license: null, canonScore: 0.99, bonus: 0, score: 0.99, reasons: { papers: [], topics: ["retrieval"] },
+      arxivId: "2406.50001",
+      version: 1,
+      title: TITLE,
+      authors: ["Mallory \u2067M\u2069"],
+      categories: ["cs.CL"],
+      abstract: "Retrieval augmented generation \u202Eevil\u202C.",
+      license: null,
+      canonScore: 0.99,
+      bonus: 0,
+      score: 0.99,
+      reasons: { papers: [], topics: ["retrieval"] },
     };
     candidateStore(direct.app.db).insert(candidate, new Date());
     await direct.run("review", {}, who.moderator);

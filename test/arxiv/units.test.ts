@@ -27,14 +27,36 @@ describe("arXiv settings", () => {
   it("reports every problem at once, including impolite spacing towards arXiv", () => {
     let error: unknown;
     try {
-      parseConfig({ ARXIV_CATEGORIES: "cs.CL,not a category", POLL_CRON: "every day", CANDIDATE_MIN_SCORE: "high", CANDIDATE_RETENTION_DAYS: "0", ARXIV_CONTACT: "me", ARXIV_REQUEST_INTERVAL_MS: "500", HTTP_PORT: "x" });
+      parseConfig({
+        ARXIV_CATEGORIES: "cs.CL,not a category",
+        POLL_CRON: "every day",
+        CANDIDATE_MIN_SCORE: "high",
+        CANDIDATE_RETENTION_DAYS: "0",
+        ARXIV_CONTACT: "me",
+        ARXIV_REQUEST_INTERVAL_MS: "500",
+        HTTP_PORT: "x",
+      });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const names = (error as ConfigError).problems.map((problem) => problem.split(" ")[0]);
-    expect(names.sort()).toEqual(["ARXIV_CATEGORIES", "ARXIV_CONTACT", "ARXIV_REQUEST_INTERVAL_MS", "CANDIDATE_MIN_SCORE", "CANDIDATE_RETENTION_DAYS", "HTTP_PORT", "POLL_CRON"]);
-    expect(parseConfig({ ARXIV_RSS_URL: "http://127.0.0.1:8999/rss", ARXIV_API_URL: "http://[::1]:8999/api/query", ARXIV_REQUEST_INTERVAL_MS: "0" }).arxiv.requestIntervalMs).toBe(0);
+    expect(names.sort()).toEqual([
+      "ARXIV_CATEGORIES",
+      "ARXIV_CONTACT",
+      "ARXIV_REQUEST_INTERVAL_MS",
+      "CANDIDATE_MIN_SCORE",
+      "CANDIDATE_RETENTION_DAYS",
+      "HTTP_PORT",
+      "POLL_CRON",
+    ]);
+    expect(
+      parseConfig({
+        ARXIV_RSS_URL: "http://127.0.0.1:8999/rss",
+        ARXIV_API_URL: "http://[::1]:8999/api/query",
+        ARXIV_REQUEST_INTERVAL_MS: "0",
+      }).arxiv.requestIntervalMs,
+    ).toBe(0);
   });
 
   it("refuses a spacing under 3 s unless both arXiv URLs (feeds and API) are loopback, with the other problems", () => {
@@ -51,18 +73,32 @@ describe("arXiv settings", () => {
     expect(onlyFeeds.find((problem) => problem.startsWith("ARXIV_REQUEST_INTERVAL_MS"))).toBe(
       'ARXIV_REQUEST_INTERVAL_MS ("0"): arXiv allows one request every 3 s (3000 ms or more; less only when ARXIV_RSS_URL and ARXIV_API_URL are both loopback test servers)',
     );
-    expect(problems({ ARXIV_API_URL: "http://localhost:8999/api/query", ARXIV_REQUEST_INTERVAL_MS: "100" }).map((problem) => problem.split(" ")[0])).toEqual(["ARXIV_REQUEST_INTERVAL_MS"]);
-    expect(problems({ ARXIV_RSS_URL: "http://127.0.0.1:8999/rss", ARXIV_API_URL: "https://export.arxiv.org/api/query", ARXIV_REQUEST_INTERVAL_MS: "2999" })).toHaveLength(1);
+    expect(
+      problems({ ARXIV_API_URL: "http://localhost:8999/api/query", ARXIV_REQUEST_INTERVAL_MS: "100" }).map(
+        (problem) => problem.split(" ")[0],
+      ),
+    ).toEqual(["ARXIV_REQUEST_INTERVAL_MS"]);
+    expect(
+      problems({
+        ARXIV_RSS_URL: "http://127.0.0.1:8999/rss",
+        ARXIV_API_URL: "https://export.arxiv.org/api/query",
+        ARXIV_REQUEST_INTERVAL_MS: "2999",
+      }),
+    ).toHaveLength(1);
     expect(problems({ ARXIV_REQUEST_INTERVAL_MS: "3000" })).toEqual([]);
   });
 });
 
 describe("arXiv feed parsing", () => {
   it("decodes TeX accents in names without touching math", () => {
-    expect(decodeTex(String.raw`O\u{g}uz T\"ufekcio\u{g}lu, \c{C}evik, K{\i}z{\i}ltepe, Jim\'enez Guti\'errez, \'{E}cole, {\"o}zil, Erd\H{o}s, \v{S}koda, Ma\l{}gorzata, Stra\ss e`)).toBe(
-      "Oğuz Tüfekcioğlu, Çevik, Kızıltepe, Jiménez Gutiérrez, École, özil, Erdős, Škoda, Małgorzata, Straße",
+    expect(
+      decodeTex(
+        String.raw`O\u{g}uz T\"ufekcio\u{g}lu, \c{C}evik, K{\i}z{\i}ltepe, Jim\'enez Guti\'errez, \'{E}cole, {\"o}zil, Erd\H{o}s, \v{S}koda, Ma\l{}gorzata, Stra\ss e`,
+      ),
+    ).toBe("Oğuz Tüfekcioğlu, Çevik, Kızıltepe, Jiménez Gutiérrez, École, özil, Erdős, Škoda, Małgorzata, Straße");
+    expect(decodeTex(String.raw`CT-$\Delta$Bench with $\vec{x}$ and \textbf{bold}`)).toBe(
+      String.raw`CT-$\Delta$Bench with $\vec{x}$ and \textbf{bold}`,
     );
-    expect(decodeTex(String.raw`CT-$\Delta$Bench with $\vec{x}$ and \textbf{bold}`)).toBe(String.raw`CT-$\Delta$Bench with $\vec{x}$ and \textbf{bold}`);
   });
 
   it("strips the arXiv preamble from the description", () => {
@@ -70,21 +106,33 @@ describe("arXiv feed parsing", () => {
   });
 
   it("splits author lists with or without a serial comma", async () => {
-    const feed = (creator: string) => `<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom"><channel><title>t</title><link>https://arxiv.org</link><description>d</description>
+    const feed = (
+      creator: string,
+    ) => `<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom"><channel><title>t</title><link>https://arxiv.org</link><description>d</description>
       <item><title>A paper</title><link>https://arxiv.org/abs/2401.01335</link><description>arXiv:2401.01335v1 Announce Type: new
 Abstract: Text.</description><guid isPermaLink="false">oai:arXiv.org:2401.01335v1</guid><category>cs.CL</category><arxiv:announce_type>new</arxiv:announce_type><dc:creator>${creator}</dc:creator></item></channel></rss>`;
-    for (const creator of ["Ada Lovelace, Alan Turing, and Grace Hopper", "Ada Lovelace, Alan Turing and Grace Hopper", "Ada Lovelace,\n Alan Turing,  Grace Hopper"]) {
+    for (const creator of [
+      "Ada Lovelace, Alan Turing, and Grace Hopper",
+      "Ada Lovelace, Alan Turing and Grace Hopper",
+      "Ada Lovelace,\n Alan Turing,  Grace Hopper",
+    ]) {
       const parsed = await parseArxivFeed(feed(creator));
       expect(parsed.items[0]?.authors, creator).toEqual(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
     }
   });
 
   it("rejects what is not an RSS feed, with a reason", async () => {
-    await expect(parseArxivFeed("<!DOCTYPE html><html><body>Error</body></html>")).rejects.toThrow(new FeedFormatError("an HTML page instead of the RSS feed"));
+    await expect(parseArxivFeed("<!DOCTYPE html><html><body>Error</body></html>")).rejects.toThrow(
+      new FeedFormatError("an HTML page instead of the RSS feed"),
+    );
     await expect(parseArxivFeed("")).rejects.toThrow("an empty body");
     await expect(parseArxivFeed('<feed xmlns="http://www.w3.org/2005/Atom"><entry/></feed>')).rejects.toThrow("not an RSS feed");
     await expect(parseArxivFeed('<rss version="2.0"><channel><title>x</title><item><title>cut')).rejects.toThrow(/^invalid XML/);
-    expect(await parseArxivFeed('<rss version="2.0"><channel><title>empty</title></channel></rss>')).toEqual({ items: [], invalid: 0, invalidExamples: [] });
+    expect(await parseArxivFeed('<rss version="2.0"><channel><title>empty</title></channel></rss>')).toEqual({
+      items: [],
+      invalid: 0,
+      invalidExamples: [],
+    });
   });
 });
 

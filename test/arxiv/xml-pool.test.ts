@@ -41,7 +41,10 @@ describe("XmlParserPool", () => {
 
   it("hands back only the item fields asked for, in batches that add up to the whole feed", async () => {
     const parsers = pool();
-    const output = (await parsers.parse(feed(2500), FIELDS, { limits: LIMITS, pick: ["title", "guid"] })) as { items: Record<string, unknown>[]; title: unknown };
+    const output = (await parsers.parse(feed(2500), FIELDS, { limits: LIMITS, pick: ["title", "guid"] })) as {
+      items: Record<string, unknown>[];
+      title: unknown;
+    };
     expect(output.title).toBe("t");
     expect(output.items).toHaveLength(2500);
     expect(output.items[2499]).toEqual({ title: "Paper 2499", guid: "g2499" });
@@ -56,7 +59,9 @@ describe("XmlParserPool", () => {
 
   it("kills the thread of a parse over its time limit, and the next parse gets a new one", async () => {
     const parsers = pool();
-    await expect(parsers.parse(feed(20_000), FIELDS, { limits: LIMITS, timeLimitMs: 1 })).rejects.toThrow(new XmlParseError("limit", "took longer than 1 ms to parse"));
+    await expect(parsers.parse(feed(20_000), FIELDS, { limits: LIMITS, timeLimitMs: 1 })).rejects.toThrow(
+      new XmlParseError("limit", "took longer than 1 ms to parse"),
+    );
     expect(parsers.threadCount).toBe(0);
     expect(titles(await parsers.parse(feed(2), FIELDS, { limits: LIMITS }))).toEqual(["Paper 0", "Paper 1"]);
     expect(parsers.threadsStarted).toBe(2);
@@ -64,7 +69,9 @@ describe("XmlParserPool", () => {
 
   it("a parse that fails on bad XML leaves the thread usable", async () => {
     const parsers = pool();
-    await expect(parsers.parse("<rss version=\"2.0\"><channel><item><title>cut", FIELDS, { limits: LIMITS })).rejects.toMatchObject({ kind: "invalid" });
+    await expect(parsers.parse('<rss version="2.0"><channel><item><title>cut', FIELDS, { limits: LIMITS })).rejects.toMatchObject({
+      kind: "invalid",
+    });
     expect(titles(await parsers.parse(feed(1), FIELDS, { limits: LIMITS }))).toEqual(["Paper 0"]);
     expect(parsers.threadsStarted).toBe(1);
   });

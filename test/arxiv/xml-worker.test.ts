@@ -68,13 +68,20 @@ describe("parsing a feed", () => {
   });
 
   it("fails a feed that takes longer than the time limit", async () => {
-    await expect(parseArxivFeed(manyItems(2000), { timeLimitMs: 1 })).rejects.toThrow("too costly to parse: took longer than 1 ms to parse");
+    await expect(parseArxivFeed(manyItems(2000), { timeLimitMs: 1 })).rejects.toThrow(
+      "too costly to parse: took longer than 1 ms to parse",
+    );
   });
 
   it("still reads a good feed", async () => {
     const parsed = await parseArxivFeed(manyItems(3));
     expect(parsed.items.map((item) => item.arxivId)).toEqual(["2612.00001", "2612.00002", "2612.00003"]);
-    expect(parsed.items[0]).toMatchObject({ version: 1, announceType: "new", authors: ["Ada Lovelace", "Alan Turing"], categories: ["cs.CL"] });
+    expect(parsed.items[0]).toMatchObject({
+      version: 1,
+      announceType: "new",
+      authors: ["Ada Lovelace", "Alan Turing"],
+      categories: ["cs.CL"],
+    });
   });
 });
 

@@ -20,7 +20,17 @@ describe("bundle benchmark helper", () => {
 
   it("returns its metrics, the download rate beside the bare-server baseline (smoke run, no timing assertions)", async () => {
     const result = await benchBundle([paper, report], { durationMs: 200, largeCount: 200, concurrency: 5 });
-    expect(Object.keys(result).sort()).toEqual(["baseline_cpu_us", "baseline_rps", "build_ms_10k", "build_ms_catalog", "cpu_ratio", "download_cpu_us", "download_rps", "ratio", "requests"]);
+    expect(Object.keys(result).sort()).toEqual([
+      "baseline_cpu_us",
+      "baseline_rps",
+      "build_ms_10k",
+      "build_ms_catalog",
+      "cpu_ratio",
+      "download_cpu_us",
+      "download_rps",
+      "ratio",
+      "requests",
+    ]);
     for (const value of Object.values(result)) expect(Number.isFinite(value) && value >= 0).toBe(true);
     expect(result.download_rps).toBeGreaterThan(0);
     expect(result.baseline_rps).toBeGreaterThan(0);

@@ -3,7 +3,15 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUNDLE_FILE_NAME, BUNDLE_FOLDER, BundleStore, buildBundle, newestAddedAt, toDosDateTime, writeZip } from "../../src/bundle/index.js";
+import {
+  BUNDLE_FILE_NAME,
+  BUNDLE_FOLDER,
+  BundleStore,
+  buildBundle,
+  newestAddedAt,
+  toDosDateTime,
+  writeZip,
+} from "../../src/bundle/index.js";
 import { tempDir } from "../support/temp.js";
 import { unzipEntries, unzipInstalled } from "../support/zip.js";
 import { attention, GENERATED_AT, gpt4, hasCommand, lora, PAPERS } from "../support/bundle-papers.js";
@@ -43,7 +51,15 @@ describe("zip writer", () => {
     for (const name of ["../x", "/abs", "a/../b", "a\\b", "a//b", "", "a/./b", "nul\0"]) {
       expect(() => writeZip([{ name, data }], GENERATED_AT), name).toThrow();
     }
-    expect(() => writeZip([{ name: "a", data }, { name: "a", data }], GENERATED_AT)).toThrow(/duplicate/);
+    expect(() =>
+      writeZip(
+        [
+          { name: "a", data },
+          { name: "a", data },
+        ],
+        GENERATED_AT,
+      ),
+    ).toThrow(/duplicate/);
   });
 
   it("a flipped byte is caught by the independent check (so the checks above can fail)", async () => {
@@ -75,7 +91,9 @@ describe("buildBundle", () => {
   it("contains exactly the six files under the top folder, with the same timestamp and an executable script", async () => {
     const result = buildBundle(PAPERS, { generatedAt: GENERATED_AT });
     const entries = await unzipEntries(result.zip);
-    const names = ["README.md", "fetch-pdfs.sh", "index.html", "papers.bib", "papers.csv", "papers.json"].map((name) => `${BUNDLE_FOLDER}/${name}`);
+    const names = ["README.md", "fetch-pdfs.sh", "index.html", "papers.bib", "papers.csv", "papers.json"].map(
+      (name) => `${BUNDLE_FOLDER}/${name}`,
+    );
     expect(entries.map((entry) => entry.name)).toEqual(names);
     expect(result.files).toEqual(entries.map((entry) => ({ name: entry.name, size: entry.data.length })));
     const dos = toDosDateTime(GENERATED_AT);
@@ -115,7 +133,14 @@ describe("buildBundle", () => {
       .map((match) => ({ name: match[2], size: Number(match[1]) }));
     expect(listed).toEqual(result.files);
     execFileSync("unzip", ["-q", path, "-d", join(dir, "out")]);
-    expect(readdirSync(join(dir, "out", BUNDLE_FOLDER)).sort()).toEqual(["README.md", "fetch-pdfs.sh", "index.html", "papers.bib", "papers.csv", "papers.json"]);
+    expect(readdirSync(join(dir, "out", BUNDLE_FOLDER)).sort()).toEqual([
+      "README.md",
+      "fetch-pdfs.sh",
+      "index.html",
+      "papers.bib",
+      "papers.csv",
+      "papers.json",
+    ]);
     expect(statSync(join(dir, "out", BUNDLE_FOLDER, "fetch-pdfs.sh")).mode & 0o111).not.toBe(0);
   });
 
@@ -126,7 +151,9 @@ describe("buildBundle", () => {
     writeFileSync(path, buildBundle(PAPERS, { generatedAt: GENERATED_AT }).zip);
     const test = spawnSync("python3", ["-m", "zipfile", "-t", path], { encoding: "utf8" });
     expect(test.status).toBe(0);
-    const names = spawnSync("python3", ["-c", "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", path], { encoding: "utf8" });
+    const names = spawnSync("python3", ["-c", "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", path], {
+      encoding: "utf8",
+    });
     expect(names.status).toBe(0);
     expect(names.stdout.trim().split("\n")).toHaveLength(6);
   });

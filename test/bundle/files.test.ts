@@ -22,8 +22,10 @@ describe("papers.bib", () => {
   const raw = parseBibtex(bib, { raw: true });
   const entries = decoded.entries;
   const byKey = new Map(entries.map((entry) => [entry.key, entry]));
-  const names = (creators: Creator[] | undefined) => (creators ?? []).map((creator) => creator.name ?? [creator.firstName, creator.lastName].filter(Boolean).join(" "));
-  const rawField = (entry: BibEntry | undefined, name: string): unknown => raw.entries.find((candidate) => candidate.key === entry?.key)?.fields[name];
+  const names = (creators: Creator[] | undefined) =>
+    (creators ?? []).map((creator) => creator.name ?? [creator.firstName, creator.lastName].filter(Boolean).join(" "));
+  const rawField = (entry: BibEntry | undefined, name: string): unknown =>
+    raw.entries.find((candidate) => candidate.key === entry?.key)?.fields[name];
 
   it("has one well-formed entry per paper with unique keys and required fields", () => {
     expect(decoded.errors).toEqual([]);
@@ -52,7 +54,9 @@ describe("papers.bib", () => {
     const openai = entries.find((entry) => entry.type === "misc");
     expect(openai?.fields["title"]).toBe(gpt4.title);
     expect(openai?.fields.institution).toEqual([gpt4.organisation]);
-    expect(rawField(openai, "title")).toBe("GPT-4 Technical Report: \"Quotes\", \\textbraceleft{}Braces\\textbraceright{} \\& 100\\% \\$cost \\#1 under\\_score");
+    expect(rawField(openai, "title")).toBe(
+      'GPT-4 Technical Report: "Quotes", \\textbraceleft{}Braces\\textbraceright{} \\& 100\\% \\$cost \\#1 under\\_score',
+    );
     for (const paper of PAPERS) expect(entries.map((entry) => entry.fields["title"])).toContain(paper.title);
   });
 
@@ -79,7 +83,19 @@ describe("papers.csv", () => {
     expect(csv.startsWith("\uFEFF")).toBe(true);
     expect(csv.endsWith("\r\n")).toBe(true);
     expect(rows).toHaveLength(PAPERS.length + 1);
-    expect(rows[0]).toEqual(["id", "arxiv_id", "title", "authors", "organisation", "year", "topics", "url", "pdf_url", "summary_en", "summary_ja"]);
+    expect(rows[0]).toEqual([
+      "id",
+      "arxiv_id",
+      "title",
+      "authors",
+      "organisation",
+      "year",
+      "topics",
+      "url",
+      "pdf_url",
+      "summary_en",
+      "summary_ja",
+    ]);
     for (const row of rows) expect(row).toHaveLength(11);
   });
 
@@ -156,7 +172,7 @@ describe("index.html", () => {
   const html = file(FILES, "index.html");
 
   it("is a self-contained page with a table of contents and language tags", () => {
-    expect(html.startsWith("<!DOCTYPE html>\n<html lang=\"en\">")).toBe(true);
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
     expect(html).toContain('<meta charset="utf-8">');
     expect(html).toMatch(/<style>[^<]+<\/style>/);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|@import|url\(/i);
@@ -252,7 +268,8 @@ describe("fetch-pdfs.sh", () => {
     const files = await bundleFiles([attention, noPdf]);
     const script2 = file(files, "fetch-pdfs.sh");
     expect(spawnSync("sh", ["-n", "-c", script2]).status).toBe(0);
-    expect(script2).toContain("echo 'note   no PDF link for A blog post; `rm -rf` $HOME '\\''x'\\''; see https://openai.com/research/gpt-4'");
+    expect(script2).toContain(
+      "echo 'note   no PDF link for A blog post; `rm -rf` $HOME '\\''x'\\''; see https://openai.com/research/gpt-4'",
+    );
   });
 });
-

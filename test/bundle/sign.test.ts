@@ -2,14 +2,25 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BUNDLE_FILE_NAME } from "../../src/bundle/index.js";
-import { computeBundleSignature, createSignatureVerifier, parseSignatureQuery, signBundleUrl, verifyBundleSignature } from "../../src/http/index.js";
+import {
+  computeBundleSignature,
+  createSignatureVerifier,
+  parseSignatureQuery,
+  signBundleUrl,
+  verifyBundleSignature,
+} from "../../src/http/index.js";
 
 const SECRET = "test-secret-0123456789abcdef0123456789";
 const NOW = new Date("2025-01-01T00:00:00.000Z");
 
 describe("signed links", () => {
   it("signs GET\\n/bundle/<file>\\n<exp> with HMAC-SHA256 as base64url", () => {
-    const url = signBundleUrl({ baseUrl: "https://bot.example.com/files/", fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date("2025-01-01T01:00:00.900Z") });
+    const url = signBundleUrl({
+      baseUrl: "https://bot.example.com/files/",
+      fileName: BUNDLE_FILE_NAME,
+      secret: SECRET,
+      expiresAt: new Date("2025-01-01T01:00:00.900Z"),
+    });
     const exp = 1735693200;
     const sig = createHmac("sha256", SECRET).update(`GET\n/bundle/${BUNDLE_FILE_NAME}\n${exp}`).digest("base64url");
     expect(url).toBe(`https://bot.example.com/files/bundle/${BUNDLE_FILE_NAME}?exp=${exp}&sig=${sig}`);

@@ -27,7 +27,10 @@ describe("catalog file", () => {
     const seedIds = [...seed.matchAll(/arxiv\.org\/abs\/(\d{4}\.\d{4,5})/g)].map((match) => match[1]);
     expect(seedIds.length).toBeGreaterThanOrEqual(40);
     for (const id of seedIds) {
-      expect(entries.filter((entry) => entry.arxivId === id), `arXiv ${id}`).toHaveLength(1);
+      expect(
+        entries.filter((entry) => entry.arxivId === id),
+        `arXiv ${id}`,
+      ).toHaveLength(1);
     }
   });
 
@@ -113,11 +116,19 @@ describe("reading the catalog file", () => {
     expect(loadCatalog(catalogPath).papers).toHaveLength(43);
   });
 
-  it.skipIf(!existsSync(mainJs) || !existsSync("/dev/zero"))("the bot with CATALOG_PATH=/dev/zero exits with that reason instead of reading for ever", async () => {
-    const dir = tempDir("paperbot-catalog-zero-");
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const bot = spawnBot(dir, { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", CATALOG_PATH: "/dev/zero", DATABASE_PATH: join(dir, "paperbot.db") });
-    expect(await bot.exited).toBe(EXIT.failed);
-    expect(bot.stderr()).toContain(tooLarge);
-  });
+  it.skipIf(!existsSync(mainJs) || !existsSync("/dev/zero"))(
+    "the bot with CATALOG_PATH=/dev/zero exits with that reason instead of reading for ever",
+    async () => {
+      const dir = tempDir("paperbot-catalog-zero-");
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      const bot = spawnBot(dir, {
+        DISCORD_TOKEN: TEST_TOKEN,
+        DISCORD_API_URL: "http://127.0.0.1:9/api",
+        CATALOG_PATH: "/dev/zero",
+        DATABASE_PATH: join(dir, "paperbot.db"),
+      });
+      expect(await bot.exited).toBe(EXIT.failed);
+      expect(bot.stderr()).toContain(tooLarge);
+    },
+  );
 });

@@ -59,7 +59,11 @@ describe("embed limits", () => {
   });
 
   it("keeps a paper with oversized data usable", () => {
-    const paper = samplePaper({ title: "X".repeat(300), summary: { en: "long ".repeat(1000), ja: "長い".repeat(1000) }, authors: Array.from({ length: 12 }, () => "A".repeat(120)) });
+    const paper = samplePaper({
+      title: "X".repeat(300),
+      summary: { en: "long ".repeat(1000), ja: "長い".repeat(1000) },
+      authors: Array.from({ length: 12 }, () => "A".repeat(120)),
+    });
     const embed = paperEmbed(paper, "ja");
     expect(embedLength(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
     expect([...(embed.fields?.[0]?.value ?? "")].length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
@@ -94,9 +98,18 @@ describe("input validation", () => {
   });
 
   it("normalises follow topics and maps catalog labels in both languages", () => {
-    expect(normalizeFollowTopic("  #Fine Tuning ")).toEqual({ ok: true, value: { topic: "fine-tuning", catalogTopic: "fine-tuning", display: "fine-tuning" } });
-    expect(normalizeFollowTopic("検索拡張")).toEqual({ ok: true, value: { topic: "retrieval", catalogTopic: "retrieval", display: "retrieval" } });
-    expect(normalizeFollowTopic("Speculative   Decoding")).toEqual({ ok: true, value: { topic: "speculative decoding", catalogTopic: null, display: "Speculative Decoding" } });
+    expect(normalizeFollowTopic("  #Fine Tuning ")).toEqual({
+      ok: true,
+      value: { topic: "fine-tuning", catalogTopic: "fine-tuning", display: "fine-tuning" },
+    });
+    expect(normalizeFollowTopic("検索拡張")).toEqual({
+      ok: true,
+      value: { topic: "retrieval", catalogTopic: "retrieval", display: "retrieval" },
+    });
+    expect(normalizeFollowTopic("Speculative   Decoding")).toEqual({
+      ok: true,
+      value: { topic: "speculative decoding", catalogTopic: null, display: "Speculative Decoding" },
+    });
     expect(normalizeFollowTopic("x".repeat(65))).toMatchObject({ ok: false, key: "follow.topicTooLong" });
   });
 
@@ -108,7 +121,13 @@ describe("input validation", () => {
         options: [
           { type: ApplicationCommandOptionType.String, name: "query", description: "q", required: true },
           { type: ApplicationCommandOptionType.Integer, name: "page", description: "p", required: false },
-          { type: ApplicationCommandOptionType.String, name: "topic", description: "t", required: false, choices: [{ name: "A", value: "a" }] },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: "topic",
+            description: "t",
+            required: false,
+            choices: [{ name: "A", value: "a" }],
+          },
         ],
       } as const,
       execute: () => ({ kind: "reply", private: true, content: "" }),
@@ -129,16 +148,29 @@ describe("console rendering", () => {
   it("parses slash commands typed as text", () => {
     expect(parseConsoleLine("/paper flash attention", commands)).toEqual({ name: "paper", options: { query: "flash attention" } });
     expect(parseConsoleLine("/papers topic:retrieval", commands)).toEqual({ name: "papers", options: { topic: "retrieval" } });
-    expect(parseConsoleLine("/follow topic:speculative decoding", commands)).toEqual({ name: "follow", options: { topic: "speculative decoding" } });
+    expect(parseConsoleLine("/follow topic:speculative decoding", commands)).toEqual({
+      name: "follow",
+      options: { topic: "speculative decoding" },
+    });
     expect(parseConsoleLine("lora", commands)).toBeNull();
   });
 
   it("prints embeds, fields and buttons readably", () => {
     const text = renderReplyText({
       content: "hello",
-      embeds: [{ title: "Title", url: "https://example.org", description: "**bold** text", fields: [{ name: "Field", value: "a\nb" }], footer: { text: "foot" } }],
+      embeds: [
+        {
+          title: "Title",
+          url: "https://example.org",
+          description: "**bold** text",
+          fields: [{ name: "Field", value: "a\nb" }],
+          footer: { text: "foot" },
+        },
+      ],
     });
-    expect(text).toBe(["hello", "== Title ==", "https://example.org", "", "bold text", "", "Field:", "  a", "  b", "", "-- foot"].join("\n"));
+    expect(text).toBe(
+      ["hello", "== Title ==", "https://example.org", "", "bold text", "", "Field:", "  a", "  b", "", "-- foot"].join("\n"),
+    );
   });
 });
 
@@ -147,7 +179,9 @@ describe("short names and lists", () => {
     expect(paperShortName({ id: "lora", title: "LoRA: Low-Rank Adaptation of Large Language Models" })).toBe("LoRA");
     expect(paperShortName({ id: "rag", title: "Retrieval-Augmented Generation for Knowledge-Intensive NLP Tasks" })).toBe("RAG");
     expect(paperShortName({ id: "consistency-models", title: "Consistency Models" })).toBe("Consistency Models");
-    expect(formatList("en", ["Generative Agents", "Q-Transformer", "Beyond Human Data"])).toBe("Generative Agents, Q-Transformer, and Beyond Human Data");
+    expect(formatList("en", ["Generative Agents", "Q-Transformer", "Beyond Human Data"])).toBe(
+      "Generative Agents, Q-Transformer, and Beyond Human Data",
+    );
     expect(formatList("en", ["LoRA", "QLoRA"])).toBe("LoRA and QLoRA");
     expect(formatList("ja", ["LoRA", "QLoRA"])).toBe("LoRA、QLoRA");
   });
@@ -188,7 +222,11 @@ describe("short names and lists", () => {
   });
 
   it("cuts a long title at a word boundary when nothing shorter names the paper", () => {
-    const added = { id: "observation-of-a-new-particle-in", title: "Observation of a new particle in the search for the Standard Model Higgs boson", aliases: [] };
+    const added = {
+      id: "observation-of-a-new-particle-in",
+      title: "Observation of a new particle in the search for the Standard Model Higgs boson",
+      aliases: [],
+    };
     expect(paperShortName(added)).toBe("Observation of a new particle in the…");
   });
 });

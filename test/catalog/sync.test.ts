@@ -46,7 +46,13 @@ describe("catalog sync", () => {
     const store = paperStore(db);
     const [first] = entries;
     if (!first) throw new Error("empty catalog");
-    const moderated = { ...first, id: "my-paper", arxivId: "2501.00001", url: "https://arxiv.org/abs/2501.00001", pdfUrl: "https://arxiv.org/pdf/2501.00001" };
+    const moderated = {
+      ...first,
+      id: "my-paper",
+      arxivId: "2501.00001",
+      url: "https://arxiv.org/abs/2501.00001",
+      pdfUrl: "https://arxiv.org/pdf/2501.00001",
+    };
     store.insert(moderated, searchDocument(moderated), "moderator", 100_000, new Date("2026-01-01T00:00:00Z"));
     const clash = { ...first, id: "my-paper", title: "Catalog wants this id too" };
     const report = syncCatalog(db, [...entries, clash], new Date("2026-01-02T00:00:00Z"));

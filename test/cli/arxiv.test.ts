@@ -55,7 +55,14 @@ describe("paperbot poll / candidates", () => {
 
   it("rejects bad arguments with exit code 2", async () => {
     const t = await setup();
-    for (const args of [["poll", "now"], ["poll", "--jsn"], ["candidates", "--limit", "0"], ["candidates", "approve"], ["candidates", "reject", "not-an-id"], ["candidates", "eval", "x"]]) {
+    for (const args of [
+      ["poll", "now"],
+      ["poll", "--jsn"],
+      ["candidates", "--limit", "0"],
+      ["candidates", "approve"],
+      ["candidates", "reject", "not-an-id"],
+      ["candidates", "eval", "x"],
+    ]) {
       expect((await t.cli(...args)).code, args.join(" ")).toBe(2);
     }
   });
@@ -67,7 +74,9 @@ describe("paperbot poll / candidates", () => {
     await t.cli("poll");
     const listed = await t.cli("candidates", "--limit", "5", "--json");
     expect(listed.code).toBe(0);
-    const { candidates } = JSON.parse(listed.stdout) as { candidates: { arxivId: string; score: number; reasons: { papers: string[]; topics: string[]; terms: string[] } }[] };
+    const { candidates } = JSON.parse(listed.stdout) as {
+      candidates: { arxivId: string; score: number; reasons: { papers: string[]; topics: string[]; terms: string[] } }[];
+    };
     // The default threshold keeps a short queue of the real day's best papers.
     expect(candidates.length).toBeGreaterThanOrEqual(2);
     for (const candidate of candidates) {
@@ -75,7 +84,9 @@ describe("paperbot poll / candidates", () => {
       expect(candidate.score).toBeGreaterThanOrEqual(DEFAULT_CANDIDATE_MIN_SCORE);
       expect(candidate.reasons.terms.length).toBeGreaterThan(0);
     }
-    expect(candidates.map((candidate) => candidate.score)).toEqual([...candidates.map((candidate) => candidate.score)].sort((a, b) => b - a));
+    expect(candidates.map((candidate) => candidate.score)).toEqual(
+      [...candidates.map((candidate) => candidate.score)].sort((a, b) => b - a),
+    );
     const top = candidates[0]?.arxivId ?? "";
     expect((await t.cli("candidates", "approve", `https://arxiv.org/abs/${top}v1`, "--by", "alice")).stdout).toMatch(`approved ${top}`);
     const twice = await t.cli("candidates", "reject", top, "--by", "bob");
@@ -105,9 +116,21 @@ describe("paperbot poll / candidates", () => {
       expect(store.decide(item.arxivId, index % 2 === 0, "sim", new Date(Date.UTC(2026, 7, 14, 0, index))).outcome).toBe("decided");
     });
     const evaluation = JSON.parse((await t.cli("candidates", "eval", "--json")).stdout) as Record<string, unknown>;
-    expect(Object.keys(evaluation)).toEqual(["decisions", "approvals", "rejections", "baseline_auc", "baseline_auc_ci95", "auc", "auc_ci95", "difference_ci95", "verdict"]);
+    expect(Object.keys(evaluation)).toEqual([
+      "decisions",
+      "approvals",
+      "rejections",
+      "baseline_auc",
+      "baseline_auc_ci95",
+      "auc",
+      "auc_ci95",
+      "difference_ci95",
+      "verdict",
+    ]);
     expect(evaluation).toMatchObject({ decisions: 30, approvals: 15, rejections: 15 });
     expect(evaluation["verdict"]).not.toBe("learned-better");
-    expect((await t.cli("candidates", "eval")).stdout).toMatch(/learned model AUC \(5-fold cross-validated\): \d\.\d{3} \(95% CI \d\.\d{3}–\d\.\d{3}\)/);
+    expect((await t.cli("candidates", "eval")).stdout).toMatch(
+      /learned model AUC \(5-fold cross-validated\): \d\.\d{3} \(95% CI \d\.\d{3}–\d\.\d{3}\)/,
+    );
   });
 });

@@ -114,14 +114,21 @@ describe("paper --batch", () => {
     expect(lines[expected.indexOf("")]).toBe("\t-\terror: empty");
   });
 
-  it.skipIf(!existsSync(join(repoRoot, "dist", "src", "cli", "index.js")))("keeps lines aligned when the installed binary reads a pipe", () => {
-    const { text, expected } = mixedInput();
-    const count = 300;
-    const input = `${text.split("\n").slice(0, count).join("\n")}\n`;
-    const env = { ...process.env, ...testEnv() } as NodeJS.ProcessEnv;
-    const result = spawnSync(process.execPath, [join(repoRoot, "bin", "paperbot.js"), "paper", "--batch", "--json"], { env, input });
-    expect(result.status).toBe(0);
-    const lines = result.stdout.toString().split("\n").slice(0, -1).map((line) => (JSON.parse(line) as { query: string }).query);
-    expect(lines).toEqual(expected.slice(0, count));
-  });
+  it.skipIf(!existsSync(join(repoRoot, "dist", "src", "cli", "index.js")))(
+    "keeps lines aligned when the installed binary reads a pipe",
+    () => {
+      const { text, expected } = mixedInput();
+      const count = 300;
+      const input = `${text.split("\n").slice(0, count).join("\n")}\n`;
+      const env = { ...process.env, ...testEnv() } as NodeJS.ProcessEnv;
+      const result = spawnSync(process.execPath, [join(repoRoot, "bin", "paperbot.js"), "paper", "--batch", "--json"], { env, input });
+      expect(result.status).toBe(0);
+      const lines = result.stdout
+        .toString()
+        .split("\n")
+        .slice(0, -1)
+        .map((line) => (JSON.parse(line) as { query: string }).query);
+      expect(lines).toEqual(expected.slice(0, count));
+    },
+  );
 });

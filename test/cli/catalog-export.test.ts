@@ -32,9 +32,18 @@ const actor = { id: MODERATOR.id, name: MODERATOR.username };
 
 function record(arxivId: string, title: string): ArxivRecord {
   return {
-    arxivId, version: 1, title, abstract: `An abstract about ${title}. It has two sentences.`, authors: ["Ada Author"], categories: ["cs.CL"],
-    primaryCategory: "cs.CL", published: "2024-02-01T00:00:00Z", updated: "2024-02-01T00:00:00Z", comment: null,
-    absUrl: `https://arxiv.org/abs/${arxivId}`, pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
+    arxivId,
+    version: 1,
+    title,
+    abstract: `An abstract about ${title}. It has two sentences.`,
+    authors: ["Ada Author"],
+    categories: ["cs.CL"],
+    primaryCategory: "cs.CL",
+    published: "2024-02-01T00:00:00Z",
+    updated: "2024-02-01T00:00:00Z",
+    comment: null,
+    absUrl: `https://arxiv.org/abs/${arxivId}`,
+    pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
   };
 }
 
@@ -61,12 +70,19 @@ function moderatedDatabase(dir: string): { dbPath: string; before: Paper[] } {
   try {
     const moderation = createModeration(app, { papersChanged: ({ id }) => void app.catalog.paperChanged(id) });
     const taken = (id: string) => app.catalog.get(id) !== undefined;
-    for (const [arxivId, title] of [[ABSTRACT_ID, "Sparse retrieval heads"], [ENGLISH_ONLY_ID, "Dense reranking at scale"]] as const) {
+    for (const [arxivId, title] of [
+      [ABSTRACT_ID, "Sparse retrieval heads"],
+      [ENGLISH_ONLY_ID, "Dense reranking at scale"],
+    ] as const) {
       const added = moderation.addPaper(entryFromArxiv(record(arxivId, title), ["retrieval"], taken), addedFromAbstract(actor.name), actor);
       if (!added.ok) throw new Error(added.key);
     }
     const englishOnly = byArxiv(app.catalog.papers, ENGLISH_ONLY_ID);
-    const edited = moderation.editPaper(englishOnly.id, { summaryEn: "A summary a moderator wrote.", summaryJa: "", aliases: [], topics: [] }, actor);
+    const edited = moderation.editPaper(
+      englishOnly.id,
+      { summaryEn: "A summary a moderator wrote.", summaryJa: "", aliases: [], topics: [] },
+      actor,
+    );
     if (!edited.ok) throw new Error(edited.key);
     return { dbPath, before: [...app.catalog.papers] };
   } finally {
@@ -86,10 +102,16 @@ describe("catalog export keeps where summaries come from", () => {
     expect(exported.papers.slice(0, original.papers.length)).toEqual(original.papers);
     expect(exported.papers.slice(0, original.papers.length).every((entry) => !("summarySource" in entry))).toBe(true);
     const abstract = exported.papers.find((entry) => entry.arxivId === ABSTRACT_ID);
-    expect([abstract?.summarySource, abstract?.summaryLanguage]).toEqual([{ en: "abstract", ja: "abstract" }, { en: "en", ja: "en" }]);
+    expect([abstract?.summarySource, abstract?.summaryLanguage]).toEqual([
+      { en: "abstract", ja: "abstract" },
+      { en: "en", ja: "en" },
+    ]);
     const englishOnly = exported.papers.find((entry) => entry.arxivId === ENGLISH_ONLY_ID);
     // summary.ja repeats the English summary moderators wrote: nobody wrote one in Japanese (null), and it is English.
-    expect([englishOnly?.summarySource, englishOnly?.summaryLanguage]).toEqual([{ en: "written", ja: null }, { en: "en", ja: "en" }]);
+    expect([englishOnly?.summarySource, englishOnly?.summaryLanguage]).toEqual([
+      { en: "written", ja: null },
+      { en: "en", ja: "en" },
+    ]);
   });
 
   it("loaded as a fresh app's catalog, shows the papers exactly as the moderators' database did", async () => {
@@ -110,7 +132,9 @@ describe("catalog export keeps where summaries come from", () => {
           const { footer: _after, ...shownAfter } = paperEmbed(byArxiv(after, arxivId), locale);
           const { footer: _before, ...shownBefore } = paperEmbed(byArxiv(before, arxivId), locale);
           expect(shownAfter, `${arxivId} ${locale}`).toEqual(shownBefore);
-          expect(renderPaperText(byArxiv(after, arxivId), locale), `${arxivId} ${locale}`).toBe(renderPaperText(byArxiv(before, arxivId), locale));
+          expect(renderPaperText(byArxiv(after, arxivId), locale), `${arxivId} ${locale}`).toBe(
+            renderPaperText(byArxiv(before, arxivId), locale),
+          );
         }
       }
       expect(paperEmbed(imported, "en").description).toContain(ABSTRACT_NOTE.en);
@@ -142,7 +166,11 @@ describe("catalog export keeps where summaries come from", () => {
       expect(json.papers.find((entry) => entry["id"] === "lora")).not.toHaveProperty("summarySource");
 
       // A moderator writing only the Japanese summary of the imported paper leaves its English marked as the abstract.
-      const edited = createModeration(fresh).editPaper(imported.id, { summaryEn: "", summaryJa: "日本語の要約。", aliases: [], topics: [] }, actor);
+      const edited = createModeration(fresh).editPaper(
+        imported.id,
+        { summaryEn: "", summaryJa: "日本語の要約。", aliases: [], topics: [] },
+        actor,
+      );
       if (!edited.ok) throw new Error(edited.key);
       expect(edited.value.paper.moderation?.summary).toEqual({ en: "abstract", ja: "written" });
       expect(paperEmbed(edited.value.paper, "en").description).toContain(ABSTRACT_NOTE.en);
@@ -156,7 +184,10 @@ describe("catalog export keeps where summaries come from", () => {
     const lora = catalogFileSchema.parse(JSON.parse(readFileSync(catalogPath, "utf8"))).papers[0];
     // Files exported before summaryLanguage existed (ja null for the abstract) still load.
     expect(catalogEntrySchema.safeParse({ ...lora, summarySource: { en: "abstract", ja: null } }).success).toBe(true);
-    expect(catalogEntrySchema.safeParse({ ...lora, summarySource: { en: "abstract", ja: "abstract" }, summaryLanguage: { en: "en", ja: "en" } }).success).toBe(true);
+    expect(
+      catalogEntrySchema.safeParse({ ...lora, summarySource: { en: "abstract", ja: "abstract" }, summaryLanguage: { en: "en", ja: "en" } })
+        .success,
+    ).toBe(true);
     expect(catalogEntrySchema.safeParse({ ...lora, summarySource: { en: "abstract", ja: "translated" } }).success).toBe(false);
     expect(catalogEntrySchema.safeParse({ ...lora, summaryLanguage: { en: "en", ja: "fr" } }).success).toBe(false);
     expect(catalogEntrySchema.safeParse({ ...lora, summarySource: { en: "written" } }).success).toBe(false);

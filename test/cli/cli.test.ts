@@ -39,16 +39,28 @@ describe("paperbot CLI", () => {
   it("prints the JSON contract with --json", async () => {
     const run = io();
     expect(await runCli(["paper", "flash", "attention", "--json"], run.io)).toBe(0);
-    const json = JSON.parse(run.stdout()) as { query: string; results: { id: string; arxivId: string | null; title: string; score: number }[] };
+    const json = JSON.parse(run.stdout()) as {
+      query: string;
+      results: { id: string; arxivId: string | null; title: string; score: number }[];
+    };
     expect(json.query).toBe("flash attention");
-    expect(json.results[0]).toEqual({ id: "flashattention", arxivId: "2205.14135", title: expect.stringContaining("FlashAttention"), score: 1 });
+    expect(json.results[0]).toEqual({
+      id: "flashattention",
+      arxivId: "2205.14135",
+      title: expect.stringContaining("FlashAttention"),
+      score: 1,
+    });
     for (const result of json.results) expect(Object.keys(result)).toEqual(["id", "arxivId", "title", "score"]);
   });
 
   it("answers one JSON line per stdin line with --batch --json, blank lines included", async () => {
     const run = io(testEnv(), ["lora", "", "1706.03762", "no such paper at all"]);
     expect(await runCli(["paper", "--batch", "--json"], run.io)).toBe(0);
-    const lines = run.stdout().trim().split("\n").map((line) => JSON.parse(line) as { query: string; results: { id: string }[]; error?: string });
+    const lines = run
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { query: string; results: { id: string }[]; error?: string });
     expect(lines.map((line) => line.query)).toEqual(["lora", "", "1706.03762", "no such paper at all"]);
     expect(lines.map((line) => line.results[0]?.id ?? null)).toEqual(["lora", null, "attention-is-all-you-need", null]);
     expect(lines[1]).toEqual({ query: "", results: [], suggestions: [], error: "empty" });
@@ -139,7 +151,12 @@ describe("paperbot CLI", () => {
     app.close();
     const run = io(env);
     expect(await runCli(["export", "--user", "123456789012345678"], run.io)).toBe(0);
-    expect(JSON.parse(run.stdout())).toMatchObject({ userId: "123456789012345678", following: true, locale: "ja", topics: [{ topic: "retrieval" }] });
+    expect(JSON.parse(run.stdout())).toMatchObject({
+      userId: "123456789012345678",
+      following: true,
+      locale: "ja",
+      topics: [{ topic: "retrieval" }],
+    });
     const bad = io(env);
     expect(await runCli(["export", "--user", "alice"], bad.io)).toBe(2);
   });
@@ -170,7 +187,10 @@ describe("paperbot CLI", () => {
 
   it.skipIf(!existsSync(join(repoRoot, "dist", "src", "cli", "index.js")))("runs as the installed `paperbot` binary", () => {
     const env = { ...process.env, ...testEnv() } as NodeJS.ProcessEnv;
-    const output = execFileSync(process.execPath, [join(repoRoot, "bin", "paperbot.js"), "paper", "lora"], { env, cwd: tempDir() }).toString();
+    const output = execFileSync(process.execPath, [join(repoRoot, "bin", "paperbot.js"), "paper", "lora"], {
+      env,
+      cwd: tempDir(),
+    }).toString();
     expect(output).toContain("Low-Rank Adaptation");
     const bad = spawnSync(process.execPath, [join(repoRoot, "bin", "paperbot.js"), "papers", "--topic"], { env });
     expect(bad.status).toBe(2);

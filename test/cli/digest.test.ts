@@ -33,11 +33,40 @@ describe("paperbot digest (CLI)", () => {
     const databasePath = join(tempDir("paperbot-digest-cli-"), "paperbot.db");
     const setup = createTestApp({ DATABASE_PATH: databasePath });
     addModeratorPapers(setup, [moderatorEntry(1)], ADDED);
-    digestStore(setup.db).setGuild({ guildId: "1300000000000000001", channelId: "1300000000000000011", weekday: 1, time: "09:00", timeZone: "UTC", locale: "ja", updatedBy: "1", updatedAt: NOW.toISOString() });
+    digestStore(setup.db).setGuild({
+      guildId: "1300000000000000001",
+      channelId: "1300000000000000011",
+      weekday: 1,
+      time: "09:00",
+      timeZone: "UTC",
+      locale: "ja",
+      updatedBy: "1",
+      updatedAt: NOW.toISOString(),
+    });
     const candidates = candidateStore(setup.db);
-    const candidate = { version: 1, authors: ["A. Author"], categories: ["cs.CL"], license: null, canonScore: 0.5, bonus: 0, reasons: { papers: ["lora"], topics: ["fine-tuning"], terms: ["low-rank", "adapters"] } };
-    candidates.insert({ ...candidate, arxivId: "2611.12345", title: "Low-rank adapters, revisited", abstract: "We revisit LoRA. It still works.", score: 0.8 }, ADDED);
-    candidates.insert({ ...candidate, arxivId: "2611.12346", title: "Below the threshold", abstract: "Barely relevant.", score: 0.01 }, ADDED);
+    const candidate = {
+      version: 1,
+      authors: ["A. Author"],
+      categories: ["cs.CL"],
+      license: null,
+      canonScore: 0.5,
+      bonus: 0,
+      reasons: { papers: ["lora"], topics: ["fine-tuning"], terms: ["low-rank", "adapters"] },
+    };
+    candidates.insert(
+      {
+        ...candidate,
+        arxivId: "2611.12345",
+        title: "Low-rank adapters, revisited",
+        abstract: "We revisit LoRA. It still works.",
+        score: 0.8,
+      },
+      ADDED,
+    );
+    candidates.insert(
+      { ...candidate, arxivId: "2611.12346", title: "Below the threshold", abstract: "Barely relevant.", score: 0.01 },
+      ADDED,
+    );
     setup.close();
     // A threshold between the two stored candidates' scores (the default, 0.9, is a share of a real stream).
     const env = testEnv({ DATABASE_PATH: databasePath, PUBLIC_URL: "https://paperbot.example", CANDIDATE_MIN_SCORE: "0.5" });
@@ -47,7 +76,9 @@ describe("paperbot digest (CLI)", () => {
     expect(text.stdout()).toMatch(new RegExp(`^--- message 1 of 1 ---\n## LLM papers digest · ${WEEK}\n`));
     expect(text.stdout()).toContain("Added paper number 1");
     // The arXiv watch's pending candidates above CANDIDATE_MIN_SCORE, marked as not reviewed.
-    expect(text.stdout()).toContain("**[Low-rank adapters, revisited](https://arxiv.org/abs/2611.12345)** · arXiv 2611.12345\n_not yet reviewed · picked for low-rank, adapters_");
+    expect(text.stdout()).toContain(
+      "**[Low-rank adapters, revisited](https://arxiv.org/abs/2611.12345)** · arXiv 2611.12345\n_not yet reviewed · picked for low-rank, adapters_",
+    );
     expect(text.stdout()).not.toContain("Below the threshold");
     expect(text.stdout()).toContain(`[This digest on the web] https://paperbot.example/digest/${WEEK}`);
 
@@ -57,14 +88,23 @@ describe("paperbot digest (CLI)", () => {
 
     const json = io(env);
     expect(await runCli(["digest", "preview", "--locale", "en", "--json"], json.io)).toBe(0);
-    const parsed = JSON.parse(json.stdout()) as { week: string; locale: string; messages: { embeds: { title: string }[]; components?: unknown[] }[] };
+    const parsed = JSON.parse(json.stdout()) as {
+      week: string;
+      locale: string;
+      messages: { embeds: { title: string }[]; components?: unknown[] }[];
+    };
     expect(parsed.locale).toBe("en");
     expect(parsed.week).toBe(WEEK);
     expect(parsed.messages[0]?.embeds[0]?.title).toBe(`LLM papers digest · ${parsed.week}`);
   });
 
   it("rejects bad arguments with usage and exit 2; run needs DISCORD_TOKEN", async () => {
-    for (const args of [["digest"], ["digest", "preview", "--locale", "fr"], ["digest", "preview", "--guild", "abc"], ["digest", "run", "--later"]]) {
+    for (const args of [
+      ["digest"],
+      ["digest", "preview", "--locale", "fr"],
+      ["digest", "preview", "--guild", "abc"],
+      ["digest", "run", "--later"],
+    ]) {
       const run = io();
       expect(await runCli(args, run.io)).toBe(2);
       expect(run.stderr()).toMatch(/Usage: paperbot/);

@@ -17,7 +17,19 @@ describe("feed text in CLI output", () => {
     const app = createTestApp(env);
     onTestFinished(() => app.close());
     candidateStore(app.db).insert(
-      { arxivId: "2406.90001", version: 1, title: TITLE, authors: ["Mal\u202Elory", "Eve\nAdams"], categories: ["cs.CL"], abstract: "Retrieval \u202Eagents.\nSecond line.", license: null, canonScore: 0.9, bonus: 0, score: 0.9, reasons: { papers: [], topics: ["retrieval", "kw\u202E\nx"] } },
+      {
+        arxivId: "2406.90001",
+        version: 1,
+        title: TITLE,
+        authors: ["Mal\u202Elory", "Eve\nAdams"],
+        categories: ["cs.CL"],
+        abstract: "Retrieval \u202Eagents.\nSecond line.",
+        license: null,
+        canonScore: 0.9,
+        bonus: 0,
+        score: 0.9,
+        reasons: { papers: [], topics: ["retrieval", "kw\u202E\nx"] },
+      },
       new Date("2026-11-20T00:00:00Z"),
     );
     app.close();
@@ -40,6 +52,11 @@ describe("feed text in CLI output", () => {
 
     const audit = await run("audit");
     expect(audit.stdout).not.toMatch(unsafe);
-    expect(audit.stdout.trimEnd().split("\n").every((line) => /^\d{4}-\d\d-\d\dT/.test(line))).toBe(true);
+    expect(
+      audit.stdout
+        .trimEnd()
+        .split("\n")
+        .every((line) => /^\d{4}-\d\d-\d\dT/.test(line)),
+    ).toBe(true);
   });
 });

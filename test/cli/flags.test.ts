@@ -6,7 +6,12 @@ import { testEnv } from "../support/app.js";
 async function cli(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv() };
+  const io: CliIo = {
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+    stdin: async function* () {},
+    env: testEnv(),
+  };
   const code = await runCli(args, io);
   return { code, stdout: out.join(""), stderr: err.join("") };
 }

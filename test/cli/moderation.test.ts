@@ -21,7 +21,10 @@ describe("moderation from the shell: small edges", () => {
   it("paper-add takes a full-width id, warns for a paper outside CS and statistics, and marks titleJa as the English title", async () => {
     const server = await startArxivServer();
     onTestFinished(() => server.close());
-    server.route("/api/query?id_list=1207.7214&max_results=1", { body: apiEntry("1207.7214", "Observation of a new particle", { category: "hep-ex", published: "2012-07-31T00:00:00Z" }), headers: { "content-type": "application/atom+xml" } });
+    server.route("/api/query?id_list=1207.7214&max_results=1", {
+      body: apiEntry("1207.7214", "Observation of a new particle", { category: "hep-ex", published: "2012-07-31T00:00:00Z" }),
+      headers: { "content-type": "application/atom+xml" },
+    });
     const dir = tempDir("paperbot-small-cli-");
     const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_API_URL: `${server.url}/api/query`, ARXIV_REQUEST_INTERVAL_MS: "0" };
     createTestApp(env).close();
@@ -30,7 +33,9 @@ describe("moderation from the shell: small edges", () => {
     const added = await run("paper-add", "１２０７．７２１４", "--topics", "foundations", "--by", "mina");
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toMatch(/^added [\w-]+: Observation of a new particle \(arXiv:1207\.7214; topics foundations\)\n/);
-    expect(added.stderr).toBe("paperbot: warning: Its arXiv categories (hep-ex) are outside computer science and statistics: check that it belongs on the LLM reading list.\n");
+    expect(added.stderr).toBe(
+      "paperbot: warning: Its arXiv categories (hep-ex) are outside computer science and statistics: check that it belongs on the LLM reading list.\n",
+    );
 
     // titleJa still holds the English title (the schema needs one), and says so; the curated papers don't carry the mark.
     const exported = await run("catalog", "export");
@@ -44,13 +49,18 @@ describe("moderation from the shell: small edges", () => {
     const json = JSON.parse(files.get("papers.json") ?? "{}") as { papers: Record<string, unknown>[] };
     expect(json.papers.find((entry) => entry["arxivId"] === "1207.7214")?.["titleJaLanguage"]).toBe("en");
     expect(json.papers.find((entry) => entry["id"] === "lora")).not.toHaveProperty("titleJaLanguage");
-    expect(files.get("README.md")).toMatch(/`summaryLanguage` the language each summary is in, `titleJaLanguage` a `titleJa` that repeats the English title/);
+    expect(files.get("README.md")).toMatch(
+      /`summaryLanguage` the language each summary is in, `titleJaLanguage` a `titleJa` that repeats the English title/,
+    );
   });
 
   it("paper-add of a paper arXiv dates outside 1990-2100 prints the reason in one line (exit 1), no ZodError or stack", async () => {
     const server = await startArxivServer();
     onTestFinished(() => server.close());
-    server.route("/api/query?id_list=2406.00078&max_results=1", { body: apiEntry("2406.00078", "A very old paper", { published: "1985-06-01T00:00:00Z" }), headers: { "content-type": "application/atom+xml" } });
+    server.route("/api/query?id_list=2406.00078&max_results=1", {
+      body: apiEntry("2406.00078", "A very old paper", { published: "1985-06-01T00:00:00Z" }),
+      headers: { "content-type": "application/atom+xml" },
+    });
     const dir = tempDir("paperbot-small-cli-");
     const env = { DATABASE_PATH: join(dir, "paperbot.db"), ARXIV_API_URL: `${server.url}/api/query`, ARXIV_REQUEST_INTERVAL_MS: "0" };
     createTestApp(env).close();
@@ -58,14 +68,19 @@ describe("moderation from the shell: small edges", () => {
     expect(added).toEqual({
       code: 1,
       stdout: "",
-      stderr: "paperbot: arXiv gives 2406.00078 the date 1985-06-01, outside the years the reading list takes (1990–2100). Nothing was added.\n",
+      stderr:
+        "paperbot: arXiv gives 2406.00078 the date 1985-06-01, outside the years the reading list takes (1990–2100). Nothing was added.\n",
     });
   });
 
   it("a refused control character prints one clear line (exit 2), not the whole usage", async () => {
     const env = { DATABASE_PATH: join(tempDir("paperbot-small-cli-"), "paperbot.db") };
     const run = cliRunner(env);
-    for (const args of [["paper-add", "2406.00001", "--by", "mina\u001b[31m"], ["candidates", "approve", "2406.00001", "--note", "a\u0007b"], ["paper-add", "2406.00001", "--topics", "no-such-topic"]]) {
+    for (const args of [
+      ["paper-add", "2406.00001", "--by", "mina\u001b[31m"],
+      ["candidates", "approve", "2406.00001", "--note", "a\u0007b"],
+      ["paper-add", "2406.00001", "--topics", "no-such-topic"],
+    ]) {
       const refused = await run(...args);
       expect(refused.code, args.join(" ")).toBe(2);
       expect(refused.stderr.trimEnd().split("\n"), args.join(" ")).toHaveLength(1);

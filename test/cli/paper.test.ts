@@ -62,9 +62,12 @@ describe("paperbot paper: what a new-user QA pass found", () => {
     expect(answer.results.map((result) => result.id)).toEqual(expect.arrayContaining(ids));
   });
 
-  it.each(["attention is all you need", "llama 2", "gopher vs chinchilla", "lora explained"])("one name (%s) is still one answer", async (query) => {
-    const json = io();
-    expect(await runCli(["paper", query, "--json"], json.io)).toBe(0);
-    expect(JSON.parse(json.stdout())).not.toHaveProperty("ambiguous");
-  });
+  it.each(["attention is all you need", "llama 2", "gopher vs chinchilla", "lora explained"])(
+    "one name (%s) is still one answer",
+    async (query) => {
+      const json = io();
+      expect(await runCli(["paper", query, "--json"], json.io)).toBe(0);
+      expect(JSON.parse(json.stdout())).not.toHaveProperty("ambiguous");
+    },
+  );
 });

@@ -127,7 +127,12 @@ describe.skipIf(!existsSync("/dev/full"))("CLI output that cannot be written (a 
       runIntoFullDevice("stdout", ["catalog", "export"], databasePath),
     ]);
     for (const run of runs) {
-      expect(run).toEqual({ code: 1, signal: null, output: "", other: "paperbot: cannot write the output: no space left on device (ENOSPC)\n" });
+      expect(run).toEqual({
+        code: 1,
+        signal: null,
+        output: "",
+        other: "paperbot: cannot write the output: no space left on device (ENOSPC)\n",
+      });
     }
   });
 

@@ -8,7 +8,14 @@ const BOB = { userId: "1300000000000000102", username: "bob" };
 const CAROL = { userId: "1300000000000000103", username: "carol" };
 const URL_SHOWN = "http://localhost:1/bundle/paperbot-llm-reading-list.zip?exp=1&sig=x";
 const bundle: BundleLinks = {
-  link: (now) => ({ url: URL_SHOWN, expiresAt: new Date(now.getTime() + 3_600_000), paperCount: 43, size: 2048, sha256: "0123456789abcdef", updatedAt: "2026-11-26T00:00:00Z" }),
+  link: (now) => ({
+    url: URL_SHOWN,
+    expiresAt: new Date(now.getTime() + 3_600_000),
+    paperCount: 43,
+    size: 2048,
+    sha256: "0123456789abcdef",
+    updatedAt: "2026-11-26T00:00:00Z",
+  }),
 };
 
 describe("the bundle", () => {
@@ -37,7 +44,8 @@ describe("the bundle", () => {
     const direct = useDirect({ bundle });
     const keyword = directMessages.find((module) => module.name === "bundle keyword");
     if (!keyword) throw new Error("no bundle keyword handler");
-    for (const content of ["llm papers", "LLM Papers!", "論文集", "ＬＬＭ　Ｐａｐｅｒｓ", "ｌｌｍ ｐａｐｅｒｓ！"]) expect(keyword.matches(content), content).toBe(true);
+    for (const content of ["llm papers", "LLM Papers!", "論文集", "ＬＬＭ　Ｐａｐｅｒｓ", "ｌｌｍ ｐａｐｅｒｓ！"])
+      expect(keyword.matches(content), content).toBe(true);
     expect(keyword.matches("what's new this week?")).toBe(false);
     const gated = await keyword.handle(direct.ctx, direct.requester({ ...CAROL, guildId: null, locale: "ja" }));
     expect(textOf(gated)).toMatch(/パッケージはフォロワー向けです/);

@@ -8,7 +8,10 @@ import { as, createGuildRole, MOD_ROLE, send } from "../support/moderation.js";
 
 describe("/digest end to end", () => {
   it("the moderator role, as the gateway announced it, lets a member see the private status", async () => {
-    const t = await useTestBot({ clock: fixedClock(new Date("2026-11-26T12:00:00Z")), env: { PUBLIC_URL: "https://paperbot.example", MODERATOR_ROLE_ID: MOD_ROLE } });
+    const t = await useTestBot({
+      clock: fixedClock(new Date("2026-11-26T12:00:00Z")),
+      env: { PUBLIC_URL: "https://paperbot.example", MODERATOR_ROLE_ID: MOD_ROLE },
+    });
     await createGuildRole(t, MOD_ROLE, "moderators");
     const withRole = await send(t, chatInput({ name: "digest", ...as.roleModerator, options: [option.subcommand("status")] }));
     expect(withRole.data.flags).toBe(MessageFlags.Ephemeral);

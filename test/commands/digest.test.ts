@@ -21,7 +21,14 @@ function setUp() {
   return { app, ...createTestContext(app) };
 }
 
-const manager = (locale: "en" | "ja" = "en"): Requester => ({ userId: "100000000000000001", username: "mod", locale, guildId: GUILD, channelId: CHANNEL, canManageGuild: true });
+const manager = (locale: "en" | "ja" = "en"): Requester => ({
+  userId: "100000000000000001",
+  username: "mod",
+  locale,
+  guildId: GUILD,
+  channelId: CHANNEL,
+  canManageGuild: true,
+});
 
 function digest() {
   const command = commands.find((candidate) => candidate.name === "digest");
@@ -36,7 +43,11 @@ describe("/digest goes through the command registry", () => {
   // registry's polite private refusal naming the problem, never the internal error.
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ["a time over 5 characters", { set: "set", channel: CHANNEL, time: "09:00:00" }, /time takes at most 5 characters/],
-    ["a timezone over 64 characters", { set: "set", channel: CHANNEL, timezone: "Europe/".padEnd(65, "x") }, /timezone takes at most 64 characters/],
+    [
+      "a timezone over 64 characters",
+      { set: "set", channel: CHANNEL, timezone: "Europe/".padEnd(65, "x") },
+      /timezone takes at most 64 characters/,
+    ],
     ["an unknown day", { set: "set", channel: CHANNEL, day: "someday" }, /`someday` isn.t a choice for day/],
     ["an unknown language", { set: "set", channel: CHANNEL, language: "fr" }, /`fr` isn.t a choice for language/],
     ["no channel", { set: "set" }, /\/digest needs channel/],
@@ -66,9 +77,20 @@ describe("/digest goes through the command registry", () => {
 
   it("takes options that fit the definition, as before", async () => {
     const { ctx } = setUp();
-    const reply = await digest().run(ctx, { set: "set", channel: CHANNEL, day: "friday", time: "18:30", timezone: "Asia/Tokyo", language: "ja" }, manager());
+    const reply = await digest().run(
+      ctx,
+      { set: "set", channel: CHANNEL, day: "friday", time: "18:30", timezone: "Asia/Tokyo", language: "ja" },
+      manager(),
+    );
     expect(textOf(reply)).toContain(`<#${CHANNEL}>`);
-    expect(ctx.digest.guild(GUILD)).toMatchObject({ channelId: CHANNEL, weekday: 5, time: "18:30", timeZone: "Asia/Tokyo", locale: "ja", enabled: true });
+    expect(ctx.digest.guild(GUILD)).toMatchObject({
+      channelId: CHANNEL,
+      weekday: 5,
+      time: "18:30",
+      timeZone: "Asia/Tokyo",
+      locale: "ja",
+      enabled: true,
+    });
     expect(textOf(await digest().run(ctx, { off: "off" }, manager()))).toBe(t("en", "digest.offDone"));
   });
 });
@@ -96,10 +118,14 @@ describe("/digest set|preview|status|off", () => {
 
   it("validates the IANA timezone and the time with Intl, then sets the schedule and shows it in status", async () => {
     const direct = useDirect({ clock: clock(), env: { PUBLIC_URL: "https://paperbot.example" } });
-    expect(textOf(await direct.run("digest", { set: "set", channel: PAPERS, timezone: "Mars/Olympus" }, MOD))).toMatch(/isn't an IANA timezone/);
+    expect(textOf(await direct.run("digest", { set: "set", channel: PAPERS, timezone: "Mars/Olympus" }, MOD))).toMatch(
+      /isn't an IANA timezone/,
+    );
     expect(textOf(await direct.run("digest", { set: "set", channel: PAPERS, time: "25:00" }, MOD))).toMatch(/HH:MM/);
     const set = await direct.run("digest", { set: "set", channel: PAPERS, day: "friday", time: "18:30", timezone: "asia/tokyo" }, MOD);
-    expect(textOf(set)).toBe(`The digest goes to <#${PAPERS}> every Friday at 18:30 (Asia/Tokyo). Next: Fri 2026-11-27 18:30 (Asia/Tokyo).\nLanguage: English (\`/digest set language:\` changes it).`);
+    expect(textOf(set)).toBe(
+      `The digest goes to <#${PAPERS}> every Friday at 18:30 (Asia/Tokyo). Next: Fri 2026-11-27 18:30 (Asia/Tokyo).\nLanguage: English (\`/digest set language:\` changes it).`,
+    );
     expect(fieldsOf(await direct.run("digest", { status: "status" }, MOD))).toMatchObject({
       Channel: `<#${PAPERS}>`,
       Schedule: "Friday 18:30 (Asia/Tokyo)",
@@ -111,7 +137,16 @@ describe("/digest set|preview|status|off", () => {
 
   it("previews privately with the link buttons, and turns off", async () => {
     const direct = useDirect({ clock: clock(), env: { PUBLIC_URL: "https://paperbot.example" } });
-    digestStore(direct.app.db).setGuild({ guildId: HARNESS_GUILD, channelId: PAPERS, weekday: 1, time: "09:00", timeZone: "UTC", locale: "en", updatedBy: MOD.userId, updatedAt: new Date().toISOString() });
+    digestStore(direct.app.db).setGuild({
+      guildId: HARNESS_GUILD,
+      channelId: PAPERS,
+      weekday: 1,
+      time: "09:00",
+      timeZone: "UTC",
+      locale: "en",
+      updatedBy: MOD.userId,
+      updatedAt: new Date().toISOString(),
+    });
     const preview = await direct.run("digest", { preview: "preview" }, { ...MOD, locale: "ja" });
     expect(isPrivate(preview)).toBe(true);
     // The edition /digest status gives as the next run (Monday 2026-11-30 publishes 2026-W48).

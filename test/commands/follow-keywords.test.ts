@@ -16,10 +16,19 @@ function setUp() {
   return { app, ...createTestContext(app) };
 }
 
-const reader = (locale: Locale, userId = "100000000000000001"): Requester => ({ userId, username: "reader", locale, guildId: null, channelId: null, canManageGuild: false });
+const reader = (locale: Locale, userId = "100000000000000001"): Requester => ({
+  userId,
+  username: "reader",
+  locale,
+  guildId: null,
+  channelId: null,
+  canManageGuild: false,
+});
 const text = (reply: Reply) => renderReplyText(reply);
 const buttonLabels = (reply: Reply) =>
-  reply.kind === "modal" ? [] : (reply.components ?? []).flatMap((row) => row.components.map((component) => ("label" in component ? component.label : undefined)));
+  reply.kind === "modal"
+    ? []
+    : (reply.components ?? []).flatMap((row) => row.components.map((component) => ("label" in component ? component.label : undefined)));
 
 const follow = register(followCommand);
 const unfollow = register(unfollowCommand);

@@ -13,7 +13,8 @@ import { runCli, type CliIo } from "../../src/cli/index.js";
 const READER = { id: "1300000000000000203", username: "reader" };
 
 const fields = (body: CallbackBody) => (body.data.embeds?.[0] as APIEmbed | undefined)?.fields ?? [];
-const customIds = (body: CallbackBody) => (body.data.components ?? []).flatMap((row) => row.components.map((component) => String(component["custom_id"])));
+const customIds = (body: CallbackBody) =>
+  (body.data.components ?? []).flatMap((row) => row.components.map((component) => String(component["custom_id"])));
 
 describe("resuming DMs", () => {
   it("after one refusal /following offers Resume DMs; pressing it tries a DM and tells the truth", async () => {
@@ -41,7 +42,9 @@ describe("resuming DMs", () => {
     refusal.remove();
     const notice = await press(button({ customId: `resume-dm:${READER.id}`, message: original(t, command), user: READER }));
     expect(notice.content).toBe("DMs work again: I sent you a test message. The next digest comes to your DMs.");
-    expect(t.harness.messagesIn(dmChannelIdFor(READER.id)).map((message) => message.content)).toContain("paperbot: a test message. Your weekly digest will arrive here.");
+    expect(t.harness.messagesIn(dmChannelIdFor(READER.id)).map((message) => message.content)).toContain(
+      "paperbot: a test message. Your weekly digest will arrive here.",
+    );
     expect(t.bot.ctx.follows.get(READER.id)).toMatchObject({ dmFailures: 0, dmPausedAt: null });
   });
 });
@@ -56,7 +59,9 @@ describe("a user's data: export and deletion", () => {
     t.bot.app.db.prepare("UPDATE user_follows SET created_at = '2026-11-01T00:00:00.000Z' WHERE user_id = ?").run(READER.id);
     await runDigest(harnessDeps(t.bot.app, t.harness.apiUrl, clock), { force: false });
     t.bot.app.db
-      .prepare("INSERT INTO alert_intents (paper_id, subscriber, locale, created_at, sent_at, outcome) VALUES ('added-1', ?, 'en', ?, ?, 'sent')")
+      .prepare(
+        "INSERT INTO alert_intents (paper_id, subscriber, locale, created_at, sent_at, outcome) VALUES ('added-1', ?, 'en', ?, ?, 'sent')",
+      )
       .run(`user:${READER.id}`, clock.now().toISOString(), clock.now().toISOString());
 
     const command = chatInput({ name: "following", user: READER });
@@ -68,7 +73,12 @@ describe("a user's data: export and deletion", () => {
     expect(exported["digestDeliveries"]).toEqual([expect.objectContaining({ week: "2026-W48", status: "sent", messagesSent: 1 })]);
     expect(exported["alerts"]).toEqual([expect.objectContaining({ paperId: "added-1", outcome: "sent" })]);
     const out: string[] = [];
-    const cli: CliIo = { stdout: (text) => void out.push(text), stderr: () => undefined, stdin: async function* () {}, env: testEnv({ DATABASE_PATH: databasePath }) };
+    const cli: CliIo = {
+      stdout: (text) => void out.push(text),
+      stderr: () => undefined,
+      stdin: async function* () {},
+      env: testEnv({ DATABASE_PATH: databasePath }),
+    };
     expect(await runCli(["export", "--user", READER.id], cli)).toBe(0);
     const fromCli = JSON.parse(out.join("")) as Record<string, unknown>;
     expect({ ...fromCli, exportedAt: null }).toEqual({ ...exported, exportedAt: null });

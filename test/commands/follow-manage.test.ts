@@ -26,7 +26,9 @@ describe("channel follows for moderators", () => {
 
     // Subscribing the paused channel again resumes it.
     const again = await direct.run("follow", { channel: GONE }, MOD);
-    expect(textOf(again)).toBe(`<#${GONE}> was paused after a failed digest; it is resumed, and a week it missed goes out at the next run if it is still due.`);
+    expect(textOf(again)).toBe(
+      `<#${GONE}> was paused after a failed digest; it is resumed, and a week it missed goes out at the next run if it is still due.`,
+    );
     expect(digestStore(direct.app.db).guildPauses(DEFAULT_GUILD.id)).toEqual([]);
   });
 
@@ -41,7 +43,9 @@ describe("channel follows for moderators", () => {
 
   it("/unfollow channel: by a member is refused with the /unfollow wording", async () => {
     const refused = await useDirect().run("unfollow", { channel: CHANNEL }, MEMBER);
-    expect(textOf(refused)).toBe("Only moderators (Manage Server, or the moderator role) can unsubscribe a channel. Use `/unfollow` without a channel to stop following yourself.");
+    expect(textOf(refused)).toBe(
+      "Only moderators (Manage Server, or the moderator role) can unsubscribe a channel. Use `/unfollow` without a channel to stop following yourself.",
+    );
   });
 });
 
@@ -55,7 +59,10 @@ describe("/following with many topics", () => {
     const embed = embedsOf(listing)[0];
     const all = (embed?.fields ?? []).map((field) => field.value).join("\n");
     for (const field of embed?.fields ?? []) expect(field.value.length).toBeLessThanOrEqual(1024);
-    const total = (embed?.title?.length ?? 0) + (embed?.description?.length ?? 0) + (embed?.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+    const total =
+      (embed?.title?.length ?? 0) +
+      (embed?.description?.length ?? 0) +
+      (embed?.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
     expect(total).toBeLessThanOrEqual(6000);
     const shown = topics.filter((topic) => all.includes(`• ${topic}\n`) || all.endsWith(`• ${topic}`));
     const more = /…and (\d+) more topics/.exec(all);

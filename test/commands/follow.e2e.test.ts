@@ -19,7 +19,9 @@ const MODERATOR_PERMISSIONS = (DEFAULT_EVERYONE_PERMISSIONS | PermissionFlagsBit
 const PAPERS_CHANNEL = "1200000000000000011";
 
 function customIds(body: CallbackBody): string[] {
-  return (body.data.components ?? []).flatMap((row) => row.components.map((component) => String(component["custom_id"] ?? component["url"])));
+  return (body.data.components ?? []).flatMap((row) =>
+    row.components.map((component) => String(component["custom_id"] ?? component["url"])),
+  );
 }
 
 /** Has `user` follow paperbot and each topic, as a test's starting point. */
@@ -29,7 +31,6 @@ async function follows(t: TestBot, user: typeof ALICE, topics: string[] = []): P
 }
 
 describe("follow through the real bot: DMs, files, wire and timing (replies: follow.test.ts)", () => {
-
   it("/follow follows once, sends a welcome DM, and is idempotent", async () => {
     const t = await useTestBot();
     const since = t.harness.requests.length;
@@ -53,7 +54,11 @@ describe("follow through the real bot: DMs, files, wire and timing (replies: fol
     t.harness.dispatchInteraction(press);
     const request = await callback;
     expect(request.files).toHaveLength(1);
-    const exported = JSON.parse(request.files[0]?.data.toString() ?? "{}") as { userId: string; following: boolean; topics: { topic: string }[] };
+    const exported = JSON.parse(request.files[0]?.data.toString() ?? "{}") as {
+      userId: string;
+      following: boolean;
+      topics: { topic: string }[];
+    };
     expect(exported).toMatchObject({ userId: ALICE.id, following: true });
     expect(exported.topics.map((entry) => entry.topic)).toEqual(["fine-tuning", "speculative decoding"]);
   });
@@ -62,7 +67,12 @@ describe("follow through the real bot: DMs, files, wire and timing (replies: fol
     const t = await useTestBot();
     const accepted = await send(
       t,
-      chatInput({ name: "follow", user: BOB, memberPermissions: MODERATOR_PERMISSIONS, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "agents")] }),
+      chatInput({
+        name: "follow",
+        user: BOB,
+        memberPermissions: MODERATOR_PERMISSIONS,
+        options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "agents")],
+      }),
     );
     expect(accepted.data.content).toBe(`<#${PAPERS_CHANNEL}> now gets the weekly digest and alerts for **Agents**.`);
     expect(accepted.data.allowed_mentions).toEqual({ parse: [] });
@@ -71,34 +81,37 @@ describe("follow through the real bot: DMs, files, wire and timing (replies: fol
   it.each([
     ["the default auto-defer delay", undefined],
     ["an injected auto-defer delay", 500],
-  ])("acknowledges before Discord's 3 s when sending the welcome DM is slow (%s): a private deferral, then the answer", async (_label, autoDeferMs) => {
-    const delay = autoDeferMs ?? AUTO_DEFER_MS;
-    expect(delay).toBeLessThan(3_000);
-    const t = await useTestBot({ autoDeferMs });
-    useFakeTimeouts();
-    const dave = { id: "1300000000000000104", username: "dave", discriminator: "0", global_name: "Dave", avatar: null };
-    let releaseDm = () => {};
-    const slow = t.harness.respondWith(
-      { method: "POST", path: "/users/@me/channels" },
-      { status: 200, body: { id: dmChannelIdFor(dave.id), type: 1, recipients: [dave], last_message_id: null } },
-      { times: 1, until: new Promise<void>((resolve) => (releaseDm = resolve)) },
-    );
-    onTestFinished(() => releaseDm());
-    const payload = chatInput({ name: "follow", user: dave });
-    const callbackPath = { method: "POST", path: `/interactions/${payload.id}/${payload.token}/callback` } as const;
-    const dmOpened = t.harness.waitForRequest({ method: "POST", path: "/users/@me/channels" });
-    t.harness.dispatchInteraction(payload);
-    await dmOpened;
-    await vi.advanceTimersByTimeAsync(delay - 1);
-    expect(t.harness.findRequests(callbackPath)).toEqual([]);
-    const deferred = t.harness.waitForRequest(callbackPath);
-    await vi.advanceTimersByTimeAsync(1);
-    expect((await deferred).body).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
-    const edited = t.harness.waitForRequest({ method: "PATCH", path: `/webhooks/:app/${payload.token}/messages/@original` });
-    releaseDm();
-    expect((await edited).body).toMatchObject({ content: expect.stringMatching(/You're following paperbot/) });
-    expect(slow.hits).toBe(1);
-  });
+  ])(
+    "acknowledges before Discord's 3 s when sending the welcome DM is slow (%s): a private deferral, then the answer",
+    async (_label, autoDeferMs) => {
+      const delay = autoDeferMs ?? AUTO_DEFER_MS;
+      expect(delay).toBeLessThan(3_000);
+      const t = await useTestBot({ autoDeferMs });
+      useFakeTimeouts();
+      const dave = { id: "1300000000000000104", username: "dave", discriminator: "0", global_name: "Dave", avatar: null };
+      let releaseDm = () => {};
+      const slow = t.harness.respondWith(
+        { method: "POST", path: "/users/@me/channels" },
+        { status: 200, body: { id: dmChannelIdFor(dave.id), type: 1, recipients: [dave], last_message_id: null } },
+        { times: 1, until: new Promise<void>((resolve) => (releaseDm = resolve)) },
+      );
+      onTestFinished(() => releaseDm());
+      const payload = chatInput({ name: "follow", user: dave });
+      const callbackPath = { method: "POST", path: `/interactions/${payload.id}/${payload.token}/callback` } as const;
+      const dmOpened = t.harness.waitForRequest({ method: "POST", path: "/users/@me/channels" });
+      t.harness.dispatchInteraction(payload);
+      await dmOpened;
+      await vi.advanceTimersByTimeAsync(delay - 1);
+      expect(t.harness.findRequests(callbackPath)).toEqual([]);
+      const deferred = t.harness.waitForRequest(callbackPath);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await deferred).body).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
+      const edited = t.harness.waitForRequest({ method: "PATCH", path: `/webhooks/:app/${payload.token}/messages/@original` });
+      releaseDm();
+      expect((await edited).body).toMatchObject({ content: expect.stringMatching(/You're following paperbot/) });
+      expect(slow.hits).toBe(1);
+    },
+  );
 
   it("pauses DMs after three refusals (50007), says so in /following, and resumes on request", async () => {
     const t = await useTestBot();
@@ -112,7 +125,11 @@ describe("follow through the real bot: DMs, files, wire and timing (replies: fol
     expect(t.bot.ctx.follows.get(CAROL.id)).toMatchObject({ dmFailures: 1, dmPausedAt: null });
     expect(await t.bot.ctx.dm.send(CAROL.id, { content: "digest" })).toBe("refused");
     expect(await t.bot.ctx.dm.send(CAROL.id, { content: "digest" })).toBe("refused");
-    expect(t.bot.ctx.follows.get(CAROL.id)).toMatchObject({ dmFailures: 3, dmPausedAt: expect.any(String), lastDmError: expect.stringMatching(/^50007/) });
+    expect(t.bot.ctx.follows.get(CAROL.id)).toMatchObject({
+      dmFailures: 3,
+      dmPausedAt: expect.any(String),
+      lastDmError: expect.stringMatching(/^50007/),
+    });
     const attempts = refusal.hits;
     expect(await t.bot.ctx.dm.send(CAROL.id, { content: "digest" })).toBe("paused");
     expect(refusal.hits).toBe(attempts);
@@ -145,7 +162,6 @@ describe("follows survive a restart", () => {
 });
 
 describe("the bundle through the bot's HTTP server (gating and replies: bundle.test.ts)", () => {
-
   function linkOf(body: CallbackBody): string {
     const url = body.data.embeds?.[0]?.url;
     if (!url) throw new Error(`no link in ${JSON.stringify(body.data)}`);
@@ -165,7 +181,9 @@ describe("the bundle through the bot's HTTP server (gating and replies: bundle.t
     expect(t.bot.ctx.follows.get(BOB.id)).toBeDefined();
     const url = linkOf(pressed);
     expect(url).toMatch(/^http:\/\/localhost:\d+\/bundle\/paperbot-llm-reading-list\.zip\?exp=\d+&sig=[\w-]+$/);
-    expect(pressed.data.embeds?.[0]?.description).toMatch(new RegExp(`${catalogSize} papers[\\s\\S]*until <t:\\d+:f>[\\s\\S]*sha256 [0-9a-f]{12}`));
+    expect(pressed.data.embeds?.[0]?.description).toMatch(
+      new RegExp(`${catalogSize} papers[\\s\\S]*until <t:\\d+:f>[\\s\\S]*sha256 [0-9a-f]{12}`),
+    );
 
     const response = await fetch(url);
     expect(response.status).toBe(200);
@@ -178,7 +196,12 @@ describe("the bundle through the bot's HTTP server (gating and replies: bundle.t
     expect(json.papers.map((paper) => paper.id).sort()).toEqual(papers.map((paper) => paper.id).sort());
     const csvRows: string[][] = parseCsv(byName.get("papers.csv") ?? "", { bom: true, record_delimiter: "\r\n" });
     expect(csvRows).toHaveLength(papers.length + 1);
-    expect(csvRows.slice(1).map((row) => row[0]).sort()).toEqual(papers.map((paper) => paper.id).sort());
+    expect(
+      csvRows
+        .slice(1)
+        .map((row) => row[0])
+        .sort(),
+    ).toEqual(papers.map((paper) => paper.id).sort());
     const bib = parseBibtex(byName.get("papers.bib") ?? "", { sentenceCase: false, caseProtection: false });
     expect(bib.errors).toEqual([]);
     expect(bib.entries.map((entry) => entry.fields["title"]).sort()).toEqual(papers.map((paper) => paper.title).sort());
@@ -207,14 +230,21 @@ describe("the bundle through the bot's HTTP server (gating and replies: bundle.t
 
     const since2 = t.harness.requests.length;
     t.harness.dispatch("MESSAGE_CREATE", dmMessageCreate({ content: "論文集", user: CAROL }));
-    const gated = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(CAROL.id)}/messages` }, { since: since2 });
+    const gated = await t.harness.waitForRequest(
+      { method: "POST", path: `/channels/${dmChannelIdFor(CAROL.id)}/messages` },
+      { since: since2 },
+    );
     expect((gated.body as { content?: string }).content).toMatch(/パッケージはフォロワー向けです/);
 
     const since3 = t.harness.requests.length;
     t.harness.dispatch("MESSAGE_CREATE", dmMessageCreate({ content: "what's new this week?", user: BOB }));
     t.harness.dispatch("MESSAGE_CREATE", dmMessageCreate({ content: "LLM Papers!", user: BOB }));
     await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` }, { since: since3 });
-    expect(t.harness.findRequests({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` }).filter((request) => t.harness.requests.indexOf(request) >= since3)).toHaveLength(1);
+    expect(
+      t.harness
+        .findRequests({ method: "POST", path: `/channels/${dmChannelIdFor(BOB.id)}/messages` })
+        .filter((request) => t.harness.requests.indexOf(request) >= since3),
+    ).toHaveLength(1);
   });
 
   it("/healthz reports the database, Discord and the bundle", async () => {

@@ -29,12 +29,20 @@ describe("follow, unfollow, following", () => {
   it("/follow topic: catalog topics by label in either language, and free keywords, normalised", async () => {
     const direct = useDirect({ clock: tickingClock() });
     expect(textOf(await direct.run("follow", { topic: "Retrieval" }, ALICE))).toMatch(/alerts for new papers on \*\*Retrieval\*\*/);
-    expect(textOf(await direct.run("follow", { topic: "ファインチューニング" }, { ...ALICE, locale: "ja" }))).toMatch(/\*\*ファインチューニング\*\*の新着論文も通知します/);
-    expect(textOf(await direct.run("follow", { topic: "  #Speculative   Decoding " }, ALICE))).toMatch(/\*\*Speculative Decoding\*\*[\s\S]*a keyword/);
+    expect(textOf(await direct.run("follow", { topic: "ファインチューニング" }, { ...ALICE, locale: "ja" }))).toMatch(
+      /\*\*ファインチューニング\*\*の新着論文も通知します/,
+    );
+    expect(textOf(await direct.run("follow", { topic: "  #Speculative   Decoding " }, ALICE))).toMatch(
+      /\*\*Speculative Decoding\*\*[\s\S]*a keyword/,
+    );
     expect(textOf(await direct.run("follow", { topic: "retrieval" }, ALICE))).toMatch(/already follow \*\*Retrieval\*\*/);
     expect(textOf(await direct.run("follow", { topic: "x".repeat(65) }, ALICE))).toMatch(/at most 64 characters/);
     expect(textOf(await direct.run("follow", { topic: "<@&123456789012345678>" }, ALICE))).toMatch(/plain words/);
-    expect(direct.ctx.follows.get(ALICE.userId)?.topics.map((entry) => entry.topic)).toEqual(["retrieval", "fine-tuning", "speculative decoding"]);
+    expect(direct.ctx.follows.get(ALICE.userId)?.topics.map((entry) => entry.topic)).toEqual([
+      "retrieval",
+      "fine-tuning",
+      "speculative decoding",
+    ]);
   });
 
   it("caps topics at 50 per user", async () => {
@@ -49,7 +57,9 @@ describe("follow, unfollow, following", () => {
     const listing = await direct.run("following", {}, ALICE);
     expect(isPrivate(listing)).toBe(true);
     expect(embedsOf(listing)[0]?.fields?.[0]?.value).toMatch(/Retrieval[\s\S]*Fine-tuning[\s\S]*speculative decoding/);
-    expect(customIds(listing)).toEqual(expect.arrayContaining([`unfollow-topic:${ALICE.userId}:retrieval`, `unfollow-all:${ALICE.userId}:ask`, `export:${ALICE.userId}`]));
+    expect(customIds(listing)).toEqual(
+      expect.arrayContaining([`unfollow-topic:${ALICE.userId}:retrieval`, `unfollow-all:${ALICE.userId}:ask`, `export:${ALICE.userId}`]),
+    );
     const stranger = await direct.press(`unfollow-topic:${ALICE.userId}:retrieval`, BOB);
     expect(textOf(stranger)).toMatch(/belong to the person who ran the command/);
     const pressed = await direct.press(`unfollow-topic:${ALICE.userId}:retrieval`, ALICE);
@@ -72,7 +82,9 @@ describe("follow, unfollow, following", () => {
   it("/unfollow topic removes one topic; /unfollow alone asks first, then deletes everything", async () => {
     const direct = useDirect({ clock: tickingClock() });
     await follows(direct, ALICE, ["fine-tuning", "speculative decoding"]);
-    expect(textOf(await direct.run("unfollow", { topic: "speculative decoding" }, ALICE))).toMatch(/no longer follow \*\*speculative decoding\*\*/);
+    expect(textOf(await direct.run("unfollow", { topic: "speculative decoding" }, ALICE))).toMatch(
+      /no longer follow \*\*speculative decoding\*\*/,
+    );
     expect(textOf(await direct.run("unfollow", { topic: "agents" }, ALICE))).toMatch(/don't follow \*\*Agents\*\*/);
 
     const confirm = await direct.run("unfollow", {}, ALICE);
@@ -93,14 +105,24 @@ describe("follow, unfollow, following", () => {
   it("moderators subscribe a channel; others are told they can't", async () => {
     const direct = useDirect({ clock: tickingClock() });
     const moderator = { ...BOB, canManageGuild: true };
-    expect(textOf(await direct.run("follow", { channel: PAPERS_CHANNEL }, BOB))).toMatch(/Only moderators \(Manage Server, or the moderator role\)/);
+    expect(textOf(await direct.run("follow", { channel: PAPERS_CHANNEL }, BOB))).toMatch(
+      /Only moderators \(Manage Server, or the moderator role\)/,
+    );
     const accepted = await direct.run("follow", { channel: PAPERS_CHANNEL, topic: "agents" }, moderator);
     expect(textOf(accepted)).toBe(`<#${PAPERS_CHANNEL}> now gets the weekly digest and alerts for **Agents**.`);
-    expect(textOf(await direct.run("follow", { channel: PAPERS_CHANNEL }, { ...BOB, guildId: null, channelId: "1100000000000000901" }))).toMatch(/channel of this server/);
+    expect(
+      textOf(await direct.run("follow", { channel: PAPERS_CHANNEL }, { ...BOB, guildId: null, channelId: "1100000000000000901" })),
+    ).toMatch(/channel of this server/);
     await direct.run("follow", {}, moderator);
     const listing = await direct.run("following", {}, moderator);
-    expect(embedsOf(listing)[0]?.fields?.map((field) => field.value).join("\n")).toContain(`<#${PAPERS_CHANNEL}> · Agents`);
-    expect(textOf(await direct.run("unfollow", { channel: PAPERS_CHANNEL, topic: "agents" }, moderator))).toMatch(/no longer follows \*\*Agents\*\*/);
+    expect(
+      embedsOf(listing)[0]
+        ?.fields?.map((field) => field.value)
+        .join("\n"),
+    ).toContain(`<#${PAPERS_CHANNEL}> · Agents`);
+    expect(textOf(await direct.run("unfollow", { channel: PAPERS_CHANNEL, topic: "agents" }, moderator))).toMatch(
+      /no longer follows \*\*Agents\*\*/,
+    );
   });
 
   it("keeps subscriptions in the database, as /following lists them", async () => {

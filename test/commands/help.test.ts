@@ -6,16 +6,29 @@ import { embedsOf, isPrivate, useDirect, who } from "../support/direct.js";
 import { catalogSize } from "../support/catalog-size.js";
 
 const record = {
-  arxivId: "2404.00021", version: 1, title: "A paper added by moderators", abstract: "About retrieval. Two sentences.", authors: ["Ada"], categories: ["cs.CL"],
-  primaryCategory: "cs.CL", published: "2024-04-01T00:00:00Z", updated: "2024-04-01T00:00:00Z", comment: null,
-  absUrl: "https://arxiv.org/abs/2404.00021", pdfUrl: "https://arxiv.org/pdf/2404.00021",
+  arxivId: "2404.00021",
+  version: 1,
+  title: "A paper added by moderators",
+  abstract: "About retrieval. Two sentences.",
+  authors: ["Ada"],
+  categories: ["cs.CL"],
+  primaryCategory: "cs.CL",
+  published: "2024-04-01T00:00:00Z",
+  updated: "2024-04-01T00:00:00Z",
+  comment: null,
+  absUrl: "https://arxiv.org/abs/2404.00021",
+  pdfUrl: "https://arxiv.org/pdf/2404.00021",
 };
 
 describe("/help's paper count", () => {
   it("follows the live list (en and ja) and agrees with /papers; moderators also see their commands", async () => {
     const direct = useDirect({ env: { BUNDLE_REBUILD_DELAY_SECONDS: "60" } });
     const curated = direct.ctx.catalog.size;
-    const added = direct.ctx.moderation.addPaper(entryFromArxiv(record, ["retrieval"], () => false), addedFromAbstract("mod"), { id: "1", name: "mod" });
+    const added = direct.ctx.moderation.addPaper(
+      entryFromArxiv(record, ["retrieval"], () => false),
+      addedFromAbstract("mod"),
+      { id: "1", name: "mod" },
+    );
     expect(added.ok).toBe(true);
     const total = curated + 1;
     const en = embedsOf(await direct.run("help", {}, who.member))[0];

@@ -18,16 +18,34 @@ const HIGGS = "Observation of a new particle in the search for the Standard Mode
 function cli(t: TestBot, arxivUrl?: string) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv({ DATABASE_PATH: join(t.dataDir, "paperbot.db"), ARXIV_REQUEST_INTERVAL_MS: "0", ...(arxivUrl ? { ARXIV_API_URL: arxivUrl } : {}) }) };
+  const io: CliIo = {
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+    stdin: async function* () {},
+    env: testEnv({
+      DATABASE_PATH: join(t.dataDir, "paperbot.db"),
+      ARXIV_REQUEST_INTERVAL_MS: "0",
+      ...(arxivUrl ? { ARXIV_API_URL: arxivUrl } : {}),
+    }),
+  };
   return { io, stdout: () => out.join(""), stderr: () => err.join("") };
 }
 
 /** A moderator-added paper made without arXiv, so each test owns its data. */
 function seedAdded(t: TestBot, arxivId: string, title: string) {
   const record = {
-    arxivId, version: 1, title, abstract: `An abstract about ${title}. It has two sentences.`, authors: ["Ada Author"], categories: ["cs.CL"],
-    primaryCategory: "cs.CL", published: "2024-02-01T00:00:00Z", updated: "2024-02-01T00:00:00Z", comment: null,
-    absUrl: `https://arxiv.org/abs/${arxivId}`, pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
+    arxivId,
+    version: 1,
+    title,
+    abstract: `An abstract about ${title}. It has two sentences.`,
+    authors: ["Ada Author"],
+    categories: ["cs.CL"],
+    primaryCategory: "cs.CL",
+    published: "2024-02-01T00:00:00Z",
+    updated: "2024-02-01T00:00:00Z",
+    comment: null,
+    absUrl: `https://arxiv.org/abs/${arxivId}`,
+    pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
   };
   const entry = entryFromArxiv(record, ["retrieval"], (id) => t.bot.app.catalog.get(id) !== undefined);
   const added = t.bot.ctx.moderation.addPaper(entry, addedFromAbstract("seed"), { id: "seed", name: "seed" });
@@ -62,10 +80,20 @@ describe("/paper-add, /paper-edit, /paper-remove against a loopback arXiv API", 
   it("end to end: preview, confirm (an update callback), gateway autocomplete, and the bundle served over HTTP lists the paper", async () => {
     const bundleBefore = t.bot.ctx.bundle.link(new Date());
     if (!bundleBefore) throw new Error("no bundle link");
-    const preview = await command(t, { name: "paper-add", ...as.moderator, options: [option.string("arxiv", "1207.7214"), option.string("topics", "retrieval, agents")] });
+    const preview = await command(t, {
+      name: "paper-add",
+      ...as.moderator,
+      options: [option.string("arxiv", "1207.7214"), option.string("topics", "retrieval, agents")],
+    });
     expect(preview.body.data.flags).toBe(MessageFlags.Ephemeral);
-    expect(preview.body.data.content).toMatch(/^Add this paper to the reading list\? Topics: Retrieval, Agents\. Until a moderator writes a summary/);
-    expect(preview.body.data.embeds?.[0]).toMatchObject({ title: HIGGS, url: "https://arxiv.org/abs/1207.7214", footer: { text: "arXiv:1207.7214v2" } });
+    expect(preview.body.data.content).toMatch(
+      /^Add this paper to the reading list\? Topics: Retrieval, Agents\. Until a moderator writes a summary/,
+    );
+    expect(preview.body.data.embeds?.[0]).toMatchObject({
+      title: HIGGS,
+      url: "https://arxiv.org/abs/1207.7214",
+      footer: { text: "arXiv:1207.7214v2" },
+    });
     const [confirm, cancel] = customIds(preview.body);
     expect(confirm).toBe("paper-add:yes:1207.7214:5+7");
     expect(cancel).toBe("paper-add:no:1207.7214");
@@ -88,7 +116,11 @@ describe("/paper-add, /paper-edit, /paper-remove against a loopback arXiv API", 
     expect(higgs[4]).toBe("");
     expect(higgs[9]).toMatch(/^\(The authors' abstract \(no summary written yet\)\.\) /);
     expect(files.get("README.md")).toContain("Observation of a new particle");
-    expect(t.bot.ctx.moderation.audit.latest(1)[0]).toMatchObject({ action: "paper.add", actor: { id: as.moderator.user.id }, target: "paper:observation-of-a-new-particle-in" });
+    expect(t.bot.ctx.moderation.audit.latest(1)[0]).toMatchObject({
+      action: "paper.add",
+      actor: { id: as.moderator.user.id },
+      target: "paper:observation-of-a-new-particle-in",
+    });
   });
 
   it("ten additions in a row make one bundle rebuild", async () => {
@@ -104,7 +136,9 @@ describe("/paper-add, /paper-edit, /paper-remove against a loopback arXiv API", 
   it("`paperbot paper-add` does the same from the shell", async () => {
     const run = cli(t, arxiv.url);
     expect(await runCli(["paper-add", "hep-th/9711200", "--topics", "foundations", "--by", "operator-olga"], run.io)).toBe(0);
-    expect(run.stdout()).toMatch(/^added [a-z0-9-]+: The Large N Limit of Superconformal Field Theories and Supergravity \(arXiv:hep-th\/9711200; topics foundations\)\nalerts recorded for 0 followers and 0 channels\n$/);
+    expect(run.stdout()).toMatch(
+      /^added [a-z0-9-]+: The Large N Limit of Superconformal Field Theories and Supergravity \(arXiv:hep-th\/9711200; topics foundations\)\nalerts recorded for 0 followers and 0 channels\n$/,
+    );
     const twice = cli(t, arxiv.url);
     expect(await runCli(["paper-add", "https://arxiv.org/abs/hep-th/9711200"], twice.io)).toBe(1);
     expect(twice.stderr()).toMatch(/already in the list/);

@@ -7,7 +7,17 @@ import { parseCatalog } from "../../src/catalog/load.js";
 import { addedFromAbstract, entryFromArxiv } from "../../src/moderation/papers.js";
 import { startArxivApiServer, type ArxivApiServer } from "../support/arxiv-api-server.js";
 import { tempDir, testEnv } from "../support/app.js";
-import { customIds, embedsOf, isPrivate, textOf, tickingClock, useDirect, who, type Direct, type DirectOptions } from "../support/direct.js";
+import {
+  customIds,
+  embedsOf,
+  isPrivate,
+  textOf,
+  tickingClock,
+  useDirect,
+  who,
+  type Direct,
+  type DirectOptions,
+} from "../support/direct.js";
 import { MOD_ROLE, MODERATOR, ROLE_MODERATOR } from "../support/moderation.js";
 
 const HIGGS = "Observation of a new particle in the search for the Standard Model Higgs boson with the ATLAS detector at the LHC";
@@ -21,15 +31,33 @@ afterEach(async () => {
 });
 
 function setUp(env: DirectOptions["env"] = {}): Direct {
-  return useDirect({ clock: tickingClock(), env: { MODERATOR_ROLE_ID: MOD_ROLE, ARXIV_API_URL: arxiv.url, ARXIV_REQUEST_INTERVAL_MS: "0", BUNDLE_REBUILD_DELAY_SECONDS: "60", ...env } });
+  return useDirect({
+    clock: tickingClock(),
+    env: {
+      MODERATOR_ROLE_ID: MOD_ROLE,
+      ARXIV_API_URL: arxiv.url,
+      ARXIV_REQUEST_INTERVAL_MS: "0",
+      BUNDLE_REBUILD_DELAY_SECONDS: "60",
+      ...env,
+    },
+  });
 }
 
 /** A moderator-added paper made without arXiv, so each test owns its data. */
 function seedAdded(direct: Direct, arxivId: string, title: string) {
   const record = {
-    arxivId, version: 1, title, abstract: `An abstract about ${title}. It has two sentences.`, authors: ["Ada Author"], categories: ["cs.CL"],
-    primaryCategory: "cs.CL", published: "2024-02-01T00:00:00Z", updated: "2024-02-01T00:00:00Z", comment: null,
-    absUrl: `https://arxiv.org/abs/${arxivId}`, pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
+    arxivId,
+    version: 1,
+    title,
+    abstract: `An abstract about ${title}. It has two sentences.`,
+    authors: ["Ada Author"],
+    categories: ["cs.CL"],
+    primaryCategory: "cs.CL",
+    published: "2024-02-01T00:00:00Z",
+    updated: "2024-02-01T00:00:00Z",
+    comment: null,
+    absUrl: `https://arxiv.org/abs/${arxivId}`,
+    pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
   };
   const entry = entryFromArxiv(record, ["retrieval"], (id) => direct.app.catalog.get(id) !== undefined);
   const added = direct.ctx.moderation.addPaper(entry, addedFromAbstract("seed"), { id: "seed", name: "seed" });
@@ -47,10 +75,18 @@ describe("/paper-add, /paper-edit, /paper-remove against a loopback arXiv API", 
     expect(textOf(refused)).toMatch(/Only moderators/);
     expect(arxiv.requests).toHaveLength(requestsBefore);
 
-    expect(textOf(await direct.run("paper-add", { arxiv: "https://arxiv.org/abs/1706.03762v7" }, who.moderator))).toBe("**Attention Is All You Need** is already in the list (`attention-is-all-you-need`). Nothing was added.");
-    expect(textOf(await direct.run("paper-add", { arxiv: "2301.00001" }, who.moderator))).toBe("arXiv answered with an error for 2301.00001: “incorrect id format for 1234.12345”. Check the id.");
-    expect(textOf(await direct.run("paper-add", { arxiv: "arXiv:2411.99999" }, who.roleModerator))).toBe("arXiv has no paper 2411.99999 (the search gave zero results). Check the id.");
-    expect(textOf(await direct.run("paper-add", { arxiv: "1207.7214", topics: "physics" }, who.moderator))).toMatch(/Unknown topics: physics/);
+    expect(textOf(await direct.run("paper-add", { arxiv: "https://arxiv.org/abs/1706.03762v7" }, who.moderator))).toBe(
+      "**Attention Is All You Need** is already in the list (`attention-is-all-you-need`). Nothing was added.",
+    );
+    expect(textOf(await direct.run("paper-add", { arxiv: "2301.00001" }, who.moderator))).toBe(
+      "arXiv answered with an error for 2301.00001: “incorrect id format for 1234.12345”. Check the id.",
+    );
+    expect(textOf(await direct.run("paper-add", { arxiv: "arXiv:2411.99999" }, who.roleModerator))).toBe(
+      "arXiv has no paper 2411.99999 (the search gave zero results). Check the id.",
+    );
+    expect(textOf(await direct.run("paper-add", { arxiv: "1207.7214", topics: "physics" }, who.moderator))).toMatch(
+      /Unknown topics: physics/,
+    );
     expect(direct.ctx.moderation.audit.latest(1)[0]?.id ?? 0).toBe(auditBefore);
   });
 
@@ -59,7 +95,11 @@ describe("/paper-add, /paper-edit, /paper-remove against a loopback arXiv API", 
     const preview = await direct.run("paper-add", { arxiv: "1207.7214", topics: "retrieval, agents" }, who.moderator);
     expect(isPrivate(preview)).toBe(true);
     expect(textOf(preview)).toMatch(/^Add this paper to the reading list\? Topics: Retrieval, Agents\. Until a moderator writes a summary/);
-    expect(embedsOf(preview)[0]).toMatchObject({ title: HIGGS, url: "https://arxiv.org/abs/1207.7214", footer: { text: "arXiv:1207.7214v2" } });
+    expect(embedsOf(preview)[0]).toMatchObject({
+      title: HIGGS,
+      url: "https://arxiv.org/abs/1207.7214",
+      footer: { text: "arXiv:1207.7214v2" },
+    });
     const [confirm = "", cancel = ""] = customIds(preview);
     expect(confirm).toBe("paper-add:yes:1207.7214:5+7");
     expect(cancel).toBe("paper-add:no:1207.7214");
@@ -88,7 +128,11 @@ describe("/paper-add, /paper-edit, /paper-remove against a loopback arXiv API", 
     const related = embedsOf(await direct.press("related:observation-of-a-new-particle-in"))[0];
     expect(related?.title).toMatch(/Observation of a new particle/);
     expect(related?.description).toMatch(/`[a-z0-9-]+`/);
-    expect(direct.ctx.moderation.audit.latest(1)[0]).toMatchObject({ action: "paper.add", actor: { id: MODERATOR.id }, target: "paper:observation-of-a-new-particle-in" });
+    expect(direct.ctx.moderation.audit.latest(1)[0]).toMatchObject({
+      action: "paper.add",
+      actor: { id: MODERATOR.id },
+      target: "paper:observation-of-a-new-particle-in",
+    });
   });
 
   it("/paper-edit opens a form; the saved Japanese summary is served, and catalog sync leaves edits and additions alone", async () => {
@@ -102,16 +146,27 @@ describe("/paper-add, /paper-edit, /paper-remove against a loopback arXiv API", 
     expect(opened.customId).toBe(`paper-edit:${seeded.id}`);
     expect(opened.fields.map((field) => field.id)).toEqual(["summary_en", "summary_ja", "aliases", "topics"]);
 
-    const fields = { summary_en: "", summary_ja: "長文脈モデルの検索ヘッドについての論文。", aliases: "Retrieval heads, RetHeads", topics: "retrieval, agents" };
+    const fields = {
+      summary_en: "",
+      summary_ja: "長文脈モデルの検索ヘッドについての論文。",
+      aliases: "Retrieval heads, RetHeads",
+      topics: "retrieval, agents",
+    };
     expect(textOf(await direct.submit(opened.customId, fields, who.member))).toMatch(/Only moderators/);
     expect(direct.app.catalog.get(seeded.id)?.aliases).toEqual([]);
-    expect(textOf(await direct.submit(opened.customId, fields, who.roleModerator))).toBe("Saved your changes to **Retrieval heads in long context models**.");
+    expect(textOf(await direct.submit(opened.customId, fields, who.roleModerator))).toBe(
+      "Saved your changes to **Retrieval heads in long context models**.",
+    );
     const japanese = embedsOf(await direct.run("paper", { query: "RetHeads" }, { locale: "ja" }))[0];
     expect(japanese?.description).toMatch(/長文脈モデルの検索ヘッド/);
     expect(japanese?.description).not.toMatch(/英語で表示/);
 
     const lora = direct.app.catalog.get("lora");
-    await direct.submit("paper-edit:lora", { summary_en: "Edited by a moderator.", summary_ja: "", aliases: (lora?.aliases ?? []).join(", "), topics: "fine-tuning" }, who.moderator);
+    await direct.submit(
+      "paper-edit:lora",
+      { summary_en: "Edited by a moderator.", summary_ja: "", aliases: (lora?.aliases ?? []).join(", "), topics: "fine-tuning" },
+      who.moderator,
+    );
     expect(direct.app.catalog.get("lora")?.summary.en).toBe("Edited by a moderator.");
     const report = direct.app.resyncCatalog();
     expect(report.skipped).toContain("lora");
@@ -119,27 +174,50 @@ describe("/paper-add, /paper-edit, /paper-remove against a loopback arXiv API", 
     expect(direct.app.catalog.get(seeded.id)).toBeDefined();
 
     // The merged list, in the catalog file's format, loads back through the catalog's own schema.
-    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, stdin: async function* () {}, env: testEnv({ DATABASE_PATH: databasePath }) };
+    const io: CliIo = {
+      stdout: () => undefined,
+      stderr: () => undefined,
+      stdin: async function* () {},
+      env: testEnv({ DATABASE_PATH: databasePath }),
+    };
     expect(await runCli(["catalog", "export", "--out", join(dataDir, "catalog.json")], io)).toBe(0);
     const file = parseCatalog("export", JSON.parse(readFileSync(join(dataDir, "catalog.json"), "utf8")));
     expect(file.papers).toHaveLength(direct.app.catalog.size);
     expect(file.papers.find((paper) => paper.id === "lora")?.summary.en).toBe("Edited by a moderator.");
-    expect(file.papers.find((paper) => paper.id === seeded.id)).toMatchObject({ arxivId: "2402.00001", aliases: ["Retrieval heads", "RetHeads"] });
-    expect(direct.ctx.moderation.audit.latest(3).filter((entry) => entry.action === "paper.edit").map((entry) => entry.target)).toEqual(["paper:lora", `paper:${seeded.id}`]);
+    expect(file.papers.find((paper) => paper.id === seeded.id)).toMatchObject({
+      arxivId: "2402.00001",
+      aliases: ["Retrieval heads", "RetHeads"],
+    });
+    expect(
+      direct.ctx.moderation.audit
+        .latest(3)
+        .filter((entry) => entry.action === "paper.edit")
+        .map((entry) => entry.target),
+    ).toEqual(["paper:lora", `paper:${seeded.id}`]);
   });
 
   it("/paper-remove only takes moderator-added papers, asks first, and refuses a member's confirm", async () => {
     const direct = setUp();
     const { id } = seedAdded(direct, "2402.00002", "Speculative decoding with draft heads");
     expect(textOf(await direct.run("paper-remove", { paper: "lora" }, who.moderator))).toMatch(/part of the curated catalog/);
-    expect(direct.suggest("paper-remove", { name: "paper", value: "draft heads" }, who.moderator).map((choice) => choice.value)).toEqual([id]);
+    expect(direct.suggest("paper-remove", { name: "paper", value: "draft heads" }, who.moderator).map((choice) => choice.value)).toEqual([
+      id,
+    ]);
 
     const ask = await direct.run("paper-remove", { paper: id }, who.moderator);
     expect(customIds(ask)).toEqual([`paper-remove:yes:${id}`, `paper-remove:no:${id}`]);
-    for (const customId of [`paper-remove:yes:${id}`, `paper-remove:no:${id}`]) expect(textOf(await direct.press(customId, who.member)), customId).toMatch(/Only moderators/);
+    for (const customId of [`paper-remove:yes:${id}`, `paper-remove:no:${id}`])
+      expect(textOf(await direct.press(customId, who.member)), customId).toMatch(/Only moderators/);
     expect(direct.app.catalog.get(id)).toBeDefined();
-    expect(textOf(await direct.press(`paper-remove:yes:${id}`, who.roleModerator))).toBe("Removed **Speculative decoding with draft heads** from the reading list.");
+    expect(textOf(await direct.press(`paper-remove:yes:${id}`, who.roleModerator))).toBe(
+      "Removed **Speculative decoding with draft heads** from the reading list.",
+    );
     expect(textOf(await direct.run("paper", { query: "2402.00002" }))).toMatch(/isn't in the reading list yet/);
-    expect(direct.ctx.moderation.audit.latest(1)[0]).toMatchObject({ action: "paper.remove", target: `paper:${id}`, actor: { id: ROLE_MODERATOR.id }, after: null });
+    expect(direct.ctx.moderation.audit.latest(1)[0]).toMatchObject({
+      action: "paper.remove",
+      target: `paper:${id}`,
+      actor: { id: ROLE_MODERATOR.id },
+      after: null,
+    });
   });
 });

@@ -39,15 +39,18 @@ describe("options that do not fit a command", () => {
     ["en", "moe", /isn't a choice for topic\. Choose one of: .*Retrieval/],
     ["en", "nonsense", /`nonsense` isn't a choice for topic/],
     ["ja", "検索", /topic の選択肢にありません。次から選んでください: .*検索拡張/],
-  ] as const)("/papers topic:%s (%s) gets a private, localized reply listing the topics, not an internal error", async (locale, topic, message) => {
-    const direct = useDirect();
-    const reply = await direct.run("papers", { topic }, { locale });
-    expect(reply.kind).toBe("reply");
-    expect(isPrivate(reply)).toBe(true);
-    expect(textOf(reply)).toMatch(message);
-    expect(textOf(reply)).not.toMatch(/error id/);
-    expect(direct.logs.records.filter((record) => record.level === "error")).toEqual([]);
-  });
+  ] as const)(
+    "/papers topic:%s (%s) gets a private, localized reply listing the topics, not an internal error",
+    async (locale, topic, message) => {
+      const direct = useDirect();
+      const reply = await direct.run("papers", { topic }, { locale });
+      expect(reply.kind).toBe("reply");
+      expect(isPrivate(reply)).toBe(true);
+      expect(textOf(reply)).toMatch(message);
+      expect(textOf(reply)).not.toMatch(/error id/);
+      expect(direct.logs.records.filter((record) => record.level === "error")).toEqual([]);
+    },
+  );
 
   it("/paper without its query says what is needed", async () => {
     const reply = await useDirect().run("paper", {});
@@ -79,7 +82,10 @@ describe("Japanese readers see Japanese titles everywhere", () => {
     const direct = useDirect();
     expect(direct.suggest("paper", { name: "query", value: "" }, { locale: "ja" })[0]?.name).toMatch(/必要なのはアテンションだけ/);
     const unknown = await direct.run("paper", paper("flashattn2"), { locale: "ja" });
-    expect(buttonsOf(unknown)[0]).toMatchObject({ custom_id: "show:flashattention", label: expect.stringMatching(/^FlashAttention: IOを考慮/) });
+    expect(buttonsOf(unknown)[0]).toMatchObject({
+      custom_id: "show:flashattention",
+      label: expect.stringMatching(/^FlashAttention: IOを考慮/),
+    });
     await direct.run("paper", paper("lora"), { locale: "ja" });
     const related = await direct.press("related:lora", { locale: "ja" });
     expect(embedsOf(related)[0]?.title).toBe("「LoRA: 大規模言語モデルの低ランク適応」の関連論文");
@@ -97,14 +103,19 @@ describe("Japanese readers see Japanese titles everywhere", () => {
 
 describe("the query quoted back is shown, never rendered", () => {
   // allowed_mentions on the wire is checked end to end (paper.e2e.test.ts); this is the text the handler writes.
-  it.each(["*pizza*", "_pizza_", "<t:1700000000:R>", "</paper:123456789012345678>", "<:x:123456789012345678>", "discord.gg/abcdef", "https://evil.example"])(
-    "%s is quoted as inline code",
-    async (query) => {
-      const reply = await useDirect().run("paper", paper(query));
-      expect(isPrivate(reply)).toBe(true);
-      expect(textOf(reply)).toContain(`\`${query}\``);
-    },
-  );
+  it.each([
+    "*pizza*",
+    "_pizza_",
+    "<t:1700000000:R>",
+    "</paper:123456789012345678>",
+    "<:x:123456789012345678>",
+    "discord.gg/abcdef",
+    "https://evil.example",
+  ])("%s is quoted as inline code", async (query) => {
+    const reply = await useDirect().run("paper", paper(query));
+    expect(isPrivate(reply)).toBe(true);
+    expect(textOf(reply)).toContain(`\`${query}\``);
+  });
 });
 
 describe("two arXiv links in one /paper query", () => {
@@ -117,7 +128,10 @@ describe("two arXiv links in one /paper query", () => {
 
   it("two names, or an id and a name, get the same private choice", async () => {
     const direct = useDirect();
-    for (const [query, ids] of [["lora vs qlora", ["show:lora", "show:qlora"]], ["1706.03762 bert", ["show:attention-is-all-you-need", "show:bert"]]] as const) {
+    for (const [query, ids] of [
+      ["lora vs qlora", ["show:lora", "show:qlora"]],
+      ["1706.03762 bert", ["show:attention-is-all-you-need", "show:bert"]],
+    ] as const) {
       const reply = await direct.run("paper", paper(query));
       expect(isPrivate(reply)).toBe(true);
       expect(textOf(reply)).toMatch(/names several papers/);

@@ -11,11 +11,24 @@ import { BUNDLE_FOLDER } from "../../src/bundle/common.js";
 import { as, command, createGuildRole, customIds, modalSubmit, MOD_ROLE, press, send } from "../support/moderation.js";
 import { unzipTexts } from "../support/zip.js";
 
-function candidate(arxivId: string, title: string, score: number, reasons: NewCandidate["reasons"] = { papers: ["lora", "qlora"], topics: ["fine-tuning"] }): NewCandidate {
+function candidate(
+  arxivId: string,
+  title: string,
+  score: number,
+  reasons: NewCandidate["reasons"] = { papers: ["lora", "qlora"], topics: ["fine-tuning"] },
+): NewCandidate {
   return {
-    arxivId, version: 1, title, authors: ["Ada Lovelace", "Alan Turing"], categories: ["cs.CL", "cs.LG"],
+    arxivId,
+    version: 1,
+    title,
+    authors: ["Ada Lovelace", "Alan Turing"],
+    categories: ["cs.CL", "cs.LG"],
     abstract: `${title}. We propose a parameter-efficient method and evaluate it on many benchmarks. ${"More detail. ".repeat(80)}`,
-    license: null, canonScore: score, bonus: 0, score, reasons,
+    license: null,
+    canonScore: score,
+    bonus: 0,
+    score,
+    reasons,
   };
 }
 
@@ -50,24 +63,44 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
     expect(form.type).toBe(9);
     const modal = form.data as unknown as { custom_id: string; components: { components: { custom_id: string; value?: string }[] }[] };
     expect(modal.custom_id).toBe("review-approve:2406.20001");
-    expect(modal.components.map((row) => row.components[0])).toMatchObject([{ custom_id: "topics", value: "Fine-tuning" }, { custom_id: "note" }]);
-    const approved = await send(t, modalSubmit({ customId: modal.custom_id, message: card.message(), fields: { topics: "fine-tuning, efficiency", note: "good one" }, ...as.roleModerator }));
+    expect(modal.components.map((row) => row.components[0])).toMatchObject([
+      { custom_id: "topics", value: "Fine-tuning" },
+      { custom_id: "note" },
+    ]);
+    const approved = await send(
+      t,
+      modalSubmit({
+        customId: modal.custom_id,
+        message: card.message(),
+        fields: { topics: "fine-tuning, efficiency", note: "good one" },
+        ...as.roleModerator,
+      }),
+    );
     expect(approved.data.content).toMatch(/^Approved: \*\*Sparse low-rank adapters for fine-tuning\*\* is now in the reading list/);
     const found = await command(t, { name: "paper", options: [option.string("query", "Sparse low-rank adapters for fine-tuning")] });
     expect(found.body.data.embeds?.[0]?.title).toBe("Sparse low-rank adapters for fine-tuning");
     await waitFor(() => (t.bot.ctx.bundle.link(new Date())?.paperCount ?? 0) === t.bot.ctx.catalog.size);
     const link = t.bot.ctx.bundle.link(new Date());
     const download = await fetch((link?.url ?? "").replace(/^https?:\/\/[^/]+/, t.bot.http.url.replace(/\/$/, "")));
-    expect((await unzipTexts(Buffer.from(await download.arrayBuffer()), BUNDLE_FOLDER)).get("papers.csv")).toContain("Sparse low-rank adapters for fine-tuning");
+    expect((await unzipTexts(Buffer.from(await download.arrayBuffer()), BUNDLE_FOLDER)).get("papers.csv")).toContain(
+      "Sparse low-rank adapters for fine-tuning",
+    );
   });
 
   it("`paperbot candidates approve` makes the candidate a catalog paper; reject only records", async () => {
     seed(candidate("2406.40001", "Shell approved adapters", 0.9), candidate("2406.40002", "Shell rejected adapters", 0.8));
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv({ DATABASE_PATH: join(t.dataDir, "paperbot.db") }) };
+    const io: CliIo = {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void err.push(text),
+      stdin: async function* () {},
+      env: testEnv({ DATABASE_PATH: join(t.dataDir, "paperbot.db") }),
+    };
     expect(await runCli(["candidates", "approve", "2406.40001", "--by", "olga", "--topics", "agents"], io)).toBe(0);
-    expect(out.join("")).toMatch(/^approved 2406\.40001: Shell approved adapters \(by olga\)\nadded shell-approved-adapters to the reading list \(topics agents\); alerts recorded for \d+ followers and \d+ channels\n$/);
+    expect(out.join("")).toMatch(
+      /^approved 2406\.40001: Shell approved adapters \(by olga\)\nadded shell-approved-adapters to the reading list \(topics agents\); alerts recorded for \d+ followers and \d+ channels\n$/,
+    );
     expect(await runCli(["candidates", "reject", "2406.40002", "--by", "olga"], io)).toBe(0);
     expect(await runCli(["candidates", "reject", "2406.40001", "--by", "olga"], io)).toBe(1);
     expect(err.join("")).toMatch(/already approved by olga/);

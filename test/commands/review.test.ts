@@ -4,11 +4,24 @@ import { candidateStore, type NewCandidate } from "../../src/db/candidates.js";
 import { customIds, embedsOf, isPrivate, textOf, tickingClock, useDirect, who, type Direct } from "../support/direct.js";
 import { MOD_ROLE, ROLE_MODERATOR } from "../support/moderation.js";
 
-function candidate(arxivId: string, title: string, score: number, reasons: NewCandidate["reasons"] = { papers: ["lora", "qlora"], topics: ["fine-tuning"] }): NewCandidate {
+function candidate(
+  arxivId: string,
+  title: string,
+  score: number,
+  reasons: NewCandidate["reasons"] = { papers: ["lora", "qlora"], topics: ["fine-tuning"] },
+): NewCandidate {
   return {
-    arxivId, version: 1, title, authors: ["Ada Lovelace", "Alan Turing"], categories: ["cs.CL", "cs.LG"],
+    arxivId,
+    version: 1,
+    title,
+    authors: ["Ada Lovelace", "Alan Turing"],
+    categories: ["cs.CL", "cs.LG"],
     abstract: `${title}. We propose a parameter-efficient method and evaluate it on many benchmarks. ${"More detail. ".repeat(80)}`,
-    license: null, canonScore: score, bonus: 0, score, reasons,
+    license: null,
+    canonScore: score,
+    bonus: 0,
+    score,
+    reasons,
   };
 }
 
@@ -34,14 +47,20 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
     for (const customId of ["review:approve:2406.10001", "review:reject:2406.10001:0", "review:skip:2406.10001:0"]) {
       expect(textOf(await direct.press(customId, who.member)), customId).toMatch(/Only moderators/);
     }
-    expect(textOf(await direct.submit("review-approve:2406.10001", { topics: "fine-tuning", note: "" }, who.member))).toMatch(/Only moderators/);
+    expect(textOf(await direct.submit("review-approve:2406.10001", { topics: "fine-tuning", note: "" }, who.member))).toMatch(
+      /Only moderators/,
+    );
     expect(direct.status("2406.10001")).toBe("undecided");
     expect(direct.ctx.catalog.papers.some((paper) => paper.arxivId === "2406.10001")).toBe(false);
   });
 
   it("shows the best candidate privately with why it matched; Skip, Reject, and Approve with topics, after which /paper finds it", async () => {
     const direct = setUp();
-    direct.seed(candidate("2406.20001", "Sparse low-rank adapters for fine-tuning", 0.95), candidate("2406.20002", "A survey of everything", 0.93, { papers: [], topics: [] }), candidate("2406.20003", "Adapters again", 0.91));
+    direct.seed(
+      candidate("2406.20001", "Sparse low-rank adapters for fine-tuning", 0.95),
+      candidate("2406.20002", "A survey of everything", 0.93, { papers: [], topics: [] }),
+      candidate("2406.20003", "Adapters again", 0.91),
+    );
     const card = await direct.run("review", {}, who.roleModerator);
     expect(isPrivate(card)).toBe(true);
     const embed = embedsOf(card)[0];
@@ -53,7 +72,12 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
       ["Score", "0.950"],
       ["Why it matched", "like LoRA and QLoRA; topics: Fine-tuning"],
     ]);
-    expect(customIds(card)).toEqual(["review:approve:2406.20001", "review:reject:2406.20001:0", "review:skip:2406.20001:0", "https://arxiv.org/abs/2406.20001"]);
+    expect(customIds(card)).toEqual([
+      "review:approve:2406.20001",
+      "review:reject:2406.20001:0",
+      "review:skip:2406.20001:0",
+      "https://arxiv.org/abs/2406.20001",
+    ]);
 
     const skipped = await direct.press("review:skip:2406.20001:0", who.roleModerator);
     expect(skipped.kind).toBe("update");
@@ -67,18 +91,34 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
     if (form.kind !== "modal") throw new Error(`expected a form, got ${form.kind}`);
     expect(form.customId).toBe("review-approve:2406.20001");
     expect(form.fields).toMatchObject([{ id: "topics", value: "Fine-tuning" }, { id: "note" }]);
-    expect(textOf(await direct.submit(form.customId, { topics: "knitting", note: "" }, who.roleModerator))).toMatch(/Unknown topics: knitting/);
+    expect(textOf(await direct.submit(form.customId, { topics: "knitting", note: "" }, who.roleModerator))).toMatch(
+      /Unknown topics: knitting/,
+    );
     const approved = await direct.submit(form.customId, { topics: "fine-tuning, efficiency", note: "good one" }, who.roleModerator);
-    expect(textOf(approved)).toBe("Approved: **Sparse low-rank adapters for fine-tuning** is now in the reading list (`sparse-low-rank-adapters-for-fine`).");
+    expect(textOf(approved)).toBe(
+      "Approved: **Sparse low-rank adapters for fine-tuning** is now in the reading list (`sparse-low-rank-adapters-for-fine`).",
+    );
     expect(direct.status("2406.20001")).toBe("approved");
 
     const found = await direct.run("paper", { query: "Sparse low-rank adapters for fine-tuning" });
-    expect(embedsOf(found)[0]).toMatchObject({ title: "Sparse low-rank adapters for fine-tuning", fields: expect.arrayContaining([{ name: "Topics", value: "Fine-tuning, Efficiency", inline: true }]) });
-    expect(direct.ctx.moderation.audit.latest(5).filter((entry) => entry.target.startsWith("arxiv:2406.2")).map((entry) => [entry.action, entry.actor.name, entry.target])).toEqual([
+    expect(embedsOf(found)[0]).toMatchObject({
+      title: "Sparse low-rank adapters for fine-tuning",
+      fields: expect.arrayContaining([{ name: "Topics", value: "Fine-tuning, Efficiency", inline: true }]),
+    });
+    expect(
+      direct.ctx.moderation.audit
+        .latest(5)
+        .filter((entry) => entry.target.startsWith("arxiv:2406.2"))
+        .map((entry) => [entry.action, entry.actor.name, entry.target]),
+    ).toEqual([
       ["candidate.approve", ROLE_MODERATOR.username, "arxiv:2406.20001"],
       ["candidate.reject", ROLE_MODERATOR.username, "arxiv:2406.20002"],
     ]);
-    expect(direct.ctx.moderation.audit.latest(1)[0]?.after).toMatchObject({ decision: "approved", note: "good one", paper: { id: "sparse-low-rank-adapters-for-fine" } });
+    expect(direct.ctx.moderation.audit.latest(1)[0]?.after).toMatchObject({
+      decision: "approved",
+      note: "good one",
+      paper: { id: "sparse-low-rank-adapters-for-fine" },
+    });
   });
 
   it("two moderators approving at once: one adds the paper, the other is told it was already decided", async () => {
@@ -93,7 +133,9 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
     ]);
     const contents = answers.map(textOf);
     expect(contents.filter((content) => content.startsWith("Approved: **Concurrent approval adapters**"))).toHaveLength(1);
-    expect(contents.filter((content) => /^arXiv 2406\.30001 was already approved by (mod-mina|mod-by-role); nothing changed\./.test(content))).toHaveLength(1);
+    expect(
+      contents.filter((content) => /^arXiv 2406\.30001 was already approved by (mod-mina|mod-by-role); nothing changed\./.test(content)),
+    ).toHaveLength(1);
     expect(direct.ctx.catalog.papers.filter((paper) => paper.arxivId === "2406.30001")).toHaveLength(1);
     expect(direct.ctx.moderation.audit.latest(20).filter((entry) => entry.target === "arxiv:2406.30001")).toHaveLength(1);
   });

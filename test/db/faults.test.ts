@@ -1,6 +1,18 @@
 // Issue 7, fault 3: database, .env and Discord failures give one or two clear lines and a documented exit code.
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, truncateSync, writeFileSync, writeSync, closeSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -83,11 +95,17 @@ describe("db check reports damage as its result", () => {
     const pageSize = Number(reader.pragma("page_size", { simple: true }));
     // The schema's own pages stay readable (a full one would make SQLite refuse the file instead of listing
     // findings; which pages are full depends on how many tables the migrations create).
-    const schemaPages = new Set(reader.prepare<[], { pageno: number }>("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'").all().map((row) => row.pageno));
+    const schemaPages = new Set(
+      reader
+        .prepare<[], { pageno: number }>("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'")
+        .all()
+        .map((row) => row.pageno),
+    );
     reader.close();
     const pages = Math.floor(statSync(path).size / pageSize);
     // Data pages only: the schema (sqlite_master and its overflow pages) is written first, by the migrations.
-    for (let page = Math.floor(pages / 2); page < pages; page += 1) if (!schemaPages.has(page + 1)) overwrite(path, page * pageSize + 100, Buffer.alloc(256, 0xde));
+    for (let page = Math.floor(pages / 2); page < pages; page += 1)
+      if (!schemaPages.has(page + 1)) overwrite(path, page * pageSize + 100, Buffer.alloc(256, 0xde));
     const run = io(testEnv({ DATABASE_PATH: path }));
     expect(await runCli(["db", "check"], run.io)).toBe(EXIT.failed);
     expect(run.stdout()).toMatch(/integrity: damaged\n {2}/);
@@ -111,8 +129,15 @@ describe("commands on a damaged database", () => {
       const path = join(dir, "junk.db");
       writeFileSync(path, Buffer.alloc(8192, 0x5a));
       const run = io(testEnv({ DATABASE_PATH: path, BUNDLE_DIR: join(dir, "bundle") }));
-      expect(await runCli(argv.map((arg) => (arg === "x.zip" ? join(dir, arg) : arg)), run.io)).toBe(EXIT.database);
-      expect(run.stderr()).toBe(`paperbot: database ${path}: not a SQLite database\n  point DATABASE_PATH at paperbot's database, or move this file away to start with a new one\n`);
+      expect(
+        await runCli(
+          argv.map((arg) => (arg === "x.zip" ? join(dir, arg) : arg)),
+          run.io,
+        ),
+      ).toBe(EXIT.database);
+      expect(run.stderr()).toBe(
+        `paperbot: database ${path}: not a SQLite database\n  point DATABASE_PATH at paperbot's database, or move this file away to start with a new one\n`,
+      );
     },
   );
 
@@ -159,33 +184,45 @@ describe("read-only commands open the database read-only", () => {
   });
 
   // File permissions do not bind root, so as root the commands run as "nobody", from an install that user can reach.
-  it.skipIf(!built || process.platform === "win32")("a read-only file in a read-only folder: read-only commands work, the bot explains (exit 3)", () => {
-    const install = installForOtherUser();
-    onTestFinished(() => install.remove());
-    const dir = scratchDir();
-    chmodSync(dir, 0o755);
-    const folder = join(dir, "ro");
-    mkdirSync(folder);
-    const writable = join(dir, "out");
-    mkdirSync(writable);
-    chmodSync(writable, 0o777);
-    const path = join(folder, "bot.db");
-    makeDatabase(path);
-    chmodSync(path, 0o444);
-    chmodSync(folder, 0o555);
-    onTestFinished(() => chmodSync(folder, 0o755));
-    const env = { PATH: process.env["PATH"] ?? "", ...testEnv({ DATABASE_PATH: path, LOG_LEVEL: "warn", CATALOG_PATH: install.path(catalogPath) }) };
-    const run = (args: string[], extra: Record<string, string> = {}) =>
-      spawnSync(process.execPath, args, { env: { ...env, ...extra }, cwd: dir, encoding: "utf8", timeout: 20_000, ...asOtherUser() });
-    for (const argv of [["db", "check"], ["papers"], ["export", "--user", USER_ID], ["db", "backup", join(writable, "copy.db")]]) {
-      const result = run([install.path(binJs), ...argv]);
-      expect({ argv, status: result.status, stderr: result.stderr }).toEqual({ argv, status: 0, stderr: "" });
-    }
-    const bot = run([install.path(mainJs)], { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", HTTP_PORT: "0", BUNDLE_DIR: join(dir, "bundle") });
-    expect(bot.status).toBe(EXIT.database);
-    expect(bot.stderr).toMatch(new RegExp(`database ${path}: read-only`));
-    expect(bot.stderr).not.toMatch(STACK_LINE);
-  }, 60_000);
+  it.skipIf(!built || process.platform === "win32")(
+    "a read-only file in a read-only folder: read-only commands work, the bot explains (exit 3)",
+    () => {
+      const install = installForOtherUser();
+      onTestFinished(() => install.remove());
+      const dir = scratchDir();
+      chmodSync(dir, 0o755);
+      const folder = join(dir, "ro");
+      mkdirSync(folder);
+      const writable = join(dir, "out");
+      mkdirSync(writable);
+      chmodSync(writable, 0o777);
+      const path = join(folder, "bot.db");
+      makeDatabase(path);
+      chmodSync(path, 0o444);
+      chmodSync(folder, 0o555);
+      onTestFinished(() => chmodSync(folder, 0o755));
+      const env = {
+        PATH: process.env["PATH"] ?? "",
+        ...testEnv({ DATABASE_PATH: path, LOG_LEVEL: "warn", CATALOG_PATH: install.path(catalogPath) }),
+      };
+      const run = (args: string[], extra: Record<string, string> = {}) =>
+        spawnSync(process.execPath, args, { env: { ...env, ...extra }, cwd: dir, encoding: "utf8", timeout: 20_000, ...asOtherUser() });
+      for (const argv of [["db", "check"], ["papers"], ["export", "--user", USER_ID], ["db", "backup", join(writable, "copy.db")]]) {
+        const result = run([install.path(binJs), ...argv]);
+        expect({ argv, status: result.status, stderr: result.stderr }).toEqual({ argv, status: 0, stderr: "" });
+      }
+      const bot = run([install.path(mainJs)], {
+        DISCORD_TOKEN: TEST_TOKEN,
+        DISCORD_API_URL: "http://127.0.0.1:9/api",
+        HTTP_PORT: "0",
+        BUNDLE_DIR: join(dir, "bundle"),
+      });
+      expect(bot.status).toBe(EXIT.database);
+      expect(bot.stderr).toMatch(new RegExp(`database ${path}: read-only`));
+      expect(bot.stderr).not.toMatch(STACK_LINE);
+    },
+    60_000,
+  );
 });
 
 describe("start-up faults", () => {
@@ -196,42 +233,69 @@ describe("start-up faults", () => {
     expect(() => readEnvironment(join(dir, ".env"))).toThrow(/\.env: is a folder, not a file/);
   });
 
-  it.skipIf(!built)("the installed binary and the bot: .env folder exits 2, damaged database and folder-is-a-file exit 3, each without a stack", () => {
-    const dir = scratchDir();
-    mkdirSync(join(dir, ".env"));
-    writeFileSync(join(dir, "junk.db"), Buffer.alloc(8192, 0x5a));
-    writeFileSync(join(dir, "data"), "not a folder");
-    const run = (args: string[], env: Record<string, string>) =>
-      spawnSync(process.execPath, args, { env: { PATH: process.env["PATH"] ?? "", ...env }, cwd: dir, encoding: "utf8", timeout: 20_000 });
-    const envFolder = run([binJs, "papers"], {});
-    expect([envFolder.status, envFolder.stderr]).toEqual([EXIT.config, expect.stringMatching(/^paperbot: Invalid configuration:\n {2}- \.env: is a folder/)]);
-    const botEnv = { DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: "http://127.0.0.1:9/api", HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", LOG_LEVEL: "warn" };
-    const botEnvFolder = run([mainJs], botEnv);
-    expect(botEnvFolder.status).toBe(EXIT.config);
-    for (const [path, message] of [
-      [join(dir, "junk.db"), /not a SQLite database/],
-      [join(dir, "data", "bot.db"), /data is a file, not a folder/],
-    ] as const) {
-      // Run from a folder without the .env folder.
-      const bot = spawnSync(process.execPath, [mainJs], { env: { PATH: process.env["PATH"] ?? "", ...botEnv, DATABASE_PATH: path }, cwd: tmpdir(), encoding: "utf8", timeout: 20_000 });
-      expect(bot.status).toBe(EXIT.database);
-      expect(bot.stderr).toMatch(message);
-      expect(bot.stderr).not.toMatch(STACK_LINE);
-    }
-  }, 60_000);
+  it.skipIf(!built)(
+    "the installed binary and the bot: .env folder exits 2, damaged database and folder-is-a-file exit 3, each without a stack",
+    () => {
+      const dir = scratchDir();
+      mkdirSync(join(dir, ".env"));
+      writeFileSync(join(dir, "junk.db"), Buffer.alloc(8192, 0x5a));
+      writeFileSync(join(dir, "data"), "not a folder");
+      const run = (args: string[], env: Record<string, string>) =>
+        spawnSync(process.execPath, args, {
+          env: { PATH: process.env["PATH"] ?? "", ...env },
+          cwd: dir,
+          encoding: "utf8",
+          timeout: 20_000,
+        });
+      const envFolder = run([binJs, "papers"], {});
+      expect([envFolder.status, envFolder.stderr]).toEqual([
+        EXIT.config,
+        expect.stringMatching(/^paperbot: Invalid configuration:\n {2}- \.env: is a folder/),
+      ]);
+      const botEnv = {
+        DISCORD_TOKEN: TEST_TOKEN,
+        DISCORD_API_URL: "http://127.0.0.1:9/api",
+        HTTP_PORT: "0",
+        HTTP_HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+      };
+      const botEnvFolder = run([mainJs], botEnv);
+      expect(botEnvFolder.status).toBe(EXIT.config);
+      for (const [path, message] of [
+        [join(dir, "junk.db"), /not a SQLite database/],
+        [join(dir, "data", "bot.db"), /data is a file, not a folder/],
+      ] as const) {
+        // Run from a folder without the .env folder.
+        const bot = spawnSync(process.execPath, [mainJs], {
+          env: { PATH: process.env["PATH"] ?? "", ...botEnv, DATABASE_PATH: path },
+          cwd: tmpdir(),
+          encoding: "utf8",
+          timeout: 20_000,
+        });
+        expect(bot.status).toBe(EXIT.database);
+        expect(bot.stderr).toMatch(message);
+        expect(bot.stderr).not.toMatch(STACK_LINE);
+      }
+    },
+    60_000,
+  );
 
   it("deploy-commands: a rejected token exits 2 with what to do; another refusal exits 4", async () => {
     const harness = await startDiscordHarness({ token: "MTMwMDAwMDAwMDAwMDAwMDAwMg.another.token" });
     onTestFinished(() => harness.close());
     const rejected = io(testEnv({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl }));
     expect(await runCli(["deploy-commands"], rejected.io)).toBe(EXIT.config);
-    expect(rejected.stderr()).toBe("paperbot: Discord rejected DISCORD_TOKEN (401); copy the bot token again from the Developer Portal (Bot tab)\n");
+    expect(rejected.stderr()).toBe(
+      "paperbot: Discord rejected DISCORD_TOKEN (401); copy the bot token again from the Developer Portal (Bot tab)\n",
+    );
 
     const other = await startDiscordHarness();
     onTestFinished(() => other.close());
     other.respondWith({ method: "PUT" }, { status: 403, body: { message: "Missing Access", code: 50001 } });
     const refused = io(testEnv({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: other.apiUrl }));
     expect(await runCli(["deploy-commands", "--guild", "1200000000000000001"], refused.io)).toBe(EXIT.discord);
-    expect(refused.stderr()).toMatch(/^paperbot: Discord refused the request with 403: Missing Access \(PUT .*\/guilds\/1200000000000000001\/commands\)\n$/);
+    expect(refused.stderr()).toMatch(
+      /^paperbot: Discord refused the request with 403: Missing Access \(PUT .*\/guilds\/1200000000000000001\/commands\)\n$/,
+    );
   });
 });

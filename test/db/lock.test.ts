@@ -71,7 +71,10 @@ describe("start-up writes nothing when nothing changed", () => {
     holdWriteLock(join(dir, "bot.db"));
     const harness = await startDiscordHarness();
     onTestFinished(() => harness.close());
-    const bot = await startPaperbot({ env: { ...env, DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl }, logger: createMemoryLogger() });
+    const bot = await startPaperbot({
+      env: { ...env, DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl },
+      logger: createMemoryLogger(),
+    });
     onTestFinished(() => bot.stop());
     await bot.ready;
     expect(bot.app.catalog.size).toBe(catalogSize);
@@ -110,7 +113,9 @@ describe("writes answering users give up quickly under a lock", () => {
     holdWriteLock(path);
     const before = app.db.pragma("busy_timeout", { simple: true });
     expect(INTERACTION_BUSY_TIMEOUT_MS).toBeLessThanOrEqual(250);
-    expect(() => withShortBusyTimeout(app.db, () => app.db.prepare("INSERT INTO settings (key, value) VALUES ('k', 'v')").run(), 0)).toThrow(DatabaseBusyError);
+    expect(() =>
+      withShortBusyTimeout(app.db, () => app.db.prepare("INSERT INTO settings (key, value) VALUES ('k', 'v')").run(), 0),
+    ).toThrow(DatabaseBusyError);
     expect(app.db.pragma("busy_timeout", { simple: true })).toBe(before);
   });
 });

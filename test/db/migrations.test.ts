@@ -23,8 +23,17 @@ describe("migrations", () => {
   it("8 drops the organisation and key results invented for moderator-added papers, and only those", () => {
     const db = openDatabase(":memory:");
     migrate(db, MIGRATIONS.slice(0, 7));
-    const insert = db.prepare("INSERT INTO papers (id, arxiv_id, source, position, content_hash, data_json, added_at, updated_at) VALUES (?, ?, ?, ?, 'h', ?, 't', 't')");
-    const entry = (organisation: string) => ({ id: "x", title: "T", organisation, year: 2024, keyResults: { en: ["First sentence."], ja: ["First sentence."] }, summary: { en: "S", ja: "S" } });
+    const insert = db.prepare(
+      "INSERT INTO papers (id, arxiv_id, source, position, content_hash, data_json, added_at, updated_at) VALUES (?, ?, ?, ?, 'h', ?, 't', 't')",
+    );
+    const entry = (organisation: string) => ({
+      id: "x",
+      title: "T",
+      organisation,
+      year: 2024,
+      keyResults: { en: ["First sentence."], ja: ["First sentence."] },
+      summary: { en: "S", ja: "S" },
+    });
     insert.run("added", "2401.00001", "moderator", 1, JSON.stringify({ ...entry("arXiv cs.CL"), id: "added" }));
     insert.run("curated", "2401.00002", "catalog", 0, JSON.stringify({ ...entry("Google Brain"), id: "curated" }));
     const key = db.prepare("INSERT INTO paper_lookup_keys (key, seq) SELECT ?, seq FROM papers WHERE id = ?");
@@ -33,7 +42,11 @@ describe("migrations", () => {
     migrate(db, MIGRATIONS.slice(0, 8));
     // The added paper's keys are gone, so the next catalog sync re-indexes it from the cleaned data.
     expect(db.prepare("SELECT key FROM paper_lookup_keys ORDER BY key").all()).toEqual([{ key: "curated" }]);
-    const data = (id: string) => JSON.parse((db.prepare("SELECT data_json FROM papers WHERE id = ?").get(id) as { data_json: string }).data_json) as Record<string, unknown>;
+    const data = (id: string) =>
+      JSON.parse((db.prepare("SELECT data_json FROM papers WHERE id = ?").get(id) as { data_json: string }).data_json) as Record<
+        string,
+        unknown
+      >;
     expect(data("added")).toEqual({ id: "added", title: "T", year: 2024, keyResults: { en: [], ja: [] }, summary: { en: "S", ja: "S" } });
     expect(data("curated")).toEqual({ ...entry("Google Brain"), id: "curated" });
     db.close();
@@ -49,7 +62,9 @@ describe("migrations", () => {
     guild.run("g1", "11", "<#12>: 404 10003 Unknown Channel", "2026-11-30T11:00:00Z", "mod");
     guild.run("g2", "21", "403 50013 Missing Permissions", "2026-11-30T11:00:00Z", "mod");
     guild.run("g3", "31", "<#31>: 404 10003 Unknown Channel", "2026-11-30T11:00:00Z", "paperbot"); // written by the old pause for a /follow channel
-    db.prepare("INSERT INTO digest_deliveries (week, kind, target_id, guild_id, status, updated_at) VALUES ('2026-W48', 'channel', '11', 'g1', 'sent', 't')").run();
+    db.prepare(
+      "INSERT INTO digest_deliveries (week, kind, target_id, guild_id, status, updated_at) VALUES ('2026-W48', 'channel', '11', 'g1', 'sent', 't')",
+    ).run();
     migrate(db, MIGRATIONS.slice(0, index + 1));
     expect(db.prepare("SELECT kind, target_id, guild_id, reason FROM digest_pauses ORDER BY target_id").all()).toEqual([
       { kind: "channel", target_id: "12", guild_id: "g1", reason: "<#12>: 404 10003 Unknown Channel" },
@@ -82,7 +97,10 @@ describe("migrations", () => {
 
   it("rolls back a failing migration completely", () => {
     const db = openDatabase(":memory:");
-    const broken = [...MIGRATIONS, { version: latestSchemaVersion() + 1, name: "broken", sql: "CREATE TABLE half (id INTEGER); SELECT * FROM missing;" }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: latestSchemaVersion() + 1, name: "broken", sql: "CREATE TABLE half (id INTEGER); SELECT * FROM missing;" },
+    ];
     expect(() => migrate(db, broken)).toThrow();
     expect(schemaVersion(db)).toBe(latestSchemaVersion());
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();

@@ -24,15 +24,33 @@ describe("the running bot and the weekly digest", () => {
     const databasePath = join(dir, "paperbot.db");
     const setup = createTestApp({ DATABASE_PATH: databasePath });
     addModeratorPapers(setup, [moderatorEntry(1, { title: "A <b>bold</b> claim" })], new Date("2026-11-25T10:00:00Z"));
-    digestStore(setup.db).setGuild({ guildId: DEFAULT_GUILD.id, channelId: CHANNEL, weekday: 1, time: "09:00", timeZone: "UTC", locale: "en", updatedBy: "1", updatedAt: "2026-11-01T00:00:00Z" });
+    digestStore(setup.db).setGuild({
+      guildId: DEFAULT_GUILD.id,
+      channelId: CHANNEL,
+      weekday: 1,
+      time: "09:00",
+      timeZone: "UTC",
+      locale: "en",
+      updatedBy: "1",
+      updatedAt: "2026-11-01T00:00:00Z",
+    });
     followStore(setup.db).follow(READER, "ja", undefined, new Date("2026-11-01T00:00:00Z"));
     setup.close();
 
     const clock = fixedClock(new Date("2026-11-30T11:00:00Z"));
-    t = await startTestBot({ clock, env: { DATABASE_PATH: databasePath, PUBLIC_URL: "https://paperbot.example", BUNDLE_REQUIRES_FOLLOW: "false" } });
-    const posted = await t.harness.waitForRequest({ method: "POST", path: `/channels/${CHANNEL}/messages` }, { since: 0, timeoutMs: 10_000 });
+    t = await startTestBot({
+      clock,
+      env: { DATABASE_PATH: databasePath, PUBLIC_URL: "https://paperbot.example", BUNDLE_REQUIRES_FOLLOW: "false" },
+    });
+    const posted = await t.harness.waitForRequest(
+      { method: "POST", path: `/channels/${CHANNEL}/messages` },
+      { since: 0, timeoutMs: 10_000 },
+    );
     expect(posted.response.status).toBe(200);
-    await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(READER)}/messages` }, { since: 0, timeoutMs: 10_000 });
+    await t.harness.waitForRequest(
+      { method: "POST", path: `/channels/${dmChannelIdFor(READER)}/messages` },
+      { since: 0, timeoutMs: 10_000 },
+    );
     const message = t.harness.messagesIn(CHANNEL)[0] as APIMessage;
     expect(message.embeds[0]?.title).toBe("LLM papers digest · 2026-W48");
     expect(t.harness.messagesIn(dmChannelIdFor(READER))[0]?.embeds[0]?.title).toBe("LLM 論文ダイジェスト · 2026-W48");

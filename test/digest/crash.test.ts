@@ -15,12 +15,17 @@ const CHANNELS = ["1300000000000000011", "1300000000000000012", "130000000000000
 const READERS = ["1400000000000000001", "1400000000000000002"];
 
 function runCli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [cliJs, ...args], { env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [cliJs, ...args], {
+    env: { PATH: process.env["PATH"] ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
@@ -46,12 +51,26 @@ describe.skipIf(!built)("kill -9 of a spawned `paperbot digest run` between send
     harness = await startDiscordHarness();
     for (const [index, guildId] of GUILDS.entries()) harness.addChannel(CHANNELS[index] ?? "", guildId);
     dir = tempDir("paperbot-digest-crash-");
-    const env = testEnv({ DATABASE_PATH: join(dir, "paperbot.db"), BUNDLE_DIR: join(dir, "bundle"), DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl });
+    const env = testEnv({
+      DATABASE_PATH: join(dir, "paperbot.db"),
+      BUNDLE_DIR: join(dir, "bundle"),
+      DISCORD_TOKEN: TEST_TOKEN,
+      DISCORD_API_URL: harness.apiUrl,
+    });
     const setup = createTestApp({ DATABASE_PATH: env["DATABASE_PATH"] ?? "" });
     const lastWeek = new Date(Date.now() - 7 * 86_400_000);
     addModeratorPapers(setup, [moderatorEntry(1), moderatorEntry(2)], lastWeek);
     for (const [index, guildId] of GUILDS.entries()) {
-      digestStore(setup.db).setGuild({ guildId, channelId: CHANNELS[index] ?? "", weekday: 1, time: "09:00", timeZone: "UTC", locale: "en", updatedBy: "1", updatedAt: lastWeek.toISOString() });
+      digestStore(setup.db).setGuild({
+        guildId,
+        channelId: CHANNELS[index] ?? "",
+        weekday: 1,
+        time: "09:00",
+        timeZone: "UTC",
+        locale: "en",
+        updatedBy: "1",
+        updatedAt: lastWeek.toISOString(),
+      });
     }
     for (const reader of READERS) followStore(setup.db).follow(reader, "ja", "retrieval", lastWeek);
     setup.close();
@@ -61,11 +80,19 @@ describe.skipIf(!built)("kill -9 of a spawned `paperbot digest run` between send
     let release = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
     onTestFinished(release);
-    const hold = harness.respondWith((request) => isMessagePost(request) && ++posts > 2, { status: 500, body: { message: "held" } }, { until: released });
+    const hold = harness.respondWith(
+      (request) => isMessagePost(request) && ++posts > 2,
+      { status: 500, body: { message: "held" } },
+      { until: released },
+    );
     const first = runCli(["digest", "run", "--now"], env as Record<string, string>);
     const db = createTestApp({ DATABASE_PATH: env["DATABASE_PATH"] ?? "" });
     try {
-      await until(() => hold.hits > 0 && (db.db.prepare("SELECT count(*) AS n FROM digest_deliveries WHERE status = 'sent'").get() as { n: number }).n === 2);
+      await until(
+        () =>
+          hold.hits > 0 &&
+          (db.db.prepare("SELECT count(*) AS n FROM digest_deliveries WHERE status = 'sent'").get() as { n: number }).n === 2,
+      );
       first.child.kill("SIGKILL");
       expect((await first.exited).signal).toBe("SIGKILL");
       hold.remove();
@@ -74,7 +101,12 @@ describe.skipIf(!built)("kill -9 of a spawned `paperbot digest run` between send
       expect((await second.exited).code, second.stderr()).toBe(0);
       expect(second.stdout()).toMatch(/[1-9]\d* resumed/);
       const destinations = [...CHANNELS, ...READERS.map((reader) => dmChannelIdFor(reader))];
-      const counts = destinations.map((channel) => harness?.requests.filter((request) => isMessagePost(request) && request.params["channel"] === channel && request.response.status === 200).length);
+      const counts = destinations.map(
+        (channel) =>
+          harness?.requests.filter(
+            (request) => isMessagePost(request) && request.params["channel"] === channel && request.response.status === 200,
+          ).length,
+      );
       expect(counts).toEqual(destinations.map(() => 1));
       const rows = db.db.prepare("SELECT status, count(*) AS n FROM digest_deliveries GROUP BY status").all();
       expect(rows).toEqual([{ status: "sent", n: 6 }]);

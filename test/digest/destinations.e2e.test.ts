@@ -34,7 +34,16 @@ function seed(setup: (app: ReturnType<typeof createTestApp>) => void = () => {})
   const databasePath = join(dir, "paperbot.db");
   const app = createTestApp({ DATABASE_PATH: databasePath });
   addModeratorPapers(app, [moderatorEntry(1)], new Date("2026-11-25T10:00:00Z"));
-  digestStore(app.db).setGuild({ guildId: DEFAULT_GUILD.id, channelId: DIGEST_CHANNEL, weekday: 1, time: "09:00", timeZone: "UTC", locale: "en", updatedBy: "1", updatedAt: "2026-11-01T00:00:00Z" });
+  digestStore(app.db).setGuild({
+    guildId: DEFAULT_GUILD.id,
+    channelId: DIGEST_CHANNEL,
+    weekday: 1,
+    time: "09:00",
+    timeZone: "UTC",
+    locale: "en",
+    updatedBy: "1",
+    updatedAt: "2026-11-01T00:00:00Z",
+  });
   setup(app);
   app.close();
   return databasePath;
@@ -54,17 +63,24 @@ async function status(bot: TestBot): Promise<Record<string, string>> {
   return Object.fromEntries((body.data.embeds?.[0]?.fields ?? []).map((field) => [field.name, field.value]));
 }
 
-const titles = (bot: TestBot, channel: string) => bot.harness.messagesIn(channel).map((message) => (message.embeds as APIEmbed[])[0]?.title);
+const titles = (bot: TestBot, channel: string) =>
+  bot.harness.messagesIn(channel).map((message) => (message.embeds as APIEmbed[])[0]?.title);
 const run = (bot: TestBot, clock: Clock, force = false) => runDigest(harnessDeps(bot.bot.app, bot.harness.apiUrl, clock), { force });
 
 describe("a failing destination never stops the guild's own digest channel", () => {
   it("a deleted /follow channel is paused on its own: #11 gets W48 and W49, status shows both channels apart", async () => {
     const databasePath = seed((app) =>
-      followStore(app.db).followChannel({ channelId: FOLLOWED_GONE, guildId: DEFAULT_GUILD.id, topic: "", createdBy: MOD.id, roleId: null, locale: "en" }, new Date("2026-11-01T00:00:00Z")),
+      followStore(app.db).followChannel(
+        { channelId: FOLLOWED_GONE, guildId: DEFAULT_GUILD.id, topic: "", createdBy: MOD.id, roleId: null, locale: "en" },
+        new Date("2026-11-01T00:00:00Z"),
+      ),
     );
     const clock = fixedClock(SUNDAY);
     const bot = await start(databasePath, clock);
-    bot.harness.respondWith({ method: "POST", path: `/channels/${FOLLOWED_GONE}/messages` }, { status: 404, body: { code: 10003, message: "Unknown Channel" } });
+    bot.harness.respondWith(
+      { method: "POST", path: `/channels/${FOLLOWED_GONE}/messages` },
+      { status: 404, body: { code: 10003, message: "Unknown Channel" } },
+    );
     clock.advance(MONDAY_11.getTime() - SUNDAY.getTime());
     expect(await run(bot, clock)).toMatchObject({ sent: 1, failed: 1 });
     expect(titles(bot, DIGEST_CHANNEL)).toEqual(["LLM papers digest · 2026-W48"]);
@@ -90,7 +106,11 @@ describe("a missed week goes out once the moderator fixes the cause", () => {
     const databasePath = seed();
     const clock = fixedClock(SUNDAY);
     const bot = await start(databasePath, clock);
-    bot.harness.respondWith({ method: "POST", path: `/channels/${DIGEST_CHANNEL}/messages` }, { status: 403, body: { code: 50013, message: "Missing Permissions" } }, { times: 1 });
+    bot.harness.respondWith(
+      { method: "POST", path: `/channels/${DIGEST_CHANNEL}/messages` },
+      { status: 403, body: { code: 50013, message: "Missing Permissions" } },
+      { times: 1 },
+    );
     clock.advance(MONDAY_11.getTime() - SUNDAY.getTime());
     expect(await run(bot, clock)).toMatchObject({ failed: 1 });
     expect((await status(bot))["Channel"]).toMatch(/^Paused: .*50013/);
@@ -115,7 +135,11 @@ describe("a missed week goes out once the moderator fixes the cause", () => {
     const clock = fixedClock(SUNDAY);
     const bot = await start(databasePath, clock);
     // A rejected post that pauses nothing (400) and is not retried by scheduled runs.
-    bot.harness.respondWith({ method: "POST", path: `/channels/${DIGEST_CHANNEL}/messages` }, { status: 400, body: { code: 50035, message: "Invalid Form Body" } }, { times: 1 });
+    bot.harness.respondWith(
+      { method: "POST", path: `/channels/${DIGEST_CHANNEL}/messages` },
+      { status: 400, body: { code: 50035, message: "Invalid Form Body" } },
+      { times: 1 },
+    );
     clock.advance(MONDAY_11.getTime() - SUNDAY.getTime());
     expect(await run(bot, clock)).toMatchObject({ failed: 1 });
     clock.advance(60_000);
@@ -134,8 +158,14 @@ describe("moving the digest to another channel", () => {
     bot.harness.addChannel(MOVED_TO);
     clock.advance(MONDAY_11.getTime() - SUNDAY.getTime());
     expect(await run(bot, clock)).toMatchObject({ sent: 1 });
-    const set = await digest(bot, "set", [option.channel("channel", MOVED_TO), option.string("day", "tuesday"), option.string("time", "08:00")]);
-    expect(set.data.content).toBe(`The digest goes to <#${MOVED_TO}> every Tuesday at 08:00 (UTC). Next: Tue 2026-12-08 08:00 (UTC).\nLanguage: English (\`/digest set language:\` changes it).`);
+    const set = await digest(bot, "set", [
+      option.channel("channel", MOVED_TO),
+      option.string("day", "tuesday"),
+      option.string("time", "08:00"),
+    ]);
+    expect(set.data.content).toBe(
+      `The digest goes to <#${MOVED_TO}> every Tuesday at 08:00 (UTC). Next: Tue 2026-12-08 08:00 (UTC).\nLanguage: English (\`/digest set language:\` changes it).`,
+    );
     const fields = await status(bot);
     expect(fields["Next run"]).toBe("Tue 2026-12-08 08:00 (UTC) · 2026-W49");
     expect(fields["Last run"]).toContain("2026-W48: sent");
@@ -153,7 +183,10 @@ describe("languages", () => {
   it("a channel followed in Japanese gets the digest in Japanese, like its alerts, beside the guild's English channel", async () => {
     const JA_CHANNEL = "1200000000000000013";
     const databasePath = seed((app) =>
-      followStore(app.db).followChannel({ channelId: JA_CHANNEL, guildId: DEFAULT_GUILD.id, topic: "", createdBy: MOD.id, roleId: null, locale: "ja" }, new Date("2026-11-01T00:00:00Z")),
+      followStore(app.db).followChannel(
+        { channelId: JA_CHANNEL, guildId: DEFAULT_GUILD.id, topic: "", createdBy: MOD.id, roleId: null, locale: "ja" },
+        new Date("2026-11-01T00:00:00Z"),
+      ),
     );
     const clock = fixedClock(SUNDAY);
     const bot = await start(databasePath, clock);
@@ -165,5 +198,4 @@ describe("languages", () => {
     const urls = JSON.stringify(bot.harness.messagesIn(JA_CHANNEL).map((message) => message.components));
     expect(urls).toContain('"url":"https://paperbot.example/digest/2026-W48/ja"');
   });
-
 });

@@ -55,7 +55,10 @@ describe("a digest run with one destination Discord keeps rate-limiting", () => 
     expect(posted(STUCK)).toBe(0);
     expect(limit.hits).toBeGreaterThanOrEqual(1);
     expect(limit.hits).toBeLessThanOrEqual(3);
-    expect(digestStore(app.db).delivery("2026-W48", "channel", STUCK)).toMatchObject({ status: "failed", reason: expect.stringMatching(/^429 rate limited .*retry after 5(\.\d)? s$/) });
+    expect(digestStore(app.db).delivery("2026-W48", "channel", STUCK)).toMatchObject({
+      status: "failed",
+      reason: expect.stringMatching(/^429 rate limited .*retry after 5(\.\d)? s$/),
+    });
     expect(digestStore(app.db).lastRun()).toMatchObject({ outcome: "finished" });
 
     // Still rate-limited at the next run: tried again (a bounded cost), set aside again, nothing else resent.
@@ -102,9 +105,21 @@ describe("a digest run with one destination Discord keeps rate-limiting", () => 
     expect(store.delivery("2026-W48", "channel", STUCK)).toMatchObject({ status: "sending", runId: live.id });
     expect(posted(STUCK)).toBe(0);
 
-    release(new SendError({ outcome: "transient", reason: "429 rate limited (user); retry after 5 s", code: null, status: 429, cause: null, retryAfterMs: 5_000 }));
+    release(
+      new SendError({
+        outcome: "transient",
+        reason: "429 rate limited (user); retry after 5 s",
+        code: null,
+        status: 429,
+        cause: null,
+        retryAfterMs: 5_000,
+      }),
+    );
     expect(await ended(first)).toMatchObject({ due: 21, sent: 20, failed: 1 });
-    expect(store.delivery("2026-W48", "channel", STUCK)).toMatchObject({ status: "failed", reason: "429 rate limited (user); retry after 5 s" });
+    expect(store.delivery("2026-W48", "channel", STUCK)).toMatchObject({
+      status: "failed",
+      reason: "429 rate limited (user); retry after 5 s",
+    });
     clock.advance(60_000);
     expect(await ended(runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false }))).toMatchObject({ due: 1, sent: 1 });
     expect(CHANNELS.map(posted)).toEqual(CHANNELS.map(() => 1));

@@ -12,7 +12,10 @@ const LINKS = { web: "https://paperbot.example/digest/2026-W48", list: "https://
 const busy = Array.from({ length: 60 }, (_, index) =>
   moderatorEntry(index + 1, {
     title: `${"A very long title about retrieval and reasoning ".repeat(5)}#${index + 1}`.slice(0, 290),
-    summary: { en: `${"Long first sentence about what the paper shows in detail ".repeat(8)}(paper ${index + 1}).`, ja: `論文 ${index + 1} の要約${"、長い説明が続く".repeat(25)}。二文目。` },
+    summary: {
+      en: `${"Long first sentence about what the paper shows in detail ".repeat(8)}(paper ${index + 1}).`,
+      ja: `論文 ${index + 1} の要約${"、長い説明が続く".repeat(25)}。二文目。`,
+    },
   }),
 );
 
@@ -115,13 +118,26 @@ describe("a 60-paper week through Discord (the harness validates every limit)", 
     const clock = fixedClock(new Date("2026-11-30T09:30:00Z"));
     app = createTestApp({}, clock);
     addModeratorPapers(app, busy, new Date("2026-11-25T10:00:00Z"));
-    digestStore(app.db).setGuild({ guildId: "1300000000000000001", channelId: channel, weekday: 1, time: "09:00", timeZone: "UTC", locale: "en", updatedBy: "1", updatedAt: "2026-11-01T00:00:00Z" });
+    digestStore(app.db).setGuild({
+      guildId: "1300000000000000001",
+      channelId: channel,
+      weekday: 1,
+      time: "09:00",
+      timeZone: "UTC",
+      locale: "en",
+      updatedBy: "1",
+      updatedAt: "2026-11-01T00:00:00Z",
+    });
     expect(await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false })).toMatchObject({ sent: 1, failed: 0 });
     const posted = harness.messagesIn(channel);
     expect(posted.length).toBeGreaterThan(1);
     const all = posted.flatMap((message) => message.embeds.map((embed) => embed.description ?? "")).join("\n");
     for (const paper of busy) expect(all).toContain(`(${paper.url})`);
-    expect(digestStore(app.db).delivery("2026-W48", "channel", channel)).toMatchObject({ status: "sent", messagesSent: posted.length, messagesTotal: posted.length });
+    expect(digestStore(app.db).delivery("2026-W48", "channel", channel)).toMatchObject({
+      status: "sent",
+      messagesSent: posted.length,
+      messagesTotal: posted.length,
+    });
   });
 });
 
@@ -141,7 +157,10 @@ describe("for your topics", () => {
       ...Array.from({ length: 40 }, (_, index) => paper(index, [index % 2 === 0 ? "retrieval" : "agents"])),
       paper(40, ["code"], "Speculative decoding at scale"),
     ];
-    const candidates = [{ ...sampleCandidates[0]!, topics: ["retrieval"] }, { ...sampleCandidates[1]!, topics: ["alignment"], title: "Speculative decoding, again" }];
+    const candidates = [
+      { ...sampleCandidates[0]!, topics: ["retrieval"] },
+      { ...sampleCandidates[1]!, topics: ["alignment"], title: "Speculative decoding, again" },
+    ];
     const plan = createForYouPlanner({ papers, candidates });
     expect(plan([])).toBeNull();
     expect(plan(["vision"])).toBeNull();
@@ -160,7 +179,11 @@ describe("papers moderators added from an abstract", () => {
     const { paperStore } = await import("../../src/db/papers.js");
     const app = createTestApp({}, fixedClock(new Date("2026-11-30T09:30:00Z")));
     try {
-      addModeratorPapers(app, [moderatorEntry(7, { summary: { en: "We propose X. It works.", ja: "We propose X. It works." } })], new Date("2026-11-25T10:00:00Z"));
+      addModeratorPapers(
+        app,
+        [moderatorEntry(7, { summary: { en: "We propose X. It works.", ja: "We propose X. It works." } })],
+        new Date("2026-11-25T10:00:00Z"),
+      );
       paperStore(app.db).setModeration("added-7", { addedBy: "mod", summary: { en: "abstract", ja: null } });
       const sources: DigestSources = {
         addedPapers: (start, end) => digestStore(app.db).addedPapers(start, end),

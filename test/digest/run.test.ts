@@ -10,7 +10,12 @@ import { dmChannelIdFor, startDiscordHarness, type DiscordHarness } from "../sup
 const GUILDS = ["1300000000000000001", "1300000000000000002", "1300000000000000003"] as const;
 const CHANNELS = ["1300000000000000011", "1300000000000000012", "1300000000000000013"] as const;
 const GONE_CHANNEL = "1300000000000000099";
-const READERS = { en: "1400000000000000001", ja: "1400000000000000002", paused: "1400000000000000003", refusing: "1400000000000000004" } as const;
+const READERS = {
+  en: "1400000000000000001",
+  ja: "1400000000000000002",
+  paused: "1400000000000000003",
+  refusing: "1400000000000000004",
+} as const;
 const BEFORE = new Date("2026-11-20T00:00:00Z");
 /** Monday of 2026-W49, 30 minutes after the default 09:00 UTC publication of edition 2026-W48. */
 const MONDAY = new Date("2026-11-30T09:30:00Z");
@@ -20,7 +25,9 @@ let app: ReturnType<typeof createTestApp>;
 let clock: ReturnType<typeof fixedClock>;
 
 function texts(channelId: string): string[] {
-  return harness.messagesIn(channelId).map((message) => (message.embeds as APIEmbed[]).map((embed) => `${embed.title}\n${embed.description}`).join("\n"));
+  return harness
+    .messagesIn(channelId)
+    .map((message) => (message.embeds as APIEmbed[]).map((embed) => `${embed.title}\n${embed.description}`).join("\n"));
 }
 
 beforeEach(async () => {
@@ -31,7 +38,16 @@ beforeEach(async () => {
   addModeratorPapers(app, [moderatorEntry(1), moderatorEntry(2)], new Date("2026-11-25T10:00:00Z"));
   const store = digestStore(app.db);
   for (const [index, guildId] of GUILDS.entries()) {
-    store.setGuild({ guildId, channelId: CHANNELS[index] ?? "", weekday: 1, time: "09:00", timeZone: "UTC", locale: "en", updatedBy: "1", updatedAt: BEFORE.toISOString() });
+    store.setGuild({
+      guildId,
+      channelId: CHANNELS[index] ?? "",
+      weekday: 1,
+      time: "09:00",
+      timeZone: "UTC",
+      locale: "en",
+      updatedBy: "1",
+      updatedAt: BEFORE.toISOString(),
+    });
   }
   const follows = followStore(app.db);
   follows.follow(READERS.en, "en", "retrieval", BEFORE);
@@ -71,26 +87,53 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
 
   it("one deleted channel among several: recorded, its guild paused until /digest set, the others sent", async () => {
     const store = digestStore(app.db);
-    store.setGuild({ guildId: GUILDS[1], channelId: GONE_CHANNEL, weekday: 1, time: "09:00", timeZone: "UTC", locale: "en", updatedBy: "1", updatedAt: BEFORE.toISOString() });
+    store.setGuild({
+      guildId: GUILDS[1],
+      channelId: GONE_CHANNEL,
+      weekday: 1,
+      time: "09:00",
+      timeZone: "UTC",
+      locale: "en",
+      updatedBy: "1",
+      updatedAt: BEFORE.toISOString(),
+    });
     const report = await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false });
     expect(report).toMatchObject({ sent: 4, failed: 1 });
     expect(harness.messagesIn(CHANNELS[0])).toHaveLength(1);
     expect(harness.messagesIn(CHANNELS[2])).toHaveLength(1);
-    expect(store.delivery("2026-W48", "channel", GONE_CHANNEL)).toMatchObject({ status: "failed", reason: expect.stringContaining("10003") });
+    expect(store.delivery("2026-W48", "channel", GONE_CHANNEL)).toMatchObject({
+      status: "failed",
+      reason: expect.stringContaining("10003"),
+    });
     expect(store.guild(GUILDS[1])?.pausedReason).toContain("Unknown Channel");
     // Paused: the next week's run leaves that guild alone.
     clock.advance(7 * 86_400_000);
     const next = await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false });
     expect(next.due).toBe(4);
-    store.setGuild({ guildId: GUILDS[1], channelId: CHANNELS[1], weekday: 1, time: "09:00", timeZone: "UTC", locale: "en", updatedBy: "1", updatedAt: clock.now().toISOString() });
+    store.setGuild({
+      guildId: GUILDS[1],
+      channelId: CHANNELS[1],
+      weekday: 1,
+      time: "09:00",
+      timeZone: "UTC",
+      locale: "en",
+      updatedBy: "1",
+      updatedAt: clock.now().toISOString(),
+    });
     expect(store.guild(GUILDS[1])?.pausedReason).toBeNull();
   });
 
   it("a missing permission (50013) also pauses the guild; a refused DM (50007) counts toward the reader's DM pause", async () => {
-    harness.respondWith({ method: "POST", path: `/channels/${CHANNELS[2]}/messages` }, { status: 403, body: { code: 50013, message: "Missing Permissions" } });
+    harness.respondWith(
+      { method: "POST", path: `/channels/${CHANNELS[2]}/messages` },
+      { status: 403, body: { code: 50013, message: "Missing Permissions" } },
+    );
     const refusing = followStore(app.db);
     refusing.follow(READERS.refusing, "en", undefined, BEFORE);
-    harness.respondWith({ method: "POST", path: `/channels/${dmChannelIdFor(READERS.refusing)}/messages` }, { status: 403, body: { code: 50007, message: "Cannot send messages to this user" } });
+    harness.respondWith(
+      { method: "POST", path: `/channels/${dmChannelIdFor(READERS.refusing)}/messages` },
+      { status: 403, body: { code: 50007, message: "Cannot send messages to this user" } },
+    );
     const report = await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false });
     expect(report).toMatchObject({ sent: 4, failed: 2 });
     expect(digestStore(app.db).guild(GUILDS[2])?.pausedReason).toContain("50013");
@@ -122,7 +165,10 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
     expect(store.claim("2026-W47", "channel", CHANNELS[0], GUILDS[0], deadRun, 1, new Date("2026-11-23T09:00:00Z"))).toBe(true);
     const report = await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false });
     expect(report).toMatchObject({ resumed: 0, skipped: 1, sent: 5 });
-    expect(store.delivery("2026-W47", "channel", CHANNELS[0])).toMatchObject({ status: "skipped", reason: expect.stringContaining("DIGEST_CATCHUP_HOURS") });
+    expect(store.delivery("2026-W47", "channel", CHANNELS[0])).toMatchObject({
+      status: "skipped",
+      reason: expect.stringContaining("DIGEST_CATCHUP_HOURS"),
+    });
     expect(harness.messagesIn(CHANNELS[0]).map((message) => message.embeds[0]?.title)).toEqual(["LLM papers digest · 2026-W48"]);
   });
 
@@ -138,8 +184,16 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
   });
 
   it("retries 429 (retry_after) and 5xx within the run", async () => {
-    harness.respondWith({ method: "POST", path: `/channels/${CHANNELS[0]}/messages` }, { status: 429, body: { message: "You are being rate limited.", retry_after: 0.05, global: false } }, { times: 1 });
-    harness.respondWith({ method: "POST", path: `/channels/${CHANNELS[1]}/messages` }, { status: 502, body: { message: "Bad Gateway" } }, { times: 1 });
+    harness.respondWith(
+      { method: "POST", path: `/channels/${CHANNELS[0]}/messages` },
+      { status: 429, body: { message: "You are being rate limited.", retry_after: 0.05, global: false } },
+      { times: 1 },
+    );
+    harness.respondWith(
+      { method: "POST", path: `/channels/${CHANNELS[1]}/messages` },
+      { status: 502, body: { message: "Bad Gateway" } },
+      { times: 1 },
+    );
     const report = await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false });
     expect(report).toMatchObject({ sent: 5, failed: 0 });
     expect(harness.messagesIn(CHANNELS[0])).toHaveLength(1);
@@ -147,11 +201,17 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
   });
 
   it("a destination still failing with 5xx after the retries is tried again by a later run in the window, never twice", async () => {
-    const outage = harness.respondWith({ method: "POST", path: `/channels/${CHANNELS[0]}/messages` }, { status: 503, body: { message: "Service Unavailable" } });
+    const outage = harness.respondWith(
+      { method: "POST", path: `/channels/${CHANNELS[0]}/messages` },
+      { status: 503, body: { message: "Service Unavailable" } },
+    );
     const first = await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false });
     expect(first).toMatchObject({ sent: 4, failed: 1 });
     expect(outage.hits).toBeGreaterThan(1);
-    expect(digestStore(app.db).delivery("2026-W48", "channel", CHANNELS[0])).toMatchObject({ status: "failed", reason: expect.stringContaining("503") });
+    expect(digestStore(app.db).delivery("2026-W48", "channel", CHANNELS[0])).toMatchObject({
+      status: "failed",
+      reason: expect.stringContaining("503"),
+    });
     outage.remove();
     clock.advance(60_000);
     expect(await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: false })).toMatchObject({ due: 1, sent: 1 });
@@ -184,7 +244,10 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
     expect(report).toMatchObject({ resumed: 1, partial: 1, sent: 4 });
     expect(harness.messagesIn(CHANNELS[0])).toHaveLength(1);
     expect(harness.messagesIn(CHANNELS[1])).toHaveLength(0);
-    expect(store.delivery("2026-W48", "channel", CHANNELS[1])).toMatchObject({ status: "partial", reason: expect.stringContaining("not reposted") });
+    expect(store.delivery("2026-W48", "channel", CHANNELS[1])).toMatchObject({
+      status: "partial",
+      reason: expect.stringContaining("not reposted"),
+    });
     const again = await runDigest(harnessDeps(app, harness.apiUrl, clock), { force: true });
     expect(again.due).toBe(0);
   });
@@ -204,7 +267,9 @@ describe("pacing", () => {
       }
       const report = await runDigest(harnessDeps(pacedApp, paced.apiUrl, pacedClock, { concurrency: 16 }), { force: false });
       expect(report).toMatchObject({ due: 60, sent: 60 });
-      const times = paced.requests.filter((request) => request.route === "POST /channels/:channel/messages").map((request) => request.receivedAt);
+      const times = paced.requests
+        .filter((request) => request.route === "POST /channels/:channel/messages")
+        .map((request) => request.receivedAt);
       expect(times).toHaveLength(60);
       // Unpaced, 60 posts take well under 200 ms here; the 51st waits for the next one-second window.
       expect((times[50] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(500);

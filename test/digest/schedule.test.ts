@@ -4,15 +4,34 @@ import { followStore } from "../../src/db/follows.js";
 import type { MessageBody } from "../../src/discord/command.js";
 import { runDigest, type DigestTarget, type DigestTransport } from "../../src/digest/run.js";
 import { databaseSources } from "../../src/digest/sources.js";
-import { canonicalTimeZone, latestDue, nextPublication, parseWeekLabel, publicationTime, weekLabel, zonedInstant } from "../../src/digest/week.js";
+import {
+  canonicalTimeZone,
+  latestDue,
+  nextPublication,
+  parseWeekLabel,
+  publicationTime,
+  weekLabel,
+  zonedInstant,
+} from "../../src/digest/week.js";
 import { createTestApp, fixedClock } from "../support/app.js";
 
 const monday9 = (timeZone: string) => ({ weekday: 1, time: "09:00", timeZone });
 
 /** Zones west and east of UTC, north and south, with whole-hour, half-hour and 45-minute offsets and DST. */
 const DST_ZONES = [
-  "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Halifax", "America/Santiago",
-  "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Athens", "Australia/Sydney", "Australia/Lord_Howe", "Pacific/Auckland",
+  "America/New_York",
+  "America/Chicago",
+  "America/Denver",
+  "America/Los_Angeles",
+  "America/Halifax",
+  "America/Santiago",
+  "Europe/London",
+  "Europe/Paris",
+  "Europe/Berlin",
+  "Europe/Athens",
+  "Australia/Sydney",
+  "Australia/Lord_Howe",
+  "Pacific/Auckland",
 ];
 
 const wallFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -21,7 +40,15 @@ const wallFormatters = new Map<string, Intl.DateTimeFormat>();
 function shownAs(timeZone: string, at: number): number {
   let format = wallFormatters.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    });
     wallFormatters.set(timeZone, format);
   }
   const part = (type: string) => Number(format.formatToParts(at).find((entry) => entry.type === type)?.value);
@@ -99,28 +126,45 @@ describe("publication times across timezones and DST changes", () => {
     expect(latestDue(new Date("2027-10-31T00:29:00Z"), sunday).edition).not.toBe(edition);
   });
 
-  it.each(DST_ZONES)("%s: every repeated and skipped wall time of 2027 resolves as Intl reads it (first occurrence; after a gap)", (timeZone) => {
-    const transitions = offsetChanges(timeZone, 2027);
-    expect(transitions.length, timeZone).toBeGreaterThan(0);
-    for (const { at, before, after } of transitions) {
-      // Inside the repeated (fall-back) or skipped (spring-forward) stretch of wall time.
-      const wall = new Date(at + Math.min(before, after) + Math.abs(before - after) / 2);
-      const fields = [wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate(), wall.getUTCHours(), wall.getUTCMinutes()] as const;
-      const got = zonedInstant(timeZone, ...fields).getTime();
-      if (after < before) {
-        // Repeated: the earliest instant Intl shows as that wall time, found by scanning minutes.
-        expect(new Date(got).toISOString(), `${timeZone} ${wall.toISOString()}`).toBe(new Date(firstShownAs(timeZone, wall.getTime())).toISOString());
-      } else {
-        // Skipped: as far past the gap as the time was into it.
-        expect(got, `${timeZone} ${wall.toISOString()}`).toBe(wall.getTime() - before);
-        expect(shownAs(timeZone, got)).toBe(wall.getTime() + (after - before));
+  it.each(DST_ZONES)(
+    "%s: every repeated and skipped wall time of 2027 resolves as Intl reads it (first occurrence; after a gap)",
+    (timeZone) => {
+      const transitions = offsetChanges(timeZone, 2027);
+      expect(transitions.length, timeZone).toBeGreaterThan(0);
+      for (const { at, before, after } of transitions) {
+        // Inside the repeated (fall-back) or skipped (spring-forward) stretch of wall time.
+        const wall = new Date(at + Math.min(before, after) + Math.abs(before - after) / 2);
+        const fields = [
+          wall.getUTCFullYear(),
+          wall.getUTCMonth() + 1,
+          wall.getUTCDate(),
+          wall.getUTCHours(),
+          wall.getUTCMinutes(),
+        ] as const;
+        const got = zonedInstant(timeZone, ...fields).getTime();
+        if (after < before) {
+          // Repeated: the earliest instant Intl shows as that wall time, found by scanning minutes.
+          expect(new Date(got).toISOString(), `${timeZone} ${wall.toISOString()}`).toBe(
+            new Date(firstShownAs(timeZone, wall.getTime())).toISOString(),
+          );
+        } else {
+          // Skipped: as far past the gap as the time was into it.
+          expect(got, `${timeZone} ${wall.toISOString()}`).toBe(wall.getTime() - before);
+          expect(shownAs(timeZone, got)).toBe(wall.getTime() + (after - before));
+        }
       }
-    }
-  });
+    },
+  );
 
   it("gives the next run after now", () => {
-    expect(nextPublication(new Date("2026-11-30T09:00:00Z"), monday9("UTC"))).toEqual({ edition: "2026-W49", at: new Date("2026-12-07T09:00:00Z") });
-    expect(nextPublication(new Date("2026-11-30T08:59:00Z"), monday9("UTC"))).toEqual({ edition: "2026-W48", at: new Date("2026-11-30T09:00:00Z") });
+    expect(nextPublication(new Date("2026-11-30T09:00:00Z"), monday9("UTC"))).toEqual({
+      edition: "2026-W49",
+      at: new Date("2026-12-07T09:00:00Z"),
+    });
+    expect(nextPublication(new Date("2026-11-30T08:59:00Z"), monday9("UTC"))).toEqual({
+      edition: "2026-W48",
+      at: new Date("2026-11-30T09:00:00Z"),
+    });
   });
 });
 

@@ -23,7 +23,15 @@ describe("timezone names: IANA names (also tzdata 'backward' links) are accepted
   });
 
   it("refuses abbreviations with the zone usually meant, and calls unknown words unknown (never Europe/Paris for Japan)", () => {
-    const expected: Record<string, string> = { EST: "America/New_York", pst: "America/Los_Angeles", CST: "America/Chicago", MST: "America/Denver", BST: "Europe/London", IST: "Asia/Kolkata", JST: "Asia/Tokyo" };
+    const expected: Record<string, string> = {
+      EST: "America/New_York",
+      pst: "America/Los_Angeles",
+      CST: "America/Chicago",
+      MST: "America/Denver",
+      BST: "Europe/London",
+      IST: "Asia/Kolkata",
+      JST: "Asia/Tokyo",
+    };
     for (const [typed, suggestion] of Object.entries(expected)) {
       expect(resolveTimeZone(typed)).toEqual({ ok: false, abbreviation: typed.toUpperCase(), suggestion });
     }
@@ -33,7 +41,8 @@ describe("timezone names: IANA names (also tzdata 'backward' links) are accepted
   });
 
   it("DIGEST_TZ follows the same rules", () => {
-    for (const zone of ["Japan", "Zulu", "UCT", "US/Eastern", "GMT", "Etc/GMT-9", "Asia/Kolkata"]) expect(configProblems(testEnv({ DIGEST_TZ: zone }))).toEqual([]);
+    for (const zone of ["Japan", "Zulu", "UCT", "US/Eastern", "GMT", "Etc/GMT-9", "Asia/Kolkata"])
+      expect(configProblems(testEnv({ DIGEST_TZ: zone }))).toEqual([]);
     const problems = configProblems(testEnv({ DIGEST_TZ: "IST" }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/ambiguous abbreviation; use an IANA name such as Asia\/Kolkata/);

@@ -10,9 +10,11 @@ type Node = DefaultTreeAdapterMap["node"];
 /** Text of every element with the class, read back by parse5 (not by our own HTML code). */
 function textsOfClass(fragment: string, className: string): string[] {
   const found: string[] = [];
-  const text = (node: Node): string => ("value" in node && node.nodeName === "#text" ? node.value : "childNodes" in node ? node.childNodes.map(text).join("") : "");
+  const text = (node: Node): string =>
+    "value" in node && node.nodeName === "#text" ? node.value : "childNodes" in node ? node.childNodes.map(text).join("") : "";
   const walk = (node: Node) => {
-    if ("attrs" in node && node.attrs.some((attr) => attr.name === "class" && attr.value.split(" ").includes(className))) found.push(text(node));
+    if ("attrs" in node && node.attrs.some((attr) => attr.name === "class" && attr.value.split(" ").includes(className)))
+      found.push(text(node));
     if ("childNodes" in node) node.childNodes.forEach(walk);
   };
   walk(parseFragment(fragment) as unknown as Node);
@@ -30,8 +32,22 @@ const added: EditionPaper = {
   // As editions frozen before the combined note stored it.
   notes: { en: ["paper.abstractNote"], ja: ["paper.englishOnly", "paper.abstractNote"] },
 };
-const translated: EditionPaper = { ...added, id: "lora", title: "LoRA", titleJa: "LoRA: 低ランク適応", notes: undefined, summary: { en: "S", ja: "要約" } };
-const edition: Edition = { week: "2026-W49", start: "2026-11-30T00:00:00.000Z", end: "2026-12-07T00:00:00.000Z", papers: [added, translated], candidates: [], picks: [] };
+const translated: EditionPaper = {
+  ...added,
+  id: "lora",
+  title: "LoRA",
+  titleJa: "LoRA: 低ランク適応",
+  notes: undefined,
+  summary: { en: "S", ja: "要約" },
+};
+const edition: Edition = {
+  week: "2026-W49",
+  start: "2026-11-30T00:00:00.000Z",
+  end: "2026-12-07T00:00:00.000Z",
+  papers: [added, translated],
+  candidates: [],
+  picks: [],
+};
 
 describe("digest pages: one note per paper, no English title passed off as a Japanese one", () => {
   it("the English page shows an untranslated title once and a written Japanese title beside the English one", () => {
@@ -42,12 +58,20 @@ describe("digest pages: one note per paper, no English title passed off as a Jap
 
   it("the Japanese page says 'no Japanese summary; the authors' abstract' in one note", () => {
     const page = editionHtml(edition, "ja").toString();
-    expect(textsOfClass(page, "note").filter((note) => note.includes("アブストラクト") || note.includes("日本語の要約"))).toEqual([t("ja", "paper.englishAbstractNote")]);
+    expect(textsOfClass(page, "note").filter((note) => note.includes("アブストラクト") || note.includes("日本語の要約"))).toEqual([
+      t("ja", "paper.englishAbstractNote"),
+    ]);
     expect(textsOfClass(page, "ja")).toEqual(["LoRA"]);
   });
 
   it("the Discord digest in Japanese carries the one note too", () => {
-    const text = digestMessagesText(renderDigestMessages(edition, { locale: "ja", forYou: null }, { web: "https://paperbot.example/digest/2026-W49", list: "https://paperbot.example/" }));
+    const text = digestMessagesText(
+      renderDigestMessages(
+        edition,
+        { locale: "ja", forYou: null },
+        { web: "https://paperbot.example/digest/2026-W49", list: "https://paperbot.example/" },
+      ),
+    );
     expect(text).toContain(t("ja", "paper.englishAbstractNote"));
     expect(text).not.toContain(t("ja", "paper.englishOnly"));
   });

@@ -22,8 +22,13 @@ describe("digest web pages and Atom feed", () => {
     app = createTestApp({}, fixedClock(new Date("2026-11-30T09:30:00Z")));
     addModeratorPapers(app, [moderatorEntry(1, { title: EVIL }), moderatorEntry(2)], new Date("2026-11-25T10:00:00Z"));
     const store = digestStore(app.db);
-    const sources = databaseSources(store, () => app.catalog.papers, { pending: () => [{ ...sampleCandidates[0]!, title: `Candidate ${EVIL}` }] });
-    for (const [week, at] of [["2026-W47", "2026-11-23T09:00:05.000Z"], ["2026-W48", "2026-11-30T09:00:05.000Z"]] as const) {
+    const sources = databaseSources(store, () => app.catalog.papers, {
+      pending: () => [{ ...sampleCandidates[0]!, title: `Candidate ${EVIL}` }],
+    });
+    for (const [week, at] of [
+      ["2026-W47", "2026-11-23T09:00:05.000Z"],
+      ["2026-W48", "2026-11-30T09:00:05.000Z"],
+    ] as const) {
       store.freezeEdition(week, JSON.stringify(buildEdition(week, sources)), new Date(at));
       store.publishEdition(week, new Date(at));
     }
@@ -116,10 +121,20 @@ describe("digest web pages and Atom feed", () => {
     expect(text).not.toMatch(/<script/i);
     const parser = new Parser({ customFields: { feed: ["id", "updated", "author"], item: ["updated", "id"] } });
     const feed = await parser.parseString(text);
-    expect(feed).toMatchObject({ title: "paperbot: weekly LLM papers digest", link: `${PUBLIC}/digest`, feedUrl: `${PUBLIC}/digest.atom`, id: `${PUBLIC}/digest`, updated: "2026-11-30T09:00:05.000Z" });
+    expect(feed).toMatchObject({
+      title: "paperbot: weekly LLM papers digest",
+      link: `${PUBLIC}/digest`,
+      feedUrl: `${PUBLIC}/digest.atom`,
+      id: `${PUBLIC}/digest`,
+      updated: "2026-11-30T09:00:05.000Z",
+    });
     expect(feed.items.map((item) => item.id)).toEqual([`${PUBLIC}/digest/2026-W48`, `${PUBLIC}/digest/2026-W47`]);
     const [first] = feed.items;
-    expect(first).toMatchObject({ title: "LLM papers digest · 2026-W48", link: `${PUBLIC}/digest/2026-W48`, isoDate: "2026-11-30T09:00:05.000Z" });
+    expect(first).toMatchObject({
+      title: "LLM papers digest · 2026-W48",
+      link: `${PUBLIC}/digest/2026-W48`,
+      isoDate: "2026-11-30T09:00:05.000Z",
+    });
     // The entry's HTML content, once XML-unescaped by the parser, still shows the title as escaped text.
     expect(first?.content).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
     expect(first?.content).not.toContain("<script>");

@@ -52,14 +52,17 @@ describe("Discord front end, end to end", () => {
   });
 
   // Every refusal's text is tested directly in test/commands/paper.test.ts; this is one on the wire.
-  it.each([["a mention", "<@123456789012345678> lora", /not mentions/]])("rejects %s with a private reply that allows no mentions", async (_label, query, message) => {
-    const t = await useTestBot();
-    const body = await send(t, chatInput({ name: "paper", options: [option.string("query", query)] }));
-    expect(body.type).toBe(4);
-    expect(body.data.flags).toBe(MessageFlags.Ephemeral);
-    expect(body.data.content).toMatch(message);
-    expect(body.data.allowed_mentions).toEqual({ parse: [] });
-  });
+  it.each([["a mention", "<@123456789012345678> lora", /not mentions/]])(
+    "rejects %s with a private reply that allows no mentions",
+    async (_label, query, message) => {
+      const t = await useTestBot();
+      const body = await send(t, chatInput({ name: "paper", options: [option.string("query", query)] }));
+      expect(body.type).toBe(4);
+      expect(body.data.flags).toBe(MessageFlags.Ephemeral);
+      expect(body.data.content).toMatch(message);
+      expect(body.data.allowed_mentions).toEqual({ parse: [] });
+    },
+  );
 
   it("/papers pages with Previous/Next for its owner only, and the buttons expire", async () => {
     const clock = fixedClock();
@@ -75,7 +78,10 @@ describe("Discord front end, end to end", () => {
     expect(next.type).toBe(7);
     expect(next.data.embeds?.[0]?.footer?.text).toBe(`Page 2 of ${Math.ceil(catalogSize / PAGE_SIZE)} · ${catalogSize} papers`);
 
-    const stranger = await send(t, button({ customId: nextId, message: original(t, command), user: { id: "1300000000000000999", username: "someone" } }));
+    const stranger = await send(
+      t,
+      button({ customId: nextId, message: original(t, command), user: { id: "1300000000000000999", username: "someone" } }),
+    );
     expect(stranger.type).toBe(4);
     expect(stranger.data.flags).toBe(MessageFlags.Ephemeral);
     expect(stranger.data.content).toMatch(/belong to the person who ran the command/);
@@ -106,14 +112,24 @@ describe("Discord front end, end to end", () => {
     const t = await useTestBot();
     t.bot.app.db.exec("ALTER TABLE paper_search RENAME TO paper_search_away");
     try {
-      const payload = chatInput({ name: "paper", options: [option.string("query", "language model secretly reward")], user: { id: DEFAULT_USER.id } });
+      const payload = chatInput({
+        name: "paper",
+        options: [option.string("query", "language model secretly reward")],
+        user: { id: DEFAULT_USER.id },
+      });
       const body = await send(t, payload);
       expect(body.data.flags).toBe(MessageFlags.Ephemeral);
       const errorId = /error id `([0-9a-f]{8})`/.exec(body.data.content ?? "")?.[1];
       expect(errorId).toBeDefined();
       expect(body.data.content).not.toMatch(/paper_search|SqliteError|at /);
       expect(t.logs.records).toContainEqual(
-        expect.objectContaining({ level: "error", errorId, label: "/paper", userId: DEFAULT_USER.id, error: expect.objectContaining({ stack: expect.any(String) }) }),
+        expect.objectContaining({
+          level: "error",
+          errorId,
+          label: "/paper",
+          userId: DEFAULT_USER.id,
+          error: expect.objectContaining({ stack: expect.any(String) }),
+        }),
       );
     } finally {
       t.bot.app.db.exec("ALTER TABLE paper_search_away RENAME TO paper_search");
@@ -145,7 +161,11 @@ describe("Discord front end, end to end", () => {
     expect(unknown.data.content).toMatch(/error id/);
 
     const id = `${unchanged.id.slice(0, -3)}999`;
-    const asPaper = { ...structuredClone(interaction), id, data: { ...data, name: "paper", options: [{ type: 3, name: "query", value: "attention is all you need" }] } };
+    const asPaper = {
+      ...structuredClone(interaction),
+      id,
+      data: { ...data, name: "paper", options: [{ type: 3, name: "query", value: "attention is all you need" }] },
+    };
     const callback = t.harness.waitForRequest({ method: "POST", path: `/interactions/${id}/${unchanged.token}/callback` });
     t.harness.dispatch("INTERACTION_CREATE", asPaper);
     const body = (await callback).body as CallbackBody;
@@ -159,9 +179,9 @@ describe("Discord front end, end to end", () => {
   );
 
   // Discord4J's capture is LGPL-3.0, not committed: read from ../shared.
-  it("answers /paper arriving in the envelope of the real capture Discord4J-discord-json__InteractionCreate.gateway.type2.json", readsUnlicensedCapture, () =>
-    answersPaperInEnvelopeOf("Discord4J-discord-json__InteractionCreate.gateway.type2.json"),
+  it(
+    "answers /paper arriving in the envelope of the real capture Discord4J-discord-json__InteractionCreate.gateway.type2.json",
+    readsUnlicensedCapture,
+    () => answersPaperInEnvelopeOf("Discord4J-discord-json__InteractionCreate.gateway.type2.json"),
   );
-
-
 });

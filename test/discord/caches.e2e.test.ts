@@ -24,7 +24,12 @@ function inThread(init: ChatInputInit, parent: { id: string; forum: boolean }): 
       ...payload.channel,
       type: ChannelType.PublicThread,
       parent_id: parent.id,
-      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: "2026-01-01T00:00:00.000000+00:00", locked: false },
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: 1440,
+        archive_timestamp: "2026-01-01T00:00:00.000000+00:00",
+        locked: false,
+      },
       ...(parent.forum ? { applied_tags: [] } : {}),
     },
   } as APIChatInputApplicationCommandInteraction;
@@ -52,14 +57,36 @@ describe("lean caches", () => {
     const t = await useTestBot({ env: { MODERATOR_ROLE_ID: MOD_ROLE } });
 
     // The moderator role was never announced to the bot: the member's role ids come with the interaction.
-    const byRole = await send(t, inThread({ name: "follow", user: ROLE_MOD, memberRoles: [MOD_ROLE], options: [option.string("topic", "retrieval"), option.channel("channel", PAPERS)] }, THREAD_OF_PAPERS));
+    const byRole = await send(
+      t,
+      inThread(
+        {
+          name: "follow",
+          user: ROLE_MOD,
+          memberRoles: [MOD_ROLE],
+          options: [option.string("topic", "retrieval"), option.channel("channel", PAPERS)],
+        },
+        THREAD_OF_PAPERS,
+      ),
+    );
     expect(byRole.data.content ?? JSON.stringify(byRole.data.embeds)).not.toMatch(/Only moderators/);
     expect(t.bot.ctx.follows.channelFollows(PAPERS)).toHaveLength(1);
 
     const refused = await send(t, inThread({ name: "follow", user: MEMBER, options: [option.channel("channel", PAPERS)] }, FORUM));
     expect(refused.data.content).toMatch(/^Only moderators/);
 
-    const digest = await send(t, inThread({ name: "digest", user: MANAGER, memberPermissions: MANAGE_GUILD, options: [option.subcommand("set", [option.channel("channel", PAPERS), option.string("timezone", "Asia/Tokyo")])] }, FORUM));
+    const digest = await send(
+      t,
+      inThread(
+        {
+          name: "digest",
+          user: MANAGER,
+          memberPermissions: MANAGE_GUILD,
+          options: [option.subcommand("set", [option.channel("channel", PAPERS), option.string("timezone", "Asia/Tokyo")])],
+        },
+        FORUM,
+      ),
+    );
     expect(digest.data.flags).toBeDefined();
     expect(digestStore(t.bot.app.db).guild(DEFAULT_GUILD.id)?.channelId).toBe(PAPERS);
 

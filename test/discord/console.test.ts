@@ -28,7 +28,9 @@ async function consoleSession(lines: string[], locale: Locale): Promise<string> 
 
 describe("console text", () => {
   it("drops Discord's bold and underline marks and backslash escapes, keeps code spans and lone asterisks", () => {
-    expect(terminalText("You'll also get alerts for new papers on **Retrieval**.")).toBe("You'll also get alerts for new papers on Retrieval.");
+    expect(terminalText("You'll also get alerts for new papers on **Retrieval**.")).toBe(
+      "You'll also get alerts for new papers on Retrieval.",
+    );
     expect(terminalText("__a__ \\*not bold\\* `/follow` 2 * 3 = 6")).toBe("a *not bold* `/follow` 2 * 3 = 6");
   });
 

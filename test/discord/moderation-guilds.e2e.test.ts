@@ -6,7 +6,12 @@ import { command, MANAGE_GUILD } from "../support/moderation.js";
 
 const OTHER_GUILD = "1100000000000000555";
 const OTHER_CHANNEL = "1200000000000000550";
-const STRANGER = { user: { id: "1300000000000000777", username: "other-server-owner" }, memberPermissions: MANAGE_GUILD, guildId: OTHER_GUILD, channelId: OTHER_CHANNEL };
+const STRANGER = {
+  user: { id: "1300000000000000777", username: "other-server-owner" },
+  memberPermissions: MANAGE_GUILD,
+  guildId: OTHER_GUILD,
+  channelId: OTHER_CHANNEL,
+};
 
 /** The bot is invited to a second server: Discord sends GUILD_CREATE; resolves once discord.js has cached it. */
 async function joinSecondGuild(t: TestBot): Promise<void> {
@@ -16,7 +21,22 @@ async function joinSecondGuild(t: TestBot): Promise<void> {
     name: "someone else's server",
     owner_id: STRANGER.user.id,
     channels: [{ id: OTHER_CHANNEL, type: 0, name: "general", guild_id: OTHER_GUILD, position: 0, permission_overwrites: [] }],
-    roles: [{ id: OTHER_GUILD, name: "@everyone", permissions: "0", position: 0, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, managed: false, mentionable: false, flags: 0, icon: null, unicode_emoji: null }],
+    roles: [
+      {
+        id: OTHER_GUILD,
+        name: "@everyone",
+        permissions: "0",
+        position: 0,
+        color: 0,
+        colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+        hoist: false,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+        icon: null,
+        unicode_emoji: null,
+      },
+    ],
   });
   await expect.poll(() => t.bot.client.guilds.cache.has(OTHER_GUILD), { timeout: 5000 }).toBe(true);
 }
@@ -44,7 +64,9 @@ describe("where moderation works", () => {
   it("MODERATION_GUILD_IDS naming a server the bot is in gives no such warning", async () => {
     t = await startTestBot({ env: { MODERATION_GUILD_IDS: `${OTHER_GUILD},${DEFAULT_GUILD.id}` } });
     await joinSecondGuild(t);
-    expect(t.logs.records.filter((record) => String(record["msg"]).startsWith("MODERATION_GUILD_IDS")).map((record) => record["msg"])).toEqual([]);
+    expect(
+      t.logs.records.filter((record) => String(record["msg"]).startsWith("MODERATION_GUILD_IDS")).map((record) => record["msg"]),
+    ).toEqual([]);
   });
 
   it("unset, a bot in more than one server warns once in the log, and today's behaviour is kept", async () => {

@@ -32,7 +32,13 @@ describe("the Discord sender", () => {
     // 8 at once, as a digest run sends.
     try {
       for (let start = 0; start < 120; start += 8) {
-      await Promise.all(Array.from({ length: 8 }, (_, index) => sender.send({ kind: "channel", id: CHANNEL }, { content: `n ${start + index}` }, `nonce-${start + index}`, { signal: shutdown.signal })));
+        await Promise.all(
+          Array.from({ length: 8 }, (_, index) =>
+            sender.send({ kind: "channel", id: CHANNEL }, { content: `n ${start + index}` }, `nonce-${start + index}`, {
+              signal: shutdown.signal,
+            }),
+          ),
+        );
       }
     } finally {
       process.off("warning", onWarning);
@@ -45,7 +51,11 @@ describe("the Discord sender", () => {
   it("waits out a short Retry-After (injected sleep) and gives up after its attempts with the wait Discord asked for", async () => {
     const waits: number[] = [];
     const sender = discordSender(createRest(harness.apiUrl, TOKEN), { sleep: async (ms) => void waits.push(ms) });
-    const once = harness.respondWith({ method: "POST", path: `/channels/${CHANNEL}/messages` }, { status: 429, body: { message: "You are being rate limited.", retry_after: 0.5, global: false } }, { times: 1 });
+    const once = harness.respondWith(
+      { method: "POST", path: `/channels/${CHANNEL}/messages` },
+      { status: 429, body: { message: "You are being rate limited.", retry_after: 0.5, global: false } },
+      { times: 1 },
+    );
     await sender.send({ kind: "channel", id: CHANNEL }, { content: "after one 429" }, "nonce-a");
     expect(once.hits).toBe(1);
     expect(harness.messagesIn(CHANNEL)).toHaveLength(1);

@@ -16,11 +16,20 @@ import { TEST_TOKEN, useTestBot } from "../support/bot.js";
 import { shardOf, startDiscordHarness, syntheticServerId, type DiscordHarnessOptions } from "../support/harness/index.js";
 import { chatInput, option } from "../support/interactions.js";
 
-const gatewayAnswer = (shards: number, maxConcurrency = 1) => ({ url: "wss://gateway.discord.gg", shards, session_start_limit: { total: 1000, remaining: 990, reset_after: 0, max_concurrency: maxConcurrency } });
+const gatewayAnswer = (shards: number, maxConcurrency = 1) => ({
+  url: "wss://gateway.discord.gg",
+  shards,
+  session_start_limit: { total: 1000, remaining: 990, reset_after: 0, max_concurrency: maxConcurrency },
+});
 
 describe("the shard plan", () => {
   it("follows Discord's recommendation unless SHARD_COUNT / SHARD_LIST say otherwise; identify rounds by max_concurrency", () => {
-    expect(shardPlan({ count: undefined, ids: undefined }, gatewayAnswer(50, 16))).toMatchObject({ count: 50, recommended: 50, maxConcurrency: 16, identifySeconds: 15 });
+    expect(shardPlan({ count: undefined, ids: undefined }, gatewayAnswer(50, 16))).toMatchObject({
+      count: 50,
+      recommended: 50,
+      maxConcurrency: 16,
+      identifySeconds: 15,
+    });
     expect(shardPlan({ count: undefined, ids: undefined }, gatewayAnswer(3)).ids).toEqual([0, 1, 2]);
     expect(shardPlan({ count: 4, ids: [2, 3] }, gatewayAnswer(3))).toMatchObject({ count: 4, ids: [2, 3], identifySeconds: 5 });
   });
@@ -37,13 +46,26 @@ describe("the shard plan", () => {
 describe("sharding against the loopback Discord", () => {
   it("opens the shards /gateway/bot recommends, each with its own servers, and logs the plan", async () => {
     const t = await useTestBot({ harness: { servers: 1_200, maxConcurrency: 2 } });
-    expect(t.harness.identifies.map((identify) => identify.shard).sort()).toEqual([[0, 2], [1, 2]]);
+    expect(t.harness.identifies.map((identify) => identify.shard).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     for (const ready of t.harness.readies) expect(ready.guildIds.every((id) => shardOf(id, 2) === ready.shard[0])).toBe(true);
     expect(t.bot.client.guilds.cache.size).toBe(1_201);
-    expect(t.logs.records.find((record) => record["msg"] === "shard plan")).toMatchObject({ shards: 2, recommended: 2, source: "discord", maxConcurrency: 2 });
+    expect(t.logs.records.find((record) => record["msg"] === "shard plan")).toMatchObject({
+      shards: 2,
+      recommended: 2,
+      source: "discord",
+      maxConcurrency: 2,
+    });
     // 1,200 servers of 30 channels, 20 roles and 10 emojis each: none of it kept.
     expect(t.bot.client.channels.cache.size).toBe(0);
-    expect(t.bot.client.guilds.cache.reduce((sum, guild) => sum + guild.roles.cache.size + guild.emojis.cache.size + guild.channels.cache.size, 0)).toBe(0);
+    expect(
+      t.bot.client.guilds.cache.reduce(
+        (sum, guild) => sum + guild.roles.cache.size + guild.emojis.cache.size + guild.channels.cache.size,
+        0,
+      ),
+    ).toBe(0);
   }, 120_000);
 
   it("SHARD_COUNT and SHARD_LIST choose the shards this process runs", { timeout: 60_000 }, async () => {
@@ -62,7 +84,14 @@ async function startWithoutWaiting(harnessOptions: DiscordHarnessOptions) {
   const harness = await startDiscordHarness(harnessOptions);
   const dataDir = mkdtempSync(join(tmpdir(), "paperbot-shards-"));
   const starting = startPaperbot({
-    env: testEnv({ DISCORD_TOKEN: TEST_TOKEN, DISCORD_API_URL: harness.apiUrl, DATABASE_PATH: join(dataDir, "paperbot.db"), BUNDLE_DIR: join(dataDir, "bundle"), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" }),
+    env: testEnv({
+      DISCORD_TOKEN: TEST_TOKEN,
+      DISCORD_API_URL: harness.apiUrl,
+      DATABASE_PATH: join(dataDir, "paperbot.db"),
+      BUNDLE_DIR: join(dataDir, "bundle"),
+      HTTP_PORT: "0",
+      HTTP_HOST: "127.0.0.1",
+    }),
     logger: createMemoryLogger(),
   });
   starting.catch(() => undefined);
@@ -80,7 +109,9 @@ describe("commands during start-up", () => {
     // Two shards identified 5 s apart (max_concurrency 1): shard 0 is up long before the client is ready.
     const { harness, starting } = await startWithoutWaiting({ servers: 1_001, maxConcurrency: 1 });
     const first = await harness.waitForReady({ timeoutMs: 60_000 });
-    const onFirstShard = syntheticServerId([...Array(1_001).keys()].find((index) => shardOf(syntheticServerId(index), 2) === first.shard[0]) ?? 0);
+    const onFirstShard = syntheticServerId(
+      [...Array(1_001).keys()].find((index) => shardOf(syntheticServerId(index), 2) === first.shard[0]) ?? 0,
+    );
     const early = chatInput({ name: "paper", guildId: onFirstShard, options: [option.string("query", "lora")] });
     const answered = harness.waitForRequest({ method: "POST", path: `/interactions/${early.id}/${early.token}/callback` }, 10_000);
     harness.dispatchInteraction(early);

@@ -19,7 +19,10 @@ describe("normalizeFollowTopic: Japanese topic words and synonyms are the catalo
   });
 
   it("a keyword keeps the form typed beside its normalised key", () => {
-    expect(normalizeFollowTopic("  ＬＬＭエージェント ")).toEqual({ ok: true, value: { topic: "llmエージェント", catalogTopic: null, display: "LLMエージェント" } });
+    expect(normalizeFollowTopic("  ＬＬＭエージェント ")).toEqual({
+      ok: true,
+      value: { topic: "llmエージェント", catalogTopic: null, display: "LLMエージェント" },
+    });
   });
 });
 

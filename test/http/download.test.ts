@@ -56,7 +56,12 @@ async function withServer(
       logger: createMemoryLogger(),
       health: () => ({ database: "ok", discord: "ready" }),
     });
-    const link = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(NOW.getTime() + 3_600_000) });
+    const link = signBundleUrl({
+      baseUrl: server.url,
+      fileName: BUNDLE_FILE_NAME,
+      secret: SECRET,
+      expiresAt: new Date(NOW.getTime() + 3_600_000),
+    });
     await run({ server, store, dir, link, advance: (ms) => (elapsed += ms) });
   } finally {
     await server?.close();
@@ -225,6 +230,9 @@ describe("Range decisions", () => {
     expect(decideRange("bytes=-3", 0, validators)).toEqual({ kind: "unsatisfiable" });
     expect(decideRange("BYTES = 2 - 4", 10, validators)).toEqual({ kind: "partial", range: { start: 2, end: 4 } });
     expect(decideRange("bytes=2-99999999999999999999", 10, validators)).toEqual({ kind: "partial", range: { start: 2, end: 9 } });
-    expect(decideRange("bytes=2-4", 10, { ...validators, ifRange: validators.lastModified })).toEqual({ kind: "partial", range: { start: 2, end: 4 } });
+    expect(decideRange("bytes=2-4", 10, { ...validators, ifRange: validators.lastModified })).toEqual({
+      kind: "partial",
+      range: { start: 2, end: 4 },
+    });
   });
 });

@@ -34,7 +34,11 @@ describe("one client cannot starve the others", () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const app = createTestApp({}, fixedClock(new Date("2026-11-30T09:30:00Z")));
     cleanups.push(() => app.close());
-    addModeratorPapers(app, [1, 2, 3, 4, 5, 6].map((n) => moderatorEntry(n)), new Date("2026-11-25T10:00:00Z"));
+    addModeratorPapers(
+      app,
+      [1, 2, 3, 4, 5, 6].map((n) => moderatorEntry(n)),
+      new Date("2026-11-25T10:00:00Z"),
+    );
     const store = digestStore(app.db);
     const sources = databaseSources(store, () => app.catalog.papers, { pending: () => sampleCandidates });
     store.freezeEdition("2026-W48", JSON.stringify(buildEdition("2026-W48", sources)), new Date("2026-11-30T09:00:05.000Z"));

@@ -19,7 +19,11 @@ const report = sampleReport();
 const sha256 = (data: Buffer | Uint8Array): string => createHash("sha256").update(data).digest("hex");
 
 /** Sends a request with the target exactly as given (fetch would normalise "../" and friends away). */
-function rawRequest(port: number, target: string, method = "GET"): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+function rawRequest(
+  port: number,
+  target: string,
+  method = "GET",
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, path: target, method, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -211,7 +215,12 @@ describe("HTTP server", () => {
       expect(response.body).not.toContain("TOP-SECRET");
     }
     // Raw bytes node's client refuses to send: the parser or the router rejects them.
-    for (const line of ["GET /bundle/\0 HTTP/1.1", "GET /bundle/..\\..\\secret.txt HTTP/1.1", "GET http://127.0.0.1/bundle/../secret.txt HTTP/1.1", "GET * HTTP/1.1"]) {
+    for (const line of [
+      "GET /bundle/\0 HTTP/1.1",
+      "GET /bundle/..\\..\\secret.txt HTTP/1.1",
+      "GET http://127.0.0.1/bundle/../secret.txt HTTP/1.1",
+      "GET * HTTP/1.1",
+    ]) {
       const response = await rawSocket(server.port, line);
       expect([400, 404], JSON.stringify(line)).toContain(response.status);
       expect(response.text).not.toContain("TOP-SECRET");
@@ -219,7 +228,15 @@ describe("HTTP server", () => {
   });
 
   it("404s unknown paths and 405s other methods with Allow", async () => {
-    for (const target of ["/", "/bundle", "/bundle/", "/favicon.ico", "/healthz/x", "/BUNDLE/paperbot-llm-reading-list.zip", "/healthz.json"]) {
+    for (const target of [
+      "/",
+      "/bundle",
+      "/bundle/",
+      "/favicon.ico",
+      "/healthz/x",
+      "/BUNDLE/paperbot-llm-reading-list.zip",
+      "/healthz.json",
+    ]) {
       const response = await rawRequest(server.port, target);
       expect(response.status, target).toBe(404);
     }
@@ -326,9 +343,19 @@ describe("HTTP server lifecycle", () => {
   it("404s the bundle and reports bundle: null when nothing was built", async () => {
     const { dir, server } = await startEmpty("disconnected");
     try {
-      const url = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(NOW.getTime() + 60_000) });
+      const url = signBundleUrl({
+        baseUrl: server.url,
+        fileName: BUNDLE_FILE_NAME,
+        secret: SECRET,
+        expiresAt: new Date(NOW.getTime() + 60_000),
+      });
       expect((await fetch(url)).status).toBe(404);
-      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: "degraded", database: "ok", discord: "disconnected", bundle: null });
+      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({
+        status: "degraded",
+        database: "ok",
+        discord: "disconnected",
+        bundle: null,
+      });
     } finally {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
@@ -363,7 +390,12 @@ describe("HTTP server lifecycle", () => {
       health: () => ({ database: "ok", discord: "ready" }),
     });
     try {
-      const url = signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(NOW.getTime() + 60_000) });
+      const url = signBundleUrl({
+        baseUrl: server.url,
+        fileName: BUNDLE_FILE_NAME,
+        secret: SECRET,
+        expiresAt: new Date(NOW.getTime() + 60_000),
+      });
       expect((await fetch(url)).status).toBe(404);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       expect(lines.join("")).not.toContain("http request");
@@ -372,11 +404,22 @@ describe("HTTP server lifecycle", () => {
       rmSync(dir, { recursive: true, force: true });
     }
     const logger = createLogger("debug", () => undefined);
-    expect([logger.isLevelEnabled("debug"), createLogger("info", () => undefined).child({ a: 1 }).isLevelEnabled("debug")]).toEqual([true, false]);
+    expect([
+      logger.isLevelEnabled("debug"),
+      createLogger("info", () => undefined)
+        .child({ a: 1 })
+        .isLevelEnabled("debug"),
+    ]).toEqual([true, false]);
   });
 
   it("rejects a missing secret and a port in use", async () => {
-    const base = { port: 0, bundleStore: new BundleStore(tmpdir()), clock: { now: () => NOW }, logger: createMemoryLogger(), health: () => ({ database: "ok", discord: "ready" }) as const };
+    const base = {
+      port: 0,
+      bundleStore: new BundleStore(tmpdir()),
+      clock: { now: () => NOW },
+      logger: createMemoryLogger(),
+      health: () => ({ database: "ok", discord: "ready" }) as const,
+    };
     await expect(startHttpServer({ ...base, secret: "" })).rejects.toThrow(/secret/);
     const first = await startHttpServer({ ...base, secret: SECRET });
     try {

@@ -25,12 +25,50 @@ const BIDI = "gpj\u202E.exe\u2067x";
 const BIDI_SHOWN = "gpj.exex";
 const ALL = Object.values(HOSTILE).join(" ");
 const PUBLIC = "https://paperbot.example";
-const SAFE_TAGS = new Set(["html", "head", "body", "meta", "title", "style", "p", "a", "h1", "h2", "h3", "h4", "ol", "ul", "li", "span", "em", "br", "header", "nav", "main", "section", "article", "dl", "dt", "dd", "div", "footer", "time", "code"]);
+const SAFE_TAGS = new Set([
+  "html",
+  "head",
+  "body",
+  "meta",
+  "title",
+  "style",
+  "p",
+  "a",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "ol",
+  "ul",
+  "li",
+  "span",
+  "em",
+  "br",
+  "header",
+  "nav",
+  "main",
+  "section",
+  "article",
+  "dl",
+  "dt",
+  "dd",
+  "div",
+  "footer",
+  "time",
+  "code",
+]);
 
 function expectOnlyText(reading: HtmlReading, where: string): void {
-  expect(reading.tags.filter((tag) => !SAFE_TAGS.has(tag)), where).toEqual([]);
-  expect(reading.attributes.filter((attribute) => attribute.name.startsWith("on") || !/^[a-z-]+$/.test(attribute.name)), where).toEqual([]);
-  for (const { value } of reading.attributes.filter((attribute) => attribute.name === "href")) expect(value, where).toMatch(/^(https:\/\/|#)/);
+  expect(
+    reading.tags.filter((tag) => !SAFE_TAGS.has(tag)),
+    where,
+  ).toEqual([]);
+  expect(
+    reading.attributes.filter((attribute) => attribute.name.startsWith("on") || !/^[a-z-]+$/.test(attribute.name)),
+    where,
+  ).toEqual([]);
+  for (const { value } of reading.attributes.filter((attribute) => attribute.name === "href"))
+    expect(value, where).toMatch(/^(https:\/\/|#)/);
   for (const text of Object.values(HOSTILE)) expect(reading.text, `${where}: ${text}`).toContain(text);
   expect(reading.text, where).toContain(BIDI_SHOWN);
   expect(reading.text, where).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
@@ -88,7 +126,10 @@ describe("hostile titles, abstracts and summaries come out as text on every page
   it("on the archive pages, whose only outside text is the week label", async () => {
     for (const path of ["/digest", "/digest/ja"]) {
       const reading = readHtml(await get(path));
-      expect(reading.tags.filter((tag) => !SAFE_TAGS.has(tag)), path).toEqual([]);
+      expect(
+        reading.tags.filter((tag) => !SAFE_TAGS.has(tag)),
+        path,
+      ).toEqual([]);
       expect(reading.text).toContain("2026-W48");
     }
   });
@@ -96,7 +137,16 @@ describe("hostile titles, abstracts and summaries come out as text on every page
   it("in the Atom feed: well-formed XML (saxes), only Atom elements, the HTML content again only text", async () => {
     const elements = readXml(await get("/digest.atom"));
     expect(new Set(elements.map((element) => element.uri))).toEqual(new Set(["http://www.w3.org/2005/Atom"]));
-    expect(elements.map((element) => element.name).filter((name) => !["feed", "id", "title", "updated", "published", "link", "author", "name", "generator", "entry", "summary", "content"].includes(name))).toEqual([]);
+    expect(
+      elements
+        .map((element) => element.name)
+        .filter(
+          (name) =>
+            !["feed", "id", "title", "updated", "published", "link", "author", "name", "generator", "entry", "summary", "content"].includes(
+              name,
+            ),
+        ),
+    ).toEqual([]);
     const content = elements.find((element) => element.name === "content");
     expect(content?.attributes["type"]).toBe("html");
     expectOnlyText(readHtml(content?.text ?? "", true), "atom content");

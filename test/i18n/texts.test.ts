@@ -95,7 +95,9 @@ describe("topic labels: one home", () => {
       const tags = [...(article ?? "").matchAll(/<span class="topic">([^<]+) <span lang="ja">([^<]+)<\/span><\/span>/g)];
       for (const locale of LOCALES) {
         const field = paperEmbed(paper, locale).fields?.find((candidate) => candidate.name === t(locale, "paper.topics"));
-        expect(field?.value.split(", "), `${paper.id} ${locale}`).toEqual(tags.map((tag) => unescapeHtml((locale === "en" ? tag[1] : tag[2]) ?? "")));
+        expect(field?.value.split(", "), `${paper.id} ${locale}`).toEqual(
+          tags.map((tag) => unescapeHtml((locale === "en" ? tag[1] : tag[2]) ?? "")),
+        );
       }
     }
   });
@@ -134,7 +136,11 @@ describe("topic labels: one home", () => {
 
   it("a plain word stays a free keyword", () => {
     const normalized = normalizeFollowTopic("speculative decoding");
-    expect(normalized.ok && normalized.value).toEqual({ topic: "speculative decoding", catalogTopic: null, display: "speculative decoding" });
+    expect(normalized.ok && normalized.value).toEqual({
+      topic: "speculative decoding",
+      catalogTopic: null,
+      display: "speculative decoding",
+    });
   });
 
   it("no two topics share a name, in any language or synonym", () => {
@@ -179,7 +185,10 @@ describe("plurals", () => {
 
   it("the bundle says “1 paper” for one paper and “2 papers” for two", () => {
     const one = [samplePaper()];
-    const two = [samplePaper(), samplePaper({ id: "lora", arxivId: "2106.09685", url: "https://arxiv.org/abs/2106.09685", title: "LoRA", position: 2 })];
+    const two = [
+      samplePaper(),
+      samplePaper({ id: "lora", arxivId: "2106.09685", url: "https://arxiv.org/abs/2106.09685", title: "LoRA", position: 2 }),
+    ];
     expect(renderReadme(one, GENERATED_AT)).toContain("1 paper · generated");
     expect(renderReadme(one, GENERATED_AT)).toContain("全 1 本");
     expect(renderReadme(two, GENERATED_AT)).toContain("2 papers · generated");
@@ -218,7 +227,13 @@ describe("plurals", () => {
 
   it("Japanese has every key, with the same placeholders as English", () => {
     const placeholders = (template: string | Readonly<Record<string, string>>) =>
-      [...new Set((typeof template === "string" ? [template] : Object.values(template)).flatMap((text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1])))].sort();
+      [
+        ...new Set(
+          (typeof template === "string" ? [template] : Object.values(template)).flatMap((text) =>
+            [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
+          ),
+        ),
+      ].sort();
     expect(Object.keys(ja).sort()).toEqual(Object.keys(en).sort());
     for (const key of Object.keys(en) as (keyof typeof en)[]) expect(placeholders(ja[key]), key).toEqual(placeholders(en[key]));
   });

@@ -12,12 +12,21 @@ const PAPERS_CHANNEL = "1200000000000000011";
 describe("who is a moderator", () => {
   const config = parseConfig(testEnv({ MODERATOR_ROLE_ID: `${MOD_ROLE}, 1200000000000000078` }));
   const ctx = { settings: { bundleRequiresFollow: true, buttonTtlMs: 1, moderatorRoleIds: config.moderation.roleIds } };
-  const base = { userId: MEMBER.id, username: MEMBER.username, locale: "en" as const, guildId: "1200000000000000001", channelId: null, canManageGuild: false };
+  const base = {
+    userId: MEMBER.id,
+    username: MEMBER.username,
+    locale: "en" as const,
+    guildId: "1200000000000000001",
+    channelId: null,
+    canManageGuild: false,
+  };
 
   it("reads MODERATOR_ROLE_ID as a comma-separated list and rejects anything else", () => {
     expect(config.moderation.roleIds).toEqual([MOD_ROLE, "1200000000000000078"]);
     expect(parseConfig(testEnv()).moderation.roleIds).toEqual([]);
-    expect(() => parseConfig(testEnv({ MODERATOR_ROLE_ID: "moderators" }))).toThrow(/MODERATOR_ROLE_ID \("moderators"\): expected role ids/);
+    expect(() => parseConfig(testEnv({ MODERATOR_ROLE_ID: "moderators" }))).toThrow(
+      /MODERATOR_ROLE_ID \("moderators"\): expected role ids/,
+    );
   });
 
   it("is Manage Server or one of the roles, and never outside a guild", () => {
@@ -59,20 +68,42 @@ describe("channel subscriptions are moderator actions, audited", () => {
 
   it("`paperbot audit` lists the log as text and as JSON", async () => {
     const t = setUp();
-    const record = (actor: { id: string; username: string }, action: "channel.follow" | "channel.unfollow", change: { before?: unknown; after?: unknown }) =>
-      t.bot.ctx.moderation.audited({ id: actor.id, name: actor.username }, action, `channel:${PAPERS_CHANNEL}`, () => ({ result: null, changed: true, ...change }));
+    const record = (
+      actor: { id: string; username: string },
+      action: "channel.follow" | "channel.unfollow",
+      change: { before?: unknown; after?: unknown },
+    ) =>
+      t.bot.ctx.moderation.audited({ id: actor.id, name: actor.username }, action, `channel:${PAPERS_CHANNEL}`, () => ({
+        result: null,
+        changed: true,
+        ...change,
+      }));
     record(ROLE_MODERATOR, "channel.follow", { after: { channelId: PAPERS_CHANNEL, topic: "retrieval" } });
     record(MODERATOR, "channel.unfollow", { before: { channelId: PAPERS_CHANNEL, topic: "retrieval" } });
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv({ DATABASE_PATH: `${t.dataDir}/paperbot.db` }) };
+    const io: CliIo = {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void err.push(text),
+      stdin: async function* () {},
+      env: testEnv({ DATABASE_PATH: `${t.dataDir}/paperbot.db` }),
+    };
     expect(await runCli(["audit", "--json", "--limit", "1"], io)).toBe(0);
-    const json = JSON.parse(out.join("")) as { entries: { action: string; actor: { name: string }; at: string; before: unknown; after: unknown }[] };
+    const json = JSON.parse(out.join("")) as {
+      entries: { action: string; actor: { name: string }; at: string; before: unknown; after: unknown }[];
+    };
     expect(json.entries).toHaveLength(1);
-    expect(json.entries[0]).toMatchObject({ action: "channel.unfollow", actor: { name: MODERATOR.username }, before: { topic: "retrieval" }, after: null });
+    expect(json.entries[0]).toMatchObject({
+      action: "channel.unfollow",
+      actor: { name: MODERATOR.username },
+      before: { topic: "retrieval" },
+      after: null,
+    });
     out.length = 0;
     expect(await runCli(["audit"], io)).toBe(0);
-    expect(out.join("")).toMatch(/channel\.unfollow[\s\S]*\n.*mod-by-role \(1300000000000000202\) {2}channel\.follow {2}channel:1200000000000000011 {2}after \{/);
+    expect(out.join("")).toMatch(
+      /channel\.unfollow[\s\S]*\n.*mod-by-role \(1300000000000000202\) {2}channel\.follow {2}channel:1200000000000000011 {2}after \{/,
+    );
     expect(await runCli(["audit", "--limit", "0"], io)).toBe(2);
   });
 });

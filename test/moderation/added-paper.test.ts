@@ -57,7 +57,11 @@ describe("a paper a moderator added from arXiv", () => {
     app = createTestApp();
     moderation = createModeration(app);
     record = await higgsRecord();
-    const added = moderation.addPaper(entryFromArxiv(record, ["retrieval"], (id) => app.catalog.get(id) !== undefined), addedFromAbstract(actor.name), actor);
+    const added = moderation.addPaper(
+      entryFromArxiv(record, ["retrieval"], (id) => app.catalog.get(id) !== undefined),
+      addedFromAbstract(actor.name),
+      actor,
+    );
     if (!added.ok) throw new Error(added.key);
     paper = added.value;
     const lora = app.catalog.get("lora");
@@ -92,13 +96,22 @@ describe("a paper a moderator added from arXiv", () => {
     for (const stacked of STACKED_JA) expect(paperEmbed(paper, "ja").description).not.toContain(stacked);
     expect(renderPaperText(paper, "ja").split(ABSTRACT_NOTE.ja)).toHaveLength(2);
     // The English title is not repeated as if it were a Japanese one.
-    expect(renderPaperText(paper, "ja").split("\n").filter((line) => line === paper.title)).toHaveLength(0);
+    expect(
+      renderPaperText(paper, "ja")
+        .split("\n")
+        .filter((line) => line === paper.title),
+    ).toHaveLength(0);
   });
 
   it("shows neither in any bundle file, and marks the abstract as the authors'", async () => {
     const files = await bundleOf([curated, paper]);
 
-    const rows: string[][] = parseCsv(file(files, "papers.csv"), { bom: true, record_delimiter: "\r\n", relax_quotes: false, relax_column_count: false });
+    const rows: string[][] = parseCsv(file(files, "papers.csv"), {
+      bom: true,
+      record_delimiter: "\r\n",
+      relax_quotes: false,
+      relax_column_count: false,
+    });
     const header = rows[0] ?? [];
     const column = (name: string) => header.indexOf(name);
     const added = rows.find((row) => row[column("arxiv_id")] === HIGGS_ID) ?? [];
@@ -158,7 +171,11 @@ describe("a paper a moderator added from arXiv", () => {
   });
 
   it("once a moderator writes both summaries, drops the marks, and still exports as a valid catalog file", async () => {
-    const edited = moderation.editPaper(paper.id, { summaryEn: "A summary we wrote.", summaryJa: "私たちが書いた要約。", aliases: ["ATLAS Higgs"], topics: [] }, actor);
+    const edited = moderation.editPaper(
+      paper.id,
+      { summaryEn: "A summary we wrote.", summaryJa: "私たちが書いた要約。", aliases: ["ATLAS Higgs"], topics: [] },
+      actor,
+    );
     if (!edited.ok) throw new Error(edited.key);
     const now = edited.value.paper;
     expect(now.moderation?.summary).toEqual({ en: "written", ja: "written" });

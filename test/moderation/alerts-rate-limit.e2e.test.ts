@@ -12,9 +12,18 @@ const KEYWORD = "mixture of experts";
 
 function record(arxivId: string, title: string) {
   return {
-    arxivId, version: 1, title, abstract: `We study ${KEYWORD}. A second sentence.`, authors: ["Ada Author"], categories: ["cs.CL"],
-    primaryCategory: "cs.CL", published: "2024-03-01T00:00:00Z", updated: "2024-03-01T00:00:00Z", comment: null,
-    absUrl: `https://arxiv.org/abs/${arxivId}`, pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
+    arxivId,
+    version: 1,
+    title,
+    abstract: `We study ${KEYWORD}. A second sentence.`,
+    authors: ["Ada Author"],
+    categories: ["cs.CL"],
+    primaryCategory: "cs.CL",
+    published: "2024-03-01T00:00:00Z",
+    updated: "2024-03-01T00:00:00Z",
+    comment: null,
+    absUrl: `https://arxiv.org/abs/${arxivId}`,
+    pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
   };
 }
 
@@ -29,16 +38,30 @@ describe("one follower whose DMs Discord keeps rate-limiting", () => {
       // The stuck follower's intent comes first in the delivery order (lowest id).
       const limit = t.harness.rateLimitChannel(dmChannelIdFor(stuck), 5);
       const since = t.harness.requests.length;
-      const added = t.bot.ctx.moderation.addPaper(entryFromArxiv(record("2404.00071", "Sparse mixture of experts at scale"), ["efficiency"], () => false), addedFromAbstract("mod"), { id: "1", name: "mod" });
+      const added = t.bot.ctx.moderation.addPaper(
+        entryFromArxiv(record("2404.00071", "Sparse mixture of experts at scale"), ["efficiency"], () => false),
+        addedFromAbstract("mod"),
+        { id: "1", name: "mod" },
+      );
       if (!added.ok) throw new Error(added.key);
       const delivered = (userId: string) =>
-        t.harness.waitForRequest((request) => request.method === "POST" && request.path === `/channels/${dmChannelIdFor(userId)}/messages` && request.response.status === 200, { since, timeoutMs: 20_000 });
+        t.harness.waitForRequest(
+          (request) =>
+            request.method === "POST" && request.path === `/channels/${dmChannelIdFor(userId)}/messages` && request.response.status === 200,
+          { since, timeoutMs: 20_000 },
+        );
       await Promise.all(others.map(delivered));
       // The pass is over: every intent is sent or set aside.
       await t.bot.alerts.deliver();
-      const rows = t.bot.app.db.prepare("SELECT subscriber, outcome, sent_at FROM alert_intents WHERE paper_id = ? ORDER BY subscriber").all(added.value.id) as { subscriber: string; outcome: string; sent_at: string | null }[];
+      const rows = t.bot.app.db
+        .prepare("SELECT subscriber, outcome, sent_at FROM alert_intents WHERE paper_id = ? ORDER BY subscriber")
+        .all(added.value.id) as { subscriber: string; outcome: string; sent_at: string | null }[];
       expect(rows.filter((row) => row.outcome === "sent")).toHaveLength(11);
-      expect(rows[0]).toMatchObject({ subscriber: `user:${stuck}`, sent_at: null, outcome: expect.stringMatching(/^retry: 429 .*retry after 5(\.\d)? s$/) });
+      expect(rows[0]).toMatchObject({
+        subscriber: `user:${stuck}`,
+        sent_at: null,
+        outcome: expect.stringMatching(/^retry: 429 .*retry after 5(\.\d)? s$/),
+      });
       expect(t.harness.messagesIn(dmChannelIdFor(stuck))).toHaveLength(0);
       // A bounded budget: the stuck follower cost at most a few requests, not one every 5 s without end.
       expect(limit.hits).toBeGreaterThanOrEqual(1);
@@ -56,7 +79,11 @@ describe("a destination set aside", () => {
     try {
       const follows = followStore(app.db);
       for (const id of followers.slice(0, 4)) follows.follow(id, "en", KEYWORD, clock.now());
-      const added = createModeration(app).addPaper(entryFromArxiv(record("2404.00072", "Mixture of experts routing"), ["efficiency"], () => false), addedFromAbstract("m"), { id: "1", name: "m" });
+      const added = createModeration(app).addPaper(
+        entryFromArxiv(record("2404.00072", "Mixture of experts routing"), ["efficiency"], () => false),
+        addedFromAbstract("m"),
+        { id: "1", name: "m" },
+      );
       if (!added.ok) throw new Error(added.key);
       const paper = added.value;
       const tries: string[] = [];

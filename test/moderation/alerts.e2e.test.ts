@@ -28,9 +28,18 @@ interface MessageBody {
 
 function record(arxivId: string, title: string, topicWords: string) {
   return {
-    arxivId, version: 1, title, abstract: `We study ${topicWords}. A second sentence.`, authors: ["Ada Author"], categories: ["cs.CL"],
-    primaryCategory: "cs.CL", published: "2024-03-01T00:00:00Z", updated: "2024-03-01T00:00:00Z", comment: null,
-    absUrl: `https://arxiv.org/abs/${arxivId}`, pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
+    arxivId,
+    version: 1,
+    title,
+    abstract: `We study ${topicWords}. A second sentence.`,
+    authors: ["Ada Author"],
+    categories: ["cs.CL"],
+    primaryCategory: "cs.CL",
+    published: "2024-03-01T00:00:00Z",
+    updated: "2024-03-01T00:00:00Z",
+    comment: null,
+    absUrl: `https://arxiv.org/abs/${arxivId}`,
+    pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
   };
 }
 
@@ -49,12 +58,31 @@ describe("topic alerts through the bot", () => {
   it("3 followers of retrieval (one paused, one a channel with a role) get exactly the right messages", async () => {
     await command(t, { name: "follow", user: READER, locale: "ja", options: [option.string("topic", "retrieval")] });
     await command(t, { name: "follow", user: PAUSED, options: [option.string("topic", "retrieval")] });
-    for (let index = 0; index < 3; index += 1) t.bot.ctx.follows.recordDmFailure(PAUSED.id, "50007 Cannot send messages to this user", new Date());
+    for (let index = 0; index < 3; index += 1)
+      t.bot.ctx.follows.recordDmFailure(PAUSED.id, "50007 Cannot send messages to this user", new Date());
     await command(t, { name: "follow", user: OTHER, options: [option.string("topic", "agents")] });
-    const memberTries = await command(t, { name: "follow", ...as.member, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval"), { type: 8, name: "role", value: ALERT_ROLE }] });
+    const memberTries = await command(t, {
+      name: "follow",
+      ...as.member,
+      options: [
+        option.channel("channel", PAPERS_CHANNEL),
+        option.string("topic", "retrieval"),
+        { type: 8, name: "role", value: ALERT_ROLE },
+      ],
+    });
     expect(memberTries.body.data.content).toMatch(/Only moderators/);
-    const subscribed = await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval"), { type: 8, name: "role", value: ALERT_ROLE }] });
-    expect(subscribed.body.data.content).toBe(`<#${PAPERS_CHANNEL}> now gets the weekly digest and alerts for **Retrieval**, mentioning <@&${ALERT_ROLE}>.`);
+    const subscribed = await command(t, {
+      name: "follow",
+      ...as.moderator,
+      options: [
+        option.channel("channel", PAPERS_CHANNEL),
+        option.string("topic", "retrieval"),
+        { type: 8, name: "role", value: ALERT_ROLE },
+      ],
+    });
+    expect(subscribed.body.data.content).toBe(
+      `<#${PAPERS_CHANNEL}> now gets the weekly digest and alerts for **Retrieval**, mentioning <@&${ALERT_ROLE}>.`,
+    );
 
     const since = t.harness.requests.length;
     const entry = entryFromArxiv(record("2404.00001", "Dense retrieval for long documents", "dense retrieval"), ["retrieval"], () => false);
@@ -74,8 +102,16 @@ describe("topic alerts through the bot", () => {
     expect(postBody.allowed_mentions).toEqual({ parse: [], roles: [ALERT_ROLE] });
     expect(postBody.embeds?.[0]?.title).toBe("Dense retrieval for long documents");
     // Nothing for the paused reader, nothing for the agents follower: exactly two messages.
-    expect(messagePosts(t.harness, since).map((request) => request.path).sort()).toEqual([`/channels/${PAPERS_CHANNEL}/messages`, `/channels/${dmChannelIdFor(READER.id)}/messages`].sort());
-    expect(t.bot.app.db.prepare("SELECT subscriber, outcome FROM alert_intents WHERE paper_id = ? ORDER BY subscriber").all(added.ok ? added.value.id : "")).toEqual([
+    expect(
+      messagePosts(t.harness, since)
+        .map((request) => request.path)
+        .sort(),
+    ).toEqual([`/channels/${PAPERS_CHANNEL}/messages`, `/channels/${dmChannelIdFor(READER.id)}/messages`].sort());
+    expect(
+      t.bot.app.db
+        .prepare("SELECT subscriber, outcome FROM alert_intents WHERE paper_id = ? ORDER BY subscriber")
+        .all(added.ok ? added.value.id : ""),
+    ).toEqual([
       { subscriber: `channel:${PAPERS_CHANNEL}`, outcome: "sent" },
       { subscriber: `user:${READER.id}`, outcome: "sent" },
     ]);
@@ -85,23 +121,50 @@ describe("topic alerts through the bot", () => {
     const followers = ["1300000000000000311", "1300000000000000312", "1300000000000000313"];
     for (const id of followers) t.bot.ctx.follows.follow(id, "en", "speculative decoding", new Date());
     const [first, second, third] = followers.map((id) => dmChannelIdFor(id));
-    t.harness.respondWith({ method: "POST", path: `/channels/${first}/messages` }, { status: 429, body: { message: "You are being rate limited.", retry_after: 0.2, global: false } }, { times: 1 });
-    t.harness.respondWith({ method: "POST", path: `/channels/${second}/messages` }, { status: 502, body: { message: "Bad Gateway", code: 0 } }, { times: 1 });
-    t.harness.respondWith({ method: "POST", path: `/channels/${third}/messages` }, { status: 403, body: { message: "Cannot send messages to this user", code: 50007 } }, { times: 1 });
+    t.harness.respondWith(
+      { method: "POST", path: `/channels/${first}/messages` },
+      { status: 429, body: { message: "You are being rate limited.", retry_after: 0.2, global: false } },
+      { times: 1 },
+    );
+    t.harness.respondWith(
+      { method: "POST", path: `/channels/${second}/messages` },
+      { status: 502, body: { message: "Bad Gateway", code: 0 } },
+      { times: 1 },
+    );
+    t.harness.respondWith(
+      { method: "POST", path: `/channels/${third}/messages` },
+      { status: 403, body: { message: "Cannot send messages to this user", code: 50007 } },
+      { times: 1 },
+    );
     const since = t.harness.requests.length;
-    const entry = entryFromArxiv(record("2404.00002", "Speculative decoding with many drafts", "speculative decoding"), ["efficiency"], () => false);
+    const entry = entryFromArxiv(
+      record("2404.00002", "Speculative decoding with many drafts", "speculative decoding"),
+      ["efficiency"],
+      () => false,
+    );
     const added = t.bot.ctx.moderation.addPaper(entry, addedFromAbstract("mod"), { id: "1", name: "mod" });
     if (!added.ok) throw new Error(added.key);
-    await t.harness.waitForRequest((request) => request.method === "POST" && request.path === `/channels/${first}/messages` && request.response.status === 200, { since, timeoutMs: 8000 });
-    await t.harness.waitForRequest((request) => request.method === "POST" && request.path === `/channels/${second}/messages` && request.response.status === 200, { since, timeoutMs: 8000 });
-    const created = (channel: string | undefined) => t.harness.messagesIn(channel ?? "").filter((message) => message.embeds?.[0]?.title === "Speculative decoding with many drafts");
+    await t.harness.waitForRequest(
+      (request) => request.method === "POST" && request.path === `/channels/${first}/messages` && request.response.status === 200,
+      { since, timeoutMs: 8000 },
+    );
+    await t.harness.waitForRequest(
+      (request) => request.method === "POST" && request.path === `/channels/${second}/messages` && request.response.status === 200,
+      { since, timeoutMs: 8000 },
+    );
+    const created = (channel: string | undefined) =>
+      t.harness.messagesIn(channel ?? "").filter((message) => message.embeds?.[0]?.title === "Speculative decoding with many drafts");
     expect(created(first)).toHaveLength(1);
     expect(created(second)).toHaveLength(1);
     // The refusing reader costs one request and a strike towards the DM pause; the others were not held up.
     await t.bot.alerts.deliver();
     expect(created(third)).toHaveLength(0);
     expect(t.bot.ctx.follows.get(followers[2] ?? "")?.dmFailures).toBe(1);
-    expect(t.bot.app.db.prepare("SELECT outcome, count(*) AS n FROM alert_intents WHERE paper_id = ? GROUP BY outcome ORDER BY outcome").all(added.value.id)).toEqual([
+    expect(
+      t.bot.app.db
+        .prepare("SELECT outcome, count(*) AS n FROM alert_intents WHERE paper_id = ? GROUP BY outcome ORDER BY outcome")
+        .all(added.value.id),
+    ).toEqual([
       { outcome: "refused", n: 1 },
       { outcome: "sent", n: 2 },
     ]);
@@ -130,11 +193,23 @@ describe.skipIf(!existsSync(mainJs))("alerts survive kill -9 of the bot between 
     const app = createTestApp({ DATABASE_PATH: databasePath, BUNDLE_DIR: join(dataDir, "bundle") }, { now: () => new Date() });
     const follows = followStore(app.db);
     for (const id of readers) follows.follow(id, "en", "retrieval", new Date());
-    follows.followChannel({ channelId: PAPERS_CHANNEL, guildId: DEFAULT_GUILD.id, topic: "retrieval", createdBy: "1", roleId: ALERT_ROLE, locale: "en" }, new Date());
+    follows.followChannel(
+      { channelId: PAPERS_CHANNEL, guildId: DEFAULT_GUILD.id, topic: "retrieval", createdBy: "1", roleId: ALERT_ROLE, locale: "en" },
+      new Date(),
+    );
     const entry = entryFromArxiv(record("2404.00003", "Retrieval that survives crashes", "retrieval"), ["retrieval"], () => false);
     const added = createModeration(app).addPaper(entry, addedFromAbstract("mod"), { id: "1", name: "mod" });
     if (!added.ok) throw new Error(added.key);
-    expect(createAlerts({ db: app.db, clock: app.clock, logger: app.logger, maxDelayMs: 86_400_000, paper: () => undefined, transport: null }).fanout(added.value)).toEqual({ users: 8, channels: 1 });
+    expect(
+      createAlerts({
+        db: app.db,
+        clock: app.clock,
+        logger: app.logger,
+        maxDelayMs: 86_400_000,
+        paper: () => undefined,
+        transport: null,
+      }).fanout(added.value),
+    ).toEqual({ users: 8, channels: 1 });
     app.close();
 
     const env = {
@@ -168,7 +243,11 @@ describe.skipIf(!existsSync(mainJs))("alerts survive kill -9 of the bot between 
 
     const second = start();
     child = second;
-    const created = () => [...readers.map((id) => dmChannelIdFor(id)), PAPERS_CHANNEL].map((channel) => harness?.messagesIn(channel).filter((message) => message.embeds?.[0]?.title === "Retrieval that survives crashes").length ?? 0);
+    const created = () =>
+      [...readers.map((id) => dmChannelIdFor(id)), PAPERS_CHANNEL].map(
+        (channel) =>
+          harness?.messagesIn(channel).filter((message) => message.embeds?.[0]?.title === "Retrieval that survives crashes").length ?? 0,
+      );
     const deadline = Date.now() + 20_000;
     while (created().reduce((sum, n) => sum + n, 0) < 9 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     // A graceful stop finishes the delivery pass in flight; once the process is gone nothing more can reach Discord.
@@ -178,7 +257,9 @@ describe.skipIf(!existsSync(mainJs))("alerts survive kill -9 of the bot between 
     // Every intent is sent (none left open to send again), every destination has exactly one message, and the resend
     // of the fourth (at least a tenth request) was answered from its nonce.
     const check = createTestApp({ DATABASE_PATH: databasePath, BUNDLE_DIR: join(dataDir, "bundle") });
-    expect(check.db.prepare("SELECT outcome, count(*) AS n FROM alert_intents GROUP BY outcome").all()).toEqual([{ outcome: "sent", n: 9 }]);
+    expect(check.db.prepare("SELECT outcome, count(*) AS n FROM alert_intents GROUP BY outcome").all()).toEqual([
+      { outcome: "sent", n: 9 },
+    ]);
     check.close();
     expect(created()).toEqual(Array.from({ length: 9 }, () => 1));
     expect(seen).toBeGreaterThanOrEqual(10);

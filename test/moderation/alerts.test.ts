@@ -14,10 +14,24 @@ function paperIn(app: ReturnType<typeof createTestApp>, title: string, abstractT
   serial += 1;
   const arxivId = `2405.${serial}`;
   const record = {
-    arxivId, version: 1, title, abstract: abstractText, authors: ["A"], categories: ["cs.CL"], primaryCategory: "cs.CL",
-    published: "2024-05-01T00:00:00Z", updated: "2024-05-01T00:00:00Z", comment: null, absUrl: `https://arxiv.org/abs/${arxivId}`, pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
+    arxivId,
+    version: 1,
+    title,
+    abstract: abstractText,
+    authors: ["A"],
+    categories: ["cs.CL"],
+    primaryCategory: "cs.CL",
+    published: "2024-05-01T00:00:00Z",
+    updated: "2024-05-01T00:00:00Z",
+    comment: null,
+    absUrl: `https://arxiv.org/abs/${arxivId}`,
+    pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
   };
-  const added = createModeration(app).addPaper(entryFromArxiv(record, ["retrieval"], () => false), addedFromAbstract("m"), { id: "1", name: "m" });
+  const added = createModeration(app).addPaper(
+    entryFromArxiv(record, ["retrieval"], () => false),
+    addedFromAbstract("m"),
+    { id: "1", name: "m" },
+  );
   if (!added.ok) throw new Error(added.key);
   return added.value;
 }
@@ -26,7 +40,11 @@ describe("alert decisions", () => {
   it("match catalog topics exactly and keywords as whole words", () => {
     const app = createTestApp();
     const paper = paperIn(app, "Speculative decoding for retrieval", "We make decoding faster. Nothing about agents.");
-    expect(matchingTopics(paper, ["retrieval", "agents", "speculative decoding", "decod", "faster", "alignment"]).sort()).toEqual(["faster", "retrieval", "speculative decoding"]);
+    expect(matchingTopics(paper, ["retrieval", "agents", "speculative decoding", "decod", "faster", "alignment"]).sort()).toEqual([
+      "faster",
+      "retrieval",
+      "speculative decoding",
+    ]);
     expect(alertNonce({ paperId: "a", subscriber: "user:1" })).toHaveLength(25);
     expect(alertNonce({ paperId: "a", subscriber: "user:1" })).toBe(alertNonce({ paperId: "a", subscriber: "user:1" }));
     app.close();
@@ -40,7 +58,13 @@ describe("alert decisions", () => {
     const paper = paperIn(app, "Retrieval paper", "About retrieval.");
     const sent: string[] = [];
     const transport: AlertTransport = { dm: async (userId) => (sent.push(userId), "sent"), post: async () => "sent" };
-    const options = { db: app.db, clock, logger: app.logger, maxDelayMs: 24 * 3_600_000, paper: (id: string) => (id === paper.id ? paper : undefined) };
+    const options = {
+      db: app.db,
+      clock,
+      logger: app.logger,
+      maxDelayMs: 24 * 3_600_000,
+      paper: (id: string) => (id === paper.id ? paper : undefined),
+    };
     expect(createAlerts({ ...options, transport: null }).fanout(paper)).toEqual({ users: 3, channels: 0 });
     // One intent was being sent when the process died three minutes ago: it may have arrived, so it is dropped.
     const store = alertStore(app.db);
@@ -70,12 +94,23 @@ describe("papers added by another process (the CLI)", () => {
     const bot = createTestApp(env);
     const sent: string[] = [];
     const transport: AlertTransport = { dm: async (userId) => (sent.push(userId), "sent"), post: async () => "sent" };
-    const services = await startServices(bot, { directMessenger: () => ({ send: async () => "unavailable" }), discordStatus: () => "disabled", alertTransport: () => transport });
+    const services = await startServices(bot, {
+      directMessenger: () => ({ send: async () => "unavailable" }),
+      discordStatus: () => "disabled",
+      alertTransport: () => transport,
+    });
     try {
       followStore(bot.db).follow("1300000000000000601", "en", "retrieval", new Date());
       const cli = createTestApp(env);
       const paper = paperIn(cli, "Retrieval from another process", "About retrieval.");
-      createAlerts({ db: cli.db, clock: cli.clock, logger: cli.logger, maxDelayMs: 86_400_000, paper: () => undefined, transport: null }).fanout(paper);
+      createAlerts({
+        db: cli.db,
+        clock: cli.clock,
+        logger: cli.logger,
+        maxDelayMs: 86_400_000,
+        paper: () => undefined,
+        transport: null,
+      }).fanout(paper);
       cli.close();
       // The next interaction sees the other process's commit (the router refreshes once before its handler, as here);
       // the catalog refresh job finds nothing more to do.

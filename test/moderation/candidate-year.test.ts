@@ -33,7 +33,22 @@ describe("the year of an approved candidate", () => {
   describe("through /review and the CLI", () => {
     it("a candidate submitted in 2019 and seen by the watch in 2026 is listed as 2019", async () => {
       const direct = useDirect({ env: { BUNDLE_REBUILD_DELAY_SECONDS: "60" } });
-      candidateStore(direct.app.db).insert({ arxivId: "1905.00001", version: 1, title: "An old retrieval paper", authors: ["A"], categories: ["cs.CL"], abstract: "About retrieval.", license: null, canonScore: 0.9, bonus: 0, score: 0.9, reasons: { papers: [], topics: ["retrieval"] } }, new Date("2026-11-30T00:00:00Z"));
+      candidateStore(direct.app.db).insert(
+        {
+          arxivId: "1905.00001",
+          version: 1,
+          title: "An old retrieval paper",
+          authors: ["A"],
+          categories: ["cs.CL"],
+          abstract: "About retrieval.",
+          license: null,
+          canonScore: 0.9,
+          bonus: 0,
+          score: 0.9,
+          reasons: { papers: [], topics: ["retrieval"] },
+        },
+        new Date("2026-11-30T00:00:00Z"),
+      );
       const approved = await direct.submit("review-approve:1905.00001", { topics: "retrieval", note: "" }, who.moderator);
       expect(textOf(approved)).toMatch(/^Approved:/);
       const paper = direct.ctx.catalog.papers.find((entry) => entry.arxivId === "1905.00001");

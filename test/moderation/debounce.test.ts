@@ -29,7 +29,11 @@ describe("debounced", () => {
     const rebuild = debounced(0, work, () => undefined);
     for (let index = 0; index < 10; index += 1) rebuild.schedule();
     vi.runAllTimers();
-    expect({ calls: work.mock.calls.length, pending: rebuild.pending, timers: vi.getTimerCount() }).toEqual({ calls: 1, pending: false, timers: 0 });
+    expect({ calls: work.mock.calls.length, pending: rebuild.pending, timers: vi.getTimerCount() }).toEqual({
+      calls: 1,
+      pending: false,
+      timers: 0,
+    });
   });
 
   it("flush() runs a pending rebuild now; stop() cancels it; an error goes to onError and the next burst runs again", () => {

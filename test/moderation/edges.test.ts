@@ -27,7 +27,9 @@ describe("moderation's small edges", () => {
 
   it("the preview of a paper outside CS and statistics says so, in en and ja", async () => {
     const higgs = await direct.run("paper-add", { arxiv: "1207.7214" }, who.moderator);
-    expect(textOf(higgs)).toMatch(/Topics: Foundations \(guessed; pass `topics:` to choose\)\..* Its arXiv categories \(hep-ex\) are outside computer science and statistics: check that it belongs on the LLM reading list\.$/);
+    expect(textOf(higgs)).toMatch(
+      /Topics: Foundations \(guessed; pass `topics:` to choose\)\..* Its arXiv categories \(hep-ex\) are outside computer science and statistics: check that it belongs on the LLM reading list\.$/,
+    );
     const ja = await direct.run("paper-add", { arxiv: "1601.00001" }, { ...who.moderator, locale: "ja" });
     expect(textOf(ja)).toMatch(/arXiv のカテゴリ \(cond-mat[^)]*\) はコンピューター科学・統計の外です。/);
   });
@@ -38,25 +40,52 @@ describe("moderation's small edges", () => {
   });
 
   it("a review note over the form's 500 characters is refused (a forged submission skips Discord's limit)", async () => {
-    candidateStore(direct.app.db).insert({ arxivId: "2406.70001", version: 1, title: "A candidate", authors: ["A"], categories: ["cs.CL"], abstract: "About retrieval.", license: null, canonScore: 0.9, bonus: 0, score: 0.9, reasons: { papers: [], topics: ["retrieval"] } }, new Date());
+    candidateStore(direct.app.db).insert(
+      {
+        arxivId: "2406.70001",
+        version: 1,
+        title: "A candidate",
+        authors: ["A"],
+        categories: ["cs.CL"],
+        abstract: "About retrieval.",
+        license: null,
+        canonScore: 0.9,
+        bonus: 0,
+        score: 0.9,
+        reasons: { papers: [], topics: ["retrieval"] },
+      },
+      new Date(),
+    );
     const refused = await direct.submit("review-approve:2406.70001", { topics: "retrieval", note: "n".repeat(3000) }, who.moderator);
-    expect(textOf(refused)).toBe("“Note for the audit log (optional)” is longer than 500 characters. Shorten it and try again. Nothing was changed.");
+    expect(textOf(refused)).toBe(
+      "“Note for the audit log (optional)” is longer than 500 characters. Shorten it and try again. Nothing was changed.",
+    );
     expect(candidateStore(direct.app.db).get("2406.70001")?.status).toBe("undecided");
     expect(direct.ctx.moderation.audit.latest(1)).toEqual([]);
   });
 
   it("a paper arXiv dates outside 1990-2100 is refused with the reason at preview and at Confirm, in en and ja", async () => {
     const size = direct.ctx.catalog.size;
-    const atom = { status: 200, headers: { "content-type": "application/atom+xml" }, body: apiEntry("2406.00077", "A paper from the future", { published: "2107-03-01T00:00:00Z" }) };
+    const atom = {
+      status: 200,
+      headers: { "content-type": "application/atom+xml" },
+      body: apiEntry("2406.00077", "A paper from the future", { published: "2107-03-01T00:00:00Z" }),
+    };
     arxiv.queue.push(atom, atom, atom);
     const preview = await direct.run("paper-add", { arxiv: "2406.00077" }, who.moderator);
-    expect(textOf(preview)).toBe("arXiv gives 2406.00077 the date 2107-03-01, outside the years the reading list takes (1990–2100). Nothing was added.");
+    expect(textOf(preview)).toBe(
+      "arXiv gives 2406.00077 the date 2107-03-01, outside the years the reading list takes (1990–2100). Nothing was added.",
+    );
     expect(rowsOf(preview)).toEqual([]);
     const ja = await direct.run("paper-add", { arxiv: "2406.00077" }, { ...who.moderator, locale: "ja" });
-    expect(textOf(ja)).toBe("arXiv が返した 2406.00077 の日付 (2107-03-01) は、リストが受け付ける年 (1990〜2100 年) の範囲外です。何も追加していません。");
+    expect(textOf(ja)).toBe(
+      "arXiv が返した 2406.00077 の日付 (2107-03-01) は、リストが受け付ける年 (1990〜2100 年) の範囲外です。何も追加していません。",
+    );
     // A Confirm button from before (or forged) asks arXiv again and is refused the same way, not "Something went wrong".
     const confirmed = await direct.press("paper-add:yes:2406.00077:0", who.moderator);
-    expect(textOf(confirmed)).toBe("arXiv gives 2406.00077 the date 2107-03-01, outside the years the reading list takes (1990–2100). Nothing was added.");
+    expect(textOf(confirmed)).toBe(
+      "arXiv gives 2406.00077 the date 2107-03-01, outside the years the reading list takes (1990–2100). Nothing was added.",
+    );
     expect(direct.ctx.catalog.size).toBe(size);
     expect(direct.logs.records.filter((record) => record["level"] === "error")).toEqual([]);
   });

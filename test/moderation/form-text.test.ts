@@ -9,7 +9,13 @@ import { runCli, type CliIo } from "../../src/cli/index.js";
 import { testEnv } from "../support/app.js";
 import { textOf, useDirect, who, type Direct } from "../support/direct.js";
 
-const edit = (fields: Partial<Record<"summary_en" | "summary_ja" | "aliases" | "topics", string>>) => ({ summary_en: "", summary_ja: "", aliases: "LoRA", topics: "fine-tuning", ...fields });
+const edit = (fields: Partial<Record<"summary_en" | "summary_ja" | "aliases" | "topics", string>>) => ({
+  summary_en: "",
+  summary_ja: "",
+  aliases: "LoRA",
+  topics: "fine-tuning",
+  ...fields,
+});
 
 describe("moderators' free text and topic names", () => {
   // Each test drives the form handlers directly (no bot), with a fresh app and context of its own.
@@ -17,15 +23,22 @@ describe("moderators' free text and topic names", () => {
   beforeEach(() => {
     direct = useDirect({ env: { BUNDLE_REBUILD_DELAY_SECONDS: "60" } });
   });
-  const submitEdit = async (fields: Record<string, string>, locale: Locale = "en") => textOf(await direct.submit("paper-edit:lora", fields, { ...who.moderator, locale }));
+  const submitEdit = async (fields: Record<string, string>, locale: Locale = "en") =>
+    textOf(await direct.submit("paper-edit:lora", fields, { ...who.moderator, locale }));
 
   it("/paper-edit refuses more than 40 aliases (saying how many) and aliases of invisible characters only, in en and ja", async () => {
     const before = direct.ctx.catalog.get("lora");
     const many = Array.from({ length: 45 }, (_, index) => `alias ${index + 1}`).join(", ");
-    expect(await submitEdit(edit({ aliases: many }))).toBe("That is 45 aliases; a paper can have at most 40. Remove some and try again. Nothing was changed.");
-    expect(await submitEdit(edit({ aliases: many }), "ja")).toBe("別名が 45 個あります。1 本の論文に付けられる別名は 40 個までです。減らしてからもう一度お試しください。何も変更していません。");
+    expect(await submitEdit(edit({ aliases: many }))).toBe(
+      "That is 45 aliases; a paper can have at most 40. Remove some and try again. Nothing was changed.",
+    );
+    expect(await submitEdit(edit({ aliases: many }), "ja")).toBe(
+      "別名が 45 個あります。1 本の論文に付けられる別名は 40 個までです。減らしてからもう一度お試しください。何も変更していません。",
+    );
     const invisible = await submitEdit(edit({ aliases: "LoRA, ​‌⁠, low-rank" }));
-    expect(invisible).toBe("An alias is made only of invisible characters (U+200B U+200C U+2060), so nobody could type it. Remove it and try again. Nothing was changed.");
+    expect(invisible).toBe(
+      "An alias is made only of invisible characters (U+200B U+200C U+2060), so nobody could type it. Remove it and try again. Nothing was changed.",
+    );
     expect(await submitEdit(edit({ aliases: "﻿‍" }), "ja")).toMatch(/^目に見えない文字 \(U\+200D\) だけでできた別名があり/);
     expect(direct.ctx.catalog.get("lora")).toEqual(before);
     expect(direct.ctx.moderation.audit.latest(5)).toEqual([]);
@@ -39,13 +52,17 @@ describe("moderators' free text and topic names", () => {
   it("/paper-edit refuses control characters and direction overrides (naming the field), accepts line breaks in summaries", async () => {
     const before = direct.ctx.catalog.get("lora");
     const nul = await submitEdit(edit({ summary_en: "Line\u0000with NUL\u0007 and \u001b[31mRED\u001b[0m" }));
-    expect(nul).toBe("“English summary (blank keeps current)” contains control characters (pasted terminal colours, NUL, tabs or similar). Type or paste plain text and try again. Nothing was changed.");
+    expect(nul).toBe(
+      "“English summary (blank keeps current)” contains control characters (pasted terminal colours, NUL, tabs or similar). Type or paste plain text and try again. Nothing was changed.",
+    );
     const alias = await submitEdit(edit({ aliases: "LoRA, \u001b[2J" }), "ja");
     expect(alias).toMatch(/^「.+」に制御文字 \(端末の色指定、NUL、タブなど\) が含まれています。/);
     const c1 = await submitEdit(edit({ summary_ja: "要約\u0085です" }));
     expect(c1).toMatch(/^“Japanese summary \(blank keeps current\)” contains control characters/);
     const bidi = await submitEdit(edit({ summary_ja: "普通の文\u202Eevil" }));
-    expect(bidi).toBe("“Japanese summary (blank keeps current)” contains text-direction override characters (such as U+202E), which would reorder what readers see. Remove them and try again. Nothing was changed.");
+    expect(bidi).toBe(
+      "“Japanese summary (blank keeps current)” contains text-direction override characters (such as U+202E), which would reorder what readers see. Remove them and try again. Nothing was changed.",
+    );
     expect(direct.ctx.catalog.get("lora")).toEqual(before);
     expect(direct.ctx.moderation.audit.latest(5)).toEqual([]);
 
@@ -55,8 +72,27 @@ describe("moderators' free text and topic names", () => {
   });
 
   it("the /review form refuses a note with control characters", async () => {
-    candidateStore(direct.app.db).insert({ arxivId: "2406.60001", version: 1, title: "A candidate", authors: ["A"], categories: ["cs.CL"], abstract: "About retrieval.", license: null, canonScore: 0.9, bonus: 0, score: 0.9, reasons: { papers: [], topics: ["retrieval"] } }, new Date());
-    const refused = await direct.submit("review-approve:2406.60001", { topics: "retrieval", note: "ok\u001b]8;;https://evil\u0007" }, who.moderator);
+    candidateStore(direct.app.db).insert(
+      {
+        arxivId: "2406.60001",
+        version: 1,
+        title: "A candidate",
+        authors: ["A"],
+        categories: ["cs.CL"],
+        abstract: "About retrieval.",
+        license: null,
+        canonScore: 0.9,
+        bonus: 0,
+        score: 0.9,
+        reasons: { papers: [], topics: ["retrieval"] },
+      },
+      new Date(),
+    );
+    const refused = await direct.submit(
+      "review-approve:2406.60001",
+      { topics: "retrieval", note: "ok\u001b]8;;https://evil\u0007" },
+      who.moderator,
+    );
     expect(textOf(refused)).toMatch(/^“Note for the audit log \(optional\)” contains control characters/);
     expect(candidateStore(direct.app.db).get("2406.60001")?.status).toBe("undecided");
   });
@@ -86,7 +122,11 @@ describe("moderators' free text and topic names", () => {
   });
 
   it("the CLI refuses control characters in --note, --by and --topics before touching anything", async () => {
-    for (const args of [["candidates", "approve", "2406.60002", "--note", "ok\u001b[2J"], ["candidates", "reject", "2406.60002", "--by", "mal\u202Eory"], ["paper-add", "2406.60002", "--topics", "retrieval\u0000"]]) {
+    for (const args of [
+      ["candidates", "approve", "2406.60002", "--note", "ok\u001b[2J"],
+      ["candidates", "reject", "2406.60002", "--by", "mal\u202Eory"],
+      ["paper-add", "2406.60002", "--topics", "retrieval\u0000"],
+    ]) {
       const err: string[] = [];
       const io: CliIo = { stdout: () => undefined, stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv() };
       expect(await runCli(args, io), args.join(" ")).toBe(2);

@@ -16,12 +16,24 @@ const SHOWN = "@\u200Beveryone \\*\\*Bold\\*\\* \\<@&1200000000000000077\\> \\[c
 
 function hostileCandidate(): NewCandidate {
   return {
-    arxivId: "2406.50001", version: 1, title: HOSTILE, authors: ["Mallory"], categories: ["cs.CL"],
-    abstract: "Retrieval augmented generation. A second sentence.", license: null, canonScore: 0.99, bonus: 0, score: 0.99, reasons: { papers: [], topics: ["retrieval"] },
+    arxivId: "2406.50001",
+    version: 1,
+    title: HOSTILE,
+    authors: ["Mallory"],
+    categories: ["cs.CL"],
+    abstract: "Retrieval augmented generation. A second sentence.",
+    license: null,
+    canonScore: 0.99,
+    bonus: 0,
+    score: 0.99,
+    reasons: { papers: [], topics: ["retrieval"] },
   };
 }
 
-interface Posted { content?: string; allowed_mentions?: { parse?: string[]; roles?: string[] } }
+interface Posted {
+  content?: string;
+  allowed_mentions?: { parse?: string[]; roles?: string[] };
+}
 
 describe("feed titles in message content and Markdown lists", () => {
   let t: TestBot;
@@ -34,13 +46,31 @@ describe("feed titles in message content and Markdown lists", () => {
 
   it("the alert post (with only its role allowed) and the DM show the hostile title as plain text", async () => {
     await command(t, { name: "follow", user: READER, options: [option.string("topic", "retrieval")] });
-    await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval"), { type: 8, name: "role", value: ALERT_ROLE }] });
+    await command(t, {
+      name: "follow",
+      ...as.moderator,
+      options: [
+        option.channel("channel", PAPERS_CHANNEL),
+        option.string("topic", "retrieval"),
+        { type: 8, name: "role", value: ALERT_ROLE },
+      ],
+    });
     candidateStore(t.bot.app.db).insert(hostileCandidate(), new Date());
     const card = await command(t, { name: "review", ...as.moderator });
     expect(card.body.data.embeds?.[0]?.title).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
     const since = t.harness.requests.length;
-    const approved = await send(t, modalSubmit({ customId: "review-approve:2406.50001", message: card.message(), fields: { topics: "retrieval", note: "" }, ...as.moderator }));
-    expect(approved.data.content).toMatch(new RegExp(`^Approved: \\*\\*${SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}\\*\\* is now in the reading list`));
+    const approved = await send(
+      t,
+      modalSubmit({
+        customId: "review-approve:2406.50001",
+        message: card.message(),
+        fields: { topics: "retrieval", note: "" },
+        ...as.moderator,
+      }),
+    );
+    expect(approved.data.content).toMatch(
+      new RegExp(`^Approved: \\*\\*${SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}\\*\\* is now in the reading list`),
+    );
 
     const post = await t.harness.waitForRequest({ method: "POST", path: `/channels/${PAPERS_CHANNEL}/messages` }, { since });
     expect((post.body as Posted).content).toBe(`<@&${ALERT_ROLE}> New on the LLM reading list (Retrieval): **${SHOWN}**`);
@@ -50,12 +80,25 @@ describe("feed titles in message content and Markdown lists", () => {
   });
 
   it("the alert post's embed: abstracts, authors and titles from arXiv cannot render links, Markdown or mentions, and titles lose bidi overrides", async () => {
-    const abstract = "# Heading\nAbstract with [masked](https://evil.example) link and <@&1200000000000000001> **bold** \u202Eevil\u202C\n> quote\n- item";
+    const abstract =
+      "# Heading\nAbstract with [masked](https://evil.example) link and <@&1200000000000000001> **bold** \u202Eevil\u202C\n> quote\n- item";
     candidateStore(t.bot.app.db).insert({ ...hostileCandidate(), abstract, authors: ["[Ada](https://evil.example)", "*Bob*"] }, new Date());
-    await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")] });
+    await command(t, {
+      name: "follow",
+      ...as.moderator,
+      options: [option.channel("channel", PAPERS_CHANNEL), option.string("topic", "retrieval")],
+    });
     const card = await command(t, { name: "review", ...as.moderator });
     const since = t.harness.requests.length;
-    await send(t, modalSubmit({ customId: "review-approve:2406.50001", message: card.message(), fields: { topics: "retrieval", note: "" }, ...as.moderator }));
+    await send(
+      t,
+      modalSubmit({
+        customId: "review-approve:2406.50001",
+        message: card.message(),
+        fields: { topics: "retrieval", note: "" },
+        ...as.moderator,
+      }),
+    );
     const post = await t.harness.waitForRequest({ method: "POST", path: `/channels/${PAPERS_CHANNEL}/messages` }, { since });
     const embeds: [string, APIEmbed | undefined][] = [["alert post", (post.body as { embeds?: APIEmbed[] }).embeds?.[0]]];
     // Independently of our helper: no unescaped masked link, mention, bold, or line-start heading/quote/list survives.
@@ -63,7 +106,9 @@ describe("feed titles in message content and Markdown lists", () => {
     for (const [where, embed] of embeds) {
       expect(embed, where).toBeDefined();
       expect(embed?.title, where).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
-      expect(embed?.description, where).toContain("Abstract with \\[masked\\](https://evil.example) link and \\<@&1200000000000000001\\> \\*\\*bold\\*\\* evil");
+      expect(embed?.description, where).toContain(
+        "Abstract with \\[masked\\](https://evil.example) link and \\<@&1200000000000000001\\> \\*\\*bold\\*\\* evil",
+      );
       expect(embed?.description, where).toContain("\\# Heading");
       expect(embed?.description?.replace(/^\*The authors' abstract[^\n]*\n/, ""), where).not.toMatch(rendersMarkdown);
       expect(embed?.description, where).not.toMatch(/[\u202A-\u202E]/);

@@ -13,8 +13,17 @@ const SHOWN = "@\u200Beveryone \\*\\*Bold\\*\\* \\<@&1200000000000000077\\> \\[c
 
 function hostileCandidate(): NewCandidate {
   return {
-    arxivId: "2406.50001", version: 1, title: HOSTILE, authors: ["Mallory"], categories: ["cs.CL"],
-    abstract: "Retrieval augmented generation. A second sentence.", license: null, canonScore: 0.99, bonus: 0, score: 0.99, reasons: { papers: [], topics: ["retrieval"] },
+    arxivId: "2406.50001",
+    version: 1,
+    title: HOSTILE,
+    authors: ["Mallory"],
+    categories: ["cs.CL"],
+    abstract: "Retrieval augmented generation. A second sentence.",
+    license: null,
+    canonScore: 0.99,
+    bonus: 0,
+    score: 0.99,
+    reasons: { papers: [], topics: ["retrieval"] },
   };
 }
 
@@ -32,7 +41,9 @@ describe("feed titles in message content and Markdown lists", () => {
     const card = await direct.run("review", {}, who.moderator);
     expect(embedsOf(card)[0]?.title).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
     const approved = await direct.submit("review-approve:2406.50001", { topics: "retrieval", note: "" }, who.moderator);
-    expect(textOf(approved)).toMatch(new RegExp(`^Approved: \\*\\*${SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}\\*\\* is now in the reading list`));
+    expect(textOf(approved)).toMatch(
+      new RegExp(`^Approved: \\*\\*${SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}\\*\\* is now in the reading list`),
+    );
 
     const lines = (embedsOf(await direct.run("papers", { topic: "retrieval" }))[0]?.description ?? "").split("\n");
     const line = lines.find((text) => text.includes("2406.50001")) ?? lines.at(-1) ?? "";
@@ -40,7 +51,9 @@ describe("feed titles in message content and Markdown lists", () => {
     expect(line).not.toMatch(/\u202E/);
 
     // "Related papers" under another paper's /paper answer lists it the same way.
-    const neighbour = direct.ctx.catalog.papers.find((paper) => direct.ctx.catalog.related(paper, 8).some((other) => other.arxivId === "2406.50001"));
+    const neighbour = direct.ctx.catalog.papers.find((paper) =>
+      direct.ctx.catalog.related(paper, 8).some((other) => other.arxivId === "2406.50001"),
+    );
     expect(neighbour).toBeDefined();
     const related = await direct.press(`related:${neighbour?.id ?? ""}`);
     expect(embedsOf(related)[0]?.description).toContain(`• [${SHOWN}](https://arxiv.org/abs/2406.50001)`);
@@ -48,8 +61,12 @@ describe("feed titles in message content and Markdown lists", () => {
 
   it("embeds: abstracts, authors and titles from arXiv cannot render links, Markdown or mentions, and titles lose bidi overrides", async () => {
     const direct = setUp();
-    const abstract = "# Heading\nAbstract with [masked](https://evil.example) link and <@&1200000000000000001> **bold** \u202Eevil\u202C\n> quote\n- item";
-    candidateStore(direct.app.db).insert({ ...hostileCandidate(), abstract, authors: ["[Ada](https://evil.example)", "*Bob*"] }, new Date());
+    const abstract =
+      "# Heading\nAbstract with [masked](https://evil.example) link and <@&1200000000000000001> **bold** \u202Eevil\u202C\n> quote\n- item";
+    candidateStore(direct.app.db).insert(
+      { ...hostileCandidate(), abstract, authors: ["[Ada](https://evil.example)", "*Bob*"] },
+      new Date(),
+    );
     const card = await direct.run("review", {}, who.moderator);
     await direct.submit("review-approve:2406.50001", { topics: "retrieval", note: "" }, who.moderator);
     const shown = await direct.run("paper", { query: "2406.50001" });
@@ -62,7 +79,9 @@ describe("feed titles in message content and Markdown lists", () => {
     for (const [where, embed] of embeds) {
       expect(embed, where).toBeDefined();
       expect(embed?.title, where).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
-      expect(embed?.description, where).toContain("Abstract with \\[masked\\](https://evil.example) link and \\<@&1200000000000000001\\> \\*\\*bold\\*\\* evil");
+      expect(embed?.description, where).toContain(
+        "Abstract with \\[masked\\](https://evil.example) link and \\<@&1200000000000000001\\> \\*\\*bold\\*\\* evil",
+      );
       expect(embed?.description, where).toContain("\\# Heading");
       expect(embed?.description?.replace(/^\*The authors' abstract[^\n]*\n/, ""), where).not.toMatch(rendersMarkdown);
       expect(embed?.description, where).not.toMatch(/[\u202A-\u202E]/);
@@ -75,7 +94,10 @@ describe("feed titles in message content and Markdown lists", () => {
     const paper = setUp().ctx.catalog.papers[0];
     if (!paper) throw new Error("no paper");
     const stars = "*".repeat(5000);
-    const embed = paperEmbed({ ...paper, summary: { en: stars, ja: stars }, source: "moderator", authors: Array.from({ length: 400 }, () => "_") }, "en");
+    const embed = paperEmbed(
+      { ...paper, summary: { en: stars, ja: stars }, source: "moderator", authors: Array.from({ length: 400 }, () => "_") },
+      "en",
+    );
     expect([...(embed.description ?? "")].length).toBeLessThanOrEqual(EMBED_LIMITS.description);
     for (const field of embed.fields ?? []) expect([...field.value].length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
     expect(embed.description).toMatch(/(\\\*)+…$/);

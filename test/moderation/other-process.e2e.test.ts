@@ -32,14 +32,17 @@ async function cli(t: TestBot, arxiv: ArxivApiServer, args: string[]) {
 }
 
 /** Alert DMs (the ones with a paper embed; /follow's welcome has none). */
-const alertsTo = (t: TestBot, userId: string) => t.harness.messagesIn(dmChannelIdFor(userId)).flatMap((message) => message.embeds?.[0]?.title ?? []);
+const alertsTo = (t: TestBot, userId: string) =>
+  t.harness.messagesIn(dmChannelIdFor(userId)).flatMap((message) => message.embeds?.[0]?.title ?? []);
 
 describe("papers the CLI adds while the bot runs", () => {
   let t: TestBot;
   let arxiv: ArxivApiServer;
   beforeEach(async () => {
     arxiv = await startArxivApiServer();
-    t = await startTestBot({ env: { MODERATOR_ROLE_ID: MOD_ROLE, ARXIV_API_URL: arxiv.url, ARXIV_REQUEST_INTERVAL_MS: "0", BUNDLE_REBUILD_DELAY_SECONDS: "0" } });
+    t = await startTestBot({
+      env: { MODERATOR_ROLE_ID: MOD_ROLE, ARXIV_API_URL: arxiv.url, ARXIV_REQUEST_INTERVAL_MS: "0", BUNDLE_REBUILD_DELAY_SECONDS: "0" },
+    });
     await command(t, { name: "follow", user: FOLLOWER, options: [option.string("topic", "foundations")] });
   });
   afterEach(async () => {
@@ -52,11 +55,27 @@ describe("papers the CLI adds while the bot runs", () => {
     const added = await cli(t, arxiv, ["paper-add", "hep-th/9711200", "--topics", "foundations"]);
     expect(added.code).toBe(0);
     expect(added.stdout).toContain("\nalerts recorded for 1 follower and 0 channels\n");
-    const preview = await command(t, { name: "paper-add", ...as.moderator, options: [option.string("arxiv", "1207.7214"), option.string("topics", "foundations")] });
+    const preview = await command(t, {
+      name: "paper-add",
+      ...as.moderator,
+      options: [option.string("arxiv", "1207.7214"), option.string("topics", "foundations")],
+    });
     const confirmed = await send(t, press({ customId: customIds(preview.body)[0] ?? "", message: preview.message(), ...as.moderator }));
     expect(confirmed.data.content).toMatch(/^Added \*\*Observation of a new particle/);
-    await t.harness.waitForRequest((request) => request.method === "POST" && request.path === `/channels/${dmChannelIdFor(FOLLOWER.id)}/messages` && (request.body as { embeds?: { title?: string }[] }).embeds?.[0]?.title === STRING_THEORY, { timeoutMs: 10_000, since });
-    await t.harness.waitForRequest((request) => request.method === "POST" && request.path === `/channels/${dmChannelIdFor(FOLLOWER.id)}/messages` && /Observation of a new particle/.test(JSON.stringify(request.body)), { timeoutMs: 10_000, since });
+    await t.harness.waitForRequest(
+      (request) =>
+        request.method === "POST" &&
+        request.path === `/channels/${dmChannelIdFor(FOLLOWER.id)}/messages` &&
+        (request.body as { embeds?: { title?: string }[] }).embeds?.[0]?.title === STRING_THEORY,
+      { timeoutMs: 10_000, since },
+    );
+    await t.harness.waitForRequest(
+      (request) =>
+        request.method === "POST" &&
+        request.path === `/channels/${dmChannelIdFor(FOLLOWER.id)}/messages` &&
+        /Observation of a new particle/.test(JSON.stringify(request.body)),
+      { timeoutMs: 10_000, since },
+    );
     const outcomes = () => t.bot.app.db.prepare("SELECT outcome FROM alert_intents ORDER BY paper_id").all();
     await expect.poll(outcomes, { timeout: 5000 }).toEqual([{ outcome: "sent" }, { outcome: "sent" }]);
     expect(alertsTo(t, FOLLOWER.id)).toHaveLength(2);
@@ -67,7 +86,10 @@ describe("papers the CLI adds while the bot runs", () => {
     const added = await cli(t, arxiv, ["paper-add", "hep-th/9711200", "--topics", "foundations"]);
     expect(added.code).toBe(0);
     // Well under the 10-minute catalog refresh: the bot sees the other process's commit on its next check.
-    await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(FOLLOWER.id)}/messages` }, { timeoutMs: 10_000, since });
+    await t.harness.waitForRequest(
+      { method: "POST", path: `/channels/${dmChannelIdFor(FOLLOWER.id)}/messages` },
+      { timeoutMs: 10_000, since },
+    );
     expect(alertsTo(t, FOLLOWER.id)).toEqual([STRING_THEORY]);
     expect(t.bot.ctx.catalog.papers.some((paper) => paper.arxivId === "hep-th/9711200")).toBe(true);
   }, 30_000);
@@ -76,7 +98,9 @@ describe("papers the CLI adds while the bot runs", () => {
     expect((await cli(t, arxiv, ["paper-add", "hep-th/9711200"])).code).toBe(0);
     const asked = arxiv.requests.length;
     const preview = await command(t, { name: "paper-add", ...as.moderator, options: [option.string("arxiv", "arXiv:hep-th/9711200v2")] });
-    expect(preview.body.data.content).toBe(`**${STRING_THEORY}** is already in the list (\`the-large-n-limit-of-superconformal\`). Nothing was added.`);
+    expect(preview.body.data.content).toBe(
+      `**${STRING_THEORY}** is already in the list (\`the-large-n-limit-of-superconformal\`). Nothing was added.`,
+    );
     expect(arxiv.requests).toHaveLength(asked);
   }, 30_000);
 });
@@ -91,20 +115,47 @@ describe("the alert sender never drops an intent as paper-removed on a stale in-
     const list = sharedList(bot, () => undefined);
     const sent: string[] = [];
     const transport: AlertTransport = { dm: async (userId) => (sent.push(userId), "sent"), post: async () => "sent" };
-    const alerts = createAlerts({ db: bot.db, clock: bot.clock, logger: bot.logger, maxDelayMs: 86_400_000, paper: (id) => list.paper(id), transport });
+    const alerts = createAlerts({
+      db: bot.db,
+      clock: bot.clock,
+      logger: bot.logger,
+      maxDelayMs: 86_400_000,
+      paper: (id) => list.paper(id),
+      transport,
+    });
 
     // Another process (the CLI) adds a paper and records its alert.
     const cliApp = createTestApp(env);
     onTestFinished(() => cliApp.close());
     followStore(cliApp.db).follow("1300000000000000702", "en", "retrieval", cliApp.clock.now());
     const record = {
-      arxivId: "2404.00009", version: 1, title: "Retrieval from another process", abstract: "We study retrieval.", authors: ["Ada"], categories: ["cs.CL"],
-      primaryCategory: "cs.CL", published: "2024-04-01T00:00:00Z", updated: "2024-04-01T00:00:00Z", comment: null,
-      absUrl: "https://arxiv.org/abs/2404.00009", pdfUrl: "https://arxiv.org/pdf/2404.00009",
+      arxivId: "2404.00009",
+      version: 1,
+      title: "Retrieval from another process",
+      abstract: "We study retrieval.",
+      authors: ["Ada"],
+      categories: ["cs.CL"],
+      primaryCategory: "cs.CL",
+      published: "2024-04-01T00:00:00Z",
+      updated: "2024-04-01T00:00:00Z",
+      comment: null,
+      absUrl: "https://arxiv.org/abs/2404.00009",
+      pdfUrl: "https://arxiv.org/pdf/2404.00009",
     };
-    const added = createModeration(cliApp).addPaper(entryFromArxiv(record, ["retrieval"], () => false), addedFromAbstract("cli"), { id: "cli", name: "cli" });
+    const added = createModeration(cliApp).addPaper(
+      entryFromArxiv(record, ["retrieval"], () => false),
+      addedFromAbstract("cli"),
+      { id: "cli", name: "cli" },
+    );
     if (!added.ok) throw new Error(added.key);
-    createAlerts({ db: cliApp.db, clock: cliApp.clock, logger: cliApp.logger, maxDelayMs: 86_400_000, paper: () => undefined, transport: null }).fanout(added.value);
+    createAlerts({
+      db: cliApp.db,
+      clock: cliApp.clock,
+      logger: cliApp.logger,
+      maxDelayMs: 86_400_000,
+      paper: () => undefined,
+      transport: null,
+    }).fanout(added.value);
     expect(bot.catalog.get(added.value.id)).toBeUndefined();
 
     expect(await alerts.deliver()).toEqual({ sent: 1, dropped: 0, retry: 0 });

@@ -36,17 +36,30 @@ export function configProblems(env: Environment): string[] {
 
 export function testEnv(overrides: Environment = {}): Environment {
   // arXiv is never reached from tests: a closed loopback port unless a test serves its own feeds.
-  return { DATABASE_PATH: ":memory:", CATALOG_PATH: catalogPath, LOG_LEVEL: "silent", ARXIV_RSS_URL: "http://127.0.0.1:9/rss", ARXIV_API_URL: "http://127.0.0.1:9/api/query", ...overrides };
+  return {
+    DATABASE_PATH: ":memory:",
+    CATALOG_PATH: catalogPath,
+    LOG_LEVEL: "silent",
+    ARXIV_RSS_URL: "http://127.0.0.1:9/rss",
+    ARXIV_API_URL: "http://127.0.0.1:9/api/query",
+    ...overrides,
+  };
 }
 
-export function createTestApp(overrides: Environment = {}, clock: Clock = fixedClock()): OpenedApp & { logs: ReturnType<typeof createMemoryLogger> } {
+export function createTestApp(
+  overrides: Environment = {},
+  clock: Clock = fixedClock(),
+): OpenedApp & { logs: ReturnType<typeof createMemoryLogger> } {
   const logs = createMemoryLogger();
   const app = openApp(parseConfig(testEnv(overrides)), logs, clock);
   return Object.assign(app, { logs });
 }
 
 /** What handlers get, built from a test app the way startServices builds it; DMs are recorded, the bundle is absent unless given. */
-export function createTestContext(app: OpenedApp, services: { bundle?: BundleLinks } = {}): { ctx: BotContext; sentDms: { userId: string; body: MessageBody }[] } {
+export function createTestContext(
+  app: OpenedApp,
+  services: { bundle?: BundleLinks } = {},
+): { ctx: BotContext; sentDms: { userId: string; body: MessageBody }[] } {
   const sentDms: { userId: string; body: MessageBody }[] = [];
   const ctx = createBotContext(app, {
     follows: followStore(app.db),

@@ -54,7 +54,9 @@ export function reissue(item: string, arxivId: string, announceType = "new", ver
 export function bigFeed(count: number, prefix = "2612"): string {
   const base = readFixture(FIXTURES.csCL);
   const real = itemBlocks(base);
-  const items = Array.from({ length: count }, (_, index) => reissue(real[index % real.length] ?? "", `${prefix}.${String(index + 1).padStart(5, "0")}`));
+  const items = Array.from({ length: count }, (_, index) =>
+    reissue(real[index % real.length] ?? "", `${prefix}.${String(index + 1).padStart(5, "0")}`),
+  );
   return withItems(base, items);
 }
 
@@ -147,7 +149,11 @@ export async function startArxivServer(clock: Clock = { now: () => new Date() })
 }
 
 /** Fake time: sleeping advances the clock at once, so 3 s spacing and Retry-After cost no real time. */
-export function fakeTime(start = new Date("2026-08-13T05:15:00Z")): { clock: Clock & { advance(ms: number): void }; sleep: Sleeper; slept: number[] } {
+export function fakeTime(start = new Date("2026-08-13T05:15:00Z")): {
+  clock: Clock & { advance(ms: number): void };
+  sleep: Sleeper;
+  slept: number[];
+} {
   let now = start.getTime();
   const slept: number[] = [];
   return {

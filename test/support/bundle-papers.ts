@@ -97,7 +97,6 @@ export function bundleFiles(papers: readonly Paper[] = PAPERS): Promise<Map<stri
   return unzipTexts(buildBundle(papers, { generatedAt: GENERATED_AT }).zip, BUNDLE_FOLDER);
 }
 
-
 export function file(files: Map<string, string>, name: string): string {
   const text = files.get(name);
   if (text === undefined) throw new Error(`missing ${name}`);

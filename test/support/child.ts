@@ -30,9 +30,15 @@ export const mainJs = join(repoRoot, "dist", "src", "main.js");
  * Starts the built bot in `dir` with `env` over the test defaults (loopback HTTP on a free port, the bundle in `dir`),
  * collecting stderr; killed (SIGKILL) when the current test ends if still running. Call it inside a test.
  */
-export function spawnBot(dir: string, env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+export function spawnBot(
+  dir: string,
+  env: Record<string, string>,
+): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
   const child = spawn(process.execPath, [mainJs], {
-    env: { PATH: process.env["PATH"] ?? "", ...testEnv({ HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", BUNDLE_DIR: join(dir, "bundle"), ...env }) },
+    env: {
+      PATH: process.env["PATH"] ?? "",
+      ...testEnv({ HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", BUNDLE_DIR: join(dir, "bundle"), ...env }),
+    },
     cwd: dir,
     stdio: ["ignore", "ignore", "pipe"],
   });

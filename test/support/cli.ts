@@ -6,7 +6,12 @@ export function cliRunner(env: Record<string, string>) {
   return async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), stdin: async function* () {}, env: testEnv(env) };
+    const io: CliIo = {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void err.push(text),
+      stdin: async function* () {},
+      env: testEnv(env),
+    };
     const code = await runCli(args, io);
     return { code, stdout: out.join(""), stderr: err.join("") };
   };

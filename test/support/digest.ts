@@ -46,8 +46,22 @@ export function addModeratorPapers(app: OpenedApp, entries: CatalogEntry[], adde
 }
 
 export const sampleCandidates: DigestCandidate[] = [
-  { arxivId: "2611.99001", title: "Sparse retrieval heads for long context", url: "https://arxiv.org/abs/2611.99001", score: 0.91, topics: ["retrieval"], excerpt: "We find sparse heads." },
-  { arxivId: "2611.99002", title: "Reward hacking in RLHF, measured", url: "https://arxiv.org/abs/2611.99002", score: 0.77, topics: ["alignment"], excerpt: "We measure reward hacking." },
+  {
+    arxivId: "2611.99001",
+    title: "Sparse retrieval heads for long context",
+    url: "https://arxiv.org/abs/2611.99001",
+    score: 0.91,
+    topics: ["retrieval"],
+    excerpt: "We find sparse heads.",
+  },
+  {
+    arxivId: "2611.99002",
+    title: "Reward hacking in RLHF, measured",
+    url: "https://arxiv.org/abs/2611.99002",
+    score: 0.77,
+    topics: ["alignment"],
+    excerpt: "We measure reward hacking.",
+  },
 ];
 
 export function harnessDeps(app: OpenedApp, apiUrl: string, clock: Clock, overrides: Partial<DigestDeps> = {}): DigestDeps {

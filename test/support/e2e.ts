@@ -18,7 +18,10 @@ export interface CallbackBody {
 }
 
 /** Dispatches an interaction and resolves with the bot's callback body. */
-export async function send(t: TestBot, payload: { id: string; token: string } & Parameters<DiscordHarness["dispatchInteraction"]>[0]): Promise<CallbackBody> {
+export async function send(
+  t: TestBot,
+  payload: { id: string; token: string } & Parameters<DiscordHarness["dispatchInteraction"]>[0],
+): Promise<CallbackBody> {
   const callback = t.harness.waitForRequest({ method: "POST", path: `/interactions/${payload.id}/${payload.token}/callback` });
   t.harness.dispatchInteraction(payload);
   return (await callback).body as CallbackBody;

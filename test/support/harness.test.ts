@@ -109,7 +109,11 @@ describe("discord harness + real discord.js Client", () => {
     expect(request.headers["authorization"]).toBeUndefined();
     expect(request.response.status).toBe(204);
     expect(callbackBody(request.body)).toEqual({ type: 4, data: expect.objectContaining({ content: "Attention Is All You Need" }) });
-    expect(harness.interaction(payload.id)?.original).toMatchObject({ type: 20, content: "Attention Is All You Need", webhook_id: harness.applicationId });
+    expect(harness.interaction(payload.id)?.original).toMatchObject({
+      type: 20,
+      content: "Attention Is All You Need",
+      webhook_id: harness.applicationId,
+    });
   });
 
   it("deferReply + editReply → callback type 5 then PATCH /webhooks/:app/:token/messages/@original", async () => {
@@ -152,7 +156,9 @@ describe("discord harness + real discord.js Client", () => {
     expect(request.body).toMatchObject({ type: 4, data: { content: "Your bundle", attachments: [{ id: "0" }] } });
     expect(request.files).toEqual([expect.objectContaining({ field: "files[0]", name: "bundle.md", size: markdown.length })]);
     expect(request.files[0]?.data.toString()).toBe(markdown.toString());
-    expect(harness.interaction(payload.id)?.original?.attachments).toEqual([expect.objectContaining({ filename: "bundle.md", size: markdown.length })]);
+    expect(harness.interaction(payload.id)?.original?.attachments).toEqual([
+      expect.objectContaining({ filename: "bundle.md", size: markdown.length }),
+    ]);
   });
 
   it("autocomplete → AutocompleteInteraction; respond() is callback type 8 with the choices", async () => {
@@ -166,7 +172,10 @@ describe("discord harness + real discord.js Client", () => {
     const callback = harness.waitForRequest(CALLBACK);
     await interaction.respond([{ name: "Attention Is All You Need", value: "1706.03762" }]);
     const request = await callback;
-    expect(callbackBody(request.body)).toEqual({ type: 8, data: { choices: [{ name: "Attention Is All You Need", value: "1706.03762" }] } });
+    expect(callbackBody(request.body)).toEqual({
+      type: 8,
+      data: { choices: [{ name: "Attention Is All You Need", value: "1706.03762" }] },
+    });
     expect(harness.interaction(payload.id)?.choices).toHaveLength(1);
   });
 
@@ -176,7 +185,9 @@ describe("discord harness + real discord.js Client", () => {
     harness.dispatchInteraction(chatInput({ name: "follow" }));
     const command = await first;
     if (!command.isChatInputCommand()) throw new Error("expected a chat input command");
-    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId("follow:1706.03762").setLabel("Follow").setStyle(ButtonStyle.Primary));
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId("follow:1706.03762").setLabel("Follow").setStyle(ButtonStyle.Primary),
+    );
     const replied = harness.waitForRequest(CALLBACK);
     const response = await command.reply({ content: "Follow this paper?", components: [row], withResponse: true });
     expect(response.resource?.message?.content).toBe("Follow this paper?");
@@ -193,7 +204,10 @@ describe("discord harness + real discord.js Client", () => {
 
     const callback = harness.waitForRequest(CALLBACK);
     await interaction.update({ content: "Following 1706.03762", components: [] });
-    expect(callbackBody((await callback).body)).toEqual({ type: 7, data: expect.objectContaining({ content: "Following 1706.03762", components: [] }) });
+    expect(callbackBody((await callback).body)).toEqual({
+      type: 7,
+      data: expect.objectContaining({ content: "Following 1706.03762", components: [] }),
+    });
     expect(harness.interaction(press.id)?.original).toMatchObject({ id: message.id, content: "Following 1706.03762" });
   });
 
@@ -203,7 +217,12 @@ describe("discord harness + real discord.js Client", () => {
     if (!fixture) throw new Error("fixture missing although ../shared is present");
     expect(fixture.gatewayEnvelope).toBe(true);
     // The 2021 capture predates fields discord.js 14.28 dereferences unconditionally; see completeLegacyInteraction.
-    expect(completeLegacyInteraction(fixture.interaction, harness.applicationId)).toEqual(["application_id", "entitlements", "authorizing_integration_owners", "data.type"]);
+    expect(completeLegacyInteraction(fixture.interaction, harness.applicationId)).toEqual([
+      "application_id",
+      "entitlements",
+      "authorizing_integration_owners",
+      "data.type",
+    ]);
 
     client = await loggedInClient(harness);
     const received = nextInteraction(client);
@@ -258,7 +277,11 @@ describe("discord harness + real discord.js Client", () => {
   it("respondWith: 403 50007 for a closed DM surfaces as DiscordAPIError; a 429 is retried", async () => {
     client = await loggedInClient(harness);
     const user = await client.users.fetch(DEFAULT_USER.id);
-    harness.respondWith({ method: "POST", path: "/channels/:id/messages" }, { status: 403, body: { code: 50007, message: "Cannot send messages to this user" } }, { times: 1 });
+    harness.respondWith(
+      { method: "POST", path: "/channels/:id/messages" },
+      { status: 403, body: { code: 50007, message: "Cannot send messages to this user" } },
+      { times: 1 },
+    );
     const error = await user.send("new papers today").then(
       () => null,
       (e: unknown) => e,
@@ -268,12 +291,18 @@ describe("discord harness + real discord.js Client", () => {
     expect(harness.findRequests({ method: "POST", path: "/users/@me/channels" })[0]?.body).toEqual({ recipient_id: DEFAULT_USER.id });
 
     const channel = client.channels.cache.get("1200000000000000011") as TextChannel;
-    const limited = harness.respondWith({ method: "POST", path: `/channels/${channel.id}/messages` }, { status: 429, body: { message: "You are being rate limited.", retry_after: 0.05, global: false } }, { times: 1 });
+    const limited = harness.respondWith(
+      { method: "POST", path: `/channels/${channel.id}/messages` },
+      { status: 429, body: { message: "You are being rate limited.", retry_after: 0.05, global: false } },
+      { times: 1 },
+    );
     const since = harness.requests.length;
     const sent = await channel.send("after the rate limit");
     expect(sent.content).toBe("after the rate limit");
     expect(limited.hits).toBe(1);
-    expect(harness.findRequests((r) => r.index >= since && r.path === `/channels/${channel.id}/messages`).map((r) => r.response.status)).toEqual([429, 200]);
+    expect(
+      harness.findRequests((r) => r.index >= since && r.path === `/channels/${channel.id}/messages`).map((r) => r.response.status),
+    ).toEqual([429, 200]);
   });
 
   it("validates like Discord: over-long content is a 50035 form error; unknown routes are recorded 404s", async () => {
@@ -286,7 +315,10 @@ describe("discord harness + real discord.js Client", () => {
       () => null,
       (e: unknown) => e,
     );
-    expect(error instanceof DiscordAPIError ? [error.code, error.message] : error).toEqual([50035, expect.stringContaining("data.content[BASE_TYPE_MAX_LENGTH]")]);
+    expect(error instanceof DiscordAPIError ? [error.code, error.message] : error).toEqual([
+      50035,
+      expect.stringContaining("data.content[BASE_TYPE_MAX_LENGTH]"),
+    ]);
 
     const unknown = await client.rest.get("/guilds/1200000000000000001/audit-logs").catch((e: unknown) => e);
     expect(unknown instanceof DiscordAPIError ? unknown.status : unknown).toBe(404);
@@ -296,13 +328,21 @@ describe("discord harness + real discord.js Client", () => {
   it("application commands: PUT is echoed with ids and stored", async () => {
     client = await loggedInClient(harness);
     const commands = await client.application.commands.set([
-      { name: "paper", description: "Look a paper up", options: [{ type: 3, name: "id", description: "arXiv id or title", required: true, autocomplete: true }] },
+      {
+        name: "paper",
+        description: "Look a paper up",
+        options: [{ type: 3, name: "id", description: "arXiv id or title", required: true, autocomplete: true }],
+      },
     ]);
     expect(commands.first()?.name).toBe("paper");
     const application = await client.application.fetch();
     expect(application.name).toBe(DEFAULT_BOT_USER.username);
     expect(application.owner?.id).toBe(DEFAULT_USER.id);
-    expect(harness.registeredCommands()[0]).toMatchObject({ name: "paper", application_id: harness.applicationId, id: expect.stringMatching(/^\d{17,20}$/) });
+    expect(harness.registeredCommands()[0]).toMatchObject({
+      name: "paper",
+      application_id: harness.applicationId,
+      id: expect.stringMatching(/^\d{17,20}$/),
+    });
     expect(harness.lastCommandPayload()).toEqual([expect.objectContaining({ name: "paper", description: "Look a paper up" })]);
 
     const bad = await client.application.commands.set([{ name: "Paper", description: "upper case is invalid" }]).catch((e: unknown) => e);

@@ -139,7 +139,6 @@ export function commandIdFor(name: string): string {
   return id;
 }
 
-
 /** An interaction token shaped like Discord's (base64url of "interaction:<id>:<random>"). */
 export function interactionToken(id: string): string {
   return Buffer.from(`interaction:${id}:${randomBytes(48).toString("base64url")}`).toString("base64url");
@@ -265,7 +264,9 @@ export function chatInput(init: ChatInputInit): APIChatInputApplicationCommandIn
       id: init.commandId ?? commandIdFor(init.name),
       type: ApplicationCommandType.ChatInput,
       name: init.name,
-      ...(init.options ? { options: init.options as APIApplicationCommandInteractionDataOption<InteractionType.ApplicationCommand>[] } : {}),
+      ...(init.options
+        ? { options: init.options as APIApplicationCommandInteractionDataOption<InteractionType.ApplicationCommand>[] }
+        : {}),
       ...(init.resolved ? { resolved: init.resolved } : {}),
       ...(init.commandGuildId ? { guild_id: init.commandGuildId } : {}),
     },
@@ -325,14 +326,45 @@ export function stringSelect(init: StringSelectInit): APIMessageComponentSelectM
 
 /** Options for chatInput()/autocomplete(), e.g. `option.string("query", "attention")`. */
 export const option = {
-  string: (name: string, value: string): APIApplicationCommandInteractionDataOption => ({ type: ApplicationCommandOptionType.String, name, value }),
-  integer: (name: string, value: number): APIApplicationCommandInteractionDataOption => ({ type: ApplicationCommandOptionType.Integer, name, value }),
-  number: (name: string, value: number): APIApplicationCommandInteractionDataOption => ({ type: ApplicationCommandOptionType.Number, name, value }),
-  boolean: (name: string, value: boolean): APIApplicationCommandInteractionDataOption => ({ type: ApplicationCommandOptionType.Boolean, name, value }),
-  user: (name: string, userId: string): APIApplicationCommandInteractionDataOption => ({ type: ApplicationCommandOptionType.User, name, value: userId }),
-  channel: (name: string, channelId: string): APIApplicationCommandInteractionDataOption => ({ type: ApplicationCommandOptionType.Channel, name, value: channelId }),
+  string: (name: string, value: string): APIApplicationCommandInteractionDataOption => ({
+    type: ApplicationCommandOptionType.String,
+    name,
+    value,
+  }),
+  integer: (name: string, value: number): APIApplicationCommandInteractionDataOption => ({
+    type: ApplicationCommandOptionType.Integer,
+    name,
+    value,
+  }),
+  number: (name: string, value: number): APIApplicationCommandInteractionDataOption => ({
+    type: ApplicationCommandOptionType.Number,
+    name,
+    value,
+  }),
+  boolean: (name: string, value: boolean): APIApplicationCommandInteractionDataOption => ({
+    type: ApplicationCommandOptionType.Boolean,
+    name,
+    value,
+  }),
+  user: (name: string, userId: string): APIApplicationCommandInteractionDataOption => ({
+    type: ApplicationCommandOptionType.User,
+    name,
+    value: userId,
+  }),
+  channel: (name: string, channelId: string): APIApplicationCommandInteractionDataOption => ({
+    type: ApplicationCommandOptionType.Channel,
+    name,
+    value: channelId,
+  }),
   /** The option being typed in an autocomplete request; Discord sends its value as a string whatever the type. */
-  focused: (name: string, partial: string, type: ApplicationCommandOptionType.String | ApplicationCommandOptionType.Integer | ApplicationCommandOptionType.Number = ApplicationCommandOptionType.String): APIApplicationCommandInteractionDataOption =>
+  focused: (
+    name: string,
+    partial: string,
+    type:
+      | ApplicationCommandOptionType.String
+      | ApplicationCommandOptionType.Integer
+      | ApplicationCommandOptionType.Number = ApplicationCommandOptionType.String,
+  ): APIApplicationCommandInteractionDataOption =>
     ({ type, name, value: partial, focused: true }) as APIApplicationCommandInteractionDataOption,
   subcommand: (name: string, options: APIApplicationCommandInteractionDataOption[] = []): APIApplicationCommandInteractionDataOption =>
     ({ type: ApplicationCommandOptionType.Subcommand, name, options }) as APIApplicationCommandInteractionDataOption,
@@ -365,7 +397,6 @@ function messageBase(init: MessageCreateInit, author: APIUser, channelId: string
 
 // discord.js 14.28 builds the (partial) channel of a MESSAGE_CREATE from `channel_type`; without it a DM
 // message from an uncached DM channel is silently dropped even with Partials.Channel.
-
 
 /** MESSAGE_CREATE data for a user writing to the bot in DMs (no guild_id, no member). */
 export function dmMessageCreate(init: MessageCreateInit): GatewayMessageCreateDispatchData {

@@ -21,9 +21,11 @@ export function readHtml(document: string, fragment = false): HtmlReading {
     if ("tagName" in node) {
       const element = node as Element;
       reading.tags.push(element.tagName);
-      for (const attribute of element.attrs) reading.attributes.push({ tag: element.tagName, name: attribute.name, value: attribute.value });
+      for (const attribute of element.attrs)
+        reading.attributes.push({ tag: element.tagName, name: attribute.name, value: attribute.value });
     }
-    const children = "content" in node && node.nodeName === "template" ? node.content.childNodes : "childNodes" in node ? node.childNodes : [];
+    const children =
+      "content" in node && node.nodeName === "template" ? node.content.childNodes : "childNodes" in node ? node.childNodes : [];
     for (const child of children) walk(child);
   };
   walk(parse(fragment ? `<!doctype html><body>${document}` : document));
@@ -48,7 +50,8 @@ export function readXml(document: string): XmlElement[] {
   });
   parser.on("opentag", (tag) => {
     const attributes: Record<string, string> = {};
-    for (const [name, attribute] of Object.entries(tag.attributes)) attributes[name] = typeof attribute === "string" ? attribute : attribute.value;
+    for (const [name, attribute] of Object.entries(tag.attributes))
+      attributes[name] = typeof attribute === "string" ? attribute : attribute.value;
     const element: XmlElement = { name: tag.local ?? tag.name, uri: tag.uri ?? "", attributes, text: "" };
     elements.push(element);
     open.push(element);

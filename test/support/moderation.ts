@@ -1,5 +1,13 @@
 /** Helpers for the moderation tests: sending interactions, modal submissions, a guild with a moderator role. */
-import { ComponentType, Events, InteractionType, PermissionFlagsBits, type APIMessage, type APIModalSubmitInteraction, type Role } from "discord.js";
+import {
+  ComponentType,
+  Events,
+  InteractionType,
+  PermissionFlagsBits,
+  type APIMessage,
+  type APIModalSubmitInteraction,
+  type Role,
+} from "discord.js";
 import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_GUILD } from "./harness/index.js";
 import { button, chatInput, type BaseInteractionInit } from "./interactions.js";
 import type { TestBot } from "./bot.js";
@@ -34,7 +42,20 @@ export async function createGuildRole(t: TestBot, roleId: string, name: string):
   });
   t.harness.dispatch("GUILD_ROLE_CREATE", {
     guild_id: DEFAULT_GUILD.id,
-    role: { id: roleId, name, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 1, permissions: "0", managed: false, mentionable: true, flags: 0 },
+    role: {
+      id: roleId,
+      name,
+      color: 0,
+      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+      hoist: false,
+      icon: null,
+      unicode_emoji: null,
+      position: 1,
+      permissions: "0",
+      managed: false,
+      mentionable: true,
+      flags: 0,
+    },
   });
   await processed;
 }
@@ -47,11 +68,16 @@ export const as = {
 };
 
 export function customIds(body: CallbackBody): string[] {
-  return (body.data.components ?? []).flatMap((row) => row.components.map((component) => String(component["custom_id"] ?? component["url"])));
+  return (body.data.components ?? []).flatMap((row) =>
+    row.components.map((component) => String(component["custom_id"] ?? component["url"])),
+  );
 }
 
 /** Runs a slash command and returns its answer and the message it made (for pressing its buttons). */
-export async function command(t: TestBot, init: Parameters<typeof chatInput>[0]): Promise<{ body: CallbackBody; message: () => APIMessage }> {
+export async function command(
+  t: TestBot,
+  init: Parameters<typeof chatInput>[0],
+): Promise<{ body: CallbackBody; message: () => APIMessage }> {
   const payload = chatInput(init);
   const body = await send(t, payload);
   return { body, message: () => original(t, payload) };
@@ -63,7 +89,9 @@ export function press(init: Parameters<typeof button>[0]) {
 
 /** A modal submission (INTERACTION_CREATE type 5) with text inputs, optionally from a message's button. */
 export function modalSubmit(
-  init: Parameters<typeof button>[0] extends infer B ? Omit<B & object, "message"> & { message?: APIMessage; fields: Record<string, string> } : never,
+  init: Parameters<typeof button>[0] extends infer B
+    ? Omit<B & object, "message"> & { message?: APIMessage; fields: Record<string, string> }
+    : never,
 ): APIModalSubmitInteraction {
   const { fields, message, ...rest } = init;
   const carrier = message ?? (button({ ...rest, message: placeholderMessage(rest.channelId) }).message as APIMessage);

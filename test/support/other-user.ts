@@ -18,11 +18,15 @@ export const permissionsBindUs = process.getuid?.() !== 0;
 
 /** Whether OTHER_USER can run node and read `paths`; the reason when not (e.g. a 0700 folder above them). */
 export function otherUserCanRead(paths: readonly string[]): { ok: true } | { ok: false; reason: string } {
-  const probe = spawnSync(process.execPath, ["-e", "for (const p of process.argv.slice(1)) require('node:fs').accessSync(p, require('node:fs').constants.R_OK)", ...paths], {
-    ...OTHER_USER,
-    encoding: "utf8",
-    timeout: 20_000,
-  });
+  const probe = spawnSync(
+    process.execPath,
+    ["-e", "for (const p of process.argv.slice(1)) require('node:fs').accessSync(p, require('node:fs').constants.R_OK)", ...paths],
+    {
+      ...OTHER_USER,
+      encoding: "utf8",
+      timeout: 20_000,
+    },
+  );
   if (probe.error) return { ok: false, reason: `uid ${OTHER_USER.uid} cannot run ${process.execPath}: ${probe.error.message}` };
   if (probe.status === 0) return { ok: true };
   return { ok: false, reason: (/Error: (.+)/.exec(probe.stderr)?.[1] ?? probe.stderr.trim()) || `exit ${String(probe.status)}` };
@@ -42,7 +46,11 @@ function productionPackages(): string[] {
 function unused(path: string): boolean {
   if (/\.(d\.[cm]?ts|map|md)$/.test(path)) return true;
   const inSqlite = /^node_modules\/better-sqlite3\/(.*)$/.exec(path)?.[1];
-  return inSqlite !== undefined && (/^(deps|src)(\/|$)/.test(inSqlite) || (inSqlite.startsWith("build/") && !/^build(\/Release(\/better_sqlite3\.node)?)?$/.test(inSqlite)));
+  return (
+    inSqlite !== undefined &&
+    (/^(deps|src)(\/|$)/.test(inSqlite) ||
+      (inSqlite.startsWith("build/") && !/^build(\/Release(\/better_sqlite3\.node)?)?$/.test(inSqlite)))
+  );
 }
 
 /**
@@ -99,14 +107,21 @@ export function productionInstall(): Install & { root: string } {
  * a production install in a temp folder every user can enter.
  */
 export function installForOtherUser(): Install {
-  const needed = [join(repoRoot, "bin", "paperbot.js"), join(repoRoot, "dist"), join(repoRoot, "data", "catalog.json"), join(repoRoot, "node_modules", "better-sqlite3", "package.json")];
+  const needed = [
+    join(repoRoot, "bin", "paperbot.js"),
+    join(repoRoot, "dist"),
+    join(repoRoot, "data", "catalog.json"),
+    join(repoRoot, "node_modules", "better-sqlite3", "package.json"),
+  ];
   const access = permissionsBindUs ? ({ ok: true } as const) : otherUserCanRead(needed);
   if (access.ok) return { path: (file) => file, remove: () => undefined };
   const install = productionInstall();
   const copied = otherUserCanRead([install.path(join(repoRoot, "bin", "paperbot.js"))]);
   if (!copied.ok) {
     install.remove();
-    throw new Error(`uid ${OTHER_USER.uid} cannot reach the checkout (${access.reason}) nor a copy under ${tmpdir()} (${copied.reason}); point TMPDIR at a folder every user can enter`);
+    throw new Error(
+      `uid ${OTHER_USER.uid} cannot reach the checkout (${access.reason}) nor a copy under ${tmpdir()} (${copied.reason}); point TMPDIR at a folder every user can enter`,
+    );
   }
   return { ...install, copiedBecause: access.reason };
 }

@@ -12,7 +12,10 @@ import { fakeTime, startArxivServer } from "./arxiv.js";
  * A poller for `feeds` (ARXIV_CATEGORIES entries) on a fake clock whose sleeps advance it at once, against a loopback
  * arXiv server; everything closes when the current test ends. Call it inside a test.
  */
-export async function startTestPoller(feeds: readonly string[], options: { env?: Environment; timeoutMs?: number; maxBytes?: number; parseTimeLimitMs?: number } = {}) {
+export async function startTestPoller(
+  feeds: readonly string[],
+  options: { env?: Environment; timeoutMs?: number; maxBytes?: number; parseTimeLimitMs?: number } = {},
+) {
   const time = fakeTime();
   const server = await startArxivServer(time.clock);
   const app = createTestApp({ ARXIV_RSS_URL: `${server.url}/rss`, ARXIV_CATEGORIES: feeds.join(","), ...options.env }, time.clock);
@@ -22,7 +25,15 @@ export async function startTestPoller(feeds: readonly string[], options: { env?:
     ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
   });
   const parseLimit = options.parseTimeLimitMs === undefined ? {} : { parseTimeLimitMs: options.parseTimeLimitMs };
-  const poller = new ArxivPoller({ db: app.db, config: app.config.arxiv, http, clock: time.clock, logger: app.logs, papers: () => app.catalog.papers, ...parseLimit });
+  const poller = new ArxivPoller({
+    db: app.db,
+    config: app.config.arxiv,
+    http,
+    clock: time.clock,
+    logger: app.logs,
+    papers: () => app.catalog.papers,
+    ...parseLimit,
+  });
   onTestFinished(async () => {
     await poller.stop();
     app.close();

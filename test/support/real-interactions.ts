@@ -69,12 +69,18 @@ export function completeLegacyInteraction(interaction: JsonObject, applicationId
   }
   if (!isJsonObject(interaction["authorizing_integration_owners"])) {
     const guildId = interaction["guild_id"];
-    interaction["authorizing_integration_owners"] = { [String(ApplicationIntegrationType.GuildInstall)]: typeof guildId === "string" ? guildId : "0" };
+    interaction["authorizing_integration_owners"] = {
+      [String(ApplicationIntegrationType.GuildInstall)]: typeof guildId === "string" ? guildId : "0",
+    };
     filled.push("authorizing_integration_owners");
   }
   const data = interaction["data"];
   const type = interaction["type"];
-  if ((type === InteractionType.ApplicationCommand || type === InteractionType.ApplicationCommandAutocomplete) && isJsonObject(data) && data["type"] === undefined) {
+  if (
+    (type === InteractionType.ApplicationCommand || type === InteractionType.ApplicationCommandAutocomplete) &&
+    isJsonObject(data) &&
+    data["type"] === undefined
+  ) {
     data["type"] = ApplicationCommandType.ChatInput;
     filled.push("data.type");
   }

@@ -30,9 +30,13 @@ export default class SummaryReporter implements Reporter {
       }
     }
     const out = process.stdout;
-    out.write(`\nvitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${counts.allowed} allowed: tests of unlicensed captures without ../shared)\n`);
+    out.write(
+      `\nvitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${counts.allowed} allowed: tests of unlicensed captures without ../shared)\n`,
+    );
     if (unexplained.length === 0 || this.narrowed) return;
-    out.write(`vitest: ${unexplained.length} skipped test(s) without the "${UNLICENSED_CAPTURE}" tag; only an unlicensed capture may skip (build first, install the tool, or commit the fixture):\n`);
+    out.write(
+      `vitest: ${unexplained.length} skipped test(s) without the "${UNLICENSED_CAPTURE}" tag; only an unlicensed capture may skip (build first, install the tool, or commit the fixture):\n`,
+    );
     for (const test of unexplained) out.write(`  - ${test.module.moduleId}: ${test.fullName}\n`);
     process.exitCode = 1;
   }

@@ -8,6 +8,7 @@ export const UNLICENSED_CAPTURE = "unlicensed-capture";
 export const TAGS = [
   {
     name: UNLICENSED_CAPTURE,
-    description: "Reads a capture from ../shared/fixtures/real (or the seed) that has no licence to commit; the only skip allowed, when ../shared is absent.",
+    description:
+      "Reads a capture from ../shared/fixtures/real (or the seed) that has no licence to commit; the only skip allowed, when ../shared is absent.",
   },
 ];

@@ -10,7 +10,10 @@ export function within<T>(promise: Promise<T>, timeoutMs: number, what: string):
 }
 
 /** Collects what a stream prints, and waits (bounded) for a piece of text to appear. */
-export function collectOutput(stream: NodeJS.ReadableStream): { text(): string; waitFor(piece: string, timeoutMs?: number): Promise<void> } {
+export function collectOutput(stream: NodeJS.ReadableStream): {
+  text(): string;
+  waitFor(piece: string, timeoutMs?: number): Promise<void>;
+} {
   let printed = "";
   const listeners = new Set<() => void>();
   stream.on("data", (chunk: Buffer | string) => {

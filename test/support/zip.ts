@@ -23,7 +23,12 @@ export interface UnzippedEntry {
  * or a local header that disagrees with the central directory (yauzl itself trusts only the latter).
  */
 export async function unzipEntries(zip: Buffer): Promise<UnzippedEntry[]> {
-  const archive = await yauzl.fromBufferPromise(zip, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true, decodeStrings: true });
+  const archive = await yauzl.fromBufferPromise(zip, {
+    lazyEntries: true,
+    strictFileNames: true,
+    validateEntrySizes: true,
+    decodeStrings: true,
+  });
   const entries: UnzippedEntry[] = [];
   return new Promise<UnzippedEntry[]>((resolve, reject) => {
     archive.on("error", reject);
@@ -74,7 +79,12 @@ export async function unzipEntries(zip: Buffer): Promise<UnzippedEntry[]> {
 /** name (without `folder/`) → UTF-8 text of each entry. */
 export async function unzipTexts(zip: Buffer, folder: string): Promise<Map<string, string>> {
   const entries = await unzipEntries(zip);
-  return new Map(entries.map((entry) => [entry.name.startsWith(`${folder}/`) ? entry.name.slice(folder.length + 1) : entry.name, entry.data.toString("utf8")]));
+  return new Map(
+    entries.map((entry) => [
+      entry.name.startsWith(`${folder}/`) ? entry.name.slice(folder.length + 1) : entry.name,
+      entry.data.toString("utf8"),
+    ]),
+  );
 }
 
 /** Whether Info-ZIP `unzip` is installed (tests that use it skip otherwise). */

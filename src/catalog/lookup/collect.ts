@@ -48,7 +48,8 @@ export class MatchCollector {
       }
     }
     const previous = this.matches.get(paper.seq);
-    const ceiling = matchedBy === "exact" || matchedBy === "arxiv" || matchedBy === "url" ? LOOKUP_WEIGHTS.exact.single : COMBINE.nonExactCeiling;
+    const ceiling =
+      matchedBy === "exact" || matchedBy === "arxiv" || matchedBy === "url" ? LOOKUP_WEIGHTS.exact.single : COMBINE.nonExactCeiling;
     const combined = Math.min(ceiling, Math.max(score, previous?.score ?? 0) + bonus);
     this.strength.set(paper.seq, Math.max(this.strength.get(paper.seq) ?? 0, uncapped + bonus, combined));
     if (!previous || previous.score < combined) this.matches.set(paper.seq, { paper, score: combined, matchedBy });
@@ -58,16 +59,20 @@ export class MatchCollector {
   ranked(cleaned: string, locale: Locale): Ranked[] {
     // For Japanese users a Japanese-text match wins a tie.
     const preference = (match: Ranked) =>
-      (this.strength.get(match.paper.seq) ?? 0) + (locale === "ja" && match.matchedBy === "japanese" ? COMBINE.japaneseForJapaneseUser : 0) + (this.named.has(match.paper.seq) ? COMBINE.named : 0);
+      (this.strength.get(match.paper.seq) ?? 0) +
+      (locale === "ja" && match.matchedBy === "japanese" ? COMBINE.japaneseForJapaneseUser : 0) +
+      (this.named.has(match.paper.seq) ? COMBINE.named : 0);
     // In a mixed query ("拡散モデル DDPM"), a paper found through its Japanese half alone must also be about the Latin words.
     if (containsCjk(cleaned) && contentTokens(cleaned).length > 0) {
       for (const [seq, match] of this.matches) {
-        if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(seq)?.has("text")) this.matches.set(seq, { ...match, score: match.score * COMBINE.japaneseHalfOnly });
+        if (match.matchedBy === "japanese" && !this.latinAndJapanese.get(seq)?.has("text"))
+          this.matches.set(seq, { ...match, score: match.score * COMBINE.japaneseHalfOnly });
       }
     }
     for (const match of this.matches.values()) match.strength = preference(match);
     return [...this.matches.values()].sort(
-      (a, b) => b.score - a.score || preference(b) - preference(a) || a.paper.position - b.paper.position || a.paper.id.localeCompare(b.paper.id),
+      (a, b) =>
+        b.score - a.score || preference(b) - preference(a) || a.paper.position - b.paper.position || a.paper.id.localeCompare(b.paper.id),
     );
   }
 }

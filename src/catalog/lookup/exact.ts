@@ -49,7 +49,11 @@ export class ExactNames {
   /** Every arXiv id the query names ("https://arxiv.org/abs/2106.09685 https://arxiv.org/abs/2305.14314"), in order. */
   arxivAll(query: string, cleaned: string): { arxivId: string; paper: PaperHead | undefined }[] {
     const whole = parseArxivReference(query) ?? parseArxivReference(cleaned);
-    const ids = whole ? [whole] : findArxivReferences(query.trim()).length > 1 ? findArxivReferences(query.trim()) : findArxivReferences(cleaned);
+    const ids = whole
+      ? [whole]
+      : findArxivReferences(query.trim()).length > 1
+        ? findArxivReferences(query.trim())
+        : findArxivReferences(cleaned);
     return ids.slice(0, MAX_ARXIV_IDS).map((arxivId) => ({ arxivId, paper: this.heads.byArxivId(arxivId) }));
   }
 
@@ -115,7 +119,14 @@ export class ExactNames {
     isUnknown: (token: string) => boolean = () => false,
   ): void {
     // Japanese has no spaces: "post-lnとpre-lnの違い" splits where the script changes.
-    const words = cleaned.split(/\s+/).flatMap((word) => word.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/gu) ?? []);
+    const words = cleaned
+      .split(/\s+/)
+      .flatMap(
+        (word) =>
+          word.match(
+            /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/gu,
+          ) ?? [],
+      );
     if (words.length < 2 || words.length > 12) return;
     // Japanese words weigh too ("…畳み込みなしでTransformerに入れる画像認識" is not the Transformer paper):
     // through their English (lookup/bridge.ts), or as a word no paper has.
@@ -153,5 +164,3 @@ function japaneseGroups(word: string): string[][] {
   const bridged = bridgeJapanese(word).map(({ english }) => english.flatMap(tokenize));
   return bridged.length > 0 ? bridged : [[word]];
 }
-
-

@@ -60,13 +60,15 @@ export class FullTextMatcher {
     const tokens = [...new Set(contentTokens(cleaned))].slice(0, MAX_QUERY_WORDS);
     const rawWords = unstemmedWords(cleaned);
     // Numbers and single letters alone ("1", "2 * 3", "a_b_c", "' OR 1=1 --") name nothing; a year does ("2023").
-    if (!tokens.some((token) => /\p{L}.*\p{L}|\p{L}\d|\d\p{L}/u.test(token) || /^(?:19|20)\d\d$/.test(token)) && bridged.length === 0) return;
+    if (!tokens.some((token) => /\p{L}.*\p{L}|\p{L}\d|\d\p{L}/u.test(token) || /^(?:19|20)\d\d$/.test(token)) && bridged.length === 0)
+      return;
     const groups = tokens.map((token) => withExpansions(this.spelling.corrections(token)));
     const expanded = tokens.map((token) => new Set(EXPANSIONS[this.spelling.corrections(token)[0] ?? ""] ?? []));
     /** Spelling corrections of each query word (not the word itself, nor its expansions), with how close each is. */
     const corrections = tokens.map((token) => {
       const closeness = new Map<string, number>();
-      for (const word of this.spelling.corrections(token).slice(1)) closeness.set(word, 1 - editDistance(token, word) / Math.max(token.length, word.length));
+      for (const word of this.spelling.corrections(token).slice(1))
+        closeness.set(word, 1 - editDistance(token, word) / Math.max(token.length, word.length));
       return closeness;
     });
     const seen = new Set(groups.flat());
@@ -84,7 +86,9 @@ export class FullTextMatcher {
     // Words after a number state a fact ("20 tokens per parameter"): names come before their versions.
     const nameQuery =
       !(/^\d/.test(cleaned) && groups.length > 1) &&
-      groups.length <= 4 && cleaned.split(" ").length <= 4 && (cleaned.match(/[\p{Script=Han}\p{Script=Katakana}]/gu) ?? []).length <= 4;
+      groups.length <= 4 &&
+      cleaned.split(" ").length <= 4 &&
+      (cleaned.match(/[\p{Script=Han}\p{Script=Katakana}]/gu) ?? []).length <= 4;
     // Words without the glue of a sentence, as a title is written ("denoising diffusion probabilistic models").
     const titleLike = groups.length >= 3 && groups.length <= 4 && tokens.length === normalize(cleaned).split(" ").length;
     const lastIndex = groups.length - 1;
@@ -108,7 +112,10 @@ export class FullTextMatcher {
         .filter(({ frequency }) => frequency <= commonLimit);
       if (rare.length === 0) return;
       const anyWord = rare.map(({ variants, index }) => clause(variants, index)).join(" OR ");
-      rows = this.search(anyWord, rare.reduce((sum, { frequency }) => sum + frequency, 0));
+      rows = this.search(
+        anyWord,
+        rare.reduce((sum, { frequency }) => sum + frequency, 0),
+      );
       partial = true;
     }
     if (rows.length === 0) return;
@@ -116,7 +123,9 @@ export class FullTextMatcher {
     const phrases = [normalize(cleaned), correctedPhrase].filter((phrase) => phrase.length >= 6);
     const weights = this.weights.queryWeights(groups);
     const totalWeight = weights.reduce((sum, weight) => sum + weight, 0) || 1;
-    explain?.(`text words: ${groups.map((variants, index) => `${variants.join("|")}=${(weights[index] ?? 0).toFixed(2)}`).join(" ")}${partial ? " (any word)" : ""}`);
+    explain?.(
+      `text words: ${groups.map((variants, index) => `${variants.join("|")}=${(weights[index] ?? 0).toFixed(2)}`).join(" ")}${partial ? " (any word)" : ""}`,
+    );
     const specific = groups.map((variants) => /\d/.test(variants[0] ?? ""));
     const versions = versionNumbers(cleaned);
     for (const row of rows) {
@@ -127,7 +136,11 @@ export class FullTextMatcher {
       // Paraphrases (EXPANSIONS) are evidence in a paper's text, not its name: "bigger" is not BERT's "bert-large".
       const lookUp = (words: StoredWords) =>
         groups.map((variants, index) =>
-          variants.some((variant) => !(words === headline && expanded[index]?.has(variant)) && (words.has(variant) || (prefix && index === lastIndex && words.hasPrefix(variant)))),
+          variants.some(
+            (variant) =>
+              !(words === headline && expanded[index]?.has(variant)) &&
+              (words.has(variant) || (prefix && index === lastIndex && words.hasPrefix(variant))),
+          ),
         );
       const inHeadline = lookUp(headline);
       // A name found only through corrected words is a typo of that name: it counts as much as the same typo of a
@@ -138,9 +151,13 @@ export class FullTextMatcher {
         if (!found) return;
         const variants = groups[index] ?? [];
         const typed = variants.filter((variant) => !corrections[index]?.has(variant));
-        if (typed.some((variant) => headline.has(variant) || (prefix && index === lastIndex && headline.hasPrefix(variant)))) namedAsTyped = true;
+        if (typed.some((variant) => headline.has(variant) || (prefix && index === lastIndex && headline.hasPrefix(variant))))
+          namedAsTyped = true;
         else {
-          const closeness = Math.max(0, ...variants.filter((variant) => headline.has(variant)).map((variant) => corrections[index]?.get(variant) ?? 0));
+          const closeness = Math.max(
+            0,
+            ...variants.filter((variant) => headline.has(variant)).map((variant) => corrections[index]?.get(variant) ?? 0),
+          );
           correctedCloseness = Math.min(correctedCloseness ?? closeness, closeness);
         }
       });
@@ -151,12 +168,17 @@ export class FullTextMatcher {
       };
       const covered = (words: StoredWords, counts: (variants: string[]) => boolean = () => true) => {
         const hit = inSet(words);
-        return groups.reduce((sum, variants, index) => sum + (counts(variants) && hit(variants, index) ? (weights[index] ?? 0) : 0), 0) / totalWeight;
+        return (
+          groups.reduce((sum, variants, index) => sum + (counts(variants) && hit(variants, index) ? (weights[index] ?? 0) : 0), 0) /
+          totalWeight
+        );
       };
       // In a name, a number after a word is a version ("llama 3", "gpt-4"): the paper must have it in its name.
       // A description mentioning another model ("finetune gpt-3 with …") says nothing about versions.
       if (nameQuery && versions.some(({ number }) => !headline.has(number))) {
-        explain?.(`text ${paper.id}: another version of a name it has (${versions.map(({ name, number }) => `${name} ${number}`).join(", ")})`);
+        explain?.(
+          `text ${paper.id}: another version of a name it has (${versions.map(({ name, number }) => `${name} ${number}`).join(", ")})`,
+        );
         continue;
       }
       // In a description, numbers ("25 agents", "a 65b model") are facts, not names: that a paper's alias has
@@ -164,9 +186,19 @@ export class FullTextMatcher {
       const coverage = nameQuery ? covered(headline) : covered(headline, (variants) => !/^\d/.test(variants[0] ?? ""));
       const fullCoverage = covered(everywhere);
       if (explain) {
-        const found = (words: StoredWords) => groups.filter(inSet(words)).map((variants) => variants[0]).join(" ") || "-";
-        const missing = groups.filter((variants, index) => !inSet(everywhere)(variants, index)).map((variants) => variants[0]).join(" ") || "-";
-        explain(`text ${paper.id}: name/credit [${found(headline)}] anywhere [${found(everywhere)}] missing [${missing}] coverage ${coverage.toFixed(2)}/${fullCoverage.toFixed(2)}`);
+        const found = (words: StoredWords) =>
+          groups
+            .filter(inSet(words))
+            .map((variants) => variants[0])
+            .join(" ") || "-";
+        const missing =
+          groups
+            .filter((variants, index) => !inSet(everywhere)(variants, index))
+            .map((variants) => variants[0])
+            .join(" ") || "-";
+        explain(
+          `text ${paper.id}: name/credit [${found(headline)}] anywhere [${found(everywhere)}] missing [${missing}] coverage ${coverage.toFixed(2)}/${fullCoverage.toFixed(2)}`,
+        );
         explain(`text ${paper.id}: fields ${this.fieldsExplained(paper, groups.filter(inSet(everywhere)))}`);
       }
       const specificGroups = groups.filter((_, index) => specific[index]);
@@ -197,7 +229,10 @@ export class FullTextMatcher {
         // the paper's names ("constituional ai anthropic").
         lacksTitleWord:
           titleLike &&
-          groups.some((variants, index) => !inSet(everywhere)(variants, index) && !(frequencies[index] === 0 && resemblesAny(variants[0] ?? "", headline))),
+          groups.some(
+            (variants, index) =>
+              !inSet(everywhere)(variants, index) && !(frequencies[index] === 0 && resemblesAny(variants[0] ?? "", headline)),
+          ),
         otherWordInPassing:
           nameQuery &&
           groups.length === 2 &&
@@ -206,7 +241,8 @@ export class FullTextMatcher {
         correctedCloseness,
         // One word that shares only its stem with the paper's names ("performer" and "…transformer-level performance")
         // is another word, not a name: a hint at most.
-        stemOnlyName: namedAsTyped && rawWords.length === 1 && groups.length === 1 && !this.namedAlike(paper, rawWords[0] ?? "", tokens[0] ?? ""),
+        stemOnlyName:
+          namedAsTyped && rawWords.length === 1 && groups.length === 1 && !this.namedAlike(paper, rawWords[0] ?? "", tokens[0] ?? ""),
       };
       // Found through some of the words only: most of a description, and nearly all of a name-like query
       // ("denoising diffusion probabilistic models" is not Consistency Models, which has three of its words).
@@ -214,7 +250,8 @@ export class FullTextMatcher {
       // are a translation; a remembered number with all the other words ("20 tokens per parameter") is a fact.
       const scored = textScore(features);
       if (!scored) continue;
-      if (explain && scored.cappedAt !== null) explain(`text ${paper.id}: named only through corrected words, at most ${scored.cappedAt.toFixed(3)}`);
+      if (explain && scored.cappedAt !== null)
+        explain(`text ${paper.id}: named only through corrected words, at most ${scored.cappedAt.toFixed(3)}`);
       offer(paper, scored.score, "text", scored.uncapped);
     }
   }
@@ -328,10 +365,23 @@ function versionNumbers(text: string): { name: string; number: string }[] {
 
 /** Abbreviations people use for what summaries spell out: "rnn" also finds "recurrent". */
 const EXPANSIONS: Record<string, string[]> = {
-  rnn: ["recurr"], cnn: ["convolut"], qa: ["question"], rl: ["reinforc"], mt: ["translat"], kd: ["distil"], nlp: ["languag"],
-  moe: ["expert"], sft: ["supervis"], lm: ["languag"], llm: ["languag"],
+  rnn: ["recurr"],
+  cnn: ["convolut"],
+  qa: ["question"],
+  rl: ["reinforc"],
+  mt: ["translat"],
+  kd: ["distil"],
+  nlp: ["languag"],
+  moe: ["expert"],
+  sft: ["supervis"],
+  lm: ["languag"],
+  llm: ["languag"],
   // Paraphrases of comparisons that descriptions use and summaries word differently.
-  beat: ["outperform"], outperform: ["beat"], bigger: ["larger", "larg"], biggest: ["largest"], smaller: ["fewer"],
+  beat: ["outperform"],
+  outperform: ["beat"],
+  bigger: ["larger", "larg"],
+  biggest: ["largest"],
+  smaller: ["fewer"],
 };
 
 function withExpansions(variants: string[]): string[] {

@@ -40,7 +40,8 @@ export class FuzzyNames {
     const allowed = key.length <= 4 ? 1 : key.length <= 11 ? 2 : 3;
     // A word typed exactly as a name is no typo: "lora explained" is not "moe explained".
     const words = cleaned.split(/\s+/).map(compactKey);
-    const names = words.length > 1 ? words.filter((word) => word.length >= 3 && this.fuzzyKeys.some((candidate) => candidate.key === word)) : [];
+    const names =
+      words.length > 1 ? words.filter((word) => word.length >= 3 && this.fuzzyKeys.some((candidate) => candidate.key === word)) : [];
     for (const candidate of this.fuzzyKeys) {
       if (names.some((name) => !candidate.key.includes(name))) continue;
       if (Math.abs(candidate.key.length - key.length) > allowed) continue;

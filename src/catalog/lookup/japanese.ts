@@ -60,7 +60,8 @@ export class JapaneseMatcher {
     this.work.japaneseBigrams += grams.length;
     if (grams.length === 0) {
       // One character: only a name can be meant.
-      for (const paper of this.japanesePapers) if (this.bigramsOf(paper).names.text.includes(text)) offer(paper, LOOKUP_WEIGHTS.japanese.oneCharacterName, "japanese");
+      for (const paper of this.japanesePapers)
+        if (this.bigramsOf(paper).names.text.includes(text)) offer(paper, LOOKUP_WEIGHTS.japanese.oneCharacterName, "japanese");
       return;
     }
     // As with words: a pair no text contains weighs as much as the rarest pair that some text does contain.
@@ -71,7 +72,9 @@ export class JapaneseMatcher {
     const covered = (set: Set<string>, also?: Set<string>) =>
       grams.reduce((sum, gram, index) => sum + (set.has(gram) || also?.has(gram) ? (weights[index] ?? 0) : 0), 0) / total;
     // A katakana name with a number is a version ("ジーピーティー4"): a paper named without that number is another model.
-    const versions = [...cleaned.matchAll(/([\p{Script=Katakana}ー]{2,})[\s・-]?(\d+(?:\.\d+)?)(?![\d.]*[a-z])/gu)].map(([, name = "", number = ""]) => ({ name, number }));
+    const versions = [...cleaned.matchAll(/([\p{Script=Katakana}ー]{2,})[\s・-]?(\d+(?:\.\d+)?)(?![\d.]*[a-z])/gu)].map(
+      ([, name = "", number = ""]) => ({ name, number }),
+    );
     const words = katakanaWords(cleaned);
     const loneWord = cjkRuns(cleaned).length === 1 && words.length === 1;
     for (const paper of this.candidates(grams)) {
@@ -103,7 +106,8 @@ export class JapaneseMatcher {
 
   /** Some paper's Japanese text has this katakana word (from katakanaWords). */
   knows(word: string): boolean {
-    if (this.japanesePapers.length <= JAPANESE_SCAN_LIMIT) return this.japanesePapers.some((paper) => this.bigramsOf(paper).text.includes(word));
+    if (this.japanesePapers.length <= JAPANESE_SCAN_LIMIT)
+      return this.japanesePapers.some((paper) => this.bigramsOf(paper).text.includes(word));
     return [...word].length >= 3 && this.reader.rankedJapanese(ftsPhrase(word), 1).length > 0;
   }
 

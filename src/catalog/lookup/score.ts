@@ -75,7 +75,10 @@ export interface TextScored extends Scored {
 /** The full-text score of a paper, or null when its partial match is too thin to consider. */
 export function textScore(f: TextFeatures, weights: LookupWeights = LOOKUP_WEIGHTS): TextScored | null {
   const w = weights.text;
-  if (f.partial && (f.everywhereCoverage < (f.lacksTitleWord ? w.partialTitleMinCoverage : w.partialMinCoverage) || f.wordsFound < w.partialMinWords)) {
+  if (
+    f.partial &&
+    (f.everywhereCoverage < (f.lacksTitleWord ? w.partialTitleMinCoverage : w.partialMinCoverage) || f.wordsFound < w.partialMinWords)
+  ) {
     return null;
   }
   const specificBonus = f.specificFound === null ? 0 : (f.specificFound - w.specificNeutral) * w.specificSpread;

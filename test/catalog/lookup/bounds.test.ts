@@ -30,8 +30,12 @@ function workOf(query: string, prefix = false): LookupWork {
 
 let seed = 7;
 const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-const letters = (count: number) => Array.from({ length: count }, () => "abcdefghijklmnopqrstuvwxyz"[Math.floor(random() * 26)] ?? "a").join("");
-const words = (length: number, wordLength: number) => Array.from({ length: Math.ceil(length / (wordLength + 1)) }, () => letters(wordLength)).join(" ").slice(0, length);
+const letters = (count: number) =>
+  Array.from({ length: count }, () => "abcdefghijklmnopqrstuvwxyz"[Math.floor(random() * 26)] ?? "a").join("");
+const words = (length: number, wordLength: number) =>
+  Array.from({ length: Math.ceil(length / (wordLength + 1)) }, () => letters(wordLength))
+    .join(" ")
+    .slice(0, length);
 const kanji = (count: number) => Array.from({ length: count }, () => String.fromCharCode(0x4e00 + Math.floor(random() * 2_000))).join("");
 
 describe("lookup work is bounded whatever the input (the hostile probe's long words)", () => {

@@ -15,7 +15,9 @@ interface LabelledQuery {
   kind: string;
 }
 
-const descriptive = JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", "lookup-queries-descriptive.json"), "utf8")) as LabelledQuery[];
+const descriptive = JSON.parse(
+  readFileSync(join(repoRoot, "test", "fixtures", "lookup-queries-descriptive.json"), "utf8"),
+) as LabelledQuery[];
 const blind2 = JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", "lookup-queries-blind2.json"), "utf8")) as LabelledQuery[];
 const app = createTestApp();
 afterAll(() => app.close());
@@ -32,7 +34,10 @@ describe("resolve: descriptions", () => {
   it("puts the expected paper first, or nothing for papers not in the list, for at least 90% (78% at first sight)", () => {
     const misses = descriptive.filter((query) => top(query.query, query.locale) !== query.expected);
     const accuracy = 1 - misses.length / descriptive.length;
-    expect(accuracy, JSON.stringify(misses.map((miss) => [miss.query, miss.expected, top(miss.query, miss.locale)]))).toBeGreaterThanOrEqual(0.9);
+    expect(
+      accuracy,
+      JSON.stringify(misses.map((miss) => [miss.query, miss.expected, top(miss.query, miss.locale)])),
+    ).toBeGreaterThanOrEqual(0.9);
     // Measured 115/120 when the scoring weights were gathered in one table: never fewer.
     expect(descriptive.length - misses.length).toBeGreaterThanOrEqual(115);
   });
@@ -40,7 +45,10 @@ describe("resolve: descriptions", () => {
   it("generalises: at least 88% on a second set written blind after the work was done (88.8% at first sight)", () => {
     expect(blind2).toHaveLength(80);
     const misses = blind2.filter((query) => top(query.query, query.locale) !== query.expected);
-    expect(1 - misses.length / blind2.length, JSON.stringify(misses.map((miss) => [miss.query, miss.expected, top(miss.query, miss.locale)]))).toBeGreaterThanOrEqual(0.88);
+    expect(
+      1 - misses.length / blind2.length,
+      JSON.stringify(misses.map((miss) => [miss.query, miss.expected, top(miss.query, miss.locale)])),
+    ).toBeGreaterThanOrEqual(0.88);
     // Measured 73/80 when the scoring weights were gathered in one table: never fewer.
     expect(blind2.length - misses.length).toBeGreaterThanOrEqual(73);
   });
@@ -63,7 +71,9 @@ describe("resolve: descriptions", () => {
   );
 
   it("suggests from descriptions while typing", () => {
-    const ids = app.catalog.resolve("the one where 25 agents live in a little tow", "en", { prefix: true, limit: 25 }).results.map((match) => match.paper.id);
+    const ids = app.catalog
+      .resolve("the one where 25 agents live in a little tow", "en", { prefix: true, limit: 25 })
+      .results.map((match) => match.paper.id);
     expect(ids[0]).toBe("generative-agents");
   });
 
@@ -125,7 +135,12 @@ describe("incremental index", () => {
       const added = local.catalog.addPaper(entry(), { now: new Date("2026-11-29T00:00:00Z") });
       expect(added.source).toBe("moderator");
       expect(local.catalog.get("mamba")?.title).toContain("Mamba");
-      for (const [query, locale] of [["mamba", "en"], ["2312.00752", "en"], ["selective state spaces linear time sequence modeling", "en"], ["選択的状態空間", "ja"]] as const) {
+      for (const [query, locale] of [
+        ["mamba", "en"],
+        ["2312.00752", "en"],
+        ["selective state spaces linear time sequence modeling", "en"],
+        ["選択的状態空間", "ja"],
+      ] as const) {
         expect(local.catalog.resolve(query, locale).results[0]?.paper.id, query).toBe("mamba");
       }
       expect(new PaperIndex(local.db).resolve("mamba", "en").results[0]?.paper.id).toBe("mamba");

@@ -85,7 +85,9 @@ describe("lookup weights: one table", () => {
   it("holds every fractional constant of the resolver: none is left in the stages or resolve.ts", () => {
     const stages = scoringFiles.filter((file) => !file.endsWith("weights.ts"));
     expect(stages.length).toBeGreaterThanOrEqual(12);
-    const found = stages.flatMap((file) => fractions(readFileSync(file, "utf8")).map((literal) => `${file.slice(repoRoot.length)}: ${literal}`));
+    const found = stages.flatMap((file) =>
+      fractions(readFileSync(file, "utf8")).map((literal) => `${file.slice(repoRoot.length)}: ${literal}`),
+    );
     expect(found).toEqual([]);
     // The check sees literals where they are: the table has dozens.
     expect(fractions(readFileSync(join(lookupDir, "weights.ts"), "utf8")).length).toBeGreaterThan(30);
@@ -98,7 +100,9 @@ describe("lookup weights: one table", () => {
     const weights = lines.filter(isWeight);
     expect(weights.length).toBeGreaterThan(50);
     // Each weight follows its comment, or follows a weight its comment introduces ("…scores this…", "…and this").
-    const undescribed = lines.filter((line, at) => isWeight(line) && !/\*\/\s*$/.test(lines[at - 1] ?? "") && !isWeight(lines[at - 1] ?? ""));
+    const undescribed = lines.filter(
+      (line, at) => isWeight(line) && !/\*\/\s*$/.test(lines[at - 1] ?? "") && !isWeight(lines[at - 1] ?? ""),
+    );
     expect(undescribed).toEqual([]);
   });
 });
@@ -139,20 +143,41 @@ describe("lookup scoring: pure functions of named features", () => {
       // With every reward at zero, what is left is the base (under whatever cap applies).
       expect(textScore(features, zeroRewards)?.score).toBe(Math.min(LOOKUP_WEIGHTS.text.base, textScore(features)?.score ?? Infinity));
     }
-    const features = { ...textFeatures(next), partial: false, everywhereCoverage: 1, nameCoverage: 1, namedAsTyped: true, stemOnlyName: false, contentWords: 2, queryWords: 2 };
+    const features = {
+      ...textFeatures(next),
+      partial: false,
+      everywhereCoverage: 1,
+      nameCoverage: 1,
+      namedAsTyped: true,
+      stemOnlyName: false,
+      contentWords: 2,
+      queryWords: 2,
+    };
     const doubled: LookupWeights = { ...LOOKUP_WEIGHTS, text: { ...LOOKUP_WEIGHTS.text, everywhere: 0.7, ceiling: 5 } };
-    expect((textScore(features, doubled)?.uncapped ?? 0) - (textScore(features)?.uncapped ?? 0)).toBeCloseTo(LOOKUP_WEIGHTS.text.everywhere, 10);
+    expect((textScore(features, doubled)?.uncapped ?? 0) - (textScore(features)?.uncapped ?? 0)).toBeCloseTo(
+      LOOKUP_WEIGHTS.text.everywhere,
+      10,
+    );
   });
 
   it("rewards more of the query found, never less", () => {
     const next = random(3);
     for (let sample = 0; sample < 300; sample += 1) {
       const features = textFeatures(next);
-      const more = { ...features, everywhereCoverage: Math.min(1, features.everywhereCoverage + 0.2), nameCoverage: Math.min(1, features.nameCoverage + 0.2) };
+      const more = {
+        ...features,
+        everywhereCoverage: Math.min(1, features.everywhereCoverage + 0.2),
+        nameCoverage: Math.min(1, features.nameCoverage + 0.2),
+      };
       const [before, after] = [textScore(features), textScore(more)];
       if (before && after) expect(after.uncapped).toBeGreaterThanOrEqual(before.uncapped);
       if (before) expect(after).not.toBeNull();
-      const japanese: JapaneseFeatures = { everywhereCoverage: next(), nameCoverage: next(), pairsFound: Math.floor(next() * 6), wholeName: next() < 0.5 };
+      const japanese: JapaneseFeatures = {
+        everywhereCoverage: next(),
+        nameCoverage: next(),
+        pairsFound: Math.floor(next() * 6),
+        wholeName: next() < 0.5,
+      };
       const fuller = japaneseScore({ ...japanese, everywhereCoverage: Math.min(1, japanese.everywhereCoverage + 0.1) });
       const base = japaneseScore(japanese);
       if (base) expect(fuller?.uncapped ?? 0).toBeGreaterThanOrEqual(base.uncapped);
@@ -160,7 +185,16 @@ describe("lookup scoring: pure functions of named features", () => {
   });
 
   it("keeps thin evidence under an answer: a word found only in a summary, a name only through its stem", () => {
-    const thin: TextFeatures = { ...textFeatures(random(1)), partial: false, nameCoverage: 0, queryWords: 2, nameQuery: true, everywhereCoverage: 1, bm25Matched: true, curated: true };
+    const thin: TextFeatures = {
+      ...textFeatures(random(1)),
+      partial: false,
+      nameCoverage: 0,
+      queryWords: 2,
+      nameQuery: true,
+      everywhereCoverage: 1,
+      bm25Matched: true,
+      curated: true,
+    };
     expect(textScore(thin)?.score).toBeLessThan(LOOKUP_WEIGHTS.resultThreshold);
     const stem: TextFeatures = { ...thin, nameCoverage: 1, namedAsTyped: true, stemOnlyName: true };
     expect(textScore(stem)?.score).toBeLessThan(LOOKUP_WEIGHTS.resultThreshold);
@@ -171,7 +205,8 @@ describe("lookup scoring: pure functions of named features", () => {
     expect(exactScore(0, 1)).toBe(1);
     const shared = [0, 1, 2].map((rank) => exactScore(rank, 3));
     expect(shared).toEqual([...shared].sort((a, b) => b - a));
-    for (let rank = 1; rank < shared.length; rank += 1) expect((shared[rank - 1] ?? 0) - (shared[rank] ?? 0)).toBeGreaterThan(LOOKUP_WEIGHTS.ties.margin);
+    for (let rank = 1; rank < shared.length; rank += 1)
+      expect((shared[rank - 1] ?? 0) - (shared[rank] ?? 0)).toBeGreaterThan(LOOKUP_WEIGHTS.ties.margin);
     expect(nameWithinScore(LOOKUP_WEIGHTS.nameWithin.minShare / 2, false)).toBeNull();
     const within = nameWithinScore(1, false);
     expect(within?.score).toBeLessThan(exactScore(0, 2));

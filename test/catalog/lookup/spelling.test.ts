@@ -96,9 +96,12 @@ function containsKana(text: string): boolean {
 }
 
 describe("Japanese names of models not in the list, and hiragana", () => {
-  it.each(["ジーピーティー4", "パーム", "ミストラル7B", "グーグルの540Bモデル"])("%s gives no answer, as its English form does", (query) => {
-    expect(resolve(query, "ja").results).toEqual([]);
-  });
+  it.each(["ジーピーティー4", "パーム", "ミストラル7B", "グーグルの540Bモデル"])(
+    "%s gives no answer, as its English form does",
+    (query) => {
+      expect(resolve(query, "ja").results).toEqual([]);
+    },
+  );
 
   it.each([
     ["ちんちら", "chinchilla"],

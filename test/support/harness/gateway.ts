@@ -10,7 +10,16 @@ import { SHARDING_REQUIRED_AT, countOnShard, serversOnShard, shardOf, syntheticG
 import { RecordLog } from "./record-log.js";
 import { requiredIntent } from "./intents.js";
 import type { HarnessState } from "./state.js";
-import type { GatewayConnectionRecord, GatewayPayloadRecord, GatewaySession, GatewaySocket, IdentifyRecord, JsonRecord, ReadyRecord, ResumeRecord } from "./types.js";
+import type {
+  GatewayConnectionRecord,
+  GatewayPayloadRecord,
+  GatewaySession,
+  GatewaySocket,
+  IdentifyRecord,
+  JsonRecord,
+  ReadyRecord,
+  ResumeRecord,
+} from "./types.js";
 
 export class Gateway {
   readonly identifyLog = new RecordLog<IdentifyRecord>((r) => `identify conn=${r.connectionId} intents=${r.intents}`);
@@ -60,7 +69,8 @@ export class Gateway {
    */
   dispatch(event: string, data: unknown): number {
     const live = [...this.sessions.values()].filter((s) => s.live);
-    if (live.length === 0) throw new Error(`dispatch(${event}): no gateway session; log the client in and await harness.waitForReady() first`);
+    if (live.length === 0)
+      throw new Error(`dispatch(${event}): no gateway session; log the client in and await harness.waitForReady() first`);
     this.state.observeDispatch(event, data);
     let delivered = 0;
     const guildId = isRecord(data) && typeof data["guild_id"] === "string" ? data["guild_id"] : null;
@@ -77,7 +87,8 @@ export class Gateway {
   /** Send op 7 RECONNECT: discord.js closes with 4200 and RESUMEs on resume_gateway_url. */
   requestReconnect(): void {
     for (const socket of this.sockets) {
-      if (socket.session && socket.ws.readyState === WebSocket.OPEN) this.sendRaw(socket, { op: GatewayOpcodes.Reconnect, d: null, s: null, t: null });
+      if (socket.session && socket.ws.readyState === WebSocket.OPEN)
+        this.sendRaw(socket, { op: GatewayOpcodes.Reconnect, d: null, s: null, t: null });
     }
   }
 
@@ -225,7 +236,9 @@ export class Gateway {
     const ready: GatewayReadyDispatchData & JsonRecord = {
       v: 10,
       user: { ...this.state.botUser, verified: true, mfa_enabled: false, email: null },
-      guilds: [...held.map((guild) => guild.id), ...[...serversOnShard(this.servers, shardId, shardCount)].map(syntheticServerId)].map((id) => ({ id, unavailable: true })),
+      guilds: [...held.map((guild) => guild.id), ...[...serversOnShard(this.servers, shardId, shardCount)].map(syntheticServerId)].map(
+        (id) => ({ id, unavailable: true }),
+      ),
       session_id: sessionId,
       session_type: "normal",
       resume_gateway_url: this.resumeGatewayUrl,
@@ -274,7 +287,15 @@ export class Gateway {
     const token = asString(d["token"]) ?? "";
     const session = this.sessions.get(sessionId);
     if (!session || !session.live || session.token !== token || (this.token !== undefined && token !== this.token)) {
-      this.resumeLog.push({ connectionId: socket.record.id, sessionId, seq, token, accepted: false, replayed: 0, receivedAt: performance.now() });
+      this.resumeLog.push({
+        connectionId: socket.record.id,
+        sessionId,
+        seq,
+        token,
+        accepted: false,
+        replayed: 0,
+        receivedAt: performance.now(),
+      });
       this.sendRaw(socket, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
       return;
     }
@@ -286,8 +307,17 @@ export class Gateway {
     session.socket = socket;
     socket.session = session;
     const missed = session.log.filter((entry) => entry.s > (seq ?? 0));
-    for (const entry of missed) this.sendRaw(socket, { op: GatewayOpcodes.Dispatch, t: entry.t, s: entry.s, d: entry.lazy ? entry.lazy() : entry.d });
-    this.resumeLog.push({ connectionId: socket.record.id, sessionId, seq, token, accepted: true, replayed: missed.length, receivedAt: performance.now() });
+    for (const entry of missed)
+      this.sendRaw(socket, { op: GatewayOpcodes.Dispatch, t: entry.t, s: entry.s, d: entry.lazy ? entry.lazy() : entry.d });
+    this.resumeLog.push({
+      connectionId: socket.record.id,
+      sessionId,
+      seq,
+      token,
+      accepted: true,
+      replayed: missed.length,
+      receivedAt: performance.now(),
+    });
     this.sendDispatch(session, "RESUMED", { _trace: ['["gateway-harness",{"micros":0}]'] });
   }
 
@@ -312,7 +342,10 @@ export class Gateway {
       socket.record.closeCode = code;
       socket.record.closedBy = "server";
     }
-    const fatal = code === GatewayCloseCodes.AuthenticationFailed || code === GatewayCloseCodes.InvalidSeq || code === GatewayCloseCodes.SessionTimedOut;
+    const fatal =
+      code === GatewayCloseCodes.AuthenticationFailed ||
+      code === GatewayCloseCodes.InvalidSeq ||
+      code === GatewayCloseCodes.SessionTimedOut;
     if (socket.session && fatal) socket.session.live = false;
     if (socket.ws.readyState === WebSocket.OPEN || socket.ws.readyState === WebSocket.CONNECTING) socket.ws.close(code, reason);
   }
@@ -357,4 +390,3 @@ function shardField(value: unknown): [number, number] | null {
   if (id === null || count === null || !Number.isInteger(id) || !Number.isInteger(count) || count < 1 || id < 0 || id >= count) return null;
   return [id, count];
 }
-

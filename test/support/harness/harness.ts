@@ -62,7 +62,13 @@ export class DiscordHarness {
     this.applicationId = this.state.applicationId;
     this.servers = options.servers ?? 0;
     this.recommendedShards = Math.max(1, Math.ceil((this.state.guilds.length + this.servers) / SERVERS_PER_RECOMMENDED_SHARD));
-    this.gateway = new Gateway(this.state, `ws://127.0.0.1:${port}/resume`, options.heartbeatIntervalMs ?? 41_250, options.token, this.servers);
+    this.gateway = new Gateway(
+      this.state,
+      `ws://127.0.0.1:${port}/resume`,
+      options.heartbeatIntervalMs ?? 41_250,
+      options.token,
+      this.servers,
+    );
     const gatewayBot = { shards: this.recommendedShards, maxConcurrency: options.maxConcurrency ?? 1 };
     this.http = new HttpFront(buildRoutes(this.state, `ws://127.0.0.1:${port}`, gatewayBot), options.token);
     wss.on("connection", (ws, req) => this.gateway.onConnection(ws, req));
@@ -123,7 +129,11 @@ export class DiscordHarness {
    * Answer matching REST requests with `response` instead of the default behaviour (first registered
    * matching override wins). For 429s without a Retry-After header, one is derived from body.retry_after.
    */
-  respondWith(matcher: RequestMatcher, response: HarnessResponse | ((request: RecordedRequest) => HarnessResponse), options: RespondWithOptions = {}): OverrideHandle {
+  respondWith(
+    matcher: RequestMatcher,
+    response: HarnessResponse | ((request: RecordedRequest) => HarnessResponse),
+    options: RespondWithOptions = {},
+  ): OverrideHandle {
     return this.http.respondWith(matcher, response, options);
   }
 

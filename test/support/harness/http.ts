@@ -3,10 +3,21 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { asNumber, asRecord, clone, jsonError, matchPathPattern, notFound, toPredicate } from "./json.js";
 import { RecordLog } from "./record-log.js";
-import type { HarnessResponse, OverrideHandle, Override, RecordedRequest, RequestDraft, RequestMatcher, RespondWithOptions, Route } from "./types.js";
+import type {
+  HarnessResponse,
+  OverrideHandle,
+  Override,
+  RecordedRequest,
+  RequestDraft,
+  RequestMatcher,
+  RespondWithOptions,
+  Route,
+} from "./types.js";
 
 export class HttpFront {
-  readonly requestLog = new RecordLog<RecordedRequest>((r) => `#${r.index} ${r.method} ${r.path}${r.query.size ? `?${r.query}` : ""} → ${r.response.status}`);
+  readonly requestLog = new RecordLog<RecordedRequest>(
+    (r) => `#${r.index} ${r.method} ${r.path}${r.query.size ? `?${r.query}` : ""} → ${r.response.status}`,
+  );
   private readonly overrides: Override[] = [];
 
   constructor(
@@ -71,7 +82,9 @@ export class HttpFront {
       overridden: false,
     };
     const isApi = (req.url ?? "").startsWith("/api/v10/");
-    const route = isApi ? this.routes.find((r) => r.method === request.method && matchPathPattern(r.pattern, request.path) !== null) : undefined;
+    const route = isApi
+      ? this.routes.find((r) => r.method === request.method && matchPathPattern(r.pattern, request.path) !== null)
+      : undefined;
     if (route) {
       request.route = `${route.method} ${route.pattern}`;
       request.params = matchPathPattern(route.pattern, request.path) ?? {};
@@ -96,7 +109,10 @@ export class HttpFront {
       try {
         response = route.handle({ request, params: request.params, body: asRecord(request.body) });
       } catch (error) {
-        response = { status: 500, body: { message: `harness error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`, code: 0 } };
+        response = {
+          status: 500,
+          body: { message: `harness error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, code: 0 },
+        };
       }
     }
     request.response = response;
@@ -198,6 +214,8 @@ export class HttpFront {
     }
     if (!lower.has("content-type")) headers["Content-Type"] = "application/json";
     res.writeHead(response.status, headers);
-    res.end(typeof response.body === "string" && !headers["Content-Type"]?.includes("json") ? response.body : JSON.stringify(response.body));
+    res.end(
+      typeof response.body === "string" && !headers["Content-Type"]?.includes("json") ? response.body : JSON.stringify(response.body),
+    );
   }
 }

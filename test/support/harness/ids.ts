@@ -1,5 +1,12 @@
 /** Snowflakes, the default bot, user and guild, and permission constants (shared with ../interactions.ts). */
-import { ChannelType, PermissionFlagsBits, type APIGuildMember, type APIUser, type GuildMemberFlags, type Locale } from "discord-api-types/v10";
+import {
+  ChannelType,
+  PermissionFlagsBits,
+  type APIGuildMember,
+  type APIUser,
+  type GuildMemberFlags,
+  type Locale,
+} from "discord-api-types/v10";
 
 const DISCORD_EPOCH = 1420070400000n;
 let snowflakeLastMs = 0n;
@@ -127,6 +134,12 @@ export const DEFAULT_BOT_ROLE_PERMISSIONS: bigint =
 export const DEFAULT_APP_PERMISSIONS: string = (DEFAULT_EVERYONE_PERMISSIONS | DEFAULT_BOT_ROLE_PERMISSIONS).toString();
 /** `app_permissions` Discord reports in the bot's DMs. */
 export const DM_APP_PERMISSIONS: string = (
-  P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.ReadMessageHistory | P.AddReactions |
-  P.UseExternalEmojis | P.UseApplicationCommands
+  P.ViewChannel |
+  P.SendMessages |
+  P.EmbedLinks |
+  P.AttachFiles |
+  P.ReadMessageHistory |
+  P.AddReactions |
+  P.UseExternalEmojis |
+  P.UseApplicationCommands
 ).toString();

@@ -1,5 +1,15 @@
 /** Messages the harness creates and edits (channel posts, interaction responses, follow-ups). */
-import { InteractionType, MessageFlags, MessageType, type APIAttachment, type APIEmbed, type APIMessage, type APIMessageReference, type APIMessageTopLevelComponent, type APIUser } from "discord-api-types/v10";
+import {
+  InteractionType,
+  MessageFlags,
+  MessageType,
+  type APIAttachment,
+  type APIEmbed,
+  type APIMessage,
+  type APIMessageReference,
+  type APIMessageTopLevelComponent,
+  type APIUser,
+} from "discord-api-types/v10";
 import { snowflake } from "./ids.js";
 import { asArray, asNumber, asRecord, asString, clone, nowIso } from "./json.js";
 import type { HarnessState } from "./state.js";
@@ -34,7 +44,8 @@ function mentionsIn(state: HarnessState, content: string): APIUser[] {
   return users;
 }
 
-export function newMessage(state: HarnessState, 
+export function newMessage(
+  state: HarnessState,
   channelId: string,
   body: JsonRecord,
   files: RecordedFile[],
@@ -42,7 +53,7 @@ export function newMessage(state: HarnessState,
 ): APIMessage {
   const content = asString(body["content"]) ?? "";
   const keptFlags = MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
-  const flags = extra.flags ?? ((asNumber(body["flags"]) ?? 0) & keptFlags);
+  const flags = extra.flags ?? (asNumber(body["flags"]) ?? 0) & keptFlags;
   const id = snowflake();
   const message: APIMessage = {
     id,
@@ -66,7 +77,12 @@ export function newMessage(state: HarnessState,
   const referencedId = asString(reference?.["message_id"]);
   if (reference && referencedId) {
     const refChannel = asString(reference["channel_id"]) ?? channelId;
-    message.message_reference = { type: 0, message_id: referencedId, channel_id: refChannel, ...(reference["guild_id"] ? { guild_id: String(reference["guild_id"]) } : {}) } as APIMessageReference;
+    message.message_reference = {
+      type: 0,
+      message_id: referencedId,
+      channel_id: refChannel,
+      ...(reference["guild_id"] ? { guild_id: String(reference["guild_id"]) } : {}),
+    } as APIMessageReference;
     message.referenced_message = clone(state.channels.get(refChannel)?.messages.get(referencedId) ?? null);
     if (extra.type === MessageType.Default) message.type = MessageType.Reply;
   }
@@ -93,7 +109,12 @@ export function newMessage(state: HarnessState,
         authorizing_integration_owners: clone(owners),
         ...(interaction.original && interaction.original.id !== id ? { original_response_message_id: interaction.original.id } : {}),
       };
-      message.interaction = { id: interaction.id, type: InteractionType.ApplicationCommand, name: interaction.commandName ?? "", user: clone(interaction.user) };
+      message.interaction = {
+        id: interaction.id,
+        type: InteractionType.ApplicationCommand,
+        name: interaction.commandName ?? "",
+        user: clone(interaction.user),
+      };
     }
   }
   return message;
@@ -103,7 +124,13 @@ function normaliseEmbeds(raw: unknown): APIEmbed[] {
   return (asArray(raw) ?? []).map((embed) => ({ type: "rich", ...(asRecord(embed) ?? {}) }) as APIEmbed);
 }
 
-export function applyEdit(state: HarnessState, message: APIMessage, body: JsonRecord, files: RecordedFile[], markEdited: boolean): APIMessage {
+export function applyEdit(
+  state: HarnessState,
+  message: APIMessage,
+  body: JsonRecord,
+  files: RecordedFile[],
+  markEdited: boolean,
+): APIMessage {
   const next = clone(message);
   if ("content" in body) {
     next.content = asString(body["content"]) ?? "";

@@ -17,7 +17,14 @@ import {
   type GatewayGuildCreateDispatchData,
   type RoleFlags,
 } from "discord-api-types/v10";
-import { DEFAULT_BOT_ROLE_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, guildMemberObject, snowflake, type HarnessChannelConfig, type HarnessGuildConfig } from "./ids.js";
+import {
+  DEFAULT_BOT_ROLE_PERMISSIONS,
+  DEFAULT_EVERYONE_PERMISSIONS,
+  guildMemberObject,
+  snowflake,
+  type HarnessChannelConfig,
+  type HarnessGuildConfig,
+} from "./ids.js";
 import { asNumber, asString, clone } from "./json.js";
 import type { HarnessState } from "./state.js";
 import type { JsonRecord } from "./types.js";
@@ -78,10 +85,12 @@ function guildRoles(state: HarnessState, guild: HarnessGuildConfig): APIRole[] {
 
 export function guildCreatePayload(state: HarnessState, guild: HarnessGuildConfig): GatewayGuildCreateDispatchData {
   const members = [...(state.guildMembers.get(guild.id)?.values() ?? [])];
-  const channels = [...state.channels.values()].filter((c) => c.guildId === guild.id && c.recipientId === null).map((c) => {
-    const { guild_id: _guildId, ...channel } = c.channel;
-    return channel;
-  });
+  const channels = [...state.channels.values()]
+    .filter((c) => c.guildId === guild.id && c.recipientId === null)
+    .map((c) => {
+      const { guild_id: _guildId, ...channel } = c.channel;
+      return channel;
+    });
   const firstText = (guild.channels ?? []).find((c) => (c.type ?? ChannelType.GuildText) === ChannelType.GuildText);
   return {
     id: guild.id,
@@ -163,7 +172,12 @@ export function applicationPayload(state: HarnessState): JsonRecord {
   };
 }
 
-export function normaliseCommand(state: HarnessState, raw: JsonRecord, scope: string, existing: APIApplicationCommand | undefined): APIApplicationCommand {
+export function normaliseCommand(
+  state: HarnessState,
+  raw: JsonRecord,
+  scope: string,
+  existing: APIApplicationCommand | undefined,
+): APIApplicationCommand {
   const type = asNumber(raw["type"]) ?? ApplicationCommandType.ChatInput;
   const command: JsonRecord = {
     default_member_permissions: null,

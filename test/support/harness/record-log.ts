@@ -54,7 +54,10 @@ export class RecordLog<T> {
         reject,
         timer: realSetTimeout(() => {
           this.waiters.delete(waiter);
-          const recent = this.items.slice(-8).map((item) => `  ${this.describe(item)}`).join("\n");
+          const recent = this.items
+            .slice(-8)
+            .map((item) => `  ${this.describe(item)}`)
+            .join("\n");
           reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}. Most recent records:\n${recent || "  (none)"}`));
         }, timeoutMs),
       };

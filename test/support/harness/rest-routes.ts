@@ -1,7 +1,22 @@
 /** The REST routes the bot and the tests use, with Discord's answers (the rest are recorded as 404s). */
 import { performance } from "node:perf_hooks";
 import { InteractionResponseType, InteractionType, MessageFlags, MessageType, type APIMessage } from "discord-api-types/v10";
-import { asArray, asNumber, asRecord, asString, clone, fullUser, jsonError, missingAccess, noContent, ok, unknownChannel, unknownInteraction, unknownMessage, unknownWebhook } from "./json.js";
+import {
+  asArray,
+  asNumber,
+  asRecord,
+  asString,
+  clone,
+  fullUser,
+  jsonError,
+  missingAccess,
+  noContent,
+  ok,
+  unknownChannel,
+  unknownInteraction,
+  unknownMessage,
+  unknownWebhook,
+} from "./json.js";
 import { applyEdit, newMessage } from "./messages.js";
 import { applicationPayload, normaliseCommand } from "./payloads.js";
 import type { HarnessState } from "./state.js";
@@ -14,7 +29,11 @@ export interface GatewayBotAnswer {
   maxConcurrency: number;
 }
 
-export function buildRoutes(state: HarnessState, gatewayUrl: string, gatewayBot: GatewayBotAnswer = { shards: 1, maxConcurrency: 1 }): Route[] {
+export function buildRoutes(
+  state: HarnessState,
+  gatewayUrl: string,
+  gatewayBot: GatewayBotAnswer = { shards: 1, maxConcurrency: 1 },
+): Route[] {
   const route = (method: string, pattern: string, handle: Route["handle"], auth = true): Route => ({ method, pattern, handle, auth });
   const unknownApplication = () => jsonError(404, 10002, "Unknown Application");
   return [
@@ -31,7 +50,9 @@ export function buildRoutes(state: HarnessState, gatewayUrl: string, gatewayBot:
       return user ? ok(clone(user)) : jsonError(404, 10013, "Unknown User");
     }),
     route("GET", "/applications/@me", () => ok(applicationPayload(state))),
-    route("PUT", "/applications/:app/commands", (ctx) => (ctx.params["app"] === state.applicationId ? putCommands(state, ctx, "global") : unknownApplication())),
+    route("PUT", "/applications/:app/commands", (ctx) =>
+      ctx.params["app"] === state.applicationId ? putCommands(state, ctx, "global") : unknownApplication(),
+    ),
     route("PUT", "/applications/:app/guilds/:guild/commands", (ctx) => {
       if (ctx.params["app"] !== state.applicationId) return unknownApplication();
       const guildId = ctx.params["guild"] ?? "";
@@ -85,10 +106,17 @@ function createChannelMessage(discord: HarnessState, ctx: RouteContext): Harness
   if (errors.length) return formErrorResponse(errors);
   const channelId = ctx.params["channel"] ?? "";
   // Discord: with enforce_nonce, a nonce seen recently in the channel returns that message instead of a new one.
-  const nonce = body["enforce_nonce"] === true && (typeof body["nonce"] === "string" || typeof body["nonce"] === "number") ? `${channelId}:${String(body["nonce"])}` : null;
+  const nonce =
+    body["enforce_nonce"] === true && (typeof body["nonce"] === "string" || typeof body["nonce"] === "number")
+      ? `${channelId}:${String(body["nonce"])}`
+      : null;
   const earlier = nonce ? discord.messagesByNonce.get(nonce) : undefined;
   if (earlier) return ok(clone(earlier));
-  const message = newMessage(discord, channelId, body, ctx.request.files, { type: MessageType.Default, flags: (asNumber(body["flags"]) ?? 0) & (MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2) });
+  const message = newMessage(discord, channelId, body, ctx.request.files, {
+    type: MessageType.Default,
+    flags:
+      (asNumber(body["flags"]) ?? 0) & (MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2),
+  });
   if (nonce) discord.messagesByNonce.set(nonce, clone(message));
   state.messages.set(message.id, clone(message));
   state.channel["last_message_id"] = message.id;
@@ -104,7 +132,8 @@ function interactionCallback(discord: HarnessState, ctx: RouteContext): HarnessR
   const type = asNumber(body["type"]);
   if (type === null) return formErrorResponse([{ path: ["type"], code: "BASE_TYPE_REQUIRED", message: "This field is required" }]);
   const data = asRecord(body["data"]);
-  if (type === InteractionResponseType.ChannelMessageWithSource && (!data || isEmptyMessage(data, ctx.request.files.length))) return emptyMessage();
+  if (type === InteractionResponseType.ChannelMessageWithSource && (!data || isEmptyMessage(data, ctx.request.files.length)))
+    return emptyMessage();
   const invalid = validateCallback(type, interaction.type, data);
   if (invalid) return invalid;
   interaction.callback = { type, data: clone(body["data"]), at: ctx.request.receivedAt };
@@ -149,7 +178,10 @@ function interactionCallback(discord: HarnessState, ctx: RouteContext): HarnessR
     if (type !== InteractionResponseType.DeferredMessageUpdate) discord.storeMessage(message);
   }
   if (ctx.request.query.get("with_response") !== "true") return noContent();
-  const createsMessage = type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.DeferredChannelMessageWithSource || type === InteractionResponseType.UpdateMessage;
+  const createsMessage =
+    type === InteractionResponseType.ChannelMessageWithSource ||
+    type === InteractionResponseType.DeferredChannelMessageWithSource ||
+    type === InteractionResponseType.UpdateMessage;
   return ok({
     interaction: {
       id: interaction.id,
@@ -162,7 +194,11 @@ function interactionCallback(discord: HarnessState, ctx: RouteContext): HarnessR
           }
         : {}),
     },
-    ...(message && createsMessage ? { resource: { type, message: clone(message) } } : type === InteractionResponseType.DeferredMessageUpdate || type === InteractionResponseType.Modal ? {} : { resource: { type } }),
+    ...(message && createsMessage
+      ? { resource: { type, message: clone(message) } }
+      : type === InteractionResponseType.DeferredMessageUpdate || type === InteractionResponseType.Modal
+        ? {}
+        : { resource: { type } }),
   });
 }
 
@@ -181,7 +217,11 @@ function webhookExecute(discord: HarnessState, ctx: RouteContext): HarnessRespon
   if (isEmptyMessage(body, ctx.request.files.length)) return emptyMessage();
   const errors = validateMessageBody(body, []);
   if (errors.length) return formErrorResponse(errors);
-  const message = newMessage(discord, interaction.channelId ?? "0", body, ctx.request.files, { type: MessageType.Default, webhook: true, interaction });
+  const message = newMessage(discord, interaction.channelId ?? "0", body, ctx.request.files, {
+    type: MessageType.Default,
+    webhook: true,
+    interaction,
+  });
   interaction.followups.push(message);
   discord.storeMessage(message);
   return ctx.request.query.get("wait") === "true" ? ok(clone(message)) : noContent();
@@ -193,7 +233,7 @@ function webhookMessage(discord: HarnessState, ctx: RouteContext, method: "PATCH
   const messageId = ctx.params["message"] ?? "";
   const isOriginal = messageId === "@original" || messageId === interaction.original?.id;
   const followupAt = interaction.followups.findIndex((m) => m.id === messageId);
-  const current = isOriginal ? (interaction.originalDeleted ? null : interaction.original) : interaction.followups[followupAt] ?? null;
+  const current = isOriginal ? (interaction.originalDeleted ? null : interaction.original) : (interaction.followups[followupAt] ?? null);
   if (!current) return unknownMessage();
   if (method === "DELETE") {
     if (isOriginal) interaction.originalDeleted = true;

@@ -64,7 +64,14 @@ function role(guildId: string, index: number, botUser: APIUser): JsonRecord {
   };
 }
 
-const CHANNEL_TYPES = [ChannelType.GuildCategory, ChannelType.GuildText, ChannelType.GuildText, ChannelType.GuildVoice, ChannelType.GuildForum, ChannelType.GuildAnnouncement];
+const CHANNEL_TYPES = [
+  ChannelType.GuildCategory,
+  ChannelType.GuildText,
+  ChannelType.GuildText,
+  ChannelType.GuildVoice,
+  ChannelType.GuildForum,
+  ChannelType.GuildAnnouncement,
+];
 
 function channel(guildId: string, index: number): JsonRecord {
   const type = CHANNEL_TYPES[index % CHANNEL_TYPES.length] ?? ChannelType.GuildText;
@@ -82,12 +89,27 @@ function channel(guildId: string, index: number): JsonRecord {
     ],
   };
   if (type === ChannelType.GuildCategory) return common;
-  if (type === ChannelType.GuildVoice) return { ...common, bitrate: 64000, user_limit: 0, rtc_region: null, nsfw: false, rate_limit_per_user: 0, last_message_id: null };
-  const text = { ...common, topic: TOPIC, nsfw: false, rate_limit_per_user: 0, last_message_id: childId(guildId, 5, index), last_pin_timestamp: null, default_thread_rate_limit_per_user: 0 };
+  if (type === ChannelType.GuildVoice)
+    return { ...common, bitrate: 64000, user_limit: 0, rtc_region: null, nsfw: false, rate_limit_per_user: 0, last_message_id: null };
+  const text = {
+    ...common,
+    topic: TOPIC,
+    nsfw: false,
+    rate_limit_per_user: 0,
+    last_message_id: childId(guildId, 5, index),
+    last_pin_timestamp: null,
+    default_thread_rate_limit_per_user: 0,
+  };
   if (type !== ChannelType.GuildForum) return text;
   return {
     ...text,
-    available_tags: ["paper", "question", "discussion"].map((name, tag) => ({ id: childId(guildId, 6, index * 4 + tag), name, moderated: false, emoji_id: null, emoji_name: null })),
+    available_tags: ["paper", "question", "discussion"].map((name, tag) => ({
+      id: childId(guildId, 6, index * 4 + tag),
+      name,
+      moderated: false,
+      emoji_id: null,
+      emoji_name: null,
+    })),
     default_reaction_emoji: null,
     default_sort_order: null,
     default_forum_layout: 1,
@@ -108,12 +130,26 @@ function thread(guildId: string, index: number, ownerId: string): JsonRecord {
     message_count: 12,
     member_count: 4,
     total_message_sent: 12,
-    thread_metadata: { archived: false, archive_timestamp: "2026-01-01T00:00:00.000000+00:00", auto_archive_duration: 1440, locked: false, create_timestamp: "2026-01-01T00:00:00.000000+00:00" },
+    thread_metadata: {
+      archived: false,
+      archive_timestamp: "2026-01-01T00:00:00.000000+00:00",
+      auto_archive_duration: 1440,
+      locked: false,
+      create_timestamp: "2026-01-01T00:00:00.000000+00:00",
+    },
   };
 }
 
 function emoji(guildId: string, index: number): JsonRecord {
-  return { id: childId(guildId, 3, index), name: `paper_${index}`, roles: [], require_colons: true, managed: false, animated: index % 5 === 0, available: true };
+  return {
+    id: childId(guildId, 3, index),
+    name: `paper_${index}`,
+    roles: [],
+    require_colons: true,
+    managed: false,
+    animated: index % 5 === 0,
+    available: true,
+  };
 }
 
 /** The GUILD_CREATE of synthetic server `index`, about 24 KB as JSON. */
@@ -180,7 +216,15 @@ export function syntheticGuildCreate(index: number, botUser: APIUser): JsonRecor
 export function syntheticGuildEvent(index: number, sequence: number): { event: string; data: JsonRecord } {
   const guildId = syntheticServerId(index);
   const kind = sequence % 3;
-  if (kind === 0) return { event: "CHANNEL_UPDATE", data: { ...channel(guildId, 1 + (sequence % 29)), guild_id: guildId, name: `renamed-${sequence}` } };
-  if (kind === 1) return { event: "GUILD_ROLE_UPDATE", data: { guild_id: guildId, role: role(guildId, 2 + (sequence % 18), { id: "0", username: "x", discriminator: "0", global_name: null, avatar: null }) } };
+  if (kind === 0)
+    return { event: "CHANNEL_UPDATE", data: { ...channel(guildId, 1 + (sequence % 29)), guild_id: guildId, name: `renamed-${sequence}` } };
+  if (kind === 1)
+    return {
+      event: "GUILD_ROLE_UPDATE",
+      data: {
+        guild_id: guildId,
+        role: role(guildId, 2 + (sequence % 18), { id: "0", username: "x", discriminator: "0", global_name: null, avatar: null }),
+      },
+    };
   return { event: "THREAD_UPDATE", data: { ...thread(guildId, 1, childId(guildId, 8, 1)), name: `reading group ${sequence}` } };
 }

@@ -1,6 +1,21 @@
 /** What the loopback Discord knows: its bot and guild, users, channels and messages, interactions and commands. */
-import { ChannelType, MessageFlags, type APIApplicationCommand, type APIGuildMember, type APIMessage, type APIUser } from "discord-api-types/v10";
-import { DEFAULT_BOT_USER, DEFAULT_GUILD, DEFAULT_USER, NO_MEMBER_FLAGS, dmChannelIdFor, snowflake, type HarnessGuildConfig } from "./ids.js";
+import {
+  ChannelType,
+  MessageFlags,
+  type APIApplicationCommand,
+  type APIGuildMember,
+  type APIMessage,
+  type APIUser,
+} from "discord-api-types/v10";
+import {
+  DEFAULT_BOT_USER,
+  DEFAULT_GUILD,
+  DEFAULT_USER,
+  NO_MEMBER_FLAGS,
+  dmChannelIdFor,
+  snowflake,
+  type HarnessGuildConfig,
+} from "./ids.js";
 import { asNumber, asRecord, asString, clone, fullUser } from "./json.js";
 import { botMember, channelPayload } from "./payloads.js";
 import type { ChannelState, CommandWriteRecord, InteractionRecord, JsonRecord } from "./types.js";
@@ -31,7 +46,12 @@ export class HarnessState {
     for (const guild of this.guilds) {
       this.botRoleId.set(guild.id, snowflake());
       for (const channel of guild.channels) {
-        this.channels.set(channel.id, { channel: channelPayload(guild, channel), guildId: guild.id, recipientId: null, messages: new Map() });
+        this.channels.set(channel.id, {
+          channel: channelPayload(guild, channel),
+          guildId: guild.id,
+          recipientId: null,
+          messages: new Map(),
+        });
       }
       this.guildMembers.set(guild.id, new Map([[this.botUser.id, botMember(this, guild)]]));
     }
@@ -86,7 +106,12 @@ export class HarnessState {
       if (channelType === ChannelType.DM || (!guildId && channelType === null)) {
         if (user) this.ensureDmChannel(user, channelId);
       } else {
-        this.ensureChannel(channelId, channel ?? { id: channelId, type: ChannelType.GuildText, ...(guildId ? { guild_id: guildId } : {}) }, guildId, null);
+        this.ensureChannel(
+          channelId,
+          channel ?? { id: channelId, type: ChannelType.GuildText, ...(guildId ? { guild_id: guildId } : {}) },
+          guildId,
+          null,
+        );
       }
     }
     const dataRecord = asRecord(d["data"]);
@@ -96,7 +121,8 @@ export class HarnessState {
     const sourceChannel = asString(sourceMessage?.["channel_id"]) ?? channelId;
     if (sourceMessage && sourceChannel && typeof sourceMessage["id"] === "string") {
       const state = this.channels.get(sourceChannel);
-      if (state && !state.messages.has(sourceMessage["id"])) state.messages.set(sourceMessage["id"], clone(sourceMessage) as unknown as APIMessage);
+      if (state && !state.messages.has(sourceMessage["id"]))
+        state.messages.set(sourceMessage["id"], clone(sourceMessage) as unknown as APIMessage);
     }
     const record: InteractionRecord = {
       id,
@@ -146,7 +172,16 @@ export class HarnessState {
     }
     const { permissions: _permissions, ...rest } = member;
     const given = clone(rest) as unknown as Partial<APIGuildMember>;
-    members.set(member.user.id, { nick: null, roles: [], joined_at: null, deaf: false, mute: false, flags: NO_MEMBER_FLAGS, ...given, user: member.user });
+    members.set(member.user.id, {
+      nick: null,
+      roles: [],
+      joined_at: null,
+      deaf: false,
+      mute: false,
+      flags: NO_MEMBER_FLAGS,
+      ...given,
+      user: member.user,
+    });
   }
 
   ensureChannel(id: string, channel: JsonRecord, guildId: string | null, recipientId: string | null): ChannelState {

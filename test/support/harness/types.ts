@@ -138,7 +138,6 @@ export interface GatewayPayloadRecord {
   op: number;
   d: unknown;
   receivedAt: number;
-
 }
 
 export interface InteractionCallbackRecord {
@@ -233,4 +232,6 @@ export interface Route {
 }
 
 /** A request as parsed, before routing decides its route, params and response. */
-export type RequestDraft = Omit<RecordedRequest, "index" | "route" | "params" | "response" | "overridden"> & { parseError: HarnessResponse | null };
+export type RequestDraft = Omit<RecordedRequest, "index" | "route" | "params" | "response" | "overridden"> & {
+  parseError: HarnessResponse | null;
+};

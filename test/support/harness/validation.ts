@@ -1,5 +1,12 @@
 /** A subset of Discord's request validation, answered with Discord's error shapes (400 50035 "Invalid Form Body"). */
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionResponseType, InteractionType, Locale, MessageFlags } from "discord-api-types/v10";
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  InteractionResponseType,
+  InteractionType,
+  Locale,
+  MessageFlags,
+} from "discord-api-types/v10";
 import { asArray, asNumber, asRecord, asString, charLength, isRecord, jsonError } from "./json.js";
 import type { HarnessResponse, JsonRecord } from "./types.js";
 
@@ -155,7 +162,13 @@ function validateName(errors: FormError[], path: Array<string | number>, name: u
   }
 }
 
-function validateLocalizations(errors: FormError[], path: Array<string | number>, map: unknown, kind: "name" | "description", chatInput: boolean): void {
+function validateLocalizations(
+  errors: FormError[],
+  path: Array<string | number>,
+  map: unknown,
+  kind: "name" | "description",
+  chatInput: boolean,
+): void {
   const record = asRecord(map);
   if (!record) return;
   for (const [locale, value] of Object.entries(record)) {
@@ -179,7 +192,12 @@ function validateCommandOptions(errors: FormError[], path: Array<string | number
     validateName(errors, [...at, "name"], option["name"], true);
     const name = asString(option["name"]);
     if (name !== null) {
-      if (names.has(name)) errors.push({ path: [...at, "name"], code: "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS", message: "Option names must be unique" });
+      if (names.has(name))
+        errors.push({
+          path: [...at, "name"],
+          code: "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
+          message: "Option names must be unique",
+        });
       names.add(name);
     }
     if (typeof option["description"] !== "string") {
@@ -197,16 +215,25 @@ function validateCommandOptions(errors: FormError[], path: Array<string | number
     }
     if (option["required"] === true) {
       if (sawOptional) {
-        errors.push({ path: [...at], code: "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", message: "Required options must be placed before non-required options" });
+        errors.push({
+          path: [...at],
+          code: "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+          message: "Required options must be placed before non-required options",
+        });
       }
     } else {
       sawOptional = true;
     }
     const choices = asArray(option["choices"]);
     if (choices) {
-      if (choices.length > 25) errors.push({ path: [...at, "choices"], code: "BASE_TYPE_MAX_LENGTH", message: "Must be 25 or fewer in length." });
+      if (choices.length > 25)
+        errors.push({ path: [...at, "choices"], code: "BASE_TYPE_MAX_LENGTH", message: "Must be 25 or fewer in length." });
       if (option["autocomplete"] === true && choices.length > 0) {
-        errors.push({ path: [...at, "autocomplete"], code: "APPLICATION_COMMAND_OPTION_CHOICES_AUTOCOMPLETE", message: "Autocomplete cannot be set with choices" });
+        errors.push({
+          path: [...at, "autocomplete"],
+          code: "APPLICATION_COMMAND_OPTION_CHOICES_AUTOCOMPLETE",
+          message: "Autocomplete cannot be set with choices",
+        });
       }
       choices.forEach((rawChoice, j) => {
         const choice = asRecord(rawChoice);
@@ -231,7 +258,8 @@ export function validateCommands(commands: unknown[]): FormError[] {
     const chatInput = type === ApplicationCommandType.ChatInput;
     validateName(errors, [i, "name"], command["name"], chatInput);
     const key = `${type}:${String(command["name"])}`;
-    if (seen.has(key)) errors.push({ path: [i, "name"], code: "APPLICATION_COMMANDS_DUPLICATE_NAME", message: "Application command names must be unique" });
+    if (seen.has(key))
+      errors.push({ path: [i, "name"], code: "APPLICATION_COMMANDS_DUPLICATE_NAME", message: "Application command names must be unique" });
     seen.add(key);
     if (chatInput) {
       if (typeof command["description"] !== "string") {
@@ -274,7 +302,13 @@ export function validateCallback(type: number, interactionType: number, data: Js
     ],
   };
   if (!(allowed[interactionType] ?? []).includes(type)) {
-    return formErrorResponse([{ path: ["type"], code: "INTERACTION_RESPONSE_TYPE_INVALID", message: `Interaction response type ${type} is not valid for interaction type ${interactionType}` }]);
+    return formErrorResponse([
+      {
+        path: ["type"],
+        code: "INTERACTION_RESPONSE_TYPE_INVALID",
+        message: `Interaction response type ${type} is not valid for interaction type ${interactionType}`,
+      },
+    ]);
   }
   if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage) {
     const errors = data ? validateMessageBody(data, ["data"]) : [];
@@ -284,7 +318,8 @@ export function validateCallback(type: number, interactionType: number, data: Js
     const choices = asArray(data?.["choices"]);
     if (!choices) return formErrorResponse([{ path: ["data", "choices"], code: "BASE_TYPE_REQUIRED", message: "This field is required" }]);
     const errors: FormError[] = [];
-    if (choices.length > 25) errors.push({ path: ["data", "choices"], code: "BASE_TYPE_MAX_LENGTH", message: "Must be 25 or fewer in length." });
+    if (choices.length > 25)
+      errors.push({ path: ["data", "choices"], code: "BASE_TYPE_MAX_LENGTH", message: "Must be 25 or fewer in length." });
     choices.forEach((rawChoice, i) => {
       const choice = asRecord(rawChoice);
       if (!choice) return;
