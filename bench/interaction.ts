@@ -76,16 +76,14 @@ function seedEditions(bot: RunningBot, editions: number, papersPerEdition: numbe
         topics: [...paper.topics],
         summary: { en: paper.summary.en, ja: paper.summary.ja ?? paper.summary.en },
       })),
-      candidates: listed
-        .slice(0, 5)
-        .map((paper, rank) => ({
-          arxivId: `2611.${String(index * 10 + rank).padStart(5, "0")}`,
-          title: paper.title,
-          url: `https://arxiv.org/abs/2611.${String(index * 10 + rank).padStart(5, "0")}`,
-          score: 0.9 - rank / 10,
-          topics: [...paper.topics],
-          excerpt: paper.summary.en,
-        })),
+      candidates: listed.slice(0, 5).map((paper, rank) => ({
+        arxivId: `2611.${String(index * 10 + rank).padStart(5, "0")}`,
+        title: paper.title,
+        url: `https://arxiv.org/abs/2611.${String(index * 10 + rank).padStart(5, "0")}`,
+        score: 0.9 - rank / 10,
+        topics: [...paper.topics],
+        excerpt: paper.summary.en,
+      })),
       picks: [],
     };
     const at = new Date(start.getTime() + 7 * 86_400_000);

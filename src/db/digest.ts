@@ -332,14 +332,12 @@ export function digestStore(db: Db) {
         .map((row) => ({ channelId: row.channel_id, guildId: row.guild_id, createdAt: row.created_at, locale: row.locale })),
     /** Followers whose DMs are not paused, oldest first, with their topics (one query for all of them). */
     readers: () =>
-      s.readers
-        .all()
-        .map((row) => ({
-          userId: row.user_id,
-          locale: row.locale,
-          createdAt: row.created_at,
-          topics: row.topics === null ? [] : row.topics.split("\u001f"),
-        })),
+      s.readers.all().map((row) => ({
+        userId: row.user_id,
+        locale: row.locale,
+        createdAt: row.created_at,
+        topics: row.topics === null ? [] : row.topics.split("\u001f"),
+      })),
     pausedReaderCount: (): number => s.pausedReaders.get()?.n ?? 0,
     topicsOf: (userId: string): string[] => s.topicsOf.all(userId).map((row) => row.topic),
     /** Papers moderators added or approved in [start, end). */

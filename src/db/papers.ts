@@ -111,15 +111,13 @@ export function paperStore(db: Db) {
       return row ? rowToPaper(row) : undefined;
     },
     states: (): StoredPaperState[] =>
-      statements.states
-        .all()
-        .map((row) => ({
-          id: row.id,
-          source: row.source,
-          contentHash: row.content_hash,
-          position: row.position,
-          moderated: row.moderated === 1,
-        })),
+      statements.states.all().map((row) => ({
+        id: row.id,
+        source: row.source,
+        contentHash: row.content_hash,
+        position: row.position,
+        moderated: row.moderated === 1,
+      })),
     byArxivId: (arxivId: string): Paper | undefined => {
       const row = statements.byArxivId.get(arxivId);
       return row ? rowToPaper(row) : undefined;

@@ -21,13 +21,11 @@ export function databaseSources(
     pendingCandidates: (limit) => candidates.pending(limit),
     readingList,
     readers: (): DigestReader[] =>
-      store
-        .readers()
-        .map((reader) => ({
-          userId: reader.userId,
-          locale: reader.locale === "ja" ? "ja" : "en",
-          since: reader.createdAt,
-          topics: reader.topics,
-        })),
+      store.readers().map((reader) => ({
+        userId: reader.userId,
+        locale: reader.locale === "ja" ? "ja" : "en",
+        since: reader.createdAt,
+        topics: reader.topics,
+      })),
   };
 }
