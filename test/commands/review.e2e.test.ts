@@ -10,27 +10,7 @@ import { option } from "../support/interactions.js";
 import { BUNDLE_FOLDER } from "../../src/bundle/common.js";
 import { as, command, createGuildRole, customIds, modalSubmit, MOD_ROLE, press, send } from "../support/moderation.js";
 import { unzipTexts } from "../support/zip.js";
-
-function candidate(
-  arxivId: string,
-  title: string,
-  score: number,
-  reasons: NewCandidate["reasons"] = { papers: ["lora", "qlora"], topics: ["fine-tuning"] },
-): NewCandidate {
-  return {
-    arxivId,
-    version: 1,
-    title,
-    authors: ["Ada Lovelace", "Alan Turing"],
-    categories: ["cs.CL", "cs.LG"],
-    abstract: `${title}. We propose a parameter-efficient method and evaluate it on many benchmarks. ${"More detail. ".repeat(80)}`,
-    license: null,
-    canonScore: score,
-    bonus: 0,
-    score,
-    reasons,
-  };
-}
+import { reviewCandidate } from "../support/candidates.js";
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const start = Date.now();
@@ -55,7 +35,7 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
   };
 
   it("end to end: the card's Approve opens the form (callback type 9), its submission adds the paper, and the bundle served over HTTP lists it", async () => {
-    seed(candidate("2406.20001", "Sparse low-rank adapters for fine-tuning", 0.95));
+    seed(reviewCandidate("2406.20001", "Sparse low-rank adapters for fine-tuning", 0.95));
     const card = await command(t, { name: "review", ...as.roleModerator });
     expect(card.body.data.flags).toBe(MessageFlags.Ephemeral);
     expect(customIds(card.body)[0]).toBe("review:approve:2406.20001");
@@ -88,7 +68,7 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
   });
 
   it("`paperbot candidates approve` makes the candidate a catalog paper; reject only records", async () => {
-    seed(candidate("2406.40001", "Shell approved adapters", 0.9), candidate("2406.40002", "Shell rejected adapters", 0.8));
+    seed(reviewCandidate("2406.40001", "Shell approved adapters", 0.9), reviewCandidate("2406.40002", "Shell rejected adapters", 0.8));
     const out: string[] = [];
     const err: string[] = [];
     const io: CliIo = {

@@ -3,27 +3,7 @@ import { describe, expect, it } from "vitest";
 import { candidateStore, type NewCandidate } from "../../src/db/candidates.js";
 import { customIds, embedsOf, isPrivate, textOf, tickingClock, useDirect, who, type Direct } from "../support/direct.js";
 import { MOD_ROLE, ROLE_MODERATOR } from "../support/moderation.js";
-
-function candidate(
-  arxivId: string,
-  title: string,
-  score: number,
-  reasons: NewCandidate["reasons"] = { papers: ["lora", "qlora"], topics: ["fine-tuning"] },
-): NewCandidate {
-  return {
-    arxivId,
-    version: 1,
-    title,
-    authors: ["Ada Lovelace", "Alan Turing"],
-    categories: ["cs.CL", "cs.LG"],
-    abstract: `${title}. We propose a parameter-efficient method and evaluate it on many benchmarks. ${"More detail. ".repeat(80)}`,
-    license: null,
-    canonScore: score,
-    bonus: 0,
-    score,
-    reasons,
-  };
-}
+import { reviewCandidate } from "../support/candidates.js";
 
 function setUp(): Direct & { seed(...candidates: NewCandidate[]): void; status(arxivId: string): string | undefined } {
   const direct = useDirect({ clock: tickingClock(), env: { MODERATOR_ROLE_ID: MOD_ROLE, BUNDLE_REBUILD_DELAY_SECONDS: "60" } });
@@ -40,7 +20,7 @@ function setUp(): Direct & { seed(...candidates: NewCandidate[]): void; status(a
 describe("/review: the arXiv watch's candidates, decided once", () => {
   it("a member is refused by the command, every button and the form, and nothing changes", async () => {
     const direct = setUp();
-    direct.seed(candidate("2406.10001", "Member-proof adapters", 0.99));
+    direct.seed(reviewCandidate("2406.10001", "Member-proof adapters", 0.99));
     const refused = await direct.run("review", {}, who.member);
     expect(isPrivate(refused)).toBe(true);
     expect(textOf(refused)).toMatch(/Only moderators/);
@@ -57,9 +37,9 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
   it("shows the best candidate privately with why it matched; Skip, Reject, and Approve with topics, after which /paper finds it", async () => {
     const direct = setUp();
     direct.seed(
-      candidate("2406.20001", "Sparse low-rank adapters for fine-tuning", 0.95),
-      candidate("2406.20002", "A survey of everything", 0.93, { papers: [], topics: [] }),
-      candidate("2406.20003", "Adapters again", 0.91),
+      reviewCandidate("2406.20001", "Sparse low-rank adapters for fine-tuning", 0.95),
+      reviewCandidate("2406.20002", "A survey of everything", 0.93, { papers: [], topics: [] }),
+      reviewCandidate("2406.20003", "Adapters again", 0.91),
     );
     const card = await direct.run("review", {}, who.roleModerator);
     expect(isPrivate(card)).toBe(true);
@@ -123,7 +103,7 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
 
   it("two moderators approving at once: one adds the paper, the other is told it was already decided", async () => {
     const direct = setUp();
-    direct.seed(candidate("2406.30001", "Concurrent approval adapters", 0.97));
+    direct.seed(reviewCandidate("2406.30001", "Concurrent approval adapters", 0.97));
     // Each moderator has the card open and has filled in the form; both press Submit at the same moment.
     await direct.run("review", {}, who.moderator);
     await direct.run("review", {}, who.roleModerator);

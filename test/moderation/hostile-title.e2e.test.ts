@@ -1,34 +1,16 @@
 /** A title anyone can submit to arXiv, approved from /review: plain text in the posts and DMs the bot sends (its replies: hostile-title.test.ts). */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { candidateStore, type NewCandidate } from "../../src/db/candidates.js";
+import { candidateStore } from "../../src/db/candidates.js";
 import type { APIEmbed } from "discord.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { dmChannelIdFor } from "../support/harness/index.js";
 import { option } from "../support/interactions.js";
 import { as, command, modalSubmit, send } from "../support/moderation.js";
+import { HOSTILE_TITLE, HOSTILE_TITLE_SHOWN, hostileCandidate } from "../support/candidates.js";
 
 const ALERT_ROLE = "1200000000000000088";
 const PAPERS_CHANNEL = "1200000000000000011";
 const READER = { id: "1300000000000000311", username: "reader" };
-const HOSTILE = "@everyone **Bold** <@&1200000000000000077> [click](https://evil.example) `tick` ΩΩΩ \u202Eevil\u202C end";
-/** As Discord should show it: every Markdown character escaped, the mention shown as typed, the override gone. */
-const SHOWN = "@\u200Beveryone \\*\\*Bold\\*\\* \\<@&1200000000000000077\\> \\[click\\](https://evil.example) \\`tick\\` ΩΩΩ evil end";
-
-function hostileCandidate(): NewCandidate {
-  return {
-    arxivId: "2406.50001",
-    version: 1,
-    title: HOSTILE,
-    authors: ["Mallory"],
-    categories: ["cs.CL"],
-    abstract: "Retrieval augmented generation. A second sentence.",
-    license: null,
-    canonScore: 0.99,
-    bonus: 0,
-    score: 0.99,
-    reasons: { papers: [], topics: ["retrieval"] },
-  };
-}
 
 interface Posted {
   content?: string;
@@ -57,7 +39,7 @@ describe("feed titles in message content and Markdown lists", () => {
     });
     candidateStore(t.bot.app.db).insert(hostileCandidate(), new Date());
     const card = await command(t, { name: "review", ...as.moderator });
-    expect(card.body.data.embeds?.[0]?.title).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
+    expect(card.body.data.embeds?.[0]?.title).toBe(HOSTILE_TITLE.replace(/[\u202E\u202C]/g, ""));
     const since = t.harness.requests.length;
     const approved = await send(
       t,
@@ -69,14 +51,14 @@ describe("feed titles in message content and Markdown lists", () => {
       }),
     );
     expect(approved.data.content).toMatch(
-      new RegExp(`^Approved: \\*\\*${SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}\\*\\* is now in the reading list`),
+      new RegExp(`^Approved: \\*\\*${HOSTILE_TITLE_SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}\\*\\* is now in the reading list`),
     );
 
     const post = await t.harness.waitForRequest({ method: "POST", path: `/channels/${PAPERS_CHANNEL}/messages` }, { since });
-    expect((post.body as Posted).content).toBe(`<@&${ALERT_ROLE}> New on the LLM reading list (Retrieval): **${SHOWN}**`);
+    expect((post.body as Posted).content).toBe(`<@&${ALERT_ROLE}> New on the LLM reading list (Retrieval): **${HOSTILE_TITLE_SHOWN}**`);
     expect((post.body as Posted).allowed_mentions).toEqual({ parse: [], roles: [ALERT_ROLE] });
     const dm = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(READER.id)}/messages` }, { since });
-    expect((dm.body as Posted).content).toBe(`New on the LLM reading list, on a topic you follow (Retrieval): **${SHOWN}**`);
+    expect((dm.body as Posted).content).toBe(`New on the LLM reading list, on a topic you follow (Retrieval): **${HOSTILE_TITLE_SHOWN}**`);
   });
 
   it("the alert post's embed: abstracts, authors and titles from arXiv cannot render links, Markdown or mentions, and titles lose bidi overrides", async () => {
@@ -105,7 +87,7 @@ describe("feed titles in message content and Markdown lists", () => {
     const rendersMarkdown = /(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)<@|(?<!\\)\*\*(?!The authors)|^(#|>|-) /m;
     for (const [where, embed] of embeds) {
       expect(embed, where).toBeDefined();
-      expect(embed?.title, where).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
+      expect(embed?.title, where).toBe(HOSTILE_TITLE.replace(/[\u202E\u202C]/g, ""));
       expect(embed?.description, where).toContain(
         "Abstract with \\[masked\\](https://evil.example) link and \\<@&1200000000000000001\\> \\*\\*bold\\*\\* evil",
       );

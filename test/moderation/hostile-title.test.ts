@@ -1,37 +1,18 @@
 /** A title anyone can submit to arXiv, approved from /review: plain text in every reply and list (handlers driven directly; the alert post and DM: hostile-title.e2e.test.ts). */
 import { describe, expect, it } from "vitest";
-import { candidateStore, type NewCandidate } from "../../src/db/candidates.js";
+import { candidateStore } from "../../src/db/candidates.js";
 import { embedText, inlineText } from "../../src/shared/safe-text.js";
 import { EMBED_LIMITS } from "../../src/shared/embeds.js";
 import { paperEmbed } from "../../src/catalog/card.js";
 import type { Embed } from "../../src/shared/reply.js";
 import { embedsOf, textOf, useDirect, who } from "../support/direct.js";
-
-const HOSTILE = "@everyone **Bold** <@&1200000000000000077> [click](https://evil.example) `tick` ΩΩΩ \u202Eevil\u202C end";
-/** As Discord should show it: every Markdown character escaped, the mention shown as typed, the override gone. */
-const SHOWN = "@\u200Beveryone \\*\\*Bold\\*\\* \\<@&1200000000000000077\\> \\[click\\](https://evil.example) \\`tick\\` ΩΩΩ evil end";
-
-function hostileCandidate(): NewCandidate {
-  return {
-    arxivId: "2406.50001",
-    version: 1,
-    title: HOSTILE,
-    authors: ["Mallory"],
-    categories: ["cs.CL"],
-    abstract: "Retrieval augmented generation. A second sentence.",
-    license: null,
-    canonScore: 0.99,
-    bonus: 0,
-    score: 0.99,
-    reasons: { papers: [], topics: ["retrieval"] },
-  };
-}
+import { HOSTILE_TITLE, HOSTILE_TITLE_SHOWN, hostileCandidate } from "../support/candidates.js";
 
 const setUp = () => useDirect({ env: { BUNDLE_REBUILD_DELAY_SECONDS: "60" } });
 
 describe("feed titles in message content and Markdown lists", () => {
   it("escapes Markdown and mentions, and strips bidi and control characters", () => {
-    expect(inlineText(HOSTILE)).toBe(SHOWN);
+    expect(inlineText(HOSTILE_TITLE)).toBe(HOSTILE_TITLE_SHOWN);
     expect(inlineText("a\u0000b\u0007c\u001b[31m\u0085d\u2066e\u2069\r\nf\tg")).toBe("abc\\[31mde fg");
   });
 
@@ -39,15 +20,15 @@ describe("feed titles in message content and Markdown lists", () => {
     const direct = setUp();
     candidateStore(direct.app.db).insert(hostileCandidate(), new Date());
     const card = await direct.run("review", {}, who.moderator);
-    expect(embedsOf(card)[0]?.title).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
+    expect(embedsOf(card)[0]?.title).toBe(HOSTILE_TITLE.replace(/[\u202E\u202C]/g, ""));
     const approved = await direct.submit("review-approve:2406.50001", { topics: "retrieval", note: "" }, who.moderator);
     expect(textOf(approved)).toMatch(
-      new RegExp(`^Approved: \\*\\*${SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}\\*\\* is now in the reading list`),
+      new RegExp(`^Approved: \\*\\*${HOSTILE_TITLE_SHOWN.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}\\*\\* is now in the reading list`),
     );
 
     const lines = (embedsOf(await direct.run("papers", { topic: "retrieval" }))[0]?.description ?? "").split("\n");
     const line = lines.find((text) => text.includes("2406.50001")) ?? lines.at(-1) ?? "";
-    expect(line).toContain(`[${SHOWN}](https://arxiv.org/abs/2406.50001)`);
+    expect(line).toContain(`[${HOSTILE_TITLE_SHOWN}](https://arxiv.org/abs/2406.50001)`);
     expect(line).not.toMatch(/\u202E/);
 
     // "Related papers" under another paper's /paper answer lists it the same way.
@@ -56,7 +37,7 @@ describe("feed titles in message content and Markdown lists", () => {
     );
     expect(neighbour).toBeDefined();
     const related = await direct.press(`related:${neighbour?.id ?? ""}`);
-    expect(embedsOf(related)[0]?.description).toContain(`• [${SHOWN}](https://arxiv.org/abs/2406.50001)`);
+    expect(embedsOf(related)[0]?.description).toContain(`• [${HOSTILE_TITLE_SHOWN}](https://arxiv.org/abs/2406.50001)`);
   });
 
   it("embeds: abstracts, authors and titles from arXiv cannot render links, Markdown or mentions, and titles lose bidi overrides", async () => {
@@ -78,7 +59,7 @@ describe("feed titles in message content and Markdown lists", () => {
     const rendersMarkdown = /(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)<@|(?<!\\)\*\*(?!The authors)|^(#|>|-) /m;
     for (const [where, embed] of embeds) {
       expect(embed, where).toBeDefined();
-      expect(embed?.title, where).toBe(HOSTILE.replace(/[\u202E\u202C]/g, ""));
+      expect(embed?.title, where).toBe(HOSTILE_TITLE.replace(/[\u202E\u202C]/g, ""));
       expect(embed?.description, where).toContain(
         "Abstract with \\[masked\\](https://evil.example) link and \\<@&1200000000000000001\\> \\*\\*bold\\*\\* evil",
       );
