@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseCsv } from "csv-parse/sync";
-import type { ArxivRecord } from "../../src/arxiv/api.js";
 import { BUNDLE_FOLDER, buildBundle } from "../../src/bundle/index.js";
 import { renderPaperText } from "../../src/catalog/format.js";
 import { catalogEntrySchema, catalogFileSchema } from "../../src/catalog/schema.js";
@@ -20,6 +19,7 @@ import { addedFromAbstract, entryFromArxiv } from "../../src/moderation/papers.j
 import { catalogPath, createTestApp, tempDir, testEnv } from "../support/app.js";
 import { MODERATOR } from "../support/moderation.js";
 import { unzipTexts } from "../support/zip.js";
+import { sampleArxivRecord } from "../support/papers.js";
 
 const ABSTRACT_ID = "2402.10001";
 const ENGLISH_ONLY_ID = "2402.10002";
@@ -29,23 +29,6 @@ const ENGLISH_ABSTRACT_JA = t("ja", "paper.englishAbstractNote");
 const ENGLISH_ONLY_JA = t("ja", "paper.englishOnly");
 const GENERATED_AT = new Date("2024-03-05T12:34:56.000Z");
 const actor = { id: MODERATOR.id, name: MODERATOR.username };
-
-function record(arxivId: string, title: string): ArxivRecord {
-  return {
-    arxivId,
-    version: 1,
-    title,
-    abstract: `An abstract about ${title}. It has two sentences.`,
-    authors: ["Ada Author"],
-    categories: ["cs.CL"],
-    primaryCategory: "cs.CL",
-    published: "2024-02-01T00:00:00Z",
-    updated: "2024-02-01T00:00:00Z",
-    comment: null,
-    absUrl: `https://arxiv.org/abs/${arxivId}`,
-    pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
-  };
-}
 
 function cliIo(env: Record<string, string>) {
   const out: string[] = [];
@@ -74,7 +57,11 @@ function moderatedDatabase(dir: string): { dbPath: string; before: Paper[] } {
       [ABSTRACT_ID, "Sparse retrieval heads"],
       [ENGLISH_ONLY_ID, "Dense reranking at scale"],
     ] as const) {
-      const added = moderation.addPaper(entryFromArxiv(record(arxivId, title), ["retrieval"], taken), addedFromAbstract(actor.name), actor);
+      const added = moderation.addPaper(
+        entryFromArxiv(sampleArxivRecord(arxivId, title), ["retrieval"], taken),
+        addedFromAbstract(actor.name),
+        actor,
+      );
       if (!added.ok) throw new Error(added.key);
     }
     const englishOnly = byArxiv(app.catalog.papers, ENGLISH_ONLY_ID);

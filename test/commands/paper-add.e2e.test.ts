@@ -12,6 +12,7 @@ import { as, command, createGuildRole, customIds, MOD_ROLE, press, send } from "
 import { BUNDLE_FOLDER } from "../../src/bundle/common.js";
 import { unzipTexts } from "../support/zip.js";
 import { testEnv } from "../support/app.js";
+import { sampleArxivRecord } from "../support/papers.js";
 
 const HIGGS = "Observation of a new particle in the search for the Standard Model Higgs boson with the ATLAS detector at the LHC";
 
@@ -33,20 +34,7 @@ function cli(t: TestBot, arxivUrl?: string) {
 
 /** A moderator-added paper made without arXiv, so each test owns its data. */
 function seedAdded(t: TestBot, arxivId: string, title: string) {
-  const record = {
-    arxivId,
-    version: 1,
-    title,
-    abstract: `An abstract about ${title}. It has two sentences.`,
-    authors: ["Ada Author"],
-    categories: ["cs.CL"],
-    primaryCategory: "cs.CL",
-    published: "2024-02-01T00:00:00Z",
-    updated: "2024-02-01T00:00:00Z",
-    comment: null,
-    absUrl: `https://arxiv.org/abs/${arxivId}`,
-    pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
-  };
+  const record = sampleArxivRecord(arxivId, title);
   const entry = entryFromArxiv(record, ["retrieval"], (id) => t.bot.app.catalog.get(id) !== undefined);
   const added = t.bot.ctx.moderation.addPaper(entry, addedFromAbstract("seed"), { id: "seed", name: "seed" });
   if (!added.ok) throw new Error(added.key);

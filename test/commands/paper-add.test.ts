@@ -19,6 +19,7 @@ import {
   type DirectOptions,
 } from "../support/direct.js";
 import { MOD_ROLE, MODERATOR, ROLE_MODERATOR } from "../support/moderation.js";
+import { sampleArxivRecord } from "../support/papers.js";
 
 const HIGGS = "Observation of a new particle in the search for the Standard Model Higgs boson with the ATLAS detector at the LHC";
 
@@ -45,20 +46,7 @@ function setUp(env: DirectOptions["env"] = {}): Direct {
 
 /** A moderator-added paper made without arXiv, so each test owns its data. */
 function seedAdded(direct: Direct, arxivId: string, title: string) {
-  const record = {
-    arxivId,
-    version: 1,
-    title,
-    abstract: `An abstract about ${title}. It has two sentences.`,
-    authors: ["Ada Author"],
-    categories: ["cs.CL"],
-    primaryCategory: "cs.CL",
-    published: "2024-02-01T00:00:00Z",
-    updated: "2024-02-01T00:00:00Z",
-    comment: null,
-    absUrl: `https://arxiv.org/abs/${arxivId}`,
-    pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
-  };
+  const record = sampleArxivRecord(arxivId, title);
   const entry = entryFromArxiv(record, ["retrieval"], (id) => direct.app.catalog.get(id) !== undefined);
   const added = direct.ctx.moderation.addPaper(entry, addedFromAbstract("seed"), { id: "seed", name: "seed" });
   if (!added.ok) throw new Error(added.key);

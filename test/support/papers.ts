@@ -1,4 +1,5 @@
 import type { Paper } from "../../src/catalog/types.js";
+import type { ArxivRecord } from "../../src/arxiv/api.js";
 
 /** A small, valid paper for unit tests of the bundle and the HTTP server; override what the test is about. */
 export function samplePaper(overrides: Partial<Paper> = {}): Paper {
@@ -35,4 +36,22 @@ export function sampleReport(overrides: Partial<Paper> = {}): Paper {
     position: 2,
     ...overrides,
   });
+}
+
+/** An arXiv API record made without arXiv (two-sentence abstract, cs.CL, February 2024), so each test owns its data. */
+export function sampleArxivRecord(arxivId: string, title: string): ArxivRecord {
+  return {
+    arxivId,
+    version: 1,
+    title,
+    abstract: `An abstract about ${title}. It has two sentences.`,
+    authors: ["Ada Author"],
+    categories: ["cs.CL"],
+    primaryCategory: "cs.CL",
+    published: "2024-02-01T00:00:00Z",
+    updated: "2024-02-01T00:00:00Z",
+    comment: null,
+    absUrl: `https://arxiv.org/abs/${arxivId}`,
+    pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
+  };
 }
