@@ -70,37 +70,22 @@ function paperArticle(paper: Paper): SafeHtml {
     const notes = summary.notes.map((note) => html`<p class="note">${note}</p>`);
     const text = summary.textLocale === locale ? html`<p>${summary.text}</p>` : html`<p lang="${summary.textLocale}">${summary.text}</p>`;
     const results = keyResultsFor(paper, locale);
-    const keyResults =
-      results.length > 0 &&
-      html`<h4>${t(locale, "paper.keyResults")}</h4>
-        <ul>
-          ${list(results)}
-        </ul>`;
-    return html`<section lang="${locale}">
-      <h4>${t(locale, "paper.summary")}</h4>
-      ${notes}${text}${keyResults}
-    </section>`;
+    const keyResults = results.length > 0 && html`<h4>${t(locale, "paper.keyResults")}</h4><ul>${list(results)}</ul>`;
+    return html`<section lang="${locale}"><h4>${t(locale, "paper.summary")}</h4>${notes}${text}${keyResults}</section>`;
   });
   return joinHtml(
     [
-      html`<article id="${paperAnchor(paper)}"></article>`,
+      html`<article id="${paperAnchor(paper)}">`,
       html`<h3>${paper.title}</h3>`,
       titleJa ? html`<p class="ja-title" lang="ja">${titleJa}</p>` : null,
-      html`<dl class="meta"></dl>`,
-      html`<dt>${bilingualLabel("paper.authors")}</dt>
-        <dd>${paper.authors.join(", ")}</dd>`,
-      paper.organisation
-        ? html`<dt>${bilingualLabel("paper.organisation")}</dt>
-            <dd>${paper.organisation}</dd>`
-        : null,
-      html`<dt>${bilingualLabel("paper.year")}</dt>
-        <dd>${paper.year}${paper.venue ? html` · ${paper.venue}` : ""}</dd>`,
-      html`<dt>${bilingualLabel("paper.topics")}</dt>
-        <dd>${topics}</dd>`,
-      html`<dt>${bilingualLabel("paper.links")}</dt>
-        <dd>${joinHtml(links, " · ")}</dd>`,
+      html`<dl class="meta">`,
+      html`<dt>${bilingualLabel("paper.authors")}</dt><dd>${paper.authors.join(", ")}</dd>`,
+      paper.organisation ? html`<dt>${bilingualLabel("paper.organisation")}</dt><dd>${paper.organisation}</dd>` : null,
+      html`<dt>${bilingualLabel("paper.year")}</dt><dd>${paper.year}${paper.venue ? html` · ${paper.venue}` : ""}</dd>`,
+      html`<dt>${bilingualLabel("paper.topics")}</dt><dd>${topics}</dd>`,
+      html`<dt>${bilingualLabel("paper.links")}</dt><dd>${joinHtml(links, " · ")}</dd>`,
       html`</dl>`,
-      html`<div class="summaries"></div>`,
+      html`<div class="summaries">`,
       ...summaries,
       html`</div>`,
       html`</article>`,
@@ -136,16 +121,10 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
     raw("<!DOCTYPE html>"),
     raw('<html lang="en">'),
     HEAD,
-    html`<style>
-      ${STYLE}
-    </style>`,
+    html`<style>${STYLE}</style>`,
     raw("</head>\n<body>\n<header>"),
     raw(`<h1>LLM reading list <span lang="ja">LLM 論文リーディングリスト</span></h1>`),
-    html`<p class="lead">
-      ${t("en", "count.papers", { count: ordered.length })} · generated
-      <time datetime="${generatedAt.toISOString()}">${isoDate(generatedAt)}</time> by paperbot ·
-      <span lang="ja">全 ${t("ja", "count.papers", { count: ordered.length })}</span>
-    </p>`,
+    html`<p class="lead">${t("en", "count.papers", { count: ordered.length })} · generated <time datetime="${generatedAt.toISOString()}">${isoDate(generatedAt)}</time> by paperbot · <span lang="ja">全 ${t("ja", "count.papers", { count: ordered.length })}</span></p>`,
     PDF_NOTICE,
     raw("</header>"),
     raw('<nav aria-labelledby="toc">'),
@@ -155,29 +134,17 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
   for (const group of groups) {
     const name = bilingualTopic(group.topic);
     const heading = group.primary.length > 0 ? html`<a href="#${topicAnchor(group.topic)}">${name}</a>` : name;
-    out.push(
-      html`<li>
-        ${heading} (${group.tagged.length})
-        <ol>
-          ${tocItems(group.tagged)}
-        </ol>
-      </li>`,
-    );
+    out.push(html`<li>${heading} (${group.tagged.length})<ol>${tocItems(group.tagged)}</ol></li>`);
   }
   if (orphans.length > 0)
     out.push(
-      html`<li>
-        <a href="#topic-other">${bilingualLabel("bundle.noTopic")}</a> (${orphans.length})
-        <ol>
-          ${tocItems(orphans)}
-        </ol>
-      </li>`,
+      html`<li><a href="#topic-other">${bilingualLabel("bundle.noTopic")}</a> (${orphans.length})<ol>${tocItems(orphans)}</ol></li>`,
     );
   out.push(raw("</ol>\n</nav>\n<main>"));
   for (const group of groups) {
     if (group.primary.length === 0) continue;
     out.push(
-      html`<section id="${topicAnchor(group.topic)}"></section>`,
+      html`<section id="${topicAnchor(group.topic)}">`,
       html`<h2>${bilingualTopic(group.topic)}</h2>`,
       ...group.primary.map(paperArticle),
       raw("</section>"),
@@ -192,12 +159,7 @@ export function renderHtml(ordered: readonly Paper[], generatedAt: Date): string
     );
   out.push(
     raw("</main>"),
-    html`<footer>
-      <p>
-        Generated by paperbot on ${isoDate(generatedAt)}. Summaries are paperbot's own unless marked as the authors' abstract; titles and
-        author lists belong to the papers' authors.
-      </p>
-    </footer>`,
+    html`<footer><p>Generated by paperbot on ${isoDate(generatedAt)}. Summaries are paperbot's own unless marked as the authors' abstract; titles and author lists belong to the papers' authors.</p></footer>`,
     raw("</body>\n</html>"),
   );
   return joinHtml(out, "\n").toString() + "\n";

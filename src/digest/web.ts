@@ -31,19 +31,18 @@ export function pageHeaders(): Record<string, string> {
 
 export function htmlPage(status: number, title: string, body: SafeHtml, lang: Locale = "en"): Page {
   const document = html`<!doctype html>
-    <html lang="${lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title}</title>
-        <style>
-          ${STYLE}
-        </style>
-      </head>
-      <body>
-        ${body}
-      </body>
-    </html> `;
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
   return { status, contentType: "text/html; charset=utf-8", body: document.toString(), headers: pageHeaders() };
 }
 
@@ -55,9 +54,7 @@ function link(text: string, url: string): SafeHtml {
 /** The topics a paper or candidate matched, labelled in the page's language, so readers find theirs. */
 function topicsLine(locale: Locale, topics: readonly string[]): SafeHtml {
   if (topics.length === 0) return html``;
-  return html`<br /><span class="note"
-      >${t(locale, "digest.webTopics", { topics: topics.map((topic) => topicLabel(locale, topic)).join(", ") })}</span
-    >`;
+  return html`<br><span class="note">${t(locale, "digest.webTopics", { topics: topics.map((topic) => topicLabel(locale, topic)).join(", ") })}</span>`;
 }
 
 function paperItem(paper: EditionPaper, locale: Locale): SafeHtml {
@@ -69,7 +66,7 @@ function paperItem(paper: EditionPaper, locale: Locale): SafeHtml {
     : locale === "ja"
       ? html`${link(paper.titleJa, paper.url)} <span class="ja" lang="en">${paper.title}</span>`
       : html`${link(paper.title, paper.url)} <span class="ja" lang="ja">${paper.titleJa}</span>`;
-  return html`<li>${heading}<br />${oneLineSummary(paper.summary[locale], 400)}${notes}${topicsLine(locale, paper.topics)}</li>`;
+  return html`<li>${heading}<br>${oneLineSummary(paper.summary[locale], 400)}${notes}${topicsLine(locale, paper.topics)}</li>`;
 }
 
 /** The edition as an HTML fragment (the page's body and the Atom entry's content), in English or Japanese. */
@@ -81,36 +78,18 @@ export function editionHtml(edition: Edition, locale: Locale = "en"): SafeHtml {
   });
   const parts: SafeHtml[] = [html`<p class="note">${range}</p>`];
   if (edition.papers.length === 0) parts.push(html`<p>${t(locale, "digest.quiet")}</p>`);
-  else
-    parts.push(
-      html`<h2>${t(locale, "digest.added")}</h2>`,
-      html`<ol>
-        ${joinHtml(edition.papers.map(item), "\n")}
-      </ol>`,
-    );
+  else parts.push(html`<h2>${t(locale, "digest.added")}</h2>`, html`<ol>${joinHtml(edition.papers.map(item), "\n")}</ol>`);
   parts.push(html`<h2>${t(locale, "digest.candidates")}</h2>`);
   if (edition.candidates.length === 0) parts.push(html`<p>${t(locale, "digest.noCandidates")}</p>`);
   else {
     const items = edition.candidates.map(
       (candidate) =>
-        html`<li>
-          ${link(candidate.title, candidate.url)} (arXiv ${candidate.arxivId}) <em>${candidateNote(locale, candidate)}</em
-          ><br />${oneLineSummary(candidate.excerpt, 400)}${topicsLine(locale, candidate.topics)}
-        </li>`,
+        html`<li>${link(candidate.title, candidate.url)} (arXiv ${candidate.arxivId}) <em>${candidateNote(locale, candidate)}</em><br>${oneLineSummary(candidate.excerpt, 400)}${topicsLine(locale, candidate.topics)}</li>`,
     );
-    parts.push(
-      html`<ol>
-        ${joinHtml(items, "\n")}
-      </ol>`,
-    );
+    parts.push(html`<ol>${joinHtml(items, "\n")}</ol>`);
   }
   if (edition.picks.length > 0)
-    parts.push(
-      html`<h2>${t(locale, "digest.pick")}</h2>`,
-      html`<ul>
-        ${joinHtml(edition.picks.map(item), "\n")}
-      </ul>`,
-    );
+    parts.push(html`<h2>${t(locale, "digest.pick")}</h2>`, html`<ul>${joinHtml(edition.picks.map(item), "\n")}</ul>`);
   return joinHtml(parts, "\n");
 }
 
@@ -128,9 +107,7 @@ export function renderEditionPage(edition: Edition, publicUrl: string, locale: L
   return htmlPage(
     200,
     title,
-    html`<p><a href="${back}">← ${t(locale, "digest.webAll")}</a> · ${other}</p>
-      <h1>${title}</h1>
-      ${editionHtml(edition, locale)}`,
+    html`<p><a href="${back}">← ${t(locale, "digest.webAll")}</a> · ${other}</p>\n<h1>${title}</h1>\n${editionHtml(edition, locale)}`,
     locale,
   );
 }
@@ -145,21 +122,12 @@ export function renderArchivePage(
   const suffix = locale === "ja" ? "/ja" : "";
   const items = editions.map(
     (edition) =>
-      html`<li>
-        <a href="${`${base}/${edition.week}${suffix}`}">${edition.week}</a> <span class="note">${edition.publishedAt.slice(0, 10)}</span>
-      </li>`,
+      html`<li><a href="${`${base}/${edition.week}${suffix}`}">${edition.week}</a> <span class="note">${edition.publishedAt.slice(0, 10)}</span></li>`,
   );
   const body = [
     html`<h1>${t(locale, "digest.webArchiveHeading")}</h1>`,
-    html`<p>
-      <a href="${`${publicUrl}/digest.atom`}">${t(locale, "digest.webFeed")}</a> ·
-      <a href="${`${publicUrl}/`}">${t(locale, "digest.webReadingList")}</a> · ${otherLanguageLink(base, locale)}
-    </p>`,
-    items.length > 0
-      ? html`<ul>
-          ${joinHtml(items, "\n")}
-        </ul>`
-      : html`<p>${t(locale, "digest.webArchiveEmpty")}</p>`,
+    html`<p><a href="${`${publicUrl}/digest.atom`}">${t(locale, "digest.webFeed")}</a> · <a href="${`${publicUrl}/`}">${t(locale, "digest.webReadingList")}</a> · ${otherLanguageLink(base, locale)}</p>`,
+    items.length > 0 ? html`<ul>${joinHtml(items, "\n")}</ul>` : html`<p>${t(locale, "digest.webArchiveEmpty")}</p>`,
   ];
   return htmlPage(200, t(locale, "digest.webArchiveTitle"), joinHtml(body, "\n"), locale);
 }
