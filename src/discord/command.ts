@@ -47,7 +47,7 @@ export interface CommandModule<D extends CommandDefinition = CommandDefinition, 
   definition: D;
   /**
    * Validates the raw options instead of the schema derived from `definition` (a command with subcommands, whose
-   * options depend on the one chosen). What it refuses gets the same polite reply as any out-of-definition value.
+   * options depend on the one chosen). What it refuses gets the same polite reply as every out-of-definition value.
    */
   optionsSchema?: z.ZodType<O>;
   /** Answers are private (ephemeral): a deferral while it works must be private too. */

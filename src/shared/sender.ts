@@ -15,7 +15,7 @@ export interface SendTarget {
  * - `transient`: the fault may pass (5xx after the transport's retries, 429, network, timeout): try again later.
  * - `refused`: the user does not take DMs from us (or is unknown).
  * - `gone`: the channel is unknown or closed to us (no access, no permission).
- * - `failed`: any other lasting refusal of this message (a malformed request): don't retry it, the destination stays.
+ * - `failed`: every other lasting refusal of this message (a malformed request): don't retry it, the destination stays.
  */
 export type SendOutcome = "transient" | "refused" | "gone" | "failed";
 

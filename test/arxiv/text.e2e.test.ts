@@ -3,10 +3,11 @@
  * web pages, alerts) shows it without bidi overrides or isolates (issue 20).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { candidateStore, type NewCandidate } from "../../src/db/candidates.js";
+import { candidateStore } from "../../src/db/candidates.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { option } from "../support/interactions.js";
 import { as, command, modalSubmit, send } from "../support/moderation.js";
+import { bidiCandidate } from "../support/candidates.js";
 
 /** U+202E (right-to-left override) and U+2067 (right-to-left isolate), with their closers. */
 const TITLE = "Retrieval \u202Eevil\u202C heads \u2067reordered\u2069 for long context";
@@ -25,19 +26,7 @@ describe("an approved candidate stored with bidi controls", () => {
 
   it("reaches the alert posted to a channel without them (the list, digest and web page: text.test.ts)", async () => {
     // As a candidate stored before feed text was filtered: the approve path makes it safe on its way into the list.
-    const candidate: NewCandidate = {
-      arxivId: "2406.50001",
-      version: 1,
-      title: TITLE,
-      authors: ["Mallory \u2067M\u2069"],
-      categories: ["cs.CL"],
-      abstract: "Retrieval augmented generation \u202Eevil\u202C.",
-      license: null,
-      canonScore: 0.99,
-      bonus: 0,
-      score: 0.99,
-      reasons: { papers: [], topics: ["retrieval"] },
-    };
+    const candidate = bidiCandidate(TITLE);
     candidateStore(t.bot.app.db).insert(candidate, new Date());
     await command(t, {
       name: "follow",

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parseArxivAtom } from "../../src/arxiv/api.js";
 import { parseArxivFeed } from "../../src/arxiv/parse.js";
-import { candidateStore, type NewCandidate } from "../../src/db/candidates.js";
+import { candidateStore } from "../../src/db/candidates.js";
 import { buildEdition } from "../../src/digest/content.js";
 import { previewDigest, digestSourcesFor } from "../../src/digest/service.js";
 import { renderEditionPage } from "../../src/digest/web.js";
@@ -13,6 +13,7 @@ import { weekLabel } from "../../src/digest/week.js";
 import type { Embed } from "../../src/shared/reply.js";
 import { apiEntry } from "../support/arxiv-api-server.js";
 import { useDirect, who } from "../support/direct.js";
+import { bidiCandidate } from "../support/candidates.js";
 
 /** U+202E (right-to-left override) and U+2067 (right-to-left isolate), with their closers. */
 const TITLE = "Retrieval \u202Eevil\u202C heads \u2067reordered\u2069 for long context";
@@ -43,19 +44,7 @@ describe("an approved candidate stored with bidi controls", () => {
   it("reaches the list, the digest embed and the digest web page without them", async () => {
     const direct = useDirect({ env: { BUNDLE_REBUILD_DELAY_SECONDS: "60", PUBLIC_URL: "https://paperbot.example" } });
     // As a candidate stored before feed text was filtered: the approve path makes it safe on its way into the list.
-    const candidate: NewCandidate = {
-      arxivId: "2406.50001",
-      version: 1,
-      title: TITLE,
-      authors: ["Mallory \u2067M\u2069"],
-      categories: ["cs.CL"],
-      abstract: "Retrieval augmented generation \u202Eevil\u202C.",
-      license: null,
-      canonScore: 0.99,
-      bonus: 0,
-      score: 0.99,
-      reasons: { papers: [], topics: ["retrieval"] },
-    };
+    const candidate = bidiCandidate(TITLE);
     candidateStore(direct.app.db).insert(candidate, new Date());
     await direct.run("review", {}, who.moderator);
     await direct.submit("review-approve:2406.50001", { topics: "retrieval", note: "" }, who.moderator);

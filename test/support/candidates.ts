@@ -44,3 +44,20 @@ export function hostileCandidate(): NewCandidate {
     reasons: { papers: [], topics: ["retrieval"] },
   };
 }
+
+/** A candidate stored before feed text was filtered: bidi controls in its title, authors and abstract. */
+export function bidiCandidate(title: string): NewCandidate {
+  return {
+    arxivId: "2406.50001",
+    version: 1,
+    title,
+    authors: ["Mallory \u2067M\u2069"],
+    categories: ["cs.CL"],
+    abstract: "Retrieval augmented generation \u202Eevil\u202C.",
+    license: null,
+    canonScore: 0.99,
+    bonus: 0,
+    score: 0.99,
+    reasons: { papers: [], topics: ["retrieval"] },
+  };
+}
