@@ -3,7 +3,7 @@
  * TypeScript (tests run the sources), so it is self-contained and requires rss-parser by an absolute path.
  *
  * One thread serves many parses, one at a time: a message { id, xml, limits, customFields, pick, batch } is answered
- * with { id, kind: "items" } batches (or { id, kind: "picked" } ones: see flattened), then { id, kind: "ok" }, or one { id, kind: "limit" | "invalid" }. The body is
+ * with { id, kind: "items" } batches, then { id, kind: "ok" }, or one { id, kind: "limit" | "invalid" }. The body is
  * scanned for its structure (depth, element and item counts) before it is parsed, so what no arXiv feed or API answer
  * looks like is refused without building it. A parser per set of custom fields is kept warm (its JIT-compiled code is
  * most of what a reused thread saves); one that failed is replaced, as xml2js keeps state after an error.
@@ -56,23 +56,12 @@ function structureProblem(xml, limits) {
   }
 }
 
-/**
- * Only the fields the caller reads go back, as one flat array per batch: for each item, 1 and its value of each
- * picked field (undefined when absent), or 0 and the item itself when it is not an object. The pool builds the objects
- * back (xml-worker.ts, unflatten). Cloning an array of strings costs both threads about
- * a fifth of cloning as many small objects (and the rest of an item, snippets, dates, links, is not cloned at all).
- */
-function flattened(chunk, pick) {
-  const values = [];
-  for (const item of chunk) {
-    const isObject = typeof item === "object" && item !== null;
-    // 1 then its picked fields; an item that is not an object (rss-parser makes none) goes back whole after a 0.
-    if (isObject) {
-      values.push(1);
-      for (const key of pick) values.push(item[key]);
-    } else values.push(0, item);
-  }
-  return values;
+/** Only the fields the caller reads go back: cloning the rest (snippets, dates, links) costs both threads. */
+function picked(item, pick) {
+  if (pick === null || typeof item !== "object" || item === null) return item;
+  const out = {};
+  for (const key of pick) if (item[key] !== undefined) out[key] = item[key];
+  return out;
 }
 
 parentPort.on("message", ({ id, xml, limits, customFields, pick, batch }) => {
@@ -86,8 +75,7 @@ parentPort.on("message", ({ id, xml, limits, customFields, pick, batch }) => {
       const all = Array.isArray(items) ? items : [];
       for (let at = 0; at < all.length; at += batch) {
         const chunk = all.slice(at, at + batch);
-        if (pick === null) parentPort.postMessage({ id, kind: "items", items: chunk });
-        else parentPort.postMessage({ id, kind: "picked", values: flattened(chunk, pick) });
+        parentPort.postMessage({ id, kind: "items", items: pick === null ? chunk : chunk.map((item) => picked(item, pick)) });
       }
       parentPort.postMessage({ id, kind: "ok", output: rest, items: Array.isArray(items) });
     },

@@ -49,7 +49,6 @@ export class XmlParseError extends Error {
 
 type WorkerAnswer =
   | { id: number; kind: "items"; items: unknown[] }
-  | { id: number; kind: "picked"; values: unknown[] }
   | { id: number; kind: "ok"; output: object; items: boolean }
   | { id: number; kind: "limit" | "invalid"; reason: string };
 
@@ -154,10 +153,6 @@ class ParserThread {
       for (const item of answer.items) this.items.push(item);
       return;
     }
-    if (answer.kind === "picked") {
-      unflatten(answer.values, job.request.pick ?? [], this.items);
-      return;
-    }
     const items = this.items;
     clearTimeout(this.limitTimer);
     this.job = null;
@@ -171,26 +166,6 @@ class ParserThread {
         : job.reject(new XmlParseError(answer.kind, answer.reason)),
     );
     this.events.free(this);
-  }
-}
-
-/** The items of a "picked" batch (see the worker script's flattened): objects of the picked fields that are defined. */
-function unflatten(values: readonly unknown[], pick: readonly string[], into: unknown[]): void {
-  let at = 0;
-  while (at < values.length) {
-    if (values[at] !== 1) {
-      into.push(values[at + 1]);
-      at += 2;
-      continue;
-    }
-    const item: Record<string, unknown> = {};
-    for (const key of pick) {
-      at += 1;
-      const value = values[at];
-      if (value !== undefined) item[key] = value;
-    }
-    into.push(item);
-    at += 1;
   }
 }
 
