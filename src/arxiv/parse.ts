@@ -133,8 +133,7 @@ function toFeedItem(raw: RawItem): FeedItem | null {
   if (!parsed.success) return null;
   const data: RawArxivItem = parsed.data;
   const guid = GUID.exec(data.guid);
-  const plainTitle = isPlain(data.title);
-  const title = plainTitle ? data.title.trim() : withoutControls(data.title).trim();
+  const title = withoutControls(data.title).trim();
   const categories = data.categories === undefined ? [] : distinctCategories(data.categories);
   const content = data.content ?? "";
   const rights = data["dc:rights"] === undefined ? null : withoutControls(data["dc:rights"]).trim();
@@ -147,7 +146,7 @@ function toFeedItem(raw: RawItem): FeedItem | null {
     arxivId,
     version,
     announceType: data["arxiv:announce_type"],
-    title: plainTitle ? title : collapse(decodeTex(title)),
+    title: collapse(decodeTex(title)),
     authors: authorsOf(data.creator ?? ""),
     categories,
     abstract: abstractOf(content),
@@ -198,24 +197,7 @@ export function abstractOf(description: string): string {
   PREAMBLE.lastIndex = 0;
   PREAMBLE.test(description);
   const start = PREAMBLE.lastIndex;
-  return cleanedText(start > 0 ? description.slice(start) : description);
-}
-
-/**
- * What withoutControls, decodeTex or collapse would change beyond a trim: a control or bidi character, whitespace
- * other than a space (all of it below U+0020 or in U+007F–U+00A0) or a backslash; two spaces in a row are looked for
- * apart (an alternative in this class would slow the scan of every text).
- */
-const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u00a0\u202a-\u202e\u2066-\u2069\\]/;
-
-/** Text that needs only a trim to be clean (most of a feed): one scan instead of one per step. */
-function isPlain(text: string): boolean {
-  return !NEEDS_CLEANING.test(text) && !text.includes("  ");
-}
-
-/** collapse(decodeTex(withoutControls(text))): controls out, TeX accents decoded, whitespace collapsed and trimmed. */
-export function cleanedText(text: string): string {
-  return isPlain(text) ? text.trim() : collapse(decodeTex(withoutControls(text)));
+  return collapse(decodeTex(withoutControls(start > 0 ? description.slice(start) : description)));
 }
 
 /**
@@ -234,7 +216,7 @@ export function withoutControls(text: string): string {
 
 /** The names in a `dc:creator`, at most LIMITS.authors; a list longer than LIMITS.creator is cut at its last whole name first. */
 function authorsOf(creator: string): string[] {
-  if (creator.length <= LIMITS.creator) return splitAuthors(isPlain(creator) ? creator : decodeTex(withoutControls(creator)));
+  if (creator.length <= LIMITS.creator) return splitAuthors(decodeTex(withoutControls(creator)));
   const names = splitAuthors(decodeTex(withoutControls(creator.slice(0, LIMITS.creator))));
   // The cut may have fallen inside a name: drop that one unless the list already reached its cap.
   if (names.length < LIMITS.authors) names.pop();
