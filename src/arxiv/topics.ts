@@ -23,6 +23,29 @@ const DEFINING: Partial<Record<Topic, readonly string[]>> = {
   agents: ["llm-based agent", "llm based agent", "autonomous agent", "multi-agent"],
 };
 
+/**
+ * Matches, case-insensitively in the text as written, wherever a DEFINING phrase occurs in the lower-cased text: a
+ * necessary condition checked once per paper, so most papers skip the search phrase by phrase. It holds because the
+ * phrases are lower-case ASCII letters, spaces and hyphens, and the only characters toLowerCase() turns into such
+ * letters are those letters in either case (and U+0130 İ, whose "i" is followed by U+0307, and U+212A Kelvin "k":
+ * neither can make a phrase, test/arxiv/topics.test.ts).
+ */
+const ANY_DEFINING = new RegExp(
+  Object.values(DEFINING)
+    .flat()
+    .map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|"),
+  "i",
+);
+
+/** Whether some DEFINING phrase may occur in the paper (false: none does). */
+export function mayNameTopic(text: PaperText): boolean {
+  return ANY_DEFINING.test(text.title) || ANY_DEFINING.test(text.abstract);
+}
+
+/** Every DEFINING phrase, for tests. */
+export const DEFINING_PHRASES: readonly string[] = Object.values(DEFINING).flat();
+
 export interface TopicVote {
   topic: Topic;
   confidence: number;
@@ -51,7 +74,7 @@ export class TopicClassifier {
     for (const { similarity, paper } of nearest)
       for (const topic of papers[paper]?.topics ?? []) votes.set(topic, (votes.get(topic) ?? 0) + similarity);
     const result: TopicVote[] = [];
-    const lower = { title: "", abstract: "" };
+    const lower = { title: "", abstract: "", may: mayNameTopic(text) };
     for (const topic of TOPICS) {
       const share = total > 0 ? (votes.get(topic) ?? 0) / total : 0;
       const knn = best >= TOPIC_CONFIDENCE.minSimilarity ? share : share * (best / TOPIC_CONFIDENCE.minSimilarity);
@@ -66,7 +89,8 @@ export class TopicClassifier {
     // Below this similarity no neighbour vote reaches the bar (the vote is scaled down by best / minSimilarity):
     // only a defining phrase can name a topic, and most of a day's papers stop here.
     if (best < TOPIC_CONFIDENCE.minShare * TOPIC_CONFIDENCE.minSimilarity) {
-      const lower = { title: "", abstract: "" };
+      if (!mayNameTopic(text)) return [];
+      const lower = { title: "", abstract: "", may: true };
       return TOPICS.filter((topic) => DEFINING[topic] !== undefined && definedBy(topic, text, lower));
     }
     return this.votes(text, this.index.lastSimilarities())
@@ -75,10 +99,10 @@ export class TopicClassifier {
   }
 }
 
-/** `lower` holds the text in lower case once a topic with phrases needed it (empty until then). */
-function definedBy(topic: Topic, text: PaperText, lower: { title: string; abstract: string }): boolean {
+/** `lower` holds the text in lower case once a topic with phrases needed it (empty until then); `may`: mayNameTopic. */
+function definedBy(topic: Topic, text: PaperText, lower: { title: string; abstract: string; may: boolean }): boolean {
   const phrases = DEFINING[topic];
-  if (!phrases) return false;
+  if (!phrases || !lower.may) return false;
   if (lower.title === "" && lower.abstract === "") {
     lower.title = text.title.toLowerCase();
     lower.abstract = text.abstract.toLowerCase();

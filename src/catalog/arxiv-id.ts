@@ -51,8 +51,13 @@ const EXACT_ID = new RegExp(String.raw`^(?:${NEW_STYLE}|${OLD_STYLE})$`);
  * parseArxivReference gives it (so the CLI and the /review buttons take it back), or null for anything else.
  */
 export function arxivIdOf(text: string): string | null {
+  // A new-style id (every feed item's) is what parseArxivReference reads it as when plausible: its four forms and the
+  // NFKC pass are skipped for the 2,000 ids of a large feed.
+  if (NEW_STYLE_ID.test(text)) return isPlausibleNewStyle(text) ? text : null;
   return EXACT_ID.test(text) ? parseArxivReference(text) : null;
 }
+
+const NEW_STYLE_ID = new RegExp(String.raw`^${NEW_STYLE}$`);
 
 /** No paper has anywhere near this many versions; a version past it is a broken or hostile record. */
 export const MAX_ARXIV_VERSION = 1000;

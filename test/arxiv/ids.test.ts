@@ -1,7 +1,7 @@
 // QA re-test of issue 8: feed guids are arXiv ids with a sane version (bugs A, B); ARXIV_RSS_URL and unsolicited 304s (H).
 import { describe, expect, it } from "vitest";
 import { parseArxivFeed } from "../../src/arxiv/parse.js";
-import { parseArxivReference } from "../../src/catalog/arxiv-id.js";
+import { arxivIdOf, parseArxivReference } from "../../src/catalog/arxiv-id.js";
 import { runCli } from "../../src/cli/index.js";
 import { parseConfig } from "../../src/config.js";
 import { configProblems, tempDir, testEnv } from "../support/app.js";
@@ -89,6 +89,43 @@ describe("feed items whose guid is not an arXiv id with a sane version", () => {
       });
       expect({ id, code, errors }).toEqual({ id, code: 0, errors: [] });
     }
+  });
+});
+
+describe("arxivIdOf", () => {
+  it("reads a new-style id as parseArxivReference does (its quick path), and takes back nothing else", () => {
+    const ids = [
+      "2612.00001",
+      "2401.01335",
+      "0704.0001",
+      "1412.1234",
+      "1501.12345",
+      "1501.1234",
+      "1412.12345",
+      "2613.00001",
+      "2600.12345",
+      "0000.0000",
+      "9912.1234",
+      "2401.013350",
+      "2401.0133",
+      " 2401.01335",
+      "2401.01335 ",
+      "2401.01335v2",
+      "２４０１.０１３３５",
+      "arXiv:2401.01335",
+      "hep-th/9711200",
+      "cs.CL/0112017",
+      "math.AG/0601001",
+      "hep-th/971120",
+      "https://arxiv.org/abs/2401.01335",
+      "",
+    ];
+    for (const id of ids) {
+      const reference = /^(?:\d{4}\.\d{4,5}|[a-z][a-z-]{0,15}(?:\.[A-Za-z]{2})?\/\d{7})$/.test(id) ? parseArxivReference(id) : null;
+      expect(arxivIdOf(id), id).toBe(reference);
+    }
+    expect(arxivIdOf("2401.01335")).toBe("2401.01335");
+    expect(arxivIdOf("2613.00001")).toBeNull();
   });
 });
 
