@@ -75,6 +75,9 @@ const stores = new WeakMap<Db, CandidateStore>();
 /** The candidate row's paper is not in the catalog (papers.arxiv_id is UNIQUE, so this is an index probe). */
 const NOT_LISTED = "NOT EXISTS (SELECT 1 FROM papers WHERE papers.arxiv_id = arxiv_candidates.arxiv_id)";
 
+/** A member suggested the paper (/suggest): an index probe on paper_suggestions' UNIQUE (arxiv_id, user_id). */
+const SUGGESTED = "EXISTS (SELECT 1 FROM paper_suggestions WHERE paper_suggestions.arxiv_id = arxiv_candidates.arxiv_id)";
+
 /** Rows per INSERT of a batch: one statement step instead of 25 (13 parameters a row, far below SQLite's limit). */
 const INSERT_BATCH = 25;
 
@@ -135,11 +138,13 @@ function createCandidateStore(db: Db) {
        ON CONFLICT (arxiv_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
     ),
     // A paper that reached the catalog another way (paper-add, a catalog sync) is not pending any more.
+    // Members' suggestions are pending whatever their score, and come first.
     pending: db.prepare<[number, number], CandidateRow>(
-      `SELECT * FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? AND ${NOT_LISTED} ORDER BY score DESC, arxiv_id LIMIT ?`,
+      `SELECT * FROM arxiv_candidates WHERE status = 'undecided' AND (score >= ? OR ${SUGGESTED}) AND ${NOT_LISTED}
+       ORDER BY ${SUGGESTED} DESC, score DESC, arxiv_id LIMIT ?`,
     ),
     pendingCount: db.prepare<[number], { n: number }>(
-      `SELECT count(*) AS n FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? AND ${NOT_LISTED}`,
+      `SELECT count(*) AS n FROM arxiv_candidates WHERE status = 'undecided' AND (score >= ? OR ${SUGGESTED}) AND ${NOT_LISTED}`,
     ),
     decide: db.prepare<[string, string | null, string, string]>(
       "UPDATE arxiv_candidates SET status = ?, decided_by = ?, decided_at = ? WHERE arxiv_id = ? AND status IN ('undecided', 'expired')",
@@ -168,7 +173,11 @@ function createCandidateStore(db: Db) {
       "SELECT arxiv_id, title, abstract, canon_score, bonus FROM arxiv_candidates WHERE status = 'undecided'",
     ),
     setScore: db.prepare<[number, string]>("UPDATE arxiv_candidates SET score = ? WHERE arxiv_id = ?"),
-    expire: db.prepare<[string]>("UPDATE arxiv_candidates SET status = 'expired' WHERE status = 'undecided' AND first_seen_at < ?"),
+    // A member's suggestion keeps its paper pending for as long again, from the newest suggestion.
+    expire: db.prepare<[string, string]>(
+      `UPDATE arxiv_candidates SET status = 'expired' WHERE status = 'undecided' AND first_seen_at < ?
+         AND NOT EXISTS (SELECT 1 FROM paper_suggestions s WHERE s.arxiv_id = arxiv_candidates.arxiv_id AND s.suggested_at >= ?)`,
+    ),
     counts: db.prepare<[], { status: CandidateStatus; n: number }>("SELECT status, count(*) AS n FROM arxiv_candidates GROUP BY status"),
     followed: db.prepare<[], { topic: string }>(
       "SELECT topic FROM user_topics UNION SELECT topic FROM channel_follows WHERE topic != '' ORDER BY topic LIMIT 1000",
@@ -282,7 +291,7 @@ function createCandidateStore(db: Db) {
         for (const { arxivId, score } of scores) statements.setScore.run(score, arxivId);
       })();
     },
-    expireBefore: (cutoff: Date): number => statements.expire.run(cutoff.toISOString()).changes,
+    expireBefore: (cutoff: Date): number => statements.expire.run(cutoff.toISOString(), cutoff.toISOString()).changes,
     counts(): Record<CandidateStatus, number> {
       const counts: Record<CandidateStatus, number> = { undecided: 0, approved: 0, rejected: 0, expired: 0 };
       for (const row of statements.counts.all()) counts[row.status] = row.n;
