@@ -24,7 +24,10 @@ function answer(outcome: SuggestOutcome, note: string, locale: Locale): Reply {
     case "alreadyYours":
       return notice(locale, message("suggest.alreadyYours", { title: titleOf(outcome.title) }));
     case "decidedBefore":
-      return notice(locale, message(outcome.approved ? "suggest.approvedBefore" : "suggest.declinedBefore", { title: titleOf(outcome.title) }));
+      return notice(
+        locale,
+        message(outcome.approved ? "suggest.approvedBefore" : "suggest.declinedBefore", { title: titleOf(outcome.title) }),
+      );
     case "recorded":
       return { kind: "reply", private: true, content: t(locale, "suggest.recorded", { title: titleOf(outcome.title) }) + yourNote };
     case "supported":
@@ -40,7 +43,13 @@ export const suggestCommand = defineCommand({
   definition: {
     ...commandHeader("suggest", "command.suggest.description"),
     options: [
-      { type: ApplicationCommandOptionType.String, name: "arxiv", ...describedBy("command.suggest.arxiv"), required: true, max_length: 200 },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "arxiv",
+        ...describedBy("command.suggest.arxiv"),
+        required: true,
+        max_length: 200,
+      },
       {
         type: ApplicationCommandOptionType.String,
         name: "why",

@@ -62,7 +62,14 @@ export function createSuggestions(db: Db, clock: Clock) {
 
   function recordOn(request: SuggestionRequest, arxivId: string, title: string, paper: Parameters<typeof store.record>[1]): SuggestOutcome {
     const now = clock.now();
-    const suggestion = { arxivId, userId: request.userId, userName: request.userName, locale: request.locale, note: request.note, guildId: request.guildId };
+    const suggestion = {
+      arxivId,
+      userId: request.userId,
+      userName: request.userName,
+      locale: request.locale,
+      note: request.note,
+      guildId: request.guildId,
+    };
     const recorded = store.record(suggestion, paper, now, () => nextAllowed(request.userId, now) === null);
     if (recorded === "refused") return { kind: "rateLimited", nextAt: nextAllowed(request.userId, now) ?? now };
     if (recorded === "duplicate") return { kind: "alreadyYours", title };
@@ -109,7 +116,7 @@ export function createSuggestions(db: Db, clock: Clock) {
 
     /**
      * Tells members whose suggestions were decided (by /review, /paper-add or the CLI), each once: a notice is claimed
-     * before it is sent, so two runs (or processes) never send it twice; a closed DM is not retried.
+     * before it is sent, so two runs (or processes) never send it twice; a closed DM (50007) or paused DMs are not retried.
      */
     async sendDecisionNotices(dm: DecisionMessenger, logger: Logger): Promise<number> {
       let sent = 0;
@@ -117,6 +124,8 @@ export function createSuggestions(db: Db, clock: Clock) {
         if (!store.claimNotice(notice.id, clock.now())) continue;
         const result = await dm.send(notice.userId, { content: decisionText(notice) });
         if (result === "sent") sent += 1;
+        // Not tried (the local console has no Discord; a transient fault): a later run sends it.
+        else if (result === "unavailable" || result === "failed") store.releaseNotice(notice.id);
         else logger.info("suggestion decision not delivered", { userId: notice.userId, arxivId: notice.arxivId, result });
       }
       return sent;
@@ -133,7 +142,9 @@ export function decisionText(notice: PendingNotice): string {
   const locale = localeOf(notice.locale);
   const title = inlineText(truncate(notice.title, 200));
   if (!notice.approved) return t(locale, "suggest.dmDeclined", { title });
-  return notice.paperId === null ? t(locale, "suggest.dmApprovedListed", { title }) : t(locale, "suggest.dmApproved", { title, id: notice.paperId });
+  return notice.paperId === null
+    ? t(locale, "suggest.dmApprovedListed", { title })
+    : t(locale, "suggest.dmApproved", { title, id: notice.paperId });
 }
 
 export type Suggestions = ReturnType<typeof createSuggestions>;

@@ -123,6 +123,7 @@ function createSuggestionStore(db: Db) {
        ORDER BY s.id LIMIT ?`,
     ),
     claim: db.prepare<[string, number]>("UPDATE paper_suggestions SET notified_at = ? WHERE id = ? AND notified_at IS NULL"),
+    release: db.prepare<[number]>("UPDATE paper_suggestions SET notified_at = NULL WHERE id = ?"),
     weights: db.prepare<[], { arxiv_id: string; supporters: number }>(
       `SELECT s.arxiv_id, count(*) AS supporters FROM paper_suggestions s
          JOIN arxiv_candidates c ON c.arxiv_id = s.arxiv_id AND c.status IN ('undecided', 'expired')
@@ -207,7 +208,10 @@ function createSuggestionStore(db: Db) {
             ],
       ),
     /** Marks one notice as handled; false when another run claimed it first. */
-    claimNotice: (id: number, now: Date): boolean => withShortBusyTimeout(db, () => statements.claim.run(now.toISOString(), id).changes === 1),
+    claimNotice: (id: number, now: Date): boolean =>
+      withShortBusyTimeout(db, () => statements.claim.run(now.toISOString(), id).changes === 1),
+    /** Gives a claimed notice back (the DM could not be tried: no Discord connection, a transient fault). */
+    releaseNotice: (id: number): void => void withShortBusyTimeout(db, () => statements.release.run(id)),
     /** Suggested papers no moderator has decided on (a decision is the stronger label), with how many members support each. */
     supportCounts: (): { arxivId: string; supporters: number }[] =>
       statements.weights.all().map((row) => ({ arxivId: row.arxiv_id, supporters: row.supporters })),

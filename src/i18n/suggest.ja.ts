@@ -7,7 +7,8 @@ export const suggestJa = {
   "command.suggest.why": "推薦する理由 (任意。モデレーターに表示されます)",
   "suggest.whyLabel": "理由",
   "suggest.listed": "**{title}** はすでに論文リストにあります。`/paper query:{id}` で表示できます。",
-  "suggest.recorded": "ありがとうございます。**{title}** をモデレーターの審査キューに追加しました。結果は DM でお知らせします (DM を受け取れる場合)。",
+  "suggest.recorded":
+    "ありがとうございます。**{title}** をモデレーターの審査キューに追加しました。結果は DM でお知らせします (DM を受け取れる場合)。",
   "suggest.supported":
     "**{title}** はすでに審査待ちだったため、あなたを支持者に加えました (支持者 {count} 人)。結果は DM でお知らせします。",
   "suggest.yourNote": "あなたのメモ: {note}",
@@ -18,7 +19,8 @@ export const suggestJa = {
   "suggest.dmApproved":
     "お知らせ: あなたが推薦した **{title}** が承認され、論文リストに追加されました。`/paper query:{id}` で表示できます。",
   "suggest.dmApprovedListed": "お知らせ: あなたが推薦した **{title}** がモデレーターに承認されました。",
-  "suggest.dmDeclined": "あなたが推薦した **{title}** をモデレーターが審査し、今回は論文リストに追加しないことになりました。推薦ありがとうございました。",
+  "suggest.dmDeclined":
+    "あなたが推薦した **{title}** をモデレーターが審査し、今回は論文リストに追加しないことになりました。推薦ありがとうございました。",
   "review.suggestedBy": "メンバーの推薦",
   "review.supporters": "支持者 {count} 人",
   "review.anonymousMember": "メンバー (匿名)",
