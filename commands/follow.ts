@@ -289,7 +289,8 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
   const channels = channelFields(ctx, requester);
   if (!follow) {
     // A member who only suggested papers can still export what is stored about them.
-    const exportRow = ctx.suggestions.byUser(userId).length > 0 ? [row(actionButton(t(locale, "following.export"), `export:${userId}`))] : [];
+    const exportRow =
+      ctx.suggestions.byUser(userId).length > 0 ? [row(actionButton(t(locale, "following.export"), `export:${userId}`))] : [];
     if (channels.length === 0) return notice(locale, "following.none", { components: exportRow });
     const embed = fitEmbed({
       title: t(locale, "following.title"),
