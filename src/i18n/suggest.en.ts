@@ -29,7 +29,7 @@ export const suggestEn = {
   "review.supporters": { one: "{count} member supports it", other: "{count} members support it" },
   "review.anonymousMember": "a member (anonymous)",
   "help.suggest":
-    "`/suggest arxiv: [why]` suggest an arXiv paper: moderators review it and you get a DM with their decision. Up to 5 suggestions in any 24 hours.",
+    "`/suggest arxiv: [why]` suggest an arXiv paper: moderators review it and you get a DM with their decision. Up to 5 suggestions in any 24 hours (a sliding window); `/unfollow` keeps yours counted but anonymous.",
   "unfollow.suggestionsAnonymised": {
     one: "Your {count} suggestion stays on the review queue, counted but anonymous: your name, note and language were deleted.",
     other: "Your {count} suggestions stay on the review queue, counted but anonymous: your name, note and language were deleted.",

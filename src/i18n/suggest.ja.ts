@@ -25,7 +25,7 @@ export const suggestJa = {
   "review.supporters": "支持者 {count} 人",
   "review.anonymousMember": "メンバー (匿名)",
   "help.suggest":
-    "`/suggest arxiv: [why]` arXiv の論文を推薦。モデレーターが審査し、結果を DM でお知らせします。推薦は 24 時間あたり 5 本まで。",
+    "`/suggest arxiv: [why]` arXiv の論文を推薦。モデレーターが審査し、結果を DM でお知らせします。推薦は直近 24 時間あたり 5 本まで。`/unfollow` すると推薦は匿名で件数だけ残ります。",
   "unfollow.suggestionsAnonymised":
     "あなたの推薦 {count} 件は審査キューに匿名で残ります (件数には数えられます)。名前・メモ・言語は削除しました。",
 } as const satisfies Record<keyof typeof suggestEn, unknown>;

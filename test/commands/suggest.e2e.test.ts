@@ -185,6 +185,17 @@ describe("/suggest: members put papers on the review queue", () => {
     expect(t.bot.app.db.prepare("SELECT count(*) AS n FROM paper_suggestions").get()).toEqual({ n: 0 });
   });
 
+  it("/help names /suggest, its limit and what /unfollow does to suggestions, in en and ja", async () => {
+    const en = await command(t, { name: "help", user: MEMBER });
+    expect(en.body.data.embeds?.[0]?.fields?.[0]?.value).toContain(
+      "`/suggest arxiv: [why]` suggest an arXiv paper: moderators review it and you get a DM with their decision. Up to 5 suggestions in any 24 hours (a sliding window); `/unfollow` keeps yours counted but anonymous.",
+    );
+    const ja = await command(t, { name: "help", user: MEMBER, locale: "ja" });
+    expect(ja.body.data.embeds?.[0]?.fields?.[0]?.value).toContain(
+      "推薦は直近 24 時間あたり 5 本まで。`/unfollow` すると推薦は匿名で件数だけ残ります。",
+    );
+  });
+
   it("privacy: the export holds the member's suggestions; /unfollow keeps them counted but anonymous", async () => {
     await suggest(MEMBER, "1207.7214", "the Higgs paper");
     const run = cli(t);

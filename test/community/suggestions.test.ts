@@ -4,6 +4,7 @@ import { createSuggestions, SUGGESTION_WINDOW_MS, type SuggestionRequest } from 
 import { MAX_SUGGESTION_WEIGHT, suggestionLabels, suggestionWeight } from "../../src/community/suggestion-labels.js";
 import { candidateStore } from "../../src/db/candidates.js";
 import { suggestionStore } from "../../src/db/suggestions.js";
+import { corpusStore } from "../../src/db/corpus.js";
 import { createModeration } from "../../src/moderation/index.js";
 import { apiEntry, startArxivApiServer, type ArxivApiServer } from "../support/arxiv-api-server.js";
 import { createTestApp, fixedClock } from "../support/app.js";
@@ -138,6 +139,13 @@ describe("suggestions", () => {
       { arxivId: "2410.00002", weight: 0.3 },
     ]);
     expect([0, 1, 2, 4, 100].map(suggestionWeight)).toEqual([0, 0.3, 0.4, 0.6, 0.6]);
+    // Nor are they the relevance model's negatives (the stream's ordinary papers), unless moderators rejected them.
+    store.insert(reviewCandidate("2410.00004", "An ordinary stream paper", 0.5), clock.now());
+    expect(
+      corpusStore(app.db)
+        .background(100)
+        .map((paper) => paper.arxivId),
+    ).toEqual(["2410.00003", "2410.00004"]);
   });
 
   it("the export lists a member's suggestions with what became of them; anonymising empties it but keeps the count", async () => {
