@@ -167,6 +167,20 @@ describe("/suggest: members put papers on the review queue", () => {
     });
   });
 
+  it("a decision from the shell (`paperbot candidates reject`) reaches every supporter when the bot next sends notices", async () => {
+    await suggest(MEMBER, "1207.7214");
+    await suggest(OTHER, "1207.7214");
+    const run = cli(t);
+    expect(await runCli(["candidates", "reject", "1207.7214", "--by", "olga"], run.io)).toBe(0);
+    const since = t.harness.requests.length;
+    // What the bot's 10-minute catalog-refresh job runs.
+    expect(await t.bot.ctx.suggestions.sendDecisionNotices(t.bot.ctx.dm, t.bot.app.logger)).toBe(2);
+    for (const user of [MEMBER, OTHER]) {
+      const dm = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(user.id)}/messages` }, { since });
+      expect((dm.body as { content: string }).content).toMatch(/^The moderators looked at the paper you suggested, \*\*Observation/);
+    }
+  });
+
   it("bad input is refused as /paper-add refuses it; a listed paper points to /paper", async () => {
     for (const reference of ["not-an-id", "2301.00001", "2411.99999"]) {
       const moderator = await command(t, { name: "paper-add", ...as.moderator, options: [option.string("arxiv", reference)] });
