@@ -75,9 +75,6 @@ const stores = new WeakMap<Db, CandidateStore>();
 /** The candidate row's paper is not in the catalog (papers.arxiv_id is UNIQUE, so this is an index probe). */
 const NOT_LISTED = "NOT EXISTS (SELECT 1 FROM papers WHERE papers.arxiv_id = arxiv_candidates.arxiv_id)";
 
-/** A member suggested the paper (/suggest): an index probe on paper_suggestions' UNIQUE (arxiv_id, user_id). */
-const SUGGESTED = "EXISTS (SELECT 1 FROM paper_suggestions WHERE paper_suggestions.arxiv_id = arxiv_candidates.arxiv_id)";
-
 /** Rows per INSERT of a batch: one statement step instead of 25 (13 parameters a row, far below SQLite's limit). */
 const INSERT_BATCH = 25;
 
@@ -138,13 +135,15 @@ function createCandidateStore(db: Db) {
        ON CONFLICT (arxiv_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
     ),
     // A paper that reached the catalog another way (paper-add, a catalog sync) is not pending any more.
-    // Members' suggestions are pending whatever their score, and come first.
+    // Members' suggestions (/suggest) are pending whatever their score, and come first: two ranges of the
+    // (status, suggested, score) index, so the best candidates are read in order without sorting the table.
     pending: db.prepare<[number, number], CandidateRow>(
-      `SELECT * FROM arxiv_candidates WHERE status = 'undecided' AND (score >= ? OR ${SUGGESTED}) AND ${NOT_LISTED}
-       ORDER BY ${SUGGESTED} DESC, score DESC, arxiv_id LIMIT ?`,
+      `SELECT * FROM arxiv_candidates WHERE status = 'undecided' AND (suggested = 1 OR score >= ?) AND ${NOT_LISTED}
+       ORDER BY suggested DESC, score DESC, arxiv_id LIMIT ?`,
     ),
-    pendingCount: db.prepare<[number], { n: number }>(
-      `SELECT count(*) AS n FROM arxiv_candidates WHERE status = 'undecided' AND (score >= ? OR ${SUGGESTED}) AND ${NOT_LISTED}`,
+    pendingCount: db.prepare<{ minScore: number }, { n: number }>(
+      `SELECT (SELECT count(*) FROM arxiv_candidates WHERE status = 'undecided' AND suggested = 1 AND ${NOT_LISTED})
+            + (SELECT count(*) FROM arxiv_candidates WHERE status = 'undecided' AND suggested = 0 AND score >= @minScore AND ${NOT_LISTED}) AS n`,
     ),
     decide: db.prepare<[string, string | null, string, string]>(
       "UPDATE arxiv_candidates SET status = ?, decided_by = ?, decided_at = ? WHERE arxiv_id = ? AND status IN ('undecided', 'expired')",
@@ -247,7 +246,7 @@ function createCandidateStore(db: Db) {
     setCatalogVersion: (arxivId: string, version: number, now: Date): void =>
       void statements.setCatalogVersion.run(arxivId, version, now.toISOString()),
     pending: (minScore: number, limit: number): Candidate[] => statements.pending.all(minScore, limit).map(toCandidate),
-    pendingCount: (minScore: number): number => statements.pendingCount.get(minScore)?.n ?? 0,
+    pendingCount: (minScore: number): number => statements.pendingCount.get({ minScore })?.n ?? 0,
     /** Records a moderator's decision once; a second decision on the same paper is refused. */
     decide(arxivId: string, approved: boolean, by: string | null, now: Date): DecideResult {
       return db.transaction((): DecideResult => {

@@ -36,7 +36,7 @@ function createCorpusStore(db: Db) {
     background: db.prepare<[number], { arxiv_id: string; title: string; abstract: string; status: string }>(
       `SELECT arxiv_id, title, abstract, status FROM arxiv_candidates
        WHERE status != 'approved' AND NOT EXISTS (SELECT 1 FROM papers WHERE papers.arxiv_id = arxiv_candidates.arxiv_id)
-         AND (status = 'rejected' OR NOT EXISTS (SELECT 1 FROM paper_suggestions s WHERE s.arxiv_id = arxiv_candidates.arxiv_id))
+         AND (status = 'rejected' OR suggested = 0)
        ORDER BY first_seen_at DESC, arxiv_id LIMIT ?`,
     ),
   };

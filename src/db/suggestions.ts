@@ -19,6 +19,10 @@ export const SUGGESTIONS_SCHEMA_SQL = `
     UNIQUE (arxiv_id, user_id)
   ) STRICT;
   CREATE INDEX paper_suggestions_user ON paper_suggestions (user_id, suggested_at);
+  -- A member suggested the candidate: the review queue shows these first, whatever their score. The index serves the
+  -- queue's order (suggested first, then best) straight from the index, as arxiv_candidates_status_score does.
+  ALTER TABLE arxiv_candidates ADD COLUMN suggested INTEGER NOT NULL DEFAULT 0 CHECK (suggested IN (0, 1));
+  CREATE INDEX arxiv_candidates_suggested_score ON arxiv_candidates (status, suggested DESC, score DESC);
 `;
 
 export interface SuggestionRow {
@@ -114,7 +118,10 @@ function createSuggestionStore(db: Db) {
          updated_at, canon_score, bonus, score, reasons_json)
        VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, 0, 0, 0, '{"papers":[],"topics":[]}') ON CONFLICT (arxiv_id) DO NOTHING`,
     ),
-    revive: db.prepare<[string]>("UPDATE arxiv_candidates SET status = 'undecided' WHERE arxiv_id = ? AND status = 'expired'"),
+    // An expired candidate comes back to the queue; either way it is marked as suggested.
+    mark: db.prepare<[string]>(
+      "UPDATE arxiv_candidates SET suggested = 1, status = iif(status = 'expired', 'undecided', status) WHERE arxiv_id = ?",
+    ),
     pendingNotices: db.prepare<[number], Row & { title: string; status: string; paper_id: string | null }>(
       `SELECT s.*, c.title, c.status, p.id AS paper_id FROM paper_suggestions s
          JOIN arxiv_candidates c ON c.arxiv_id = s.arxiv_id
@@ -174,7 +181,7 @@ function createSuggestionStore(db: Db) {
             stamp,
             stamp,
           );
-        statements.revive.run(suggestion.arxivId);
+        statements.mark.run(suggestion.arxivId);
         const { arxivId, userId, userName, locale, note, guildId } = suggestion;
         return statements.insert.run(arxivId, userId, userName, locale, note, guildId, stamp).changes === 1 ? "recorded" : "duplicate";
       });
