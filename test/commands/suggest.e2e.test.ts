@@ -102,7 +102,7 @@ describe("/suggest: members put papers on the review queue", () => {
     expect(rejected.data.content).toMatch(/^Rejected \*\*Tiny adapters for huge models\*\*/);
     const dm = await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(MEMBER.id)}/messages` }, { since });
     expect((dm.body as { content: string }).content).toBe(
-      "あなたが推薦した **Tiny adapters for huge models** をモデレーターが審査し、今回は論文リストに追加しないことになりました。推薦ありがとうございました。",
+      "あなたが推薦した **Tiny adapters for huge models**をモデレーターが審査し、今回は論文リストに追加しないことになりました。推薦ありがとうございました。",
     );
 
     const closed = t.harness.respondWith(
