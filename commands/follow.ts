@@ -184,7 +184,11 @@ export const unfollowCommand = defineCommand({
       );
     }
 
-    if (!ctx.follows.get(requester.userId)) return notice(locale, "unfollow.notFollowing");
+    // A member who only suggested papers may still ask for their suggestions to be made anonymous.
+    if (!ctx.follows.get(requester.userId))
+      return !topic && ctx.suggestions.byUser(requester.userId).length > 0
+        ? confirmUnfollowAll(requester)
+        : notice(locale, "unfollow.notFollowing");
     if (topic) {
       const stored = ctx.follows.get(requester.userId)?.topics.find((entry) => entry.topic === topic.value.topic);
       const label = followedName(locale, stored ?? topic.value);
@@ -284,14 +288,17 @@ export function renderFollowing(ctx: BotContext, requester: Requester): Reply {
   const follow = ctx.follows.get(userId);
   const channels = channelFields(ctx, requester);
   if (!follow) {
-    if (channels.length === 0) return notice(locale, "following.none");
+    // A member who only suggested papers can still export what is stored about them.
+    const exportRow =
+      ctx.suggestions.byUser(userId).length > 0 ? [row(actionButton(t(locale, "following.export"), `export:${userId}`))] : [];
+    if (channels.length === 0) return notice(locale, "following.none", { components: exportRow });
     const embed = fitEmbed({
       title: t(locale, "following.title"),
       description: t(locale, "following.none"),
       color: BRAND_COLOUR,
       fields: channels,
     });
-    return { kind: "reply", private: true, embeds: [embed] };
+    return { kind: "reply", private: true, embeds: [embed], components: exportRow };
   }
   const topics = follow.topics;
   const dmStatus = follow.dmPausedAt
@@ -372,10 +379,16 @@ export const followButtons: ComponentModule[] = [
     if (step === "ask") return confirmUnfollowAll(requester);
     if (step !== "yes") return { kind: "update", content: t(requester.locale, "unfollow.cancelled"), embeds: [], components: [] };
     const removed = ctx.follows.unfollowAll(requester.userId);
-    return { kind: "update", content: t(requester.locale, removed ? "unfollow.all" : "unfollow.notFollowing"), embeds: [], components: [] };
+    // Suggestions stay counted on the review queue, without what identifies the member (README: Privacy).
+    const anonymised = ctx.suggestions.anonymise(requester.userId);
+    const parts = [
+      removed || anonymised === 0 ? t(requester.locale, removed ? "unfollow.all" : "unfollow.notFollowing") : "",
+      anonymised > 0 ? t(requester.locale, "unfollow.suggestionsAnonymised", { count: anonymised }) : "",
+    ];
+    return { kind: "update", content: parts.filter((part) => part !== "").join(" "), embeds: [], components: [] };
   }),
   ownButton("export", (ctx, _args, requester) => {
-    const data = exportUserData(ctx.follows, requester.userId, ctx.clock.now());
+    const data = exportUserData(ctx.follows, requester.userId, ctx.clock.now(), ctx.suggestions.byUser(requester.userId));
     return {
       kind: "reply",
       private: true,

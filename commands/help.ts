@@ -9,7 +9,13 @@ export default defineCommand({
 
   execute(ctx, _options, requester): Reply {
     const { locale } = requester;
-    const commands = [t(locale, "help.paper"), t(locale, "help.papers"), t(locale, "help.follow"), t(locale, "help.help")];
+    const commands = [
+      t(locale, "help.paper"),
+      t(locale, "help.papers"),
+      t(locale, "help.follow"),
+      t(locale, "help.suggest"),
+      t(locale, "help.help"),
+    ];
     return {
       kind: "reply",
       private: true,

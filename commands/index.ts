@@ -9,6 +9,7 @@ import { paperEditCommand, paperEditModal, paperRemoveButton, paperRemoveCommand
 import { relatedButton, showButton } from "./paper-buttons.js";
 import { papersCommand, papersPageButtons } from "./papers.js";
 import { reviewApproveModal, reviewButtons, reviewCommand } from "./review.js";
+import { suggestCommand } from "./suggest.js";
 import { watchCommand } from "./watch.js";
 
 /** Every slash command the bot registers, in the order /help lists them. */
@@ -18,6 +19,7 @@ export const commands: readonly RegisteredCommand[] = [
   register(followCommand),
   register(unfollowCommand),
   register(followingCommand),
+  register(suggestCommand),
   register(bundleCommand),
   register(watchCommand),
   register(digestCommand),

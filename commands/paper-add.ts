@@ -1,7 +1,6 @@
 import { ApplicationCommandOptionType } from "discord.js";
 import { ButtonStyle, type Embed } from "../src/shared/reply.js";
 import type { ArxivRecord } from "../src/arxiv/api.js";
-import { parseArxivReference } from "../src/catalog/arxiv-id.js";
 import { truncate } from "../src/catalog/format.js";
 import { TOPICS, type Topic } from "../src/catalog/schema.js";
 import { defineCommand, moderatorCommandHeader, type ComponentModule, type Reply, type Requester } from "../src/discord/command.js";
@@ -9,10 +8,12 @@ import type { BotContext } from "../src/discord/context.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, linkButton, notice, row, truncateEscaped } from "../src/shared/embeds.js";
 import { localized, message, renderMessage, t, type Locale } from "../src/i18n/index.js";
 import { topicLabel } from "../src/i18n/topics.js";
-import { addedFromAbstract, arxivEntry, guessTopics, outsideLlmAreas, parseTopics } from "../src/moderation/papers.js";
+import { addedFromAbstract, arxivEntry, outsideLlmAreas, parseTopics } from "../src/moderation/papers.js";
+import { lookupListable } from "../src/moderation/arxiv-lookup.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
+import { notifySuggesters } from "./suggest.js";
 
 const arxivText = localized("command.paperAdd.arxiv");
 const topicsText = localized("command.paperAdd.topics");
@@ -68,31 +69,20 @@ function offTopicNote(record: ArxivRecord, locale: Locale): string {
   return t(locale, "paperAdd.offTopic", { categories: truncate(record.categories.join(", "), 100) });
 }
 
-function listedPaper(ctx: BotContext, arxivId: string | null) {
-  const listed = arxivId === null ? undefined : ctx.catalog.papers.find((paper) => paper.arxivId === arxivId);
-  return listed ? message("paperAdd.already", { title: inlineText(listed.title), id: listed.id }) : null;
-}
-
 async function preview(ctx: BotContext, reference: string, topicsText: string | undefined, requester: Requester): Promise<Reply> {
   const { locale } = requester;
   const unsafe = refuseControlCharacters(locale, [{ label: "topics", value: topicsText ?? "" }]);
   if (unsafe) return unsafe;
   const topics = topicsText === undefined ? undefined : parseTopics(topicsText, locale);
   if (topics && !topics.ok) return notice(locale, topics);
-  // A listed paper (also one another process just added) is answered without spending an arXiv request.
-  const known = listedPaper(ctx, parseArxivReference(reference));
-  if (known) return notice(locale, known);
-  const found = await ctx.moderation.arxiv.lookup(reference);
-  if (!found.ok) return notice(locale, found);
-  const record = found.value;
-  const listed = listedPaper(ctx, record.arxivId);
-  if (listed) return notice(locale, listed);
-  const chosen = topics?.value.length ? topics.value : guessTopics(record);
-  // A record the catalog cannot hold (a year outside 1990-2100…) is refused now, not after Confirm.
-  const listable = arxivEntry(record, chosen, (id) => ctx.catalog.get(id) !== undefined);
-  if (!listable.ok) return notice(locale, listable);
+  const sources = { papers: ctx.catalog.papers, has: (id: string) => ctx.catalog.get(id) !== undefined, arxiv: ctx.moderation.arxiv };
+  const looked = await lookupListable(sources, reference, topics?.value);
+  if (looked.kind === "listed")
+    return notice(locale, message("paperAdd.already", { title: inlineText(looked.paper.title), id: looked.paper.id }));
+  if (looked.kind === "refused") return notice(locale, looked.failure);
+  const { record, topics: chosen } = looked;
   remember(record);
-  const guessed = topics?.value.length ? "" : t(locale, "paperAdd.guessed");
+  const guessed = looked.guessed ? t(locale, "paperAdd.guessed") : "";
   return {
     kind: "reply",
     private: true,
@@ -163,6 +153,8 @@ export const paperAddButton: ComponentModule = {
     const added = ctx.moderation.addPaper(entry.value, addedFromAbstract(requester.username), actorOf(requester));
     if (!added.ok) return { kind: "update", content: renderMessage(locale, withSafeTitle(added)), embeds: [], components: [] };
     previews.delete(arxivId);
+    // A paper members suggested is approved by adding it: they hear so.
+    notifySuggesters(ctx);
     return {
       kind: "update",
       content: t(locale, "paperAdd.added", { title: inlineText(truncate(added.value.title, 200)), id: added.value.id }),

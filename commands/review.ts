@@ -12,6 +12,7 @@ import { alreadyDecided } from "../src/moderation/review.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
+import { notifySuggesters, suggestionFields } from "./suggest.js";
 
 const ABSTRACT_EXCERPT = 700;
 
@@ -44,6 +45,7 @@ function candidateEmbed(ctx: BotContext, candidate: Candidate, locale: Locale, p
       { name: t(locale, "paperAdd.categories"), value: embedText(candidate.categories.join(", ")) || "—", inline: true },
       { name: t(locale, "review.score"), value: candidate.score.toFixed(3), inline: true },
       { name: t(locale, "review.why"), value: reasonsLine(ctx, candidate, locale) },
+      ...suggestionFields(ctx, candidate.arxivId, locale),
     ],
     footer: {
       text: t(locale, "review.position", {
@@ -131,6 +133,7 @@ export const reviewButtons: ComponentModule = {
     if (action === "skip") return asUpdate(reviewCard(ctx, requester, at + 1));
     if (action !== "reject") return notice(locale, "errors.expiredButton");
     const rejected = ctx.moderation.rejectCandidate(arxivId, actorOf(requester));
+    if (rejected.ok) notifySuggesters(ctx);
     const prefix = rejected.ok
       ? t(locale, "review.rejected", { title: inlineText(truncate(rejected.value.title, 150)) })
       : renderMessage(locale, withSafeTitle(rejected));
@@ -163,6 +166,7 @@ export const reviewApproveModal: ComponentModule = {
     );
     if (!approved.ok) return asUpdate(reviewCard(ctx, requester, 0, renderMessage(locale, withSafeTitle(approved))));
     const { paper, candidate } = approved.value;
+    notifySuggesters(ctx);
     const prefix = paper
       ? t(locale, "review.approved", { title: inlineText(truncate(paper.title, 150)), id: paper.id })
       : t(locale, "review.approvedListed", { title: inlineText(truncate(candidate.title, 150)) });

@@ -135,6 +135,10 @@ export async function startServices(
           if (changed || !store.current()) refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
           // Alerts recorded by the CLI, or left for a retry.
           alerts.kick();
+          // Members whose suggestions were decided from the CLI (or whose DM failed for a moment) hear it now.
+          void ctx.suggestions
+            .sendDecisionNotices(ctx.dm, logger)
+            .catch((error: unknown) => logger.error("suggestion notices failed", { error }));
         },
       },
       ...(digest ? [digest] : []),

@@ -2,6 +2,7 @@ import type { OpenedApp } from "../app.js";
 import { parseArxivReference } from "../catalog/arxiv-id.js";
 import { InputError, UsageError, parse as parseCliArgs, wholeNumberOption, withApp, type CliIo } from "./kit.js";
 import { candidateStore, type Candidate } from "../db/candidates.js";
+import { suggestionStore } from "../db/suggestions.js";
 import { paperShortName } from "../catalog/format.js";
 import { formatList, renderMessage } from "../i18n/index.js";
 import { createAlerts, recordedLine } from "../moderation/alerts.js";
@@ -16,7 +17,7 @@ import { evaluationText } from "../arxiv/evaluation-text.js";
 import { RelevanceModel } from "../arxiv/relevance.js";
 
 export const ARXIV_USAGE = `  poll [--json]                                Poll the arXiv feeds now (exit 0 even if a feed failed)
-  candidates [--limit N] [--json]              Pending candidate papers, best first
+  candidates [--limit N] [--json]              Pending candidate papers, members' suggestions first, then best first
   candidates approve|reject <arxivId> [--by NAME] [--topics T,T] [--note TEXT]
                                                Record a moderator's decision; approving adds the paper
   candidates eval [--json]                     Cross-validated AUC of the learned scorer vs canon similarity`;
@@ -74,7 +75,23 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   });
 }
 
-function candidateJson(candidate: Candidate) {
+/** Who suggested the candidate (/suggest): the first few with their notes, and how many support it. */
+function suggestionsOf(app: OpenedApp, arxivId: string) {
+  const { first, supporters } = suggestionStore(app.db).forPaper(arxivId, 3);
+  return {
+    supporters,
+    first: first.map((row) => ({ userId: row.userId, name: row.userName, note: row.note, suggestedAt: row.suggestedAt })),
+  };
+}
+
+function suggestionLine(app: OpenedApp, arxivId: string): string {
+  const { supporters, first } = suggestionsOf(app, arxivId);
+  if (supporters === 0) return "";
+  const who = first.map((row) => plainLine(`${row.name ?? "anonymous member"}${row.note ? `: “${row.note}”` : ""}`)).join("; ");
+  return `\n       suggested by ${supporters} member${supporters === 1 ? "" : "s"}: ${who}`;
+}
+
+function candidateJson(candidate: Candidate, app: OpenedApp) {
   return {
     arxivId: candidate.arxivId,
     version: candidate.version,
@@ -84,6 +101,7 @@ function candidateJson(candidate: Candidate) {
     score: candidate.score,
     reasons: { papers: candidate.reasons.papers, topics: candidate.reasons.topics, terms: candidate.reasons.terms ?? [] },
     firstSeen: candidate.firstSeen,
+    suggestions: suggestionsOf(app, candidate.arxivId),
   };
 }
 
@@ -102,7 +120,7 @@ function candidateLine(candidate: Candidate, index: number, app: OpenedApp): str
     .join("; ");
   // Feed text on a terminal: no escape codes, bidi overrides or line breaks (one candidate, one line).
   const head = `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${plainLine(candidate.title)}`;
-  return why === "" ? head : `${head}\n       ${why}`;
+  return (why === "" ? head : `${head}\n       ${why}`) + suggestionLine(app, candidate.arxivId);
 }
 
 function relevanceFor(app: OpenedApp): RelevanceModel {
@@ -121,7 +139,7 @@ export async function candidatesCommand(args: string[], io: CliIo): Promise<numb
   return withWritableApp(io, async (app) => {
     relevanceFor(app);
     const pending = candidateStore(app.db).pending(app.config.arxiv.minScore, limit);
-    if (values.json) io.stdout(JSON.stringify({ candidates: pending.map(candidateJson) }) + "\n");
+    if (values.json) io.stdout(JSON.stringify({ candidates: pending.map((candidate) => candidateJson(candidate, app)) }) + "\n");
     else
       io.stdout(
         (pending.length === 0

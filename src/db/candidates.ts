@@ -135,11 +135,15 @@ function createCandidateStore(db: Db) {
        ON CONFLICT (arxiv_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
     ),
     // A paper that reached the catalog another way (paper-add, a catalog sync) is not pending any more.
+    // Members' suggestions (/suggest) are pending whatever their score, and come first: two ranges of the
+    // (status, suggested, score) index, so the best candidates are read in order without sorting the table.
     pending: db.prepare<[number, number], CandidateRow>(
-      `SELECT * FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? AND ${NOT_LISTED} ORDER BY score DESC, arxiv_id LIMIT ?`,
+      `SELECT * FROM arxiv_candidates WHERE status = 'undecided' AND (suggested = 1 OR score >= ?) AND ${NOT_LISTED}
+       ORDER BY suggested DESC, score DESC, arxiv_id LIMIT ?`,
     ),
-    pendingCount: db.prepare<[number], { n: number }>(
-      `SELECT count(*) AS n FROM arxiv_candidates WHERE status = 'undecided' AND score >= ? AND ${NOT_LISTED}`,
+    pendingCount: db.prepare<{ minScore: number }, { n: number }>(
+      `SELECT (SELECT count(*) FROM arxiv_candidates WHERE status = 'undecided' AND suggested = 1 AND ${NOT_LISTED})
+            + (SELECT count(*) FROM arxiv_candidates WHERE status = 'undecided' AND suggested = 0 AND score >= @minScore AND ${NOT_LISTED}) AS n`,
     ),
     decide: db.prepare<[string, string | null, string, string]>(
       "UPDATE arxiv_candidates SET status = ?, decided_by = ?, decided_at = ? WHERE arxiv_id = ? AND status IN ('undecided', 'expired')",
@@ -168,7 +172,11 @@ function createCandidateStore(db: Db) {
       "SELECT arxiv_id, title, abstract, canon_score, bonus FROM arxiv_candidates WHERE status = 'undecided'",
     ),
     setScore: db.prepare<[number, string]>("UPDATE arxiv_candidates SET score = ? WHERE arxiv_id = ?"),
-    expire: db.prepare<[string]>("UPDATE arxiv_candidates SET status = 'expired' WHERE status = 'undecided' AND first_seen_at < ?"),
+    // A member's suggestion keeps its paper pending for as long again, from the newest suggestion.
+    expire: db.prepare<[string, string]>(
+      `UPDATE arxiv_candidates SET status = 'expired' WHERE status = 'undecided' AND first_seen_at < ?
+         AND NOT EXISTS (SELECT 1 FROM paper_suggestions s WHERE s.arxiv_id = arxiv_candidates.arxiv_id AND s.suggested_at >= ?)`,
+    ),
     counts: db.prepare<[], { status: CandidateStatus; n: number }>("SELECT status, count(*) AS n FROM arxiv_candidates GROUP BY status"),
     followed: db.prepare<[], { topic: string }>(
       "SELECT topic FROM user_topics UNION SELECT topic FROM channel_follows WHERE topic != '' ORDER BY topic LIMIT 1000",
@@ -238,7 +246,7 @@ function createCandidateStore(db: Db) {
     setCatalogVersion: (arxivId: string, version: number, now: Date): void =>
       void statements.setCatalogVersion.run(arxivId, version, now.toISOString()),
     pending: (minScore: number, limit: number): Candidate[] => statements.pending.all(minScore, limit).map(toCandidate),
-    pendingCount: (minScore: number): number => statements.pendingCount.get(minScore)?.n ?? 0,
+    pendingCount: (minScore: number): number => statements.pendingCount.get({ minScore })?.n ?? 0,
     /** Records a moderator's decision once; a second decision on the same paper is refused. */
     decide(arxivId: string, approved: boolean, by: string | null, now: Date): DecideResult {
       return db.transaction((): DecideResult => {
@@ -282,7 +290,7 @@ function createCandidateStore(db: Db) {
         for (const { arxivId, score } of scores) statements.setScore.run(score, arxivId);
       })();
     },
-    expireBefore: (cutoff: Date): number => statements.expire.run(cutoff.toISOString()).changes,
+    expireBefore: (cutoff: Date): number => statements.expire.run(cutoff.toISOString(), cutoff.toISOString()).changes,
     counts(): Record<CandidateStatus, number> {
       const counts: Record<CandidateStatus, number> = { undecided: 0, approved: 0, rejected: 0, expired: 0 };
       for (const row of statements.counts.all()) counts[row.status] = row.n;

@@ -32,9 +32,11 @@ function createCorpusStore(db: Db) {
     candidates: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM arxiv_candidates"),
     allPapers: db.prepare<[], { title: string; abstract: string }>("SELECT title, abstract FROM arxiv_candidates"),
     // Stream papers nobody approved and the catalog doesn't hold, newest first: rejected, expired and undecided.
+    // A paper members suggested (/suggest) is not an ordinary one: never a negative unless moderators rejected it.
     background: db.prepare<[number], { arxiv_id: string; title: string; abstract: string; status: string }>(
       `SELECT arxiv_id, title, abstract, status FROM arxiv_candidates
        WHERE status != 'approved' AND NOT EXISTS (SELECT 1 FROM papers WHERE papers.arxiv_id = arxiv_candidates.arxiv_id)
+         AND (status = 'rejected' OR suggested = 0)
        ORDER BY first_seen_at DESC, arxiv_id LIMIT ?`,
     ),
   };

@@ -1,6 +1,7 @@
 import type { Db } from "./connection.js";
 import { DatabaseProblem } from "./errors.js";
 import { DIGEST_PAUSES_SQL, DIGEST_SCHEMA_SQL } from "./digest-schema.js";
+import { SUGGESTIONS_SCHEMA_SQL } from "./suggestions.js";
 
 export interface Migration {
   version: number;
@@ -244,6 +245,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE user_topics ADD COLUMN display TEXT;
     `,
   },
+  { version: 15, name: "members' paper suggestions for the review queue", sql: SUGGESTIONS_SCHEMA_SQL },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -5,6 +5,7 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { FollowStore } from "../db/follows.js";
 import type { Moderation } from "../moderation/index.js";
 import type { DigestService } from "../digest/service.js";
+import { createSuggestions, type Suggestions } from "../community/suggestions.js";
 import type { Clock, Logger } from "../logger.js";
 import type { MessageBody } from "../shared/reply.js";
 import type { HandlerSettings } from "../shared/settings.js";
@@ -35,6 +36,8 @@ export interface BotContext {
   /** The arXiv watch as moderators see it (/watch status). */
   readonly watch: { status(now: Date): WatchStatus };
   readonly digest: DigestService;
+  /** Members' paper suggestions (/suggest), shown in /review. */
+  readonly suggestions: Suggestions;
 }
 
 export function createBotContext(
@@ -50,6 +53,7 @@ export function createBotContext(
     dm: services.dm,
     moderation: services.moderation,
     digest: services.digest,
+    suggestions: createSuggestions(app.db, app.clock),
     clock: app.clock,
     logger: app.logger,
     settings: {

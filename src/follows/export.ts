@@ -1,7 +1,11 @@
 import type { FollowStore } from "../db/follows.js";
+import type { SuggestionStore } from "../db/suggestions.js";
 
-/** Everything paperbot stores about one user, as handed out by `paperbot export` and the Export button. */
-export function exportUserData(store: FollowStore, userId: string, now: Date) {
+/**
+ * Everything paperbot stores about one user, as handed out by `paperbot export` and the Export button. `suggestions`:
+ * the papers they suggested (/suggest), with their notes and what became of each.
+ */
+export function exportUserData(store: FollowStore, userId: string, now: Date, suggestions: ReturnType<SuggestionStore["byUser"]> = []) {
   const follow = store.get(userId);
   return {
     exportedAt: now.toISOString(),
@@ -21,5 +25,6 @@ export function exportUserData(store: FollowStore, userId: string, now: Date) {
         }
       : {}),
     ...store.history(userId),
+    suggestions,
   };
 }

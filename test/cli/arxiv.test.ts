@@ -75,12 +75,29 @@ describe("paperbot poll / candidates", () => {
     const listed = await t.cli("candidates", "--limit", "5", "--json");
     expect(listed.code).toBe(0);
     const { candidates } = JSON.parse(listed.stdout) as {
-      candidates: { arxivId: string; score: number; reasons: { papers: string[]; topics: string[]; terms: string[] } }[];
+      candidates: {
+        arxivId: string;
+        score: number;
+        reasons: { papers: string[]; topics: string[]; terms: string[] };
+        suggestions: unknown;
+      }[];
     };
     // The default threshold keeps a short queue of the real day's best papers.
     expect(candidates.length).toBeGreaterThanOrEqual(2);
     for (const candidate of candidates) {
-      expect(Object.keys(candidate)).toEqual(["arxivId", "version", "title", "authors", "categories", "score", "reasons", "firstSeen"]);
+      expect(Object.keys(candidate)).toEqual([
+        "arxivId",
+        "version",
+        "title",
+        "authors",
+        "categories",
+        "score",
+        "reasons",
+        "firstSeen",
+        "suggestions",
+      ]);
+      // Members' suggestions (/suggest): none here, the watch found these.
+      expect(candidate.suggestions).toEqual({ supporters: 0, first: [] });
       expect(candidate.score).toBeGreaterThanOrEqual(DEFAULT_CANDIDATE_MIN_SCORE);
       expect(candidate.reasons.terms.length).toBeGreaterThan(0);
     }
