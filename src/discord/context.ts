@@ -8,6 +8,8 @@ import type { DigestService } from "../digest/service.js";
 import type { Clock, Logger } from "../logger.js";
 import type { MessageBody } from "../shared/reply.js";
 import type { HandlerSettings } from "../shared/settings.js";
+import type { DiscussionPort } from "../community/discussion.js";
+import { threadStore, type ThreadStore } from "../db/threads.js";
 
 export type DmResult = "sent" | "refused" | "paused" | "failed" | "unavailable";
 
@@ -35,11 +37,22 @@ export interface BotContext {
   /** The arXiv watch as moderators see it (/watch status). */
   readonly watch: { status(now: Date): WatchStatus };
   readonly digest: DigestService;
+  /** A thread per paper (issue 18): discussion settings, and Discord's view of a channel (null in the console). */
+  readonly threads: ThreadStore;
+  readonly discussion: DiscussionPort | null;
 }
 
 export function createBotContext(
   app: AppContext,
-  services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService },
+  services: {
+    follows: FollowStore;
+    bundle: BundleLinks;
+    dm: DirectMessenger;
+    moderation: Moderation;
+    digest: DigestService;
+    threads?: ThreadStore;
+    discussion?: DiscussionPort | null;
+  },
 ): BotContext {
   return {
     get catalog() {
@@ -50,6 +63,8 @@ export function createBotContext(
     dm: services.dm,
     moderation: services.moderation,
     digest: services.digest,
+    threads: services.threads ?? threadStore(app.db),
+    discussion: services.discussion ?? null,
     clock: app.clock,
     logger: app.logger,
     settings: {
