@@ -47,7 +47,8 @@ const clipChars = (text: string, max: number): string => {
 
 /** The paper's title in the channel's language, made a safe thread name (one line, no controls, ≤ 100 characters). */
 export function threadName(paper: Pick<Paper, "title" | "titleJa" | "id" | "arxivId">, locale: Locale): string {
-  const title = stripUnsafe(locale === "ja" && paper.titleJa.trim() !== "" ? paper.titleJa : paper.title)
+  // Blanks (tabs, line breaks) become spaces first: stripUnsafe drops tabs, which would join the words around them.
+  const title = stripUnsafe((locale === "ja" && paper.titleJa.trim() !== "" ? paper.titleJa : paper.title).replace(/\s+/g, " "))
     .replace(/\s+/g, " ")
     .trim();
   return clipChars(title !== "" ? title : (paper.arxivId ?? paper.id), THREAD_NAME_MAX);
@@ -55,7 +56,7 @@ export function threadName(paper: Pick<Paper, "title" | "titleJa" | "id" | "arxi
 
 /** A forum tag's name for a catalog topic: its label in the channel's language (the locale files), ≤ 20 characters. */
 export function tagName(topic: string, locale: Locale): string {
-  return clipChars(stripUnsafe(topicLabel(locale, topic)).replace(/\s+/g, " ").trim(), TAG_NAME_MAX);
+  return clipChars(stripUnsafe(topicLabel(locale, topic).replace(/\s+/g, " ")).trim(), TAG_NAME_MAX);
 }
 
 const sameTag = (a: string, b: string) => a.normalize("NFKC").toLowerCase() === b.normalize("NFKC").toLowerCase();
