@@ -22,7 +22,11 @@ export async function discussionLines(
   ctx.threads.clearNotices(channelId);
   const discussing = discuss ?? before?.discuss ?? false;
   let kind: ChannelKind | null = null;
-  if (ctx.discussion) kind = await ctx.discussion.channel(channelId).then((found) => found.kind, () => null);
+  if (ctx.discussion)
+    kind = await ctx.discussion.channel(channelId).then(
+      (found) => found.kind,
+      () => null,
+    );
   const changed =
     kind === "forum"
       ? t(locale, "follow.channelForumPart")
@@ -32,8 +36,11 @@ export async function discussionLines(
           ? t(locale, "follow.channelDiscussOff")
           : "";
   if (!ctx.discussion || !requester.guildId) return { changed, warnings: "" };
-  const missing = await ctx.discussion.missing(requester.guildId, channelId, neededPermissions(kind ?? "text", discussing)).catch(() => null);
-  if (missing === null) return { changed, warnings: discussing || kind === "forum" ? `\n${t(locale, "follow.discussUnchecked", { channel })}` : "" };
+  const missing = await ctx.discussion
+    .missing(requester.guildId, channelId, neededPermissions(kind ?? "text", discussing))
+    .catch(() => null);
+  if (missing === null)
+    return { changed, warnings: discussing || kind === "forum" ? `\n${t(locale, "follow.discussUnchecked", { channel })}` : "" };
   if (missing.length === 0) return { changed, warnings: "" };
   const permissions = formatList(
     locale,

@@ -33,9 +33,7 @@ function channelOption(description: PlainMessageKey) {
     ...describedBy(description),
     required: false,
     channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum] as (
-      | ChannelType.GuildText
-      | ChannelType.GuildAnnouncement
-      | ChannelType.GuildForum
+      ChannelType.GuildText | ChannelType.GuildAnnouncement | ChannelType.GuildForum
     )[],
   } as const;
 }

@@ -51,7 +51,12 @@ export function permissionNotifier(deps: Omit<DiscussionDeps, "port"> & { guildN
       permission: t(locale, `discussion.permission.${permission}`),
       consequence: t(locale, `discussion.consequence.${permission}`),
     });
-    deps.logger.warn("discussion permission missing", { channelId, guildId: setting.guildId, permission, moderatorId: setting.moderatorId });
+    deps.logger.warn("discussion permission missing", {
+      channelId,
+      guildId: setting.guildId,
+      permission,
+      moderatorId: setting.moderatorId,
+    });
     try {
       await deps.sender.send({ kind: "user", id: setting.moderatorId }, { content }, `perm-${channelId}-${permission}`.slice(0, 25));
     } catch (error) {
@@ -100,7 +105,8 @@ export function discussionTransport(base: AlertTransport, deps: DiscussionDeps):
     } catch (error) {
       const failure = stepFailureOf(error);
       // A resend of a post that went out (same nonce) already has its thread, which has the message's id.
-      if (failure.kind === "thread-exists") store.rememberThread({ guildId, paperId: paper.id, channelId, threadId: messageId }, clock.now());
+      if (failure.kind === "thread-exists")
+        store.rememberThread({ guildId, paperId: paper.id, channelId, threadId: messageId }, clock.now());
       else if (!(await refused(channelId, failure, "CreatePublicThreads")))
         logger.warn("discussion thread not opened", { channelId, paperId: paper.id, reason: failure.reason });
     }
@@ -141,7 +147,8 @@ export function discussionTransport(base: AlertTransport, deps: DiscussionDeps):
         tags = await port.addForumTags(channelId, create, signal);
       } catch (error) {
         const failure = stepFailureOf(error);
-        if (!(await refused(channelId, failure, "ManageTags"))) logger.warn("forum tags not created", { channelId, reason: failure.reason });
+        if (!(await refused(channelId, failure, "ManageTags")))
+          logger.warn("forum tags not created", { channelId, reason: failure.reason });
       }
     }
     try {

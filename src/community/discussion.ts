@@ -20,12 +20,7 @@ export const MAX_APPLIED_TAGS = 5;
  * missing forum tags (Manage Channels, or Manage Threads for the tags alone).
  */
 export type DiscussionPermission =
-  | "ViewChannel"
-  | "SendMessages"
-  | "CreatePosts"
-  | "CreatePublicThreads"
-  | "SendMessagesInThreads"
-  | "ManageTags";
+  "ViewChannel" | "SendMessages" | "CreatePosts" | "CreatePublicThreads" | "SendMessagesInThreads" | "ManageTags";
 
 export type ChannelKind = "text" | "forum" | "other";
 
@@ -42,7 +37,12 @@ export function neededPermissions(kind: ChannelKind, discuss: boolean): Discussi
 
 const clipChars = (text: string, max: number): string => {
   const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 };
 
 /** The paper's title in the channel's language, made a safe thread name (one line, no controls, ≤ 100 characters). */

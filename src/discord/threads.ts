@@ -55,7 +55,11 @@ export function stepFailure(error: unknown): StepFailure {
     return { kind: "permission", code: error.code, reason: `${error.status} ${error.code} ${error.message}` };
   const failure = classifySendError({ kind: "channel", id: "" }, error);
   if (failure.outcome === "transient")
-    return { kind: "transient", reason: failure.reason, ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}) };
+    return {
+      kind: "transient",
+      reason: failure.reason,
+      ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+    };
   return failure.outcome === "gone" ? { kind: "gone", reason: failure.reason } : { kind: "failed", reason: failure.reason };
 }
 

@@ -5,8 +5,10 @@ export const discussionEn = {
   "follow.channelDiscussPart": " Each new paper alert opens a public thread named after the paper.",
   "follow.channelForumPart": " Each new paper becomes a forum post tagged with its topics (missing tags are created, at most 20).",
   "follow.channelDiscussOff": " Alerts no longer open threads.",
-  "follow.discussMissing": "⚠️ The bot lacks **{permissions}** in {channel}, so {consequence} Give the bot's role these permissions in the channel's settings.",
-  "follow.discussUnchecked": "(Discord did not tell the bot its permissions in {channel} right now; if something is missing, you will get a DM.)",
+  "follow.discussMissing":
+    "⚠️ The bot lacks **{permissions}** in {channel}, so {consequence} Give the bot's role these permissions in the channel's settings.",
+  "follow.discussUnchecked":
+    "(Discord did not tell the bot its permissions in {channel} right now; if something is missing, you will get a DM.)",
   "discussion.permission.ViewChannel": "View Channel",
   "discussion.permission.SendMessages": "Send Messages",
   "discussion.permission.CreatePosts": "Create Posts (Send Messages)",

@@ -7,8 +7,10 @@ export const discussionJa = {
   "follow.channelDiscussPart": " 新しい論文の通知ごとに、論文名の公開スレッドを開きます。",
   "follow.channelForumPart": " 新しい論文はトピックのタグ付きフォーラム投稿になります（足りないタグは最大20個まで作成します）。",
   "follow.channelDiscussOff": " 通知でスレッドを開かないようにしました。",
-  "follow.discussMissing": "⚠️ ボットには {channel} で **{permissions}** の権限がないため、{consequence} チャンネル設定でボットのロールにこれらの権限を付与してください。",
-  "follow.discussUnchecked": "（今は {channel} でのボットの権限を Discord から確認できませんでした。足りない権限があれば DM でお知らせします。）",
+  "follow.discussMissing":
+    "⚠️ ボットには {channel} で **{permissions}** の権限がないため、{consequence} チャンネル設定でボットのロールにこれらの権限を付与してください。",
+  "follow.discussUnchecked":
+    "（今は {channel} でのボットの権限を Discord から確認できませんでした。足りない権限があれば DM でお知らせします。）",
   "discussion.permission.ViewChannel": "チャンネルを見る",
   "discussion.permission.SendMessages": "メッセージを送信",
   "discussion.permission.CreatePosts": "投稿を作成（メッセージを送信）",

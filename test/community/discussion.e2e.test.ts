@@ -29,10 +29,14 @@ function addPaper(t: TestBot, arxivId: string, title: string, topics: Topic[]): 
     absUrl: `https://arxiv.org/abs/${arxivId}`,
     pdfUrl: `https://arxiv.org/pdf/${arxivId}`,
   };
-  const added = t.bot.ctx.moderation.addPaper(entryFromArxiv(record, topics, () => false), addedFromAbstract("mod"), {
-    id: as.moderator.user.id,
-    name: "mod",
-  });
+  const added = t.bot.ctx.moderation.addPaper(
+    entryFromArxiv(record, topics, () => false),
+    addedFromAbstract("mod"),
+    {
+      id: as.moderator.user.id,
+      name: "mod",
+    },
+  );
   if (!added.ok) throw new Error("paper not added");
   return added.value.id;
 }

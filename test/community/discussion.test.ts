@@ -1,13 +1,6 @@
 /** The pure parts of a thread per paper: thread names, forum tag plans, the permissions each follow needs. */
 import { describe, expect, it } from "vitest";
-import {
-  appliedTagIds,
-  MAX_FORUM_TAGS,
-  neededPermissions,
-  planForumTags,
-  tagName,
-  threadName,
-} from "../../src/community/discussion.js";
+import { appliedTagIds, MAX_FORUM_TAGS, neededPermissions, planForumTags, tagName, threadName } from "../../src/community/discussion.js";
 
 const paper = (title: string, titleJa = title) => ({ id: "p1", arxivId: "2404.00001", title, titleJa });
 

@@ -55,7 +55,10 @@ describe("threads on messages", () => {
     const { h, rest } = await setUp();
     const message = (await rest.post(Routes.channelMessages(TEXT), { body: { content: "paper" } })) as { id: string };
     h.setBotPermissions(TEXT, { deny: P.CreatePublicThreads });
-    expect(await refusal(rest.post(Routes.threads(TEXT, message.id), { body: { name: "Paper" } }))).toMatchObject({ status: 403, code: 50013 });
+    expect(await refusal(rest.post(Routes.threads(TEXT, message.id), { body: { name: "Paper" } }))).toMatchObject({
+      status: 403,
+      code: 50013,
+    });
     h.setBotPermissions(TEXT, {});
     await rest.post(Routes.threads(TEXT, message.id), { body: { name: "Paper" } });
     h.setBotPermissions(TEXT, { deny: P.SendMessagesInThreads });
@@ -94,7 +97,10 @@ describe("forum channels", () => {
   it("hold at most 20 tags, edited with Manage Channels (or Manage Threads for the tags alone)", async () => {
     const { h, rest } = await setUp();
     const tags = (n: number) => Array.from({ length: n }, (_, index) => ({ name: `tag ${index}` }));
-    expect(await refusal(rest.patch(Routes.channel(FORUM), { body: { available_tags: tags(2) } }))).toMatchObject({ status: 403, code: 50013 });
+    expect(await refusal(rest.patch(Routes.channel(FORUM), { body: { available_tags: tags(2) } }))).toMatchObject({
+      status: 403,
+      code: 50013,
+    });
     h.setBotPermissions(FORUM, { allow: P.ManageThreads });
     expect(await refusal(rest.patch(Routes.channel(FORUM), { body: { name: "renamed" } }))).toMatchObject({ code: 50013 });
     expect(await refusal(rest.patch(Routes.channel(FORUM), { body: { available_tags: tags(21) } }))).toMatchObject({

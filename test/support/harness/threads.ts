@@ -61,7 +61,8 @@ export function messagePostCheck(state: HarnessState, channelId: string): Harnes
   const found = state.channels.get(channelId);
   if (!found || found.guildId === null) return null;
   const type = asNumber(found.channel["type"]);
-  if (type === ChannelType.GuildForum || type === ChannelType.GuildMedia) return jsonError(400, 50008, "Cannot send messages in a non-text channel");
+  if (type === ChannelType.GuildForum || type === ChannelType.GuildMedia)
+    return jsonError(400, 50008, "Cannot send messages in a non-text channel");
   return requireBotPermissions(state, channelId, isThread(found.channel) ? P.SendMessagesInThreads : P.SendMessages);
 }
 
@@ -97,7 +98,13 @@ function newThread(state: HarnessState, parent: ChannelState, id: string, name: 
     flags: 0,
     total_message_sent: 0,
     applied_tags: tags,
-    thread_metadata: { archived: false, auto_archive_duration: minutes, archive_timestamp: nowIso(), locked: false, create_timestamp: nowIso() },
+    thread_metadata: {
+      archived: false,
+      auto_archive_duration: minutes,
+      archive_timestamp: nowIso(),
+      locked: false,
+      create_timestamp: nowIso(),
+    },
     member: { id, user_id: state.botUser.id, join_timestamp: nowIso(), flags: 0 },
   };
   state.channels.set(id, { channel: thread, guildId: parent.guildId, recipientId: null, messages: new Map() });
@@ -158,7 +165,11 @@ function createForumPost(state: HarnessState, ctx: RouteContext): HarnessRespons
   });
   const flags = asNumber(parent.channel["flags"]) ?? 0;
   if (flags & 16 && applied.length === 0)
-    errors.push({ path: ["applied_tags"], code: "REQUIRED_TAG_MISSING", message: "A tag is required to create a forum post in this channel" });
+    errors.push({
+      path: ["applied_tags"],
+      code: "REQUIRED_TAG_MISSING",
+      message: "A tag is required to create a forum post in this channel",
+    });
   if (errors.length) return formErrorResponse(errors);
   if (!message || isEmptyMessage(message, ctx.request.files.length)) return emptyMessage();
   const id = snowflake();
