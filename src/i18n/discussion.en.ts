@@ -1,6 +1,6 @@
 /** Discussion strings (a thread per paper, forum posts, the permissions they need); spread into en.ts. */
 export const discussionEn = {
-  "command.follow.discuss": "Moderators: open a discussion thread per new paper (a forum channel always gets one post per paper)",
+  "command.follow.discuss": "Moderators: open a discussion thread for each new paper posted in the channel",
   "follow.discussNeedsChannel": "`discuss:` is for a channel follow: add `channel:#channel`.",
   "follow.channelDiscussPart": " Each new paper alert opens a public thread named after the paper.",
   "follow.channelForumPart": " Each new paper becomes a forum post tagged with its topics (missing tags are created, at most 20).",

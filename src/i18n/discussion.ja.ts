@@ -2,7 +2,7 @@ import type { discussionEn } from "./discussion.en.js";
 
 /** 論文ごとのスレッド、フォーラム投稿、必要な権限の文言。ja.ts に展開する。 */
 export const discussionJa = {
-  "command.follow.discuss": "モデレーター用: 新しい論文ごとに議論スレッドを開く（フォーラムは常に論文ごとに1投稿）",
+  "command.follow.discuss": "モデレーター用: チャンネルに投稿する新しい論文ごとに議論スレッドを開く",
   "follow.discussNeedsChannel": "`discuss:` はチャンネルの登録用です。`channel:#チャンネル` を付けてください。",
   "follow.channelDiscussPart": " 新しい論文の通知ごとに、論文名の公開スレッドを開きます。",
   "follow.channelForumPart": " 新しい論文はトピックのタグ付きフォーラム投稿になります（足りないタグは最大20個まで作成します）。",

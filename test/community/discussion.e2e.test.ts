@@ -1,6 +1,6 @@
 /** A thread per paper (issue 18) through the real bot and discord.js against the loopback Discord: threads, forum posts and tags, permissions. */
-import { PermissionFlagsBits } from "discord.js";
-import { describe, expect, it } from "vitest";
+import { Events, PermissionFlagsBits } from "discord.js";
+import { describe, expect, it, vi } from "vitest";
 import { addedFromAbstract, entryFromArxiv } from "../../src/moderation/papers.js";
 import type { Topic } from "../../src/catalog/schema.js";
 import { paperThreadLinks } from "../../src/community/thread-links.js";
@@ -64,6 +64,10 @@ describe("a discussion follow of a text channel", () => {
     expect(reply).toContain("Each new paper alert opens a public thread named after the paper.");
     expect(reply).not.toContain("⚠️");
 
+    const threadEvents: string[] = [];
+    t.bot.client.on(Events.ThreadCreate, (thread, newlyCreated) => {
+      if (newlyCreated) threadEvents.push(thread.id);
+    });
     const long = `Dense retrieval ${"with very long titles ".repeat(6)}end`;
     const first = addPaper(t, "2404.00011", "Dense retrieval for long documents", ["retrieval"]);
     await t.harness.waitForRequest({ method: "POST", path: `/channels/${TEXT}/messages/:message/threads` });
@@ -80,8 +84,16 @@ describe("a discussion follow of a text channel", () => {
     // Each thread is on its alert post (a thread opened on a message has the message's id).
     const posts = t.harness.messagesIn(TEXT);
     expect(threads.map((thread) => thread["id"])).toEqual(posts.map((post) => post.id));
-    // The lean caches keep no guild channel or thread, whatever THREAD_CREATE brought.
+    // discord.js heard of both threads (THREAD_CREATE, Guilds intent), yet the lean caches keep no guild channel or thread, whatever THREAD_CREATE brought, and discord.js took it quietly.
+    await vi.waitFor(() => expect(threadEvents).toEqual(threads.map((thread) => thread["id"])));
     expect(t.bot.client.channels.cache.filter((channel) => !channel.isDMBased()).size).toBe(0);
+    expect(t.harness.requests.filter((request) => request.route === null)).toEqual([]);
+    // (The arXiv watch has no feed server in these tests: its warnings are not ours.)
+    expect(
+      t.logs.records.filter(
+        (record) => (record["level"] === "error" || record["level"] === "warn") && !String(record["msg"]).startsWith("arxiv"),
+      ),
+    ).toEqual([]);
 
     // The same paper posted again in the guild (another channel's alert): a link to its thread, no second thread.
     const url = `https://discord.com/channels/${DEFAULT_GUILD.id}/${String(threads[0]?.["id"])}`;
@@ -123,6 +135,23 @@ describe("a discussion follow of a text channel", () => {
     expect(dms).toHaveLength(1);
     expect(String(bodyOf(dms[0] ?? { body: {} })["content"])).toContain(`<#${TEXT}>`);
     expect(t.harness.threadsIn(TEXT)).toEqual([]);
+  });
+});
+
+describe("a plain channel follow", () => {
+  it("without Send Messages: /follow names it, and the moderator hears it once instead of a silent stop", async () => {
+    const t = await useTestBot({ env: { MODERATOR_ROLE_ID: MOD_ROLE } });
+    t.harness.addChannel(PLAIN);
+    t.harness.setBotPermissions(PLAIN, { deny: P.SendMessages });
+    expect(await follow(t, PLAIN)).toContain("⚠️ The bot lacks **Send Messages** in");
+    addPaper(t, "2404.00061", "Retrieval one", ["retrieval"]);
+    addPaper(t, "2404.00062", "Retrieval two", ["retrieval"]);
+    await t.harness.waitForRequest({ method: "POST", path: `/channels/${dmChannelIdFor(as.moderator.user.id)}/messages` });
+    await t.bot.alerts.deliver();
+    const posts = t.harness.findRequests({ method: "POST", path: `/channels/${PLAIN}/messages` });
+    expect(posts.map((request) => request.response.status)).toEqual([403, 403]);
+    const dms = dmsToModerator(t).filter((request) => String(bodyOf(request)["content"]).includes("**Send Messages**"));
+    expect(dms).toHaveLength(1);
   });
 });
 
