@@ -49,3 +49,12 @@ export async function discussionLines(
   const consequence = missing.map((name) => t(locale, `discussion.consequence.${name}`)).join(" ");
   return { changed, warnings: `\n${t(locale, "follow.discussMissing", { permissions, channel, consequence })}` };
 }
+
+/** The digest cannot go to a forum (it takes posts, not messages): a forum follow needs a topic. */
+export async function isForum(ctx: BotContext, channelId: string): Promise<boolean> {
+  if (!ctx.discussion) return false;
+  return ctx.discussion.channel(channelId).then(
+    (found) => found.kind === "forum",
+    () => false,
+  );
+}

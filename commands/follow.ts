@@ -13,7 +13,7 @@ import { isTopic, topicLabel, topicNames } from "../src/i18n/topics.js";
 import { compactKey } from "../src/catalog/text.js";
 import { actorOf, managesGuild } from "../src/moderation/permissions.js";
 import { describeReason } from "../src/digest/reasons.js";
-import { discussionLines } from "./follow-discussion.js";
+import { discussionLines, isForum } from "./follow-discussion.js";
 
 function topicOption(description: PlainMessageKey) {
   return {
@@ -106,6 +106,7 @@ export const followCommand = defineCommand({
       if (refused) return refused;
       // Only topic alerts mention a role; the digest mentions no one.
       if (options.role !== undefined && !topic) return notice(locale, "follow.roleNeedsTopic");
+      if (!topic && (await isForum(ctx, options.channel))) return notice(locale, "follow.forumNeedsTopic");
       const follow = {
         channelId: options.channel,
         guildId: requester.guildId ?? "",

@@ -9,6 +9,8 @@ export const discussionEn = {
     "⚠️ The bot lacks **{permissions}** in {channel}, so {consequence} Give the bot's role these permissions in the channel's settings.",
   "follow.discussUnchecked":
     "(Discord did not tell the bot its permissions in {channel} right now; if something is missing, you will get a DM.)",
+  "follow.forumNeedsTopic":
+    "A forum channel gets each new paper as a post, so it needs a topic (`topic:`); the weekly digest goes to text channels.",
   "discussion.permission.ViewChannel": "View Channel",
   "discussion.permission.SendMessages": "Send Messages",
   "discussion.permission.CreatePosts": "Create Posts (Send Messages)",

@@ -11,6 +11,8 @@ export const discussionJa = {
     "⚠️ ボットには {channel} で **{permissions}** の権限がないため、{consequence} チャンネル設定でボットのロールにこれらの権限を付与してください。",
   "follow.discussUnchecked":
     "（今は {channel} でのボットの権限を Discord から確認できませんでした。足りない権限があれば DM でお知らせします。）",
+  "follow.forumNeedsTopic":
+    "フォーラムチャンネルには新しい論文を投稿として送るため、トピック（`topic:`）が必要です。週刊ダイジェストはテキストチャンネルに送ります。",
   "discussion.permission.ViewChannel": "チャンネルを見る",
   "discussion.permission.SendMessages": "メッセージを送信",
   "discussion.permission.CreatePosts": "投稿を作成（メッセージを送信）",

@@ -161,6 +161,9 @@ describe("a forum channel follow", () => {
     t.harness.addForumChannel(FORUM, { tags: ["Retrieval", "Off topic"] });
     t.harness.setBotPermissions(FORUM, { allow: P.ManageChannels });
     const kept = (t.harness.channel(FORUM)?.["available_tags"] as { id: string; name: string }[]).map((tag) => tag.id);
+    const digestOnly = await command(t, { name: "follow", ...as.moderator, options: [option.channel("channel", FORUM)] });
+    expect(digestOnly.body.data.content).toContain("A forum channel gets each new paper as a post, so it needs a topic");
+    expect(t.bot.ctx.follows.channelFollows(FORUM)).toEqual([]);
     const reply = await follow(t, FORUM);
     expect(reply).toContain("Each new paper becomes a forum post tagged with its topics");
     expect(reply).not.toContain("⚠️");
