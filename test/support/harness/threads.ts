@@ -120,7 +120,7 @@ function startThreadFromMessage(state: HarnessState, ctx: RouteContext): Harness
   const type = asNumber(parent.channel["type"]);
   if (type !== ChannelType.GuildText && type !== ChannelType.GuildAnnouncement)
     return jsonError(400, 50024, "Cannot execute action on this channel type");
-  const refused = requireBotPermissions(state, channelId, P.CreatePublicThreads | P.ReadMessageHistory);
+  const refused = requireBotPermissions(state, channelId, P.CreatePublicThreads);
   if (refused) return refused;
   const message = parent.messages.get(ctx.params["message"] ?? "");
   if (!message) return unknownMessage();
