@@ -1,6 +1,6 @@
 /** `/follow channel: discuss:` — a thread per paper: the setting, and the permissions the bot lacks for it, named. */
 import { neededPermissions, type ChannelKind } from "../src/community/discussion.js";
-import type { Requester } from "../src/discord/command.js";
+import type { Reply, Requester } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { formatList, t } from "../src/i18n/index.js";
 
@@ -57,4 +57,11 @@ export async function isForum(ctx: BotContext, channelId: string): Promise<boole
     (found) => found.kind === "forum",
     () => false,
   );
+}
+
+/** The follow's reply with what discussion does in the channel and the permissions it lacks. */
+export function withDiscussion(reply: Reply, lines: { changed: string; warnings: string }): Reply {
+  return reply.kind === "reply" && lines.changed + lines.warnings !== ""
+    ? { ...reply, content: `${reply.content ?? ""}${lines.changed}${lines.warnings}` }
+    : reply;
 }

@@ -13,7 +13,7 @@ import { isTopic, topicLabel, topicNames } from "../src/i18n/topics.js";
 import { compactKey } from "../src/catalog/text.js";
 import { actorOf, managesGuild } from "../src/moderation/permissions.js";
 import { describeReason } from "../src/digest/reasons.js";
-import { discussionLines, isForum } from "./follow-discussion.js";
+import { discussionLines, isForum, withDiscussion } from "./follow-discussion.js";
 
 function topicOption(description: PlainMessageKey) {
   return {
@@ -126,13 +126,9 @@ export const followCommand = defineCommand({
         (topic ? t(locale, "follow.channelTopicPart", { topic: followedName(locale, topic.value) }) : "") +
         (options.role ? t(locale, "follow.channelRolePart", { role: `<@&${options.role}>` }) : "");
       const discussion = await discussionLines(ctx, requester, options.channel, options.discuss);
-      const withDiscussion = (reply: Reply): Reply =>
-        reply.kind === "reply" && discussion.changed + discussion.warnings !== ""
-          ? { ...reply, content: `${reply.content ?? ""}${discussion.changed}${discussion.warnings}` }
-          : reply;
-      if (resumed) return withDiscussion(notice(locale, message("follow.channelResumed", { channel })));
-      if (!created && discussion.changed === "") return withDiscussion(notice(locale, message("follow.channelAlready", { channel })));
-      return withDiscussion(notice(locale, message("follow.channelFollowed", { channel, topicPart })));
+      const key = resumed ? "follow.channelResumed" : !created && discussion.changed === "" ? "follow.channelAlready" : null;
+      const reply = notice(locale, key ? message(key, { channel }) : message("follow.channelFollowed", { channel, topicPart }));
+      return withDiscussion(reply, discussion);
     }
 
     const result = ctx.follows.follow(requester.userId, locale, topic?.value.topic, now, topic?.value.display);
