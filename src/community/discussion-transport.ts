@@ -3,6 +3,7 @@
  * a forum post per paper tagged with its topics, and a paper the guild already discusses links to its thread. A
  * missing permission is told to the moderator who set up the follow, once per channel and permission.
  */
+import { createHash } from "node:crypto";
 import type { Paper } from "../catalog/types.js";
 import type { ThreadStore } from "../db/threads.js";
 import { localeFromDiscord, t, type Locale } from "../i18n/index.js";
@@ -38,6 +39,11 @@ export interface DiscussionDeps {
   logger: Logger;
 }
 
+/** One notice per (channel, permission): a resend after a crash is not posted twice, and notices never share a nonce. */
+export function noticeNonce(channelId: string, permission: DiscussionPermission): string {
+  return createHash("sha256").update(`discussion-notice\u0000${channelId}\u0000${permission}`).digest("base64url").slice(0, 25);
+}
+
 /** Tells the moderator who set up the channel's follow, once per (channel, permission). */
 export function permissionNotifier(deps: Omit<DiscussionDeps, "port"> & { guildName: (guildId: string) => string }) {
   return async (channelId: string, permission: DiscussionPermission): Promise<void> => {
@@ -58,7 +64,7 @@ export function permissionNotifier(deps: Omit<DiscussionDeps, "port"> & { guildN
       moderatorId: setting.moderatorId,
     });
     try {
-      await deps.sender.send({ kind: "user", id: setting.moderatorId }, { content }, `perm-${channelId}-${permission}`.slice(0, 25));
+      await deps.sender.send({ kind: "user", id: setting.moderatorId }, { content }, noticeNonce(channelId, permission));
     } catch (error) {
       deps.logger.warn("discussion notice not delivered", { channelId, moderatorId: setting.moderatorId, error });
     }

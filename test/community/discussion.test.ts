@@ -1,6 +1,7 @@
 /** The pure parts of a thread per paper: thread names, forum tag plans, the permissions each follow needs. */
 import { describe, expect, it } from "vitest";
 import { appliedTagIds, MAX_FORUM_TAGS, neededPermissions, planForumTags, tagName, threadName } from "../../src/community/discussion.js";
+import { noticeNonce } from "../../src/community/discussion-transport.js";
 
 const paper = (title: string, titleJa = title) => ({ id: "p1", arxivId: "2404.00001", title, titleJa });
 
@@ -46,5 +47,14 @@ describe("neededPermissions", () => {
     expect(neededPermissions("forum", false)).toEqual(["ViewChannel", "CreatePosts", "SendMessagesInThreads", "ManageTags"]);
     expect(neededPermissions("text", true)).toEqual(["ViewChannel", "SendMessages", "CreatePublicThreads"]);
     expect(neededPermissions("text", false)).toEqual(["ViewChannel", "SendMessages"]);
+  });
+});
+
+describe("noticeNonce", () => {
+  it("differs per permission in one channel (a 19-digit id leaves no room to spell both in 25 characters)", () => {
+    const channel = "1200000000000000051";
+    const nonces = new Set((["CreatePublicThreads", "ManageTags", "SendMessages"] as const).map((p) => noticeNonce(channel, p)));
+    expect(nonces.size).toBe(3);
+    for (const nonce of nonces) expect(nonce).toMatch(/^[\w-]{25}$/);
   });
 });
