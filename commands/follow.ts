@@ -13,6 +13,7 @@ import { isTopic, topicLabel, topicNames } from "../src/i18n/topics.js";
 import { compactKey } from "../src/catalog/text.js";
 import { actorOf, managesGuild } from "../src/moderation/permissions.js";
 import { describeReason } from "../src/digest/reasons.js";
+import { discussionLines, isForum, withDiscussion } from "./follow-discussion.js";
 
 function topicOption(description: PlainMessageKey) {
   return {
@@ -31,7 +32,9 @@ function channelOption(description: PlainMessageKey) {
     name: "channel",
     ...describedBy(description),
     required: false,
-    channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] as (ChannelType.GuildText | ChannelType.GuildAnnouncement)[],
+    channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum] as (
+      ChannelType.GuildText | ChannelType.GuildAnnouncement | ChannelType.GuildForum
+    )[],
   } as const;
 }
 
@@ -83,6 +86,7 @@ export const followCommand = defineCommand({
       topicOption("command.follow.topic"),
       channelOption("command.follow.channel"),
       { type: ApplicationCommandOptionType.Role, name: "role", ...describedBy("command.follow.role"), required: false },
+      { type: ApplicationCommandOptionType.Boolean, name: "discuss", ...describedBy("command.follow.discuss"), required: false },
     ],
   },
   privateReplies: true,
@@ -96,11 +100,13 @@ export const followCommand = defineCommand({
     const now = ctx.clock.now();
 
     if (options.role !== undefined && options.channel === undefined) return notice(locale, "follow.roleNeedsChannel");
+    if (options.discuss !== undefined && options.channel === undefined) return notice(locale, "follow.discussNeedsChannel");
     if (options.channel !== undefined) {
       const refused = channelCommandGuard(ctx, requester, "follow.notModerator");
       if (refused) return refused;
       // Only topic alerts mention a role; the digest mentions no one.
       if (options.role !== undefined && !topic) return notice(locale, "follow.roleNeedsTopic");
+      if (!topic && (await isForum(ctx, options.channel))) return notice(locale, "follow.forumNeedsTopic");
       const follow = {
         channelId: options.channel,
         guildId: requester.guildId ?? "",
@@ -119,9 +125,10 @@ export const followCommand = defineCommand({
       const topicPart =
         (topic ? t(locale, "follow.channelTopicPart", { topic: followedName(locale, topic.value) }) : "") +
         (options.role ? t(locale, "follow.channelRolePart", { role: `<@&${options.role}>` }) : "");
-      if (resumed) return notice(locale, message("follow.channelResumed", { channel }));
-      if (!created) return notice(locale, message("follow.channelAlready", { channel }));
-      return notice(locale, message("follow.channelFollowed", { channel, topicPart }));
+      const discussion = await discussionLines(ctx, requester, options.channel, options.discuss);
+      const key = resumed ? "follow.channelResumed" : !created && discussion.changed === "" ? "follow.channelAlready" : null;
+      const reply = notice(locale, key ? message(key, { channel }) : message("follow.channelFollowed", { channel, topicPart }));
+      return withDiscussion(reply, discussion);
     }
 
     const result = ctx.follows.follow(requester.userId, locale, topic?.value.topic, now, topic?.value.display);

@@ -19,6 +19,9 @@ import { createLogger, systemClock, type Clock, type Logger } from "./logger.js"
 import { alertTransport, type AlertService } from "./moderation/alerts.js";
 import { warnIfModerationIsOpen } from "./discord/moderation-guilds.js";
 import { startServices, type Services } from "./services.js";
+import { discussionTransport } from "./community/discussion-transport.js";
+import { threadStore } from "./db/threads.js";
+import { discordDiscussion } from "./discord/threads.js";
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -98,7 +101,15 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   try {
     services = await startServices(opened, {
       directMessenger: (follows) => createDirectMessenger(discordSender(client.rest), follows, opened.clock, logger),
-      alertTransport: (follows) => alertTransport(discordSender(client.rest), follows, opened.clock, logger),
+      alertTransport: (follows) =>
+        discussionTransport(alertTransport(discordSender(client.rest), follows, opened.clock, logger), {
+          port: discordDiscussion(client.rest, client),
+          store: threadStore(opened.db),
+          sender: discordSender(client.rest),
+          clock: opened.clock,
+          logger,
+        }),
+      discussion: discordDiscussion(client.rest, client),
       discordStatus: status,
       // REST only (no gateway needed), so the catch-up run at start may go before login.
       digestTransport: () => discordSender(client.rest.setToken(token), { rememberDmChannels: true }),

@@ -19,6 +19,8 @@ import { digestJob } from "./digest/job.js";
 import { digestPages, readingListPage } from "./http/pages.js";
 import type { DigestTransport } from "./digest/run.js";
 import { createDigestService, digestSettings, digestStoreFor } from "./digest/service.js";
+import type { DiscussionPort } from "./community/discussion.js";
+import { threadStore } from "./db/threads.js";
 
 /** How often the catalog file is re-read and the bundle checked against it. */
 export const CATALOG_REFRESH_SCHEDULE = "*/10 * * * *";
@@ -56,6 +58,8 @@ export async function startServices(
     alertTransport?: (follows: FollowStore) => AlertTransport;
     /** How the weekly digest reaches Discord (REST); without one (the local console) no digest is sent. */
     digestTransport?: () => DigestTransport;
+    /** Threads, forum posts and channel permissions on Discord (a thread per paper); none in the local console. */
+    discussion?: DiscussionPort;
     /** How often other processes' commits (the CLI's paper-add, candidates approve) are looked for. */
     otherProcessesCheckMs?: number;
   },
@@ -118,6 +122,8 @@ export async function startServices(
       },
     }),
     digest: createDigestService(app),
+    threads: threadStore(db),
+    discussion: options.discussion ?? null,
   });
 
   const digest = options.digestTransport ? digestJob(app, options.digestTransport()) : undefined;

@@ -7,6 +7,7 @@ import { discordSender } from "../discord/sender.js";
 import { runDigest } from "../digest/run.js";
 import { digestSettings, digestSourcesFor, digestStoreFor, previewDigest } from "../digest/service.js";
 import { abortOnSignal, parse, UsageError, withApp, type Handler } from "./kit.js";
+import { paperThreadLinks } from "../community/thread-links.js";
 
 export const DIGEST_USAGE = `  digest preview [--guild ID] [--locale en|ja] [--json]
                                                This week's digest as a channel (or that guild's) would get it
@@ -55,6 +56,7 @@ export const digestCommand: Handler = async (args, io) => {
               clock: app.clock,
               logger: app.logger,
               settings: digestSettings(app),
+              threadLinks: paperThreadLinks(app.db),
             },
             { force: values.now === true, signal: stop.signal },
           );

@@ -246,6 +246,32 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 15, name: "members' paper suggestions for the review queue", sql: SUGGESTIONS_SCHEMA_SQL },
+  {
+    version: 16,
+    name: "a thread per paper: discussion follows, each guild's paper threads, permission notices sent",
+    sql: `
+      -- 1: each new-paper alert in the channel opens a thread (a forum: a forum post). A channel setting, kept on each
+      -- of its follows.
+      ALTER TABLE channel_follows ADD COLUMN discuss INTEGER NOT NULL DEFAULT 0 CHECK (discuss IN (0, 1));
+      -- The one discussion thread of a paper in a guild; a later post of the paper links to it.
+      CREATE TABLE paper_threads (
+        guild_id TEXT NOT NULL,
+        paper_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (guild_id, paper_id)
+      ) STRICT;
+      -- A missing permission the moderator was told about (once per channel and permission, until they follow again).
+      CREATE TABLE discussion_notices (
+        channel_id TEXT NOT NULL,
+        permission TEXT NOT NULL,
+        guild_id TEXT NOT NULL,
+        notified_at TEXT NOT NULL,
+        PRIMARY KEY (channel_id, permission)
+      ) STRICT;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Db): number {

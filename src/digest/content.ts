@@ -215,6 +215,8 @@ export function createForYouPlanner(edition: Pick<Edition, "papers" | "candidate
 export interface DestinationContent {
   locale: Locale;
   forYou: ForYou | null;
+  /** The paper's discussion thread in the destination's guild, if it has one (src/community/thread-links.ts). */
+  threadUrl?: (paperId: string) => string | null;
 }
 
 /** The first sentence (or line) of a summary, at most `max` characters. */

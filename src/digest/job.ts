@@ -3,6 +3,7 @@ import { followStore } from "../db/follows.js";
 import type { Job } from "../scheduler.js";
 import { runDigest, type DigestTransport } from "./run.js";
 import { digestSettings, digestSourcesFor, digestStoreFor } from "./service.js";
+import { paperThreadLinks } from "../community/thread-links.js";
 
 /** Every minute: each destination's publication, once it is due (schedules are per guild, to the minute). */
 export const DIGEST_SCHEDULE = "* * * * *";
@@ -25,6 +26,7 @@ export function digestJob(ctx: AppContext, transport: DigestTransport): Job & { 
           clock: ctx.clock,
           logger: ctx.logger.child({ component: "digest" }),
           settings: digestSettings(ctx),
+          threadLinks: paperThreadLinks(ctx.db),
         },
         { force: false, signal: stopping.signal },
       );

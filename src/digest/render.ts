@@ -46,9 +46,12 @@ function clip(text: string, max: number): string {
 
 const chars = (text: string) => [...text].length;
 
-function paperEntry(paper: EditionPaper, locale: Locale, summaryMax = 200): string {
+function paperEntry(paper: EditionPaper, locale: Locale, summaryMax = 200, threadUrl?: DestinationContent["threadUrl"]): string {
   const title = locale === "ja" ? paper.titleJa : paper.title;
-  const link = `**[${escapeDiscordMarkdown(clip(title, TITLE_MAX))}](${paper.url})**`;
+  const thread = threadUrl?.(paper.id);
+  const link =
+    `**[${escapeDiscordMarkdown(clip(title, TITLE_MAX))}](${paper.url})**` +
+    (thread ? ` · [💬 ${t(locale, "digest.discussion")}](${thread})` : "");
   const notes = shownNotes(paper.notes?.[locale] ?? [])
     .map((key) => `\n_${t(locale, key)}_`)
     .join("");
@@ -71,7 +74,7 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
   ];
   list.push({ title: t(locale, "digest.title", { week: edition.week }), entries: [header.join("\n")] });
   if (edition.papers.length > 0) {
-    const shown = edition.papers.slice(0, MAX_PAPERS_IN_MESSAGES).map((paper) => paperEntry(paper, locale));
+    const shown = edition.papers.slice(0, MAX_PAPERS_IN_MESSAGES).map((paper) => paperEntry(paper, locale, 200, content.threadUrl));
     const more = edition.papers.length - shown.length;
     list.push({
       title: t(locale, "digest.added"),

@@ -37,6 +37,8 @@ export interface DigestDeps {
   concurrency?: number;
   /** How often a live run beats, whatever its sends are doing (default HEARTBEAT_MS). */
   heartbeatMs?: number;
+  /** A paper's discussion thread in a guild (issue 18): guild channels' digests link each paper to it. */
+  threadLinks?: (guildId: string, paperId: string) => string | null;
 }
 
 export interface Destination extends DigestTarget {
@@ -126,6 +128,12 @@ export function loadEdition(store: DigestStore, sources: DigestSources, week: We
   if (stored) return JSON.parse(stored.content_json) as Edition;
   const built = buildEdition(week, sources);
   return freeze ? (JSON.parse(store.freezeEdition(week, JSON.stringify(built), now)) as Edition) : built;
+}
+
+function threadLinksFor(deps: DigestDeps, destination: Destination): { threadUrl?: (paperId: string) => string | null } {
+  const { threadLinks } = deps;
+  const guildId = destination.guildId;
+  return threadLinks && guildId && destination.kind === "channel" ? { threadUrl: (paperId) => threadLinks(guildId, paperId) } : {};
 }
 
 function nonceFor(week: string, target: DigestTarget, part: number): string {
@@ -267,7 +275,7 @@ export async function runDigest(deps: DigestDeps, options: { force: boolean; sig
     const forYou = destination.kind === "user" ? planner(topics.get(destination.id) ?? []) : null;
     const messages = renderDigestMessages(
       edition,
-      { locale: destination.locale, forYou },
+      { locale: destination.locale, forYou, ...threadLinksFor(deps, destination) },
       digestLinks(settings.publicUrl, week, destination.locale),
     );
     const now = clock.now();

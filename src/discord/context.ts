@@ -9,6 +9,8 @@ import { createSuggestions, type Suggestions } from "../community/suggestions.js
 import type { Clock, Logger } from "../logger.js";
 import type { MessageBody } from "../shared/reply.js";
 import type { HandlerSettings } from "../shared/settings.js";
+import type { DiscussionPort } from "../community/discussion.js";
+import { threadStore, type ThreadStore } from "../db/threads.js";
 
 export type DmResult = "sent" | "refused" | "paused" | "failed" | "unavailable";
 
@@ -38,11 +40,22 @@ export interface BotContext {
   readonly digest: DigestService;
   /** Members' paper suggestions (/suggest), shown in /review. */
   readonly suggestions: Suggestions;
+  /** A thread per paper (issue 18): discussion settings, and Discord's view of a channel (null in the console). */
+  readonly threads: ThreadStore;
+  readonly discussion: DiscussionPort | null;
 }
 
 export function createBotContext(
   app: AppContext,
-  services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService },
+  services: {
+    follows: FollowStore;
+    bundle: BundleLinks;
+    dm: DirectMessenger;
+    moderation: Moderation;
+    digest: DigestService;
+    threads?: ThreadStore;
+    discussion?: DiscussionPort | null;
+  },
 ): BotContext {
   return {
     get catalog() {
@@ -54,6 +67,8 @@ export function createBotContext(
     moderation: services.moderation,
     digest: services.digest,
     suggestions: createSuggestions(app.db, app.clock),
+    threads: services.threads ?? threadStore(app.db),
+    discussion: services.discussion ?? null,
     clock: app.clock,
     logger: app.logger,
     settings: {

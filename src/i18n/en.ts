@@ -2,6 +2,7 @@ import type { Topic } from "../catalog/schema.js";
 import type { Template } from "./template.js";
 import { moderationEn } from "./moderation.en.js";
 import { suggestEn } from "./suggest.en.js";
+import { discussionEn } from "./discussion.en.js";
 
 export const en = {
   "command.paper.description": "Find a paper in the LLM reading list and show its summary",
@@ -326,6 +327,8 @@ export const en = {
   ...moderationEn,
   // members suggest papers (issue 18)
   ...suggestEn,
+  // issue 18, a thread per paper
+  ...discussionEn,
 } as const satisfies Record<string, Template>;
 
 export type MessageKey = keyof typeof en;

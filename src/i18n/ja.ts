@@ -1,6 +1,7 @@
 import type { Messages, TopicSynonyms } from "./en.js";
 import { moderationJa } from "./moderation.ja.js";
 import { suggestJa } from "./suggest.ja.js";
+import { discussionJa } from "./discussion.ja.js";
 
 export const ja = {
   "command.paper.description": "LLM 論文リストから論文を探して要約を表示します",
@@ -297,6 +298,8 @@ export const ja = {
   ...moderationJa,
   // members suggest papers (issue 18)
   ...suggestJa,
+  // issue 18, a thread per paper
+  ...discussionJa,
 } as const satisfies Messages;
 
 /** Other Japanese names people use for a topic (earlier labels included): /follow accepts them as the topic. */

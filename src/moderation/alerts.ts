@@ -28,8 +28,15 @@ export type DeliveryResult = "sent" | "paused" | "refused" | "gone" | "retry" | 
 export interface AlertTransport {
   /** `signal` abandons the send (shutdown). */
   dm(userId: string, body: MessageBody, nonce: string, signal?: AbortSignal): Promise<DeliveryResult>;
-  /** Posts to a channel; only `roleIds` may be mentioned. */
-  post(channelId: string, body: MessageBody, roleIds: readonly string[], nonce: string, signal?: AbortSignal): Promise<DeliveryResult>;
+  /** Posts to a channel; only `roleIds` may be mentioned. `paper`: the paper alerted (a thread per paper, issue 18). */
+  post(
+    channelId: string,
+    body: MessageBody,
+    roleIds: readonly string[],
+    nonce: string,
+    signal?: AbortSignal,
+    paper?: Paper,
+  ): Promise<DeliveryResult>;
 }
 
 /** Discord keeps a nonce for a few minutes; an attempt older than this may have been delivered, so it is dropped. */
@@ -141,7 +148,7 @@ export function createAlerts(options: {
     const [kind, id = ""] = intent.subscriber.split(":");
     return kind === "user"
       ? transport.dm(id, body, alertNonce(intent), stopping.signal)
-      : transport.post(id, body, intent.roleIds, alertNonce(intent), stopping.signal);
+      : transport.post(id, body, intent.roleIds, alertNonce(intent), stopping.signal, paper);
   }
 
   type Counts = { sent: number; dropped: number; retry: number };

@@ -9,6 +9,7 @@ import { clone, describeMatcher, toPredicate } from "./json.js";
 import { buildRoutes } from "./rest-routes.js";
 import { SERVERS_PER_RECOMMENDED_SHARD } from "./servers.js";
 import { HarnessState } from "./state.js";
+import { forumChannel, setBotRoleOverwrite } from "./threads.js";
 import type {
   DiscordHarnessOptions,
   GatewayConnectionRecord,
@@ -71,6 +72,7 @@ export class DiscordHarness {
     );
     const gatewayBot = { shards: this.recommendedShards, maxConcurrency: options.maxConcurrency ?? 1 };
     this.http = new HttpFront(buildRoutes(this.state, `ws://127.0.0.1:${port}`, gatewayBot), options.token);
+    this.state.onThreadCreated = (thread) => void this.gateway.dispatchToShard("THREAD_CREATE", thread);
     wss.on("connection", (ws, req) => this.gateway.onConnection(ws, req));
     server.on("request", (req, res) => void this.http.onHttpRequest(req, res));
   }
@@ -121,6 +123,32 @@ export class DiscordHarness {
   /** A text channel the bot may post in besides the default guild's two (for REST-only senders, which see no GUILD_CREATE). */
   addChannel(channelId: string, guildId: string = DEFAULT_GUILD.id): void {
     this.state.ensureChannel(channelId, { id: channelId, type: ChannelType.GuildText, guild_id: guildId }, guildId, null);
+  }
+
+  /** A forum channel (type 15) with these tags; `requireTag` sets REQUIRE_TAG (posts must carry a tag). */
+  addForumChannel(
+    channelId: string,
+    options: { guildId?: string; name?: string; tags?: readonly string[]; requireTag?: boolean } = {},
+  ): void {
+    const guildId = options.guildId ?? DEFAULT_GUILD.id;
+    const channel = forumChannel(channelId, guildId, options.name ?? "papers-forum", options.tags ?? [], options.requireTag ?? false);
+    this.state.ensureChannel(channelId, channel, guildId, null);
+  }
+
+  /** The bot role's permission overwrite on a guild channel (replaced): e.g. deny CreatePublicThreads, allow ManageChannels. */
+  setBotPermissions(channelId: string, overwrite: { allow?: bigint; deny?: bigint }): void {
+    setBotRoleOverwrite(this.state, channelId, overwrite.allow ?? 0n, overwrite.deny ?? 0n);
+  }
+
+  /** The channel (or thread) as the harness holds it now (available_tags, thread_metadata…); null if unknown. */
+  channel(channelId: string): Record<string, unknown> | null {
+    const found = this.state.channels.get(channelId);
+    return found ? clone(found.channel) : null;
+  }
+
+  /** Threads (and forum posts) opened under a channel, oldest first. */
+  threadsIn(parentId: string): Record<string, unknown>[] {
+    return [...this.state.channels.values()].filter((c) => c.channel["parent_id"] === parentId).map((c) => clone(c.channel));
   }
 
   // ------------------------------------------------------------------ overrides and waiting

@@ -22,6 +22,7 @@ import { applicationPayload, normaliseCommand } from "./payloads.js";
 import type { HarnessState } from "./state.js";
 import type { ChannelState, HarnessResponse, InteractionRecord, Route, RouteContext } from "./types.js";
 import { emptyMessage, formErrorResponse, isEmptyMessage, validateCallback, validateCommands, validateMessageBody } from "./validation.js";
+import { messagePostCheck, threadRoutes } from "./threads.js";
 
 export interface GatewayBotAnswer {
   /** Recommended shards (Discord: about one per 1,000 servers). */
@@ -63,6 +64,7 @@ export function buildRoutes(
     route("PATCH", "/webhooks/:app/:token/messages/:message", (ctx) => webhookMessage(state, ctx, "PATCH"), false),
     route("DELETE", "/webhooks/:app/:token/messages/:message", (ctx) => webhookMessage(state, ctx, "DELETE"), false),
     route("POST", "/channels/:channel/messages", (ctx) => createChannelMessage(state, ctx)),
+    ...threadRoutes(state),
   ];
 }
 
@@ -100,6 +102,8 @@ function channelFor(discord: HarnessState, ctx: RouteContext): ChannelState | nu
 function createChannelMessage(discord: HarnessState, ctx: RouteContext): HarnessResponse {
   const state = channelFor(discord, ctx);
   if (!state) return unknownChannel();
+  const refused = messagePostCheck(discord, ctx.params["channel"] ?? "");
+  if (refused) return refused;
   const body = ctx.body ?? {};
   if (isEmptyMessage(body, ctx.request.files.length)) return emptyMessage();
   const errors = validateMessageBody(body, []);

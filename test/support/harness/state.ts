@@ -39,6 +39,8 @@ export class HarnessState {
   readonly interactionsByToken = new Map<string, InteractionRecord>();
   readonly commandStore = new Map<string, APIApplicationCommand[]>();
   readonly commandWrites: CommandWriteRecord[] = [];
+  /** Called with each thread the bot opens (the harness dispatches THREAD_CREATE); see threads.ts. */
+  onThreadCreated: ((thread: JsonRecord) => void) | null = null;
 
   constructor() {
     this.rememberUser(this.botUser);
