@@ -84,7 +84,8 @@ export function homePage(urls: SiteUrls, input: HomeInput, locale: Locale, negot
     ? html`<p><a class="button" href="${inviteUrl(input.applicationId)}">${t(locale, "web.addButton")}</a></p>`
     : html`<p class="note">${t(locale, "web.addNoLink")}</p>`;
   const topicsNav = groups.map(
-    (group) => html`<li><a href="#${topicAnchorId(group.topic)}">${topicLabel(locale, group.topic)} <span class="meta">${group.tagged.length}</span></a></li>`,
+    (group) =>
+      html`<li><a href="#${topicAnchorId(group.topic)}">${topicLabel(locale, group.topic)} <span class="meta">${group.tagged.length}</span></a></li>`,
   );
   const sections = groups.map(
     (group) => html`<section aria-labelledby="${topicAnchorId(group.topic)}">
@@ -95,7 +96,9 @@ export function homePage(urls: SiteUrls, input: HomeInput, locale: Locale, negot
     )}</ul>
 </section>`,
   );
-  const latestLine = input.latest ? ` ${t(locale, "digest.title", { week: input.latest.week })}: ${headlineLine(input.latest, locale)}` : "";
+  const latestLine = input.latest
+    ? ` ${t(locale, "digest.title", { week: input.latest.week })}: ${headlineLine(input.latest, locale)}`
+    : "";
   return sitePage(urls, {
     status: 200,
     locale,

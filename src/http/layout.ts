@@ -104,9 +104,7 @@ function languageSwitch(locale: Locale, alternates: Partial<Record<Locale, strin
 /** Every page of the site: its head (description, Open Graph, feeds, alternates), header, navigation and footer. */
 export function sitePage(urls: SiteUrls, options: LayoutOptions): PageResponse {
   const { locale, title, description, url, alternates } = options;
-  const hreflangs = Object.entries(alternates ?? {}).map(
-    ([lang, href]) => html`<link rel="alternate" hreflang="${lang}" href="${href}">`,
-  );
+  const hreflangs = Object.entries(alternates ?? {}).map(([lang, href]) => html`<link rel="alternate" hreflang="${lang}" href="${href}">`);
   const document = html`<!doctype html>
 <html lang="${locale}">
 <head>

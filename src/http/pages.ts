@@ -16,7 +16,6 @@ import { searchPage } from "./search.js";
  * server keys its encoded body and ETag on it); search pages are rendered per query.
  */
 
-
 const ERROR_TEXT: Record<ErrorReason, "web.notFoundText" | "web.badRequest" | "web.linkExpired" | "web.linkInvalid" | "web.busy"> = {
   notFound: "web.notFoundText",
   badRequest: "web.badRequest",
@@ -69,9 +68,7 @@ export function sitePages(options: SitePagesOptions): SitePages {
   const perLocale = <V>(make: (locale: Locale) => V): Record<Locale, V> => ({ en: make("en"), ja: make("ja") });
 
   const archive = perLocale((locale) => memo((version: string) => archivePage(urls, summaries[locale](version), locale)));
-  const feed = perLocale((locale) =>
-    memo((version: string) => atomFeed(urls, summaries[locale](version).slice(0, FEED_ENTRIES), locale)),
-  );
+  const feed = perLocale((locale) => memo((version: string) => atomFeed(urls, summaries[locale](version).slice(0, FEED_ENTRIES), locale)));
   // `/` answers by Accept-Language (and says so with Vary); `/ja/`, `/en/` and `?lang=` do not negotiate.
   const homes = new Map<string, { catalog: Catalog; version: string; page: PageResponse }>();
   const home = (locale: Locale, negotiated: boolean): PageResponse => {
