@@ -110,6 +110,7 @@ export function sitePage(urls: SiteUrls, options: LayoutOptions): PageResponse {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${title}</title>
 <meta name="description" content="${description}">
 ${options.noindex ? html`<meta name="robots" content="noindex">` : ""}

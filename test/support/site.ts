@@ -1,4 +1,6 @@
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BundleStore } from "../../src/bundle/store.js";
 import { Catalog } from "../../src/catalog/catalog.js";
 import { digestStore } from "../../src/db/digest.js";
@@ -6,7 +8,7 @@ import { buildEdition } from "../../src/digest/content.js";
 import { databaseSources } from "../../src/digest/sources.js";
 import { startHttpServer, type RunningHttpServer } from "../../src/http/index.js";
 import { sitePages, type SitePages } from "../../src/http/pages.js";
-import { createTestApp, fixedClock, tempDir } from "./app.js";
+import { createTestApp, fixedClock } from "./app.js";
 import { addModeratorPapers, moderatorEntry, sampleCandidates } from "./digest.js";
 
 export const APPLICATION_ID = "123456789012345678";
@@ -21,7 +23,8 @@ export interface TestSite {
 }
 
 export async function startTestSite(options: { publicUrl?: string; title?: string; applicationId?: string } = {}): Promise<TestSite> {
-  const dir = tempDir("paperbot-site-");
+  // Not tempDir(): a browser test starts the site once, in beforeAll, outside any one test.
+  const dir = mkdtempSync(join(tmpdir(), "paperbot-site-"));
   const app = createTestApp({}, fixedClock(new Date("2026-11-30T09:30:00Z")));
   let server: RunningHttpServer | undefined;
   try {
