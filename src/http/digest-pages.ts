@@ -1,3 +1,4 @@
+import { safeHttpUrl } from "../bundle/common.js";
 import { editionHtml } from "../digest/web.js";
 import { t, type Locale } from "../i18n/index.js";
 import { html, joinHtml, joinXml, rawXml, xml } from "../shared/html.js";
@@ -32,21 +33,26 @@ export function editionNotFound(urls: SiteUrls, locale: Locale): PageResponse {
   return errorPage(urls, 404, locale, t(locale, "web.notFoundDigest"));
 }
 
+/** The headline papers of an edition: the week's additions, or in a quiet week the reading-list pick, labelled. */
+export function editionHeadlines(summary: EditionSummary, locale: Locale, shown: number, link: boolean) {
+  const titles = summary.headlines.slice(0, shown);
+  const more = summary.headlines.length - titles.length;
+  const item = (headline: { title: string; url: string }) => {
+    const href = link ? safeHttpUrl(headline.url) : null;
+    return html`<li>${href ? html`<a href="${href}">${headline.title}</a>` : headline.title}</li>`;
+  };
+  const quiet = summary.lead === "pick" ? html`<p class="note">${t(locale, "web.latestQuiet")} ${t(locale, "digest.pick")}:</p>` : "";
+  if (titles.length === 0) return html`<p class="note">${t(locale, "web.archiveNoHeadline")}</p>`;
+  return html`${quiet}<ul>${joinHtml(titles.map(item))}${more > 0 ? html`<li class="note">${t(locale, "web.andMore", { count: more })}</li>` : ""}</ul>`;
+}
+
 /** One edition in a list: its week, the days it covers, and its headline papers. */
 export function editionListItem(urls: SiteUrls, summary: EditionSummary, locale: Locale) {
-  const shown = summary.headlines.slice(0, HEADLINES_SHOWN);
-  const more = summary.headlines.length - shown.length;
   const counts = t(locale, "digest.counts", { papers: summary.added, candidates: summary.candidates });
-  return html`<li><a href="${urls.edition(summary.week, locale)}">${t(locale, "digest.title", { week: summary.week })}</a>
-<span class="meta">${t(locale, "digest.range", { start: summary.start, end: summary.end })}</span>
-${
-  shown.length > 0
-    ? html`<ul>${joinHtml(
-        shown.map((headline) => html`<li>${headline.title}</li>`),
-        "",
-      )}${more > 0 ? html`<li class="note">${t(locale, "web.andMore", { count: more })}</li>` : ""}</ul>`
-    : html`<p class="note">${t(locale, "web.archiveNoHeadline")}</p>`
-}<p class="meta">${counts}</p></li>`;
+  return html`<li><h2><a href="${urls.edition(summary.week, locale)}">${t(locale, "digest.title", { week: summary.week })}</a></h2>
+<p class="meta">${t(locale, "digest.range", { start: summary.start, end: summary.end })}</p>
+${editionHeadlines(summary, locale, HEADLINES_SHOWN, false)}
+<p class="meta">${counts}</p></li>`;
 }
 
 /** The list of sent digests, newest first, each with its headline papers. */

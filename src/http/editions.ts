@@ -30,6 +30,8 @@ export interface EditionSummary {
   end: string;
   /** Papers added that week, else the reading-list pick; candidates never lead. */
   headlines: Headline[];
+  /** What the headlines are: the papers added that week, or (a quiet week) the reading-list pick. */
+  lead: "added" | "pick";
   added: number;
   candidates: number;
   /** The full edition, for the pages that show it (through the digest's own renderer). */
@@ -57,6 +59,7 @@ export function summarizeEdition(contentJson: string, publishedAt: string, local
     start: data.start.slice(0, 10),
     end: Number.isFinite(end) ? new Date(end - 1).toISOString().slice(0, 10) : data.end.slice(0, 10),
     headlines: lead.map((paper) => ({ title: paperTitle({ title: paper.title, titleJa: paper.titleJa ?? "" }, locale), url: paper.url })),
+    lead: data.papers.length > 0 ? "added" : "pick",
     added: data.papers.length,
     candidates: data.candidates.length,
     edition: parsed as Edition,

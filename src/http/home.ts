@@ -5,6 +5,7 @@ import { oneLineSummary } from "../digest/content.js";
 import { t, type Locale } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import { html, joinHtml, type SafeHtml } from "../shared/html.js";
+import { editionHeadlines } from "./digest-pages.js";
 import { headlineLine, HEADLINES_SHOWN, type EditionSummary } from "./editions.js";
 import { searchForm, sitePage, type SiteUrls } from "./layout.js";
 import type { PageResponse } from "./page-response.js";
@@ -26,7 +27,16 @@ export function applicationIdFromToken(token: string | undefined): string | unde
   return /^\d{17,20}$/.test(id) ? id : undefined;
 }
 
-const SUMMARY_CHARS = 180;
+const SUMMARY_CHARS = 200;
+
+/** The summary's first sentence, cut at a word boundary (or anywhere, for Japanese) when it is too long. */
+export function summaryLine(text: string, max = SUMMARY_CHARS): string {
+  const line = oneLineSummary(text, max);
+  if (!line.endsWith("…")) return line;
+  const head = line.slice(0, -1);
+  const space = head.lastIndexOf(" ");
+  return space > max / 2 ? `${head.slice(0, space).replace(/[,;:]$/, "")}…` : line;
+}
 
 export function topicAnchorId(topic: string): string {
   return `topic-${topic}`;
@@ -40,7 +50,7 @@ export function paperListItem(paper: Paper, locale: Locale, options: { topics?: 
   const summary = summaryFor(paper, locale);
   const topics = options.topics ? paper.topics.map((topic) => topicLabel(locale, topic)).join(", ") : "";
   return html`<li>${url ? html`<a href="${url}">${title}</a>` : title} <span class="meta">(${paper.year})</span>
-<br><span${summary.text !== paper.summary[locale] ? html` lang="en"` : ""}>${oneLineSummary(summary.text, SUMMARY_CHARS)}</span>
+<br><span${summary.text !== paper.summary[locale] ? html` lang="en"` : ""}>${summaryLine(summary.text)}</span>
 ${topics ? html`<br><span class="meta">${t(locale, "digest.webTopics", { topics })}</span>` : ""}${
     pdf ? html` <span class="meta">· <a href="${pdf}">${t(locale, "web.paperPdf")}</a></span>` : ""
   }</li>`;
@@ -54,19 +64,9 @@ function commandLine(command: string, key: CommandKey, locale: Locale): SafeHtml
 
 function latestDigest(urls: SiteUrls, latest: EditionSummary | null, locale: Locale): SafeHtml {
   if (!latest) return html`<p>${t(locale, "digest.webArchiveEmpty")}</p>`;
-  const shown = latest.headlines.slice(0, HEADLINES_SHOWN + 2);
   return html`<h3>${t(locale, "digest.title", { week: latest.week })}</h3>
 <p class="meta">${t(locale, "digest.range", { start: latest.start, end: latest.end })}</p>
-${
-  shown.length > 0
-    ? html`<ul>${joinHtml(
-        shown.map((headline) => {
-          const href = safeHttpUrl(headline.url);
-          return html`<li>${href ? html`<a href="${href}">${headline.title}</a>` : headline.title}</li>`;
-        }),
-      )}</ul>`
-    : html`<p>${t(locale, "web.latestQuiet")}</p>`
-}
+${editionHeadlines(latest, locale, HEADLINES_SHOWN + 2, true)}
 <p><a href="${urls.edition(latest.week, locale)}">${t(locale, "web.latestRead", { week: latest.week })}</a> · <a href="${urls.archive(locale)}">${t(locale, "web.latestAll")}</a></p>`;
 }
 
@@ -87,15 +87,27 @@ export function homePage(urls: SiteUrls, input: HomeInput, locale: Locale, negot
     (group) =>
       html`<li><a href="#${topicAnchorId(group.topic)}">${topicLabel(locale, group.topic)} <span class="meta">${group.tagged.length}</span></a></li>`,
   );
-  const sections = groups.map(
-    (group) => html`<section aria-labelledby="${topicAnchorId(group.topic)}">
+  // Each paper's entry lives under its first topic; the other topics it is on name it in one line.
+  const sections = groups.map((group) => {
+    const alsoHere = group.tagged.filter((paper) => !group.primary.includes(paper));
+    const also = alsoHere.map((paper) => {
+      const href = safeHttpUrl(paper.url);
+      const title = paperTitle(paper, locale);
+      return href ? html`<a href="${href}">${title}</a>` : html`${title}`;
+    });
+    return html`<section aria-labelledby="${topicAnchorId(group.topic)}">
 <h3 id="${topicAnchorId(group.topic)}">${topicLabel(locale, group.topic)}</h3>
-<ul>${joinHtml(
-      group.primary.map((paper) => paperListItem(paper, locale)),
-      "\n",
-    )}</ul>
-</section>`,
-  );
+${
+  group.primary.length > 0
+    ? html`<ul>${joinHtml(
+        group.primary.map((paper) => paperListItem(paper, locale)),
+        "\n",
+      )}</ul>`
+    : ""
+}
+${also.length > 0 ? html`<p class="meta">${t(locale, "web.alsoOnTopic")} ${joinHtml(also, locale === "ja" ? "、" : ", ")}</p>` : ""}
+</section>`;
+  });
   const latestLine = input.latest
     ? ` ${t(locale, "digest.title", { week: input.latest.week })}: ${headlineLine(input.latest, locale)}`
     : "";

@@ -28,7 +28,7 @@ export function siteUrls(publicUrl: string): SiteUrls {
 
 /** Scripts: none. Forms post only to ourselves (the search box), which `form-action 'none'` would block. */
 export function siteCsp(publicUrl: string): string {
-  let origin = "";
+  let origin: string;
   try {
     origin = ` ${new URL(publicUrl).origin}`;
   } catch {
@@ -61,9 +61,9 @@ const STYLE = raw(
     ".hint{font-size:.9em;color:#595c61;margin:.25rem 0 0}",
     "ul.topics{display:flex;flex-wrap:wrap;gap:.4rem;list-style:none;padding:0}ul.topics li{margin:0}",
     "ul.topics a{display:inline-block;padding:.15rem .6rem;border:1px solid #c4c7cc;border-radius:1rem;text-decoration:none}",
-    "ul.plain{list-style:none;padding:0}",
+    "ul.plain{list-style:none;padding:0}ul.plain>li{margin:1.5rem 0}ul.plain h2{font-size:1.15rem;margin:0}ul.plain p{margin:.25rem 0}",
     "code{font-family:ui-monospace,Menlo,Consolas,monospace;background:#f1f1f4;padding:.05rem .3rem;border-radius:.25rem}",
-    "section.card{border:1px solid #d7d7db;border-radius:.5rem;padding:.25rem 1rem 1rem;margin:1.5rem 0}",
+    "section.card{border:1px solid #d7d7db;border-radius:.5rem;padding:.25rem 1rem 1rem;margin:1.5rem 0}section.card h2{margin-top:.75rem}",
     "footer.site{border-top:1px solid #d7d7db;color:#595c61;font-size:.9em;padding:1rem 0 2rem}",
     "footer.site ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}",
   ].join(""),

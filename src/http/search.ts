@@ -53,7 +53,7 @@ export function searchPage(urls: SiteUrls, catalog: Catalog, rawQuery: string | 
     alternates: { en: urls.search("en", asked ? query : undefined), ja: urls.search("ja", asked ? query : undefined) },
     noindex: asked,
     headers: { "Cache-Control": "public, max-age=60" },
-    body: html`<h1>${t(locale, "web.searchLabel")}</h1>
+    body: html`<h1>${asked ? title : t(locale, "web.navSearch")}</h1>
 ${searchForm(urls, locale, query)}
 ${asked ? results(catalog, query, locale) : ""}
 <p><a href="${urls.home(locale)}#list">${t(locale, "web.searchBrowse")}</a></p>`,

@@ -384,6 +384,7 @@ export const en = {
   "web.linkInvalid": "This download link is not valid. Ask the bot for a new one with /bundle.",
   "web.badRequest": "The address could not be read.",
   "web.busy": "The bundle is being updated. Try again in a moment.",
+  "web.alsoOnTopic": "Also on this topic:",
 } as const satisfies Record<string, Template>;
 
 export type MessageKey = keyof typeof en;

@@ -353,6 +353,7 @@ export const ja = {
   "web.linkInvalid": "このダウンロードリンクは無効です。/bundle で新しいリンクを受け取ってください。",
   "web.badRequest": "このアドレスは読み取れません。",
   "web.busy": "バンドルを更新中です。少ししてからもう一度お試しください。",
+  "web.alsoOnTopic": "このトピックの他の論文:",
 } as const satisfies Messages;
 
 /** Other Japanese names people use for a topic (earlier labels included): /follow accepts them as the topic. */

@@ -45,11 +45,11 @@ export async function startTestSite(options: { publicUrl?: string; title?: strin
     }
     store.freezeEdition("2026-W49", JSON.stringify(buildEdition("2026-W49", sources)), new Date("2026-11-30T10:00:00Z"));
     // The pages need PUBLIC_URL, which for a browser is the server's own URL, known once it listens.
-    let pages: SitePages | undefined;
-    const route = Object.assign((path: string, request?: Parameters<SitePages>[1]) => pages?.(path, request) ?? null, {
+    const ready: { pages?: SitePages } = {};
+    const route = Object.assign((path: string, request?: Parameters<SitePages>[1]) => ready.pages?.(path, request) ?? null, {
       errorPage: (...args: Parameters<NonNullable<SitePages["errorPage"]>>) => {
-        if (!pages?.errorPage) throw new Error("pages not ready");
-        return pages.errorPage(...args);
+        if (!ready.pages?.errorPage) throw new Error("pages not ready");
+        return ready.pages.errorPage(...args);
       },
     });
     server = await startHttpServer({
@@ -62,7 +62,7 @@ export async function startTestSite(options: { publicUrl?: string; title?: strin
       pages: route,
     });
     const publicUrl = options.publicUrl ?? server.url;
-    pages = sitePages({
+    ready.pages = sitePages({
       store,
       publicUrl,
       catalog: () => app.catalog,
