@@ -328,7 +328,8 @@ export const en = {
   "web.homeTitle": "paperbot: LLM papers for your Discord server",
   "web.homeDescription": {
     one: "A Discord bot with a curated reading list of {count} landmark LLM paper, summaries in English and Japanese, and a weekly digest of new papers.",
-    other: "A Discord bot with a curated reading list of {count} landmark LLM papers, summaries in English and Japanese, and a weekly digest of new papers.",
+    other:
+      "A Discord bot with a curated reading list of {count} landmark LLM papers, summaries in English and Japanese, and a weekly digest of new papers.",
   },
   "web.tagline": "A Discord bot that knows the landmark LLM papers, and tells your server about the new ones.",
   "web.intro":
