@@ -16,7 +16,8 @@ import { createModeration } from "./moderation/index.js";
 import { OTHER_PROCESSES_CHECK_MS, sharedList } from "./moderation/shared-list.js";
 import { Scheduler } from "./scheduler.js";
 import { digestJob } from "./digest/job.js";
-import { digestPages, readingListPage } from "./http/pages.js";
+import { sitePages } from "./http/pages.js";
+import { applicationIdFromToken } from "./http/home.js";
 import type { DigestTransport } from "./digest/run.js";
 import { createDigestService, digestSettings, digestStoreFor } from "./digest/service.js";
 import type { DiscussionPort } from "./community/discussion.js";
@@ -77,7 +78,13 @@ export async function startServices(
     clock,
     logger,
     health: () => ({ database: databaseHealth(app), discord: options.discordStatus(), papers: app.catalog.size }),
-    pages: digestPages({ store: digestStoreFor(db), publicUrl: digestSettings(app).publicUrl, readingListHtml: readingListPage(app) }),
+    pages: sitePages({
+      store: digestStoreFor(db),
+      publicUrl: digestSettings(app).publicUrl,
+      catalog: () => app.catalog,
+      applicationId: config.discord.applicationId ?? applicationIdFromToken(config.discord.token),
+      onBadEdition: (week) => logger.warn("a stored digest edition could not be read; left out of the web pages", { week }),
+    }),
   });
   const publicUrl = config.http.publicUrl ?? `http://localhost:${http.port}`;
   logger.info("http server listening", { url: http.url, publicUrl });

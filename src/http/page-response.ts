@@ -83,3 +83,19 @@ export function sendPage(
   res.writeHead(page.status, ready.headers);
   res.end(head ? undefined : ready.payload);
 }
+
+/** Why a request failed, as a browser is told it. */
+export type ErrorReason = "notFound" | "badRequest" | "linkExpired" | "linkInvalid" | "busy";
+
+/** What a page needs to know of a request beyond its path (see negotiate.ts). */
+export interface PageQuery {
+  query: URLSearchParams;
+  accept: string | undefined;
+  acceptLanguage: string | undefined;
+}
+
+/** Pages by path (null when the path is not one), and the error pages a browser gets instead of JSON. */
+export interface PageSource {
+  (path: string, request?: PageQuery): PageResponse | null;
+  errorPage?: (status: number, reason: ErrorReason, request?: PageQuery) => PageResponse;
+}

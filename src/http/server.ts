@@ -7,7 +7,8 @@ import type { Clock, Logger } from "../logger.js";
 import { decideRange, ifNoneMatchHits, notModifiedSince } from "./conditional.js";
 import { HttpListenError } from "./listen-error.js";
 import { BUNDLE_ROUTE_PREFIX, createSignatureVerifier, parseSignatureQuery } from "../bundle/sign.js";
-import { admitResponse, sendPage, type PageResponse } from "./page-response.js";
+import { admitResponse, sendPage, type ErrorReason, type PageSource } from "./page-response.js";
+import { pageRequest, wantsHtml } from "./negotiate.js";
 
 /** "locked": another process holds the write lock, so follows would be refused with "busy, try again". */
 export const DATABASE_STATES = ["ok", "locked", "error"] as const;
@@ -52,8 +53,11 @@ export interface HttpServerOptions {
   clock: Clock;
   logger: Logger;
   health: () => HealthSnapshot | Promise<HealthSnapshot>;
-  /** Extra pages by path (the digest archive, its feed, the reading list at /); null when the path is not theirs. */
-  pages?: (path: string) => PageResponse | null;
+  /**
+   * Extra pages by path (the home at /, search, the digest archive and feeds); null when the path is not theirs. Its
+   * errorPage, when given, answers browsers (Accept: text/html) instead of the JSON errors API clients get.
+   */
+  pages?: PageSource;
   /** Per-client bounds; defaults in DEFAULT_HTTP_LIMITS. */
   limits?: Partial<HttpLimits>;
   /** How long close() lets in-flight responses finish before cutting every connection. Default 1000 ms. */
@@ -170,6 +174,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const pageOptions = { baseHeaders: SECURITY_HEADERS, maxQueuedBytes: limits.maxQueuedBytesPerSocket };
   let closing = false;
 
+  /** JSON for API clients; an HTML page with a way back for a browser, when the pages provide one. */
+  function sendError(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    reason: ErrorReason,
+    body: { error: string },
+    headers: Record<string, string> = {},
+  ): void {
+    const errorPage = options.pages?.errorPage;
+    if (!errorPage || !wantsHtml(req.headers.accept)) return sendJson(req, res, status, body, headers);
+    const page = errorPage(status, reason, pageRequest("", req.headers));
+    sendPage(req, res, Object.keys(headers).length === 0 ? page : { ...page, headers: { ...page.headers, ...headers } }, pageOptions);
+  }
+
   async function handleHealth(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let snapshot: z.infer<typeof healthSnapshotSchema>;
     let failed = false;
@@ -206,14 +225,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   function handleBundle(req: IncomingMessage, res: ServerResponse, rawName: string, rawQuery: string, context: RequestContext): void {
     // Fast path: the exact name of the bundle being served needs no decoding or checking.
     if (prepared === null || rawName !== prepared.fileName) {
-      if (rawName.length === 0 || rawName.includes("/")) return sendJson(req, res, 404, { error: "not found" });
+      if (rawName.length === 0 || rawName.includes("/")) return sendError(req, res, 404, "notFound", { error: "not found" });
       let name: string;
       try {
         name = decodeURIComponent(rawName);
       } catch {
-        return sendJson(req, res, 400, { error: "bad file name" });
+        return sendError(req, res, 400, "linkInvalid", { error: "bad file name" });
       }
-      if (!SAFE_FILE_NAME.test(name) || name.includes("..")) return sendJson(req, res, 400, { error: "bad file name" });
+      if (!SAFE_FILE_NAME.test(name) || name.includes("..")) return sendError(req, res, 400, "linkInvalid", { error: "bad file name" });
       rawName = name;
     }
     const name = rawName;
@@ -223,20 +242,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       // A bundle that exists but could not be loaded consistently was caught mid-rebuild by another process.
       const info = bundleStore.current();
       if (info && info.fileName === name)
-        return sendJson(req, res, 503, { error: "bundle is being updated, try again" }, { "Retry-After": "1" });
-      return sendJson(req, res, 404, { error: "not found" });
+        return sendError(req, res, 503, "busy", { error: "bundle is being updated, try again" }, { "Retry-After": "1" });
+      return sendError(req, res, 404, "notFound", { error: "not found" });
     }
-    if (snapshot.info.fileName !== name) return sendJson(req, res, 404, { error: "not found" });
+    if (snapshot.info.fileName !== name) return sendError(req, res, 404, "notFound", { error: "not found" });
 
     const query = parseSignatureQuery(rawQuery);
     if (!query) {
       context.note = "signature missing or malformed";
-      return sendJson(req, res, 403, { error: "missing or malformed signature" });
+      return sendError(req, res, 403, "linkInvalid", { error: "missing or malformed signature" });
     }
     const check = verifySignature({ fileName: name, exp: query.exp, sig: query.sig, nowMs: clock.now().getTime() });
     if (!check.ok) {
       context.note = `signature ${check.reason}`;
-      return sendJson(req, res, 403, { error: check.reason === "expired" ? "link expired" : "invalid signature" });
+      return check.reason === "expired"
+        ? sendError(req, res, 403, "linkExpired", { error: "link expired" })
+        : sendError(req, res, 403, "linkInvalid", { error: "invalid signature" });
     }
     if (prepared?.snapshot !== snapshot) prepared = prepareBundle(snapshot);
     sendBundle(req, res, prepared);
@@ -290,19 +311,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const rawUrl = req.url ?? "";
     const method = req.method ?? "";
     if (closing) res.setHeader("Connection", "close");
-    if (!rawUrl.startsWith("/") || rawUrl.startsWith("//")) return sendJson(req, res, 400, { error: "bad request target" });
+    if (!rawUrl.startsWith("/") || rawUrl.startsWith("//")) return sendError(req, res, 400, "badRequest", { error: "bad request target" });
     const queryAt = rawUrl.indexOf("?");
     const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     const rawQuery = queryAt < 0 ? "" : rawUrl.slice(queryAt + 1);
     // Backslashes and NULs (raw or encoded) have no business in any of our paths.
-    if (/[\\\0]|%5c|%00/i.test(rawPath)) return sendJson(req, res, 400, { error: "bad path" });
+    if (/[\\\0]|%5c|%00/i.test(rawPath)) return sendError(req, res, 400, "badRequest", { error: "bad path" });
 
     const isBundle = rawPath.startsWith(BUNDLE_ROUTE_PREFIX);
-    const page = isBundle || rawPath === "/healthz" ? null : (options.pages?.(rawPath) ?? null);
+    const page = isBundle || rawPath === "/healthz" ? null : (options.pages?.(rawPath, pageRequest(rawQuery, req.headers)) ?? null);
     if (page && method !== "GET" && method !== "HEAD")
       return sendJson(req, res, 405, { error: "method not allowed" }, { Allow: ALLOWED_METHODS });
     if (page) return sendPage(req, res, page, pageOptions);
-    if (rawPath !== "/healthz" && !isBundle) return sendJson(req, res, 404, { error: "not found" });
+    if (rawPath !== "/healthz" && !isBundle) return sendError(req, res, 404, "notFound", { error: "not found" });
     if (method !== "GET" && method !== "HEAD") return sendJson(req, res, 405, { error: "method not allowed" }, { Allow: ALLOWED_METHODS });
     if (isBundle) return handleBundle(req, res, rawPath.slice(BUNDLE_ROUTE_PREFIX.length), rawQuery, context);
     return handleHealth(req, res);

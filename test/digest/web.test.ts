@@ -93,7 +93,7 @@ describe("digest web pages and Atom feed", () => {
       const index = await get(path);
       expect(index.response.status).toBe(200);
       expect(index.text).toMatch(/<html lang="ja">/);
-      expect(index.text).toContain(`<a href="${PUBLIC}/digest/2026-W48/ja">2026-W48</a>`);
+      expect(index.text).toContain(`<a href="${PUBLIC}/digest/2026-W48/ja">LLM 論文ダイジェスト · 2026-W48</a>`);
       expect(index.text).not.toContain(`${PUBLIC}/digest/2026-W48"`);
       expect(index.text).toContain(`<a href="${PUBLIC}/digest" hreflang="en" lang="en">English</a>`);
       expect(index.text).not.toContain("2026-W49");

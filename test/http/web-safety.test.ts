@@ -56,6 +56,11 @@ const SAFE_TAGS = new Set([
   "footer",
   "time",
   "code",
+  "link",
+  "form",
+  "label",
+  "input",
+  "button",
 ]);
 
 function expectOnlyText(reading: HtmlReading, where: string): void {
@@ -68,7 +73,7 @@ function expectOnlyText(reading: HtmlReading, where: string): void {
     where,
   ).toEqual([]);
   for (const { value } of reading.attributes.filter((attribute) => attribute.name === "href"))
-    expect(value, where).toMatch(/^(https:\/\/|#)/);
+    expect(value, where).toMatch(/^(https:\/\/|#|data:,$)/);
   for (const text of Object.values(HOSTILE)) expect(reading.text, `${where}: ${text}`).toContain(text);
   expect(reading.text, where).toContain(BIDI_SHOWN);
   expect(reading.text, where).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
@@ -120,7 +125,37 @@ describe("hostile titles, abstracts and summaries come out as text on every page
   };
 
   it("on the reading list at / and the digest pages in both languages (parsed by parse5)", async () => {
-    for (const path of ["/", "/digest/2026-W48", "/digest/2026-W48/ja"]) expectOnlyText(readHtml(await get(path)), path);
+    for (const path of ["/", "/ja/", "/digest/2026-W48", "/digest/2026-W48/ja"]) expectOnlyText(readHtml(await get(path)), path);
+  });
+
+  it("on search pages, with the hostile text as the query and as a result (the query comes back as text only)", async () => {
+    for (const [name, text] of Object.entries(HOSTILE)) {
+      for (const prefix of ["", "/ja"]) {
+        const path = `${prefix}/search?q=${encodeURIComponent(text)}`;
+        const reading = readHtml(await get(path));
+        expect(
+          reading.tags.filter((tag) => !SAFE_TAGS.has(tag)),
+          `${name} ${path}`,
+        ).toEqual([]);
+        expect(
+          reading.attributes.filter((attribute) => attribute.name.startsWith("on")),
+          path,
+        ).toEqual([]);
+        const input = reading.attributes.find((attribute) => attribute.tag === "input" && attribute.name === "value");
+        expect(input?.value, path).toBe(text);
+      }
+    }
+    // The hostile paper found by a word of its title: listed as text.
+    const found = readHtml(await get(`/search?q=${encodeURIComponent("gpj.exex alert")}`));
+    expect(found.tags.filter((tag) => !SAFE_TAGS.has(tag))).toEqual([]);
+  });
+
+  it("on the 404 page a browser gets for a hostile path", async () => {
+    const response = await fetch(`${server.url}/${encodeURIComponent(HOSTILE.script)}`, { headers: { Accept: "text/html" } });
+    expect(response.status).toBe(404);
+    const reading = readHtml(await response.text());
+    expect(reading.tags.filter((tag) => !SAFE_TAGS.has(tag))).toEqual([]);
+    expect(reading.text).not.toContain("alert(1)");
   });
 
   it("on the archive pages, whose only outside text is the week label", async () => {
@@ -135,20 +170,33 @@ describe("hostile titles, abstracts and summaries come out as text on every page
   });
 
   it("in the Atom feed: well-formed XML (saxes), only Atom elements, the HTML content again only text", async () => {
-    const elements = readXml(await get("/digest.atom"));
-    expect(new Set(elements.map((element) => element.uri))).toEqual(new Set(["http://www.w3.org/2005/Atom"]));
-    expect(
-      elements
-        .map((element) => element.name)
-        .filter(
-          (name) =>
-            !["feed", "id", "title", "updated", "published", "link", "author", "name", "generator", "entry", "summary", "content"].includes(
-              name,
-            ),
-        ),
-    ).toEqual([]);
-    const content = elements.find((element) => element.name === "content");
-    expect(content?.attributes["type"]).toBe("html");
-    expectOnlyText(readHtml(content?.text ?? "", true), "atom content");
+    for (const feed of ["/digest.atom", "/digest.ja.atom"]) {
+      const elements = readXml(await get(feed));
+      expect(new Set(elements.map((element) => element.uri))).toEqual(new Set(["http://www.w3.org/2005/Atom"]));
+      expect(
+        elements
+          .map((element) => element.name)
+          .filter(
+            (name) =>
+              ![
+                "feed",
+                "id",
+                "title",
+                "updated",
+                "published",
+                "link",
+                "author",
+                "name",
+                "generator",
+                "entry",
+                "summary",
+                "content",
+              ].includes(name),
+          ),
+      ).toEqual([]);
+      const content = elements.find((element) => element.name === "content");
+      expect(content?.attributes["type"]).toBe("html");
+      expectOnlyText(readHtml(content?.text ?? "", true), `${feed} content`);
+    }
   });
 });
