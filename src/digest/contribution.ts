@@ -6,7 +6,8 @@ import { truncate } from "../shared/safe-text.js";
  */
 
 /** Words ending in a full stop that do not end a sentence. */
-const ABBREVIATIONS = /(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|approx|resp|Fig|Figs|Eq|Eqs|Sec|No|Dr|Mr|Ms|Prof|St|Inc|Ltd|Jr|Sr|al)|\b[A-Z])\.$/;
+const ABBREVIATIONS =
+  /(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|approx|resp|Fig|Figs|Eq|Eqs|Sec|No|Dr|Mr|Ms|Prof|St|Inc|Ltd|Jr|Sr|al)|\b[A-Z]\.[A-Z])\.$/;
 /** Bound on the text read: abstracts are under 2,000 characters; our summaries under 1,500. */
 const TEXT_MAX = 6_000;
 const SENTENCES_MAX = 60;

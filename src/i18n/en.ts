@@ -1,6 +1,7 @@
 import type { Topic } from "../catalog/schema.js";
 import type { Template } from "./template.js";
 import { moderationEn } from "./moderation.en.js";
+import { digestEntryEn } from "./digest-entry.en.js";
 
 export const en = {
   "command.paper.description": "Find a paper in the LLM reading list and show its summary",
@@ -323,6 +324,7 @@ export const en = {
   "console.prompt": "Try /paper lora, /papers topic:retrieval or /help. Ctrl+D quits.",
   "console.unknown": "Unknown command {name}. Commands: {commands}.",
   ...moderationEn,
+  ...digestEntryEn,
 } as const satisfies Record<string, Template>;
 
 export type MessageKey = keyof typeof en;
