@@ -19,7 +19,7 @@ export function sentences(text: string): string[] {
   let current = "";
   // A candidate end: [.!?] followed by a space and a capital, digit, quote or bracket; or a Japanese full stop.
   for (const piece of flat.split(
-    /(?<=[。！？])|(?<=[.!?]["”’)]?)\s+(?=["“‘(\[]?[\p{Lu}\p{N}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/u,
+    /(?<=[。！？])|(?<=[.!?]["”’)]?)\s+(?=["“‘([]?[\p{Lu}\p{N}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/u,
   )) {
     current = current === "" ? piece : `${current} ${piece}`;
     if (ABBREVIATIONS.test(current.trimEnd())) continue;
@@ -100,7 +100,8 @@ export function pickContribution(
   // No sentence says it outright: the first that does not set the scene, else the first.
   const index = Math.max(
     0,
-    list.findIndex((sentence) => !BACKGROUND.test(sentence)),
+    // A heading word ("Proposal.", "Background.") is not a sentence to show.
+    list.findIndex((sentence) => !BACKGROUND.test(sentence) && (sentence.split(" ").length >= 3 || /[^\x00-\x7f]{8}/.test(sentence))),
   );
   return { sentence: list[index] ?? "", index, tier: null };
 }
