@@ -100,12 +100,23 @@ export function paperView(paper: EditionPaper, locale: Locale): EntryView {
   };
 }
 
+/**
+ * A term worth naming to readers: words of an English abstract (the watch also weighs bare numbers and the catalog's
+ * Japanese aliases, which say nothing to a reader as a reason).
+ */
+function readableTerm(term: string): boolean {
+  return /^[\p{Script=Latin}\p{N}][\p{Script=Latin}\p{N} .+'-]*$/u.test(term) && (term.match(/\p{Script=Latin}/gu) ?? []).length >= 3;
+}
+
 /** The watch's reasons in words: the reading-list papers it is close to, the terms it is about, else its topics. */
 function why(locale: Locale, candidate: DigestCandidate): string | null {
   const reasons: string[] = [];
   const similar = (candidate.similar ?? []).slice(0, 3);
   if (similar.length > 0) reasons.push(t(locale, "digest.entry.whySimilar", { papers: list(locale, similar) }));
-  const terms = (candidate.terms ?? []).slice(0, 3).map((term) => `“${term}”`);
+  const terms = (candidate.terms ?? [])
+    .filter(readableTerm)
+    .slice(0, 3)
+    .map((term) => `“${term}”`);
   if (terms.length > 0) reasons.push(t(locale, "digest.entry.whyTerms", { terms: list(locale, terms) }));
   if (reasons.length === 0 && candidate.topics.length > 0)
     reasons.push(

@@ -91,22 +91,32 @@ describe("digest layout", () => {
     }
   });
 
-  it("says why a candidate was picked, in the terms that carried it, and never shows the internal score", () => {
+  it("says why a candidate was picked, in the readable terms that carried it, and never shows the internal score", () => {
     const [first, second] = sampleCandidates;
     const edition = buildEdition("2026-W48", {
       ...sources(),
+      // The watch also weighs bare numbers and the catalog's Japanese aliases: no reason to a reader.
       pendingCandidates: () => [
-        { ...first!, score: 0.934, terms: ["KV cache", "speculative_decoding*"] },
+        { ...first!, score: 0.934, terms: ["KV cache", "4", "ジーピーティー1", "speculative decoding"] },
         { ...second!, score: 0.917, terms: undefined },
       ],
     });
-    for (const [locale, picked] of [
-      ["en", "_Why the watch picked it: it is about “KV cache” and “speculative\\_decoding\\*”._"],
-      ["ja", "_ウォッチが選んだ理由: “KV cache”、“speculative\\_decoding\\*” を扱っている。_"],
+    for (const [locale, picked, matched] of [
+      [
+        "en",
+        "_Why the watch picked it: it is about “KV cache” and “speculative decoding”._",
+        "_Why the watch picked it: it matches Alignment._",
+      ],
+      [
+        "ja",
+        "_ウォッチが選んだ理由: “KV cache”、“speculative decoding” を扱っている。_",
+        "_ウォッチが選んだ理由: アライメント に該当する。_",
+      ],
     ] as const) {
       const text = digestMessagesText(renderDigestMessages(edition, { locale, forYou: null }, LINKS));
       expect(text).toContain(picked);
-      expect(text).not.toMatch(/0\.9[0-9]|score|スコア/);
+      expect(text).toContain(matched);
+      expect(text).not.toMatch(/0\.9[0-9]|score|スコア|ジーピーティー|“4”/);
     }
   });
 
