@@ -146,8 +146,8 @@ function mathText(source: string): string {
   );
 }
 
-/** `$…$` spans (not `\$`), not crossing a line, whose inside does not start or end with a space (so "$5 and $10" stays). */
-const MATH_SPAN = new RegExp(`(?<!\\\\)\\$(?!\\s)((?:\\\\\\$|[^$\\n]){1,${MATH_MAX}}?)(?<![\\s\\\\])\\$`, "g");
+/** `$…$` spans (not `\$`), at most MATH_MAX characters, whose inside does not start or end with a space (so "$5 and $10" stays). */
+const MATH_SPAN = new RegExp(`(?<!\\\\)\\$(?!\\s)((?:\\\\\\$|[^$]){1,${MATH_MAX}}?)(?<![\\s\\\\])\\$`, "g");
 
 /** TeX in arXiv text as readable Unicode text. Plain text (no `$`, `\`, `~`, `--`, braces) comes back unchanged. */
 export function texToText(input: string): string {
