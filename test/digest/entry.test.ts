@@ -40,7 +40,7 @@ describe("an unreviewed pick", () => {
     expect(candidateView(candidate, "en").why).toBe(
       "Why the watch picked it: close to RETRO and RAG in the reading list; it is about “KV cache”.",
     );
-    expect(candidateView(candidate, "ja").why).toBe("ウォッチが選んだ理由: リストの RETRO、RAG に近い、“KV cache” を扱っている。");
+    expect(candidateView(candidate, "ja").why).toBe("ウォッチが選んだ理由: リストのRETRO、RAGに近い、“KV cache”を扱っている。");
     for (const locale of ["en", "ja"] as const) {
       const view = JSON.stringify(candidateView(candidate, locale));
       expect(view).not.toContain("0.93");

@@ -109,8 +109,8 @@ describe("digest layout", () => {
       ],
       [
         "ja",
-        "_ウォッチが選んだ理由: “KV cache”、“speculative decoding” を扱っている。_",
-        "_ウォッチが選んだ理由: アライメント に該当する。_",
+        "_ウォッチが選んだ理由: “KV cache”、“speculative decoding”を扱っている。_",
+        "_ウォッチが選んだ理由: アライメントに該当する。_",
       ],
     ] as const) {
       const text = digestMessagesText(renderDigestMessages(edition, { locale, forYou: null }, LINKS));
