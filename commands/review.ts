@@ -13,6 +13,7 @@ import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js
 import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 import { notifySuggesters, suggestionFields } from "./suggest.js";
+import { texToText } from "../src/arxiv/tex.js";
 
 const ABSTRACT_EXCERPT = 700;
 
@@ -36,9 +37,10 @@ export function reasonsLine(ctx: BotContext, candidate: Candidate, locale: Local
 
 function candidateEmbed(ctx: BotContext, candidate: Candidate, locale: Locale, position: { offset: number; pending: number }): Embed {
   return fitEmbed({
-    title: candidate.title,
+    // texToText: a candidate stored before TeX was rendered where arXiv text enters shows readable text too.
+    title: texToText(candidate.title),
     url: `https://arxiv.org/abs/${candidate.arxivId}`,
-    description: truncateEscaped(embedText(candidate.abstract), ABSTRACT_EXCERPT),
+    description: truncateEscaped(embedText(texToText(candidate.abstract)), ABSTRACT_EXCERPT),
     color: BRAND_COLOUR,
     fields: [
       { name: t(locale, "paper.authors"), value: embedText(candidate.authors.join(", ")) || "—" },

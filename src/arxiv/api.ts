@@ -3,6 +3,7 @@ import { arxivAbsUrl, arxivPdfUrl, arxivVersionOf, parseArxivReference } from ".
 import { fail, succeed, type Failure, type Outcome } from "../errors.js";
 import { followRedirects, MAX_RETRY_AFTER_MS, parseRetryAfter, readCapped, type Redirect } from "./fetch.js";
 import { withoutControls } from "./parse.js";
+import { texToText } from "./tex.js";
 import { ArxivGateTimeout } from "./gate.js";
 import { parseXmlOffThread, type CustomFields, type XmlLimits } from "./xml-worker.js";
 
@@ -99,8 +100,8 @@ export async function parseArxivAtom(xml: string): Promise<AtomResult | null> {
     records.push({
       arxivId,
       version,
-      title: oneLine(value.title),
-      abstract: oneLine(value.summary),
+      title: texToText(oneLine(value.title)),
+      abstract: texToText(oneLine(value.summary)),
       authors: value.authors.map((author) => oneLine(author.name)).filter((name) => name !== ""),
       categories: value.categories.map(oneLine),
       primaryCategory: oneLine(value["arxiv:primary_category"] ?? value.categories[0] ?? "") || null,

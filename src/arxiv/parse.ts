@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { z } from "zod";
 import { arxivIdOf, arxivVersionOf } from "../catalog/arxiv-id.js";
 import { parseXmlOffThread, XmlParseError, type XmlLimits } from "./xml-worker.js";
+import { texToText } from "./tex.js";
 
 /** The most items one feed may contribute; arXiv's busiest daily feeds carry well under a thousand. */
 export const MAX_FEED_ITEMS = 10_000;
@@ -146,7 +147,7 @@ function toFeedItem(raw: RawItem): FeedItem | null {
     arxivId,
     version,
     announceType: data["arxiv:announce_type"],
-    title: collapse(decodeTex(title)),
+    title: collapse(texToText(title)),
     authors: authorsOf(data.creator ?? ""),
     categories,
     abstract: abstractOf(content),
@@ -197,7 +198,7 @@ export function abstractOf(description: string): string {
   PREAMBLE.lastIndex = 0;
   PREAMBLE.test(description);
   const start = PREAMBLE.lastIndex;
-  return collapse(decodeTex(withoutControls(start > 0 ? description.slice(start) : description)));
+  return collapse(texToText(withoutControls(start > 0 ? description.slice(start) : description)));
 }
 
 /**

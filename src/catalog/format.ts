@@ -1,6 +1,7 @@
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import { plainLine, plainParagraphs, truncate } from "../shared/safe-text.js";
+import { texToText } from "../arxiv/tex.js";
 
 export { truncate } from "../shared/safe-text.js";
 import type { SummaryLanguage, SummarySource } from "./schema.js";
@@ -47,7 +48,9 @@ export function summaryFor(paper: Paper, locale: Locale): { text: string; notes:
     : fromAbstract
       ? "paper.englishAbstractNote"
       : "paper.englishOnly";
-  return { text: inLocale ? paper.summary[locale] : paper.summary.en, notes: note ? [note] : [], fromAbstract };
+  const text = inLocale ? paper.summary[locale] : paper.summary.en;
+  // The authors' abstract of a paper added before TeX was rendered where arXiv text enters is rendered here.
+  return { text: fromAbstract ? texToText(text) : text, notes: note ? [note] : [], fromAbstract };
 }
 
 /** Notes as shown: editions frozen before the combined note carry the two stacked ones, shown now as one. */

@@ -12,6 +12,7 @@ import { controlCharactersProblem } from "../moderation/form-text.js";
 import { createArxivHttp } from "../arxiv/fetch.js";
 import type { ArxivGate } from "../arxiv/gate.js";
 import { plainLine } from "../shared/safe-text.js";
+import { texToText } from "../arxiv/tex.js";
 import { ArxivPoller, type PollReport } from "../arxiv/poller.js";
 import { evaluationText } from "../arxiv/evaluation-text.js";
 import { RelevanceModel } from "../arxiv/relevance.js";
@@ -119,7 +120,7 @@ function candidateLine(candidate: Candidate, index: number, app: OpenedApp): str
     .filter((part) => part !== "")
     .join("; ");
   // Feed text on a terminal: no escape codes, bidi overrides or line breaks (one candidate, one line).
-  const head = `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${plainLine(candidate.title)}`;
+  const head = `${String(index + 1).padStart(3)}. ${candidate.score.toFixed(3)}  ${candidate.arxivId}v${candidate.version}  ${plainLine(texToText(candidate.title))}`;
   return (why === "" ? head : `${head}\n       ${why}`) + suggestionLine(app, candidate.arxivId);
 }
 

@@ -1,6 +1,8 @@
 import { TOPICS } from "../catalog/schema.js";
 import type { Paper } from "../catalog/types.js";
-import { summaryFor } from "../catalog/format.js";
+import { paperShortName, summaryFor } from "../catalog/format.js";
+import { arxivPdfUrl } from "../catalog/arxiv-id.js";
+import { contributionLine } from "./contribution.js";
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { weekIndex, weekRange, type WeekLabel } from "./week.js";
 
@@ -15,6 +17,22 @@ export interface DigestCandidate {
   /** The terms that carried its relevance ("KV cache"), best first; absent in editions stored before they were kept. */
   terms?: string[];
   excerpt: string;
+  /** The abstract's sentence saying what the paper does (absent in editions stored before it was kept). */
+  line?: string;
+  authors?: string[];
+  /** Names of reading-list papers the watch found it close to. */
+  similar?: string[];
+  pdfUrl?: string;
+  /** The paper's discussion thread, once threads exist (rendered when present). */
+  threadUrl?: string;
+  /** Members' votes, once they exist (rendered when present). */
+  votes?: EntryVotes;
+}
+
+/** Members' votes on a paper (another feature fills them in; the digest shows them when present). */
+export interface EntryVotes {
+  up: number;
+  down?: number;
 }
 
 /**
@@ -64,6 +82,15 @@ export interface EditionPaper {
   summary: { en: string; ja: string };
   /** Per language, what the reader is told about that text (the authors' abstract; English only). */
   notes?: { en: PlainMessageKey[]; ja: PlainMessageKey[] };
+  /** Per language, the one line on what the paper does (absent in editions stored before it was kept). */
+  line?: { en: string; ja: string };
+  authors?: string[];
+  arxivId?: string | null;
+  pdfUrl?: string | null;
+  /** The paper's discussion thread, once threads exist (rendered when present). */
+  threadUrl?: string;
+  /** Members' votes, once they exist (rendered when present). */
+  votes?: EntryVotes;
 }
 
 /** One ISO week's digest, frozen when it is first sent so every destination and the archive agree. */
@@ -76,7 +103,10 @@ export interface Edition {
   picks: EditionPaper[];
 }
 
+/** Candidates an edition keeps: the top MAX_CANDIDATES_SHOWN for everyone, the rest only for matching DM readers. */
 export const CANDIDATES_PER_DIGEST = 5;
+/** Unreviewed machine picks every reader sees: a short section, never the whole edition. */
+export const MAX_CANDIDATES_SHOWN = 3;
 export const FOR_YOU_LIMIT = 10;
 /** Bound on the papers an edition stores (the web page lists them all). */
 export const MAX_PAPERS_PER_EDITION = 5_000;
@@ -88,6 +118,10 @@ function toEditionPaper(paper: Paper): EditionPaper {
   // Moderators' papers follow the moderation rule: the reader's language when written, else English, with a note.
   const en = summaryFor(paper, "en");
   const ja = summaryFor(paper, "ja");
+  // Our own summaries name the paper in the sentence that says what it does; the authors' abstract says "we propose".
+  const names = [paperShortName(paper), ...paper.aliases, paper.title.split(":")[0] ?? ""];
+  const lineEn = contributionLine(en.text, en.fromAbstract ? {} : { names });
+  const jaWritten = !ja.notes.some((note) => note === "paper.englishOnly" || note === "paper.englishAbstractNote");
   return {
     id: paper.id,
     title: paper.title,
@@ -96,6 +130,10 @@ function toEditionPaper(paper: Paper): EditionPaper {
     topics: [...paper.topics],
     summary: { en: en.text, ja: ja.text },
     ...(en.notes.length + ja.notes.length > 0 ? { notes: { en: en.notes, ja: ja.notes } } : {}),
+    line: { en: lineEn, ja: jaWritten ? contributionLine(ja.text, ja.fromAbstract ? {} : { names }) : lineEn },
+    authors: [...paper.authors],
+    arxivId: paper.arxivId,
+    pdfUrl: paper.pdfUrl ?? (paper.arxivId ? arxivPdfUrl(paper.arxivId) : null),
   };
 }
 
@@ -123,11 +161,17 @@ export function buildEdition(week: WeekLabel, sources: DigestSources): Edition {
   };
 }
 
-/** A DM reader's "for your topics" part, as indexes into the edition's papers and candidates. */
+/**
+ * A DM reader's "for your topics" part, as indexes into the edition's papers and candidates. What the DM already
+ * lists (the first MAX_PAPERS_IN_MESSAGES papers, the first MAX_CANDIDATES_SHOWN candidates) is only marked there
+ * (`marked`); `papers` and `candidates` are matches the DM would not otherwise show, so nothing is listed twice.
+ */
 export interface ForYou {
   topics: string[];
   papers: number[];
   candidates: number[];
+  /** Matches the DM lists anyway: marked in place (absent in plans made before marking). */
+  marked?: { papers: number[]; candidates: number[] };
   /** Matches beyond FOR_YOU_LIMIT, said in the message rather than dropped silently. */
   more: number;
 }
@@ -146,7 +190,10 @@ function popcount(word: number): number {
  * over the edition's papers then candidates; a reader's part is the union of their topics' bitsets, so the work per
  * reader is (topics × items / 32) word operations, and the whole fan-out grows linearly with the readers.
  */
-export function createForYouPlanner(edition: Pick<Edition, "papers" | "candidates">) {
+export function createForYouPlanner(
+  edition: Pick<Edition, "papers" | "candidates">,
+  shown: { papers: number; candidates: number } = { papers: MAX_PAPERS_IN_MESSAGES, candidates: MAX_CANDIDATES_SHOWN },
+) {
   const paperCount = edition.papers.length;
   const words = Math.ceil((paperCount + edition.candidates.length) / 32);
   const paperText = edition.papers.map((paper) =>
@@ -154,6 +201,8 @@ export function createForYouPlanner(edition: Pick<Edition, "papers" | "candidate
   );
   const candidateText = edition.candidates.map((candidate) => `${candidate.title}\n${candidate.excerpt}`.toLowerCase());
   const byTopic = new Map<string, Uint32Array>();
+  // Past this bit, no item is listed in the DM anyway: once the extras are full, the rest only needs counting.
+  const firstUnlisted = Math.max(Math.min(shown.papers, paperCount), paperCount + Math.min(shown.candidates, edition.candidates.length));
   const single = new Map<string, ForYou | null>();
   const union = new Uint32Array(words);
 
@@ -186,19 +235,27 @@ export function createForYouPlanner(edition: Pick<Edition, "papers" | "candidate
     let total = 0;
     const papers: number[] = [];
     const candidates: number[] = [];
+    const marked = { papers: [] as number[], candidates: [] as number[] };
     for (let word = 0; word < words; word += 1) {
       let value = union[word] ?? 0;
       if (value === 0) continue;
       total += popcount(value);
-      while (value !== 0 && papers.length + candidates.length < FOR_YOU_LIMIT) {
+      // Bounded: the listed items (at most shown.papers + shown.candidates) plus FOR_YOU_LIMIT extras per word.
+      while (value !== 0) {
         const bit = 31 - Math.clz32(value & -value);
         value &= value - 1;
         const index = word * 32 + bit;
-        if (index < paperCount) papers.push(index);
-        else candidates.push(index - paperCount);
+        const isPaper = index < paperCount;
+        const item = isPaper ? index : index - paperCount;
+        if (isPaper ? item < shown.papers : item < shown.candidates) (isPaper ? marked.papers : marked.candidates).push(item);
+        else if (papers.length + candidates.length < FOR_YOU_LIMIT) (isPaper ? papers : candidates).push(item);
+        else if (index >= firstUnlisted) break;
       }
     }
-    return total === 0 ? null : { topics: [...topics], papers, candidates, more: total - papers.length - candidates.length };
+    const listed = marked.papers.length + marked.candidates.length;
+    return total === 0
+      ? null
+      : { topics: [...topics], papers, candidates, marked, more: total - listed - papers.length - candidates.length };
   };
 
   return (topics: readonly string[]): ForYou | null => {

@@ -4,15 +4,8 @@ import type { MessageBody } from "../shared/reply.js";
 import { actionButton, BRAND_COLOUR, embedLength, EMBED_LIMITS, linkButton, row } from "../shared/embeds.js";
 import { t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
-import { shownNotes } from "../catalog/format.js";
-import {
-  candidateNote,
-  MAX_PAPERS_IN_MESSAGES,
-  oneLineSummary,
-  type DestinationContent,
-  type Edition,
-  type EditionPaper,
-} from "./content.js";
+import { MAX_CANDIDATES_SHOWN, MAX_PAPERS_IN_MESSAGES, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
+import { candidateView, paperView, type EntryView } from "./entry.js";
 
 /** Headroom under Discord's limits (embed description 4096, 6000 per message, 10 embeds per message). */
 const DESCRIPTION_BUDGET = 4000;
@@ -46,16 +39,21 @@ function clip(text: string, max: number): string {
 
 const chars = (text: string) => [...text].length;
 
-function paperEntry(paper: EditionPaper, locale: Locale, summaryMax = 200, threadUrl?: DestinationContent["threadUrl"]): string {
-  const title = locale === "ja" ? paper.titleJa : paper.title;
-  const thread = threadUrl?.(paper.id);
-  const link =
-    `**[${escapeDiscordMarkdown(clip(title, TITLE_MAX))}](${paper.url})**` +
-    (thread ? ` · [💬 ${t(locale, "digest.discussion")}](${thread})` : "");
-  const notes = shownNotes(paper.notes?.[locale] ?? [])
-    .map((key) => `\n_${t(locale, key)}_`)
-    .join("");
-  return `${link}\n${escapeDiscordMarkdown(oneLineSummary(paper.summary[locale], summaryMax))}${notes}`;
+const httpUrl = (url: string) => /^https?:\/\/[^\s()<>]+$/.test(url);
+
+/** One entry in Discord Markdown: the outside text escaped, our own Markdown around it. */
+function entryMarkdown(view: EntryView, marked = false): string {
+  const title = escapeDiscordMarkdown(clip(view.title, TITLE_MAX));
+  const lines = [`${marked ? "★ " : ""}**${httpUrl(view.url) ? `[${title}](${view.url})` : title}**`];
+  const byline = [view.authors, view.topics].filter((part): part is string => part !== null).map(escapeDiscordMarkdown);
+  if (byline.length > 0) lines.push(byline.join(" · "));
+  if (view.line !== "") lines.push(escapeDiscordMarkdown(view.line));
+  // Notes are our own text (locale files); the reasons quote arXiv's terms, so they are escaped.
+  for (const note of view.notes) lines.push(`_${note}_`);
+  if (view.why) lines.push(`_${escapeDiscordMarkdown(view.why)}_`);
+  const links = view.links.filter((link) => httpUrl(link.url)).map((link) => `[${link.label}](${link.url})`);
+  lines.push([...(view.arxivLabel ? [view.arxivLabel] : []), ...links, ...(view.votes ? [view.votes] : [])].join(" · "));
+  return lines.filter((line) => line !== "").join("\n");
 }
 
 interface Section {
@@ -63,53 +61,68 @@ interface Section {
   entries: string[];
 }
 
+/** The paper's discussion thread in this destination's server, when one was opened. */
+function withThread(paper: EditionPaper, content: DestinationContent): EditionPaper {
+  const threadUrl = content.threadUrl?.(paper.id);
+  return threadUrl ? { ...paper, threadUrl } : paper;
+}
+
 function sections(edition: Edition, content: DestinationContent): Section[] {
   const { locale, forYou } = content;
   const list: Section[] = [];
+  const candidates = edition.candidates.slice(0, MAX_CANDIDATES_SHOWN);
+  const quiet = edition.papers.length === 0;
+  const topics = forYou ? forYou.topics.map((topic) => escapeDiscordMarkdown(clip(topicLabel(locale, topic), 40))).join(", ") : "";
+  const marked = {
+    papers: new Set(forYou?.marked?.papers ?? []),
+    candidates: new Set(forYou?.marked?.candidates ?? []),
+  };
   const header = [
     t(locale, "digest.range", { start: edition.start.slice(0, 10), end: new Date(Date.parse(edition.end) - 1).toISOString().slice(0, 10) }),
-    edition.papers.length === 0
-      ? t(locale, "digest.quiet")
-      : t(locale, "digest.counts", { papers: edition.papers.length, candidates: edition.candidates.length }),
+    quiet
+      ? t(locale, candidates.length > 0 ? "digest.quietWeek" : "digest.quietWeekNoCandidates")
+      : t(locale, "digest.counts", { papers: edition.papers.length, candidates: candidates.length }),
+    ...(marked.papers.size + marked.candidates.size > 0 ? [t(locale, "digest.forYouMarked", { topics })] : []),
   ];
   list.push({ title: t(locale, "digest.title", { week: edition.week }), entries: [header.join("\n")] });
-  if (edition.papers.length > 0) {
-    const shown = edition.papers.slice(0, MAX_PAPERS_IN_MESSAGES).map((paper) => paperEntry(paper, locale, 200, content.threadUrl));
+  if (!quiet) {
+    const shown = edition.papers
+      .slice(0, MAX_PAPERS_IN_MESSAGES)
+      .map((paper, index) => entryMarkdown(paperView(withThread(paper, content), locale), marked.papers.has(index)));
     const more = edition.papers.length - shown.length;
     list.push({
       title: t(locale, "digest.added"),
       entries: more > 0 ? [...shown, t(locale, "digest.morePapers", { count: more })] : shown,
     });
   }
-  const candidates = edition.candidates.map(
-    (candidate) =>
-      `**[${escapeDiscordMarkdown(clip(candidate.title, TITLE_MAX))}](${candidate.url})** · arXiv ${candidate.arxivId}\n` +
-      `_${candidateNote(locale, candidate, escapeDiscordMarkdown)}_`,
-  );
-  list.push({ title: t(locale, "digest.candidates"), entries: candidates.length > 0 ? candidates : [t(locale, "digest.noCandidates")] });
-  if (forYou) {
+  // A quiet week leads with the reading list; a busy one lists it after the week's papers.
+  if (edition.picks.length > 0)
+    list.push({
+      title: t(locale, "digest.pick"),
+      entries: edition.picks.map((paper) => entryMarkdown(paperView(withThread(paper, content), locale))),
+    });
+  if (candidates.length > 0)
+    list.push({
+      title: t(locale, "digest.unreviewed"),
+      entries: [
+        `_${t(locale, "digest.unreviewedNote")}_`,
+        ...candidates.map((candidate, index) => entryMarkdown(candidateView(candidate, locale), marked.candidates.has(index))),
+      ],
+    });
+  if (forYou && forYou.papers.length + forYou.candidates.length + forYou.more > 0) {
     const entries = [
       ...forYou.papers.flatMap((index) => {
         const paper = edition.papers[index];
-        return paper
-          ? [`**[${escapeDiscordMarkdown(clip(locale === "ja" ? paper.titleJa : paper.title, TITLE_MAX))}](${paper.url})**`]
-          : [];
+        return paper ? [entryMarkdown(paperView(withThread(paper, content), locale))] : [];
       }),
       ...forYou.candidates.flatMap((index) => {
         const candidate = edition.candidates[index];
-        return candidate
-          ? [
-              `**[${escapeDiscordMarkdown(clip(candidate.title, TITLE_MAX))}](${candidate.url})** · _${candidateNote(locale, candidate, escapeDiscordMarkdown)}_`,
-            ]
-          : [];
+        return candidate ? [entryMarkdown(candidateView(candidate, locale))] : [];
       }),
       ...(forYou.more > 0 ? [t(locale, "digest.forYouMore", { count: forYou.more })] : []),
     ];
-    const topics = forYou.topics.map((topic) => escapeDiscordMarkdown(clip(topicLabel(locale, topic), 40))).join(", ");
-    list.push({ title: clip(t(locale, "digest.forYou", { topics }), TITLE_MAX), entries });
+    list.push({ title: clip(t(locale, forYou.marked ? "digest.forYouExtra" : "digest.forYou", { topics }), TITLE_MAX), entries });
   }
-  if (edition.picks.length > 0)
-    list.push({ title: t(locale, "digest.pick"), entries: edition.picks.map((paper) => paperEntry(paper, locale, 400)) });
   return list;
 }
 

@@ -8,7 +8,11 @@ import { createForYouPlanner, oneLineSummary, type DigestSources } from "./conte
 import { renderDigestMessages } from "./render.js";
 import { defaultSchedule, digestLinks, loadEdition, type DigestSettings } from "./run.js";
 import { guildSchedule, upcomingForGuild, type Upcoming } from "./upcoming.js";
-import { arxivAbsUrl } from "../catalog/arxiv-id.js";
+import { arxivAbsUrl, arxivPdfUrl } from "../catalog/arxiv-id.js";
+import { paperShortName } from "../catalog/format.js";
+import type { Paper } from "../catalog/types.js";
+import { texToText } from "../arxiv/tex.js";
+import { contributionLine } from "./contribution.js";
 import { candidateStore } from "../db/candidates.js";
 import { databaseSources, type CandidateSource } from "./sources.js";
 import { nextPublication, type WeekLabel } from "./week.js";
@@ -35,24 +39,36 @@ export function digestSettings(app: Pick<AppContext, "config">): DigestSettings 
 const CANDIDATE_TERMS_SHOWN = 4;
 
 /** The arXiv watch's pending candidates (undecided, at least CANDIDATE_MIN_SCORE), best first. */
-export function arxivCandidates(db: Db, minScore: number): CandidateSource {
+export function arxivCandidates(db: Db, minScore: number, readingList: () => readonly Paper[] = () => []): CandidateSource {
   const store = candidateStore(db);
   return {
-    pending: (limit) =>
-      store.pending(minScore, limit).map((candidate) => ({
-        arxivId: candidate.arxivId,
-        title: candidate.title,
-        url: arxivAbsUrl(candidate.arxivId),
-        score: candidate.score,
-        topics: candidate.reasons.topics,
-        terms: (candidate.reasons.terms ?? []).slice(0, CANDIDATE_TERMS_SHOWN),
-        excerpt: oneLineSummary(candidate.abstract, 300),
-      })),
+    pending: (limit) => {
+      const names = new Map(readingList().map((paper) => [paper.id, paperShortName(paper)]));
+      return store.pending(minScore, limit).map((candidate) => {
+        // Rows stored before TeX was rendered where arXiv text enters: rendered here (plain text is unchanged).
+        const title = texToText(candidate.title);
+        const abstract = texToText(candidate.abstract);
+        return {
+          arxivId: candidate.arxivId,
+          title,
+          url: arxivAbsUrl(candidate.arxivId),
+          score: candidate.score,
+          topics: candidate.reasons.topics,
+          terms: (candidate.reasons.terms ?? []).slice(0, CANDIDATE_TERMS_SHOWN),
+          excerpt: oneLineSummary(abstract, 300),
+          line: contributionLine(abstract),
+          authors: candidate.authors.slice(0, 12),
+          similar: candidate.reasons.papers.flatMap((id) => names.get(id) ?? []).slice(0, 3),
+          pdfUrl: arxivPdfUrl(candidate.arxivId),
+        };
+      });
+    },
   };
 }
 
 export function digestSourcesFor(app: Pick<AppContext, "db" | "catalog" | "config">): DigestSources {
-  return databaseSources(digestStoreFor(app.db), () => app.catalog.papers, arxivCandidates(app.db, app.config.arxiv.minScore));
+  const readingList = () => app.catalog.papers;
+  return databaseSources(digestStoreFor(app.db), readingList, arxivCandidates(app.db, app.config.arxiv.minScore, readingList));
 }
 
 /**

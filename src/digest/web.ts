@@ -1,9 +1,8 @@
 import { safeHttpUrl } from "../bundle/common.js";
-import { shownNotes } from "../catalog/format.js";
 import { t, type Locale } from "../i18n/index.js";
-import { topicLabel } from "../i18n/topics.js";
 import { html, joinHtml, joinXml, raw, rawXml, xml, type SafeHtml } from "../shared/html.js";
-import { candidateNote, oneLineSummary, type Edition, type EditionPaper } from "./content.js";
+import { MAX_CANDIDATES_SHOWN, type Edition } from "./content.js";
+import { candidateView, paperView, type EntryView } from "./entry.js";
 
 /** A response the HTTP server sends as is. The same object is returned while its content has not changed. */
 export interface Page {
@@ -51,45 +50,53 @@ function link(text: string, url: string): SafeHtml {
   return safe ? html`<a href="${safe}" rel="noopener noreferrer">${text}</a>` : html`${text}`;
 }
 
-/** The topics a paper or candidate matched, labelled in the page's language, so readers find theirs. */
-function topicsLine(locale: Locale, topics: readonly string[]): SafeHtml {
-  if (topics.length === 0) return html``;
-  return html`<br><span class="note">${t(locale, "digest.webTopics", { topics: topics.map((topic) => topicLabel(locale, topic)).join(", ") })}</span>`;
-}
-
-function paperItem(paper: EditionPaper, locale: Locale): SafeHtml {
-  const notes = shownNotes(paper.notes?.[locale] ?? []).map((key) => html` <em class="note">${t(locale, key)}</em>`);
-  // Papers added from arXiv carry the English title as their Japanese one: shown once, not as its own translation.
-  const translated = paper.titleJa.trim() !== "" && paper.titleJa.trim() !== paper.title.trim();
-  const heading = !translated
-    ? html`${link(paper.title, paper.url)}`
-    : locale === "ja"
-      ? html`${link(paper.titleJa, paper.url)} <span class="ja" lang="en">${paper.title}</span>`
-      : html`${link(paper.title, paper.url)} <span class="ja" lang="ja">${paper.titleJa}</span>`;
-  return html`<li>${heading}<br>${oneLineSummary(paper.summary[locale], 400)}${notes}${topicsLine(locale, paper.topics)}</li>`;
+/** One entry as HTML: the same facts, in the same order, as the Discord post (see EntryView). */
+function entryItem(view: EntryView): SafeHtml {
+  const other = view.otherTitle ? html` <span class="ja" lang="${view.otherTitle.lang}">${view.otherTitle.text}</span>` : html``;
+  const byline = [view.authors, view.topics].filter((part): part is string => part !== null).join(" · ");
+  const links = view.links.map((entry) => link(entry.label, entry.url));
+  return html`<li>${link(view.title, view.url)}${other}${byline === "" ? "" : html`<br><span class="note">${byline}</span>`}<br>${view.line}${view.notes.map(
+    (note) => html` <em class="note">${note}</em>`,
+  )}${view.why ? html`<br><em class="note">${view.why}</em>` : ""}<br>${joinHtml(view.arxivLabel ? [view.arxivLabel, ...links] : links, " · ")}${view.votes ? html` · ${view.votes}` : ""}</li>`;
 }
 
 /** The edition as an HTML fragment (the page's body and the Atom entry's content), in English or Japanese. */
 export function editionHtml(edition: Edition, locale: Locale = "en"): SafeHtml {
-  const item = (paper: EditionPaper) => paperItem(paper, locale);
   const range = t(locale, "digest.range", {
     start: edition.start.slice(0, 10),
     end: new Date(Date.parse(edition.end) - 1).toISOString().slice(0, 10),
   });
+  const candidates = edition.candidates.slice(0, MAX_CANDIDATES_SHOWN);
+  const quiet = edition.papers.length === 0;
   const parts: SafeHtml[] = [html`<p class="note">${range}</p>`];
-  if (edition.papers.length === 0) parts.push(html`<p>${t(locale, "digest.quiet")}</p>`);
-  else parts.push(html`<h2>${t(locale, "digest.added")}</h2>`, html`<ol>${joinHtml(edition.papers.map(item), "\n")}</ol>`);
-  parts.push(html`<h2>${t(locale, "digest.candidates")}</h2>`);
-  if (edition.candidates.length === 0) parts.push(html`<p>${t(locale, "digest.noCandidates")}</p>`);
-  else {
-    const items = edition.candidates.map(
-      (candidate) =>
-        html`<li>${link(candidate.title, candidate.url)} (arXiv ${candidate.arxivId}) <em>${candidateNote(locale, candidate)}</em><br>${oneLineSummary(candidate.excerpt, 400)}${topicsLine(locale, candidate.topics)}</li>`,
+  if (quiet) parts.push(html`<p>${t(locale, candidates.length > 0 ? "digest.quietWeek" : "digest.quietWeekNoCandidates")}</p>`);
+  else
+    parts.push(
+      html`<p>${t(locale, "digest.counts", { papers: edition.papers.length, candidates: candidates.length })}</p>`,
+      html`<h2>${t(locale, "digest.added")}</h2>`,
+      html`<ol>${joinHtml(
+        edition.papers.map((paper) => entryItem(paperView(paper, locale))),
+        "\n",
+      )}</ol>`,
     );
-    parts.push(html`<ol>${joinHtml(items, "\n")}</ol>`);
-  }
+  // A quiet week leads with the reading list; a busy one lists it after the week's papers.
   if (edition.picks.length > 0)
-    parts.push(html`<h2>${t(locale, "digest.pick")}</h2>`, html`<ul>${joinHtml(edition.picks.map(item), "\n")}</ul>`);
+    parts.push(
+      html`<h2>${t(locale, "digest.pick")}</h2>`,
+      html`<ul>${joinHtml(
+        edition.picks.map((paper) => entryItem(paperView(paper, locale))),
+        "\n",
+      )}</ul>`,
+    );
+  if (candidates.length > 0)
+    parts.push(
+      html`<h2>${t(locale, "digest.unreviewed")}</h2>`,
+      html`<p class="note">${t(locale, "digest.unreviewedNote")}</p>`,
+      html`<ol>${joinHtml(
+        candidates.map((candidate) => entryItem(candidateView(candidate, locale))),
+        "\n",
+      )}</ol>`,
+    );
   return joinHtml(parts, "\n");
 }
 
@@ -137,7 +144,11 @@ export function renderAtomFeed(editions: readonly { edition: Edition; publishedA
   const updated = editions.reduce((latest, entry) => (entry.publishedAt > latest ? entry.publishedAt : latest), new Date(0).toISOString());
   const entries = editions.map(({ edition, publishedAt }) => {
     const url = `${publicUrl}/digest/${edition.week}`;
-    const summary = t("en", "digest.counts", { papers: edition.papers.length, candidates: edition.candidates.length });
+    const shown = Math.min(edition.candidates.length, MAX_CANDIDATES_SHOWN);
+    const summary =
+      edition.papers.length === 0
+        ? t("en", shown > 0 ? "digest.quietWeek" : "digest.quietWeekNoCandidates")
+        : t("en", "digest.counts", { papers: edition.papers.length, candidates: shown });
     return xml`  <entry>
     <id>${url}</id>
     <title type="text">${t("en", "digest.title", { week: edition.week })}</title>

@@ -26,5 +26,4 @@ export const discussionEn = {
   "discussion.notice":
     "paperbot could not do its job in {channel} (server **{guild}**): it lacks the **{permission}** permission there, so {consequence} Give the bot's role that permission in the channel's settings. You will not be told again about this channel until you run `/follow channel:` for it again.",
   "discussion.threadButton": "Discussion",
-  "digest.discussion": "discussion",
 } as const;

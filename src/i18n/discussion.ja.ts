@@ -28,5 +28,4 @@ export const discussionJa = {
   "discussion.notice":
     "paperbot は {channel}（サーバー **{guild}**）で **{permission}** の権限がないため、{consequence} チャンネル設定でボットのロールにこの権限を付与してください。このチャンネルについては、もう一度 `/follow channel:` を実行するまで再度お知らせしません。",
   "discussion.threadButton": "ディスカッション",
-  "digest.discussion": "議論",
 } as const satisfies Record<keyof typeof discussionEn, string>;

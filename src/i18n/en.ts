@@ -3,6 +3,7 @@ import type { Template } from "./template.js";
 import { moderationEn } from "./moderation.en.js";
 import { suggestEn } from "./suggest.en.js";
 import { discussionEn } from "./discussion.en.js";
+import { digestEntryEn } from "./digest-entry.en.js";
 
 export const en = {
   "command.paper.description": "Find a paper in the LLM reading list and show its summary",
@@ -392,6 +393,7 @@ export const en = {
   "web.badRequest": "The address could not be read.",
   "web.busy": "The bundle is being updated. Try again in a moment.",
   "web.alsoOnTopic": "Also on this topic:",
+  ...digestEntryEn,
 } as const satisfies Record<string, Template>;
 
 export type MessageKey = keyof typeof en;

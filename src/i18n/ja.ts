@@ -2,6 +2,7 @@ import type { Messages, TopicSynonyms } from "./en.js";
 import { moderationJa } from "./moderation.ja.js";
 import { suggestJa } from "./suggest.ja.js";
 import { discussionJa } from "./discussion.ja.js";
+import { digestEntryJa } from "./digest-entry.ja.js";
 
 export const ja = {
   "command.paper.description": "LLM 論文リストから論文を探して要約を表示します",
@@ -360,6 +361,7 @@ export const ja = {
   "web.badRequest": "このアドレスは読み取れません。",
   "web.busy": "バンドルを更新中です。少ししてからもう一度お試しください。",
   "web.alsoOnTopic": "このトピックの他の論文:",
+  ...digestEntryJa,
 } as const satisfies Messages;
 
 /** Other Japanese names people use for a topic (earlier labels included): /follow accepts them as the topic. */

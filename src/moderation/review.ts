@@ -6,6 +6,7 @@ import type { Db } from "../db/connection.js";
 import { fail, succeed, type Outcome } from "../errors.js";
 import { arxivAbsUrl, arxivIdMonth, arxivPdfUrl } from "../catalog/arxiv-id.js";
 import { withoutControls } from "../arxiv/parse.js";
+import { texToText } from "../arxiv/tex.js";
 
 const submitted = (candidate: Candidate): string => {
   const month = arxivIdMonth(candidate.arxivId);
@@ -14,15 +15,15 @@ const submitted = (candidate: Candidate): string => {
 
 /**
  * A candidate from the arXiv watch, as the metadata a catalog entry is made from. Its text passes the same filter as
- * feed text again (withoutControls): a candidate stored before that filter knew bidi overrides is made safe here, on
- * its way into the catalog, so no output has to.
+ * feed text again (withoutControls, texToText): a candidate stored before that filter knew bidi overrides (or before
+ * TeX was rendered where arXiv text enters) is made safe and readable here, on its way into the catalog, so no output has to.
  */
 export function candidateRecord(candidate: Candidate): ArxivRecord {
   return {
     arxivId: candidate.arxivId,
     version: candidate.version,
-    title: withoutControls(candidate.title),
-    abstract: withoutControls(candidate.abstract),
+    title: texToText(withoutControls(candidate.title)),
+    abstract: texToText(withoutControls(candidate.abstract)),
     authors: candidate.authors.map(withoutControls),
     categories: candidate.categories.map(withoutControls),
     primaryCategory: candidate.categories[0] ?? null,

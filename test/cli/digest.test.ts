@@ -76,8 +76,11 @@ describe("paperbot digest (CLI)", () => {
     expect(text.stdout()).toMatch(new RegExp(`^--- message 1 of 1 ---\n## LLM papers digest · ${WEEK}\n`));
     expect(text.stdout()).toContain("Added paper number 1");
     // The arXiv watch's pending candidates above CANDIDATE_MIN_SCORE, marked as not reviewed.
+    expect(text.stdout()).toContain("## Found by the arXiv watch, not yet reviewed");
     expect(text.stdout()).toContain(
-      "**[Low-rank adapters, revisited](https://arxiv.org/abs/2611.12345)** · arXiv 2611.12345\n_not yet reviewed · picked for low-rank, adapters_",
+      "**[Low-rank adapters, revisited](https://arxiv.org/abs/2611.12345)**\nA. Author · Topics: Fine-tuning\nWe revisit LoRA.\n" +
+        "_Why the watch picked it: close to LoRA in the reading list; it is about “low-rank” and “adapters”._\n" +
+        "arXiv:2611.12345 · [PDF](https://arxiv.org/pdf/2611.12345)",
     );
     expect(text.stdout()).not.toContain("Below the threshold");
     expect(text.stdout()).toContain(`[This digest on the web] https://paperbot.example/digest/${WEEK}`);

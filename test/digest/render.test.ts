@@ -65,31 +65,58 @@ describe("digest layout", () => {
     });
   }
 
-  it("a quiet week still gets a digest: the candidates and the pick", () => {
+  it("a quiet week says so plainly and leads with the reading list; the unreviewed picks follow, labelled", () => {
     const messages = renderDigestMessages(buildEdition("2026-W48", sources()), { locale: "en", forYou: null }, LINKS);
     const text = digestMessagesText(messages);
-    expect(text).toContain("A quiet week");
-    expect(text).toContain("Candidates, not yet reviewed");
-    expect(text).toContain("From the reading list");
-    expect(text).toContain("Sparse retrieval heads");
+    expect(text).toContain("A quiet week: no new papers joined the reading list.");
+    const pick = text.indexOf("## From the reading list");
+    const unreviewed = text.indexOf("## Found by the arXiv watch, not yet reviewed");
+    expect(pick).toBeGreaterThan(0);
+    expect(unreviewed).toBeGreaterThan(pick);
+    expect(text.indexOf("Sparse retrieval heads")).toBeGreaterThan(unreviewed);
   });
 
-  it("says why a candidate was picked, in the terms that carried it, and never shows the internal score", () => {
+  it("shows at most 3 unreviewed machine picks, however many the edition keeps", () => {
+    const many = Array.from({ length: 5 }, (_, index) => ({
+      ...sampleCandidates[0]!,
+      arxivId: `2611.9900${index}`,
+      url: `https://arxiv.org/abs/2611.9900${index}`,
+      title: `Machine pick ${index}`,
+    }));
+    const edition = buildEdition("2026-W48", { ...sources(), pendingCandidates: () => many });
+    expect(edition.candidates).toHaveLength(5);
+    for (const locale of ["en", "ja"] as const) {
+      const text = digestMessagesText(renderDigestMessages(edition, { locale, forYou: null }, LINKS));
+      expect(text.match(/Machine pick \d/g)).toEqual(["Machine pick 0", "Machine pick 1", "Machine pick 2"]);
+    }
+  });
+
+  it("says why a candidate was picked, in the readable terms that carried it, and never shows the internal score", () => {
     const [first, second] = sampleCandidates;
     const edition = buildEdition("2026-W48", {
       ...sources(),
+      // The watch also weighs bare numbers and the catalog's Japanese aliases: no reason to a reader.
       pendingCandidates: () => [
-        { ...first!, score: 0.934, terms: ["KV cache", "speculative_decoding*"] },
+        { ...first!, score: 0.934, terms: ["KV cache", "4", "ジーピーティー1", "speculative decoding"] },
         { ...second!, score: 0.917, terms: undefined },
       ],
     });
-    for (const [locale, picked] of [
-      ["en", "picked for KV cache, speculative\\_decoding\\*"],
-      ["ja", "選んだ理由: KV cache, speculative\\_decoding\\*"],
+    for (const [locale, picked, matched] of [
+      [
+        "en",
+        "_Why the watch picked it: it is about “KV cache” and “speculative decoding”._",
+        "_Why the watch picked it: it matches Alignment._",
+      ],
+      [
+        "ja",
+        "_ウォッチが選んだ理由: “KV cache”、“speculative decoding”を扱っている。_",
+        "_ウォッチが選んだ理由: アライメントに該当する。_",
+      ],
     ] as const) {
       const text = digestMessagesText(renderDigestMessages(edition, { locale, forYou: null }, LINKS));
       expect(text).toContain(picked);
-      expect(text).not.toMatch(/0\.9[0-9]|score|スコア/);
+      expect(text).toContain(matched);
+      expect(text).not.toMatch(/0\.9[0-9]|score|スコア|ジーピーティー|“4”/);
     }
   });
 
@@ -161,16 +188,37 @@ describe("for your topics", () => {
       { ...sampleCandidates[0]!, topics: ["retrieval"] },
       { ...sampleCandidates[1]!, topics: ["alignment"], title: "Speculative decoding, again" },
     ];
-    const plan = createForYouPlanner({ papers, candidates });
+    // Nothing listed elsewhere in the DM: every match is the section's own.
+    const plan = createForYouPlanner({ papers, candidates }, { papers: 0, candidates: 0 });
+    const none = { papers: [], candidates: [] };
     expect(plan([])).toBeNull();
     expect(plan(["vision"])).toBeNull();
     const keyword = plan(["speculative decoding"]);
-    expect(keyword).toEqual({ topics: ["speculative decoding"], papers: [40], candidates: [1], more: 0 });
+    expect(keyword).toEqual({ topics: ["speculative decoding"], papers: [40], candidates: [1], marked: none, more: 0 });
     const retrieval = plan(["retrieval", "speculative decoding"]);
     expect(retrieval?.papers).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
     expect(retrieval?.more).toBe(20 + 1 + 2 - 10);
     const alignment = plan(["alignment"]);
-    expect(alignment).toEqual({ topics: ["alignment"], papers: [], candidates: [1], more: 0 });
+    expect(alignment).toEqual({ topics: ["alignment"], papers: [], candidates: [1], marked: none, more: 0 });
+  });
+
+  it("marks what the DM already lists instead of listing it twice; only the rest gets its own section", async () => {
+    const { createForYouPlanner } = await import("../../src/digest/content.js");
+    const papers = Array.from({ length: 6 }, (_, index) => paper(index, ["retrieval"]));
+    const candidates = Array.from({ length: 5 }, (_, index) => ({
+      ...sampleCandidates[0]!,
+      arxivId: `2611.9900${index}`,
+      topics: ["retrieval"],
+    }));
+    // The DM lists 4 papers and 3 candidates: those are marked; papers 4-5 and candidates 3-4 are the extras.
+    const plan = createForYouPlanner({ papers, candidates }, { papers: 4, candidates: 3 })(["retrieval"]);
+    expect(plan).toEqual({
+      topics: ["retrieval"],
+      papers: [4, 5],
+      candidates: [3, 4],
+      marked: { papers: [0, 1, 2, 3], candidates: [0, 1, 2] },
+      more: 0,
+    });
   });
 });
 

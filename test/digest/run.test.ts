@@ -69,8 +69,12 @@ describe("digest run through Discord's REST API (loopback harness)", () => {
     const en = texts(dmChannelIdFor(READERS.en)).join("\n");
     const ja = texts(dmChannelIdFor(READERS.ja)).join("\n");
     expect(en).toContain("LLM papers digest · 2026-W48");
-    expect(en).toContain("For your topics: Retrieval");
-    expect(en).toContain("Candidates, not yet reviewed");
+    // The reader's topic matches are marked where the DM lists them, never listed a second time.
+    expect(en).toContain("★ marks what matches your topics (Retrieval).");
+    expect(en).toContain("★ **[Added paper number 2");
+    expect(en).not.toContain("For your topics");
+    expect(en.split("(https://arxiv.org/abs/2611.00002)")).toHaveLength(2);
+    expect(en).toContain("Found by the arXiv watch, not yet reviewed");
     expect(ja).toContain("LLM 論文ダイジェスト · 2026-W48");
     expect(ja).toContain("追加論文 1");
     expect(harness.messagesIn(dmChannelIdFor(READERS.paused))).toEqual([]);
