@@ -6,6 +6,7 @@ import {
   PermissionFlagsBits,
   type AutocompleteInteraction,
   type ButtonInteraction,
+  type StringSelectMenuInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type InteractionReplyOptions,
@@ -262,8 +263,10 @@ export function createRouter(
     }
   }
 
-  async function onButton(interaction: ButtonInteraction, facts?: InteractionFacts): Promise<void> {
-    const [prefix = "", ...args] = interaction.customId.split(":");
+  /** A select menu's chosen values follow the custom id's arguments. */
+  async function onButton(interaction: ButtonInteraction | StringSelectMenuInteraction, facts?: InteractionFacts): Promise<void> {
+    const [prefix = "", ...idArgs] = interaction.customId.split(":");
+    const args = interaction.isStringSelectMenu() ? [...idArgs, ...interaction.values] : idArgs;
     const component = componentsByPrefix.get(prefix);
     await withSafetyNet(interaction, `button ${prefix}`, async () => {
       if (!component) {
@@ -296,7 +299,7 @@ export function createRouter(
   async function dispatch(interaction: Interaction, facts?: InteractionFacts): Promise<void> {
     if (interaction.isChatInputCommand()) await onChatInput(interaction, facts);
     else if (interaction.isAutocomplete()) await onAutocomplete(interaction, facts);
-    else if (interaction.isButton()) await onButton(interaction, facts);
+    else if (interaction.isButton() || interaction.isStringSelectMenu()) await onButton(interaction, facts);
     else if (interaction.isModalSubmit()) await onModalSubmit(interaction, facts);
   }
 

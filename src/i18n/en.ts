@@ -322,6 +322,23 @@ export const en = {
   "console.howToConnect": "To connect to Discord, set DISCORD_TOKEN (see README.md) and run npm start again.",
   "console.prompt": "Try /paper lora, /papers topic:retrieval or /help. Ctrl+D quits.",
   "console.unknown": "Unknown command {name}. Commands: {commands}.",
+  // console: pressing buttons, choosing from menus, filling in forms (issue 19)
+  "console.pressHint": "Type a number to press that button or choose that option.",
+  "console.noSuchButton": {
+    one: "There is no {number} here: the only button is 1.",
+    other: "There is no {number} here: type a number from 1 to {count}.",
+  },
+  "console.disabled": "That button can't be pressed right now.",
+  "console.formStart": "Form “{title}”: type each field on one line (Enter keeps the value shown, a lone - empties it).",
+  "console.formField": "{label}{current}:",
+  "console.formCurrent": " [{value}]",
+  "console.formRequired": "{label} is required.",
+  "console.formTooLong": { one: "{label} can be at most {count} character.", other: "{label} can be at most {count} characters." },
+  // /paper: posting a privately picked paper in the channel (issue 19)
+  "paper.postButton": "Post it to the channel",
+  "paper.postedBy": "Shared by {user}:",
+  "paper.postNotYours": "Only the person who asked can post this paper.",
+  "paper.postNoPermission": "You can't send messages in this channel, so the paper can't be posted here.",
   ...moderationEn,
 } as const satisfies Record<string, Template>;
 

@@ -293,6 +293,23 @@ export const ja = {
   "console.howToConnect": "Discord に接続するには DISCORD_TOKEN を設定して (README.md 参照) npm start をもう一度実行してください。",
   "console.prompt": "/paper lora、/papers topic:retrieval、/help などを試してください。Ctrl+D で終了します。",
   "console.unknown": "{name} というコマンドはありません。コマンド: {commands}",
+  // console: pressing buttons, choosing from menus, filling in forms (issue 19)
+  "console.pressHint": "番号を入力すると、そのボタンを押すか、その項目を選べます。",
+  "console.noSuchButton": {
+    one: "{number} 番はありません。押せるボタンは 1 番だけです。",
+    other: "{number} 番はありません。1 から {count} までの番号を入力してください。",
+  },
+  "console.disabled": "このボタンは今は押せません。",
+  "console.formStart": "フォーム「{title}」: 各項目を 1 行ずつ入力してください (Enter で表示中の値のまま、- だけで空にします)。",
+  "console.formField": "{label}{current}:",
+  "console.formCurrent": " [{value}]",
+  "console.formRequired": "{label}は必須です。",
+  "console.formTooLong": { other: "{label}は {count} 文字以内で入力してください。" },
+  // /paper: posting a privately picked paper in the channel (issue 19)
+  "paper.postButton": "チャンネルに投稿",
+  "paper.postedBy": "{user} さんが共有しました:",
+  "paper.postNotYours": "この論文を投稿できるのは検索した本人だけです。",
+  "paper.postNoPermission": "このチャンネルではメッセージを送信できないため、論文を投稿できません。",
   ...moderationJa,
 } as const satisfies Messages;
 
