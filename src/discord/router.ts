@@ -51,7 +51,16 @@ export function requesterOf(interaction: Interaction, facts?: InteractionFacts):
     channelId: interaction.channelId,
     canManageGuild: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
     roleIds: facts ? (facts.memberRoleIds ?? []) : memberRoleIds(interaction),
+    canPostInChannel: canPostIn(interaction),
   };
+}
+
+/** Interactions carry the member's and the bot's permissions in the channel they came from (overwrites applied). */
+function canPostIn(interaction: Interaction): boolean {
+  if (!interaction.inGuild()) return false;
+  const send = interaction.channel?.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
+  const needed = [PermissionFlagsBits.ViewChannel, send, PermissionFlagsBits.EmbedLinks];
+  return [interaction.memberPermissions, interaction.appPermissions].every((permissions) => permissions?.has(needed) ?? false);
 }
 
 /** A cached GuildMember has a role manager; an uncached one (API member) a plain id list. */

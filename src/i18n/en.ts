@@ -325,7 +325,7 @@ export const en = {
   // console: pressing buttons, choosing from menus, filling in forms (issue 19)
   "console.pressHint": "Type a number to press that button or choose that option.",
   "console.noSuchButton": {
-    one: "There is no {number} here: the only button is 1.",
+    one: "There is no {number} here: the only number is {count}.",
     other: "There is no {number} here: type a number from 1 to {count}.",
   },
   "console.disabled": "That button can't be pressed right now.",

@@ -296,7 +296,7 @@ export const ja = {
   // console: pressing buttons, choosing from menus, filling in forms (issue 19)
   "console.pressHint": "番号を入力すると、そのボタンを押すか、その項目を選べます。",
   "console.noSuchButton": {
-    one: "{number} 番はありません。押せるボタンは 1 番だけです。",
+    one: "{number} 番はありません。押せるのは {count} 番だけです。",
     other: "{number} 番はありません。1 から {count} までの番号を入力してください。",
   },
   "console.disabled": "このボタンは今は押せません。",

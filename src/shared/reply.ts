@@ -110,4 +110,9 @@ export interface Requester {
   canManageGuild: boolean;
   /** The member's role ids in that guild (none outside guilds). */
   roleIds?: readonly string[];
+  /**
+   * Whether a public message may go to the channel the interaction came from: the member and the bot may both send
+   * messages with embeds there (in a thread, send in threads). Unknown (the console, a DM) counts as no.
+   */
+  canPostInChannel?: boolean;
 }
