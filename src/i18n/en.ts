@@ -43,7 +43,6 @@ export const en = {
   "follow.topicEmpty": "Type a topic to follow, such as retrieval or alignment.",
   "follow.topicTooLong": { one: "Topics can be at most {count} character.", other: "Topics can be at most {count} characters." },
   "follow.topicInvalid": "Topics are plain words: no mentions, formatting or control characters.",
-  "follow.freeKeyword": "(a keyword: alerts match paper titles and summaries)",
   "follow.keywordNotEnglish":
     "I didn't follow “{keyword}”: arXiv titles and abstracts are in English, so a keyword without Latin letters never matches a paper. Closest topics: {topics}. Follow one with `/follow topic:`, or type the keyword in English.",
   "follow.keywordNotEnglishNoTopic":
@@ -339,6 +338,8 @@ export const en = {
   "paper.postedBy": "Shared by {user}:",
   "paper.postNotYours": "Only the person who asked can post this paper.",
   "paper.postNoPermission": "You can't send messages in this channel, so the paper can't be posted here.",
+  // /follow: a keyword's confirmation in one sentence (Japanese put a space after 。 when the note was appended)
+  "follow.keywordAdded": "You'll also get alerts for new papers on **{topic}** (a keyword: alerts match paper titles and summaries).",
   ...moderationEn,
 } as const satisfies Record<string, Template>;
 
