@@ -1,3 +1,4 @@
+import { plainParagraphs } from "../shared/safe-text.js";
 import { ComponentType, type Embed, type MessageBody, type MessageRow, type Reply } from "../shared/reply.js";
 
 /** What pressing a number in the console does: the component's custom id, and for a menu option its value. */
@@ -75,7 +76,6 @@ function replyLines(reply: Reply | MessageBody, rows: (rows: readonly MessageRow
     return [`[${reply.title}]`, ...reply.fields.map((field) => `  ${field.label}: ${field.value ?? ""}`)];
   if (reply.content) lines.push(reply.content);
   for (const embed of reply.embeds ?? []) lines.push(...embedText(embed));
-  if ("files" in reply) for (const file of reply.files ?? []) lines.push(...fileText(file));
   const buttons = rows(reply.components ?? []);
   if (buttons.length > 0) lines.push("", ...buttons);
   return lines;
@@ -87,7 +87,7 @@ const PRINTED_FILE_BYTES = 64 * 1024;
 function fileText(file: { name: string; data: Buffer }): string[] {
   const header = `-- ${file.name} (${file.data.length} bytes) --`;
   const text = /\.(json|txt|md|csv)$/i.test(file.name) && file.data.length <= PRINTED_FILE_BYTES ? file.data.toString("utf8") : null;
-  return text === null ? ["", header] : ["", header, ...text.trimEnd().split("\n")];
+  return text === null ? ["", header] : ["", header, ...plainParagraphs(text.trimEnd()).split("\n")];
 }
 
 /** Buttons as `[label]` (link buttons with their address), one line for all: how a message looks, nothing to press. */
@@ -109,5 +109,7 @@ export function consoleView(reply: Reply | MessageBody): { text: string; actions
     actions = numbered.actions;
     return numbered.lines;
   });
-  return { text: terminalText(renderMarkup(lines.join("\n"))), actions };
+  // Attached files are data, not Discord markdown: shown as they are (only what a terminal must not get removed).
+  const files = "files" in reply ? (reply.files ?? []).flatMap(fileText) : [];
+  return { text: [terminalText(renderMarkup(lines.join("\n"))), ...files].join("\n"), actions };
 }

@@ -2,7 +2,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { commands, components } from "../../commands/index.js";
-import { runConsole } from "../../src/discord/console.js";
+import { consoleView, runConsole } from "../../src/discord/console.js";
 import type { ComponentModule, RegisteredCommand } from "../../src/discord/command.js";
 import type { Locale } from "../../src/i18n/index.js";
 import { actionButton, row } from "../../src/shared/embeds.js";
@@ -72,6 +72,15 @@ describe("the console presses buttons by number", () => {
     expect(json?.[1]).toBeDefined();
     const exported = JSON.parse(json?.[2] ?? "null") as unknown;
     expect(exported).toMatchObject({ userId: "0", following: true, topics: [] });
+  });
+
+  it("an attached file is printed as it is: JSON with backslashes and asterisks still parses", () => {
+    const data = { keyword: "a\\b **bold** \\_x_ <t:0>" };
+    const view = consoleView({ content: "**Export**", files: [{ name: "me.json", data: Buffer.from(JSON.stringify(data)) }] });
+    const [message, , header, body] = view.text.split("\n");
+    expect(message).toBe("Export");
+    expect(header).toMatch(/^-- me\.json \(\d+ bytes\) --$/);
+    expect(JSON.parse(body ?? "null")).toEqual(data);
   });
 
   it("in Japanese too", async () => {
