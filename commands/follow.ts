@@ -144,10 +144,7 @@ export const followCommand = defineCommand({
       const label = followedName(locale, stored ?? topic.value);
       if (result.topic === "limit") lines.push(t(locale, "follow.topicLimit", { count: MAX_TOPICS_PER_USER }));
       else if (result.topic === "already") lines.push(t(locale, "follow.topicAlready", { topic: label }));
-      else
-        lines.push(
-          t(locale, "follow.topicAdded", { topic: label }) + (topic.value.catalogTopic ? "" : ` ${t(locale, "follow.freeKeyword")}`),
-        );
+      else lines.push(t(locale, topic.value.catalogTopic ? "follow.topicAdded" : "follow.keywordAdded", { topic: label }));
     }
     if (result.created) {
       const delivery = await ctx.dm.send(requester.userId, { content: t(locale, "follow.welcomeDm") });

@@ -6,7 +6,7 @@ import help from "./help.js";
 import paper from "./paper.js";
 import { paperAddButton, paperAddCommand } from "./paper-add.js";
 import { paperEditCommand, paperEditModal, paperRemoveButton, paperRemoveCommand } from "./paper-manage.js";
-import { relatedButton, showButton } from "./paper-buttons.js";
+import { postButton, relatedButton, showButton } from "./paper-buttons.js";
 import { papersCommand, papersPageButtons } from "./papers.js";
 import { reviewApproveModal, reviewButtons, reviewCommand } from "./review.js";
 import { suggestCommand } from "./suggest.js";
@@ -40,6 +40,7 @@ export const components: readonly ComponentModule[] = [
   papersPageButtons,
   relatedButton,
   showButton,
+  postButton,
   ...followButtons,
   bundleFollowButton,
   paperAddButton,

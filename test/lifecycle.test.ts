@@ -105,6 +105,10 @@ describe("start and stop", () => {
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
     expect(run.stderr()).toContain('"msg":"stopped"');
+    // The signal's close is the shutdown, logged as such: no warning of a failed connection being retried.
+    expect(run.stderr()).toContain('"msg":"discord gateway closed: shutting down"');
+    expect(run.stderr()).not.toContain("connection failed");
+    expect(run.stderr()).not.toMatch(/"level":"(warn|error)".*"msg":"discord/);
     expect(harness.openConnections).toBe(0);
   });
 

@@ -2,7 +2,8 @@ import { userInfo } from "node:os";
 import { InputError, parse, UsageError, wholeNumberOption, withApp, type Handler } from "./kit.js";
 import { writeOutputFile } from "../out-file.js";
 import { catalogFileSchema } from "../catalog/schema.js";
-import { auditLog, type AuditEntry } from "../db/audit.js";
+import { auditLog } from "../db/audit.js";
+import { auditChanges, auditNote, auditText } from "./audit-diff.js";
 import { renderMessage, t } from "../i18n/index.js";
 import { createAlerts, recordedLine } from "../moderation/alerts.js";
 import { controlCharactersProblem } from "../moderation/form-text.js";
@@ -34,24 +35,18 @@ function safeUserName(): string {
   }
 }
 
-function auditLine(entry: AuditEntry): string {
-  const change = [
-    entry.before === null ? null : `before ${JSON.stringify(entry.before)}`,
-    entry.after === null ? null : `after ${JSON.stringify(entry.after)}`,
-  ]
-    .filter((part) => part !== null)
-    .join(" ");
-  return plainLine(`${entry.at}  ${entry.actor.name} (${entry.actor.id})  ${entry.action}  ${entry.target}${change ? `  ${change}` : ""}`);
-}
-
 const auditCommand: Handler = async (args, io) => {
   const { values, positionals } = parse(args, { json: { type: "boolean", default: false }, limit: { type: "string" } }, false);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ""}"`);
   const limit = parseLimit(values.limit, 20);
   return withApp(io, async (app) => {
     const entries = auditLog(app.db).latest(limit);
-    if (values.json) io.stdout(JSON.stringify({ entries }) + "\n");
-    else io.stdout(entries.length === 0 ? "no moderation actions recorded\n" : entries.map(auditLine).join("\n") + "\n");
+    // JSON keeps each entry's whole before and after, and adds the same field-level changes and note the text shows.
+    if (values.json)
+      io.stdout(
+        JSON.stringify({ entries: entries.map((entry) => ({ ...entry, changes: auditChanges(entry), note: auditNote(entry) })) }) + "\n",
+      );
+    else io.stdout(entries.length === 0 ? "no moderation actions recorded\n" : entries.map(auditText).join("\n") + "\n");
     return 0;
   });
 };

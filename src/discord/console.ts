@@ -1,9 +1,11 @@
 import { createInterface } from "node:readline";
-import { ComponentType, type Embed } from "../shared/reply.js";
+import { consoleView, terminalText, type ConsoleAction } from "./console-view.js";
 import { compactKey } from "../catalog/text.js";
 import type { BotContext } from "./context.js";
 import { localeFromDiscord, t, type Locale } from "../i18n/index.js";
-import type { ComponentModule, MessageBody, RegisteredCommand, Reply, Requester } from "./command.js";
+import type { ComponentModule, ModalField, RegisteredCommand, Reply, Requester } from "./command.js";
+
+export { consoleView, renderReplyText, terminalText } from "./console-view.js";
 
 export interface ConsoleOptions {
   commands: readonly RegisteredCommand[];
@@ -56,90 +58,118 @@ function choiceValue(
   return chosen ? String(chosen.value) : raw;
 }
 
-function embedText(embed: Embed): string[] {
-  const lines: string[] = [];
-  if (embed.title) lines.push(`== ${embed.title} ==`);
-  if (embed.url) lines.push(embed.url);
-  if (embed.description) lines.push("", embed.description.replace(/\*\*/g, ""));
-  for (const field of embed.fields ?? []) lines.push("", `${field.name}:`, ...field.value.split("\n").map((line) => `  ${line}`));
-  if (embed.footer) lines.push("", `-- ${embed.footer.text}`);
-  return lines;
-}
-
-/** How a reply would look in Discord, as terminal text. */
-export function renderReplyText(reply: Reply | MessageBody): string {
-  return renderMarkup(replyLines(reply).join("\n"));
-}
-
-/**
- * Discord markdown a terminal cannot show, as plain text: **bold** and __underline__ lose their marks, and
- * backslash escapes (\*, \_) become the character. Code spans (`/follow`) stay: they read well as they are.
- */
-export function terminalText(text: string): string {
-  return text
-    .replace(/\*\*(?=\S)([^\n]*?\S)\*\*/g, "$1")
-    .replace(/__(?=\S)([^\n]*?\S)__/g, "$1")
-    .replace(/\\([*_~`|>#\\-])/g, "$1");
-}
-
-/** Discord's <t:unix:style> timestamps, as a terminal can show them. */
-function renderMarkup(text: string): string {
-  return text.replace(/<t:(\d+)(?::[tTdDfFR])?>/g, (_, seconds: string) =>
-    new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z"),
-  );
-}
-
-function replyLines(reply: Reply | MessageBody): string[] {
-  const lines: string[] = [];
-  if ("kind" in reply && reply.kind === "modal")
-    return [`[${reply.title}]`, ...reply.fields.map((field) => `  ${field.label}: ${field.value ?? ""}`)];
-  if (reply.content) lines.push(reply.content);
-  for (const embed of reply.embeds ?? []) lines.push(...embedText(embed));
-  const buttons = (reply.components ?? []).flatMap((row) => row.components);
-  if (buttons.length > 0) {
-    lines.push(
-      "",
-      buttons
-        .map((button) =>
-          button.type === ComponentType.Button && "label" in button
-            ? `[${button.label ?? ""}${"url" in button ? ` ${button.url}` : ""}]`
-            : "",
-        )
-        .filter((label) => label.length > 0)
-        .join(" "),
-    );
-  }
-  return lines;
+/** A form the console is filling in, one field per line, before submitting it to its component. */
+interface PendingForm {
+  customId: string;
+  fields: readonly ModalField[];
+  values: Record<string, string>;
 }
 
 export async function runConsole(ctx: BotContext, options: ConsoleOptions): Promise<void> {
   const locale = options.locale ?? localeFromDiscord(Intl.DateTimeFormat().resolvedOptions().locale);
-  const write = (text: string) => options.output.write(text + "\n");
+  const write = (text: string): void => void options.output.write(text + "\n");
   write(t(locale, "console.welcome"));
   write(t(locale, "console.howToConnect"));
   write(t(locale, "console.prompt"));
   const requester: Requester = { userId: "0", username: "console", locale, guildId: null, channelId: null, canManageGuild: true };
   const names = options.commands.map((command) => `/${command.name}`).join(", ");
+  // What the numbers press: the buttons of the last message that showed some (an answer without buttons leaves
+  // them, as the earlier message keeps its buttons in Discord; an update of that message replaces them).
+  let actions: ConsoleAction[] = [];
+  let form: PendingForm | null = null;
+
+  const fieldPrompt = (field: ModalField) =>
+    t(locale, "console.formField", {
+      label: field.label,
+      current: field.value ? t(locale, "console.formCurrent", { value: field.value.replace(/\n/g, " ⏎ ") }) : "",
+    });
+
+  function show(reply: Reply): void {
+    if (reply.kind === "modal") {
+      form = { customId: reply.customId, fields: reply.fields, values: {} };
+      write(t(locale, "console.formStart", { title: reply.title }));
+      const [first] = reply.fields;
+      if (first) write(fieldPrompt(first));
+      else void finishForm();
+      return;
+    }
+    if (reply.kind === "updateAndNotify") write(terminalText(reply.notice));
+    const view = consoleView(reply);
+    write(view.text);
+    if (view.actions.length > 0) write(t(locale, "console.pressHint"));
+    if (view.actions.length > 0 || reply.kind !== "reply") actions = view.actions;
+  }
+
+  async function run(label: string, work: () => Promise<Reply> | Reply): Promise<void> {
+    try {
+      options.refresh?.();
+      show(await work());
+    } catch (error) {
+      ctx.logger.error("console command failed", { command: label, error });
+      write(t(locale, "errors.internal", { errorId: "console" }));
+    }
+  }
+
+  function component(customId: string): { module: ComponentModule | undefined; args: string[] } {
+    const [prefix = "", ...args] = customId.split(":");
+    return { module: options.components.find((candidate) => candidate.prefix === prefix), args };
+  }
+
+  async function press(number: number): Promise<void> {
+    const action = actions[number - 1];
+    if (!action) {
+      write(t(locale, "console.noSuchButton", { number, count: actions.length }));
+      return;
+    }
+    const { module, args } = component(action.customId);
+    if (!module) return write(t(locale, "errors.expiredButton"));
+    await run(`button ${action.customId}`, () =>
+      module.handle(ctx, action.value === undefined ? args : [...args, action.value], requester),
+    );
+  }
+
+  /** One typed line is the current field's value; after the last field the form is submitted. */
+  async function fillField(pending: PendingForm, line: string): Promise<void> {
+    const field = pending.fields[Object.keys(pending.values).length];
+    if (!field) return;
+    const typed = line.trim() === "" ? (field.value ?? "") : line.trim() === "-" ? "" : line.replace(/\\n/g, "\n");
+    if (field.required && typed.trim() === "") {
+      write(t(locale, "console.formRequired", { label: field.label }));
+    } else if (field.maxLength !== undefined && [...typed].length > field.maxLength) {
+      write(t(locale, "console.formTooLong", { label: field.label, count: field.maxLength }));
+    } else pending.values[field.id] = typed;
+    const next = pending.fields[Object.keys(pending.values).length];
+    if (next) write(fieldPrompt(next));
+    else await finishForm();
+  }
+
+  async function finishForm(): Promise<void> {
+    const pending = form;
+    form = null;
+    if (!pending) return;
+    const { module, args } = component(pending.customId);
+    const submit = module?.submit?.bind(module);
+    if (!submit) return write(t(locale, "errors.expiredButton"));
+    await run(`form ${pending.customId}`, () => submit(ctx, args, pending.values, requester));
+  }
+
+  async function onLine(line: string): Promise<void> {
+    if (form) return fillField(form, line);
+    if (line.trim() === "") return;
+    const number = /^\s*(\d{1,3})\s*$/.exec(line)?.[1];
+    if (number !== undefined && actions.length > 0) return press(Number(number));
+    const parsed = parseConsoleLine(line.startsWith("/") ? line : `/paper ${line}`, options.commands);
+    const command = parsed ? options.commands.find((candidate) => candidate.name === parsed.name) : undefined;
+    if (!parsed || !command) return write(t(locale, "console.unknown", { name: parsed?.name ?? line.trim(), commands: names }));
+    await run(command.name, () => command.run(ctx, parsed.options, requester));
+  }
+
   if (options.signal?.aborted) return;
   const lines = createInterface({ input: options.input, terminal: false });
   options.signal?.addEventListener("abort", () => lines.close(), { once: true });
   options.output.write("> ");
   for await (const line of lines) {
-    if (line.trim() !== "") {
-      const parsed = parseConsoleLine(line.startsWith("/") ? line : `/paper ${line}`, options.commands);
-      const command = parsed ? options.commands.find((candidate) => candidate.name === parsed.name) : undefined;
-      if (!parsed || !command) {
-        write(t(locale, "console.unknown", { name: parsed?.name ?? line.trim(), commands: names }));
-      } else {
-        try {
-          options.refresh?.();
-          write(terminalText(renderReplyText(await command.run(ctx, parsed.options, requester))));
-        } catch (error) {
-          ctx.logger.error("console command failed", { command: command.name, error });
-          write(t(locale, "errors.internal", { errorId: "console" }));
-        }
-      }
-    }
-    options.output.write("\n> ");
+    await onLine(line);
+    options.output.write(form ? "" : "\n> ");
   }
 }

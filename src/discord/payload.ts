@@ -1,5 +1,13 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from "discord.js";
-import type { Button, Embed, MessageRow } from "../shared/reply.js";
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type APIStringSelectComponent,
+} from "discord.js";
+import type { Button, Embed, MessageRow, StringSelect } from "../shared/reply.js";
 
 /**
  * The neutral reply vocabulary (src/shared/reply.ts) as discord.js payloads. The shapes are Discord's already (the
@@ -27,8 +35,21 @@ export function discordButton(button: Button): APIButtonComponent {
   };
 }
 
-export function discordRows(rows: readonly MessageRow[]): APIActionRowComponent<APIButtonComponent>[] {
-  return rows.map((row) => ({ type: ComponentType.ActionRow, components: row.components.map(discordButton) }));
+export function discordSelect(select: StringSelect): APIStringSelectComponent {
+  return {
+    type: ComponentType.StringSelect,
+    custom_id: select.custom_id,
+    options: select.options.map((option) => ({ ...option })),
+    ...(select.placeholder ? { placeholder: select.placeholder } : {}),
+    ...(select.disabled ? { disabled: true } : {}),
+  };
+}
+
+export function discordRows(rows: readonly MessageRow[]): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  return rows.map((row) => ({
+    type: ComponentType.ActionRow,
+    components: row.components.map((component) => (component.type === 3 ? discordSelect(component) : discordButton(component))),
+  }));
 }
 
 export function discordEmbeds(embeds: readonly Embed[]): APIEmbed[] {

@@ -6,6 +6,7 @@ import {
   PermissionFlagsBits,
   type AutocompleteInteraction,
   type ButtonInteraction,
+  type StringSelectMenuInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type InteractionReplyOptions,
@@ -50,7 +51,16 @@ export function requesterOf(interaction: Interaction, facts?: InteractionFacts):
     channelId: interaction.channelId,
     canManageGuild: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
     roleIds: facts ? (facts.memberRoleIds ?? []) : memberRoleIds(interaction),
+    canPostInChannel: canPostIn(interaction),
   };
+}
+
+/** Interactions carry the member's and the bot's permissions in the channel they came from (overwrites applied). */
+function canPostIn(interaction: Interaction): boolean {
+  if (!interaction.inGuild()) return false;
+  const send = interaction.channel?.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
+  const needed = [PermissionFlagsBits.ViewChannel, send, PermissionFlagsBits.EmbedLinks];
+  return [interaction.memberPermissions, interaction.appPermissions].every((permissions) => permissions?.has(needed) ?? false);
 }
 
 /** A cached GuildMember has a role manager; an uncached one (API member) a plain id list. */
@@ -262,8 +272,10 @@ export function createRouter(
     }
   }
 
-  async function onButton(interaction: ButtonInteraction, facts?: InteractionFacts): Promise<void> {
-    const [prefix = "", ...args] = interaction.customId.split(":");
+  /** A select menu's chosen values follow the custom id's arguments. */
+  async function onButton(interaction: ButtonInteraction | StringSelectMenuInteraction, facts?: InteractionFacts): Promise<void> {
+    const [prefix = "", ...idArgs] = interaction.customId.split(":");
+    const args = interaction.isStringSelectMenu() ? [...idArgs, ...interaction.values] : idArgs;
     const component = componentsByPrefix.get(prefix);
     await withSafetyNet(interaction, `button ${prefix}`, async () => {
       if (!component) {
@@ -296,7 +308,7 @@ export function createRouter(
   async function dispatch(interaction: Interaction, facts?: InteractionFacts): Promise<void> {
     if (interaction.isChatInputCommand()) await onChatInput(interaction, facts);
     else if (interaction.isAutocomplete()) await onAutocomplete(interaction, facts);
-    else if (interaction.isButton()) await onButton(interaction, facts);
+    else if (interaction.isButton() || interaction.isStringSelectMenu()) await onButton(interaction, facts);
     else if (interaction.isModalSubmit()) await onModalSubmit(interaction, facts);
   }
 

@@ -46,7 +46,6 @@ export const en = {
   "follow.topicEmpty": "Type a topic to follow, such as retrieval or alignment.",
   "follow.topicTooLong": { one: "Topics can be at most {count} character.", other: "Topics can be at most {count} characters." },
   "follow.topicInvalid": "Topics are plain words: no mentions, formatting or control characters.",
-  "follow.freeKeyword": "(a keyword: alerts match paper titles and summaries)",
   "follow.keywordNotEnglish":
     "I didn't follow “{keyword}”: arXiv titles and abstracts are in English, so a keyword without Latin letters never matches a paper. Closest topics: {topics}. Follow one with `/follow topic:`, or type the keyword in English.",
   "follow.keywordNotEnglishNoTopic":
@@ -325,6 +324,25 @@ export const en = {
   "console.howToConnect": "To connect to Discord, set DISCORD_TOKEN (see README.md) and run npm start again.",
   "console.prompt": "Try /paper lora, /papers topic:retrieval or /help. Ctrl+D quits.",
   "console.unknown": "Unknown command {name}. Commands: {commands}.",
+  // console: pressing buttons, choosing from menus, filling in forms (issue 19)
+  "console.pressHint": "Type a number to press that button or choose that option.",
+  "console.noSuchButton": {
+    one: "There is no {number} here: the only number is {count}.",
+    other: "There is no {number} here: type a number from 1 to {count}.",
+  },
+  "console.disabled": "That button can't be pressed right now.",
+  "console.formStart": "Form “{title}”: type each field on one line (Enter keeps the value shown, a lone - empties it).",
+  "console.formField": "{label}{current}:",
+  "console.formCurrent": " [{value}]",
+  "console.formRequired": "{label} is required.",
+  "console.formTooLong": { one: "{label} can be at most {count} character.", other: "{label} can be at most {count} characters." },
+  // /paper: posting a privately picked paper in the channel (issue 19)
+  "paper.postButton": "Post it to the channel",
+  "paper.postedBy": "Shared by {user}:",
+  "paper.postNotYours": "Only the person who asked can post this paper.",
+  "paper.postNoPermission": "You can't send messages in this channel, so the paper can't be posted here.",
+  // /follow: a keyword's confirmation in one sentence (Japanese put a space after 。 when the note was appended)
+  "follow.keywordAdded": "You'll also get alerts for new papers on **{topic}** (a keyword: alerts match paper titles and summaries).",
   ...moderationEn,
   // members suggest papers (issue 18)
   ...suggestEn,

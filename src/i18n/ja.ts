@@ -42,7 +42,6 @@ export const ja = {
   "follow.topicEmpty": "フォローするトピックを入力してください (例: retrieval、alignment)。",
   "follow.topicTooLong": "トピックは {count} 文字までです。",
   "follow.topicInvalid": "トピックは普通の言葉で入力してください (メンション、書式、制御文字は使えません)。",
-  "follow.freeKeyword": "(キーワード: 論文のタイトルと要約に一致したものを通知します)",
   "follow.keywordNotEnglish":
     "「{keyword}」はフォローしませんでした。arXiv のタイトルと要約は英語なので、ラテン文字を含まないキーワードはどの論文にも一致しません。近いトピック: {topics}。`/follow topic:` でトピックをフォローするか、キーワードを英語で入力してください。",
   "follow.keywordNotEnglishNoTopic":
@@ -296,6 +295,25 @@ export const ja = {
   "console.howToConnect": "Discord に接続するには DISCORD_TOKEN を設定して (README.md 参照) npm start をもう一度実行してください。",
   "console.prompt": "/paper lora、/papers topic:retrieval、/help などを試してください。Ctrl+D で終了します。",
   "console.unknown": "{name} というコマンドはありません。コマンド: {commands}",
+  // console: pressing buttons, choosing from menus, filling in forms (issue 19)
+  "console.pressHint": "番号を入力すると、そのボタンを押すか、その項目を選べます。",
+  "console.noSuchButton": {
+    one: "{number} 番はありません。押せるのは {count} 番だけです。",
+    other: "{number} 番はありません。1 から {count} までの番号を入力してください。",
+  },
+  "console.disabled": "このボタンは今は押せません。",
+  "console.formStart": "フォーム「{title}」: 各項目を 1 行ずつ入力してください (Enter で表示中の値のまま、- だけで空にします)。",
+  "console.formField": "{label}{current}:",
+  "console.formCurrent": " [{value}]",
+  "console.formRequired": "{label}は必須です。",
+  "console.formTooLong": { other: "{label}は {count} 文字以内で入力してください。" },
+  // /paper: posting a privately picked paper in the channel (issue 19)
+  "paper.postButton": "チャンネルに投稿",
+  "paper.postedBy": "{user} さんが共有しました:",
+  "paper.postNotYours": "この論文を投稿できるのは検索した本人だけです。",
+  "paper.postNoPermission": "このチャンネルではメッセージを送信できないため、論文を投稿できません。",
+  // /follow: a keyword's confirmation in one sentence (Japanese put a space after 。 when the note was appended)
+  "follow.keywordAdded": "**{topic}**の新着論文も通知します（キーワード: 論文のタイトルと要約で照合します）。",
   ...moderationJa,
   // members suggest papers (issue 18)
   ...suggestJa,
@@ -370,14 +388,14 @@ export const jaTopicSynonyms: TopicSynonyms = {
   architecture: ["構造", "モデル構造", "トランスフォーマー", "トランスフォーマ"],
   scaling: ["スケーリング則", "スケーリング法則", "スケール則", "規模拡大"],
   "fine-tuning": ["微調整", "ファインチューン", "追加学習", "指示チューニング", "インストラクションチューニング"],
-  alignment: ["アラインメント", "整合", "価値整合", "人間の好み"],
+  alignment: ["アラインメント", "整合", "価値整合", "人間の好み", "人間のフィードバック"],
   retrieval: ["検索", "情報検索", "検索拡張生成", "検索強化"],
-  efficiency: ["効率", "効率性", "高速化", "軽量化", "省メモリ"],
-  agents: ["エージェント型", "AI エージェント", "ツール利用", "ツール使用"],
-  vision: ["画像・視覚", "画像", "視覚", "画像認識", "マルチモーダル"],
+  efficiency: ["効率", "効率性", "高速化", "軽量化", "省メモリ", "量子化", "蒸留", "推論高速化"],
+  agents: ["エージェント型", "AI エージェント", "ツール利用", "ツール使用", "ツール"],
+  vision: ["画像・視覚", "画像", "視覚", "画像認識", "マルチモーダル", "視覚言語", "画像理解"],
   diffusion: ["拡散", "画像生成"],
   code: ["コード", "プログラミング", "コーディング"],
-  safety: ["安全", "安全対策", "ジェイルブレイク", "脱獄"],
+  safety: ["安全", "安全対策", "ジェイルブレイク", "ジェイルブレーク", "脱獄", "レッドチーミング"],
   "reinforcement-learning": ["強化学習法"],
   "mixture-of-experts": ["混合エキスパート", "専門家混合", "専門家混合 (MoE)"],
 };

@@ -7,7 +7,7 @@ import type { Locale } from "../i18n/locale.js";
  */
 
 /** Component types and button styles, numbered as Discord numbers them (the wire shape is kept, so JSON output is Discord's). */
-export const ComponentType = { ActionRow: 1, Button: 2 } as const;
+export const ComponentType = { ActionRow: 1, Button: 2, StringSelect: 3 } as const;
 export const ButtonStyle = { Primary: 1, Secondary: 2, Success: 3, Danger: 4, Link: 5 } as const;
 export type ActionStyle = (typeof ButtonStyle)["Primary" | "Secondary" | "Success" | "Danger"];
 
@@ -29,10 +29,28 @@ export interface LinkButton {
 
 export type Button = ActionButton | LinkButton;
 
-/** One row of buttons under a message (Discord allows five). */
+export interface SelectOption {
+  label: string;
+  value: string;
+  description?: string;
+}
+
+/**
+ * A menu of choices (Discord allows 25); choosing one calls the component whose prefix starts `custom_id`, with the
+ * chosen value appended to its arguments. A select fills its row alone.
+ */
+export interface StringSelect {
+  type: typeof ComponentType.StringSelect;
+  custom_id: string;
+  placeholder?: string;
+  options: SelectOption[];
+  disabled?: boolean;
+}
+
+/** One row under a message: up to five buttons, or one select menu. */
 export interface MessageRow {
   type: typeof ComponentType.ActionRow;
-  components: Button[];
+  components: (Button | StringSelect)[];
 }
 
 export interface EmbedField {
@@ -92,4 +110,9 @@ export interface Requester {
   canManageGuild: boolean;
   /** The member's role ids in that guild (none outside guilds). */
   roleIds?: readonly string[];
+  /**
+   * Whether a public message may go to the channel the interaction came from: the member and the bot may both send
+   * messages with embeds there (in a thread, send in threads). Unknown (the console, a DM) counts as no.
+   */
+  canPostInChannel?: boolean;
 }

@@ -51,6 +51,17 @@ describe("paperbot poll / candidates", () => {
     const text = await t.cli("poll");
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/cs\.CL: ok, 139 items, 0 new, 0 updated, 92 known, 47 skipped\n.*x\.broken: failed \(HTTP 500\)/);
+    // A third poll of the same day, as JSON: the papers already held are known, not skipped.
+    const again = JSON.parse((await t.cli("poll", "--json")).stdout) as { feeds: Record<string, unknown>[] };
+    expect(again.feeds[0]).toEqual({
+      url: `${t.server.url}/rss/cs.CL`,
+      status: "ok",
+      items: 139,
+      new: 0,
+      updated: 0,
+      skipped: 47,
+      known: 92,
+    });
   });
 
   it("rejects bad arguments with exit code 2", async () => {

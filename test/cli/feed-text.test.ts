@@ -50,13 +50,16 @@ describe("feed text in CLI output", () => {
     expect(paper.stdout).toContain("Retrieval agents.\nSecond line.");
     expect(paper.stdout).not.toMatch(unsafe);
 
+    // Each entry: its header, then one indented line per field it changed (the title among them, on one line, its
+    // stored line breaks shown as ⏎).
     const audit = await run("audit");
     expect(audit.stdout).not.toMatch(unsafe);
+    expect(audit.stdout).toContain("    paper.title: Evil evil title ⏎ # NEWLINE HEADER ⏎ > quote [31mred\n");
     expect(
       audit.stdout
         .trimEnd()
         .split("\n")
-        .every((line) => /^\d{4}-\d\d-\d\dT/.test(line)),
+        .every((line) => /^\d{4}-\d\d-\d\dT/.test(line) || /^ {4}[\w.[\]]+: /.test(line)),
     ).toBe(true);
   });
 });

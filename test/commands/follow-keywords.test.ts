@@ -79,13 +79,23 @@ describe("keywords are echoed as typed; ja templates put no space before a parti
   it("LLMエージェント stays LLMエージェント in the reply, /following, its unfollow button and /unfollow", async () => {
     const { ctx } = setUp();
     const user = reader("ja");
-    expect(text(await follow.run(ctx, { topic: "LLMエージェント" }, user))).toContain("**LLMエージェント**の新着論文も通知します。");
+    const followed = text(await follow.run(ctx, { topic: "LLMエージェント" }, user));
+    // One sentence, its keyword note inside it: no half-width space after 。 or before the bracket.
+    expect(followed).toContain("**LLMエージェント**の新着論文も通知します（キーワード: 論文のタイトルと要約で照合します）。");
+    expect(followed).not.toMatch(/[。、] |\s（/);
     expect(text(await follow.run(ctx, { topic: "llmエージェント" }, user))).toContain("**LLMエージェント**はすでにフォロー中です。");
     const listed = await following.run(ctx, {}, user);
     expect(text(listed)).toContain("• LLMエージェント");
     expect(text(listed)).not.toContain("llmエージェント");
     expect(buttonLabels(listed)).toContain("LLMエージェントを解除");
     expect(text(await unfollow.run(ctx, { topic: "llmエージェント" }, user))).toContain("**LLMエージェント**のフォローをやめました。");
+  });
+
+  it("in English the keyword note stays inside the sentence too", async () => {
+    const { ctx } = setUp();
+    expect(text(await follow.run(ctx, { topic: "Speculative Decoding" }, reader("en")))).toContain(
+      "You'll also get alerts for new papers on **Speculative Decoding** (a keyword: alerts match paper titles and summaries).",
+    );
   });
 
   it("a catalog topic's unfollow button reads 検索拡張を解除", async () => {

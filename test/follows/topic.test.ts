@@ -13,6 +13,10 @@ describe("normalizeFollowTopic: Japanese topic words and synonyms are the catalo
     ["Scaling laws", "scaling"],
     ["RLHF", "alignment"],
     ["#微調整", "fine-tuning"],
+    ["量子化", "efficiency"],
+    ["レッドチーミング", "safety"],
+    ["視覚言語", "vision"],
+    ["ツール", "agents"],
   ];
   it.each(cases)("%s → %s", (typed, topic) => {
     expect(normalizeFollowTopic(typed)).toEqual({ ok: true, value: { topic, catalogTopic: topic, display: topic } });

@@ -102,7 +102,7 @@ describe("channel subscriptions are moderator actions, audited", () => {
     out.length = 0;
     expect(await runCli(["audit"], io)).toBe(0);
     expect(out.join("")).toMatch(
-      /channel\.unfollow[\s\S]*\n.*mod-by-role \(1300000000000000202\) {2}channel\.follow {2}channel:1200000000000000011 {2}after \{/,
+      /channel\.unfollow[\s\S]*\n.*mod-by-role \(1300000000000000202\) {2}channel\.follow {2}channel:1200000000000000011\n {4}channelId: 1200000000000000011\n {4}topic: retrieval\n$/,
     );
     expect(await runCli(["audit", "--limit", "0"], io)).toBe(2);
   });

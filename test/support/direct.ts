@@ -144,7 +144,7 @@ export function rowsOf(reply: Reply): MessageRow[] {
 }
 
 export function buttonsOf(reply: Reply): Button[] {
-  return rowsOf(reply).flatMap((row) => row.components);
+  return rowsOf(reply).flatMap((row) => row.components.filter((component): component is Button => component.type === 2));
 }
 
 /** Every button's custom id (link buttons: their url), row by row. */
