@@ -19,6 +19,7 @@ import { createLogger, systemClock, type Clock, type Logger } from "./logger.js"
 import { alertTransport, type AlertService } from "./moderation/alerts.js";
 import { warnIfModerationIsOpen } from "./discord/moderation-guilds.js";
 import { startServices, type Services } from "./services.js";
+import { voteButtonEditor } from "./discord/vote-edits.js";
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -102,6 +103,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
       discordStatus: status,
       // REST only (no gateway needed), so the catch-up run at start may go before login.
       digestTransport: () => discordSender(client.rest.setToken(token), { rememberDmChannels: true }),
+      buttonEditor: () => voteButtonEditor(client.rest, logger),
     });
   } catch (error) {
     opened.close();
@@ -131,6 +133,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
       logger.info("ready", { tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: app.catalog.size });
       // Alerts a crash or restart left recorded but unsent: sent now, or dropped when older than ALERT_MAX_DELAY_HOURS.
       services.alerts.kick();
+      services.voteRefresher?.start();
       resolve();
     });
   });

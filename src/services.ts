@@ -19,6 +19,9 @@ import { digestJob } from "./digest/job.js";
 import { digestPages, readingListPage } from "./http/pages.js";
 import type { DigestTransport } from "./digest/run.js";
 import { createDigestService, digestSettings, digestStoreFor } from "./digest/service.js";
+import { voteStore } from "./db/votes.js";
+import { communityVotes } from "./community/votes.js";
+import { VoteRefresher, type ButtonEditor } from "./community/refresher.js";
 
 /** How often the catalog file is re-read and the bundle checked against it. */
 export const CATALOG_REFRESH_SCHEDULE = "*/10 * * * *";
@@ -39,6 +42,8 @@ export interface Services {
   /** The one polite arXiv client (shared by the poller and API lookups) and the feed poller. */
   arxiv: ArxivHttp;
   poller: ArxivPoller;
+  /** Vote counts on posted messages; start() once Discord is connected, to edit what a crash left and then each burst. */
+  voteRefresher: VoteRefresher | null;
   /** Stops the scheduler (waiting for a running job) and closes the HTTP server. */
   stop(): Promise<void>;
 }
@@ -58,6 +63,8 @@ export async function startServices(
     digestTransport?: () => DigestTransport;
     /** How often other processes' commits (the CLI's paper-add, candidates approve) are looked for. */
     otherProcessesCheckMs?: number;
+    /** How vote counts on posted messages are edited (REST); without one (the local console) they stay queued. */
+    buttonEditor?: () => ButtonEditor;
   },
 ): Promise<Services> {
   const { config, logger, clock, db } = app;
@@ -95,6 +102,9 @@ export async function startServices(
     transport: options.alertTransport?.(follows) ?? null,
   });
   const arxiv = createArxivHttp(config.arxiv, clock, {}, db);
+  const votesData = voteStore(db);
+  const refresher = options.buttonEditor ? new VoteRefresher({ store: votesData, editor: options.buttonEditor(), clock, logger }) : null;
+  const votes = communityVotes(votesData, clock, () => refresher?.poke());
   const ctx = createBotContext(app, {
     follows,
     bundle: createBundleLinks({
@@ -118,6 +128,7 @@ export async function startServices(
       },
     }),
     digest: createDigestService(app),
+    votes,
   });
 
   const digest = options.digestTransport ? digestJob(app, options.digestTransport()) : undefined;
@@ -164,9 +175,11 @@ export async function startServices(
     alerts,
     arxiv,
     poller,
+    voteRefresher: refresher,
     async stop() {
       digest?.cancel();
       list.stop();
+      await refresher?.stop();
       bundleRebuild.stop();
       await alerts.stop();
       await poller.stop();

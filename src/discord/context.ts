@@ -8,6 +8,9 @@ import type { DigestService } from "../digest/service.js";
 import type { Clock, Logger } from "../logger.js";
 import type { MessageBody } from "../shared/reply.js";
 import type { HandlerSettings } from "../shared/settings.js";
+import { communityVotes, type CommunityVotes } from "../community/votes.js";
+import { voteStore } from "../db/votes.js";
+import { topPapers, type TopEntry, type TopQuery } from "../community/top.js";
 
 export type DmResult = "sent" | "refused" | "paused" | "failed" | "unavailable";
 
@@ -35,11 +38,22 @@ export interface BotContext {
   /** The arXiv watch as moderators see it (/watch status). */
   readonly watch: { status(now: Date): WatchStatus };
   readonly digest: DigestService;
+  /** Members' votes (vote buttons) and the most voted papers (/top). */
+  readonly votes: CommunityVotes;
+  top(query: TopQuery): TopEntry[];
 }
 
 export function createBotContext(
   app: AppContext,
-  services: { follows: FollowStore; bundle: BundleLinks; dm: DirectMessenger; moderation: Moderation; digest: DigestService },
+  services: {
+    follows: FollowStore;
+    bundle: BundleLinks;
+    dm: DirectMessenger;
+    moderation: Moderation;
+    digest: DigestService;
+    /** Default: votes on the app's database with no refresher (counts queue until the bot edits them). */
+    votes?: CommunityVotes;
+  },
 ): BotContext {
   return {
     get catalog() {
@@ -59,5 +73,7 @@ export function createBotContext(
       moderationGuildIds: app.config.moderation.guildIds,
     },
     watch: { status: (now) => watchStatus(app.db, app.config.arxiv, now) },
+    votes: services.votes ?? communityVotes(voteStore(app.db), app.clock),
+    top: (query) => topPapers(app.db, app.catalog.papers, query),
   };
 }

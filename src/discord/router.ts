@@ -21,6 +21,8 @@ import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
 import { notice } from "../shared/embeds.js";
 import { discordEmbeds, discordRows } from "./payload.js";
+import { messageRows } from "./vote-edits.js";
+import { hasVoteButtons } from "../community/buttons.js";
 import {
   commandOptions,
   type ComponentModule,
@@ -50,7 +52,16 @@ export function requesterOf(interaction: Interaction, facts?: InteractionFacts):
     channelId: interaction.channelId,
     canManageGuild: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
     roleIds: facts ? (facts.memberRoleIds ?? []) : memberRoleIds(interaction),
+    isBot: interaction.user.bot,
+    ...pressedMessage(interaction),
   };
+}
+
+/** The message a button is on, with its rows in our vocabulary (a vote press answers with them relabelled). */
+function pressedMessage(interaction: Interaction): Pick<Requester, "message"> {
+  if (!interaction.isButton()) return {};
+  const components = messageRows(interaction.message.components.map((component) => component.toJSON()));
+  return components ? { message: { id: interaction.message.id, channelId: interaction.message.channelId, components } } : {};
 }
 
 /** A cached GuildMember has a role manager; an uncached one (API member) a plain id list. */
@@ -149,8 +160,9 @@ export function createRouter(
       if (!interaction.isMessageComponent() && !(interaction.isModalSubmit() && interaction.isFromMessage())) {
         throw new Error(`A ${reply.kind} reply needs a component interaction`);
       }
-      if (interaction.deferred || interaction.replied) await interaction.editReply(messageOptions(reply));
-      else await interaction.update(messageOptions(reply));
+      const edit = reply.kind === "update" && reply.buttonsOnly ? { components: discordRows(reply.components ?? []) } : messageOptions(reply);
+      if (interaction.deferred || interaction.replied) await interaction.editReply(edit);
+      else await interaction.update(edit);
       if (reply.kind === "updateAndNotify") {
         await interaction.followUp({ content: reply.notice, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
       }
@@ -159,10 +171,17 @@ export function createRouter(
     const options: InteractionReplyOptions = { ...messageOptions(reply), ...(reply.private ? { flags: MessageFlags.Ephemeral } : {}) };
     if (reply.buttonsExpireAfterMs !== undefined && (reply.components ?? []).length > 0)
       expireButtons(interaction, reply.buttonsExpireAfterMs);
+    // A public post with vote buttons is remembered, so its counts follow votes pressed anywhere.
+    const votes = !reply.private && hasVoteButtons(reply.components ?? []) ? (reply.components ?? []) : null;
     if (!interaction.deferred && !interaction.replied) {
-      await interaction.reply(options);
+      if (votes) {
+        const response = await interaction.reply({ ...options, withResponse: true });
+        const posted = response.resource?.message;
+        if (posted) ctx().votes.posted(posted.channelId, posted.id, votes);
+      } else await interaction.reply(options);
     } else if (interaction.deferred && !interaction.replied && Boolean(interaction.ephemeral) === reply.private) {
-      await interaction.editReply(messageOptions(reply));
+      const posted = await interaction.editReply(messageOptions(reply));
+      if (votes) ctx().votes.posted(posted.channelId, posted.id, votes);
     } else {
       // Deferred publicly but the answer is private (or already answered): replace with a follow-up.
       if (interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { Topic } from "../catalog/schema.js";
 import type { Template } from "./template.js";
 import { moderationEn } from "./moderation.en.js";
+import { votesEn } from "./votes.en.js";
 
 export const en = {
   "command.paper.description": "Find a paper in the LLM reading list and show its summary",
@@ -323,6 +324,8 @@ export const en = {
   "console.prompt": "Try /paper lora, /papers topic:retrieval or /help. Ctrl+D quits.",
   "console.unknown": "Unknown command {name}. Commands: {commands}.",
   ...moderationEn,
+  // votes (issue 18)
+  ...votesEn,
 } as const satisfies Record<string, Template>;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 import type { Messages, TopicSynonyms } from "./en.js";
 import { moderationJa } from "./moderation.ja.js";
+import { votesJa } from "./votes.ja.js";
 
 export const ja = {
   "command.paper.description": "LLM 論文リストから論文を探して要約を表示します",
@@ -294,6 +295,8 @@ export const ja = {
   "console.prompt": "/paper lora、/papers topic:retrieval、/help などを試してください。Ctrl+D で終了します。",
   "console.unknown": "{name} というコマンドはありません。コマンド: {commands}",
   ...moderationJa,
+  // votes (issue 18)
+  ...votesJa,
 } as const satisfies Messages;
 
 /** Other Japanese names people use for a topic (earlier labels included): /follow accepts them as the topic. */
