@@ -20,6 +20,8 @@ import { alertTransport, type AlertService } from "./moderation/alerts.js";
 import { warnIfModerationIsOpen } from "./discord/moderation-guilds.js";
 import { startServices, type Services } from "./services.js";
 import { voteButtonEditor } from "./discord/vote-edits.js";
+import { hasVoteButtons } from "./community/buttons.js";
+import type { MessageBody } from "./shared/reply.js";
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -96,13 +98,16 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   const client = createDiscordClient(config);
   const status = trackStatus(client);
   let services: Services;
+  // Alerts and digests posted with vote buttons join the refresher (bound once the services exist; sends come later).
+  let votePosted: (channelId: string, messageId: string, body: MessageBody) => void = () => undefined;
+  const onPosted = (channelId: string, messageId: string, body: MessageBody) => votePosted(channelId, messageId, body);
   try {
     services = await startServices(opened, {
       directMessenger: (follows) => createDirectMessenger(discordSender(client.rest), follows, opened.clock, logger),
-      alertTransport: (follows) => alertTransport(discordSender(client.rest), follows, opened.clock, logger),
+      alertTransport: (follows) => alertTransport(discordSender(client.rest, { onPosted }), follows, opened.clock, logger),
       discordStatus: status,
       // REST only (no gateway needed), so the catch-up run at start may go before login.
-      digestTransport: () => discordSender(client.rest.setToken(token), { rememberDmChannels: true }),
+      digestTransport: () => discordSender(client.rest.setToken(token), { rememberDmChannels: true, onPosted }),
       buttonEditor: () => voteButtonEditor(client.rest, logger),
     });
   } catch (error) {
@@ -116,6 +121,14 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   }
   const app = opened;
   const ctx = services.ctx;
+  votePosted = (channelId, messageId, body) => {
+    if (!hasVoteButtons(body.components ?? [])) return;
+    try {
+      ctx.votes.posted(channelId, messageId, body.components ?? []);
+    } catch (error) {
+      logger.warn("vote counts: could not remember a post", { channelId, messageId, error });
+    }
+  };
   const router = createRouter(() => ctx, commands, components, directMessages, {
     autoDeferMs: options.autoDeferMs,
     refresh: services.refresh,

@@ -17,13 +17,26 @@ export function isPaperKey(value: string): boolean {
   return PAPER_KEY.test(value);
 }
 
-/** "👍 12" (or "👍" while nobody voted); the same in every language. */
-export function voteLabel(count: number): string {
-  return count > 0 ? t("en", "votes.button", { count }) : t("en", "votes.buttonNone");
+/** Separates the count from a paper's name on a button that names its paper (a digest's several buttons). */
+const NAME_SEPARATOR = " · ";
+const LABEL_MAX = 80;
+
+/** "👍 12" (or "👍" while nobody voted), "👍 12 · LoRA" when the button names its paper; the same in every language. */
+export function voteLabel(count: number, name?: string): string {
+  const votes = count > 0 ? t("en", "votes.button", { count }) : t("en", "votes.buttonNone");
+  if (!name) return votes;
+  const label = `${votes}${NAME_SEPARATOR}${name}`;
+  return [...label].length <= LABEL_MAX ? label : `${[...label].slice(0, LABEL_MAX - 1).join("")}…`;
 }
 
-export function voteButton(paperKey: string, count = 0): ActionButton {
-  return actionButton(voteLabel(count), `${VOTE_PREFIX}:${paperKey}`, { style: ButtonStyle.Secondary });
+/** The paper name a vote button's label carries, if any. */
+function nameIn(label: string): string | undefined {
+  const at = label.indexOf(NAME_SEPARATOR);
+  return at < 0 ? undefined : label.slice(at + NAME_SEPARATOR.length);
+}
+
+export function voteButton(paperKey: string, count = 0, name?: string): ActionButton {
+  return actionButton(voteLabel(count, name), `${VOTE_PREFIX}:${paperKey}`, { style: ButtonStyle.Secondary });
 }
 
 /** The paper key of a vote button, or null for any other component. */
@@ -40,7 +53,8 @@ export function shownCounts(rows: readonly MessageRow[]): Map<string, number> {
   for (const button of rows.flatMap((r) => r.components)) {
     const key = "custom_id" in button ? votedKey(button) : null;
     if (key === null) continue;
-    const digits = /\d+/.exec(button.label.replace(/[,\s]/g, ""));
+    const counted = button.label.split(NAME_SEPARATOR)[0] ?? "";
+    const digits = /\d+/.exec(counted.replace(/[,\s]/g, ""));
     shown.set(key, digits ? Number(digits[0]) : 0);
   }
   return shown;
@@ -57,7 +71,7 @@ export function relabel(rows: readonly MessageRow[], counts: ReadonlyMap<string,
     components: r.components.map((button) => {
       const key = "custom_id" in button ? votedKey(button) : null;
       const count = key === null ? undefined : counts.get(key);
-      return count === undefined ? button : { ...button, label: voteLabel(count) };
+      return count === undefined ? button : { ...button, label: voteLabel(count, nameIn(button.label)) };
     }),
   }));
 }

@@ -29,6 +29,8 @@ export interface TopQuery {
   topic?: string | undefined;
   now: Date;
   limit?: number;
+  /** Votes cast in [start, end) instead of the period's (a digest's week). */
+  window?: { start: Date; end: Date };
 }
 
 export function periodStart(period: TopPeriod, now: Date): Date | null {
@@ -40,7 +42,10 @@ export function topPapers(db: Db, papers: readonly Paper[], query: TopQuery, sto
   const limit = query.limit ?? TOP_LIMIT;
   const candidates = candidateStore(db);
   const byKey = new Map(papers.map((paper) => [paperKeyOf(paper), paper]));
-  const ranked = store.ranked(periodStart(query.period, query.now), query.topic ? TOPIC_SCAN : limit * 2);
+  const scan = query.topic ? TOPIC_SCAN : limit * 2;
+  const ranked = query.window
+    ? store.rankedBetween(query.window.start, query.window.end, scan)
+    : store.ranked(periodStart(query.period, query.now), scan);
   const entries: TopEntry[] = [];
   for (const { paperKey, votes } of ranked) {
     if (entries.length >= limit) break;

@@ -98,6 +98,11 @@ export function voteStore(db: Db) {
   const rankSince = db.prepare<[string, number], { paper_key: string; votes: number }>(
     `SELECT paper_key, COUNT(*) AS votes FROM votes WHERE voted_at >= ? GROUP BY paper_key ORDER BY votes DESC, paper_key LIMIT ?`,
   );
+  const rankBetween = db.prepare<[string, string, number], { paper_key: string; votes: number }>(
+    `SELECT paper_key, COUNT(*) AS votes FROM votes WHERE voted_at >= ? AND voted_at < ? GROUP BY paper_key
+     ORDER BY votes DESC, paper_key LIMIT ?`,
+  );
+  const queuedCount = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM vote_refresh_queue");
   const allTotals = db.prepare<[], { paper_key: string; votes: number }>(
     `SELECT paper_key, votes FROM vote_counts WHERE guild_id = '${TOTAL_SCOPE}' AND votes > 0`,
   );
@@ -169,7 +174,7 @@ export function voteStore(db: Db) {
       forgetMessage.run(messageId);
     },
     queued(): number {
-      return (db.prepare("SELECT COUNT(*) AS n FROM vote_refresh_queue").get() as { n: number }).n;
+      return queuedCount.get()?.n ?? 0;
     },
     votesOf(voterId: string): MemberVote[] {
       return votesOf.all(voterId).map((row) => ({ paperKey: row.paper_key, guildId: row.guild_id || null, votedAt: row.voted_at }));
@@ -182,6 +187,9 @@ export function voteStore(db: Db) {
     ranked(since: Date | null, limit: number): RankedPaper[] {
       const rows = since ? rankSince.all(since.toISOString(), limit) : rankAll.all(limit);
       return rows.map((row) => ({ paperKey: row.paper_key, votes: row.votes }));
+    },
+    rankedBetween(start: Date, end: Date, limit: number): RankedPaper[] {
+      return rankBetween.all(start.toISOString(), end.toISOString(), limit).map((row) => ({ paperKey: row.paper_key, votes: row.votes }));
     },
     /** Every paper with votes and its total (the relevance model's weak labels). */
     allTotals(): RankedPaper[] {

@@ -3,6 +3,7 @@ import type { Paper } from "../catalog/types.js";
 import { summaryFor } from "../catalog/format.js";
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { weekIndex, weekRange, type WeekLabel } from "./week.js";
+import type { CommunityPick } from "../community/digest-top.js";
 
 /** A pending arXiv candidate as the digest shows it: clearly not yet reviewed. */
 export interface DigestCandidate {
@@ -52,6 +53,8 @@ export interface DigestSources {
   readingList(): readonly Paper[];
   /** Followers to DM (the follows tables), oldest first. */
   readers(): DigestReader[];
+  /** votes (issue 18): the week's most voted papers ("Top this week by the community"). */
+  communityTop?(start: Date, end: Date): CommunityPick[];
 }
 
 export interface EditionPaper {
@@ -74,6 +77,8 @@ export interface Edition {
   papers: EditionPaper[];
   candidates: DigestCandidate[];
   picks: EditionPaper[];
+  /** votes (issue 18): absent in editions stored before votes, or without a source for them. */
+  community?: CommunityPick[];
 }
 
 export const CANDIDATES_PER_DIGEST = 5;
@@ -120,6 +125,7 @@ export function buildEdition(week: WeekLabel, sources: DigestSources): Edition {
     papers: sources.addedPapers(start, end).slice(0, MAX_PAPERS_PER_EDITION).map(toEditionPaper),
     candidates: sources.pendingCandidates(CANDIDATES_PER_DIGEST).slice(0, CANDIDATES_PER_DIGEST),
     picks: picksFor(week, catalog.length > 0 ? catalog : sources.readingList()).map(toEditionPaper),
+    ...(sources.communityTop ? { community: sources.communityTop(start, end) } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { arxivAbsUrl } from "../catalog/arxiv-id.js";
 import { candidateStore } from "../db/candidates.js";
 import { databaseSources, type CandidateSource } from "./sources.js";
 import { nextPublication, type WeekLabel } from "./week.js";
+import { communityTopOfWeek } from "../community/digest-top.js";
 
 const stores = new WeakMap<Db, DigestStore>();
 
@@ -52,7 +53,9 @@ export function arxivCandidates(db: Db, minScore: number): CandidateSource {
 }
 
 export function digestSourcesFor(app: Pick<AppContext, "db" | "catalog" | "config">): DigestSources {
-  return databaseSources(digestStoreFor(app.db), () => app.catalog.papers, arxivCandidates(app.db, app.config.arxiv.minScore));
+  return databaseSources(digestStoreFor(app.db), () => app.catalog.papers, arxivCandidates(app.db, app.config.arxiv.minScore), (start, end) =>
+    communityTopOfWeek(app.db, app.catalog.papers, start, end),
+  );
 }
 
 /**

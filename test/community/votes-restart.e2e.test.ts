@@ -9,6 +9,7 @@ import { tempDir } from "../support/app.js";
 import { TEST_TOKEN } from "../support/bot.js";
 import { startDiscordHarness, type DiscordHarness } from "../support/harness/index.js";
 import { button, chatInput, option } from "../support/interactions.js";
+import { voteButtonLabel } from "../support/votes.js";
 
 const LORA = "2106.09685";
 const voter = { id: "1300000000000042001", username: "voter" };
@@ -27,12 +28,7 @@ async function postLora(harness: DiscordHarness): Promise<APIMessage> {
   return message;
 }
 
-function label(harness: DiscordHarness, message: APIMessage): string | undefined {
-  const current = harness.messagesIn(message.channel_id).find((m) => m.id === message.id);
-  const buttons = (current?.components ?? []).flatMap((row) => ("components" in row ? row.components : []));
-  const vote = buttons.find((b) => "custom_id" in b && b.custom_id === `vote:${LORA}`);
-  return vote && "label" in vote ? vote.label : undefined;
-}
+const label = (harness: DiscordHarness, message: APIMessage) => voteButtonLabel(harness, message, LORA);
 
 describe.skipIf(!existsSync(mainJs))("votes across a crash (the built bot, killed with SIGKILL)", () => {
   it("a vote acknowledged before kill -9 is kept once, and the next start edits the posts it left stale", async () => {

@@ -6,16 +6,13 @@ import { useTestBot, type TestBot } from "../support/bot.js";
 import { original, send, useFakeTimeouts } from "../support/e2e.js";
 import { REFRESH_INTERVAL_MS } from "../../src/community/refresher.js";
 import { voteStore } from "../../src/db/votes.js";
+import { voteButtonLabel } from "../support/votes.js";
 
 const LORA = "2106.09685";
 const member = (n: number) => ({ id: `13000000000000${String(1000 + n)}`, username: `member${n}` });
 
-/** The vote button's label on a message the harness holds now. */
 function voteLabel(t: TestBot, message: APIMessage): string | undefined {
-  const current = t.harness.messagesIn(message.channel_id).find((m) => m.id === message.id) ?? message;
-  const buttons = (current.components ?? []).flatMap((row) => ("components" in row ? row.components : []));
-  const vote = buttons.find((b) => "custom_id" in b && b.custom_id === `vote:${LORA}`);
-  return vote && "label" in vote ? vote.label : undefined;
+  return voteButtonLabel(t.harness, message, LORA);
 }
 
 async function postLora(t: TestBot): Promise<APIMessage> {
