@@ -12,6 +12,7 @@ import { alreadyDecided } from "../src/moderation/review.js";
 import { actorOf, refuseUnlessModerator } from "../src/moderation/permissions.js";
 import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js";
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
+import { voteButton } from "../src/community/buttons.js";
 
 const ABSTRACT_EXCERPT = 700;
 
@@ -75,6 +76,8 @@ export function reviewCard(ctx: BotContext, requester: Requester, offset: number
         actionButton(t(locale, "review.reject"), `review:reject:${id}:${offset}`, { style: ButtonStyle.Danger }),
         actionButton(t(locale, "review.skip"), `review:skip:${id}:${offset}`),
         linkButton(t(locale, "review.open"), `https://arxiv.org/abs/${id}`),
+        // votes (issue 18): the members' count for the candidate (and the moderator's own vote).
+        voteButton(id, ctx.votes.totals([id]).get(id) ?? 0),
       ),
     ],
   };

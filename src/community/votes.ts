@@ -8,6 +8,8 @@ export interface PressedMessage {
   id: string;
   channelId: string;
   components: readonly MessageRow[];
+  /** Seen only by one person (a moderator's /review card): answered, never refreshed. */
+  ephemeral?: boolean;
 }
 
 export interface VoteOutcome {
@@ -37,7 +39,7 @@ export function communityVotes(store: VoteStore, clock: Clock, onQueued: () => v
       if (message) {
         components = relabel(message.components, new Map([[paperKey, result.total]]));
         // A message we did not see posted (an alert or digest sent by another process) joins on its first press.
-        if (!store.isPosted(message.id)) posted(message.channelId, message.id, components);
+        if (!message.ephemeral && !store.isPosted(message.id)) posted(message.channelId, message.id, components);
       }
       onQueued();
       return { ...result, components };

@@ -61,7 +61,11 @@ export function requesterOf(interaction: Interaction, facts?: InteractionFacts):
 function pressedMessage(interaction: Interaction): Pick<Requester, "message"> {
   if (!interaction.isButton()) return {};
   const components = messageRows(interaction.message.components.map((component) => component.toJSON()));
-  return components ? { message: { id: interaction.message.id, channelId: interaction.message.channelId, components } } : {};
+  if (!components) return {};
+  const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+  return {
+    message: { id: interaction.message.id, channelId: interaction.message.channelId, components, ...(ephemeral ? { ephemeral } : {}) },
+  };
 }
 
 /** A cached GuildMember has a role manager; an uncached one (API member) a plain id list. */
@@ -160,7 +164,8 @@ export function createRouter(
       if (!interaction.isMessageComponent() && !(interaction.isModalSubmit() && interaction.isFromMessage())) {
         throw new Error(`A ${reply.kind} reply needs a component interaction`);
       }
-      const edit = reply.kind === "update" && reply.buttonsOnly ? { components: discordRows(reply.components ?? []) } : messageOptions(reply);
+      const edit =
+        reply.kind === "update" && reply.buttonsOnly ? { components: discordRows(reply.components ?? []) } : messageOptions(reply);
       if (interaction.deferred || interaction.replied) await interaction.editReply(edit);
       else await interaction.update(edit);
       if (reply.kind === "updateAndNotify") {

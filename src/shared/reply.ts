@@ -95,5 +95,5 @@ export interface Requester {
   /** Discord marks the user a bot (a webhook or another bot): votes from them never count. */
   isBot?: boolean;
   /** For a button press: the message it is on, with its button rows (absent when they are not plain buttons). */
-  message?: { id: string; channelId: string; components: readonly MessageRow[] };
+  message?: { id: string; channelId: string; components: readonly MessageRow[]; ephemeral?: boolean };
 }
