@@ -100,7 +100,9 @@ export function benchVotes(log: (line: string) => void) {
       }
     }
     const topSorted = Object.fromEntries(Object.entries(topTimes).map(([period, list]) => [period, [...list].sort((a, b) => a - b)]));
-    const allTop = Object.values(topSorted).flat().sort((a, b) => a - b);
+    const allTop = Object.values(topSorted)
+      .flat()
+      .sort((a, b) => a - b);
     const queued = store.queued();
     db.close();
     const result = {

@@ -208,7 +208,7 @@ function confirmUnfollowAll(requester: Requester): Reply {
   return {
     kind: "reply",
     private: true,
-    content: t(locale, "unfollow.confirmAll"),
+    content: `${t(locale, "unfollow.confirmAll")}\n${t(locale, "unfollow.confirmVotes")}`,
     components: [
       row(
         actionButton(t(locale, "unfollow.confirmButton"), `unfollow-all:${userId}:yes`, { style: ButtonStyle.Danger }),
@@ -372,10 +372,14 @@ export const followButtons: ComponentModule[] = [
     if (step === "ask") return confirmUnfollowAll(requester);
     if (step !== "yes") return { kind: "update", content: t(requester.locale, "unfollow.cancelled"), embeds: [], components: [] };
     const removed = ctx.follows.unfollowAll(requester.userId);
-    return { kind: "update", content: t(requester.locale, removed ? "unfollow.all" : "unfollow.notFollowing"), embeds: [], components: [] };
+    // votes (issue 18): kept in the counts, with the member's id taken off them.
+    const anonymized = ctx.votes.anonymize(requester.userId);
+    const votes = anonymized > 0 ? `\n${t(requester.locale, "unfollow.votesKept", { count: anonymized })}` : "";
+    const content = t(requester.locale, removed ? "unfollow.all" : "unfollow.notFollowing") + votes;
+    return { kind: "update", content, embeds: [], components: [] };
   }),
   ownButton("export", (ctx, _args, requester) => {
-    const data = exportUserData(ctx.follows, requester.userId, ctx.clock.now());
+    const data = exportUserData(ctx.follows, requester.userId, ctx.clock.now(), { votes: ctx.votes.votesOf(requester.userId) });
     return {
       kind: "reply",
       private: true,

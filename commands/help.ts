@@ -9,7 +9,15 @@ export default defineCommand({
 
   execute(ctx, _options, requester): Reply {
     const { locale } = requester;
-    const commands = [t(locale, "help.paper"), t(locale, "help.papers"), t(locale, "help.follow"), t(locale, "help.help")];
+    const commands = [
+      t(locale, "help.paper"),
+      t(locale, "help.papers"),
+      t(locale, "help.follow"),
+      // votes (issue 18)
+      t(locale, "help.votes"),
+      t(locale, "help.votesPrivacy"),
+      t(locale, "help.help"),
+    ];
     return {
       kind: "reply",
       private: true,

@@ -52,7 +52,12 @@ export default defineCommand({
     if (best) {
       const key = paperKeyOf(best.paper);
       const votes = ctx.votes.totals([key]).get(key) ?? 0;
-      return { kind: "reply", private: false, embeds: [paperEmbed(best.paper, locale)], components: [withVote(paperButtons(best.paper, locale), key, votes)] };
+      return {
+        kind: "reply",
+        private: false,
+        embeds: [paperEmbed(best.paper, locale)],
+        components: [withVote(paperButtons(best.paper, locale), key, votes)],
+      };
     }
     if (resolution.unlistedArxivId) return notice(locale, message("errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId }));
     const suggestions = resolution.suggestions;

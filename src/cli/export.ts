@@ -1,6 +1,7 @@
 import { followStore } from "../db/follows.js";
 import { exportUserData } from "../follows/export.js";
 import { parse, UsageError, withApp, type Handler } from "./kit.js";
+import { voteStore } from "../db/votes.js";
 
 export const exportCommand: Handler = async (args, io) => {
   const { values, positionals } = parse(args, { user: { type: "string" } }, false);
@@ -8,7 +9,10 @@ export const exportCommand: Handler = async (args, io) => {
   if (!values.user || !/^\d{17,20}$/.test(values.user)) throw new UsageError("export needs --user with a Discord user id (17-20 digits)");
   const userId = values.user;
   return withApp(io, async (app) => {
-    io.stdout(JSON.stringify(exportUserData(followStore(app.db), userId, app.clock.now()), null, 2) + "\n");
+    io.stdout(
+      JSON.stringify(exportUserData(followStore(app.db), userId, app.clock.now(), { votes: voteStore(app.db).votesOf(userId) }), null, 2) +
+        "\n",
+    );
     return 0;
   });
 };

@@ -35,7 +35,8 @@ export function communityTopOfWeek(db: Db, papers: readonly Paper[], start: Date
 /** The section's lines: "**[LoRA…](url)** · 👍 12 votes". `escape` is the digest's Markdown escaping. */
 export function communityTopEntries(picks: readonly CommunityPick[], locale: Locale, escape: (text: string) => string): string[] {
   return picks.map(
-    (pick) => `**[${escape(locale === "ja" ? pick.titleJa : pick.title)}](${pick.url})** · 👍 ${t(locale, "top.votes", { count: pick.votes })}`,
+    (pick) =>
+      `**[${escape(locale === "ja" ? pick.titleJa : pick.title)}](${pick.url})** · 👍 ${t(locale, "top.votes", { count: pick.votes })}`,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Clock } from "../logger.js";
-import type { VoteStore } from "../db/votes.js";
+import type { MemberVote, VoteStore } from "../db/votes.js";
 import type { MessageRow } from "../shared/reply.js";
 import { relabel, shownCounts } from "./buttons.js";
 
@@ -25,6 +25,10 @@ export interface CommunityVotes {
   /** A message with vote buttons was posted: its counts are kept current from now on. */
   posted(channelId: string, messageId: string, components: readonly MessageRow[]): void;
   totals(keys: readonly string[]): Map<string, number>;
+  /** The member's own votes (data export). */
+  votesOf(userId: string): MemberVote[];
+  /** /unfollow without a topic: the member's votes stay counted, no longer theirs. Returns how many. */
+  anonymize(userId: string): number;
 }
 
 export function communityVotes(store: VoteStore, clock: Clock, onQueued: () => void = () => undefined): CommunityVotes {
@@ -49,5 +53,7 @@ export function communityVotes(store: VoteStore, clock: Clock, onQueued: () => v
       onQueued();
     },
     totals: (keys) => store.totals(keys),
+    votesOf: (userId) => store.votesOf(userId),
+    anonymize: (userId) => store.anonymize(userId),
   };
 }

@@ -58,7 +58,9 @@ export function voteStore(db: Db) {
     `INSERT INTO vote_counts (paper_key, guild_id, votes) VALUES (@key, @scope, MAX(@delta, 0))
      ON CONFLICT (paper_key, guild_id) DO UPDATE SET votes = MAX(votes + @delta, 0)`,
   );
-  const totalOf = db.prepare<[string], { votes: number }>(`SELECT votes FROM vote_counts WHERE paper_key = ? AND guild_id = '${TOTAL_SCOPE}'`);
+  const totalOf = db.prepare<[string], { votes: number }>(
+    `SELECT votes FROM vote_counts WHERE paper_key = ? AND guild_id = '${TOTAL_SCOPE}'`,
+  );
   const queueOthers = db.prepare(
     `INSERT INTO vote_refresh_queue (message_id, queued_at, generation)
        SELECT p.message_id, @now, 1 FROM vote_message_papers p JOIN vote_messages m ON m.message_id = p.message_id

@@ -53,8 +53,11 @@ export function arxivCandidates(db: Db, minScore: number): CandidateSource {
 }
 
 export function digestSourcesFor(app: Pick<AppContext, "db" | "catalog" | "config">): DigestSources {
-  return databaseSources(digestStoreFor(app.db), () => app.catalog.papers, arxivCandidates(app.db, app.config.arxiv.minScore), (start, end) =>
-    communityTopOfWeek(app.db, app.catalog.papers, start, end),
+  return databaseSources(
+    digestStoreFor(app.db),
+    () => app.catalog.papers,
+    arxivCandidates(app.db, app.config.arxiv.minScore),
+    (start, end) => communityTopOfWeek(app.db, app.catalog.papers, start, end),
   );
 }
 

@@ -1,7 +1,8 @@
 import type { FollowStore } from "../db/follows.js";
+import type { MemberVote } from "../db/votes.js";
 
 /** Everything paperbot stores about one user, as handed out by `paperbot export` and the Export button. */
-export function exportUserData(store: FollowStore, userId: string, now: Date) {
+export function exportUserData(store: FollowStore, userId: string, now: Date, community: { votes?: readonly MemberVote[] } = {}) {
   const follow = store.get(userId);
   return {
     exportedAt: now.toISOString(),
@@ -21,5 +22,7 @@ export function exportUserData(store: FollowStore, userId: string, now: Date) {
         }
       : {}),
     ...store.history(userId),
+    // votes (issue 18): each paper (arXiv id, or catalog id) the user voted for, where and when.
+    ...(community.votes ? { votes: community.votes } : {}),
   };
 }

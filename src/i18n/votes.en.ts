@@ -25,5 +25,6 @@ export const votesEn = {
     one: "Your {count} vote stays in the counts, with your name taken off it.",
     other: "Your {count} votes stay in the counts, with your name taken off them.",
   },
+  "unfollow.confirmVotes": "Your 👍 votes stay in the papers' counts, with your name taken off them.",
   "digest.topCommunity": "Top this week by the community",
 } as const;

@@ -22,5 +22,6 @@ export const votesJa = {
   "help.votes": "論文の下の 👍 で投票(もう一度押すと取り消し)。`/top [期間] [トピック]` で投票の多い論文。",
   "help.votesPrivacy": "トピックなしの `/unfollow` では、投票は数に残り、あなたの名前は外されます。`/following` で書き出せます。",
   "unfollow.votesKept": { other: "あなたの {count} 票は数に残し、あなたの名前は外しました。" },
+  "unfollow.confirmVotes": "👍 の投票は論文の数に残り、あなたの名前は外されます。",
   "digest.topCommunity": "今週コミュニティで人気の論文",
 } as const satisfies Record<keyof typeof votesEn, string | { readonly other: string }>;
