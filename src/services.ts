@@ -72,6 +72,7 @@ export async function startServices(
   const store = new BundleStore(config.bundle.dir, { clock });
   refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
   const secret = bundleSecret(db, config.bundle.secret);
+  const votesData = voteStore(db);
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
@@ -80,7 +81,12 @@ export async function startServices(
     clock,
     logger,
     health: () => ({ database: databaseHealth(app), discord: options.discordStatus(), papers: app.catalog.size }),
-    pages: digestPages({ store: digestStoreFor(db), publicUrl: digestSettings(app).publicUrl, readingListHtml: readingListPage(app) }),
+    pages: digestPages({
+      store: digestStoreFor(db),
+      publicUrl: digestSettings(app).publicUrl,
+      readingListHtml: readingListPage(app),
+      votes: (keys) => votesData.totals(keys),
+    }),
   });
   const publicUrl = config.http.publicUrl ?? `http://localhost:${http.port}`;
   logger.info("http server listening", { url: http.url, publicUrl });
@@ -102,7 +108,6 @@ export async function startServices(
     transport: options.alertTransport?.(follows) ?? null,
   });
   const arxiv = createArxivHttp(config.arxiv, clock, {}, db);
-  const votesData = voteStore(db);
   const refresher = options.buttonEditor ? new VoteRefresher({ store: votesData, editor: options.buttonEditor(), clock, logger }) : null;
   const votes = communityVotes(votesData, clock, () => refresher?.poke());
   const ctx = createBotContext(app, {

@@ -59,6 +59,24 @@ export function votablePaper(paper: Paper): VotablePaper {
   return { paperKey: paperKeyOf(paper), name: paperShortName(paper) };
 }
 
+/** Live vote totals by paper key (the web pages show them). */
+export type VoteCounts = ReadonlyMap<string, number>;
+
+/** The keys of every paper an edition shows (its papers, candidates and picks). */
+export function editionVoteKeys(edition: {
+  papers: readonly { id: string; title: string; url: string }[];
+  candidates: readonly { arxivId: string }[];
+  picks: readonly { id: string; title: string; url: string }[];
+}): string[] {
+  return [
+    ...new Set([
+      ...edition.papers.map((paper) => votableEditionPaper(paper).paperKey),
+      ...edition.candidates.map((candidate) => candidate.arxivId),
+      ...edition.picks.map((paper) => votableEditionPaper(paper).paperKey),
+    ]),
+  ];
+}
+
 /** Rows of vote buttons for a digest's papers (at most DIGEST_VOTE_BUTTONS, each named), counts set once posted. */
 export function digestVoteRows(papers: readonly VotablePaper[]): MessageRow[] {
   const unique = [...new Map(papers.map((paper) => [paper.paperKey, paper])).values()].slice(0, DIGEST_VOTE_BUTTONS);

@@ -4,6 +4,7 @@ import { t, type Locale } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import { html, joinHtml, joinXml, raw, rawXml, xml, type SafeHtml } from "../shared/html.js";
 import { candidateNote, oneLineSummary, type Edition, type EditionPaper } from "./content.js";
+import { votableEditionPaper, type VoteCounts } from "../community/digest-top.js";
 
 /** A response the HTTP server sends as is. The same object is returned while its content has not changed. */
 export interface Page {
@@ -57,7 +58,13 @@ function topicsLine(locale: Locale, topics: readonly string[]): SafeHtml {
   return html`<br><span class="note">${t(locale, "digest.webTopics", { topics: topics.map((topic) => topicLabel(locale, topic)).join(", ") })}</span>`;
 }
 
-function paperItem(paper: EditionPaper, locale: Locale): SafeHtml {
+/** votes (issue 18): " · 👍 12" after a paper with votes, when the page shows counts. */
+function votesOf(counts: VoteCounts | undefined, paperKey: string): SafeHtml {
+  const count = counts?.get(paperKey) ?? 0;
+  return count > 0 ? html` <span class="votes">· 👍 ${t("en", "votes.button", { count }).replace("👍 ", "")}</span>` : html``;
+}
+
+function paperItem(paper: EditionPaper, locale: Locale, counts?: VoteCounts): SafeHtml {
   const notes = shownNotes(paper.notes?.[locale] ?? []).map((key) => html` <em class="note">${t(locale, key)}</em>`);
   // Papers added from arXiv carry the English title as their Japanese one: shown once, not as its own translation.
   const translated = paper.titleJa.trim() !== "" && paper.titleJa.trim() !== paper.title.trim();
@@ -66,12 +73,12 @@ function paperItem(paper: EditionPaper, locale: Locale): SafeHtml {
     : locale === "ja"
       ? html`${link(paper.titleJa, paper.url)} <span class="ja" lang="en">${paper.title}</span>`
       : html`${link(paper.title, paper.url)} <span class="ja" lang="ja">${paper.titleJa}</span>`;
-  return html`<li>${heading}<br>${oneLineSummary(paper.summary[locale], 400)}${notes}${topicsLine(locale, paper.topics)}</li>`;
+  return html`<li>${heading}${votesOf(counts, votableEditionPaper(paper).paperKey)}<br>${oneLineSummary(paper.summary[locale], 400)}${notes}${topicsLine(locale, paper.topics)}</li>`;
 }
 
 /** The edition as an HTML fragment (the page's body and the Atom entry's content), in English or Japanese. */
-export function editionHtml(edition: Edition, locale: Locale = "en"): SafeHtml {
-  const item = (paper: EditionPaper) => paperItem(paper, locale);
+export function editionHtml(edition: Edition, locale: Locale = "en", counts?: VoteCounts): SafeHtml {
+  const item = (paper: EditionPaper) => paperItem(paper, locale, counts);
   const range = t(locale, "digest.range", {
     start: edition.start.slice(0, 10),
     end: new Date(Date.parse(edition.end) - 1).toISOString().slice(0, 10),
@@ -84,12 +91,20 @@ export function editionHtml(edition: Edition, locale: Locale = "en"): SafeHtml {
   else {
     const items = edition.candidates.map(
       (candidate) =>
-        html`<li>${link(candidate.title, candidate.url)} (arXiv ${candidate.arxivId}) <em>${candidateNote(locale, candidate)}</em><br>${oneLineSummary(candidate.excerpt, 400)}${topicsLine(locale, candidate.topics)}</li>`,
+        html`<li>${link(candidate.title, candidate.url)} (arXiv ${candidate.arxivId})${votesOf(counts, candidate.arxivId)} <em>${candidateNote(locale, candidate)}</em><br>${oneLineSummary(candidate.excerpt, 400)}${topicsLine(locale, candidate.topics)}</li>`,
     );
     parts.push(html`<ol>${joinHtml(items, "\n")}</ol>`);
   }
   if (edition.picks.length > 0)
     parts.push(html`<h2>${t(locale, "digest.pick")}</h2>`, html`<ul>${joinHtml(edition.picks.map(item), "\n")}</ul>`);
+  // votes (issue 18): the week's most voted papers, with their counts when the edition was sent.
+  if (edition.community && edition.community.length > 0) {
+    const top = edition.community.map(
+      (pick) =>
+        html`<li>${link(locale === "ja" ? pick.titleJa : pick.title, pick.url)} · 👍 ${t(locale, "top.votes", { count: pick.votes })}</li>`,
+    );
+    parts.push(html`<h2>${t(locale, "digest.topCommunity")}</h2>`, html`<ol>${joinHtml(top, "\n")}</ol>`);
+  }
   return joinHtml(parts, "\n");
 }
 
@@ -100,14 +115,14 @@ function otherLanguageLink(base: string, locale: Locale): SafeHtml {
 }
 
 /** `PUBLIC_URL/digest/<week>` (English) and `…/<week>/ja` (Japanese, where ja DMs link), each linking the other. */
-export function renderEditionPage(edition: Edition, publicUrl: string, locale: Locale = "en"): Page {
+export function renderEditionPage(edition: Edition, publicUrl: string, locale: Locale = "en", counts?: VoteCounts): Page {
   const title = t(locale, "digest.title", { week: edition.week });
   const other = otherLanguageLink(`${publicUrl}/digest/${edition.week}`, locale);
   const back = `${publicUrl}/digest${locale === "ja" ? "/ja" : ""}`;
   return htmlPage(
     200,
     title,
-    html`<p><a href="${back}">← ${t(locale, "digest.webAll")}</a> · ${other}</p>\n<h1>${title}</h1>\n${editionHtml(edition, locale)}`,
+    html`<p><a href="${back}">← ${t(locale, "digest.webAll")}</a> · ${other}</p>\n<h1>${title}</h1>\n${editionHtml(edition, locale, counts)}`,
     locale,
   );
 }

@@ -18,6 +18,7 @@ import {
 import type { Locale } from "../i18n/index.js";
 import { raw } from "../shared/html.js";
 import { WEEK_LABEL_PATTERN } from "../digest/week.js";
+import { editionVoteKeys, type VoteCounts } from "../community/digest-top.js";
 
 /** The public pages the HTTP server serves besides the bundle: the reading list at `/`, the digest archive and its feed. */
 
@@ -50,7 +51,13 @@ const EDITION_PAGES_CACHED = 64;
  * rendered once per change of what it shows and the same Page object returned until then (the server keys its
  * encoded body and ETag on it).
  */
-export function digestPages(options: { store: DigestStore; publicUrl: string; readingListHtml: () => string }) {
+export function digestPages(options: {
+  store: DigestStore;
+  publicUrl: string;
+  readingListHtml: () => string;
+  /** votes (issue 18): live totals by paper key, shown beside each paper of an edition page. */
+  votes?: (keys: readonly string[]) => VoteCounts;
+}) {
   const { store, publicUrl } = options;
   const readingList = memo((body: string): Page => ({
     status: 200,
@@ -70,20 +77,34 @@ export function digestPages(options: { store: DigestStore; publicUrl: string; re
       publicUrl,
     ),
   );
+  // A published edition never changes: parsed once (bounded, oldest first out).
+  const editions = new Map<string, Edition>();
+  const publishedEdition = (week: string): Edition | undefined => {
+    const known = editions.get(week);
+    if (known) return known;
+    const row = store.edition(week);
+    if (!row?.published_at) return undefined;
+    const edition = JSON.parse(row.content_json) as Edition;
+    editions.set(week, edition);
+    if (editions.size > EDITION_PAGES_CACHED) editions.delete(editions.keys().next().value ?? week);
+    return edition;
+  };
   const notFound = htmlPage(404, "Not found", raw("<h1>No digest for that week</h1>"));
   // A published edition never changes, so its pages stay valid; the map is bounded, oldest use first out.
   const editionPages = new Map<string, Page>();
   const editionPage = (week: string, locale: Locale): Page => {
-    const key = `${week}/${locale}`;
+    // votes (issue 18): the page changes with its papers' counts, so they are part of the cache key.
+    const edition = WEEK_LABEL_PATTERN.test(week) ? publishedEdition(week) : undefined;
+    const counts = edition && options.votes ? options.votes(editionVoteKeys(edition)) : undefined;
+    const key = `${week}/${locale}/${counts ? [...counts.values()].join(",") : ""}`;
     const hit = editionPages.get(key);
     if (hit) {
       editionPages.delete(key);
       editionPages.set(key, hit);
       return hit;
     }
-    const row = WEEK_LABEL_PATTERN.test(week) ? store.edition(week) : undefined;
-    if (!row?.published_at) return notFound;
-    const page = renderEditionPage(JSON.parse(row.content_json) as Edition, publicUrl, locale);
+    if (!edition) return notFound;
+    const page = renderEditionPage(edition, publicUrl, locale, counts);
     editionPages.set(key, page);
     if (editionPages.size > EDITION_PAGES_CACHED) editionPages.delete(editionPages.keys().next().value ?? key);
     return page;
