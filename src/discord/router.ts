@@ -180,9 +180,14 @@ export function createRouter(
     const votes = !reply.private && hasVoteButtons(reply.components ?? []) ? (reply.components ?? []) : null;
     if (!interaction.deferred && !interaction.replied) {
       if (votes) {
-        const response = await interaction.reply({ ...options, withResponse: true });
-        const posted = response.resource?.message;
-        if (posted) ctx().votes.posted(posted.channelId, posted.id, votes);
+        try {
+          const posted = (await interaction.reply({ ...options, withResponse: true })).resource?.message;
+          if (posted) ctx().votes.posted(posted.channelId, posted.id, votes);
+        } catch (error) {
+          // Answered, but without the message Discord should return: its counts start following at its first press.
+          if (!interaction.replied) throw error;
+          ctx().logger.warn("vote counts: the answer's message is unknown", { error });
+        }
       } else await interaction.reply(options);
     } else if (interaction.deferred && !interaction.replied && Boolean(interaction.ephemeral) === reply.private) {
       const posted = await interaction.editReply(messageOptions(reply));
