@@ -12,6 +12,7 @@ import { scoreLabelledSets } from "./lookup-accuracy.js";
 import { benchOursAlone } from "./lookup-ours.js";
 import { benchScale } from "./scale.js";
 import { benchRelevance } from "./relevance-run.js";
+import { benchVotes } from "./votes.js";
 
 const repoRoot = packageRoot();
 
@@ -146,6 +147,11 @@ if (wanted("scale")) {
     log,
   });
   log(`scale: ${JSON.stringify(result["scale"])}`);
+}
+
+if (wanted("votes")) {
+  log("votes: 10,000 votes on 1,000 papers by 5,000 members, each press timed; then /top for each period");
+  result["votes"] = benchVotes(log);
 }
 
 // Peak resident memory of the whole run (the lookup section, with all three indexes over 100k papers, dominates).

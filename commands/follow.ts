@@ -216,7 +216,7 @@ function confirmUnfollowAll(requester: Requester): Reply {
   return {
     kind: "reply",
     private: true,
-    content: t(locale, "unfollow.confirmAll"),
+    content: `${t(locale, "unfollow.confirmAll")}\n${t(locale, "unfollow.confirmVotes")}`,
     components: [
       row(
         actionButton(t(locale, "unfollow.confirmButton"), `unfollow-all:${userId}:yes`, { style: ButtonStyle.Danger }),
@@ -385,14 +385,18 @@ export const followButtons: ComponentModule[] = [
     const removed = ctx.follows.unfollowAll(requester.userId);
     // Suggestions stay counted on the review queue, without what identifies the member (README: Privacy).
     const anonymised = ctx.suggestions.anonymise(requester.userId);
+    // votes (issue 18): kept in the counts, with the member's id taken off them.
+    const anonymized = ctx.votes.anonymize(requester.userId);
     const parts = [
       removed || anonymised === 0 ? t(requester.locale, removed ? "unfollow.all" : "unfollow.notFollowing") : "",
       anonymised > 0 ? t(requester.locale, "unfollow.suggestionsAnonymised", { count: anonymised }) : "",
     ];
-    return { kind: "update", content: parts.filter((part) => part !== "").join(" "), embeds: [], components: [] };
+    const votes = anonymized > 0 ? `\n${t(requester.locale, "unfollow.votesKept", { count: anonymized })}` : "";
+    return { kind: "update", content: parts.filter((part) => part !== "").join(" ") + votes, embeds: [], components: [] };
   }),
   ownButton("export", (ctx, _args, requester) => {
-    const data = exportUserData(ctx.follows, requester.userId, ctx.clock.now(), ctx.suggestions.byUser(requester.userId));
+    const community = { suggestions: ctx.suggestions.byUser(requester.userId), votes: ctx.votes.votesOf(requester.userId) };
+    const data = exportUserData(ctx.follows, requester.userId, ctx.clock.now(), community);
     return {
       kind: "reply",
       private: true,

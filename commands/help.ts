@@ -14,6 +14,9 @@ export default defineCommand({
       t(locale, "help.papers"),
       t(locale, "help.follow"),
       t(locale, "help.suggest"),
+      // votes (issue 18)
+      t(locale, "help.votes"),
+      t(locale, "help.votesPrivacy"),
       t(locale, "help.help"),
     ];
     return {

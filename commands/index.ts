@@ -11,6 +11,8 @@ import { papersCommand, papersPageButtons } from "./papers.js";
 import { reviewApproveModal, reviewButtons, reviewCommand } from "./review.js";
 import { suggestCommand } from "./suggest.js";
 import { watchCommand } from "./watch.js";
+import { topCommand } from "./top.js";
+import { voteButtonHandler } from "./vote.js";
 
 /** Every slash command the bot registers, in the order /help lists them. */
 export const commands: readonly RegisteredCommand[] = [
@@ -23,6 +25,7 @@ export const commands: readonly RegisteredCommand[] = [
   register(bundleCommand),
   register(watchCommand),
   register(digestCommand),
+  register(topCommand),
   register(help),
   register(paperAddCommand),
   register(paperEditCommand),
@@ -49,6 +52,7 @@ export const components: readonly ComponentModule[] = [
   reviewButtons,
   reviewApproveModal,
   digestBundleButton,
+  voteButtonHandler,
 ];
 
 /** Tried in order: the first whose `matches` accepts the message answers it; the hint is the catch-all. */

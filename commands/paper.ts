@@ -9,6 +9,7 @@ import { commandHeader, defineCommand, describedBy, type MessageRow, type Reply 
 import { actionButton, notice, row } from "../src/shared/embeds.js";
 import { paperButtons, paperEmbed } from "../src/catalog/card.js";
 import { message, t } from "../src/i18n/index.js";
+import { paperKeyOf, withVote } from "../src/community/buttons.js";
 
 export const AUTOCOMPLETE_LIMIT = 25;
 
@@ -49,7 +50,14 @@ export default defineCommand({
       };
     }
     if (best) {
-      return { kind: "reply", private: false, embeds: [paperEmbed(best.paper, locale)], components: [paperButtons(best.paper, locale)] };
+      const key = paperKeyOf(best.paper);
+      const votes = ctx.votes.totals([key]).get(key) ?? 0;
+      return {
+        kind: "reply",
+        private: false,
+        embeds: [paperEmbed(best.paper, locale)],
+        components: [withVote(paperButtons(best.paper, locale), key, votes)],
+      };
     }
     if (resolution.unlistedArxivId) return notice(locale, message("errors.unlistedArxiv", { arxivId: resolution.unlistedArxivId }));
     const suggestions = resolution.suggestions;

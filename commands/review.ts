@@ -14,6 +14,7 @@ import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 import { notifySuggesters, suggestionFields } from "./suggest.js";
 import { texToText } from "../src/arxiv/tex.js";
+import { voteButton } from "../src/community/buttons.js";
 
 const ABSTRACT_EXCERPT = 700;
 
@@ -79,6 +80,8 @@ export function reviewCard(ctx: BotContext, requester: Requester, offset: number
         actionButton(t(locale, "review.reject"), `review:reject:${id}:${offset}`, { style: ButtonStyle.Danger }),
         actionButton(t(locale, "review.skip"), `review:skip:${id}:${offset}`),
         linkButton(t(locale, "review.open"), `https://arxiv.org/abs/${id}`),
+        // votes (issue 18): the members' count for the candidate (and the moderator's own vote).
+        voteButton(id, ctx.votes.totals([id]).get(id) ?? 0),
       ),
     ],
   };

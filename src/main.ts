@@ -22,6 +22,9 @@ import { startServices, type Services } from "./services.js";
 import { discussionTransport } from "./community/discussion-transport.js";
 import { threadStore } from "./db/threads.js";
 import { discordDiscussion } from "./discord/threads.js";
+import { voteButtonEditor } from "./discord/vote-edits.js";
+import { hasVoteButtons } from "./community/buttons.js";
+import type { MessageBody } from "./shared/reply.js";
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -98,21 +101,25 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   const client = createDiscordClient(config);
   const status = trackStatus(client);
   let services: Services;
+  // Alerts and digests posted with vote buttons join the refresher (bound once the services exist; sends come later).
+  let votePosted: (channelId: string, messageId: string, body: MessageBody) => void = () => undefined;
+  const onPosted = (channelId: string, messageId: string, body: MessageBody) => votePosted(channelId, messageId, body);
   try {
     services = await startServices(opened, {
       directMessenger: (follows) => createDirectMessenger(discordSender(client.rest), follows, opened.clock, logger),
       alertTransport: (follows) =>
-        discussionTransport(alertTransport(discordSender(client.rest), follows, opened.clock, logger), {
+        discussionTransport(alertTransport(discordSender(client.rest, { onPosted }), follows, opened.clock, logger), {
           port: discordDiscussion(client.rest, client),
           store: threadStore(opened.db),
-          sender: discordSender(client.rest),
+          sender: discordSender(client.rest, { onPosted }),
           clock: opened.clock,
           logger,
         }),
       discussion: discordDiscussion(client.rest, client),
       discordStatus: status,
       // REST only (no gateway needed), so the catch-up run at start may go before login.
-      digestTransport: () => discordSender(client.rest.setToken(token), { rememberDmChannels: true }),
+      digestTransport: () => discordSender(client.rest.setToken(token), { rememberDmChannels: true, onPosted }),
+      buttonEditor: () => voteButtonEditor(client.rest, logger),
     });
   } catch (error) {
     opened.close();
@@ -125,6 +132,14 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   }
   const app = opened;
   const ctx = services.ctx;
+  votePosted = (channelId, messageId, body) => {
+    if (!hasVoteButtons(body.components ?? [])) return;
+    try {
+      ctx.votes.posted(channelId, messageId, body.components ?? []);
+    } catch (error) {
+      logger.warn("vote counts: could not remember a post", { channelId, messageId, error });
+    }
+  };
   const router = createRouter(() => ctx, commands, components, directMessages, {
     autoDeferMs: options.autoDeferMs,
     refresh: services.refresh,
@@ -142,6 +157,7 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
       logger.info("ready", { tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: app.catalog.size });
       // Alerts a crash or restart left recorded but unsent: sent now, or dropped when older than ALERT_MAX_DELAY_HOURS.
       services.alerts.kick();
+      services.voteRefresher?.start();
       resolve();
     });
   });

@@ -22,6 +22,9 @@ import type { DigestTransport } from "./digest/run.js";
 import { createDigestService, digestSettings, digestStoreFor } from "./digest/service.js";
 import type { DiscussionPort } from "./community/discussion.js";
 import { threadStore } from "./db/threads.js";
+import { voteStore } from "./db/votes.js";
+import { communityVotes } from "./community/votes.js";
+import { VoteRefresher, type ButtonEditor } from "./community/refresher.js";
 
 /** How often the catalog file is re-read and the bundle checked against it. */
 export const CATALOG_REFRESH_SCHEDULE = "*/10 * * * *";
@@ -42,6 +45,8 @@ export interface Services {
   /** The one polite arXiv client (shared by the poller and API lookups) and the feed poller. */
   arxiv: ArxivHttp;
   poller: ArxivPoller;
+  /** Vote counts on posted messages; start() once Discord is connected, to edit what a crash left and then each burst. */
+  voteRefresher: VoteRefresher | null;
   /** Stops the scheduler (waiting for a running job) and closes the HTTP server. */
   stop(): Promise<void>;
 }
@@ -63,6 +68,8 @@ export async function startServices(
     discussion?: DiscussionPort;
     /** How often other processes' commits (the CLI's paper-add, candidates approve) are looked for. */
     otherProcessesCheckMs?: number;
+    /** How vote counts on posted messages are edited (REST); without one (the local console) they stay queued. */
+    buttonEditor?: () => ButtonEditor;
   },
 ): Promise<Services> {
   const { config, logger, clock, db } = app;
@@ -70,6 +77,7 @@ export async function startServices(
   const store = new BundleStore(config.bundle.dir, { clock });
   refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
   const secret = bundleSecret(db, config.bundle.secret);
+  const votesData = voteStore(db);
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
@@ -84,6 +92,7 @@ export async function startServices(
       catalog: () => app.catalog,
       applicationId: config.discord.applicationId ?? applicationIdFromToken(config.discord.token),
       onBadEdition: (week) => logger.warn("a stored digest edition could not be read; left out of the web pages", { week }),
+      votes: (keys) => votesData.totals(keys),
     }),
   });
   const publicUrl = config.http.publicUrl ?? `http://localhost:${http.port}`;
@@ -106,6 +115,8 @@ export async function startServices(
     transport: options.alertTransport?.(follows) ?? null,
   });
   const arxiv = createArxivHttp(config.arxiv, clock, {}, db);
+  const refresher = options.buttonEditor ? new VoteRefresher({ store: votesData, editor: options.buttonEditor(), clock, logger }) : null;
+  const votes = communityVotes(votesData, clock, () => refresher?.poke());
   const ctx = createBotContext(app, {
     follows,
     bundle: createBundleLinks({
@@ -131,6 +142,7 @@ export async function startServices(
     digest: createDigestService(app),
     threads: threadStore(db),
     discussion: options.discussion ?? null,
+    votes,
   });
 
   const digest = options.digestTransport ? digestJob(app, options.digestTransport()) : undefined;
@@ -181,9 +193,11 @@ export async function startServices(
     alerts,
     arxiv,
     poller,
+    voteRefresher: refresher,
     async stop() {
       digest?.cancel();
       list.stop();
+      await refresher?.stop();
       bundleRebuild.stop();
       await alerts.stop();
       await poller.stop();

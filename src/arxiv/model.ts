@@ -20,6 +20,8 @@ export interface Sample {
   best: number;
   top3: number;
   positive: boolean;
+  /** How much the sample counts (default 1, a moderator's decision); weak labels (members' votes) count less. */
+  weight?: number;
 }
 
 export const TRAINING: { iterations: number; learningRate: number; l2: number; simScale: number } = {
@@ -79,7 +81,7 @@ export function trainLinear(samples: readonly Sample[], options: { iterations?: 
   let best = 0;
   let top3 = 0;
   let bias = 0;
-  const sampleWeight = samples.map((sample) => samples.length / (2 * (sample.positive ? positives : negatives)));
+  const sampleWeight = samples.map((sample) => ((sample.weight ?? 1) * samples.length) / (2 * (sample.positive ? positives : negatives)));
   const step = TRAINING.learningRate / samples.length;
   const decay = 1 - TRAINING.learningRate * l2;
   for (let iteration = 0; iteration < iterations; iteration += 1) {

@@ -20,6 +20,7 @@ import { explain } from "./reasons.js";
 import { CanonIndex, canonTermCounts, round, type CollectedTerms, type PaperText, type Reasons } from "./score.js";
 import { termIdOf } from "./terms.js";
 import { loadSeeds } from "./seeds.js";
+import { storedWeakLabels, weakLabelSignature, weakSamples, type WeakLabel } from "./weak-labels.js";
 import { TOPIC_LABELS, TopicClassifier } from "./topics.js";
 
 export interface Relevance {
@@ -54,9 +55,11 @@ export class RelevanceModel {
   private reference = new Float64Array(0);
 
   /** `seeds`: abstracts of landmark papers outside the catalog, positives as the canon is (data/eval seeds). */
+  /** `weakLabels`: members' votes (and other weak labels), positives weaker than a moderator's approval. */
   constructor(
     db: Db,
     private readonly seeds: readonly PaperText[] = loadSeeds(),
+    private readonly weakLabels: () => readonly WeakLabel[] = () => storedWeakLabels(db),
   ) {
     this.candidates = candidateStore(db);
     this.corpus = corpusStore(db);
@@ -66,7 +69,10 @@ export class RelevanceModel {
   refresh(papers: readonly Paper[]): { retrained: boolean } {
     this.backfillStatistics();
     const keywords = this.candidates.followedTopics().filter((topic) => !(TOPICS as readonly string[]).includes(topic));
-    const signature = [this.candidates.decisionSignature(), this.corpus.documents(), keywords.join("\n")].join("|");
+    const weak = this.weakLabels();
+    const signature = [this.candidates.decisionSignature(), this.corpus.documents(), keywords.join("\n"), weakLabelSignature(weak)].join(
+      "|",
+    );
     if (this.index && this.papersSeen === papers && signature === this.signature) return { retrained: false };
     this.signature = signature;
     this.papersSeen = papers;
@@ -74,8 +80,18 @@ export class RelevanceModel {
     const index = new CanonIndex(papers, TOPIC_LABELS, keywords, stats);
     const decisions = [...this.seeds.map((text) => ({ text, canon: 0, approved: true })), ...this.trainingData()];
     const background = this.corpus.background(MAX_BACKGROUND);
-    const fixed = [...canonSamples(index), ...decisions.map((decision) => sampleOf(index, decision.text, decision.approved))];
-    const negatives = background.map((paper) => (paper.rejected ? null : sampleOf(index, paper, false)));
+    // votes (issue 18): papers members voted for are weak positives (undecided ones: a decision outweighs them).
+    const undecided = (paperId: string) => {
+      const held = this.candidates.get(paperId);
+      return held?.status === "undecided" ? held : undefined;
+    };
+    const voted = new Set(weak.map((label) => label.paperId));
+    const fixed = [
+      ...canonSamples(index),
+      ...decisions.map((decision) => sampleOf(index, decision.text, decision.approved)),
+      ...weakSamples(index, weak, undecided),
+    ];
+    const negatives = background.map((paper) => (paper.rejected || voted.has(paper.arxivId) ? null : sampleOf(index, paper, false)));
     const others = negatives.filter((sample): sample is Sample => sample !== null);
     this.index = index;
     this.topics = new TopicClassifier(index);

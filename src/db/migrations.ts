@@ -2,6 +2,7 @@ import type { Db } from "./connection.js";
 import { DatabaseProblem } from "./errors.js";
 import { DIGEST_PAUSES_SQL, DIGEST_SCHEMA_SQL } from "./digest-schema.js";
 import { SUGGESTIONS_SCHEMA_SQL } from "./suggestions.js";
+import { VOTES_SCHEMA_SQL } from "./votes-schema.js";
 
 export interface Migration {
   version: number;
@@ -245,6 +246,8 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE user_topics ADD COLUMN display TEXT;
     `,
   },
+  // votes (issue 18)
+  { version: 14, name: "community votes: votes per member, counts per guild and in total, posts showing counts", sql: VOTES_SCHEMA_SQL },
   { version: 15, name: "members' paper suggestions for the review queue", sql: SUGGESTIONS_SCHEMA_SQL },
   {
     version: 16,

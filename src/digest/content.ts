@@ -5,6 +5,7 @@ import { arxivPdfUrl } from "../catalog/arxiv-id.js";
 import { contributionLine } from "./contribution.js";
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { weekIndex, weekRange, type WeekLabel } from "./week.js";
+import type { CommunityPick } from "../community/digest-top.js";
 
 /** A pending arXiv candidate as the digest shows it: clearly not yet reviewed. */
 export interface DigestCandidate {
@@ -70,6 +71,8 @@ export interface DigestSources {
   readingList(): readonly Paper[];
   /** Followers to DM (the follows tables), oldest first. */
   readers(): DigestReader[];
+  /** votes (issue 18): the week's most voted papers ("Top this week by the community"). */
+  communityTop?(start: Date, end: Date): CommunityPick[];
 }
 
 export interface EditionPaper {
@@ -101,6 +104,8 @@ export interface Edition {
   papers: EditionPaper[];
   candidates: DigestCandidate[];
   picks: EditionPaper[];
+  /** votes (issue 18): absent in editions stored before votes, or without a source for them. */
+  community?: CommunityPick[];
 }
 
 /** Candidates an edition keeps: the top MAX_CANDIDATES_SHOWN for everyone, the rest only for matching DM readers. */
@@ -158,6 +163,7 @@ export function buildEdition(week: WeekLabel, sources: DigestSources): Edition {
     papers: sources.addedPapers(start, end).slice(0, MAX_PAPERS_PER_EDITION).map(toEditionPaper),
     candidates: sources.pendingCandidates(CANDIDATES_PER_DIGEST).slice(0, CANDIDATES_PER_DIGEST),
     picks: picksFor(week, catalog.length > 0 ? catalog : sources.readingList()).map(toEditionPaper),
+    ...(sources.communityTop ? { community: sources.communityTop(start, end) } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import { MAX_CANDIDATES_SHOWN, MAX_PAPERS_IN_MESSAGES, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
 import { candidateView, paperView, type EntryView } from "./entry.js";
+import { communityTopEntries, digestVoteRows, votableEditionPaper } from "../community/digest-top.js";
 
 /** Headroom under Discord's limits (embed description 4096, 6000 per message, 10 embeds per message). */
 const DESCRIPTION_BUDGET = 4000;
@@ -123,6 +124,9 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
     ];
     list.push({ title: clip(t(locale, forYou.marked ? "digest.forYouExtra" : "digest.forYou", { topics }), TITLE_MAX), entries });
   }
+  // votes (issue 18)
+  if (edition.community && edition.community.length > 0)
+    list.push({ title: t(locale, "digest.topCommunity"), entries: communityTopEntries(edition.community, locale, escapeDiscordMarkdown) });
   return list;
 }
 
@@ -184,7 +188,7 @@ export function renderDigestMessages(edition: Edition, content: DestinationConte
   return groups.map((group, index) => {
     const last = group.at(-1);
     if (last && groups.length > 1) last.footer = { text: t(locale, "digest.part", { part: index + 1, parts: groups.length }) };
-    return { embeds: group, ...(index === groups.length - 1 ? { components: [buttons] } : {}) };
+    return { embeds: group, ...(index === groups.length - 1 ? { components: [...editionVoteRows(edition), buttons] } : {}) };
   });
 }
 
@@ -205,4 +209,12 @@ export function digestMessagesText(messages: readonly MessageBody[]): string {
     return parts.join("\n");
   });
   return blocks.join("\n\n");
+}
+
+/** votes (issue 18): 👍 for the week's papers, then its candidates (named, as one message holds several). */
+function editionVoteRows(edition: Edition) {
+  return digestVoteRows([
+    ...edition.papers.slice(0, MAX_PAPERS_IN_MESSAGES).map(votableEditionPaper),
+    ...edition.candidates.map((candidate) => ({ paperKey: candidate.arxivId, name: candidate.title })),
+  ]);
 }

@@ -16,6 +16,7 @@ import { contributionLine } from "./contribution.js";
 import { candidateStore } from "../db/candidates.js";
 import { databaseSources, type CandidateSource } from "./sources.js";
 import { nextPublication, type WeekLabel } from "./week.js";
+import { communityTopOfWeek } from "../community/digest-top.js";
 
 const stores = new WeakMap<Db, DigestStore>();
 
@@ -68,7 +69,12 @@ export function arxivCandidates(db: Db, minScore: number, readingList: () => rea
 
 export function digestSourcesFor(app: Pick<AppContext, "db" | "catalog" | "config">): DigestSources {
   const readingList = () => app.catalog.papers;
-  return databaseSources(digestStoreFor(app.db), readingList, arxivCandidates(app.db, app.config.arxiv.minScore, readingList));
+  return databaseSources(
+    digestStoreFor(app.db),
+    readingList,
+    arxivCandidates(app.db, app.config.arxiv.minScore, readingList),
+    (start, end) => communityTopOfWeek(app.db, app.catalog.papers, start, end),
+  );
 }
 
 /**

@@ -15,8 +15,10 @@ export function databaseSources(
   store: DigestStore,
   readingList: () => readonly Paper[],
   candidates: CandidateSource = noCandidates,
+  communityTop?: DigestSources["communityTop"],
 ): DigestSources {
   return {
+    ...(communityTop ? { communityTop } : {}),
     addedPapers: (start, end) => store.addedPapers(start, end),
     pendingCandidates: (limit) => candidates.pending(limit),
     readingList,

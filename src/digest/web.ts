@@ -1,8 +1,9 @@
 import { safeHttpUrl } from "../bundle/common.js";
 import { t, type Locale } from "../i18n/index.js";
 import { html, joinHtml, joinXml, raw, rawXml, xml, type SafeHtml } from "../shared/html.js";
-import { MAX_CANDIDATES_SHOWN, type Edition } from "./content.js";
+import { MAX_CANDIDATES_SHOWN, type DigestCandidate, type Edition, type EditionPaper } from "./content.js";
 import { candidateView, paperView, type EntryView } from "./entry.js";
+import { votableEditionPaper, type VoteCounts } from "../community/digest-top.js";
 
 /** A response the HTTP server sends as is. The same object is returned while its content has not changed. */
 export interface Page {
@@ -61,7 +62,16 @@ function entryItem(view: EntryView): SafeHtml {
 }
 
 /** The edition as an HTML fragment (the page's body and the Atom entry's content), in English or Japanese. */
-export function editionHtml(edition: Edition, locale: Locale = "en"): SafeHtml {
+export function editionHtml(edition: Edition, locale: Locale = "en", counts?: VoteCounts): SafeHtml {
+  // votes (issue 18): live counts, when the page shows them, in place of those frozen with the edition.
+  const voted = <P extends EditionPaper>(paper: P): P => {
+    const up = counts?.get(votableEditionPaper(paper).paperKey) ?? 0;
+    return up > 0 ? { ...paper, votes: { up } } : paper;
+  };
+  const votedCandidate = (candidate: DigestCandidate): DigestCandidate => {
+    const up = counts?.get(candidate.arxivId) ?? 0;
+    return up > 0 ? { ...candidate, votes: { up } } : candidate;
+  };
   const range = t(locale, "digest.range", {
     start: edition.start.slice(0, 10),
     end: new Date(Date.parse(edition.end) - 1).toISOString().slice(0, 10),
@@ -75,7 +85,7 @@ export function editionHtml(edition: Edition, locale: Locale = "en"): SafeHtml {
       html`<p>${t(locale, "digest.counts", { papers: edition.papers.length, candidates: candidates.length })}</p>`,
       html`<h2>${t(locale, "digest.added")}</h2>`,
       html`<ol>${joinHtml(
-        edition.papers.map((paper) => entryItem(paperView(paper, locale))),
+        edition.papers.map((paper) => entryItem(paperView(voted(paper), locale))),
         "\n",
       )}</ol>`,
     );
@@ -84,7 +94,7 @@ export function editionHtml(edition: Edition, locale: Locale = "en"): SafeHtml {
     parts.push(
       html`<h2>${t(locale, "digest.pick")}</h2>`,
       html`<ul>${joinHtml(
-        edition.picks.map((paper) => entryItem(paperView(paper, locale))),
+        edition.picks.map((paper) => entryItem(paperView(voted(paper), locale))),
         "\n",
       )}</ul>`,
     );
@@ -93,10 +103,18 @@ export function editionHtml(edition: Edition, locale: Locale = "en"): SafeHtml {
       html`<h2>${t(locale, "digest.unreviewed")}</h2>`,
       html`<p class="note">${t(locale, "digest.unreviewedNote")}</p>`,
       html`<ol>${joinHtml(
-        candidates.map((candidate) => entryItem(candidateView(candidate, locale))),
+        candidates.map((candidate) => entryItem(candidateView(votedCandidate(candidate), locale))),
         "\n",
       )}</ol>`,
     );
+  // votes (issue 18): the week's most voted papers, with their counts when the edition was sent.
+  if (edition.community && edition.community.length > 0) {
+    const top = edition.community.map(
+      (pick) =>
+        html`<li>${link(locale === "ja" ? pick.titleJa : pick.title, pick.url)} · 👍 ${t(locale, "top.votes", { count: pick.votes })}</li>`,
+    );
+    parts.push(html`<h2>${t(locale, "digest.topCommunity")}</h2>`, html`<ol>${joinHtml(top, "\n")}</ol>`);
+  }
   return joinHtml(parts, "\n");
 }
 
@@ -107,14 +125,14 @@ function otherLanguageLink(base: string, locale: Locale): SafeHtml {
 }
 
 /** `PUBLIC_URL/digest/<week>` (English) and `…/<week>/ja` (Japanese, where ja DMs link), each linking the other. */
-export function renderEditionPage(edition: Edition, publicUrl: string, locale: Locale = "en"): Page {
+export function renderEditionPage(edition: Edition, publicUrl: string, locale: Locale = "en", counts?: VoteCounts): Page {
   const title = t(locale, "digest.title", { week: edition.week });
   const other = otherLanguageLink(`${publicUrl}/digest/${edition.week}`, locale);
   const back = `${publicUrl}/digest${locale === "ja" ? "/ja" : ""}`;
   return htmlPage(
     200,
     title,
-    html`<p><a href="${back}">← ${t(locale, "digest.webAll")}</a> · ${other}</p>\n<h1>${title}</h1>\n${editionHtml(edition, locale)}`,
+    html`<p><a href="${back}">← ${t(locale, "digest.webAll")}</a> · ${other}</p>\n<h1>${title}</h1>\n${editionHtml(edition, locale, counts)}`,
     locale,
   );
 }

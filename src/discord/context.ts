@@ -11,6 +11,9 @@ import type { MessageBody } from "../shared/reply.js";
 import type { HandlerSettings } from "../shared/settings.js";
 import type { DiscussionPort } from "../community/discussion.js";
 import { threadStore, type ThreadStore } from "../db/threads.js";
+import { communityVotes, type CommunityVotes } from "../community/votes.js";
+import { voteStore } from "../db/votes.js";
+import { topPapers, type TopEntry, type TopQuery } from "../community/top.js";
 
 export type DmResult = "sent" | "refused" | "paused" | "failed" | "unavailable";
 
@@ -43,6 +46,9 @@ export interface BotContext {
   /** A thread per paper (issue 18): discussion settings, and Discord's view of a channel (null in the console). */
   readonly threads: ThreadStore;
   readonly discussion: DiscussionPort | null;
+  /** Members' votes (vote buttons) and the most voted papers (/top). */
+  readonly votes: CommunityVotes;
+  top(query: TopQuery): TopEntry[];
 }
 
 export function createBotContext(
@@ -55,6 +61,8 @@ export function createBotContext(
     digest: DigestService;
     threads?: ThreadStore;
     discussion?: DiscussionPort | null;
+    /** Default: votes on the app's database with no refresher (counts queue until the bot edits them). */
+    votes?: CommunityVotes;
   },
 ): BotContext {
   return {
@@ -78,5 +86,7 @@ export function createBotContext(
       moderationGuildIds: app.config.moderation.guildIds,
     },
     watch: { status: (now) => watchStatus(app.db, app.config.arxiv, now) },
+    votes: services.votes ?? communityVotes(voteStore(app.db), app.clock),
+    top: (query) => topPapers(app.db, app.catalog.papers, query),
   };
 }

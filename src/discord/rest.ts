@@ -47,8 +47,8 @@ export async function postMessage(
   nonce: string,
   roles: readonly string[] = [],
   signal?: AbortSignal,
-): Promise<void> {
-  await rest.post(Routes.channelMessages(channelId), {
+): Promise<string | undefined> {
+  const posted = await rest.post(Routes.channelMessages(channelId), {
     body: {
       content: body.content ?? "",
       embeds: discordEmbeds(body.embeds ?? []),
@@ -59,4 +59,7 @@ export async function postMessage(
     },
     ...(signal ? { signal } : {}),
   });
+  // The message's id (vote counts on it are kept current); a body Discord answered without one gives undefined.
+  const parsed = channelSchema.safeParse(posted);
+  return parsed.success ? parsed.data.id : undefined;
 }

@@ -22,6 +22,8 @@ import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
 import { notice } from "../shared/embeds.js";
 import { discordEmbeds, discordRows } from "./payload.js";
+import { messageRows } from "./vote-edits.js";
+import { hasVoteButtons } from "../community/buttons.js";
 import {
   commandOptions,
   type ComponentModule,
@@ -52,6 +54,19 @@ export function requesterOf(interaction: Interaction, facts?: InteractionFacts):
     canManageGuild: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
     roleIds: facts ? (facts.memberRoleIds ?? []) : memberRoleIds(interaction),
     canPostInChannel: canPostIn(interaction),
+    isBot: interaction.user.bot,
+    ...pressedMessage(interaction),
+  };
+}
+
+/** The message a button is on, with its rows in our vocabulary (a vote press answers with them relabelled). */
+function pressedMessage(interaction: Interaction): Pick<Requester, "message"> {
+  if (!interaction.isButton()) return {};
+  const components = messageRows(interaction.message.components.map((component) => component.toJSON()));
+  if (!components) return {};
+  const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+  return {
+    message: { id: interaction.message.id, channelId: interaction.message.channelId, components, ...(ephemeral ? { ephemeral } : {}) },
   };
 }
 
@@ -159,8 +174,10 @@ export function createRouter(
       if (!interaction.isMessageComponent() && !(interaction.isModalSubmit() && interaction.isFromMessage())) {
         throw new Error(`A ${reply.kind} reply needs a component interaction`);
       }
-      if (interaction.deferred || interaction.replied) await interaction.editReply(messageOptions(reply));
-      else await interaction.update(messageOptions(reply));
+      const edit =
+        reply.kind === "update" && reply.buttonsOnly ? { components: discordRows(reply.components ?? []) } : messageOptions(reply);
+      if (interaction.deferred || interaction.replied) await interaction.editReply(edit);
+      else await interaction.update(edit);
       if (reply.kind === "updateAndNotify") {
         await interaction.followUp({ content: reply.notice, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
       }
@@ -169,10 +186,22 @@ export function createRouter(
     const options: InteractionReplyOptions = { ...messageOptions(reply), ...(reply.private ? { flags: MessageFlags.Ephemeral } : {}) };
     if (reply.buttonsExpireAfterMs !== undefined && (reply.components ?? []).length > 0)
       expireButtons(interaction, reply.buttonsExpireAfterMs);
+    // A public post with vote buttons is remembered, so its counts follow votes pressed anywhere.
+    const votes = !reply.private && hasVoteButtons(reply.components ?? []) ? (reply.components ?? []) : null;
     if (!interaction.deferred && !interaction.replied) {
-      await interaction.reply(options);
+      if (votes) {
+        try {
+          const posted = (await interaction.reply({ ...options, withResponse: true })).resource?.message;
+          if (posted) ctx().votes.posted(posted.channelId, posted.id, votes);
+        } catch (error) {
+          // Answered, but without the message Discord should return: its counts start following at its first press.
+          if (!interaction.replied) throw error;
+          ctx().logger.warn("vote counts: the answer's message is unknown", { error });
+        }
+      } else await interaction.reply(options);
     } else if (interaction.deferred && !interaction.replied && Boolean(interaction.ephemeral) === reply.private) {
-      await interaction.editReply(messageOptions(reply));
+      const posted = await interaction.editReply(messageOptions(reply));
+      if (votes) ctx().votes.posted(posted.channelId, posted.id, votes);
     } else {
       // Deferred publicly but the answer is private (or already answered): replace with a follow-up.
       if (interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);

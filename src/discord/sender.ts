@@ -76,6 +76,8 @@ export interface DiscordSenderOptions {
   policy?: Partial<SendPolicy>;
   /** Waits out a short Retry-After; injected by tests (fake time). Rejects when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Told of every message posted (votes: a post with vote buttons has its counts kept current). Must not throw. */
+  onPosted?: (channelId: string, messageId: string, body: MessageBody) => void;
 }
 
 const realSleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, signal ? { signal } : {});
@@ -121,7 +123,9 @@ export function discordSender(rest: REST, options: DiscordSenderOptions = {}): M
       try {
         for (let attempt = 1; ; attempt += 1) {
           try {
-            await postMessage(rest, await channelOf(target, own.signal), body, nonce, roles, own.signal);
+            const channelId = await channelOf(target, own.signal);
+            const messageId = await postMessage(rest, channelId, body, nonce, roles, own.signal);
+            if (messageId) options.onPosted?.(channelId, messageId, body);
             return;
           } catch (error) {
             if (timedOut && !callerSignal?.aborted) {

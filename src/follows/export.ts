@@ -1,11 +1,17 @@
 import type { FollowStore } from "../db/follows.js";
 import type { SuggestionStore } from "../db/suggestions.js";
+import type { MemberVote } from "../db/votes.js";
 
 /**
  * Everything paperbot stores about one user, as handed out by `paperbot export` and the Export button. `suggestions`:
- * the papers they suggested (/suggest), with their notes and what became of each.
+ * the papers they suggested (/suggest), with their notes and what became of each; `votes`: the papers they voted for.
  */
-export function exportUserData(store: FollowStore, userId: string, now: Date, suggestions: ReturnType<SuggestionStore["byUser"]> = []) {
+export function exportUserData(
+  store: FollowStore,
+  userId: string,
+  now: Date,
+  community: { votes?: readonly MemberVote[]; suggestions?: ReturnType<SuggestionStore["byUser"]> } = {},
+) {
   const follow = store.get(userId);
   return {
     exportedAt: now.toISOString(),
@@ -25,6 +31,8 @@ export function exportUserData(store: FollowStore, userId: string, now: Date, su
         }
       : {}),
     ...store.history(userId),
-    suggestions,
+    suggestions: community.suggestions ?? [],
+    // votes (issue 18): each paper (arXiv id, or catalog id) the user voted for, where and when.
+    ...(community.votes ? { votes: community.votes } : {}),
   };
 }

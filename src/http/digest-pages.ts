@@ -1,5 +1,6 @@
 import { safeHttpUrl } from "../bundle/common.js";
 import { editionHtml } from "../digest/web.js";
+import type { VoteCounts } from "../community/digest-top.js";
 import { t, type Locale } from "../i18n/index.js";
 import { html, joinHtml, joinXml, rawXml, xml } from "../shared/html.js";
 import { headlineLine, HEADLINES_SHOWN, type EditionSummary } from "./editions.js";
@@ -13,7 +14,7 @@ function alternatesOf(make: (locale: Locale) => string): Record<Locale, string> 
 }
 
 /** `PUBLIC_URL/digest/<week>` (English) and `…/<week>/ja`: the digest's own rendering of the entries, in the site's frame. */
-export function editionPage(urls: SiteUrls, summary: EditionSummary, locale: Locale): PageResponse {
+export function editionPage(urls: SiteUrls, summary: EditionSummary, locale: Locale, counts?: VoteCounts): PageResponse {
   const title = t(locale, "digest.title", { week: summary.week });
   return sitePage(urls, {
     status: 200,
@@ -25,7 +26,7 @@ export function editionPage(urls: SiteUrls, summary: EditionSummary, locale: Loc
     ogType: "article",
     body: html`<p><a href="${urls.archive(locale)}">← ${t(locale, "digest.webAll")}</a></p>
 <h1>${title}</h1>
-${editionHtml(summary.edition, locale)}`,
+${editionHtml(summary.edition, locale, counts)}`,
   });
 }
 

@@ -9,6 +9,7 @@ import { errorPage, siteUrls } from "./layout.js";
 import { negotiateLocale, type PageRequest } from "./negotiate.js";
 import type { ErrorReason, PageResponse, PageSource } from "./page-response.js";
 import { searchPage } from "./search.js";
+import { editionVoteKeys, type VoteCounts } from "../community/digest-top.js";
 
 /**
  * The public web pages of the bot: the home at `/` (and `/ja/`), search, the digest archive, its editions and the
@@ -36,6 +37,8 @@ export interface SitePagesOptions {
   applicationId?: string | undefined;
   /** Called when a stored edition cannot be read (it is then left out of the pages). */
   onBadEdition?: (week: string) => void;
+  /** votes (issue 18): live totals by paper key, shown beside each paper of an edition page. */
+  votes?: (keys: readonly string[]) => VoteCounts;
 }
 
 /** One rendered value per key: rendered again only when the key changes. */
@@ -94,18 +97,31 @@ export function sitePages(options: SitePagesOptions): SitePages {
 
   // A published edition never changes, so its pages stay valid; the map is bounded, oldest use first out.
   const editionPages = new Map<string, PageResponse>();
+  // A published edition never changes: read and checked once per language (bounded, oldest first out).
+  const editionSummaries = new Map<string, EditionSummary>();
+  const editionSummary = (week: string, locale: Locale): EditionSummary | null => {
+    const known = editionSummaries.get(`${week}/${locale}`);
+    if (known) return known;
+    const row = store.edition(week);
+    const summary = row?.published_at ? summarizeEdition(row.content_json, row.published_at, locale) : null;
+    if (!summary) return null;
+    editionSummaries.set(`${week}/${locale}`, summary);
+    if (editionSummaries.size > EDITION_PAGES_CACHED) editionSummaries.delete(editionSummaries.keys().next().value ?? week);
+    return summary;
+  };
   const edition = (week: string, locale: Locale): PageResponse => {
-    const key = `${week}/${locale}`;
+    const summary = editionSummary(week, locale);
+    // votes (issue 18): the page changes with its papers' counts, so they are part of the cache key.
+    const counts = summary && options.votes ? options.votes(editionVoteKeys(summary.edition)) : undefined;
+    const key = `${week}/${locale}/${counts ? [...counts.values()].join(",") : ""}`;
     const hit = editionPages.get(key);
     if (hit) {
       editionPages.delete(key);
       editionPages.set(key, hit);
       return hit;
     }
-    const row = store.edition(week);
-    const summary = row?.published_at ? summarizeEdition(row.content_json, row.published_at, locale) : null;
     if (!summary) return notFoundEdition[locale];
-    const page = editionPage(urls, summary, locale);
+    const page = editionPage(urls, summary, locale, counts);
     editionPages.set(key, page);
     if (editionPages.size > EDITION_PAGES_CACHED) editionPages.delete(editionPages.keys().next().value ?? key);
     return page;

@@ -4,6 +4,7 @@ import { moderationEn } from "./moderation.en.js";
 import { suggestEn } from "./suggest.en.js";
 import { discussionEn } from "./discussion.en.js";
 import { digestEntryEn } from "./digest-entry.en.js";
+import { votesEn } from "./votes.en.js";
 
 export const en = {
   "command.paper.description": "Find a paper in the LLM reading list and show its summary",
@@ -412,6 +413,8 @@ export const en = {
   "web.busy": "The bundle is being updated. Try again in a moment.",
   "web.alsoOnTopic": "Also on this topic:",
   ...digestEntryEn,
+  // votes (issue 18)
+  ...votesEn,
 } as const satisfies Record<string, Template>;
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,7 @@ import { moderationJa } from "./moderation.ja.js";
 import { suggestJa } from "./suggest.ja.js";
 import { discussionJa } from "./discussion.ja.js";
 import { digestEntryJa } from "./digest-entry.ja.js";
+import { votesJa } from "./votes.ja.js";
 
 export const ja = {
   "command.paper.description": "LLM 論文リストから論文を探して要約を表示します",
@@ -380,6 +381,8 @@ export const ja = {
   "web.busy": "バンドルを更新中です。少ししてからもう一度お試しください。",
   "web.alsoOnTopic": "このトピックの他の論文:",
   ...digestEntryJa,
+  // votes (issue 18)
+  ...votesJa,
 } as const satisfies Messages;
 
 /** Other Japanese names people use for a topic (earlier labels included): /follow accepts them as the topic. */

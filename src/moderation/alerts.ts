@@ -12,6 +12,7 @@ import { inlineText } from "../shared/safe-text.js";
 import { localeFromDiscord, t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import type { Clock, Logger } from "../logger.js";
+import { paperKeyOf, withVote } from "../community/buttons.js";
 
 /**
  * A passing fault: this destination is set aside for `reason` and tried again later (not before `retryAfterMs`
@@ -108,7 +109,8 @@ export function alertMessage(
   return {
     content: mention + text,
     embeds: [paperEmbed(paper, locale)],
-    components: [row(linkButton(t(locale, paper.arxivId ? "paper.arxiv" : "paper.link"), paper.url))],
+    // votes (issue 18): 👍 first; its count is set when the post is remembered (or at its first press).
+    components: [withVote(row(linkButton(t(locale, paper.arxivId ? "paper.arxiv" : "paper.link"), paper.url)), paperKeyOf(paper), 0)],
   };
 }
 

@@ -81,8 +81,8 @@ export interface MessageBody {
 export type Reply =
   /** `buttonsExpireAfterMs`: the buttons are taken off the message after this long. */
   | ({ kind: "reply"; private: boolean; buttonsExpireAfterMs?: number } & MessageBody)
-  /** Edits the message the pressed button is on. */
-  | ({ kind: "update" } & MessageBody)
+  /** Edits the message the pressed button is on; `buttonsOnly`: only its components change (text and embeds stay). */
+  | ({ kind: "update"; buttonsOnly?: boolean } & MessageBody)
   /** Edits the message the button is on and tells only the presser something. */
   | ({ kind: "updateAndNotify"; notice: string } & MessageBody)
   /** Opens a form; its submission goes to the component whose prefix starts `customId`. */
@@ -115,4 +115,8 @@ export interface Requester {
    * messages with embeds there (in a thread, send in threads). Unknown (the console, a DM) counts as no.
    */
   canPostInChannel?: boolean;
+  /** Discord marks the user a bot (a webhook or another bot): votes from them never count. */
+  isBot?: boolean;
+  /** For a button press: the message it is on, with its button rows (absent when they are not plain buttons). */
+  message?: { id: string; channelId: string; components: readonly MessageRow[]; ephemeral?: boolean };
 }

@@ -57,6 +57,7 @@ describe("/review: the arXiv watch's candidates, decided once", () => {
       "review:reject:2406.20001:0",
       "review:skip:2406.20001:0",
       "https://arxiv.org/abs/2406.20001",
+      "vote:2406.20001",
     ]);
 
     const skipped = await direct.press("review:skip:2406.20001:0", who.roleModerator);

@@ -59,7 +59,8 @@ describe("digest layout", () => {
         const holder = embeds.find((embed) => embed.description?.includes(url));
         expect(holder?.description).toMatch(new RegExp(`${paper.url.replace(/[.]/g, "\\.")}\\)\\*\\*\\n[^\\n]+`));
       }
-      expect(messages.at(-1)?.components).toHaveLength(1);
+      // votes (issue 18): four rows of 👍 for the first 20 papers, then the digest's own buttons.
+      expect(messages.at(-1)?.components).toHaveLength(5);
       expect(messages.slice(0, -1).every((message) => message.components === undefined)).toBe(true);
       expect(embeds.filter((embed) => embed.footer).map((embed) => embed.footer?.text)).toHaveLength(messages.length);
     });

@@ -32,6 +32,7 @@ describe("Discord front end, end to end", () => {
     expect(embed?.fields?.map((field) => field.name)).toEqual(["Authors", "Organisation", "Year", "Topics", "Key results"]);
     const buttons = body.data.components?.[0]?.components ?? [];
     expect(buttons).toEqual([
+      expect.objectContaining({ style: ButtonStyle.Secondary, label: "👍", custom_id: "vote:2106.09685" }),
       expect.objectContaining({ style: ButtonStyle.Link, label: "arXiv", url: "https://arxiv.org/abs/2106.09685" }),
       expect.objectContaining({ style: ButtonStyle.Link, label: "PDF", url: "https://arxiv.org/pdf/2106.09685" }),
       expect.objectContaining({ style: ButtonStyle.Primary, custom_id: "related:lora" }),

@@ -65,6 +65,8 @@ export function buildRoutes(
     route("DELETE", "/webhooks/:app/:token/messages/:message", (ctx) => webhookMessage(state, ctx, "DELETE"), false),
     route("POST", "/channels/:channel/messages", (ctx) => createChannelMessage(state, ctx)),
     ...threadRoutes(state),
+    // votes (issue 18): the bot edits its own posts' buttons.
+    route("PATCH", "/channels/:channel/messages/:message", (ctx) => editChannelMessage(state, ctx)),
   ];
 }
 
@@ -256,6 +258,21 @@ function webhookMessage(discord: HarnessState, ctx: RouteContext, method: "PATCH
   }
   if (isOriginal) interaction.original = next;
   else interaction.followups[followupAt] = next;
+  discord.storeMessage(next);
+  return ok(clone(next));
+}
+
+/** PATCH a message in a channel: only the bot's own messages (Discord: 50005 for another author's). */
+function editChannelMessage(discord: HarnessState, ctx: RouteContext): HarnessResponse {
+  const state = channelFor(discord, ctx);
+  if (!state) return unknownChannel();
+  const current = state.messages.get(ctx.params["message"] ?? "");
+  if (!current) return unknownMessage();
+  if (current.author.id !== discord.botUser.id) return jsonError(403, 50005, "Cannot edit a message authored by another user");
+  const body = ctx.body ?? {};
+  const errors = validateMessageBody(body, []);
+  if (errors.length) return formErrorResponse(errors);
+  const next = applyEdit(discord, current, body, ctx.request.files, true);
   discord.storeMessage(next);
   return ok(clone(next));
 }
