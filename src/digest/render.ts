@@ -211,10 +211,10 @@ export function digestMessagesText(messages: readonly MessageBody[]): string {
   return blocks.join("\n\n");
 }
 
-/** votes (issue 18): 👍 for the week's papers, then its candidates (named, as one message holds several). */
+/** votes (issue 18): 👍 for the week's papers, then the candidates it shows (named, as one message holds several). */
 function editionVoteRows(edition: Edition) {
   return digestVoteRows([
     ...edition.papers.slice(0, MAX_PAPERS_IN_MESSAGES).map(votableEditionPaper),
-    ...edition.candidates.map((candidate) => ({ paperKey: candidate.arxivId, name: candidate.title })),
+    ...edition.candidates.slice(0, MAX_CANDIDATES_SHOWN).map((candidate) => ({ paperKey: candidate.arxivId, name: candidate.title })),
   ]);
 }

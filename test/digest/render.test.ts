@@ -88,7 +88,11 @@ describe("digest layout", () => {
     expect(edition.candidates).toHaveLength(5);
     for (const locale of ["en", "ja"] as const) {
       const text = digestMessagesText(renderDigestMessages(edition, { locale, forYou: null }, LINKS));
-      expect(text.match(/Machine pick \d/g)).toEqual(["Machine pick 0", "Machine pick 1", "Machine pick 2"]);
+      const entries = text.replace(/^\[.*$/gm, "");
+      const buttons = (text.match(/^\[.*$/gm) ?? []).join("\n");
+      expect(entries.match(/Machine pick \d/g)).toEqual(["Machine pick 0", "Machine pick 1", "Machine pick 2"]);
+      // A vote button for each shown pick, none for the ones left out.
+      expect(buttons.match(/Machine pick \d/g)).toEqual(["Machine pick 0", "Machine pick 1", "Machine pick 2"]);
     }
   });
 
