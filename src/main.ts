@@ -1,6 +1,6 @@
-import { pathToFileURL } from "node:url";
-import { Events, type Client } from "discord.js";
-import { commands, components, directMessages } from "../commands/index.js";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Client } from "discord.js";
+import { commands, components } from "../commands/index.js";
 import { openApp, type OpenedApp } from "./app.js";
 import { ConfigError, parseConfig, readEnvironment, type Config, type Environment } from "./config.js";
 import { createDiscordClient, trackStatus } from "./discord/client.js";
@@ -8,17 +8,18 @@ import { runConsole } from "./discord/console.js";
 import type { BotContext } from "./discord/context.js";
 import { createDirectMessenger } from "./discord/dm.js";
 import { discordSender } from "./discord/sender.js";
-import { createRouter } from "./discord/router.js";
-import { routeInteractions } from "./discord/gateway-interactions.js";
-import { planShards } from "./discord/shards.js";
+import { connectGateway, StartAborted, type ConnectedGateway } from "./connect-gateway.js";
+import { decideClusters, runClusterManager, startClusterMember } from "./clustered.js";
+import { clusterMemberId } from "./discord/cluster-member.js";
 import type { RunningHttpServer } from "./http/index.js";
 import { releaseAllHeldArxivLeases } from "./db/arxiv-gate.js";
 import { DatabaseProblem } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
 import { alertTransport, type AlertService } from "./moderation/alerts.js";
-import { warnIfModerationIsOpen } from "./discord/moderation-guilds.js";
 import { startServices, type Services } from "./services.js";
+
+export { StartAborted };
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -45,34 +46,6 @@ export interface StartOptions {
   autoDeferMs?: number;
   /** Aborting it (SIGTERM) during start-up abandons the Discord login and closes what was opened. */
   signal?: AbortSignal;
-}
-
-/** startPaperbot() was stopped by its signal before the bot was up; everything it opened is closed. */
-export class StartAborted extends Error {
-  constructor() {
-    super("start-up abandoned");
-    this.name = "StartAborted";
-  }
-}
-
-/** `work`, or a StartAborted rejection as soon as `signal` aborts (the work itself keeps running). */
-function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(new StartAborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new StartAborted());
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 export class MissingTokenError extends ConfigError {
@@ -114,37 +87,24 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   }
   const app = opened;
   const ctx = services.ctx;
-  const router = createRouter(() => ctx, commands, components, directMessages, {
-    autoDeferMs: options.autoDeferMs,
-    refresh: services.refresh,
-  });
-  routeInteractions(client, (interaction, facts) => void router.handle(interaction, facts), logger);
-  client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
-  client.on(Events.Error, (error) => logger.error("discord client error", { error }));
-  client.on(Events.Warn, (message) => logger.warn("discord client warning", { message }));
-  let shuttingDown = false;
-  // The gateway closing because we stop (SIGTERM, or a start abandoned) is a shutdown, not a failure to connect.
-  logGatewayAttempts(client, logger, () => shuttingDown || options.signal?.aborted === true);
-  warnIfModerationIsOpen(client, config.moderation.guildIds, logger);
-  const ready = new Promise<void>((resolve) => {
-    client.once(Events.ClientReady, (readyClient) => {
-      logger.info("ready", { tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: app.catalog.size });
-      // Alerts a crash or restart left recorded but unsent: sent now, or dropped when older than ALERT_MAX_DELAY_HOURS.
-      services.alerts.kick();
-      resolve();
-    });
-  });
+  let gateway: ConnectedGateway;
   try {
-    client.rest.setToken(token);
-    await unlessAborted(
-      planShards(client, config.discord.sharding, logger).then(async () => {
-        if (!options.signal?.aborted) await client.login(token);
-      }),
-      options.signal,
-    );
+    gateway = await connectGateway({
+      client,
+      token,
+      config,
+      logger,
+      ctx: () => ctx,
+      refresh: services.refresh,
+      autoDeferMs: options.autoDeferMs,
+      signal: options.signal,
+      onReady: (readyClient) => {
+        logger.info("ready", { tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: app.catalog.size });
+        // Alerts a crash or restart left recorded but unsent: sent now, or dropped when older than ALERT_MAX_DELAY_HOURS.
+        services.alerts.kick();
+      },
+    });
   } catch (error) {
-    if (error instanceof StartAborted) logger.warn("discord login abandoned: shutting down");
-    await client.destroy();
     await services.stop();
     app.close();
     throw error;
@@ -156,12 +116,12 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     client,
     http: services.http,
     alerts: services.alerts,
-    ready,
+    ready: gateway.ready,
     stop() {
-      shuttingDown = true;
+      gateway.stopping();
       stopping ??= (async () => {
         logger.info("shutting down");
-        await router.drain(SHUTDOWN_GRACE_MS);
+        await gateway.drain(SHUTDOWN_GRACE_MS);
         await services.stop();
         await client.destroy();
         app.close();
@@ -170,36 +130,6 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
       return stopping;
     },
   };
-}
-
-/**
- * Gateway trouble at warn, counted, so a bot that cannot connect says so instead of retrying quietly. While the bot
- * is stopping, the connection closing is logged once at info as the shutdown it is.
- */
-function logGatewayAttempts(client: Client, logger: Logger, stopping: () => boolean): void {
-  let attempt = 0;
-  let closedLogged = false;
-  // discord.js retries about twice a second: the first attempts, then every tenth.
-  const worthLogging = (n: number) => n <= 3 || n % 10 === 0;
-  client.on(Events.ShardReconnecting, (shardId) => {
-    if (stopping()) {
-      if (!closedLogged) logger.info("discord gateway closed: shutting down", { shardId });
-      closedLogged = true;
-      return;
-    }
-    attempt += 1;
-    if (worthLogging(attempt)) logger.warn("discord gateway connection failed, retrying", { attempt, shardId });
-  });
-  client.on(Events.ShardError, (error, shardId) => {
-    if (stopping()) logger.info("discord gateway error while shutting down", { shardId, error });
-    else logger.warn("discord gateway error", { attempt, shardId, error });
-  });
-  const connected = () => {
-    if (attempt > 0) logger.info("discord gateway connected", { attempts: attempt + 1 });
-    attempt = 0;
-  };
-  client.on(Events.ShardReady, connected);
-  client.on(Events.ShardResume, connected);
 }
 
 /** SIGTERM/SIGINT from the first moment main() runs; a second one while stopping exits at once. */
@@ -257,9 +187,16 @@ async function main(shutdown: AbortController): Promise<number> {
     if (process.stdin.isTTY && process.stdout.isTTY) return runLocalConsole(config, shutdown.signal);
     throw new MissingTokenError();
   }
-  let bot: RunningBot;
+  let bot: { stop(): Promise<void> };
   try {
-    bot = await startPaperbot({ env, signal: shutdown.signal });
+    const memberId = clusterMemberId(env);
+    const clusters = memberId === null ? await decideClusters(config, config.discord.token) : null;
+    if (memberId !== null) {
+      bot = await startClusterMember({ env, id: memberId, signal: shutdown.signal });
+      // The manager gone (killed, not stopped): nobody would restart or stop this cluster, so it stops itself.
+      process.once("disconnect", () => shutdown.abort("disconnect"));
+    } else if (clusters) bot = await runClusterManager({ env, file: fileURLToPath(import.meta.url), ...clusters });
+    else bot = await startPaperbot({ env, signal: shutdown.signal });
   } catch (error) {
     if (!(error instanceof StartAborted)) throw error;
     // discord.js cannot cancel its gateway request; everything of ours is closed, so don't wait for it.

@@ -43,6 +43,95 @@ export interface Services {
   stop(): Promise<void>;
 }
 
+interface CommandParts {
+  ctx: BotContext;
+  list: ReturnType<typeof sharedList>;
+  alerts: AlertService;
+  arxiv: ArxivHttp;
+}
+
+/**
+ * What answering commands needs (no timer, no server): the handlers' context over the database, the bundle links,
+ * the shared reading list and the alerts a moderator's addition records. `alertTransport` null: alerts stay recorded
+ * for the process that runs the jobs.
+ */
+function commandParts(
+  app: OpenedApp,
+  options: {
+    store: BundleStore;
+    publicUrl: string;
+    directMessenger: (follows: FollowStore) => DirectMessenger;
+    alertTransport: ((follows: FollowStore) => AlertTransport) | undefined;
+    listChanged: () => void;
+  },
+): CommandParts {
+  const { config, clock, logger, db } = app;
+  const follows = followStore(db);
+  const secret = bundleSecret(db, config.bundle.secret);
+  const list = sharedList(app, options.listChanged);
+  const alerts = createAlerts({
+    db,
+    clock,
+    logger,
+    maxDelayMs: config.moderation.alertMaxDelayMs,
+    paper: (id) => list.paper(id),
+    transport: options.alertTransport?.(follows) ?? null,
+  });
+  const arxiv = createArxivHttp(config.arxiv, clock, {}, db);
+  const ctx = createBotContext(app, {
+    follows,
+    bundle: createBundleLinks({
+      store: options.store,
+      secret,
+      ttlHours: config.bundle.linkTtlHours,
+      externalUrl: config.bundle.externalUrl,
+      baseUrl: options.publicUrl,
+    }),
+    dm: options.directMessenger(follows),
+    moderation: createModeration(app, {
+      arxivGate: arxiv.gate,
+      userAgent: arxiv.userAgent,
+      papersChanged: ({ id, added }) => {
+        // The list and the lookup index follow this one paper: no reload, whatever the list's size.
+        list.ownChange(id);
+        if (added) {
+          alerts.fanout(added);
+          alerts.kick();
+        }
+      },
+    }),
+    digest: createDigestService(app),
+  });
+  return { ctx, list, alerts, arxiv };
+}
+
+export interface CommandServices {
+  ctx: BotContext;
+  refresh(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * A process that only answers commands (a cluster of shards beside the one that runs the jobs): no HTTP server, no
+ * scheduler, no poller, no bundle build; alerts a moderator's addition records are sent by the jobs' process, which
+ * sees the commit within seconds. `publicUrl` is the jobs' process's HTTP server (bundle links).
+ */
+export function startCommandServices(
+  app: OpenedApp,
+  options: { publicUrl: string; directMessenger: (follows: FollowStore) => DirectMessenger },
+): CommandServices {
+  const store = new BundleStore(app.config.bundle.dir, { clock: app.clock });
+  const parts = commandParts(app, { ...options, store, alertTransport: undefined, listChanged: () => undefined });
+  return {
+    ctx: parts.ctx,
+    refresh: () => void parts.list.pickUp(),
+    async stop() {
+      await parts.alerts.stop();
+      await xmlParsers.stop();
+    },
+  };
+}
+
 /**
  * Everything around the command handlers that both the Discord bot and the local console run: follows,
  * the bundle (built now and kept current), its signed-link HTTP server, and the scheduler.
@@ -61,7 +150,6 @@ export async function startServices(
   },
 ): Promise<Services> {
   const { config, logger, clock, db } = app;
-  const follows = followStore(db);
   const store = new BundleStore(config.bundle.dir, { clock });
   refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
   const secret = bundleSecret(db, config.bundle.secret);
@@ -85,39 +173,12 @@ export async function startServices(
     (error) => logger.error("bundle rebuild failed", { error }),
   );
   // One database, several processes: papers the CLI adds are served, and their alerts sent, within seconds.
-  const list = sharedList(app, () => bundleRebuild.schedule());
-  const alerts = createAlerts({
-    db,
-    clock,
-    logger,
-    maxDelayMs: config.moderation.alertMaxDelayMs,
-    paper: (id) => list.paper(id),
-    transport: options.alertTransport?.(follows) ?? null,
-  });
-  const arxiv = createArxivHttp(config.arxiv, clock, {}, db);
-  const ctx = createBotContext(app, {
-    follows,
-    bundle: createBundleLinks({
-      store,
-      secret,
-      ttlHours: config.bundle.linkTtlHours,
-      externalUrl: config.bundle.externalUrl,
-      baseUrl: publicUrl,
-    }),
-    dm: options.directMessenger(follows),
-    moderation: createModeration(app, {
-      arxivGate: arxiv.gate,
-      userAgent: arxiv.userAgent,
-      papersChanged: ({ id, added }) => {
-        // The list and the lookup index follow this one paper: no reload, whatever the list's size.
-        list.ownChange(id);
-        if (added) {
-          alerts.fanout(added);
-          alerts.kick();
-        }
-      },
-    }),
-    digest: createDigestService(app),
+  const { ctx, list, alerts, arxiv } = commandParts(app, {
+    store,
+    publicUrl,
+    directMessenger: options.directMessenger,
+    alertTransport: options.alertTransport,
+    listChanged: () => bundleRebuild.schedule(),
   });
 
   const digest = options.digestTransport ? digestJob(app, options.digestTransport()) : undefined;
