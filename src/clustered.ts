@@ -152,6 +152,8 @@ export async function startClusterMember(options: { env: Environment; id: number
         await client.destroy();
         app.close();
         logger.info("cluster stopped");
+        // The IPC channel to the manager would keep this process alive.
+        if (process.connected) process.disconnect();
       })();
       return stopping;
     },

@@ -9,8 +9,8 @@ import type { DmResult } from "./context.js";
 
 /** A cluster that exits is started again at once; more often than this in an hour and it stays down (a crash loop). */
 const RESTARTS_PER_HOUR = 10;
-/** How long a cluster gets to close its shards and database after SIGTERM before it is killed. */
-const CLUSTER_STOP_MS = 15_000;
+/** How long a cluster gets to close its shards and database after SIGTERM before it is killed (main's own limit is 15 s). */
+const CLUSTER_STOP_MS = 12_000;
 /** Discord's identify window: max_concurrency sessions start per 5 s. */
 const IDENTIFY_INTERVAL_MS = 5_000;
 
