@@ -112,7 +112,9 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
   const loadBefore = loadAverage();
   const started = performance.now();
   const passthrough = Object.fromEntries(
-    ["SHARD_COUNT", "SHARD_LIST", "SHARDS", "CLUSTERS", "SHARDS_PER_CLUSTER", "NODE_OPTIONS"].flatMap((key) => (process.env[key] ? [[key, process.env[key]]] : [])),
+    ["SHARD_COUNT", "SHARD_LIST", "SHARDS", "CLUSTERS", "SHARDS_PER_CLUSTER", "NODE_OPTIONS"].flatMap((key) =>
+      process.env[key] ? [[key, process.env[key]]] : [],
+    ),
   );
   const stdoutFd = options.botStdout ? openSync(options.botStdout, "w") : undefined;
   const child = spawn(process.execPath, ["--max-old-space-size=8192", ...(options.nodeArgs ?? []), options.mainJs], {

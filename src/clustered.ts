@@ -28,7 +28,10 @@ function loggerFor(config: Config, token: string): Logger {
  * The shards from GET /gateway/bot (or SHARD_COUNT/SHARD_LIST) and how many processes run them (CLUSTERS); null when
  * one process holds them all (the bot then runs as before, startPaperbot).
  */
-export async function decideClusters(config: Config, token: string): Promise<{ totalShards: number; maxConcurrency: number; plan: ClusterPlan } | null> {
+export async function decideClusters(
+  config: Config,
+  token: string,
+): Promise<{ totalShards: number; maxConcurrency: number; plan: ClusterPlan } | null> {
   if (config.discord.clusters.count === 1) return null;
   const rest = new REST({ api: config.discord.apiUrl, ...SEND_REST_OPTIONS }).setToken(token);
   const shards = await fetchShardPlan(rest, config.discord.sharding);

@@ -33,5 +33,8 @@ export function clusterPlan(ids: readonly number[], setting: Config["discord"]["
   const shards = Math.max(1, ids.length);
   if (setting.count !== "auto") return { lists: evenly(ids, Math.min(setting.count, shards)), source: "CLUSTERS" };
   const perCluster = setting.shardsPerCluster ?? DEFAULT_SHARDS_PER_CLUSTER;
-  return { lists: evenly(ids, Math.ceil(shards / perCluster)), source: setting.shardsPerCluster === undefined ? "auto" : "SHARDS_PER_CLUSTER" };
+  return {
+    lists: evenly(ids, Math.ceil(shards / perCluster)),
+    source: setting.shardsPerCluster === undefined ? "auto" : "SHARDS_PER_CLUSTER",
+  };
 }

@@ -26,7 +26,10 @@ describe("clusterPlan", () => {
 
   it("reads CLUSTERS and SHARDS_PER_CLUSTER from the environment, auto by default", () => {
     expect(parseConfig(testEnv()).discord.clusters).toEqual({ count: "auto", shardsPerCluster: undefined });
-    expect(parseConfig(testEnv({ CLUSTERS: "auto", SHARDS_PER_CLUSTER: "8" })).discord.clusters).toEqual({ count: "auto", shardsPerCluster: 8 });
+    expect(parseConfig(testEnv({ CLUSTERS: "auto", SHARDS_PER_CLUSTER: "8" })).discord.clusters).toEqual({
+      count: "auto",
+      shardsPerCluster: 8,
+    });
     expect(parseConfig(testEnv({ CLUSTERS: "3" })).discord.clusters.count).toBe(3);
     expect(() => parseConfig(testEnv({ CLUSTERS: "0" }))).toThrow(/CLUSTERS/);
     expect(() => parseConfig(testEnv({ CLUSTERS: "many" }))).toThrow(/CLUSTERS/);

@@ -84,59 +84,72 @@ async function startClusteredBot(extraEnv: Record<string, string> = {}) {
 }
 
 describe.skipIf(!existsSync(mainJs))("clusters (CLUSTERS=2, the built bot)", () => {
-  it("runs the jobs and the web server once, in the manager; each cluster answers its own shard's commands once", async () => {
-    const arxiv = await startArxivServer();
-    onTestFinished(() => arxiv.close());
-    arxiv.route("/rss/cs.CL", { body: readFixture(FIXTURES.csCL) });
-    const { harness, bot, pid, clusterPid } = await startClusteredBot({
-      ARXIV_RSS_URL: `${arxiv.url}/rss`,
-      ARXIV_CATEGORIES: "cs.CL",
-      ARXIV_REQUEST_INTERVAL_MS: "0",
-    });
-    expect([clusterPid("0"), clusterPid("1")].every((child) => child !== undefined)).toBe(true);
-    // The poll on start (a fresh database catches up) ran in one process, against the one feed.
-    await vi.waitFor(() => expect(bot.stderr()).toContain('"msg":"arxiv feed polled"'), WAIT);
-    expect(arxiv.requests.filter((request) => request.path === "/rss/cs.CL")).toHaveLength(1);
-    expect(bot.stderr().split('"msg":"arxiv feed polled"')).toHaveLength(2);
-    expect(bot.stderr().split('"msg":"http server listening"')).toHaveLength(2);
-    // Each shard's IDENTIFY came from its own process (two sessions), and each answer came once.
-    expect(new Set(harness.identifies.map((identify) => JSON.stringify(identify.shard)))).toEqual(new Set(["[0,2]", "[1,2]"]));
-    expect(await askPaper(harness, serverOnShard(0))).toBe(1);
-    expect(await askPaper(harness, serverOnShard(1))).toBe(1);
-    expect(childrenOf(pid)).toHaveLength(2);
-  }, TEST_MS);
+  it(
+    "runs the jobs and the web server once, in the manager; each cluster answers its own shard's commands once",
+    async () => {
+      const arxiv = await startArxivServer();
+      onTestFinished(() => arxiv.close());
+      arxiv.route("/rss/cs.CL", { body: readFixture(FIXTURES.csCL) });
+      const { harness, bot, pid, clusterPid } = await startClusteredBot({
+        ARXIV_RSS_URL: `${arxiv.url}/rss`,
+        ARXIV_CATEGORIES: "cs.CL",
+        ARXIV_REQUEST_INTERVAL_MS: "0",
+      });
+      expect([clusterPid("0"), clusterPid("1")].every((child) => child !== undefined)).toBe(true);
+      // The poll on start (a fresh database catches up) ran in one process, against the one feed.
+      await vi.waitFor(() => expect(bot.stderr()).toContain('"msg":"arxiv feed polled"'), WAIT);
+      expect(arxiv.requests.filter((request) => request.path === "/rss/cs.CL")).toHaveLength(1);
+      expect(bot.stderr().split('"msg":"arxiv feed polled"')).toHaveLength(2);
+      expect(bot.stderr().split('"msg":"http server listening"')).toHaveLength(2);
+      // Each shard's IDENTIFY came from its own process (two sessions), and each answer came once.
+      expect(new Set(harness.identifies.map((identify) => JSON.stringify(identify.shard)))).toEqual(new Set(["[0,2]", "[1,2]"]));
+      expect(await askPaper(harness, serverOnShard(0))).toBe(1);
+      expect(await askPaper(harness, serverOnShard(1))).toBe(1);
+      expect(childrenOf(pid)).toHaveLength(2);
+    },
+    TEST_MS,
+  );
 
-  it("restarts a killed cluster alone while the other keeps answering (rolling restart)", async () => {
-    const { harness, bot, clusterPid } = await startClusteredBot();
-    const second = clusterPid("1");
-    if (second === undefined) throw new Error("cluster 1 is not running");
-    const identifiesBefore = harness.identifies.filter((identify) => JSON.stringify(identify.shard) === "[1,2]").length;
-    process.kill(second, "SIGKILL");
-    await vi.waitFor(() => expect(bot.stderr()).toContain("cluster exited; restarting it alone"), WAIT);
-    // Cluster 0 answers while cluster 1 is down or coming back.
-    expect(await askPaper(harness, serverOnShard(0))).toBe(1);
-    await vi.waitFor(() => {
-      expect(clusterPid("1")).not.toBe(second);
-      expect(harness.identifies.filter((identify) => JSON.stringify(identify.shard) === "[1,2]").length).toBe(identifiesBefore + 1);
-    }, WAIT);
-    // The manager has heard cluster 1 say ready twice: at start, and after the restart.
-    const readiesOfSecond = () => bot.stderr().match(/"cluster":1,"guilds":\d+,"ready":\d+,"clusters":2,"msg":"cluster ready"/g)?.length ?? 0;
-    await vi.waitFor(() => expect(readiesOfSecond()).toBe(2), WAIT);
-    // Back: shard 1's commands are answered again, once; cluster 0 never restarted.
-    expect(await askPaper(harness, serverOnShard(1))).toBe(1);
-    expect(harness.identifies.filter((identify) => JSON.stringify(identify.shard) === "[0,2]")).toHaveLength(1);
-  }, TEST_MS);
+  it(
+    "restarts a killed cluster alone while the other keeps answering (rolling restart)",
+    async () => {
+      const { harness, bot, clusterPid } = await startClusteredBot();
+      const second = clusterPid("1");
+      if (second === undefined) throw new Error("cluster 1 is not running");
+      const identifiesBefore = harness.identifies.filter((identify) => JSON.stringify(identify.shard) === "[1,2]").length;
+      process.kill(second, "SIGKILL");
+      await vi.waitFor(() => expect(bot.stderr()).toContain("cluster exited; restarting it alone"), WAIT);
+      // Cluster 0 answers while cluster 1 is down or coming back.
+      expect(await askPaper(harness, serverOnShard(0))).toBe(1);
+      await vi.waitFor(() => {
+        expect(clusterPid("1")).not.toBe(second);
+        expect(harness.identifies.filter((identify) => JSON.stringify(identify.shard) === "[1,2]").length).toBe(identifiesBefore + 1);
+      }, WAIT);
+      // The manager has heard cluster 1 say ready twice: at start, and after the restart.
+      const readiesOfSecond = () =>
+        bot.stderr().match(/"cluster":1,"guilds":\d+,"ready":\d+,"clusters":2,"msg":"cluster ready"/g)?.length ?? 0;
+      await vi.waitFor(() => expect(readiesOfSecond()).toBe(2), WAIT);
+      // Back: shard 1's commands are answered again, once; cluster 0 never restarted.
+      expect(await askPaper(harness, serverOnShard(1))).toBe(1);
+      expect(harness.identifies.filter((identify) => JSON.stringify(identify.shard) === "[0,2]")).toHaveLength(1);
+    },
+    TEST_MS,
+  );
 
-  it("SIGTERM to the manager stops every cluster, closes every gateway connection and exits 0", async () => {
-    const { harness, bot, pid } = await startClusteredBot();
-    const clusters = childrenOf(pid);
-    expect(clusters).toHaveLength(2);
-    bot.child.kill("SIGTERM");
-    expect(await bot.exited).toBe(0);
-    expect(clusters.filter(alive)).toEqual([]);
-    await vi.waitFor(() => expect(harness.openConnections).toBe(0), WAIT);
-    expect(bot.stderr().split('"msg":"cluster stopped"')).toHaveLength(3);
-    expect(bot.stderr()).toContain('"msg":"http server closed"');
-    expect(bot.stderr()).toContain('"msg":"stopped"');
-  }, TEST_MS);
+  it(
+    "SIGTERM to the manager stops every cluster, closes every gateway connection and exits 0",
+    async () => {
+      const { harness, bot, pid } = await startClusteredBot();
+      const clusters = childrenOf(pid);
+      expect(clusters).toHaveLength(2);
+      bot.child.kill("SIGTERM");
+      expect(await bot.exited).toBe(0);
+      expect(clusters.filter(alive)).toEqual([]);
+      await vi.waitFor(() => expect(harness.openConnections).toBe(0), WAIT);
+      expect(bot.stderr().split('"msg":"cluster stopped"')).toHaveLength(3);
+      expect(bot.stderr()).toContain('"msg":"http server closed"');
+      expect(bot.stderr()).toContain('"msg":"stopped"');
+    },
+    TEST_MS,
+  );
 });
