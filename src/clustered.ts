@@ -1,20 +1,15 @@
-import { REST } from "discord.js";
+import type { REST } from "discord.js";
 import { openApp } from "./app.js";
 import type { Config, Environment } from "./config.js";
 import { parseConfig } from "./config.js";
-import { connectGateway, StartAborted } from "./connect-gateway.js";
+import { connectGateway, StartAborted, unlessAborted } from "./connect-gateway.js";
 import { createDiscordClient, type DiscordStatus } from "./discord/client.js";
 import { joinManager } from "./discord/cluster-member.js";
 import { clusterPlan, type ClusterPlan } from "./discord/cluster-plan.js";
 import { startClusters } from "./discord/clusters.js";
-import { createDirectMessenger } from "./discord/dm.js";
-import { SEND_REST_OPTIONS } from "./discord/rest.js";
-import { discordSender } from "./discord/sender.js";
 import { fetchShardPlan } from "./discord/shards.js";
-import { DatabaseProblem } from "./db/errors.js";
 import { createLogger, systemClock, type Logger } from "./logger.js";
-import { alertTransport } from "./moderation/alerts.js";
-import { startCommandServices, startServices } from "./services.js";
+import { startCommandServices, type Services } from "./services.js";
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -26,88 +21,69 @@ function loggerFor(config: Config, token: string): Logger {
 
 /**
  * The shards from GET /gateway/bot (or SHARD_COUNT/SHARD_LIST) and how many processes run them (CLUSTERS); null when
- * one process holds them all (the bot then runs as before, startPaperbot).
+ * one process holds them all (the bot then connects them itself).
  */
-export async function decideClusters(
+async function decideClusters(
   config: Config,
-  token: string,
+  rest: REST,
 ): Promise<{ totalShards: number; maxConcurrency: number; plan: ClusterPlan } | null> {
   if (config.discord.clusters.count === 1) return null;
-  const rest = new REST({ api: config.discord.apiUrl, ...SEND_REST_OPTIONS }).setToken(token);
   const shards = await fetchShardPlan(rest, config.discord.sharding);
   const plan = clusterPlan(shards.ids, config.discord.clusters);
   return plan.lists.length > 1 ? { totalShards: shards.count, maxConcurrency: shards.maxConcurrency, plan } : null;
 }
 
+export interface ClusterManagerRun extends Stoppable {
+  ready: Promise<void>;
+  status(): DiscordStatus;
+}
+
 /**
- * This process runs the jobs (arXiv poll, digests, alerts, the web server) and sends every DM, so it alone holds the
- * send rate limit; the clusters it starts (this same entry point, see startClusterMember) answer the commands.
+ * When one process no longer holds the shards (CLUSTERS), starts them as clusters (this same entry point, `file`, see
+ * startClusterMember) and returns the handle; null when this process should connect them itself. This process keeps
+ * the jobs, the web server (`services`, already started) and every DM (through `rest`): it alone holds the send rate
+ * limit.
  */
-export async function runClusterManager(options: {
-  env: Environment;
+export async function runAsClusters(options: {
+  config: Config;
+  token: string;
+  rest: REST;
   file: string;
-  totalShards: number;
-  maxConcurrency: number;
-  plan: ClusterPlan;
-}): Promise<Stoppable> {
-  const config = parseConfig(options.env);
-  const token = config.discord.token;
-  if (!token) throw new StartAborted();
-  const logger = loggerFor(config, token);
-  const app = openApp(config, logger, systemClock);
-  const rest = new REST({ api: config.discord.apiUrl, ...SEND_REST_OPTIONS }).setToken(token);
-  let status: () => DiscordStatus = () => "connecting";
-  let services: Awaited<ReturnType<typeof startServices>>;
-  try {
-    services = await startServices(app, {
-      directMessenger: (follows) => createDirectMessenger(discordSender(rest), follows, app.clock, logger),
-      alertTransport: (follows) => alertTransport(discordSender(rest), follows, app.clock, logger),
-      digestTransport: () => discordSender(rest, { rememberDmChannels: true }),
-      discordStatus: () => status(),
-    });
-  } catch (error) {
-    app.close();
-    throw DatabaseProblem.from(error, config.databasePath);
-  }
-  const { plan } = options;
+  services: Pick<Services, "ctx" | "http" | "alerts">;
+  papers: () => number;
+  logger: Logger;
+  signal: AbortSignal | undefined;
+}): Promise<ClusterManagerRun | null> {
+  const { config, logger, services } = options;
+  const decision = await unlessAborted(decideClusters(config, options.rest), options.signal);
+  if (!decision) return null;
+  const { plan } = decision;
   logger.info("cluster plan", {
     clusters: plan.lists.length,
-    shards: options.totalShards,
+    shards: decision.totalShards,
     shardsPerCluster: plan.lists[0]?.length ?? 0,
     source: plan.source,
   });
   const clusters = await startClusters({
     file: options.file,
-    token,
-    totalShards: options.totalShards,
-    maxConcurrency: options.maxConcurrency,
+    token: options.token,
+    totalShards: decision.totalShards,
+    maxConcurrency: decision.maxConcurrency,
     plan,
     env: {
-      SHARD_COUNT: String(options.totalShards),
+      SHARD_COUNT: String(decision.totalShards),
       // Bundle links the clusters hand out point at this process's HTTP server.
       PUBLIC_URL: config.http.publicUrl ?? `http://localhost:${services.http.port}`,
     },
     sendDm: (userId, body) => services.ctx.dm.send(userId, body),
     logger,
   });
-  status = clusters.status;
-  void clusters.ready.then(({ guilds }) => {
-    logger.info("ready", { clusters: plan.lists.length, guilds, papers: app.catalog.size });
+  const ready = clusters.ready.then(({ guilds }) => {
+    logger.info("ready", { clusters: plan.lists.length, guilds, papers: options.papers() });
+    // Alerts a crash or restart left recorded but unsent: sent now, or dropped when older than ALERT_MAX_DELAY_HOURS.
     services.alerts.kick();
   });
-  let stopping: Promise<void> | undefined;
-  return {
-    stop() {
-      stopping ??= (async () => {
-        logger.info("shutting down");
-        await clusters.stop();
-        await services.stop();
-        app.close();
-        logger.info("stopped");
-      })();
-      return stopping;
-    },
-  };
+  return { ready, status: clusters.status, stop: () => clusters.stop() };
 }
 
 /** A cluster: the shards in SHARD_LIST, answering commands only; DMs and jobs are the manager's. */

@@ -17,7 +17,7 @@ export class StartAborted extends Error {
 }
 
 /** `work`, or a StartAborted rejection as soon as `signal` aborts (the work itself keeps running). */
-function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
   if (signal.aborted) return Promise.reject(new StartAborted());
   return new Promise<T>((resolve, reject) => {

@@ -9,7 +9,7 @@ import type { BotContext } from "./discord/context.js";
 import { createDirectMessenger } from "./discord/dm.js";
 import { discordSender } from "./discord/sender.js";
 import { connectGateway, StartAborted, type ConnectedGateway } from "./connect-gateway.js";
-import { decideClusters, runClusterManager, startClusterMember } from "./clustered.js";
+import { runAsClusters, startClusterMember, type ClusterManagerRun } from "./clustered.js";
 import { clusterMemberId } from "./discord/cluster-member.js";
 import type { RunningHttpServer } from "./http/index.js";
 import { releaseAllHeldArxivLeases } from "./db/arxiv-gate.js";
@@ -46,6 +46,11 @@ export interface StartOptions {
   autoDeferMs?: number;
   /** Aborting it (SIGTERM) during start-up abandons the Discord login and closes what was opened. */
   signal?: AbortSignal;
+  /**
+   * The entry point clusters run (main.js): given, the bot runs its shards as clusters when one process no longer
+   * holds them (CLUSTERS); this process then keeps the jobs, the web server and the DMs, and `client` stays offline.
+   */
+  clusterFile?: string;
 }
 
 export class MissingTokenError extends ConfigError {
@@ -66,7 +71,9 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     createLogger(config.logLevel, undefined, { clock: options.clock ?? systemClock, secrets: [token, config.bundle.secret] });
   const opened = openApp(config, logger, options.clock ?? systemClock);
   const client = createDiscordClient(config);
-  const status = trackStatus(client);
+  const clientStatus = trackStatus(client);
+  let clusters: ClusterManagerRun | null = null;
+  const status = () => clusters?.status() ?? clientStatus();
   let services: Services;
   try {
     services = await startServices(opened, {
@@ -87,6 +94,26 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   }
   const app = opened;
   const ctx = services.ctx;
+  if (options.clusterFile !== undefined) {
+    try {
+      clusters = await runAsClusters({
+        config,
+        token,
+        rest: client.rest.setToken(token),
+        file: options.clusterFile,
+        services,
+        papers: () => app.catalog.size,
+        logger,
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (error instanceof StartAborted) logger.warn("discord login abandoned: shutting down");
+      await services.stop();
+      app.close();
+      throw error;
+    }
+  }
+  if (clusters) return clusterManagerBot(app, ctx, client, services, clusters, logger);
   let gateway: ConnectedGateway;
   try {
     gateway = await connectGateway({
@@ -122,6 +149,37 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
       stopping ??= (async () => {
         logger.info("shutting down");
         await gateway.drain(SHUTDOWN_GRACE_MS);
+        await services.stop();
+        await client.destroy();
+        app.close();
+        logger.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** This process runs the jobs and the clusters; `client` never connects (its REST sends the DMs, alerts and digests). */
+function clusterManagerBot(
+  app: OpenedApp,
+  ctx: BotContext,
+  client: Client,
+  services: Services,
+  clusters: ClusterManagerRun,
+  logger: Logger,
+): RunningBot {
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    ctx,
+    client,
+    http: services.http,
+    alerts: services.alerts,
+    ready: clusters.ready,
+    stop() {
+      stopping ??= (async () => {
+        logger.info("shutting down");
+        await clusters.stop();
         await services.stop();
         await client.destroy();
         app.close();
@@ -190,13 +248,11 @@ async function main(shutdown: AbortController): Promise<number> {
   let bot: { stop(): Promise<void> };
   try {
     const memberId = clusterMemberId(env);
-    const clusters = memberId === null ? await decideClusters(config, config.discord.token) : null;
     if (memberId !== null) {
-      bot = await startClusterMember({ env, id: memberId, signal: shutdown.signal });
       // The manager gone (killed, not stopped): nobody would restart or stop this cluster, so it stops itself.
       process.once("disconnect", () => shutdown.abort("disconnect"));
-    } else if (clusters) bot = await runClusterManager({ env, file: fileURLToPath(import.meta.url), ...clusters });
-    else bot = await startPaperbot({ env, signal: shutdown.signal });
+      bot = await startClusterMember({ env, id: memberId, signal: shutdown.signal });
+    } else bot = await startPaperbot({ env, signal: shutdown.signal, clusterFile: fileURLToPath(import.meta.url) });
   } catch (error) {
     if (!(error instanceof StartAborted)) throw error;
     // discord.js cannot cancel its gateway request; everything of ours is closed, so don't wait for it.
