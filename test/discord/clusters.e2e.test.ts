@@ -106,6 +106,12 @@ describe.skipIf(!existsSync(mainJs))("clusters (CLUSTERS=2, the built bot)", () 
       expect(await askPaper(harness, serverOnShard(0))).toBe(1);
       expect(await askPaper(harness, serverOnShard(1))).toBe(1);
       expect(childrenOf(pid)).toHaveLength(2);
+      // A command's DM (the /follow welcome) goes through the manager, which sends it: it arrives once.
+      const follow = chatInput({ name: "follow", guildId: serverOnShard(1) });
+      harness.dispatchToShard("INTERACTION_CREATE", follow);
+      await vi.waitFor(() => expect(harness.findRequests({ method: "POST", path: "/users/@me/channels" })).toHaveLength(1), WAIT);
+      const callback = { method: "POST", path: `/interactions/${follow.id}/${follow.token}/callback` } as const;
+      await vi.waitFor(() => expect(harness.findRequests(callback)).toHaveLength(1), WAIT);
     },
     TEST_MS,
   );
