@@ -131,6 +131,8 @@ export async function startClusters(options: {
       manager.respawn = false;
       wake();
       await starting;
+      // Clusters not started yet never will be (the manager polls its queue until it is empty).
+      manager.queue.queue.splice(0);
       const children = [...manager.clusters.keys()].flatMap((id) => {
         const child = processOf(id);
         return child ? [child] : [];
