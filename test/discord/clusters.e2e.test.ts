@@ -158,4 +158,30 @@ describe.skipIf(!existsSync(mainJs))("clusters (CLUSTERS=2, the built bot)", () 
     },
     TEST_MS,
   );
+
+  it(
+    "SIGTERM while the clusters still start one after another: the started ones stop, the rest never start, exit 0",
+    async () => {
+      // max_concurrency 1: cluster 1 may start only 5 s after cluster 0.
+      const harness = await startDiscordHarness({ servers: 8, maxConcurrency: 1 });
+      onTestFinished(() => harness.close());
+      const dir = tempDir("paperbot-clusters-");
+      const bot = spawnBot(dir, {
+        DISCORD_TOKEN: TEST_TOKEN,
+        DISCORD_API_URL: harness.apiUrl,
+        DATABASE_PATH: join(dir, "bot.db"),
+        LOG_LEVEL: "info",
+        SHARD_COUNT: "2",
+        CLUSTERS: "2",
+      });
+      await vi.waitFor(() => expect(bot.stderr()).toMatch(/"cluster":0,.*"msg":"shard plan"/), WAIT);
+      const started = childrenOf(bot.child.pid ?? -1);
+      bot.child.kill("SIGTERM");
+      expect(await bot.exited).toBe(0);
+      expect(started.filter(alive)).toEqual([]);
+      await vi.waitFor(() => expect(harness.openConnections).toBe(0), WAIT);
+      expect(bot.stderr()).toContain('"msg":"stopped"');
+    },
+    TEST_MS,
+  );
 });
