@@ -39,3 +39,33 @@ export function treeRssMb(root: number): number {
   }
   return Math.round(kb / 102.4) / 10;
 }
+
+/** User + system CPU seconds of `root` and its living descendants (Linux /proc; clock ticks of 100 Hz). */
+export function treeCpuSeconds(root: number): number {
+  let ticks = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks / 100;
+}
+
+/** Proportional set size of `root` and its descendants in MB: shared pages (the node binary) counted once overall. */
+export function treePssMb(root: number): number {
+  let kb = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+      kb += Number(match?.[1] ?? 0);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return Math.round(kb / 102.4) / 10;
+}

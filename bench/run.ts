@@ -23,7 +23,11 @@ const { values } = parseArgs({
     corpus: { type: "string", default: "100000" },
     fixtures: { type: "string", default: resolve(repoRoot, "..", "shared", "fixtures", "real", "arxiv-rss") },
     "scale-servers": { type: "string", default: "10000" },
-    "scale-seconds": { type: "string", default: "30" },
+    "scale-seconds": { type: "string", default: "240" },
+    /** Extra node/V8 flags for the bot, space-separated (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p", "--trace-gc"). */
+    "scale-node-args": { type: "string", default: "" },
+    /** A file for the bot's stdout (where --trace-gc writes). */
+    "scale-bot-stdout": { type: "string" },
     "scale-max-concurrency": { type: "string", default: "1" },
     /** Another build of the bot to measure (e.g. a copy of dist-bench from before a change), for before/after runs. */
     "scale-main": { type: "string", default: resolve(repoRoot, "dist-bench", "src", "main.js") },
@@ -142,6 +146,8 @@ if (wanted("scale")) {
     servers,
     seconds,
     maxConcurrency: Number(values["scale-max-concurrency"]),
+    nodeArgs: values["scale-node-args"].split(" ").filter((arg) => arg.length > 0),
+    ...(values["scale-bot-stdout"] ? { botStdout: resolve(values["scale-bot-stdout"]) } : {}),
     mainJs: resolve(values["scale-main"]),
     catalogPath: resolve(repoRoot, "data", "catalog.json"),
     log,

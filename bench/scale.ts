@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDiscordHarness, syntheticGuildEvent, syntheticServerId, type DiscordHarness } from "../test/support/harness/index.js";
 import { autocomplete, chatInput, option } from "../test/support/interactions.js";
 import { percentile } from "./lookup.js";
-import { treeRssMb } from "./process-tree.js";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { treeCpuSeconds, treePssMb, treeRssMb } from "./process-tree.js";
 
 export interface ScaleOptions {
   /** Servers the bot is in (the harness's default guild counts as one). */
@@ -16,15 +17,23 @@ export interface ScaleOptions {
   mainJs: string;
   catalogPath: string;
   maxConcurrency?: number;
+  /** Extra node/V8 flags for the bot (e.g. --cpu-prof, --trace-gc, --max-semi-space-size=64). */
+  nodeArgs?: string[];
+  /** Where the bot's stdout goes (--trace-gc writes there); dropped without. */
+  botStdout?: string;
   log: (line: string) => void;
 }
 
 export interface ScaleResult {
   servers: number;
   shards: number;
+  /** Bot processes answering commands (1 without clusters). */
+  clusters: number;
   ready_s: number | null;
   rss_mb: number;
   rss_mb_end: number;
+  /** Peak proportional set size of the tree: pages the processes share (the node binary, libraries) counted once. */
+  pss_mb: number;
   seconds: number;
   ack_p50_ms: number | null;
   ack_p99_ms: number | null;
@@ -35,6 +44,12 @@ export interface ScaleResult {
   startup_late: number;
   startup_late_share: number | null;
   answered_twice: number;
+  /** CPU over the load window, in % of one core: the bot's process tree, and this process (the loopback Discord and load). */
+  bot_cpu_pct: number | null;
+  harness_cpu_pct: number | null;
+  /** This process's own event-loop delay over the load window: what its clock adds to every ack at most. */
+  harness_loop_p99_ms: number | null;
+  harness_loop_max_ms: number | null;
   load_1m_before: number;
   load_1m_after: number;
   error?: string;
@@ -97,9 +112,12 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
   const loadBefore = loadAverage();
   const started = performance.now();
   const passthrough = Object.fromEntries(
-    ["SHARD_COUNT", "SHARD_LIST", "SHARDS"].flatMap((key) => (process.env[key] ? [[key, process.env[key]]] : [])),
+    ["SHARD_COUNT", "SHARD_LIST", "SHARDS", "CLUSTERS", "SHARDS_PER_CLUSTER", "NODE_OPTIONS"].flatMap((key) =>
+      process.env[key] ? [[key, process.env[key]]] : [],
+    ),
   );
-  const child = spawn(process.execPath, ["--max-old-space-size=8192", options.mainJs], {
+  const stdoutFd = options.botStdout ? openSync(options.botStdout, "w") : undefined;
+  const child = spawn(process.execPath, ["--max-old-space-size=8192", ...(options.nodeArgs ?? []), options.mainJs], {
     cwd: dir,
     env: {
       PATH: process.env["PATH"] ?? "",
@@ -114,29 +132,34 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
       ARXIV_RSS_URL: "http://127.0.0.1:9/rss",
       ...passthrough,
     },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", stdoutFd ?? "ignore", "pipe"],
   });
   let readyAt: number | null = null;
+  let clusters = 1;
   let stderr = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
-  child.stderr.on("data", (chunk: Buffer) => {
+  child.stderr?.on("data", (chunk: Buffer) => {
     const text = chunk.toString();
     stderr = (stderr + text).slice(-20_000);
     for (const line of text.split("\n")) {
-      if (readyAt === null && line.includes('"msg":"ready"')) readyAt = performance.now();
-      if (line.includes("shard plan") || line.includes('"msg":"ready"') || line.includes('"level":50'))
+      if (readyAt === null && line.includes('"msg":"ready"') && !line.includes('"cluster"')) readyAt = performance.now();
+      const plan = /"clusters":(\d+).*"msg":"cluster plan"/.exec(line);
+      if (plan) clusters = Number(plan[1]);
+      if (line.includes("shard plan") || line.includes("cluster plan") || line.includes('"msg":"ready"') || line.includes('"level":50'))
         options.log(`bot: ${line.slice(0, 300)}`);
     }
   });
   let rssPeak = 0;
   let rssNow = 0;
+  let pssPeak = 0;
   let tick = 0;
   const sampler = setInterval(() => {
     if (child.pid === undefined || exitCode !== undefined) return;
     rssNow = treeRssMb(child.pid);
     rssPeak = Math.max(rssPeak, rssNow);
+    pssPeak = Math.max(pssPeak, treePssMb(child.pid));
   }, 1_000);
   const load = setInterval(() => {
     tick += 1;
@@ -173,6 +196,7 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
   }, TICK_MS);
   const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   let error: string | undefined;
+  let cpu: { bot: number | null; harness: number; loopP99: number; loopMax: number } | null = null;
   try {
     // Ready, or the bot gave up (4011 without sharding), or far too long.
     while (readyAt === null && exitCode === undefined && performance.now() - started < 30 * 60_000) await wait(200);
@@ -181,7 +205,21 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
       error = exitCode !== undefined ? `bot exited with ${String(exitCode)}: ${said.slice(0, 300)}` : "bot not ready after 30 min";
     } else {
       options.log(`scale: ready after ${((readyAt - started) / 1000).toFixed(1)} s; load for ${options.seconds} s`);
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
+      const ownBefore = process.cpuUsage();
+      const botBefore = child.pid === undefined ? 0 : treeCpuSeconds(child.pid);
+      const windowStart = performance.now();
       await wait(options.seconds * 1_000);
+      const windowS = (performance.now() - windowStart) / 1000;
+      loop.disable();
+      const own = process.cpuUsage(ownBefore);
+      cpu = {
+        bot: child.pid === undefined ? null : Math.round(((treeCpuSeconds(child.pid) - botBefore) / windowS) * 1000) / 10,
+        harness: Math.round(((own.user + own.system) / 1e6 / windowS) * 1000) / 10,
+        loopP99: Math.round(loop.percentile(99) / 1e5) / 10,
+        loopMax: Math.round(loop.max / 1e5) / 10,
+      };
     }
   } finally {
     clearInterval(load);
@@ -194,6 +232,7 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
       if (!stopped) child.kill("SIGKILL");
     }
     await harness.close();
+    if (stdoutFd !== undefined) closeSync(stdoutFd);
     rmSync(dir, { recursive: true, force: true });
   }
   const readyTime = readyAt;
@@ -207,9 +246,11 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
   return {
     servers: options.servers,
     shards: new Set(harness.identifies.map((identify) => JSON.stringify(identify.shard ?? [0, 1]))).size,
+    clusters,
     ready_s: readyTime === null ? null : round((readyTime - started) / 1000),
     rss_mb: rssPeak,
     rss_mb_end: rssNow,
+    pss_mb: pssPeak,
     seconds: options.seconds,
     ack_p50_ms: acks.length ? round(percentile(acks, 0.5)) : null,
     ack_p99_ms: acks.length ? round(percentile(acks, 0.99)) : null,
@@ -220,6 +261,10 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
     startup_late: late,
     startup_late_share: startupSent.length ? Math.round((late / startupSent.length) * 1000) / 1000 : null,
     answered_twice: [...sent.values()].filter((entry) => entry.answers > 1).length,
+    bot_cpu_pct: cpu?.bot ?? null,
+    harness_cpu_pct: cpu?.harness ?? null,
+    harness_loop_p99_ms: cpu?.loopP99 ?? null,
+    harness_loop_max_ms: cpu?.loopMax ?? null,
     load_1m_before: loadBefore,
     load_1m_after: loadAverage(),
     ...(error ? { error } : {}),

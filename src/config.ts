@@ -185,6 +185,9 @@ export const configSchema = z
         .transform((list) => [...new Set(list.split(",").map((id) => Number(id.trim())))])
         .optional(),
     ),
+    // Bot processes (clusters of shards): "auto" (unset) decides from the shard count; 1 runs everything in one process.
+    CLUSTERS: optionalString.pipe(z.union([z.literal("auto"), wholeNumber("a whole number of clusters, or auto", 1, 1_000)]).optional()),
+    SHARDS_PER_CLUSTER: optionalString.pipe(wholeNumber("a whole number of shards", 1, 1_000).optional()),
     BUTTON_TTL_MINUTES: wholeNumber("a whole number of minutes", 1, 14, "; interaction tokens last 15 minutes").default(10),
     DATABASE_PATH: z.string().trim().min(1).default("data/paperbot.db"),
     CATALOG_PATH: optionalString,
@@ -282,6 +285,8 @@ export interface Config {
     buttonTtlMs: number;
     /** SHARD_COUNT / SHARD_LIST; both unset: Discord's recommendation. */
     sharding: { count: number | undefined; ids: number[] | undefined };
+    /** CLUSTERS ("auto" when unset) and SHARDS_PER_CLUSTER (unset: the automatic size); see discord/cluster-plan.ts. */
+    clusters: { count: number | "auto"; shardsPerCluster: number | undefined };
   };
   databasePath: string;
   catalogPath: string;
@@ -324,6 +329,7 @@ export function parseConfig(env: Environment): Config {
       devGuildId: raw.DISCORD_DEV_GUILD_ID,
       buttonTtlMs: Math.round(raw.BUTTON_TTL_MINUTES * 60_000),
       sharding: { count: raw.SHARD_COUNT, ids: raw.SHARD_LIST },
+      clusters: { count: raw.CLUSTERS ?? "auto", shardsPerCluster: raw.SHARDS_PER_CLUSTER },
     },
     databasePath: raw.DATABASE_PATH,
     catalogPath: raw.CATALOG_PATH ?? bundledCatalogPath(),

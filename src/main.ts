@@ -1,6 +1,6 @@
-import { pathToFileURL } from "node:url";
-import { Events, type Client } from "discord.js";
-import { commands, components, directMessages } from "../commands/index.js";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Client } from "discord.js";
+import { commands, components } from "../commands/index.js";
 import { openApp, type OpenedApp } from "./app.js";
 import { ConfigError, parseConfig, readEnvironment, type Config, type Environment } from "./config.js";
 import { createDiscordClient, trackStatus } from "./discord/client.js";
@@ -8,16 +8,15 @@ import { runConsole } from "./discord/console.js";
 import type { BotContext } from "./discord/context.js";
 import { createDirectMessenger } from "./discord/dm.js";
 import { discordSender } from "./discord/sender.js";
-import { createRouter } from "./discord/router.js";
-import { routeInteractions } from "./discord/gateway-interactions.js";
-import { planShards } from "./discord/shards.js";
+import { connectGateway, StartAborted, type ConnectedGateway } from "./connect-gateway.js";
+import { runAsClusters, startClusterMember, type ClusterManagerRun } from "./clustered.js";
+import { clusterMemberId } from "./discord/cluster-member.js";
 import type { RunningHttpServer } from "./http/index.js";
 import { releaseAllHeldArxivLeases } from "./db/arxiv-gate.js";
 import { DatabaseProblem } from "./db/errors.js";
 import { EXIT, explainFailure } from "./failures.js";
 import { createLogger, systemClock, type Clock, type Logger } from "./logger.js";
 import { alertTransport, type AlertService } from "./moderation/alerts.js";
-import { warnIfModerationIsOpen } from "./discord/moderation-guilds.js";
 import { startServices, type Services } from "./services.js";
 import { discussionTransport } from "./community/discussion-transport.js";
 import { threadStore } from "./db/threads.js";
@@ -25,6 +24,8 @@ import { discordDiscussion } from "./discord/threads.js";
 import { voteButtonEditor } from "./discord/vote-edits.js";
 import { hasVoteButtons } from "./community/buttons.js";
 import type { MessageBody } from "./shared/reply.js";
+
+export { StartAborted };
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -51,34 +52,11 @@ export interface StartOptions {
   autoDeferMs?: number;
   /** Aborting it (SIGTERM) during start-up abandons the Discord login and closes what was opened. */
   signal?: AbortSignal;
-}
-
-/** startPaperbot() was stopped by its signal before the bot was up; everything it opened is closed. */
-export class StartAborted extends Error {
-  constructor() {
-    super("start-up abandoned");
-    this.name = "StartAborted";
-  }
-}
-
-/** `work`, or a StartAborted rejection as soon as `signal` aborts (the work itself keeps running). */
-function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(new StartAborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new StartAborted());
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+  /**
+   * The entry point clusters run (main.js): given, the bot runs its shards as clusters when one process no longer
+   * holds them (CLUSTERS); this process then keeps the jobs, the web server and the DMs, and `client` stays offline.
+   */
+  clusterFile?: string;
 }
 
 export class MissingTokenError extends ConfigError {
@@ -99,7 +77,9 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     createLogger(config.logLevel, undefined, { clock: options.clock ?? systemClock, secrets: [token, config.bundle.secret] });
   const opened = openApp(config, logger, options.clock ?? systemClock);
   const client = createDiscordClient(config);
-  const status = trackStatus(client);
+  const clientStatus = trackStatus(client);
+  let clusters: ClusterManagerRun | null = null;
+  const status = () => clusters?.status() ?? clientStatus();
   let services: Services;
   // Alerts and digests posted with vote buttons join the refresher (bound once the services exist; sends come later).
   let votePosted: (channelId: string, messageId: string, body: MessageBody) => void = () => undefined;
@@ -140,38 +120,49 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
       logger.warn("vote counts: could not remember a post", { channelId, messageId, error });
     }
   };
-  const router = createRouter(() => ctx, commands, components, directMessages, {
-    autoDeferMs: options.autoDeferMs,
-    refresh: services.refresh,
-  });
-  routeInteractions(client, (interaction, facts) => void router.handle(interaction, facts), logger);
-  client.on(Events.MessageCreate, (message) => void router.handleDirectMessage(message));
-  client.on(Events.Error, (error) => logger.error("discord client error", { error }));
-  client.on(Events.Warn, (message) => logger.warn("discord client warning", { message }));
-  let shuttingDown = false;
-  // The gateway closing because we stop (SIGTERM, or a start abandoned) is a shutdown, not a failure to connect.
-  logGatewayAttempts(client, logger, () => shuttingDown || options.signal?.aborted === true);
-  warnIfModerationIsOpen(client, config.moderation.guildIds, logger);
-  const ready = new Promise<void>((resolve) => {
-    client.once(Events.ClientReady, (readyClient) => {
-      logger.info("ready", { tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: app.catalog.size });
-      // Alerts a crash or restart left recorded but unsent: sent now, or dropped when older than ALERT_MAX_DELAY_HOURS.
-      services.alerts.kick();
-      services.voteRefresher?.start();
-      resolve();
-    });
-  });
+  if (options.clusterFile !== undefined) {
+    try {
+      clusters = await runAsClusters({
+        config,
+        token,
+        rest: client.rest.setToken(token),
+        file: options.clusterFile,
+        services,
+        papers: () => app.catalog.size,
+        logger,
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (error instanceof StartAborted) logger.warn("discord login abandoned: shutting down");
+      await services.stop();
+      app.close();
+      throw error;
+    }
+  }
+  if (clusters) {
+    // The clusters answer presses; this process edits the other posts' counts (REST), as it sends everything else.
+    services.voteRefresher?.start();
+    return clusterManagerBot(app, ctx, client, services, clusters, logger);
+  }
+  let gateway: ConnectedGateway;
   try {
-    client.rest.setToken(token);
-    await unlessAborted(
-      planShards(client, config.discord.sharding, logger).then(async () => {
-        if (!options.signal?.aborted) await client.login(token);
-      }),
-      options.signal,
-    );
+    gateway = await connectGateway({
+      client,
+      token,
+      config,
+      logger,
+      ctx: () => ctx,
+      refresh: services.refresh,
+      autoDeferMs: options.autoDeferMs,
+      signal: options.signal,
+      onReady: (readyClient) => {
+        logger.info("ready", { tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: app.catalog.size });
+        // Alerts a crash or restart left recorded but unsent: sent now, or dropped when older than ALERT_MAX_DELAY_HOURS.
+        services.alerts.kick();
+        services.voteRefresher?.start();
+      },
+    });
   } catch (error) {
-    if (error instanceof StartAborted) logger.warn("discord login abandoned: shutting down");
-    await client.destroy();
     await services.stop();
     app.close();
     throw error;
@@ -183,12 +174,12 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
     client,
     http: services.http,
     alerts: services.alerts,
-    ready,
+    ready: gateway.ready,
     stop() {
-      shuttingDown = true;
+      gateway.stopping();
       stopping ??= (async () => {
         logger.info("shutting down");
-        await router.drain(SHUTDOWN_GRACE_MS);
+        await gateway.drain(SHUTDOWN_GRACE_MS);
         await services.stop();
         await client.destroy();
         app.close();
@@ -199,34 +190,35 @@ export async function startPaperbot(options: StartOptions): Promise<RunningBot> 
   };
 }
 
-/**
- * Gateway trouble at warn, counted, so a bot that cannot connect says so instead of retrying quietly. While the bot
- * is stopping, the connection closing is logged once at info as the shutdown it is.
- */
-function logGatewayAttempts(client: Client, logger: Logger, stopping: () => boolean): void {
-  let attempt = 0;
-  let closedLogged = false;
-  // discord.js retries about twice a second: the first attempts, then every tenth.
-  const worthLogging = (n: number) => n <= 3 || n % 10 === 0;
-  client.on(Events.ShardReconnecting, (shardId) => {
-    if (stopping()) {
-      if (!closedLogged) logger.info("discord gateway closed: shutting down", { shardId });
-      closedLogged = true;
-      return;
-    }
-    attempt += 1;
-    if (worthLogging(attempt)) logger.warn("discord gateway connection failed, retrying", { attempt, shardId });
-  });
-  client.on(Events.ShardError, (error, shardId) => {
-    if (stopping()) logger.info("discord gateway error while shutting down", { shardId, error });
-    else logger.warn("discord gateway error", { attempt, shardId, error });
-  });
-  const connected = () => {
-    if (attempt > 0) logger.info("discord gateway connected", { attempts: attempt + 1 });
-    attempt = 0;
+/** This process runs the jobs and the clusters; `client` never connects (its REST sends the DMs, alerts and digests). */
+function clusterManagerBot(
+  app: OpenedApp,
+  ctx: BotContext,
+  client: Client,
+  services: Services,
+  clusters: ClusterManagerRun,
+  logger: Logger,
+): RunningBot {
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    ctx,
+    client,
+    http: services.http,
+    alerts: services.alerts,
+    ready: clusters.ready,
+    stop() {
+      stopping ??= (async () => {
+        logger.info("shutting down");
+        await clusters.stop();
+        await services.stop();
+        await client.destroy();
+        app.close();
+        logger.info("stopped");
+      })();
+      return stopping;
+    },
   };
-  client.on(Events.ShardReady, connected);
-  client.on(Events.ShardResume, connected);
 }
 
 /** SIGTERM/SIGINT from the first moment main() runs; a second one while stopping exits at once. */
@@ -284,9 +276,14 @@ async function main(shutdown: AbortController): Promise<number> {
     if (process.stdin.isTTY && process.stdout.isTTY) return runLocalConsole(config, shutdown.signal);
     throw new MissingTokenError();
   }
-  let bot: RunningBot;
+  let bot: { stop(): Promise<void> };
   try {
-    bot = await startPaperbot({ env, signal: shutdown.signal });
+    const memberId = clusterMemberId(env);
+    if (memberId !== null) {
+      // The manager gone (killed, not stopped): nobody would restart or stop this cluster, so it stops itself.
+      process.once("disconnect", () => shutdown.abort("disconnect"));
+      bot = await startClusterMember({ env, id: memberId, signal: shutdown.signal });
+    } else bot = await startPaperbot({ env, signal: shutdown.signal, clusterFile: fileURLToPath(import.meta.url) });
   } catch (error) {
     if (!(error instanceof StartAborted)) throw error;
     // discord.js cannot cancel its gateway request; everything of ours is closed, so don't wait for it.

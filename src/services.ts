@@ -23,7 +23,7 @@ import { createDigestService, digestSettings, digestStoreFor } from "./digest/se
 import type { DiscussionPort } from "./community/discussion.js";
 import { threadStore } from "./db/threads.js";
 import { voteStore } from "./db/votes.js";
-import { communityVotes } from "./community/votes.js";
+import { communityVotes, type CommunityVotes } from "./community/votes.js";
 import { VoteRefresher, type ButtonEditor } from "./community/refresher.js";
 
 /** How often the catalog file is re-read and the bundle checked against it. */
@@ -51,6 +51,110 @@ export interface Services {
   stop(): Promise<void>;
 }
 
+interface CommandParts {
+  ctx: BotContext;
+  list: ReturnType<typeof sharedList>;
+  alerts: AlertService;
+  arxiv: ArxivHttp;
+}
+
+/**
+ * What answering commands needs (no timer, no server): the handlers' context over the database, the bundle links,
+ * the shared reading list and the alerts a moderator's addition records. `alertTransport` null: alerts stay recorded
+ * for the process that runs the jobs.
+ */
+function commandParts(
+  app: OpenedApp,
+  options: {
+    store: BundleStore;
+    publicUrl: string;
+    directMessenger: (follows: FollowStore) => DirectMessenger;
+    alertTransport: ((follows: FollowStore) => AlertTransport) | undefined;
+    listChanged: () => void;
+    /** Threads, forum posts and channel permissions on Discord (a thread per paper); none in the local console. */
+    discussion: DiscussionPort | undefined;
+    votes: CommunityVotes;
+  },
+): CommandParts {
+  const { config, clock, logger, db } = app;
+  const follows = followStore(db);
+  const secret = bundleSecret(db, config.bundle.secret);
+  const list = sharedList(app, options.listChanged);
+  const alerts = createAlerts({
+    db,
+    clock,
+    logger,
+    maxDelayMs: config.moderation.alertMaxDelayMs,
+    paper: (id) => list.paper(id),
+    transport: options.alertTransport?.(follows) ?? null,
+  });
+  const arxiv = createArxivHttp(config.arxiv, clock, {}, db);
+  const ctx = createBotContext(app, {
+    follows,
+    bundle: createBundleLinks({
+      store: options.store,
+      secret,
+      ttlHours: config.bundle.linkTtlHours,
+      externalUrl: config.bundle.externalUrl,
+      baseUrl: options.publicUrl,
+    }),
+    dm: options.directMessenger(follows),
+    moderation: createModeration(app, {
+      arxivGate: arxiv.gate,
+      userAgent: arxiv.userAgent,
+      papersChanged: ({ id, added }) => {
+        // The list and the lookup index follow this one paper: no reload, whatever the list's size.
+        list.ownChange(id);
+        if (added) {
+          alerts.fanout(added);
+          alerts.kick();
+        }
+      },
+    }),
+    digest: createDigestService(app),
+    threads: threadStore(db),
+    discussion: options.discussion ?? null,
+    votes: options.votes,
+  });
+  return { ctx, list, alerts, arxiv };
+}
+
+export interface CommandServices {
+  ctx: BotContext;
+  refresh(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * A process that only answers commands (a cluster of shards beside the one that runs the jobs): no HTTP server, no
+ * scheduler, no poller, no bundle build; alerts a moderator's addition records are sent by the jobs' process, which
+ * sees the commit within seconds. `publicUrl` is the jobs' process's HTTP server (bundle links).
+ */
+export function startCommandServices(
+  app: OpenedApp,
+  options: { publicUrl: string; directMessenger: (follows: FollowStore) => DirectMessenger; discussion?: DiscussionPort },
+): CommandServices {
+  const store = new BundleStore(app.config.bundle.dir, { clock: app.clock });
+  // Votes are counted here; the jobs' process edits the other posts' counts (it sees the queued rows on its next check).
+  const votes = communityVotes(voteStore(app.db), app.clock, () => undefined);
+  const parts = commandParts(app, {
+    ...options,
+    discussion: options.discussion,
+    store,
+    alertTransport: undefined,
+    listChanged: () => undefined,
+    votes,
+  });
+  return {
+    ctx: parts.ctx,
+    refresh: () => void parts.list.pickUp(),
+    async stop() {
+      await parts.alerts.stop();
+      await xmlParsers.stop();
+    },
+  };
+}
+
 /**
  * Everything around the command handlers that both the Discord bot and the local console run: follows,
  * the bundle (built now and kept current), its signed-link HTTP server, and the scheduler.
@@ -73,7 +177,6 @@ export async function startServices(
   },
 ): Promise<Services> {
   const { config, logger, clock, db } = app;
-  const follows = followStore(db);
   const store = new BundleStore(config.bundle.dir, { clock });
   refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger);
   const secret = bundleSecret(db, config.bundle.secret);
@@ -104,44 +207,16 @@ export async function startServices(
     () => refreshBundle(store, app.catalog.papers, app.catalogUpdated, logger),
     (error) => logger.error("bundle rebuild failed", { error }),
   );
-  // One database, several processes: papers the CLI adds are served, and their alerts sent, within seconds.
-  const list = sharedList(app, () => bundleRebuild.schedule());
-  const alerts = createAlerts({
-    db,
-    clock,
-    logger,
-    maxDelayMs: config.moderation.alertMaxDelayMs,
-    paper: (id) => list.paper(id),
-    transport: options.alertTransport?.(follows) ?? null,
-  });
-  const arxiv = createArxivHttp(config.arxiv, clock, {}, db);
   const refresher = options.buttonEditor ? new VoteRefresher({ store: votesData, editor: options.buttonEditor(), clock, logger }) : null;
   const votes = communityVotes(votesData, clock, () => refresher?.poke());
-  const ctx = createBotContext(app, {
-    follows,
-    bundle: createBundleLinks({
-      store,
-      secret,
-      ttlHours: config.bundle.linkTtlHours,
-      externalUrl: config.bundle.externalUrl,
-      baseUrl: publicUrl,
-    }),
-    dm: options.directMessenger(follows),
-    moderation: createModeration(app, {
-      arxivGate: arxiv.gate,
-      userAgent: arxiv.userAgent,
-      papersChanged: ({ id, added }) => {
-        // The list and the lookup index follow this one paper: no reload, whatever the list's size.
-        list.ownChange(id);
-        if (added) {
-          alerts.fanout(added);
-          alerts.kick();
-        }
-      },
-    }),
-    digest: createDigestService(app),
-    threads: threadStore(db),
-    discussion: options.discussion ?? null,
+  // One database, several processes: papers the CLI adds are served, and their alerts sent, within seconds.
+  const { ctx, list, alerts, arxiv } = commandParts(app, {
+    store,
+    publicUrl,
+    directMessenger: options.directMessenger,
+    alertTransport: options.alertTransport,
+    listChanged: () => bundleRebuild.schedule(),
+    discussion: options.discussion,
     votes,
   });
 
@@ -171,7 +246,11 @@ export async function startServices(
     logger,
   );
   scheduler.start();
-  list.start(options.otherProcessesCheckMs ?? OTHER_PROCESSES_CHECK_MS, () => alerts.kick());
+  // Another process's commit: alerts it recorded, and vote counts a cluster queued, go out within seconds.
+  list.start(options.otherProcessesCheckMs ?? OTHER_PROCESSES_CHECK_MS, () => {
+    alerts.kick();
+    refresher?.poke();
+  });
   const poller = new ArxivPoller({
     db,
     config: config.arxiv,

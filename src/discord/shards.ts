@@ -1,4 +1,4 @@
-import { Routes, type Client } from "discord.js";
+import { Routes, type Client, type REST } from "discord.js";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -43,12 +43,17 @@ export function shardPlan(sharding: Config["discord"]["sharding"], answer: z.inf
   };
 }
 
+/** The plan from GET /gateway/bot (SHARD_COUNT and SHARD_LIST override), without a client (the cluster manager). */
+export async function fetchShardPlan(rest: REST, sharding: Config["discord"]["sharding"]): Promise<ShardPlan> {
+  return shardPlan(sharding, gatewayBot.parse(await rest.get(Routes.gatewayBot())));
+}
+
 /**
  * Decides the shards from GET /gateway/bot (SHARD_COUNT and SHARD_LIST override), logs the plan and sets it on the
  * client before login. discord.js then paces IDENTIFY by the same answer's max_concurrency (one per bucket every 5 s).
  */
 export async function planShards(client: Client, sharding: Config["discord"]["sharding"], logger: Logger): Promise<ShardPlan> {
-  const plan = shardPlan(sharding, gatewayBot.parse(await client.rest.get(Routes.gatewayBot())));
+  const plan = await fetchShardPlan(client.rest, sharding);
   client.options.shardCount = plan.count;
   client.options.shards = plan.ids;
   const shown = plan.ids.length > 12 ? `${plan.ids.slice(0, 3).join(", ")} … ${plan.ids.slice(-2).join(", ")}` : plan.ids.join(", ");
