@@ -55,6 +55,10 @@ const KEEP_ARGUMENT =
   "textbf|textit|textsl|textsc|texttt|textrm|textsf|textup|textmd|textnormal|emph|underline|mbox|text|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|boldsymbol|bm|operatorname|textsuperscript|textsubscript|hbox|url|uppercase|lowercase";
 /** Commands dropped with their argument: citations and cross-references mean nothing outside the paper. */
 const DROP = "cite[tp]?|citep?|citet|citealp|citeauthor|citeyear|ref|eqref|autoref|cref|Cref|label|footnote|thanks|vspace|hspace";
+/** Built once: `\textbf{x}` → x (text), with the math fonts too (math); `\cite{…}` and the like dropped with their argument. */
+const KEEP_TEXT = new RegExp(`\\\\(?:${KEEP_ARGUMENT})\\s*\\{([^{}]*)\\}`, "g");
+const KEEP_MATH = new RegExp(`\\\\(?:${KEEP_ARGUMENT}|mathbb|mathcal|mathfrak|mathscr)\\s*\\{([^{}]*)\\}`, "g");
+const DROPPED = new RegExp(`[\\s~]*\\\\(?:${DROP})\\*?\\s*(?:\\[[^\\]]*\\]\\s*)*\\{[^{}]*\\}`, "g");
 /** Operator names written as words (`\log n` → log n). */
 const OPERATORS = new Set([
   "log",
@@ -115,7 +119,7 @@ function mathText(source: string): string {
         /\\(mathbb|mathcal|mathfrak|mathscr)\s*\{\s*([A-Za-z0-9])\s*\}/g,
         (_all, font: string, letter: string) => lookup(`\\${font}{${letter}}`, "math") ?? letter,
       )
-      .replace(new RegExp(`\\\\(?:${KEEP_ARGUMENT}|mathbb|mathcal|mathfrak|mathscr)\\s*\\{([^{}]*)\\}`, "g"), "$1")
+      .replace(KEEP_MATH, "$1")
       .replace(/\\([A-Za-z]+)\s*\{([^{}]{1,3})\}/g, (all, name: string, body: string) => {
         const accent = ACCENTS[name];
         return accent && name !== "c" ? `${body}${accent}`.normalize("NFC") : all;
@@ -146,6 +150,25 @@ function mathText(source: string): string {
   );
 }
 
+/** Accents, dropped and kept arguments, named symbols and escapes: the passes that need a backslash in the text. */
+function textCommands(input: string): string {
+  let text = textAccents(input)
+    .replace(DROPPED, "")
+    .replace(/\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}/g, "$1");
+  for (let pass = 0; pass < NESTING; pass += 1) {
+    const before = text;
+    text = text.replace(KEEP_TEXT, "$1").replace(/\{\\(?:bf|it|em|sc|tt|rm|sf)\s+([^{}]*)\}/g, "$1");
+    if (text === before) break;
+  }
+  return text
+    .replace(/\\(LaTeX|TeX)\b\s?(\{\})?/g, "$1")
+    .replace(/\\(ldots|dots|textellipsis)\b\s?(\{\})?/g, "…")
+    .replace(/\\\\/g, " ")
+    .replace(/\\([%&#$_{}])/g, "\uE000$1")
+    .replace(/\\([,;:! ])/g, (_all, space: string) => SPACES[space] ?? " ")
+    .replace(/\\([A-Za-z]+)\s*(?:\{\})?/g, (_all, name: string) => macro(name, "text"));
+}
+
 /** `$…$` spans (not `\$`), at most MATH_MAX characters, whose inside does not start or end with a space (so "$5 and $10" stays). */
 const MATH_SPAN = new RegExp(`(?<!\\\\)\\$(?!\\s)((?:\\\\\\$|[^$]){1,${MATH_MAX}}?)(?<![\\s\\\\])\\$`, "g");
 
@@ -154,23 +177,9 @@ export function texToText(input: string): string {
   if (!/[$\\~{}]|--|``|''/.test(input)) return input;
   let text = input.replace(/\\\(((?:[^\\]|\\(?!\)))*)\\\)/g, (_all, body: string) => `$${body}$`);
   text = text.replace(MATH_SPAN, (_all, body: string) => `\u0000${mathText(body)}\u0001`);
-  text = textAccents(text)
-    .replace(new RegExp(`[\\s~]*\\\\(?:${DROP})\\*?\\s*(?:\\[[^\\]]*\\]\\s*)*\\{[^{}]*\\}`, "g"), "")
-    .replace(/\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}/g, "$1");
-  for (let pass = 0; pass < NESTING; pass += 1) {
-    const before = text;
-    text = text
-      .replace(new RegExp(`\\\\(?:${KEEP_ARGUMENT})\\s*\\{([^{}]*)\\}`, "g"), "$1")
-      .replace(/\{\\(?:bf|it|em|sc|tt|rm|sf)\s+([^{}]*)\}/g, "$1");
-    if (text === before) break;
-  }
+  // Most abstracts have no command at all (only `--`, a tie or a brace): the command passes are skipped for them.
+  if (text.includes("\\")) text = textCommands(text);
   text = text
-    .replace(/\\(LaTeX|TeX)\b\s?(\{\})?/g, "$1")
-    .replace(/\\(ldots|dots|textellipsis)\b\s?(\{\})?/g, "…")
-    .replace(/\\\\/g, " ")
-    .replace(/\\([%&#$_{}])/g, "\uE000$1")
-    .replace(/\\([,;:! ])/g, (_all, space: string) => SPACES[space] ?? " ")
-    .replace(/\\([A-Za-z]+)\s*(?:\{\})?/g, (_all, name: string) => macro(name, "text"))
     .replace(/(?<!\uE000)\{([^{}]{0,60})\}/g, "$1")
     .replace(/---/g, "—")
     .replace(/--/g, "–")
