@@ -157,7 +157,7 @@ if (wanted("scale")) {
 
 if (wanted("votes")) {
   log("votes: 10,000 votes on 1,000 papers by 5,000 members, each press timed; then /top for each period");
-  result["votes"] = benchVotes(log);
+  result["votes"] = await benchVotes(log);
 }
 
 // Peak resident memory of the whole run (the lookup section, with all three indexes over 100k papers, dominates).

@@ -9,6 +9,8 @@ import { voteButton } from "../src/community/buttons.js";
 import { topPapers } from "../src/community/top.js";
 import { communityVotes } from "../src/community/votes.js";
 import { openDatabase } from "../src/db/connection.js";
+import { WalCheckpointer } from "../src/db/checkpointer.js";
+import { createLogger } from "../src/logger.js";
 import { migrate } from "../src/db/migrations.js";
 import { voteStore } from "../src/db/votes.js";
 import { row } from "../src/shared/embeds.js";
@@ -57,11 +59,15 @@ const ms = (value: number) => Math.round(value * 1000) / 1000;
  * as the vote button runs it (the vote, both counts and the refresh queue in one transaction, on a WAL file), then
  * /top's query for each period, timed. Presses land on one of the paper's posts, so the other posts are queued.
  */
-export function benchVotes(log: (line: string) => void) {
+export async function benchVotes(log: (line: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), "paperbot-bench-votes-"));
   try {
-    const db = openDatabase(join(dir, "votes.db"));
+    const path = join(dir, "votes.db");
+    const db = openDatabase(path);
     migrate(db);
+    // As the bot runs: the WAL is checkpointed by its own thread, not inside a vote.
+    const checkpointer = new WalCheckpointer({ db, path, logger: createLogger("silent") });
+    checkpointer.start();
     const store = voteStore(db);
     let now = Date.parse("2026-12-01T00:00:00Z");
     const clock = { now: () => new Date(now) };
@@ -115,6 +121,7 @@ export function benchVotes(log: (line: string) => void) {
       .flat()
       .sort((a, b) => a - b);
     const queued = store.queued();
+    await checkpointer.stop();
     db.close();
     const result = {
       votes: VOTES,

@@ -8,6 +8,7 @@ import { BundleStore } from "./bundle/store.js";
 import { followStore, type FollowStore } from "./db/follows.js";
 import { databaseState, type DatabaseState } from "./db/connection.js";
 import { bundleSecret } from "./db/settings.js";
+import { WalCheckpointer } from "./db/checkpointer.js";
 import { createBotContext, type BotContext, type DirectMessenger } from "./discord/context.js";
 import { startHttpServer, type DiscordHealth, type RunningHttpServer } from "./http/index.js";
 import { debounced } from "./moderation/debounce.js";
@@ -137,6 +138,8 @@ export function startCommandServices(
   const store = new BundleStore(app.config.bundle.dir, { clock: app.clock });
   // Votes are counted here; the jobs' process edits the other posts' counts (it sees the queued rows on its next check).
   const votes = communityVotes(voteStore(app.db), app.clock, () => undefined);
+  const checkpointer = new WalCheckpointer({ db: app.db, path: app.config.databasePath, logger: app.logger });
+  checkpointer.start();
   const parts = commandParts(app, {
     ...options,
     discussion: options.discussion,
@@ -150,6 +153,7 @@ export function startCommandServices(
     refresh: () => void parts.list.pickUp(),
     async stop() {
       await parts.alerts.stop();
+      await checkpointer.stop();
       await xmlParsers.stop();
     },
   };
@@ -200,6 +204,9 @@ export async function startServices(
   });
   const publicUrl = config.http.publicUrl ?? `http://localhost:${http.port}`;
   logger.info("http server listening", { url: http.url, publicUrl });
+  // Commands never pay for a WAL checkpoint: a thread of its own copies the pages (votes, alerts and digests write often).
+  const checkpointer = new WalCheckpointer({ db, path: config.databasePath, logger });
+  checkpointer.start();
 
   // Moderators' additions are served at once; the bundle follows, one rebuild per burst of changes.
   const bundleRebuild = debounced(
@@ -284,6 +291,7 @@ export async function startServices(
       await xmlParsers.stop();
       await scheduler.stop();
       await http.close();
+      await checkpointer.stop();
     },
   };
 }
