@@ -147,7 +147,7 @@ export class RelevanceModel {
       canonScore: canon.canon,
       bonus: canon.bonus,
       score: round(Math.min(1, probability + canon.bonus)),
-      reasons: explain(canon, topics),
+      reasons: explain(canon, topics, text),
     };
   }
 
