@@ -5,7 +5,7 @@ import type { Config } from "../config.js";
  * at most this many. Measured with `npm run bench -- --only scale` on a 2-core box (README, "Clusters"): one process
  * stalls commands for up to a second at 50,000 servers (a major GC of a 280 MB heap) and holds at 10,000.
  */
-export const DEFAULT_SHARDS_PER_CLUSTER = 16;
+export const DEFAULT_SHARDS_PER_CLUSTER = 17;
 
 export interface ClusterPlan {
   /** The shards of each cluster, in order (cluster i holds lists[i]). */
@@ -27,7 +27,7 @@ function evenly(ids: readonly number[], count: number): number[][] {
 
 /**
  * How many bot processes run the shards `ids`: CLUSTERS when set (never more than the shards), else
- * ceil(shards / SHARDS_PER_CLUSTER), SHARDS_PER_CLUSTER defaulting to 16; the shards are spread evenly.
+ * ceil(shards / SHARDS_PER_CLUSTER), SHARDS_PER_CLUSTER defaulting to 17; the shards are spread evenly.
  */
 export function clusterPlan(ids: readonly number[], setting: Config["discord"]["clusters"]): ClusterPlan {
   const shards = Math.max(1, ids.length);

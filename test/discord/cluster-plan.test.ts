@@ -7,11 +7,11 @@ const ids = (count: number) => Array.from({ length: count }, (_, id) => id);
 const sizes = (lists: number[][]) => lists.map((list) => list.length);
 
 describe("clusterPlan", () => {
-  it("runs up to 16 shards in one process and more as even clusters of at most 16", () => {
+  it("runs up to 17 shards in one process and more as even clusters of at most 17", () => {
     expect(sizes(clusterPlan(ids(3), { count: "auto", shardsPerCluster: undefined }).lists)).toEqual([3]);
-    expect(sizes(clusterPlan(ids(DEFAULT_SHARDS_PER_CLUSTER), { count: "auto", shardsPerCluster: undefined }).lists)).toEqual([16]);
-    expect(sizes(clusterPlan(ids(17), { count: "auto", shardsPerCluster: undefined }).lists)).toEqual([9, 8]);
-    expect(sizes(clusterPlan(ids(50), { count: "auto", shardsPerCluster: undefined }).lists)).toEqual([13, 13, 13, 11]);
+    expect(sizes(clusterPlan(ids(DEFAULT_SHARDS_PER_CLUSTER), { count: "auto", shardsPerCluster: undefined }).lists)).toEqual([17]);
+    expect(sizes(clusterPlan(ids(18), { count: "auto", shardsPerCluster: undefined }).lists)).toEqual([9, 9]);
+    expect(sizes(clusterPlan(ids(50), { count: "auto", shardsPerCluster: undefined }).lists)).toEqual([17, 17, 16]);
   });
 
   it("follows CLUSTERS (never more clusters than shards) and SHARDS_PER_CLUSTER", () => {
