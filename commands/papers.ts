@@ -8,7 +8,7 @@ import { echoUserText } from "../src/discord/echo.js";
 import { actionButton, BRAND_COLOUR, fitEmbed, notice, row } from "../src/shared/embeds.js";
 import { message, t, type Locale } from "../src/i18n/index.js";
 import { inlineText } from "../src/shared/safe-text.js";
-import { topicLabel } from "../src/i18n/topics.js";
+import { topicChoices, topicLabel } from "../src/i18n/topics.js";
 
 export const PAGE_SIZE = 8;
 
@@ -21,11 +21,7 @@ export const papersCommand = defineCommand({
         name: "topic",
         ...describedBy("command.papers.topic"),
         required: false,
-        choices: TOPICS.map((topic) => ({
-          name: topicLabel("en", topic),
-          name_localizations: { ja: topicLabel("ja", topic) },
-          value: topic,
-        })),
+        choices: topicChoices(),
       },
     ],
   } as const,

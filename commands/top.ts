@@ -1,11 +1,11 @@
 import { ApplicationCommandOptionType } from "discord.js";
 import { paperTitle, truncate } from "../src/catalog/format.js";
-import { TOPICS, type Topic } from "../src/catalog/schema.js";
+import type { Topic } from "../src/catalog/schema.js";
 import { TOP_PERIODS, type TopEntry, type TopPeriod } from "../src/community/top.js";
 import { commandHeader, defineCommand, describedBy, type Reply } from "../src/discord/command.js";
 import { BRAND_COLOUR, fitEmbed } from "../src/shared/embeds.js";
 import { t, type Locale } from "../src/i18n/index.js";
-import { topicLabel } from "../src/i18n/topics.js";
+import { topicChoices, topicLabel } from "../src/i18n/topics.js";
 import { inlineText } from "../src/shared/safe-text.js";
 
 const PERIOD_KEYS = { week: "top.period.week", month: "top.period.month", all: "top.period.all" } as const;
@@ -30,11 +30,7 @@ export const topCommand = defineCommand({
         name: "topic",
         ...describedBy("command.top.topic"),
         required: false,
-        choices: TOPICS.map((topic) => ({
-          name: topicLabel("en", topic),
-          name_localizations: { ja: topicLabel("ja", topic) },
-          value: topic,
-        })),
+        choices: topicChoices(),
       },
     ],
   } as const,

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { z } from "zod";
 import { arxivIdOf, arxivVersionOf } from "../catalog/arxiv-id.js";
 import { parseXmlOffThread, XmlParseError, type XmlLimits } from "./xml-worker.js";
-import { texToText } from "./tex.js";
+import { TEXT_ACCENTS, texToText } from "./tex.js";
 
 /** The most items one feed may contribute; arXiv's busiest daily feeds carry well under a thousand. */
 export const MAX_FEED_ITEMS = 10_000;
@@ -239,23 +239,6 @@ function splitAuthors(creators: string): string[] {
 
 const AUTHOR_SEPARATOR = /,\s*(?:and\s+)?|\s+and\s+/;
 
-const COMBINING: Record<string, string> = {
-  "`": "\u0300",
-  "'": "\u0301",
-  "^": "\u0302",
-  "~": "\u0303",
-  "=": "\u0304",
-  ".": "\u0307",
-  '"': "\u0308",
-  u: "\u0306",
-  r: "\u030a",
-  H: "\u030b",
-  v: "\u030c",
-  c: "\u0327",
-  k: "\u0328",
-  d: "\u0323",
-  b: "\u0331",
-};
 const LETTERS: Record<string, string> = {
   i: "ı",
   j: "ȷ",
@@ -279,7 +262,7 @@ const LETTERS: Record<string, string> = {
 function accented(letter: string, accent: string): string {
   const plain = letter === "ı" ? "i" : letter === "ȷ" ? "j" : null;
   if (plain !== null && accent === ".") return plain;
-  return `${plain ?? letter}${COMBINING[accent] ?? ""}`.normalize("NFC");
+  return `${plain ?? letter}${TEXT_ACCENTS[accent] ?? ""}`.normalize("NFC");
 }
 
 /** TeX accents as arXiv writes author names: `Jim\'enez`, `T\"ufekcio\u{g}lu`, `\c{C}evik`, `K{\i}z{\i}ltepe`. */

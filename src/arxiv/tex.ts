@@ -12,7 +12,7 @@ type Mapped = string | { readonly text?: string; readonly math?: string };
 const TABLE: Readonly<Record<string, Mapped | undefined>> = latex2unicode;
 const ACCENTS: Readonly<Record<string, string | undefined>> = { ...combining.tounicode, hat: "\u0302", widehat: "\u0302" };
 /** Text-mode accents (`\"u`, `\'{e}`, `\c{c}`) as combining marks. */
-const TEXT_ACCENTS: Readonly<Record<string, string>> = {
+export const TEXT_ACCENTS: Readonly<Record<string, string>> = {
   "`": "\u0300",
   "'": "\u0301",
   "^": "\u0302",

@@ -25,3 +25,8 @@ export function topicNames(topic: Topic): string[] {
     ...(jaTopicSynonyms[topic] ?? []),
   ];
 }
+
+/** The topics as a command option's choices: the English label, the Japanese one for Japanese clients. */
+export function topicChoices(): { name: string; name_localizations: { ja: string }; value: Topic }[] {
+  return TOPICS.map((topic) => ({ name: topicLabel("en", topic), name_localizations: { ja: topicLabel("ja", topic) }, value: topic }));
+}
