@@ -1,6 +1,7 @@
 import type { Topic } from "../catalog/schema.js";
 import type { Template } from "./template.js";
 import { moderationEn } from "./moderation.en.js";
+import { webEn } from "./web.en.js";
 import { suggestEn } from "./suggest.en.js";
 import { discussionEn } from "./discussion.en.js";
 import { digestEntryEn } from "./digest-entry.en.js";
@@ -351,67 +352,7 @@ export const en = {
   ...discussionEn,
 
   // web home, search, archive and error pages (issue 19, web)
-  "web.homeTitle": "paperbot: LLM papers for your Discord server",
-  "web.homeDescription": {
-    one: "A Discord bot with a curated reading list of {count} landmark LLM paper, summaries in English and Japanese, and a weekly digest of new papers.",
-    other:
-      "A Discord bot with a curated reading list of {count} landmark LLM papers, summaries in English and Japanese, and a weekly digest of new papers.",
-  },
-  "web.tagline": "A Discord bot that knows the landmark LLM papers, and tells your server about the new ones.",
-  "web.intro":
-    "Ask it about a paper, browse the reading list by topic, follow it for a weekly digest by DM, and get an alert when a paper on your topic arrives. Every summary is written by people, in English and Japanese.",
-  "web.addHeading": "Add it to your server",
-  "web.addButton": "Add paperbot to a Discord server",
-  "web.addNoLink": "The invite link appears here once the bot's operator sets DISCORD_APPLICATION_ID.",
-  "web.addThen": "Then, in any channel:",
-  "web.cmdPaper": "a paper's summary, key results and links",
-  "web.cmdFollow": "the weekly digest in your DMs",
-  "web.cmdFollowTopic": "an alert when a paper on that topic arrives",
-  "web.cmdDigestSet": "moderators: post the digest in a channel every week",
-  "web.cmdBundle": "followers: download the whole list (BibTeX, CSV, JSON, a script that fetches the PDFs)",
-  "web.latestHeading": "Latest digest",
-  "web.latestRead": "Read the digest of {week}",
-  "web.latestQuiet": "A quiet week: no papers were added.",
-  "web.latestAll": "All digests",
-  "web.listHeading": "The reading list",
-  "web.listIntro": { one: "{count} paper, by topic.", other: "{count} papers, by topic." },
-  "web.topicsNav": "Topics",
-  "web.searchLabel": "Search the reading list",
-  "web.searchHint": "A name, title words or an arXiv id, as with /paper: lora, flash attention, 2106.09685, チンチラ",
-  "web.searchButton": "Search",
-  "web.searchTitle": "Search: {query}",
-  "web.searchDescription": "Search the curated LLM reading list by name, title words or arXiv id.",
-  "web.searchResults": { one: "{count} paper matches “{query}”.", other: "{count} papers match “{query}”." },
-  "web.searchTie": "Several papers fit “{query}” equally well:",
-  "web.searchNone": "No paper in the reading list matches “{query}”.",
-  "web.searchDidYouMean": "Did you mean:",
-  "web.searchUnlisted": "arXiv {arxivId} is not in the reading list. Moderators can add it with /paper-add.",
-  "web.searchBrowse": "Browse the reading list by topic",
-  "web.paperArxiv": "arXiv",
-  "web.paperPdf": "PDF",
-  "web.navHome": "Home",
-  "web.navDigests": "Digests",
-  "web.navSearch": "Search",
-  "web.feedEnglish": "Atom feed (English)",
-  "web.feedJapanese": "Atom feed (Japanese)",
-  "web.archiveDescription": {
-    one: "{count} weekly digest of LLM papers: what was added to the reading list and what arXiv brought.",
-    other: "{count} weekly digests of LLM papers: what was added to the reading list and what arXiv brought.",
-  },
-  "web.archiveNoHeadline": "A quiet week.",
-  "web.andMore": { one: "and {count} more", other: "and {count} more" },
-  "web.editionDescription": "The weekly LLM papers digest of {week}: {titles}",
-  "web.feedTitle": "paperbot: weekly LLM papers digest",
-  "web.notFoundTitle": "Page not found",
-  "web.notFoundText": "There is no page at this address. It may have moved, or the link may be mistyped.",
-  "web.notFoundDigest": "No digest was sent for that week.",
-  "web.backHome": "Back to the home page",
-  "web.errorTitle": "This link does not work",
-  "web.linkExpired": "This download link has expired. Ask the bot for a new one with /bundle.",
-  "web.linkInvalid": "This download link is not valid. Ask the bot for a new one with /bundle.",
-  "web.badRequest": "The address could not be read.",
-  "web.busy": "The bundle is being updated. Try again in a moment.",
-  "web.alsoOnTopic": "Also on this topic:",
+  ...webEn,
   ...digestEntryEn,
   // votes (issue 18)
   ...votesEn,

@@ -1,5 +1,6 @@
 import type { Messages, TopicSynonyms } from "./en.js";
 import { moderationJa } from "./moderation.ja.js";
+import { webJa } from "./web.ja.js";
 import { suggestJa } from "./suggest.ja.js";
 import { discussionJa } from "./discussion.ja.js";
 import { digestEntryJa } from "./digest-entry.ja.js";
@@ -322,64 +323,7 @@ export const ja = {
   ...discussionJa,
 
   // web home, search, archive and error pages (issue 19, web)
-  "web.homeTitle": "paperbot: Discord サーバーに LLM 論文を",
-  "web.homeDescription": {
-    other: "LLM の重要論文 {count} 本の厳選リスト、日英の要約、新着論文の週刊ダイジェストを届ける Discord ボット。",
-  },
-  "web.tagline": "LLM の重要論文を知っていて、新しい論文をサーバーに知らせる Discord ボット。",
-  "web.intro":
-    "論文について尋ねる、トピック別にリストを見る、フォローして週刊ダイジェストを DM で受け取る、関心のあるトピックの論文が出たら通知を受ける。要約はすべて人が日本語と英語で書いています。",
-  "web.addHeading": "サーバーに追加する",
-  "web.addButton": "paperbot を Discord サーバーに追加",
-  "web.addNoLink": "ボットの運営者が DISCORD_APPLICATION_ID を設定すると、ここに招待リンクが表示されます。",
-  "web.addThen": "追加したら、どのチャンネルでも:",
-  "web.cmdPaper": "論文の要約、主な結果、リンク",
-  "web.cmdFollow": "週刊ダイジェストを DM で",
-  "web.cmdFollowTopic": "そのトピックの論文が出たら通知",
-  "web.cmdDigestSet": "モデレーター: 毎週チャンネルにダイジェストを投稿",
-  "web.cmdBundle": "フォロワー: リスト全体をダウンロード (BibTeX、CSV、JSON、PDF を取得するスクリプト)",
-  "web.latestHeading": "最新のダイジェスト",
-  "web.latestRead": "{week} のダイジェストを読む",
-  "web.latestQuiet": "静かな週でした。追加された論文はありません。",
-  "web.latestAll": "すべてのダイジェスト",
-  "web.listHeading": "リーディングリスト",
-  "web.listIntro": { other: "{count} 本の論文 (トピック別)。" },
-  "web.topicsNav": "トピック",
-  "web.searchLabel": "リーディングリストを検索",
-  "web.searchHint": "/paper と同じく、名前、タイトルの語、arXiv ID で: lora、flash attention、2106.09685、チンチラ",
-  "web.searchButton": "検索",
-  "web.searchTitle": "検索: {query}",
-  "web.searchDescription": "厳選した LLM 論文リストを名前、タイトルの語、arXiv ID で検索します。",
-  "web.searchResults": { other: "「{query}」に合う論文: {count} 本。" },
-  "web.searchTie": "「{query}」に同じくらい合う論文が複数あります:",
-  "web.searchNone": "「{query}」に合う論文はリストにありません。",
-  "web.searchDidYouMean": "もしかして:",
-  "web.searchUnlisted": "arXiv {arxivId} はリストにありません。モデレーターは /paper-add で追加できます。",
-  "web.searchBrowse": "トピック別にリストを見る",
-  "web.paperArxiv": "arXiv",
-  "web.paperPdf": "PDF",
-  "web.navHome": "ホーム",
-  "web.navDigests": "ダイジェスト",
-  "web.navSearch": "検索",
-  "web.feedEnglish": "Atom フィード (英語)",
-  "web.feedJapanese": "Atom フィード (日本語)",
-  "web.archiveDescription": {
-    other: "LLM 論文の週刊ダイジェスト {count} 号: リストに加わった論文と arXiv の新着。",
-  },
-  "web.archiveNoHeadline": "静かな週でした。",
-  "web.andMore": { other: "ほか {count} 本" },
-  "web.editionDescription": "{week} の LLM 論文週刊ダイジェスト: {titles}",
-  "web.feedTitle": "paperbot: LLM 論文の週刊ダイジェスト",
-  "web.notFoundTitle": "ページが見つかりません",
-  "web.notFoundText": "このアドレスにページはありません。移動したか、リンクが間違っているかもしれません。",
-  "web.notFoundDigest": "その週のダイジェストは送られていません。",
-  "web.backHome": "ホームに戻る",
-  "web.errorTitle": "このリンクは使えません",
-  "web.linkExpired": "このダウンロードリンクは期限切れです。/bundle で新しいリンクを受け取ってください。",
-  "web.linkInvalid": "このダウンロードリンクは無効です。/bundle で新しいリンクを受け取ってください。",
-  "web.badRequest": "このアドレスは読み取れません。",
-  "web.busy": "バンドルを更新中です。少ししてからもう一度お試しください。",
-  "web.alsoOnTopic": "このトピックの他の論文:",
+  ...webJa,
   ...digestEntryJa,
   // votes (issue 18)
   ...votesJa,
