@@ -134,7 +134,7 @@ export function sitePages(options: SitePagesOptions): SitePages {
     } catch {
       return null;
     }
-    // Forgiving: any case, trailing slashes.
+    // Forgiving: upper or lower case, trailing slashes.
     const path = (decoded.length > 1 ? decoded.replace(/\/+$/, "") : decoded).toLowerCase() || "/";
     const chosen = request?.query.get("lang")?.toLowerCase();
     const explicit: Locale | null = chosen === "ja" || chosen === "en" ? chosen : null;
