@@ -1,11 +1,8 @@
 import { candidateStore } from "../db/candidates.js";
 import type { Db } from "../db/connection.js";
 import { corpusStore } from "../db/corpus.js";
-import { StreamCounter } from "./corpus.js";
 import type { FeedItem, ParsedFeed } from "./parse.js";
-import type { Relevance, RelevanceModel } from "./relevance.js";
-import { collectPaperTerms } from "./score.js";
-import { TermBuffer } from "./terms.js";
+import type { FeedScorer, Relevance } from "./relevance.js";
 
 /** items = new + updated + known + skipped. */
 export interface IngestCounts {
@@ -31,7 +28,7 @@ export function ingestFeed(
   db: Db,
   feed: ParsedFeed,
   options: {
-    relevance: Pick<RelevanceModel, "score">;
+    relevance: FeedScorer;
     catalogArxivIds: ReadonlySet<string>;
     now: Date;
     commitState: (counts: IngestCounts) => void;
@@ -59,18 +56,14 @@ export function ingestFeed(
   // Score outside the transaction: it is the slow part, and only papers we don't hold yet need it.
   const announced = [...byId.values()].filter((item) => announcesPaper(item) && !catalogArxivIds.has(item.arxivId));
   const heldBefore = store.heldIds(announced.map((item) => item.arxivId));
+  const unheld = announced.filter((item) => !heldBefore.has(item.arxivId));
+  // The stream statistics count each paper stored (its distinct terms), written in the same transaction as the papers.
+  const scored = relevance.scoreFeed(unheld);
   const scores = new Map<string, Relevance>();
-  // The corpus statistics count each paper stored (its distinct terms), written in the same transaction as the papers.
-  const counter = new StreamCounter();
-  // Each paper's text is read into terms once, for its score and for the statistics.
-  const buffer = new TermBuffer();
-  for (const item of announced) {
-    if (heldBefore.has(item.arxivId)) continue;
-    const collected = collectPaperTerms(item, buffer);
-    scores.set(item.arxivId, relevance.score(item, collected));
-    counter.addCollected(buffer);
-  }
-  const counted = counter.take();
+  unheld.forEach((item, at) => {
+    const itemRelevance = scored.relevance[at];
+    if (itemRelevance) scores.set(item.arxivId, itemRelevance);
+  });
 
   // Immediate: the papers held are read again under the write lock, so no other process can store one meanwhile.
   return db
@@ -109,7 +102,8 @@ export function ingestFeed(
       }
       const added = store.insertMany(fresh, stamp);
       // When another process stored some of them first, it counted those: this feed's counts are left out (rare).
-      if (added === fresh.length && added === counted.papers) corpusStore(db).add(counted.terms, counted.papers);
+      const counted = scored.counts;
+      if (counted && added === fresh.length && added === counted.papers) corpusStore(db).add(counted.terms, counted.papers);
       counts.new += added;
       // Stored meanwhile by another process (the insert is keyed): held now, so known.
       counts.known += fresh.length - added;

@@ -17,8 +17,8 @@ import {
   type Sample,
 } from "./model.js";
 import { explain } from "./reasons.js";
-import { CanonIndex, canonTermCounts, round, type CollectedTerms, type PaperText, type Reasons } from "./score.js";
-import { termIdOf } from "./terms.js";
+import { CanonIndex, canonTermCounts, collectPaperTerms, round, type CollectedTerms, type PaperText, type Reasons } from "./score.js";
+import { TermBuffer, termIdOf } from "./terms.js";
 import { loadSeeds } from "./seeds.js";
 import { storedWeakLabels, weakLabelSignature, weakSamples, type WeakLabel } from "./weak-labels.js";
 import { TOPIC_LABELS, TopicClassifier } from "./topics.js";
@@ -28,6 +28,20 @@ export interface Relevance {
   bonus: number;
   score: number;
   reasons: Reasons;
+}
+
+/** The stream statistics a feed's new papers add: how many papers each term occurs in, and how many papers. */
+export interface StreamCounts {
+  terms: Record<string, number>;
+  papers: number;
+}
+
+/**
+ * What ingest asks of a scorer: each new paper's relevance, and the statistics the papers add to the stream counts
+ * (null: a scorer that keeps none, as one that gives every paper the same relevance).
+ */
+export interface FeedScorer {
+  scoreFeed(papers: readonly PaperText[]): { relevance: Relevance[]; counts: StreamCounts | null };
 }
 
 /** Stream papers (newest, not approved) the model reads as negatives: what arXiv looks like when nobody wants it. */
@@ -43,7 +57,7 @@ const MIN_REFERENCE = 20;
  * papers plus the stream's other papers as negatives. The score is the share of the stream's ordinary papers the
  * paper outranks (+ the keyword bonus).
  */
-export class RelevanceModel {
+export class RelevanceModel implements FeedScorer {
   private readonly candidates: CandidateStore;
   private readonly corpus: CorpusStore;
   private index: CanonIndex | null = null;
@@ -130,6 +144,18 @@ export class RelevanceModel {
     const decisions = this.trainingData();
     const approvals = decisions.filter((decision) => decision.approved).length;
     return approvals >= MIN_DECISIONS_PER_CLASS && decisions.length - approvals >= MIN_DECISIONS_PER_CLASS;
+  }
+
+  /** Scores a feed's new papers, reading each text into terms once, for its score and for the stream counts. */
+  scoreFeed(papers: readonly PaperText[]): { relevance: Relevance[]; counts: StreamCounts } {
+    const counter = new StreamCounter();
+    const buffer = new TermBuffer();
+    const relevance = papers.map((paper) => {
+      const scored = this.score(paper, collectPaperTerms(paper, buffer));
+      counter.addCollected(buffer);
+      return scored;
+    });
+    return { relevance, counts: counter.take() };
   }
 
   /** `collected`: the text's terms, when the caller has them already (see collectPaperTerms). */

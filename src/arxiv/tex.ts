@@ -59,6 +59,8 @@ const DROP = "cite[tp]?|citep?|citet|citealp|citeauthor|citeyear|ref|eqref|autor
 const KEEP_TEXT = new RegExp(`\\\\(?:${KEEP_ARGUMENT})\\s*\\{([^{}]*)\\}`, "g");
 const KEEP_MATH = new RegExp(`\\\\(?:${KEEP_ARGUMENT}|mathbb|mathcal|mathfrak|mathscr)\\s*\\{([^{}]*)\\}`, "g");
 const DROPPED = new RegExp(`[\\s~]*\\\\(?:${DROP})\\*?\\s*(?:\\[[^\\]]*\\]\\s*)*\\{[^{}]*\\}`, "g");
+/** Whether DROPPED can match: it starts at any space, so it is tried only where one of its commands occurs. */
+const MAY_DROP = new RegExp(`\\\\(?:${DROP})`);
 /** Operator names written as words (`\log n` → log n). */
 const OPERATORS = new Set([
   "log",
@@ -152,9 +154,9 @@ function mathText(source: string): string {
 
 /** Accents, dropped and kept arguments, named symbols and escapes: the passes that need a backslash in the text. */
 function textCommands(input: string): string {
-  let text = textAccents(input)
-    .replace(DROPPED, "")
-    .replace(/\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}/g, "$1");
+  let text = textAccents(input);
+  if (MAY_DROP.test(text)) text = text.replace(DROPPED, "");
+  if (text.includes("\\href")) text = text.replace(/\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}/g, "$1");
   for (let pass = 0; pass < NESTING; pass += 1) {
     const before = text;
     text = text.replace(KEEP_TEXT, "$1").replace(/\{\\(?:bf|it|em|sc|tt|rm|sf)\s+([^{}]*)\}/g, "$1");
@@ -175,18 +177,20 @@ const MATH_SPAN = new RegExp(`(?<!\\\\)\\$(?!\\s)((?:\\\\\\$|[^$]){1,${MATH_MAX}
 /** TeX in arXiv text as readable Unicode text. Plain text (no `$`, `\`, `~`, `--`, braces) comes back unchanged. */
 export function texToText(input: string): string {
   if (!/[$\\~{}]|--|``|''/.test(input)) return input;
-  let text = input.replace(/\\\(((?:[^\\]|\\(?!\)))*)\\\)/g, (_all, body: string) => `$${body}$`);
-  text = text.replace(MATH_SPAN, (_all, body: string) => `\u0000${mathText(body)}\u0001`);
+  // Each pass runs only where its mark occurs: most abstracts that get here have one tie, dash or brace, and a
+  // scan of the whole text per pass (the tie's lookbehind above all) cost more than everything else at ingest.
+  let text = input;
+  if (text.includes("\\(")) text = text.replace(/\\\(((?:[^\\]|\\(?!\)))*)\\\)/g, (_all, body: string) => `$${body}$`);
+  if (text.includes("$")) text = text.replace(MATH_SPAN, (_all, body: string) => `\u0000${mathText(body)}\u0001`);
   // Most abstracts have no command at all (only `--`, a tie or a brace): the command passes are skipped for them.
   if (text.includes("\\")) text = textCommands(text);
-  text = text
-    .replace(/(?<!\uE000)\{([^{}]{0,60})\}/g, "$1")
-    .replace(/---/g, "—")
-    .replace(/--/g, "–")
-    .replace(/``/g, "“")
-    .replace(/''/g, "”")
-    // A tie joins two words (`MS~MARCO`, `(i)~relying`); a tilde after a space or bracket is "about" (`(~65 hours)`).
-    .replace(/(?<=[\p{L}\p{N}.,;:)\]])~(?=\S)/gu, " ")
-    .replace(/\uE000/g, "");
-  return text.replace(/\u0000|\u0001/g, "").replace(/[ \t]{2,}/g, " ");
+  if (text.includes("{")) text = text.replace(/(?<!\uE000)\{([^{}]{0,60})\}/g, "$1");
+  if (text.includes("--")) text = text.replace(/---/g, "—").replace(/--/g, "–");
+  if (text.includes("``")) text = text.replace(/``/g, "“");
+  if (text.includes("''")) text = text.replace(/''/g, "”");
+  // A tie joins two words (`MS~MARCO`, `(i)~relying`); a tilde after a space or bracket is "about" (`(~65 hours)`).
+  if (text.includes("~")) text = text.replace(/(?<=[\p{L}\p{N}.,;:)\]])~(?=\S)/gu, " ");
+  if (text.includes("\uE000")) text = text.replace(/\uE000/g, "");
+  if (text.includes("\u0000") || text.includes("\u0001")) text = text.replace(/\u0000|\u0001/g, "");
+  return text.includes("  ") || text.includes("\t") ? text.replace(/[ \t]{2,}/g, " ") : text;
 }

@@ -6,21 +6,42 @@
  * with { id, kind: "items" } batches, then { id, kind: "ok" }, or one { id, kind: "limit" | "invalid" }. The body is
  * scanned for its structure (depth, element and item counts) before it is parsed, so what no arXiv feed or API answer
  * looks like is refused without building it. A parser per set of custom fields is kept warm (its JIT-compiled code is
- * most of what a reused thread saves); one that failed is replaced, as xml2js keeps state after an error.
+ * most of what a reused thread saves), lean or not (see LeanParser); one that failed is replaced, as xml2js keeps state after an error.
  */
 export const XML_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require("node:worker_threads");
+const path = require("node:path");
 const Parser = require(workerData.parserPath);
+const { getContent } = require(path.join(path.dirname(workerData.parserPath), "lib", "utils.js"));
 const parsers = new Map();
 
-function parserFor(key, customFields) {
+/**
+ * rss-parser derives two fields of every RSS item from others: a plain-text snippet of the description (HTML stripped,
+ * entities decoded: a sixth of a feed's parse) and an ISO date. A parser for callers whose pick reads neither leaves
+ * them out; every other field is rss-parser's own.
+ */
+class LeanParser extends Parser {
+  parseItemRss(xmlItem, itemFields) {
+    const description = xmlItem.description;
+    if (description === undefined) return super.parseItemRss(xmlItem, itemFields);
+    xmlItem.description = undefined;
+    const item = super.parseItemRss(xmlItem, itemFields);
+    item.content = getContent(description[0]);
+    return item;
+  }
+  setISODate() {}
+}
+
+function parserFor(customFields, pick) {
+  const lean = pick !== null && !pick.includes("contentSnippet") && !pick.includes("isoDate");
+  const key = JSON.stringify([customFields, lean]);
   let parser = parsers.get(key);
   if (parser === undefined) {
     if (parsers.size >= 8) parsers.clear();
-    parser = new Parser({ customFields });
+    parser = lean ? new LeanParser({ customFields }) : new Parser({ customFields });
     parsers.set(key, parser);
   }
-  return parser;
+  return { key, parser };
 }
 
 function skipTo(xml, from, end) {
@@ -67,8 +88,8 @@ function picked(item, pick) {
 parentPort.on("message", ({ id, xml, limits, customFields, pick, batch }) => {
   const problem = structureProblem(xml, limits);
   if (problem !== null) { parentPort.postMessage({ id, kind: "limit", reason: problem }); return; }
-  const key = JSON.stringify(customFields);
-  parserFor(key, customFields).parseString(xml).then(
+  const { key, parser } = parserFor(customFields, pick);
+  parser.parseString(xml).then(
     (output) => {
       // In batches: each message is read back on the main thread as a task of its own, with turns of the loop between.
       const { items, ...rest } = output;

@@ -1,5 +1,9 @@
 /** The XML parser threads (src/arxiv/xml-worker.ts): reused across parses, restarted after a kill, ended when idle and on stop. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Parser from "rss-parser";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { committedCapturesDir } from "../support/real-fixtures.js";
 import { XmlParseError, XmlParserPool, type CustomFields, type XmlLimits } from "../../src/arxiv/xml-worker.js";
 
 const LIMITS: XmlLimits = { maxDepth: 32, maxElements: 1_000_000, maxItems: 20_000, itemTag: "item" };
@@ -48,6 +52,36 @@ describe("XmlParserPool", () => {
     expect(output.title).toBe("t");
     expect(output.items).toHaveLength(2500);
     expect(output.items[2499]).toEqual({ title: "Paper 2499", guid: "g2499" });
+  });
+
+  it("leaves out the snippet and date only when the pick reads neither; every picked field is rss-parser's own", async () => {
+    const real = readFileSync(join(committedCapturesDir, "arxiv-rss", "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml"), "utf8");
+    // Descriptions rss-parser reads differently: markup inside (an object to xml2js), CDATA, entities, none at all.
+    const odd = [
+      "<description><b>Bold</b> &amp; <i>italic</i></description>",
+      "<description><![CDATA[<p>a &lt; b</p>]]></description>",
+      "<description>&#x3b1; &lt;tag&gt;</description>",
+      "",
+    ].map(
+      (description, index) =>
+        `<item><title>Odd ${index}</title>${description}<guid>o${index}</guid><pubDate>Thu, 13 Aug 2026 00:00:00 -0400</pubDate><arxiv:announce_type>new</arxiv:announce_type></item>`,
+    );
+    const oddFeed = `<rss version="2.0" xmlns:arxiv="http://arxiv.org/schemas/atom"><channel><title>t</title>${odd.join("")}</channel></rss>`;
+    const pick = ["guid", "title", "content", "categories", "creator", "arxiv:announce_type"];
+    const parsers = pool();
+    for (const xml of [real, oddFeed]) {
+      const reference = (await new Parser({ customFields: FIELDS }).parseString(xml)).items as Record<string, unknown>[];
+      const picked = (items: Record<string, unknown>[], fields: readonly string[]) =>
+        items.map((item) => Object.fromEntries(fields.filter((field) => item[field] !== undefined).map((field) => [field, item[field]])));
+      const lean = (await parsers.parse(xml, FIELDS, { limits: LIMITS, pick })) as { items: Record<string, unknown>[] };
+      expect(lean.items).toEqual(picked(reference, pick));
+      expect(lean.items.some((item) => "contentSnippet" in item || "isoDate" in item)).toBe(false);
+      // A pick that reads them gets rss-parser's values.
+      const full = (await parsers.parse(xml, FIELDS, { limits: LIMITS, pick: [...pick, "contentSnippet", "isoDate"] })) as {
+        items: Record<string, unknown>[];
+      };
+      expect(full.items).toEqual(picked(reference, [...pick, "contentSnippet", "isoDate"]));
+    }
   });
 
   it("runs at most maxThreads parses at once; the others wait their turn and are parsed", async () => {
