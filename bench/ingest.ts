@@ -25,6 +25,9 @@ export interface IngestBenchResult {
   parse_checked_ratio: number;
   /** The pipeline with scoring left out (every paper gets the same constant relevance; the term statistics are still counted) / parse-only time. */
   unscored_ratio: number;
+  /** Median process CPU ms of each step (the ratios' numerators and denominator), and each round's pipeline / parse. */
+  steps_ms: { parse: number; checked: number; unscored: number; pipeline: number };
+  ratio_by_round: { min: number; max: number };
 }
 
 export const CS_CL_FIXTURE = "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml";
@@ -149,6 +152,8 @@ export async function benchIngest(options: {
   const parseMs = median(times.parse);
   const pipelineMs = median(times.pipeline);
   const ratioTo = (ms: number) => Math.round((ms / parseMs) * 100) / 100;
+  // The same ratio from each round's own pair: how far one round's machine state moves it.
+  const byRound = times.pipeline.map((ms, round) => ms / (times.parse[round] ?? ms));
   return {
     items: count,
     parse_only_items_per_s: Math.round((count / parseMs) * 1000),
@@ -157,5 +162,15 @@ export async function benchIngest(options: {
     reingest_added: reingestAdded,
     parse_checked_ratio: ratioTo(median(times.checked)),
     unscored_ratio: ratioTo(median(times.unscored)),
+    steps_ms: {
+      parse: Math.round(parseMs),
+      checked: Math.round(median(times.checked)),
+      unscored: Math.round(median(times.unscored)),
+      pipeline: Math.round(pipelineMs),
+    },
+    ratio_by_round: {
+      min: Math.round(Math.min(...byRound) * 100) / 100,
+      max: Math.round(Math.max(...byRound) * 100) / 100,
+    },
   };
 }

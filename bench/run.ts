@@ -21,7 +21,8 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     only: { type: "string", multiple: true },
     corpus: { type: "string", default: "100000" },
-    fixtures: { type: "string", default: resolve(repoRoot, "..", "shared", "fixtures", "real", "arxiv-rss") },
+    /** The arXiv RSS captures for `ingest` (default: ../shared/fixtures/real/arxiv-rss, else the committed copy under test/). */
+    fixtures: { type: "string" },
     "scale-servers": { type: "string", default: "10000" },
     "scale-seconds": { type: "string", default: "240" },
     /** Extra node/V8 flags for the bot, space-separated (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p", "--trace-gc"). */
@@ -116,10 +117,13 @@ if (wanted("alerts")) {
 }
 
 if (wanted("ingest")) {
-  if (fixtureAvailable(values.fixtures)) {
+  const committed = resolve(repoRoot, "test", "fixtures", "real", "arxiv-rss");
+  const fixtures =
+    values.fixtures ?? [resolve(repoRoot, "..", "shared", "fixtures", "real", "arxiv-rss"), committed].find(fixtureAvailable) ?? committed;
+  if (fixtureAvailable(fixtures)) {
     log("ingest: 2,000 real arXiv items with fresh ids, bare rss-parser vs parse + dedupe + score + commit");
-    result["ingest"] = await benchIngest({ fixtureDir: values.fixtures, catalogPath: resolve(repoRoot, "data", "catalog.json") });
-  } else log(`ingest: skipped, no arXiv fixtures in ${values.fixtures} (--fixtures DIR)`);
+    result["ingest"] = await benchIngest({ fixtureDir: fixtures, catalogPath: resolve(repoRoot, "data", "catalog.json") });
+  } else log(`ingest: skipped, no arXiv fixtures in ${fixtures} (--fixtures DIR)`);
 }
 
 if (wanted("relevance")) {

@@ -15,9 +15,14 @@ describe("ingest benchmark helper", () => {
       "reingest_added",
       "parse_checked_ratio",
       "unscored_ratio",
+      "steps_ms",
+      "ratio_by_round",
     ]);
     expect(result.items).toBe(150);
     expect(result.reingest_added).toBe(0);
-    for (const value of Object.values(result)) expect(Number.isFinite(value)).toBe(true);
+    const numbers = Object.values(result).flatMap((value) => (typeof value === "number" ? [value] : Object.values(value)));
+    for (const value of numbers) expect(Number.isFinite(value)).toBe(true);
+    expect(Object.keys(result.steps_ms)).toEqual(["parse", "checked", "unscored", "pipeline"]);
+    expect(result.ratio_by_round.min).toBeLessThanOrEqual(result.ratio_by_round.max);
   });
 });
