@@ -1,5 +1,6 @@
 import { TOPICS } from "../catalog/schema.js";
 import type { CanonScore, Reasons } from "./score.js";
+import { contentTokens } from "../catalog/text.js";
 import { termSurface } from "./terms.js";
 
 /** Terms named as reasons: at most this many, each adding at least RELATIVE of what the first one adds. */
@@ -52,4 +53,66 @@ function surfaceForms(terms: readonly number[], pairs: readonly [number, number]
     if (phrase.trim() !== "" && !named.includes(phrase)) named.push(phrase);
   }
   return named;
+}
+
+/** The most words of a paper read to find how it writes its reasons (a title and an abstract are far below it). */
+const MAX_WORDS_READ = 5000;
+
+/**
+ * A paper's reason terms as the paper writes them. A stored reason is a term (or two side by side) as some text first
+ * wrote it: another paper, or a catalog summary in another language, may have written the same stem differently
+ * ("fine-tune" for "fine-tuning"). Each reason becomes a run of the paper's own words with the same terms: the first
+ * run that holds no other term ("language models" rather than "vision-language models" when the paper writes both),
+ * else the first run; the abstract before the title (its case is the sentence's, not a headline's), links left out,
+ * without the punctuation or possessive around it, and a capital that only starts a word made small ("Pre-Training"
+ * → "pre-training"; "KV cache" and "RoBERTa" kept). A reason of numbers alone says nothing and is left out; one the
+ * paper does not write stays as stored.
+ */
+export function reasonsAsWritten(reasons: readonly string[], text: { title: string; abstract: string }): string[] {
+  if (reasons.length === 0) return [];
+  // Split at slashes too ("forward-only/reversible"), after links are left out whole.
+  const words = `${text.abstract}\n${text.title}`
+    .split(/\s+/)
+    .slice(0, MAX_WORDS_READ)
+    .flatMap((word) => (/:\/\/|^www\./i.test(word) ? [""] : word.split("/")));
+  const tokens: string[] = [];
+  const wordOf: number[] = [];
+  const tokensInWord = words.map((word, at) => {
+    const own = contentTokens(word);
+    for (const token of own) {
+      tokens.push(token);
+      wordOf.push(at);
+    }
+    return own.length;
+  });
+  const named: string[] = [];
+  for (const reason of reasons) {
+    const wanted = contentTokens(reason);
+    if (wanted.length === 0 || wanted.every((token) => /^\d+(?:p\d+)?$/.test(token))) continue;
+    let found: { first: number; last: number } | undefined;
+    for (let start = 0; start + wanted.length <= tokens.length; start += 1) {
+      if (!wanted.every((token, offset) => tokens[start + offset] === token)) continue;
+      const first = wordOf[start] ?? 0;
+      const last = wordOf[start + wanted.length - 1] ?? first;
+      let held = 0;
+      for (let word = first; word <= last; word += 1) held += tokensInWord[word] ?? 0;
+      found ??= { first, last };
+      if (held === wanted.length) {
+        found = { first, last };
+        break;
+      }
+    }
+    const written = found ? headlineCaseOff(stripped(words.slice(found.first, found.last + 1).join(" "))) : reason;
+    if (written !== "" && !named.includes(written)) named.push(written);
+  }
+  return named;
+}
+
+function stripped(words: string): string {
+  return words.replace(/^[^\p{L}\p{N}]+|(?:['’]s)?[^\p{L}\p{N}]*$/gu, "");
+}
+
+/** Each part (between spaces and hyphens) whose only capital is its first letter, in small letters. */
+function headlineCaseOff(words: string): string {
+  return words.replace(/[\p{L}\p{N}]+/gu, (part) => (/^\p{Lu}[^\p{Lu}]*$/u.test(part) ? part.toLowerCase() : part));
 }

@@ -12,6 +12,7 @@ import { arxivAbsUrl, arxivPdfUrl } from "../catalog/arxiv-id.js";
 import { paperShortName } from "../catalog/format.js";
 import type { Paper } from "../catalog/types.js";
 import { texToText } from "../arxiv/tex.js";
+import { reasonsAsWritten } from "../arxiv/reasons.js";
 import { contributionLine } from "./contribution.js";
 import { candidateStore } from "../db/candidates.js";
 import { databaseSources, type CandidateSource } from "./sources.js";
@@ -55,7 +56,7 @@ export function arxivCandidates(db: Db, minScore: number, readingList: () => rea
           url: arxivAbsUrl(candidate.arxivId),
           score: candidate.score,
           topics: candidate.reasons.topics,
-          terms: (candidate.reasons.terms ?? []).slice(0, CANDIDATE_TERMS_SHOWN),
+          terms: reasonsAsWritten(candidate.reasons.terms ?? [], { title, abstract }).slice(0, CANDIDATE_TERMS_SHOWN),
           excerpt: oneLineSummary(abstract, 300),
           line: contributionLine(abstract),
           authors: candidate.authors.slice(0, 12),

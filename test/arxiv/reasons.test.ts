@@ -1,6 +1,6 @@
 /** Reasons name the terms that carried a score, as a phrase only where the paper writes them side by side. */
 import { describe, expect, it } from "vitest";
-import { explain } from "../../src/arxiv/reasons.js";
+import { explain, reasonsAsWritten } from "../../src/arxiv/reasons.js";
 import type { CanonScore } from "../../src/arxiv/score.js";
 import { termIdsOf } from "../../src/arxiv/terms.js";
 
@@ -50,5 +50,31 @@ describe("explain", () => {
     const paper = { title: "Speculative\ndecoding at scale", abstract: "A study of speculative-decoding drafts." };
     const terms = explain(scored(`${paper.title} ${paper.abstract}`, ["speculative", "decoding"]), [], paper).terms;
     expect(terms?.map((term) => term.toLowerCase())).toEqual(["speculative decoding"]);
+  });
+});
+
+describe("reasonsAsWritten", () => {
+  const paper = {
+    title: "Pre-Training Recurrent Depth into Vision-Language Models",
+    abstract:
+      "We study fine-tuning of vision-language models and language models with a KV cache; code at https://github.com/example/fine-tune. Our RoBERTa baseline (1) uses Transformers' attention.",
+  };
+
+  it("names each reason as the paper writes its stem, not as another text first did", () => {
+    expect(reasonsAsWritten(["fine-tune", "kv cache", "transformer"], paper)).toEqual(["fine-tuning", "KV cache", "transformers"]);
+  });
+
+  it("prefers a run that holds no other term, and reads the abstract before the headline-cased title", () => {
+    expect(reasonsAsWritten(["language models"], paper)).toEqual(["language models"]);
+    expect(reasonsAsWritten(["pretraining"], paper)).toEqual(["pre-training"]);
+    expect(reasonsAsWritten(["roberta"], paper)).toEqual(["RoBERTa"]);
+  });
+
+  it("leaves out reasons of numbers alone, ignores links, and keeps a reason the paper never writes as stored", () => {
+    expect(reasonsAsWritten(["ジーピーティー1", "GitHub", "mixture of experts"], paper)).toEqual(["GitHub", "mixture of experts"]);
+  });
+
+  it("names a reason once when two stored forms are the same words in the paper", () => {
+    expect(reasonsAsWritten(["fine-tune", "fine-tuning"], paper)).toEqual(["fine-tuning"]);
   });
 });

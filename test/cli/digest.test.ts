@@ -51,7 +51,8 @@ describe("paperbot digest (CLI)", () => {
       license: null,
       canonScore: 0.5,
       bonus: 0,
-      reasons: { papers: ["lora"], topics: ["fine-tuning"], terms: ["low-rank", "adapters"] },
+      // Stored as another paper first wrote the stems: the digest names them as this paper does ("adapters").
+      reasons: { papers: ["lora"], topics: ["fine-tuning"], terms: ["Low-Rank", "adapter"] },
     };
     candidates.insert(
       {
