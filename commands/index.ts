@@ -1,7 +1,8 @@
 import { register, type ComponentModule, type DirectMessageModule, type RegisteredCommand } from "../src/discord/command.js";
 import { bundleCommand, bundleFollowButton, bundleKeyword, directMessageHint } from "./bundle.js";
 import { digestBundleButton, digestCommand } from "./digest.js";
-import { followButtons, followCommand, followingCommand, unfollowCommand } from "./follow.js";
+import { followCommand, unfollowCommand } from "./follow.js";
+import { followButtons, followingCommand } from "./following.js";
 import help from "./help.js";
 import paper from "./paper.js";
 import { paperAddButton, paperAddCommand } from "./paper-add.js";

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { followCommand, followingCommand, unfollowCommand } from "../../commands/follow.js";
+import { followCommand, unfollowCommand } from "../../commands/follow.js";
+import { followingCommand } from "../../commands/following.js";
 import { register, type Reply, type Requester } from "../../src/discord/command.js";
 import { renderReplyText } from "../../src/discord/console.js";
 import type { Locale } from "../../src/i18n/index.js";
