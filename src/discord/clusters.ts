@@ -50,8 +50,6 @@ export async function startClusters(options: {
   logger: Logger;
 }): Promise<RunningClusters> {
   const { plan, logger } = options;
-  for (const [key, value] of Object.entries(options.env)) process.env[key] = value;
-  process.env[CLUSTER_ENV] = "1";
   const manager = new hybrid.ClusterManager(options.file, {
     token: options.token,
     totalShards: options.totalShards,
@@ -83,6 +81,9 @@ export async function startClusters(options: {
     });
 
   manager.on("clusterCreate", (cluster: Cluster) => {
+    // The library builds each cluster's environment from this process's and spawns it after this event: the cluster's
+    // own settings go there, not into this process's environment.
+    Object.assign(cluster.env, options.env, { [CLUSTER_ENV]: "1" });
     cluster.on("message", (message: unknown) => {
       if (!isReadyNote(message)) return;
       ready.set(cluster.id, message.guilds);
