@@ -103,7 +103,7 @@ export function ingestFeed(
       const added = store.insertMany(fresh, stamp);
       // When another process stored some of them first, it counted those: this feed's counts are left out (rare).
       const counted = scored.counts;
-      if (counted && added === fresh.length && added === counted.papers) corpusStore(db).add(counted.terms, counted.papers);
+      if (added === fresh.length && added === counted.papers) corpusStore(db).add(counted.terms, counted.papers);
       counts.new += added;
       // Stored meanwhile by another process (the insert is keyed): held now, so known.
       counts.known += fresh.length - added;

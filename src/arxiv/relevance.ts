@@ -36,12 +36,9 @@ export interface StreamCounts {
   papers: number;
 }
 
-/**
- * What ingest asks of a scorer: each new paper's relevance, and the statistics the papers add to the stream counts
- * (null: a scorer that keeps none, as one that gives every paper the same relevance).
- */
+/** What ingest asks of a scorer: each new paper's relevance, and the statistics the papers add to the stream counts. */
 export interface FeedScorer {
-  scoreFeed(papers: readonly PaperText[]): { relevance: Relevance[]; counts: StreamCounts | null };
+  scoreFeed(papers: readonly PaperText[]): { relevance: Relevance[]; counts: StreamCounts };
 }
 
 /** Stream papers (newest, not approved) the model reads as negatives: what arXiv looks like when nobody wants it. */
@@ -147,7 +144,7 @@ export class RelevanceModel implements FeedScorer {
   }
 
   /** Scores a feed's new papers, reading each text into terms once, for its score and for the stream counts. */
-  scoreFeed(papers: readonly PaperText[]): { relevance: Relevance[]; counts: StreamCounts } {
+  scoreFeed(papers: readonly PaperText[]): ReturnType<FeedScorer["scoreFeed"]> {
     const counter = new StreamCounter();
     const buffer = new TermBuffer();
     const relevance = papers.map((paper) => {
