@@ -14,7 +14,7 @@ import { embedText, inlineText, withSafeTitle } from "../src/shared/safe-text.js
 import { refuseControlCharacters } from "../src/moderation/form-text.js";
 import { notifySuggesters, suggestionFields } from "./suggest.js";
 import { texToText } from "../src/arxiv/tex.js";
-import { reasonsAsWritten } from "../src/arxiv/reasons.js";
+import { candidateTermsAsWritten } from "../src/arxiv/reasons.js";
 import { voteButton } from "../src/community/buttons.js";
 
 const ABSTRACT_EXCERPT = 700;
@@ -28,11 +28,7 @@ export function reasonsLine(ctx: BotContext, candidate: Candidate, locale: Local
   const topics = candidate.reasons.topics.map((topic) =>
     (TOPICS as readonly string[]).includes(topic) ? topicLabel(locale, topic as Topic) : embedText(topic),
   );
-  const written = reasonsAsWritten(candidate.reasons.terms ?? [], {
-    title: texToText(candidate.title),
-    abstract: texToText(candidate.abstract),
-  });
-  const terms = written.map((term) => embedText(term));
+  const terms = candidateTermsAsWritten(candidate).map((term) => embedText(term));
   const parts = [
     terms.length > 0 ? t(locale, "review.terms", { terms: formatList(locale, terms) }) : "",
     like.length > 0 ? t(locale, "review.like", { papers: formatList(locale, like) }) : "",

@@ -2,6 +2,7 @@ import { TOPICS } from "../catalog/schema.js";
 import type { CanonScore, Reasons } from "./score.js";
 import { contentTokens } from "../catalog/text.js";
 import { termSurface } from "./terms.js";
+import { texToText } from "./tex.js";
 
 /** Terms named as reasons: at most this many, each adding at least RELATIVE of what the first one adds. */
 const MAX_REASON_TERMS = 3;
@@ -106,6 +107,11 @@ export function reasonsAsWritten(reasons: readonly string[], text: { title: stri
     if (written !== "" && !named.includes(written)) named.push(written);
   }
   return named;
+}
+
+/** A stored candidate's reason terms as its title and abstract write them (rendered from TeX first, as shown). */
+export function candidateTermsAsWritten(candidate: { reasons: { terms?: string[] }; title: string; abstract: string }): string[] {
+  return reasonsAsWritten(candidate.reasons.terms ?? [], { title: texToText(candidate.title), abstract: texToText(candidate.abstract) });
 }
 
 function stripped(words: string): string {

@@ -13,7 +13,7 @@ import { createArxivHttp } from "../arxiv/fetch.js";
 import type { ArxivGate } from "../arxiv/gate.js";
 import { plainLine } from "../shared/safe-text.js";
 import { texToText } from "../arxiv/tex.js";
-import { reasonsAsWritten } from "../arxiv/reasons.js";
+import { candidateTermsAsWritten } from "../arxiv/reasons.js";
 import { ArxivPoller, type PollReport } from "../arxiv/poller.js";
 import { evaluationText } from "../arxiv/evaluation-text.js";
 import { RelevanceModel } from "../arxiv/relevance.js";
@@ -93,11 +93,6 @@ function suggestionLine(app: OpenedApp, arxivId: string): string {
   return `\n       suggested by ${supporters} member${supporters === 1 ? "" : "s"}: ${who}`;
 }
 
-/** The candidate's reason terms as its title and abstract write them. */
-function writtenTerms(candidate: Candidate): string[] {
-  return reasonsAsWritten(candidate.reasons.terms ?? [], { title: texToText(candidate.title), abstract: texToText(candidate.abstract) });
-}
-
 function candidateJson(candidate: Candidate, app: OpenedApp) {
   return {
     arxivId: candidate.arxivId,
@@ -106,7 +101,7 @@ function candidateJson(candidate: Candidate, app: OpenedApp) {
     authors: candidate.authors,
     categories: candidate.categories,
     score: candidate.score,
-    reasons: { papers: candidate.reasons.papers, topics: candidate.reasons.topics, terms: writtenTerms(candidate) },
+    reasons: { papers: candidate.reasons.papers, topics: candidate.reasons.topics, terms: candidateTermsAsWritten(candidate) },
     firstSeen: candidate.firstSeen,
     suggestions: suggestionsOf(app, candidate.arxivId),
   };
@@ -117,7 +112,7 @@ function candidateLine(candidate: Candidate, index: number, app: OpenedApp): str
     const paper = app.catalog.papers.find((entry) => entry.id === id);
     return paper ? paperShortName(paper) : id;
   });
-  const terms = writtenTerms(candidate);
+  const terms = candidateTermsAsWritten(candidate);
   const why = [
     terms.length > 0 ? `terms: ${plainLine(terms.join(", "))}` : "",
     like.length > 0 ? `like ${formatList("en", like)}` : "",
