@@ -171,25 +171,68 @@ function textCommands(input: string): string {
     .replace(/\\([A-Za-z]+)\s*(?:\{\})?/g, (_all, name: string) => macro(name, "text"));
 }
 
+const TIE_AFTER = /[\p{L}\p{N}.,;:)\]]$/u;
+const NOT_SPACE = /\S/;
+
+/**
+ * A tie joins two words (`MS~MARCO`, `(i)~relying`); a tilde after a space or bracket is "about" (`(~65 hours)`).
+ * Found with indexOf: a pattern that starts with a lookbehind is tried at every character of the abstract.
+ */
+function joinTies(text: string): string {
+  let joined = "";
+  let from = 0;
+  for (let at = text.indexOf("~"); at >= 0; at = text.indexOf("~", at + 1)) {
+    const next = text[at + 1];
+    if (at === 0 || next === undefined || !NOT_SPACE.test(next) || !TIE_AFTER.test(text.slice(Math.max(0, at - 2), at))) continue;
+    joined += `${text.slice(from, at)} `;
+    from = at + 1;
+  }
+  return from === 0 ? text : joined + text.slice(from);
+}
+
 /** `$…$` spans (not `\$`), at most MATH_MAX characters, whose inside does not start or end with a space (so "$5 and $10" stays). */
-const MATH_SPAN = new RegExp(`(?<!\\\\)\\$(?!\\s)((?:\\\\\\$|[^$]){1,${MATH_MAX}}?)(?<![\\s\\\\])\\$`, "g");
+const MATH_SPAN = new RegExp(`\\$(?!\\s)((?:\\\\\\$|[^$]){1,${MATH_MAX}}?)(?<![\\s\\\\])\\$`, "y");
+
+/**
+ * Each `$…$` span as readable text. The span is tried only at a `$` found with indexOf (a pattern starting with a
+ * lookbehind is tried at every character), left to right as a global replace would.
+ */
+function mathSpans(text: string): string {
+  let rendered = "";
+  let from = 0;
+  let at = text.indexOf("$");
+  while (at >= 0) {
+    MATH_SPAN.lastIndex = at;
+    const span = text[at - 1] === "\\" ? null : MATH_SPAN.exec(text);
+    if (span === null) {
+      at = text.indexOf("$", at + 1);
+      continue;
+    }
+    rendered += `${text.slice(from, at)}\u0000${mathText(span[1] ?? "")}\u0001`;
+    from = MATH_SPAN.lastIndex;
+    at = text.indexOf("$", from);
+  }
+  return from === 0 ? text : rendered + text.slice(from);
+}
+
+/** One character class and substring searches: an alternation would try each branch at every character. */
+const TEX_MARK = /[$\\~{}]/;
 
 /** TeX in arXiv text as readable Unicode text. Plain text (no `$`, `\`, `~`, `--`, braces) comes back unchanged. */
 export function texToText(input: string): string {
-  if (!/[$\\~{}]|--|``|''/.test(input)) return input;
+  if (!TEX_MARK.test(input) && !input.includes("--") && !input.includes("``") && !input.includes("''")) return input;
   // Each pass runs only where its mark occurs: most abstracts that get here have one tie, dash or brace, and a
   // scan of the whole text per pass (the tie's lookbehind above all) cost more than everything else at ingest.
   let text = input;
   if (text.includes("\\(")) text = text.replace(/\\\(((?:[^\\]|\\(?!\)))*)\\\)/g, (_all, body: string) => `$${body}$`);
-  if (text.includes("$")) text = text.replace(MATH_SPAN, (_all, body: string) => `\u0000${mathText(body)}\u0001`);
+  if (text.includes("$")) text = mathSpans(text);
   // Most abstracts have no command at all (only `--`, a tie or a brace): the command passes are skipped for them.
   if (text.includes("\\")) text = textCommands(text);
   if (text.includes("{")) text = text.replace(/(?<!\uE000)\{([^{}]{0,60})\}/g, "$1");
   if (text.includes("--")) text = text.replace(/---/g, "—").replace(/--/g, "–");
   if (text.includes("``")) text = text.replace(/``/g, "“");
   if (text.includes("''")) text = text.replace(/''/g, "”");
-  // A tie joins two words (`MS~MARCO`, `(i)~relying`); a tilde after a space or bracket is "about" (`(~65 hours)`).
-  if (text.includes("~")) text = text.replace(/(?<=[\p{L}\p{N}.,;:)\]])~(?=\S)/gu, " ");
+  if (text.includes("~")) text = joinTies(text);
   if (text.includes("\uE000")) text = text.replace(/\uE000/g, "");
   if (text.includes("\u0000") || text.includes("\u0001")) text = text.replace(/\u0000|\u0001/g, "");
   return text.includes("  ") || text.includes("\t") ? text.replace(/[ \t]{2,}/g, " ") : text;

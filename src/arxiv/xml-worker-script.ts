@@ -32,13 +32,28 @@ class LeanParser extends Parser {
   setISODate() {}
 }
 
+/**
+ * sax counts lines and columns at every character, only for its error messages, of which the caller keeps the first
+ * line (without them): a sixth of a parse. xml2js makes a new sax parser at each reset, so its reset is wrapped.
+ */
+function withoutPositions(parser) {
+  const xml = parser.xmlParser;
+  const reset = xml.reset;
+  xml.reset = () => {
+    reset();
+    xml.saxParser.trackPosition = false;
+  };
+  xml.reset();
+  return parser;
+}
+
 function parserFor(customFields, pick) {
   const lean = pick !== null && !pick.includes("contentSnippet") && !pick.includes("isoDate");
   const key = JSON.stringify([customFields, lean]);
   let parser = parsers.get(key);
   if (parser === undefined) {
     if (parsers.size >= 8) parsers.clear();
-    parser = lean ? new LeanParser({ customFields }) : new Parser({ customFields });
+    parser = withoutPositions(lean ? new LeanParser({ customFields }) : new Parser({ customFields }));
     parsers.set(key, parser);
   }
   return { key, parser };

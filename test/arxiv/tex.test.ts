@@ -27,6 +27,12 @@ describe("texToText", () => {
     ],
     ["$0.0228$ vs.\\ $0.0104$", "0.0228 vs. 0.0104"],
     ["Our system, \\textsc{FinEvolveBench}, ``works''", "Our system, FinEvolveBench, “works”"],
+    // An escaped dollar opens no span, and the span after it is still read.
+    ["costs \\$a$b$ and $x$", "costs $ab and x"],
+    ["\\$5 and $\\alpha$", "$5 and α"],
+    // A tie after a letter outside the BMP (𝐀 is two UTF-16 units) joins; one at the start or before a space does not.
+    ["𝐀~B and ~C and D~ E", "𝐀 B and ~C and D~ E"],
+    ["a~~b", "a ~b"],
   ])("%s", (input, expected) => {
     expect(texToText(input)).toBe(expected);
   });
