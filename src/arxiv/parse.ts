@@ -39,7 +39,7 @@ export class FeedFormatError extends Error {
 type RawItem = Record<string, unknown>;
 
 // rss-parser already maps description to `content` and dc:creator to `creator`.
-const CUSTOM_FIELDS = { item: ["arxiv:announce_type", "dc:rights"] };
+export const FEED_CUSTOM_FIELDS = { item: ["arxiv:announce_type", "dc:rights"] };
 
 /** No arXiv feed comes near these: a real item is 4 levels deep and about a dozen elements. */
 export const FEED_XML_LIMITS: XmlLimits = { maxDepth: 32, maxElements: 50 * MAX_FEED_ITEMS, maxItems: MAX_FEED_ITEMS, itemTag: "item" };
@@ -51,7 +51,7 @@ const parserOutputSchema = z.object({ items: z.array(z.unknown()) });
 const MS_PER_TURN = 8;
 
 /** The item fields read here (rawItemSchema, describeRaw): only these come back from the parser thread. */
-const ITEM_FIELDS = ["guid", "title", "arxiv:announce_type", "categories", "creator", "content", "dc:rights"] as const;
+export const FEED_ITEM_FIELDS = ["guid", "title", "arxiv:announce_type", "categories", "creator", "content", "dc:rights"] as const;
 
 const GUID = /^oai:arXiv\.org:(.+)v(\d+)$/;
 
@@ -93,7 +93,7 @@ export async function parseArxivFeed(xml: string, options: FeedParseOptions = {}
   if (!/<rss[\s>]/.test(head)) throw new FeedFormatError(xml.trim() === "" ? "an empty body" : "not an RSS feed");
   let parsed: unknown;
   try {
-    parsed = await parseXmlOffThread(xml, CUSTOM_FIELDS, { limits: FEED_XML_LIMITS, pick: ITEM_FIELDS, ...options });
+    parsed = await parseXmlOffThread(xml, FEED_CUSTOM_FIELDS, { limits: FEED_XML_LIMITS, pick: FEED_ITEM_FIELDS, ...options });
   } catch (error) {
     if (!(error instanceof XmlParseError)) throw error;
     throw new FeedFormatError(error.kind === "limit" ? `too costly to parse: ${error.message}` : `invalid XML: ${error.message}`);

@@ -15,6 +15,8 @@ describe("ingest benchmark helper", () => {
       "reingest_added",
       "parse_checked_ratio",
       "unscored_ratio",
+      "floor_ratio",
+      "floor_counted_ratio",
       "steps_ms",
       "ratio_by_round",
     ]);
@@ -22,7 +24,7 @@ describe("ingest benchmark helper", () => {
     expect(result.reingest_added).toBe(0);
     const numbers = Object.values(result).flatMap((value) => (typeof value === "number" ? [value] : Object.values(value)));
     for (const value of numbers) expect(Number.isFinite(value)).toBe(true);
-    expect(Object.keys(result.steps_ms)).toEqual(["parse", "checked", "unscored", "pipeline"]);
+    expect(Object.keys(result.steps_ms)).toEqual(["parse", "checked", "unscored", "pipeline", "floor", "floor_counted"]);
     expect(result.ratio_by_round.min).toBeLessThanOrEqual(result.ratio_by_round.max);
   });
 });
