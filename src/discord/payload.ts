@@ -1,6 +1,7 @@
 import {
   ButtonStyle,
   ComponentType,
+  TextInputStyle,
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIComponentInMessageActionRow,
@@ -8,6 +9,7 @@ import {
   type APIStringSelectComponent,
 } from "discord.js";
 import type { Button, Embed, MessageRow, StringSelect } from "../shared/reply.js";
+import type { MessageBody, ModalField } from "./command.js";
 
 /**
  * The neutral reply vocabulary (src/shared/reply.ts) as discord.js payloads. The shapes are Discord's already (the
@@ -54,4 +56,36 @@ export function discordRows(rows: readonly MessageRow[]): APIActionRowComponent<
 
 export function discordEmbeds(embeds: readonly Embed[]): APIEmbed[] {
   return embeds.map((embed) => ({ ...embed }));
+}
+
+export function modalOptions(modal: { customId: string; title: string; fields: ModalField[] }) {
+  return {
+    custom_id: modal.customId,
+    title: modal.title,
+    components: modal.fields.map((field) => ({
+      type: ComponentType.ActionRow as const,
+      components: [
+        {
+          type: ComponentType.TextInput as const,
+          custom_id: field.id,
+          label: field.label,
+          style: field.long ? TextInputStyle.Paragraph : TextInputStyle.Short,
+          required: field.required ?? false,
+          ...(field.value !== undefined && field.value !== "" ? { value: field.value } : {}),
+          ...(field.placeholder ? { placeholder: field.placeholder } : {}),
+          ...(field.maxLength ? { max_length: field.maxLength } : {}),
+        },
+      ],
+    })),
+  };
+}
+
+export function messageOptions(body: MessageBody) {
+  return {
+    content: body.content ?? "",
+    embeds: discordEmbeds(body.embeds ?? []),
+    components: discordRows(body.components ?? []),
+    files: (body.files ?? []).map((file) => ({ attachment: file.data, name: file.name })),
+    allowedMentions: { parse: [] },
+  };
 }

@@ -1,9 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
-  ComponentType,
   MessageFlags,
-  TextInputStyle,
-  PermissionFlagsBits,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type StringSelectMenuInteraction,
@@ -21,15 +18,13 @@ import { containsCjk } from "../catalog/text.js";
 import { DatabaseBusyError } from "../db/errors.js";
 import { fail, type Failure } from "../errors.js";
 import { notice } from "../shared/embeds.js";
-import { discordEmbeds, discordRows } from "./payload.js";
-import { messageRows } from "./vote-edits.js";
+import { discordRows, messageOptions, modalOptions } from "./payload.js";
+import { requesterOf } from "./requester.js";
 import { hasVoteButtons } from "../community/buttons.js";
 import {
   commandOptions,
   type ComponentModule,
   type DirectMessageModule,
-  type MessageBody,
-  type ModalField,
   type RegisteredCommand,
   type Reply,
   type Requester,
@@ -42,80 +37,6 @@ export function expectedFailure(error: unknown): Failure | null {
 
 /** Discord wants an answer within 3 s; anything still running after this gets a deferral first. */
 export const AUTO_DEFER_MS = 2_000;
-
-/** `facts` (from the gateway packet) carry the member's roles; without them they come from discord.js's member object. */
-export function requesterOf(interaction: Interaction, facts?: InteractionFacts): Requester {
-  return {
-    userId: interaction.user.id,
-    username: interaction.user.username,
-    locale: localeFromDiscord(interaction.locale),
-    guildId: interaction.guildId,
-    channelId: interaction.channelId,
-    canManageGuild: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
-    roleIds: facts ? (facts.memberRoleIds ?? []) : memberRoleIds(interaction),
-    canPostInChannel: canPostIn(interaction),
-    isBot: interaction.user.bot,
-    ...pressedMessage(interaction),
-  };
-}
-
-/** The message a button is on, with its rows in our vocabulary (a vote press answers with them relabelled). */
-function pressedMessage(interaction: Interaction): Pick<Requester, "message"> {
-  if (!interaction.isButton()) return {};
-  const components = messageRows(interaction.message.components.map((component) => component.toJSON()));
-  if (!components) return {};
-  const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
-  return {
-    message: { id: interaction.message.id, channelId: interaction.message.channelId, components, ...(ephemeral ? { ephemeral } : {}) },
-  };
-}
-
-/** Interactions carry the member's and the bot's permissions in the channel they came from (overwrites applied). */
-function canPostIn(interaction: Interaction): boolean {
-  if (!interaction.inGuild()) return false;
-  const send = interaction.channel?.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
-  const needed = [PermissionFlagsBits.ViewChannel, send, PermissionFlagsBits.EmbedLinks];
-  return [interaction.memberPermissions, interaction.appPermissions].every((permissions) => permissions?.has(needed) ?? false);
-}
-
-/** A cached GuildMember has a role manager; an uncached one (API member) a plain id list. */
-function memberRoleIds(interaction: Interaction): string[] {
-  const roles = interaction.member?.roles;
-  if (!roles) return [];
-  return Array.isArray(roles) ? [...roles] : [...roles.cache.keys()].filter((id) => id !== interaction.guildId);
-}
-
-function modalOptions(modal: { customId: string; title: string; fields: ModalField[] }) {
-  return {
-    custom_id: modal.customId,
-    title: modal.title,
-    components: modal.fields.map((field) => ({
-      type: ComponentType.ActionRow as const,
-      components: [
-        {
-          type: ComponentType.TextInput as const,
-          custom_id: field.id,
-          label: field.label,
-          style: field.long ? TextInputStyle.Paragraph : TextInputStyle.Short,
-          required: field.required ?? false,
-          ...(field.value !== undefined && field.value !== "" ? { value: field.value } : {}),
-          ...(field.placeholder ? { placeholder: field.placeholder } : {}),
-          ...(field.maxLength ? { max_length: field.maxLength } : {}),
-        },
-      ],
-    })),
-  };
-}
-
-export function messageOptions(body: MessageBody) {
-  return {
-    content: body.content ?? "",
-    embeds: discordEmbeds(body.embeds ?? []),
-    components: discordRows(body.components ?? []),
-    files: (body.files ?? []).map((file) => ({ attachment: file.data, name: file.name })),
-    allowedMentions: { parse: [] },
-  };
-}
 
 export interface InteractionRouter {
   handle(interaction: Interaction, facts?: InteractionFacts): Promise<void>;

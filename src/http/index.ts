@@ -11,17 +11,13 @@ export {
   type SignatureCheck,
   type SignatureQuery,
 } from "../bundle/sign.js";
+export { startHttpServer, type BundleSource, type HttpServerOptions, type RunningHttpServer } from "./server.js";
+export { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./limits.js";
 export {
-  startHttpServer,
-  DEFAULT_HTTP_LIMITS,
-  type HttpLimits,
   DATABASE_STATES,
   DISCORD_STATES,
-  type BundleSource,
   type DatabaseHealth,
   type DiscordHealth,
   type HealthBody,
   type HealthSnapshot,
-  type HttpServerOptions,
-  type RunningHttpServer,
-} from "./server.js";
+} from "./health.js";

@@ -9,32 +9,8 @@ import { HttpListenError } from "./listen-error.js";
 import { BUNDLE_ROUTE_PREFIX, createSignatureVerifier, parseSignatureQuery } from "../bundle/sign.js";
 import { admitResponse, sendPage, type ErrorReason, type PageSource } from "./page-response.js";
 import { pageRequest, wantsHtml } from "./negotiate.js";
-
-/** "locked": another process holds the write lock, so follows would be refused with "busy, try again". */
-export const DATABASE_STATES = ["ok", "locked", "error"] as const;
-export const DISCORD_STATES = ["ready", "connecting", "disconnected", "disabled"] as const;
-export type DatabaseHealth = (typeof DATABASE_STATES)[number];
-export type DiscordHealth = (typeof DISCORD_STATES)[number];
-
-/** What the bot reports about itself; extra JSON-serialisable fields are passed through to /healthz. */
-export interface HealthSnapshot {
-  database: DatabaseHealth;
-  discord: DiscordHealth;
-  [key: string]: unknown;
-}
-
-const healthSnapshotSchema = z.looseObject({
-  database: z.enum(DATABASE_STATES),
-  discord: z.enum(DISCORD_STATES),
-});
-
-export interface HealthBody {
-  status: "ok" | "degraded";
-  database: DatabaseHealth;
-  discord: DiscordHealth;
-  bundle: { sha256: string; paperCount: number; builtAt: string } | null;
-  [key: string]: unknown;
-}
+import { healthSnapshotSchema, type HealthBody, type HealthSnapshot } from "./health.js";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./limits.js";
 
 /** The part of BundleStore the server needs. */
 export interface BundleSource {
@@ -63,34 +39,6 @@ export interface HttpServerOptions {
   /** How long close() lets in-flight responses finish before cutting every connection. Default 1000 ms. */
   shutdownGraceMs?: number;
 }
-
-/** What one client can make the server do or hold, so no client starves the bot sharing its event loop. */
-export interface HttpLimits {
-  /** Open connections at once; more are refused at accept. */
-  maxConnections: number;
-  /** Requests served on one keep-alive connection; later pipelined ones get 503 and the connection closes. */
-  maxRequestsPerSocket: number;
-  /** Time to send all request headers (slowloris). */
-  headersTimeoutMs: number;
-  /** Time to send a whole request. */
-  requestTimeoutMs: number;
-  /** Idle time before a keep-alive connection is closed. */
-  keepAliveTimeoutMs: number;
-  /** How often the header and request timeouts are enforced. */
-  connectionsCheckingIntervalMs: number;
-  /** Response bytes waiting on one connection (a client that pipelines and never reads); over it, the connection is cut. */
-  maxQueuedBytesPerSocket: number;
-}
-
-export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
-  maxConnections: 512,
-  maxRequestsPerSocket: 100,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 5_000,
-  connectionsCheckingIntervalMs: 1_000,
-  maxQueuedBytesPerSocket: 4 * 1024 * 1024,
-});
 
 export interface RunningHttpServer {
   /** e.g. http://127.0.0.1:8080 */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { APIEmbed } from "discord.js";
 import { dmChannelIdFor } from "../support/harness/index.js";
-import { chatInput, dmMessageCreate } from "../support/interactions.js";
+import { chatInput } from "../support/interactions.js";
+import { dmMessageCreate } from "../support/messages.js";
 import { useTestBot } from "../support/bot.js";
 import { send } from "../support/e2e.js";
 import { t as text } from "../../src/i18n/index.js";

@@ -20,7 +20,8 @@ import {
 } from "discord.js";
 import type { APIMessage, RESTPostAPIInteractionCallbackWithResponseResult } from "discord-api-types/v10";
 import { DEFAULT_BOT_USER, DEFAULT_GUILD, DEFAULT_USER, startDiscordHarness, type DiscordHarness } from "./harness/index.js";
-import { autocomplete, button, chatInput, dmMessageCreate, option } from "./interactions.js";
+import { autocomplete, button, chatInput, option } from "./interactions.js";
+import { dmMessageCreate } from "./messages.js";
 import { completeLegacyInteraction, loadRealInteractionFixture } from "./real-interactions.js";
 import { readsUnlicensedCapture } from "./real-fixtures.js";
 

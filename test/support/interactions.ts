@@ -18,7 +18,6 @@ import {
   InteractionContextType,
   InteractionType,
   Locale,
-  MessageType,
 } from "discord-api-types/v10";
 import type {
   APIApplicationCommandAutocompleteInteraction,
@@ -32,14 +31,11 @@ import type {
   APIMessageComponentSelectMenuInteraction,
   APIUser,
   ChannelFlags,
-  GatewayMessageCreateDispatchData,
   GuildMemberFlags,
-  MessageFlags,
 } from "discord-api-types/v10";
 import {
   DEFAULT_APP_PERMISSIONS,
   DEFAULT_APPLICATION_ID,
-  DEFAULT_BOT_USER,
   DEFAULT_EVERYONE_PERMISSIONS,
   DEFAULT_GUILD,
   DEFAULT_USER,
@@ -110,21 +106,6 @@ export interface StringSelectInit extends ButtonInit {
   values: string[];
 }
 
-export interface MessageCreateInit {
-  content: string;
-  user?: Partial<APIUser>;
-  channelId?: string;
-  id?: string;
-  attachments?: GatewayMessageCreateDispatchData["attachments"];
-  /** Adds the bot to `mentions` (and a leading <@bot> is up to you). */
-  mentionsBot?: boolean;
-}
-
-export interface GuildMessageCreateInit extends MessageCreateInit {
-  guildId?: string;
-  memberRoles?: string[];
-}
-
 // ---------------------------------------------------------------------------------------------------
 
 const commandIds = new Map<string, string>();
@@ -151,16 +132,15 @@ function toLocale(value: LocaleString | undefined, fallback: Locale): Locale {
   return found;
 }
 
-function fullUser(partial: Partial<APIUser> | undefined): APIUser {
+export function fullUser(partial: Partial<APIUser> | undefined): APIUser {
   return { ...DEFAULT_USER, ...partial };
 }
 
 // discord-api-types' flag enums have no 0 member.
 const NO_MEMBER_FLAGS = 0 as GuildMemberFlags;
 const NO_CHANNEL_FLAGS = 0 as ChannelFlags;
-const NO_MESSAGE_FLAGS = 0 as MessageFlags;
 
-function member(user: APIUser, init: BaseInteractionInit): APIInteractionGuildMember {
+export function member(user: APIUser, init: BaseInteractionInit): APIInteractionGuildMember {
   return {
     user,
     roles: init.memberRoles ?? [],
@@ -371,52 +351,6 @@ export const option = {
   group: (name: string, subcommands: APIApplicationCommandInteractionDataOption[]): APIApplicationCommandInteractionDataOption =>
     ({ type: ApplicationCommandOptionType.SubcommandGroup, name, options: subcommands }) as APIApplicationCommandInteractionDataOption,
 };
-
-function messageBase(init: MessageCreateInit, author: APIUser, channelId: string): GatewayMessageCreateDispatchData {
-  const id = init.id ?? snowflake();
-  return {
-    id,
-    channel_id: channelId,
-    author,
-    content: init.content,
-    timestamp: new Date().toISOString().replace("Z", "+00:00"),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: init.mentionsBot ? [{ ...DEFAULT_BOT_USER }] : [],
-    mention_roles: [],
-    attachments: init.attachments ?? [],
-    embeds: [],
-    pinned: false,
-    type: MessageType.Default,
-    flags: NO_MESSAGE_FLAGS,
-    components: [],
-    nonce: snowflake(),
-  };
-}
-
-// discord.js 14.28 builds the (partial) channel of a MESSAGE_CREATE from `channel_type`; without it a DM
-// message from an uncached DM channel is silently dropped even with Partials.Channel.
-
-/** MESSAGE_CREATE data for a user writing to the bot in DMs (no guild_id, no member). */
-export function dmMessageCreate(init: MessageCreateInit): GatewayMessageCreateDispatchData {
-  const author = fullUser(init.user);
-  return { ...messageBase(init, author, init.channelId ?? dmChannelIdFor(author.id)), channel_type: ChannelType.DM };
-}
-
-/** MESSAGE_CREATE data for a user writing in a guild channel (with guild_id and member). */
-export function guildMessageCreate(init: GuildMessageCreateInit): GatewayMessageCreateDispatchData {
-  const author = fullUser(init.user);
-  const guildId = init.guildId ?? DEFAULT_GUILD.id;
-  const channelId = init.channelId ?? (guildId === DEFAULT_GUILD.id ? (DEFAULT_GUILD.channels ?? [])[0]?.id : undefined) ?? snowflake();
-  return {
-    ...messageBase(init, author, channelId),
-    channel_type: ChannelType.GuildText,
-    guild_id: guildId,
-    // A message's member object is the interaction one without user and permissions.
-    member: (({ user: _user, permissions: _permissions, ...rest }) => rest)(member(author, { memberRoles: init.memberRoles ?? [] })),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Real captured payloads from ../shared (read-only; never copied into the repo)
