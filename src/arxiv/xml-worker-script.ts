@@ -34,7 +34,7 @@ class LeanParser extends Parser {
 
 /**
  * sax counts lines and columns at every character, only for its error messages, of which the caller keeps the first
- * line (without them): a sixth of a parse. xml2js makes a new sax parser at each reset, so its reset is wrapped.
+ * line (without them): about a tenth of a parse. xml2js makes a new sax parser at each reset, so its reset is wrapped.
  */
 function withoutPositions(parser) {
   const xml = parser.xmlParser;
