@@ -4,37 +4,35 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUNDLE_FILE_NAME, BundleStore } from "../../src/bundle/index.js";
-import { signBundleUrl, startHttpServer } from "../../src/http/index.js";
-import { createLogger, createMemoryLogger } from "../../src/logger.js";
+import { signBundleUrl, startHttpServer, type RunningHttpServer } from "../../src/http/index.js";
+import { createLogger, createMemoryLogger, type Logger } from "../../src/logger.js";
 
 const SECRET = "test-secret-0123456789abcdef0123456789";
 const NOW = new Date("2025-01-01T00:00:00.000Z");
 
 describe("HTTP server lifecycle", () => {
   /** A server over an empty bundle directory. */
-  async function startEmpty(discord: "ready" | "disconnected") {
+  async function startEmpty(discord: "ready" | "disconnected", logger: Logger = createMemoryLogger()) {
     const dir = mkdtempSync(join(tmpdir(), "paperbot-http-empty-"));
     const server = await startHttpServer({
       port: 0,
       bundleStore: new BundleStore(dir),
       secret: SECRET,
       clock: { now: () => NOW },
-      logger: createMemoryLogger(),
+      logger,
       health: () => ({ database: "ok", discord }),
     });
     return { dir, server };
   }
 
+  /** A valid signed link to the bundle, which an empty server does not have. */
+  const bundleLink = (server: RunningHttpServer) =>
+    signBundleUrl({ baseUrl: server.url, fileName: BUNDLE_FILE_NAME, secret: SECRET, expiresAt: new Date(NOW.getTime() + 60_000) });
+
   it("404s the bundle and reports bundle: null when nothing was built", async () => {
     const { dir, server } = await startEmpty("disconnected");
     try {
-      const url = signBundleUrl({
-        baseUrl: server.url,
-        fileName: BUNDLE_FILE_NAME,
-        secret: SECRET,
-        expiresAt: new Date(NOW.getTime() + 60_000),
-      });
-      expect((await fetch(url)).status).toBe(404);
+      expect((await fetch(bundleLink(server))).status).toBe(404);
       expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({
         status: "degraded",
         database: "ok",
@@ -70,24 +68,13 @@ describe("HTTP server lifecycle", () => {
   });
 
   it("writes no per-request record when debug is off (server.test.ts covers the debug record); Logger.isLevelEnabled follows the level", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "paperbot-http-quiet-"));
     const lines: string[] = [];
-    const server = await startHttpServer({
-      port: 0,
-      bundleStore: new BundleStore(dir),
-      secret: SECRET,
-      clock: { now: () => NOW },
-      logger: createLogger("info", (text) => lines.push(text)),
-      health: () => ({ database: "ok", discord: "ready" }),
-    });
+    const { dir, server } = await startEmpty(
+      "ready",
+      createLogger("info", (text) => lines.push(text)),
+    );
     try {
-      const url = signBundleUrl({
-        baseUrl: server.url,
-        fileName: BUNDLE_FILE_NAME,
-        secret: SECRET,
-        expiresAt: new Date(NOW.getTime() + 60_000),
-      });
-      expect((await fetch(url)).status).toBe(404);
+      expect((await fetch(bundleLink(server))).status).toBe(404);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       expect(lines.join("")).not.toContain("http request");
     } finally {
