@@ -6,7 +6,7 @@ import type { Paper } from "../catalog/types.js";
 import type { Locale } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
 import type { MessageBody } from "../shared/reply.js";
-import { stripUnsafe } from "../shared/safe-text.js";
+import { clipText, stripUnsafe } from "../shared/safe-text.js";
 
 /** Discord's limits: a thread name 1–100 characters, a tag name 1–20, 20 tags on a forum, 5 on a post. */
 export const THREAD_NAME_MAX = 100;
@@ -35,28 +35,18 @@ export function neededPermissions(kind: ChannelKind, discuss: boolean): Discussi
   return discuss ? ["ViewChannel", "SendMessages", "CreatePublicThreads"] : ["ViewChannel", "SendMessages"];
 }
 
-const clipChars = (text: string, max: number): string => {
-  const chars = [...text];
-  return chars.length <= max
-    ? text
-    : `${chars
-        .slice(0, max - 1)
-        .join("")
-        .trimEnd()}…`;
-};
-
 /** The paper's title in the channel's language, made a safe thread name (one line, no controls, ≤ 100 characters). */
 export function threadName(paper: Pick<Paper, "title" | "titleJa" | "id" | "arxivId">, locale: Locale): string {
   // Blanks (tabs, line breaks) become spaces first: stripUnsafe drops tabs, which would join the words around them.
   const title = stripUnsafe((locale === "ja" && paper.titleJa.trim() !== "" ? paper.titleJa : paper.title).replace(/\s+/g, " "))
     .replace(/\s+/g, " ")
     .trim();
-  return clipChars(title !== "" ? title : (paper.arxivId ?? paper.id), THREAD_NAME_MAX);
+  return clipText(title !== "" ? title : (paper.arxivId ?? paper.id), THREAD_NAME_MAX);
 }
 
 /** A forum tag's name for a catalog topic: its label in the channel's language (the locale files), ≤ 20 characters. */
 export function tagName(topic: string, locale: Locale): string {
-  return clipChars(stripUnsafe(topicLabel(locale, topic).replace(/\s+/g, " ")).trim(), TAG_NAME_MAX);
+  return clipText(stripUnsafe(topicLabel(locale, topic).replace(/\s+/g, " ")).trim(), TAG_NAME_MAX);
 }
 
 const sameTag = (a: string, b: string) => a.normalize("NFKC").toLowerCase() === b.normalize("NFKC").toLowerCase();

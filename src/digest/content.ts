@@ -5,6 +5,7 @@ import { arxivPdfUrl } from "../catalog/arxiv-id.js";
 import { contributionLine } from "./contribution.js";
 import { t, type Locale, type PlainMessageKey } from "../i18n/index.js";
 import { weekIndex, weekRange, type WeekLabel } from "./week.js";
+import { clipText } from "../shared/safe-text.js";
 import type { CommunityPick } from "../community/digest-top.js";
 
 /** A pending arXiv candidate as the digest shows it: clearly not yet reviewed. */
@@ -286,11 +287,5 @@ export interface DestinationContent {
 export function oneLineSummary(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, " ").trim();
   const sentence = /^(.+?(?:[.!?](?=\s|$)|[。！？]))/u.exec(flat)?.[1] ?? flat;
-  const chars = [...sentence];
-  return chars.length <= max
-    ? sentence
-    : `${chars
-        .slice(0, max - 1)
-        .join("")
-        .trimEnd()}…`;
+  return clipText(sentence, max);
 }

@@ -4,6 +4,7 @@ import type { MessageBody } from "../shared/reply.js";
 import { actionButton, BRAND_COLOUR, embedLength, EMBED_LIMITS, linkButton, row } from "../shared/embeds.js";
 import { t } from "../i18n/index.js";
 import { topicLabel } from "../i18n/topics.js";
+import { clipText } from "../shared/safe-text.js";
 import { MAX_CANDIDATES_SHOWN, MAX_PAPERS_IN_MESSAGES, type DestinationContent, type Edition, type EditionPaper } from "./content.js";
 import { candidateView, paperView, type EntryView } from "./entry.js";
 import { communityTopEntries, digestVoteRows, votableEditionPaper } from "../community/digest-top.js";
@@ -28,23 +29,13 @@ export function escapeDiscordMarkdown(text: string): string {
   return text.replace(/[\\*_~`|[\]()<>]/g, (char) => `\\${char}`).replace(/^([#>-])/, "\\$1");
 }
 
-function clip(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max
-    ? text
-    : `${chars
-        .slice(0, max - 1)
-        .join("")
-        .trimEnd()}…`;
-}
-
 const chars = (text: string) => [...text].length;
 
 const httpUrl = (url: string) => /^https?:\/\/[^\s()<>]+$/.test(url);
 
 /** One entry in Discord Markdown: the outside text escaped, our own Markdown around it. */
 function entryMarkdown(view: EntryView, marked = false): string {
-  const title = escapeDiscordMarkdown(clip(view.title, TITLE_MAX));
+  const title = escapeDiscordMarkdown(clipText(view.title, TITLE_MAX));
   const lines = [`${marked ? "★ " : ""}**${httpUrl(view.url) ? `[${title}](${view.url})` : title}**`];
   const byline = [view.authors, view.topics].filter((part): part is string => part !== null).map(escapeDiscordMarkdown);
   if (byline.length > 0) lines.push(byline.join(" · "));
@@ -73,7 +64,7 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
   const list: Section[] = [];
   const candidates = edition.candidates.slice(0, MAX_CANDIDATES_SHOWN);
   const quiet = edition.papers.length === 0;
-  const topics = forYou ? forYou.topics.map((topic) => escapeDiscordMarkdown(clip(topicLabel(locale, topic), 40))).join(", ") : "";
+  const topics = forYou ? forYou.topics.map((topic) => escapeDiscordMarkdown(clipText(topicLabel(locale, topic), 40))).join(", ") : "";
   const marked = {
     papers: new Set(forYou?.marked?.papers ?? []),
     candidates: new Set(forYou?.marked?.candidates ?? []),
@@ -122,7 +113,7 @@ function sections(edition: Edition, content: DestinationContent): Section[] {
       }),
       ...(forYou.more > 0 ? [t(locale, "digest.forYouMore", { count: forYou.more })] : []),
     ];
-    list.push({ title: clip(t(locale, forYou.marked ? "digest.forYouExtra" : "digest.forYou", { topics }), TITLE_MAX), entries });
+    list.push({ title: clipText(t(locale, forYou.marked ? "digest.forYouExtra" : "digest.forYou", { topics }), TITLE_MAX), entries });
   }
   // votes (issue 18)
   if (edition.community && edition.community.length > 0)
@@ -140,8 +131,8 @@ function packEmbeds(list: Section[], locale: Locale): Embed[] {
     const flush = () => {
       if (lines.length === 0) return;
       const title = continued
-        ? clip(t(locale, "digest.continued", { title: section.title }), EMBED_LIMITS.title)
-        : clip(section.title, EMBED_LIMITS.title);
+        ? clipText(t(locale, "digest.continued", { title: section.title }), EMBED_LIMITS.title)
+        : clipText(section.title, EMBED_LIMITS.title);
       embeds.push({ title, description: lines.join("\n\n"), color: BRAND_COLOUR });
       lines = [];
       length = 0;

@@ -71,6 +71,17 @@ export function embedText(text: string): string {
     .join("\n");
 }
 
+/** At most `max` characters (code points), cut where the limit falls and ended with an ellipsis; unchanged when it fits. */
+export function clipText(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
+}
+
 /** Cuts at a word boundary where one is near and adds an ellipsis; never returns more than `max` characters. */
 export function truncate(text: string, max: number): string {
   const chars = [...text];
