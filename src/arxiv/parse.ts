@@ -1,7 +1,8 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { z } from "zod";
 import { arxivIdOf, arxivVersionOf } from "../catalog/arxiv-id.js";
-import { parseXmlOffThread, XmlParseError, type XmlLimits } from "./xml-worker.js";
+import { parseFeedItems } from "./feed-items.js";
+import { XmlParseError, type XmlLimits } from "./xml-worker.js";
 import { TEXT_ACCENTS, texToText } from "./tex.js";
 
 /** The most items one feed may contribute; arXiv's busiest daily feeds carry well under a thousand. */
@@ -50,7 +51,7 @@ const parserOutputSchema = z.object({ items: z.array(z.unknown()) });
 /** The longest the item checks hold the event loop before they let it turn, so a large feed does not hold it either. */
 const MS_PER_TURN = 8;
 
-/** The item fields read here (rawItemSchema, describeRaw): only these come back from the parser thread. */
+/** The item fields read here (rawItemSchema, describeRaw): only these are read from the feed (see feed-items.ts). */
 export const FEED_ITEM_FIELDS = ["guid", "title", "arxiv:announce_type", "categories", "creator", "content", "dc:rights"] as const;
 
 const GUID = /^oai:arXiv\.org:(.+)v(\d+)$/;
@@ -84,8 +85,9 @@ export interface FeedParseOptions {
 }
 
 /**
- * Parses an rss.arxiv.org feed (RSS 2.0 with arxiv: and dc: elements) off the main thread (see xml-worker.ts). Throws
- * FeedFormatError for anything else, and for a feed too costly to parse (too deep, too many elements or items, too slow).
+ * Parses an rss.arxiv.org feed (RSS 2.0 with arxiv: and dc: elements): its items read in one pass that lets the event
+ * loop turn, or by rss-parser in its thread (see feed-items.ts). Throws FeedFormatError for anything else, and for a
+ * feed too costly to parse (too deep, too many elements or items, too slow).
  */
 export async function parseArxivFeed(xml: string, options: FeedParseOptions = {}): Promise<ParsedFeed> {
   const head = xml.slice(0, 2048).trimStart().toLowerCase();
@@ -93,7 +95,7 @@ export async function parseArxivFeed(xml: string, options: FeedParseOptions = {}
   if (!/<rss[\s>]/.test(head)) throw new FeedFormatError(xml.trim() === "" ? "an empty body" : "not an RSS feed");
   let parsed: unknown;
   try {
-    parsed = await parseXmlOffThread(xml, FEED_CUSTOM_FIELDS, { limits: FEED_XML_LIMITS, pick: FEED_ITEM_FIELDS, ...options });
+    parsed = await parseFeedItems(xml, FEED_CUSTOM_FIELDS, { limits: FEED_XML_LIMITS, pick: FEED_ITEM_FIELDS, ...options });
   } catch (error) {
     if (!(error instanceof XmlParseError)) throw error;
     throw new FeedFormatError(error.kind === "limit" ? `too costly to parse: ${error.message}` : `invalid XML: ${error.message}`);

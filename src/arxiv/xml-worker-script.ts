@@ -2,7 +2,7 @@
  * The XML parser thread's script (see xml-worker.ts). Plain CommonJS run with `eval`: the worker cannot import our
  * TypeScript (tests run the sources), so it is self-contained and requires rss-parser by an absolute path.
  *
- * One thread serves many parses, one at a time: a message { id, xml, limits, customFields, pick, batch } is answered
+ * One thread serves many parses, one at a time: a message { id, xml, limits, reasons, customFields, pick, batch } is answered
  * with { id, kind: "items" } batches, then { id, kind: "ok" }, or one { id, kind: "limit" | "invalid" }. The body is
  * scanned for its structure (depth, element and item counts) before it is parsed, so what no arXiv feed or API answer
  * looks like is refused without building it. A parser per set of custom fields is kept warm (its JIT-compiled code is
@@ -64,8 +64,8 @@ function skipTo(xml, from, end) {
   return at < 0 ? xml.length : at + end.length;
 }
 
-/** Depth, element and item counts by a linear scan; the first limit passed, or null. */
-function structureProblem(xml, limits) {
+/** Depth, element and item counts by a linear scan; the first limit passed (its reason), or null. */
+function structureProblem(xml, limits, reasons) {
   let depth = 0, elements = 0, items = 0, at = 0;
   const itemOpen = "<" + limits.itemTag;
   for (;;) {
@@ -81,14 +81,14 @@ function structureProblem(xml, limits) {
     at = close < 0 ? xml.length : close + 1;
     if (next === "/") { depth -= 1; continue; }
     elements += 1;
-    if (elements > limits.maxElements) return "more than " + limits.maxElements + " XML elements";
+    if (elements > limits.maxElements) return reasons.elements;
     if (xml.startsWith(itemOpen, open) && /[\s/>]/.test(xml[open + itemOpen.length] || "")) {
       items += 1;
-      if (items > limits.maxItems) return "too many items (more than " + limits.maxItems + ")";
+      if (items > limits.maxItems) return reasons.items;
     }
     if (close > 0 && xml[close - 1] === "/") continue;
     depth += 1;
-    if (depth > limits.maxDepth) return "XML nested more than " + limits.maxDepth + " levels deep";
+    if (depth > limits.maxDepth) return reasons.depth;
   }
 }
 
@@ -100,10 +100,13 @@ function picked(item, pick) {
   return out;
 }
 
-parentPort.on("message", ({ id, xml, limits, customFields, pick, batch }) => {
-  const problem = structureProblem(xml, limits);
+parentPort.on("message", ({ id, xml, limits, reasons, customFields, pick, batch }) => {
+  const problem = structureProblem(xml, limits, reasons);
   if (problem !== null) { parentPort.postMessage({ id, kind: "limit", reason: problem }); return; }
   const { key, parser } = parserFor(customFields, pick);
+  // xml2js resets its sax parser when a parse ends, at the root's end tag; sax then reads on to the end of the body
+  // and marks an error after the root (trailing text) on the new one, which would hide the next parse's first error.
+  parser.xmlParser.reset();
   parser.parseString(xml).then(
     (output) => {
       // In batches: each message is read back on the main thread as a task of its own, with turns of the loop between.

@@ -24,7 +24,21 @@ export interface XmlLimits {
   itemTag: string;
 }
 
+/** Why a body over one of its limits is refused (the same words wherever the limit is checked). */
+export function limitReasons(limits: XmlLimits): { elements: string; items: string; depth: string } {
+  return {
+    elements: `more than ${limits.maxElements} XML elements`,
+    items: `too many items (more than ${limits.maxItems})`,
+    depth: `XML nested more than ${limits.maxDepth} levels deep`,
+  };
+}
+
 export const PARSE_TIME_LIMIT_MS = 15_000;
+
+/** Why a parse over its time limit was ended. */
+export function tookTooLong(limitMs: number): XmlParseError {
+  return new XmlParseError("limit", `took longer than ${limitMs >= 1000 ? `${Math.round(limitMs / 1000)} s` : `${limitMs} ms`} to parse`);
+}
 const WORKER_HEAP_MB = 512;
 /** A thread left idle this long ends (a poll parses its feeds one after another, well within it). */
 export const XML_THREAD_IDLE_MS = 30_000;
@@ -62,7 +76,14 @@ export interface OffThreadOptions {
 }
 
 interface Job {
-  readonly request: { xml: string; limits: XmlLimits; customFields: CustomFields; pick: readonly string[] | null; batch: number };
+  readonly request: {
+    xml: string;
+    limits: XmlLimits;
+    reasons: ReturnType<typeof limitReasons>;
+    customFields: CustomFields;
+    pick: readonly string[] | null;
+    batch: number;
+  };
   readonly timeLimitMs: number;
   readonly signal: AbortSignal | undefined;
   thread: ParserThread | null;
@@ -122,13 +143,7 @@ class ParserThread {
     // Busy, the thread keeps the process alive like any pending I/O; idle, it does not.
     this.worker.ref();
     const limit = job.timeLimitMs;
-    this.limitTimer = setTimeout(
-      () =>
-        void this.end(
-          new XmlParseError("limit", `took longer than ${limit >= 1000 ? `${Math.round(limit / 1000)} s` : `${limit} ms`} to parse`),
-        ),
-      limit,
-    );
+    this.limitTimer = setTimeout(() => void this.end(tookTooLong(limit)), limit);
     this.worker.postMessage({ id: this.jobId, ...job.request });
   }
 
@@ -196,7 +211,14 @@ export class XmlParserPool {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const job: Job = {
-        request: { xml, limits: options.limits, customFields, pick: options.pick ?? null, batch: ITEMS_PER_MESSAGE },
+        request: {
+          xml,
+          limits: options.limits,
+          reasons: limitReasons(options.limits),
+          customFields,
+          pick: options.pick ?? null,
+          batch: ITEMS_PER_MESSAGE,
+        },
         timeLimitMs: options.timeLimitMs ?? PARSE_TIME_LIMIT_MS,
         signal,
         thread: null,

@@ -110,6 +110,17 @@ describe("XmlParserPool", () => {
     expect(parsers.threadsStarted).toBe(1);
   });
 
+  it("text after a body's root does not hide the next parse's error in the same thread", async () => {
+    const parsers = pool({ maxThreads: 1, idleMs: 60_000 });
+    // rss-parser reads up to the root's end tag and ignores what follows, as it does on this thread.
+    expect(titles(await parsers.parse(`${feed(1)}trailing text`, FIELDS, { limits: LIMITS }))).toEqual(["Paper 0"]);
+    await expect(parsers.parse('<rss version="2.0"><channel><item><title>cut', FIELDS, { limits: LIMITS })).rejects.toMatchObject({
+      kind: "invalid",
+      message: "Unclosed root tag",
+    });
+    expect(parsers.threadsStarted).toBe(1);
+  });
+
   it("an abort ends a running parse at once, and takes a waiting one out of the queue", async () => {
     const parsers = pool({ maxThreads: 1, idleMs: 60_000 });
     const first = new AbortController();

@@ -1,0 +1,406 @@
+/**
+ * The one-pass read of a feed's items (src/arxiv/feed-items.ts): rss-parser's values, or rss-parser itself where they
+ * could differ; bounded like the parser thread. rss-parser, run here on this thread, is the reference.
+ */
+import { readFileSync } from "node:fs";
+import Parser from "rss-parser";
+import { afterEach, describe, expect, it } from "vitest";
+import { seededRandom } from "../../bench/corpus.js";
+import { parseFeedItems, READ_SLICE_CHARS, type FeedItemsDeps } from "../../src/arxiv/feed-items.js";
+import { FEED_CUSTOM_FIELDS, FEED_ITEM_FIELDS } from "../../src/arxiv/parse.js";
+import { XmlParseError, XmlParserPool, type XmlLimits } from "../../src/arxiv/xml-worker.js";
+import { captureFiles, capturePath, readsUnlicensedCapture } from "../support/real-fixtures.js";
+
+const LIMITS: XmlLimits = { maxDepth: 32, maxElements: 1_000_000, maxItems: 20_000, itemTag: "item" };
+const PICK = FEED_ITEM_FIELDS;
+const CS_CL = "tamnd-arxiv-cli__rss_cs.CL_2026-08-13.xml";
+
+const pools: XmlParserPool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.stop()));
+});
+
+/** Deps whose fallback is rss-parser in a thread of this test's own, counting its calls. */
+function counted(now: () => number = () => performance.now()): FeedItemsDeps & { fallbacks: number } {
+  const pool = new XmlParserPool({ maxThreads: 1, idleMs: 60_000 });
+  pools.push(pool);
+  const deps = {
+    now,
+    fallbacks: 0,
+    fallback: (...args: Parameters<FeedItemsDeps["fallback"]>) => {
+      deps.fallbacks += 1;
+      return pool.parse(...args);
+    },
+  };
+  return deps;
+}
+
+function picked(items: Record<string, unknown>[]): Record<string, unknown>[] {
+  return items.map((item) => Object.fromEntries(PICK.filter((key) => item[key] !== undefined).map((key) => [key, item[key]])));
+}
+
+/** rss-parser's items with the picked fields, or the first line of its error (as the parser thread reports it). */
+async function reference(xml: string): Promise<{ items: Record<string, unknown>[] } | { error: string }> {
+  try {
+    const output = await new Parser({ customFields: FEED_CUSTOM_FIELDS }).parseString(xml);
+    return { items: picked(output.items as Record<string, unknown>[]) };
+  } catch (error) {
+    return { error: String((error as Error).message).split("\n")[0] ?? "" };
+  }
+}
+
+async function ours(xml: string, deps: FeedItemsDeps): Promise<{ items: Record<string, unknown>[] } | { error: string }> {
+  try {
+    const output = (await parseFeedItems(xml, FEED_CUSTOM_FIELDS, { limits: LIMITS, pick: PICK }, deps)) as {
+      items: Record<string, unknown>[];
+    };
+    return { items: output.items };
+  } catch (error) {
+    if (!(error instanceof XmlParseError) || error.kind !== "invalid") throw error;
+    return { error: error.message };
+  }
+}
+
+const realFeed = () => readFileSync(capturePath("arxiv-rss", CS_CL), "utf8");
+
+describe("reading a feed's items in one pass", () => {
+  it("gives rss-parser's items for the real cs.CL feed, without rss-parser", async () => {
+    const deps = counted();
+    const xml = realFeed();
+    const read = await ours(xml, deps);
+    expect(read).toEqual(await reference(xml));
+    expect("items" in read && read.items.length).toBe(139);
+    expect(deps.fallbacks).toBe(0);
+  });
+
+  it("gives rss-parser's items for every real feed capture", readsUnlicensedCapture, async () => {
+    for (const file of captureFiles("arxiv-rss", ".xml")) {
+      const deps = counted();
+      const xml = readFileSync(capturePath("arxiv-rss", file), "utf8");
+      expect(await ours(xml, deps), file).toEqual(await reference(xml));
+      expect(deps.fallbacks, file).toBe(0);
+    }
+  });
+
+  it("matches rss-parser on 600 hostile variants of a real feed, item for item and error for error", async () => {
+    const random = seededRandom(20261207);
+    const base = baseFeed();
+    const deps = counted();
+    let fast = 0;
+    for (let round = 0; round < 600; round += 1) {
+      let xml = base;
+      const changes: string[] = [];
+      for (let count = 1 + Math.floor(random() * 3); count > 0; count -= 1) {
+        const mutation = MUTATIONS[Math.floor(random() * MUTATIONS.length)] ?? MUTATIONS[0];
+        if (!mutation) continue;
+        changes.push(mutation.name);
+        xml = mutation.apply(xml, random);
+      }
+      const before = deps.fallbacks;
+      expect(await ours(xml, deps), `${changes.join(" + ")}\n${xml}`).toEqual(await reference(xml));
+      if (deps.fallbacks === before) fast += 1;
+    }
+    // Both ways were taken: the one pass where it reads the same, rss-parser where it might not.
+    expect(fast).toBeGreaterThan(100);
+    expect(deps.fallbacks).toBeGreaterThan(100);
+  });
+
+  it("hands what it declines to rss-parser with the same options", async () => {
+    const calls: unknown[][] = [];
+    const deps: FeedItemsDeps = {
+      now: () => 0,
+      fallback: (...args) => {
+        calls.push(args);
+        return Promise.resolve({ items: [], title: "from rss-parser" });
+      },
+    };
+    const crlf = baseFeed().replaceAll("\n", "\r\n");
+    const options = { limits: LIMITS, pick: PICK, timeLimitMs: 5000 };
+    await expect(parseFeedItems(crlf, FEED_CUSTOM_FIELDS, options, deps)).resolves.toEqual({ items: [], title: "from rss-parser" });
+    // A pick with a field rss-parser derives (the snippet) is never read in one pass.
+    await parseFeedItems(baseFeed(), FEED_CUSTOM_FIELDS, { ...options, pick: [...PICK, "contentSnippet"] }, deps);
+    expect(calls).toEqual([
+      [crlf, FEED_CUSTOM_FIELDS, options],
+      [baseFeed(), FEED_CUSTOM_FIELDS, { ...options, pick: [...PICK, "contentSnippet"] }],
+    ]);
+  });
+});
+
+describe("the one-pass read is bounded like the parser thread", () => {
+  /** A feed whose first item holds an element at `level` (an item's fields are at level 4). */
+  const deep = (level: number, selfClosing: boolean) =>
+    baseFeed().replace("<item>", `<item>${"<a>".repeat(level - 4)}${selfClosing ? "<b/>" : "<b></b>"}${"</a>".repeat(level - 4)}`);
+
+  it("refuses a body over the depth, element or item limit with the thread's reason; an empty element adds no level", async () => {
+    const pool = new XmlParserPool({ maxThreads: 1, idleMs: 60_000 });
+    pools.push(pool);
+    const limits: XmlLimits = { maxDepth: 12, maxElements: 20, maxItems: 2, itemTag: "item" };
+    const threadSays = (xml: string, custom = limits) =>
+      pool.parse(xml, FEED_CUSTOM_FIELDS, { limits: custom, pick: PICK }).then(
+        () => "parsed",
+        (error: XmlParseError) => `${error.kind}: ${error.message}`,
+      );
+    const weSay = (xml: string, custom = limits) =>
+      parseFeedItems(xml, FEED_CUSTOM_FIELDS, { limits: custom, pick: PICK }, counted()).then(
+        () => "parsed",
+        (error: XmlParseError) => `${error.kind}: ${error.message}`,
+      );
+    const roomy = { ...limits, maxElements: 1000, maxItems: 10 };
+    // Inside an item (depth 4), <b> is at level 13 of 12 unless it is empty: the thread's scan counts it the same way.
+    for (const [xml, custom] of [
+      [deep(13, false), roomy],
+      [deep(13, true), roomy],
+      [baseFeed(), limits],
+      [baseFeed(), { ...limits, maxElements: 1000 }],
+    ] as const) {
+      expect(await weSay(xml, custom)).toBe(await threadSays(xml, custom));
+    }
+    expect(await weSay(deep(13, false), roomy)).toBe("limit: XML nested more than 12 levels deep");
+    expect(await weSay(deep(13, true), roomy)).toBe("parsed");
+    expect(await weSay(baseFeed())).toBe("limit: more than 20 XML elements");
+    expect(await weSay(baseFeed(), { ...limits, maxElements: 1000 })).toBe("limit: too many items (more than 2)");
+  });
+
+  it("lets the event loop turn between slices of a large body", async () => {
+    const xml = largeFeed();
+    const slices = Math.ceil(xml.length / READ_SLICE_CHARS);
+    expect(slices).toBeGreaterThan(5);
+    let turns = 0;
+    let reading = true;
+    const tick = () => {
+      turns += 1;
+      if (reading) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const deps = counted();
+    const read = (await parseFeedItems(xml, FEED_CUSTOM_FIELDS, { limits: LIMITS, pick: PICK }, deps)) as { items: unknown[] };
+    reading = false;
+    expect(read.items).toHaveLength(1000);
+    expect(deps.fallbacks).toBe(0);
+    expect(turns).toBeGreaterThanOrEqual(slices - 1);
+  });
+
+  it("ends a read over its time limit, by the clock it is given", async () => {
+    let clock = 0;
+    const deps = counted(() => (clock += 5));
+    await expect(parseFeedItems(largeFeed(), FEED_CUSTOM_FIELDS, { limits: LIMITS, pick: PICK, timeLimitMs: 12 }, deps)).rejects.toThrow(
+      new XmlParseError("limit", "took longer than 12 ms to parse"),
+    );
+    expect(deps.fallbacks).toBe(0);
+  });
+
+  it("ends a read at the next slice when aborted, with the abort's reason", async () => {
+    const controller = new AbortController();
+    const deps = counted();
+    const reading = parseFeedItems(largeFeed(), FEED_CUSTOM_FIELDS, { limits: LIMITS, pick: PICK, signal: controller.signal }, deps);
+    setImmediate(() => controller.abort(new Error("stopping")));
+    await expect(reading).rejects.toThrow("stopping");
+    expect(deps.fallbacks).toBe(0);
+  });
+});
+
+/** The real cs.CL feed cut to its first three items. */
+function baseFeed(): string {
+  const xml = realFeed();
+  const first = xml.indexOf("<item>");
+  let end = first;
+  for (let count = 0; count < 3; count += 1) end = xml.indexOf("</item>", end) + "</item>".length;
+  return xml.slice(0, end) + xml.slice(xml.lastIndexOf("</item>") + "</item>".length);
+}
+
+/** 1,000 copies of the real feed's first item. */
+function largeFeed(): string {
+  const xml = realFeed();
+  const start = xml.indexOf("<item>");
+  const item = xml.slice(start, xml.indexOf("</item>") + "</item>".length);
+  return xml.slice(0, start) + item.repeat(1000) + xml.slice(xml.lastIndexOf("</item>") + "</item>".length);
+}
+
+interface Mutation {
+  name: string;
+  apply: (xml: string, random: () => number) => string;
+}
+
+const pickOne = <T>(list: readonly T[], random: () => number): T => list[Math.floor(random() * list.length)] as T;
+
+/** The text of a random item field (title, description, guid, category, creator, rights, announce type). */
+const FIELD_TEXT = /<(title|description|guid|category|dc:creator|dc:rights|arxiv:announce_type)\b[^>]*>([^<]*)</g;
+
+function atFieldText(xml: string, random: () => number, insert: string): string {
+  const from = Math.max(0, xml.indexOf("<item>"));
+  const matches = [...xml.slice(from).matchAll(FIELD_TEXT)];
+  if (matches.length === 0) return xml;
+  const match = pickOne(matches, random);
+  const text = match[2] ?? "";
+  const at = from + match.index + match[0].length - 1 - text.length + Math.floor(random() * (text.length + 1));
+  return xml.slice(0, at) + insert + xml.slice(at);
+}
+
+function replaceOne(xml: string, random: () => number, pattern: RegExp, by: string): string {
+  const matches = [...xml.matchAll(pattern)];
+  if (matches.length === 0) return xml;
+  const match = pickOne(matches, random);
+  return xml.slice(0, match.index) + match[0].replace(new RegExp(pattern.source), by) + xml.slice(match.index + match[0].length);
+}
+
+const INSERTS = [
+  "&amp;",
+  "&lt;b&gt;",
+  "&#x3b1;",
+  "&#955;",
+  "&#0;",
+  "&AMP;",
+  "&#X41;",
+  "&nbsp;",
+  "&#xD800;",
+  "<![CDATA[x < y & z]]>",
+  "<![CDATA[ ]]>",
+  "<!-- a comment -->",
+  "<?pi data?>",
+  "<b>bold</b>",
+  "<br/>",
+  "\r\n",
+  "\r",
+  "]]>",
+  "\u0001",
+  "\u00a0",
+  "\u2028",
+  "\u0085",
+  "\ufeff",
+  "   ",
+  "<",
+  ">",
+  "&",
+  '"',
+  "'",
+  "\t",
+  "😀",
+];
+
+const insertInAField: Mutation = { name: "insert in a field", apply: (xml, random) => atFieldText(xml, random, pickOne(INSERTS, random)) };
+
+/** Inserts are the commonest: each of the many kinds should come up several times in a run. */
+const MUTATIONS: Mutation[] = [
+  insertInAField,
+  insertInAField,
+  insertInAField,
+  insertInAField,
+  {
+    name: "markup in a category",
+    apply: (xml, random) =>
+      replaceOne(xml, random, /<category>/g, pickOne(["<category><b>x</b>", "<category> <b/> ", "<category>\r\n"], random)),
+  },
+  {
+    name: "attributes on a field",
+    apply: (xml, random) =>
+      replaceOne(
+        xml,
+        random,
+        /<(title|category|dc:creator|description|dc:rights)>/g,
+        `<$1 ${pickOne(['lang="en"', 'domain="x"', "a='1' b=\"2\""], random)}>`,
+      ),
+  },
+  {
+    name: "attributes on an empty field",
+    apply: (xml, random) =>
+      replaceOne(
+        xml,
+        random,
+        /<(title|guid|description|dc:creator)\b[^>]*>[^<]*<\/[a-z:]+>/g,
+        pickOne(
+          ['<$1 a="1">   </$1>', '<$1 a="1"></$1>', '<$1 a="1"/>', '<$1 a="1"><![CDATA[ ]]></$1>', '<$1 a="1"><![CDATA[]]></$1>'],
+          random,
+        ),
+      ),
+  },
+  {
+    name: "guid permalink",
+    apply: (xml, random) =>
+      replaceOne(xml, random, /<guid isPermaLink="false">/g, pickOne(['<guid isPermaLink="true">', "<guid>"], random)),
+  },
+  {
+    name: "empty a field",
+    apply: (xml, random) =>
+      replaceOne(
+        xml,
+        random,
+        /<(title|description|guid[^>]*|category|dc:creator)>[^<]*<\/[^>]+>/g,
+        pickOne(["<$1></$1>", "<$1>   </$1>", "<$1><![CDATA[]]></$1>", "<$1><![CDATA[ ]]></$1>", "<$1/>"], random),
+      ).replace(/<\/guid [^>]*>/g, "</guid>"),
+  },
+  {
+    name: "a second field",
+    apply: (xml, random) =>
+      replaceOne(
+        xml,
+        random,
+        /<\/item>/g,
+        pickOne(["<title>Second</title>", "<category>cs.AI</category>", "<dc:creator>B</dc:creator>", "<guid>g2</guid>"], random) +
+          "</item>",
+      ),
+  },
+  {
+    name: "another source of a field",
+    apply: (xml, random) =>
+      replaceOne(
+        xml,
+        random,
+        /<item>/g,
+        `<item>${pickOne(["<author>A. Author</author>", "<dc:title>DC title</dc:title>", "<dc:rights>r</dc:rights>"], random)}`,
+      ),
+  },
+  {
+    name: "drop a field",
+    apply: (xml, random) => replaceOne(xml, random, /<(title|guid[^>]*|category|dc:creator|description)>[^<]*<\/[a-z:]+>/g, ""),
+  },
+  {
+    name: "an xml2js key as element",
+    apply: (xml, random) =>
+      replaceOne(xml, random, /<\/item>/g, `${pickOne(["<_>x</_>", "<cdata>x</cdata><![CDATA[y]]>", "<$>x</$>"], random)}</item>`),
+  },
+  {
+    name: "items elsewhere",
+    apply: (xml, random) =>
+      pickOne(
+        [
+          xml.replace("</channel>", "</channel><channel><item><title>Second channel</title><guid>c2</guid></item></channel>"),
+          xml.replace("</channel>", "</channel><item><title>Outside</title><guid>o</guid></item>"),
+          xml.replace("<channel>", "<channel><image><item><title>Nested</title></item></image>"),
+          xml.replace(/<channel>[\s\S]*<\/channel>/, ""),
+          xml.replace("<channel>", "<channel/><channel>"),
+        ],
+        random,
+      ),
+  },
+  {
+    name: "another kind of feed",
+    apply: (xml, random) =>
+      pickOne(
+        [
+          xml.replace(/version="2.0"/, 'version="0.91"'),
+          xml.replace(/version="2.0"/, 'version="2.0.1"'),
+          xml.replace(/version="2.0"/, 'version=" 2.0"'),
+          xml.replace(/ version="2.0"/, ""),
+          xml.replace(/version="2.0"/, 'version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"'),
+          xml.replace("<rss ", "<feed ").replace("</rss>", "</feed>"),
+        ],
+        random,
+      ),
+  },
+  { name: "truncate", apply: (xml, random) => xml.slice(0, Math.floor(random() * xml.length)) },
+  { name: "after the root", apply: (xml, random) => xml + pickOne(["garbage", "<rss/>", "<!-- c -->", "\n\n", "&amp;"], random) },
+  {
+    name: "before the root",
+    apply: (xml, random) =>
+      pickOne(
+        [
+          `\ufeff${xml}`,
+          `  ${xml}`,
+          xml.replace(/\?>/, '?><!DOCTYPE rss [<!ENTITY me "Me">]>').replace("<title>", "<title>&me;"),
+          xml.replace(/\?>/, "?><!DOCTYPE rss>"),
+          xml.replace(/<\?xml[^>]*\?>/, '<?xml version="1.1"?>'),
+        ],
+        random,
+      ),
+  },
+];
