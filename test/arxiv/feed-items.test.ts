@@ -105,6 +105,25 @@ describe("reading a feed's items in one pass", () => {
     expect(deps.fallbacks).toBeGreaterThan(100);
   });
 
+  it("reads a character, an entity and a tag cut by a slice's end as rss-parser does", async () => {
+    const base = baseFeed();
+    const at = base.indexOf("Abstract: ") + "Abstract: ".length;
+    const before = base.slice(0, at);
+    // Padding so that, in turn, a surrogate pair, an entity and an end tag straddle the ends of the first three slices.
+    const pad = (length: number, cut: string) => `${"x".repeat(length)}${cut}`;
+    let text = pad(READ_SLICE_CHARS - before.length - 1, "😀");
+    text += pad(2 * READ_SLICE_CHARS - before.length - text.length - 2, "&amp;");
+    const rest = base.slice(at);
+    const ys = 3 * READ_SLICE_CHARS - (before + text).length - rest.indexOf("</description>");
+    const xml = before + text + rest.replace("</description>", `${"y".repeat(ys)}</description>`);
+    expect(xml.slice(READ_SLICE_CHARS - 1, READ_SLICE_CHARS + 1)).toBe("😀");
+    expect(xml.slice(2 * READ_SLICE_CHARS - 2, 2 * READ_SLICE_CHARS + 3)).toBe("&amp;");
+    expect(xml.slice(3 * READ_SLICE_CHARS - 2, 3 * READ_SLICE_CHARS + 4)).toBe("yy</de");
+    const deps = counted();
+    expect(await ours(xml, deps)).toEqual(await reference(xml));
+    expect(deps.fallbacks).toBe(0);
+  });
+
   it("hands what it declines to rss-parser with the same options", async () => {
     const calls: unknown[][] = [];
     const deps: FeedItemsDeps = {
