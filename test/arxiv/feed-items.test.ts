@@ -9,6 +9,7 @@ import { seededRandom } from "../../bench/corpus.js";
 import { parseFeedItems, READ_SLICE_CHARS, type FeedItemsDeps } from "../../src/arxiv/feed-items.js";
 import { FEED_CUSTOM_FIELDS, FEED_ITEM_FIELDS } from "../../src/arxiv/parse.js";
 import { XmlParseError, XmlParserPool, type XmlLimits } from "../../src/arxiv/xml-worker.js";
+import { countTurns } from "../support/event-loop.js";
 import { MUTATIONS } from "../support/feed-mutations.js";
 import { captureFiles, capturePath, readsUnlicensedCapture } from "../support/real-fixtures.js";
 
@@ -185,19 +186,12 @@ describe("the one-pass read is bounded like the parser thread", () => {
     const xml = largeFeed();
     const slices = Math.ceil(xml.length / READ_SLICE_CHARS);
     expect(slices).toBeGreaterThan(5);
-    let turns = 0;
-    let reading = true;
-    const tick = () => {
-      turns += 1;
-      if (reading) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = countTurns();
     const deps = counted();
     const read = (await parseFeedItems(xml, FEED_CUSTOM_FIELDS, { limits: LIMITS, pick: PICK }, deps)) as { items: unknown[] };
-    reading = false;
+    expect(turns.stop()).toBeGreaterThanOrEqual(slices - 1);
     expect(read.items).toHaveLength(1000);
     expect(deps.fallbacks).toBe(0);
-    expect(turns).toBeGreaterThanOrEqual(slices - 1);
   });
 
   it("ends a read over its time limit, by the clock it is given", async () => {

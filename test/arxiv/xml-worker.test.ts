@@ -2,24 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { READ_SLICE_CHARS } from "../../src/arxiv/feed-items.js";
 import { FeedFormatError, MAX_FEED_ITEMS, parseArxivFeed } from "../../src/arxiv/parse.js";
+import { countTurns } from "../support/event-loop.js";
 import { startTestPoller } from "../support/poller.js";
-
-/** Counts event-loop turns (a setImmediate chain) until stopped: a blocked loop gets none. */
-function countTurns(): { stop(): number } {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns += 1;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  return {
-    stop() {
-      running = false;
-      return turns;
-    },
-  };
-}
 
 const CHANNEL_OPEN = `<?xml version="1.0" encoding="UTF-8"?>
 <rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel>
