@@ -22,10 +22,9 @@ import {
  * list, in its order, from the first matching child of each item of the first channel (categories from all of them).
  * Wherever rss-parser's answer would depend on more than that, the pass declines and rss-parser parses the body in
  * its thread as before (parseXmlOffThread): a field with markup inside, or with attributes but no text (an object to
- * rss-parser); a field rss-parser derives (snippets, dates); an element named `_` (xml2js's key for text, which
- * makes rss-parser fail);
- * a carriage return (saxes normalises line ends, sax does not); another kind of feed, or an iTunes one; and anything
- * saxes does not find well-formed, so that errors are worded by rss-parser as before.
+ * rss-parser); a field rss-parser derives (snippets, dates); an element named `_` (xml2js's key for text, which makes
+ * rss-parser fail); a carriage return (saxes normalises line ends, sax does not); another kind of feed, or an iTunes
+ * one; and anything saxes does not find well-formed, so that errors are worded by rss-parser as before.
  *
  * Work is bounded as in the thread: the structure limits are counted as the body is read (a bomb is refused at its
  * first level too many, a feed at its first item too many), the event loop turns between slices, and the time limit
@@ -215,7 +214,8 @@ async function readItems(
     }
     return reader.close();
   } catch (error) {
-    if (error instanceof XmlParseError || options.signal?.aborted) throw error;
+    if (error instanceof XmlParseError) throw error;
+    options.signal?.throwIfAborted();
     // Declined, or not well-formed to saxes.
     return null;
   }
